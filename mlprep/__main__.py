@@ -1,0 +1,3 @@
+from mlprep.cli.app import main
+
+main()

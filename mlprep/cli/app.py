@@ -1,0 +1,72 @@
+"""The `mlprep` command: global options and the command table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mlprep import __version__
+from mlprep.cli import content, quiz
+from mlprep.cli.state import AppState, Environment
+
+app = typer.Typer(
+    name="mlprep",
+    help="Drill machine-learning interview questions in the terminal.",
+    epilog="Start with: mlprep quiz trees. Docs: docs/deck-format.md for writing decks.",
+    no_args_is_help=False,
+    add_completion=False,
+    rich_markup_mode=None,  # plain click help: fast, no markup, reads well in pipes
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 80},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"mlprep {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def main_options(
+    ctx: typer.Context,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--data-dir",
+            metavar="DIR",
+            help="Keep progress and user decks in DIR (default: $MLPREP_HOME, else the "
+            "platform's user data dir).",
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Drill machine-learning interview questions in the terminal.
+
+    \b
+    Examples:
+      mlprep quiz trees          quiz yourself on decision trees
+      mlprep decks               list every deck
+      mlprep search "bias"       find cards
+    """
+    env = ctx.obj if isinstance(ctx.obj, Environment) else Environment()
+    ctx.obj = AppState(env=env, data_dir=data_dir, debug=debug)
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+
+
+app.command("quiz")(quiz.quiz)
+app.command("decks")(content.decks)
+app.command("show")(content.show)
+app.command("search")(content.search)
+app.command("validate")(content.validate)
+
+
+def main() -> None:
+    app(prog_name="mlprep")

@@ -1,0 +1,64 @@
+"""Shared option types and the error boundary every command runs inside."""
+
+from __future__ import annotations
+
+import functools
+import traceback
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mlprep.cli.state import AppState
+from mlprep.errors import ExitCode, MlprepError
+
+DeckDirs = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--decks",
+        metavar="DIR",
+        help="Also load decks from DIR (repeatable).",
+        show_default=False,
+    ),
+]
+Plain = Annotated[
+    bool,
+    typer.Option("--plain", help="Numbered prompts, one answer a line, no colours."),
+]
+
+
+def state(ctx: typer.Context) -> AppState:
+    return ctx.find_root().obj
+
+
+def echo_error(app_state: AppState, message: str) -> None:
+    app_state.env.stderr.write(f"Error: {message}\n")
+    app_state.env.stderr.flush()
+
+
+def guarded(command):
+    """Turn core errors into a one-line message and the right exit code (a traceback only
+    with --debug). The command must take `ctx: typer.Context`."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        app_state = state(kwargs["ctx"])
+        try:
+            return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except MlprepError as error:
+            if app_state.debug:
+                traceback.print_exc(file=app_state.env.stderr)
+            echo_error(app_state, error.message)
+            raise typer.Exit(int(error.exit_code)) from None
+        except KeyboardInterrupt:
+            app_state.env.stderr.write("\nInterrupted.\n")
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except Exception as error:  # a bug: say so briefly, the traceback is behind --debug
+            if app_state.debug:
+                traceback.print_exc(file=app_state.env.stderr)
+            echo_error(f"unexpected {type(error).__name__}: {error} (run with --debug for details)")
+            raise typer.Exit(int(ExitCode.ERROR)) from None
+
+    return wrapper

@@ -1,0 +1,148 @@
+"""Commands that look at the question bank: decks, show, search, validate."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mlprep.cli.common import DeckDirs, guarded, state
+from mlprep.errors import ExitCode
+
+
+@guarded
+def decks(
+    ctx: typer.Context,
+    deck_dirs: DeckDirs = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """List the decks you can study.
+
+    \b
+    Example:
+      mlprep decks
+    """
+    app = state(ctx)
+    library = app.library(deck_dirs or ())
+    rows = sorted(library.decks.values(), key=lambda d: (not d.builtin, d.id))
+    if as_json:
+        data = [
+            {
+                "id": deck.id,
+                "title": deck.title,
+                "description": deck.description,
+                "cards": len(deck.cards),
+                "tags": sorted(deck.all_tags()),
+                "source": "built-in" if deck.builtin else str(deck.path),
+            }
+            for deck in rows
+        ]
+        app.env.stdout.write(json.dumps(data, indent=2) + "\n")
+        return
+    from mlprep.ui.render import decks_table
+
+    console = app.console()
+    console.print(decks_table(rows))
+    total = sum(len(deck.cards) for deck in rows)
+    console.print(f"{len(rows)} decks, {total} cards. Start with: mlprep quiz {rows[0].id}")
+
+
+@guarded
+def show(
+    ctx: typer.Context,
+    card_id: Annotated[
+        str, typer.Argument(metavar="CARD_ID", help="A card id, as `mlprep search` lists them.")
+    ],
+    deck_dirs: DeckDirs = None,
+) -> None:
+    """Show one card with its answer.
+
+    Shows the question, choices, answer, explanation, follow-ups and references.
+
+    \b
+    Example:
+      mlprep show trees-gini-max
+    """
+    from mlprep.ui.render import card_detail
+
+    card = state(ctx).library(deck_dirs or ()).card(card_id)
+    state(ctx).console().print(card_detail(card))
+
+
+@guarded
+def search(
+    ctx: typer.Context,
+    text: Annotated[
+        str, typer.Argument(metavar="TEXT", help="Words that must all appear (case-insensitive).")
+    ],
+    deck_dirs: DeckDirs = None,
+    limit: Annotated[
+        int, typer.Option("-n", "--limit", min=1, metavar="N", help="Show at most N.")
+    ] = 20,
+) -> None:
+    """Find cards by words in their question, answer or tags.
+
+    Every word must appear; best matches (question hits) first.
+
+    \b
+    Example:
+      mlprep search "out of bag"
+    """
+    from mlprep.ui.render import search_table
+
+    cards = state(ctx).library(deck_dirs or ()).search(text, limit)
+    console = state(ctx).console()
+    if not cards:
+        console.print(f"No cards match '{text}'.")
+        return
+    console.print(search_table(cards))
+
+
+@guarded
+def validate(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="[PATH]...",
+            help="Deck files or directories (default: every deck mlprep loads).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Check deck files for problems.
+
+    Reports every problem at once as path:line: card 'id': problem.
+
+    Exits 0 when clean, 3 when problems were found.
+
+    \b
+    Examples:
+      mlprep validate
+      mlprep validate my-decks/
+    """
+    from mlprep.decks import duplicate_problems, load_files
+    from mlprep.paths import builtin_content_dir, env_deck_dirs
+
+    app = state(ctx)
+    if not paths:
+        paths = [builtin_content_dir() / "decks"]
+        if app.paths.user_decks_dir.is_dir():
+            paths.append(app.paths.user_decks_dir)
+        paths += env_deck_dirs(app.env.environ)
+    report = load_files(paths, builtin=False)
+    problems = report.problems + duplicate_problems(report.decks)
+    out = app.env.stdout
+    for problem in problems:
+        out.write(f"{problem}\n")
+    cards = sum(len(deck.cards) for deck in report.decks)
+    if problems:
+        files = len({p.path for p in problems})
+        out.write(
+            f"{len(problems)} problem{'s' * (len(problems) != 1)} in {files} "
+            f"file{'s' * (files != 1)}.\n"
+        )
+        raise typer.Exit(int(ExitCode.INVALID_CONTENT))
+    out.write(f"OK: {len(report.decks)} decks, {cards} cards, no problems.\n")

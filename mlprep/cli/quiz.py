@@ -1,0 +1,78 @@
+"""`mlprep quiz`: ask cards once, grade them, record every answer."""
+
+from __future__ import annotations
+
+import random
+from typing import Annotated
+
+import typer
+
+from mlprep.cli.common import DeckDirs, Plain, guarded, state
+from mlprep.errors import ExitCode
+
+
+@guarded
+def quiz(
+    ctx: typer.Context,
+    decks: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[DECK]...", help="Deck slugs (default: every deck).", show_default=False
+        ),
+    ] = None,
+    count: Annotated[
+        int, typer.Option("-n", "--count", min=1, metavar="N", help="How many cards.")
+    ] = 10,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tag",
+            metavar="TAG",
+            help="Only cards with this tag (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    difficulty: Annotated[
+        int | None,
+        typer.Option("--difficulty", min=1, max=3, metavar="1-3", help="Only this difficulty."),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option("--seed", metavar="SEED", help="Repeat the same selection and order."),
+    ] = None,
+    plain: Plain = False,
+    deck_dirs: DeckDirs = None,
+) -> None:
+    """Quiz yourself on one or more decks.
+
+    Choice and numeric cards are graded at once; open cards you grade yourself.
+
+    \b
+    Examples:
+      mlprep quiz trees
+      mlprep quiz trees ensembles -n 20 --tag boosting
+      printf '1\\n\\n3\\n' | mlprep quiz trees -n 2 --seed 1
+    """
+    from mlprep.decks import sample
+    from mlprep.progress import ReviewEvent, ReviewLog
+    from mlprep.sessions.quiz import INTERRUPTED, run_quiz
+    from mlprep.ui.text import quiz_summary
+
+    app = state(ctx)
+    library = app.library(deck_dirs or ())
+    cards = sample(library.select(decks or (), tag or (), difficulty), count, seed)
+    log = ReviewLog(app.paths.review_log)
+
+    def record(card, grade, ms):
+        log.append(ReviewEvent.new(card.id, grade, "quiz", ms, app.env.now()))
+
+    prompter = app.prompter(plain)
+    names = ", ".join(dict.fromkeys(card.deck for card in cards))
+    prompter.notice(f"Quiz: {names} - {len(cards)} card{'s' * (len(cards) != 1)}")
+    result = run_quiz(cards, prompter, record, random.Random(seed), app.env.clock)
+    for warning in log.warnings:
+        app.warn(warning)
+    for line in quiz_summary(result):
+        prompter.notice(line)
+    if result.stopped == INTERRUPTED:
+        raise typer.Exit(int(ExitCode.INTERRUPTED))

@@ -1,0 +1,109 @@
+"""What every command shares: the terminal environment and the options given before it.
+
+Tests replace the Environment (streams, clock, environment variables) instead of monkeypatching.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from mlprep.paths import Paths, builtin_content_dir, env_deck_dirs, resolve_paths
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from mlprep.decks import Library
+    from mlprep.ui.prompts import Prompter
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Environment:
+    """The outside world as commands see it. Streams default to whatever sys has at use time,
+    so CliRunner's captured streams are honoured."""
+
+    stdin_: TextIO | None = None
+    stdout_: TextIO | None = None
+    stderr_: TextIO | None = None
+    environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
+    clock: Callable[[], float] = time.monotonic
+    now: Callable[[], datetime] = _utc_now
+
+    @property
+    def stdin(self) -> TextIO:
+        return self.stdin_ or sys.stdin
+
+    @property
+    def stdout(self) -> TextIO:
+        return self.stdout_ or sys.stdout
+
+    @property
+    def stderr(self) -> TextIO:
+        return self.stderr_ or sys.stderr
+
+    def is_terminal(self) -> bool:
+        try:
+            return self.stdin.isatty() and self.stdout.isatty()
+        except (AttributeError, ValueError):
+            return False
+
+
+@dataclass
+class AppState:
+    env: Environment
+    data_dir: Path | None = None
+    debug: bool = False
+
+    @cached_property
+    def paths(self) -> Paths:
+        return resolve_paths(self.data_dir, self.env.environ)
+
+    def warn(self, message: str) -> None:
+        self.env.stderr.write(f"warning: {message}\n")
+        self.env.stderr.flush()
+
+    def library(self, deck_dirs: Sequence[Path] = ()) -> Library:
+        """Built-in decks, then the user deck dir, MLPREP_DECKS and --decks; broken user decks
+        are reported on stderr and skipped."""
+        from mlprep.decks import load_library
+
+        user_dirs = []
+        if self.paths.user_decks_dir.is_dir():
+            user_dirs.append(self.paths.user_decks_dir)
+        user_dirs += env_deck_dirs(self.env.environ) + list(deck_dirs)
+        library = load_library([builtin_content_dir() / "decks"], user_dirs, self.paths.cache_dir)
+        for problem in library.warnings:
+            self.warn(f"{problem} (deck skipped)")
+        return library
+
+    def console(self, stderr: bool = False) -> Console:
+        from mlprep.ui.render import make_console
+
+        return make_console(self.env.stderr if stderr else self.env.stdout, self.env.environ)
+
+    def prompter(self, plain: bool) -> Prompter:
+        """Arrow-key prompts in a terminal; numbered plain prompts otherwise or with --plain."""
+        from mlprep.ui.prompts import PlainPrompter, QuestionaryPrompter
+
+        if plain or not self.env.is_terminal():
+            echo = not _isatty(self.env.stdin)
+            return PlainPrompter(self.env.stdin, self.env.stdout, echo=echo)
+        return QuestionaryPrompter(self.console())
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

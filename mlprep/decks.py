@@ -1,0 +1,251 @@
+"""The content engine: find built-in and user decks, parse them (with a cache), select cards."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import pickle
+import random
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mlprep import __version__
+from mlprep.errors import UsageError
+from mlprep.model import Card, Deck, LoadReport, Problem
+from mlprep.schema import parse_deck
+
+DECK_SUFFIXES = (".yaml", ".yml")
+CACHE_NAME = "decks.pickle"
+
+
+def deck_files(path: Path) -> list[Path]:
+    """The deck files at a path: the file itself, or every *.yaml/*.yml below a directory."""
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.suffix in DECK_SUFFIXES and p.is_file())
+    return [path]
+
+
+class DeckCache:
+    """Parsed decks keyed by file path, size and mtime, so start-up skips YAML parsing.
+
+    The cache is only an accelerator: if it is missing, stale or unreadable it is rebuilt.
+    """
+
+    def __init__(self, cache_dir: Path | None) -> None:
+        self.path = cache_dir / CACHE_NAME if cache_dir else None
+        self.entries: dict[str, tuple[int, int, Deck]] = {}
+        self.dirty = False
+        if self.path is None:
+            return
+        try:
+            with open(self.path, "rb") as handle:
+                version, entries = pickle.load(handle)
+            if version == __version__:
+                self.entries = entries
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+            self.entries = {}
+
+    def get(self, path: Path, stat: os.stat_result) -> Deck | None:
+        entry = self.entries.get(str(path))
+        if entry and entry[0] == stat.st_size and entry[1] == stat.st_mtime_ns:
+            return entry[2]
+        return None
+
+    def put(self, path: Path, stat: os.stat_result, deck: Deck) -> None:
+        self.entries[str(path)] = (stat.st_size, stat.st_mtime_ns, deck)
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty or self.path is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".decks-")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump((__version__, self.entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # a read-only cache dir only costs speed
+
+
+def load_files(paths: Iterable[Path], builtin: bool, cache: DeckCache | None = None) -> LoadReport:
+    """Parse deck files; a file with any problem yields no deck, only its problems."""
+    report = LoadReport()
+    for root in paths:
+        if not root.exists():
+            report.problems.append(Problem(str(root), "no such file or directory"))
+            continue
+        for path in deck_files(root):
+            try:
+                stat = path.stat()
+                deck = cache.get(path, stat) if cache else None
+                if deck is None:
+                    text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                reason = getattr(error, "strerror", None) or str(error)
+                report.problems.append(Problem(str(path), f"cannot read deck: {reason}"))
+                continue
+            if deck is None:
+                deck, problems = parse_deck(text, str(path), builtin=builtin)
+                report.problems.extend(problems)
+                if deck is None:
+                    continue
+                deck = _with_path(deck, path)
+                if cache:
+                    cache.put(path, stat, deck)
+            report.decks.append(deck)
+    return report
+
+
+def _with_path(deck: Deck, path: Path) -> Deck:
+    from dataclasses import replace
+
+    return replace(deck, path=path)
+
+
+def duplicate_problems(decks: Sequence[Deck]) -> list[Problem]:
+    """Card ids must be unique across every deck (progress is keyed on them)."""
+    seen: dict[str, tuple[Deck, Card]] = {}
+    problems = []
+    for deck in decks:
+        for card in deck.cards:
+            if card.id in seen:
+                first_deck, first = seen[card.id]
+                problems.append(
+                    Problem(
+                        str(deck.path),
+                        f"card id also used in {first_deck.path}:{first.line}",
+                        card.line,
+                        card.id,
+                    )
+                )
+            else:
+                seen[card.id] = (deck, card)
+    return problems
+
+
+@dataclass
+class Library:
+    """Every deck available to this run, by slug, and what went wrong loading the rest."""
+
+    decks: dict[str, Deck] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def add(self, decks: Iterable[Deck]) -> None:
+        """Add decks, refusing any whose slug or card ids clash with what is already here."""
+        card_ids = {card.id: deck for deck in self.decks.values() for card in deck.cards}
+        for deck in decks:
+            if deck.id in self.decks:
+                other = self.decks[deck.id]
+                where = "the built-in deck" if other.builtin else f"the deck in {other.path}"
+                self.warnings.append(
+                    Problem(
+                        str(deck.path),
+                        f"deck id '{deck.id}' clashes with {where}; skipped (give it another id)",
+                    )
+                )
+                continue
+            clash = next((c for c in deck.cards if c.id in card_ids), None)
+            if clash:
+                self.warnings.append(
+                    Problem(
+                        str(deck.path),
+                        f"card id also used in deck '{card_ids[clash.id].id}'; deck skipped",
+                        clash.line,
+                        clash.id,
+                    )
+                )
+                continue
+            self.decks[deck.id] = deck
+            card_ids.update((card.id, deck) for card in deck.cards)
+
+    def deck(self, name: str) -> Deck:
+        slug = name.strip().lower()
+        if slug in self.decks:
+            return self.decks[slug]
+        close = difflib.get_close_matches(slug, list(self.decks), n=1, cutoff=0.5)
+        hint = f" Did you mean '{close[0]}'?" if close else " See `mlprep decks`."
+        raise UsageError(f"No deck '{name}'.{hint}")
+
+    def card(self, card_id: str) -> Card:
+        for deck in self.decks.values():
+            for card in deck.cards:
+                if card.id == card_id:
+                    return card
+        ids = [card.id for deck in self.decks.values() for card in deck.cards]
+        close = difflib.get_close_matches(card_id, ids, n=1, cutoff=0.6)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        raise UsageError(f"No card '{card_id}'.{hint}")
+
+    def all_cards(self) -> list[Card]:
+        return [card for deck in self.decks.values() for card in deck.cards]
+
+    def select(
+        self, names: Sequence[str] = (), tags: Sequence[str] = (), difficulty: int | None = None
+    ) -> list[Card]:
+        """Cards of the named decks (all decks if none), filtered by tag and difficulty."""
+        decks = [self.deck(name) for name in dict.fromkeys(names)] or list(self.decks.values())
+        wanted = {t.lower() for t in tags}
+        if wanted:
+            known = set().union(*(d.all_tags() for d in decks)) if decks else set()
+            unknown = sorted(wanted - known)
+            if unknown:
+                close = difflib.get_close_matches(unknown[0], sorted(known), n=1, cutoff=0.6)
+                hint = f" Did you mean '{close[0]}'?" if close else ""
+                raise UsageError(f"No card has tag '{unknown[0]}'.{hint}")
+        cards = []
+        for deck in decks:
+            for card in deck.cards:
+                if wanted and not wanted & (set(card.tags) | set(deck.tags)):
+                    continue
+                if difficulty is not None and card.difficulty != difficulty:
+                    continue
+                cards.append(card)
+        if not cards:
+            raise UsageError("No cards match that selection.")
+        return cards
+
+    def search(self, text: str, limit: int = 20) -> list[Card]:
+        """Cards matching every word of `text`, best first: question hits outrank tag hits,
+        which outrank answer hits."""
+        words = [w for w in text.lower().split() if w]
+        scored = []
+        for card in self.all_cards():
+            q, a, tags = card.q.lower(), f"{card.a} {card.explain}".lower(), " ".join(card.tags)
+            score = 0
+            for word in words:
+                hit = 3 * (word in q) + 2 * (word in tags) + (word in a)
+                if not hit:
+                    break
+                score += hit
+            else:
+                if words:
+                    scored.append((-score, card.id, card))
+        return [card for _, _, card in sorted(scored)[:limit]]
+
+
+def load_library(
+    builtin_dirs: Sequence[Path], user_dirs: Sequence[Path], cache_dir: Path | None = None
+) -> Library:
+    """Built-in decks first, then user decks. Broken user decks become warnings and are skipped;
+    a missing default user dir is simply empty."""
+    cache = DeckCache(cache_dir)
+    library = Library()
+    builtin = load_files(builtin_dirs, builtin=True, cache=cache)
+    library.add(builtin.decks)
+    library.warnings.extend(builtin.problems)
+    user = load_files(user_dirs, builtin=False, cache=cache)
+    library.add(user.decks)
+    library.warnings.extend(user.problems)
+    cache.save()
+    return library
+
+
+def sample(cards: Sequence[Card], n: int | None, seed: int | None) -> list[Card]:
+    """A shuffled selection of at most n cards; the same seed gives the same selection."""
+    rng = random.Random(seed)
+    chosen = list(cards)
+    rng.shuffle(chosen)
+    return chosen if n is None else chosen[:n]

@@ -1,0 +1,38 @@
+"""Every error the core raises, and the exit code each one maps to.
+
+Core modules raise these; only ``mlprep.cli`` turns them into a message and an exit code.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    ERROR = 1  # a runtime problem: unreadable progress, a full disk
+    USAGE = 2  # bad command line: unknown option, unknown deck
+    INVALID_CONTENT = 3  # `mlprep validate` found problems
+    INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
+
+
+class MlprepError(Exception):
+    """An error with a one-line message meant for the user."""
+
+    exit_code = ExitCode.ERROR
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(MlprepError):
+    exit_code = ExitCode.USAGE
+
+
+class ContentError(MlprepError):
+    exit_code = ExitCode.INVALID_CONTENT
+
+
+class ProgressError(MlprepError):
+    """The progress store cannot be read or written safely."""

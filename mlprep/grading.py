@@ -1,0 +1,49 @@
+"""Turning what a user typed into an answer, and an answer into a grade. No I/O."""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def parse_number(text: str) -> float:
+    """A number as people type it: 0.5, .5, -3, 1e-3, 1/3, 50% (= 0.5), 1,000.
+
+    Raises ValueError with a short reason."""
+    cleaned = text.strip().replace(",", "").replace("_", "")
+    if not cleaned:
+        raise ValueError("enter a number")
+    percent = cleaned.endswith("%")
+    if percent:
+        cleaned = cleaned[:-1].strip()
+    if "/" in cleaned:
+        top, _, bottom = cleaned.partition("/")
+        if not (_NUMBER.match(top.strip()) and _NUMBER.match(bottom.strip())):
+            raise ValueError(f"'{text.strip()}' is not a number")
+        if float(bottom) == 0:
+            raise ValueError("division by zero")
+        value = float(Fraction(top.strip()) / Fraction(bottom.strip()))
+    elif _NUMBER.match(cleaned):
+        value = float(cleaned)
+    else:
+        raise ValueError(f"'{text.strip()}' is not a number")
+    return value / 100 if percent else value
+
+
+def parse_option_numbers(text: str, count: int, several: bool) -> list[int]:
+    """Option numbers typed as '2' or '1 3' / '1,3' -> zero-based indexes.
+
+    Raises ValueError with a short reason."""
+    parts = [p for p in re.split(r"[\s,]+", text.strip()) if p]
+    if not parts:
+        raise ValueError(f"choose an option from 1 to {count}")
+    if len(parts) > 1 and not several:
+        raise ValueError(f"choose one option from 1 to {count}")
+    indexes = []
+    for part in parts:
+        if not part.isdigit() or not 1 <= int(part) <= count:
+            raise ValueError(f"'{part}' is not an option; choose from 1 to {count}")
+        indexes.append(int(part) - 1)
+    return sorted(set(indexes))

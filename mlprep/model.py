@@ -1,0 +1,119 @@
+"""The content model: frozen dataclasses with no I/O. Imports nothing of mlprep."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+DECK_FORMAT_VERSION = 1
+
+
+class CardType(StrEnum):
+    OPEN = "open"
+    SQL = "sql"
+
+
+@dataclass(frozen=True)
+class Choice:
+    text: str
+    correct: bool = False
+
+
+@dataclass(frozen=True)
+class Expect:
+    """A numeric answer: right when |given - value| <= tolerance (plus rounding slack)."""
+
+    value: float
+    tolerance: float = 0.0
+
+    def accepts(self, given: float) -> bool:
+        return abs(given - self.value) <= self.tolerance + 1e-9
+
+
+@dataclass(frozen=True)
+class Rubric:
+    strong: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Card:
+    id: str
+    q: str
+    a: str
+    deck: str = ""
+    explain: str = ""
+    choices: tuple[Choice, ...] = ()
+    expect: Expect | None = None
+    type: CardType = CardType.OPEN
+    db: str = ""
+    solution: str = ""
+    ordered: bool = False
+    rubric: Rubric | None = None
+    difficulty: int | None = None
+    tags: tuple[str, ...] = ()
+    refs: tuple[str, ...] = ()
+    followups: tuple[str, ...] = ()
+    line: int = 0  # where the card starts in its file, for messages
+
+    @property
+    def is_choice(self) -> bool:
+        return bool(self.choices)
+
+    @property
+    def is_multi(self) -> bool:
+        return sum(c.correct for c in self.choices) > 1
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.expect is not None
+
+    @property
+    def correct_indexes(self) -> tuple[int, ...]:
+        return tuple(i for i, c in enumerate(self.choices) if c.correct)
+
+
+@dataclass(frozen=True)
+class Deck:
+    id: str
+    title: str
+    cards: tuple[Card, ...]
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    path: Path | None = None
+    builtin: bool = False
+
+    def all_tags(self) -> set[str]:
+        tags = set(self.tags)
+        for card in self.cards:
+            tags.update(card.tags)
+        return tags
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a deck file, located as precisely as we can."""
+
+    path: str
+    message: str
+    line: int | None = None
+    card_id: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        if not self.card_id:
+            card = ""
+        elif self.card_id.startswith("#"):  # a card without an id, named by its position
+            card = f" card {self.card_id}:"
+        else:
+            card = f" card '{self.card_id}':"
+        return f"{where}:{card} {self.message}"
+
+
+@dataclass
+class LoadReport:
+    """What loading a set of deck files gave: the good decks and every problem found."""
+
+    decks: list[Deck] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)

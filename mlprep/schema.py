@@ -1,0 +1,435 @@
+"""Deck files -> Deck objects, or every problem found, each located as file:line and card id.
+
+The YAML is composed into nodes (never constructed into arbitrary objects) so that each value
+keeps the line it came from and duplicate keys can be caught, which plain ``safe_load`` hides.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+import yaml
+
+from mlprep.model import (
+    DECK_FORMAT_VERSION,
+    Card,
+    CardType,
+    Choice,
+    Deck,
+    Expect,
+    Problem,
+    Rubric,
+)
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+DECK_KEYS = ("format", "id", "title", "description", "tags", "cards")
+CARD_KEYS = (
+    "id",
+    "q",
+    "a",
+    "explain",
+    "choices",
+    "expect",
+    "type",
+    "db",
+    "solution",
+    "ordered",
+    "rubric",
+    "difficulty",
+    "tags",
+    "refs",
+    "followups",
+)
+CHOICE_KEYS = ("text", "correct")
+EXPECT_KEYS = ("value", "tolerance")
+RUBRIC_KEYS = ("strong", "weak")
+SQL_ONLY_KEYS = ("db", "solution", "ordered")
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SCALARS = yaml.constructor.SafeConstructor()
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
+class _Located:
+    """A composed value with the line it starts on (1-based)."""
+
+    __slots__ = ("value", "line", "duplicates")
+
+    def __init__(self, value: Any, line: int) -> None:
+        self.value = value
+        self.line = line
+        self.duplicates: list[tuple[str, int, int]] = []  # (key, line, first line)
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+class _Checker:
+    """Collects problems for one file while turning its nodes into model objects."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def problem(self, line: int | None, message: str, card: str | None = None) -> None:
+        self.problems.append(Problem(self.path, message, line, card))
+
+    # -- nodes to located values ---------------------------------------------------------
+    def unwrap(self, node: yaml.Node) -> _Located:
+        line = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
+            self.problem(line, f"unsupported YAML tag {node.tag}")
+            return _Located(None, line)
+        if isinstance(node, yaml.MappingNode):
+            mapping: dict[str, _Located] = {}
+            duplicates: list[tuple[str, int, int]] = []
+            for key_node, value_node in node.value:
+                key = self.unwrap(key_node).value
+                if not isinstance(key, str):
+                    self.problem(key_node.start_mark.line + 1, f"key {key!r} is not text")
+                    continue
+                if key in mapping:
+                    duplicates.append((key, key_node.start_mark.line + 1, mapping[key].line))
+                    continue
+                mapping[key] = self.unwrap(value_node)
+                mapping[key].line = key_node.start_mark.line + 1
+            located = _Located(mapping, line)
+            located.duplicates = duplicates
+            return located
+        if isinstance(node, yaml.SequenceNode):
+            return _Located([self.unwrap(item) for item in node.value], line)
+        try:
+            return _Located(_SCALARS.construct_object(node), line)
+        except yaml.constructor.ConstructorError:
+            self.problem(line, f"unsupported YAML tag {node.tag}")
+            return _Located(None, line)
+
+    # -- typed field readers ---------------------------------------------------------------
+    def check_keys(
+        self, node: _Located, allowed: tuple[str, ...], card: str | None, what: str = "key"
+    ) -> None:
+        """Report duplicate and unknown keys of a mapping node."""
+        for key, line, first in node.duplicates:
+            self.problem(line, f"duplicate {what} '{key}' (first at line {first})", card)
+        for key, located in node.value.items():
+            if key in allowed:
+                continue
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            known = "" if close else f" (known: {', '.join(allowed)})"
+            self.problem(located.line, f"unknown {what} '{key}'{hint}{known}", card)
+
+    def text(
+        self,
+        mapping: dict[str, _Located],
+        key: str,
+        line: int,
+        card: str | None,
+        required: bool = False,
+    ) -> str:
+        located = mapping.get(key)
+        if located is None or located.value is None:
+            if required:
+                where = located.line if located else line
+                self.problem(where, f"'{key}' is missing or empty", card)
+            return ""
+        value = located.value
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.problem(located.line, f"'{key}' must be text, not {_describe(value)}", card)
+            return ""
+        value = str(value)
+        if required and not value.strip():
+            self.problem(located.line, f"'{key}' is missing or empty", card)
+        return value
+
+    def text_list(
+        self, mapping: dict[str, _Located], key: str, card: str | None, slug: bool = False
+    ) -> tuple[str, ...]:
+        located = mapping.get(key)
+        if located is None or located.value is None:
+            return ()
+        if not isinstance(located.value, list):
+            self.problem(
+                located.line, f"'{key}' must be a list, not {_describe(located.value)}", card
+            )
+            return ()
+        items: list[str] = []
+        for item in located.value:
+            if not isinstance(item.value, str) or not item.value.strip():
+                self.problem(
+                    item.line,
+                    f"'{key}' items must be non-empty text, not {_describe(item.value)}",
+                    card,
+                )
+            elif slug and not SLUG.match(item.value):
+                self.problem(
+                    item.line, f"tag '{item.value}' must be lower-case words joined by '-'", card
+                )
+            else:
+                items.append(item.value)
+        return tuple(items)
+
+    # -- the deck --------------------------------------------------------------------------
+    def deck(self, root: _Located, builtin: bool) -> Deck | None:
+        if not isinstance(root.value, dict):
+            self.problem(
+                root.line,
+                f"a deck must be a mapping with 'id', 'title' and 'cards', "
+                f"not {_describe(root.value)}",
+            )
+            return None
+        top = root.value
+        self.check_keys(root, DECK_KEYS, None)
+        version = top.get("format")
+        if version is not None:
+            if isinstance(version.value, bool) or not isinstance(version.value, int):
+                self.problem(version.line, "'format' must be a whole number")
+            elif version.value > DECK_FORMAT_VERSION:
+                self.problem(
+                    version.line,
+                    f"deck format {version.value} is newer than this "
+                    f"mlprep understands ({DECK_FORMAT_VERSION}); upgrade mlprep",
+                )
+                return None
+        deck_id = self.text(top, "id", root.line, None, required=True)
+        if deck_id and not SLUG.match(deck_id):
+            self.problem(
+                top["id"].line, f"deck id '{deck_id}' must be lower-case letters, digits and '-'"
+            )
+        title = self.text(top, "title", root.line, None, required=True)
+        description = self.text(top, "description", root.line, None)
+        tags = self.text_list(top, "tags", None, slug=True)
+        cards_node = top.get("cards")
+        cards: list[Card] = []
+        if cards_node is None or not isinstance(cards_node.value, list) or not cards_node.value:
+            line = cards_node.line if cards_node else root.line
+            self.problem(line, "'cards' must be a non-empty list of cards")
+        else:
+            seen: dict[str, int] = {}
+            for index, node in enumerate(cards_node.value, start=1):
+                card = self.card(node, index, deck_id)
+                if card is None:
+                    continue
+                if card.id in seen:
+                    self.problem(
+                        card.line, f"duplicate card id (first at line {seen[card.id]})", card.id
+                    )
+                    continue
+                seen[card.id] = card.line
+                cards.append(card)
+        if self.problems:
+            return None
+        return Deck(
+            id=deck_id,
+            title=title,
+            description=description,
+            tags=tags,
+            cards=tuple(cards),
+            builtin=builtin,
+        )
+
+    def card(self, node: _Located, index: int, deck_id: str) -> Card | None:
+        if not isinstance(node.value, dict):
+            self.problem(node.line, f"card #{index} must be a mapping, not {_describe(node.value)}")
+            return None
+        fields = node.value
+        raw_id = fields.get("id")
+        card_id = raw_id.value if raw_id and isinstance(raw_id.value, str) else None
+        label = card_id or f"#{index}"
+        before = len(self.problems)
+        if card_id is None:
+            self.problem(node.line, "'id' is missing (every card needs a unique id)", label)
+        elif not SLUG.match(card_id):
+            self.problem(raw_id.line, "id must be lower-case letters, digits and '-'", label)
+        self.check_keys(node, CARD_KEYS, label)
+        q = self.text(fields, "q", node.line, label, required=True)
+        a = self.text(fields, "a", node.line, label, required=True)
+        explain = self.text(fields, "explain", node.line, label)
+        card_type = self.card_type(fields, label)
+        choices = self.choices(fields, label)
+        expect = self.expect(fields, label)
+        if choices and expect:
+            self.problem(
+                fields["expect"].line, "a card has either 'choices' or 'expect', not both", label
+            )
+        db = self.text(fields, "db", node.line, label, required=card_type is CardType.SQL)
+        solution = self.text(
+            fields, "solution", node.line, label, required=card_type is CardType.SQL
+        )
+        if db and not SLUG.match(db):
+            self.problem(fields["db"].line, f"db '{db}' must name a sample database slug", label)
+        ordered = self.flag(fields, "ordered", label)
+        if card_type is not CardType.SQL:
+            for key in SQL_ONLY_KEYS:
+                if key in fields:
+                    self.problem(fields[key].line, f"'{key}' is only for 'type: sql' cards", label)
+        difficulty = self.difficulty(fields, label)
+        rubric = self.rubric(fields, label)
+        tags = self.text_list(fields, "tags", label, slug=True)
+        refs = self.text_list(fields, "refs", label)
+        followups = self.text_list(fields, "followups", label)
+        if len(self.problems) > before:
+            return None
+        return Card(
+            id=card_id or "",
+            q=q,
+            a=a,
+            deck=deck_id,
+            explain=explain,
+            choices=choices,
+            expect=expect,
+            type=card_type,
+            db=db,
+            solution=solution,
+            ordered=ordered,
+            rubric=rubric,
+            difficulty=difficulty,
+            tags=tags,
+            refs=refs,
+            followups=followups,
+            line=node.line,
+        )
+
+    def card_type(self, fields: dict[str, _Located], label: str) -> CardType:
+        located = fields.get("type")
+        if located is None:
+            return CardType.OPEN
+        try:
+            return CardType(located.value)
+        except ValueError:
+            self.problem(
+                located.line, f"type must be 'open' or 'sql', not {located.value!r}", label
+            )
+            return CardType.OPEN
+
+    def flag(self, fields: dict[str, _Located], key: str, label: str) -> bool:
+        located = fields.get(key)
+        if located is None:
+            return False
+        if not isinstance(located.value, bool):
+            self.problem(located.line, f"'{key}' must be true or false", label)
+            return False
+        return located.value
+
+    def difficulty(self, fields: dict[str, _Located], label: str) -> int | None:
+        located = fields.get("difficulty")
+        if located is None:
+            return None
+        value = located.value
+        if isinstance(value, bool) or value not in (1, 2, 3):
+            self.problem(located.line, f"difficulty must be 1, 2 or 3, not {value!r}", label)
+            return None
+        return int(value)
+
+    def choices(self, fields: dict[str, _Located], label: str) -> tuple[Choice, ...]:
+        located = fields.get("choices")
+        if located is None:
+            return ()
+        if not isinstance(located.value, list) or len(located.value) < 2:
+            self.problem(located.line, "'choices' must be a list of at least two options", label)
+            return ()
+        choices: list[Choice] = []
+        for item in located.value:
+            if not isinstance(item.value, dict):
+                self.problem(
+                    item.line,
+                    "each choice must be a mapping with 'text' (and "
+                    "'correct: true' on the right ones)",
+                    label,
+                )
+                continue
+            self.check_keys(item, CHOICE_KEYS, label, what="choice key")
+            text = self.text(item.value, "text", item.line, label, required=True)
+            correct = self.flag(item.value, "correct", label)
+            if text and any(c.text.strip() == text.strip() for c in choices):
+                self.problem(item.line, f"choice {text!r} is listed twice", label)
+            choices.append(Choice(text=text, correct=correct))
+        if choices and not any(c.correct for c in choices):
+            self.problem(located.line, "no choice is marked 'correct: true'", label)
+        return tuple(choices)
+
+    def expect(self, fields: dict[str, _Located], label: str) -> Expect | None:
+        located = fields.get("expect")
+        if located is None:
+            return None
+        if not isinstance(located.value, dict):
+            self.problem(
+                located.line, "'expect' must be a mapping like {value: 0.5, tolerance: 0.01}", label
+            )
+            return None
+        self.check_keys(located, EXPECT_KEYS, label, what="expect key")
+        numbers: dict[str, float] = {}
+        for key in EXPECT_KEYS:
+            item = located.value.get(key)
+            if item is None:
+                continue
+            if isinstance(item.value, bool) or not isinstance(item.value, int | float):
+                self.problem(
+                    item.line, f"expect {key} must be a number, not {_describe(item.value)}", label
+                )
+            elif key == "tolerance" and item.value < 0:
+                self.problem(item.line, "expect tolerance must not be negative", label)
+            else:
+                numbers[key] = float(item.value)
+        if "value" not in located.value:
+            self.problem(located.line, "'expect' needs a 'value'", label)
+        if "value" not in numbers:
+            return None
+        return Expect(value=numbers["value"], tolerance=numbers.get("tolerance", 0.0))
+
+    def rubric(self, fields: dict[str, _Located], label: str) -> Rubric | None:
+        located = fields.get("rubric")
+        if located is None:
+            return None
+        if not isinstance(located.value, dict):
+            self.problem(
+                located.line, "'rubric' must be a mapping with 'strong' and 'weak' lists", label
+            )
+            return None
+        self.check_keys(located, RUBRIC_KEYS, label, what="rubric key")
+        strong = self.text_list(located.value, "strong", label)
+        weak = self.text_list(located.value, "weak", label)
+        if not strong and not weak:
+            self.problem(located.line, "'rubric' needs a 'strong' or 'weak' list", label)
+        return Rubric(strong=strong, weak=weak)
+
+
+def _yaml_problem(path: str, text: str, error: yaml.YAMLError) -> Problem:
+    mark = getattr(error, "problem_mark", None)
+    line = mark.line + 1 if mark else None
+    reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+    if mark is not None:
+        source_line = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
+        if "\t" in source_line[: len(source_line) - len(source_line.lstrip())] or "'\\t'" in reason:
+            return Problem(path, "tab used for indentation; indent with spaces", line)
+    return Problem(path, f"invalid YAML: {reason}", line)
+
+
+def parse_deck(text: str, path: str, builtin: bool = False) -> tuple[Deck | None, list[Problem]]:
+    """Parse one deck file's text. A deck comes back only when it has no problems at all."""
+    checker = _Checker(path)
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as error:
+        return None, [_yaml_problem(path, text, error)]
+    if node is None:
+        return None, [Problem(path, "the file is empty; a deck needs 'id', 'title' and 'cards'")]
+    deck = checker.deck(checker.unwrap(node), builtin)
+    problems = sorted(checker.problems, key=lambda p: p.line or 0)
+    return deck, problems

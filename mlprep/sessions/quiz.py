@@ -1,0 +1,108 @@
+"""A quiz: each card asked once; choice and numeric cards graded at once, open cards self-graded.
+
+Every answer is handed to `record` as soon as it is given, so an interrupted quiz keeps what was
+answered.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from mlprep.model import Card, Choice
+from mlprep.progress import Grade
+from mlprep.ui.prompts import Prompter
+
+Recorder = Callable[[Card, Grade, int], None]  # card, grade, milliseconds taken
+
+INTERRUPTED = "interrupted"  # Ctrl-C
+END_OF_INPUT = "end of input"
+
+
+@dataclass(frozen=True)
+class CardResult:
+    card: Card
+    grade: Grade
+    correct: bool | None  # None: self-graded
+    answer: str
+    seconds: float
+
+    @property
+    def needs_revisit(self) -> bool:
+        return self.correct is False or self.grade <= Grade.HARD
+
+
+@dataclass
+class QuizResult:
+    planned: int
+    results: list[CardResult] = field(default_factory=list)
+    seconds: float = 0.0
+    stopped: str | None = None  # INTERRUPTED or END_OF_INPUT when cut short
+
+    @property
+    def auto_graded(self) -> list[CardResult]:
+        return [r for r in self.results if r.correct is not None]
+
+    @property
+    def correct_count(self) -> int:
+        return sum(bool(r.correct) for r in self.auto_graded)
+
+    @property
+    def self_graded(self) -> list[CardResult]:
+        return [r for r in self.results if r.correct is None]
+
+    @property
+    def revisit(self) -> list[Card]:
+        return [r.card for r in self.results if r.needs_revisit]
+
+
+def shuffled_choices(card: Card, rng: random.Random) -> list[Choice]:
+    choices = list(card.choices)
+    rng.shuffle(choices)
+    return choices
+
+
+def ask_card(card: Card, prompter: Prompter, rng: random.Random) -> tuple[Grade, bool | None, str]:
+    """Ask one card and grade it: (grade, correct or None when self-graded, answer given)."""
+    if card.is_choice:
+        shown = shuffled_choices(card, rng)
+        picked = prompter.choose([c.text for c in shown], several=card.is_multi)
+        correct = {i for i, c in enumerate(shown) if c.correct} == set(picked)
+        answer = "; ".join(shown[i].text for i in picked)
+        prompter.show_verdict(card, correct, shown)
+        return (Grade.GOOD if correct else Grade.AGAIN), correct, answer
+    if card.is_numeric:
+        value = prompter.ask_number()
+        correct = card.expect.accepts(value)
+        prompter.show_verdict(card, correct, ())
+        return (Grade.GOOD if correct else Grade.AGAIN), correct, f"{value:g}"
+    answer = prompter.ask_open()
+    prompter.show_answer(card)
+    return prompter.ask_grade(), None, answer
+
+
+def run_quiz(
+    cards: Sequence[Card],
+    prompter: Prompter,
+    record: Recorder,
+    rng: random.Random,
+    clock: Callable[[], float] = time.monotonic,
+) -> QuizResult:
+    result = QuizResult(planned=len(cards))
+    started = clock()
+    try:
+        for position, card in enumerate(cards, start=1):
+            prompter.show_question(card, position, len(cards))
+            asked = clock()
+            grade, correct, answer = ask_card(card, prompter, rng)
+            seconds = clock() - asked
+            record(card, grade, round(seconds * 1000))
+            result.results.append(CardResult(card, grade, correct, answer, seconds))
+    except KeyboardInterrupt:
+        result.stopped = INTERRUPTED
+    except EOFError:
+        result.stopped = END_OF_INPUT
+    result.seconds = clock() - started
+    return result

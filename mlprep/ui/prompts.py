@@ -1,0 +1,206 @@
+"""How sessions talk to a person: the Prompter protocol and its two implementations.
+
+PlainPrompter reads lines and writes plain text (pipes, scripts, screen readers, --plain).
+QuestionaryPrompter draws with rich and asks with questionary (interactive terminals).
+Both raise KeyboardInterrupt on Ctrl-C and EOFError at the end of input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol, TextIO
+
+from mlprep.grading import parse_number, parse_option_numbers
+from mlprep.model import Card, Choice
+from mlprep.progress import Grade
+from mlprep.ui.text import GRADE_LABELS, numbered, numbered_subset, wrap
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class Prompter(Protocol):
+    def show_question(self, card: Card, position: int, total: int) -> None: ...
+
+    def choose(self, options: Sequence[str], several: bool) -> list[int]:
+        """Zero-based indexes of the chosen options (one unless `several`)."""
+
+    def ask_number(self) -> float: ...
+
+    def ask_open(self) -> str:
+        """A free-text answer; empty is allowed."""
+
+    def show_verdict(self, card: Card, correct: bool, shown: Sequence[Choice]) -> None:
+        """Right or wrong for an auto-graded card; `shown` is the options in displayed order."""
+
+    def show_answer(self, card: Card) -> None:
+        """The reference answer of an open card."""
+
+    def ask_grade(self) -> Grade: ...
+
+    def notice(self, message: str) -> None: ...
+
+
+def _answer_key(card: Card, shown: Sequence[Choice]) -> str:
+    if shown:
+        return "; ".join(f"{i}) {c.text}" for i, c in enumerate(shown, start=1) if c.correct)
+    assert card.expect is not None
+    tolerance = f" (within {card.expect.tolerance:g})" if card.expect.tolerance else ""
+    return f"{card.expect.value:g}{tolerance}"
+
+
+class PlainPrompter:
+    """Numbered options, one answer a line, no terminal codes."""
+
+    def __init__(self, stdin: TextIO, stdout: TextIO, echo: bool, width: int = 80) -> None:
+        self.stdin = stdin
+        self.stdout = stdout
+        self.echo = echo  # repeat answers read from a pipe so the transcript reads well
+        self.width = width
+
+    # -- output --------------------------------------------------------------------------
+    def say(self, *lines: str) -> None:
+        for line in lines:
+            self.stdout.write(line + "\n")
+        self.stdout.flush()
+
+    def notice(self, message: str) -> None:
+        self.say(message)
+
+    def show_question(self, card: Card, position: int, total: int) -> None:
+        level = f", difficulty {card.difficulty}" if card.difficulty else ""
+        self.say("", f"[{position}/{total}] {card.id} ({card.deck}{level})")
+        self.say(*wrap(card.q, self.width))
+
+    def show_verdict(self, card: Card, correct: bool, shown: Sequence[Choice]) -> None:
+        if correct:
+            self.say("Correct.")
+        elif shown:
+            right = [(i, c) for i, c in enumerate(shown, start=1) if c.correct]
+            self.say("Not quite. The answer:" if len(right) == 1 else "Not quite. The answers:")
+            self.say(*numbered_subset(right, self.width))
+        else:
+            self.say(f"Not quite. The answer: {_answer_key(card, shown)}")
+        self.say(*wrap(card.a, self.width, "  "))
+        if card.explain:
+            self.say(*wrap(card.explain, self.width, "  "))
+
+    def show_answer(self, card: Card) -> None:
+        self.say("Reference answer:", *wrap(card.a, self.width, "  "))
+        if card.explain:
+            self.say("Why:", *wrap(card.explain, self.width, "  "))
+        if card.rubric:
+            if card.rubric.strong:
+                self.say("A strong answer has:", *(f"  + {item}" for item in card.rubric.strong))
+            if card.rubric.weak:
+                self.say("A weak answer has:", *(f"  - {item}" for item in card.rubric.weak))
+
+    # -- input ---------------------------------------------------------------------------
+    def read(self, prompt: str) -> str:
+        self.stdout.write(prompt)
+        self.stdout.flush()
+        line = self.stdin.readline()
+        if not line:
+            self.say("")
+            raise EOFError
+        answer = line.rstrip("\r\n")
+        if self.echo:
+            self.stdout.write(answer + "\n")
+            self.stdout.flush()
+        return answer
+
+    def choose(self, options: Sequence[str], several: bool) -> list[int]:
+        self.say(*numbered(options, self.width))
+        count = len(options)
+        prompt = (
+            f"Select all that apply (numbers 1-{count}, separated by spaces): "
+            if several
+            else f"Answer (1-{count}): "
+        )
+        while True:
+            try:
+                return parse_option_numbers(self.read(prompt), count, several)
+            except ValueError as reason:
+                self.say(f"  Please {reason}.")
+
+    def ask_number(self) -> float:
+        while True:
+            try:
+                return parse_number(self.read("Answer (a number): "))
+            except ValueError as reason:
+                self.say(f"  Please enter a number: {reason}.")
+
+    def ask_open(self) -> str:
+        return self.read("Your answer (Enter to reveal): ")
+
+    def ask_grade(self) -> Grade:
+        options = "  ".join(f"{i}) {label}" for i, label in enumerate(GRADE_LABELS, start=1))
+        self.say(f"How well did you know it? {options}")
+        while True:
+            text = self.read("Grade (1-4): ").strip()
+            if text in ("1", "2", "3", "4"):
+                return Grade(int(text))
+            if text.capitalize() in GRADE_LABELS:
+                return Grade(GRADE_LABELS.index(text.capitalize()) + 1)
+            self.say("  Please enter 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).")
+
+
+class QuestionaryPrompter:
+    """Arrow-key prompts (questionary) and rich panels, for interactive terminals."""
+
+    def __init__(self, console: Console) -> None:
+        import questionary  # heavy (prompt_toolkit): only when a session really starts
+
+        from mlprep.ui import render
+
+        self.q = questionary
+        self.render = render
+        self.console = console
+
+    def notice(self, message: str) -> None:
+        self.console.print(message, markup=False, highlight=False)
+
+    def show_question(self, card: Card, position: int, total: int) -> None:
+        self.console.print()
+        self.console.print(self.render.question_panel(card, position, total))
+
+    def choose(self, options: Sequence[str], several: bool) -> list[int]:
+        choices = [self.q.Choice(title=text, value=i) for i, text in enumerate(options)]
+        if several:
+            picked = self.q.checkbox(
+                "Select all that apply (space to mark, Enter to submit):",
+                choices=choices,
+                validate=lambda chosen: bool(chosen) or "Mark at least one option.",
+            ).unsafe_ask()
+            return sorted(picked)
+        return [self.q.select("Your answer:", choices=choices).unsafe_ask()]
+
+    def ask_number(self) -> float:
+        def valid(text: str) -> bool | str:
+            try:
+                parse_number(text)
+            except ValueError as reason:
+                return f"Please enter a number: {reason}."
+            return True
+
+        return parse_number(self.q.text("Your answer (a number):", validate=valid).unsafe_ask())
+
+    def ask_open(self) -> str:
+        return self.q.text("Your answer (Enter to reveal):").unsafe_ask()
+
+    def show_verdict(self, card: Card, correct: bool, shown: Sequence[Choice]) -> None:
+        key = None if correct else _answer_key(card, shown)
+        self.console.print(self.render.verdict(correct, key))
+        self.console.print(self.render.answer_body(card))
+
+    def show_answer(self, card: Card) -> None:
+        self.console.print(self.render.answer_panel(card))
+
+    def ask_grade(self) -> Grade:
+        chosen = self.q.select(
+            "How well did you know it?",
+            choices=[self.q.Choice(label, value=i + 1) for i, label in enumerate(GRADE_LABELS)],
+            default=None,
+            use_shortcuts=True,
+        ).unsafe_ask()
+        return Grade(chosen)

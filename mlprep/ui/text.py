@@ -1,0 +1,144 @@
+"""Plain-text formatting shared by the plain prompter and the rich views. No terminal codes."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Iterable
+
+GRADE_LABELS = ("Again", "Hard", "Good", "Easy")
+
+
+def duration(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours}h{minutes:02d}m"
+    return f"{minutes}m{seconds:02d}s"
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+
+
+def _paragraphs(text: str) -> list[tuple[str, bool]]:
+    """Split Markdown into (block, wrappable) pieces: prose paragraphs and list items are
+    joined into one line each; code fences, indented code and tables are kept verbatim."""
+    blocks: list[tuple[str, bool]] = []
+    current: list[str] = []
+    in_fence = False
+
+    def flush() -> None:
+        if current:
+            blocks.append((" ".join(line.strip() for line in current), True))
+            current.clear()
+
+    for raw in text.rstrip().splitlines():
+        stripped = raw.strip()
+        if stripped.startswith("```") or in_fence:
+            flush()
+            if stripped.startswith("```"):
+                in_fence = not in_fence
+            blocks.append((raw, False))
+        elif not stripped:
+            flush()
+            blocks.append(("", False))
+        elif raw.startswith(("    ", "\t")) and not current or stripped.startswith("|"):
+            flush()
+            blocks.append((raw, False))
+        elif _LIST_ITEM.match(raw):
+            flush()
+            current.append(raw.rstrip())
+            # keep the item's own indentation for nested lists
+            current[0] = raw.rstrip()
+        else:
+            current.append(raw)
+    flush()
+    return blocks
+
+
+def wrap(text: str, width: int, indent: str = "") -> list[str]:
+    """Wrap Markdown-ish text to `width`, keeping code, tables and blank lines as they are."""
+    lines: list[str] = []
+    for block, wrappable in _paragraphs(text):
+        if not wrappable:
+            lines.append(indent + block if block else "")
+            continue
+        item = _LIST_ITEM.match(block)
+        hanging = " " * (len(item.group(0)) if item else 0)
+        lines.extend(
+            textwrap.wrap(
+                block.strip() if not item else block,
+                width=max(20, width),
+                initial_indent=indent,
+                subsequent_indent=indent + hanging,
+                break_on_hyphens=False,
+                break_long_words=False,
+            )
+            or [indent]
+        )
+    return lines
+
+
+def numbered(options: Iterable[str], width: int) -> list[str]:
+    return numbered_subset(enumerate(options, start=1), width)
+
+
+def numbered_subset(options: Iterable[tuple[int, str | object]], width: int) -> list[str]:
+    """Options as '  2) text' with a hanging indent; items are (number, text or Choice)."""
+    lines = []
+    for number, option in options:
+        option = getattr(option, "text", option)
+        label = f"  {number}) "
+        body = wrap(option, width - len(label)) or [""]
+        lines.append(label + body[0])
+        lines.extend(" " * len(label) + rest for rest in body[1:])
+    return lines
+
+
+def shorten(text: str, width: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: max(0, width - 3)].rstrip() + "..."
+
+
+def result_label(result) -> str:
+    """'right', 'wrong', or the self-grade, for one answered card."""
+    if result.correct is None:
+        return result.grade.label
+    return "right" if result.correct else "wrong"
+
+
+def quiz_summary(result, width: int = 80) -> list[str]:
+    """The end-of-quiz summary as plain lines (duck-typed on sessions.quiz.QuizResult)."""
+    answered = len(result.results)
+    lines = [""]
+    if result.stopped:
+        lines.append(
+            f"Stopped ({result.stopped}) after {answered} of {result.planned} cards; "
+            "your answers are saved."
+        )
+    lines.append(f"Answered {answered} card{'s' * (answered != 1)} in {duration(result.seconds)}.")
+    if not answered:
+        return lines
+    auto = result.auto_graded
+    parts = []
+    if auto:
+        percent = round(100 * result.correct_count / len(auto))
+        parts.append(f"{result.correct_count} of {len(auto)} right ({percent}%)")
+    if result.self_graded:
+        counts = {}
+        for r in result.self_graded:
+            counts[r.grade.label] = counts.get(r.grade.label, 0) + 1
+        graded = ", ".join(f"{n} {label}" for label, n in counts.items())
+        parts.append(f"self-graded: {graded}")
+    lines.append("Score: " + "; ".join(parts) + ".")
+    id_width = min(32, max(len(r.card.id) for r in result.results))
+    for r in result.results:
+        head = f"  {result_label(r):<6} {r.card.id:<{id_width}}  "
+        lines.append(head + shorten(r.card.q, width - len(head)))
+    revisit = result.revisit
+    if revisit:
+        lines.append(f"Revisit ({len(revisit)}): " + ", ".join(card.id for card in revisit))
+    else:
+        lines.append("Nothing to revisit. Well done.")
+    return lines
