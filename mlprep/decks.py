@@ -186,7 +186,8 @@ class Library:
         self, names: Sequence[str] = (), tags: Sequence[str] = (), difficulty: int | None = None
     ) -> list[Card]:
         """Cards of the named decks (all decks if none), filtered by tag and difficulty."""
-        decks = [self.deck(name) for name in dict.fromkeys(names)] or list(self.decks.values())
+        chosen = {deck.id: deck for deck in map(self.deck, names)}  # one entry per deck
+        decks = list(chosen.values()) or list(self.decks.values())
         wanted = {t.lower() for t in tags}
         if wanted:
             known = set().union(*(d.all_tags() for d in decks)) if decks else set()

@@ -44,6 +44,6 @@ def parse_option_numbers(text: str, count: int, several: bool) -> list[int]:
     indexes = []
     for part in parts:
         if not part.isdigit() or not 1 <= int(part) <= count:
-            raise ValueError(f"'{part}' is not an option; choose from 1 to {count}")
+            raise ValueError(f"choose from 1 to {count} ('{part}' is not an option)")
         indexes.append(int(part) - 1)
     return sorted(set(indexes))

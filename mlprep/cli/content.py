@@ -145,4 +145,5 @@ def validate(
             f"file{'s' * (files != 1)}.\n"
         )
         raise typer.Exit(int(ExitCode.INVALID_CONTENT))
-    out.write(f"OK: {len(report.decks)} decks, {cards} cards, no problems.\n")
+    decks = len(report.decks)
+    out.write(f"OK: {decks} deck{'s' * (decks != 1)}, {cards} cards, no problems.\n")

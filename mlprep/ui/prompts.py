@@ -197,10 +197,11 @@ class QuestionaryPrompter:
         self.console.print(self.render.answer_panel(card))
 
     def ask_grade(self) -> Grade:
+        choices = [self.q.Choice(label, value=i + 1) for i, label in enumerate(GRADE_LABELS)]
         chosen = self.q.select(
-            "How well did you know it?",
-            choices=[self.q.Choice(label, value=i + 1) for i, label in enumerate(GRADE_LABELS)],
-            default=None,
+            "How well did you know it? (1-4, or arrows and Enter)",
+            choices=choices,
+            default=choices[Grade.GOOD - 1],  # as in Anki, Enter means Good
             use_shortcuts=True,
         ).unsafe_ask()
         return Grade(chosen)

@@ -132,7 +132,7 @@ def quiz_summary(result, width: int = 80) -> list[str]:
         graded = ", ".join(f"{n} {label}" for label, n in counts.items())
         parts.append(f"self-graded: {graded}")
     lines.append("Score: " + "; ".join(parts) + ".")
-    id_width = min(32, max(len(r.card.id) for r in result.results))
+    id_width = min(36, max(len(r.card.id) for r in result.results))
     for r in result.results:
         head = f"  {result_label(r):<6} {r.card.id:<{id_width}}  "
         lines.append(head + shorten(r.card.q, width - len(head)))

@@ -1,0 +1,129 @@
+"""decks, show, search, validate, --version and --help through CliRunner."""
+
+from __future__ import annotations
+
+import json
+
+from mlprep import __version__
+from tests.conftest import FIXTURES
+
+MINI = ["--decks", str(FIXTURES / "decks")]
+
+
+def test_version(cli):
+    result = cli("--version")
+    assert (result.exit_code, result.stdout) == (0, f"mlprep {__version__}\n")
+
+
+def test_decks_json_lists_builtins_and_user_decks(cli):
+    result = cli("decks", "--json", *MINI)
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    by_id = {d["id"]: d for d in data}
+    assert by_id["mini"] == {
+        "id": "mini",
+        "title": "A tiny test deck",
+        "description": "One card of each kind, for exact-output tests.",
+        "cards": 4,
+        "tags": ["impurity", "numeric", "testing", "variance"],
+        "source": str(FIXTURES / "decks" / "mini.yaml"),
+    }
+    assert by_id["trees"]["source"] == "built-in"
+    assert by_id["trees"]["cards"] >= 30
+    assert [d["id"] for d in data][-1] == "mini"  # built-ins first
+
+
+def test_decks_table_fits_80_columns(cli):
+    result = cli("decks", *MINI)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0].split() == ["deck", "title", "cards", "source"]
+    assert all(len(line) <= 80 for line in result.stdout.splitlines())
+    assert "\x1b[" not in result.stdout
+
+
+def test_show_prints_everything_about_a_card(cli):
+    result = cli("show", "mini-multi", *MINI)
+    assert result.exit_code == 0
+    out = result.stdout
+    for text in [
+        "mini-multi · mini · difficulty 2",
+        "Which of these are impurity measures?",
+        "✔ 1) Gini impurity",
+        "✔ 2) Entropy",
+        "   3) Accuracy of the parent node",
+        "Gini impurity and entropy.",
+        "Information gain is a drop in entropy",
+    ]:
+        assert text in out
+
+
+def test_show_unknown_card(cli):
+    result = cli("show", "mini-singel", *MINI)
+    assert result.exit_code == 2
+    assert result.stderr == "Error: No card 'mini-singel'. Did you mean 'mini-single'?\n"
+
+
+def test_search_finds_by_question_answer_and_tag(cli):
+    result = cli("search", "greedily", *MINI)
+    assert result.exit_code == 0
+    assert "mini-open" in result.stdout
+    result = cli("search", "no-such-word-anywhere", *MINI)
+    assert result.stdout == "No cards match 'no-such-word-anywhere'.\n"
+
+
+def test_validate_clean_and_broken(cli, tmp_path):
+    result = cli("validate", str(FIXTURES / "decks"))
+    assert (result.exit_code, result.stdout) == (0, "OK: 1 deck, 4 cards, no problems.\n")
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "a.yaml").write_text("id: a\ntitle: A\ncards:\n  - {id: a-1, q: x, a: y, tgs: [z]}\n")
+    (bad / "b.yaml").write_text("id: b\ntitle: B\ncards:\n  - {id: a-1, q: x, a: y}\n")
+    result = cli("validate", str(bad))
+    assert result.exit_code == 3
+    # a.yaml is broken, so only its own problem is reported; b.yaml's id is then unique
+    assert result.stdout.splitlines() == [
+        f"{bad / 'a.yaml'}:4: card 'a-1': unknown key 'tgs' (did you mean 'tags'?)",
+        "1 problem in 1 file.",
+    ]
+
+
+def test_validate_reports_ids_shared_across_decks(cli, tmp_path):
+    (tmp_path / "a.yaml").write_text("id: a\ntitle: A\ncards:\n  - {id: a-1, q: x, a: y}\n")
+    (tmp_path / "b.yaml").write_text("id: b\ntitle: B\ncards:\n  - {id: a-1, q: z, a: y}\n")
+    result = cli("validate", str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml"))
+    assert result.exit_code == 3
+    assert result.stdout.splitlines() == [
+        f"{tmp_path / 'b.yaml'}:4: card 'a-1': card id also used in {tmp_path / 'a.yaml'}:4",
+        "1 problem in 1 file.",
+    ]
+
+
+def test_validate_names_a_missing_path(cli, tmp_path):
+    result = cli("validate", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 3
+    assert result.stdout.splitlines()[0] == f"{tmp_path / 'nope.yaml'}: no such file or directory"
+
+
+def test_a_broken_user_deck_warns_and_the_builtins_still_work(cli, mlprep_home):
+    user = mlprep_home / "decks"
+    user.mkdir(parents=True)
+    (user / "bad.yaml").write_text("id: bad\ntitle: Bad\ncards:\n\t- oops\n")
+    result = cli("decks", "--json")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"warning: {user / 'bad.yaml'}:4: tab used for indentation; indent with spaces "
+        "(deck skipped)\n"
+    )
+    assert "trees" in {d["id"] for d in json.loads(result.stdout)}
+
+
+def test_mlprep_decks_env_var_adds_deck_dirs(cli, monkeypatch):
+    monkeypatch.setenv("MLPREP_DECKS", str(FIXTURES / "decks"))
+    result = cli("decks", "--json")
+    assert "mini" in {d["id"] for d in json.loads(result.stdout)}
+
+
+def test_no_command_prints_help(cli):
+    result = cli()
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Usage: mlprep [OPTIONS] COMMAND [ARGS]...")

@@ -1,0 +1,37 @@
+"""Every command has a one-line summary, an example, and a place in the README."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlprep.cli.app import app
+from tests.conftest import REPO
+
+COMMANDS = sorted(info.name for info in app.registered_commands)
+
+
+def test_the_command_list_is_what_we_expect():
+    assert {"quiz", "decks", "show", "search", "validate"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_has_help_with_an_example(cli, name):
+    result = cli(name, "--help")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"Usage: mlprep {name} ")
+    summary = lines[2].strip()
+    assert summary.endswith(".") and len(summary) <= 60
+    assert "Example" in result.stdout and f"mlprep {name}" in result.stdout.split("Example")[1]
+    assert all(len(line) <= 80 for line in lines)
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_is_in_the_readme(name):
+    assert f"mlprep {name}" in (REPO / "README.md").read_text()
+
+
+def test_top_level_help_lists_every_command(cli):
+    out = cli("--help").stdout
+    for name in COMMANDS:
+        assert f"\n  {name} " in out

@@ -1,0 +1,144 @@
+"""`mlprep quiz` in plain mode, driven through CliRunner: exact transcripts and exit codes."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import FIXTURES
+
+MINI = ["--decks", str(FIXTURES / "decks")]
+
+
+def read_log(home):
+    path = home / "progress" / "reviews.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_a_whole_plain_session_is_exact_and_recorded(cli, mlprep_home):
+    answers = "2\n1 2\nGreedy splits\n5\n3\nabc\n1/2\n"
+    result = cli("quiz", "mini", "-n", "4", "--seed", "5", *MINI, input=answers)
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    assert result.stdout == EXPECTED_SESSION
+    events = read_log(mlprep_home)
+    assert [(e["card"], e["grade"], e["mode"]) for e in events] == [
+        ("mini-single", 1, "quiz"),
+        ("mini-multi", 3, "quiz"),
+        ("mini-open", 3, "quiz"),
+        ("mini-number", 3, "quiz"),
+    ]
+    assert all(e["v"] == 1 and len(e["id"]) == 32 for e in events)
+    assert [e["ms"] for e in events] == [1000, 1000, 1000, 1000]
+    assert {e["at"] for e in events} == {"2026-11-25T09:00:00.000Z"}
+    assert len({e["id"] for e in events}) == 4
+
+
+def test_the_same_seed_gives_the_same_session(cli):
+    first = cli("quiz", "mini", "--seed", "9", *MINI, input="")
+    second = cli("quiz", "mini", "--seed", "9", *MINI, input="")
+    assert first.stdout == second.stdout
+    assert first.exit_code == second.exit_code == 0
+
+
+def test_end_of_input_keeps_what_was_answered(cli, mlprep_home):
+    result = cli("quiz", "mini", "-n", "4", "--seed", "5", *MINI, input="1\n")
+    assert result.exit_code == 0
+    assert "Stopped (end of input) after 1 of 4 cards; your answers are saved." in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    assert [e["card"] for e in read_log(mlprep_home)] == ["mini-single"]
+
+
+def test_out_of_range_and_empty_options_are_asked_again(cli):
+    result = cli("quiz", "mini", "-n", "1", "--seed", "5", *MINI, input="\n7\n1 2\n1\n")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert "  Please choose an option from 1 to 3." in lines
+    assert "  Please '7' is not an option; choose from 1 to 3." not in lines
+    assert "  Please choose from 1 to 3 ('7' is not an option)." in lines
+    assert "  Please choose one option from 1 to 3." in lines
+    assert "Correct." in lines
+
+
+def test_an_unknown_deck_suggests_the_closest_and_exits_2(cli):
+    result = cli("quiz", "tres")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: No deck 'tres'. Did you mean 'trees'?\n"
+    assert result.stdout == ""
+
+
+def test_an_unknown_option_is_a_usage_error(cli):
+    result = cli("quiz", "trees", "--bogus")
+    assert result.exit_code == 2
+    assert "No such option: --bogus" in result.stderr
+
+
+def test_tag_and_difficulty_filter_the_cards(cli):
+    result = cli("quiz", "mini", "--tag", "numeric", *MINI, input="0.5\n")
+    assert "[1/1] mini-number" in result.stdout
+    result = cli("quiz", "mini", "--difficulty", "2", "-n", "9", *MINI, input="")
+    assert "Quiz: mini - 2 cards" in result.stdout
+    result = cli("quiz", "mini", "--tag", "impurty", *MINI)
+    assert result.exit_code == 2
+    assert result.stderr == "Error: No card has tag 'impurty'. Did you mean 'impurity'?\n"
+
+
+def test_deck_text_is_never_read_as_markup(cli):
+    result = cli("quiz", "markup", "--decks", str(FIXTURES / "markup"), input="1\n")
+    assert result.exit_code == 0
+    assert "What does [bold]this[/] and [link=https://example.com]that[/link] print?" in (
+        result.stdout
+    )
+    assert "[bold]literal[/]" in result.stdout
+    assert "Exactly [red]this text[/red], brackets and all." in result.stdout
+
+
+EXPECTED_SESSION = """\
+Quiz: mini - 4 cards
+
+[1/4] mini-single (mini, difficulty 1)
+Which impurity measure does CART use by default for classification?
+  1) Gini impurity
+  2) Mean squared error
+  3) Hinge loss
+Answer (1-3): 2
+Not quite. The answer:
+  1) Gini impurity
+  Gini impurity.
+
+[2/4] mini-multi (mini, difficulty 2)
+Which of these are impurity measures?
+  1) Gini impurity
+  2) Entropy
+  3) Accuracy of the parent node
+Select all that apply (numbers 1-3, separated by spaces): 1 2
+Correct.
+  Gini impurity and entropy.
+  Information gain is a drop in entropy, not an impurity itself.
+
+[3/4] mini-open (mini, difficulty 2)
+Why are single deep trees unstable?
+Your answer (Enter to reveal): Greedy splits
+Reference answer:
+  Each split is chosen greedily, so a small change in the data can change the
+  root split and everything below it.
+How well did you know it? 1) Again  2) Hard  3) Good  4) Easy
+Grade (1-4): 5
+  Please enter 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).
+Grade (1-4): 3
+
+[4/4] mini-number (mini, difficulty 1)
+What is the Gini impurity of a 50/50 binary node?
+Answer (a number): abc
+  Please enter a number: 'abc' is not a number.
+Answer (a number): 1/2
+Correct.
+  0.5: 1 - (0.25 + 0.25).
+
+Answered 4 cards in 0m09s.
+Score: 2 of 3 right (67%); self-graded: 1 Good.
+  wrong  mini-single  Which impurity measure does CART use by default for cla...
+  right  mini-multi   Which of these are impurity measures?
+  Good   mini-open    Why are single deep trees unstable?
+  right  mini-number  What is the Gini impurity of a 50/50 binary node?
+Revisit (1): mini-single
+"""

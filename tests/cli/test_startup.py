@@ -1,0 +1,32 @@
+"""Fast paths stay fast: --help, --version and decks never import the interactive stack."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("questionary", "prompt_toolkit", "rich.markdown", "markdown_it", "fsrs", "genanki")
+
+PROBE = """
+import json, sys
+sys.argv = ["mlprep", *json.loads(sys.argv[1])]
+from mlprep.cli.app import main
+try:
+    main()
+except SystemExit:
+    pass
+print("\\nMODULES=" + json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["decks"], ["decks", "--json"]])
+def test_fast_commands_do_not_import_the_interactive_stack(args, mlprep_home):
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(args)], capture_output=True, text=True, check=True
+    )
+    modules = json.loads(done.stderr.rsplit("MODULES=", 1)[1])
+    loaded = [m for m in modules if m.split(".")[0] in HEAVY or m in HEAVY]
+    assert loaded == []

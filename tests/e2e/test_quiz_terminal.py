@@ -1,0 +1,122 @@
+"""The real program in a real pseudo-terminal: questionary prompts driven by keystrokes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+
+from tests.conftest import FIXTURES  # noqa: E402
+
+DOWN, ENTER, SPACE = "\x1b[B", "\r", " "
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def spawn(args, home):
+    env = dict(os.environ, MLPREP_HOME=str(home), TERM="xterm-256color", COLUMNS="80", LINES="30")
+    env.pop("NO_COLOR", None)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "mlprep", *args],
+        env=env,
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(30, 80),
+    )
+    return child
+
+
+def events(home):
+    lines = (home / "progress" / "reviews.jsonl").read_text().splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def test_a_keyboard_driven_quiz_reaches_the_summary_and_is_recorded(mlprep_home):
+    # seed 5 asks: mini-single, mini-multi, mini-open, mini-number (as in the plain test)
+    child = spawn(
+        ["quiz", "mini", "-n", "4", "--seed", "5", "--decks", str(FIXTURES / "decks")], mlprep_home
+    )
+    child.expect("Which impurity measure")
+    child.expect("Your answer:")
+    child.send(ENTER)  # the first option, "Gini impurity"
+    child.expect("Correct")
+    child.expect("Select all that apply")
+    child.send(SPACE)  # Gini impurity
+    child.send(DOWN + SPACE)  # Entropy
+    child.send(ENTER)
+    child.expect("Correct")
+    child.expect("Your answer \\(Enter to reveal\\):")
+    child.send("greedy splits" + ENTER)
+    child.expect("Reference answer")
+    child.expect("How well did you know it")
+    child.send(DOWN + ENTER)  # the pointer starts on Good; one down is Easy
+    child.expect("Your answer \\(a number\\):")
+    child.send("0.4" + ENTER)
+    child.expect("Not quite")
+    child.expect("Revisit \\(1\\): mini-number")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert [(e["card"], e["grade"]) for e in events(mlprep_home)] == [
+        ("mini-single", 3),
+        ("mini-multi", 3),
+        ("mini-open", 4),
+        ("mini-number", 1),
+    ]
+
+
+def test_quiz_trees_answered_whatever_the_cards_are(mlprep_home):
+    """`mlprep quiz trees -n 3` with the real deck: answer each prompt as it comes."""
+    child = spawn(["quiz", "trees", "-n", "3"], mlprep_home)
+    prompts = [
+        "Your answer:",  # single choice
+        "Select all that apply",  # checkbox
+        "Your answer \\(a number\\):",
+        "Your answer \\(Enter to reveal\\):",
+        "How well did you know it",
+        "Revisit|Nothing to revisit",
+    ]
+    for _ in range(12):
+        which = child.expect(prompts)
+        if which == 0:
+            child.send(DOWN + ENTER)
+        elif which == 1:
+            child.send(SPACE + ENTER)
+        elif which == 2:
+            child.send("1" + ENTER)
+        elif which == 3:
+            child.send("I would say it depends" + ENTER)
+        elif which == 4:
+            child.send(ENTER)  # the pointer starts on Good
+        else:
+            break
+    else:
+        pytest.fail("the quiz did not reach its summary")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    logged = events(mlprep_home)
+    assert len(logged) == 3
+    assert all(e["card"].startswith("trees-") and e["mode"] == "quiz" for e in logged)
+
+
+def test_ctrl_c_in_the_terminal_keeps_answers_and_exits_130(mlprep_home):
+    child = spawn(
+        ["quiz", "mini", "-n", "4", "--seed", "5", "--decks", str(FIXTURES / "decks")], mlprep_home
+    )
+    child.expect("Your answer:")
+    child.send(ENTER)
+    child.expect("Select all that apply")
+    child.sendintr()
+    child.expect("Stopped \\(interrupted\\) after 1 of 4 cards")
+    child.expect(pexpect.EOF)
+    output = ANSI.sub("", child.before or "")
+    child.close()
+    assert "Traceback" not in output
+    assert child.exitstatus == 130
+    assert [e["card"] for e in events(mlprep_home)] == ["mini-single"]

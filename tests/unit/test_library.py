@@ -1,0 +1,103 @@
+"""The content engine: loading, clashes, selection and search."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlprep.decks import Library, load_files, load_library
+from mlprep.errors import UsageError
+from tests.conftest import FIXTURES
+
+MINI = FIXTURES / "decks"
+
+
+def mini_library() -> Library:
+    library = Library()
+    library.add(load_files([MINI], builtin=True).decks)
+    return library
+
+
+def write(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_select_by_slug_is_case_insensitive_and_deduplicated():
+    library = mini_library()
+    assert len(library.select(["MINI", "mini"])) == 4
+
+
+def test_select_by_tag_and_difficulty():
+    library = mini_library()
+    assert [c.id for c in library.select(tags=["impurity"], difficulty=2)] == ["mini-multi"]
+    assert len(library.select(tags=["testing"])) == 4  # deck-level tags count too
+
+
+def test_unknown_names_suggest_the_closest():
+    library = mini_library()
+    with pytest.raises(UsageError, match=r"^No deck 'minu'\. Did you mean 'mini'\?$"):
+        library.deck("minu")
+    with pytest.raises(UsageError, match=r"^No deck 'zzz'\. See `mlprep decks`\.$"):
+        library.deck("zzz")
+    with pytest.raises(UsageError, match=r"^No card 'mini-singel'\. Did you mean 'mini-single'\?$"):
+        library.card("mini-singel")
+
+
+def test_search_ranks_question_hits_first():
+    library = mini_library()
+    # question + tag + answer hits (6) beat question + tag (5); ties go by id
+    assert [c.id for c in library.search("impurity")] == [
+        "mini-multi",
+        "mini-single",
+        "mini-number",
+    ]
+    assert library.search("gini unstable") == []
+    assert [c.id for c in library.search("greedily")] == ["mini-open"]
+
+
+def test_a_broken_user_deck_is_skipped_and_reported(tmp_path):
+    user = tmp_path / "user"
+    write(user / "bad.yaml", "id: bad\ntitle: Bad\ncards:\n  - {id: bad-a, q: x}\n")
+    library = load_library([MINI], [user])
+    assert list(library.decks) == ["mini"]
+    assert [str(p) for p in library.warnings] == [
+        f"{user / 'bad.yaml'}:4: card 'bad-a': 'a' is missing or empty"
+    ]
+
+
+def test_a_user_deck_clashing_with_a_builtin_is_reported_not_merged(tmp_path):
+    user = tmp_path / "user"
+    write(user / "mine.yaml", "id: mini\ntitle: Mine\ncards:\n  - {id: my-a, q: x, a: y}\n")
+    write(user / "dup.yaml", "id: dup\ntitle: Dup\ncards:\n  - {id: mini-open, q: x, a: y}\n")
+    library = load_library([MINI], [user])
+    assert list(library.decks) == ["mini"]
+    assert len(library.decks["mini"].cards) == 4
+    assert sorted(str(p) for p in library.warnings) == sorted(
+        [
+            f"{user / 'mine.yaml'}: deck id 'mini' clashes with the built-in deck; skipped "
+            "(give it another id)",
+            f"{user / 'dup.yaml'}:4: card 'mini-open': card id also used in deck 'mini'; "
+            "deck skipped",
+        ]
+    )
+
+
+def test_a_missing_path_is_named(tmp_path):
+    report = load_files([tmp_path / "nowhere"], builtin=False)
+    assert [str(p) for p in report.problems] == [
+        f"{tmp_path / 'nowhere'}: no such file or directory"
+    ]
+
+
+def test_the_cache_is_used_and_refreshed_when_a_deck_changes(tmp_path):
+    user = tmp_path / "user"
+    deck = write(user / "c.yaml", "id: c\ntitle: C\ncards:\n  - {id: c-a, q: x, a: y}\n")
+    cache = tmp_path / "cache"
+    assert load_library([MINI], [user], cache).decks["c"].cards[0].q == "x"
+    assert (cache / "decks.pickle").exists()
+    assert load_library([MINI], [user], cache).decks["c"].cards[0].q == "x"
+    deck.write_text("id: c\ntitle: C\ncards:\n  - {id: c-a, q: changed, a: y}\n")
+    assert load_library([MINI], [user], cache).decks["c"].cards[0].q == "changed"
+    (cache / "decks.pickle").write_bytes(b"garbage")
+    assert load_library([MINI], [user], cache).decks["c"].cards[0].q == "changed"

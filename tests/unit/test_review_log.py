@@ -1,0 +1,79 @@
+"""The append-only review log: fsynced lines, torn-tail repair, clear errors on corruption."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from mlprep.errors import ProgressError
+from mlprep.progress import Grade, ReviewEvent, ReviewLog
+
+NOW = datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=UTC)
+
+
+def event(card="c-1", grade=Grade.GOOD):
+    return ReviewEvent.new(card, grade, "quiz", 1234, NOW)
+
+
+def test_events_round_trip_one_json_line_each(tmp_path):
+    log = ReviewLog(tmp_path / "p" / "reviews.jsonl")
+    first, second = event(), event("c-2", Grade.AGAIN)
+    log.append(first)
+    log.append(second)
+    lines = log.path.read_text().splitlines()
+    assert json.loads(lines[0]) == {
+        "at": "2026-01-02T03:04:05.678Z",
+        "card": "c-1",
+        "grade": 3,
+        "id": first.id,
+        "mode": "quiz",
+        "ms": 1234,
+        "v": 1,
+    }
+    assert log.read() == [first, second]
+    assert first.when == NOW
+
+
+def test_a_torn_last_line_is_ignored_then_repaired(tmp_path):
+    log = ReviewLog(tmp_path / "reviews.jsonl")
+    kept = event()
+    log.append(kept)
+    with open(log.path, "a") as handle:
+        handle.write('{"at":"2026-01-0')
+    assert log.read() == [kept]
+    assert log.warnings == [
+        f"{log.path}:2: ignored an unfinished last line (left by an interrupted write)"
+    ]
+    later = event("c-3")
+    log.append(later)
+    assert ReviewLog(log.path).read() == [kept, later]
+
+
+def test_a_corrupt_middle_line_is_an_error_and_the_file_is_untouched(tmp_path):
+    log = ReviewLog(tmp_path / "reviews.jsonl")
+    log.append(event())
+    with open(log.path, "a") as handle:
+        handle.write("garbage\n")
+    log.append(event("c-2"))
+    before = log.path.read_bytes()
+    with pytest.raises(ProgressError, match=r"reviews\.jsonl:2: corrupt line in the review log"):
+        log.read()
+    assert log.path.read_bytes() == before
+
+
+def test_a_newer_format_is_refused(tmp_path):
+    log = ReviewLog(tmp_path / "reviews.jsonl")
+    log.path.write_text('{"v": 2, "id": "x"}\n')
+    with pytest.raises(ProgressError, match=r":1: written by a newer mlprep \(log format 2\)"):
+        log.read()
+
+
+def test_an_unwritable_data_dir_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "progress"
+    blocker.write_text("a file where the progress dir should be")
+    log = ReviewLog(blocker / "reviews.jsonl")
+    with pytest.raises(ProgressError, match=r"^cannot save your answer to .*reviews\.jsonl: "):
+        log.append(event())
+    assert blocker.read_text() == "a file where the progress dir should be"

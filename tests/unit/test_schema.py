@@ -1,0 +1,180 @@
+"""Deck validation: every problem at once, each as path:line: card 'id': what is wrong."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from mlprep.model import CardType
+from mlprep.schema import parse_deck
+
+
+def problems(text: str) -> list[str]:
+    deck, found = parse_deck(textwrap.dedent(text), "d.yaml")
+    assert (deck is None) == bool(found)
+    return [str(p) for p in found]
+
+
+HEAD = "id: d\ntitle: T\ncards:\n"
+
+BROKEN = [
+    (
+        "tab indentation",
+        "id: d\ntitle: T\ncards:\n\t- id: d-a\n",
+        ["d.yaml:4: tab used for indentation; indent with spaces"],
+    ),
+    (
+        "bad indentation",
+        HEAD + "  - id: d-a\n   q: x\n",
+        ["d.yaml:5: invalid YAML: did not find expected '-' indicator"],
+    ),
+    (
+        "duplicate key in a card",
+        HEAD + "  - id: d-a\n    q: one\n    a: x\n    q: two\n",
+        ["d.yaml:7: card 'd-a': duplicate key 'q' (first at line 5)"],
+    ),
+    (
+        "unknown key with a suggestion",
+        HEAD + "  - id: d-a\n    q: x\n    a: y\n    explian: z\n",
+        ["d.yaml:7: card 'd-a': unknown key 'explian' (did you mean 'explain'?)"],
+    ),
+    (
+        "missing and empty q/a",
+        HEAD + "  - id: d-a\n    q: ''\n",
+        [
+            "d.yaml:4: card 'd-a': 'a' is missing or empty",
+            "d.yaml:5: card 'd-a': 'q' is missing or empty",
+        ],
+    ),
+    (
+        "missing id",
+        HEAD + "  - q: x\n    a: y\n",
+        ["d.yaml:4: card #1: 'id' is missing (every card needs a unique id)"],
+    ),
+    (
+        "wrong types",
+        HEAD + "  - id: d-a\n    q: [x]\n    a: y\n    difficulty: 5\n    tags: x\n",
+        [
+            "d.yaml:5: card 'd-a': 'q' must be text, not a list",
+            "d.yaml:7: card 'd-a': difficulty must be 1, 2 or 3, not 5",
+            "d.yaml:8: card 'd-a': 'tags' must be a list, not text",
+        ],
+    ),
+    (
+        "choices with no correct option",
+        HEAD + "  - id: d-a\n    q: x\n    a: y\n    choices:\n      - text: p\n      - text: q\n",
+        ["d.yaml:7: card 'd-a': no choice is marked 'correct: true'"],
+    ),
+    (
+        "a single choice",
+        HEAD + "  - id: d-a\n    q: x\n    a: y\n    choices:\n      - {text: p, correct: true}\n",
+        ["d.yaml:7: card 'd-a': 'choices' must be a list of at least two options"],
+    ),
+    (
+        "expect without a number",
+        HEAD + "  - id: d-a\n    q: x\n    a: y\n    expect: {value: half}\n",
+        ["d.yaml:7: card 'd-a': expect value must be a number, not text"],
+    ),
+    (
+        "sql card without its solution",
+        HEAD + "  - id: d-a\n    type: sql\n    db: shop\n    q: x\n    a: y\n",
+        ["d.yaml:4: card 'd-a': 'solution' is missing or empty"],
+    ),
+    (
+        "sql keys on an open card",
+        HEAD + "  - id: d-a\n    q: x\n    a: y\n    ordered: true\n",
+        ["d.yaml:7: card 'd-a': 'ordered' is only for 'type: sql' cards"],
+    ),
+    (
+        "duplicate card ids in one deck",
+        HEAD + "  - {id: d-a, q: x, a: y}\n  - {id: d-a, q: z, a: w}\n",
+        ["d.yaml:5: card 'd-a': duplicate card id (first at line 4)"],
+    ),
+    (
+        "a python tag is refused, never constructed",
+        HEAD + "  - !!python/object/apply:os.system ['echo pwned']\n",
+        [
+            "d.yaml:4: unsupported YAML tag tag:yaml.org,2002:python/object/apply:os.system",
+            "d.yaml:4: card #1 must be a mapping, not empty",
+        ],
+    ),
+    (
+        "a newer deck format",
+        "format: 2\nid: d\ntitle: T\ncards: []\n",
+        ["d.yaml:1: deck format 2 is newer than this mlprep understands (1); upgrade mlprep"],
+    ),
+    (
+        "no cards",
+        "id: d\ntitle: T\n",
+        ["d.yaml:1: 'cards' must be a non-empty list of cards"],
+    ),
+    (
+        "not a mapping",
+        "- just\n- a list\n",
+        ["d.yaml:1: a deck must be a mapping with 'id', 'title' and 'cards', not a list"],
+    ),
+    ("empty file", "", ["d.yaml: the file is empty; a deck needs 'id', 'title' and 'cards'"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [case[1:] for case in BROKEN], ids=[c[0] for c in BROKEN]
+)
+def test_broken_decks_give_exact_messages(text, expected):
+    assert problems(text) == expected
+
+
+def test_every_problem_is_reported_at_once():
+    text = (
+        HEAD + "  - {id: d-a, q: x}\n  - {id: D_B, q: x, a: y}\n  - {id: d-c, q: x, a: y, x: 1}\n"
+    )
+    assert problems(text) == [
+        "d.yaml:4: card 'd-a': 'a' is missing or empty",
+        "d.yaml:5: card 'D_B': id must be lower-case letters, digits and '-'",
+        "d.yaml:6: card 'd-c': unknown key 'x' (known: id, q, a, explain, choices, expect, "
+        "type, db, solution, ordered, rubric, difficulty, tags, refs, followups)",
+    ]
+
+
+def test_a_complete_card_becomes_a_model_object():
+    deck, found = parse_deck(
+        HEAD
+        + textwrap.dedent(
+            """\
+              - id: d-sql
+                type: sql
+                db: shop
+                q: Count users.
+                a: COUNT(*) over users.
+                solution: SELECT COUNT(*) FROM users;
+                ordered: false
+                difficulty: 1
+                tags: [aggregation]
+                refs: ["SQLite docs"]
+                followups: [What about NULLs?]
+            """
+        ),
+        "d.yaml",
+    )
+    assert found == []
+    card = deck.cards[0]
+    assert card.type is CardType.SQL
+    assert (card.db, card.solution, card.difficulty, card.deck) == (
+        "shop",
+        "SELECT COUNT(*) FROM users;",
+        1,
+        "d",
+    )
+    assert card.tags == ("aggregation",) and card.followups == ("What about NULLs?",)
+    assert card.line == 4
+
+
+def test_the_documented_example_is_valid():
+    from tests.conftest import REPO
+
+    doc = (REPO / "docs" / "deck-format.md").read_text()
+    example = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
+    deck, found = parse_deck(example, "example.yaml")
+    assert found == []
+    assert len(deck.cards) == 4
