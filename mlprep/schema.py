@@ -171,7 +171,13 @@ class _Checker:
             return ()
         items: list[str] = []
         for item in located.value:
-            if not isinstance(item.value, str) or not item.value.strip():
+            if item.value is None:
+                self.problem(
+                    item.line,
+                    f"'{key}' has an empty item (YAML reads a bare null or ~ as nothing; quote it)",
+                    card,
+                )
+            elif not isinstance(item.value, str) or not item.value.strip():
                 self.problem(
                     item.line,
                     f"'{key}' items must be non-empty text, not {_describe(item.value)}",

@@ -62,6 +62,14 @@ BROKEN = [
         ],
     ),
     (
+        "a bare null in a list",
+        HEAD + "  - id: d-a\n    q: x\n    a: y\n    tags: [joins, null]\n",
+        [
+            "d.yaml:7: card 'd-a': 'tags' has an empty item (YAML reads a bare null or ~ as "
+            "nothing; quote it)"
+        ],
+    ),
+    (
         "choices with no correct option",
         HEAD + "  - id: d-a\n    q: x\n    a: y\n    choices:\n      - text: p\n      - text: q\n",
         ["d.yaml:7: card 'd-a': no choice is marked 'correct: true'"],
