@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from pathlib import Path
 
 DECK_FORMAT_VERSION = 1
@@ -12,6 +12,19 @@ DECK_FORMAT_VERSION = 1
 class CardType(StrEnum):
     OPEN = "open"
     SQL = "sql"
+
+
+class Grade(IntEnum):
+    """The four answers the scheduler understands (the same numbers as FSRS ratings)."""
+
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.capitalize()
 
 
 @dataclass(frozen=True)

@@ -1,193 +1,252 @@
-"""The progress store: an append-only review log, one JSON line per answer.
+"""The progress store: the review log (source of truth) plus a snapshot of card states.
 
-The log is the source of truth. Each line is written whole under an exclusive lock, then
-flushed and fsynced, so a crash loses at most the answer being written and two sessions at once
-both keep every answer. A torn last line (a crash mid-write) is dropped and repaired; anything
-else unreadable stops with a clear error and the file is left as it is.
+The snapshot is derived: it records the card states after the first `log_offset` bytes of the
+log, so start-up reads the snapshot and replays only the log's tail. A missing or corrupt
+snapshot is rebuilt from the log; a snapshot from a newer mlprep is an error and stays untouched.
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
-import os
-import uuid
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
-from enum import IntEnum
+import shutil
+from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 
 from mlprep.errors import ProgressError
+from mlprep.fileio import atomic_write
+from mlprep.model import Grade
+from mlprep.reviewlog import ReviewEvent, ReviewLog, event_from_dict, locked
+from mlprep.scheduler import CardState, Scheduler
 
-LOG_FORMAT_VERSION = 1
-
-
-class Grade(IntEnum):
-    """The four answers the scheduler understands (the same numbers as FSRS ratings)."""
-
-    AGAIN = 1
-    HARD = 2
-    GOOD = 3
-    EASY = 4
-
-    @property
-    def label(self) -> str:
-        return self.name.capitalize()
+SNAPSHOT_FORMAT = 1
+EXPORT_KIND = "mlprep-progress"
+EXPORT_FORMAT = 1
 
 
-@dataclass(frozen=True)
-class ReviewEvent:
-    id: str
-    card: str
-    grade: int
-    mode: str
-    ms: int
-    at: str  # ISO 8601, UTC
-    v: int = LOG_FORMAT_VERSION
-
-    @classmethod
-    def new(cls, card: str, grade: Grade, mode: str, ms: int, at: datetime) -> ReviewEvent:
-        return cls(
-            id=uuid.uuid4().hex,
-            card=card,
-            grade=int(grade),
-            mode=mode,
-            ms=max(0, int(ms)),
-            at=at.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-        )
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), separators=(",", ":"), sort_keys=True)
-
-    @property
-    def when(self) -> datetime:
-        return datetime.fromisoformat(self.at.replace("Z", "+00:00"))
-
-
-def _event_from(data: object, where: str) -> ReviewEvent:
-    if not isinstance(data, dict):
-        raise ProgressError(f"{where}: not a review event")
-    version = data.get("v")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise ProgressError(f"{where}: not a review event (no format version)")
-    if version > LOG_FORMAT_VERSION:
-        raise ProgressError(
-            f"{where}: written by a newer mlprep (log format {version}); upgrade mlprep. "
-            "The file was left untouched."
-        )
-    try:
-        event = ReviewEvent(**data)
-    except TypeError as error:
-        raise ProgressError(f"{where}: not a review event ({error})") from None
-    if event.grade not in (1, 2, 3, 4) or not event.card or not event.id:
-        raise ProgressError(f"{where}: not a review event (bad grade, card or id)")
-    return event
-
-
-@contextlib.contextmanager
-def locked(lock_path: Path) -> Iterator[None]:
-    """An exclusive advisory lock shared by every mlprep process using this data dir."""
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
-
-
-class ReviewLog:
-    """Append-only JSON-lines log of every answer."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.lock_path = path.with_suffix(".lock")
+class ProgressStore:
+    def __init__(self, directory: Path, scheduler: Scheduler | None = None) -> None:
+        self.directory = directory
+        self.log = ReviewLog(directory / "reviews.jsonl")
+        self.snapshot_path = directory / "state.json"
+        self.backup_dir = directory / "backups"
+        self.scheduler = scheduler or Scheduler()
+        self.states: dict[str, CardState] = {}
         self.warnings: list[str] = []
+        self._before: dict[str, CardState | None] = {}  # for undo: the state before an event
 
-    def append(self, event: ReviewEvent) -> None:
-        self.append_many([event])
+    # -- loading --------------------------------------------------------------------------
+    def load(self) -> ProgressStore:
+        """Bring `states` up to date with the log, and the snapshot up to date with both."""
+        with locked(self.log.lock_path):
+            self._load_locked()
+        self.warnings.extend(self.log.warnings)
+        self.log.warnings.clear()
+        return self
 
-    def append_many(self, events: list[ReviewEvent]) -> None:
-        data = "".join(event.to_json() + "\n" for event in events).encode()
-        try:
-            with locked(self.lock_path):
-                self._repair_torn_tail()
-                fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-                try:
-                    written = os.write(fd, data)
-                    if written != len(data):
-                        raise OSError(28, "short write (disk full?)")
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
-        except OSError as error:
-            raise ProgressError(
-                f"cannot save your answer to {self.path}: {error.strerror or error}"
-            ) from None
-
-    def _repair_torn_tail(self) -> None:
-        """Cut a last line left without its newline by a crash, so the next append starts clean."""
-        try:
-            size = self.path.stat().st_size
-        except FileNotFoundError:
-            return
-        if size == 0:
-            return
-        with open(self.path, "rb+") as handle:
-            handle.seek(size - 1)
-            if handle.read(1) == b"\n":
+    def _load_locked(self) -> None:
+        snapshot = self._read_snapshot()
+        if snapshot is not None:
+            offset, states = snapshot
+            tail, end = self.log.read_from(offset)
+            if self._applies_in_order(tail, states):
+                for event in tail:
+                    states[event.card] = self.scheduler.review(
+                        states.get(event.card), event.card, event.grade, event.when
+                    )
+                self.states = states
+                if tail:
+                    self._write_snapshot(end)
                 return
-            start = self._last_line_start(handle, size)
-            handle.truncate(start)
-            handle.flush()
-            os.fsync(handle.fileno())
-            self.warnings.append(
-                f"{self.path}: dropped an unfinished last line (left by an interrupted write)"
-            )
+        events, end = self.log.read_from(0)
+        self.states = self.scheduler.replay(effective(events))
+        self._write_snapshot(end)
 
     @staticmethod
-    def _last_line_start(handle, size: int) -> int:
-        block = 4096
-        pos = size
-        while pos > 0:
-            step = min(block, pos)
-            pos -= step
-            handle.seek(pos)
-            chunk = handle.read(step)
-            newline = chunk.rfind(b"\n")
-            if newline != -1:
-                return pos + newline + 1
-        return 0
+    def _applies_in_order(tail: list[ReviewEvent], states: dict[str, CardState]) -> bool:
+        """Can the tail simply be applied on top of the snapshot? Not if it holds an undo or an
+        event older than its card's last review (then the card's history must be replayed)."""
+        latest = {card: state.last_review for card, state in states.items()}
+        for event in sorted(tail, key=lambda e: (e.when, e.id)):
+            if event.undoes or (event.card in latest and event.when < latest[event.card]):
+                return False
+            latest[event.card] = event.when
+        return True
 
-    def read(self) -> list[ReviewEvent]:
-        """Every event in the log. A torn last line is skipped with a warning; any other bad
-        line raises ProgressError naming the file and line."""
+    def _read_snapshot(self) -> tuple[int, dict[str, CardState]] | None:
         try:
-            raw = self.path.read_bytes()
+            raw = self.snapshot_path.read_bytes()
         except FileNotFoundError:
-            return []
+            return None
         except OSError as error:
-            raise ProgressError(f"cannot read {self.path}: {error.strerror}") from None
-        lines = raw.split(b"\n")
-        torn = lines.pop()  # b"" when the file ends with a newline
-        events = []
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            where = f"{self.path}:{number}"
-            try:
-                data = json.loads(line)
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                raise ProgressError(
-                    f"{where}: corrupt line in the review log; fix or remove it "
-                    "(the file was left untouched)"
-                ) from None
-            events.append(_event_from(data, where))
-        if torn.strip():
-            self.warnings.append(
-                f"{self.path}:{len(lines) + 1}: ignored an unfinished last line "
-                "(left by an interrupted write)"
+            raise ProgressError(f"cannot read {self.snapshot_path}: {error.strerror}") from None
+        try:
+            data = json.loads(raw)
+            version = data["format"]
+        except (ValueError, KeyError, TypeError):
+            self.warnings.append(f"{self.snapshot_path}: unreadable; rebuilt from the review log")
+            return None
+        if not isinstance(version, int) or version > SNAPSHOT_FORMAT:
+            raise ProgressError(
+                f"{self.snapshot_path}: written by a newer mlprep (format {version}); upgrade "
+                "mlprep. The file was left untouched."
             )
-        return events
+        try:
+            offset = int(data["log_offset"])
+            states = {cid: CardState.from_json(cid, s) for cid, s in data["cards"].items()}
+            last_id = data["last_id"]
+        except (KeyError, TypeError, ValueError):
+            self.warnings.append(f"{self.snapshot_path}: unreadable; rebuilt from the review log")
+            return None
+        if not self._log_matches(offset, last_id):
+            return None  # the log was rewritten (merge, import, reset) or replaced
+        return offset, states
+
+    def _log_matches(self, offset: int, last_id: str | None) -> bool:
+        """Does the log still hold, just before `offset`, the event the snapshot ended with?"""
+        if offset == 0:
+            return last_id is None
+        if self.log.size() < offset:
+            return False
+        with open(self.log.path, "rb") as handle:
+            handle.seek(max(0, offset - 4096))
+            head = handle.read(offset - max(0, offset - 4096))
+        if not head.endswith(b"\n"):
+            return False
+        last_line = head[:-1].rsplit(b"\n", 1)[-1]
+        return last_id is not None and f'"id":"{last_id}"'.encode() in last_line
+
+    def _write_snapshot(self, offset: int) -> None:
+        last_id = None
+        if offset:
+            with open(self.log.path, "rb") as handle:
+                handle.seek(max(0, offset - 4096))
+                head = handle.read(offset - max(0, offset - 4096))
+            last_id = json.loads(head[:-1].rsplit(b"\n", 1)[-1])["id"]
+        document = {
+            "format": SNAPSHOT_FORMAT,
+            "log_offset": offset,
+            "last_id": last_id,
+            "cards": {cid: state.to_json() for cid, state in sorted(self.states.items())},
+        }
+        try:
+            atomic_write(self.snapshot_path, json.dumps(document, separators=(",", ":")).encode())
+        except OSError as error:
+            # The log already holds every answer; a stale snapshot only costs start-up time.
+            self.warnings.append(f"cannot update {self.snapshot_path}: {error.strerror}")
+
+    # -- recording ------------------------------------------------------------------------
+    def record(self, card_id: str, grade: Grade, mode: str, ms: int,
+               at: datetime) -> ReviewEvent:  # fmt: skip
+        """Append one answer to the log (fsynced) and update the card's state in memory."""
+        event = ReviewEvent.new(card_id, grade, mode, ms, at)
+        self.log.append(event)
+        previous = self.states.get(card_id)
+        self._before[event.id] = previous
+        self.states[card_id] = self.scheduler.review(previous, card_id, int(grade), event.when)
+        return event
+
+    def undo(self, event: ReviewEvent, at: datetime) -> None:
+        """Cancel a recorded answer: an undo event goes into the log, the state goes back."""
+        self.log.append(ReviewEvent.undo(event, at))
+        previous = self._before.pop(event.id, None)
+        if previous is None:
+            self.states.pop(event.card, None)
+        else:
+            self.states[event.card] = previous
+
+    def checkpoint(self) -> None:
+        """Fold everything logged so far (by any session) into the snapshot."""
+        self.load()
+
+    # -- whole-log operations -------------------------------------------------------------
+    def events(self) -> list[ReviewEvent]:
+        with locked(self.log.lock_path):
+            return self.log.read()
+
+    def merge(self, incoming: Iterable[ReviewEvent]) -> int:
+        """Union of events by id, then a replay. Returns how many events were new."""
+        with locked(self.log.lock_path):
+            current = self.log.read()
+            known = {event.id for event in current}
+            added = [event for event in incoming if event.id not in known]
+            added = list({event.id: event for event in added}.values())
+            if added:
+                self.log.rewrite(sorted(current + added, key=lambda e: (e.when, e.id)))
+                self._load_locked()
+        return len(added)
+
+    def replace_all(self, events: list[ReviewEvent], now: datetime) -> Path | None:
+        """Make `events` the whole history (import); the old log is backed up first."""
+        with locked(self.log.lock_path):
+            backup = self._backup(now)
+            self.log.rewrite(sorted(events, key=lambda e: (e.when, e.id)))
+            self._load_locked()
+        return backup
+
+    def reset(self, card_ids: set[str] | None, now: datetime) -> tuple[int, Path | None]:
+        """Forget the history of `card_ids` (all cards if None), after a backup.
+        Returns (events removed, backup path)."""
+        with locked(self.log.lock_path):
+            current = self.log.read()
+            kept = [] if card_ids is None else [e for e in current if e.card not in card_ids]
+            removed = len(current) - len(kept)
+            if not removed:
+                return 0, None
+            backup = self._backup(now)
+            self.log.rewrite(kept)
+            self._load_locked()
+        return removed, backup
+
+    def _backup(self, now: datetime) -> Path | None:
+        if not self.log.path.exists():
+            return None
+        stamp = now.strftime("%Y%m%dT%H%M%S")
+        target = self.backup_dir / f"reviews-{stamp}.jsonl"
+        counter = 1
+        while target.exists():
+            counter += 1
+            target = self.backup_dir / f"reviews-{stamp}-{counter}.jsonl"
+        try:
+            self.backup_dir.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(self.log.path, target)
+        except OSError as error:
+            raise ProgressError(f"cannot back up {self.log.path}: {error.strerror}") from None
+        return target
+
+
+def effective(events: Iterable[ReviewEvent]) -> list[ReviewEvent]:
+    """The answers that count: undo events and the answers they cancel are dropped."""
+    events = list(events)
+    undone = {event.undoes for event in events if event.undoes}
+    return [e for e in events if not e.undoes and e.id not in undone]
+
+
+def export_document(events: Iterable[ReviewEvent], now: datetime) -> dict:
+    return {
+        "kind": EXPORT_KIND,
+        "format": EXPORT_FORMAT,
+        "exported_at": now.isoformat(),
+        "events": [json.loads(event.to_json()) for event in events],
+    }
+
+
+def read_export(text: str, source: str) -> list[ReviewEvent]:
+    """Events from an export document; a clear error for anything else."""
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise ProgressError(f"{source}: not a progress export (invalid JSON: {error})") from None
+    if not isinstance(data, dict) or data.get("kind") != EXPORT_KIND:
+        raise ProgressError(f"{source}: not a progress export (made by `mlprep progress export`)")
+    version = data.get("format")
+    if not isinstance(version, int) or version > EXPORT_FORMAT:
+        raise ProgressError(
+            f"{source}: written by a newer mlprep (export format {version}); upgrade mlprep"
+        )
+    if not isinstance(data.get("events"), list):
+        raise ProgressError(f"{source}: 'events' must be a list")
+    return [
+        event_from_dict(item, f"{source}: event {number}")
+        for number, item in enumerate(data["events"], start=1)
+    ]

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from mlprep import __version__
-from mlprep.cli import content, quiz
+from mlprep.cli import content, quiz, study
 from mlprep.cli.state import AppState, Environment
 
 app = typer.Typer(
@@ -61,7 +61,9 @@ def main_options(
         typer.echo(ctx.get_help())
 
 
+app.command("review")(study.review)
 app.command("quiz")(quiz.quiz)
+app.command("flash")(study.flash)
 app.command("decks")(content.decks)
 app.command("show")(content.show)
 app.command("search")(content.search)

@@ -54,25 +54,20 @@ def quiz(
       printf '1\\n\\n3\\n' | mlprep quiz trees -n 2 --seed 1
     """
     from mlprep.decks import sample
-    from mlprep.progress import ReviewEvent, ReviewLog
     from mlprep.sessions.quiz import INTERRUPTED, run_quiz
+    from mlprep.sessions.recording import Recorder
     from mlprep.ui.text import quiz_summary
 
     app = state(ctx)
     library = app.library(deck_dirs or ())
     cards = sample(library.select(decks or (), tag or (), difficulty), count, seed)
-    log = ReviewLog(app.paths.review_log)
-
-    def record(card, grade, ms):
-        log.append(ReviewEvent.new(card.id, grade, "quiz", ms, app.env.now()))
-
-    prompter = app.prompter(plain)
-    names = ", ".join(dict.fromkeys(card.deck for card in cards))
-    prompter.notice(f"Quiz: {names} - {len(cards)} card{'s' * (len(cards) != 1)}")
-    result = run_quiz(cards, prompter, record, random.Random(seed), app.env.clock)
-    for warning in log.warnings:
-        app.warn(warning)
-    for line in quiz_summary(result):
-        prompter.notice(line)
+    with app.progress() as store:
+        prompter = app.prompter(plain)
+        names = ", ".join(dict.fromkeys(card.deck for card in cards))
+        prompter.notice(f"Quiz: {names} - {len(cards)} card{'s' * (len(cards) != 1)}")
+        recorder = Recorder(store, "quiz", app.env.now)
+        result = run_quiz(cards, prompter, recorder, random.Random(seed), app.env.clock)
+        for line in quiz_summary(result):
+            prompter.notice(line)
     if result.stopped == INTERRUPTED:
         raise typer.Exit(int(ExitCode.INTERRUPTED))

@@ -5,10 +5,11 @@ Tests replace the Environment (streams, clock, environment variables) instead of
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from mlprep.decks import Library
+    from mlprep.progress import ProgressStore
     from mlprep.ui.prompts import Prompter
 
 
@@ -87,6 +89,22 @@ class AppState:
             self.warn(f"{problem} (deck skipped)")
         return library
 
+    @contextlib.contextmanager
+    def progress(self) -> Iterator[ProgressStore]:
+        """The loaded progress store; its snapshot is brought up to date when the block ends,
+        however it ends (the log already holds every answer)."""
+        from mlprep.progress import ProgressStore
+
+        store = ProgressStore(self.paths.progress_dir).load()
+        try:
+            yield store
+        finally:
+            try:
+                store.checkpoint()
+            finally:
+                for warning in dict.fromkeys(store.warnings):
+                    self.warn(warning)
+
     def console(self, stderr: bool = False) -> Console:
         from mlprep.ui.render import make_console
 
@@ -99,7 +117,7 @@ class AppState:
         if plain or not self.env.is_terminal():
             echo = not _isatty(self.env.stdin)
             return PlainPrompter(self.env.stdin, self.env.stdout, echo=echo)
-        return QuestionaryPrompter(self.console())
+        return QuestionaryPrompter(self.console(), self.env.stdin)
 
 
 def _isatty(stream: TextIO) -> bool:

@@ -11,8 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from mlprep.model import Card, Choice
-from mlprep.progress import Grade
+from mlprep.model import Card, Choice, Grade
 from mlprep.ui.prompts import Prompter
 
 Recorder = Callable[[Card, Grade, int], None]  # card, grade, milliseconds taken

@@ -8,15 +8,32 @@ Both raise KeyboardInterrupt on Ctrl-C and EOFError at the end of input.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import Enum
 from typing import TYPE_CHECKING, Protocol, TextIO
 
 from mlprep.grading import parse_number, parse_option_numbers
-from mlprep.model import Card, Choice
-from mlprep.progress import Grade
+from mlprep.model import Card, Choice, Grade
 from mlprep.ui.text import GRADE_LABELS, numbered, numbered_subset, wrap
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+
+class FlashAction(Enum):
+    REVEAL = "reveal"
+    SKIP = "skip"
+    UNDO = "undo"
+    QUIT = "quit"
+
+
+# Flashcard keys, shared by both prompters: a grade or an action.
+FLASH_KEYS: dict[str, Grade | FlashAction] = {
+    "1": Grade.AGAIN, "a": Grade.AGAIN, "2": Grade.HARD, "h": Grade.HARD,
+    "3": Grade.GOOD, "g": Grade.GOOD, "4": Grade.EASY, "e": Grade.EASY,
+    "s": FlashAction.SKIP, "u": FlashAction.UNDO, "q": FlashAction.QUIT,
+}  # fmt: skip
+FRONT_HINT = "Enter: show answer · s: skip · u: undo last grade · q: quit"
+BACK_HINT = "1 Again · 2 Hard · 3 Good · 4 Easy · s skip · u undo · q quit"
 
 
 class Prompter(Protocol):
@@ -39,6 +56,13 @@ class Prompter(Protocol):
     def ask_grade(self) -> Grade: ...
 
     def notice(self, message: str) -> None: ...
+
+    def flash_front(self, card: Card, position: int, total: int,
+                    can_undo: bool) -> FlashAction:  # fmt: skip
+        """Show a flashcard's question; wait for reveal, skip, undo or quit."""
+
+    def flash_grade(self, can_undo: bool) -> Grade | FlashAction:
+        """After the answer is shown: a grade, or skip, undo or quit."""
 
 
 def _answer_key(card: Card, shown: Sequence[Choice]) -> str:
@@ -144,11 +168,37 @@ class PlainPrompter:
                 return Grade(GRADE_LABELS.index(text.capitalize()) + 1)
             self.say("  Please enter 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).")
 
+    def flash_front(self, card: Card, position: int, total: int,
+                    can_undo: bool) -> FlashAction:  # fmt: skip
+        self.say("", f"[{position}/{total}] {card.id} ({card.deck})", *wrap(card.q, self.width))
+        while True:
+            text = self.read("Enter to show the answer (s skip, u undo, q quit): ").strip().lower()
+            if not text:
+                return FlashAction.REVEAL
+            action = FLASH_KEYS.get(text[:1])
+            if action in (FlashAction.SKIP, FlashAction.QUIT) or (
+                action is FlashAction.UNDO and can_undo
+            ):
+                return action
+            reason = "there is nothing to undo" if action is FlashAction.UNDO else "unknown key"
+            self.say(f"  Please press Enter, s, u or q ({reason}).")
+
+    def flash_grade(self, can_undo: bool) -> Grade | FlashAction:
+        while True:
+            text = self.read("Grade 1 Again, 2 Hard, 3 Good, 4 Easy (s skip, u undo, q quit): ")
+            action = FLASH_KEYS.get(text.strip().lower()[:1])
+            if action is FlashAction.UNDO and not can_undo:
+                self.say("  There is nothing to undo yet.")
+            elif action is not None:
+                return action
+            else:
+                self.say("  Please enter 1-4, s, u or q.")
+
 
 class QuestionaryPrompter:
     """Arrow-key prompts (questionary) and rich panels, for interactive terminals."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, stdin: TextIO) -> None:
         import questionary  # heavy (prompt_toolkit): only when a session really starts
 
         from mlprep.ui import render
@@ -156,6 +206,7 @@ class QuestionaryPrompter:
         self.q = questionary
         self.render = render
         self.console = console
+        self.stdin = stdin
 
     def notice(self, message: str) -> None:
         self.console.print(message, markup=False, highlight=False)
@@ -205,3 +256,27 @@ class QuestionaryPrompter:
             use_shortcuts=True,
         ).unsafe_ask()
         return Grade(chosen)
+
+    def _key(self, allowed: set[str], can_undo: bool) -> Grade | FlashAction:
+        from mlprep.ui.keys import read_key
+
+        while True:
+            key = read_key(self.stdin)
+            if key in allowed:
+                return FlashAction.REVEAL
+            action = FLASH_KEYS.get(key)
+            if action is FlashAction.UNDO and not can_undo:
+                continue
+            if action is not None and (isinstance(action, FlashAction) or not allowed):
+                return action
+
+    def flash_front(self, card: Card, position: int, total: int,
+                    can_undo: bool) -> FlashAction:  # fmt: skip
+        self.console.print()
+        self.console.print(self.render.question_panel(card, position, total))
+        self.console.print(self.render.hint(FRONT_HINT))
+        return self._key({"enter", "space"}, can_undo)
+
+    def flash_grade(self, can_undo: bool) -> Grade | FlashAction:
+        self.console.print(self.render.hint(BACK_HINT))
+        return self._key(set(), can_undo)

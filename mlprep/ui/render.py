@@ -48,6 +48,10 @@ def question_panel(card: Card, position: int, total: int) -> Panel:
     )
 
 
+def hint(text: str) -> Text:
+    return Text(text, style="dim")
+
+
 def verdict(correct: bool, key: str | None) -> Text:
     if correct:
         return Text("✔ Correct", style="bold green")

@@ -142,3 +142,50 @@ def quiz_summary(result, width: int = 80) -> list[str]:
     else:
         lines.append("Nothing to revisit. Well done.")
     return lines
+
+
+def when(moment, now) -> str:
+    """'now', 'in 10 minutes', 'in 3 hours', 'tomorrow', 'in 12 days' (local calendar days)."""
+    seconds = (moment - now).total_seconds()
+    if seconds <= 60:
+        return "now"
+    if seconds < 3600:
+        minutes = round(seconds / 60)
+        return f"in {minutes} minute{'s' * (minutes != 1)}"
+    days = (moment.astimezone().date() - now.astimezone().date()).days
+    if days == 0:
+        hours = round(seconds / 3600)
+        return f"in {hours} hour{'s' * (hours != 1)}"
+    if days == 1:
+        return "tomorrow"
+    return f"in {days} days ({moment.astimezone():%a %d %b})"
+
+
+def review_summary(result) -> list[str]:
+    answered = len(result.results)
+    lines = [""]
+    if result.stopped:
+        lines.append(f"Stopped ({result.stopped}); your answers are saved.")
+    grades = ", ".join(
+        f"{sum(r.grade.label == label for r in result.results)} {label}" for label in GRADE_LABELS
+    )
+    lines.append(
+        f"Reviewed {answered} card{'s' * (answered != 1)} in {duration(result.seconds)}: {grades}."
+    )
+    return lines
+
+
+def flash_summary(result) -> list[str]:
+    lines = [""]
+    if result.stopped:
+        lines.append(f"Stopped ({result.stopped}); your grades are saved.")
+    graded = len(result.graded)
+    counts = ", ".join(
+        f"{sum(g.label == label for g in result.graded.values())} {label}" for label in GRADE_LABELS
+    )
+    lines.append(
+        f"Graded {graded} of {result.planned} cards in {duration(result.seconds)}: {counts}."
+    )
+    if result.skipped:
+        lines.append(f"Skipped ({len(result.skipped)}): " + ", ".join(result.skipped))
+    return lines

@@ -71,32 +71,37 @@ def test_a_keyboard_driven_quiz_reaches_the_summary_and_is_recorded(mlprep_home)
 
 
 def test_quiz_trees_answered_whatever_the_cards_are(mlprep_home):
-    """`mlprep quiz trees -n 3` with the real deck: answer each prompt as it comes."""
+    """`mlprep quiz trees -n 3` with the real deck: answer each prompt as it comes.
+
+    Each answer is followed by waiting for its consequence, so that a prompt re-drawn with its
+    answer is never mistaken for the next one."""
     child = spawn(["quiz", "trees", "-n", "3"], mlprep_home)
-    prompts = [
-        "Your answer:",  # single choice
-        "Select all that apply",  # checkbox
-        "Your answer \\(a number\\):",
-        "Your answer \\(Enter to reveal\\):",
-        "How well did you know it",
-        "Revisit|Nothing to revisit",
-    ]
-    for _ in range(12):
-        which = child.expect(prompts)
+    for position in (1, 2, 3):
+        child.expect(f"{position}/3 · trees")
+        which = child.expect(
+            [
+                "Select all that apply",  # checkbox (its panel says so too)
+                "Your answer:",  # single choice
+                "Your answer \\(a number\\):",
+                "Your answer \\(Enter to reveal\\):",
+            ]
+        )
         if which == 0:
-            child.send(DOWN + ENTER)
-        elif which == 1:
+            child.expect("Select all that apply \\(space")
             child.send(SPACE + ENTER)
+            child.expect("Correct|Not quite")
+        elif which == 1:
+            child.send(DOWN + ENTER)
+            child.expect("Correct|Not quite")
         elif which == 2:
             child.send("1" + ENTER)
-        elif which == 3:
-            child.send("I would say it depends" + ENTER)
-        elif which == 4:
-            child.send(ENTER)  # the pointer starts on Good
+            child.expect("Correct|Not quite")
         else:
-            break
-    else:
-        pytest.fail("the quiz did not reach its summary")
+            child.send("I would say it depends" + ENTER)
+            child.expect("How well did you know it")
+            child.send(ENTER)  # the pointer starts on Good
+    child.expect("Answered 3 cards")
+    child.expect("Revisit|Nothing to revisit")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from mlprep.decks import load_files
-from mlprep.progress import Grade
+from mlprep.model import Grade
 from mlprep.sessions.quiz import END_OF_INPUT, INTERRUPTED, run_quiz
 from tests.conftest import FIXTURES, fake_clock
 

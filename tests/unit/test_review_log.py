@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from mlprep.errors import ProgressError
-from mlprep.progress import Grade, ReviewEvent, ReviewLog
+from mlprep.model import Grade
+from mlprep.reviewlog import ReviewEvent, ReviewLog
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=UTC)
 

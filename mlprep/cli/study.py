@@ -1,0 +1,129 @@
+"""`mlprep review` and `mlprep flash`: the spaced-repetition loop."""
+
+from __future__ import annotations
+
+import random
+from typing import Annotated
+
+import typer
+
+from mlprep.cli.common import DeckDirs, Plain, guarded, state
+from mlprep.errors import ExitCode
+
+Decks = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="[DECK]...", help="Deck slugs (default: every deck).", show_default=False
+    ),
+]
+Tags = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tag", metavar="TAG", help="Only cards with this tag (repeatable).", show_default=False
+    ),
+]
+
+
+@guarded
+def review(
+    ctx: typer.Context,
+    decks: Decks = None,
+    new: Annotated[
+        int, typer.Option("--new", min=0, metavar="N", help="New cards allowed today.")
+    ] = 20,
+    max_reviews: Annotated[
+        int, typer.Option("--max-reviews", min=0, metavar="N", help="Reviews allowed today.")
+    ] = 200,
+    tag: Tags = None,
+    plain: Plain = False,
+    deck_dirs: DeckDirs = None,
+) -> None:
+    """Review every card that spaced repetition says is due.
+
+    Learning cards come first, then due reviews, then up to --new new cards. Choice and
+    numeric cards are graded at once; open cards you grade yourself.
+
+    \b
+    Examples:
+      mlprep review
+      mlprep review trees ensembles --new 10
+    """
+    from mlprep.scheduler import Limits, build_queue, next_due
+    from mlprep.sessions.quiz import INTERRUPTED
+    from mlprep.sessions.recording import Recorder
+    from mlprep.sessions.review import run_review
+    from mlprep.ui.text import review_summary
+
+    app = state(ctx)
+    cards = app.library(deck_dirs or ()).select(decks or (), tag or ())
+    with app.progress() as store:
+        now = app.env.now()
+        queue = build_queue(cards, store.states, now, Limits(new, max_reviews))
+        prompter = app.prompter(plain)
+        if not queue:
+            prompter.notice(
+                "Nothing is due. " + _next_due_text(next_due(cards, store.states, now), now)
+            )
+            return
+        prompter.notice(
+            f"Review: {len(queue.learning)} learning, {len(queue.reviews)} due, "
+            f"{len(queue.new)} new"
+        )
+        recorder = Recorder(store, "review", app.env.now)
+        result = run_review(queue, prompter, recorder, app.env.now, random.Random(), app.env.clock)
+        upcoming = next_due(cards, store.states, app.env.now())
+        for line in review_summary(result):
+            prompter.notice(line)
+        prompter.notice(_next_due_text(upcoming, app.env.now()))
+    if result.stopped == INTERRUPTED:
+        raise typer.Exit(int(ExitCode.INTERRUPTED))
+
+
+def _next_due_text(upcoming, now) -> str:
+    from mlprep.ui.text import when
+
+    if upcoming is None:
+        return "No cards are scheduled yet: answer some with `mlprep review` or `mlprep quiz`."
+    due, count = upcoming
+    return f"Next due: {count} card{'s' * (count != 1)} {when(due, now)}."
+
+
+@guarded
+def flash(
+    ctx: typer.Context,
+    decks: Decks = None,
+    count: Annotated[
+        int, typer.Option("-n", "--count", min=1, metavar="N", help="How many cards.")
+    ] = 20,
+    tag: Tags = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", metavar="SEED", help="Repeat the same order.")
+    ] = None,
+    plain: Plain = False,
+    deck_dirs: DeckDirs = None,
+) -> None:
+    """Flip through flashcards and grade yourself.
+
+    Keys: Enter shows the answer; 1-4 grade it (Again, Hard, Good, Easy); s skips; u undoes
+    the last grade; q quits. Every grade feeds the review schedule.
+
+    \b
+    Examples:
+      mlprep flash trees
+      mlprep flash nn cnn -n 40
+    """
+    from mlprep.decks import sample
+    from mlprep.sessions.flash import run_flash
+    from mlprep.sessions.quiz import INTERRUPTED
+    from mlprep.sessions.recording import Recorder
+    from mlprep.ui.text import flash_summary
+
+    app = state(ctx)
+    cards = sample(app.library(deck_dirs or ()).select(decks or (), tag or ()), count, seed)
+    with app.progress() as store:
+        prompter = app.prompter(plain)
+        result = run_flash(cards, prompter, Recorder(store, "flash", app.env.now), app.env.clock)
+        for line in flash_summary(result):
+            prompter.notice(line)
+    if result.stopped == INTERRUPTED:
+        raise typer.Exit(int(ExitCode.INTERRUPTED))

@@ -1,0 +1,221 @@
+"""The append-only review log: one JSON line per answer, the source of truth for progress.
+ Each line is written whole under an exclusive lock, then
+flushed and fsynced, so a crash loses at most the answer being written and two sessions at once
+both keep every answer. A torn last line (a crash mid-write) is dropped and repaired; anything
+else unreadable stops with a clear error and the file is left as it is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from mlprep.errors import ProgressError
+from mlprep.model import Grade
+
+LOG_FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ReviewEvent:
+    id: str
+    card: str
+    grade: int
+    mode: str
+    ms: int
+    at: str  # ISO 8601, UTC
+    v: int = LOG_FORMAT_VERSION
+    undoes: str | None = None  # set on an undo event: the id of the event it cancels
+
+    @classmethod
+    def new(cls, card: str, grade: Grade, mode: str, ms: int, at: datetime) -> ReviewEvent:
+        return cls(
+            id=uuid.uuid4().hex,
+            card=card,
+            grade=int(grade),
+            mode=mode,
+            ms=max(0, int(ms)),
+            at=at.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        )
+
+    @classmethod
+    def undo(cls, event: ReviewEvent, at: datetime) -> ReviewEvent:
+        """An event cancelling `event` (the log is append-only, so undo is recorded too)."""
+        return replace(cls.new(event.card, Grade.AGAIN, "undo", 0, at), grade=0, undoes=event.id)
+
+    def to_json(self) -> str:
+        data = {k: v for k, v in asdict(self).items() if v is not None}
+        return json.dumps(data, separators=(",", ":"), sort_keys=True)
+
+    @property
+    def when(self) -> datetime:
+        return datetime.fromisoformat(self.at.replace("Z", "+00:00"))
+
+
+def event_from_dict(data: object, where: str) -> ReviewEvent:
+    if not isinstance(data, dict):
+        raise ProgressError(f"{where}: not a review event")
+    version = data.get("v")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ProgressError(f"{where}: not a review event (no format version)")
+    if version > LOG_FORMAT_VERSION:
+        raise ProgressError(
+            f"{where}: written by a newer mlprep (log format {version}); upgrade mlprep. "
+            "The file was left untouched."
+        )
+    try:
+        event = ReviewEvent(**data)
+    except TypeError as error:
+        raise ProgressError(f"{where}: not a review event ({error})") from None
+    valid_grade = event.grade == 0 if event.undoes else event.grade in (1, 2, 3, 4)
+    if not valid_grade or not event.card or not event.id:
+        raise ProgressError(f"{where}: not a review event (bad grade, card or id)")
+    return event
+
+
+@contextlib.contextmanager
+def locked(lock_path: Path) -> Iterator[None]:
+    """An exclusive advisory lock shared by every mlprep process using this data dir."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+class ReviewLog:
+    """Append-only JSON-lines log of every answer."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.lock_path = path.with_suffix(".lock")
+        self.warnings: list[str] = []
+
+    def append(self, event: ReviewEvent) -> None:
+        self.append_many([event])
+
+    def append_many(self, events: list[ReviewEvent]) -> None:
+        data = "".join(event.to_json() + "\n" for event in events).encode()
+        try:
+            with locked(self.lock_path):
+                self._repair_torn_tail()
+                fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+                try:
+                    written = os.write(fd, data)
+                    if written != len(data):
+                        raise OSError(28, "short write (disk full?)")
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+        except OSError as error:
+            raise ProgressError(
+                f"cannot save your answer to {self.path}: {error.strerror or error}"
+            ) from None
+
+    def _repair_torn_tail(self) -> None:
+        """Cut a last line left without its newline by a crash, so the next append starts clean."""
+        try:
+            size = self.path.stat().st_size
+        except FileNotFoundError:
+            return
+        if size == 0:
+            return
+        with open(self.path, "rb+") as handle:
+            handle.seek(size - 1)
+            if handle.read(1) == b"\n":
+                return
+            start = self._last_line_start(handle, size)
+            handle.truncate(start)
+            handle.flush()
+            os.fsync(handle.fileno())
+            self.warnings.append(
+                f"{self.path}: dropped an unfinished last line (left by an interrupted write)"
+            )
+
+    @staticmethod
+    def _last_line_start(handle, size: int) -> int:
+        block = 4096
+        pos = size
+        while pos > 0:
+            step = min(block, pos)
+            pos -= step
+            handle.seek(pos)
+            chunk = handle.read(step)
+            newline = chunk.rfind(b"\n")
+            if newline != -1:
+                return pos + newline + 1
+        return 0
+
+    def size(self) -> int:
+        try:
+            return self.path.stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    def read(self) -> list[ReviewEvent]:
+        """Every event in the log (see read_from)."""
+        return self.read_from(0)[0]
+
+    def read_from(self, offset: int) -> tuple[list[ReviewEvent], int]:
+        """The events from byte `offset` on, and the offset just past the last whole line.
+
+        A torn last line is skipped with a warning; any other bad line raises ProgressError
+        naming the file and line."""
+        try:
+            with open(self.path, "rb") as handle:
+                handle.seek(offset)
+                raw = handle.read()
+        except FileNotFoundError:
+            return [], 0
+        except OSError as error:
+            raise ProgressError(f"cannot read {self.path}: {error.strerror}") from None
+        lines = raw.split(b"\n")
+        torn = lines.pop()  # b"" when the data ends with a newline
+        events = []
+        for index, line in enumerate(lines):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                raise ProgressError(
+                    f"{self._where(offset, index)}: corrupt line in the review log; fix or "
+                    "remove it (the file was left untouched)"
+                ) from None
+            events.append(event_from_dict(data, self._where(offset, index)))
+        if torn.strip():
+            self.warnings.append(
+                f"{self._where(offset, len(lines))}: ignored an unfinished last line "
+                "(left by an interrupted write)"
+            )
+        return events, offset + len(raw) - len(torn)
+
+    def _where(self, offset: int, index: int) -> str:
+        """file:line for the index-th line after `offset` (counting earlier lines only here,
+        on the error path)."""
+        before = 0
+        if offset:
+            with open(self.path, "rb") as handle:
+                before = handle.read(offset).count(b"\n")
+        return f"{self.path}:{before + index + 1}"
+
+    def rewrite(self, events: list[ReviewEvent]) -> None:
+        """Replace the whole log atomically (merge, import, reset). Call under the lock."""
+        from mlprep.fileio import atomic_write
+
+        data = "".join(event.to_json() + "\n" for event in events).encode()
+        try:
+            atomic_write(self.path, data)
+        except OSError as error:
+            raise ProgressError(
+                f"cannot write {self.path}: {error.strerror or error}; it was left as it was"
+            ) from None

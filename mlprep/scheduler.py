@@ -1,0 +1,232 @@
+"""Spaced repetition with FSRS (the `fsrs` package): card states from review events, due queues.
+
+A card's state is a pure function of its review events: replaying the same log gives the same
+states on any machine. FSRS fuzzes review intervals with the global `random()`; we seed that draw
+per card and review count so that replay stays deterministic.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import random
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import fsrs
+import fsrs.scheduler
+
+from mlprep.model import Card
+
+# Learning and relearning steps (Anki's defaults); the scheduler is otherwise FSRS's default.
+LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
+RELEARNING_STEPS = (timedelta(minutes=10),)
+DESIRED_RETENTION = 0.9
+MASTERED_STABILITY_DAYS = 21.0
+LEARN_AHEAD = timedelta(minutes=20)  # a learning card this close to due may be shown early
+
+NEW, LEARNING, REVIEW, RELEARNING = "new", "learning", "review", "relearning"
+_STATE_NAMES = {fsrs.State.Learning: LEARNING, fsrs.State.Review: REVIEW,
+                fsrs.State.Relearning: RELEARNING}  # fmt: skip
+_FSRS_STATES = {name: state for state, name in _STATE_NAMES.items()}
+
+
+def card_number(card_id: str) -> int:
+    """A stable positive integer for a card id (fsrs wants integer ids)."""
+    return int.from_bytes(hashlib.blake2b(card_id.encode(), digest_size=7).digest(), "big")
+
+
+@dataclass(frozen=True)
+class CardState:
+    """What the scheduler knows about one card. Times are aware UTC datetimes."""
+
+    card_id: str
+    state: str
+    due: datetime
+    stability: float | None
+    difficulty: float | None
+    step: int | None
+    last_review: datetime
+    first_review: datetime
+    reps: int
+    lapses: int
+
+    def to_json(self) -> dict:
+        return {
+            "state": self.state,
+            "due": self.due.isoformat(),
+            "stability": self.stability,
+            "difficulty": self.difficulty,
+            "step": self.step,
+            "last_review": self.last_review.isoformat(),
+            "first_review": self.first_review.isoformat(),
+            "reps": self.reps,
+            "lapses": self.lapses,
+        }
+
+    @classmethod
+    def from_json(cls, card_id: str, data: dict) -> CardState:
+        return cls(
+            card_id=card_id,
+            state=data["state"],
+            due=datetime.fromisoformat(data["due"]),
+            stability=data["stability"],
+            difficulty=data["difficulty"],
+            step=data["step"],
+            last_review=datetime.fromisoformat(data["last_review"]),
+            first_review=datetime.fromisoformat(data["first_review"]),
+            reps=int(data["reps"]),
+            lapses=int(data["lapses"]),
+        )
+
+
+@contextlib.contextmanager
+def _seeded_fuzz(seed: int) -> Iterator[None]:
+    """Make fsrs' interval fuzz draw from a seeded generator for one review."""
+    original = fsrs.scheduler.random
+    fsrs.scheduler.random = random.Random(seed).random
+    try:
+        yield
+    finally:
+        fsrs.scheduler.random = original
+
+
+class Scheduler:
+    def __init__(self) -> None:
+        self.fsrs = fsrs.Scheduler(
+            desired_retention=DESIRED_RETENTION,
+            learning_steps=LEARNING_STEPS,
+            relearning_steps=RELEARNING_STEPS,
+            enable_fuzzing=True,
+        )
+
+    def review(self, previous: CardState | None, card_id: str, grade: int,
+               at: datetime) -> CardState:  # fmt: skip
+        """The state after answering `card_id` with `grade` (1-4) at `at`."""
+        at = at.astimezone(UTC)
+        if previous is None:
+            before = fsrs.Card(card_id=card_number(card_id), due=at)
+            reps, lapses, first = 0, 0, at
+        else:
+            before = fsrs.Card(
+                card_id=card_number(card_id),
+                state=_FSRS_STATES[previous.state],
+                step=previous.step,
+                stability=previous.stability,
+                difficulty=previous.difficulty,
+                due=previous.due,
+                last_review=previous.last_review,
+            )
+            reps, lapses, first = previous.reps, previous.lapses, previous.first_review
+        seed = card_number(f"{card_id}#{reps}")
+        with _seeded_fuzz(seed):
+            after, _ = self.fsrs.review_card(before, fsrs.Rating(grade), review_datetime=at)
+        lapsed = before.state == fsrs.State.Review and grade == fsrs.Rating.Again
+        return CardState(
+            card_id=card_id,
+            state=_STATE_NAMES[after.state],
+            due=after.due,
+            stability=after.stability,
+            difficulty=after.difficulty,
+            step=after.step,
+            last_review=at,
+            first_review=first,
+            reps=reps + 1,
+            lapses=lapses + lapsed,
+        )
+
+    def retrievability(self, state: CardState, now: datetime) -> float:
+        """Predicted probability of recalling the card now (0 for a card never reviewed)."""
+        if state.stability is None:
+            return 0.0
+        card = fsrs.Card(card_id=1, state=_FSRS_STATES[state.state], step=state.step,
+                         stability=state.stability, difficulty=state.difficulty,
+                         due=state.due, last_review=state.last_review)  # fmt: skip
+        return float(self.fsrs.get_card_retrievability(card, now))
+
+    def replay(self, events: Iterable) -> dict[str, CardState]:
+        """Card states from review events (anything with .id, .card, .grade, .when), applied in
+        (time, id) order so that the result does not depend on how logs were interleaved."""
+        states: dict[str, CardState] = {}
+        for event in sorted(events, key=lambda e: (e.when, e.id)):
+            states[event.card] = self.review(states.get(event.card), event.card, event.grade,
+                                             event.when)  # fmt: skip
+        return states
+
+
+def end_of_day(now: datetime) -> datetime:
+    """The next local midnight, in UTC: review cards due any time today count as due now."""
+    local = now.astimezone()
+    midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight.astimezone(UTC)
+
+
+def start_of_day(now: datetime) -> datetime:
+    local = now.astimezone()
+    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Limits:
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+
+
+@dataclass(frozen=True)
+class DueQueue:
+    learning: tuple[Card, ...]
+    reviews: tuple[Card, ...]
+    new: tuple[Card, ...]
+
+    @property
+    def cards(self) -> list[Card]:
+        """Learning cards first, then due reviews, then new cards."""
+        return [*self.learning, *self.reviews, *self.new]
+
+    def __len__(self) -> int:
+        return len(self.learning) + len(self.reviews) + len(self.new)
+
+
+def build_queue(cards: Sequence[Card], states: dict[str, CardState], now: datetime,
+                limits: Limits = Limits()) -> DueQueue:  # fmt: skip
+    """What is due now among `cards`, within today's limits."""
+    today = start_of_day(now)
+    tonight = end_of_day(now)
+    learning, reviews, new = [], [], []
+    new_today = reviews_today = 0
+    for state in states.values():
+        if state.first_review >= today:
+            new_today += 1
+        elif state.last_review >= today:
+            reviews_today += 1
+    for card in cards:
+        state = states.get(card.id)
+        if state is None:
+            new.append(card)
+        elif state.state in (LEARNING, RELEARNING):
+            if state.due <= now + LEARN_AHEAD:
+                learning.append((state.due, card))
+        elif state.due < tonight:
+            reviews.append((state.due, card))
+    learning.sort(key=lambda pair: (pair[0], pair[1].id))
+    reviews.sort(key=lambda pair: (pair[0], pair[1].id))
+    review_room = max(0, limits.reviews_per_day - reviews_today)
+    new_room = max(0, limits.new_per_day - new_today)
+    return DueQueue(
+        learning=tuple(card for _, card in learning),
+        reviews=tuple(card for _, card in reviews[:review_room]),
+        new=tuple(new[:new_room]),
+    )
+
+
+def next_due(cards: Sequence[Card], states: dict[str, CardState],
+             after: datetime) -> tuple[datetime, int] | None:  # fmt: skip
+    """When the next card falls due after `after`, and how many fall due that day."""
+    upcoming = sorted(states[c.id].due for c in cards if c.id in states
+                      and states[c.id].due > after)  # fmt: skip
+    if not upcoming:
+        return None
+    first = upcoming[0]
+    day_end = end_of_day(first)
+    return first, sum(1 for due in upcoming if due < day_end)

@@ -1,0 +1,35 @@
+"""Reading single key presses from a terminal (POSIX), for flashcard shortcuts."""
+
+from __future__ import annotations
+
+import os
+import select
+import termios
+import tty
+from typing import TextIO
+
+
+def read_key(stream: TextIO) -> str:
+    """One key press, lower-cased; 'enter', 'space' and 'escape' by name.
+
+    Ctrl-C still raises KeyboardInterrupt (signals stay on); Ctrl-D or a closed input raises
+    EOFError."""
+    fd = stream.fileno()
+    saved = termios.tcgetattr(fd)
+    try:
+        tty.setcbreak(fd)
+        data = os.read(fd, 1)
+        if data == b"\x1b":  # swallow the rest of an arrow or function key sequence
+            while select.select([fd], [], [], 0.02)[0]:
+                data += os.read(fd, 8)
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+    if not data or data == b"\x04":
+        raise EOFError
+    if data in (b"\r", b"\n"):
+        return "enter"
+    if data == b" ":
+        return "space"
+    if data.startswith(b"\x1b"):
+        return "escape"
+    return data.decode(errors="ignore").lower()
