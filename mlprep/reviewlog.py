@@ -8,6 +8,7 @@ else unreadable stops with a clear error and the file is left as it is.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -109,11 +110,16 @@ class ReviewLog:
             with locked(self.lock_path):
                 self._repair_torn_tail()
                 fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+                start = os.fstat(fd).st_size
                 try:
                     written = os.write(fd, data)
                     if written != len(data):
-                        raise OSError(28, "short write (disk full?)")
+                        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
                     os.fsync(fd)
+                except OSError:
+                    with contextlib.suppress(OSError):
+                        os.ftruncate(fd, start)  # leave no half-written line behind
+                    raise
                 finally:
                     os.close(fd)
         except OSError as error:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from mlprep import __version__
-from mlprep.cli import content, quiz, study
+from mlprep.cli import content, progress, quiz, study
 from mlprep.cli.state import AppState, Environment
 
 app = typer.Typer(
@@ -58,7 +58,12 @@ def main_options(
     env = ctx.obj if isinstance(ctx.obj, Environment) else Environment()
     ctx.obj = AppState(env=env, data_dir=data_dir, debug=debug)
     if ctx.invoked_subcommand is None:
-        typer.echo(ctx.get_help())
+        if env.is_terminal():
+            from mlprep.cli.home import home
+
+            home(ctx)
+        else:
+            typer.echo(ctx.get_help())
 
 
 app.command("review")(study.review)
@@ -68,6 +73,7 @@ app.command("decks")(content.decks)
 app.command("show")(content.show)
 app.command("search")(content.search)
 app.command("validate")(content.validate)
+app.add_typer(progress.app, name="progress")
 
 
 def main() -> None:

@@ -42,7 +42,7 @@ def guarded(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        app_state = state(kwargs["ctx"])
+        app_state = state(kwargs["ctx"] if "ctx" in kwargs else args[0])
         try:
             return command(*args, **kwargs)
         except (typer.Exit, typer.Abort, typer.TyperException):

@@ -63,23 +63,48 @@ def shuffled_choices(card: Card, rng: random.Random) -> list[Choice]:
     return choices
 
 
-def ask_card(card: Card, prompter: Prompter, rng: random.Random) -> tuple[Grade, bool | None, str]:
-    """Ask one card and grade it: (grade, correct or None when self-graded, answer given)."""
+def ask_card(
+    card: Card, prompter: Prompter, rng: random.Random, save: Callable[[Grade], None]
+) -> tuple[Grade, bool | None, str]:
+    """Ask one card and grade it: (grade, correct or None when self-graded, answer given).
+
+    `save` is called with the grade the moment it is known, before any feedback is shown."""
     if card.is_choice:
         shown = shuffled_choices(card, rng)
         picked = prompter.choose([c.text for c in shown], several=card.is_multi)
         correct = {i for i, c in enumerate(shown) if c.correct} == set(picked)
-        answer = "; ".join(shown[i].text for i in picked)
+        grade = Grade.GOOD if correct else Grade.AGAIN
+        save(grade)
         prompter.show_verdict(card, correct, shown)
-        return (Grade.GOOD if correct else Grade.AGAIN), correct, answer
+        return grade, correct, "; ".join(shown[i].text for i in picked)
     if card.is_numeric:
         value = prompter.ask_number()
         correct = card.expect.accepts(value)
+        grade = Grade.GOOD if correct else Grade.AGAIN
+        save(grade)
         prompter.show_verdict(card, correct, ())
-        return (Grade.GOOD if correct else Grade.AGAIN), correct, f"{value:g}"
+        return grade, correct, f"{value:g}"
     answer = prompter.ask_open()
     prompter.show_answer(card)
-    return prompter.ask_grade(), None, answer
+    grade = prompter.ask_grade()
+    save(grade)
+    return grade, None, answer
+
+
+def answer_and_record(
+    card: Card, prompter: Prompter, rng: random.Random, record: Recorder, clock: Callable[[], float]
+) -> CardResult:
+    """Ask a card; its answer is recorded as soon as it is graded, timed from the question."""
+    asked = clock()
+    seconds = 0.0
+
+    def save(grade: Grade) -> None:
+        nonlocal seconds
+        seconds = clock() - asked
+        record(card, grade, round(seconds * 1000))
+
+    grade, correct, answer = ask_card(card, prompter, rng, save)
+    return CardResult(card, grade, correct, answer, seconds)
 
 
 def run_quiz(
@@ -94,11 +119,7 @@ def run_quiz(
     try:
         for position, card in enumerate(cards, start=1):
             prompter.show_question(card, position, len(cards))
-            asked = clock()
-            grade, correct, answer = ask_card(card, prompter, rng)
-            seconds = clock() - asked
-            record(card, grade, round(seconds * 1000))
-            result.results.append(CardResult(card, grade, correct, answer, seconds))
+            result.results.append(answer_and_record(card, prompter, rng, record, clock))
     except KeyboardInterrupt:
         result.stopped = INTERRUPTED
     except EOFError:

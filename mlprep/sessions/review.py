@@ -14,7 +14,7 @@ from datetime import datetime
 
 from mlprep.model import Card, Grade
 from mlprep.scheduler import LEARNING, RELEARNING, DueQueue
-from mlprep.sessions.quiz import END_OF_INPUT, INTERRUPTED, CardResult, ask_card
+from mlprep.sessions.quiz import END_OF_INPUT, INTERRUPTED, CardResult, answer_and_record
 from mlprep.sessions.recording import Recorder
 from mlprep.ui.prompts import Prompter
 
@@ -48,11 +48,7 @@ def run_review(
             card = _next_card(pending, again, now())
             shown += 1
             prompter.show_question(card, shown, shown + len(pending) + len(again))
-            asked = clock()
-            grade, correct, answer = ask_card(card, prompter, rng)
-            seconds = clock() - asked
-            record(card, grade, round(seconds * 1000))
-            result.results.append(CardResult(card, grade, correct, answer, seconds))
+            result.results.append(answer_and_record(card, prompter, rng, record, clock))
             state = record.store.states[card.id]
             if state.state in (LEARNING, RELEARNING):
                 again.append((state.due, card))

@@ -219,8 +219,9 @@ class QuestionaryPrompter:
         choices = [self.q.Choice(title=text, value=i) for i, text in enumerate(options)]
         if several:
             picked = self.q.checkbox(
-                "Select all that apply (space to mark, Enter to submit):",
+                "Select all that apply:",
                 choices=choices,
+                instruction="(space marks, Enter submits)",
                 validate=lambda chosen: bool(chosen) or "Mark at least one option.",
             ).unsafe_ask()
             return sorted(picked)
@@ -280,3 +281,10 @@ class QuestionaryPrompter:
     def flash_grade(self, can_undo: bool) -> Grade | FlashAction:
         self.console.print(self.render.hint(BACK_HINT))
         return self._key(set(), can_undo)
+
+
+def ask_menu(message: str, options: list[str]) -> str:
+    """An arrow-key menu (terminals only); returns the chosen label."""
+    import questionary
+
+    return questionary.select(message, choices=options).unsafe_ask()

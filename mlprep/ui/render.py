@@ -41,7 +41,7 @@ def question_panel(card: Card, position: int, total: int) -> Panel:
     level = f" · difficulty {card.difficulty}" if card.difficulty else ""
     title = Text(f"{position}/{total} · {card.deck}{level}")
     body = Text(card.q, style="bold")
-    if card.is_multi:
+    if card.is_multi and "apply" not in card.q.lower():
         body.append("\n(select all that apply)", style="dim")
     return Panel(
         body, title=title, title_align="left", subtitle=Text(card.id), subtitle_align="right"

@@ -87,7 +87,7 @@ def test_quiz_trees_answered_whatever_the_cards_are(mlprep_home):
             ]
         )
         if which == 0:
-            child.expect("Select all that apply \\(space")
+            child.expect("space marks, Enter submits")
             child.send(SPACE + ENTER)
             child.expect("Correct|Not quite")
         elif which == 1:

@@ -1,0 +1,167 @@
+"""`mlprep progress ...`: where progress lives, export, import, merge and reset."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mlprep.cli.common import DeckDirs, guarded, state
+from mlprep.errors import MlprepError, UsageError
+
+app = typer.Typer(
+    help="Look after your progress: where it is, export, import, merge, reset.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+FileArg = Annotated[str, typer.Argument(metavar="FILE", help="A file, or - for standard I/O.")]
+Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+
+
+def _read_source(name: str) -> str:
+    if name == "-":
+        return sys.stdin.read()
+    try:
+        return Path(name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or error
+        raise MlprepError(f"cannot read {name}: {reason}") from None
+
+
+def _confirm(app_state, question: str, yes: bool) -> None:
+    if yes:
+        return
+    if not app_state.env.is_terminal():
+        raise UsageError(f"{question} Add --yes to confirm when not in a terminal.")
+    if not typer.confirm(question, default=False):
+        raise typer.Exit(1)
+
+
+@app.command("path")
+@guarded
+def path(ctx: typer.Context) -> None:
+    """Print where progress and user decks are kept.
+
+    \b
+    Example:
+      mlprep progress path
+    """
+    paths = state(ctx).paths
+    out = state(ctx).env.stdout
+    out.write(f"data dir:    {paths.data_dir}\n")
+    out.write(f"review log:  {paths.review_log}\n")
+    out.write(f"user decks:  {paths.user_decks_dir}\n")
+
+
+@app.command("export")
+@guarded
+def export(ctx: typer.Context, file: FileArg) -> None:
+    """Write every answer ever recorded to one JSON document.
+
+    \b
+    Examples:
+      mlprep progress export backup.json
+      mlprep progress export - > backup.json
+    """
+    from mlprep.fileio import atomic_write
+    from mlprep.progress import ProgressStore, export_document
+
+    app_state = state(ctx)
+    store = ProgressStore(app_state.paths.progress_dir)
+    document = export_document(store.events(), app_state.env.now())
+    text = json.dumps(document, indent=1) + "\n"
+    if file == "-":
+        app_state.env.stdout.write(text)
+        return
+    try:
+        atomic_write(Path(file), text.encode())
+    except OSError as error:
+        raise MlprepError(f"cannot write {file}: {error.strerror}") from None
+    app_state.env.stderr.write(f"Exported {len(document['events'])} answers to {file}.\n")
+
+
+@app.command("merge")
+@guarded
+def merge(ctx: typer.Context, file: FileArg) -> None:
+    """Add the answers of an export from another machine to yours.
+
+    Answers already present are skipped, so merging the same file twice changes nothing.
+
+    \b
+    Example:
+      mlprep progress merge laptop.json
+    """
+    from mlprep.progress import ProgressStore, read_export
+
+    app_state = state(ctx)
+    incoming = read_export(_read_source(file), file)
+    added = ProgressStore(app_state.paths.progress_dir).merge(incoming)
+    app_state.env.stdout.write(
+        f"Merged {added} new answer{'s' * (added != 1)} from {file} "
+        f"({len(incoming) - added} already present).\n"
+    )
+
+
+@app.command("import")
+@guarded
+def import_(ctx: typer.Context, file: FileArg, yes: Yes = False) -> None:
+    """Replace your progress with an export.
+
+    Your current review log is backed up first.
+
+    \b
+    Example:
+      mlprep progress import backup.json --yes
+    """
+    from mlprep.progress import ProgressStore, read_export
+
+    app_state = state(ctx)
+    incoming = read_export(_read_source(file), file)
+    store = ProgressStore(app_state.paths.progress_dir)
+    if store.log.size():
+        _confirm(app_state, "Replace all your progress with this file?", yes)
+    backup = store.replace_all(incoming, app_state.env.now())
+    note = f" (previous log backed up to {backup})" if backup else ""
+    app_state.env.stdout.write(f"Imported {len(incoming)} answers from {file}{note}.\n")
+
+
+@app.command("reset")
+@guarded
+def reset(
+    ctx: typer.Context,
+    deck: Annotated[
+        str | None, typer.Argument(metavar="[DECK]", help="Only this deck's cards.")
+    ] = None,
+    yes: Yes = False,
+    deck_dirs: DeckDirs = None,
+) -> None:
+    """Forget your progress (all of it, or one deck's), after a backup.
+
+    \b
+    Examples:
+      mlprep progress reset trees
+      mlprep progress reset --yes
+    """
+    from mlprep.progress import ProgressStore
+
+    app_state = state(ctx)
+    card_ids = None
+    scope = "all your progress"
+    if deck:
+        chosen = app_state.library(deck_dirs or ()).deck(deck)
+        card_ids = {card.id for card in chosen.cards}
+        scope = f"your progress on '{chosen.id}'"
+    _confirm(app_state, f"Forget {scope}? A backup is kept.", yes)
+    removed, backup = ProgressStore(app_state.paths.progress_dir).reset(
+        card_ids, app_state.env.now()
+    )
+    if not removed:
+        app_state.env.stdout.write("Nothing to reset.\n")
+        return
+    app_state.env.stdout.write(
+        f"Removed {removed} answer{'s' * (removed != 1)}; backup: {backup}\n"
+    )

@@ -1,0 +1,192 @@
+"""The progress store: snapshot + log, rebuild, merge, reset, undo, faults."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from mlprep.errors import ProgressError
+from mlprep.model import Grade
+from mlprep.progress import ProgressStore, export_document, read_export
+from mlprep.scheduler import Scheduler
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def answer_many(store, count, start=T0, prefix="c"):
+    events = []
+    for number in range(count):
+        at = start + timedelta(hours=7 * number)
+        grade = Grade((number * 7) % 4 + 1)
+        events.append(store.record(f"{prefix}{number % 5}", grade, "review", 900, at))
+    return events
+
+
+def fresh(path):
+    return ProgressStore(path).load()
+
+
+def test_states_after_reload_equal_a_full_replay(tmp_path):
+    store = fresh(tmp_path)
+    events = answer_many(store, 30)
+    store.checkpoint()
+    expected = Scheduler().replay(events)
+    assert store.states == expected
+    assert fresh(tmp_path).states == expected
+    snapshot = json.loads((tmp_path / "state.json").read_text())
+    assert snapshot["format"] == 1 and snapshot["last_id"] == events[-1].id
+    assert snapshot["log_offset"] == (tmp_path / "reviews.jsonl").stat().st_size
+
+
+def test_the_tail_after_the_snapshot_is_replayed(tmp_path):
+    store = fresh(tmp_path)
+    answer_many(store, 10)
+    store.checkpoint()
+    later = answer_many(ProgressStore(tmp_path).load(), 10, T0 + timedelta(days=40), "d")
+    # the second store never checkpointed: the snapshot is behind the log
+    reloaded = fresh(tmp_path)
+    assert set(reloaded.states) == {f"c{i}" for i in range(5)} | {f"d{i}" for i in range(5)}
+    assert reloaded.states == Scheduler().replay(ProgressStore(tmp_path).events())
+    assert later[-1].id in (tmp_path / "state.json").read_text()
+
+
+@pytest.mark.parametrize("damage", ["missing", "garbage", "truncated", "stale"])
+def test_a_missing_or_corrupt_snapshot_is_rebuilt_from_the_log(tmp_path, damage):
+    store = fresh(tmp_path)
+    answer_many(store, 12)
+    store.checkpoint()
+    good = dict(store.states)
+    snapshot = tmp_path / "state.json"
+    if damage == "missing":
+        snapshot.unlink()
+    elif damage == "garbage":
+        snapshot.write_text("not json")
+    elif damage == "truncated":
+        snapshot.write_bytes(snapshot.read_bytes()[:40])
+    else:  # points at an event the log no longer has
+        data = json.loads(snapshot.read_text())
+        data["last_id"] = "0" * 32
+        data["cards"] = {}
+        snapshot.write_text(json.dumps(data))
+    reloaded = fresh(tmp_path)
+    assert reloaded.states == good
+    assert json.loads(snapshot.read_text())["format"] == 1
+
+
+def test_a_snapshot_from_a_newer_version_is_an_error_and_kept(tmp_path):
+    store = fresh(tmp_path)
+    answer_many(store, 3)
+    snapshot = tmp_path / "state.json"
+    snapshot.write_text('{"format": 9}')
+    with pytest.raises(ProgressError, match=r"state\.json: written by a newer mlprep \(format 9\)"):
+        ProgressStore(tmp_path).load()
+    assert snapshot.read_text() == '{"format": 9}'
+
+
+def test_a_corrupt_middle_line_stops_and_leaves_the_log_alone(tmp_path):
+    store = fresh(tmp_path)
+    answer_many(store, 3)
+    log = tmp_path / "reviews.jsonl"
+    lines = log.read_text().splitlines(keepends=True)
+    lines[1] = "{broken\n"
+    log.write_text("".join(lines))
+    (tmp_path / "state.json").unlink()
+    before = log.read_bytes()
+    with pytest.raises(ProgressError, match=r"reviews\.jsonl:2: corrupt line"):
+        ProgressStore(tmp_path).load()
+    assert log.read_bytes() == before
+
+
+def test_a_torn_last_line_is_dropped_with_a_warning_then_repaired(tmp_path):
+    store = fresh(tmp_path)
+    kept = answer_many(store, 4)
+    log = tmp_path / "reviews.jsonl"
+    with open(log, "ab") as handle:
+        handle.write(b'{"at":"2026-03-0')
+    reloaded = fresh(tmp_path)
+    assert reloaded.states == Scheduler().replay(kept)
+    assert any("unfinished last line" in w for w in reloaded.warnings)
+    reloaded.record("c9", Grade.GOOD, "review", 1, T0 + timedelta(days=90))
+    assert all(json.loads(line) for line in log.read_text().splitlines())
+    assert len(log.read_text().splitlines()) == 5
+
+
+def test_undo_takes_back_the_last_answer_everywhere(tmp_path):
+    store = fresh(tmp_path)
+    first = store.record("c1", Grade.GOOD, "flash", 1, T0)
+    before = dict(store.states)
+    second = store.record("c1", Grade.AGAIN, "flash", 1, T0 + timedelta(minutes=11))
+    store.undo(second, T0 + timedelta(minutes=12))
+    assert store.states == before
+    store.checkpoint()
+    assert fresh(tmp_path).states == Scheduler().replay([first])
+    (tmp_path / "state.json").unlink()
+    assert fresh(tmp_path).states == Scheduler().replay([first])
+
+
+def test_merge_is_idempotent_and_commutative(tmp_path):
+    a, b = fresh(tmp_path / "a"), fresh(tmp_path / "b")
+    events_a = answer_many(a, 15, T0, "x")
+    events_b = answer_many(b, 15, T0 + timedelta(minutes=30), "x")
+    doc_a = export_document(events_a, T0)
+    doc_b = export_document(events_b, T0)
+
+    def load(doc):
+        return read_export(json.dumps(doc), "doc.json")
+
+    assert fresh(tmp_path / "a").merge(load(doc_b)) == 15
+    assert fresh(tmp_path / "a").merge(load(doc_b)) == 0  # the same file twice: no change
+    assert fresh(tmp_path / "b").merge(load(doc_a)) == 15
+    merged_a, merged_b = fresh(tmp_path / "a"), fresh(tmp_path / "b")
+    assert merged_a.states == merged_b.states
+    assert (tmp_path / "a" / "reviews.jsonl").read_bytes() == (
+        tmp_path / "b" / "reviews.jsonl"
+    ).read_bytes()
+
+
+def test_reset_one_deck_keeps_a_backup(tmp_path):
+    store = fresh(tmp_path)
+    answer_many(store, 10)
+    original = (tmp_path / "reviews.jsonl").read_bytes()
+    removed, backup = store.reset({"c0", "c1"}, T0)
+    assert removed == 4
+    assert backup.read_bytes() == original
+    assert set(fresh(tmp_path).states) == {"c2", "c3", "c4"}
+
+
+def test_read_export_rejects_what_is_not_an_export():
+    with pytest.raises(ProgressError, match=r"^x\.json: not a progress export \(invalid JSON"):
+        read_export("{", "x.json")
+    with pytest.raises(ProgressError, match=r"^x\.json: written by a newer mlprep"):
+        read_export('{"kind": "mlprep-progress", "format": 2, "events": []}', "x.json")
+    with pytest.raises(ProgressError, match=r"^x\.json: event 1: not a review event"):
+        read_export('{"kind": "mlprep-progress", "format": 1, "events": [{"v": 1}]}', "x.json")
+
+
+def test_a_write_that_cannot_finish_leaves_no_partial_line(tmp_path):
+    """RLIMIT_FSIZE makes the write short, as a full disk would."""
+    store = fresh(tmp_path)
+    answer_many(store, 2)
+    size = (tmp_path / "reviews.jsonl").stat().st_size
+    script = f"""
+import resource, signal
+from datetime import datetime, UTC
+from mlprep.progress import ProgressStore
+from mlprep.model import Grade
+from mlprep.errors import ProgressError
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, ({size + 20}, {size + 20}))
+store = ProgressStore(__import__("pathlib").Path({str(tmp_path)!r}))
+try:
+    store.record("c1", Grade.GOOD, "review", 1, datetime(2026, 5, 1, tzinfo=UTC))
+except ProgressError as error:
+    print(error)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout.startswith(f"cannot save your answer to {tmp_path / 'reviews.jsonl'}: ")
+    assert (tmp_path / "reviews.jsonl").stat().st_size == size
+    assert len(ProgressStore(tmp_path).events()) == 2

@@ -1,0 +1,456 @@
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from mlprep.errors import ContentError, ExitCode
+from mlprep.sqlsandbox import (
+    Comparison,
+    QueryResult,
+    QueryTimeout,
+    SampleDatabase,
+    SqlError,
+    UnknownDatabase,
+    _rows_close,
+    compare,
+    database_names,
+    split_statements,
+)
+
+SCRIPT = """\
+-- a tiny sample database, so that these tests do not depend on content/sql
+CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT NOT NULL, team TEXT);
+CREATE INDEX people_team ON people (team);
+CREATE TABLE scores (person_id INTEGER NOT NULL REFERENCES people (id), score REAL);
+INSERT INTO people VALUES (1, 'Ada', 'ml'), (2, 'Bob', NULL), (3, 'Cy', 'ml');
+INSERT INTO scores VALUES (1, 0.5), (1, 1.5), (3, NULL);
+"""
+PEOPLE = ((1, "Ada", "ml"), (2, "Bob", None), (3, "Cy", "ml"))
+READ_ONLY = "practice queries only read the data (SELECT or WITH ... SELECT)"
+ENDLESS = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) "
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch) -> SampleDatabase:
+    monkeypatch.chdir(tmp_path)  # so a relative file name would land where we look
+    path = tmp_path / "tiny.sql"
+    path.write_text(SCRIPT, encoding="utf-8")
+    return SampleDatabase.load(path)
+
+
+def everyone(db: SampleDatabase) -> tuple[tuple, ...]:
+    return db.run("SELECT * FROM people ORDER BY id").rows
+
+
+# --- running queries ---------------------------------------------------------------------------
+
+
+def test_a_query_gives_columns_and_rows(db):
+    result = db.run("SELECT p.name, s.score FROM people p JOIN scores s ON s.person_id = p.id")
+    assert result == QueryResult(
+        ("name", "score"), (("Ada", 0.5), ("Ada", 1.5), ("Cy", None)), truncated=False
+    )
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT count(*) FROM people;",
+        "SELECT count(*) FROM people ;  -- done\n",
+        "SELECT count(*) FROM people; /* done */ ;\n\n",
+        "-- how many?\nSELECT count(*) FROM people",
+    ],
+)
+def test_trailing_semicolons_and_comments_are_fine(db, sql):
+    assert db.run(sql).rows == ((3,),)
+
+
+@pytest.mark.parametrize(
+    ("text", "statements"),
+    [
+        ("SELECT 1", ["SELECT 1"]),
+        ("SELECT 1;", ["SELECT 1"]),
+        ("SELECT ';'", ["SELECT ';'"]),
+        ("SELECT 'it''s; fine'", ["SELECT 'it''s; fine'"]),
+        ('SELECT 1 AS "a;b"', ['SELECT 1 AS "a;b"']),
+        ("SELECT [a;b] FROM t", ["SELECT [a;b] FROM t"]),
+        ("SELECT 1 -- ; SELECT 2", ["SELECT 1 -- ; SELECT 2"]),
+        ("SELECT /* ; */ 1;;", ["SELECT /* ; */ 1"]),
+        ("SELECT 1; SELECT 2;", ["SELECT 1", " SELECT 2"]),
+        (";; -- nothing", []),
+        ("", []),
+    ],
+)
+def test_split_statements(text, statements):
+    assert split_statements(text) == statements
+
+
+def test_more_than_one_statement_is_refused(db):
+    with pytest.raises(SqlError) as caught:
+        db.run("SELECT 1; DELETE FROM people")
+    assert caught.value.message == "run one statement at a time (this text holds 2)"
+    assert everyone(db) == PEOPLE
+
+
+@pytest.mark.parametrize("sql", ["", "  ", ";", "-- just a comment"])
+def test_an_empty_query_is_refused(db, sql):
+    with pytest.raises(SqlError) as caught:
+        db.run(sql)
+    assert caught.value.message == "the query is empty"
+
+
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        ("SELECT nope FROM people", "no such column: nope"),
+        ("SELECT * FROM nobody", "no such table: nobody"),
+        ("SELEC 1", 'near "SELEC": syntax error'),
+    ],
+)
+def test_sqlite_errors_pass_through(db, sql, message):
+    with pytest.raises(SqlError) as caught:
+        db.run(sql)
+    assert caught.value.message == message
+    assert caught.value.exit_code == ExitCode.ERROR
+
+
+def test_result_rows_are_capped(db):
+    capped = db.run(ENDLESS + "SELECT x FROM n", max_rows=5)  # stops reading: no time limit hit
+    assert capped == QueryResult(("x",), ((1,), (2,), (3,), (4,), (5,)), truncated=True)
+    exact = db.run("SELECT id FROM people ORDER BY id", max_rows=3)
+    assert exact == QueryResult(("id",), ((1,), (2,), (3,)), truncated=False)
+
+
+def test_an_endless_query_is_stopped_by_the_time_limit(db):
+    with pytest.raises(QueryTimeout) as caught:
+        db.run(ENDLESS + "SELECT max(x) FROM n", time_limit=0.2)
+    assert caught.value.message == (
+        "query stopped after 0.2 s (time limit); is there a recursive CTE without an end?"
+    )
+    assert everyone(db) == PEOPLE  # the next query runs as usual
+
+
+def test_table_valued_functions_and_read_only_pragmas_work(db):
+    assert db.run("SELECT value FROM json_each('[1, 2]')").rows == ((1,), (2,))
+    assert db.run("SELECT name FROM pragma_table_info('people')").rows == (
+        ("id",),
+        ("name",),
+        ("team",),
+    )
+    assert db.run("PRAGMA index_list(people)").rows == ((0, "people_team", 0, "c", 0),)
+
+
+# --- writes and escapes ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sql", "what"),
+    [
+        ("DELETE FROM people", "DELETE"),
+        ("UPDATE people SET name = 'Eve'", "UPDATE"),
+        ("INSERT INTO people VALUES (4, 'Dee', NULL)", "INSERT"),
+        ("WITH x AS (SELECT 4, 'Dee', NULL) INSERT INTO people SELECT * FROM x", "INSERT"),
+        ("DROP TABLE people", "DROP"),
+        ("CREATE TABLE t (x)", "CREATE"),
+        ("CREATE TEMP VIEW v AS SELECT 1", "CREATE"),
+        ("CREATE VIRTUAL TABLE f USING fts5(x)", "CREATE"),
+        ("ALTER TABLE people ADD COLUMN age INTEGER", "ALTER TABLE"),
+        ("BEGIN", "BEGIN"),
+    ],
+)
+def test_writes_are_refused_and_change_nothing(db, sql, what):
+    with pytest.raises(SqlError) as caught:
+        db.run(sql)
+    assert caught.value.message == f"{what} is not allowed: {READ_ONLY}"
+    assert everyone(db) == PEOPLE
+    assert db.tables() == ["people", "scores"]
+
+
+def test_each_query_gets_a_fresh_copy(db):
+    # The second line of defence, should a write ever get past the authorizer.
+    copy = db._copy()
+    copy.execute("DELETE FROM people")
+    assert copy.execute("SELECT count(*) FROM people").fetchone() == (0,)
+    copy.close()
+    assert everyone(db) == PEOPLE
+
+
+def test_attach_cannot_create_or_open_a_file(db, tmp_path):
+    for sql in [
+        f"ATTACH '{tmp_path / 'evil.db'}' AS evil",
+        "ATTACH 'file:evil2.db?mode=rwc' AS evil",
+        "ATTACH 'relative.db' AS evil",
+    ]:
+        with pytest.raises(SqlError) as caught:
+            db.run(sql)
+        assert caught.value.message == f"ATTACH (or VACUUM) is not allowed: {READ_ONLY}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny.sql"]
+
+
+def test_vacuum_into_cannot_create_a_file(db, tmp_path):
+    for sql in [f"VACUUM INTO '{tmp_path / 'copy.db'}'", "VACUUM INTO 'copy2.db'", "VACUUM"]:
+        with pytest.raises(SqlError) as caught:
+            db.run(sql)
+        assert caught.value.message == f"ATTACH (or VACUUM) is not allowed: {READ_ONLY}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny.sql"]
+
+
+@pytest.mark.parametrize(
+    "sql", ["SELECT load_extension('x')", "SELECT LOAD_EXTENSION('/tmp/x.so', 'init')"]
+)
+def test_extensions_cannot_be_loaded(db, sql):
+    with pytest.raises(SqlError) as caught:
+        db.run(sql)
+    assert (
+        caught.value.message == "the function load_extension() is not allowed in practice queries"
+    )
+
+
+def test_fts3_tokenizer_pointers_are_refused(db):
+    with pytest.raises(SqlError) as caught:
+        db.run("SELECT fts3_tokenizer('simple')")
+    assert caught.value.message in {
+        "the function fts3_tokenizer() is not allowed in practice queries",
+        "no such function: fts3_tokenizer",  # a build without FTS3
+    }
+
+
+@pytest.mark.parametrize(
+    "sql", ["SELECT readfile('/etc/passwd')", "SELECT writefile('out.txt', 'data')"]
+)
+def test_shell_file_functions_do_not_exist_or_are_refused(db, sql, tmp_path):
+    name = sql.split("(")[0].removeprefix("SELECT ")
+    with pytest.raises(SqlError) as caught:
+        db.run(sql)
+    assert caught.value.message in {
+        f"no such function: {name}",
+        f"the function {name}() is not allowed in practice queries",
+    }
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny.sql"]
+
+
+@pytest.mark.parametrize(
+    ("sql", "pragma"),
+    [
+        ("PRAGMA writable_schema = 1", "writable_schema"),
+        ("PRAGMA database_list", "database_list"),
+        ("PRAGMA journal_mode = WAL", "journal_mode"),
+        ("SELECT * FROM pragma_function_list", "function_list"),
+    ],
+)
+def test_other_pragmas_are_refused(db, sql, pragma):
+    with pytest.raises(SqlError) as caught:
+        db.run(sql)
+    assert caught.value.message == (
+        f"PRAGMA {pragma} is not allowed in practice queries (allowed: foreign_key_list,"
+        " index_info, index_list, index_xinfo, table_info, table_list, table_xinfo)"
+    )
+
+
+def test_huge_values_are_refused_before_they_fill_memory(db):
+    with pytest.raises(SqlError) as caught:
+        db.run("SELECT length(zeroblob(1000000000))")
+    assert caught.value.message == "string or blob too big"
+
+
+# --- loading -----------------------------------------------------------------------------------
+
+
+def test_unknown_database_names_the_known_ones(tmp_path):
+    (tmp_path / "tiny.sql").write_text(SCRIPT, encoding="utf-8")
+    (tmp_path / "shop.sql").write_text(SCRIPT, encoding="utf-8")
+    for name in ["nope", "../tiny", "tiny.sql"]:
+        with pytest.raises(UnknownDatabase) as caught:
+            SampleDatabase.named(name, tmp_path)
+        assert caught.value.message == f"no sample database named '{name}' (known: shop, tiny)"
+        assert caught.value.exit_code == ExitCode.USAGE
+    assert SampleDatabase.named("tiny", tmp_path).tables() == ["people", "scores"]
+
+
+def test_unknown_database_with_none_known(tmp_path):
+    with pytest.raises(UnknownDatabase) as caught:
+        SampleDatabase.named("shop", tmp_path)
+    assert (
+        caught.value.message == f"no sample database named 'shop' (known: none found in {tmp_path})"
+    )
+
+
+def test_a_broken_script_is_a_content_error(tmp_path):
+    path = tmp_path / "broken.sql"
+    path.write_text("CREATE TABLE t (x);\nINSERT INTO t VALUES (1, 2);\n", encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        SampleDatabase.load(path)
+    assert caught.value.message == f"{path}: table t has 1 columns but 2 values were supplied"
+
+
+def test_templates_are_cached_per_file_until_it_changes(tmp_path):
+    path = tmp_path / "tiny.sql"
+    path.write_text(SCRIPT, encoding="utf-8")
+    first = SampleDatabase.load(path)
+    assert SampleDatabase.load(path) is first
+    path.write_text(SCRIPT + "INSERT INTO people VALUES (4, 'Dee', NULL);\n", encoding="utf-8")
+    second = SampleDatabase.load(path)
+    assert second is not first
+    assert second.run("SELECT count(*) FROM people").rows == ((4,),)
+
+
+# --- inspection --------------------------------------------------------------------------------
+
+
+def test_tables_schema_and_sample_rows(db):
+    assert db.name == "tiny"
+    assert db.tables() == ["people", "scores"]
+    people = (
+        "CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT NOT NULL, team TEXT);\n\n"
+        "CREATE INDEX people_team ON people (team);"
+    )
+    assert db.schema("people") == people
+    assert db.schema("PEOPLE") == people  # SQLite names are case-insensitive
+    assert db.schema() == people + (
+        "\n\nCREATE TABLE scores (person_id INTEGER NOT NULL REFERENCES people (id), score REAL);"
+    )
+    assert db.sample_rows("people", 2) == QueryResult(
+        ("id", "name", "team"), PEOPLE[:2], truncated=False
+    )
+    for call in [lambda: db.schema("nobody"), lambda: db.sample_rows("nobody", 2)]:
+        with pytest.raises(SqlError) as caught:
+            call()
+        assert caught.value.message == "no such table: nobody (tables: people, scores)"
+
+
+@pytest.mark.parametrize(
+    "name",
+    database_names()
+    or [pytest.param(None, marks=pytest.mark.skip(reason="no content/sql/*.sql yet"))],
+)
+def test_builtin_databases_load(name):
+    db = SampleDatabase.named(name)
+    assert db.tables() != []
+    assert db.run(f'SELECT count(*) FROM "{db.tables()[0]}"').rows[0][0] >= 0
+
+
+# --- comparing results -------------------------------------------------------------------------
+
+
+def rows(*rows: tuple, columns: int | None = None, truncated: bool = False) -> QueryResult:
+    width = columns if columns is not None else len(rows[0]) if rows else 1
+    return QueryResult(tuple(f"c{i}" for i in range(width)), tuple(rows), truncated)
+
+
+MATCH = Comparison(match=True)
+
+
+def test_order_is_ignored_unless_asked_for():
+    expected = rows((1, "a"), (2, "b"), (3, "c"))
+    shuffled = rows((2, "b"), (3, "c"), (1, "a"))
+    assert compare(expected, shuffled, ordered=False) == MATCH
+    assert compare(expected, expected, ordered=True) == MATCH
+    assert compare(expected, shuffled, ordered=True) == Comparison(
+        match=False, order_problem="right rows, wrong order: row 1 should be (1, 'a'), not (2, 'b')"
+    )
+
+
+def test_wrong_rows_are_reported_not_the_order():
+    assert compare(rows((1,), (2,)), rows((2,), (3,)), ordered=True) == Comparison(
+        match=False, missing=[(1,)], extra=[(3,)]
+    )
+
+
+def test_column_names_are_not_compared_but_their_number_is():
+    named = QueryResult(("n_orders",), ((3,),))
+    assert compare(named, QueryResult(("COUNT(o.id)",), ((3,),)), ordered=False) == MATCH
+    assert compare(rows((1, 2)), rows((1, 2, 3)), ordered=False) == Comparison(
+        match=False, column_problem="expected 2 columns, the query returned 3"
+    )
+    assert compare(rows((1,)), rows((1, 2)), ordered=False).column_problem == (
+        "expected 1 column, the query returned 2"
+    )
+
+
+def test_nulls_equal_nulls_only():
+    assert compare(rows((None, 1)), rows((None, 1.0)), ordered=True) == MATCH
+    assert compare(rows((None,)), rows((0,)), ordered=False) == Comparison(
+        match=False, missing=[(None,)], extra=[(0,)]
+    )
+    assert compare(rows(("",)), rows((None,)), ordered=False).match is False
+
+
+def test_numbers_compare_within_tolerance_text_exactly():
+    assert compare(rows((1 / 3,)), rows((0.3333333333,)), ordered=False) == MATCH
+    assert compare(rows((1,)), rows((1.0,)), ordered=False) == MATCH
+    assert compare(rows((0.1 + 0.2,)), rows((0.3,)), ordered=False) == MATCH
+    assert compare(rows((1 / 3,)), rows((0.3333,)), ordered=False).match is False
+    # two integers must be equal, even where a relative tolerance would forgive them
+    assert compare(rows((10**12,)), rows((10**12 + 1,)), ordered=False).match is False
+    assert compare(rows(("a",)), rows(("A",)), ordered=False).match is False
+    assert compare(rows(("1",)), rows((1,)), ordered=False).match is False
+
+
+def test_close_values_across_a_rounding_boundary_match():
+    # Rounded to 7 significant digits these would be 0.1234565 and 0.1234566: a scheme that
+    # hashes rounded floats would call them different.
+    assert compare(rows((0.12345654999,)), rows((0.12345655001,)), ordered=False) == MATCH
+
+
+def test_tolerant_matching_pairs_rows_as_well_as_possible():
+    # 0.9e-6 is close to both 0.0 and 1.5e-6 and -0.5e-6 only to 0.0: pairing the first with
+    # 0.0 would leave the second alone.
+    assert compare(rows((0.9e-6,), (-0.5e-6,)), rows((0.0,), (1.5e-6,)), ordered=False) == MATCH
+    # An exact pair (0.0 with 0.0) must give way too.
+    assert compare(rows((0.0,), (-0.9e-6,)), rows((0.0,), (0.9e-6,)), ordered=False) == MATCH
+
+
+def test_duplicate_rows_count():
+    expected = rows((1,), (1,), (2,))
+    assert compare(expected, rows((1,), (2,), (1,)), ordered=False) == MATCH
+    assert compare(expected, rows((1,), (2,), (2,)), ordered=False) == Comparison(
+        match=False, missing=[(1,)], extra=[(2,)]
+    )
+    assert compare(expected, rows((1,), (2,)), ordered=False) == Comparison(
+        match=False, missing=[(1,)]
+    )
+
+
+def test_empty_results():
+    assert compare(rows(columns=2), rows(columns=2), ordered=True) == MATCH
+    assert compare(rows((1, 2)), rows(columns=2), ordered=False) == Comparison(
+        match=False, missing=[(1, 2)]
+    )
+
+
+def test_a_truncated_result_never_matches_a_whole_one():
+    assert compare(rows((1,), (2,)), rows((1,), (2,), truncated=True), ordered=False) == (
+        Comparison(
+            match=False, size_problem="the query has more than 2 rows; only those were compared"
+        )
+    )
+
+
+def test_matching_agrees_with_brute_force():
+    """The most rows that can be paired, found by trying every pairing of small random results."""
+
+    def most_pairs(expected, actual, used=frozenset()):
+        if not expected:
+            return 0
+        first, rest = expected[0], expected[1:]
+        best = most_pairs(rest, actual, used)
+        for j, row in enumerate(actual):
+            if j not in used and _rows_close(first, row, 1e-9, 1e-6):
+                best = max(best, 1 + most_pairs(rest, actual, used | {j}))
+        return best
+
+    values = [0, 1, 1.0, 0.3, 0.1 + 0.2, 0.9e-6, -0.5e-6, 1.5e-6, 2.4e-6, None, "a", 10**9 + 1]
+    rng = random.Random(20261125)
+    for _ in range(2000):
+        width = rng.randint(1, 2)
+        expected = [
+            tuple(rng.choice(values) for _ in range(width)) for _ in range(rng.randint(0, 5))
+        ]
+        actual = [tuple(rng.choice(values) for _ in range(width)) for _ in range(rng.randint(0, 5))]
+        result = compare(rows(*expected, columns=width), rows(*actual, columns=width), False)
+        pairs = most_pairs(expected, actual)
+        assert (len(expected) - len(result.missing), len(actual) - len(result.extra)) == (
+            pairs,
+            pairs,
+        ), (expected, actual)
