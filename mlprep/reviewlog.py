@@ -60,6 +60,9 @@ class ReviewEvent:
         return datetime.fromisoformat(self.at.replace("Z", "+00:00"))
 
 
+_REQUIRED = ("id", "card", "grade", "mode", "ms", "at")
+
+
 def event_from_dict(data: object, where: str) -> ReviewEvent:
     if not isinstance(data, dict):
         raise ProgressError(f"{where}: not a review event")
@@ -71,10 +74,12 @@ def event_from_dict(data: object, where: str) -> ReviewEvent:
             f"{where}: written by a newer mlprep (log format {version}); upgrade mlprep. "
             "The file was left untouched."
         )
-    try:
-        event = ReviewEvent(**data)
-    except TypeError as error:
-        raise ProgressError(f"{where}: not a review event ({error})") from None
+    missing = [key for key in _REQUIRED if key not in data]
+    unknown = sorted(set(data) - set(_REQUIRED) - {"v", "undoes"})
+    if missing or unknown:
+        what = f"missing {', '.join(missing)}" if missing else f"unknown {', '.join(unknown)}"
+        raise ProgressError(f"{where}: not a review event ({what})")
+    event = ReviewEvent(**data)
     valid_grade = event.grade == 0 if event.undoes else event.grade in (1, 2, 3, 4)
     if not valid_grade or not event.card or not event.id:
         raise ProgressError(f"{where}: not a review event (bad grade, card or id)")

@@ -70,7 +70,8 @@ def review(
             f"{len(queue.new)} new"
         )
         recorder = Recorder(store, "review", app.env.now)
-        result = run_review(queue, prompter, recorder, app.env.now, random.Random(), app.env.clock)
+        rng = random.Random(int(now.timestamp()))  # varied option order, repeatable in tests
+        result = run_review(queue, prompter, recorder, app.env.now, rng, app.env.clock)
         upcoming = next_due(cards, store.states, app.env.now())
         for line in review_summary(result):
             prompter.notice(line)
@@ -85,7 +86,7 @@ def _next_due_text(upcoming, now) -> str:
     if upcoming is None:
         return "No cards are scheduled yet: answer some with `mlprep review` or `mlprep quiz`."
     due, count = upcoming
-    return f"Next due: {count} card{'s' * (count != 1)} {when(due, now)}."
+    return f"Next card due {when(due, now)} ({count} due by the end of that day)."
 
 
 @guarded

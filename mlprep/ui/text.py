@@ -147,10 +147,10 @@ def quiz_summary(result, width: int = 80) -> list[str]:
 def when(moment, now) -> str:
     """'now', 'in 10 minutes', 'in 3 hours', 'tomorrow', 'in 12 days' (local calendar days)."""
     seconds = (moment - now).total_seconds()
-    if seconds <= 60:
+    if seconds < 30:
         return "now"
     if seconds < 3600:
-        minutes = round(seconds / 60)
+        minutes = max(1, round(seconds / 60))
         return f"in {minutes} minute{'s' * (minutes != 1)}"
     days = (moment.astimezone().date() - now.astimezone().date()).days
     if days == 0:

@@ -1,0 +1,449 @@
+"""SQLite practice databases: load a sample, run a user's query safely, compare results.
+
+A sample database is a plain SQL script, ``content/sql/<name>.sql``, run once into an in-memory
+template. Every query then runs on a fresh in-memory copy of that template, under an authorizer
+that only lets it read, with a time limit and a row cap. The user's SQL is untrusted: it must not
+open, read or create a file, load code, or change what the next query sees.
+
+Write policy: statements that write (INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, BEGIN, ...) are
+refused, with a message that says so. Every practice question is a query, and with one statement
+per run on a throwaway copy a write could never be seen anyway; refusing it is clearer than
+answering "0 rows". The throwaway copy stays as a second line of defence.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import sqlite3
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mlprep.errors import ContentError, MlprepError, UsageError
+from mlprep.paths import builtin_content_dir
+
+
+class SqlError(MlprepError):
+    """The query cannot run: SQLite's own message, or why the sandbox refused it."""
+
+
+class QueryTimeout(SqlError):
+    """The query ran past its time limit and was stopped."""
+
+
+class UnknownDatabase(UsageError):
+    """No sample database has that name."""
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    columns: tuple[str, ...]
+    rows: tuple[tuple, ...]
+    truncated: bool = False  # the query had more rows than max_rows; only the first were kept
+
+
+def builtin_sql_dir() -> Path:
+    return builtin_content_dir() / "sql"
+
+
+def database_names(directory: Path | None = None) -> list[str]:
+    directory = builtin_sql_dir() if directory is None else directory
+    return sorted(p.stem for p in directory.glob("*.sql") if p.is_file())
+
+
+# --- the sandbox ------------------------------------------------------------------------------
+
+# A query may read, call functions, recurse, and use a few read-only pragmas; nothing else.
+_ALLOWED_ACTIONS = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_RECURSIVE})
+_ALLOWED_PRAGMAS = frozenset(
+    "table_info table_xinfo table_list index_list index_info index_xinfo foreign_key_list".split()
+)
+# readfile/writefile/edit exist only in the sqlite3 shell, but deny them should a build have them;
+# fts3_tokenizer (compiled into common builds) returns and accepts raw C pointers.
+_DENIED_FUNCTIONS = frozenset({"load_extension", "readfile", "writefile", "edit", "fts3_tokenizer"})
+_STATEMENT_NAMES = {
+    getattr(sqlite3, name): name.removeprefix("SQLITE_").replace("_", " ")
+    for name in dir(sqlite3)
+    if name.startswith(("SQLITE_CREATE_", "SQLITE_DROP_"))
+} | {
+    sqlite3.SQLITE_INSERT: "INSERT",
+    sqlite3.SQLITE_UPDATE: "UPDATE",
+    sqlite3.SQLITE_DELETE: "DELETE",
+    sqlite3.SQLITE_ALTER_TABLE: "ALTER TABLE",
+    sqlite3.SQLITE_ANALYZE: "ANALYZE",
+    sqlite3.SQLITE_REINDEX: "REINDEX",
+    sqlite3.SQLITE_SAVEPOINT: "SAVEPOINT",
+    sqlite3.SQLITE_ATTACH: "ATTACH (or VACUUM)",  # VACUUM [INTO file] attaches its target
+    sqlite3.SQLITE_DETACH: "DETACH",
+}
+_MAX_VALUE_BYTES = 100_000  # per string, blob or row: stops zeroblob(1e9) from eating memory
+_PROGRESS_STEPS = 1_000  # SQLite VM steps between two looks at the clock
+
+
+def _authorizer(refusals: list[str]) -> Callable[..., int]:
+    """An authorizer that notes why it refused, so the error says more than 'not authorized'."""
+
+    def check(action: int, arg1: str | None, arg2: str | None, db: str | None, src: str | None):
+        if action in _ALLOWED_ACTIONS:
+            return sqlite3.SQLITE_OK
+        if action == sqlite3.SQLITE_FUNCTION:
+            if (arg2 or "").lower() not in _DENIED_FUNCTIONS:
+                return sqlite3.SQLITE_OK
+            refusals.append(f"the function {arg2}() is not allowed in practice queries")
+        elif action == sqlite3.SQLITE_PRAGMA:
+            if (arg1 or "").lower() in _ALLOWED_PRAGMAS:
+                return sqlite3.SQLITE_OK
+            allowed = ", ".join(sorted(_ALLOWED_PRAGMAS))
+            refusals.append(
+                f"PRAGMA {arg1} is not allowed in practice queries (allowed: {allowed})"
+            )
+        elif action == sqlite3.SQLITE_UPDATE and arg1 == "sqlite_master":
+            # SQLite asks this when a query first uses a table-valued function (json_each,
+            # pragma_table_info); a real write to sqlite_master is refused by SQLite itself.
+            return sqlite3.SQLITE_OK
+        else:
+            what = _STATEMENT_NAMES.get(action)
+            if action == sqlite3.SQLITE_TRANSACTION:
+                what = arg1  # BEGIN, COMMIT or ROLLBACK
+            elif arg1 in ("sqlite_master", "sqlite_temp_master"):  # CREATE and DROP write there
+                what = {sqlite3.SQLITE_INSERT: "CREATE", sqlite3.SQLITE_DELETE: "DROP"}.get(action)
+            refusals.append(
+                f"{what or 'this statement'} is not allowed: practice queries only read the data"
+                " (SELECT or WITH ... SELECT)"
+            )
+        return sqlite3.SQLITE_DENY
+
+    return check
+
+
+def split_statements(sql: str) -> list[str]:
+    """The non-empty statements in the text, without their `;`. Semicolons inside strings,
+    quoted identifiers and comments do not split; empty statements (`;;`, a trailing comment)
+    are dropped. A mistake here is caught by sqlite3, which refuses a second statement."""
+    statements: list[str] = []
+    start, has_code, i, n = 0, False, 0, len(sql)
+    while i < n:
+        ch = sql[i]
+        if sql.startswith("--", i):
+            end = sql.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif sql.startswith("/*", i):
+            end = sql.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+        elif ch in "'\"`[":  # a doubled quote ('it''s') scans as two strings in a row: same thing
+            end = sql.find("]" if ch == "[" else ch, i + 1)
+            i = n if end < 0 else end + 1
+            has_code = True
+        else:
+            if ch == ";":
+                if has_code:
+                    statements.append(sql[start:i])
+                start, has_code = i + 1, False
+            elif not ch.isspace():
+                has_code = True
+            i += 1
+    if has_code:
+        statements.append(sql[start:])
+    return statements
+
+
+_TEMPLATES: dict[Path, tuple[tuple[int, int], SampleDatabase]] = {}
+
+
+class SampleDatabase:
+    """One sample database: a template loaded once; every query runs on a fresh copy of it."""
+
+    def __init__(self, path: Path, template: sqlite3.Connection) -> None:
+        self.path = path
+        self.name = path.stem
+        self._template = template
+
+    @classmethod
+    def load(cls, path: Path) -> SampleDatabase:
+        """Run the SQL script at path into an in-memory template, once per process (and again if
+        the file changes)."""
+        path = Path(path).resolve()
+        try:
+            stat = path.stat()
+            script = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise ContentError(f"{path}: cannot read the sample database: {e}") from None
+        key = (stat.st_size, stat.st_mtime_ns)
+        cached = _TEMPLATES.get(path)
+        if cached and cached[0] == key:
+            return cached[1]
+        template = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        template.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+        try:
+            template.executescript(script)
+        except sqlite3.Error as e:
+            template.close()
+            raise ContentError(f"{path}: {e}") from None
+        database = cls(path, template)
+        _TEMPLATES[path] = (key, database)
+        return database
+
+    @classmethod
+    def named(cls, name: str, directory: Path | None = None) -> SampleDatabase:
+        """The database `<directory>/<name>.sql` (built-in by default)."""
+        directory = builtin_sql_dir() if directory is None else directory
+        known = database_names(directory)
+        if name not in known:
+            choices = ", ".join(known) if known else f"none found in {directory}"
+            raise UnknownDatabase(f"no sample database named '{name}' (known: {choices})")
+        return cls.load(directory / f"{name}.sql")
+
+    def _copy(self) -> sqlite3.Connection:
+        """A fresh in-memory copy of the template, locked down for an untrusted query."""
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        self._template.backup(conn)
+        conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)  # no ATTACH, no VACUUM INTO, by any path
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, _MAX_VALUE_BYTES)
+        if hasattr(conn, "enable_load_extension"):  # absent when Python is built without it
+            conn.enable_load_extension(False)
+        return conn
+
+    def run(self, sql: str, time_limit: float = 2.0, max_rows: int = 1000) -> QueryResult:
+        """Run one statement of untrusted SQL on a fresh copy; at most max_rows rows are kept."""
+        statements = split_statements(sql)
+        if not statements:
+            raise SqlError("the query is empty")
+        if len(statements) > 1:
+            raise SqlError(f"run one statement at a time (this text holds {len(statements)})")
+        conn = self._copy()
+        refusals: list[str] = []
+        conn.set_authorizer(_authorizer(refusals))
+        started = time.monotonic()
+        timed_out = False
+
+        def over_time() -> int:  # a non-zero return makes SQLite abort with "interrupted"
+            nonlocal timed_out
+            timed_out = time.monotonic() - started > time_limit
+            return timed_out
+
+        conn.set_progress_handler(over_time, _PROGRESS_STEPS)
+        try:
+            cursor = conn.execute(statements[0])
+            rows = cursor.fetchmany(max_rows + 1)
+            columns = tuple(d[0] for d in cursor.description or ())
+        except sqlite3.Error as e:
+            if timed_out:
+                raise QueryTimeout(
+                    f"query stopped after {float(time_limit)!r} s (time limit);"
+                    " is there a recursive CTE without an end?"
+                ) from None
+            if refusals:  # the last is the most specific: ANALYZE, after the insert it does
+                raise SqlError(refusals[-1]) from None
+            raise SqlError(str(e)) from None
+        finally:
+            conn.close()
+        return QueryResult(columns, tuple(rows[:max_rows]), truncated=len(rows) > max_rows)
+
+    # --- inspection, for a practice UI: trusted SQL on the template ---------------------------
+
+    def tables(self) -> list[str]:
+        """The tables and views a query can read, by name."""
+        rows = self._template.execute(
+            "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view')"
+            " AND substr(name, 1, 7) != 'sqlite_' ORDER BY name"
+        )
+        return [name for (name,) in rows]
+
+    def _table_name(self, table: str) -> str:
+        for name in self.tables():
+            if name.lower() == table.lower():  # SQLite names are case-insensitive
+                return name
+        raise SqlError(f"no such table: {table} (tables: {', '.join(self.tables())})")
+
+    def schema(self, table: str | None = None) -> str:
+        """The CREATE statements of the database, or of one table and its indexes."""
+        sql = "SELECT sql FROM sqlite_schema WHERE sql NOT NULL AND substr(name, 1, 7) != 'sqlite_'"
+        params: tuple[str, ...] = ()
+        if table is not None:
+            sql += " AND tbl_name = ?"
+            params = (self._table_name(table),)
+        rows = self._template.execute(sql + " ORDER BY rowid", params)
+        return "\n\n".join(f"{create};" for (create,) in rows)
+
+    def sample_rows(self, table: str, n: int = 5) -> QueryResult:
+        """The first n rows of a table."""
+        quoted = '"' + self._table_name(table).replace('"', '""') + '"'
+        return self.run(f"SELECT * FROM {quoted} LIMIT {max(int(n), 0)}", max_rows=max(n, 1))
+
+
+# --- comparing results ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comparison:
+    match: bool
+    missing: list[tuple] = field(default_factory=list)  # expected rows the query did not return
+    extra: list[tuple] = field(default_factory=list)  # returned rows that were not expected
+    column_problem: str | None = None  # a different number of columns
+    order_problem: str | None = None  # the right rows in the wrong order (ordered=True only)
+    size_problem: str | None = None  # one result was cut at max_rows and the other was not
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _close(a: object, b: object, rel_tol: float, abs_tol: float) -> bool:
+    if _is_number(a) and _is_number(b) and not (isinstance(a, int) and isinstance(b, int)):
+        return math.isclose(a, b, rel_tol=rel_tol, abs_tol=abs_tol)  # type: ignore[arg-type]
+    return a == b  # NULL == NULL, strings and blobs exactly, two integers exactly
+
+
+def _rows_close(a: tuple, b: tuple, rel_tol: float, abs_tol: float) -> bool:
+    return len(a) == len(b) and all(
+        _close(x, y, rel_tol, abs_tol) for x, y in zip(a, b, strict=True)
+    )
+
+
+def _unpaired(
+    expected: Sequence[tuple], actual: Sequence[tuple], rel_tol: float, abs_tol: float
+) -> tuple[list[int], list[int]]:
+    """Pair each expected row with a close actual row, as many pairs as possible; return the
+    indexes left unpaired on each side.
+
+    Closeness with a tolerance is not transitive, so rounding floats to a grid for hashing would
+    split two close values that straddle a grid line, and greedy pairing can pair the wrong two.
+    This is a maximum bipartite matching (Kuhn's augmenting paths) started from the exact matches
+    found by hashing (1 == 1.0 in Python), so the usual case does no search at all. The candidates
+    for a row are the rows of the same shape (same non-numeric values in the same places) whose
+    value in one numeric column is within tolerance, found by bisection.
+    """
+    mine: list[int | None] = [None] * len(expected)  # expected index -> actual index
+    partner: list[int | None] = [None] * len(actual)  # actual index -> expected index
+    free: dict[tuple, list[int]] = defaultdict(list)
+    for j in reversed(range(len(actual))):
+        free[actual[j]].append(j)
+    for i, row in enumerate(expected):
+        if free.get(row):
+            j = free[row].pop()
+            mine[i], partner[j] = j, i
+
+    def leftovers() -> tuple[list[int], list[int]]:
+        return [i for i, j in enumerate(mine) if j is None], [
+            j for j, i in enumerate(partner) if i is None
+        ]
+
+    unpaired_actual = partner.count(None)
+    if not unpaired_actual or None not in mine:
+        return leftovers()
+    members: dict[tuple, list[int]] = defaultdict(list)
+    for j, row in enumerate(actual):
+        members[_shape(row)].append(j)
+    groups: dict[tuple, tuple[int | None, list[tuple[float, int]]]] = {}
+    for shape, js in members.items():
+        # bisect on the numeric column that tells this group's rows apart best
+        numeric = [p for p, v in enumerate(shape) if v is _NUMBER]
+        pos = max(numeric, key=lambda p: len({actual[j][p] for j in js}), default=None)
+        groups[shape] = (pos, sorted((0 if pos is None else actual[j][pos], j) for j in js))
+    candidates: dict[tuple, list[int]] = {}  # equal rows share one list (1 and 1.0 do not)
+
+    def near(i: int) -> list[int]:
+        row = expected[i]
+        key = (row, tuple(map(type, row)))
+        if key not in candidates:
+            pos, group = groups.get(_shape(row), (None, []))
+            v = 0 if pos is None else row[pos]
+            # |v - w| <= max(rel_tol * max(|v|, |w|), abs_tol) implies |v - w| <= width
+            width = 0.0 if math.isinf(v) else max(abs_tol, rel_tol * abs(v) / (1 - rel_tol))
+            width = width * (1 + 1e-9) + 1e-300  # slack for the rounding of v - width
+            lo = bisect.bisect_left(group, (v - width, -1))
+            hi = bisect.bisect_right(group, (v + width, len(actual)))
+            candidates[key] = [
+                j for _, j in group[lo:hi] if _rows_close(row, actual[j], rel_tol, abs_tol)
+            ]
+        return candidates[key]
+
+    def augment(i: int, seen: set[int]) -> bool:
+        """Find a free actual row for expected row i, moving other pairs along a path if need be."""
+        stack, parent, found = [i], {}, None
+        while stack and found is None:
+            u = stack.pop()
+            for j in near(u):
+                if j not in seen:
+                    seen.add(j)
+                    parent[j] = u
+                    if partner[j] is None:
+                        found = j
+                        break
+                    stack.append(partner[j])
+        if found is None:
+            return False
+        while found is not None:  # flip the path: each expected row on it takes its new partner
+            u = parent[found]
+            previous = mine[u]
+            mine[u], partner[found] = found, u
+            found = previous
+        return True
+
+    seen: set[int] = set()
+    for i in range(len(expected)):
+        if not unpaired_actual:
+            break
+        if mine[i] is None and augment(i, seen):
+            unpaired_actual -= 1
+            seen = set()  # rows reached by a failed search stay useless until a pair changes
+    return leftovers()
+
+
+_NUMBER = object()  # stands for "a number" in a row's shape
+
+
+def _shape(row: tuple) -> tuple:
+    return tuple(_NUMBER if _is_number(v) else v for v in row)
+
+
+def compare(
+    expected: QueryResult,
+    actual: QueryResult,
+    ordered: bool,
+    rel_tol: float = 1e-9,
+    abs_tol: float = 1e-6,
+) -> Comparison:
+    """Compare a query's result with the expected one.
+
+    Column names are not compared (aliases differ), only their number. Rows are compared as a
+    multiset (duplicates count), and also by position when `ordered`. NULL equals NULL; a number
+    equals another within tolerance when either is a float (two integers must be equal); text
+    and blobs must be equal.
+    """
+    if not 0 <= rel_tol < 1:
+        raise ValueError("rel_tol must be in [0, 1)")
+    want, got = len(expected.columns), len(actual.columns)
+    if want != got:
+        problem = f"expected {_count(want, 'column')}, the query returned {got}"
+        return Comparison(match=False, column_problem=problem)
+    missing, extra = _unpaired(expected.rows, actual.rows, rel_tol, abs_tol)
+    size_problem = None
+    if actual.truncated != expected.truncated:
+        cut = actual if actual.truncated else expected
+        who = "the query" if actual.truncated else "the expected result"
+        size_problem = (
+            f"{who} has more than {_count(len(cut.rows), 'row')}; only those were compared"
+        )
+    order_problem = None
+    if ordered and not missing and not extra:
+        for position, (e, a) in enumerate(zip(expected.rows, actual.rows, strict=True), start=1):
+            if not _rows_close(e, a, rel_tol, abs_tol):
+                order_problem = (
+                    f"right rows, wrong order: row {position} should be {e!r}, not {a!r}"
+                )
+                break
+    return Comparison(
+        match=not (missing or extra or order_problem or size_problem),
+        missing=[expected.rows[i] for i in missing],
+        extra=[actual.rows[j] for j in extra],
+        order_problem=order_problem,
+        size_problem=size_problem,
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

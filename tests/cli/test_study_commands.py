@@ -1,0 +1,223 @@
+"""review, flash and progress commands in plain mode: exact transcripts, files and exit codes."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import FIXTURES
+
+MINI = ["--decks", str(FIXTURES / "decks")]
+
+
+def log_lines(home):
+    return [json.loads(x) for x in (home / "progress" / "reviews.jsonl").read_text().splitlines()]
+
+
+def test_review_asks_new_cards_and_brings_learning_cards_back(cli, mlprep_home):
+    result = cli("review", "mini", "--new", "2", *MINI, input="2\n1 3\n2\n")
+    assert result.exit_code == 0
+    assert result.stdout == REVIEW
+    assert [(e["card"], e["grade"], e["mode"]) for e in log_lines(mlprep_home)] == [
+        ("mini-single", 3, "review"),
+        ("mini-multi", 3, "review"),
+        ("mini-single", 1, "review"),
+    ]
+    snapshot = json.loads((mlprep_home / "progress" / "state.json").read_text())
+    assert sorted(snapshot["cards"]) == ["mini-multi", "mini-single"]
+    assert snapshot["cards"]["mini-single"]["state"] == "learning"
+
+
+def test_review_with_nothing_due_says_when_to_come_back(cli):
+    result = cli("review", "mini", "--new", "0", *MINI)
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "Nothing is due. No cards are scheduled yet: answer some with `mlprep review` or "
+        "`mlprep quiz`.\n"
+    )
+
+
+def test_the_new_card_limit_is_per_day(cli):
+    cli("review", "mini", "--new", "2", *MINI, input="2\n")
+    result = cli("review", "mini", "--new", "2", *MINI, input="")
+    assert "Review: 1 learning, 0 due, 1 new" in result.stdout
+
+
+def test_flash_reveal_grade_skip_undo_quit(cli, mlprep_home):
+    result = cli("flash", "mini", "--seed", "5", "--plain", *MINI, input="\n3\ns\nu\nu\n\n4\nq\n")
+    assert result.exit_code == 0
+    assert result.stdout == FLASH
+    events = log_lines(mlprep_home)
+    assert [(e["card"], e["grade"], e["mode"]) for e in events] == [
+        ("mini-single", 3, "flash"),
+        ("mini-single", 0, "undo"),
+        ("mini-single", 4, "flash"),
+    ]
+    assert events[1]["undoes"] == events[0]["id"]
+    snapshot = json.loads((mlprep_home / "progress" / "state.json").read_text())
+    assert snapshot["cards"]["mini-single"]["reps"] == 1  # the undone grade does not count
+
+
+def test_progress_path(cli, mlprep_home):
+    result = cli("progress", "path")
+    assert result.stdout == (
+        f"data dir:    {mlprep_home}\n"
+        f"review log:  {mlprep_home / 'progress' / 'reviews.jsonl'}\n"
+        f"user decks:  {mlprep_home / 'decks'}\n"
+    )
+
+
+def test_export_merge_import_reset(cli, mlprep_home, tmp_path):
+    cli("quiz", "mini", "-n", "2", "--seed", "5", *MINI, input="1\n1 2\n")
+    exported = cli("progress", "export", "-")
+    document = json.loads(exported.stdout)
+    assert document["kind"] == "mlprep-progress" and document["format"] == 1
+    assert [e["card"] for e in document["events"]] == ["mini-single", "mini-multi"]
+    backup = tmp_path / "backup.json"
+    assert cli("progress", "export", str(backup)).stderr == f"Exported 2 answers to {backup}.\n"
+
+    merged = cli("progress", "merge", str(backup))
+    assert merged.stdout == f"Merged 0 new answers from {backup} (2 already present).\n"
+
+    refused = cli("progress", "reset")
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        "Error: Forget all your progress? A backup is kept. Add --yes to confirm when not in a "
+        "terminal.\n"
+    )
+    assert len(log_lines(mlprep_home)) == 2
+
+    reset = cli("progress", "reset", "mini", "--yes", *MINI)
+    assert reset.stdout.startswith("Removed 2 answers; backup: ")
+    assert (mlprep_home / "progress" / "reviews.jsonl").read_text() == ""
+    assert cli("progress", "merge", str(backup)).stdout.startswith("Merged 2 new answers")
+    assert len(log_lines(mlprep_home)) == 2
+
+    imported = cli("progress", "import", "-", "--yes", input=backup.read_text())
+    assert imported.stdout.startswith("Imported 2 answers from - (previous log backed up to ")
+
+
+def test_progress_errors_are_one_line_with_exit_1(cli, mlprep_home, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}")
+    result = cli("progress", "merge", str(bad))
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"Error: {bad}: not a progress export (made by `mlprep progress export`)\n",
+    )
+    result = cli("progress", "merge", str(tmp_path / "missing.json"))
+    assert result.exit_code == 1
+    assert (
+        result.stderr
+        == f"Error: cannot read {tmp_path / 'missing.json'}: No such file or directory\n"
+    )
+
+
+def test_a_corrupt_log_stops_a_session_with_the_file_and_line(cli, mlprep_home):
+    log = mlprep_home / "progress" / "reviews.jsonl"
+    log.parent.mkdir(parents=True)
+    log.write_text(
+        '{"v": 1}\n{"at":"2026-01-01T00:00:00.000Z","card":"x","grade":3,"id":"a",'
+        '"mode":"quiz","ms":1,"v":1}\n'
+    )
+    before = log.read_bytes()
+    result = cli("review", "mini", *MINI)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {log}:1: not a review event (missing id, card, grade, mode, ms, at)\n"
+    )
+    assert log.read_bytes() == before
+    assert "Traceback" not in result.stdout
+
+
+def test_debug_shows_the_traceback(cli, mlprep_home):
+    log = mlprep_home / "progress" / "reviews.jsonl"
+    log.parent.mkdir(parents=True)
+    log.write_text("garbage\n")
+    result = cli("--debug", "review", "mini", *MINI)
+    assert result.exit_code == 1
+    assert "Traceback (most recent call last)" in result.stderr
+    assert result.stderr.endswith(
+        f"Error: {log}:1: corrupt line in the review log; fix or "
+        "remove it (the file was left untouched)\n"
+    )
+
+
+REVIEW = """\
+Review: 0 learning, 0 due, 2 new
+
+[1/2] mini-single (mini, difficulty 1)
+Which impurity measure does CART use by default for classification?
+  1) Mean squared error
+  2) Gini impurity
+  3) Hinge loss
+Answer (1-3): 2
+Correct.
+  Gini impurity.
+
+[2/3] mini-multi (mini, difficulty 2)
+Which of these are impurity measures?
+  1) Gini impurity
+  2) Accuracy of the parent node
+  3) Entropy
+Select all that apply (numbers 1-3, separated by spaces): 1 3
+Correct.
+  Gini impurity and entropy.
+  Information gain is a drop in entropy, not an impurity itself.
+
+[3/4] mini-single (mini, difficulty 1)
+Which impurity measure does CART use by default for classification?
+  1) Gini impurity
+  2) Hinge loss
+  3) Mean squared error
+Answer (1-3): 2
+Not quite. The answer:
+  1) Gini impurity
+  Gini impurity.
+
+[4/5] mini-single (mini, difficulty 1)
+Which impurity measure does CART use by default for classification?
+  1) Gini impurity
+  2) Hinge loss
+  3) Mean squared error
+Answer (1-3): 
+
+Stopped (end of input); your answers are saved.
+Reviewed 3 cards in 0m08s: 1 Again, 0 Hard, 2 Good, 0 Easy.
+Next card due in 1 minute (2 due by the end of that day).
+"""
+
+FLASH = """\
+
+[1/4] mini-single (mini)
+Which impurity measure does CART use by default for classification?
+Enter to show the answer (s skip, u undo, q quit): 
+Reference answer:
+  Gini impurity.
+Grade 1 Again, 2 Hard, 3 Good, 4 Easy (s skip, u undo, q quit): 3
+
+[2/4] mini-multi (mini)
+Which of these are impurity measures?
+Enter to show the answer (s skip, u undo, q quit): s
+
+[3/4] mini-open (mini)
+Why are single deep trees unstable?
+Enter to show the answer (s skip, u undo, q quit): u
+Undid the grade of mini-single.
+
+[1/4] mini-single (mini)
+Which impurity measure does CART use by default for classification?
+Enter to show the answer (s skip, u undo, q quit): u
+  Please press Enter, s, u or q (there is nothing to undo).
+Enter to show the answer (s skip, u undo, q quit): 
+Reference answer:
+  Gini impurity.
+Grade 1 Again, 2 Hard, 3 Good, 4 Easy (s skip, u undo, q quit): 4
+
+[2/4] mini-multi (mini)
+Which of these are impurity measures?
+Enter to show the answer (s skip, u undo, q quit): q
+
+Stopped (quit); your grades are saved.
+Graded 1 of 4 cards in 0m08s: 0 Again, 0 Hard, 0 Good, 1 Easy.
+Skipped (1): mini-multi
+"""
