@@ -19,7 +19,7 @@ from mlprep.model import Grade
 from mlprep.reviewlog import ReviewEvent, ReviewLog, event_from_dict, locked
 from mlprep.scheduler import CardState, Scheduler
 
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2  # 1: {card: {field: value}} with ISO times; 2: {card: [row]} with epoch times
 EXPORT_KIND = "mlprep-progress"
 EXPORT_FORMAT = 1
 
@@ -47,7 +47,7 @@ class ProgressStore:
     def _load_locked(self) -> None:
         snapshot = self._read_snapshot()
         if snapshot is not None:
-            offset, states = snapshot
+            offset, states, version = snapshot
             tail, end = self.log.read_from(offset)
             if self._applies_in_order(tail, states):
                 for event in tail:
@@ -55,7 +55,7 @@ class ProgressStore:
                         states.get(event.card), event.card, event.grade, event.when
                     )
                 self.states = states
-                if tail:
+                if tail or version < SNAPSHOT_FORMAT:
                     self._write_snapshot(end)
                 return
         events, end = self.log.read_from(0)
@@ -66,14 +66,15 @@ class ProgressStore:
     def _applies_in_order(tail: list[ReviewEvent], states: dict[str, CardState]) -> bool:
         """Can the tail simply be applied on top of the snapshot? Not if it holds an undo or an
         event older than its card's last review (then the card's history must be replayed)."""
-        latest = {card: state.last_review for card, state in states.items()}
+        latest = {card: state.last_ts for card, state in states.items()}
         for event in sorted(tail, key=lambda e: (e.when, e.id)):
-            if event.undoes or (event.card in latest and event.when < latest[event.card]):
+            moment = event.when.timestamp()
+            if event.undoes or (event.card in latest and moment < latest[event.card]):
                 return False
-            latest[event.card] = event.when
+            latest[event.card] = moment
         return True
 
-    def _read_snapshot(self) -> tuple[int, dict[str, CardState]] | None:
+    def _read_snapshot(self) -> tuple[int, dict[str, CardState], int] | None:
         try:
             raw = self.snapshot_path.read_bytes()
         except FileNotFoundError:
@@ -93,14 +94,15 @@ class ProgressStore:
             )
         try:
             offset = int(data["log_offset"])
-            states = {cid: CardState.from_json(cid, s) for cid, s in data["cards"].items()}
+            upgrade = _SNAPSHOT_UPGRADES.get(version, CardState.from_row)
+            states = {cid: upgrade(cid, row) for cid, row in data["cards"].items()}
             last_id = data["last_id"]
         except (KeyError, TypeError, ValueError):
             self.warnings.append(f"{self.snapshot_path}: unreadable; rebuilt from the review log")
             return None
         if not self._log_matches(offset, last_id):
             return None  # the log was rewritten (merge, import, reset) or replaced
-        return offset, states
+        return offset, states, version
 
     def _log_matches(self, offset: int, last_id: str | None) -> bool:
         """Does the log still hold, just before `offset`, the event the snapshot ended with?"""
@@ -127,7 +129,7 @@ class ProgressStore:
             "format": SNAPSHOT_FORMAT,
             "log_offset": offset,
             "last_id": last_id,
-            "cards": {cid: state.to_json() for cid, state in sorted(self.states.items())},
+            "cards": {cid: state.to_row() for cid, state in sorted(self.states.items())},
         }
         try:
             atomic_write(self.snapshot_path, json.dumps(document, separators=(",", ":")).encode())
@@ -136,8 +138,7 @@ class ProgressStore:
             self.warnings.append(f"cannot update {self.snapshot_path}: {error.strerror}")
 
     # -- recording ------------------------------------------------------------------------
-    def record(self, card_id: str, grade: Grade, mode: str, ms: int,
-               at: datetime) -> ReviewEvent:  # fmt: skip
+    def record(self, card_id: str, grade: Grade, mode: str, ms: int, at: datetime) -> ReviewEvent:
         """Append one answer to the log (fsynced) and update the card's state in memory."""
         event = ReviewEvent.new(card_id, grade, mode, ms, at)
         self.log.append(event)
@@ -213,6 +214,30 @@ class ProgressStore:
         except OSError as error:
             raise ProgressError(f"cannot back up {self.log.path}: {error.strerror}") from None
         return target
+
+
+def _state_from_v1(card_id: str, fields: dict) -> CardState:
+    """Snapshot format 1 kept ISO 8601 times in a mapping per card."""
+
+    def epoch(text: str) -> float:
+        return datetime.fromisoformat(text).timestamp()
+
+    return CardState(
+        card_id,
+        fields["state"],
+        epoch(fields["due"]),
+        fields["stability"],
+        fields["difficulty"],
+        fields["step"],
+        epoch(fields["last_review"]),
+        epoch(fields["first_review"]),
+        int(fields["reps"]),
+        int(fields["lapses"]),
+    )
+
+
+# How to read each older snapshot format (the snapshot is rewritten in the current one).
+_SNAPSHOT_UPGRADES = {1: _state_from_v1}
 
 
 def effective(events: Iterable[ReviewEvent]) -> list[ReviewEvent]:

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 from mlprep.errors import ProgressError
@@ -55,7 +56,7 @@ class ReviewEvent:
         data = {k: v for k, v in asdict(self).items() if v is not None}
         return json.dumps(data, separators=(",", ":"), sort_keys=True)
 
-    @property
+    @cached_property
     def when(self) -> datetime:
         return datetime.fromisoformat(self.at.replace("Z", "+00:00"))
 

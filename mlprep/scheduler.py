@@ -27,8 +27,11 @@ MASTERED_STABILITY_DAYS = 21.0
 LEARN_AHEAD = timedelta(minutes=20)  # a learning card this close to due may be shown early
 
 NEW, LEARNING, REVIEW, RELEARNING = "new", "learning", "review", "relearning"
-_STATE_NAMES = {fsrs.State.Learning: LEARNING, fsrs.State.Review: REVIEW,
-                fsrs.State.Relearning: RELEARNING}  # fmt: skip
+_STATE_NAMES = {
+    fsrs.State.Learning: LEARNING,
+    fsrs.State.Review: REVIEW,
+    fsrs.State.Relearning: RELEARNING,
+}
 _FSRS_STATES = {name: state for state, name in _STATE_NAMES.items()}
 
 
@@ -37,48 +40,51 @@ def card_number(card_id: str) -> int:
     return int.from_bytes(hashlib.blake2b(card_id.encode(), digest_size=7).digest(), "big")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CardState:
-    """What the scheduler knows about one card. Times are aware UTC datetimes."""
+    """What the scheduler knows about one card. Times are UTC epoch seconds (cheap to load and
+    compare for thousands of cards); the datetime properties convert on demand."""
 
     card_id: str
     state: str
-    due: datetime
+    due_ts: float
     stability: float | None
     difficulty: float | None
     step: int | None
-    last_review: datetime
-    first_review: datetime
+    last_ts: float
+    first_ts: float
     reps: int
     lapses: int
 
-    def to_json(self) -> dict:
-        return {
-            "state": self.state,
-            "due": self.due.isoformat(),
-            "stability": self.stability,
-            "difficulty": self.difficulty,
-            "step": self.step,
-            "last_review": self.last_review.isoformat(),
-            "first_review": self.first_review.isoformat(),
-            "reps": self.reps,
-            "lapses": self.lapses,
-        }
+    @property
+    def due(self) -> datetime:
+        return datetime.fromtimestamp(self.due_ts, UTC)
+
+    @property
+    def last_review(self) -> datetime:
+        return datetime.fromtimestamp(self.last_ts, UTC)
+
+    @property
+    def first_review(self) -> datetime:
+        return datetime.fromtimestamp(self.first_ts, UTC)
+
+    def to_row(self) -> list:
+        """The snapshot's compact form: every field but the id, in order."""
+        return [
+            self.state,
+            self.due_ts,
+            self.stability,
+            self.difficulty,
+            self.step,
+            self.last_ts,
+            self.first_ts,
+            self.reps,
+            self.lapses,
+        ]
 
     @classmethod
-    def from_json(cls, card_id: str, data: dict) -> CardState:
-        return cls(
-            card_id=card_id,
-            state=data["state"],
-            due=datetime.fromisoformat(data["due"]),
-            stability=data["stability"],
-            difficulty=data["difficulty"],
-            step=data["step"],
-            last_review=datetime.fromisoformat(data["last_review"]),
-            first_review=datetime.fromisoformat(data["first_review"]),
-            reps=int(data["reps"]),
-            lapses=int(data["lapses"]),
-        )
+    def from_row(cls, card_id: str, row: list) -> CardState:
+        return cls(card_id, *row)
 
 
 @contextlib.contextmanager
@@ -101,13 +107,14 @@ class Scheduler:
             enable_fuzzing=True,
         )
 
-    def review(self, previous: CardState | None, card_id: str, grade: int,
-               at: datetime) -> CardState:  # fmt: skip
+    def review(
+        self, previous: CardState | None, card_id: str, grade: int, at: datetime
+    ) -> CardState:
         """The state after answering `card_id` with `grade` (1-4) at `at`."""
         at = at.astimezone(UTC)
         if previous is None:
             before = fsrs.Card(card_id=card_number(card_id), due=at)
-            reps, lapses, first = 0, 0, at
+            reps, lapses, first = 0, 0, at.timestamp()
         else:
             before = fsrs.Card(
                 card_id=card_number(card_id),
@@ -118,7 +125,7 @@ class Scheduler:
                 due=previous.due,
                 last_review=previous.last_review,
             )
-            reps, lapses, first = previous.reps, previous.lapses, previous.first_review
+            reps, lapses, first = previous.reps, previous.lapses, previous.first_ts
         seed = card_number(f"{card_id}#{reps}")
         with _seeded_fuzz(seed):
             after, _ = self.fsrs.review_card(before, fsrs.Rating(grade), review_datetime=at)
@@ -126,12 +133,12 @@ class Scheduler:
         return CardState(
             card_id=card_id,
             state=_STATE_NAMES[after.state],
-            due=after.due,
+            due_ts=after.due.timestamp(),
             stability=after.stability,
             difficulty=after.difficulty,
             step=after.step,
-            last_review=at,
-            first_review=first,
+            last_ts=at.timestamp(),
+            first_ts=first,
             reps=reps + 1,
             lapses=lapses + lapsed,
         )
@@ -140,9 +147,15 @@ class Scheduler:
         """Predicted probability of recalling the card now (0 for a card never reviewed)."""
         if state.stability is None:
             return 0.0
-        card = fsrs.Card(card_id=1, state=_FSRS_STATES[state.state], step=state.step,
-                         stability=state.stability, difficulty=state.difficulty,
-                         due=state.due, last_review=state.last_review)  # fmt: skip
+        card = fsrs.Card(
+            card_id=1,
+            state=_FSRS_STATES[state.state],
+            step=state.step,
+            stability=state.stability,
+            difficulty=state.difficulty,
+            due=state.due,
+            last_review=state.last_review,
+        )
         return float(self.fsrs.get_card_retrievability(card, now))
 
     def replay(self, events: Iterable) -> dict[str, CardState]:
@@ -150,8 +163,9 @@ class Scheduler:
         (time, id) order so that the result does not depend on how logs were interleaved."""
         states: dict[str, CardState] = {}
         for event in sorted(events, key=lambda e: (e.when, e.id)):
-            states[event.card] = self.review(states.get(event.card), event.card, event.grade,
-                                             event.when)  # fmt: skip
+            states[event.card] = self.review(
+                states.get(event.card), event.card, event.grade, event.when
+            )
         return states
 
 
@@ -188,45 +202,50 @@ class DueQueue:
         return len(self.learning) + len(self.reviews) + len(self.new)
 
 
-def build_queue(cards: Sequence[Card], states: dict[str, CardState], now: datetime,
-                limits: Limits = Limits()) -> DueQueue:  # fmt: skip
+def build_queue(
+    cards: Sequence[Card], states: dict[str, CardState], now: datetime, limits: Limits = Limits()
+) -> DueQueue:
     """What is due now among `cards`, within today's limits."""
-    today = start_of_day(now)
-    tonight = end_of_day(now)
+    today = start_of_day(now).timestamp()
+    tonight = end_of_day(now).timestamp()
+    horizon = (now + LEARN_AHEAD).timestamp()
     learning, reviews, new = [], [], []
     new_today = reviews_today = 0
     for state in states.values():
-        if state.first_review >= today:
+        if state.first_ts >= today:
             new_today += 1
-        elif state.last_review >= today:
+        elif state.last_ts >= today:
             reviews_today += 1
     for card in cards:
         state = states.get(card.id)
         if state is None:
             new.append(card)
         elif state.state in (LEARNING, RELEARNING):
-            if state.due <= now + LEARN_AHEAD:
-                learning.append((state.due, card))
-        elif state.due < tonight:
-            reviews.append((state.due, card))
-    learning.sort(key=lambda pair: (pair[0], pair[1].id))
-    reviews.sort(key=lambda pair: (pair[0], pair[1].id))
+            if state.due_ts <= horizon:
+                learning.append((state.due_ts, card.id, card))
+        elif state.due_ts < tonight:
+            reviews.append((state.due_ts, card.id, card))
+    learning.sort(key=lambda item: item[:2])
+    reviews.sort(key=lambda item: item[:2])
     review_room = max(0, limits.reviews_per_day - reviews_today)
     new_room = max(0, limits.new_per_day - new_today)
     return DueQueue(
-        learning=tuple(card for _, card in learning),
-        reviews=tuple(card for _, card in reviews[:review_room]),
+        learning=tuple(item[2] for item in learning),
+        reviews=tuple(item[2] for item in reviews[:review_room]),
         new=tuple(new[:new_room]),
     )
 
 
-def next_due(cards: Sequence[Card], states: dict[str, CardState],
-             after: datetime) -> tuple[datetime, int] | None:  # fmt: skip
+def next_due(
+    cards: Sequence[Card], states: dict[str, CardState], after: datetime
+) -> tuple[datetime, int] | None:
     """When the next card falls due after `after`, and how many fall due that day."""
-    upcoming = sorted(states[c.id].due for c in cards if c.id in states
-                      and states[c.id].due > after)  # fmt: skip
+    after_ts = after.timestamp()
+    upcoming = sorted(
+        states[c.id].due_ts for c in cards if c.id in states and states[c.id].due_ts > after_ts
+    )
     if not upcoming:
         return None
-    first = upcoming[0]
-    day_end = end_of_day(first)
+    first = datetime.fromtimestamp(upcoming[0], UTC)
+    day_end = end_of_day(first).timestamp()
     return first, sum(1 for due in upcoming if due < day_end)

@@ -24,7 +24,8 @@ def test_review_asks_new_cards_and_brings_learning_cards_back(cli, mlprep_home):
     ]
     snapshot = json.loads((mlprep_home / "progress" / "state.json").read_text())
     assert sorted(snapshot["cards"]) == ["mini-multi", "mini-single"]
-    assert snapshot["cards"]["mini-single"]["state"] == "learning"
+    assert snapshot["format"] == 2
+    assert snapshot["cards"]["mini-single"][0] == "learning"
 
 
 def test_review_with_nothing_due_says_when_to_come_back(cli):
@@ -54,7 +55,7 @@ def test_flash_reveal_grade_skip_undo_quit(cli, mlprep_home):
     ]
     assert events[1]["undoes"] == events[0]["id"]
     snapshot = json.loads((mlprep_home / "progress" / "state.json").read_text())
-    assert snapshot["cards"]["mini-single"]["reps"] == 1  # the undone grade does not count
+    assert snapshot["cards"]["mini-single"][7] == 1  # reps: the undone grade does not count
 
 
 def test_progress_path(cli, mlprep_home):

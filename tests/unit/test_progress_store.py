@@ -38,7 +38,7 @@ def test_states_after_reload_equal_a_full_replay(tmp_path):
     assert store.states == expected
     assert fresh(tmp_path).states == expected
     snapshot = json.loads((tmp_path / "state.json").read_text())
-    assert snapshot["format"] == 1 and snapshot["last_id"] == events[-1].id
+    assert snapshot["format"] == 2 and snapshot["last_id"] == events[-1].id
     assert snapshot["log_offset"] == (tmp_path / "reviews.jsonl").stat().st_size
 
 
@@ -74,7 +74,40 @@ def test_a_missing_or_corrupt_snapshot_is_rebuilt_from_the_log(tmp_path, damage)
         snapshot.write_text(json.dumps(data))
     reloaded = fresh(tmp_path)
     assert reloaded.states == good
-    assert json.loads(snapshot.read_text())["format"] == 1
+    assert json.loads(snapshot.read_text())["format"] == 2
+
+
+def test_a_format_1_snapshot_is_read_and_migrated(tmp_path):
+    store = fresh(tmp_path)
+    answer_many(store, 6)
+    store.checkpoint()
+    snapshot = tmp_path / "state.json"
+    current = json.loads(snapshot.read_text())
+
+    def iso(ts):
+        return datetime.fromtimestamp(ts, UTC).isoformat()
+
+    fields = (
+        "state",
+        "due",
+        "stability",
+        "difficulty",
+        "step",
+        "last_review",
+        "first_review",
+        "reps",
+        "lapses",
+    )
+    old_cards = {}
+    for card_id, row in current["cards"].items():
+        values = dict(zip(fields, row, strict=True))
+        for key in ("due", "last_review", "first_review"):
+            values[key] = iso(values[key])
+        old_cards[card_id] = values
+    snapshot.write_text(json.dumps({**current, "format": 1, "cards": old_cards}))
+    migrated = fresh(tmp_path)
+    assert migrated.states == store.states
+    assert json.loads(snapshot.read_text()) == current  # rewritten in the current format
 
 
 def test_a_snapshot_from_a_newer_version_is_an_error_and_kept(tmp_path):

@@ -1,0 +1,89 @@
+"""Generate a synthetic collection to measure mlprep at scale.
+
+    python bench/make_collection.py --cards 10000 --reviews 100000 --home DIR
+
+writes DIR/decks/bench-NN.yaml (user decks, 500 cards each) and DIR/progress/reviews.jsonl
+(review events spread over the last 300 days). Point MLPREP_HOME at DIR to use it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+CARDS_PER_DECK = 500
+
+
+def write_decks(home: Path, cards: int) -> list[str]:
+    decks_dir = home / "decks"
+    decks_dir.mkdir(parents=True, exist_ok=True)
+    ids = []
+    for deck_number in range(0, cards, CARDS_PER_DECK):
+        slug = f"bench-{deck_number // CARDS_PER_DECK:02d}"
+        lines = [f"id: {slug}", f"title: Benchmark deck {slug}", "cards:"]
+        for number in range(deck_number, min(cards, deck_number + CARDS_PER_DECK)):
+            card_id = f"{slug}-c{number:05d}"
+            ids.append(card_id)
+            lines += [
+                f"  - id: {card_id}",
+                f"    q: Synthetic question number {number} about a made-up topic?",
+                "    a: |",
+                f"      A synthetic answer for card {number}, long enough to look like a real",
+                "      answer with a couple of sentences of explanation in it.",
+                "    difficulty: 2",
+                "    tags: [bench]",
+            ]
+            if number % 3 == 0:
+                lines += [
+                    "    choices:",
+                    "      - {text: The right option, correct: true}",
+                    "      - {text: A plausible wrong option}",
+                    "      - {text: Another wrong option}",
+                ]
+        (decks_dir / f"{slug}.yaml").write_text("\n".join(lines) + "\n")
+    return ids
+
+
+def write_reviews(home: Path, card_ids: list[str], reviews: int, seed: int) -> None:
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    start = now - timedelta(days=300)
+    # Each review happens at a random time; a card's reviews are spread over the period.
+    moments = sorted(start + timedelta(seconds=rng.uniform(0, 300 * 86400)) for _ in range(reviews))
+    progress = home / "progress"
+    progress.mkdir(parents=True, exist_ok=True)
+    studied = card_ids[: max(1, int(len(card_ids) * 0.8))]  # a fifth of the cards still new
+    with open(progress / "reviews.jsonl", "w") as handle:
+        for moment in moments:
+            event = {
+                "at": moment.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                "card": rng.choice(studied),
+                "grade": rng.choices((1, 2, 3, 4), weights=(1, 2, 6, 1))[0],
+                "id": uuid.UUID(int=rng.getrandbits(128)).hex,
+                "mode": "review",
+                "ms": rng.randint(1500, 20000),
+                "v": 1,
+            }
+            handle.write(json.dumps(event, separators=(",", ":"), sort_keys=True) + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--cards", type=int, default=10_000)
+    parser.add_argument("--reviews", type=int, default=100_000)
+    parser.add_argument("--home", type=Path, required=True)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    ids = write_decks(args.home, args.cards)
+    write_reviews(args.home, ids, args.reviews, args.seed)
+    print(f"{args.home}: {len(ids)} cards in user decks, {args.reviews} review events")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""Exports: decks -> a Markdown study guide, an Anki package or one JSON document.
+
+An export is built whole in memory (a list of ExportFile) before anything touches the disk, so a
+refused overwrite or a failed build writes nothing. Heavy imports (genanki, markdown-it) stay in
+the format modules, which load only when that format is asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from mlprep.errors import MlprepError, UsageError
+from mlprep.model import Deck
+
+STDOUT = "-"
+
+OnDeck = Callable[[Deck], None]  # told about each deck once it is rendered (for progress lines)
+
+
+class ExportFormat(StrEnum):
+    MD = "md"
+    ANKI = "anki"
+    JSON = "json"
+
+
+DEFAULT_OUTPUT = {
+    ExportFormat.MD: "mlprep-guide",  # a directory: one file per deck and an index
+    ExportFormat.ANKI: "mlprep.apkg",
+    ExportFormat.JSON: "mlprep.json",
+}
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    path: Path | None  # None: standard output
+    data: bytes
+
+
+def build(
+    decks: Sequence[Deck],
+    fmt: ExportFormat,
+    output: str | None = None,
+    no_answers: bool = False,
+    on_deck: OnDeck | None = None,
+) -> list[ExportFile]:
+    """Every file an export writes. `output` is a path, `-` for standard output, or None for
+    the format's default; for Markdown a name ending in .md means one combined guide."""
+    target = output or DEFAULT_OUTPUT[fmt]
+    if no_answers and fmt is not ExportFormat.MD:
+        raise UsageError(
+            "--no-answers makes a Markdown practice sheet; Anki and JSON exports always "
+            "carry the answers."
+        )
+    to_stdout = target == STDOUT
+    if fmt is ExportFormat.ANKI:
+        if to_stdout:
+            raise UsageError("an Anki package is a binary file; name it with -o, e.g. -o deck.apkg")
+        from mlprep.export.anki import anki_package
+
+        return [ExportFile(Path(target), anki_package(decks, on_deck))]
+    if fmt is ExportFormat.JSON:
+        from mlprep.export.jsonexport import json_bytes
+
+        return [ExportFile(None if to_stdout else Path(target), json_bytes(decks, on_deck))]
+    from mlprep.export.markdown import guide_markdown, markdown_files
+
+    if to_stdout or target.lower().endswith(".md"):
+        text = guide_markdown(decks, no_answers, on_deck)
+        return [ExportFile(None if to_stdout else Path(target), text.encode())]
+    return markdown_files(decks, Path(target), no_answers, on_deck)
+
+
+def write(files: Sequence[ExportFile], force: bool = False) -> None:
+    """Write each file atomically. Without `force`, refuse (writing nothing) if any exists."""
+    from mlprep.fileio import atomic_write
+
+    paths = [f.path for f in files if f.path is not None]
+    existing = [path for path in paths if path.exists()]
+    if existing and not force:
+        more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
+        raise MlprepError(f"{existing[0]} already exists{more}; add --force to overwrite.")
+    for parent in dict.fromkeys(path.parent for path in paths):
+        if parent.exists() and not parent.is_dir():
+            raise MlprepError(f"{parent} is a file, not a directory.")
+    for file in files:
+        if file.path is None:
+            continue
+        try:
+            atomic_write(file.path, file.data)
+        except OSError as error:
+            raise MlprepError(f"cannot write {file.path}: {error.strerror or error}") from None
