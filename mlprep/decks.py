@@ -13,6 +13,7 @@ from pathlib import Path
 
 from mlprep import __version__
 from mlprep.errors import UsageError
+from mlprep.fileio import gc_paused
 from mlprep.model import Card, Deck, LoadReport, Problem
 from mlprep.schema import parse_deck
 
@@ -40,7 +41,7 @@ class DeckCache:
         if self.path is None:
             return
         try:
-            with open(self.path, "rb") as handle:
+            with open(self.path, "rb") as handle, gc_paused():
                 version, entries = pickle.load(handle)
             if version == __version__:
                 self.entries = entries

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from mlprep.errors import ProgressError
-from mlprep.fileio import atomic_write
+from mlprep.fileio import atomic_write, gc_paused
 from mlprep.model import Grade
 from mlprep.reviewlog import ReviewEvent, ReviewLog, event_from_dict, locked
 from mlprep.scheduler import CardState, Scheduler
@@ -58,8 +58,9 @@ class ProgressStore:
                 if tail or version < SNAPSHOT_FORMAT:
                     self._write_snapshot(end)
                 return
-        events, end = self.log.read_from(0)
-        self.states = self.scheduler.replay(effective(events))
+        with gc_paused():  # a full replay creates many objects and no garbage cycles
+            events, end = self.log.read_from(0)
+            self.states = self.scheduler.replay(effective(events))
         self._write_snapshot(end)
 
     @staticmethod
@@ -82,7 +83,8 @@ class ProgressStore:
         except OSError as error:
             raise ProgressError(f"cannot read {self.snapshot_path}: {error.strerror}") from None
         try:
-            data = json.loads(raw)
+            with gc_paused():
+                data = json.loads(raw)
             version = data["format"]
         except (ValueError, KeyError, TypeError):
             self.warnings.append(f"{self.snapshot_path}: unreadable; rebuilt from the review log")
@@ -95,7 +97,8 @@ class ProgressStore:
         try:
             offset = int(data["log_offset"])
             upgrade = _SNAPSHOT_UPGRADES.get(version, CardState.from_row)
-            states = {cid: upgrade(cid, row) for cid, row in data["cards"].items()}
+            with gc_paused():
+                states = {cid: upgrade(cid, row) for cid, row in data["cards"].items()}
             last_id = data["last_id"]
         except (KeyError, TypeError, ValueError):
             self.warnings.append(f"{self.snapshot_path}: unreadable; rebuilt from the review log")

@@ -1,0 +1,95 @@
+"""`mlprep export`: decks to a Markdown study guide, an Anki package or JSON."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from mlprep.cli.common import DeckDirs, guarded, state
+from mlprep.errors import UsageError
+from mlprep.export import STDOUT, ExportFormat
+
+
+@guarded
+def export(
+    ctx: typer.Context,
+    decks: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[DECK]...", help="Deck slugs to export.", show_default=False),
+    ] = None,
+    all_decks: Annotated[bool, typer.Option("--all", help="Export every deck.")] = False,
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option("--format", help="md: study guide; anki: .apkg; json: everything."),
+    ] = ...,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "-o",
+            "--output",
+            metavar="PATH",
+            help="Where to write; - for standard output (md, json). Defaults: md: "
+            "mlprep-guide/ (a file per deck; a name ending in .md: one file), anki: "
+            "mlprep.apkg, json: mlprep.json.",
+            show_default=False,
+        ),
+    ] = None,
+    no_answers: Annotated[
+        bool, typer.Option("--no-answers", help="md only: a practice sheet, questions only.")
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    deck_dirs: DeckDirs = None,
+) -> None:
+    """Export decks to Markdown, Anki or JSON.
+
+    Existing files are kept unless --force is given.
+
+    \b
+    Examples:
+      mlprep export trees --format md
+      mlprep export --all --format md -o guide.md
+      mlprep export --all --format anki -o mlprep.apkg
+      mlprep export sql --format json -o - > sql.json
+    """
+    from mlprep.export import build, write
+
+    if bool(decks) == all_decks:
+        raise UsageError("name the decks to export, or give --all (not both).")
+    app = state(ctx)
+    library = app.library(deck_dirs or ())
+    if all_decks:
+        chosen = list(library.decks.values())
+    else:  # each deck once, in the order named
+        chosen = list({deck.id: deck for deck in map(library.deck, decks or ())}.values())
+    err = app.env.stderr
+    progress = len(chosen) > 1 and _isatty(err)
+
+    def on_deck(deck) -> None:
+        if progress:
+            err.write(f"exported {deck.id} ({_cards(len(deck.cards))})\n")
+            err.flush()
+
+    files = build(chosen, fmt, output, no_answers, on_deck)
+    if output == STDOUT:
+        app.env.stdout.write(files[0].data.decode())
+        app.env.stdout.flush()
+        where = "standard output"
+    else:
+        write(files, force)
+        where = str(files[0].path) if len(files) == 1 else f"{files[0].path.parent}/"
+    total = sum(len(deck.cards) for deck in chosen)
+    deck_word = "deck" if len(chosen) == 1 else "decks"
+    err.write(f"Exported {len(chosen)} {deck_word} ({_cards(total)}) to {where}.\n")
+
+
+def _cards(count: int) -> str:
+    return f"{count} card{'s' * (count != 1)}"
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+

@@ -1,0 +1,251 @@
+"""Decks -> a Markdown study guide: CommonMark plus GitHub's task lists and heading anchors.
+
+Texts follow the terminal's rules: questions, choices, rubric items, follow-ups and references are
+plain text and render literally (only `inline code` stays code); answers and explanations are
+Markdown and are copied as written, made safe to embed by `block`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+from mlprep.export import ExportFile, OnDeck
+from mlprep.model import Card, CardType, Deck
+
+GUIDE_TITLE = "mlprep study guide"
+PRACTICE_TITLE = "mlprep practice sheet"
+CONTENTS = "Contents"
+INDEX_NAME = "README.md"
+
+# Characters with inline meaning in CommonMark/GFM (`$` is math and `~` strikethrough on GitHub).
+_ESCAPE = frozenset("\\*_[]<>#!&|~$")
+_FENCE = re.compile(r"^(`{3,}|~{3,})(.*)$")
+_HTML_START = re.compile(r"^ {0,3}<[A-Za-z/!?]")
+
+
+# -- text --------------------------------------------------------------------------------------
+def inline(text: str) -> str:
+    """Plain text as inline Markdown that renders literally, on one line. Well-formed code spans
+    are kept (their content is literal already); every other special character is escaped."""
+    text = " ".join(text.split())
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "`":
+            run = len(text) - i - len(text[i:].lstrip("`"))
+            end = _closing_backticks(text, i + run, run)
+            if end is None:
+                out.append("\\`" * run)
+                i += run
+            else:
+                out.append(text[i:end])
+                i = end
+            continue
+        out.append("\\" + char if char in _ESCAPE else char)
+        i += 1
+    return "".join(out)
+
+
+def _closing_backticks(text: str, start: int, run: int) -> int | None:
+    """The end of a backtick string of exactly `run` backticks after `start`, if any."""
+    for match in re.finditer(r"`+", text[start:]):
+        if len(match.group()) == run:
+            return start + match.end()
+    return None
+
+
+def block(text: str) -> str:
+    """Deck Markdown made safe to embed in a longer document: an unclosed code fence is closed
+    (it would swallow every card after it), and a tag at the start of a line outside fences is
+    escaped so that it cannot open a raw HTML block (`<!--` would hide the rest of the guide)."""
+    lines = []
+    fence = ""
+    for line in text.strip("\n").splitlines():
+        stripped = line.lstrip()
+        match = _FENCE.match(stripped)
+        if fence:
+            closing = stripped.rstrip()
+            if closing.startswith(fence) and set(closing) == {fence[0]}:
+                fence = ""
+        elif match and not (match.group(1)[0] == "`" and "`" in match.group(2)):
+            fence = match.group(1)
+        elif _HTML_START.match(line):
+            line = line.replace("<", "\\<", 1)
+        lines.append(line)
+    if fence:
+        lines.append(fence)
+    return "\n".join(lines)
+
+
+def fence(code: str, info: str = "") -> str:
+    """A fenced code block longer than any backtick run in the code."""
+    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    return f"{ticks}{info}\n{code.strip(chr(10))}\n{ticks}"
+
+
+def number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(value)
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' * (count != 1)}"
+
+
+# -- anchors -----------------------------------------------------------------------------------
+def github_slug(text: str) -> str:
+    """GitHub's heading anchor (as github-slugger computes it): lower case, punctuation and
+    symbols dropped, each space a hyphen. Escapes added by `inline` are punctuation too, so the
+    raw text gives the same slug as the rendered heading."""
+    kept = (
+        c for c in " ".join(text.split()).lower() if c in " -_" or unicodedata.category(c)[0] in "LMN"
+    )
+    return "".join(kept).replace(" ", "-")
+
+
+class Anchors:
+    """Unique anchors for one document: repeats get -1, -2, ... as on GitHub. Every heading must
+    be added in document order."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+
+    def add(self, heading: str) -> str:
+        base = slug = github_slug(heading)
+        while slug in self.seen:
+            self.seen[base] += 1
+            slug = f"{base}-{self.seen[base]}"
+        self.seen[slug] = 0
+        return slug
+
+
+def link(text: str, anchor: str) -> str:
+    return f"[{inline(text)}](#{anchor})"
+
+
+# -- cards and decks ---------------------------------------------------------------------------
+def card_lines(card: Card, no_answers: bool = False) -> list[str]:
+    lines = [f"### {inline(card.q)}", "", _card_meta(card), ""]
+    if card.choices:
+        if no_answers and card.is_multi and "apply" not in card.q.lower():
+            lines += ["Select all that apply.", ""]
+        for choice in card.choices:
+            mark = "x" if choice.correct and not no_answers else " "
+            lines.append(f"- [{mark}] {inline(choice.text)}")
+        lines.append("")
+    if not no_answers:
+        if card.expect:
+            tolerance = f" ± {number(card.expect.tolerance)}" if card.expect.tolerance else ""
+            lines += [f"**Expected:** {number(card.expect.value)}{tolerance}", ""]
+        lines += ["**Answer**", "", block(card.a), ""]
+        if card.explain:
+            lines += ["**Explanation**", "", block(card.explain), ""]
+        if card.rubric:
+            lines += _items("A strong answer has", card.rubric.strong)
+            lines += _items("A weak answer has", card.rubric.weak)
+        if card.solution:
+            lines += ["**Solution**", "", fence(card.solution, "sql"), ""]
+    lines += _items("Follow-ups", card.followups)
+    if not no_answers:
+        lines += _items("References", card.refs)
+    return lines
+
+
+def _card_meta(card: Card) -> str:
+    parts = [f"`{card.id}`"]
+    if card.type is CardType.SQL:
+        order = ", row order matters" if card.ordered else ""
+        parts.append(f"SQL on the `{card.db}` database{order}")
+    if card.difficulty:
+        parts.append(f"difficulty {card.difficulty}")
+    if card.tags:
+        parts.append("tags: " + ", ".join(card.tags))
+    return " · ".join(parts)
+
+
+def _items(label: str, items: Sequence[str]) -> list[str]:
+    if not items:
+        return []
+    return [f"**{label}**", "", *(f"- {inline(item)}" for item in items), ""]
+
+
+def _deck_intro(deck: Deck, no_answers: bool) -> list[str]:
+    lines = [inline(deck.description), ""] if deck.description.strip() else []
+    meta = [f"Deck `{deck.id}`", plural(len(deck.cards), "card")]
+    if deck.tags:
+        meta.append("tags: " + ", ".join(deck.tags))
+    if no_answers:
+        meta.append("practice sheet: no answers")
+    return [*lines, " · ".join(meta), ""]
+
+
+def _finish(lines: list[str]) -> str:
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def deck_markdown(deck: Deck, no_answers: bool = False) -> str:
+    """One deck's guide: its title, a table of contents, then every card."""
+    anchors = Anchors()
+    anchors.add(deck.title)
+    anchors.add(CONTENTS)
+    targets = [anchors.add(card.q) for card in deck.cards]
+    lines = [f"# {inline(deck.title)}", "", *_deck_intro(deck, no_answers), f"## {CONTENTS}", ""]
+    lines += [f"{n}. {link(c.q, a)}" for n, (c, a) in enumerate(zip(deck.cards, targets), 1)]
+    lines.append("")
+    for card in deck.cards:
+        lines += card_lines(card, no_answers)
+    return _finish(lines)
+
+
+def guide_markdown(
+    decks: Sequence[Deck], no_answers: bool = False, on_deck: OnDeck | None = None
+) -> str:
+    """Every deck in one document: a nested table of contents, then each deck's cards."""
+    title = PRACTICE_TITLE if no_answers else GUIDE_TITLE
+    anchors = Anchors()
+    anchors.add(title)
+    anchors.add(CONTENTS)
+    plan = [(d, anchors.add(d.title), [anchors.add(c.q) for c in d.cards]) for d in decks]
+    cards = sum(len(deck.cards) for deck in decks)
+    lines = [f"# {title}", "", f"{plural(len(decks), 'deck')}, {plural(cards, 'card')}.", ""]
+    lines += [f"## {CONTENTS}", ""]
+    for deck, deck_anchor, targets in plan:
+        lines.append(f"- {link(deck.title, deck_anchor)} ({plural(len(deck.cards), 'card')})")
+        lines += [f"  {n}. {link(c.q, a)}" for n, (c, a) in enumerate(zip(deck.cards, targets), 1)]
+    lines.append("")
+    for deck, _, _ in plan:
+        lines += [f"## {inline(deck.title)}", "", *_deck_intro(deck, no_answers)]
+        for card in deck.cards:
+            lines += card_lines(card, no_answers)
+        if on_deck:
+            on_deck(deck)
+    return _finish(lines)
+
+
+def index_markdown(decks: Sequence[Deck], no_answers: bool = False) -> str:
+    """The README.md of a guide directory: one link per deck file."""
+    cards = sum(len(deck.cards) for deck in decks)
+    lines = [f"# {PRACTICE_TITLE if no_answers else GUIDE_TITLE}", ""]
+    lines += [f"{plural(len(decks), 'deck')}, {plural(cards, 'card')}, one file per deck.", ""]
+    for deck in decks:
+        about = f": {inline(deck.description)}" if deck.description.strip() else ""
+        count = plural(len(deck.cards), "card")
+        lines.append(f"- [{inline(deck.title)}]({deck.id}.md) ({count}){about}")
+    return _finish(lines)
+
+
+def markdown_files(
+    decks: Sequence[Deck], directory: Path, no_answers: bool = False, on_deck: OnDeck | None = None
+) -> list[ExportFile]:
+    """A guide directory: `<slug>.md` per deck plus an index README.md."""
+    files = []
+    for deck in decks:
+        files.append(ExportFile(directory / f"{deck.id}.md", deck_markdown(deck, no_answers).encode()))
+        if on_deck:
+            on_deck(deck)
+    files.append(ExportFile(directory / INDEX_NAME, index_markdown(decks, no_answers).encode()))
+    return files

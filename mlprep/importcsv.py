@@ -1,0 +1,238 @@
+"""A CSV or TSV of questions and answers -> the text of a deck YAML file.
+
+The input is a spreadsheet export (question, answer and optional space-separated tags) or Anki's
+"Notes in Plain Text" export: tab-separated, maybe with `#key:value` header lines, and HTML in the
+fields. Every bad row is reported at once as FILE:LINE: what is wrong; a deck comes back only when
+the whole file is good, and only after the YAML produced has passed the deck parser itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import yaml
+
+from mlprep.model import DECK_FORMAT_VERSION, Deck, Problem
+from mlprep.schema import parse_deck
+
+_HEADER = re.compile(r"^#([A-Za-z][A-Za-z ]*):(.*)$")
+_SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|", "colon": ":"}
+_HTML_HINT = re.compile(r"<br\s*/?>|</?div\b|</?p>|&nbsp;|&amp;|&lt;|&gt;", re.IGNORECASE)
+_HEADER_ROW = ({"question", "q", "front"}, {"answer", "a", "back"})
+_EXPECTED = "expected question, answer and optional tags"
+
+
+@dataclass
+class Header:
+    """What Anki's `#key:value` lines at the top of a file say."""
+
+    lines: int = 0
+    separator: str | None = None
+    html: bool | None = None
+    tags_column: int | None = None  # 0-based
+    skip_columns: set[int] = field(default_factory=set)  # guid, note type and deck columns
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    q: str
+    a: str
+    tags: tuple[str, ...] = ()
+
+
+def read_header(lines: list[str]) -> Header:
+    header = Header()
+    for line in lines:
+        match = _HEADER.match(line.rstrip("\r\n"))
+        if not match:
+            break
+        header.lines += 1
+        key, value = match.group(1).strip().lower(), match.group(2).strip()
+        if key == "separator":
+            header.separator = _SEPARATORS.get(value.lower(), value[:1] or None)
+        elif key == "html":
+            header.html = value.lower() == "true"
+        elif key.endswith(" column") and value.isdigit() and int(value) > 0:
+            if key == "tags column":
+                header.tags_column = int(value) - 1
+            elif key in ("guid column", "notetype column", "deck column"):
+                header.skip_columns.add(int(value) - 1)
+    return header
+
+
+def sniff_separator(lines: list[str], path: str) -> str:
+    """Tab for .tsv/.tab; otherwise what csv.Sniffer makes of the first lines (tab, comma or
+    semicolon); otherwise tab if the first line has one, else comma."""
+    if Path(path).suffix.lower() in (".tsv", ".tab"):
+        return "\t"
+    sample = "".join(lines[:50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters="\t,;").delimiter
+    except csv.Error:
+        first = next((line for line in lines if line.strip()), "")
+        return "\t" if "\t" in first else ","
+
+
+class _TextOfHtml(HTMLParser):
+    BLOCKS = {"div", "p", "li", "tr", "pre", "ul", "ol", "table", "blockquote", "h1", "h2", "h3"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in ("script", "style"):
+            self.hidden += 1
+        elif tag == "br" or tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def html_to_text(text: str) -> str:
+    """Anki field HTML -> plain text: <br> and blocks become newlines, entities are decoded
+    (&nbsp; to a space), other tags (images, formatting) are dropped."""
+    parser = _TextOfHtml()
+    parser.feed(text)
+    parser.close()
+    plain = "".join(parser.parts).replace("\xa0", " ")
+    plain = "\n".join(line.rstrip() for line in plain.splitlines())
+    return re.sub(r"\n{3,}", "\n\n", plain).strip()
+
+
+def slug_tag(tag: str) -> str:
+    """An Anki tag (`ML::Trees`, `to_review`) as a deck tag slug (`ml-trees`, `to-review`)."""
+    ascii_text = unicodedata.normalize("NFKD", tag).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def _row(fields: list[str], header: Header, html: bool) -> tuple[str, str, tuple[str, ...], str]:
+    """(question, answer, tags, problem) for one record; problem is "" when the row is good."""
+    if any("\udc80" <= char <= "\udcff" for value in fields for char in value):
+        return "", "", (), "not UTF-8 text; save the file as UTF-8"
+    tags_at = header.tags_column
+    values = [v for i, v in enumerate(fields) if i not in header.skip_columns and i != tags_at]
+    if tags_at is None and len(values) >= 3:
+        tags_text, values = values[2], values[:2] + values[3:]
+    else:
+        tags_text = fields[tags_at] if tags_at is not None and tags_at < len(fields) else ""
+    extra = values[2:]
+    if any(value.strip() for value in extra):
+        return "", "", (), f"too many columns ({len(fields)}); {_EXPECTED}"
+    q, a = (values + ["", ""])[:2]
+    q, a = (html_to_text(q), html_to_text(a)) if html else (q.strip(), a.strip())
+    missing = [name for name, value in (("question", q), ("answer", a)) if not value]
+    if missing:
+        hint = " (only one column: is the separator right?)" if len(fields) == 1 else ""
+        return "", "", (), f"missing {' and '.join(missing)}{hint}"
+    tags = tuple(dict.fromkeys(t for t in map(slug_tag, tags_text.split()) if t))
+    return q, a, tags, ""
+
+
+def read_rows(data: bytes, path: str) -> tuple[list[Row], list[Problem]]:
+    """The good rows of a file and a problem for each bad one (line = where the row starts)."""
+    text = data.decode("utf-8-sig", errors="surrogateescape")
+    lines = list(io.StringIO(text, newline=""))
+    header = read_header(lines)
+    body = lines[header.lines :]
+    separator = header.separator or sniff_separator(body, path)
+    html = header.html if header.html is not None else bool(_HTML_HINT.search(text))
+    reader = csv.reader(body, delimiter=separator)
+    rows: list[Row] = []
+    problems: list[Problem] = []
+    while True:
+        line = header.lines + reader.line_num + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            problems.append(Problem(path, f"cannot read this row: {error}", line))
+            continue
+        if not any(value.strip() for value in fields):
+            continue  # a blank line
+        if not rows and not problems and _is_header_row(fields):
+            continue
+        q, a, tags, problem = _row(fields, header, html)
+        if problem:
+            problems.append(Problem(path, problem, line))
+        else:
+            rows.append(Row(line, q, a, tags))
+    if not rows and not problems:
+        problems.append(Problem(path, f"no cards found; {_EXPECTED} on each line"))
+    return rows, problems
+
+
+def _is_header_row(fields: list[str]) -> bool:
+    names = [value.strip().lower() for value in fields[:2]]
+    return len(names) == 2 and names[0] in _HEADER_ROW[0] and names[1] in _HEADER_ROW[1]
+
+
+class _Dumper(yaml.SafeDumper):
+    """Safe YAML in the style of the built-in decks: indented lists, multi-line text as `|`."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        return super().increase_indent(flow, False)
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def deck_yaml(slug: str, title: str, rows: list[Row], source: str) -> str:
+    width = max(3, len(str(len(rows))))  # ids stay sortable; the same file gives the same ids
+    cards = []
+    for number, row in enumerate(rows, start=1):
+        card: dict[str, object] = {"id": f"{slug}-{number:0{width}d}", "q": row.q, "a": row.a}
+        if row.tags:
+            card["tags"] = list(row.tags)
+        cards.append(card)
+    document = {
+        "format": DECK_FORMAT_VERSION,
+        "id": slug,
+        "title": title,
+        "description": f"Imported from {source}.",
+        "cards": cards,
+    }
+    return yaml.dump(
+        document, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100
+    )
+
+
+def default_title(path: str, slug: str) -> str:
+    words = " ".join(re.split(r"[\s_-]+", Path(path).stem)).strip() or slug
+    return words[:1].upper() + words[1:]
+
+
+def convert(
+    data: bytes, path: str, slug: str, title: str | None, target: str
+) -> tuple[Deck | None, str, list[Problem]]:
+    """(deck, YAML text, problems) for a file's bytes; the deck is None when there are
+    problems. `target` is where the YAML will live (named in any parser problem)."""
+    rows, problems = read_rows(data, path)
+    if problems:
+        return None, "", problems
+    source = " ".join(Path(path).name.split())
+    text = deck_yaml(slug, title or default_title(path, slug), rows, source)
+    deck, problems = parse_deck(text, target)
+    return deck, text, problems
