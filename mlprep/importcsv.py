@@ -214,9 +214,7 @@ def deck_yaml(slug: str, title: str, rows: list[Row], source: str) -> str:
         "description": f"Imported from {source}.",
         "cards": cards,
     }
-    return yaml.dump(
-        document, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100
-    )
+    return yaml.dump(document, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
 
 
 def default_title(path: str, slug: str) -> str:

@@ -58,7 +58,10 @@ def guarded(command):
         except Exception as error:  # a bug: say so briefly, the traceback is behind --debug
             if app_state.debug:
                 traceback.print_exc(file=app_state.env.stderr)
-            echo_error(f"unexpected {type(error).__name__}: {error} (run with --debug for details)")
+            echo_error(
+                app_state,
+                f"unexpected {type(error).__name__}: {error} (run with --debug for details)",
+            )
             raise typer.Exit(int(ExitCode.ERROR)) from None
 
     return wrapper

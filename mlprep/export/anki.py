@@ -165,7 +165,9 @@ def anki_package(
         db_path = Path(tmp) / "collection.anki2"
         connection = sqlite3.connect(db_path)
         try:
-            package.write_to_db(connection.cursor(), timestamp, itertools.count(int(timestamp * 1000)))
+            package.write_to_db(
+                connection.cursor(), timestamp, itertools.count(int(timestamp * 1000))
+            )
             connection.commit()
         finally:
             connection.close()

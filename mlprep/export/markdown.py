@@ -2,14 +2,14 @@
 
 Texts follow the terminal's rules: questions, choices, rubric items, follow-ups and references are
 plain text and render literally (only `inline code` stays code); answers and explanations are
-Markdown and are copied as written, made safe to embed by `block`.
+Markdown, copied as written except that raw HTML is kept literal (see `block`), as in Anki.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from mlprep.export import ExportFile, OnDeck
@@ -21,47 +21,65 @@ CONTENTS = "Contents"
 INDEX_NAME = "README.md"
 
 # Characters with inline meaning in CommonMark/GFM (`$` is math and `~` strikethrough on GitHub).
-_ESCAPE = frozenset("\\*_[]<>#!&|~$")
+_SPECIAL = re.compile(r"([\\`*_\[\]<>#!&|~$])")
+# An escape pair, or a `<` that could open a tag, comment or declaration.
+_TAG_OPEN = re.compile(r"(\\.)|<(?=[A-Za-z/!?])")
 _FENCE = re.compile(r"^(`{3,}|~{3,})(.*)$")
-_HTML_START = re.compile(r"^ {0,3}<[A-Za-z/!?]")
 
 
 # -- text --------------------------------------------------------------------------------------
-def inline(text: str) -> str:
-    """Plain text as inline Markdown that renders literally, on one line. Well-formed code spans
-    are kept (their content is literal already); every other special character is escaped."""
-    text = " ".join(text.split())
-    out: list[str] = []
-    i = 0
+def _code_spans(text: str, markdown: bool) -> Iterator[tuple[str, bool]]:
+    """Split text into (piece, is_code_span), pairing backtick strings as CommonMark does. In
+    Markdown a backslash escapes the next character; in plain text it is just a character."""
+    i = plain_from = 0
     while i < len(text):
-        char = text[i]
-        if char == "`":
-            run = len(text) - i - len(text[i:].lstrip("`"))
-            end = _closing_backticks(text, i + run, run)
-            if end is None:
-                out.append("\\`" * run)
-                i += run
-            else:
-                out.append(text[i:end])
-                i = end
+        if text[i] == "\\" and markdown:
+            i += 2
             continue
-        out.append("\\" + char if char in _ESCAPE else char)
-        i += 1
-    return "".join(out)
+        if text[i] != "`":
+            i += 1
+            continue
+        run = len(text) - i - len(text[i:].lstrip("`"))
+        end = _closing_backticks(text, i + run, run)
+        if end is None:
+            i += run
+            continue
+        if plain_from < i:
+            yield text[plain_from:i], False
+        yield text[i:end], True
+        i = plain_from = end
+    if plain_from < len(text):
+        yield text[plain_from:], False
 
 
 def _closing_backticks(text: str, start: int, run: int) -> int | None:
-    """The end of a backtick string of exactly `run` backticks after `start`, if any."""
+    """The end of the first string of exactly `run` backticks from `start`, if any."""
     for match in re.finditer(r"`+", text[start:]):
         if len(match.group()) == run:
             return start + match.end()
     return None
 
 
+def inline(text: str) -> str:
+    """Plain text as inline Markdown that renders literally, on one line. Code spans are kept
+    (their content is literal already); every other special character is escaped."""
+    pieces = _code_spans(" ".join(text.split()), markdown=False)
+    return "".join(piece if code else _SPECIAL.sub(r"\\\1", piece) for piece, code in pieces)
+
+
+def _literal_tags(line: str) -> str:
+    pieces = _code_spans(line, markdown=True)
+    return "".join(
+        piece if code else _TAG_OPEN.sub(lambda m: m.group(1) or "\\<", piece)
+        for piece, code in pieces
+    )
+
+
 def block(text: str) -> str:
     """Deck Markdown made safe to embed in a longer document: an unclosed code fence is closed
-    (it would swallow every card after it), and a tag at the start of a line outside fences is
-    escaped so that it cannot open a raw HTML block (`<!--` would hide the rest of the guide)."""
+    (it would swallow every card after it), and outside code every `<` that could start raw HTML
+    is escaped: deck text cannot inject HTML, and `<!--` cannot hide the rest of the guide.
+    Lines indented as code are left alone (a backslash would show there)."""
     lines = []
     fence = ""
     for line in text.strip("\n").splitlines():
@@ -73,8 +91,8 @@ def block(text: str) -> str:
                 fence = ""
         elif match and not (match.group(1)[0] == "`" and "`" in match.group(2)):
             fence = match.group(1)
-        elif _HTML_START.match(line):
-            line = line.replace("<", "\\<", 1)
+        elif not line.startswith(("    ", "\t")):
+            line = _literal_tags(line)
         lines.append(line)
     if fence:
         lines.append(fence)
@@ -98,13 +116,16 @@ def plural(count: int, word: str) -> str:
 
 # -- anchors -----------------------------------------------------------------------------------
 def github_slug(text: str) -> str:
-    """GitHub's heading anchor (as github-slugger computes it): lower case, punctuation and
-    symbols dropped, each space a hyphen. Escapes added by `inline` are punctuation too, so the
-    raw text gives the same slug as the rendered heading."""
-    kept = (
-        c for c in " ".join(text.split()).lower() if c in " -_" or unicodedata.category(c)[0] in "LMN"
-    )
+    """GitHub's heading anchor: lower case, keeping only letters, marks, digits, `_`, `-` and
+    spaces (Ruby's \\p{Word}), each space a hyphen. Escapes added by `inline` are punctuation,
+    so the raw text gives the same anchor as the rendered heading."""
+    kept = (c for c in " ".join(text.split()).lower() if c in " -" or _is_word(c))
     return "".join(kept).replace(" ", "-")
+
+
+def _is_word(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category[0] in "LM" or category in ("Nd", "Nl", "Pc")
 
 
 class Anchors:
@@ -187,6 +208,11 @@ def _finish(lines: list[str]) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def _toc(cards: Sequence[Card], targets: Sequence[str], indent: str = "") -> list[str]:
+    pairs = enumerate(zip(cards, targets, strict=True), start=1)
+    return [f"{indent}{n}. {link(card.q, anchor)}" for n, (card, anchor) in pairs]
+
+
 def deck_markdown(deck: Deck, no_answers: bool = False) -> str:
     """One deck's guide: its title, a table of contents, then every card."""
     anchors = Anchors()
@@ -194,7 +220,7 @@ def deck_markdown(deck: Deck, no_answers: bool = False) -> str:
     anchors.add(CONTENTS)
     targets = [anchors.add(card.q) for card in deck.cards]
     lines = [f"# {inline(deck.title)}", "", *_deck_intro(deck, no_answers), f"## {CONTENTS}", ""]
-    lines += [f"{n}. {link(c.q, a)}" for n, (c, a) in enumerate(zip(deck.cards, targets), 1)]
+    lines += _toc(deck.cards, targets)
     lines.append("")
     for card in deck.cards:
         lines += card_lines(card, no_answers)
@@ -215,7 +241,7 @@ def guide_markdown(
     lines += [f"## {CONTENTS}", ""]
     for deck, deck_anchor, targets in plan:
         lines.append(f"- {link(deck.title, deck_anchor)} ({plural(len(deck.cards), 'card')})")
-        lines += [f"  {n}. {link(c.q, a)}" for n, (c, a) in enumerate(zip(deck.cards, targets), 1)]
+        lines += _toc(deck.cards, targets, indent="  ")
     lines.append("")
     for deck, _, _ in plan:
         lines += [f"## {inline(deck.title)}", "", *_deck_intro(deck, no_answers)]
@@ -244,7 +270,9 @@ def markdown_files(
     """A guide directory: `<slug>.md` per deck plus an index README.md."""
     files = []
     for deck in decks:
-        files.append(ExportFile(directory / f"{deck.id}.md", deck_markdown(deck, no_answers).encode()))
+        files.append(
+            ExportFile(directory / f"{deck.id}.md", deck_markdown(deck, no_answers).encode())
+        )
         if on_deck:
             on_deck(deck)
     files.append(ExportFile(directory / INDEX_NAME, index_markdown(decks, no_answers).encode()))

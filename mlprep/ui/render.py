@@ -15,8 +15,9 @@ from rich.text import Text
 from mlprep.model import Card, Deck
 
 
-def make_console(file: TextIO | None = None, env: Mapping[str, str] | None = None,
-                 stderr: bool = False) -> Console:  # fmt: skip
+def make_console(
+    file: TextIO | None = None, env: Mapping[str, str] | None = None, stderr: bool = False
+) -> Console:
     """A console at most 80 columns wide that honours NO_COLOR and plain pipes."""
     env = os.environ if env is None else env
     width = min(80, shutil.get_terminal_size((80, 24)).columns)
@@ -73,8 +74,9 @@ def answer_body(card: Card) -> RenderableType:
 
 
 def answer_panel(card: Card) -> Panel:
-    return Panel(answer_body(card), title=Text("Reference answer"), title_align="left",
-                 border_style="cyan")  # fmt: skip
+    return Panel(
+        answer_body(card), title=Text("Reference answer"), title_align="left", border_style="cyan"
+    )
 
 
 def card_detail(card: Card) -> RenderableType:
@@ -84,7 +86,7 @@ def card_detail(card: Card) -> RenderableType:
             f"{card.id} · {card.deck}"
             + (f" · difficulty {card.difficulty}" if card.difficulty else ""),
             style="dim",
-        ),  # fmt: skip
+        ),
         Text(card.q, style="bold"),
     ]
     if card.choices:
@@ -130,3 +132,118 @@ def search_table(cards: Sequence[Card]) -> Table:
     for card in cards:
         table.add_row(Text(card.id), Text(card.q))
     return table
+
+
+# -- stats -----------------------------------------------------------------------------------
+HEAT_LEVELS = (" ", "·", "░", "▒", "▓", "█")  # distinct shapes, so readable without colour
+HEAT_STYLES = ("", "green4", "green4", "green3", "green1", "bright_green")
+BAR_EIGHTHS = " ▁▂▃▄▅▆▇█"
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.0f}%"
+
+
+def stats_table(report) -> Table:
+    table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
+    for name in ("deck", "cards", "new", "learn", "review", "mastered", "due", "recall", "quiz"):
+        table.add_column(name, justify="left" if name == "deck" else "right", no_wrap=True)
+    for row in [*report.decks, report.total]:
+        table.add_row(
+            Text(row.deck, style="bold" if row is report.total else ""),
+            str(row.cards),
+            str(row.new),
+            str(row.learning),
+            str(row.review),
+            str(row.mastered),
+            str(row.due_today),
+            _percent(row.recall),
+            _percent(row.quiz_accuracy),
+        )
+    return table
+
+
+def forecast_chart(forecast: list[tuple[str, int]], height: int = 5) -> Text:
+    """A vertical bar chart, two columns per day, eighth-blocks for the tops."""
+    peak = max((n for _, n in forecast), default=0)
+    text = Text()
+    label_width = len(str(peak))
+    for row in range(height, 0, -1):
+        label = str(peak) if row == height else ""
+        text.append(f"{label:>{label_width}} │")
+        for _, count in forecast:
+            filled = 0 if not peak else count * height * 8 / peak
+            level = max(0, min(8, round(filled - (row - 1) * 8)))
+            if count and row == 1 and level == 0:
+                level = 1  # any due card shows
+            text.append(BAR_EIGHTHS[level] * 2, style="cyan")
+        text.append("\n")
+    span = 2 * len(forecast)
+    text.append(" " * label_width + " └" + "─" * span + "\n")
+    text.append(
+        " " * (label_width + 2) + "today" + f"{'+' + str(len(forecast) - 1) + 'd':>{span - 5}}"
+    )
+    return text
+
+
+def calendar_heatmap(calendar: list[tuple[str, int]]) -> Text:
+    """Weeks left to right, Monday to Sunday top to bottom."""
+    from datetime import date
+
+    days = [(date.fromisoformat(d), n) for d, n in calendar]
+    peak = max((n for _, n in days), default=0)
+    first_monday = days[0][0].toordinal() - days[0][0].weekday()
+    weeks = (days[-1][0].toordinal() - first_monday) // 7 + 1
+    grid = [[None] * weeks for _ in range(7)]
+    for day, count in days:
+        grid[day.weekday()][(day.toordinal() - first_monday) // 7] = count
+    text = Text()
+    for weekday, name in enumerate(("Mon", "", "Wed", "", "Fri", "", "Sun")):
+        text.append(f"{name:<4}")
+        for count in grid[weekday]:
+            if count is None:
+                text.append(" ")
+                continue
+            level = 0 if not count else 1 + min(4, (count * 4 - 1) // max(1, peak))
+            text.append(HEAT_LEVELS[level], style=HEAT_STYLES[level])
+        text.append("\n")
+    text.append("    less ")
+    for level in range(1, len(HEAT_LEVELS)):
+        text.append(HEAT_LEVELS[level], style=HEAT_STYLES[level])
+    text.append(f" more (most in a day: {peak})")
+    return text
+
+
+def weak_table(report) -> Table:
+    table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
+    table.add_column("card", no_wrap=True)
+    table.add_column("lapses", justify="right")
+    table.add_column("recall", justify="right")
+    table.add_column("question", no_wrap=True, overflow="ellipsis", max_width=36)
+    for weak in report.weakest_cards:
+        table.add_row(Text(weak.card), str(weak.lapses), _percent(weak.recall), Text(weak.question))
+    return table
+
+
+def stats_view(report) -> Group:
+    parts: list[RenderableType] = [stats_table(report), Text()]
+    parts += [
+        Text("Due in the next 30 days", style="bold"),
+        forecast_chart(report.forecast),
+        Text(),
+    ]
+    parts += [Text("Answers, last 26 weeks", style="bold"), calendar_heatmap(report.calendar)]
+    days = "day" if report.streak == 1 else "days"
+    parts += [Text(), Text(f"Current streak: {report.streak} {days}", style="bold")]
+    if report.weakest_cards:
+        parts += [
+            Text(),
+            Text("Weakest cards (lapses, then predicted recall)", style="bold"),
+            weak_table(report),
+        ]
+    if report.weakest_tags:
+        tags = ", ".join(
+            f"{t.tag} ({t.lapses} lapses, {_percent(t.recall)})" for t in report.weakest_tags
+        )
+        parts += [Text(), Text("Weakest tags: ", style="bold") + Text(tags)]
+    return Group(*parts)

@@ -1,0 +1,63 @@
+"""`mlprep stats`: progress at a glance."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from mlprep.cli.common import DeckDirs, guarded, state
+
+
+@guarded
+def stats(
+    ctx: typer.Context,
+    decks: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[DECK]...", help="Deck slugs (default: every deck).", show_default=False
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON (see docs/stats.md).")
+    ] = False,
+    deck_dirs: DeckDirs = None,
+) -> None:
+    """Show your progress: counts, recall, forecast, streak.
+
+    Per deck: cards, new / learning / review, mastered (stability of 21 days or more), due
+    today, predicted recall now and quiz accuracy over 30 days; then the 30-day due forecast,
+    a 26-week calendar of answers, the current streak and the weakest cards and tags.
+
+    \b
+    Examples:
+      mlprep stats
+      mlprep stats trees --json
+    """
+    from mlprep.progress import effective
+    from mlprep.stats import build_report
+
+    app = state(ctx)
+    library = app.library(deck_dirs or ())
+    chosen = (
+        [library.deck(name) for name in decks]
+        if decks
+        else sorted(library.decks.values(), key=lambda d: d.id)
+    )
+    with app.progress() as store:
+        events = effective(store.events())
+        report = build_report(chosen, store.states, events, app.env.now(), store.scheduler)
+    if as_json:
+        app.env.stdout.write(json.dumps(report.to_json(), indent=2) + "\n")
+        return
+    console = app.console()
+    if not report.has_progress:
+        console.print(
+            "No progress yet.\nStart with `mlprep review` for today's cards, "
+            "or `mlprep quiz trees`."
+        )
+        return
+    from mlprep.ui.render import stats_view
+
+    console.print(stats_view(report))

@@ -1,0 +1,232 @@
+"""The figures behind `mlprep stats`: per-deck counts, forecast, calendar, streak, weak spots.
+
+Pure computation over decks, card states and review events; rendering lives in mlprep.ui.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+
+from mlprep.model import Deck
+from mlprep.scheduler import (
+    LEARNING,
+    MASTERED_STABILITY_DAYS,
+    RELEARNING,
+    CardState,
+    Scheduler,
+    end_of_day,
+)
+
+STATS_FORMAT = 1
+FORECAST_DAYS = 30
+CALENDAR_WEEKS = 26
+ACCURACY_DAYS = 30
+WEAKEST = 10
+
+
+@dataclass
+class DeckStats:
+    deck: str
+    title: str
+    cards: int
+    new: int
+    learning: int
+    review: int
+    mastered: int
+    due_today: int
+    recall: float | None  # mean predicted recall of the studied cards, now
+    quiz_accuracy: float | None  # share of quiz answers graded Good/Easy, last 30 days
+    quiz_right: int
+    quiz_answers: int
+
+
+@dataclass
+class WeakCard:
+    card: str
+    deck: str
+    lapses: int
+    recall: float
+    question: str
+
+
+@dataclass
+class WeakTag:
+    tag: str
+    cards: int
+    lapses: int
+    recall: float
+
+
+@dataclass
+class StatsReport:
+    format: int
+    generated_at: str
+    decks: list[DeckStats]
+    total: DeckStats
+    forecast: list[tuple[str, int]]  # (ISO day, cards due that day), today first
+    calendar: list[tuple[str, int]]  # (ISO day, answers that day), oldest first, 26 weeks
+    streak: int  # consecutive days with an answer, ending today (or yesterday)
+    weakest_cards: list[WeakCard] = field(default_factory=list)
+    weakest_tags: list[WeakTag] = field(default_factory=list)
+
+    @property
+    def has_progress(self) -> bool:
+        return self.total.cards > self.total.new
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def local_day(moment: datetime) -> date:
+    return moment.astimezone().date()
+
+
+def _deck_stats(
+    deck: Deck,
+    states: dict[str, CardState],
+    events_by_card: dict,
+    now: datetime,
+    scheduler: Scheduler,
+) -> DeckStats:
+    tonight = end_of_day(now).timestamp()
+    counts = Counter()
+    recalls = []
+    quiz = [0, 0]  # right, answered
+    since = now - timedelta(days=ACCURACY_DAYS)
+    for card in deck.cards:
+        state = states.get(card.id)
+        if state is None:
+            counts["new"] += 1
+        else:
+            kind = "learning" if state.state in (LEARNING, RELEARNING) else "review"
+            counts[kind] += 1
+            counts["mastered"] += (state.stability or 0) >= MASTERED_STABILITY_DAYS
+            counts["due"] += state.due_ts < tonight
+            recalls.append(scheduler.retrievability(state, now))
+        for event in events_by_card.get(card.id, ()):
+            if event.mode == "quiz" and event.when >= since:
+                quiz[1] += 1
+                quiz[0] += event.grade >= 3
+    return DeckStats(
+        deck=deck.id,
+        title=deck.title,
+        cards=len(deck.cards),
+        new=counts["new"],
+        learning=counts["learning"],
+        review=counts["review"],
+        mastered=counts["mastered"],
+        due_today=counts["due"],
+        recall=sum(recalls) / len(recalls) if recalls else None,
+        quiz_accuracy=quiz[0] / quiz[1] if quiz[1] else None,
+        quiz_right=quiz[0],
+        quiz_answers=quiz[1],
+    )
+
+
+def _total(rows: Sequence[DeckStats], recall_all: list[float]) -> DeckStats:
+    quiz_answers = sum(r.quiz_answers for r in rows)
+    quiz_right = sum(r.quiz_right for r in rows)
+    return DeckStats(
+        deck="total",
+        title="All decks",
+        cards=sum(r.cards for r in rows),
+        new=sum(r.new for r in rows),
+        learning=sum(r.learning for r in rows),
+        review=sum(r.review for r in rows),
+        mastered=sum(r.mastered for r in rows),
+        due_today=sum(r.due_today for r in rows),
+        recall=sum(recall_all) / len(recall_all) if recall_all else None,
+        quiz_accuracy=quiz_right / quiz_answers if quiz_answers else None,
+        quiz_right=quiz_right,
+        quiz_answers=quiz_answers,
+    )
+
+
+def streak(days_with_answers: set[date], today: date) -> int:
+    """Consecutive days with at least one answer, ending today; a streak that ended yesterday
+    still counts (today is not over yet)."""
+    day = today if today in days_with_answers else today - timedelta(days=1)
+    count = 0
+    while day in days_with_answers:
+        count += 1
+        day -= timedelta(days=1)
+    return count
+
+
+def build_report(
+    decks: Sequence[Deck],
+    states: dict[str, CardState],
+    events: Sequence,
+    now: datetime,
+    scheduler: Scheduler | None = None,
+) -> StatsReport:
+    """Figures for `decks`; `events` are the effective review events (undo already applied)."""
+    scheduler = scheduler or Scheduler()
+    wanted = {card.id: deck for deck in decks for card in deck.cards}
+    events = [e for e in events if e.card in wanted]
+    by_card: dict[str, list] = defaultdict(list)
+    for event in events:
+        by_card[event.card].append(event)
+    rows = [_deck_stats(deck, states, by_card, now, scheduler) for deck in decks]
+    recall_of = {cid: scheduler.retrievability(states[cid], now) for cid in wanted if cid in states}
+    today = local_day(now)
+
+    due_days = Counter(max(today, local_day(states[cid].due)) for cid in wanted if cid in states)
+    forecast = [
+        ((today + timedelta(days=i)).isoformat(), due_days.get(today + timedelta(days=i), 0))
+        for i in range(FORECAST_DAYS)
+    ]
+    per_day = Counter(local_day(e.when) for e in events)
+    first = today - timedelta(weeks=CALENDAR_WEEKS) + timedelta(days=1)
+    calendar = [
+        ((first + timedelta(days=i)).isoformat(), per_day.get(first + timedelta(days=i), 0))
+        for i in range((today - first).days + 1)
+    ]
+
+    weak = sorted(
+        (
+            WeakCard(
+                cid,
+                wanted[cid].id,
+                states[cid].lapses,
+                recall_of[cid],
+                next(c.q for c in wanted[cid].cards if c.id == cid),
+            )
+            for cid in recall_of
+            if states[cid].lapses or recall_of[cid] < 0.9
+        ),
+        key=lambda w: (-w.lapses, w.recall, w.card),
+    )[:WEAKEST]
+    tag_cards: dict[str, list[str]] = defaultdict(list)
+    for deck in decks:
+        for card in deck.cards:
+            if card.id in recall_of:
+                for tag in card.tags:
+                    tag_cards[tag].append(card.id)
+    weak_tags = sorted(
+        (
+            WeakTag(
+                tag,
+                len(ids),
+                sum(states[i].lapses for i in ids),
+                sum(recall_of[i] for i in ids) / len(ids),
+            )
+            for tag, ids in tag_cards.items()
+        ),
+        key=lambda t: (-t.lapses, t.recall, t.tag),
+    )[:WEAKEST]
+    weak_tags = [t for t in weak_tags if t.lapses or t.recall < 0.9]
+    return StatsReport(
+        format=STATS_FORMAT,
+        generated_at=now.isoformat(),
+        decks=rows,
+        total=_total(rows, list(recall_of.values())),
+        forecast=forecast,
+        calendar=calendar,
+        streak=streak(set(per_day), today),
+        weakest_cards=weak,
+        weakest_tags=weak_tags,
+    )

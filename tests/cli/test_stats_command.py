@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import json
+
+from tests.conftest import FIXTURES
+
+MINI = ["--decks", str(FIXTURES / "decks")]
+
+
+def test_no_progress_says_how_to_start(cli):
+    result = cli("stats", "mini", *MINI)
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "No progress yet.\nStart with `mlprep review` for today's cards, or `mlprep quiz trees`.\n"
+    )
+
+
+def test_stats_after_a_quiz(cli):
+    cli("quiz", "mini", "-n", "2", "--seed", "5", *MINI, input="1\n1 2\n")
+    result = cli("stats", "mini", *MINI)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == [
+        "deck",
+        "cards",
+        "new",
+        "learn",
+        "review",
+        "mastered",
+        "due",
+        "recall",
+        "quiz",
+    ]
+    assert lines[1].split() == ["mini", "4", "2", "2", "0", "0", "2", "100%", "100%"]
+    assert "Current streak: 1 day" in result.stdout
+    assert all(len(line) <= 80 for line in lines)
+    assert "\x1b[" not in result.stdout
+
+    data = json.loads(cli("stats", "mini", "--json", *MINI).stdout)
+    assert data["format"] == 1
+    assert data["decks"][0]["quiz_right"] == 2 and data["decks"][0]["quiz_answers"] == 2
+    assert data["calendar"][-1] == ["2026-11-25", 2]
+    assert set(data) == {
+        "format",
+        "generated_at",
+        "decks",
+        "total",
+        "forecast",
+        "calendar",
+        "streak",
+        "weakest_cards",
+        "weakest_tags",
+    }

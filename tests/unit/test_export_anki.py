@@ -1,0 +1,164 @@
+"""The Anki package, opened as Anki would: a zip holding a SQLite collection."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import genanki
+import pytest
+
+from mlprep.decks import load_files
+from mlprep.errors import UsageError
+from mlprep.export import ExportFormat, build
+from mlprep.export.anki import FIELDS, MODEL_ID, anki_package, anki_tag, deck_id, to_html
+from mlprep.model import Deck
+from tests.conftest import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def decks() -> list[Deck]:
+    report = load_files(
+        [FIXTURES / "decks" / "mini.yaml", FIXTURES / "export" / "demo.yaml"], builtin=False
+    )
+    assert report.problems == []
+    return report.decks
+
+
+def open_package(data: bytes, tmp_path: Path) -> sqlite3.Connection:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert sorted(archive.namelist()) == ["collection.anki2", "media"]
+        assert json.loads(archive.read("media")) == {}
+        path = tmp_path / "collection.anki2"
+        path.write_bytes(archive.read("collection.anki2"))
+    return sqlite3.connect(path)
+
+
+def notes(connection: sqlite3.Connection) -> dict[str, tuple[str, list[str], list[str]]]:
+    """guid -> (card id, fields, tags)"""
+    rows = connection.execute("SELECT guid, flds, tags FROM notes").fetchall()
+    result = {}
+    for guid, flds, tags in rows:
+        fields = flds.split("\x1f")
+        result[guid] = (fields[FIELDS.index("CardId")], fields, tags.split())
+    return result
+
+
+def test_one_note_per_card_with_guids_from_card_ids(decks, tmp_path):
+    found = notes(open_package(anki_package(decks), tmp_path))
+    cards = [card for deck in decks for card in deck.cards]
+    assert len(found) == len(cards) == 9
+    assert {guid: value[0] for guid, value in found.items()} == {
+        genanki.guid_for(card.id): card.id for card in cards
+    }
+
+
+def test_guids_and_deck_ids_are_stable_across_exports(decks, tmp_path):
+    first, second = tmp_path / "1", tmp_path / "2"
+    first.mkdir()
+    second.mkdir()
+    one = open_package(anki_package(decks, timestamp=1_000), first)
+    two = open_package(anki_package(decks, timestamp=2_000), second)
+    assert sorted(notes(one)) == sorted(notes(two))
+
+    def deck_names(connection):
+        (decks_json,) = connection.execute("SELECT decks FROM col").fetchone()
+        return {int(k): v["name"] for k, v in json.loads(decks_json).items()}
+
+    assert deck_names(one) == deck_names(two)
+    assert deck_names(one) == {
+        1: "Default",
+        deck_id("mini"): "mlprep::mini",
+        deck_id("export-demo"): "mlprep::export-demo",
+    }
+    cards = one.execute("SELECT DISTINCT did FROM cards ORDER BY did").fetchall()
+    assert sorted(did for (did,) in cards) == sorted([deck_id("mini"), deck_id("export-demo")])
+
+
+def test_the_note_type_has_a_fixed_id_and_the_documented_fields(decks, tmp_path):
+    connection = open_package(anki_package(decks), tmp_path)
+    (models_json,) = connection.execute("SELECT models FROM col").fetchone()
+    models = json.loads(models_json)
+    assert list(models) == [str(MODEL_ID)]
+    assert [f["name"] for f in models[str(MODEL_ID)]["flds"]] == list(FIELDS)
+    assert FIELDS == ("Question", "Answer", "Explanation", "Choices", "CardId", "Deck")
+
+
+def test_fields_and_tags(decks, tmp_path):
+    found = notes(open_package(anki_package(decks), tmp_path))
+    by_id = {card_id: (fields, tags) for card_id, fields, tags in found.values()}
+    fields, tags = by_id["mini-multi"]
+    question, answer, explanation, choices, card_id, deck = fields
+    assert question == "<p>Which of these are impurity measures?</p>"
+    assert answer == "<p>Gini impurity and entropy.</p>"
+    assert explanation == "<p>Information gain is a drop in entropy, not an impurity itself.</p>"
+    assert choices == (
+        '<ol class="choices">'
+        '<li class="correct">Gini impurity <span class="mark">✔</span></li>'
+        '<li class="correct">Entropy <span class="mark">✔</span></li>'
+        "<li>Accuracy of the parent node</li></ol>"
+    )
+    assert (card_id, deck) == ("mini-multi", "A tiny test deck")
+    assert tags == ["mini", "testing", "impurity"]
+
+    fields, tags = by_id["exp-sql"]
+    assert '<pre><code class="language-sql">SELECT u.id, COUNT(o.id) AS n' in fields[1]
+    assert tags == ["export-demo", "testing", "joins"]
+    assert by_id["mini-number"][0][1].startswith("<p><strong>Expected:</strong> 0.5 ± 0.001</p>")
+    table_answer = by_id["exp-table"][0][1]
+    assert "<table>" in table_answer and "<li>mentions *sparsity*</li>" in table_answer
+    assert by_id["exp-table"][0][2] == (
+        "<p><strong>Follow-ups</strong></p>\n<ul>\n<li>What does elastic net combine?</li>\n</ul>"
+    )
+
+
+def test_deck_text_cannot_inject_html(decks, tmp_path):
+    found = notes(open_package(anki_package(decks), tmp_path))
+    by_id = {card_id: fields for card_id, fields, _ in found.values()}
+    question, answer, explanation, choices, _, deck = by_id["exp-markup"]
+    assert question == (
+        "<p>Is &lt;script&gt;alert(1)&lt;/script&gt; escaped, and do [links](http://x) and "
+        "**bold** stay literal?</p>"
+    )
+    assert answer == "<p>Yes: &lt;b&gt;tags&lt;/b&gt; stay text and the script never runs.</p>"
+    assert explanation.startswith("<p>&lt;!-- an unclosed comment")
+    assert "<li>No, it &lt;em&gt;runs&lt;/em&gt;</li>" in choices
+    assert "<code>&amp;lt;script&amp;gt;</code>" in choices
+    assert deck == "Export demo: *stars*, [brackets] &amp; &lt;tags&gt;"
+    for fields in by_id.values():
+        for field in fields:
+            assert "<script" not in field and "<b>" not in field and "<!--" not in field
+
+
+def test_markdown_links_with_scripts_are_not_links():
+    assert "href" not in to_html("[x](javascript:alert(1))")
+    assert to_html("<img src=x onerror=alert(1)>") == (
+        "<p>&lt;img src=x onerror=alert(1)&gt;</p>"
+    )
+
+
+def test_tags_cannot_contain_spaces():
+    assert anki_tag("two words\there") == "two_words_here"
+
+
+def test_deck_ids_are_stable_and_in_range():
+    assert deck_id("trees") == deck_id("trees") != deck_id("tree")
+    assert all(1 << 30 <= deck_id(slug) < 1 << 31 for slug in ["a", "trees", "sql", "x" * 50])
+
+
+def test_build_refuses_practice_sheets_and_standard_output(decks):
+    with pytest.raises(UsageError, match="--no-answers makes a Markdown practice sheet"):
+        build(decks, ExportFormat.ANKI, "x.apkg", no_answers=True)
+    with pytest.raises(UsageError, match="binary file"):
+        build(decks, ExportFormat.ANKI, "-")
+
+
+def test_build_names_the_default_file_and_reports_each_deck(decks):
+    seen = []
+    files = build(decks, ExportFormat.ANKI, on_deck=seen.append)
+    assert [f.path for f in files] == [Path("mlprep.apkg")]
+    assert seen == decks
+    assert zipfile.is_zipfile(io.BytesIO(files[0].data))

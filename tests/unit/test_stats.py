@@ -1,0 +1,89 @@
+"""Stats on a hand-built history whose figures are known."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from mlprep.decks import load_files
+from mlprep.model import Grade
+from mlprep.progress import ProgressStore, effective
+from mlprep.stats import build_report, streak
+from tests.conftest import FIXTURES
+
+NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
+MINI = load_files([FIXTURES / "decks"], builtin=True).decks
+
+
+@pytest.fixture
+def report(tmp_path):
+    store = ProgressStore(tmp_path).load()
+    # mini-number: Easy 40 days ago (graduates, stability 8.3 d), Easy 10 days ago (136 d)
+    store.record("mini-number", Grade.EASY, "review", 1, NOW - timedelta(days=40))
+    store.record("mini-number", Grade.EASY, "review", 1, NOW - timedelta(days=10))
+    # mini-single: wrong in a quiz 45 days ago (outside the 30-day window), right 2 hours ago
+    store.record("mini-single", Grade.AGAIN, "quiz", 1, NOW - timedelta(days=45))
+    store.record("mini-single", Grade.GOOD, "quiz", 1, NOW - timedelta(hours=2))
+    # mini-multi: wrong in a quiz an hour ago; mini-open: never seen
+    store.record("mini-multi", Grade.AGAIN, "quiz", 1, NOW - timedelta(hours=1))
+    events = effective(store.events())
+    return build_report(MINI, store.states, events, NOW, store.scheduler), store
+
+
+def test_per_deck_counts(report):
+    report, store = report
+    (row,) = report.decks
+    assert (row.cards, row.new, row.learning, row.review) == (4, 1, 2, 1)
+    assert round(store.states["mini-number"].stability) == 136
+    assert row.mastered == 1  # stability of 21 days or more
+    assert (row.quiz_right, row.quiz_answers, row.quiz_accuracy) == (1, 2, 0.5)
+    assert row.due_today == 2  # the two learning cards; mini-number is due in October
+    # recall: 1.0 for cards reviewed today, (1 + F * 10 / 136) ** -0.1542 for mini-number
+    factor = 0.9 ** (1 / -0.1542) - 1
+    number_recall = (1 + factor * 10 / store.states["mini-number"].stability) ** -0.1542
+    assert row.recall == pytest.approx((1 + 1 + number_recall) / 3)
+    assert report.total.cards == 4 and report.total.mastered == 1
+
+
+def test_forecast_calendar_and_streak(report):
+    report, _ = report
+    assert len(report.forecast) == 30
+    assert report.forecast[0] == ("2026-06-15", 2)
+    assert sum(n for _, n in report.forecast) == 2  # mini-number is due after 30 days
+    assert len(report.calendar) == 26 * 7
+    assert report.calendar[-1] == ("2026-06-15", 2)
+    assert dict(report.calendar)["2026-06-05"] == 1
+    assert dict(report.calendar)["2026-05-06"] == 1
+    assert dict(report.calendar)["2026-05-01"] == 1
+    assert sum(n for _, n in report.calendar) == 5
+    assert report.streak == 1
+
+
+def test_no_lapses_and_high_recall_means_no_weak_spots(report):
+    report, _ = report
+    assert report.weakest_cards == [] and report.weakest_tags == []
+    assert report.has_progress
+
+
+def test_weakest_cards_rank_lapses_first(tmp_path):
+    store = ProgressStore(tmp_path).load()
+    for card, grades in (("mini-single", (4, 1, 3, 1, 3)), ("mini-multi", (4, 1, 3))):
+        moment = NOW - timedelta(days=120)
+        for grade in grades:
+            store.record(card, Grade(grade), "review", 1, moment)
+            moment += timedelta(days=9)
+    report = build_report(MINI, store.states, effective(store.events()), NOW, store.scheduler)
+    assert [(w.card, w.lapses) for w in report.weakest_cards] == [
+        ("mini-single", 2),
+        ("mini-multi", 1),
+    ]
+    assert report.weakest_tags[0].tag == "impurity" and report.weakest_tags[0].lapses == 3
+
+
+def test_streak_counts_back_from_today_or_yesterday():
+    today = datetime(2026, 6, 15).date()
+    days = {today - timedelta(days=n) for n in (1, 2, 3, 5)}
+    assert streak(days, today) == 3
+    assert streak(days | {today}, today) == 4
+    assert streak(set(), today) == 0
