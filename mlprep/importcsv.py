@@ -68,16 +68,20 @@ def read_header(lines: list[str]) -> Header:
 
 
 def sniff_separator(lines: list[str], path: str) -> str:
-    """Tab for .tsv/.tab; otherwise what csv.Sniffer makes of the first lines (tab, comma or
-    semicolon); otherwise tab if the first line has one, else comma."""
+    """Tab for .tsv/.tab; otherwise the candidate that splits the most of the first lines into
+    2 or 3 columns. Ties go to the one whose fields rarely start with a space: commas in prose
+    are followed by one, separators seldom are."""
     if Path(path).suffix.lower() in (".tsv", ".tab"):
         return "\t"
-    sample = "".join(lines[:50])
-    try:
-        return csv.Sniffer().sniff(sample, delimiters="\t,;").delimiter
-    except csv.Error:
-        first = next((line for line in lines if line.strip()), "")
-        return "\t" if "\t" in first else ","
+    sample = [line for line in lines[:50] if line.strip()]
+
+    def score(separator: str) -> tuple[int, int]:
+        rows = list(csv.reader(sample, delimiter=separator))
+        shaped = sum(2 <= len(row) <= 3 for row in rows)
+        spaced = sum(value[:1].isspace() for row in rows for value in row[1:])
+        return shaped, -spaced
+
+    return max(("\t", ",", ";"), key=score)  # max keeps the first of equals: tab, then comma
 
 
 class _TextOfHtml(HTMLParser):
@@ -91,13 +95,20 @@ class _TextOfHtml(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list) -> None:
         if tag in ("script", "style"):
             self.hidden += 1
-        elif tag == "br" or tag in self.BLOCKS:
+        elif tag == "br":
             self.parts.append("\n")
+        elif tag in self.BLOCKS:
+            self.block_break()
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style"):
             self.hidden = max(0, self.hidden - 1)
         elif tag in self.BLOCKS:
+            self.block_break()
+
+    def block_break(self) -> None:
+        """A block starts on a new line: one newline between `</div><div>`, not two."""
+        if self.parts and not self.parts[-1].endswith("\n"):
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
@@ -122,10 +133,10 @@ def slug_tag(tag: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def _row(fields: list[str], header: Header, html: bool) -> tuple[str, str, tuple[str, ...], str]:
-    """(question, answer, tags, problem) for one record; problem is "" when the row is good."""
+def _row(fields: list[str], line: int, header: Header, html: bool) -> Row | str:
+    """One record as a Row, or what is wrong with it."""
     if any("\udc80" <= char <= "\udcff" for value in fields for char in value):
-        return "", "", (), "not UTF-8 text; save the file as UTF-8"
+        return "not UTF-8 text; save the file as UTF-8"  # bytes kept by surrogateescape
     tags_at = header.tags_column
     values = [v for i, v in enumerate(fields) if i not in header.skip_columns and i != tags_at]
     if tags_at is None and len(values) >= 3:
@@ -134,15 +145,15 @@ def _row(fields: list[str], header: Header, html: bool) -> tuple[str, str, tuple
         tags_text = fields[tags_at] if tags_at is not None and tags_at < len(fields) else ""
     extra = values[2:]
     if any(value.strip() for value in extra):
-        return "", "", (), f"too many columns ({len(fields)}); {_EXPECTED}"
+        return f"too many columns ({len(fields)}); {_EXPECTED}"
     q, a = (values + ["", ""])[:2]
     q, a = (html_to_text(q), html_to_text(a)) if html else (q.strip(), a.strip())
     missing = [name for name, value in (("question", q), ("answer", a)) if not value]
     if missing:
         hint = " (only one column: is the separator right?)" if len(fields) == 1 else ""
-        return "", "", (), f"missing {' and '.join(missing)}{hint}"
+        return f"missing {' and '.join(missing)}{hint}"
     tags = tuple(dict.fromkeys(t for t in map(slug_tag, tags_text.split()) if t))
-    return q, a, tags, ""
+    return Row(line, q, a, tags)
 
 
 def read_rows(data: bytes, path: str) -> tuple[list[Row], list[Problem]]:
@@ -169,11 +180,11 @@ def read_rows(data: bytes, path: str) -> tuple[list[Row], list[Problem]]:
             continue  # a blank line
         if not rows and not problems and _is_header_row(fields):
             continue
-        q, a, tags, problem = _row(fields, header, html)
-        if problem:
-            problems.append(Problem(path, problem, line))
+        row = _row(fields, line, header, html)
+        if isinstance(row, str):
+            problems.append(Problem(path, row, line))
         else:
-            rows.append(Row(line, q, a, tags))
+            rows.append(row)
     if not rows and not problems:
         problems.append(Problem(path, f"no cards found; {_EXPECTED} on each line"))
     return rows, problems

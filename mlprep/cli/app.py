@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from mlprep import __version__
-from mlprep.cli import content, progress, quiz, stats, study
+from mlprep.cli import content, practice, progress, quiz, stats, study
 from mlprep.cli.state import AppState, Environment
 
 app = typer.Typer(
@@ -69,6 +69,8 @@ def main_options(
 app.command("review")(study.review)
 app.command("quiz")(quiz.quiz)
 app.command("flash")(study.flash)
+app.command("sql")(practice.sql)
+app.command("mock")(practice.mock)
 app.command("stats")(stats.stats)
 app.command("decks")(content.decks)
 app.command("show")(content.show)

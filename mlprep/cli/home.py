@@ -18,7 +18,7 @@ def due_count(app: AppState) -> int:
 
 def home(ctx: typer.Context) -> None:
     """Offer the daily loop first; every other mode is one pick away."""
-    from mlprep.cli import content, quiz, stats, study
+    from mlprep.cli import content, practice, quiz, stats, study
     from mlprep.ui.prompts import ask_menu
 
     app: AppState = ctx.obj
@@ -28,6 +28,8 @@ def home(ctx: typer.Context) -> None:
             f"Review ({due} due)": lambda: study.review(ctx),
             "Quiz a deck": lambda: quiz.quiz(ctx, decks=[pick_deck(app)]),
             "Flashcards": lambda: study.flash(ctx, decks=[pick_deck(app)]),
+            "SQL practice": lambda: practice.sql(ctx),
+            "Mock interview": lambda: practice.mock(ctx),
             "Stats": lambda: stats.stats(ctx),
             "Decks": lambda: content.decks(ctx),
         }

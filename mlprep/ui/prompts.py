@@ -28,10 +28,18 @@ class FlashAction(Enum):
 
 # Flashcard keys, shared by both prompters: a grade or an action.
 FLASH_KEYS: dict[str, Grade | FlashAction] = {
-    "1": Grade.AGAIN, "a": Grade.AGAIN, "2": Grade.HARD, "h": Grade.HARD,
-    "3": Grade.GOOD, "g": Grade.GOOD, "4": Grade.EASY, "e": Grade.EASY,
-    "s": FlashAction.SKIP, "u": FlashAction.UNDO, "q": FlashAction.QUIT,
-}  # fmt: skip
+    "1": Grade.AGAIN,
+    "a": Grade.AGAIN,
+    "2": Grade.HARD,
+    "h": Grade.HARD,
+    "3": Grade.GOOD,
+    "g": Grade.GOOD,
+    "4": Grade.EASY,
+    "e": Grade.EASY,
+    "s": FlashAction.SKIP,
+    "u": FlashAction.UNDO,
+    "q": FlashAction.QUIT,
+}
 FRONT_HINT = "Enter: show answer · s: skip · u: undo last grade · q: quit"
 BACK_HINT = "1 Again · 2 Hard · 3 Good · 4 Easy · s skip · u undo · q quit"
 
@@ -57,8 +65,7 @@ class Prompter(Protocol):
 
     def notice(self, message: str) -> None: ...
 
-    def flash_front(self, card: Card, position: int, total: int,
-                    can_undo: bool) -> FlashAction:  # fmt: skip
+    def flash_front(self, card: Card, position: int, total: int, can_undo: bool) -> FlashAction:
         """Show a flashcard's question; wait for reveal, skip, undo or quit."""
 
     def flash_grade(self, can_undo: bool) -> Grade | FlashAction:
@@ -168,8 +175,7 @@ class PlainPrompter:
                 return Grade(GRADE_LABELS.index(text.capitalize()) + 1)
             self.say("  Please enter 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).")
 
-    def flash_front(self, card: Card, position: int, total: int,
-                    can_undo: bool) -> FlashAction:  # fmt: skip
+    def flash_front(self, card: Card, position: int, total: int, can_undo: bool) -> FlashAction:
         self.say("", f"[{position}/{total}] {card.id} ({card.deck})", *wrap(card.q, self.width))
         while True:
             text = self.read("Enter to show the answer (s skip, u undo, q quit): ").strip().lower()
@@ -193,6 +199,22 @@ class PlainPrompter:
                 return action
             else:
                 self.say("  Please enter 1-4, s, u or q.")
+
+    # -- mock interview (line-based in every terminal) -----------------------------------
+    def show_mock_question(
+        self, card: Card, position: int, total: int, seconds_left: float
+    ) -> None:
+        minutes, seconds = divmod(max(0, int(seconds_left)), 60)
+        self.say("", f"Question {position}/{total} ({minutes}:{seconds:02d} left)")
+        self.say(*wrap(card.q, self.width))
+
+    def ask_mock_answer(self) -> str:
+        return self.read("Your answer (Enter when done): ")
+
+    def show_transcript_item(self, card: Card, answer: str, position: int, total: int) -> None:
+        self.say("", f"[{position}/{total}] {card.id} ({card.deck})", *wrap(card.q, self.width))
+        self.say("Your answer:", *wrap(answer or "(no answer)", self.width, "  "))
+        self.show_answer(card)
 
 
 class QuestionaryPrompter:
@@ -271,8 +293,7 @@ class QuestionaryPrompter:
             if action is not None and (isinstance(action, FlashAction) or not allowed):
                 return action
 
-    def flash_front(self, card: Card, position: int, total: int,
-                    can_undo: bool) -> FlashAction:  # fmt: skip
+    def flash_front(self, card: Card, position: int, total: int, can_undo: bool) -> FlashAction:
         self.console.print()
         self.console.print(self.render.question_panel(card, position, total))
         self.console.print(self.render.hint(FRONT_HINT))

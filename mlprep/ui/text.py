@@ -189,3 +189,113 @@ def flash_summary(result) -> list[str]:
     if result.skipped:
         lines.append(f"Skipped ({len(result.skipped)}): " + ", ".join(result.skipped))
     return lines
+
+
+def cell(value) -> str:
+    """A SQL value as a table shows it: NULL for None, floats to 6 significant digits."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    return str(value)
+
+
+def table_lines(columns, rows, limit: int = 8, max_cell: int = 18) -> list[str]:
+    """A small plain-text table: a header, a rule, at most `limit` rows, then '(N more)'."""
+    shown = [[shorten(cell(v), max_cell) for v in row] for row in rows[:limit]]
+    header = [shorten(str(c), max_cell) for c in columns]
+    widths = [max([len(header[i])] + [len(r[i]) for r in shown]) for i in range(len(header))]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in shown]
+    if len(rows) > limit:
+        lines.append(f"({len(rows) - limit} more row{'s' * (len(rows) - limit != 1)})")
+    if not rows:
+        lines.append("(no rows)")
+    return lines
+
+
+def side_by_side(left: list[str], right: list[str], width: int = 80, gap: int = 4) -> list[str]:
+    """Two blocks next to each other when they fit in `width`, else one above the other."""
+    left_width = max(map(len, left), default=0)
+    if left_width + gap + max(map(len, right), default=0) > width:
+        return [*left, "", *right]
+    padded = left + [""] * (len(right) - len(left))
+    right = right + [""] * (len(padded) - len(right))
+    return [(a.ljust(left_width + gap) + b).rstrip() for a, b in zip(padded, right, strict=True)]
+
+
+def sql_summary(result) -> list[str]:
+    outcomes = result.outcomes
+    lines = [""]
+    if result.stopped:
+        lines.append(f"Stopped ({result.stopped}); your results are saved.")
+    first = sum(o.grade is not None and o.grade.value == 3 for o in outcomes)
+    later = sum(o.grade is not None and o.grade.value == 2 for o in outcomes)
+    revealed = sum(o.grade is not None and o.grade.value == 1 for o in outcomes)
+    skipped = sum(o.grade is None for o in outcomes)
+    lines.append(
+        f"{len(outcomes)} of {result.planned} questions in {duration(result.seconds)}: "
+        f"{first} right first time, {later} right after a retry, {revealed} revealed, "
+        f"{skipped} skipped."
+    )
+    return lines
+
+
+def scorecard_lines(result) -> list[str]:
+    rows = result.scorecard()
+    if not rows:
+        return ["No questions were answered."]
+    width = max(len("topic"), *(len(deck) for deck, *_ in rows))
+    lines = [f"{'topic':<{width}}  questions  good+  mean grade"]
+    for deck, asked, good, mean in rows:
+        mean_text = f"{mean:.1f}" if mean else "-"
+        lines.append(f"{deck:<{width}}  {asked:>9}  {good:>5}  {mean_text:>10}")
+    return lines
+
+
+def mock_summary(result) -> list[str]:
+    answered = len(result.answers)
+    lines = [
+        "",
+        f"Mock interview: {answered} of {result.planned} questions in "
+        f"{duration(result.seconds)} ({result.ended}).",
+    ]
+    return lines + scorecard_lines(result)
+
+
+def mock_markdown(result) -> str:
+    """The transcript as Markdown: each question, the answer given, the reference, the grade."""
+    out = [f"# Mock interview, {result.started_at[:16].replace('T', ' ')} UTC", ""]
+    out.append(
+        f"{len(result.answers)} of {result.planned} questions, "
+        f"{duration(result.seconds)} of {result.minutes:g} minutes ({result.ended})."
+    )
+    out.append("")
+    for number, item in enumerate(result.answers, start=1):
+        grade = item.grade.label if item.grade else "not graded"
+        out += [
+            f"## {number}. {item.card.q.strip()}",
+            "",
+            f"*{item.card.deck} · {item.card.id} · self-grade: {grade}*",
+            "",
+            "**Your answer**",
+            "",
+            item.answer.strip() or "*(no answer)*",
+            "",
+            "**Reference answer**",
+            "",
+            item.card.a.strip(),
+            "",
+        ]
+    out += [
+        "## Scorecard",
+        "",
+        "| topic | questions | good or easy | mean grade |",
+        "|---|---:|---:|---:|",
+    ]
+    for deck, asked, good, mean in result.scorecard():
+        out.append(f"| {deck} | {asked} | {good} | {mean:.1f} |")
+    return "\n".join(out) + "\n"

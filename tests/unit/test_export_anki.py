@@ -135,9 +135,7 @@ def test_deck_text_cannot_inject_html(decks, tmp_path):
 
 def test_markdown_links_with_scripts_are_not_links():
     assert "href" not in to_html("[x](javascript:alert(1))")
-    assert to_html("<img src=x onerror=alert(1)>") == (
-        "<p>&lt;img src=x onerror=alert(1)&gt;</p>"
-    )
+    assert to_html("<img src=x onerror=alert(1)>") == ("<p>&lt;img src=x onerror=alert(1)&gt;</p>")
 
 
 def test_tags_cannot_contain_spaces():

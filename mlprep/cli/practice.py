@@ -1,0 +1,192 @@
+"""`mlprep sql` (SQL practice on a sandboxed database) and `mlprep mock` (a timed interview)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mlprep.cli.common import DeckDirs, guarded, state
+from mlprep.errors import ExitCode, UsageError
+
+Count = Annotated[
+    int, typer.Option("-n", "--count", min=1, metavar="N", help="How many questions.")
+]
+Seed = Annotated[int | None, typer.Option("--seed", metavar="SEED", help="Repeat the same pick.")]
+
+
+@guarded
+def sql(
+    ctx: typer.Context,
+    count: Count = 5,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tag",
+            metavar="TAG",
+            help="Only questions with this tag (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    seed: Seed = None,
+    time_limit: Annotated[
+        float,
+        typer.Option(
+            "--time-limit", min=0.1, metavar="SECONDS", help="Stop a query after this long."
+        ),
+    ] = 2.0,
+    deck_dirs: DeckDirs = None,
+) -> None:
+    """Practise SQL on a real database; results are checked.
+
+    Each question shows the tables it needs. Type a query (end it with ; or an empty line);
+    it runs on a throwaway copy of the sample database and its result is compared with the
+    reference solution's. Commands: .tables, .schema [TABLE], .hint, .answer, .skip, .quit.
+
+    \b
+    Examples:
+      mlprep sql
+      mlprep sql -n 3 --tag window
+    """
+    from mlprep.decks import sample
+    from mlprep.model import CardType
+    from mlprep.sessions.quiz import INTERRUPTED
+    from mlprep.sessions.recording import Recorder
+    from mlprep.sessions.sqlpractice import run_sql_practice
+    from mlprep.ui.sqlio import SqlLinePrompter
+    from mlprep.ui.text import sql_summary
+
+    app = state(ctx)
+    library = app.library(deck_dirs or ())
+    pool = [card for card in library.all_cards() if card.type is CardType.SQL]
+    if tag:
+        wanted = {t.lower() for t in tag}
+        pool = [card for card in pool if wanted & set(card.tags)]
+    if not pool:
+        raise UsageError("No SQL questions match that selection.")
+    cards = sample(pool, count, seed)
+    env = app.env
+    prompter = SqlLinePrompter(env.stdin, env.stdout, echo=not _isatty(env.stdin))
+    with app.progress() as store:
+        recorder = Recorder(store, "sql", env.now)
+        result = run_sql_practice(cards, prompter, recorder, time_limit, env.clock)
+        for line in sql_summary(result):
+            prompter.notice(line)
+    if result.stopped == INTERRUPTED:
+        raise typer.Exit(int(ExitCode.INTERRUPTED))
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _alarm(seconds: float):
+    """Raise TimeUp in the main thread when the interview's time runs out, even while the
+    user is typing (POSIX interval timer)."""
+    import contextlib
+    import signal
+
+    from mlprep.sessions.mock import TimeUp
+
+    @contextlib.contextmanager
+    def timer():
+        def ring(signum, frame):
+            raise TimeUp
+
+        previous = signal.signal(signal.SIGALRM, ring)
+        signal.setitimer(signal.ITIMER_REAL, max(0.001, seconds))
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+    return timer()
+
+
+@guarded
+def mock(
+    ctx: typer.Context,
+    minutes: Annotated[
+        float, typer.Option("--minutes", "-m", min=0.1, metavar="M", help="Time allowed.")
+    ] = 20.0,
+    decks: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--decks",
+            "-d",
+            metavar="DECK",
+            show_default=False,
+            help="Only these decks (repeatable; default: every deck but sql).",
+        ),
+    ] = None,
+    count: Count = 8,
+    seed: Seed = None,
+    export: Annotated[
+        Path | None,
+        typer.Option("--export", metavar="FILE.md", help="Also write the transcript here."),
+    ] = None,
+    deck_dirs: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--deck-dir",
+            metavar="DIR",
+            show_default=False,
+            help="Also load decks from DIR (repeatable).",
+        ),
+    ] = None,
+) -> None:
+    """Sit a timed mock interview, then grade your answers.
+
+    Questions are mixed across topics and weighted toward your weak cards (low predicted
+    recall, lapses). Answers stay hidden until the end; then each is shown beside the
+    reference answer for you to grade, and a scorecard per topic follows. The interview is
+    saved to your history; time running out ends it cleanly.
+
+    \b
+    Examples:
+      mlprep mock
+      mlprep mock --minutes 10 -n 5 -d trees -d ensembles --export mock.md
+    """
+    import random
+
+    from mlprep.fileio import atomic_write
+    from mlprep.history import save_mock
+    from mlprep.sessions.mock import pick_questions, run_mock
+    from mlprep.sessions.quiz import INTERRUPTED
+    from mlprep.sessions.recording import Recorder
+    from mlprep.ui.prompts import PlainPrompter
+    from mlprep.ui.text import mock_markdown, mock_summary
+
+    app = state(ctx)
+    env = app.env
+    library = app.library(deck_dirs or ())
+    cards = library.select(decks or [d for d in library.decks if d != "sql"])
+    if export and export.exists():
+        raise UsageError(f"{export} already exists; choose another file for --export.")
+    prompter = PlainPrompter(env.stdin, env.stdout, echo=not _isatty(env.stdin))
+    with app.progress() as store:
+        rng = random.Random(seed)
+        questions = pick_questions(cards, store.states, store.scheduler, env.now(), count, rng)
+        if not questions:
+            raise UsageError("No interview questions match that selection.")
+        prompter.notice(f"Mock interview: {len(questions)} questions, {minutes:g} minutes.")
+        prompter.notice("Answer as you would aloud; the reference answers come at the end.")
+        recorder = Recorder(store, "mock", env.now)
+        result = run_mock(questions, prompter, recorder, minutes, env.now, env.clock, _alarm)
+        for line in mock_summary(result):
+            prompter.notice(line)
+    saved = save_mock(result, app.paths.data_dir / "mock")
+    prompter.notice(f"Saved to {saved}")
+    if export:
+        try:
+            atomic_write(export, mock_markdown(result).encode())
+        except OSError as error:
+            raise UsageError(f"cannot write {export}: {error.strerror}") from None
+        prompter.notice(f"Transcript written to {export}")
+    if result.ended == INTERRUPTED:
+        raise typer.Exit(int(ExitCode.INTERRUPTED))
