@@ -112,7 +112,7 @@ def _alarm(seconds: float):
 def mock(
     ctx: typer.Context,
     minutes: Annotated[
-        float, typer.Option("--minutes", "-m", min=0.1, metavar="M", help="Time allowed.")
+        float, typer.Option("--minutes", "-m", min=0.01, metavar="M", help="Time allowed.")
     ] = 20.0,
     decks: Annotated[
         list[str] | None,

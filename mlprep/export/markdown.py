@@ -24,6 +24,7 @@ INDEX_NAME = "README.md"
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#!&|~$])")
 # An escape pair, or a `<` that could open a tag, comment or declaration.
 _TAG_OPEN = re.compile(r"(\\.)|<(?=[A-Za-z/!?])")
+_LIST_MARKER = re.compile(r"^(\d{1,9}[.)]|[-+])(?= |$)")  # `- x`, `+ x`, `1. x`, `2) x`
 _FENCE = re.compile(r"^(`{3,}|~{3,})(.*)$")
 
 
@@ -61,10 +62,12 @@ def _closing_backticks(text: str, start: int, run: int) -> int | None:
 
 
 def inline(text: str) -> str:
-    """Plain text as inline Markdown that renders literally, on one line. Code spans are kept
-    (their content is literal already); every other special character is escaped."""
+    """Plain text as inline Markdown that renders literally, on one line, wherever it goes (a
+    heading, a list item, a paragraph of its own). Code spans are kept (their content is literal
+    already); every other special character is escaped, and so is a leading list marker."""
     pieces = _code_spans(" ".join(text.split()), markdown=False)
-    return "".join(piece if code else _SPECIAL.sub(r"\\\1", piece) for piece, code in pieces)
+    out = "".join(piece if code else _SPECIAL.sub(r"\\\1", piece) for piece, code in pieces)
+    return _LIST_MARKER.sub(lambda m: m.group()[:-1] + "\\" + m.group()[-1], out, count=1)
 
 
 def _literal_tags(line: str) -> str:

@@ -89,7 +89,9 @@ def practise_card(card: Card, prompter: SqlPrompter, time_limit: float) -> tuple
         try:
             actual = database.run(query, time_limit=time_limit)
         except SqlError as error:
-            prompter.notice(f"Error: {error.message}. Try again (.hint, .answer, .skip).")
+            reason = error.message.rstrip(".")
+            ending = "" if reason.endswith("?") else "."
+            prompter.notice(f"Error: {reason}{ending} Try again (.hint, .answer, .skip).")
             continue
         comparison = compare(expected, actual, ordered=card.ordered)
         if comparison.match:

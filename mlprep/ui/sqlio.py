@@ -7,13 +7,14 @@ from mlprep.ui.prompts import PlainPrompter
 from mlprep.ui.text import side_by_side, table_lines, wrap
 
 HELP = (
-    "End a query with ; or an empty line. Commands: .tables .schema [T] .hint .answer .skip .quit"
+    "End a query with ; or an empty line.",
+    "Commands: .tables  .schema [TABLE]  .hint  .answer  .skip  .quit",
 )
 
 
 class SqlLinePrompter(PlainPrompter):
     def notice(self, message: str) -> None:
-        self.say(*wrap(message, self.width))
+        self.say(*(wrap(message, self.width) or [""]))
 
     def show_sql_question(self, card: Card, position: int, total: int, schema: str) -> None:
         level = f", difficulty {card.difficulty}" if card.difficulty else ""

@@ -236,8 +236,8 @@ def sql_summary(result) -> list[str]:
     later = sum(o.grade is not None and o.grade.value == 2 for o in outcomes)
     revealed = sum(o.grade is not None and o.grade.value == 1 for o in outcomes)
     skipped = sum(o.grade is None for o in outcomes)
+    lines.append(f"{len(outcomes)} of {result.planned} questions in {duration(result.seconds)}:")
     lines.append(
-        f"{len(outcomes)} of {result.planned} questions in {duration(result.seconds)}: "
         f"{first} right first time, {later} right after a retry, {revealed} revealed, "
         f"{skipped} skipped."
     )

@@ -181,7 +181,7 @@ def test_fences_are_balanced_and_tables_kept(demo):
     tokens = parse(text)
     fences = [t for t in tokens if t.type == "fence"]
     assert [f.info for f in fences] == ["python", "", "sql"]
-    assert fences[0].content == "import numpy as np\nnp.dot([1, 2], [3, 4])  # 11\n"
+    assert fences[0].content == "import numpy as np\n\nnp.dot([1, 2], [3, 4])  # 11\n"
     assert len(re.findall(r"(?m)^```", text)) % 2 == 0
     assert sum(t.type == "table_open" for t in tokens) == 1
     assert text.count("| L1 (lasso) | yes | no |") == 1
@@ -224,6 +224,9 @@ def test_every_builtin_deck_exports_to_well_formed_markdown():
         ("back\\slash", r"back\\slash"),
         ("two\n  lines", "two lines"),
         ("$5 | 50_000 ~x~", r"\$5 \| 50\_000 \~x\~"),
+        ("1. not a list", r"1\. not a list"),
+        ("- nor this", r"\- nor this"),
+        ("-1 and 1.5 stay", "-1 and 1.5 stay"),
     ],
 )
 def test_inline_escapes_what_would_not_render_literally(text, expected):
