@@ -210,22 +210,31 @@ class Library:
         return cards
 
     def search(self, text: str, limit: int = 20) -> list[Card]:
-        """Cards matching every word of `text`, best first: question hits outrank tag hits,
-        which outrank answer hits."""
-        words = [w for w in text.lower().split() if w]
+        """Cards matching every word of `text`, best first: question hits outrank tag (and
+        deck) hits, which outrank answer hits. Hyphens are ignored: non-parametric finds
+        nonparametric."""
+        words = [_fold(w) for w in text.split() if _fold(w)]
         scored = []
-        for card in self.all_cards():
-            q, a, tags = card.q.lower(), f"{card.a} {card.explain}".lower(), " ".join(card.tags)
-            score = 0
-            for word in words:
-                hit = 3 * (word in q) + 2 * (word in tags) + (word in a)
-                if not hit:
-                    break
-                score += hit
-            else:
-                if words:
-                    scored.append((-score, card.id, card))
+        for deck in self.decks.values():
+            deck_tags = " ".join((deck.id, *deck.tags))
+            for card in deck.cards:
+                q = _fold(card.q)
+                tags = _fold(" ".join((deck_tags, *card.tags)))
+                a = _fold(f"{card.a} {card.explain}")
+                score = 0
+                for word in words:
+                    hit = 3 * (word in q) + 2 * (word in tags) + (word in a)
+                    if not hit:
+                        break
+                    score += hit
+                else:
+                    if words:
+                        scored.append((-score, card.id, card))
         return [card for _, _, card in sorted(scored)[:limit]]
+
+
+def _fold(text: str) -> str:
+    return text.lower().replace("-", "")
 
 
 def load_library(

@@ -1,0 +1,177 @@
+"""The built-in question bank: every deck of the content guide, complete and well-formed."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from mlprep.decks import Library, duplicate_problems, load_files
+from mlprep.model import CardType
+from mlprep.paths import builtin_content_dir
+
+REPORT = load_files([builtin_content_dir() / "decks"], builtin=True)
+DECKS = {deck.id: deck for deck in REPORT.decks}
+CARDS = [card for deck in REPORT.decks for card in deck.cards]
+
+# The content guide's decks and their minimum card counts (750 in all).
+MINIMUMS = {
+    "resume": 25,
+    "sql": 50,
+    "foundations": 30,
+    "linear": 40,
+    "regularization": 25,
+    "knn": 20,
+    "svm": 25,
+    "bayes": 20,
+    "trees": 30,
+    "ensembles": 50,
+    "clustering": 25,
+    "dimred": 25,
+    "metrics": 50,
+    "features": 35,
+    "optim": 35,
+    "nn": 45,
+    "cnn": 30,
+    "rnn": 25,
+    "nlp": 30,
+    "transformers": 35,
+    "stats": 60,
+    "sysdesign": 40,
+}
+
+# An answer is what a candidate says aloud. 900 characters is about 150 words, a little over a
+# minute of speech at a normal pace: about as long as an interviewer listens before
+# interrupting. Longer background belongs in `explain`.
+MAX_ANSWER_CHARS = 900
+
+# Every section of the seed document and a search that must find at least 8 cards for it.
+SEED_SECTIONS = {
+    "Explain your resume": "resume",
+    "SQL": "sql",
+    "Linear regression": "linear regression",
+    "Logistic regression": "logistic",
+    "KNN": "knn",
+    "SVM": "svm",
+    "Decision tree": "decision tree",
+    "Bagging": "bagging",
+    "Random forest": "random forest",
+    "Boosting": "boosting",
+    "XGBoost": "xgboost",
+    "Stacking": "stacking",
+    "MLP": "mlp",
+    "CNN": "cnn",
+    "RNN and LSTM": "lstm",
+    "word2vec": "word2vec",
+    "Generative vs discriminative": "generative",
+    "Parametric vs nonparametric": "parametric",
+}
+
+
+def test_every_deck_file_is_valid_and_ids_are_unique_across_decks():
+    assert REPORT.problems == []
+    assert duplicate_problems(REPORT.decks) == []
+
+
+@pytest.mark.parametrize(("slug", "minimum"), MINIMUMS.items())
+def test_each_deck_meets_its_minimum(slug, minimum):
+    assert slug in DECKS, f"deck {slug} is missing"
+    assert len(DECKS[slug].cards) >= minimum
+    assert sum(MINIMUMS.values()) == 750
+
+
+def test_there_are_exactly_the_guide_decks():
+    assert set(DECKS) == set(MINIMUMS)
+
+
+@pytest.mark.parametrize("slug", MINIMUMS)
+def test_at_least_a_third_of_each_deck_has_choices(slug):
+    cards = DECKS[slug].cards
+    assert 3 * sum(bool(card.choices) for card in cards) >= len(cards)
+
+
+def test_ids_are_prefixed_by_their_deck_slug():
+    wrong = [card.id for card in CARDS if not card.id.startswith(f"{card.deck}-")]
+    assert wrong == []
+
+
+def test_every_card_has_difficulty_tags_and_refs():
+    missing = [card.id for card in CARDS if not (card.difficulty and card.tags and card.refs)]
+    assert missing == []
+
+
+def test_answers_are_present_and_short_enough_to_say_aloud():
+    too_long = [(card.id, len(card.a)) for card in CARDS if len(card.a) > MAX_ANSWER_CHARS]
+    assert too_long == []
+    assert all(card.a.strip() and card.q.strip() for card in CARDS)
+
+
+def normalised(question: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", question.lower()).strip()
+
+
+def test_no_two_cards_ask_the_same_question():
+    seen: dict[str, str] = {}
+    repeated = []
+    for card in CARDS:
+        key = normalised(card.q)
+        if key in seen:
+            repeated.append((seen[key], card.id))
+        seen.setdefault(key, card.id)
+    assert repeated == []
+
+
+def test_choice_cards_have_a_right_and_a_wrong_option():
+    for card in CARDS:
+        if card.choices:
+            assert any(c.correct for c in card.choices), card.id
+            assert not all(c.correct for c in card.choices), card.id
+
+
+@pytest.mark.parametrize(("section", "query"), SEED_SECTIONS.items())
+def test_every_seed_section_is_covered_by_at_least_8_cards(section, query):
+    library = Library()
+    library.add(REPORT.decks)
+    assert len(library.search(query, limit=1000)) >= 8, section
+
+
+def test_resume_prompts_carry_a_rubric():
+    prompts = [card for card in DECKS["resume"].cards if not card.choices]
+    assert prompts
+    lacking = [card.id for card in prompts if card.rubric is None and "bullet" not in card.q]
+    assert lacking == []
+    assert all(card.rubric.strong and card.rubric.weak for card in prompts if card.rubric)
+
+
+def test_the_sql_deck_is_mostly_runnable_on_the_bundled_databases():
+    runnable = [card for card in DECKS["sql"].cards if card.type is CardType.SQL]
+    assert len(runnable) >= 40
+    databases = {path.stem for path in (builtin_content_dir() / "sql").glob("*.sql")}
+    assert {card.db for card in runnable} <= databases
+    assert len(databases) >= 3
+
+
+NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?(?:/\d+)?")
+
+
+def numbers_in(text: str) -> list[float]:
+    values = []
+    for token in NUMBER.findall(text.replace("\u2212", "-")):
+        top, _, bottom = token.replace(",", "").partition("/")
+        values.append(float(top) / float(bottom) if bottom and float(bottom) else float(top))
+    return values
+
+
+def test_numeric_cards_state_their_number_in_the_answer():
+    """A card with `expect` gives its value in the answer (allowing the rounding a person
+    would say aloud), so that the reveal agrees with the grading."""
+    silent = []
+    for card in CARDS:
+        if not card.expect:
+            continue
+        value = card.expect.value
+        slack = max(card.expect.tolerance, 0.01 * abs(value), 1e-9)
+        said = numbers_in(card.a)
+        if not any(abs(n - value) <= slack or abs(n - 100 * value) <= 100 * slack for n in said):
+            silent.append(card.id)
+    assert silent == []
