@@ -1,0 +1,91 @@
+"""Mock interview logic: question choice, the deadline, grading after the end."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+from mlprep.model import Card, Grade
+from mlprep.scheduler import Scheduler
+from mlprep.sessions.mock import TIME_UP, pick_questions, run_mock, weakness
+from tests.conftest import fake_clock
+
+NOW = datetime(2026, 6, 1, 9, tzinfo=UTC)
+
+
+def card(deck, number, **extra):
+    return Card(
+        id=f"{deck}-{number}", q=f"{deck} question {number}?", a="answer", deck=deck, **extra
+    )
+
+
+class Interviewee:
+    def __init__(self, answers, grades):
+        self.answers, self.grades, self.shown = list(answers), list(grades), []
+
+    def show_mock_question(self, card, position, total, seconds_left):
+        self.shown.append((card.id, round(seconds_left)))
+
+    def ask_mock_answer(self):
+        return self.answers.pop(0)
+
+    def show_transcript_item(self, card, answer, position, total):
+        self.shown.append(("transcript", card.id, answer))
+
+    def ask_grade(self):
+        return self.grades.pop(0)
+
+    def notice(self, message):
+        self.shown.append(message)
+
+
+def test_weak_cards_are_picked_more_often_and_topics_alternate():
+    scheduler = Scheduler()
+    cards = [card("a", i) for i in range(10)] + [card("b", i) for i in range(10)]
+    lapsed = scheduler.review(None, "a-0", 4, NOW - timedelta(days=60))
+    lapsed = scheduler.review(lapsed, "a-0", 1, NOW - timedelta(days=30))
+    states = {"a-0": lapsed}
+    assert weakness(lapsed, scheduler, NOW) > weakness(None, scheduler, NOW) == 1.5
+    picks = Counter()
+    for seed in range(400):
+        chosen = pick_questions(cards, states, scheduler, NOW, 4, random.Random(seed))
+        picks.update(c.id for c in chosen)
+        decks = [c.deck for c in chosen]
+        repeats = sum(x == y for x, y in zip(decks, decks[1:], strict=False))
+        most = max(Counter(decks).values())
+        assert repeats == max(0, 2 * most - len(decks) - 1)  # as alternating as possible
+    assert picks["a-0"] > max(count for cid, count in picks.items() if cid != "a-0")
+
+
+def test_choice_and_sql_cards_stay_out_of_an_interview():
+    from mlprep.model import CardType, Choice
+
+    cards = [
+        card("a", 1, choices=(Choice("x", True), Choice("y"))),
+        card("a", 2, type=CardType.SQL, db="shop", solution="SELECT 1"),
+        card("a", 3),
+    ]
+    chosen = pick_questions(cards, {}, Scheduler(), NOW, 5, random.Random(1))
+    assert [c.id for c in chosen] == ["a-3"]
+
+
+def test_the_deadline_ends_the_interview_and_answers_are_graded_after():
+    cards = [card("a", i) for i in range(5)]
+    person = Interviewee(["first", "second", "third"], [Grade.GOOD, Grade.AGAIN])
+    recorded = []
+    # the fake clock advances 10 s per read, three reads a question: the 1-minute interview
+    # ends before question 3
+    result = run_mock(
+        cards,
+        person,
+        lambda c, g, ms: recorded.append((c.id, g, ms)),
+        minutes=1,
+        now=lambda: NOW,
+        clock=fake_clock(10),
+    )
+    assert result.ended == TIME_UP
+    assert [a.answer for a in result.answers] == ["first", "second"]
+    assert [(cid, g) for cid, g, _ in recorded] == [("a-0", Grade.GOOD), ("a-1", Grade.AGAIN)]
+    assert ("transcript", "a-0", "first") in person.shown
+    assert result.scorecard() == [("a", 2, 1, 2.0)]
