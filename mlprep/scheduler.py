@@ -98,6 +98,18 @@ def _seeded_fuzz(seed: int) -> Iterator[None]:
         fsrs.scheduler.random = original
 
 
+def _as_fsrs_card(state: CardState) -> fsrs.Card:
+    return fsrs.Card(
+        card_id=card_number(state.card_id),
+        state=_FSRS_STATES[state.state],
+        step=state.step,
+        stability=state.stability,
+        difficulty=state.difficulty,
+        due=state.due,
+        last_review=state.last_review,
+    )
+
+
 class Scheduler:
     def __init__(self) -> None:
         self.fsrs = fsrs.Scheduler(
@@ -116,15 +128,7 @@ class Scheduler:
             before = fsrs.Card(card_id=card_number(card_id), due=at)
             reps, lapses, first = 0, 0, at.timestamp()
         else:
-            before = fsrs.Card(
-                card_id=card_number(card_id),
-                state=_FSRS_STATES[previous.state],
-                step=previous.step,
-                stability=previous.stability,
-                difficulty=previous.difficulty,
-                due=previous.due,
-                last_review=previous.last_review,
-            )
+            before = _as_fsrs_card(previous)
             reps, lapses, first = previous.reps, previous.lapses, previous.first_ts
         seed = card_number(f"{card_id}#{reps}")
         with _seeded_fuzz(seed):
@@ -147,16 +151,7 @@ class Scheduler:
         """Predicted probability of recalling the card now (0 for a card never reviewed)."""
         if state.stability is None:
             return 0.0
-        card = fsrs.Card(
-            card_id=1,
-            state=_FSRS_STATES[state.state],
-            step=state.step,
-            stability=state.stability,
-            difficulty=state.difficulty,
-            due=state.due,
-            last_review=state.last_review,
-        )
-        return float(self.fsrs.get_card_retrievability(card, now))
+        return float(self.fsrs.get_card_retrievability(_as_fsrs_card(state), now))
 
     def replay(self, events: Iterable) -> dict[str, CardState]:
         """Card states from review events (anything with .id, .card, .grade, .when), applied in

@@ -21,6 +21,23 @@ DeckDirs = Annotated[
         show_default=False,
     ),
 ]
+DeckSlugs = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="[DECK]...", help="Deck slugs (default: every deck).", show_default=False
+    ),
+]
+Tags = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tag", metavar="TAG", help="Only cards with this tag (repeatable).", show_default=False
+    ),
+]
+Seed = Annotated[
+    int | None, typer.Option("--seed", metavar="SEED", help="Repeat the same selection and order.")
+]
+Count = Annotated[int, typer.Option("-n", "--count", min=1, metavar="N", help="How many cards.")]
+
 Plain = Annotated[
     bool,
     typer.Option("--plain", help="Numbered prompts, one answer a line, no colours."),

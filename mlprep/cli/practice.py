@@ -7,28 +7,19 @@ from typing import Annotated
 
 import typer
 
-from mlprep.cli.common import DeckDirs, guarded, state
+from mlprep.cli.common import DeckDirs, Seed, Tags, guarded, state
 from mlprep.errors import ExitCode, UsageError
 
 Count = Annotated[
     int, typer.Option("-n", "--count", min=1, metavar="N", help="How many questions.")
 ]
-Seed = Annotated[int | None, typer.Option("--seed", metavar="SEED", help="Repeat the same pick.")]
 
 
 @guarded
 def sql(
     ctx: typer.Context,
     count: Count = 5,
-    tag: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--tag",
-            metavar="TAG",
-            help="Only questions with this tag (repeatable).",
-            show_default=False,
-        ),
-    ] = None,
+    tag: Tags = None,
     seed: Seed = None,
     time_limit: Annotated[
         float,
@@ -51,7 +42,7 @@ def sql(
     """
     from mlprep.decks import sample
     from mlprep.model import CardType
-    from mlprep.sessions.quiz import INTERRUPTED
+    from mlprep.sessions import INTERRUPTED
     from mlprep.sessions.recording import Recorder
     from mlprep.sessions.sqlpractice import run_sql_practice
     from mlprep.ui.sqlio import SqlLinePrompter
@@ -156,8 +147,8 @@ def mock(
 
     from mlprep.fileio import atomic_write
     from mlprep.history import save_mock
+    from mlprep.sessions import INTERRUPTED
     from mlprep.sessions.mock import pick_questions, run_mock
-    from mlprep.sessions.quiz import INTERRUPTED
     from mlprep.sessions.recording import Recorder
     from mlprep.ui.prompts import PlainPrompter
     from mlprep.ui.text import mock_markdown, mock_summary

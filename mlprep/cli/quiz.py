@@ -7,39 +7,21 @@ from typing import Annotated
 
 import typer
 
-from mlprep.cli.common import DeckDirs, Plain, guarded, state
+from mlprep.cli.common import Count, DeckDirs, DeckSlugs, Plain, Seed, Tags, guarded, state
 from mlprep.errors import ExitCode
 
 
 @guarded
 def quiz(
     ctx: typer.Context,
-    decks: Annotated[
-        list[str] | None,
-        typer.Argument(
-            metavar="[DECK]...", help="Deck slugs (default: every deck).", show_default=False
-        ),
-    ] = None,
-    count: Annotated[
-        int, typer.Option("-n", "--count", min=1, metavar="N", help="How many cards.")
-    ] = 10,
-    tag: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--tag",
-            metavar="TAG",
-            help="Only cards with this tag (repeatable).",
-            show_default=False,
-        ),
-    ] = None,
+    decks: DeckSlugs = None,
+    count: Count = 10,
+    tag: Tags = None,
     difficulty: Annotated[
         int | None,
         typer.Option("--difficulty", min=1, max=3, metavar="1-3", help="Only this difficulty."),
     ] = None,
-    seed: Annotated[
-        int | None,
-        typer.Option("--seed", metavar="SEED", help="Repeat the same selection and order."),
-    ] = None,
+    seed: Seed = None,
     plain: Plain = False,
     deck_dirs: DeckDirs = None,
 ) -> None:
@@ -54,7 +36,8 @@ def quiz(
       printf '1\\n\\n3\\n' | mlprep quiz trees -n 2 --seed 1
     """
     from mlprep.decks import sample
-    from mlprep.sessions.quiz import INTERRUPTED, run_quiz
+    from mlprep.sessions import INTERRUPTED
+    from mlprep.sessions.quiz import run_quiz
     from mlprep.sessions.recording import Recorder
     from mlprep.ui.text import quiz_summary
 

@@ -7,18 +7,13 @@ from typing import Annotated
 
 import typer
 
-from mlprep.cli.common import DeckDirs, guarded, state
+from mlprep.cli.common import DeckDirs, DeckSlugs, guarded, state
 
 
 @guarded
 def stats(
     ctx: typer.Context,
-    decks: Annotated[
-        list[str] | None,
-        typer.Argument(
-            metavar="[DECK]...", help="Deck slugs (default: every deck).", show_default=False
-        ),
-    ] = None,
+    decks: DeckSlugs = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON (see docs/stats.md).")
     ] = False,

@@ -7,27 +7,14 @@ from typing import Annotated
 
 import typer
 
-from mlprep.cli.common import DeckDirs, Plain, guarded, state
+from mlprep.cli.common import Count, DeckDirs, DeckSlugs, Plain, Seed, Tags, guarded, state
 from mlprep.errors import ExitCode
-
-Decks = Annotated[
-    list[str] | None,
-    typer.Argument(
-        metavar="[DECK]...", help="Deck slugs (default: every deck).", show_default=False
-    ),
-]
-Tags = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--tag", metavar="TAG", help="Only cards with this tag (repeatable).", show_default=False
-    ),
-]
 
 
 @guarded
 def review(
     ctx: typer.Context,
-    decks: Decks = None,
+    decks: DeckSlugs = None,
     new: Annotated[
         int, typer.Option("--new", min=0, metavar="N", help="New cards allowed today.")
     ] = 20,
@@ -49,7 +36,7 @@ def review(
       mlprep review trees ensembles --new 10
     """
     from mlprep.scheduler import Limits, build_queue, next_due
-    from mlprep.sessions.quiz import INTERRUPTED
+    from mlprep.sessions import INTERRUPTED
     from mlprep.sessions.recording import Recorder
     from mlprep.sessions.review import run_review
     from mlprep.ui.text import review_summary
@@ -92,14 +79,10 @@ def _next_due_text(upcoming, now) -> str:
 @guarded
 def flash(
     ctx: typer.Context,
-    decks: Decks = None,
-    count: Annotated[
-        int, typer.Option("-n", "--count", min=1, metavar="N", help="How many cards.")
-    ] = 20,
+    decks: DeckSlugs = None,
+    count: Count = 20,
     tag: Tags = None,
-    seed: Annotated[
-        int | None, typer.Option("--seed", metavar="SEED", help="Repeat the same order.")
-    ] = None,
+    seed: Seed = None,
     plain: Plain = False,
     deck_dirs: DeckDirs = None,
 ) -> None:
@@ -114,8 +97,8 @@ def flash(
       mlprep flash nn cnn -n 40
     """
     from mlprep.decks import sample
+    from mlprep.sessions import INTERRUPTED
     from mlprep.sessions.flash import run_flash
-    from mlprep.sessions.quiz import INTERRUPTED
     from mlprep.sessions.recording import Recorder
     from mlprep.ui.text import flash_summary
 

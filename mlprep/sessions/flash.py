@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from mlprep.model import Card, Grade
 from mlprep.reviewlog import ReviewEvent
-from mlprep.sessions.quiz import END_OF_INPUT, INTERRUPTED
+from mlprep.sessions import until_stopped
 from mlprep.sessions.recording import Recorder
 from mlprep.ui.prompts import FlashAction, Prompter
 
@@ -35,7 +35,7 @@ def run_flash(
     history: list[tuple[int, ReviewEvent]] = []  # what undo can take back, newest last
     started = clock()
     position = 0
-    try:
+    with until_stopped(result):
         while position < len(cards):
             card = cards[position]
             shown_at = clock()
@@ -63,9 +63,5 @@ def run_flash(
             elif action is FlashAction.QUIT:
                 result.stopped = QUIT
                 break
-    except KeyboardInterrupt:
-        result.stopped = INTERRUPTED
-    except EOFError:
-        result.stopped = END_OF_INPUT
     result.seconds = clock() - started
     return result

@@ -16,7 +16,8 @@ from typing import Protocol
 
 from mlprep.model import Card, CardType, Grade
 from mlprep.scheduler import CardState, Scheduler
-from mlprep.sessions.quiz import END_OF_INPUT, INTERRUPTED, Recorder
+from mlprep.sessions import END_OF_INPUT, INTERRUPTED
+from mlprep.sessions.quiz import Recorder
 
 TIME_UP = "time up"
 

@@ -12,12 +12,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from mlprep.model import Card, Choice, Grade
+from mlprep.sessions import until_stopped
 from mlprep.ui.prompts import Prompter
 
 Recorder = Callable[[Card, Grade, int], None]  # card, grade, milliseconds taken
-
-INTERRUPTED = "interrupted"  # Ctrl-C
-END_OF_INPUT = "end of input"
 
 
 @dataclass(frozen=True)
@@ -116,13 +114,9 @@ def run_quiz(
 ) -> QuizResult:
     result = QuizResult(planned=len(cards))
     started = clock()
-    try:
+    with until_stopped(result):
         for position, card in enumerate(cards, start=1):
             prompter.show_question(card, position, len(cards))
             result.results.append(answer_and_record(card, prompter, rng, record, clock))
-    except KeyboardInterrupt:
-        result.stopped = INTERRUPTED
-    except EOFError:
-        result.stopped = END_OF_INPUT
     result.seconds = clock() - started
     return result

@@ -14,7 +14,8 @@ from datetime import datetime
 
 from mlprep.model import Card, Grade
 from mlprep.scheduler import LEARNING, RELEARNING, DueQueue
-from mlprep.sessions.quiz import END_OF_INPUT, INTERRUPTED, CardResult, answer_and_record
+from mlprep.sessions import until_stopped
+from mlprep.sessions.quiz import CardResult, answer_and_record
 from mlprep.sessions.recording import Recorder
 from mlprep.ui.prompts import Prompter
 
@@ -43,7 +44,7 @@ def run_review(
     result = ReviewResult(planned=len(pending))
     started = clock()
     shown = 0
-    try:
+    with until_stopped(result):
         while pending or again:
             card = _next_card(pending, again, now())
             shown += 1
@@ -53,10 +54,6 @@ def run_review(
             if state.state in (LEARNING, RELEARNING):
                 again.append((state.due, card))
                 again.sort(key=lambda pair: pair[0])
-    except KeyboardInterrupt:
-        result.stopped = INTERRUPTED
-    except EOFError:
-        result.stopped = END_OF_INPUT
     result.seconds = clock() - started
     return result
 

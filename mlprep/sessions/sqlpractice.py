@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from mlprep.model import Card, Grade
-from mlprep.sessions.quiz import END_OF_INPUT, INTERRUPTED, Recorder
+from mlprep.sessions import until_stopped
+from mlprep.sessions.quiz import Recorder
 from mlprep.sqlsandbox import Comparison, QueryResult, SampleDatabase, SqlError, compare
 
 QUIT = "quit"
@@ -119,21 +120,18 @@ def run_sql_practice(
 ) -> SqlResult:
     result = SqlResult(planned=len(cards))
     started = clock()
-    try:
-        for position, card in enumerate(cards, start=1):
-            database = SampleDatabase.named(card.db)
-            schema = "\n".join(database.schema(t) for t in tables_used(card, database))
-            prompter.show_sql_question(card, position, len(cards), schema)
-            asked = clock()
-            grade, attempts = practise_card(card, prompter, time_limit)
-            if grade is not None:
-                record(card, grade, round((clock() - asked) * 1000))
-            result.outcomes.append(SqlOutcome(card, grade, attempts))
-    except _Quit:
-        result.stopped = QUIT
-    except KeyboardInterrupt:
-        result.stopped = INTERRUPTED
-    except EOFError:
-        result.stopped = END_OF_INPUT
+    with until_stopped(result):
+        try:
+            for position, card in enumerate(cards, start=1):
+                database = SampleDatabase.named(card.db)
+                schema = "\n".join(database.schema(t) for t in tables_used(card, database))
+                prompter.show_sql_question(card, position, len(cards), schema)
+                asked = clock()
+                grade, attempts = practise_card(card, prompter, time_limit)
+                if grade is not None:
+                    record(card, grade, round((clock() - asked) * 1000))
+                result.outcomes.append(SqlOutcome(card, grade, attempts))
+        except _Quit:
+            result.stopped = QUIT
     result.seconds = clock() - started
     return result

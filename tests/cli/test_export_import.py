@@ -10,8 +10,6 @@ import pytest
 from typer.testing import CliRunner
 
 from mlprep.cli.app import app
-from mlprep.cli.export import export
-from mlprep.cli.importer import import_deck
 from mlprep.cli.state import Environment
 from mlprep.decks import load_files
 from mlprep.export.markdown import deck_markdown, guide_markdown
@@ -20,19 +18,6 @@ from tests.conftest import FIXTURES
 
 DECKS = ["--decks", str(FIXTURES / "decks"), "--decks", str(FIXTURES / "export")]
 MINI_MD = (FIXTURES / "golden" / "mini.md").read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def registered():
-    # Shim until the lead wires these into mlprep/cli/app.py; then this fixture goes away.
-    # Registered here, not at import, so test_help's command list is not changed by collection.
-    added = []
-    for name, command in [("export", export), ("import", import_deck)]:
-        if name not in {c.name for c in app.registered_commands}:
-            app.command(name)(command)
-            added.append(name)
-    yield
-    app.registered_commands[:] = [c for c in app.registered_commands if c.name not in added]
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ import random
 
 from mlprep.decks import load_files
 from mlprep.model import Grade
-from mlprep.sessions.quiz import END_OF_INPUT, INTERRUPTED, run_quiz
+from mlprep.sessions import END_OF_INPUT, INTERRUPTED
+from mlprep.sessions.quiz import run_quiz
 from tests.conftest import FIXTURES, fake_clock
 
 CARDS = {c.id: c for c in load_files([FIXTURES / "decks"], builtin=True).decks[0].cards}
