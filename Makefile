@@ -31,6 +31,7 @@ validate: $(STAMP)  ## check every built-in deck
 
 bench: $(STAMP)  ## print start-up and scale numbers
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/review.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

@@ -15,7 +15,6 @@ from mlprep import __version__
 from mlprep.errors import UsageError
 from mlprep.fileio import gc_paused
 from mlprep.model import Card, Deck, LoadReport, Problem
-from mlprep.schema import parse_deck
 
 DECK_SUFFIXES = (".yaml", ".yml")
 CACHE_NAME = "decks.pickle"
@@ -89,6 +88,8 @@ def load_files(paths: Iterable[Path], builtin: bool, cache: DeckCache | None = N
                 report.problems.append(Problem(str(path), f"cannot read deck: {reason}"))
                 continue
             if deck is None:
+                from mlprep.schema import parse_deck  # YAML is only needed on a cache miss
+
                 deck, problems = parse_deck(text, str(path), builtin=builtin)
                 report.problems.extend(problems)
                 if deck is None:

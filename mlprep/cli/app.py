@@ -1,7 +1,5 @@
 """The `mlprep` command: global options and the command table."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

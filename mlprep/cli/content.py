@@ -1,7 +1,5 @@
 """Commands that look at the question bank: decks, show, search, validate."""
 
-from __future__ import annotations
-
 import json
 from pathlib import Path
 from typing import Annotated
@@ -41,12 +39,11 @@ def decks(
         ]
         app.env.stdout.write(json.dumps(data, indent=2) + "\n")
         return
-    from mlprep.ui.render import decks_table
+    from mlprep.ui.text import decks_lines
 
-    console = app.console()
-    console.print(decks_table(rows))
     total = sum(len(deck.cards) for deck in rows)
-    console.print(f"{len(rows)} decks, {total} cards. Start with: mlprep quiz {rows[0].id}")
+    lines = [*decks_lines(rows), f"{len(rows)} decks, {total} cards. Try: mlprep quiz trees"]
+    app.env.stdout.write("\n".join(lines) + "\n")
 
 
 @guarded

@@ -1,7 +1,5 @@
 """`mlprep export`: decks to a Markdown study guide, an Anki package or JSON."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """`mlprep import`: a CSV or TSV of questions and answers becomes one of your decks."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`mlprep sql` (SQL practice on a sandboxed database) and `mlprep mock` (a timed interview)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`mlprep progress ...`: where progress lives, export, import, merge and reset."""
 
-from __future__ import annotations
-
 import json
 import sys
 from pathlib import Path

@@ -1,7 +1,5 @@
 """`mlprep quiz`: ask cards once, grade them, record every answer."""
 
-from __future__ import annotations
-
 import random
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`mlprep stats`: progress at a glance."""
 
-from __future__ import annotations
-
 import json
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """`mlprep review` and `mlprep flash`: the spaced-repetition loop."""
 
-from __future__ import annotations
-
 import random
 from typing import Annotated
 

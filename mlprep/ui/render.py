@@ -12,7 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from mlprep.model import Card, Deck
+from mlprep.model import Card
 
 
 def make_console(
@@ -111,18 +111,6 @@ def card_detail(card: Card) -> RenderableType:
         meta.append("refs: " + "; ".join(card.refs))
     parts.extend(Text(line, style="dim") for line in meta)
     return Group(*parts)
-
-
-def decks_table(decks: Sequence[Deck]) -> Table:
-    table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
-    table.add_column("deck")
-    table.add_column("title")
-    table.add_column("cards", justify="right")
-    table.add_column("source")
-    for deck in decks:
-        source = "built-in" if deck.builtin else str(deck.path)
-        table.add_row(Text(deck.id), Text(deck.title), str(len(deck.cards)), Text(source))
-    return table
 
 
 def search_table(cards: Sequence[Card]) -> Table:

@@ -299,3 +299,22 @@ def mock_markdown(result) -> str:
     for deck, asked, good, mean in result.scorecard():
         out.append(f"| {deck} | {asked} | {good} | {mean:.1f} |")
     return "\n".join(out) + "\n"
+
+
+def decks_lines(decks, width: int = 80) -> list[str]:
+    """The deck list as aligned plain text (no rich: `mlprep decks` must start fast)."""
+    rows = [
+        (d.id, d.title, str(len(d.cards)), "built-in" if d.builtin else str(d.path)) for d in decks
+    ]
+    header = ("deck", "title", "cards", "source")
+    slug_w = max(len(header[0]), *(len(r[0]) for r in rows)) if rows else len(header[0])
+    count_w = max(len(header[2]), *(len(r[2]) for r in rows)) if rows else len(header[2])
+    source_w = min(24, max(len(header[3]), *(len(r[3]) for r in rows))) if rows else 8
+    title_w = max(10, width - slug_w - count_w - source_w - 6)
+    lines = []
+    for slug, title, count, source in [header, *rows]:
+        lines.append(
+            f"{slug:<{slug_w}}  {shorten(title, title_w):<{title_w}}  {count:>{count_w}}  "
+            f"{source if len(source) <= source_w else '...' + source[3 - source_w :]}".rstrip()
+        )
+    return lines
