@@ -25,6 +25,8 @@ def mlprep_home(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("MLPREP_HOME", str(home))
     monkeypatch.delenv("MLPREP_DECKS", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("COLUMNS", "80")  # output is laid out for the terminal's width
+    monkeypatch.setenv("LINES", "24")
     return home
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
+import sys
 import traceback
 from pathlib import Path
 from typing import Annotated
@@ -69,6 +72,12 @@ def guarded(command):
                 traceback.print_exc(file=app_state.env.stderr)
             echo_error(app_state, error.message)
             raise typer.Exit(int(error.exit_code)) from None
+        except BrokenPipeError:
+            # the reader went away (`mlprep ... | head`): stop quietly, as Unix tools do
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(int(ExitCode.ERROR)) from None
         except KeyboardInterrupt:
             app_state.env.stderr.write("\nInterrupted.\n")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None

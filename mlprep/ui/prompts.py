@@ -7,6 +7,7 @@ Both raise KeyboardInterrupt on Ctrl-C and EOFError at the end of input.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, Protocol, TextIO
@@ -83,11 +84,12 @@ def _answer_key(card: Card, shown: Sequence[Choice]) -> str:
 class PlainPrompter:
     """Numbered options, one answer a line, no terminal codes."""
 
-    def __init__(self, stdin: TextIO, stdout: TextIO, echo: bool, width: int = 80) -> None:
+    def __init__(self, stdin: TextIO, stdout: TextIO, echo: bool, width: int | None = None) -> None:
         self.stdin = stdin
         self.stdout = stdout
         self.echo = echo  # repeat answers read from a pipe so the transcript reads well
-        self.width = width
+        # at most 80 columns, fewer in a narrow terminal ($COLUMNS, else 80 for pipes)
+        self.width = width or min(80, shutil.get_terminal_size((80, 24)).columns)
 
     # -- output --------------------------------------------------------------------------
     def say(self, *lines: str) -> None:
