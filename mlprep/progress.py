@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -19,14 +19,21 @@ from mlprep.model import Grade
 from mlprep.reviewlog import ReviewEvent, ReviewLog, event_from_dict, locked
 from mlprep.scheduler import CardState, Scheduler
 
+LONG_REPLAY = 5000  # answers; rebuilding more than this takes long enough to say so
 SNAPSHOT_FORMAT = 2  # 1: {card: {field: value}} with ISO times; 2: {card: [row]} with epoch times
 EXPORT_KIND = "mlprep-progress"
 EXPORT_FORMAT = 1
 
 
 class ProgressStore:
-    def __init__(self, directory: Path, scheduler: Scheduler | None = None) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        scheduler: Scheduler | None = None,
+        notify: Callable[[str], None] | None = None,
+    ) -> None:
         self.directory = directory
+        self.notify = notify or (lambda message: None)  # for long work, e.g. a full rebuild
         self.log = ReviewLog(directory / "reviews.jsonl")
         self.snapshot_path = directory / "state.json"
         self.backup_dir = directory / "backups"
@@ -60,6 +67,8 @@ class ProgressStore:
                 return
         with gc_paused():  # a full replay creates many objects and no garbage cycles
             events, end = self.log.read_from(0)
+            if len(events) >= LONG_REPLAY:
+                self.notify(f"Rebuilding card states from {len(events):,} answers (once)...")
             self.states = self.scheduler.replay(effective(events))
         self._write_snapshot(end)
 

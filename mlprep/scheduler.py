@@ -8,6 +8,7 @@ per card and review count so that replay stays deterministic.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import random
 from collections.abc import Iterable, Iterator, Sequence
@@ -35,6 +36,7 @@ _STATE_NAMES = {
 _FSRS_STATES = {name: state for state, name in _STATE_NAMES.items()}
 
 
+@functools.lru_cache(maxsize=65536)
 def card_number(card_id: str) -> int:
     """A stable positive integer for a card id (fsrs wants integer ids)."""
     return int.from_bytes(hashlib.blake2b(card_id.encode(), digest_size=7).digest(), "big")
@@ -89,9 +91,10 @@ class CardState:
 
 @contextlib.contextmanager
 def _seeded_fuzz(seed: int) -> Iterator[None]:
-    """Make fsrs' interval fuzz draw from a seeded generator for one review."""
+    """Make fsrs' interval fuzz draw from a seeded generator for one review (the generator is
+    only built if fsrs actually fuzzes, which it does for review intervals of 3 days or more)."""
     original = fsrs.scheduler.random
-    fsrs.scheduler.random = random.Random(seed).random
+    fsrs.scheduler.random = lambda: random.Random(seed).random()
     try:
         yield
     finally:

@@ -71,6 +71,10 @@ class AppState:
     def paths(self) -> Paths:
         return resolve_paths(self.data_dir, self.env.environ)
 
+    def say_progress(self, message: str) -> None:
+        self.env.stderr.write(message + "\n")
+        self.env.stderr.flush()
+
     def warn(self, message: str) -> None:
         self.env.stderr.write(f"warning: {message}\n")
         self.env.stderr.flush()
@@ -95,7 +99,7 @@ class AppState:
         however it ends (the log already holds every answer)."""
         from mlprep.progress import ProgressStore
 
-        store = ProgressStore(self.paths.progress_dir).load()
+        store = ProgressStore(self.paths.progress_dir, notify=self.say_progress).load()
         try:
             yield store
         finally:
