@@ -62,3 +62,15 @@ def deck_dir(tmp_path) -> Path:
     target = tmp_path / "decks"
     shutil.copytree(FIXTURES / "decks", target)
     return target
+
+
+@pytest.fixture(scope="module")
+def decks():
+    """The fixture decks the export tests render: one of each card kind, plus code and markup."""
+    from mlprep.decks import load_files
+
+    report = load_files(
+        [FIXTURES / "decks" / "mini.yaml", FIXTURES / "export" / "demo.yaml"], builtin=False
+    )
+    assert report.problems == []
+    return report.decks

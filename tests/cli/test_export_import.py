@@ -355,19 +355,6 @@ def test_slug_tag():
     ]
 
 
-# -- help --------------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", ["export", "import"])
-def test_help_has_a_summary_and_an_example(cli, name):
-    result = cli(name, "--help")
-    assert result.exit_code == 0
-    lines = result.stdout.splitlines()
-    assert lines[0].startswith(f"Usage: mlprep {name} ")
-    summary = lines[2].strip()
-    assert summary.endswith(".") and len(summary) <= 60
-    assert f"mlprep {name}" in result.stdout.split("Example")[1]
-    assert all(len(line) <= 80 for line in lines)
-
-
 def test_the_guide_matches_the_exporter(cli, workdir):
     # the CLI adds nothing of its own to the Markdown
     deck = load_files([FIXTURES / "export"], builtin=False).decks[0]

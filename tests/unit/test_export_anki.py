@@ -11,21 +11,9 @@ from pathlib import Path
 import genanki
 import pytest
 
-from mlprep.decks import load_files
 from mlprep.errors import UsageError
 from mlprep.export import ExportFormat, build
 from mlprep.export.anki import FIELDS, MODEL_ID, anki_package, anki_tag, deck_id, to_html
-from mlprep.model import Deck
-from tests.conftest import FIXTURES
-
-
-@pytest.fixture(scope="module")
-def decks() -> list[Deck]:
-    report = load_files(
-        [FIXTURES / "decks" / "mini.yaml", FIXTURES / "export" / "demo.yaml"], builtin=False
-    )
-    assert report.problems == []
-    return report.decks
 
 
 def open_package(data: bytes, tmp_path: Path) -> sqlite3.Connection:

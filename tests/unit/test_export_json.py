@@ -13,10 +13,8 @@ from mlprep.decks import load_files
 from mlprep.errors import UsageError
 from mlprep.export import ExportFormat, build
 from mlprep.export.jsonexport import JSON_FORMAT, json_bytes, json_document
-from mlprep.model import Deck
 from mlprep.paths import builtin_content_dir
 from mlprep.schema import parse_deck
-from tests.conftest import FIXTURES
 
 CARD_KEYS = [
     "id",
@@ -35,15 +33,6 @@ CARD_KEYS = [
     "refs",
     "followups",
 ]
-
-
-@pytest.fixture(scope="module")
-def decks() -> list[Deck]:
-    report = load_files(
-        [FIXTURES / "decks" / "mini.yaml", FIXTURES / "export" / "demo.yaml"], builtin=False
-    )
-    assert report.problems == []
-    return report.decks
 
 
 def test_document_shape(decks):
