@@ -65,12 +65,40 @@ class ProgressStore:
                 if tail or version < SNAPSHOT_FORMAT:
                     self._write_snapshot(end)
                 return
-        with gc_paused():  # a full replay creates many objects and no garbage cycles
-            events, end = self.log.read_from(0)
-            if len(events) >= LONG_REPLAY:
-                self.notify(f"Rebuilding card states from {len(events):,} answers (once)...")
-            self.states = self.scheduler.replay(effective(events))
+        self.states, end = self._rebuild()
         self._write_snapshot(end)
+
+    def _rebuild(self) -> tuple[dict[str, CardState], int]:
+        """Card states from the whole log. A first streaming pass finds undone answers and
+        whether the log is in (time, id) order, as appending and merging keep it; then the
+        answers are applied as they are read, holding no more than the states in memory.
+        A log out of order is sorted in memory instead."""
+        undone: set[str] = set()
+        count = 0
+        in_order = True
+        previous: tuple | None = None
+        scan = self.log.stream(0)
+        for event in scan:
+            count += 1
+            key = (event.when, event.id)
+            in_order = in_order and (previous is None or previous <= key)
+            previous = key
+            if event.undoes:
+                undone.add(event.undoes)
+        if count >= LONG_REPLAY:
+            self.notify(f"Rebuilding card states from {count:,} answers (once)...")
+        with gc_paused():  # many objects, no garbage cycles
+            if not in_order:
+                events, end = self.log.read_from(0)
+                return self.scheduler.replay(effective(events)), end
+            states: dict[str, CardState] = {}
+            replay = self.log.stream(0)
+            for event in replay:
+                if not event.undoes and event.id not in undone:
+                    states[event.card] = self.scheduler.review(
+                        states.get(event.card), event.card, event.grade, event.when
+                    )
+            return states, replay.end
 
     @staticmethod
     def _applies_in_order(tail: list[ReviewEvent], states: dict[str, CardState]) -> bool:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import functools
 import json
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
-from functools import cached_property
 from pathlib import Path
 
 from mlprep.errors import ProgressError
@@ -25,7 +25,7 @@ from mlprep.model import Grade
 LOG_FORMAT_VERSION = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a full replay holds every event in memory
 class ReviewEvent:
     id: str
     card: str
@@ -56,7 +56,7 @@ class ReviewEvent:
         data = {k: v for k, v in asdict(self).items() if v is not None}
         return json.dumps(data, separators=(",", ":"), sort_keys=True)
 
-    @cached_property
+    @property
     def when(self) -> datetime:
         return datetime.fromisoformat(self.at.replace("Z", "+00:00"))
 
@@ -64,7 +64,55 @@ class ReviewEvent:
 _REQUIRED = ("id", "card", "grade", "mode", "ms", "at")
 
 
-def event_from_dict(data: object, where: str) -> ReviewEvent:
+class EventStream:
+    """Iterates a log's events from an offset; afterwards `end` is the offset just past the last
+    whole line."""
+
+    def __init__(self, log: ReviewLog, offset: int) -> None:
+        self.log = log
+        self.offset = offset
+        self.end = offset
+
+    def __iter__(self) -> Iterator[ReviewEvent]:
+        log, offset = self.log, self.offset
+        try:
+            handle = open(log.path, "rb")  # closed by the with below
+        except FileNotFoundError:
+            self.end = 0
+            return
+        except OSError as error:
+            raise ProgressError(f"cannot read {log.path}: {error.strerror}") from None
+        with handle:
+            handle.seek(offset)
+            for index, line in enumerate(handle):
+                if not line.endswith(b"\n"):
+                    if line.strip():
+                        log.warnings.append(
+                            f"{log._where(offset, index)}: ignored an unfinished last line "
+                            "(left by an interrupted write)"
+                        )
+                    break
+                self.end += len(line)
+                if not line.strip():
+                    continue
+                where = functools.partial(log._where, offset, index)  # only used on errors
+                try:
+                    data = json.loads(line)
+                except (json.JSONDecodeError, UnicodeDecodeError):
+                    raise ProgressError(
+                        f"{where()}: corrupt line in the review log; fix or remove it (the "
+                        "file was left untouched)"
+                    ) from None
+                yield event_from_dict(data, where)
+
+
+def event_from_dict(data: object, where: str | Callable[[], str]) -> ReviewEvent:
+    """A validated event; `where` (or a function giving it) locates the data in messages."""
+    if callable(where):
+        try:
+            return event_from_dict(data, "")
+        except ProgressError:
+            return event_from_dict(data, where())
     if not isinstance(data, dict):
         raise ProgressError(f"{where}: not a review event")
     version = data.get("v")
@@ -178,38 +226,16 @@ class ReviewLog:
         return self.read_from(0)[0]
 
     def read_from(self, offset: int) -> tuple[list[ReviewEvent], int]:
-        """The events from byte `offset` on, and the offset just past the last whole line.
+        """The events from byte `offset` on, and the offset just past the last whole line."""
+        stream = self.stream(offset)
+        events = list(stream)
+        return events, stream.end
 
-        A torn last line is skipped with a warning; any other bad line raises ProgressError
-        naming the file and line."""
-        try:
-            with open(self.path, "rb") as handle:
-                handle.seek(offset)
-                raw = handle.read()
-        except FileNotFoundError:
-            return [], 0
-        except OSError as error:
-            raise ProgressError(f"cannot read {self.path}: {error.strerror}") from None
-        lines = raw.split(b"\n")
-        torn = lines.pop()  # b"" when the data ends with a newline
-        events = []
-        for index, line in enumerate(lines):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                raise ProgressError(
-                    f"{self._where(offset, index)}: corrupt line in the review log; fix or "
-                    "remove it (the file was left untouched)"
-                ) from None
-            events.append(event_from_dict(data, self._where(offset, index)))
-        if torn.strip():
-            self.warnings.append(
-                f"{self._where(offset, len(lines))}: ignored an unfinished last line "
-                "(left by an interrupted write)"
-            )
-        return events, offset + len(raw) - len(torn)
+    def stream(self, offset: int = 0) -> EventStream:
+        """The events from byte `offset` on, read line by line (a long history need not fit in
+        memory). A torn last line is skipped with a warning; any other bad line raises
+        ProgressError naming the file and line."""
+        return EventStream(self, offset)
 
     def _where(self, offset: int, index: int) -> str:
         """file:line for the index-th line after `offset` (counting earlier lines only here,
