@@ -79,6 +79,16 @@ def answer_panel(card: Card) -> Panel:
     )
 
 
+def _hanging(rows: list[tuple[str, str]]) -> Table:
+    """Label and text side by side, the text wrapping under itself (a hanging indent)."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for label, text in rows:
+        grid.add_row(Text(label), Text(text))
+    return grid
+
+
 def card_detail(card: Card) -> RenderableType:
     """Everything about one card, for `mlprep show`."""
     parts: list[RenderableType] = [
@@ -90,9 +100,14 @@ def card_detail(card: Card) -> RenderableType:
         Text(card.q, style="bold"),
     ]
     if card.choices:
-        for number, choice in enumerate(card.choices, start=1):
-            mark = "✔" if choice.correct else " "
-            parts.append(Text(f" {mark} {number}) {choice.text}"))
+        parts.append(
+            _hanging(
+                [
+                    (f" {'✔' if c.correct else ' '} {n})", c.text)
+                    for n, c in enumerate(card.choices, start=1)
+                ]
+            )
+        )
     if card.expect:
         tolerance = f" ± {card.expect.tolerance:g}" if card.expect.tolerance else ""
         parts.append(Text(f"Expected: {card.expect.value:g}{tolerance}"))
@@ -103,7 +118,7 @@ def card_detail(card: Card) -> RenderableType:
         parts += [Text("Solution", style="bold"), Syntax(card.solution.strip(), "sql")]
     if card.followups:
         parts.append(Text("Follow-ups", style="bold"))
-        parts.extend(Text(f"  • {item}") for item in card.followups)
+        parts.append(_hanging([("  •", item) for item in card.followups]))
     meta = []
     if card.tags:
         meta.append("tags: " + ", ".join(card.tags))
