@@ -10,6 +10,7 @@ from tests.conftest import FIXTURES
 from tests.e2e.test_quiz_terminal import DOWN, ENTER, spawn
 
 MINI = ["--decks", str(FIXTURES / "decks")]
+MOCK = ["mock", "--deck-dir", str(FIXTURES / "decks"), "-d", "mini", "-n", "2", "--seed", "1"]
 
 
 def events(home):
@@ -102,24 +103,7 @@ def test_one_sql_question_end_to_end(mlprep_home):
 
 def test_a_two_question_mock_interview(mlprep_home, tmp_path):
     export = tmp_path / "t.md"
-    child = spawn(
-        [
-            "mock",
-            "--deck-dir",
-            str(FIXTURES / "decks"),
-            "-d",
-            "mini",
-            "-n",
-            "2",
-            "--seed",
-            "1",
-            "--minutes",
-            "5",
-            "--export",
-            str(export),
-        ],
-        mlprep_home,
-    )
+    child = spawn([*MOCK, "--minutes", "5", "--export", str(export)], mlprep_home)
     child.expect("Question 1/2 \\(4:5\\d left\\)")
     child.expect("Your answer")
     child.send("Greedy splits change with the data\r")
@@ -143,22 +127,7 @@ def test_a_two_question_mock_interview(mlprep_home, tmp_path):
 
 
 def test_time_running_out_ends_the_interview_cleanly(mlprep_home):
-    child = spawn(
-        [
-            "mock",
-            "--deck-dir",
-            str(FIXTURES / "decks"),
-            "-d",
-            "mini",
-            "-n",
-            "2",
-            "--seed",
-            "1",
-            "--minutes",
-            "0.02",
-        ],
-        mlprep_home,
-    )
+    child = spawn([*MOCK, "--minutes", "0.02"], mlprep_home)
     child.expect("Question 1/2")
     child.send("I am still typ")  # mid-answer when the 1.2 s run out
     child.expect("Time is up.")
