@@ -15,9 +15,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import fsrs
-import fsrs.scheduler
-
 from mlprep.model import Card
 
 # Learning and relearning steps (Anki's defaults); the scheduler is otherwise FSRS's default.
@@ -28,12 +25,11 @@ MASTERED_STABILITY_DAYS = 21.0
 LEARN_AHEAD = timedelta(minutes=20)  # a learning card this close to due may be shown early
 
 NEW, LEARNING, REVIEW, RELEARNING = "new", "learning", "review", "relearning"
-_STATE_NAMES = {
-    fsrs.State.Learning: LEARNING,
-    fsrs.State.Review: REVIEW,
-    fsrs.State.Relearning: RELEARNING,
-}
+# fsrs.State values; fsrs itself is imported only when a card is reviewed (it costs start-up
+# time, and building today's queue needs only our own CardState)
+_STATE_NAMES = {1: LEARNING, 2: REVIEW, 3: RELEARNING}
 _FSRS_STATES = {name: state for state, name in _STATE_NAMES.items()}
+_REVIEW, _AGAIN = 2, 1  # fsrs.State.Review, fsrs.Rating.Again
 
 
 @functools.lru_cache(maxsize=65536)
@@ -93,6 +89,8 @@ class CardState:
 def _seeded_fuzz(seed: int) -> Iterator[None]:
     """Make fsrs' interval fuzz draw from a seeded generator for one review (the generator is
     only built if fsrs actually fuzzes, which it does for review intervals of 3 days or more)."""
+    import fsrs.scheduler
+
     original = fsrs.scheduler.random
     fsrs.scheduler.random = lambda: random.Random(seed).random()
     try:
@@ -101,10 +99,12 @@ def _seeded_fuzz(seed: int) -> Iterator[None]:
         fsrs.scheduler.random = original
 
 
-def _as_fsrs_card(state: CardState) -> fsrs.Card:
+def _as_fsrs_card(state: CardState):
+    import fsrs
+
     return fsrs.Card(
         card_id=card_number(state.card_id),
-        state=_FSRS_STATES[state.state],
+        state=fsrs.State(_FSRS_STATES[state.state]),
         step=state.step,
         stability=state.stability,
         difficulty=state.difficulty,
@@ -114,8 +114,11 @@ def _as_fsrs_card(state: CardState) -> fsrs.Card:
 
 
 class Scheduler:
-    def __init__(self) -> None:
-        self.fsrs = fsrs.Scheduler(
+    @functools.cached_property
+    def fsrs(self):
+        import fsrs
+
+        return fsrs.Scheduler(
             desired_retention=DESIRED_RETENTION,
             learning_steps=LEARNING_STEPS,
             relearning_steps=RELEARNING_STEPS,
@@ -126,6 +129,8 @@ class Scheduler:
         self, previous: CardState | None, card_id: str, grade: int, at: datetime
     ) -> CardState:
         """The state after answering `card_id` with `grade` (1-4) at `at`."""
+        import fsrs
+
         at = at.astimezone(UTC)
         if previous is None:
             before = fsrs.Card(card_id=card_number(card_id), due=at)
@@ -136,7 +141,7 @@ class Scheduler:
         seed = card_number(f"{card_id}#{reps}")
         with _seeded_fuzz(seed):
             after, _ = self.fsrs.review_card(before, fsrs.Rating(grade), review_datetime=at)
-        lapsed = before.state == fsrs.State.Review and grade == fsrs.Rating.Again
+        lapsed = before.state == _REVIEW and grade == _AGAIN
         return CardState(
             card_id=card_id,
             state=_STATE_NAMES[after.state],
