@@ -24,6 +24,9 @@ from mlprep.model import (
 )
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Terminal control characters (escape sequences can retitle or clear a terminal); tab and
+# newline are ordinary text.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 DECK_KEYS = ("format", "id", "title", "description", "tags", "cards")
 CARD_KEYS = (
@@ -156,7 +159,18 @@ class _Checker:
         value = str(value)
         if required and not value.strip():
             self.problem(located.line, f"'{key}' is missing or empty", card)
+        self.check_control(value, key, located.line, card)
         return value
+
+    def check_control(self, value: str, key: str, line: int, card: str | None) -> None:
+        found = CONTROL.search(value)
+        if found:
+            self.problem(
+                line,
+                f"'{key}' contains a control character (U+{ord(found.group()):04X});"
+                " decks are shown as plain text",
+                card,
+            )
 
     def text_list(
         self, mapping: dict[str, _Located], key: str, card: str | None, slug: bool = False
@@ -188,6 +202,7 @@ class _Checker:
                     item.line, f"tag '{item.value}' must be lower-case words joined by '-'", card
                 )
             else:
+                self.check_control(item.value, key, item.line, card)
                 items.append(item.value)
         return tuple(items)
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Protocol, TextIO
 
 from mlprep.grading import parse_number, parse_option_numbers
 from mlprep.model import Card, Choice, Grade
-from mlprep.ui.text import GRADE_LABELS, numbered, numbered_subset, wrap
+from mlprep.ui.text import GRADE_LABELS, numbered, numbered_subset, shorten, wrap
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -43,6 +43,7 @@ FLASH_KEYS: dict[str, Grade | FlashAction] = {
 }
 FRONT_HINT = "Enter: show answer · s: skip · u: undo last grade · q: quit"
 BACK_HINT = "1 Again · 2 Hard · 3 Good · 4 Easy · s skip · u undo · q quit"
+GRADE_HINT = "How well did you know it? 1 Again · 2 Hard · 3 Good · 4 Easy (Enter: Good)"
 
 
 class Prompter(Protocol):
@@ -240,7 +241,14 @@ class QuestionaryPrompter:
         self.console.print(self.render.question_panel(card, position, total))
 
     def choose(self, options: Sequence[str], several: bool) -> list[int]:
-        choices = [self.q.Choice(title=text, value=i) for i, text in enumerate(options)]
+        # The full options are printed (wrapped); the menu shows them numbered and shortened to
+        # one line each, because prompt_toolkit menus cut long lines at the terminal's edge.
+        self.console.print(self.render.option_list(options))
+        width = max(20, self.console.width - 8)
+        choices = [
+            self.q.Choice(title=shorten(f"{i}) {text}", width), value=i - 1)
+            for i, text in enumerate(options, start=1)
+        ]
         if several:
             picked = self.q.checkbox(
                 "Select all that apply:",
@@ -273,20 +281,24 @@ class QuestionaryPrompter:
         self.console.print(self.render.answer_panel(card))
 
     def ask_grade(self) -> Grade:
-        choices = [self.q.Choice(label, value=i + 1) for i, label in enumerate(GRADE_LABELS)]
-        chosen = self.q.select(
-            "How well did you know it? (1-4, or arrows and Enter)",
-            choices=choices,
-            default=choices[Grade.GOOD - 1],  # as in Anki, Enter means Good
-            use_shortcuts=True,
-        ).unsafe_ask()
-        return Grade(chosen)
+        """One key: 1-4 (or a/h/g/e), Enter for Good, as in Anki."""
+        self.console.print(self.render.hint(GRADE_HINT))
+        while True:
+            key = self._read_key()
+            if key == "enter":
+                return Grade.GOOD
+            grade = FLASH_KEYS.get(key)
+            if isinstance(grade, Grade):
+                return grade
 
-    def _key(self, allowed: set[str], can_undo: bool) -> Grade | FlashAction:
+    def _read_key(self) -> str:
         from mlprep.ui.keys import read_key
 
+        return read_key(self.stdin)
+
+    def _key(self, allowed: set[str], can_undo: bool) -> Grade | FlashAction:
         while True:
-            key = read_key(self.stdin)
+            key = self._read_key()
             if key in allowed:
                 return FlashAction.REVEAL
             action = FLASH_KEYS.get(key)

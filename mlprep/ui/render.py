@@ -89,6 +89,10 @@ def _hanging(rows: list[tuple[str, str]]) -> Table:
     return grid
 
 
+def option_list(options: Sequence[str]) -> Table:
+    return _hanging([(f"{n})", text) for n, text in enumerate(options, start=1)])
+
+
 def card_detail(card: Card) -> RenderableType:
     """Everything about one card, for `mlprep show`."""
     parts: list[RenderableType] = [

@@ -62,6 +62,15 @@ BROKEN = [
         ],
     ),
     (
+        "terminal escape sequences in text",
+        HEAD
+        + '  - id: d-a\n    q: "Hi \\x1b]0;pwned\\x07"\n    a: "tabs\\tand\\nnewlines are fine"\n',
+        [
+            "d.yaml:5: card 'd-a': 'q' contains a control character (U+001B); decks are shown as "
+            "plain text"
+        ],
+    ),
+    (
         "a bare null in a list",
         HEAD + "  - id: d-a\n    q: x\n    a: y\n    tags: [joins, null]\n",
         [
