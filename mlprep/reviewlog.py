@@ -138,8 +138,13 @@ def event_from_dict(data: object, where: str | Callable[[], str]) -> ReviewEvent
 @contextlib.contextmanager
 def locked(lock_path: Path) -> Iterator[None]:
     """An exclusive advisory lock shared by every mlprep process using this data dir."""
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise ProgressError(
+            f"cannot use the progress dir {lock_path.parent}: {error.strerror or error}"
+        ) from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

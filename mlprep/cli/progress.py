@@ -35,8 +35,13 @@ def _confirm(app_state, question: str, yes: bool) -> None:
         return
     if not app_state.env.is_terminal():
         raise UsageError(f"{question} Add --yes to confirm when not in a terminal.")
-    if not typer.confirm(question, default=False):
-        raise typer.Exit(1)
+    try:
+        agreed = typer.confirm(question, default=False)
+    except typer.Abort:  # Ctrl-C or end of input at the prompt
+        raise KeyboardInterrupt from None
+    if not agreed:
+        app_state.env.stdout.write("Nothing changed.\n")
+        raise typer.Exit(0)
 
 
 @app.command("path")
@@ -57,7 +62,11 @@ def path(ctx: typer.Context) -> None:
 
 @app.command("export")
 @guarded
-def export(ctx: typer.Context, file: FileArg) -> None:
+def export(
+    ctx: typer.Context,
+    file: FileArg,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+) -> None:
     """Write every answer ever recorded to one JSON document.
 
     \b
@@ -75,6 +84,8 @@ def export(ctx: typer.Context, file: FileArg) -> None:
     if file == "-":
         app_state.env.stdout.write(text)
         return
+    if Path(file).exists() and not force:
+        raise MlprepError(f"{file} already exists; add --force to overwrite it.")
     try:
         atomic_write(Path(file), text.encode())
     except OSError as error:

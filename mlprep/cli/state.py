@@ -89,8 +89,14 @@ class AppState:
             user_dirs.append(self.paths.user_decks_dir)
         user_dirs += env_deck_dirs(self.env.environ) + list(deck_dirs)
         library = load_library([builtin_content_dir() / "decks"], user_dirs, self.paths.cache_dir)
+        by_file: dict[str, list] = {}
         for problem in library.warnings:
-            self.warn(f"{problem} (deck skipped)")
+            by_file.setdefault(problem.path, []).append(problem)
+        for path, problems in by_file.items():
+            first = str(problems[0])
+            skipped = "" if "skipped" in first else " (deck skipped)"
+            more = f" (+{len(problems) - 1} more: mlprep validate {path})"
+            self.warn(f"{first}{skipped}{more if len(problems) > 1 else ''}")
         return library
 
     @contextlib.contextmanager

@@ -153,6 +153,8 @@ def run_mock(
             prompter.show_transcript_item(item.card, item.answer, position, len(result.answers))
             item.grade = prompter.ask_grade()
             record(item.card, item.grade, round(item.seconds * 1000))
-    except (KeyboardInterrupt, EOFError):
-        pass  # grades given so far are saved; the rest stay ungraded
+    except KeyboardInterrupt:
+        result.ended = INTERRUPTED  # grades given so far are saved; the rest stay ungraded
+    except EOFError:
+        pass
     return result

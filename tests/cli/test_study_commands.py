@@ -222,3 +222,28 @@ Stopped (quit); your grades are saved.
 Graded 1 of 4 cards in 0m08s: 0 Again, 0 Hard, 0 Good, 1 Easy.
 Skipped (1): mini-multi
 """
+
+
+def test_progress_export_does_not_overwrite_without_force(cli, tmp_path):
+    target = tmp_path / "backup.json"
+    target.write_text("my only backup")
+    result = cli("progress", "export", str(target))
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"Error: {target} already exists; add --force to overwrite it.\n",
+    )
+    assert target.read_text() == "my only backup"
+    assert cli("progress", "export", str(target), "--force").exit_code == 0
+    assert json.loads(target.read_text())["kind"] == "mlprep-progress"
+
+
+def test_a_deck_with_many_problems_is_one_warning_line(cli, mlprep_home):
+    user = mlprep_home / "decks"
+    user.mkdir(parents=True)
+    bad = user / "bad.yaml"
+    bad.write_text("id: bad\ntitle: Bad\ncards:\n  - {id: bad-a, q: x}\n  - {id: bad-b, a: y}\n")
+    result = cli("decks", "--json")
+    assert result.stderr == (
+        f"warning: {bad}:4: card 'bad-a': 'a' is missing or empty (deck skipped) "
+        f"(+1 more: mlprep validate {bad})\n"
+    )

@@ -75,6 +75,6 @@ def test_an_unwritable_data_dir_is_a_clear_error(tmp_path):
     blocker = tmp_path / "progress"
     blocker.write_text("a file where the progress dir should be")
     log = ReviewLog(blocker / "reviews.jsonl")
-    with pytest.raises(ProgressError, match=r"^cannot save your answer to .*reviews\.jsonl: "):
+    with pytest.raises(ProgressError, match=r"^cannot use the progress dir .*progress: "):
         log.append(event())
     assert blocker.read_text() == "a file where the progress dir should be"
