@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import re
 from fractions import Fraction
 
+_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d*)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
@@ -12,9 +14,14 @@ def parse_number(text: str) -> float:
     """A number as people type it: 0.5, .5, -3, 1e-3, 1/3, 50% (= 0.5), 1,000.
 
     Raises ValueError with a short reason."""
-    cleaned = text.strip().replace(",", "").replace("_", "")
+    cleaned = text.strip().replace("_", "")
     if not cleaned:
-        raise ValueError("enter a number")
+        raise ValueError("type a number, e.g. 0.25")
+    if "," in cleaned:
+        # 1,000 is a thousands separator; 0,54 is a decimal comma and would silently mean 54
+        if not _THOUSANDS.match(cleaned.lstrip("+-").rstrip("%").strip()):
+            raise ValueError(f"'{text.strip()}': use a dot for decimals, e.g. 0.54")
+        cleaned = cleaned.replace(",", "")
     percent = cleaned.endswith("%")
     if percent:
         cleaned = cleaned[:-1].strip()
@@ -29,6 +36,8 @@ def parse_number(text: str) -> float:
         value = float(cleaned)
     else:
         raise ValueError(f"'{text.strip()}' is not a number")
+    if not math.isfinite(value):
+        raise ValueError(f"'{text.strip()}' is too large")
     return value / 100 if percent else value
 
 

@@ -162,7 +162,7 @@ class PlainPrompter:
             try:
                 return parse_number(self.read("Answer (a number): "))
             except ValueError as reason:
-                self.say(f"  Please enter a number: {reason}.")
+                self.say(f"  Please enter a number ({reason}).")
 
     def ask_open(self) -> str:
         return self.read("Your answer (Enter to reveal): ")
@@ -264,7 +264,7 @@ class QuestionaryPrompter:
             try:
                 parse_number(text)
             except ValueError as reason:
-                return f"Please enter a number: {reason}."
+                return f"Please enter a number ({reason})."
             return True
 
         return parse_number(self.q.text("Your answer (a number):", validate=valid).unsafe_ask())

@@ -129,7 +129,7 @@ Grade (1-4): 3
 [4/4] mini-number (mini, difficulty 1)
 What is the Gini impurity of a 50/50 binary node?
 Answer (a number): abc
-  Please enter a number: 'abc' is not a number.
+  Please enter a number ('abc' is not a number).
 Answer (a number): 1/2
 Correct.
   0.5: 1 - (0.25 + 0.25).

@@ -26,10 +26,12 @@ def test_numbers_as_people_type_them(typed, value):
 @pytest.mark.parametrize(
     ("typed", "reason"),
     [
-        ("", "enter a number"),
+        ("", "type a number"),
         ("abc", "'abc' is not a number"),
         ("1/0", "division by zero"),
         ("1/x", "'1/x' is not a number"),
+        ("0,54", "use a dot for decimals"),
+        ("1e400", "too large"),
     ],
 )
 def test_non_numbers_get_a_reason(typed, reason):
