@@ -44,7 +44,7 @@ class DeckCache:
                 version, entries = pickle.load(handle)
             if version == __version__:
                 self.entries = entries
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+        except Exception:  # stale classes, truncation, corruption: it is only an accelerator
             self.entries = {}
 
     def get(self, path: Path, stat: os.stat_result) -> Deck | None:

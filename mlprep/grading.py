@@ -29,9 +29,14 @@ def parse_number(text: str) -> float:
         top, _, bottom = cleaned.partition("/")
         if not (_NUMBER.match(top.strip()) and _NUMBER.match(bottom.strip())):
             raise ValueError(f"'{text.strip()}' is not a number")
+        if not all(math.isfinite(float(part)) for part in (top, bottom)):
+            raise ValueError(f"'{text.strip()}' is too large")
         if float(bottom) == 0:
             raise ValueError("division by zero")
-        value = float(Fraction(top.strip()) / Fraction(bottom.strip()))
+        try:
+            value = float(Fraction(top.strip()) / Fraction(bottom.strip()))
+        except (OverflowError, ZeroDivisionError):
+            raise ValueError(f"'{text.strip()}' is too large") from None
     elif _NUMBER.match(cleaned):
         value = float(cleaned)
     else:

@@ -54,21 +54,22 @@ class ProgressStore:
     def _load_locked(self) -> None:
         snapshot = self._read_snapshot()
         if snapshot is not None:
-            offset, states, version = snapshot
+            offset, states, version, last_id = snapshot
             tail, end = self.log.read_from(offset)
             if self._applies_in_order(tail, states):
-                for event in tail:
+                # in (time, id) order, exactly as a full replay applies them
+                for event in sorted(tail, key=lambda e: (e.when, e.id)):
                     states[event.card] = self.scheduler.review(
                         states.get(event.card), event.card, event.grade, event.when
                     )
                 self.states = states
                 if tail or version < SNAPSHOT_FORMAT:
-                    self._write_snapshot(end)
+                    self._write_snapshot(end, tail[-1].id if tail else last_id)
                 return
-        self.states, end = self._rebuild()
-        self._write_snapshot(end)
+        self.states, end, last_id = self._rebuild()
+        self._write_snapshot(end, last_id)
 
-    def _rebuild(self) -> tuple[dict[str, CardState], int]:
+    def _rebuild(self) -> tuple[dict[str, CardState], int, str | None]:
         """Card states from the whole log. A first streaming pass finds undone answers and
         whether the log is in (time, id) order, as appending and merging keep it; then the
         answers are applied as they are read, holding no more than the states in memory.
@@ -90,7 +91,8 @@ class ProgressStore:
         with gc_paused():  # many objects, no garbage cycles
             if not in_order:
                 events, end = self.log.read_from(0)
-                return self.scheduler.replay(effective(events)), end
+                last_id = events[-1].id if events else None
+                return self.scheduler.replay(effective(events)), end, last_id
             states: dict[str, CardState] = {}
             replay = self.log.stream(0)
             for event in replay:
@@ -98,7 +100,7 @@ class ProgressStore:
                     states[event.card] = self.scheduler.review(
                         states.get(event.card), event.card, event.grade, event.when
                     )
-            return states, replay.end
+            return states, replay.end, replay.last_id
 
     @staticmethod
     def _applies_in_order(tail: list[ReviewEvent], states: dict[str, CardState]) -> bool:
@@ -112,7 +114,7 @@ class ProgressStore:
             latest[event.card] = moment
         return True
 
-    def _read_snapshot(self) -> tuple[int, dict[str, CardState], int] | None:
+    def _read_snapshot(self) -> tuple[int, dict[str, CardState], int, str | None] | None:
         try:
             raw = self.snapshot_path.read_bytes()
         except FileNotFoundError:
@@ -137,12 +139,12 @@ class ProgressStore:
             with gc_paused():
                 states = {cid: upgrade(cid, row) for cid, row in data["cards"].items()}
             last_id = data["last_id"]
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, AttributeError):
             self.warnings.append(f"{self.snapshot_path}: unreadable; rebuilt from the review log")
             return None
         if not self._log_matches(offset, last_id):
             return None  # the log was rewritten (merge, import, reset) or replaced
-        return offset, states, version
+        return offset, states, version, last_id
 
     def _log_matches(self, offset: int, last_id: str | None) -> bool:
         """Does the log still hold, just before `offset`, the event the snapshot ended with?"""
@@ -153,18 +155,12 @@ class ProgressStore:
         with open(self.log.path, "rb") as handle:
             handle.seek(max(0, offset - 4096))
             head = handle.read(offset - max(0, offset - 4096))
-        if not head.endswith(b"\n"):
+        if not head.endswith(b"\n") or not isinstance(last_id, str):
             return False
-        last_line = head[:-1].rsplit(b"\n", 1)[-1]
-        return last_id is not None and f'"id":"{last_id}"'.encode() in last_line
+        # events are short (their fields are bounded), so the last one lies in these bytes
+        return f'"id":"{last_id}"'.encode() in head.rstrip(b"\n").rsplit(b"\n", 1)[-1]
 
-    def _write_snapshot(self, offset: int) -> None:
-        last_id = None
-        if offset:
-            with open(self.log.path, "rb") as handle:
-                handle.seek(max(0, offset - 4096))
-                head = handle.read(offset - max(0, offset - 4096))
-            last_id = json.loads(head[:-1].rsplit(b"\n", 1)[-1])["id"]
+    def _write_snapshot(self, offset: int, last_id: str | None) -> None:
         document = {
             "format": SNAPSHOT_FORMAT,
             "log_offset": offset,

@@ -72,6 +72,7 @@ class EventStream:
         self.log = log
         self.offset = offset
         self.end = offset
+        self.last_id: str | None = None  # of the last event read
 
     def __iter__(self) -> Iterator[ReviewEvent]:
         log, offset = self.log, self.offset
@@ -103,7 +104,9 @@ class EventStream:
                         f"{where()}: corrupt line in the review log; fix or remove it (the "
                         "file was left untouched)"
                     ) from None
-                yield event_from_dict(data, where)
+                event = event_from_dict(data, where)
+                self.last_id = event.id
+                yield event
 
 
 def event_from_dict(data: object, where: str | Callable[[], str]) -> ReviewEvent:
@@ -128,11 +131,36 @@ def event_from_dict(data: object, where: str | Callable[[], str]) -> ReviewEvent
     if missing or unknown:
         what = f"missing {', '.join(missing)}" if missing else f"unknown {', '.join(unknown)}"
         raise ProgressError(f"{where}: not a review event ({what})")
-    event = ReviewEvent(**data)
-    valid_grade = event.grade == 0 if event.undoes else event.grade in (1, 2, 3, 4)
-    if not valid_grade or not event.card or not event.id:
-        raise ProgressError(f"{where}: not a review event (bad grade, card or id)")
-    return event
+    problem = _field_problem(data)
+    if problem:
+        raise ProgressError(f"{where}: not a review event ({problem})")
+    return ReviewEvent(**data)
+
+
+def _short_text(value: object, limit: int) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= limit
+
+
+def _field_problem(data: dict) -> str | None:
+    """What is wrong with an event's fields, if anything (they come from files and imports)."""
+    for key, limit in (("id", 64), ("card", 200), ("mode", 20)):
+        if not _short_text(data[key], limit):
+            return f"'{key}' must be text of 1-{limit} characters"
+    undoes = data.get("undoes")
+    if undoes is not None and not _short_text(undoes, 64):
+        return "'undoes' must be an event id"
+    grade, ms = data["grade"], data["ms"]
+    if isinstance(grade, bool) or grade not in ((0,) if undoes else (1, 2, 3, 4)):
+        return "bad grade"
+    if isinstance(ms, bool) or not isinstance(ms, int) or ms < 0:
+        return "'ms' must be a whole number"
+    try:
+        moment = datetime.fromisoformat(str(data["at"]).replace("Z", "+00:00"))
+    except ValueError:
+        return f"'at' is not a time: {str(data['at'])[:40]!r}"
+    if not isinstance(data["at"], str) or moment.utcoffset() is None:
+        return "'at' must be an ISO time with a time zone"
+    return None
 
 
 @contextlib.contextmanager

@@ -174,14 +174,18 @@ class Scheduler:
 
 def end_of_day(now: datetime) -> datetime:
     """The next local midnight, in UTC: review cards due any time today count as due now."""
-    local = now.astimezone()
-    midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    return midnight.astimezone(UTC)
+    tomorrow = now.astimezone().date() + timedelta(days=1)
+    return _local_midnight(tomorrow)
 
 
 def start_of_day(now: datetime) -> datetime:
-    local = now.astimezone()
-    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+    return _local_midnight(now.astimezone().date())
+
+
+def _local_midnight(day) -> datetime:
+    """Midnight starting `day` in local time, in UTC (combine, then localise: a fixed offset
+    taken from another moment would be an hour off on daylight-saving change days)."""
+    return datetime.combine(day, datetime.min.time()).astimezone().astimezone(UTC)
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,7 @@ class _Checker:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        self.seen: set[int] = set()  # ids of composed collection nodes
 
     def problem(self, line: int | None, message: str, card: str | None = None) -> None:
         self.problems.append(Problem(self.path, message, line, card))
@@ -96,6 +97,12 @@ class _Checker:
     # -- nodes to located values ---------------------------------------------------------
     def unwrap(self, node: yaml.Node) -> _Located:
         line = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            # an alias reuses a node object; expanding them can recurse or explode in size
+            if id(node) in self.seen:
+                self.problem(line, "YAML anchors and aliases (&name, *name) are not supported")
+                return _Located(None, line)
+            self.seen.add(id(node))
         if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
             self.problem(line, f"unsupported YAML tag {node.tag}")
             return _Located(None, line)

@@ -235,6 +235,8 @@ class SampleDatabase:
                     f"query stopped after {float(time_limit)!r} s (time limit);"
                     " is there a recursive CTE without an end?"
                 ) from None
+            if str(e) == "interrupted":  # Ctrl-C inside SQLite surfaces as this; honour it
+                raise KeyboardInterrupt from None
             if refusals:  # the last is the most specific: ANALYZE, after the insert it does
                 raise SqlError(refusals[-1]) from None
             raise SqlError(str(e)) from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from mlprep.cli.common import guarded
 from mlprep.cli.state import AppState
 from mlprep.errors import ExitCode
 
@@ -16,6 +17,7 @@ def due_count(app: AppState) -> int:
         return len(build_queue(cards, store.states, app.env.now()))
 
 
+@guarded
 def home(ctx: typer.Context) -> None:
     """Offer the daily loop first; every other mode is one pick away."""
     from mlprep.cli import content, practice, quiz, stats, study

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from mlprep.cli.common import DeckDirs, Seed, Tags, guarded, state
-from mlprep.errors import ExitCode, UsageError
+from mlprep.errors import ExitCode, MlprepError, UsageError
 
 Count = Annotated[
     int, typer.Option("-n", "--count", min=1, metavar="N", help="How many questions.")
@@ -175,7 +175,7 @@ def mock(
         try:
             atomic_write(export, mock_markdown(result).encode())
         except OSError as error:
-            raise UsageError(f"cannot write {export}: {error.strerror}") from None
+            raise MlprepError(f"cannot write {export}: {error.strerror}") from None
         prompter.notice(f"Transcript written to {export}")
     if result.ended == INTERRUPTED:
         raise typer.Exit(int(ExitCode.INTERRUPTED))
