@@ -23,6 +23,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from startup import bench_env  # noqa: E402  (bench/ is this script's own directory)
+
 
 def first_card(env: dict[str, str]) -> tuple[float, float]:
     """Seconds until the first card's line appears, and the peak RSS in MiB."""
@@ -67,14 +69,6 @@ def record_time(home: Path) -> float:
         store.record(f"bench-00-c{number:05d}", Grade.GOOD, "review", 1000, datetime.now(UTC))
         samples.append(time.perf_counter() - start)
     return statistics.median(samples)
-
-
-def bench_env(home: str) -> dict[str, str]:
-    """The environment of a normal install: bytecode caching on (some sandboxes and CI images
-    set PYTHONDONTWRITEBYTECODE, which makes every run recompile mlprep from source)."""
-    env = dict(os.environ, MLPREP_HOME=home)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return env
 
 
 def main() -> None:
