@@ -41,6 +41,7 @@ MINIMUMS = {
     # Question bank v2: decks beyond the content guide's first table.
     "experiments": 48,
     "causal": 36,
+    "mlops": 46,
 }
 
 # An answer is what a candidate says aloud. 900 characters is about 150 words, a little over a
