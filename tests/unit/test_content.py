@@ -42,6 +42,7 @@ MINIMUMS = {
     "experiments": 48,
     "causal": 36,
     "mlops": 46,
+    "llm": 50,
 }
 
 # An answer is what a candidate says aloud. 900 characters is about 150 words, a little over a
