@@ -39,6 +39,7 @@ MINIMUMS = {
     "stats": 60,
     "sysdesign": 40,
     "generative": 36,
+    "vision": 42,
 }
 
 # An answer is what a candidate says aloud. 900 characters is about 150 words, a little over a
