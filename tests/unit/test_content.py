@@ -40,6 +40,7 @@ MINIMUMS = {
     "sysdesign": 40,
     "generative": 36,
     "vision": 42,
+    "interpretability": 34,
 }
 
 # An answer is what a candidate says aloud. 900 characters is about 150 words, a little over a
