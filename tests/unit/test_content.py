@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -41,6 +42,7 @@ MINIMUMS = {
     "generative": 36,
     "vision": 42,
     "interpretability": 34,
+    "behavioral": 38,
 }
 
 # An answer is what a candidate says aloud. 900 characters is about 150 words, a little over a
@@ -177,3 +179,44 @@ def test_numeric_cards_state_their_number_in_the_answer():
         if not any(abs(n - value) <= slack or abs(n - 100 * value) <= 100 * slack for n in said):
             silent.append(card.id)
     assert silent == []
+
+
+# Decks where the choice cards are 40-55%: enough auto-graded cards, most still said aloud.
+BALANCED_CHOICE_DECKS = ["generative", "vision", "interpretability", "behavioral"]
+
+
+@pytest.mark.parametrize("slug", BALANCED_CHOICE_DECKS)
+def test_choices_are_on_40_to_55_percent_of_the_newer_decks(slug):
+    cards = DECKS[slug].cards
+    share = sum(bool(card.choices) for card in cards) / len(cards)
+    assert 0.40 <= share <= 0.55, f"{slug}: {share:.0%}"
+
+
+@pytest.mark.parametrize("slug", BALANCED_CHOICE_DECKS)
+def test_open_cards_of_the_newer_decks_carry_keypoints(slug):
+    lacking = [
+        card.id
+        for card in DECKS[slug].cards
+        if not card.choices and card.expect is None and not card.keypoints
+    ]
+    assert lacking == []
+
+
+def test_behavioral_prompts_carry_a_rubric_with_strong_and_weak_signs():
+    prompts = [card for card in DECKS["behavioral"].cards if not card.choices]
+    assert len(prompts) >= 15
+    lacking = [card.id for card in prompts if not (card.rubric and card.rubric.strong)]
+    assert lacking == []
+    assert all(card.rubric.weak for card in prompts if card.rubric)
+
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "docs" / "behavioral-template.yaml"
+
+
+def test_the_behavioral_template_is_a_valid_user_deck_of_placeholders():
+    report = load_files([TEMPLATE], builtin=False)
+    assert report.problems == []
+    (deck,) = report.decks
+    assert deck.id not in DECKS
+    assert duplicate_problems([*REPORT.decks, deck]) == []
+    assert deck.cards and all("[FILL IN" in card.a for card in deck.cards)
