@@ -32,6 +32,8 @@ CARD_KEYS = [
     "tags",
     "refs",
     "followups",
+    "keypoints",
+    "misconceptions",
 ]
 
 
@@ -66,6 +68,8 @@ def test_a_card_exactly(decks):
         "tags": ["impurity", "numeric"],
         "refs": [],
         "followups": [],
+        "keypoints": [],
+        "misconceptions": [],
     }
 
 
@@ -83,6 +87,9 @@ def as_deck_yaml(deck: dict) -> str:
         card = {k: v for k, v in card.items() if v not in ("", [], None, False)}
         if card.get("type") == "open":
             del card["type"]
+        card["choices"] = [{k: v for k, v in c.items() if v != ""} for c in card.get("choices", [])]
+        if not card["choices"]:
+            del card["choices"]
         if "rubric" in card:
             card["rubric"] = {k: v for k, v in card["rubric"].items() if v}
         cards.append(card)
