@@ -277,6 +277,8 @@ def _lex(text: str) -> list[tuple[str, str]]:
             for part in re.split(r"[/&-]", raw):
                 out.extend(("w", w) for w in _split_word(part))
             continue
+        if raw in ("i", "ii") and out and out[-1] == ("w", "type"):
+            raw = "1" if raw == "i" else "2"  # type I / type II errors
         out.extend(("w", w) for w in _split_word(raw))
     return out
 
@@ -381,8 +383,9 @@ def _phrase_slot(alternatives: str) -> tuple[frozenset[str], frozenset[str], boo
         if all(w in NEGATORS for w in words) or (len(words) == 2 and words[1] == "not"):
             negator = True
             continue
-        if len(words) > 1:  # mini-batch: the word written together
-            forms.add(_stem("".join(words)))
+        content = [w for w in words if w not in STOPWORDS]
+        if len(content) > 1:  # mini-batch: the word written together
+            forms.add(_stem("".join(content)))
             continue
         for word in _words(alt):
             forms.update(word.forms)
@@ -443,13 +446,14 @@ class _Answer:
 
     def _typos(self, word: str) -> list[int]:
         if word not in self._fuzzy:
-            allowed = 1 if len(word) < 8 else 2
+            allowed = 1 if len(word) < 10 else 2
             found: list[int] = []
-            for other, _distance, _ in fuzzy_extract(
+            for other, distance, _ in fuzzy_extract(
                 word, self.vocabulary, scorer=OSA.distance, score_cutoff=allowed, limit=None
             ):
-                # a typo keeps the first letter; a prefix (in-, de-, un-) changes the meaning
-                if other[0] == word[0] and abs(len(other) - len(word)) <= allowed:
+                # A typo keeps the first letter: a prefix (in-, de-, un-) changes the meaning.
+                # Two edits only in long words that start alike: minimize is not maximize.
+                if other[0] == word[0] and (distance < 2 or other[:3] == word[:3]):
                     found.extend(self.spelled[other])
             self._fuzzy[word] = found
         return self._fuzzy[word]
@@ -565,20 +569,21 @@ def _question_forms(question: str) -> frozenset[str]:
 
 def _check_point(
     answer: _Answer, keypoint: Keypoint, question: frozenset[str]
-) -> tuple[PointCheck, list[int]]:
-    best: tuple[PointCheck, list[int]] | None = None
+) -> tuple[PointCheck, list[list[int]]]:
+    """A keypoint's verdict, and every phrase match found (for weighing misconceptions)."""
+    best: PointCheck | None = None
+    found: list[list[int]] = []
     for text in keypoint.match:
         phrase = _compile_phrase(text)
         positions = answer.find(phrase)
         if positions is None:
             continue
+        found.append(positions)
         new = any(not (answer.words[p].forms & question) for p in positions)
         credit = 1.0 if new or phrase.negative else RESTATED_CREDIT
-        check = PointCheck(keypoint.point, credit >= 1.0, answer.surface(positions), credit)
-        if credit >= 1.0:
-            return check, positions
-        best = best or (check, positions)
-    return best or (PointCheck(keypoint.point, False), [])
+        if best is None or credit > best.credit:
+            best = PointCheck(keypoint.point, credit >= 1.0, answer.surface(positions), credit)
+    return best or PointCheck(keypoint.point, False), found
 
 
 def _check_misconception(
@@ -593,13 +598,15 @@ def _check_misconception(
 
 
 def _outweighed(positions: list[int], made: Sequence[list[int]]) -> bool:
-    """A misconception's words that a tighter keypoint match already explains do not state it:
-    in "lowers variance and bias stays the same", "bias" belongs to "bias stays the same",
-    not to "lowers ... bias"."""
+    """A misconception whose every word belongs to tighter keypoint matches is not stated: in
+    "lowers variance and bias stays the same", "lowers" belongs to "lowers variance" and "bias"
+    to "bias stays the same", so "lowers ... bias" is no claim."""
     span = positions[-1] - positions[0]
-    return any(
-        other and set(other) & set(positions) and other[-1] - other[0] < span for other in made
-    )
+    explained: set[int] = set()
+    for other in made:
+        if other[-1] - other[0] < span and set(other) & set(positions):
+            explained.update(other)
+    return explained >= set(positions)
 
 
 def suggest(score: float, misconception: bool) -> Grade:
@@ -616,7 +623,7 @@ def grade_answer(card: Card, answer: str) -> Grading:
     question = _question_forms(card.q)
     checked = [_check_point(prepared, k, question) for k in card.keypoints]
     points = tuple(check for check, _ in checked)
-    made = [positions for _, positions in checked]
+    made = [positions for _, found in checked for positions in found]
     hits = tuple(
         hit
         for m in card.misconceptions
