@@ -26,7 +26,7 @@ from rapidfuzz.process import extract as fuzzy_extract
 
 from mlprep.model import Card, Grade, Keypoint, Misconception
 
-MAX_CHARS = 20_000  # an answer longer than this is graded on its beginning (no pause on 100 KB)
+MAX_CHARS = 10_000  # an answer longer than this is graded on its beginning (no pause on 100 KB)
 WINDOW_SLACK = 2  # a phrase of k content words may spread over k + 2 content words
 RESTATED_CREDIT = 0.5  # a claim made only of the question's own words counts half
 AGAIN_BELOW = 0.3  # less than this share of the keypoints made: Again
@@ -417,6 +417,27 @@ def _compile_phrase(text: str) -> _Phrase:
     return _Phrase(text, tuple(slots), tuple(spellings), negative)
 
 
+@functools.lru_cache(maxsize=4096)
+def _phrase_variants(text: str) -> tuple[_Phrase, ...]:
+    """A phrase and, for two words written apart, the same words written together: the phrase
+    "mini batch" also finds "minibatches"."""
+    phrase = _compile_phrase(text)
+    variants = [phrase]
+    for i in range(len(phrase.slots) - 1):
+        left, right = phrase.spellings[i], phrase.spellings[i + 1]
+        if len(left) == 1 and len(right) == 1:
+            joined = next(iter(left)) + next(iter(right))
+            variants.append(
+                _Phrase(
+                    text,
+                    (*phrase.slots[:i], frozenset({_stem(joined)}), *phrase.slots[i + 2 :]),
+                    (*phrase.spellings[:i], frozenset({joined}), *phrase.spellings[i + 2 :]),
+                    phrase.negative,
+                )
+            )
+    return tuple(variants)
+
+
 # --------------------------------------------------------------------------------------------
 # Matching
 
@@ -434,31 +455,51 @@ class _Answer:
         for i, word in enumerate(self.words):
             self.spelled.setdefault(_spell(word.surface), []).append(i)
         self.vocabulary = [w for w in self.spelled if len(w) >= 5]
+        # stems too: a typo in an inflected word ("redcues") is close to the stem ("reduc")
+        self.stems = [f for f in self.positions if len(f) >= 5 and f.isalpha()]
         self._fuzzy: dict[str, list[int]] = {}
 
     def where(self, forms: frozenset[str], spellings: frozenset[str]) -> set[int]:
         """Positions that answer to a slot: same canonical form, or a small typo of a word."""
         found = {p for form in forms for p in self.positions.get(form, ())}
+        if found:  # typos are looked for only when the word is not there as written
+            return found
         for word in spellings:
             if len(word) >= 5:
-                found.update(self._typos(word))
+                found.update(self._typos(word, self.vocabulary, self.spelled))
+        for form in forms:
+            if len(form) >= 5 and form.isalpha():  # only swapped letters: general != generat
+                found.update(self._typos(form, self.stems, self.positions, swaps=True))
         return found
 
-    def _typos(self, word: str) -> list[int]:
-        if word not in self._fuzzy:
+    def _typos(
+        self, word: str, vocabulary: list[str], index: dict[str, list[int]], swaps: bool = False
+    ) -> list[int]:
+        key = f"{swaps}:{word}"
+        if key not in self._fuzzy:
             allowed = 1 if len(word) < 10 else 2
             found: list[int] = []
             for other, distance, _ in fuzzy_extract(
-                word, self.vocabulary, scorer=OSA.distance, score_cutoff=allowed, limit=None
+                word, vocabulary, scorer=OSA.distance, score_cutoff=allowed, limit=None
             ):
                 # A typo keeps the first letter: a prefix (in-, de-, un-) changes the meaning.
                 # Two edits only in long words that start alike: minimize is not maximize.
-                if other[0] == word[0] and (distance < 2 or other[:3] == word[:3]):
-                    found.extend(self.spelled[other])
-            self._fuzzy[word] = found
-        return self._fuzzy[word]
+                if other[0] != word[0] or (distance > 1 and other[:3] != word[:3]):
+                    continue
+                if not swaps or sorted(other) == sorted(word):
+                    found.extend(index[other])
+            self._fuzzy[key] = found
+        return self._fuzzy[key]
 
-    def find(self, phrase: _Phrase) -> list[int] | None:
+    def find(self, text: str) -> tuple[_Phrase, list[int]] | None:
+        """The phrase (or its written-together variant) and the positions that make it."""
+        for phrase in _phrase_variants(text):
+            positions = self.find_phrase(phrase)
+            if positions is not None:
+                return phrase, positions
+        return None
+
+    def find_phrase(self, phrase: _Phrase) -> list[int] | None:
         """The answer positions that make the phrase, or None."""
         if not phrase.slots or not self.words:
             return None
@@ -574,10 +615,10 @@ def _check_point(
     best: PointCheck | None = None
     found: list[list[int]] = []
     for text in keypoint.match:
-        phrase = _compile_phrase(text)
-        positions = answer.find(phrase)
-        if positions is None:
+        result = answer.find(text)
+        if result is None:
             continue
+        phrase, positions = result
         found.append(positions)
         new = any(not (answer.words[p].forms & question) for p in positions)
         credit = 1.0 if new or phrase.negative else RESTATED_CREDIT
@@ -590,9 +631,10 @@ def _check_misconception(
     answer: _Answer, item: Misconception, made: Sequence[list[int]]
 ) -> MisconceptionHit | None:
     for text in item.match:
-        positions = answer.find(_compile_phrase(text))
-        if positions is None or _outweighed(positions, made):
+        result = answer.find(text)
+        if result is None or _outweighed(result[1], made):
             continue
+        positions = result[1]
         return MisconceptionHit(item.claim, item.correction, answer.surface(positions))
     return None
 
@@ -604,7 +646,7 @@ def _outweighed(positions: list[int], made: Sequence[list[int]]) -> bool:
     span = positions[-1] - positions[0]
     explained: set[int] = set()
     for other in made:
-        if other[-1] - other[0] < span and set(other) & set(positions):
+        if other[-1] - other[0] <= span and set(other) & set(positions):
             explained.update(other)
     return explained >= set(positions)
 
