@@ -325,6 +325,14 @@ def _expansions() -> dict[tuple[str, ...], str]:
     return dict(sorted(table.items(), key=lambda item: -len(item[0])))
 
 
+@functools.cache
+def _expansions_by_first() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for stems, short in _expansions().items():  # longest first within each list
+        index.setdefault(stems[0], []).append((stems, short))
+    return index
+
+
 def _words(text: str) -> list[_Word]:
     """The content words of a text with their canonical forms, negation and sentence."""
     words: list[_Word] = []
@@ -343,10 +351,10 @@ def _words(text: str) -> list[_Word]:
 def _add_compounds(words: list[_Word]) -> None:
     """Written-out abbreviations answer to the abbreviation; two words written apart answer to
     the word written together (mini batch -> minibatch)."""
-    expansions = _expansions()
+    by_first = _expansions_by_first()
     primary = [next(iter(w.forms)) if len(w.forms) == 1 else _stem(w.surface) for w in words]
     for i in range(len(words)):
-        for stems, short in expansions.items():
+        for stems, short in by_first.get(primary[i], ()):
             n = len(stems)
             if tuple(primary[i : i + n]) == stems:
                 for w in words[i : i + n]:
