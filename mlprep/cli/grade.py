@@ -28,11 +28,11 @@ def grade(
     ] = False,
     deck_dirs: DeckDirs = None,
 ) -> None:
-    """Grade an answer read from standard input against a card's keypoints.
+    """Check a typed answer against a card's keypoints.
 
-    Prints which keypoints the answer makes (and the words that made them), which it
-    misses, any misconception it states, a score from 0 to 1 and the suggested grade.
-    Offline: nothing leaves your machine.
+    Reads the answer from standard input. Prints which keypoints the answer makes (and
+    the words that made them), which it misses, any misconception it states, a score from
+    0 to 1 and the suggested grade. Offline: nothing leaves your machine.
 
     \b
     Examples:

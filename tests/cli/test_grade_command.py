@@ -1,0 +1,84 @@
+"""`mlprep grade CARD_ID [--json]`: an answer from stdin checked against a card's keypoints."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import FIXTURES
+
+GRADED = ["--decks", str(FIXTURES / "grader")]
+
+
+def test_grade_json_has_the_documented_shape(cli):
+    answer = "Bagging lowers the variance but does not change the bias."
+    result = cli("grade", "graded-bagging", "--json", *GRADED, input=answer)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert json.loads(result.stdout) == {
+        "card": "graded-bagging",
+        "score": 0.667,
+        "suggested": "hard",
+        "covered": [
+            {"point": "Bagging mainly reduces variance", "matched": "lowers variance"},
+            {"point": "Bias stays roughly unchanged", "matched": "change bias"},
+        ],
+        "missed": [{"point": "The gain depends on how correlated the trees are"}],
+        "misconceptions": [],
+    }
+
+
+def test_grade_json_reports_a_misconception(cli):
+    result = cli("grade", "graded-bagging", "--json", *GRADED, input="it reduces bias")
+    data = json.loads(result.stdout)
+    assert (data["suggested"], data["score"]) == ("again", 0.0)
+    assert data["misconceptions"] == [
+        {
+            "claim": "Bagging reduces bias",
+            "correction": (
+                "Averaging trees of the same bias keeps that bias; boosting attacks bias."
+            ),
+            "matched": "reduces bias",
+        }
+    ]
+
+
+def test_grade_prints_a_checklist(cli):
+    answer = "Averaging reduces variance; bias stays put. Bagging also reduces bias, I think."
+    result = cli("grade", "graded-bagging", *GRADED, input=answer)
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "Score 0.33, suggested grade: Again\n"
+        "  [x] Bagging mainly reduces variance\n"
+        '      you said: "reduces variance"\n'
+        "  [x] Bias stays roughly unchanged\n"
+        '      you said: "bias stays"\n'
+        "  [ ] The gain depends on how correlated the trees are\n"
+        "  [!] Misconception: Bagging reduces bias\n"
+        '      you said: "reduces bias"\n'
+        "      Averaging trees of the same bias keeps that bias; boosting attacks bias.\n"
+    )
+
+
+def test_grade_reads_binary_and_empty_input(cli):
+    for answer in ("", "\x00\x01\x1b[31m\x7f", "?!?!"):
+        result = cli("grade", "graded-bagging", "--json", *GRADED, input=answer)
+        assert result.exit_code == 0
+        assert json.loads(result.stdout)["suggested"] == "again"
+
+
+def test_grade_an_unknown_card_is_a_usage_error(cli):
+    result = cli("grade", "graded-nope", *GRADED, input="x")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "Error: No card 'graded-nope'. Did you mean 'graded-self'?\n"
+
+
+def test_grade_a_card_without_keypoints_is_a_usage_error(cli):
+    result = cli("grade", "graded-self", *GRADED, input="x")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "Error: Card 'graded-self' has no keypoints to grade against.\n"
+
+
+def test_grade_works_on_built_in_cards(cli):
+    answer = "Train on bootstrap samples and average them; it mostly lowers variance."
+    result = cli("grade", "ensembles-bagging-definition", "--json", input=answer)
+    data = json.loads(result.stdout)
+    assert [c["matched"] for c in data["covered"]] == ["bootstrap samples", "lowers variance"]
