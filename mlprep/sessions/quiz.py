@@ -84,9 +84,28 @@ def ask_card(
         return grade, correct, f"{value:g}"
     answer = prompter.ask_open()
     prompter.show_answer(card)
-    grade = prompter.ask_grade()
+    grade = grade_open_answer(card, answer, prompter)
     save(grade)
     return grade, None, answer
+
+
+def check_open_answer(card: Card, answer: str):
+    """The keypoint grading of a typed answer (mlprep.grader.Grading), or None for an empty
+    answer or a card without keypoints: those are self-graded as before."""
+    if not answer.strip() or not card.keypoints:
+        return None
+    from mlprep.grader import grade_answer  # stemmer and fuzzy matcher: only when needed
+
+    return grade_answer(card, answer)
+
+
+def grade_open_answer(card: Card, answer: str, prompter) -> Grade:
+    """After the reference answer: the checklist and the suggested grade, preselected."""
+    grading = check_open_answer(card, answer)
+    if grading is None:
+        return prompter.ask_grade()
+    prompter.show_checklist(grading)
+    return prompter.ask_grade(grading.suggested)
 
 
 def answer_and_record(

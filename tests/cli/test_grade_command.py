@@ -82,3 +82,34 @@ def test_grade_works_on_built_in_cards(cli):
     result = cli("grade", "ensembles-bagging-definition", "--json", input=answer)
     data = json.loads(result.stdout)
     assert [c["matched"] for c in data["covered"]] == ["bootstrap samples", "lowers variance"]
+
+
+def test_quiz_checks_a_typed_answer_and_preselects_the_suggestion(cli):
+    # graded-self (no keypoints, empty answer) is self-graded as before; graded-bagging's typed
+    # answer gets the checklist and Enter accepts the suggested Hard.
+    answers = "\n3\nBagging lowers variance but it reduces the bias too\n\n"
+    result = cli("quiz", "graded", "--plain", "--seed", "1", *GRADED, input=answers)
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "Grade (1-4): 3\n" in out
+    assert (
+        "Your answer against the keypoints:\n"
+        "Score 0.17, suggested grade: Again\n"
+        "  [x] Bagging mainly reduces variance\n"
+        '      you said: "lowers variance"\n'
+        "  [ ] Bias stays roughly unchanged\n"
+        "  [ ] The gain depends on how correlated the trees are\n"
+        "  [!] Misconception: Bagging reduces bias\n"
+        '      you said: "reduces bias"\n'
+        "      Averaging trees of the same bias keeps that bias; boosting attacks bias.\n"
+        "How well did you know it? 1) Again  2) Hard  3) Good  4) Easy\n"
+        "Grade (1-4, Enter: Again): \n"
+    ) in out
+    assert "  Again  graded-bagging" in out
+
+
+def test_quiz_a_typed_grade_overrides_the_suggestion(cli):
+    answers = "\n3\nBagging lowers variance\n4\n"
+    result = cli("quiz", "graded", "--plain", "--seed", "1", *GRADED, input=answers)
+    assert "Grade (1-4, Enter: Hard): 4\n" in result.stdout
+    assert "  Easy   graded-bagging" in result.stdout
