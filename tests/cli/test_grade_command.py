@@ -113,3 +113,21 @@ def test_quiz_a_typed_grade_overrides_the_suggestion(cli):
     result = cli("quiz", "graded", "--plain", "--seed", "1", *GRADED, input=answers)
     assert "Grade (1-4, Enter: Hard): 4\n" in result.stdout
     assert "  Easy   graded-bagging" in result.stdout
+
+
+def test_the_suggestion_is_saved_beside_the_grade_and_stats_show_agreement(cli, mlprep_home):
+    answers = "\n3\nBagging lowers variance\n4\n"
+    cli("quiz", "graded", "--plain", "--seed", "1", *GRADED, input=answers)
+    events = [
+        json.loads(line)
+        for line in (mlprep_home / "progress" / "reviews.jsonl").read_text().splitlines()
+    ]
+    assert [(e["card"], e["grade"], e.get("suggested")) for e in events] == [
+        ("graded-self", 3, None),  # an empty answer is self-graded: no suggestion
+        ("graded-bagging", 4, 2),
+    ]
+    data = json.loads(cli("stats", "graded", "--json", *GRADED).stdout)
+    assert data["agreement"] == [{"deck": "graded", "graded": 1, "agreed": 0}]
+    text = cli("stats", "graded", *GRADED).stdout
+    assert "Your grade = suggested grade (typed answers)\n  graded" in text
+    assert "0/1" in text

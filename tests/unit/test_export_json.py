@@ -32,6 +32,8 @@ CARD_KEYS = [
     "tags",
     "refs",
     "followups",
+    "keypoints",
+    "misconceptions",
 ]
 
 
@@ -66,6 +68,8 @@ def test_a_card_exactly(decks):
         "tags": ["impurity", "numeric"],
         "refs": [],
         "followups": [],
+        "keypoints": [],
+        "misconceptions": [],
     }
 
 
