@@ -193,11 +193,31 @@ SHORT_FORMS = {
     "obs": "observations",
     "vs": "versus",
 }
-# words that say the same direction; each group answers to its first member
+# Words that say the same thing in these answers; each group answers to its first member.
+# Kept small and unambiguous: a deck's `a|b` alternatives carry anything card-specific.
 SYNONYMS = (
     ("reduc", "reduct", "lower", "decreas", "lessen", "diminish", "shrink", "less", "fewer"),
+    ("reduc", "fall", "drop", "declin", "cut"),
     ("increas", "rais", "grow", "growth", "higher", "boost"),
+    ("larg", "big", "huge"),
+    ("small", "tini", "littl"),
+    ("whole", "entir", "full"),
+    ("exampl", "sampl", "observ", "instanc", "row"),
+    ("featur", "predictor", "attribut", "covari"),
+    ("weight", "coeffici"),
+    ("model", "learner", "estim"),
+    ("data", "dataset"),
+    ("error", "mistak"),
+    ("penal", "penalti", "penalis"),
+    ("lose", "lost", "discard", "ignor", "throw"),
+    ("probabl", "chanc"),
+    ("averag", "mean"),
+    ("top", "upper"),
+    ("perfect", "ideal"),
+    ("recal", "sensit"),
+    ("train", "fit"),
 )
+HARDWARE = frozenset({"gpu", "cpu", "tpu"})
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’./&-][^\W_]+)*|[.,;:!?()]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -215,6 +235,8 @@ def _stemmer() -> snowballstemmer.stemmer:
 def _spell(word: str) -> str:
     """One lower-case word in American spelling, number words as digits."""
     word = BRITISH.get(word, word)
+    if word.endswith("s") and (word[:-1] in ABBREVIATIONS or word[:-1] in HARDWARE):
+        word = word[:-1]  # GPUs, CNNs
     if word in NUMBER_WORDS:
         return NUMBER_WORDS[word]
     word = _OUR.sub(r"\1or", word)
@@ -227,6 +249,7 @@ def _spell(word: str) -> str:
 
 
 _SYNONYM_OF = {stem: group[0] for group in SYNONYMS for stem in group}
+assert len(_SYNONYM_OF) == sum(len(g) for g in SYNONYMS) - 1, "a stem in two groups"
 
 
 @functools.lru_cache(maxsize=50_000)
