@@ -356,10 +356,14 @@ def _expansions_by_first() -> dict[str, list[tuple[tuple[str, ...], str]]]:
     return index
 
 
-def _words(text: str) -> list[_Word]:
-    """The content words of a text with their canonical forms, negation and sentence."""
+def _words(text: str, literal: bool = False) -> list[_Word]:
+    """The content words of a text with their canonical forms, negation and sentence; with
+    `literal`, every word as written (for phrases made only of function words)."""
     words: list[_Word] = []
     for word, negated, sentence in _mark_negation(_lex(text)):
+        if literal:
+            words.append(_Word(word, {word}, negated, sentence))
+            continue
         # "non" stays a word (non-linear = nonlinear) though it negates what follows
         if word in STOPWORDS or (word in NEGATORS and word != "non"):
             continue
@@ -399,6 +403,7 @@ class _Phrase:
     slots: tuple[frozenset[str], ...]  # per word position, the canonical forms it accepts
     spellings: tuple[frozenset[str], ...]  # per word position, the words typos are measured to
     negative: bool  # the phrase itself says "not": made only when the answer negates it
+    literal: bool = False  # only function words ("what you did"): matched word for word
 
 
 def _phrase_slot(alternatives: str) -> tuple[frozenset[str], frozenset[str], bool]:
@@ -445,6 +450,13 @@ def _compile_phrase(text: str) -> _Phrase:
                 slots[i : i + n] = [frozenset({short})]
                 spellings[i : i + n] = [frozenset()]
                 singles[i : i + n] = [short]
+    if not slots and not negative:  # no content word at all: match the words as written
+        literal = [
+            frozenset(w for alt in token.split("|") for kind, w in _lex(alt) if kind == "w")
+            for token in text.split()
+        ]
+        literal = [forms for forms in literal if forms]
+        return _Phrase(text, tuple(literal), tuple(frozenset() for _ in literal), False, True)
     return _Phrase(text, tuple(slots), tuple(spellings), negative)
 
 
@@ -476,8 +488,10 @@ def _phrase_variants(text: str) -> tuple[_Phrase, ...]:
 class _Answer:
     """An answer prepared once for every phrase of a card."""
 
-    def __init__(self, text: str) -> None:
-        self.words = _words(text)
+    def __init__(self, text: str, literal: bool = False) -> None:
+        self.text = text
+        self._literal: _Answer | None = None
+        self.words = _words(text, literal)
         self.positions: dict[str, list[int]] = {}
         for i, word in enumerate(self.words):
             for form in word.forms:
@@ -522,13 +536,20 @@ class _Answer:
             self._fuzzy[key] = found
         return self._fuzzy[key]
 
-    def find(self, text: str) -> tuple[_Phrase, list[int]] | None:
-        """The phrase (or its written-together variant) and the positions that make it."""
+    def find(self, text: str) -> tuple[_Phrase, list[int], _Answer] | None:
+        """The phrase (or its written-together variant), the positions that make it, and the
+        view of the answer they index (the literal view for a phrase of function words)."""
         for phrase in _phrase_variants(text):
-            positions = self.find_phrase(phrase)
+            view = self.literal_view() if phrase.literal else self
+            positions = view.find_phrase(phrase)
             if positions is not None:
-                return phrase, positions
+                return phrase, positions, view
         return None
+
+    def literal_view(self) -> _Answer:
+        if self._literal is None:
+            self._literal = _Answer(self.text, literal=True)
+        return self._literal
 
     def find_phrase(self, phrase: _Phrase) -> list[int] | None:
         """The answer positions that make the phrase, or None."""
@@ -649,12 +670,13 @@ def _check_point(
         result = answer.find(text)
         if result is None:
             continue
-        phrase, positions = result
-        found.append(positions)
-        new = any(not (answer.words[p].forms & question) for p in positions)
+        phrase, positions, view = result
+        if view is answer:  # literal matches index another view: not used for weighing
+            found.append(positions)
+        new = any(not (view.words[p].forms & question) for p in positions)
         credit = 1.0 if new or phrase.negative else RESTATED_CREDIT
         if best is None or credit > best.credit:
-            best = PointCheck(keypoint.point, credit >= 1.0, answer.surface(positions), credit)
+            best = PointCheck(keypoint.point, credit >= 1.0, view.surface(positions), credit)
     return best or PointCheck(keypoint.point, False), found
 
 
@@ -663,10 +685,12 @@ def _check_misconception(
 ) -> MisconceptionHit | None:
     for text in item.match:
         result = answer.find(text)
-        if result is None or _outweighed(result[1], made):
+        if result is None:
             continue
-        positions = result[1]
-        return MisconceptionHit(item.claim, item.correction, answer.surface(positions))
+        _, positions, view = result
+        if view is answer and _outweighed(positions, made):
+            continue
+        return MisconceptionHit(item.claim, item.correction, view.surface(positions))
     return None
 
 
