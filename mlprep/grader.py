@@ -52,7 +52,7 @@ CLAUSE_ENDS = frozenset(
     """but however although though whereas while whilst yet and or so because since unless
     instead""".split()
 )
-SENTENCE_ENDS = frozenset(".;!?")
+SENTENCE_ENDS = frozenset(".;!?|")  # a table cell ends a claim too
 CONTRACTIONS = {
     "can't": "can not",
     "cannot": "can not",
@@ -219,7 +219,7 @@ SYNONYMS = (
 )
 HARDWARE = frozenset({"gpu", "cpu", "tpu"})
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’./&-][^\W_]+)*|[.,;:!?()]")
+_TOKEN = re.compile(r"[^\W_]+(?:['’./&-][^\W_]+)*|[.,;:!?()|]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 # --------------------------------------------------------------------------------------------
@@ -290,7 +290,7 @@ def _lex(text: str) -> list[tuple[str, str]]:
     text = unicodedata.normalize("NFKC", _CONTROL.sub(" ", text[:MAX_CHARS])).lower()
     out: list[tuple[str, str]] = []
     for raw in _TOKEN.findall(text):
-        if raw in ".,;:!?()":
+        if raw in ".,;:!?()|":
             out.append(("p", raw))
             continue
         if raw in SHORT_FORMS:
@@ -375,6 +375,19 @@ def _words(text: str, literal: bool = False) -> list[_Word]:
     return words
 
 
+def _spelled_out(primary: list[str], start: int, stems: tuple[str, ...]) -> int:
+    """Where an abbreviation written out from `start` ends (exclusive), or 0. One extra word
+    may sit inside it: "area under the ROC curve" is an AUC."""
+    pos, skipped = start, 0
+    for stem in stems:
+        while pos < len(primary) and primary[pos] != stem and skipped < 1 and pos > start:
+            pos, skipped = pos + 1, skipped + 1
+        if pos >= len(primary) or primary[pos] != stem:
+            return 0
+        pos += 1
+    return pos
+
+
 def _add_compounds(words: list[_Word]) -> None:
     """Written-out abbreviations answer to the abbreviation; two words written apart answer to
     the word written together (mini batch -> minibatch)."""
@@ -382,9 +395,9 @@ def _add_compounds(words: list[_Word]) -> None:
     primary = [next(iter(w.forms)) if len(w.forms) == 1 else _stem(w.surface) for w in words]
     for i in range(len(words)):
         for stems, short in by_first.get(primary[i], ()):
-            n = len(stems)
-            if tuple(primary[i : i + n]) == stems:
-                for w in words[i : i + n]:
+            span = _spelled_out(primary, i, stems)
+            if span:
+                for w in words[i:span]:
                     w.forms.add(short)
                 break
         if i + 1 < len(words) and words[i].sentence == words[i + 1].sentence:
@@ -424,7 +437,9 @@ def _phrase_slot(alternatives: str) -> tuple[frozenset[str], frozenset[str], boo
             forms.add(_stem("".join(content)))
             continue
         for word in _words(alt):
-            forms.update(word.forms)
+            # An abbreviation stands for itself here (the answer's written-out form answers to
+            # it); its expansion's words would let "fn" match any "false".
+            forms.update({_stem(word.surface)} if word.surface in ABBREVIATIONS else word.forms)
             spellings.add(_spell(word.surface))
     return frozenset(forms), frozenset(spellings), negator and not forms
 
@@ -474,7 +489,8 @@ def _phrase_variants(text: str) -> tuple[_Phrase, ...]:
                 _Phrase(
                     text,
                     (*phrase.slots[:i], frozenset({_stem(joined)}), *phrase.slots[i + 2 :]),
-                    (*phrase.spellings[:i], frozenset({joined}), *phrase.spellings[i + 2 :]),
+                    # exact only: a typo allowance on a joined word swallows a whole word
+                    (*phrase.spellings[:i], frozenset(), *phrase.spellings[i + 2 :]),
                     phrase.negative,
                 )
             )
