@@ -297,8 +297,11 @@ def _lex(text: str) -> list[tuple[str, str]]:
             out.extend(("w", part) for part in SHORT_FORMS[raw].split())
             continue
         if any(c in raw for c in "/&-"):  # l1/l2, a/b, mini-batch: separate words
-            for part in re.split(r"[/&-]", raw):
-                out.extend(("w", w) for w in _split_word(part))
+            parts = [w for part in re.split(r"[/&-]", raw) for w in _split_word(part)]
+            if "-" in raw and any(w in STOPWORDS for w in parts):
+                # in-experiment, out-of-fold: the whole word too, or "in-" would be lost
+                out.append(("j", "".join(parts)))
+            out.extend(("w", w) for w in parts)
             continue
         if raw in ("i", "ii") and out and out[-1] == ("w", "type"):
             raw = "1" if raw == "i" else "2"  # type I / type II errors
@@ -313,6 +316,9 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int]]:
     sentence = 0
     previous = ""
     for kind, text in lexed:
+        if kind == "j":  # a hyphenated whole word rides along with its parts
+            marked.append(("\x00" + text, False, sentence))
+            continue
         if kind == "p":
             if text in SENTENCE_ENDS:
                 sentence += 1
@@ -360,7 +366,11 @@ def _words(text: str, literal: bool = False) -> list[_Word]:
     """The content words of a text with their canonical forms, negation and sentence; with
     `literal`, every word as written (for phrases made only of function words)."""
     words: list[_Word] = []
+    joined = ""
     for word, negated, sentence in _mark_negation(_lex(text)):
+        if word.startswith("\x00"):
+            joined = word[1:]
+            continue
         if literal:
             words.append(_Word(word, {word}, negated, sentence))
             continue
@@ -368,6 +378,9 @@ def _words(text: str, literal: bool = False) -> list[_Word]:
         if word in STOPWORDS or (word in NEGATORS and word != "non"):
             continue
         forms = {_stem(word)}
+        if joined:
+            forms.add(_stem(joined))
+            joined = ""
         if word in ABBREVIATIONS:
             forms.update(_stem(w) for w in ABBREVIATIONS[word].split() if w not in STOPWORDS)
         words.append(_Word(word, forms, negated, sentence))
@@ -433,6 +446,9 @@ def _phrase_slot(alternatives: str) -> tuple[frozenset[str], frozenset[str], boo
             negator = True
             continue
         content = [w for w in words if w not in STOPWORDS]
+        if "-" in alt and len(content) < len(words):  # in-experiment: the whole word
+            forms.add(_stem("".join(words)))
+            continue
         if len(content) > 1:  # mini-batch: the word written together
             forms.add(_stem("".join(content)))
             continue

@@ -52,6 +52,8 @@ def made(answer: str, *phrases: str, q: str = "Explain it.") -> bool:
         ("train with mini-batches", "minibatch"),  # hyphens and compounds
         ("train with mini batches", "mini-batch"),
         ("train with minibatches", "mini batch"),
+        ("encode out-of-fold", "out fold"),
+        ("encode out-of-fold", "out-of-fold"),
         ("it has two classes", "2 classes"),  # digits and number words
         ("it has 2 classes", "two classes"),
         ("apply PCA first", "principal component analysis"),  # abbreviations both ways
@@ -70,6 +72,11 @@ def test_normalisation_makes_the_same_claim_match(answer, phrase):
 def test_a_phrase_of_function_words_is_matched_word_for_word():
     assert made("Looking back, I could have spoken up sooner.", "i could have")
     assert not made("I could do more; we have time.", "i could have")
+
+
+def test_a_hyphenated_word_keeps_its_small_words():
+    assert made("an in-experiment covariate", "in-experiment covariate")
+    assert not made("a covariate from before the experiment", "in-experiment covariate")
 
 
 def test_alternatives_stand_for_one_word_position():
