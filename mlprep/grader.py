@@ -52,7 +52,7 @@ CLAUSE_ENDS = frozenset(
     """but however although though whereas while whilst yet and or so because since unless
     instead""".split()
 )
-SENTENCE_ENDS = frozenset(".;!?|")  # a table cell ends a claim too
+SENTENCE_ENDS = frozenset(".;!?")
 CONTRACTIONS = {
     "can't": "can not",
     "cannot": "can not",
@@ -198,7 +198,7 @@ SHORT_FORMS = {
 SYNONYMS = (
     ("reduc", "reduct", "lower", "decreas", "lessen", "diminish", "shrink", "less", "fewer"),
     ("reduc", "fall", "drop", "declin", "cut"),
-    ("increas", "rais", "grow", "growth", "higher", "boost"),
+    ("increas", "rais", "grow", "growth", "higher"),
     ("larg", "big", "huge"),
     ("small", "tini", "littl"),
     ("whole", "entir", "full"),
@@ -219,7 +219,30 @@ SYNONYMS = (
 )
 HARDWARE = frozenset({"gpu", "cpu", "tpu"})
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’./&-][^\W_]+)*|[.,;:!?()|]")
+# a table row's end ("|" then a line break) ends a sentence; a cell border is like a comma
+_TOKEN = re.compile(r"[^\W_]+(?:['’./&-][^\W_]+)*|\|[ \t]*\n|[.,;:!?()|]")
+# Greek letters as people type them in words: β > 1 is "beta > 1"
+GREEK = str.maketrans(
+    {
+        "α": " alpha ",
+        "β": " beta ",
+        "γ": " gamma ",
+        "δ": " delta ",
+        "ε": " epsilon ",
+        "η": " eta ",
+        "θ": " theta ",
+        "κ": " kappa ",
+        "λ": " lambda ",
+        "μ": " mu ",
+        "π": " pi ",
+        "ρ": " rho ",
+        "σ": " sigma ",
+        "τ": " tau ",
+        "φ": " phi ",
+        "ϕ": " phi ",
+        "ω": " omega ",
+    }
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 # --------------------------------------------------------------------------------------------
@@ -288,9 +311,13 @@ class _Word:
 def _lex(text: str) -> list[tuple[str, str]]:
     """(kind, text) pairs: 'w' words (already split and spelled), 'p' punctuation."""
     text = unicodedata.normalize("NFKC", _CONTROL.sub(" ", text[:MAX_CHARS])).lower()
+    text = text.translate(GREEK)
     out: list[tuple[str, str]] = []
     for raw in _TOKEN.findall(text):
-        if raw in ".,;:!?()|":
+        if raw[0] == "|":
+            out.append(("p", "." if raw.endswith("\n") else ","))
+            continue
+        if raw in ".,;:!?()":
             out.append(("p", raw))
             continue
         if raw in SHORT_FORMS:

@@ -63,6 +63,7 @@ def made(answer: str, *phrases: str, q: str = "Explain it.") -> bool:
         ("use an L1 penalty", "lasso penalty"),
         ("area under the ROC curve", "auc"),
         ("a false positive is a type I error", "false positive type 1"),
+        ("β > 1 favours recall", "beta 1 recall"),  # Greek letters by name
     ],
 )
 def test_normalisation_makes_the_same_claim_match(answer, phrase):
@@ -274,14 +275,29 @@ def test_a_huge_answer_is_graded_on_its_beginning():
 # -- the built-in keypoints -----------------------------------------------------------------
 
 
-def test_every_built_in_keypoint_phrase_compiles_to_words():
+@pytest.fixture(scope="module")
+def graded_cards():
     from mlprep.decks import load_files
-    from mlprep.grader import _compile_phrase
     from mlprep.paths import builtin_content_dir
 
     report = load_files([builtin_content_dir() / "decks"], builtin=True)
     assert report.problems == []
-    graded = [c for d in report.decks for c in d.cards if c.keypoints]
+    return [c for d in report.decks for c in d.cards if c.keypoints]
+
+
+def test_no_reference_answer_states_its_own_misconception(graded_cards):
+    flagged = [
+        (c.id, [m.matched for m in grade_answer(c, c.a).misconceptions])
+        for c in graded_cards
+        if grade_answer(c, c.a).misconceptions
+    ]
+    assert flagged == []
+
+
+def test_every_built_in_keypoint_phrase_compiles_to_words(graded_cards):
+    from mlprep.grader import _compile_phrase
+
+    graded = graded_cards
     assert len(graded) >= 60
     empty = [
         (c.id, phrase)
