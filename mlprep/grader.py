@@ -44,7 +44,9 @@ STOPWORDS = frozenset(
     why how each every any some all both either etc eg ie like kind sort thing things way
     something whatever whichever lot lots bit well""".split()
 )
-NEGATORS = frozenset({"not", "no", "never", "without", "nor", "neither", "none", "nothing", "non"})
+NEGATORS = frozenset(
+    {"not", "no", "never", "without", "nor", "neither", "none", "nothing", "non", "unlike"}
+)
 # two-word negations; the second word opens the scope
 NEGATING_PAIRS = {("rather", "than"), ("instead", "of"), ("fail", "to"), ("fails", "to")}
 NEGATION_EXCEPTIONS = {("not", "only"), ("not", "just"), ("not", "merely"), ("or", "not")}
@@ -645,12 +647,22 @@ class _Answer:
         return None
 
     def _pick(self, window: Sequence[tuple[int, int]], need: int) -> list[int] | None:
-        chosen: dict[int, int] = {}
+        """One distinct answer word per phrase word ("one by one" needs two "one"s), all in
+        one sentence; slots with fewer candidates choose first."""
+        candidates: dict[int, list[int]] = {}
         for pos, slot in window:
-            chosen.setdefault(slot, pos)
-        positions = sorted(set(chosen.values()))
+            candidates.setdefault(slot, []).append(pos)
+        if len(candidates) < need:
+            return None
+        used: set[int] = set()
+        for slot in sorted(candidates, key=lambda s: len(candidates[s])):
+            free = [p for p in candidates[slot] if p not in used]
+            if not free:
+                return None
+            used.add(free[0])
+        positions = sorted(used)
         sentences = {self.words[p].sentence for p in positions}
-        return positions if len(chosen) == need and len(sentences) == 1 else None
+        return positions if len(sentences) == 1 else None
 
     def _holds(self, positions: list[int], phrase: _Phrase) -> bool:
         negated = any(self.words[p].negated for p in positions)
