@@ -44,7 +44,9 @@ STOPWORDS = frozenset(
     why how each every any some all both either etc eg ie like kind sort thing things way
     something whatever whichever lot lots bit well""".split()
 )
-NEGATORS = frozenset({"not", "no", "never", "without", "nor", "neither", "none", "nothing", "non"})
+NEGATORS = frozenset(
+    {"not", "no", "never", "without", "nor", "neither", "none", "nothing", "non", "unlike"}
+)
 # two-word negations; the second word opens the scope
 NEGATING_PAIRS = {("rather", "than"), ("instead", "of"), ("fail", "to"), ("fails", "to")}
 NEGATION_EXCEPTIONS = {("not", "only"), ("not", "just"), ("not", "merely"), ("or", "not")}
@@ -196,8 +198,8 @@ SHORT_FORMS = {
 # Words that say the same thing in these answers; each group answers to its first member.
 # Kept small and unambiguous: a deck's `a|b` alternatives carry anything card-specific.
 SYNONYMS = (
-    ("reduc", "reduct", "lower", "decreas", "lessen", "diminish", "shrink", "less", "fewer"),
-    ("reduc", "fall", "drop", "declin", "cut"),
+    ("reduc", "reduct", "lower", "decreas", "lessen", "diminish", "shrink", "less", "fewer")
+    + ("fall", "drop", "declin", "cut"),
     ("increas", "rais", "grow", "growth", "higher"),
     ("larg", "big", "huge"),
     ("small", "tini", "littl"),
@@ -272,7 +274,7 @@ def _spell(word: str) -> str:
 
 
 _SYNONYM_OF = {stem: group[0] for group in SYNONYMS for stem in group}
-assert len(_SYNONYM_OF) == sum(len(g) for g in SYNONYMS) - 1, "a stem in two groups"
+assert len(_SYNONYM_OF) == sum(len(g) for g in SYNONYMS), "a stem in two groups"
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -309,7 +311,8 @@ class _Word:
 
 
 def _lex(text: str) -> list[tuple[str, str]]:
-    """(kind, text) pairs: 'w' words (already split and spelled), 'p' punctuation."""
+    """(kind, text) pairs: 'w' a word (contractions opened, hyphens split), 'p' punctuation,
+    'j' a hyphenated whole word that comes before its parts."""
     text = unicodedata.normalize("NFKC", _CONTROL.sub(" ", text[:MAX_CHARS])).lower()
     text = text.translate(GREEK)
     out: list[tuple[str, str]] = []
@@ -644,12 +647,22 @@ class _Answer:
         return None
 
     def _pick(self, window: Sequence[tuple[int, int]], need: int) -> list[int] | None:
-        chosen: dict[int, int] = {}
+        """One distinct answer word per phrase word ("one by one" needs two "one"s), all in
+        one sentence; slots with fewer candidates choose first."""
+        candidates: dict[int, list[int]] = {}
         for pos, slot in window:
-            chosen.setdefault(slot, pos)
-        positions = sorted(set(chosen.values()))
+            candidates.setdefault(slot, []).append(pos)
+        if len(candidates) < need:
+            return None
+        used: set[int] = set()
+        for slot in sorted(candidates, key=lambda s: len(candidates[s])):
+            free = [p for p in candidates[slot] if p not in used]
+            if not free:
+                return None
+            used.add(free[0])
+        positions = sorted(used)
         sentences = {self.words[p].sentence for p in positions}
-        return positions if len(chosen) == need and len(sentences) == 1 else None
+        return positions if len(sentences) == 1 else None
 
     def _holds(self, positions: list[int], phrase: _Phrase) -> bool:
         negated = any(self.words[p].negated for p in positions)

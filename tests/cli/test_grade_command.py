@@ -131,3 +131,22 @@ def test_the_suggestion_is_saved_beside_the_grade_and_stats_show_agreement(cli, 
     text = cli("stats", "graded", *GRADED).stdout
     assert "Your grade = suggested grade (typed answers)\n  graded" in text
     assert "0/1" in text
+
+
+def test_mock_transcript_checks_typed_answers(cli, mlprep_home):
+    answer = "bagging lowers the variance\n"
+    mock = ["mock", "-d", "graded", "--deck-dir", str(FIXTURES / "grader"), "-n", "2"]
+    result = cli(*mock, input=answer * 2 + "2\n2\n")
+    assert result.exit_code == 0
+    assert "Score 0.33, suggested grade: Hard\n  [x] Bagging mainly reduces variance\n" in (
+        result.stdout
+    )
+    assert result.stdout.count("Grade (1-4, Enter: Hard): 2\n") == 1
+    events = [
+        json.loads(line)
+        for line in (mlprep_home / "progress" / "reviews.jsonl").read_text().splitlines()
+    ]
+    assert sorted((e["card"], e["grade"], e.get("suggested"), e["mode"]) for e in events) == [
+        ("graded-bagging", 2, 2, "mock"),
+        ("graded-self", 2, None, "mock"),
+    ]
