@@ -19,7 +19,7 @@ def save_mock(result, directory: Path) -> Path:
         "started_at": result.started_at,
         "minutes": result.minutes,
         "seconds": round(result.seconds, 3),
-        "ended": result.ended,
+        "ended": result.end_label,
         "planned": result.planned,
         "answers": [
             {

@@ -6,11 +6,10 @@ from typing import Annotated
 
 import typer
 
-from mlprep.cli.common import DeckDirs, guarded, state
+from mlprep.cli.common import DeckDirs, state
 from mlprep.errors import ExitCode
 
 
-@guarded
 def decks(
     ctx: typer.Context,
     deck_dirs: DeckDirs = None,
@@ -46,7 +45,6 @@ def decks(
     app.env.stdout.write("\n".join(lines) + "\n")
 
 
-@guarded
 def show(
     ctx: typer.Context,
     card_id: Annotated[
@@ -68,7 +66,6 @@ def show(
     state(ctx).console().print(card_detail(card))
 
 
-@guarded
 def search(
     ctx: typer.Context,
     text: Annotated[
@@ -97,7 +94,6 @@ def search(
     console.print(search_table(cards))
 
 
-@guarded
 def validate(
     ctx: typer.Context,
     paths: Annotated[

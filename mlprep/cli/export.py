@@ -4,12 +4,11 @@ from typing import Annotated
 
 import typer
 
-from mlprep.cli.common import DeckDirs, guarded, state
+from mlprep.cli.common import DeckDirs, state
 from mlprep.errors import UsageError
 from mlprep.export import STDOUT, ExportFormat
 
 
-@guarded
 def export(
     ctx: typer.Context,
     decks: Annotated[

@@ -89,8 +89,26 @@ def _hanging(rows: list[tuple[str, str]]) -> Table:
     return grid
 
 
-def option_list(options: Sequence[str]) -> Table:
-    return _hanging([(f"{n})", text) for n, text in enumerate(options, start=1)])
+def option_list(options: Sequence[str], marked: Sequence[bool] = ()) -> Table:
+    """Numbered options; with `marked`, the right ones carry a check mark."""
+    if not marked:
+        return _hanging([(f"{n})", text) for n, text in enumerate(options, start=1)])
+    return _hanging(
+        [
+            (f"{'✔' if right else ' '} {n})", text)
+            for n, (text, right) in enumerate(zip(options, marked, strict=True), start=1)
+        ]
+    )
+
+
+def plain(text: str) -> Text:
+    return Text(text)
+
+
+def code_block(title: str, code: str) -> RenderableType:
+    from rich.syntax import Syntax
+
+    return Group(Text(title, style="bold"), Syntax(code, "sql", theme="ansi_dark"))
 
 
 def card_detail(card: Card) -> RenderableType:

@@ -21,10 +21,16 @@ def events(home):
 def test_flashcards_reveal_grade_undo_quit(mlprep_home):
     child = spawn(["flash", "mini", "--seed", "5", *MINI], mlprep_home)
     child.expect("1/4 · mini")
+    # a choice card's front lists its options; the back marks the right one
+    child.expect("1\\) Gini impurity")
+    child.expect("2\\) Mean squared error")
+    child.expect("3\\) Hinge loss")
     child.expect("Enter: show answer")
     child.send(ENTER)
+    child.expect("✔ 1\\) Gini impurity")
     child.expect("Reference answer")
-    child.expect("1 Again · 2 Hard · 3 Good · 4 Easy")
+    # the grade keys say when each grade brings the card back
+    child.expect("1 Again 1m · 2 Hard 6m · 3 Good 10m · 4 Easy \\d+d")
     child.send("3")  # a single key, no Enter
     child.expect("2/4 · mini")
     child.expect("Enter: show answer")
@@ -55,13 +61,20 @@ def test_the_home_menu_shows_the_due_count_and_runs_a_mode(mlprep_home):
     child = spawn([], mlprep_home)
     child.expect("What would you like to do\\?")
     child.expect("Review \\(20 due\\)")  # twenty new cards a day by default
-    for _ in range(3):  # Review -> Quiz a deck -> Flashcards -> SQL practice
-        child.send(DOWN)
-    child.send(DOWN + DOWN + DOWN)  # -> Mock interview -> Stats -> Decks
+    child.expect("4\\) Drill weak cards")
+    child.send(DOWN * 7)  # Review -> ... -> Decks
     child.send(ENTER)
     child.expect("decks, \\d+ cards")
     child.expect("What would you like to do\\?")
-    child.send(DOWN * 7 + ENTER)  # Quit is last
+    child.send("8")  # a number key picks at once: Decks
+    child.expect("decks, \\d+ cards")
+    child.expect("What would you like to do\\?")
+    child.send("2")  # Quiz a deck -> the deck menu, then Back
+    child.expect("Which deck\\?")
+    child.expect("Back")
+    child.send("q")  # leaves the submenu, back home
+    child.expect("What would you like to do\\?")
+    child.send("q")  # q quits the home menu
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
@@ -105,24 +118,23 @@ def test_a_two_question_mock_interview(mlprep_home, tmp_path):
     export = tmp_path / "t.md"
     child = spawn([*MOCK, "--minutes", "5", "--export", str(export)], mlprep_home)
     child.expect("Question 1/2 \\(4:5\\d left\\)")
-    child.expect("Your answer")
-    child.send("Greedy splits change with the data\r")
+    child.expect("Select all that apply")
+    child.send("1 2\r")
     child.expect("Question 2/2")
-    child.expect("Your answer")
-    child.send("one half\r")
+    child.expect("Answer \\(a number\\)")
+    child.send("1/2\r")
     child.expect("Transcript")
-    child.expect("Grade \\(1-4\\): ")
-    child.send("3\r")
-    child.expect("Grade \\(1-4\\): ")
-    child.send("1\r")
+    child.expect("Not quite. The answers:")  # options are graded in the transcript
+    child.expect("You picked 2\\) Accuracy of the parent node - wrong.")
+    child.expect("Correct.")
     child.expect("mini           2      1         2.0")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
-    assert "one half" in export.read_text()
+    assert "Accuracy of the parent node" in export.read_text()
     assert [(e["card"], e["grade"]) for e in events(mlprep_home)] == [
-        ("mini-open", 3),
-        ("mini-number", 1),
+        ("mini-multi", 1),
+        ("mini-number", 3),
     ]
 
 
