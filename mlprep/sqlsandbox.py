@@ -372,10 +372,11 @@ def _unpaired(
                 if j not in seen:
                     seen.add(j)
                     parent[j] = u
-                    if partner[j] is None:
+                    partner_j = partner[j]
+                    if partner_j is None:
                         found = j
                         break
-                    stack.append(partner[j])
+                    stack.append(partner_j)
         if found is None:
             return False
         while found is not None:  # flip the path: each expected row on it takes its new partner

@@ -76,7 +76,10 @@ class SqlKind(Kind):
                 problem = comparison.column_problem or "the rows differ from the reference"
                 return Outcome(query, _wrong((f"Result: {problem}.",)), attempts=attempts)
             prompter.show_mismatch(expected, actual, comparison)
-        return Outcome(query, _wrong(("No query given.",) if not query else ()), attempts=attempts)
+        if not query:
+            return Outcome(query, _wrong(("No query given.",)))
+        tries_text = f"{attempts} tr{'y' if attempts == 1 else 'ies'}"
+        return Outcome(query, _wrong((f"Not solved in {tries_text}.",)), attempts=attempts)
 
     def feedback(self, card: Card, prompter: AskPrompter, outcome: Outcome) -> None:
         for line in outcome.verdict.feedback:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, cast
 
 from mlprep.grading import parse_number, parse_option_numbers
 from mlprep.model import Card, Choice, Grade
@@ -300,7 +300,8 @@ class QuestionaryPrompter:
         self.render = render
         self.console = console
         self.stdin = stdin
-        self.lines = PlainPrompter(stdin, _ConsoleWriter(console), echo=False, width=console.width)
+        writer = cast(TextIO, _ConsoleWriter(console))
+        self.lines = PlainPrompter(stdin, writer, echo=False, width=console.width)
 
     def notice(self, message: str) -> None:
         self.console.print(message, markup=False, highlight=False)

@@ -80,9 +80,9 @@ def numbered_subset(options: Iterable[tuple[int, str | object]], width: int) -> 
     """Options as '  2) text' with a hanging indent; items are (number, text or Choice)."""
     lines = []
     for number, option in options:
-        option = getattr(option, "text", option)
+        text = str(getattr(option, "text", option))
         label = f"  {number}) "
-        body = wrap(option, width - len(label)) or [""]
+        body = wrap(text, width - len(label)) or [""]
         lines.append(label + body[0])
         lines.extend(" " * len(label) + rest for rest in body[1:])
     return lines
