@@ -98,6 +98,7 @@ def mock(
         ),
     ] = None,
     count: Count = 8,
+    tag: Tags = None,
     seed: Seed = None,
     export: Annotated[
         Path | None,
@@ -135,7 +136,7 @@ def mock(
     app = state(ctx)
     env = app.env
     library = app.library(deck_dirs or ())
-    cards = library.select(decks or [d for d in library.decks if d != "sql"])
+    cards = library.select(decks or [d for d in library.decks if d != "sql"], tag or ())
     if export and export.exists():
         raise UsageError(f"{export} already exists; choose another file for --export.")
     prompter = PlainPrompter(env.stdin, env.stdout, echo=not _isatty(env.stdin))

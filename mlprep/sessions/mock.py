@@ -216,6 +216,9 @@ class MockSession:
         questions = self.pick(context)
         if not questions:
             raise UsageError("No interview questions match that selection.")
-        prompter.notice(f"Mock interview: {len(questions)} questions, {self.minutes:g} minutes.")
+        count = len(questions)
+        prompter.notice(
+            f"Mock interview: {count} question{'s' * (count != 1)}, {self.minutes:g} minutes."
+        )
         prompter.notice("Answer as you would aloud; the reference answers come at the end.")
         return run_mock(questions, prompter, recorder, self.minutes, context, self.alarm)

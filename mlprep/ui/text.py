@@ -176,3 +176,22 @@ def decks_lines(decks, width: int = 80) -> list[str]:
             f"{source if len(source) <= source_w else '...' + source[3 - source_w :]}".rstrip()
         )
     return lines
+
+
+def history_lines(card_id: str, events, width: int = 80) -> list[str]:
+    """A card's past answers: date, mode and grade on one line, then what was answered."""
+    from mlprep.model import Grade
+
+    if not events:
+        return [f"No answers to {card_id} yet."]
+    count = len(events)
+    lines = [f"History of {card_id}: {count} answer{'s' * (count != 1)}"]
+    for event in events:
+        when = event.when.astimezone().strftime("%Y-%m-%d %H:%M")
+        grade = Grade(event.grade).label
+        suggested = f" (suggested {Grade(event.suggested).label})" if event.suggested else ""
+        lines.append(f"{when}  {event.mode:<7} {grade}{suggested}")
+        if event.answer:
+            for paragraph in event.answer.splitlines() or [""]:
+                lines.extend(wrap(paragraph, width - 4, "    ") or ["    "])
+    return lines
