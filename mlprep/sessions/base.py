@@ -171,8 +171,10 @@ def comes_back(state: CardState | None, now: datetime) -> str:
 def long_interval(delta: timedelta) -> str:
     """'10 minutes', '5 hours', '3 days', '2 months' (rounded)."""
     seconds = max(0.0, delta.total_seconds())
-    for unit, size in (("year", 365 * 86400), ("month", 30 * 86400), ("day", 86400)):
-        if seconds >= size * (1.5 if unit != "day" else 0.75):
+    # a unit once there is a whole one (1.5 for months: "1 month" reads oddly for 31 days)
+    for unit, size, least in (("year", 365, 1.0), ("month", 30, 1.5), ("day", 1, 0.75)):
+        size *= 86400
+        if seconds >= size * least:
             count = round(seconds / size)
             return f"{count} {unit}{'s' * (count != 1)}"
     if seconds >= 3600:

@@ -230,3 +230,11 @@ Mock interview: 4 of 4 questions in 0m13s (finished).
 topic  questions  good+  mean grade
 mini           4      3         2.8
 """
+
+
+def test_sql_and_quiz_select_the_same_way(cli):
+    """Deck tags count for `sql --tag` as for `quiz --tag` (one selection in the library)."""
+    sql = cli("sql", "--tag", "sql", "-n", "1", "--seed", "1", input="")
+    assert sql.exit_code == 0 and "[1/1] sql-" in sql.stdout
+    quiz = cli("quiz", "sql", "--tag", "sql", "-n", "1", "--seed", "1", input="")
+    assert quiz.exit_code == 0 and "[1/1] sql-" in quiz.stdout

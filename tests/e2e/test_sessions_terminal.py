@@ -150,3 +150,41 @@ def test_time_running_out_ends_the_interview_cleanly(mlprep_home):
     history = list((mlprep_home / "mock").glob("*.json"))
     assert len(history) == 1
     assert json.loads(history[0].read_text())["ended"] == "time up"
+
+
+def test_review_meets_a_sql_card_runs_the_query_and_grades_it(mlprep_home):
+    sql_decks = ["--decks", str(FIXTURES / "sqldecks")]
+    child = spawn(["review", "sqlmini", "--new", "2", "--seed", "1", *sql_decks], mlprep_home)
+    child.expect("Review: 0 learning, 0 due, 2 new")
+    child.expect("The ids of the three users")
+    child.expect("CREATE TABLE users")  # the table the question needs
+    child.expect("sql>")
+    child.send("SELECT id FROM users" + ENTER)  # no ';' yet: the query goes on
+    child.expect("\\.\\.\\.>")
+    child.send("ORDER BY id DESC LIMIT 3;" + ENTER)
+    child.expect("Not quite.")
+    child.expect("Missing 3 row")
+    child.expect("sql>")
+    child.send("DELETE FROM users;" + ENTER)  # refused: a try, with the reason
+    child.expect("Error: DELETE is not allowed")
+    child.expect("1 more try")
+    child.expect("sql>")
+    child.send("SELECT id FROM users ORDER BY id LIMIT 3;" + ENTER)
+    child.expect("Correct! Your result:")
+    child.expect("Comes back in")
+    child.expect("How many users are there")
+    child.expect("sql>")
+    child.send(ENTER)  # an empty query gives up: the solution and its result are shown
+    child.expect("No query given.")
+    child.expect("Reference solution:")
+    child.expect("Its result:")
+    child.expect("40")
+    child.send("\x03")  # Ctrl-C at the next card: answers so far are saved
+    child.expect("Stopped \\(interrupted\\)")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert [(e["card"], e["grade"], e["mode"], e["answer"]) for e in events(mlprep_home)] == [
+        ("sqlmini-first-users", 2, "review", "SELECT id FROM users ORDER BY id LIMIT 3;"),
+        ("sqlmini-count-users", 1, "review", ""),
+    ]
