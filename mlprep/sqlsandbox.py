@@ -449,7 +449,7 @@ def _sort_key(value: object) -> tuple[int, Any]:
         return (0, value)
     if value is None:
         return (1, 0)
-    return (2, value) if isinstance(value, str) else (3, bytes(value))  # type: ignore[arg-type]
+    return (2, value) if isinstance(value, str) else (3, bytes(value))  # type: ignore[call-overload]
 
 
 def _same_values(a: list, b: list) -> bool:
