@@ -19,10 +19,13 @@ the first whose `matches(card)` is true. Its hooks, all talking to an `AskPrompt
   card after it was answered, the mock transcript);
 - the `Outcome.journal` text is what the review log keeps of the answer.
 
-To add a kind (e.g. `code`): give `Card.kind` its name (model.py), write `kinds/code.py` with
-`class CodeKind(Kind)`, add it to `_KINDS`. To grade open answers by keypoints: a
-`KeypointsKind(OpenKind)` whose `matches` wants `card.keypoints` and whose `attempt` returns
-`Verdict(correct=None, suggested=..., feedback=...)`, listed before `OpenKind`.
+To add a kind (e.g. `code`): `Card.kind` already names a card by its `type` (so `type: code`
+gives "code"); write `kinds/code.py` with `class CodeKind(Kind)` (name = "code") and list it in
+`_kinds()` below. To grade open answers by keypoints: a `KeypointsKind(OpenKind)` whose
+`matches` wants `card.keypoints` and whose `attempt` returns `Verdict(correct=None,
+suggested=..., feedback=(...))`, listed before `OpenKind`; the base `reveal` shows the feedback
+under the reference, and the self-grade prompt offers `suggested` as its default (the journal
+keeps it too).
 """
 
 from __future__ import annotations
@@ -80,7 +83,12 @@ class Kind:
         prompter.show_verdict(card, correct, outcome.shown, outcome.verdict.feedback)
 
     def reveal(self, card: Card, prompter: AskPrompter, outcome: Outcome | None = None) -> None:
+        """The reference answer; after a self-graded answer, the grader's feedback lines
+        (a keypoint grader's covered and missed points) follow it."""
         prompter.show_answer(card)
+        if outcome is not None and outcome.verdict.correct is None:
+            for line in outcome.verdict.feedback:
+                prompter.notice(line)
 
 
 def _kinds() -> list[Kind]:

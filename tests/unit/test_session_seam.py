@@ -97,3 +97,22 @@ def test_sessions_and_kinds_never_import_the_terminal_side():
         for path in (ROOT / folder).glob("*.py"):
             for number, line in enumerate(path.read_text().splitlines(), start=1):
                 assert not banned.match(line), f"{path.name}:{number}: {line.strip()}"
+
+
+def test_a_runaway_or_refused_query_is_a_try_with_its_reason(library):
+    from mlprep.kinds import KindContext
+    from tests.fakes import ScriptedPrompter
+
+    card = library.card("sqlmini-count-users")
+    runaway = (
+        "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM r) SELECT count(*) FROM r;"
+    )
+    prompter = ScriptedPrompter(runaway, "DROP TABLE users;", "SELECT COUNT(*) FROM users;")
+    outcome = kind_of(card).attempt(card, prompter, KindContext(sql_time_limit=0.2))
+    notices = [line for line in prompter.shown if isinstance(line, str)]
+    assert notices[0].startswith("Error: query stopped after 0.2 s (time limit)")
+    assert notices[0].endswith(" 2 more tries (empty to give up).")
+    assert notices[1].startswith("Error: DROP is not allowed")
+    assert notices[1].endswith(" 1 more try (empty to give up).")
+    # right at the third try: Hard, as `mlprep sql` grades it
+    assert (outcome.verdict.correct, outcome.verdict.grade, outcome.attempts) == (True, 2, 3)
