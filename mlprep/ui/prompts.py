@@ -389,10 +389,9 @@ class QuestionaryPrompter:
     def ask_grade(self, preview: str = "", suggested: Grade | None = None) -> Grade:
         """One key: 1-4 (or a/h/g/e), Enter for Good (or the suggested grade), as in Anki."""
         default = suggested or Grade.GOOD
+        # "Grade:" rather than a question, so that the intervals fit one 80-column line
         text = preview or "1 Again · 2 Hard · 3 Good · 4 Easy"
-        self.console.print(
-            self.render.hint(f"How well did you know it? {text} (Enter: {default.label})")
-        )
+        self.console.print(self.render.hint(f"Grade: {text} (Enter: {default.label})"))
         while True:
             key = self._read_key()
             if key == "enter":
