@@ -323,13 +323,14 @@ class QuestionaryPrompter:
             for i, text in enumerate(options, start=1)
         ]
         if several:
-            picked = self.q.checkbox(
+            question = self.q.checkbox(
                 "Select all that apply:",
                 choices=choices,
-                instruction="(space marks, Enter submits)",
+                instruction="(1-9 or space marks, Enter submits)",
                 validate=lambda chosen: bool(chosen) or "Mark at least one option.",
-            ).unsafe_ask()
-            return sorted(picked)
+            )
+            _number_keys_toggle(question, len(choices))
+            return sorted(question.unsafe_ask())
         index = select("Your answer:", [shorten(text, width - 4) for text in options])
         assert index is not None
         return [index]
@@ -451,6 +452,30 @@ class _ConsoleWriter:
 
     def flush(self) -> None:
         self.console.file.flush()
+
+
+def _number_keys_toggle(question, count: int) -> None:
+    """Number keys 1-9 mark or unmark that option of a checkbox (and point at it)."""
+    from questionary.prompts.common import InquirerControl
+
+    controls = question.application.layout.find_all_controls()
+    control = next((c for c in controls if isinstance(c, InquirerControl)), None)
+    if control is None:  # another questionary layout: arrows and space still work
+        return
+
+    def toggle(index: int):
+        def handler(event) -> None:
+            control.pointed_at = index
+            value = control.choices[index].value
+            if value in control.selected_options:
+                control.selected_options.remove(value)
+            else:
+                control.selected_options.append(value)
+
+        return handler
+
+    for number in range(1, min(9, count) + 1):
+        question.application.key_bindings.add(str(number), eager=True)(toggle(number - 1))
 
 
 def select(message: str, titles: Sequence[str], leave: bool = False, instruction: str = ""):

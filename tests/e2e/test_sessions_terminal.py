@@ -188,3 +188,27 @@ def test_review_meets_a_sql_card_runs_the_query_and_grades_it(mlprep_home):
         ("sqlmini-first-users", 2, "review", "SELECT id FROM users ORDER BY id LIMIT 3;"),
         ("sqlmini-count-users", 1, "review", ""),
     ]
+
+
+def test_number_keys_mark_options_and_pick_one(mlprep_home):
+    kinds = ["--decks", str(FIXTURES / "kinds"), "--seed", "1"]
+    # seed 1 shows: 1) Entropy 2) Accuracy of the parent node 3) Gini impurity
+    child = spawn(["quiz", "kinds", "--tag", "kind-multi", *kinds], mlprep_home)
+    child.expect("Select all that apply")
+    child.send("1")
+    child.send("3")
+    child.send(ENTER)
+    child.expect("Correct")
+    child.expect(pexpect.EOF)
+    child.close()
+    # seed 1 shows: 1) Mean squared error 2) Hinge loss 3) Gini impurity
+    child = spawn(["quiz", "kinds", "--tag", "kind-single", *kinds], mlprep_home)
+    child.expect("Your answer:")
+    child.send("3")  # picks at once, no Enter
+    child.expect("Correct")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert [(e["card"], e["grade"], e["answer"]) for e in events(mlprep_home)] == [
+        ("kinds-multi", 3, "Entropy; Gini impurity"),
+        ("kinds-single", 3, "Gini impurity"),
+    ]
