@@ -375,7 +375,7 @@ class QuestionaryPrompter:
         key = None if correct else _answer_key(card, shown)
         self.console.print(self.render.verdict(correct, key))
         for line in feedback:
-            self.console.print(self.render.plain(line))
+            self.console.print(self.render.feedback(line))
         self.console.print(self.render.answer_body(card))
 
     def show_answer(self, card: Card) -> None:
