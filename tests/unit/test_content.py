@@ -346,3 +346,82 @@ def test_whys_are_short_and_never_just_repeat_their_option():
         )
     ]
     assert problems == []
+
+
+# Open answers are checked against keypoints: every open card says what a full answer contains.
+# Decks whose keypoints are still being written; remove a deck once its open cards all have them.
+KEYPOINTS_PENDING = {
+    "cnn",
+    "dimred",
+    "features",
+    "metrics",
+    "nlp",
+    "nn",
+    "optim",
+    "rnn",
+    "sysdesign",
+    "transformers",
+}
+
+
+def open_cards(deck):
+    """The cards answered in free text: not choices, not a number, not a query."""
+    return [
+        card
+        for card in deck.cards
+        if card.type is CardType.OPEN and not card.choices and card.expect is None
+    ]
+
+
+@pytest.mark.parametrize("slug", sorted(set(DECKS) - KEYPOINTS_PENDING))
+def test_every_open_card_carries_two_to_six_keypoints(slug):
+    wrong = [
+        (card.id, len(card.keypoints))
+        for card in open_cards(DECKS[slug])
+        if not 2 <= len(card.keypoints) <= 6
+    ]
+    assert wrong == []
+
+
+def test_the_decks_pending_keypoints_exist_and_still_lack_some():
+    assert KEYPOINTS_PENDING <= set(DECKS)
+    complete = [
+        slug
+        for slug in sorted(KEYPOINTS_PENDING)
+        if all(card.keypoints for card in open_cards(DECKS[slug]))
+    ]
+    assert complete == [], "these decks are done: drop them from KEYPOINTS_PENDING"
+
+
+# A reference answer is the best answer a user can give, so the grader must find in it every
+# keypoint of its own card; a keypoint it misses is worded too narrowly for real answers.
+SELF_COVERING_DECKS = [
+    "bayes",
+    "clustering",
+    "ensembles",
+    "foundations",
+    "interpretability",
+    "knn",
+    "linear",
+    "regularization",
+    "resume",
+    "stats",
+    "svm",
+    "trees",
+]
+
+
+@pytest.fixture(scope="module")
+def grade_answer():
+    from mlprep.grader import grade_answer
+
+    return grade_answer
+
+
+@pytest.mark.parametrize("slug", SELF_COVERING_DECKS)
+def test_each_reference_answer_makes_all_keypoints_of_its_card(slug, grade_answer):
+    missed = {
+        card.id: [point.point for point in grade_answer(card, card.a).missed]
+        for card in open_cards(DECKS[slug])
+    }
+    assert {card: points for card, points in missed.items() if points} == {}
