@@ -395,6 +395,8 @@ def test_the_decks_pending_keypoints_exist_and_still_lack_some():
 
 # A reference answer is the best answer a user can give, so the grader must find in it every
 # keypoint of its own card; a keypoint it misses is worded too narrowly for real answers.
+# (Not the resume deck: its answers advise what to tell, so "say what you expected" does not
+# make the claim a candidate's story makes as "we expected the new ranker to lift sales".)
 SELF_COVERING_DECKS = [
     "bayes",
     "clustering",
@@ -404,7 +406,6 @@ SELF_COVERING_DECKS = [
     "knn",
     "linear",
     "regularization",
-    "resume",
     "stats",
     "svm",
     "trees",
