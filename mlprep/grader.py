@@ -223,7 +223,8 @@ SYNONYMS = (
 HARDWARE = frozenset({"gpu", "cpu", "tpu"})
 
 # a table row's end ("|" then a line break) ends a sentence; a cell border is like a comma
-_TOKEN = re.compile(r"[^\W_]+(?:['’./&-][^\W_]+)*|\|[ \t]*\n|[.,;:!?()|]")
+# a dash between spaces ("it does not shrink - same padding keeps it") ends a clause like a comma
+_TOKEN = re.compile(r"[^\W_]+(?:['’./&-][^\W_]+)*|\|[ \t]*\n|[.,;:!?()|]|\s[-–—]+\s|[–—]")
 # Greek letters as people type them in words: β > 1 is "beta > 1"
 GREEK = str.maketrans(
     {
@@ -320,6 +321,9 @@ def _lex(text: str) -> list[tuple[str, str]]:
     for raw in _TOKEN.findall(text):
         if raw[0] == "|":
             out.append(("p", "." if raw.endswith("\n") else ","))
+            continue
+        if raw.strip() in ("-", "–", "—") or set(raw.strip()) <= set("-–—"):
+            out.append(("p", ","))
             continue
         if raw in ".,;:!?()":
             out.append(("p", raw))

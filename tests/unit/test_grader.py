@@ -147,6 +147,7 @@ def test_a_negated_claim_is_not_made(answer):
 
 def test_negation_ends_with_its_clause():
     assert made("it does not change bias, but it reduces variance", "reduce variance")
+    assert made("the map does not shrink - same padding keeps the size", "keep size")
     assert made("not only reduces variance but is also parallel", "reduce variance")
 
 
