@@ -350,11 +350,16 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int]]:
     scope = 0
     sentence = 0
     previous = ""
-    for kind, text in lexed:
+    for kind, text in [*lexed, ("p", ".")]:  # a final stop closes the last clause
         if kind == "j":  # a hyphenated whole word rides along with its parts
             marked.append(("\x00" + text, False, sentence))
             continue
         if kind == "p":
+            if previous in ("not", "no") and len(marked) >= 2:
+                # "Probably not." / "Bias, no.": a negation that ends its clause negates
+                # the word before it
+                word, _, where = marked[-2]
+                marked[-2] = (word, True, where)
             if text in SENTENCE_ENDS:
                 sentence += 1
             if text in SENTENCE_ENDS or text in ",:(":

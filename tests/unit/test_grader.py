@@ -151,6 +151,11 @@ def test_negation_ends_with_its_clause():
     assert made("not only reduces variance but is also parallel", "reduce variance")
 
 
+def test_a_negation_that_ends_its_clause_negates_the_word_before():
+    assert made("Probably not. Saddles are the problem.", "probably|mostly not")
+    assert not made("Bagging reduces bias? No.", "reduce bias")
+
+
 def test_a_phrase_that_says_not_needs_the_answer_to_negate():
     assert made("it does not change the bias", "not change bias")
     assert not made("it changes the bias", "not change bias")
