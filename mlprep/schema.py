@@ -22,6 +22,7 @@ from mlprep.model import (
     Problem,
     Rubric,
 )
+from mlprep.textsafe import BIDI
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Terminal control characters (escape sequences can retitle or clear a terminal); tab and
@@ -176,6 +177,14 @@ class _Checker:
                 line,
                 f"'{key}' contains a control character (U+{ord(found.group()):04X});"
                 " decks are shown as plain text",
+                card,
+            )
+        found = BIDI.search(value)
+        if found:  # these can make the text shown differ from the text stored ("Trojan Source")
+            self.problem(
+                line,
+                f"'{key}' contains a bidirectional override (U+{ord(found.group()):04X});"
+                " remove it (right-to-left text needs none)",
                 card,
             )
 

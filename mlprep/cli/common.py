@@ -52,7 +52,9 @@ def state(ctx: typer.Context) -> AppState:
 
 
 def echo_error(app_state: AppState, message: str) -> None:
-    app_state.env.stderr.write(f"Error: {message}\n")
+    from mlprep.textsafe import printable  # messages quote files and input: no raw escapes
+
+    app_state.env.stderr.write(f"Error: {printable(message)}\n")
     app_state.env.stderr.flush()
 
 

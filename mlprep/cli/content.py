@@ -122,6 +122,7 @@ def validate(
     """
     from mlprep.decks import duplicate_problems, load_files
     from mlprep.paths import builtin_content_dir, env_deck_dirs
+    from mlprep.textsafe import printable
 
     app = state(ctx)
     if not paths:
@@ -133,7 +134,7 @@ def validate(
     problems = report.problems + duplicate_problems(report.decks)
     out = app.env.stdout
     for problem in problems:
-        out.write(f"{problem}\n")
+        out.write(f"{printable(str(problem))}\n")
     cards = sum(len(deck.cards) for deck in report.decks)
     if problems:
         files = len({p.path for p in problems})

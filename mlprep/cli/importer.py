@@ -7,6 +7,7 @@ import typer
 
 from mlprep.cli.common import guarded, state
 from mlprep.errors import ContentError, MlprepError, UsageError
+from mlprep.textsafe import printable
 
 
 @guarded
@@ -68,7 +69,7 @@ def import_deck(
     new_deck, text, problems = convert(data, str(file), slug, title, str(target))
     if problems or new_deck is None:
         for problem in problems:
-            app.env.stderr.write(f"{problem}\n")
+            app.env.stderr.write(f"{printable(str(problem))}\n")
         count = len(problems)
         raise ContentError(f"{count} problem{'s' * (count != 1)} in {file}; nothing was imported.")
     used = {c.id: d.id for d in library.decks.values() if d.id != slug for c in d.cards}

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from mlprep.paths import Paths, builtin_content_dir, env_deck_dirs, resolve_paths
+from mlprep.textsafe import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -72,11 +73,11 @@ class AppState:
         return resolve_paths(self.data_dir, self.env.environ)
 
     def say_progress(self, message: str) -> None:
-        self.env.stderr.write(message + "\n")
+        self.env.stderr.write(printable(message) + "\n")
         self.env.stderr.flush()
 
     def warn(self, message: str) -> None:
-        self.env.stderr.write(f"warning: {message}\n")
+        self.env.stderr.write(f"warning: {printable(message)}\n")
         self.env.stderr.flush()
 
     def library(self, deck_dirs: Sequence[Path] = ()) -> Library:

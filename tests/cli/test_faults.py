@@ -1,0 +1,117 @@
+"""Fault injection: hostile values on every input path, run through the real CLI.
+
+Each table row is one hostile input. For every row the command must end with one clear message
+naming what and where, the right exit code, no traceback, no raw terminal escape, and every file
+it was given (and the data dir) unchanged. New input paths add a table here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mlprep.cli.app import app
+from mlprep.cli.state import Environment
+from tests.conftest import FIXED_NOW, fake_clock
+
+GOOD_CARD = "  - id: c1\n    q: Why?\n    a: Because.\n"
+HEAD = "id: hostile\ntitle: Hostile\ncards:\n"
+
+
+def deck(card_extra: str = "", head: str = HEAD) -> str:
+    return head + GOOD_CARD + card_extra
+
+
+def run(*args: str, input: str | None = None, env: dict[str, str] | None = None):
+    runner = CliRunner()
+    environment = Environment(clock=fake_clock(), now=lambda: FIXED_NOW)
+    result = runner.invoke(
+        app, list(args), input=input, obj=environment, env=env, catch_exceptions=True
+    )
+    # a crash inside the command shows up as an exception CliRunner caught: that is a failure
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
+
+
+def tree_digest(*roots: Path) -> dict[str, str]:
+    """Every regular file under the roots with a digest of its bytes."""
+    digest = {}
+    for root in roots:
+        if not root.exists():
+            continue
+        paths = [root] if not root.is_dir() else sorted(root.rglob("*"))
+        for path in paths:
+            if path.is_file() and not path.is_symlink():
+                digest[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return digest
+
+
+def assert_clean(result, code: int, message: str | re.Pattern[str]) -> None:
+    """One clear message, the right exit code, no traceback, no raw escape or bidi control."""
+    output = result.stdout + result.stderr
+    assert result.exit_code == code, output
+    assert "Traceback" not in output
+    assert "unexpected" not in output, output
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", output), output
+    if isinstance(message, re.Pattern):
+        assert message.search(output), output
+    else:
+        assert message in output, output
+
+
+# --- deck files ---------------------------------------------------------------------------------
+
+HOSTILE_DECKS = [
+    pytest.param(
+        deck('    "\\e]0;PWNED\\a\\e[2J": 1\n'), 7, "unknown key '\\x1b]0;PWNED", id="escape-in-key"
+    ),
+    pytest.param(deck('    tags: ["\\e[2J"]\n'), 7, "tag '\\x1b[2J'", id="escape-in-tag"),
+    pytest.param(
+        deck('    q: "Is \\u202e this right?"\n').replace("    q: Why?\n", "", 1),
+        6,
+        "bidirectional override (U+202E)",
+        id="bidi-override",
+    ),
+    pytest.param(
+        deck('    explain: "a\\u2066b"\n'), 7, "bidirectional override (U+2066)", id="bidi-isolate"
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "message"), HOSTILE_DECKS)
+def test_hostile_deck_is_named_by_validate(tmp_path, text, line, message):
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text, encoding="utf-8")
+    before = tree_digest(tmp_path)
+    result = run("validate", str(path))
+    assert_clean(result, 3, message)
+    assert f"{path}:{line}:" in result.stdout
+    assert tree_digest(tmp_path) == before
+
+
+@pytest.mark.parametrize(("text", "line", "message"), HOSTILE_DECKS)
+def test_hostile_user_deck_is_one_warning_and_skipped(tmp_path, text, line, message):
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "hostile.yaml").write_text(text, encoding="utf-8")
+    before = tree_digest(decks)
+    result = run("decks", "--decks", str(decks))
+    assert_clean(result, 0, "(deck skipped)")
+    assert len(result.stderr.splitlines()) == 1
+    assert "Hostile" not in result.stdout
+    assert tree_digest(decks) == before
+
+
+def test_deck_dir_from_environment_with_hostile_deck(tmp_path):
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "x.yaml").write_text(deck('    "\\e[2J": 1\n'), encoding="utf-8")
+    result = run("decks", env={"MLPREP_DECKS": str(decks)})
+    assert_clean(result, 0, "unknown key '\\x1b[2J'")
+    assert os.environ.get("MLPREP_DECKS") is None
