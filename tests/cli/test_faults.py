@@ -68,6 +68,26 @@ def assert_clean(result, code: int, message: str | re.Pattern[str]) -> None:
 # --- deck files ---------------------------------------------------------------------------------
 
 HOSTILE_DECKS = [
+    pytest.param(deck("    difficulty: " + "9" * 5000 + "\n"), 7, "too many digits", id="huge-int"),
+    pytest.param(
+        deck("    expect: {value: " + "9" * 4000 + "}\n"),
+        7,
+        "expect value must be a finite number",
+        id="int-too-big-for-float",
+    ),
+    pytest.param(
+        deck("    difficulty: " + "9" * 400 + "\n"), 7, "not 9999999999", id="long-int-shortened"
+    ),
+    pytest.param(deck("    expect: {value: .nan}\n"), 7, "finite number", id="expect-nan"),
+    pytest.param(
+        deck("    expect: {value: 1, tolerance: .inf}\n"), 7, "finite number", id="tolerance-inf"
+    ),
+    pytest.param(deck("    expect: {value: -.inf}\n"), 7, "finite number", id="expect-minus-inf"),
+    pytest.param(deck("    1: x\n"), 7, "key '1' is a number; keys must be text", id="int-key"),
+    pytest.param(deck("    [a]: y\n"), 7, "a key is a list; keys must be text", id="list-key"),
+    pytest.param(deck("    ? {a: 1}\n    : y\n"), 7, "a key is a mapping", id="mapping-key"),
+    pytest.param(deck("", head="id: x\ntitle: T\ncards: " + "[" * 3000), 3, "nesting", id="deep"),
+    pytest.param(deck("    !!python/object:os.system x: 1\n"), 7, "unsupported YAML tag", id="tag"),
     pytest.param(
         deck('    "\\e]0;PWNED\\a\\e[2J": 1\n'), 7, "unknown key '\\x1b]0;PWNED", id="escape-in-key"
     ),
