@@ -10,10 +10,12 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 
 from mlprep import __version__
 from mlprep.errors import UsageError
-from mlprep.fileio import gc_paused
+from mlprep.fileio import gc_paused, read_regular
+from mlprep.limits import MAX_DECK_BYTES
 from mlprep.model import Card, Deck, LoadReport, Problem
 
 DECK_SUFFIXES = (".yaml", ".yml")
@@ -80,9 +82,9 @@ def load_files(paths: Iterable[Path], builtin: bool, cache: DeckCache | None = N
         for path in deck_files(root):
             try:
                 stat = path.stat()
-                deck = cache.get(path, stat) if cache else None
+                deck = cache.get(path, stat) if cache and S_ISREG(stat.st_mode) else None
                 if deck is None:
-                    text = path.read_text(encoding="utf-8")
+                    text = read_regular(path, MAX_DECK_BYTES).decode("utf-8")
             except (OSError, UnicodeDecodeError) as error:
                 reason = getattr(error, "strerror", None) or str(error)
                 report.problems.append(Problem(str(path), f"cannot read deck: {reason}"))

@@ -4,8 +4,10 @@ either) and fast loading of large derived files."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -56,3 +58,43 @@ def gc_paused():
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _kind(mode: int) -> str:
+    kinds = (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
+
+
+def size_text(size: int) -> str:
+    return f"{size / 1_000_000:g} MB" if size >= 1_000_000 else f"{size / 1000:g} KB"
+
+
+def read_regular(path: Path | str, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes.
+
+    Anything else raises OSError with a readable strerror, before reading a byte: a named pipe
+    (reading would wait forever), a device such as /dev/zero (it never ends), a directory, or a
+    file over the limit (parsing it would take minutes and gigabytes).
+    """
+    # O_NONBLOCK: opening a named pipe must not wait for a writer; regular files ignore it
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, f"{_kind(info.st_mode)}, not a regular file", str(path))
+        too_big = OSError(errno.EFBIG, f"larger than the {size_text(limit)} limit", str(path))
+        if info.st_size > limit:
+            raise too_big
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            data = handle.read(limit + 1)  # the file may have grown since fstat
+        if len(data) > limit:
+            raise too_big
+        return data
+    finally:
+        os.close(fd)

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from mlprep.limits import MAX_DECK_CARDS
 from mlprep.model import (
     DECK_FORMAT_VERSION,
     Card,
@@ -279,6 +280,12 @@ class _Checker:
         if cards_node is None or not isinstance(cards_node.value, list) or not cards_node.value:
             line = cards_node.line if cards_node else root.line
             self.problem(line, "'cards' must be a non-empty list of cards")
+        elif len(cards_node.value) > MAX_DECK_CARDS:
+            self.problem(
+                cards_node.line,
+                f"{len(cards_node.value)} cards; a deck holds at most {MAX_DECK_CARDS}"
+                " (split it into several decks)",
+            )
         else:
             seen: dict[str, int] = {}
             for index, node in enumerate(cards_node.value, start=1):

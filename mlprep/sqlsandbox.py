@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlprep.errors import ContentError, MlprepError, UsageError
+from mlprep.fileio import read_regular
+from mlprep.limits import MAX_SQL_SCRIPT_BYTES
 from mlprep.paths import builtin_content_dir
 
 
@@ -168,9 +170,10 @@ class SampleDatabase:
         path = Path(path).resolve()
         try:
             stat = path.stat()
-            script = path.read_text(encoding="utf-8")
+            script = read_regular(path, MAX_SQL_SCRIPT_BYTES).decode("utf-8")
         except (OSError, UnicodeDecodeError) as e:
-            raise ContentError(f"{path}: cannot read the sample database: {e}") from None
+            reason = getattr(e, "strerror", None) or str(e)
+            raise ContentError(f"{path}: cannot read the sample database: {reason}") from None
         key = (stat.st_size, stat.st_mtime_ns)
         cached = _TEMPLATES.get(path)
         if cached and cached[0] == key:

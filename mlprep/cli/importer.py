@@ -44,8 +44,9 @@ def import_deck(
       mlprep import flashcards.csv --deck my-cards
       mlprep import anki-notes.txt --deck anki-ml --title "ML from Anki"
     """
-    from mlprep.fileio import atomic_write
+    from mlprep.fileio import atomic_write, read_regular
     from mlprep.importcsv import convert
+    from mlprep.limits import MAX_CSV_BYTES
     from mlprep.schema import SLUG
 
     slug = deck.strip()
@@ -62,7 +63,7 @@ def import_deck(
     if target.exists() and not force:
         raise UsageError(f"you already have a deck '{slug}' ({target}); add --force to replace it.")
     try:
-        data = file.read_bytes()
+        data = read_regular(file, MAX_CSV_BYTES)
     except OSError as error:
         raise MlprepError(f"cannot read {file}: {error.strerror or error}") from None
 

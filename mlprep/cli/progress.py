@@ -24,7 +24,10 @@ def _read_source(name: str) -> str:
     if name == "-":
         return sys.stdin.read()
     try:
-        return Path(name).read_text(encoding="utf-8")
+        from mlprep.fileio import read_regular
+        from mlprep.limits import MAX_PROGRESS_IMPORT_BYTES
+
+        return read_regular(name, MAX_PROGRESS_IMPORT_BYTES).decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or error
         raise MlprepError(f"cannot read {name}: {reason}") from None

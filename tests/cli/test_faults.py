@@ -135,3 +135,65 @@ def test_deck_dir_from_environment_with_hostile_deck(tmp_path):
     result = run("decks", env={"MLPREP_DECKS": str(decks)})
     assert_clean(result, 0, "unknown key '\\x1b[2J'")
     assert os.environ.get("MLPREP_DECKS") is None
+
+
+# --- special and oversized files, on every command that reads a file ------------------------------
+
+
+def special_file(tmp_path: Path, kind: str) -> Path:
+    if kind == "fifo":
+        path = tmp_path / "pipe.yaml"
+        os.mkfifo(path)
+        return path
+    if kind == "device":
+        return Path("/dev/zero")
+    if kind == "directory":
+        path = tmp_path / "dir.csv"
+        path.mkdir()
+        return path
+    path = tmp_path / "huge.yaml"  # sparse: instant to make, over every size limit
+    with open(path, "wb") as handle:
+        handle.truncate(1_000_000_001)
+    return path
+
+
+SPECIAL = [
+    ("fifo", "a named pipe, not a regular file"),
+    ("device", "a character device, not a regular file"),
+    ("huge", "larger than the"),
+]
+
+
+@pytest.mark.parametrize(("kind", "message"), SPECIAL)
+def test_validate_reads_only_regular_files_within_limits(tmp_path, kind, message):
+    path = special_file(tmp_path, kind)
+    result = run("validate", str(path))
+    assert_clean(result, 3, f"{path}: cannot read deck: {message}")
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"), [*SPECIAL, ("directory", "a directory, not a regular file")]
+)
+def test_import_reads_only_regular_files_within_limits(tmp_path, kind, message):
+    path = special_file(tmp_path, kind)
+    result = run("import", str(path), "--deck", "mine")
+    assert_clean(result, 1, f"Error: cannot read {path}: ")
+    assert message in result.stderr
+
+
+@pytest.mark.parametrize(("kind", "message"), SPECIAL)
+def test_progress_merge_reads_only_regular_files(tmp_path, kind, message, mlprep_home):
+    path = special_file(tmp_path, kind)
+    result = run("progress", "merge", str(path))
+    assert_clean(result, 1, f"Error: cannot read {path}: {message}")
+    assert not (mlprep_home / "progress").exists()
+
+
+def test_deck_over_the_card_limit(tmp_path):
+    from mlprep.limits import MAX_DECK_CARDS
+
+    cards = "".join(f"  - {{id: c{i}, q: q, a: a}}\n" for i in range(MAX_DECK_CARDS + 1))
+    path = tmp_path / "many.yaml"
+    path.write_text(HEAD + cards)
+    result = run("validate", str(path))
+    assert_clean(result, 3, f"{path}:3: {MAX_DECK_CARDS + 1} cards; a deck holds at most")
