@@ -1,5 +1,6 @@
 """The `mlprep` command: global options and the command table."""
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -80,4 +81,11 @@ app.add_typer(progress.app, name="progress")
 
 
 def main() -> None:
-    app(prog_name="mlprep")
+    try:
+        app(prog_name="mlprep")
+    except OSError as error:  # commands report their own; this is help or usage text
+        from mlprep.cli.common import silence_stdout
+
+        sys.stderr.write(f"Error: cannot write to standard output: {error.strerror or error}\n")
+        silence_stdout()
+        sys.exit(1)

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from mlprep.cli.state import AppState
-from mlprep.errors import ExitCode, MlprepError
+from mlprep.errors import ExitCode, MlprepError, OutputError
 
 DeckDirs = Annotated[
     list[Path] | None,
@@ -58,6 +58,14 @@ def echo_error(app_state: AppState, message: str) -> None:
     app_state.env.stderr.flush()
 
 
+def silence_stdout() -> None:
+    """Point standard output at /dev/null, so that the flush at exit cannot fail again on what
+    is still buffered (Python would print 'Exception ignored' and exit 120)."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
 def guarded(command):
     """Turn core errors into a one-line message and the right exit code (a traceback only
     with --debug). The command must take `ctx: typer.Context`."""
@@ -66,19 +74,21 @@ def guarded(command):
     def wrapper(*args, **kwargs):
         app_state = state(kwargs["ctx"] if "ctx" in kwargs else args[0])
         try:
-            return command(*args, **kwargs)
+            result = command(*args, **kwargs)
+            app_state.env.stdout.flush()  # a full disk shows here, while we can still say so
+            return result
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except MlprepError as error:
             if app_state.debug:
                 traceback.print_exc(file=app_state.env.stderr)
             echo_error(app_state, error.message)
+            if isinstance(error, OutputError):
+                silence_stdout()
             raise typer.Exit(int(error.exit_code)) from None
         except BrokenPipeError:
             # the reader went away (`mlprep ... | head`): stop quietly, as Unix tools do
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            with contextlib.suppress(OSError, ValueError):
-                os.dup2(devnull, sys.stdout.fileno())
+            silence_stdout()
             raise typer.Exit(int(ExitCode.ERROR)) from None
         except KeyboardInterrupt:
             app_state.env.stderr.write("\nInterrupted.\n")

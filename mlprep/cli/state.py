@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from mlprep.errors import OutputError
 from mlprep.paths import Paths, builtin_content_dir, env_deck_dirs, resolve_paths
 from mlprep.textsafe import printable
 
@@ -49,7 +50,7 @@ class Environment:
 
     @property
     def stdout(self) -> TextIO:
-        return self.stdout_ or sys.stdout
+        return _Output(self.stdout_ or sys.stdout)  # type: ignore[return-value]
 
     @property
     def stderr(self) -> TextIO:
@@ -60,6 +61,35 @@ class Environment:
             return self.stdin.isatty() and self.stdout.isatty()
         except (AttributeError, ValueError):
             return False
+
+
+class _Output:
+    """Standard output whose write errors (a full disk, /dev/full, an I/O error) become one
+    clear error instead of a crash. A closed pipe stays a BrokenPipeError: it ends quietly."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def _guard(self, action: Callable[[], object]) -> object:
+        try:
+            return action()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise OutputError(f"cannot write to standard output: {reason}") from None
+
+    def write(self, text: str) -> int:
+        return self._guard(lambda: self._stream.write(text))  # type: ignore[return-value]
+
+    def writelines(self, lines) -> None:
+        self._guard(lambda: self._stream.writelines(lines))
+
+    def flush(self) -> None:
+        self._guard(self._stream.flush)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
 
 
 @dataclass

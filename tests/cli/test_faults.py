@@ -7,9 +7,13 @@ it was given (and the data dir) unchanged. New input paths add a table here.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import io
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -197,3 +201,55 @@ def test_deck_over_the_card_limit(tmp_path):
     path.write_text(HEAD + cards)
     result = run("validate", str(path))
     assert_clean(result, 3, f"{path}:3: {MAX_DECK_CARDS + 1} cards; a deck holds at most")
+
+
+# --- standard output that cannot be written -----------------------------------------------------
+
+
+class FullStream(io.StringIO):
+    """Standard output on a full disk: every write and flush fails as /dev/full does."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def flush(self) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["decks"],
+        ["decks", "--json"],
+        ["validate"],
+        ["search", "gini"],
+        ["show", "trees-gini-max"],
+        ["stats"],
+        ["export", "trees", "--format", "md", "-o", "-"],
+        ["export", "trees", "--format", "json", "-o", "-"],
+        ["progress", "export", "-"],
+        ["progress", "path"],
+    ],
+    ids=" ".join,
+)
+def test_a_full_stdout_is_one_line_and_exit_1(args, mlprep_home):
+    environment = Environment(stdout_=FullStream(), clock=fake_clock(), now=lambda: FIXED_NOW)
+    result = CliRunner().invoke(app, args, obj=environment)
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 1
+    assert result.stderr == "Error: cannot write to standard output: No space left on device\n"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["decks"], ["--help"]], ids=" ".join)
+def test_dev_full_in_a_real_process(args, mlprep_home):
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "mlprep", *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=dict(os.environ, MLPREP_HOME=str(mlprep_home)),
+        )
+    assert done.returncode == 1
+    assert done.stderr == "Error: cannot write to standard output: No space left on device\n"
