@@ -47,6 +47,18 @@ Plain = Annotated[
 ]
 
 
+def between(low: float, high: float, unit: str):
+    """An option callback: the number must lie in [low, high]. Click's own ranges let nan
+    through (every comparison with nan is false), and nan or inf would remove a limit."""
+
+    def check(value: float | None) -> float | None:
+        if value is not None and not low <= value <= high:
+            raise typer.BadParameter(f"{value:g} is not between {low:g} and {high:g} {unit}.")
+        return value
+
+    return check
+
+
 def state(ctx: typer.Context) -> AppState:
     return ctx.find_root().obj
 

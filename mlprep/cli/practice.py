@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from mlprep.cli.common import DeckDirs, Seed, Tags, guarded, state
+from mlprep.cli.common import DeckDirs, Seed, Tags, between, guarded, state
 from mlprep.errors import ExitCode, MlprepError, UsageError
 
 Count = Annotated[
@@ -22,7 +22,10 @@ def sql(
     time_limit: Annotated[
         float,
         typer.Option(
-            "--time-limit", min=0.1, metavar="SECONDS", help="Stop a query after this long."
+            "--time-limit",
+            metavar="SECONDS",
+            callback=between(0.1, 60, "seconds"),
+            help="Stop a query after this long (0.1 to 60).",
         ),
     ] = 2.0,
     deck_dirs: DeckDirs = None,
@@ -101,7 +104,14 @@ def _alarm(seconds: float):
 def mock(
     ctx: typer.Context,
     minutes: Annotated[
-        float, typer.Option("--minutes", "-m", min=0.01, metavar="M", help="Time allowed.")
+        float,
+        typer.Option(
+            "--minutes",
+            "-m",
+            metavar="M",
+            callback=between(0.01, 600, "minutes"),
+            help="Time allowed (up to 600).",
+        ),
     ] = 20.0,
     decks: Annotated[
         list[str] | None,

@@ -253,3 +253,31 @@ def test_dev_full_in_a_real_process(args, mlprep_home):
         )
     assert done.returncode == 1
     assert done.stderr == "Error: cannot write to standard output: No space left on device\n"
+
+
+# --- command-line values --------------------------------------------------------------------
+
+BAD_OPTIONS = [
+    (["mock", "--minutes", "inf"], "inf is not between 0.01 and 600 minutes"),
+    (["mock", "--minutes", "nan"], "nan is not between 0.01 and 600 minutes"),
+    (["mock", "--minutes", "1e9"], "1e+09 is not between 0.01 and 600 minutes"),
+    (["mock", "--minutes", "-1"], "-1 is not between"),
+    (["mock", "--minutes", "0"], "0 is not between"),
+    (["sql", "--time-limit", "nan"], "nan is not between 0.1 and 60 seconds"),
+    (["sql", "--time-limit", "inf"], "inf is not between 0.1 and 60 seconds"),
+    (["sql", "--time-limit", "-inf"], "-inf is not between"),
+    (["sql", "--time-limit", "1e300"], "1e+300 is not between"),
+    (["quiz", "trees", "-n", "9" * 5000], "is not a valid int"),
+    (["quiz", "trees", "-n", "0"], "0 is not in the range x>=1"),
+    (["quiz", "trees", "--seed", "1.5"], "is not a valid int"),
+    (["quiz", "nosuchdeck\x1b[2J"], "No deck 'nosuchdeck\\x1b[2J'"),
+    (["show", "card\u202eid"], "No card 'card\\u202eid'"),
+    (["search", "x", "-n", "-3"], "is not in the range x>=1"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), BAD_OPTIONS, ids=lambda v: repr(v)[:40])
+def test_bad_command_line_values_are_usage_errors(args, message, mlprep_home):
+    result = run(*args, input="")
+    assert_clean(result, 2, message)
+    assert not (mlprep_home / "progress").exists()
