@@ -57,7 +57,7 @@ def main_options(
     env = ctx.obj if isinstance(ctx.obj, Environment) else Environment()
     ctx.obj = AppState(env=env, data_dir=data_dir, debug=debug)
     if ctx.invoked_subcommand is None:
-        if env.is_terminal():
+        if env.can_draw():
             from mlprep.cli.home import home
 
             home(ctx)

@@ -62,6 +62,12 @@ class Environment:
         except (AttributeError, ValueError):
             return False
 
+    def can_draw(self) -> bool:
+        """A terminal that understands cursor movement, as arrow-key menus need. TERM=dumb
+        (Emacs shells, some screen readers and CI logs) gets plain line prompts instead."""
+        term = self.environ.get("TERM", "")
+        return self.is_terminal() and term.lower() not in ("dumb", "unknown")
+
 
 class _Output:
     """Standard output whose write errors (a full disk, /dev/full, an I/O error) become one
@@ -155,7 +161,7 @@ class AppState:
         """Arrow-key prompts in a terminal; numbered plain prompts otherwise or with --plain."""
         from mlprep.ui.prompts import PlainPrompter, QuestionaryPrompter
 
-        if plain or not self.env.is_terminal():
+        if plain or not self.env.can_draw():
             echo = not _isatty(self.env.stdin)
             return PlainPrompter(self.env.stdin, self.env.stdout, echo=echo)
         return QuestionaryPrompter(self.console(), self.env.stdin)
