@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 import sqlite3
 import time
 from collections import defaultdict
@@ -24,7 +25,14 @@ from pathlib import Path
 
 from mlprep.errors import ContentError, MlprepError, UsageError
 from mlprep.fileio import read_regular
-from mlprep.limits import MAX_SQL_SCRIPT_BYTES
+from mlprep.limits import (
+    MAX_SQL_COLUMNS,
+    MAX_SQL_HEAP_BYTES,
+    MAX_SQL_RESULT_BYTES,
+    MAX_SQL_SCRIPT_BYTES,
+    MAX_SQL_TEXT_BYTES,
+    MAX_SQL_VALUE_BYTES,
+)
 from mlprep.paths import builtin_content_dir
 
 
@@ -81,8 +89,7 @@ _STATEMENT_NAMES = {
     sqlite3.SQLITE_ATTACH: "ATTACH (or VACUUM)",  # VACUUM [INTO file] attaches its target
     sqlite3.SQLITE_DETACH: "DETACH",
 }
-_MAX_VALUE_BYTES = 100_000  # per string, blob or row: stops zeroblob(1e9) from eating memory
-_PROGRESS_STEPS = 1_000  # SQLite VM steps between two looks at the clock
+_PROGRESS_STEPS = 1_000  # SQLite VM steps between two looks at the clock (and at Ctrl-C)
 
 
 def _authorizer(refusals: list[str]) -> Callable[..., int]:
@@ -119,6 +126,69 @@ def _authorizer(refusals: list[str]) -> Callable[..., int]:
         return sqlite3.SQLITE_DENY
 
     return check
+
+
+# Every practice query runs under SQLite's own limits, so that no single function call can build
+# a gigabyte and no query can hold more than a bounded amount of memory or touch the disk.
+_LIMITS = {
+    sqlite3.SQLITE_LIMIT_ATTACHED: 0,  # no ATTACH, no VACUUM INTO, by any path
+    sqlite3.SQLITE_LIMIT_LENGTH: MAX_SQL_VALUE_BYTES,  # per string, blob or row: zeroblob(1e9)
+    sqlite3.SQLITE_LIMIT_SQL_LENGTH: MAX_SQL_TEXT_BYTES,
+    sqlite3.SQLITE_LIMIT_COLUMN: MAX_SQL_COLUMNS,  # result columns (and table columns)
+    sqlite3.SQLITE_LIMIT_LIKE_PATTERN_LENGTH: 1_000,
+    sqlite3.SQLITE_LIMIT_FUNCTION_ARG: 100,
+}
+# SQLite's printf('%.*c', 2147483647, 'x') loops over the full width in one step even when the
+# result is too big to keep: tens of seconds the time limit and Ctrl-C cannot cut short.
+_PRINTF_SPEC = re.compile(r"%[-+ 0#,!]*(\*|\d*)(?:\.(\*|\d*))?(?:ll|l)?(.)", re.DOTALL)
+_printf_helper: sqlite3.Connection | None = None
+
+
+def _as_int(value: object) -> int:
+    try:
+        return abs(int(float(value)))  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return 0 if not isinstance(value, float) else MAX_SQL_VALUE_BYTES + 1  # inf, nan
+
+
+def _bounded_printf(refusals: list[str]) -> Callable[..., object]:
+    """printf()/format() that refuses a width or precision over the value limit up front, then
+    lets SQLite's own printf (on a separate connection) do the formatting."""
+
+    def printf(fmt: object, *args: object) -> object:
+        global _printf_helper
+        if fmt is None:
+            return None
+        position = 0
+        for spec in _PRINTF_SPEC.finditer(str(fmt)):
+            width, precision, conversion = spec.groups()
+            if conversion == "%":
+                continue
+            for part in (width, precision):
+                if part == "*":
+                    size = _as_int(args[position]) if position < len(args) else 0
+                    position += 1
+                else:
+                    size = int(part) if part and len(part) < 12 else (0 if not part else 1 << 62)
+                if size > MAX_SQL_VALUE_BYTES:
+                    refusals.append(
+                        f"printf() width or precision {size} is over the limit"
+                        f" ({MAX_SQL_VALUE_BYTES} characters)"
+                    )
+                    raise ValueError(refusals[-1])
+            position += 1
+        if _printf_helper is None:
+            _printf_helper = sqlite3.connect(":memory:", check_same_thread=False)
+            _printf_helper.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_SQL_VALUE_BYTES)
+        marks = ", ?" * len(args)
+        return _printf_helper.execute(f"SELECT printf(?{marks})", (fmt, *args)).fetchone()[0]
+
+    return printf
+
+
+def _size(row: tuple) -> int:
+    """Roughly the bytes a fetched row holds in Python."""
+    return 64 + sum(len(v) if isinstance(v, str | bytes) else 16 for v in row)
 
 
 def split_statements(sql: str) -> list[str]:
@@ -203,8 +273,12 @@ class SampleDatabase:
         """A fresh in-memory copy of the template, locked down for an untrusted query."""
         conn = sqlite3.connect(":memory:", isolation_level=None)
         self._template.backup(conn)
-        conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)  # no ATTACH, no VACUUM INTO, by any path
-        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, _MAX_VALUE_BYTES)
+        for limit, value in _LIMITS.items():
+            conn.setlimit(limit, value)
+        # sorts, DISTINCT and temporary tables stay in memory, under the heap limit: never a
+        # file in $TMPDIR. The heap limit is process-wide; only practice queries use SQLite.
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute(f"PRAGMA hard_heap_limit = {MAX_SQL_HEAP_BYTES}")
         if hasattr(conn, "enable_load_extension"):  # absent when Python is built without it
             conn.enable_load_extension(False)
         return conn
@@ -216,8 +290,14 @@ class SampleDatabase:
             raise SqlError("the query is empty")
         if len(statements) > 1:
             raise SqlError(f"run one statement at a time (this text holds {len(statements)})")
+        try:
+            sql.encode("utf-8")
+        except UnicodeEncodeError:  # undecodable input bytes, kept as lone surrogates
+            raise SqlError("the query holds bytes that are not UTF-8 text; retype it") from None
         conn = self._copy()
         refusals: list[str] = []
+        for name in ("printf", "format"):
+            conn.create_function(name, -1, _bounded_printf(refusals), deterministic=True)
         conn.set_authorizer(_authorizer(refusals))
         started = time.monotonic()
         timed_out = False
@@ -230,7 +310,17 @@ class SampleDatabase:
         conn.set_progress_handler(over_time, _PROGRESS_STEPS)
         try:
             cursor = conn.execute(statements[0])
-            rows = cursor.fetchmany(max_rows + 1)
+            rows, held = [], 0
+            for row in cursor:  # one row at a time, so a budget can stop a huge result early
+                held += _size(row)
+                if held > MAX_SQL_RESULT_BYTES:
+                    mb = MAX_SQL_RESULT_BYTES // 1_000_000
+                    raise SqlError(
+                        f"the result is larger than {mb} MB; select fewer or smaller values"
+                    )
+                rows.append(row)
+                if len(rows) > max_rows:
+                    break
             columns = tuple(d[0] for d in cursor.description or ())
         except sqlite3.Error as e:
             if timed_out:
@@ -242,7 +332,17 @@ class SampleDatabase:
                 raise KeyboardInterrupt from None
             if refusals:  # the last is the most specific: ANALYZE, after the insert it does
                 raise SqlError(refusals[-1]) from None
+            if isinstance(e, sqlite3.DataError) or str(e) == "string or blob too big":
+                raise SqlError(
+                    f"a value is larger than {MAX_SQL_VALUE_BYTES} bytes (the limit per value"
+                    " and per row)"
+                ) from None
+            if str(e).startswith("too many columns"):
+                raise SqlError(f"{e} (at most {MAX_SQL_COLUMNS})") from None
             raise SqlError(str(e)) from None
+        except MemoryError:  # SQLite reached the heap limit (SQLITE_NOMEM)
+            mb = MAX_SQL_HEAP_BYTES // 1_000_000
+            raise SqlError(f"the query needs more than {mb} MB of memory") from None
         finally:
             conn.close()
         return QueryResult(columns, tuple(rows[:max_rows]), truncated=len(rows) > max_rows)
