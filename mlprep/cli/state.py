@@ -46,7 +46,13 @@ class Environment:
 
     @property
     def stdin(self) -> TextIO:
-        return self.stdin_ or sys.stdin
+        stream = self.stdin_ or sys.stdin
+        if getattr(stream, "errors", None) == "strict":
+            # bytes that are not UTF-8 must not end a session: keep them (as lone surrogates,
+            # which the prompters turn into U+FFFD) instead of raising mid-line
+            with contextlib.suppress(AttributeError, ValueError, OSError):
+                stream.reconfigure(errors="surrogateescape")  # type: ignore[attr-defined]
+        return stream
 
     @property
     def stdout(self) -> TextIO:

@@ -6,6 +6,8 @@ import re
 import textwrap
 from collections.abc import Iterable
 
+from mlprep.textsafe import printable
+
 GRADE_LABELS = ("Again", "Hard", "Good", "Easy")
 
 
@@ -199,13 +201,13 @@ def cell(value) -> str:
         return f"{value:.6g}"
     if isinstance(value, bytes):
         return f"<{len(value)} bytes>"
-    return str(value)
+    return printable(str(value))  # a query can return escape sequences: show them as text
 
 
 def table_lines(columns, rows, limit: int = 8, max_cell: int = 18) -> list[str]:
     """A small plain-text table: a header, a rule, at most `limit` rows, then '(N more)'."""
     shown = [[shorten(cell(v), max_cell) for v in row] for row in rows[:limit]]
-    header = [shorten(str(c), max_cell) for c in columns]
+    header = [shorten(printable(str(c)), max_cell) for c in columns]
     widths = [max([len(header[i])] + [len(r[i]) for r in shown]) for i in range(len(header))]
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))

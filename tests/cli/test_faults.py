@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from mlprep.cli.app import app
 from mlprep.cli.state import Environment
-from tests.conftest import FIXED_NOW, fake_clock
+from tests.conftest import FIXED_NOW, FIXTURES, fake_clock
 
 GOOD_CARD = "  - id: c1\n    q: Why?\n    a: Because.\n"
 HEAD = "id: hostile\ntitle: Hostile\ncards:\n"
@@ -281,3 +281,33 @@ def test_bad_command_line_values_are_usage_errors(args, message, mlprep_home):
     result = run(*args, input="")
     assert_clean(result, 2, message)
     assert not (mlprep_home / "progress").exists()
+
+
+# --- SQL text typed at `mlprep sql` ---------------------------------------------------------
+
+SQL_SESSION = ["sql", "--decks", str(FIXTURES / "sqldecks"), "--tag", "fixture-sql", "-n", "1"]
+ENDLESS = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) "
+HOSTILE_SQL = [
+    ("SELECT printf('%.*c', 2147483647, 'x');", "printf() width or precision 2147483647"),
+    ("SELECT zeroblob(1000000000);", "a value is larger than 100000 bytes"),
+    (ENDLESS + "SELECT count(DISTINCT randomblob(90000)) FROM n;", "more than 64 MB of memory"),
+    ("SELECT " + ", ".join(["1"] * 500) + ";", "too many columns in result set (at most 100)"),
+    ("ATTACH 'x.db' AS x;", "ATTACH (or VACUUM) is not allowed"),
+    ("SELECT load_extension('/tmp/x');", "load_extension() is not allowed"),
+    ("SELECT '\x1b]0;PWNED\x07';", "\\x1b]0;PWNED\\x07"),
+    ("SELEC 1;", 'near "SELEC": syntax error'),
+]
+
+
+@pytest.mark.parametrize(("query", "message"), HOSTILE_SQL, ids=lambda v: repr(v)[:30])
+def test_hostile_sql_is_one_error_and_the_session_goes_on(query, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run(*SQL_SESSION, "--time-limit", "30", input=f"{query}\n.quit\n")
+    assert_clean(result, 0, message)
+    assert "Stopped (quit)" in result.stdout
+    assert list(tmp_path.iterdir()) == [tmp_path / "home"] or not list(tmp_path.iterdir())
+
+
+def test_sql_input_that_is_not_utf8_does_not_end_the_session():
+    result = run(*SQL_SESSION, input=b"SELECT 'caf\xe9';\n.quit\n")  # type: ignore[arg-type]
+    assert_clean(result, 0, "Stopped (quit)")
