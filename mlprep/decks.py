@@ -130,6 +130,22 @@ def duplicate_problems(decks: Sequence[Deck]) -> list[Problem]:
     return problems
 
 
+def solution_problems(decks: Sequence[Deck]) -> list[Problem]:
+    """Every SQL card's reference solution is run in the sandbox: a card whose solution fails
+    could never be answered right."""
+    from mlprep.model import CardType
+    from mlprep.sqlsandbox import solution_problem
+
+    problems = []
+    for deck in decks:
+        for card in deck.cards:
+            if card.type is CardType.SQL:
+                reason = solution_problem(card)
+                if reason:
+                    problems.append(Problem(str(deck.path), reason, card.line, card.id))
+    return problems
+
+
 @dataclass
 class Library:
     """Every deck available to this run, by slug, and what went wrong loading the rest."""

@@ -33,6 +33,7 @@ from mlprep.limits import (
     MAX_SQL_TEXT_BYTES,
     MAX_SQL_VALUE_BYTES,
 )
+from mlprep.model import Card
 from mlprep.paths import builtin_content_dir
 
 
@@ -377,6 +378,18 @@ class SampleDatabase:
         """The first n rows of a table."""
         quoted = '"' + self._table_name(table).replace('"', '""') + '"'
         return self.run(f"SELECT * FROM {quoted} LIMIT {max(int(n), 0)}", max_rows=max(n, 1))
+
+
+def solution_problem(
+    card: Card, directory: Path | None = None, time_limit: float = 2.0
+) -> str | None:
+    """Why a `type: sql` card's reference solution cannot serve as the expected result (it
+    fails, names an unknown database, or runs past the time limit), or None when it runs."""
+    try:
+        SampleDatabase.named(card.db, directory).run(card.solution, time_limit=time_limit)
+    except MlprepError as error:
+        return f"the solution does not run: {error.message}"
+    return None
 
 
 # --- comparing results ------------------------------------------------------------------------

@@ -120,7 +120,7 @@ def validate(
       mlprep validate
       mlprep validate my-decks/
     """
-    from mlprep.decks import duplicate_problems, load_files
+    from mlprep.decks import duplicate_problems, load_files, solution_problems
     from mlprep.paths import builtin_content_dir, env_deck_dirs
     from mlprep.textsafe import printable
 
@@ -131,7 +131,8 @@ def validate(
             paths.append(app.paths.user_decks_dir)
         paths += env_deck_dirs(app.env.environ)
     report = load_files(paths, builtin=False)
-    problems = report.problems + duplicate_problems(report.decks)
+    problems = report.problems + duplicate_problems(report.decks) + solution_problems(report.decks)
+    problems.sort(key=lambda p: (p.path, p.line or 0))
     out = app.env.stdout
     for problem in problems:
         out.write(f"{printable(str(problem))}\n")

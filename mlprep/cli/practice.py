@@ -57,7 +57,7 @@ def sql(
         pool = [card for card in pool if wanted & set(card.tags)]
     if not pool:
         raise UsageError("No SQL questions match that selection.")
-    cards = sample(pool, count, seed)
+    cards = _runnable(app, library, sample(pool, None, seed), count)
     env = app.env
     prompter = SqlLinePrompter(env.stdin, env.stdout, echo=not _isatty(env.stdin))
     with app.progress() as store:
@@ -67,6 +67,27 @@ def sql(
             prompter.notice(line)
     if result.stopped == INTERRUPTED:
         raise typer.Exit(int(ExitCode.INTERRUPTED))
+
+
+def _runnable(app, library, cards, count: int) -> list:
+    """The first `count` cards whose reference solution runs; each broken one is a warning
+    naming its file, line and card, and is skipped (as a broken deck is)."""
+    from mlprep.sqlsandbox import solution_problem
+
+    chosen = []
+    for card in cards:
+        if len(chosen) == count:
+            break
+        reason = solution_problem(card, time_limit=10.0)
+        if reason is None:
+            chosen.append(card)
+            continue
+        deck = library.decks.get(card.deck)
+        where = f"{deck.path}:{card.line}" if deck and deck.path else card.deck
+        app.warn(f"{where}: card '{card.id}': {reason} (card skipped)")
+    if not chosen:
+        raise UsageError("No SQL question with a working solution matches that selection.")
+    return chosen
 
 
 def _isatty(stream) -> bool:

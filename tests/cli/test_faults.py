@@ -311,3 +311,74 @@ def test_hostile_sql_is_one_error_and_the_session_goes_on(query, message, tmp_pa
 def test_sql_input_that_is_not_utf8_does_not_end_the_session():
     result = run(*SQL_SESSION, input=b"SELECT 'caf\xe9';\n.quit\n")  # type: ignore[arg-type]
     assert_clean(result, 0, "Stopped (quit)")
+
+
+BROKEN_SOLUTIONS = """id: badsql
+title: Bad SQL
+cards:
+  - id: bad-syntax
+    type: sql
+    db: shop
+    q: Q?
+    a: A.
+    solution: SELEC 1
+    tags: [broken]
+  - id: bad-db
+    type: sql
+    db: nosuchdb
+    q: Q?
+    a: A.
+    solution: SELECT 1
+    tags: [broken]
+  - id: fine
+    type: sql
+    db: shop
+    q: Q?
+    a: A.
+    solution: SELECT 1
+    tags: [broken]
+"""
+
+
+def test_validate_runs_every_sql_solution(tmp_path):
+    path = tmp_path / "badsql.yaml"
+    path.write_text(BROKEN_SOLUTIONS)
+    result = run("validate", str(path))
+    assert_clean(result, 3, "2 problems in 1 file.")
+    assert result.stdout.splitlines()[:2] == [
+        f"{path}:4: card 'bad-syntax': the solution does not run: near \"SELEC\": syntax error",
+        f"{path}:11: card 'bad-db': the solution does not run: no sample database named"
+        " 'nosuchdb' (known: ads, events, hr, shop)",
+    ]
+
+
+def test_an_endless_solution_is_stopped_and_named():
+    from mlprep.model import Card, CardType
+    from mlprep.sqlsandbox import solution_problem
+
+    card = Card(
+        id="x",
+        q="q",
+        a="a",
+        type=CardType.SQL,
+        db="shop",
+        solution=ENDLESS + "SELECT max(x) FROM n",
+    )
+    assert solution_problem(card, time_limit=0.1) == (
+        "the solution does not run: query stopped after 0.1 s (time limit);"
+        " is there a recursive CTE without an end?"
+    )
+
+
+def test_sql_skips_cards_whose_solution_fails_naming_file_and_card(tmp_path):
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "badsql.yaml").write_text(BROKEN_SOLUTIONS)
+    result = run("sql", "--decks", str(decks), "--tag", "broken", "-n", "3", input=".skip\n")
+    assert_clean(result, 0, "1 skipped")
+    warnings = sorted(result.stderr.splitlines())
+    assert [w.split(": the solution")[0] for w in warnings] == [
+        f"warning: {decks / 'badsql.yaml'}:11: card 'bad-db'",
+        f"warning: {decks / 'badsql.yaml'}:4: card 'bad-syntax'",
+    ]
+    assert all(w.endswith("(card skipped)") for w in warnings)
