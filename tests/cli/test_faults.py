@@ -61,7 +61,7 @@ def assert_clean(result, code: int, message: str | re.Pattern[str]) -> None:
     output = result.stdout + result.stderr
     assert result.exit_code == code, output
     assert "Traceback" not in output
-    assert "unexpected" not in output, output
+    assert "Error: unexpected" not in output, output
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", output), output
     if isinstance(message, re.Pattern):
         assert message.search(output), output
@@ -382,3 +382,67 @@ def test_sql_skips_cards_whose_solution_fails_naming_file_and_card(tmp_path):
         f"warning: {decks / 'badsql.yaml'}:4: card 'bad-syntax'",
     ]
     assert all(w.endswith("(card skipped)") for w in warnings)
+
+
+# --- CSV and TSV imports ------------------------------------------------------------------------
+
+HOSTILE_CSV = [
+    pytest.param(
+        "q,a\nx," + "y" * 200_000 + "\n",
+        "big.csv:2: cannot read this row: a cell is longer than 128 KB (the limit)",
+        id="huge-cell",
+    ),
+    pytest.param(
+        "a,b,c,d,e\nf,g,h,i,j\n",
+        "big.csv:1: too many columns (5); expected question, answer and optional tags",
+        id="five-columns",
+    ),
+    pytest.param(
+        "q1,a1\nq\x1b[2J,a2\n",
+        "big.csv:2: the question contains a control character (U+001B)",
+        id="escape-in-cell",
+    ),
+    pytest.param(
+        'q1,a1\n"q\u202e",a2\n',
+        "big.csv:2: the question contains a bidirectional override (U+202E)",
+        id="bidi-in-cell",
+    ),
+    pytest.param(
+        "q1,a1\nq2,a\x07\n", "big.csv:2: the answer contains a control character", id="bell"
+    ),
+    pytest.param(b"q1,a1\nq\xff,a2\n", "big.csv:2: not UTF-8 text", id="not-utf8"),
+    pytest.param(
+        'q1,"a1\nq2,a2\n',
+        'big.csv:1: cannot read this row: a quoted cell is never closed (a " is missing)',
+        id="open-quote",
+    ),
+    pytest.param("", "big.csv: no cards found", id="empty"),
+]
+
+
+@pytest.mark.parametrize(("content", "message"), HOSTILE_CSV)
+def test_hostile_csv_names_the_csv_line_and_imports_nothing(
+    content, message, tmp_path, mlprep_home
+):
+    source = tmp_path / "big.csv"
+    if isinstance(content, str):
+        source.write_text(content, encoding="utf-8")
+    else:
+        source.write_bytes(content)
+    before = tree_digest(source)
+    result = run("import", str(source), "--deck", "mine")
+    assert_clean(result, 3, message.replace("big.csv", str(source)))
+    assert "mine.yaml" not in result.stderr
+    assert result.stderr.endswith(f"in {source}; nothing was imported.\n")
+    assert tree_digest(source) == before
+    assert not (mlprep_home / "decks" / "mine.yaml").exists()
+
+
+def test_crlf_csv_with_multi_line_cells_imports(tmp_path, mlprep_home):
+    source = tmp_path / "windows.csv"
+    source.write_bytes(b'question,answer\r\n"multi\r\nline q",ans\r\nq2,"a\r\nb"\r\n')
+    result = run("import", str(source), "--deck", "win")
+    assert_clean(result, 0, "Imported 2 cards into deck 'win'")
+    text = (mlprep_home / "decks" / "win.yaml").read_text()
+    assert "\r" not in text
+    assert "    q: |-\n      multi\n      line q\n" in text
