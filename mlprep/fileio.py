@@ -30,7 +30,11 @@ def _umask() -> int:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write to a temp file in the same directory, fsync it, rename it over `path`, fsync the
-    directory. Raises OSError; the original file is untouched and no temp file is left."""
+    directory. Raises OSError; the original file is untouched and no temp file is left.
+
+    Only a regular file is ever replaced: renaming over a device node, a named pipe or a
+    directory would turn /dev/null or a pipe someone reads into a plain file."""
+    refuse_non_regular(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -69,6 +73,19 @@ def _kind(mode: int) -> str:
         (stat.S_ISSOCK, "a socket"),
     )
     return next((name for test, name in kinds if test(mode)), "not a regular file")
+
+
+def refuse_non_regular(path: Path) -> None:
+    """Raise OSError if `path` exists (following links) and is not a regular file."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return
+    except OSError:
+        return  # unreadable metadata: the write itself will say what is wrong
+    if not stat.S_ISREG(info.st_mode):
+        reason = f"{_kind(info.st_mode)}, not a regular file; only regular files are replaced"
+        raise OSError(errno.EEXIST, reason, str(path))
 
 
 def size_text(size: int) -> str:

@@ -446,3 +446,39 @@ def test_crlf_csv_with_multi_line_cells_imports(tmp_path, mlprep_home):
     text = (mlprep_home / "decks" / "win.yaml").read_text()
     assert "\r" not in text
     assert "    q: |-\n      multi\n      line q\n" in text
+
+
+# --- output files that are not regular files ----------------------------------------------------
+
+
+def not_regular(tmp_path: Path, kind: str, name: str) -> Path:
+    path = tmp_path / name
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "directory":
+        path.mkdir()
+    else:  # a link to a named pipe: the link is followed, the pipe is what would be replaced
+        os.mkfifo(tmp_path / "target")
+        path.symlink_to(tmp_path / "target")
+    return path
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "link-to-fifo"])
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        (["export", "trees", "--format", "md", "--force", "-o"], "out.md"),
+        (["export", "trees", "--format", "json", "--force", "-o"], "out.json"),
+        (["export", "trees", "--format", "anki", "--force", "-o"], "out.apkg"),
+        (["progress", "export", "--force"], "progress.json"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else v[1],
+)
+def test_force_never_replaces_a_file_that_is_not_regular(tmp_path, kind, args, name):
+    path = not_regular(tmp_path, kind, name)
+    mode = os.stat(path).st_mode
+    result = run(*args, str(path))
+    assert_clean(result, 1, f"Error: cannot write {path}: ")
+    assert "not a regular file; only regular files are replaced" in result.stderr
+    assert os.stat(path).st_mode == mode
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
