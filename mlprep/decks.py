@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import pickle
 import random
 import tempfile
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,9 +61,25 @@ class DeckCache:
         self.entries[str(path)] = (stat.st_size, stat.st_mtime_ns, deck)
         self.dirty = True
 
+    def prune(self) -> None:
+        """Forget entries whose file is gone or has changed: each is loaded on every start and
+        would only slow it down (a deleted 20 MB deck kept costing half a second)."""
+        for key, (size, mtime, _deck) in list(self.entries.items()):
+            try:
+                info = os.stat(key)
+            except OSError:
+                info = None
+            if info is None or (info.st_size, info.st_mtime_ns) != (size, mtime):
+                del self.entries[key]
+                self.dirty = True
+
     def save(self) -> None:
-        if not self.dirty or self.path is None:
+        if self.path is None:
             return
+        self.prune()
+        if not self.dirty:
+            return
+        tmp = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".decks-")
@@ -69,7 +87,21 @@ class DeckCache:
                 pickle.dump((__version__, self.entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.path)
         except OSError:
-            pass  # a read-only cache dir only costs speed
+            # a read-only or full cache dir only costs speed; a half-written temp file would
+            # take the space the next answer needs, one more on every run
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+        self._remove_stale_temp_files()
+
+    def _remove_stale_temp_files(self) -> None:
+        """Temp files a killed run left behind (over an hour old: no live run still writes)."""
+        assert self.path is not None
+        with contextlib.suppress(OSError):
+            for leftover in self.path.parent.glob(".decks-*"):
+                with contextlib.suppress(OSError):
+                    if time.time() - leftover.stat().st_mtime > 3600:
+                        leftover.unlink()
 
 
 def load_files(paths: Iterable[Path], builtin: bool, cache: DeckCache | None = None) -> LoadReport:
