@@ -7,6 +7,7 @@ import contextlib
 import errno
 import gc
 import os
+import shutil
 import stat
 import tempfile
 from pathlib import Path
@@ -51,6 +52,26 @@ def atomic_write(path: Path, data: bytes) -> None:
     fsync_dir(path.parent)
 
 
+def atomic_copy(source: Path, target: Path) -> None:
+    """Copy `source` to `target` the way atomic_write writes: `target` appears complete or not
+    at all. A copy that fails (a full disk) leaves nothing that looks like a good backup."""
+    refuse_non_regular(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle, open(source, "rb") as original:
+            shutil.copyfileobj(original, handle, 1 << 20)
+            handle.flush()
+            os.fsync(handle.fileno())
+        shutil.copystat(source, tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    fsync_dir(target.parent)
+
+
 @contextlib.contextmanager
 def gc_paused():
     """Unpickling thousands of small objects triggers the cyclic GC over and over; none of them
@@ -89,7 +110,9 @@ def refuse_non_regular(path: Path) -> None:
 
 
 def size_text(size: int) -> str:
-    return f"{size / 1_000_000:g} MB" if size >= 1_000_000 else f"{size / 1000:g} KB"
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:g} MB"
+    return f"{size / 1000:g} KB" if size >= 1000 else f"{size} bytes"
 
 
 def read_regular(path: Path | str, limit: int) -> bytes:
