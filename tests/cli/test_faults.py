@@ -341,6 +341,8 @@ cards:
 
 
 def test_validate_runs_every_sql_solution(tmp_path):
+    from mlprep.sqlsandbox import database_names
+
     path = tmp_path / "badsql.yaml"
     path.write_text(BROKEN_SOLUTIONS)
     result = run("validate", str(path))
@@ -348,7 +350,7 @@ def test_validate_runs_every_sql_solution(tmp_path):
     assert result.stdout.splitlines()[:2] == [
         f"{path}:4: card 'bad-syntax': the solution does not run: near \"SELEC\": syntax error",
         f"{path}:11: card 'bad-db': the solution does not run: no sample database named"
-        " 'nosuchdb' (known: ads, events, hr, shop)",
+        f" 'nosuchdb' (known: {', '.join(database_names())})",
     ]
 
 
