@@ -12,6 +12,7 @@ import hashlib
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -29,6 +30,23 @@ HEAD = "id: hostile\ntitle: Hostile\ncards:\n"
 
 def deck(card_extra: str = "", head: str = HEAD) -> str:
     return head + GOOD_CARD + card_extra
+
+
+@pytest.fixture(scope="module")
+def parsed_decks(tmp_path_factory) -> Path:
+    """The built-in decks parsed once into a deck cache, shared by every test here."""
+    from mlprep.decks import load_library
+    from mlprep.paths import builtin_content_dir
+
+    cache = tmp_path_factory.mktemp("cache")
+    load_library([builtin_content_dir() / "decks"], [], cache)
+    return cache / "decks.pickle"
+
+
+@pytest.fixture(autouse=True)
+def warm_cache(parsed_decks, mlprep_home) -> None:
+    (mlprep_home / "cache").mkdir(parents=True)
+    shutil.copyfile(parsed_decks, mlprep_home / "cache" / "decks.pickle")
 
 
 def run(*args: str, input: str | None = None, env: dict[str, str] | None = None):
@@ -221,7 +239,7 @@ class FullStream(io.StringIO):
     [
         ["decks"],
         ["decks", "--json"],
-        ["validate"],
+        ["validate", str(FIXTURES / "decks")],
         ["search", "gini"],
         ["show", "trees-gini-max"],
         ["stats"],
