@@ -27,7 +27,7 @@ def _read_source(name: str) -> str:
         from mlprep.fileio import read_regular
         from mlprep.limits import MAX_PROGRESS_IMPORT_BYTES
 
-        return read_regular(name, MAX_PROGRESS_IMPORT_BYTES).decode("utf-8")
+        return read_regular(name, MAX_PROGRESS_IMPORT_BYTES).decode("utf-8-sig")  # BOM: editors
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or error
         raise MlprepError(f"cannot read {name}: {reason}") from None
