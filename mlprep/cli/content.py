@@ -8,6 +8,7 @@ import typer
 
 from mlprep.cli.common import DeckDirs, guarded, state
 from mlprep.errors import ExitCode
+from mlprep.textsafe import printable
 
 
 @guarded
@@ -92,7 +93,7 @@ def search(
     cards = state(ctx).library(deck_dirs or ()).search(text, limit)
     console = state(ctx).console()
     if not cards:
-        console.print(f"No cards match '{text}'.")
+        console.print(f"No cards match '{printable(text)}'.")
         return
     console.print(search_table(cards))
 
@@ -122,7 +123,6 @@ def validate(
     """
     from mlprep.decks import duplicate_problems, load_files, solution_problems
     from mlprep.paths import builtin_content_dir, env_deck_dirs
-    from mlprep.textsafe import printable
 
     app = state(ctx)
     if not paths:

@@ -705,3 +705,15 @@ def test_hostile_environment_values(environ, args, code, message, tmp_path):
     assert_clean(result, code, message.replace("{tmp}", str(tmp_path)))
     after = {k: v for k, v in tree_digest(tmp_path).items() if "/home/" not in k}
     assert after == {k: v for k, v in before.items() if "/home/" not in k}
+
+
+def test_search_text_is_echoed_as_printable_text():
+    result = run("search", "\x1b[2Jgini\u202e")
+    assert_clean(result, 0, "No cards match '\\x1b[2Jgini\\u202e'.")
+
+
+def test_file_names_in_messages_are_printable(tmp_path):
+    target = tmp_path / "out\x1b[2J.json"
+    result = run("progress", "export", str(target))
+    assert_clean(result, 0, "Exported 0 answers to")
+    assert "out\\x1b[2J.json" in result.stderr
