@@ -306,7 +306,8 @@ def mock_markdown(result) -> str:
 def decks_lines(decks, width: int = 80) -> list[str]:
     """The deck list as aligned plain text (no rich: `mlprep decks` must start fast)."""
     rows = [
-        (d.id, d.title, str(len(d.cards)), "built-in" if d.builtin else str(d.path)) for d in decks
+        (d.id, d.title, str(len(d.cards)), "built-in" if d.builtin else printable(str(d.path)))
+        for d in decks
     ]
     header = ("deck", "title", "cards", "source")
     slug_w = max(len(header[0]), *(len(r[0]) for r in rows)) if rows else len(header[0])

@@ -717,3 +717,11 @@ def test_file_names_in_messages_are_printable(tmp_path):
     result = run("progress", "export", str(target))
     assert_clean(result, 0, "Exported 0 answers to")
     assert "out\\x1b[2J.json" in result.stderr
+
+
+def test_a_deck_path_with_escapes_is_listed_printably(tmp_path):
+    decks = tmp_path / "dir\x1b[2J"
+    decks.mkdir()
+    (decks / "ok.yaml").write_text(deck())
+    result = run("decks", "--decks", str(decks))
+    assert_clean(result, 0, "dir\\x1b[2J/ok.yaml")
