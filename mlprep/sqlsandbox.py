@@ -171,8 +171,10 @@ def _bounded_printf(refusals: list[str]) -> Callable[..., object]:
                 if part == "*":
                     size = _as_int(args[position]) if position < len(args) else 0
                     position += 1
+                elif part:
+                    size = int(part) if len(part) < 12 else MAX_SQL_VALUE_BYTES + 1
                 else:
-                    size = int(part) if part and len(part) < 12 else (0 if not part else 1 << 62)
+                    size = 0
                 if size > MAX_SQL_VALUE_BYTES:
                     refusals.append(
                         f"printf() width or precision {size} is over the limit"
