@@ -295,6 +295,8 @@ class SampleDatabase:
             raise SqlError("the query is empty")
         if len(statements) > 1:
             raise SqlError(f"run one statement at a time (this text holds {len(statements)})")
+        if len(statements[0].encode("utf-8", "surrogatepass")) > MAX_SQL_TEXT_BYTES:
+            raise SqlError(f"the query is longer than {MAX_SQL_TEXT_BYTES} bytes")
         try:
             sql.encode("utf-8")
         except UnicodeEncodeError:  # undecodable input bytes, kept as lone surrogates

@@ -308,6 +308,12 @@ def test_one_query_cannot_take_minutes_or_gigabytes(db, sql, message):
     assert caught.value.message == message
 
 
+def test_a_query_over_the_text_limit_is_named_as_such(db):
+    with pytest.raises(SqlError) as caught:
+        db.run("SELECT 1" + " " * 200_000)
+    assert caught.value.message == "the query is longer than 100000 bytes"
+
+
 def test_printf_still_formats(db):
     sql = "SELECT printf('%5.2f|%d|%s|%%|%*d|%-4s|', 3.14159, 7, 'ab', 4, 3, 'x'), printf(NULL)"
     assert db.run(sql).rows == ((" 3.14|7|ab|%|   3|x   |", None),)
