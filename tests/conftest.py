@@ -19,9 +19,24 @@ REPO = Path(__file__).resolve().parent.parent
 FIXED_NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 
+@pytest.fixture(scope="session")
+def parsed_builtin_decks(tmp_path_factory) -> Path:
+    """The built-in decks parsed once per test run into a deck cache file."""
+    from mlprep.decks import load_library
+    from mlprep.paths import builtin_content_dir
+
+    cache = tmp_path_factory.mktemp("deck-cache")
+    load_library([builtin_content_dir() / "decks"], [], cache)
+    return cache / "decks.pickle"
+
+
 @pytest.fixture(autouse=True)
-def mlprep_home(tmp_path, monkeypatch) -> Path:
-    home = tmp_path / "home"
+def mlprep_home(tmp_path_factory, monkeypatch, parsed_builtin_decks) -> Path:
+    home = tmp_path_factory.mktemp("home")  # beside tmp_path, which tests expect to be empty
+    # every test starts with the built-in decks already parsed, as after a first run: parsing
+    # them again in each test's fresh home would cost most of the suite's time
+    (home / "cache").mkdir()
+    shutil.copyfile(parsed_builtin_decks, home / "cache" / "decks.pickle")
     monkeypatch.setenv("MLPREP_HOME", str(home))
     monkeypatch.delenv("MLPREP_DECKS", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)

@@ -13,7 +13,6 @@ import io
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -31,23 +30,6 @@ HEAD = "id: hostile\ntitle: Hostile\ncards:\n"
 
 def deck(card_extra: str = "", head: str = HEAD) -> str:
     return head + GOOD_CARD + card_extra
-
-
-@pytest.fixture(scope="module")
-def parsed_decks(tmp_path_factory) -> Path:
-    """The built-in decks parsed once into a deck cache, shared by every test here."""
-    from mlprep.decks import load_library
-    from mlprep.paths import builtin_content_dir
-
-    cache = tmp_path_factory.mktemp("cache")
-    load_library([builtin_content_dir() / "decks"], [], cache)
-    return cache / "decks.pickle"
-
-
-@pytest.fixture(autouse=True)
-def warm_cache(parsed_decks, mlprep_home) -> None:
-    (mlprep_home / "cache").mkdir(parents=True)
-    shutil.copyfile(parsed_decks, mlprep_home / "cache" / "decks.pickle")
 
 
 def run(*args: str, input: str | None = None, env: dict[str, str] | None = None):
@@ -324,7 +306,7 @@ def test_hostile_sql_is_one_error_and_the_session_goes_on(query, message, tmp_pa
     result = run(*SQL_SESSION, "--time-limit", "30", input=f"{query}\n.quit\n")
     assert_clean(result, 0, message)
     assert "Stopped (quit)" in result.stdout
-    assert list(tmp_path.iterdir()) == [tmp_path / "home"] or not list(tmp_path.iterdir())
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_sql_input_that_is_not_utf8_does_not_end_the_session():
