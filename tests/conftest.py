@@ -21,7 +21,7 @@ FIXED_NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 @pytest.fixture(scope="session")
 def parsed_builtin_decks(tmp_path_factory) -> Path:
-    """The built-in decks parsed once per test run into a deck cache file."""
+    """The deck cache of the built-in decks, built once per test run."""
     from mlprep.decks import load_library
     from mlprep.paths import builtin_content_dir
 
@@ -31,12 +31,11 @@ def parsed_builtin_decks(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def mlprep_home(tmp_path_factory, monkeypatch, parsed_builtin_decks) -> Path:
-    home = tmp_path_factory.mktemp("home")  # beside tmp_path, which tests expect to be empty
-    # every test starts with the built-in decks already parsed, as after a first run: parsing
-    # them again in each test's fresh home would cost most of the suite's time
-    (home / "cache").mkdir()
-    shutil.copyfile(parsed_builtin_decks, home / "cache" / "decks.pickle")
+def mlprep_home(tmp_path, monkeypatch, parsed_builtin_decks) -> Path:
+    home = tmp_path / "home"
+    # a warm deck cache, so a command does not parse every built-in deck in every test
+    (home / "cache").mkdir(parents=True)
+    shutil.copy(parsed_builtin_decks, home / "cache")
     monkeypatch.setenv("MLPREP_HOME", str(home))
     monkeypatch.delenv("MLPREP_DECKS", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)

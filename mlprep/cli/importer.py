@@ -5,12 +5,11 @@ from typing import Annotated
 
 import typer
 
-from mlprep.cli.common import guarded, state
+from mlprep.cli.common import state
 from mlprep.errors import ContentError, MlprepError, UsageError
 from mlprep.textsafe import printable
 
 
-@guarded
 def import_deck(
     ctx: typer.Context,
     file: Annotated[

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from mlprep.cli.common import DeckDirs, guarded, state
+from mlprep.cli.common import DeckDirs, state
 from mlprep.errors import MlprepError, UsageError
 from mlprep.textsafe import printable
 
@@ -49,7 +49,6 @@ def _confirm(app_state, question: str, yes: bool) -> None:
 
 
 @app.command("path")
-@guarded
 def path(ctx: typer.Context) -> None:
     """Print where progress and user decks are kept.
 
@@ -65,7 +64,6 @@ def path(ctx: typer.Context) -> None:
 
 
 @app.command("export")
-@guarded
 def export(
     ctx: typer.Context,
     file: FileArg,
@@ -100,7 +98,6 @@ def export(
 
 
 @app.command("merge")
-@guarded
 def merge(ctx: typer.Context, file: FileArg) -> None:
     """Add the answers of an export from another machine to yours.
 
@@ -122,7 +119,6 @@ def merge(ctx: typer.Context, file: FileArg) -> None:
 
 
 @app.command("import")
-@guarded
 def import_(ctx: typer.Context, file: FileArg, yes: Yes = False) -> None:
     """Replace your progress with an export.
 
@@ -147,7 +143,6 @@ def import_(ctx: typer.Context, file: FileArg, yes: Yes = False) -> None:
 
 
 @app.command("reset")
-@guarded
 def reset(
     ctx: typer.Context,
     deck: Annotated[

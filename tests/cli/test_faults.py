@@ -306,7 +306,7 @@ def test_hostile_sql_is_one_error_and_the_session_goes_on(query, message, tmp_pa
     result = run(*SQL_SESSION, "--time-limit", "30", input=f"{query}\n.quit\n")
     assert_clean(result, 0, message)
     assert "Stopped (quit)" in result.stdout
-    assert list(tmp_path.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir()] == ["home"]
 
 
 def test_sql_input_that_is_not_utf8_does_not_end_the_session():
