@@ -154,11 +154,11 @@ def _as_int(value: object) -> int:
         return 0 if not isinstance(value, float) else MAX_SQL_VALUE_BYTES + 1  # inf, nan
 
 
-def _bounded_printf(refusals: list[str]) -> Callable[..., object]:
+def _bounded_printf(refusals: list[str]) -> Callable[..., str | None]:
     """printf()/format() that refuses a width or precision over the value limit up front, then
     lets SQLite's own printf (on a separate connection) do the formatting."""
 
-    def printf(fmt: object, *args: object) -> object:
+    def printf(fmt: object, *args: object) -> str | None:
         global _printf_helper
         if fmt is None:
             return None

@@ -1,12 +1,17 @@
 """`mlprep sql` (SQL practice on a sandboxed database) and `mlprep mock` (a timed interview)."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from mlprep.cli.common import DeckDirs, Seed, Tags, between, state
 from mlprep.errors import MlprepError, UsageError
+
+if TYPE_CHECKING:
+    from mlprep.cli.state import AppState
+    from mlprep.decks import Library
+    from mlprep.model import Card
 
 Count = Annotated[
     int, typer.Option("-n", "--count", min=1, metavar="N", help="How many questions.")
@@ -55,12 +60,12 @@ def sql(
     finish(result)
 
 
-def _runnable(app, library, cards, count: int) -> list:
+def _runnable(app: "AppState", library: "Library", cards: "list[Card]", count: int) -> "list[Card]":
     """The first `count` cards whose reference solution runs; each broken one is a warning
     naming its file, line and card, and is skipped (as a broken deck is)."""
     from mlprep.sqlsandbox import solution_problem
 
-    chosen = []
+    chosen: list[Card] = []
     for card in cards:
         if len(chosen) == count:
             break

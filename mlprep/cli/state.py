@@ -51,7 +51,7 @@ class Environment:
             # bytes that are not UTF-8 must not end a session: keep them (as lone surrogates,
             # which the prompters turn into U+FFFD) instead of raising mid-line
             with contextlib.suppress(AttributeError, ValueError, OSError):
-                stream.reconfigure(errors="surrogateescape")  # type: ignore[attr-defined]
+                stream.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]
         return stream
 
     @property
