@@ -73,6 +73,27 @@ def assert_clean(result, code: int, message: str | re.Pattern[str]) -> None:
 # --- deck files ---------------------------------------------------------------------------------
 
 HOSTILE_DECKS = [
+    pytest.param(
+        deck('    keypoints:\n      - point: "x\\e[2J"\n        match: [a]\n'),
+        8,
+        "'point' contains a control character (U+001B)",
+        id="escape-in-keypoint",
+    ),
+    pytest.param(
+        deck(
+            "    misconceptions:\n      - claim: c\n"
+            '        match: ["a\\u202eb"]\n        correction: d\n'
+        ),
+        9,
+        "'match' contains a bidirectional override (U+202E)",
+        id="bidi-in-match",
+    ),
+    pytest.param(
+        deck('    choices:\n      - {text: a, correct: true, why: "\\u2067"}\n      - {text: b}\n'),
+        8,
+        "'why' contains a bidirectional override (U+2067)",
+        id="bidi-in-why",
+    ),
     pytest.param(deck("    difficulty: " + "9" * 5000 + "\n"), 7, "too many digits", id="huge-int"),
     pytest.param(
         deck("    expect: {value: " + "9" * 4000 + "}\n"),
