@@ -281,8 +281,8 @@ class SampleDatabase:
         for limit, value in _LIMITS.items():
             conn.setlimit(limit, value)
         # sorts, DISTINCT and temporary tables stay in memory, under the heap limit: never a
-        # file in $TMPDIR. The heap limit is process-wide, so run() lifts it again afterwards
-        # (an Anki export builds its collection with SQLite too).
+        # file in $TMPDIR. The heap limit is process-wide and a pragma can only lower it; no
+        # other SQLite use in a practice session comes near it.
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute(f"PRAGMA hard_heap_limit = {MAX_SQL_HEAP_BYTES}")
         if hasattr(conn, "enable_load_extension"):  # absent when Python is built without it
@@ -353,7 +353,6 @@ class SampleDatabase:
             raise SqlError(f"the query needs more than {mb} MB of memory") from None
         finally:
             conn.close()
-            self._template.execute("PRAGMA hard_heap_limit = 0")  # no limit outside a query
         return QueryResult(columns, tuple(rows[:max_rows]), truncated=len(rows) > max_rows)
 
     # --- inspection, for a practice UI: trusted SQL on the template ---------------------------

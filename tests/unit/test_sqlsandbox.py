@@ -314,13 +314,6 @@ def test_a_query_over_the_text_limit_is_named_as_such(db):
     assert caught.value.message == "the query is longer than 100000 bytes"
 
 
-def test_the_heap_limit_holds_only_during_a_query(db):
-    import sqlite3
-
-    db.run("SELECT 1")
-    assert sqlite3.connect(":memory:").execute("PRAGMA hard_heap_limit").fetchone() == (0,)
-
-
 def test_printf_still_formats(db):
     sql = "SELECT printf('%5.2f|%d|%s|%%|%*d|%-4s|', 3.14159, 7, 'ab', 4, 3, 'x'), printf(NULL)"
     assert db.run(sql).rows == ((" 3.14|7|ab|%|   3|x   |", None),)
