@@ -52,7 +52,6 @@ RUBRIC_KEYS = ("strong", "weak")
 SQL_ONLY_KEYS = ("db", "solution", "ordered")
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_SCALARS = yaml.constructor.SafeConstructor()
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
@@ -90,6 +89,9 @@ class _Checker:
         self.path = path
         self.problems: list[Problem] = []
         self.seen: set[int] = set()  # ids of composed collection nodes
+        # one constructor per file: a constructor remembers every node it has built, so a
+        # shared one would keep each parsed deck's nodes alive for the life of the process
+        self.scalars = yaml.constructor.SafeConstructor()
 
     def problem(self, line: int | None, message: str, card: str | None = None) -> None:
         self.problems.append(Problem(self.path, message, line, card))
@@ -125,7 +127,7 @@ class _Checker:
         if isinstance(node, yaml.SequenceNode):
             return _Located([self.unwrap(item) for item in node.value], line)
         try:
-            return _Located(_SCALARS.construct_object(node), line)
+            return _Located(self.scalars.construct_object(node), line)
         except yaml.constructor.ConstructorError:
             self.problem(line, f"unsupported YAML tag {node.tag}")
             return _Located(None, line)

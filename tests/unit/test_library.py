@@ -101,3 +101,55 @@ def test_the_cache_is_used_and_refreshed_when_a_deck_changes(tmp_path):
     assert load_library([MINI], [user], cache).decks["c"].cards[0].q == "changed"
     (cache / "decks.pickle").write_bytes(b"garbage")
     assert load_library([MINI], [user], cache).decks["c"].cards[0].q == "changed"
+
+
+def test_a_new_app_version_keeps_the_cache_but_a_new_parser_does_not(tmp_path, monkeypatch):
+    import mlprep
+    from mlprep import decks as decks_module
+    from mlprep import schema
+
+    user = tmp_path / "user"
+    write(user / "c.yaml", "id: c\ntitle: C\ncards:\n  - {id: c-a, q: x, a: y}\n")
+    cache = tmp_path / "cache"
+    load_library([MINI], [user], cache)
+    monkeypatch.setattr(decks_module, "_SEEN", {})  # forget what this process parsed
+    monkeypatch.setattr(mlprep, "__version__", "99.0")
+    parsed = []
+    real_parse = schema.parse_deck
+    monkeypatch.setattr(
+        schema, "parse_deck", lambda *a, **k: parsed.append(a) or real_parse(*a, **k)
+    )
+    assert load_library([MINI], [user], cache).decks["c"].cards[0].q == "x"
+    assert parsed == []  # every deck came from the cache
+    monkeypatch.setattr(decks_module, "parser_fingerprint", lambda: "another parser")
+    monkeypatch.setattr(decks_module, "_SEEN", {})
+    assert load_library([MINI], [user], cache).decks["c"].cards[0].q == "x"
+    assert len(parsed) == len(list(MINI.glob("*.yaml"))) + 1
+
+
+def test_the_cache_forgets_files_no_longer_loaded(tmp_path):
+    import pickle
+
+    user = tmp_path / "user"
+    gone = write(user / "gone.yaml", "id: g\ntitle: G\ncards:\n  - {id: g-a, q: x, a: y}\n")
+    cache = tmp_path / "cache"
+    load_library([MINI], [user], cache)
+    gone.unlink()
+    load_library([MINI], [user], cache)
+    _, entries = pickle.loads((cache / "decks.pickle").read_bytes())
+    assert entries and not [key for key in entries if "gone.yaml" in str(key)]
+    assert [p.name for p in cache.iterdir()] == ["decks.pickle"]  # no temp files left
+
+
+def test_parsing_keeps_no_yaml_nodes_alive():
+    import gc
+
+    import yaml
+
+    from mlprep.schema import parse_deck
+
+    path = MINI / "mini.yaml"
+    deck, problems = parse_deck(path.read_text(), str(path))
+    assert deck is not None and problems == []
+    gc.collect()
+    assert not [o for o in gc.get_objects() if isinstance(o, yaml.Node)]
