@@ -7,17 +7,19 @@ snapshot is rebuilt from the log; a snapshot from a newer mlprep is an error and
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from mlprep.errors import ProgressError
-from mlprep.fileio import atomic_write, gc_paused
+from mlprep.fileio import atomic_write, atomic_write_with, gc_paused
 from mlprep.model import Grade
-from mlprep.reviewlog import ReviewEvent, ReviewLog, event_from_dict, locked
-from mlprep.scheduler import CardState, Scheduler
+from mlprep.reviewlog import _FAST_LINE, ReviewEvent, ReviewLog, event_from_dict, locked
+from mlprep.scheduler import CardState, Scheduler, row_problem
 
 LONG_REPLAY = 5000  # answers; rebuilding more than this takes long enough to say so
 SNAPSHOT_FORMAT = 2  # 1: {card: {field: value}} with ISO times; 2: {card: [row]} with epoch times
@@ -40,111 +42,179 @@ class ProgressStore:
         self.scheduler = scheduler or Scheduler()
         self.states: dict[str, CardState] = {}
         self.warnings: list[str] = []
-        self._before: dict[str, CardState | None] = {}  # for undo: the state before an event
+        # for undo: the card's state before and after each answer recorded here
+        self._before: dict[str, tuple[CardState | None, CardState | None]] = {}
+        self._end = 0  # the log offset `states` reflects...
+        self._last_id: str | None = None  # ...and the id of the event just before it
 
     # -- loading --------------------------------------------------------------------------
     def load(self) -> ProgressStore:
         """Bring `states` up to date with the log, and the snapshot up to date with both."""
         with locked(self.log.lock_path):
             self._load_locked()
-        self.warnings.extend(self.log.warnings)
-        self.log.warnings.clear()
+        self._collect_warnings()
         return self
 
+    def _collect_warnings(self) -> None:
+        self.warnings.extend(self.log.warnings)
+        self.log.warnings.clear()
+
     def _load_locked(self) -> None:
+        with contextlib.suppress(OSError):  # a read-only data dir still loads
+            self.log.repair_tail(truncate=False)
         snapshot = self._read_snapshot()
         if snapshot is not None:
             offset, states, version, last_id = snapshot
-            tail, end = self.log.read_from(offset)
-            if self._applies_in_order(tail, states):
-                # in (time, id) order, exactly as a full replay applies them
-                for event in sorted(tail, key=lambda e: (e.when, e.id)):
-                    states[event.card] = self.scheduler.review(
-                        states.get(event.card), event.card, event.grade, event.when
-                    )
-                self.states = states
-                if tail or version < SNAPSHOT_FORMAT:
-                    self._write_snapshot(end, tail[-1].id if tail else last_id)
-                return
-        self.states, end, last_id = self._rebuild()
-        self._write_snapshot(end, last_id)
+            self.states, self._end, self._last_id = states, offset, last_id
+            if self._apply_tail() or version < SNAPSHOT_FORMAT:
+                self._write_snapshot()
+            return
+        self._rebuild()
+        self._write_snapshot()
 
-    def _rebuild(self) -> tuple[dict[str, CardState], int, str | None]:
-        """Card states from the whole log. A first streaming pass finds undone answers and
-        whether the log is in (time, id) order, as appending and merging keep it; then the
-        answers are applied as they are read, holding no more than the states in memory.
-        A log out of order is sorted in memory instead."""
-        undone: set[str] = set()
-        count = 0
-        in_order = True
-        previous: tuple | None = None
-        scan = self.log.stream(0)
-        for event in scan:
-            count += 1
-            key = (event.when, event.id)
-            in_order = in_order and (previous is None or previous <= key)
-            previous = key
-            if event.undoes:
-                undone.add(event.undoes)
-        if count >= LONG_REPLAY:
-            self.notify(f"Rebuilding card states from {count:,} answers (once)...")
+    def _rebuild(self) -> None:
+        """Card states from the whole log in one light pass: each card's state is the one
+        stored on its last line. Only cards whose last state cannot be trusted (format 1 lines,
+        an undo without a state, events out of time order) are replayed, from their own
+        events."""
+        scan = self.log.scan_last()
+        states: dict[str, CardState] = {}
+        replay: set[str] = set()
+        for raw_card, (at, stored, undo) in scan.last.items():
+            card = raw_card.decode()
+            if raw_card in scan.suspect or stored is None:
+                replay.add(card)
+                continue
+            row = json.loads(stored)
+            if undo and row == []:
+                continue  # the undo made the card new again
+            if row_problem(row) or (not undo and row[5] != _epoch(at)):
+                replay.add(card)
+                continue
+            states[card] = CardState(card, *row)
+        self.states, self._end, self._last_id = states, scan.end, scan.last_id
+        self._replay_cards(replay)
+
+    def _replay_cards(self, cards: set[str]) -> None:
+        """Recompute these cards' states from their own events (in time order, undo applied)."""
+        if not cards:
+            return
+        events = self.log.events_of(cards)
+        if len(events) >= LONG_REPLAY:
+            self.notify(f"Rebuilding card states from {len(events):,} answers (once)...")
         with gc_paused():  # many objects, no garbage cycles
-            if not in_order:
-                events, end = self.log.read_from(0)
-                last_id = events[-1].id if events else None
-                return self.scheduler.replay(effective(events)), end, last_id
-            states: dict[str, CardState] = {}
-            replay = self.log.stream(0)
-            for event in replay:
-                if not event.undoes and event.id not in undone:
-                    states[event.card] = self.scheduler.review(
-                        states.get(event.card), event.card, event.grade, event.when
-                    )
-            return states, replay.end, replay.last_id
+            replayed = self.scheduler.replay(effective(events))
+        for card in cards:
+            if card in replayed:
+                self.states[card] = replayed[card]
+            else:
+                self.states.pop(card, None)
 
-    @staticmethod
-    def _applies_in_order(tail: list[ReviewEvent], states: dict[str, CardState]) -> bool:
-        """Can the tail simply be applied on top of the snapshot? Not if it holds an undo or an
-        event older than its card's last review (then the card's history must be replayed)."""
-        latest = {card: state.last_ts for card, state in states.items()}
-        for event in sorted(tail, key=lambda e: (e.when, e.id)):
-            moment = event.when.timestamp()
-            if event.undoes or (event.card in latest and moment < latest[event.card]):
-                return False
-            latest[event.card] = moment
-        return True
+    def _apply_tail(self) -> bool:
+        """Apply the events appended since `_end` (by this or another session), fully
+        validated since they are new. Returns whether there were any."""
+        stream = self.log.stream(self._end)
+        suspect: set[str] = set()
+        count = 0
+        for event in stream:
+            count += 1
+            self._apply(event, suspect)
+        self._end = stream.end
+        self._last_id = stream.last_id or self._last_id
+        self._replay_cards(suspect)
+        return count > 0
+
+    def _apply(self, event: ReviewEvent, suspect: set[str]) -> None:
+        """Take the state an event stored when it follows on from what we hold for its card;
+        otherwise (out of order, a broken chain, no state) mark the card for a replay."""
+        card = event.card
+        if card in suspect:
+            return
+        previous = self.states.get(card)
+        moment = event.when
+        if previous is not None and moment.timestamp() <= previous.last_ts:
+            suspect.add(card)
+        elif event.undoes:
+            if event.state is None:
+                suspect.add(card)
+            elif event.state == ():
+                self.states.pop(card, None)
+            else:
+                self.states[card] = CardState(card, *event.state)
+        elif event.state is None:
+            self.states[card] = self.scheduler.review(previous, card, event.grade, moment)
+        else:
+            state = CardState(card, *event.state)
+            reps, first = (previous.reps, previous.first_ts) if previous else (0, state.last_ts)
+            if state.reps == reps + 1 and state.first_ts == first:
+                self.states[card] = state
+            else:  # written without knowing an answer given elsewhere: replay
+                suspect.add(card)
+
+    def _catch_up(self) -> None:
+        """Under the lock: take in what other sessions appended since we last looked."""
+        if self.log.size() == self._end:
+            return
+        if self._log_matches(self._end, self._last_id):
+            self._apply_tail()
+        else:  # the log was rewritten (merge, import, reset)
+            self._load_locked()
 
     def _read_snapshot(self) -> tuple[int, dict[str, CardState], int, str | None] | None:
+        """The snapshot's offset, states, format and last event id; None (with a warning) when
+        it is missing or fails any check, so that it is rebuilt from the log."""
         try:
             raw = self.snapshot_path.read_bytes()
         except FileNotFoundError:
             return None
+        except IsADirectoryError:
+            raise ProgressError(
+                f"{self.snapshot_path} is a directory, not a snapshot; move it away"
+            ) from None
         except OSError as error:
             raise ProgressError(f"cannot read {self.snapshot_path}: {error.strerror}") from None
         try:
             with gc_paused():
                 data = json.loads(raw)
             version = data["format"]
-        except (ValueError, KeyError, TypeError):
-            self.warnings.append(f"{self.snapshot_path}: unreadable; rebuilt from the review log")
-            return None
-        if not isinstance(version, int) or version > SNAPSHOT_FORMAT:
+        except (ValueError, KeyError, TypeError, RecursionError):
+            version = None
+        if type(version) is int and version > SNAPSHOT_FORMAT:
             raise ProgressError(
                 f"{self.snapshot_path}: written by a newer mlprep (format {version}); upgrade "
                 "mlprep. The file was left untouched."
             )
-        try:
-            offset = int(data["log_offset"])
-            upgrade = _SNAPSHOT_UPGRADES.get(version, CardState.from_row)
-            with gc_paused():
-                states = {cid: upgrade(cid, row) for cid, row in data["cards"].items()}
-            last_id = data["last_id"]
-        except (KeyError, TypeError, ValueError, AttributeError):
+        loaded = self._snapshot_contents(data, version) if type(version) is int else None
+        if loaded is None:
             self.warnings.append(f"{self.snapshot_path}: unreadable; rebuilt from the review log")
             return None
+        offset, states, last_id = loaded
         if not self._log_matches(offset, last_id):
             return None  # the log was rewritten (merge, import, reset) or replaced
         return offset, states, version, last_id
+
+    @staticmethod
+    def _snapshot_contents(
+        data: dict, version: int
+    ) -> tuple[int, dict[str, CardState], str | None] | None:
+        """Offset, states and last id of a snapshot whose every part passes its checks."""
+        offset, last_id, cards = data.get("log_offset"), data.get("last_id"), data.get("cards")
+        if type(offset) is not int or offset < 0 or not isinstance(cards, dict):
+            return None
+        if not (last_id is None or isinstance(last_id, str)) or (offset == 0) != (last_id is None):
+            return None
+        upgrade = _SNAPSHOT_UPGRADES.get(version)
+        states = {}
+        try:
+            with gc_paused():
+                for card_id, row in cards.items():
+                    state = upgrade(card_id, row) if upgrade else CardState(card_id, *row)
+                    if row_problem(state.to_row()):
+                        return None
+                    states[card_id] = state
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
+            return None
+        return offset, states, last_id
 
     def _log_matches(self, offset: int, last_id: str | None) -> bool:
         """Does the log still hold, just before `offset`, the event the snapshot ended with?"""
@@ -160,11 +230,11 @@ class ProgressStore:
         # events are short (their fields are bounded), so the last one lies in these bytes
         return f'"id":"{last_id}"'.encode() in head.rstrip(b"\n").rsplit(b"\n", 1)[-1]
 
-    def _write_snapshot(self, offset: int, last_id: str | None) -> None:
+    def _write_snapshot(self) -> None:
         document = {
             "format": SNAPSHOT_FORMAT,
-            "log_offset": offset,
-            "last_id": last_id,
+            "log_offset": self._end,
+            "last_id": self._last_id,
             "cards": {cid: state.to_row() for cid, state in sorted(self.states.items())},
         }
         try:
@@ -175,22 +245,47 @@ class ProgressStore:
 
     # -- recording ------------------------------------------------------------------------
     def record(self, card_id: str, grade: Grade, mode: str, ms: int, at: datetime) -> ReviewEvent:
-        """Append one answer to the log (fsynced) and update the card's state in memory."""
+        """Append one answer, with the card state it produces, to the log (fsynced) and update
+        the card's state in memory. Answers other sessions saved meanwhile are taken in first,
+        so the stored state always follows from every earlier answer."""
         event = ReviewEvent.new(card_id, grade, mode, ms, at)
-        self.log.append(event)
-        previous = self.states.get(card_id)
-        self._before[event.id] = previous
-        self.states[card_id] = self.scheduler.review(previous, card_id, int(grade), event.when)
+        with locked(self.log.lock_path):
+            self.log.repair_tail()
+            self._catch_up()
+            previous = self.states.get(card_id)
+            state = self.scheduler.review(previous, card_id, int(grade), event.when)
+            in_order = previous is None or previous.last_ts < state.last_ts
+            if in_order:
+                event = replace(event, state=tuple(state.to_row()))
+            self._end = self.log.append_locked([event])
+            self._last_id = event.id
+            self.states[card_id] = state
+            if not in_order:  # an answer dated before the card's last one: replay the card
+                self._replay_cards({card_id})
+        self._collect_warnings()
+        self._before[event.id] = (previous, self.states.get(card_id))
         return event
 
     def undo(self, event: ReviewEvent, at: datetime) -> None:
         """Cancel a recorded answer: an undo event goes into the log, the state goes back."""
-        self.log.append(ReviewEvent.undo(event, at))
-        previous = self._before.pop(event.id, None)
-        if previous is None:
-            self.states.pop(event.card, None)
-        else:
-            self.states[event.card] = previous
+        before, produced = self._before.pop(event.id, (None, None))
+        with locked(self.log.lock_path):
+            self.log.repair_tail()
+            self._catch_up()
+            current = self.states.get(event.card)
+            known = produced is not None and current is produced  # nothing happened since
+            row = (tuple(before.to_row()) if before else ()) if known else None
+            cancel = replace(ReviewEvent.undo(event, at), state=row)
+            self._end = self.log.append_locked([cancel])
+            self._last_id = cancel.id
+            if known:
+                if before is None:
+                    self.states.pop(event.card, None)
+                else:
+                    self.states[event.card] = before
+            else:
+                self._replay_cards({event.card})
+        self._collect_warnings()
 
     def checkpoint(self) -> None:
         """Fold everything logged so far (by any session) into the snapshot."""
@@ -202,23 +297,115 @@ class ProgressStore:
             return self.log.read()
 
     def merge(self, incoming: Iterable[ReviewEvent]) -> int:
-        """Union of events by id, then a replay. Returns how many events were new."""
+        """Union of events by id. Returns how many events were new.
+
+        Only the cards that receive new answers are replayed, and their lines get the states
+        that replay gives; the log is rewritten in (time, id) order in one streaming pass. All
+        of it is worked out before the log is replaced, so a failure leaves the files as they
+        were."""
+        incoming = list({event.id: event for event in incoming}.values())
         with locked(self.log.lock_path):
-            current = self.log.read()
-            known = {event.id for event in current}
+            self._load_locked()
+            known = self.log.ids_in({event.id for event in incoming})
             added = [event for event in incoming if event.id not in known]
-            added = list({event.id: event for event in added}.values())
-            if added:
-                self.log.rewrite(sorted(current + added, key=lambda e: (e.when, e.id)))
-                self._load_locked()
+            if not added:
+                return 0
+            affected = {event.card for event in added}
+            with gc_paused():
+                rows, final = replay_rows(self.scheduler, self.log.events_of(affected) + added)
+            added = sorted((replace(e, state=rows[e.id]) for e in added), key=_order)
+            try:
+                self._end, self._last_id = self._write_merged(added, affected, rows)
+            except _OutOfOrder:  # a log appended out of time order: sort it whole
+                events = [
+                    replace(e, state=rows[e.id]) if e.card in affected else e
+                    for e in self.log.read()
+                ]
+                events = sorted(events + added, key=_order)
+                self.log.rewrite(events)
+                self._end, self._last_id = self.log.size(), events[-1].id
+            for card in affected:
+                if final.get(card) is None:
+                    self.states.pop(card, None)
+                else:
+                    self.states[card] = final[card]
+            self._write_snapshot()
+        self._collect_warnings()
         return len(added)
 
+    def _write_merged(
+        self, added: list[ReviewEvent], affected: set[str], rows: dict[str, tuple | None]
+    ) -> tuple[int, str | None]:
+        """Stream the log into a new file with `added` slotted in by (time, id) and the lines
+        of `affected` cards given their replayed states; replace the log with it. Returns the
+        new size and last id. Raises _OutOfOrder (writing nothing) if the log is not sorted."""
+        affected_bytes = {card.encode() for card in affected}
+        pending = [(_order_key(event), event) for event in added]
+        pending.reverse()  # pop() from the end gives the earliest
+        previous: tuple[float, str] | None = None
+        last_id: str | None = None
+        size = 0
+
+        def put(destination, data: bytes) -> None:
+            nonlocal size
+            destination.write(data)
+            size += len(data)
+
+        def write(destination) -> None:
+            nonlocal previous, last_id
+            position = 0
+            with open(self.log.path, "rb") as source:
+                for line in source:
+                    found = _FAST_LINE.match(line)
+                    if found is not None and found.group(2) not in affected_bytes:
+                        at, _, raw_id, _ = found.groups()
+                        key, event = (_epoch(at), raw_id.decode()), None
+                    else:
+                        event = self.log._parse_line(line, position)
+                        if event is None:  # a blank line, or a torn last line: dropped
+                            position += len(line)
+                            continue
+                        key = _order_key(event)
+                    position += len(line)
+                    if previous is not None and key < previous:
+                        raise _OutOfOrder
+                    previous = key
+                    while pending and pending[-1][0] < key:
+                        _, new = pending.pop()
+                        put(destination, (new.to_json() + "\n").encode())
+                        last_id = new.id
+                    if event is not None and event.card in affected:
+                        line = (replace(event, state=rows[event.id]).to_json() + "\n").encode()
+                    elif not line.endswith(b"\n"):
+                        line += b"\n"  # a whole last event that only lacked its newline
+                    put(destination, line)
+                    last_id = key[1]
+            while pending:
+                _, new = pending.pop()
+                put(destination, (new.to_json() + "\n").encode())
+                last_id = new.id
+
+        try:
+            atomic_write_with(self.log.path, write)
+        except OSError as error:
+            raise ProgressError(
+                f"cannot write {self.log.path}: {error.strerror or error}; it was left as it was"
+            ) from None
+        return size, last_id
+
     def replace_all(self, events: list[ReviewEvent], now: datetime) -> Path | None:
-        """Make `events` the whole history (import); the old log is backed up first."""
+        """Make `events` the whole history (import); the old log is backed up first. The
+        states stored with the events are recomputed, not trusted."""
+        events = sorted({event.id: event for event in events}.values(), key=_order)
+        with gc_paused():
+            rows, final = replay_rows(self.scheduler, events)
+        events = [replace(event, state=rows[event.id]) for event in events]
         with locked(self.log.lock_path):
             backup = self._backup(now)
-            self.log.rewrite(sorted(events, key=lambda e: (e.when, e.id)))
-            self._load_locked()
+            self.log.rewrite(events)
+            self.states = {card: state for card, state in final.items() if state is not None}
+            self._end, self._last_id = self.log.size(), events[-1].id if events else None
+            self._write_snapshot()
         return backup
 
     def reset(self, card_ids: set[str] | None, now: datetime) -> tuple[int, Path | None]:
@@ -235,6 +422,19 @@ class ProgressStore:
             self._load_locked()
         return removed, backup
 
+    def stale_states(self) -> list[ReviewEvent]:
+        """The events whose stored state differs from what a replay of the whole log gives
+        (events storing none, and answers later undone, are not counted). Empty for a healthy
+        log."""
+        with locked(self.log.lock_path):
+            events = self.log.read()
+        rows, _ = replay_rows(self.scheduler, events)
+        return [
+            e
+            for e in events
+            if e.state is not None and rows[e.id] is not None and e.state != rows[e.id]
+        ]
+
     def _backup(self, now: datetime) -> Path | None:
         if not self.log.path.exists():
             return None
@@ -250,6 +450,49 @@ class ProgressStore:
         except OSError as error:
             raise ProgressError(f"cannot back up {self.log.path}: {error.strerror}") from None
         return target
+
+
+class _OutOfOrder(Exception):
+    """The log is not in (time, id) order, so it cannot be merged in one streaming pass."""
+
+
+def _order(event: ReviewEvent) -> tuple:
+    return (event.when, event.id)
+
+
+def _order_key(event: ReviewEvent) -> tuple[float, str]:
+    return (event.when.timestamp(), event.id)
+
+
+def replay_rows(
+    scheduler: Scheduler, events: Iterable[ReviewEvent]
+) -> tuple[dict[str, tuple | None], dict[str, CardState | None]]:
+    """Replay each card's events in (time, id) order. Returns the state row every event should
+    store (an undo stores the state it goes back to, () for none; an undone answer stores
+    nothing) and each card's final state."""
+    by_card: dict[str, list[ReviewEvent]] = {}
+    for event in events:
+        by_card.setdefault(event.card, []).append(event)
+    rows: dict[str, tuple | None] = {}
+    final: dict[str, CardState | None] = {}
+    for card, history in by_card.items():
+        history.sort(key=_order)
+        undone = {event.undoes for event in history if event.undoes}
+        state: CardState | None = None
+        for event in history:
+            if event.undoes:
+                rows[event.id] = tuple(state.to_row()) if state else ()
+            elif event.id in undone:
+                rows[event.id] = None
+            else:
+                state = scheduler.review(state, card, event.grade, event.when)
+                rows[event.id] = tuple(state.to_row())
+        final[card] = state
+    return rows, final
+
+
+def _epoch(at: bytes) -> float:
+    return datetime.fromisoformat(at.decode()).timestamp()
 
 
 def _state_from_v1(card_id: str, fields: dict) -> CardState:

@@ -85,6 +85,37 @@ class CardState:
         return cls(card_id, *row)
 
 
+# Bounds a stored state must keep (it comes from files: the snapshot, the log, imports).
+_FIRST_TS, _LAST_TS = 0.0, 7258118400.0  # 1970 .. 2200, as review event times
+_LAST_DUE = 13569465600.0  # 2400: FSRS intervals end at 100 years
+_MAX_COUNT = 10**9
+
+
+def _real(value: object, low: float, high: float) -> bool:
+    return (type(value) is float or (type(value) is int)) and low <= value <= high  # type: ignore[operator]  # NaN fails both comparisons
+
+
+def row_problem(row: object) -> str | None:
+    """What is wrong with a stored CardState row (see CardState.to_row), if anything."""
+    if not isinstance(row, list | tuple) or len(row) != 9:
+        return "not a card state"
+    state, due, stability, difficulty, step, last, first, reps, lapses = row
+    if state not in _FSRS_STATES:
+        return "unknown scheduling state"
+    if not (_real(last, _FIRST_TS, _LAST_TS) and _real(first, _FIRST_TS, last)):
+        return "review times out of range"
+    if not _real(due, _FIRST_TS, _LAST_DUE):
+        return "due time out of range"
+    for value in (stability, difficulty):
+        if value is not None and not _real(value, 0.0, 1e6):
+            return "stability or difficulty out of range"
+    if step is not None and not (type(step) is int and 0 <= step <= 1000):
+        return "bad learning step"
+    if not (type(reps) is int and type(lapses) is int and 0 <= lapses <= reps <= _MAX_COUNT):
+        return "bad review counts"
+    return None
+
+
 @contextlib.contextmanager
 def _seeded_fuzz(seed: int) -> Iterator[None]:
     """Make fsrs' interval fuzz draw from a seeded generator for one review (the generator is
