@@ -61,6 +61,7 @@ class ProgressStore:
 
     def _load_locked(self) -> None:
         with contextlib.suppress(OSError):  # a read-only data dir still loads
+            self._remove_stale_temp_files()
             self.log.repair_tail(truncate=False)
         snapshot = self._read_snapshot()
         if snapshot is not None:
@@ -71,6 +72,25 @@ class ProgressStore:
             return
         self._rebuild()
         self._write_snapshot()
+
+    def _remove_stale_temp_files(self) -> None:
+        """Temp files of the log and snapshot are only written under the lock we hold, so any
+        still here were left by a process killed mid-write (e.g. during a merge)."""
+        for name in (self.log.path.name, self.snapshot_path.name):
+            for leftover in self.directory.glob(f".{name}.*.tmp"):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+
+    def _prepare_append(self) -> None:
+        """Under the lock, before appending: end the log with a newline, take in what other
+        sessions saved."""
+        try:
+            self.log.repair_tail()
+        except OSError as error:
+            raise ProgressError(
+                f"cannot save your answer to {self.log.path}: {error.strerror or error}"
+            ) from None
+        self._catch_up()
 
     def _rebuild(self) -> None:
         """Card states from the whole log in one light pass: each card's state is the one
@@ -250,8 +270,7 @@ class ProgressStore:
         so the stored state always follows from every earlier answer."""
         event = ReviewEvent.new(card_id, grade, mode, ms, at)
         with locked(self.log.lock_path):
-            self.log.repair_tail()
-            self._catch_up()
+            self._prepare_append()
             previous = self.states.get(card_id)
             state = self.scheduler.review(previous, card_id, int(grade), event.when)
             in_order = previous is None or previous.last_ts < state.last_ts
@@ -270,8 +289,7 @@ class ProgressStore:
         """Cancel a recorded answer: an undo event goes into the log, the state goes back."""
         before, produced = self._before.pop(event.id, (None, None))
         with locked(self.log.lock_path):
-            self.log.repair_tail()
-            self._catch_up()
+            self._prepare_append()
             current = self.states.get(event.card)
             known = produced is not None and current is produced  # nothing happened since
             row = (tuple(before.to_row()) if before else ()) if known else None
@@ -354,8 +372,8 @@ class ProgressStore:
         def write(destination) -> None:
             nonlocal previous, last_id
             position = 0
-            with open(self.log.path, "rb") as source:
-                for line in source:
+            with self.log._open() as source:
+                for line in source or ():
                     found = _FAST_LINE.match(line)
                     if found is not None and found.group(2) not in affected_bytes:
                         at, _, raw_id, _ = found.groups()
@@ -541,6 +559,8 @@ def read_export(text: str, source: str) -> list[ReviewEvent]:
         data = json.loads(text)
     except ValueError as error:
         raise ProgressError(f"{source}: not a progress export (invalid JSON: {error})") from None
+    except RecursionError:
+        raise ProgressError(f"{source}: not a progress export (nested too deeply)") from None
     if not isinstance(data, dict) or data.get("kind") != EXPORT_KIND:
         raise ProgressError(f"{source}: not a progress export (made by `mlprep progress export`)")
     version = data.get("format")

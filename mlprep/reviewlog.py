@@ -317,9 +317,10 @@ class ReviewLog:
                 handle.flush()
                 os.fsync(handle.fileno())
         except IsADirectoryError:
-            raise ProgressError(
-                f"{self.path} is a directory, not a review log; move it away"
-            ) from None
+            raise self.not_a_file() from None
+
+    def not_a_file(self) -> ProgressError:
+        return ProgressError(f"{self.path} is a directory, not a review log; move it away")
 
     @staticmethod
     def _last_line_start(handle, size: int) -> int:
@@ -448,6 +449,8 @@ class ReviewLog:
         except FileNotFoundError:
             yield None
             return
+        except IsADirectoryError:
+            raise self.not_a_file() from None
         except OSError as error:
             raise ProgressError(f"cannot read {self.path}: {error.strerror}") from None
         with handle:

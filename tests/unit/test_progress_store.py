@@ -328,3 +328,29 @@ def test_a_merge_replays_only_the_cards_with_new_answers(tmp_path, monkeypatch):
     assert target.states == Scheduler().replay(merged)
     (tmp_path / "here" / "state.json").unlink()
     assert fresh(tmp_path / "here").states == target.states
+
+
+def test_temp_files_left_by_a_killed_writer_are_removed_at_start(tmp_path):
+    store = fresh(tmp_path)
+    answer_many(store, 3)
+    stale = [tmp_path / ".reviews.jsonl.k1ll3d.tmp", tmp_path / ".state.json.abc123.tmp"]
+    for path in stale:
+        path.write_text("half a merge")
+    keep = tmp_path / "notes.tmp"
+    keep.write_text("not ours")
+    fresh(tmp_path)
+    assert [path.exists() for path in stale] == [False, False]
+    assert keep.exists()
+
+
+def test_a_whole_unended_last_event_survives_the_next_start_and_answer(tmp_path):
+    store = fresh(tmp_path)
+    events = answer_many(store, 3)
+    log = tmp_path / "reviews.jsonl"
+    log.write_bytes(log.read_bytes()[:-1])  # the last newline never reached the disk
+    (tmp_path / "state.json").unlink()
+    reloaded = fresh(tmp_path)
+    assert log.read_bytes().endswith(b"}\n")  # ended at start
+    assert reloaded.warnings == [] and reloaded.states == Scheduler().replay(events)
+    reloaded.record("c4", Grade.GOOD, "review", 1, T0 + timedelta(days=9))
+    assert [e.id for e in ProgressStore(tmp_path).events()][:3] == [e.id for e in events]
