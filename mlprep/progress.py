@@ -152,7 +152,7 @@ class ProgressStore:
             return
         previous = self.states.get(card)
         moment = event.when
-        if previous is not None and moment.timestamp() <= previous.last_ts:
+        if previous is not None and moment.timestamp() < previous.last_ts:
             suspect.add(card)
         elif event.undoes:
             if event.state is None:
@@ -273,7 +273,8 @@ class ProgressStore:
             self._prepare_append()
             previous = self.states.get(card_id)
             state = self.scheduler.review(previous, card_id, int(grade), event.when)
-            in_order = previous is None or previous.last_ts < state.last_ts
+            # answers in one millisecond (a frozen clock) keep the order they were given
+            in_order = previous is None or previous.last_ts <= state.last_ts
             if in_order:
                 event = replace(event, state=tuple(state.to_row()))
             self._end = self.log.append_locked([event])

@@ -375,7 +375,7 @@ class ReviewLog:
                 if found is not None:
                     at, card, last_id, state = found.groups()
                     previous = last.get(card)
-                    if previous is not None and previous[0] >= at:
+                    if previous is not None and previous[0] > at:
                         suspect.add(card)  # out of time order: only a replay orders it
                     last[card] = (at, state, False)
                     end += len(line)
@@ -395,7 +395,7 @@ class ReviewLog:
                 previous = last.get(card)
                 if (
                     key is None
-                    or (previous is not None and previous[0] >= key)
+                    or (previous is not None and previous[0] > key)
                     or (event.undoes and event.state is None)
                 ):
                     suspect.add(card)
