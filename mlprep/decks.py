@@ -16,7 +16,7 @@ from pathlib import Path
 
 from mlprep.errors import UsageError
 from mlprep.fileio import gc_paused
-from mlprep.model import Card, Deck, LoadReport, Problem
+from mlprep.model import DECK_FORMAT_VERSION, Card, Deck, LoadReport, Problem
 
 DECK_SUFFIXES = (".yaml", ".yml")
 CACHE_NAME = "decks.pickle"
@@ -40,7 +40,7 @@ _SEEN: dict[tuple, Deck] = {}
 def parser_fingerprint() -> str:
     """What the cached decks depend on: the cache layout, the model classes and the parser.
     An upgrade that changes neither keeps the cache; one that does discards it."""
-    digest = hashlib.blake2b(str(CACHE_FORMAT).encode(), digest_size=12)
+    digest = hashlib.blake2b(f"{CACHE_FORMAT}/{DECK_FORMAT_VERSION}".encode(), digest_size=12)
     here = Path(__file__).resolve().parent
     for name in ("model.py", "schema.py"):
         try:
