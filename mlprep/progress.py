@@ -331,7 +331,8 @@ class ProgressStore:
                 return 0
             affected = {event.card for event in added}
             with gc_paused():
-                rows, final = replay_rows(self.scheduler, self.log.events_of(affected) + added)
+                history = self.log.events_of(affected) + sorted(added, key=_order)
+                rows, final = replay_rows(self.scheduler, history)
             added = sorted((replace(e, state=rows[e.id]) for e in added), key=_order)
             try:
                 self._end, self._last_id = self._write_merged(added, affected, rows)
@@ -486,16 +487,16 @@ def _order_key(event: ReviewEvent) -> tuple[float, str]:
 def replay_rows(
     scheduler: Scheduler, events: Iterable[ReviewEvent]
 ) -> tuple[dict[str, tuple | None], dict[str, CardState | None]]:
-    """Replay each card's events in (time, id) order. Returns the state row every event should
-    store (an undo stores the state it goes back to, () for none; an undone answer stores
-    nothing) and each card's final state."""
+    """Replay each card's events in time order (see Scheduler.replay). Returns the state row
+    every event should store (an undo stores the state it goes back to, () for none; an undone
+    answer stores nothing) and each card's final state."""
     by_card: dict[str, list[ReviewEvent]] = {}
     for event in events:
         by_card.setdefault(event.card, []).append(event)
     rows: dict[str, tuple | None] = {}
     final: dict[str, CardState | None] = {}
     for card, history in by_card.items():
-        history.sort(key=_order)
+        history.sort(key=lambda event: event.when)  # stable: ties keep the log's order
         undone = {event.undoes for event in history if event.undoes}
         state: CardState | None = None
         for event in history:

@@ -193,10 +193,11 @@ class Scheduler:
         return float(self.fsrs.get_card_retrievability(_as_fsrs_card(state), now))
 
     def replay(self, events: Iterable) -> dict[str, CardState]:
-        """Card states from review events (anything with .id, .card, .grade, .when), applied in
-        (time, id) order so that the result does not depend on how logs were interleaved."""
+        """Card states from review events (anything with .card, .grade, .when), applied in time
+        order; answers within the same millisecond keep the order they are given in (the log's
+        order, which a merge makes (time, id) order)."""
         states: dict[str, CardState] = {}
-        for event in sorted(events, key=lambda e: (e.when, e.id)):
+        for event in sorted(events, key=lambda e: e.when):
             states[event.card] = self.review(
                 states.get(event.card), event.card, event.grade, event.when
             )
