@@ -18,11 +18,24 @@ from pathlib import Path
 from mlprep.errors import ProgressError
 from mlprep.fileio import atomic_write, atomic_write_with, gc_paused
 from mlprep.model import Grade
-from mlprep.reviewlog import _FAST_LINE, ReviewEvent, ReviewLog, event_from_dict, locked
+from mlprep.reviewlog import (
+    AT,
+    CARD,
+    FAST_LINE,
+    GRADE,
+    ID,
+    MODE,
+    ReviewEvent,
+    ReviewLog,
+    event_from_dict,
+    locked,
+)
 from mlprep.scheduler import CardState, Scheduler, row_problem
+from mlprep.stats import AnswerTotals, epoch_ms
 
 LONG_REPLAY = 5000  # answers; rebuilding more than this takes long enough to say so
-SNAPSHOT_FORMAT = 2  # 1: {card: {field: value}} with ISO times; 2: {card: [row]} with epoch times
+SNAPSHOT_FORMAT = 2
+TOTALS_FORMAT = 1  # 1: {card: {field: value}} with ISO times; 2: {card: [row]} with epoch times
 EXPORT_KIND = "mlprep-progress"
 EXPORT_FORMAT = 1
 
@@ -38,6 +51,8 @@ class ProgressStore:
         self.notify = notify or (lambda message: None)  # for long work, e.g. a full rebuild
         self.log = ReviewLog(directory / "reviews.jsonl")
         self.snapshot_path = directory / "state.json"
+        self.totals_path = directory / "totals.json"
+        self._loaded = False
         self.backup_dir = directory / "backups"
         self.scheduler = scheduler or Scheduler()
         self.states: dict[str, CardState] = {}
@@ -60,6 +75,7 @@ class ProgressStore:
         self.log.warnings.clear()
 
     def _load_locked(self) -> None:
+        self._loaded = True
         with contextlib.suppress(OSError):  # a read-only data dir still loads
             self._remove_stale_temp_files()
             self.log.repair_tail(truncate=False)
@@ -76,7 +92,7 @@ class ProgressStore:
     def _remove_stale_temp_files(self) -> None:
         """Temp files of the log and snapshot are only written under the lock we hold, so any
         still here were left by a process killed mid-write (e.g. during a merge)."""
-        for name in (self.log.path.name, self.snapshot_path.name):
+        for name in (self.log.path.name, self.snapshot_path.name, self.totals_path.name):
             for leftover in self.directory.glob(f".{name}.*.tmp"):
                 with contextlib.suppress(OSError):
                     leftover.unlink()
@@ -310,6 +326,107 @@ class ProgressStore:
         """Fold everything logged so far (by any session) into the snapshot."""
         self.load()
 
+    # -- totals for stats -----------------------------------------------------------------
+    def answer_totals(self) -> AnswerTotals:
+        """What `stats` needs from the whole history (see AnswerTotals). Kept in totals.json,
+        derived like the snapshot: brought up to date with the log's tail, recounted in one
+        light pass when missing, damaged or when the log was rewritten."""
+        with locked(self.log.lock_path):
+            if not self._loaded:
+                self._load_locked()
+            stored = self._read_totals()
+            if stored is not None and stored[0] == self._end:
+                return stored[2]
+            if stored is not None and self._log_matches(stored[0], stored[1]):
+                totals, recount = stored[2], set()
+                for event in self.log.stream(stored[0]):
+                    if event.undoes:
+                        recount.add(event.card)
+                    else:
+                        totals.add(event.card, epoch_ms(event.when), event.mode, event.grade)
+            else:
+                totals, recount = self._count_all()
+            if recount:
+                again = AnswerTotals.from_events(effective(self.log.events_of(recount)))
+                for card in recount:
+                    totals.forget(card)
+                totals.quarters.update(again.quarters)
+                totals.quiz.update(again.quiz)
+            self._write_totals(totals)
+        self._collect_warnings()
+        return totals
+
+    def _count_all(self) -> tuple[AnswerTotals, set[str]]:
+        """Totals from one light pass over the whole log, and the cards with an undo (to be
+        recounted from their own events)."""
+        totals = AnswerTotals()
+        quarters, quiz = totals.quarters, totals.quiz
+        recount: set[str] = set()
+        hours: dict[bytes, int] = {}  # "YYYY-MM-DDTHH" -> epoch ms
+        match = FAST_LINE.match
+        position = 0
+        with self.log._open() as handle, gc_paused():
+            for line in handle or ():
+                found = match(line)
+                position += len(line)
+                if found is None:
+                    event = self.log._parse_line(line, position - len(line))
+                    if event is None:
+                        continue
+                    if event.undoes:
+                        recount.add(event.card)
+                    else:
+                        totals.add(event.card, epoch_ms(event.when), event.mode, event.grade)
+                    continue
+                at, card, grade, mode = found.group(AT, CARD, GRADE, MODE)
+                hour = hours.get(at[:13])
+                if hour is None:
+                    hour = hours[at[:13]] = round(_epoch(at[:13] + b":00:00Z") * 1000)
+                name = card.decode()
+                minute = int(at[14:16])
+                quarter = (hour // 60000 + minute) // 15
+                answers = quarters.get(name)
+                if answers is None:
+                    quarters[name] = [quarter]
+                else:
+                    answers.append(quarter)
+                if mode == b"quiz":
+                    ms = hour + minute * 60000 + int(at[17:19]) * 1000 + int(at[20:23])
+                    quiz.setdefault(name, []).append(ms if grade >= b"3" else -ms)
+        return totals, recount
+
+    def _read_totals(self) -> tuple[int, str | None, AnswerTotals] | None:
+        try:
+            with gc_paused():
+                data = json.loads(self.totals_path.read_bytes())
+            offset, last_id = data["log_offset"], data["last_id"]
+            quarters, quiz = data["quarters"], data["quiz"]
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+            return None  # missing or damaged: recounted
+        if data.get("format") != TOTALS_FORMAT or type(offset) is not int or offset < 0:
+            return None
+        if not isinstance(last_id, str | None) or offset > self._end:
+            return None
+        for table in (quarters, quiz):
+            if not isinstance(table, dict) or not all(
+                isinstance(v, list) and all(type(n) is int for n in v) for v in table.values()
+            ):
+                return None
+        return offset, last_id, AnswerTotals(quarters, quiz)
+
+    def _write_totals(self, totals: AnswerTotals) -> None:
+        document = {
+            "format": TOTALS_FORMAT,
+            "log_offset": self._end,
+            "last_id": self._last_id,
+            "quarters": totals.quarters,
+            "quiz": totals.quiz,
+        }
+        try:
+            atomic_write(self.totals_path, json.dumps(document, separators=(",", ":")).encode())
+        except OSError as error:
+            self.warnings.append(f"cannot update {self.totals_path}: {error.strerror}")
+
     # -- whole-log operations -------------------------------------------------------------
     def events(self) -> list[ReviewEvent]:
         with locked(self.log.lock_path):
@@ -376,9 +493,9 @@ class ProgressStore:
             position = 0
             with self.log._open() as source:
                 for line in source or ():
-                    found = _FAST_LINE.match(line)
-                    if found is not None and found.group(2) not in affected_bytes:
-                        at, _, raw_id, _ = found.groups()
+                    found = FAST_LINE.match(line)
+                    if found is not None and found.group(CARD) not in affected_bytes:
+                        at, raw_id = found.group(AT, ID)
                         key, event = (_epoch(at), raw_id.decode()), None
                     else:
                         event = self.log._parse_line(line, position)

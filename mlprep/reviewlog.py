@@ -78,12 +78,14 @@ class ReviewEvent:
 # One line exactly as this program writes it (sorted keys, no spaces, a millisecond UTC time),
 # with nothing to doubt: the light path of a rebuild reads such lines without building events.
 # Any other line goes through json and full validation.
-_FAST_LINE = re.compile(
+FAST_LINE = re.compile(
     rb'\{(?:"answer":(?:"(?:[^"\\]|\\.)*"|-?[0-9.eE+-]{1,40}|\[(?:[^\]"]|"(?:[^"\\]|\\.)*")*\]),)?'
     rb'"at":"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)","card":"([a-z0-9-]{1,200})",'
-    rb'"grade":[1-4],"id":"([0-9a-f]{1,64})","mode":"[a-z_]{1,20}","ms":\d{1,15}'
+    rb'"grade":([1-4]),"id":"([0-9a-f]{1,64})","mode":"([a-z_]{1,20})","ms":\d{1,15}'
     rb'(?:,"state":(\[[^\]]*\]))?(?:,"suggested":[1-4])?,"v":[12]\}\n'
 )
+# groups of a FAST_LINE match
+AT, CARD, GRADE, ID, MODE, STATE = range(1, 7)
 _CARD_FIELD = re.compile(rb'"card"\s*:\s*"([^"\\]*)"')
 _ID_FIELD = re.compile(rb'"id"\s*:\s*"([^"\\]*)"')
 
@@ -365,7 +367,7 @@ class ReviewLog:
         last: dict[bytes, tuple[bytes, bytes | None, bool]] = {}
         suspect: set[bytes] = set()
         end, last_id, count = offset, None, 0
-        match = _FAST_LINE.match
+        match = FAST_LINE.match
         with self._open() as handle:
             if handle is None:
                 return LastLines(last, suspect, 0, None, 0)
@@ -373,7 +375,7 @@ class ReviewLog:
             for line in handle:
                 found = match(line)
                 if found is not None:
-                    at, card, last_id, state = found.groups()
+                    at, card, _, last_id, _, state = found.groups()
                     previous = last.get(card)
                     if previous is not None and previous[0] > at:
                         suspect.add(card)  # out of time order: only a replay orders it

@@ -190,7 +190,18 @@ class Scheduler:
         """Predicted probability of recalling the card now (0 for a card never reviewed)."""
         if state.stability is None:
             return 0.0
-        return float(self.fsrs.get_card_retrievability(_as_fsrs_card(state), now))
+        # fsrs' get_card_retrievability, the same arithmetic without building an fsrs.Card
+        # (stats asks this for every studied card)
+        elapsed_days = max(0, (now - state.last_review).days)
+        return float((1 + self._factor * elapsed_days / state.stability) ** self._decay)
+
+    @functools.cached_property
+    def _decay(self) -> float:
+        return -self.fsrs.parameters[20]
+
+    @functools.cached_property
+    def _factor(self) -> float:
+        return 0.9 ** (1 / self._decay) - 1
 
     def replay(self, events: Iterable) -> dict[str, CardState]:
         """Card states from review events (anything with .card, .grade, .when), applied in time
