@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -53,6 +53,8 @@ class ProgressStore:
         self.snapshot_path = directory / "state.json"
         self.totals_path = directory / "totals.json"
         self._loaded = False
+        self._snapshot_end = -1  # the log offset the snapshot on disk was written at
+        self.exported = 0
         self.backup_dir = directory / "backups"
         self.scheduler = scheduler or Scheduler()
         self.states: dict[str, CardState] = {}
@@ -83,6 +85,7 @@ class ProgressStore:
         if snapshot is not None:
             offset, states, version, last_id = snapshot
             self.states, self._end, self._last_id = states, offset, last_id
+            self._snapshot_end = offset
             if self._apply_tail() or version < SNAPSHOT_FORMAT:
                 self._write_snapshot()
             return
@@ -267,6 +270,7 @@ class ProgressStore:
         return f'"id":"{last_id}"'.encode() in head.rstrip(b"\n").rsplit(b"\n", 1)[-1]
 
     def _write_snapshot(self) -> None:
+        self._snapshot_end = self._end
         document = {
             "format": SNAPSHOT_FORMAT,
             "log_offset": self._end,
@@ -323,8 +327,42 @@ class ProgressStore:
         self._collect_warnings()
 
     def checkpoint(self) -> None:
-        """Fold everything logged so far (by any session) into the snapshot."""
-        self.load()
+        """Fold everything logged so far (by any session) into the snapshot; nothing to do
+        (not even reading the snapshot again) when it is current."""
+        if not self._loaded:
+            self.load()
+            return
+        with locked(self.log.lock_path):
+            self._catch_up()
+            if self._end != self._snapshot_end:
+                self._write_snapshot()
+        self._collect_warnings()
+
+    def export_chunks(self, now: datetime) -> Iterator[str]:
+        """The export document (see export_document), piece by piece, so that a long history
+        is never held in memory whole; lines as this program writes them are passed through
+        as they are. `exported` counts the events so far."""
+        self.exported = 0
+        yield (
+            f'{{"kind": "{EXPORT_KIND}", "format": {EXPORT_FORMAT}, '
+            f'"exported_at": {json.dumps(now.isoformat())}, "events": ['
+        )
+        match = FAST_LINE.match
+        position = 0
+        with self.log._open() as handle:
+            for line in handle or ():
+                if match(line) is not None:
+                    text = line[:-1].decode()
+                else:
+                    event = self.log._parse_line(line, position)
+                    if event is None:
+                        position += len(line)
+                        continue
+                    text = event.to_json()
+                position += len(line)
+                yield ("\n" if self.exported == 0 else ",\n") + text
+                self.exported += 1
+        yield "\n]}\n"
 
     # -- totals for stats -----------------------------------------------------------------
     def answer_totals(self) -> AnswerTotals:

@@ -354,3 +354,17 @@ def test_a_whole_unended_last_event_survives_the_next_start_and_answer(tmp_path)
     assert reloaded.warnings == [] and reloaded.states == Scheduler().replay(events)
     reloaded.record("c4", Grade.GOOD, "review", 1, T0 + timedelta(days=9))
     assert [e.id for e in ProgressStore(tmp_path).events()][:3] == [e.id for e in events]
+
+
+def test_the_streamed_export_is_the_export_document(tmp_path):
+    store = fresh(tmp_path)
+    events = answer_many(store, 5)
+    store.undo(events[-1], T0 + timedelta(days=9))
+    log = tmp_path / "reviews.jsonl"
+    log.write_bytes(log.read_bytes()[:-1])  # a whole last event without its newline
+    text = "".join(ProgressStore(tmp_path).export_chunks(T0))
+    assert json.loads(text) == export_document(ProgressStore(tmp_path).events(), T0)
+    assert read_export(text, "x.json") == ProgressStore(tmp_path).events()
+    empty = ProgressStore(tmp_path / "none")
+    assert json.loads("".join(empty.export_chunks(T0)))["events"] == []
+    assert empty.exported == 0
