@@ -207,7 +207,10 @@ def main() -> None:
     parser.add_argument("--anki-python", help="a Python with the anki package")
     args = parser.parse_args()
     anki = args.anki_python
-    if anki and subprocess.run([anki, "-c", "import anki"], capture_output=True).returncode:
+    if anki and (
+        not Path(anki).exists()
+        or subprocess.run([anki, "-c", "import anki"], capture_output=True).returncode
+    ):
         print(f"{anki} cannot import anki: the Anki comparison is skipped")
         anki = None
     elif not anki:

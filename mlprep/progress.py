@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +25,7 @@ from mlprep.reviewlog import (
     GRADE,
     ID,
     MODE,
+    STATE,
     ReviewEvent,
     ReviewLog,
     event_from_dict,
@@ -486,8 +487,8 @@ class ProgressStore:
                 return 0
             affected = {event.card for event in added}
             with gc_paused():
-                history = self.log.events_of(affected) + sorted(added, key=_order)
-                rows, final = replay_rows(self.scheduler, history)
+                existing = self.log.events_of(affected)
+                rows, final = replay_rows(self.scheduler, existing, sorted(added, key=_order))
             added = sorted((replace(e, state=rows[e.id]) for e in added), key=_order)
             try:
                 self._end, self._last_id = self._write_merged(added, affected, rows)
@@ -532,9 +533,17 @@ class ProgressStore:
             with self.log._open() as source:
                 for line in source or ():
                     found = FAST_LINE.match(line)
-                    if found is not None and found.group(CARD) not in affected_bytes:
+                    if found is not None and (
+                        found.group(CARD) not in affected_bytes
+                        or found.group(STATE) is not None
+                        and rows.get(found.group(ID).decode()) is not None
+                    ):
                         at, raw_id = found.group(AT, ID)
                         key, event = (_epoch(at), raw_id.decode()), None
+                        if found.group(CARD) in affected_bytes:  # swap in the replayed state
+                            state = json.dumps(list(rows[key[1]]), separators=(",", ":"))
+                            start, end = found.span(STATE)
+                            line = line[:start] + state.encode() + line[end:]
                     else:
                         event = self.log._parse_line(line, position)
                         if event is None:  # a blank line, or a torn last line: dropped
@@ -640,20 +649,34 @@ def _order_key(event: ReviewEvent) -> tuple[float, str]:
 
 
 def replay_rows(
-    scheduler: Scheduler, events: Iterable[ReviewEvent]
+    scheduler: Scheduler,
+    events: Iterable[ReviewEvent],
+    added: Sequence[ReviewEvent] = (),
 ) -> tuple[dict[str, tuple | None], dict[str, CardState | None]]:
     """Replay each card's events in time order (see Scheduler.replay). Returns the state row
     every event should store (an undo stores the state it goes back to, () for none; an undone
-    answer stores nothing) and each card's final state."""
+    answer stores nothing) and each card's final state.
+
+    `events` are in log order; `added` are events new to the log (a merge). A card's events
+    before its first added one keep their stored states when that is safe (see _resume_point),
+    and its replay starts from there."""
     by_card: dict[str, list[ReviewEvent]] = {}
     for event in events:
         by_card.setdefault(event.card, []).append(event)
+    new_by_card: dict[str, list[ReviewEvent]] = {}
+    for event in added:
+        new_by_card.setdefault(event.card, []).append(event)
     rows: dict[str, tuple | None] = {}
     final: dict[str, CardState | None] = {}
-    for card, history in by_card.items():
+    for card in by_card.keys() | new_by_card.keys():
+        existing, new = by_card.get(card, []), new_by_card.get(card, [])
+        kept, state = _resume_point(existing, new)
+        for event in kept:
+            rows[event.id] = event.state
+        kept_ids = {event.id for event in kept}
+        history = [event for event in existing if event.id not in kept_ids] + new
         history.sort(key=lambda event: event.when)  # stable: ties keep the log's order
         undone = {event.undoes for event in history if event.undoes}
-        state: CardState | None = None
         for event in history:
             if event.undoes:
                 rows[event.id] = tuple(state.to_row()) if state else ()
@@ -664,6 +687,29 @@ def replay_rows(
                 rows[event.id] = tuple(state.to_row())
         final[card] = state
     return rows, final
+
+
+def _resume_point(
+    existing: list[ReviewEvent], new: list[ReviewEvent]
+) -> tuple[list[ReviewEvent], CardState | None]:
+    """The events of a card that come before its first new one and can keep their stored
+    states, and the state after them: none, unless the card's events are in time order in the
+    log, the last of them stores a state, and no later undo cancels one of them."""
+    if not new or not existing:
+        return [], None
+    since = min(event.when for event in new)
+    if any(
+        later.when < earlier.when for earlier, later in zip(existing, existing[1:], strict=False)
+    ):
+        return [], None  # out of order: only a full replay orders it
+    kept = [event for event in existing if event.when < since]
+    if not kept or kept[-1].state is None:
+        return [], None
+    ids = {event.id for event in kept}
+    if any(event.undoes in ids for event in existing[len(kept) :] + new):
+        return [], None
+    row = kept[-1].state
+    return kept, (CardState(kept[-1].card, *row) if row else None)
 
 
 def _epoch(at: bytes) -> float:

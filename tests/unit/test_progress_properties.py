@@ -56,8 +56,13 @@ def seeded(directory) -> dict:
 
 
 def clean(directory):
+    import shutil
+
     for path in directory.iterdir():
-        path.unlink()
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
 
 
 def dumps(value) -> str:
@@ -169,3 +174,37 @@ def test_stored_states_always_load_as_a_replay_gives(tmp_path, history):
     assert ProgressStore(tmp_path).load().states == expected
     assert not any(math.isnan(s.due_ts) for s in expected.values())
     assert set(expected) <= set(string.ascii_lowercase)
+
+
+@settings(SETTINGS, max_examples=25)
+@given(
+    mine=steps,
+    theirs=steps,
+    shared=st.integers(0, 4),
+)
+def test_a_merge_gives_every_line_the_state_a_replay_gives(tmp_path, mine, theirs, shared):
+    from mlprep.progress import export_document, read_export
+
+    clean(tmp_path)
+    here, there = tmp_path / "here", tmp_path / "there"
+    for directory, history in ((here, mine), (there, theirs)):
+        directory.mkdir(exist_ok=True)
+        store = ProgressStore(directory).load()
+        moment = T0
+        for number, (card, grade, hours, undo, _) in enumerate(history):
+            moment += timedelta(hours=abs(hours), minutes=17 * (directory == there))
+            event = store.record(card, Grade(grade), "review", 1, moment)
+            if undo:
+                moment += timedelta(seconds=1)
+                store.undo(event, moment)
+            if number == shared and directory == here:  # some history in common
+                seed = export_document(store.events(), T0)
+                ProgressStore(there).merge(read_export(json.dumps(seed), "s.json"))
+    incoming = read_export(json.dumps(export_document(ProgressStore(there).events(), T0)), "x")
+    target = ProgressStore(here)
+    target.merge(incoming)
+    assert target.stale_states() == []
+    expected = Scheduler().replay(effective(target.events()))
+    assert target.states == expected
+    (here / "state.json").unlink()
+    assert ProgressStore(here).load().states == expected
