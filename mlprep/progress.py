@@ -31,7 +31,7 @@ from mlprep.reviewlog import (
     event_from_dict,
     locked,
 )
-from mlprep.scheduler import CardState, Scheduler, row_problem
+from mlprep.scheduler import CardState, Scheduler, row_problem, rows_problem
 from mlprep.stats import AnswerTotals, epoch_ms
 
 LONG_REPLAY = 5000  # answers; rebuilding more than this takes long enough to say so
@@ -244,11 +244,19 @@ class ProgressStore:
         if not (last_id is None or isinstance(last_id, str)) or (offset == 0) != (last_id is None):
             return None
         upgrade = _SNAPSHOT_UPGRADES.get(version)
-        states = {}
         try:
             with gc_paused():
+                if upgrade is None:  # the current format: checked column by column
+                    if rows_problem(list(cards.values())):
+                        return None
+                    return (
+                        offset,
+                        {cid: CardState(cid, *row) for cid, row in cards.items()},
+                        last_id,
+                    )
+                states = {}
                 for card_id, row in cards.items():
-                    state = upgrade(card_id, row) if upgrade else CardState(card_id, *row)
+                    state = upgrade(card_id, row)
                     if row_problem(state.to_row()):
                         return None
                     states[card_id] = state

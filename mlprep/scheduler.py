@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import math
+import operator
 import random
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -114,6 +116,38 @@ def row_problem(row: object) -> str | None:
     if not (type(reps) is int and type(lapses) is int and 0 <= lapses <= reps <= _MAX_COUNT):
         return "bad review counts"
     return None
+
+
+_REALS, _INTS = frozenset((float, int)), frozenset((int,))
+
+
+def rows_problem(rows: list) -> bool:
+    """Whether any of many stored rows fails row_problem's checks, column by column with
+    built-ins (a snapshot holds one row per studied card, read at every start)."""
+    if not rows:
+        return False
+    if set(map(type, rows)) != {list} or set(map(len, rows)) != {9}:
+        return True
+    state, due, stability, difficulty, step, last, first, reps, lapses = zip(*rows, strict=True)
+    if not set(state) <= _FSRS_STATES.keys():
+        return True
+    for column, low, high, kinds in (
+        (due, _FIRST_TS, _LAST_DUE, _REALS),
+        (last, _FIRST_TS, _LAST_TS, _REALS),
+        (first, _FIRST_TS, _LAST_TS, _REALS),
+        ([v for v in stability if v is not None], 0.0, 1e6, _REALS),
+        ([v for v in difficulty if v is not None], 0.0, 1e6, _REALS),
+        ([v for v in step if v is not None], 0, 1000, _INTS),
+        (reps, 0, _MAX_COUNT, _INTS),
+        (lapses, 0, _MAX_COUNT, _INTS),
+    ):
+        if not column:
+            continue
+        if not set(map(type, column)) <= kinds:
+            return True
+        if not math.isfinite(math.fsum(column)) or min(column) < low or max(column) > high:
+            return True
+    return any(map(operator.gt, first, last)) or any(map(operator.gt, lapses, reps))
 
 
 @contextlib.contextmanager

@@ -208,3 +208,34 @@ def test_a_merge_gives_every_line_the_state_a_replay_gives(tmp_path, mine, their
     assert target.states == expected
     (here / "state.json").unlink()
     assert ProgressStore(here).load().states == expected
+
+
+row_values = st.one_of(
+    st.sampled_from(["learning", "review", "relearning", "new", 1, None, True]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(min_value=0, max_value=8e9),
+    st.integers(min_value=-2, max_value=2000),
+)
+
+
+VALID_ROW = ["review", 1.8e9, 3.0, 5.0, None, 1.7e9, 1.6e9, 4, 1]
+
+
+@st.composite
+def near_valid_rows(draw) -> list:
+    row = list(VALID_ROW)
+    row[draw(st.integers(0, 8))] = draw(row_values)
+    return row
+
+
+@settings(SETTINGS, max_examples=300)
+@given(
+    rows=st.lists(
+        st.lists(row_values, min_size=8, max_size=10) | near_valid_rows() | st.just(VALID_ROW),
+        max_size=3,
+    )
+)
+def test_the_column_check_of_snapshot_rows_agrees_with_the_row_check(rows):
+    from mlprep.scheduler import row_problem, rows_problem
+
+    assert rows_problem(rows) == any(row_problem(row) for row in rows)
