@@ -75,7 +75,8 @@ def make_collection(home: Path, cards: int, reviews: int) -> None:
 
 
 def merge_file(home: Path, path: Path, count: int) -> None:
-    """An export of `count` answers from another machine, spread over the log's period."""
+    """Another machine's export: this log plus `count` answers of its own, spread over the
+    log's period (so that they interleave with the answers already here)."""
     rng = random.Random(7)
     cards = sorted({json.loads(line)["card"] for line in _sample_lines(home, 2000)})
     now = datetime.now(UTC)
@@ -93,8 +94,11 @@ def merge_file(home: Path, path: Path, count: int) -> None:
                 "v": 1,
             }
         )
-    document = {"kind": "mlprep-progress", "format": 1, "exported_at": "", "events": events}
-    path.write_text(json.dumps(document))
+    with open(home / "progress" / "reviews.jsonl") as log, open(path, "w") as out:
+        out.write('{"kind": "mlprep-progress", "format": 1, "exported_at": "", "events": [\n')
+        for line in log:
+            out.write(line.rstrip("\n") + ",\n")
+        out.write(",\n".join(json.dumps(event) for event in events) + "\n]}\n")
 
 
 def _sample_lines(home: Path, count: int) -> list[str]:

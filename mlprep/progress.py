@@ -479,18 +479,24 @@ class ProgressStore:
         with locked(self.log.lock_path):
             return self.log.read()
 
-    def merge(self, incoming: Iterable[ReviewEvent]) -> int:
+    def merge(self, incoming: Iterable[ReviewEvent] | ExportDocument) -> int:
         """Union of events by id. Returns how many events were new.
 
         Only the cards that receive new answers are replayed, and their lines get the states
         that replay gives; the log is rewritten in (time, id) order in one streaming pass. All
         of it is worked out before the log is replaced, so a failure leaves the files as they
-        were."""
-        incoming = list({event.id: event for event in incoming}.values())
+        were. Of an ExportDocument, only the events not already here are validated (and any
+        bad one stops the merge before anything is written)."""
         with locked(self.log.lock_path):
             self._load_locked()
-            known = self.log.ids_in({event.id for event in incoming})
-            added = [event for event in incoming if event.id not in known]
+            if isinstance(incoming, ExportDocument):
+                known = self.log.ids_in(incoming.ids())
+                added = incoming.events(skip=known)
+            else:
+                events = list(incoming)
+                known = self.log.ids_in({event.id for event in events})
+                added = [event for event in events if event.id not in known]
+            added = list({event.id: event for event in added}.values())
             if not added:
                 return 0
             affected = {event.card for event in added}
@@ -764,8 +770,36 @@ def export_document(events: Iterable[ReviewEvent], now: datetime) -> dict:
     }
 
 
-def read_export(text: str, source: str) -> list[ReviewEvent]:
-    """Events from an export document; a clear error for anything else."""
+class ExportDocument:
+    """The events of an export, read but not yet validated one by one: a merge validates only
+    the events it will add (those already in the log are skipped), an import all of them."""
+
+    def __init__(self, items: list, source: str) -> None:
+        self.items = items
+        self.source = source
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def ids(self) -> set[str]:
+        return {
+            item["id"]
+            for item in self.items
+            if isinstance(item, dict) and type(item.get("id")) is str
+        }
+
+    def events(self, skip: set[str] | frozenset[str] = frozenset()) -> list[ReviewEvent]:
+        """Every event whose id is not in `skip`, validated; ProgressError names the first bad
+        one."""
+        return [
+            event_from_dict(item, f"{self.source}: event {number}")
+            for number, item in enumerate(self.items, start=1)
+            if not (skip and isinstance(item, dict) and item.get("id") in skip)
+        ]
+
+
+def read_export_document(text: str, source: str) -> ExportDocument:
+    """An export document's events (see ExportDocument); a clear error for anything else."""
     try:
         data = json.loads(text)
     except ValueError as error:
@@ -781,7 +815,9 @@ def read_export(text: str, source: str) -> list[ReviewEvent]:
         )
     if not isinstance(data.get("events"), list):
         raise ProgressError(f"{source}: 'events' must be a list")
-    return [
-        event_from_dict(item, f"{source}: event {number}")
-        for number, item in enumerate(data["events"], start=1)
-    ]
+    return ExportDocument(data["events"], source)
+
+
+def read_export(text: str, source: str) -> list[ReviewEvent]:
+    """Every event of an export document, validated; a clear error for anything else."""
+    return read_export_document(text, source).events()

@@ -103,10 +103,10 @@ def merge(ctx: typer.Context, file: FileArg) -> None:
     Example:
       mlprep progress merge laptop.json
     """
-    from mlprep.progress import ProgressStore, read_export
+    from mlprep.progress import ProgressStore, read_export_document
 
     app_state = state(ctx)
-    incoming = read_export(_read_source(file), file)
+    incoming = read_export_document(_read_source(file), file)  # checked as it is merged
     added = ProgressStore(app_state.paths.progress_dir).merge(incoming)
     app_state.env.stdout.write(
         f"Merged {added} new answer{'s' * (added != 1)} from {file} "

@@ -368,3 +368,28 @@ def test_the_streamed_export_is_the_export_document(tmp_path):
     empty = ProgressStore(tmp_path / "none")
     assert json.loads("".join(empty.export_chunks(T0)))["events"] == []
     assert empty.exported == 0
+
+
+def test_a_merge_checks_the_new_events_and_skips_those_already_here(tmp_path):
+    from mlprep.progress import read_export_document
+
+    store = fresh(tmp_path)
+    mine = answer_many(store, 4)
+    other = ProgressStore(tmp_path / "other").load()
+    theirs = answer_many(other, 2, T0 + timedelta(minutes=5), "x")
+    items = [json.loads(e.to_json()) for e in mine + theirs]
+    items[0]["grade"] = "not checked: this answer is already here"
+    document = read_export_document(json.dumps(export_document([], T0) | {"events": items}), "f")
+    assert ProgressStore(tmp_path).merge(document) == 2
+    assert ProgressStore(tmp_path).events() == sorted(mine + theirs, key=lambda e: (e.when, e.id))
+    items.append({**items[-1], "id": "f" * 32, "at": "9999-01-01T00:00:00Z"})
+    before = (tmp_path / "reviews.jsonl").read_bytes()
+    with pytest.raises(ProgressError, match=r"^f: event 7: not a review event \('at' must lie"):
+        ProgressStore(tmp_path).merge(ExportDocumentOf(items))
+    assert (tmp_path / "reviews.jsonl").read_bytes() == before
+
+
+def ExportDocumentOf(items):  # noqa: N802  (reads like the class it builds)
+    from mlprep.progress import ExportDocument
+
+    return ExportDocument(items, "f")
