@@ -30,13 +30,14 @@ from mlprep.reviewlog import (
     ReviewLog,
     event_from_dict,
     locked,
+    schedules,
 )
 from mlprep.scheduler import CardState, Scheduler, row_problem, rows_problem
 from mlprep.stats import AnswerTotals, epoch_ms
 
 LONG_REPLAY = 5000  # answers; rebuilding more than this takes long enough to say so
-SNAPSHOT_FORMAT = 2
-TOTALS_FORMAT = 1  # 1: {card: {field: value}} with ISO times; 2: {card: [row]} with epoch times
+SNAPSHOT_FORMAT = 2  # 1: {card: {field: value}} with ISO times; 2: {card: [row]} with epoch times
+TOTALS_FORMAT = 1
 EXPORT_KIND = "mlprep-progress"
 EXPORT_FORMAT = 1
 
@@ -143,7 +144,7 @@ class ProgressStore:
         if len(events) >= LONG_REPLAY:
             self.notify(f"Rebuilding card states from {len(events):,} answers (once)...")
         with gc_paused():  # many objects, no garbage cycles
-            replayed = self.scheduler.replay(effective(events))
+            replayed = self.scheduler.replay([e for e in effective(events) if schedules(e)])
         for card in cards:
             if card in replayed:
                 self.states[card] = replayed[card]
@@ -170,6 +171,8 @@ class ProgressStore:
         card = event.card
         if card in suspect:
             return
+        if not event.undoes and not schedules(event):
+            return  # a drill answer: logged, no schedule changes
         previous = self.states.get(card)
         moment = event.when
         if previous is not None and moment.timestamp() < previous.last_ts:
@@ -181,6 +184,8 @@ class ProgressStore:
                 self.states.pop(card, None)
             else:
                 self.states[card] = CardState(card, *event.state)
+        elif not schedules(event):
+            return  # a drill answer: logged, no schedule changes
         elif event.state is None:
             self.states[card] = self.scheduler.review(previous, card, event.grade, moment)
         else:
@@ -293,22 +298,40 @@ class ProgressStore:
             self.warnings.append(f"cannot update {self.snapshot_path}: {error.strerror}")
 
     # -- recording ------------------------------------------------------------------------
-    def record(self, card_id: str, grade: Grade, mode: str, ms: int, at: datetime) -> ReviewEvent:
+    def record(
+        self,
+        card_id: str,
+        grade: Grade,
+        mode: str,
+        ms: int,
+        at: datetime,
+        answer: str | None = None,
+        suggested: Grade | None = None,
+    ) -> ReviewEvent:
         """Append one answer, with the card state it produces, to the log (fsynced) and update
         the card's state in memory. Answers other sessions saved meanwhile are taken in first,
-        so the stored state always follows from every earlier answer."""
-        event = ReviewEvent.new(card_id, grade, mode, ms, at)
+        so the stored state always follows from every earlier answer. `answer` is kept bounded
+        and cleaned (`reviewlog.clean_answer`); an answer in a mode that does not reschedule
+        (`reviewlog.NON_SCHEDULING_MODES`, e.g. drill) is logged, stores no state and leaves
+        the card's state as it was."""
+        event = ReviewEvent.new(card_id, grade, mode, ms, at, answer=answer, suggested=suggested)
         with locked(self.log.lock_path):
             self._prepare_append()
             previous = self.states.get(card_id)
-            state = self.scheduler.review(previous, card_id, int(grade), event.when)
-            # answers in one millisecond (a frozen clock) keep the order they were given
-            in_order = previous is None or previous.last_ts <= state.last_ts
-            if in_order:
-                event = replace(event, state=tuple(state.to_row()))
-            self._end = self.log.append_locked([event])
-            self._last_id = event.id
-            self.states[card_id] = state
+            if not schedules(event):
+                self._end = self.log.append_locked([event])
+                self._last_id = event.id
+                state = previous
+                in_order = True
+            else:
+                state = self.scheduler.review(previous, card_id, int(grade), event.when)
+                # answers in one millisecond (a frozen clock) keep the order they were given
+                in_order = previous is None or previous.last_ts <= state.last_ts
+                if in_order:
+                    event = replace(event, state=tuple(state.to_row()))
+                self._end = self.log.append_locked([event])
+                self._last_id = event.id
+                self.states[card_id] = state
             if not in_order:  # an answer dated before the card's last one: replay the card
                 self._replay_cards({card_id})
         self._collect_warnings()
@@ -321,7 +344,9 @@ class ProgressStore:
         with locked(self.log.lock_path):
             self._prepare_append()
             current = self.states.get(event.card)
-            known = produced is not None and current is produced  # nothing happened since
+            if not schedules(event):  # a drill answer changed nothing: neither does its undo
+                before = produced = current
+            known = current is produced  # nothing happened to the card since
             row = (tuple(before.to_row()) if before else ()) if known else None
             cancel = replace(ReviewEvent.undo(event, at), state=row)
             self._end = self.log.append_locked([cancel])
@@ -694,8 +719,8 @@ def replay_rows(
         for event in history:
             if event.undoes:
                 rows[event.id] = tuple(state.to_row()) if state else ()
-            elif event.id in undone:
-                rows[event.id] = None
+            elif event.id in undone or not schedules(event):
+                rows[event.id] = None  # cancelled, or a drill answer: no state of its own
             else:
                 state = scheduler.review(state, card, event.grade, event.when)
                 rows[event.id] = tuple(state.to_row())

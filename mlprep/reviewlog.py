@@ -29,11 +29,26 @@ from pathlib import Path
 from mlprep.errors import ProgressError
 from mlprep.model import Grade
 
-LOG_FORMAT_VERSION = 2
+LOG_FORMAT_VERSION = 2  # 2 added the optional `answer`, `suggested` and `state`
 # Events from outside (merges, imports, hand edits) must lie in this range; far-off dates would
 # overflow the scheduler's date arithmetic.
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+ANSWER_LIMIT = 4096  # characters of an answer the log keeps
+TRUNCATED = " [...truncated]"
+# Answers in these modes are logged (history, stats) but change no card's schedule.
+NON_SCHEDULING_MODES = frozenset({"drill"})
+_NON_SCHEDULING = frozenset(mode.encode() for mode in NON_SCHEDULING_MODES)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # keeps tab and newline
+
+
+def clean_answer(text: str) -> str:
+    """An answer as the log keeps it: control characters (terminal escapes, NUL) removed,
+    newlines kept, at most ANSWER_LIMIT characters (a longer one ends with TRUNCATED)."""
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if len(text) > ANSWER_LIMIT:
+        text = text[: ANSWER_LIMIT - len(TRUNCATED)] + TRUNCATED
+    return text
 
 
 @dataclass(frozen=True, slots=True)  # slots: a full replay holds every event in memory
@@ -46,12 +61,23 @@ class ReviewEvent:
     at: str  # ISO 8601, UTC
     v: int = LOG_FORMAT_VERSION
     undoes: str | None = None  # set on an undo event: the id of the event it cancels
+    answer: str | None = None  # what the user answered (clean_answer), when they typed or picked
+    suggested: int | None = None  # a grader's suggested grade (1-4) for a self-graded answer
     # format 2: the card's state after this event (a CardState row; empty on an undo that
     # leaves the card new again). Optional: format 1 lines and some undo events have none.
     state: tuple | None = None
 
     @classmethod
-    def new(cls, card: str, grade: Grade, mode: str, ms: int, at: datetime) -> ReviewEvent:
+    def new(
+        cls,
+        card: str,
+        grade: Grade,
+        mode: str,
+        ms: int,
+        at: datetime,
+        answer: str | None = None,
+        suggested: Grade | None = None,
+    ) -> ReviewEvent:
         return cls(
             id=uuid.uuid4().hex,
             card=card,
@@ -59,6 +85,8 @@ class ReviewEvent:
             mode=mode,
             ms=max(0, int(ms)),
             at=at.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            answer=None if answer is None else clean_answer(answer),
+            suggested=None if suggested is None else int(suggested),
         )
 
     @classmethod
@@ -121,9 +149,14 @@ class LastLines:
     count: int
 
 
+def schedules(event: ReviewEvent) -> bool:
+    """Does this event change its card's schedule? Not an undo, not a drill answer."""
+    return not event.undoes and event.mode not in NON_SCHEDULING_MODES
+
+
 _REQUIRED = ("id", "card", "grade", "mode", "ms", "at")
-_OPTIONAL = ("v", "undoes", "state")
-_KNOWN_KEYS = frozenset(_REQUIRED + _OPTIONAL)
+_OPTIONAL = {"v", "undoes", "answer", "suggested", "state"}
+_KNOWN_KEYS = frozenset(_REQUIRED) | _OPTIONAL
 
 
 class EventStream:
@@ -200,7 +233,7 @@ def event_from_dict(data: object, where: str | Callable[[], str]) -> ReviewEvent
             "The file was left untouched."
         )
     missing = [key for key in _REQUIRED if key not in data]
-    unknown = sorted(set(data) - set(_REQUIRED) - set(_OPTIONAL))
+    unknown = sorted(set(data) - set(_REQUIRED) - _OPTIONAL)
     if missing or unknown:
         what = f"missing {', '.join(missing)}" if missing else f"unknown {', '.join(unknown)}"
         raise ProgressError(f"{where}: not a review event ({what})")
@@ -224,6 +257,14 @@ def _field_problem(data: dict) -> str | None:
     undoes = data.get("undoes")
     if undoes is not None and not _short_text(undoes, 64):
         return "'undoes' must be an event id"
+    answer = data.get("answer")
+    if answer is not None and not (
+        isinstance(answer, str) and len(answer) <= ANSWER_LIMIT and not _CONTROL.search(answer)
+    ):
+        return f"'answer' must be text of at most {ANSWER_LIMIT} characters, no control codes"
+    suggested = data.get("suggested")
+    if suggested is not None and (isinstance(suggested, bool) or suggested not in (1, 2, 3, 4)):
+        return "'suggested' must be a grade 1-4"
     grade, ms = data["grade"], data["ms"]
     if isinstance(grade, bool) or grade not in ((0,) if undoes else (1, 2, 3, 4)):
         return "bad grade"
@@ -403,13 +444,15 @@ class ReviewLog:
             for line in handle:
                 found = match(line)
                 if found is not None:
-                    at, card, _, last_id, _, state = found.groups()
+                    at, card, _, last_id, mode, state = found.groups()
+                    end += len(line)
+                    count += 1
+                    if mode in _NON_SCHEDULING:
+                        continue  # logged, but changes no schedule
                     previous = last.get(card)
                     if previous is not None and previous[0] > at:
                         suspect.add(card)  # out of time order: only a replay orders it
                     last[card] = (at, state, False)
-                    end += len(line)
-                    count += 1
                     continue
                 event = self._parse_line(line, end)
                 if event is None:
@@ -420,6 +463,8 @@ class ReviewLog:
                 end += len(line)
                 count += 1
                 last_id = event.id.encode()
+                if not event.undoes and not schedules(event):
+                    continue
                 card = event.card.encode()
                 key = at_key(event)
                 previous = last.get(card)

@@ -128,7 +128,7 @@ def _deck_stats(
     recall_of: dict[str, float],
 ) -> DeckStats:
     tonight = end_of_day(now).timestamp()
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
     recalls = []
     quiz = [0, 0]  # right, answered
     since = (now - timedelta(days=ACCURACY_DAYS)).timestamp() * 1000

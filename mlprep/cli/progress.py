@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from mlprep.cli.common import DeckDirs, guarded, state
+from mlprep.cli.common import DeckDirs, state
 from mlprep.errors import MlprepError, UsageError
 
 app = typer.Typer(
@@ -44,7 +44,6 @@ def _confirm(app_state, question: str, yes: bool) -> None:
 
 
 @app.command("path")
-@guarded
 def path(ctx: typer.Context) -> None:
     """Print where progress and user decks are kept.
 
@@ -60,7 +59,6 @@ def path(ctx: typer.Context) -> None:
 
 
 @app.command("export")
-@guarded
 def export(
     ctx: typer.Context,
     file: FileArg,
@@ -93,7 +91,6 @@ def export(
 
 
 @app.command("merge")
-@guarded
 def merge(ctx: typer.Context, file: FileArg) -> None:
     """Add the answers of an export from another machine to yours.
 
@@ -115,7 +112,6 @@ def merge(ctx: typer.Context, file: FileArg) -> None:
 
 
 @app.command("import")
-@guarded
 def import_(ctx: typer.Context, file: FileArg, yes: Yes = False) -> None:
     """Replace your progress with an export.
 
@@ -138,7 +134,6 @@ def import_(ctx: typer.Context, file: FileArg, yes: Yes = False) -> None:
 
 
 @app.command("reset")
-@guarded
 def reset(
     ctx: typer.Context,
     deck: Annotated[

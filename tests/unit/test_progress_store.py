@@ -11,7 +11,7 @@ import pytest
 
 from mlprep.errors import ProgressError
 from mlprep.model import Grade
-from mlprep.progress import ProgressStore, export_document, read_export
+from mlprep.progress import ProgressStore, effective, export_document, read_export
 from mlprep.scheduler import Scheduler
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -393,3 +393,22 @@ def ExportDocumentOf(items):  # noqa: N802  (reads like the class it builds)
     from mlprep.progress import ExportDocument
 
     return ExportDocument(items, "f")
+
+
+def test_drill_answers_store_no_state_and_leave_schedules_alone(tmp_path):
+    from mlprep.reviewlog import schedules
+
+    store = fresh(tmp_path)
+    answer_many(store, 6)
+    drill = store.record("c1", Grade.AGAIN, "drill", 1, T0 + timedelta(days=20))
+    assert drill.state is None
+    drilled = store.record("c2", Grade.AGAIN, "drill", 1, T0 + timedelta(days=21))
+    store.undo(drilled, T0 + timedelta(days=21, minutes=1))
+    store.record("c1", Grade.GOOD, "review", 1, T0 + timedelta(days=22))
+    expected = Scheduler().replay(
+        [e for e in effective(ProgressStore(tmp_path).events()) if schedules(e)]
+    )
+    assert store.states == expected
+    assert store.stale_states() == []
+    (tmp_path / "state.json").unlink()
+    assert fresh(tmp_path).states == expected
