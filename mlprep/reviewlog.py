@@ -199,6 +199,11 @@ def _fast_event(line: bytes, found: re.Match) -> ReviewEvent | None:
     data = json.loads(line)
     if not data.keys() <= _KNOWN_KEYS:
         return None
+    answer = data.get("answer")
+    if answer is not None and (
+        type(answer) is not str or len(answer) > ANSWER_LIMIT or _CONTROL.search(answer)
+    ):
+        return None
     state = data.get("state")
     if state is not None:
         if row_problem(state) or state[5] != datetime.fromisoformat(at.decode()).timestamp():

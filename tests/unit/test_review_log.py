@@ -102,3 +102,13 @@ def test_deeply_nested_json_in_the_log_is_a_corrupt_line(tmp_path):
         handle.write("[" * 100_000 + "]" * 100_000 + "\n")
     with pytest.raises(ProgressError, match=r"reviews\.jsonl:2: corrupt line in the review log"):
         log.read()
+
+
+def test_an_answer_with_control_codes_in_the_log_is_refused(tmp_path):
+    log = ReviewLog(tmp_path / "reviews.jsonl")
+    log.append(event())
+    line = json.loads(event("c-2").to_json()) | {"answer": "\x1b]0;PWNED\x07"}
+    with open(log.path, "a") as handle:
+        handle.write(json.dumps(line, separators=(",", ":"), sort_keys=True) + "\n")
+    with pytest.raises(ProgressError, match=r"reviews\.jsonl:2: not a review event \('answer'"):
+        log.read()
