@@ -28,7 +28,6 @@ def stats(
       mlprep stats
       mlprep stats trees --json
     """
-    from mlprep.progress import effective
     from mlprep.stats import build_report, grader_agreement
 
     app = state(ctx)
@@ -39,9 +38,9 @@ def stats(
         else sorted(library.decks.values(), key=lambda d: d.id)
     )
     with app.progress() as store:
-        events = effective(store.events())
-        report = build_report(chosen, store.states, events, app.env.now(), store.scheduler)
-        report.agreement = grader_agreement(chosen, events)
+        totals = store.answer_totals()
+        report = build_report(chosen, store.states, totals, app.env.now(), store.scheduler)
+        report.agreement = grader_agreement(chosen, totals)
     if as_json:
         app.env.stdout.write(json.dumps(report.to_json(), indent=2) + "\n")
         return
