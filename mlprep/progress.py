@@ -174,9 +174,18 @@ class ProgressStore:
             self.warnings.append(f"cannot update {self.snapshot_path}: {error.strerror}")
 
     # -- recording ------------------------------------------------------------------------
-    def record(self, card_id: str, grade: Grade, mode: str, ms: int, at: datetime) -> ReviewEvent:
-        """Append one answer to the log (fsynced) and update the card's state in memory."""
-        event = ReviewEvent.new(card_id, grade, mode, ms, at)
+    def record(
+        self,
+        card_id: str,
+        grade: Grade,
+        mode: str,
+        ms: int,
+        at: datetime,
+        suggested: Grade | None = None,
+    ) -> ReviewEvent:
+        """Append one answer to the log (fsynced) and update the card's state in memory;
+        `suggested` is the grader's suggestion for a typed answer, kept beside the grade."""
+        event = ReviewEvent.new(card_id, grade, mode, ms, at, suggested)
         self.log.append(event)
         previous = self.states.get(card_id)
         self._before[event.id] = previous

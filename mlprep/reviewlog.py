@@ -22,7 +22,7 @@ from pathlib import Path
 from mlprep.errors import ProgressError
 from mlprep.model import Grade
 
-LOG_FORMAT_VERSION = 1
+LOG_FORMAT_VERSION = 2  # 2 added optional fields, such as the grader's `suggested` grade
 
 
 @dataclass(frozen=True, slots=True)  # slots: a full replay holds every event in memory
@@ -35,9 +35,18 @@ class ReviewEvent:
     at: str  # ISO 8601, UTC
     v: int = LOG_FORMAT_VERSION
     undoes: str | None = None  # set on an undo event: the id of the event it cancels
+    suggested: int | None = None  # the grade the keypoint grader suggested (format 2)
 
     @classmethod
-    def new(cls, card: str, grade: Grade, mode: str, ms: int, at: datetime) -> ReviewEvent:
+    def new(
+        cls,
+        card: str,
+        grade: Grade,
+        mode: str,
+        ms: int,
+        at: datetime,
+        suggested: Grade | None = None,
+    ) -> ReviewEvent:
         return cls(
             id=uuid.uuid4().hex,
             card=card,
@@ -45,6 +54,9 @@ class ReviewEvent:
             mode=mode,
             ms=max(0, int(ms)),
             at=at.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            # a line without format-2 fields stays format 1, readable by older versions
+            v=1 if suggested is None else 2,
+            suggested=None if suggested is None else int(suggested),
         )
 
     @classmethod
@@ -127,7 +139,7 @@ def event_from_dict(data: object, where: str | Callable[[], str]) -> ReviewEvent
             "The file was left untouched."
         )
     missing = [key for key in _REQUIRED if key not in data]
-    unknown = sorted(set(data) - set(_REQUIRED) - {"v", "undoes"})
+    unknown = sorted(set(data) - set(_REQUIRED) - {"v", "undoes", "suggested"})
     if missing or unknown:
         what = f"missing {', '.join(missing)}" if missing else f"unknown {', '.join(unknown)}"
         raise ProgressError(f"{where}: not a review event ({what})")
@@ -154,6 +166,9 @@ def _field_problem(data: dict) -> str | None:
         return "bad grade"
     if isinstance(ms, bool) or not isinstance(ms, int) or ms < 0:
         return "'ms' must be a whole number"
+    suggested = data.get("suggested")
+    if suggested is not None and (isinstance(suggested, bool) or suggested not in (1, 2, 3, 4)):
+        return "'suggested' must be a grade from 1 to 4"
     try:
         moment = datetime.fromisoformat(str(data["at"]).replace("Z", "+00:00"))
     except ValueError:

@@ -61,6 +61,19 @@ class WeakTag:
 
 
 @dataclass
+class Agreement:
+    """How often the user's grade for an open answer matched the grader's suggestion."""
+
+    deck: str
+    graded: int  # answers that carried a suggested grade
+    agreed: int
+
+    @property
+    def share(self) -> float:
+        return self.agreed / self.graded if self.graded else 0.0
+
+
+@dataclass
 class StatsReport:
     format: int
     generated_at: str
@@ -71,6 +84,7 @@ class StatsReport:
     streak: int  # consecutive days with an answer, ending today (or yesterday)
     weakest_cards: list[WeakCard] = field(default_factory=list)
     weakest_tags: list[WeakTag] = field(default_factory=list)
+    agreement: list[Agreement] = field(default_factory=list)  # decks with graded answers
 
     @property
     def has_progress(self) -> bool:
@@ -230,3 +244,18 @@ def build_report(
         weakest_cards=weak,
         weakest_tags=weak_tags,
     )
+
+
+def grader_agreement(decks: Sequence[Deck], events: Sequence) -> list[Agreement]:
+    """Per deck, the answers graded against keypoints and how many the user graded as the
+    grader suggested; decks without such answers are left out."""
+    deck_of = {card.id: deck.id for deck in decks for card in deck.cards}
+    counts: dict[str, list[int]] = {}
+    for event in events:
+        suggested = getattr(event, "suggested", None)
+        if suggested is None or event.card not in deck_of:
+            continue
+        row = counts.setdefault(deck_of[event.card], [0, 0])
+        row[0] += 1
+        row[1] += event.grade == suggested
+    return [Agreement(deck.id, *counts[deck.id]) for deck in decks if deck.id in counts]

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from mlprep import __version__
-from mlprep.cli import content, export, importer, practice, progress, quiz, stats, study
+from mlprep.cli import content, export, grade, importer, practice, progress, quiz, stats, study
 from mlprep.cli.state import AppState, Environment
 
 app = typer.Typer(
@@ -74,6 +74,7 @@ app.command("decks")(content.decks)
 app.command("show")(content.show)
 app.command("search")(content.search)
 app.command("validate")(content.validate)
+app.command("grade")(grade.grade)
 app.command("export")(export.export)
 app.command("import")(importer.import_deck)
 app.add_typer(progress.app, name="progress")

@@ -17,7 +17,7 @@ from typing import Protocol
 from mlprep.model import Card, CardType, Grade
 from mlprep.scheduler import CardState, Scheduler
 from mlprep.sessions import END_OF_INPUT, INTERRUPTED
-from mlprep.sessions.quiz import Recorder
+from mlprep.sessions.quiz import Recorder, grade_open_answer, record_answer
 
 TIME_UP = "time up"
 
@@ -32,7 +32,8 @@ class MockPrompter(Protocol):
     ) -> None: ...
     def ask_mock_answer(self) -> str: ...
     def show_transcript_item(self, card: Card, answer: str, position: int, total: int) -> None: ...
-    def ask_grade(self) -> Grade: ...
+    def ask_grade(self, suggested: Grade | None = None) -> Grade: ...
+    def show_checklist(self, grading) -> None: ...
     def notice(self, message: str) -> None: ...
 
 
@@ -151,8 +152,8 @@ def run_mock(
     try:
         for position, item in enumerate(result.answers, start=1):
             prompter.show_transcript_item(item.card, item.answer, position, len(result.answers))
-            item.grade = prompter.ask_grade()
-            record(item.card, item.grade, round(item.seconds * 1000))
+            item.grade, suggested = grade_open_answer(item.card, item.answer, prompter)
+            record_answer(record, item.card, item.grade, round(item.seconds * 1000), suggested)
     except KeyboardInterrupt:
         result.ended = INTERRUPTED  # grades given so far are saved; the rest stay ungraded
     except EOFError:

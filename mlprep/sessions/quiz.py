@@ -62,7 +62,7 @@ def shuffled_choices(card: Card, rng: random.Random) -> list[Choice]:
 
 
 def ask_card(
-    card: Card, prompter: Prompter, rng: random.Random, save: Callable[[Grade], None]
+    card: Card, prompter: Prompter, rng: random.Random, save: Callable[..., None]
 ) -> tuple[Grade, bool | None, str]:
     """Ask one card and grade it: (grade, correct or None when self-graded, answer given).
 
@@ -84,9 +84,39 @@ def ask_card(
         return grade, correct, f"{value:g}"
     answer = prompter.ask_open()
     prompter.show_answer(card)
-    grade = prompter.ask_grade()
-    save(grade)
+    grade, suggested = grade_open_answer(card, answer, prompter)
+    save(grade, suggested)
     return grade, None, answer
+
+
+def check_open_answer(card: Card, answer: str):
+    """The keypoint grading of a typed answer (mlprep.grader.Grading), or None for an empty
+    answer or a card without keypoints: those are self-graded as before."""
+    if not answer.strip() or not card.keypoints:
+        return None
+    from mlprep.grader import grade_answer  # stemmer and fuzzy matcher: only when needed
+
+    return grade_answer(card, answer)
+
+
+def grade_open_answer(card: Card, answer: str, prompter) -> tuple[Grade, Grade | None]:
+    """After the reference answer: the checklist and the suggested grade, preselected.
+    Returns the user's grade and the suggestion (None when self-graded)."""
+    grading = check_open_answer(card, answer)
+    if grading is None:
+        return prompter.ask_grade(), None
+    prompter.show_checklist(grading)
+    return prompter.ask_grade(grading.suggested), grading.suggested
+
+
+def record_answer(
+    record: Recorder, card: Card, grade: Grade, ms: int, suggested: Grade | None
+) -> None:
+    """Record an answer; the suggestion goes along only when there is one."""
+    if suggested is None:
+        record(card, grade, ms)
+    else:
+        record(card, grade, ms, suggested)  # type: ignore[call-arg]
 
 
 def answer_and_record(
@@ -96,10 +126,10 @@ def answer_and_record(
     asked = clock()
     seconds = 0.0
 
-    def save(grade: Grade) -> None:
+    def save(grade: Grade, suggested: Grade | None = None) -> None:
         nonlocal seconds
         seconds = clock() - asked
-        record(card, grade, round(seconds * 1000))
+        record_answer(record, card, grade, round(seconds * 1000), suggested)
 
     grade, correct, answer = ask_card(card, prompter, rng, save)
     return CardResult(card, grade, correct, answer, seconds)

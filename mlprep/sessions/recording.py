@@ -16,8 +16,10 @@ class Recorder:
         self.mode = mode
         self.now = now
 
-    def __call__(self, card: Card, grade: Grade, ms: int) -> ReviewEvent:
-        return self.store.record(card.id, grade, self.mode, ms, self.now())
+    def __call__(
+        self, card: Card, grade: Grade, ms: int, suggested: Grade | None = None
+    ) -> ReviewEvent:
+        return self.store.record(card.id, grade, self.mode, ms, self.now(), suggested)
 
     def undo(self, event: ReviewEvent) -> None:
         self.store.undo(event, self.now())

@@ -19,6 +19,8 @@ from mlprep.ui.text import GRADE_LABELS, numbered, numbered_subset, shorten, wra
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from mlprep.grader import Grading
+
 
 class FlashAction(Enum):
     REVEAL = "reveal"
@@ -46,6 +48,10 @@ BACK_HINT = "1 Again · 2 Hard · 3 Good · 4 Easy · s skip · u undo · q quit
 GRADE_HINT = "How well did you know it? 1 Again · 2 Hard · 3 Good · 4 Easy (Enter: Good)"
 
 
+def suggested_grade_hint(suggested: Grade) -> str:
+    return f"Suggested: {suggested.label}. Enter accepts · 1 Again · 2 Hard · 3 Good · 4 Easy"
+
+
 class Prompter(Protocol):
     def show_question(self, card: Card, position: int, total: int) -> None: ...
 
@@ -63,7 +69,11 @@ class Prompter(Protocol):
     def show_answer(self, card: Card) -> None:
         """The reference answer of an open card."""
 
-    def ask_grade(self) -> Grade: ...
+    def ask_grade(self, suggested: Grade | None = None) -> Grade:
+        """The user's grade; Enter accepts `suggested` (Good when there is none)."""
+
+    def show_checklist(self, grading: Grading) -> None:
+        """What a typed answer made and missed of the card's keypoints."""
 
     def notice(self, message: str) -> None: ...
 
@@ -167,11 +177,19 @@ class PlainPrompter:
     def ask_open(self) -> str:
         return self.read("Your answer (Enter to reveal): ")
 
-    def ask_grade(self) -> Grade:
+    def show_checklist(self, grading: Grading) -> None:
+        from mlprep.ui.text import checklist_lines
+
+        self.say("Your answer against the keypoints:", *checklist_lines(grading, self.width))
+
+    def ask_grade(self, suggested: Grade | None = None) -> Grade:
         options = "  ".join(f"{i}) {label}" for i, label in enumerate(GRADE_LABELS, start=1))
         self.say(f"How well did you know it? {options}")
+        prompt = f"Grade (1-4, Enter: {suggested.label}): " if suggested else "Grade (1-4): "
         while True:
-            text = self.read("Grade (1-4): ").strip()
+            text = self.read(prompt).strip()
+            if not text and suggested:
+                return suggested
             if text in ("1", "2", "3", "4"):
                 return Grade(int(text))
             if text.capitalize() in GRADE_LABELS:
@@ -280,13 +298,17 @@ class QuestionaryPrompter:
     def show_answer(self, card: Card) -> None:
         self.console.print(self.render.answer_panel(card))
 
-    def ask_grade(self) -> Grade:
-        """One key: 1-4 (or a/h/g/e), Enter for Good, as in Anki."""
-        self.console.print(self.render.hint(GRADE_HINT))
+    def show_checklist(self, grading: Grading) -> None:
+        self.console.print(self.render.checklist(grading))
+
+    def ask_grade(self, suggested: Grade | None = None) -> Grade:
+        """One key: 1-4 (or a/h/g/e); Enter accepts the suggestion, else Good, as in Anki."""
+        hint = GRADE_HINT if suggested is None else suggested_grade_hint(suggested)
+        self.console.print(self.render.hint(hint))
         while True:
             key = self._read_key()
             if key == "enter":
-                return Grade.GOOD
+                return suggested or Grade.GOOD
             grade = FLASH_KEYS.get(key)
             if isinstance(grade, Grade):
                 return grade

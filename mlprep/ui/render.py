@@ -73,6 +73,27 @@ def answer_body(card: Card) -> RenderableType:
     return Group(*parts)
 
 
+def checklist(grading) -> Panel:
+    """A keypoint grading (mlprep.grader.Grading): each keypoint made, with the user's words
+    that made it, or missed; then any misconception with its correction."""
+    rows: list[RenderableType] = []
+    for check in grading.points:
+        if check.covered:
+            line = Text.assemble(("✔ ", "bold green"), check.point)
+            line.append(f'  "{check.matched}"', style="dim")
+        else:
+            line = Text.assemble(("✘ ", "bold red"), check.point)
+            if check.matched:
+                line.append(f'  only restates the question: "{check.matched}"', style="dim")
+        rows.append(line)
+    for hit in grading.misconceptions:
+        rows.append(Text.assemble(("! ", "bold yellow"), ("Misconception: ", "bold"), hit.claim))
+        rows.append(Text(f'  you said: "{hit.matched}"', style="dim"))
+        rows.append(Text(f"  {hit.correction}"))
+    title = Text(f"Your answer · score {grading.score:.2f} · suggested {grading.suggested.label}")
+    return Panel(Group(*rows), title=title, title_align="left", border_style="magenta")
+
+
 def answer_panel(card: Card) -> Panel:
     return Panel(
         answer_body(card), title=Text("Reference answer"), title_align="left", border_style="cyan"
@@ -253,4 +274,10 @@ def stats_view(report) -> Group:
             f"{t.tag} ({t.lapses} lapses, {_percent(t.recall)})" for t in report.weakest_tags
         )
         parts += [Text(), Text("Weakest tags: ", style="bold") + Text(tags)]
+    if report.agreement:
+        parts += [Text(), Text("Your grade = suggested grade (typed answers)", style="bold")]
+        parts += [
+            Text(f"  {a.deck:<16} {a.agreed:>4}/{a.graded:<4} {_percent(a.share)}")
+            for a in report.agreement
+        ]
     return Group(*parts)

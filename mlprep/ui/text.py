@@ -318,3 +318,30 @@ def decks_lines(decks, width: int = 80) -> list[str]:
             f"{source if len(source) <= source_w else '...' + source[3 - source_w :]}".rstrip()
         )
     return lines
+
+
+def _hanging(text: str, width: int, first: str, rest: str = "      ") -> list[str]:
+    return textwrap.wrap(
+        text,
+        width=max(20, width),
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_on_hyphens=False,
+    ) or [first.rstrip()]
+
+
+def checklist_lines(grading, width: int = 80) -> list[str]:
+    """A keypoint grading as plain lines: each keypoint made (with the words that made it) or
+    missed, then any misconception with its correction. `grading` is a mlprep.grader.Grading."""
+    lines = [f"Score {grading.score:.2f}, suggested grade: {grading.suggested.label}"]
+    for check in grading.points:
+        lines += _hanging(check.point, width, "  [x] " if check.covered else "  [ ] ")
+        if check.covered:
+            lines += _hanging(f'you said: "{check.matched}"', width, "      ")
+        elif check.matched:  # made only with the question's own words
+            lines += _hanging(f'only restates the question: "{check.matched}"', width, "      ")
+    for hit in grading.misconceptions:
+        lines += _hanging(f"Misconception: {hit.claim}", width, "  [!] ")
+        lines += _hanging(f'you said: "{hit.matched}"', width, "      ")
+        lines += _hanging(hit.correction, width, "      ")
+    return lines

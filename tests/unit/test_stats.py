@@ -87,3 +87,24 @@ def test_streak_counts_back_from_today_or_yesterday():
     assert streak(days, today) == 3
     assert streak(days | {today}, today) == 4
     assert streak(set(), today) == 0
+
+
+def test_grader_agreement_per_deck():
+    from types import SimpleNamespace
+
+    from mlprep.stats import grader_agreement
+
+    def event(card, grade, suggested=None):
+        return SimpleNamespace(card=card, grade=grade, suggested=suggested)
+
+    events = [
+        event("mini-open", 3, 3),
+        event("mini-open", 2, 3),
+        event("mini-open", 1, 1),
+        event("mini-single", 3),  # auto-graded: no suggestion, not counted
+        event("elsewhere", 3, 3),  # a card of another deck
+    ]
+    (row,) = grader_agreement(MINI, events)
+    assert (row.deck, row.graded, row.agreed) == ("mini", 3, 2)
+    assert row.share == pytest.approx(2 / 3)
+    assert grader_agreement(MINI, events[3:]) == []
