@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
+import textwrap
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -802,3 +803,31 @@ def grade_answer(card: Card, answer: str) -> Grading:
     if hits:
         score /= 2  # a stated misconception outweighs the points around it
     return Grading(card.id, score, suggest(score, bool(hits)), points, hits)
+
+
+def _hanging(text: str, width: int, first: str, rest: str = "      ") -> list[str]:
+    wrapped = textwrap.wrap(
+        text,
+        width=max(20, width),
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_on_hyphens=False,
+    )
+    return wrapped or [first.rstrip()]
+
+
+def checklist_lines(grading: Grading, width: int = 80) -> list[str]:
+    """The grading as plain text lines: each keypoint made (with the words that made it) or
+    missed, then any misconception with its correction."""
+    lines = [f"Score {grading.score:.2f}, suggested grade: {grading.suggested.label}"]
+    for check in grading.points:
+        lines += _hanging(check.point, width, "  [x] " if check.covered else "  [ ] ")
+        if check.covered:
+            lines += _hanging(f'you said: "{check.matched}"', width, "      ")
+        elif check.matched:  # made only with the question's own words
+            lines += _hanging(f'only restates the question: "{check.matched}"', width, "      ")
+    for hit in grading.misconceptions:
+        lines += _hanging(f"Misconception: {hit.claim}", width, "  [!] ")
+        lines += _hanging(f'you said: "{hit.matched}"', width, "      ")
+        lines += _hanging(hit.correction, width, "      ")
+    return lines

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from mlprep.cli.common import DeckDirs, guarded, state
+from mlprep.cli.common import DeckDirs, state
 from mlprep.errors import UsageError
 
 MAX_INPUT = 1_000_000  # characters read from stdin; the grader looks at far fewer
@@ -19,7 +19,6 @@ def _read_answer(stream) -> str:
     return stream.read(MAX_INPUT)
 
 
-@guarded
 def grade(
     ctx: typer.Context,
     card_id: Annotated[str, typer.Argument(metavar="CARD_ID", help="An open card with keypoints.")],
@@ -41,7 +40,7 @@ def grade(
     """
     app = state(ctx)
     card = app.library(deck_dirs or ()).card(card_id)
-    from mlprep.grader import can_grade, grade_answer
+    from mlprep.grader import can_grade, checklist_lines, grade_answer
 
     if not can_grade(card):
         raise UsageError(f"Card '{card.id}' has no keypoints to grade against.")
@@ -49,6 +48,4 @@ def grade(
     if as_json:
         app.env.stdout.write(json.dumps(grading.to_dict(), indent=2, ensure_ascii=False) + "\n")
         return
-    from mlprep.ui.text import checklist_lines
-
     app.env.stdout.write("\n".join(checklist_lines(grading)) + "\n")

@@ -92,6 +92,7 @@ def test_quiz_checks_a_typed_answer_and_preselects_the_suggestion(cli):
     assert result.exit_code == 0
     out = result.stdout
     assert "Grade (1-4): 3\n" in out
+    assert "Suggested:" not in out.split("[2/2]")[0]
     assert (
         "Your answer against the keypoints:\n"
         "Score 0.17, suggested grade: Again\n"
@@ -102,8 +103,9 @@ def test_quiz_checks_a_typed_answer_and_preselects_the_suggestion(cli):
         "  [!] Misconception: Bagging reduces bias\n"
         '      you said: "reduces bias"\n'
         "      Averaging trees of the same bias keeps that bias; boosting attacks bias.\n"
-        "How well did you know it? 1) Again  2) Hard  3) Good  4) Easy\n"
-        "Grade (1-4, Enter: Again): \n"
+        "How well did you know it? 1 Again 1m · 2 Hard 6m · 3 Good 10m · 4 Easy 8d\n"
+        "Suggested: 1 Again (Enter takes it)\n"
+        "Grade (1-4): \n"
     ) in out
     assert "  Again  graded-bagging" in out
 
@@ -111,7 +113,7 @@ def test_quiz_checks_a_typed_answer_and_preselects_the_suggestion(cli):
 def test_quiz_a_typed_grade_overrides_the_suggestion(cli):
     answers = "\n3\nBagging lowers variance\n4\n"
     result = cli("quiz", "graded", "--plain", "--seed", "1", *GRADED, input=answers)
-    assert "Grade (1-4, Enter: Hard): 4\n" in result.stdout
+    assert "Suggested: 2 Hard (Enter takes it)\nGrade (1-4): 4\n" in result.stdout
     assert "  Easy   graded-bagging" in result.stdout
 
 
@@ -141,7 +143,7 @@ def test_mock_transcript_checks_typed_answers(cli, mlprep_home):
     assert "Score 0.33, suggested grade: Hard\n  [x] Bagging mainly reduces variance\n" in (
         result.stdout
     )
-    assert result.stdout.count("Grade (1-4, Enter: Hard): 2\n") == 1
+    assert result.stdout.count("Suggested: 2 Hard (Enter takes it)\nGrade (1-4): 2\n") == 1
     events = [
         json.loads(line)
         for line in (mlprep_home / "progress" / "reviews.jsonl").read_text().splitlines()

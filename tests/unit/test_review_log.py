@@ -31,7 +31,7 @@ def test_events_round_trip_one_json_line_each(tmp_path):
         "id": first.id,
         "mode": "quiz",
         "ms": 1234,
-        "v": 1,
+        "v": 2,
     }
     assert log.read() == [first, second]
     assert first.when == NOW
@@ -78,29 +78,3 @@ def test_an_unwritable_data_dir_is_a_clear_error(tmp_path):
     with pytest.raises(ProgressError, match=r"^cannot use the progress dir .*progress: "):
         log.append(event())
     assert blocker.read_text() == "a file where the progress dir should be"
-
-
-def test_a_suggested_grade_is_kept_beside_the_grade(tmp_path):
-    from datetime import UTC, datetime
-
-    from mlprep.model import Grade
-    from mlprep.reviewlog import ReviewEvent
-
-    log = ReviewLog(tmp_path / "reviews.jsonl")
-    at = datetime(2026, 1, 1, tzinfo=UTC)
-    log.append(ReviewEvent.new("c-1", Grade.GOOD, "quiz", 5, at, suggested=Grade.HARD))
-    log.append(ReviewEvent.new("c-2", Grade.GOOD, "quiz", 5, at))
-    first, second = log.path.read_text().splitlines()
-    assert '"suggested":2' in first and '"v":2' in first
-    assert "suggested" not in second and '"v":1' in second  # still readable by format 1
-    assert [(e.card, e.suggested) for e in log.read()] == [("c-1", 2), ("c-2", None)]
-
-
-def test_a_bad_suggested_grade_is_refused(tmp_path):
-    log = ReviewLog(tmp_path / "reviews.jsonl")
-    log.path.write_text(
-        '{"at":"2026-01-01T00:00:00.000Z","card":"x","grade":3,"id":"a","mode":"quiz",'
-        '"ms":1,"suggested":7,"v":2}\n'
-    )
-    with pytest.raises(ProgressError, match=r"'suggested' must be a grade from 1 to 4"):
-        log.read()
