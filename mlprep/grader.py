@@ -223,7 +223,8 @@ SYNONYMS = (
 HARDWARE = frozenset({"gpu", "cpu", "tpu"})
 
 # a table row's end ("|" then a line break) ends a sentence; a cell border is like a comma
-_TOKEN = re.compile(r"[^\W_]+(?:['’./&-][^\W_]+)*|\|[ \t]*\n|[.,;:!?()|]")
+# a dash between spaces ("it does not shrink - same padding keeps it") ends a clause like a comma
+_TOKEN = re.compile(r"[^\W_]+(?:['’./&-][^\W_]+)*|\|[ \t]*\n|[.,;:!?()|]|\s[-–—]+\s|[–—]")
 # Greek letters as people type them in words: β > 1 is "beta > 1"
 GREEK = str.maketrans(
     {
@@ -321,6 +322,9 @@ def _lex(text: str) -> list[tuple[str, str]]:
         if raw[0] == "|":
             out.append(("p", "." if raw.endswith("\n") else ","))
             continue
+        if raw.strip() in ("-", "–", "—") or set(raw.strip()) <= set("-–—"):
+            out.append(("p", ","))
+            continue
         if raw in ".,;:!?()":
             out.append(("p", raw))
             continue
@@ -346,11 +350,16 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int]]:
     scope = 0
     sentence = 0
     previous = ""
-    for kind, text in lexed:
+    for kind, text in [*lexed, ("p", ".")]:  # a final stop closes the last clause
         if kind == "j":  # a hyphenated whole word rides along with its parts
             marked.append(("\x00" + text, False, sentence))
             continue
         if kind == "p":
+            if previous in ("not", "no") and len(marked) >= 2:
+                # "Probably not." / "Bias, no.": a negation that ends its clause negates
+                # the word before it
+                word, _, where = marked[-2]
+                marked[-2] = (word, True, where)
             if text in SENTENCE_ENDS:
                 sentence += 1
             if text in SENTENCE_ENDS or text in ",:(":

@@ -147,7 +147,13 @@ def test_a_negated_claim_is_not_made(answer):
 
 def test_negation_ends_with_its_clause():
     assert made("it does not change bias, but it reduces variance", "reduce variance")
+    assert made("the map does not shrink - same padding keeps the size", "keep size")
     assert made("not only reduces variance but is also parallel", "reduce variance")
+
+
+def test_a_negation_that_ends_its_clause_negates_the_word_before():
+    assert made("Probably not. Saddles are the problem.", "probably|mostly not")
+    assert not made("Bagging reduces bias? No.", "reduce bias")
 
 
 def test_a_phrase_that_says_not_needs_the_answer_to_negate():
