@@ -1,0 +1,411 @@
+"""Run a user's drill solution in a separate, limited Python process and grade it.
+
+The parent (this module) builds the inputs and the expected outputs; the child
+(mlprep/drills/harness.py, started as `python -I harness.py`) gets the path of the user's
+file, the function name and the inputs only, calls the function and sends back what it
+returned. The comparison happens here, so nothing the child can read holds an expected value.
+
+The child runs with a wall-clock timeout, CPU, address-space, file-size and process limits,
+its own session (killed as a group), numpy's thread pools at one thread, standard streams on
+/dev/null and Python-level prints capped. It is a guard against mistakes (an infinite loop, a
+huge allocation, a print in a loop, a stray fork), not a sandbox against hostile code; code
+from a deck someone else wrote runs only with --trust-deck.
+
+numpy is imported only when a drill actually runs, so no other command starts slower.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mlprep.errors import MlprepError, UsageError
+
+HARNESS = Path(__file__).parent / "drills" / "harness.py"
+TIME_LIMIT = 6.0  # seconds of wall-clock time for one run of all a drill's tests
+MEMORY_LIMIT = 3 * 1024**3  # address space of the child (numpy itself maps ~0.5 GiB)
+OUTPUT_LIMIT = 1_000_000  # characters the user's code may print
+MAX_FAILURES = 5  # failures reported, smallest inputs first
+
+
+@dataclass(frozen=True)
+class Failure:
+    case: str  # the call, with its inputs
+    expected: str
+    got: str
+    reason: str  # why `got` is wrong, in a few words
+    size: int = 0  # how many input elements (to show the smallest failing input first)
+
+    def as_json(self) -> dict[str, str]:
+        return {
+            "case": self.case,
+            "expected": self.expected,
+            "got": self.got,
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class Verdict:
+    card_id: str
+    passed: bool
+    tests: int
+    failures: list[Failure] = field(default_factory=list)
+    error: str | None = None  # a verdict on the whole file (syntax, timeout, missing function)
+    not_implemented: bool = False
+    failed_count: int = 0
+    printed: str = ""  # the first lines the code printed, for the user
+    seconds: float = 0.0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "card": self.card_id,
+            "passed": self.passed,
+            "tests": self.tests,
+            "failures": [f.as_json() for f in self.failures],
+            "error": self.error,
+        }
+
+    @property
+    def summary(self) -> str:
+        if self.passed:
+            return f"Passed: all {self.tests} tests."
+        if self.not_implemented:
+            return f"Not implemented yet: {self.error}"
+        if self.error:
+            return f"Error: {self.error}"
+        return f"Failed {self.failed_count} of {self.tests} tests."
+
+
+@dataclass(frozen=True)
+class Limits:
+    seconds: float = TIME_LIMIT
+    memory: int = MEMORY_LIMIT
+    output: int = OUTPUT_LIMIT
+
+
+def numpy_available() -> bool:
+    return importlib.util.find_spec("numpy") is not None
+
+
+def require_numpy() -> None:
+    if not numpy_available():
+        raise MlprepError(
+            f"coding drills need numpy, which is not installed; install it with: "
+            f"{sys.executable} -m pip install numpy"
+        )
+
+
+def has_drill(card_id: str) -> bool:
+    """Whether a built-in test suite exists for this card (no numpy needed to ask)."""
+    from mlprep.drills import DRILL_IDS
+
+    return card_id in DRILL_IDS
+
+
+def check_file(card_id: str, path: Path, limits: Limits | None = None) -> Verdict:
+    """Run the built-in tests of one drill on the user's file."""
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    require_numpy()
+    from mlprep.drills.cases import SUITES, seed_for
+
+    suite = SUITES.get(card_id)
+    if suite is None:
+        raise UsageError(f"no built-in tests for card '{card_id}'")
+    import numpy as np
+
+    cases = suite.make_cases(np.random.default_rng(seed_for(card_id)))
+    return run_case_set(card_id, path, suite, cases, limits or Limits())
+
+
+def check_files(card_id: str, paths: list[Path], limits: Limits | None = None) -> list[Verdict]:
+    """Several files against one drill in one child process (the project's own tests run
+    many implementations; one numpy start-up for all of them). A verdict on the whole file
+    (a crash, a missing function) ends that file's run only, but a timeout ends them all."""
+    require_numpy()
+    import numpy as np
+
+    from mlprep.drills.cases import SUITES, seed_for
+
+    suite = SUITES[card_id]
+    cases = suite.make_cases(np.random.default_rng(seed_for(card_id)))
+    return run_cases(card_id, paths, suite, cases, limits or Limits())
+
+
+def run_case_set(card_id: str, path: Path, suite: Any, cases: list[Any], limits: Limits) -> Verdict:
+    return run_cases(card_id, [path], suite, cases, limits)[0]
+
+
+def run_cases(
+    card_id: str, paths: list[Path], suite: Any, cases: list[Any], limits: Limits
+) -> list[Verdict]:
+    from mlprep.drills.harness import decode, encode
+
+    message = {
+        "jobs": [{"path": str(p.resolve()), "function": suite.function} for p in paths],
+        "limits": {
+            "memory": limits.memory,
+            "cpu": int(limits.seconds * len(paths)) + 2,
+            "file_size": 10_000_000,
+            "output": limits.output,
+        },
+        "cases": [
+            {"args": list(c.args), "kwargs": c.kwargs, "max_seconds": c.max_seconds} for c in cases
+        ],
+    }
+    start = time.monotonic()
+    status, raw = _spawn(encode(message), limits.seconds * len(paths))
+    seconds = time.monotonic() - start
+    verdicts = [Verdict(card_id, passed=False, tests=len(cases), seconds=seconds) for _ in paths]
+    if status != "ok":
+        for verdict in verdicts:
+            verdict.error = status
+        return verdicts
+    try:
+        replies = decode(raw)["jobs"]  # type: ignore[index]
+        assert isinstance(replies, list) and len(replies) == len(paths)
+    except Exception:  # noqa: BLE001 - whatever the child sent, the verdict is one line
+        for verdict in verdicts:
+            verdict.error = "the drill process sent back something unreadable"
+        return verdicts
+    expected: dict[int, Any] = {}  # computed once per case, shared by the files
+    for verdict, reply in zip(verdicts, replies, strict=True):
+        _judge(verdict, reply, suite, cases, limits, expected)
+    return verdicts
+
+
+def _judge(
+    verdict: Verdict,
+    reply: Any,
+    suite: Any,
+    cases: list[Any],
+    limits: Limits,
+    expected: dict[int, Any],
+) -> None:
+    if not isinstance(reply, dict):
+        verdict.error = "the drill process sent back something unreadable"
+        return
+    problem = _file_problem(reply, suite.function, limits)
+    if problem is not None:
+        verdict.error = problem
+        verdict.not_implemented = reply.get("status") == "not-implemented"
+        return
+    verdict.printed = str(reply.get("printed", ""))
+    failures = []
+    results = reply.get("results")
+    if not isinstance(results, list) or len(results) != len(cases):
+        verdict.error = "the drill process sent back something unreadable"
+        return
+    for index, (case, result) in enumerate(zip(cases, results, strict=True)):
+        if index not in expected:
+            expected[index] = _expected(suite, case)
+        failure = _grade(suite, case, result, expected[index])
+        if failure is not None:
+            failures.append(failure)
+    failures.sort(key=lambda f: f.size)
+    verdict.failed_count = len(failures)
+    verdict.failures = failures[:MAX_FAILURES]
+    verdict.passed = not failures
+
+
+def _child_env() -> dict[str, str]:
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LC_ALL": "C.UTF-8",
+        # one thread each: the limits below count threads, and timing stays predictable
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
+    return env
+
+
+def _spawn(payload: bytes, seconds: float) -> tuple[str, bytes]:
+    """Run the harness; ("ok", reply bytes) or (one-line reason, b"")."""
+    with tempfile.TemporaryDirectory(prefix="mlprep-drill-") as workdir:
+        try:
+            child = subprocess.Popen(
+                [sys.executable, "-I", "-S", str(HARNESS)]
+                if _numpy_outside_site()
+                else [sys.executable, "-I", str(HARNESS)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                cwd=workdir,
+                env=_child_env(),
+                start_new_session=True,
+            )
+        except OSError as error:
+            raise MlprepError(f"cannot start Python to run the drill: {error}") from None
+        try:
+            out, _ = child.communicate(payload, timeout=seconds)
+        except subprocess.TimeoutExpired:
+            _kill_group(child)
+            return (
+                f"did not finish within {seconds:g} s (an infinite loop, or far too slow)",
+                b"",
+            )
+        finally:
+            _kill_group(child)
+    code = child.returncode
+    if code < 0:
+        signum = -code
+        if signum == signal.SIGXCPU:
+            return f"used more than {seconds:g} s of CPU time", b""
+        if signum == signal.SIGXFSZ:
+            return "wrote too large a file", b""
+        name = signal.Signals(signum).name if signum in signal.Signals._value2member_map_ else ""
+        return f"the drill process was killed ({name or signum})", b""
+    if not out:
+        return f"the drill process ended without an answer (exit code {code})", b""
+    return "ok", out
+
+
+def _numpy_outside_site() -> bool:
+    return False
+
+
+def _kill_group(child: subprocess.Popen) -> None:
+    try:
+        os.killpg(child.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    child.wait()
+
+
+def _file_problem(reply: dict, function: str, limits: Limits) -> str | None:
+    status = reply.get("status")
+    if status == "ran":
+        return None
+    if status == "no-numpy":
+        return f"numpy is not installed for {sys.executable}; install it with: pip install numpy"
+    if status == "not-implemented":
+        detail = str(reply.get("message") or "")
+        return f"{function} still raises NotImplementedError" + (f" ({detail})" if detail else "")
+    if status == "syntax":
+        return f"syntax error: {reply.get('message')}"
+    if status == "missing":
+        defined = reply.get("defined") or []
+        found = f" (found: {', '.join(defined)})" if defined else ""
+        return f"the file does not define a function named {function}{found}"
+    if status == "not-callable":
+        return f"{function} is a {reply.get('type')}, not a function"
+    if status == "signature":
+        return (
+            f"wrong signature: {function}{reply.get('signature')} cannot be called as the "
+            f"tests call it ({reply.get('message')})"
+        )
+    if status == "import":
+        return f"cannot import {reply.get('module')}: drills have the standard library and numpy"
+    if status == "exit":
+        return f"the code called sys.exit({reply.get('code')}); return a value instead"
+    if status == "memory":
+        return f"ran out of memory (limit {limits.memory / 1024**3:g} GiB)"
+    if status == "output":
+        return f"printed more than {limits.output:,} characters; remove the prints in loops"
+    if status == "process":
+        return "tried to start a process; drills run in one process"
+    if status == "unreadable":
+        return f"cannot read the file: {reply.get('message')}"
+    if status == "crash":
+        where = f" at line {reply['where']}" if reply.get("where") else ""
+        return f"{reply.get('raised')}{where} {reply.get('when')}: {reply.get('message')}"
+    if status == "unsendable":
+        return f"the result cannot be sent back: {reply.get('message')}"
+    return "the drill process answered in an unknown way"
+
+
+def _expected(suite: Any, case: Any) -> Any:
+    import copy
+
+    import numpy as np
+
+    from mlprep.drills.harness import SeededRng
+
+    args = [
+        np.random.default_rng(a.seed) if isinstance(a, SeededRng) else copy.deepcopy(a)
+        for a in case.args
+    ]
+    return suite.reference(*args, **copy.deepcopy(case.kwargs))
+
+
+def _grade(suite: Any, case: Any, result: Any, expected: Any) -> Failure | None:
+    from mlprep.drills.harness import Opaque
+
+    if not isinstance(result, dict):
+        return Failure(describe_call(suite, case), show(expected), "?", "unreadable result")
+    call = describe_call(suite, case)
+    size = _size(case.args) + _size(list(case.kwargs.values()))
+    if "raised" in result:
+        where = f" at line {result['where']}" if result.get("where") else ""
+        message = f": {result['message']}" if result.get("message") else ""
+        return Failure(
+            call, show(expected), f"raised {result['raised']}{where}{message}", "raised", size
+        )
+    got = result["value"]
+    if isinstance(got, Opaque):
+        return Failure(call, show(expected), repr(got), f"returned a {got.type_name}", size)
+    reason = suite.compare(expected, got)
+    if reason is None and suite.check is not None:
+        reason = suite.check(got)
+    if reason is None and result.get("modified"):
+        reason = f"modified its input {', '.join(result['modified'])} in place"
+    if reason is None and case.max_seconds is not None and result["seconds"] > case.max_seconds:
+        reason = (
+            f"took {result['seconds']:.1f} s; must finish within {case.max_seconds:g} s"
+            " (vectorise: no Python loops over elements, no (n, m, d) temporaries)"
+        )
+    if reason is None:
+        return None
+    return Failure(call, show(expected), show(got), reason, size)
+
+
+def _size(values: Any) -> int:
+    import numpy as np
+
+    total = 0
+    for value in values:
+        if isinstance(value, np.ndarray):
+            total += value.size
+        elif isinstance(value, list | tuple | set):
+            total += max(1, _size(list(value)))
+        else:
+            total += 1
+    return total
+
+
+def show(value: Any) -> str:
+    """A short, readable repr (numpy's summarising for big arrays)."""
+    import numpy as np
+
+    with np.printoptions(threshold=40, edgeitems=3, precision=8, linewidth=76):
+        if isinstance(value, tuple):
+            text = "(" + ", ".join(show(v) for v in value) + ("," if len(value) == 1 else "") + ")"
+        else:
+            text = repr(value)
+    return text if len(text) <= 2000 else text[:2000] + " ..."
+
+
+def describe_call(suite: Any, case: Any) -> str:
+    import inspect
+
+    try:
+        names = list(inspect.signature(suite.reference).parameters)
+    except (TypeError, ValueError):
+        names = []
+    parts = []
+    for index, value in enumerate(case.args):
+        name = names[index] if index < len(names) else ""
+        parts.append(f"{name}={show(value)}" if name else show(value))
+    parts += [f"{key}={show(value)}" for key, value in case.kwargs.items()]
+    text = f"{suite.function}({', '.join(parts)})"
+    return f"{text}  [{case.note}]" if case.note else text
