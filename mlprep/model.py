@@ -12,6 +12,7 @@ DECK_FORMAT_VERSION = 1
 class CardType(StrEnum):
     OPEN = "open"
     SQL = "sql"
+    CODE = "code"  # a coding drill: the user writes a function, mlprep runs its tests
 
 
 class Grade(IntEnum):
@@ -63,12 +64,19 @@ class Card:
     db: str = ""
     solution: str = ""
     ordered: bool = False
+    signature: str = ""  # code cards: the function to write, as `name(params)`
+    tests: str = ""  # code cards of user decks: Python defining cases(rng)
     rubric: Rubric | None = None
     difficulty: int | None = None
     tags: tuple[str, ...] = ()
     refs: tuple[str, ...] = ()
     followups: tuple[str, ...] = ()
     line: int = 0  # where the card starts in its file, for messages
+
+    @property
+    def function(self) -> str:
+        """The function a code card asks for (the name in its signature)."""
+        return self.signature.split("(", 1)[0].strip()
 
     @property
     def is_choice(self) -> bool:

@@ -295,6 +295,7 @@ def _snapshot(value: object) -> object:
 
 
 def _run(message: dict, out) -> dict:  # noqa: C901 - one linear script
+    import copy
     import inspect
     import os
     import signal
@@ -348,8 +349,9 @@ def _run(message: dict, out) -> dict:  # noqa: C901 - one linear script
 
     results = []
     for case in message["cases"]:
-        args = list(case["args"])
-        kwargs = dict(case["kwargs"])
+        # fresh copies per file: an earlier file may have mutated them or drawn from an rng
+        args = copy.deepcopy(list(case["args"]))
+        kwargs = copy.deepcopy(dict(case["kwargs"]))
         if signature is not None:
             try:
                 signature.bind(*args, **kwargs)
@@ -360,7 +362,7 @@ def _run(message: dict, out) -> dict:  # noqa: C901 - one linear script
         if budget:
             # a Python loop is interrupted here; the parent's timeout covers C loops
             signal.signal(signal.SIGALRM, _too_slow)
-            signal.setitimer(signal.ITIMER_REAL, budget * 1.5 + 0.5)
+            signal.setitimer(signal.ITIMER_REAL, budget + 0.5)
         start = time.perf_counter()
         try:
             with warnings.catch_warnings():
@@ -369,7 +371,7 @@ def _run(message: dict, out) -> dict:  # noqa: C901 - one linear script
                     value = function(*args, **kwargs)
         except TooSlow:
             results.append(
-                {"raised": "TooSlow", "message": f"still running after {budget * 1.5 + 0.5:g} s"}
+                {"raised": "TooSlow", "message": f"still running after {budget + 0.5:g} s"}
             )
             continue
         except NotImplementedError as error:
