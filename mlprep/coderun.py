@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from mlprep.errors import MlprepError, UsageError
+from mlprep.model import Card, CardType
 
 HARNESS = Path(__file__).parent / "drills" / "harness.py"
 TIME_LIMIT = 6.0  # seconds of wall-clock time for one run of all a drill's tests
@@ -145,19 +146,156 @@ def run_case_set(card_id: str, path: Path, suite: Any, cases: list[Any], limits:
     return run_cases(card_id, [path], suite, cases, limits)[0]
 
 
+class UntrustedDeck(UsageError):
+    pass
+
+
+def check_card(
+    card: Card, path: Path, trusted: bool = False, limits: Limits | None = None
+) -> Verdict:
+    """Run a code card's tests on the user's file: a built-in drill's packaged tests, or the
+    tests and solution a deck's card carries (code from the deck: only when `trusted`)."""
+    if card.type is not CardType.CODE:
+        raise UsageError(f"card '{card.id}' is not a coding drill")
+    if not card.tests and card.id in _drill_ids():
+        return check_file(card.id, path, limits)
+    if not trusted:
+        raise UntrustedDeck(
+            f"card '{card.id}' comes from a deck that is not built in; its tests are code. "
+            "Run it with --trust-deck if you trust that deck."
+        )
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    require_numpy()
+    limits = limits or Limits()
+    suite = DeckSuite(card.function, _param_names(card.signature))
+    generated = _generate(card, limits)
+    if isinstance(generated, str):
+        verdict = Verdict(card.id, passed=False, tests=0)
+        verdict.error = f"the deck's tests for '{card.id}' do not run: {generated}"
+        return verdict
+    cases, expected = generated
+    return run_cases(card.id, [path], suite, cases, limits, dict(enumerate(expected)))[0]
+
+
+@dataclass(frozen=True)
+class DeckSuite:
+    """The tests of a code card from a deck: cases and expected values come from the card's
+    own `tests` and `solution`, compared generically."""
+
+    function: str
+    param_names: list[str]
+    reference: Any = None
+    check: Any = None
+
+    @staticmethod
+    def compare(expected: Any, got: Any) -> str | None:
+        return same(expected, got)
+
+
+def same(expected: Any, got: Any) -> str | None:
+    """Generic comparison for deck tests: arrays by shape, dtype family and allclose; numbers
+    with the drills' tolerance; containers item by item; anything else by ==."""
+    import numpy as np
+
+    from mlprep.drills.cases import array, number
+
+    if isinstance(expected, np.ndarray):
+        kind = "f" if expected.dtype.kind in "fc" else expected.dtype.kind
+        return array(kind)(expected, got)
+    if isinstance(expected, bool | np.bool_):
+        return (
+            None
+            if isinstance(got, bool | np.bool_) and bool(got) == bool(expected)
+            else ("value differs")
+        )
+    if isinstance(expected, float | np.floating):
+        return number()(expected, got)
+    if isinstance(expected, tuple | list):
+        if not isinstance(got, tuple | list) or len(got) != len(expected):
+            return f"expected a {type(expected).__name__} of {len(expected)} items"
+        for index, (e, g) in enumerate(zip(expected, got, strict=True)):
+            reason = same(e, g)
+            if reason:
+                return f"item {index + 1}: {reason}"
+        return None
+    try:
+        return None if bool(expected == got) else "value differs"
+    except Exception:  # noqa: BLE001 - an incomparable value is a wrong value
+        return "value differs"
+
+
+def _param_names(signature: str) -> list[str]:
+    import ast
+
+    try:
+        tree = ast.parse(f"def {signature}:\n    pass\n")
+        node = tree.body[0]
+        assert isinstance(node, ast.FunctionDef)
+    except (SyntaxError, AssertionError):
+        return []
+    args = node.args
+    return [a.arg for a in args.posonlyargs + args.args + args.kwonlyargs]
+
+
+def _generate(card: Card, limits: Limits) -> tuple[list[Any], list[Any]] | str:
+    """Run the card's `tests` (cases) and `solution` (expected values) in a limited child."""
+    from mlprep.drills.cases import Case
+    from mlprep.drills.harness import decode, encode
+
+    message = {
+        "mode": "generate",
+        "tests": card.tests,
+        "solution": card.solution,
+        "function": card.function,
+        "seed": _stable_seed(card.id),
+        "limits": _limits_message(limits, 1),
+    }
+    status, raw = _spawn(encode(message), limits.seconds)
+    if status != "ok":
+        return status
+    try:
+        reply = decode(raw)["jobs"][0]  # type: ignore[index]
+    except Exception:  # noqa: BLE001
+        return "they sent back something unreadable"
+    if reply.get("status") != "generated":
+        return _file_problem(reply, card.function, limits) or "unknown failure"
+    cases = [Case(tuple(c["args"]), dict(c["kwargs"])) for c in reply["cases"]]
+    return cases, list(reply["expected"])
+
+
+def _stable_seed(text: str) -> int:
+    return sum((i + 1) * ord(c) for i, c in enumerate(text))
+
+
+def _limits_message(limits: Limits, files: int) -> dict[str, int]:
+    return {
+        "memory": limits.memory,
+        "cpu": int(limits.seconds * files) + 2,
+        "file_size": 10_000_000,
+        "output": limits.output,
+    }
+
+
+def _drill_ids() -> frozenset[str]:
+    from mlprep.drills import DRILL_IDS
+
+    return DRILL_IDS
+
+
 def run_cases(
-    card_id: str, paths: list[Path], suite: Any, cases: list[Any], limits: Limits
+    card_id: str,
+    paths: list[Path],
+    suite: Any,
+    cases: list[Any],
+    limits: Limits,
+    expected: dict[int, Any] | None = None,
 ) -> list[Verdict]:
     from mlprep.drills.harness import decode, encode
 
     message = {
         "jobs": [{"path": str(p.resolve()), "function": suite.function} for p in paths],
-        "limits": {
-            "memory": limits.memory,
-            "cpu": int(limits.seconds * len(paths)) + 2,
-            "file_size": 10_000_000,
-            "output": limits.output,
-        },
+        "limits": _limits_message(limits, len(paths)),
         "cases": [
             {"args": list(c.args), "kwargs": c.kwargs, "max_seconds": c.max_seconds} for c in cases
         ],
@@ -177,7 +315,7 @@ def run_cases(
         for verdict in verdicts:
             verdict.error = "the drill process sent back something unreadable"
         return verdicts
-    expected: dict[int, Any] = {}  # computed once per case, shared by the files
+    expected = {} if expected is None else expected  # once per case, shared by the files
     for verdict, reply in zip(verdicts, replies, strict=True):
         _judge(verdict, reply, suite, cases, limits, expected)
     return verdicts
@@ -234,9 +372,7 @@ def _spawn(payload: bytes, seconds: float) -> tuple[str, bytes]:
     with tempfile.TemporaryDirectory(prefix="mlprep-drill-") as workdir:
         try:
             child = subprocess.Popen(
-                [sys.executable, "-I", "-S", str(HARNESS)]
-                if _numpy_outside_site()
-                else [sys.executable, "-I", str(HARNESS)],
+                [sys.executable, "-I", str(HARNESS)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
@@ -268,10 +404,6 @@ def _spawn(payload: bytes, seconds: float) -> tuple[str, bytes]:
     if not out:
         return f"the drill process ended without an answer (exit code {code})", b""
     return "ok", out
-
-
-def _numpy_outside_site() -> bool:
-    return False
 
 
 def _kill_group(child: subprocess.Popen) -> None:
@@ -398,10 +530,12 @@ def show(value: Any) -> str:
 def describe_call(suite: Any, case: Any) -> str:
     import inspect
 
-    try:
-        names = list(inspect.signature(suite.reference).parameters)
-    except (TypeError, ValueError):
-        names = []
+    names = getattr(suite, "param_names", None)
+    if names is None:
+        try:
+            names = list(inspect.signature(suite.reference).parameters)
+        except (TypeError, ValueError):
+            names = []
     parts = []
     for index, value in enumerate(case.args):
         name = names[index] if index < len(names) else ""

@@ -411,6 +411,41 @@ def _run(message: dict, out) -> dict:  # noqa: C901 - one linear script
     return {"status": "ran", "results": results, "printed": "".join(writer.kept)[:2000]}
 
 
+def _generate(message: dict) -> dict:
+    """A deck's own tests: `cases(rng)` gives the inputs, its `solution` the expected values.
+    Both are the deck's code, run here under the same limits as a user's file."""
+    import copy
+    import warnings
+
+    import numpy as np
+
+    _limit(message["limits"])
+    _block_processes()
+    writer = _CappedWriter(int(message["limits"]["output"]))
+    sys.stdout = sys.stderr = writer  # type: ignore[assignment]
+    namespace: dict = {"__name__": "deck_tests"}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)
+            exec(compile(message["tests"], "<deck tests>", "exec"), namespace)
+            raw_cases = list(namespace["cases"](np.random.default_rng(message["seed"])))
+            exec(compile(message["solution"], "<deck solution>", "exec"), namespace)
+            solution = namespace[message["function"]]
+            cases, expected = [], []
+            for item in raw_cases:
+                if isinstance(item, dict):
+                    args, kwargs = tuple(item.get("args", ())), dict(item.get("kwargs", {}))
+                elif isinstance(item, tuple):
+                    args, kwargs = item, {}
+                else:
+                    args, kwargs = (item,), {}
+                cases.append({"args": list(args), "kwargs": kwargs})
+                expected.append(solution(*copy.deepcopy(args), **copy.deepcopy(kwargs)))
+    except BaseException as error:  # noqa: BLE001 - the deck's code failed: one line
+        return _crash(error, "in the deck's tests", "<deck tests>", writer)
+    return {"status": "generated", "cases": cases, "expected": expected}
+
+
 def _user_line(error: BaseException, path: str) -> int | None:
     import traceback
 
@@ -453,8 +488,23 @@ def main() -> None:
     os.set_inheritable(result_fd, False)
     data = sys.stdin.buffer.read()
     message = decode(data)
-    jobs = message.get("jobs") or [message]  # type: ignore[union-attr]
-    replies = []
+    if message.get("mode") == "generate":  # type: ignore[union-attr]
+        try:
+            replies = [_generate(message)]  # type: ignore[arg-type]
+        except BaseException as error:  # noqa: BLE001
+            replies = [
+                {
+                    "status": "crash",
+                    "when": "in the harness",
+                    "raised": type(error).__name__,
+                    "message": str(error)[:300],
+                    "where": None,
+                }
+            ]
+        jobs = []
+    else:
+        jobs = message.get("jobs") or [message]  # type: ignore[union-attr]
+        replies = []
     for job in jobs:
         job = dict(job, limits=message["limits"], cases=message["cases"])  # type: ignore[index]
         try:
