@@ -80,7 +80,7 @@ class Verdict:
         if self.passed:
             return f"Passed: all {self.tests} tests."
         if self.not_implemented:
-            return f"Not implemented yet: {self.error}"
+            return f"{(self.error or '')[:1].upper()}{(self.error or '')[1:]}."
         if self.error:
             return f"Error: {self.error}"
         return f"Failed {self.failed_count} of {self.tests} tests."
@@ -422,7 +422,9 @@ def _file_problem(reply: dict, function: str, limits: Limits) -> str | None:
         return f"numpy is not installed for {sys.executable}; install it with: pip install numpy"
     if status == "not-implemented":
         detail = str(reply.get("message") or "")
-        return f"{function} still raises NotImplementedError" + (f" ({detail})" if detail else "")
+        return f"not implemented yet: {function} still raises NotImplementedError" + (
+            f" ({detail})" if detail else ""
+        )
     if status == "syntax":
         return f"syntax error: {reply.get('message')}"
     if status == "missing":

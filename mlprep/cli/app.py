@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from mlprep import __version__
-from mlprep.cli import content, export, importer, practice, progress, quiz, stats, study
+from mlprep.cli import code, content, export, importer, practice, progress, quiz, stats, study
 from mlprep.cli.state import AppState, Environment
 
 app = typer.Typer(
@@ -77,6 +77,7 @@ app.command("validate")(content.validate)
 app.command("export")(export.export)
 app.command("import")(importer.import_deck)
 app.add_typer(progress.app, name="progress")
+app.add_typer(code.app, name="code")
 
 
 def main() -> None:
