@@ -44,7 +44,9 @@ class Suite:
 
 
 def _kind_name(kind: str) -> str:
-    return {"f": "float", "i": "integer", "u": "integer", "b": "boolean"}.get(kind, kind)
+    return {"f": "a float", "i": "an integer", "u": "an integer", "b": "a boolean"}.get(
+        kind, f"a {kind}"
+    )
 
 
 def array(kind: str = "f", atol: float = ATOL) -> Compare:
@@ -60,7 +62,7 @@ def array(kind: str = "f", atol: float = ATOL) -> Compare:
             return f"shape {got.shape}, expected {expected.shape}"
         wanted = "iu" if kind in "iu" else kind
         if got.dtype.kind not in wanted:
-            return f"dtype {got.dtype}, expected a {_kind_name(kind)} array"
+            return f"dtype {got.dtype}, expected {_kind_name(kind)} array"
         if kind == "f":
             if not np.all(np.isfinite(got)) and np.all(np.isfinite(expected)):
                 return "contains NaN or inf"
