@@ -108,7 +108,8 @@ def test_check_record_logs_the_grade(cli, files, mlprep_home):
 
 def editor_copying(path) -> str:
     """An $EDITOR that replaces the file it is given with `path`."""
-    return f"{shlex.quote(sys.executable)} -c {shlex.quote('import shutil, sys; shutil.copy(sys.argv[1], sys.argv[2])')} {shlex.quote(str(path))}"
+    copy = "import shutil, sys; shutil.copy(sys.argv[1], sys.argv[2])"
+    return " ".join(shlex.quote(part) for part in (sys.executable, "-c", copy, str(path)))
 
 
 def test_session_writes_a_stub_runs_the_tests_and_grades_good(cli, files, mlprep_home, monkeypatch):
