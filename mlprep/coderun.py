@@ -484,6 +484,15 @@ def _grade(suite: Any, case: Any, result: Any, expected: Any) -> Failure | None:
     if not isinstance(result, dict):
         return Failure(describe_call(suite, case), show(expected), "?", "unreadable result")
     size = _size(case.args) + _size(list(case.kwargs.values()))
+    if result.get("raised") == "TooSlow":
+        return Failure(
+            describe_call(suite, case),
+            show(expected),
+            str(result.get("message")),
+            f"too slow: must finish within {case.max_seconds:g} s"
+            " (vectorise: no Python loops over elements, no (n, m, d) temporaries)",
+            size,
+        )
     if "raised" in result:
         where = f" at line {result['where']}" if result.get("where") else ""
         message = f": {result['message']}" if result.get("message") else ""

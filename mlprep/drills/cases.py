@@ -49,9 +49,9 @@ def _kind_name(kind: str) -> str:
     )
 
 
-def array(kind: str = "f", atol: float = ATOL) -> Compare:
+def array(kind: str = "f", atol: float = ATOL, dtype: str | None = None) -> Compare:
     """An array of the expected shape; `kind` is the dtype family it must have ('f' float,
-    'i' integer, 'b' boolean)."""
+    'i' integer, 'b' boolean), `dtype` the exact dtype where the drill states one."""
 
     def compare(expected, got):
         if isinstance(got, list | tuple):
@@ -63,6 +63,8 @@ def array(kind: str = "f", atol: float = ATOL) -> Compare:
         wanted = "iu" if kind in "iu" else kind
         if got.dtype.kind not in wanted:
             return f"dtype {got.dtype}, expected {_kind_name(kind)} array"
+        if dtype is not None and got.dtype != np.dtype(dtype):
+            return f"dtype {got.dtype}, expected {dtype}"
         if kind == "f":
             if not np.all(np.isfinite(got)) and np.all(np.isfinite(expected)):
                 return "contains NaN or inf"
@@ -815,7 +817,7 @@ SUITES: dict[str, Suite] = {
     "coding-conv2d": Suite("conv2d", ref.conv2d, _conv_cases, array("f")),
     "coding-maxpool": Suite("maxpool2d", ref.maxpool2d, _maxpool_cases, array("f")),
     "coding-tfidf": Suite("tfidf", ref.tfidf, _tfidf_cases, vocab_and_matrix),
-    "coding-one-hot": Suite("one_hot", ref.one_hot, _one_hot_cases, array("f")),
+    "coding-one-hot": Suite("one_hot", ref.one_hot, _one_hot_cases, array("f", dtype="float64")),
     "coding-ewma": Suite("ewma", ref.ewma, _ewma_cases, array("f")),
     "coding-naive-bayes": Suite(
         "multinomial_nb_predict", ref.multinomial_nb_predict, _nb_cases, array("i")

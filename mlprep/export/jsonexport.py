@@ -39,6 +39,8 @@ def card_dict(card: Card) -> dict[str, Any]:
         "tags": list(card.tags),
         "refs": list(card.refs),
         "followups": list(card.followups),
+        "signature": card.signature,
+        "tests": card.tests,
     }
 
 

@@ -86,8 +86,8 @@ def pick_questions(
 ) -> list[Card]:
     """A weighted sample without replacement (Efraimidis-Spirakis keys), then interleaved by
     deck so that consecutive questions change topic."""
-    # an interviewer asks open questions: option lists and SQL exercises stay out
-    askable = [c for c in cards if c.type is not CardType.SQL and not c.choices]
+    # an interviewer asks open questions: option lists, SQL and coding exercises stay out
+    askable = [c for c in cards if c.type is CardType.OPEN and not c.choices]
     keyed = sorted(
         (
             (rng.random() ** (1.0 / weakness(states.get(c.id), scheduler, now)), c.id, c)

@@ -32,6 +32,8 @@ CARD_KEYS = [
     "tags",
     "refs",
     "followups",
+    "signature",
+    "tests",
 ]
 
 
@@ -66,6 +68,8 @@ def test_a_card_exactly(decks):
         "tags": ["impurity", "numeric"],
         "refs": [],
         "followups": [],
+        "signature": "",
+        "tests": "",
     }
 
 
