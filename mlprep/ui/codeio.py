@@ -70,7 +70,9 @@ class LineCodePrompter:
         environ: Mapping[str, str],
         echo: bool = False,
         width: int | None = None,
+        open_editor: bool = True,
     ) -> None:
+        self.open_editor = open_editor  # False: the user edits elsewhere and presses Enter
         self.stdin = stdin
         self.stdout = stdout
         self.environ = environ
@@ -105,14 +107,14 @@ class LineCodePrompter:
         self.say(f"Write: def {card.signature.strip()}", f"File:  {path}")
 
     def edit(self, path: Path) -> None:
-        command = editor_command(self.environ)
+        command = editor_command(self.environ) if self.open_editor else None
         if command is not None:
             try:
                 subprocess.run([*command, str(path)], check=False)
                 return
             except OSError as error:
                 self.notice(f"Cannot start the editor {command[0]!r}: {error.strerror}.")
-        elif not self.warned_no_editor:
+        elif self.open_editor and not self.warned_no_editor:
             self.warned_no_editor = True
             self.notice(
                 "No editor is set ($VISUAL or $EDITOR). Edit the file above in any editor, "

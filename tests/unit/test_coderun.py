@@ -186,3 +186,38 @@ def test_generic_comparison_for_deck_tests():
     )
     assert same((1.0, [1, 2]), (1.0, [1, 3])) == "item 2: item 2: value differs"
     assert same("abc", "abd") == "value differs"
+
+
+def test_the_child_gets_the_inputs_but_never_the_expected_outputs(tmp_path, monkeypatch):
+    import mlprep.coderun as coderun
+    from mlprep.drills.harness import decode
+
+    sent = []
+    real_spawn = coderun._spawn
+
+    def spy(payload, seconds):
+        sent.append(decode(payload))
+        return real_spawn(payload, seconds)
+
+    monkeypatch.setattr(coderun, "_spawn", spy)
+    path = tmp_path / "iou.py"
+    path.write_text("def box_iou(a, b):\n    return 0.0\n")
+    check_file("coding-iou", path)
+    [message] = sent
+    assert set(message) == {"jobs", "limits", "cases"}
+    assert message["jobs"] == [{"path": str(path.resolve()), "function": "box_iou"}]
+    assert all(set(case) == {"args", "kwargs", "max_seconds"} for case in message["cases"])
+
+
+def test_the_child_runs_isolated_in_a_scratch_directory(tmp_path, monkeypatch):
+    monkeypatch.setenv("MLPREP_SECRET", "x")
+    path = tmp_path / "spy.py"
+    path.write_text(
+        "import os, sys\n"
+        "def causal_mask(n):\n"
+        "    raise ValueError(repr((sorted(k for k in os.environ if 'MLPREP' in k),"
+        " os.getcwd().startswith(os.path.realpath(__import__('tempfile').gettempdir())),"
+        " sys.flags.isolated)))\n"
+    )
+    verdict = check_file("coding-causal-mask", path)
+    assert verdict.failures[0].got == "raised ValueError at line 3: ([], True, 1)"
