@@ -181,3 +181,18 @@ def test_user_deck_code_cards_need_trust(cli, tmp_path, files):
     assert refused.exit_code == 2
     assert "--trust-deck" in refused.stderr
     assert cli(*args, "--trust-deck").stdout == "Passed: all 2 tests.\n"
+
+
+def test_a_missing_numpy_is_an_error_naming_the_fix(cli, files, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "numpy" else real(name, *a)
+    )
+    result = cli("code", "check", "coding-softmax", str(files / "good.py"))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: coding drills need numpy, which is not installed; install it with: "
+        f"{sys.executable} -m pip install numpy\n"
+    )
