@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import struct
 import sys
+from typing import Any
 
 # -- wire format: JSON with binary blobs for arrays (no pickle: the parent reads what the
 # user's code produced, and unpickling that would run code in the parent) ------------------
@@ -96,7 +97,7 @@ class Opaque:
         return self.text
 
 
-def decode(data: bytes) -> object:
+def decode(data: bytes) -> Any:
     import numpy as np
 
     header_len, count = struct.unpack_from("<QQ", data, 0)
@@ -110,7 +111,7 @@ def decode(data: bytes) -> object:
         blobs.append(data[offset : offset + size])
         offset += size
 
-    def walk(item: object) -> object:
+    def walk(item: Any) -> Any:
         if isinstance(item, list):
             return [walk(x) for x in item]
         if not isinstance(item, dict):
@@ -233,7 +234,7 @@ def _block_processes() -> None:
     try:
         import _posixsubprocess
 
-        _posixsubprocess.fork_exec = blocked  # type: ignore[attr-defined]
+        setattr(_posixsubprocess, "fork_exec", blocked)  # noqa: B010 - typed stubs disagree
     except ImportError:
         pass
 
@@ -273,8 +274,8 @@ def _same(before: object, after: object) -> bool:
     if isinstance(before, list | tuple):
         return (
             type(before) is type(after)
-            and len(before) == len(after)  # type: ignore[arg-type]
-            and all(_same(b, a) for b, a in zip(before, after, strict=False))  # type: ignore[call-overload]
+            and len(before) == len(after)
+            and all(_same(b, a) for b, a in zip(before, after, strict=False))
         )
     if isinstance(before, np.random.Generator):
         return True
@@ -313,7 +314,7 @@ def _run(message: dict, out) -> dict:  # noqa: C901 - one linear script
     path = message["path"]
     name = message["function"]
     writer = _CappedWriter(int(message["limits"]["output"]))
-    sys.stdout = sys.stderr = writer  # type: ignore[assignment]
+    sys.stdout = sys.stderr = writer
     try:
         with open(path, encoding="utf-8") as handle:
             source = handle.read()
@@ -347,7 +348,7 @@ def _run(message: dict, out) -> dict:  # noqa: C901 - one linear script
     except (TypeError, ValueError):
         signature = None
 
-    results = []
+    results: list[dict[str, Any]] = []
     for case in message["cases"]:
         # fresh copies per file: an earlier file may have mutated them or drawn from an rng
         args = copy.deepcopy(list(case["args"]))
@@ -422,7 +423,7 @@ def _generate(message: dict) -> dict:
     _limit(message["limits"])
     _block_processes()
     writer = _CappedWriter(int(message["limits"]["output"]))
-    sys.stdout = sys.stderr = writer  # type: ignore[assignment]
+    sys.stdout = sys.stderr = writer
     namespace: dict = {"__name__": "deck_tests"}
     try:
         with warnings.catch_warnings():
@@ -488,9 +489,11 @@ def main() -> None:
     os.set_inheritable(result_fd, False)
     data = sys.stdin.buffer.read()
     message = decode(data)
-    if message.get("mode") == "generate":  # type: ignore[union-attr]
+    jobs: list[dict[str, Any]]
+    replies: list[dict[str, Any]]
+    if message.get("mode") == "generate":
         try:
-            replies = [_generate(message)]  # type: ignore[arg-type]
+            replies = [_generate(message)]
         except BaseException as error:  # noqa: BLE001
             replies = [
                 {
@@ -503,10 +506,10 @@ def main() -> None:
             ]
         jobs = []
     else:
-        jobs = message.get("jobs") or [message]  # type: ignore[union-attr]
+        jobs = message.get("jobs") or [message]
         replies = []
     for job in jobs:
-        job = dict(job, limits=message["limits"], cases=message["cases"])  # type: ignore[index]
+        job = dict(job, limits=message["limits"], cases=message["cases"])
         try:
             replies.append(_run(job, result_fd))
         except BaseException as error:  # noqa: BLE001 - a last-resort verdict, no traceback

@@ -148,6 +148,7 @@ def best_threshold(x, y):
         )
         if gain > best_gain + 1e-12:
             best_t, best_gain = t, gain
+    assert best_t is not None  # two distinct values give at least one candidate
     return float(best_t), float(max(best_gain, 0.0))
 
 
