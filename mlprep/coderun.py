@@ -22,6 +22,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -569,3 +570,34 @@ def describe_call(suite: Any, case: Any) -> str:
     parts += [f"{key}={show(value)}" for key, value in case.kwargs.items()]
     text = f"{suite.function}({', '.join(parts)})"
     return f"{text}  [{case.note}]" if case.note else text
+
+
+# -- the verdict as plain text (commands and card kinds print these lines) ----------------
+
+
+def verdict_lines(verdict: Verdict, width: int = 80) -> list[str]:
+    """The verdict as plain lines: the summary, then the smallest failing case."""
+    lines = textwrap.wrap(verdict.summary, width) or [verdict.summary]
+    if verdict.passed or verdict.error or not verdict.failures:
+        if verdict.printed and not verdict.passed:
+            lines.append("Your code printed:")
+            lines += _block(verdict.printed.rstrip()[:500], "  ")
+        return lines
+    failure = verdict.failures[0]
+    lines.append("The smallest failing case:")
+    lines += _block(failure.case, "  ")
+    lines += _labelled("expected", failure.expected)
+    lines += _labelled("got", failure.got)
+    if failure.reason != "raised":
+        lines += _labelled("why", failure.reason)
+    return lines
+
+
+def _block(text: str, indent: str) -> list[str]:
+    return [indent + line for line in text.splitlines()] or [indent]
+
+
+def _labelled(label: str, text: str) -> list[str]:
+    head = f"  {label}:".ljust(12)
+    rows = text.splitlines() or [""]
+    return [head + rows[0]] + [" " * 12 + row for row in rows[1:]]

@@ -175,10 +175,9 @@ def check(
       mlprep code check coding-softmax softmax.py
       mlprep code check coding-nms nms.py --json
     """
-    from mlprep.coderun import check_card
+    from mlprep.coderun import check_card, verdict_lines
     from mlprep.model import CardType, Grade
     from mlprep.sessions.recording import Recorder
-    from mlprep.ui.codeio import verdict_lines
 
     app_state = state(ctx)
     env = app_state.env

@@ -13,40 +13,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
-from mlprep.coderun import Verdict
+from mlprep.coderun import Verdict, verdict_lines
 from mlprep.model import Card
 from mlprep.ui.text import wrap
 
 # the session's next steps (mlprep.sessions.coding names them)
 STEPS = {"r": "retry", "a": "reveal", "n": "next", "q": "quit"}
-
-
-def verdict_lines(verdict: Verdict, width: int = 80) -> list[str]:
-    """The verdict as plain lines: the summary, then the smallest failing case."""
-    lines = wrap(verdict.summary, width)
-    if verdict.passed or verdict.error or not verdict.failures:
-        if verdict.printed and not verdict.passed:
-            lines.append("Your code printed:")
-            lines += _block(verdict.printed.rstrip()[:500], "  ")
-        return lines
-    failure = verdict.failures[0]
-    lines.append("The smallest failing case:")
-    lines += _block(failure.case, "  ")
-    lines += _labelled("expected", failure.expected)
-    lines += _labelled("got", failure.got)
-    if failure.reason != "raised":
-        lines += _labelled("why", failure.reason)
-    return lines
-
-
-def _block(text: str, indent: str) -> list[str]:
-    return [indent + line for line in text.splitlines()] or [indent]
-
-
-def _labelled(label: str, text: str) -> list[str]:
-    head = f"  {label}:".ljust(12)
-    rows = text.splitlines() or [""]
-    return [head + rows[0]] + [" " * 12 + row for row in rows[1:]]
 
 
 def editor_command(environ: Mapping[str, str]) -> list[str] | None:
