@@ -7,6 +7,7 @@ never touches a terminal or a process itself.
 
 from __future__ import annotations
 
+import textwrap
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -61,7 +62,10 @@ def stub_source(card: Card) -> str:
     """The file a drill starts from: the question as comments, numpy imported, the signature
     and a body that says it is not written yet."""
     lines = [f"# {card.id}", "#"]
-    lines += [f"# {line}".rstrip() for line in card.q.strip().splitlines()]
+    for index, paragraph in enumerate(card.q.strip().split("\n\n")):
+        if index:
+            lines.append("#")
+        lines += [f"# {line}" for line in textwrap.wrap(" ".join(paragraph.split()), 76)]
     lines += [
         "#",
         f"# Check it: mlprep code check {card.id} <this file>",
