@@ -37,6 +37,7 @@ TIME_LIMIT = 6.0  # seconds of wall-clock time for one run of all a drill's test
 MEMORY_LIMIT = 3 * 1024**3  # address space of the child (numpy itself maps ~0.5 GiB)
 OUTPUT_LIMIT = 1_000_000  # characters the user's code may print
 MAX_FAILURES = 5  # failures reported, smallest inputs first
+VECTORISE = "vectorise: no Python loops over elements, no (n, m, d) temporaries"
 
 
 @dataclass(frozen=True)
@@ -313,6 +314,16 @@ def run_cases(
     seconds = time.monotonic() - start
     verdicts = [Verdict(card_id, passed=False, tests=len(cases), seconds=seconds) for _ in paths]
     if status != "ok":
+        if status.startswith("did not finish"):
+            started = _frames(raw)[0]
+            slow = None
+            if started is not None and started < len(cases) and len(paths) == 1:
+                status += f" on {_case_label(suite, cases[started], started)}"
+                slow = cases[started].max_seconds
+            if slow:
+                status += f"; it must take under {slow:g} s: {VECTORISE}"
+            else:
+                status += " (an infinite loop, or far too slow)"
         for verdict in verdicts:
             verdict.error = status
         return verdicts
@@ -356,6 +367,9 @@ def _judge(
         failure = _grade(suite, case, result, expected[index])
         if failure is not None:
             failures.append(failure)
+    if results and all(r.get("raised") == "MemoryError" for r in results):
+        verdict.error = f"ran out of memory (limit {limits.memory / 1024**3:g} GiB)"
+        return
     failures.sort(key=lambda f: f.size)
     verdict.failed_count = len(failures)
     verdict.failures = failures[:MAX_FAILURES]
@@ -393,10 +407,8 @@ def _spawn(payload: bytes, seconds: float) -> tuple[str, bytes]:
             out, _ = child.communicate(payload, timeout=seconds)
         except subprocess.TimeoutExpired:
             _kill_group(child)
-            return (
-                f"did not finish within {seconds:g} s (an infinite loop, or far too slow)",
-                b"",
-            )
+            out, _ = child.communicate()  # what it sent before: which case was running
+            return f"did not finish within {seconds:g} s", out
         finally:
             _kill_group(child)
     code = child.returncode
@@ -408,9 +420,36 @@ def _spawn(payload: bytes, seconds: float) -> tuple[str, bytes]:
             return "wrote too large a file", b""
         name = signal.Signals(signum).name if signum in signal.Signals._value2member_map_ else ""
         return f"the drill process was killed ({name or signum})", b""
-    if not out:
+    reply = _frames(out)[1]
+    if reply is None:
         return f"the drill process ended without an answer (exit code {code})", b""
-    return "ok", out
+    return "ok", reply
+
+
+def _case_label(suite: Any, case: Any, index: int) -> str:
+    if case.note:
+        return f"the case '{case.note}'"
+    call = describe_call(suite, case)
+    if "\n" not in call and len(call) <= 50:
+        return call
+    return f"test case {index + 1}"
+
+
+def _frames(out: bytes) -> tuple[int | None, bytes | None]:
+    """The child's stream: b"S" + case index before each call, b"R" + the reply at the end.
+    Gives (the last case started, the reply or None)."""
+    started = None
+    offset = 0
+    while offset < len(out):
+        tag = out[offset : offset + 1]
+        if tag == b"S" and offset + 5 <= len(out):
+            started = int.from_bytes(out[offset + 1 : offset + 5], "little")
+            offset += 5
+        elif tag == b"R":
+            return started, out[offset + 1 :]
+        else:
+            break
+    return started, None
 
 
 def _kill_group(child: subprocess.Popen) -> None:
@@ -485,13 +524,21 @@ def _grade(suite: Any, case: Any, result: Any, expected: Any) -> Failure | None:
     if not isinstance(result, dict):
         return Failure(describe_call(suite, case), show(expected), "?", "unreadable result")
     size = _size(case.args) + _size(list(case.kwargs.values()))
+    if result.get("raised") == "MemoryError":
+        hint = " (vectorise without (n, m, d) temporaries)" if case.max_seconds else ""
+        return Failure(
+            describe_call(suite, case),
+            show(expected),
+            "raised MemoryError",
+            f"ran out of memory (limit {MEMORY_LIMIT / 1024**3:g} GiB){hint}",
+            size,
+        )
     if result.get("raised") == "TooSlow":
         return Failure(
             describe_call(suite, case),
             show(expected),
             str(result.get("message")),
-            f"too slow: must finish within {case.max_seconds:g} s"
-            " (vectorise: no Python loops over elements, no (n, m, d) temporaries)",
+            f"too slow: must finish within {case.max_seconds:g} s ({VECTORISE})",
             size,
         )
     if "raised" in result:
@@ -521,7 +568,7 @@ def _grade(suite: Any, case: Any, result: Any, expected: Any) -> Failure | None:
     if reason is None and case.max_seconds is not None and result["seconds"] > case.max_seconds:
         reason = (
             f"took {result['seconds']:.1f} s; must finish within {case.max_seconds:g} s"
-            " (vectorise: no Python loops over elements, no (n, m, d) temporaries)"
+            f" ({VECTORISE})"
         )
     if reason is None:
         return None

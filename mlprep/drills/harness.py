@@ -349,7 +349,9 @@ def _run(message: dict, out) -> dict:  # noqa: C901 - one linear script
         signature = None
 
     results: list[dict[str, Any]] = []
-    for case in message["cases"]:
+    for index, case in enumerate(message["cases"]):
+        # tell the parent which case runs, so a timeout can name it
+        os.write(out, b"S" + struct.pack("<I", index))
         # fresh copies per file: an earlier file may have mutated them or drawn from an rng
         args = copy.deepcopy(list(case["args"]))
         kwargs = copy.deepcopy(dict(case["kwargs"]))
@@ -380,7 +382,11 @@ def _run(message: dict, out) -> dict:  # noqa: C901 - one linear script
         except RuntimeWarning as error:
             results.append({"raised": "RuntimeWarning", "message": str(error)})
             continue
-        except (TooMuchOutput, ProcessBlocked, MemoryError, SystemExit, KeyboardInterrupt) as error:
+        except MemoryError:
+            # the call's frames are gone, and its memory with them: the next case can run
+            results.append({"raised": "MemoryError", "message": ""})
+            continue
+        except (TooMuchOutput, ProcessBlocked, SystemExit, KeyboardInterrupt) as error:
             return _crash(error, "while running", path, writer)
         except RecursionError:
             results.append({"raised": "RecursionError", "message": "maximum recursion depth"})
@@ -528,7 +534,7 @@ def main() -> None:
     except BaseException as error:  # noqa: BLE001
         payload = encode({"status": "unsendable", "message": f"{type(error).__name__}: {error}"})
     with os.fdopen(result_fd, "wb") as out:
-        out.write(payload)
+        out.write(b"R" + payload)
     os._exit(0)
 
 
