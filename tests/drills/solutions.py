@@ -1611,3 +1611,13 @@ def nms(boxes, scores, iou_threshold):
             if all(iou(boxes[i], boxes[j]) <= iou_threshold for j in order[:n])]
 """,
 )
+
+
+bad(
+    "coding-precision-at-k",
+    "np.isin against a set",
+    """
+def precision_at_k(relevant, ranked, k):
+    return float(np.isin(np.asarray(ranked[:k]), relevant).sum()) / k
+""",
+)
