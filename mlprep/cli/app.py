@@ -6,10 +6,23 @@ from typing import Annotated
 import typer
 
 from mlprep import __version__
-from mlprep.cli import code, content, export, importer, practice, progress, quiz, stats, study
+from mlprep.cli import (
+    code,
+    content,
+    drill,
+    export,
+    importer,
+    practice,
+    progress,
+    quiz,
+    stats,
+    study,
+)
+from mlprep.cli.common import GuardedGroup
 from mlprep.cli.state import AppState, Environment
 
 app = typer.Typer(
+    cls=GuardedGroup,  # the one error boundary: every command and the home menu run in it
     name="mlprep",
     help="Drill machine-learning interview questions in the terminal.",
     epilog="Start with: mlprep quiz trees. Docs: docs/deck-format.md for writing decks.",
@@ -67,6 +80,7 @@ def main_options(
 app.command("review")(study.review)
 app.command("quiz")(quiz.quiz)
 app.command("flash")(study.flash)
+app.command("drill")(drill.drill)
 app.command("sql")(practice.sql)
 app.command("mock")(practice.mock)
 app.command("stats")(stats.stats)
@@ -81,4 +95,6 @@ app.add_typer(code.app, name="code")
 
 
 def main() -> None:
+    """The program: every command runs inside GuardedGroup's error boundary, so an error is
+    one line and an exit code wherever it is raised."""
     app(prog_name="mlprep")

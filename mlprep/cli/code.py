@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from mlprep.cli.common import DeckDirs, guarded, state
+from mlprep.cli.common import DeckDirs, state
 from mlprep.errors import ExitCode, UsageError
 
 TrustDeck = Annotated[
@@ -41,7 +41,6 @@ app = typer.Typer(
 
 
 @app.command("practice")
-@guarded
 def practice(
     ctx: typer.Context,
     targets: Annotated[
@@ -70,35 +69,40 @@ def practice(
       mlprep code coding-softmax
       mlprep code coding -n 3
     """
+    from mlprep.cli.session import finish
     from mlprep.coderun import check_card, require_numpy
-    from mlprep.sessions import INTERRUPTED
-    from mlprep.sessions.coding import run_code_session, summary_lines
-    from mlprep.sessions.recording import Recorder
+    from mlprep.sessions.base import SessionContext
+    from mlprep.sessions.coding import CodeSession
+    from mlprep.sessions.recording import ProgressRecorder, StoreView
     from mlprep.ui.codeio import LineCodePrompter
 
     app_state = state(ctx)
     env = app_state.env
     library = app_state.library(deck_dirs or ())
     require_numpy()
-    with app_state.progress() as store:
-        cards = _pick(library, targets or [], store, env.now(), count)
+
+    def pick(progress, now):
+        cards = _pick(library, targets or [], progress.states, now, count)
         _refuse_untrusted(cards, trust_deck)
-        prompter = LineCodePrompter(env.stdin, env.stdout, env.environ, echo=not _isatty(env.stdin))
-        result = run_code_session(
-            cards,
-            prompter,
-            lambda card, path: check_card(card, path, trusted=trust_deck),
-            Recorder(store, "code", env.now),
-            app_state.paths.data_dir / "code",
-            env.clock,
-        )
-        for line in summary_lines(result):
+        return cards
+
+    session = CodeSession(
+        pick,
+        lambda card, path: check_card(card, path, trusted=trust_deck),
+        app_state.paths.data_dir / "code",
+    )
+    prompter = LineCodePrompter(env.stdin, env.stdout, env.environ, echo=not _isatty(env.stdin))
+    # the study runner's steps, with a prompter that opens the editor
+    with app_state.progress() as store:
+        recorder = ProgressRecorder(store, session.mode, env.now)
+        context = SessionContext(now=env.now, clock=env.clock, progress=StoreView(store))
+        result = session.run(prompter, recorder, context)
+        for line in result.summary():
             prompter.notice(line)
-    if result.stopped == INTERRUPTED:
-        raise typer.Exit(int(ExitCode.INTERRUPTED))
+    finish(result)
 
 
-def _pick(library, targets: list[str], store, now, count: int) -> list:
+def _pick(library, targets: list[str], states, now, count: int) -> list:
     """Named cards as given; named decks (or every deck) by the schedule: due drills first,
     then new ones."""
     from mlprep.model import CardType
@@ -123,7 +127,7 @@ def _pick(library, targets: list[str], store, now, count: int) -> list:
         raise UsageError(
             f"Deck '{decks[0]}' has no coding drills." if decks else "No coding drills."
         )
-    queue = build_queue(pool, store.states, now, Limits(count, count)).cards[:count]
+    queue = build_queue(pool, states, now, Limits(count, count)).cards[:count]
     if not queue and not named:
         raise UsageError("No coding drill is due. Name one, e.g. mlprep code coding-softmax.")
     return named + [c for c in queue if c not in named]
@@ -151,7 +155,6 @@ def _isatty(stream) -> bool:
 
 
 @app.command("check")
-@guarded
 def check(
     ctx: typer.Context,
     card_id: Annotated[str, typer.Argument(metavar="CARD_ID", help="The drill's card id.")],
@@ -177,7 +180,8 @@ def check(
     """
     from mlprep.coderun import check_card, verdict_lines
     from mlprep.model import CardType, Grade
-    from mlprep.sessions.recording import Recorder
+    from mlprep.sessions.coding import journal
+    from mlprep.sessions.recording import ProgressRecorder
 
     app_state = state(ctx)
     env = app_state.env
@@ -195,7 +199,7 @@ def check(
     if record and not verdict.not_implemented:
         grade = Grade.GOOD if verdict.passed else Grade.AGAIN
         with app_state.progress() as store:
-            Recorder(store, "code", env.now)(card, grade, 0)
+            ProgressRecorder(store, "code", env.now).record(card, grade, 0, journal(file))
         if not as_json:
             env.stdout.write(f"Recorded: {grade.label}.\n")
     env.stdout.flush()

@@ -11,15 +11,18 @@ import textwrap
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
 from mlprep.coderun import Verdict
 from mlprep.model import Card, Grade
-from mlprep.sessions import until_stopped
+from mlprep.sessions.base import SessionContext, SessionResult, Stop, until_stopped
+from mlprep.sessions.ports import ProgressView, Recorder
 
-Record = Callable[[Card, Grade, int], object]
 Check = Callable[[Card, Path], Verdict]
+Pick = Callable[[ProgressView, datetime], Sequence[Card]]
+JOURNAL_CHARS = 4000  # the review log keeps at most 4096 characters of an answer
 
 RETRY, REVEAL, NEXT, QUIT = "retry", "reveal", "next", "quit"
 
@@ -48,14 +51,22 @@ class DrillResult:
 
 
 @dataclass
-class CodeResult:
-    planned: int
+class CodeResult(SessionResult):
     results: list[DrillResult] = field(default_factory=list)
-    stopped: str | None = None
-    quit: bool = False
 
     def count(self, grade: Grade) -> int:
         return sum(r.grade == grade for r in self.results)
+
+    def summary(self) -> list[str]:
+        return summary_lines(self)
+
+
+def journal(path: Path) -> str:
+    """What the review log keeps of a drill's answer: the start of the user's file."""
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")[:JOURNAL_CHARS]
+    except OSError:
+        return ""
 
 
 def stub_source(card: Card) -> str:
@@ -100,7 +111,7 @@ def drill_one(
     path: Path,
     prompter: CodePrompter,
     check: Check,
-    record: Record,
+    recorder: Recorder,
     clock: Callable[[], float] = time.monotonic,
 ) -> tuple[Grade | None, int, bool]:
     """One drill until it passes, is revealed, skipped or the user quits:
@@ -115,12 +126,12 @@ def drill_one(
         prompter.show_verdict(verdict)
         if verdict.passed:
             grade = grade_for(attempts)
-            record(card, grade, int((clock() - started) * 1000))
+            recorder.record(card, grade, int((clock() - started) * 1000), journal(path))
             prompter.notice(f"Recorded: {grade.label}.")
             return grade, attempts, False
         step = prompter.next_step()
         if step == REVEAL:
-            record(card, Grade.AGAIN, int((clock() - started) * 1000))
+            recorder.record(card, Grade.AGAIN, int((clock() - started) * 1000), journal(path))
             prompter.show_answer(card)
             prompter.notice(f"Recorded: {Grade.AGAIN.label}.")
             return Grade.AGAIN, attempts, False
@@ -132,7 +143,7 @@ def run_code_session(
     cards: Sequence[Card],
     prompter: CodePrompter,
     check: Check,
-    record: Record,
+    recorder: Recorder,
     stub_dir: Path,
     clock: Callable[[], float] = time.monotonic,
 ) -> CodeResult:
@@ -141,12 +152,30 @@ def run_code_session(
         for position, card in enumerate(cards, start=1):
             path = ensure_stub(card, stub_dir)
             prompter.show_drill(card, path, position, len(cards))
-            grade, attempts, quit_ = drill_one(card, path, prompter, check, record, clock)
+            grade, attempts, quit_ = drill_one(card, path, prompter, check, recorder, clock)
             result.results.append(DrillResult(card, grade, attempts))
             if quit_:
-                result.quit = True
+                result.stopped = Stop.QUIT
                 break
     return result
+
+
+@dataclass
+class CodeSession:
+    """`mlprep code`: drills chosen when the session starts (`pick` sees the progress), each
+    edited in the user's editor and graded by its tests."""
+
+    pick: Pick
+    check: Check
+    stub_dir: Path
+    mode: str = "code"
+    reschedules: bool = True
+
+    def run(
+        self, prompter: CodePrompter, recorder: Recorder, context: SessionContext
+    ) -> CodeResult:
+        cards = self.pick(context.progress, context.now())
+        return run_code_session(cards, prompter, self.check, recorder, self.stub_dir, context.clock)
 
 
 def summary_lines(result: CodeResult) -> list[str]:

@@ -196,3 +196,52 @@ def test_a_missing_numpy_is_an_error_naming_the_fix(cli, files, monkeypatch):
         "Error: coding drills need numpy, which is not installed; install it with: "
         f"{sys.executable} -m pip install numpy\n"
     )
+
+
+ONE_HOT = "import numpy as np\n\ndef one_hot(y, num_classes):\n    return np.eye(num_classes)[y]\n"
+
+
+def test_review_shows_the_drill_and_its_file_and_enter_runs_the_tests(cli, mlprep_home):
+    solution = mlprep_home / "code" / "coding-one-hot.py"
+    solution.parent.mkdir(parents=True)
+    solution.write_text(ONE_HOT)
+    result = cli("review", "coding", "--tag", "encoding", "--new", "1", input="\n")
+    lines = result.stdout.splitlines()
+    start = lines.index(f"File:  {solution}")
+    assert lines[start - 1] == "Write: def one_hot(y, num_classes)"
+    assert lines[start + 1 : start + 3] == [
+        "Edit the file, save it; Enter runs the tests, a shows the answer: ",
+        "Passed: all 5 tests.",
+    ]
+    assert [(e["card"], e["grade"], e["mode"]) for e in log_lines(mlprep_home)] == [
+        ("coding-one-hot", 3, "review")
+    ]
+    assert log_lines(mlprep_home)[0]["answer"] == ONE_HOT  # the file, as the journal
+
+
+def test_quiz_code_card_reveal_is_again_and_a_failing_run_is_shown(cli, mlprep_home):
+    result = cli("quiz", "coding", "--tag", "encoding", input="\na\n")
+    out = result.stdout
+    assert "Not implemented yet: one_hot still raises NotImplementedError." in out
+    assert "Answer shown: recorded as Again." in out
+    assert "Reference answer:" in out
+    assert [e["grade"] for e in log_lines(mlprep_home)] == [1]
+    assert (
+        (mlprep_home / "code" / "coding-one-hot.py")
+        .read_text()
+        .endswith("def one_hot(y, num_classes):\n    raise NotImplementedError\n")
+    )
+
+
+def test_an_untrusted_deck_code_card_in_a_quiz_is_self_graded(cli, tmp_path, mlprep_home):
+    from tests.unit.test_coderun import USER_DECK
+
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "mine.yaml").write_text(USER_DECK)
+    result = cli("quiz", "mine", "--decks", str(decks), input="\n3\n")
+    assert (
+        "This drill comes from a deck that is not built in: its tests are code and run\n"
+        "only with `mlprep code mine-clip --trust-deck`. Grade yourself this time.\n"
+    ) in result.stdout
+    assert [e["grade"] for e in log_lines(mlprep_home)] == [3]

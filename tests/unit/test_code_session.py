@@ -51,13 +51,13 @@ def verdicts(*outcomes):
 
 def run(tmp_path, outcomes, steps):
     recorded = []
+
+    class Recorded:
+        def record(self, card, grade, ms, answer=None, suggested=None):
+            recorded.append(grade)
+
     result = run_code_session(
-        [CARD],
-        Script(steps),
-        verdicts(*outcomes),
-        lambda card, grade, ms: recorded.append(grade),
-        tmp_path,
-        clock=lambda: 0.0,
+        [CARD], Script(steps), verdicts(*outcomes), Recorded(), tmp_path, clock=lambda: 0.0
     )
     return result, recorded
 
@@ -79,4 +79,4 @@ def test_grades(tmp_path):
     result, recorded = run(tmp_path, [False], ["next"])
     assert recorded == [] and summary_lines(result) == ["1 drill: 1 skipped."]
     result, recorded = run(tmp_path, [False], ["quit"])
-    assert recorded == [] and result.quit
+    assert recorded == [] and result.stopped == "quit"
