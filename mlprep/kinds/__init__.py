@@ -19,9 +19,9 @@ the first whose `matches(card)` is true. Its hooks, all talking to an `AskPrompt
   card after it was answered, the mock transcript);
 - the `Outcome.journal` text is what the review log keeps of the answer.
 
-To add a kind (e.g. `code`): `Card.kind` already names a card by its `type` (so `type: code`
-gives "code"); write `kinds/code.py` with `class CodeKind(Kind)` (name = "code") and list it in
-`_kinds()` below. To grade open answers by keypoints: a `KeypointsKind(OpenKind)` whose
+To add a kind: `Card.kind` names a card by its `type` (as `type: code` gives "code", served
+by `kinds/code.py`); write `kinds/<name>.py` with a `Kind` subclass and list it in `_kinds()`
+below. To grade open answers by keypoints: a `KeypointsKind(OpenKind)` whose
 `matches` wants `card.keypoints` and whose `attempt` returns `Verdict(correct=None,
 suggested=..., feedback=(...))`, listed before `OpenKind`; the base `reveal` shows the feedback
 under the reference, and the self-grade prompt offers `suggested` as its default (the journal
