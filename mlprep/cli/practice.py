@@ -144,11 +144,11 @@ def mock(
     result = run_session(app, session, seed=seed, prompter=prompter)
     assert isinstance(result, MockResult)
     saved = save_mock(result, app.paths.data_dir / "mock")
-    prompter.notice(f"Saved to {saved}")
+    prompter.say(f"Saved to {saved}")  # a path is never wrapped
     if export:
         try:
             atomic_write(export, mock_markdown(result).encode())
         except OSError as error:
             raise MlprepError(f"cannot write {export}: {error.strerror}") from None
-        prompter.notice(f"Transcript written to {export}")
+        prompter.say(f"Transcript written to {export}")
     finish(result)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from mlprep.decks import Library
     from mlprep.progress import ProgressStore
-    from mlprep.ui.prompts import Prompter
+    from mlprep.sessions.ports import Prompter
 
 
 def _utc_now() -> datetime:

@@ -3,7 +3,7 @@
 Every study mode (quiz, review, flash, mock, drill, the home menu) goes through these, so a
 card behaves the same everywhere and a mode never tests what sort of card it holds.
 
-A kind is a `Kind` subclass in its own module, listed in `_KINDS` below; `kind_of(card)` gives
+A kind is a `Kind` subclass in its own module, listed in `_kinds()` below; `kind_of(card)` gives
 the first whose `matches(card)` is true. Its hooks, all talking to an `AskPrompter`
 (mlprep.sessions.ports):
 
@@ -21,11 +21,14 @@ the first whose `matches(card)` is true. Its hooks, all talking to an `AskPrompt
 
 To add a kind: `Card.kind` names a card by its `type` (as `type: code` gives "code", served
 by `kinds/code.py`); write `kinds/<name>.py` with a `Kind` subclass and list it in `_kinds()`
-below. To grade open answers by keypoints: a `KeypointsKind(OpenKind)` whose
-`matches` wants `card.keypoints` and whose `attempt` returns `Verdict(correct=None,
-suggested=..., feedback=(...))`, listed before `OpenKind`; the base `reveal` shows the feedback
-under the reference, and the self-grade prompt offers `suggested` as its default (the journal
-keeps it too).
+below (a new way of asking is one more method on `AskPrompter` and both prompters, as
+`ask_line` is for coding drills).
+
+To grade open answers by keypoints: a `KeypointsKind(OpenKind)` whose `matches` wants
+`card.keypoints` (OpenKind matches every card) and whose `attempt` returns
+`Verdict(correct=None, suggested=..., feedback=(...))`, listed before `OpenKind`; the base
+`reveal` shows the feedback under the reference, and the self-grade prompt offers `suggested`
+as its default (the journal keeps it too).
 """
 
 from __future__ import annotations

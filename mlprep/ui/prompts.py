@@ -8,6 +8,7 @@ Both raise KeyboardInterrupt on Ctrl-C and EOFError at the end of input.
 from __future__ import annotations
 
 import shutil
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO, cast
 
@@ -85,7 +86,14 @@ class PlainPrompter:
         self.stdout.flush()
 
     def notice(self, message: str) -> None:
-        self.say(message)
+        """A message as it is; a single line longer than the width is wrapped."""
+        if len(message) <= self.width or "\n" in message or message.startswith(" "):
+            self.say(message)
+        else:
+            lines = textwrap.wrap(
+                message, self.width, break_on_hyphens=False, break_long_words=False
+            )
+            self.say(*lines)
 
     def show_question(self, card: Card, position: int, total: int) -> None:
         level = f", difficulty {card.difficulty}" if card.difficulty else ""
@@ -373,7 +381,7 @@ class QuestionaryPrompter:
         key = None if correct else _answer_key(card, shown)
         self.console.print(self.render.verdict(correct, key))
         for line in feedback:
-            self.console.print(self.render.plain(line))
+            self.console.print(self.render.feedback(line))
         self.console.print(self.render.answer_body(card))
 
     def show_answer(self, card: Card) -> None:
