@@ -33,7 +33,9 @@ class CodeKind(Kind):
             return Outcome(prompter.ask_open(later=ctx.collect_only), Verdict(None))
         path = ensure_stub(card, ctx.code_dir)
         prompter.notice(f"Write: def {card.signature.strip()}")
-        prompter.notice(f"File:  {path}")
+        where = f"File:  {path}"
+        # a path is never broken across lines; a long one goes on a line of its own
+        prompter.notice(where if len(where) <= 78 else f"File:\n  {path}")
         attempts = 0
         while True:
             typed = prompter.ask_line(
