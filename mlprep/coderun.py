@@ -132,17 +132,8 @@ def check_file(card_id: str, path: Path, limits: Limits | None = None) -> Verdic
 
 
 def check_files(card_id: str, paths: list[Path], limits: Limits | None = None) -> list[Verdict]:
-    """Several files against one drill in one child process (the project's own tests run
-    many implementations; one numpy start-up for all of them). A verdict on the whole file
-    (a crash, a missing function) ends that file's run only, but a timeout ends them all."""
-    require_numpy()
-    import numpy as np
-
-    from mlprep.drills.cases import SUITES, seed_for
-
-    suite = SUITES[card_id]
-    cases = suite.make_cases(np.random.default_rng(seed_for(card_id)))
-    return run_cases(card_id, paths, suite, cases, limits or Limits())
+    """Several files against one drill in one child process."""
+    return check_many([(card_id, paths)], limits)[0]
 
 
 def run_case_set(card_id: str, path: Path, suite: Any, cases: list[Any], limits: Limits) -> Verdict:
@@ -294,48 +285,103 @@ def run_cases(
     limits: Limits,
     expected: dict[int, Any] | None = None,
 ) -> list[Verdict]:
+    group = Group(card_id, suite, cases, paths, {} if expected is None else expected)
+    return run_groups([group], limits)[0]
+
+
+@dataclass
+class Group:
+    """Files checked against one drill's cases; `expected` fills in as the references run."""
+
+    card_id: str
+    suite: Any
+    cases: list[Any]
+    paths: list[Path]
+    expected: dict[int, Any] = field(default_factory=dict)
+
+
+def check_many(
+    batch: list[tuple[str, list[Path]]], limits: Limits | None = None
+) -> list[list[Verdict]]:
+    """Files for several drills in one child process: one numpy start-up for all of them
+    (the project's own tests measure every drill this way)."""
+    require_numpy()
+    import numpy as np
+
+    from mlprep.drills.cases import SUITES, seed_for
+
+    groups = []
+    for card_id, paths in batch:
+        suite = SUITES[card_id]
+        cases = suite.make_cases(np.random.default_rng(seed_for(card_id)))
+        groups.append(Group(card_id, suite, cases, paths))
+    return run_groups(groups, limits or Limits())
+
+
+def run_groups(groups: list[Group], limits: Limits) -> list[list[Verdict]]:
     from mlprep.drills.harness import decode, encode
 
+    files = sum(len(g.paths) for g in groups)
     message = {
-        "jobs": [{"path": str(p.resolve()), "function": suite.function} for p in paths],
-        "limits": _limits_message(limits, len(paths)),
-        "cases": [
-            {"args": list(c.args), "kwargs": c.kwargs, "max_seconds": c.max_seconds} for c in cases
+        "case_sets": [
+            [
+                {"args": list(c.args), "kwargs": c.kwargs, "max_seconds": c.max_seconds}
+                for c in g.cases
+            ]
+            for g in groups
         ],
+        "jobs": [
+            {"path": str(p.resolve()), "function": g.suite.function, "case_set": index}
+            for index, g in enumerate(groups)
+            for p in g.paths
+        ],
+        "limits": _limits_message(limits, files),
     }
     start = time.monotonic()
-    expected = {} if expected is None else expected  # once per case, shared by the files
+
+    def references() -> None:
+        for g in groups:
+            for i, case in enumerate(g.cases):
+                if i not in g.expected:
+                    g.expected[i] = _expected(g.suite, case)
+
     # the references run while the child does (numpy releases the GIL in its kernels)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        missing = [i for i in range(len(cases)) if i not in expected]
-        future = pool.submit(lambda: {i: _expected(suite, cases[i]) for i in missing})
-        status, raw = _spawn(encode(message), limits.seconds * len(paths))
-        expected.update(future.result())
+        future = pool.submit(references)
+        status, raw = _spawn(encode(message), limits.seconds * files)
+        future.result()
     seconds = time.monotonic() - start
-    verdicts = [Verdict(card_id, passed=False, tests=len(cases), seconds=seconds) for _ in paths]
+    verdicts = [
+        [Verdict(g.card_id, passed=False, tests=len(g.cases), seconds=seconds) for _ in g.paths]
+        for g in groups
+    ]
+    flat = [v for per_group in verdicts for v in per_group]
     if status != "ok":
         if status.startswith("did not finish"):
             started = _frames(raw)[0]
             slow = None
-            if started is not None and started < len(cases) and len(paths) == 1:
-                status += f" on {_case_label(suite, cases[started], started)}"
-                slow = cases[started].max_seconds
+            if files == 1 and started is not None and started < len(groups[0].cases):
+                case = groups[0].cases[started]
+                status += f" on {_case_label(groups[0].suite, case, started)}"
+                slow = case.max_seconds
             if slow:
                 status += f"; it must take under {slow:g} s: {VECTORISE}"
             else:
                 status += " (an infinite loop, or far too slow)"
-        for verdict in verdicts:
+        for verdict in flat:
             verdict.error = status
         return verdicts
     try:
         replies = decode(raw)["jobs"]
-        assert isinstance(replies, list) and len(replies) == len(paths)
+        assert isinstance(replies, list) and len(replies) == files
     except Exception:  # noqa: BLE001 - whatever the child sent, the verdict is one line
-        for verdict in verdicts:
+        for verdict in flat:
             verdict.error = "the drill process sent back something unreadable"
         return verdicts
-    for verdict, reply in zip(verdicts, replies, strict=True):
-        _judge(verdict, reply, suite, cases, limits, expected)
+    replies_left = iter(replies)
+    for g, per_group in zip(groups, verdicts, strict=True):
+        for verdict in per_group:
+            _judge(verdict, next(replies_left), g.suite, g.cases, limits, g.expected)
     return verdicts
 
 

@@ -515,7 +515,8 @@ def main() -> None:
         jobs = message.get("jobs") or [message]
         replies = []
     for job in jobs:
-        job = dict(job, limits=message["limits"], cases=message["cases"])
+        cases = message["case_sets"][job.pop("case_set")]
+        job = dict(job, limits=message["limits"], cases=cases)
         try:
             replies.append(_run(job, result_fd))
         except BaseException as error:  # noqa: BLE001 - a last-resort verdict, no traceback

@@ -205,9 +205,10 @@ def test_the_child_gets_the_inputs_but_never_the_expected_outputs(tmp_path, monk
     path.write_text("def box_iou(a, b):\n    return 0.0\n")
     check_file("coding-iou", path)
     [message] = sent
-    assert set(message) == {"jobs", "limits", "cases"}
-    assert message["jobs"] == [{"path": str(path.resolve()), "function": "box_iou"}]
-    assert all(set(case) == {"args", "kwargs", "max_seconds"} for case in message["cases"])
+    assert set(message) == {"jobs", "limits", "case_sets"}
+    assert message["jobs"] == [{"path": str(path.resolve()), "function": "box_iou", "case_set": 0}]
+    [cases] = message["case_sets"]
+    assert all(set(case) == {"args", "kwargs", "max_seconds"} for case in cases)
 
 
 def test_the_child_runs_isolated_in_a_scratch_directory(tmp_path, monkeypatch):

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from mlprep.coderun import check_files
+from mlprep.coderun import check_many
 from mlprep.decks import load_files
 from mlprep.drills import DRILL_IDS
 from mlprep.drills import reference as ref
@@ -47,26 +47,34 @@ def test_every_drill_has_a_correct_alternative_and_two_buggy_ones():
 
 @pytest.fixture(scope="module")
 def measured(tmp_path_factory):
-    """Every drill checked once, with the deck's answer, the independent correct versions and the
-    buggy ones in one child process per drill (two drills at a time)."""
+    """Every drill checked once, with the deck's answer, the independent correct versions and
+    the buggy ones: two child processes (one per core), each taking half of the drills."""
     root = tmp_path_factory.mktemp("solutions")
-
-    def run(card_id):
-        files, kinds = [], []
+    kinds = {}
+    batch = []
+    for card_id in sorted(DRILL_IDS):
         sources = [("answer", "deck answer", answer_code(card_id))]
         sources += [("good", f"alternative {i + 1}", s) for i, s in enumerate(GOOD[card_id])]
         sources += [("bad", name, s) for name, s in BAD[card_id].items()]
-        for index, (kind, name, source) in enumerate(sources):
+        paths = []
+        for index, (_kind, _name, source) in enumerate(sources):
             path = root / f"{card_id}-{index}.py"
             path.write_text(source)
-            files.append(path)
-            kinds.append((kind, name))
+            paths.append(path)
+        kinds[card_id] = [(kind, name) for kind, name, _ in sources]
+        batch.append((card_id, paths))
+
+    def run(part):
         start = time.monotonic()
-        verdicts = check_files(card_id, files)
-        return card_id, kinds, verdicts, (time.monotonic() - start) / len(files)
+        verdicts = check_many(part)
+        return [
+            (card_id, v, time.monotonic() - start)
+            for (card_id, _), v in zip(part, verdicts, strict=True)
+        ]
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        return {card_id: rest for card_id, *rest in pool.map(run, sorted(DRILL_IDS))}
+        halves = list(pool.map(run, [batch[0::2], batch[1::2]]))
+    return {card_id: (kinds[card_id], v, t) for half in halves for card_id, v, t in half}
 
 
 @pytest.mark.parametrize("card_id", sorted(DRILL_IDS))
