@@ -639,7 +639,7 @@ def show(value: Any) -> str:
     """A short, readable repr (numpy's summarising for big arrays)."""
     import numpy as np
 
-    with np.printoptions(threshold=40, edgeitems=3, precision=8, linewidth=76):
+    with np.printoptions(threshold=40, edgeitems=3, precision=8, linewidth=66):
         if isinstance(value, tuple):
             text = "(" + ", ".join(show(v) for v in value) + ("," if len(value) == 1 else "") + ")"
         else:
