@@ -33,7 +33,9 @@ from mlprep.errors import MlprepError, UsageError
 from mlprep.model import Card, CardType
 
 HARNESS = Path(__file__).parent / "drills" / "harness.py"
-TIME_LIMIT = 6.0  # seconds of wall-clock time for one run of all a drill's tests
+# seconds of wall-clock time for one run of all a drill's tests: a few times what the slowest
+# drill needs, so that other work on the machine does not turn a right answer into a timeout
+TIME_LIMIT = 8.0
 MEMORY_LIMIT = 3 * 1024**3  # address space of the child (numpy itself maps ~0.5 GiB)
 OUTPUT_LIMIT = 1_000_000  # characters the user's code may print
 MAX_FAILURES = 5  # failures reported, smallest inputs first
