@@ -295,13 +295,14 @@ def _snapshot(value: object) -> object:
     return copy.deepcopy(value)
 
 
-def _run(message: dict, out) -> dict:  # noqa: C901 - one linear script
+def _run(message: dict, out: int) -> dict:
+    """One file against the cases: a reply with every case's result, or a verdict on the
+    whole file (syntax, missing function, sys.exit, ...). `out` is the reply's descriptor."""
     import copy
     import inspect
     import os
     import signal
     import time
-    import traceback
     import warnings
 
     try:
@@ -418,7 +419,6 @@ def _run(message: dict, out) -> dict:  # noqa: C901 - one linear script
             if not _same(b, a)
         ]
         results.append({"value": value, "seconds": elapsed, "modified": modified})
-    del traceback, os
     return {"status": "ran", "results": results, "printed": "".join(writer.kept)[:2000]}
 
 
