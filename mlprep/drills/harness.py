@@ -516,7 +516,7 @@ def main() -> None:
             ]
         jobs = []
     else:
-        jobs = message.get("jobs") or [message]
+        jobs = message["jobs"]
         replies = []
     for job in jobs:
         cases = message["case_sets"][job.pop("case_set")]
@@ -537,7 +537,8 @@ def main() -> None:
     try:
         payload = encode(reply)
     except BaseException as error:  # noqa: BLE001
-        payload = encode({"status": "unsendable", "message": f"{type(error).__name__}: {error}"})
+        unsendable = {"status": "unsendable", "message": f"{type(error).__name__}: {error}"}
+        payload = encode({"jobs": [unsendable for _ in replies]})
     with os.fdopen(result_fd, "wb") as out:
         out.write(b"R" + payload)
     os._exit(0)
