@@ -128,8 +128,6 @@ def _pick(library, targets: list[str], states, now, count: int) -> list:
             f"Deck '{decks[0]}' has no coding drills." if decks else "No coding drills."
         )
     queue = build_queue(pool, states, now, Limits(count, count)).cards[:count]
-    if not queue and not named:
-        raise UsageError("No coding drill is due. Name one, e.g. mlprep code coding-softmax.")
     return named + [c for c in queue if c not in named]
 
 

@@ -180,6 +180,8 @@ class CodeSession:
 
 def summary_lines(result: CodeResult) -> list[str]:
     done = [r for r in result.results if r.grade is not None]
+    if not result.planned:
+        return ["No coding drill is due. Name one, e.g. mlprep code coding-softmax."]
     if not result.results:
         return ["No drills done."]
     parts = [

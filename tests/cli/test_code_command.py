@@ -245,3 +245,18 @@ def test_an_untrusted_deck_code_card_in_a_quiz_is_self_graded(cli, tmp_path, mlp
         "only with `mlprep code mine-clip --trust-deck`. Grade yourself this time.\n"
     ) in result.stdout
     assert [e["grade"] for e in log_lines(mlprep_home)] == [3]
+
+
+def test_code_without_arguments_takes_the_drills_the_schedule_offers(
+    cli, files, mlprep_home, monkeypatch
+):
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", editor_copying(files / "good.py"))
+    result = cli("code", "-n", "1")
+    assert "[1/1] coding-softmax (coding, difficulty 1)" in result.stdout
+    assert result.stdout.endswith("1 drill: 1 Good.\n")
+    unknown = cli("code", "coding-nope")
+    assert (unknown.exit_code, unknown.stderr) == (
+        2,
+        "Error: No coding drill or deck 'coding-nope'.\n",
+    )

@@ -80,3 +80,10 @@ def test_grades(tmp_path):
     assert recorded == [] and summary_lines(result) == ["1 drill: 1 skipped."]
     result, recorded = run(tmp_path, [False], ["quit"])
     assert recorded == [] and result.stopped == "quit"
+
+
+def test_a_session_with_nothing_due_says_so(tmp_path):
+    result = run_code_session([], Script([]), verdicts(), None, tmp_path)
+    assert summary_lines(result) == [
+        "No coding drill is due. Name one, e.g. mlprep code coding-softmax."
+    ]
