@@ -671,21 +671,24 @@ def describe_call(suite: Any, case: Any) -> str:
 
 
 def verdict_lines(verdict: Verdict, width: int = 80) -> list[str]:
-    """The verdict as plain lines: the summary, then the smallest failing case."""
+    """The verdict as plain lines: the summary, then the smallest failing case. Messages and
+    values come from the code that ran: control characters are shown as escapes."""
+    from mlprep.textsafe import printable
+
     lines = textwrap.wrap(verdict.summary, width) or [verdict.summary]
     if verdict.passed or verdict.error or not verdict.failures:
         if verdict.printed and not verdict.passed:
             lines.append("Your code printed:")
             lines += _block(verdict.printed.rstrip()[:500], "  ")
-        return lines
-    failure = verdict.failures[0]
-    lines.append("The smallest failing case:")
-    lines += _block(failure.case, "  ")
-    lines += _labelled("expected", failure.expected)
-    lines += _labelled("got", failure.got)
-    if failure.reason != "raised":
-        lines += _labelled("why", failure.reason)
-    return lines
+    else:
+        failure = verdict.failures[0]
+        lines.append("The smallest failing case:")
+        lines += _block(failure.case, "  ")
+        lines += _labelled("expected", failure.expected)
+        lines += _labelled("got", failure.got)
+        if failure.reason != "raised":
+            lines += _labelled("why", failure.reason)
+    return [printable(line) for line in lines]
 
 
 def _block(text: str, indent: str) -> list[str]:

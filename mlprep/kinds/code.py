@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from mlprep.errors import MlprepError
 from mlprep.kinds import Kind, KindContext, Outcome, Verdict
 from mlprep.model import Card, Grade
+from mlprep.textsafe import printable
 
 if TYPE_CHECKING:
     from mlprep.sessions.ports import AskPrompter
@@ -33,9 +34,10 @@ class CodeKind(Kind):
             return Outcome(prompter.ask_open(later=ctx.collect_only), Verdict(None))
         path = ensure_stub(card, ctx.code_dir)
         prompter.notice(f"Write: def {card.signature.strip()}")
-        where = f"File:  {path}"
+        shown = printable(path)
+        where = f"File:  {shown}"
         # a path is never broken across lines; a long one goes on a line of its own
-        prompter.notice(where if len(where) <= 78 else f"File:\n  {path}")
+        prompter.notice(where if len(where) <= 78 else f"File:\n  {shown}")
         attempts = 0
         while True:
             typed = prompter.ask_line(

@@ -15,6 +15,7 @@ from typing import TextIO
 
 from mlprep.coderun import Verdict, verdict_lines
 from mlprep.model import Card
+from mlprep.textsafe import printable
 from mlprep.ui.text import wrap
 
 # the session's next steps (mlprep.sessions.coding names them)
@@ -76,7 +77,7 @@ class LineCodePrompter:
         level = f", difficulty {card.difficulty}" if card.difficulty else ""
         self.say("", f"[{position}/{total}] {card.id} ({card.deck}{level})")
         self.say(*wrap(card.q, self.width))
-        self.say(f"Write: def {card.signature.strip()}", f"File:  {path}")
+        self.say(f"Write: def {card.signature.strip()}", f"File:  {printable(path)}")
 
     def edit(self, path: Path) -> None:
         command = editor_command(self.environ) if self.open_editor else None

@@ -223,3 +223,12 @@ def test_the_child_runs_isolated_in_a_scratch_directory(tmp_path, monkeypatch):
     )
     verdict = check_file("coding-causal-mask", path)
     assert verdict.failures[0].got == "raised ValueError at line 3: ([], True, 1)"
+
+
+def test_terminal_codes_from_the_code_are_shown_as_escapes(tmp_path):
+    from mlprep.coderun import verdict_lines
+
+    path = tmp_path / "esc.py"
+    path.write_text("def causal_mask(n):\n    raise ValueError('\\x1b[2J\\u202e')\n")
+    lines = verdict_lines(check_file("coding-causal-mask", path))
+    assert "  got:      raised ValueError at line 2: \\x1b[2J\\u202e" in lines
