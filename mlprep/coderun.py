@@ -51,12 +51,12 @@ class Failure:
     size: int = 0  # how many input elements (to show the smallest failing input first)
 
     def as_json(self) -> dict[str, str]:
-        return {
-            "case": self.case,
-            "expected": self.expected,
-            "got": self.got,
-            "reason": self.reason,
-        }
+        """The documented shape: case, expected, got. Where the values alone do not show what
+        is wrong (an input modified in place, a dtype, the time), `got` ends with the reason."""
+        got = self.got
+        if self.reason not in ("raised", "values differ", "value differs"):
+            got = f"{got}  ({self.reason})"
+        return {"case": self.case, "expected": self.expected, "got": got}
 
 
 @dataclass

@@ -64,6 +64,7 @@ def test_check_json(cli, files):
         None,
     )
     assert len(verdict["failures"]) == 4
+    assert all(set(f) == {"case", "expected", "got"} for f in verdict["failures"])
     assert verdict["failures"][0]["case"].startswith("softmax(x=array([1000., 1001.,  999.]))")
     assert verdict["failures"][0]["got"] == "raised RuntimeWarning: overflow encountered in exp"
     good = json.loads(
@@ -260,3 +261,16 @@ def test_code_without_arguments_takes_the_drills_the_schedule_offers(
         2,
         "Error: No coding drill or deck 'coding-nope'.\n",
     )
+
+
+def test_check_json_says_why_when_the_values_do_not(cli, tmp_path):
+    path = tmp_path / "inplace.py"
+    path.write_text("def relu_backward(dout, x):\n    dout[x <= 0] = 0\n    return dout\n")
+    verdict = json.loads(cli("code", "check", "coding-relu-backward", str(path), "--json").stdout)
+    first = verdict["failures"][0]
+    assert (
+        first["case"]
+        == "relu_backward(dout=array([1., 2., 3.]), x=array([-1.,  0.,  2.]))  [x = 0]"
+    )
+    assert first["expected"] == first["got"].split("  (")[0] == "array([0., 0., 3.])"
+    assert first["got"].endswith("  (modified its input dout in place)")
