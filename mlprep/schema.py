@@ -67,7 +67,6 @@ SQL_ONLY_KEYS = ("db", "ordered")
 CODE_ONLY_KEYS = ("signature", "tests")
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_SCALARS = yaml.constructor.SafeConstructor()
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
@@ -109,6 +108,9 @@ class _Checker:
         self.seen: set[int] = set()  # ids of composed collection nodes
         # lines whose value could not be read at all: a second complaint there is only an echo
         self.unreadable: set[int] = set()
+        # one constructor per file: a constructor remembers every node it has built, so a
+        # shared one would keep each parsed deck's nodes alive for the life of the process
+        self.scalars = yaml.constructor.SafeConstructor()
 
     def problem(self, line: int | None, message: str, card: str | None = None) -> None:
         if line in self.unreadable:
@@ -157,7 +159,7 @@ class _Checker:
         if isinstance(node, yaml.SequenceNode):
             return _Located([self.unwrap(item) for item in node.value], line)
         try:
-            return _Located(_SCALARS.construct_object(node), line)
+            return _Located(self.scalars.construct_object(node), line)
         except yaml.constructor.ConstructorError:
             return self.unreadable_value(line, f"unsupported YAML tag {node.tag}")
         except ValueError:  # Python refuses to convert integers of thousands of digits

@@ -100,6 +100,7 @@ class Kind:
 def _kinds() -> list[Kind]:
     from mlprep.kinds.choice import MultiChoiceKind, SingleChoiceKind
     from mlprep.kinds.code import CodeKind
+    from mlprep.kinds.keypoints import KeypointsKind
     from mlprep.kinds.number import NumberKind
     from mlprep.kinds.open import OpenKind
     from mlprep.kinds.sql import SqlKind
@@ -110,6 +111,7 @@ def _kinds() -> list[Kind]:
         NumberKind(),
         MultiChoiceKind(),
         SingleChoiceKind(),
+        KeypointsKind(),  # before OpenKind, which takes every card
         OpenKind(),
     ]
 
