@@ -531,19 +531,21 @@ class ProgressStore:
             added = sorted((replace(e, state=rows[e.id]) for e in added), key=_order)
             try:
                 self._end, self._last_id = self._write_merged(added, affected, rows)
-            except _OutOfOrder:  # a log appended out of time order: sort it whole
-                events = [
-                    replace(e, state=rows[e.id]) if e.card in affected else e
-                    for e in self.log.read()
-                ]
-                events = sorted(events + added, key=_order)
+                for card in affected:
+                    if final.get(card) is None:
+                        self.states.pop(card, None)
+                    else:
+                        self.states[card] = final[card]
+            except _OutOfOrder:
+                # a log appended out of time order (a clock set back): sort it whole, in time
+                # order with ties kept as they stand, and give every line its replayed state
+                events = sorted(self.log.read() + added, key=lambda event: event.when)
+                with gc_paused():
+                    rows, final = replay_rows(self.scheduler, events)
+                events = [replace(event, state=rows[event.id]) for event in events]
                 self.log.rewrite(events)
                 self._end, self._last_id = self.log.size(), events[-1].id
-            for card in affected:
-                if final.get(card) is None:
-                    self.states.pop(card, None)
-                else:
-                    self.states[card] = final[card]
+                self.states = {card: state for card, state in final.items() if state}
             self._write_snapshot()
         self._collect_warnings()
         return len(added)
@@ -590,10 +592,11 @@ class ProgressStore:
                             continue
                         key = _order_key(event)
                     position += len(line)
-                    if previous is not None and key < previous:
+                    if previous is not None and key[0] < previous[0]:
                         raise _OutOfOrder
                     previous = key
-                    while pending and pending[-1][0] < key:
+                    # answers in the same millisecond: those already here first, as replayed
+                    while pending and pending[-1][0][0] < key[0]:
                         _, new = pending.pop()
                         put(destination, (new.to_json() + "\n").encode())
                         last_id = new.id

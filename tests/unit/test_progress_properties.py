@@ -228,7 +228,7 @@ def near_valid_rows(draw) -> list:
     return row
 
 
-@settings(SETTINGS, max_examples=300)
+@settings(SETTINGS, max_examples=25)
 @given(
     rows=st.lists(
         st.lists(row_values, min_size=8, max_size=10) | near_valid_rows() | st.just(VALID_ROW),
