@@ -508,7 +508,7 @@ class ProgressStore:
         """Union of events by id. Returns how many events were new.
 
         Only the cards that receive new answers are replayed, and their lines get the states
-        that replay gives; the log is rewritten in (time, id) order in one streaming pass. All
+        that replay gives; the log is rewritten in time order in one streaming pass. All
         of it is worked out before the log is replaced, so a failure leaves the files as they
         were. Of an ExportDocument, only the events not already here are validated (and any
         bad one stops the merge before anything is written)."""
@@ -553,7 +553,7 @@ class ProgressStore:
     def _write_merged(
         self, added: list[ReviewEvent], affected: set[str], rows: dict[str, tuple | None]
     ) -> tuple[int, str | None]:
-        """Stream the log into a new file with `added` slotted in by (time, id) and the lines
+        """Stream the log into a new file with `added` slotted in by time and the lines
         of `affected` cards given their replayed states; replace the log with it. Returns the
         new size and last id. Raises _OutOfOrder (writing nothing) if the log is not sorted."""
         affected_bytes = {card.encode() for card in affected}
@@ -679,7 +679,7 @@ class ProgressStore:
 
 
 class _OutOfOrder(Exception):
-    """The log is not in (time, id) order, so it cannot be merged in one streaming pass."""
+    """The log is not in time order, so it cannot be merged in one streaming pass."""
 
 
 def _order(event: ReviewEvent) -> tuple:

@@ -240,7 +240,7 @@ class Scheduler:
     def replay(self, events: Iterable) -> dict[str, CardState]:
         """Card states from review events (anything with .card, .grade, .when), applied in time
         order; answers within the same millisecond keep the order they are given in (the log's
-        order, which a merge makes (time, id) order)."""
+        order; a merge puts new answers after those already in the log, by id)."""
         states: dict[str, CardState] = {}
         for event in sorted(events, key=lambda e: e.when):
             states[event.card] = self.review(
