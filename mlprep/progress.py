@@ -532,10 +532,11 @@ class ProgressStore:
             try:
                 self._end, self._last_id = self._write_merged(added, affected, rows)
                 for card in affected:
-                    if final.get(card) is None:
+                    state = final.get(card)
+                    if state is None:
                         self.states.pop(card, None)
                     else:
-                        self.states[card] = final[card]
+                        self.states[card] = state
             except _OutOfOrder:
                 # a log appended out of time order (a clock set back): sort it whole, in time
                 # order with ties kept as they stand, and give every line its replayed state
@@ -582,7 +583,8 @@ class ProgressStore:
                         at, raw_id = found.group(AT, ID)
                         key, event = (_epoch(at), raw_id.decode()), None
                         if found.group(CARD) in affected_bytes:  # swap in the replayed state
-                            state = json.dumps(list(rows[key[1]]), separators=(",", ":"))
+                            row = rows[key[1]] or ()  # not None: checked above
+                            state = json.dumps(list(row), separators=(",", ":"))
                             start, end = found.span(STATE)
                             line = line[:start] + state.encode() + line[end:]
                     else:

@@ -486,7 +486,7 @@ class ReviewLog:
     def events_of(self, cards: set[str]) -> list[ReviewEvent]:
         """Every event of these cards, fully validated (the rest of the log is only skimmed)."""
         wanted = {card.encode() for card in cards}
-        events = []
+        events: list[ReviewEvent] = []
         search = _CARD_FIELD.search
         position = 0
         with self._open() as handle:

@@ -94,7 +94,8 @@ _MAX_COUNT = 10**9
 
 
 def _real(value: object, low: float, high: float) -> bool:
-    return (type(value) is float or (type(value) is int)) and low <= value <= high  # type: ignore[operator]  # NaN fails both comparisons
+    """A float or int (not a bool) within [low, high]; NaN fails both comparisons."""
+    return isinstance(value, float | int) and type(value) is not bool and low <= value <= high
 
 
 def row_problem(row: object) -> str | None:
