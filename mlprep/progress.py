@@ -8,6 +8,7 @@ snapshot is rebuilt from the log; a snapshot from a newer mlprep is an error and
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -479,10 +480,10 @@ class ProgressStore:
             return None
         if not isinstance(last_id, str | None) or offset > self._end:
             return None
-        for table in (quarters, quiz):
-            if not isinstance(table, dict) or not all(
-                isinstance(v, list) and all(type(n) is int for n in v) for v in table.values()
-            ):
+        for table in (quarters, quiz):  # checked with built-ins: it can be large
+            if not isinstance(table, dict) or not set(map(type, table.values())) <= {list}:
+                return None
+            if not set(map(type, itertools.chain.from_iterable(table.values()))) <= {int}:
                 return None
         return offset, last_id, AnswerTotals(quarters, quiz)
 
