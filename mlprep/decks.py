@@ -10,12 +10,15 @@ import os
 import pickle
 import random
 import tempfile
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 
 from mlprep.errors import UsageError
-from mlprep.fileio import gc_paused
+from mlprep.fileio import gc_paused, read_regular
+from mlprep.limits import MAX_DECK_BYTES
 from mlprep.model import DECK_FORMAT_VERSION, Card, Deck, LoadReport, Problem
 
 DECK_SUFFIXES = (".yaml", ".yml")
@@ -97,6 +100,8 @@ class DeckCache:
         self.dirty = True
 
     def save(self) -> None:
+        # Entries this load did not use are dropped: a deleted or changed deck (a stale
+        # 20 MB entry once cost every start half a second) is not carried forward.
         stale = set(self.entries) - self.used
         if self.path is None or not (self.dirty or stale):
             return
@@ -111,10 +116,21 @@ class DeckCache:
                 )
             os.replace(tmp, self.path)
         except OSError:
-            # a read-only or full cache dir only costs speed; leave no temp file behind
+            # a read-only or full cache dir only costs speed; a half-written temp file would
+            # take the space the next answer needs, one more on every run
             if tmp is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
+        self._remove_stale_temp_files()
+
+    def _remove_stale_temp_files(self) -> None:
+        """Temp files a killed run left behind (over an hour old: no live run still writes)."""
+        assert self.path is not None
+        with contextlib.suppress(OSError):
+            for leftover in self.path.parent.glob(".decks-*"):
+                with contextlib.suppress(OSError):
+                    if time.time() - leftover.stat().st_mtime > 3600:
+                        leftover.unlink()
 
 
 def load_files(paths: Iterable[Path], builtin: bool, cache: DeckCache | None = None) -> LoadReport:
@@ -128,9 +144,14 @@ def load_files(paths: Iterable[Path], builtin: bool, cache: DeckCache | None = N
             try:
                 stat = path.stat()
                 key = file_identity(path, stat, builtin)
-                deck = cache.get(key) if cache else _SEEN.get(key)
+                if not S_ISREG(stat.st_mode):
+                    deck = None  # a FIFO or device is refused by read_regular below
+                elif cache:
+                    deck = cache.get(key)
+                else:
+                    deck = _SEEN.get(key)
                 if deck is None:
-                    text = path.read_text(encoding="utf-8")
+                    text = read_regular(path, MAX_DECK_BYTES).decode("utf-8")
             except (OSError, UnicodeDecodeError) as error:
                 reason = getattr(error, "strerror", None) or str(error)
                 report.problems.append(Problem(str(path), f"cannot read deck: {reason}"))
@@ -175,6 +196,22 @@ def duplicate_problems(decks: Sequence[Deck]) -> list[Problem]:
                 )
             else:
                 seen[card.id] = (deck, card)
+    return problems
+
+
+def solution_problems(decks: Sequence[Deck]) -> list[Problem]:
+    """Every SQL card's reference solution is run in the sandbox: a card whose solution fails
+    could never be answered right."""
+    from mlprep.model import CardType
+    from mlprep.sqlsandbox import solution_problem
+
+    problems = []
+    for deck in decks:
+        for card in deck.cards:
+            if card.type is CardType.SQL:
+                reason = solution_problem(card)
+                if reason:
+                    problems.append(Problem(str(deck.path), reason, card.line, card.id))
     return problems
 
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
-import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from mlprep.errors import ProgressError
-from mlprep.fileio import atomic_write, atomic_write_with, gc_paused
+from mlprep.fileio import atomic_copy, atomic_write, atomic_write_with, gc_paused
 from mlprep.model import Grade
 from mlprep.reviewlog import (
     AT,
@@ -674,8 +673,7 @@ class ProgressStore:
             counter += 1
             target = self.backup_dir / f"reviews-{stamp}-{counter}.jsonl"
         try:
-            self.backup_dir.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(self.log.path, target)
+            atomic_copy(self.log.path, target)  # a failed backup leaves nothing behind
         except OSError as error:
             raise ProgressError(f"cannot back up {self.log.path}: {error.strerror}") from None
         return target

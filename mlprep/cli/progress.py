@@ -8,6 +8,7 @@ import typer
 
 from mlprep.cli.common import DeckDirs, state
 from mlprep.errors import MlprepError, UsageError
+from mlprep.textsafe import printable
 
 app = typer.Typer(
     help="Look after your progress: where it is, export, import, merge, reset.",
@@ -23,7 +24,10 @@ def _read_source(name: str) -> str:
     if name == "-":
         return sys.stdin.read()
     try:
-        return Path(name).read_text(encoding="utf-8")
+        from mlprep.fileio import read_regular
+        from mlprep.limits import MAX_PROGRESS_IMPORT_BYTES
+
+        return read_regular(name, MAX_PROGRESS_IMPORT_BYTES).decode("utf-8-sig")  # BOM: editors
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or error
         raise MlprepError(f"cannot read {name}: {reason}") from None
@@ -53,9 +57,9 @@ def path(ctx: typer.Context) -> None:
     """
     paths = state(ctx).paths
     out = state(ctx).env.stdout
-    out.write(f"data dir:    {paths.data_dir}\n")
-    out.write(f"review log:  {paths.review_log}\n")
-    out.write(f"user decks:  {paths.user_decks_dir}\n")
+    out.write(f"data dir:    {printable(paths.data_dir)}\n")
+    out.write(f"review log:  {printable(paths.review_log)}\n")
+    out.write(f"user decks:  {printable(paths.user_decks_dir)}\n")
 
 
 @app.command("export")
@@ -87,7 +91,7 @@ def export(
         atomic_write_with(Path(file), lambda handle: handle.writelines(c.encode() for c in chunks))
     except OSError as error:
         raise MlprepError(f"cannot write {file}: {error.strerror}") from None
-    app_state.env.stderr.write(f"Exported {store.exported} answers to {file}.\n")
+    app_state.env.stderr.write(f"Exported {store.exported} answers to {printable(file)}.\n")
 
 
 @app.command("merge")
@@ -130,7 +134,9 @@ def import_(ctx: typer.Context, file: FileArg, yes: Yes = False) -> None:
         _confirm(app_state, "Replace all your progress with this file?", yes)
     backup = store.replace_all(incoming, app_state.env.now())
     note = f" (previous log backed up to {backup})" if backup else ""
-    app_state.env.stdout.write(f"Imported {len(incoming)} answers from {file}{note}.\n")
+    app_state.env.stdout.write(
+        f"Imported {len(incoming)} answers from {printable(file)}{printable(note)}.\n"
+    )
 
 
 @app.command("reset")
