@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -801,40 +802,86 @@ def export_document(events: Iterable[ReviewEvent], now: datetime) -> dict:
 
 class ExportDocument:
     """The events of an export, read but not yet validated one by one: a merge validates only
-    the events it will add (those already in the log are skipped), an import all of them."""
+    the events it will add (those already in the log are skipped), an import all of them.
 
-    def __init__(self, items: list, source: str) -> None:
+    `items` are event mappings, or, for a document laid out as `export_chunks` writes it (one
+    event per line), the lines themselves: only the lines of events to add are then parsed,
+    which keeps a merge of another machine's long history light."""
+
+    def __init__(self, items: list, source: str, lines: bool = False) -> None:
         self.items = items
         self.source = source
+        self.lines = lines
 
     def __len__(self) -> int:
         return len(self.items)
 
+    def _id(self, item) -> str | None:
+        if self.lines:
+            found = _EXPORT_ID.search(item)
+            return found.group(1) if found else None
+        return item.get("id") if isinstance(item, dict) and type(item.get("id")) is str else None
+
     def ids(self) -> set[str]:
-        return {
-            item["id"]
-            for item in self.items
-            if isinstance(item, dict) and type(item.get("id")) is str
-        }
+        return {event_id for event_id in map(self._id, self.items) if event_id is not None}
 
     def events(self, skip: set[str] | frozenset[str] = frozenset()) -> list[ReviewEvent]:
         """Every event whose id is not in `skip`, validated; ProgressError names the first bad
         one."""
-        return [
-            event_from_dict(item, f"{self.source}: event {number}")
-            for number, item in enumerate(self.items, start=1)
-            if not (skip and isinstance(item, dict) and item.get("id") in skip)
-        ]
+        events = []
+        for number, item in enumerate(self.items, start=1):
+            if skip and self._id(item) in skip:
+                continue
+            where = f"{self.source}: event {number}"
+            if self.lines:
+                try:
+                    item = json.loads(item.removesuffix(","))
+                except (ValueError, RecursionError):
+                    raise ProgressError(f"{where}: not a review event (invalid JSON)") from None
+            events.append(event_from_dict(item, where))
+        return events
+
+
+# an event line of a document export_chunks wrote: one object, one id
+_EXPORT_ID = re.compile(r'"id":"([^"\\]*)"')
+
+
+def _export_lines(text: str) -> tuple[dict, list[str]] | None:
+    """The header and event lines of a document laid out as export_chunks writes it, or None
+    (then the document is read as any JSON)."""
+    if not text.startswith('{"kind"') or not text.endswith("\n]}\n"):
+        return None
+    head, _, rest = text.partition("\n")
+    if not head.endswith('"events": ['):
+        return None
+    body = rest[: -len("]}\n")].split("\n")
+    if body and body[-1] == "":
+        body.pop()
+    for line in body:
+        if not (line.startswith("{") and line.endswith(("}", "},")) and line.count('"id":') == 1):
+            return None
+    try:
+        header = json.loads(head + "]}")
+    except ValueError:
+        return None
+    return (header, body) if isinstance(header, dict) else None
 
 
 def read_export_document(text: str, source: str) -> ExportDocument:
     """An export document's events (see ExportDocument); a clear error for anything else."""
-    try:
-        data = json.loads(text)
-    except ValueError as error:
-        raise ProgressError(f"{source}: not a progress export (invalid JSON: {error})") from None
-    except RecursionError:
-        raise ProgressError(f"{source}: not a progress export (nested too deeply)") from None
+    laid_out = _export_lines(text)
+    if laid_out is not None:
+        data, lines = laid_out
+    else:
+        lines = None
+        try:
+            data = json.loads(text)
+        except ValueError as error:
+            raise ProgressError(
+                f"{source}: not a progress export (invalid JSON: {error})"
+            ) from None
+        except RecursionError:
+            raise ProgressError(f"{source}: not a progress export (nested too deeply)") from None
     if not isinstance(data, dict) or data.get("kind") != EXPORT_KIND:
         raise ProgressError(f"{source}: not a progress export (made by `mlprep progress export`)")
     version = data.get("format")
@@ -842,6 +889,8 @@ def read_export_document(text: str, source: str) -> ExportDocument:
         raise ProgressError(
             f"{source}: written by a newer mlprep (export format {version}); upgrade mlprep"
         )
+    if lines is not None:
+        return ExportDocument(lines, source, lines=True)
     if not isinstance(data.get("events"), list):
         raise ProgressError(f"{source}: 'events' must be a list")
     return ExportDocument(data["events"], source)
