@@ -851,12 +851,13 @@ def _export_lines(text: str) -> tuple[dict, list[str]] | None:
     (then the document is read as any JSON)."""
     if not text.startswith('{"kind"') or not text.endswith("\n]}\n"):
         return None
-    head, _, rest = text.partition("\n")
+    lines = text.split("\n")  # one copy of the text, no more: it can be long
+    head = lines[0]
     if not head.endswith('"events": ['):
         return None
-    body = rest[: -len("]}\n")].split("\n")
-    if body and body[-1] == "":
-        body.pop()
+    del lines[-2:]  # "]}" and ""
+    body = lines
+    body[0:1] = []
     for line in body:
         if not (line.startswith("{") and line.endswith(("}", "},")) and line.count('"id":') == 1):
             return None
