@@ -27,6 +27,7 @@ from mlprep.reviewlog import (
     ID,
     MODE,
     STATE,
+    SUGGESTED,
     ReviewEvent,
     ReviewLog,
     event_from_dict,
@@ -38,7 +39,7 @@ from mlprep.stats import AnswerTotals, epoch_ms
 
 LONG_REPLAY = 5000  # answers; rebuilding more than this takes long enough to say so
 SNAPSHOT_FORMAT = 2  # 1: {card: {field: value}} with ISO times; 2: {card: [row]} with epoch times
-TOTALS_FORMAT = 1
+TOTALS_FORMAT = 2  # 2 added the grader agreement counts
 EXPORT_KIND = "mlprep-progress"
 EXPORT_FORMAT = 1
 
@@ -416,15 +417,20 @@ class ProgressStore:
                     if event.undoes:
                         recount.add(event.card)
                     else:
-                        totals.add(event.card, epoch_ms(event.when), event.mode, event.grade)
+                        totals.add(
+                            event.card,
+                            epoch_ms(event.when),
+                            event.mode,
+                            event.grade,
+                            event.suggested,
+                        )
             else:
                 totals, recount = self._count_all()
             if recount:
                 again = AnswerTotals.from_events(effective(self.log.events_of(recount)))
                 for card in recount:
                     totals.forget(card)
-                totals.quarters.update(again.quarters)
-                totals.quiz.update(again.quiz)
+                totals.update(again)
             self._write_totals(totals)
         self._collect_warnings()
         return totals
@@ -449,9 +455,17 @@ class ProgressStore:
                     if event.undoes:
                         recount.add(event.card)
                     else:
-                        totals.add(event.card, epoch_ms(event.when), event.mode, event.grade)
+                        totals.add(
+                            event.card,
+                            epoch_ms(event.when),
+                            event.mode,
+                            event.grade,
+                            event.suggested,
+                        )
                     continue
-                at, card, grade, mode = found.group(AT, CARD, GRADE, MODE)
+                at, card, grade, mode, suggested = found.group(AT, CARD, GRADE, MODE, SUGGESTED)
+                if suggested is not None:
+                    totals.agree(card.decode(), grade == suggested)
                 hour = hours.get(at[:13])
                 if hour is None:
                     hour = hours[at[:13]] = round(_epoch(at[:13] + b":00:00Z") * 1000)
@@ -473,19 +487,21 @@ class ProgressStore:
             with gc_paused():
                 data = json.loads(self.totals_path.read_bytes())
             offset, last_id = data["log_offset"], data["last_id"]
-            quarters, quiz = data["quarters"], data["quiz"]
+            quarters, quiz, agreement = data["quarters"], data["quiz"], data["agreement"]
         except (OSError, ValueError, KeyError, TypeError, RecursionError):
             return None  # missing or damaged: recounted
         if data.get("format") != TOTALS_FORMAT or type(offset) is not int or offset < 0:
             return None
         if not isinstance(last_id, str | None) or offset > self._end:
             return None
-        for table in (quarters, quiz):  # checked with built-ins: it can be large
+        for table in (quarters, quiz, agreement):  # checked with built-ins: it can be large
             if not isinstance(table, dict) or not set(map(type, table.values())) <= {list}:
                 return None
             if not set(map(type, itertools.chain.from_iterable(table.values()))) <= {int}:
                 return None
-        return offset, last_id, AnswerTotals(quarters, quiz)
+        if any(len(row) != 2 for row in agreement.values()):
+            return None
+        return offset, last_id, AnswerTotals(quarters, quiz, agreement)
 
     def _write_totals(self, totals: AnswerTotals) -> None:
         document = {
@@ -494,6 +510,7 @@ class ProgressStore:
             "last_id": self._last_id,
             "quarters": totals.quarters,
             "quiz": totals.quiz,
+            "agreement": totals.agreement,
         }
         try:
             atomic_write(self.totals_path, json.dumps(document, separators=(",", ":")).encode())

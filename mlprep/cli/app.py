@@ -7,7 +7,19 @@ from typing import Annotated
 import typer
 
 from mlprep import __version__
-from mlprep.cli import content, drill, export, importer, practice, progress, quiz, stats, study
+from mlprep.cli import (
+    code,
+    content,
+    drill,
+    export,
+    grade,
+    importer,
+    practice,
+    progress,
+    quiz,
+    stats,
+    study,
+)
 from mlprep.cli.common import GuardedGroup
 from mlprep.cli.state import AppState, Environment
 
@@ -78,9 +90,11 @@ app.command("decks")(content.decks)
 app.command("show")(content.show)
 app.command("search")(content.search)
 app.command("validate")(content.validate)
+app.command("grade")(grade.grade)
 app.command("export")(export.export)
 app.command("import")(importer.import_deck)
 app.add_typer(progress.app, name="progress")
+app.add_typer(code.app, name="code")
 
 
 def main() -> None:
