@@ -228,7 +228,7 @@ def near_valid_rows(draw) -> list:
     return row
 
 
-@settings(SETTINGS, max_examples=12)
+@settings(SETTINGS, max_examples=300)  # no files: cheap
 @given(
     rows=st.lists(
         st.lists(row_values, min_size=8, max_size=10) | near_valid_rows() | st.just(VALID_ROW),
