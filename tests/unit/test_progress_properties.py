@@ -153,7 +153,7 @@ steps = st.lists(
 )
 
 
-@settings(SETTINGS, max_examples=30)
+@settings(SETTINGS, max_examples=15)
 @given(history=steps)
 def test_stored_states_always_load_as_a_replay_gives(tmp_path, history):
     clean(tmp_path)
@@ -176,7 +176,7 @@ def test_stored_states_always_load_as_a_replay_gives(tmp_path, history):
     assert set(expected) <= set(string.ascii_lowercase)
 
 
-@settings(SETTINGS, max_examples=25)
+@settings(SETTINGS, max_examples=12)
 @given(
     mine=steps,
     theirs=steps,
@@ -228,7 +228,7 @@ def near_valid_rows(draw) -> list:
     return row
 
 
-@settings(SETTINGS, max_examples=300)
+@settings(SETTINGS, max_examples=300)  # no files: cheap
 @given(
     rows=st.lists(
         st.lists(row_values, min_size=8, max_size=10) | near_valid_rows() | st.just(VALID_ROW),
