@@ -146,7 +146,11 @@ def rows_problem(rows: list) -> bool:
             continue
         if not set(map(type, column)) <= kinds:
             return True
-        if not math.isfinite(math.fsum(column)) or min(column) < low or max(column) > high:
+        try:
+            total = math.fsum(column)
+        except OverflowError:  # an integer too large for a float: damaged
+            return True
+        if not math.isfinite(total) or min(column) < low or max(column) > high:
             return True
     return any(map(operator.gt, first, last)) or any(map(operator.gt, lapses, reps))
 
