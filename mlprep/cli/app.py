@@ -7,7 +7,9 @@ import typer
 
 from mlprep import __version__
 from mlprep.cli import content, export, importer, practice, progress, quiz, stats, study
-from mlprep.cli.state import AppState, Environment
+from mlprep.cli.common import echo_error
+from mlprep.cli.state import NOW_VARIABLE, AppState, Environment, parse_now
+from mlprep.errors import UsageError
 
 app = typer.Typer(
     name="mlprep",
@@ -55,6 +57,7 @@ def main_options(
     """
     env = ctx.obj if isinstance(ctx.obj, Environment) else Environment()
     ctx.obj = AppState(env=env, data_dir=data_dir, debug=debug)
+    _check_clock(ctx.obj)
     if ctx.invoked_subcommand is None:
         if env.is_terminal():
             from mlprep.cli.home import home
@@ -62,6 +65,17 @@ def main_options(
             home(ctx)
         else:
             typer.echo(ctx.get_help())
+
+
+def _check_clock(app_state: AppState) -> None:
+    """A bad MLPREP_NOW stops every command up front, not halfway through a session."""
+    text = app_state.env.environ.get(NOW_VARIABLE)
+    if text:
+        try:
+            parse_now(text)
+        except UsageError as error:
+            echo_error(app_state, error.message)
+            raise typer.Exit(int(error.exit_code)) from None
 
 
 app.command("review")(study.review)
