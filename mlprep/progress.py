@@ -39,6 +39,8 @@ class ProgressStore:
         self.backup_dir = directory / "backups"
         self.scheduler = scheduler or Scheduler()
         self.states: dict[str, CardState] = {}
+        # the latest non-answer event of each kind ("plan", "params"): see ReviewEvent.setting
+        self.settings: dict[str, ReviewEvent] = {}
         self.warnings: list[str] = []
         self._before: dict[str, CardState | None] = {}  # for undo: the state before an event
 
@@ -57,8 +59,11 @@ class ProgressStore:
             offset, states, version, last_id = snapshot
             tail, end = self.log.read_from(offset)
             if self._applies_in_order(tail, states):
+                self._use_settings(tail)
                 # in (time, id) order, exactly as a full replay applies them
                 for event in sorted(tail, key=lambda e: (e.when, e.id)):
+                    if event.kind:
+                        continue
                     states[event.card] = self.scheduler.review(
                         states.get(event.card), event.card, event.grade, event.when
                     )
@@ -79,13 +84,18 @@ class ProgressStore:
         in_order = True
         previous: tuple | None = None
         scan = self.log.stream(0)
+        self.settings = {}
         for event in scan:
+            if event.kind:
+                self._use_settings([event])
+                continue
             count += 1
             key = (event.when, event.id)
             in_order = in_order and (previous is None or previous <= key)
             previous = key
             if event.undoes:
                 undone.add(event.undoes)
+        self._use_settings(())  # the parameters found, or the defaults
         if count >= LONG_REPLAY:
             self.notify(f"Rebuilding card states from {count:,} answers (once)...")
         with gc_paused():  # many objects, no garbage cycles
@@ -96,7 +106,7 @@ class ProgressStore:
             states: dict[str, CardState] = {}
             replay = self.log.stream(0)
             for event in replay:
-                if not event.undoes and event.id not in undone:
+                if event.is_answer and event.id not in undone:
                     states[event.card] = self.scheduler.review(
                         states.get(event.card), event.card, event.grade, event.when
                     )
@@ -108,6 +118,10 @@ class ProgressStore:
         event older than its card's last review (then the card's history must be replayed)."""
         latest = {card: state.last_ts for card, state in states.items()}
         for event in sorted(tail, key=lambda e: (e.when, e.id)):
+            if event.kind == "params":
+                return False  # new parameters: every card's history is replayed with them
+            if event.kind:
+                continue
             moment = event.when.timestamp()
             if event.undoes or (event.card in latest and moment < latest[event.card]):
                 return False
@@ -139,6 +153,14 @@ class ProgressStore:
             with gc_paused():
                 states = {cid: upgrade(cid, row) for cid, row in data["cards"].items()}
             last_id = data["last_id"]
+            self.settings = {
+                kind: event_from_dict(item, str(self.snapshot_path))
+                for kind, item in data.get("settings", {}).items()
+            }
+            self.scheduler = self.scheduler.with_parameters(self._parameters())
+        except ProgressError:
+            self.warnings.append(f"{self.snapshot_path}: unreadable; rebuilt from the review log")
+            return None
         except (KeyError, TypeError, ValueError, AttributeError):
             self.warnings.append(f"{self.snapshot_path}: unreadable; rebuilt from the review log")
             return None
@@ -167,6 +189,8 @@ class ProgressStore:
             "last_id": last_id,
             "cards": {cid: state.to_row() for cid, state in sorted(self.states.items())},
         }
+        if self.settings:  # the latest plan and parameters, so start-up need not scan the log
+            document["settings"] = {k: json.loads(e.to_json()) for k, e in self.settings.items()}
         try:
             atomic_write(self.snapshot_path, json.dumps(document, separators=(",", ":")).encode())
         except OSError as error:
@@ -182,6 +206,32 @@ class ProgressStore:
         self._before[event.id] = previous
         self.states[card_id] = self.scheduler.review(previous, card_id, int(grade), event.when)
         return event
+
+    def record_setting(self, kind: str, data: dict, at: datetime) -> ReviewEvent:
+        """Append a plan or parameters event; new parameters replay every card's history."""
+        event = ReviewEvent.setting(kind, data, at)
+        self.log.append(event)
+        self.load()
+        return event
+
+    def setting(self, kind: str) -> dict | None:
+        """The payload of the latest event of `kind`, if any."""
+        event = self.settings.get(kind)
+        return event.data if event is not None else None
+
+    def _use_settings(self, events: Iterable[ReviewEvent]) -> None:
+        """Keep the latest event of each kind (in (time, id) order, as merges leave them) and
+        schedule with the latest parameters."""
+        for event in events:
+            if event.kind:
+                current = self.settings.get(event.kind)
+                if current is None or (current.when, current.id) <= (event.when, event.id):
+                    self.settings[event.kind] = event
+        self.scheduler = self.scheduler.with_parameters(self._parameters())
+
+    def _parameters(self) -> list[float] | None:
+        data = self.setting("params")
+        return data.get("parameters") if data else None
 
     def undo(self, event: ReviewEvent, at: datetime) -> None:
         """Cancel a recorded answer: an undo event goes into the log, the state goes back."""
@@ -277,10 +327,11 @@ _SNAPSHOT_UPGRADES = {1: _state_from_v1}
 
 
 def effective(events: Iterable[ReviewEvent]) -> list[ReviewEvent]:
-    """The answers that count: undo events and the answers they cancel are dropped."""
+    """The answers that count: undo events and the answers they cancel are dropped, and so are
+    non-answer events (plan, parameters)."""
     events = list(events)
     undone = {event.undoes for event in events if event.undoes}
-    return [e for e in events if not e.undoes and e.id not in undone]
+    return [e for e in events if e.is_answer and e.id not in undone]
 
 
 def export_document(events: Iterable[ReviewEvent], now: datetime) -> dict:

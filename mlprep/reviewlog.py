@@ -22,7 +22,13 @@ from pathlib import Path
 from mlprep.errors import ProgressError
 from mlprep.model import Grade
 
-LOG_FORMAT_VERSION = 1
+LOG_FORMAT_VERSION = 2  # 2 adds optional fields (see docs/progress-format.md); 1 still loads
+
+# Events that are not answers carry a `kind` and their payload in `data`: the interview plan
+# and fitted scheduler parameters live in the log too, so they merge across machines like
+# answers do. Such an event has card "@<kind>", grade 0, mode <kind>, ms 0.
+SETTING_KINDS = ("plan", "params")
+MAX_DATA_CHARS = 4096
 
 
 @dataclass(frozen=True, slots=True)  # slots: a full replay holds every event in memory
@@ -35,6 +41,8 @@ class ReviewEvent:
     at: str  # ISO 8601, UTC
     v: int = LOG_FORMAT_VERSION
     undoes: str | None = None  # set on an undo event: the id of the event it cancels
+    kind: str | None = None  # set on a non-answer event: "plan" or "params"
+    data: dict | None = None  # a non-answer event's payload
 
     @classmethod
     def new(cls, card: str, grade: Grade, mode: str, ms: int, at: datetime) -> ReviewEvent:
@@ -51,6 +59,16 @@ class ReviewEvent:
     def undo(cls, event: ReviewEvent, at: datetime) -> ReviewEvent:
         """An event cancelling `event` (the log is append-only, so undo is recorded too)."""
         return replace(cls.new(event.card, Grade.AGAIN, "undo", 0, at), grade=0, undoes=event.id)
+
+    @classmethod
+    def setting(cls, kind: str, data: dict, at: datetime) -> ReviewEvent:
+        """A non-answer event: the latest of each kind is in force (see SETTING_KINDS)."""
+        base = cls.new(f"@{kind}", Grade.AGAIN, kind, 0, at)
+        return replace(base, grade=0, kind=kind, data=data)
+
+    @property
+    def is_answer(self) -> bool:
+        return self.kind is None and self.undoes is None
 
     def to_json(self) -> str:
         data = {k: v for k, v in asdict(self).items() if v is not None}
@@ -127,7 +145,7 @@ def event_from_dict(data: object, where: str | Callable[[], str]) -> ReviewEvent
             "The file was left untouched."
         )
     missing = [key for key in _REQUIRED if key not in data]
-    unknown = sorted(set(data) - set(_REQUIRED) - {"v", "undoes"})
+    unknown = sorted(set(data) - set(_REQUIRED) - {"v", "undoes", "kind", "data"})
     if missing or unknown:
         what = f"missing {', '.join(missing)}" if missing else f"unknown {', '.join(unknown)}"
         raise ProgressError(f"{where}: not a review event ({what})")
@@ -149,8 +167,15 @@ def _field_problem(data: dict) -> str | None:
     undoes = data.get("undoes")
     if undoes is not None and not _short_text(undoes, 64):
         return "'undoes' must be an event id"
+    kind = data.get("kind")
+    if kind is not None or "data" in data:
+        if kind not in SETTING_KINDS:
+            return f"'kind' must be one of {', '.join(SETTING_KINDS)}"
+        payload = data.get("data")
+        if not isinstance(payload, dict) or len(json.dumps(payload)) > MAX_DATA_CHARS:
+            return f"'data' must be an object of at most {MAX_DATA_CHARS} characters"
     grade, ms = data["grade"], data["ms"]
-    if isinstance(grade, bool) or grade not in ((0,) if undoes else (1, 2, 3, 4)):
+    if isinstance(grade, bool) or grade not in ((0,) if undoes or kind else (1, 2, 3, 4)):
         return "bad grade"
     if isinstance(ms, bool) or not isinstance(ms, int) or ms < 0:
         return "'ms' must be a whole number"

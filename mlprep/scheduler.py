@@ -114,11 +114,22 @@ def _as_fsrs_card(state: CardState):
 
 
 class Scheduler:
+    def __init__(self, parameters: Sequence[float] | None = None) -> None:
+        # FSRS-6 parameters (21 numbers) fitted by `mlprep optimize`; None: fsrs' defaults
+        self.parameters = tuple(parameters) if parameters is not None else None
+
+    def with_parameters(self, parameters: Sequence[float] | None) -> Scheduler:
+        """This scheduler if it already uses `parameters`, else a new one that does."""
+        wanted = tuple(parameters) if parameters is not None else None
+        return self if wanted == self.parameters else Scheduler(wanted)
+
     @functools.cached_property
     def fsrs(self):
         import fsrs
 
+        extra = {} if self.parameters is None else {"parameters": self.parameters}
         return fsrs.Scheduler(
+            **extra,
             desired_retention=DESIRED_RETENTION,
             learning_steps=LEARNING_STEPS,
             relearning_steps=RELEARNING_STEPS,

@@ -27,7 +27,7 @@ def test_a_whole_plain_session_is_exact_and_recorded(cli, mlprep_home):
         ("mini-open", 3, "quiz"),
         ("mini-number", 3, "quiz"),
     ]
-    assert all(e["v"] == 1 and len(e["id"]) == 32 for e in events)
+    assert all(e["v"] == 2 and len(e["id"]) == 32 for e in events)
     assert [e["ms"] for e in events] == [1000, 1000, 1000, 1000]
     assert {e["at"] for e in events} == {"2026-11-25T09:00:00.000Z"}
     assert len({e["id"] for e in events}) == 4

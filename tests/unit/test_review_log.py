@@ -31,7 +31,7 @@ def test_events_round_trip_one_json_line_each(tmp_path):
         "id": first.id,
         "mode": "quiz",
         "ms": 1234,
-        "v": 1,
+        "v": 2,
     }
     assert log.read() == [first, second]
     assert first.when == NOW
@@ -66,8 +66,8 @@ def test_a_corrupt_middle_line_is_an_error_and_the_file_is_untouched(tmp_path):
 
 def test_a_newer_format_is_refused(tmp_path):
     log = ReviewLog(tmp_path / "reviews.jsonl")
-    log.path.write_text('{"v": 2, "id": "x"}\n')
-    with pytest.raises(ProgressError, match=r":1: written by a newer mlprep \(log format 2\)"):
+    log.path.write_text('{"v": 3, "id": "x"}\n')
+    with pytest.raises(ProgressError, match=r":1: written by a newer mlprep \(log format 3\)"):
         log.read()
 
 

@@ -1,0 +1,87 @@
+"""Plan and parameter events: kept in the log beside the answers, the latest in force."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from mlprep.errors import ProgressError
+from mlprep.model import Grade
+from mlprep.progress import ProgressStore, effective
+from mlprep.reviewlog import ReviewLog
+from mlprep.scheduler import Scheduler
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+FITTED = [0.4, 1.0, 3.0, 12.0, 6.0, 0.6, 2.5, 0.01, 1.7, 0.2, 0.9, 1.6, 0.07, 0.3, 1.5]
+FITTED += [0.5, 2.0, 0.5, 0.1, 0.07, 0.2]
+
+
+def answer_many(store, count, start=T0):
+    return [
+        store.record(f"c{n % 5}", Grade(n % 4 + 1), "review", 900, start + timedelta(days=n))
+        for n in range(count)
+    ]
+
+
+def test_a_plan_event_is_kept_and_survives_the_snapshot(tmp_path):
+    store = ProgressStore(tmp_path).load()
+    answers = answer_many(store, 6)
+    store.record_setting("plan", {"interview": "2026-04-01"}, T0 + timedelta(days=7))
+    states = dict(store.states)
+    line = json.loads((tmp_path / "reviews.jsonl").read_text().splitlines()[-1])
+    assert {k: line[k] for k in ("card", "grade", "kind", "mode", "ms", "data", "v")} == {
+        "card": "@plan",
+        "grade": 0,
+        "kind": "plan",
+        "mode": "plan",
+        "ms": 0,
+        "data": {"interview": "2026-04-01"},
+        "v": 2,
+    }
+    again = ProgressStore(tmp_path).load()  # from the snapshot
+    assert again.setting("plan") == {"interview": "2026-04-01"}
+    assert again.states == states == Scheduler().replay(answers)
+    (tmp_path / "state.json").unlink()  # from the log alone
+    assert ProgressStore(tmp_path).load().setting("plan") == {"interview": "2026-04-01"}
+    assert effective(again.events()) == answers
+
+
+def test_the_latest_plan_wins_whatever_order_merges_leave(tmp_path):
+    store = ProgressStore(tmp_path).load()
+    later = store.record_setting("plan", {"interview": "2026-05-01"}, T0 + timedelta(days=2))
+    earlier = store.record_setting("plan", {"interview": "2026-04-01"}, T0 + timedelta(days=1))
+    assert store.setting("plan") == later.data
+    other = ProgressStore(tmp_path / "other").load()
+    other.merge([earlier, later])
+    assert other.setting("plan") == {"interview": "2026-05-01"}
+
+
+def test_parameters_replay_every_card_with_them(tmp_path):
+    store = ProgressStore(tmp_path).load()
+    answers = answer_many(store, 12)
+    store.record_setting("params", {"parameters": FITTED}, T0 + timedelta(days=30))
+    expected = Scheduler(FITTED).replay(answers)
+    assert expected != Scheduler().replay(answers)
+    assert store.states == expected
+    assert store.scheduler.parameters == tuple(FITTED)
+    assert ProgressStore(tmp_path).load().states == expected
+    # later answers are scheduled with them too
+    store.record("c1", Grade.GOOD, "review", 900, T0 + timedelta(days=31))
+    assert ProgressStore(tmp_path).load().scheduler.parameters == tuple(FITTED)
+
+
+@pytest.mark.parametrize(
+    "extra, problem",
+    [
+        ({"kind": "dance", "data": {}}, "'kind' must be one of plan, params"),
+        ({"kind": "plan", "data": [1]}, "'data' must be an object"),
+        ({"kind": "plan"}, "'data' must be an object"),
+    ],
+)
+def test_bad_setting_events_are_named(tmp_path, extra, problem):
+    event = {"at": "2026-01-01T00:00:00Z", "card": "@x", "grade": 0, "id": "a", "mode": "plan"}
+    (tmp_path / "reviews.jsonl").write_text(json.dumps({**event, "ms": 0, "v": 2, **extra}) + "\n")
+    with pytest.raises(ProgressError, match=f":1: not a review event \\({problem}"):
+        ReviewLog(tmp_path / "reviews.jsonl").read()
