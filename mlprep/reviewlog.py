@@ -304,6 +304,19 @@ class ReviewLog:
                 before = handle.read(offset).count(b"\n")
         return f"{self.path}:{before + index + 1}"
 
+    def recent(self, max_bytes: int = 256 * 1024) -> list[ReviewEvent]:
+        """The events in the last `max_bytes` of the log (whole lines only): enough recent
+        answers to measure answer times without reading a long history."""
+        size = self.size()
+        start = max(0, size - max_bytes)
+        if start == 0:
+            return self.read()
+        with open(self.path, "rb") as handle:
+            handle.seek(start)
+            handle.readline()  # the rest of a line cut in two
+            start = handle.tell()
+        return self.read_from(start)[0]
+
     def rewrite(self, events: list[ReviewEvent]) -> None:
         """Replace the whole log atomically (merge, import, reset). Call under the lock."""
         from mlprep.fileio import atomic_write

@@ -9,12 +9,25 @@ from mlprep.cli.state import AppState
 from mlprep.errors import ExitCode
 
 
-def due_count(app: AppState) -> int:
+def review_label(app: AppState) -> tuple[int, str]:
+    """Today's review size and its menu entry (with the countdown when an interview is
+    planned)."""
+    from mlprep.cli.plan import active_plan, plan_model
+    from mlprep.plan import plan_queue
     from mlprep.scheduler import build_queue
 
-    cards = app.library().all_cards()
+    library = app.library()
+    now = app.env.now()
     with app.progress() as store:
-        return len(build_queue(cards, store.states, app.env.now()))
+        current = active_plan(store, now)
+        if current is None:
+            due = len(build_queue(library.all_cards(), store.states, now))
+            return due, f"Review ({due} due)"
+        cards = library.select(current.decks)
+        due = len(plan_queue(current, cards, store.states, now, *plan_model(store)))
+        days = current.days_left(now)
+        left = "1 day" if days == 1 else f"{days} days"
+        return due, f"Review ({due} today; interview in {left})"
 
 
 @guarded
@@ -25,9 +38,9 @@ def home(ctx: typer.Context) -> None:
 
     app: AppState = ctx.obj
     while True:
-        due = due_count(app)
+        _, review_entry = review_label(app)
         options = {
-            f"Review ({due} due)": lambda: study.review(ctx),
+            review_entry: lambda: study.review(ctx),
             "Quiz a deck": lambda: quiz.quiz(ctx, decks=[pick_deck(app)]),
             "Flashcards": lambda: study.flash(ctx, decks=[pick_deck(app)]),
             "SQL practice": lambda: practice.sql(ctx),

@@ -44,6 +44,8 @@ def review(
     with app.progress() as store:
         now = app.env.now()
         queue = build_queue(cards, store.states, now, Limits(new, max_reviews))
+        planned = _planned_queue(app, store, now, decks, tag, deck_dirs)
+        queue = planned if planned is not None else queue
         prompter = app.prompter(plain)
         if not queue:
             prompter.notice(
@@ -63,6 +65,19 @@ def review(
         prompter.notice(_next_due_text(upcoming, app.env.now()))
     if result.stopped == INTERRUPTED:
         raise typer.Exit(int(ExitCode.INTERRUPTED))
+
+
+def _planned_queue(app, store, now, decks, tags, deck_dirs):
+    """With an interview plan (and no deck or tag chosen here), today's work under the plan."""
+    from mlprep.cli.plan import active_plan, plan_model
+    from mlprep.plan import plan_queue
+
+    current = active_plan(store, now)
+    if current is None or decks or tags:
+        return None
+    cards = app.library(deck_dirs or ()).select(current.decks)
+    app.env.stderr.write(f"Following your interview plan: {current.days_left(now)} days left.\n")
+    return plan_queue(current, cards, store.states, now, *plan_model(store))
 
 
 def _next_due_text(upcoming, now) -> str:
