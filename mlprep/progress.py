@@ -230,8 +230,16 @@ class ProgressStore:
         self.scheduler = self.scheduler.with_parameters(self._parameters())
 
     def _parameters(self) -> list[float] | None:
+        """The latest fitted parameters, if usable (else the defaults, with a warning)."""
         data = self.setting("params")
-        return data.get("parameters") if data else None
+        if not data:
+            return None
+        from mlprep.optimize import usable
+
+        if not usable(data.get("parameters"), check_ranges=False):
+            self.warnings.append("the latest fitted parameters are unusable; using the defaults")
+            return None
+        return data["parameters"]
 
     def undo(self, event: ReviewEvent, at: datetime) -> None:
         """Cancel a recorded answer: an undo event goes into the log, the state goes back."""

@@ -6,7 +6,18 @@ from typing import Annotated
 import typer
 
 from mlprep import __version__
-from mlprep.cli import content, export, importer, plan, practice, progress, quiz, stats, study
+from mlprep.cli import (
+    content,
+    export,
+    importer,
+    optimize,
+    plan,
+    practice,
+    progress,
+    quiz,
+    stats,
+    study,
+)
 from mlprep.cli.common import echo_error
 from mlprep.cli.state import NOW_VARIABLE, AppState, Environment, parse_now
 from mlprep.errors import UsageError
@@ -85,6 +96,7 @@ app.command("sql")(practice.sql)
 app.command("mock")(practice.mock)
 app.command("stats")(stats.stats)
 app.command("plan")(plan.plan)
+app.command("optimize")(optimize.optimize)
 app.command("decks")(content.decks)
 app.command("show")(content.show)
 app.command("search")(content.search)
