@@ -29,9 +29,10 @@ format: $(STAMP)
 validate: $(STAMP)  ## check every built-in deck
 	$(BIN)/mlprep validate content/decks
 
-bench: $(STAMP)  ## print start-up and scale numbers
+bench: $(STAMP)  ## print start-up, scale and interview-plan numbers
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/review.py
+	$(BIN)/python bench/simulate_plan.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

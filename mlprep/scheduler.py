@@ -114,14 +114,21 @@ def _as_fsrs_card(state: CardState):
 
 
 class Scheduler:
-    def __init__(self, parameters: Sequence[float] | None = None) -> None:
+    def __init__(
+        self,
+        parameters: Sequence[float] | None = None,
+        desired_retention: float = DESIRED_RETENTION,
+    ) -> None:
         # FSRS-6 parameters (21 numbers) fitted by `mlprep optimize`; None: fsrs' defaults
         self.parameters = tuple(parameters) if parameters is not None else None
+        self.desired_retention = desired_retention
 
     def with_parameters(self, parameters: Sequence[float] | None) -> Scheduler:
         """This scheduler if it already uses `parameters`, else a new one that does."""
         wanted = tuple(parameters) if parameters is not None else None
-        return self if wanted == self.parameters else Scheduler(wanted)
+        if wanted == self.parameters:
+            return self
+        return Scheduler(wanted, self.desired_retention)
 
     @functools.cached_property
     def fsrs(self):
@@ -130,7 +137,7 @@ class Scheduler:
         extra = {} if self.parameters is None else {"parameters": self.parameters}
         return fsrs.Scheduler(
             **extra,
-            desired_retention=DESIRED_RETENTION,
+            desired_retention=self.desired_retention,
             learning_steps=LEARNING_STEPS,
             relearning_steps=RELEARNING_STEPS,
             enable_fuzzing=True,
