@@ -40,9 +40,9 @@ from mlprep.plan import Plan, costs_from_events, plan_queue, tracks_for  # noqa:
 from mlprep.scheduler import (  # noqa: E402
     LEARNING,
     RELEARNING,
+    Limits,
     Scheduler,
     build_queue,
-    Limits,
 )
 
 DAYS = 28
