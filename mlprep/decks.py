@@ -14,10 +14,12 @@ from pathlib import Path
 from mlprep import __version__
 from mlprep.errors import UsageError
 from mlprep.fileio import gc_paused
-from mlprep.model import Card, Deck, LoadReport, Problem
+from mlprep.model import DECK_FORMAT_VERSION, Card, Deck, LoadReport, Problem
 
 DECK_SUFFIXES = (".yaml", ".yml")
 CACHE_NAME = "decks.pickle"
+# Cached decks are pickled model objects: a new model (deck format) must not reuse old pickles.
+CACHE_KEY = f"{__version__}+deck-format-{DECK_FORMAT_VERSION}"
 
 
 def deck_files(path: Path) -> list[Path]:
@@ -42,7 +44,7 @@ class DeckCache:
         try:
             with open(self.path, "rb") as handle, gc_paused():
                 version, entries = pickle.load(handle)
-            if version == __version__:
+            if version == CACHE_KEY:
                 self.entries = entries
         except Exception:  # stale classes, truncation, corruption: it is only an accelerator
             self.entries = {}
@@ -64,7 +66,7 @@ class DeckCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".decks-")
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump((__version__, self.entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((CACHE_KEY, self.entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.path)
         except OSError:
             pass  # a read-only cache dir only costs speed

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from pathlib import Path
 
-DECK_FORMAT_VERSION = 1
+DECK_FORMAT_VERSION = 2  # 2 added choice 'why', 'keypoints' and 'misconceptions'
 
 
 class CardType(StrEnum):
@@ -31,6 +31,27 @@ class Grade(IntEnum):
 class Choice:
     text: str
     correct: bool = False
+    why: str = ""  # why this option is right or wrong, shown when the user picks it
+
+
+@dataclass(frozen=True)
+class Keypoint:
+    """One claim a full answer makes, with the short phrases that show it is made.
+
+    A phrase is a few content words; `a|b` gives alternatives for one word position.
+    """
+
+    point: str
+    match: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Misconception:
+    """A wrong claim candidates really make, the phrases that state it, and its correction."""
+
+    claim: str
+    match: tuple[str, ...]
+    correction: str
 
 
 @dataclass(frozen=True)
@@ -68,6 +89,8 @@ class Card:
     tags: tuple[str, ...] = ()
     refs: tuple[str, ...] = ()
     followups: tuple[str, ...] = ()
+    keypoints: tuple[Keypoint, ...] = ()
+    misconceptions: tuple[Misconception, ...] = ()
     line: int = 0  # where the card starts in its file, for messages
 
     @property

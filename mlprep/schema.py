@@ -19,6 +19,8 @@ from mlprep.model import (
     Choice,
     Deck,
     Expect,
+    Keypoint,
+    Misconception,
     Problem,
     Rubric,
 )
@@ -45,8 +47,14 @@ CARD_KEYS = (
     "tags",
     "refs",
     "followups",
+    "keypoints",
+    "misconceptions",
 )
-CHOICE_KEYS = ("text", "correct")
+CHOICE_KEYS = ("text", "correct", "why")
+KEYPOINT_KEYS = ("point", "match")
+MISCONCEPTION_KEYS = ("claim", "match", "correction")
+KEYPOINTS_MIN, KEYPOINTS_MAX = 2, 6
+PHRASE_MAX_WORDS = 8  # a match phrase is a claim's few content words, not a sentence
 EXPECT_KEYS = ("value", "tolerance")
 RUBRIC_KEYS = ("strong", "weak")
 SQL_ONLY_KEYS = ("db", "solution", "ordered")
@@ -312,6 +320,15 @@ class _Checker:
         tags = self.text_list(fields, "tags", label, slug=True)
         refs = self.text_list(fields, "refs", label)
         followups = self.text_list(fields, "followups", label)
+        keypoints = self.keypoints(fields, label)
+        misconceptions = self.misconceptions(fields, label)
+        if (keypoints or misconceptions) and (choices or expect or card_type is not CardType.OPEN):
+            key = "keypoints" if keypoints else "misconceptions"
+            self.problem(
+                fields[key].line,
+                f"'{key}' are for open cards (not choice, number or sql cards)",
+                label,
+            )
         if len(self.problems) > before:
             return None
         return Card(
@@ -331,6 +348,8 @@ class _Checker:
             tags=tags,
             refs=refs,
             followups=followups,
+            keypoints=keypoints,
+            misconceptions=misconceptions,
             line=node.line,
         )
 
@@ -385,9 +404,10 @@ class _Checker:
             self.check_keys(item, CHOICE_KEYS, label, what="choice key")
             text = self.text(item.value, "text", item.line, label, required=True)
             correct = self.flag(item.value, "correct", label)
+            why = self.text(item.value, "why", item.line, label)
             if text and any(c.text.strip() == text.strip() for c in choices):
                 self.problem(item.line, f"choice {text!r} is listed twice", label)
-            choices.append(Choice(text=text, correct=correct))
+            choices.append(Choice(text=text, correct=correct, why=why))
         if choices and not any(c.correct for c in choices):
             self.problem(located.line, "no choice is marked 'correct: true'", label)
         return tuple(choices)
@@ -420,6 +440,78 @@ class _Checker:
         if "value" not in numbers:
             return None
         return Expect(value=numbers["value"], tolerance=numbers.get("tolerance", 0.0))
+
+    def mapping_items(
+        self, fields: dict[str, _Located], key: str, label: str, shape: str
+    ) -> list[_Located]:
+        """The mapping items of the list under `key`, reporting anything else."""
+        located = fields.get(key)
+        if located is None or located.value is None:
+            return []
+        if not isinstance(located.value, list) or not located.value:
+            self.problem(located.line, f"'{key}' must be a list of mappings like {shape}", label)
+            return []
+        items = []
+        for item in located.value:
+            if isinstance(item.value, dict):
+                items.append(item)
+            else:
+                self.problem(
+                    item.line, f"each item of '{key}' must be a mapping like {shape}", label
+                )
+        return items
+
+    def phrases(self, mapping: dict[str, _Located], line: int, label: str) -> tuple[str, ...]:
+        """A keypoint's or misconception's `match` phrases, each checked for shape."""
+        if "match" not in mapping:
+            self.problem(line, "'match' is missing (the phrases that show the claim)", label)
+            return ()
+        phrases = self.text_list(mapping, "match", label)
+        located = mapping["match"]
+        if isinstance(located.value, list) and not located.value:
+            self.problem(located.line, "'match' needs at least one phrase", label)
+        for item, phrase in zip(located.value or [], phrases, strict=False):
+            words = phrase.split()
+            if len(words) > PHRASE_MAX_WORDS:
+                self.problem(
+                    item.line,
+                    f"match phrase {phrase!r} has {len(words)} words; keep a claim's few "
+                    f"content words (at most {PHRASE_MAX_WORDS})",
+                    label,
+                )
+            elif any(not alt for word in words for alt in word.split("|")):
+                self.problem(
+                    item.line, f"match phrase {phrase!r} has an empty '|' alternative", label
+                )
+        return phrases
+
+    def keypoints(self, fields: dict[str, _Located], label: str) -> tuple[Keypoint, ...]:
+        items = self.mapping_items(fields, "keypoints", label, "{point: ..., match: [...]}")
+        if items and not KEYPOINTS_MIN <= len(items) <= KEYPOINTS_MAX:
+            self.problem(
+                fields["keypoints"].line,
+                f"'keypoints' lists {len(items)} claims; a full answer makes "
+                f"{KEYPOINTS_MIN}-{KEYPOINTS_MAX}",
+                label,
+            )
+        keypoints = []
+        for item in items:
+            self.check_keys(item, KEYPOINT_KEYS, label, what="keypoint key")
+            point = self.text(item.value, "point", item.line, label, required=True)
+            match = self.phrases(item.value, item.line, label)
+            keypoints.append(Keypoint(point=point, match=match))
+        return tuple(keypoints)
+
+    def misconceptions(self, fields: dict[str, _Located], label: str) -> tuple[Misconception, ...]:
+        shape = "{claim: ..., match: [...], correction: ...}"
+        misconceptions = []
+        for item in self.mapping_items(fields, "misconceptions", label, shape):
+            self.check_keys(item, MISCONCEPTION_KEYS, label, what="misconception key")
+            claim = self.text(item.value, "claim", item.line, label, required=True)
+            match = self.phrases(item.value, item.line, label)
+            correction = self.text(item.value, "correction", item.line, label, required=True)
+            misconceptions.append(Misconception(claim=claim, match=match, correction=correction))
+        return tuple(misconceptions)
 
     def rubric(self, fields: dict[str, _Located], label: str) -> Rubric | None:
         located = fields.get("rubric")

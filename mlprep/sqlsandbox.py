@@ -14,13 +14,15 @@ answering "0 rows". The throwaway copy stays as a second line of defence.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import sqlite3
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from mlprep.errors import ContentError, MlprepError, UsageError
 from mlprep.paths import builtin_content_dir
@@ -402,6 +404,60 @@ def _shape(row: tuple) -> tuple:
     return tuple(_NUMBER if _is_number(v) else v for v in row)
 
 
+MAX_PERMUTED_COLUMNS = 6  # beyond this, columns are matched by name only (6! = 720 orders)
+
+
+def _columns(result: QueryResult, order: Sequence[int]) -> QueryResult:
+    return QueryResult(
+        columns=tuple(result.columns[j] for j in order),
+        rows=tuple(tuple(row[j] for j in order) for row in result.rows),
+        truncated=result.truncated,
+    )
+
+
+def _column_orders(expected: QueryResult, actual: QueryResult) -> Iterator[tuple[int, ...]]:
+    """Orders of the actual columns worth trying against the expected ones, likeliest first.
+
+    A question names the columns it wants but rarely their order, so `SELECT name, id` answers
+    "return id and name". Same names in another order come first; then any order in which each
+    column holds the same values as the expected column it stands for (as a sorted multiset).
+    """
+    want = [name.lower() for name in expected.columns]
+    got = [name.lower() for name in actual.columns]
+    if sorted(want) == sorted(got) and len(set(got)) == len(got) and want != got:
+        yield tuple(got.index(name) for name in want)
+    n = len(want)
+    if n < 2 or n > MAX_PERMUTED_COLUMNS:
+        return
+
+    def values(result: QueryResult, j: int) -> list:
+        return sorted((row[j] for row in result.rows), key=_sort_key)
+
+    got_values = [values(actual, j) for j in range(n)]
+    fits = [
+        [j for j in range(n) if _same_values(values(expected, i), got_values[j])] for i in range(n)
+    ]
+    for order in itertools.product(*fits):
+        if len(set(order)) == n and list(order) != list(range(n)):
+            yield order
+
+
+def _sort_key(value: object) -> tuple[int, Any]:
+    """Sorts any mix of SQLite values: numbers, then NULLs, then text, then blobs."""
+    if _is_number(value):
+        return (0, value)
+    if value is None:
+        return (1, 0)
+    return (2, value) if isinstance(value, str) else (3, bytes(value))  # type: ignore[arg-type]
+
+
+def _same_values(a: list, b: list) -> bool:
+    return len(a) == len(b) and all(
+        x == y or (_is_number(x) and _is_number(y) and _close(x, y, 1e-9, 1e-6))
+        for x, y in zip(a, b, strict=True)
+    )
+
+
 def compare(
     expected: QueryResult,
     actual: QueryResult,
@@ -411,11 +467,28 @@ def compare(
 ) -> Comparison:
     """Compare a query's result with the expected one.
 
-    Column names are not compared (aliases differ), only their number. Rows are compared as a
-    multiset (duplicates count), and also by position when `ordered`. NULL equals NULL; a number
-    equals another within tolerance when either is a float (two integers must be equal); text
-    and blobs must be equal.
+    Column names are not compared (aliases differ), only their number, and the columns may come
+    in another order. Rows are compared as a multiset (duplicates count), and also by position
+    when `ordered`. NULL equals NULL; a number equals another within tolerance when either is a
+    float (two integers must be equal); text and blobs must be equal.
     """
+    result = _compare_in_order(expected, actual, ordered, rel_tol, abs_tol)
+    if result.match or result.column_problem:
+        return result
+    for order in _column_orders(expected, actual):
+        permuted = _compare_in_order(expected, _columns(actual, order), ordered, rel_tol, abs_tol)
+        if permuted.match:
+            return permuted
+    return result
+
+
+def _compare_in_order(
+    expected: QueryResult,
+    actual: QueryResult,
+    ordered: bool,
+    rel_tol: float,
+    abs_tol: float,
+) -> Comparison:
     if not 0 <= rel_tol < 1:
         raise ValueError("rel_tol must be in [0, 1)")
     want, got = len(expected.columns), len(actual.columns)

@@ -165,7 +165,7 @@ def test_import_a_csv(cli, tmp_path, mlprep_home):
         f"Imported 3 cards into deck 'my-cards' ({target}).\nStart with: mlprep quiz my-cards\n"
     )
     assert target.read_text(encoding="utf-8") == (
-        "format: 1\n"
+        "format: 2\n"
         "id: my-cards\n"
         "title: My cards\n"
         "description: Imported from my_cards.csv.\n"
@@ -208,7 +208,7 @@ def test_import_an_anki_plain_text_export(cli, tmp_path, mlprep_home):
     result = cli("import", str(source), "--deck", "anki-ml", "--title", "ML from Anki")
     assert result.exit_code == 0, result.stderr
     assert user_deck(mlprep_home, "anki-ml").read_text(encoding="utf-8") == (
-        "format: 1\n"
+        "format: 2\n"
         "id: anki-ml\n"
         "title: ML from Anki\n"
         "description: Imported from anki.txt.\n"

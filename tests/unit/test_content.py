@@ -175,3 +175,82 @@ def test_numeric_cards_state_their_number_in_the_answer():
         if not any(abs(n - value) <= slack or abs(n - 100 * value) <= 100 * slack for n in said):
             silent.append(card.id)
     assert silent == []
+
+
+def card_texts(card):
+    """Every piece of text a user can see on a card, with what it is."""
+    yield "q", card.q
+    yield "a", card.a
+    yield "explain", card.explain
+    for choice in card.choices:
+        yield "choice", choice.text
+        yield "why", choice.why
+    for field in ("tags", "refs", "followups"):
+        for text in getattr(card, field):
+            yield field, text
+    for keypoint in card.keypoints:
+        yield "keypoint", keypoint.point
+    for wrong in card.misconceptions:
+        yield "misconception", f"{wrong.claim} {wrong.correction}"
+    if card.rubric:
+        for text in card.rubric.strong + card.rubric.weak:
+            yield "rubric", text
+
+
+# The notes the bank grew from are ours, not the reader's: a card says "a common claim is ...".
+AUTHORING_NOTES = re.compile(r"\bseed notes\b|\bthe seed\b|\bseed's\b|seed-correction", re.I)
+
+
+def test_no_card_mentions_the_authoring_notes():
+    leaks = [
+        (card.id, field)
+        for card in CARDS
+        for field, text in card_texts(card)
+        if AUTHORING_NOTES.search(text)
+    ]
+    assert leaks == []
+
+
+def test_the_authoring_notes_pattern_still_allows_random_seeds():
+    assert AUTHORING_NOTES.search("The seed notes say so") and AUTHORING_NOTES.search("the seed's")
+    assert not AUTHORING_NOTES.search("k-means++ seeding with several random seeds")
+
+
+# Review and quiz shuffle cards, so a question must not lean on the one shown before it.
+LEANING_OPENING = re.compile(
+    r"^\W*(same|continuing|continue|previous|as before|as above|again|then|now|next|also|"
+    r"using (the|this) (result|answer|model|setup)|with the same|for the same)(?=[\s,:;])",
+    re.I,
+)
+LEANING_ANYWHERE = re.compile(
+    r"\b(previous (card|question|answer|example)|as before|as above|the card before|"
+    r"same (\w+ ){0,2}as (before|above)|the above (setup|example|numbers))\b",
+    re.I,
+)
+
+
+def test_every_question_stands_alone():
+    leaning = [
+        card.id
+        for card in CARDS
+        if LEANING_OPENING.search(card.q) or LEANING_ANYWHERE.search(card.q)
+    ]
+    assert leaning == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Same split as before: by how much does Gini fall?",
+        "Continuing, Adam's second gradient is -0.5. What is the update?",
+        "The previous card's network: how many parameters?",
+        "Now the host does not know where the car is. Switch?",
+        "Then, with a learning rate of 0.1, what is the step?",
+    ],
+)
+def test_the_standalone_check_catches_leaning_questions(question):
+    assert LEANING_OPENING.search(question) or LEANING_ANYWHERE.search(question)
+
+
+def test_the_standalone_check_allows_ordinary_openings():
+    assert not LEANING_OPENING.search("Next-token probabilities are 0.5 and 0.2: what is top-p?")

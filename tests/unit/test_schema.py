@@ -118,8 +118,8 @@ BROKEN = [
     ),
     (
         "a newer deck format",
-        "format: 2\nid: d\ntitle: T\ncards: []\n",
-        ["d.yaml:1: deck format 2 is newer than this mlprep understands (1); upgrade mlprep"],
+        "format: 3\nid: d\ntitle: T\ncards: []\n",
+        ["d.yaml:1: deck format 3 is newer than this mlprep understands (2); upgrade mlprep"],
     ),
     (
         "no cards",
@@ -150,7 +150,8 @@ def test_every_problem_is_reported_at_once():
         "d.yaml:4: card 'd-a': 'a' is missing or empty",
         "d.yaml:5: card 'D_B': id must be lower-case letters, digits and '-'",
         "d.yaml:6: card 'd-c': unknown key 'x' (known: id, q, a, explain, choices, expect, "
-        "type, db, solution, ordered, rubric, difficulty, tags, refs, followups)",
+        "type, db, solution, ordered, rubric, difficulty, tags, refs, followups, keypoints, "
+        "misconceptions)",
     ]
 
 
@@ -191,7 +192,117 @@ def test_the_documented_example_is_valid():
     from tests.conftest import REPO
 
     doc = (REPO / "docs" / "deck-format.md").read_text()
-    example = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
+    complete = doc.split("## A complete example", 1)[1]
+    example = complete.split("```yaml\n", 1)[1].split("```", 1)[0]
     deck, found = parse_deck(example, "example.yaml")
     assert found == []
     assert len(deck.cards) == 4
+    keypoints = doc.split("## Keypoints and misconceptions", 1)[1]
+    card = keypoints.split("```yaml\n", 1)[1].split("```", 1)[0]
+    deck, found = parse_deck("format: 2\n" + HEAD + card, "example.yaml")
+    assert found == []
+    assert len(deck.cards[0].keypoints) == 3 and len(deck.cards[0].misconceptions) == 1
+
+
+KEYPOINT_CARD = HEAD + textwrap.dedent(
+    """\
+      - id: d-bag
+        q: What does bagging do to bias and variance?
+        a: It mainly reduces variance; bias stays about the same.
+        keypoints:
+          - point: Bagging mainly reduces variance
+            match: ["reduce|lower variance", "less variance"]
+          - point: Bias stays about the same
+            match: ["bias unchanged|same"]
+        misconceptions:
+          - claim: Bagging reduces bias
+            match: ["reduce|lower bias"]
+            correction: Boosting is what attacks bias.
+    """
+)
+
+
+def test_keypoints_and_misconceptions_become_model_objects():
+    deck, found = parse_deck("format: 2\n" + KEYPOINT_CARD, "d.yaml")
+    assert found == []
+    card = deck.cards[0]
+    assert [k.point for k in card.keypoints] == [
+        "Bagging mainly reduces variance",
+        "Bias stays about the same",
+    ]
+    assert card.keypoints[0].match == ("reduce|lower variance", "less variance")
+    (wrong,) = card.misconceptions
+    assert (wrong.claim, wrong.match, wrong.correction) == (
+        "Bagging reduces bias",
+        ("reduce|lower bias",),
+        "Boosting is what attacks bias.",
+    )
+
+
+def test_a_format_1_deck_still_loads():
+    deck, found = parse_deck("format: 1\n" + HEAD + "  - id: d-a\n    q: x\n    a: y\n", "d.yaml")
+    assert found == [] and deck.cards[0].keypoints == ()
+
+
+def test_a_choice_keeps_its_why():
+    deck, found = parse_deck(
+        HEAD + "  - id: d-a\n    q: x\n    a: y\n    choices:\n"
+        "      - {text: one, correct: true, why: It is right.}\n      - {text: two}\n",
+        "d.yaml",
+    )
+    assert found == []
+    assert [c.why for c in deck.cards[0].choices] == ["It is right.", ""]
+
+
+BROKEN_KEYPOINTS = [
+    (
+        "one keypoint is too few",
+        "    keypoints:\n      - {point: p, match: [a b]}\n",
+        ["d.yaml:7: card 'd-a': 'keypoints' lists 1 claims; a full answer makes 2-6"],
+    ),
+    (
+        "keypoint without match, a bare string, an unknown key",
+        "    keypoints:\n      - {point: p}\n      - just text\n"
+        "      - {point: q, match: [x], mtch: y}\n",
+        [
+            "d.yaml:8: card 'd-a': 'match' is missing (the phrases that show the claim)",
+            "d.yaml:9: card 'd-a': each item of 'keypoints' must be a mapping like "
+            "{point: ..., match: [...]}",
+            "d.yaml:10: card 'd-a': unknown keypoint key 'mtch' (did you mean 'match'?)",
+        ],
+    ),
+    (
+        "empty alternative and an overlong phrase",
+        "    keypoints:\n      - point: p\n        match:\n          - a||b\n"
+        "          - one two three four five six seven eight nine\n"
+        "      - {point: q, match: [x]}\n",
+        [
+            "d.yaml:10: card 'd-a': match phrase 'a||b' has an empty '|' alternative",
+            "d.yaml:11: card 'd-a': match phrase 'one two three four five six seven eight "
+            "nine' has 9 words; keep a claim's few content words (at most 8)",
+        ],
+    ),
+    (
+        "misconception without a correction, with an empty match",
+        "    misconceptions:\n      - claim: c\n        match: []\n",
+        [
+            "d.yaml:8: card 'd-a': 'correction' is missing or empty",
+            "d.yaml:9: card 'd-a': 'match' needs at least one phrase",
+        ],
+    ),
+    (
+        "keypoints on a choice card",
+        "    choices:\n      - {text: one, correct: true}\n      - {text: two}\n"
+        "    keypoints:\n      - {point: p, match: [x]}\n      - {point: q, match: [y]}\n",
+        ["d.yaml:10: card 'd-a': 'keypoints' are for open cards (not choice, number or sql cards)"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [case[1:] for case in BROKEN_KEYPOINTS],
+    ids=[c[0] for c in BROKEN_KEYPOINTS],
+)
+def test_broken_keypoints_give_exact_messages(extra, expected):
+    assert problems(HEAD + "  - id: d-a\n    q: x\n    a: y\n" + extra) == expected

@@ -61,3 +61,57 @@ def test_ordered_solution_has_order_by(card):
 )
 def test_has_outer_order_by(sql, ordered):
     assert has_outer_order_by(sql) is ordered
+
+
+# Solutions must run on SQLite 3.31 (Ubuntu 20.04; Debian 11 and RHEL 9 ship 3.34, Ubuntu 22.04
+# 3.37). Each entry: what is refused, and the release that brought it.
+NEWER_THAN_3_31 = {
+    r"\bFULL\s+(OUTER\s+)?JOIN\b": "FULL JOIN (3.39)",
+    r"\bRIGHT\s+(OUTER\s+)?JOIN\b": "RIGHT JOIN (3.39)",
+    r"->": "the -> and ->> operators (3.38)",
+    r"\bRETURNING\b": "RETURNING (3.35)",
+    r"\bMATERIALIZED\b": "MATERIALIZED hints (3.35)",
+    r"\bUPDATE\b[^;]*\bFROM\b": "UPDATE FROM (3.33)",
+    r"\b(unixepoch|format|timediff|octet_length|unhex|string_agg|concat|concat_ws|median|"
+    r"percentile(_cont|_disc)?)\s*\(": "a function added after 3.31",
+    r"\biif\s*\(": "iif() (3.32)",
+    # Math functions (3.35) exist only in builds compiled with them.
+    r"\b(ln|log|log2|log10|exp|pow|power|sqrt|floor|ceil|ceiling|trunc|sign|pi|mod|acos|asin|"
+    r"atan|atan2|cos|sin|tan|degrees|radians)\s*\(": "a math function (3.35, optional)",
+}
+
+
+def newer_features(sql: str) -> list[str]:
+    text = re.sub(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/", " ", sql, flags=re.S)
+    return [what for pattern, what in NEWER_THAN_3_31.items() if re.search(pattern, text, re.I)]
+
+
+@pytest.mark.parametrize("card", by_id(SQL_CARDS))
+def test_solution_runs_on_sqlite_3_31(card):
+    assert newer_features(card.solution) == []
+
+
+def test_sample_databases_build_on_sqlite_3_31():
+    from mlprep.sqlsandbox import builtin_sql_dir
+
+    for script in sorted(builtin_sql_dir().glob("*.sql")):
+        assert newer_features(script.read_text()) == [], script.name
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT * FROM a FULL OUTER JOIN b ON a.id = b.id",
+        "SELECT * FROM a RIGHT JOIN b USING (id)",
+        "SELECT unixepoch(t) FROM a",
+        "SELECT iif(x > 0, 1, 0) FROM a",
+        "SELECT data ->> '$.k' FROM a",
+        "SELECT LN(x) FROM a",
+    ],
+)
+def test_the_portability_check_refuses_newer_sql(sql):
+    assert newer_features(sql)
+
+
+def test_the_portability_check_ignores_strings_and_comments():
+    assert newer_features("SELECT 'full join', x -- right join\nFROM a") == []

@@ -12,6 +12,7 @@ from mlprep.sqlsandbox import (
     SampleDatabase,
     SqlError,
     UnknownDatabase,
+    _compare_in_order,
     _rows_close,
     compare,
     database_names,
@@ -448,9 +449,39 @@ def test_matching_agrees_with_brute_force():
             tuple(rng.choice(values) for _ in range(width)) for _ in range(rng.randint(0, 5))
         ]
         actual = [tuple(rng.choice(values) for _ in range(width)) for _ in range(rng.randint(0, 5))]
-        result = compare(rows(*expected, columns=width), rows(*actual, columns=width), False)
+        # In column order: another order of the columns may pair more rows (tested below).
+        result = _compare_in_order(
+            rows(*expected, columns=width), rows(*actual, columns=width), False, 1e-9, 1e-6
+        )
         pairs = most_pairs(expected, actual)
         assert (len(expected) - len(result.missing), len(actual) - len(result.extra)) == (
             pairs,
             pairs,
         ), (expected, actual)
+
+
+def test_columns_in_another_order_match_when_their_values_do():
+    expected = QueryResult(("id", "name"), ((1, "Ann"), (2, "Bo"), (3, "Cy")))
+    by_name = QueryResult(("name", "id"), (("Bo", 2), ("Ann", 1), ("Cy", 3)))
+    renamed = QueryResult(("who", "n"), (("Ann", 1), ("Bo", 2), ("Cy", 3)))
+    assert compare(expected, by_name, ordered=False) == MATCH
+    assert compare(expected, renamed, ordered=False) == MATCH
+    assert not compare(
+        expected, QueryResult(("who", "n"), (("Bo", 2), ("Ann", 1), ("Cy", 3))), ordered=True
+    ).match
+
+
+def test_columns_with_nulls_and_mixed_types_can_be_reordered():
+    expected = QueryResult(("a", "b"), ((None, 1), ("x", 2.0), (b"\x00", 3)))
+    swapped = QueryResult(("b", "a"), ((1, None), (2, "x"), (3, b"\x00")))
+    assert compare(expected, swapped, ordered=True) == MATCH
+
+
+def test_swapped_columns_must_still_pair_the_same_values_in_each_row():
+    expected = QueryResult(("a", "b"), ((1, 2), (2, 1), (3, 3)))
+    # Column a's and b's values are the same multiset, so only the rows tell the orders apart.
+    assert compare(expected, QueryResult(("b", "a"), ((2, 1), (1, 2), (3, 3))), False) == MATCH
+    wrong = QueryResult(("a", "b"), ((1, 1), (2, 2), (3, 3)))
+    assert not compare(expected, wrong, ordered=False).match
+    # The report describes the rows in the order the query gave them.
+    assert compare(expected, wrong, ordered=False).extra == [(1, 1), (2, 2)]
