@@ -36,6 +36,9 @@ MAX_DAYS = 730  # an interview two years away needs no countdown yet
 INTERVIEW_HOUR = 9  # recall is predicted for 09:00 on the interview day, local time
 LEARNING_STEP_DAYS = 10 / 1440  # the 10-minute learning step that consolidates a new card
 DAY = 86400.0
+# A review must add this much to the card's chance of being recalled on the day: reviewing
+# cards that are safe anyway would spend the user's minutes for nothing
+MIN_GAIN = 0.02
 
 
 @dataclass(frozen=True)
@@ -203,7 +206,7 @@ class Planner:
         candidates.sort(key=lambda c: c.gain / c.seconds, reverse=True)
         chosen, used = [], 0.0
         for candidate in candidates:
-            if candidate.gain <= 0:
+            if candidate.gain < MIN_GAIN:
                 break
             if used + candidate.seconds > budget:
                 continue  # a cheaper one may still fit

@@ -220,12 +220,12 @@ class ProgressStore:
         return event.data if event is not None else None
 
     def _use_settings(self, events: Iterable[ReviewEvent]) -> None:
-        """Keep the latest event of each kind (in (time, id) order, as merges leave them) and
+        """Keep the latest event of each kind (at equal times, the one later in the log) and
         schedule with the latest parameters."""
         for event in events:
             if event.kind:
                 current = self.settings.get(event.kind)
-                if current is None or (current.when, current.id) <= (event.when, event.id):
+                if current is None or current.when <= event.when:
                     self.settings[event.kind] = event
         self.scheduler = self.scheduler.with_parameters(self._parameters())
 

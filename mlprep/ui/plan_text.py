@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from mlprep.plan import Outlook
 
 BAR = "#"
@@ -12,15 +14,18 @@ def _share(value: float, cards: int) -> str:
 
 
 def outlook_lines(view: Outlook, width: int = 80) -> list[str]:
-    width = max(30, min(width, 80))
+    width = max(40, min(width, 80))
     plan = view.plan
     when = plan.interview.strftime("%a %d %b %Y")
     days = "1 day" if view.days_left == 1 else f"{view.days_left} days"
     lines = [
-        f"Interview on {when}: {days} left, {plan.minutes} minutes a day.",
-        f"{view.cards} cards planned: {view.seen} seen, {view.cards - view.seen} unseen.",
+        *textwrap.wrap(f"Interview on {when}: {days} left, {plan.minutes} minutes a day.", width),
+        *textwrap.wrap(
+            f"{view.cards} cards planned: {view.seen} seen, {view.cards - view.seen} unseen.",
+            width,
+        ),
         "",
-        "Predicted share recalled on the day:",
+        *textwrap.wrap("Predicted share recalled on the day:", width),
     ]
     rows = [(d.deck, d.cards, d.seen, d.now, d.followed) for d in view.decks]
     if len(rows) > 1:
@@ -45,5 +50,8 @@ def outlook_lines(view: Outlook, width: int = 80) -> list[str]:
         if counts:
             line += f"  {load.new:>4} new {load.reviews:>4} rev"
         lines.append(line.rstrip())
-    lines += ["", "Review follows the plan: mlprep review. End it: mlprep plan --clear"]
+    lines.append("")
+    lines += textwrap.wrap(
+        "Review follows the plan: mlprep review. End it: mlprep plan --clear", width
+    )
     return lines
