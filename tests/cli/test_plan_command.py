@@ -71,7 +71,9 @@ def test_the_json_has_the_same_figures(cli):
 
 
 def test_without_a_plan_it_says_how_to_set_one(cli):
-    assert cli("plan").stdout == "No interview planned. Set one: mlprep plan --interview YYYY-MM-DD\n"
+    assert (
+        cli("plan").stdout == "No interview planned. Set one: mlprep plan --interview YYYY-MM-DD\n"
+    )
     assert json.loads(cli("plan", "--json").stdout) == {"plan": None}
 
 

@@ -33,7 +33,9 @@ def cards(deck: str, count: int) -> list[Card]:
 
 def seen(card_id: str, days_ago: float, stability: float, state: str = "review") -> CardState:
     last = (NOW - timedelta(days=days_ago)).timestamp()
-    return CardState(card_id, state, last + stability * 86400, stability, 5.0, None, last, last, 2, 0)
+    return CardState(
+        card_id, state, last + stability * 86400, stability, 5.0, None, last, last, 2, 0
+    )
 
 
 @pytest.mark.parametrize(
