@@ -7,8 +7,8 @@ realistic durations; the interview is on the morning of day 28. Schedules compar
   plan     mlprep's interview plan (mlprep/plan.py, the queue `review` uses)
   fsrs90   plain FSRS at 90% retention: due cards first, then new cards while time lasts
   fsrs95   the same at 95%
-  cram     nothing until the last 3 days, then FSRS-90's new and due cards in those days
-           with the same total minutes (280 a day)
+  cram     nothing until the last 3 days, then FSRS-90's new and due cards, 30 min a day
+  cram-all the same, with the same total minutes squeezed into those days (280 a day)
 
 Each schedule sees only the grades (its states come from the `fsrs` scheduler with its own
 parameters); the learner's true memory decides the grades and the score. Two settings:
@@ -16,6 +16,7 @@ parameters); the learner's true memory decides the grades and the score. Two set
   fitted   the learner forgets faster (bench/learner.FORGETFUL); schedules use parameters that
            mlprep's optimizer fitted on a simulated year of that learner's reviews
 Prints a table; asserts nothing. Goal: plan >= 1.10x fsrs90 and above every other schedule.
+PLAN_MINUTES=60 runs it at 60 minutes a day.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ SEEDS = (1, 2, 3)
 START = datetime(2027, 3, 1, tzinfo=UTC)
 SESSION_HOUR = 18
 INTERVIEW = START + timedelta(days=DAYS, hours=9)
+SEEN: dict[str, list[int]] = {}  # cards seen at least once, per schedule
 
 
 class Event:
@@ -116,8 +118,9 @@ def run(name, cards, true_parameters, model_parameters, seed) -> float:
             queue = build_queue(ordered, states, moment, big)
         order = [card.id for card in queue.cards]
         session(order, budget, moment, learner, scheduler, states, log)
-    hours = (INTERVIEW - START).total_seconds() / 86400
-    return learner.expected_recall([card.id for card in cards], hours)
+    days = (INTERVIEW - START).total_seconds() / 86400
+    SEEN[name].append(len(learner.traces))
+    return learner.expected_recall([card.id for card in cards], days)
 
 
 def fitted_parameters() -> tuple[list[float], dict]:
@@ -151,10 +154,13 @@ def main() -> None:
     for setting, (truth, model) in settings.items():
         means = {}
         for name in names:
+            SEEN[name] = []
             results = [run(name, cards, truth, model, seed) for seed in SEEDS]
             means[name] = sum(results) / len(results)
         row = "".join(f"{means[n]:>9.1f}" for n in names)
         print(f"{setting:<9}{row}  {means['plan'] / means['fsrs90']:>10.2f}x")
+        seen = "".join(f"{sum(SEEN[n]) / len(SEEN[n]):>9.0f}" for n in names)
+        print(f"{'  seen':<9}{seen}")
     print(f"\n({time.perf_counter() - started:.0f} s)")
 
 
