@@ -79,7 +79,15 @@ def plan(
             store.record_setting("plan", CLEARED, now)
             app.env.stdout.write("Plan cleared: review schedules as usual again.\n")
             return
-        if current is None or not current.active(now):
+        if current is not None and not current.active(now):
+            when = current.interview.isoformat()
+            ended = f"The plan for the interview on {when} has ended: review schedules as usual."
+            if as_json:
+                app.env.stdout.write(json.dumps({"plan": None, "ended": when}) + "\n")
+            else:
+                app.env.stdout.write(ended + "\n")
+            return
+        if current is None:
             if as_json:
                 app.env.stdout.write(json.dumps({"plan": None}) + "\n")
             else:

@@ -130,3 +130,21 @@ def test_the_outlook_fits_a_narrow_terminal(cli, monkeypatch):
     lines = cli("plan").stdout.splitlines()
     assert len(lines) > 30
     assert max(map(len, lines)) <= 40
+
+
+def test_on_the_interview_day_the_plan_ends(cli, mlprep_home):
+    cli("plan", "--interview", "2026-11-26", *MINI)  # tomorrow
+    from datetime import UTC, datetime
+
+    from typer.testing import CliRunner
+
+    from mlprep.cli.app import app
+    from mlprep.cli.state import Environment
+
+    env = Environment(now=lambda: datetime(2026, 11, 26, 8, 0, tzinfo=UTC))
+    result = CliRunner().invoke(app, ["plan"], obj=env)
+    assert result.stdout == (
+        "The plan for the interview on 2026-11-26 has ended: review schedules as usual.\n"
+    )
+    review = CliRunner().invoke(app, ["review", *MINI], input="", obj=env)
+    assert review.stderr == "" and "Review: 0 learning, 0 due, 20 new" in review.stdout
