@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import math
-import threading
+import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -89,59 +89,60 @@ def day_of(moment: datetime) -> date:
     return datetime.fromtimestamp(moment.timestamp() - 4 * 3600, moment.tzinfo).date()
 
 
-def _histories(reviews: Iterable[Review]) -> dict[str, list[Review]]:
-    by_card: dict[str, list[Review]] = {}
+# One card's history: (epoch seconds, day number, rating) per review, in time order
+History = list[tuple[float, int, int]]
+
+
+def by_card(reviews: Iterable[Review]) -> dict[str, History]:
+    by_card: dict[str, History] = {}
     for review in reviews:
-        by_card.setdefault(review.card, []).append(review)
+        day = day_of(review.at).toordinal()
+        by_card.setdefault(review.card, []).append((review.at.timestamp(), day, review.rating))
     for history in by_card.values():
-        history.sort(key=lambda r: r.at)
+        history.sort()
     return by_card
 
 
-def _items(histories: dict[str, list[Review]], before: datetime | None):
+def _items(histories: dict[str, History], before: datetime | None):
     """fsrs-rs training items: one per review a day or more after the one before it, holding
     the card's history up to it; only reviews given before `before` (all if None)."""
     from fsrs_rs_python import FSRSItem, FSRSReview
 
+    limit = before.timestamp() if before is not None else math.inf
     items = []
     for history in histories.values():
         steps = []
         last = None
-        for review in history:
-            if before is not None and review.at >= before:
+        for moment, day, rating in history:
+            if moment >= limit:
                 break
-            today = day_of(review.at)
-            delta = 0 if last is None else (today - last).days
-            steps.append(FSRSReview(review.rating, delta))
+            delta = 0 if last is None else day - last
+            steps.append(FSRSReview(rating, delta))
             if delta > 0:
-                items.append((review.at, FSRSItem(list(steps))))
-            last = today
+                items.append((moment, FSRSItem(list(steps))))
+            last = day
     items.sort(key=lambda pair: pair[0])
     return [item for _, item in items if item.long_term_review_cnt() > 0]
 
 
 def predictions(
-    histories: dict[str, list[Review]], parameters: Sequence[float], since: datetime
+    histories: dict[str, History], parameters: Sequence[float], since: datetime
 ) -> list[tuple[float, int]]:
     """(predicted recall, recalled) for every review at or after `since` that came a day or
     more after the card's previous one, replaying each card's whole history."""
     memory = Memory(parameters)
+    start = since.timestamp()
     out = []
     for history in histories.values():
-        state = None
-        last = None
-        for review in history:
-            today = day_of(review.at)
-            if state is None:
-                state = memory.first(review.rating)
-            else:
-                assert last is not None
-                elapsed = (today - last).days
-                if elapsed > 0 and review.at >= since:
-                    p = memory.recall(elapsed, state[0])
-                    out.append((p, int(review.rating > AGAIN)))
-                state = memory.review(state[0], state[1], elapsed, review.rating)
-            last = today
+        (_, last, rating), *rest = history
+        stability, difficulty = memory.first(rating)
+        for moment, day, rating in rest:
+            elapsed = day - last
+            if elapsed > 0 and moment >= start:
+                p = memory.recall(elapsed, stability)
+                out.append((p, int(rating > AGAIN)))
+            stability, difficulty = memory.review(stability, difficulty, elapsed, rating)
+            last = day
     return out
 
 
@@ -168,8 +169,8 @@ def fit(
 ) -> Fit:
     """Fit on the oldest 70% of `reviews`, score both parameter sets on the newest 30%."""
     current = tuple(current) if current is not None else DEFAULT_PARAMETERS
-    say = progress or (lambda message: None)
     started = time.monotonic()
+    tick = Ticker(progress, started, f"Fitting FSRS to {len(reviews):,} reviews...")
     if len(reviews) < MIN_REVIEWS:
         raise NotEnoughHistory(
             f"{len(reviews):,} reviews so far; fitting needs at least {MIN_REVIEWS} "
@@ -177,9 +178,12 @@ def fit(
         )
     ordered = sorted(review.at for review in reviews)
     split = ordered[int(len(ordered) * TRAIN_SHARE)]
-    histories = _histories(reviews)
+    histories = by_card(reviews)
+    tick()
     train = _items(histories, split)
+    tick()
     test_pairs = predictions(histories, current, split)
+    tick()
     labels = {y for _, y in test_pairs}
     if len(train) < MIN_SCORED or len(test_pairs) < MIN_SCORED or len(labels) < 2:
         raise NotEnoughHistory(
@@ -187,11 +191,13 @@ def fit(
             "apart, some remembered and some forgotten, in both its older and newer part). "
             "Your parameters are unchanged."
         )
-    fitted = _compute(train, say, started, len(reviews))
+    fitted = _compute(train, tick)
     if not usable(fitted):
         raise NotEnoughHistory("the optimizer found no usable parameters; yours are unchanged.")
+    tick()
     before = score(test_pairs)
     after = score(predictions(histories, fitted, split))
+    tick()
     return Fit(
         reviews=len(reviews),
         train_reviews=sum(1 for at in ordered if at < split),
@@ -222,28 +228,61 @@ def usable(parameters: object, check_ranges: bool = True) -> bool:
     return True
 
 
-def _compute(train, say: Callable[[str], None], started: float, count: int) -> list[float]:
-    """fsrs-rs' optimizer in a worker thread (it releases the interpreter), with a word of
-    progress each second after the first."""
+INLINE_ITEMS = 20000  # fewer training items fit in well under a second
+
+
+class Ticker:
+    """Says how long the fit has taken, at most once a second, once it is past a second."""
+
+    def __init__(self, say: Callable[[str], None] | None, started: float, what: str) -> None:
+        self.say = say or (lambda message: None)
+        self.started = started
+        self.last = started
+        self.what = what
+
+    def __call__(self) -> None:
+        now = time.monotonic()
+        if now - self.started >= 1 and now - self.last >= 1:
+            self.say(f"{self.what} {now - self.started:.0f} s")
+            self.last = now
+
+
+def _compute(train, tick: Callable[[], None]) -> list[float]:
+    """fsrs-rs' optimizer. It holds the interpreter while it works, so a long fit runs in a
+    forked child while this process says how long it has taken, each second after the first."""
     from fsrs_rs_python import FSRS
 
-    result: dict[str, object] = {}
+    def run() -> list[float]:
+        return list(FSRS(list(DEFAULT_PARAMETERS)).compute_parameters(train))
 
-    def work() -> None:
+    if len(train) < INLINE_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
         try:
-            result["value"] = FSRS(list(DEFAULT_PARAMETERS)).compute_parameters(train)
-        except BaseException as error:  # handed to the caller's thread
-            result["error"] = error
+            return run()
+        except Exception as error:
+            raise NotEnoughHistory(f"the optimizer could not fit this history ({error})") from None
+    receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
 
-    worker = threading.Thread(target=work, daemon=True)
+    def child() -> None:
+        try:
+            sender.send(("ok", run()))
+        except Exception as error:
+            sender.send(("error", str(error)))
+
+    worker = multiprocessing.get_context("fork").Process(target=child, daemon=True)
     worker.start()
-    while worker.is_alive():
+    try:
+        while not receiver.poll(1.0):
+            if not worker.is_alive():
+                raise NotEnoughHistory("the optimizer stopped without a result")
+            tick()
+        status, value = receiver.recv()
+    finally:
         worker.join(1.0)
         if worker.is_alive():
-            say(f"Fitting FSRS to {count:,} reviews... {time.monotonic() - started:.0f} s")
-    if "error" in result:
-        raise NotEnoughHistory(f"the optimizer could not fit this history ({result['error']})")
-    return list(result["value"])  # type: ignore[call-overload]
+            worker.kill()  # Ctrl-C here: the fit is abandoned, nothing was applied
+    if status != "ok":
+        raise NotEnoughHistory(f"the optimizer could not fit this history ({value})")
+    return value
 
 
 def read_revlog(path: str, text: str) -> list[Review]:

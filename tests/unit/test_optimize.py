@@ -10,7 +10,15 @@ import pytest
 from bench.learner import review_history
 from mlprep.errors import ContentError
 from mlprep.memory import DEFAULT_PARAMETERS
-from mlprep.optimize import NotEnoughHistory, Review, fit, predictions, read_revlog, score
+from mlprep.optimize import (
+    NotEnoughHistory,
+    Review,
+    by_card,
+    fit,
+    predictions,
+    read_revlog,
+    score,
+)
 
 # A learner who forgets much faster than the defaults predict
 SHARP = (0.1, 0.3, 0.8, 3.0, 7.5, 0.9, 2.5, 0.01, 1.2, 0.3, 0.6, 1.8, 0.1, 0.35, 1.9)
@@ -71,13 +79,13 @@ def test_scores_are_log_loss_and_binned_calibration():
 
 
 def test_predictions_score_only_reviews_a_day_or_more_apart():
-    history = {
-        "c": [
+    history = by_card(
+        [
             Review("c", 3, T0, 1000),
             Review("c", 3, T0 + timedelta(minutes=10), 1000),  # same day: not scored
             Review("c", 1, T0 + timedelta(days=3), 1000),
         ]
-    }
+    )
     ((p, recalled),) = predictions(history, DEFAULT_PARAMETERS, T0)
     assert recalled == 0 and 0.5 < p < 1
 
@@ -121,3 +129,17 @@ def test_missing_columns_are_named():
         read_revlog("r.csv", "card_id,review_rating\na,3\n")
     with pytest.raises(ContentError, match=r"^r.csv: empty file"):
         read_revlog("r.csv", "")
+
+
+def test_progress_is_said_once_past_a_second_and_then_each_second():
+    import time
+
+    from mlprep.optimize import Ticker
+
+    said: list[str] = []
+    Ticker(said.append, time.monotonic(), "Fitting...")()  # just started: nothing
+    assert said == []
+    ticker = Ticker(said.append, time.monotonic() - 5, "Fitting...")
+    ticker()
+    ticker()  # within the same second: once is enough
+    assert said == ["Fitting... 5 s"]
