@@ -284,7 +284,10 @@ class ProgressStore:
         Returns (events removed, backup path)."""
         with locked(self.log.lock_path):
             current = self.log.read()
-            kept = [] if card_ids is None else [e for e in current if e.card not in card_ids]
+            # the plan and fitted parameters are settings, not progress: they stay
+            kept = [
+                e for e in current if e.kind or (card_ids is not None and e.card not in card_ids)
+            ]
             removed = len(current) - len(kept)
             if not removed:
                 return 0, None

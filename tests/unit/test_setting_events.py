@@ -85,3 +85,12 @@ def test_bad_setting_events_are_named(tmp_path, extra, problem):
     (tmp_path / "reviews.jsonl").write_text(json.dumps({**event, "ms": 0, "v": 2, **extra}) + "\n")
     with pytest.raises(ProgressError, match=f":1: not a review event \\({problem}"):
         ReviewLog(tmp_path / "reviews.jsonl").read()
+
+
+def test_resetting_progress_keeps_the_plan(tmp_path):
+    store = ProgressStore(tmp_path).load()
+    answer_many(store, 4)
+    store.record_setting("plan", {"interview": "2026-04-01"}, T0 + timedelta(days=7))
+    removed, _ = store.reset(None, T0 + timedelta(days=8))
+    assert removed == 4 and store.states == {}
+    assert ProgressStore(tmp_path).load().setting("plan") == {"interview": "2026-04-01"}
