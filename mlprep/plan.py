@@ -121,9 +121,9 @@ MIN_SAMPLES = 10
 
 
 def costs_from_events(events: Iterable) -> Costs:
-    """The user's own answer times: medians of first answers and of later answers (each
-    capped at five minutes: a long pause is a break, not work). Defaults until there are
-    enough answers."""
+    """The user's own answer times: typical first answers and later answers (each capped at
+    five minutes: a long pause is a break, not work). Defaults until there are enough
+    answers."""
     seen: set[str] = set()
     first: list[float] = []
     later: list[float] = []
@@ -137,9 +137,17 @@ def costs_from_events(events: Iterable) -> Costs:
             seen.add(event.card)
             first.append(seconds)
     default = Costs()
-    review = statistics.median(later) if len(later) >= MIN_SAMPLES else default.review
-    learn = statistics.median(first) if len(first) >= MIN_SAMPLES else default.new - review
+    review = _typical(later) if len(later) >= MIN_SAMPLES else default.review
+    learn = _typical(first) if len(first) >= MIN_SAMPLES else default.new - review
     return Costs(new=learn + review, review=review, relearn=review * 2 / 3)
+
+
+def _typical(seconds: list[float]) -> float:
+    """The mean without the slowest and fastest tenth: answer times are skewed, so a median
+    would under-fill the day's minutes, and a few long pauses should not over-fill them."""
+    ordered = sorted(seconds)
+    cut = len(ordered) // 10
+    return statistics.fmean(ordered[cut : len(ordered) - cut])
 
 
 @dataclass
@@ -271,6 +279,23 @@ def plan_queue(
     """Today's review under the plan: learning cards that are due, then the reviews and new
     cards that gain most recall on the interview day within what is left of the day's
     minutes (reviews and new cards each best first)."""
+    learning, chosen = plan_today(plan, cards, states, now, memory, costs)
+    return DueQueue(
+        learning=tuple(learning),
+        reviews=tuple(c.track.card for c in chosen if not c.new),
+        new=tuple(c.track.card for c in chosen if c.new),
+    )
+
+
+def plan_today(
+    plan: Plan,
+    cards: Sequence[Card],
+    states: dict[str, CardState],
+    now: datetime,
+    memory: Memory,
+    costs: Costs,
+) -> tuple[list[Card], list[Choice]]:
+    """The learning cards due now, and the day's chosen work, best gain per second first."""
     from mlprep.scheduler import start_of_day
 
     horizon = (now + LEARN_AHEAD).timestamp()
@@ -292,11 +317,7 @@ def plan_queue(
     in_steps = {item[1] for item in learning}
     tracks = [t for t in tracks_for(cards, states, now) if t.card.id not in in_steps]
     chosen = planner.day(tracks, 0.0, interview, budget, today)
-    return DueQueue(
-        learning=tuple(item[2] for item in learning),
-        reviews=tuple(c.track.card for c in chosen if not c.new),
-        new=tuple(c.track.card for c in chosen if c.new),
-    )
+    return [item[2] for item in learning], chosen
 
 
 @dataclass(frozen=True)
