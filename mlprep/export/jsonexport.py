@@ -21,7 +21,7 @@ def card_dict(card: Card) -> dict[str, Any]:
         "q": card.q,
         "a": card.a,
         "explain": card.explain,
-        "choices": [{"text": c.text, "correct": c.correct} for c in card.choices],
+        "choices": [{"text": c.text, "correct": c.correct, "why": c.why} for c in card.choices],
         "expect": (
             {"value": card.expect.value, "tolerance": card.expect.tolerance}
             if card.expect
@@ -39,6 +39,11 @@ def card_dict(card: Card) -> dict[str, Any]:
         "tags": list(card.tags),
         "refs": list(card.refs),
         "followups": list(card.followups),
+        "keypoints": [{"point": k.point, "match": list(k.match)} for k in card.keypoints],
+        "misconceptions": [
+            {"claim": m.claim, "match": list(m.match), "correction": m.correction}
+            for m in card.misconceptions
+        ],
     }
 
 

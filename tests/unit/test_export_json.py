@@ -32,6 +32,8 @@ CARD_KEYS = [
     "tags",
     "refs",
     "followups",
+    "keypoints",
+    "misconceptions",
 ]
 
 
@@ -66,6 +68,8 @@ def test_a_card_exactly(decks):
         "tags": ["impurity", "numeric"],
         "refs": [],
         "followups": [],
+        "keypoints": [],
+        "misconceptions": [],
     }
 
 
@@ -85,6 +89,8 @@ def as_deck_yaml(deck: dict) -> str:
             del card["type"]
         if "rubric" in card:
             card["rubric"] = {k: v for k, v in card["rubric"].items() if v}
+        if "choices" in card:
+            card["choices"] = [{k: v for k, v in c.items() if v} for c in card["choices"]]
         cards.append(card)
     top = {k: deck[k] for k in ("id", "title", "description", "tags") if deck[k]}
     return yaml.safe_dump({**top, "cards": cards}, allow_unicode=True, sort_keys=False)
