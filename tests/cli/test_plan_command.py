@@ -148,3 +148,15 @@ def test_on_the_interview_day_the_plan_ends(cli, mlprep_home):
     )
     review = CliRunner().invoke(app, ["review", *MINI], input="", obj=env)
     assert review.stderr == "" and "Review: 0 learning, 0 due, 20 new" in review.stdout
+
+
+def test_the_home_menu_counts_down(cli, mlprep_home):
+    from mlprep.cli.home import review_label
+    from mlprep.cli.state import AppState, Environment
+    from tests.conftest import FIXED_NOW
+
+    app = AppState(env=Environment(now=lambda: FIXED_NOW))
+    due, label = review_label(app)
+    assert label == f"Review ({due} due)"
+    cli("plan", "--interview", "2026-12-09", "--minutes", "1")
+    assert review_label(app) == (1, "Review (1 today; interview in 14 days)")
