@@ -12,7 +12,7 @@ from mlprep.errors import ExitCode
 def review_label(app: AppState) -> tuple[int, str]:
     """Today's review size and its menu entry (with the countdown when an interview is
     planned)."""
-    from mlprep.cli.plan import active_plan, plan_model
+    from mlprep.cli.plan import active_plan, plan_cards, plan_model
     from mlprep.plan import plan_queue
     from mlprep.scheduler import build_queue
 
@@ -23,7 +23,7 @@ def review_label(app: AppState) -> tuple[int, str]:
         if current is None:
             due = len(build_queue(library.all_cards(), store.states, now))
             return due, f"Review ({due} due)"
-        cards = library.select(current.decks)
+        cards = plan_cards(app, library, current)
         due = len(plan_queue(current, cards, store.states, now, *plan_model(store)))
         days = current.days_left(now)
         left = "1 day" if days == 1 else f"{days} days"

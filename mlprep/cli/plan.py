@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from mlprep.cli.state import AppState
+    from mlprep.decks import Library
     from mlprep.model import Card
     from mlprep.plan import Plan
     from mlprep.progress import ProgressStore
@@ -95,7 +96,7 @@ def plan(
                     "No interview planned. Set one: mlprep plan --interview YYYY-MM-DD\n"
                 )
             return
-        _show(app, store, current, library.select(current.decks), now, as_json)
+        _show(app, store, current, plan_cards(app, library, current), now, as_json)
 
 
 def _show(
@@ -125,6 +126,18 @@ def plan_model(store: ProgressStore):
     from mlprep.plan import costs_from_events
 
     return Memory(store.scheduler.parameters), costs_from_events(store.log.recent())
+
+
+def plan_cards(app: AppState, library: Library, current: Plan) -> list[Card]:
+    """The plan's cards; a planned deck that is no longer there is skipped with a warning
+    (a user deck may have been removed since the plan was set)."""
+    present = [deck for deck in current.decks if deck in library.decks]
+    for deck in current.decks:
+        if deck not in library.decks:
+            app.warn(f"the plan's deck '{deck}' is not loaded; planning without it")
+    if current.decks and not present:
+        return []
+    return library.select(present)
 
 
 def active_plan(store: ProgressStore, now: datetime) -> Plan | None:

@@ -26,7 +26,8 @@ def review(
     """Review every card that spaced repetition says is due.
 
     Learning cards come first, then due reviews, then up to --new new cards. Choice and
-    numeric cards are graded at once; open cards you grade yourself.
+    numeric cards are graded at once; open cards you grade yourself. With an interview plan
+    (mlprep plan) and no deck or tag given, the plan picks the day's cards instead.
 
     \b
     Examples:
@@ -69,13 +70,13 @@ def review(
 
 def _planned_queue(app, store, now, decks, tags, deck_dirs):
     """With an interview plan (and no deck or tag chosen here), today's work under the plan."""
-    from mlprep.cli.plan import active_plan, plan_model
+    from mlprep.cli.plan import active_plan, plan_cards, plan_model
     from mlprep.plan import plan_queue
 
     current = active_plan(store, now)
     if current is None or decks or tags:
         return None
-    cards = app.library(deck_dirs or ()).select(current.decks)
+    cards = plan_cards(app, app.library(deck_dirs or ()), current)
     app.env.stderr.write(f"Following your interview plan: {current.days_left(now)} days left.\n")
     return plan_queue(current, cards, store.states, now, *plan_model(store))
 

@@ -160,3 +160,11 @@ def test_the_home_menu_counts_down(cli, mlprep_home):
     assert label == f"Review ({due} due)"
     cli("plan", "--interview", "2026-12-09", "--minutes", "1")
     assert review_label(app) == (1, "Review (1 today; interview in 14 days)")
+
+
+def test_a_planned_deck_that_is_gone_is_skipped_with_a_warning(cli):
+    cli("plan", "--interview", "2026-12-09", "--minutes", "1", "mini", *MINI)
+    result = cli("plan")  # without --decks the fixture deck is not loaded
+    assert result.exit_code == 0
+    assert result.stderr == "warning: the plan's deck 'mini' is not loaded; planning without it\n"
+    assert "0 cards planned: 0 seen, 0 unseen." in result.stdout
