@@ -49,3 +49,14 @@ def test_a_bad_value_is_one_line_and_exit_2(bad, mlprep_home):
         "(e.g. 2026-11-25T09:00:00+00:00)\n"
     )
     assert result.stdout == ""
+
+
+def test_the_real_program_reads_it(mlprep_home):
+    import subprocess
+    import sys
+
+    env = dict(os.environ, MLPREP_NOW="2020-01-01T08:00:00+00:00", TZ="UTC")
+    command = [sys.executable, "-m", "mlprep", "plan", "--interview", "2020-01-10", "--json"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["days_left"] == 9  # in 2020, not today
