@@ -143,3 +143,23 @@ def test_progress_is_said_once_past_a_second_and_then_each_second():
     ticker()
     ticker()  # within the same second: once is enough
     assert said == ["Fitting... 5 s"]
+
+
+def test_our_predictions_agree_with_fsrs_rs_on_which_parameters_fit_better(sharp_history):
+    from fsrs_rs_python import FSRS
+
+    from mlprep.optimize import _items
+
+    histories = by_card(sharp_history)
+    items = _items(histories, None)
+    start = min(review.at for review in sharp_history)
+    ours = {
+        name: score(predictions(histories, params, start)).log_loss
+        for name, params in (("default", DEFAULT_PARAMETERS), ("truth", SHARP))
+    }
+    theirs = {
+        name: FSRS(list(params)).evaluate(items).log_loss
+        for name, params in (("default", DEFAULT_PARAMETERS), ("truth", SHARP))
+    }
+    assert ours["truth"] < ours["default"] and theirs["truth"] < theirs["default"]
+    assert ours["default"] == pytest.approx(theirs["default"], abs=0.03)
