@@ -74,3 +74,21 @@ def decks():
     )
     assert report.problems == []
     return report.decks
+
+
+@pytest.fixture(scope="session")
+def parsed_deck_cache(tmp_path_factory) -> Path:
+    """A deck cache holding every built-in deck, parsed once per test run."""
+    from mlprep.decks import load_library
+    from mlprep.paths import builtin_content_dir
+
+    cache = tmp_path_factory.mktemp("deck-cache")
+    load_library([builtin_content_dir() / "decks"], [], cache)
+    return cache
+
+
+@pytest.fixture
+def warm_decks(mlprep_home, parsed_deck_cache) -> None:
+    """This test's data dir starts with the built-in decks already parsed (parsing them all
+    takes seconds, and commands that plan over every deck load them all)."""
+    shutil.copytree(parsed_deck_cache, mlprep_home / "cache")

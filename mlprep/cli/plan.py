@@ -60,11 +60,12 @@ def plan(
         raise UsageError("--clear takes no date, minutes or decks")
     if interview is None and (minutes is not None or decks):
         raise UsageError("give --interview YYYY-MM-DD to set a plan")
-    library = app.library(deck_dirs or ())
     if interview is not None:
         day = parse_interview(interview, now)
+        daily = check_minutes(30 if minutes is None else minutes)
+        library = app.library(deck_dirs or ())  # after the checks: loading decks takes a while
         chosen = tuple(library.deck(name).id for name in decks or ())
-        new_plan = Plan(day, check_minutes(30 if minutes is None else minutes), chosen)
+        new_plan = Plan(day, daily, chosen)
         with app.progress() as store:
             store.record_setting("plan", new_plan.to_data(), now)
             if not as_json:
@@ -96,6 +97,7 @@ def plan(
                     "No interview planned. Set one: mlprep plan --interview YYYY-MM-DD\n"
                 )
             return
+        library = app.library(deck_dirs or ())
         _show(app, store, current, plan_cards(app, library, current), now, as_json)
 
 

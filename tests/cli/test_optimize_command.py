@@ -9,6 +9,7 @@ import pytest
 from bench.learner import review_history
 from tests.unit.test_optimize import SHARP
 
+pytestmark = pytest.mark.usefixtures("warm_decks")
 HEADER = "card_id,review_rating,review_time,review_duration\n"
 
 

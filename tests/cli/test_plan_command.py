@@ -8,6 +8,7 @@ import pytest
 
 from tests.conftest import FIXTURES
 
+pytestmark = pytest.mark.usefixtures("warm_decks")
 MINI = ["--decks", str(FIXTURES / "decks")]
 
 
