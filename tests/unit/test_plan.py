@@ -135,8 +135,16 @@ def test_the_outlook_predicts_recall_now_and_if_followed():
 
 
 def test_answer_costs_come_from_the_users_own_times():
-    events = [SimpleNamespace(card=f"c{n}", ms=30000, kind=None, undoes=None) for n in range(12)]
-    events += [SimpleNamespace(card=f"c{n}", ms=12000, kind=None, undoes=None) for n in range(12)]
-    events.append(SimpleNamespace(card="c1", ms=3_600_000, kind=None, undoes=None))  # a break
-    assert costs_from_events(events) == Costs(new=42.0, review=12.0, relearn=8.0)
+    def event(card, ms, grade=3):
+        return SimpleNamespace(card=card, ms=ms, grade=grade, kind=None, undoes=None)
+
+    events = [event(f"c{n}", 30000, 1 if n < 3 else 3) for n in range(12)]
+    events += [event(f"c{n}", 12000) for n in range(12)]
+    events.append(event("c1", 3_600_000))  # a break, capped, and trimmed away
+    costs = costs_from_events(events)
+    # 3 of 12 first answers were Again (two more step answers each), 9 Good (one)
+    assert costs.first_grades == (0.25, 0, 0.75, 0)
+    assert costs == Costs(
+        new=30 + 12 * 1.25, review=12.0, relearn=8.0, first_grades=(0.25, 0, 0.75, 0)
+    )
     assert costs_from_events(events[:5]) == Costs()  # too few: defaults
