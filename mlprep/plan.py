@@ -175,7 +175,7 @@ class Track:
 
 
 @dataclass
-class Choice:
+class Candidate:
     track: Track
     gain: float  # in recall on the day
     seconds: float
@@ -217,20 +217,22 @@ class Planner:
         relearned = memory.review(*lost, LEARNING_STEP_DAYS, GOOD)
         return p, [(p, *kept), (1 - p, *relearned)]
 
-    def choice(self, track: Track, at: float, interview: float) -> Choice:
+    def candidate(self, track: Track, at: float, interview: float) -> Candidate:
         p, outcomes = self.outcomes(track, at)
         after = sum(q * self.memory.recall(interview - at, s) for q, s, _ in outcomes)
         if track.stability is None:
-            return Choice(track, after, self.costs.new, True)
+            return Candidate(track, after, self.costs.new, True)
         seconds = self.costs.review + (1 - p) * self.costs.relearn
-        return Choice(track, after - self.on_day(track, interview), seconds, False)
+        return Candidate(track, after - self.on_day(track, interview), seconds, False)
 
     def day(
         self, tracks: Sequence[Track], at: float, interview: float, budget: float, today: float
-    ) -> list[Choice]:
+    ) -> list[Candidate]:
         """The day's work: the best gains per second that fit in `budget` seconds. Cards
         already answered since `today` (the day's start) are left to their learning steps."""
-        candidates = [self.choice(track, at, interview) for track in tracks if track.last < today]
+        candidates = [
+            self.candidate(track, at, interview) for track in tracks if track.last < today
+        ]
         candidates.sort(key=lambda c: c.gain / c.seconds, reverse=True)
         chosen, used = [], 0.0
         for candidate in candidates:
@@ -242,11 +244,11 @@ class Planner:
             used += candidate.seconds
         return chosen
 
-    def apply(self, choice: Choice, at: float) -> None:
+    def apply(self, candidate: Candidate, at: float) -> None:
         """Move a track to its expected state after the work (for projections): stability and
         difficulty averaged over the outcomes, recall on the day as their expectation."""
-        _, outcomes = self.outcomes(choice.track, at)
-        track = choice.track
+        _, outcomes = self.outcomes(candidate.track, at)
+        track = candidate.track
         track.stability = sum(q * s for q, s, _ in outcomes)
         track.difficulty = sum(q * d for q, _, d in outcomes)
         track.last = at
@@ -314,7 +316,7 @@ def plan_today(
     now: datetime,
     memory: Memory,
     costs: Costs,
-) -> tuple[list[Card], list[Choice]]:
+) -> tuple[list[Card], list[Candidate]]:
     """The learning cards due now, and the day's chosen work, best gain per second first."""
     from mlprep.scheduler import start_of_day
 
@@ -446,8 +448,8 @@ def outlook(
         if offset == 0:
             budget -= spent_today(cards, states, now, costs)
         chosen = planner.day(tracks, at, interview, budget, today_start + offset)
-        for choice in chosen:
-            planner.apply(choice, at)
+        for candidate in chosen:
+            planner.apply(candidate, at)
         result.load.append(
             DayLoad(
                 local_today + timedelta(days=offset),
