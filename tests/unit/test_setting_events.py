@@ -94,3 +94,12 @@ def test_resetting_progress_keeps_the_plan(tmp_path):
     removed, _ = store.reset(None, T0 + timedelta(days=8))
     assert removed == 4 and store.states == {}
     assert ProgressStore(tmp_path).load().setting("plan") == {"interview": "2026-04-01"}
+
+
+def test_recent_reads_whole_events_from_the_end_of_the_log(tmp_path):
+    store = ProgressStore(tmp_path).load()
+    answers = answer_many(store, 40)
+    log = ReviewLog(tmp_path / "reviews.jsonl")
+    assert log.recent() == answers
+    tail = log.recent(max_bytes=1000)  # cuts into a line: that line is skipped
+    assert 0 < len(tail) < 40 and tail == answers[-len(tail) :]
