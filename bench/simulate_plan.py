@@ -61,10 +61,11 @@ SEEN: dict[str, list[int]] = {}  # cards seen at least once, per schedule
 class Event:
     """Enough of a log event for costs_from_events."""
 
-    __slots__ = ("card", "grade", "ms", "kind", "undoes")
+    __slots__ = ("card", "grade", "ms", "when", "kind", "undoes")
 
-    def __init__(self, card: str, grade: int, ms: int) -> None:
-        self.card, self.grade, self.ms, self.kind, self.undoes = card, grade, ms, None, None
+    def __init__(self, card: str, grade: int, ms: int, when: datetime) -> None:
+        self.card, self.grade, self.ms, self.when = card, grade, ms, when
+        self.kind = self.undoes = None
 
 
 def session(cards_in_order, budget, moment, learner, scheduler, states, log) -> None:
@@ -85,7 +86,7 @@ def session(cards_in_order, budget, moment, learner, scheduler, states, log) -> 
         grade = learner.answer(card, (at - START).total_seconds() / 86400)
         spent = seconds(learner.rng, "lapse" if kind == "review" and grade == AGAIN else kind)
         used += spent
-        log.append(Event(card, grade, int(spent * 1000)))
+        log.append(Event(card, grade, int(spent * 1000), at))
         states[card] = scheduler.review(states.get(card), card, grade, at)
         if states[card].state in (LEARNING, RELEARNING):
             again.append((states[card].due_ts, card))

@@ -121,26 +121,32 @@ class Costs:
 
 
 MIN_SAMPLES = 10
+LEARNING_DAY = 12 * 3600  # answers this soon after a card's first are its learning steps
 
 
 def costs_from_events(events: Iterable) -> Costs:
-    """The user's own answer times: typical first answers and later answers (each capped at
-    five minutes: a long pause is a break, not work). Defaults until there are enough
-    answers."""
-    seen: set[str] = set()
+    """The user's own habits from their answers (`events`, oldest first): typical times of
+    first answers and of later answers (each capped at five minutes: a long pause is a
+    break, not work), how first answers go, and how many more answers a new card takes on
+    its first day (learning steps). Defaults until there are enough answers."""
+    first_at: dict[str, float] = {}
     first: list[float] = []
     later: list[float] = []
     grades = [0, 0, 0, 0]
+    steps = 0
     for event in events:
         if getattr(event, "kind", None) or getattr(event, "undoes", None):
             continue
         seconds = min(max(event.ms / 1000, 1.0), 300.0)
-        if event.card in seen:
-            later.append(seconds)
-        else:
-            seen.add(event.card)
+        moment = event.when.timestamp()
+        started = first_at.get(event.card)
+        if started is None:
+            first_at[event.card] = moment
             first.append(seconds)
             grades[event.grade - 1] += 1
+        else:
+            later.append(seconds)
+            steps += moment - started < LEARNING_DAY
     default = Costs()
     review = _typical(later) if len(later) >= MIN_SAMPLES else default.review
     if len(first) < MIN_SAMPLES:
@@ -151,8 +157,8 @@ def costs_from_events(events: Iterable) -> Costs:
         grades[2] / len(first),
         grades[3] / len(first),
     )
-    steps = 2 * (shares[0] + shares[1]) + shares[2]  # learning-step answers per new card
-    return Costs(_typical(first) + review * steps, review, review * 2 / 3, shares)
+    new = _typical(first) + review * steps / len(first)
+    return Costs(new, review, review * 2 / 3, shares)
 
 
 def _typical(seconds: list[float]) -> float:

@@ -135,16 +135,18 @@ def test_the_outlook_predicts_recall_now_and_if_followed():
 
 
 def test_answer_costs_come_from_the_users_own_times():
-    def event(card, ms, grade=3):
-        return SimpleNamespace(card=card, ms=ms, grade=grade, kind=None, undoes=None)
+    def event(card, ms, grade=3, hours=0.0):
+        when = NOW + timedelta(hours=hours)
+        return SimpleNamespace(card=card, ms=ms, grade=grade, when=when, kind=None, undoes=None)
 
     events = [event(f"c{n}", 30000, 1 if n < 3 else 3) for n in range(12)]
-    events += [event(f"c{n}", 12000) for n in range(12)]
-    events.append(event("c1", 3_600_000))  # a break, capped, and trimmed away
+    events += [event(f"c{n}", 12000, hours=0.2) for n in range(12)]  # learning steps
+    events += [event(f"c{n}", 12000, hours=0.3) for n in range(3)]  # the Again cards' second
+    events += [event(f"c{n}", 12000, hours=48) for n in range(6)]  # reviews, days later
+    events.append(event("c1", 3_600_000, hours=50))  # a break: capped, and trimmed away
     costs = costs_from_events(events)
-    # 3 of 12 first answers were Again (two more step answers each), 9 Good (one)
-    assert costs.first_grades == (0.25, 0, 0.75, 0)
+    # 3 of 12 first answers were Again, 9 Good; 15 more answers on the cards' first day
     assert costs == Costs(
-        new=30 + 12 * 1.25, review=12.0, relearn=8.0, first_grades=(0.25, 0, 0.75, 0)
+        new=30 + 12 * 15 / 12, review=12.0, relearn=8.0, first_grades=(0.25, 0, 0.75, 0)
     )
     assert costs_from_events(events[:5]) == Costs()  # too few: defaults
