@@ -18,9 +18,10 @@ run: $(STAMP)  ## set up and start a quiz on decision trees
 test: $(STAMP)  ## set up and run the whole test suite
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)  ## ruff check and format check
+lint: $(STAMP)  ## ruff check, format check and mypy
 	$(BIN)/ruff check mlprep tests bench
 	$(BIN)/ruff format --check mlprep tests bench
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix mlprep tests bench

@@ -187,9 +187,15 @@ class Library:
         return [card for deck in self.decks.values() for card in deck.cards]
 
     def select(
-        self, names: Sequence[str] = (), tags: Sequence[str] = (), difficulty: int | None = None
+        self,
+        names: Sequence[str] = (),
+        tags: Sequence[str] = (),
+        kinds: Sequence[str] = (),
+        difficulty: int | None = None,
     ) -> list[Card]:
-        """Cards of the named decks (all decks if none), filtered by tag and difficulty."""
+        """Cards of the named decks (all decks if none), filtered by tag (a card's own or its
+        deck's), kind (`Card.kind`: single, multi, number, open, sql) and difficulty. Every
+        command selects through here, so the same options pick the same cards."""
         chosen = {deck.id: deck for deck in map(self.deck, names)}  # one entry per deck
         decks = list(chosen.values()) or list(self.decks.values())
         wanted = {t.lower() for t in tags}
@@ -204,6 +210,8 @@ class Library:
         for deck in decks:
             for card in deck.cards:
                 if wanted and not wanted & (set(card.tags) | set(deck.tags)):
+                    continue
+                if kinds and card.kind not in kinds:
                     continue
                 if difficulty is not None and card.difficulty != difficulty:
                     continue

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from mlprep.errors import ProgressError
 from mlprep.fileio import atomic_write
+from mlprep.reviewlog import ReviewEvent
 
 HISTORY_FORMAT = 1
 
@@ -19,7 +20,7 @@ def save_mock(result, directory: Path) -> Path:
         "started_at": result.started_at,
         "minutes": result.minutes,
         "seconds": round(result.seconds, 3),
-        "ended": result.ended,
+        "ended": result.end_label,
         "planned": result.planned,
         "answers": [
             {
@@ -39,3 +40,10 @@ def save_mock(result, directory: Path) -> Path:
     except OSError as error:
         raise ProgressError(f"cannot save the interview to {path}: {error.strerror}") from None
     return path
+
+
+def card_history(events: list[ReviewEvent], card_id: str) -> list[ReviewEvent]:
+    """The answers given to one card, oldest first; undone answers and undo events left out."""
+    undone = {event.undoes for event in events if event.undoes}
+    answers = [e for e in events if e.card == card_id and not e.undoes and e.id not in undone]
+    return sorted(answers, key=lambda e: e.when)  # stable: ties keep the log order

@@ -94,6 +94,18 @@ class Card:
     line: int = 0  # where the card starts in its file, for messages
 
     @property
+    def kind(self) -> str:
+        """The card's kind by name: sql, number, multi (several right options), single or
+        open. Selection (`Library.select(kinds=...)`) and `mlprep.kinds` key on it."""
+        if self.type is not CardType.OPEN:
+            return str(self.type)
+        if self.expect is not None:
+            return "number"
+        if self.choices:
+            return "multi" if self.is_multi else "single"
+        return "open"
+
+    @property
     def is_choice(self) -> bool:
         return bool(self.choices)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from mlprep.errors import ProgressError
 from mlprep.fileio import atomic_write, gc_paused
 from mlprep.model import Grade
-from mlprep.reviewlog import ReviewEvent, ReviewLog, event_from_dict, locked
+from mlprep.reviewlog import ReviewEvent, ReviewLog, event_from_dict, locked, schedules
 from mlprep.scheduler import CardState, Scheduler
 
 LONG_REPLAY = 5000  # answers; rebuilding more than this takes long enough to say so
@@ -62,7 +62,7 @@ class ProgressStore:
                 self._use_settings(tail)
                 # in (time, id) order, exactly as a full replay applies them
                 for event in sorted(tail, key=lambda e: (e.when, e.id)):
-                    if event.kind:
+                    if not schedules(event):
                         continue
                     states[event.card] = self.scheduler.review(
                         states.get(event.card), event.card, event.grade, event.when
@@ -102,11 +102,12 @@ class ProgressStore:
             if not in_order:
                 events, end = self.log.read_from(0)
                 last_id = events[-1].id if events else None
-                return self.scheduler.replay(effective(events)), end, last_id
+                scheduling = [e for e in effective(events) if schedules(e)]
+                return self.scheduler.replay(scheduling), end, last_id
             states: dict[str, CardState] = {}
             replay = self.log.stream(0)
             for event in replay:
-                if event.is_answer and event.id not in undone:
+                if schedules(event) and event.id not in undone:
                     states[event.card] = self.scheduler.review(
                         states.get(event.card), event.card, event.grade, event.when
                     )
@@ -120,7 +121,7 @@ class ProgressStore:
         for event in sorted(tail, key=lambda e: (e.when, e.id)):
             if event.kind == "params":
                 return False  # new parameters: every card's history is replayed with them
-            if event.kind:
+            if not event.undoes and not schedules(event):
                 continue
             moment = event.when.timestamp()
             if event.undoes or (event.card in latest and moment < latest[event.card]):
@@ -198,13 +199,26 @@ class ProgressStore:
             self.warnings.append(f"cannot update {self.snapshot_path}: {error.strerror}")
 
     # -- recording ------------------------------------------------------------------------
-    def record(self, card_id: str, grade: Grade, mode: str, ms: int, at: datetime) -> ReviewEvent:
-        """Append one answer to the log (fsynced) and update the card's state in memory."""
-        event = ReviewEvent.new(card_id, grade, mode, ms, at)
+    def record(
+        self,
+        card_id: str,
+        grade: Grade,
+        mode: str,
+        ms: int,
+        at: datetime,
+        answer: str | None = None,
+        suggested: Grade | None = None,
+    ) -> ReviewEvent:
+        """Append one answer to the log (fsynced) and update the card's state in memory.
+        `answer` is kept bounded and cleaned (`reviewlog.clean_answer`); an answer in a mode
+        that does not reschedule (`reviewlog.NON_SCHEDULING_MODES`, e.g. drill) is logged and
+        leaves the state as it was."""
+        event = ReviewEvent.new(card_id, grade, mode, ms, at, answer=answer, suggested=suggested)
         self.log.append(event)
         previous = self.states.get(card_id)
         self._before[event.id] = previous
-        self.states[card_id] = self.scheduler.review(previous, card_id, int(grade), event.when)
+        if schedules(event):
+            self.states[card_id] = self.scheduler.review(previous, card_id, int(grade), event.when)
         return event
 
     def record_setting(self, kind: str, data: dict, at: datetime) -> ReviewEvent:
@@ -245,6 +259,8 @@ class ProgressStore:
         """Cancel a recorded answer: an undo event goes into the log, the state goes back."""
         self.log.append(ReviewEvent.undo(event, at))
         previous = self._before.pop(event.id, None)
+        if not schedules(event):
+            return
         if previous is None:
             self.states.pop(event.card, None)
         else:

@@ -13,6 +13,7 @@ import fcntl
 import functools
 import json
 import os
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, replace
@@ -22,13 +23,26 @@ from pathlib import Path
 from mlprep.errors import ProgressError
 from mlprep.model import Grade
 
-LOG_FORMAT_VERSION = 2  # 2 adds optional fields (see docs/progress-format.md); 1 still loads
-
+LOG_FORMAT_VERSION = 2  # 2 added optional `answer`, `suggested`, `kind`, `data` (1 loads)
+ANSWER_LIMIT = 4096  # characters of an answer the log keeps
+TRUNCATED = " [...truncated]"
+# Answers in these modes are logged (history, stats) but change no card's schedule.
+NON_SCHEDULING_MODES = frozenset({"drill"})
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # keeps tab and newline
 # Events that are not answers carry a `kind` and their payload in `data`: the interview plan
 # and fitted scheduler parameters live in the log too, so they merge across machines like
 # answers do. Such an event has card "@<kind>", grade 0, mode <kind>, ms 0.
 SETTING_KINDS = ("plan", "params")
 MAX_DATA_CHARS = 4096
+
+
+def clean_answer(text: str) -> str:
+    """An answer as the log keeps it: control characters (terminal escapes, NUL) removed,
+    newlines kept, at most ANSWER_LIMIT characters (a longer one ends with TRUNCATED)."""
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if len(text) > ANSWER_LIMIT:
+        text = text[: ANSWER_LIMIT - len(TRUNCATED)] + TRUNCATED
+    return text
 
 
 @dataclass(frozen=True, slots=True)  # slots: a full replay holds every event in memory
@@ -41,11 +55,22 @@ class ReviewEvent:
     at: str  # ISO 8601, UTC
     v: int = LOG_FORMAT_VERSION
     undoes: str | None = None  # set on an undo event: the id of the event it cancels
+    answer: str | None = None  # what the user answered (clean_answer), when they typed or picked
+    suggested: int | None = None  # a grader's suggested grade (1-4) for a self-graded answer
     kind: str | None = None  # set on a non-answer event: "plan" or "params"
     data: dict | None = None  # a non-answer event's payload
 
     @classmethod
-    def new(cls, card: str, grade: Grade, mode: str, ms: int, at: datetime) -> ReviewEvent:
+    def new(
+        cls,
+        card: str,
+        grade: Grade,
+        mode: str,
+        ms: int,
+        at: datetime,
+        answer: str | None = None,
+        suggested: Grade | None = None,
+    ) -> ReviewEvent:
         return cls(
             id=uuid.uuid4().hex,
             card=card,
@@ -53,6 +78,8 @@ class ReviewEvent:
             mode=mode,
             ms=max(0, int(ms)),
             at=at.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            answer=None if answer is None else clean_answer(answer),
+            suggested=None if suggested is None else int(suggested),
         )
 
     @classmethod
@@ -79,7 +106,14 @@ class ReviewEvent:
         return datetime.fromisoformat(self.at.replace("Z", "+00:00"))
 
 
+def schedules(event: ReviewEvent) -> bool:
+    """Does this event change its card's schedule? Not an undo, not a drill answer, not a
+    plan or parameters event."""
+    return not event.undoes and not event.kind and event.mode not in NON_SCHEDULING_MODES
+
+
 _REQUIRED = ("id", "card", "grade", "mode", "ms", "at")
+_OPTIONAL = {"v", "undoes", "answer", "suggested", "kind", "data"}
 
 
 class EventStream:
@@ -145,7 +179,7 @@ def event_from_dict(data: object, where: str | Callable[[], str]) -> ReviewEvent
             "The file was left untouched."
         )
     missing = [key for key in _REQUIRED if key not in data]
-    unknown = sorted(set(data) - set(_REQUIRED) - {"v", "undoes", "kind", "data"})
+    unknown = sorted(set(data) - set(_REQUIRED) - _OPTIONAL)
     if missing or unknown:
         what = f"missing {', '.join(missing)}" if missing else f"unknown {', '.join(unknown)}"
         raise ProgressError(f"{where}: not a review event ({what})")
@@ -174,6 +208,14 @@ def _field_problem(data: dict) -> str | None:
         payload = data.get("data")
         if not isinstance(payload, dict) or len(json.dumps(payload)) > MAX_DATA_CHARS:
             return f"'data' must be an object of at most {MAX_DATA_CHARS} characters"
+    answer = data.get("answer")
+    if answer is not None and not (
+        isinstance(answer, str) and len(answer) <= ANSWER_LIMIT and not _CONTROL.search(answer)
+    ):
+        return f"'answer' must be text of at most {ANSWER_LIMIT} characters, no control codes"
+    suggested = data.get("suggested")
+    if suggested is not None and (isinstance(suggested, bool) or suggested not in (1, 2, 3, 4)):
+        return "'suggested' must be a grade 1-4"
     grade, ms = data["grade"], data["ms"]
     if isinstance(grade, bool) or grade not in ((0,) if undoes or kind else (1, 2, 3, 4)):
         return "bad grade"

@@ -234,12 +234,14 @@ def build_queue(
     today = start_of_day(now).timestamp()
     tonight = end_of_day(now).timestamp()
     horizon = (now + LEARN_AHEAD).timestamp()
-    learning, reviews, new = [], [], []
+    learning: list[tuple[float, str, Card]] = []
+    reviews: list[tuple[float, str, Card]] = []
+    new: list[Card] = []
     new_today = reviews_today = 0
-    for state in states.values():
-        if state.first_ts >= today:
+    for seen in states.values():
+        if seen.first_ts >= today:
             new_today += 1
-        elif state.last_ts >= today:
+        elif seen.last_ts >= today:
             reviews_today += 1
     for card in cards:
         state = states.get(card.id)

@@ -292,6 +292,7 @@ class _Checker:
         if card_id is None:
             self.problem(node.line, "'id' is missing (every card needs a unique id)", label)
         elif not SLUG.match(card_id):
+            assert raw_id is not None  # card_id came from it
             self.problem(raw_id.line, "id must be lower-case letters, digits and '-'", label)
         self.check_keys(node, CARD_KEYS, label)
         q = self.text(fields, "q", node.line, label, required=True)

@@ -374,10 +374,11 @@ def _unpaired(
                 if j not in seen:
                     seen.add(j)
                     parent[j] = u
-                    if partner[j] is None:
+                    partner_j = partner[j]
+                    if partner_j is None:
                         found = j
                         break
-                    stack.append(partner[j])
+                    stack.append(partner_j)
         if found is None:
             return False
         while found is not None:  # flip the path: each expected row on it takes its new partner
@@ -448,7 +449,7 @@ def _sort_key(value: object) -> tuple[int, Any]:
         return (0, value)
     if value is None:
         return (1, 0)
-    return (2, value) if isinstance(value, str) else (3, bytes(value))  # type: ignore[arg-type]
+    return (2, value) if isinstance(value, str) else (3, bytes(value))  # type: ignore[call-overload]
 
 
 def _same_values(a: list, b: list) -> bool:

@@ -92,7 +92,7 @@ def _deck_stats(
     scheduler: Scheduler,
 ) -> DeckStats:
     tonight = end_of_day(now).timestamp()
-    counts = Counter()
+    counts: Counter[str] = Counter()
     recalls = []
     quiz = [0, 0]  # right, answered
     since = now - timedelta(days=ACCURACY_DAYS)

@@ -19,9 +19,23 @@ REPO = Path(__file__).resolve().parent.parent
 FIXED_NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 
+@pytest.fixture(scope="session")
+def parsed_builtin_decks(tmp_path_factory) -> Path:
+    """The deck cache of the built-in decks, built once per test run."""
+    from mlprep.decks import load_library
+    from mlprep.paths import builtin_content_dir
+
+    cache = tmp_path_factory.mktemp("deck-cache")
+    load_library([builtin_content_dir() / "decks"], [], cache)
+    return cache / "decks.pickle"
+
+
 @pytest.fixture(autouse=True)
-def mlprep_home(tmp_path, monkeypatch) -> Path:
+def mlprep_home(tmp_path, monkeypatch, parsed_builtin_decks) -> Path:
     home = tmp_path / "home"
+    # a warm deck cache, so a command does not parse every built-in deck in every test
+    (home / "cache").mkdir(parents=True)
+    shutil.copy(parsed_builtin_decks, home / "cache")
     monkeypatch.setenv("MLPREP_HOME", str(home))
     monkeypatch.delenv("MLPREP_DECKS", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
@@ -74,21 +88,3 @@ def decks():
     )
     assert report.problems == []
     return report.decks
-
-
-@pytest.fixture(scope="session")
-def parsed_deck_cache(tmp_path_factory) -> Path:
-    """A deck cache holding every built-in deck, parsed once per test run."""
-    from mlprep.decks import load_library
-    from mlprep.paths import builtin_content_dir
-
-    cache = tmp_path_factory.mktemp("deck-cache")
-    load_library([builtin_content_dir() / "decks"], [], cache)
-    return cache
-
-
-@pytest.fixture
-def warm_decks(mlprep_home, parsed_deck_cache) -> None:
-    """This test's data dir starts with the built-in decks already parsed (parsing them all
-    takes seconds, and commands that plan over every deck load them all)."""
-    shutil.copytree(parsed_deck_cache, mlprep_home / "cache")

@@ -8,6 +8,7 @@ import typer
 from mlprep import __version__
 from mlprep.cli import (
     content,
+    drill,
     export,
     importer,
     optimize,
@@ -18,11 +19,12 @@ from mlprep.cli import (
     stats,
     study,
 )
-from mlprep.cli.common import echo_error
+from mlprep.cli.common import GuardedGroup, echo_error
 from mlprep.cli.state import NOW_VARIABLE, AppState, Environment, parse_now
 from mlprep.errors import UsageError
 
 app = typer.Typer(
+    cls=GuardedGroup,  # the one error boundary: every command and the home menu run in it
     name="mlprep",
     help="Drill machine-learning interview questions in the terminal.",
     epilog="Start with: mlprep quiz trees. Docs: docs/deck-format.md for writing decks.",
@@ -92,6 +94,7 @@ def _check_clock(app_state: AppState) -> None:
 app.command("review")(study.review)
 app.command("quiz")(quiz.quiz)
 app.command("flash")(study.flash)
+app.command("drill")(drill.drill)
 app.command("sql")(practice.sql)
 app.command("mock")(practice.mock)
 app.command("stats")(stats.stats)
@@ -107,4 +110,6 @@ app.add_typer(progress.app, name="progress")
 
 
 def main() -> None:
+    """The program: every command runs inside GuardedGroup's error boundary, so an error is
+    one line and an exit code wherever it is raised."""
     app(prog_name="mlprep")

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import sys
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
-from mlprep.cli.state import AppState
+from mlprep.cli.state import AppState, Environment
 from mlprep.errors import ExitCode, MlprepError
 
 DeckDirs = Annotated[
@@ -56,38 +57,50 @@ def echo_error(app_state: AppState, message: str) -> None:
     app_state.env.stderr.flush()
 
 
-def guarded(command):
-    """Turn core errors into a one-line message and the right exit code (a traceback only
-    with --debug). The command must take `ctx: typer.Context`."""
+@contextlib.contextmanager
+def error_boundary(ctx: Any) -> Iterator[None]:
+    """The one place errors become messages: a core error is one line and its exit code (a
+    traceback only with --debug), Ctrl-C is 130, a closed pipe is quiet, a bug is one line."""
+    try:
+        yield
+    except (typer.Exit, typer.Abort, typer.TyperException):  # click's usage errors among them
+        raise
+    except MlprepError as error:
+        app_state = _app_state(ctx)
+        if app_state.debug:
+            traceback.print_exc(file=app_state.env.stderr)
+        echo_error(app_state, error.message)
+        raise typer.Exit(int(error.exit_code)) from None
+    except BrokenPipeError:
+        # the reader went away (`mlprep ... | head`): stop quietly, as Unix tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(int(ExitCode.ERROR)) from None
+    except KeyboardInterrupt:
+        _app_state(ctx).env.stderr.write("\nInterrupted.\n")
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    except Exception as error:  # a bug: say so briefly, the traceback is behind --debug
+        app_state = _app_state(ctx)
+        if app_state.debug:
+            traceback.print_exc(file=app_state.env.stderr)
+        echo_error(
+            app_state,
+            f"unexpected {type(error).__name__}: {error} (run with --debug for details)",
+        )
+        raise typer.Exit(int(ExitCode.ERROR)) from None
 
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        app_state = state(kwargs["ctx"] if "ctx" in kwargs else args[0])
-        try:
-            return command(*args, **kwargs)
-        except (typer.Exit, typer.Abort, typer.TyperException):
-            raise
-        except MlprepError as error:
-            if app_state.debug:
-                traceback.print_exc(file=app_state.env.stderr)
-            echo_error(app_state, error.message)
-            raise typer.Exit(int(error.exit_code)) from None
-        except BrokenPipeError:
-            # the reader went away (`mlprep ... | head`): stop quietly, as Unix tools do
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            with contextlib.suppress(OSError, ValueError):
-                os.dup2(devnull, sys.stdout.fileno())
-            raise typer.Exit(int(ExitCode.ERROR)) from None
-        except KeyboardInterrupt:
-            app_state.env.stderr.write("\nInterrupted.\n")
-            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
-        except Exception as error:  # a bug: say so briefly, the traceback is behind --debug
-            if app_state.debug:
-                traceback.print_exc(file=app_state.env.stderr)
-            echo_error(
-                app_state,
-                f"unexpected {type(error).__name__}: {error} (run with --debug for details)",
-            )
-            raise typer.Exit(int(ExitCode.ERROR)) from None
 
-    return wrapper
+def _app_state(ctx: Any) -> AppState:
+    obj = ctx.find_root().obj
+    if isinstance(obj, AppState):
+        return obj
+    return AppState(env=obj if isinstance(obj, Environment) else Environment())
+
+
+class GuardedGroup(TyperGroup):
+    """The command group whose every command (and the home menu) runs inside error_boundary."""
+
+    def invoke(self, ctx: Any) -> Any:
+        with error_boundary(ctx):
+            return super().invoke(ctx)

@@ -6,11 +6,10 @@ from typing import Annotated
 
 import typer
 
-from mlprep.cli.common import DeckDirs, guarded, state
+from mlprep.cli.common import DeckDirs, state
 from mlprep.errors import ExitCode
 
 
-@guarded
 def decks(
     ctx: typer.Context,
     deck_dirs: DeckDirs = None,
@@ -46,29 +45,42 @@ def decks(
     app.env.stdout.write("\n".join(lines) + "\n")
 
 
-@guarded
 def show(
     ctx: typer.Context,
     card_id: Annotated[
         str, typer.Argument(metavar="CARD_ID", help="A card id, as `mlprep search` lists them.")
     ],
     deck_dirs: DeckDirs = None,
+    history: Annotated[
+        bool,
+        typer.Option("--history", help="Also list your past answers: date, mode, grade, answer."),
+    ] = False,
 ) -> None:
     """Show one card with its answer.
 
-    Shows the question, choices, answer, explanation, follow-ups and references.
+    Shows the question, choices, answer, explanation, follow-ups and references; with
+    --history, every answer you gave it, oldest first.
 
     \b
-    Example:
+    Examples:
       mlprep show trees-gini-max
+      mlprep show trees-gini-max --history
     """
     from mlprep.ui.render import card_detail
 
-    card = state(ctx).library(deck_dirs or ()).card(card_id)
-    state(ctx).console().print(card_detail(card))
+    app = state(ctx)
+    card = app.library(deck_dirs or ()).card(card_id)
+    app.console().print(card_detail(card))
+    if history:
+        from mlprep.history import card_history
+        from mlprep.progress import ProgressStore
+        from mlprep.ui.text import history_lines
+
+        events = card_history(ProgressStore(app.paths.progress_dir).events(), card.id)
+        lines = history_lines(card.id, events)
+        app.env.stdout.write("\n" + "\n".join(lines) + "\n")
 
 
-@guarded
 def search(
     ctx: typer.Context,
     text: Annotated[
@@ -97,7 +109,6 @@ def search(
     console.print(search_table(cards))
 
 
-@guarded
 def validate(
     ctx: typer.Context,
     paths: Annotated[

@@ -4,12 +4,11 @@ from typing import Annotated
 
 import typer
 
-from mlprep.cli.common import DeckDirs, guarded, state
+from mlprep.cli.common import DeckDirs, state
 from mlprep.errors import UsageError
 from mlprep.export import STDOUT, ExportFormat
 
 
-@guarded
 def export(
     ctx: typer.Context,
     decks: Annotated[
@@ -20,7 +19,7 @@ def export(
     fmt: Annotated[
         ExportFormat,
         typer.Option("--format", help="md: study guide; anki: .apkg; json: everything."),
-    ] = ...,
+    ] = ...,  # type: ignore[assignment]  # typer: a required option
     output: Annotated[
         str | None,
         typer.Option(
@@ -75,7 +74,9 @@ def export(
         where = "standard output"
     else:
         write(files, force)
-        where = str(files[0].path) if len(files) == 1 else f"{files[0].path.parent}/"
+        first = files[0].path
+        assert first is not None  # files written to disk have paths
+        where = str(first) if len(files) == 1 else f"{first.parent}/"
     total = sum(len(deck.cards) for deck in chosen)
     deck_word = "deck" if len(chosen) == 1 else "decks"
     err.write(f"Exported {len(chosen)} {deck_word} ({_cards(total)}) to {where}.\n")

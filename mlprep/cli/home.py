@@ -1,12 +1,18 @@
-"""`mlprep` with no command, in a terminal: a home menu that loops until Quit."""
+"""`mlprep` with no command, in a terminal: a home menu that loops until Quit (q or Esc).
+
+Number keys 1-9 pick an entry; every submenu has Back."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import typer
 
-from mlprep.cli.common import guarded
+from mlprep.cli.common import echo_error
 from mlprep.cli.state import AppState
-from mlprep.errors import ExitCode
+from mlprep.errors import ExitCode, MlprepError
+
+BACK = "Back"
 
 
 def review_label(app: AppState) -> tuple[int, str]:
@@ -30,42 +36,55 @@ def review_label(app: AppState) -> tuple[int, str]:
         return due, f"Review ({due} today; interview in {left})"
 
 
-@guarded
 def home(ctx: typer.Context) -> None:
     """Offer the daily loop first; every other mode is one pick away."""
-    from mlprep.cli import content, practice, quiz, stats, study
+    from mlprep.cli import content, drill, practice, quiz, stats, study
     from mlprep.ui.prompts import ask_menu
 
     app: AppState = ctx.obj
+
+    def with_deck(command: Callable[..., None]) -> Callable[[], None]:
+        def run() -> None:
+            deck = pick_deck(app)
+            if deck is not None:
+                command(ctx, decks=[deck])
+
+        return run
+
     while True:
         _, review_entry = review_label(app)
-        options = {
+        options: dict[str, Callable[[], None]] = {
             review_entry: lambda: study.review(ctx),
-            "Quiz a deck": lambda: quiz.quiz(ctx, decks=[pick_deck(app)]),
-            "Flashcards": lambda: study.flash(ctx, decks=[pick_deck(app)]),
+            "Quiz a deck": with_deck(quiz.quiz),
+            "Flashcards": with_deck(study.flash),
+            "Drill weak cards": lambda: drill.drill(ctx),
             "SQL practice": lambda: practice.sql(ctx),
             "Mock interview": lambda: practice.mock(ctx),
             "Stats": lambda: stats.stats(ctx),
             "Decks": lambda: content.decks(ctx),
         }
-        options["Quit"] = None
         try:
-            choice = ask_menu("What would you like to do?", list(options))
+            choice = ask_menu("What would you like to do?", list(options), back="Quit")
         except (KeyboardInterrupt, EOFError):
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
-        action = options[choice]
-        if action is None:
+        if choice is None:
             return
         try:
-            action()
+            options[choice]()
         except typer.Exit as stop:
             if stop.exit_code not in (0, int(ExitCode.INTERRUPTED)):
                 raise
+        except KeyboardInterrupt:
+            app.env.stderr.write("\nInterrupted.\n")
+        except MlprepError as error:  # say what went wrong and stay in the menu
+            echo_error(app, error.message)
 
 
-def pick_deck(app: AppState) -> str:
+def pick_deck(app: AppState) -> str | None:
+    """A deck by slug, or None for Back."""
     from mlprep.ui.prompts import ask_menu
 
     decks = sorted(app.library().decks.values(), key=lambda d: d.id)
     labels = {f"{d.id:<14} {d.title} ({len(d.cards)})": d.id for d in decks}
-    return labels[ask_menu("Which deck?", list(labels))]
+    choice = ask_menu("Which deck?", list(labels), back=BACK)
+    return None if choice is None else labels[choice]

@@ -5,11 +5,10 @@ from typing import Annotated
 
 import typer
 
-from mlprep.cli.common import guarded, state
+from mlprep.cli.common import state
 from mlprep.errors import ContentError, MlprepError, UsageError
 
 
-@guarded
 def import_deck(
     ctx: typer.Context,
     file: Annotated[

@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mlprep.cli.common import guarded, state
+from mlprep.cli.common import state
 
 if TYPE_CHECKING:
     from mlprep.optimize import Fit
 
 
-@guarded
 def optimize(
     ctx: typer.Context,
     revlog: Annotated[

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mlprep.cli.common import DeckDirs, DeckSlugs, guarded, state
+from mlprep.cli.common import DeckDirs, DeckSlugs, state
 from mlprep.errors import UsageError
 
 if TYPE_CHECKING:
@@ -18,9 +19,9 @@ if TYPE_CHECKING:
     from mlprep.model import Card
     from mlprep.plan import Plan
     from mlprep.progress import ProgressStore
+    from mlprep.sessions.review import ReviewSession
 
 
-@guarded
 def plan(
     ctx: typer.Context,
     decks: DeckSlugs = None,
@@ -140,6 +141,26 @@ def plan_cards(app: AppState, library: Library, current: Plan) -> list[Card]:
     if current.decks and not present:
         return []
     return library.select(present)
+
+
+def planned_review(app: AppState, session: ReviewSession, deck_dirs) -> ReviewSession:
+    """`session` following the interview plan, if one is active: the plan's cards, and each
+    day's queue from the plan (see plan.plan_queue)."""
+    from mlprep.plan import plan_queue
+
+    now = app.env.now()
+    with app.progress() as store:
+        current = active_plan(store, now)
+        if current is None:
+            return session
+        memory, costs = plan_model(store)
+    cards = plan_cards(app, app.library(deck_dirs), current)
+    app.env.stderr.write(f"Following your interview plan: {current.days_left(now)} days left.\n")
+
+    def build(cards, states, moment):
+        return plan_queue(current, cards, states, moment, memory, costs)
+
+    return replace(session, cards=cards, queue_builder=build)
 
 
 def active_plan(store: ProgressStore, now: datetime) -> Plan | None:

@@ -5,15 +5,14 @@ from typing import Annotated
 
 import typer
 
-from mlprep.cli.common import DeckDirs, Seed, Tags, guarded, state
-from mlprep.errors import ExitCode, MlprepError, UsageError
+from mlprep.cli.common import DeckDirs, Seed, Tags, state
+from mlprep.errors import MlprepError, UsageError
 
 Count = Annotated[
     int, typer.Option("-n", "--count", min=1, metavar="N", help="How many questions.")
 ]
 
 
-@guarded
 def sql(
     ctx: typer.Context,
     count: Count = 5,
@@ -38,32 +37,18 @@ def sql(
       mlprep sql
       mlprep sql -n 3 --tag window
     """
+    from mlprep.cli.session import finish, run_session
     from mlprep.decks import sample
-    from mlprep.model import CardType
-    from mlprep.sessions import INTERRUPTED
-    from mlprep.sessions.recording import Recorder
-    from mlprep.sessions.sqlpractice import run_sql_practice
+    from mlprep.sessions.sqlpractice import SqlSession
     from mlprep.ui.sqlio import SqlLinePrompter
-    from mlprep.ui.text import sql_summary
 
     app = state(ctx)
-    library = app.library(deck_dirs or ())
-    pool = [card for card in library.all_cards() if card.type is CardType.SQL]
-    if tag:
-        wanted = {t.lower() for t in tag}
-        pool = [card for card in pool if wanted & set(card.tags)]
-    if not pool:
-        raise UsageError("No SQL questions match that selection.")
+    pool = app.library(deck_dirs or ()).select(tags=tag or (), kinds=("sql",))
     cards = sample(pool, count, seed)
     env = app.env
     prompter = SqlLinePrompter(env.stdin, env.stdout, echo=not _isatty(env.stdin))
-    with app.progress() as store:
-        recorder = Recorder(store, "sql", env.now)
-        result = run_sql_practice(cards, prompter, recorder, time_limit, env.clock)
-        for line in sql_summary(result):
-            prompter.notice(line)
-    if result.stopped == INTERRUPTED:
-        raise typer.Exit(int(ExitCode.INTERRUPTED))
+    result = run_session(app, SqlSession(cards), prompter=prompter, sql_time_limit=time_limit)
+    finish(result)
 
 
 def _isatty(stream) -> bool:
@@ -97,7 +82,6 @@ def _alarm(seconds: float):
     return timer()
 
 
-@guarded
 def mock(
     ctx: typer.Context,
     minutes: Annotated[
@@ -114,6 +98,7 @@ def mock(
         ),
     ] = None,
     count: Count = 8,
+    tag: Tags = None,
     seed: Seed = None,
     export: Annotated[
         Path | None,
@@ -141,34 +126,23 @@ def mock(
       mlprep mock
       mlprep mock --minutes 10 -n 5 -d trees -d ensembles --export mock.md
     """
-    import random
-
+    from mlprep.cli.session import finish, run_session
     from mlprep.fileio import atomic_write
     from mlprep.history import save_mock
-    from mlprep.sessions import INTERRUPTED
-    from mlprep.sessions.mock import pick_questions, run_mock
-    from mlprep.sessions.recording import Recorder
+    from mlprep.sessions.mock import MockResult, MockSession
     from mlprep.ui.prompts import PlainPrompter
-    from mlprep.ui.text import mock_markdown, mock_summary
+    from mlprep.ui.text import mock_markdown
 
     app = state(ctx)
     env = app.env
     library = app.library(deck_dirs or ())
-    cards = library.select(decks or [d for d in library.decks if d != "sql"])
+    cards = library.select(decks or [d for d in library.decks if d != "sql"], tag or ())
     if export and export.exists():
         raise UsageError(f"{export} already exists; choose another file for --export.")
     prompter = PlainPrompter(env.stdin, env.stdout, echo=not _isatty(env.stdin))
-    with app.progress() as store:
-        rng = random.Random(seed)
-        questions = pick_questions(cards, store.states, store.scheduler, env.now(), count, rng)
-        if not questions:
-            raise UsageError("No interview questions match that selection.")
-        prompter.notice(f"Mock interview: {len(questions)} questions, {minutes:g} minutes.")
-        prompter.notice("Answer as you would aloud; the reference answers come at the end.")
-        recorder = Recorder(store, "mock", env.now)
-        result = run_mock(questions, prompter, recorder, minutes, env.now, env.clock, _alarm)
-        for line in mock_summary(result):
-            prompter.notice(line)
+    session = MockSession(cards, minutes, count, _alarm)
+    result = run_session(app, session, seed=seed, prompter=prompter)
+    assert isinstance(result, MockResult)
     saved = save_mock(result, app.paths.data_dir / "mock")
     prompter.notice(f"Saved to {saved}")
     if export:
@@ -177,5 +151,4 @@ def mock(
         except OSError as error:
             raise MlprepError(f"cannot write {export}: {error.strerror}") from None
         prompter.notice(f"Transcript written to {export}")
-    if result.ended == INTERRUPTED:
-        raise typer.Exit(int(ExitCode.INTERRUPTED))
+    finish(result)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from mlprep.cli.common import DeckDirs, guarded, state
+from mlprep.cli.common import DeckDirs, state
 from mlprep.errors import MlprepError, UsageError
 
 app = typer.Typer(
@@ -45,7 +45,6 @@ def _confirm(app_state, question: str, yes: bool) -> None:
 
 
 @app.command("path")
-@guarded
 def path(ctx: typer.Context) -> None:
     """Print where progress and user decks are kept.
 
@@ -61,7 +60,6 @@ def path(ctx: typer.Context) -> None:
 
 
 @app.command("export")
-@guarded
 def export(
     ctx: typer.Context,
     file: FileArg,
@@ -94,7 +92,6 @@ def export(
 
 
 @app.command("merge")
-@guarded
 def merge(ctx: typer.Context, file: FileArg) -> None:
     """Add the answers of an export from another machine to yours.
 
@@ -116,7 +113,6 @@ def merge(ctx: typer.Context, file: FileArg) -> None:
 
 
 @app.command("import")
-@guarded
 def import_(ctx: typer.Context, file: FileArg, yes: Yes = False) -> None:
     """Replace your progress with an export.
 
@@ -139,7 +135,6 @@ def import_(ctx: typer.Context, file: FileArg, yes: Yes = False) -> None:
 
 
 @app.command("reset")
-@guarded
 def reset(
     ctx: typer.Context,
     deck: Annotated[

@@ -5,10 +5,9 @@ from typing import Annotated
 
 import typer
 
-from mlprep.cli.common import DeckDirs, DeckSlugs, guarded, state
+from mlprep.cli.common import DeckDirs, DeckSlugs, state
 
 
-@guarded
 def stats(
     ctx: typer.Context,
     decks: DeckSlugs = None,

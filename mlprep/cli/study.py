@@ -1,15 +1,12 @@
 """`mlprep review` and `mlprep flash`: the spaced-repetition loop."""
 
-import random
 from typing import Annotated
 
 import typer
 
-from mlprep.cli.common import Count, DeckDirs, DeckSlugs, Plain, Seed, Tags, guarded, state
-from mlprep.errors import ExitCode
+from mlprep.cli.common import Count, DeckDirs, DeckSlugs, Plain, Seed, Tags, state
 
 
-@guarded
 def review(
     ctx: typer.Context,
     decks: DeckSlugs = None,
@@ -20,77 +17,38 @@ def review(
         int, typer.Option("--max-reviews", min=0, metavar="N", help="Reviews allowed today.")
     ] = 200,
     tag: Tags = None,
+    seed: Seed = None,
     plain: Plain = False,
     deck_dirs: DeckDirs = None,
 ) -> None:
     """Review every card that spaced repetition says is due.
 
-    Learning cards come first, then due reviews, then up to --new new cards. Choice and
-    numeric cards are graded at once; open cards you grade yourself. With an interview plan
-    (mlprep plan) and no deck or tag given, the plan picks the day's cards instead.
+    Learning cards come first, then due reviews, then up to --new new cards drawn from every
+    selected deck in turn. Choice, numeric and SQL cards are graded at once; open cards you
+    grade yourself. With an interview plan (mlprep plan) and no deck or tag given, the plan
+    picks the day's cards instead.
 
     \b
     Examples:
       mlprep review
       mlprep review trees ensembles --new 10
     """
-    from mlprep.scheduler import Limits, build_queue, next_due
-    from mlprep.sessions import INTERRUPTED
-    from mlprep.sessions.recording import Recorder
-    from mlprep.sessions.review import run_review
-    from mlprep.ui.text import review_summary
+    from mlprep.cli.session import finish, run_session
+    from mlprep.scheduler import Limits
+    from mlprep.sessions.review import ReviewSession
 
     app = state(ctx)
     cards = app.library(deck_dirs or ()).select(decks or (), tag or ())
-    with app.progress() as store:
-        now = app.env.now()
-        queue = build_queue(cards, store.states, now, Limits(new, max_reviews))
-        planned = _planned_queue(app, store, now, decks, tag, deck_dirs)
-        queue = planned if planned is not None else queue
-        prompter = app.prompter(plain)
-        if not queue:
-            prompter.notice(
-                "Nothing is due. " + _next_due_text(next_due(cards, store.states, now), now)
-            )
-            return
-        prompter.notice(
-            f"Review: {len(queue.learning)} learning, {len(queue.reviews)} due, "
-            f"{len(queue.new)} new"
-        )
-        recorder = Recorder(store, "review", app.env.now)
-        rng = random.Random(int(now.timestamp()))  # varied option order, repeatable in tests
-        result = run_review(queue, prompter, recorder, app.env.now, rng, app.env.clock)
-        upcoming = next_due(cards, store.states, app.env.now())
-        for line in review_summary(result):
-            prompter.notice(line)
-        prompter.notice(_next_due_text(upcoming, app.env.now()))
-    if result.stopped == INTERRUPTED:
-        raise typer.Exit(int(ExitCode.INTERRUPTED))
+    session = ReviewSession(cards, Limits(new, max_reviews), seed)
+    if not decks and not tag:
+        from mlprep.cli.plan import planned_review
+
+        session = planned_review(app, session, deck_dirs or ())
+    # option order varies from run to run, repeatably in tests (the clock is fixed there)
+    order_seed = seed if seed is not None else int(app.env.now().timestamp())
+    finish(run_session(app, session, plain, order_seed))
 
 
-def _planned_queue(app, store, now, decks, tags, deck_dirs):
-    """With an interview plan (and no deck or tag chosen here), today's work under the plan."""
-    from mlprep.cli.plan import active_plan, plan_cards, plan_model
-    from mlprep.plan import plan_queue
-
-    current = active_plan(store, now)
-    if current is None or decks or tags:
-        return None
-    cards = plan_cards(app, app.library(deck_dirs or ()), current)
-    app.env.stderr.write(f"Following your interview plan: {current.days_left(now)} days left.\n")
-    return plan_queue(current, cards, store.states, now, *plan_model(store))
-
-
-def _next_due_text(upcoming, now) -> str:
-    from mlprep.ui.text import when
-
-    if upcoming is None:
-        return "No cards are scheduled yet: answer some with `mlprep review` or `mlprep quiz`."
-    due, count = upcoming
-    return f"Next card due {when(due, now)} ({count} due by the end of that day)."
-
-
-@guarded
 def flash(
     ctx: typer.Context,
     decks: DeckSlugs = None,
@@ -110,18 +68,10 @@ def flash(
       mlprep flash trees
       mlprep flash nn cnn -n 40
     """
+    from mlprep.cli.session import finish, run_session
     from mlprep.decks import sample
-    from mlprep.sessions import INTERRUPTED
-    from mlprep.sessions.flash import run_flash
-    from mlprep.sessions.recording import Recorder
-    from mlprep.ui.text import flash_summary
+    from mlprep.sessions.flash import FlashSession
 
     app = state(ctx)
     cards = sample(app.library(deck_dirs or ()).select(decks or (), tag or ()), count, seed)
-    with app.progress() as store:
-        prompter = app.prompter(plain)
-        result = run_flash(cards, prompter, Recorder(store, "flash", app.env.now), app.env.clock)
-        for line in flash_summary(result):
-            prompter.notice(line)
-    if result.stopped == INTERRUPTED:
-        raise typer.Exit(int(ExitCode.INTERRUPTED))
+    finish(run_session(app, FlashSession(cards), plain, seed))

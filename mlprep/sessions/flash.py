@@ -1,51 +1,67 @@
-"""Flashcards: question, reveal, self-grade; with undo of the last grade, skip and quit."""
+"""Flashcards: question (with the options or tables the card's kind shows), reveal, self-grade;
+with undo of the last grade, skip and quit."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from mlprep.kinds import kind_of
 from mlprep.model import Card, Grade
-from mlprep.reviewlog import ReviewEvent
-from mlprep.sessions import until_stopped
-from mlprep.sessions.recording import Recorder
-from mlprep.ui.prompts import FlashAction, Prompter
-
-QUIT = "quit"
+from mlprep.sessions.base import (
+    SessionContext,
+    SessionResult,
+    Stop,
+    duration,
+    grade_counts,
+    grade_preview,
+    until_stopped,
+)
+from mlprep.sessions.ports import FlashAction, Prompter, Recorder
 
 
 @dataclass
-class FlashResult:
-    planned: int
+class FlashResult(SessionResult):
     graded: dict[str, Grade] = field(default_factory=dict)  # card id -> latest grade
     skipped: list[str] = field(default_factory=list)
     undone: int = 0
-    seconds: float = 0.0
-    stopped: str | None = None  # QUIT, INTERRUPTED or END_OF_INPUT when cut short
+
+    def summary(self) -> list[str]:
+        lines = [""]
+        if self.stopped:
+            lines.append(f"Stopped ({self.stopped}); your grades are saved.")
+        graded = len(self.graded)
+        lines.append(
+            f"Graded {graded} of {self.planned} cards in {duration(self.seconds)}: "
+            f"{grade_counts(list(self.graded.values()))}."
+        )
+        if self.skipped:
+            lines.append(f"Skipped ({len(self.skipped)}): " + ", ".join(self.skipped))
+        return lines
 
 
 def run_flash(
-    cards: Sequence[Card],
-    prompter: Prompter,
-    record: Recorder,
-    clock: Callable[[], float] = time.monotonic,
+    cards: Sequence[Card], prompter: Prompter, recorder: Recorder, context: SessionContext
 ) -> FlashResult:
     result = FlashResult(planned=len(cards))
-    history: list[tuple[int, ReviewEvent]] = []  # what undo can take back, newest last
-    started = clock()
+    history: list[int] = []  # positions of the grades undo can take back, newest last
+    started = context.clock()
     position = 0
     with until_stopped(result):
         while position < len(cards):
             card = cards[position]
-            shown_at = clock()
-            action = prompter.flash_front(card, position + 1, len(cards), bool(history))
+            kind = kind_of(card)
+            shown_at = context.clock()
+            prompter.flash_front(card, position + 1, len(cards))
+            kind.front(card, prompter)
+            action: Grade | FlashAction = prompter.flash_key(bool(history))
             if action is FlashAction.REVEAL:
-                prompter.show_answer(card)
-                action = prompter.flash_grade(bool(history))
+                kind.reveal(card, prompter)
+                preview = grade_preview(recorder, card, context.now())
+                action = prompter.flash_grade(bool(history), preview)
             if isinstance(action, Grade):
-                event = record(card, action, round((clock() - shown_at) * 1000))
-                history.append((position, event))
+                recorder.record(card, action, round((context.clock() - shown_at) * 1000))
+                history.append(position)
                 result.graded[card.id] = action
                 if card.id in result.skipped:
                     result.skipped.remove(card.id)
@@ -55,13 +71,24 @@ def run_flash(
                     result.skipped.append(card.id)
                 position += 1
             elif action is FlashAction.UNDO and history:
-                position, event = history.pop()
-                record.undo(event)
-                result.graded.pop(event.card, None)
+                position = history.pop()
+                undone = recorder.undo_last()
+                if undone:
+                    result.graded.pop(undone, None)
                 result.undone += 1
-                prompter.notice(f"Undid the grade of {event.card}.")
+                prompter.notice(f"Undid the grade of {undone}.")
             elif action is FlashAction.QUIT:
-                result.stopped = QUIT
+                result.stopped = Stop.QUIT
                 break
-    result.seconds = clock() - started
+    result.seconds = context.clock() - started
     return result
+
+
+@dataclass
+class FlashSession:
+    cards: Sequence[Card]
+    mode: str = "flash"
+    reschedules: bool = True
+
+    def run(self, prompter: Prompter, recorder: Recorder, context: SessionContext) -> FlashResult:
+        return run_flash(self.cards, prompter, recorder, context)

@@ -6,34 +6,28 @@ from __future__ import annotations
 
 import contextlib
 import random
-import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
 
-from mlprep.model import Card, CardType, Grade
-from mlprep.scheduler import CardState, Scheduler
-from mlprep.sessions import END_OF_INPUT, INTERRUPTED
-from mlprep.sessions.quiz import Recorder
-
-TIME_UP = "time up"
+from mlprep.errors import UsageError
+from mlprep.kinds import Outcome, kind_of
+from mlprep.model import Card, Grade
+from mlprep.scheduler import CardState
+from mlprep.sessions.base import (
+    SessionContext,
+    SessionResult,
+    Stop,
+    duration,
+    grade_preview,
+)
+from mlprep.sessions.ports import ProgressView, Prompter, Recorder
 
 
 class TimeUp(Exception):
     """Raised (from a timer) when the interview's time runs out, even mid-answer."""
-
-
-class MockPrompter(Protocol):
-    def show_mock_question(
-        self, card: Card, position: int, total: int, seconds_left: float
-    ) -> None: ...
-    def ask_mock_answer(self) -> str: ...
-    def show_transcript_item(self, card: Card, answer: str, position: int, total: int) -> None: ...
-    def ask_grade(self) -> Grade: ...
-    def notice(self, message: str) -> None: ...
 
 
 @dataclass
@@ -42,17 +36,19 @@ class MockAnswer:
     answer: str
     seconds: float
     grade: Grade | None = None
+    outcome: Outcome | None = None
 
 
 @dataclass
-class MockResult:
-    id: str
-    started_at: str
-    minutes: float
-    planned: int
+class MockResult(SessionResult):
+    id: str = ""
+    started_at: str = ""
+    minutes: float = 0.0
     answers: list[MockAnswer] = field(default_factory=list)
-    seconds: float = 0.0
-    ended: str = "finished"  # or TIME_UP, INTERRUPTED, END_OF_INPUT
+
+    @property
+    def end_label(self) -> str:
+        return str(self.stopped) if self.stopped else "finished"
 
     def scorecard(self) -> list[tuple[str, int, int, float]]:
         """Per deck: (deck, questions, graded Good or Easy, mean grade 1-4 of graded)."""
@@ -67,31 +63,51 @@ class MockResult:
             rows.append((deck, len(answers), good, mean))
         return rows
 
+    def summary(self) -> list[str]:
+        answered = len(self.answers)
+        lines = [
+            "",
+            f"Mock interview: {answered} of {self.planned} questions in "
+            f"{duration(self.seconds)} ({self.end_label}).",
+        ]
+        return lines + scorecard_lines(self)
 
-def weakness(state: CardState | None, scheduler: Scheduler, now: datetime) -> float:
+
+def scorecard_lines(result: MockResult) -> list[str]:
+    rows = result.scorecard()
+    if not rows:
+        return ["No questions were answered."]
+    width = max(len("topic"), *(len(deck) for deck, *_ in rows))
+    lines = [f"{'topic':<{width}}  questions  good+  mean grade"]
+    for deck, asked, good, mean in rows:
+        mean_text = f"{mean:.1f}" if mean else "-"
+        lines.append(f"{deck:<{width}}  {asked:>9}  {good:>5}  {mean_text:>10}")
+    return lines
+
+
+def weakness(state: CardState | None, progress: ProgressView, now: datetime) -> float:
     """How much a card deserves a place: unseen cards 1.5; studied cards 1 plus up to 2 for
     low predicted recall plus 1 per lapse."""
     if state is None:
         return 1.5
-    return 1.0 + 2.0 * (1.0 - scheduler.retrievability(state, now)) + state.lapses
+    return 1.0 + 2.0 * (1.0 - progress.retrievability(state, now)) + state.lapses
 
 
 def pick_questions(
     cards: Sequence[Card],
-    states: dict[str, CardState],
-    scheduler: Scheduler,
+    progress: ProgressView,
     now: datetime,
     count: int,
     rng: random.Random,
 ) -> list[Card]:
     """A weighted sample without replacement (Efraimidis-Spirakis keys), then interleaved by
-    deck so that consecutive questions change topic."""
-    # an interviewer asks open questions: option lists and SQL exercises stay out
-    askable = [c for c in cards if c.type is not CardType.SQL and not c.choices]
+    deck so that consecutive questions change topic. Every kind of card may be asked: its
+    kind takes the answer (options, a number, a query) and grades it in the transcript."""
+    states = progress.states
     keyed = sorted(
         (
-            (rng.random() ** (1.0 / weakness(states.get(c.id), scheduler, now)), c.id, c)
-            for c in askable
+            (rng.random() ** (1.0 / weakness(states.get(c.id), progress, now)), c.id, c)
+            for c in cards
         ),
         reverse=True,
     )
@@ -114,19 +130,24 @@ def no_alarm(seconds: float) -> Iterator[None]:
 
 def run_mock(
     cards: Sequence[Card],
-    prompter: MockPrompter,
-    record: Recorder,
+    prompter: Prompter,
+    recorder: Recorder,
     minutes: float,
-    now: Callable[[], datetime],
-    clock: Callable[[], float] = time.monotonic,
+    context: SessionContext,
     alarm: Callable[[float], contextlib.AbstractContextManager] = no_alarm,
 ) -> MockResult:
-    """Ask until the questions or the time run out; then self-grade the transcript."""
+    """Ask until the questions or the time run out; then self-grade the transcript (answers
+    a kind grades, e.g. options and queries, get their verdict there instead)."""
+    clock = context.clock
     result = MockResult(
-        id=uuid.uuid4().hex, started_at=now().isoformat(), minutes=minutes, planned=len(cards)
+        id=uuid.uuid4().hex,
+        started_at=context.now().isoformat(),
+        minutes=minutes,
+        planned=len(cards),
     )
     started = clock()
     deadline = started + minutes * 60
+    collect = context.kind_context(collect_only=True)
     try:
         with alarm(minutes * 60):
             for position, card in enumerate(cards, start=1):
@@ -135,26 +156,69 @@ def run_mock(
                     raise TimeUp
                 prompter.show_mock_question(card, position, len(cards), left)
                 asked = clock()
-                answer = prompter.ask_mock_answer()
-                result.answers.append(MockAnswer(card, answer, clock() - asked))
+                outcome = kind_of(card).attempt(card, prompter, collect)
+                result.answers.append(
+                    MockAnswer(card, outcome.journal, clock() - asked, None, outcome)
+                )
     except TimeUp:
-        result.ended = TIME_UP
+        result.stopped = Stop.TIME_UP
         prompter.notice("\nTime is up.")
     except KeyboardInterrupt:
-        result.ended = INTERRUPTED
+        result.stopped = Stop.INTERRUPTED
     except EOFError:
-        result.ended = END_OF_INPUT
+        result.stopped = Stop.END_OF_INPUT
     result.seconds = clock() - started
-    if result.ended in (INTERRUPTED, END_OF_INPUT):
+    if result.stopped in (Stop.INTERRUPTED, Stop.END_OF_INPUT):
         return result
     prompter.notice("\nTranscript: compare each answer with the reference and grade yourself.")
     try:
         for position, item in enumerate(result.answers, start=1):
             prompter.show_transcript_item(item.card, item.answer, position, len(result.answers))
-            item.grade = prompter.ask_grade()
-            record(item.card, item.grade, round(item.seconds * 1000))
+            kind = kind_of(item.card)
+            assert item.outcome is not None
+            verdict = item.outcome.verdict
+            if verdict.grade is not None:
+                kind.feedback(item.card, prompter, item.outcome)
+                item.grade = verdict.grade
+            else:
+                kind.reveal(item.card, prompter, item.outcome)
+                preview = grade_preview(recorder, item.card, context.now())
+                item.grade = prompter.ask_grade(preview, verdict.suggested)
+            recorder.record(
+                item.card,
+                item.grade,
+                round(item.seconds * 1000),
+                item.answer,
+                suggested=verdict.suggested,
+            )
     except KeyboardInterrupt:
-        result.ended = INTERRUPTED  # grades given so far are saved; the rest stay ungraded
+        result.stopped = Stop.INTERRUPTED  # grades given so far are saved; the rest ungraded
     except EOFError:
         pass
     return result
+
+
+@dataclass
+class MockSession:
+    """Questions are picked when the session starts, from the progress it runs with."""
+
+    cards: Sequence[Card]
+    minutes: float
+    count: int
+    alarm: Callable[[float], contextlib.AbstractContextManager] = no_alarm
+    mode: str = "mock"
+    reschedules: bool = True
+
+    def pick(self, context: SessionContext) -> list[Card]:
+        return pick_questions(self.cards, context.progress, context.now(), self.count, context.rng)
+
+    def run(self, prompter: Prompter, recorder: Recorder, context: SessionContext) -> MockResult:
+        questions = self.pick(context)
+        if not questions:
+            raise UsageError("No interview questions match that selection.")
+        count = len(questions)
+        prompter.notice(
+            f"Mock interview: {count} question{'s' * (count != 1)}, {self.minutes:g} minutes."
+        )
+        prompter.notice("Answer as you would aloud; the reference answers come at the end.")
+        return run_mock(questions, prompter, recorder, self.minutes, context, self.alarm)

@@ -1,42 +1,31 @@
-"""A quiz: each card asked once; choice and numeric cards graded at once, open cards self-graded.
-
-Every answer is handed to `record` as soon as it is given, so an interrupted quiz keeps what was
-answered.
-"""
+"""A quiz: each card asked once through its kind; choice, number and SQL cards graded at once,
+open cards self-graded. Every answer is recorded as soon as it is graded, so an interrupted
+quiz keeps what was answered."""
 
 from __future__ import annotations
 
-import random
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from mlprep.model import Card, Choice, Grade
-from mlprep.sessions import until_stopped
-from mlprep.ui.prompts import Prompter
+from mlprep.model import Card
+from mlprep.sessions.base import (
+    CardResult,
+    SessionContext,
+    SessionResult,
+    answer_card,
+    duration,
+    shorten,
+    until_stopped,
+)
+from mlprep.sessions.ports import Prompter, Recorder
 
-Recorder = Callable[[Card, Grade, int], None]  # card, grade, milliseconds taken
-
-
-@dataclass(frozen=True)
-class CardResult:
-    card: Card
-    grade: Grade
-    correct: bool | None  # None: self-graded
-    answer: str
-    seconds: float
-
-    @property
-    def needs_revisit(self) -> bool:
-        return self.correct is False or self.grade <= Grade.HARD
+__all__ = ["CardResult", "QuizResult", "QuizSession", "run_quiz"]
 
 
 @dataclass
-class QuizResult:
-    planned: int
+class QuizResult(SessionResult):
     results: list[CardResult] = field(default_factory=list)
-    seconds: float = 0.0
-    stopped: str | None = None  # INTERRUPTED or END_OF_INPUT when cut short
+    width: int = 80
 
     @property
     def auto_graded(self) -> list[CardResult]:
@@ -54,69 +43,71 @@ class QuizResult:
     def revisit(self) -> list[Card]:
         return [r.card for r in self.results if r.needs_revisit]
 
+    def summary(self) -> list[str]:
+        answered = len(self.results)
+        lines = [""]
+        if self.stopped:
+            lines.append(
+                f"Stopped ({self.stopped}) after {answered} of {self.planned} cards; "
+                "your answers are saved."
+            )
+        lines.append(
+            f"Answered {answered} card{'s' * (answered != 1)} in {duration(self.seconds)}."
+        )
+        if not answered:
+            return lines
+        auto = self.auto_graded
+        parts = []
+        if auto:
+            percent = round(100 * self.correct_count / len(auto))
+            parts.append(f"{self.correct_count} of {len(auto)} right ({percent}%)")
+        if self.self_graded:
+            counts: dict[str, int] = {}
+            for r in self.self_graded:
+                counts[r.grade.label] = counts.get(r.grade.label, 0) + 1
+            graded = ", ".join(f"{n} {label}" for label, n in counts.items())
+            parts.append(f"self-graded: {graded}")
+        lines.append("Score: " + "; ".join(parts) + ".")
+        id_width = min(36, max(len(r.card.id) for r in self.results))
+        for r in self.results:
+            head = f"  {result_label(r):<6} {r.card.id:<{id_width}}  "
+            lines.append(head + shorten(r.card.q, self.width - len(head)))
+        revisit = self.revisit
+        if revisit:
+            lines.append(f"Revisit ({len(revisit)}): " + ", ".join(card.id for card in revisit))
+        else:
+            lines.append("Nothing to revisit. Well done.")
+        return lines
 
-def shuffled_choices(card: Card, rng: random.Random) -> list[Choice]:
-    choices = list(card.choices)
-    rng.shuffle(choices)
-    return choices
 
-
-def ask_card(
-    card: Card, prompter: Prompter, rng: random.Random, save: Callable[[Grade], None]
-) -> tuple[Grade, bool | None, str]:
-    """Ask one card and grade it: (grade, correct or None when self-graded, answer given).
-
-    `save` is called with the grade the moment it is known, before any feedback is shown."""
-    if card.is_choice:
-        shown = shuffled_choices(card, rng)
-        picked = prompter.choose([c.text for c in shown], several=card.is_multi)
-        correct = {i for i, c in enumerate(shown) if c.correct} == set(picked)
-        grade = Grade.GOOD if correct else Grade.AGAIN
-        save(grade)
-        prompter.show_verdict(card, correct, shown)
-        return grade, correct, "; ".join(shown[i].text for i in picked)
-    if card.is_numeric:
-        value = prompter.ask_number()
-        correct = card.expect.accepts(value)
-        grade = Grade.GOOD if correct else Grade.AGAIN
-        save(grade)
-        prompter.show_verdict(card, correct, ())
-        return grade, correct, f"{value:g}"
-    answer = prompter.ask_open()
-    prompter.show_answer(card)
-    grade = prompter.ask_grade()
-    save(grade)
-    return grade, None, answer
-
-
-def answer_and_record(
-    card: Card, prompter: Prompter, rng: random.Random, record: Recorder, clock: Callable[[], float]
-) -> CardResult:
-    """Ask a card; its answer is recorded as soon as it is graded, timed from the question."""
-    asked = clock()
-    seconds = 0.0
-
-    def save(grade: Grade) -> None:
-        nonlocal seconds
-        seconds = clock() - asked
-        record(card, grade, round(seconds * 1000))
-
-    grade, correct, answer = ask_card(card, prompter, rng, save)
-    return CardResult(card, grade, correct, answer, seconds)
+def result_label(result: CardResult) -> str:
+    """'right', 'wrong', or the self-grade, for one answered card."""
+    if result.correct is None:
+        return result.grade.label
+    return "right" if result.correct else "wrong"
 
 
 def run_quiz(
-    cards: Sequence[Card],
-    prompter: Prompter,
-    record: Recorder,
-    rng: random.Random,
-    clock: Callable[[], float] = time.monotonic,
+    cards: Sequence[Card], prompter: Prompter, recorder: Recorder, context: SessionContext
 ) -> QuizResult:
     result = QuizResult(planned=len(cards))
-    started = clock()
+    started = context.clock()
     with until_stopped(result):
         for position, card in enumerate(cards, start=1):
             prompter.show_question(card, position, len(cards))
-            result.results.append(answer_and_record(card, prompter, rng, record, clock))
-    result.seconds = clock() - started
+            result.results.append(answer_card(card, prompter, recorder, context))
+    result.seconds = context.clock() - started
     return result
+
+
+@dataclass
+class QuizSession:
+    cards: Sequence[Card]
+    mode: str = "quiz"
+    reschedules: bool = True
+
+    def run(self, prompter: Prompter, recorder: Recorder, context: SessionContext) -> QuizResult:
+        names = ", ".join(dict.fromkeys(card.deck for card in self.cards))
+        count = len(self.cards)
+        prompter.notice(f"Quiz: {names} - {count} card{'s' * (count != 1)}")
+        return run_quiz(self.cards, prompter, recorder, context)

@@ -1,66 +1,169 @@
 """The daily review: learning cards, then due reviews, then new cards, scheduled by FSRS.
 
-A card answered Again (or still in its learning steps) comes back in the same session once it
-is due again, or early when nothing else is left, as in Anki.
+New cards are drawn across the selected decks in turn (each deck's order shuffled by a seed,
+so a day's review is repeatable), never one deck after another. A card answered Again (or
+still in its learning steps) comes back in the same session once it is due again, or early
+when nothing else is left, as in Anki.
 """
 
 from __future__ import annotations
 
 import random
-import time
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
 from mlprep.model import Card, Grade
-from mlprep.scheduler import LEARNING, RELEARNING, DueQueue
-from mlprep.sessions import until_stopped
-from mlprep.sessions.quiz import CardResult, answer_and_record
-from mlprep.sessions.recording import Recorder
-from mlprep.ui.prompts import Prompter
+from mlprep.scheduler import (
+    LEARNING,
+    RELEARNING,
+    CardState,
+    DueQueue,
+    Limits,
+    build_queue,
+    next_due,
+)
+from mlprep.sessions.base import (
+    CardResult,
+    SessionContext,
+    SessionResult,
+    answer_card,
+    duration,
+    grade_counts,
+    until_stopped,
+)
+from mlprep.sessions.ports import Prompter, Recorder
 
 
 @dataclass
-class ReviewResult:
-    planned: int
+class ReviewResult(SessionResult):
     results: list[CardResult] = field(default_factory=list)
-    seconds: float = 0.0
-    stopped: str | None = None
+    next_due: str = ""  # when the next card falls due, as a sentence
 
     def count(self, grade: Grade) -> int:
         return sum(r.grade == grade for r in self.results)
 
+    def summary(self) -> list[str]:
+        if not self.planned:
+            return []  # nothing was due; the session said so
+        answered = len(self.results)
+        lines = [""]
+        if self.stopped:
+            lines.append(f"Stopped ({self.stopped}); your answers are saved.")
+        grades = grade_counts([r.grade for r in self.results])
+        lines.append(
+            f"Reviewed {answered} card{'s' * (answered != 1)} in {duration(self.seconds)}: "
+            f"{grades}."
+        )
+        if self.next_due:
+            lines.append(self.next_due)
+        return lines
+
+
+def interleave_decks(cards: Sequence[Card], rng: random.Random) -> list[Card]:
+    """Every card once, decks taking turns (each deck's cards in a seeded shuffle), so the
+    first new cards of a review come from every selected deck."""
+    by_deck: dict[str, list[Card]] = defaultdict(list)
+    for card in cards:
+        by_deck[card.deck].append(card)
+    for deck_cards in by_deck.values():
+        rng.shuffle(deck_cards)
+    order = sorted(by_deck)
+    rng.shuffle(order)
+    mixed = []
+    for round_ in range(max((len(c) for c in by_deck.values()), default=0)):
+        mixed += [by_deck[deck][round_] for deck in order if round_ < len(by_deck[deck])]
+    return mixed
+
+
+def next_due_text(cards: Sequence[Card], context: SessionContext) -> str:
+    now = context.now()
+    upcoming = next_due(cards, cast(dict, context.progress.states), now)
+    if upcoming is None:
+        return "No cards are scheduled yet: answer some with `mlprep review` or `mlprep quiz`."
+    due, count = upcoming
+    return f"Next card due {when(due, now)} ({count} due by the end of that day)."
+
+
+def when(moment: datetime, now: datetime) -> str:
+    """'now', 'in 10 minutes', 'in 3 hours', 'tomorrow', 'in 12 days' (local calendar days)."""
+    seconds = (moment - now).total_seconds()
+    if seconds < 30:
+        return "now"
+    if seconds < 3600:
+        minutes = max(1, round(seconds / 60))
+        return f"in {minutes} minute{'s' * (minutes != 1)}"
+    days = (moment.astimezone().date() - now.astimezone().date()).days
+    if days == 0:
+        hours = round(seconds / 3600)
+        return f"in {hours} hour{'s' * (hours != 1)}"
+    if days == 1:
+        return "tomorrow"
+    return f"in {days} days ({moment.astimezone():%a %d %b})"
+
 
 def run_review(
-    queue: DueQueue,
-    prompter: Prompter,
-    record: Recorder,
-    now: Callable[[], datetime],
-    rng: random.Random,
-    clock: Callable[[], float] = time.monotonic,
+    queue: DueQueue, prompter: Prompter, recorder: Recorder, context: SessionContext
 ) -> ReviewResult:
     pending: list[Card] = queue.cards
-    again: list[tuple[datetime, Card]] = []  # cards back in learning, with their due time
+    again: list[tuple[float, Card]] = []  # cards back in learning, with their due time
     result = ReviewResult(planned=len(pending))
-    started = clock()
+    started = context.clock()
     shown = 0
     with until_stopped(result):
         while pending or again:
-            card = _next_card(pending, again, now())
+            card = _next_card(pending, again, context.now().timestamp())
             shown += 1
             prompter.show_question(card, shown, shown + len(pending) + len(again))
-            result.results.append(answer_and_record(card, prompter, rng, record, clock))
-            state = record.store.states[card.id]
-            if state.state in (LEARNING, RELEARNING):
-                again.append((state.due, card))
+            answered = answer_card(card, prompter, recorder, context)
+            result.results.append(answered)
+            state = answered.state
+            if state is not None and state.state in (LEARNING, RELEARNING):
+                again.append((state.due_ts, card))
                 again.sort(key=lambda pair: pair[0])
-    result.seconds = clock() - started
+    result.seconds = context.clock() - started
     return result
 
 
-def _next_card(pending: list[Card], again: list[tuple[datetime, Card]], now: datetime) -> Card:
+def _next_card(pending: list[Card], again: list[tuple[float, Card]], now: float) -> Card:
     """A learning card that is due comes first; otherwise the next queued card; when only
     learning cards remain, the soonest one (learning ahead)."""
     if again and (again[0][0] <= now or not pending):
         return again.pop(0)[1]
     return pending.pop(0)
+
+
+QueueBuilder = Callable[[Sequence[Card], dict[str, CardState], datetime], DueQueue]
+
+
+@dataclass
+class ReviewSession:
+    cards: Sequence[Card]
+    limits: Limits = field(default_factory=Limits)
+    seed: int | None = None  # orders new cards; default: the day, so a day's review repeats
+    mode: str = "review"
+    reschedules: bool = True
+    # builds the day's queue instead of FSRS's due dates (an interview plan: plan.plan_queue)
+    queue_builder: QueueBuilder | None = None
+
+    def run(self, prompter: Prompter, recorder: Recorder, context: SessionContext) -> ReviewResult:
+        now = context.now()
+        seed = self.seed if self.seed is not None else now.astimezone().date().toordinal()
+        ordered = interleave_decks(self.cards, random.Random(seed))
+        states = cast(dict, context.progress.states)
+        if self.queue_builder is not None:
+            queue = self.queue_builder(ordered, states, now)
+        else:
+            queue = build_queue(ordered, states, now, self.limits)
+        if not queue:
+            prompter.notice("Nothing is due. " + next_due_text(self.cards, context))
+            return ReviewResult()
+        prompter.notice(
+            f"Review: {len(queue.learning)} learning, {len(queue.reviews)} due, "
+            f"{len(queue.new)} new"
+        )
+        result = run_review(queue, prompter, recorder, context)
+        result.next_due = next_due_text(self.cards, context)
+        return result

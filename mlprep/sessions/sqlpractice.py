@@ -7,17 +7,16 @@ a skipped question is not graded. Every outcome goes to the scheduler as it happ
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from mlprep.kinds.sql import SOLUTION_TIME_LIMIT, error_line, schema_text
 from mlprep.model import Card, Grade
-from mlprep.sessions import until_stopped
-from mlprep.sessions.quiz import Recorder
+from mlprep.sessions.base import SessionContext, SessionResult, Stop, duration, until_stopped
+from mlprep.sessions.ports import Recorder
 from mlprep.sqlsandbox import Comparison, QueryResult, SampleDatabase, SqlError, compare
 
-QUIT = "quit"
 COMMANDS = (".tables", ".schema", ".hint", ".answer", ".skip", ".quit")
 
 
@@ -37,37 +36,49 @@ class SqlOutcome:
     card: Card
     grade: Grade | None  # None: skipped
     attempts: int
+    query: str = ""  # the last query run
 
 
 @dataclass
-class SqlResult:
-    planned: int
+class SqlResult(SessionResult):
     outcomes: list[SqlOutcome] = field(default_factory=list)
-    seconds: float = 0.0
-    stopped: str | None = None
+
+    def summary(self) -> list[str]:
+        outcomes = self.outcomes
+        lines = [""]
+        if self.stopped:
+            lines.append(f"Stopped ({self.stopped}); your results are saved.")
+        first = sum(o.grade is Grade.GOOD for o in outcomes)
+        later = sum(o.grade is Grade.HARD for o in outcomes)
+        revealed = sum(o.grade is Grade.AGAIN for o in outcomes)
+        skipped = sum(o.grade is None for o in outcomes)
+        lines.append(f"{len(outcomes)} of {self.planned} questions in {duration(self.seconds)}:")
+        lines.append(
+            f"{first} right first time, {later} right after a retry, {revealed} revealed, "
+            f"{skipped} skipped."
+        )
+        return lines
 
 
-def tables_used(card: Card, database: SampleDatabase) -> list[str]:
-    """The sample tables the reference solution reads: the ones a user needs to see."""
-    words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", card.solution.lower()))
-    return [table for table in database.tables() if table.lower() in words]
-
-
-def practise_card(card: Card, prompter: SqlPrompter, time_limit: float) -> tuple[Grade | None, int]:
-    """One question until it is answered right, revealed, skipped or quit: (grade, attempts)."""
+def practise_card(
+    card: Card, prompter: SqlPrompter, time_limit: float
+) -> tuple[Grade | None, int, str]:
+    """One question until it is answered right, revealed, skipped or quit:
+    (grade, attempts, last query run)."""
     database = SampleDatabase.named(card.db)
-    expected = database.run(card.solution, time_limit=max(time_limit, 10.0))
+    expected = database.run(card.solution, time_limit=max(time_limit, SOLUTION_TIME_LIMIT))
     attempts = 0
+    last = ""
     while True:
         query = prompter.read_query().strip()
         command = query.split()[0].lower() if query.startswith(".") else None
         if command == ".quit":
             raise _Quit
         if command == ".skip":
-            return None, attempts
+            return None, attempts, last
         if command == ".answer":
             prompter.show_solution(card)
-            return Grade.AGAIN, attempts
+            return Grade.AGAIN, attempts, last
         if command == ".hint":
             prompter.notice("Hint: " + first_sentence(card.a))
             continue
@@ -87,17 +98,16 @@ def practise_card(card: Card, prompter: SqlPrompter, time_limit: float) -> tuple
         if not query:
             continue
         attempts += 1
+        last = query
         try:
             actual = database.run(query, time_limit=time_limit)
         except SqlError as error:
-            reason = error.message.rstrip(".")
-            ending = "" if reason.endswith("?") else "."
-            prompter.notice(f"Error: {reason}{ending} Try again (.hint, .answer, .skip).")
+            prompter.notice(f"{error_line(error)} Try again (.hint, .answer, .skip).")
             continue
         comparison = compare(expected, actual, ordered=card.ordered)
         if comparison.match:
             prompter.show_rows("Correct! Your result:", actual)
-            return (Grade.GOOD if attempts == 1 else Grade.HARD), attempts
+            return (Grade.GOOD if attempts == 1 else Grade.HARD), attempts, last
         prompter.show_mismatch(expected, actual, comparison)
 
 
@@ -114,24 +124,33 @@ class _Quit(Exception):
 def run_sql_practice(
     cards: Sequence[Card],
     prompter: SqlPrompter,
-    record: Recorder,
-    time_limit: float = 2.0,
-    clock: Callable[[], float] = time.monotonic,
+    recorder: Recorder,
+    context: SessionContext,
 ) -> SqlResult:
     result = SqlResult(planned=len(cards))
+    clock = context.clock
     started = clock()
     with until_stopped(result):
         try:
             for position, card in enumerate(cards, start=1):
-                database = SampleDatabase.named(card.db)
-                schema = "\n".join(database.schema(t) for t in tables_used(card, database))
+                schema = schema_text(card, SampleDatabase.named(card.db))
                 prompter.show_sql_question(card, position, len(cards), schema)
                 asked = clock()
-                grade, attempts = practise_card(card, prompter, time_limit)
+                grade, attempts, query = practise_card(card, prompter, context.sql_time_limit)
                 if grade is not None:
-                    record(card, grade, round((clock() - asked) * 1000))
-                result.outcomes.append(SqlOutcome(card, grade, attempts))
+                    recorder.record(card, grade, round((clock() - asked) * 1000), query or None)
+                result.outcomes.append(SqlOutcome(card, grade, attempts, query))
         except _Quit:
-            result.stopped = QUIT
+            result.stopped = Stop.QUIT
     result.seconds = clock() - started
     return result
+
+
+@dataclass
+class SqlSession:
+    cards: Sequence[Card]
+    mode: str = "sql"
+    reschedules: bool = True
+
+    def run(self, prompter, recorder: Recorder, context: SessionContext) -> SqlResult:
+        return run_sql_practice(self.cards, prompter, recorder, context)

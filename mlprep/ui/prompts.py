@@ -9,22 +9,27 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Sequence
-from enum import Enum
-from typing import TYPE_CHECKING, Protocol, TextIO
+from typing import TYPE_CHECKING, TextIO, cast
 
 from mlprep.grading import parse_number, parse_option_numbers
 from mlprep.model import Card, Choice, Grade
-from mlprep.ui.text import GRADE_LABELS, numbered, numbered_subset, shorten, wrap
+from mlprep.sessions.ports import FlashAction, Prompter
+from mlprep.ui.text import (
+    GRADE_LABELS,
+    numbered,
+    numbered_subset,
+    shorten,
+    side_by_side,
+    table_lines,
+    wrap,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from mlprep.sqlsandbox import Comparison, QueryResult
 
-class FlashAction(Enum):
-    REVEAL = "reveal"
-    SKIP = "skip"
-    UNDO = "undo"
-    QUIT = "quit"
+__all__ = ["FlashAction", "PlainPrompter", "Prompter", "QuestionaryPrompter", "ask_menu"]
 
 
 # Flashcard keys, shared by both prompters: a grade or an action.
@@ -42,36 +47,8 @@ FLASH_KEYS: dict[str, Grade | FlashAction] = {
     "q": FlashAction.QUIT,
 }
 FRONT_HINT = "Enter: show answer · s: skip · u: undo last grade · q: quit"
-BACK_HINT = "1 Again · 2 Hard · 3 Good · 4 Easy · s skip · u undo · q quit"
-GRADE_HINT = "How well did you know it? 1 Again · 2 Hard · 3 Good · 4 Easy (Enter: Good)"
-
-
-class Prompter(Protocol):
-    def show_question(self, card: Card, position: int, total: int) -> None: ...
-
-    def choose(self, options: Sequence[str], several: bool) -> list[int]:
-        """Zero-based indexes of the chosen options (one unless `several`)."""
-
-    def ask_number(self) -> float: ...
-
-    def ask_open(self) -> str:
-        """A free-text answer; empty is allowed."""
-
-    def show_verdict(self, card: Card, correct: bool, shown: Sequence[Choice]) -> None:
-        """Right or wrong for an auto-graded card; `shown` is the options in displayed order."""
-
-    def show_answer(self, card: Card) -> None:
-        """The reference answer of an open card."""
-
-    def ask_grade(self) -> Grade: ...
-
-    def notice(self, message: str) -> None: ...
-
-    def flash_front(self, card: Card, position: int, total: int, can_undo: bool) -> FlashAction:
-        """Show a flashcard's question; wait for reveal, skip, undo or quit."""
-
-    def flash_grade(self, can_undo: bool) -> Grade | FlashAction:
-        """After the answer is shown: a grade, or skip, undo or quit."""
+BACK_GRADES = "1 Again · 2 Hard · 3 Good · 4 Easy"
+BACK_ACTIONS = " · s skip · u undo · q quit"
 
 
 def _answer_key(card: Card, shown: Sequence[Choice]) -> str:
@@ -80,6 +57,15 @@ def _answer_key(card: Card, shown: Sequence[Choice]) -> str:
     assert card.expect is not None
     tolerance = f" (within {card.expect.tolerance:g})" if card.expect.tolerance else ""
     return f"{card.expect.value:g}{tolerance}"
+
+
+def _grade_from(text: str) -> Grade | None:
+    text = text.strip()
+    if text in ("1", "2", "3", "4"):
+        return Grade(int(text))
+    if text.capitalize() in GRADE_LABELS:
+        return Grade(GRADE_LABELS.index(text.capitalize()) + 1)
+    return None
 
 
 class PlainPrompter:
@@ -106,7 +92,20 @@ class PlainPrompter:
         self.say("", f"[{position}/{total}] {card.id} ({card.deck}{level})")
         self.say(*wrap(card.q, self.width))
 
-    def show_verdict(self, card: Card, correct: bool, shown: Sequence[Choice]) -> None:
+    def show_options(self, options: Sequence[str], marked: Sequence[bool] = ()) -> None:
+        if not marked:
+            self.say(*numbered(options, self.width))
+            return
+        self.say("Options (* marks the right ones):")
+        for line, number in zip(
+            numbered(options, self.width), _option_starts(options, self.width), strict=True
+        ):
+            right = number is not None and marked[number]
+            self.say("* " + line[2:] if right else line)
+
+    def show_verdict(
+        self, card: Card, correct: bool, shown: Sequence[Choice], feedback: Sequence[str] = ()
+    ) -> None:
         if correct:
             self.say("Correct.")
         elif shown:
@@ -115,6 +114,8 @@ class PlainPrompter:
             self.say(*numbered_subset(right, self.width))
         else:
             self.say(f"Not quite. The answer: {_answer_key(card, shown)}")
+        for line in feedback:
+            self.say(*wrap(line, self.width - 2, "  "))
         self.say(*wrap(card.a, self.width, "  "))
         if card.explain:
             self.say(*wrap(card.explain, self.width, "  "))
@@ -128,6 +129,43 @@ class PlainPrompter:
                 self.say("A strong answer has:", *(f"  + {item}" for item in card.rubric.strong))
             if card.rubric.weak:
                 self.say("A weak answer has:", *(f"  - {item}" for item in card.rubric.weak))
+
+    def show_schema(self, schema: str) -> None:
+        if schema:
+            self.say("Tables:", *schema.splitlines())
+
+    def show_code(self, title: str, code: str) -> None:
+        self.say(title, *("  " + line for line in code.splitlines()))
+
+    def show_rows(self, title: str, result: QueryResult) -> None:
+        self.say(title, *table_lines(result.columns, result.rows))
+
+    def show_mismatch(
+        self, expected: QueryResult, actual: QueryResult, comparison: Comparison
+    ) -> None:
+        self.say("Not quite.")
+        if comparison.column_problem:
+            self.say(f"  Columns: {comparison.column_problem}.")
+        left = ["Expected (first rows)", *table_lines(expected.columns, expected.rows, limit=6)]
+        right = ["Yours (first rows)", *table_lines(actual.columns, actual.rows, limit=6)]
+        self.say(*side_by_side(left, right, self.width))
+        if comparison.missing:
+            self.say(
+                f"Missing {len(comparison.missing)} row(s), e.g.:",
+                *(
+                    "  " + line
+                    for line in table_lines(expected.columns, comparison.missing, limit=3)
+                ),
+            )
+        if comparison.extra:
+            self.say(
+                f"Extra {len(comparison.extra)} row(s), e.g.:",
+                *("  " + line for line in table_lines(actual.columns, comparison.extra, limit=3)),
+            )
+        if comparison.order_problem:
+            self.say(f"Order: {comparison.order_problem}.")
+        if comparison.size_problem:
+            self.say(f"Size: {comparison.size_problem}.")
 
     # -- input ---------------------------------------------------------------------------
     def read(self, prompt: str) -> str:
@@ -164,22 +202,44 @@ class PlainPrompter:
             except ValueError as reason:
                 self.say(f"  Please enter a number ({reason}).")
 
-    def ask_open(self) -> str:
+    def ask_open(self, later: bool = False) -> str:
+        if later:
+            return self.read("Your answer (Enter when done): ")
         return self.read("Your answer (Enter to reveal): ")
 
-    def ask_grade(self) -> Grade:
-        options = "  ".join(f"{i}) {label}" for i, label in enumerate(GRADE_LABELS, start=1))
-        self.say(f"How well did you know it? {options}")
+    def ask_query(self) -> str:
+        """Lines until one ends with ';' (an empty first line gives up)."""
+        self.say("Type a query ending with ; (an empty line gives up).")
+        lines: list[str] = []
+        while True:
+            line = self.read("sql> " if not lines else "...> ")
+            if not lines and not line.strip():
+                return ""
+            lines.append(line)
+            if line.rstrip().endswith(";"):
+                return "\n".join(lines)
+
+    def ask_grade(self, preview: str = "", suggested: Grade | None = None) -> Grade:
+        if preview:
+            self.say(f"How well did you know it? {preview}")
+        else:
+            options = "  ".join(f"{i}) {label}" for i, label in enumerate(GRADE_LABELS, start=1))
+            self.say(f"How well did you know it? {options}")
+        if suggested is not None:
+            self.say(f"Suggested: {int(suggested)} {suggested.label} (Enter takes it)")
         while True:
             text = self.read("Grade (1-4): ").strip()
-            if text in ("1", "2", "3", "4"):
-                return Grade(int(text))
-            if text.capitalize() in GRADE_LABELS:
-                return Grade(GRADE_LABELS.index(text.capitalize()) + 1)
+            if not text and suggested is not None:
+                return suggested
+            grade = _grade_from(text)
+            if grade is not None:
+                return grade
             self.say("  Please enter 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).")
 
-    def flash_front(self, card: Card, position: int, total: int, can_undo: bool) -> FlashAction:
+    def flash_front(self, card: Card, position: int, total: int) -> None:
         self.say("", f"[{position}/{total}] {card.id} ({card.deck})", *wrap(card.q, self.width))
+
+    def flash_key(self, can_undo: bool) -> FlashAction:
         while True:
             text = self.read("Enter to show the answer (s skip, u undo, q quit): ").strip().lower()
             if not text:
@@ -188,11 +248,14 @@ class PlainPrompter:
             if action in (FlashAction.SKIP, FlashAction.QUIT) or (
                 action is FlashAction.UNDO and can_undo
             ):
+                assert isinstance(action, FlashAction)
                 return action
             reason = "there is nothing to undo" if action is FlashAction.UNDO else "unknown key"
             self.say(f"  Please press Enter, s, u or q ({reason}).")
 
-    def flash_grade(self, can_undo: bool) -> Grade | FlashAction:
+    def flash_grade(self, can_undo: bool, preview: str = "") -> Grade | FlashAction:
+        if preview:
+            self.say(preview)
         while True:
             text = self.read("Grade 1 Again, 2 Hard, 3 Good, 4 Easy (s skip, u undo, q quit): ")
             action = FLASH_KEYS.get(text.strip().lower()[:1])
@@ -203,7 +266,7 @@ class PlainPrompter:
             else:
                 self.say("  Please enter 1-4, s, u or q.")
 
-    # -- mock interview (line-based in every terminal) -----------------------------------
+    # -- mock interview ------------------------------------------------------------------
     def show_mock_question(
         self, card: Card, position: int, total: int, seconds_left: float
     ) -> None:
@@ -211,13 +274,18 @@ class PlainPrompter:
         self.say("", f"Question {position}/{total} ({minutes}:{seconds:02d} left)")
         self.say(*wrap(card.q, self.width))
 
-    def ask_mock_answer(self) -> str:
-        return self.read("Your answer (Enter when done): ")
-
     def show_transcript_item(self, card: Card, answer: str, position: int, total: int) -> None:
         self.say("", f"[{position}/{total}] {card.id} ({card.deck})", *wrap(card.q, self.width))
         self.say("Your answer:", *wrap(answer or "(no answer)", self.width, "  "))
-        self.show_answer(card)
+
+
+def _option_starts(options: Sequence[str], width: int) -> list[int | None]:
+    """For each line `numbered` gives: the option index it starts, or None (a wrapped rest)."""
+    starts: list[int | None] = []
+    for index, option in enumerate(options):
+        lines = numbered([option], width)
+        starts += [index] + [None] * (len(lines) - 1)
+    return starts
 
 
 class QuestionaryPrompter:
@@ -232,6 +300,8 @@ class QuestionaryPrompter:
         self.render = render
         self.console = console
         self.stdin = stdin
+        writer = cast(TextIO, _ConsoleWriter(console))
+        self.lines = PlainPrompter(stdin, writer, echo=False, width=console.width)
 
     def notice(self, message: str) -> None:
         self.console.print(message, markup=False, highlight=False)
@@ -239,6 +309,9 @@ class QuestionaryPrompter:
     def show_question(self, card: Card, position: int, total: int) -> None:
         self.console.print()
         self.console.print(self.render.question_panel(card, position, total))
+
+    def show_options(self, options: Sequence[str], marked: Sequence[bool] = ()) -> None:
+        self.console.print(self.render.option_list(options, marked))
 
     def choose(self, options: Sequence[str], several: bool) -> list[int]:
         # The full options are printed (wrapped); the menu shows them numbered and shortened to
@@ -250,14 +323,17 @@ class QuestionaryPrompter:
             for i, text in enumerate(options, start=1)
         ]
         if several:
-            picked = self.q.checkbox(
+            question = self.q.checkbox(
                 "Select all that apply:",
                 choices=choices,
-                instruction="(space marks, Enter submits)",
+                instruction="(1-9 or space marks, Enter submits)",
                 validate=lambda chosen: bool(chosen) or "Mark at least one option.",
-            ).unsafe_ask()
-            return sorted(picked)
-        return [self.q.select("Your answer:", choices=choices).unsafe_ask()]
+            )
+            _number_keys_toggle(question, len(choices))
+            return sorted(question.unsafe_ask())
+        index = select("Your answer:", [shorten(text, width - 4) for text in options])
+        assert index is not None
+        return [index]
 
     def ask_number(self) -> float:
         def valid(text: str) -> bool | str:
@@ -269,24 +345,58 @@ class QuestionaryPrompter:
 
         return parse_number(self.q.text("Your answer (a number):", validate=valid).unsafe_ask())
 
-    def ask_open(self) -> str:
-        return self.q.text("Your answer (Enter to reveal):").unsafe_ask()
+    def ask_open(self, later: bool = False) -> str:
+        hint = "Enter when done" if later else "Enter to reveal"
+        return self.q.text(f"Your answer ({hint}):").unsafe_ask()
 
-    def show_verdict(self, card: Card, correct: bool, shown: Sequence[Choice]) -> None:
+    def ask_query(self) -> str:
+        """Lines until one ends with ';' (an empty first line gives up)."""
+        self.console.print(self.render.hint("Type a query ending with ; (an empty line gives up)."))
+        lines: list[str] = []
+        while True:
+            line = self.q.text("sql>" if not lines else "...>").unsafe_ask()
+            if not lines and not line.strip():
+                return ""
+            lines.append(line)
+            if line.rstrip().endswith(";"):
+                return "\n".join(lines)
+
+    def show_verdict(
+        self, card: Card, correct: bool, shown: Sequence[Choice], feedback: Sequence[str] = ()
+    ) -> None:
         key = None if correct else _answer_key(card, shown)
         self.console.print(self.render.verdict(correct, key))
+        for line in feedback:
+            self.console.print(self.render.plain(line))
         self.console.print(self.render.answer_body(card))
 
     def show_answer(self, card: Card) -> None:
         self.console.print(self.render.answer_panel(card))
 
-    def ask_grade(self) -> Grade:
-        """One key: 1-4 (or a/h/g/e), Enter for Good, as in Anki."""
-        self.console.print(self.render.hint(GRADE_HINT))
+    def show_schema(self, schema: str) -> None:
+        self.lines.show_schema(schema)
+
+    def show_code(self, title: str, code: str) -> None:
+        self.console.print(self.render.code_block(title, code))
+
+    def show_rows(self, title: str, result: QueryResult) -> None:
+        self.lines.show_rows(title, result)
+
+    def show_mismatch(
+        self, expected: QueryResult, actual: QueryResult, comparison: Comparison
+    ) -> None:
+        self.lines.show_mismatch(expected, actual, comparison)
+
+    def ask_grade(self, preview: str = "", suggested: Grade | None = None) -> Grade:
+        """One key: 1-4 (or a/h/g/e), Enter for Good (or the suggested grade), as in Anki."""
+        default = suggested or Grade.GOOD
+        # "Grade:" rather than a question, so that the intervals fit one 80-column line
+        text = preview or "1 Again · 2 Hard · 3 Good · 4 Easy"
+        self.console.print(self.render.hint(f"Grade: {text} (Enter: {default.label})"))
         while True:
             key = self._read_key()
             if key == "enter":
-                return Grade.GOOD
+                return default
             grade = FLASH_KEYS.get(key)
             if isinstance(grade, Grade):
                 return grade
@@ -296,30 +406,113 @@ class QuestionaryPrompter:
 
         return read_key(self.stdin)
 
-    def _key(self, allowed: set[str], can_undo: bool) -> Grade | FlashAction:
+    def flash_front(self, card: Card, position: int, total: int) -> None:
+        self.console.print()
+        self.console.print(self.render.question_panel(card, position, total))
+
+    def flash_key(self, can_undo: bool) -> FlashAction:
+        self.console.print(self.render.hint(FRONT_HINT))
         while True:
             key = self._read_key()
-            if key in allowed:
+            if key in ("enter", "space"):
                 return FlashAction.REVEAL
             action = FLASH_KEYS.get(key)
             if action is FlashAction.UNDO and not can_undo:
                 continue
-            if action is not None and (isinstance(action, FlashAction) or not allowed):
+            if isinstance(action, FlashAction):
                 return action
 
-    def flash_front(self, card: Card, position: int, total: int, can_undo: bool) -> FlashAction:
-        self.console.print()
-        self.console.print(self.render.question_panel(card, position, total))
-        self.console.print(self.render.hint(FRONT_HINT))
-        return self._key({"enter", "space"}, can_undo)
+    def flash_grade(self, can_undo: bool, preview: str = "") -> Grade | FlashAction:
+        self.console.print(self.render.hint((preview or BACK_GRADES) + BACK_ACTIONS))
+        while True:
+            action = FLASH_KEYS.get(self._read_key())
+            if action is FlashAction.UNDO and not can_undo:
+                continue
+            if action is not None and action is not FlashAction.REVEAL:
+                return action
 
-    def flash_grade(self, can_undo: bool) -> Grade | FlashAction:
-        self.console.print(self.render.hint(BACK_HINT))
-        return self._key(set(), can_undo)
+    def show_mock_question(
+        self, card: Card, position: int, total: int, seconds_left: float
+    ) -> None:
+        self.lines.show_mock_question(card, position, total, seconds_left)
+
+    def show_transcript_item(self, card: Card, answer: str, position: int, total: int) -> None:
+        self.lines.show_transcript_item(card, answer, position, total)
 
 
-def ask_menu(message: str, options: list[str]) -> str:
-    """An arrow-key menu (terminals only); returns the chosen label."""
+class _ConsoleWriter:
+    """A text stream that prints through a rich console as plain text (no markup)."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+
+    def write(self, text: str) -> int:
+        self.console.file.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        self.console.file.flush()
+
+
+def _number_keys_toggle(question, count: int) -> None:
+    """Number keys 1-9 mark or unmark that option of a checkbox (and point at it)."""
+    from questionary.prompts.common import InquirerControl
+
+    controls = question.application.layout.find_all_controls()
+    control = next((c for c in controls if isinstance(c, InquirerControl)), None)
+    if control is None:  # another questionary layout: arrows and space still work
+        return
+
+    def toggle(index: int):
+        def handler(event) -> None:
+            control.pointed_at = index
+            value = control.choices[index].value
+            if value in control.selected_options:
+                control.selected_options.remove(value)
+            else:
+                control.selected_options.append(value)
+
+        return handler
+
+    for number in range(1, min(9, count) + 1):
+        question.application.key_bindings.add(str(number), eager=True)(toggle(number - 1))
+
+
+def select(message: str, titles: Sequence[str], leave: bool = False, instruction: str = ""):
+    """An arrow-key menu whose entries are numbered: a number key 1-9 picks at once. With
+    `leave`, q and Esc return None. Returns the index picked."""
     import questionary
+    from prompt_toolkit.keys import Keys
 
-    return questionary.select(message, choices=options).unsafe_ask()
+    choices = [
+        questionary.Choice(title=f"{i}) {title}", value=i - 1)
+        for i, title in enumerate(titles, start=1)
+    ]
+    question = questionary.select(message, choices=choices, instruction=instruction or None)
+    bindings = question.application.key_bindings
+    assert bindings is not None
+
+    def pick(index: int):
+        def handler(event) -> None:
+            event.app.exit(result=index)
+
+        return handler
+
+    for number in range(1, min(9, len(titles)) + 1):
+        bindings.add(str(number), eager=True)(pick(number - 1))  # type: ignore[attr-defined]
+    if leave:
+        for key in ("q", Keys.Escape):
+            bindings.add(key, eager=True)(pick(-1))  # type: ignore[attr-defined]
+    index = question.unsafe_ask()
+    return None if index is None or index < 0 else index
+
+
+def ask_menu(message: str, options: list[str], back: str | None = None) -> str | None:
+    """A menu (terminals only): number keys 1-9 pick, q/Esc leave. Returns the chosen label,
+    or None when the user leaves (q, Esc, or the `back` entry)."""
+    labels = list(options) + ([back] if back else [])
+    hint = "(1-9 or arrows and Enter; q or Esc leaves)"
+    index = select(message, labels, leave=True, instruction=hint)
+    if index is None or labels[index] == back:
+        return None
+    return labels[index]

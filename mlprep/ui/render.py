@@ -89,8 +89,26 @@ def _hanging(rows: list[tuple[str, str]]) -> Table:
     return grid
 
 
-def option_list(options: Sequence[str]) -> Table:
-    return _hanging([(f"{n})", text) for n, text in enumerate(options, start=1)])
+def option_list(options: Sequence[str], marked: Sequence[bool] = ()) -> Table:
+    """Numbered options; with `marked`, the right ones carry a check mark."""
+    if not marked:
+        return _hanging([(f"{n})", text) for n, text in enumerate(options, start=1)])
+    return _hanging(
+        [
+            (f"{'✔' if right else ' '} {n})", text)
+            for n, (text, right) in enumerate(zip(options, marked, strict=True), start=1)
+        ]
+    )
+
+
+def plain(text: str) -> Text:
+    return Text(text)
+
+
+def code_block(title: str, code: str) -> RenderableType:
+    from rich.syntax import Syntax
+
+    return Group(Text(title, style="bold"), Syntax(code, "sql", theme="ansi_dark"))
 
 
 def card_detail(card: Card) -> RenderableType:
@@ -201,17 +219,17 @@ def calendar_heatmap(calendar: list[tuple[str, int]]) -> Text:
     peak = max((n for _, n in days), default=0)
     first_monday = days[0][0].toordinal() - days[0][0].weekday()
     weeks = (days[-1][0].toordinal() - first_monday) // 7 + 1
-    grid = [[None] * weeks for _ in range(7)]
+    grid: list[list[int | None]] = [[None] * weeks for _ in range(7)]
     for day, count in days:
         grid[day.weekday()][(day.toordinal() - first_monday) // 7] = count
     text = Text()
     for weekday, name in enumerate(("Mon", "", "Wed", "", "Fri", "", "Sun")):
         text.append(f"{name:<4}")
-        for count in grid[weekday]:
-            if count is None:
+        for cell in grid[weekday]:
+            if cell is None:
                 text.append(" ")
                 continue
-            level = 0 if not count else 1 + min(4, (count * 4 - 1) // max(1, peak))
+            level = 0 if not cell else 1 + min(4, (cell * 4 - 1) // max(1, peak))
             text.append(HEAT_LEVELS[level], style=HEAT_STYLES[level])
         text.append("\n")
     text.append("    less ")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mlprep.model import Card
 from mlprep.ui.prompts import PlainPrompter
-from mlprep.ui.text import side_by_side, table_lines, wrap
+from mlprep.ui.text import wrap
 
 HELP = (
     "End a query with ; or an empty line.",
@@ -40,33 +40,8 @@ class SqlLinePrompter(PlainPrompter):
             if line.rstrip().endswith(";"):
                 return "\n".join(lines)
 
-    def show_rows(self, title: str, result) -> None:
-        self.say(title, *table_lines(result.columns, result.rows))
-
     def show_mismatch(self, expected, actual, comparison) -> None:
-        self.say("Not quite.")
-        if comparison.column_problem:
-            self.say(f"  Columns: {comparison.column_problem}.")
-        left = ["Expected (first rows)", *table_lines(expected.columns, expected.rows, limit=6)]
-        right = ["Yours (first rows)", *table_lines(actual.columns, actual.rows, limit=6)]
-        self.say(*side_by_side(left, right, self.width))
-        if comparison.missing:
-            self.say(
-                f"Missing {len(comparison.missing)} row(s), e.g.:",
-                *(
-                    "  " + line
-                    for line in table_lines(expected.columns, comparison.missing, limit=3)
-                ),
-            )
-        if comparison.extra:
-            self.say(
-                f"Extra {len(comparison.extra)} row(s), e.g.:",
-                *("  " + line for line in table_lines(actual.columns, comparison.extra, limit=3)),
-            )
-        if comparison.order_problem:
-            self.say(f"Order: {comparison.order_problem}.")
-        if comparison.size_problem:
-            self.say(f"Size: {comparison.size_problem}.")
+        super().show_mismatch(expected, actual, comparison)
         self.say("Try again, or .hint / .answer / .skip.")
 
     def show_solution(self, card: Card) -> None:

@@ -6,17 +6,9 @@ import re
 import textwrap
 from collections.abc import Iterable
 
-GRADE_LABELS = ("Again", "Hard", "Good", "Easy")
-
-
-def duration(seconds: float) -> str:
-    seconds = max(0, round(seconds))
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    if hours:
-        return f"{hours}h{minutes:02d}m"
-    return f"{minutes}m{seconds:02d}s"
-
+from mlprep.sessions.base import GRADE_LABELS as GRADE_LABELS
+from mlprep.sessions.base import duration as duration
+from mlprep.sessions.base import shorten as shorten
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 
@@ -88,106 +80,11 @@ def numbered_subset(options: Iterable[tuple[int, str | object]], width: int) -> 
     """Options as '  2) text' with a hanging indent; items are (number, text or Choice)."""
     lines = []
     for number, option in options:
-        option = getattr(option, "text", option)
+        text = str(getattr(option, "text", option))
         label = f"  {number}) "
-        body = wrap(option, width - len(label)) or [""]
+        body = wrap(text, width - len(label)) or [""]
         lines.append(label + body[0])
         lines.extend(" " * len(label) + rest for rest in body[1:])
-    return lines
-
-
-def shorten(text: str, width: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: max(0, width - 3)].rstrip() + "..."
-
-
-def result_label(result) -> str:
-    """'right', 'wrong', or the self-grade, for one answered card."""
-    if result.correct is None:
-        return result.grade.label
-    return "right" if result.correct else "wrong"
-
-
-def quiz_summary(result, width: int = 80) -> list[str]:
-    """The end-of-quiz summary as plain lines (duck-typed on sessions.quiz.QuizResult)."""
-    answered = len(result.results)
-    lines = [""]
-    if result.stopped:
-        lines.append(
-            f"Stopped ({result.stopped}) after {answered} of {result.planned} cards; "
-            "your answers are saved."
-        )
-    lines.append(f"Answered {answered} card{'s' * (answered != 1)} in {duration(result.seconds)}.")
-    if not answered:
-        return lines
-    auto = result.auto_graded
-    parts = []
-    if auto:
-        percent = round(100 * result.correct_count / len(auto))
-        parts.append(f"{result.correct_count} of {len(auto)} right ({percent}%)")
-    if result.self_graded:
-        counts = {}
-        for r in result.self_graded:
-            counts[r.grade.label] = counts.get(r.grade.label, 0) + 1
-        graded = ", ".join(f"{n} {label}" for label, n in counts.items())
-        parts.append(f"self-graded: {graded}")
-    lines.append("Score: " + "; ".join(parts) + ".")
-    id_width = min(36, max(len(r.card.id) for r in result.results))
-    for r in result.results:
-        head = f"  {result_label(r):<6} {r.card.id:<{id_width}}  "
-        lines.append(head + shorten(r.card.q, width - len(head)))
-    revisit = result.revisit
-    if revisit:
-        lines.append(f"Revisit ({len(revisit)}): " + ", ".join(card.id for card in revisit))
-    else:
-        lines.append("Nothing to revisit. Well done.")
-    return lines
-
-
-def when(moment, now) -> str:
-    """'now', 'in 10 minutes', 'in 3 hours', 'tomorrow', 'in 12 days' (local calendar days)."""
-    seconds = (moment - now).total_seconds()
-    if seconds < 30:
-        return "now"
-    if seconds < 3600:
-        minutes = max(1, round(seconds / 60))
-        return f"in {minutes} minute{'s' * (minutes != 1)}"
-    days = (moment.astimezone().date() - now.astimezone().date()).days
-    if days == 0:
-        hours = round(seconds / 3600)
-        return f"in {hours} hour{'s' * (hours != 1)}"
-    if days == 1:
-        return "tomorrow"
-    return f"in {days} days ({moment.astimezone():%a %d %b})"
-
-
-def review_summary(result) -> list[str]:
-    answered = len(result.results)
-    lines = [""]
-    if result.stopped:
-        lines.append(f"Stopped ({result.stopped}); your answers are saved.")
-    grades = ", ".join(
-        f"{sum(r.grade.label == label for r in result.results)} {label}" for label in GRADE_LABELS
-    )
-    lines.append(
-        f"Reviewed {answered} card{'s' * (answered != 1)} in {duration(result.seconds)}: {grades}."
-    )
-    return lines
-
-
-def flash_summary(result) -> list[str]:
-    lines = [""]
-    if result.stopped:
-        lines.append(f"Stopped ({result.stopped}); your grades are saved.")
-    graded = len(result.graded)
-    counts = ", ".join(
-        f"{sum(g.label == label for g in result.graded.values())} {label}" for label in GRADE_LABELS
-    )
-    lines.append(
-        f"Graded {graded} of {result.planned} cards in {duration(result.seconds)}: {counts}."
-    )
-    if result.skipped:
-        lines.append(f"Skipped ({len(result.skipped)}): " + ", ".join(result.skipped))
     return lines
 
 
@@ -227,51 +124,12 @@ def side_by_side(left: list[str], right: list[str], width: int = 80, gap: int = 
     return [(a.ljust(left_width + gap) + b).rstrip() for a, b in zip(padded, right, strict=True)]
 
 
-def sql_summary(result) -> list[str]:
-    outcomes = result.outcomes
-    lines = [""]
-    if result.stopped:
-        lines.append(f"Stopped ({result.stopped}); your results are saved.")
-    first = sum(o.grade is not None and o.grade.value == 3 for o in outcomes)
-    later = sum(o.grade is not None and o.grade.value == 2 for o in outcomes)
-    revealed = sum(o.grade is not None and o.grade.value == 1 for o in outcomes)
-    skipped = sum(o.grade is None for o in outcomes)
-    lines.append(f"{len(outcomes)} of {result.planned} questions in {duration(result.seconds)}:")
-    lines.append(
-        f"{first} right first time, {later} right after a retry, {revealed} revealed, "
-        f"{skipped} skipped."
-    )
-    return lines
-
-
-def scorecard_lines(result) -> list[str]:
-    rows = result.scorecard()
-    if not rows:
-        return ["No questions were answered."]
-    width = max(len("topic"), *(len(deck) for deck, *_ in rows))
-    lines = [f"{'topic':<{width}}  questions  good+  mean grade"]
-    for deck, asked, good, mean in rows:
-        mean_text = f"{mean:.1f}" if mean else "-"
-        lines.append(f"{deck:<{width}}  {asked:>9}  {good:>5}  {mean_text:>10}")
-    return lines
-
-
-def mock_summary(result) -> list[str]:
-    answered = len(result.answers)
-    lines = [
-        "",
-        f"Mock interview: {answered} of {result.planned} questions in "
-        f"{duration(result.seconds)} ({result.ended}).",
-    ]
-    return lines + scorecard_lines(result)
-
-
 def mock_markdown(result) -> str:
     """The transcript as Markdown: each question, the answer given, the reference, the grade."""
     out = [f"# Mock interview, {result.started_at[:16].replace('T', ' ')} UTC", ""]
     out.append(
         f"{len(result.answers)} of {result.planned} questions, "
-        f"{duration(result.seconds)} of {result.minutes:g} minutes ({result.ended})."
+        f"{duration(result.seconds)} of {result.minutes:g} minutes ({result.end_label})."
     )
     out.append("")
     for number, item in enumerate(result.answers, start=1):
@@ -317,4 +175,23 @@ def decks_lines(decks, width: int = 80) -> list[str]:
             f"{slug:<{slug_w}}  {shorten(title, title_w):<{title_w}}  {count:>{count_w}}  "
             f"{source if len(source) <= source_w else '...' + source[3 - source_w :]}".rstrip()
         )
+    return lines
+
+
+def history_lines(card_id: str, events, width: int = 80) -> list[str]:
+    """A card's past answers: date, mode and grade on one line, then what was answered."""
+    from mlprep.model import Grade
+
+    if not events:
+        return [f"No answers to {card_id} yet."]
+    count = len(events)
+    lines = [f"History of {card_id}: {count} answer{'s' * (count != 1)}"]
+    for event in events:
+        when = event.when.astimezone().strftime("%Y-%m-%d %H:%M")
+        grade = Grade(event.grade).label
+        suggested = f" (suggested {Grade(event.suggested).label})" if event.suggested else ""
+        lines.append(f"{when}  {event.mode:<7} {grade}{suggested}")
+        if event.answer:
+            for paragraph in event.answer.splitlines() or [""]:
+                lines.extend(wrap(paragraph, width - 4, "    ") or ["    "])
     return lines

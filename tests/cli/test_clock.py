@@ -13,7 +13,6 @@ from mlprep.cli.app import app
 from mlprep.cli.state import Environment
 from tests.conftest import FIXTURES
 
-pytestmark = pytest.mark.usefixtures("warm_decks")
 MINI = ["--decks", str(FIXTURES / "decks")]
 
 

@@ -9,7 +9,6 @@ import pytest
 from bench.learner import review_history
 from tests.unit.test_optimize import SHARP
 
-pytestmark = pytest.mark.usefixtures("warm_decks")
 HEADER = "card_id,review_rating,review_time,review_duration\n"
 
 

@@ -8,7 +8,6 @@ import pytest
 
 from tests.conftest import FIXTURES
 
-pytestmark = pytest.mark.usefixtures("warm_decks")
 MINI = ["--decks", str(FIXTURES / "decks")]
 
 

@@ -28,6 +28,12 @@ def test_a_whole_plain_session_is_exact_and_recorded(cli, mlprep_home):
         ("mini-number", 3, "quiz"),
     ]
     assert all(e["v"] == 2 and len(e["id"]) == 32 for e in events)
+    assert [e.get("answer") for e in events] == [
+        "Mean squared error",
+        "Gini impurity; Entropy",
+        "Greedy splits",
+        "0.5",
+    ]
     assert [e["ms"] for e in events] == [1000, 1000, 1000, 1000]
     assert {e["at"] for e in events} == {"2026-11-25T09:00:00.000Z"}
     assert len({e["id"] for e in events}) == 4
@@ -103,7 +109,9 @@ Which impurity measure does CART use by default for classification?
 Answer (1-3): 2
 Not quite. The answer:
   1) Gini impurity
+  You picked 2) Mean squared error - wrong.
   Gini impurity.
+Comes back in 1 minute.
 
 [2/4] mini-multi (mini, difficulty 2)
 Which of these are impurity measures?
@@ -114,6 +122,7 @@ Select all that apply (numbers 1-3, separated by spaces): 1 2
 Correct.
   Gini impurity and entropy.
   Information gain is a drop in entropy, not an impurity itself.
+Comes back in 10 minutes.
 
 [3/4] mini-open (mini, difficulty 2)
 Why are single deep trees unstable?
@@ -121,7 +130,7 @@ Your answer (Enter to reveal): Greedy splits
 Reference answer:
   Each split is chosen greedily, so a small change in the data can change the
   root split and everything below it.
-How well did you know it? 1) Again  2) Hard  3) Good  4) Easy
+How well did you know it? 1 Again 1m · 2 Hard 6m · 3 Good 10m · 4 Easy 6d
 Grade (1-4): 5
   Please enter 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).
 Grade (1-4): 3
@@ -133,6 +142,7 @@ Answer (a number): abc
 Answer (a number): 1/2
 Correct.
   0.5: 1 - (0.25 + 0.25).
+Comes back in 10 minutes.
 
 Answered 4 cards in 0m09s.
 Score: 2 of 3 right (67%); self-graded: 1 Good.

@@ -7,7 +7,7 @@ import json
 from tests.conftest import FIXTURES
 
 SQL = ["--decks", str(FIXTURES / "sqldecks"), "--tag", "fixture-sql", "--seed", "1"]
-MOCK = ["--deck-dir", str(FIXTURES / "decks"), "-d", "mini", "-n", "2", "--seed", "1"]
+MOCK = ["--deck-dir", str(FIXTURES / "decks"), "-d", "mini", "-n", "4", "--seed", "1"]
 
 
 def log_lines(home):
@@ -53,35 +53,39 @@ def test_sql_commands_and_quit(cli):
 
 
 def test_sql_with_no_matching_questions_is_a_usage_error(cli):
-    result = cli("sql", "--tag", "no-such-tag")
-    assert (result.exit_code, result.stderr) == (
-        2,
-        "Error: No SQL questions match that selection.\n",
-    )
+    result = cli("sql", "--tag", "zzzz")
+    assert (result.exit_code, result.stderr) == (2, "Error: No card has tag 'zzzz'.\n")
 
 
 def test_mock_interview_transcript_history_and_export(cli, mlprep_home, tmp_path):
     export = tmp_path / "mock.md"
-    result = cli(
-        "mock", *MOCK, "--minutes", "5", "--export", str(export), input="Greedy splits\n0.5\n3\n4\n"
-    )
+    result = cli("mock", *MOCK, "--minutes", "5", "--export", str(export), input=MOCK_INPUT)
     assert result.exit_code == 0
     (saved,) = (mlprep_home / "mock").glob("*.json")
     assert result.stdout == MOCK_SESSION + f"Saved to {saved}\nTranscript written to {export}\n"
     history = json.loads(saved.read_text())
     assert history["format"] == 1 and history["ended"] == "finished"
+    # every kind is asked; options and numbers are graded in the transcript, open answers
+    # by the user
     assert [(a["card"], a["answer"], a["grade"]) for a in history["answers"]] == [
-        ("mini-open", "Greedy splits", 3),
-        ("mini-number", "0.5", 4),
+        ("mini-multi", "Gini impurity; Entropy", 3),
+        ("mini-number", "2", 1),
+        ("mini-open", "Greedy splits", 4),
+        ("mini-single", "Gini impurity", 3),
     ]
-    assert [(e["card"], e["grade"], e["mode"]) for e in log_lines(mlprep_home)] == [
-        ("mini-open", 3, "mock"),
-        ("mini-number", 4, "mock"),
+    assert [(e["card"], e["grade"], e["mode"], e["answer"]) for e in log_lines(mlprep_home)] == [
+        ("mini-multi", 3, "mock", "Gini impurity; Entropy"),
+        ("mini-number", 1, "mock", "2"),
+        ("mini-open", 4, "mock", "Greedy splits"),
+        ("mini-single", 3, "mock", "Gini impurity"),
     ]
     markdown = export.read_text()
-    assert "## 1. Why are single deep trees unstable?" in markdown
+    assert "## 3. Why are single deep trees unstable?" in markdown
     assert "**Your answer**\n\nGreedy splits\n" in markdown
-    assert "| mini | 2 | 2 | 3.5 |" in markdown
+    assert "| mini | 4 | 3 | 2.8 |" in markdown
+
+
+MOCK_INPUT = "1 3\n2\nGreedy splits\n1\n4\n"
 
 
 def test_mock_refuses_to_overwrite_an_export(cli, tmp_path):
@@ -160,39 +164,74 @@ Reference solution:
 """
 
 MOCK_SESSION = """\
-Mock interview: 2 questions, 5 minutes.
+Mock interview: 4 questions, 5 minutes.
 Answer as you would aloud; the reference answers come at the end.
 
-Question 1/2 (4:59 left)
+Question 1/4 (4:59 left)
+Which of these are impurity measures?
+  1) Gini impurity
+  2) Accuracy of the parent node
+  3) Entropy
+Select all that apply (numbers 1-3, separated by spaces): 1 3
+
+Question 2/4 (4:56 left)
+What is the Gini impurity of a 50/50 binary node?
+Answer (a number): 2
+
+Question 3/4 (4:53 left)
 Why are single deep trees unstable?
 Your answer (Enter when done): Greedy splits
 
-Question 2/2 (4:56 left)
-What is the Gini impurity of a 50/50 binary node?
-Your answer (Enter when done): 0.5
+Question 4/4 (4:50 left)
+Which impurity measure does CART use by default for classification?
+  1) Gini impurity
+  2) Hinge loss
+  3) Mean squared error
+Answer (1-3): 1
 
 Transcript: compare each answer with the reference and grade yourself.
 
-[1/2] mini-open (mini)
+[1/4] mini-multi (mini)
+Which of these are impurity measures?
+Your answer:
+  Gini impurity; Entropy
+Correct.
+  Gini impurity and entropy.
+  Information gain is a drop in entropy, not an impurity itself.
+
+[2/4] mini-number (mini)
+What is the Gini impurity of a 50/50 binary node?
+Your answer:
+  2
+Not quite. The answer: 0.5 (within 0.001)
+  0.5: 1 - (0.25 + 0.25).
+
+[3/4] mini-open (mini)
 Why are single deep trees unstable?
 Your answer:
   Greedy splits
 Reference answer:
   Each split is chosen greedily, so a small change in the data can change the
   root split and everything below it.
-How well did you know it? 1) Again  2) Hard  3) Good  4) Easy
-Grade (1-4): 3
-
-[2/2] mini-number (mini)
-What is the Gini impurity of a 50/50 binary node?
-Your answer:
-  0.5
-Reference answer:
-  0.5: 1 - (0.25 + 0.25).
-How well did you know it? 1) Again  2) Hard  3) Good  4) Easy
+How well did you know it? 1 Again 1m · 2 Hard 6m · 3 Good 10m · 4 Easy 6d
 Grade (1-4): 4
 
-Mock interview: 2 of 2 questions in 0m07s (finished).
+[4/4] mini-single (mini)
+Which impurity measure does CART use by default for classification?
+Your answer:
+  Gini impurity
+Correct.
+  Gini impurity.
+
+Mock interview: 4 of 4 questions in 0m13s (finished).
 topic  questions  good+  mean grade
-mini           2      2         3.5
+mini           4      3         2.8
 """
+
+
+def test_sql_and_quiz_select_the_same_way(cli):
+    """Deck tags count for `sql --tag` as for `quiz --tag` (one selection in the library)."""
+    sql = cli("sql", "--tag", "sql", "-n", "1", "--seed", "1", input="")
+    assert sql.exit_code == 0 and "[1/1] sql-" in sql.stdout
+    quiz = cli("quiz", "sql", "--tag", "sql", "-n", "1", "--seed", "1", input="")
+    assert quiz.exit_code == 0 and "[1/1] sql-" in quiz.stdout

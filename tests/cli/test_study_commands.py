@@ -14,7 +14,7 @@ def log_lines(home):
 
 
 def test_review_asks_new_cards_and_brings_learning_cards_back(cli, mlprep_home):
-    result = cli("review", "mini", "--new", "2", *MINI, input="2\n1 3\n2\n")
+    result = cli("review", "mini", "--new", "2", "--seed", "5", *MINI, input="1\n1 2\n3\n")
     assert result.exit_code == 0
     assert result.stdout == REVIEW
     assert [(e["card"], e["grade"], e["mode"]) for e in log_lines(mlprep_home)] == [
@@ -148,37 +148,41 @@ Review: 0 learning, 0 due, 2 new
 
 [1/2] mini-single (mini, difficulty 1)
 Which impurity measure does CART use by default for classification?
-  1) Mean squared error
-  2) Gini impurity
+  1) Gini impurity
+  2) Mean squared error
   3) Hinge loss
-Answer (1-3): 2
+Answer (1-3): 1
 Correct.
   Gini impurity.
+Comes back in 10 minutes.
 
 [2/3] mini-multi (mini, difficulty 2)
 Which of these are impurity measures?
   1) Gini impurity
-  2) Accuracy of the parent node
-  3) Entropy
-Select all that apply (numbers 1-3, separated by spaces): 1 3
+  2) Entropy
+  3) Accuracy of the parent node
+Select all that apply (numbers 1-3, separated by spaces): 1 2
 Correct.
   Gini impurity and entropy.
   Information gain is a drop in entropy, not an impurity itself.
+Comes back in 10 minutes.
 
 [3/4] mini-single (mini, difficulty 1)
 Which impurity measure does CART use by default for classification?
-  1) Gini impurity
-  2) Hinge loss
-  3) Mean squared error
-Answer (1-3): 2
+  1) Mean squared error
+  2) Gini impurity
+  3) Hinge loss
+Answer (1-3): 3
 Not quite. The answer:
-  1) Gini impurity
+  2) Gini impurity
+  You picked 3) Hinge loss - wrong.
   Gini impurity.
+Comes back in 1 minute.
 
 [4/5] mini-single (mini, difficulty 1)
 Which impurity measure does CART use by default for classification?
-  1) Gini impurity
-  2) Hinge loss
+  1) Hinge loss
+  2) Gini impurity
   3) Mean squared error
 Answer (1-3): 
 
@@ -191,13 +195,24 @@ FLASH = """\
 
 [1/4] mini-single (mini)
 Which impurity measure does CART use by default for classification?
+  1) Gini impurity
+  2) Mean squared error
+  3) Hinge loss
 Enter to show the answer (s skip, u undo, q quit): 
+Options (* marks the right ones):
+* 1) Gini impurity
+  2) Mean squared error
+  3) Hinge loss
 Reference answer:
   Gini impurity.
+1 Again 1m · 2 Hard 6m · 3 Good 10m · 4 Easy 11d
 Grade 1 Again, 2 Hard, 3 Good, 4 Easy (s skip, u undo, q quit): 3
 
 [2/4] mini-multi (mini)
 Which of these are impurity measures?
+  1) Gini impurity
+  2) Entropy
+  3) Accuracy of the parent node
 Enter to show the answer (s skip, u undo, q quit): s
 
 [3/4] mini-open (mini)
@@ -207,15 +222,26 @@ Undid the grade of mini-single.
 
 [1/4] mini-single (mini)
 Which impurity measure does CART use by default for classification?
+  1) Gini impurity
+  2) Mean squared error
+  3) Hinge loss
 Enter to show the answer (s skip, u undo, q quit): u
   Please press Enter, s, u or q (there is nothing to undo).
 Enter to show the answer (s skip, u undo, q quit): 
+Options (* marks the right ones):
+* 1) Gini impurity
+  2) Mean squared error
+  3) Hinge loss
 Reference answer:
   Gini impurity.
+1 Again 1m · 2 Hard 6m · 3 Good 10m · 4 Easy 11d
 Grade 1 Again, 2 Hard, 3 Good, 4 Easy (s skip, u undo, q quit): 4
 
 [2/4] mini-multi (mini)
 Which of these are impurity measures?
+  1) Gini impurity
+  2) Entropy
+  3) Accuracy of the parent node
 Enter to show the answer (s skip, u undo, q quit): q
 
 Stopped (quit); your grades are saved.

@@ -53,7 +53,7 @@ def test_a_keyboard_driven_quiz_reaches_the_summary_and_is_recorded(mlprep_home)
     child.expect("Your answer \\(Enter to reveal\\):")
     child.send("greedy splits" + ENTER)
     child.expect("Reference answer")
-    child.expect("How well did you know it")
+    child.expect("Grade: 1 Again 1m · 2 Hard 6m · 3 Good 10m · 4 Easy \\d+d \\(Enter: Good\\)")
     child.send("4")  # one key: Easy
     child.expect("Your answer \\(a number\\):")
     child.send("0.4" + ENTER)
@@ -98,7 +98,9 @@ def test_quiz_trees_answered_whatever_the_cards_are(mlprep_home):
             child.expect("Correct|Not quite")
         else:
             child.send("I would say it depends" + ENTER)
-            child.expect("How well did you know it")
+            child.expect(
+                "Grade: 1 Again 1m · 2 Hard 6m · 3 Good 10m · 4 Easy \\d+d \\(Enter: Good\\)"
+            )
             child.send(ENTER)  # Enter means Good
     child.expect("Answered 3 cards")
     child.expect("Revisit|Nothing to revisit")

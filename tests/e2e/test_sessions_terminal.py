@@ -21,10 +21,16 @@ def events(home):
 def test_flashcards_reveal_grade_undo_quit(mlprep_home):
     child = spawn(["flash", "mini", "--seed", "5", *MINI], mlprep_home)
     child.expect("1/4 · mini")
+    # a choice card's front lists its options; the back marks the right one
+    child.expect("1\\) Gini impurity")
+    child.expect("2\\) Mean squared error")
+    child.expect("3\\) Hinge loss")
     child.expect("Enter: show answer")
     child.send(ENTER)
+    child.expect("✔ 1\\) Gini impurity")
     child.expect("Reference answer")
-    child.expect("1 Again · 2 Hard · 3 Good · 4 Easy")
+    # the grade keys say when each grade brings the card back
+    child.expect("1 Again 1m · 2 Hard 6m · 3 Good 10m · 4 Easy \\d+d")
     child.send("3")  # a single key, no Enter
     child.expect("2/4 · mini")
     child.expect("Enter: show answer")
@@ -55,13 +61,20 @@ def test_the_home_menu_shows_the_due_count_and_runs_a_mode(mlprep_home):
     child = spawn([], mlprep_home)
     child.expect("What would you like to do\\?")
     child.expect("Review \\(20 due\\)")  # twenty new cards a day by default
-    for _ in range(3):  # Review -> Quiz a deck -> Flashcards -> SQL practice
-        child.send(DOWN)
-    child.send(DOWN + DOWN + DOWN)  # -> Mock interview -> Stats -> Decks
+    child.expect("4\\) Drill weak cards")
+    child.send(DOWN * 7)  # Review -> ... -> Decks
     child.send(ENTER)
     child.expect("decks, \\d+ cards")
     child.expect("What would you like to do\\?")
-    child.send(DOWN * 7 + ENTER)  # Quit is last
+    child.send("8")  # a number key picks at once: Decks
+    child.expect("decks, \\d+ cards")
+    child.expect("What would you like to do\\?")
+    child.send("2")  # Quiz a deck -> the deck menu, then Back
+    child.expect("Which deck\\?")
+    child.expect("1\\) ")
+    child.send("\x1b")  # Esc leaves the submenu, back home
+    child.expect("What would you like to do\\?")
+    child.send("q")  # q quits the home menu
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
@@ -105,24 +118,23 @@ def test_a_two_question_mock_interview(mlprep_home, tmp_path):
     export = tmp_path / "t.md"
     child = spawn([*MOCK, "--minutes", "5", "--export", str(export)], mlprep_home)
     child.expect("Question 1/2 \\(4:5\\d left\\)")
-    child.expect("Your answer")
-    child.send("Greedy splits change with the data\r")
+    child.expect("Select all that apply")
+    child.send("1 2\r")
     child.expect("Question 2/2")
-    child.expect("Your answer")
-    child.send("one half\r")
+    child.expect("Answer \\(a number\\)")
+    child.send("1/2\r")
     child.expect("Transcript")
-    child.expect("Grade \\(1-4\\): ")
-    child.send("3\r")
-    child.expect("Grade \\(1-4\\): ")
-    child.send("1\r")
+    child.expect("Not quite. The answers:")  # options are graded in the transcript
+    child.expect("You picked 2\\) Accuracy of the parent node - wrong.")
+    child.expect("Correct.")
     child.expect("mini           2      1         2.0")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
-    assert "one half" in export.read_text()
+    assert "Accuracy of the parent node" in export.read_text()
     assert [(e["card"], e["grade"]) for e in events(mlprep_home)] == [
-        ("mini-open", 3),
-        ("mini-number", 1),
+        ("mini-multi", 1),
+        ("mini-number", 3),
     ]
 
 
@@ -138,3 +150,65 @@ def test_time_running_out_ends_the_interview_cleanly(mlprep_home):
     history = list((mlprep_home / "mock").glob("*.json"))
     assert len(history) == 1
     assert json.loads(history[0].read_text())["ended"] == "time up"
+
+
+def test_review_meets_a_sql_card_runs_the_query_and_grades_it(mlprep_home):
+    sql_decks = ["--decks", str(FIXTURES / "sqldecks")]
+    child = spawn(["review", "sqlmini", "--new", "2", "--seed", "1", *sql_decks], mlprep_home)
+    child.expect("Review: 0 learning, 0 due, 2 new")
+    child.expect("The ids of the three users")
+    child.expect("CREATE TABLE users")  # the table the question needs
+    child.expect("sql>")
+    child.send("SELECT id FROM users" + ENTER)  # no ';' yet: the query goes on
+    child.expect("\\.\\.\\.>")
+    child.send("ORDER BY id DESC LIMIT 3;" + ENTER)
+    child.expect("Not quite.")
+    child.expect("Missing 3 row")
+    child.expect("sql>")
+    child.send("DELETE FROM users;" + ENTER)  # refused: a try, with the reason
+    child.expect("Error: DELETE is not allowed")
+    child.expect("1 more try")
+    child.expect("sql>")
+    child.send("SELECT id FROM users ORDER BY id LIMIT 3;" + ENTER)
+    child.expect("Correct! Your result:")
+    child.expect("Comes back in")
+    child.expect("How many users are there")
+    child.expect("sql>")
+    child.send(ENTER)  # an empty query gives up: the solution and its result are shown
+    child.expect("No query given.")
+    child.expect("Reference solution:")
+    child.expect("Its result:")
+    child.expect("40")
+    child.send("\x03")  # Ctrl-C at the next card: answers so far are saved
+    child.expect("Stopped \\(interrupted\\)")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert [(e["card"], e["grade"], e["mode"], e["answer"]) for e in events(mlprep_home)] == [
+        ("sqlmini-first-users", 2, "review", "SELECT id FROM users ORDER BY id LIMIT 3;"),
+        ("sqlmini-count-users", 1, "review", ""),
+    ]
+
+
+def test_number_keys_mark_options_and_pick_one(mlprep_home):
+    kinds = ["--decks", str(FIXTURES / "kinds"), "--seed", "1"]
+    # seed 1 shows: 1) Entropy 2) Accuracy of the parent node 3) Gini impurity
+    child = spawn(["quiz", "kinds", "--tag", "kind-multi", *kinds], mlprep_home)
+    child.expect("Select all that apply")
+    child.send("1")
+    child.send("3")
+    child.send(ENTER)
+    child.expect("Correct")
+    child.expect(pexpect.EOF)
+    child.close()
+    # seed 1 shows: 1) Mean squared error 2) Hinge loss 3) Gini impurity
+    child = spawn(["quiz", "kinds", "--tag", "kind-single", *kinds], mlprep_home)
+    child.expect("Your answer:")
+    child.send("3")  # picks at once, no Enter
+    child.expect("Correct")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert [(e["card"], e["grade"], e["answer"]) for e in events(mlprep_home)] == [
+        ("kinds-multi", 3, "Entropy; Gini impurity"),
+        ("kinds-single", 3, "Gini impurity"),
+    ]

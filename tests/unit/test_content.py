@@ -311,3 +311,38 @@ def test_the_bank_holds_at_least_1350_cards_in_30_decks_besides_the_coding_drill
     theory = [deck for deck in REPORT.decks if deck.id != "coding"]
     assert len(theory) >= 30
     assert sum(len(deck.cards) for deck in theory) >= 1350
+
+
+# The content guide's first 22 decks, the ones that predate per-option feedback.
+ORIGINAL_DECKS = tuple(MINIMUMS)[:22]
+MAX_WHY_CHARS = 240  # one or two sentences: read at a glance after a wrong pick
+
+
+def explained_choice_cards(deck_id: str | None = None):
+    """Choice cards that say why for every one of their options."""
+    cards = CARDS if deck_id is None else DECKS[deck_id].cards
+    return [card for card in cards if card.choices and all(c.why.strip() for c in card.choices)]
+
+
+def test_at_least_200_choice_cards_explain_every_option_in_every_original_deck():
+    assert len(explained_choice_cards()) >= 200
+    thin = {
+        slug: len(explained_choice_cards(slug))
+        for slug in ORIGINAL_DECKS
+        if len(explained_choice_cards(slug)) < 5
+    }
+    assert thin == {}
+
+
+def test_whys_are_short_and_never_just_repeat_their_option():
+    problems = [
+        (card.id, choice.text)
+        for card in CARDS
+        for choice in card.choices
+        if choice.why
+        and (
+            len(choice.why) > MAX_WHY_CHARS
+            or normalised(choice.why).strip(" .") == normalised(choice.text).strip(" .")
+        )
+    ]
+    assert problems == []

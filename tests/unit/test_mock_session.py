@@ -8,8 +8,22 @@ from datetime import UTC, datetime, timedelta
 
 from mlprep.model import Card, Grade
 from mlprep.scheduler import Scheduler
-from mlprep.sessions.mock import TIME_UP, pick_questions, run_mock, weakness
+from mlprep.sessions.base import SessionContext, Stop
+from mlprep.sessions.mock import pick_questions, run_mock, weakness
 from tests.conftest import fake_clock
+from tests.fakes import MemoryRecorder
+
+
+class Progress:
+    def __init__(self, states, scheduler):
+        self.states, self.scheduler = states, scheduler
+
+    def retrievability(self, state, now):
+        return self.scheduler.retrievability(state, now)
+
+    def events(self):
+        return []
+
 
 NOW = datetime(2026, 6, 1, 9, tzinfo=UTC)
 
@@ -27,14 +41,18 @@ class Interviewee:
     def show_mock_question(self, card, position, total, seconds_left):
         self.shown.append((card.id, round(seconds_left)))
 
-    def ask_mock_answer(self):
+    def ask_open(self, later=False):
+        assert later
         return self.answers.pop(0)
 
     def show_transcript_item(self, card, answer, position, total):
         self.shown.append(("transcript", card.id, answer))
 
-    def ask_grade(self):
+    def ask_grade(self, preview="", suggested=None):
         return self.grades.pop(0)
+
+    def show_answer(self, card):
+        self.shown.append(("answer", card.id))
 
     def notice(self, message):
         self.shown.append(message)
@@ -46,10 +64,11 @@ def test_weak_cards_are_picked_more_often_and_topics_alternate():
     lapsed = scheduler.review(None, "a-0", 4, NOW - timedelta(days=60))
     lapsed = scheduler.review(lapsed, "a-0", 1, NOW - timedelta(days=30))
     states = {"a-0": lapsed}
-    assert weakness(lapsed, scheduler, NOW) > weakness(None, scheduler, NOW) == 1.5
+    progress = Progress(states, scheduler)
+    assert weakness(lapsed, progress, NOW) > weakness(None, progress, NOW) == 1.5
     picks = Counter()
     for seed in range(400):
-        chosen = pick_questions(cards, states, scheduler, NOW, 4, random.Random(seed))
+        chosen = pick_questions(cards, progress, NOW, 4, random.Random(seed))
         picks.update(c.id for c in chosen)
         decks = [c.deck for c in chosen]
         repeats = sum(x == y for x, y in zip(decks, decks[1:], strict=False))
@@ -58,7 +77,7 @@ def test_weak_cards_are_picked_more_often_and_topics_alternate():
     assert picks["a-0"] > max(count for cid, count in picks.items() if cid != "a-0")
 
 
-def test_choice_and_sql_cards_stay_out_of_an_interview():
+def test_every_kind_of_card_may_be_asked_in_an_interview():
     from mlprep.model import CardType, Choice
 
     cards = [
@@ -66,25 +85,21 @@ def test_choice_and_sql_cards_stay_out_of_an_interview():
         card("a", 2, type=CardType.SQL, db="shop", solution="SELECT 1"),
         card("a", 3),
     ]
-    chosen = pick_questions(cards, {}, Scheduler(), NOW, 5, random.Random(1))
-    assert [c.id for c in chosen] == ["a-3"]
+    progress = Progress({}, Scheduler())
+    chosen = pick_questions(cards, progress, NOW, 5, random.Random(1))
+    assert sorted(c.id for c in chosen) == ["a-1", "a-2", "a-3"]
 
 
 def test_the_deadline_ends_the_interview_and_answers_are_graded_after():
     cards = [card("a", i) for i in range(5)]
     person = Interviewee(["first", "second", "third"], [Grade.GOOD, Grade.AGAIN])
-    recorded = []
+    recorder = MemoryRecorder()
     # the fake clock advances 10 s per read, three reads a question: the 1-minute interview
     # ends before question 3
-    result = run_mock(
-        cards,
-        person,
-        lambda c, g, ms: recorded.append((c.id, g, ms)),
-        minutes=1,
-        now=lambda: NOW,
-        clock=fake_clock(10),
-    )
-    assert result.ended == TIME_UP
+    context = SessionContext(now=lambda: NOW, clock=fake_clock(10))
+    result = run_mock(cards, person, recorder, 1, context)
+    recorded = recorder.grades
+    assert result.stopped == Stop.TIME_UP
     assert [a.answer for a in result.answers] == ["first", "second"]
     assert [(cid, g) for cid, g, _ in recorded] == [("a-0", Grade.GOOD), ("a-1", Grade.AGAIN)]
     assert ("transcript", "a-0", "first") in person.shown

@@ -6,66 +6,19 @@ import random
 
 from mlprep.decks import load_files
 from mlprep.model import Grade
-from mlprep.sessions import END_OF_INPUT, INTERRUPTED
+from mlprep.sessions.base import SessionContext, Stop
 from mlprep.sessions.quiz import run_quiz
 from tests.conftest import FIXTURES, fake_clock
+from tests.fakes import MemoryRecorder, ScriptedPrompter
 
 CARDS = {c.id: c for c in load_files([FIXTURES / "decks"], builtin=True).decks[0].cards}
 
 
-class ScriptedPrompter:
-    """Answers from a script; each entry answers the next ask: a list of option texts for a
-    choice, a float for a number, text for an open answer, a Grade for a self-grade, or an
-    exception to raise."""
-
-    def __init__(self, *script):
-        self.script = list(script)
-        self.shown: list[str] = []
-
-    def next(self):
-        if not self.script:
-            raise EOFError
-        answer = self.script.pop(0)
-        if isinstance(answer, BaseException):
-            raise answer
-        return answer
-
-    def notice(self, message):
-        self.shown.append(message)
-
-    def show_question(self, card, position, total):
-        self.shown.append(f"Q {position}/{total} {card.id}")
-
-    def choose(self, options, several):
-        wanted = self.next()
-        return [options.index(text) for text in wanted]
-
-    def ask_number(self):
-        return self.next()
-
-    def ask_open(self):
-        return self.next()
-
-    def show_verdict(self, card, correct, shown):
-        self.shown.append(f"verdict {correct}")
-
-    def show_answer(self, card):
-        self.shown.append(f"answer {card.id}")
-
-    def ask_grade(self):
-        return self.next()
-
-
 def quiz(ids, prompter):
-    recorded = []
-    result = run_quiz(
-        [CARDS[i] for i in ids],
-        prompter,
-        lambda card, grade, ms: recorded.append((card.id, grade, ms)),
-        random.Random(1),
-        fake_clock(0.5),
-    )
-    return result, recorded
+    recorder = MemoryRecorder()
+    context = SessionContext(clock=fake_clock(0.5), rng=random.Random(1))
+    result = run_quiz([CARDS[i] for i in ids], prompter, recorder, context)
+    return result, recorder.grades
 
 
 def test_each_kind_of_card_is_graded_and_recorded_as_it_happens():
@@ -89,11 +42,11 @@ def test_each_kind_of_card_is_graded_and_recorded_as_it_happens():
 def test_ctrl_c_keeps_what_was_answered():
     prompter = ScriptedPrompter(["Gini impurity"], KeyboardInterrupt())
     result, recorded = quiz(["mini-single", "mini-multi", "mini-open"], prompter)
-    assert result.stopped == INTERRUPTED
+    assert result.stopped == Stop.INTERRUPTED
     assert [r.card.id for r in result.results] == ["mini-single"]
     assert recorded == [("mini-single", Grade.GOOD, 500)]
 
 
 def test_end_of_input_stops_cleanly():
     result, recorded = quiz(["mini-open"], ScriptedPrompter())
-    assert result.stopped == END_OF_INPUT and recorded == [] and result.results == []
+    assert result.stopped == Stop.END_OF_INPUT and recorded == [] and result.results == []

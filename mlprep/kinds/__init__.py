@@ -1,0 +1,116 @@
+"""Card kinds: each kind owns how its cards are asked, graded, revealed and journaled.
+
+Every study mode (quiz, review, flash, mock, drill, the home menu) goes through these, so a
+card behaves the same everywhere and a mode never tests what sort of card it holds.
+
+A kind is a `Kind` subclass in its own module, listed in `_KINDS` below; `kind_of(card)` gives
+the first whose `matches(card)` is true. Its hooks, all talking to an `AskPrompter`
+(mlprep.sessions.ports):
+
+- `front(card, prompter)`: what a flashcard's front shows besides the question (options,
+  tables);
+- `attempt(card, prompter, ctx) -> Outcome`: ask the card and grade what can be graded. An
+  auto-graded kind sets `verdict.grade`; a self-graded one leaves it None (and may set
+  `verdict.suggested`, e.g. from keypoints). With `ctx.collect_only` (the mock interview) it
+  takes one answer and shows no feedback;
+- `feedback(card, prompter, outcome)`: after an auto-graded answer: the verdict, per-option
+  feedback, the reference;
+- `reveal(card, prompter, outcome=None)`: the reference answer, marked (flash's back, an open
+  card after it was answered, the mock transcript);
+- the `Outcome.journal` text is what the review log keeps of the answer.
+
+To add a kind (e.g. `code`): `Card.kind` already names a card by its `type` (so `type: code`
+gives "code"); write `kinds/code.py` with `class CodeKind(Kind)` (name = "code") and list it in
+`_kinds()` below. To grade open answers by keypoints: a `KeypointsKind(OpenKind)` whose
+`matches` wants `card.keypoints` and whose `attempt` returns `Verdict(correct=None,
+suggested=..., feedback=(...))`, listed before `OpenKind`; the base `reveal` shows the feedback
+under the reference, and the self-grade prompt offers `suggested` as its default (the journal
+keeps it too).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from mlprep.model import Card, Choice, Grade
+
+if TYPE_CHECKING:
+    from mlprep.sessions.ports import AskPrompter
+
+
+@dataclass(frozen=True)
+class KindContext:
+    rng: random.Random = field(default_factory=random.Random)  # option order
+    sql_time_limit: float = 2.0  # seconds a user's query may run
+    collect_only: bool = False  # take one answer, show nothing of its grade (mock interview)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    correct: bool | None  # None: the user grades the answer
+    grade: Grade | None = None  # the program's grade, when it grades
+    suggested: Grade | None = None  # a grader's suggestion for a self-grade
+    feedback: tuple[str, ...] = ()  # lines shown with the verdict
+
+
+@dataclass(frozen=True)
+class Outcome:
+    journal: str  # what the user answered, as the review log keeps it
+    verdict: Verdict
+    shown: tuple[Choice, ...] = ()  # options in the order they were shown
+    attempts: int = 1
+
+
+class Kind:
+    """The behaviour shared by every kind; subclasses override what differs."""
+
+    name = ""  # Card.kind value
+    label = ""  # how the README and messages name it
+
+    def matches(self, card: Card) -> bool:
+        return card.kind == self.name
+
+    def front(self, card: Card, prompter: AskPrompter) -> None:
+        """Nothing beyond the question by default."""
+
+    def attempt(self, card: Card, prompter: AskPrompter, ctx: KindContext) -> Outcome:
+        raise NotImplementedError
+
+    def feedback(self, card: Card, prompter: AskPrompter, outcome: Outcome) -> None:
+        correct = bool(outcome.verdict.correct)
+        prompter.show_verdict(card, correct, outcome.shown, outcome.verdict.feedback)
+
+    def reveal(self, card: Card, prompter: AskPrompter, outcome: Outcome | None = None) -> None:
+        """The reference answer; after a self-graded answer, the grader's feedback lines
+        (a keypoint grader's covered and missed points) follow it."""
+        prompter.show_answer(card)
+        if outcome is not None and outcome.verdict.correct is None:
+            for line in outcome.verdict.feedback:
+                prompter.notice(line)
+
+
+def _kinds() -> list[Kind]:
+    from mlprep.kinds.choice import MultiChoiceKind, SingleChoiceKind
+    from mlprep.kinds.number import NumberKind
+    from mlprep.kinds.open import OpenKind
+    from mlprep.kinds.sql import SqlKind
+
+    return [SqlKind(), NumberKind(), MultiChoiceKind(), SingleChoiceKind(), OpenKind()]
+
+
+_KINDS: list[Kind] = []
+
+
+def all_kinds() -> list[Kind]:
+    if not _KINDS:
+        _KINDS.extend(_kinds())
+    return _KINDS
+
+
+def kind_of(card: Card) -> Kind:
+    for kind in all_kinds():
+        if kind.matches(card):
+            return kind
+    return all_kinds()[-1]  # an unknown kind is asked as an open question

@@ -1,0 +1,33 @@
+"""Numeric cards: a number typed as people type it, right within the card's tolerance."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mlprep.kinds import Kind, KindContext, Outcome, Verdict
+from mlprep.model import Card, Grade
+
+if TYPE_CHECKING:
+    from mlprep.sessions.ports import AskPrompter
+
+
+def expected_text(card: Card) -> str:
+    """'0.5' or '0.5 (within 0.001)'."""
+    assert card.expect is not None
+    tolerance = f" (within {card.expect.tolerance:g})" if card.expect.tolerance else ""
+    return f"{card.expect.value:g}{tolerance}"
+
+
+class NumberKind(Kind):
+    name = "number"
+    label = "number"
+
+    def attempt(self, card: Card, prompter: AskPrompter, ctx: KindContext) -> Outcome:
+        assert card.expect is not None
+        value = prompter.ask_number()
+        correct = card.expect.accepts(value)
+        return Outcome(f"{value:g}", Verdict(correct, Grade.GOOD if correct else Grade.AGAIN))
+
+    def reveal(self, card: Card, prompter: AskPrompter, outcome: Outcome | None = None) -> None:
+        prompter.notice(f"Answer: {expected_text(card)}")
+        prompter.show_answer(card)

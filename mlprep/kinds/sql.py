@@ -1,0 +1,107 @@
+"""SQL cards: the tables the question needs are shown, the user's query runs in the sandbox
+(mlprep.sqlsandbox) and its result is compared with the reference solution's, as in
+`mlprep sql`: right at the first try is Good, right after a wrong try Hard, giving up (an empty
+query) or three wrong tries Again. A query the sandbox refuses or stops (too slow, writes, bad
+SQL) counts as a try, with the reason in one line.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from mlprep.kinds import Kind, KindContext, Outcome, Verdict
+from mlprep.model import Card, Grade
+from mlprep.sqlsandbox import QueryResult, SampleDatabase, SqlError, compare
+
+if TYPE_CHECKING:
+    from mlprep.sessions.ports import AskPrompter
+
+MAX_TRIES = 3
+SOLUTION_TIME_LIMIT = 10.0  # the reference solution is trusted content; give it room
+
+
+def tables_used(card: Card, database: SampleDatabase) -> list[str]:
+    """The sample tables the reference solution reads: the ones a user needs to see."""
+    words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", card.solution.lower()))
+    return [table for table in database.tables() if table.lower() in words]
+
+
+def schema_text(card: Card, database: SampleDatabase) -> str:
+    return "\n".join(database.schema(t) for t in tables_used(card, database))
+
+
+def error_line(error: SqlError) -> str:
+    reason = error.message.rstrip(".")
+    return f"Error: {reason}{'' if reason.endswith('?') else '.'}"
+
+
+class SqlKind(Kind):
+    name = "sql"
+    label = "SQL"
+
+    def front(self, card: Card, prompter: AskPrompter) -> None:
+        prompter.show_schema(schema_text(card, SampleDatabase.named(card.db)))
+
+    def attempt(self, card: Card, prompter: AskPrompter, ctx: KindContext) -> Outcome:
+        database = SampleDatabase.named(card.db)
+        prompter.show_schema(schema_text(card, database))
+        expected = database.run(card.solution, time_limit=SOLUTION_TIME_LIMIT)
+        tries = 1 if ctx.collect_only else MAX_TRIES
+        attempts = 0
+        query = ""
+        while attempts < tries:
+            typed = prompter.ask_query().strip()
+            if not typed:
+                break  # gave up
+            query = typed
+            attempts += 1
+            try:
+                actual = database.run(query, time_limit=ctx.sql_time_limit)
+            except SqlError as error:
+                if ctx.collect_only:
+                    return Outcome(query, _wrong((error_line(error),)), attempts=attempts)
+                left = tries - attempts
+                more = f" {left} more tr{'y' if left == 1 else 'ies'} (empty to give up)."
+                prompter.notice(error_line(error) + (more if left else ""))
+                continue
+            comparison = compare(expected, actual, ordered=card.ordered)
+            if comparison.match:
+                if not ctx.collect_only:
+                    prompter.show_rows("Correct! Your result:", actual)
+                grade = Grade.GOOD if attempts == 1 else Grade.HARD
+                said = ("Correct: the result matches the reference.",) if ctx.collect_only else ()
+                return Outcome(query, Verdict(True, grade, feedback=said), attempts=attempts)
+            if ctx.collect_only:
+                problem = comparison.column_problem or "the rows differ from the reference"
+                return Outcome(query, _wrong((f"Result: {problem}.",)), attempts=attempts)
+            prompter.show_mismatch(expected, actual, comparison)
+        if not query:
+            return Outcome(query, _wrong(("No query given.",)))
+        tries_text = f"{attempts} tr{'y' if attempts == 1 else 'ies'}"
+        return Outcome(query, _wrong((f"Not solved in {tries_text}.",)), attempts=attempts)
+
+    def feedback(self, card: Card, prompter: AskPrompter, outcome: Outcome) -> None:
+        for line in outcome.verdict.feedback:
+            prompter.notice(line)
+        if not outcome.verdict.correct:
+            self.reveal(card, prompter, outcome)
+
+    def reveal(self, card: Card, prompter: AskPrompter, outcome: Outcome | None = None) -> None:
+        prompter.show_code("Reference solution:", card.solution.strip())
+        try:
+            result = SampleDatabase.named(card.db).run(
+                card.solution, time_limit=SOLUTION_TIME_LIMIT
+            )
+        except SqlError as error:
+            prompter.notice(error_line(error))
+        else:
+            prompter.show_rows("Its result:", result)
+        prompter.show_answer(card)
+
+
+def _wrong(feedback: tuple[str, ...]) -> Verdict:
+    return Verdict(False, Grade.AGAIN, feedback=feedback)
+
+
+__all__ = ["QueryResult", "SqlKind", "tables_used"]

@@ -1,0 +1,91 @@
+"""Drill: ask the weakest cards (lowest predicted recall, then most lapses) or the ones
+answered wrong recently, as a quiz. Answers are logged (mode `drill`) and shown in a card's
+history, but no schedule changes: a drill is extra practice, not a review."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from mlprep.model import Card, Grade
+from mlprep.sessions.base import SessionContext
+from mlprep.sessions.ports import ProgressView, Prompter, Recorder
+from mlprep.sessions.quiz import QuizResult, run_quiz
+
+DEFAULT_COUNT = 10
+
+
+def wrong_since(progress: ProgressView, since: datetime) -> dict[str, datetime]:
+    """Cards answered Again (or wrong) at or after `since`, with the latest such moment."""
+    latest: dict[str, datetime] = {}
+    undone = set()
+    events = progress.events()
+    for event in events:
+        if event.undoes:
+            undone.add(event.undoes)
+    for event in events:
+        if event.grade == Grade.AGAIN and event.id not in undone and event.when >= since:
+            latest[event.card] = max(event.when, latest.get(event.card, event.when))
+    return latest
+
+
+def pick_drill(
+    cards: Sequence[Card],
+    progress: ProgressView,
+    now: datetime,
+    weakest: int | None = None,
+    wrong_days: float | None = None,
+) -> list[Card]:
+    """Studied cards, weakest first (lowest predicted recall, then most lapses); with
+    `wrong_days`, only those answered wrong in that many days. At most `weakest` (default
+    10, or every recently wrong card)."""
+    states = progress.states
+    pool = [card for card in cards if card.id in states]
+    if wrong_days is not None:
+        wrong = wrong_since(progress, now - timedelta(days=wrong_days))
+        pool = [card for card in pool if card.id in wrong]
+    ranked = sorted(
+        pool,
+        key=lambda c: (
+            round(progress.retrievability(states[c.id], now), 6),
+            -states[c.id].lapses,
+            c.id,
+        ),
+    )
+    limit = weakest if weakest is not None else (None if wrong_days is not None else DEFAULT_COUNT)
+    return ranked if limit is None else ranked[:limit]
+
+
+@dataclass
+class DrillResult(QuizResult):
+    def summary(self) -> list[str]:
+        if not self.planned:
+            return []
+        return [*super().summary(), "Drill answers are kept in your history; no schedule changed."]
+
+
+@dataclass
+class DrillSession:
+    cards: Sequence[Card]
+    weakest: int | None = None
+    wrong_days: float | None = None
+    mode: str = "drill"
+    reschedules: bool = False
+
+    def run(self, prompter: Prompter, recorder: Recorder, context: SessionContext) -> DrillResult:
+        chosen = pick_drill(
+            self.cards, context.progress, context.now(), self.weakest, self.wrong_days
+        )
+        if not chosen:
+            what = "answered wrong lately" if self.wrong_days is not None else "answered yet"
+            prompter.notice(
+                f"Nothing to drill: no card in that selection was {what}. "
+                "Try `mlprep quiz` or `mlprep review` first."
+            )
+            return DrillResult()
+        prompter.notice(f"Drill: {len(chosen)} weak card{'s' * (len(chosen) != 1)}")
+        quiz = run_quiz(chosen, prompter, recorder, context)
+        result = DrillResult(planned=quiz.planned, seconds=quiz.seconds, stopped=quiz.stopped)
+        result.results = quiz.results
+        return result

@@ -1,0 +1,75 @@
+"""Deck text is never terminal markup on the rich path either (`show`, `search`): brackets in
+a question, an answer or an option print as typed, in colour and without."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import FIXTURES
+
+MARKUP = ["--decks", str(FIXTURES / "markup")]
+
+
+@pytest.fixture(params=["colour", "no-colour"])
+def colours(request, monkeypatch):
+    if request.param == "colour":
+        monkeypatch.setenv("FORCE_COLOR", "1")  # rich emits styles even into a pipe
+        monkeypatch.setenv("TERM", "xterm-256color")
+    else:
+        monkeypatch.setenv("NO_COLOR", "1")
+    return request.param
+
+
+def plain_text(out: str) -> str:
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*m|\x1b\]8;[^\x1b]*\x1b\\\\", "", out)
+
+
+def test_show_prints_brackets_as_typed(cli, colours):
+    result = cli("show", "markup-literal", *MARKUP)
+    assert result.exit_code == 0
+    text = plain_text(result.stdout)
+    assert "What does [bold]this[/] and [link=https://example.com]that[/link] print?" in text
+    assert "Exactly [red]this text[/red], brackets and all." in text
+    assert "1) [bold]literal[/]" in text
+    assert "2) [/]" in text
+    assert "\x1b]8;" not in result.stdout  # no hyperlink was made of [link=...]
+
+
+def test_search_prints_brackets_as_typed(cli, colours):
+    result = cli("search", "print", *MARKUP)
+    assert result.exit_code == 0
+    text = plain_text(result.stdout)
+    assert "[bold]this[/]" in text and "[link=https://example.com]that[/link]" in text
+
+
+def test_search_echoes_the_query_as_typed(cli, colours):
+    result = cli("search", "[bold]nothing like this[/bold]", *MARKUP)
+    assert plain_text(result.stdout) == "No cards match '[bold]nothing like this[/bold]'.\n"
+
+
+def test_renderables_take_deck_text_as_text_even_on_a_markup_console():
+    """Whatever console prints them, the views never hand deck text to the markup parser."""
+    import io
+
+    from rich.console import Console
+
+    from mlprep.decks import load_files
+    from mlprep.ui.render import card_detail, option_list, question_panel, search_table
+
+    (deck,) = load_files([FIXTURES / "markup"], builtin=False).decks
+    card = deck.cards[0]
+    out = io.StringIO()
+    console = Console(file=out, width=200, markup=True, color_system=None)
+    for view in (
+        card_detail(card),
+        search_table([card]),
+        question_panel(card, 1, 1),
+        option_list([c.text for c in card.choices], [c.correct for c in card.choices]),
+    ):
+        console.print(view)
+    text = out.getvalue()
+    assert text.count("[bold]this[/]") == 3  # detail, search row, question panel
+    assert "[link=https://example.com]that[/link]" in text
+    assert text.count("[bold]literal[/]") == 2 and "Exactly [red]this text[/red]" in text

@@ -1,0 +1,118 @@
+"""The session seam: kinds, the review's deck interleaving, selection by kind, interval text,
+and the import rule that sessions and kinds never reach for the terminal."""
+
+from __future__ import annotations
+
+import random
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from mlprep.decks import Library, load_files
+from mlprep.kinds import kind_of
+from mlprep.kinds.choice import option_feedback
+from mlprep.model import Card, Choice
+from mlprep.sessions.base import long_interval, short_interval
+from mlprep.sessions.review import interleave_decks
+from tests.conftest import FIXTURES
+
+ROOT = Path(__file__).resolve().parents[2] / "mlprep"
+
+
+@pytest.fixture(scope="module")
+def library():
+    library = Library()
+    report = load_files([FIXTURES / "kinds", FIXTURES / "sqldecks", FIXTURES / "decks"], False)
+    library.add(report.decks)
+    return library
+
+
+def test_every_card_has_one_kind_and_select_filters_by_it(library):
+    assert {c.id: c.kind for c in library.select(["kinds"])} == {
+        "kinds-single": "single",
+        "kinds-multi": "multi",
+        "kinds-number": "number",
+        "kinds-open": "open",
+        "kinds-sql": "sql",
+    }
+    sql = library.select(kinds=["sql"])
+    assert sorted(c.id for c in sql) == ["kinds-sql", "sqlmini-count-users", "sqlmini-first-users"]
+    assert [c.id for c in library.select(tags=["fixture-sql"], kinds=["sql"])] == [
+        "sqlmini-count-users",
+        "sqlmini-first-users",
+    ]
+    assert {type(kind_of(c)).__name__ for c in library.select(["kinds"])} == {
+        "SingleChoiceKind",
+        "MultiChoiceKind",
+        "NumberKind",
+        "OpenKind",
+        "SqlKind",
+    }
+
+
+def test_new_cards_are_drawn_across_decks_in_turn_and_repeatably():
+    cards = [Card(id=f"{d}-{i}", q="q", a="a", deck=d) for d in "abc" for i in range(4)]
+    first = interleave_decks(cards, random.Random(3))
+    assert first == interleave_decks(cards, random.Random(3))
+    assert sorted(c.id for c in first) == sorted(c.id for c in cards)
+    for start in range(0, 12, 3):  # every round of three holds one card of each deck
+        assert sorted(c.deck for c in first[start : start + 3]) == ["a", "b", "c"]
+    assert first != interleave_decks(cards, random.Random(4))
+
+
+def test_option_feedback_names_wrong_picks_missed_options_and_why():
+    shown = (
+        Choice("A", True, "A is right because."),
+        Choice("B", False, "B confuses bias with variance."),
+        Choice("C", True),
+    )
+    assert option_feedback(shown, {0, 1}) == (
+        "You picked 1) A - right. A is right because.",
+        "You picked 2) B - wrong. B confuses bias with variance.",
+        "You missed 3) C.",
+    )
+    assert option_feedback(shown, {0, 2}) == ("You picked 1) A - right. A is right because.",)
+
+
+@pytest.mark.parametrize(
+    ("delta", "short", "long"),
+    [
+        (timedelta(minutes=10), "10m", "10 minutes"),
+        (timedelta(hours=5), "5h", "5 hours"),
+        (timedelta(days=3), "3d", "3 days"),
+        (timedelta(days=75), "2.5mo", "2 months"),
+        (timedelta(days=400), "1.1y", "1 year"),
+    ],
+)
+def test_intervals_read_as_grade_buttons_and_sentences(delta, short, long):
+    assert short_interval(delta) == short
+    assert long_interval(delta) == long
+
+
+def test_sessions_and_kinds_never_import_the_terminal_side():
+    banned = re.compile(r"^\s*(from|import) (mlprep\.ui|mlprep\.cli|typer|rich|questionary)\b")
+    for folder in ("sessions", "kinds"):
+        for path in (ROOT / folder).glob("*.py"):
+            for number, line in enumerate(path.read_text().splitlines(), start=1):
+                assert not banned.match(line), f"{path.name}:{number}: {line.strip()}"
+
+
+def test_a_runaway_or_refused_query_is_a_try_with_its_reason(library):
+    from mlprep.kinds import KindContext
+    from tests.fakes import ScriptedPrompter
+
+    card = library.card("sqlmini-count-users")
+    runaway = (
+        "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM r) SELECT count(*) FROM r;"
+    )
+    prompter = ScriptedPrompter(runaway, "DROP TABLE users;", "SELECT COUNT(*) FROM users;")
+    outcome = kind_of(card).attempt(card, prompter, KindContext(sql_time_limit=0.2))
+    notices = [line for line in prompter.shown if isinstance(line, str)]
+    assert notices[0].startswith("Error: query stopped after 0.2 s (time limit)")
+    assert notices[0].endswith(" 2 more tries (empty to give up).")
+    assert notices[1].startswith("Error: DROP is not allowed")
+    assert notices[1].endswith(" 1 more try (empty to give up).")
+    # right at the third try: Hard, as `mlprep sql` grades it
+    assert (outcome.verdict.correct, outcome.verdict.grade, outcome.attempts) == (True, 2, 3)
