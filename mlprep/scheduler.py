@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from mlprep.memory import DEFAULT_PARAMETERS
 from mlprep.model import Card
 
 # Learning and relearning steps (Anki's defaults); the scheduler is otherwise FSRS's default.
@@ -134,9 +135,9 @@ class Scheduler:
     def fsrs(self):
         import fsrs
 
-        extra = {} if self.parameters is None else {"parameters": self.parameters}
         return fsrs.Scheduler(
-            **extra,
+            # fsrs' own defaults unless fitted (memory.py keeps a copy; tests check they agree)
+            parameters=self.parameters or DEFAULT_PARAMETERS,
             desired_retention=self.desired_retention,
             learning_steps=LEARNING_STEPS,
             relearning_steps=RELEARNING_STEPS,
