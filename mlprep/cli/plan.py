@@ -160,7 +160,14 @@ def planned_review(app: AppState, session: ReviewSession, deck_dirs) -> ReviewSe
     def build(cards, states, moment):
         return plan_queue(current, cards, states, moment, memory, costs)
 
-    return replace(session, cards=cards, queue_builder=build)
+    days = current.days_left(now)
+    done = (
+        "Today's planned work is done; come back tomorrow "
+        f"({days - 1} day{'s' * (days != 2)} left after today)."
+        if days > 1
+        else "Today's planned work is done. Good luck tomorrow!"
+    )
+    return replace(session, cards=cards, queue_builder=build, done_notice=done)
 
 
 def active_plan(store: ProgressStore, now: datetime) -> Plan | None:

@@ -147,6 +147,7 @@ class ReviewSession:
     reschedules: bool = True
     # builds the day's queue instead of FSRS's due dates (an interview plan: plan.plan_queue)
     queue_builder: QueueBuilder | None = None
+    done_notice: str = ""  # what to say when the builder has nothing for today
 
     def run(self, prompter: Prompter, recorder: Recorder, context: SessionContext) -> ReviewResult:
         now = context.now()
@@ -158,7 +159,9 @@ class ReviewSession:
         else:
             queue = build_queue(ordered, states, now, self.limits)
         if not queue:
-            prompter.notice("Nothing is due. " + next_due_text(self.cards, context))
+            prompter.notice(
+                self.done_notice or "Nothing is due. " + next_due_text(self.cards, context)
+            )
             return ReviewResult()
         prompter.notice(
             f"Review: {len(queue.learning)} learning, {len(queue.reviews)} due, "

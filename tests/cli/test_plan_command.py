@@ -168,3 +168,23 @@ def test_a_planned_deck_that_is_gone_is_skipped_with_a_warning(cli):
     assert result.exit_code == 0
     assert result.stderr == "warning: the plan's deck 'mini' is not loaded; planning without it\n"
     assert "0 cards planned: 0 seen, 0 unseen." in result.stdout
+
+
+def test_when_the_days_work_is_done_review_says_so(cli):
+    from datetime import UTC, datetime
+
+    from typer.testing import CliRunner
+
+    from mlprep.cli.app import app
+    from mlprep.cli.state import Environment
+
+    def review(hour: int, answers: str) -> str:
+        env = Environment(now=lambda: datetime(2026, 11, 25, hour, 0, tzinfo=UTC))
+        return CliRunner().invoke(app, ["review", *MINI], input=answers, obj=env).stdout
+
+    cli("plan", "--interview", "2026-12-09", "--minutes", "1", "mini", *MINI)
+    assert review(9, "0.5\n").startswith("Review: 0 learning, 0 due, 1 new")  # the day's one
+    assert review(10, "0.5\n").startswith("Review: 1 learning, 0 due, 0 new")  # its step
+    assert review(11, "") == (
+        "Today's planned work is done; come back tomorrow (13 days left after today).\n"
+    )
