@@ -25,9 +25,9 @@ def run_session(
 ) -> SessionResult:
     """Run `session` and print its summary; the caller then calls `finish(result)` (after any
     work of its own, such as saving a transcript)."""
-    with app.progress() as store:
-        from mlprep.sessions.recording import ProgressRecorder, StoreView
+    from mlprep.sessions.recording import ProgressRecorder, StoreView
 
+    with app.progress() as store:
         prompter = prompter or app.prompter(plain)
         recorder = ProgressRecorder(store, session.mode, app.env.now)
         context = SessionContext(

@@ -3,7 +3,7 @@
 Every study mode (quiz, review, flash, mock, drill, the home menu) goes through these, so a
 card behaves the same everywhere and a mode never tests what sort of card it holds.
 
-A kind is a `Kind` subclass in its own module, listed in `_KINDS` below; `kind_of(card)` gives
+A kind is a `Kind` subclass in its own module, listed in `_kinds()` below; `kind_of(card)` gives
 the first whose `matches(card)` is true. Its hooks, all talking to an `AskPrompter`
 (mlprep.sessions.ports):
 
@@ -21,11 +21,14 @@ the first whose `matches(card)` is true. Its hooks, all talking to an `AskPrompt
 
 To add a kind (e.g. `code`): `Card.kind` already names a card by its `type` (so `type: code`
 gives "code"); write `kinds/code.py` with `class CodeKind(Kind)` (name = "code") and list it in
-`_kinds()` below. To grade open answers by keypoints: a `KeypointsKind(OpenKind)` whose
-`matches` wants `card.keypoints` and whose `attempt` returns `Verdict(correct=None,
-suggested=..., feedback=(...))`, listed before `OpenKind`; the base `reveal` shows the feedback
-under the reference, and the self-grade prompt offers `suggested` as its default (the journal
-keeps it too).
+`_kinds()` below (a new way of asking, e.g. a multi-line code editor, is one more method on
+`AskPrompter` and both prompters).
+
+To grade open answers by keypoints: a `KeypointsKind(OpenKind)` whose `matches` wants
+`card.keypoints` (OpenKind matches every card) and whose `attempt` returns
+`Verdict(correct=None, suggested=..., feedback=(...))`, listed before `OpenKind`; the base
+`reveal` shows the feedback under the reference, and the self-grade prompt offers `suggested`
+as its default (the journal keeps it too).
 """
 
 from __future__ import annotations

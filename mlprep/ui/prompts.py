@@ -8,12 +8,14 @@ Both raise KeyboardInterrupt on Ctrl-C and EOFError at the end of input.
 from __future__ import annotations
 
 import shutil
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO, cast
 
 from mlprep.grading import parse_number, parse_option_numbers
 from mlprep.model import Card, Choice, Grade
 from mlprep.sessions.ports import FlashAction, Prompter
+from mlprep.textsafe import clean_input, printable
 from mlprep.ui.text import (
     GRADE_LABELS,
     numbered,
@@ -80,12 +82,19 @@ class PlainPrompter:
 
     # -- output --------------------------------------------------------------------------
     def say(self, *lines: str) -> None:
-        for line in lines:
-            self.stdout.write(line + "\n")
+        for line in lines:  # lines quote decks, query results and SQLite's errors: no escapes
+            self.stdout.write(printable(line, multiline=True) + "\n")
         self.stdout.flush()
 
     def notice(self, message: str) -> None:
-        self.say(message)
+        """A message as it is; a single line longer than the width is wrapped."""
+        if len(message) <= self.width or "\n" in message or message.startswith(" "):
+            self.say(message)
+        else:
+            lines = textwrap.wrap(
+                message, self.width, break_on_hyphens=False, break_long_words=False
+            )
+            self.say(*lines)
 
     def show_question(self, card: Card, position: int, total: int) -> None:
         level = f", difficulty {card.difficulty}" if card.difficulty else ""
@@ -171,13 +180,16 @@ class PlainPrompter:
     def read(self, prompt: str) -> str:
         self.stdout.write(prompt)
         self.stdout.flush()
-        line = self.stdin.readline()
+        try:
+            line = self.stdin.readline()
+        except UnicodeDecodeError:  # a strict decoder met bytes that are not UTF-8
+            line = "\ufffd\n"
         if not line:
             self.say("")
             raise EOFError
-        answer = line.rstrip("\r\n")
+        answer = clean_input(line.rstrip("\r\n"))
         if self.echo:
-            self.stdout.write(answer + "\n")
+            self.stdout.write(printable(answer) + "\n")
             self.stdout.flush()
         return answer
 
@@ -367,7 +379,7 @@ class QuestionaryPrompter:
         key = None if correct else _answer_key(card, shown)
         self.console.print(self.render.verdict(correct, key))
         for line in feedback:
-            self.console.print(self.render.plain(line))
+            self.console.print(self.render.feedback(line))
         self.console.print(self.render.answer_body(card))
 
     def show_answer(self, card: Card) -> None:

@@ -105,6 +105,15 @@ def plain(text: str) -> Text:
     return Text(text)
 
 
+def feedback(text: str) -> Text:
+    """A feedback line after an answer, its verdict words coloured (the words are ours)."""
+    line = Text(text)
+    line.highlight_words(["- wrong."], "bold red")
+    line.highlight_words(["- right."], "bold green")
+    line.highlight_words(["You missed"], "bold yellow")
+    return line
+
+
 def code_block(title: str, code: str) -> RenderableType:
     from rich.syntax import Syntax
 

@@ -123,6 +123,6 @@ def test_drill_with_nothing_studied_says_so(cli):
     result = cli("drill", "kinds", *DECKS, input="")
     assert (result.exit_code, result.stdout) == (
         0,
-        "Nothing to drill: no card in that selection was answered yet. Try `mlprep quiz` or "
-        "`mlprep review` first.\n",
+        "Nothing to drill: no card in that selection was answered yet. Try `mlprep quiz`\n"
+        "or `mlprep review` first.\n",
     )

@@ -32,7 +32,7 @@ def test_review_with_nothing_due_says_when_to_come_back(cli):
     result = cli("review", "mini", "--new", "0", *MINI)
     assert result.exit_code == 0
     assert result.stdout == (
-        "Nothing is due. No cards are scheduled yet: answer some with `mlprep review` or "
+        "Nothing is due. No cards are scheduled yet: answer some with `mlprep review` or\n"
         "`mlprep quiz`.\n"
     )
 

@@ -116,3 +116,22 @@ def test_a_runaway_or_refused_query_is_a_try_with_its_reason(library):
     assert notices[1].endswith(" 1 more try (empty to give up).")
     # right at the third try: Hard, as `mlprep sql` grades it
     assert (outcome.verdict.correct, outcome.verdict.grade, outcome.attempts) == (True, 2, 3)
+
+
+@pytest.mark.parametrize(
+    ("stopped", "code"),
+    [(None, None), ("quit", 0), ("end of input", 0), ("time up", 0), ("interrupted", 130)],
+)
+def test_each_way_a_session_stops_has_its_exit_code(stopped, code):
+    import typer
+
+    from mlprep.cli.session import finish
+    from mlprep.sessions.base import SessionResult, Stop
+
+    result = SessionResult(stopped=Stop(stopped) if stopped else None)
+    if code:
+        with pytest.raises(typer.Exit) as raised:
+            finish(result)
+        assert raised.value.exit_code == code
+    else:
+        finish(result)  # returns: exit status 0
