@@ -63,7 +63,6 @@ RUBRIC_KEYS = ("strong", "weak")
 SQL_ONLY_KEYS = ("db", "solution", "ordered")
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_SCALARS = yaml.constructor.SafeConstructor()
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
@@ -105,6 +104,9 @@ class _Checker:
         self.seen: set[int] = set()  # ids of composed collection nodes
         # lines whose value could not be read at all: a second complaint there is only an echo
         self.unreadable: set[int] = set()
+        # one constructor per file: a constructor remembers every node it has built, so a
+        # shared one would keep each parsed deck's nodes alive for the life of the process
+        self.scalars = yaml.constructor.SafeConstructor()
 
     def problem(self, line: int | None, message: str, card: str | None = None) -> None:
         if line in self.unreadable:
@@ -153,7 +155,7 @@ class _Checker:
         if isinstance(node, yaml.SequenceNode):
             return _Located([self.unwrap(item) for item in node.value], line)
         try:
-            return _Located(_SCALARS.construct_object(node), line)
+            return _Located(self.scalars.construct_object(node), line)
         except yaml.constructor.ConstructorError:
             return self.unreadable_value(line, f"unsupported YAML tag {node.tag}")
         except ValueError:  # Python refuses to convert integers of thousands of digits

@@ -27,7 +27,6 @@ def stats(
       mlprep stats
       mlprep stats trees --json
     """
-    from mlprep.progress import effective
     from mlprep.stats import build_report
 
     app = state(ctx)
@@ -38,8 +37,8 @@ def stats(
         else sorted(library.decks.values(), key=lambda d: d.id)
     )
     with app.progress() as store:
-        events = effective(store.events())
-        report = build_report(chosen, store.states, events, app.env.now(), store.scheduler)
+        totals = store.answer_totals()
+        report = build_report(chosen, store.states, totals, app.env.now(), store.scheduler)
     if as_json:
         app.env.stdout.write(json.dumps(report.to_json(), indent=2) + "\n")
         return

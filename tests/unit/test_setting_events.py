@@ -103,3 +103,22 @@ def test_recent_reads_whole_events_from_the_end_of_the_log(tmp_path):
     assert log.recent() == answers
     tail = log.recent(max_bytes=1000)  # cuts into a line: that line is skipped
     assert 0 < len(tail) < 40 and tail == answers[-len(tail) :]
+
+
+def test_a_rebuild_from_the_log_alone_replays_what_new_parameters_changed(tmp_path):
+    store = ProgressStore(tmp_path).load()
+    answer_many(store, 10)
+    store.record_setting("params", {"parameters": FITTED}, T0 + timedelta(days=20))
+    store.record("c1", Grade.GOOD, "review", 900, T0 + timedelta(days=21))  # after: stored
+    expected = dict(store.states)
+    (tmp_path / "state.json").unlink()
+    again = ProgressStore(tmp_path).load()
+    assert again.states == expected and again.scheduler.parameters == tuple(FITTED)
+
+
+def test_settings_events_are_not_counted_as_answers(tmp_path):
+    store = ProgressStore(tmp_path).load()
+    answer_many(store, 3)
+    store.record_setting("plan", {"interview": "2026-04-01"}, T0 + timedelta(days=7))
+    totals = store.answer_totals()
+    assert sorted(totals.quarters) == ["c0", "c1", "c2"]
