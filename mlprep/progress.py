@@ -25,6 +25,7 @@ from mlprep.reviewlog import (
     ID,
     MODE,
     STATE,
+    SUGGESTED,
     ReviewEvent,
     ReviewLog,
     at_key,
@@ -37,7 +38,7 @@ from mlprep.stats import AnswerTotals, epoch_ms
 
 LONG_REPLAY = 5000  # answers; rebuilding more than this takes long enough to say so
 SNAPSHOT_FORMAT = 2  # 1: {card: {field: value}} with ISO times; 2: {card: [row]} with epoch times
-TOTALS_FORMAT = 1
+TOTALS_FORMAT = 2  # 2 added the grader agreement counts
 EXPORT_KIND = "mlprep-progress"
 EXPORT_FORMAT = 1
 
@@ -487,15 +488,20 @@ class ProgressStore:
                     if event.undoes:
                         recount.add(event.card)
                     else:
-                        totals.add(event.card, epoch_ms(event.when), event.mode, event.grade)
+                        totals.add(
+                            event.card,
+                            epoch_ms(event.when),
+                            event.mode,
+                            event.grade,
+                            event.suggested,
+                        )
             else:
                 totals, recount = self._count_all()
             if recount:
                 again = AnswerTotals.from_events(effective(self.log.events_of(recount)))
                 for card in recount:
                     totals.forget(card)
-                totals.quarters.update(again.quarters)
-                totals.quiz.update(again.quiz)
+                totals.update(again)
             self._write_totals(totals)
         self._collect_warnings()
         return totals
@@ -520,9 +526,17 @@ class ProgressStore:
                     if event.undoes:
                         recount.add(event.card)
                     else:
-                        totals.add(event.card, epoch_ms(event.when), event.mode, event.grade)
+                        totals.add(
+                            event.card,
+                            epoch_ms(event.when),
+                            event.mode,
+                            event.grade,
+                            event.suggested,
+                        )
                     continue
-                at, card, grade, mode = found.group(AT, CARD, GRADE, MODE)
+                at, card, grade, mode, suggested = found.group(AT, CARD, GRADE, MODE, SUGGESTED)
+                if suggested is not None:
+                    totals.agree(card.decode(), grade == suggested)
                 hour = hours.get(at[:13])
                 if hour is None:
                     hour = hours[at[:13]] = round(_epoch(at[:13] + b":00:00Z") * 1000)
@@ -544,19 +558,21 @@ class ProgressStore:
             with gc_paused():
                 data = json.loads(self.totals_path.read_bytes())
             offset, last_id = data["log_offset"], data["last_id"]
-            quarters, quiz = data["quarters"], data["quiz"]
+            quarters, quiz, agreement = data["quarters"], data["quiz"], data["agreement"]
         except (OSError, ValueError, KeyError, TypeError, RecursionError):
             return None  # missing or damaged: recounted
         if data.get("format") != TOTALS_FORMAT or type(offset) is not int or offset < 0:
             return None
         if not isinstance(last_id, str | None) or offset > self._end:
             return None
-        for table in (quarters, quiz):
+        for table in (quarters, quiz, agreement):
             if not isinstance(table, dict) or not all(
                 isinstance(v, list) and all(type(n) is int for n in v) for v in table.values()
             ):
                 return None
-        return offset, last_id, AnswerTotals(quarters, quiz)
+        if any(len(row) != 2 for row in agreement.values()):
+            return None
+        return offset, last_id, AnswerTotals(quarters, quiz, agreement)
 
     def _write_totals(self, totals: AnswerTotals) -> None:
         document = {
@@ -565,6 +581,7 @@ class ProgressStore:
             "last_id": self._last_id,
             "quarters": totals.quarters,
             "quiz": totals.quiz,
+            "agreement": totals.agreement,
         }
         try:
             atomic_write(self.totals_path, json.dumps(document, separators=(",", ":")).encode())
@@ -655,7 +672,9 @@ class ProgressStore:
                         at, raw_id = found.group(AT, ID)
                         key, event = (_epoch(at), raw_id.decode()), None
                         if found.group(CARD) in affected_bytes:  # swap in the replayed state
-                            state = json.dumps(list(rows[key[1]] or ()), separators=(",", ":"))
+                            row = rows[key[1]]
+                            assert row is not None  # the condition above checked it
+                            state = json.dumps(list(row), separators=(",", ":"))
                             start, end = found.span(STATE)
                             line = line[:start] + state.encode() + line[end:]
                     else:

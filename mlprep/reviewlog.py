@@ -136,10 +136,10 @@ FAST_LINE = re.compile(
     rb'\{(?:"answer":(?:"(?:[^"\\]|\\.)*"|-?[0-9.eE+-]{1,40}|\[(?:[^\]"]|"(?:[^"\\]|\\.)*")*\]),)?'
     rb'"at":"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)","card":"([a-z0-9-]{1,200})",'
     rb'"grade":([1-4]),"id":"([0-9a-f]{1,64})","mode":"([a-z_]{1,20})","ms":\d{1,15}'
-    rb'(?:,"state":(\[[^\]]*\]))?(?:,"suggested":[1-4])?,"v":[12]\}\n'
+    rb'(?:,"state":(\[[^\]]*\]))?(?:,"suggested":([1-4]))?,"v":[12]\}\n'
 )
 # groups of a FAST_LINE match
-AT, CARD, GRADE, ID, MODE, STATE = range(1, 7)
+AT, CARD, GRADE, ID, MODE, STATE, SUGGESTED = range(1, 8)
 _CARD_FIELD = re.compile(rb'"card"\s*:\s*"([^"\\]*)"')
 _ID_FIELD = re.compile(rb'"id"\s*:\s*"([^"\\]*)"')
 
@@ -477,7 +477,7 @@ class ReviewLog:
             for line in handle:
                 found = match(line)
                 if found is not None:
-                    at, card, _, last_id, mode, state = found.groups()
+                    at, card, _, last_id, mode, state, _ = found.groups()
                     end += len(line)
                     count += 1
                     if mode in _NON_SCHEDULING:

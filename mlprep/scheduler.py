@@ -95,9 +95,8 @@ _MAX_COUNT = 10**9
 
 
 def _real(value: object, low: float, high: float) -> bool:
-    if type(value) is not float and type(value) is not int:
-        return False
-    return low <= value <= high  # NaN fails both comparisons
+    # NaN fails both comparisons
+    return (type(value) is float or (type(value) is int)) and low <= value <= high
 
 
 def row_problem(row: object) -> str | None:

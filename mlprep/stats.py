@@ -62,6 +62,19 @@ class WeakTag:
 
 
 @dataclass
+class Agreement:
+    """How often the user's grade for an open answer matched the grader's suggestion."""
+
+    deck: str
+    graded: int  # answers that carried a suggested grade
+    agreed: int
+
+    @property
+    def share(self) -> float:
+        return self.agreed / self.graded if self.graded else 0.0
+
+
+@dataclass
 class StatsReport:
     format: int
     generated_at: str
@@ -72,6 +85,7 @@ class StatsReport:
     streak: int  # consecutive days with an answer, ending today (or yesterday)
     weakest_cards: list[WeakCard] = field(default_factory=list)
     weakest_tags: list[WeakTag] = field(default_factory=list)
+    agreement: list[Agreement] = field(default_factory=list)  # decks with graded answers
 
     @property
     def has_progress(self) -> bool:
@@ -97,22 +111,46 @@ class AnswerTotals:
 
     quarters: dict[str, list[int]] = field(default_factory=dict)
     quiz: dict[str, list[int]] = field(default_factory=dict)
+    # per card, [answers the grader suggested a grade for, answers graded as it suggested]
+    agreement: dict[str, list[int]] = field(default_factory=dict)
 
-    def add(self, card: str, epoch_ms: int, mode: str, grade: int) -> None:
+    def add(
+        self, card: str, epoch_ms: int, mode: str, grade: int, suggested: int | None = None
+    ) -> None:
         self.quarters.setdefault(card, []).append(epoch_ms // (QUARTER * 1000))
         if mode == "quiz":
             self.quiz.setdefault(card, []).append(epoch_ms if grade >= 3 else -epoch_ms)
+        if suggested is not None:
+            self.agree(card, grade == suggested)
+
+    def agree(self, card: str, agreed: bool) -> None:
+        row = self.agreement.setdefault(card, [0, 0])
+        row[0] += 1
+        row[1] += agreed
 
     def forget(self, card: str) -> None:
         self.quarters.pop(card, None)
         self.quiz.pop(card, None)
+        self.agreement.pop(card, None)
+
+    def update(self, other: AnswerTotals) -> None:
+        """Take `other`'s figures for every card it has (cards that were recounted)."""
+        self.quarters.update(other.quarters)
+        self.quiz.update(other.quiz)
+        self.agreement.update(other.agreement)
 
     @classmethod
     def from_events(cls, events: Iterable) -> AnswerTotals:
         """Totals of effective events (undo already applied)."""
         totals = cls()
         for event in events:
-            totals.add(event.card, epoch_ms(event.when), event.mode, event.grade)
+            totals.add(
+                event.card,
+                epoch_ms(event.when),
+                event.mode,
+                event.grade,
+                getattr(event, "suggested", None),
+            )
         return totals
 
 
@@ -269,3 +307,19 @@ def build_report(
         weakest_cards=weak,
         weakest_tags=weak_tags,
     )
+
+
+def grader_agreement(decks: Sequence[Deck], totals: AnswerTotals) -> list[Agreement]:
+    """Per deck, the answers graded against keypoints and how many the user graded as the
+    grader suggested; decks without such answers are left out."""
+    rows = []
+    for deck in decks:
+        graded = agreed = 0
+        for card in deck.cards:
+            count = totals.agreement.get(card.id)
+            if count:
+                graded += count[0]
+                agreed += count[1]
+        if graded:
+            rows.append(Agreement(deck.id, graded, agreed))
+    return rows

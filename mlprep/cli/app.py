@@ -11,6 +11,7 @@ from mlprep.cli import (
     content,
     drill,
     export,
+    grade,
     importer,
     optimize,
     plan,
@@ -105,6 +106,7 @@ app.command("decks")(content.decks)
 app.command("show")(content.show)
 app.command("search")(content.search)
 app.command("validate")(content.validate)
+app.command("grade")(grade.grade)
 app.command("export")(export.export)
 app.command("import")(importer.import_deck)
 app.add_typer(progress.app, name="progress")

@@ -96,11 +96,19 @@ class Kind:
 
 def _kinds() -> list[Kind]:
     from mlprep.kinds.choice import MultiChoiceKind, SingleChoiceKind
+    from mlprep.kinds.keypoints import KeypointsKind
     from mlprep.kinds.number import NumberKind
     from mlprep.kinds.open import OpenKind
     from mlprep.kinds.sql import SqlKind
 
-    return [SqlKind(), NumberKind(), MultiChoiceKind(), SingleChoiceKind(), OpenKind()]
+    return [
+        SqlKind(),
+        NumberKind(),
+        MultiChoiceKind(),
+        SingleChoiceKind(),
+        KeypointsKind(),  # before OpenKind, which takes every card
+        OpenKind(),
+    ]
 
 
 _KINDS: list[Kind] = []

@@ -93,6 +93,7 @@ def totals_as_sets(totals):
     return (
         {card: sorted(v) for card, v in totals.quarters.items()},
         {card: sorted(v) for card, v in totals.quiz.items()},
+        totals.agreement,
     )
 
 
@@ -103,7 +104,10 @@ def test_stored_totals_match_the_events_and_follow_the_log(tmp_path, monkeypatch
     moment = NOW - timedelta(days=50)
     for number in range(12):
         mode = "quiz" if number % 3 else "review"
-        event = store.record(f"mini-{number % 4}", Grade(number % 4 + 1), mode, 1, moment)
+        suggested = Grade(number % 3 + 1) if number % 2 else None  # some answers were graded
+        event = store.record(
+            f"mini-{number % 4}", Grade(number % 4 + 1), mode, 1, moment, suggested=suggested
+        )
         if number == 7:
             store.undo(event, moment + timedelta(seconds=5))
         moment += timedelta(hours=31, minutes=7)
@@ -112,6 +116,7 @@ def test_stored_totals_match_the_events_and_follow_the_log(tmp_path, monkeypatch
         return totals_as_sets(AnswerTotals.from_events(effective(store.events())))
 
     assert totals_as_sets(store.answer_totals()) == expected()  # counted in one pass
+    assert expected()[2]  # some answers carry the grader's suggestion
     assert (tmp_path / "totals.json").exists()
 
     def no_recount():
@@ -121,7 +126,9 @@ def test_stored_totals_match_the_events_and_follow_the_log(tmp_path, monkeypatch
     monkeypatch.setattr(later, "_count_all", no_recount)
     event = later.record("mini-1", Grade.GOOD, "quiz", 1, NOW)
     later.undo(event, NOW + timedelta(seconds=1))
-    later.record("mini-2", Grade.AGAIN, "quiz", 1, NOW + timedelta(seconds=2))
+    later.record(
+        "mini-2", Grade.AGAIN, "quiz", 1, NOW + timedelta(seconds=2), suggested=Grade.AGAIN
+    )
     assert totals_as_sets(later.answer_totals()) == expected()  # only the tail was read
     (tmp_path / "totals.json").write_text('{"format": 1, "quarters": 7}')
     assert totals_as_sets(ProgressStore(tmp_path).answer_totals()) == expected()
@@ -144,3 +151,24 @@ def test_recall_is_fsrs_own_figure(report):
             now = NOW + timedelta(days=days)
             own = fsrs.Scheduler().get_card_retrievability(_as_fsrs_card(state), now)
             assert store.scheduler.retrievability(state, now) == own
+
+
+def test_grader_agreement_per_deck():
+    from types import SimpleNamespace
+
+    from mlprep.stats import AnswerTotals, grader_agreement
+
+    def event(card, grade, suggested=None):
+        return SimpleNamespace(card=card, grade=grade, suggested=suggested, mode="review", when=NOW)
+
+    events = [
+        event("mini-open", 3, 3),
+        event("mini-open", 2, 3),
+        event("mini-open", 1, 1),
+        event("mini-single", 3),  # auto-graded: no suggestion, not counted
+        event("elsewhere", 3, 3),  # a card of another deck
+    ]
+    (row,) = grader_agreement(MINI, AnswerTotals.from_events(events))
+    assert (row.deck, row.graded, row.agreed) == ("mini", 3, 2)
+    assert row.share == pytest.approx(2 / 3)
+    assert grader_agreement(MINI, AnswerTotals.from_events(events[3:])) == []
