@@ -671,7 +671,9 @@ def _nb_cases(rng):
     cases.append(
         Case((X, y, np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 1.0]])), note="unseen feature in a class")
     )
-    cases.append(Case((X, y, np.array([[1.0, 0.0, 2.0]])), {"alpha": 0.5}, "alpha given"))
+    # rows 2 and 3 are predicted differently with alpha=1, so ignoring alpha fails
+    test_rows = np.array([[1.0, 0.0, 2.0], [2.0, 0.0, 2.0], [1.0, 3.0, 2.0]])
+    cases.append(Case((X, y, test_rows), {"alpha": 0.5}, "alpha given"))
     cases.append(
         Case(
             (X, np.array([2, 2, 5]), np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]])),
