@@ -22,7 +22,10 @@ from mlprep import coderun  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1] / "fixtures" / "independent_drills"
 
 # Too slow on purpose: each runs in a child of its own, so its time-out stays its own.
-SLOW = {("coding-pairwise-dist", "buggy_slow_loop")}
+SLOW = {
+    ("coding-pairwise-dist", "buggy_slow_loop"),
+    ("coding-pairwise-dist", "buggy_broadcast_3d"),
+}
 
 # Mistakes the tests cannot see, with the reason they may pass.
 LENIENT = {
