@@ -377,6 +377,8 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int]]:
         marked.append((text, scope > 0, sentence))
         if text == "non":
             scope = 2  # non linear: the next word only
+        elif text == "unlike":
+            scope = 3  # "unlike accuracy it is smooth": only the thing compared with
         elif text in NEGATORS and (previous, text) not in NEGATION_EXCEPTIONS:
             scope = NEGATION_SCOPE + 1
         scope = max(0, scope - 1)

@@ -8,6 +8,7 @@ import typer
 
 from mlprep import __version__
 from mlprep.cli import (
+    code,
     content,
     drill,
     export,
@@ -93,6 +94,7 @@ app.command("grade")(grade.grade)
 app.command("export")(export.export)
 app.command("import")(importer.import_deck)
 app.add_typer(progress.app, name="progress")
+app.add_typer(code.app, name="code")
 
 
 def main() -> None:

@@ -151,6 +151,11 @@ def test_negation_ends_with_its_clause():
     assert made("not only reduces variance but is also parallel", "reduce variance")
 
 
+def test_unlike_negates_only_what_is_compared():
+    assert made("Unlike accuracy it is smooth and gives a gradient", "smooth gradient")
+    assert not made("unlike accuracy scores", "accuracy scores")
+
+
 def test_a_negation_that_ends_its_clause_negates_the_word_before():
     assert made("Probably not. Saddles are the problem.", "probably|mostly not")
     assert not made("Bagging reduces bias? No.", "reduce bias")
