@@ -8,7 +8,9 @@ snapshot is rebuilt from the log; a snapshot from a newer mlprep is an error and
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -492,10 +494,10 @@ class ProgressStore:
             return None
         if not isinstance(last_id, str | None) or offset > self._end:
             return None
-        for table in (quarters, quiz, agreement):
-            if not isinstance(table, dict) or not all(
-                isinstance(v, list) and all(type(n) is int for n in v) for v in table.values()
-            ):
+        for table in (quarters, quiz, agreement):  # checked with built-ins: it can be large
+            if not isinstance(table, dict) or not set(map(type, table.values())) <= {list}:
+                return None
+            if not set(map(type, itertools.chain.from_iterable(table.values()))) <= {int}:
                 return None
         if any(len(row) != 2 for row in agreement.values()):
             return None
@@ -524,7 +526,7 @@ class ProgressStore:
         """Union of events by id. Returns how many events were new.
 
         Only the cards that receive new answers are replayed, and their lines get the states
-        that replay gives; the log is rewritten in (time, id) order in one streaming pass. All
+        that replay gives; the log is rewritten in time order in one streaming pass. All
         of it is worked out before the log is replaced, so a failure leaves the files as they
         were. Of an ExportDocument, only the events not already here are validated (and any
         bad one stops the merge before anything is written)."""
@@ -547,20 +549,22 @@ class ProgressStore:
             added = sorted((replace(e, state=rows[e.id]) for e in added), key=_order)
             try:
                 self._end, self._last_id = self._write_merged(added, affected, rows)
-            except _OutOfOrder:  # a log appended out of time order: sort it whole
-                events = [
-                    replace(e, state=rows[e.id]) if e.card in affected else e
-                    for e in self.log.read()
-                ]
-                events = sorted(events + added, key=_order)
+                for card in affected:
+                    state = final.get(card)
+                    if state is None:
+                        self.states.pop(card, None)
+                    else:
+                        self.states[card] = state
+            except _OutOfOrder:
+                # a log appended out of time order (a clock set back): sort it whole, in time
+                # order with ties kept as they stand, and give every line its replayed state
+                events = sorted(self.log.read() + added, key=lambda event: event.when)
+                with gc_paused():
+                    rows, final = replay_rows(self.scheduler, events)
+                events = [replace(event, state=rows[event.id]) for event in events]
                 self.log.rewrite(events)
                 self._end, self._last_id = self.log.size(), events[-1].id
-            for card in affected:
-                state = final.get(card)
-                if state is None:
-                    self.states.pop(card, None)
-                else:
-                    self.states[card] = state
+                self.states = {card: state for card, state in final.items() if state}
             self._write_snapshot()
         self._collect_warnings()
         return len(added)
@@ -568,7 +572,7 @@ class ProgressStore:
     def _write_merged(
         self, added: list[ReviewEvent], affected: set[str], rows: dict[str, tuple | None]
     ) -> tuple[int, str | None]:
-        """Stream the log into a new file with `added` slotted in by (time, id) and the lines
+        """Stream the log into a new file with `added` slotted in by time and the lines
         of `affected` cards given their replayed states; replace the log with it. Returns the
         new size and last id. Raises _OutOfOrder (writing nothing) if the log is not sorted."""
         affected_bytes = {card.encode() for card in affected}
@@ -597,8 +601,7 @@ class ProgressStore:
                         at, raw_id = found.group(AT, ID)
                         key, event = (_epoch(at), raw_id.decode()), None
                         if found.group(CARD) in affected_bytes:  # swap in the replayed state
-                            row = rows[key[1]]
-                            assert row is not None  # the condition above checked it
+                            row = rows[key[1]] or ()  # not None: checked above
                             state = json.dumps(list(row), separators=(",", ":"))
                             start, end = found.span(STATE)
                             line = line[:start] + state.encode() + line[end:]
@@ -609,10 +612,11 @@ class ProgressStore:
                             continue
                         key = _order_key(event)
                     position += len(line)
-                    if previous is not None and key < previous:
+                    if previous is not None and key[0] < previous[0]:
                         raise _OutOfOrder
                     previous = key
-                    while pending and pending[-1][0] < key:
+                    # answers in the same millisecond: those already here first, as replayed
+                    while pending and pending[-1][0][0] < key[0]:
                         _, new = pending.pop()
                         put(destination, (new.to_json() + "\n").encode())
                         last_id = new.id
@@ -694,7 +698,7 @@ class ProgressStore:
 
 
 class _OutOfOrder(Exception):
-    """The log is not in (time, id) order, so it cannot be merged in one streaming pass."""
+    """The log is not in time order, so it cannot be merged in one streaming pass."""
 
 
 def _order(event: ReviewEvent) -> tuple:
@@ -815,40 +819,87 @@ def export_document(events: Iterable[ReviewEvent], now: datetime) -> dict:
 
 class ExportDocument:
     """The events of an export, read but not yet validated one by one: a merge validates only
-    the events it will add (those already in the log are skipped), an import all of them."""
+    the events it will add (those already in the log are skipped), an import all of them.
 
-    def __init__(self, items: list, source: str) -> None:
+    `items` are event mappings, or, for a document laid out as `export_chunks` writes it (one
+    event per line), the lines themselves: only the lines of events to add are then parsed,
+    which keeps a merge of another machine's long history light."""
+
+    def __init__(self, items: list, source: str, lines: bool = False) -> None:
         self.items = items
         self.source = source
+        self.lines = lines
 
     def __len__(self) -> int:
         return len(self.items)
 
+    def _id(self, item) -> str | None:
+        if self.lines:
+            found = _EXPORT_ID.search(item)
+            return found.group(1) if found else None
+        return item.get("id") if isinstance(item, dict) and type(item.get("id")) is str else None
+
     def ids(self) -> set[str]:
-        return {
-            item["id"]
-            for item in self.items
-            if isinstance(item, dict) and type(item.get("id")) is str
-        }
+        return {event_id for event_id in map(self._id, self.items) if event_id is not None}
 
     def events(self, skip: set[str] | frozenset[str] = frozenset()) -> list[ReviewEvent]:
         """Every event whose id is not in `skip`, validated; ProgressError names the first bad
         one."""
-        return [
-            event_from_dict(item, f"{self.source}: event {number}")
-            for number, item in enumerate(self.items, start=1)
-            if not (skip and isinstance(item, dict) and item.get("id") in skip)
-        ]
+        events = []
+        for number, item in enumerate(self.items, start=1):
+            if skip and self._id(item) in skip:
+                continue
+            where = f"{self.source}: event {number}"
+            if self.lines:
+                try:
+                    item = json.loads(item.removesuffix(","))
+                except (ValueError, RecursionError):
+                    raise ProgressError(f"{where}: not a review event (invalid JSON)") from None
+            events.append(event_from_dict(item, where))
+        return events
+
+
+# an event line of a document export_chunks wrote: one object, one id
+_EXPORT_ID = re.compile(r'"id":"([^"\\]*)"')
+
+
+def _export_lines(text: str) -> tuple[dict, list[str]] | None:
+    """The header and event lines of a document laid out as export_chunks writes it, or None
+    (then the document is read as any JSON)."""
+    if not text.startswith('{"kind"') or not text.endswith("\n]}\n"):
+        return None
+    lines = text.split("\n")  # one copy of the text, no more: it can be long
+    head = lines[0]
+    if not head.endswith('"events": ['):
+        return None
+    del lines[-2:]  # "]}" and ""
+    body = lines
+    body[0:1] = []
+    for line in body:
+        if not (line.startswith("{") and line.endswith(("}", "},")) and line.count('"id":') == 1):
+            return None
+    try:
+        header = json.loads(head + "]}")
+    except ValueError:
+        return None
+    return (header, body) if isinstance(header, dict) else None
 
 
 def read_export_document(text: str, source: str) -> ExportDocument:
     """An export document's events (see ExportDocument); a clear error for anything else."""
-    try:
-        data = json.loads(text)
-    except ValueError as error:
-        raise ProgressError(f"{source}: not a progress export (invalid JSON: {error})") from None
-    except RecursionError:
-        raise ProgressError(f"{source}: not a progress export (nested too deeply)") from None
+    laid_out = _export_lines(text)
+    if laid_out is not None:
+        data, lines = laid_out
+    else:
+        lines = None
+        try:
+            data = json.loads(text)
+        except ValueError as error:
+            raise ProgressError(
+                f"{source}: not a progress export (invalid JSON: {error})"
+            ) from None
+        except RecursionError:
+            raise ProgressError(f"{source}: not a progress export (nested too deeply)") from None
     if not isinstance(data, dict) or data.get("kind") != EXPORT_KIND:
         raise ProgressError(f"{source}: not a progress export (made by `mlprep progress export`)")
     version = data.get("format")
@@ -856,6 +907,8 @@ def read_export_document(text: str, source: str) -> ExportDocument:
         raise ProgressError(
             f"{source}: written by a newer mlprep (export format {version}); upgrade mlprep"
         )
+    if lines is not None:
+        return ExportDocument(lines, source, lines=True)
     if not isinstance(data.get("events"), list):
         raise ProgressError(f"{source}: 'events' must be a list")
     return ExportDocument(data["events"], source)

@@ -94,8 +94,8 @@ _MAX_COUNT = 10**9
 
 
 def _real(value: object, low: float, high: float) -> bool:
-    # NaN fails both comparisons
-    return (type(value) is float or (type(value) is int)) and low <= value <= high
+    """A float or int (not a bool) within [low, high]; NaN fails both comparisons."""
+    return isinstance(value, float | int) and type(value) is not bool and low <= value <= high
 
 
 def row_problem(row: object) -> str | None:
@@ -146,7 +146,11 @@ def rows_problem(rows: list) -> bool:
             continue
         if not set(map(type, column)) <= kinds:
             return True
-        if not math.isfinite(math.fsum(column)) or min(column) < low or max(column) > high:
+        try:
+            total = math.fsum(column)
+        except OverflowError:  # an integer too large for a float: damaged
+            return True
+        if not math.isfinite(total) or min(column) < low or max(column) > high:
             return True
     return any(map(operator.gt, first, last)) or any(map(operator.gt, lapses, reps))
 
@@ -241,7 +245,7 @@ class Scheduler:
     def replay(self, events: Iterable) -> dict[str, CardState]:
         """Card states from review events (anything with .card, .grade, .when), applied in time
         order; answers within the same millisecond keep the order they are given in (the log's
-        order, which a merge makes (time, id) order)."""
+        order; a merge puts new answers after those already in the log, by id)."""
         states: dict[str, CardState] = {}
         for event in sorted(events, key=lambda e: e.when):
             states[event.card] = self.review(
