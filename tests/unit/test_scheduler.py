@@ -135,5 +135,5 @@ def test_next_due_reports_the_soonest_and_that_days_count():
 def test_a_stored_count_too_large_for_a_float_is_a_damaged_row():
     from mlprep.scheduler import rows_problem
 
-    row = [2, 1.7e9, 1.0, 5.0, None, 1.7e9, 1.7e9, 10**400, 0]
+    row = ["review", 1.7e9, 1.0, 5.0, None, 1.7e9, 1.7e9, 10**400, 0]
     assert rows_problem([row]) is True
