@@ -383,10 +383,8 @@ def test_every_open_card_carries_two_to_six_keypoints(slug):
 REFERENCE_GAPS = {
     "behavioral",  # advice
     "resume",  # advice
-    "generative",
     "metrics",
     "nn",
-    "vision",
 }
 
 
