@@ -384,7 +384,6 @@ REFERENCE_GAPS = {
     "behavioral",  # advice
     "resume",  # advice
     "generative",
-    "metrics",
     "nn",
     "vision",
 }
