@@ -30,6 +30,7 @@ from mlprep.reviewlog import (
     SUGGESTED,
     ReviewEvent,
     ReviewLog,
+    at_key,
     event_from_dict,
     locked,
     schedules,
@@ -62,6 +63,8 @@ class ProgressStore:
         self.backup_dir = directory / "backups"
         self.scheduler = scheduler or Scheduler()
         self.states: dict[str, CardState] = {}
+        # the latest non-answer event of each kind ("plan", "params"): see ReviewEvent.setting
+        self.settings: dict[str, ReviewEvent] = {}
         self.warnings: list[str] = []
         # for undo: the card's state before and after each answer recorded here
         self._before: dict[str, tuple[CardState | None, CardState | None]] = {}
@@ -121,11 +124,17 @@ class ProgressStore:
         an undo without a state, events out of time order) are replayed, from their own
         events."""
         scan = self.log.scan_last()
+        # plan and parameter events (cards "@plan", "@params") are read first: states stored
+        # before the latest parameters were computed without them, so those cards are replayed
+        self.settings = {}
+        self._use_settings(scan.settings)
+        params = self.settings.get("params")
+        since = at_key(params) if params is not None else None
         states: dict[str, CardState] = {}
         replay: set[str] = set()
         for raw_card, (at, stored, undo) in scan.last.items():
             card = raw_card.decode()
-            if raw_card in scan.suspect or stored is None:
+            if raw_card in scan.suspect or stored is None or (since is not None and at < since):
                 replay.add(card)
                 continue
             row = json.loads(stored)
@@ -159,12 +168,19 @@ class ProgressStore:
         stream = self.log.stream(self._end)
         suspect: set[str] = set()
         count = 0
+        parameters = self.scheduler.parameters
         for event in stream:
             count += 1
-            self._apply(event, suspect)
+            if event.kind:
+                self._use_settings([event])
+            else:
+                self._apply(event, suspect)
         self._end = stream.end
         self._last_id = stream.last_id or self._last_id
-        self._replay_cards(suspect)
+        if self.scheduler.parameters != parameters:
+            self._rebuild()  # new parameters: every card's state is recomputed with them
+        else:
+            self._replay_cards(suspect)
         return count > 0
 
     def _apply(self, event: ReviewEvent, suspect: set[str]) -> None:
@@ -238,6 +254,17 @@ class ProgressStore:
         offset, states, last_id = loaded
         if not self._log_matches(offset, last_id):
             return None  # the log was rewritten (merge, import, reset) or replaced
+        try:
+            settings = data.get("settings", {})
+            self.settings = {
+                kind: event_from_dict(item, str(self.snapshot_path))
+                for kind, item in settings.items()
+                if kind == item.get("kind")
+            }
+        except (ProgressError, AttributeError, TypeError):
+            self.warnings.append(f"{self.snapshot_path}: unreadable; rebuilt from the review log")
+            return None
+        self._use_settings(())
         return offset, states, version, last_id
 
     @staticmethod
@@ -293,6 +320,8 @@ class ProgressStore:
             "last_id": self._last_id,
             "cards": {cid: state.to_row() for cid, state in sorted(self.states.items())},
         }
+        if self.settings:  # the latest plan and parameters, so start-up need not scan the log
+            document["settings"] = {k: json.loads(e.to_json()) for k, e in self.settings.items()}
         try:
             atomic_write(self.snapshot_path, json.dumps(document, separators=(",", ":")).encode())
         except OSError as error:
@@ -339,6 +368,48 @@ class ProgressStore:
         self._collect_warnings()
         self._before[event.id] = (previous, self.states.get(card_id))
         return event
+
+    def record_setting(self, kind: str, data: dict, at: datetime) -> ReviewEvent:
+        """Append a plan or parameters event; new parameters recompute every card's state."""
+        event = ReviewEvent.setting(kind, data, at)
+        with locked(self.log.lock_path):
+            self._prepare_append()
+            self._end = self.log.append_locked([event])
+            self._last_id = event.id
+            parameters = self.scheduler.parameters
+            self._use_settings([event])
+            if self.scheduler.parameters != parameters:
+                self._rebuild()
+            self._write_snapshot()
+        self._collect_warnings()
+        return event
+
+    def setting(self, kind: str) -> dict | None:
+        """The payload of the latest event of `kind`, if any."""
+        event = self.settings.get(kind)
+        return event.data if event is not None else None
+
+    def _use_settings(self, events: Iterable[ReviewEvent]) -> None:
+        """Keep the latest event of each kind (at equal times, the one later in the log) and
+        schedule with the latest parameters."""
+        for event in events:
+            if event.kind:
+                current = self.settings.get(event.kind)
+                if current is None or current.when <= event.when:
+                    self.settings[event.kind] = event
+        self.scheduler = self.scheduler.with_parameters(self._parameters())
+
+    def _parameters(self) -> list[float] | None:
+        """The latest fitted parameters, if usable (else the defaults, with a warning)."""
+        data = self.setting("params")
+        if not data:
+            return None
+        from mlprep.optimize import usable
+
+        if not usable(data.get("parameters"), check_ranges=False):
+            self.warnings.append("the latest fitted parameters are unusable; using the defaults")
+            return None
+        return data["parameters"]
 
     def undo(self, event: ReviewEvent, at: datetime) -> None:
         """Cancel a recorded answer: an undo event goes into the log, the state goes back."""
@@ -414,6 +485,8 @@ class ProgressStore:
             if stored is not None and self._log_matches(stored[0], stored[1]):
                 totals, recount = stored[2], set()
                 for event in self.log.stream(stored[0]):
+                    if event.kind:
+                        continue  # a plan or parameters event, not an answer
                     if event.undoes:
                         recount.add(event.card)
                     else:
@@ -450,7 +523,7 @@ class ProgressStore:
                 position += len(line)
                 if found is None:
                     event = self.log._parse_line(line, position - len(line))
-                    if event is None:
+                    if event is None or event.kind:
                         continue
                     if event.undoes:
                         recount.add(event.card)
@@ -565,6 +638,8 @@ class ProgressStore:
                 self.log.rewrite(events)
                 self._end, self._last_id = self.log.size(), events[-1].id
                 self.states = {card: state for card, state in final.items() if state}
+            if any(event.kind for event in added):  # a plan or parameters from elsewhere
+                self._rebuild()
             self._write_snapshot()
         self._collect_warnings()
         return len(added)
@@ -643,6 +718,8 @@ class ProgressStore:
         """Make `events` the whole history (import); the old log is backed up first. The
         states stored with the events are recomputed, not trusted."""
         events = sorted({event.id: event for event in events}.values(), key=_order)
+        self.settings = {}
+        self._use_settings(event for event in events if event.kind)
         with gc_paused():
             rows, final = replay_rows(self.scheduler, events)
         events = [replace(event, state=rows[event.id]) for event in events]
@@ -659,7 +736,10 @@ class ProgressStore:
         Returns (events removed, backup path)."""
         with locked(self.log.lock_path):
             current = self.log.read()
-            kept = [] if card_ids is None else [e for e in current if e.card not in card_ids]
+            # the plan and fitted parameters are settings, not progress: they stay
+            kept = [
+                e for e in current if e.kind or (card_ids is not None and e.card not in card_ids)
+            ]
             removed = len(current) - len(kept)
             if not removed:
                 return 0, None
@@ -802,10 +882,11 @@ _SNAPSHOT_UPGRADES = {1: _state_from_v1}
 
 
 def effective(events: Iterable[ReviewEvent]) -> list[ReviewEvent]:
-    """The answers that count: undo events and the answers they cancel are dropped."""
+    """The answers that count: undo events and the answers they cancel are dropped, and so are
+    non-answer events (plan, parameters)."""
     events = list(events)
     undone = {event.undoes for event in events if event.undoes}
-    return [e for e in events if not e.undoes and e.id not in undone]
+    return [e for e in events if e.is_answer and e.id not in undone]
 
 
 def export_document(events: Iterable[ReviewEvent], now: datetime) -> dict:

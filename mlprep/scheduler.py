@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from mlprep.memory import DEFAULT_PARAMETERS
 from mlprep.model import Card
 
 # Learning and relearning steps (Anki's defaults); the scheduler is otherwise FSRS's default.
@@ -184,12 +185,30 @@ def _as_fsrs_card(state: CardState):
 
 
 class Scheduler:
+    def __init__(
+        self,
+        parameters: Sequence[float] | None = None,
+        desired_retention: float = DESIRED_RETENTION,
+    ) -> None:
+        # FSRS-6 parameters (21 numbers) fitted by `mlprep optimize`; None: fsrs' defaults
+        self.parameters = tuple(parameters) if parameters is not None else None
+        self.desired_retention = desired_retention
+
+    def with_parameters(self, parameters: Sequence[float] | None) -> Scheduler:
+        """This scheduler if it already uses `parameters`, else a new one that does."""
+        wanted = tuple(parameters) if parameters is not None else None
+        if wanted == self.parameters:
+            return self
+        return Scheduler(wanted, self.desired_retention)
+
     @functools.cached_property
     def fsrs(self):
         import fsrs
 
         return fsrs.Scheduler(
-            desired_retention=DESIRED_RETENTION,
+            # fsrs' own defaults unless fitted (memory.py keeps a copy; tests check they agree)
+            parameters=self.parameters or DEFAULT_PARAMETERS,
+            desired_retention=self.desired_retention,
             learning_steps=LEARNING_STEPS,
             relearning_steps=RELEARNING_STEPS,
             enable_fuzzing=True,
