@@ -18,6 +18,7 @@ import functools
 import re
 import textwrap
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -247,6 +248,9 @@ GREEK = str.maketrans(
         "ω": " omega ",
     }
 )
+# Read before lower-casing (which would make Σ a σ): a capital sigma in a formula is a sum,
+# and a power is a word of its own (NFKC would glue "bias²" into "bias2").
+FORMULA = str.maketrans({"Σ": " sum ", "∑": " sum ", "²": " squared ", "³": " cubed "})
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 # --------------------------------------------------------------------------------------------
@@ -310,12 +314,14 @@ class _Word:
     forms: set[str]  # every canonical form this position answers to
     negated: bool = False
     sentence: int = 0
+    before: frozenset[str] = frozenset()  # the common words just before it ("my" of "my part")
 
 
 def _lex(text: str) -> list[tuple[str, str]]:
     """(kind, text) pairs: 'w' a word (contractions opened, hyphens split), 'p' punctuation,
     'j' a hyphenated whole word that comes before its parts."""
-    text = unicodedata.normalize("NFKC", _CONTROL.sub(" ", text[:MAX_CHARS])).lower()
+    text = _CONTROL.sub(" ", text[:MAX_CHARS]).translate(FORMULA)
+    text = unicodedata.normalize("NFKC", text).lower()
     text = text.translate(GREEK)
     out: list[tuple[str, str]] = []
     for raw in _TOKEN.findall(text):
@@ -409,7 +415,11 @@ def _words(text: str, literal: bool = False) -> list[_Word]:
     `literal`, every word as written (for phrases made only of function words)."""
     words: list[_Word] = []
     joined = ""
+    before: list[str] = []
+    last_sentence = 0
     for word, negated, sentence in _mark_negation(_lex(text)):
+        if sentence != last_sentence:
+            before, last_sentence = [], sentence
         if word.startswith("\x00"):
             joined = word[1:]
             continue
@@ -417,7 +427,10 @@ def _words(text: str, literal: bool = False) -> list[_Word]:
             words.append(_Word(word, {word}, negated, sentence))
             continue
         # "non" stays a word (non-linear = nonlinear) though it negates what follows
-        if word in STOPWORDS or (word in NEGATORS and word != "non"):
+        if word in STOPWORDS:
+            before.append(word)
+            continue
+        if word in NEGATORS and word != "non":
             continue
         forms = {_stem(word)}
         if joined:
@@ -425,7 +438,8 @@ def _words(text: str, literal: bool = False) -> list[_Word]:
             joined = ""
         if word in ABBREVIATIONS:
             forms.update(_stem(w) for w in ABBREVIATIONS[word].split() if w not in STOPWORDS)
-        words.append(_Word(word, forms, negated, sentence))
+        words.append(_Word(word, forms, negated, sentence, frozenset(before)))
+        before = []
     _add_compounds(words)
     return words
 
@@ -472,13 +486,21 @@ class _Phrase:
     spellings: tuple[frozenset[str], ...]  # per word position, the words typos are measured to
     negative: bool  # the phrase itself says "not": made only when the answer negates it
     literal: bool = False  # only function words ("what you did"): matched word for word
+    # per word position, the common words among its alternatives ("any" of "arbitrary|any")
+    stops: tuple[frozenset[str], ...] = ()
+    # common words that must stand just before one of the matched words (or the next one)
+    near: tuple[frozenset[str], ...] = ()
 
 
-def _phrase_slot(alternatives: str) -> tuple[frozenset[str], frozenset[str], bool]:
+def _phrase_slot(
+    alternatives: str,
+) -> tuple[frozenset[str], frozenset[str], bool, frozenset[str]]:
     """One word position: the canonical forms it accepts, the spellings typos are measured
-    against, and whether it is a pure negator ("not", "without")."""
+    against, whether it is a pure negator ("not", "without"), and its alternatives that are
+    single common words ("any" of "arbitrary|any")."""
     forms: set[str] = set()
     spellings: set[str] = set()
+    stops: set[str] = set()
     negator = False
     for alt in alternatives.split("|"):
         words = [w for kind, w in _lex(alt) if kind == "w"]
@@ -488,6 +510,9 @@ def _phrase_slot(alternatives: str) -> tuple[frozenset[str], frozenset[str], boo
             negator = True
             continue
         content = [w for w in words if w not in STOPWORDS]
+        if not content:
+            stops.update(words)
+            continue
         if "-" in alt and len(content) < len(words):  # in-experiment: the whole word
             forms.add(_stem("".join(words)))
             continue
@@ -499,21 +524,29 @@ def _phrase_slot(alternatives: str) -> tuple[frozenset[str], frozenset[str], boo
             # it); its expansion's words would let "fn" match any "false".
             forms.update({_stem(word.surface)} if word.surface in ABBREVIATIONS else word.forms)
             spellings.add(_spell(word.surface))
-    return frozenset(forms), frozenset(spellings), negator and not forms
+    negator = negator and not forms
+    return (
+        frozenset(forms),
+        frozenset(spellings),
+        negator,
+        frozenset(stops) if forms else frozenset(),
+    )
 
 
 @functools.lru_cache(maxsize=4096)
 def _compile_phrase(text: str) -> _Phrase:
     slots: list[frozenset[str]] = []
     spellings: list[frozenset[str]] = []
+    stops: list[frozenset[str]] = []
     negative = False
-    for token in text.split():
-        forms, spelled, is_negator = _phrase_slot(token)
+    for token in _phrase_tokens(text):
+        forms, spelled, is_negator, common = _phrase_slot(token)
         if is_negator:
             negative = True
         elif forms:
             slots.append(forms)
             spellings.append(spelled)
+            stops.append(common)
     # a written-out abbreviation in a phrase is one slot: "principal component analysis" = "pca"
     singles = [next(iter(s)) if len(s) == 1 else None for s in slots]
     for stems, short in _expansions().items():
@@ -522,6 +555,7 @@ def _compile_phrase(text: str) -> _Phrase:
             if tuple(singles[i : i + n]) == stems:
                 slots[i : i + n] = [frozenset({short})]
                 spellings[i : i + n] = [frozenset()]
+                stops[i : i + n] = [frozenset()]
                 singles[i : i + n] = [short]
     if not slots and not negative:  # no content word at all: match the words as written
         literal = [
@@ -530,7 +564,18 @@ def _compile_phrase(text: str) -> _Phrase:
         ]
         literal = [forms for forms in literal if forms]
         return _Phrase(text, tuple(literal), tuple(frozenset() for _ in literal), False, True)
-    return _Phrase(text, tuple(slots), tuple(spellings), negative)
+    return _Phrase(text, tuple(slots), tuple(spellings), negative, stops=tuple(stops))
+
+
+def _phrase_tokens(text: str) -> list[str]:
+    """A phrase's word positions. An identifier (min_samples_leaf) is its words, as the
+    answer's tokenizer reads it."""
+    return [
+        part
+        for token in text.split()
+        for part in (token.split("_") if "|" not in token else [token])
+        if part
+    ]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -539,6 +584,19 @@ def _phrase_variants(text: str) -> tuple[_Phrase, ...]:
     "mini batch" also finds "minibatches"."""
     phrase = _compile_phrase(text)
     variants = [phrase]
+    for i, common in enumerate(phrase.stops):
+        # "arbitrary|any shape": "any" is a common word answers drop, so this position is
+        # made by "any" standing next to the rest of the phrase
+        if common and len(phrase.slots) > 1:
+            variants.append(
+                _Phrase(
+                    text,
+                    phrase.slots[:i] + phrase.slots[i + 1 :],
+                    phrase.spellings[:i] + phrase.spellings[i + 1 :],
+                    phrase.negative,
+                    near=(common,),
+                )
+            )
     for i in range(len(phrase.slots) - 1):
         left, right = phrase.spellings[i], phrase.spellings[i + 1]
         if len(left) == 1 and len(right) == 1:
@@ -629,52 +687,65 @@ class _Answer:
         """The answer positions that make the phrase, or None."""
         if not phrase.slots or not self.words:
             return None
-        events: list[tuple[int, int]] = []  # (position, slot)
-        for slot, (forms, spellings) in enumerate(zip(phrase.slots, phrase.spellings, strict=True)):
+        hits_by_slot: list[list[int]] = []
+        for forms, spellings in zip(phrase.slots, phrase.spellings, strict=True):
             hits = self.where(forms, spellings)
             if not hits:
                 return None
-            events.extend((p, slot) for p in hits)
-        events.sort()
-        need = len(phrase.slots)
-        limit = need - 1 + WINDOW_SLACK
-        counts = [0] * need
-        covered = 0
-        left = 0
-        for right, (pos, slot) in enumerate(events):
-            if counts[slot] == 0:
-                covered += 1
-            counts[slot] += 1
-            while covered == need:
-                start = events[left][0]
-                if pos - start <= limit:
-                    chosen = self._pick(events[left : right + 1], need)
-                    if chosen is not None and self._holds(chosen, phrase):
-                        return chosen
-                s = events[left][1]
-                counts[s] -= 1
-                if counts[s] == 0:
-                    covered -= 1
-                left += 1
+            hits_by_slot.append(sorted(hits))
+        limit = len(phrase.slots) - 1 + WINDOW_SLACK
+        # Every window that starts at a hit; inside it, every way of giving each phrase word
+        # its own answer word (an alternative may overlap a neighbouring word: "log loss|logloss"
+        # sees "logloss" on "log" too, so a greedy pick would lose the phrase's own wording).
+        for start in sorted({p for hits in hits_by_slot for p in hits}):
+            window = [
+                hits[bisect_left(hits, start) : bisect_right(hits, start + limit)]
+                for hits in hits_by_slot
+            ]
+            if not all(window):
+                continue
+            chosen = self._pick(window, phrase)
+            if chosen is not None:
+                return chosen
         return None
 
-    def _pick(self, window: Sequence[tuple[int, int]], need: int) -> list[int] | None:
+    def _pick(self, window: list[list[int]], phrase: _Phrase) -> list[int] | None:
         """One distinct answer word per phrase word ("one by one" needs two "one"s), all in
-        one sentence; slots with fewer candidates choose first."""
-        candidates: dict[int, list[int]] = {}
-        for pos, slot in window:
-            candidates.setdefault(slot, []).append(pos)
-        if len(candidates) < need:
+        one sentence, not negated unless the phrase is; slots with fewer candidates choose
+        first, and a choice that leads nowhere is taken back (phrases are a few words)."""
+        order = sorted(range(len(window)), key=lambda s: len(window[s]))
+        used: list[int] = []
+        tries = [0]
+
+        def extend(k: int) -> list[int] | None:
+            if k == len(order):
+                positions = sorted(used)
+                return positions if self._fits(positions, phrase) else None
+            for pos in window[order[k]]:
+                tries[0] += 1
+                if tries[0] > 2000 or pos in used:
+                    continue
+                if used and self.words[pos].sentence != self.words[used[0]].sentence:
+                    continue
+                used.append(pos)
+                found = extend(k + 1)
+                used.pop()
+                if found is not None:
+                    return found
             return None
-        used: set[int] = set()
-        for slot in sorted(candidates, key=lambda s: len(candidates[s])):
-            free = [p for p in candidates[slot] if p not in used]
-            if not free:
-                return None
-            used.add(free[0])
-        positions = sorted(used)
-        sentences = {self.words[p].sentence for p in positions}
-        return positions if len(sentences) == 1 else None
+
+        return extend(0)
+
+    def _fits(self, positions: list[int], phrase: _Phrase) -> bool:
+        if not self._holds(positions, phrase):
+            return False
+        sentence = self.words[positions[0]].sentence
+        nearby = [
+            self.words[p].before
+            for p in range(positions[0], min(positions[-1] + 2, len(self.words)))
+            if self.words[p].sentence == sentence
+        ]
+        return all(any(common & before for before in nearby) for common in phrase.near)
 
     def _holds(self, positions: list[int], phrase: _Phrase) -> bool:
         negated = any(self.words[p].negated for p in positions)

@@ -383,7 +383,6 @@ def test_every_open_card_carries_two_to_six_keypoints(slug):
 REFERENCE_GAPS = {
     "behavioral",  # advice
     "resume",  # advice
-    "metrics",
     "nn",
 }
 

@@ -85,6 +85,49 @@ def test_alternatives_stand_for_one_word_position():
     assert not made("bagging cuts bias", "reduce|lower|cut variance")
 
 
+@pytest.mark.parametrize(
+    ("answer", "phrase"),
+    [
+        ("we minimise log loss", "log loss|logloss"),
+        ("use naive Bayes", "naive bayes|nb"),
+        ("drop correlated features", "correlated features|correlation"),
+    ],
+)
+def test_an_alternative_that_overlaps_a_neighbour_still_lets_the_wording_match(answer, phrase):
+    assert made(answer, phrase)
+
+
+@pytest.mark.parametrize(
+    ("answer", "phrase"),
+    [
+        ("it takes any shape", "arbitrary|any shape"),
+        ("it takes an arbitrary shape", "arbitrary|any shape"),
+        ("I did my part", "my|own part"),
+        ("I did my own part", "my|own part"),
+    ],
+)
+def test_a_common_word_among_alternatives_satisfies_its_position(answer, phrase):
+    assert made(answer, phrase)
+
+
+def test_a_common_word_alternative_still_needs_its_neighbourhood():
+    assert not made("the shape is fixed", "arbitrary|any shape")
+
+
+def test_an_identifier_matches_itself():
+    assert made("raise min_samples_leaf to smooth the tree", "min_samples_leaf")
+    assert not made("raise min_samples_split", "min_samples_leaf")
+
+
+def test_a_squared_word_is_the_word():
+    assert made("the error is bias² plus variance", "bias variance")
+
+
+def test_capital_sigma_reads_as_sum_and_small_sigma_as_sigma():
+    assert made("Σ of squared residuals", "sum squared residuals")
+    assert made("σ is the standard deviation", "sigma standard deviation")
+
+
 # -- claims, not keywords -------------------------------------------------------------------
 
 
