@@ -368,7 +368,7 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int]]:
                 marked[-2] = (word, True, where)
             if text in SENTENCE_ENDS:
                 sentence += 1
-            if text in SENTENCE_ENDS or text in ",:(":
+            if text in SENTENCE_ENDS or text in ",:()":
                 scope = 0
             previous = ""
             continue

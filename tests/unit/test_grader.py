@@ -194,6 +194,11 @@ def test_negation_ends_with_its_clause():
     assert made("not only reduces variance but is also parallel", "reduce variance")
 
 
+def test_a_closing_bracket_ends_a_negation():
+    assert made("report AP50 (boxes need not be exact) on a split by store", "split store")
+    assert not made("report AP50 (boxes need not be exact)", "boxes exact")
+
+
 def test_unlike_negates_only_what_is_compared():
     assert made("Unlike accuracy it is smooth and gives a gradient", "smooth gradient")
     assert not made("unlike accuracy scores", "accuracy scores")
