@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from mlprep.cli.common import DeckDirs, Seed, Tags, state
+from mlprep.cli.common import DeckDirs, Plain, Seed, Tags, state
 from mlprep.errors import MlprepError, UsageError
 
 Count = Annotated[
@@ -25,12 +25,16 @@ def sql(
         ),
     ] = 2.0,
     deck_dirs: DeckDirs = None,
+    plain: Plain = False,
 ) -> None:
     """Practise SQL on a real database; results are checked.
 
     Each question shows the tables it needs. Type a query (end it with ; or an empty line);
     it runs on a throwaway copy of the sample database and its result is compared with the
-    reference solution's. Commands: .tables, .schema [TABLE], .hint, .answer, .skip, .quit.
+    reference solution's. Only a query whose result has the answer's columns counts as a
+    try; errors, other shapes and `.run QUERY` are exploring. In a terminal the prompt is an
+    editor: arrows, history (Up), Tab completes table and column names, Esc Enter runs.
+    Commands: .tables, .schema [TABLE], .run QUERY, .hint, .answer, .skip, .quit.
 
     \b
     Examples:
@@ -40,13 +44,20 @@ def sql(
     from mlprep.cli.session import finish, run_session
     from mlprep.decks import sample
     from mlprep.sessions.sqlpractice import SqlSession
-    from mlprep.ui.sqlio import SqlLinePrompter
+    from mlprep.ui.sqlio import SqlEditorPrompter, SqlLinePrompter
 
     app = state(ctx)
     pool = app.library(deck_dirs or ()).select(tags=tag or (), kinds=("sql",))
     cards = sample(pool, count, seed)
     env = app.env
-    prompter = SqlLinePrompter(env.stdin, env.stdout, echo=not _isatty(env.stdin))
+    prompter: SqlLinePrompter
+    if env.is_terminal() and not plain:
+        from mlprep.ui.sqledit import SqlEditor
+
+        editor = SqlEditor(history=app.paths.data_dir / "sql_history")
+        prompter = SqlEditorPrompter(editor, env.stdin, env.stdout, echo=False)
+    else:
+        prompter = SqlLinePrompter(env.stdin, env.stdout, echo=not _isatty(env.stdin))
     result = run_session(app, SqlSession(cards), prompter=prompter, sql_time_limit=time_limit)
     finish(result)
 

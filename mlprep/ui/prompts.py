@@ -7,6 +7,7 @@ Both raise KeyboardInterrupt on Ctrl-C and EOFError at the end of input.
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 from collections.abc import Sequence
@@ -20,7 +21,6 @@ from mlprep.ui.text import (
     numbered,
     numbered_subset,
     shorten,
-    side_by_side,
     table_lines,
     wrap,
 )
@@ -151,29 +151,31 @@ class PlainPrompter:
     def show_mismatch(
         self, expected: QueryResult, actual: QueryResult, comparison: Comparison
     ) -> None:
+        """What helps without giving the answer away: the shapes of both results, the user's
+        own rows that should not be there, how many rows are missing; never a reference value."""
         self.say("Not quite.")
-        if comparison.column_problem:
-            self.say(f"  Columns: {comparison.column_problem}.")
-        left = ["Expected (first rows)", *table_lines(expected.columns, expected.rows, limit=6)]
-        right = ["Yours (first rows)", *table_lines(actual.columns, actual.rows, limit=6)]
-        self.say(*side_by_side(left, right, self.width))
-        if comparison.missing:
-            self.say(
-                f"Missing {len(comparison.missing)} row(s), e.g.:",
-                *(
-                    "  " + line
-                    for line in table_lines(expected.columns, comparison.missing, limit=3)
-                ),
+        self.say(
+            *wrap(
+                f"Yours: {_shape(actual)}; the answer: {_shape(expected)}.",
+                self.width,
             )
+        )
+        if comparison.column_problem:
+            self.say(*wrap(f"Columns: {comparison.column_problem}.", self.width))
         if comparison.extra:
             self.say(
-                f"Extra {len(comparison.extra)} row(s), e.g.:",
+                f"{_rows(len(comparison.extra))} of yours should not be there, e.g.:",
                 *("  " + line for line in table_lines(actual.columns, comparison.extra, limit=3)),
             )
+        if comparison.missing:
+            self.say(f"{_rows(len(comparison.missing))} of the answer missing from yours.")
         if comparison.order_problem:
-            self.say(f"Order: {comparison.order_problem}.")
+            # the sandbox names the expected row; say only where the order first goes wrong
+            where = re.search(r"row (\d+)", comparison.order_problem)
+            at = f" (first at row {where.group(1)})" if where else ""
+            self.say(f"Order: right rows, wrong order{at}.")
         if comparison.size_problem:
-            self.say(f"Size: {comparison.size_problem}.")
+            self.say(*wrap(f"Size: {comparison.size_problem}.", self.width))
 
     # -- input ---------------------------------------------------------------------------
     def read(self, prompt: str) -> str:
@@ -285,6 +287,15 @@ class PlainPrompter:
     def show_transcript_item(self, card: Card, answer: str, position: int, total: int) -> None:
         self.say("", f"[{position}/{total}] {card.id} ({card.deck})", *wrap(card.q, self.width))
         self.say("Your answer:", *wrap(answer or "(no answer)", self.width, "  "))
+
+
+def _rows(n: int) -> str:
+    return f"{n} row{'' if n == 1 else 's'}"
+
+
+def _shape(result: QueryResult) -> str:
+    more = "+" if result.truncated else ""
+    return f"{_rows(len(result.rows))}{more} ({', '.join(map(str, result.columns))})"
 
 
 def _option_starts(options: Sequence[str], width: int) -> list[int | None]:
