@@ -150,9 +150,22 @@ def mock(
     cards = library.select(decks or [d for d in library.decks if d != "sql"], tag or ())
     if export and export.exists():
         raise UsageError(f"{export} already exists; choose another file for --export.")
-    prompter = PlainPrompter(env.stdin, env.stdout, echo=not _isatty(env.stdin))
-    session = MockSession(cards, minutes, count, _alarm)
-    result = run_session(app, session, seed=seed, prompter=prompter)
+    prompter: PlainPrompter
+    if env.is_terminal():
+        from mlprep.ui.mockclock import MockClockPrompter
+
+        # the prompter shows the clock and ends an answer when time runs out
+        prompter = MockClockPrompter(env.stdin, env.stdout)
+        session = MockSession(cards, minutes, count)
+    else:
+        prompter = PlainPrompter(env.stdin, env.stdout, echo=not _isatty(env.stdin))
+        session = MockSession(cards, minutes, count, _alarm)
+    try:
+        result = run_session(app, session, seed=seed, prompter=prompter)
+    finally:
+        from mlprep.ui.keys import flush_input
+
+        flush_input(env.stdin)  # keys typed in the last moments never reach the shell
     assert isinstance(result, MockResult)
     saved = save_mock(result, app.paths.data_dir / "mock")
     prompter.say(f"Saved to {saved}")  # a path is never wrapped

@@ -87,6 +87,9 @@ class PlainPrompter:
 
     def notice(self, message: str) -> None:
         """A message as it is; a single line longer than the width is wrapped."""
+        while message.startswith("\n"):  # blank lines before a message, then the message wrapped
+            self.say("")
+            message = message[1:]
         if len(message) <= self.width or "\n" in message or message.startswith(" "):
             self.say(message)
         else:
