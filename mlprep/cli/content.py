@@ -1,6 +1,7 @@
-"""Commands that look at the question bank: decks, show, search, validate."""
+"""Commands that look at the question bank: decks, tags, show, search, validate."""
 
 import json
+import shutil
 from pathlib import Path
 from typing import Annotated
 
@@ -42,6 +43,36 @@ def decks(
 
     total = sum(len(deck.cards) for deck in rows)
     lines = [*decks_lines(rows), f"{len(rows)} decks, {total} cards. Try: mlprep quiz trees"]
+    app.env.stdout.write("\n".join(lines) + "\n")
+
+
+def tags(
+    ctx: typer.Context,
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[DECK]...", show_default=False, help="Only these decks."),
+    ] = None,
+    deck_dirs: DeckDirs = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a list.")] = False,
+) -> None:
+    """List the tags for --tag, with how many cards carry each.
+
+    \b
+    Examples:
+      mlprep tags
+      mlprep tags trees ensembles
+      mlprep quiz trees --tag impurity
+    """
+    app = state(ctx)
+    counts = app.library(deck_dirs or ()).tag_counts(names or ())
+    if as_json:
+        data = [{"tag": tag, "cards": n} for tag, n in counts.items()]
+        app.env.stdout.write(json.dumps(data, indent=2) + "\n")
+        return
+    from mlprep.ui.text import tags_lines
+
+    width = min(80, shutil.get_terminal_size((80, 24)).columns)  # asked now: follows resizes
+    lines = [*tags_lines(counts, width), f"{len(counts)} tags."]
     app.env.stdout.write("\n".join(lines) + "\n")
 
 
