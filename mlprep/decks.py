@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import pickle
 import random
 import tempfile
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 
 from mlprep import __version__
 from mlprep.errors import UsageError
-from mlprep.fileio import gc_paused
+from mlprep.fileio import gc_paused, read_regular
+from mlprep.limits import MAX_DECK_BYTES
 from mlprep.model import DECK_FORMAT_VERSION, Card, Deck, LoadReport, Problem
 
 DECK_SUFFIXES = (".yaml", ".yml")
@@ -59,9 +63,25 @@ class DeckCache:
         self.entries[str(path)] = (stat.st_size, stat.st_mtime_ns, deck)
         self.dirty = True
 
+    def prune(self) -> None:
+        """Forget entries whose file is gone or has changed: each is loaded on every start and
+        would only slow it down (a deleted 20 MB deck kept costing half a second)."""
+        for key, (size, mtime, _deck) in list(self.entries.items()):
+            try:
+                info = os.stat(key)
+            except OSError:
+                info = None
+            if info is None or (info.st_size, info.st_mtime_ns) != (size, mtime):
+                del self.entries[key]
+                self.dirty = True
+
     def save(self) -> None:
-        if not self.dirty or self.path is None:
+        if self.path is None:
             return
+        self.prune()
+        if not self.dirty:
+            return
+        tmp = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".decks-")
@@ -69,7 +89,21 @@ class DeckCache:
                 pickle.dump((CACHE_KEY, self.entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.path)
         except OSError:
-            pass  # a read-only cache dir only costs speed
+            # a read-only or full cache dir only costs speed; a half-written temp file would
+            # take the space the next answer needs, one more on every run
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+        self._remove_stale_temp_files()
+
+    def _remove_stale_temp_files(self) -> None:
+        """Temp files a killed run left behind (over an hour old: no live run still writes)."""
+        assert self.path is not None
+        with contextlib.suppress(OSError):
+            for leftover in self.path.parent.glob(".decks-*"):
+                with contextlib.suppress(OSError):
+                    if time.time() - leftover.stat().st_mtime > 3600:
+                        leftover.unlink()
 
 
 def load_files(paths: Iterable[Path], builtin: bool, cache: DeckCache | None = None) -> LoadReport:
@@ -82,9 +116,9 @@ def load_files(paths: Iterable[Path], builtin: bool, cache: DeckCache | None = N
         for path in deck_files(root):
             try:
                 stat = path.stat()
-                deck = cache.get(path, stat) if cache else None
+                deck = cache.get(path, stat) if cache and S_ISREG(stat.st_mode) else None
                 if deck is None:
-                    text = path.read_text(encoding="utf-8")
+                    text = read_regular(path, MAX_DECK_BYTES).decode("utf-8")
             except (OSError, UnicodeDecodeError) as error:
                 reason = getattr(error, "strerror", None) or str(error)
                 report.problems.append(Problem(str(path), f"cannot read deck: {reason}"))
@@ -127,6 +161,22 @@ def duplicate_problems(decks: Sequence[Deck]) -> list[Problem]:
                 )
             else:
                 seen[card.id] = (deck, card)
+    return problems
+
+
+def solution_problems(decks: Sequence[Deck]) -> list[Problem]:
+    """Every SQL card's reference solution is run in the sandbox: a card whose solution fails
+    could never be answered right."""
+    from mlprep.model import CardType
+    from mlprep.sqlsandbox import solution_problem
+
+    problems = []
+    for deck in decks:
+        for card in deck.cards:
+            if card.type is CardType.SQL:
+                reason = solution_problem(card)
+                if reason:
+                    problems.append(Problem(str(deck.path), reason, card.line, card.id))
     return problems
 
 

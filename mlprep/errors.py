@@ -36,3 +36,7 @@ class ContentError(MlprepError):
 
 class ProgressError(MlprepError):
     """The progress store cannot be read or written safely."""
+
+
+class OutputError(MlprepError):
+    """Standard output cannot be written: a full disk, /dev/full, a failing device."""

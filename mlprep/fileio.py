@@ -4,8 +4,11 @@ either) and fast loading of large derived files."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import os
+import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -28,7 +31,11 @@ def _umask() -> int:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write to a temp file in the same directory, fsync it, rename it over `path`, fsync the
-    directory. Raises OSError; the original file is untouched and no temp file is left."""
+    directory. Raises OSError; the original file is untouched and no temp file is left.
+
+    Only a regular file is ever replaced: renaming over a device node, a named pipe or a
+    directory would turn /dev/null or a pipe someone reads into a plain file."""
+    refuse_non_regular(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -45,6 +52,26 @@ def atomic_write(path: Path, data: bytes) -> None:
     fsync_dir(path.parent)
 
 
+def atomic_copy(source: Path, target: Path) -> None:
+    """Copy `source` to `target` the way atomic_write writes: `target` appears complete or not
+    at all. A copy that fails (a full disk) leaves nothing that looks like a good backup."""
+    refuse_non_regular(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle, open(source, "rb") as original:
+            shutil.copyfileobj(original, handle, 1 << 20)
+            handle.flush()
+            os.fsync(handle.fileno())
+        shutil.copystat(source, tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    fsync_dir(target.parent)
+
+
 @contextlib.contextmanager
 def gc_paused():
     """Unpickling thousands of small objects triggers the cyclic GC over and over; none of them
@@ -56,3 +83,58 @@ def gc_paused():
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _kind(mode: int) -> str:
+    kinds = (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
+
+
+def refuse_non_regular(path: Path) -> None:
+    """Raise OSError if `path` exists (following links) and is not a regular file."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return
+    except OSError:
+        return  # unreadable metadata: the write itself will say what is wrong
+    if not stat.S_ISREG(info.st_mode):
+        reason = f"{_kind(info.st_mode)}, not a regular file; only regular files are replaced"
+        raise OSError(errno.EEXIST, reason, str(path))
+
+
+def size_text(size: int) -> str:
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:g} MB"
+    return f"{size / 1000:g} KB" if size >= 1000 else f"{size} bytes"
+
+
+def read_regular(path: Path | str, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes.
+
+    Anything else raises OSError with a readable strerror, before reading a byte: a named pipe
+    (reading would wait forever), a device such as /dev/zero (it never ends), a directory, or a
+    file over the limit (parsing it would take minutes and gigabytes).
+    """
+    # O_NONBLOCK: opening a named pipe must not wait for a writer; regular files ignore it
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, f"{_kind(info.st_mode)}, not a regular file", str(path))
+        too_big = OSError(errno.EFBIG, f"larger than the {size_text(limit)} limit", str(path))
+        if info.st_size > limit:
+            raise too_big
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            data = handle.read(limit + 1)  # the file may have grown since fstat
+        if len(data) > limit:
+            raise too_big
+        return data
+    finally:
+        os.close(fd)

@@ -10,6 +10,12 @@ _THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d*)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
+def _brief(text: str) -> str:
+    """What the user typed, cut short for a one-line message."""
+    text = text.strip()
+    return text if len(text) <= 30 else text[:27] + "..."
+
+
 def parse_number(text: str) -> float:
     """A number as people type it: 0.5, .5, -3, 1e-3, 1/3, 50% (= 0.5), 1,000.
 
@@ -20,7 +26,7 @@ def parse_number(text: str) -> float:
     if "," in cleaned:
         # 1,000 is a thousands separator; 0,54 is a decimal comma and would silently mean 54
         if not _THOUSANDS.match(cleaned.lstrip("+-").rstrip("%").strip()):
-            raise ValueError(f"'{text.strip()}': use a dot for decimals, e.g. 0.54")
+            raise ValueError(f"'{_brief(text)}': use a dot for decimals, e.g. 0.54")
         cleaned = cleaned.replace(",", "")
     percent = cleaned.endswith("%")
     if percent:
@@ -28,21 +34,21 @@ def parse_number(text: str) -> float:
     if "/" in cleaned:
         top, _, bottom = cleaned.partition("/")
         if not (_NUMBER.match(top.strip()) and _NUMBER.match(bottom.strip())):
-            raise ValueError(f"'{text.strip()}' is not a number")
+            raise ValueError(f"'{_brief(text)}' is not a number")
         if not all(math.isfinite(float(part)) for part in (top, bottom)):
-            raise ValueError(f"'{text.strip()}' is too large")
+            raise ValueError(f"'{_brief(text)}' is too large")
         if float(bottom) == 0:
             raise ValueError("division by zero")
         try:
             value = float(Fraction(top.strip()) / Fraction(bottom.strip()))
         except (OverflowError, ZeroDivisionError):
-            raise ValueError(f"'{text.strip()}' is too large") from None
+            raise ValueError(f"'{_brief(text)}' is too large") from None
     elif _NUMBER.match(cleaned):
         value = float(cleaned)
     else:
-        raise ValueError(f"'{text.strip()}' is not a number")
+        raise ValueError(f"'{_brief(text)}' is not a number")
     if not math.isfinite(value):
-        raise ValueError(f"'{text.strip()}' is too large")
+        raise ValueError(f"'{_brief(text)}' is too large")
     return value / 100 if percent else value
 
 
@@ -57,7 +63,8 @@ def parse_option_numbers(text: str, count: int, several: bool) -> list[int]:
         raise ValueError(f"choose one option from 1 to {count}")
     indexes = []
     for part in parts:
-        if not part.isdigit() or not 1 <= int(part) <= count:
-            raise ValueError(f"choose from 1 to {count} ('{part}' is not an option)")
+        # the length check first: int() refuses numbers of thousands of digits
+        if not part.isdigit() or len(part) > 6 or not 1 <= int(part) <= count:
+            raise ValueError(f"choose from 1 to {count} ('{_brief(part)}' is not an option)")
         indexes.append(int(part) - 1)
     return sorted(set(indexes))

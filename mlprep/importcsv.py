@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from mlprep.limits import MAX_CSV_FIELD
 from mlprep.model import DECK_FORMAT_VERSION, Deck, Problem
 from mlprep.schema import parse_deck
 
@@ -73,13 +74,17 @@ def sniff_separator(lines: list[str], path: str) -> str:
     are followed by one, separators seldom are."""
     if Path(path).suffix.lower() in (".tsv", ".tab"):
         return "\t"
-    sample = [line for line in lines[:50] if line.strip()]
+    sample = [line[:4096] for line in lines[:50] if line.strip()]  # a huge cell: only its start
 
-    def score(separator: str) -> tuple[int, int]:
-        rows = list(csv.reader(sample, delimiter=separator))
+    def score(separator: str) -> tuple[int, int, int]:
+        try:
+            rows = list(csv.reader(sample, delimiter=separator))
+        except csv.Error:  # a cell over the size limit: read_rows reports it at its line
+            return 0, 0, 0
         shaped = sum(2 <= len(row) <= 3 for row in rows)
+        split = sum(len(row) >= 2 for row in rows)  # five columns are not "only one column"
         spaced = sum(value[:1].isspace() for row in rows for value in row[1:])
-        return shaped, -spaced
+        return shaped, split, -spaced
 
     return max(("\t", ",", ";"), key=score)  # max keeps the first of equals: tab, then comma
 
@@ -164,7 +169,7 @@ def read_rows(data: bytes, path: str) -> tuple[list[Row], list[Problem]]:
     body = lines[header.lines :]
     separator = header.separator or sniff_separator(body, path)
     html = header.html if header.html is not None else bool(_HTML_HINT.search(text))
-    reader = csv.reader(body, delimiter=separator)
+    reader = csv.reader(body, delimiter=separator, strict=True)  # an open quote is an error
     rows: list[Row] = []
     problems: list[Problem] = []
     while True:
@@ -174,8 +179,17 @@ def read_rows(data: bytes, path: str) -> tuple[list[Row], list[Problem]]:
         except StopIteration:
             break
         except csv.Error as error:
-            problems.append(Problem(path, f"cannot read this row: {error}", line))
+            reason = str(error)
+            if "field limit" in reason:
+                reason = f"a cell is longer than {MAX_CSV_FIELD // 1024} KB (the limit)"
+            elif "end of data" in reason:
+                reason = 'a quoted cell is never closed (a " is missing)'
+            elif "expected after" in reason:
+                reason = f"text after the closing quote of a cell ({reason})"
+            problems.append(Problem(path, f"cannot read this row: {reason}", line))
             continue
+        # a multi-line cell in a Windows (CRLF) file keeps its CRs: one newline, as in decks
+        fields = [value.replace("\r\n", "\n").replace("\r", "\n") for value in fields]
         if not any(value.strip() for value in fields):
             continue  # a blank line
         if not rows and not problems and _is_header_row(fields):
@@ -244,4 +258,20 @@ def convert(
     source = " ".join(Path(path).name.split())
     text = deck_yaml(slug, title or default_title(path, slug), rows, source)
     deck, problems = parse_deck(text, target)
-    return deck, text, problems
+    return deck, text, [_at_row(problem, rows, path) for problem in problems]
+
+
+_FIELD_NAMES = {"'q'": "the question", "'a'": "the answer", "'tags'": "a tag"}
+
+
+def _at_row(problem: Problem, rows: list[Row], path: str) -> Problem:
+    """A problem the deck parser found in the YAML we wrote, moved to the CSV line it came from
+    (the YAML file is never written, so naming it would only confuse)."""
+    number = (problem.card_id or "").rsplit("-", 1)[-1]
+    if not number.isdigit() or not 1 <= int(number) <= len(rows):
+        return Problem(path, problem.message)
+    message = problem.message
+    for key, name in _FIELD_NAMES.items():
+        if message.startswith(key + " "):
+            message = name + message[len(key) :]
+    return Problem(path, message, rows[int(number) - 1].line)

@@ -8,13 +8,12 @@ snapshot is rebuilt from the log; a snapshot from a newer mlprep is an error and
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
 from mlprep.errors import ProgressError
-from mlprep.fileio import atomic_write, gc_paused
+from mlprep.fileio import atomic_copy, atomic_write, gc_paused
 from mlprep.model import Grade
 from mlprep.reviewlog import ReviewEvent, ReviewLog, event_from_dict, locked, schedules
 from mlprep.scheduler import CardState, Scheduler
@@ -265,8 +264,7 @@ class ProgressStore:
             counter += 1
             target = self.backup_dir / f"reviews-{stamp}-{counter}.jsonl"
         try:
-            self.backup_dir.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(self.log.path, target)
+            atomic_copy(self.log.path, target)  # a failed backup leaves nothing behind
         except OSError as error:
             raise ProgressError(f"cannot back up {self.log.path}: {error.strerror}") from None
         return target

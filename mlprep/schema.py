@@ -7,11 +7,13 @@ keeps the line it came from and duplicate keys can be caught, which plain ``safe
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from typing import Any
 
 import yaml
 
+from mlprep.limits import MAX_DECK_CARDS
 from mlprep.model import (
     DECK_FORMAT_VERSION,
     Card,
@@ -24,6 +26,7 @@ from mlprep.model import (
     Problem,
     Rubric,
 )
+from mlprep.textsafe import BIDI
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Terminal control characters (escape sequences can retitle or clear a terminal); tab and
@@ -88,6 +91,8 @@ def _describe(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
+    if isinstance(value, _Located):
+        return _describe(value.value)
     return type(value).__name__
 
 
@@ -98,9 +103,18 @@ class _Checker:
         self.path = path
         self.problems: list[Problem] = []
         self.seen: set[int] = set()  # ids of composed collection nodes
+        # lines whose value could not be read at all: a second complaint there is only an echo
+        self.unreadable: set[int] = set()
 
     def problem(self, line: int | None, message: str, card: str | None = None) -> None:
+        if line in self.unreadable:
+            return
         self.problems.append(Problem(self.path, message, line, card))
+
+    def unreadable_value(self, line: int, message: str) -> _Located:
+        self.problem(line, message)
+        self.unreadable.add(line)
+        return _Located(None, line)
 
     # -- nodes to located values ---------------------------------------------------------
     def unwrap(self, node: yaml.Node) -> _Located:
@@ -108,19 +122,25 @@ class _Checker:
         if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
             # an alias reuses a node object; expanding them can recurse or explode in size
             if id(node) in self.seen:
-                self.problem(line, "YAML anchors and aliases (&name, *name) are not supported")
-                return _Located(None, line)
+                return self.unreadable_value(
+                    line, "YAML anchors and aliases (&name, *name) are not supported"
+                )
             self.seen.add(id(node))
         if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
-            self.problem(line, f"unsupported YAML tag {node.tag}")
-            return _Located(None, line)
+            return self.unreadable_value(line, f"unsupported YAML tag {node.tag}")
         if isinstance(node, yaml.MappingNode):
             mapping: dict[str, _Located] = {}
             duplicates: list[tuple[str, int, int]] = []
             for key_node, value_node in node.value:
                 key = self.unwrap(key_node).value
                 if not isinstance(key, str):
-                    self.problem(key_node.start_mark.line + 1, f"key {key!r} is not text")
+                    shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
+                    self.problem(
+                        key_node.start_mark.line + 1,
+                        f"key {shown!r} is {_describe(key)}; keys must be text"
+                        if shown
+                        else f"a key is {_describe(key)}; keys must be text",
+                    )
                     continue
                 if key in mapping:
                     duplicates.append((key, key_node.start_mark.line + 1, mapping[key].line))
@@ -135,8 +155,12 @@ class _Checker:
         try:
             return _Located(_SCALARS.construct_object(node), line)
         except yaml.constructor.ConstructorError:
-            self.problem(line, f"unsupported YAML tag {node.tag}")
-            return _Located(None, line)
+            return self.unreadable_value(line, f"unsupported YAML tag {node.tag}")
+        except ValueError:  # Python refuses to convert integers of thousands of digits
+            digits = sum(ch.isdigit() for ch in str(node.value))
+            return self.unreadable_value(
+                line, f"a number with too many digits ({digits}); no field needs one"
+            )
 
     # -- typed field readers ---------------------------------------------------------------
     def check_keys(
@@ -184,6 +208,14 @@ class _Checker:
                 line,
                 f"'{key}' contains a control character (U+{ord(found.group()):04X});"
                 " decks are shown as plain text",
+                card,
+            )
+        found = BIDI.search(value)
+        if found:  # these can make the text shown differ from the text stored ("Trojan Source")
+            self.problem(
+                line,
+                f"'{key}' contains a bidirectional override (U+{ord(found.group()):04X});"
+                " remove it (right-to-left text needs none)",
                 card,
             )
 
@@ -256,6 +288,12 @@ class _Checker:
         if cards_node is None or not isinstance(cards_node.value, list) or not cards_node.value:
             line = cards_node.line if cards_node else root.line
             self.problem(line, "'cards' must be a non-empty list of cards")
+        elif len(cards_node.value) > MAX_DECK_CARDS:
+            self.problem(
+                cards_node.line,
+                f"{len(cards_node.value)} cards; a deck holds at most {MAX_DECK_CARDS}"
+                " (split it into several decks)",
+            )
         else:
             seen: dict[str, int] = {}
             for index, node in enumerate(cards_node.value, start=1):
@@ -362,7 +400,7 @@ class _Checker:
             return CardType(located.value)
         except ValueError:
             self.problem(
-                located.line, f"type must be 'open' or 'sql', not {located.value!r}", label
+                located.line, f"type must be 'open' or 'sql', not {_brief(located.value)}", label
             )
             return CardType.OPEN
 
@@ -381,7 +419,7 @@ class _Checker:
             return None
         value = located.value
         if isinstance(value, bool) or value not in (1, 2, 3):
-            self.problem(located.line, f"difficulty must be 1, 2 or 3, not {value!r}", label)
+            self.problem(located.line, f"difficulty must be 1, 2 or 3, not {_brief(value)}", label)
             return None
         return int(value)
 
@@ -432,6 +470,8 @@ class _Checker:
                 self.problem(
                     item.line, f"expect {key} must be a number, not {_describe(item.value)}", label
                 )
+            elif not _finite(item.value):
+                self.problem(item.line, f"expect {key} must be a finite number", label)
             elif key == "tolerance" and item.value < 0:
                 self.problem(item.line, "expect tolerance must not be negative", label)
             else:
@@ -529,6 +569,19 @@ class _Checker:
         if not strong and not weak:
             self.problem(located.line, "'rubric' needs a 'strong' or 'weak' list", label)
         return Rubric(strong=strong, weak=weak)
+
+
+def _brief(value: Any) -> str:
+    """A value as it would be written, cut short: a message is one readable line."""
+    shown = repr(value) if isinstance(value, str | int | float | None) else _describe(value)
+    return shown if len(shown) <= 40 else shown[:37] + "..."
+
+
+def _finite(value: float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False
 
 
 def _yaml_problem(path: str, text: str, error: yaml.YAMLError) -> Problem:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+import re
 import sqlite3
 import time
 from collections import defaultdict
@@ -25,6 +26,16 @@ from pathlib import Path
 from typing import Any
 
 from mlprep.errors import ContentError, MlprepError, UsageError
+from mlprep.fileio import read_regular
+from mlprep.limits import (
+    MAX_SQL_COLUMNS,
+    MAX_SQL_HEAP_BYTES,
+    MAX_SQL_RESULT_BYTES,
+    MAX_SQL_SCRIPT_BYTES,
+    MAX_SQL_TEXT_BYTES,
+    MAX_SQL_VALUE_BYTES,
+)
+from mlprep.model import Card
 from mlprep.paths import builtin_content_dir
 
 
@@ -81,8 +92,7 @@ _STATEMENT_NAMES = {
     sqlite3.SQLITE_ATTACH: "ATTACH (or VACUUM)",  # VACUUM [INTO file] attaches its target
     sqlite3.SQLITE_DETACH: "DETACH",
 }
-_MAX_VALUE_BYTES = 100_000  # per string, blob or row: stops zeroblob(1e9) from eating memory
-_PROGRESS_STEPS = 1_000  # SQLite VM steps between two looks at the clock
+_PROGRESS_STEPS = 1_000  # SQLite VM steps between two looks at the clock (and at Ctrl-C)
 
 
 def _authorizer(refusals: list[str]) -> Callable[..., int]:
@@ -119,6 +129,71 @@ def _authorizer(refusals: list[str]) -> Callable[..., int]:
         return sqlite3.SQLITE_DENY
 
     return check
+
+
+# Every practice query runs under SQLite's own limits, so that no single function call can build
+# a gigabyte and no query can hold more than a bounded amount of memory or touch the disk.
+_LIMITS = {
+    sqlite3.SQLITE_LIMIT_ATTACHED: 0,  # no ATTACH, no VACUUM INTO, by any path
+    sqlite3.SQLITE_LIMIT_LENGTH: MAX_SQL_VALUE_BYTES,  # per string, blob or row: zeroblob(1e9)
+    sqlite3.SQLITE_LIMIT_SQL_LENGTH: MAX_SQL_TEXT_BYTES,
+    sqlite3.SQLITE_LIMIT_COLUMN: MAX_SQL_COLUMNS,  # result columns (and table columns)
+    sqlite3.SQLITE_LIMIT_LIKE_PATTERN_LENGTH: 1_000,
+    sqlite3.SQLITE_LIMIT_FUNCTION_ARG: 100,
+}
+# SQLite's printf('%.*c', 2147483647, 'x') loops over the full width in one step even when the
+# result is too big to keep: tens of seconds the time limit and Ctrl-C cannot cut short.
+_PRINTF_SPEC = re.compile(r"%[-+ 0#,!]*(\*|\d*)(?:\.(\*|\d*))?(?:ll|l)?(.)", re.DOTALL)
+_printf_helper: sqlite3.Connection | None = None
+
+
+def _as_int(value: object) -> int:
+    try:
+        return abs(int(float(value)))  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return 0 if not isinstance(value, float) else MAX_SQL_VALUE_BYTES + 1  # inf, nan
+
+
+def _bounded_printf(refusals: list[str]) -> Callable[..., str | None]:
+    """printf()/format() that refuses a width or precision over the value limit up front, then
+    lets SQLite's own printf (on a separate connection) do the formatting."""
+
+    def printf(fmt: object, *args: object) -> str | None:
+        global _printf_helper
+        if fmt is None:
+            return None
+        position = 0
+        for spec in _PRINTF_SPEC.finditer(str(fmt)):
+            width, precision, conversion = spec.groups()
+            if conversion == "%":
+                continue
+            for part in (width, precision):
+                if part == "*":
+                    size = _as_int(args[position]) if position < len(args) else 0
+                    position += 1
+                elif part:
+                    size = int(part) if len(part) < 12 else MAX_SQL_VALUE_BYTES + 1
+                else:
+                    size = 0
+                if size > MAX_SQL_VALUE_BYTES:
+                    refusals.append(
+                        f"printf() width or precision {size} is over the limit"
+                        f" ({MAX_SQL_VALUE_BYTES} characters)"
+                    )
+                    raise ValueError(refusals[-1])
+            position += 1
+        if _printf_helper is None:
+            _printf_helper = sqlite3.connect(":memory:", check_same_thread=False)
+            _printf_helper.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_SQL_VALUE_BYTES)
+        marks = ", ?" * len(args)
+        return _printf_helper.execute(f"SELECT printf(?{marks})", (fmt, *args)).fetchone()[0]
+
+    return printf
+
+
+def _size(row: tuple) -> int:
+    """Roughly the bytes a fetched row holds in Python."""
+    return 64 + sum(len(v) if isinstance(v, str | bytes) else 16 for v in row)
 
 
 def split_statements(sql: str) -> list[str]:
@@ -170,9 +245,10 @@ class SampleDatabase:
         path = Path(path).resolve()
         try:
             stat = path.stat()
-            script = path.read_text(encoding="utf-8")
+            script = read_regular(path, MAX_SQL_SCRIPT_BYTES).decode("utf-8")
         except (OSError, UnicodeDecodeError) as e:
-            raise ContentError(f"{path}: cannot read the sample database: {e}") from None
+            reason = getattr(e, "strerror", None) or str(e)
+            raise ContentError(f"{path}: cannot read the sample database: {reason}") from None
         key = (stat.st_size, stat.st_mtime_ns)
         cached = _TEMPLATES.get(path)
         if cached and cached[0] == key:
@@ -202,8 +278,13 @@ class SampleDatabase:
         """A fresh in-memory copy of the template, locked down for an untrusted query."""
         conn = sqlite3.connect(":memory:", isolation_level=None)
         self._template.backup(conn)
-        conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)  # no ATTACH, no VACUUM INTO, by any path
-        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, _MAX_VALUE_BYTES)
+        for limit, value in _LIMITS.items():
+            conn.setlimit(limit, value)
+        # sorts, DISTINCT and temporary tables stay in memory, under the heap limit: never a
+        # file in $TMPDIR. The heap limit is process-wide and a pragma can only lower it; no
+        # other SQLite use in a practice session comes near it.
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute(f"PRAGMA hard_heap_limit = {MAX_SQL_HEAP_BYTES}")
         if hasattr(conn, "enable_load_extension"):  # absent when Python is built without it
             conn.enable_load_extension(False)
         return conn
@@ -215,8 +296,16 @@ class SampleDatabase:
             raise SqlError("the query is empty")
         if len(statements) > 1:
             raise SqlError(f"run one statement at a time (this text holds {len(statements)})")
+        if len(statements[0].encode("utf-8", "surrogatepass")) > MAX_SQL_TEXT_BYTES:
+            raise SqlError(f"the query is longer than {MAX_SQL_TEXT_BYTES} bytes")
+        try:
+            sql.encode("utf-8")
+        except UnicodeEncodeError:  # undecodable input bytes, kept as lone surrogates
+            raise SqlError("the query holds bytes that are not UTF-8 text; retype it") from None
         conn = self._copy()
         refusals: list[str] = []
+        for name in ("printf", "format"):
+            conn.create_function(name, -1, _bounded_printf(refusals), deterministic=True)
         conn.set_authorizer(_authorizer(refusals))
         started = time.monotonic()
         timed_out = False
@@ -229,7 +318,17 @@ class SampleDatabase:
         conn.set_progress_handler(over_time, _PROGRESS_STEPS)
         try:
             cursor = conn.execute(statements[0])
-            rows = cursor.fetchmany(max_rows + 1)
+            rows, held = [], 0
+            for row in cursor:  # one row at a time, so a budget can stop a huge result early
+                held += _size(row)
+                if held > MAX_SQL_RESULT_BYTES:
+                    mb = MAX_SQL_RESULT_BYTES // 1_000_000
+                    raise SqlError(
+                        f"the result is larger than {mb} MB; select fewer or smaller values"
+                    )
+                rows.append(row)
+                if len(rows) > max_rows:
+                    break
             columns = tuple(d[0] for d in cursor.description or ())
         except sqlite3.Error as e:
             if timed_out:
@@ -241,7 +340,17 @@ class SampleDatabase:
                 raise KeyboardInterrupt from None
             if refusals:  # the last is the most specific: ANALYZE, after the insert it does
                 raise SqlError(refusals[-1]) from None
+            if isinstance(e, sqlite3.DataError) or str(e) == "string or blob too big":
+                raise SqlError(
+                    f"a value is larger than {MAX_SQL_VALUE_BYTES} bytes (the limit per value"
+                    " and per row)"
+                ) from None
+            if str(e).startswith("too many columns"):
+                raise SqlError(f"{e} (at most {MAX_SQL_COLUMNS})") from None
             raise SqlError(str(e)) from None
+        except MemoryError:  # SQLite reached the heap limit (SQLITE_NOMEM)
+            mb = MAX_SQL_HEAP_BYTES // 1_000_000
+            raise SqlError(f"the query needs more than {mb} MB of memory") from None
         finally:
             conn.close()
         return QueryResult(columns, tuple(rows[:max_rows]), truncated=len(rows) > max_rows)
@@ -276,6 +385,18 @@ class SampleDatabase:
         """The first n rows of a table."""
         quoted = '"' + self._table_name(table).replace('"', '""') + '"'
         return self.run(f"SELECT * FROM {quoted} LIMIT {max(int(n), 0)}", max_rows=max(n, 1))
+
+
+def solution_problem(
+    card: Card, directory: Path | None = None, time_limit: float = 2.0
+) -> str | None:
+    """Why a `type: sql` card's reference solution cannot serve as the expected result (it
+    fails, names an unknown database, or runs past the time limit), or None when it runs."""
+    try:
+        SampleDatabase.named(card.db, directory).run(card.solution, time_limit=time_limit)
+    except MlprepError as error:
+        return f"the solution does not run: {error.message}"
+    return None
 
 
 # --- comparing results ------------------------------------------------------------------------

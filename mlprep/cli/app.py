@@ -1,5 +1,6 @@
 """The `mlprep` command: global options and the command table."""
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -58,7 +59,7 @@ def main_options(
     env = ctx.obj if isinstance(ctx.obj, Environment) else Environment()
     ctx.obj = AppState(env=env, data_dir=data_dir, debug=debug)
     if ctx.invoked_subcommand is None:
-        if env.is_terminal():
+        if env.can_draw():
             from mlprep.cli.home import home
 
             home(ctx)
@@ -86,4 +87,11 @@ app.add_typer(progress.app, name="progress")
 def main() -> None:
     """The program: every command runs inside GuardedGroup's error boundary, so an error is
     one line and an exit code wherever it is raised."""
-    app(prog_name="mlprep")
+    try:
+        app(prog_name="mlprep")
+    except OSError as error:  # commands report their own; this is help or usage text
+        from mlprep.cli.common import silence_stdout
+
+        sys.stderr.write(f"Error: cannot write to standard output: {error.strerror or error}\n")
+        silence_stdout()
+        sys.exit(1)

@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from mlprep.cli.state import AppState, Environment
-from mlprep.errors import ExitCode, MlprepError
+from mlprep.errors import ExitCode, MlprepError, OutputError
 
 DeckDirs = Annotated[
     list[Path] | None,
@@ -48,13 +48,35 @@ Plain = Annotated[
 ]
 
 
+def between(low: float, high: float, unit: str):
+    """An option callback: the number must lie in [low, high]. Click's own ranges let nan
+    through (every comparison with nan is false), and nan or inf would remove a limit."""
+
+    def check(value: float | None) -> float | None:
+        if value is not None and not low <= value <= high:
+            raise typer.BadParameter(f"{value:g} is not between {low:g} and {high:g} {unit}.")
+        return value
+
+    return check
+
+
 def state(ctx: typer.Context) -> AppState:
     return ctx.find_root().obj
 
 
 def echo_error(app_state: AppState, message: str) -> None:
-    app_state.env.stderr.write(f"Error: {message}\n")
+    from mlprep.textsafe import printable  # messages quote files and input: no raw escapes
+
+    app_state.env.stderr.write(f"Error: {printable(message)}\n")
     app_state.env.stderr.flush()
+
+
+def silence_stdout() -> None:
+    """Point standard output at /dev/null, so that the flush at exit cannot fail again on what
+    is still buffered (Python would print 'Exception ignored' and exit 120)."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 @contextlib.contextmanager
@@ -63,6 +85,7 @@ def error_boundary(ctx: Any) -> Iterator[None]:
     traceback only with --debug), Ctrl-C is 130, a closed pipe is quiet, a bug is one line."""
     try:
         yield
+        _app_state(ctx).env.stdout.flush()  # a full disk shows here, while we can still say so
     except (typer.Exit, typer.Abort, typer.TyperException):  # click's usage errors among them
         raise
     except MlprepError as error:
@@ -70,12 +93,12 @@ def error_boundary(ctx: Any) -> Iterator[None]:
         if app_state.debug:
             traceback.print_exc(file=app_state.env.stderr)
         echo_error(app_state, error.message)
+        if isinstance(error, OutputError):
+            silence_stdout()
         raise typer.Exit(int(error.exit_code)) from None
     except BrokenPipeError:
         # the reader went away (`mlprep ... | head`): stop quietly, as Unix tools do
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        with contextlib.suppress(OSError, ValueError):
-            os.dup2(devnull, sys.stdout.fileno())
+        silence_stdout()
         raise typer.Exit(int(ExitCode.ERROR)) from None
     except KeyboardInterrupt:
         _app_state(ctx).env.stderr.write("\nInterrupted.\n")

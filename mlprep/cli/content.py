@@ -9,6 +9,7 @@ import typer
 
 from mlprep.cli.common import DeckDirs, state
 from mlprep.errors import ExitCode
+from mlprep.textsafe import printable
 
 
 def decks(
@@ -135,7 +136,7 @@ def search(
     cards = state(ctx).library(deck_dirs or ()).search(text, limit)
     console = state(ctx).console()
     if not cards:
-        console.print(f"No cards match '{text}'.")
+        console.print(f"No cards match '{printable(text)}'.")
         return
     console.print(search_table(cards))
 
@@ -162,7 +163,7 @@ def validate(
       mlprep validate
       mlprep validate my-decks/
     """
-    from mlprep.decks import duplicate_problems, load_files
+    from mlprep.decks import duplicate_problems, load_files, solution_problems
     from mlprep.paths import builtin_content_dir, env_deck_dirs
 
     app = state(ctx)
@@ -172,10 +173,11 @@ def validate(
             paths.append(app.paths.user_decks_dir)
         paths += env_deck_dirs(app.env.environ)
     report = load_files(paths, builtin=False)
-    problems = report.problems + duplicate_problems(report.decks)
+    problems = report.problems + duplicate_problems(report.decks) + solution_problems(report.decks)
+    problems.sort(key=lambda p: (p.path, p.line or 0))
     out = app.env.stdout
     for problem in problems:
-        out.write(f"{problem}\n")
+        out.write(f"{printable(str(problem))}\n")
     cards = sum(len(deck.cards) for deck in report.decks)
     if problems:
         files = len({p.path for p in problems})

@@ -7,6 +7,7 @@ import typer
 from mlprep.cli.common import DeckDirs, state
 from mlprep.errors import UsageError
 from mlprep.export import STDOUT, ExportFormat
+from mlprep.textsafe import printable
 
 
 def export(
@@ -79,7 +80,7 @@ def export(
         where = str(first) if len(files) == 1 else f"{first.parent}/"
     total = sum(len(deck.cards) for deck in chosen)
     deck_word = "deck" if len(chosen) == 1 else "decks"
-    err.write(f"Exported {len(chosen)} {deck_word} ({_cards(total)}) to {where}.\n")
+    err.write(f"Exported {len(chosen)} {deck_word} ({_cards(total)}) to {printable(where)}.\n")
 
 
 def _cards(count: int) -> str:

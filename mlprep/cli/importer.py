@@ -7,6 +7,7 @@ import typer
 
 from mlprep.cli.common import state
 from mlprep.errors import ContentError, MlprepError, UsageError
+from mlprep.textsafe import printable
 
 
 def import_deck(
@@ -42,8 +43,9 @@ def import_deck(
       mlprep import flashcards.csv --deck my-cards
       mlprep import anki-notes.txt --deck anki-ml --title "ML from Anki"
     """
-    from mlprep.fileio import atomic_write
+    from mlprep.fileio import atomic_write, read_regular
     from mlprep.importcsv import convert
+    from mlprep.limits import MAX_CSV_BYTES
     from mlprep.schema import SLUG
 
     slug = deck.strip()
@@ -60,14 +62,14 @@ def import_deck(
     if target.exists() and not force:
         raise UsageError(f"you already have a deck '{slug}' ({target}); add --force to replace it.")
     try:
-        data = file.read_bytes()
+        data = read_regular(file, MAX_CSV_BYTES)
     except OSError as error:
         raise MlprepError(f"cannot read {file}: {error.strerror or error}") from None
 
     new_deck, text, problems = convert(data, str(file), slug, title, str(target))
     if problems or new_deck is None:
         for problem in problems:
-            app.env.stderr.write(f"{problem}\n")
+            app.env.stderr.write(f"{printable(str(problem))}\n")
         count = len(problems)
         raise ContentError(f"{count} problem{'s' * (count != 1)} in {file}; nothing was imported.")
     used = {c.id: d.id for d in library.decks.values() if d.id != slug for c in d.cards}

@@ -1,12 +1,17 @@
 """`mlprep sql` (SQL practice on a sandboxed database) and `mlprep mock` (a timed interview)."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mlprep.cli.common import DeckDirs, Plain, Seed, Tags, state
+from mlprep.cli.common import DeckDirs, Plain, Seed, Tags, between, state
 from mlprep.errors import MlprepError, UsageError
+
+if TYPE_CHECKING:
+    from mlprep.cli.state import AppState
+    from mlprep.decks import Library
+    from mlprep.model import Card
 
 Count = Annotated[
     int, typer.Option("-n", "--count", min=1, metavar="N", help="How many questions.")
@@ -21,7 +26,10 @@ def sql(
     time_limit: Annotated[
         float,
         typer.Option(
-            "--time-limit", min=0.1, metavar="SECONDS", help="Stop a query after this long."
+            "--time-limit",
+            metavar="SECONDS",
+            callback=between(0.1, 60, "seconds"),
+            help="Stop a query after this long (0.1 to 60).",
         ),
     ] = 2.0,
     deck_dirs: DeckDirs = None,
@@ -47,8 +55,9 @@ def sql(
     from mlprep.ui.sqlio import SqlEditorPrompter, SqlLinePrompter
 
     app = state(ctx)
-    pool = app.library(deck_dirs or ()).select(tags=tag or (), kinds=("sql",))
-    cards = sample(pool, count, seed)
+    library = app.library(deck_dirs or ())
+    pool = library.select(tags=tag or (), kinds=("sql",))
+    cards = _runnable(app, library, sample(pool, None, seed), count)
     env = app.env
     prompter: SqlLinePrompter
     if env.is_terminal() and not plain:
@@ -60,6 +69,27 @@ def sql(
         prompter = SqlLinePrompter(env.stdin, env.stdout, echo=not _isatty(env.stdin))
     result = run_session(app, SqlSession(cards), prompter=prompter, sql_time_limit=time_limit)
     finish(result)
+
+
+def _runnable(app: "AppState", library: "Library", cards: "list[Card]", count: int) -> "list[Card]":
+    """The first `count` cards whose reference solution runs; each broken one is a warning
+    naming its file, line and card, and is skipped (as a broken deck is)."""
+    from mlprep.sqlsandbox import solution_problem
+
+    chosen: list[Card] = []
+    for card in cards:
+        if len(chosen) == count:
+            break
+        reason = solution_problem(card, time_limit=10.0)
+        if reason is None:
+            chosen.append(card)
+            continue
+        deck = library.decks.get(card.deck)
+        where = f"{deck.path}:{card.line}" if deck and deck.path else card.deck
+        app.warn(f"{where}: card '{card.id}': {reason} (card skipped)")
+    if not chosen:
+        raise UsageError("No SQL question with a working solution matches that selection.")
+    return chosen
 
 
 def _isatty(stream) -> bool:
@@ -96,7 +126,14 @@ def _alarm(seconds: float):
 def mock(
     ctx: typer.Context,
     minutes: Annotated[
-        float, typer.Option("--minutes", "-m", min=0.01, metavar="M", help="Time allowed.")
+        float,
+        typer.Option(
+            "--minutes",
+            "-m",
+            metavar="M",
+            callback=between(0.01, 600, "minutes"),
+            help="Time allowed (up to 600).",
+        ),
     ] = 20.0,
     decks: Annotated[
         list[str] | None,

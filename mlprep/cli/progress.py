@@ -9,6 +9,7 @@ import typer
 
 from mlprep.cli.common import DeckDirs, state
 from mlprep.errors import MlprepError, UsageError
+from mlprep.textsafe import printable
 
 app = typer.Typer(
     help="Look after your progress: where it is, export, import, merge, reset.",
@@ -24,7 +25,10 @@ def _read_source(name: str) -> str:
     if name == "-":
         return sys.stdin.read()
     try:
-        return Path(name).read_text(encoding="utf-8")
+        from mlprep.fileio import read_regular
+        from mlprep.limits import MAX_PROGRESS_IMPORT_BYTES
+
+        return read_regular(name, MAX_PROGRESS_IMPORT_BYTES).decode("utf-8-sig")  # BOM: editors
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or error
         raise MlprepError(f"cannot read {name}: {reason}") from None
@@ -54,9 +58,9 @@ def path(ctx: typer.Context) -> None:
     """
     paths = state(ctx).paths
     out = state(ctx).env.stdout
-    out.write(f"data dir:    {paths.data_dir}\n")
-    out.write(f"review log:  {paths.review_log}\n")
-    out.write(f"user decks:  {paths.user_decks_dir}\n")
+    out.write(f"data dir:    {printable(paths.data_dir)}\n")
+    out.write(f"review log:  {printable(paths.review_log)}\n")
+    out.write(f"user decks:  {printable(paths.user_decks_dir)}\n")
 
 
 @app.command("export")
@@ -88,7 +92,9 @@ def export(
         atomic_write(Path(file), text.encode())
     except OSError as error:
         raise MlprepError(f"cannot write {file}: {error.strerror}") from None
-    app_state.env.stderr.write(f"Exported {len(document['events'])} answers to {file}.\n")
+    app_state.env.stderr.write(
+        f"Exported {len(document['events'])} answers to {printable(file)}.\n"
+    )
 
 
 @app.command("merge")
@@ -131,7 +137,9 @@ def import_(ctx: typer.Context, file: FileArg, yes: Yes = False) -> None:
         _confirm(app_state, "Replace all your progress with this file?", yes)
     backup = store.replace_all(incoming, app_state.env.now())
     note = f" (previous log backed up to {backup})" if backup else ""
-    app_state.env.stdout.write(f"Imported {len(incoming)} answers from {file}{note}.\n")
+    app_state.env.stdout.write(
+        f"Imported {len(incoming)} answers from {printable(file)}{printable(note)}.\n"
+    )
 
 
 @app.command("reset")

@@ -16,7 +16,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from mlprep.errors import OutputError
 from mlprep.paths import Paths, builtin_content_dir, env_deck_dirs, resolve_paths
+from mlprep.textsafe import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -44,11 +46,17 @@ class Environment:
 
     @property
     def stdin(self) -> TextIO:
-        return self.stdin_ or sys.stdin
+        stream = self.stdin_ or sys.stdin
+        if getattr(stream, "errors", None) == "strict":
+            # bytes that are not UTF-8 must not end a session: keep them (as lone surrogates,
+            # which the prompters turn into U+FFFD) instead of raising mid-line
+            with contextlib.suppress(AttributeError, ValueError, OSError):
+                stream.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]
+        return stream
 
     @property
     def stdout(self) -> TextIO:
-        return self.stdout_ or sys.stdout
+        return _Output(self.stdout_ or sys.stdout)  # type: ignore[return-value]
 
     @property
     def stderr(self) -> TextIO:
@@ -59,6 +67,41 @@ class Environment:
             return self.stdin.isatty() and self.stdout.isatty()
         except (AttributeError, ValueError):
             return False
+
+    def can_draw(self) -> bool:
+        """A terminal that understands cursor movement, as arrow-key menus need. TERM=dumb
+        (Emacs shells, some screen readers and CI logs) gets plain line prompts instead."""
+        term = self.environ.get("TERM", "")
+        return self.is_terminal() and term.lower() not in ("dumb", "unknown")
+
+
+class _Output:
+    """Standard output whose write errors (a full disk, /dev/full, an I/O error) become one
+    clear error instead of a crash. A closed pipe stays a BrokenPipeError: it ends quietly."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def _guard(self, action: Callable[[], object]) -> object:
+        try:
+            return action()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise OutputError(f"cannot write to standard output: {reason}") from None
+
+    def write(self, text: str) -> int:
+        return self._guard(lambda: self._stream.write(text))  # type: ignore[return-value]
+
+    def writelines(self, lines) -> None:
+        self._guard(lambda: self._stream.writelines(lines))
+
+    def flush(self) -> None:
+        self._guard(self._stream.flush)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
 
 
 @dataclass
@@ -72,11 +115,11 @@ class AppState:
         return resolve_paths(self.data_dir, self.env.environ)
 
     def say_progress(self, message: str) -> None:
-        self.env.stderr.write(message + "\n")
+        self.env.stderr.write(printable(message) + "\n")
         self.env.stderr.flush()
 
     def warn(self, message: str) -> None:
-        self.env.stderr.write(f"warning: {message}\n")
+        self.env.stderr.write(f"warning: {printable(message)}\n")
         self.env.stderr.flush()
 
     def library(self, deck_dirs: Sequence[Path] = ()) -> Library:
@@ -124,7 +167,7 @@ class AppState:
         """Arrow-key prompts in a terminal; numbered plain prompts otherwise or with --plain."""
         from mlprep.ui.prompts import PlainPrompter, QuestionaryPrompter
 
-        if plain or not self.env.is_terminal():
+        if plain or not self.env.can_draw():
             echo = not _isatty(self.env.stdin)
             return PlainPrompter(self.env.stdin, self.env.stdout, echo=echo)
         return QuestionaryPrompter(self.console(), self.env.stdin)

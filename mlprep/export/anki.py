@@ -25,7 +25,7 @@ import genanki
 from markdown_it import MarkdownIt
 
 from mlprep.export import OnDeck
-from mlprep.export.markdown import block, fence, inline, number
+from mlprep.export.markdown import block, fence, inline, is_unsafe_url, number
 from mlprep.model import Card, Deck
 
 # Never change these: Anki recognises the note type by its id, and an import whose fields differ
@@ -62,7 +62,20 @@ td, th { border: 1px solid rgba(127, 127, 127, 0.5); padding: 0.2em 0.5em; }"""
 
 @functools.cache
 def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    md.add_render_rule("image", _image_as_link)
+    return md
+
+
+def _image_as_link(self, tokens, idx, options, env) -> str:
+    """An image becomes a link to it: an <img> with a remote source would be fetched every
+    time the card is shown (a network request, a tracking pixel), and a deck ships no media."""
+    token = tokens[idx]
+    source = token.attrGet("src") or ""
+    alt = html.escape(token.content or "image")
+    if not source or is_unsafe_url(source):
+        return f"[image: {alt}]"
+    return f'<a href="{html.escape(source)}">[image: {alt}]</a>'
 
 
 def to_html(markdown: str) -> str:

@@ -7,8 +7,10 @@ Markdown, copied as written except that raw HTML is kept literal (see `block`), 
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
+import urllib.parse
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -73,9 +75,35 @@ def inline(text: str) -> str:
 def _literal_tags(line: str) -> str:
     pieces = _code_spans(line, markdown=True)
     return "".join(
-        piece if code else _TAG_OPEN.sub(lambda m: m.group(1) or "\\<", piece)
+        piece if code else _safe_links(_TAG_OPEN.sub(lambda m: m.group(1) or "\\<", piece))
         for piece, code in pieces
     )
+
+
+# Link destinations in deck text: `[text](dest)`, `[text](<dest>)` and `[label]: dest`.
+_LINK_DESTINATION = re.compile(r"(\]\(\s*<?)((?:[^\s()<>]|\([^\s()]*\))*)")
+_REFERENCE = re.compile(r"^(\s{0,3}\[[^\]]+\]:\s*<?)(\S+)")
+# Schemes that run code or read local files when a rendered link is followed.
+_UNSAFE_SCHEME = re.compile(r"(javascript|vbscript|data|file):", re.IGNORECASE)
+SAFE_DESTINATION = "#unsafe-link-removed"
+
+
+def is_unsafe_url(destination: str) -> bool:
+    """Whether a link target runs code or opens local files, however it is disguised: entities
+    (`&#106;avascript:`), percent escapes, backslash escapes, case, spaces and controls."""
+    plain = html.unescape(urllib.parse.unquote(destination)).replace("\\", "")
+    plain = re.sub(r"[\x00-\x20\x7f]", "", plain)
+    return bool(_UNSAFE_SCHEME.match(plain))
+
+
+def _safe_links(text: str) -> str:
+    """Deck Markdown with every unsafe link target replaced by a harmless anchor."""
+
+    def fix(match: re.Match[str]) -> str:
+        prefix, destination = match.groups()
+        return prefix + (SAFE_DESTINATION if is_unsafe_url(destination) else destination)
+
+    return _REFERENCE.sub(fix, _LINK_DESTINATION.sub(fix, text))
 
 
 def block(text: str) -> str:

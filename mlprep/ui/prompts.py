@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TextIO, cast
 from mlprep.grading import parse_number, parse_option_numbers
 from mlprep.model import Card, Choice, Grade
 from mlprep.sessions.ports import FlashAction, Prompter
+from mlprep.textsafe import clean_input, printable
 from mlprep.ui.text import (
     GRADE_LABELS,
     numbered,
@@ -81,8 +82,8 @@ class PlainPrompter:
 
     # -- output --------------------------------------------------------------------------
     def say(self, *lines: str) -> None:
-        for line in lines:
-            self.stdout.write(line + "\n")
+        for line in lines:  # lines quote decks, query results and SQLite's errors: no escapes
+            self.stdout.write(printable(line, multiline=True) + "\n")
         self.stdout.flush()
 
     def notice(self, message: str) -> None:
@@ -184,13 +185,16 @@ class PlainPrompter:
     def read(self, prompt: str) -> str:
         self.stdout.write(prompt)
         self.stdout.flush()
-        line = self.stdin.readline()
+        try:
+            line = self.stdin.readline()
+        except UnicodeDecodeError:  # a strict decoder met bytes that are not UTF-8
+            line = "\ufffd\n"
         if not line:
             self.say("")
             raise EOFError
-        answer = line.rstrip("\r\n")
+        answer = clean_input(line.rstrip("\r\n"))
         if self.echo:
-            self.stdout.write(answer + "\n")
+            self.stdout.write(printable(answer) + "\n")
             self.stdout.flush()
         return answer
 

@@ -58,6 +58,13 @@ def _bindings() -> KeyBindings:
         else:
             buffer.insert_text("\n")
 
+    @keys.add("c-c")
+    def _interrupt(event: KeyPressEvent) -> None:
+        # a Ctrl-C typed just after Enter reaches the editor while it is closing: ignore it
+        # there rather than fail; once the query runs, Ctrl-C interrupts it as usual
+        if event.app.is_running and not event.app.is_done:
+            event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
     @keys.add("escape", "enter")
     def _run(event: KeyPressEvent) -> None:
         event.current_buffer.validate_and_handle()

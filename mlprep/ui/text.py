@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from mlprep.sessions.base import GRADE_LABELS as GRADE_LABELS
 from mlprep.sessions.base import duration as duration
 from mlprep.sessions.base import shorten as shorten
+from mlprep.textsafe import printable
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 
@@ -96,13 +97,13 @@ def cell(value) -> str:
         return f"{value:.6g}"
     if isinstance(value, bytes):
         return f"<{len(value)} bytes>"
-    return str(value)
+    return printable(str(value))  # a query can return escape sequences: show them as text
 
 
 def table_lines(columns, rows, limit: int = 8, max_cell: int = 18) -> list[str]:
     """A small plain-text table: a header, a rule, at most `limit` rows, then '(N more)'."""
     shown = [[shorten(cell(v), max_cell) for v in row] for row in rows[:limit]]
-    header = [shorten(str(c), max_cell) for c in columns]
+    header = [shorten(printable(str(c)), max_cell) for c in columns]
     widths = [max([len(header[i])] + [len(r[i]) for r in shown]) for i in range(len(header))]
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
@@ -162,7 +163,8 @@ def mock_markdown(result) -> str:
 def decks_lines(decks, width: int = 80) -> list[str]:
     """The deck list as aligned plain text (no rich: `mlprep decks` must start fast)."""
     rows = [
-        (d.id, d.title, str(len(d.cards)), "built-in" if d.builtin else str(d.path)) for d in decks
+        (d.id, d.title, str(len(d.cards)), "built-in" if d.builtin else printable(str(d.path)))
+        for d in decks
     ]
     header = ("deck", "title", "cards", "source")
     slug_w = max(len(header[0]), *(len(r[0]) for r in rows)) if rows else len(header[0])

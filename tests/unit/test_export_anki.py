@@ -148,3 +148,20 @@ def test_build_names_the_default_file_and_reports_each_deck(decks):
     assert [f.path for f in files] == [Path("mlprep.apkg")]
     assert seen == decks
     assert zipfile.is_zipfile(io.BytesIO(files[0].data))
+
+
+def test_images_become_links_so_showing_a_card_fetches_nothing():
+    from mlprep.export.anki import to_html
+
+    html = to_html("See ![pixel](https://tracker.example/p.png) and ![bad](javascript:alert(1)).")
+    assert "<img" not in html
+    assert html == (
+        '<p>See <a href="https://tracker.example/p.png">[image: pixel]</a> and'
+        " ![bad](javascript:alert(1)).</p>"
+    )
+
+
+def test_javascript_links_are_not_links_in_anki():
+    from mlprep.export.anki import to_html
+
+    assert "href" not in to_html("[x](javascript:alert(1)) [y](&#106;avascript:alert(1))")

@@ -265,3 +265,24 @@ def test_build_picks_combined_or_directory_from_the_name(mini, tmp_path):
     assert [f.path for f in build([mini], ExportFormat.MD, "-")] == [None]
     directory = build([mini], ExportFormat.MD, str(tmp_path / "out"))
     assert [f.path.name for f in directory] == ["mini.md", "README.md"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[x](javascript:alert(1))", "[x](#unsafe-link-removed)"),
+        ("[x](JavaScript:alert(1) 'title')", "[x](#unsafe-link-removed 'title')"),
+        ("[x](&#106;avascript:alert(1))", "[x](#unsafe-link-removed)"),
+        ("[x](java%73cript:alert(1))", "[x](#unsafe-link-removed)"),
+        ("[x](java\\script:alert(1))", "[x](#unsafe-link-removed)"),
+        ("[x](data:text/html;base64,PHNjcmlwdD4=)", "[x](#unsafe-link-removed)"),
+        ("[x](file:///etc/passwd)", "[x](#unsafe-link-removed)"),
+        ("[ref]: vbscript:msgbox(1)", "[ref]: #unsafe-link-removed"),
+        ("[ok](https://en.wikipedia.org/wiki/F_(x))", "[ok](https://en.wikipedia.org/wiki/F_(x))"),
+        ("`[code](javascript:1)`", "`[code](javascript:1)`"),
+    ],
+)
+def test_unsafe_link_targets_are_neutralised(text, expected):
+    from mlprep.export.markdown import block
+
+    assert block(text) == expected

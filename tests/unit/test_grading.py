@@ -57,3 +57,18 @@ def test_option_numbers():
     ]:
         with pytest.raises(ValueError, match=reason):
             parse_option_numbers(typed, 3, several)
+
+
+def test_an_option_number_of_thousands_of_digits_is_not_an_option():
+    with pytest.raises(ValueError) as caught:
+        parse_option_numbers("9" * 5000, 3, several=True)
+    assert (
+        str(caught.value)
+        == "choose from 1 to 3 ('999999999999999999999999999...' is not an option)"
+    )
+
+
+def test_a_huge_number_is_named_briefly():
+    with pytest.raises(ValueError) as caught:
+        parse_number("9" * 5000 + "/2")
+    assert str(caught.value) == "'999999999999999999999999999...' is too large"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from mlprep.decks import Library, load_files, load_library
@@ -101,3 +104,48 @@ def test_the_cache_is_used_and_refreshed_when_a_deck_changes(tmp_path):
     assert load_library([MINI], [user], cache).decks["c"].cards[0].q == "changed"
     (cache / "decks.pickle").write_bytes(b"garbage")
     assert load_library([MINI], [user], cache).decks["c"].cards[0].q == "changed"
+
+
+def cached_paths(cache: Path) -> set[str]:
+    import pickle
+
+    with open(cache / "decks.pickle", "rb") as handle:
+        return set(pickle.load(handle)[1])
+
+
+def test_the_cache_forgets_decks_that_are_gone(tmp_path):
+    once = write(
+        tmp_path / "once" / "o.yaml", "id: o\ntitle: O\ncards:\n  - {id: o-a, q: x, a: y}\n"
+    )
+    cache = tmp_path / "cache"
+    load_library([MINI], [once.parent], cache)
+    assert str(once) in cached_paths(cache)
+    once.unlink()
+    load_library([MINI], [], cache)
+    assert str(once) not in cached_paths(cache)
+    assert cached_paths(cache)  # the built-in deck stays
+
+
+def test_a_full_disk_leaves_no_cache_temp_file(tmp_path, monkeypatch):
+    import errno
+    import pickle
+
+    def full_disk(obj, handle, protocol=None):
+        handle.write(b"x" * 1000)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pickle, "dump", full_disk)
+    cache = tmp_path / "cache"
+    assert "mini" in load_library([MINI], [], cache).decks
+    assert list(cache.iterdir()) == []
+
+
+def test_temp_files_left_by_a_killed_run_are_removed(tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    old, fresh = cache / ".decks-old", cache / ".decks-fresh"
+    old.write_bytes(b"half")
+    fresh.write_bytes(b"being written")
+    os.utime(old, (0, 0))
+    load_library([MINI], [], cache)
+    assert sorted(p.name for p in cache.iterdir()) == [".decks-fresh", "decks.pickle"]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import contextlib
+import os
 import random
 
 import pytest
@@ -252,7 +254,104 @@ def test_other_pragmas_are_refused(db, sql, pragma):
 def test_huge_values_are_refused_before_they_fill_memory(db):
     with pytest.raises(SqlError) as caught:
         db.run("SELECT length(zeroblob(1000000000))")
-    assert caught.value.message == "string or blob too big"
+    assert caught.value.message == (
+        "a value is larger than 100000 bytes (the limit per value and per row)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        # one printf call would loop 2^31 times inside SQLite, out of reach of the time limit
+        (
+            "SELECT printf('%.*c', 2147483647, 'x')",
+            "printf() width or precision 2147483647 is over the limit (100000 characters)",
+        ),
+        (
+            "SELECT format('%2147483647d', 1)",
+            "printf() width or precision 2147483647 is over the limit (100000 characters)",
+        ),
+        (
+            "SELECT printf('%d %.*c', 1, '99999999', 'x')",
+            "printf() width or precision 99999999 is over the limit (100000 characters)",
+        ),
+        (
+            "SELECT " + ", ".join(["zeroblob(99999)"] * 1999) + " FROM (SELECT 1)",
+            "too many columns in result set (at most 100)",
+        ),
+        (
+            ENDLESS + "SELECT " + ", ".join(["zeroblob(99999)"] * 99) + " FROM n",
+            "the result is larger than 32 MB; select fewer or smaller values",
+        ),
+        (
+            ENDLESS + "SELECT count(DISTINCT randomblob(90000)) FROM n",
+            "the query needs more than 64 MB of memory",
+        ),
+        (
+            ENDLESS + "SELECT x FROM n ORDER BY randomblob(90000)",
+            "the query needs more than 64 MB of memory",
+        ),
+    ],
+    ids=[
+        "printf-star",
+        "format-width",
+        "printf-text-star",
+        "columns",
+        "result",
+        "distinct",
+        "sort",
+    ],
+)
+def test_one_query_cannot_take_minutes_or_gigabytes(db, sql, message):
+    with pytest.raises(SqlError) as caught:
+        db.run(sql, time_limit=30)
+    assert caught.value.message == message
+
+
+def test_a_query_over_the_text_limit_is_named_as_such(db):
+    with pytest.raises(SqlError) as caught:
+        db.run("SELECT 1" + " " * 200_000)
+    assert caught.value.message == "the query is longer than 100000 bytes"
+
+
+def test_printf_still_formats(db):
+    sql = "SELECT printf('%5.2f|%d|%s|%%|%*d|%-4s|', 3.14159, 7, 'ab', 4, 3, 'x'), printf(NULL)"
+    assert db.run(sql).rows == ((" 3.14|7|ab|%|   3|x   |", None),)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc")
+def test_temporary_storage_stays_in_memory(db, monkeypatch):
+    """A DISTINCT over 10 MB spills to a temp file in $TMPDIR unless temp storage is in memory;
+    SQLite unlinks such files at once, so look at open descriptors while the query runs."""
+    import time as real_time
+
+    from mlprep import sqlsandbox
+
+    temp_files = set()
+
+    class Watch:
+        @staticmethod
+        def monotonic() -> float:  # the time-limit check runs every 1000 SQLite steps
+            for fd in os.listdir("/proc/self/fd"):
+                with contextlib.suppress(OSError):
+                    if "etilqs" in os.readlink(f"/proc/self/fd/{fd}"):
+                        temp_files.add(fd)
+            return real_time.monotonic()
+
+    monkeypatch.setattr(sqlsandbox, "time", Watch)
+    sql = (
+        "SELECT count(DISTINCT y) FROM ("
+        + ENDLESS
+        + "SELECT randomblob(500) AS y FROM n LIMIT 20000)"
+    )
+    assert db.run(sql, time_limit=30).rows == ((20000,),)
+    assert temp_files == set()
+
+
+def test_text_that_is_not_utf8_is_a_clear_error(db):
+    with pytest.raises(SqlError) as caught:
+        db.run("SELECT 'caf\udce9'")
+    assert caught.value.message == "the query holds bytes that are not UTF-8 text; retype it"
 
 
 # --- loading -----------------------------------------------------------------------------------

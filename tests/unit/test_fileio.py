@@ -1,0 +1,75 @@
+"""File helpers under faults: full disks, special files, size limits."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+from datetime import UTC, datetime
+
+import pytest
+
+from mlprep.errors import ProgressError
+from mlprep.fileio import atomic_copy, atomic_write, read_regular
+from mlprep.model import Grade
+from mlprep.progress import ProgressStore
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def full_disk(monkeypatch):
+    """Copies fail half-way with ENOSPC, whichever way shutil copies."""
+
+    def fail(source, target, *args, **kwargs):
+        target.write(b"partial")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(shutil, "copyfileobj", fail)
+    monkeypatch.setattr(shutil, "_fastcopy_sendfile", fail, raising=False)
+
+
+def test_a_failed_backup_leaves_nothing(tmp_path, full_disk):
+    store = ProgressStore(tmp_path).load()
+    store.record("c1", Grade.GOOD, "review", 900, T0)
+    log = (tmp_path / "reviews.jsonl").read_bytes()
+    with pytest.raises(ProgressError, match="cannot back up .*: No space left on device"):
+        store.reset(None, T0)
+    assert list((tmp_path / "backups").iterdir()) == []
+    assert (tmp_path / "reviews.jsonl").read_bytes() == log
+
+
+def test_atomic_copy_copies_bytes_and_times(tmp_path):
+    source = tmp_path / "a"
+    source.write_bytes(b"data")
+    os.utime(source, (1_000_000, 1_000_000))
+    atomic_copy(source, tmp_path / "sub" / "b")
+    assert (tmp_path / "sub" / "b").read_bytes() == b"data"
+    assert (tmp_path / "sub" / "b").stat().st_mtime == 1_000_000
+
+
+def test_read_regular_refuses_what_is_not_a_regular_file_before_reading(tmp_path):
+    os.mkfifo(tmp_path / "pipe")
+    with pytest.raises(OSError) as caught:
+        read_regular(tmp_path / "pipe", 10)  # would block forever if it opened for reading
+    assert caught.value.strerror == "a named pipe, not a regular file"
+    with pytest.raises(OSError) as caught:
+        read_regular(tmp_path, 10)
+    assert caught.value.strerror == "a directory, not a regular file"
+
+
+def test_read_regular_enforces_the_limit(tmp_path):
+    path = tmp_path / "f"
+    path.write_bytes(b"x" * 11)
+    assert read_regular(path, 11) == b"x" * 11
+    with pytest.raises(OSError) as caught:
+        read_regular(path, 10)
+    assert caught.value.strerror == "larger than the 10 bytes limit"
+
+
+def test_atomic_write_refuses_to_replace_a_named_pipe(tmp_path):
+    os.mkfifo(tmp_path / "pipe")
+    with pytest.raises(OSError) as caught:
+        atomic_write(tmp_path / "pipe", b"x")
+    assert "named pipe, not a regular file" in caught.value.strerror
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == ["pipe"]
