@@ -7,7 +7,18 @@ from typing import Annotated
 import typer
 
 from mlprep import __version__
-from mlprep.cli import content, drill, export, importer, practice, progress, quiz, stats, study
+from mlprep.cli import (
+    completion,
+    content,
+    drill,
+    export,
+    importer,
+    practice,
+    progress,
+    quiz,
+    stats,
+    study,
+)
 from mlprep.cli.common import GuardedGroup
 from mlprep.cli.state import AppState, Environment
 
@@ -17,7 +28,7 @@ app = typer.Typer(
     help="Drill machine-learning interview questions in the terminal.",
     epilog="Start with: mlprep quiz trees. Docs: docs/deck-format.md for writing decks.",
     no_args_is_help=False,
-    add_completion=False,
+    add_completion=False,  # `mlprep completion SHELL` prints the script; see cli/completion.py
     rich_markup_mode=None,  # plain click help: fast, no markup, reads well in pipes
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 80},
@@ -81,12 +92,15 @@ app.command("search")(content.search)
 app.command("validate")(content.validate)
 app.command("export")(export.export)
 app.command("import")(importer.import_deck)
+app.command("completion")(content.completion_script)
 app.add_typer(progress.app, name="progress")
 
 
 def main() -> None:
     """The program: every command runs inside GuardedGroup's error boundary, so an error is
     one line and an exit code wherever it is raised."""
+    if completion.asked():  # the shell wants completions: only then are its classes loaded
+        completion.enable()
     try:
         app(prog_name="mlprep")
     except OSError as error:  # commands report their own; this is help or usage text

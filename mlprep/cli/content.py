@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
+from mlprep.cli import completion as complete
 from mlprep.cli.common import DeckDirs, state
+from mlprep.cli.completion import SHELLS
 from mlprep.errors import ExitCode
 from mlprep.textsafe import printable
 
@@ -51,7 +53,12 @@ def tags(
     ctx: typer.Context,
     names: Annotated[
         list[str] | None,
-        typer.Argument(metavar="[DECK]...", show_default=False, help="Only these decks."),
+        typer.Argument(
+            metavar="[DECK]...",
+            show_default=False,
+            help="Only these decks.",
+            autocompletion=complete.deck_names,
+        ),
     ] = None,
     deck_dirs: DeckDirs = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a list.")] = False,
@@ -80,7 +87,12 @@ def tags(
 def show(
     ctx: typer.Context,
     card_id: Annotated[
-        str, typer.Argument(metavar="CARD_ID", help="A card id, as `mlprep search` lists them.")
+        str,
+        typer.Argument(
+            metavar="CARD_ID",
+            help="A card id, as `mlprep search` lists them.",
+            autocompletion=complete.card_ids,
+        ),
     ],
     deck_dirs: DeckDirs = None,
     history: Annotated[
@@ -188,3 +200,32 @@ def validate(
         raise typer.Exit(int(ExitCode.INVALID_CONTENT))
     decks = len(report.decks)
     out.write(f"OK: {decks} deck{'s' * (decks != 1)}, {cards} cards, no problems.\n")
+
+
+def completion_script(
+    shell: Annotated[
+        str,
+        typer.Argument(
+            metavar="SHELL",
+            help="bash, zsh or fish.",
+            autocompletion=lambda incomplete: [s for s in SHELLS if s.startswith(incomplete)],
+        ),
+    ],
+) -> None:
+    """Print the shell code that completes mlprep's commands.
+
+    Completes commands, options, deck slugs, tags and card ids. Load it from your shell's
+    start-up file.
+
+    \b
+    Examples:
+      mlprep completion bash > ~/.local/share/bash-completion/completions/mlprep
+      mlprep completion zsh > ~/.zfunc/_mlprep
+      mlprep completion fish > ~/.config/fish/completions/mlprep.fish
+    """
+    from mlprep.cli.completion import script
+    from mlprep.errors import UsageError
+
+    if shell not in SHELLS:
+        raise UsageError(f"No completion for '{shell}'; choose bash, zsh or fish.")
+    typer.echo(script(shell))

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from mlprep.cli import completion
 from mlprep.cli.common import DeckDirs, Plain, Seed, Tags, between, state
 from mlprep.errors import MlprepError, UsageError
 
@@ -143,6 +144,7 @@ def mock(
             metavar="DECK",
             show_default=False,
             help="Only these decks (repeatable; default: every deck but sql).",
+            autocompletion=completion.deck_names,
         ),
     ] = None,
     count: Count = 8,
