@@ -47,9 +47,7 @@ def quiz(
     """
     from mlprep.cli.session import finish, run_session
     from mlprep.decks import sample
-    from mlprep.sessions.quiz import QuizSession
-
-    from mlprep.sessions.quiz import QuizResult
+    from mlprep.sessions.quiz import QuizResult, QuizSession
 
     app = state(ctx)
     library = app.library(deck_dirs or ())
