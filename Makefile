@@ -30,9 +30,15 @@ format: $(STAMP)
 validate: $(STAMP)  ## check every built-in deck
 	$(BIN)/mlprep validate content/decks
 
-bench: $(STAMP)  ## print start-up and scale numbers
+ANKI_VENV := .venv-anki
+
+bench: $(STAMP)  ## print start-up, scale (beside Anki's backend when it installs) and grading numbers
 	$(BIN)/python bench/startup.py
-	$(BIN)/python bench/review.py
+	@test -x $(ANKI_VENV)/bin/python || { $(PYTHON) -m venv $(ANKI_VENV) && \
+		$(ANKI_VENV)/bin/python -m pip install --quiet anki; } || \
+		echo "the anki package could not be installed: the Anki comparison is skipped"
+	$(BIN)/python bench/scale.py --anki-python $(ANKI_VENV)/bin/python
+	$(BIN)/python bench/grader_bench.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(ANKI_VENV) build dist *.egg-info .pytest_cache .ruff_cache

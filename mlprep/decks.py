@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import functools
+import hashlib
 import os
 import pickle
 import random
@@ -14,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
 
-from mlprep import __version__
 from mlprep.errors import UsageError
 from mlprep.fileio import gc_paused, read_regular
 from mlprep.limits import MAX_DECK_BYTES
@@ -22,8 +23,6 @@ from mlprep.model import DECK_FORMAT_VERSION, Card, Deck, LoadReport, Problem
 
 DECK_SUFFIXES = (".yaml", ".yml")
 CACHE_NAME = "decks.pickle"
-# Cached decks are pickled model objects: a new model (deck format) must not reuse old pickles.
-CACHE_KEY = f"{__version__}+deck-format-{DECK_FORMAT_VERSION}"
 
 
 def deck_files(path: Path) -> list[Path]:
@@ -33,60 +32,88 @@ def deck_files(path: Path) -> list[Path]:
     return [path]
 
 
-class DeckCache:
-    """Parsed decks keyed by file path, size and mtime, so start-up skips YAML parsing.
+CACHE_FORMAT = 2  # bump when the cache file's own layout changes
 
-    The cache is only an accelerator: if it is missing, stale or unreadable it is rebuilt.
+# Parsed decks already seen by this process, keyed like the cache. A long-lived process (or a
+# test run invoking many commands) parses each unchanged file once.
+_SEEN: dict[tuple, Deck] = {}
+
+
+@functools.cache
+def parser_fingerprint() -> str:
+    """What the cached decks depend on: the cache layout, the model classes and the parser.
+    An upgrade that changes neither keeps the cache; one that does discards it."""
+    digest = hashlib.blake2b(f"{CACHE_FORMAT}/{DECK_FORMAT_VERSION}".encode(), digest_size=12)
+    here = Path(__file__).resolve().parent
+    for name in ("model.py", "schema.py"):
+        try:
+            digest.update((here / name).read_bytes())
+        except OSError:  # e.g. installed without sources: key on nothing better than that
+            digest.update(name.encode())
+    return digest.hexdigest()
+
+
+def file_identity(path: Path, stat: os.stat_result, builtin: bool) -> tuple:
+    """A file is the same when its device, inode, size and change time are (an editor that
+    saves by rename gives a new inode even within one mtime tick)."""
+    return (str(path), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, builtin)
+
+
+class DeckCache:
+    """Parsed decks keyed by file identity, so start-up skips YAML parsing.
+
+    The cache is only an accelerator: if it is missing, stale, from another parser or
+    unreadable it is rebuilt; entries for files no longer loaded are pruned when it is saved.
     """
 
     def __init__(self, cache_dir: Path | None) -> None:
         self.path = cache_dir / CACHE_NAME if cache_dir else None
-        self.entries: dict[str, tuple[int, int, Deck]] = {}
+        self.entries: dict[tuple, Deck] = {}
+        self.used: set[tuple] = set()
         self.dirty = False
         if self.path is None:
             return
         try:
             with open(self.path, "rb") as handle, gc_paused():
-                version, entries = pickle.load(handle)
-            if version == CACHE_KEY:
+                fingerprint, entries = pickle.load(handle)
+            if fingerprint == parser_fingerprint() and isinstance(entries, dict):
                 self.entries = entries
         except Exception:  # stale classes, truncation, corruption: it is only an accelerator
             self.entries = {}
 
-    def get(self, path: Path, stat: os.stat_result) -> Deck | None:
-        entry = self.entries.get(str(path))
-        if entry and entry[0] == stat.st_size and entry[1] == stat.st_mtime_ns:
-            return entry[2]
-        return None
+    def get(self, key: tuple) -> Deck | None:
+        deck = self.entries.get(key)
+        if deck is None:
+            deck = _SEEN.get(key)
+            if deck is None:
+                return None
+            self.entries[key] = deck
+            self.dirty = True
+        self.used.add(key)
+        _SEEN[key] = deck
+        return deck
 
-    def put(self, path: Path, stat: os.stat_result, deck: Deck) -> None:
-        self.entries[str(path)] = (stat.st_size, stat.st_mtime_ns, deck)
+    def put(self, key: tuple, deck: Deck) -> None:
+        self.entries[key] = deck
+        self.used.add(key)
+        _SEEN[key] = deck
         self.dirty = True
 
-    def prune(self) -> None:
-        """Forget entries whose file is gone or has changed: each is loaded on every start and
-        would only slow it down (a deleted 20 MB deck kept costing half a second)."""
-        for key, (size, mtime, _deck) in list(self.entries.items()):
-            try:
-                info = os.stat(key)
-            except OSError:
-                info = None
-            if info is None or (info.st_size, info.st_mtime_ns) != (size, mtime):
-                del self.entries[key]
-                self.dirty = True
-
     def save(self) -> None:
-        if self.path is None:
+        # Entries this load did not use are dropped: a deleted or changed deck (a stale
+        # 20 MB entry once cost every start half a second) is not carried forward.
+        stale = set(self.entries) - self.used
+        if self.path is None or not (self.dirty or stale):
             return
-        self.prune()
-        if not self.dirty:
-            return
+        entries = {key: self.entries[key] for key in self.used if key in self.entries}
         tmp = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".decks-")
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump((CACHE_KEY, self.entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(
+                    (parser_fingerprint(), entries), handle, protocol=pickle.HIGHEST_PROTOCOL
+                )
             os.replace(tmp, self.path)
         except OSError:
             # a read-only or full cache dir only costs speed; a half-written temp file would
@@ -116,7 +143,13 @@ def load_files(paths: Iterable[Path], builtin: bool, cache: DeckCache | None = N
         for path in deck_files(root):
             try:
                 stat = path.stat()
-                deck = cache.get(path, stat) if cache and S_ISREG(stat.st_mode) else None
+                key = file_identity(path, stat, builtin)
+                if not S_ISREG(stat.st_mode):
+                    deck = None  # a FIFO or device is refused by read_regular below
+                elif cache:
+                    deck = cache.get(key)
+                else:
+                    deck = _SEEN.get(key)
                 if deck is None:
                     text = read_regular(path, MAX_DECK_BYTES).decode("utf-8")
             except (OSError, UnicodeDecodeError) as error:
@@ -132,7 +165,9 @@ def load_files(paths: Iterable[Path], builtin: bool, cache: DeckCache | None = N
                     continue
                 deck = _with_path(deck, path)
                 if cache:
-                    cache.put(path, stat, deck)
+                    cache.put(key, deck)
+                else:
+                    _SEEN[key] = deck
             report.decks.append(deck)
     return report
 

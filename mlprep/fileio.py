@@ -10,7 +10,9 @@ import os
 import shutil
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 
 def fsync_dir(directory: Path) -> None:
@@ -31,7 +33,13 @@ def _umask() -> int:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write to a temp file in the same directory, fsync it, rename it over `path`, fsync the
-    directory. Raises OSError; the original file is untouched and no temp file is left.
+    directory. Raises OSError; the original file is untouched and no temp file is left."""
+    atomic_write_with(path, lambda handle: handle.write(data))
+
+
+def atomic_write_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """atomic_write for content too large to hold at once: `write(handle)` streams it. Any
+    exception from `write` leaves the original file untouched and no temp file.
 
     Only a regular file is ever replaced: renaming over a device node, a named pipe or a
     directory would turn /dev/null or a pipe someone reads into a plain file."""
@@ -41,7 +49,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; give the file normal permissions
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

@@ -12,6 +12,7 @@ DECK_FORMAT_VERSION = 2  # 2 added choice 'why', 'keypoints' and 'misconceptions
 class CardType(StrEnum):
     OPEN = "open"
     SQL = "sql"
+    CODE = "code"  # a coding drill: the user writes a function, mlprep runs its tests
 
 
 class Grade(IntEnum):
@@ -84,6 +85,8 @@ class Card:
     db: str = ""
     solution: str = ""
     ordered: bool = False
+    signature: str = ""  # code cards: the function to write, as `name(params)`
+    tests: str = ""  # code cards of user decks: Python defining cases(rng)
     rubric: Rubric | None = None
     difficulty: int | None = None
     tags: tuple[str, ...] = ()
@@ -92,6 +95,11 @@ class Card:
     keypoints: tuple[Keypoint, ...] = ()
     misconceptions: tuple[Misconception, ...] = ()
     line: int = 0  # where the card starts in its file, for messages
+
+    @property
+    def function(self) -> str:
+        """The function a code card asks for (the name in its signature)."""
+        return self.signature.split("(", 1)[0].strip()
 
     @property
     def kind(self) -> str:

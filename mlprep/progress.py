@@ -7,19 +7,37 @@ snapshot is rebuilt from the log; a snapshot from a newer mlprep is an error and
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from mlprep.errors import ProgressError
-from mlprep.fileio import atomic_copy, atomic_write, gc_paused
+from mlprep.fileio import atomic_copy, atomic_write, atomic_write_with, gc_paused
 from mlprep.model import Grade
-from mlprep.reviewlog import ReviewEvent, ReviewLog, event_from_dict, locked, schedules
-from mlprep.scheduler import CardState, Scheduler
+from mlprep.reviewlog import (
+    AT,
+    CARD,
+    FAST_LINE,
+    GRADE,
+    ID,
+    MODE,
+    STATE,
+    SUGGESTED,
+    ReviewEvent,
+    ReviewLog,
+    event_from_dict,
+    locked,
+    schedules,
+)
+from mlprep.scheduler import CardState, Scheduler, row_problem, rows_problem
+from mlprep.stats import AnswerTotals, epoch_ms
 
 LONG_REPLAY = 5000  # answers; rebuilding more than this takes long enough to say so
 SNAPSHOT_FORMAT = 2  # 1: {card: {field: value}} with ISO times; 2: {card: [row]} with epoch times
+TOTALS_FORMAT = 2  # 2 added the grader agreement counts
 EXPORT_KIND = "mlprep-progress"
 EXPORT_FORMAT = 1
 
@@ -35,120 +53,221 @@ class ProgressStore:
         self.notify = notify or (lambda message: None)  # for long work, e.g. a full rebuild
         self.log = ReviewLog(directory / "reviews.jsonl")
         self.snapshot_path = directory / "state.json"
+        self.totals_path = directory / "totals.json"
+        self._loaded = False
+        self._snapshot_end = -1  # the log offset the snapshot on disk was written at
+        self.exported = 0
         self.backup_dir = directory / "backups"
         self.scheduler = scheduler or Scheduler()
         self.states: dict[str, CardState] = {}
         self.warnings: list[str] = []
-        self._before: dict[str, CardState | None] = {}  # for undo: the state before an event
+        # for undo: the card's state before and after each answer recorded here
+        self._before: dict[str, tuple[CardState | None, CardState | None]] = {}
+        self._end = 0  # the log offset `states` reflects...
+        self._last_id: str | None = None  # ...and the id of the event just before it
 
     # -- loading --------------------------------------------------------------------------
     def load(self) -> ProgressStore:
         """Bring `states` up to date with the log, and the snapshot up to date with both."""
         with locked(self.log.lock_path):
             self._load_locked()
-        self.warnings.extend(self.log.warnings)
-        self.log.warnings.clear()
+        self._collect_warnings()
         return self
 
+    def _collect_warnings(self) -> None:
+        self.warnings.extend(self.log.warnings)
+        self.log.warnings.clear()
+
     def _load_locked(self) -> None:
+        self._loaded = True
+        with contextlib.suppress(OSError):  # a read-only data dir still loads
+            self._remove_stale_temp_files()
+            self.log.repair_tail(truncate=False)
         snapshot = self._read_snapshot()
         if snapshot is not None:
             offset, states, version, last_id = snapshot
-            tail, end = self.log.read_from(offset)
-            if self._applies_in_order(tail, states):
-                # in (time, id) order, exactly as a full replay applies them
-                for event in sorted(tail, key=lambda e: (e.when, e.id)):
-                    if not schedules(event):
-                        continue
-                    states[event.card] = self.scheduler.review(
-                        states.get(event.card), event.card, event.grade, event.when
-                    )
-                self.states = states
-                if tail or version < SNAPSHOT_FORMAT:
-                    self._write_snapshot(end, tail[-1].id if tail else last_id)
-                return
-        self.states, end, last_id = self._rebuild()
-        self._write_snapshot(end, last_id)
+            self.states, self._end, self._last_id = states, offset, last_id
+            self._snapshot_end = offset
+            if self._apply_tail() or version < SNAPSHOT_FORMAT:
+                self._write_snapshot()
+            return
+        self._rebuild()
+        self._write_snapshot()
 
-    def _rebuild(self) -> tuple[dict[str, CardState], int, str | None]:
-        """Card states from the whole log. A first streaming pass finds undone answers and
-        whether the log is in (time, id) order, as appending and merging keep it; then the
-        answers are applied as they are read, holding no more than the states in memory.
-        A log out of order is sorted in memory instead."""
-        undone: set[str] = set()
-        count = 0
-        in_order = True
-        previous: tuple | None = None
-        scan = self.log.stream(0)
-        for event in scan:
-            count += 1
-            key = (event.when, event.id)
-            in_order = in_order and (previous is None or previous <= key)
-            previous = key
-            if event.undoes:
-                undone.add(event.undoes)
-        if count >= LONG_REPLAY:
-            self.notify(f"Rebuilding card states from {count:,} answers (once)...")
-        with gc_paused():  # many objects, no garbage cycles
-            if not in_order:
-                events, end = self.log.read_from(0)
-                last_id = events[-1].id if events else None
-                scheduling = [e for e in effective(events) if schedules(e)]
-                return self.scheduler.replay(scheduling), end, last_id
-            states: dict[str, CardState] = {}
-            replay = self.log.stream(0)
-            for event in replay:
-                if schedules(event) and event.id not in undone:
-                    states[event.card] = self.scheduler.review(
-                        states.get(event.card), event.card, event.grade, event.when
-                    )
-            return states, replay.end, replay.last_id
+    def _remove_stale_temp_files(self) -> None:
+        """Temp files of the log and snapshot are only written under the lock we hold, so any
+        still here were left by a process killed mid-write (e.g. during a merge)."""
+        for name in (self.log.path.name, self.snapshot_path.name, self.totals_path.name):
+            for leftover in self.directory.glob(f".{name}.*.tmp"):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
 
-    @staticmethod
-    def _applies_in_order(tail: list[ReviewEvent], states: dict[str, CardState]) -> bool:
-        """Can the tail simply be applied on top of the snapshot? Not if it holds an undo or an
-        event older than its card's last review (then the card's history must be replayed)."""
-        latest = {card: state.last_ts for card, state in states.items()}
-        for event in sorted(tail, key=lambda e: (e.when, e.id)):
-            if not event.undoes and not schedules(event):
+    def _prepare_append(self) -> None:
+        """Under the lock, before appending: end the log with a newline, take in what other
+        sessions saved."""
+        try:
+            self.log.repair_tail()
+        except OSError as error:
+            raise ProgressError(
+                f"cannot save your answer to {self.log.path}: {error.strerror or error}"
+            ) from None
+        self._catch_up()
+
+    def _rebuild(self) -> None:
+        """Card states from the whole log in one light pass: each card's state is the one
+        stored on its last line. Only cards whose last state cannot be trusted (format 1 lines,
+        an undo without a state, events out of time order) are replayed, from their own
+        events."""
+        scan = self.log.scan_last()
+        states: dict[str, CardState] = {}
+        replay: set[str] = set()
+        for raw_card, (at, stored, undo) in scan.last.items():
+            card = raw_card.decode()
+            if raw_card in scan.suspect or stored is None:
+                replay.add(card)
                 continue
-            moment = event.when.timestamp()
-            if event.undoes or (event.card in latest and moment < latest[event.card]):
-                return False
-            latest[event.card] = moment
-        return True
+            row = json.loads(stored)
+            if undo and row == []:
+                continue  # the undo made the card new again
+            if row_problem(row) or (not undo and row[5] != _epoch(at)):
+                replay.add(card)
+                continue
+            states[card] = CardState(card, *row)
+        self.states, self._end, self._last_id = states, scan.end, scan.last_id
+        self._replay_cards(replay)
+
+    def _replay_cards(self, cards: set[str]) -> None:
+        """Recompute these cards' states from their own events (in time order, undo applied)."""
+        if not cards:
+            return
+        events = self.log.events_of(cards)
+        if len(events) >= LONG_REPLAY:
+            self.notify(f"Rebuilding card states from {len(events):,} answers (once)...")
+        with gc_paused():  # many objects, no garbage cycles
+            replayed = self.scheduler.replay([e for e in effective(events) if schedules(e)])
+        for card in cards:
+            if card in replayed:
+                self.states[card] = replayed[card]
+            else:
+                self.states.pop(card, None)
+
+    def _apply_tail(self) -> bool:
+        """Apply the events appended since `_end` (by this or another session), fully
+        validated since they are new. Returns whether there were any."""
+        stream = self.log.stream(self._end)
+        suspect: set[str] = set()
+        count = 0
+        for event in stream:
+            count += 1
+            self._apply(event, suspect)
+        self._end = stream.end
+        self._last_id = stream.last_id or self._last_id
+        self._replay_cards(suspect)
+        return count > 0
+
+    def _apply(self, event: ReviewEvent, suspect: set[str]) -> None:
+        """Take the state an event stored when it follows on from what we hold for its card;
+        otherwise (out of order, a broken chain, no state) mark the card for a replay."""
+        card = event.card
+        if card in suspect:
+            return
+        if not event.undoes and not schedules(event):
+            return  # a drill answer: logged, no schedule changes
+        previous = self.states.get(card)
+        moment = event.when
+        if previous is not None and moment.timestamp() < previous.last_ts:
+            suspect.add(card)
+        elif event.undoes:
+            if event.state is None:
+                suspect.add(card)
+            elif event.state == ():
+                self.states.pop(card, None)
+            else:
+                self.states[card] = CardState(card, *event.state)
+        elif not schedules(event):
+            return  # a drill answer: logged, no schedule changes
+        elif event.state is None:
+            self.states[card] = self.scheduler.review(previous, card, event.grade, moment)
+        else:
+            state = CardState(card, *event.state)
+            reps, first = (previous.reps, previous.first_ts) if previous else (0, state.last_ts)
+            if state.reps == reps + 1 and state.first_ts == first:
+                self.states[card] = state
+            else:  # written without knowing an answer given elsewhere: replay
+                suspect.add(card)
+
+    def _catch_up(self) -> None:
+        """Under the lock: take in what other sessions appended since we last looked."""
+        if self.log.size() == self._end:
+            return
+        if self._log_matches(self._end, self._last_id):
+            self._apply_tail()
+        else:  # the log was rewritten (merge, import, reset)
+            self._load_locked()
 
     def _read_snapshot(self) -> tuple[int, dict[str, CardState], int, str | None] | None:
+        """The snapshot's offset, states, format and last event id; None (with a warning) when
+        it is missing or fails any check, so that it is rebuilt from the log."""
         try:
             raw = self.snapshot_path.read_bytes()
         except FileNotFoundError:
             return None
+        except IsADirectoryError:
+            raise ProgressError(
+                f"{self.snapshot_path} is a directory, not a snapshot; move it away"
+            ) from None
         except OSError as error:
             raise ProgressError(f"cannot read {self.snapshot_path}: {error.strerror}") from None
         try:
             with gc_paused():
                 data = json.loads(raw)
             version = data["format"]
-        except (ValueError, KeyError, TypeError):
-            self.warnings.append(f"{self.snapshot_path}: unreadable; rebuilt from the review log")
-            return None
-        if not isinstance(version, int) or version > SNAPSHOT_FORMAT:
+        except (ValueError, KeyError, TypeError, RecursionError):
+            version = None
+        if type(version) is int and version > SNAPSHOT_FORMAT:
             raise ProgressError(
                 f"{self.snapshot_path}: written by a newer mlprep (format {version}); upgrade "
                 "mlprep. The file was left untouched."
             )
-        try:
-            offset = int(data["log_offset"])
-            upgrade = _SNAPSHOT_UPGRADES.get(version, CardState.from_row)
-            with gc_paused():
-                states = {cid: upgrade(cid, row) for cid, row in data["cards"].items()}
-            last_id = data["last_id"]
-        except (KeyError, TypeError, ValueError, AttributeError):
+        loaded = self._snapshot_contents(data, version) if type(version) is int else None
+        if loaded is None:
             self.warnings.append(f"{self.snapshot_path}: unreadable; rebuilt from the review log")
             return None
+        offset, states, last_id = loaded
         if not self._log_matches(offset, last_id):
             return None  # the log was rewritten (merge, import, reset) or replaced
         return offset, states, version, last_id
+
+    @staticmethod
+    def _snapshot_contents(
+        data: dict, version: int
+    ) -> tuple[int, dict[str, CardState], str | None] | None:
+        """Offset, states and last id of a snapshot whose every part passes its checks."""
+        offset, last_id, cards = data.get("log_offset"), data.get("last_id"), data.get("cards")
+        if type(offset) is not int or offset < 0 or not isinstance(cards, dict):
+            return None
+        if not (last_id is None or isinstance(last_id, str)) or (offset == 0) != (last_id is None):
+            return None
+        upgrade = _SNAPSHOT_UPGRADES.get(version)
+        try:
+            with gc_paused():
+                if upgrade is None:  # the current format: checked column by column
+                    if rows_problem(list(cards.values())):
+                        return None
+                    return (
+                        offset,
+                        {cid: CardState(cid, *row) for cid, row in cards.items()},
+                        last_id,
+                    )
+                states = {}
+                for card_id, row in cards.items():
+                    state = upgrade(card_id, row)
+                    if row_problem(state.to_row()):
+                        return None
+                    states[card_id] = state
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
+            return None
+        return offset, states, last_id
 
     def _log_matches(self, offset: int, last_id: str | None) -> bool:
         """Does the log still hold, just before `offset`, the event the snapshot ended with?"""
@@ -164,11 +283,12 @@ class ProgressStore:
         # events are short (their fields are bounded), so the last one lies in these bytes
         return f'"id":"{last_id}"'.encode() in head.rstrip(b"\n").rsplit(b"\n", 1)[-1]
 
-    def _write_snapshot(self, offset: int, last_id: str | None) -> None:
+    def _write_snapshot(self) -> None:
+        self._snapshot_end = self._end
         document = {
             "format": SNAPSHOT_FORMAT,
-            "log_offset": offset,
-            "last_id": last_id,
+            "log_offset": self._end,
+            "last_id": self._last_id,
             "cards": {cid: state.to_row() for cid, state in sorted(self.states.items())},
         }
         try:
@@ -188,56 +308,346 @@ class ProgressStore:
         answer: str | None = None,
         suggested: Grade | None = None,
     ) -> ReviewEvent:
-        """Append one answer to the log (fsynced) and update the card's state in memory.
-        `answer` is kept bounded and cleaned (`reviewlog.clean_answer`); an answer in a mode
-        that does not reschedule (`reviewlog.NON_SCHEDULING_MODES`, e.g. drill) is logged and
-        leaves the state as it was."""
+        """Append one answer, with the card state it produces, to the log (fsynced) and update
+        the card's state in memory. Answers other sessions saved meanwhile are taken in first,
+        so the stored state always follows from every earlier answer. `answer` is kept bounded
+        and cleaned (`reviewlog.clean_answer`); an answer in a mode that does not reschedule
+        (`reviewlog.NON_SCHEDULING_MODES`, e.g. drill) is logged, stores no state and leaves
+        the card's state as it was."""
         event = ReviewEvent.new(card_id, grade, mode, ms, at, answer=answer, suggested=suggested)
-        self.log.append(event)
-        previous = self.states.get(card_id)
-        self._before[event.id] = previous
-        if schedules(event):
-            self.states[card_id] = self.scheduler.review(previous, card_id, int(grade), event.when)
+        with locked(self.log.lock_path):
+            self._prepare_append()
+            previous = self.states.get(card_id)
+            if not schedules(event):
+                self._end = self.log.append_locked([event])
+                self._last_id = event.id
+                state = previous
+                in_order = True
+            else:
+                state = self.scheduler.review(previous, card_id, int(grade), event.when)
+                # answers in one millisecond (a frozen clock) keep the order they were given
+                in_order = previous is None or previous.last_ts <= state.last_ts
+                if in_order:
+                    event = replace(event, state=tuple(state.to_row()))
+                self._end = self.log.append_locked([event])
+                self._last_id = event.id
+                self.states[card_id] = state
+            if not in_order:  # an answer dated before the card's last one: replay the card
+                self._replay_cards({card_id})
+        self._collect_warnings()
+        self._before[event.id] = (previous, self.states.get(card_id))
         return event
 
     def undo(self, event: ReviewEvent, at: datetime) -> None:
         """Cancel a recorded answer: an undo event goes into the log, the state goes back."""
-        self.log.append(ReviewEvent.undo(event, at))
-        previous = self._before.pop(event.id, None)
-        if not schedules(event):
-            return
-        if previous is None:
-            self.states.pop(event.card, None)
-        else:
-            self.states[event.card] = previous
+        before, produced = self._before.pop(event.id, (None, None))
+        with locked(self.log.lock_path):
+            self._prepare_append()
+            current = self.states.get(event.card)
+            if not schedules(event):  # a drill answer changed nothing: neither does its undo
+                before = produced = current
+            known = current is produced  # nothing happened to the card since
+            row = (tuple(before.to_row()) if before else ()) if known else None
+            cancel = replace(ReviewEvent.undo(event, at), state=row)
+            self._end = self.log.append_locked([cancel])
+            self._last_id = cancel.id
+            if known:
+                if before is None:
+                    self.states.pop(event.card, None)
+                else:
+                    self.states[event.card] = before
+            else:
+                self._replay_cards({event.card})
+        self._collect_warnings()
 
     def checkpoint(self) -> None:
-        """Fold everything logged so far (by any session) into the snapshot."""
-        self.load()
+        """Fold everything logged so far (by any session) into the snapshot; nothing to do
+        (not even reading the snapshot again) when it is current."""
+        if not self._loaded:
+            self.load()
+            return
+        with locked(self.log.lock_path):
+            self._catch_up()
+            if self._end != self._snapshot_end:
+                self._write_snapshot()
+        self._collect_warnings()
+
+    def export_chunks(self, now: datetime) -> Iterator[str]:
+        """The export document (see export_document), piece by piece, so that a long history
+        is never held in memory whole; lines as this program writes them are passed through
+        as they are. `exported` counts the events so far."""
+        self.exported = 0
+        yield (
+            f'{{"kind": "{EXPORT_KIND}", "format": {EXPORT_FORMAT}, '
+            f'"exported_at": {json.dumps(now.isoformat())}, "events": ['
+        )
+        match = FAST_LINE.match
+        position = 0
+        with self.log._open() as handle:
+            for line in handle or ():
+                if match(line) is not None:
+                    text = line[:-1].decode()
+                else:
+                    event = self.log._parse_line(line, position)
+                    if event is None:
+                        position += len(line)
+                        continue
+                    text = event.to_json()
+                position += len(line)
+                yield ("\n" if self.exported == 0 else ",\n") + text
+                self.exported += 1
+        yield "\n]}\n"
+
+    # -- totals for stats -----------------------------------------------------------------
+    def answer_totals(self) -> AnswerTotals:
+        """What `stats` needs from the whole history (see AnswerTotals). Kept in totals.json,
+        derived like the snapshot: brought up to date with the log's tail, recounted in one
+        light pass when missing, damaged or when the log was rewritten."""
+        with locked(self.log.lock_path):
+            if not self._loaded:
+                self._load_locked()
+            stored = self._read_totals()
+            if stored is not None and stored[0] == self._end:
+                return stored[2]
+            if stored is not None and self._log_matches(stored[0], stored[1]):
+                totals, recount = stored[2], set()
+                for event in self.log.stream(stored[0]):
+                    if event.undoes:
+                        recount.add(event.card)
+                    else:
+                        totals.add(
+                            event.card,
+                            epoch_ms(event.when),
+                            event.mode,
+                            event.grade,
+                            event.suggested,
+                        )
+            else:
+                totals, recount = self._count_all()
+            if recount:
+                again = AnswerTotals.from_events(effective(self.log.events_of(recount)))
+                for card in recount:
+                    totals.forget(card)
+                totals.update(again)
+            self._write_totals(totals)
+        self._collect_warnings()
+        return totals
+
+    def _count_all(self) -> tuple[AnswerTotals, set[str]]:
+        """Totals from one light pass over the whole log, and the cards with an undo (to be
+        recounted from their own events)."""
+        totals = AnswerTotals()
+        quarters, quiz = totals.quarters, totals.quiz
+        recount: set[str] = set()
+        hours: dict[bytes, int] = {}  # "YYYY-MM-DDTHH" -> epoch ms
+        match = FAST_LINE.match
+        position = 0
+        with self.log._open() as handle, gc_paused():
+            for line in handle or ():
+                found = match(line)
+                position += len(line)
+                if found is None:
+                    event = self.log._parse_line(line, position - len(line))
+                    if event is None:
+                        continue
+                    if event.undoes:
+                        recount.add(event.card)
+                    else:
+                        totals.add(
+                            event.card,
+                            epoch_ms(event.when),
+                            event.mode,
+                            event.grade,
+                            event.suggested,
+                        )
+                    continue
+                at, card, grade, mode, suggested = found.group(AT, CARD, GRADE, MODE, SUGGESTED)
+                if suggested is not None:
+                    totals.agree(card.decode(), grade == suggested)
+                hour = hours.get(at[:13])
+                if hour is None:
+                    hour = hours[at[:13]] = round(_epoch(at[:13] + b":00:00Z") * 1000)
+                name = card.decode()
+                minute = int(at[14:16])
+                quarter = (hour // 60000 + minute) // 15
+                answers = quarters.get(name)
+                if answers is None:
+                    quarters[name] = [quarter]
+                else:
+                    answers.append(quarter)
+                if mode == b"quiz":
+                    ms = hour + minute * 60000 + int(at[17:19]) * 1000 + int(at[20:23])
+                    quiz.setdefault(name, []).append(ms if grade >= b"3" else -ms)
+        return totals, recount
+
+    def _read_totals(self) -> tuple[int, str | None, AnswerTotals] | None:
+        try:
+            with gc_paused():
+                data = json.loads(self.totals_path.read_bytes())
+            offset, last_id = data["log_offset"], data["last_id"]
+            quarters, quiz, agreement = data["quarters"], data["quiz"], data["agreement"]
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+            return None  # missing or damaged: recounted
+        if data.get("format") != TOTALS_FORMAT or type(offset) is not int or offset < 0:
+            return None
+        if not isinstance(last_id, str | None) or offset > self._end:
+            return None
+        for table in (quarters, quiz, agreement):
+            if not isinstance(table, dict) or not all(
+                isinstance(v, list) and all(type(n) is int for n in v) for v in table.values()
+            ):
+                return None
+        if any(len(row) != 2 for row in agreement.values()):
+            return None
+        return offset, last_id, AnswerTotals(quarters, quiz, agreement)
+
+    def _write_totals(self, totals: AnswerTotals) -> None:
+        document = {
+            "format": TOTALS_FORMAT,
+            "log_offset": self._end,
+            "last_id": self._last_id,
+            "quarters": totals.quarters,
+            "quiz": totals.quiz,
+            "agreement": totals.agreement,
+        }
+        try:
+            atomic_write(self.totals_path, json.dumps(document, separators=(",", ":")).encode())
+        except OSError as error:
+            self.warnings.append(f"cannot update {self.totals_path}: {error.strerror}")
 
     # -- whole-log operations -------------------------------------------------------------
     def events(self) -> list[ReviewEvent]:
         with locked(self.log.lock_path):
             return self.log.read()
 
-    def merge(self, incoming: Iterable[ReviewEvent]) -> int:
-        """Union of events by id, then a replay. Returns how many events were new."""
+    def merge(self, incoming: Iterable[ReviewEvent] | ExportDocument) -> int:
+        """Union of events by id. Returns how many events were new.
+
+        Only the cards that receive new answers are replayed, and their lines get the states
+        that replay gives; the log is rewritten in (time, id) order in one streaming pass. All
+        of it is worked out before the log is replaced, so a failure leaves the files as they
+        were. Of an ExportDocument, only the events not already here are validated (and any
+        bad one stops the merge before anything is written)."""
         with locked(self.log.lock_path):
-            current = self.log.read()
-            known = {event.id for event in current}
-            added = [event for event in incoming if event.id not in known]
+            self._load_locked()
+            if isinstance(incoming, ExportDocument):
+                known = self.log.ids_in(incoming.ids())
+                added = incoming.events(skip=known)
+            else:
+                events = list(incoming)
+                known = self.log.ids_in({event.id for event in events})
+                added = [event for event in events if event.id not in known]
             added = list({event.id: event for event in added}.values())
-            if added:
-                self.log.rewrite(sorted(current + added, key=lambda e: (e.when, e.id)))
-                self._load_locked()
+            if not added:
+                return 0
+            affected = {event.card for event in added}
+            with gc_paused():
+                existing = self.log.events_of(affected)
+                rows, final = replay_rows(self.scheduler, existing, sorted(added, key=_order))
+            added = sorted((replace(e, state=rows[e.id]) for e in added), key=_order)
+            try:
+                self._end, self._last_id = self._write_merged(added, affected, rows)
+            except _OutOfOrder:  # a log appended out of time order: sort it whole
+                events = [
+                    replace(e, state=rows[e.id]) if e.card in affected else e
+                    for e in self.log.read()
+                ]
+                events = sorted(events + added, key=_order)
+                self.log.rewrite(events)
+                self._end, self._last_id = self.log.size(), events[-1].id
+            for card in affected:
+                state = final.get(card)
+                if state is None:
+                    self.states.pop(card, None)
+                else:
+                    self.states[card] = state
+            self._write_snapshot()
+        self._collect_warnings()
         return len(added)
 
+    def _write_merged(
+        self, added: list[ReviewEvent], affected: set[str], rows: dict[str, tuple | None]
+    ) -> tuple[int, str | None]:
+        """Stream the log into a new file with `added` slotted in by (time, id) and the lines
+        of `affected` cards given their replayed states; replace the log with it. Returns the
+        new size and last id. Raises _OutOfOrder (writing nothing) if the log is not sorted."""
+        affected_bytes = {card.encode() for card in affected}
+        pending = [(_order_key(event), event) for event in added]
+        pending.reverse()  # pop() from the end gives the earliest
+        previous: tuple[float, str] | None = None
+        last_id: str | None = None
+        size = 0
+
+        def put(destination, data: bytes) -> None:
+            nonlocal size
+            destination.write(data)
+            size += len(data)
+
+        def write(destination) -> None:
+            nonlocal previous, last_id
+            position = 0
+            with self.log._open() as source:
+                for line in source or ():
+                    found = FAST_LINE.match(line)
+                    if found is not None and (
+                        found.group(CARD) not in affected_bytes
+                        or found.group(STATE) is not None
+                        and rows.get(found.group(ID).decode()) is not None
+                    ):
+                        at, raw_id = found.group(AT, ID)
+                        key, event = (_epoch(at), raw_id.decode()), None
+                        if found.group(CARD) in affected_bytes:  # swap in the replayed state
+                            row = rows[key[1]]
+                            assert row is not None  # the condition above checked it
+                            state = json.dumps(list(row), separators=(",", ":"))
+                            start, end = found.span(STATE)
+                            line = line[:start] + state.encode() + line[end:]
+                    else:
+                        event = self.log._parse_line(line, position)
+                        if event is None:  # a blank line, or a torn last line: dropped
+                            position += len(line)
+                            continue
+                        key = _order_key(event)
+                    position += len(line)
+                    if previous is not None and key < previous:
+                        raise _OutOfOrder
+                    previous = key
+                    while pending and pending[-1][0] < key:
+                        _, new = pending.pop()
+                        put(destination, (new.to_json() + "\n").encode())
+                        last_id = new.id
+                    if event is not None and event.card in affected:
+                        line = (replace(event, state=rows[event.id]).to_json() + "\n").encode()
+                    elif not line.endswith(b"\n"):
+                        line += b"\n"  # a whole last event that only lacked its newline
+                    put(destination, line)
+                    last_id = key[1]
+            while pending:
+                _, new = pending.pop()
+                put(destination, (new.to_json() + "\n").encode())
+                last_id = new.id
+
+        try:
+            atomic_write_with(self.log.path, write)
+        except OSError as error:
+            raise ProgressError(
+                f"cannot write {self.log.path}: {error.strerror or error}; it was left as it was"
+            ) from None
+        return size, last_id
+
     def replace_all(self, events: list[ReviewEvent], now: datetime) -> Path | None:
-        """Make `events` the whole history (import); the old log is backed up first."""
+        """Make `events` the whole history (import); the old log is backed up first. The
+        states stored with the events are recomputed, not trusted."""
+        events = sorted({event.id: event for event in events}.values(), key=_order)
+        with gc_paused():
+            rows, final = replay_rows(self.scheduler, events)
+        events = [replace(event, state=rows[event.id]) for event in events]
         with locked(self.log.lock_path):
             backup = self._backup(now)
-            self.log.rewrite(sorted(events, key=lambda e: (e.when, e.id)))
-            self._load_locked()
+            self.log.rewrite(events)
+            self.states = {card: state for card, state in final.items() if state is not None}
+            self._end, self._last_id = self.log.size(), events[-1].id if events else None
+            self._write_snapshot()
         return backup
 
     def reset(self, card_ids: set[str] | None, now: datetime) -> tuple[int, Path | None]:
@@ -254,6 +664,19 @@ class ProgressStore:
             self._load_locked()
         return removed, backup
 
+    def stale_states(self) -> list[ReviewEvent]:
+        """The events whose stored state differs from what a replay of the whole log gives
+        (events storing none, and answers later undone, are not counted). Empty for a healthy
+        log."""
+        with locked(self.log.lock_path):
+            events = self.log.read()
+        rows, _ = replay_rows(self.scheduler, events)
+        return [
+            e
+            for e in events
+            if e.state is not None and rows[e.id] is not None and e.state != rows[e.id]
+        ]
+
     def _backup(self, now: datetime) -> Path | None:
         if not self.log.path.exists():
             return None
@@ -268,6 +691,86 @@ class ProgressStore:
         except OSError as error:
             raise ProgressError(f"cannot back up {self.log.path}: {error.strerror}") from None
         return target
+
+
+class _OutOfOrder(Exception):
+    """The log is not in (time, id) order, so it cannot be merged in one streaming pass."""
+
+
+def _order(event: ReviewEvent) -> tuple:
+    return (event.when, event.id)
+
+
+def _order_key(event: ReviewEvent) -> tuple[float, str]:
+    return (event.when.timestamp(), event.id)
+
+
+def replay_rows(
+    scheduler: Scheduler,
+    events: Iterable[ReviewEvent],
+    added: Sequence[ReviewEvent] = (),
+) -> tuple[dict[str, tuple | None], dict[str, CardState | None]]:
+    """Replay each card's events in time order (see Scheduler.replay). Returns the state row
+    every event should store (an undo stores the state it goes back to, () for none; an undone
+    answer stores nothing) and each card's final state.
+
+    `events` are in log order; `added` are events new to the log (a merge). A card's events
+    before its first added one keep their stored states when that is safe (see _resume_point),
+    and its replay starts from there."""
+    by_card: dict[str, list[ReviewEvent]] = {}
+    for event in events:
+        by_card.setdefault(event.card, []).append(event)
+    new_by_card: dict[str, list[ReviewEvent]] = {}
+    for event in added:
+        new_by_card.setdefault(event.card, []).append(event)
+    rows: dict[str, tuple | None] = {}
+    final: dict[str, CardState | None] = {}
+    for card in by_card.keys() | new_by_card.keys():
+        existing, new = by_card.get(card, []), new_by_card.get(card, [])
+        kept, state = _resume_point(existing, new)
+        for event in kept:
+            rows[event.id] = event.state
+        kept_ids = {event.id for event in kept}
+        history = [event for event in existing if event.id not in kept_ids] + new
+        history.sort(key=lambda event: event.when)  # stable: ties keep the log's order
+        undone = {event.undoes for event in history if event.undoes}
+        for event in history:
+            if event.undoes:
+                rows[event.id] = tuple(state.to_row()) if state else ()
+            elif event.id in undone or not schedules(event):
+                rows[event.id] = None  # cancelled, or a drill answer: no state of its own
+            else:
+                state = scheduler.review(state, card, event.grade, event.when)
+                rows[event.id] = tuple(state.to_row())
+        final[card] = state
+    return rows, final
+
+
+def _resume_point(
+    existing: list[ReviewEvent], new: list[ReviewEvent]
+) -> tuple[list[ReviewEvent], CardState | None]:
+    """The events of a card that come before its first new one and can keep their stored
+    states, and the state after them: none, unless the card's events are in time order in the
+    log, the last of them stores a state, and no later undo cancels one of them."""
+    if not new or not existing:
+        return [], None
+    since = min(event.when for event in new)
+    if any(
+        later.when < earlier.when for earlier, later in zip(existing, existing[1:], strict=False)
+    ):
+        return [], None  # out of order: only a full replay orders it
+    kept = [event for event in existing if event.when < since]
+    if not kept or kept[-1].state is None:
+        return [], None
+    ids = {event.id for event in kept}
+    if any(event.undoes in ids for event in existing[len(kept) :] + new):
+        return [], None
+    row = kept[-1].state
+    return kept, (CardState(kept[-1].card, *row) if row else None)
+
+
+def _epoch(at: bytes) -> float:
+    return datetime.fromisoformat(at.decode()).timestamp()
 
 
 def _state_from_v1(card_id: str, fields: dict) -> CardState:
@@ -310,12 +813,42 @@ def export_document(events: Iterable[ReviewEvent], now: datetime) -> dict:
     }
 
 
-def read_export(text: str, source: str) -> list[ReviewEvent]:
-    """Events from an export document; a clear error for anything else."""
+class ExportDocument:
+    """The events of an export, read but not yet validated one by one: a merge validates only
+    the events it will add (those already in the log are skipped), an import all of them."""
+
+    def __init__(self, items: list, source: str) -> None:
+        self.items = items
+        self.source = source
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def ids(self) -> set[str]:
+        return {
+            item["id"]
+            for item in self.items
+            if isinstance(item, dict) and type(item.get("id")) is str
+        }
+
+    def events(self, skip: set[str] | frozenset[str] = frozenset()) -> list[ReviewEvent]:
+        """Every event whose id is not in `skip`, validated; ProgressError names the first bad
+        one."""
+        return [
+            event_from_dict(item, f"{self.source}: event {number}")
+            for number, item in enumerate(self.items, start=1)
+            if not (skip and isinstance(item, dict) and item.get("id") in skip)
+        ]
+
+
+def read_export_document(text: str, source: str) -> ExportDocument:
+    """An export document's events (see ExportDocument); a clear error for anything else."""
     try:
         data = json.loads(text)
     except ValueError as error:
         raise ProgressError(f"{source}: not a progress export (invalid JSON: {error})") from None
+    except RecursionError:
+        raise ProgressError(f"{source}: not a progress export (nested too deeply)") from None
     if not isinstance(data, dict) or data.get("kind") != EXPORT_KIND:
         raise ProgressError(f"{source}: not a progress export (made by `mlprep progress export`)")
     version = data.get("format")
@@ -325,7 +858,9 @@ def read_export(text: str, source: str) -> list[ReviewEvent]:
         )
     if not isinstance(data.get("events"), list):
         raise ProgressError(f"{source}: 'events' must be a list")
-    return [
-        event_from_dict(item, f"{source}: event {number}")
-        for number, item in enumerate(data["events"], start=1)
-    ]
+    return ExportDocument(data["events"], source)
+
+
+def read_export(text: str, source: str) -> list[ReviewEvent]:
+    """Every event of an export document, validated; a clear error for anything else."""
+    return read_export_document(text, source).events()

@@ -1,8 +1,14 @@
 """The append-only review log: one JSON line per answer, the source of truth for progress.
- Each line is written whole under an exclusive lock, then
-flushed and fsynced, so a crash loses at most the answer being written and two sessions at once
-both keep every answer. A torn last line (a crash mid-write) is dropped and repaired; anything
-else unreadable stops with a clear error and the file is left as it is.
+
+Each line is written whole under an exclusive lock, then flushed and fsynced, so a crash loses
+at most the answer being written and two sessions at once both keep every answer. A torn last
+line (a crash mid-write) is dropped and repaired; a complete last line that only lacks its
+newline is kept and terminated; anything else unreadable stops with a clear error and the file
+is left as it is.
+
+Format 2 lines may carry `state`: the card's scheduling state right after the event (the
+CardState row), so that start-up takes each card's last state instead of replaying its
+history. The log stays the source of truth: a replay of the answers gives the same states.
 """
 
 from __future__ import annotations
@@ -16,18 +22,23 @@ import os
 import re
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from mlprep.errors import ProgressError
 from mlprep.model import Grade
 
-LOG_FORMAT_VERSION = 2  # 2 added the optional `answer` and `suggested` (format 1 lines load)
+LOG_FORMAT_VERSION = 2  # 2 added the optional `answer`, `suggested` and `state`
+# Events from outside (merges, imports, hand edits) must lie in this range; far-off dates would
+# overflow the scheduler's date arithmetic.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 ANSWER_LIMIT = 4096  # characters of an answer the log keeps
 TRUNCATED = " [...truncated]"
 # Answers in these modes are logged (history, stats) but change no card's schedule.
 NON_SCHEDULING_MODES = frozenset({"drill"})
+_NON_SCHEDULING = frozenset(mode.encode() for mode in NON_SCHEDULING_MODES)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # keeps tab and newline
 
 
@@ -52,6 +63,9 @@ class ReviewEvent:
     undoes: str | None = None  # set on an undo event: the id of the event it cancels
     answer: str | None = None  # what the user answered (clean_answer), when they typed or picked
     suggested: int | None = None  # a grader's suggested grade (1-4) for a self-graded answer
+    # format 2: the card's state after this event (a CardState row; empty on an undo that
+    # leaves the card new again). Optional: format 1 lines and some undo events have none.
+    state: tuple | None = None
 
     @classmethod
     def new(
@@ -81,12 +95,58 @@ class ReviewEvent:
         return replace(cls.new(event.card, Grade.AGAIN, "undo", 0, at), grade=0, undoes=event.id)
 
     def to_json(self) -> str:
-        data = {k: v for k, v in asdict(self).items() if v is not None}
+        # getattr over the fields, not dataclasses.asdict: that deep-copies every value, which
+        # a merge rewriting thousands of lines pays for
+        data = {}
+        for name in _FIELD_NAMES:
+            value = getattr(self, name)
+            if value is not None:
+                data[name] = value
         return json.dumps(data, separators=(",", ":"), sort_keys=True)
 
     @property
     def when(self) -> datetime:
         return datetime.fromisoformat(self.at.replace("Z", "+00:00"))
+
+
+_FIELD_NAMES = tuple(field.name for field in fields(ReviewEvent))
+
+# One line exactly as this program writes it (sorted keys, no spaces, a millisecond UTC time),
+# with nothing to doubt: the light path of a rebuild reads such lines without building events.
+# Any other line goes through json and full validation.
+FAST_LINE = re.compile(
+    rb'\{(?:"answer":(?:"(?:[^"\\]|\\.)*"|-?[0-9.eE+-]{1,40}|\[(?:[^\]"]|"(?:[^"\\]|\\.)*")*\]),)?'
+    rb'"at":"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)","card":"([a-z0-9-]{1,200})",'
+    rb'"grade":([1-4]),"id":"([0-9a-f]{1,64})","mode":"([a-z_]{1,20})","ms":\d{1,15}'
+    rb'(?:,"state":(\[[^\]]*\]))?(?:,"suggested":([1-4]))?,"v":[12]\}\n'
+)
+# groups of a FAST_LINE match
+AT, CARD, GRADE, ID, MODE, STATE, SUGGESTED = range(1, 8)
+_CARD_FIELD = re.compile(rb'"card"\s*:\s*"([^"\\]*)"')
+_ID_FIELD = re.compile(rb'"id"\s*:\s*"([^"\\]*)"')
+
+
+def at_key(event: ReviewEvent) -> bytes | None:
+    """The event's time as this program writes it (sortable as bytes), or None if that form
+    would lose precision."""
+    moment = event.when.astimezone(UTC)
+    if moment.microsecond % 1000:
+        return None
+    return (moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")).encode()
+
+
+@dataclass
+class LastLines:
+    """What a light pass over the log found: per card (as bytes), its last line's time key, the
+    state stored there (JSON bytes, None if none) and whether it was an undo; the cards whose
+    last stored state cannot be trusted (an undo without a state, events out of time order),
+    the offset past the last whole line, the last event's id and the number of events."""
+
+    last: dict[bytes, tuple[bytes, bytes | None, bool]]
+    suspect: set[bytes]
+    end: int
+    last_id: str | None
+    count: int
 
 
 def schedules(event: ReviewEvent) -> bool:
@@ -95,7 +155,8 @@ def schedules(event: ReviewEvent) -> bool:
 
 
 _REQUIRED = ("id", "card", "grade", "mode", "ms", "at")
-_OPTIONAL = {"v", "undoes", "answer", "suggested"}
+_OPTIONAL = {"v", "undoes", "answer", "suggested", "state"}
+_KNOWN_KEYS = frozenset(_REQUIRED) | _OPTIONAL
 
 
 class EventStream:
@@ -109,38 +170,54 @@ class EventStream:
         self.last_id: str | None = None  # of the last event read
 
     def __iter__(self) -> Iterator[ReviewEvent]:
-        log, offset = self.log, self.offset
-        try:
-            handle = open(log.path, "rb")  # closed by the with below
-        except FileNotFoundError:
-            self.end = 0
-            return
-        except OSError as error:
-            raise ProgressError(f"cannot read {log.path}: {error.strerror}") from None
-        with handle:
-            handle.seek(offset)
-            for index, line in enumerate(handle):
-                if not line.endswith(b"\n"):
-                    if line.strip():
-                        log.warnings.append(
-                            f"{log._where(offset, index)}: ignored an unfinished last line "
-                            "(left by an interrupted write)"
-                        )
-                    break
+        log = self.log
+        with log._open() as handle:
+            if handle is None:
+                self.end = 0
+                return
+            handle.seek(self.offset)
+            for line in handle:
+                event = log._parse_line(line, self.end)
+                if event is None:
+                    if line.endswith(b"\n"):  # a blank line
+                        self.end += len(line)
+                        continue
+                    break  # a torn last line
                 self.end += len(line)
-                if not line.strip():
-                    continue
-                where = functools.partial(log._where, offset, index)  # only used on errors
-                try:
-                    data = json.loads(line)
-                except (json.JSONDecodeError, UnicodeDecodeError):
-                    raise ProgressError(
-                        f"{where()}: corrupt line in the review log; fix or remove it (the "
-                        "file was left untouched)"
-                    ) from None
-                event = event_from_dict(data, where)
                 self.last_id = event.id
                 yield event
+
+
+def _fast_event(line: bytes, found: re.Match) -> ReviewEvent | None:
+    """The event on a line FAST_LINE matched, whose format that match has already checked;
+    None if the remaining checks fail (the caller then validates in full, for the message)."""
+    from mlprep.scheduler import row_problem
+
+    at = found.group(AT)
+    if not b"1970" <= at[:4] < b"2200":
+        return None
+    data = json.loads(line)
+    if not data.keys() <= _KNOWN_KEYS:
+        return None
+    answer = data.get("answer")
+    if answer is not None and (
+        type(answer) is not str or len(answer) > ANSWER_LIMIT or _CONTROL.search(answer)
+    ):
+        return None
+    state = data.get("state")
+    if state is not None:
+        if row_problem(state) or state[5] != datetime.fromisoformat(at.decode()).timestamp():
+            return None
+        data["state"] = tuple(state)
+    return ReviewEvent(**data)
+
+
+def complete_event(line: bytes) -> ReviewEvent | None:
+    """The event on a last line that lacks only its newline, or None if it is torn."""
+    try:
+        return event_from_dict(json.loads(line), "")
+    except (ValueError, ProgressError, RecursionError):
+        return None
 
 
 def event_from_dict(data: object, where: str | Callable[[], str]) -> ReviewEvent:
@@ -168,6 +245,8 @@ def event_from_dict(data: object, where: str | Callable[[], str]) -> ReviewEvent
     problem = _field_problem(data)
     if problem:
         raise ProgressError(f"{where}: not a review event ({problem})")
+    if data.get("state") is not None:
+        data = {**data, "state": tuple(data["state"])}
     return ReviewEvent(**data)
 
 
@@ -202,6 +281,19 @@ def _field_problem(data: dict) -> str | None:
         return f"'at' is not a time: {str(data['at'])[:40]!r}"
     if not isinstance(data["at"], str) or moment.utcoffset() is None:
         return "'at' must be an ISO time with a time zone"
+    if not EARLIEST <= moment < LATEST:
+        return f"'at' must lie between {EARLIEST.year} and {LATEST.year}"
+    state = data.get("state")
+    if state is not None:
+        from mlprep.scheduler import row_problem
+
+        if undoes and state == []:
+            return None
+        problem = row_problem(state)
+        if problem:
+            return f"'state': {problem}"
+        if not undoes and state[5] != moment.timestamp():
+            return "'state' is not the state after this event"
     return None
 
 
@@ -233,48 +325,78 @@ class ReviewLog:
     def append(self, event: ReviewEvent) -> None:
         self.append_many([event])
 
-    def append_many(self, events: list[ReviewEvent]) -> None:
-        data = "".join(event.to_json() + "\n" for event in events).encode()
+    def append_many(self, events: list[ReviewEvent]) -> int:
+        """Append under the lock; returns the log's size afterwards."""
         try:
             with locked(self.lock_path):
-                self._repair_torn_tail()
-                fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-                start = os.fstat(fd).st_size
-                try:
-                    written = os.write(fd, data)
-                    if written != len(data):
-                        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-                    os.fsync(fd)
-                except OSError:
-                    with contextlib.suppress(OSError):
-                        os.ftruncate(fd, start)  # leave no half-written line behind
-                    raise
-                finally:
-                    os.close(fd)
+                self.repair_tail()
+                return self.append_locked(events)
         except OSError as error:
             raise ProgressError(
                 f"cannot save your answer to {self.path}: {error.strerror or error}"
             ) from None
 
-    def _repair_torn_tail(self) -> None:
-        """Cut a last line left without its newline by a crash, so the next append starts clean."""
+    def append_locked(self, events: list[ReviewEvent]) -> int:
+        """Append whole lines, fsynced, for a caller holding the lock (after repair_tail).
+        Returns the log's size afterwards; raises ProgressError and leaves no partial line."""
+        data = "".join(event.to_json() + "\n" for event in events).encode()
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            start = os.fstat(fd).st_size
+            try:
+                written = os.write(fd, data)
+                if written != len(data):
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                os.fsync(fd)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, start)  # leave no half-written line behind
+                raise
+            finally:
+                os.close(fd)
+        except OSError as error:
+            raise ProgressError(
+                f"cannot save your answer to {self.path}: {error.strerror or error}"
+            ) from None
+        return start + len(data)
+
+    def repair_tail(self, truncate: bool = True) -> None:
+        """Make the log end with a newline before anything is appended: a last line that is a
+        whole event only lacking its newline gets one; a torn line (a crash mid-write) is cut,
+        unless `truncate` is false. Call under the lock."""
         try:
             size = self.path.stat().st_size
         except FileNotFoundError:
             return
+        except OSError as error:
+            raise ProgressError(f"cannot read {self.path}: {error.strerror}") from None
         if size == 0:
             return
-        with open(self.path, "rb+") as handle:
-            handle.seek(size - 1)
-            if handle.read(1) == b"\n":
-                return
-            start = self._last_line_start(handle, size)
-            handle.truncate(start)
-            handle.flush()
-            os.fsync(handle.fileno())
-            self.warnings.append(
-                f"{self.path}: dropped an unfinished last line (left by an interrupted write)"
-            )
+        try:
+            with open(self.path, "rb+") as handle:
+                handle.seek(size - 1)
+                if handle.read(1) == b"\n":
+                    return
+                start = self._last_line_start(handle, size)
+                handle.seek(start)
+                if complete_event(handle.read(size - start)) is not None:
+                    handle.seek(size)
+                    handle.write(b"\n")
+                elif truncate:
+                    handle.truncate(start)
+                    self.warnings.append(
+                        f"{self.path}: dropped an unfinished last line (left by an interrupted "
+                        "write)"
+                    )
+                else:
+                    return
+                handle.flush()
+                os.fsync(handle.fileno())
+        except IsADirectoryError:
+            raise self.not_a_file() from None
+
+    def not_a_file(self) -> ProgressError:
+        return ProgressError(f"{self.path} is a directory, not a review log; move it away")
 
     @staticmethod
     def _last_line_start(handle, size: int) -> int:
@@ -311,6 +433,142 @@ class ReviewLog:
         memory). A torn last line is skipped with a warning; any other bad line raises
         ProgressError naming the file and line."""
         return EventStream(self, offset)
+
+    def scan_last(self, offset: int = 0) -> LastLines:
+        """One light pass: each card's last line, read without building events where a line is
+        exactly as this program writes it. Any other line is validated in full (and a bad one
+        raises ProgressError naming file:line); a torn last line is skipped with a warning."""
+        last: dict[bytes, tuple[bytes, bytes | None, bool]] = {}
+        suspect: set[bytes] = set()
+        end, last_id, count = offset, None, 0
+        match = FAST_LINE.match
+        with self._open() as handle:
+            if handle is None:
+                return LastLines(last, suspect, 0, None, 0)
+            handle.seek(offset)
+            for line in handle:
+                found = match(line)
+                if found is not None:
+                    at, card, _, last_id, mode, state, _ = found.groups()
+                    end += len(line)
+                    count += 1
+                    if mode in _NON_SCHEDULING:
+                        continue  # logged, but changes no schedule
+                    previous = last.get(card)
+                    if previous is not None and previous[0] > at:
+                        suspect.add(card)  # out of time order: only a replay orders it
+                    last[card] = (at, state, False)
+                    continue
+                event = self._parse_line(line, end)
+                if event is None:
+                    if not line.strip() and line.endswith(b"\n"):
+                        end += len(line)
+                        continue
+                    break
+                end += len(line)
+                count += 1
+                last_id = event.id.encode()
+                if not event.undoes and not schedules(event):
+                    continue
+                card = event.card.encode()
+                key = at_key(event)
+                previous = last.get(card)
+                if (
+                    key is None
+                    or (previous is not None and previous[0] > key)
+                    or (event.undoes and event.state is None)
+                ):
+                    suspect.add(card)
+                state = None if event.state is None else json.dumps(list(event.state)).encode()
+                last[card] = (key or b"", state, bool(event.undoes))
+        return LastLines(last, suspect, end, last_id.decode() if last_id else None, count)
+
+    def events_of(self, cards: set[str]) -> list[ReviewEvent]:
+        """Every event of these cards, fully validated (the rest of the log is only skimmed)."""
+        wanted = {card.encode() for card in cards}
+        events: list[ReviewEvent] = []
+        search = _CARD_FIELD.search
+        position = 0
+        with self._open() as handle:
+            if handle is None:
+                return events
+            for line in handle:
+                found = search(line)
+                if found is not None and found.group(1) in wanted or found is None and line.strip():
+                    event = self._parse_line(line, position)
+                    if event is None:
+                        break
+                    if event.card in cards:
+                        events.append(event)
+                position += len(line)
+        return events
+
+    def ids_in(self, ids: set[str]) -> set[str]:
+        """Which of `ids` the log already holds (a light pass; an unreadable log raises)."""
+        wanted = {event_id.encode() for event_id in ids}
+        found_ids: set[str] = set()
+        search = _ID_FIELD.search
+        position = 0
+        with self._open() as handle:
+            if handle is None:
+                return found_ids
+            for line in handle:
+                found = search(line)
+                if found is None:
+                    if line.strip():
+                        self._parse_line(line, position)  # raises on a corrupt line
+                elif found.group(1) in wanted:
+                    found_ids.add(found.group(1).decode())
+                position += len(line)
+        return found_ids
+
+    @contextlib.contextmanager
+    def _open(self) -> Iterator:
+        try:
+            handle = open(self.path, "rb")  # noqa: SIM115  (closed below)
+        except FileNotFoundError:
+            yield None
+            return
+        except IsADirectoryError:
+            raise self.not_a_file() from None
+        except OSError as error:
+            raise ProgressError(f"cannot read {self.path}: {error.strerror}") from None
+        with handle:
+            yield handle
+
+    def _parse_line(self, line: bytes, position: int) -> ReviewEvent | None:
+        """A fully validated event from one line starting at byte `position`; None for a blank
+        line or a torn last line (with a warning); ProgressError for anything else."""
+        if not line.endswith(b"\n"):
+            event = complete_event(line)
+            if event is None and line.strip():
+                self.warnings.append(
+                    f"{self._where_byte(position)}: ignored an unfinished last line "
+                    "(left by an interrupted write)"
+                )
+            return event
+        if not line.strip():
+            return None
+        found = FAST_LINE.match(line)
+        if found is not None:
+            event = _fast_event(line, found)
+            if event is not None:
+                return event
+        where = functools.partial(self._where_byte, position)
+        try:
+            data = json.loads(line)
+        except (ValueError, RecursionError):
+            raise ProgressError(
+                f"{where()}: corrupt line in the review log; fix or remove it (the "
+                "file was left untouched)"
+            ) from None
+        return event_from_dict(data, where)
+
+    def _where_byte(self, position: int) -> str:
+        """file:line for the line starting at byte `position` (counted on the error path)."""
+        with open(self.path, "rb") as handle:
+            before = handle.read(position).count(b"\n")
+        return f"{self.path}:{before + 1}"
 
     def _where(self, offset: int, index: int) -> str:
         """file:line for the index-th line after `offset` (counting earlier lines only here,

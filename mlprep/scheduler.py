@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import math
+import operator
 import random
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -83,6 +85,70 @@ class CardState:
     @classmethod
     def from_row(cls, card_id: str, row: list) -> CardState:
         return cls(card_id, *row)
+
+
+# Bounds a stored state must keep (it comes from files: the snapshot, the log, imports).
+_FIRST_TS, _LAST_TS = 0.0, 7258118400.0  # 1970 .. 2200, as review event times
+_LAST_DUE = 13569465600.0  # 2400: FSRS intervals end at 100 years
+_MAX_COUNT = 10**9
+
+
+def _real(value: object, low: float, high: float) -> bool:
+    # NaN fails both comparisons
+    return (type(value) is float or (type(value) is int)) and low <= value <= high
+
+
+def row_problem(row: object) -> str | None:
+    """What is wrong with a stored CardState row (see CardState.to_row), if anything."""
+    if not isinstance(row, list | tuple) or len(row) != 9:
+        return "not a card state"
+    state, due, stability, difficulty, step, last, first, reps, lapses = row
+    if state not in _FSRS_STATES:
+        return "unknown scheduling state"
+    if not (_real(last, _FIRST_TS, _LAST_TS) and _real(first, _FIRST_TS, last)):
+        return "review times out of range"
+    if not _real(due, _FIRST_TS, _LAST_DUE):
+        return "due time out of range"
+    for value in (stability, difficulty):
+        if value is not None and not _real(value, 0.0, 1e6):
+            return "stability or difficulty out of range"
+    if step is not None and not (type(step) is int and 0 <= step <= 1000):
+        return "bad learning step"
+    if not (type(reps) is int and type(lapses) is int and 0 <= lapses <= reps <= _MAX_COUNT):
+        return "bad review counts"
+    return None
+
+
+_REALS, _INTS = frozenset((float, int)), frozenset((int,))
+
+
+def rows_problem(rows: list) -> bool:
+    """Whether any of many stored rows fails row_problem's checks, column by column with
+    built-ins (a snapshot holds one row per studied card, read at every start)."""
+    if not rows:
+        return False
+    if set(map(type, rows)) != {list} or set(map(len, rows)) != {9}:
+        return True
+    state, due, stability, difficulty, step, last, first, reps, lapses = zip(*rows, strict=True)
+    if not set(state) <= _FSRS_STATES.keys():
+        return True
+    for column, low, high, kinds in (
+        (due, _FIRST_TS, _LAST_DUE, _REALS),
+        (last, _FIRST_TS, _LAST_TS, _REALS),
+        (first, _FIRST_TS, _LAST_TS, _REALS),
+        ([v for v in stability if v is not None], 0.0, 1e6, _REALS),
+        ([v for v in difficulty if v is not None], 0.0, 1e6, _REALS),
+        ([v for v in step if v is not None], 0, 1000, _INTS),
+        (reps, 0, _MAX_COUNT, _INTS),
+        (lapses, 0, _MAX_COUNT, _INTS),
+    ):
+        if not column:
+            continue
+        if not set(map(type, column)) <= kinds:
+            return True
+        if not math.isfinite(math.fsum(column)) or min(column) < low or max(column) > high:
+            return True
+    return any(map(operator.gt, first, last)) or any(map(operator.gt, lapses, reps))
 
 
 @contextlib.contextmanager
@@ -159,13 +225,25 @@ class Scheduler:
         """Predicted probability of recalling the card now (0 for a card never reviewed)."""
         if state.stability is None:
             return 0.0
-        return float(self.fsrs.get_card_retrievability(_as_fsrs_card(state), now))
+        # fsrs' get_card_retrievability, the same arithmetic without building an fsrs.Card
+        # (stats asks this for every studied card)
+        elapsed_days = max(0, (now - state.last_review).days)
+        return float((1 + self._factor * elapsed_days / state.stability) ** self._decay)
+
+    @functools.cached_property
+    def _decay(self) -> float:
+        return -self.fsrs.parameters[20]
+
+    @functools.cached_property
+    def _factor(self) -> float:
+        return 0.9 ** (1 / self._decay) - 1
 
     def replay(self, events: Iterable) -> dict[str, CardState]:
-        """Card states from review events (anything with .id, .card, .grade, .when), applied in
-        (time, id) order so that the result does not depend on how logs were interleaved."""
+        """Card states from review events (anything with .card, .grade, .when), applied in time
+        order; answers within the same millisecond keep the order they are given in (the log's
+        order, which a merge makes (time, id) order)."""
         states: dict[str, CardState] = {}
-        for event in sorted(events, key=lambda e: (e.when, e.id)):
+        for event in sorted(events, key=lambda e: e.when):
             states[event.card] = self.review(
                 states.get(event.card), event.card, event.grade, event.when
             )

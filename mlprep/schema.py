@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from mlprep.drills import DRILL_IDS
 from mlprep.limits import MAX_DECK_CARDS
 from mlprep.model import (
     DECK_FORMAT_VERSION,
@@ -52,6 +53,8 @@ CARD_KEYS = (
     "followups",
     "keypoints",
     "misconceptions",
+    "signature",
+    "tests",
 )
 CHOICE_KEYS = ("text", "correct", "why")
 KEYPOINT_KEYS = ("point", "match")
@@ -60,10 +63,10 @@ KEYPOINTS_MIN, KEYPOINTS_MAX = 2, 6
 PHRASE_MAX_WORDS = 8  # a match phrase is a claim's few content words, not a sentence
 EXPECT_KEYS = ("value", "tolerance")
 RUBRIC_KEYS = ("strong", "weak")
-SQL_ONLY_KEYS = ("db", "solution", "ordered")
+SQL_ONLY_KEYS = ("db", "ordered")
+CODE_ONLY_KEYS = ("signature", "tests")
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_SCALARS = yaml.constructor.SafeConstructor()
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
@@ -105,6 +108,9 @@ class _Checker:
         self.seen: set[int] = set()  # ids of composed collection nodes
         # lines whose value could not be read at all: a second complaint there is only an echo
         self.unreadable: set[int] = set()
+        # one constructor per file: a constructor remembers every node it has built, so a
+        # shared one would keep each parsed deck's nodes alive for the life of the process
+        self.scalars = yaml.constructor.SafeConstructor()
 
     def problem(self, line: int | None, message: str, card: str | None = None) -> None:
         if line in self.unreadable:
@@ -153,7 +159,7 @@ class _Checker:
         if isinstance(node, yaml.SequenceNode):
             return _Located([self.unwrap(item) for item in node.value], line)
         try:
-            return _Located(_SCALARS.construct_object(node), line)
+            return _Located(self.scalars.construct_object(node), line)
         except yaml.constructor.ConstructorError:
             return self.unreadable_value(line, f"unsupported YAML tag {node.tag}")
         except ValueError:  # Python refuses to convert integers of thousands of digits
@@ -344,9 +350,17 @@ class _Checker:
                 fields["expect"].line, "a card has either 'choices' or 'expect', not both", label
             )
         db = self.text(fields, "db", node.line, label, required=card_type is CardType.SQL)
+        # a built-in drill's tests and reference ship with mlprep; other code cards carry them
+        user_code = card_type is CardType.CODE and card_id not in DRILL_IDS
         solution = self.text(
-            fields, "solution", node.line, label, required=card_type is CardType.SQL
+            fields, "solution", node.line, label, required=card_type is CardType.SQL or user_code
         )
+        signature = self.text(
+            fields, "signature", node.line, label, required=card_type is CardType.CODE
+        )
+        tests = self.text(fields, "tests", node.line, label, required=user_code)
+        if card_type is CardType.CODE:
+            self.code_card(fields, signature, solution, tests, label)
         if db and not SLUG.match(db):
             self.problem(fields["db"].line, f"db '{db}' must name a sample database slug", label)
         ordered = self.flag(fields, "ordered", label)
@@ -354,6 +368,16 @@ class _Checker:
             for key in SQL_ONLY_KEYS:
                 if key in fields:
                     self.problem(fields[key].line, f"'{key}' is only for 'type: sql' cards", label)
+        if card_type is not CardType.CODE:
+            for key in CODE_ONLY_KEYS:
+                if key in fields:
+                    self.problem(fields[key].line, f"'{key}' is only for 'type: code' cards", label)
+        if card_type not in (CardType.SQL, CardType.CODE) and "solution" in fields:
+            self.problem(
+                fields["solution"].line,
+                "'solution' is only for 'type: sql' and 'type: code' cards",
+                label,
+            )
         difficulty = self.difficulty(fields, label)
         rubric = self.rubric(fields, label)
         tags = self.text_list(fields, "tags", label, slug=True)
@@ -382,6 +406,8 @@ class _Checker:
             db=db,
             solution=solution,
             ordered=ordered,
+            signature=signature,
+            tests=tests,
             rubric=rubric,
             difficulty=difficulty,
             tags=tags,
@@ -392,6 +418,45 @@ class _Checker:
             line=node.line,
         )
 
+    def code_card(
+        self, fields: dict[str, _Located], signature: str, solution: str, tests: str, label: str
+    ) -> None:
+        """A code card's signature must be `name(params)`; its Python must at least parse."""
+        import ast
+
+        if signature:
+            try:
+                tree = ast.parse(f"def {signature.strip()}:\n    pass\n")
+            except SyntaxError:
+                tree = None
+            if tree is None or len(tree.body) != 1:
+                self.problem(
+                    fields["signature"].line,
+                    f"signature must look like 'name(a, b=1)', not {signature!r}",
+                    label,
+                )
+        function = signature.split("(", 1)[0].strip()
+        for key, source, must_define in (
+            ("solution", solution, function),
+            ("tests", tests, "cases"),
+        ):
+            if not source:
+                continue
+            try:
+                module = ast.parse(source)
+            except SyntaxError as error:
+                self.problem(
+                    fields[key].line + (error.lineno or 0),
+                    f"'{key}' is not valid Python: {error.msg}",
+                    label,
+                )
+                continue
+            defined = {n.name for n in module.body if isinstance(n, ast.FunctionDef)}
+            if must_define and must_define not in defined:
+                self.problem(
+                    fields[key].line, f"'{key}' must define a function {must_define}()", label
+                )
+
     def card_type(self, fields: dict[str, _Located], label: str) -> CardType:
         located = fields.get("type")
         if located is None:
@@ -400,7 +465,9 @@ class _Checker:
             return CardType(located.value)
         except ValueError:
             self.problem(
-                located.line, f"type must be 'open' or 'sql', not {_brief(located.value)}", label
+                located.line,
+                f"type must be 'open', 'sql' or 'code', not {_brief(located.value)}",
+                label,
             )
             return CardType.OPEN
 

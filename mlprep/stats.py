@@ -5,10 +5,11 @@ Pure computation over decks, card states and review events; rendering lives in m
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from mlprep.model import Deck
 from mlprep.scheduler import (
@@ -61,6 +62,19 @@ class WeakTag:
 
 
 @dataclass
+class Agreement:
+    """How often the user's grade for an open answer matched the grader's suggestion."""
+
+    deck: str
+    graded: int  # answers that carried a suggested grade
+    agreed: int
+
+    @property
+    def share(self) -> float:
+        return self.agreed / self.graded if self.graded else 0.0
+
+
+@dataclass
 class StatsReport:
     format: int
     generated_at: str
@@ -71,6 +85,7 @@ class StatsReport:
     streak: int  # consecutive days with an answer, ending today (or yesterday)
     weakest_cards: list[WeakCard] = field(default_factory=list)
     weakest_tags: list[WeakTag] = field(default_factory=list)
+    agreement: list[Agreement] = field(default_factory=list)  # decks with graded answers
 
     @property
     def has_progress(self) -> bool:
@@ -84,18 +99,77 @@ def local_day(moment: datetime) -> date:
     return moment.astimezone().date()
 
 
+QUARTER = 900  # seconds: every time zone's offset is a multiple of a quarter hour
+
+
+@dataclass
+class AnswerTotals:
+    """What `stats` needs from the history, per card, kept small enough to store and load fast
+    whatever the length of the log: the quarter hours its answers were given in (epoch seconds
+    // 900, for the calendar and streak in any time zone) and its quiz answers (epoch
+    milliseconds, negative when the answer was wrong). Undone answers are not counted."""
+
+    quarters: dict[str, list[int]] = field(default_factory=dict)
+    quiz: dict[str, list[int]] = field(default_factory=dict)
+    # per card, [answers the grader suggested a grade for, answers graded as it suggested]
+    agreement: dict[str, list[int]] = field(default_factory=dict)
+
+    def add(
+        self, card: str, epoch_ms: int, mode: str, grade: int, suggested: int | None = None
+    ) -> None:
+        self.quarters.setdefault(card, []).append(epoch_ms // (QUARTER * 1000))
+        if mode == "quiz":
+            self.quiz.setdefault(card, []).append(epoch_ms if grade >= 3 else -epoch_ms)
+        if suggested is not None:
+            self.agree(card, grade == suggested)
+
+    def agree(self, card: str, agreed: bool) -> None:
+        row = self.agreement.setdefault(card, [0, 0])
+        row[0] += 1
+        row[1] += agreed
+
+    def forget(self, card: str) -> None:
+        self.quarters.pop(card, None)
+        self.quiz.pop(card, None)
+        self.agreement.pop(card, None)
+
+    def update(self, other: AnswerTotals) -> None:
+        """Take `other`'s figures for every card it has (cards that were recounted)."""
+        self.quarters.update(other.quarters)
+        self.quiz.update(other.quiz)
+        self.agreement.update(other.agreement)
+
+    @classmethod
+    def from_events(cls, events: Iterable) -> AnswerTotals:
+        """Totals of effective events (undo already applied)."""
+        totals = cls()
+        for event in events:
+            totals.add(
+                event.card,
+                epoch_ms(event.when),
+                event.mode,
+                event.grade,
+                getattr(event, "suggested", None),
+            )
+        return totals
+
+
+def epoch_ms(moment: datetime) -> int:
+    return round(moment.timestamp() * 1000)
+
+
 def _deck_stats(
     deck: Deck,
     states: dict[str, CardState],
-    events_by_card: dict,
+    totals: AnswerTotals,
     now: datetime,
-    scheduler: Scheduler,
+    recall_of: dict[str, float],
 ) -> DeckStats:
     tonight = end_of_day(now).timestamp()
     counts: Counter[str] = Counter()
     recalls = []
     quiz = [0, 0]  # right, answered
-    since = now - timedelta(days=ACCURACY_DAYS)
+    since = (now - timedelta(days=ACCURACY_DAYS)).timestamp() * 1000
     for card in deck.cards:
         state = states.get(card.id)
         if state is None:
@@ -105,11 +179,11 @@ def _deck_stats(
             counts[kind] += 1
             counts["mastered"] += (state.stability or 0) >= MASTERED_STABILITY_DAYS
             counts["due"] += state.due_ts < tonight
-            recalls.append(scheduler.retrievability(state, now))
-        for event in events_by_card.get(card.id, ()):
-            if event.mode == "quiz" and event.when >= since:
+            recalls.append(recall_of[card.id])
+        for answer in totals.quiz.get(card.id, ()):
+            if abs(answer) >= since:
                 quiz[1] += 1
-                quiz[0] += event.grade >= 3
+                quiz[0] += answer > 0
     return DeckStats(
         deck=deck.id,
         title=deck.title,
@@ -159,19 +233,17 @@ def streak(days_with_answers: set[date], today: date) -> int:
 def build_report(
     decks: Sequence[Deck],
     states: dict[str, CardState],
-    events: Sequence,
+    answers: AnswerTotals | Iterable,
     now: datetime,
     scheduler: Scheduler | None = None,
 ) -> StatsReport:
-    """Figures for `decks`; `events` are the effective review events (undo already applied)."""
+    """Figures for `decks`; `answers` are the answer totals, or the effective review events
+    (undo already applied)."""
     scheduler = scheduler or Scheduler()
+    totals = answers if isinstance(answers, AnswerTotals) else AnswerTotals.from_events(answers)
     wanted = {card.id: deck for deck in decks for card in deck.cards}
-    events = [e for e in events if e.card in wanted]
-    by_card: dict[str, list] = defaultdict(list)
-    for event in events:
-        by_card[event.card].append(event)
-    rows = [_deck_stats(deck, states, by_card, now, scheduler) for deck in decks]
     recall_of = {cid: scheduler.retrievability(states[cid], now) for cid in wanted if cid in states}
+    rows = [_deck_stats(deck, states, totals, now, recall_of) for deck in decks]
     today = local_day(now)
 
     due_days = Counter(max(today, local_day(states[cid].due)) for cid in wanted if cid in states)
@@ -179,7 +251,12 @@ def build_report(
         ((today + timedelta(days=i)).isoformat(), due_days.get(today + timedelta(days=i), 0))
         for i in range(FORECAST_DAYS)
     ]
-    per_day = Counter(local_day(e.when) for e in events)
+    per_quarter = Counter(
+        itertools.chain.from_iterable(totals.quarters.get(cid, ()) for cid in wanted)
+    )
+    per_day: Counter = Counter()
+    for quarter, count in per_quarter.items():
+        per_day[local_day(datetime.fromtimestamp(quarter * QUARTER, UTC))] += count
     first = today - timedelta(weeks=CALENDAR_WEEKS) + timedelta(days=1)
     calendar = [
         ((first + timedelta(days=i)).isoformat(), per_day.get(first + timedelta(days=i), 0))
@@ -230,3 +307,19 @@ def build_report(
         weakest_cards=weak,
         weakest_tags=weak_tags,
     )
+
+
+def grader_agreement(decks: Sequence[Deck], totals: AnswerTotals) -> list[Agreement]:
+    """Per deck, the answers graded against keypoints and how many the user graded as the
+    grader suggested; decks without such answers are left out."""
+    rows = []
+    for deck in decks:
+        graded = agreed = 0
+        for card in deck.cards:
+            count = totals.agreement.get(card.id)
+            if count:
+                graded += count[0]
+                agreed += count[1]
+        if graded:
+            rows.append(Agreement(deck.id, graded, agreed))
+    return rows

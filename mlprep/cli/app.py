@@ -8,10 +8,12 @@ import typer
 
 from mlprep import __version__
 from mlprep.cli import (
+    code,
     completion,
     content,
     drill,
     export,
+    grade,
     importer,
     practice,
     progress,
@@ -90,10 +92,12 @@ app.command("tags")(content.tags)
 app.command("show")(content.show)
 app.command("search")(content.search)
 app.command("validate")(content.validate)
+app.command("grade")(grade.grade)
 app.command("export")(export.export)
 app.command("import")(importer.import_deck)
 app.command("completion")(content.completion_script)
 app.add_typer(progress.app, name="progress")
+app.add_typer(code.app, name="code")
 
 
 def main() -> None:

@@ -1,6 +1,5 @@
 """`mlprep progress ...`: where progress lives, export, import, merge and reset."""
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -77,25 +76,23 @@ def export(
       mlprep progress export backup.json
       mlprep progress export - > backup.json
     """
-    from mlprep.fileio import atomic_write
-    from mlprep.progress import ProgressStore, export_document
+    from mlprep.fileio import atomic_write_with
+    from mlprep.progress import ProgressStore
 
     app_state = state(ctx)
     store = ProgressStore(app_state.paths.progress_dir)
-    document = export_document(store.events(), app_state.env.now())
-    text = json.dumps(document, indent=1) + "\n"
+    chunks = store.export_chunks(app_state.env.now())  # a long history is streamed
     if file == "-":
-        app_state.env.stdout.write(text)
+        for chunk in chunks:
+            app_state.env.stdout.write(chunk)
         return
     if Path(file).exists() and not force:
         raise MlprepError(f"{file} already exists; add --force to overwrite it.")
     try:
-        atomic_write(Path(file), text.encode())
+        atomic_write_with(Path(file), lambda handle: handle.writelines(c.encode() for c in chunks))
     except OSError as error:
         raise MlprepError(f"cannot write {file}: {error.strerror}") from None
-    app_state.env.stderr.write(
-        f"Exported {len(document['events'])} answers to {printable(file)}.\n"
-    )
+    app_state.env.stderr.write(f"Exported {store.exported} answers to {printable(file)}.\n")
 
 
 @app.command("merge")
@@ -108,10 +105,10 @@ def merge(ctx: typer.Context, file: FileArg) -> None:
     Example:
       mlprep progress merge laptop.json
     """
-    from mlprep.progress import ProgressStore, read_export
+    from mlprep.progress import ProgressStore, read_export_document
 
     app_state = state(ctx)
-    incoming = read_export(_read_source(file), file)
+    incoming = read_export_document(_read_source(file), file)  # checked as it is merged
     added = ProgressStore(app_state.paths.progress_dir).merge(incoming)
     app_state.env.stdout.write(
         f"Merged {added} new answer{'s' * (added != 1)} from {file} "

@@ -36,6 +36,7 @@ def run_session(
             rng=random.Random(seed),
             progress=StoreView(store),
             sql_time_limit=sql_time_limit,
+            code_dir=app.paths.data_dir / "code",
         )
         result = session.run(prompter, recorder, context)
         for line in result.summary():

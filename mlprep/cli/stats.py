@@ -20,15 +20,15 @@ def stats(
 
     Per deck: cards, new / learning / review, mastered (stability of 21 days or more), due
     today, predicted recall now and quiz accuracy over 30 days; then the 30-day due forecast,
-    a 26-week calendar of answers, the current streak and the weakest cards and tags.
+    a 26-week calendar of answers, the current streak, the weakest cards and tags, and how
+    often your grade for a typed answer agreed with the grader's suggestion.
 
     \b
     Examples:
       mlprep stats
       mlprep stats trees --json
     """
-    from mlprep.progress import effective
-    from mlprep.stats import build_report
+    from mlprep.stats import build_report, grader_agreement
 
     app = state(ctx)
     library = app.library(deck_dirs or ())
@@ -38,8 +38,9 @@ def stats(
         else sorted(library.decks.values(), key=lambda d: d.id)
     )
     with app.progress() as store:
-        events = effective(store.events())
-        report = build_report(chosen, store.states, events, app.env.now(), store.scheduler)
+        totals = store.answer_totals()
+        report = build_report(chosen, store.states, totals, app.env.now(), store.scheduler)
+        report.agreement = grader_agreement(chosen, totals)
     if as_json:
         app.env.stdout.write(json.dumps(report.to_json(), indent=2) + "\n")
         return

@@ -44,6 +44,8 @@ def card_dict(card: Card) -> dict[str, Any]:
             {"claim": m.claim, "match": list(m.match), "correction": m.correction}
             for m in card.misconceptions
         ],
+        "signature": card.signature,
+        "tests": card.tests,
     }
 
 

@@ -200,7 +200,8 @@ def card_lines(card: Card, no_answers: bool = False) -> list[str]:
             lines += _items("A strong answer has", card.rubric.strong)
             lines += _items("A weak answer has", card.rubric.weak)
         if card.solution:
-            lines += ["**Solution**", "", fence(card.solution, "sql"), ""]
+            language = "python" if card.type is CardType.CODE else "sql"
+            lines += ["**Solution**", "", fence(card.solution, language), ""]
     lines += _items("Follow-ups", card.followups)
     if not no_answers:
         lines += _items("References", card.refs)
@@ -212,6 +213,8 @@ def _card_meta(card: Card) -> str:
     if card.type is CardType.SQL:
         order = ", row order matters" if card.ordered else ""
         parts.append(f"SQL on the `{card.db}` database{order}")
+    if card.type is CardType.CODE:
+        parts.append(f"coding drill: write `{card.signature.strip()}`")
     if card.difficulty:
         parts.append(f"difficulty {card.difficulty}")
     if card.tags:

@@ -19,10 +19,10 @@ the first whose `matches(card)` is true. Its hooks, all talking to an `AskPrompt
   card after it was answered, the mock transcript);
 - the `Outcome.journal` text is what the review log keeps of the answer.
 
-To add a kind (e.g. `code`): `Card.kind` already names a card by its `type` (so `type: code`
-gives "code"); write `kinds/code.py` with `class CodeKind(Kind)` (name = "code") and list it in
-`_kinds()` below (a new way of asking, e.g. a multi-line code editor, is one more method on
-`AskPrompter` and both prompters).
+To add a kind: `Card.kind` names a card by its `type` (as `type: code` gives "code", served
+by `kinds/code.py`); write `kinds/<name>.py` with a `Kind` subclass and list it in `_kinds()`
+below (a new way of asking is one more method on `AskPrompter` and both prompters, as
+`ask_line` is for coding drills).
 
 To grade open answers by keypoints: a `KeypointsKind(OpenKind)` whose `matches` wants
 `card.keypoints` (OpenKind matches every card) and whose `attempt` returns
@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlprep.model import Card, Choice, Grade
@@ -48,6 +49,8 @@ class KindContext:
     rng: random.Random = field(default_factory=random.Random)  # option order
     sql_time_limit: float = 2.0  # seconds a user's query may run
     collect_only: bool = False  # take one answer, show nothing of its grade (mock interview)
+    code_dir: Path | None = None  # where coding drills' files live (<data dir>/code)
+    trust_deck: bool = False  # run code cards from decks that are not built in
 
 
 @dataclass(frozen=True)
@@ -96,11 +99,21 @@ class Kind:
 
 def _kinds() -> list[Kind]:
     from mlprep.kinds.choice import MultiChoiceKind, SingleChoiceKind
+    from mlprep.kinds.code import CodeKind
+    from mlprep.kinds.keypoints import KeypointsKind
     from mlprep.kinds.number import NumberKind
     from mlprep.kinds.open import OpenKind
     from mlprep.kinds.sql import SqlKind
 
-    return [SqlKind(), NumberKind(), MultiChoiceKind(), SingleChoiceKind(), OpenKind()]
+    return [
+        SqlKind(),
+        CodeKind(),
+        NumberKind(),
+        MultiChoiceKind(),
+        SingleChoiceKind(),
+        KeypointsKind(),  # before OpenKind, which takes every card
+        OpenKind(),
+    ]
 
 
 _KINDS: list[Kind] = []

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from mlprep.kinds import KindContext, kind_of
@@ -80,9 +81,10 @@ class SessionContext:
     rng: random.Random = field(default_factory=random.Random)
     progress: ProgressView = field(default_factory=_NoProgress)
     sql_time_limit: float = 2.0
+    code_dir: Path | None = None  # coding drills' files; None: code cards are self-graded
 
     def kind_context(self, collect_only: bool = False) -> KindContext:
-        return KindContext(self.rng, self.sql_time_limit, collect_only)
+        return KindContext(self.rng, self.sql_time_limit, collect_only, self.code_dir)
 
 
 class Session(Protocol):

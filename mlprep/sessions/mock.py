@@ -14,7 +14,7 @@ from datetime import datetime
 
 from mlprep.errors import UsageError
 from mlprep.kinds import Outcome, kind_of
-from mlprep.model import Card, Grade
+from mlprep.model import Card, CardType, Grade
 from mlprep.scheduler import CardState
 from mlprep.sessions.base import (
     SessionContext,
@@ -104,6 +104,8 @@ def pick_questions(
     deck so that consecutive questions change topic. Every kind of card may be asked: its
     kind takes the answer (options, a number, a query) and grades it in the transcript."""
     states = progress.states
+    # a coding drill is written in an editor, not answered aloud
+    cards = [c for c in cards if c.type is not CardType.CODE]
     keyed = sorted(
         (
             (rng.random() ** (1.0 / weakness(states.get(c.id), progress, now)), c.id, c)

@@ -56,6 +56,10 @@ class AskPrompter(Protocol):
         """A free-text answer; empty is allowed. `later`: the reference comes at the end (mock
         interview), not right after."""
 
+    def ask_line(self, prompt: str) -> str:
+        """One line of input after `prompt` (Enter alone gives ""): a coding drill waits on it
+        while the user edits their file."""
+
     def ask_query(self) -> str:
         """A SQL query; in plain mode lines until one ends with ';'. Empty: the user gives
         up."""

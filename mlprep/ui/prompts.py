@@ -224,6 +224,9 @@ class PlainPrompter:
             return self.read("Your answer (Enter when done): ")
         return self.read("Your answer (Enter to reveal): ")
 
+    def ask_line(self, prompt: str) -> str:
+        return self.read(prompt)
+
     def ask_query(self) -> str:
         """Lines until one ends with ';' (an empty first line gives up)."""
         self.say("Type a query ending with ; (an empty line gives up).")
@@ -374,6 +377,9 @@ class QuestionaryPrompter:
     def ask_open(self, later: bool = False) -> str:
         hint = "Enter when done" if later else "Enter to reveal"
         return self.q.text(f"Your answer ({hint}):").unsafe_ask()
+
+    def ask_line(self, prompt: str) -> str:
+        return self.q.text(prompt.rstrip()).unsafe_ask()
 
     def ask_query(self) -> str:
         """Lines until one ends with ';' (an empty first line gives up)."""

@@ -280,4 +280,10 @@ def stats_view(report) -> Group:
             f"{t.tag} ({t.lapses} lapses, {_percent(t.recall)})" for t in report.weakest_tags
         )
         parts += [Text(), Text("Weakest tags: ", style="bold") + Text(tags)]
+    if report.agreement:
+        parts += [Text(), Text("Your grade = suggested grade (typed answers)", style="bold")]
+        parts += [
+            Text(f"  {a.deck:<16} {a.agreed:>4}/{a.graded:<4} {_percent(a.share)}")
+            for a in report.agreement
+        ]
     return Group(*parts)

@@ -8,7 +8,15 @@ import sys
 
 import pytest
 
-HEAVY = ("questionary", "prompt_toolkit", "rich.markdown", "markdown_it", "fsrs", "genanki")
+HEAVY = (
+    "questionary",
+    "prompt_toolkit",
+    "rich.markdown",
+    "markdown_it",
+    "fsrs",
+    "genanki",
+    "numpy",  # only the commands that run a coding drill import it
+)
 
 PROBE = """
 import json, sys
@@ -22,7 +30,10 @@ print("\\nMODULES=" + json.dumps(sorted(sys.modules)), file=sys.stderr)
 """
 
 
-@pytest.mark.parametrize("args", [["--help"], ["--version"], ["decks"], ["decks", "--json"]])
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["--version"], ["decks"], ["decks", "--json"], ["code", "--help"], ["validate"]],
+)
 def test_fast_commands_do_not_import_the_interactive_stack(args, mlprep_home):
     done = subprocess.run(
         [sys.executable, "-c", PROBE, json.dumps(args)], capture_output=True, text=True, check=True

@@ -50,4 +50,5 @@ def test_stats_after_a_quiz(cli):
         "streak",
         "weakest_cards",
         "weakest_tags",
+        "agreement",
     }

@@ -48,6 +48,7 @@ MINIMUMS = {
     "vision": 42,
     "interpretability": 34,
     "behavioral": 38,
+    "coding": 40,  # one card per required drill
 }
 
 # An answer is what a candidate says aloud. 900 characters is about 150 words, a little over a
@@ -96,7 +97,7 @@ def test_there_are_exactly_the_guide_decks():
 
 @pytest.mark.parametrize("slug", MINIMUMS)
 def test_at_least_a_third_of_each_deck_has_choices(slug):
-    cards = DECKS[slug].cards
+    cards = [card for card in DECKS[slug].cards if card.type is not CardType.CODE]
     assert 3 * sum(bool(card.choices) for card in cards) >= len(cards)
 
 
@@ -111,7 +112,12 @@ def test_every_card_has_difficulty_tags_and_refs():
 
 
 def test_answers_are_present_and_short_enough_to_say_aloud():
-    too_long = [(card.id, len(card.a)) for card in CARDS if len(card.a) > MAX_ANSWER_CHARS]
+    # a coding drill's answer is a short program, read rather than said
+    too_long = [
+        (card.id, len(card.a))
+        for card in CARDS
+        if len(card.a) > MAX_ANSWER_CHARS and card.type is not CardType.CODE
+    ]
     assert too_long == []
     assert all(card.a.strip() and card.q.strip() for card in CARDS)
 

@@ -34,6 +34,8 @@ CARD_KEYS = [
     "followups",
     "keypoints",
     "misconceptions",
+    "signature",
+    "tests",
 ]
 
 
@@ -70,6 +72,8 @@ def test_a_card_exactly(decks):
         "followups": [],
         "keypoints": [],
         "misconceptions": [],
+        "signature": "",
+        "tests": "",
     }
 
 

@@ -110,7 +110,7 @@ def cached_paths(cache: Path) -> set[str]:
     import pickle
 
     with open(cache / "decks.pickle", "rb") as handle:
-        return set(pickle.load(handle)[1])
+        return {key[0] for key in pickle.load(handle)[1]}  # keys start with the file's path
 
 
 def test_the_cache_forgets_decks_that_are_gone(tmp_path):
@@ -149,3 +149,55 @@ def test_temp_files_left_by_a_killed_run_are_removed(tmp_path):
     os.utime(old, (0, 0))
     load_library([MINI], [], cache)
     assert sorted(p.name for p in cache.iterdir()) == [".decks-fresh", "decks.pickle"]
+
+
+def test_a_new_app_version_keeps_the_cache_but_a_new_parser_does_not(tmp_path, monkeypatch):
+    import mlprep
+    from mlprep import decks as decks_module
+    from mlprep import schema
+
+    user = tmp_path / "user"
+    write(user / "c.yaml", "id: c\ntitle: C\ncards:\n  - {id: c-a, q: x, a: y}\n")
+    cache = tmp_path / "cache"
+    load_library([MINI], [user], cache)
+    monkeypatch.setattr(decks_module, "_SEEN", {})  # forget what this process parsed
+    monkeypatch.setattr(mlprep, "__version__", "99.0")
+    parsed = []
+    real_parse = schema.parse_deck
+    monkeypatch.setattr(
+        schema, "parse_deck", lambda *a, **k: parsed.append(a) or real_parse(*a, **k)
+    )
+    assert load_library([MINI], [user], cache).decks["c"].cards[0].q == "x"
+    assert parsed == []  # every deck came from the cache
+    monkeypatch.setattr(decks_module, "parser_fingerprint", lambda: "another parser")
+    monkeypatch.setattr(decks_module, "_SEEN", {})
+    assert load_library([MINI], [user], cache).decks["c"].cards[0].q == "x"
+    assert len(parsed) == len(list(MINI.glob("*.yaml"))) + 1
+
+
+def test_the_cache_forgets_files_no_longer_loaded(tmp_path):
+    import pickle
+
+    user = tmp_path / "user"
+    gone = write(user / "gone.yaml", "id: g\ntitle: G\ncards:\n  - {id: g-a, q: x, a: y}\n")
+    cache = tmp_path / "cache"
+    load_library([MINI], [user], cache)
+    gone.unlink()
+    load_library([MINI], [user], cache)
+    _, entries = pickle.loads((cache / "decks.pickle").read_bytes())
+    assert entries and not [key for key in entries if "gone.yaml" in str(key)]
+    assert [p.name for p in cache.iterdir()] == ["decks.pickle"]  # no temp files left
+
+
+def test_parsing_keeps_no_yaml_nodes_alive():
+    import gc
+
+    import yaml
+
+    from mlprep.schema import parse_deck
+
+    path = MINI / "mini.yaml"
+    deck, problems = parse_deck(path.read_text(), str(path))
+    assert deck is not None and problems == []
+    gc.collect()
+    assert not [o for o in gc.get_objects() if isinstance(o, yaml.Node)]

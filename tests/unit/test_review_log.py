@@ -78,3 +78,37 @@ def test_an_unwritable_data_dir_is_a_clear_error(tmp_path):
     with pytest.raises(ProgressError, match=r"^cannot use the progress dir .*progress: "):
         log.append(event())
     assert blocker.read_text() == "a file where the progress dir should be"
+
+
+def test_a_whole_last_event_lacking_only_its_newline_is_kept_and_ended(tmp_path):
+    log = ReviewLog(tmp_path / "reviews.jsonl")
+    first, second = event(), event("c-2")
+    log.append(first)
+    with open(log.path, "a") as handle:
+        handle.write(second.to_json())  # no newline: cut off right at the end
+    assert log.read() == [first, second]
+    assert log.warnings == []
+    third = event("c-3")
+    log.append(third)
+    assert log.path.read_text().count("\n") == 3
+    assert ReviewLog(log.path).read() == [first, second, third]
+    assert log.warnings == []
+
+
+def test_deeply_nested_json_in_the_log_is_a_corrupt_line(tmp_path):
+    log = ReviewLog(tmp_path / "reviews.jsonl")
+    log.append(event())
+    with open(log.path, "a") as handle:
+        handle.write("[" * 100_000 + "]" * 100_000 + "\n")
+    with pytest.raises(ProgressError, match=r"reviews\.jsonl:2: corrupt line in the review log"):
+        log.read()
+
+
+def test_an_answer_with_control_codes_in_the_log_is_refused(tmp_path):
+    log = ReviewLog(tmp_path / "reviews.jsonl")
+    log.append(event())
+    line = json.loads(event("c-2").to_json()) | {"answer": "\x1b]0;PWNED\x07"}
+    with open(log.path, "a") as handle:
+        handle.write(json.dumps(line, separators=(",", ":"), sort_keys=True) + "\n")
+    with pytest.raises(ProgressError, match=r"reviews\.jsonl:2: not a review event \('answer'"):
+        log.read()

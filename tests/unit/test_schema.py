@@ -150,7 +150,7 @@ def test_every_problem_is_reported_at_once():
         "d.yaml:5: card 'D_B': id must be lower-case letters, digits and '-'",
         "d.yaml:6: card 'd-c': unknown key 'x' (known: id, q, a, explain, choices, expect, "
         "type, db, solution, ordered, rubric, difficulty, tags, refs, followups, keypoints, "
-        "misconceptions)",
+        "misconceptions, signature, tests)",
     ]
 
 

@@ -87,3 +87,88 @@ def test_streak_counts_back_from_today_or_yesterday():
     assert streak(days, today) == 3
     assert streak(days | {today}, today) == 4
     assert streak(set(), today) == 0
+
+
+def totals_as_sets(totals):
+    return (
+        {card: sorted(v) for card, v in totals.quarters.items()},
+        {card: sorted(v) for card, v in totals.quiz.items()},
+        totals.agreement,
+    )
+
+
+def test_stored_totals_match_the_events_and_follow_the_log(tmp_path, monkeypatch):
+    from mlprep.stats import AnswerTotals
+
+    store = ProgressStore(tmp_path).load()
+    moment = NOW - timedelta(days=50)
+    for number in range(12):
+        mode = "quiz" if number % 3 else "review"
+        suggested = Grade(number % 3 + 1) if number % 2 else None  # some answers were graded
+        event = store.record(
+            f"mini-{number % 4}", Grade(number % 4 + 1), mode, 1, moment, suggested=suggested
+        )
+        if number == 7:
+            store.undo(event, moment + timedelta(seconds=5))
+        moment += timedelta(hours=31, minutes=7)
+
+    def expected():
+        return totals_as_sets(AnswerTotals.from_events(effective(store.events())))
+
+    assert totals_as_sets(store.answer_totals()) == expected()  # counted in one pass
+    assert expected()[2]  # some answers carry the grader's suggestion
+    assert (tmp_path / "totals.json").exists()
+
+    def no_recount():
+        raise AssertionError("recounted the whole log")
+
+    later = ProgressStore(tmp_path).load()
+    monkeypatch.setattr(later, "_count_all", no_recount)
+    event = later.record("mini-1", Grade.GOOD, "quiz", 1, NOW)
+    later.undo(event, NOW + timedelta(seconds=1))
+    later.record(
+        "mini-2", Grade.AGAIN, "quiz", 1, NOW + timedelta(seconds=2), suggested=Grade.AGAIN
+    )
+    assert totals_as_sets(later.answer_totals()) == expected()  # only the tail was read
+    (tmp_path / "totals.json").write_text('{"format": 1, "quarters": 7}')
+    assert totals_as_sets(ProgressStore(tmp_path).answer_totals()) == expected()
+
+
+def test_the_report_is_the_same_from_events_or_from_totals(report):
+    report, store = report
+    again = build_report(MINI, store.states, store.answer_totals(), NOW, store.scheduler)
+    assert again == report
+
+
+def test_recall_is_fsrs_own_figure(report):
+    import fsrs
+
+    from mlprep.scheduler import _as_fsrs_card
+
+    _, store = report
+    for state in store.states.values():
+        for days in (0, 0.5, 1, 3.7, 40, 400):
+            now = NOW + timedelta(days=days)
+            own = fsrs.Scheduler().get_card_retrievability(_as_fsrs_card(state), now)
+            assert store.scheduler.retrievability(state, now) == own
+
+
+def test_grader_agreement_per_deck():
+    from types import SimpleNamespace
+
+    from mlprep.stats import AnswerTotals, grader_agreement
+
+    def event(card, grade, suggested=None):
+        return SimpleNamespace(card=card, grade=grade, suggested=suggested, mode="review", when=NOW)
+
+    events = [
+        event("mini-open", 3, 3),
+        event("mini-open", 2, 3),
+        event("mini-open", 1, 1),
+        event("mini-single", 3),  # auto-graded: no suggestion, not counted
+        event("elsewhere", 3, 3),  # a card of another deck
+    ]
+    (row,) = grader_agreement(MINI, AnswerTotals.from_events(events))
+    assert (row.deck, row.graded, row.agreed) == ("mini", 3, 2)
+    assert row.share == pytest.approx(2 / 3)
+    assert grader_agreement(MINI, AnswerTotals.from_events(events[3:])) == []

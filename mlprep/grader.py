@@ -1,0 +1,844 @@
+"""Keypoint grading of open answers, offline: which claims an answer makes, which it misses,
+which misconceptions it states, and the grade that suggests.
+
+A card's keypoints carry `match` phrases of a few content words (`a|b` = alternatives for one
+word). A phrase is made when all its content words occur close together in one sentence of the
+answer (any order), after both sides are normalised the same way: case, punctuation, word forms
+(Snowball stems), British/American spelling, hyphens, number words, common abbreviations, small
+typos (rapidfuzz). A phrase the answer negates ("does not reduce bias") is not made, and a phrase
+that itself says "not"/"no"/"without" is made only when the answer negates it too.
+
+Pure: no I/O, no terminal. The stemmer and the fuzzy matcher load with this module, which the
+commands import only when they grade an answer.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import textwrap
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import snowballstemmer
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import extract as fuzzy_extract
+
+from mlprep.model import Card, Grade, Keypoint, Misconception
+
+MAX_CHARS = 10_000  # an answer longer than this is graded on its beginning (no pause on 100 KB)
+WINDOW_SLACK = 2  # a phrase of k content words may spread over k + 2 content words
+RESTATED_CREDIT = 0.5  # a claim made only of the question's own words counts half
+AGAIN_BELOW = 0.3  # less than this share of the keypoints made: Again
+NEGATION_SCOPE = 8  # words a "not" reaches forward, unless a clause ends first
+
+# --------------------------------------------------------------------------------------------
+# Word tables. Every table is applied to decks' phrases and to answers alike.
+
+STOPWORDS = frozenset(
+    """a an the this that these those there here it its it's itself they them their theirs we us
+    our you your i me my he she his her one's of in on at to for from by with as into onto about
+    and or if then than so such also just very really basically actually quite rather pretty
+    be is are was were been being am do does did doing done have has had having can could will
+    would shall should may might must get gets got getting which what who whom whose when where
+    why how each every any some all both either etc eg ie like kind sort thing things way
+    something whatever whichever lot lots bit well""".split()
+)
+NEGATORS = frozenset(
+    {"not", "no", "never", "without", "nor", "neither", "none", "nothing", "non", "unlike"}
+)
+# two-word negations; the second word opens the scope
+NEGATING_PAIRS = {("rather", "than"), ("instead", "of"), ("fail", "to"), ("fails", "to")}
+NEGATION_EXCEPTIONS = {("not", "only"), ("not", "just"), ("not", "merely"), ("or", "not")}
+CLAUSE_ENDS = frozenset(
+    """but however although though whereas while whilst yet and or so because since unless
+    instead""".split()
+)
+SENTENCE_ENDS = frozenset(".;!?")
+CONTRACTIONS = {
+    "can't": "can not",
+    "cannot": "can not",
+    "won't": "will not",
+    "shan't": "shall not",
+    "ain't": "is not",
+}
+# "doesnt" typed without its apostrophe
+BARE_NEGATIONS = frozenset(
+    """dont doesnt didnt isnt arent wasnt werent cant wont wouldnt shouldnt couldnt hasnt
+    havent hadnt aint mustnt neednt""".split()
+)
+NUMBER_WORDS = {
+    word: str(value)
+    for value, word in enumerate(
+        """zero one two three four five six seven eight nine ten eleven twelve thirteen
+        fourteen fifteen sixteen seventeen eighteen nineteen twenty""".split()
+    )
+} | {"thirty": "30", "fifty": "50", "hundred": "100", "thousand": "1000", "million": "1e6"}
+ORDINALS = {"first": "1st", "second": "2nd", "third": "3rd"}
+BRITISH = {
+    "grey": "gray",
+    "programme": "program",
+    "catalogue": "catalog",
+    "analogue": "analog",
+    "dialogue": "dialog",
+    "defence": "defense",
+    "licence": "license",
+    "judgement": "judgment",
+    "ageing": "aging",
+    "artefact": "artifact",
+    "artefacts": "artifacts",
+    "sceptical": "skeptical",
+    "amongst": "among",
+    "whilst": "while",
+    "travelled": "traveled",
+    "per-cent": "percent",
+}
+_OUR = re.compile(
+    r"^(colo|behavio|favo|neighbo|hono|labo|flavo|rumo|harbo|vapo|humo|savo|vigo|rigo|odo|armo)ur"
+)
+_TRE = re.compile(r"^(cen|me|li|fib|thea|lus)tre(s|d)?$")
+_YSE = re.compile(r"^(anal|paral|catal|hydrol)ys(e|es|ed|ing)$")
+_ISE = re.compile(r"^(\w{3,}?)is(e|es|ed|ing|ation|ations|er|ers|able)$")
+# -ise words that are not British -ize words
+_ISE_KEEP = re.compile(
+    r"(wise|nois|precis|rais|promis|exercis|advis|concis|premis|surpris|compromis|expertis|"
+    r"supervis|revis|devis|franchis|merchandis|enterpris|aris|compris|disguis|despis|improvis|"
+    r"televis|pois|prais|cruis|bruis|chemis|paradis|denis|demis|incis|excis)"
+)
+# abbreviation -> its expansion; both sides of a match see both
+ABBREVIATIONS = {
+    "gd": "gradient descent",
+    "sgd": "stochastic gradient descent",
+    "pca": "principal component analysis",
+    "svd": "singular value decomposition",
+    "svm": "support vector machine",
+    "knn": "k nearest neighbour",
+    "rf": "random forest",
+    "gbm": "gradient boosting machine",
+    "gbdt": "gradient boosted decision tree",
+    "gbt": "gradient boosted tree",
+    "nn": "neural network",
+    "ann": "approximate nearest neighbour",
+    "cnn": "convolutional neural network",
+    "rnn": "recurrent neural network",
+    "lstm": "long short term memory",
+    "gru": "gated recurrent unit",
+    "mlp": "multilayer perceptron",
+    "relu": "rectified linear unit",
+    "bn": "batch normalization",
+    "batchnorm": "batch normalization",
+    "mse": "mean squared error",
+    "rmse": "root mean squared error",
+    "mae": "mean absolute error",
+    "sse": "sum squared error",
+    "rss": "residual sum squares",
+    "ols": "ordinary least squares",
+    "mle": "maximum likelihood estimation",
+    "auc": "area under curve",
+    "roc": "receiver operating characteristic",
+    "tpr": "true positive rate",
+    "fpr": "false positive rate",
+    "tnr": "true negative rate",
+    "fnr": "false negative rate",
+    "tp": "true positive",
+    "fp": "false positive",
+    "tn": "true negative",
+    "fn": "false negative",
+    "nb": "naive bayes",
+    "em": "expectation maximization",
+    "kl": "kullback leibler",
+    "ci": "confidence interval",
+    "sd": "standard deviation",
+    "std": "standard deviation",
+    "oob": "out bag",
+    "cv": "cross validation",
+    "loocv": "leave one out cross validation",
+    "tf": "term frequency",
+    "idf": "inverse document frequency",
+    "nlp": "natural language processing",
+    "llm": "large language model",
+    "iid": "independent identically distributed",
+    "lr": "learning rate",
+    "lasso": "l1",
+    "ridge": "l2",
+    "ml": "machine learning",
+    "dl": "deep learning",
+    "kv": "key value",
+    "qps": "queries per second",
+    "ctr": "click through rate",
+    "wcss": "within cluster sum squares",
+}
+# informal short forms that stand for one word
+SHORT_FORMS = {
+    "params": "parameters",
+    "param": "parameter",
+    "approx": "approximately",
+    "avg": "average",
+    "prob": "probability",
+    "probs": "probabilities",
+    "dims": "dimensions",
+    "dim": "dimension",
+    "info": "information",
+    "num": "number",
+    "stats": "statistics",
+    "w/o": "without",
+    "b/c": "because",
+    "wrt": "with respect to",
+    "var": "variance",
+    "corr": "correlation",
+    "cov": "covariance",
+    "reg": "regularization",
+    "regularizer": "regularization",
+    "eval": "evaluation",
+    "perf": "performance",
+    "feats": "features",
+    "obs": "observations",
+    "vs": "versus",
+}
+# Words that say the same thing in these answers; each group answers to its first member.
+# Kept small and unambiguous: a deck's `a|b` alternatives carry anything card-specific.
+SYNONYMS = (
+    ("reduc", "reduct", "lower", "decreas", "lessen", "diminish", "shrink", "less", "fewer")
+    + ("fall", "drop", "declin", "cut"),
+    ("increas", "rais", "grow", "growth", "higher"),
+    ("larg", "big", "huge"),
+    ("small", "tini", "littl"),
+    ("whole", "entir", "full"),
+    ("exampl", "sampl", "observ", "instanc", "row"),
+    ("featur", "predictor", "attribut", "covari"),
+    ("weight", "coeffici"),
+    ("model", "learner", "estim"),
+    ("data", "dataset"),
+    ("error", "mistak"),
+    ("penal", "penalti", "penalis"),
+    ("lose", "lost", "discard", "ignor", "throw"),
+    ("probabl", "chanc"),
+    ("averag", "mean"),
+    ("top", "upper"),
+    ("perfect", "ideal"),
+    ("recal", "sensit"),
+    ("train", "fit"),
+)
+HARDWARE = frozenset({"gpu", "cpu", "tpu"})
+
+# a table row's end ("|" then a line break) ends a sentence; a cell border is like a comma
+# a dash between spaces ("it does not shrink - same padding keeps it") ends a clause like a comma
+_TOKEN = re.compile(r"[^\W_]+(?:['’./&-][^\W_]+)*|\|[ \t]*\n|[.,;:!?()|]|\s[-–—]+\s|[–—]")
+# Greek letters as people type them in words: β > 1 is "beta > 1"
+GREEK = str.maketrans(
+    {
+        "α": " alpha ",
+        "β": " beta ",
+        "γ": " gamma ",
+        "δ": " delta ",
+        "ε": " epsilon ",
+        "η": " eta ",
+        "θ": " theta ",
+        "κ": " kappa ",
+        "λ": " lambda ",
+        "μ": " mu ",
+        "π": " pi ",
+        "ρ": " rho ",
+        "σ": " sigma ",
+        "τ": " tau ",
+        "φ": " phi ",
+        "ϕ": " phi ",
+        "ω": " omega ",
+    }
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+# --------------------------------------------------------------------------------------------
+# Normalising words
+
+
+@functools.cache
+def _stemmer() -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer("english")
+
+
+@functools.lru_cache(maxsize=50_000)
+def _spell(word: str) -> str:
+    """One lower-case word in American spelling, number words as digits."""
+    word = BRITISH.get(word, word)
+    if word.endswith("s") and (word[:-1] in ABBREVIATIONS or word[:-1] in HARDWARE):
+        word = word[:-1]  # GPUs, CNNs
+    if word in NUMBER_WORDS:
+        return NUMBER_WORDS[word]
+    word = _OUR.sub(r"\1or", word)
+    word = _TRE.sub(r"\1ter\2", word)
+    word = _YSE.sub(r"\1yz\2", word)
+    match = _ISE.match(word)
+    if match and not _ISE_KEEP.search(word):
+        word = f"{match.group(1)}iz{match.group(2)}"
+    return word
+
+
+_SYNONYM_OF = {stem: group[0] for group in SYNONYMS for stem in group}
+assert len(_SYNONYM_OF) == sum(len(g) for g in SYNONYMS), "a stem in two groups"
+
+
+@functools.lru_cache(maxsize=50_000)
+def _stem(word: str) -> str:
+    """The canonical form a word is compared by."""
+    if word[:1].isdigit():
+        return word
+    stem = _stemmer().stemWord(_spell(word))
+    return _SYNONYM_OF.get(stem, stem)
+
+
+def _split_word(raw: str) -> list[str]:
+    """A raw token as words: contractions opened, dots and apostrophes handled."""
+    raw = raw.replace("’", "'")
+    if raw in CONTRACTIONS:
+        return CONTRACTIONS[raw].split()
+    if raw in BARE_NEGATIONS:
+        return [raw[:-2] if raw.endswith("nt") else raw, "not"]
+    if raw.endswith("n't"):
+        return [raw[:-3], "not"]
+    if "'" in raw:
+        raw = raw.split("'")[0]  # model's -> model
+    if "." in raw and not re.fullmatch(r"\d+(\.\d+)*", raw):
+        raw = raw.replace(".", "")  # e.g. -> eg, w.r.t -> wrt; 0.5 stays
+    return [raw] if raw else []
+
+
+@dataclass(slots=True)
+class _Word:
+    surface: str  # as typed (lower case), for "the words that matched"
+    forms: set[str]  # every canonical form this position answers to
+    negated: bool = False
+    sentence: int = 0
+
+
+def _lex(text: str) -> list[tuple[str, str]]:
+    """(kind, text) pairs: 'w' a word (contractions opened, hyphens split), 'p' punctuation,
+    'j' a hyphenated whole word that comes before its parts."""
+    text = unicodedata.normalize("NFKC", _CONTROL.sub(" ", text[:MAX_CHARS])).lower()
+    text = text.translate(GREEK)
+    out: list[tuple[str, str]] = []
+    for raw in _TOKEN.findall(text):
+        if raw[0] == "|":
+            out.append(("p", "." if raw.endswith("\n") else ","))
+            continue
+        if raw.strip() in ("-", "–", "—") or set(raw.strip()) <= set("-–—"):
+            out.append(("p", ","))
+            continue
+        if raw in ".,;:!?()":
+            out.append(("p", raw))
+            continue
+        if raw in SHORT_FORMS:
+            out.extend(("w", part) for part in SHORT_FORMS[raw].split())
+            continue
+        if any(c in raw for c in "/&-"):  # l1/l2, a/b, mini-batch: separate words
+            parts = [w for part in re.split(r"[/&-]", raw) for w in _split_word(part)]
+            if "-" in raw and any(w in STOPWORDS for w in parts):
+                # in-experiment, out-of-fold: the whole word too, or "in-" would be lost
+                out.append(("j", "".join(parts)))
+            out.extend(("w", w) for w in parts)
+            continue
+        if raw in ("i", "ii") and out and out[-1] == ("w", "type"):
+            raw = "1" if raw == "i" else "2"  # type I / type II errors
+        out.extend(("w", w) for w in _split_word(raw))
+    return out
+
+
+def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int]]:
+    """Each word with whether a negation covers it and its sentence number."""
+    marked: list[tuple[str, bool, int]] = []
+    scope = 0
+    sentence = 0
+    previous = ""
+    for kind, text in [*lexed, ("p", ".")]:  # a final stop closes the last clause
+        if kind == "j":  # a hyphenated whole word rides along with its parts
+            marked.append(("\x00" + text, False, sentence))
+            continue
+        if kind == "p":
+            if previous in ("not", "no") and len(marked) >= 2:
+                # "Probably not." / "Bias, no.": a negation that ends its clause negates
+                # the word before it
+                word, _, where = marked[-2]
+                marked[-2] = (word, True, where)
+            if text in SENTENCE_ENDS:
+                sentence += 1
+            if text in SENTENCE_ENDS or text in ",:(":
+                scope = 0
+            previous = ""
+            continue
+        if (previous, text) in NEGATION_EXCEPTIONS:
+            scope = 0  # "not only": no negation after all
+            if marked and marked[-1][0] == previous:
+                marked[-1] = (previous, False, sentence)
+        elif text in CLAUSE_ENDS and not (previous == "rather" and text == "than"):
+            scope = 0
+        if (previous, text) in NEGATING_PAIRS:
+            scope = NEGATION_SCOPE + 1
+        marked.append((text, scope > 0, sentence))
+        if text == "non":
+            scope = 2  # non linear: the next word only
+        elif text == "unlike":
+            scope = 3  # "unlike accuracy it is smooth": only the thing compared with
+        elif text in NEGATORS and (previous, text) not in NEGATION_EXCEPTIONS:
+            scope = NEGATION_SCOPE + 1
+        scope = max(0, scope - 1)
+        previous = text
+    return marked
+
+
+@functools.cache
+def _expansions() -> dict[tuple[str, ...], str]:
+    """Stemmed expansion -> abbreviation, longest first."""
+    table = {}
+    for short, long in ABBREVIATIONS.items():
+        stems = tuple(_stem(w) for w in long.split() if w not in STOPWORDS)
+        table[stems] = short
+    return dict(sorted(table.items(), key=lambda item: -len(item[0])))
+
+
+@functools.cache
+def _expansions_by_first() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for stems, short in _expansions().items():  # longest first within each list
+        index.setdefault(stems[0], []).append((stems, short))
+    return index
+
+
+def _words(text: str, literal: bool = False) -> list[_Word]:
+    """The content words of a text with their canonical forms, negation and sentence; with
+    `literal`, every word as written (for phrases made only of function words)."""
+    words: list[_Word] = []
+    joined = ""
+    for word, negated, sentence in _mark_negation(_lex(text)):
+        if word.startswith("\x00"):
+            joined = word[1:]
+            continue
+        if literal:
+            words.append(_Word(word, {word}, negated, sentence))
+            continue
+        # "non" stays a word (non-linear = nonlinear) though it negates what follows
+        if word in STOPWORDS or (word in NEGATORS and word != "non"):
+            continue
+        forms = {_stem(word)}
+        if joined:
+            forms.add(_stem(joined))
+            joined = ""
+        if word in ABBREVIATIONS:
+            forms.update(_stem(w) for w in ABBREVIATIONS[word].split() if w not in STOPWORDS)
+        words.append(_Word(word, forms, negated, sentence))
+    _add_compounds(words)
+    return words
+
+
+def _spelled_out(primary: list[str], start: int, stems: tuple[str, ...]) -> int:
+    """Where an abbreviation written out from `start` ends (exclusive), or 0. One extra word
+    may sit inside it: "area under the ROC curve" is an AUC."""
+    pos, skipped = start, 0
+    for stem in stems:
+        while pos < len(primary) and primary[pos] != stem and skipped < 1 and pos > start:
+            pos, skipped = pos + 1, skipped + 1
+        if pos >= len(primary) or primary[pos] != stem:
+            return 0
+        pos += 1
+    return pos
+
+
+def _add_compounds(words: list[_Word]) -> None:
+    """Written-out abbreviations answer to the abbreviation; two words written apart answer to
+    the word written together (mini batch -> minibatch)."""
+    by_first = _expansions_by_first()
+    primary = [next(iter(w.forms)) if len(w.forms) == 1 else _stem(w.surface) for w in words]
+    for i in range(len(words)):
+        for stems, short in by_first.get(primary[i], ()):
+            span = _spelled_out(primary, i, stems)
+            if span:
+                for w in words[i:span]:
+                    w.forms.add(short)
+                break
+        if i + 1 < len(words) and words[i].sentence == words[i + 1].sentence:
+            joined = words[i].surface + words[i + 1].surface
+            if len(joined) <= 20:
+                words[i].forms.add(_stem(joined))
+
+
+# --------------------------------------------------------------------------------------------
+# Compiled phrases
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    text: str
+    slots: tuple[frozenset[str], ...]  # per word position, the canonical forms it accepts
+    spellings: tuple[frozenset[str], ...]  # per word position, the words typos are measured to
+    negative: bool  # the phrase itself says "not": made only when the answer negates it
+    literal: bool = False  # only function words ("what you did"): matched word for word
+
+
+def _phrase_slot(alternatives: str) -> tuple[frozenset[str], frozenset[str], bool]:
+    """One word position: the canonical forms it accepts, the spellings typos are measured
+    against, and whether it is a pure negator ("not", "without")."""
+    forms: set[str] = set()
+    spellings: set[str] = set()
+    negator = False
+    for alt in alternatives.split("|"):
+        words = [w for kind, w in _lex(alt) if kind == "w"]
+        if not words:
+            continue
+        if all(w in NEGATORS for w in words) or (len(words) == 2 and words[1] == "not"):
+            negator = True
+            continue
+        content = [w for w in words if w not in STOPWORDS]
+        if "-" in alt and len(content) < len(words):  # in-experiment: the whole word
+            forms.add(_stem("".join(words)))
+            continue
+        if len(content) > 1:  # mini-batch: the word written together
+            forms.add(_stem("".join(content)))
+            continue
+        for word in _words(alt):
+            # An abbreviation stands for itself here (the answer's written-out form answers to
+            # it); its expansion's words would let "fn" match any "false".
+            forms.update({_stem(word.surface)} if word.surface in ABBREVIATIONS else word.forms)
+            spellings.add(_spell(word.surface))
+    return frozenset(forms), frozenset(spellings), negator and not forms
+
+
+@functools.lru_cache(maxsize=4096)
+def _compile_phrase(text: str) -> _Phrase:
+    slots: list[frozenset[str]] = []
+    spellings: list[frozenset[str]] = []
+    negative = False
+    for token in text.split():
+        forms, spelled, is_negator = _phrase_slot(token)
+        if is_negator:
+            negative = True
+        elif forms:
+            slots.append(forms)
+            spellings.append(spelled)
+    # a written-out abbreviation in a phrase is one slot: "principal component analysis" = "pca"
+    singles = [next(iter(s)) if len(s) == 1 else None for s in slots]
+    for stems, short in _expansions().items():
+        n = len(stems)
+        for i in range(len(slots) - n + 1):
+            if tuple(singles[i : i + n]) == stems:
+                slots[i : i + n] = [frozenset({short})]
+                spellings[i : i + n] = [frozenset()]
+                singles[i : i + n] = [short]
+    if not slots and not negative:  # no content word at all: match the words as written
+        literal = [
+            frozenset(w for alt in token.split("|") for kind, w in _lex(alt) if kind == "w")
+            for token in text.split()
+        ]
+        literal = [forms for forms in literal if forms]
+        return _Phrase(text, tuple(literal), tuple(frozenset() for _ in literal), False, True)
+    return _Phrase(text, tuple(slots), tuple(spellings), negative)
+
+
+@functools.lru_cache(maxsize=4096)
+def _phrase_variants(text: str) -> tuple[_Phrase, ...]:
+    """A phrase and, for two words written apart, the same words written together: the phrase
+    "mini batch" also finds "minibatches"."""
+    phrase = _compile_phrase(text)
+    variants = [phrase]
+    for i in range(len(phrase.slots) - 1):
+        left, right = phrase.spellings[i], phrase.spellings[i + 1]
+        if len(left) == 1 and len(right) == 1:
+            joined = next(iter(left)) + next(iter(right))
+            variants.append(
+                _Phrase(
+                    text,
+                    (*phrase.slots[:i], frozenset({_stem(joined)}), *phrase.slots[i + 2 :]),
+                    # exact only: a typo allowance on a joined word swallows a whole word
+                    (*phrase.spellings[:i], frozenset(), *phrase.spellings[i + 2 :]),
+                    phrase.negative,
+                )
+            )
+    return tuple(variants)
+
+
+# --------------------------------------------------------------------------------------------
+# Matching
+
+
+class _Answer:
+    """An answer prepared once for every phrase of a card."""
+
+    def __init__(self, text: str, literal: bool = False) -> None:
+        self.text = text
+        self._literal: _Answer | None = None
+        self.words = _words(text, literal)
+        self.positions: dict[str, list[int]] = {}
+        for i, word in enumerate(self.words):
+            for form in word.forms:
+                self.positions.setdefault(form, []).append(i)
+        self.spelled: dict[str, list[int]] = {}
+        for i, word in enumerate(self.words):
+            self.spelled.setdefault(_spell(word.surface), []).append(i)
+        self.vocabulary = [w for w in self.spelled if len(w) >= 5]
+        # stems too: a typo in an inflected word ("redcues") is close to the stem ("reduc")
+        self.stems = [f for f in self.positions if len(f) >= 5 and f.isalpha()]
+        self._fuzzy: dict[str, list[int]] = {}
+
+    def where(self, forms: frozenset[str], spellings: frozenset[str]) -> set[int]:
+        """Positions that answer to a slot: same canonical form, or a small typo of a word."""
+        found = {p for form in forms for p in self.positions.get(form, ())}
+        if found:  # typos are looked for only when the word is not there as written
+            return found
+        for word in spellings:
+            if len(word) >= 5:
+                found.update(self._typos(word, self.vocabulary, self.spelled))
+        for form in forms:
+            if len(form) >= 5 and form.isalpha():  # only swapped letters: general != generat
+                found.update(self._typos(form, self.stems, self.positions, swaps=True))
+        return found
+
+    def _typos(
+        self, word: str, vocabulary: list[str], index: dict[str, list[int]], swaps: bool = False
+    ) -> list[int]:
+        key = f"{swaps}:{word}"
+        if key not in self._fuzzy:
+            allowed = 1 if len(word) < 10 else 2
+            found: list[int] = []
+            for other, distance, _ in fuzzy_extract(
+                word, vocabulary, scorer=OSA.distance, score_cutoff=allowed, limit=None
+            ):
+                # A typo keeps the first letter: a prefix (in-, de-, un-) changes the meaning.
+                # Two edits only in long words that start alike: minimize is not maximize.
+                if other[0] != word[0] or (distance > 1 and other[:3] != word[:3]):
+                    continue
+                if not swaps or sorted(other) == sorted(word):
+                    found.extend(index[other])
+            self._fuzzy[key] = found
+        return self._fuzzy[key]
+
+    def find(self, text: str) -> tuple[_Phrase, list[int], _Answer] | None:
+        """The phrase (or its written-together variant), the positions that make it, and the
+        view of the answer they index (the literal view for a phrase of function words)."""
+        for phrase in _phrase_variants(text):
+            view = self.literal_view() if phrase.literal else self
+            positions = view.find_phrase(phrase)
+            if positions is not None:
+                return phrase, positions, view
+        return None
+
+    def literal_view(self) -> _Answer:
+        if self._literal is None:
+            self._literal = _Answer(self.text, literal=True)
+        return self._literal
+
+    def find_phrase(self, phrase: _Phrase) -> list[int] | None:
+        """The answer positions that make the phrase, or None."""
+        if not phrase.slots or not self.words:
+            return None
+        events: list[tuple[int, int]] = []  # (position, slot)
+        for slot, (forms, spellings) in enumerate(zip(phrase.slots, phrase.spellings, strict=True)):
+            hits = self.where(forms, spellings)
+            if not hits:
+                return None
+            events.extend((p, slot) for p in hits)
+        events.sort()
+        need = len(phrase.slots)
+        limit = need - 1 + WINDOW_SLACK
+        counts = [0] * need
+        covered = 0
+        left = 0
+        for right, (pos, slot) in enumerate(events):
+            if counts[slot] == 0:
+                covered += 1
+            counts[slot] += 1
+            while covered == need:
+                start = events[left][0]
+                if pos - start <= limit:
+                    chosen = self._pick(events[left : right + 1], need)
+                    if chosen is not None and self._holds(chosen, phrase):
+                        return chosen
+                s = events[left][1]
+                counts[s] -= 1
+                if counts[s] == 0:
+                    covered -= 1
+                left += 1
+        return None
+
+    def _pick(self, window: Sequence[tuple[int, int]], need: int) -> list[int] | None:
+        """One distinct answer word per phrase word ("one by one" needs two "one"s), all in
+        one sentence; slots with fewer candidates choose first."""
+        candidates: dict[int, list[int]] = {}
+        for pos, slot in window:
+            candidates.setdefault(slot, []).append(pos)
+        if len(candidates) < need:
+            return None
+        used: set[int] = set()
+        for slot in sorted(candidates, key=lambda s: len(candidates[s])):
+            free = [p for p in candidates[slot] if p not in used]
+            if not free:
+                return None
+            used.add(free[0])
+        positions = sorted(used)
+        sentences = {self.words[p].sentence for p in positions}
+        return positions if len(sentences) == 1 else None
+
+    def _holds(self, positions: list[int], phrase: _Phrase) -> bool:
+        negated = any(self.words[p].negated for p in positions)
+        return negated == phrase.negative
+
+    def surface(self, positions: Iterable[int]) -> str:
+        return " ".join(self.words[p].surface for p in positions)
+
+
+# --------------------------------------------------------------------------------------------
+# Grading
+
+
+@dataclass(frozen=True)
+class PointCheck:
+    """One keypoint: made or not, and the answer's words that made it."""
+
+    point: str
+    covered: bool
+    matched: str = ""
+    credit: float = 0.0  # 1 made, RESTATED_CREDIT made only with the question's words, 0
+
+
+@dataclass(frozen=True)
+class MisconceptionHit:
+    claim: str
+    correction: str
+    matched: str
+
+
+@dataclass(frozen=True)
+class Grading:
+    card: str
+    score: float  # 0..1
+    suggested: Grade
+    points: tuple[PointCheck, ...]
+    misconceptions: tuple[MisconceptionHit, ...]
+
+    @property
+    def covered(self) -> tuple[PointCheck, ...]:
+        return tuple(p for p in self.points if p.covered)
+
+    @property
+    def missed(self) -> tuple[PointCheck, ...]:
+        return tuple(p for p in self.points if not p.covered)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "card": self.card,
+            "score": round(self.score, 3),
+            "suggested": self.suggested.name.lower(),
+            "covered": [{"point": p.point, "matched": p.matched} for p in self.covered],
+            "missed": [{"point": p.point} for p in self.missed],
+            "misconceptions": [
+                {"claim": m.claim, "correction": m.correction, "matched": m.matched}
+                for m in self.misconceptions
+            ],
+        }
+
+
+def can_grade(card: Card) -> bool:
+    return bool(card.keypoints)
+
+
+@functools.lru_cache(maxsize=4096)
+def _question_forms(question: str) -> frozenset[str]:
+    return frozenset(f for w in _words(question) for f in w.forms)
+
+
+def _check_point(
+    answer: _Answer, keypoint: Keypoint, question: frozenset[str]
+) -> tuple[PointCheck, list[list[int]]]:
+    """A keypoint's verdict, and every phrase match found (for weighing misconceptions)."""
+    best: PointCheck | None = None
+    found: list[list[int]] = []
+    for text in keypoint.match:
+        result = answer.find(text)
+        if result is None:
+            continue
+        phrase, positions, view = result
+        if view is answer:  # literal matches index another view: not used for weighing
+            found.append(positions)
+        new = any(not (view.words[p].forms & question) for p in positions)
+        credit = 1.0 if new or phrase.negative else RESTATED_CREDIT
+        if best is None or credit > best.credit:
+            best = PointCheck(keypoint.point, credit >= 1.0, view.surface(positions), credit)
+    return best or PointCheck(keypoint.point, False), found
+
+
+def _check_misconception(
+    answer: _Answer, item: Misconception, made: Sequence[list[int]]
+) -> MisconceptionHit | None:
+    for text in item.match:
+        result = answer.find(text)
+        if result is None:
+            continue
+        _, positions, view = result
+        if view is answer and _outweighed(positions, made):
+            continue
+        return MisconceptionHit(item.claim, item.correction, view.surface(positions))
+    return None
+
+
+def _outweighed(positions: list[int], made: Sequence[list[int]]) -> bool:
+    """A misconception whose every word belongs to tighter keypoint matches is not stated: in
+    "lowers variance and bias stays the same", "lowers" belongs to "lowers variance" and "bias"
+    to "bias stays the same", so "lowers ... bias" is no claim."""
+    span = positions[-1] - positions[0]
+    explained: set[int] = set()
+    for other in made:
+        if other[-1] - other[0] <= span and set(other) & set(positions):
+            explained.update(other)
+    return explained >= set(positions)
+
+
+def suggest(score: float, misconception: bool) -> Grade:
+    if misconception or score < AGAIN_BELOW:
+        return Grade.AGAIN
+    if score < 0.999:
+        return Grade.HARD
+    return Grade.GOOD
+
+
+def grade_answer(card: Card, answer: str) -> Grading:
+    """Check an answer against the card's keypoints and misconceptions."""
+    prepared = _Answer(answer)
+    question = _question_forms(card.q)
+    checked = [_check_point(prepared, k, question) for k in card.keypoints]
+    points = tuple(check for check, _ in checked)
+    made = [positions for _, found in checked for positions in found]
+    hits = tuple(
+        hit
+        for m in card.misconceptions
+        if (hit := _check_misconception(prepared, m, made)) is not None
+    )
+    score = sum(p.credit for p in points) / len(points) if points else 0.0
+    if hits:
+        score /= 2  # a stated misconception outweighs the points around it
+    return Grading(card.id, score, suggest(score, bool(hits)), points, hits)
+
+
+def _hanging(text: str, width: int, first: str, rest: str = "      ") -> list[str]:
+    wrapped = textwrap.wrap(
+        text,
+        width=max(20, width),
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_on_hyphens=False,
+    )
+    return wrapped or [first.rstrip()]
+
+
+def checklist_lines(grading: Grading, width: int = 80) -> list[str]:
+    """The grading as plain text lines: each keypoint made (with the words that made it) or
+    missed, then any misconception with its correction."""
+    lines = [f"Score {grading.score:.2f}, suggested grade: {grading.suggested.label}"]
+    for check in grading.points:
+        lines += _hanging(check.point, width, "  [x] " if check.covered else "  [ ] ")
+        if check.covered:
+            lines += _hanging(f'you said: "{check.matched}"', width, "      ")
+        elif check.matched:  # made only with the question's own words
+            lines += _hanging(f'only restates the question: "{check.matched}"', width, "      ")
+    for hit in grading.misconceptions:
+        lines += _hanging(f"Misconception: {hit.claim}", width, "  [!] ")
+        lines += _hanging(f'you said: "{hit.matched}"', width, "      ")
+        lines += _hanging(hit.correction, width, "      ")
+    return lines

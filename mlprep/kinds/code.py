@@ -1,0 +1,79 @@
+"""Coding drills in review, quiz and drill: the drill, its signature and the path of the
+user's file are shown; the user edits the file in their own editor and presses Enter, and the
+drill's tests run (mlprep.coderun). Passing at the first run is Good, after failed runs Hard;
+asking for the answer is Again. `mlprep code` does the same with the editor opened for you.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import TYPE_CHECKING
+
+from mlprep.errors import MlprepError
+from mlprep.kinds import Kind, KindContext, Outcome, Verdict
+from mlprep.model import Card, Grade
+from mlprep.textsafe import printable
+
+if TYPE_CHECKING:
+    from mlprep.sessions.ports import AskPrompter
+
+
+class CodeKind(Kind):
+    name = "code"
+    label = "coding drill"
+
+    def front(self, card: Card, prompter: AskPrompter) -> None:
+        prompter.notice(f"Write: def {card.signature.strip()}")
+
+    def attempt(self, card: Card, prompter: AskPrompter, ctx: KindContext) -> Outcome:
+        from mlprep.coderun import UntrustedDeck, check_card, verdict_lines
+        from mlprep.sessions.coding import ensure_stub, grade_for
+        from mlprep.sessions.coding import journal as _journal
+
+        if ctx.collect_only or ctx.code_dir is None:
+            return Outcome(prompter.ask_open(later=ctx.collect_only), Verdict(None))
+        path = ensure_stub(card, ctx.code_dir)
+        prompter.notice(f"Write: def {card.signature.strip()}")
+        shown = printable(path)
+        where = f"File:  {shown}"
+        # a path is never broken across lines; a long one goes on a line of its own
+        prompter.notice(where if len(where) <= 78 else f"File:\n  {shown}")
+        attempts = 0
+        while True:
+            typed = prompter.ask_line(
+                "Edit the file, save it; Enter runs the tests, a shows the answer: "
+            )
+            if typed.strip().lower().startswith("a"):
+                feedback = ("Answer shown: recorded as Again.",)
+                return Outcome(
+                    _journal(path),
+                    Verdict(False, Grade.AGAIN, feedback=feedback),
+                    attempts=attempts,
+                )
+            try:
+                verdict = check_card(card, path, trusted=ctx.trust_deck)
+            except UntrustedDeck:
+                for line in (
+                    "This drill comes from a deck that is not built in: its tests are code and run",
+                    f"only with `mlprep code {card.id} --trust-deck`. Grade yourself this time.",
+                ):
+                    prompter.notice(line)
+                return Outcome(_journal(path), Verdict(None), attempts=attempts)
+            except MlprepError as error:  # numpy missing
+                for line in textwrap.wrap(f"{error.message} Grade yourself this time.", 78):
+                    prompter.notice(line)
+                return Outcome(_journal(path), Verdict(None), attempts=attempts)
+            if not verdict.not_implemented:
+                attempts += 1  # an untouched stub is not an attempt
+            for line in verdict_lines(verdict):
+                prompter.notice(line)
+            if verdict.passed:
+                return Outcome(
+                    _journal(path), Verdict(True, grade_for(attempts)), attempts=max(1, attempts)
+                )
+
+    def feedback(self, card: Card, prompter: AskPrompter, outcome: Outcome) -> None:
+        for line in outcome.verdict.feedback:
+            prompter.notice(line)
+        if not outcome.verdict.correct:
+            self.reveal(card, prompter, outcome)

@@ -1,0 +1,196 @@
+"""A coding-drill session: show the drill, let the user edit their file, run the tests, and
+grade by outcome: right the first time is Good, right after retries Hard, revealed Again.
+
+The session talks to a CodePrompter (showing, editing, asking what next) and a checker; it
+never touches a terminal or a process itself.
+"""
+
+from __future__ import annotations
+
+import textwrap
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from mlprep.coderun import Verdict
+from mlprep.model import Card, Grade
+from mlprep.sessions.base import SessionContext, SessionResult, Stop, until_stopped
+from mlprep.sessions.ports import ProgressView, Recorder
+
+Check = Callable[[Card, Path], Verdict]
+Pick = Callable[[ProgressView, datetime], Sequence[Card]]
+JOURNAL_CHARS = 4000  # the review log keeps at most 4096 characters of an answer
+
+RETRY, REVEAL, NEXT, QUIT = "retry", "reveal", "next", "quit"
+
+
+class CodePrompter(Protocol):
+    def show_drill(self, card: Card, path: Path, position: int, total: int) -> None: ...
+
+    def edit(self, path: Path) -> None:
+        """Let the user change the file (an editor, or Enter once they are done)."""
+
+    def show_verdict(self, verdict: Verdict) -> None: ...
+
+    def next_step(self) -> str:
+        """RETRY, REVEAL, NEXT or QUIT."""
+
+    def show_answer(self, card: Card) -> None: ...
+
+    def notice(self, message: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class DrillResult:
+    card: Card
+    grade: Grade | None  # None: skipped, nothing recorded
+    attempts: int
+
+
+@dataclass
+class CodeResult(SessionResult):
+    results: list[DrillResult] = field(default_factory=list)
+
+    def count(self, grade: Grade) -> int:
+        return sum(r.grade == grade for r in self.results)
+
+    def summary(self) -> list[str]:
+        return summary_lines(self)
+
+
+def journal(path: Path) -> str:
+    """What the review log keeps of a drill's answer: the start of the user's file."""
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")[:JOURNAL_CHARS]
+    except OSError:
+        return ""
+
+
+def stub_source(card: Card) -> str:
+    """The file a drill starts from: the question as comments, numpy imported, the signature
+    and a body that says it is not written yet."""
+    lines = [f"# {card.id}", "#"]
+    for index, paragraph in enumerate(card.q.strip().split("\n\n")):
+        if index:
+            lines.append("#")
+        lines += [f"# {line}" for line in textwrap.wrap(" ".join(paragraph.split()), 76)]
+    lines += [
+        "#",
+        f"# Check it: mlprep code check {card.id} <this file>",
+        "",
+        "import numpy as np",
+        "",
+        "",
+        f"def {card.signature.strip()}:",
+        "    raise NotImplementedError",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def ensure_stub(card: Card, directory: Path) -> Path:
+    """`<directory>/<card id>.py`, written from the stub unless the user already has one."""
+    path = directory / f"{card.id}.py"
+    if not path.exists():
+        directory.mkdir(parents=True, exist_ok=True)
+        from mlprep.fileio import atomic_write
+
+        atomic_write(path, stub_source(card).encode())
+    return path
+
+
+def grade_for(attempts: int) -> Grade:
+    return Grade.GOOD if attempts <= 1 else Grade.HARD
+
+
+def drill_one(
+    card: Card,
+    path: Path,
+    prompter: CodePrompter,
+    check: Check,
+    recorder: Recorder,
+    clock: Callable[[], float] = time.monotonic,
+) -> tuple[Grade | None, int, bool]:
+    """One drill until it passes, is revealed, skipped or the user quits:
+    (grade recorded or None, attempts, quit)."""
+    started = clock()
+    attempts = 0
+    while True:
+        prompter.edit(path)
+        verdict = check(card, path)
+        if not verdict.not_implemented:
+            attempts += 1  # an untouched stub is not an attempt
+        prompter.show_verdict(verdict)
+        if verdict.passed:
+            grade = grade_for(attempts)
+            recorder.record(card, grade, int((clock() - started) * 1000), journal(path))
+            prompter.notice(f"Recorded: {grade.label}.")
+            return grade, attempts, False
+        step = prompter.next_step()
+        if step == REVEAL:
+            recorder.record(card, Grade.AGAIN, int((clock() - started) * 1000), journal(path))
+            prompter.show_answer(card)
+            prompter.notice(f"Recorded: {Grade.AGAIN.label}.")
+            return Grade.AGAIN, attempts, False
+        if step in (NEXT, QUIT):
+            return None, attempts, step == QUIT
+
+
+def run_code_session(
+    cards: Sequence[Card],
+    prompter: CodePrompter,
+    check: Check,
+    recorder: Recorder,
+    stub_dir: Path,
+    clock: Callable[[], float] = time.monotonic,
+) -> CodeResult:
+    result = CodeResult(planned=len(cards))
+    with until_stopped(result):
+        for position, card in enumerate(cards, start=1):
+            path = ensure_stub(card, stub_dir)
+            prompter.show_drill(card, path, position, len(cards))
+            grade, attempts, quit_ = drill_one(card, path, prompter, check, recorder, clock)
+            result.results.append(DrillResult(card, grade, attempts))
+            if quit_:
+                result.stopped = Stop.QUIT
+                break
+    return result
+
+
+@dataclass
+class CodeSession:
+    """`mlprep code`: drills chosen when the session starts (`pick` sees the progress), each
+    edited in the user's editor and graded by its tests."""
+
+    pick: Pick
+    check: Check
+    stub_dir: Path
+    mode: str = "code"
+    reschedules: bool = True
+
+    def run(
+        self, prompter: CodePrompter, recorder: Recorder, context: SessionContext
+    ) -> CodeResult:
+        cards = self.pick(context.progress, context.now())
+        return run_code_session(cards, prompter, self.check, recorder, self.stub_dir, context.clock)
+
+
+def summary_lines(result: CodeResult) -> list[str]:
+    done = [r for r in result.results if r.grade is not None]
+    if not result.planned:
+        return ["No coding drill is due. Name one, e.g. mlprep code coding-softmax."]
+    if not result.results:
+        return ["No drills done."]
+    parts = [
+        f"{result.count(g)} {g.label}"
+        for g in (Grade.GOOD, Grade.HARD, Grade.AGAIN)
+        if result.count(g)
+    ]
+    skipped = len(result.results) - len(done)
+    if skipped:
+        parts.append(f"{skipped} skipped")
+    noun = "drill" if len(result.results) == 1 else "drills"
+    return [f"{len(result.results)} {noun}: {', '.join(parts)}."]

@@ -1,0 +1,112 @@
+"""Coding drills in a terminal or a pipe: plain text out, one line in, the user's editor.
+
+The editor is $VISUAL, else $EDITOR; it gets the terminal until it exits. Without either,
+the user is told the file's path and presses Enter when they have saved it.
+"""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TextIO
+
+from mlprep.coderun import Verdict, verdict_lines
+from mlprep.model import Card
+from mlprep.textsafe import printable
+from mlprep.ui.text import wrap
+
+# the session's next steps (mlprep.sessions.coding names them)
+STEPS = {"r": "retry", "a": "reveal", "n": "next", "q": "quit"}
+
+
+def editor_command(environ: Mapping[str, str]) -> list[str] | None:
+    for name in ("VISUAL", "EDITOR"):
+        value = environ.get(name, "").strip()
+        if value:
+            try:
+                return shlex.split(value)
+            except ValueError:
+                return [value]
+    return None
+
+
+class LineCodePrompter:
+    """Drills with plain prompts: works the same in a terminal, a pipe and a test."""
+
+    def __init__(
+        self,
+        stdin: TextIO,
+        stdout: TextIO,
+        environ: Mapping[str, str],
+        echo: bool = False,
+        width: int | None = None,
+        open_editor: bool = True,
+    ) -> None:
+        self.open_editor = open_editor  # False: the user edits elsewhere and presses Enter
+        self.stdin = stdin
+        self.stdout = stdout
+        self.environ = environ
+        self.echo = echo
+        self.width = width or min(80, shutil.get_terminal_size((80, 24)).columns)
+        self.warned_no_editor = False
+
+    def say(self, *lines: str) -> None:
+        for line in lines:
+            self.stdout.write(line + "\n")
+        self.stdout.flush()
+
+    def notice(self, message: str) -> None:
+        self.say(*wrap(message, self.width))
+
+    def read(self, prompt: str) -> str:
+        self.stdout.write(prompt)
+        self.stdout.flush()
+        line = self.stdin.readline()
+        if not line:
+            self.say("")
+            raise EOFError
+        answer = line.rstrip("\r\n")
+        if self.echo:
+            self.say(answer)
+        return answer
+
+    def show_drill(self, card: Card, path: Path, position: int, total: int) -> None:
+        level = f", difficulty {card.difficulty}" if card.difficulty else ""
+        self.say("", f"[{position}/{total}] {card.id} ({card.deck}{level})")
+        self.say(*wrap(card.q, self.width))
+        self.say(f"Write: def {card.signature.strip()}", f"File:  {printable(path)}")
+
+    def edit(self, path: Path) -> None:
+        command = editor_command(self.environ) if self.open_editor else None
+        if command is not None:
+            try:
+                subprocess.run([*command, str(path)], check=False)
+                return
+            except OSError as error:
+                self.notice(f"Cannot start the editor {command[0]!r}: {error.strerror}.")
+        elif self.open_editor and not self.warned_no_editor:
+            self.warned_no_editor = True
+            self.notice(
+                "No editor is set ($VISUAL or $EDITOR). Edit the file above in any editor, "
+                "save it, then come back here."
+            )
+        self.read(f"Press Enter to run the tests on {path.name} ")
+
+    def show_verdict(self, verdict: Verdict) -> None:
+        self.say(*verdict_lines(verdict, self.width))
+
+    def next_step(self) -> str:
+        while True:
+            text = self.read("[r]etry, [a]nswer (recorded as Again), [n]ext, [q]uit: ")
+            key = text.strip().lower()[:1]
+            if key in STEPS:
+                return STEPS[key]
+            self.say("  Please type r, a, n or q.")
+
+    def show_answer(self, card: Card) -> None:
+        self.say("Reference answer:", *wrap(card.a, self.width, "  "))
+        if card.explain:
+            self.say("Classic mistakes:", *wrap(card.explain, self.width, "  "))

@@ -1,0 +1,43 @@
+"""`mlprep code` in a real pseudo-terminal with a real editor (vim): the stub opens, the user
+replaces it with a solution and quits, the tests run and the drill is graded."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pexpect
+import pytest
+
+from tests.e2e.test_quiz_terminal import spawn
+
+SOLUTION = """\
+import numpy as np
+
+def one_hot(y, num_classes):
+    return np.eye(num_classes)[y]
+"""
+
+
+@pytest.mark.skipif(shutil.which("vim") is None, reason="needs vim")
+def test_a_drill_edited_in_vim_is_tested_and_recorded(mlprep_home, tmp_path, monkeypatch):
+    solution = tmp_path / "solution.py"
+    solution.write_text(SOLUTION)
+    monkeypatch.setenv("EDITOR", "vim -u NONE -N")
+    monkeypatch.delenv("VISUAL", raising=False)
+    child = spawn(["code", "coding-one-hot"], mlprep_home)
+    child.expect("coding-one-hot")
+    child.expect("raise NotImplementedError")  # vim shows the stub
+    child.send(f"\x1b:%d\r:0r {solution}\r:wq\r")
+    child.expect("Passed: all 5 tests.")
+    child.expect("Recorded: Good.")
+    child.expect("1 drill: 1 Good.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert (mlprep_home / "code" / "coding-one-hot.py").read_text().strip() == SOLUTION.strip()
+    events = [
+        json.loads(line)
+        for line in (mlprep_home / "progress" / "reviews.jsonl").read_text().splitlines()
+    ]
+    assert [(e["card"], e["grade"], e["mode"]) for e in events] == [("coding-one-hot", 3, "code")]

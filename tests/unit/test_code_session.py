@@ -1,0 +1,89 @@
+"""The coding-drill session's grading: first pass Good, pass after failed runs Hard,
+revealed Again, skipped nothing; an untouched stub is not an attempt."""
+
+from __future__ import annotations
+
+from mlprep.coderun import Verdict
+from mlprep.model import Card, CardType, Grade
+from mlprep.sessions.coding import run_code_session, stub_source, summary_lines
+
+CARD = Card(
+    id="coding-x", q="Write f.", a="`f`", deck="coding", type=CardType.CODE, signature="f(x)"
+)
+
+
+class Script:
+    def __init__(self, steps):
+        self.steps = list(steps)
+        self.shown = []
+
+    def show_drill(self, card, path, position, total):
+        self.shown.append(("drill", card.id, path.name))
+
+    def edit(self, path):
+        self.shown.append(("edit",))
+
+    def show_verdict(self, verdict):
+        self.shown.append(("verdict", verdict.passed))
+
+    def next_step(self):
+        return self.steps.pop(0)
+
+    def show_answer(self, card):
+        self.shown.append(("answer", card.id))
+
+    def notice(self, message):
+        self.shown.append(("notice", message))
+
+
+def verdicts(*outcomes):
+    """A checker returning these outcomes in turn: True pass, False fail, None stub."""
+    queue = list(outcomes)
+
+    def check(card, path):
+        outcome = queue.pop(0)
+        if outcome is None:
+            return Verdict(card.id, False, 3, error="not implemented yet", not_implemented=True)
+        return Verdict(card.id, outcome, 3, failed_count=0 if outcome else 1)
+
+    return check
+
+
+def run(tmp_path, outcomes, steps):
+    recorded = []
+
+    class Recorded:
+        def record(self, card, grade, ms, answer=None, suggested=None):
+            recorded.append(grade)
+
+    result = run_code_session(
+        [CARD], Script(steps), verdicts(*outcomes), Recorded(), tmp_path, clock=lambda: 0.0
+    )
+    return result, recorded
+
+
+def test_the_stub_is_written_once_and_kept(tmp_path):
+    run(tmp_path, [True], [])
+    stub = tmp_path / "coding-x.py"
+    assert stub.read_text() == stub_source(CARD)
+    stub.write_text("def f(x):\n    return x\n")
+    run(tmp_path, [True], [])
+    assert stub.read_text() == "def f(x):\n    return x\n"
+
+
+def test_grades(tmp_path):
+    assert run(tmp_path, [True], [])[1] == [Grade.GOOD]
+    assert run(tmp_path, [None, True], ["retry"])[1] == [Grade.GOOD]  # the stub run is free
+    assert run(tmp_path, [False, True], ["retry"])[1] == [Grade.HARD]
+    assert run(tmp_path, [False], ["reveal"])[1] == [Grade.AGAIN]
+    result, recorded = run(tmp_path, [False], ["next"])
+    assert recorded == [] and summary_lines(result) == ["1 drill: 1 skipped."]
+    result, recorded = run(tmp_path, [False], ["quit"])
+    assert recorded == [] and result.stopped == "quit"
+
+
+def test_a_session_with_nothing_due_says_so(tmp_path):
+    result = run_code_session([], Script([]), verdicts(), None, tmp_path)
+    assert summary_lines(result) == [
+        "No coding drill is due. Name one, e.g. mlprep code coding-softmax."
+    ]

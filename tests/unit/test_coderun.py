@@ -1,0 +1,234 @@
+"""Running a user's drill file: every way code can go wrong is a one-line verdict, never a
+hang or a traceback of mlprep; user decks' code cards carry their own tests."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from mlprep.coderun import Limits, UntrustedDeck, check_card, check_file, same
+from mlprep.decks import load_files
+from mlprep.sessions.coding import stub_source
+
+# (name, source, the verdict's error) for code that cannot be graded case by case
+BROKEN = {
+    "infinite loop": (
+        "def softmax(x, axis=-1):\n    while True:\n        pass\n",
+        "did not finish within 4 s on softmax(x=array([1., 2., 3.])) "
+        "(an infinite loop, or far too slow)",
+    ),
+    "huge allocation": (
+        "import numpy as np\ndef softmax(x, axis=-1):\n    return np.ones((10**6, 10**6))\n",
+        "ran out of memory (limit 3 GiB)",
+    ),
+    "sys.exit": (
+        "import sys\ndef softmax(x, axis=-1):\n    sys.exit(2)\n",
+        "the code called sys.exit(2); return a value instead",
+    ),
+    "syntax error": (
+        "def softmax(x, axis=-1)\n    return x\n",
+        "syntax error: expected ':' (line 1)",
+    ),
+    "missing function": (
+        "def soft_max(x, axis=-1):\n    return x\n",
+        "the file does not define a function named softmax (found: soft_max)",
+    ),
+    "wrong signature": (
+        "def softmax(x):\n    return x\n",
+        "wrong signature: softmax(x) cannot be called as the tests call it "
+        "(got an unexpected keyword argument 'axis')",
+    ),
+    "missing import": (
+        "import torch\ndef softmax(x, axis=-1):\n    return x\n",
+        "cannot import torch: drills have the standard library and numpy",
+    ),
+    "megabytes of printing": (
+        "def softmax(x, axis=-1):\n    while True:\n        print('x' * 1000)\n",
+        "printed more than 1,000,000 characters; remove the prints in loops",
+    ),
+    "fork": (
+        "import os\ndef softmax(x, axis=-1):\n    while True:\n        os.fork()\n",
+        "tried to start a process; drills run in one process",
+    ),
+    "subprocess": (
+        "import subprocess\ndef softmax(x, axis=-1):\n    subprocess.run(['true'])\n",
+        "tried to start a process; drills run in one process",
+    ),
+    "error at import": (
+        "import numpy as np\nnp.frobnicate()\ndef softmax(x, axis=-1):\n    return x\n",
+        "AttributeError at line 2 while loading the file: "
+        "module 'numpy' has no attribute 'frobnicate'",
+    ),
+    "unchanged stub": (
+        "def softmax(x, axis=-1):\n    raise NotImplementedError\n",
+        "not implemented yet: softmax still raises NotImplementedError",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def broken_verdicts(tmp_path_factory):
+    root = tmp_path_factory.mktemp("broken")
+
+    def run(item):
+        name, (source, _) = item
+        path = root / f"{name.replace(' ', '_')}.py"
+        path.write_text(source)
+        return name, check_file("coding-softmax", path, Limits(seconds=4))
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(pool.map(run, BROKEN.items()))
+
+
+@pytest.mark.parametrize("name", BROKEN)
+def test_code_that_cannot_run_gets_a_one_line_verdict(broken_verdicts, name):
+    verdict = broken_verdicts[name]
+    assert not verdict.passed
+    assert verdict.error == BROKEN[name][1]
+    assert verdict.failures == []
+    assert verdict.not_implemented == (name == "unchanged stub")
+
+
+def test_a_verdict_as_json_has_the_documented_shape(broken_verdicts):
+    assert broken_verdicts["sys.exit"].as_json() == {
+        "card": "coding-softmax",
+        "passed": False,
+        "tests": 14,
+        "failures": [],
+        "error": "the code called sys.exit(2); return a value instead",
+    }
+
+
+def test_an_exception_fails_its_case_with_the_input_and_the_line(tmp_path):
+    path = tmp_path / "raises.py"
+    path.write_text("def softmax(x, axis=-1):\n    return x.shape[5]\n")
+    verdict = check_file("coding-softmax", path)
+    assert verdict.failed_count == verdict.tests == 14
+    first = verdict.failures[0]
+    assert first.case == "softmax(x=array([7.]))  [one element]"
+    assert first.expected == "array([1.])"
+    assert first.got == "raised IndexError at line 2: tuple index out of range"
+
+
+def test_the_stub_is_not_implemented_yet_and_shows_the_question(tmp_path):
+    deck = load_files([Path("content/decks/coding.yaml")], builtin=True).decks[0]
+    card = next(c for c in deck.cards if c.id == "coding-iou")
+    source = stub_source(card)
+    assert source.startswith("# coding-iou\n#\n# Implement `box_iou(a, b)`")
+    assert "\nimport numpy as np\n\n\ndef box_iou(a, b):\n    raise NotImplementedError\n" in source
+    path = tmp_path / "stub.py"
+    path.write_text(source)
+    verdict = check_card(card, path)
+    assert verdict.not_implemented
+    assert verdict.summary == "Not implemented yet: box_iou still raises NotImplementedError."
+
+
+USER_DECK = """\
+id: mine
+title: Mine
+cards:
+  - id: mine-clip
+    type: code
+    signature: clip01(x)
+    q: Clip an array to [0, 1].
+    a: "`np.clip(x, 0, 1)`"
+    solution: |
+      import numpy as np
+      def clip01(x):
+          return np.clip(x, 0.0, 1.0)
+    tests: |
+      import numpy as np
+      def cases(rng):
+          return [(rng.normal(size=4),), {"args": (np.array([-1.0, 2.0]),)}]
+"""
+
+
+@pytest.fixture
+def user_card(tmp_path):
+    (tmp_path / "mine.yaml").write_text(USER_DECK)
+    report = load_files([tmp_path / "mine.yaml"], builtin=False)
+    assert report.problems == []
+    return report.decks[0].cards[0]
+
+
+def test_a_user_deck_code_card_runs_its_own_tests_only_when_trusted(tmp_path, user_card):
+    right = tmp_path / "right.py"
+    right.write_text("def clip01(x):\n    return x.clip(0, 1)\n")
+    wrong = tmp_path / "wrong.py"
+    wrong.write_text("def clip01(x):\n    return abs(x).clip(0, 1)\n")
+    with pytest.raises(UntrustedDeck, match="--trust-deck"):
+        check_card(user_card, right)
+    assert check_card(user_card, right, trusted=True).passed
+    verdict = check_card(user_card, wrong, trusted=True)
+    assert verdict.failed_count == 2
+    assert verdict.failures[0].case == "clip01(x=array([-1.,  2.]))"
+    assert verdict.failures[0].expected == "array([0., 1.])"
+    assert verdict.failures[0].got == "array([1., 1.])"
+
+
+def test_a_user_deck_code_card_needs_its_tests_and_solution(tmp_path):
+    text = USER_DECK.split("    solution:")[0]
+    (tmp_path / "bad.yaml").write_text(text)
+    report = load_files([tmp_path / "bad.yaml"], builtin=False)
+    assert [str(p) for p in report.problems] == [
+        f"{tmp_path / 'bad.yaml'}:4: card 'mine-clip': 'solution' is missing or empty",
+        f"{tmp_path / 'bad.yaml'}:4: card 'mine-clip': 'tests' is missing or empty",
+    ]
+
+
+def test_generic_comparison_for_deck_tests():
+    import numpy as np
+
+    assert same(np.array([1.0, 2.0]), np.array([1.0, 2.0 + 1e-12])) is None
+    assert same(np.array([1, 2]), np.array([1.0, 2.0])) == (
+        "dtype float64, expected an integer array"
+    )
+    assert same((1.0, [1, 2]), (1.0, [1, 3])) == "item 2: item 2: value differs"
+    assert same("abc", "abd") == "value differs"
+
+
+def test_the_child_gets_the_inputs_but_never_the_expected_outputs(tmp_path, monkeypatch):
+    import mlprep.coderun as coderun
+    from mlprep.drills.harness import decode
+
+    sent = []
+    real_spawn = coderun._spawn
+
+    def spy(payload, seconds):
+        sent.append(decode(payload))
+        return real_spawn(payload, seconds)
+
+    monkeypatch.setattr(coderun, "_spawn", spy)
+    path = tmp_path / "iou.py"
+    path.write_text("def box_iou(a, b):\n    return 0.0\n")
+    check_file("coding-iou", path)
+    [message] = sent
+    assert set(message) == {"jobs", "limits", "case_sets"}
+    assert message["jobs"] == [{"path": str(path.resolve()), "function": "box_iou", "case_set": 0}]
+    [cases] = message["case_sets"]
+    assert all(set(case) == {"args", "kwargs", "max_seconds"} for case in cases)
+
+
+def test_the_child_runs_isolated_in_a_scratch_directory(tmp_path, monkeypatch):
+    monkeypatch.setenv("MLPREP_SECRET", "x")
+    path = tmp_path / "spy.py"
+    path.write_text(
+        "import os, sys\n"
+        "def causal_mask(n):\n"
+        "    raise ValueError(repr((sorted(k for k in os.environ if 'MLPREP' in k),"
+        " os.getcwd().startswith(os.path.realpath(__import__('tempfile').gettempdir())),"
+        " sys.flags.isolated)))\n"
+    )
+    verdict = check_file("coding-causal-mask", path)
+    assert verdict.failures[0].got == "raised ValueError at line 3: ([], True, 1)"
+
+
+def test_terminal_codes_from_the_code_are_shown_as_escapes(tmp_path):
+    from mlprep.coderun import verdict_lines
+
+    path = tmp_path / "esc.py"
+    path.write_text("def causal_mask(n):\n    raise ValueError('\\x1b[2J\\u202e')\n")
+    lines = verdict_lines(check_file("coding-causal-mask", path))
+    assert "  got:      raised ValueError at line 2: \\x1b[2J\\u202e" in lines

@@ -1,0 +1,322 @@
+"""Keypoint grading of open answers: normalisation, negation, typos, word order,
+misconceptions, bad input, and the built-in keypoints."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlprep.grader import MAX_CHARS, can_grade, grade_answer
+from mlprep.model import Card, Grade, Keypoint, Misconception
+
+BAGGING = Card(
+    id="t-bagging",
+    q="What does bagging do to the bias and the variance of a deep decision tree?",
+    a="",
+    keypoints=(
+        Keypoint("Bagging mainly reduces variance", ("reduce|lower|cut variance", "less variance")),
+        Keypoint("Bias stays roughly unchanged", ("bias unchanged|same", "not change bias")),
+        Keypoint("The gain depends on tree correlation", ("correlated|correlation trees",)),
+    ),
+    misconceptions=(
+        Misconception("Bagging reduces bias", ("reduce|lower|decrease bias",), "It does not."),
+    ),
+)
+
+
+def card(*phrases: str, q: str = "Explain it.") -> Card:
+    """A card with one keypoint made of `phrases` and a second one nobody makes."""
+    return Card(
+        id="t-card",
+        q=q,
+        a="",
+        keypoints=(Keypoint("the claim", phrases), Keypoint("other", ("zebra giraffe",))),
+    )
+
+
+def made(answer: str, *phrases: str, q: str = "Explain it.") -> bool:
+    return grade_answer(card(*phrases, q=q), answer).points[0].covered
+
+
+# -- normalisation --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "phrase"),
+    [
+        ("It REDUCES the Variance!", "reduce variance"),  # case, punctuation, word forms
+        ("reducing variances", "reduce variance"),
+        ("we normalise the features", "normalize features"),  # British / American
+        ("normalization of the inputs", "normalise inputs"),
+        ("the colour channels", "color channels"),
+        ("the centre of the cluster", "center cluster"),
+        ("train with mini-batches", "minibatch"),  # hyphens and compounds
+        ("train with mini batches", "mini-batch"),
+        ("train with minibatches", "mini batch"),
+        ("encode out-of-fold", "out fold"),
+        ("encode out-of-fold", "out-of-fold"),
+        ("it has two classes", "2 classes"),  # digits and number words
+        ("it has 2 classes", "two classes"),
+        ("apply PCA first", "principal component analysis"),  # abbreviations both ways
+        ("apply principal component analysis first", "pca"),
+        ("plain stochastic gradient descent", "sgd"),
+        ("k-nearest neighbours classifier", "knn"),
+        ("use an L1 penalty", "lasso penalty"),
+        ("area under the ROC curve", "auc"),
+        ("a false positive is a type I error", "false positive type 1"),
+        ("β > 1 favours recall", "beta 1 recall"),  # Greek letters by name
+    ],
+)
+def test_normalisation_makes_the_same_claim_match(answer, phrase):
+    assert made(answer, phrase)
+
+
+def test_a_phrase_of_function_words_is_matched_word_for_word():
+    assert made("Looking back, I could have spoken up sooner.", "i could have")
+    assert not made("I could do more; we have time.", "i could have")
+
+
+def test_a_hyphenated_word_keeps_its_small_words():
+    assert made("an in-experiment covariate", "in-experiment covariate")
+    assert not made("a covariate from before the experiment", "in-experiment covariate")
+
+
+def test_alternatives_stand_for_one_word_position():
+    assert made("bagging cuts variance", "reduce|lower|cut variance")
+    assert not made("bagging cuts bias", "reduce|lower|cut variance")
+
+
+# -- claims, not keywords -------------------------------------------------------------------
+
+
+def test_every_content_word_of_a_phrase_is_needed():
+    assert not made("variance is a property of estimators", "reduce variance")
+
+
+def test_words_far_apart_do_not_make_a_claim():
+    answer = "we reduce the learning rate during the many epochs of training when variance"
+    assert not made(answer, "reduce variance")
+
+
+def test_a_claim_does_not_span_sentences():
+    assert not made("Bagging helps us reduce. Variance matters.", "reduce variance")
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["variance is reduced", "the variance of the model is reduced", "variance reduction"],
+)
+def test_word_order_does_not_matter(answer):
+    assert made(answer, "reduce variance")
+
+
+def test_a_keyword_list_from_the_question_does_not_pass():
+    grading = grade_answer(BAGGING, "bagging bias variance deep decision tree")
+    assert grading.suggested is Grade.AGAIN
+    assert grading.covered == ()
+
+
+def test_a_claim_made_only_of_the_questions_words_counts_half():
+    q = "Does bagging reduce variance?"
+    grading = grade_answer(card("reduce variance", q=q), "bagging reduces variance")
+    assert grading.points[0].covered is False
+    assert grading.points[0].credit == 0.5
+    assert grading.points[0].matched == "reduces variance"
+
+
+# -- negation -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "bagging does not reduce bias",
+        "bagging doesn't reduce bias",
+        "bagging doesnt reduce bias",
+        "it no longer reduces the bias",
+        "it never reduces bias",
+        "it averages without reducing bias",
+        "it reduces variance rather than reducing bias",
+        "it reduces variance, not bias",
+        "neither reduces bias nor helps",
+        "it can't reduce bias",
+    ],
+)
+def test_a_negated_claim_is_not_made(answer):
+    assert not made(answer, "reduce bias")
+
+
+def test_negation_ends_with_its_clause():
+    assert made("it does not change bias, but it reduces variance", "reduce variance")
+    assert made("the map does not shrink - same padding keeps the size", "keep size")
+    assert made("not only reduces variance but is also parallel", "reduce variance")
+
+
+def test_unlike_negates_only_what_is_compared():
+    assert made("Unlike accuracy it is smooth and gives a gradient", "smooth gradient")
+    assert not made("unlike accuracy scores", "accuracy scores")
+
+
+def test_a_negation_that_ends_its_clause_negates_the_word_before():
+    assert made("Probably not. Saddles are the problem.", "probably|mostly not")
+    assert not made("Bagging reduces bias? No.", "reduce bias")
+
+
+def test_a_phrase_that_says_not_needs_the_answer_to_negate():
+    assert made("it does not change the bias", "not change bias")
+    assert not made("it changes the bias", "not change bias")
+
+
+# -- typos ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "answer", ["it reducs varaince", "redcues variance", "lowers the varience"]
+)
+def test_small_typos_are_tolerated(answer):
+    assert made(answer, "reduce|lower variance")
+
+
+@pytest.mark.parametrize(
+    ("answer", "phrase"),
+    [
+        ("the features are dependent", "independent features"),  # a prefix is not a typo
+        ("the features are correlated", "uncorrelated features"),
+        ("we maximise the margin", "minimize margin"),  # an antonym is not a typo
+        ("it increases variance", "decrease variance"),
+        ("the bass is low", "bias low"),  # short words are not fuzzy
+    ],
+)
+def test_a_different_word_is_not_a_typo(answer, phrase):
+    assert not made(answer, phrase)
+
+
+# -- misconceptions and grades --------------------------------------------------------------
+
+
+def test_a_complete_answer_is_good():
+    grading = grade_answer(
+        BAGGING,
+        "Averaging lowers the variance, the bias stays the same, and it helps more when the "
+        "trees are less correlated.",
+    )
+    assert grading.suggested is Grade.GOOD
+    assert grading.score == 1.0
+    assert [p.matched for p in grading.covered] == [
+        "lowers variance",
+        "bias same",
+        "trees correlated",
+    ]
+
+
+def test_missing_points_are_hard():
+    grading = grade_answer(BAGGING, "it lowers the variance and does not change the bias")
+    assert grading.suggested is Grade.HARD
+    assert [p.point for p in grading.missed] == ["The gain depends on tree correlation"]
+    assert grading.score == pytest.approx(2 / 3)
+
+
+def test_a_stated_misconception_is_again_with_its_correction():
+    grading = grade_answer(BAGGING, "bagging reduces bias and variance of correlated trees")
+    assert grading.suggested is Grade.AGAIN
+    assert [(m.claim, m.matched, m.correction) for m in grading.misconceptions] == [
+        ("Bagging reduces bias", "reduces bias", "It does not.")
+    ]
+    assert grading.score == pytest.approx((2 / 3) / 2)
+
+
+def test_a_negated_misconception_is_not_flagged():
+    grading = grade_answer(BAGGING, "bagging does not reduce bias; it lowers variance")
+    assert grading.misconceptions == ()
+    assert grading.suggested is Grade.HARD
+
+
+def test_words_that_belong_to_tighter_claims_state_no_misconception():
+    grading = grade_answer(BAGGING, "it lowers variance and bias stays the same")
+    assert grading.misconceptions == ()
+
+
+def test_little_covered_is_again():
+    grading = grade_answer(card("reduce variance"), "I would use a neural network.")
+    assert (grading.score, grading.suggested) == (0.0, Grade.AGAIN)
+
+
+def test_to_dict_has_the_documented_shape():
+    data = grade_answer(BAGGING, "bagging reduces bias").to_dict()
+    assert list(data) == ["card", "score", "suggested", "covered", "missed", "misconceptions"]
+    assert data["suggested"] == "again"
+    assert data["misconceptions"][0]["matched"] == "reduces bias"
+
+
+def test_only_cards_with_keypoints_can_be_graded():
+    assert can_grade(BAGGING)
+    assert not can_grade(Card(id="x", q="q", a="a"))
+
+
+# -- bad input ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "",
+        "   \n\t ",
+        "?!.,;:()[]{}<>",
+        "\x00\x01\x1b[2J\x7f\x9b binary \ufffd\ufffd",
+        "Le bagging réduit la variance sans changer le biais.",
+        "バギングは分散を減らします",
+        "a" * 100_000,
+        "x" * 50 + "-" * 50_000,
+        "reduce " * 20_000,
+    ],
+)
+def test_any_input_is_graded_without_error(answer):
+    grading = grade_answer(BAGGING, answer)
+    assert 0.0 <= grading.score <= 1.0
+    assert grading.suggested in (Grade.AGAIN, Grade.HARD)
+
+
+def test_a_huge_answer_is_graded_on_its_beginning():
+    answer = "bagging lowers variance. " + "filler words here. " * 10_000
+    assert len(answer) > MAX_CHARS
+    assert grade_answer(BAGGING, answer).points[0].covered
+    late = "filler words here. " * 10_000 + "bagging lowers variance."
+    assert not grade_answer(BAGGING, late).points[0].covered
+
+
+# -- the built-in keypoints -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def graded_cards():
+    from mlprep.decks import load_files
+    from mlprep.paths import builtin_content_dir
+
+    report = load_files([builtin_content_dir() / "decks"], builtin=True)
+    assert report.problems == []
+    return [c for d in report.decks for c in d.cards if c.keypoints]
+
+
+def test_no_reference_answer_states_its_own_misconception(graded_cards):
+    flagged = [
+        (c.id, [m.matched for m in grade_answer(c, c.a).misconceptions])
+        for c in graded_cards
+        if grade_answer(c, c.a).misconceptions
+    ]
+    assert flagged == []
+
+
+def test_every_built_in_keypoint_phrase_compiles_to_words(graded_cards):
+    from mlprep.grader import _compile_phrase
+
+    graded = graded_cards
+    assert len(graded) >= 60
+    empty = [
+        (c.id, phrase)
+        for c in graded
+        for item in (*c.keypoints, *c.misconceptions)
+        for phrase in item.match
+        if not _compile_phrase(phrase).slots
+    ]
+    assert empty == []
+    for c in graded:  # and every one of them grades its own reference answer
+        assert grade_answer(c, c.a).score >= 0.0
