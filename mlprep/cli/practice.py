@@ -93,6 +93,11 @@ def _runnable(app: "AppState", library: "Library", cards: "list[Card]", count: i
     return chosen
 
 
+def _fit_path(path: str, width: int) -> str:
+    """A path as it is when it fits, else its end (the file name matters most), never wrapped."""
+    return path if len(path) <= width else "..." + path[len(path) - max(width - 3, 20) :]
+
+
 def _isatty(stream) -> bool:
     try:
         return stream.isatty()
@@ -207,7 +212,10 @@ def mock(
         flush_input(env.stdin)  # keys typed in the last moments never reach the shell
     assert isinstance(result, MockResult)
     saved = save_mock(result, app.paths.data_dir / "mock")
-    prompter.say(f"Saved to {saved}")  # a path is never wrapped
+    shown = str(saved)
+    if env.is_terminal():  # on screen the end of a long path; in pipes the whole of it
+        shown = _fit_path(shown, prompter.width - len("Saved to "))
+    prompter.say(f"Saved to {shown}")
     if export:
         try:
             atomic_write(export, mock_markdown(result).encode())

@@ -77,8 +77,13 @@ class PlainPrompter:
         self.stdin = stdin
         self.stdout = stdout
         self.echo = echo  # repeat answers read from a pipe so the transcript reads well
-        # at most 80 columns, fewer in a narrow terminal ($COLUMNS, else 80 for pipes)
-        self.width = width or min(80, shutil.get_terminal_size((80, 24)).columns)
+        self.fixed_width = width
+
+    @property
+    def width(self) -> int:
+        """At most 80 columns, fewer in a narrow terminal ($COLUMNS, else 80 for pipes); asked
+        anew each time so that a resized terminal gets lines of its new width."""
+        return self.fixed_width or min(80, shutil.get_terminal_size((80, 24)).columns)
 
     # -- output --------------------------------------------------------------------------
     def say(self, *lines: str) -> None:
@@ -168,11 +173,15 @@ class PlainPrompter:
             self.say(*wrap(f"Columns: {comparison.column_problem}.", self.width))
         if comparison.extra:
             self.say(
-                f"{_rows(len(comparison.extra))} of yours should not be there, e.g.:",
+                *wrap(
+                    f"{_rows(len(comparison.extra))} of yours should not be there, e.g.:",
+                    self.width,
+                ),
                 *("  " + line for line in table_lines(actual.columns, comparison.extra, limit=3)),
             )
         if comparison.missing:
-            self.say(f"{_rows(len(comparison.missing))} of the answer missing from yours.")
+            missing = f"{_rows(len(comparison.missing))} of the answer missing from yours."
+            self.say(*wrap(missing, self.width))
         if comparison.order_problem:
             # the sandbox names the expected row; say only where the order first goes wrong
             where = re.search(r"row (\d+)", comparison.order_problem)
@@ -330,7 +339,7 @@ class QuestionaryPrompter:
         self.console = console
         self.stdin = stdin
         writer = cast(TextIO, _ConsoleWriter(console))
-        self.lines = PlainPrompter(stdin, writer, echo=False, width=console.width)
+        self.lines = PlainPrompter(stdin, writer, echo=False)  # follows the terminal's width
 
     def notice(self, message: str) -> None:
         self.console.print(message, markup=False, highlight=False)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
 from mlprep.model import Card
@@ -32,11 +33,15 @@ class SqlLinePrompter(PlainPrompter):
     def show_sql_question(self, card: Card, position: int, total: int, schema: str) -> None:
         level = f", difficulty {card.difficulty}" if card.difficulty else ""
         self.pending = []
-        self.say("", f"[{position}/{total}] {card.id} (database {card.db}{level})")
+        self.say(
+            "", *wrap(f"[{position}/{total}] {card.id} (database {card.db}{level})", self.width)
+        )
         self.say(*wrap(card.q, self.width))
         if schema:
             self.say("", *schema.splitlines())
-        self.say("", *HELP)
+        self.say("")
+        for line in HELP:
+            self.say(*wrap(line, self.width))
 
     def read_query(self) -> str:
         """Lines until one ends with ';' or an empty line ends a non-empty query; a line
@@ -62,9 +67,14 @@ class SqlLinePrompter(PlainPrompter):
         self.say("Try again, or .hint / .answer / .skip.")
 
     def show_solution(self, card: Card) -> None:
-        self.say(
-            "Reference solution:", *("  " + line for line in card.solution.strip().splitlines())
-        )
+        self.say("Reference solution:")
+        for line in card.solution.strip().splitlines():  # SQL may break at any space
+            self.say(
+                *(
+                    textwrap.wrap(line, self.width, initial_indent="  ", subsequent_indent="    ")
+                    or [""]
+                )
+            )
         self.say(*wrap(card.a, self.width, "  "))
         if card.explain:
             self.say(*wrap(card.explain, self.width, "  "))
