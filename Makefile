@@ -32,13 +32,14 @@ validate: $(STAMP)  ## check every built-in deck
 
 ANKI_VENV := .venv-anki
 
-bench: $(STAMP)  ## print start-up, scale (beside Anki's backend when it installs) and grading numbers
+bench: $(STAMP)  ## start-up, scale (beside Anki's when it installs), grading, plan numbers
 	$(BIN)/python bench/startup.py
 	@test -x $(ANKI_VENV)/bin/python || { $(PYTHON) -m venv $(ANKI_VENV) && \
 		$(ANKI_VENV)/bin/python -m pip install --quiet anki; } || \
 		echo "the anki package could not be installed: the Anki comparison is skipped"
 	$(BIN)/python bench/scale.py --anki-python $(ANKI_VENV)/bin/python
 	$(BIN)/python bench/grader_bench.py
+	$(BIN)/python bench/simulate_plan.py
 
 clean:
 	rm -rf $(VENV) $(ANKI_VENV) build dist *.egg-info .pytest_cache .ruff_cache

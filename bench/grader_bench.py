@@ -9,6 +9,10 @@ bench/grader_devset.yaml holds, for open cards of every deck, a complete, a part
     answer to each card, which also compiles the card's phrases.
 Goals: ordering >= 85%, agreement >= 75%, wrong->Good <= 10%, off-topic->Good <= 5%,
 p95 <= 20 ms. Prints numbers; asserts nothing. `-v` lists every disagreement.
+
+`--heldout` scores bench/grader_heldout.yaml instead: the same figures on answers written
+without sight of the cards' keypoints, so keypoint phrases tuned on the development set cannot
+flatter it.
 """
 
 from __future__ import annotations
@@ -37,9 +41,11 @@ INTENDED = {
 
 def main() -> None:
     verbose = "-v" in sys.argv
+    heldout = "--heldout" in sys.argv
+    name = "grader_heldout.yaml" if heldout else "grader_devset.yaml"
     report = load_files([ROOT / "content" / "decks"], builtin=True)
     cards = {card.id: card for deck in report.decks for card in deck.cards}
-    devset = yaml.safe_load((ROOT / "bench" / "grader_devset.yaml").read_text())["answers"]
+    devset = yaml.safe_load((ROOT / "bench" / name).read_text())["answers"]
     first: list[float] = []  # each card's first answer also compiles its phrases
     for item in devset:
         start = time.perf_counter()
@@ -76,7 +82,8 @@ def main() -> None:
     n = len(devset)
     times.sort()
     p95 = times[int(0.95 * (len(times) - 1))] * 1000
-    print(f"grader dev set: {n} cards from {len(decks)} decks, {total} answers")
+    label = "held-out set" if heldout else "dev set"
+    print(f"grader {label}: {n} cards from {len(decks)} decks, {total} answers")
     print(f"  ordering complete > partial > wrong: {ordered / n:6.1%}   (goal >= 85%)")
     print(f"  suggested grade = intended:          {agree / total:6.1%}   (goal >= 75%)")
     print(f"  wrong answers suggested Good:        {good['wrong'] / n:6.1%}   (goal <= 10%)")

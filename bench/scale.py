@@ -48,18 +48,19 @@ def run(argv: list[str], env: dict, until: str | None = None) -> tuple[float, fl
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         text=True,
     )
     elapsed = None
     for line in process.stdout:
         if until and elapsed is None and line.startswith(until):
             elapsed = time.perf_counter() - start
+    errors = process.stderr.read()
     _, status, usage = os.wait4(process.pid, 0)
     if elapsed is None:
         elapsed = time.perf_counter() - start
         if until or status:
-            raise SystemExit(f"{' '.join(argv)} failed (status {status})")
+            raise SystemExit(f"{' '.join(argv)} failed (status {status}): {errors[-500:]}")
     return elapsed, usage.ru_maxrss / 1024
 
 

@@ -8,7 +8,9 @@ snapshot is rebuilt from the log; a snapshot from a newer mlprep is an error and
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -28,6 +30,7 @@ from mlprep.reviewlog import (
     SUGGESTED,
     ReviewEvent,
     ReviewLog,
+    at_key,
     event_from_dict,
     locked,
     schedules,
@@ -60,6 +63,8 @@ class ProgressStore:
         self.backup_dir = directory / "backups"
         self.scheduler = scheduler or Scheduler()
         self.states: dict[str, CardState] = {}
+        # the latest non-answer event of each kind ("plan", "params"): see ReviewEvent.setting
+        self.settings: dict[str, ReviewEvent] = {}
         self.warnings: list[str] = []
         # for undo: the card's state before and after each answer recorded here
         self._before: dict[str, tuple[CardState | None, CardState | None]] = {}
@@ -119,11 +124,17 @@ class ProgressStore:
         an undo without a state, events out of time order) are replayed, from their own
         events."""
         scan = self.log.scan_last()
+        # plan and parameter events (cards "@plan", "@params") are read first: states stored
+        # before the latest parameters were computed without them, so those cards are replayed
+        self.settings = {}
+        self._use_settings(scan.settings)
+        params = self.settings.get("params")
+        since = at_key(params) if params is not None else None
         states: dict[str, CardState] = {}
         replay: set[str] = set()
         for raw_card, (at, stored, undo) in scan.last.items():
             card = raw_card.decode()
-            if raw_card in scan.suspect or stored is None:
+            if raw_card in scan.suspect or stored is None or (since is not None and at < since):
                 replay.add(card)
                 continue
             row = json.loads(stored)
@@ -157,12 +168,19 @@ class ProgressStore:
         stream = self.log.stream(self._end)
         suspect: set[str] = set()
         count = 0
+        parameters = self.scheduler.parameters
         for event in stream:
             count += 1
-            self._apply(event, suspect)
+            if event.kind:
+                self._use_settings([event])
+            else:
+                self._apply(event, suspect)
         self._end = stream.end
         self._last_id = stream.last_id or self._last_id
-        self._replay_cards(suspect)
+        if self.scheduler.parameters != parameters:
+            self._rebuild()  # new parameters: every card's state is recomputed with them
+        else:
+            self._replay_cards(suspect)
         return count > 0
 
     def _apply(self, event: ReviewEvent, suspect: set[str]) -> None:
@@ -236,6 +254,17 @@ class ProgressStore:
         offset, states, last_id = loaded
         if not self._log_matches(offset, last_id):
             return None  # the log was rewritten (merge, import, reset) or replaced
+        try:
+            settings = data.get("settings", {})
+            self.settings = {
+                kind: event_from_dict(item, str(self.snapshot_path))
+                for kind, item in settings.items()
+                if kind == item.get("kind")
+            }
+        except (ProgressError, AttributeError, TypeError):
+            self.warnings.append(f"{self.snapshot_path}: unreadable; rebuilt from the review log")
+            return None
+        self._use_settings(())
         return offset, states, version, last_id
 
     @staticmethod
@@ -291,6 +320,8 @@ class ProgressStore:
             "last_id": self._last_id,
             "cards": {cid: state.to_row() for cid, state in sorted(self.states.items())},
         }
+        if self.settings:  # the latest plan and parameters, so start-up need not scan the log
+            document["settings"] = {k: json.loads(e.to_json()) for k, e in self.settings.items()}
         try:
             atomic_write(self.snapshot_path, json.dumps(document, separators=(",", ":")).encode())
         except OSError as error:
@@ -337,6 +368,48 @@ class ProgressStore:
         self._collect_warnings()
         self._before[event.id] = (previous, self.states.get(card_id))
         return event
+
+    def record_setting(self, kind: str, data: dict, at: datetime) -> ReviewEvent:
+        """Append a plan or parameters event; new parameters recompute every card's state."""
+        event = ReviewEvent.setting(kind, data, at)
+        with locked(self.log.lock_path):
+            self._prepare_append()
+            self._end = self.log.append_locked([event])
+            self._last_id = event.id
+            parameters = self.scheduler.parameters
+            self._use_settings([event])
+            if self.scheduler.parameters != parameters:
+                self._rebuild()
+            self._write_snapshot()
+        self._collect_warnings()
+        return event
+
+    def setting(self, kind: str) -> dict | None:
+        """The payload of the latest event of `kind`, if any."""
+        event = self.settings.get(kind)
+        return event.data if event is not None else None
+
+    def _use_settings(self, events: Iterable[ReviewEvent]) -> None:
+        """Keep the latest event of each kind (at equal times, the one later in the log) and
+        schedule with the latest parameters."""
+        for event in events:
+            if event.kind:
+                current = self.settings.get(event.kind)
+                if current is None or current.when <= event.when:
+                    self.settings[event.kind] = event
+        self.scheduler = self.scheduler.with_parameters(self._parameters())
+
+    def _parameters(self) -> list[float] | None:
+        """The latest fitted parameters, if usable (else the defaults, with a warning)."""
+        data = self.setting("params")
+        if not data:
+            return None
+        from mlprep.optimize import usable
+
+        if not usable(data.get("parameters"), check_ranges=False):
+            self.warnings.append("the latest fitted parameters are unusable; using the defaults")
+            return None
+        return data["parameters"]
 
     def undo(self, event: ReviewEvent, at: datetime) -> None:
         """Cancel a recorded answer: an undo event goes into the log, the state goes back."""
@@ -412,6 +485,8 @@ class ProgressStore:
             if stored is not None and self._log_matches(stored[0], stored[1]):
                 totals, recount = stored[2], set()
                 for event in self.log.stream(stored[0]):
+                    if event.kind:
+                        continue  # a plan or parameters event, not an answer
                     if event.undoes:
                         recount.add(event.card)
                     else:
@@ -448,7 +523,7 @@ class ProgressStore:
                 position += len(line)
                 if found is None:
                     event = self.log._parse_line(line, position - len(line))
-                    if event is None:
+                    if event is None or event.kind:
                         continue
                     if event.undoes:
                         recount.add(event.card)
@@ -492,10 +567,10 @@ class ProgressStore:
             return None
         if not isinstance(last_id, str | None) or offset > self._end:
             return None
-        for table in (quarters, quiz, agreement):
-            if not isinstance(table, dict) or not all(
-                isinstance(v, list) and all(type(n) is int for n in v) for v in table.values()
-            ):
+        for table in (quarters, quiz, agreement):  # checked with built-ins: it can be large
+            if not isinstance(table, dict) or not set(map(type, table.values())) <= {list}:
+                return None
+            if not set(map(type, itertools.chain.from_iterable(table.values()))) <= {int}:
                 return None
         if any(len(row) != 2 for row in agreement.values()):
             return None
@@ -524,7 +599,7 @@ class ProgressStore:
         """Union of events by id. Returns how many events were new.
 
         Only the cards that receive new answers are replayed, and their lines get the states
-        that replay gives; the log is rewritten in (time, id) order in one streaming pass. All
+        that replay gives; the log is rewritten in time order in one streaming pass. All
         of it is worked out before the log is replaced, so a failure leaves the files as they
         were. Of an ExportDocument, only the events not already here are validated (and any
         bad one stops the merge before anything is written)."""
@@ -547,20 +622,24 @@ class ProgressStore:
             added = sorted((replace(e, state=rows[e.id]) for e in added), key=_order)
             try:
                 self._end, self._last_id = self._write_merged(added, affected, rows)
-            except _OutOfOrder:  # a log appended out of time order: sort it whole
-                events = [
-                    replace(e, state=rows[e.id]) if e.card in affected else e
-                    for e in self.log.read()
-                ]
-                events = sorted(events + added, key=_order)
+                for card in affected:
+                    state = final.get(card)
+                    if state is None:
+                        self.states.pop(card, None)
+                    else:
+                        self.states[card] = state
+            except _OutOfOrder:
+                # a log appended out of time order (a clock set back): sort it whole, in time
+                # order with ties kept as they stand, and give every line its replayed state
+                events = sorted(self.log.read() + added, key=lambda event: event.when)
+                with gc_paused():
+                    rows, final = replay_rows(self.scheduler, events)
+                events = [replace(event, state=rows[event.id]) for event in events]
                 self.log.rewrite(events)
                 self._end, self._last_id = self.log.size(), events[-1].id
-            for card in affected:
-                state = final.get(card)
-                if state is None:
-                    self.states.pop(card, None)
-                else:
-                    self.states[card] = state
+                self.states = {card: state for card, state in final.items() if state}
+            if any(event.kind for event in added):  # a plan or parameters from elsewhere
+                self._rebuild()
             self._write_snapshot()
         self._collect_warnings()
         return len(added)
@@ -568,7 +647,7 @@ class ProgressStore:
     def _write_merged(
         self, added: list[ReviewEvent], affected: set[str], rows: dict[str, tuple | None]
     ) -> tuple[int, str | None]:
-        """Stream the log into a new file with `added` slotted in by (time, id) and the lines
+        """Stream the log into a new file with `added` slotted in by time and the lines
         of `affected` cards given their replayed states; replace the log with it. Returns the
         new size and last id. Raises _OutOfOrder (writing nothing) if the log is not sorted."""
         affected_bytes = {card.encode() for card in affected}
@@ -597,8 +676,7 @@ class ProgressStore:
                         at, raw_id = found.group(AT, ID)
                         key, event = (_epoch(at), raw_id.decode()), None
                         if found.group(CARD) in affected_bytes:  # swap in the replayed state
-                            row = rows[key[1]]
-                            assert row is not None  # the condition above checked it
+                            row = rows[key[1]] or ()  # not None: checked above
                             state = json.dumps(list(row), separators=(",", ":"))
                             start, end = found.span(STATE)
                             line = line[:start] + state.encode() + line[end:]
@@ -609,10 +687,11 @@ class ProgressStore:
                             continue
                         key = _order_key(event)
                     position += len(line)
-                    if previous is not None and key < previous:
+                    if previous is not None and key[0] < previous[0]:
                         raise _OutOfOrder
                     previous = key
-                    while pending and pending[-1][0] < key:
+                    # answers in the same millisecond: those already here first, as replayed
+                    while pending and pending[-1][0][0] < key[0]:
                         _, new = pending.pop()
                         put(destination, (new.to_json() + "\n").encode())
                         last_id = new.id
@@ -639,6 +718,8 @@ class ProgressStore:
         """Make `events` the whole history (import); the old log is backed up first. The
         states stored with the events are recomputed, not trusted."""
         events = sorted({event.id: event for event in events}.values(), key=_order)
+        self.settings = {}
+        self._use_settings(event for event in events if event.kind)
         with gc_paused():
             rows, final = replay_rows(self.scheduler, events)
         events = [replace(event, state=rows[event.id]) for event in events]
@@ -655,7 +736,10 @@ class ProgressStore:
         Returns (events removed, backup path)."""
         with locked(self.log.lock_path):
             current = self.log.read()
-            kept = [] if card_ids is None else [e for e in current if e.card not in card_ids]
+            # the plan and fitted parameters are settings, not progress: they stay
+            kept = [
+                e for e in current if e.kind or (card_ids is not None and e.card not in card_ids)
+            ]
             removed = len(current) - len(kept)
             if not removed:
                 return 0, None
@@ -694,7 +778,7 @@ class ProgressStore:
 
 
 class _OutOfOrder(Exception):
-    """The log is not in (time, id) order, so it cannot be merged in one streaming pass."""
+    """The log is not in time order, so it cannot be merged in one streaming pass."""
 
 
 def _order(event: ReviewEvent) -> tuple:
@@ -798,10 +882,11 @@ _SNAPSHOT_UPGRADES = {1: _state_from_v1}
 
 
 def effective(events: Iterable[ReviewEvent]) -> list[ReviewEvent]:
-    """The answers that count: undo events and the answers they cancel are dropped."""
+    """The answers that count: undo events and the answers they cancel are dropped, and so are
+    non-answer events (plan, parameters)."""
     events = list(events)
     undone = {event.undoes for event in events if event.undoes}
-    return [e for e in events if not e.undoes and e.id not in undone]
+    return [e for e in events if e.is_answer and e.id not in undone]
 
 
 def export_document(events: Iterable[ReviewEvent], now: datetime) -> dict:
@@ -815,40 +900,87 @@ def export_document(events: Iterable[ReviewEvent], now: datetime) -> dict:
 
 class ExportDocument:
     """The events of an export, read but not yet validated one by one: a merge validates only
-    the events it will add (those already in the log are skipped), an import all of them."""
+    the events it will add (those already in the log are skipped), an import all of them.
 
-    def __init__(self, items: list, source: str) -> None:
+    `items` are event mappings, or, for a document laid out as `export_chunks` writes it (one
+    event per line), the lines themselves: only the lines of events to add are then parsed,
+    which keeps a merge of another machine's long history light."""
+
+    def __init__(self, items: list, source: str, lines: bool = False) -> None:
         self.items = items
         self.source = source
+        self.lines = lines
 
     def __len__(self) -> int:
         return len(self.items)
 
+    def _id(self, item) -> str | None:
+        if self.lines:
+            found = _EXPORT_ID.search(item)
+            return found.group(1) if found else None
+        return item.get("id") if isinstance(item, dict) and type(item.get("id")) is str else None
+
     def ids(self) -> set[str]:
-        return {
-            item["id"]
-            for item in self.items
-            if isinstance(item, dict) and type(item.get("id")) is str
-        }
+        return {event_id for event_id in map(self._id, self.items) if event_id is not None}
 
     def events(self, skip: set[str] | frozenset[str] = frozenset()) -> list[ReviewEvent]:
         """Every event whose id is not in `skip`, validated; ProgressError names the first bad
         one."""
-        return [
-            event_from_dict(item, f"{self.source}: event {number}")
-            for number, item in enumerate(self.items, start=1)
-            if not (skip and isinstance(item, dict) and item.get("id") in skip)
-        ]
+        events = []
+        for number, item in enumerate(self.items, start=1):
+            if skip and self._id(item) in skip:
+                continue
+            where = f"{self.source}: event {number}"
+            if self.lines:
+                try:
+                    item = json.loads(item.removesuffix(","))
+                except (ValueError, RecursionError):
+                    raise ProgressError(f"{where}: not a review event (invalid JSON)") from None
+            events.append(event_from_dict(item, where))
+        return events
+
+
+# an event line of a document export_chunks wrote: one object, one id
+_EXPORT_ID = re.compile(r'"id":"([^"\\]*)"')
+
+
+def _export_lines(text: str) -> tuple[dict, list[str]] | None:
+    """The header and event lines of a document laid out as export_chunks writes it, or None
+    (then the document is read as any JSON)."""
+    if not text.startswith('{"kind"') or not text.endswith("\n]}\n"):
+        return None
+    lines = text.split("\n")  # one copy of the text, no more: it can be long
+    head = lines[0]
+    if not head.endswith('"events": ['):
+        return None
+    del lines[-2:]  # "]}" and ""
+    body = lines
+    body[0:1] = []
+    for line in body:
+        if not (line.startswith("{") and line.endswith(("}", "},")) and line.count('"id":') == 1):
+            return None
+    try:
+        header = json.loads(head + "]}")
+    except ValueError:
+        return None
+    return (header, body) if isinstance(header, dict) else None
 
 
 def read_export_document(text: str, source: str) -> ExportDocument:
     """An export document's events (see ExportDocument); a clear error for anything else."""
-    try:
-        data = json.loads(text)
-    except ValueError as error:
-        raise ProgressError(f"{source}: not a progress export (invalid JSON: {error})") from None
-    except RecursionError:
-        raise ProgressError(f"{source}: not a progress export (nested too deeply)") from None
+    laid_out = _export_lines(text)
+    if laid_out is not None:
+        data, lines = laid_out
+    else:
+        lines = None
+        try:
+            data = json.loads(text)
+        except ValueError as error:
+            raise ProgressError(
+                f"{source}: not a progress export (invalid JSON: {error})"
+            ) from None
+        except RecursionError:
+            raise ProgressError(f"{source}: not a progress export (nested too deeply)") from None
     if not isinstance(data, dict) or data.get("kind") != EXPORT_KIND:
         raise ProgressError(f"{source}: not a progress export (made by `mlprep progress export`)")
     version = data.get("format")
@@ -856,6 +988,8 @@ def read_export_document(text: str, source: str) -> ExportDocument:
         raise ProgressError(
             f"{source}: written by a newer mlprep (export format {version}); upgrade mlprep"
         )
+    if lines is not None:
+        return ExportDocument(lines, source, lines=True)
     if not isinstance(data.get("events"), list):
         raise ProgressError(f"{source}: 'events' must be a list")
     return ExportDocument(data["events"], source)

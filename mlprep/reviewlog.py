@@ -22,14 +22,15 @@ import os
 import re
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from mlprep.errors import ProgressError
 from mlprep.model import Grade
 
-LOG_FORMAT_VERSION = 2  # 2 added the optional `answer`, `suggested` and `state`
+LOG_FORMAT_VERSION = 2  # 2 added the optional `answer`, `suggested`, `state`,
+# `kind` and `data` (format 1 lines load)
 # Events from outside (merges, imports, hand edits) must lie in this range; far-off dates would
 # overflow the scheduler's date arithmetic.
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
@@ -40,6 +41,11 @@ TRUNCATED = " [...truncated]"
 NON_SCHEDULING_MODES = frozenset({"drill"})
 _NON_SCHEDULING = frozenset(mode.encode() for mode in NON_SCHEDULING_MODES)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # keeps tab and newline
+# Events that are not answers carry a `kind` and their payload in `data`: the interview plan
+# and fitted scheduler parameters live in the log too, so they merge across machines like
+# answers do. Such an event has card "@<kind>", grade 0, mode <kind>, ms 0.
+SETTING_KINDS = ("plan", "params")
+MAX_DATA_CHARS = 4096
 
 
 def clean_answer(text: str) -> str:
@@ -66,6 +72,8 @@ class ReviewEvent:
     # format 2: the card's state after this event (a CardState row; empty on an undo that
     # leaves the card new again). Optional: format 1 lines and some undo events have none.
     state: tuple | None = None
+    kind: str | None = None  # set on a non-answer event: "plan" or "params"
+    data: dict | None = None  # a non-answer event's payload
 
     @classmethod
     def new(
@@ -93,6 +101,16 @@ class ReviewEvent:
     def undo(cls, event: ReviewEvent, at: datetime) -> ReviewEvent:
         """An event cancelling `event` (the log is append-only, so undo is recorded too)."""
         return replace(cls.new(event.card, Grade.AGAIN, "undo", 0, at), grade=0, undoes=event.id)
+
+    @classmethod
+    def setting(cls, kind: str, data: dict, at: datetime) -> ReviewEvent:
+        """A non-answer event: the latest of each kind is in force (see SETTING_KINDS)."""
+        base = cls.new(f"@{kind}", Grade.AGAIN, kind, 0, at)
+        return replace(base, grade=0, kind=kind, data=data)
+
+    @property
+    def is_answer(self) -> bool:
+        return self.kind is None and self.undoes is None
 
     def to_json(self) -> str:
         # getattr over the fields, not dataclasses.asdict: that deep-copies every value, which
@@ -147,15 +165,17 @@ class LastLines:
     end: int
     last_id: str | None
     count: int
+    settings: list[ReviewEvent] = field(default_factory=list)  # plan and parameter events
 
 
 def schedules(event: ReviewEvent) -> bool:
-    """Does this event change its card's schedule? Not an undo, not a drill answer."""
-    return not event.undoes and event.mode not in NON_SCHEDULING_MODES
+    """Does this event change its card's schedule? Not an undo, not a drill answer, not a
+    plan or parameters event."""
+    return not event.undoes and not event.kind and event.mode not in NON_SCHEDULING_MODES
 
 
 _REQUIRED = ("id", "card", "grade", "mode", "ms", "at")
-_OPTIONAL = {"v", "undoes", "answer", "suggested", "state"}
+_OPTIONAL = {"v", "undoes", "answer", "suggested", "state", "kind", "data"}
 _KNOWN_KEYS = frozenset(_REQUIRED) | _OPTIONAL
 
 
@@ -262,6 +282,13 @@ def _field_problem(data: dict) -> str | None:
     undoes = data.get("undoes")
     if undoes is not None and not _short_text(undoes, 64):
         return "'undoes' must be an event id"
+    kind = data.get("kind")
+    if kind is not None or "data" in data:
+        if kind not in SETTING_KINDS:
+            return f"'kind' must be one of {', '.join(SETTING_KINDS)}"
+        payload = data.get("data")
+        if not isinstance(payload, dict) or len(json.dumps(payload)) > MAX_DATA_CHARS:
+            return f"'data' must be an object of at most {MAX_DATA_CHARS} characters"
     answer = data.get("answer")
     if answer is not None and not (
         isinstance(answer, str) and len(answer) <= ANSWER_LIMIT and not _CONTROL.search(answer)
@@ -271,7 +298,7 @@ def _field_problem(data: dict) -> str | None:
     if suggested is not None and (isinstance(suggested, bool) or suggested not in (1, 2, 3, 4)):
         return "'suggested' must be a grade 1-4"
     grade, ms = data["grade"], data["ms"]
-    if isinstance(grade, bool) or grade not in ((0,) if undoes else (1, 2, 3, 4)):
+    if isinstance(grade, bool) or grade not in ((0,) if undoes or kind else (1, 2, 3, 4)):
         return "bad grade"
     if isinstance(ms, bool) or not isinstance(ms, int) or ms < 0:
         return "'ms' must be a whole number"
@@ -440,6 +467,7 @@ class ReviewLog:
         raises ProgressError naming file:line); a torn last line is skipped with a warning."""
         last: dict[bytes, tuple[bytes, bytes | None, bool]] = {}
         suspect: set[bytes] = set()
+        settings: list[ReviewEvent] = []
         end, last_id, count = offset, None, 0
         match = FAST_LINE.match
         with self._open() as handle:
@@ -468,6 +496,9 @@ class ReviewLog:
                 end += len(line)
                 count += 1
                 last_id = event.id.encode()
+                if event.kind:
+                    settings.append(event)
+                    continue
                 if not event.undoes and not schedules(event):
                     continue
                 card = event.card.encode()
@@ -481,7 +512,8 @@ class ReviewLog:
                     suspect.add(card)
                 state = None if event.state is None else json.dumps(list(event.state)).encode()
                 last[card] = (key or b"", state, bool(event.undoes))
-        return LastLines(last, suspect, end, last_id.decode() if last_id else None, count)
+        found_id = last_id.decode() if last_id else None
+        return LastLines(last, suspect, end, found_id, count, settings)
 
     def events_of(self, cards: set[str]) -> list[ReviewEvent]:
         """Every event of these cards, fully validated (the rest of the log is only skimmed)."""
@@ -578,6 +610,19 @@ class ReviewLog:
             with open(self.path, "rb") as handle:
                 before = handle.read(offset).count(b"\n")
         return f"{self.path}:{before + index + 1}"
+
+    def recent(self, max_bytes: int = 256 * 1024) -> list[ReviewEvent]:
+        """The events in the last `max_bytes` of the log (whole lines only): enough recent
+        answers to measure answer times without reading a long history."""
+        size = self.size()
+        start = max(0, size - max_bytes)
+        if start == 0:
+            return self.read()
+        with open(self.path, "rb") as handle:
+            handle.seek(start)
+            handle.readline()  # the rest of a line cut in two
+            start = handle.tell()
+        return self.read_from(start)[0]
 
     def rewrite(self, events: list[ReviewEvent]) -> None:
         """Replace the whole log atomically (merge, import, reset). Call under the lock."""

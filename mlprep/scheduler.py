@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from mlprep.memory import DEFAULT_PARAMETERS
 from mlprep.model import Card
 
 # Learning and relearning steps (Anki's defaults); the scheduler is otherwise FSRS's default.
@@ -94,8 +95,8 @@ _MAX_COUNT = 10**9
 
 
 def _real(value: object, low: float, high: float) -> bool:
-    # NaN fails both comparisons
-    return (type(value) is float or (type(value) is int)) and low <= value <= high
+    """A float or int (not a bool) within [low, high]; NaN fails both comparisons."""
+    return isinstance(value, float | int) and type(value) is not bool and low <= value <= high
 
 
 def row_problem(row: object) -> str | None:
@@ -146,7 +147,11 @@ def rows_problem(rows: list) -> bool:
             continue
         if not set(map(type, column)) <= kinds:
             return True
-        if not math.isfinite(math.fsum(column)) or min(column) < low or max(column) > high:
+        try:
+            total = math.fsum(column)
+        except OverflowError:  # an integer too large for a float: damaged
+            return True
+        if not math.isfinite(total) or min(column) < low or max(column) > high:
             return True
     return any(map(operator.gt, first, last)) or any(map(operator.gt, lapses, reps))
 
@@ -180,12 +185,30 @@ def _as_fsrs_card(state: CardState):
 
 
 class Scheduler:
+    def __init__(
+        self,
+        parameters: Sequence[float] | None = None,
+        desired_retention: float = DESIRED_RETENTION,
+    ) -> None:
+        # FSRS-6 parameters (21 numbers) fitted by `mlprep optimize`; None: fsrs' defaults
+        self.parameters = tuple(parameters) if parameters is not None else None
+        self.desired_retention = desired_retention
+
+    def with_parameters(self, parameters: Sequence[float] | None) -> Scheduler:
+        """This scheduler if it already uses `parameters`, else a new one that does."""
+        wanted = tuple(parameters) if parameters is not None else None
+        if wanted == self.parameters:
+            return self
+        return Scheduler(wanted, self.desired_retention)
+
     @functools.cached_property
     def fsrs(self):
         import fsrs
 
         return fsrs.Scheduler(
-            desired_retention=DESIRED_RETENTION,
+            # fsrs' own defaults unless fitted (memory.py keeps a copy; tests check they agree)
+            parameters=self.parameters or DEFAULT_PARAMETERS,
+            desired_retention=self.desired_retention,
             learning_steps=LEARNING_STEPS,
             relearning_steps=RELEARNING_STEPS,
             enable_fuzzing=True,
@@ -241,7 +264,7 @@ class Scheduler:
     def replay(self, events: Iterable) -> dict[str, CardState]:
         """Card states from review events (anything with .card, .grade, .when), applied in time
         order; answers within the same millisecond keep the order they are given in (the log's
-        order, which a merge makes (time, id) order)."""
+        order; a merge puts new answers after those already in the log, by id)."""
         states: dict[str, CardState] = {}
         for event in sorted(events, key=lambda e: e.when):
             states[event.card] = self.review(

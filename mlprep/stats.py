@@ -263,20 +263,16 @@ def build_report(
         for i in range((today - first).days + 1)
     ]
 
-    weak = sorted(
-        (
-            WeakCard(
-                cid,
-                wanted[cid].id,
-                states[cid].lapses,
-                recall_of[cid],
-                next(c.q for c in wanted[cid].cards if c.id == cid),
-            )
-            for cid in recall_of
-            if states[cid].lapses or recall_of[cid] < 0.9
-        ),
-        key=lambda w: (-w.lapses, w.recall, w.card),
+    weakest = sorted(
+        (-states[cid].lapses, recall_of[cid], cid)
+        for cid in recall_of
+        if states[cid].lapses or recall_of[cid] < 0.9
     )[:WEAKEST]
+    question = {card.id: card.q for cid in {c for _, _, c in weakest} for card in wanted[cid].cards}
+    weak = [
+        WeakCard(cid, wanted[cid].id, -lapses, recall, question[cid])
+        for lapses, recall, cid in weakest
+    ]
     tag_cards: dict[str, list[str]] = defaultdict(list)
     for deck in decks:
         for card in deck.cards:

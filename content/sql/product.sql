@@ -2,8 +2,10 @@
 -- May 1 - June 25, 2024 (8 weeks; times are UTC text 'YYYY-MM-DD HH:MM:SS').
 --   users(user_id, signup_date, country, platform)   signups run May 1 - June 11
 --   events(event_id, user_id, ts, event, product)     event is 'open', 'search', 'view',
---       'add_to_cart' or 'purchase'; product is NULL for 'open' and 'search'; a session is a
---       run of events with gaps of at most 30 minutes (some gaps are exactly 30 minutes)
+--       'add_to_cart' or 'purchase'; product is set only for 'view' and 'add_to_cart' (NULL
+--       for 'open', 'search' and 'purchase': a purchase's products are in order_lines); a
+--       session is a run of events with gaps of at most 30 minutes (some gaps are exactly
+--       30 minutes)
 --   orders(order_id, user_id, ts, revenue)             one per 'purchase' event, same ts
 --   order_lines(order_id, product)                     the products in each order
 --   assignments(user_id, experiment, variant, assigned_at)  the 'checkout_v2' test:
@@ -3067,3 +3069,4 @@ INSERT INTO labels VALUES (36, '2024-06-09', 0);
 INSERT INTO labels VALUES (37, '2024-06-06', 1);
 INSERT INTO labels VALUES (43, '2024-06-11', 1);
 INSERT INTO labels VALUES (44, '2024-06-09', 0);
+INSERT INTO labels VALUES (58, '2024-06-14', 1);

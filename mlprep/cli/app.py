@@ -15,14 +15,17 @@ from mlprep.cli import (
     export,
     grade,
     importer,
+    optimize,
+    plan,
     practice,
     progress,
     quiz,
     stats,
     study,
 )
-from mlprep.cli.common import GuardedGroup
-from mlprep.cli.state import AppState, Environment
+from mlprep.cli.common import GuardedGroup, echo_error
+from mlprep.cli.state import NOW_VARIABLE, AppState, Environment, parse_now
+from mlprep.errors import UsageError
 
 app = typer.Typer(
     cls=GuardedGroup,  # the one error boundary: every command and the home menu run in it
@@ -71,6 +74,7 @@ def main_options(
     """
     env = ctx.obj if isinstance(ctx.obj, Environment) else Environment()
     ctx.obj = AppState(env=env, data_dir=data_dir, debug=debug)
+    _check_clock(ctx.obj)
     if ctx.invoked_subcommand is None:
         if env.can_draw():
             from mlprep.cli.home import home
@@ -80,6 +84,17 @@ def main_options(
             typer.echo(ctx.get_help())
 
 
+def _check_clock(app_state: AppState) -> None:
+    """A bad MLPREP_NOW stops every command up front, not halfway through a session."""
+    text = app_state.env.environ.get(NOW_VARIABLE)
+    if text:
+        try:
+            parse_now(text)
+        except UsageError as error:
+            echo_error(app_state, error.message)
+            raise typer.Exit(int(error.exit_code)) from None
+
+
 app.command("review")(study.review)
 app.command("quiz")(quiz.quiz)
 app.command("flash")(study.flash)
@@ -87,6 +102,8 @@ app.command("drill")(drill.drill)
 app.command("sql")(practice.sql)
 app.command("mock")(practice.mock)
 app.command("stats")(stats.stats)
+app.command("plan")(plan.plan)
+app.command("optimize")(optimize.optimize)
 app.command("decks")(content.decks)
 app.command("tags")(content.tags)
 app.command("show")(content.show)

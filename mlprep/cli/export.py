@@ -74,7 +74,7 @@ def export(
             err.write(f"exported {deck.id} ({_cards(len(deck.cards))})\n")
             err.flush()
 
-    files = build(chosen, fmt, output, no_answers, on_deck)
+    files = build(chosen, fmt, output, no_answers, on_deck, app.env.now().timestamp())
     if output == STDOUT:
         app.env.stdout.write(files[0].data.decode())
         app.env.stdout.flush()

@@ -15,12 +15,25 @@ from mlprep.errors import ExitCode, MlprepError
 BACK = "Back"
 
 
-def due_count(app: AppState) -> int:
+def review_label(app: AppState) -> tuple[int, str]:
+    """Today's review size and its menu entry (with the countdown when an interview is
+    planned)."""
+    from mlprep.cli.plan import active_plan, plan_cards, plan_model
+    from mlprep.plan import plan_queue
     from mlprep.scheduler import build_queue
 
-    cards = app.library().all_cards()
+    library = app.library()
+    now = app.env.now()
     with app.progress() as store:
-        return len(build_queue(cards, store.states, app.env.now()))
+        current = active_plan(store, now)
+        if current is None:
+            due = len(build_queue(library.all_cards(), store.states, now))
+            return due, f"Review ({due} due)"
+        cards = plan_cards(app, library, current)
+        due = len(plan_queue(current, cards, store.states, now, *plan_model(store)))
+        days = current.days_left(now)
+        left = "1 day" if days == 1 else f"{days} days"
+        return due, f"Review ({due} today; interview in {left})"
 
 
 def home(ctx: typer.Context) -> None:
@@ -39,9 +52,9 @@ def home(ctx: typer.Context) -> None:
         return run
 
     while True:
-        due = due_count(app)
+        _, review_entry = review_label(app)
         options: dict[str, Callable[[], None]] = {
-            f"Review ({due} due)": lambda: study.review(ctx),
+            review_entry: lambda: study.review(ctx),
             "Quiz a deck": with_deck(quiz.quiz),
             "Flashcards": with_deck(study.flash),
             "Drill weak cards": lambda: drill.drill(ctx),

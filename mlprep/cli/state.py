@@ -11,12 +11,12 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from mlprep.errors import OutputError
+from mlprep.errors import OutputError, UsageError
 from mlprep.paths import Paths, builtin_content_dir, env_deck_dirs, resolve_paths
 from mlprep.textsafe import printable
 
@@ -28,8 +28,40 @@ if TYPE_CHECKING:
     from mlprep.sessions.ports import Prompter
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
+NOW_VARIABLE = "MLPREP_NOW"
+
+
+def parse_now(text: str) -> datetime:
+    """The moment MLPREP_NOW names: an ISO 8601 date-time with a time zone."""
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        moment = None
+    if moment is None or moment.utcoffset() is None:
+        raise UsageError(
+            f"{NOW_VARIABLE}={text[:40]!r} is not an ISO date-time with a time zone "
+            "(e.g. 2026-11-25T09:00:00+00:00)"
+        )
+    return moment.astimezone(UTC)
+
+
+class _Clock:
+    """The current time: the real one, or, when MLPREP_NOW is set (for tests and demos), a
+    clock that starts at that moment and runs on from there (answers given one after another
+    keep their order)."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self.environ = environ
+        self.start: tuple[datetime, float] | None = None
+
+    def __call__(self) -> datetime:
+        text = self.environ.get(NOW_VARIABLE)
+        if not text:
+            return datetime.now(UTC)
+        if self.start is None:
+            self.start = (parse_now(text), time.monotonic())
+        moment, started = self.start
+        return moment + timedelta(seconds=time.monotonic() - started)
 
 
 @dataclass
@@ -42,7 +74,11 @@ class Environment:
     stderr_: TextIO | None = None
     environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
     clock: Callable[[], float] = time.monotonic
-    now: Callable[[], datetime] = _utc_now
+    now: Callable[[], datetime] = None  # type: ignore[assignment]  # set in __post_init__
+
+    def __post_init__(self) -> None:
+        if self.now is None:
+            self.now = _Clock(self.environ)
 
     @property
     def stdin(self) -> TextIO:

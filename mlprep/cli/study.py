@@ -25,7 +25,8 @@ def review(
 
     Learning cards come first, then due reviews, then up to --new new cards drawn from every
     selected deck in turn. Choice, numeric and SQL cards are graded at once; open cards you
-    grade yourself.
+    grade yourself. With an interview plan (mlprep plan) and no deck or tag given, the plan
+    picks the day's cards instead.
 
     \b
     Examples:
@@ -39,6 +40,10 @@ def review(
     app = state(ctx)
     cards = app.library(deck_dirs or ()).select(decks or (), tag or ())
     session = ReviewSession(cards, Limits(new, max_reviews), seed)
+    if not decks and not tag:
+        from mlprep.cli.plan import planned_review
+
+        session = planned_review(app, session, deck_dirs or ())
     # option order varies from run to run, repeatably in tests (the clock is fixed there)
     order_seed = seed if seed is not None else int(app.env.now().timestamp())
     finish(run_session(app, session, plain, order_seed))

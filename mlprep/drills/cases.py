@@ -331,6 +331,14 @@ def _best_split_cases(rng):
             note="tied gains, unsorted x",
         )
     )
+    # a midpoint between two equal x is that x itself: it ties with the true midpoint
+    # after it, so candidates taken from the sorted x with repeats pick the wrong t
+    cases.append(
+        Case(
+            (np.array([1.0, 1.0, 2.0, 3.0]), np.array([0, 0, 1, 1])),
+            note="repeated x at the best split",
+        )
+    )
     return cases
 
 
@@ -515,6 +523,9 @@ def _standardize_cases(rng):
     X = rng.normal(0, 1, (5, 2))
     X[:, 0] = 7.0
     cases.append(Case((X, np.array([[7.0, 1.0], [8.0, 0.0]])), note="constant column"))
+    # values that differ are standardised however small their spread (no std < eps test)
+    X = np.array([[0.0, 1.0], [1e-9, 2.0], [2e-9, 4.0]])
+    cases.append(Case((X, np.array([[1e-9, 0.0]])), note="tiny but real spread"))
     return cases
 
 
@@ -671,7 +682,9 @@ def _nb_cases(rng):
     cases.append(
         Case((X, y, np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 1.0]])), note="unseen feature in a class")
     )
-    cases.append(Case((X, y, np.array([[1.0, 0.0, 2.0]])), {"alpha": 0.5}, "alpha given"))
+    # rows 2 and 3 are predicted differently with alpha=1, so ignoring alpha fails
+    test_rows = np.array([[1.0, 0.0, 2.0], [2.0, 0.0, 2.0], [1.0, 3.0, 2.0]])
+    cases.append(Case((X, y, test_rows), {"alpha": 0.5}, "alpha given"))
     cases.append(
         Case(
             (X, np.array([2, 2, 5]), np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]])),

@@ -45,8 +45,10 @@ def build(
     output: str | None = None,
     no_answers: bool = False,
     on_deck: OnDeck | None = None,
+    timestamp: float | None = None,
 ) -> list[ExportFile]:
-    """Every file an export writes. `output` is a path, `-` for standard output, or None for
+    """Every file an export writes (`timestamp`: the time an Anki package's notes are stamped
+    with; now if None). `output` is a path, `-` for standard output, or None for
     the format's default; for Markdown a name ending in .md means one combined guide."""
     target = output or DEFAULT_OUTPUT[fmt]
     if no_answers and fmt is not ExportFormat.MD:
@@ -60,7 +62,7 @@ def build(
             raise UsageError("an Anki package is a binary file; name it with -o, e.g. -o deck.apkg")
         from mlprep.export.anki import anki_package
 
-        return [ExportFile(Path(target), anki_package(decks, on_deck))]
+        return [ExportFile(Path(target), anki_package(decks, on_deck, timestamp))]
     if fmt is ExportFormat.JSON:
         from mlprep.export.jsonexport import json_bytes
 

@@ -10,13 +10,21 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import cast
 
 from mlprep.model import Card, Grade
-from mlprep.scheduler import LEARNING, RELEARNING, DueQueue, Limits, build_queue, next_due
+from mlprep.scheduler import (
+    LEARNING,
+    RELEARNING,
+    CardState,
+    DueQueue,
+    Limits,
+    build_queue,
+    next_due,
+)
 from mlprep.sessions.base import (
     CardResult,
     SessionContext,
@@ -127,6 +135,9 @@ def _next_card(pending: list[Card], again: list[tuple[float, Card]], now: float)
     return pending.pop(0)
 
 
+QueueBuilder = Callable[[Sequence[Card], dict[str, CardState], datetime], DueQueue]
+
+
 @dataclass
 class ReviewSession:
     cards: Sequence[Card]
@@ -134,14 +145,23 @@ class ReviewSession:
     seed: int | None = None  # orders new cards; default: the day, so a day's review repeats
     mode: str = "review"
     reschedules: bool = True
+    # builds the day's queue instead of FSRS's due dates (an interview plan: plan.plan_queue)
+    queue_builder: QueueBuilder | None = None
+    done_notice: str = ""  # what to say when the builder has nothing for today
 
     def run(self, prompter: Prompter, recorder: Recorder, context: SessionContext) -> ReviewResult:
         now = context.now()
         seed = self.seed if self.seed is not None else now.astimezone().date().toordinal()
         ordered = interleave_decks(self.cards, random.Random(seed))
-        queue = build_queue(ordered, cast(dict, context.progress.states), now, self.limits)
+        states = cast(dict, context.progress.states)
+        if self.queue_builder is not None:
+            queue = self.queue_builder(ordered, states, now)
+        else:
+            queue = build_queue(ordered, states, now, self.limits)
         if not queue:
-            prompter.notice("Nothing is due. " + next_due_text(self.cards, context))
+            prompter.notice(
+                self.done_notice or "Nothing is due. " + next_due_text(self.cards, context)
+            )
             return ReviewResult()
         prompter.notice(
             f"Review: {len(queue.learning)} learning, {len(queue.reviews)} due, "

@@ -17,8 +17,13 @@ from mlprep.progress import ProgressStore, effective
 from mlprep.scheduler import Scheduler
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+# Derandomized: CI runs the same examples every time (a random search belongs to a developer's
+# machine: HYPOTHESIS_PROFILE or --hypothesis-seed).
 SETTINGS = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 json_values = st.recursive(
@@ -153,7 +158,7 @@ steps = st.lists(
 )
 
 
-@settings(SETTINGS, max_examples=30)
+@settings(SETTINGS, max_examples=15)
 @given(history=steps)
 def test_stored_states_always_load_as_a_replay_gives(tmp_path, history):
     clean(tmp_path)
@@ -176,7 +181,7 @@ def test_stored_states_always_load_as_a_replay_gives(tmp_path, history):
     assert set(expected) <= set(string.ascii_lowercase)
 
 
-@settings(SETTINGS, max_examples=25)
+@settings(SETTINGS, max_examples=12)
 @given(
     mine=steps,
     theirs=steps,
@@ -228,7 +233,7 @@ def near_valid_rows(draw) -> list:
     return row
 
 
-@settings(SETTINGS, max_examples=300)
+@settings(SETTINGS, max_examples=300)  # no files: cheap
 @given(
     rows=st.lists(
         st.lists(row_values, min_size=8, max_size=10) | near_valid_rows() | st.just(VALID_ROW),

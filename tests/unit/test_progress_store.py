@@ -324,7 +324,7 @@ def test_a_merge_replays_only_the_cards_with_new_answers(tmp_path, monkeypatch):
     assert target.merge(incoming) == len(mine)
     assert target.stale_states() == []
     merged = target.events()
-    assert [(e.when, e.id) for e in merged] == sorted((e.when, e.id) for e in merged)
+    assert [e.when for e in merged] == sorted(e.when for e in merged)
     assert target.states == Scheduler().replay(merged)
     (tmp_path / "here" / "state.json").unlink()
     assert fresh(tmp_path / "here").states == target.states
@@ -412,3 +412,30 @@ def test_drill_answers_store_no_state_and_leave_schedules_alone(tmp_path):
     assert store.stale_states() == []
     (tmp_path / "state.json").unlink()
     assert fresh(tmp_path).states == expected
+
+
+def test_a_streamed_export_merges_reading_only_its_new_lines(tmp_path):
+    from mlprep.progress import read_export_document
+
+    here, there = fresh(tmp_path / "here"), fresh(tmp_path / "there")
+    answer_many(here, 6)
+    text = "".join(here.export_chunks(T0))
+    ProgressStore(tmp_path / "there").merge(read_export_document(text, "a.json"))
+    answer_many(there, 3, T0 + timedelta(minutes=9), "z")
+    text = "".join(ProgressStore(tmp_path / "there").export_chunks(T0))
+    lines = text.split("\n")
+    lines[1] = lines[1][:30] + "garbage," + lines[1][30:]  # an answer already here: not read
+    document = read_export_document("\n".join(lines), "b.json")
+    assert document.lines and len(document) == 9
+    assert ProgressStore(tmp_path / "here").merge(document) == 3
+    assert fresh(tmp_path / "here").states == Scheduler().replay(
+        ProgressStore(tmp_path / "there").events()
+    )
+    lines = text.split("\n")
+    lines[2] = lines[2].replace('"grade":', '"grade":x')  # new to an empty store: read, refused
+    with pytest.raises(ProgressError, match=r"^c\.json: event 2: not a review event \(invalid"):
+        ProgressStore(tmp_path / "empty").merge(read_export_document("\n".join(lines), "c.json"))
+    assert not (tmp_path / "empty" / "reviews.jsonl").exists()
+    two_on_a_line = text.replace("},\n{", "},{", 1)  # not one event per line: read as JSON
+    document = read_export_document(two_on_a_line, "d.json")
+    assert not document.lines and len(document) == 9

@@ -130,3 +130,10 @@ def test_next_due_reports_the_soonest_and_that_days_count():
     due, count = next_due(cards("a", "b"), states, T0)
     assert due == T0 + timedelta(minutes=10) and count == 2
     assert next_due(cards("a"), {}, T0) is None
+
+
+def test_a_stored_count_too_large_for_a_float_is_a_damaged_row():
+    from mlprep.scheduler import rows_problem
+
+    row = ["review", 1.7e9, 1.0, 5.0, None, 1.7e9, 1.7e9, 10**400, 0]
+    assert rows_problem([row]) is True

@@ -1,0 +1,177 @@
+"""`mlprep plan`: an interview date, and how ready you will be on the day."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from mlprep.cli.common import DeckDirs, DeckSlugs, state
+from mlprep.errors import UsageError
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from mlprep.cli.state import AppState
+    from mlprep.decks import Library
+    from mlprep.model import Card
+    from mlprep.plan import Plan
+    from mlprep.progress import ProgressStore
+    from mlprep.sessions.review import ReviewSession
+
+
+def plan(
+    ctx: typer.Context,
+    decks: DeckSlugs = None,
+    interview: Annotated[
+        str | None,
+        typer.Option(
+            "--interview", metavar="YYYY-MM-DD", help="Set a plan for an interview on this date."
+        ),
+    ] = None,
+    minutes: Annotated[
+        int | None,
+        typer.Option("--minutes", metavar="N", help="Minutes a day for the plan (default 30)."),
+    ] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="End the plan.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    deck_dirs: DeckDirs = None,
+) -> None:
+    """Plan for an interview date; review then aims at that day.
+
+    With --interview, sets the plan (the decks given, or every deck). Without it, shows the
+    plan: days left, cards planned, seen and unseen, the predicted share recalled on the
+    day per deck (now, and if the plan is followed) and the daily load until then. Until the
+    day, `mlprep review` picks each day's work to recall the most on the day within the
+    minutes; afterwards normal scheduling resumes.
+
+    \b
+    Examples:
+      mlprep plan --interview 2026-12-18 --minutes 45 trees ensembles
+      mlprep plan
+      mlprep plan --clear
+    """
+    from mlprep.plan import CLEARED, Plan, check_minutes, parse_interview
+
+    app = state(ctx)
+    now = app.env.now()
+    if clear and (interview or minutes is not None or decks):
+        raise UsageError("--clear takes no date, minutes or decks")
+    if interview is None and (minutes is not None or decks):
+        raise UsageError("give --interview YYYY-MM-DD to set a plan")
+    if interview is not None:
+        day = parse_interview(interview, now)
+        daily = check_minutes(30 if minutes is None else minutes)
+        library = app.library(deck_dirs or ())  # after the checks: loading decks takes a while
+        chosen = tuple(library.deck(name).id for name in decks or ())
+        new_plan = Plan(day, daily, chosen)
+        with app.progress() as store:
+            store.record_setting("plan", new_plan.to_data(), now)
+            if not as_json:
+                app.env.stdout.write("Plan set. `mlprep review` now works toward the day.\n\n")
+            _show(app, store, new_plan, library.select(new_plan.decks), now, as_json)
+        return
+    with app.progress() as store:
+        current = Plan.from_data(store.setting("plan"))
+        if clear:
+            if current is None:
+                app.env.stdout.write("No plan to clear.\n")
+                return
+            store.record_setting("plan", CLEARED, now)
+            app.env.stdout.write("Plan cleared: review schedules as usual again.\n")
+            return
+        if current is not None and not current.active(now):
+            when = current.interview.isoformat()
+            ended = f"The plan for the interview on {when} has ended: review schedules as usual."
+            if as_json:
+                app.env.stdout.write(json.dumps({"plan": None, "ended": when}) + "\n")
+            else:
+                app.env.stdout.write(ended + "\n")
+            return
+        if current is None:
+            if as_json:
+                app.env.stdout.write(json.dumps({"plan": None}) + "\n")
+            else:
+                app.env.stdout.write(
+                    "No interview planned. Set one: mlprep plan --interview YYYY-MM-DD\n"
+                )
+            return
+        library = app.library(deck_dirs or ())
+        _show(app, store, current, plan_cards(app, library, current), now, as_json)
+
+
+def _show(
+    app: AppState,
+    store: ProgressStore,
+    current: Plan,
+    cards: list[Card],
+    now: datetime,
+    as_json: bool,
+) -> None:
+    from mlprep.plan import outlook
+    from mlprep.ui.plan_text import outlook_lines
+
+    memory, costs = plan_model(store)
+    view = outlook(current, cards, store.states, now, memory, costs)
+    if as_json:
+        app.env.stdout.write(json.dumps(view.to_json(), indent=2) + "\n")
+        return
+    width = app.console().width
+    app.env.stdout.write("\n".join(outlook_lines(view, width)) + "\n")
+
+
+def plan_model(store: ProgressStore):
+    """The memory model and answer costs the plan works with: the scheduler's parameters and
+    the user's recent answer times."""
+    from mlprep.memory import Memory
+    from mlprep.plan import costs_from_events
+
+    return Memory(store.scheduler.parameters), costs_from_events(store.log.recent())
+
+
+def plan_cards(app: AppState, library: Library, current: Plan) -> list[Card]:
+    """The plan's cards; a planned deck that is no longer there is skipped with a warning
+    (a user deck may have been removed since the plan was set)."""
+    present = [deck for deck in current.decks if deck in library.decks]
+    for deck in current.decks:
+        if deck not in library.decks:
+            app.warn(f"the plan's deck '{deck}' is not loaded; planning without it")
+    if current.decks and not present:
+        return []
+    return library.select(present)
+
+
+def planned_review(app: AppState, session: ReviewSession, deck_dirs) -> ReviewSession:
+    """`session` following the interview plan, if one is active: the plan's cards, and each
+    day's queue from the plan (see plan.plan_queue)."""
+    from mlprep.plan import plan_queue
+
+    now = app.env.now()
+    with app.progress() as store:
+        current = active_plan(store, now)
+        if current is None:
+            return session
+        memory, costs = plan_model(store)
+    cards = plan_cards(app, app.library(deck_dirs), current)
+    app.env.stderr.write(f"Following your interview plan: {current.days_left(now)} days left.\n")
+
+    def build(cards, states, moment):
+        return plan_queue(current, cards, states, moment, memory, costs)
+
+    days = current.days_left(now)
+    done = (
+        "Today's planned work is done; come back tomorrow "
+        f"({days - 1} day{'s' * (days != 2)} left after today)."
+        if days > 1
+        else "Today's planned work is done. Good luck tomorrow!"
+    )
+    return replace(session, cards=cards, queue_builder=build, done_notice=done)
+
+
+def active_plan(store: ProgressStore, now: datetime) -> Plan | None:
+    from mlprep.plan import Plan
+
+    current = Plan.from_data(store.setting("plan"))
+    return current if current is not None and current.active(now) else None

@@ -1,0 +1,481 @@
+"""Interview-date planning: as much as possible recalled on the morning of the interview.
+
+Plain FSRS keeps every card at 90% recall forever. Before an interview only one moment counts,
+so each day's work is chosen to maximise the expected number of planned cards recalled then,
+within the day's minutes:
+
+- every candidate is scored by its gain in recall on the day per second of work: a new card
+  gains all of its predicted recall on the day (once learned and consolidated by its learning
+  step), a review gains the difference between the card's recall on the day with and without
+  being reviewed today (a remembered review grows stability, a forgotten one is relearned);
+- the best candidates fill the day's minutes. Early on that means covering every card (a new
+  card gains far more than a review of a card still well remembered); as the day approaches, a
+  review's effect lasts until the interview, so the last days become a pass over the cards
+  weakest on the day;
+- work is costed with the user's own answer times from the log.
+
+The memory model is FSRS-6 with the parameters the scheduler uses (see memory.py). Everything
+here is pure: the CLI reads the log and prints.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+
+from mlprep.errors import UsageError
+from mlprep.memory import AGAIN, GOOD, Memory
+from mlprep.model import Card
+from mlprep.scheduler import LEARN_AHEAD, LEARNING, RELEARNING, CardState, DueQueue
+
+MAX_MINUTES = 600  # ten hours a day: more is a typo
+MAX_DAYS = 730  # an interview two years away needs no countdown yet
+INTERVIEW_HOUR = 9  # recall is predicted for 09:00 on the interview day, local time
+LEARNING_STEP_DAYS = 10 / 1440  # the 10-minute learning step that consolidates a new card
+DAY = 86400.0
+# A review must add this much to the card's chance of being recalled on the day: reviewing
+# cards that are safe anyway would spend the user's minutes for nothing
+MIN_GAIN = 0.02
+
+
+@dataclass(frozen=True)
+class Plan:
+    interview: date
+    minutes: int
+    decks: tuple[str, ...] = ()  # empty: every deck
+
+    def to_data(self) -> dict:
+        return {
+            "interview": self.interview.isoformat(),
+            "minutes": self.minutes,
+            "decks": list(self.decks),
+        }
+
+    @classmethod
+    def from_data(cls, data: dict | None) -> Plan | None:
+        """The plan a log event holds; None for a cleared (or unreadable) plan."""
+        if not data or data.get("cleared"):
+            return None
+        try:
+            minutes = data["minutes"]
+            decks = data.get("decks", [])
+            if not isinstance(minutes, int) or not all(isinstance(d, str) for d in decks):
+                return None
+            return cls(date.fromisoformat(data["interview"]), minutes, tuple(decks))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def moment(self) -> datetime:
+        """The interview morning, in UTC."""
+        local = datetime.combine(self.interview, time(INTERVIEW_HOUR)).astimezone()
+        return local.astimezone(UTC)
+
+    def days_left(self, now: datetime) -> int:
+        """Study days before the interview day, today included."""
+        return (self.interview - now.astimezone().date()).days
+
+    def active(self, now: datetime) -> bool:
+        """Until the interview day; from then on normal scheduling resumes."""
+        return self.days_left(now) > 0
+
+
+CLEARED = {"cleared": True}
+
+
+def parse_interview(text: str, now: datetime) -> date:
+    """A YYYY-MM-DD interview date after today; UsageError otherwise."""
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"--interview {text!r}: not a date; use YYYY-MM-DD") from None
+    today = now.astimezone().date()
+    if day <= today:
+        raise UsageError(
+            f"--interview {day.isoformat()}: the date must be after today ({today.isoformat()})"
+        )
+    if (day - today).days > MAX_DAYS:
+        raise UsageError(f"--interview {day.isoformat()}: more than two years away")
+    return day
+
+
+def check_minutes(minutes: int) -> int:
+    if not 1 <= minutes <= MAX_MINUTES:
+        raise UsageError(f"--minutes {minutes}: give 1 to {MAX_MINUTES} minutes a day")
+    return minutes
+
+
+@dataclass(frozen=True)
+class Costs:
+    """What work costs and yields: seconds to learn a new card (first answer and learning
+    steps), to answer a review, to relearn a forgotten one; and how first answers go (shares
+    of Again, Hard, Good, Easy: fsrs-rs' defaults, from many users' logs, until the user has
+    enough of their own)."""
+
+    new: float = 45.0
+    review: float = 15.0
+    relearn: float = 10.0
+    first_grades: tuple[float, float, float, float] = (0.24, 0.094, 0.495, 0.171)
+
+
+MIN_SAMPLES = 10
+LEARNING_DAY = 12 * 3600  # answers this soon after a card's first are its learning steps
+
+
+def costs_from_events(events: Iterable) -> Costs:
+    """The user's own habits from their answers (`events`, oldest first): typical times of
+    first answers and of later answers (each capped at five minutes: a long pause is a
+    break, not work), how first answers go, and how many more answers a new card takes on
+    its first day (learning steps). Defaults until there are enough answers."""
+    first_at: dict[str, float] = {}
+    first: list[float] = []
+    later: list[float] = []
+    grades = [0, 0, 0, 0]
+    steps = 0
+    for event in events:
+        if getattr(event, "kind", None) or getattr(event, "undoes", None):
+            continue
+        seconds = min(max(event.ms / 1000, 1.0), 300.0)
+        moment = event.when.timestamp()
+        started = first_at.get(event.card)
+        if started is None:
+            first_at[event.card] = moment
+            first.append(seconds)
+            grades[event.grade - 1] += 1
+        else:
+            later.append(seconds)
+            steps += moment - started < LEARNING_DAY
+    default = Costs()
+    review = _typical(later) if len(later) >= MIN_SAMPLES else default.review
+    if len(first) < MIN_SAMPLES:
+        return replace(default, review=review, relearn=review * 2 / 3)
+    shares = (
+        grades[0] / len(first),
+        grades[1] / len(first),
+        grades[2] / len(first),
+        grades[3] / len(first),
+    )
+    new = _typical(first) + review * steps / len(first)
+    return Costs(new, review, review * 2 / 3, shares)
+
+
+def _typical(seconds: list[float]) -> float:
+    """The mean without the slowest and fastest tenth: answer times are skewed, so a median
+    would under-fill the day's minutes, and a few long pauses should not over-fill them."""
+    ordered = sorted(seconds)
+    cut = len(ordered) // 10
+    return statistics.fmean(ordered[cut : len(ordered) - cut])
+
+
+@dataclass
+class Track:
+    """One planned card as the planner sees it; times in days from now."""
+
+    card: Card
+    stability: float | None = None
+    difficulty: float | None = None
+    last: float = -math.inf
+    expected: float = 0.0  # predicted recall on the day (for projections)
+
+
+@dataclass
+class Candidate:
+    track: Track
+    gain: float  # in recall on the day
+    seconds: float
+    new: bool
+
+
+class Planner:
+    def __init__(self, memory: Memory, costs: Costs) -> None:
+        self.memory = memory
+        self.costs = costs
+        # a new card after its learning steps, by first grade: Again and Hard take two more
+        # Good answers to graduate, Good one, Easy none (Anki's 1 and 10 minute steps)
+        self.learned = []
+        for grade, share in enumerate(costs.first_grades, start=1):
+            stability, difficulty = memory.first(grade)
+            for _ in range({1: 2, 2: 2, 3: 1, 4: 0}[grade]):
+                stability, difficulty = memory.review(
+                    stability, difficulty, LEARNING_STEP_DAYS, GOOD
+                )
+            self.learned.append((share, stability, difficulty))
+
+    def on_day(self, track: Track, until: float) -> float:
+        """Predicted recall `until` days from now, with no more work."""
+        if track.stability is None:
+            return 0.0
+        return self.memory.recall(until - track.last, track.stability)
+
+    def outcomes(self, track: Track, at: float) -> tuple[float, list[tuple[float, float, float]]]:
+        """For work on `track` at `at`: the chance it is recalled, and the (probability, S, D)
+        of each outcome (a new card is learned and consolidated by its learning steps)."""
+        memory = self.memory
+        if track.stability is None:
+            return 0.0, self.learned
+        assert track.difficulty is not None
+        elapsed = at - track.last
+        p = memory.recall(elapsed, track.stability)
+        kept = memory.review(track.stability, track.difficulty, elapsed, GOOD)
+        lost = memory.review(track.stability, track.difficulty, elapsed, AGAIN)
+        relearned = memory.review(*lost, LEARNING_STEP_DAYS, GOOD)
+        return p, [(p, *kept), (1 - p, *relearned)]
+
+    def candidate(self, track: Track, at: float, interview: float) -> Candidate:
+        p, outcomes = self.outcomes(track, at)
+        after = sum(q * self.memory.recall(interview - at, s) for q, s, _ in outcomes)
+        if track.stability is None:
+            return Candidate(track, after, self.costs.new, True)
+        seconds = self.costs.review + (1 - p) * self.costs.relearn
+        return Candidate(track, after - self.on_day(track, interview), seconds, False)
+
+    def day(
+        self, tracks: Sequence[Track], at: float, interview: float, budget: float, today: float
+    ) -> list[Candidate]:
+        """The day's work: the best gains per second that fit in `budget` seconds. Cards
+        already answered since `today` (the day's start) are left to their learning steps."""
+        candidates = [
+            self.candidate(track, at, interview) for track in tracks if track.last < today
+        ]
+        candidates.sort(key=lambda c: c.gain / c.seconds, reverse=True)
+        chosen, used = [], 0.0
+        for candidate in candidates:
+            if candidate.gain < MIN_GAIN:
+                break
+            if used + candidate.seconds > budget:
+                continue  # a cheaper one may still fit
+            chosen.append(candidate)
+            used += candidate.seconds
+        return chosen
+
+    def apply(self, candidate: Candidate, at: float) -> None:
+        """Move a track to its expected state after the work (for projections): stability and
+        difficulty averaged over the outcomes, recall on the day as their expectation."""
+        _, outcomes = self.outcomes(candidate.track, at)
+        track = candidate.track
+        track.stability = sum(q * s for q, s, _ in outcomes)
+        track.difficulty = sum(q * d for q, _, d in outcomes)
+        track.last = at
+
+
+def tracks_for(cards: Sequence[Card], states: dict[str, CardState], now: datetime) -> list[Track]:
+    """Tracks with the decks interleaved (first card of each deck, then the second, ...), so
+    that equally good new cards cover every topic evenly."""
+    now_ts = now.timestamp()
+    tracks = []
+    rank: dict[str, int] = {}
+    order = []
+    for index, card in enumerate(cards):
+        rank[card.deck] = rank.get(card.deck, -1) + 1
+        order.append((rank[card.deck], index, card))
+    for _, _, card in sorted(order, key=lambda item: item[:2]):
+        state = states.get(card.id)
+        if state is None or state.stability is None:
+            tracks.append(Track(card))
+        else:
+            last = (state.last_ts - now_ts) / DAY
+            tracks.append(Track(card, state.stability, state.difficulty, last))
+    return tracks
+
+
+def spent_today(
+    cards: Sequence[Card], states: dict[str, CardState], now: datetime, costs: Costs
+) -> float:
+    """Seconds of the day's minutes already used, estimated from what was answered today."""
+    from mlprep.scheduler import start_of_day
+
+    today = start_of_day(now).timestamp()
+    seconds = 0.0
+    for card in cards:
+        state = states.get(card.id)
+        if state is None or state.last_ts < today:
+            continue
+        seconds += costs.new if state.first_ts >= today else costs.review
+    return seconds
+
+
+def plan_queue(
+    plan: Plan,
+    cards: Sequence[Card],
+    states: dict[str, CardState],
+    now: datetime,
+    memory: Memory,
+    costs: Costs,
+) -> DueQueue:
+    """Today's review under the plan: learning cards that are due, then the reviews and new
+    cards that gain most recall on the interview day within what is left of the day's
+    minutes (reviews and new cards each best first)."""
+    learning, chosen = plan_today(plan, cards, states, now, memory, costs)
+    return DueQueue(
+        learning=tuple(learning),
+        reviews=tuple(c.track.card for c in chosen if not c.new),
+        new=tuple(c.track.card for c in chosen if c.new),
+    )
+
+
+def plan_today(
+    plan: Plan,
+    cards: Sequence[Card],
+    states: dict[str, CardState],
+    now: datetime,
+    memory: Memory,
+    costs: Costs,
+) -> tuple[list[Card], list[Candidate]]:
+    """The learning cards due now, and the day's chosen work, best gain per second first."""
+    from mlprep.scheduler import start_of_day
+
+    horizon = (now + LEARN_AHEAD).timestamp()
+    learning = sorted(
+        (
+            (states[c.id].due_ts, c.id, c)
+            for c in cards
+            if c.id in states
+            and states[c.id].state in (LEARNING, RELEARNING)
+            and states[c.id].due_ts <= horizon
+        ),
+        key=lambda item: item[:2],
+    )
+    budget = plan.minutes * 60 - spent_today(cards, states, now, costs)
+    budget -= len(learning) * costs.review
+    today = (start_of_day(now).timestamp() - now.timestamp()) / DAY
+    interview = (plan.moment().timestamp() - now.timestamp()) / DAY
+    planner = Planner(memory, costs)
+    in_steps = {item[1] for item in learning}
+    tracks = [t for t in tracks_for(cards, states, now) if t.card.id not in in_steps]
+    chosen = planner.day(tracks, 0.0, interview, budget, today)
+    return [item[2] for item in learning], chosen
+
+
+@dataclass(frozen=True)
+class DayLoad:
+    day: date
+    minutes: float
+    new: int
+    reviews: int
+
+
+@dataclass(frozen=True)
+class DeckOutlook:
+    deck: str
+    cards: int
+    seen: int
+    now: float  # expected cards recalled on the day with no more work
+    followed: float  # ... if the plan is followed
+
+
+@dataclass
+class Outlook:
+    """What `mlprep plan` shows."""
+
+    plan: Plan
+    days_left: int
+    decks: list[DeckOutlook] = field(default_factory=list)
+    load: list[DayLoad] = field(default_factory=list)
+
+    @property
+    def cards(self) -> int:
+        return sum(d.cards for d in self.decks)
+
+    @property
+    def seen(self) -> int:
+        return sum(d.seen for d in self.decks)
+
+    @property
+    def now(self) -> float:
+        return sum(d.now for d in self.decks)
+
+    @property
+    def followed(self) -> float:
+        return sum(d.followed for d in self.decks)
+
+    def to_json(self) -> dict:
+        def share(value: float, cards: int) -> float:
+            return round(value / cards, 4) if cards else 0.0
+
+        return {
+            "interview": self.plan.interview.isoformat(),
+            "minutes_per_day": self.plan.minutes,
+            "decks_chosen": list(self.plan.decks),
+            "days_left": self.days_left,
+            "cards": self.cards,
+            "seen": self.seen,
+            "unseen": self.cards - self.seen,
+            "recalled_now": share(self.now, self.cards),
+            "recalled_if_followed": share(self.followed, self.cards),
+            "decks": [
+                {
+                    "deck": d.deck,
+                    "cards": d.cards,
+                    "seen": d.seen,
+                    "unseen": d.cards - d.seen,
+                    "recalled_now": share(d.now, d.cards),
+                    "recalled_if_followed": share(d.followed, d.cards),
+                }
+                for d in self.decks
+            ],
+            "daily_load": [
+                {
+                    "day": load.day.isoformat(),
+                    "minutes": round(load.minutes, 1),
+                    "new": load.new,
+                    "reviews": load.reviews,
+                }
+                for load in self.load
+            ],
+        }
+
+
+def outlook(
+    plan: Plan,
+    cards: Sequence[Card],
+    states: dict[str, CardState],
+    now: datetime,
+    memory: Memory,
+    costs: Costs,
+) -> Outlook:
+    """Days left, cards seen, predicted recall on the day now and if the plan is followed
+    (a projection with expected outcomes), and each day's predicted load."""
+    from mlprep.scheduler import start_of_day
+
+    days_left = max(0, plan.days_left(now))
+    result = Outlook(plan, days_left)
+    interview = (plan.moment().timestamp() - now.timestamp()) / DAY
+    planner = Planner(memory, costs)
+    tracks = tracks_for(cards, states, now)
+    before = [planner.on_day(track, interview) for track in tracks]
+    seen = [track.stability is not None for track in tracks]
+    today_start = (start_of_day(now).timestamp() - now.timestamp()) / DAY
+    local_today = now.astimezone().date()
+    for offset in range(days_left):
+        at = float(offset)
+        budget = plan.minutes * 60.0
+        if offset == 0:
+            budget -= spent_today(cards, states, now, costs)
+        chosen = planner.day(tracks, at, interview, budget, today_start + offset)
+        for candidate in chosen:
+            planner.apply(candidate, at)
+        result.load.append(
+            DayLoad(
+                local_today + timedelta(days=offset),
+                sum(c.seconds for c in chosen) / 60,
+                sum(c.new for c in chosen),
+                sum(not c.new for c in chosen),
+            )
+        )
+    after = [planner.on_day(track, interview) for track in tracks]
+    by_deck: dict[str, list[int]] = {}
+    for index, track in enumerate(tracks):
+        by_deck.setdefault(track.card.deck, []).append(index)
+    for deck, indexes in sorted(by_deck.items()):
+        result.decks.append(
+            DeckOutlook(
+                deck,
+                len(indexes),
+                sum(seen[i] for i in indexes),
+                sum(before[i] for i in indexes),
+                sum(after[i] for i in indexes),
+            )
+        )
+    return result

@@ -1,0 +1,57 @@
+"""`mlprep plan` as plain lines that fit the terminal's width (80 columns and narrower)."""
+
+from __future__ import annotations
+
+import textwrap
+
+from mlprep.plan import Outlook
+
+BAR = "#"
+
+
+def _share(value: float, cards: int) -> str:
+    return f"{round(100 * value / cards)}%" if cards else "-"
+
+
+def outlook_lines(view: Outlook, width: int = 80) -> list[str]:
+    width = max(40, min(width, 80))
+    plan = view.plan
+    when = plan.interview.strftime("%a %d %b %Y")
+    days = "1 day" if view.days_left == 1 else f"{view.days_left} days"
+    lines = [
+        *textwrap.wrap(f"Interview on {when}: {days} left, {plan.minutes} minutes a day.", width),
+        *textwrap.wrap(
+            f"{view.cards} cards planned: {view.seen} seen, {view.cards - view.seen} unseen.",
+            width,
+        ),
+        "",
+        *textwrap.wrap("Predicted share recalled on the day:", width),
+    ]
+    rows = [(d.deck, d.cards, d.seen, d.now, d.followed) for d in view.decks]
+    if len(rows) > 1:
+        rows.append(("all decks", view.cards, view.seen, view.now, view.followed))
+    name_width = max(4, *(len(row[0]) for row in rows)) if rows else 4
+    name_width = min(name_width, max(4, width - 34))
+    lines.append(f"{'deck':<{name_width}}  cards   seen    now  if followed")
+    for name, cards, seen, now, followed in rows:
+        shown = name if len(name) <= name_width else name[: name_width - 1] + "~"
+        lines.append(
+            f"{shown:<{name_width}}  {cards:>5}  {seen:>5}  {_share(now, cards):>5}"
+            f"  {_share(followed, cards):>11}"
+        )
+    lines += ["", "Daily load if followed (minutes):"]
+    peak = max((load.minutes for load in view.load), default=0.0)
+    counts = width >= 56
+    fixed = 11 + 5 + (21 if counts else 0)
+    bar_room = max(1, width - fixed)
+    for load in view.load:
+        bar = BAR * (round(bar_room * load.minutes / peak) if peak else 0)
+        line = f"{load.day.strftime('%a %d %b')} {bar:<{bar_room}} {round(load.minutes):>3}"
+        if counts:
+            line += f"  {load.new:>4} new {load.reviews:>4} rev"
+        lines.append(line.rstrip())
+    lines.append("")
+    lines += textwrap.wrap(
+        "Review follows the plan: mlprep review. End it: mlprep plan --clear", width
+    )
+    return lines

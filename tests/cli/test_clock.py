@@ -1,0 +1,62 @@
+"""MLPREP_NOW: a clock for tests and demos that every command reads."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+
+import pytest
+from typer.testing import CliRunner
+
+from mlprep.cli.app import app
+from mlprep.cli.state import Environment
+from tests.conftest import FIXTURES
+
+MINI = ["--decks", str(FIXTURES / "decks")]
+
+
+def run(args, now: str | None, input: str | None = None):
+    environ = dict(os.environ)
+    if now is not None:
+        environ["MLPREP_NOW"] = now
+    result = CliRunner().invoke(app, args, input=input, obj=Environment(environ=environ))
+    return result
+
+
+def test_answers_are_recorded_at_the_given_moment(mlprep_home):
+    result = run(["review", "mini", "--new", "1", *MINI], "2031-03-04T05:06:07+02:00", "2\n")
+    assert result.exit_code == 0, result.output
+    line = (mlprep_home / "progress" / "reviews.jsonl").read_text().splitlines()[0]
+    at = datetime.fromisoformat(json.loads(line)["at"].replace("Z", "+00:00"))
+    start = datetime(2031, 3, 4, 3, 6, 7, tzinfo=UTC)
+    assert start <= at and (at - start).total_seconds() < 60  # the clock runs on from there
+
+
+def test_without_it_the_real_clock_is_used(mlprep_home):
+    assert run(["review", "mini", "--new", "1", *MINI], None, "2\n").exit_code == 0
+    line = (mlprep_home / "progress" / "reviews.jsonl").read_text().splitlines()[0]
+    at = datetime.fromisoformat(json.loads(line)["at"].replace("Z", "+00:00"))
+    assert abs((datetime.now(UTC) - at).total_seconds()) < 600
+
+
+@pytest.mark.parametrize("bad", ["tomorrow", "2031-03-04T05:06:07", "2031-13-01T00:00Z"])
+def test_a_bad_value_is_one_line_and_exit_2(bad, mlprep_home):
+    result = run(["decks"], bad)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: MLPREP_NOW={bad!r} is not an ISO date-time with a time zone "
+        "(e.g. 2026-11-25T09:00:00+00:00)\n"
+    )
+    assert result.stdout == ""
+
+
+def test_the_real_program_reads_it(mlprep_home):
+    import subprocess
+    import sys
+
+    env = dict(os.environ, MLPREP_NOW="2020-01-01T08:00:00+00:00", TZ="UTC")
+    command = [sys.executable, "-m", "mlprep", "plan", "--interview", "2020-01-10", "--json"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["days_left"] == 9  # in 2020, not today

@@ -1,0 +1,100 @@
+"""mlprep optimize: your own history, an external revlog, --apply, bad files."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bench.learner import review_history
+from tests.unit.test_optimize import SHARP
+
+HEADER = "card_id,review_rating,review_time,review_duration\n"
+
+
+@pytest.fixture(scope="module")
+def revlog(tmp_path_factory):
+    rows = review_history(SHARP, cards=300, days=60, new_per_day=10)
+    path = tmp_path_factory.mktemp("revlog") / "revlog.csv"
+    ordered = sorted(rows, key=lambda row: (row[0], row[2]))
+    path.write_text(
+        HEADER + "".join(f"{c},{g},{at.isoformat()},{ms}\n" for c, g, at, ms in ordered)
+    )
+    return path
+
+
+def log_lines(home):
+    path = home / "progress" / "reviews.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def test_a_short_history_is_refused_politely(cli, mlprep_home):
+    result = cli("optimize")
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "Not fitted: 0 reviews so far; fitting needs at least 400 (keep reviewing, then try "
+        "again). Your parameters are unchanged.\n",
+    )
+    assert json.loads(cli("optimize", "--json").stdout)["applied"] is False
+    assert log_lines(mlprep_home) == []
+
+
+def test_a_revlog_is_fitted_and_reported_without_changing_anything(cli, mlprep_home, revlog):
+    result = cli("optimize", "--revlog", str(revlog))
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Fitted FSRS to 2,")
+    assert lines[2] == "On the newest reviews     log loss  calibration error"
+    assert lines[3].startswith("parameters in use") and lines[4].startswith("fitted parameters")
+    assert lines[-1] == "Better. Nothing was changed: add --apply to use these parameters."
+    data = json.loads(cli("optimize", "--revlog", str(revlog), "--json").stdout)
+    assert len(data["parameters"]) == 21 and data["better"] is True and data["applied"] is False
+    assert data["after"]["log_loss"] < data["before"]["log_loss"]
+    assert log_lines(mlprep_home) == []
+
+
+def test_apply_puts_the_parameters_in_the_log_and_the_scheduler_uses_them(cli, mlprep_home, revlog):
+    result = cli("optimize", "--revlog", str(revlog), "--apply", "--json")
+    data = json.loads(result.stdout)
+    assert data["applied"] is True
+    (event,) = log_lines(mlprep_home)
+    assert event["kind"] == "params" and event["data"]["source"] == "revlog"
+    assert [round(x, 4) for x in event["data"]["parameters"]] == data["parameters"]
+    # now the parameters in use are the fitted ones: fitting again compares against them
+    again = json.loads(cli("optimize", "--revlog", str(revlog), "--json").stdout)
+    assert again["current_parameters"] == data["parameters"]
+
+
+def test_a_bad_revlog_reports_every_line_and_applies_nothing(cli, mlprep_home, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "a,3,2026-01-05T09:00:00Z,1\na,0,2026-01-06T09:00:00Z,1\nb,3,x,1\n")
+    result = cli("optimize", "--revlog", str(bad), "--apply")
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"{bad}:3: review_rating must be 1-4, not '0'\n"
+        f"{bad}:4: review_time is not an ISO time: 'x'\n"
+        f"Error: 2 bad lines in {bad}; nothing was applied.\n"
+    )
+    assert log_lines(mlprep_home) == []
+
+
+def test_apply_needs_a_revlog(cli):
+    result = cli("optimize", "--apply")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: --apply goes with --revlog")
+
+
+def test_your_own_history_is_fitted_and_applied_when_better(cli, mlprep_home):
+    from mlprep.model import Grade
+    from mlprep.reviewlog import ReviewEvent, ReviewLog
+
+    rows = review_history(SHARP, cards=300, days=60, new_per_day=10)
+    log = ReviewLog(mlprep_home / "progress" / "reviews.jsonl")
+    log.append_many([ReviewEvent.new(c, Grade(g), "review", ms, at) for c, g, at, ms in rows])
+    result = cli("optimize")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == (
+        "Better: applied. Review now schedules with your fitted parameters."
+    )
+    assert log_lines(mlprep_home)[-1]["data"]["source"] == "history"
+    assert cli("optimize", "--json").stdout.count('"applied": false') == 1  # no better again

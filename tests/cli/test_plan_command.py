@@ -1,0 +1,190 @@
+"""mlprep plan: setting, showing, clearing a plan; review following it; bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import FIXTURES
+
+MINI = ["--decks", str(FIXTURES / "decks")]
+
+
+def log_lines(home):
+    path = home / "progress" / "reviews.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_setting_a_plan_records_it_and_shows_the_outlook(cli, mlprep_home):
+    result = cli("plan", "--interview", "2026-12-09", "--minutes", "2", "mini", *MINI)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == SET_PLAN
+    (event,) = log_lines(mlprep_home)
+    assert event["kind"] == "plan" and event["card"] == "@plan"
+    assert event["data"] == {"interview": "2026-12-09", "minutes": 2, "decks": ["mini"]}
+    assert cli("plan", *MINI).stdout == SET_PLAN.split("\n\n", 1)[1]
+
+
+SET_PLAN = """\
+Plan set. `mlprep review` now works toward the day.
+
+Interview on Wed 09 Dec 2026: 14 days left, 2 minutes a day.
+4 cards planned: 0 seen, 4 unseen.
+
+Predicted share recalled on the day:
+deck  cards   seen    now  if followed
+mini      4      0     0%          99%
+
+Daily load if followed (minutes):
+Wed 25 Nov #####################################         2     2 new    0 rev
+Thu 26 Nov ###########################################   2     2 new    1 rev
+Fri 27 Nov #########################                     1     0 new    4 rev
+Sat 28 Nov #########################                     1     0 new    4 rev
+Sun 29 Nov ############                                  1     0 new    2 rev
+Mon 30 Nov ############                                  1     0 new    2 rev
+Tue 01 Dec ############                                  1     0 new    2 rev
+Wed 02 Dec                                               0     0 new    0 rev
+Thu 03 Dec ############                                  1     0 new    2 rev
+Fri 04 Dec ############                                  1     0 new    2 rev
+Sat 05 Dec                                               0     0 new    0 rev
+Sun 06 Dec                                               0     0 new    0 rev
+Mon 07 Dec                                               0     0 new    0 rev
+Tue 08 Dec ############                                  1     0 new    2 rev
+
+Review follows the plan: mlprep review. End it: mlprep plan --clear
+"""
+
+
+def test_the_json_has_the_same_figures(cli):
+    cli("plan", "--interview", "2026-12-09", "--minutes", "2", "mini", *MINI)
+    data = json.loads(cli("plan", "--json", *MINI).stdout)
+    assert {k: data[k] for k in ("interview", "minutes_per_day", "days_left", "cards")} == {
+        "interview": "2026-12-09",
+        "minutes_per_day": 2,
+        "days_left": 14,
+        "cards": 4,
+    }
+    assert data["seen"] == 0 and data["unseen"] == 4 and data["recalled_now"] == 0
+    assert len(data["daily_load"]) == 14
+    assert [d["deck"] for d in data["decks"]] == ["mini"]
+
+
+def test_without_a_plan_it_says_how_to_set_one(cli):
+    assert (
+        cli("plan").stdout == "No interview planned. Set one: mlprep plan --interview YYYY-MM-DD\n"
+    )
+    assert json.loads(cli("plan", "--json").stdout) == {"plan": None}
+
+
+def test_clear_ends_the_plan(cli, mlprep_home):
+    cli("plan", "--interview", "2026-12-09", *MINI)
+    result = cli("plan", "--clear")
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "Plan cleared: review schedules as usual again.\n",
+    )
+    assert log_lines(mlprep_home)[-1]["data"] == {"cleared": True}
+    assert cli("plan").stdout.startswith("No interview planned.")
+    assert cli("plan", "--clear").stdout == "No plan to clear.\n"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--interview", "2026-11-25"], "--interview 2026-11-25: the date must be after today"),
+        (["--interview", "2026-11-24"], "--interview 2026-11-24: the date must be after today"),
+        (["--interview", "12/09/2026"], "--interview '12/09/2026': not a date; use YYYY-MM-DD"),
+        (["--interview", "2026-12-09", "--minutes", "0"], "--minutes 0: give 1 to 600 minutes"),
+        (["--interview", "2026-12-09", "--minutes", "9999"], "--minutes 9999: give 1 to 600"),
+        (["--minutes", "20"], "give --interview YYYY-MM-DD to set a plan"),
+        (["--clear", "--interview", "2026-12-09"], "--clear takes no date, minutes or decks"),
+        (["--interview", "2026-12-09", "nosuchdeck"], "No deck 'nosuchdeck'."),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(cli, mlprep_home, args, message):
+    result = cli("plan", *args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {message}")
+    assert result.stderr.count("\n") == 1
+    assert not (mlprep_home / "progress" / "reviews.jsonl").exists()
+
+
+def test_review_follows_the_plan(cli):
+    cli("plan", "--interview", "2026-12-09", "--minutes", "1", "mini", *MINI)
+    result = cli("review", *MINI, input="")
+    assert result.stderr == "Following your interview plan: 14 days left.\n"
+    assert result.stdout.startswith("Review: 0 learning, 0 due, 1 new\n")  # 60 s: one new card
+
+
+def test_review_of_a_chosen_deck_schedules_as_usual(cli):
+    cli("plan", "--interview", "2026-12-09", "--minutes", "1", "mini", *MINI)
+    result = cli("review", "mini", *MINI, input="")
+    assert result.stderr == ""
+    assert result.stdout.startswith("Review: 0 learning, 0 due, 4 new\n")
+
+
+def test_the_outlook_fits_a_narrow_terminal(cli, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "40")
+    cli("plan", "--interview", "2026-12-09")
+    lines = cli("plan").stdout.splitlines()
+    assert len(lines) > 30
+    assert max(map(len, lines)) <= 40
+
+
+def test_on_the_interview_day_the_plan_ends(cli, mlprep_home):
+    cli("plan", "--interview", "2026-11-26", *MINI)  # tomorrow
+    from datetime import UTC, datetime
+
+    from typer.testing import CliRunner
+
+    from mlprep.cli.app import app
+    from mlprep.cli.state import Environment
+
+    env = Environment(now=lambda: datetime(2026, 11, 26, 8, 0, tzinfo=UTC))
+    result = CliRunner().invoke(app, ["plan"], obj=env)
+    assert result.stdout == (
+        "The plan for the interview on 2026-11-26 has ended: review schedules as usual.\n"
+    )
+    review = CliRunner().invoke(app, ["review", *MINI], input="", obj=env)
+    assert review.stderr == "" and "Review: 0 learning, 0 due, 20 new" in review.stdout
+
+
+def test_the_home_menu_counts_down(cli, mlprep_home):
+    from mlprep.cli.home import review_label
+    from mlprep.cli.state import AppState, Environment
+    from tests.conftest import FIXED_NOW
+
+    app = AppState(env=Environment(now=lambda: FIXED_NOW))
+    due, label = review_label(app)
+    assert label == f"Review ({due} due)"
+    cli("plan", "--interview", "2026-12-09", "--minutes", "1")
+    assert review_label(app) == (1, "Review (1 today; interview in 14 days)")
+
+
+def test_a_planned_deck_that_is_gone_is_skipped_with_a_warning(cli):
+    cli("plan", "--interview", "2026-12-09", "--minutes", "1", "mini", *MINI)
+    result = cli("plan")  # without --decks the fixture deck is not loaded
+    assert result.exit_code == 0
+    assert result.stderr == "warning: the plan's deck 'mini' is not loaded; planning without it\n"
+    assert "0 cards planned: 0 seen, 0 unseen." in result.stdout
+
+
+def test_when_the_days_work_is_done_review_says_so(cli):
+    from datetime import UTC, datetime
+
+    from typer.testing import CliRunner
+
+    from mlprep.cli.app import app
+    from mlprep.cli.state import Environment
+
+    def review(hour: int, answers: str) -> str:
+        env = Environment(now=lambda: datetime(2026, 11, 25, hour, 0, tzinfo=UTC))
+        return CliRunner().invoke(app, ["review", *MINI], input=answers, obj=env).stdout
+
+    cli("plan", "--interview", "2026-12-09", "--minutes", "1", "mini", *MINI)
+    assert review(9, "0.5\n").startswith("Review: 0 learning, 0 due, 1 new")  # the day's one
+    assert review(10, "0.5\n").startswith("Review: 1 learning, 0 due, 0 new")  # its step
+    assert review(11, "") == (
+        "Today's planned work is done; come back tomorrow (13 days left after today).\n"
+    )

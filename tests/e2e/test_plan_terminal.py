@@ -1,0 +1,22 @@
+"""The interview countdown in the home menu, in a real pseudo-terminal, on MLPREP_NOW's clock."""
+
+from __future__ import annotations
+
+import pexpect
+
+from tests.e2e.test_quiz_terminal import spawn
+
+
+def test_the_home_menu_counts_down_to_the_interview(mlprep_home, monkeypatch):
+    monkeypatch.setenv("MLPREP_NOW", "2030-06-01T10:00:00+00:00")
+    monkeypatch.setenv("TZ", "UTC")
+    setter = spawn(["plan", "--interview", "2030-06-10", "--minutes", "3", "trees"], mlprep_home)
+    setter.expect("Interview on Mon 10 Jun 2030: 9 days left, 3 minutes a day.")
+    setter.expect(pexpect.EOF)
+    child = spawn([], mlprep_home)
+    child.expect("What would you like to do\\?")
+    child.expect("Review \\(4 today; interview in 9 days\\)")  # 180 s at 45 s a new card
+    child.send("q")  # leaves the menu
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

@@ -1,0 +1,104 @@
+"""Solutions written from the drills' contract alone, run through the drill checker.
+
+Each folder under tests/fixtures/independent_drills is named after a card id and holds
+`correct.py` (a right solution written another way than the reference) and `buggy_*.py`
+(mistakes a candidate makes: unstable exp, ddof=1, ties, in-place writes, a wrong dtype...).
+A correct file the checker rejects means the reference or the tests are wrong; a buggy file
+it accepts means the tests are too weak to see that mistake.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("numpy")
+
+from mlprep import coderun  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1] / "fixtures" / "independent_drills"
+
+# Too slow on purpose: each runs in a child of its own, so its time-out stays its own.
+SLOW = {
+    ("coding-pairwise-dist", "buggy_slow_loop"),
+    ("coding-pairwise-dist", "buggy_broadcast_3d"),
+}
+
+# Mistakes the tests cannot see, with the reason they may pass.
+LENIENT = {
+    ("coding-dropout", "buggy_p0_shortcut"): (
+        "with p = 0 skipping rng.random gives the same (y, mask); the spare call "
+        "is not observable from the outputs"
+    ),
+}
+
+FILES = sorted((d.name, f.stem) for d in ROOT.iterdir() if d.is_dir() for f in d.glob("*.py"))
+
+
+@pytest.fixture(scope="module")
+def verdicts() -> dict[tuple[str, str], coderun.Verdict]:
+    fast = [key for key in FILES if key not in SLOW]
+    cards = sorted({card for card, _ in fast})
+    # two child processes, each checking half the drills in one numpy start-up
+    halves = [cards[0::2], cards[1::2]]
+
+    def run(cards_part: list[str]) -> dict[tuple[str, str], coderun.Verdict]:
+        batch = [
+            (card, [ROOT / card / f"{stem}.py" for c, stem in fast if c == card])
+            for card in cards_part
+        ]
+        out = {}
+        for (card, paths), per_card in zip(batch, coderun.check_many(batch), strict=True):
+            for path, verdict in zip(paths, per_card, strict=True):
+                out[(card, path.stem)] = verdict
+        return out
+
+    def run_slow(key: tuple[str, str]) -> dict[tuple[str, str], coderun.Verdict]:
+        card, stem = key
+        # a short overall limit: the verdict only has to say "too slow"
+        limits = replace(coderun.Limits(), seconds=3.0)
+        return {key: coderun.check_file(card, ROOT / card / f"{stem}.py", limits)}
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = [pool.submit(run, half) for half in halves]
+        futures += [pool.submit(run_slow, key) for key in sorted(SLOW)]
+        results: dict[tuple[str, str], coderun.Verdict] = {}
+        for future in futures:
+            results.update(future.result())
+    return results
+
+
+def test_every_drill_has_a_correct_and_a_buggy_fixture() -> None:
+    from mlprep.drills import DRILL_IDS
+
+    cards = {card for card, _ in FILES}
+    assert cards == set(DRILL_IDS)
+    for card in cards:
+        stems = {stem for c, stem in FILES if c == card}
+        assert "correct" in stems, card
+        assert any(s.startswith("buggy_") for s in stems), card
+
+
+@pytest.mark.parametrize(
+    ("card", "stem"),
+    [
+        pytest.param(
+            card,
+            stem,
+            marks=[pytest.mark.xfail(reason=LENIENT[(card, stem)], strict=True)]
+            if (card, stem) in LENIENT
+            else [],
+            id=f"{card}/{stem}",
+        )
+        for card, stem in FILES
+    ],
+)
+def test_fixture_verdict(verdicts, card: str, stem: str) -> None:
+    verdict = verdicts[(card, stem)]
+    if stem == "correct":
+        assert verdict.passed, (verdict.error, [f.as_json() for f in verdict.failures[:2]])
+    else:
+        assert not verdict.passed, f"{card}: the mistake in {stem}.py went unnoticed"

@@ -1,0 +1,152 @@
+"""Interview plans: dates and minutes, today's queue, the outlook's figures."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
+
+from mlprep.errors import UsageError
+from mlprep.memory import Memory
+from mlprep.model import Card
+from mlprep.plan import (
+    Costs,
+    Plan,
+    Planner,
+    Track,
+    check_minutes,
+    costs_from_events,
+    outlook,
+    parse_interview,
+    plan_queue,
+)
+from mlprep.scheduler import CardState
+
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+COSTS = Costs(new=60.0, review=20.0, relearn=10.0)
+
+
+def cards(deck: str, count: int) -> list[Card]:
+    return [Card(f"{deck}-{n}", "q?", "a.", deck=deck) for n in range(count)]
+
+
+def seen(card_id: str, days_ago: float, stability: float, state: str = "review") -> CardState:
+    last = (NOW - timedelta(days=days_ago)).timestamp()
+    return CardState(
+        card_id, state, last + stability * 86400, stability, 5.0, None, last, last, 2, 0
+    )
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("2026-11-25", "--interview 2026-11-25: the date must be after today (2026-11-25)"),
+        ("2026-11-01", "--interview 2026-11-01: the date must be after today (2026-11-25)"),
+        ("next friday", "--interview 'next friday': not a date; use YYYY-MM-DD"),
+        ("2026-02-30", "--interview '2026-02-30': not a date; use YYYY-MM-DD"),
+        ("2030-01-01", "--interview 2030-01-01: more than two years away"),
+    ],
+)
+def test_bad_dates_are_usage_errors(text, message):
+    with pytest.raises(UsageError) as error:
+        parse_interview(text, NOW)
+    assert error.value.message == message
+
+
+def test_tomorrow_is_one_day_left():
+    plan = Plan(parse_interview("2026-11-26", NOW), 30)
+    assert plan.days_left(NOW) == 1 and plan.active(NOW)
+    assert not plan.active(NOW + timedelta(days=1))  # on the day the plan ends
+
+
+@pytest.mark.parametrize("minutes", [0, -5, 601, 100000])
+def test_absurd_minutes_are_usage_errors(minutes):
+    with pytest.raises(UsageError, match=f"--minutes {minutes}: give 1 to 600 minutes a day"):
+        check_minutes(minutes)
+
+
+def test_a_plan_round_trips_through_its_event_data():
+    plan = Plan(date(2026, 12, 9), 45, ("trees", "svm"))
+    assert Plan.from_data(plan.to_data()) == plan
+    assert Plan.from_data({"cleared": True}) is None
+    assert Plan.from_data({"interview": "soon", "minutes": 3}) is None
+
+
+def test_new_cards_fill_the_minutes_alternating_decks():
+    plan = Plan(date(2026, 12, 16), 5)  # 300 s: five new cards at 60 s
+    queue = plan_queue(plan, cards("a", 6) + cards("b", 6), {}, NOW, Memory(), COSTS)
+    assert [c.id for c in queue.new] == ["a-0", "b-0", "a-1", "b-1", "a-2"]
+    assert queue.reviews == () and queue.learning == ()
+
+
+def test_reviews_go_to_the_biggest_gain_per_minute():
+    plan = Plan(date(2026, 12, 3), 1)  # 60 s: three reviews at 20 s, no room for a new card
+    deck = cards("a", 5)
+    states = {
+        "a-0": seen("a-0", 1, 30.0),  # fresh and strong: little to gain
+        "a-1": seen("a-1", 6, 2.0),  # weak: much to gain
+        "a-2": seen("a-2", 3, 5.0),
+        "a-3": seen("a-3", 10, 3.0),  # weakest
+    }
+    queue = plan_queue(plan, deck, states, NOW, Memory(), Costs(new=90, review=20, relearn=0))
+    assert [c.id for c in queue.reviews] == ["a-3", "a-1", "a-2"]
+    assert queue.new == ()
+
+
+def test_time_already_spent_today_and_due_learning_steps_come_off_the_minutes():
+    plan = Plan(date(2026, 12, 16), 3)  # 180 s
+    deck = cards("a", 10)
+    states = {
+        "a-0": seen("a-0", 0.1, 0.01, "learning"),  # answered today, step due: 60 s + 20 s
+    }
+    queue = plan_queue(plan, deck, states, NOW, Memory(), COSTS)
+    assert [c.id for c in queue.learning] == ["a-0"]
+    assert [c.id for c in queue.new] == ["a-1"]  # 180 - 60 - 20 leaves room for one
+
+
+def test_the_last_days_go_to_the_weakest_cards():
+    planner = Planner(Memory(), COSTS)
+    strong = Track(Card("s", "q", "a"), 40.0, 5.0, -2.0)
+    weak = Track(Card("w", "q", "a"), 2.0, 5.0, -5.0)
+    new = Track(Card("n", "q", "a"))
+    chosen = planner.day([strong, weak, new], 0.0, 1.0, 40.0, -0.5)
+    assert [c.track.card.id for c in chosen] == ["w"]  # 40 s: the weak card's review
+    assert chosen[0].gain > 0.1  # from about 0.81 recalled on the day to about 0.97
+
+
+def test_the_outlook_predicts_recall_now_and_if_followed():
+    plan = Plan(date(2026, 12, 9), 10)  # 14 days, 600 s a day
+    deck = cards("a", 30) + cards("b", 20)
+    states = {"a-0": seen("a-0", 2, 3.0)}
+    view = outlook(plan, deck, states, NOW, Memory(), COSTS)
+    assert view.days_left == 14 and len(view.load) == 14
+    assert [(d.deck, d.cards, d.seen) for d in view.decks] == [("a", 30, 1), ("b", 20, 0)]
+    a, b = view.decks
+    assert a.now == pytest.approx(Memory().recall(2 + 14, 3.0), abs=0.01)  # 09:00 to 09:00
+    assert b.now == 0
+    assert view.followed / view.cards > 0.8  # 140 minutes cover 50 cards and more
+    assert view.load[0].new == 10 and view.load[0].minutes == pytest.approx(10)
+    assert sum(load.new for load in view.load) == 49  # every unseen card, once
+    data = view.to_json()
+    assert data["days_left"] == 14 and data["unseen"] == 49 and data["cards"] == 50
+    assert data["daily_load"][0] == {"day": "2026-11-25", "minutes": 10.0, "new": 10, "reviews": 0}
+    assert 0 < data["recalled_now"] < 0.02 < 0.8 < data["recalled_if_followed"] <= 1
+
+
+def test_answer_costs_come_from_the_users_own_times():
+    def event(card, ms, grade=3, hours=0.0):
+        when = NOW + timedelta(hours=hours)
+        return SimpleNamespace(card=card, ms=ms, grade=grade, when=when, kind=None, undoes=None)
+
+    events = [event(f"c{n}", 30000, 1 if n < 3 else 3) for n in range(12)]
+    events += [event(f"c{n}", 12000, hours=0.2) for n in range(12)]  # learning steps
+    events += [event(f"c{n}", 12000, hours=0.3) for n in range(3)]  # the Again cards' second
+    events += [event(f"c{n}", 12000, hours=48) for n in range(6)]  # reviews, days later
+    events.append(event("c1", 3_600_000, hours=50))  # a break: capped, and trimmed away
+    costs = costs_from_events(events)
+    # 3 of 12 first answers were Again, 9 Good; 15 more answers on the cards' first day
+    assert costs == Costs(
+        new=30 + 12 * 15 / 12, review=12.0, relearn=8.0, first_grades=(0.25, 0, 0.75, 0)
+    )
+    assert costs_from_events(events[:5]) == Costs()  # too few: defaults
