@@ -288,9 +288,7 @@ class Library:
             known = set().union(*(d.all_tags() for d in decks)) if decks else set()
             unknown = sorted(wanted - known)
             if unknown:
-                close = difflib.get_close_matches(unknown[0], sorted(known), n=1, cutoff=0.6)
-                hint = f" Did you mean '{close[0]}'?" if close else ""
-                raise UsageError(f"No card has tag '{unknown[0]}'.{hint}")
+                raise UsageError(self._unknown_tag(unknown[0], known, list(chosen)))
         cards = []
         for deck in decks:
             for card in deck.cards:
@@ -304,6 +302,27 @@ class Library:
         if not cards:
             raise UsageError("No cards match that selection.")
         return cards
+
+    def _unknown_tag(self, tag: str, known: set[str], chosen: list[str]) -> str:
+        """Where a tag missing from the chosen decks lives instead, or the nearest known tag."""
+        if chosen:
+            elsewhere = [d.id for d in self.decks.values() if tag in d.all_tags()]
+            if elsewhere:
+                return f"tag '{tag}' is in {', '.join(elsewhere)}, not in {', '.join(chosen)}."
+        close = difflib.get_close_matches(tag, sorted(known), n=1, cutoff=0.6)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        return f"No card has tag '{tag}'.{hint}"
+
+    def tag_counts(self, names: Sequence[str] = ()) -> dict[str, int]:
+        """Each tag of the named decks (all if none) with its number of cards (a deck's own tags
+        count all its cards), most used first, then by name."""
+        decks = [self.deck(n) for n in names] or list(self.decks.values())
+        counts: dict[str, int] = {}
+        for deck in {d.id: d for d in decks}.values():
+            for card in deck.cards:
+                for tag in {t.lower() for t in (*card.tags, *deck.tags)}:
+                    counts[tag] = counts.get(tag, 0) + 1
+        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
     def search(self, text: str, limit: int = 20) -> list[Card]:
         """Cards matching every word of `text`, best first: question hits outrank tag (and

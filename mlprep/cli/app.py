@@ -9,6 +9,7 @@ import typer
 from mlprep import __version__
 from mlprep.cli import (
     code,
+    completion,
     content,
     drill,
     export,
@@ -32,7 +33,7 @@ app = typer.Typer(
     help="Drill machine-learning interview questions in the terminal.",
     epilog="Start with: mlprep quiz trees. Docs: docs/deck-format.md for writing decks.",
     no_args_is_help=False,
-    add_completion=False,
+    add_completion=False,  # `mlprep completion SHELL` prints the script; see cli/completion.py
     rich_markup_mode=None,  # plain click help: fast, no markup, reads well in pipes
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 80},
@@ -104,12 +105,14 @@ app.command("stats")(stats.stats)
 app.command("plan")(plan.plan)
 app.command("optimize")(optimize.optimize)
 app.command("decks")(content.decks)
+app.command("tags")(content.tags)
 app.command("show")(content.show)
 app.command("search")(content.search)
 app.command("validate")(content.validate)
 app.command("grade")(grade.grade)
 app.command("export")(export.export)
 app.command("import")(importer.import_deck)
+app.command("completion")(content.completion_script)
 app.add_typer(progress.app, name="progress")
 app.add_typer(code.app, name="code")
 
@@ -117,6 +120,8 @@ app.add_typer(code.app, name="code")
 def main() -> None:
     """The program: every command runs inside GuardedGroup's error boundary, so an error is
     one line and an exit code wherever it is raised."""
+    if completion.asked():  # the shell wants completions: only then are its classes loaded
+        completion.enable()
     try:
         app(prog_name="mlprep")
     except OSError as error:  # commands report their own; this is help or usage text

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from mlprep.cli import completion
 from mlprep.cli.state import AppState, Environment
 from mlprep.errors import ExitCode, MlprepError, OutputError
 
@@ -28,13 +29,20 @@ DeckDirs = Annotated[
 DeckSlugs = Annotated[
     list[str] | None,
     typer.Argument(
-        metavar="[DECK]...", help="Deck slugs (default: every deck).", show_default=False
+        metavar="[DECK]...",
+        help="Deck slugs (default: every deck).",
+        show_default=False,
+        autocompletion=completion.deck_names,
     ),
 ]
 Tags = Annotated[
     list[str] | None,
     typer.Option(
-        "--tag", metavar="TAG", help="Only cards with this tag (repeatable).", show_default=False
+        "--tag",
+        metavar="TAG",
+        help="Only cards with this tag (repeatable).",
+        show_default=False,
+        autocompletion=completion.tag_names,
     ),
 ]
 Seed = Annotated[

@@ -1,12 +1,15 @@
-"""Commands that look at the question bank: decks, show, search, validate."""
+"""Commands that look at the question bank: decks, tags, show, search, validate."""
 
 import json
+import shutil
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from mlprep.cli import completion as complete
 from mlprep.cli.common import DeckDirs, state
+from mlprep.cli.completion import SHELLS
 from mlprep.errors import ExitCode
 from mlprep.textsafe import printable
 
@@ -46,10 +49,50 @@ def decks(
     app.env.stdout.write("\n".join(lines) + "\n")
 
 
+def tags(
+    ctx: typer.Context,
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[DECK]...",
+            show_default=False,
+            help="Only these decks.",
+            autocompletion=complete.deck_names,
+        ),
+    ] = None,
+    deck_dirs: DeckDirs = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a list.")] = False,
+) -> None:
+    """List the tags for --tag, with how many cards carry each.
+
+    \b
+    Examples:
+      mlprep tags
+      mlprep tags trees ensembles
+      mlprep quiz trees --tag impurity
+    """
+    app = state(ctx)
+    counts = app.library(deck_dirs or ()).tag_counts(names or ())
+    if as_json:
+        data = [{"tag": tag, "cards": n} for tag, n in counts.items()]
+        app.env.stdout.write(json.dumps(data, indent=2) + "\n")
+        return
+    from mlprep.ui.text import tags_lines
+
+    width = min(80, shutil.get_terminal_size((80, 24)).columns)  # asked now: follows resizes
+    lines = [*tags_lines(counts, width), f"{len(counts)} tags."]
+    app.env.stdout.write("\n".join(lines) + "\n")
+
+
 def show(
     ctx: typer.Context,
     card_id: Annotated[
-        str, typer.Argument(metavar="CARD_ID", help="A card id, as `mlprep search` lists them.")
+        str,
+        typer.Argument(
+            metavar="CARD_ID",
+            help="A card id, as `mlprep search` lists them.",
+            autocompletion=complete.card_ids,
+        ),
     ],
     deck_dirs: DeckDirs = None,
     history: Annotated[
@@ -157,3 +200,32 @@ def validate(
         raise typer.Exit(int(ExitCode.INVALID_CONTENT))
     decks = len(report.decks)
     out.write(f"OK: {decks} deck{'s' * (decks != 1)}, {cards} cards, no problems.\n")
+
+
+def completion_script(
+    shell: Annotated[
+        str,
+        typer.Argument(
+            metavar="SHELL",
+            help="bash, zsh or fish.",
+            autocompletion=lambda incomplete: [s for s in SHELLS if s.startswith(incomplete)],
+        ),
+    ],
+) -> None:
+    """Print the shell code that completes mlprep's commands.
+
+    Completes commands, options, deck slugs, tags and card ids. Load it from your shell's
+    start-up file.
+
+    \b
+    Examples:
+      mlprep completion bash > ~/.local/share/bash-completion/completions/mlprep
+      mlprep completion zsh > ~/.zfunc/_mlprep
+      mlprep completion fish > ~/.config/fish/completions/mlprep.fish
+    """
+    from mlprep.cli.completion import script
+    from mlprep.errors import UsageError
+
+    if shell not in SHELLS:
+        raise UsageError(f"No completion for '{shell}'; choose bash, zsh or fish.")
+    typer.echo(script(shell))

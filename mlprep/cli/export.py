@@ -4,6 +4,7 @@ from typing import Annotated
 
 import typer
 
+from mlprep.cli import completion
 from mlprep.cli.common import DeckDirs, state
 from mlprep.errors import UsageError
 from mlprep.export import STDOUT, ExportFormat
@@ -14,7 +15,12 @@ def export(
     ctx: typer.Context,
     decks: Annotated[
         list[str] | None,
-        typer.Argument(metavar="[DECK]...", help="Deck slugs to export.", show_default=False),
+        typer.Argument(
+            metavar="[DECK]...",
+            help="Deck slugs to export.",
+            show_default=False,
+            autocompletion=completion.deck_names,
+        ),
     ] = None,
     all_decks: Annotated[bool, typer.Option("--all", help="Export every deck.")] = False,
     fmt: Annotated[

@@ -5,7 +5,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mlprep.cli.common import DeckDirs, Seed, Tags, between, state
+from mlprep.cli import completion
+from mlprep.cli.common import DeckDirs, Plain, Seed, Tags, between, state
 from mlprep.errors import MlprepError, UsageError
 
 if TYPE_CHECKING:
@@ -33,12 +34,16 @@ def sql(
         ),
     ] = 2.0,
     deck_dirs: DeckDirs = None,
+    plain: Plain = False,
 ) -> None:
     """Practise SQL on a real database; results are checked.
 
     Each question shows the tables it needs. Type a query (end it with ; or an empty line);
     it runs on a throwaway copy of the sample database and its result is compared with the
-    reference solution's. Commands: .tables, .schema [TABLE], .hint, .answer, .skip, .quit.
+    reference solution's. Only a query whose result has the answer's columns counts as a
+    try; errors, other shapes and `.run QUERY` are exploring. In a terminal the prompt is an
+    editor: arrows, history (Up), Tab completes table and column names, Esc Enter runs.
+    Commands: .tables, .schema [TABLE], .run QUERY, .hint, .answer, .skip, .quit.
 
     \b
     Examples:
@@ -48,14 +53,21 @@ def sql(
     from mlprep.cli.session import finish, run_session
     from mlprep.decks import sample
     from mlprep.sessions.sqlpractice import SqlSession
-    from mlprep.ui.sqlio import SqlLinePrompter
+    from mlprep.ui.sqlio import SqlEditorPrompter, SqlLinePrompter
 
     app = state(ctx)
     library = app.library(deck_dirs or ())
     pool = library.select(tags=tag or (), kinds=("sql",))
     cards = _runnable(app, library, sample(pool, None, seed), count)
     env = app.env
-    prompter = SqlLinePrompter(env.stdin, env.stdout, echo=not _isatty(env.stdin))
+    prompter: SqlLinePrompter
+    if env.is_terminal() and not plain:
+        from mlprep.ui.sqledit import SqlEditor
+
+        editor = SqlEditor(history=app.paths.data_dir / "sql_history")
+        prompter = SqlEditorPrompter(editor, env.stdin, env.stdout, echo=False)
+    else:
+        prompter = SqlLinePrompter(env.stdin, env.stdout, echo=not _isatty(env.stdin))
     result = run_session(app, SqlSession(cards), prompter=prompter, sql_time_limit=time_limit)
     finish(result)
 
@@ -79,6 +91,11 @@ def _runnable(app: "AppState", library: "Library", cards: "list[Card]", count: i
     if not chosen:
         raise UsageError("No SQL question with a working solution matches that selection.")
     return chosen
+
+
+def _fit_path(path: str, width: int) -> str:
+    """A path as it is when it fits, else its end (the file name matters most), never wrapped."""
+    return path if len(path) <= width else "..." + path[len(path) - max(width - 3, 20) :]
 
 
 def _isatty(stream) -> bool:
@@ -132,6 +149,7 @@ def mock(
             metavar="DECK",
             show_default=False,
             help="Only these decks (repeatable; default: every deck but sql).",
+            autocompletion=completion.deck_names,
         ),
     ] = None,
     count: Count = 8,
@@ -176,12 +194,28 @@ def mock(
     cards = library.select(decks or [d for d in library.decks if d != "sql"], tag or ())
     if export and export.exists():
         raise UsageError(f"{export} already exists; choose another file for --export.")
-    prompter = PlainPrompter(env.stdin, env.stdout, echo=not _isatty(env.stdin))
-    session = MockSession(cards, minutes, count, _alarm)
-    result = run_session(app, session, seed=seed, prompter=prompter)
+    prompter: PlainPrompter
+    if env.is_terminal():
+        from mlprep.ui.mockclock import MockClockPrompter
+
+        # the prompter shows the clock and ends an answer when time runs out
+        prompter = MockClockPrompter(env.stdin, env.stdout)
+        session = MockSession(cards, minutes, count)
+    else:
+        prompter = PlainPrompter(env.stdin, env.stdout, echo=not _isatty(env.stdin))
+        session = MockSession(cards, minutes, count, _alarm)
+    try:
+        result = run_session(app, session, seed=seed, prompter=prompter)
+    finally:
+        from mlprep.ui.keys import flush_input
+
+        flush_input(env.stdin)  # keys typed in the last moments never reach the shell
     assert isinstance(result, MockResult)
     saved = save_mock(result, app.paths.data_dir / "mock")
-    prompter.say(f"Saved to {saved}")  # a path is never wrapped
+    shown = str(saved)
+    if env.is_terminal():  # on screen the end of a long path; in pipes the whole of it
+        shown = _fit_path(shown, prompter.width - len("Saved to "))
+    prompter.say(f"Saved to {shown}")
     if export:
         try:
             atomic_write(export, mock_markdown(result).encode())

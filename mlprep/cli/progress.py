@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from mlprep.cli import completion
 from mlprep.cli.common import DeckDirs, state
 from mlprep.errors import MlprepError, UsageError
 from mlprep.textsafe import printable
@@ -143,7 +144,10 @@ def import_(ctx: typer.Context, file: FileArg, yes: Yes = False) -> None:
 def reset(
     ctx: typer.Context,
     deck: Annotated[
-        str | None, typer.Argument(metavar="[DECK]", help="Only this deck's cards.")
+        str | None,
+        typer.Argument(
+            metavar="[DECK]", help="Only this deck's cards.", autocompletion=completion.deck_names
+        ),
     ] = None,
     yes: Yes = False,
     deck_dirs: DeckDirs = None,

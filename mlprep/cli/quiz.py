@@ -1,10 +1,19 @@
 """`mlprep quiz`: ask cards once, grade them, record every answer."""
 
-from typing import Annotated
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from mlprep.cli.common import Count, DeckDirs, DeckSlugs, Plain, Seed, Tags, state
+from mlprep.errors import UsageError
+
+if TYPE_CHECKING:
+    from mlprep.decks import Library
+    from mlprep.model import Card
 
 
 def quiz(
@@ -19,22 +28,60 @@ def quiz(
     seed: Seed = None,
     plain: Plain = False,
     deck_dirs: DeckDirs = None,
+    revisit: Annotated[
+        bool,
+        typer.Option("--revisit", help='Ask again the cards the last quiz listed under "Revisit".'),
+    ] = False,
 ) -> None:
     """Quiz yourself on one or more decks.
 
-    Choice, numeric and SQL cards are graded at once; open cards you grade yourself.
+    Choice, numeric and SQL cards are graded at once; open cards you grade yourself. The
+    cards to revisit at the end are remembered: `mlprep quiz --revisit` asks them again.
 
     \b
     Examples:
       mlprep quiz trees
       mlprep quiz trees ensembles -n 20 --tag boosting
       printf '1\\n\\n3\\n' | mlprep quiz trees -n 2 --seed 1
+      mlprep quiz --revisit
     """
     from mlprep.cli.session import finish, run_session
     from mlprep.decks import sample
-    from mlprep.sessions.quiz import QuizSession
+    from mlprep.sessions.quiz import QuizResult, QuizSession
 
     app = state(ctx)
     library = app.library(deck_dirs or ())
-    cards = sample(library.select(decks or (), tag or (), difficulty=difficulty), count, seed)
-    finish(run_session(app, QuizSession(cards), plain, seed))
+    revisit_file = app.paths.data_dir / "revisit.json"
+    if revisit:
+        if decks or tag or difficulty:
+            raise UsageError("--revisit asks the last quiz's cards; drop the decks and filters.")
+        cards = _revisit_cards(revisit_file, library)
+    else:
+        cards = sample(library.select(decks or (), tag or (), difficulty=difficulty), count, seed)
+    result = run_session(app, QuizSession(cards), plain, seed)
+    if isinstance(result, QuizResult) and result.results:
+        _save_revisit(revisit_file, [card.id for card in result.revisit])
+    finish(result)
+
+
+def _save_revisit(path: Path, ids: list[str]) -> None:
+    from mlprep.fileio import atomic_write
+
+    try:
+        atomic_write(path, json.dumps({"cards": ids}).encode())
+    except OSError:
+        pass  # the list is a convenience; the answers themselves are already saved
+
+
+def _revisit_cards(path: Path, library: Library) -> list[Card]:
+    try:
+        ids = json.loads(path.read_text())["cards"]
+    except FileNotFoundError:
+        raise UsageError("No quiz to revisit yet; run mlprep quiz first.") from None
+    except (OSError, ValueError, KeyError, TypeError):
+        raise UsageError(f"{path} is damaged; run mlprep quiz to write a new one.") from None
+    known = {card.id: card for deck in library.decks.values() for card in deck.cards}
+    cards = [known[i] for i in ids if isinstance(i, str) and i in known]
+    if not cards:
+        raise UsageError("Nothing to revisit: the last quiz had no wrong or hard answers.")
+    return cards

@@ -159,18 +159,24 @@ def run_mock(
                 prompter.show_mock_question(card, position, len(cards), left)
                 asked = clock()
                 outcome = kind_of(card).attempt(card, prompter, collect)
+                answered = clock()
                 result.answers.append(
-                    MockAnswer(card, outcome.journal, clock() - asked, None, outcome)
+                    MockAnswer(card, outcome.journal, answered - asked, None, outcome)
                 )
+                if answered >= deadline:
+                    raise TimeUp  # time ran out during this answer; what was typed is kept
     except TimeUp:
         result.stopped = Stop.TIME_UP
         prompter.notice("\nTime is up.")
     except KeyboardInterrupt:
-        result.stopped = Stop.INTERRUPTED
+        # ending the interview early still grades what was answered; Ctrl-C again leaves
+        result.stopped = Stop.QUIT if result.answers else Stop.INTERRUPTED
+        if result.answers:
+            prompter.notice("\nInterview ended early (Ctrl-C again leaves without grading).")
     except EOFError:
         result.stopped = Stop.END_OF_INPUT
     result.seconds = clock() - started
-    if result.stopped in (Stop.INTERRUPTED, Stop.END_OF_INPUT):
+    if result.stopped is Stop.END_OF_INPUT or not result.answers:
         return result
     prompter.notice("\nTranscript: compare each answer with the reference and grade yourself.")
     try:

@@ -1,7 +1,10 @@
 """SQL practice: write a query, run it in the sandbox, compare it with the reference result.
 
-Right on the first try is Good, right after a wrong try is Hard, giving up (.answer) is Again;
-a skipped question is not graded. Every outcome goes to the scheduler as it happens.
+Queries run freely: only a *try* counts, and a try is a query whose result has the
+reference's shape (the same number of columns). Errors, refused queries, results of another
+shape and queries run with `.run` are exploring and cost nothing. Right on the first try is
+Good, right after a wrong try is Hard, giving up (.answer) is Again; a skipped question is not
+graded. Every outcome goes to the scheduler as it happens.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from mlprep.sessions.base import SessionContext, SessionResult, Stop, duration, 
 from mlprep.sessions.ports import Recorder
 from mlprep.sqlsandbox import Comparison, QueryResult, SampleDatabase, SqlError, compare
 
-COMMANDS = (".tables", ".schema", ".hint", ".answer", ".skip", ".quit")
+COMMANDS = (".tables", ".schema", ".run", ".hint", ".answer", ".skip", ".quit")
 
 
 class SqlPrompter(Protocol):
@@ -29,6 +32,7 @@ class SqlPrompter(Protocol):
         self, expected: QueryResult, actual: QueryResult, comparison: Comparison
     ) -> None: ...
     def show_solution(self, card: Card) -> None: ...
+    def use_database(self, database: SampleDatabase) -> None: ...
 
 
 @dataclass
@@ -67,6 +71,7 @@ def practise_card(
     (grade, attempts, last query run)."""
     database = SampleDatabase.named(card.db)
     expected = database.run(card.solution, time_limit=max(time_limit, SOLUTION_TIME_LIMIT))
+    prompter.use_database(database)
     attempts = 0
     last = ""
     while True:
@@ -92,23 +97,36 @@ def practise_card(
             except SqlError as error:
                 prompter.notice(f"Error: {error.message}")
             continue
-        if command is not None:
+        exploring = command == ".run"
+        if exploring:
+            query = query[len(".run") :].strip()
+        elif command is not None:
             prompter.notice(f"Unknown command {command}; try {', '.join(COMMANDS)}.")
             continue
         if not query:
             continue
-        attempts += 1
-        last = query
         try:
             actual = database.run(query, time_limit=time_limit)
         except SqlError as error:
-            prompter.notice(f"{error_line(error)} Try again (.hint, .answer, .skip).")
+            prompter.notice(f"{error_line(error)} Not counted as a try.")
             continue
+        if exploring or len(actual.columns) != len(expected.columns):
+            prompter.show_rows(_explored(len(expected.columns), exploring), actual)
+            continue
+        attempts += 1
+        last = query
         comparison = compare(expected, actual, ordered=card.ordered)
         if comparison.match:
             prompter.show_rows("Correct! Your result:", actual)
             return (Grade.GOOD if attempts == 1 else Grade.HARD), attempts, last
         prompter.show_mismatch(expected, actual, comparison)
+
+
+def _explored(columns: int, asked: bool) -> str:
+    if asked:
+        return "Your result (.run: not checked, not counted):"
+    plural = "s" if columns != 1 else ""
+    return f"Your result (not checked: the answer has {columns} column{plural}):"
 
 
 def first_sentence(text: str) -> str:

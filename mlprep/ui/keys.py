@@ -33,3 +33,13 @@ def read_key(stream: TextIO) -> str:
     if data.startswith(b"\x1b"):
         return "escape"
     return data.decode(errors="ignore").lower()
+
+
+def flush_input(stream: TextIO) -> None:
+    """Drop keys typed but not yet read, so that they reach neither the next prompt nor the
+    shell after mlprep exits (e.g. an answer still being typed when time ran out)."""
+    try:
+        if stream.isatty():
+            termios.tcflush(stream.fileno(), termios.TCIFLUSH)
+    except (OSError, ValueError, AttributeError, termios.error):
+        pass

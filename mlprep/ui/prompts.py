@@ -7,6 +7,7 @@ Both raise KeyboardInterrupt on Ctrl-C and EOFError at the end of input.
 
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 from collections.abc import Sequence
@@ -21,7 +22,6 @@ from mlprep.ui.text import (
     numbered,
     numbered_subset,
     shorten,
-    side_by_side,
     table_lines,
     wrap,
 )
@@ -77,8 +77,13 @@ class PlainPrompter:
         self.stdin = stdin
         self.stdout = stdout
         self.echo = echo  # repeat answers read from a pipe so the transcript reads well
-        # at most 80 columns, fewer in a narrow terminal ($COLUMNS, else 80 for pipes)
-        self.width = width or min(80, shutil.get_terminal_size((80, 24)).columns)
+        self.fixed_width = width
+
+    @property
+    def width(self) -> int:
+        """At most 80 columns, fewer in a narrow terminal ($COLUMNS, else 80 for pipes); asked
+        anew each time so that a resized terminal gets lines of its new width."""
+        return self.fixed_width or min(80, shutil.get_terminal_size((80, 24)).columns)
 
     # -- output --------------------------------------------------------------------------
     def say(self, *lines: str) -> None:
@@ -88,6 +93,9 @@ class PlainPrompter:
 
     def notice(self, message: str) -> None:
         """A message as it is; a single line longer than the width is wrapped."""
+        while message.startswith("\n"):  # blank lines before a message, then the message wrapped
+            self.say("")
+            message = message[1:]
         if len(message) <= self.width or "\n" in message or message.startswith(" "):
             self.say(message)
         else:
@@ -152,29 +160,35 @@ class PlainPrompter:
     def show_mismatch(
         self, expected: QueryResult, actual: QueryResult, comparison: Comparison
     ) -> None:
+        """What helps without giving the answer away: the shapes of both results, the user's
+        own rows that should not be there, how many rows are missing; never a reference value."""
         self.say("Not quite.")
-        if comparison.column_problem:
-            self.say(f"  Columns: {comparison.column_problem}.")
-        left = ["Expected (first rows)", *table_lines(expected.columns, expected.rows, limit=6)]
-        right = ["Yours (first rows)", *table_lines(actual.columns, actual.rows, limit=6)]
-        self.say(*side_by_side(left, right, self.width))
-        if comparison.missing:
-            self.say(
-                f"Missing {len(comparison.missing)} row(s), e.g.:",
-                *(
-                    "  " + line
-                    for line in table_lines(expected.columns, comparison.missing, limit=3)
-                ),
+        self.say(
+            *wrap(
+                f"Yours: {_shape(actual)}; the answer: {_shape(expected)}.",
+                self.width,
             )
+        )
+        if comparison.column_problem:
+            self.say(*wrap(f"Columns: {comparison.column_problem}.", self.width))
         if comparison.extra:
             self.say(
-                f"Extra {len(comparison.extra)} row(s), e.g.:",
+                *wrap(
+                    f"{_rows(len(comparison.extra))} of yours should not be there, e.g.:",
+                    self.width,
+                ),
                 *("  " + line for line in table_lines(actual.columns, comparison.extra, limit=3)),
             )
+        if comparison.missing:
+            missing = f"{_rows(len(comparison.missing))} of the answer missing from yours."
+            self.say(*wrap(missing, self.width))
         if comparison.order_problem:
-            self.say(f"Order: {comparison.order_problem}.")
+            # the sandbox names the expected row; say only where the order first goes wrong
+            where = re.search(r"row (\d+)", comparison.order_problem)
+            at = f" (first at row {where.group(1)})" if where else ""
+            self.say(f"Order: right rows, wrong order{at}.")
         if comparison.size_problem:
-            self.say(f"Size: {comparison.size_problem}.")
+            self.say(*wrap(f"Size: {comparison.size_problem}.", self.width))
 
     # -- input ---------------------------------------------------------------------------
     def read(self, prompt: str) -> str:
@@ -294,6 +308,15 @@ class PlainPrompter:
         self.say("Your answer:", *wrap(answer or "(no answer)", self.width, "  "))
 
 
+def _rows(n: int) -> str:
+    return f"{n} row{'' if n == 1 else 's'}"
+
+
+def _shape(result: QueryResult) -> str:
+    more = "+" if result.truncated else ""
+    return f"{_rows(len(result.rows))}{more} ({', '.join(map(str, result.columns))})"
+
+
 def _option_starts(options: Sequence[str], width: int) -> list[int | None]:
     """For each line `numbered` gives: the option index it starts, or None (a wrapped rest)."""
     starts: list[int | None] = []
@@ -316,7 +339,7 @@ class QuestionaryPrompter:
         self.console = console
         self.stdin = stdin
         writer = cast(TextIO, _ConsoleWriter(console))
-        self.lines = PlainPrompter(stdin, writer, echo=False, width=console.width)
+        self.lines = PlainPrompter(stdin, writer, echo=False)  # follows the terminal's width
 
     def notice(self, message: str) -> None:
         self.console.print(message, markup=False, highlight=False)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Mapping, Sequence
 from typing import TextIO
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleDimensions, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -15,16 +14,28 @@ from rich.text import Text
 from mlprep.model import Card
 
 
+class _Console(Console):
+    """A console as wide as the terminal is now, at most 80 columns: a resize between two
+    screens gives the next one the new width (rich measures the terminal on each render)."""
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        size = Console.size.fget(self)  # type: ignore[attr-defined]
+        return ConsoleDimensions(min(80, size.width), size.height)
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        Console.size.fset(self, new_size)  # type: ignore[attr-defined]
+
+
 def make_console(
     file: TextIO | None = None, env: Mapping[str, str] | None = None, stderr: bool = False
 ) -> Console:
     """A console at most 80 columns wide that honours NO_COLOR and plain pipes."""
     env = os.environ if env is None else env
-    width = min(80, shutil.get_terminal_size((80, 24)).columns)
-    return Console(
+    return _Console(
         file=file,
         stderr=stderr,
-        width=width,
         no_color="NO_COLOR" in env,
         highlight=False,
         emoji=False,

@@ -1,36 +1,58 @@
-"""Line-based SQL practice I/O (used in terminals and pipes alike: SQL is typed as lines)."""
+"""SQL practice I/O: line by line for pipes and --plain, with an editor in a terminal
+(mlprep.ui.sqledit: multi-line editing, history, highlighting, completion)."""
 
 from __future__ import annotations
+
+import textwrap
+from typing import TYPE_CHECKING
 
 from mlprep.model import Card
 from mlprep.ui.prompts import PlainPrompter
 from mlprep.ui.text import wrap
 
+if TYPE_CHECKING:
+    from mlprep.sqlsandbox import SampleDatabase
+    from mlprep.ui.sqledit import SqlEditor
+
 HELP = (
-    "End a query with ; or an empty line.",
-    "Commands: .tables  .schema [TABLE]  .hint  .answer  .skip  .quit",
+    "End a query with ; or an empty line. Only results with the",
+    "answer's columns count as tries; .run QUERY never counts.",
+    "Commands: .tables .schema [TABLE] .hint .answer .skip .quit",
 )
 
 
 class SqlLinePrompter(PlainPrompter):
+    pending: list[str]  # a query's lines typed before a command on a continuation line
+
+    def use_database(self, database: SampleDatabase) -> None:
+        pass
+
     def notice(self, message: str) -> None:
         self.say(*(wrap(message, self.width) or [""]))
 
     def show_sql_question(self, card: Card, position: int, total: int, schema: str) -> None:
         level = f", difficulty {card.difficulty}" if card.difficulty else ""
-        self.say("", f"[{position}/{total}] {card.id} (database {card.db}{level})")
+        self.pending = []
+        self.say(
+            "", *wrap(f"[{position}/{total}] {card.id} (database {card.db}{level})", self.width)
+        )
         self.say(*wrap(card.q, self.width))
         if schema:
             self.say("", *schema.splitlines())
-        self.say("", *HELP)
+        self.say("")
+        for line in HELP:
+            self.say(*wrap(line, self.width))
 
     def read_query(self) -> str:
         """Lines until one ends with ';' or an empty line ends a non-empty query; a line
-        starting with '.' is a command on its own."""
-        lines: list[str] = []
+        starting with '.' is a command on its own, also on a continuation line (the lines
+        typed before it wait for the next read)."""
+        lines: list[str] = getattr(self, "pending", [])
+        self.pending = []
         while True:
             line = self.read("sql> " if not lines else "...> ")
-            if not lines and line.strip().startswith("."):
+            if line.strip().startswith("."):
+                self.pending = lines
                 return line.strip()
             if not line.strip():
                 if lines:
@@ -45,9 +67,37 @@ class SqlLinePrompter(PlainPrompter):
         self.say("Try again, or .hint / .answer / .skip.")
 
     def show_solution(self, card: Card) -> None:
-        self.say(
-            "Reference solution:", *("  " + line for line in card.solution.strip().splitlines())
-        )
+        self.say("Reference solution:")
+        for line in card.solution.strip().splitlines():  # SQL may break at any space
+            self.say(
+                *(
+                    textwrap.wrap(line, self.width, initial_indent="  ", subsequent_indent="    ")
+                    or [""]
+                )
+            )
         self.say(*wrap(card.a, self.width, "  "))
         if card.explain:
             self.say(*wrap(card.explain, self.width, "  "))
+
+
+class SqlEditorPrompter(SqlLinePrompter):
+    """SQL practice in a terminal: queries are typed in an editor (arrows, history, Tab)."""
+
+    def __init__(self, editor: SqlEditor, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.editor = editor
+
+    def use_database(self, database: SampleDatabase) -> None:
+        words = list(database.tables())
+        for table in database.tables():
+            words += database.sample_rows(table, 0).columns
+        self.editor.complete_with(words)
+
+    def read_query(self) -> str:
+        lines = getattr(self, "pending", [])
+        kept = "".join(line + "\n" for line in lines)  # the cursor goes on below them
+        self.pending = []
+        text, rest = self.editor.read(kept)
+        if text.startswith("."):
+            self.pending = rest.splitlines() if rest.strip() else []
+        return text

@@ -180,6 +180,22 @@ def decks_lines(decks, width: int = 80) -> list[str]:
     return lines
 
 
+def tags_lines(counts: dict[str, int], width: int = 80) -> list[str]:
+    """Tags with their card counts in as many columns as fit, filled down then across."""
+    if not counts:
+        return ["No tags."]
+    count_w = max(len(str(n)) for n in counts.values())
+    tag_w = min(max(map(len, counts)), 22, max(8, width - count_w - 1))
+    cell = tag_w + 1 + count_w
+    columns = max(1, (width + 3) // (cell + 3))
+    items = [f"{shorten(t, tag_w):<{tag_w}} {n:>{count_w}}" for t, n in counts.items()]
+    rows = -(-len(items) // columns)
+    return [
+        "   ".join(items[r + c * rows] for c in range(columns) if r + c * rows < len(items))
+        for r in range(rows)
+    ]
+
+
 def history_lines(card_id: str, events, width: int = 80) -> list[str]:
     """A card's past answers: date, mode and grade on one line, then what was answered."""
     from mlprep.model import Grade

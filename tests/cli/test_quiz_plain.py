@@ -152,3 +152,26 @@ Score: 2 of 3 right (67%); self-graded: 1 Good.
   right  mini-number  What is the Gini impurity of a 50/50 binary node?
 Revisit (1): mini-single
 """
+
+
+def test_revisit_asks_again_the_cards_the_last_quiz_listed(cli, mlprep_home):
+    first = cli("quiz", "mini", "-n", "4", "--seed", "5", *MINI, input="2\n1 2\nabc\n1\n1/2\n")
+    assert "Revisit (2): mini-single, mini-open" in first.stdout
+    again = cli("quiz", "--revisit", "--seed", "5", *MINI, input="1\n3\n")
+    assert again.exit_code == 0
+    assert "[1/2] mini-single" in again.stdout
+    assert "[2/2] mini-open" in again.stdout
+    assert "Nothing to revisit. Well done." in again.stdout
+    done = cli("quiz", "--revisit", *MINI)
+    assert (done.exit_code, done.stderr) == (
+        2,
+        "Error: Nothing to revisit: the last quiz had no wrong or hard answers.\n",
+    )
+
+
+def test_revisit_before_any_quiz_says_so(cli):
+    result = cli("quiz", "--revisit", *MINI)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: No quiz to revisit yet; run mlprep quiz first.\n",
+    )

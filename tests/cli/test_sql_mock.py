@@ -42,12 +42,51 @@ def test_sql_right_first_time_is_good_and_skip_is_not_graded(cli, mlprep_home):
     assert [(e["card"], e["grade"]) for e in log_lines(mlprep_home)] == [("sqlmini-first-users", 3)]
 
 
+def test_exploring_is_free_and_a_mismatch_keeps_the_answer_hidden(cli, mlprep_home):
+    queries = (
+        "SELECT id, name FROM users LIMIT 2;\n"  # another shape: explored, not a try
+        ".run SELECT id FROM users LIMIT 1;\n"  # the answer's shape, but .run: not a try
+        "SELECT id FROM users ORDER BY id LIMIT 3;\n"
+        "SELECT count(*) + 1 FROM users;\n"  # the answer's shape: a wrong try
+        ".answer\n"
+    )
+    out = cli("sql", *SQL, input=queries).stdout
+    assert "Your result (not checked: the answer has 1 column):" in out
+    assert "Your result (.run: not checked, not counted):" in out
+    assert (
+        "Not quite.\n"
+        "Yours: 1 row (count(*) + 1); the answer: 1 row (COUNT(*)).\n"
+        "1 row of yours should not be there, e.g.:\n"
+        "  count(*) + 1\n"
+        "  ------------\n"
+        "  41\n"
+        "1 row of the answer missing from yours.\n"
+    ) in out
+    assert "40\n" not in out  # the expected count is never shown
+    assert [(e["card"], e["grade"]) for e in log_lines(mlprep_home)] == [
+        ("sqlmini-first-users", 3),  # right at the first try: exploring cost nothing
+        ("sqlmini-count-users", 1),
+    ]
+
+
+def test_a_command_on_a_continuation_line_keeps_the_query_typed_so_far(cli, mlprep_home):
+    queries = "SELECT id FROM users\n.hint\nORDER BY id LIMIT 3;\n.skip\n"
+    out = cli("sql", *SQL, input=queries).stdout
+    assert (
+        "sql> SELECT id FROM users\n...> .hint\nHint: ORDER BY id, then LIMIT 3.\n"
+        "...> ORDER BY id LIMIT 3;\nCorrect! Your result:\n"
+    ) in out
+    assert [(e["card"], e["grade"]) for e in log_lines(mlprep_home)] == [("sqlmini-first-users", 3)]
+
+
 def test_sql_commands_and_quit(cli):
     result = cli("sql", *SQL, input=".tables\n.schema products\n.bogus\n.quit\n")
     out = result.stdout
     assert "Tables: order_items, orders, products, users" in out
     assert "CREATE TABLE products (" in out
-    assert "Unknown command .bogus; try .tables, .schema, .hint, .answer, .skip, .quit." in out
+    assert (
+        "Unknown command .bogus; try .tables, .schema, .run, .hint, .answer, .skip,\n.quit.\n"
+    ) in out
     assert "Stopped (quit); your results are saved." in out
     assert result.exit_code == 0
 
@@ -110,24 +149,20 @@ CREATE TABLE users (
   signup_date TEXT NOT NULL
 );
 
-End a query with ; or an empty line.
-Commands: .tables  .schema [TABLE]  .hint  .answer  .skip  .quit
+End a query with ; or an empty line. Only results with the
+answer's columns count as tries; .run QUERY never counts.
+Commands: .tables .schema [TABLE] .hint .answer .skip .quit
 sql> DELETE FROM users;
 Error: DELETE is not allowed: practice queries only read the data (SELECT or
-WITH ... SELECT). Try again (.hint, .answer, .skip).
+WITH ... SELECT). Not counted as a try.
 sql> WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM r) SELECT count(*) FROM r;
 Error: query stopped after 0.3 s (time limit); is there a recursive CTE without
-an end? Try again (.hint, .answer, .skip).
+an end? Not counted as a try.
 sql> select id from (select id from users order by id limit 3)
 ...> order by id desc;
 Not quite.
-Expected (first rows)    Yours (first rows)
-id                       id
---                       --
-1                        3
-2                        2
-3                        1
-Order: right rows, wrong order: row 1 should be (1,), not (3,).
+Yours: 3 rows (id); the answer: 3 rows (id).
+Order: right rows, wrong order (first at row 1).
 Try again, or .hint / .answer / .skip.
 sql> .hint
 Hint: ORDER BY id, then LIMIT 3.
@@ -150,10 +185,11 @@ CREATE TABLE users (
   signup_date TEXT NOT NULL
 );
 
-End a query with ; or an empty line.
-Commands: .tables  .schema [TABLE]  .hint  .answer  .skip  .quit
+End a query with ; or an empty line. Only results with the
+answer's columns count as tries; .run QUERY never counts.
+Commands: .tables .schema [TABLE] .hint .answer .skip .quit
 sql> select nosuch from users;
-Error: no such column: nosuch. Try again (.hint, .answer, .skip).
+Error: no such column: nosuch. Not counted as a try.
 sql> .answer
 Reference solution:
   SELECT COUNT(*) FROM users;

@@ -17,16 +17,24 @@ DOWN, ENTER, SPACE = "\x1b[B", "\r", " "
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
-def spawn(args, home):
-    env = dict(os.environ, MLPREP_HOME=str(home), TERM="xterm-256color", COLUMNS="80", LINES="30")
+def spawn(args, home, columns=80, rows=30, **extra_env):
+    env = dict(
+        os.environ,
+        MLPREP_HOME=str(home),
+        TERM="xterm-256color",
+        COLUMNS=str(columns),
+        LINES=str(rows),
+    )
     env.pop("NO_COLOR", None)
+    env.update(extra_env)
+    env["PROMPT_TOOLKIT_NO_CPR"] = "1"  # a pty answers no cursor-position requests
     child = pexpect.spawn(
         sys.executable,
         ["-m", "mlprep", *args],
         env=env,
         encoding="utf-8",
         timeout=20,
-        dimensions=(30, 80),
+        dimensions=(rows, columns),
     )
     return child
 

@@ -16,6 +16,7 @@ ENDLESS = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELEC
 
 def test_ctrl_c_stops_an_endless_query_and_the_session(mlprep_home):
     env = dict(os.environ, MLPREP_HOME=str(mlprep_home), TERM="xterm", COLUMNS="80")
+    env.update(NO_COLOR="1", PROMPT_TOOLKIT_NO_CPR="1")
     args = ["sql", "--decks", str(FIXTURES / "sqldecks"), "--tag", "fixture-sql", "-n", "1"]
     child = pexpect.spawn(
         sys.executable,
@@ -25,11 +26,14 @@ def test_ctrl_c_stops_an_endless_query_and_the_session(mlprep_home):
         timeout=20,  # far below the 60 s limit: only Ctrl-C can end the query in time
         dimensions=(30, 80),
     )
-    child.expect("sql> ")
-    child.sendline(ENDLESS)
-    child.expect_exact(ENDLESS)  # the terminal echoed it: the query is running
-    child.sendintr()
-    child.expect("interrupted")
+    child.expect("sql>")
+    child.send(ENDLESS + "\r")
+    child.expect_exact("FROM n;")  # the editor drew it
+    child.expect_exact("\x1b[?2004l")  # and is handing the terminal back: the query runs
+    for _ in range(20):  # a Ctrl-C that lands before the editor has let go is ignored
+        child.sendintr()
+        if child.expect(["interrupted", pexpect.TIMEOUT], timeout=1) == 0:
+            break
     child.expect(pexpect.EOF)
     output = child.before or ""
     child.close()

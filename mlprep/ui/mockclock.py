@@ -1,0 +1,82 @@
+"""The mock interview in a terminal: every answer is typed after a live countdown (the prompt
+starts with the time left and is redrawn every second; a bottom toolbar would vanish in
+terminals that do not report the cursor position). When the time runs out mid-answer, the
+text typed so far is taken as the answer; keys still pending are dropped so that they reach
+neither the grading prompts nor the shell.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Callable
+from typing import TextIO
+
+from mlprep.model import Card
+from mlprep.ui.keys import flush_input
+from mlprep.ui.prompts import PlainPrompter
+
+
+def clock_text(seconds: float) -> str:
+    minutes, rest = divmod(max(0, int(seconds + 0.999)), 60)  # never "0:00" while time is left
+    return f"{minutes}:{rest:02d}"
+
+
+class MockClockPrompter(PlainPrompter):
+    def __init__(
+        self, stdin: TextIO, stdout: TextIO, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        super().__init__(stdin, stdout, echo=False)
+        self.clock = clock
+        self.deadline: float | None = None
+        self.grading = False  # the transcript: answers are typed without the clock
+
+    def show_mock_question(
+        self, card: Card, position: int, total: int, seconds_left: float
+    ) -> None:
+        self.deadline = self.clock() + seconds_left
+        super().show_mock_question(card, position, total, seconds_left)
+
+    def show_transcript_item(self, card: Card, answer: str, position: int, total: int) -> None:
+        if not self.grading:
+            self.grading = True
+            flush_input(self.stdin)
+        super().show_transcript_item(card, answer, position, total)
+
+    def read(self, prompt: str) -> str:
+        if self.deadline is None or self.grading:
+            return super().read(prompt)
+        from mlprep.sessions.mock import TimeUp
+
+        deadline = self.deadline
+        if deadline - self.clock() <= 0:
+            raise TimeUp
+        text, timed_out = _timed_prompt(prompt, lambda: deadline - self.clock())
+        if timed_out:
+            flush_input(self.stdin)
+        return text
+
+
+def _timed_prompt(prompt: str, left: Callable[[], float]) -> tuple[str, bool]:
+    """A prompt that starts with the time left; (text, True) when time ran out."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.output import ColorDepth
+
+    timed_out = False
+    session: PromptSession = PromptSession(
+        refresh_interval=1.0,
+        color_depth=ColorDepth.MONOCHROME if "NO_COLOR" in os.environ else None,
+    )
+
+    async def ring() -> None:
+        nonlocal timed_out
+        await asyncio.sleep(max(0.0, left()))
+        timed_out = True
+        session.app.exit(result=session.default_buffer.text)
+
+    def start() -> None:
+        session.app.create_background_task(ring())
+
+    text = session.prompt(lambda: f"[{clock_text(left())}] {prompt}", pre_run=start)
+    return text, timed_out

@@ -1,0 +1,55 @@
+"""The mock interview's clock in a real terminal: a countdown under the answer, an answer
+half-typed when time runs out kept, Ctrl-C leading to the grading of what was answered."""
+
+from __future__ import annotations
+
+import json
+
+import pexpect
+
+from tests.conftest import FIXTURES
+from tests.e2e.test_quiz_terminal import spawn
+
+MOCK = ["mock", "--deck-dir", str(FIXTURES / "decks"), "-d", "mini", "-n", "2"]
+
+
+def events(home):
+    lines = (home / "progress" / "reviews.jsonl").read_text().splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def test_the_answer_being_typed_when_time_runs_out_is_kept(mlprep_home):
+    child = spawn([*MOCK, "--seed", "3", "--minutes", "0.05"], mlprep_home)
+    child.expect("Why are single deep trees unstable?")
+    child.expect("\\[0:0\\d\\] Your answer")  # the countdown before the answer
+    child.send("small changes in the data chan")
+    child.expect("Time is up.")
+    child.expect("Your answer:")
+    child.expect("small changes in the data chan")
+    child.expect("Grade")
+    child.send("2\r")
+    child.expect("Mock interview: 1 of 2 questions")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    [event] = events(mlprep_home)
+    assert (event["card"], event["grade"], event["answer"]) == (
+        "mini-open",
+        2,
+        "small changes in the data chan",
+    )
+
+
+def test_ctrl_c_grades_the_answers_given_and_a_second_one_leaves(mlprep_home):
+    child = spawn([*MOCK, "--seed", "1", "--minutes", "5"], mlprep_home)
+    child.expect("Select all that apply")
+    child.send("1 3\r")
+    child.expect("Question 2/2")
+    child.sendintr()
+    child.expect("Interview ended early")
+    child.expect("Correct.")  # the choice card is graded in the transcript
+    child.expect("Mock interview: 1 of 2 questions .*\\(quit\\)")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert [(e["card"], e["grade"]) for e in events(mlprep_home)] == [("mini-multi", 3)]

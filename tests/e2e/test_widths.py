@@ -1,0 +1,137 @@
+"""Every screen fits the terminal: real sessions at 100, 60 and 40 columns, no line wider than
+the terminal; and a terminal shrunk mid-session gets the next screen at its new width."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+
+import pexpect
+import pytest
+
+from tests.conftest import FIXTURES
+
+ENTER, SPACE, DOWN = "\r", " ", "\x1b[B"
+MINI = ["--decks", str(FIXTURES / "decks")]
+SQL = ["--decks", str(FIXTURES / "sqldecks"), "--tag", "fixture-sql", "-n", "1", "--seed", "1"]
+MOVE_RIGHT = re.compile(r"\x1b\[(\d*)C")
+MOVE = re.compile(r"\x1b\[\d*[ABDEFGHJK]")
+CODES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|\x1b[()][A-Z0-9]|\x1b[=>]")
+
+
+def spawn(args, home, columns):
+    env = dict(os.environ, MLPREP_HOME=str(home), TERM="xterm-256color")
+    for name in ("COLUMNS", "LINES", "NO_COLOR"):  # the terminal alone says how wide it is
+        env.pop(name, None)
+    env["PROMPT_TOOLKIT_NO_CPR"] = "1"
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "mlprep", *args],
+        env=env,
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(30, columns),
+    )
+
+
+def screen_lines(output: str) -> list[str]:
+    """What each written line shows, roughly as a terminal draws it: a cursor move forward is
+    spaces, any other cursor move starts a new line (a redraw), other codes show nothing, a
+    carriage return starts the line over."""
+    output = MOVE_RIGHT.sub(lambda m: " " * int(m.group(1) or 1), output)
+    output = MOVE.sub("\n", output)
+    lines = CODES.sub("", output).split("\n")
+    return [line.rstrip("\r").split("\r")[-1].rstrip() for line in lines]
+
+
+def widest(output: str) -> int:
+    lines = screen_lines(output)
+    assert sum(map(len, lines)) > 100  # the screen was read, not an empty capture
+    longest = max(lines, key=len)
+    return len(longest)
+
+
+def finish(child) -> str:
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.before
+
+
+@pytest.mark.parametrize("columns", [100, 60, 40])
+def test_a_quiz_fits(mlprep_home, columns):
+    child = spawn(["quiz", "mini", "-n", "2", "--seed", "5", *MINI], mlprep_home, columns)
+    seen = []
+    child.expect("Your answer:")
+    seen.append(child.before)
+    child.send(ENTER)
+    child.expect("Select all that apply")
+    seen.append(child.before)
+    child.send(SPACE + DOWN + SPACE + ENTER)
+    seen.append(finish(child))
+    assert "Correct" in seen[-1]
+    assert widest("".join(seen)) <= columns
+
+
+@pytest.mark.parametrize("columns", [100, 60, 40])
+def test_flash_fits(mlprep_home, columns):
+    child = spawn(["flash", "mini", "-n", "1", "--seed", "5", *MINI], mlprep_home, columns)
+    child.expect("show answer")
+    before = child.before
+    child.send(ENTER)
+    child.expect("Easy")
+    before += child.before
+    child.send("3")
+    out = before + finish(child)
+    assert "Graded 1 of 1" in out
+    assert widest(out) <= columns
+
+
+@pytest.mark.parametrize("columns", [100, 60, 40])
+def test_sql_fits(mlprep_home, columns):
+    child = spawn(["sql", *SQL], mlprep_home, columns)
+    child.expect("sql>")
+    before = child.before
+    child.send("SELECT id FROM users ORDER BY id DESC LIMIT 3;" + ENTER)
+    child.expect("sql>")
+    before += child.before
+    child.send(".answer" + ENTER)
+    out = before + finish(child)
+    assert "Not quite." in out
+    assert widest(out) <= columns
+
+
+@pytest.mark.parametrize("columns", [100, 60, 40])
+def test_mock_fits(mlprep_home, columns):
+    mock = ["mock", "--deck-dir", str(FIXTURES / "decks"), "-d", "mini", "-n", "1", "--seed", "1"]
+    child = spawn(mock, mlprep_home, columns)
+    child.expect("Select all that apply")
+    before = child.before
+    child.send("1 3" + ENTER)
+    out = before + finish(child)
+    assert "Correct." in out
+    assert widest(out) <= columns
+
+
+@pytest.mark.parametrize("columns", [100, 60, 40])
+def test_the_home_menu_fits(mlprep_home, columns):
+    child = spawn([], mlprep_home, columns)
+    child.expect("Quit")
+    child.send("q")
+    out = child.before + finish(child)
+    assert widest(out) <= columns
+
+
+def test_shrinking_the_terminal_mid_quiz_draws_the_next_card_at_the_new_width(mlprep_home):
+    child = spawn(["quiz", "mini", "-n", "2", "--seed", "5", *MINI], mlprep_home, 100)
+    child.expect("Your answer:")
+    child.setwinsize(30, 50)  # the kernel sends SIGWINCH
+    child.send(ENTER)
+    child.expect("Correct")
+    child.expect("Select all that apply")
+    after = child.before
+    child.send(SPACE + ENTER)
+    finish(child)
+    assert widest(after) <= 50
+    bottoms = [line for line in screen_lines(after) if line.startswith("╰")]
+    assert [len(line) for line in bottoms] == [50]  # the next card's panel spans the new width
