@@ -36,7 +36,7 @@ from mlprep.reviewlog import (
     schedules,
 )
 from mlprep.scheduler import CardState, Scheduler, row_problem, rows_problem
-from mlprep.stats import AnswerTotals, epoch_ms
+from mlprep.stats import AnswerTotals
 
 LONG_REPLAY = 5000  # answers; rebuilding more than this takes long enough to say so
 SNAPSHOT_FORMAT = 2  # 1: {card: {field: value}} with ISO times; 2: {card: [row]} with epoch times
@@ -490,13 +490,7 @@ class ProgressStore:
                     if event.undoes:
                         recount.add(event.card)
                     else:
-                        totals.add(
-                            event.card,
-                            epoch_ms(event.when),
-                            event.mode,
-                            event.grade,
-                            event.suggested,
-                        )
+                        totals.add_event(event)
             else:
                 totals, recount = self._count_all()
             if recount:
@@ -528,13 +522,7 @@ class ProgressStore:
                     if event.undoes:
                         recount.add(event.card)
                     else:
-                        totals.add(
-                            event.card,
-                            epoch_ms(event.when),
-                            event.mode,
-                            event.grade,
-                            event.suggested,
-                        )
+                        totals.add_event(event)
                     continue
                 at, card, grade, mode, suggested = found.group(AT, CARD, GRADE, MODE, SUGGESTED)
                 if suggested is not None:

@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from mlprep.model import Deck
 from mlprep.scheduler import (
@@ -144,14 +145,18 @@ class AnswerTotals:
         """Totals of effective events (undo already applied)."""
         totals = cls()
         for event in events:
-            totals.add(
-                event.card,
-                epoch_ms(event.when),
-                event.mode,
-                event.grade,
-                getattr(event, "suggested", None),
-            )
+            totals.add_event(event)
         return totals
+
+    def add_event(self, event: Any) -> None:
+        """Count one effective answer (a ReviewEvent, or anything shaped like one)."""
+        self.add(
+            event.card,
+            epoch_ms(event.when),
+            event.mode,
+            event.grade,
+            getattr(event, "suggested", None),
+        )
 
 
 def epoch_ms(moment: datetime) -> int:
