@@ -27,6 +27,7 @@ FORECAST_DAYS = 30
 CALENDAR_WEEKS = 26
 ACCURACY_DAYS = 30
 WEAKEST = 10
+WEAK_RECALL = 0.9  # a learnt card below this predicted recall is a weak spot
 
 
 @dataclass
@@ -50,8 +51,9 @@ class WeakCard:
     card: str
     deck: str
     lapses: int
-    recall: float
+    recall: float | None  # None while the card is still in (re)learning
     question: str
+    state: str = "review"  # the scheduler's state: learning, relearning or review
 
 
 @dataclass
@@ -59,7 +61,8 @@ class WeakTag:
     tag: str
     cards: int
     lapses: int
-    recall: float
+    recall: float | None  # mean over its cards in review; None when none are
+    missed: int = 0  # cards answered wrong while first learning them (no lapse yet)
 
 
 @dataclass
@@ -159,6 +162,20 @@ class AnswerTotals:
         )
 
 
+def in_learning(state: CardState) -> bool:
+    return state.state in (LEARNING, RELEARNING)
+
+
+def missed_while_learning(state: CardState) -> bool:
+    """A card still on its first learning steps whose last answer sent it back to the first
+    step: answered wrong before it was ever learnt, so it has no lapse to show for it."""
+    return state.state == LEARNING and not state.step and state.reps > 0
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
 def epoch_ms(moment: datetime) -> int:
     return round(moment.timestamp() * 1000)
 
@@ -184,7 +201,8 @@ def _deck_stats(
             counts[kind] += 1
             counts["mastered"] += (state.stability or 0) >= MASTERED_STABILITY_DAYS
             counts["due"] += state.due_ts < tonight
-            recalls.append(recall_of[card.id])
+            if card.id in recall_of:
+                recalls.append(recall_of[card.id])
         for answer in totals.quiz.get(card.id, ()):
             if abs(answer) >= since:
                 quiz[1] += 1
@@ -198,7 +216,7 @@ def _deck_stats(
         review=counts["review"],
         mastered=counts["mastered"],
         due_today=counts["due"],
-        recall=sum(recalls) / len(recalls) if recalls else None,
+        recall=_mean(recalls),
         quiz_accuracy=quiz[0] / quiz[1] if quiz[1] else None,
         quiz_right=quiz[0],
         quiz_answers=quiz[1],
@@ -217,7 +235,7 @@ def _total(rows: Sequence[DeckStats], recall_all: list[float]) -> DeckStats:
         review=sum(r.review for r in rows),
         mastered=sum(r.mastered for r in rows),
         due_today=sum(r.due_today for r in rows),
-        recall=sum(recall_all) / len(recall_all) if recall_all else None,
+        recall=_mean(recall_all),
         quiz_accuracy=quiz_right / quiz_answers if quiz_answers else None,
         quiz_right=quiz_right,
         quiz_answers=quiz_answers,
@@ -247,11 +265,18 @@ def build_report(
     scheduler = scheduler or Scheduler()
     totals = answers if isinstance(answers, AnswerTotals) else AnswerTotals.from_events(answers)
     wanted = {card.id: deck for deck in decks for card in deck.cards}
-    recall_of = {cid: scheduler.retrievability(states[cid], now) for cid in wanted if cid in states}
+    studied = [cid for cid in wanted if cid in states]
+    # Predicted recall is the forgetting curve of a learnt card; a card on its (re)learning
+    # steps was just seen (the curve says 100%) but is not learnt, so it has no figure.
+    recall_of = {
+        cid: scheduler.retrievability(states[cid], now)
+        for cid in studied
+        if not in_learning(states[cid])
+    }
     rows = [_deck_stats(deck, states, totals, now, recall_of) for deck in decks]
     today = local_day(now)
 
-    due_days = Counter(max(today, local_day(states[cid].due)) for cid in wanted if cid in states)
+    due_days = Counter(max(today, local_day(states[cid].due)) for cid in studied)
     forecast = [
         ((today + timedelta(days=i)).isoformat(), due_days.get(today + timedelta(days=i), 0))
         for i in range(FORECAST_DAYS)
@@ -268,35 +293,52 @@ def build_report(
         for i in range((today - first).days + 1)
     ]
 
+    def is_weak(cid: str) -> bool:
+        state = states[cid]
+        return bool(
+            state.lapses or missed_while_learning(state) or recall_of.get(cid, 1.0) < WEAK_RECALL
+        )
+
+    # lapses first, then cards missed while learning, then the lowest predicted recall
     weakest = sorted(
-        (-states[cid].lapses, recall_of[cid], cid)
-        for cid in recall_of
-        if states[cid].lapses or recall_of[cid] < 0.9
+        (
+            -states[cid].lapses,
+            not missed_while_learning(states[cid]),
+            recall_of.get(cid, 0.0),
+            cid,
+        )
+        for cid in studied
+        if is_weak(cid)
     )[:WEAKEST]
-    question = {card.id: card.q for cid in {c for _, _, c in weakest} for card in wanted[cid].cards}
+    question = {card.id: card.q for deck in decks for card in deck.cards}
     weak = [
-        WeakCard(cid, wanted[cid].id, -lapses, recall, question[cid])
-        for lapses, recall, cid in weakest
+        WeakCard(cid, wanted[cid].id, -lapses, recall_of.get(cid), question[cid], states[cid].state)
+        for lapses, _, _, cid in weakest
     ]
     tag_cards: dict[str, list[str]] = defaultdict(list)
     for deck in decks:
         for card in deck.cards:
-            if card.id in recall_of:
+            if card.id in states:
                 for tag in card.tags:
                     tag_cards[tag].append(card.id)
+    tags = [
+        WeakTag(
+            tag,
+            len(ids),
+            sum(states[i].lapses for i in ids),
+            _mean([recall_of[i] for i in ids if i in recall_of]),
+            sum(missed_while_learning(states[i]) for i in ids),
+        )
+        for tag, ids in tag_cards.items()
+    ]
     weak_tags = sorted(
         (
-            WeakTag(
-                tag,
-                len(ids),
-                sum(states[i].lapses for i in ids),
-                sum(recall_of[i] for i in ids) / len(ids),
-            )
-            for tag, ids in tag_cards.items()
+            t
+            for t in tags
+            if t.lapses or t.missed or (t.recall is not None and t.recall < WEAK_RECALL)
         ),
-        key=lambda t: (-t.lapses, t.recall, t.tag),
+        key=lambda t: (-t.lapses, -t.missed, 1.0 if t.recall is None else t.recall, t.tag),
     )[:WEAKEST]
-    weak_tags = [t for t in weak_tags if t.lapses or t.recall < 0.9]
     return StatsReport(
         format=STATS_FORMAT,
         generated_at=now.isoformat(),

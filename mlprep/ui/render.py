@@ -231,6 +231,15 @@ def forecast_chart(forecast: list[tuple[str, int]], height: int = 5) -> Text:
     return text
 
 
+def heat_level(count: int, peak: int) -> int:
+    """0 for no answers, else 1 to the darkest level in equal slices of the busiest day's
+    count; the busiest day itself is always the darkest."""
+    if count <= 0:
+        return 0
+    shades = len(HEAT_LEVELS) - 1
+    return 1 + min(shades - 1, (count * shades - 1) // max(1, peak))
+
+
 def calendar_heatmap(calendar: list[tuple[str, int]]) -> Text:
     """Weeks left to right, Monday to Sunday top to bottom."""
     from datetime import date
@@ -249,7 +258,7 @@ def calendar_heatmap(calendar: list[tuple[str, int]]) -> Text:
             if cell is None:
                 text.append(" ")
                 continue
-            level = 0 if not cell else 1 + min(4, (cell * 4 - 1) // max(1, peak))
+            level = heat_level(cell, peak)
             text.append(HEAT_LEVELS[level], style=HEAT_STYLES[level])
         text.append("\n")
     text.append("    less ")
@@ -266,8 +275,18 @@ def weak_table(report) -> Table:
     table.add_column("recall", justify="right")
     table.add_column("question", no_wrap=True, overflow="ellipsis", max_width=36)
     for weak in report.weakest_cards:
-        table.add_row(Text(weak.card), str(weak.lapses), _percent(weak.recall), Text(weak.question))
+        recall = weak.state if weak.recall is None else _percent(weak.recall)
+        table.add_row(Text(weak.card), str(weak.lapses), recall, Text(weak.question))
     return table
+
+
+def _weak_tag(tag) -> str:
+    figures = [f"{tag.lapses} lapses"]
+    if tag.missed:
+        figures.append(f"{tag.missed} missed while learning")
+    if tag.recall is not None:
+        figures.append(_percent(tag.recall))
+    return f"{tag.tag} ({', '.join(figures)})"
 
 
 def stats_view(report) -> Group:
@@ -287,9 +306,7 @@ def stats_view(report) -> Group:
             weak_table(report),
         ]
     if report.weakest_tags:
-        tags = ", ".join(
-            f"{t.tag} ({t.lapses} lapses, {_percent(t.recall)})" for t in report.weakest_tags
-        )
+        tags = ", ".join(_weak_tag(t) for t in report.weakest_tags)
         parts += [Text(), Text("Weakest tags: ", style="bold") + Text(tags)]
     if report.agreement:
         parts += [Text(), Text("Your grade = suggested grade (typed answers)", style="bold")]

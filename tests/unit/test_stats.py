@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,10 +11,18 @@ from mlprep.decks import load_files
 from mlprep.model import Grade
 from mlprep.progress import ProgressStore, effective
 from mlprep.stats import build_report, streak
+from mlprep.ui.render import HEAT_LEVELS, calendar_heatmap, heat_level, make_console, stats_view
 from tests.conftest import FIXTURES
 
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
 MINI = load_files([FIXTURES / "decks"], builtin=True).decks
+
+
+def render_text(renderable) -> str:
+    console = make_console(file=io.StringIO(), env={"NO_COLOR": "1"})
+    with console.capture() as capture:
+        console.print(renderable)
+    return capture.get()
 
 
 @pytest.fixture
@@ -39,10 +48,10 @@ def test_per_deck_counts(report):
     assert row.mastered == 1  # stability of 21 days or more
     assert (row.quiz_right, row.quiz_answers, row.quiz_accuracy) == (1, 2, 0.5)
     assert row.due_today == 2  # the two learning cards; mini-number is due in October
-    # recall: 1.0 for cards reviewed today, (1 + F * 10 / 136) ** -0.1542 for mini-number
+    # recall: (1 + F * 10 / 136) ** -0.1542 for mini-number; the two learning cards have none
     factor = 0.9 ** (1 / -0.1542) - 1
     number_recall = (1 + factor * 10 / store.states["mini-number"].stability) ** -0.1542
-    assert row.recall == pytest.approx((1 + 1 + number_recall) / 3)
+    assert row.recall == pytest.approx(number_recall)
     assert report.total.cards == 4 and report.total.mastered == 1
 
 
@@ -60,10 +69,49 @@ def test_forecast_calendar_and_streak(report):
     assert report.streak == 1
 
 
-def test_no_lapses_and_high_recall_means_no_weak_spots(report):
-    report, _ = report
-    assert report.weakest_cards == [] and report.weakest_tags == []
+def test_a_card_missed_while_learning_is_a_weak_spot_without_a_recall_figure(report):
+    report, store = report
+    # mini-multi: one Again, no lapse yet; mini-single's last answer was Good
+    assert store.states["mini-multi"].lapses == 0
+    assert [(w.card, w.lapses, w.recall, w.state) for w in report.weakest_cards] == [
+        ("mini-multi", 0, None, "learning")
+    ]
+    assert report.weakest_tags and all(t.missed == 1 for t in report.weakest_tags)
     assert report.has_progress
+
+
+def test_no_lapses_no_misses_and_high_recall_means_no_weak_spots(tmp_path):
+    store = ProgressStore(tmp_path).load()
+    store.record("mini-number", Grade.EASY, "review", 1, NOW - timedelta(days=40))
+    store.record("mini-number", Grade.EASY, "review", 1, NOW - timedelta(days=10))
+    store.record("mini-single", Grade.GOOD, "quiz", 1, NOW - timedelta(hours=2))
+    report = build_report(MINI, store.states, effective(store.events()), NOW, store.scheduler)
+    assert report.weakest_cards == [] and report.weakest_tags == []
+
+
+def test_right_after_a_first_again_recall_is_not_100_percent(tmp_path):
+    store = ProgressStore(tmp_path).load()
+    store.record("mini-open", Grade.AGAIN, "review", 1, NOW - timedelta(minutes=1))
+    report = build_report(MINI, store.states, effective(store.events()), NOW, store.scheduler)
+    assert report.decks[0].recall is None and report.total.recall is None
+    (weak,) = report.weakest_cards
+    assert (weak.card, weak.recall, weak.state) == ("mini-open", None, "learning")
+    text = render_text(stats_view(report))
+    assert "100%" not in text
+    line = next(line for line in text.splitlines() if line.startswith("mini-open"))
+    assert line.split()[:3] == ["mini-open", "0", "learning"]
+
+
+def test_the_busiest_day_takes_the_darkest_heat_level():
+    assert heat_level(0, 9) == 0
+    assert heat_level(1, 9) == 1
+    assert heat_level(9, 9) == len(HEAT_LEVELS) - 1
+    assert heat_level(1, 1) == len(HEAT_LEVELS) - 1
+    assert sorted({heat_level(n, 10) for n in range(11)}) == list(range(len(HEAT_LEVELS)))
+    text = render_text(calendar_heatmap([("2026-06-14", 2), ("2026-06-15", 8)]))
+    lines = text.splitlines()
+    assert HEAT_LEVELS[-1] in lines[0]  # Monday the 15th, the busiest day
+    assert HEAT_LEVELS[-1] not in lines[6] and HEAT_LEVELS[2] in lines[6]  # Sunday, 2 of 8
 
 
 def test_weakest_cards_rank_lapses_first(tmp_path):
