@@ -42,10 +42,12 @@ def decks(
         ]
         app.env.stdout.write(json.dumps(data, indent=2) + "\n")
         return
-    from mlprep.ui.text import decks_lines
+    from mlprep.ui.text import decks_lines, wrap
 
     total = sum(len(deck.cards) for deck in rows)
-    lines = [*decks_lines(rows), f"{len(rows)} decks, {total} cards. Try: mlprep quiz trees"]
+    width = min(80, shutil.get_terminal_size((80, 24)).columns)  # asked now: follows resizes
+    footer = f"{len(rows)} decks, {total} cards. Try: mlprep quiz trees"
+    lines = [*decks_lines(rows, width), *(wrap(footer, width) if len(footer) > width else [footer])]
     app.env.stdout.write("\n".join(lines) + "\n")
 
 

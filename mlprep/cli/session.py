@@ -39,6 +39,10 @@ def run_session(
             code_dir=app.paths.data_dir / "code",
         )
         result = session.run(prompter, recorder, context)
+        if hasattr(result, "width"):
+            result.width = getattr(
+                prompter, "width", 80
+            )  # the summary's rows fit the terminal as it is now
         for line in result.summary():
             prompter.notice(line)
     return result

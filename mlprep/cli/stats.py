@@ -53,4 +53,4 @@ def stats(
         return
     from mlprep.ui.render import stats_view
 
-    console.print(stats_view(report))
+    console.print(stats_view(report, console.width))

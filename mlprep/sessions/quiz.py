@@ -68,9 +68,10 @@ class QuizResult(SessionResult):
             graded = ", ".join(f"{n} {label}" for label, n in counts.items())
             parts.append(f"self-graded: {graded}")
         lines.append("Score: " + "; ".join(parts) + ".")
-        id_width = min(36, max(len(r.card.id) for r in self.results))
+        # narrow terminals: ids give way first, then the question
+        id_width = min(36, max(8, self.width // 3), max(len(r.card.id) for r in self.results))
         for r in self.results:
-            head = f"  {result_label(r):<6} {r.card.id:<{id_width}}  "
+            head = f"  {result_label(r):<6} {shorten(r.card.id, id_width):<{id_width}}  "
             lines.append(head + shorten(r.card.q, self.width - len(head)))
         revisit = self.revisit
         if revisit:

@@ -189,30 +189,63 @@ def _percent(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.0f}%"
 
 
-def stats_table(report) -> Table:
+STATS_COLUMNS = ("deck", "cards", "new", "learn", "review", "mastered", "due", "recall", "quiz")
+# what a narrow terminal keeps, most telling first
+STATS_PRIORITY = ("deck", "due", "recall", "new", "learn", "review", "quiz", "cards", "mastered")
+
+
+def stats_table(report, width: int = 80) -> Table:
+    """Per-deck figures; a narrow terminal drops the least telling columns, not wraps."""
+    rows = [*report.decks, report.total]
+    cells = {
+        name: [
+            [
+                row.deck,
+                str(row.cards),
+                str(row.new),
+                str(row.learning),
+                str(row.review),
+                str(row.mastered),
+                str(row.due_today),
+                _percent(row.recall),
+                _percent(row.quiz_accuracy),
+            ][i]
+            for row in rows
+        ]
+        for i, name in enumerate(STATS_COLUMNS)
+    }
+    needed = {name: max(len(name), *map(len, cells[name])) for name in STATS_COLUMNS}
+    kept: list[str] = []
+    used = -2
+    for name in STATS_PRIORITY:
+        if used + 2 + needed[name] <= width:
+            kept.append(name)
+            used += 2 + needed[name]
     table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
-    for name in ("deck", "cards", "new", "learn", "review", "mastered", "due", "recall", "quiz"):
+    shown = [name for name in STATS_COLUMNS if name in kept]
+    for name in shown:
         table.add_column(name, justify="left" if name == "deck" else "right", no_wrap=True)
-    for row in [*report.decks, report.total]:
+    for i, row in enumerate(rows):
         table.add_row(
-            Text(row.deck, style="bold" if row is report.total else ""),
-            str(row.cards),
-            str(row.new),
-            str(row.learning),
-            str(row.review),
-            str(row.mastered),
-            str(row.due_today),
-            _percent(row.recall),
-            _percent(row.quiz_accuracy),
+            *[
+                Text(cells[name][i], style="bold" if row is report.total else "")
+                if name == "deck"
+                else cells[name][i]
+                for name in shown
+            ]
         )
     return table
 
 
-def forecast_chart(forecast: list[tuple[str, int]], height: int = 5) -> Text:
-    """A vertical bar chart, two columns per day, eighth-blocks for the tops."""
+def forecast_chart(forecast: list[tuple[str, int]], height: int = 5, width: int = 80) -> Text:
+    """A vertical bar chart, two columns per day (one, and fewer days, when narrow),
+    eighth-blocks for the tops."""
     peak = max((n for _, n in forecast), default=0)
     text = Text()
     label_width = len(str(peak))
+    room = width - label_width - 2
+    bar = 2 if room >= 2 * len(forecast) else 1
+    forecast = forecast[: max(7, room // bar)]
     for row in range(height, 0, -1):
         label = str(peak) if row == height else ""
         text.append(f"{label:>{label_width}} │")
@@ -221,9 +254,9 @@ def forecast_chart(forecast: list[tuple[str, int]], height: int = 5) -> Text:
             level = max(0, min(8, round(filled - (row - 1) * 8)))
             if count and row == 1 and level == 0:
                 level = 1  # any due card shows
-            text.append(BAR_EIGHTHS[level] * 2, style="cyan")
+            text.append(BAR_EIGHTHS[level] * bar, style="cyan")
         text.append("\n")
-    span = 2 * len(forecast)
+    span = bar * len(forecast)
     text.append(" " * label_width + " └" + "─" * span + "\n")
     text.append(
         " " * (label_width + 2) + "today" + f"{'+' + str(len(forecast) - 1) + 'd':>{span - 5}}"
@@ -289,11 +322,13 @@ def _weak_tag(tag) -> str:
     return f"{tag.tag} ({', '.join(figures)})"
 
 
-def stats_view(report) -> Group:
-    parts: list[RenderableType] = [stats_table(report), Text()]
+def stats_view(report, width: int = 80) -> Group:
+    parts: list[RenderableType] = [stats_table(report, width), Text()]
+    chart = forecast_chart(report.forecast, width=width)
+    days = chart.plain.rsplit("+", 1)[-1].rstrip("d")
     parts += [
-        Text("Due in the next 30 days", style="bold"),
-        forecast_chart(report.forecast),
+        Text(f"Due in the next {int(days) + 1} days", style="bold"),
+        chart,
         Text(),
     ]
     parts += [Text("Answers, last 26 weeks", style="bold"), calendar_heatmap(report.calendar)]

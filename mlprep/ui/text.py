@@ -160,8 +160,14 @@ def mock_markdown(result) -> str:
     return "\n".join(out) + "\n"
 
 
+def keep_end(text: str, width: int) -> str:
+    """`text` in `width` columns, its end kept (a path's file name matters most)."""
+    return text if len(text) <= width else "..." + text[len(text) - max(1, width - 3) :]
+
+
 def decks_lines(decks, width: int = 80) -> list[str]:
-    """The deck list as aligned plain text (no rich: `mlprep decks` must start fast)."""
+    """The deck list as aligned plain text (no rich: `mlprep decks` must start fast); in a
+    terminal too narrow for the four columns, each deck takes two lines."""
     rows = [
         (d.id, d.title, str(len(d.cards)), "built-in" if d.builtin else printable(str(d.path)))
         for d in decks
@@ -170,13 +176,28 @@ def decks_lines(decks, width: int = 80) -> list[str]:
     slug_w = max(len(header[0]), *(len(r[0]) for r in rows)) if rows else len(header[0])
     count_w = max(len(header[2]), *(len(r[2]) for r in rows)) if rows else len(header[2])
     source_w = min(24, max(len(header[3]), *(len(r[3]) for r in rows))) if rows else 8
-    title_w = max(10, width - slug_w - count_w - source_w - 6)
+    title_w = width - slug_w - count_w - source_w - 6
+    if title_w < 16:
+        return _stacked_decks(rows, width)
     lines = []
     for slug, title, count, source in [header, *rows]:
         lines.append(
             f"{slug:<{slug_w}}  {shorten(title, title_w):<{title_w}}  {count:>{count_w}}  "
-            f"{source if len(source) <= source_w else '...' + source[3 - source_w :]}".rstrip()
+            f"{keep_end(source, source_w)}".rstrip()
         )
+    return lines
+
+
+def _stacked_decks(rows, width: int) -> list[str]:
+    """Slug, card count and source on one line, the title indented under it."""
+    lines = []
+    for slug, title, count, source in rows:
+        head = f"{shorten(slug, width - 12)}  {count} cards"
+        rest = width - len(head) - 2
+        lines.append(head + (f"  {keep_end(source, rest)}" if rest >= 12 else ""))
+        if rest < 12:
+            lines.append("  " + keep_end(source, width - 2))
+        lines.append("  " + shorten(title, width - 2))
     return lines
 
 

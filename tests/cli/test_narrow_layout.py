@@ -1,0 +1,40 @@
+"""At 60 and at 40 columns, stats, decks and the quiz summary fit without wrapping."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import FIXTURES
+
+MINI = ["--decks", str(FIXTURES / "decks")]
+
+
+def too_long(text: str, width: int) -> list[str]:
+    return [line for line in text.splitlines() if len(line) > width]
+
+
+@pytest.fixture(params=[60, 40])
+def width(request, monkeypatch) -> int:
+    monkeypatch.setenv("COLUMNS", str(request.param))
+    return request.param
+
+
+def test_quiz_summary_and_stats_fit(cli, width):
+    quiz = cli("quiz", "mini", "-n", "2", "--seed", "5", *MINI, input="1\n1 2\n")
+    assert quiz.exit_code == 0
+    summary = quiz.stdout[quiz.stdout.index("Answered 2 cards") :]
+    assert "mini-single" in summary and too_long(summary, width) == []
+    result = cli("stats", *MINI)
+    assert result.exit_code == 0
+    assert "Current streak" in result.stdout
+    assert too_long(result.stdout, width) == []
+
+
+def test_decks_fit_and_keep_the_end_of_long_paths(cli, width, tmp_path):
+    deep = tmp_path / ("a-rather-long-folder-name" * 3) / "my-decks"
+    deep.mkdir(parents=True)
+    (deep / "mini.yaml").write_text((FIXTURES / "decks" / "mini.yaml").read_text())
+    result = cli("decks", "--decks", str(deep))
+    assert result.exit_code == 0
+    assert too_long(result.stdout, width) == []
+    assert "my-decks/mini.yaml" in result.stdout
