@@ -301,16 +301,44 @@ def calendar_heatmap(calendar: list[tuple[str, int]]) -> Text:
     return text
 
 
-def weak_table(report) -> Table:
+def weak_table(report, width: int = 80) -> RenderableType:
+    """The weakest cards as a table, or, when that leaves the question too little room, each
+    on two lines: id and figures, then the question."""
+    rows = [
+        (weak.card, str(weak.lapses), weak.state if weak.recall is None else _percent(weak.recall))
+        for weak in report.weakest_cards
+    ]
+    card_w, lapses_w, recall_w = (
+        max(len(name), *(len(row[i]) for row in rows))
+        for i, name in enumerate(("card", "lapses", "recall"))
+    )
+    # the figures keep their width; the question takes what is left, cut with an ellipsis
+    question_w = min(36, width - card_w - lapses_w - recall_w - 6)
+    if question_w < 16:
+        return _stacked_weak(report, width)
     table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
-    table.add_column("card", no_wrap=True)
-    table.add_column("lapses", justify="right")
-    table.add_column("recall", justify="right")
-    table.add_column("question", no_wrap=True, overflow="ellipsis", max_width=36)
+    table.add_column("card", no_wrap=True, min_width=card_w)
+    table.add_column("lapses", justify="right", no_wrap=True, min_width=lapses_w)
+    table.add_column("recall", justify="right", no_wrap=True, min_width=recall_w)
+    table.add_column("question", no_wrap=True, overflow="ellipsis", max_width=question_w)
+    for (card, lapses, recall), weak in zip(rows, report.weakest_cards, strict=True):
+        table.add_row(Text(card), lapses, recall, Text(weak.question))
+    return table
+
+
+def _stacked_weak(report, width: int) -> Group:
+    lines: list[RenderableType] = []
     for weak in report.weakest_cards:
         recall = weak.state if weak.recall is None else _percent(weak.recall)
-        table.add_row(Text(weak.card), str(weak.lapses), recall, Text(weak.question))
-    return table
+        figures = f"  {weak.lapses} lapses, {recall}"
+        card = weak.card
+        if len(card) + len(figures) > width:
+            card = card[: max(1, width - len(figures) - 1)] + "…"
+        lines.append(Text(card) + Text(figures, style="dim"))
+        question = Text("  " + " ".join(weak.question.split()))
+        question.truncate(width, overflow="ellipsis")
+        lines.append(question)
+    return Group(*lines)
 
 
 def _weak_tag(tag) -> str:
@@ -337,8 +365,11 @@ def stats_view(report, width: int = 80) -> Group:
     if report.weakest_cards:
         parts += [
             Text(),
-            Text("Weakest cards (lapses, then predicted recall)", style="bold"),
-            weak_table(report),
+            Text(
+                "Weakest cards" + (" (lapses, then predicted recall)" if width >= 48 else ""),
+                style="bold",
+            ),
+            weak_table(report, width),
         ]
     if report.weakest_tags:
         tags = ", ".join(_weak_tag(t) for t in report.weakest_tags)

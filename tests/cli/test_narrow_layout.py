@@ -20,14 +20,19 @@ def width(request, monkeypatch) -> int:
 
 
 def test_quiz_summary_and_stats_fit(cli, width):
-    quiz = cli("quiz", "mini", "-n", "2", "--seed", "5", *MINI, input="1\n1 2\n")
+    # the first answer is wrong, so stats has a weakest card and tags to lay out too
+    quiz = cli("quiz", "mini", "-n", "2", "--seed", "5", *MINI, input="2\n1 2\n")
     assert quiz.exit_code == 0
     summary = quiz.stdout[quiz.stdout.index("Answered 2 cards") :]
     assert "mini-single" in summary and too_long(summary, width) == []
     result = cli("stats", *MINI)
     assert result.exit_code == 0
-    assert "Current streak" in result.stdout
+    assert "Current streak" in result.stdout and "Weakest tags" in result.stdout
     assert too_long(result.stdout, width) == []
+    # the weakest card keeps its id and its state however narrow the terminal
+    assert any(
+        line.startswith("mini-single") and "learning" in line for line in result.stdout.splitlines()
+    )
 
 
 def test_decks_fit_and_keep_the_end_of_long_paths(cli, width, tmp_path):
