@@ -80,10 +80,40 @@ def test_validate_clean_and_broken(cli, tmp_path):
     (bad / "b.yaml").write_text("id: b\ntitle: B\ncards:\n  - {id: a-1, q: x, a: y}\n")
     result = cli("validate", str(bad))
     assert result.exit_code == 3
-    # a.yaml is broken, so only its own problem is reported; b.yaml's id is then unique
+    # a.yaml is broken, yet its card's id still counts: b.yaml reuses it
     assert result.stdout.splitlines() == [
         f"{bad / 'a.yaml'}:4: card 'a-1': unknown key 'tgs' (did you mean 'tags'?)",
-        "1 problem in 1 file.",
+        f"{bad / 'b.yaml'}:4: card 'a-1': card id also used in {bad / 'a.yaml'}:4",
+        "2 problems in 2 files.",
+    ]
+
+
+def test_validate_finds_a_duplicate_whose_first_copy_is_broken(cli, tmp_path):
+    path = tmp_path / "a.yaml"
+    path.write_text(
+        "id: a\ntitle: A\ncards:\n  - {id: a-1, q: x, a: y, tgs: [z]}\n  - {id: a-1, q: x, a: y}\n"
+    )
+    result = cli("validate", str(path))
+    assert result.exit_code == 3
+    assert result.stdout.splitlines() == [
+        f"{path}:4: card 'a-1': unknown key 'tgs' (did you mean 'tags'?)",
+        f"{path}:5: card 'a-1': duplicate card id (first at line 4)",
+        "2 problems in 1 file.",
+    ]
+
+
+def test_validate_fails_a_deck_that_reuses_a_builtin_id(cli, tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text(
+        "id: trees\ntitle: Mine\ncards:\n  - {id: trees-nonparametric, q: x, a: y}\n"
+        "  - {id: mine-1, q: x, a: y}\n"
+    )
+    result = cli("validate", str(path))
+    assert result.exit_code == 3
+    assert result.stdout.splitlines() == [
+        f"{path}: deck id 'trees' is a built-in deck's; pick another",
+        f"{path}:4: card 'trees-nonparametric': card id also used in built-in deck 'trees'",
+        "2 problems in 1 file.",
     ]
 
 
