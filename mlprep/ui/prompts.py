@@ -352,10 +352,12 @@ class QuestionaryPrompter:
         self.console.print(self.render.option_list(options, marked))
 
     def choose(self, options: Sequence[str], several: bool) -> list[int]:
-        # The full options are printed (wrapped); the menu shows them numbered and shortened to
-        # one line each, because prompt_toolkit menus cut long lines at the terminal's edge.
-        self.console.print(self.render.option_list(options))
+        # The menu shows the options numbered and shortened to one line each, because
+        # prompt_toolkit menus cut long lines at the terminal's edge; when that shortens one,
+        # the full options are printed (wrapped) above it, and otherwise the menu alone is enough.
         width = max(20, self.console.width - 8)
+        if any(shorten(text, width - 4) != text for text in options):  # "10) " is 4 wide
+            self.console.print(self.render.option_list(options))
         choices = [
             self.q.Choice(title=shorten(f"{i}) {text}", width), value=i - 1)
             for i, text in enumerate(options, start=1)
