@@ -58,3 +58,20 @@ def test_an_option_the_menu_would_shorten_is_printed_in_full(mlprep_home, tmp_pa
     child.sendintr()
     child.expect(pexpect.EOF)
     child.close()
+
+
+def test_inline_code_shows_as_code_in_the_question_and_the_menu(mlprep_home, tmp_path):
+    (tmp_path / "code.yaml").write_text(
+        "id: code\ntitle: Code\ncards:\n"
+        "  - id: code-1\n    q: What does `len(x)` return?\n    a: A count.\n"
+        "    choices:\n      - text: The `int` length\n        correct: true\n"
+        "      - text: A float\n"
+    )
+    child = spawn(["quiz", "code", "--decks", str(tmp_path)], mlprep_home)
+    child.expect("A float")  # the last menu entry: the question and the menu are drawn
+    shown = child.before
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "`" not in shown
+    assert "len(x)" in shown and "int" in shown
