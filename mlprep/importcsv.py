@@ -206,7 +206,7 @@ def read_rows(data: bytes, path: str) -> tuple[list[Row], list[Problem]]:
 _NAME = re.compile(r"[^\W\d_]+(?:[ _-][^\W\d_]+){0,2}")
 
 
-def split_header(rows: list[Row]) -> tuple[Row | None, list[Row]]:
+def split_header(rows: list[Row], guess: bool = True) -> tuple[Row | None, list[Row]]:
     """(the header row, the cards): a first row of column names is not a card. It is one when
     it says question/answer (or q/a, front/back), or when its cells are short names while the
     rows after it are clearly longer (`Frage;Antwort`, `Term,Definition` above real cards)."""
@@ -216,7 +216,7 @@ def split_header(rows: list[Row]) -> tuple[Row | None, list[Row]]:
     names = (first.q.lower(), first.a.lower())
     if names[0] in _HEADER_ROW[0] and names[1] in _HEADER_ROW[1]:
         return first, rest
-    if not rest or not all(_NAME.fullmatch(cell) for cell in (first.q, first.a)):
+    if not guess or not rest or not all(_NAME.fullmatch(cell) for cell in (first.q, first.a)):
         return None, rows
     sample = rest[:20]
     later = sum(len(row.q) + len(row.a) for row in sample) / len(sample)
@@ -269,7 +269,9 @@ def convert(
     """(deck, YAML text, problems, header row skipped) for a file's bytes; the deck is None
     when there are problems. `target` is where the YAML will live (named in any parser problem)."""
     rows, problems = read_rows(data, path)
-    header, rows = split_header(rows)
+    # Anki's export names its columns in `#` lines and has no header row: no guessing there
+    anki = data.removeprefix(b"\xef\xbb\xbf").startswith(b"#")
+    header, rows = split_header(rows, guess=not anki)
     if problems:
         return None, "", problems, header
     if not rows:

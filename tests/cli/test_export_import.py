@@ -390,3 +390,15 @@ def test_the_guide_matches_the_exporter(cli, workdir):
     result = cli("export", "export-demo", "--format", "md", "-o", "-", *DECKS)
     assert result.stdout == guide_markdown([deck])
     assert deck_markdown(deck).startswith("# Export demo")
+
+
+def test_an_anki_export_has_no_guessed_header_row(cli, tmp_path, mlprep_home):
+    source = tmp_path / "anki.txt"
+    source.write_text(
+        "#separator:tab\n#html:false\nKatze\tcat\nWhat does bagging reduce?\tMostly variance.\n",
+        encoding="utf-8",
+    )
+    result = cli("import", str(source), "--deck", "anki")
+    assert result.exit_code == 0, result.stderr
+    assert "Skipped" not in result.stdout
+    assert "q: Katze" in user_deck(mlprep_home, "anki").read_text(encoding="utf-8")
