@@ -157,11 +157,12 @@ def load_files(paths: Iterable[Path], builtin: bool, cache: DeckCache | None = N
                 report.problems.append(Problem(str(path), f"cannot read deck: {reason}"))
                 continue
             if deck is None:
-                from mlprep.schema import parse_deck  # YAML is only needed on a cache miss
+                from mlprep.schema import parse_deck_ids  # YAML is only needed on a cache miss
 
-                deck, problems = parse_deck(text, str(path), builtin=builtin)
+                deck, problems, ids = parse_deck_ids(text, str(path), builtin=builtin)
                 report.problems.extend(problems)
                 if deck is None:
+                    report.card_ids.extend((str(path), card_id, line) for card_id, line in ids)
                     continue
                 deck = _with_path(deck, path)
                 if cache:
@@ -169,6 +170,7 @@ def load_files(paths: Iterable[Path], builtin: bool, cache: DeckCache | None = N
                 else:
                     _SEEN[key] = deck
             report.decks.append(deck)
+            report.card_ids.extend((str(path), card.id, card.line) for card in deck.cards)
     return report
 
 
@@ -196,6 +198,36 @@ def duplicate_problems(decks: Sequence[Deck]) -> list[Problem]:
                 )
             else:
                 seen[card.id] = (deck, card)
+    return problems
+
+
+def shared_id_problems(report: LoadReport, reference: LoadReport | None = None) -> list[Problem]:
+    """Card ids must be unique across files, broken files included, and must not reuse an id or
+    deck slug of a reference set (the built-in decks), whose copy would win at load time."""
+    seen: dict[str, tuple[str, int]] = {}
+    builtin_ids: dict[str, str] = {}
+    builtin_slugs: set[str] = set()
+    if reference:
+        owner = {str(deck.path): deck.id for deck in reference.decks}
+        builtin_slugs = set(owner.values())
+        for path, card_id, _line in reference.card_ids:
+            builtin_ids.setdefault(card_id, owner.get(path, Path(path).stem))
+    problems = []
+    for deck in report.decks:
+        if deck.id in builtin_slugs:
+            problems.append(
+                Problem(str(deck.path), f"deck id '{deck.id}' is a built-in deck's; pick another")
+            )
+    for path, card_id, line in report.card_ids:
+        if card_id in builtin_ids:
+            message = f"card id also used in built-in deck '{builtin_ids[card_id]}'"
+        elif card_id in seen and seen[card_id][0] != path:
+            first_path, first_line = seen[card_id]
+            message = f"card id also used in {first_path}:{first_line}"
+        else:
+            seen.setdefault(card_id, (path, line))
+            continue
+        problems.append(Problem(path, message, line, card_id))
     return problems
 
 

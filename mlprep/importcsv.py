@@ -192,8 +192,6 @@ def read_rows(data: bytes, path: str) -> tuple[list[Row], list[Problem]]:
         fields = [value.replace("\r\n", "\n").replace("\r", "\n") for value in fields]
         if not any(value.strip() for value in fields):
             continue  # a blank line
-        if not rows and not problems and _is_header_row(fields):
-            continue
         row = _row(fields, line, header, html)
         if isinstance(row, str):
             problems.append(Problem(path, row, line))
@@ -204,9 +202,27 @@ def read_rows(data: bytes, path: str) -> tuple[list[Row], list[Problem]]:
     return rows, problems
 
 
-def _is_header_row(fields: list[str]) -> bool:
-    names = [value.strip().lower() for value in fields[:2]]
-    return len(names) == 2 and names[0] in _HEADER_ROW[0] and names[1] in _HEADER_ROW[1]
+# a column name: one to three words of letters, no digits or punctuation ("Frage", "Front side")
+_NAME = re.compile(r"[^\W\d_]+(?:[ _-][^\W\d_]+){0,2}")
+
+
+def split_header(rows: list[Row], guess: bool = True) -> tuple[Row | None, list[Row]]:
+    """(the header row, the cards): a first row of column names is not a card. It is one when
+    it says question/answer (or q/a, front/back), or when its cells are short names while the
+    rows after it are clearly longer (`Frage;Antwort`, `Term,Definition` above real cards)."""
+    if not rows:
+        return None, rows
+    first, rest = rows[0], rows[1:]
+    names = (first.q.lower(), first.a.lower())
+    if names[0] in _HEADER_ROW[0] and names[1] in _HEADER_ROW[1]:
+        return first, rest
+    if not guess or not rest or not all(_NAME.fullmatch(cell) for cell in (first.q, first.a)):
+        return None, rows
+    sample = rest[:20]
+    later = sum(len(row.q) + len(row.a) for row in sample) / len(sample)
+    if later >= 1.5 * (len(first.q) + len(first.a)):
+        return first, rest
+    return None, rows
 
 
 class _Dumper(yaml.SafeDumper):
@@ -249,16 +265,21 @@ def default_title(path: str, slug: str) -> str:
 
 def convert(
     data: bytes, path: str, slug: str, title: str | None, target: str
-) -> tuple[Deck | None, str, list[Problem]]:
-    """(deck, YAML text, problems) for a file's bytes; the deck is None when there are
-    problems. `target` is where the YAML will live (named in any parser problem)."""
+) -> tuple[Deck | None, str, list[Problem], Row | None]:
+    """(deck, YAML text, problems, header row skipped) for a file's bytes; the deck is None
+    when there are problems. `target` is where the YAML will live (named in any parser problem)."""
     rows, problems = read_rows(data, path)
+    # Anki's export names its columns in `#` lines and has no header row: no guessing there
+    anki = data.removeprefix(b"\xef\xbb\xbf").startswith(b"#")
+    header, rows = split_header(rows, guess=not anki)
     if problems:
-        return None, "", problems
+        return None, "", problems, header
+    if not rows:
+        return None, "", [Problem(path, f"no cards found; {_EXPECTED} on each line")], header
     source = " ".join(Path(path).name.split())
     text = deck_yaml(slug, title or default_title(path, slug), rows, source)
     deck, problems = parse_deck(text, target)
-    return deck, text, [_at_row(problem, rows, path) for problem in problems]
+    return deck, text, [_at_row(problem, rows, path) for problem in problems], header
 
 
 _FIELD_NAMES = {"'q'": "the question", "'a'": "the answer", "'tags'": "a tag"}

@@ -173,3 +173,5 @@ class LoadReport:
 
     decks: list[Deck] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # (path, card id, line) for every card of every file read, broken files included, in order
+    card_ids: list[tuple[str, str, int]] = field(default_factory=list)

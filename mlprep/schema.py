@@ -105,6 +105,7 @@ class _Checker:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        self.card_ids: list[tuple[str, int]] = []  # every card id as written, with its line
         self.seen: set[int] = set()  # ids of composed collection nodes
         # lines whose value could not be read at all: a second complaint there is only an echo
         self.unreadable: set[int] = set()
@@ -304,15 +305,20 @@ class _Checker:
             seen: dict[str, int] = {}
             for index, node in enumerate(cards_node.value, start=1):
                 card = self.card(node, index, deck_id)
-                if card is None:
+                # ids are compared as written, so a copy whose first card has another problem
+                # is still found
+                raw_id = _raw_card_id(node)
+                if raw_id is None:
                     continue
-                if card.id in seen:
+                if raw_id in seen:
                     self.problem(
-                        card.line, f"duplicate card id (first at line {seen[card.id]})", card.id
+                        node.line, f"duplicate card id (first at line {seen[raw_id]})", raw_id
                     )
                     continue
-                seen[card.id] = card.line
-                cards.append(card)
+                seen[raw_id] = node.line
+                self.card_ids.append((raw_id, node.line))
+                if card is not None:
+                    cards.append(card)
         if self.problems:
             return None
         return Deck(
@@ -664,13 +670,33 @@ def _yaml_problem(path: str, text: str, error: yaml.YAMLError) -> Problem:
 
 def parse_deck(text: str, path: str, builtin: bool = False) -> tuple[Deck | None, list[Problem]]:
     """Parse one deck file's text. A deck comes back only when it has no problems at all."""
+    deck, problems, _ = parse_deck_ids(text, path, builtin)
+    return deck, problems
+
+
+def parse_deck_ids(
+    text: str, path: str, builtin: bool = False
+) -> tuple[Deck | None, list[Problem], list[tuple[str, int]]]:
+    """parse_deck, plus every card id the file spells out with its line, even when the file has
+    problems (validate checks ids across files, broken ones included)."""
     checker = _Checker(path)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as error:
-        return None, [_yaml_problem(path, text, error)]
+        return None, [_yaml_problem(path, text, error)], []
     if node is None:
-        return None, [Problem(path, "the file is empty; a deck needs 'id', 'title' and 'cards'")]
+        return (
+            None,
+            [Problem(path, "the file is empty; a deck needs 'id', 'title' and 'cards'")],
+            [],
+        )
     deck = checker.deck(checker.unwrap(node), builtin)
     problems = sorted(checker.problems, key=lambda p: p.line or 0)
-    return deck, problems
+    return deck, problems, checker.card_ids
+
+
+def _raw_card_id(node: _Located) -> str | None:
+    if not isinstance(node.value, dict):
+        return None
+    raw = node.value.get("id")
+    return raw.value if raw is not None and isinstance(raw.value, str) and raw.value else None

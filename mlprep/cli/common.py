@@ -75,8 +75,32 @@ def state(ctx: typer.Context) -> AppState:
 def echo_error(app_state: AppState, message: str) -> None:
     from mlprep.textsafe import printable  # messages quote files and input: no raw escapes
 
-    app_state.env.stderr.write(f"Error: {printable(message)}\n")
-    app_state.env.stderr.flush()
+    stderr = app_state.env.stderr
+    text = f"Error: {printable(message)}"
+    if _is_terminal(stderr):  # a log or a pipe keeps one line per error, for grep
+        text = wrap_for_terminal(text)
+    stderr.write(text + "\n")
+    stderr.flush()
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def wrap_for_terminal(text: str) -> str:
+    """An error as lines that fit the terminal, and 80 columns at most: words wrap, and a path
+    longer than a line is cut across lines rather than shortened, so none of it is lost."""
+    import shutil
+    import textwrap
+
+    width = max(20, min(80, shutil.get_terminal_size((80, 24)).columns))
+    lines = textwrap.wrap(
+        text, width, subsequent_indent="  ", break_on_hyphens=False, replace_whitespace=False
+    )
+    return "\n".join(lines) or text
 
 
 def silence_stdout() -> None:

@@ -177,17 +177,24 @@ def validate(
       mlprep validate
       mlprep validate my-decks/
     """
-    from mlprep.decks import duplicate_problems, load_files, solution_problems
+    from mlprep.decks import deck_files, load_files, shared_id_problems, solution_problems
     from mlprep.paths import builtin_content_dir, env_deck_dirs
 
     app = state(ctx)
+    builtin_dir = builtin_content_dir() / "decks"
     if not paths:
-        paths = [builtin_content_dir() / "decks"]
+        paths = [builtin_dir]
         if app.paths.user_decks_dir.is_dir():
             paths.append(app.paths.user_decks_dir)
         paths += env_deck_dirs(app.env.environ)
     report = load_files(paths, builtin=False)
-    problems = report.problems + duplicate_problems(report.decks) + solution_problems(report.decks)
+    # the built-in decks load first, so a deck that reuses their ids would be skipped later
+    checked = {Path(p).resolve() for p, _, _ in report.card_ids}
+    others = [f for f in deck_files(builtin_dir) if f.resolve() not in checked]
+    reference = load_files(others, builtin=True) if others else None
+    problems = (
+        report.problems + shared_id_problems(report, reference) + solution_problems(report.decks)
+    )
     problems.sort(key=lambda p: (p.path, p.line or 0))
     out = app.env.stdout
     for problem in problems:

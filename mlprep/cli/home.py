@@ -16,24 +16,25 @@ BACK = "Back"
 
 
 def review_label(app: AppState) -> tuple[int, str]:
-    """Today's review size and its menu entry (with the countdown when an interview is
-    planned)."""
+    """Today's review size and its menu entry, in the words the review's first line uses
+    ("Review: 7 due, 20 new"; with the countdown when an interview is planned)."""
     from mlprep.cli.plan import active_plan, plan_cards, plan_model
     from mlprep.plan import plan_queue
     from mlprep.scheduler import build_queue
+    from mlprep.sessions.review import queue_counts
 
     library = app.library()
     now = app.env.now()
     with app.progress() as store:
         current = active_plan(store, now)
         if current is None:
-            due = len(build_queue(library.all_cards(), store.states, now))
-            return due, f"Review ({due} due)"
+            queue = build_queue(library.all_cards(), store.states, now)
+            return len(queue), f"Review: {queue_counts(queue)}"
         cards = plan_cards(app, library, current)
-        due = len(plan_queue(current, cards, store.states, now, *plan_model(store)))
+        queue = plan_queue(current, cards, store.states, now, *plan_model(store))
         days = current.days_left(now)
         left = "1 day" if days == 1 else f"{days} days"
-        return due, f"Review ({due} today; interview in {left})"
+        return len(queue), f"Review: {queue_counts(queue)}; interview in {left}"
 
 
 def home(ctx: typer.Context) -> None:

@@ -66,7 +66,7 @@ def import_deck(
     except OSError as error:
         raise MlprepError(f"cannot read {file}: {error.strerror or error}") from None
 
-    new_deck, text, problems = convert(data, str(file), slug, title, str(target))
+    new_deck, text, problems, header = convert(data, str(file), slug, title, str(target))
     if problems or new_deck is None:
         for problem in problems:
             app.env.stderr.write(f"{printable(str(problem))}\n")
@@ -83,6 +83,9 @@ def import_deck(
     except OSError as error:
         raise MlprepError(f"cannot write {target}: {error.strerror or error}") from None
     cards = len(new_deck.cards)
+    if header:
+        names = printable(f"{header.q}, {header.a}")
+        app.env.stdout.write(f"Skipped line {header.line}, a header row ({names}).\n")
     app.env.stdout.write(
         f"Imported {cards} card{'s' * (cards != 1)} into deck '{slug}' ({target}).\n"
         f"Start with: mlprep quiz {slug}\n"

@@ -78,6 +78,13 @@ def interleave_decks(cards: Sequence[Card], rng: random.Random) -> list[Card]:
     return mixed
 
 
+def queue_counts(queue: DueQueue, always_learning: bool = False) -> str:
+    """'2 learning, 7 due, 20 new': what a review holds, in the words the home menu's entry and
+    the review's first line share."""
+    learning = f"{len(queue.learning)} learning, " if queue.learning or always_learning else ""
+    return f"{learning}{len(queue.reviews)} due, {len(queue.new)} new"
+
+
 def next_due_text(cards: Sequence[Card], context: SessionContext) -> str:
     now = context.now()
     upcoming = next_due(cards, cast(dict, context.progress.states), now)
@@ -163,10 +170,7 @@ class ReviewSession:
                 self.done_notice or "Nothing is due. " + next_due_text(self.cards, context)
             )
             return ReviewResult()
-        prompter.notice(
-            f"Review: {len(queue.learning)} learning, {len(queue.reviews)} due, "
-            f"{len(queue.new)} new"
-        )
+        prompter.notice(f"Review: {queue_counts(queue, always_learning=True)}")
         result = run_review(queue, prompter, recorder, context)
         result.next_due = next_due_text(self.cards, context)
         return result

@@ -352,12 +352,14 @@ class QuestionaryPrompter:
         self.console.print(self.render.option_list(options, marked))
 
     def choose(self, options: Sequence[str], several: bool) -> list[int]:
-        # The full options are printed (wrapped); the menu shows them numbered and shortened to
-        # one line each, because prompt_toolkit menus cut long lines at the terminal's edge.
-        self.console.print(self.render.option_list(options))
+        # The menu shows the options numbered and shortened to one line each, because
+        # prompt_toolkit menus cut long lines at the terminal's edge; when that shortens one,
+        # the full options are printed (wrapped) above it, and otherwise the menu alone is enough.
         width = max(20, self.console.width - 8)
+        if any(shorten(text, width - 4) != text for text in options):  # "10) " is 4 wide
+            self.console.print(self.render.option_list(options))
         choices = [
-            self.q.Choice(title=shorten(f"{i}) {text}", width), value=i - 1)
+            self.q.Choice(title=menu_title(shorten(f"{i}) {text}", width)), value=i - 1)
             for i, text in enumerate(options, start=1)
         ]
         if several:
@@ -519,6 +521,23 @@ def _number_keys_toggle(question, count: int) -> None:
         question.application.key_bindings.add(str(number), eager=True)(toggle(number - 1))
 
 
+_INLINE_CODE = re.compile(r"`([^`\n]+)`")
+
+
+def menu_title(text: str) -> str | list[tuple[str, str]]:
+    """A menu entry whose `inline code` shows as code (prompt_toolkit formatted text, never
+    parsed as markup); plain text stays a plain string."""
+    if not _INLINE_CODE.search(text):
+        return text
+    tokens: list[tuple[str, str]] = []
+    at = 0
+    for match in _INLINE_CODE.finditer(text):
+        tokens += [("", text[at : match.start()]), ("bold fg:ansicyan", match.group(1))]
+        at = match.end()
+    tokens.append(("", text[at:]))
+    return [token for token in tokens if token[1]]
+
+
 def select(message: str, titles: Sequence[str], leave: bool = False, instruction: str = ""):
     """An arrow-key menu whose entries are numbered: a number key 1-9 picks at once. With
     `leave`, q and Esc return None. Returns the index picked."""
@@ -526,7 +545,7 @@ def select(message: str, titles: Sequence[str], leave: bool = False, instruction
     from prompt_toolkit.keys import Keys
 
     choices = [
-        questionary.Choice(title=f"{i}) {title}", value=i - 1)
+        questionary.Choice(title=menu_title(f"{i}) {title}"), value=i - 1)
         for i, title in enumerate(titles, start=1)
     ]
     question = questionary.select(message, choices=choices, instruction=instruction or None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from typing import TextIO
 
@@ -43,6 +44,23 @@ def make_console(
     )
 
 
+_INLINE_CODE = re.compile(r"`([^`\n]+)`")
+CODE_STYLE = "bold cyan"
+
+
+def with_code(text: str, style: str = "") -> Text:
+    """Deck text as Text whose `inline code` spans show as code (no backticks); nothing else
+    in it is read as markup."""
+    result = Text(style=style)
+    at = 0
+    for match in _INLINE_CODE.finditer(text):
+        result.append(text[at : match.start()])
+        result.append(match.group(1), style=CODE_STYLE)
+        at = match.end()
+    result.append(text[at:])
+    return result
+
+
 def markdown(text: str) -> RenderableType:
     from rich.markdown import Markdown  # heavy: only when an answer is shown
 
@@ -52,7 +70,7 @@ def markdown(text: str) -> RenderableType:
 def question_panel(card: Card, position: int, total: int) -> Panel:
     level = f" · difficulty {card.difficulty}" if card.difficulty else ""
     title = Text(f"{position}/{total} · {card.deck}{level}")
-    body = Text(card.q, style="bold")
+    body = with_code(card.q, style="bold")
     if card.is_multi and "apply" not in card.q.lower():
         body.append("\n(select all that apply)", style="dim")
     return Panel(
@@ -90,13 +108,13 @@ def answer_panel(card: Card) -> Panel:
     )
 
 
-def _hanging(rows: list[tuple[str, str]]) -> Table:
+def _hanging(rows: Sequence[tuple[str, str | Text]]) -> Table:
     """Label and text side by side, the text wrapping under itself (a hanging indent)."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column()
     for label, text in rows:
-        grid.add_row(Text(label), Text(text))
+        grid.add_row(Text(label), with_code(text) if isinstance(text, str) else text)
     return grid
 
 
@@ -139,21 +157,19 @@ def card_detail(card: Card) -> RenderableType:
             + (f" · difficulty {card.difficulty}" if card.difficulty else ""),
             style="dim",
         ),
-        Text(card.q, style="bold"),
+        with_code(card.q, style="bold"),
     ]
     if card.choices:
-        parts.append(
-            _hanging(
-                [
-                    (f" {'✔' if c.correct else ' '} {n})", c.text)
-                    for n, c in enumerate(card.choices, start=1)
-                ]
-            )
-        )
+        rows: list[tuple[str, str | Text]] = []
+        for n, choice in enumerate(card.choices, start=1):
+            rows.append((f" {'✔' if choice.correct else ' '} {n})", choice.text))
+            if choice.why:
+                rows.append(("", with_code("Why: " + choice.why, style="dim")))
+        parts.append(_hanging(rows))
     if card.expect:
         tolerance = f" ± {card.expect.tolerance:g}" if card.expect.tolerance else ""
         parts.append(Text(f"Expected: {card.expect.value:g}{tolerance}"))
-    parts.append(answer_body(card))
+    parts += [Text("Answer", style="bold"), answer_body(card)]
     if card.solution:
         from rich.syntax import Syntax
 

@@ -80,10 +80,40 @@ def test_validate_clean_and_broken(cli, tmp_path):
     (bad / "b.yaml").write_text("id: b\ntitle: B\ncards:\n  - {id: a-1, q: x, a: y}\n")
     result = cli("validate", str(bad))
     assert result.exit_code == 3
-    # a.yaml is broken, so only its own problem is reported; b.yaml's id is then unique
+    # a.yaml is broken, yet its card's id still counts: b.yaml reuses it
     assert result.stdout.splitlines() == [
         f"{bad / 'a.yaml'}:4: card 'a-1': unknown key 'tgs' (did you mean 'tags'?)",
-        "1 problem in 1 file.",
+        f"{bad / 'b.yaml'}:4: card 'a-1': card id also used in {bad / 'a.yaml'}:4",
+        "2 problems in 2 files.",
+    ]
+
+
+def test_validate_finds_a_duplicate_whose_first_copy_is_broken(cli, tmp_path):
+    path = tmp_path / "a.yaml"
+    path.write_text(
+        "id: a\ntitle: A\ncards:\n  - {id: a-1, q: x, a: y, tgs: [z]}\n  - {id: a-1, q: x, a: y}\n"
+    )
+    result = cli("validate", str(path))
+    assert result.exit_code == 3
+    assert result.stdout.splitlines() == [
+        f"{path}:4: card 'a-1': unknown key 'tgs' (did you mean 'tags'?)",
+        f"{path}:5: card 'a-1': duplicate card id (first at line 4)",
+        "2 problems in 1 file.",
+    ]
+
+
+def test_validate_fails_a_deck_that_reuses_a_builtin_id(cli, tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text(
+        "id: trees\ntitle: Mine\ncards:\n  - {id: trees-nonparametric, q: x, a: y}\n"
+        "  - {id: mine-1, q: x, a: y}\n"
+    )
+    result = cli("validate", str(path))
+    assert result.exit_code == 3
+    assert result.stdout.splitlines() == [
+        f"{path}: deck id 'trees' is a built-in deck's; pick another",
+        f"{path}:4: card 'trees-nonparametric': card id also used in built-in deck 'trees'",
+        "2 problems in 1 file.",
     ]
 
 
@@ -127,3 +157,29 @@ def test_no_command_prints_help(cli):
     result = cli()
     assert result.exit_code == 0
     assert result.stdout.startswith("Usage: mlprep [OPTIONS] COMMAND [ARGS]...")
+
+
+def test_show_labels_the_answer_and_each_why_and_renders_inline_code(cli, tmp_path):
+    (tmp_path / "code.yaml").write_text(
+        "format: 2\nid: code\ntitle: Code\ncards:\n"
+        "  - id: code-1\n"
+        "    q: What does `df.groupby('k').size()` return?\n"
+        "    a: A Series of group sizes.\n"
+        "    choices:\n"
+        "      - text: A `Series` of counts per key\n"
+        "        correct: true\n"
+        "        why: One number per group, [bold]indexed[/bold] by key.\n"
+        "      - text: A DataFrame\n"
+        "        why: That is what `.count()` gives.\n"
+    )
+    result = cli("show", "code-1", "--decks", str(tmp_path))
+    assert result.exit_code == 0
+    lines = [line.rstrip() for line in result.stdout.splitlines()]
+    assert lines[1] == "What does df.groupby('k').size() return?"
+    assert lines[2:6] == [
+        " ✔ 1) A Series of counts per key",
+        "      Why: One number per group, [bold]indexed[/bold] by key.",
+        "   2) A DataFrame",
+        "      Why: That is what .count() gives.",
+    ]
+    assert lines[6:8] == ["Answer", "A Series of group sizes."]

@@ -162,6 +162,7 @@ def test_import_a_csv(cli, tmp_path, mlprep_home):
     target = user_deck(mlprep_home, "my-cards")
     assert result.exit_code == 0
     assert result.stdout == (
+        "Skipped line 1, a header row (question, answer).\n"
         f"Imported 3 cards into deck 'my-cards' ({target}).\nStart with: mlprep quiz my-cards\n"
     )
     assert target.read_text(encoding="utf-8") == (
@@ -187,6 +188,34 @@ def test_import_a_csv(cli, tmp_path, mlprep_home):
     )
     shown = cli("show", "my-cards-002")
     assert shown.exit_code == 0 and "High variance:" in shown.stdout
+
+
+@pytest.mark.parametrize(
+    "header", ["Frage;Antwort", "Q;A", "Term;Definition", "Front side;Back side;Tags"]
+)
+def test_import_skips_a_header_row_of_any_names(cli, tmp_path, mlprep_home, header):
+    source = tmp_path / "karten.csv"
+    source.write_text(
+        f"{header}\nWas ist Overfitting?;Das Modell lernt das Rauschen mit.\n"
+        "Warum skalieren?;Abstände hängen von der Skala ab.\n",
+        encoding="utf-8",
+    )
+    result = cli("import", str(source), "--deck", "karten")
+    assert result.exit_code == 0, result.stderr
+    names = ", ".join(header.split(";")[:2])
+    assert result.stdout.splitlines()[0] == f"Skipped line 1, a header row ({names})."
+    text = user_deck(mlprep_home, "karten").read_text(encoding="utf-8")
+    assert "karten-002" in text and "karten-003" not in text
+    assert "Frage" not in text and "Term" not in text
+
+
+def test_import_keeps_a_short_first_card_among_short_cards(cli, tmp_path, mlprep_home):
+    source = tmp_path / "words.csv"
+    source.write_text("Katze,cat\nHund,dog\nMaus,mouse\n", encoding="utf-8")
+    result = cli("import", str(source), "--deck", "words")
+    assert result.exit_code == 0, result.stderr
+    assert "Skipped" not in result.stdout
+    assert "q: Katze" in user_deck(mlprep_home, "words").read_text(encoding="utf-8")
 
 
 ANKI_EXPORT = (
@@ -361,3 +390,15 @@ def test_the_guide_matches_the_exporter(cli, workdir):
     result = cli("export", "export-demo", "--format", "md", "-o", "-", *DECKS)
     assert result.stdout == guide_markdown([deck])
     assert deck_markdown(deck).startswith("# Export demo")
+
+
+def test_an_anki_export_has_no_guessed_header_row(cli, tmp_path, mlprep_home):
+    source = tmp_path / "anki.txt"
+    source.write_text(
+        "#separator:tab\n#html:false\nKatze\tcat\nWhat does bagging reduce?\tMostly variance.\n",
+        encoding="utf-8",
+    )
+    result = cli("import", str(source), "--deck", "anki")
+    assert result.exit_code == 0, result.stderr
+    assert "Skipped" not in result.stdout
+    assert "q: Katze" in user_deck(mlprep_home, "anki").read_text(encoding="utf-8")

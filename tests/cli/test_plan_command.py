@@ -157,9 +157,11 @@ def test_the_home_menu_counts_down(cli, mlprep_home):
 
     app = AppState(env=Environment(now=lambda: FIXED_NOW))
     due, label = review_label(app)
-    assert label == f"Review ({due} due)"
+    assert (due, label) == (20, "Review: 0 due, 20 new")  # the built-in decks, none seen yet
+    review = cli("review", input="")
+    assert review.stdout.startswith("Review: 0 learning, 0 due, 20 new\n")
     cli("plan", "--interview", "2026-12-09", "--minutes", "1")
-    assert review_label(app) == (1, "Review (1 today; interview in 14 days)")
+    assert review_label(app) == (1, "Review: 0 due, 1 new; interview in 14 days")
 
 
 def test_a_planned_deck_that_is_gone_is_skipped_with_a_warning(cli):

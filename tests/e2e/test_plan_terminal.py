@@ -15,7 +15,7 @@ def test_the_home_menu_counts_down_to_the_interview(mlprep_home, monkeypatch):
     setter.expect(pexpect.EOF)
     child = spawn([], mlprep_home)
     child.expect("What would you like to do\\?")
-    child.expect("Review \\(4 today; interview in 9 days\\)")  # 180 s at 45 s a new card
+    child.expect("Review: 0 due, 4 new; interview in 9 days")  # 180 s at 45 s a new card
     child.send("q")  # leaves the menu
     child.expect(pexpect.EOF)
     child.close()

@@ -60,7 +60,7 @@ def test_flashcards_reveal_grade_undo_quit(mlprep_home):
 def test_the_home_menu_shows_the_due_count_and_runs_a_mode(mlprep_home):
     child = spawn([], mlprep_home)
     child.expect("What would you like to do\\?")
-    child.expect("Review \\(20 due\\)")  # twenty new cards a day by default
+    child.expect("Review: 0 due, 20 new")  # twenty new cards a day by default
     child.expect("4\\) Drill weak cards")
     child.send(DOWN * 7)  # Review -> ... -> Decks
     child.send(ENTER)

@@ -163,9 +163,9 @@ def test_a_new_app_version_keeps_the_cache_but_a_new_parser_does_not(tmp_path, m
     monkeypatch.setattr(decks_module, "_SEEN", {})  # forget what this process parsed
     monkeypatch.setattr(mlprep, "__version__", "99.0")
     parsed = []
-    real_parse = schema.parse_deck
+    real_parse = schema.parse_deck_ids
     monkeypatch.setattr(
-        schema, "parse_deck", lambda *a, **k: parsed.append(a) or real_parse(*a, **k)
+        schema, "parse_deck_ids", lambda *a, **k: parsed.append(a) or real_parse(*a, **k)
     )
     assert load_library([MINI], [user], cache).decks["c"].cards[0].q == "x"
     assert parsed == []  # every deck came from the cache

@@ -1,0 +1,77 @@
+"""The arrow-key menu alone shows options that fit it; longer ones are printed in full above."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+from tests.conftest import FIXTURES
+
+pexpect = pytest.importorskip("pexpect")
+
+LONG = (
+    "Because every split is chosen greedily on the training data, a small change in the rows"
+    " can change the first split and with it the whole tree below"
+)
+
+
+def spawn(args, home, columns=80):
+    env = dict(os.environ, MLPREP_HOME=str(home), TERM="xterm-256color")
+    for name in ("COLUMNS", "LINES", "NO_COLOR"):
+        env.pop(name, None)
+    env["PROMPT_TOOLKIT_NO_CPR"] = "1"
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "mlprep", *args],
+        env=env,
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(30, columns),
+    )
+
+
+def test_short_options_are_shown_once_in_the_menu(mlprep_home):
+    child = spawn(
+        ["quiz", "mini", "-n", "4", "--seed", "5", "--decks", str(FIXTURES / "decks")], mlprep_home
+    )
+    child.expect("Which impurity measure")
+    child.expect("Your answer:")
+    assert "Hinge loss" not in child.before  # not printed above the menu
+    child.expect("Hinge loss")  # in the menu
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+
+
+def test_an_option_the_menu_would_shorten_is_printed_in_full(mlprep_home, tmp_path):
+    (tmp_path / "long.yaml").write_text(
+        "id: long\ntitle: Long\ncards:\n"
+        "  - id: long-1\n    q: Why is one deep tree unstable?\n    a: Greedy splits.\n"
+        f"    choices:\n      - text: {LONG}\n        correct: true\n      - text: Hinge loss\n"
+    )
+    child = spawn(["quiz", "long", "--decks", str(tmp_path)], mlprep_home)
+    child.expect("Your answer:")
+    shown = " ".join(child.before.split())
+    assert "the whole tree below" in shown and "Hinge loss" in shown
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+
+
+def test_inline_code_shows_as_code_in_the_question_and_the_menu(mlprep_home, tmp_path):
+    (tmp_path / "code.yaml").write_text(
+        "id: code\ntitle: Code\ncards:\n"
+        "  - id: code-1\n    q: What does `len(x)` return?\n    a: A count.\n"
+        "    choices:\n      - text: The `int` length\n        correct: true\n"
+        "      - text: A float\n"
+    )
+    child = spawn(["quiz", "code", "--decks", str(tmp_path)], mlprep_home)
+    child.expect("A float")  # the last menu entry: the question and the menu are drawn
+    shown = child.before
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "`" not in shown
+    assert "len(x)" in shown and "int" in shown
