@@ -135,3 +135,17 @@ def test_shrinking_the_terminal_mid_quiz_draws_the_next_card_at_the_new_width(ml
     assert widest(after) <= 50
     bottoms = [line for line in screen_lines(after) if line.startswith("╰")]
     assert [len(line) for line in bottoms] == [50]  # the next card's panel spans the new width
+
+
+@pytest.mark.parametrize("columns", [100, 60, 40])
+def test_review_fits(mlprep_home, columns):
+    child = spawn(["review", "mini", "--new", "1", "--seed", "5", *MINI], mlprep_home, columns)
+    child.expect("Your answer:")
+    before = child.before
+    child.send(ENTER)  # right: the new card comes back within the session (a learning step)
+    child.expect("Your answer:")
+    before += child.before
+    child.send(ENTER)
+    out = before + finish(child)
+    assert "mini-single" in out and "Correct" in out
+    assert widest(out) <= columns
