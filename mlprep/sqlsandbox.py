@@ -95,6 +95,24 @@ _STATEMENT_NAMES = {
 _PROGRESS_STEPS = 1_000  # SQLite VM steps between two looks at the clock (and at Ctrl-C)
 
 
+def _noting_interrupts(
+    callback: Callable[..., Any], interrupted: list[bool], refusal: object
+) -> Callable[..., Any]:
+    """`callback`, except that a Ctrl-C inside it is noted in `interrupted` and the statement
+    is stopped (`refusal` returned, or an error raised when it is None)."""
+
+    def guarded(*args: Any) -> Any:
+        try:
+            return callback(*args)
+        except KeyboardInterrupt:
+            interrupted.append(True)
+            if refusal is None:
+                raise RuntimeError("interrupted") from None
+            return refusal
+
+    return guarded
+
+
 def _authorizer(refusals: list[str]) -> Callable[..., int]:
     """An authorizer that notes why it refused, so the error says more than 'not authorized'."""
 
@@ -304,9 +322,15 @@ class SampleDatabase:
             raise SqlError("the query holds bytes that are not UTF-8 text; retype it") from None
         conn = self._copy()
         refusals: list[str] = []
+        # sqlite3 swallows an exception raised inside a callback and reports only that the
+        # statement failed ("not authorized to use function: COUNT"): a Ctrl-C that lands in
+        # one is noted here and raised again below.
+        interrupted: list[bool] = []
         for name in ("printf", "format"):
-            conn.create_function(name, -1, _bounded_printf(refusals), deterministic=True)
-        conn.set_authorizer(_authorizer(refusals))
+            printf = _noting_interrupts(_bounded_printf(refusals), interrupted, None)
+            conn.create_function(name, -1, printf, deterministic=True)
+        authorizer = _authorizer(refusals)
+        conn.set_authorizer(_noting_interrupts(authorizer, interrupted, sqlite3.SQLITE_DENY))
         started = time.monotonic()
         timed_out = False
 
@@ -315,7 +339,7 @@ class SampleDatabase:
             timed_out = time.monotonic() - started > time_limit
             return timed_out
 
-        conn.set_progress_handler(over_time, _PROGRESS_STEPS)
+        conn.set_progress_handler(_noting_interrupts(over_time, interrupted, 1), _PROGRESS_STEPS)
         try:
             cursor = conn.execute(statements[0])
             rows, held = [], 0
@@ -331,13 +355,13 @@ class SampleDatabase:
                     break
             columns = tuple(d[0] for d in cursor.description or ())
         except sqlite3.Error as e:
+            if interrupted or str(e) == "interrupted":  # Ctrl-C inside SQLite; honour it
+                raise KeyboardInterrupt from None
             if timed_out:
                 raise QueryTimeout(
                     f"query stopped after {float(time_limit)!r} s (time limit);"
                     " is there a recursive CTE without an end?"
                 ) from None
-            if str(e) == "interrupted":  # Ctrl-C inside SQLite surfaces as this; honour it
-                raise KeyboardInterrupt from None
             if refusals:  # the last is the most specific: ANALYZE, after the insert it does
                 raise SqlError(refusals[-1]) from None
             if isinstance(e, sqlite3.DataError) or str(e) == "string or blob too big":

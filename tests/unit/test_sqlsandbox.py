@@ -584,3 +584,16 @@ def test_swapped_columns_must_still_pair_the_same_values_in_each_row():
     assert not compare(expected, wrong, ordered=False).match
     # The report describes the rows in the order the query gave them.
     assert compare(expected, wrong, ordered=False).extra == [(1, 1), (2, 2)]
+
+
+@pytest.mark.parametrize("where", ["_authorizer", "_bounded_printf"])
+def test_ctrl_c_inside_a_sqlite_callback_is_an_interruption_not_a_refusal(monkeypatch, where):
+    import mlprep.sqlsandbox as sandbox
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sandbox, where, lambda refusals: interrupted)
+    database = SampleDatabase.named("shop")
+    with pytest.raises(KeyboardInterrupt):
+        database.run("SELECT COUNT(*), printf('%d', 1) FROM users")
