@@ -355,13 +355,15 @@ class SampleDatabase:
                     break
             columns = tuple(d[0] for d in cursor.description or ())
         except sqlite3.Error as e:
-            if interrupted or str(e) == "interrupted":  # Ctrl-C inside SQLite; honour it
+            if interrupted:  # Ctrl-C inside one of our callbacks
                 raise KeyboardInterrupt from None
             if timed_out:
                 raise QueryTimeout(
                     f"query stopped after {float(time_limit)!r} s (time limit);"
                     " is there a recursive CTE without an end?"
                 ) from None
+            if str(e) == "interrupted":  # Ctrl-C inside SQLite surfaces as this; honour it
+                raise KeyboardInterrupt from None
             if refusals:  # the last is the most specific: ANALYZE, after the insert it does
                 raise SqlError(refusals[-1]) from None
             if isinstance(e, sqlite3.DataError) or str(e) == "string or blob too big":

@@ -593,7 +593,13 @@ def test_ctrl_c_inside_a_sqlite_callback_is_an_interruption_not_a_refusal(monkey
     def interrupted(*args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(sandbox, where, lambda refusals: interrupted)
     database = SampleDatabase.named("shop")
+    monkeypatch.setattr(sandbox, where, lambda refusals: interrupted)
     with pytest.raises(KeyboardInterrupt):
         database.run("SELECT COUNT(*), printf('%d', 1) FROM users")
+
+
+def test_a_time_limit_is_a_timeout_not_an_interruption():
+    endless = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT max(i) FROM n"
+    with pytest.raises(QueryTimeout):
+        SampleDatabase.named("shop").run(endless, time_limit=0.2)
