@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import sys
-
 import pytest
 
 from tests.conftest import FIXTURES
+from tests.e2e.test_widths import spawn  # a real terminal that alone says how wide it is
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -15,21 +13,6 @@ LONG = (
     "Because every split is chosen greedily on the training data, a small change in the rows"
     " can change the first split and with it the whole tree below"
 )
-
-
-def spawn(args, home, columns=80):
-    env = dict(os.environ, MLPREP_HOME=str(home), TERM="xterm-256color")
-    for name in ("COLUMNS", "LINES", "NO_COLOR"):
-        env.pop(name, None)
-    env["PROMPT_TOOLKIT_NO_CPR"] = "1"
-    return pexpect.spawn(
-        sys.executable,
-        ["-m", "mlprep", *args],
-        env=env,
-        encoding="utf-8",
-        timeout=20,
-        dimensions=(30, columns),
-    )
 
 
 def test_short_options_are_shown_once_in_the_menu(mlprep_home):

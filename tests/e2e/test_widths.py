@@ -20,7 +20,7 @@ MOVE = re.compile(r"\x1b\[\d*[ABDEFGHJK]")
 CODES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|\x1b[()][A-Z0-9]|\x1b[=>]")
 
 
-def spawn(args, home, columns):
+def spawn(args, home, columns=80):
     env = dict(os.environ, MLPREP_HOME=str(home), TERM="xterm-256color")
     for name in ("COLUMNS", "LINES", "NO_COLOR"):  # the terminal alone says how wide it is
         env.pop(name, None)
