@@ -220,3 +220,23 @@ def test_grader_agreement_per_deck():
     assert (row.deck, row.graded, row.agreed) == ("mini", 3, 2)
     assert row.share == pytest.approx(2 / 3)
     assert grader_agreement(MINI, AnswerTotals.from_events(events[3:])) == []
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata"])
+def test_local_day_of_an_epoch_time_is_the_local_day_of_that_moment(zone, monkeypatch):
+    """The fast form stats uses gives the local day the datetime form gives, around midnights
+    and daylight-saving changes (Lord Howe shifts by half an hour)."""
+    import time
+
+    from mlprep.stats import local_day, local_day_of
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        start = datetime(2026, 3, 25, tzinfo=UTC).timestamp()
+        for quarter in range(0, 40 * 96):  # every quarter hour of 40 days
+            moment = start + quarter * 900
+            assert local_day_of(moment) == local_day(datetime.fromtimestamp(moment, UTC))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
