@@ -228,15 +228,19 @@ def test_local_day_of_an_epoch_time_is_the_local_day_of_that_moment(zone, monkey
     and daylight-saving changes (Lord Howe shifts by half an hour)."""
     import time
 
-    from mlprep.stats import local_day, local_day_of
+    from mlprep.stats import LocalDays, local_day, local_day_of
 
     monkeypatch.setenv("TZ", zone)
     time.tzset()
     try:
         start = datetime(2026, 3, 25, tzinfo=UTC).timestamp()
+        many = LocalDays()
         for quarter in range(0, 40 * 96):  # every quarter hour of 40 days
             moment = start + quarter * 900
-            assert local_day_of(moment) == local_day(datetime.fromtimestamp(moment, UTC))
+            expected = local_day(datetime.fromtimestamp(moment, UTC))
+            assert local_day_of(moment) == expected
+            assert many(moment) == expected
+            assert many(moment + 899.5) == local_day(datetime.fromtimestamp(moment + 899.5, UTC))
     finally:
         monkeypatch.undo()
         time.tzset()
