@@ -216,7 +216,10 @@ def _fast_event(line: bytes, found: re.Match) -> ReviewEvent | None:
     at = found.group(AT)
     if not b"1970" <= at[:4] < b"2200":
         return None
-    data = json.loads(line)
+    try:
+        data = json.loads(line)
+    except (ValueError, RecursionError):  # e.g. a damaged state row: named by the full path
+        return None
     if not data.keys() <= _KNOWN_KEYS:
         return None
     answer = data.get("answer")

@@ -277,6 +277,18 @@ def test_a_cold_start_takes_the_stored_states_without_replaying(tmp_path, monkey
     assert fresh(tmp_path).states == expected
 
 
+def test_a_damaged_state_on_a_cards_last_line_is_named_on_a_cold_start(tmp_path):
+    store = fresh(tmp_path)
+    answer_many(store, 10)
+    log = tmp_path / "reviews.jsonl"
+    lines = log.read_text().splitlines(keepends=True)
+    lines[9] = lines[9].replace('"state":["', '"state":[}"')
+    log.write_text("".join(lines))
+    (tmp_path / "state.json").unlink()
+    with pytest.raises(ProgressError, match=r"reviews\.jsonl:10: corrupt line"):
+        fresh(tmp_path)
+
+
 def test_a_format_1_log_still_loads(tmp_path):
     store = fresh(tmp_path)
     answer_many(store, 12)
