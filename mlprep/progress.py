@@ -7,13 +7,16 @@ snapshot is rebuilt from the log; a snapshot from a newer mlprep is an error and
 
 from __future__ import annotations
 
+import bisect
 import contextlib
+import io
 import itertools
 import json
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from mlprep.errors import ProgressError
@@ -644,62 +647,103 @@ class ProgressStore:
     ) -> tuple[int, str | None]:
         """Stream the log into a new file with `added` slotted in by time and the lines
         of `affected` cards given their replayed states; replace the log with it. Returns the
-        new size and last id. Raises _OutOfOrder (writing nothing) if the log is not sorted."""
+        new size and last id. Raises _OutOfOrder (writing nothing) if the log is not sorted.
+
+        A block of lines all as this program writes them is handled with one regular-
+        expression pass and slices; other lines one by one."""
         affected_bytes = {card.encode() for card in affected}
-        pending = [(_order_key(event), event) for event in added]
+        # each new event with the time key of the lines it goes after: those up to the same
+        # millisecond (answers in the same millisecond: those already here first, as replayed)
+        pending = [(_floor_key(event), _order_key(event), event) for event in added]
         pending.reverse()  # pop() from the end gives the earliest
-        previous: tuple[float, str] | None = None
+        previous: float | None = None  # the time of the last line written
         last_id: str | None = None
         size = 0
 
-        def put(destination, data: bytes) -> None:
-            nonlocal size
-            destination.write(data)
-            size += len(data)
+        def new_line(event: ReviewEvent) -> bytes:
+            nonlocal last_id
+            last_id = event.id
+            return (event.to_json() + "\n").encode()
+
+        def swap(line: bytes, position: int) -> bytes | None:
+            """A line of the old log as it goes into the new one (an affected card's line
+            with its replayed state); None for a blank or torn line, which is dropped. Sets
+            `previous` and `last_id`, and writes new events that go before it."""
+            nonlocal previous, last_id
+            found = FAST_LINE.match(line)
+            if found is not None and (
+                found.group(CARD) not in affected_bytes
+                or found.group(STATE) is not None
+                and rows.get(found.group(ID).decode()) is not None
+            ):
+                at, raw_id = found.group(AT, ID)
+                key, event = (_epoch(at), raw_id.decode()), None
+                if found.group(CARD) in affected_bytes:  # swap in the replayed state
+                    row = rows[key[1]] or ()  # not None: checked above
+                    state = json.dumps(list(row), separators=(",", ":"))
+                    begin, end = found.span(STATE)
+                    line = line[:begin] + state.encode() + line[end:]
+            else:
+                event = self.log._parse_line(line, position)
+                if event is None:  # a blank line, or a torn last line: dropped
+                    return None
+                key = _order_key(event)
+            if previous is not None and key[0] < previous:
+                raise _OutOfOrder
+            previous = key[0]
+            if event is not None and event.card in affected:
+                line = (replace(event, state=rows[event.id]).to_json() + "\n").encode()
+            elif not line.endswith(b"\n"):
+                line += b"\n"  # a whole last event that only lacked its newline
+            last_id = key[1]
+            return line
 
         def write(destination) -> None:
-            nonlocal previous, last_id
-            position = 0
-            with self.log._open() as source:
-                for line in source or ():
-                    found = FAST_LINE.match(line)
-                    if found is not None and (
-                        found.group(CARD) not in affected_bytes
-                        or found.group(STATE) is not None
-                        and rows.get(found.group(ID).decode()) is not None
-                    ):
-                        at, raw_id = found.group(AT, ID)
-                        key, event = (_epoch(at), raw_id.decode()), None
-                        if found.group(CARD) in affected_bytes:  # swap in the replayed state
-                            row = rows[key[1]] or ()  # not None: checked above
-                            state = json.dumps(list(row), separators=(",", ":"))
-                            start, end = found.span(STATE)
-                            line = line[:start] + state.encode() + line[end:]
-                    else:
-                        event = self.log._parse_line(line, position)
-                        if event is None:  # a blank line, or a torn last line: dropped
-                            position += len(line)
-                            continue
-                        key = _order_key(event)
-                    position += len(line)
-                    if previous is not None and key[0] < previous[0]:
-                        raise _OutOfOrder
-                    previous = key
-                    # answers in the same millisecond: those already here first, as replayed
-                    while pending and pending[-1][0][0] < key[0]:
-                        _, new = pending.pop()
-                        put(destination, (new.to_json() + "\n").encode())
-                        last_id = new.id
-                    if event is not None and event.card in affected:
-                        line = (replace(event, state=rows[event.id]).to_json() + "\n").encode()
-                    elif not line.endswith(b"\n"):
-                        line += b"\n"  # a whole last event that only lacked its newline
-                    put(destination, line)
-                    last_id = key[1]
+            nonlocal previous, last_id, size
+
+            def put(data: bytes) -> None:
+                nonlocal size
+                destination.write(data)
+                size += len(data)
+
+            for start, block in self.log.blocks():
+                found = self.log.fast_rows(block)
+                ats = [row[AT - 1] for row in found] if found else []
+                if (
+                    not ats
+                    or not all(map(operator.le, ats, ats[1:]))
+                    or previous is not None
+                    and _epoch(ats[0]) < previous
+                ):
+                    # lines to look at one by one (or out of order: swap() raises)
+                    position = start
+                    for line in io.BytesIO(block):
+                        time_key = _epoch_of_line(line)
+                        while pending and time_key is not None and pending[-1][1][0] < time_key:
+                            put(new_line(pending.pop()[2]))
+                        written = swap(line, position)
+                        position += len(line)
+                        if written is not None:
+                            put(written)
+                    continue
+                lines = block.split(b"\n")
+                lines.pop()  # the empty piece after the last newline
+                # affected cards' lines get their replayed states
+                for index in [i for i, row in enumerate(found) if row[CARD - 1] in affected_bytes]:
+                    lines[index] = swap(lines[index] + b"\n", start)[:-1]  # type: ignore[index]
+                # new events go before the first line later than them
+                done = 0
+                while pending and pending[-1][0] < ats[-1]:
+                    index = bisect.bisect_right(ats, pending[-1][0], lo=done)
+                    if index > done:
+                        put(b"\n".join(lines[done:index]) + b"\n")
+                        done = index
+                    put(new_line(pending.pop()[2]))
+                put(b"\n".join(lines[done:]) + b"\n")
+                previous = _epoch(ats[-1])
+                last_id = found[-1][ID - 1].decode()  # type: ignore[index]
             while pending:
-                _, new = pending.pop()
-                put(destination, (new.to_json() + "\n").encode())
-                last_id = new.id
+                put(new_line(pending.pop()[2]))
 
         try:
             atomic_write_with(self.log.path, write)
@@ -782,6 +826,25 @@ def _order(event: ReviewEvent) -> tuple:
 
 def _order_key(event: ReviewEvent) -> tuple[float, str]:
     return (event.when.timestamp(), event.id)
+
+
+def _floor_key(event: ReviewEvent) -> bytes:
+    """The event's time cut to the millisecond, as this program writes times: a line with a
+    time key up to this one is not later than the event."""
+    moment = event.when.astimezone(UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z").encode()
+
+
+def _epoch_of_line(line: bytes) -> float | None:
+    """The time of a line's event, for placing new events before it (None if it has none
+    that can be read; the line is then checked in full)."""
+    found = FAST_LINE.match(line)
+    if found is not None:
+        return _epoch(found.group(AT))
+    try:
+        return _order_key(event_from_dict(json.loads(line), ""))[0]
+    except (ValueError, ProgressError, RecursionError):
+        return None
 
 
 def replay_rows(

@@ -140,6 +140,10 @@ FAST_LINE = re.compile(
 )
 # groups of a FAST_LINE match
 AT, CARD, GRADE, ID, MODE, STATE, SUGGESTED = range(1, 8)
+# FAST_LINE over a block of lines: the block has as many matches as lines only when each line
+# is one whole match (no match then holds two newlines, and each starts a line)
+_FAST_LINES = re.compile(rb"(?m)^" + FAST_LINE.pattern)
+SCAN_BLOCK = 1 << 22  # bytes a pass over the log reads at a time
 _CARD_FIELD = re.compile(rb'"card"\s*:\s*"([^"\\]*)"')
 _ID_FIELD = re.compile(rb'"id"\s*:\s*"([^"\\]*)"')
 
@@ -517,6 +521,36 @@ class ReviewLog:
                 last[card] = (key or b"", state, bool(event.undoes))
         found_id = last_id.decode() if last_id else None
         return LastLines(last, suspect, end, found_id, count, settings)
+
+    def blocks(self) -> Iterator[tuple[int, bytes]]:
+        """The log in blocks of whole lines (about SCAN_BLOCK bytes each), with the offset each
+        starts at; only the last block may end without a newline (an unfinished last line)."""
+        with self._open() as handle:
+            if handle is None:
+                return
+            position, rest = 0, b""
+            while True:
+                data = handle.read(SCAN_BLOCK)
+                if not data:
+                    break
+                data = rest + data
+                cut = data.rfind(b"\n") + 1
+                if cut:
+                    yield position, data[:cut]
+                    position += cut
+                rest = data[cut:]
+            if rest:
+                yield position, rest
+
+    @staticmethod
+    def fast_rows(block: bytes) -> list[tuple[bytes, ...]] | None:
+        """The FAST_LINE groups of every line of a block of whole lines when every line is
+        exactly as this program writes it (one regular-expression pass, no Python step per
+        line); None when some line needs a closer look."""
+        if not block.endswith(b"\n"):
+            return None
+        found = _FAST_LINES.findall(block)
+        return found if len(found) == block.count(b"\n") else None
 
     def events_of(self, cards: set[str]) -> list[ReviewEvent]:
         """Every event of these cards, fully validated (the rest of the log is only skimmed)."""
