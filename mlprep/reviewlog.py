@@ -143,7 +143,7 @@ AT, CARD, GRADE, ID, MODE, STATE, SUGGESTED = range(1, 8)
 # FAST_LINE over a block of lines: the block has as many matches as lines only when each line
 # is one whole match (no match then holds two newlines, and each starts a line)
 _FAST_LINES = re.compile(rb"(?m)^" + FAST_LINE.pattern)
-SCAN_BLOCK = 1 << 22  # bytes a pass over the log reads at a time
+SCAN_BLOCK = 1 << 20  # bytes a pass over the log reads at a time
 _CARD_FIELD = re.compile(rb'"card"\s*:\s*"([^"\\]*)"')
 _ID_FIELD = re.compile(rb'"id"\s*:\s*"([^"\\]*)"')
 
