@@ -624,8 +624,11 @@ class ProgressStore:
                 existing = self.log.events_of(affected)
                 rows, final = replay_rows(self.scheduler, existing, sorted(added, key=_order))
             added = sorted((replace(e, state=rows[e.id]) for e in added), key=_order)
+            totals = self._totals_after_merge(added, existing)
             try:
                 self._end, self._last_id = self._write_merged(added, affected, rows)
+                if totals is not None:  # stats need not recount the merged log
+                    self._write_totals(totals)
                 for card in affected:
                     state = final.get(card)
                     if state is None:
@@ -647,6 +650,25 @@ class ProgressStore:
             self._write_snapshot()
         self._collect_warnings()
         return len(added)
+
+    def _totals_after_merge(
+        self, added: list[ReviewEvent], existing: list[ReviewEvent]
+    ) -> AnswerTotals | None:
+        """The stored answer totals with `added` counted in, when they were current and no
+        undo is involved (else None: the next `stats` recounts)."""
+        stored = self._read_totals()
+        if stored is None or stored[0] != self._end or not self._log_matches(*stored[:2]):
+            return None
+        new_ids = {event.id for event in added}
+        if any(event.undoes for event in added) or any(
+            event.undoes in new_ids for event in existing
+        ):
+            return None
+        totals = stored[2]
+        for event in added:
+            if not event.kind:
+                totals.add_event(event)
+        return totals
 
     def _write_merged(
         self, added: list[ReviewEvent], affected: set[str], rows: dict[str, tuple | None]
