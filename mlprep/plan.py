@@ -265,6 +265,7 @@ class Board:
         self.difficulty = np.array([t.difficulty or 5.0 for t in tracks], dtype=float)
         self.last = np.array([t.last for t in tracks], dtype=float)
         self._outcomes: dict[int, tuple[float, float, float, float, float]] = {}
+        self._index = {id(track): index for index, track in enumerate(self.tracks)}
 
     def _recall(self, elapsed, stability):
         memory = self.planner.memory
@@ -347,9 +348,8 @@ class Board:
         planner = self.planner
         new_stability = sum(q * s for q, s, _ in planner.learned)
         new_difficulty = sum(q * d for q, _, d in planner.learned)
-        index_of = {id(track): index for index, track in enumerate(self.tracks)}
         for candidate in chosen:
-            index = index_of[id(candidate.track)]
+            index = self._index[id(candidate.track)]
             if candidate.new:
                 stability, difficulty = new_stability, new_difficulty
             else:
