@@ -90,6 +90,9 @@ def gc_paused():
         yield
     finally:
         if was_enabled:
+            # what was loaded lives as long as the command: set it aside, or the first
+            # collection afterwards walks every one of those objects again
+            gc.freeze()
             gc.enable()
 
 
