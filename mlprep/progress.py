@@ -7,6 +7,7 @@ snapshot is rebuilt from the log; a snapshot from a newer mlprep is an error and
 
 from __future__ import annotations
 
+import array
 import bisect
 import contextlib
 import io
@@ -609,14 +610,7 @@ class ProgressStore:
         bad one stops the merge before anything is written)."""
         with locked(self.log.lock_path):
             self._load_locked()
-            if isinstance(incoming, ExportDocument):
-                known = self.log.ids_in(incoming.ids())
-                added = incoming.events(skip=known)
-            else:
-                events = list(incoming)
-                known = self.log.ids_in({event.id for event in events})
-                added = [event for event in events if event.id not in known]
-            added = list({event.id: event for event in added}.values())
+            added = self._new_events(incoming)
             if not added:
                 return 0
             affected = {event.card for event in added}
@@ -650,6 +644,18 @@ class ProgressStore:
             self._write_snapshot()
         self._collect_warnings()
         return len(added)
+
+    def _new_events(self, incoming: Iterable[ReviewEvent] | ExportDocument) -> list[ReviewEvent]:
+        """The incoming events the log does not hold yet, once each, validated. A document is
+        released afterwards: it can be large, and the rest of the merge needs only these."""
+        if isinstance(incoming, ExportDocument):
+            added = incoming.events(only=self.log.absent(incoming.ids()))
+            incoming.release()
+        else:
+            events = list(incoming)
+            new = self.log.absent({event.id for event in events})
+            added = [event for event in events if event.id in new]
+        return list({event.id: event for event in added}.values())
 
     def _totals_after_merge(
         self, added: list[ReviewEvent], existing: list[ReviewEvent]
@@ -996,98 +1002,146 @@ class ExportDocument:
     the events it will add (those already in the log are skipped), an import all of them.
 
     `items` are event mappings, or, for a document laid out as `export_chunks` writes it (one
-    event per line), the lines themselves: only the lines of events to add are then parsed,
-    which keeps a merge of another machine's long history light."""
+    event per line), a LaidOut: the document's bytes with each event line's place and id.
+    Only the lines of events to add are then parsed, and no copy of each line is kept, which
+    keeps a merge of another machine's long history light."""
 
-    def __init__(self, items: list, source: str, lines: bool = False) -> None:
+    def __init__(self, items: list | LaidOut, source: str, lines: bool = False) -> None:
         self.items = items
         self.source = source
         self.lines = lines
+        self.count = len(items)
 
     def __len__(self) -> int:
-        return len(self.items)
+        return self.count
+
+    def release(self) -> None:
+        """Let the events go (their number stays known)."""
+        self.items = []
 
     def _id(self, item) -> str | None:
-        if self.lines:
-            found = _EXPORT_ID.search(item)
-            return found.group(1) if found else None
         return item.get("id") if isinstance(item, dict) and type(item.get("id")) is str else None
 
     def ids(self) -> set[str]:
+        if isinstance(self.items, LaidOut):
+            return set(self.items.ids)
         return {event_id for event_id in map(self._id, self.items) if event_id is not None}
 
-    def events(self, skip: set[str] | frozenset[str] = frozenset()) -> list[ReviewEvent]:
-        """Every event whose id is not in `skip`, validated; ProgressError names the first bad
-        one."""
+    def events(self, only: set[str] | None = None) -> list[ReviewEvent]:
+        """Every event (or those whose id is in `only`), validated; ProgressError names the
+        first bad one."""
         events = []
-        for number, item in enumerate(self.items, start=1):
-            if skip and self._id(item) in skip:
-                continue
-            where = f"{self.source}: event {number}"
-            if self.lines:
+        if isinstance(self.items, LaidOut):
+            laid_out = self.items
+            for number, event_id in enumerate(laid_out.ids, start=1):
+                if only is not None and event_id not in only:
+                    continue
+                where = f"{self.source}: event {number}"
+                line = laid_out.line(number - 1)
                 try:
-                    item = json.loads(item.removesuffix(","))
+                    item = json.loads(line.removesuffix(b","))
                 except (ValueError, RecursionError):
                     raise ProgressError(f"{where}: not a review event (invalid JSON)") from None
-            events.append(event_from_dict(item, where))
+                events.append(event_from_dict(item, where))
+            return events
+        for number, item in enumerate(self.items, start=1):
+            event_id = self._id(item)
+            if only is not None and event_id is not None and event_id not in only:
+                continue  # (one without an id is validated: that names what is wrong)
+            events.append(event_from_dict(item, f"{self.source}: event {number}"))
         return events
 
 
+class LaidOut:
+    """An export document laid out one event a line: its bytes, where each event line starts
+    and ends, and each event's id."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.bounds = array.array("q")  # start and end of each line, in turn
+        self.ids: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def line(self, index: int) -> bytes:
+        return self.data[self.bounds[2 * index] : self.bounds[2 * index + 1]]
+
+
 # an event line of a document export_chunks wrote: one object, one id
-_EXPORT_ID = re.compile(r'"id":"([^"\\]*)"')
+_EXPORT_ID = re.compile(rb'"id": ?"([^"\\]*)"')
 
 
-def _export_lines(text: str) -> tuple[dict, list[str]] | None:
+def _export_lines(data: bytes) -> tuple[dict, LaidOut] | None:
     """The header and event lines of a document laid out as export_chunks writes it, or None
     (then the document is read as any JSON)."""
-    if not text.startswith('{"kind"') or not text.endswith("\n]}\n"):
+    if not data.startswith(b'{"kind"') or not data.endswith(b"\n]}\n"):
         return None
-    lines = text.split("\n")  # one copy of the text, no more: it can be long
-    head = lines[0]
-    if not head.endswith('"events": ['):
+    head_end = data.find(b"\n")
+    head = data[:head_end]
+    if not head.endswith(b'"events": ['):
         return None
-    del lines[-2:]  # "]}" and ""
-    body = lines
-    body[0:1] = []
-    for line in body:
-        if not (line.startswith("{") and line.endswith(("}", "},")) and line.count('"id":') == 1):
+    laid_out = LaidOut(data)
+    stop = len(data) - 4  # the newline ending the last event line (or the header)
+    position = head_end + 1
+    search = _EXPORT_ID.search
+    while stop > head_end:  # line by line, as data[head_end + 1 : stop].split(b"\n")
+        end = data.find(b"\n", position, stop)
+        if end == -1:
+            end = stop
+        line = data[position:end]
+        found = search(line)
+        if not (
+            line.startswith(b"{")
+            and line.endswith((b"}", b"},"))
+            and found is not None
+            and line.count(b'"id":') == 1
+        ):
             return None
+        laid_out.ids.append(found.group(1).decode("utf-8", "surrogateescape"))
+        laid_out.bounds.append(position)
+        laid_out.bounds.append(end)
+        if end == stop:
+            break
+        position = end + 1
     try:
-        header = json.loads(head + "]}")
+        header = json.loads(head + b"]}")
     except ValueError:
         return None
-    return (header, body) if isinstance(header, dict) else None
+    return (header, laid_out) if isinstance(header, dict) else None
 
 
-def read_export_document(text: str, source: str) -> ExportDocument:
+def read_export_document(data: bytes | str, source: str) -> ExportDocument:
     """An export document's events (see ExportDocument); a clear error for anything else."""
-    laid_out = _export_lines(text)
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    laid_out = _export_lines(data)
     if laid_out is not None:
-        data, lines = laid_out
+        header, lines = laid_out
     else:
         lines = None
         try:
-            data = json.loads(text)
+            header = json.loads(data)
         except ValueError as error:
             raise ProgressError(
                 f"{source}: not a progress export (invalid JSON: {error})"
             ) from None
         except RecursionError:
             raise ProgressError(f"{source}: not a progress export (nested too deeply)") from None
-    if not isinstance(data, dict) or data.get("kind") != EXPORT_KIND:
+    if not isinstance(header, dict) or header.get("kind") != EXPORT_KIND:
         raise ProgressError(f"{source}: not a progress export (made by `mlprep progress export`)")
-    version = data.get("format")
+    version = header.get("format")
     if not isinstance(version, int) or version > EXPORT_FORMAT:
         raise ProgressError(
             f"{source}: written by a newer mlprep (export format {version}); upgrade mlprep"
         )
     if lines is not None:
         return ExportDocument(lines, source, lines=True)
-    if not isinstance(data.get("events"), list):
+    if not isinstance(header.get("events"), list):
         raise ProgressError(f"{source}: 'events' must be a list")
-    return ExportDocument(data["events"], source)
+    return ExportDocument(header["events"], source)
 
 
-def read_export(text: str, source: str) -> list[ReviewEvent]:
+def read_export(text: bytes | str, source: str) -> list[ReviewEvent]:
     """Every event of an export document, validated; a clear error for anything else."""
     return read_export_document(text, source).events()

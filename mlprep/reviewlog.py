@@ -590,26 +590,26 @@ class ReviewLog:
                 position += len(line)
         return events
 
-    def ids_in(self, ids: set[str]) -> set[str]:
-        """Which of `ids` the log already holds (a light pass; an unreadable log raises)."""
-        wanted = {event_id.encode() for event_id in ids}
-        found_ids: set[bytes] = set()
+    def absent(self, ids: set[str]) -> set[str]:
+        """Which of `ids` the log does not hold (a light pass; an unreadable log raises). Only
+        those are kept while reading: merging a copy of a long history, that is few."""
+        missing = set(ids)
         search = _ID_FIELD.search
         for start, block in self.blocks():
             named = _ID_FIELDS.findall(block)
             if len(named) == block.count(b"\n") and block.endswith(b"\n"):
-                found_ids.update(wanted.intersection(named))  # a light check: one id a line
-                continue
+                missing.difference_update([event_id.decode() for event_id in named])
+                continue  # (a light check: one id a line)
             position = start
             for line in io.BytesIO(block):
                 found = search(line)
                 if found is None:
                     if line.strip():
                         self._parse_line(line, position)  # raises on a corrupt line
-                elif found.group(1) in wanted:
-                    found_ids.add(found.group(1))
+                else:
+                    missing.discard(found.group(1).decode())
                 position += len(line)
-        return {event_id.decode() for event_id in found_ids}
+        return missing
 
     @contextlib.contextmanager
     def _open(self) -> Iterator:
