@@ -60,8 +60,9 @@ def test_fitted_parameters_that_predict_the_newest_reviews_better_are_accepted(s
     assert result.after.log_loss < result.before.log_loss and result.better
     data = result.to_json()
     assert data["better"] is True and len(data["parameters"]) == 21
-    # the fit learnt this learner's fast forgetting: steeper decay, smaller first stabilities
-    assert result.fitted[20] > DEFAULT_PARAMETERS[20] and result.fitted[2] < DEFAULT_PARAMETERS[2]
+    # the fit learnt this learner's fast forgetting: smaller first stabilities (two months of
+    # reviews at 90% retention say little about the decay's shape, so that is not asserted)
+    assert all(result.fitted[g] < DEFAULT_PARAMETERS[g] for g in range(4))
 
 
 def test_parameters_that_do_no_better_are_not_accepted(sharp_history):
