@@ -142,11 +142,18 @@ def test_answer_costs_come_from_the_users_own_times():
     events = [event(f"c{n}", 30000, 1 if n < 3 else 3) for n in range(12)]
     events += [event(f"c{n}", 12000, hours=0.2) for n in range(12)]  # learning steps
     events += [event(f"c{n}", 12000, hours=0.3) for n in range(3)]  # the Again cards' second
-    events += [event(f"c{n}", 12000, hours=48) for n in range(6)]  # reviews, days later
-    events.append(event("c1", 3_600_000, hours=50))  # a break: capped, and trimmed away
+    events += [event(f"c{n}", 20000, hours=48) for n in range(12)]  # reviews, days later
+    events += [event(f"c{n}", 30000, 1, hours=96) for n in range(12)]  # forgotten reviews
+    events += [event(f"c{n}", 12000, hours=96.2) for n in range(12)]  # relearning steps
+    events.append(event("c1", 3_600_000, hours=200))  # a break: capped at 4x the median
     costs = costs_from_events(events)
-    # 3 of 12 first answers were Again, 9 Good; 15 more answers on the cards' first day
+    review = (12 * 20 + 4 * 20) / 13
+    # 3 of 12 first answers were Again, 9 Good; 15 learning steps at 12 s on the first day;
+    # a forgotten review takes 30 s instead of a review's time, and one 12 s relearning step
     assert costs == Costs(
-        new=30 + 12 * 15 / 12, review=12.0, relearn=8.0, first_grades=(0.25, 0, 0.75, 0)
+        new=30 + 12 * 15 / 12,
+        review=pytest.approx(review),
+        relearn=pytest.approx(30 - review + 12),
+        first_grades=(0.25, 0, 0.75, 0),
     )
     assert costs_from_events(events[:5]) == Costs()  # too few: defaults
