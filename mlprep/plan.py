@@ -35,6 +35,9 @@ MAX_MINUTES = 600  # ten hours a day: more is a typo
 MAX_DAYS = 730  # an interview two years away needs no countdown yet
 INTERVIEW_HOUR = 9  # recall is predicted for 09:00 on the interview day, local time
 LEARNING_STEP_DAYS = 10 / 1440  # the 10-minute learning step that consolidates a new card
+# FSRS counts time in whole days between review days, which start at 04:00 (as the
+# optimizer fits them: optimize.day_of): a card answered at 18:00 is one day old at 09:00
+DAY_STARTS = 4 / 24
 DAY = 86400.0
 # A review must add this much to the card's chance of being recalled on the day: reviewing
 # cards that are safe anyway would spend the user's minutes for nothing
@@ -213,10 +216,19 @@ class Candidate:
     new: bool
 
 
+def day_origin(now: datetime) -> float:
+    """How far into its review day `now` is, in days (see DAY_STARTS)."""
+    local = now.astimezone()
+    hours = local.hour + local.minute / 60 + local.second / 3600
+    return (hours / 24 - DAY_STARTS) % 1.0
+
+
 class Planner:
-    def __init__(self, memory: Memory, costs: Costs) -> None:
+    def __init__(self, memory: Memory, costs: Costs, origin: float = 0.0) -> None:
+        """`origin`: how far into its review day the planner's time 0 is (day_origin)."""
         self.memory = memory
         self.costs = costs
+        self.origin = origin
         # a new card after its learning steps, by first grade: Again and Hard take two more
         # Good answers to graduate, Good one, Easy none (Anki's 1 and 10 minute steps)
         self.learned = []
@@ -228,11 +240,15 @@ class Planner:
                 )
             self.learned.append((share, stability, difficulty))
 
+    def days(self, later: float, earlier: float) -> int:
+        """Whole review days between two moments (days from now), as FSRS counts them."""
+        return math.floor(later + self.origin) - math.floor(earlier + self.origin)
+
     def on_day(self, track: Track, until: float) -> float:
         """Predicted recall `until` days from now, with no more work."""
         if track.stability is None:
             return 0.0
-        return self.memory.recall(until - track.last, track.stability)
+        return self.memory.recall(self.days(until, track.last), track.stability)
 
     def outcomes(self, track: Track, at: float) -> tuple[float, list[tuple[float, float, float]]]:
         """For work on `track` at `at`: the chance it is recalled, and the (probability, S, D)
@@ -241,7 +257,7 @@ class Planner:
         if track.stability is None:
             return 0.0, self.learned
         assert track.difficulty is not None
-        elapsed = at - track.last
+        elapsed = self.days(at, track.last)
         p = memory.recall(elapsed, track.stability)
         kept = memory.review(track.stability, track.difficulty, elapsed, GOOD)
         lost = memory.review(track.stability, track.difficulty, elapsed, AGAIN)
@@ -250,7 +266,8 @@ class Planner:
 
     def candidate(self, track: Track, at: float, interview: float) -> Candidate:
         p, outcomes = self.outcomes(track, at)
-        after = sum(q * self.memory.recall(interview - at, s) for q, s, _ in outcomes)
+        left = self.days(interview, at)
+        after = sum(q * self.memory.recall(left, s) for q, s, _ in outcomes)
         if track.stability is None:
             return Candidate(track, after, self.costs.new, True)
         seconds = self.costs.review + (1 - p) * self.costs.relearn
@@ -366,7 +383,7 @@ def plan_today(
     budget -= len(learning) * costs.review
     today = (start_of_day(now).timestamp() - now.timestamp()) / DAY
     interview = (plan.moment().timestamp() - now.timestamp()) / DAY
-    planner = Planner(memory, costs)
+    planner = Planner(memory, costs, day_origin(now))
     in_steps = {item[1] for item in learning}
     tracks = [t for t in tracks_for(cards, states, now) if t.card.id not in in_steps]
     chosen = planner.day(tracks, 0.0, interview, budget, today)
@@ -467,7 +484,7 @@ def outlook(
     days_left = max(0, plan.days_left(now))
     result = Outlook(plan, days_left)
     interview = (plan.moment().timestamp() - now.timestamp()) / DAY
-    planner = Planner(memory, costs)
+    planner = Planner(memory, costs, day_origin(now))
     tracks = tracks_for(cards, states, now)
     before = [planner.on_day(track, interview) for track in tracks]
     seen = [track.stability is not None for track in tracks]

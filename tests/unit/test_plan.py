@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
@@ -29,6 +31,16 @@ COSTS = Costs(new=60.0, review=20.0, relearn=10.0)
 
 def cards(deck: str, count: int) -> list[Card]:
     return [Card(f"{deck}-{n}", "q?", "a.", deck=deck) for n in range(count)]
+
+
+@pytest.fixture
+def utc(monkeypatch):
+    """Local time is UTC (the interview morning and review days are local)."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 def seen(card_id: str, days_ago: float, stability: float, state: str = "review") -> CardState:
@@ -157,3 +169,37 @@ def test_answer_costs_come_from_the_users_own_times():
         first_grades=(0.25, 0, 0.75, 0),
     )
     assert costs_from_events(events[:5]) == Costs()  # too few: defaults
+
+
+def test_with_two_days_left_and_no_time_to_consolidate_unseen_cards_are_still_introduced(utc):
+    # today and tomorrow left, 300 s a day: no time to see every card, let alone review it
+    # again; a card seen today is still recalled on the day far more often than not
+    plan = Plan(date(2026, 11, 27), 5)
+    deck = cards("a", 30)
+    states = {f"a-{n}": seen(f"a-{n}", 3, 2.0) for n in range(10)}
+    queue = plan_queue(plan, deck, states, NOW, Memory(), COSTS)
+    assert [c.id for c in queue.new] == ["a-10", "a-11", "a-12", "a-13", "a-14"]
+    assert queue.reviews == ()
+
+
+def test_a_review_that_cannot_raise_recall_on_the_day_is_not_chosen_over_one_that_can(utc):
+    plan = Plan(date(2026, 11, 28), 1)  # 60 s: room for two more reviews
+    deck = cards("a", 3)
+    states = {
+        "a-0": seen("a-0", 5, 900.0),  # recalled on the day whatever happens
+        "a-1": seen("a-1", 9, 4.0),  # fading: a review now lifts it on the day
+        # answered this morning (20 s of the 60): once more today would add only a step
+        "a-2": replace(seen("a-2", 2 / 24, 0.5), first_ts=NOW.timestamp() - 9 * 86400),
+    }
+    queue = plan_queue(plan, deck, states, NOW, Memory(), Costs(new=90, review=20, relearn=0))
+    assert [c.id for c in queue.reviews] == ["a-1"]
+
+
+def test_recall_on_the_day_counts_whole_review_days(utc):
+    # answered at 18:00 on the 24th; on the morning of the 26th that is two days, as FSRS
+    # (and the optimizer that fits it) counts days, not the 1.6 of the clock
+    plan = Plan(date(2026, 11, 26), 30)
+    states = {"a-0": seen("a-0", 15 / 24, 2.0)}
+    view = outlook(plan, cards("a", 1), states, NOW, Memory(), COSTS)
+    assert view.decks[0].now == pytest.approx(Memory().recall(2, 2.0))
+    assert view.decks[0].now != pytest.approx(Memory().recall(1.625, 2.0), abs=1e-3)
