@@ -14,8 +14,8 @@ then at most
 where mu is the most a single card can earn beyond the price of the seconds spent on it,
 over every way of studying it (first seen on any day, then reviewed on any later day). New
 cards earn exactly their price, so mu > 0 only if some review earns more per second than a
-new card on its day. Reviews are searched up to one per card (more did not pay in our
-settings); mu is 0 with the default parameters and about 0.006 with the forgetful learner's.
+new card on its day. Reviews are searched up to one per card (two did not pay either, with
+the default parameters); mu is 0 with those and about 0.006 with the forgetful learner's.
 It bounds the expectation: three simulated learners land a few cards either side of it.
 Budgets hold on average (the bench lets the answer in progress finish: a few seconds more).
 """
