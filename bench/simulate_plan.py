@@ -15,10 +15,10 @@ Each schedule sees only the grades (its states come from the `fsrs` scheduler wi
 parameters); the learner's true memory decides the grades and the score. Two settings:
   default  the learner's memory follows the default parameters, schedules use the defaults
   fitted   the learner forgets faster (bench/learner.FORGETFUL); schedules use parameters that
-           mlprep's optimizer fitted on a simulated year of that learner's reviews
+           mlprep's optimizer fitted on a simulated half year of that learner's reviews
 The optimizer's report on that log comes first (by mlprep's scoring and by the `fsrs`
-package's own predictions). Each table row ends with an upper bound for any schedule held to
-the same daily minutes (bench/oracle.py). Prints; asserts nothing.
+package's own predictions). Each table row ends with the ceiling: an upper bound on what any
+schedule held to the same daily minutes can expect (bench/oracle.py). Prints; asserts nothing.
 Goal: plan >= 1.10x fsrs90 and above every other schedule.
 PLAN_MINUTES=60 runs it at 60 minutes a day.
 """
@@ -182,7 +182,7 @@ def main() -> None:
             f"\n{len(chosen)} cards, {DAYS} days, {MINUTES} min/day; expected cards recalled on "
             f"the interview morning (mean of {len(SEEDS)} learners)"
         )
-        print(f"{'setting':<9}" + "".join(f"{n:>9}" for n in names) + "  plan/fsrs90  bound")
+        print(f"{'setting':<9}" + "".join(f"{n:>9}" for n in names) + "  plan/fsrs90  ceiling")
         for setting, (truth, model) in settings.items():
             means = {}
             USED.clear()
@@ -197,11 +197,11 @@ def main() -> None:
             ceiling = min(len(chosen), bound(truth, DAYS, day, len(chosen))["bound"])
             row = "".join(f"{means[n]:>9.1f}" for n in names)
             ratio = means["plan"] / means["fsrs90"]
-            print(f"{setting:<9}{row}  {ratio:>10.2f}x {ceiling:>6.1f}")
+            print(f"{setting:<9}{row}  {ratio:>10.2f}x {ceiling:>8.1f}")
             seen = "".join(f"{sum(SEEN[n]) / len(SEEN[n]):>9.0f}" for n in names)
             print(f"{'  seen':<9}{seen}")
     print(
-        "\nbound: the most any schedule of the same daily minutes can expect (an oracle "
+        "\nceiling: the most any schedule of the same daily minutes can expect (an oracle "
         "that knows the learner's memory; bench/oracle.py)"
     )
     print(f"({time.perf_counter() - started:.0f} s)")
