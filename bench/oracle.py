@@ -130,4 +130,5 @@ def bound(parameters: Sequence[float], days: int, budget: float, cards: int) -> 
         "recall_last_day": value_new[-1],
         "review_excess": mu,
         "new_cards_possible": capacity,
+        "prices": price,
     }
