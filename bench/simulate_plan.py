@@ -201,8 +201,8 @@ def main() -> None:
             seen = "".join(f"{sum(SEEN[n]) / len(SEEN[n]):>9.0f}" for n in names)
             print(f"{'  seen':<9}{seen}")
     print(
-        "\nceiling: the most any schedule of the same daily minutes can expect (an oracle "
-        "that knows the learner's memory; bench/oracle.py)"
+        "\nceiling: the most any schedule of the same daily minutes can expect\n"
+        "(an oracle that knows the learner's memory; bench/oracle.py)"
     )
     print(f"({time.perf_counter() - started:.0f} s)")
 
