@@ -203,3 +203,13 @@ def test_recall_on_the_day_counts_whole_review_days(utc):
     view = outlook(plan, cards("a", 1), states, NOW, Memory(), COSTS)
     assert view.decks[0].now == pytest.approx(Memory().recall(2, 2.0))
     assert view.decks[0].now != pytest.approx(Memory().recall(1.625, 2.0), abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("recalled", "cards", "shown"),
+    [(99.54, 100, "99%"), (100.0, 100, "100%"), (0.3, 100, "1%"), (0.0, 100, "0%"), (0, 0, "-")],
+)
+def test_a_predicted_share_never_rounds_to_certainty(recalled, cards, shown):
+    from mlprep.ui.plan_text import share_text
+
+    assert share_text(recalled, cards) == shown
