@@ -309,6 +309,11 @@ class Board:
         self._outcomes: dict[int, tuple[float, float, float, float, float]] = {}
         self._index = {id(track): index for index, track in enumerate(self.tracks)}
 
+    def _days(self, later: float):
+        """Planner.days from each track's last answer to `later`."""
+        origin = self.planner.origin
+        return math.floor(later + origin) - self.np.floor(self.last + origin)
+
     def _recall(self, elapsed, stability):
         memory = self.planner.memory
         return (1 + memory.factor * self.np.maximum(0.0, elapsed) / stability) ** memory.decay
@@ -350,16 +355,16 @@ class Board:
         """Planner.day for every track at once."""
         np, planner, costs = self.np, self.planner, self.planner.costs
         with np.errstate(all="ignore"):
-            elapsed = at - self.last
+            elapsed = self._days(at)
             p = self._recall(elapsed, self.stability)
             kept = self._review(self.stability, self.difficulty, elapsed, GOOD)
             lost = self._review(self.stability, self.difficulty, elapsed, AGAIN)
             relearned = self._review(*lost, LEARNING_STEP_DAYS, GOOD)
-            until = interview - at
-            after = p * self._recall(until, kept[0]) + (1 - p) * self._recall(until, relearned[0])
-            gain = after - self._recall(interview - self.last, self.stability)
+            left = planner.days(interview, at)
+            after = p * self._recall(left, kept[0]) + (1 - p) * self._recall(left, relearned[0])
+            gain = after - self._recall(self._days(interview), self.stability)
             seconds = costs.review + (1 - p) * costs.relearn
-        new_gain = sum(q * planner.memory.recall(until, s) for q, s, _ in planner.learned)
+        new_gain = sum(q * planner.memory.recall(left, s) for q, s, _ in planner.learned)
         gain = np.where(self.seen, gain, new_gain)
         seconds = np.where(self.seen, seconds, costs.new)
         eligible = np.flatnonzero(self.last < today)
@@ -412,7 +417,7 @@ class Board:
         """Planner.on_day of every track."""
         np = self.np
         with np.errstate(all="ignore"):
-            recall = self._recall(interview - self.last, self.stability)
+            recall = self._recall(self._days(interview), self.stability)
         return np.where(self.seen, recall, 0.0).tolist()
 
 
