@@ -359,7 +359,7 @@ class Board:
             p = self._recall(elapsed, self.stability)
             kept = self._review(self.stability, self.difficulty, elapsed, GOOD)
             lost = self._review(self.stability, self.difficulty, elapsed, AGAIN)
-            relearned = self._review(*lost, LEARNING_STEP_DAYS, GOOD)
+            relearned = self._review(lost[0], lost[1], LEARNING_STEP_DAYS, GOOD)
             left = planner.days(interview, at)
             after = p * self._recall(left, kept[0]) + (1 - p) * self._recall(left, relearned[0])
             gain = after - self._recall(self._days(interview), self.stability)

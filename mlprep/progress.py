@@ -760,6 +760,7 @@ class ProgressStore:
                         if written is not None:
                             put(written)
                     continue
+                assert found is not None  # (ats is empty otherwise)
                 lines = block.split(b"\n")
                 lines.pop()  # the empty piece after the last newline
                 # affected cards' lines get their replayed states
@@ -775,7 +776,7 @@ class ProgressStore:
                     put(new_line(pending.pop()[2]))
                 put(b"\n".join(lines[done:]) + b"\n")
                 previous = _epoch(ats[-1])
-                last_id = found[-1][ID - 1].decode()  # type: ignore[index]
+                last_id = found[-1][ID - 1].decode()
             while pending:
                 put(new_line(pending.pop()[2]))
 
@@ -1045,8 +1046,8 @@ class ExportDocument:
                 events.append(event_from_dict(item, where))
             return events
         for number, item in enumerate(self.items, start=1):
-            event_id = self._id(item)
-            if only is not None and event_id is not None and event_id not in only:
+            item_id = self._id(item)
+            if only is not None and item_id is not None and item_id not in only:
                 continue  # (one without an id is validated: that names what is wrong)
             events.append(event_from_dict(item, f"{self.source}: event {number}"))
         return events
