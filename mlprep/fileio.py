@@ -133,19 +133,28 @@ def read_regular(path: Path | str, limit: int) -> bytes:
     (reading would wait forever), a device such as /dev/zero (it never ends), a directory, or a
     file over the limit (parsing it would take minutes and gigabytes).
     """
+    with open_regular(path, limit) as handle:
+        data = handle.read(limit + 1)  # the file may have grown since fstat
+    if len(data) > limit:
+        raise _too_big(path, limit)
+    return data
+
+
+def open_regular(path: Path | str, limit: int) -> BinaryIO:
+    """A regular file of at most `limit` bytes, open for reading (see read_regular), for a
+    caller that reads it in parts."""
     # O_NONBLOCK: opening a named pipe must not wait for a writer; regular files ignore it
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise OSError(errno.EINVAL, f"{_kind(info.st_mode)}, not a regular file", str(path))
-        too_big = OSError(errno.EFBIG, f"larger than the {size_text(limit)} limit", str(path))
         if info.st_size > limit:
-            raise too_big
-        with os.fdopen(os.dup(fd), "rb") as handle:
-            data = handle.read(limit + 1)  # the file may have grown since fstat
-        if len(data) > limit:
-            raise too_big
-        return data
+            raise _too_big(path, limit)
+        return os.fdopen(os.dup(fd), "rb")
     finally:
         os.close(fd)
+
+
+def _too_big(path: Path | str, limit: int) -> OSError:
+    return OSError(errno.EFBIG, f"larger than the {size_text(limit)} limit", str(path))

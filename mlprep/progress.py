@@ -1034,16 +1034,21 @@ class ExportDocument:
         events = []
         if isinstance(self.items, LaidOut):
             laid_out = self.items
-            for number, event_id in enumerate(laid_out.ids, start=1):
-                if only is not None and event_id not in only:
-                    continue
-                where = f"{self.source}: event {number}"
-                line = laid_out.line(number - 1)
+            wanted = (
+                range(len(laid_out))
+                if only is None
+                else [i for i, event_id in enumerate(laid_out.ids) if event_id in only]
+            )
+            for index, line in laid_out.lines(wanted):
+                where = f"{self.source}: event {index + 1}"
                 try:
                     item = json.loads(line.removesuffix(b","))
                 except (ValueError, RecursionError):
                     raise ProgressError(f"{where}: not a review event (invalid JSON)") from None
-                events.append(event_from_dict(item, where))
+                event = event_from_dict(item, where)
+                if event.id != laid_out.ids[index]:  # the file changed since it was read
+                    raise ProgressError(f"{self.source}: changed while it was being read")
+                events.append(event)
             return events
         for number, item in enumerate(self.items, start=1):
             item_id = self._id(item)
@@ -1054,81 +1059,123 @@ class ExportDocument:
 
 
 class LaidOut:
-    """An export document laid out one event a line: its bytes, where each event line starts
-    and ends, and each event's id."""
+    """An export document laid out one event a line: where each event line starts and ends,
+    each event's id, and the document's bytes (or, for a file, the file: read again for the
+    few lines a merge adds, so that a long history is never held in memory)."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes | None = None, path: Path | None = None) -> None:
         self.data = data
+        self.path = path
         self.bounds = array.array("q")  # start and end of each line, in turn
         self.ids: list[str] = []
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def line(self, index: int) -> bytes:
-        return self.data[self.bounds[2 * index] : self.bounds[2 * index + 1]]
+    def lines(self, indexes: Iterable[int]) -> Iterator[tuple[int, bytes]]:
+        """(index, line) for these line indexes, in the order given."""
+        bounds = self.bounds
+        if self.data is not None:
+            for index in indexes:
+                yield index, self.data[bounds[2 * index] : bounds[2 * index + 1]]
+            return
+        assert self.path is not None
+        with open(self.path, "rb") as handle:
+            for index in indexes:
+                handle.seek(bounds[2 * index])
+                yield index, handle.read(bounds[2 * index + 1] - bounds[2 * index])
 
 
 # an event line of a document export_chunks wrote: one object, one id
 _EXPORT_ID = re.compile(rb'"id": ?"([^"\\]*)"')
 
 
-def _export_lines(data: bytes) -> tuple[dict, LaidOut] | None:
-    """The header and event lines of a document laid out as export_chunks writes it, or None
-    (then the document is read as any JSON)."""
-    if not data.startswith(b'{"kind"') or not data.endswith(b"\n]}\n"):
+def _export_lines(lines: Iterator[tuple[int, bytes]], laid_out: LaidOut) -> dict | None:
+    """The header of a document laid out as export_chunks writes it, given its lines (each
+    with the offset it starts at), with each event line's place and id noted in `laid_out`;
+    None for any other document (then it is read as any JSON)."""
+    first = next(lines, None)
+    if first is None:
         return None
-    head_end = data.find(b"\n")
-    head = data[:head_end]
-    if not head.endswith(b'"events": ['):
+    head = first[1]
+    if not head.startswith(b'{"kind"') or not head.endswith(b'"events": [\n'):
         return None
-    laid_out = LaidOut(data)
-    stop = len(data) - 4  # the newline ending the last event line (or the header)
-    position = head_end + 1
     search = _EXPORT_ID.search
-    while stop > head_end:  # line by line, as data[head_end + 1 : stop].split(b"\n")
-        end = data.find(b"\n", position, stop)
-        if end == -1:
-            end = stop
-        line = data[position:end]
-        found = search(line)
+    closed = False
+    for position, line in lines:
+        if closed:
+            return None  # something after the closing line
+        if line == b"]}\n":
+            closed = True
+            continue
+        if not line.isascii():
+            line.decode("utf-8")  # what is not UTF-8 is not read (UnicodeDecodeError)
+        body = line[:-1]
+        found = search(body)
         if not (
-            line.startswith(b"{")
-            and line.endswith((b"}", b"},"))
+            line.endswith(b"\n")
+            and body.startswith(b"{")
+            and body.endswith((b"}", b"},"))
             and found is not None
-            and line.count(b'"id":') == 1
+            and body.count(b'"id":') == 1
         ):
             return None
-        laid_out.ids.append(found.group(1).decode("utf-8", "surrogateescape"))
+        laid_out.ids.append(found.group(1).decode())
         laid_out.bounds.append(position)
-        laid_out.bounds.append(end)
-        if end == stop:
-            break
-        position = end + 1
+        laid_out.bounds.append(position + len(body))
+    if not closed:
+        return None
     try:
-        header = json.loads(head + b"]}")
+        header = json.loads(head[:-1] + b"]}")
     except ValueError:
         return None
-    return (header, laid_out) if isinstance(header, dict) else None
+    return header if isinstance(header, dict) else None
+
+
+def _numbered(lines: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
+    position = 0
+    for line in lines:
+        yield position, line
+        position += len(line)
 
 
 def read_export_document(data: bytes | str, source: str) -> ExportDocument:
     """An export document's events (see ExportDocument); a clear error for anything else."""
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogatepass")
-    laid_out = _export_lines(data)
-    if laid_out is not None:
-        header, lines = laid_out
-    else:
-        lines = None
-        try:
-            header = json.loads(data)
-        except ValueError as error:
-            raise ProgressError(
-                f"{source}: not a progress export (invalid JSON: {error})"
-            ) from None
-        except RecursionError:
-            raise ProgressError(f"{source}: not a progress export (nested too deeply)") from None
+    laid_out = LaidOut(data)
+    header = _export_lines(_numbered(io.BytesIO(data)), laid_out)
+    if header is not None:
+        return _export_document(header, laid_out, source)
+    try:
+        header = json.loads(data)
+    except ValueError as error:
+        raise ProgressError(f"{source}: not a progress export (invalid JSON: {error})") from None
+    except RecursionError:
+        raise ProgressError(f"{source}: not a progress export (nested too deeply)") from None
+    return _export_document(header, None, source)
+
+
+def read_export_file(path: Path, source: str) -> ExportDocument:
+    """read_export_document of a file, which a document laid out one event a line (as
+    export_chunks writes it) is read from in passes instead of held in memory. OSError and
+    UnicodeDecodeError when the file cannot be read (not a regular file, over the size limit,
+    not UTF-8)."""
+    from mlprep.fileio import open_regular, read_regular
+    from mlprep.limits import MAX_PROGRESS_IMPORT_BYTES
+
+    laid_out = LaidOut(path=path)
+    with open_regular(path, MAX_PROGRESS_IMPORT_BYTES) as handle:
+        header = _export_lines(_numbered(handle), laid_out)
+    if header is not None:
+        return _export_document(header, laid_out, source)
+    data = read_regular(path, MAX_PROGRESS_IMPORT_BYTES)
+    if not data.isascii():
+        data.decode("utf-8")
+    return read_export_document(data.removeprefix(b"\xef\xbb\xbf"), source)  # BOM: editors
+
+
+def _export_document(header: object, lines: LaidOut | None, source: str) -> ExportDocument:
     if not isinstance(header, dict) or header.get("kind") != EXPORT_KIND:
         raise ProgressError(f"{source}: not a progress export (made by `mlprep progress export`)")
     version = header.get("format")

@@ -113,10 +113,17 @@ def merge(ctx: typer.Context, file: FileArg) -> None:
     Example:
       mlprep progress merge laptop.json
     """
-    from mlprep.progress import ProgressStore, read_export_document
+    from mlprep.progress import ProgressStore, read_export_document, read_export_file
 
     app_state = state(ctx)
-    incoming = read_export_document(_read_source(file), file)  # checked as it is merged
+    if file == "-":
+        incoming = read_export_document(_read_source(file), file)  # checked as it is merged
+    else:
+        try:  # a long history is read in parts, not held in memory
+            incoming = read_export_file(Path(file), file)
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or error
+            raise MlprepError(f"cannot read {file}: {reason}") from None
     added = ProgressStore(app_state.paths.progress_dir).merge(incoming)
     app_state.env.stdout.write(
         f"Merged {added} new answer{'s' * (added != 1)} from {file} "

@@ -493,3 +493,23 @@ def test_passes_over_the_log_agree_whatever_its_blocks(tmp_path, monkeypatch, bl
     answers = [e for e in effective(cold.events()) if e.mode != "drill"]
     assert cold.states == Scheduler().replay(answers)
     assert cold.stale_states() == []
+
+
+def test_an_export_file_is_read_in_passes_and_a_change_in_between_is_caught(tmp_path):
+    from mlprep.progress import read_export_file
+
+    there = fresh(tmp_path / "there")
+    answer_many(there, 6)
+    path = tmp_path / "there.json"
+    path.write_text("".join(there.export_chunks(T0)))
+    document = read_export_file(path, "there.json")
+    assert document.items.data is None  # the lines stay in the file until needed
+    assert fresh(tmp_path / "here").merge(document) == 6
+    assert ProgressStore(tmp_path / "here").events() == there.events()
+
+    changed = read_export_file(path, "there.json")
+    text = path.read_text()
+    first_id = there.events()[0].id
+    path.write_text(text.replace(first_id, "f" * len(first_id)))  # same places, other ids
+    with pytest.raises(ProgressError, match="changed while it was being read"):
+        fresh(tmp_path / "elsewhere").merge(changed)
