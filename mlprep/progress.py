@@ -620,7 +620,9 @@ class ProgressStore:
             added = sorted((replace(e, state=rows[e.id]) for e in added), key=_order)
             totals = self._totals_after_merge(added, existing)
             try:
-                self._end, self._last_id = self._write_merged(added, affected, rows)
+                # lines whose state the replay changed (the others are copied as they are)
+                stale = {e.id.encode() for e in existing if rows.get(e.id) != e.state}
+                self._end, self._last_id = self._write_merged(added, affected, rows, stale)
                 if totals is not None:  # stats need not recount the merged log
                     self._write_totals(totals)
                 for card in affected:
@@ -677,10 +679,15 @@ class ProgressStore:
         return totals
 
     def _write_merged(
-        self, added: list[ReviewEvent], affected: set[str], rows: dict[str, tuple | None]
+        self,
+        added: list[ReviewEvent],
+        affected: set[str],
+        rows: dict[str, tuple | None],
+        stale: set[bytes],
     ) -> tuple[int, str | None]:
-        """Stream the log into a new file with `added` slotted in by time and the lines
-        of `affected` cards given their replayed states; replace the log with it. Returns the
+        """Stream the log into a new file with `added` slotted in by time and the `stale`
+        lines (ids) of `affected` cards given their replayed states (`rows`); replace the log
+        with it. Returns the
         new size and last id. Raises _OutOfOrder (writing nothing) if the log is not sorted.
 
         A block of lines all as this program writes them is handled with one regular-
@@ -707,12 +714,13 @@ class ProgressStore:
             found = FAST_LINE.match(line)
             if found is not None and (
                 found.group(CARD) not in affected_bytes
+                or found.group(ID) not in stale
                 or found.group(STATE) is not None
                 and rows.get(found.group(ID).decode()) is not None
             ):
                 at, raw_id = found.group(AT, ID)
                 key, event = (_epoch(at), raw_id.decode()), None
-                if found.group(CARD) in affected_bytes:  # swap in the replayed state
+                if found.group(CARD) in affected_bytes and raw_id in stale:  # the new state
                     row = rows[key[1]] or ()  # not None: checked above
                     state = json.dumps(list(row), separators=(",", ":"))
                     begin, end = found.span(STATE)
@@ -764,7 +772,7 @@ class ProgressStore:
                 lines = block.split(b"\n")
                 lines.pop()  # the empty piece after the last newline
                 # affected cards' lines get their replayed states
-                for index in [i for i, row in enumerate(found) if row[CARD - 1] in affected_bytes]:
+                for index in [i for i, row in enumerate(found) if row[ID - 1] in stale]:
                     lines[index] = swap(lines[index] + b"\n", start)[:-1]  # type: ignore[index]
                 # new events go before the first line later than them
                 done = 0
