@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from mlprep.errors import ProgressError
 from mlprep.fileio import atomic_copy, atomic_write, atomic_write_with, gc_paused
@@ -1067,72 +1068,95 @@ class ExportDocument:
 
 
 class LaidOut:
-    """An export document laid out one event a line: where each event line starts and ends,
-    each event's id, and the document's bytes (or, for a file, the file: read again for the
+    """An export document laid out one event a line: where each event line starts, each
+    event's id, and the document's bytes (or, for a file, the file: read again for the
     few lines a merge adds, so that a long history is never held in memory)."""
 
     def __init__(self, data: bytes | None = None, path: Path | None = None) -> None:
         self.data = data
         self.path = path
-        self.bounds = array.array("q")  # start and end of each line, in turn
+        # each event line's start, then one past the last one's newline: line i ends just
+        # before starts[i + 1] - 1
+        self.starts = array.array("q")
         self.ids: list[str] = []
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def lines(self, indexes: Iterable[int]) -> Iterator[tuple[int, bytes]]:
-        """(index, line) for these line indexes, in the order given."""
-        bounds = self.bounds
+        """(index, line without its newline) for these line indexes, in the order given."""
+        starts = self.starts
         if self.data is not None:
             for index in indexes:
-                yield index, self.data[bounds[2 * index] : bounds[2 * index + 1]]
+                yield index, self.data[starts[index] : starts[index + 1] - 1]
             return
         assert self.path is not None
         with open(self.path, "rb") as handle:
             for index in indexes:
-                handle.seek(bounds[2 * index])
-                yield index, handle.read(bounds[2 * index + 1] - bounds[2 * index])
+                handle.seek(starts[index])
+                yield index, handle.read(starts[index + 1] - 1 - starts[index])
 
 
-# an event line of a document export_chunks wrote: one object, one id
-_EXPORT_ID = re.compile(rb'"id": ?"([^"\\]*)"')
+# the id of an event line of a document export_chunks wrote (one object, one id a line)
+_EXPORT_ID = re.compile(rb'"id": ?"([^"\\\n]*)"')
 
 
-def _export_lines(lines: Iterator[tuple[int, bytes]], laid_out: LaidOut) -> dict | None:
-    """The header of a document laid out as export_chunks writes it, given its lines (each
-    with the offset it starts at), with each event line's place and id noted in `laid_out`;
-    None for any other document (then it is read as any JSON)."""
-    first = next(lines, None)
-    if first is None:
-        return None
-    head = first[1]
-    if not head.startswith(b'{"kind"') or not head.endswith(b'"events": [\n'):
-        return None
-    search = _EXPORT_ID.search
+def _export_lines(blocks: Iterator[tuple[int, bytes]], laid_out: LaidOut) -> dict | None:
+    """The header of a document laid out as export_chunks writes it, given its blocks of
+    whole lines (each with the offset it starts at), with each event line's place and id
+    noted in `laid_out`; None for any other document (then it is read as any JSON)."""
+    head: bytes | None = None
     closed = False
-    for position, line in lines:
+    lines_end = 0  # one past the last event line's newline
+    for position, block in blocks:
         if closed:
             return None  # something after the closing line
-        if line == b"]}\n":
-            closed = True
+        if head is None:
+            cut = block.find(b"\n") + 1
+            head, block, position = block[:cut], block[cut:], position + cut
+            if not head.startswith(b'{"kind"') or not head.endswith(b'"events": [\n'):
+                return None
+        if block.endswith(b"\n]}\n") or block == b"]}\n":
+            block, closed = block[:-3], True
+        if not block:
             continue
-        if not line.isascii():
-            line.decode("utf-8")  # what is not UTF-8 is not read (UnicodeDecodeError)
-        body = line[:-1]
-        found = search(body)
-        if not (
-            line.endswith(b"\n")
-            and body.startswith(b"{")
-            and body.endswith((b"}", b"},"))
-            and found is not None
-            and body.count(b'"id":') == 1
-        ):
+        if not block.endswith(b"\n"):
             return None
-        laid_out.ids.append(found.group(1).decode())
-        laid_out.bounds.append(position)
-        laid_out.bounds.append(position + len(body))
-    if not closed:
+        if not block.isascii():
+            block.decode("utf-8")  # what is not UTF-8 is not read (UnicodeDecodeError)
+        lines_end = position + len(block)
+        count = block.count(b"\n")
+        ids = _EXPORT_ID.findall(block)
+        # a light check of every line at once: each starts an object and holds no other
+        # (one "{" a line) and one id (a line that is not a whole event fails when it is read)
+        if (
+            len(ids) == count
+            and block.startswith(b"{")
+            and block.count(b"{") == count
+            and block.count(b"\n{") == count - 1
+        ):
+            laid_out.ids.extend(map(bytes.decode, ids))
+            lengths = [len(line) + 1 for line in block.split(b"\n")]
+            lengths.pop()
+            laid_out.starts.extend(itertools.accumulate(lengths, initial=position))
+            laid_out.starts.pop()  # where the next line starts: noted with that line
+            continue
+        for line in io.BytesIO(block):  # line by line: braces in answers, say
+            body = line[:-1]
+            found = _EXPORT_ID.search(body)
+            if not (
+                body.startswith(b"{")
+                and body.endswith((b"}", b"},"))
+                and found is not None
+                and body.count(b'"id":') == 1
+            ):
+                return None
+            laid_out.ids.append(found.group(1).decode())
+            laid_out.starts.append(position)
+            position += len(line)
+    if head is None or not closed:
         return None
+    laid_out.starts.append(lines_end)
     try:
         header = json.loads(head[:-1] + b"]}")
     except ValueError:
@@ -1140,11 +1164,21 @@ def _export_lines(lines: Iterator[tuple[int, bytes]], laid_out: LaidOut) -> dict
     return header if isinstance(header, dict) else None
 
 
-def _numbered(lines: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
-    position = 0
-    for line in lines:
-        yield position, line
-        position += len(line)
+def _blocks(handle: BinaryIO) -> Iterator[tuple[int, bytes]]:
+    """A file's blocks of whole lines with their offsets (the last may lack its newline)."""
+    position, rest = 0, b""
+    while True:
+        data = handle.read(1 << 20)
+        if not data:
+            break
+        data = rest + data
+        cut = data.rfind(b"\n") + 1
+        if cut:
+            yield position, data[:cut]
+            position += cut
+        rest = data[cut:]
+    if rest:
+        yield position, rest
 
 
 def read_export_document(data: bytes | str, source: str) -> ExportDocument:
@@ -1152,7 +1186,7 @@ def read_export_document(data: bytes | str, source: str) -> ExportDocument:
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogatepass")
     laid_out = LaidOut(data)
-    header = _export_lines(_numbered(io.BytesIO(data)), laid_out)
+    header = _export_lines(_blocks(io.BytesIO(data)), laid_out)
     if header is not None:
         return _export_document(header, laid_out, source)
     try:
@@ -1174,7 +1208,7 @@ def read_export_file(path: Path, source: str) -> ExportDocument:
 
     laid_out = LaidOut(path=path)
     with open_regular(path, MAX_PROGRESS_IMPORT_BYTES) as handle:
-        header = _export_lines(_numbered(handle), laid_out)
+        header = _export_lines(_blocks(handle), laid_out)
     if header is not None:
         return _export_document(header, laid_out, source)
     data = read_regular(path, MAX_PROGRESS_IMPORT_BYTES)
