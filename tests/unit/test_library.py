@@ -107,10 +107,9 @@ def test_the_cache_is_used_and_refreshed_when_a_deck_changes(tmp_path):
 
 
 def cached_paths(cache: Path) -> set[str]:
-    import pickle
+    from mlprep.decks import DeckCache
 
-    with open(cache / "decks.pickle", "rb") as handle:
-        return {key[0] for key in pickle.load(handle)[1]}  # keys start with the file's path
+    return {key[0] for key in DeckCache(cache).entries}  # keys start with the file's path
 
 
 def test_the_cache_forgets_decks_that_are_gone(tmp_path):
@@ -176,7 +175,7 @@ def test_a_new_app_version_keeps_the_cache_but_a_new_parser_does_not(tmp_path, m
 
 
 def test_the_cache_forgets_files_no_longer_loaded(tmp_path):
-    import pickle
+    from mlprep.decks import DeckCache
 
     user = tmp_path / "user"
     gone = write(user / "gone.yaml", "id: g\ntitle: G\ncards:\n  - {id: g-a, q: x, a: y}\n")
@@ -184,7 +183,7 @@ def test_the_cache_forgets_files_no_longer_loaded(tmp_path):
     load_library([MINI], [user], cache)
     gone.unlink()
     load_library([MINI], [user], cache)
-    _, entries = pickle.loads((cache / "decks.pickle").read_bytes())
+    entries = DeckCache(cache).entries
     assert entries and not [key for key in entries if "gone.yaml" in str(key)]
     assert [p.name for p in cache.iterdir()] == ["decks.pickle"]  # no temp files left
 
