@@ -32,6 +32,8 @@ class Grade(IntEnum):
 
 @dataclass(frozen=True)
 class Choice:
+    """One option of a choice card; `why` is shown when the user picks it."""
+
     text: str
     correct: bool = False
     why: str = ""  # why this option is right or wrong, shown when the user picks it
@@ -70,12 +72,17 @@ class Expect:
 
 @dataclass(frozen=True)
 class Rubric:
+    """What a strong and a weak answer to an open card say."""
+
     strong: tuple[str, ...] = ()
     weak: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Card:
+    """One question with its answer, and whatever makes it gradable (choices, expect, sql,
+    code, keypoints)."""
+
     id: str
     q: str
     a: str
@@ -156,6 +163,8 @@ class CardIndex:
 
 @dataclass(frozen=True)
 class Deck:
+    """A deck file's cards and what describes them."""
+
     id: str
     title: str
     # a tuple when parsed; from the deck cache, a sequence that reads each card when used
