@@ -200,3 +200,95 @@ def test_parsing_keeps_no_yaml_nodes_alive():
     assert deck is not None and problems == []
     gc.collect()
     assert not [o for o in gc.get_objects() if isinstance(o, yaml.Node)]
+
+
+def test_a_warm_start_reads_no_card_until_one_is_used(tmp_path, monkeypatch):
+    from mlprep import decks as decks_module
+    from mlprep.schema import parse_deck
+
+    cache = tmp_path / "cache"
+    load_library([MINI], [], cache)
+    monkeypatch.setattr(decks_module, "_SEEN", {})  # as a new process would start
+    reads = []
+    real_card = decks_module._CachedCards.card
+    monkeypatch.setattr(
+        decks_module._CachedCards, "card", lambda self, i: reads.append(i) or real_card(self, i)
+    )
+    library = load_library([MINI], [], cache)
+    cards = library.select(["mini"], kinds=["single", "multi", "open", "number"])
+    assert library.tag_counts() and library.decks["mini"].all_tags()
+    assert reads == []  # listing, selecting and counting tags read only the index
+    path = MINI / "mini.yaml"
+    parsed, _ = parse_deck(path.read_text(), str(path), builtin=True)
+    assert parsed is not None
+    first = cards[0]
+    assert first.q == parsed.cards[0].q
+    assert reads == [0]  # only the card asked for, once
+    assert first.choices == parsed.cards[0].choices and reads == [0]
+    assert list(library.decks["mini"].cards) == list(parsed.cards)
+
+
+def test_a_cached_card_behaves_as_the_parsed_card(tmp_path):
+    import dataclasses
+    import pickle
+
+    from mlprep.model import Card
+    from mlprep.schema import parse_deck
+
+    cache = tmp_path / "cache"
+    load_library([MINI], [], cache)
+    from mlprep import decks as decks_module
+
+    decks_module._SEEN.clear()
+    cached = load_library([MINI], [], cache).decks["mini"].cards
+    path = MINI / "mini.yaml"
+    parsed, _ = parse_deck(path.read_text(), str(path), builtin=True)
+    assert parsed is not None
+    for lazy, card in zip(cached, parsed.cards, strict=True):
+        assert lazy == card and hash(lazy) == hash(card)
+        assert (lazy.id, lazy.kind, lazy.type, lazy.tags, lazy.line) == (
+            card.id,
+            card.kind,
+            card.type,
+            card.tags,
+            card.line,
+        )
+        assert type(pickle.loads(pickle.dumps(lazy))) is Card
+        assert type(dataclasses.replace(lazy, line=0)) is Card
+        assert dataclasses.replace(lazy, line=0) == dataclasses.replace(card, line=0)
+
+
+def test_the_index_is_rebuilt_when_a_deck_file_changes(tmp_path):
+    from mlprep import decks as decks_module
+
+    user = tmp_path / "user"
+    deck = write(user / "c.yaml", "id: c\ntitle: C\ncards:\n  - {id: c-a, q: x, a: y}\n")
+    cache = tmp_path / "cache"
+    assert load_library([MINI], [user], cache).decks["c"].index.ids == ("c-a",)
+    deck.write_text(
+        "id: c\ntitle: C\ncards:\n  - {id: c-a, q: x, a: y}\n"
+        "  - {id: c-b, q: two, a: y, tags: [fresh], difficulty: 3}\n"
+    )
+    decks_module._SEEN.clear()  # a new process: only the cache file carries anything over
+    library = load_library([MINI], [user], cache)
+    assert library.decks["c"].index.ids == ("c-a", "c-b")
+    assert [c.id for c in library.select(tags=["fresh"], difficulty=3)] == ["c-b"]
+    decks_module._SEEN.clear()
+    again = load_library([MINI], [user], cache).decks["c"]
+    assert isinstance(again.cards, decks_module.CardList)  # this time from the cache
+    assert again.index.ids == ("c-a", "c-b") and again.cards[1].q == "two"
+
+
+def test_cards_stay_readable_when_another_run_replaces_the_cache(tmp_path):
+    from mlprep import decks as decks_module
+
+    user = tmp_path / "user"
+    deck = write(user / "c.yaml", "id: c\ntitle: C\ncards:\n  - {id: c-a, q: old, a: y}\n")
+    cache = tmp_path / "cache"
+    load_library([MINI], [user], cache)
+    decks_module._SEEN.clear()
+    running = load_library([MINI], [user], cache).decks["c"]
+    deck.write_text("id: c\ntitle: C\ncards:\n  - {id: c-a, q: new, a: y}\n")
+    decks_module._SEEN.clear()
+    assert load_library([MINI], [user], cache).decks["c"].cards[0].q == "new"  # rewrote it
+    assert running.cards[0].q == "old"  # the file this run opened, not the new one
