@@ -26,43 +26,34 @@ class CardSource(Protocol):
 
 
 class LazyCard(Card):
-    """A card known by its index entry; the rest of it is read the first time it is used.
+    """A card known by its place in its deck's index; the rest of it is read the first time
+    it is used.
 
-    It is a Card everywhere (equal to, and hashing like, the card it stands for). Building
-    one by its fields (as `dataclasses.replace` does) gives a plain Card.
+    It is a Card everywhere (equal to, and hashing like, the card it stands for). It holds
+    only its deck's card list and its position (tens of bytes: a review of every card of a
+    large collection builds one per card); building one by its fields (as
+    `dataclasses.replace` does) gives a plain Card.
     """
+
+    __slots__ = ("_cards", "_position", "_card")
+    _cards: CardList
+    _position: int
+    _card: Card | None
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
         return Card(*args, **kwargs)
 
-    @classmethod
-    def entry(cls, index: CardIndex, position: int, deck: str, source: CardSource) -> LazyCard:
-        card = object.__new__(cls)
-        kind = index.kinds[position]
-        card.__dict__.update(
-            id=index.ids[position],
-            deck=deck,
-            type=_TYPES.get(kind, CardType.OPEN),
-            difficulty=index.difficulties[position],
-            tags=index.tags[position],
-            line=index.lines[position],
-            _kind=kind,
-            _source=source,
-            _position=position,
-        )
-        return card
-
     def full(self) -> Card:
         """The card itself, read from its source once."""
-        card = self.__dict__.get("_card")
+        card = self._card
         if card is None:
-            card = self.__dict__["_source"].card(self.__dict__["_position"])
-            self.__dict__["_card"] = card
+            card = self._cards.source.card(self._position)
+            _set_card(self, card)
         return card
 
     @property
     def kind(self) -> str:
-        return self.__dict__["_kind"]
+        return self._cards.card_index.kinds[self._position]
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, LazyCard):
@@ -79,13 +70,37 @@ class LazyCard(Card):
         return self.full().__reduce__()
 
 
+# the slots are set through their descriptors: Card's frozen __setattr__ is for its fields
+_set_cards = vars(LazyCard)["_cards"].__set__
+_set_position = vars(LazyCard)["_position"].__set__
+_set_card = vars(LazyCard)["_card"].__set__
+
+
 def _reader(name: str) -> property:
     return property(lambda self: getattr(self.full(), name), doc=f"The card's {name}.")
+
+
+def _index_reader(column: str) -> property:
+    return property(
+        lambda self: getattr(self._cards.card_index, column)[self._position],
+        doc=f"The card's {column[:-1]}, from its deck's index.",
+    )
 
 
 for _field in fields(Card):
     if _field.name not in INDEX_FIELDS:
         setattr(LazyCard, _field.name, _reader(_field.name))
+for _field_name, _column in (
+    ("id", "ids"),
+    ("difficulty", "difficulties"),
+    ("tags", "tags"),
+    ("line", "lines"),
+):
+    setattr(LazyCard, _field_name, _index_reader(_column))
+LazyCard.deck = property(lambda self: self._cards.deck, doc="The card's deck.")  # type: ignore[assignment]
+LazyCard.type = property(  # type: ignore[assignment]
+    lambda self: _TYPES.get(self.kind, CardType.OPEN), doc="The card's type, from its kind."
+)
 
 
 class CardList(Sequence[Card]):
@@ -96,6 +111,7 @@ class CardList(Sequence[Card]):
         self.deck = deck
         self.source = source
         self._cards: list[Card | None] = [None] * len(index.ids)
+        self._missing = len(self._cards)  # positions without their LazyCard yet
 
     def __len__(self) -> int:
         return len(self._cards)
@@ -113,12 +129,25 @@ class CardList(Sequence[Card]):
         if card is None:
             if position < 0:
                 position += len(self)
-            card = LazyCard.entry(self.card_index, position, self.deck, self.source)
+            card = self._lazy(position)
             self._cards[position] = card
+            self._missing -= 1
+        return card
+
+    def _lazy(self, position: int) -> LazyCard:
+        card = object.__new__(LazyCard)
+        _set_cards(card, self)
+        _set_position(card, position)
+        _set_card(card, None)
         return card
 
     def __iter__(self) -> Iterator[Card]:
-        return (self[i] for i in range(len(self)))
+        if self._missing:  # every card at once: selecting a whole deck is common
+            self._cards = [
+                self._lazy(i) if card is None else card for i, card in enumerate(self._cards)
+            ]
+            self._missing = 0
+        return iter(self._cards)  # type: ignore[arg-type]
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Sequence) and not isinstance(other, str):

@@ -217,7 +217,10 @@ def test_a_warm_start_reads_no_card_until_one_is_used(tmp_path, monkeypatch):
     library = load_library([MINI], [], cache)
     cards = library.select(["mini"], kinds=["single", "multi", "open", "number"])
     assert library.tag_counts() and library.decks["mini"].all_tags()
-    assert reads == []  # listing, selecting and counting tags read only the index
+    every = list(library.decks["mini"].cards)
+    assert len(every) == 4 and [c.id for c in every] == [c.id for c in cards]
+    assert all(card.deck == "mini" and card.kind for card in every)
+    assert reads == []  # listing, selecting, iterating and counting tags read only the index
     path = MINI / "mini.yaml"
     parsed, _ = parse_deck(path.read_text(), str(path), builtin=True)
     assert parsed is not None
