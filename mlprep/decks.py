@@ -213,12 +213,13 @@ class DeckCache:
         _SEEN[key] = deck
         self.dirty = True
 
-    def save(self) -> None:
+    def save(self) -> bool:
+        """Write the decks this load used, if anything changed; True when a file was written."""
         # Entries this load did not use are dropped: a deleted or changed deck (a stale
         # 20 MB entry once cost every start half a second) is not carried forward.
         stale = self.keys() - self.used
         if self.path is None or not (self.dirty or stale):
-            return
+            return False
         import tempfile
 
         tmp = None
@@ -228,13 +229,31 @@ class DeckCache:
             with os.fdopen(fd, "wb") as handle:
                 self._write(handle)
             os.replace(tmp, self.path)
+            written = True
         except (OSError, MlprepError):
             # a read-only or full cache dir only costs speed; a half-written temp file would
             # take the space the next answer needs, one more on every run
             if tmp is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
+            written = False
         self._remove_stale_temp_files()
+        return written
+
+    def read_back(self, library: Library) -> None:
+        """Swap the decks parsed by this load for the copies just saved, whose cards are read
+        when used: the parsed cards can then be freed before the command goes on (a first
+        run at 50,000 cards would otherwise carry every one of them to the end)."""
+        assert self.path is not None
+        saved = DeckCache(self.path.parent)
+        key_of = {id(deck): key for key, deck in self.decks.items()}
+        for slug, deck in list(library.decks.items()):
+            key = key_of.get(id(deck))
+            if key is None or isinstance(deck.cards, CardList) or key not in saved.entries:
+                continue
+            copy = saved.get(key)
+            if copy is not None and copy.index == deck.index:
+                library.decks[slug] = copy
 
     def _write(self, handle: BinaryIO) -> None:
         """The cards first, deck after deck, then the index that says where they lie (so a
@@ -553,7 +572,8 @@ def load_library(
     user = load_files(user_dirs, builtin=False, cache=cache, card_ids=False)
     library.add(user.decks)
     library.warnings.extend(user.problems)
-    cache.save()
+    if cache.save():
+        cache.read_back(library)
     return library
 
 

@@ -295,3 +295,30 @@ def test_cards_stay_readable_when_another_run_replaces_the_cache(tmp_path):
     decks_module._SEEN.clear()
     assert load_library([MINI], [user], cache).decks["c"].cards[0].q == "new"  # rewrote it
     assert running.cards[0].q == "old"  # the file this run opened, not the new one
+
+
+def test_a_first_run_keeps_the_saved_copies_not_the_parsed_cards(tmp_path, monkeypatch):
+    import gc
+    import weakref
+
+    from mlprep import decks as decks_module
+    from mlprep.model import Card
+
+    decks_module._SEEN.clear()
+    parsed: list[weakref.ref] = []
+    real_parse = decks_module._with_path
+
+    def keep_watch(deck, path):
+        parsed.extend(weakref.ref(card) for card in deck.cards)
+        return real_parse(deck, path)
+
+    monkeypatch.setattr(decks_module, "_with_path", keep_watch)
+    library = load_library([MINI], [], tmp_path / "cache")
+    deck = library.decks["mini"]
+    assert isinstance(deck.cards, decks_module.CardList)  # read from the file just written
+    gc.collect()
+    assert parsed and all(ref() is None for ref in parsed)  # the parsed cards are freed
+    assert isinstance(deck.cards[0], Card) and deck.cards[0].q
+    decks_module._SEEN.clear()
+    # without a cache dir the parsed decks are the ones used
+    assert isinstance(load_library([MINI], [], None).decks["mini"].cards, tuple)
