@@ -113,7 +113,7 @@ class _CachedCards:
         return self.file.read(self.start, end), self.bounds
 
 
-def _cached_deck(key: tuple, entry: tuple, file: _CacheFile) -> Deck:
+def _cached_deck(key: tuple, entry: tuple, file: _CacheFile, path: Path | None = None) -> Deck:
     (deck_id, title, description, tags), index, start, bounds = entry
     cards = CardList(CardIndex(*index), deck_id, _CachedCards(file, start, bounds))
     return Deck(
@@ -122,7 +122,7 @@ def _cached_deck(key: tuple, entry: tuple, file: _CacheFile) -> Deck:
         cards=cards,
         description=description,
         tags=tags,
-        path=Path(key[0]),
+        path=path or Path(key[0]),
         builtin=key[5],
     )
 
@@ -190,11 +190,12 @@ class DeckCache:
     def keys(self) -> set[tuple]:
         return set(self.entries) | set(self.decks)
 
-    def get(self, key: tuple) -> Deck | None:
+    def get(self, key: tuple, path: Path | None = None) -> Deck | None:
+        """The deck of the file with this identity (whose path is `path`), if cached."""
         deck = self.decks.get(key)
         if deck is None and key in self.entries and self.file is not None:
             try:
-                deck = _cached_deck(key, self.entries[key], self.file)
+                deck = _cached_deck(key, self.entries[key], self.file, path)
             except Exception:  # an entry of the wrong shape: parse the file again
                 deck = None
         if deck is None:
@@ -306,7 +307,7 @@ def load_files(
                 if not S_ISREG(stat.st_mode):
                     deck = None  # a FIFO or device is refused by read_regular below
                 elif cache:
-                    deck = cache.get(key)
+                    deck = cache.get(key, path)
                 else:
                     deck = _SEEN.get(key)
                 if deck is None:
@@ -436,7 +437,11 @@ class Library:
                 )
                 continue
             index = deck.index
-            clash = next((i for i, card_id in enumerate(index.ids) if card_id in card_ids), None)
+            clash = (
+                None  # the usual case, found at C speed
+                if card_ids.keys().isdisjoint(index.ids)
+                else next(i for i, card_id in enumerate(index.ids) if card_id in card_ids)
+            )
             if clash is not None:
                 clash_id = index.ids[clash]
                 self.warnings.append(
