@@ -59,3 +59,22 @@ def test_listing_from_the_deck_cache_imports_only_what_it_needs(args, mlprep_hom
     assert [m for m in modules if m.split(".")[0] in unwanted or m in unwanted] == []
     others = {"mlprep.cli.study", "mlprep.cli.quiz", "mlprep.cli.progress", "mlprep.cli.stats"}
     assert others.isdisjoint(modules)
+
+
+def test_a_review_without_sql_cards_or_a_plan_imports_neither_sqlite_nor_the_planner(
+    mlprep_home,
+):
+    from tests.conftest import FIXTURES
+
+    args = ["review", "mini", "--plain", "--decks", str(FIXTURES / "decks")]
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        check=True,
+        input="",
+    )
+    assert "[1/" in done.stdout  # a card was asked
+    modules = json.loads(done.stderr.rsplit("MODULES=", 1)[1])
+    assert [m for m in modules if m.startswith(("sqlite3", "mlprep.sqlsandbox"))] == []
+    assert "mlprep.plan" not in modules
