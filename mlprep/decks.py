@@ -32,7 +32,10 @@ def deck_files(path: Path) -> list[Path]:
     return [path]
 
 
-CACHE_FORMAT = 3  # bump when the cache file's own layout changes
+CACHE_FORMAT = 4  # bump when the cache file's own layout changes
+# Cards are pickled in runs of this many: reading one card unpickles its run (a fraction of a
+# millisecond), and reading every card (search, export) goes nearly as fast as one pickle would.
+CARDS_PER_RUN = 32
 CACHE_MAGIC = b"mlprep-decks\n"
 
 # Parsed decks already seen by this process, keyed like the cache. A long-lived process (or a
@@ -85,30 +88,43 @@ class _CacheFile:
 
 
 class _CachedCards:
-    """One deck's cards in the cache file: each card pickled on its own, one after another
-    from `start`, at the offsets `bounds` holds (card i spans bounds[i]..bounds[i + 1])."""
+    """One deck's cards in the cache file: runs of CARDS_PER_RUN cards, each run a pickled
+    tuple, one after another from `start`, at the offsets `bounds` holds (run i spans
+    bounds[i]..bounds[i + 1]). A run is unpickled once, the first time one of its cards is
+    read."""
 
     def __init__(self, file: _CacheFile, start: int, bounds: bytes) -> None:
         self.file = file
         self.start = start
         self.bounds = bounds
+        self.runs: dict[int, tuple] = {}
 
     def card(self, position: int) -> Card:
-        begin, end = struct.unpack_from("<QQ", self.bounds, 8 * position)
+        run, place = divmod(position, CARDS_PER_RUN)
+        cards = self.runs.get(run)
+        if cards is None:
+            cards = self.runs[run] = self._read_run(run)
+        if place >= len(cards):
+            raise MlprepError("the deck cache is damaged; run the command again")
+        return cards[place]
+
+    def _read_run(self, run: int) -> tuple:
+        begin, end = struct.unpack_from("<QQ", self.bounds, 8 * run)
         try:
-            card = pickle.loads(self.file.read(self.start + begin, end - begin))
+            with gc_paused():
+                cards = pickle.loads(self.file.read(self.start + begin, end - begin))
         except MlprepError:
             raise
         except Exception as error:  # an accelerator that fails is a bug report, not a crash
             raise MlprepError(
                 f"the deck cache is damaged ({error}); run the command again"
             ) from None
-        if not isinstance(card, Card):
+        if not isinstance(cards, tuple) or not all(isinstance(card, Card) for card in cards):
             raise MlprepError("the deck cache is damaged; run the command again")
-        return card
+        return cards
 
     def raw(self) -> tuple[bytes, bytes]:
-        """Every card's bytes, and their bounds, for copying into a new cache file."""
+        """Every run's bytes, and their bounds, for copying into a new cache file."""
         (end,) = struct.unpack_from("<Q", self.bounds, len(self.bounds) - 8)
         return self.file.read(self.start, end), self.bounds
 
@@ -128,13 +144,14 @@ def _cached_deck(key: tuple, entry: tuple, file: _CacheFile, path: Path | None =
 
 
 def _card_bytes(deck: Deck) -> tuple[bytes, bytes]:
-    """A deck's cards as the cache stores them: the pickled cards, and their bounds."""
+    """A deck's cards as the cache stores them: the pickled runs of cards, and their bounds."""
     cards = deck.cards
     if isinstance(cards, CardList) and isinstance(cards.source, _CachedCards):
         return cards.source.raw()  # already pickled once: copied as they are
+    full = [card.full() if isinstance(card, LazyCard) else card for card in cards]
     pickled = [
-        pickle.dumps(card.full() if isinstance(card, LazyCard) else card, pickle.HIGHEST_PROTOCOL)
-        for card in cards
+        pickle.dumps(tuple(full[i : i + CARDS_PER_RUN]), pickle.HIGHEST_PROTOCOL)
+        for i in range(0, len(full), CARDS_PER_RUN)
     ]
     bounds = [0]
     for data in pickled:

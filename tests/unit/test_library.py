@@ -322,3 +322,22 @@ def test_a_first_run_keeps_the_saved_copies_not_the_parsed_cards(tmp_path, monke
     decks_module._SEEN.clear()
     # without a cache dir the parsed decks are the ones used
     assert isinstance(load_library([MINI], [], None).decks["mini"].cards, tuple)
+
+
+def test_every_card_of_a_long_deck_reads_back_from_the_cache(tmp_path):
+    from mlprep import decks as decks_module
+
+    cards = "".join(f"  - {{id: long-{n}, q: question {n}, a: answer {n}}}\n" for n in range(70))
+    write(tmp_path / "user" / "long.yaml", f"id: long\ntitle: Long\ncards:\n{cards}")
+    cache = tmp_path / "cache"
+    load_library([MINI], [tmp_path / "user"], cache)
+    decks_module._SEEN.clear()
+    deck = load_library([MINI], [tmp_path / "user"], cache).decks["long"]
+    assert isinstance(deck.cards, decks_module.CardList)
+    for n in (69, 33, 0, 64, 31, 32):  # several runs of cards, out of order
+        assert (deck.cards[n].id, deck.cards[n].q, deck.cards[n].a) == (
+            f"long-{n}",
+            f"question {n}",
+            f"answer {n}",
+        )
+    assert [card.a for card in deck.cards] == [f"answer {n}" for n in range(70)]
