@@ -49,9 +49,9 @@ def parser_fingerprint() -> str:
     An upgrade that changes neither keeps the cache; one that does discards it."""
     # CRC-32 and the length of each source: enough to tell one release's parser from another's
     # (the cache is only an accelerator), and zlib is loaded already where hashlib is not
-    parts = [f"{CACHE_FORMAT}/{DECK_FORMAT_VERSION}"]
+    parts = [f"{CACHE_FORMAT}/{CARDS_PER_RUN}/{DECK_FORMAT_VERSION}"]
     here = os.path.dirname(os.path.abspath(__file__))
-    for name in ("model.py", "schema.py", "cardindex.py"):
+    for name in ("model.py", "schema.py"):  # what the cached cards and index are made by
         try:
             with open(os.path.join(here, name), "rb") as handle:
                 source = handle.read()
