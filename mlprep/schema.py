@@ -168,7 +168,11 @@ class _Checker:
             duplicates: list[tuple[str, int, int]] = []
             for key_node, value_node in node.value:
                 key_line = key_node.start_mark.line + 1
-                key = self.unwrap(key_node).value
+                # text keys and values, nearly all of a deck, without a call each
+                if type(key_node) is yaml.ScalarNode and key_node.tag == _STR_TAG:
+                    key = key_node.value
+                else:
+                    key = self.unwrap(key_node).value
                 if not isinstance(key, str):
                     shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
                     self.problem(
@@ -181,8 +185,11 @@ class _Checker:
                 if key in mapping:
                     duplicates.append((key, key_line, mapping[key].line))
                     continue
-                value = self.unwrap(value_node)
-                value.line = key_line
+                if type(value_node) is yaml.ScalarNode and value_node.tag == _STR_TAG:
+                    value = _Located(value_node.value, key_line)
+                else:
+                    value = self.unwrap(value_node)
+                    value.line = key_line
                 mapping[key] = value
             located = _Located(mapping, line)
             located.duplicates = duplicates
