@@ -27,12 +27,13 @@ from mlprep.model import (
     Problem,
     Rubric,
 )
-from mlprep.textsafe import BIDI
+from mlprep.textsafe import BIDI, BIDI_CONTROLS
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Terminal control characters (escape sequences can retitle or clear a terminal); tab and
 # newline are ordinary text.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_UNSHOWABLE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]")  # either of the two
 
 DECK_KEYS = ("format", "id", "title", "description", "tags", "cards")
 CARD_KEYS = (
@@ -241,16 +242,19 @@ class _Checker:
                 self.problem(where, f"'{key}' is missing or empty", card)
             return ""
         value = located.value
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.problem(located.line, f"'{key}' must be text, not {_describe(value)}", card)
-            return ""
-        value = str(value)
+        if not isinstance(value, str):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                self.problem(located.line, f"'{key}' must be text, not {_describe(value)}", card)
+                return ""
+            value = str(value)
         if required and not value.strip():
             self.problem(located.line, f"'{key}' is missing or empty", card)
         self.check_control(value, key, located.line, card)
         return value
 
     def check_control(self, value: str, key: str, line: int, card: str | None) -> None:
+        if _UNSHOWABLE.search(value) is None:  # the usual case, in one search
+            return
         found = CONTROL.search(value)
         if found:
             self.problem(
