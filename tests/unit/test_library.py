@@ -341,3 +341,18 @@ def test_every_card_of_a_long_deck_reads_back_from_the_cache(tmp_path):
             f"answer {n}",
         )
     assert [card.a for card in deck.cards] == [f"answer {n}" for n in range(70)]
+
+
+def test_a_cache_cut_short_under_a_running_command_is_one_clear_error(tmp_path):
+    from mlprep import decks as decks_module
+    from mlprep.errors import MlprepError
+
+    cache = tmp_path / "cache"
+    load_library([MINI], [], cache)
+    decks_module._SEEN.clear()
+    library = load_library([MINI], [], cache)  # the index is read; no card yet
+    os.truncate(cache / "decks.pickle", 20)  # what no writer of ours does: it renames
+    with pytest.raises(MlprepError, match="deck cache .* run the command again"):
+        _ = library.select(["mini"])[0].q
+    decks_module._SEEN.clear()
+    assert load_library([MINI], [], cache).decks["mini"].cards[0].q  # the next run rebuilds
