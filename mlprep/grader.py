@@ -261,10 +261,13 @@ FORMULA = str.maketrans(
         "≤": " at most ",
     }
 )
-# ">= 1" says what "at least 1" says; arrows (->, =>, <=>) are left alone
+# ">= 1" says what "at least 1" says and "beta > 1" what "beta above 1" says; arrows
+# (->, <-, =>, <=>) and shifts (<<, >>) are left alone
 _COMPARISONS = (
     (re.compile(r"(?<![-=<>])>=(?![=>])"), " at least "),
     (re.compile(r"(?<![-=<>])<=(?![=>])"), " at most "),
+    (re.compile(r"(?<![-=<>])>(?![=>])"), " above "),
+    (re.compile(r"(?<![<=])<(?![-=<>])"), " below "),
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -336,7 +339,7 @@ def _lex(text: str) -> list[tuple[str, str]]:
     """(kind, text) pairs: 'w' a word (contractions opened, hyphens split), 'p' punctuation,
     'j' a hyphenated whole word that comes before its parts."""
     text = _CONTROL.sub(" ", text[:MAX_CHARS]).translate(FORMULA)
-    if "=" in text:
+    if "<" in text or ">" in text:
         for pattern, words in _COMPARISONS:
             text = pattern.sub(words, text)
     text = unicodedata.normalize("NFKC", text).lower()

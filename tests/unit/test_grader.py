@@ -212,6 +212,8 @@ def test_without_negates_its_noun_phrase_not_the_clause_after_it():
         ("the denominator is ≥ 1", "at least 1"),
         ("p-value <= 0.05", "at most 0.05"),
         ("p ≤ 0.05", "at most 0.05"),
+        ("with beta > 1 recall weighs more", "beta above 1"),
+        ("shrinks when gamma < 1", "gamma below 1"),
     ],
 )
 def test_comparison_signs_read_as_words(answer, phrase):
@@ -221,6 +223,9 @@ def test_comparison_signs_read_as_words(answer, phrase):
 def test_an_arrow_is_not_a_comparison():
     assert not made("logits => softmax", "at least softmax")
     assert not made("a <=> b", "at most b")
+    assert not made("logits -> softmax", "above softmax")
+    assert not made("x <- softmax", "below softmax")
+    assert not made("x << 1 then y >> 2", "below 1")
 
 
 def test_unlike_negates_only_what_is_compared():
