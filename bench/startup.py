@@ -63,12 +63,18 @@ def bench_env(home: str) -> dict[str, str]:
 
 
 def user_decks(home: Path, cards: int) -> None:
-    """`cards` cards of generated user decks, as bench/make_collection.py writes them."""
+    """`cards` cards of generated user decks, as bench/make_collection.py writes them. In a
+    child process: a child forked from a larger parent would report the parent's peak memory."""
     if cards:
-        sys.path.insert(0, str(Path(__file__).resolve().parent))
-        from make_collection import write_decks
-
-        write_decks(home, cards)
+        code = (
+            "import sys; from pathlib import Path; from make_collection import write_decks; "
+            "write_decks(Path(sys.argv[1]), int(sys.argv[2]))"
+        )
+        subprocess.run(
+            [sys.executable, "-c", code, str(home), str(cards)],
+            cwd=Path(__file__).resolve().parent,
+            check=True,
+        )
 
 
 def main() -> None:
