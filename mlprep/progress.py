@@ -21,6 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
+import orjson
+
 from mlprep.errors import ProgressError
 from mlprep.fileio import atomic_copy, atomic_write, atomic_write_with, gc_paused
 from mlprep.model import Grade
@@ -40,7 +42,7 @@ from mlprep.reviewlog import (
     locked,
     schedules,
 )
-from mlprep.scheduler import CardState, Scheduler, row_problem, rows_problem
+from mlprep.scheduler import CardState, Scheduler, row_problem, rows_problem, states_from_rows
 from mlprep.stats import AnswerTotals
 
 LONG_REPLAY = 5000  # answers; rebuilding more than this takes long enough to say so
@@ -250,7 +252,7 @@ class ProgressStore:
             raise ProgressError(f"cannot read {self.snapshot_path}: {error.strerror}") from None
         try:
             with gc_paused():
-                data = json.loads(raw)
+                data = orjson.loads(raw)  # read at every start: twice as fast as json's
             version = data["format"]
         except (ValueError, KeyError, TypeError, RecursionError):
             version = None
@@ -295,11 +297,7 @@ class ProgressStore:
                 if upgrade is None:  # the current format: checked column by column
                     if rows_problem(list(cards.values())):
                         return None
-                    return (
-                        offset,
-                        {cid: CardState(cid, *row) for cid, row in cards.items()},
-                        last_id,
-                    )
+                    return offset, states_from_rows(cards), last_id
                 states = {}
                 for card_id, row in cards.items():
                     state = upgrade(card_id, row)

@@ -14,7 +14,7 @@ import math
 import operator
 import random
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 
 from mlprep.memory import DEFAULT_PARAMETERS
@@ -89,6 +89,41 @@ class CardState:
     @classmethod
     def from_row(cls, card_id: str, row: list) -> CardState:
         return cls(card_id, *row)
+
+
+def states_from_rows(rows: dict[str, list]) -> dict[str, CardState]:
+    """card id -> CardState from checked snapshot rows (see rows_problem), each set through its
+    slots: the same objects as CardState(card_id, *row), built in half the time (a snapshot
+    holds one row per studied card, read at every start)."""
+    new = object.__new__
+    s_id, s_state, s_due, s_stab, s_diff, s_step, s_last, s_first, s_reps, s_lapses = (
+        vars(CardState)[f.name].__set__ for f in fields(CardState)
+    )
+    states = {}
+    for card_id, (
+        state,
+        due,
+        stability,
+        difficulty,
+        step,
+        last,
+        first,
+        reps,
+        lapses,
+    ) in rows.items():
+        made = new(CardState)
+        s_id(made, card_id)
+        s_state(made, state)
+        s_due(made, due)
+        s_stab(made, stability)
+        s_diff(made, difficulty)
+        s_step(made, step)
+        s_last(made, last)
+        s_first(made, first)
+        s_reps(made, reps)
+        s_lapses(made, lapses)
+        states[card_id] = made
+    return states
 
 
 # Bounds a stored state must keep (it comes from files: the snapshot, the log, imports).

@@ -20,6 +20,7 @@ from mlprep.scheduler import (
     build_queue,
     card_number,
     next_due,
+    states_from_rows,
 )
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -161,3 +162,14 @@ def test_retrievabilities_agree_with_retrievability_card_by_card():
     assert batch == {
         s.card_id: scheduler.retrievability(s, now) for s in states if s.stability is not None
     }
+
+
+def test_states_from_rows_builds_the_same_states_as_the_constructor():
+    rows = {
+        "a": ["review", 1.7e9, 12.5, 5.25, None, 1.6e9, 1.5e9, 7, 2],
+        "b": ["learning", 1.7e9 + 60, None, None, 1, 1.7e9, 1.7e9, 1, 0],
+    }
+    built = states_from_rows(rows)
+    assert built == {card: CardState(card, *row) for card, row in rows.items()}
+    assert [state.to_row() for state in built.values()] == list(rows.values())
+    assert built["b"].step == 1 and built["a"].lapses == 2
