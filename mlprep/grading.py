@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-from fractions import Fraction
 
 _THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d*)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -39,6 +38,8 @@ def parse_number(text: str) -> float:
             raise ValueError(f"'{_brief(text)}' is too large")
         if float(bottom) == 0:
             raise ValueError("division by zero")
+        from fractions import Fraction  # here: it imports decimal, start-up time for all
+
         try:
             value = float(Fraction(top.strip()) / Fraction(bottom.strip()))
         except (OverflowError, ZeroDivisionError):

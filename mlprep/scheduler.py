@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import math
 import operator
 import random
@@ -41,6 +40,8 @@ _REVIEW, _AGAIN = 2, 1  # fsrs.State.Review, fsrs.Rating.Again
 @functools.lru_cache(maxsize=65536)
 def card_number(card_id: str) -> int:
     """A stable positive integer for a card id (fsrs wants integer ids)."""
+    import hashlib  # here: it loads OpenSSL, start-up time a review needs only to record
+
     return int.from_bytes(hashlib.blake2b(card_id.encode(), digest_size=7).digest(), "big")
 
 
