@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import orjson
 
@@ -43,7 +43,9 @@ from mlprep.reviewlog import (
     schedules,
 )
 from mlprep.scheduler import CardState, Scheduler, row_problem, rows_problem, states_from_rows
-from mlprep.stats import AnswerTotals
+
+if TYPE_CHECKING:  # stats is imported only where totals are read: start-up time
+    from mlprep.stats import AnswerTotals
 
 LONG_REPLAY = 5000  # answers; rebuilding more than this takes long enough to say so
 SNAPSHOT_FORMAT = 2  # 1: {card: {field: value}} with ISO times; 2: {card: [row]} with epoch times
@@ -510,6 +512,8 @@ class ProgressStore:
             else:
                 totals, recount = self._count_all()
             if recount:
+                from mlprep.stats import AnswerTotals
+
                 again = AnswerTotals.from_events(effective(self.log.events_of(recount)))
                 for card in recount:
                     totals.forget(card)
@@ -521,6 +525,8 @@ class ProgressStore:
     def _count_all(self) -> tuple[AnswerTotals, set[str]]:
         """Totals from one light pass over the whole log, and the cards with an undo (to be
         recounted from their own events)."""
+        from mlprep.stats import AnswerTotals
+
         totals = AnswerTotals()
         quarters, quiz = totals.quarters, totals.quiz
         recount: set[str] = set()
@@ -578,6 +584,8 @@ class ProgressStore:
                 return None
         if any(len(row) != 2 for row in agreement.values()):
             return None
+        from mlprep.stats import AnswerTotals
+
         return offset, last_id, AnswerTotals(quarters, quiz, agreement)
 
     def _write_totals(self, totals: AnswerTotals) -> None:

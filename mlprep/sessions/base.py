@@ -18,7 +18,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from mlprep.kinds import KindContext, kind_of
 from mlprep.model import Card, Grade
 from mlprep.sessions.ports import ProgressView, Prompter, Recorder
 from mlprep.textfit import GRADE_LABELS as GRADE_LABELS
@@ -26,6 +25,7 @@ from mlprep.textfit import duration as duration
 from mlprep.textfit import shorten as shorten
 
 if TYPE_CHECKING:
+    from mlprep.kinds import KindContext
     from mlprep.reviewlog import ReviewEvent
     from mlprep.scheduler import CardState
 
@@ -88,6 +88,8 @@ class SessionContext:
     trust_deck: bool = False  # the user agreed to run user decks' code cards' tests
 
     def kind_context(self, collect_only: bool = False) -> KindContext:
+        from mlprep.kinds import KindContext
+
         return KindContext(
             self.rng, self.sql_time_limit, collect_only, self.code_dir, self.trust_deck
         )
@@ -123,6 +125,9 @@ def answer_card(
     """Ask a card through its kind; the answer is recorded the moment it is graded (before
     any feedback), timed from the question. Auto-graded answers end with when the card comes
     back; self-grades show that for each grade on the prompt."""
+    # the kinds are imported here, once the first card is on screen (start-up time)
+    from mlprep.kinds import kind_of
+
     kind = kind_of(card)
     asked = context.clock()
     outcome = kind.attempt(card, prompter, context.kind_context())

@@ -78,3 +78,36 @@ def test_a_review_without_sql_cards_or_a_plan_imports_neither_sqlite_nor_the_pla
     modules = json.loads(done.stderr.rsplit("MODULES=", 1)[1])
     assert [m for m in modules if m.startswith(("sqlite3", "mlprep.sqlsandbox"))] == []
     assert "mlprep.plan" not in modules
+
+
+FIRST_CARD_PROBE = """
+import json, os, sys
+sys.argv = ["mlprep", *json.loads(sys.argv[1])]
+from mlprep.ui.prompts import PlainPrompter
+show = PlainPrompter.show_question
+
+def show_and_stop(self, *args):
+    show(self, *args)
+    print("\\nMODULES=" + json.dumps(sorted(sys.modules)), file=sys.stderr, flush=True)
+    os._exit(0)
+
+PlainPrompter.show_question = show_and_stop
+from mlprep.cli.app import main
+main()
+"""
+
+
+def test_a_warm_review_shows_its_first_card_before_importing_what_answering_needs(mlprep_home):
+    """Up to the first card, a review reads the snapshot and the deck cache only: the
+    scheduler's FSRS, the card kinds, the grader, the stats and the full-screen UI are
+    imported once there is an answer to grade."""
+    from tests.conftest import FIXTURES
+
+    args = ["review", "mini", "--plain", "--decks", str(FIXTURES / "decks")]
+    command = [sys.executable, "-c", FIRST_CARD_PROBE, json.dumps(args)]
+    subprocess.run(command, capture_output=True, text=True, check=True, input="")  # warms up
+    done = subprocess.run(command, capture_output=True, text=True, check=True, input="")
+    assert "[1/" in done.stdout
+    modules = json.loads(done.stderr.rsplit("MODULES=", 1)[1])
+    deferred = ("fsrs", "mlprep.kinds", "mlprep.grader", "mlprep.stats", "yaml", *HEAVY, "rich")
+    assert [m for m in modules if m.split(".")[0] in deferred or m.startswith(deferred)] == []
