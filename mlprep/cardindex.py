@@ -35,7 +35,9 @@ class LazyCard(Card):
     `dataclasses.replace` does) gives a plain Card.
     """
 
-    __slots__ = ("_cards", "_position", "_card")
+    # the id is a slot of its own, not read from the index on each use: every command that
+    # builds a queue or looks states up reads the id of every card it selected
+    __slots__ = ("_cards", "_position", "_card", "id")
     _cards: CardList
     _position: int
     _card: Card | None
@@ -74,6 +76,7 @@ class LazyCard(Card):
 _set_cards = vars(LazyCard)["_cards"].__set__
 _set_position = vars(LazyCard)["_position"].__set__
 _set_card = vars(LazyCard)["_card"].__set__
+_set_id = vars(LazyCard)["id"].__set__
 
 
 def _reader(name: str) -> property:
@@ -91,7 +94,6 @@ for _field in fields(Card):
     if _field.name not in INDEX_FIELDS:
         setattr(LazyCard, _field.name, _reader(_field.name))
 for _field_name, _column in (
-    ("id", "ids"),
     ("difficulty", "difficulties"),
     ("tags", "tags"),
     ("line", "lines"),
@@ -139,6 +141,7 @@ class CardList(Sequence[Card]):
         _set_cards(card, self)
         _set_position(card, position)
         _set_card(card, None)
+        _set_id(card, self.card_index.ids[position])
         return card
 
     def __iter__(self) -> Iterator[Card]:

@@ -385,8 +385,9 @@ def build_queue(
             new_today += 1
         elif seen.last_ts >= today:
             reviews_today += 1
+    state_of = states.get
     for card in cards:
-        state = states.get(card.id)
+        state = state_of(card.id)
         if state is None:
             new.append(card)
         elif state.state in (LEARNING, RELEARNING):

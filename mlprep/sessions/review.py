@@ -8,6 +8,7 @@ when nothing else is left, as in Anki.
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -72,10 +73,12 @@ def interleave_decks(cards: Sequence[Card], rng: random.Random) -> list[Card]:
         rng.shuffle(deck_cards)
     order = sorted(by_deck)
     rng.shuffle(order)
-    mixed = []
-    for round_ in range(max((len(c) for c in by_deck.values()), default=0)):
-        mixed += [by_deck[deck][round_] for deck in order if round_ < len(by_deck[deck])]
-    return mixed
+    # round by round: each deck's next card, in the decks' shuffled order
+    rounds = itertools.zip_longest(*(by_deck[deck] for deck in order), fillvalue=_GAP)
+    return [card for round_ in rounds for card in round_ if card is not _GAP]
+
+
+_GAP = object()  # a deck that has run out of cards, in interleave_decks
 
 
 def queue_counts(queue: DueQueue, always_learning: bool = False) -> str:

@@ -62,6 +62,21 @@ def test_new_cards_are_drawn_across_decks_in_turn_and_repeatably():
     assert first != interleave_decks(cards, random.Random(4))
 
 
+def test_decks_of_different_sizes_take_turns_until_each_runs_out():
+    sizes = {"a": 1, "b": 4, "c": 2}
+    cards = [Card(id=f"{d}-{i}", q="q", a="a", deck=d) for d, n in sizes.items() for i in range(n)]
+    mixed = interleave_decks(cards, random.Random(5))
+    rng = random.Random(5)  # the same draws: each deck's shuffle, then the decks' order
+    by_deck = {d: [c for c in cards if c.deck == d] for d in sizes}
+    for deck_cards in by_deck.values():
+        rng.shuffle(deck_cards)
+    order = sorted(by_deck)
+    rng.shuffle(order)
+    rounds = [[by_deck[d][r] for d in order if r < len(by_deck[d])] for r in range(4)]
+    assert mixed == [card for round_ in rounds for card in round_]
+    assert [c.deck for c in mixed[-2:]] == ["b", "b"]  # the largest deck ends alone
+
+
 def test_option_feedback_names_wrong_picks_missed_options_and_why():
     shown = (
         Choice("A", True, "A is right because."),
