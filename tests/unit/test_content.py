@@ -10,8 +10,9 @@ import pytest
 from mlprep.decks import Library, duplicate_problems, load_files
 from mlprep.model import CardType
 from mlprep.paths import builtin_content_dir
+from tests.builtin import builtin_report, reference_grading
 
-REPORT = load_files([builtin_content_dir() / "decks"], builtin=True)
+REPORT = builtin_report()
 DECKS = {deck.id: deck for deck in REPORT.decks}
 CARDS = [card for deck in REPORT.decks for card in deck.cards]
 
@@ -390,11 +391,9 @@ REFERENCE_GAPS = {
 @pytest.fixture(scope="module")
 def missed_by_reference():
     """For every open card, the keypoints its own reference answer does not make."""
-    from mlprep.grader import grade_answer
-
     return {
         deck.id: {
-            card.id: [point.point for point in grade_answer(card, card.a).missed]
+            card.id: [point.point for point in reference_grading(card).missed]
             for card in open_cards(deck)
         }
         for deck in DECKS.values()

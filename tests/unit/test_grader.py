@@ -336,25 +336,27 @@ def test_a_huge_answer_is_graded_on_its_beginning():
 
 @pytest.fixture(scope="module")
 def graded_cards():
-    from mlprep.decks import load_files
-    from mlprep.paths import builtin_content_dir
+    from tests.builtin import builtin_report
 
-    report = load_files([builtin_content_dir() / "decks"], builtin=True)
+    report = builtin_report()
     assert report.problems == []
     return [c for d in report.decks for c in d.cards if c.keypoints]
 
 
 def test_no_reference_answer_states_its_own_misconception(graded_cards):
+    from tests.builtin import reference_grading
+
     flagged = [
-        (c.id, [m.matched for m in grade_answer(c, c.a).misconceptions])
+        (c.id, [m.matched for m in reference_grading(c).misconceptions])
         for c in graded_cards
-        if grade_answer(c, c.a).misconceptions
+        if reference_grading(c).misconceptions
     ]
     assert flagged == []
 
 
 def test_every_built_in_keypoint_phrase_compiles_to_words(graded_cards):
     from mlprep.grader import _compile_phrase
+    from tests.builtin import reference_grading
 
     graded = graded_cards
     assert len(graded) >= 60
@@ -367,4 +369,4 @@ def test_every_built_in_keypoint_phrase_compiles_to_words(graded_cards):
     ]
     assert empty == []
     for c in graded:  # and every one of them grades its own reference answer
-        assert grade_answer(c, c.a).score >= 0.0
+        assert reference_grading(c).score >= 0.0
