@@ -41,6 +41,22 @@ def seconds(rng: random.Random, kind: str) -> float:
     return min(300.0, median * math.exp(rng.gauss(0, spread)))
 
 
+# Days start at 04:00, as the optimizer and Anki count them (mlprep.optimize.day_of)
+ROLLOVER = 4 / 24
+
+
+def day_number(at: float) -> int:
+    """The review day of a moment `at` days after a midnight."""
+    return math.floor(at - ROLLOVER)
+
+
+def elapsed_days(at: float, last: float) -> int:
+    """Whole days between two moments' review days: FSRS's unit of time. A review 20 hours
+    after the last one on the next day is a one-day interval; two answers the same day are
+    zero days apart (FSRS's short-term formula)."""
+    return day_number(at) - day_number(last)
+
+
 @dataclass
 class Trace:
     stability: float
@@ -61,7 +77,7 @@ class Learner:
             grade = pick(self.rng, FIRST_GRADES)
             self.traces[card] = Trace(*self.memory.first(grade), at)
             return grade
-        elapsed = at - trace.last
+        elapsed = elapsed_days(at, trace.last)
         recalled = self.rng.random() < self.memory.recall(elapsed, trace.stability)
         grade = pick(self.rng, RECALL_GRADES) if recalled else AGAIN
         trace.stability, trace.difficulty = self.memory.review(
@@ -76,7 +92,7 @@ class Learner:
         for card in cards:
             trace = self.traces.get(card)
             if trace is not None:
-                total += self.memory.recall(at - trace.last, trace.stability)
+                total += self.memory.recall(elapsed_days(at, trace.last), trace.stability)
         return total
 
 

@@ -15,8 +15,11 @@ Each schedule sees only the grades (its states come from the `fsrs` scheduler wi
 parameters); the learner's true memory decides the grades and the score. Two settings:
   default  the learner's memory follows the default parameters, schedules use the defaults
   fitted   the learner forgets faster (bench/learner.FORGETFUL); schedules use parameters that
-           mlprep's optimizer fitted on a simulated year of that learner's reviews
-Prints a table; asserts nothing. Goal: plan >= 1.10x fsrs90 and above every other schedule.
+           mlprep's optimizer fitted on a simulated half year of that learner's reviews
+The optimizer's report on that log comes first (by mlprep's scoring and by the `fsrs`
+package's own predictions). Each table row ends with the ceiling: an upper bound on what any
+schedule held to the same daily minutes can expect (bench/oracle.py). Prints; asserts nothing.
+Goal: plan >= 1.10x fsrs90 and above every other schedule.
 PLAN_MINUTES=60 runs it at 60 minutes a day.
 """
 
@@ -33,10 +36,12 @@ time.tzset()
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from bench.fsrs_check import fsrs_score  # noqa: E402
 from bench.learner import FORGETFUL, Learner, review_history, seconds  # noqa: E402
+from bench.oracle import bound  # noqa: E402
 from mlprep.decks import load_library  # noqa: E402
 from mlprep.memory import AGAIN, DEFAULT_PARAMETERS, Memory  # noqa: E402
-from mlprep.optimize import Review, fit  # noqa: E402
+from mlprep.optimize import Review, by_card, fit, predictions, score  # noqa: E402
 from mlprep.paths import builtin_content_dir  # noqa: E402
 from mlprep.plan import Plan, costs_from_events, plan_queue, tracks_for  # noqa: E402
 from mlprep.scheduler import (  # noqa: E402
@@ -56,6 +61,8 @@ START = datetime(2027, 3, 1, tzinfo=UTC)
 SESSION_HOUR = 18
 INTERVIEW = START + timedelta(days=DAYS, hours=9)
 SEEN: dict[str, list[int]] = {}  # cards seen at least once, per schedule
+# seconds each schedule's full 30-minute sessions took (a session finishes the answer under way)
+USED: dict[str, list[float]] = {}
 
 
 class Event:
@@ -68,7 +75,7 @@ class Event:
         self.kind = self.undoes = None
 
 
-def session(cards_in_order, budget, moment, learner, scheduler, states, log) -> None:
+def session(cards_in_order, budget, moment, learner, scheduler, states, log) -> float:
     """Answer cards in order until `budget` seconds are used; learning steps come back when due
     (or early when nothing else is left), as in `mlprep review`."""
     pending = list(cards_in_order)
@@ -91,6 +98,7 @@ def session(cards_in_order, budget, moment, learner, scheduler, states, log) -> 
         if states[card].state in (LEARNING, RELEARNING):
             again.append((states[card].due_ts, card))
             again.sort()
+    return used
 
 
 def interleaved(cards):
@@ -121,30 +129,48 @@ def run(name, cards, true_parameters, model_parameters, seed) -> float:
             big = Limits(new_per_day=len(cards), reviews_per_day=len(cards))
             queue = build_queue(ordered, states, moment, big)
         order = [card.id for card in queue.cards]  # in the order `mlprep review` asks them
-        session(order, budget, moment, learner, scheduler, states, log)
+        used = session(order, budget, moment, learner, scheduler, states, log)
+        if budget == MINUTES * 60 and used >= budget:  # a full day's minutes
+            USED.setdefault(name, []).append(used)
     days = (INTERVIEW - START).total_seconds() / 86400
     SEEN[name].append(len(learner.traces))
     return learner.expected_recall([card.id for card in cards], days)
 
 
-def fitted_parameters() -> tuple[list[float], dict]:
+def fitted_parameters() -> list[float]:
+    """Parameters fitted on a simulated half year of the forgetful learner's reviews, with
+    how the defaults, the fit and the learner's true parameters predict that log's newest
+    30%: by mlprep's scoring, and by the `fsrs` package's own predictions."""
     history = review_history(FORGETFUL, cards=3000, days=180, new_per_day=20, seed=7)
     reviews = [Review(card, grade, at, ms) for card, grade, at, ms in history]
     result = fit(reviews)
-    return list(result.fitted), result.to_json()
+    ordered = sorted(review.at for review in reviews)
+    split = ordered[int(len(ordered) * 0.7)]
+    truth = score(predictions(by_card(reviews), FORGETFUL, split))
+    print(
+        f"Fitted on {result.reviews:,} simulated reviews of the forgetful learner; on the "
+        f"newest 30% ({result.before.reviews:,} scored):"
+    )
+    print(f"{'':<22}{'defaults':>10}{'fitted':>10}{'truth':>10}")
+    print(
+        f"{'log loss':<22}{result.before.log_loss:>10.4f}{result.after.log_loss:>10.4f}"
+        f"{truth.log_loss:>10.4f}"
+    )
+    print(
+        f"{'calibration error':<22}{result.before.calibration:>10.4f}"
+        f"{result.after.calibration:>10.4f}{truth.calibration:>10.4f}"
+    )
+    theirs = [fsrs_score(reviews, p, split) for p in (DEFAULT_PARAMETERS, result.fitted)]
+    print(f"{'log loss (fsrs pkg)':<22}{theirs[0].log_loss:>10.4f}{theirs[1].log_loss:>10.4f}")
+    print(f"optimize would apply them: {'yes' if result.better else 'no'}")
+    return list(result.fitted)
 
 
 def main() -> None:
     library = load_library([builtin_content_dir() / "decks"], [])
     cards = library.all_cards()
     started = time.perf_counter()
-    fitted, report = fitted_parameters()
-    print(
-        f"Fitted on {report['reviews']:,} simulated reviews: log loss "
-        f"{report['before']['log_loss']:.4f} -> {report['after']['log_loss']:.4f}, "
-        f"calibration error {report['before']['calibration_error']:.4f} -> "
-        f"{report['after']['calibration_error']:.4f}"
-    )
+    fitted = fitted_parameters()
     settings = {
         "default": (DEFAULT_PARAMETERS, None),
         "fitted": (FORGETFUL, fitted),
@@ -156,18 +182,29 @@ def main() -> None:
             f"\n{len(chosen)} cards, {DAYS} days, {MINUTES} min/day; expected cards recalled on "
             f"the interview morning (mean of {len(SEEDS)} learners)"
         )
-        print(f"{'setting':<9}" + "".join(f"{n:>9}" for n in names) + "  plan/fsrs90")
+        print(f"{'setting':<9}" + "".join(f"{n:>9}" for n in names) + "  plan/fsrs90  ceiling")
         for setting, (truth, model) in settings.items():
             means = {}
+            USED.clear()
             for name in names:
                 SEEN[name] = []
                 results = [run(name, chosen, truth, model, seed) for seed in SEEDS]
                 means[name] = sum(results) / len(results)
+            # the most any schedule held to the same daily minutes could expect, knowing the
+            # learner's true memory (bench/oracle.py), with sessions as long as the longest
+            # schedule's took on average
+            day = max(sum(u) / len(u) for u in USED.values()) if USED else MINUTES * 60.0
+            ceiling = min(len(chosen), bound(truth, DAYS, day, len(chosen))["bound"])
             row = "".join(f"{means[n]:>9.1f}" for n in names)
-            print(f"{setting:<9}{row}  {means['plan'] / means['fsrs90']:>10.2f}x")
+            ratio = means["plan"] / means["fsrs90"]
+            print(f"{setting:<9}{row}  {ratio:>10.2f}x {ceiling:>8.1f}")
             seen = "".join(f"{sum(SEEN[n]) / len(SEEN[n]):>9.0f}" for n in names)
             print(f"{'  seen':<9}{seen}")
-    print(f"\n({time.perf_counter() - started:.0f} s)")
+    print(
+        "\nceiling: the most any schedule of the same daily minutes can expect\n"
+        "(an oracle that knows the learner's memory; bench/oracle.py)"
+    )
+    print(f"({time.perf_counter() - started:.0f} s)")
 
 
 if __name__ == "__main__":

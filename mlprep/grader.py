@@ -33,6 +33,7 @@ WINDOW_SLACK = 2  # a phrase of k content words may spread over k + 2 content wo
 RESTATED_CREDIT = 0.5  # a claim made only of the question's own words counts half
 AGAIN_BELOW = 0.3  # less than this share of the keypoints made: Again
 NEGATION_SCOPE = 8  # words a "not" reaches forward, unless a clause ends first
+WITHOUT_SCOPE = 2  # content words a "without" reaches: its noun phrase
 
 # --------------------------------------------------------------------------------------------
 # Word tables. Every table is applied to decks' phrases and to answers alike.
@@ -250,7 +251,24 @@ GREEK = str.maketrans(
 )
 # Read before lower-casing (which would make Σ a σ): a capital sigma in a formula is a sum,
 # and a power is a word of its own (NFKC would glue "bias²" into "bias2").
-FORMULA = str.maketrans({"Σ": " sum ", "∑": " sum ", "²": " squared ", "³": " cubed "})
+FORMULA = str.maketrans(
+    {
+        "Σ": " sum ",
+        "∑": " sum ",
+        "²": " squared ",
+        "³": " cubed ",
+        "≥": " at least ",
+        "≤": " at most ",
+    }
+)
+# ">= 1" says what "at least 1" says and "beta > 1" what "beta above 1" says; arrows
+# (->, <-, =>, <=>) and shifts (<<, >>) are left alone
+_COMPARISONS = (
+    (re.compile(r"(?<![-=<>])>=(?![=>])"), " at least "),
+    (re.compile(r"(?<![-=<>])<=(?![=>])"), " at most "),
+    (re.compile(r"(?<![-=<>])>(?![=>])"), " above "),
+    (re.compile(r"(?<![<=])<(?![-=<>])"), " below "),
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 # --------------------------------------------------------------------------------------------
@@ -321,6 +339,9 @@ def _lex(text: str) -> list[tuple[str, str]]:
     """(kind, text) pairs: 'w' a word (contractions opened, hyphens split), 'p' punctuation,
     'j' a hyphenated whole word that comes before its parts."""
     text = _CONTROL.sub(" ", text[:MAX_CHARS]).translate(FORMULA)
+    if "<" in text or ">" in text:
+        for pattern, words in _COMPARISONS:
+            text = pattern.sub(words, text)
     text = unicodedata.normalize("NFKC", text).lower()
     text = text.translate(GREEK)
     out: list[tuple[str, str]] = []
@@ -354,6 +375,7 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int]]:
     """Each word with whether a negation covers it and its sentence number."""
     marked: list[tuple[str, bool, int]] = []
     scope = 0
+    content_scope = NEGATION_SCOPE  # content words a negation may still reach
     sentence = 0
     previous = ""
     for kind, text in [*lexed, ("p", ".")]:  # a final stop closes the last clause
@@ -381,10 +403,20 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int]]:
         if (previous, text) in NEGATING_PAIRS:
             scope = NEGATION_SCOPE + 1
         marked.append((text, scope > 0, sentence))
+        if scope > 0 and text not in STOPWORDS:
+            content_scope -= 1
+            if content_scope == 0:
+                scope = 0
+        if text in NEGATORS:
+            content_scope = NEGATION_SCOPE
         if text == "non":
             scope = 2  # non linear: the next word only
         elif text == "unlike":
             scope = 3  # "unlike accuracy it is smooth": only the thing compared with
+        elif text == "without":
+            # a preposition: it negates its noun phrase, not the clause after it
+            # ("without much data freeze the backbone"), so it reaches two content words
+            scope, content_scope = NEGATION_SCOPE + 1, WITHOUT_SCOPE
         elif text in NEGATORS and (previous, text) not in NEGATION_EXCEPTIONS:
             scope = NEGATION_SCOPE + 1
         scope = max(0, scope - 1)

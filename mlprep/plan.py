@@ -35,6 +35,9 @@ MAX_MINUTES = 600  # ten hours a day: more is a typo
 MAX_DAYS = 730  # an interview two years away needs no countdown yet
 INTERVIEW_HOUR = 9  # recall is predicted for 09:00 on the interview day, local time
 LEARNING_STEP_DAYS = 10 / 1440  # the 10-minute learning step that consolidates a new card
+# FSRS counts time in whole days between review days, which start at 04:00 (as the
+# optimizer fits them: optimize.day_of): a card answered at 18:00 is one day old at 09:00
+DAY_STARTS = 4 / 24
 DAY = 86400.0
 # A review must add this much to the card's chance of being recalled on the day: reviewing
 # cards that are safe anyway would spend the user's minutes for nothing
@@ -110,9 +113,9 @@ def check_minutes(minutes: int) -> int:
 @dataclass(frozen=True)
 class Costs:
     """What work costs and yields: seconds to learn a new card (first answer and learning
-    steps), to answer a review, to relearn a forgotten one; and how first answers go (shares
-    of Again, Hard, Good, Easy: fsrs-rs' defaults, from many users' logs, until the user has
-    enough of their own)."""
+    steps), to answer a review, and the extra seconds a forgotten review takes (a slower
+    answer, then relearning steps); and how first answers go (shares of Again, Hard, Good,
+    Easy: fsrs-rs' defaults, from many users' logs, until the user has enough of their own)."""
 
     new: float = 45.0
     review: float = 15.0
@@ -121,52 +124,77 @@ class Costs:
 
 
 MIN_SAMPLES = 10
-LEARNING_DAY = 12 * 3600  # answers this soon after a card's first are its learning steps
+LEARNING_DAY = 12 * 3600  # an answer this soon after the card's previous one is a step
 
 
 def costs_from_events(events: Iterable) -> Costs:
-    """The user's own habits from their answers (`events`, oldest first): typical times of
-    first answers and of later answers (each capped at five minutes: a long pause is a
-    break, not work), how first answers go, and how many more answers a new card takes on
-    its first day (learning steps). Defaults until there are enough answers."""
-    first_at: dict[str, float] = {}
+    """The user's own habits from their answers (`events`, oldest first). Each answer is a
+    first answer, a step (within 12 hours of the card's previous answer: learning steps
+    after a first answer, relearning steps after a forgotten review) or a review, remembered
+    or forgotten; times are capped at five minutes (a long pause is a break, not work).
+    Steps are far quicker than reviews, so they are costed apart: a new card costs its first
+    answer and its share of learning steps, a forgotten review its slower answer and its
+    relearning steps. Defaults until there are enough answers of a kind."""
+    previous: dict[str, float] = {}
+    relearning: set[str] = set()  # cards whose latest review was forgotten
     first: list[float] = []
-    later: list[float] = []
+    steps: list[float] = []
+    reviews: list[float] = []
+    lapses: list[float] = []
     grades = [0, 0, 0, 0]
-    steps = 0
+    learning_steps = relearning_steps = 0
     for event in events:
         if getattr(event, "kind", None) or getattr(event, "undoes", None):
             continue
         seconds = min(max(event.ms / 1000, 1.0), 300.0)
         moment = event.when.timestamp()
-        started = first_at.get(event.card)
-        if started is None:
-            first_at[event.card] = moment
+        last = previous.get(event.card)
+        previous[event.card] = moment
+        if last is None:
             first.append(seconds)
             grades[event.grade - 1] += 1
+        elif moment - last < LEARNING_DAY:
+            steps.append(seconds)
+            if event.card in relearning:
+                relearning_steps += 1
+            else:
+                learning_steps += 1
+        elif event.grade == AGAIN:
+            lapses.append(seconds)
+            relearning.add(event.card)
         else:
-            later.append(seconds)
-            steps += moment - started < LEARNING_DAY
+            reviews.append(seconds)
+            relearning.discard(event.card)
     default = Costs()
-    review = _typical(later) if len(later) >= MIN_SAMPLES else default.review
+    step = _typical(steps) if len(steps) >= MIN_SAMPLES else default.review
+    if len(reviews) >= MIN_SAMPLES:
+        review = _typical(reviews)
+    elif len(steps) + len(reviews) >= MIN_SAMPLES:
+        review = _typical(steps + reviews)  # early days: later answers of any kind
+    else:
+        review = default.review
+    if len(lapses) >= MIN_SAMPLES:
+        relearn = max(0.0, _typical(lapses) - review) + step * relearning_steps / len(lapses)
+    else:
+        relearn = default.relearn * review / default.review
     if len(first) < MIN_SAMPLES:
-        return replace(default, review=review, relearn=review * 2 / 3)
+        return replace(default, review=review, relearn=relearn)
     shares = (
         grades[0] / len(first),
         grades[1] / len(first),
         grades[2] / len(first),
         grades[3] / len(first),
     )
-    new = _typical(first) + review * steps / len(first)
-    return Costs(new, review, review * 2 / 3, shares)
+    new = _typical(first) + step * learning_steps / len(first)
+    return Costs(new, review, relearn, shares)
 
 
 def _typical(seconds: list[float]) -> float:
-    """The mean without the slowest and fastest tenth: answer times are skewed, so a median
-    would under-fill the day's minutes, and a few long pauses should not over-fill them."""
-    ordered = sorted(seconds)
-    cut = len(ordered) // 10
-    return statistics.fmean(ordered[cut : len(ordered) - cut])
+    """The mean, each time capped at four times the median: the day's minutes are a sum of
+    answer times, so a median would under-fill them (answer times are skewed), while a
+    pause far longer than usual is a break, not work."""
+    cap = 4 * statistics.median(seconds)
+    return statistics.fmean(min(s, cap) for s in seconds)
 
 
 @dataclass
@@ -188,10 +216,19 @@ class Candidate:
     new: bool
 
 
+def day_origin(now: datetime) -> float:
+    """How far into its review day `now` is, in days (see DAY_STARTS)."""
+    local = now.astimezone()
+    hours = local.hour + local.minute / 60 + local.second / 3600
+    return (hours / 24 - DAY_STARTS) % 1.0
+
+
 class Planner:
-    def __init__(self, memory: Memory, costs: Costs) -> None:
+    def __init__(self, memory: Memory, costs: Costs, origin: float = 0.0) -> None:
+        """`origin`: how far into its review day the planner's time 0 is (day_origin)."""
         self.memory = memory
         self.costs = costs
+        self.origin = origin
         # a new card after its learning steps, by first grade: Again and Hard take two more
         # Good answers to graduate, Good one, Easy none (Anki's 1 and 10 minute steps)
         self.learned = []
@@ -203,11 +240,15 @@ class Planner:
                 )
             self.learned.append((share, stability, difficulty))
 
+    def days(self, later: float, earlier: float) -> int:
+        """Whole review days between two moments (days from now), as FSRS counts them."""
+        return math.floor(later + self.origin) - math.floor(earlier + self.origin)
+
     def on_day(self, track: Track, until: float) -> float:
         """Predicted recall `until` days from now, with no more work."""
         if track.stability is None:
             return 0.0
-        return self.memory.recall(until - track.last, track.stability)
+        return self.memory.recall(self.days(until, track.last), track.stability)
 
     def outcomes(self, track: Track, at: float) -> tuple[float, list[tuple[float, float, float]]]:
         """For work on `track` at `at`: the chance it is recalled, and the (probability, S, D)
@@ -216,7 +257,7 @@ class Planner:
         if track.stability is None:
             return 0.0, self.learned
         assert track.difficulty is not None
-        elapsed = at - track.last
+        elapsed = self.days(at, track.last)
         p = memory.recall(elapsed, track.stability)
         kept = memory.review(track.stability, track.difficulty, elapsed, GOOD)
         lost = memory.review(track.stability, track.difficulty, elapsed, AGAIN)
@@ -225,7 +266,8 @@ class Planner:
 
     def candidate(self, track: Track, at: float, interview: float) -> Candidate:
         p, outcomes = self.outcomes(track, at)
-        after = sum(q * self.memory.recall(interview - at, s) for q, s, _ in outcomes)
+        left = self.days(interview, at)
+        after = sum(q * self.memory.recall(left, s) for q, s, _ in outcomes)
         if track.stability is None:
             return Candidate(track, after, self.costs.new, True)
         seconds = self.costs.review + (1 - p) * self.costs.relearn
@@ -341,7 +383,7 @@ def plan_today(
     budget -= len(learning) * costs.review
     today = (start_of_day(now).timestamp() - now.timestamp()) / DAY
     interview = (plan.moment().timestamp() - now.timestamp()) / DAY
-    planner = Planner(memory, costs)
+    planner = Planner(memory, costs, day_origin(now))
     in_steps = {item[1] for item in learning}
     tracks = [t for t in tracks_for(cards, states, now) if t.card.id not in in_steps]
     chosen = planner.day(tracks, 0.0, interview, budget, today)
@@ -442,7 +484,7 @@ def outlook(
     days_left = max(0, plan.days_left(now))
     result = Outlook(plan, days_left)
     interview = (plan.moment().timestamp() - now.timestamp()) / DAY
-    planner = Planner(memory, costs)
+    planner = Planner(memory, costs, day_origin(now))
     tracks = tracks_for(cards, states, now)
     before = [planner.on_day(track, interview) for track in tracks]
     seen = [track.stability is not None for track in tracks]

@@ -9,16 +9,8 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from mlprep.cli.common import DeckDirs, state
+from mlprep.cli.common import DeckDirs, TrustDeck, state
 from mlprep.errors import ExitCode, UsageError
-
-TrustDeck = Annotated[
-    bool,
-    typer.Option(
-        "--trust-deck",
-        help="Run code cards from decks that are not built in (their tests are code).",
-    ),
-]
 
 
 class _DefaultToPractice(TyperGroup):

@@ -50,6 +50,14 @@ Seed = Annotated[
 ]
 Count = Annotated[int, typer.Option("-n", "--count", min=1, metavar="N", help="How many cards.")]
 
+TrustDeck = Annotated[
+    bool,
+    typer.Option(
+        "--trust-deck",
+        help="Run code cards from decks that are not built in (their tests are code).",
+    ),
+]
+
 Plain = Annotated[
     bool,
     typer.Option("--plain", help="Numbered prompts, one answer a line, no colours."),

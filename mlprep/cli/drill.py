@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from mlprep.cli.common import DeckDirs, DeckSlugs, Plain, Seed, Tags, state
+from mlprep.cli.common import DeckDirs, DeckSlugs, Plain, Seed, Tags, TrustDeck, state
 
 
 def drill(
@@ -32,6 +32,7 @@ def drill(
     seed: Seed = None,
     plain: Plain = False,
     deck_dirs: DeckDirs = None,
+    trust_deck: TrustDeck = False,
 ) -> None:
     """Drill your weakest cards without touching the schedule.
 
@@ -49,4 +50,5 @@ def drill(
 
     app = state(ctx)
     cards = app.library(deck_dirs or ()).select(decks or (), tag or ())
-    finish(run_session(app, DrillSession(cards, weakest, wrong_since), plain, seed))
+    session = DrillSession(cards, weakest, wrong_since)
+    finish(run_session(app, session, plain, seed, trust_deck=trust_deck))

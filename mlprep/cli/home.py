@@ -39,7 +39,7 @@ def review_label(app: AppState) -> tuple[int, str]:
 
 def home(ctx: typer.Context) -> None:
     """Offer the daily loop first; every other mode is one pick away."""
-    from mlprep.cli import content, drill, practice, quiz, stats, study
+    from mlprep.cli import code, content, drill, practice, quiz, stats, study
     from mlprep.ui.prompts import ask_menu
 
     app: AppState = ctx.obj
@@ -60,6 +60,7 @@ def home(ctx: typer.Context) -> None:
             "Flashcards": with_deck(study.flash),
             "Drill weak cards": lambda: drill.drill(ctx),
             "SQL practice": lambda: practice.sql(ctx),
+            "Coding drills": lambda: code.practice(ctx),
             "Mock interview": lambda: practice.mock(ctx),
             "Stats": lambda: stats.stats(ctx),
             "Decks": lambda: content.decks(ctx),

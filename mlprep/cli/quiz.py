@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mlprep.cli.common import Count, DeckDirs, DeckSlugs, Plain, Seed, Tags, state
+from mlprep.cli.common import Count, DeckDirs, DeckSlugs, Plain, Seed, Tags, TrustDeck, state
 from mlprep.errors import UsageError
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ def quiz(
     seed: Seed = None,
     plain: Plain = False,
     deck_dirs: DeckDirs = None,
+    trust_deck: TrustDeck = False,
     revisit: Annotated[
         bool,
         typer.Option("--revisit", help='Ask again the cards the last quiz listed under "Revisit".'),
@@ -58,7 +59,7 @@ def quiz(
         cards = _revisit_cards(revisit_file, library)
     else:
         cards = sample(library.select(decks or (), tag or (), difficulty=difficulty), count, seed)
-    result = run_session(app, QuizSession(cards), plain, seed)
+    result = run_session(app, QuizSession(cards), plain, seed, trust_deck=trust_deck)
     if isinstance(result, QuizResult) and result.results:
         _save_revisit(revisit_file, [card.id for card in result.revisit])
     finish(result)

@@ -22,6 +22,7 @@ def run_session(
     seed: int | None = None,
     prompter: Prompter | None = None,
     sql_time_limit: float = 2.0,
+    trust_deck: bool = False,
 ) -> SessionResult:
     """Run `session` and print its summary; the caller then calls `finish(result)` (after any
     work of its own, such as saving a transcript)."""
@@ -37,6 +38,7 @@ def run_session(
             progress=StoreView(store),
             sql_time_limit=sql_time_limit,
             code_dir=app.paths.data_dir / "code",
+            trust_deck=trust_deck,
         )
         result = session.run(prompter, recorder, context)
         if hasattr(result, "width"):

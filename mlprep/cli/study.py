@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from mlprep.cli.common import Count, DeckDirs, DeckSlugs, Plain, Seed, Tags, state
+from mlprep.cli.common import Count, DeckDirs, DeckSlugs, Plain, Seed, Tags, TrustDeck, state
 
 
 def review(
@@ -20,6 +20,7 @@ def review(
     seed: Seed = None,
     plain: Plain = False,
     deck_dirs: DeckDirs = None,
+    trust_deck: TrustDeck = False,
 ) -> None:
     """Review every card that spaced repetition says is due.
 
@@ -46,7 +47,7 @@ def review(
         session = planned_review(app, session, deck_dirs or ())
     # option order varies from run to run, repeatably in tests (the clock is fixed there)
     order_seed = seed if seed is not None else int(app.env.now().timestamp())
-    finish(run_session(app, session, plain, order_seed))
+    finish(run_session(app, session, plain, order_seed, trust_deck=trust_deck))
 
 
 def flash(

@@ -55,7 +55,8 @@ class CodeKind(Kind):
             except UntrustedDeck:
                 for line in (
                     "This drill comes from a deck that is not built in: its tests are code and run",
-                    f"only with `mlprep code {card.id} --trust-deck`. Grade yourself this time.",
+                    "only with --trust-deck (as in `mlprep review --trust-deck`). Grade yourself",
+                    "this time.",
                 ):
                     prompter.notice(line)
                 return Outcome(_journal(path), Verdict(None), attempts=attempts)

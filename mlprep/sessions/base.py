@@ -82,9 +82,12 @@ class SessionContext:
     progress: ProgressView = field(default_factory=_NoProgress)
     sql_time_limit: float = 2.0
     code_dir: Path | None = None  # coding drills' files; None: code cards are self-graded
+    trust_deck: bool = False  # the user agreed to run user decks' code cards' tests
 
     def kind_context(self, collect_only: bool = False) -> KindContext:
-        return KindContext(self.rng, self.sql_time_limit, collect_only, self.code_dir)
+        return KindContext(
+            self.rng, self.sql_time_limit, collect_only, self.code_dir, self.trust_deck
+        )
 
 
 class Session(Protocol):

@@ -9,8 +9,18 @@ from mlprep.plan import Outlook
 BAR = "#"
 
 
-def _share(value: float, cards: int) -> str:
-    return f"{round(100 * value / cards)}%" if cards else "-"
+def share_text(value: float, cards: int) -> str:
+    """A predicted share in whole percent. A prediction is never certain, so 99.5% shows as
+    99%, not 100%; likewise a share above 0 never shows as 0%."""
+    if not cards:
+        return "-"
+    percent = 100 * value / cards
+    shown = round(percent)
+    if shown == 100 and percent < 100:
+        shown = 99
+    elif shown == 0 and percent > 0:
+        shown = 1
+    return f"{shown}%"
 
 
 def outlook_lines(view: Outlook, width: int = 80) -> list[str]:
@@ -36,8 +46,8 @@ def outlook_lines(view: Outlook, width: int = 80) -> list[str]:
     for name, cards, seen, now, followed in rows:
         shown = name if len(name) <= name_width else name[: name_width - 1] + "~"
         lines.append(
-            f"{shown:<{name_width}}  {cards:>5}  {seen:>5}  {_share(now, cards):>5}"
-            f"  {_share(followed, cards):>11}"
+            f"{shown:<{name_width}}  {cards:>5}  {seen:>5}  {share_text(now, cards):>5}"
+            f"  {share_text(followed, cards):>11}"
         )
     lines += ["", "Daily load if followed (minutes):"]
     peak = max((load.minutes for load in view.load), default=0.0)

@@ -243,9 +243,35 @@ def test_an_untrusted_deck_code_card_in_a_quiz_is_self_graded(cli, tmp_path, mlp
     result = cli("quiz", "mine", "--decks", str(decks), input="\n3\n")
     assert (
         "This drill comes from a deck that is not built in: its tests are code and run\n"
-        "only with `mlprep code mine-clip --trust-deck`. Grade yourself this time.\n"
+        "only with --trust-deck (as in `mlprep review --trust-deck`). Grade yourself\n"
+        "this time.\n"
     ) in result.stdout
     assert [e["grade"] for e in log_lines(mlprep_home)] == [3]
+
+
+@pytest.mark.parametrize("command", ["quiz", "review", "drill"])
+def test_trust_deck_runs_a_user_deck_code_card_in_every_study_mode(
+    cli, tmp_path, mlprep_home, command
+):
+    from tests.unit.test_coderun import USER_DECK
+
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "mine.yaml").write_text(USER_DECK)
+    solution = mlprep_home / "code" / "mine-clip.py"
+    solution.parent.mkdir(parents=True)
+    solution.write_text("def clip01(x):\n    return x.clip(0, 1)\n")
+    answered = []
+    if command == "drill":  # a drill takes cards answered before: once, graded Again
+        cli("quiz", "mine", "--decks", str(decks), input="\n1\n")
+        answered = [("mine-clip", 1)]
+    result = cli(command, "mine", "--decks", str(decks), "--trust-deck", input="\n")
+    assert "Passed: all 2 tests." in result.stdout
+    assert "not built in" not in result.stdout
+    assert [(e["card"], e["grade"]) for e in log_lines(mlprep_home)] == [
+        *answered,
+        ("mine-clip", 3),
+    ]
 
 
 def test_code_without_arguments_takes_the_drills_the_schedule_offers(

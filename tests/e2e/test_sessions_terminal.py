@@ -62,11 +62,11 @@ def test_the_home_menu_shows_the_due_count_and_runs_a_mode(mlprep_home):
     child.expect("What would you like to do\\?")
     child.expect("Review: 0 due, 20 new")  # twenty new cards a day by default
     child.expect("4\\) Drill weak cards")
-    child.send(DOWN * 7)  # Review -> ... -> Decks
+    child.send(DOWN * 8)  # Review -> ... -> Decks
     child.send(ENTER)
     child.expect("decks, \\d+ cards")
     child.expect("What would you like to do\\?")
-    child.send("8")  # a number key picks at once: Decks
+    child.send("9")  # a number key picks at once: Decks
     child.expect("decks, \\d+ cards")
     child.expect("What would you like to do\\?")
     child.send("2")  # Quiz a deck -> the deck menu, then Back
@@ -212,3 +212,21 @@ def test_number_keys_mark_options_and_pick_one(mlprep_home):
         ("kinds-multi", 3, "Entropy; Gini impurity"),
         ("kinds-single", 3, "Gini impurity"),
     ]
+
+
+def test_the_home_menu_opens_a_coding_drill(mlprep_home, monkeypatch):
+    monkeypatch.setenv("EDITOR", "true")  # an editor that leaves the stub as it is
+    monkeypatch.delenv("VISUAL", raising=False)
+    child = spawn([], mlprep_home)
+    child.expect("6\\) Coding drills")
+    child.send("6")
+    child.expect("\\[1/\\d+\\] coding-")
+    child.expect("Not implemented yet")
+    child.expect("\\[q\\]uit: ")
+    child.send("q\r")
+    child.expect("What would you like to do\\?")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert not (mlprep_home / "progress" / "reviews.jsonl").exists()

@@ -378,13 +378,11 @@ def test_every_open_card_carries_two_to_six_keypoints(slug):
 # A reference answer is the best answer a user can give, so the grader must find in it every
 # keypoint of its own card; a keypoint it misses is worded too narrowly for real answers.
 # Two decks advise rather than answer ("say what you expected" does not make the claim a
-# candidate's story makes as "we expected the new ranker to lift sales"); the others listed
-# still have reference answers that miss one of their own keypoints, and leave the list as
-# their wordings are fixed.
+# candidate's story makes as "we expected the new ranker to lift sales"); every other deck's
+# reference answers make all of their own keypoints.
 REFERENCE_GAPS = {
     "behavioral",  # advice
     "resume",  # advice
-    "nn",
 }
 
 

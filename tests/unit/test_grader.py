@@ -199,6 +199,35 @@ def test_a_closing_bracket_ends_a_negation():
     assert not made("report AP50 (boxes need not be exact)", "boxes exact")
 
 
+def test_without_negates_its_noun_phrase_not_the_clause_after_it():
+    assert made("without much data freeze the backbone", "freeze backbone")
+    assert not made("without much data freeze the backbone", "much data")
+    assert not made("train without a validation set", "validation set")
+
+
+@pytest.mark.parametrize(
+    ("answer", "phrase"),
+    [
+        ("the denominator is >= 1", "at least 1"),
+        ("the denominator is ≥ 1", "at least 1"),
+        ("p-value <= 0.05", "at most 0.05"),
+        ("p ≤ 0.05", "at most 0.05"),
+        ("with beta > 1 recall weighs more", "beta above 1"),
+        ("shrinks when gamma < 1", "gamma below 1"),
+    ],
+)
+def test_comparison_signs_read_as_words(answer, phrase):
+    assert made(answer, phrase)
+
+
+def test_an_arrow_is_not_a_comparison():
+    assert not made("logits => softmax", "at least softmax")
+    assert not made("a <=> b", "at most b")
+    assert not made("logits -> softmax", "above softmax")
+    assert not made("x <- softmax", "below softmax")
+    assert not made("x << 1 then y >> 2", "below 1")
+
+
 def test_unlike_negates_only_what_is_compared():
     assert made("Unlike accuracy it is smooth and gives a gradient", "smooth gradient")
     assert not made("unlike accuracy scores", "accuracy scores")

@@ -31,6 +31,11 @@ def sharp_history():
     return [Review(*row) for row in review_history(SHARP, cards=300, days=60, new_per_day=10)]
 
 
+@pytest.fixture(scope="module")
+def sharp_fit(sharp_history):
+    return fit(sharp_history)
+
+
 def test_below_400_reviews_it_refuses_politely():
     reviews = [Review(f"c{n}", 3, T0 + timedelta(days=n), 5000) for n in range(399)]
     with pytest.raises(NotEnoughHistory) as refusal:
@@ -51,8 +56,10 @@ def test_a_uniform_history_is_refused():
         fit(reviews)
 
 
-def test_fitted_parameters_that_predict_the_newest_reviews_better_are_accepted(sharp_history):
-    result = fit(sharp_history)
+def test_fitted_parameters_that_predict_the_newest_reviews_better_are_accepted(
+    sharp_history, sharp_fit
+):
+    result = sharp_fit
     assert result.reviews == len(sharp_history) > 2000
     assert result.train_reviews + result.test_reviews == result.reviews
     assert result.test_reviews == pytest.approx(0.3 * result.reviews, abs=2)
@@ -60,8 +67,9 @@ def test_fitted_parameters_that_predict_the_newest_reviews_better_are_accepted(s
     assert result.after.log_loss < result.before.log_loss and result.better
     data = result.to_json()
     assert data["better"] is True and len(data["parameters"]) == 21
-    # the fit learnt this learner's fast forgetting: steeper decay, smaller first stabilities
-    assert result.fitted[20] > DEFAULT_PARAMETERS[20] and result.fitted[2] < DEFAULT_PARAMETERS[2]
+    # the fit learnt this learner's fast forgetting: smaller first stabilities (two months of
+    # reviews at 90% retention say little about the decay's shape, so that is not asserted)
+    assert all(result.fitted[g] < DEFAULT_PARAMETERS[g] for g in range(4))
 
 
 def test_parameters_that_do_no_better_are_not_accepted(sharp_history):
@@ -163,3 +171,17 @@ def test_our_predictions_agree_with_fsrs_rs_on_which_parameters_fit_better(sharp
     }
     assert ours["truth"] < ours["default"] and theirs["truth"] < theirs["default"]
     assert ours["default"] == pytest.approx(theirs["default"], abs=0.03)
+
+
+def test_the_fsrs_package_also_predicts_the_newest_reviews_better_with_the_fit(
+    sharp_history, sharp_fit
+):
+    from bench.fsrs_check import fsrs_score
+
+    result = sharp_fit
+    ordered = sorted(review.at for review in sharp_history)
+    split = ordered[int(len(ordered) * 0.7)]
+    before = fsrs_score(sharp_history, DEFAULT_PARAMETERS, split)
+    after = fsrs_score(sharp_history, result.fitted, split)
+    assert before.reviews == after.reviews > 300
+    assert after.log_loss < before.log_loss

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
@@ -29,6 +31,16 @@ COSTS = Costs(new=60.0, review=20.0, relearn=10.0)
 
 def cards(deck: str, count: int) -> list[Card]:
     return [Card(f"{deck}-{n}", "q?", "a.", deck=deck) for n in range(count)]
+
+
+@pytest.fixture
+def utc(monkeypatch):
+    """Local time is UTC (the interview morning and review days are local)."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 def seen(card_id: str, days_ago: float, stability: float, state: str = "review") -> CardState:
@@ -142,11 +154,62 @@ def test_answer_costs_come_from_the_users_own_times():
     events = [event(f"c{n}", 30000, 1 if n < 3 else 3) for n in range(12)]
     events += [event(f"c{n}", 12000, hours=0.2) for n in range(12)]  # learning steps
     events += [event(f"c{n}", 12000, hours=0.3) for n in range(3)]  # the Again cards' second
-    events += [event(f"c{n}", 12000, hours=48) for n in range(6)]  # reviews, days later
-    events.append(event("c1", 3_600_000, hours=50))  # a break: capped, and trimmed away
+    events += [event(f"c{n}", 20000, hours=48) for n in range(12)]  # reviews, days later
+    events += [event(f"c{n}", 30000, 1, hours=96) for n in range(12)]  # forgotten reviews
+    events += [event(f"c{n}", 12000, hours=96.2) for n in range(12)]  # relearning steps
+    events.append(event("c1", 3_600_000, hours=200))  # a break: capped at 4x the median
     costs = costs_from_events(events)
-    # 3 of 12 first answers were Again, 9 Good; 15 more answers on the cards' first day
+    review = (12 * 20 + 4 * 20) / 13
+    # 3 of 12 first answers were Again, 9 Good; 15 learning steps at 12 s on the first day;
+    # a forgotten review takes 30 s instead of a review's time, and one 12 s relearning step
     assert costs == Costs(
-        new=30 + 12 * 15 / 12, review=12.0, relearn=8.0, first_grades=(0.25, 0, 0.75, 0)
+        new=30 + 12 * 15 / 12,
+        review=pytest.approx(review),
+        relearn=pytest.approx(30 - review + 12),
+        first_grades=(0.25, 0, 0.75, 0),
     )
     assert costs_from_events(events[:5]) == Costs()  # too few: defaults
+
+
+def test_with_two_days_left_and_no_time_to_consolidate_unseen_cards_are_still_introduced(utc):
+    # today and tomorrow left, 300 s a day: no time to see every card, let alone review it
+    # again; a card seen today is still recalled on the day far more often than not
+    plan = Plan(date(2026, 11, 27), 5)
+    deck = cards("a", 30)
+    states = {f"a-{n}": seen(f"a-{n}", 3, 2.0) for n in range(10)}
+    queue = plan_queue(plan, deck, states, NOW, Memory(), COSTS)
+    assert [c.id for c in queue.new] == ["a-10", "a-11", "a-12", "a-13", "a-14"]
+    assert queue.reviews == ()
+
+
+def test_a_review_that_cannot_raise_recall_on_the_day_is_not_chosen_over_one_that_can(utc):
+    plan = Plan(date(2026, 11, 28), 1)  # 60 s: room for two more reviews
+    deck = cards("a", 3)
+    states = {
+        "a-0": seen("a-0", 5, 900.0),  # recalled on the day whatever happens
+        "a-1": seen("a-1", 9, 4.0),  # fading: a review now lifts it on the day
+        # answered this morning (20 s of the 60): once more today would add only a step
+        "a-2": replace(seen("a-2", 2 / 24, 0.5), first_ts=NOW.timestamp() - 9 * 86400),
+    }
+    queue = plan_queue(plan, deck, states, NOW, Memory(), Costs(new=90, review=20, relearn=0))
+    assert [c.id for c in queue.reviews] == ["a-1"]
+
+
+def test_recall_on_the_day_counts_whole_review_days(utc):
+    # answered at 18:00 on the 24th; on the morning of the 26th that is two days, as FSRS
+    # (and the optimizer that fits it) counts days, not the 1.6 of the clock
+    plan = Plan(date(2026, 11, 26), 30)
+    states = {"a-0": seen("a-0", 15 / 24, 2.0)}
+    view = outlook(plan, cards("a", 1), states, NOW, Memory(), COSTS)
+    assert view.decks[0].now == pytest.approx(Memory().recall(2, 2.0))
+    assert view.decks[0].now != pytest.approx(Memory().recall(1.625, 2.0), abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("recalled", "cards", "shown"),
+    [(99.54, 100, "99%"), (100.0, 100, "100%"), (0.3, 100, "1%"), (0.0, 100, "0%"), (0, 0, "-")],
+)
+def test_a_predicted_share_never_rounds_to_certainty(recalled, cards, shown):
+    from mlprep.ui.plan_text import share_text
+
+    assert share_text(recalled, cards) == shown
