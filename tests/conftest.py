@@ -16,6 +16,7 @@ from mlprep.cli.app import app
 from mlprep.cli.state import Environment
 
 FIXTURES = Path(__file__).parent / "fixtures"
+collect_ignore = ["fixtures"]  # drill solutions named *_test.py there are data, not tests
 REPO = Path(__file__).resolve().parent.parent
 FIXED_NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
