@@ -11,7 +11,8 @@ slows every command alike. Asserts nothing.
 "first card" is `mlprep review --plain` until the first card is printed: warm (snapshot and
 deck cache in place), cold (no snapshot: after a merge, an import or a lost file) and first run
 (no snapshot and no deck cache either). "merge" merges an export holding 1% new answers that
-interleave with the log's; "answer" is recording one answer (append, fsync, state), in process.
+interleave with the log's; "plan" shows an interview plan 30 days away over every card;
+"answer" is recording one answer (append, fsync, state), in process.
 """
 
 from __future__ import annotations
@@ -143,6 +144,13 @@ def bench_size(label: str, base: Path, runs: int, anki_python: str | None) -> No
             capture_output=True,
         )
 
+    # `plan` needs an interview plan: set in a copy, so the other commands run without one
+    plan_home = base / f"plan-{label}"
+    if not plan_home.exists():
+        shutil.copytree(home, plan_home)
+        day = (datetime.now(UTC) + timedelta(days=30)).date().isoformat()
+        run([*MLPREP, "plan", "--interview", day], bench_env(str(plan_home)))
+
     def merge() -> tuple[float, float]:
         shutil.rmtree(scratch, ignore_errors=True)
         shutil.copytree(home, scratch, ignore=shutil.ignore_patterns("cache"))
@@ -164,6 +172,7 @@ def bench_size(label: str, base: Path, runs: int, anki_python: str | None) -> No
             [*MLPREP, "progress", "export", str(base / "export.json"), "--force"], env
         ),
         "progress merge (1% new)": merge,
+        "plan": lambda: run([*MLPREP, "plan"], bench_env(str(plan_home))),
     }
     if anki_python:
         commands["anki: open, first card"] = lambda: run(

@@ -9,7 +9,6 @@ import gc
 import os
 import shutil
 import stat
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -45,6 +44,8 @@ def atomic_write_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
     directory would turn /dev/null or a pipe someone reads into a plain file."""
     refuse_non_regular(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # not at start-up: it imports random
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; give the file normal permissions
@@ -65,6 +66,8 @@ def atomic_copy(source: Path, target: Path) -> None:
     at all. A copy that fails (a full disk) leaves nothing that looks like a good backup."""
     refuse_non_regular(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle, open(source, "rb") as original:
@@ -90,6 +93,9 @@ def gc_paused():
         yield
     finally:
         if was_enabled:
+            # what was loaded lives as long as the command: set it aside, or the first
+            # collection afterwards walks every one of those objects again
+            gc.freeze()
             gc.enable()
 
 
@@ -130,19 +136,28 @@ def read_regular(path: Path | str, limit: int) -> bytes:
     (reading would wait forever), a device such as /dev/zero (it never ends), a directory, or a
     file over the limit (parsing it would take minutes and gigabytes).
     """
+    with open_regular(path, limit) as handle:
+        data = handle.read(limit + 1)  # the file may have grown since fstat
+    if len(data) > limit:
+        raise _too_big(path, limit)
+    return data
+
+
+def open_regular(path: Path | str, limit: int) -> BinaryIO:
+    """A regular file of at most `limit` bytes, open for reading (see read_regular), for a
+    caller that reads it in parts."""
     # O_NONBLOCK: opening a named pipe must not wait for a writer; regular files ignore it
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise OSError(errno.EINVAL, f"{_kind(info.st_mode)}, not a regular file", str(path))
-        too_big = OSError(errno.EFBIG, f"larger than the {size_text(limit)} limit", str(path))
         if info.st_size > limit:
-            raise too_big
-        with os.fdopen(os.dup(fd), "rb") as handle:
-            data = handle.read(limit + 1)  # the file may have grown since fstat
-        if len(data) > limit:
-            raise too_big
-        return data
+            raise _too_big(path, limit)
+        return os.fdopen(os.dup(fd), "rb")
     finally:
         os.close(fd)
+
+
+def _too_big(path: Path | str, limit: int) -> OSError:
+    return OSError(errno.EFBIG, f"larger than the {size_text(limit)} limit", str(path))

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from mlprep.errors import UsageError
-from mlprep.memory import AGAIN, GOOD, Memory
+from mlprep.memory import AGAIN, GOOD, STABILITY_MIN, Memory
 from mlprep.model import Card
 from mlprep.scheduler import LEARN_AHEAD, LEARNING, RELEARNING, CardState, DueQueue
 
@@ -278,19 +278,7 @@ class Planner:
     ) -> list[Candidate]:
         """The day's work: the best gains per second that fit in `budget` seconds. Cards
         already answered since `today` (the day's start) are left to their learning steps."""
-        candidates = [
-            self.candidate(track, at, interview) for track in tracks if track.last < today
-        ]
-        candidates.sort(key=lambda c: c.gain / c.seconds, reverse=True)
-        chosen, used = [], 0.0
-        for candidate in candidates:
-            if candidate.gain < MIN_GAIN:
-                break
-            if used + candidate.seconds > budget:
-                continue  # a cheaper one may still fit
-            chosen.append(candidate)
-            used += candidate.seconds
-        return chosen
+        return Board(self, tracks).day(at, interview, budget, today)
 
     def apply(self, candidate: Candidate, at: float) -> None:
         """Move a track to its expected state after the work (for projections): stability and
@@ -300,6 +288,137 @@ class Planner:
         track.stability = sum(q * s for q, s, _ in outcomes)
         track.difficulty = sum(q * d for q, _, d in outcomes)
         track.last = at
+
+
+class Board:
+    """Every track's memory as arrays, so that a day's candidates are scored all at once
+    (the same arithmetic as Planner.candidate, card by card, in numpy: a plan over tens of
+    thousands of cards takes moments, not minutes)."""
+
+    def __init__(self, planner: Planner, tracks: Sequence[Track]) -> None:
+        import numpy as np
+
+        self.np = np
+        self.planner = planner
+        self.tracks = list(tracks)
+        self.seen = np.array([t.stability is not None for t in tracks], dtype=bool)
+        # placeholders for unseen cards keep the arithmetic finite; their scores are not used
+        self.stability = np.array([t.stability or 1.0 for t in tracks], dtype=float)
+        self.difficulty = np.array([t.difficulty or 5.0 for t in tracks], dtype=float)
+        self.last = np.array([t.last for t in tracks], dtype=float)
+        self._outcomes: dict[int, tuple[float, float, float, float, float]] = {}
+        self._index = {id(track): index for index, track in enumerate(self.tracks)}
+
+    def _days(self, later: float):
+        """Planner.days from each track's last answer to `later`."""
+        origin = self.planner.origin
+        return math.floor(later + origin) - self.np.floor(self.last + origin)
+
+    def _recall(self, elapsed, stability):
+        memory = self.planner.memory
+        return (1 + memory.factor * self.np.maximum(0.0, elapsed) / stability) ** memory.decay
+
+    def _review(self, stability, difficulty, elapsed, grade: int):
+        """Memory.review over arrays (`elapsed` an array or a number)."""
+        np, w = self.np, self.planner.memory.w
+        delta = -(w[6] * (grade - 3))
+        damped = difficulty + (10.0 - difficulty) * delta / 9.0
+        reverted = w[7] * self.planner.memory._initial_d(4) + (1 - w[7]) * damped
+        next_d = np.minimum(np.maximum(reverted, 1.0), 10.0)
+        gain = math.exp(w[17] * (grade - 3 + w[18])) * stability ** -w[19]
+        if grade > AGAIN:
+            gain = np.maximum(gain, 1.0)
+        same_day = np.maximum(stability * gain, STABILITY_MIN)
+        r = self._recall(elapsed, stability)
+        if grade == AGAIN:
+            long_term = (
+                w[11]
+                * difficulty ** -w[12]
+                * ((stability + 1) ** w[13] - 1)
+                * np.exp((1 - r) * w[14])
+            )
+            short = stability / math.exp(w[17] * w[18])
+            later = np.maximum(np.minimum(long_term, short), STABILITY_MIN)
+        else:
+            assert grade == GOOD
+            grown = stability * (
+                1
+                + math.exp(w[8])
+                * (11 - difficulty)
+                * stability ** -w[9]
+                * (np.exp((1 - r) * w[10]) - 1)
+            )
+            later = np.maximum(grown, STABILITY_MIN)
+        return np.where(np.asarray(elapsed) < 1, same_day, later), next_d
+
+    def day(self, at: float, interview: float, budget: float, today: float) -> list[Candidate]:
+        """Planner.day for every track at once."""
+        np, planner, costs = self.np, self.planner, self.planner.costs
+        with np.errstate(all="ignore"):
+            elapsed = self._days(at)
+            p = self._recall(elapsed, self.stability)
+            kept = self._review(self.stability, self.difficulty, elapsed, GOOD)
+            lost = self._review(self.stability, self.difficulty, elapsed, AGAIN)
+            relearned = self._review(lost[0], lost[1], LEARNING_STEP_DAYS, GOOD)
+            left = planner.days(interview, at)
+            after = p * self._recall(left, kept[0]) + (1 - p) * self._recall(left, relearned[0])
+            gain = after - self._recall(self._days(interview), self.stability)
+            seconds = costs.review + (1 - p) * costs.relearn
+        new_gain = sum(q * planner.memory.recall(left, s) for q, s, _ in planner.learned)
+        gain = np.where(self.seen, gain, new_gain)
+        seconds = np.where(self.seen, seconds, costs.new)
+        eligible = np.flatnonzero(self.last < today)
+        # best gain per second first; equal ones keep the tracks' order (a stable sort)
+        order = eligible[np.argsort(-(gain[eligible] / seconds[eligible]), kind="stable")]
+        gains, costs_of = gain.tolist(), seconds.tolist()
+        cheapest = min(costs.new, costs.review)
+        chosen, used = [], 0.0
+        for index in order.tolist():
+            if gains[index] < MIN_GAIN or budget - used < cheapest:
+                break  # (nothing cheaper than `cheapest` is left to fit)
+            if used + costs_of[index] > budget:
+                continue  # a cheaper one may still fit
+            used += costs_of[index]
+            track = self.tracks[index]
+            chosen.append(Candidate(track, gains[index], costs_of[index], not self.seen[index]))
+            self._outcomes[index] = (
+                float(p[index]),
+                float(kept[0][index]),
+                float(kept[1][index]),
+                float(relearned[0][index]),
+                float(relearned[1][index]),
+            )
+        return chosen
+
+    def apply(self, chosen: list[Candidate], at: float) -> None:
+        """Planner.apply to the day's chosen work (on the arrays and the tracks)."""
+        planner = self.planner
+        new_stability = sum(q * s for q, s, _ in planner.learned)
+        new_difficulty = sum(q * d for q, _, d in planner.learned)
+        for candidate in chosen:
+            index = self._index[id(candidate.track)]
+            if candidate.new:
+                stability, difficulty = new_stability, new_difficulty
+            else:
+                p, kept_s, kept_d, relearned_s, relearned_d = self._outcomes[index]
+                stability = p * kept_s + (1 - p) * relearned_s
+                difficulty = p * kept_d + (1 - p) * relearned_d
+            track = candidate.track
+            track.stability, track.difficulty, track.last = stability, difficulty, at
+            self.seen[index] = True
+            self.stability[index], self.difficulty[index], self.last[index] = (
+                stability,
+                difficulty,
+                at,
+            )
+        self._outcomes.clear()
+
+    def on_day(self, interview: float) -> list[float]:
+        """Planner.on_day of every track."""
+        np = self.np
+        with np.errstate(all="ignore"):
+            recall = self._recall(self._days(interview), self.stability)
+        return np.where(self.seen, recall, 0.0).tolist()
 
 
 def tracks_for(cards: Sequence[Card], states: dict[str, CardState], now: datetime) -> list[Track]:
@@ -486,7 +605,8 @@ def outlook(
     interview = (plan.moment().timestamp() - now.timestamp()) / DAY
     planner = Planner(memory, costs, day_origin(now))
     tracks = tracks_for(cards, states, now)
-    before = [planner.on_day(track, interview) for track in tracks]
+    board = Board(planner, tracks)
+    before = board.on_day(interview)
     seen = [track.stability is not None for track in tracks]
     today_start = (start_of_day(now).timestamp() - now.timestamp()) / DAY
     local_today = now.astimezone().date()
@@ -495,9 +615,8 @@ def outlook(
         budget = plan.minutes * 60.0
         if offset == 0:
             budget -= spent_today(cards, states, now, costs)
-        chosen = planner.day(tracks, at, interview, budget, today_start + offset)
-        for candidate in chosen:
-            planner.apply(candidate, at)
+        chosen = board.day(at, interview, budget, today_start + offset)
+        board.apply(chosen, at)
         result.load.append(
             DayLoad(
                 local_today + timedelta(days=offset),
@@ -506,7 +625,7 @@ def outlook(
                 sum(not c.new for c in chosen),
             )
         )
-    after = [planner.on_day(track, interview) for track in tracks]
+    after = board.on_day(interview)
     by_deck: dict[str, list[int]] = {}
     for index, track in enumerate(tracks):
         by_deck.setdefault(track.card.deck, []).append(index)

@@ -7,14 +7,19 @@ snapshot is rebuilt from the log; a snapshot from a newer mlprep is an error and
 
 from __future__ import annotations
 
+import array
+import bisect
 import contextlib
+import io
 import itertools
 import json
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from mlprep.errors import ProgressError
 from mlprep.fileio import atomic_copy, atomic_write, atomic_write_with, gc_paused
@@ -132,18 +137,25 @@ class ProgressStore:
         since = at_key(params) if params is not None else None
         states: dict[str, CardState] = {}
         replay: set[str] = set()
+        trusted: list[tuple[str, bytes, bytes, bool]] = []
         for raw_card, (at, stored, undo) in scan.last.items():
             card = raw_card.decode()
             if raw_card in scan.suspect or stored is None or (since is not None and at < since):
                 replay.add(card)
-                continue
-            row = json.loads(stored)
-            if undo and row == []:
-                continue  # the undo made the card new again
-            if row_problem(row) or (not undo and row[5] != _epoch(at)):
+            elif not (undo and stored == b"[]"):  # else the undo made the card new again
+                trusted.append((card, at, stored, undo))
+        # every stored row decoded at once and checked column by column (one row per card)
+        try:
+            with gc_paused():
+                rows = json.loads(b"[" + b",".join(item[2] for item in trusted) + b"]")
+        except (ValueError, RecursionError):  # a damaged row: that card is read in full
+            rows = [_row_or_none(item[2]) for item in trusted]
+        checked = not rows_problem(rows)
+        for (card, at, _, undo), row in zip(trusted, rows, strict=True):
+            if (not checked and row_problem(row)) or (not undo and row[5] != _epoch(at)):
                 replay.add(card)
-                continue
-            states[card] = CardState(card, *row)
+            else:
+                states[card] = CardState(card, *row)
         self.states, self._end, self._last_id = states, scan.end, scan.last_id
         self._replay_cards(replay)
 
@@ -455,9 +467,15 @@ class ProgressStore:
             f'"exported_at": {json.dumps(now.isoformat())}, "events": ['
         )
         match = FAST_LINE.match
-        position = 0
-        with self.log._open() as handle:
-            for line in handle or ():
+        for start, block in self.log.blocks():
+            found = self.log.fast_rows(block)
+            if found:  # every line as this program writes it: passed through whole
+                text = block[:-1].replace(b"\n", b",\n").decode()
+                yield ("\n" if self.exported == 0 else ",\n") + text
+                self.exported += len(found)
+                continue
+            position = start
+            for line in io.BytesIO(block):
                 if match(line) is not None:
                     text = line[:-1].decode()
                 else:
@@ -593,14 +611,7 @@ class ProgressStore:
         bad one stops the merge before anything is written)."""
         with locked(self.log.lock_path):
             self._load_locked()
-            if isinstance(incoming, ExportDocument):
-                known = self.log.ids_in(incoming.ids())
-                added = incoming.events(skip=known)
-            else:
-                events = list(incoming)
-                known = self.log.ids_in({event.id for event in events})
-                added = [event for event in events if event.id not in known]
-            added = list({event.id: event for event in added}.values())
+            added = self._new_events(incoming)
             if not added:
                 return 0
             affected = {event.card for event in added}
@@ -608,8 +619,13 @@ class ProgressStore:
                 existing = self.log.events_of(affected)
                 rows, final = replay_rows(self.scheduler, existing, sorted(added, key=_order))
             added = sorted((replace(e, state=rows[e.id]) for e in added), key=_order)
+            totals = self._totals_after_merge(added, existing)
             try:
-                self._end, self._last_id = self._write_merged(added, affected, rows)
+                # lines whose state the replay changed (the others are copied as they are)
+                stale = {e.id.encode() for e in existing if rows.get(e.id) != e.state}
+                self._end, self._last_id = self._write_merged(added, affected, rows, stale)
+                if totals is not None:  # stats need not recount the merged log
+                    self._write_totals(totals)
                 for card in affected:
                     state = final.get(card)
                     if state is None:
@@ -632,67 +648,146 @@ class ProgressStore:
         self._collect_warnings()
         return len(added)
 
+    def _new_events(self, incoming: Iterable[ReviewEvent] | ExportDocument) -> list[ReviewEvent]:
+        """The incoming events the log does not hold yet, once each, validated. A document is
+        released afterwards: it can be large, and the rest of the merge needs only these."""
+        if isinstance(incoming, ExportDocument):
+            added = incoming.events(only=self.log.absent(incoming.ids()))
+            incoming.release()
+        else:
+            events = list(incoming)
+            new = self.log.absent({event.id for event in events})
+            added = [event for event in events if event.id in new]
+        return list({event.id: event for event in added}.values())
+
+    def _totals_after_merge(
+        self, added: list[ReviewEvent], existing: list[ReviewEvent]
+    ) -> AnswerTotals | None:
+        """The stored answer totals with `added` counted in, when they were current and no
+        undo is involved (else None: the next `stats` recounts)."""
+        stored = self._read_totals()
+        if stored is None or stored[0] != self._end or not self._log_matches(*stored[:2]):
+            return None
+        new_ids = {event.id for event in added}
+        if any(event.undoes for event in added) or any(
+            event.undoes in new_ids for event in existing
+        ):
+            return None
+        totals = stored[2]
+        for event in added:
+            if not event.kind:
+                totals.add_event(event)
+        return totals
+
     def _write_merged(
-        self, added: list[ReviewEvent], affected: set[str], rows: dict[str, tuple | None]
+        self,
+        added: list[ReviewEvent],
+        affected: set[str],
+        rows: dict[str, tuple | None],
+        stale: set[bytes],
     ) -> tuple[int, str | None]:
-        """Stream the log into a new file with `added` slotted in by time and the lines
-        of `affected` cards given their replayed states; replace the log with it. Returns the
-        new size and last id. Raises _OutOfOrder (writing nothing) if the log is not sorted."""
+        """Stream the log into a new file with `added` slotted in by time and the `stale`
+        lines (ids) of `affected` cards given their replayed states (`rows`); replace the log
+        with it. Returns the
+        new size and last id. Raises _OutOfOrder (writing nothing) if the log is not sorted.
+
+        A block of lines all as this program writes them is handled with one regular-
+        expression pass and slices; other lines one by one."""
         affected_bytes = {card.encode() for card in affected}
-        pending = [(_order_key(event), event) for event in added]
+        # each new event with the time key of the lines it goes after: those up to the same
+        # millisecond (answers in the same millisecond: those already here first, as replayed)
+        pending = [(_floor_key(event), _order_key(event), event) for event in added]
         pending.reverse()  # pop() from the end gives the earliest
-        previous: tuple[float, str] | None = None
+        previous: float | None = None  # the time of the last line written
         last_id: str | None = None
         size = 0
 
-        def put(destination, data: bytes) -> None:
-            nonlocal size
-            destination.write(data)
-            size += len(data)
+        def new_line(event: ReviewEvent) -> bytes:
+            nonlocal last_id
+            last_id = event.id
+            return (event.to_json() + "\n").encode()
+
+        def swap(line: bytes, position: int) -> bytes | None:
+            """A line of the old log as it goes into the new one (an affected card's line
+            with its replayed state); None for a blank or torn line, which is dropped. Sets
+            `previous` and `last_id`, and writes new events that go before it."""
+            nonlocal previous, last_id
+            found = FAST_LINE.match(line)
+            if found is not None and (
+                found.group(CARD) not in affected_bytes
+                or found.group(ID) not in stale
+                or found.group(STATE) is not None
+                and rows.get(found.group(ID).decode()) is not None
+            ):
+                at, raw_id = found.group(AT, ID)
+                key, event = (_epoch(at), raw_id.decode()), None
+                if found.group(CARD) in affected_bytes and raw_id in stale:  # the new state
+                    row = rows[key[1]] or ()  # not None: checked above
+                    state = json.dumps(list(row), separators=(",", ":"))
+                    begin, end = found.span(STATE)
+                    line = line[:begin] + state.encode() + line[end:]
+            else:
+                event = self.log._parse_line(line, position)
+                if event is None:  # a blank line, or a torn last line: dropped
+                    return None
+                key = _order_key(event)
+            if previous is not None and key[0] < previous:
+                raise _OutOfOrder
+            previous = key[0]
+            if event is not None and event.card in affected:
+                line = (replace(event, state=rows[event.id]).to_json() + "\n").encode()
+            elif not line.endswith(b"\n"):
+                line += b"\n"  # a whole last event that only lacked its newline
+            last_id = key[1]
+            return line
 
         def write(destination) -> None:
-            nonlocal previous, last_id
-            position = 0
-            with self.log._open() as source:
-                for line in source or ():
-                    found = FAST_LINE.match(line)
-                    if found is not None and (
-                        found.group(CARD) not in affected_bytes
-                        or found.group(STATE) is not None
-                        and rows.get(found.group(ID).decode()) is not None
-                    ):
-                        at, raw_id = found.group(AT, ID)
-                        key, event = (_epoch(at), raw_id.decode()), None
-                        if found.group(CARD) in affected_bytes:  # swap in the replayed state
-                            row = rows[key[1]] or ()  # not None: checked above
-                            state = json.dumps(list(row), separators=(",", ":"))
-                            start, end = found.span(STATE)
-                            line = line[:start] + state.encode() + line[end:]
-                    else:
-                        event = self.log._parse_line(line, position)
-                        if event is None:  # a blank line, or a torn last line: dropped
-                            position += len(line)
-                            continue
-                        key = _order_key(event)
-                    position += len(line)
-                    if previous is not None and key[0] < previous[0]:
-                        raise _OutOfOrder
-                    previous = key
-                    # answers in the same millisecond: those already here first, as replayed
-                    while pending and pending[-1][0][0] < key[0]:
-                        _, new = pending.pop()
-                        put(destination, (new.to_json() + "\n").encode())
-                        last_id = new.id
-                    if event is not None and event.card in affected:
-                        line = (replace(event, state=rows[event.id]).to_json() + "\n").encode()
-                    elif not line.endswith(b"\n"):
-                        line += b"\n"  # a whole last event that only lacked its newline
-                    put(destination, line)
-                    last_id = key[1]
+            nonlocal previous, last_id, size
+
+            def put(data: bytes) -> None:
+                nonlocal size
+                destination.write(data)
+                size += len(data)
+
+            for start, block in self.log.blocks():
+                found = self.log.fast_rows(block)
+                ats = [row[AT - 1] for row in found] if found else []
+                if (
+                    not ats
+                    or not all(map(operator.le, ats, ats[1:]))
+                    or previous is not None
+                    and _epoch(ats[0]) < previous
+                ):
+                    # lines to look at one by one (or out of order: swap() raises)
+                    position = start
+                    for line in io.BytesIO(block):
+                        time_key = _epoch_of_line(line)
+                        while pending and time_key is not None and pending[-1][1][0] < time_key:
+                            put(new_line(pending.pop()[2]))
+                        written = swap(line, position)
+                        position += len(line)
+                        if written is not None:
+                            put(written)
+                    continue
+                assert found is not None  # (ats is empty otherwise)
+                lines = block.split(b"\n")
+                lines.pop()  # the empty piece after the last newline
+                # affected cards' lines get their replayed states
+                for index in [i for i, row in enumerate(found) if row[ID - 1] in stale]:
+                    lines[index] = swap(lines[index] + b"\n", start)[:-1]  # type: ignore[index]
+                # new events go before the first line later than them
+                done = 0
+                while pending and pending[-1][0] < ats[-1]:
+                    index = bisect.bisect_right(ats, pending[-1][0], lo=done)
+                    if index > done:
+                        put(b"\n".join(lines[done:index]) + b"\n")
+                        done = index
+                    put(new_line(pending.pop()[2]))
+                put(b"\n".join(lines[done:]) + b"\n")
+                previous = _epoch(ats[-1])
+                last_id = found[-1][ID - 1].decode()
             while pending:
-                _, new = pending.pop()
-                put(destination, (new.to_json() + "\n").encode())
-                last_id = new.id
+                put(new_line(pending.pop()[2]))
 
         try:
             atomic_write_with(self.log.path, write)
@@ -777,6 +872,25 @@ def _order_key(event: ReviewEvent) -> tuple[float, str]:
     return (event.when.timestamp(), event.id)
 
 
+def _floor_key(event: ReviewEvent) -> bytes:
+    """The event's time cut to the millisecond, as this program writes times: a line with a
+    time key up to this one is not later than the event."""
+    moment = event.when.astimezone(UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z").encode()
+
+
+def _epoch_of_line(line: bytes) -> float | None:
+    """The time of a line's event, for placing new events before it (None if it has none
+    that can be read; the line is then checked in full)."""
+    found = FAST_LINE.match(line)
+    if found is not None:
+        return _epoch(found.group(AT))
+    try:
+        return _order_key(event_from_dict(json.loads(line), ""))[0]
+    except (ValueError, ProgressError, RecursionError):
+        return None
+
+
 def replay_rows(
     scheduler: Scheduler,
     events: Iterable[ReviewEvent],
@@ -841,6 +955,13 @@ def _resume_point(
     return kept, (CardState(kept[-1].card, *row) if row else None)
 
 
+def _row_or_none(stored: bytes) -> object:
+    try:
+        return json.loads(stored)
+    except (ValueError, RecursionError):
+        return None
+
+
 def _epoch(at: bytes) -> float:
     return datetime.fromisoformat(at.decode()).timestamp()
 
@@ -891,98 +1012,226 @@ class ExportDocument:
     the events it will add (those already in the log are skipped), an import all of them.
 
     `items` are event mappings, or, for a document laid out as `export_chunks` writes it (one
-    event per line), the lines themselves: only the lines of events to add are then parsed,
-    which keeps a merge of another machine's long history light."""
+    event per line), a LaidOut: the document's bytes with each event line's place and id.
+    Only the lines of events to add are then parsed, and no copy of each line is kept, which
+    keeps a merge of another machine's long history light."""
 
-    def __init__(self, items: list, source: str, lines: bool = False) -> None:
+    def __init__(self, items: list | LaidOut, source: str, lines: bool = False) -> None:
         self.items = items
         self.source = source
         self.lines = lines
+        self.count = len(items)
 
     def __len__(self) -> int:
-        return len(self.items)
+        return self.count
+
+    def release(self) -> None:
+        """Let the events go (their number stays known)."""
+        self.items = []
 
     def _id(self, item) -> str | None:
-        if self.lines:
-            found = _EXPORT_ID.search(item)
-            return found.group(1) if found else None
         return item.get("id") if isinstance(item, dict) and type(item.get("id")) is str else None
 
     def ids(self) -> set[str]:
+        if isinstance(self.items, LaidOut):
+            return set(self.items.ids)
         return {event_id for event_id in map(self._id, self.items) if event_id is not None}
 
-    def events(self, skip: set[str] | frozenset[str] = frozenset()) -> list[ReviewEvent]:
-        """Every event whose id is not in `skip`, validated; ProgressError names the first bad
-        one."""
+    def events(self, only: set[str] | None = None) -> list[ReviewEvent]:
+        """Every event (or those whose id is in `only`), validated; ProgressError names the
+        first bad one."""
         events = []
-        for number, item in enumerate(self.items, start=1):
-            if skip and self._id(item) in skip:
-                continue
-            where = f"{self.source}: event {number}"
-            if self.lines:
+        if isinstance(self.items, LaidOut):
+            laid_out = self.items
+            wanted = (
+                range(len(laid_out))
+                if only is None
+                else [i for i, event_id in enumerate(laid_out.ids) if event_id in only]
+            )
+            for index, line in laid_out.lines(wanted):
+                where = f"{self.source}: event {index + 1}"
                 try:
-                    item = json.loads(item.removesuffix(","))
+                    item = json.loads(line.removesuffix(b","))
                 except (ValueError, RecursionError):
                     raise ProgressError(f"{where}: not a review event (invalid JSON)") from None
-            events.append(event_from_dict(item, where))
+                event = event_from_dict(item, where)
+                if event.id != laid_out.ids[index]:  # the file changed since it was read
+                    raise ProgressError(f"{self.source}: changed while it was being read")
+                events.append(event)
+            return events
+        for number, item in enumerate(self.items, start=1):
+            item_id = self._id(item)
+            if only is not None and item_id is not None and item_id not in only:
+                continue  # (one without an id is validated: that names what is wrong)
+            events.append(event_from_dict(item, f"{self.source}: event {number}"))
         return events
 
 
-# an event line of a document export_chunks wrote: one object, one id
-_EXPORT_ID = re.compile(r'"id":"([^"\\]*)"')
+class LaidOut:
+    """An export document laid out one event a line: where each event line starts, each
+    event's id, and the document's bytes (or, for a file, the file: read again for the
+    few lines a merge adds, so that a long history is never held in memory)."""
+
+    def __init__(self, data: bytes | None = None, path: Path | None = None) -> None:
+        self.data = data
+        self.path = path
+        # each event line's start, then one past the last one's newline: line i ends just
+        # before starts[i + 1] - 1
+        self.starts = array.array("q")
+        self.ids: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def lines(self, indexes: Iterable[int]) -> Iterator[tuple[int, bytes]]:
+        """(index, line without its newline) for these line indexes, in the order given."""
+        starts = self.starts
+        if self.data is not None:
+            for index in indexes:
+                yield index, self.data[starts[index] : starts[index + 1] - 1]
+            return
+        assert self.path is not None
+        with open(self.path, "rb") as handle:
+            for index in indexes:
+                handle.seek(starts[index])
+                yield index, handle.read(starts[index + 1] - 1 - starts[index])
 
 
-def _export_lines(text: str) -> tuple[dict, list[str]] | None:
-    """The header and event lines of a document laid out as export_chunks writes it, or None
-    (then the document is read as any JSON)."""
-    if not text.startswith('{"kind"') or not text.endswith("\n]}\n"):
-        return None
-    lines = text.split("\n")  # one copy of the text, no more: it can be long
-    head = lines[0]
-    if not head.endswith('"events": ['):
-        return None
-    del lines[-2:]  # "]}" and ""
-    body = lines
-    body[0:1] = []
-    for line in body:
-        if not (line.startswith("{") and line.endswith(("}", "},")) and line.count('"id":') == 1):
+# the id of an event line of a document export_chunks wrote (one object, one id a line)
+_EXPORT_ID = re.compile(rb'"id": ?"([^"\\\n]*)"')
+
+
+def _export_lines(blocks: Iterator[tuple[int, bytes]], laid_out: LaidOut) -> dict | None:
+    """The header of a document laid out as export_chunks writes it, given its blocks of
+    whole lines (each with the offset it starts at), with each event line's place and id
+    noted in `laid_out`; None for any other document (then it is read as any JSON)."""
+    head: bytes | None = None
+    closed = False
+    lines_end = 0  # one past the last event line's newline
+    for position, block in blocks:
+        if closed:
+            return None  # something after the closing line
+        if head is None:
+            cut = block.find(b"\n") + 1
+            head, block, position = block[:cut], block[cut:], position + cut
+            if not head.startswith(b'{"kind"') or not head.endswith(b'"events": [\n'):
+                return None
+        if block.endswith(b"\n]}\n") or block == b"]}\n":
+            block, closed = block[:-3], True
+        if not block:
+            continue
+        if not block.endswith(b"\n"):
             return None
+        if not block.isascii():
+            block.decode("utf-8")  # what is not UTF-8 is not read (UnicodeDecodeError)
+        lines_end = position + len(block)
+        count = block.count(b"\n")
+        ids = _EXPORT_ID.findall(block)
+        # a light check of every line at once: each starts an object and holds no other
+        # (one "{" a line) and one id (a line that is not a whole event fails when it is read)
+        if (
+            len(ids) == count
+            and block.startswith(b"{")
+            and block.count(b"{") == count
+            and block.count(b"\n{") == count - 1
+        ):
+            laid_out.ids.extend(map(bytes.decode, ids))
+            lengths = [len(line) + 1 for line in block.split(b"\n")]
+            lengths.pop()
+            laid_out.starts.extend(itertools.accumulate(lengths, initial=position))
+            laid_out.starts.pop()  # where the next line starts: noted with that line
+            continue
+        for line in io.BytesIO(block):  # line by line: braces in answers, say
+            body = line[:-1]
+            found = _EXPORT_ID.search(body)
+            if not (
+                body.startswith(b"{")
+                and body.endswith((b"}", b"},"))
+                and found is not None
+                and body.count(b'"id":') == 1
+            ):
+                return None
+            laid_out.ids.append(found.group(1).decode())
+            laid_out.starts.append(position)
+            position += len(line)
+    if head is None or not closed:
+        return None
+    laid_out.starts.append(lines_end)
     try:
-        header = json.loads(head + "]}")
+        header = json.loads(head[:-1] + b"]}")
     except ValueError:
         return None
-    return (header, body) if isinstance(header, dict) else None
+    return header if isinstance(header, dict) else None
 
 
-def read_export_document(text: str, source: str) -> ExportDocument:
+def _blocks(handle: BinaryIO) -> Iterator[tuple[int, bytes]]:
+    """A file's blocks of whole lines with their offsets (the last may lack its newline)."""
+    position, rest = 0, b""
+    while True:
+        data = handle.read(1 << 20)
+        if not data:
+            break
+        data = rest + data
+        cut = data.rfind(b"\n") + 1
+        if cut:
+            yield position, data[:cut]
+            position += cut
+        rest = data[cut:]
+    if rest:
+        yield position, rest
+
+
+def read_export_document(data: bytes | str, source: str) -> ExportDocument:
     """An export document's events (see ExportDocument); a clear error for anything else."""
-    laid_out = _export_lines(text)
-    if laid_out is not None:
-        data, lines = laid_out
-    else:
-        lines = None
-        try:
-            data = json.loads(text)
-        except ValueError as error:
-            raise ProgressError(
-                f"{source}: not a progress export (invalid JSON: {error})"
-            ) from None
-        except RecursionError:
-            raise ProgressError(f"{source}: not a progress export (nested too deeply)") from None
-    if not isinstance(data, dict) or data.get("kind") != EXPORT_KIND:
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    laid_out = LaidOut(data)
+    header = _export_lines(_blocks(io.BytesIO(data)), laid_out)
+    if header is not None:
+        return _export_document(header, laid_out, source)
+    try:
+        header = json.loads(data)
+    except ValueError as error:
+        raise ProgressError(f"{source}: not a progress export (invalid JSON: {error})") from None
+    except RecursionError:
+        raise ProgressError(f"{source}: not a progress export (nested too deeply)") from None
+    return _export_document(header, None, source)
+
+
+def read_export_file(path: Path, source: str) -> ExportDocument:
+    """read_export_document of a file, which a document laid out one event a line (as
+    export_chunks writes it) is read from in passes instead of held in memory. OSError and
+    UnicodeDecodeError when the file cannot be read (not a regular file, over the size limit,
+    not UTF-8)."""
+    from mlprep.fileio import open_regular, read_regular
+    from mlprep.limits import MAX_PROGRESS_IMPORT_BYTES
+
+    laid_out = LaidOut(path=path)
+    with open_regular(path, MAX_PROGRESS_IMPORT_BYTES) as handle:
+        header = _export_lines(_blocks(handle), laid_out)
+    if header is not None:
+        return _export_document(header, laid_out, source)
+    data = read_regular(path, MAX_PROGRESS_IMPORT_BYTES)
+    if not data.isascii():
+        data.decode("utf-8")
+    return read_export_document(data.removeprefix(b"\xef\xbb\xbf"), source)  # BOM: editors
+
+
+def _export_document(header: object, lines: LaidOut | None, source: str) -> ExportDocument:
+    if not isinstance(header, dict) or header.get("kind") != EXPORT_KIND:
         raise ProgressError(f"{source}: not a progress export (made by `mlprep progress export`)")
-    version = data.get("format")
+    version = header.get("format")
     if not isinstance(version, int) or version > EXPORT_FORMAT:
         raise ProgressError(
             f"{source}: written by a newer mlprep (export format {version}); upgrade mlprep"
         )
     if lines is not None:
         return ExportDocument(lines, source, lines=True)
-    if not isinstance(data.get("events"), list):
+    if not isinstance(header.get("events"), list):
         raise ProgressError(f"{source}: 'events' must be a list")
-    return ExportDocument(data["events"], source)
+    return ExportDocument(header["events"], source)
 
 
-def read_export(text: str, source: str) -> list[ReviewEvent]:
+def read_export(text: bytes | str, source: str) -> list[ReviewEvent]:
     """Every event of an export document, validated; a clear error for anything else."""
     return read_export_document(text, source).events()

@@ -17,6 +17,7 @@ import contextlib
 import errno
 import fcntl
 import functools
+import io
 import json
 import os
 import re
@@ -140,8 +141,15 @@ FAST_LINE = re.compile(
 )
 # groups of a FAST_LINE match
 AT, CARD, GRADE, ID, MODE, STATE, SUGGESTED = range(1, 8)
+# FAST_LINE over a block of lines: the block has as many matches as lines only when each line
+# is one whole match (no match then holds two newlines, and each starts a line)
+_FAST_LINES = re.compile(rb"(?m)^" + FAST_LINE.pattern)
+SCAN_BLOCK = 1 << 20  # bytes a pass over the log reads at a time
 _CARD_FIELD = re.compile(rb'"card"\s*:\s*"([^"\\]*)"')
 _ID_FIELD = re.compile(rb'"id"\s*:\s*"([^"\\]*)"')
+# the card and id fields as this program writes them, for skimming a block of lines at once
+_CARD_FIELDS = re.compile(rb'"card":"([^"\\\n]*)"')
+_ID_FIELDS = re.compile(rb'"id":"([^"\\\n]*)"')
 
 
 def at_key(event: ReviewEvent) -> bytes | None:
@@ -208,6 +216,9 @@ class EventStream:
                 yield event
 
 
+_decode = json.JSONDecoder().raw_decode
+
+
 def _fast_event(line: bytes, found: re.Match) -> ReviewEvent | None:
     """The event on a line FAST_LINE matched, whose format that match has already checked;
     None if the remaining checks fail (the caller then validates in full, for the message)."""
@@ -216,7 +227,10 @@ def _fast_event(line: bytes, found: re.Match) -> ReviewEvent | None:
     at = found.group(AT)
     if not b"1970" <= at[:4] < b"2200":
         return None
-    data = json.loads(line)
+    try:  # the match showed one object and nothing after it: no need to look for more
+        data = _decode(line.decode())[0]
+    except (ValueError, RecursionError):  # e.g. a damaged state row: named by the full path
+        return None
     if not data.keys() <= _KNOWN_KEYS:
         return None
     answer = data.get("answer")
@@ -515,44 +529,87 @@ class ReviewLog:
         found_id = last_id.decode() if last_id else None
         return LastLines(last, suspect, end, found_id, count, settings)
 
+    def blocks(self) -> Iterator[tuple[int, bytes]]:
+        """The log in blocks of whole lines (about SCAN_BLOCK bytes each), with the offset each
+        starts at; only the last block may end without a newline (an unfinished last line)."""
+        with self._open() as handle:
+            if handle is None:
+                return
+            position, rest = 0, b""
+            while True:
+                data = handle.read(SCAN_BLOCK)
+                if not data:
+                    break
+                data = rest + data
+                cut = data.rfind(b"\n") + 1
+                if cut:
+                    yield position, data[:cut]
+                    position += cut
+                rest = data[cut:]
+            if rest:
+                yield position, rest
+
+    @staticmethod
+    def fast_rows(block: bytes) -> list[tuple[bytes, ...]] | None:
+        """The FAST_LINE groups of every line of a block of whole lines when every line is
+        exactly as this program writes it (one regular-expression pass, no Python step per
+        line); None when some line needs a closer look."""
+        if not block.endswith(b"\n"):
+            return None
+        found = _FAST_LINES.findall(block)
+        return found if len(found) == block.count(b"\n") else None
+
     def events_of(self, cards: set[str]) -> list[ReviewEvent]:
-        """Every event of these cards, fully validated (the rest of the log is only skimmed)."""
+        """Every event of these cards, fully validated (the rest of the log is only skimmed:
+        a block whose lines each name one card and none of these is skipped whole)."""
         wanted = {card.encode() for card in cards}
         events: list[ReviewEvent] = []
         search = _CARD_FIELD.search
-        position = 0
-        with self._open() as handle:
-            if handle is None:
-                return events
-            for line in handle:
-                found = search(line)
-                if found is not None and found.group(1) in wanted or found is None and line.strip():
+        for start, block in self.blocks():
+            named = _CARD_FIELDS.findall(block)
+            aligned = len(named) == block.count(b"\n") and block.endswith(b"\n")
+            if aligned and wanted.isdisjoint(named):
+                continue
+            position = start
+            for number, line in enumerate(io.BytesIO(block)):
+                if aligned:  # one card a line: the line's own (a light check)
+                    hit = named[number] in wanted
+                else:
+                    found = search(line)
+                    hit = (
+                        found is not None
+                        and found.group(1) in wanted
+                        or (found is None and bool(line.strip()))
+                    )
+                if hit:
                     event = self._parse_line(line, position)
                     if event is None:
-                        break
+                        return events
                     if event.card in cards:
                         events.append(event)
                 position += len(line)
         return events
 
-    def ids_in(self, ids: set[str]) -> set[str]:
-        """Which of `ids` the log already holds (a light pass; an unreadable log raises)."""
-        wanted = {event_id.encode() for event_id in ids}
-        found_ids: set[str] = set()
+    def absent(self, ids: set[str]) -> set[str]:
+        """Which of `ids` the log does not hold (a light pass; an unreadable log raises). Only
+        those are kept while reading: merging a copy of a long history, that is few."""
+        missing = set(ids)
         search = _ID_FIELD.search
-        position = 0
-        with self._open() as handle:
-            if handle is None:
-                return found_ids
-            for line in handle:
+        for start, block in self.blocks():
+            named = _ID_FIELDS.findall(block)
+            if len(named) == block.count(b"\n") and block.endswith(b"\n"):
+                missing.difference_update([event_id.decode() for event_id in named])
+                continue  # (a light check: one id a line)
+            position = start
+            for line in io.BytesIO(block):
                 found = search(line)
                 if found is None:
                     if line.strip():
                         self._parse_line(line, position)  # raises on a corrupt line
-                elif found.group(1) in wanted:
-                    found_ids.add(found.group(1).decode())
+                else:
+                    missing.discard(found.group(1).decode())
                 position += len(line)
-        return found_ids
+        return missing
 
     @contextlib.contextmanager
     def _open(self) -> Iterator:

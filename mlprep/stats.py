@@ -6,10 +6,12 @@ Pure computation over decks, card states and review events; rendering lives in m
 from __future__ import annotations
 
 import itertools
+import math
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from mlprep.model import Deck
@@ -101,6 +103,43 @@ class StatsReport:
 
 def local_day(moment: datetime) -> date:
     return moment.astimezone().date()
+
+
+def local_day_of(epoch_seconds: float) -> date:
+    """local_day of a UTC epoch time, without building a datetime."""
+    local = time.localtime(math.floor(epoch_seconds))
+    return date(local.tm_year, local.tm_mon, local.tm_mday)
+
+
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+class LocalDays:
+    """local_day_of for many times (stats asks it for every studied card and every quarter
+    hour with answers): the local zone's offset is looked up once per UTC day and used for
+    every time in that day, unless the offset changes within the day (then each time is
+    looked up)."""
+
+    def __init__(self) -> None:
+        self._offsets: dict[int, int | None] = {}  # UTC day number -> offset, None if it changes
+        self._dates: dict[int, date] = {}  # local day number -> date
+
+    def __call__(self, epoch_seconds: float) -> date:
+        seconds = math.floor(epoch_seconds)
+        utc_day = seconds // 86400
+        try:
+            offset = self._offsets[utc_day]
+        except KeyError:
+            start = time.localtime(utc_day * 86400).tm_gmtoff
+            end = time.localtime(utc_day * 86400 + 86399).tm_gmtoff
+            offset = self._offsets[utc_day] = start if start == end else None
+        if offset is None:
+            return local_day_of(seconds)
+        number = (seconds + offset) // 86400
+        day = self._dates.get(number)
+        if day is None:
+            day = self._dates[number] = date.fromordinal(number + _EPOCH_ORDINAL)
+        return day
 
 
 QUARTER = 900  # seconds: every time zone's offset is a multiple of a quarter hour
@@ -268,15 +307,13 @@ def build_report(
     studied = [cid for cid in wanted if cid in states]
     # Predicted recall is the forgetting curve of a learnt card; a card on its (re)learning
     # steps was just seen (the curve says 100%) but is not learnt, so it has no figure.
-    recall_of = {
-        cid: scheduler.retrievability(states[cid], now)
-        for cid in studied
-        if not in_learning(states[cid])
-    }
+    recall_of = scheduler.retrievabilities(
+        (states[cid] for cid in studied if not in_learning(states[cid])), now
+    )
     rows = [_deck_stats(deck, states, totals, now, recall_of) for deck in decks]
     today = local_day(now)
-
-    due_days = Counter(max(today, local_day(states[cid].due)) for cid in studied)
+    day_of = LocalDays()
+    due_days = Counter(max(today, day_of(states[cid].due_ts)) for cid in studied)
     forecast = [
         ((today + timedelta(days=i)).isoformat(), due_days.get(today + timedelta(days=i), 0))
         for i in range(FORECAST_DAYS)
@@ -286,7 +323,8 @@ def build_report(
     )
     per_day: Counter = Counter()
     for quarter, count in per_quarter.items():
-        per_day[local_day(datetime.fromtimestamp(quarter * QUARTER, UTC))] += count
+        # a quarter hour lies within one local day: every zone's offset is whole quarters
+        per_day[day_of(quarter * QUARTER)] += count
     first = today - timedelta(weeks=CALENDAR_WEEKS) + timedelta(days=1)
     calendar = [
         ((first + timedelta(days=i)).isoformat(), per_day.get(first + timedelta(days=i), 0))
@@ -310,7 +348,8 @@ def build_report(
         for cid in studied
         if is_weak(cid)
     )[:WEAKEST]
-    question = {card.id: card.q for deck in decks for card in deck.cards}
+    named = {cid for *_, cid in weakest}  # only these cards' text is read
+    question = {card.id: card.q for deck in decks for card in deck.cards if card.id in named}
     weak = [
         WeakCard(cid, wanted[cid].id, -lapses, recall_of.get(cid), question[cid], states[cid].state)
         for lapses, _, _, cid in weakest

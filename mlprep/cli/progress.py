@@ -21,17 +21,25 @@ FileArg = Annotated[str, typer.Argument(metavar="FILE", help="A file, or - for s
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 
 
-def _read_source(name: str) -> str:
-    if name == "-":
-        return sys.stdin.read()
+def _read_source(name: str) -> bytes:
+    """The file's bytes (UTF-8 checked, a byte order mark from an editor dropped): kept as
+    bytes, since an export of a long history is large and read only in part."""
     try:
-        from mlprep.fileio import read_regular
-        from mlprep.limits import MAX_PROGRESS_IMPORT_BYTES
+        if name == "-":
+            stream = sys.stdin
+            buffer = getattr(stream, "buffer", None)
+            data = buffer.read() if buffer is not None else stream.read().encode()
+        else:
+            from mlprep.fileio import read_regular
+            from mlprep.limits import MAX_PROGRESS_IMPORT_BYTES
 
-        return read_regular(name, MAX_PROGRESS_IMPORT_BYTES).decode("utf-8-sig")  # BOM: editors
+            data = read_regular(name, MAX_PROGRESS_IMPORT_BYTES)
+        if not data.isascii():
+            data.decode("utf-8")  # raises for what is not UTF-8
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or error
         raise MlprepError(f"cannot read {name}: {reason}") from None
+    return data.removeprefix(b"\xef\xbb\xbf")
 
 
 def _confirm(app_state, question: str, yes: bool) -> None:
@@ -105,10 +113,17 @@ def merge(ctx: typer.Context, file: FileArg) -> None:
     Example:
       mlprep progress merge laptop.json
     """
-    from mlprep.progress import ProgressStore, read_export_document
+    from mlprep.progress import ProgressStore, read_export_document, read_export_file
 
     app_state = state(ctx)
-    incoming = read_export_document(_read_source(file), file)  # checked as it is merged
+    if file == "-":
+        incoming = read_export_document(_read_source(file), file)  # checked as it is merged
+    else:
+        try:  # a long history is read in parts, not held in memory
+            incoming = read_export_file(Path(file), file)
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or error
+            raise MlprepError(f"cannot read {file}: {reason}") from None
     added = ProgressStore(app_state.paths.progress_dir).merge(incoming)
     app_state.env.stdout.write(
         f"Merged {added} new answer{'s' * (added != 1)} from {file} "

@@ -142,9 +142,12 @@ class _Output:
 
 @dataclass
 class AppState:
+    """The environment and the options given before the command."""
+
     env: Environment
     data_dir: Path | None = None
     debug: bool = False
+    _store: ProgressStore | None = field(default=None, repr=False)
 
     @cached_property
     def paths(self) -> Paths:
@@ -184,7 +187,12 @@ class AppState:
         however it ends (the log already holds every answer)."""
         from mlprep.progress import ProgressStore
 
-        store = ProgressStore(self.paths.progress_dir, notify=self.say_progress).load()
+        store = self._store
+        if store is None:
+            # one store per command: a second block (review checks for a plan, then runs)
+            # only takes in what was logged since, instead of loading everything again
+            store = self._store = ProgressStore(self.paths.progress_dir, notify=self.say_progress)
+        store.checkpoint()  # loads the first time; afterwards takes in new answers
         try:
             yield store
         finally:
@@ -193,6 +201,7 @@ class AppState:
             finally:
                 for warning in dict.fromkeys(store.warnings):
                     self.warn(warning)
+                store.warnings.clear()
 
     def console(self, stderr: bool = False) -> Console:
         from mlprep.ui.render import make_console

@@ -277,6 +277,18 @@ def test_a_cold_start_takes_the_stored_states_without_replaying(tmp_path, monkey
     assert fresh(tmp_path).states == expected
 
 
+def test_a_damaged_state_on_a_cards_last_line_is_named_on_a_cold_start(tmp_path):
+    store = fresh(tmp_path)
+    answer_many(store, 10)
+    log = tmp_path / "reviews.jsonl"
+    lines = log.read_text().splitlines(keepends=True)
+    lines[9] = lines[9].replace('"state":["', '"state":[}"')
+    log.write_text("".join(lines))
+    (tmp_path / "state.json").unlink()
+    with pytest.raises(ProgressError, match=r"reviews\.jsonl:10: corrupt line"):
+        fresh(tmp_path)
+
+
 def test_a_format_1_log_still_loads(tmp_path):
     store = fresh(tmp_path)
     answer_many(store, 12)
@@ -439,3 +451,67 @@ def test_a_streamed_export_merges_reading_only_its_new_lines(tmp_path):
     two_on_a_line = text.replace("},\n{", "},{", 1)  # not one event per line: read as JSON
     document = read_export_document(two_on_a_line, "d.json")
     assert not document.lines and len(document) == 9
+
+
+@pytest.mark.parametrize("block", [64, 300, 1000, 1 << 20])
+def test_passes_over_the_log_agree_whatever_its_blocks(tmp_path, monkeypatch, block):
+    """Merge, export and a cold start read the log in blocks of whole lines, taking a block of
+    lines as this program writes them at once and other lines one by one. Blocks that split
+    the log anywhere (a line longer than a block, blocks with and without odd lines) give the
+    same files and states as one block holding everything."""
+    import shutil
+
+    from mlprep import reviewlog
+    from mlprep.progress import read_export_document
+
+    base = fresh(tmp_path / "base")
+    events = answer_many(base, 24, T0, "a")
+    base.undo(events[-1], T0 + timedelta(days=8))
+    base.record("a1", Grade.GOOD, "drill", 5, T0 + timedelta(days=9))  # stores no state
+    base.record("a2", Grade.HARD, "quiz", 5, T0 + timedelta(days=9, hours=1), answer="x" * 90)
+    log = tmp_path / "base" / "reviews.jsonl"
+    lines = log.read_text().splitlines(keepends=True)
+    data = json.loads(lines[3])
+    del data["state"]  # a format 1 line in the middle: read in full
+    lines[3] = json.dumps({**data, "v": 1}) + "\n"
+    log.write_text("".join(lines))
+    there = fresh(tmp_path / "there")
+    answer_many(there, 9, T0 + timedelta(minutes=90), "a")  # interleaves with the answers here
+    document = json.dumps(export_document(there.events(), T0))
+
+    def run(name: str, size: int):
+        monkeypatch.setattr(reviewlog, "SCAN_BLOCK", size)
+        shutil.copytree(tmp_path / "base", tmp_path / name)
+        store = ProgressStore(tmp_path / name)
+        store.merge(read_export_document(document, "there.json"))
+        exported = "".join(store.export_chunks(T0))
+        (tmp_path / name / "state.json").unlink()
+        return (tmp_path / name / "reviews.jsonl").read_bytes(), exported, fresh(tmp_path / name)
+
+    merged, exported, cold = run("small", block)
+    assert (merged, exported) == run("whole", 1 << 30)[:2]
+    answers = [e for e in effective(cold.events()) if e.mode != "drill"]
+    assert cold.states == Scheduler().replay(answers)
+    assert cold.stale_states() == []
+
+
+def test_an_export_file_is_read_in_passes_and_a_change_in_between_is_caught(tmp_path):
+    from mlprep.progress import read_export_file
+
+    there = fresh(tmp_path / "there")
+    answer_many(there, 5)
+    # braces in an answer: that line's block is checked line by line
+    there.record("c9", Grade.GOOD, "review", 5, T0 + timedelta(days=3), answer="{'a': 1} }{")
+    path = tmp_path / "there.json"
+    path.write_text("".join(there.export_chunks(T0)))
+    document = read_export_file(path, "there.json")
+    assert document.items.data is None  # the lines stay in the file until needed
+    assert fresh(tmp_path / "here").merge(document) == 6
+    assert ProgressStore(tmp_path / "here").events() == there.events()
+
+    changed = read_export_file(path, "there.json")
+    text = path.read_text()
+    first_id = there.events()[0].id
+    path.write_text(text.replace(first_id, "f" * len(first_id)))  # same places, other ids
+    with pytest.raises(ProgressError, match="changed while it was being read"):
+        fresh(tmp_path / "elsewhere").merge(changed)

@@ -14,6 +14,7 @@ from mlprep.scheduler import (
     LEARNING,
     RELEARNING,
     REVIEW,
+    CardState,
     Limits,
     Scheduler,
     build_queue,
@@ -137,3 +138,26 @@ def test_a_stored_count_too_large_for_a_float_is_a_damaged_row():
 
     row = ["review", 1.7e9, 1.0, 5.0, None, 1.7e9, 1.7e9, 10**400, 0]
     assert rows_problem([row]) is True
+
+
+def test_retrievabilities_agree_with_retrievability_card_by_card():
+    """The batch form used by stats does the same arithmetic as the one-card form, including
+    the day boundaries of elapsed time (whole microseconds, as datetime counts them)."""
+    rng = random.Random(3)
+    scheduler = Scheduler()
+    now = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    states = []
+    for number in range(2000):
+        last = now.timestamp() - rng.choice((0, 1, 86400, 86400 * 3)) * rng.random()
+        if number % 5 == 0:
+            last = now.timestamp() - 86400 * rng.randint(0, 30)  # exactly whole days
+        if number % 7 == 0:
+            last = round(last, 3)
+        stability = None if number % 11 == 0 else rng.uniform(0.1, 300)
+        states.append(
+            CardState(f"c{number}", "review", last, stability, 5.0, None, last, last, 1, 0)
+        )
+    batch = scheduler.retrievabilities(states, now)
+    assert batch == {
+        s.card_id: scheduler.retrievability(s, now) for s in states if s.stability is not None
+    }

@@ -182,6 +182,34 @@ def test_stored_totals_match_the_events_and_follow_the_log(tmp_path, monkeypatch
     assert totals_as_sets(ProgressStore(tmp_path).answer_totals()) == expected()
 
 
+def test_a_merge_counts_its_new_answers_into_the_stored_totals(tmp_path, monkeypatch):
+    import json
+
+    from mlprep.progress import export_document, read_export
+    from mlprep.stats import AnswerTotals
+
+    here, there = ProgressStore(tmp_path / "here").load(), ProgressStore(tmp_path / "there").load()
+    moment = NOW - timedelta(days=20)
+    for number in range(16):
+        store = here if number % 2 else there
+        store.record(f"mini-{number % 3}", Grade(number % 4 + 1), "quiz", 1, moment)
+        moment += timedelta(hours=9)
+    here.answer_totals()  # totals.json current before the merge
+    document = json.dumps(export_document(there.events(), NOW))
+    assert here.merge(read_export(document, "there.json")) == 8
+
+    def no_recount():
+        raise AssertionError("recounted the whole log")
+
+    later = ProgressStore(tmp_path / "here").load()
+    monkeypatch.setattr(later, "_count_all", no_recount)
+    assert totals_as_sets(later.answer_totals()) == totals_as_sets(
+        AnswerTotals.from_events(effective(later.events()))
+    )
+    stored = json.loads((tmp_path / "here" / "totals.json").read_text())
+    assert stored["log_offset"] == (tmp_path / "here" / "reviews.jsonl").stat().st_size
+
+
 def test_the_report_is_the_same_from_events_or_from_totals(report):
     report, store = report
     again = build_report(MINI, store.states, store.answer_totals(), NOW, store.scheduler)
@@ -220,3 +248,27 @@ def test_grader_agreement_per_deck():
     assert (row.deck, row.graded, row.agreed) == ("mini", 3, 2)
     assert row.share == pytest.approx(2 / 3)
     assert grader_agreement(MINI, AnswerTotals.from_events(events[3:])) == []
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata"])
+def test_local_day_of_an_epoch_time_is_the_local_day_of_that_moment(zone, monkeypatch):
+    """The fast form stats uses gives the local day the datetime form gives, around midnights
+    and daylight-saving changes (Lord Howe shifts by half an hour)."""
+    import time
+
+    from mlprep.stats import LocalDays, local_day, local_day_of
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        start = datetime(2026, 3, 25, tzinfo=UTC).timestamp()
+        many = LocalDays()
+        for quarter in range(0, 40 * 96):  # every quarter hour of 40 days
+            moment = start + quarter * 900
+            expected = local_day(datetime.fromtimestamp(moment, UTC))
+            assert local_day_of(moment) == expected
+            assert many(moment) == expected
+            assert many(moment + 899.5) == local_day(datetime.fromtimestamp(moment + 899.5, UTC))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
