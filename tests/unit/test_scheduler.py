@@ -139,6 +139,8 @@ def test_a_stored_count_too_large_for_a_float_is_a_damaged_row():
 
     row = ["review", 1.7e9, 1.0, 5.0, None, 1.7e9, 1.7e9, 10**400, 0]
     assert rows_problem([row]) is True
+    for due in (float("nan"), float("inf"), 10**400):  # min and max alone can miss a NaN
+        assert rows_problem([["review", due, 1.0, 5.0, None, 1.7e9, 1.7e9, 1, 0]]) is True
 
 
 def test_retrievabilities_agree_with_retrievability_card_by_card():
