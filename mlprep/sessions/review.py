@@ -73,12 +73,10 @@ def interleave_decks(cards: Sequence[Card], rng: random.Random) -> list[Card]:
         rng.shuffle(deck_cards)
     order = sorted(by_deck)
     rng.shuffle(order)
-    # round by round: each deck's next card, in the decks' shuffled order
-    rounds = itertools.zip_longest(*(by_deck[deck] for deck in order), fillvalue=_GAP)
-    return [card for round_ in rounds for card in round_ if card is not _GAP]
-
-
-_GAP = object()  # a deck that has run out of cards, in interleave_decks
+    # round by round: each deck's next card, in the decks' shuffled order (None: a deck that
+    # has run out of cards)
+    rounds = itertools.zip_longest(*(by_deck[deck] for deck in order))
+    return [card for round_ in rounds for card in round_ if card is not None]
 
 
 def queue_counts(queue: DueQueue, always_learning: bool = False) -> str:
