@@ -5,21 +5,21 @@ from __future__ import annotations
 import contextlib
 import difflib
 import functools
-import hashlib
 import os
 import pickle
-import random
-import tempfile
-import time
+import struct
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
+from typing import BinaryIO
 
-from mlprep.errors import UsageError
+from mlprep.cardindex import CardList, LazyCard
+from mlprep.errors import MlprepError, UsageError
 from mlprep.fileio import gc_paused, read_regular
 from mlprep.limits import MAX_DECK_BYTES
-from mlprep.model import DECK_FORMAT_VERSION, Card, Deck, LoadReport, Problem
+from mlprep.model import DECK_FORMAT_VERSION, Card, CardIndex, Deck, LoadReport, Problem
 
 DECK_SUFFIXES = (".yaml", ".yml")
 CACHE_NAME = "decks.pickle"
@@ -32,7 +32,11 @@ def deck_files(path: Path) -> list[Path]:
     return [path]
 
 
-CACHE_FORMAT = 2  # bump when the cache file's own layout changes
+CACHE_FORMAT = 4  # bump when the cache file's own layout changes
+# Cards are pickled in runs of this many: reading one card unpickles its run (a fraction of a
+# millisecond), and reading every card (search, export) goes nearly as fast as one pickle would.
+CARDS_PER_RUN = 32
+CACHE_MAGIC = b"mlprep-decks\n"
 
 # Parsed decks already seen by this process, keyed like the cache. A long-lived process (or a
 # test run invoking many commands) parses each unchanged file once.
@@ -43,14 +47,18 @@ _SEEN: dict[tuple, Deck] = {}
 def parser_fingerprint() -> str:
     """What the cached decks depend on: the cache layout, the model classes and the parser.
     An upgrade that changes neither keeps the cache; one that does discards it."""
-    digest = hashlib.blake2b(f"{CACHE_FORMAT}/{DECK_FORMAT_VERSION}".encode(), digest_size=12)
-    here = Path(__file__).resolve().parent
-    for name in ("model.py", "schema.py"):
+    # CRC-32 and the length of each source: enough to tell one release's parser from another's
+    # (the cache is only an accelerator), and zlib is loaded already where hashlib is not
+    parts = [f"{CACHE_FORMAT}/{CARDS_PER_RUN}/{DECK_FORMAT_VERSION}"]
+    here = os.path.dirname(os.path.abspath(__file__))
+    for name in ("model.py", "schema.py"):  # what the cached cards and index are made by
         try:
-            digest.update((here / name).read_bytes())
+            with open(os.path.join(here, name), "rb") as handle:
+                source = handle.read()
+            parts.append(f"{name}:{len(source)}:{zlib.crc32(source):08x}")
         except OSError:  # e.g. installed without sources: key on nothing better than that
-            digest.update(name.encode())
-    return digest.hexdigest()
+            parts.append(name)
+    return "/".join(parts)
 
 
 def file_identity(path: Path, stat: os.stat_result, builtin: bool) -> tuple:
@@ -59,8 +67,111 @@ def file_identity(path: Path, stat: os.stat_result, builtin: bool) -> tuple:
     return (str(path), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, builtin)
 
 
+class _CacheFile:
+    """The open cache file cards are read from. A newer cache renamed over it later does not
+    disturb this run: the open file stays the one whose index was read."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def read(self, start: int, length: int) -> bytes:
+        data = os.pread(self.fd, length, start)
+        if len(data) != length:
+            raise MlprepError(
+                "the deck cache was cut short while mlprep was reading it; run the command again"
+            )
+        return data
+
+    def __del__(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
+
+
+class _CachedCards:
+    """One deck's cards in the cache file: runs of CARDS_PER_RUN cards, each run a pickled
+    tuple, one after another from `start`, at the offsets `bounds` holds (run i spans
+    bounds[i]..bounds[i + 1]). A run is unpickled once, the first time one of its cards is
+    read."""
+
+    def __init__(self, file: _CacheFile, start: int, bounds: bytes) -> None:
+        self.file = file
+        self.start = start
+        self.bounds = bounds
+        self.runs: dict[int, tuple] = {}
+
+    def card(self, position: int) -> Card:
+        run, place = divmod(position, CARDS_PER_RUN)
+        cards = self.runs.get(run)
+        if cards is None:
+            cards = self.runs[run] = self._read_run(run)
+        if place >= len(cards):
+            raise MlprepError("the deck cache is damaged; run the command again")
+        return cards[place]
+
+    def _read_run(self, run: int) -> tuple:
+        begin, end = struct.unpack_from("<QQ", self.bounds, 8 * run)
+        try:
+            with gc_paused():
+                cards = pickle.loads(self.file.read(self.start + begin, end - begin))
+        except MlprepError:
+            raise
+        except Exception as error:  # an accelerator that fails is a bug report, not a crash
+            raise MlprepError(
+                f"the deck cache is damaged ({error}); run the command again"
+            ) from None
+        if not isinstance(cards, tuple) or not all(isinstance(card, Card) for card in cards):
+            raise MlprepError("the deck cache is damaged; run the command again")
+        return cards
+
+    def raw(self) -> tuple[bytes, bytes]:
+        """Every run's bytes, and their bounds, for copying into a new cache file."""
+        (end,) = struct.unpack_from("<Q", self.bounds, len(self.bounds) - 8)
+        return self.file.read(self.start, end), self.bounds
+
+
+def _cached_deck(key: tuple, entry: tuple, file: _CacheFile, path: Path | None = None) -> Deck:
+    (deck_id, title, description, tags), index, start, bounds = entry
+    cards = CardList(CardIndex(*index), deck_id, _CachedCards(file, start, bounds))
+    return Deck(
+        id=deck_id,
+        title=title,
+        cards=cards,
+        description=description,
+        tags=tags,
+        path=path or Path(key[0]),
+        builtin=key[5],
+    )
+
+
+def _card_bytes(deck: Deck) -> tuple[bytes, bytes]:
+    """A deck's cards as the cache stores them: the pickled runs of cards, and their bounds."""
+    cards = deck.cards
+    if isinstance(cards, CardList) and isinstance(cards.source, _CachedCards):
+        return cards.source.raw()  # already pickled once: copied as they are
+    full = [card.full() if isinstance(card, LazyCard) else card for card in cards]
+    pickled = [
+        pickle.dumps(tuple(full[i : i + CARDS_PER_RUN]), pickle.HIGHEST_PROTOCOL)
+        for i in range(0, len(full), CARDS_PER_RUN)
+    ]
+    bounds = [0]
+    for data in pickled:
+        bounds.append(bounds[-1] + len(data))
+    return b"".join(pickled), struct.pack(f"<{len(bounds)}Q", *bounds)
+
+
+def _plain_index(deck: Deck, shared: dict) -> tuple:
+    """The deck's index as plain tuples; equal tag tuples are one object, stored once."""
+    index = deck.index
+    tags = tuple(shared.setdefault(t, t) for t in index.tags)
+    return (index.ids, index.kinds, index.difficulties, tags, index.lines)
+
+
 class DeckCache:
     """Parsed decks keyed by file identity, so start-up skips YAML parsing.
+
+    The file holds, after a short header, each deck's cards (pickled one by one), then an
+    index: per deck its title, tags and card index (ids, kinds, tags, difficulty, lines), and
+    where its cards lie. Loading reads only the index; a card is read when it is used.
 
     The cache is only an accelerator: if it is missing, stale, from another parser or
     unreadable it is rebuilt; entries for files no longer loaded are pruned when it is saved.
@@ -68,63 +179,125 @@ class DeckCache:
 
     def __init__(self, cache_dir: Path | None) -> None:
         self.path = cache_dir / CACHE_NAME if cache_dir else None
-        self.entries: dict[tuple, Deck] = {}
+        self.entries: dict[tuple, tuple] = {}  # as read from the file, turned into decks on use
+        self.decks: dict[tuple, Deck] = {}
+        self.file: _CacheFile | None = None
         self.used: set[tuple] = set()
         self.dirty = False
         if self.path is None:
             return
         try:
-            with open(self.path, "rb") as handle, gc_paused():
-                fingerprint, entries = pickle.load(handle)
+            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        except OSError:
+            return
+        self.file = _CacheFile(fd)
+        try:
+            head = os.pread(fd, len(CACHE_MAGIC) + 8, 0)
+            if head[: len(CACHE_MAGIC)] != CACHE_MAGIC:
+                return
+            (where,) = struct.unpack("<Q", head[len(CACHE_MAGIC) :])
+            size = os.fstat(fd).st_size
+            with gc_paused():
+                fingerprint, entries = pickle.loads(os.pread(fd, size - where, where))
             if fingerprint == parser_fingerprint() and isinstance(entries, dict):
                 self.entries = entries
         except Exception:  # stale classes, truncation, corruption: it is only an accelerator
             self.entries = {}
 
-    def get(self, key: tuple) -> Deck | None:
-        deck = self.entries.get(key)
+    def keys(self) -> set[tuple]:
+        return set(self.entries) | set(self.decks)
+
+    def get(self, key: tuple, path: Path | None = None) -> Deck | None:
+        """The deck of the file with this identity (whose path is `path`), if cached."""
+        deck = self.decks.get(key)
+        if deck is None and key in self.entries and self.file is not None:
+            try:
+                deck = _cached_deck(key, self.entries[key], self.file, path)
+            except Exception:  # an entry of the wrong shape: parse the file again
+                deck = None
         if deck is None:
             deck = _SEEN.get(key)
             if deck is None:
                 return None
-            self.entries[key] = deck
             self.dirty = True
+        self.decks[key] = deck
         self.used.add(key)
         _SEEN[key] = deck
         return deck
 
     def put(self, key: tuple, deck: Deck) -> None:
-        self.entries[key] = deck
+        self.decks[key] = deck
         self.used.add(key)
         _SEEN[key] = deck
         self.dirty = True
 
-    def save(self) -> None:
+    def save(self) -> bool:
+        """Write the decks this load used, if anything changed; True when a file was written."""
         # Entries this load did not use are dropped: a deleted or changed deck (a stale
         # 20 MB entry once cost every start half a second) is not carried forward.
-        stale = set(self.entries) - self.used
+        stale = self.keys() - self.used
         if self.path is None or not (self.dirty or stale):
-            return
-        entries = {key: self.entries[key] for key in self.used if key in self.entries}
+            return False
+        import tempfile
+
         tmp = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".decks-")
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump(
-                    (parser_fingerprint(), entries), handle, protocol=pickle.HIGHEST_PROTOCOL
-                )
+                self._write(handle)
             os.replace(tmp, self.path)
-        except OSError:
+            written = True
+        except (OSError, MlprepError):
             # a read-only or full cache dir only costs speed; a half-written temp file would
             # take the space the next answer needs, one more on every run
             if tmp is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
+            written = False
         self._remove_stale_temp_files()
+        return written
+
+    def read_back(self, library: Library) -> None:
+        """Swap the decks parsed by this load for the copies just saved, whose cards are read
+        when used: the parsed cards can then be freed before the command goes on (a first
+        run at 50,000 cards would otherwise carry every one of them to the end)."""
+        assert self.path is not None
+        saved = DeckCache(self.path.parent)
+        key_of = {id(deck): key for key, deck in self.decks.items()}
+        for slug, deck in list(library.decks.items()):
+            key = key_of.get(id(deck))
+            if key is None or isinstance(deck.cards, CardList) or key not in saved.entries:
+                continue
+            copy = saved.get(key)
+            if copy is not None and copy.index == deck.index:
+                library.decks[slug] = copy
+
+    def _write(self, handle: BinaryIO) -> None:
+        """The cards first, deck after deck, then the index that says where they lie (so a
+        deck's pickled cards never have to be held in memory all at once)."""
+        handle.write(CACHE_MAGIC + bytes(8))
+        entries: dict[tuple, tuple] = {}
+        shared: dict[tuple, tuple] = {}
+        for key in sorted(self.used, key=lambda key: key[0]):
+            deck = self.decks[key]
+            data, bounds = _card_bytes(deck)
+            entries[key] = (
+                (deck.id, deck.title, deck.description, deck.tags),
+                _plain_index(deck, shared),
+                handle.tell(),
+                bounds,
+            )
+            handle.write(data)
+        where = handle.tell()
+        pickle.dump((parser_fingerprint(), entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        handle.seek(len(CACHE_MAGIC))
+        handle.write(struct.pack("<Q", where))
 
     def _remove_stale_temp_files(self) -> None:
         """Temp files a killed run left behind (over an hour old: no live run still writes)."""
+        import time
+
         assert self.path is not None
         with contextlib.suppress(OSError):
             for leftover in self.path.parent.glob(".decks-*"):
@@ -133,8 +306,12 @@ class DeckCache:
                         leftover.unlink()
 
 
-def load_files(paths: Iterable[Path], builtin: bool, cache: DeckCache | None = None) -> LoadReport:
-    """Parse deck files; a file with any problem yields no deck, only its problems."""
+def load_files(
+    paths: Iterable[Path], builtin: bool, cache: DeckCache | None = None, card_ids: bool = True
+) -> LoadReport:
+    """Parse deck files; a file with any problem yields no deck, only its problems. With
+    `card_ids`, the report lists every card id read (validate's cross-file checks need them;
+    loading a library checks its decks' ids itself)."""
     report = LoadReport()
     for root in paths:
         if not root.exists():
@@ -147,7 +324,7 @@ def load_files(paths: Iterable[Path], builtin: bool, cache: DeckCache | None = N
                 if not S_ISREG(stat.st_mode):
                     deck = None  # a FIFO or device is refused by read_regular below
                 elif cache:
-                    deck = cache.get(key)
+                    deck = cache.get(key, path)
                 else:
                     deck = _SEEN.get(key)
                 if deck is None:
@@ -159,10 +336,14 @@ def load_files(paths: Iterable[Path], builtin: bool, cache: DeckCache | None = N
             if deck is None:
                 from mlprep.schema import parse_deck_ids  # YAML is only needed on a cache miss
 
-                deck, problems, ids = parse_deck_ids(text, str(path), builtin=builtin)
+                # the cyclic GC would walk every card parsed so far, over and over, while
+                # parsing makes nothing cyclic: pausing it takes a third off a cold start
+                with gc_paused():
+                    deck, problems, ids = parse_deck_ids(text, str(path), builtin=builtin)
                 report.problems.extend(problems)
                 if deck is None:
-                    report.card_ids.extend((str(path), card_id, line) for card_id, line in ids)
+                    if card_ids:
+                        report.card_ids.extend((str(path), card_id, line) for card_id, line in ids)
                     continue
                 deck = _with_path(deck, path)
                 if cache:
@@ -170,7 +351,13 @@ def load_files(paths: Iterable[Path], builtin: bool, cache: DeckCache | None = N
                 else:
                     _SEEN[key] = deck
             report.decks.append(deck)
-            report.card_ids.extend((str(path), card.id, card.line) for card in deck.cards)
+            if not card_ids:
+                continue
+            where = str(path)
+            index = deck.index
+            report.card_ids.extend(
+                (where, card_id, line) for card_id, line in zip(index.ids, index.lines, strict=True)
+            )
     return report
 
 
@@ -182,22 +369,23 @@ def _with_path(deck: Deck, path: Path) -> Deck:
 
 def duplicate_problems(decks: Sequence[Deck]) -> list[Problem]:
     """Card ids must be unique across every deck (progress is keyed on them)."""
-    seen: dict[str, tuple[Deck, Card]] = {}
+    seen: dict[str, tuple[Deck, int]] = {}
     problems = []
     for deck in decks:
-        for card in deck.cards:
-            if card.id in seen:
-                first_deck, first = seen[card.id]
+        index = deck.index
+        for card_id, line in zip(index.ids, index.lines, strict=True):
+            if card_id in seen:
+                first_deck, first_line = seen[card_id]
                 problems.append(
                     Problem(
                         str(deck.path),
-                        f"card id also used in {first_deck.path}:{first.line}",
-                        card.line,
-                        card.id,
+                        f"card id also used in {first_deck.path}:{first_line}",
+                        line,
+                        card_id,
                     )
                 )
             else:
-                seen[card.id] = (deck, card)
+                seen[card_id] = (deck, line)
     return problems
 
 
@@ -256,7 +444,7 @@ class Library:
 
     def add(self, decks: Iterable[Deck]) -> None:
         """Add decks, refusing any whose slug or card ids clash with what is already here."""
-        card_ids = {card.id: deck for deck in self.decks.values() for card in deck.cards}
+        card_ids = {card_id: deck for deck in self.decks.values() for card_id in deck.index.ids}
         for deck in decks:
             if deck.id in self.decks:
                 other = self.decks[deck.id]
@@ -268,19 +456,25 @@ class Library:
                     )
                 )
                 continue
-            clash = next((c for c in deck.cards if c.id in card_ids), None)
-            if clash:
+            index = deck.index
+            clash = (
+                None  # the usual case, found at C speed
+                if card_ids.keys().isdisjoint(index.ids)
+                else next(i for i, card_id in enumerate(index.ids) if card_id in card_ids)
+            )
+            if clash is not None:
+                clash_id = index.ids[clash]
                 self.warnings.append(
                     Problem(
                         str(deck.path),
-                        f"card id also used in deck '{card_ids[clash.id].id}'; deck skipped",
-                        clash.line,
-                        clash.id,
+                        f"card id also used in deck '{card_ids[clash_id].id}'; deck skipped",
+                        index.lines[clash],
+                        clash_id,
                     )
                 )
                 continue
             self.decks[deck.id] = deck
-            card_ids.update((card.id, deck) for card in deck.cards)
+            card_ids.update(dict.fromkeys(index.ids, deck))
 
     def deck(self, name: str) -> Deck:
         slug = name.strip().lower()
@@ -292,10 +486,9 @@ class Library:
 
     def card(self, card_id: str) -> Card:
         for deck in self.decks.values():
-            for card in deck.cards:
-                if card.id == card_id:
-                    return card
-        ids = [card.id for deck in self.decks.values() for card in deck.cards]
+            if card_id in deck.index.ids:
+                return deck.cards[deck.index.ids.index(card_id)]
+        ids = [i for deck in self.decks.values() for i in deck.index.ids]
         close = difflib.get_close_matches(card_id, ids, n=1, cutoff=0.6)
         hint = f" Did you mean '{close[0]}'?" if close else ""
         raise UsageError(f"No card '{card_id}'.{hint}")
@@ -321,16 +514,23 @@ class Library:
             unknown = sorted(wanted - known)
             if unknown:
                 raise UsageError(self._unknown_tag(unknown[0], known, list(chosen)))
-        cards = []
+        cards: list[Card] = []
         for deck in decks:
-            for card in deck.cards:
-                if wanted and not wanted & (set(card.tags) | set(deck.tags)):
+            index = deck.index
+            if not (wanted or kinds or difficulty is not None):
+                cards += deck.cards
+                continue
+            deck_tagged = bool(wanted & set(deck.tags))
+            for position, (card_tags, kind, level) in enumerate(
+                zip(index.tags, index.kinds, index.difficulties, strict=True)
+            ):
+                if wanted and not deck_tagged and not wanted & set(card_tags):
                     continue
-                if kinds and card.kind not in kinds:
+                if kinds and kind not in kinds:
                     continue
-                if difficulty is not None and card.difficulty != difficulty:
+                if difficulty is not None and level != difficulty:
                     continue
-                cards.append(card)
+                cards.append(deck.cards[position])
         if not cards:
             raise UsageError("No cards match that selection.")
         return cards
@@ -351,8 +551,8 @@ class Library:
         decks = [self.deck(n) for n in names] or list(self.decks.values())
         counts: dict[str, int] = {}
         for deck in {d.id: d for d in decks}.values():
-            for card in deck.cards:
-                for tag in {t.lower() for t in (*card.tags, *deck.tags)}:
+            for card_tags in deck.index.tags:
+                for tag in {t.lower() for t in (*card_tags, *deck.tags)}:
                     counts[tag] = counts.get(tag, 0) + 1
         return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
@@ -391,18 +591,21 @@ def load_library(
     a missing default user dir is simply empty."""
     cache = DeckCache(cache_dir)
     library = Library()
-    builtin = load_files(builtin_dirs, builtin=True, cache=cache)
+    builtin = load_files(builtin_dirs, builtin=True, cache=cache, card_ids=False)
     library.add(builtin.decks)
     library.warnings.extend(builtin.problems)
-    user = load_files(user_dirs, builtin=False, cache=cache)
+    user = load_files(user_dirs, builtin=False, cache=cache, card_ids=False)
     library.add(user.decks)
     library.warnings.extend(user.problems)
-    cache.save()
+    if cache.save():
+        cache.read_back(library)
     return library
 
 
 def sample(cards: Sequence[Card], n: int | None, seed: int | None) -> list[Card]:
     """A shuffled selection of at most n cards; the same seed gives the same selection."""
+    import random
+
     rng = random.Random(seed)
     chosen = list(cards)
     rng.shuffle(chosen)

@@ -9,7 +9,6 @@ import gc
 import os
 import shutil
 import stat
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -45,6 +44,8 @@ def atomic_write_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
     directory would turn /dev/null or a pipe someone reads into a plain file."""
     refuse_non_regular(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # not at start-up: it imports random
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; give the file normal permissions
@@ -65,6 +66,8 @@ def atomic_copy(source: Path, target: Path) -> None:
     at all. A copy that fails (a full disk) leaves nothing that looks like a good backup."""
     refuse_non_regular(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle, open(source, "rb") as original:

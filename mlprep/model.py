@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
+from functools import cached_property
 from pathlib import Path
 
 DECK_FORMAT_VERSION = 2  # 2 added choice 'why', 'keypoints' and 'misconceptions'
@@ -30,6 +32,8 @@ class Grade(IntEnum):
 
 @dataclass(frozen=True)
 class Choice:
+    """One option of a choice card; `why` is shown when the user picks it."""
+
     text: str
     correct: bool = False
     why: str = ""  # why this option is right or wrong, shown when the user picks it
@@ -68,12 +72,17 @@ class Expect:
 
 @dataclass(frozen=True)
 class Rubric:
+    """What a strong and a weak answer to an open card say."""
+
     strong: tuple[str, ...] = ()
     weak: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Card:
+    """One question with its answer, and whatever makes it gradable (choices, expect, sql,
+    code, keypoints)."""
+
     id: str
     q: str
     a: str
@@ -131,19 +140,50 @@ class Card:
 
 
 @dataclass(frozen=True)
+class CardIndex:
+    """What listing, selecting and scheduling need of a deck's cards, one entry per card in
+    deck order, without any card's text: start-up reads this instead of every card."""
+
+    ids: tuple[str, ...]
+    kinds: tuple[str, ...]  # Card.kind
+    difficulties: tuple[int | None, ...]
+    tags: tuple[tuple[str, ...], ...]
+    lines: tuple[int, ...]
+
+    @classmethod
+    def of(cls, cards: Sequence[Card]) -> CardIndex:
+        return cls(
+            ids=tuple(card.id for card in cards),
+            kinds=tuple(card.kind for card in cards),
+            difficulties=tuple(card.difficulty for card in cards),
+            tags=tuple(card.tags for card in cards),
+            lines=tuple(card.line for card in cards),
+        )
+
+
+@dataclass(frozen=True)
 class Deck:
+    """A deck file's cards and what describes them."""
+
     id: str
     title: str
-    cards: tuple[Card, ...]
+    # a tuple when parsed; from the deck cache, a sequence that reads each card when used
+    cards: Sequence[Card]
     description: str = ""
     tags: tuple[str, ...] = ()
     path: Path | None = None
     builtin: bool = False
 
+    @cached_property
+    def index(self) -> CardIndex:
+        """The cards' index (the cached deck's own, or built from its cards)."""
+        given = getattr(self.cards, "card_index", None)
+        return given if isinstance(given, CardIndex) else CardIndex.of(self.cards)
+
     def all_tags(self) -> set[str]:
         tags = set(self.tags)
-        for card in self.cards:
-            tags.update(card.tags)
+        for card_tags in self.index.tags:
+            tags.update(card_tags)
         return tags
 
 

@@ -12,6 +12,8 @@ APP_NAME = "mlprep"
 
 @dataclass(frozen=True)
 class Paths:
+    """Where this run keeps its data, progress, cache and user decks."""
+
     data_dir: Path
     cache_dir: Path
 

@@ -348,7 +348,8 @@ def build_report(
         for cid in studied
         if is_weak(cid)
     )[:WEAKEST]
-    question = {card.id: card.q for deck in decks for card in deck.cards}
+    named = {cid for *_, cid in weakest}  # only these cards' text is read
+    question = {card.id: card.q for deck in decks for card in deck.cards if card.id in named}
     weak = [
         WeakCard(cid, wanted[cid].id, -lapses, recall_of.get(cid), question[cid], states[cid].state)
         for lapses, _, _, cid in weakest

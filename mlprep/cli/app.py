@@ -1,34 +1,121 @@
 """The `mlprep` command: global options and the command table."""
 
+import difflib
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer._click.exceptions import UsageError as ClickUsageError
+from typer._click.utils import make_default_short_help
 
 from mlprep import __version__
-from mlprep.cli import (
-    code,
-    completion,
-    content,
-    drill,
-    export,
-    grade,
-    importer,
-    optimize,
-    plan,
-    practice,
-    progress,
-    quiz,
-    stats,
-    study,
-)
+from mlprep.cli import completion
 from mlprep.cli.common import GuardedGroup, echo_error
 from mlprep.cli.state import NOW_VARIABLE, AppState, Environment, parse_now
 from mlprep.errors import UsageError
 
+# Every command: the module in mlprep.cli and the function that implement it, and its one-line
+# summary. A command's module is imported only when that command runs (or shows its help), so
+# `mlprep decks` does not pay for the imports of `mlprep review`; `mlprep --help` lists the
+# summaries from here (a test checks that they match each command's own help).
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "review": ("study", "review", "Review every card that spaced repetition says is due."),
+    "quiz": ("quiz", "quiz", "Quiz yourself on one or more decks."),
+    "flash": ("study", "flash", "Flip through flashcards and grade yourself."),
+    "drill": ("drill", "drill", "Drill your weakest cards without touching the schedule."),
+    "sql": ("practice", "sql", "Practise SQL on a real database; results are checked."),
+    "mock": ("practice", "mock", "Sit a timed mock interview, then grade your answers."),
+    "stats": ("stats", "stats", "Show your progress: counts, recall, forecast, streak."),
+    "plan": ("plan", "plan", "Plan for an interview date; review then aims at that day."),
+    "optimize": ("optimize", "optimize", "Fit FSRS to your own review history."),
+    "decks": ("content", "decks", "List the decks you can study."),
+    "tags": ("content", "tags", "List the tags for --tag, with how many cards carry each."),
+    "show": ("content", "show", "Show one card with its answer."),
+    "search": ("content", "search", "Find cards by words in their question, answer or tags."),
+    "validate": ("content", "validate", "Check deck files for problems."),
+    "grade": ("grade", "grade", "Check a typed answer against a card's keypoints."),
+    "export": ("export", "export", "Export decks to Markdown, Anki or JSON."),
+    "import": (
+        "importer",
+        "import_deck",
+        "Make a deck from a CSV or TSV of questions and answers.",
+    ),
+    "completion": (
+        "content",
+        "completion_script",
+        "Print the shell code that completes mlprep's commands.",
+    ),
+}
+# Command groups: the module whose `app` is the group, and its summary.
+GROUPS: dict[str, tuple[str, str]] = {
+    "progress": (
+        "progress",
+        "Look after your progress: where it is, export, import, merge, reset.",
+    ),
+    "code": ("code", "Coding drills: write the function, mlprep runs and grades it."),
+}
+
+
+class LazyCommands(GuardedGroup):
+    """The top-level group: builds a command from its module the first time it is asked for."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*COMMANDS, *GROUPS]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in (*COMMANDS, *GROUPS):
+            self.commands[cmd_name] = build_command(cmd_name)
+        return self.commands.get(cmd_name)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if args:
+            self.get_command(ctx, args[0])
+        try:
+            return super().resolve_command(ctx, args)
+        except ClickUsageError as error:
+            close = difflib.get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            if close and "Did you mean" not in error.message:
+                suggestions = ", ".join(f"{name!r}" for name in close)
+                error.message = f"{error.message.rstrip('.')}. Did you mean {suggestions}?"
+            raise
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The command list from the summaries above, without importing every command."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(map(len, names))
+        rows = [(name, make_default_short_help(summary(name), limit)) for name in names]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+def summary(name: str) -> str:
+    return COMMANDS[name][2] if name in COMMANDS else GROUPS[name][1]
+
+
+def build_command(name: str) -> Any:
+    """The click command (or group) for `name`, from its module."""
+    import importlib
+
+    from typer.main import get_command_from_info, get_group
+    from typer.models import CommandInfo
+
+    if name in GROUPS:
+        module = importlib.import_module(f"mlprep.cli.{GROUPS[name][0]}")
+        group = get_group(module.app)
+        group.name = name
+        return group
+    module_name, function, _ = COMMANDS[name]
+    module = importlib.import_module(f"mlprep.cli.{module_name}")
+    return get_command_from_info(
+        CommandInfo(name=name, callback=getattr(module, function)),
+        pretty_exceptions_short=False,
+        rich_markup_mode=None,
+    )
+
+
 app = typer.Typer(
-    cls=GuardedGroup,  # the one error boundary: every command and the home menu run in it
+    cls=LazyCommands,  # the one error boundary: every command and the home menu run in it
     name="mlprep",
     help="Drill machine-learning interview questions in the terminal.",
     epilog="Start with: mlprep quiz trees. Docs: docs/deck-format.md for writing decks.",
@@ -93,28 +180,6 @@ def _check_clock(app_state: AppState) -> None:
         except UsageError as error:
             echo_error(app_state, error.message)
             raise typer.Exit(int(error.exit_code)) from None
-
-
-app.command("review")(study.review)
-app.command("quiz")(quiz.quiz)
-app.command("flash")(study.flash)
-app.command("drill")(drill.drill)
-app.command("sql")(practice.sql)
-app.command("mock")(practice.mock)
-app.command("stats")(stats.stats)
-app.command("plan")(plan.plan)
-app.command("optimize")(optimize.optimize)
-app.command("decks")(content.decks)
-app.command("tags")(content.tags)
-app.command("show")(content.show)
-app.command("search")(content.search)
-app.command("validate")(content.validate)
-app.command("grade")(grade.grade)
-app.command("export")(export.export)
-app.command("import")(importer.import_deck)
-app.command("completion")(content.completion_script)
-app.add_typer(progress.app, name="progress")
-app.add_typer(code.app, name="code")
 
 
 def main() -> None:

@@ -179,7 +179,8 @@ def check(
     if card.type is not CardType.CODE:
         raise UsageError(f"Card '{card_id}' is not a coding drill (type: code).")
     if not file.is_file():
-        raise UsageError(f"{file}: no such file.")
+        problem = "not a regular file" if file.exists() else "no such file"
+        raise UsageError(f"{file}: {problem}.")
     verdict = check_card(card, file, trusted=trust_deck)
     if as_json:
         env.stdout.write(json.dumps(verdict.as_json(), indent=2) + "\n")

@@ -1,6 +1,5 @@
 """Commands that look at the question bank: decks, tags, show, search, validate."""
 
-import json
 import shutil
 from pathlib import Path
 from typing import Annotated
@@ -29,6 +28,8 @@ def decks(
     library = app.library(deck_dirs or ())
     rows = sorted(library.decks.values(), key=lambda d: (not d.builtin, d.id))
     if as_json:
+        import json
+
         data = [
             {
                 "id": deck.id,
@@ -76,6 +77,8 @@ def tags(
     app = state(ctx)
     counts = app.library(deck_dirs or ()).tag_counts(names or ())
     if as_json:
+        import json
+
         data = [{"tag": tag, "cards": n} for tag, n in counts.items()]
         app.env.stdout.write(json.dumps(data, indent=2) + "\n")
         return

@@ -146,14 +146,14 @@ def plan_cards(app: AppState, library: Library, current: Plan) -> list[Card]:
 def planned_review(app: AppState, session: ReviewSession, deck_dirs) -> ReviewSession:
     """`session` following the interview plan, if one is active: the plan's cards, and each
     day's queue from the plan (see plan.plan_queue)."""
-    from mlprep.plan import plan_queue
-
     now = app.env.now()
     with app.progress() as store:
         current = active_plan(store, now)
         if current is None:
             return session
         memory, costs = plan_model(store)
+    from mlprep.plan import plan_queue
+
     cards = plan_cards(app, app.library(deck_dirs), current)
     app.env.stderr.write(f"Following your interview plan: {current.days_left(now)} days left.\n")
 
@@ -171,7 +171,10 @@ def planned_review(app: AppState, session: ReviewSession, deck_dirs) -> ReviewSe
 
 
 def active_plan(store: ProgressStore, now: datetime) -> Plan | None:
+    data = store.setting("plan")
+    if not data:  # no plan was ever set: the planner need not even be imported
+        return None
     from mlprep.plan import Plan
 
-    current = Plan.from_data(store.setting("plan"))
+    current = Plan.from_data(data)
     return current if current is not None and current.active(now) else None

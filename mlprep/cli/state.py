@@ -142,6 +142,8 @@ class _Output:
 
 @dataclass
 class AppState:
+    """The environment and the options given before the command."""
+
     env: Environment
     data_dir: Path | None = None
     debug: bool = False

@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING
 
 from mlprep.kinds import Kind, KindContext, Outcome, Verdict
 from mlprep.model import Card, Grade
-from mlprep.sqlsandbox import QueryResult, SampleDatabase, SqlError, compare
 
 if TYPE_CHECKING:
     from mlprep.sessions.ports import AskPrompter
+    from mlprep.sqlsandbox import SampleDatabase, SqlError
+
+# mlprep.sqlsandbox (and SQLite) is imported when an SQL card is asked, not by every session
 
 MAX_TRIES = 3
 SOLUTION_TIME_LIMIT = 10.0  # the reference solution is trusted content; give it room
@@ -41,9 +43,13 @@ class SqlKind(Kind):
     label = "SQL"
 
     def front(self, card: Card, prompter: AskPrompter) -> None:
+        from mlprep.sqlsandbox import SampleDatabase
+
         prompter.show_schema(schema_text(card, SampleDatabase.named(card.db)))
 
     def attempt(self, card: Card, prompter: AskPrompter, ctx: KindContext) -> Outcome:
+        from mlprep.sqlsandbox import SampleDatabase, SqlError, compare
+
         database = SampleDatabase.named(card.db)
         prompter.show_schema(schema_text(card, database))
         expected = database.run(card.solution, time_limit=SOLUTION_TIME_LIMIT)
@@ -88,6 +94,8 @@ class SqlKind(Kind):
             self.reveal(card, prompter, outcome)
 
     def reveal(self, card: Card, prompter: AskPrompter, outcome: Outcome | None = None) -> None:
+        from mlprep.sqlsandbox import SampleDatabase, SqlError
+
         prompter.show_code("Reference solution:", card.solution.strip())
         try:
             result = SampleDatabase.named(card.db).run(
@@ -104,4 +112,4 @@ def _wrong(feedback: tuple[str, ...]) -> Verdict:
     return Verdict(False, Grade.AGAIN, feedback=feedback)
 
 
-__all__ = ["QueryResult", "SqlKind", "tables_used"]
+__all__ = ["SqlKind", "tables_used"]

@@ -21,6 +21,9 @@ from typing import TYPE_CHECKING, Protocol
 from mlprep.kinds import KindContext, kind_of
 from mlprep.model import Card, Grade
 from mlprep.sessions.ports import ProgressView, Prompter, Recorder
+from mlprep.textfit import GRADE_LABELS as GRADE_LABELS
+from mlprep.textfit import duration as duration
+from mlprep.textfit import shorten as shorten
 
 if TYPE_CHECKING:
     from mlprep.reviewlog import ReviewEvent
@@ -190,22 +193,5 @@ def long_interval(delta: timedelta) -> str:
 
 
 # -- text shared by the summaries (no terminal codes) ---------------------------------------
-GRADE_LABELS = tuple(grade.label for grade in Grade)
-
-
-def duration(seconds: float) -> str:
-    seconds = max(0, round(seconds))
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    if hours:
-        return f"{hours}h{minutes:02d}m"
-    return f"{minutes}m{seconds:02d}s"
-
-
-def shorten(text: str, width: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: max(0, width - 3)].rstrip() + "..."
-
-
 def grade_counts(grades: list[Grade]) -> str:
     return ", ".join(f"{sum(g == grade for g in grades)} {grade.label}" for grade in Grade)

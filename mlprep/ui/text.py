@@ -6,9 +6,9 @@ import re
 import textwrap
 from collections.abc import Iterable
 
-from mlprep.sessions.base import GRADE_LABELS as GRADE_LABELS
-from mlprep.sessions.base import duration as duration
-from mlprep.sessions.base import shorten as shorten
+from mlprep.textfit import GRADE_LABELS as GRADE_LABELS
+from mlprep.textfit import duration as duration
+from mlprep.textfit import shorten as shorten
 from mlprep.textsafe import printable
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")

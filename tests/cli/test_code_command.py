@@ -90,6 +90,8 @@ def test_check_usage_errors_exit_2(cli, files):
         2,
         f"Error: {files / 'nope.py'}: no such file.\n",
     )
+    folder = cli("code", "check", "coding-softmax", str(files))
+    assert (folder.exit_code, folder.stderr) == (2, f"Error: {files}: not a regular file.\n")
     not_code = cli("code", "check", "trees-gini-max", str(files / "good.py"))
     assert not_code.exit_code == 2
     assert "not a coding drill" in not_code.stderr

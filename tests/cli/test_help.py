@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from mlprep.cli.app import app
+from mlprep.cli import app
 from tests.conftest import REPO
 
-COMMANDS = sorted(info.name for info in app.registered_commands)
+COMMANDS = sorted(app.COMMANDS)
 
 
 def test_the_command_list_is_what_we_expect():
@@ -35,3 +35,11 @@ def test_top_level_help_lists_every_command(cli):
     out = cli("--help").stdout
     for name in COMMANDS:
         assert f"\n  {name} " in out
+
+
+@pytest.mark.parametrize("name", [*app.COMMANDS, *app.GROUPS])
+def test_the_listed_summary_is_the_commands_own(name):
+    """`mlprep --help` lists summaries without importing the commands; they must not drift
+    from each command's own help."""
+    command = app.build_command(name)
+    assert command.get_short_help_str(limit=200) == app.summary(name)

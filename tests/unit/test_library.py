@@ -107,10 +107,9 @@ def test_the_cache_is_used_and_refreshed_when_a_deck_changes(tmp_path):
 
 
 def cached_paths(cache: Path) -> set[str]:
-    import pickle
+    from mlprep.decks import DeckCache
 
-    with open(cache / "decks.pickle", "rb") as handle:
-        return {key[0] for key in pickle.load(handle)[1]}  # keys start with the file's path
+    return {key[0] for key in DeckCache(cache).entries}  # keys start with the file's path
 
 
 def test_the_cache_forgets_decks_that_are_gone(tmp_path):
@@ -176,7 +175,7 @@ def test_a_new_app_version_keeps_the_cache_but_a_new_parser_does_not(tmp_path, m
 
 
 def test_the_cache_forgets_files_no_longer_loaded(tmp_path):
-    import pickle
+    from mlprep.decks import DeckCache
 
     user = tmp_path / "user"
     gone = write(user / "gone.yaml", "id: g\ntitle: G\ncards:\n  - {id: g-a, q: x, a: y}\n")
@@ -184,7 +183,7 @@ def test_the_cache_forgets_files_no_longer_loaded(tmp_path):
     load_library([MINI], [user], cache)
     gone.unlink()
     load_library([MINI], [user], cache)
-    _, entries = pickle.loads((cache / "decks.pickle").read_bytes())
+    entries = DeckCache(cache).entries
     assert entries and not [key for key in entries if "gone.yaml" in str(key)]
     assert [p.name for p in cache.iterdir()] == ["decks.pickle"]  # no temp files left
 
@@ -201,3 +200,159 @@ def test_parsing_keeps_no_yaml_nodes_alive():
     assert deck is not None and problems == []
     gc.collect()
     assert not [o for o in gc.get_objects() if isinstance(o, yaml.Node)]
+
+
+def test_a_warm_start_reads_no_card_until_one_is_used(tmp_path, monkeypatch):
+    from mlprep import decks as decks_module
+    from mlprep.schema import parse_deck
+
+    cache = tmp_path / "cache"
+    load_library([MINI], [], cache)
+    monkeypatch.setattr(decks_module, "_SEEN", {})  # as a new process would start
+    reads = []
+    real_card = decks_module._CachedCards.card
+    monkeypatch.setattr(
+        decks_module._CachedCards, "card", lambda self, i: reads.append(i) or real_card(self, i)
+    )
+    library = load_library([MINI], [], cache)
+    cards = library.select(["mini"], kinds=["single", "multi", "open", "number"])
+    assert library.tag_counts() and library.decks["mini"].all_tags()
+    every = list(library.decks["mini"].cards)
+    assert len(every) == 4 and [c.id for c in every] == [c.id for c in cards]
+    assert all(card.deck == "mini" and card.kind for card in every)
+    assert reads == []  # listing, selecting, iterating and counting tags read only the index
+    path = MINI / "mini.yaml"
+    parsed, _ = parse_deck(path.read_text(), str(path), builtin=True)
+    assert parsed is not None
+    first = cards[0]
+    assert first.q == parsed.cards[0].q
+    assert reads == [0]  # only the card asked for, once
+    assert first.choices == parsed.cards[0].choices and reads == [0]
+    assert list(library.decks["mini"].cards) == list(parsed.cards)
+
+
+def test_a_cached_card_behaves_as_the_parsed_card(tmp_path):
+    import dataclasses
+    import pickle
+
+    from mlprep.model import Card
+    from mlprep.schema import parse_deck
+
+    cache = tmp_path / "cache"
+    load_library([MINI], [], cache)
+    from mlprep import decks as decks_module
+
+    decks_module._SEEN.clear()
+    cached = load_library([MINI], [], cache).decks["mini"].cards
+    path = MINI / "mini.yaml"
+    parsed, _ = parse_deck(path.read_text(), str(path), builtin=True)
+    assert parsed is not None
+    for lazy, card in zip(cached, parsed.cards, strict=True):
+        assert lazy == card and hash(lazy) == hash(card)
+        assert (lazy.id, lazy.kind, lazy.type, lazy.tags, lazy.line) == (
+            card.id,
+            card.kind,
+            card.type,
+            card.tags,
+            card.line,
+        )
+        assert type(pickle.loads(pickle.dumps(lazy))) is Card
+        assert type(dataclasses.replace(lazy, line=0)) is Card
+        assert dataclasses.replace(lazy, line=0) == dataclasses.replace(card, line=0)
+
+
+def test_the_index_is_rebuilt_when_a_deck_file_changes(tmp_path):
+    from mlprep import decks as decks_module
+
+    user = tmp_path / "user"
+    deck = write(user / "c.yaml", "id: c\ntitle: C\ncards:\n  - {id: c-a, q: x, a: y}\n")
+    cache = tmp_path / "cache"
+    assert load_library([MINI], [user], cache).decks["c"].index.ids == ("c-a",)
+    deck.write_text(
+        "id: c\ntitle: C\ncards:\n  - {id: c-a, q: x, a: y}\n"
+        "  - {id: c-b, q: two, a: y, tags: [fresh], difficulty: 3}\n"
+    )
+    decks_module._SEEN.clear()  # a new process: only the cache file carries anything over
+    library = load_library([MINI], [user], cache)
+    assert library.decks["c"].index.ids == ("c-a", "c-b")
+    assert [c.id for c in library.select(tags=["fresh"], difficulty=3)] == ["c-b"]
+    decks_module._SEEN.clear()
+    again = load_library([MINI], [user], cache).decks["c"]
+    assert isinstance(again.cards, decks_module.CardList)  # this time from the cache
+    assert again.index.ids == ("c-a", "c-b") and again.cards[1].q == "two"
+
+
+def test_cards_stay_readable_when_another_run_replaces_the_cache(tmp_path):
+    from mlprep import decks as decks_module
+
+    user = tmp_path / "user"
+    deck = write(user / "c.yaml", "id: c\ntitle: C\ncards:\n  - {id: c-a, q: old, a: y}\n")
+    cache = tmp_path / "cache"
+    load_library([MINI], [user], cache)
+    decks_module._SEEN.clear()
+    running = load_library([MINI], [user], cache).decks["c"]
+    deck.write_text("id: c\ntitle: C\ncards:\n  - {id: c-a, q: new, a: y}\n")
+    decks_module._SEEN.clear()
+    assert load_library([MINI], [user], cache).decks["c"].cards[0].q == "new"  # rewrote it
+    assert running.cards[0].q == "old"  # the file this run opened, not the new one
+
+
+def test_a_first_run_keeps_the_saved_copies_not_the_parsed_cards(tmp_path, monkeypatch):
+    import gc
+    import weakref
+
+    from mlprep import decks as decks_module
+    from mlprep.model import Card
+
+    decks_module._SEEN.clear()
+    parsed: list[weakref.ref] = []
+    real_parse = decks_module._with_path
+
+    def keep_watch(deck, path):
+        parsed.extend(weakref.ref(card) for card in deck.cards)
+        return real_parse(deck, path)
+
+    monkeypatch.setattr(decks_module, "_with_path", keep_watch)
+    library = load_library([MINI], [], tmp_path / "cache")
+    deck = library.decks["mini"]
+    assert isinstance(deck.cards, decks_module.CardList)  # read from the file just written
+    gc.collect()
+    assert parsed and all(ref() is None for ref in parsed)  # the parsed cards are freed
+    assert isinstance(deck.cards[0], Card) and deck.cards[0].q
+    decks_module._SEEN.clear()
+    # without a cache dir the parsed decks are the ones used
+    assert isinstance(load_library([MINI], [], None).decks["mini"].cards, tuple)
+
+
+def test_every_card_of_a_long_deck_reads_back_from_the_cache(tmp_path):
+    from mlprep import decks as decks_module
+
+    cards = "".join(f"  - {{id: long-{n}, q: question {n}, a: answer {n}}}\n" for n in range(70))
+    write(tmp_path / "user" / "long.yaml", f"id: long\ntitle: Long\ncards:\n{cards}")
+    cache = tmp_path / "cache"
+    load_library([MINI], [tmp_path / "user"], cache)
+    decks_module._SEEN.clear()
+    deck = load_library([MINI], [tmp_path / "user"], cache).decks["long"]
+    assert isinstance(deck.cards, decks_module.CardList)
+    for n in (69, 33, 0, 64, 31, 32):  # several runs of cards, out of order
+        assert (deck.cards[n].id, deck.cards[n].q, deck.cards[n].a) == (
+            f"long-{n}",
+            f"question {n}",
+            f"answer {n}",
+        )
+    assert [card.a for card in deck.cards] == [f"answer {n}" for n in range(70)]
+
+
+def test_a_cache_cut_short_under_a_running_command_is_one_clear_error(tmp_path):
+    from mlprep import decks as decks_module
+    from mlprep.errors import MlprepError
+
+    cache = tmp_path / "cache"
+    load_library([MINI], [], cache)
+    decks_module._SEEN.clear()
+    library = load_library([MINI], [], cache)  # the index is read; no card yet
+    os.truncate(cache / "decks.pickle", 20)  # what no writer of ours does: it renames
+    with pytest.raises(MlprepError, match="deck cache .* run the command again"):
+        _ = library.select(["mini"])[0].q
+    decks_module._SEEN.clear()
+    assert load_library([MINI], [], cache).decks["mini"].cards[0].q  # the next run rebuilds

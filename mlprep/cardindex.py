@@ -1,0 +1,167 @@
+"""A cached deck's cards as its index, with each card's full text read only when it is used.
+
+Start-up needs a card's id, kind, tags, difficulty and line to list, select and schedule;
+the question, answer, choices and the rest are needed only for the cards a command shows.
+`CardList` is the deck's card sequence built from the index; its `LazyCard`s read the rest
+of themselves from a `CardSource` (the deck cache file) the first time any of it is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import fields
+from typing import Any, Protocol, overload
+
+from mlprep.model import Card, CardIndex, CardType
+
+# what a LazyCard knows without reading its card; every other field is read on first use
+INDEX_FIELDS = ("id", "deck", "type", "difficulty", "tags", "line")
+_TYPES = {card_type.value: card_type for card_type in CardType}  # a kind names sql and code
+
+
+class CardSource(Protocol):
+    def card(self, position: int) -> Card:
+        """The full card at this position of the deck."""
+        ...
+
+
+class LazyCard(Card):
+    """A card known by its place in its deck's index; the rest of it is read the first time
+    it is used.
+
+    It is a Card everywhere (equal to, and hashing like, the card it stands for). It holds
+    only its deck's card list and its position (tens of bytes: a review of every card of a
+    large collection builds one per card); building one by its fields (as
+    `dataclasses.replace` does) gives a plain Card.
+    """
+
+    __slots__ = ("_cards", "_position", "_card")
+    _cards: CardList
+    _position: int
+    _card: Card | None
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        return Card(*args, **kwargs)
+
+    def full(self) -> Card:
+        """The card itself, read from its source once."""
+        card = self._card
+        if card is None:
+            card = self._cards.source.card(self._position)
+            _set_card(self, card)
+        return card
+
+    @property
+    def kind(self) -> str:
+        return self._cards.card_index.kinds[self._position]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyCard):
+            other = other.full()
+        return self.full() == other
+
+    def __hash__(self) -> int:
+        return hash(self.full())
+
+    def __repr__(self) -> str:
+        return repr(self.full())
+
+    def __reduce__(self) -> Any:
+        return self.full().__reduce__()
+
+
+# the slots are set through their descriptors: Card's frozen __setattr__ is for its fields
+_set_cards = vars(LazyCard)["_cards"].__set__
+_set_position = vars(LazyCard)["_position"].__set__
+_set_card = vars(LazyCard)["_card"].__set__
+
+
+def _reader(name: str) -> property:
+    return property(lambda self: getattr(self.full(), name), doc=f"The card's {name}.")
+
+
+def _index_reader(column: str) -> property:
+    return property(
+        lambda self: getattr(self._cards.card_index, column)[self._position],
+        doc=f"The card's {column[:-1]}, from its deck's index.",
+    )
+
+
+for _field in fields(Card):
+    if _field.name not in INDEX_FIELDS:
+        setattr(LazyCard, _field.name, _reader(_field.name))
+for _field_name, _column in (
+    ("id", "ids"),
+    ("difficulty", "difficulties"),
+    ("tags", "tags"),
+    ("line", "lines"),
+):
+    setattr(LazyCard, _field_name, _index_reader(_column))
+LazyCard.deck = property(lambda self: self._cards.deck, doc="The card's deck.")  # type: ignore[assignment]
+LazyCard.type = property(  # type: ignore[assignment]
+    lambda self: _TYPES.get(self.kind, CardType.OPEN), doc="The card's type, from its kind."
+)
+
+
+class CardList(Sequence[Card]):
+    """A cached deck's cards: its index, and a LazyCard per card built when first asked for."""
+
+    def __init__(self, index: CardIndex, deck: str, source: CardSource) -> None:
+        self.card_index = index
+        self.deck = deck
+        self.source = source
+        self._cards: list[Card | None] = [None] * len(index.ids)
+        self._missing = len(self._cards)  # positions without their LazyCard yet
+
+    def __len__(self) -> int:
+        return len(self._cards)
+
+    @overload
+    def __getitem__(self, position: int) -> Card: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> Sequence[Card]: ...
+
+    def __getitem__(self, position: int | slice) -> Card | Sequence[Card]:
+        if isinstance(position, slice):
+            return tuple(self[i] for i in range(*position.indices(len(self))))
+        card = self._cards[position]
+        if card is None:
+            if position < 0:
+                position += len(self)
+            card = self._lazy(position)
+            self._cards[position] = card
+            self._missing -= 1
+        return card
+
+    def _lazy(self, position: int) -> LazyCard:
+        card = object.__new__(LazyCard)
+        _set_cards(card, self)
+        _set_position(card, position)
+        _set_card(card, None)
+        return card
+
+    def __iter__(self) -> Iterator[Card]:
+        if self._missing:  # every card at once: selecting a whole deck is common
+            self._cards = [
+                self._lazy(i) if card is None else card for i, card in enumerate(self._cards)
+            ]
+            self._missing = 0
+        return iter(self._cards)  # type: ignore[arg-type]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"CardList({len(self)} cards of {self.deck!r})"
+
+    def __reduce__(self) -> Any:
+        return (
+            tuple,
+            (tuple(card.full() if isinstance(card, LazyCard) else card for card in self),),
+        )
