@@ -41,8 +41,10 @@ from mlprep.reviewlog import (
 )
 from mlprep.scheduler import CardState, Scheduler, row_problem
 
-# the time and card of each line as this program writes them (a light check of a block)
-_AT_CARD = re.compile(rb'"at":"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)","card":"([^"\\\n]*)",')
+# the time and card of each line as this program writes them (a light check of a block: one
+# a line, each time as long as "2026-03-02T09:00:00.000Z", in order)
+_AT_CARD = re.compile(rb'"at":"([^"\n]*)","card":"([^"\\\n]*)",')
+_AT_LENGTH = 24
 _NON_SCHEDULING = frozenset(mode.encode() for mode in NON_SCHEDULING_MODES)
 
 
@@ -145,7 +147,7 @@ class StreamingMerge:
         self.last = event.id
         return (replace(event, state=row).to_json() + "\n").encode()
 
-    def _affected(self, line: bytes, position: int) -> bytes:
+    def _affected(self, line: bytes, position: int | Callable[[], int]) -> bytes:
         """A line (with its newline) of an affected card as it goes into the new log."""
         found = FAST_LINE.match(line)
         if found is not None:
@@ -168,6 +170,8 @@ class StreamingMerge:
             if state is not None and row is not None:
                 begin, end = found.span(STATE)
                 return line[:begin] + _row_json(row) + line[end:]
+        if not isinstance(position, int):
+            position = position()
         event = self.log._parse_line(line, position)
         if event is None:
             raise Careful  # (not reached: blank and torn lines are dropped before)
@@ -188,30 +192,32 @@ class StreamingMerge:
 
         for start, block in self.log.blocks():
             found = _AT_CARD.findall(block)
-            count = block.count(b"\n")
-            ats = [at for at, _ in found]
+            ats, cards = zip(*found, strict=True) if found else ((), ())
             if (
-                len(found) == count
+                len(found) == block.count(b"\n")
                 and block.endswith(b"\n")
+                and set(map(len, ats)) == {_AT_LENGTH}
                 and all(map(operator.le, ats, ats[1:]))
                 and (self.previous is None or epoch(ats[0]) >= self.previous)
             ):
-                self._block(start, block, found, ats, out)
+                self._block(start, block, ats, cards, out)
             else:
                 self._lines(start, block, out)
         while self.pending:
             out(self._new(self.pending.pop()[2]))
         self._finish()
 
-    def _block(self, start: int, block: bytes, found: list, ats: list, out) -> None:
+    def _block(self, start: int, block: bytes, ats: tuple, cards: tuple, out) -> None:
         """A block of lines, each with one time and card, in time order."""
         lines = block.split(b"\n")
         lines.pop()  # the empty piece after the last newline
-        hits = [index for index, (_, card) in enumerate(found) if card in self.affected]
-        starts: list[int] = []
-        if hits:  # where each line starts, for messages about a line read in full
-            lengths = map(len, lines)
-            starts = list(itertools.accumulate(lengths, lambda a, n: a + n + 1, initial=start))
+        original = lines[:]
+        hits = list(itertools.compress(range(len(lines)), map(self.affected.__contains__, cards)))
+
+        def position(index: int) -> Callable[[], int]:
+            """Where a line starts (for a message about a line read in full)."""
+            return lambda: start + len(b"\n".join(original[:index])) + (index > 0)
+
         inserts: list[tuple[int, bytes]] = []
         hit = 0
 
@@ -219,7 +225,7 @@ class StreamingMerge:
             nonlocal hit
             while hit < len(hits) and hits[hit] < limit:
                 index = hits[hit]
-                lines[index] = self._affected(lines[index] + b"\n", starts[index])[:-1]
+                lines[index] = self._affected(lines[index] + b"\n", position(index))[:-1]
                 hit += 1
 
         done = 0

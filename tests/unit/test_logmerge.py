@@ -125,3 +125,22 @@ def test_a_line_whose_state_a_replay_would_change_is_rewritten(tmp_path, monkeyp
     new = ReviewEvent.new("k1", Grade.HARD, "review", 5, T0 + timedelta(days=4))
     fast = merged(tmp_path, "fast", [new], True, monkeypatch)
     assert fast.stale_states() == []
+
+
+@pytest.mark.parametrize("damage", ['"state":[}', '"grade":x'])
+def test_a_corrupt_line_of_a_card_with_new_answers_stops_the_merge(tmp_path, damage):
+    from mlprep.errors import ProgressError
+
+    store = ProgressStore(tmp_path).load()
+    for day in range(8):
+        store.record(f"k{day % 2}", Grade.GOOD, "review", 5, T0 + timedelta(days=day))
+    store.checkpoint()  # the snapshot covers the damaged line: only the merge reads it
+    log = tmp_path / "reviews.jsonl"
+    lines = log.read_text().splitlines(keepends=True)
+    lines[5] = lines[5].replace(damage.split(":")[0] + ":", damage, 1)
+    log.write_text("".join(lines))
+    before = log.read_bytes()
+    new = ReviewEvent.new("k1", Grade.HARD, "review", 5, T0 + timedelta(days=2, hours=1))
+    with pytest.raises(ProgressError, match=r"reviews\.jsonl:6: corrupt line"):
+        ProgressStore(tmp_path).merge([new])
+    assert log.read_bytes() == before
