@@ -7,13 +7,12 @@ per card and review count so that replay stays deterministic.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import math
 import operator
 import random
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -159,18 +158,22 @@ def rows_problem(rows: list) -> bool:
     return any(map(operator.gt, first, last)) or any(map(operator.gt, lapses, reps))
 
 
-@contextlib.contextmanager
-def _seeded_fuzz(seed: int) -> Iterator[None]:
-    """Make fsrs' interval fuzz draw from a seeded generator for one review (the generator is
-    only built if fsrs actually fuzzes, which it does for review intervals of 3 days or more)."""
+def _seeded_draw(seed: int) -> float:
+    """fsrs' interval fuzz, drawn from a generator seeded for one review (built only if fsrs
+    actually fuzzes, which it does for review intervals of 3 days or more)."""
+    return random.Random(seed).random()
+
+
+@functools.cache
+def _fsrs_parts() -> tuple:
+    """fsrs' scheduler module (whose `random` a review replaces), its ratings by number and
+    its states by number: looked up once, not at every one of a replay's reviews."""
+    import fsrs
     import fsrs.scheduler
 
-    original = fsrs.scheduler.random
-    fsrs.scheduler.random = lambda: random.Random(seed).random()
-    try:
-        yield
-    finally:
-        fsrs.scheduler.random = original
+    ratings = {int(rating): rating for rating in fsrs.Rating}
+    states = {int(state): state for state in fsrs.State}
+    return fsrs.scheduler, ratings, states
 
 
 def _as_fsrs_card(state: CardState):
@@ -178,7 +181,7 @@ def _as_fsrs_card(state: CardState):
 
     return fsrs.Card(
         card_id=card_number(state.card_id),
-        state=fsrs.State(_FSRS_STATES[state.state]),
+        state=_fsrs_parts()[2][_FSRS_STATES[state.state]],
         step=state.step,
         stability=state.stability,
         difficulty=state.difficulty,
@@ -231,8 +234,14 @@ class Scheduler:
             before = _as_fsrs_card(previous)
             reps, lapses, first = previous.reps, previous.lapses, previous.first_ts
         seed = card_number(f"{card_id}#{reps}")
-        with _seeded_fuzz(seed):
-            after, _ = self.fsrs.review_card(before, fsrs.Rating(grade), review_datetime=at)
+        # FSRS fuzzes intervals with the global random(): seeded per card and review count
+        module, ratings, _ = _fsrs_parts()
+        original = module.random
+        module.random = functools.partial(_seeded_draw, seed)
+        try:
+            after, _ = self.fsrs.review_card(before, ratings[grade], review_datetime=at)
+        finally:
+            module.random = original
         lapsed = before.state == _REVIEW and grade == _AGAIN
         return CardState(
             card_id=card_id,
