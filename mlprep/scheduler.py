@@ -34,7 +34,7 @@ NEW, LEARNING, REVIEW, RELEARNING = "new", "learning", "review", "relearning"
 # time, and building today's queue needs only our own CardState)
 _STATE_NAMES = {1: LEARNING, 2: REVIEW, 3: RELEARNING}
 _FSRS_STATES = {name: state for state, name in _STATE_NAMES.items()}
-_REVIEW, _AGAIN = 2, 1  # fsrs.State.Review, fsrs.Rating.Again
+_LEARNING, _REVIEW, _AGAIN = 1, 2, 1  # fsrs.State.Learning, .Review, fsrs.Rating.Again
 
 
 @functools.lru_cache(maxsize=65536)
@@ -220,10 +220,54 @@ class Scheduler:
             enable_fuzzing=True,
         )
 
+    @functools.cached_property
+    def _fast(self):
+        """fsrs' review_card as plain arithmetic (fsrsfast), for the fsrs versions it follows;
+        None for any other version (fsrs itself is used then)."""
+        from importlib.metadata import version
+
+        from mlprep.fsrsfast import VERIFIED, FastReview
+
+        return FastReview(self.fsrs) if version("fsrs").startswith(VERIFIED) else None
+
     def review(
         self, previous: CardState | None, card_id: str, grade: int, at: datetime
     ) -> CardState:
         """The state after answering `card_id` with `grade` (1-4) at `at`."""
+        fast = self._fast
+        if fast is None:
+            return self.review_with_fsrs(previous, card_id, grade, at)
+        at = at.astimezone(UTC)
+        if previous is None:
+            reps, lapses, first = 0, 0, at.timestamp()
+            before, step, stability, difficulty, last = _LEARNING, None, None, None, None
+        else:
+            reps, lapses, first = previous.reps, previous.lapses, previous.first_ts
+            before, step = _FSRS_STATES[previous.state], previous.step
+            stability, difficulty = previous.stability, previous.difficulty
+            last = previous.last_review
+        # FSRS fuzzes intervals with random(): seeded per card and review count
+        draw = functools.partial(_seeded_draw, card_number(f"{card_id}#{reps}"))
+        state, step, stability, difficulty, due = fast.review(
+            before, step, stability, difficulty, last, grade, at, draw
+        )
+        return CardState(
+            card_id=card_id,
+            state=_STATE_NAMES[state],
+            due_ts=due.timestamp(),
+            stability=stability,
+            difficulty=difficulty,
+            step=step,
+            last_ts=at.timestamp(),
+            first_ts=first,
+            reps=reps + 1,
+            lapses=lapses + (before == _REVIEW and grade == _AGAIN),
+        )
+
+    def review_with_fsrs(
+        self, previous: CardState | None, card_id: str, grade: int, at: datetime
+    ) -> CardState:
+        """review() through fsrs' own objects (the reference the fast path is checked against)."""
         import fsrs
 
         at = at.astimezone(UTC)
