@@ -16,8 +16,10 @@ run: $(STAMP)  ## set up and start a quiz on decision trees
 	@# Ctrl-C (exit 130) is how a quiz is left, not a failure of make
 	$(BIN)/mlprep quiz trees || test $$? -eq 130
 
+# One worker per core; a test file stays on one worker, so what its tests share (parsed decks,
+# drills run once for the whole file) is built once.
 test: $(STAMP)  ## set up and run the whole test suite
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 lint: $(STAMP)  ## ruff check, format check and mypy
 	$(BIN)/ruff check mlprep tests bench

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ from mlprep.cli.app import app
 from mlprep.cli.state import Environment
 
 FIXTURES = Path(__file__).parent / "fixtures"
+collect_ignore = ["fixtures"]  # drill solutions named *_test.py there are data, not tests
 REPO = Path(__file__).resolve().parent.parent
 FIXED_NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
@@ -27,21 +29,50 @@ def parsed_builtin_decks(tmp_path_factory) -> Path:
 
     cache = tmp_path_factory.mktemp("deck-cache")
     load_library([builtin_content_dir() / "decks"], [], cache)
-    return cache / "decks.pickle"
+    built = cache / "decks.pickle"
+    before = built.read_bytes()
+    yield built
+    # every home links to this one file (see mlprep_home): a test that wrote into its home's
+    # cache in place instead of replacing it would have changed it for every later test
+    assert built.read_bytes() == before, "a test wrote into the shared deck cache in place"
 
 
 @pytest.fixture(autouse=True)
 def mlprep_home(tmp_path, monkeypatch, parsed_builtin_decks) -> Path:
     home = tmp_path / "home"
-    # a warm deck cache, so a command does not parse every built-in deck in every test
+    # A warm deck cache, so a command does not parse every built-in deck in every test. A hard
+    # link, not a copy: the app replaces its cache file (a new file renamed over the old one),
+    # so what one test's commands save never reaches the shared file.
     (home / "cache").mkdir(parents=True)
-    shutil.copy(parsed_builtin_decks, home / "cache")
+    try:
+        os.link(parsed_builtin_decks, home / "cache" / parsed_builtin_decks.name)
+    except OSError:  # a file system without hard links
+        shutil.copy(parsed_builtin_decks, home / "cache")
     monkeypatch.setenv("MLPREP_HOME", str(home))
     monkeypatch.delenv("MLPREP_DECKS", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("COLUMNS", "80")  # output is laid out for the terminal's width
     monkeypatch.setenv("LINES", "24")
     return home
+
+
+@pytest.fixture(scope="session", autouse=True)
+def click_command_built_once():
+    """CliRunner turns the Typer app into a click command on every invoke, which costs more
+    than most commands themselves; the command is the same every time, so build it once."""
+    import typer.testing
+
+    build = typer.testing._get_command
+    built: dict[int, object] = {}
+
+    def get_command(typer_app):
+        if id(typer_app) not in built:
+            built[id(typer_app)] = (typer_app, build(typer_app))
+        return built[id(typer_app)][1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(typer.testing, "_get_command", get_command)
+        yield
 
 
 @dataclass

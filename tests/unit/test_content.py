@@ -10,8 +10,9 @@ import pytest
 from mlprep.decks import Library, duplicate_problems, load_files
 from mlprep.model import CardType
 from mlprep.paths import builtin_content_dir
+from tests.builtin import builtin_report, reference_grading
 
-REPORT = load_files([builtin_content_dir() / "decks"], builtin=True)
+REPORT = builtin_report()
 DECKS = {deck.id: deck for deck in REPORT.decks}
 CARDS = [card for deck in REPORT.decks for card in deck.cards]
 
@@ -388,11 +389,9 @@ REFERENCE_GAPS = {
 @pytest.fixture(scope="module")
 def missed_by_reference():
     """For every open card, the keypoints its own reference answer does not make."""
-    from mlprep.grader import grade_answer
-
     return {
         deck.id: {
-            card.id: [point.point for point in grade_answer(card, card.a).missed]
+            card.id: [point.point for point in reference_grading(card).missed]
             for card in open_cards(deck)
         }
         for deck in DECKS.values()
@@ -411,3 +410,33 @@ def test_the_decks_excused_from_that_still_have_a_gap(missed_by_reference):
         slug for slug in sorted(REFERENCE_GAPS) if not any(missed_by_reference[slug].values())
     ]
     assert closed == [], "every reference answer makes its keypoints: drop these from the set"
+
+
+# -- the built-in keypoints (here, not in test_grader.py, so the reference answers are graded
+# once: with parallel workers a test file runs in one process) ---------------------------------
+
+
+def test_no_reference_answer_states_its_own_misconception():
+    flagged = [
+        (card.id, [m.matched for m in reference_grading(card).misconceptions])
+        for card in CARDS
+        if card.keypoints and reference_grading(card).misconceptions
+    ]
+    assert flagged == []
+
+
+def test_every_built_in_keypoint_phrase_compiles_to_words():
+    from mlprep.grader import _compile_phrase
+
+    graded = [card for card in CARDS if card.keypoints]
+    assert len(graded) >= 60
+    empty = [
+        (card.id, phrase)
+        for card in graded
+        for item in (*card.keypoints, *card.misconceptions)
+        for phrase in item.match
+        if not _compile_phrase(phrase).slots
+    ]
+    assert empty == []
+    for card in graded:  # and every one of them grades its own reference answer
+        assert reference_grading(card).score >= 0.0

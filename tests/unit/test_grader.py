@@ -1,5 +1,5 @@
 """Keypoint grading of open answers: normalisation, negation, typos, word order,
-misconceptions, bad input, and the built-in keypoints."""
+misconceptions and bad input (the built-in keypoints: test_content.py)."""
 
 from __future__ import annotations
 
@@ -358,42 +358,3 @@ def test_a_huge_answer_is_graded_on_its_beginning():
     assert grade_answer(BAGGING, answer).points[0].covered
     late = "filler words here. " * 10_000 + "bagging lowers variance."
     assert not grade_answer(BAGGING, late).points[0].covered
-
-
-# -- the built-in keypoints -----------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def graded_cards():
-    from mlprep.decks import load_files
-    from mlprep.paths import builtin_content_dir
-
-    report = load_files([builtin_content_dir() / "decks"], builtin=True)
-    assert report.problems == []
-    return [c for d in report.decks for c in d.cards if c.keypoints]
-
-
-def test_no_reference_answer_states_its_own_misconception(graded_cards):
-    flagged = [
-        (c.id, [m.matched for m in grade_answer(c, c.a).misconceptions])
-        for c in graded_cards
-        if grade_answer(c, c.a).misconceptions
-    ]
-    assert flagged == []
-
-
-def test_every_built_in_keypoint_phrase_compiles_to_words(graded_cards):
-    from mlprep.grader import _compile_phrase
-
-    graded = graded_cards
-    assert len(graded) >= 60
-    empty = [
-        (c.id, phrase)
-        for c in graded
-        for item in (*c.keypoints, *c.misconceptions)
-        for phrase in item.match
-        if not _compile_phrase(phrase).slots
-    ]
-    assert empty == []
-    for c in graded:  # and every one of them grades its own reference answer
-        assert grade_answer(c, c.a).score >= 0.0

@@ -6,12 +6,11 @@ import re
 
 import pytest
 
-from mlprep.decks import load_files
 from mlprep.model import CardType
-from mlprep.paths import builtin_content_dir
 from mlprep.sqlsandbox import SampleDatabase
+from tests.builtin import builtin_report
 
-REPORT = load_files([builtin_content_dir() / "decks"], builtin=True)
+REPORT = builtin_report()
 SQL_CARDS = [card for deck in REPORT.decks for card in deck.cards if card.type == CardType.SQL]
 
 
