@@ -17,7 +17,7 @@ import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -25,6 +25,7 @@ import orjson
 
 from mlprep.errors import ProgressError
 from mlprep.fileio import atomic_copy, atomic_write, atomic_write_with, gc_paused
+from mlprep.logmerge import Careful, StreamingMerge, epoch_of_line, floor_key
 from mlprep.model import Grade
 from mlprep.reviewlog import (
     AT,
@@ -620,39 +621,69 @@ class ProgressStore:
             added = self._new_events(incoming)
             if not added:
                 return 0
-            affected = {event.card for event in added}
-            with gc_paused():
-                existing = self.log.events_of(affected)
-                rows, final = replay_rows(self.scheduler, existing, sorted(added, key=_order))
-            added = sorted((replace(e, state=rows[e.id]) for e in added), key=_order)
-            totals = self._totals_after_merge(added, existing)
+            added.sort(key=_order)
             try:
-                # lines whose state the replay changed (the others are copied as they are)
-                stale = {e.id.encode() for e in existing if rows.get(e.id) != e.state}
-                self._end, self._last_id = self._write_merged(added, affected, rows, stale)
-                if totals is not None:  # stats need not recount the merged log
-                    self._write_totals(totals)
-                for card in affected:
-                    state = final.get(card)
-                    if state is None:
-                        self.states.pop(card, None)
-                    else:
-                        self.states[card] = state
-            except _OutOfOrder:
-                # a log appended out of time order (a clock set back): sort it whole, in time
-                # order with ties kept as they stand, and give every line its replayed state
-                events = sorted(self.log.read() + added, key=lambda event: event.when)
-                with gc_paused():
-                    rows, final = replay_rows(self.scheduler, events)
-                events = [replace(event, state=rows[event.id]) for event in events]
-                self.log.rewrite(events)
-                self._end, self._last_id = self.log.size(), events[-1].id
-                self.states = {card: state for card, state in final.items() if state}
+                self._merge_streaming(added)
+            except Careful:
+                self._merge_replaying(added)
             if any(event.kind for event in added):  # a plan or parameters from elsewhere
                 self._rebuild()
             self._write_snapshot()
         self._collect_warnings()
         return len(added)
+
+    def _merge_streaming(self, added: list[ReviewEvent]) -> None:
+        """The common case of a merge in one pass over the log (see logmerge); raises Careful,
+        with nothing written, where the general path is needed."""
+        merging = StreamingMerge(self.log, self.scheduler, added)
+        totals = self._totals_after_merge(added, [])  # (no undo on an affected card here)
+        try:
+            with gc_paused():
+                atomic_write_with(self.log.path, lambda handle: merging.write(handle.write))
+        except OSError as error:
+            raise ProgressError(
+                f"cannot write {self.log.path}: {error.strerror or error}; it was left as it was"
+            ) from None
+        self._end, self._last_id = merging.size, merging.last_id
+        if totals is not None:  # stats need not recount the merged log
+            self._write_totals(totals)
+        for card, state in merging.final.items():
+            if state is None:
+                self.states.pop(card, None)
+            else:
+                self.states[card] = state
+
+    def _merge_replaying(self, added: list[ReviewEvent]) -> None:
+        """The general path of a merge: the affected cards' events are read and replayed,
+        then the log is rewritten (sorted whole if it is out of time order)."""
+        affected = {event.card for event in added}
+        with gc_paused():
+            existing = self.log.events_of(affected)
+            rows, final = replay_rows(self.scheduler, existing, added)
+        added = [replace(e, state=rows[e.id]) for e in added]
+        totals = self._totals_after_merge(added, existing)
+        try:
+            # lines whose state the replay changed (the others are copied as they are)
+            stale = {e.id.encode() for e in existing if rows.get(e.id) != e.state}
+            self._end, self._last_id = self._write_merged(added, affected, rows, stale)
+            if totals is not None:  # stats need not recount the merged log
+                self._write_totals(totals)
+            for card in affected:
+                state = final.get(card)
+                if state is None:
+                    self.states.pop(card, None)
+                else:
+                    self.states[card] = state
+        except _OutOfOrder:
+            # a log appended out of time order (a clock set back): sort it whole, in time
+            # order with ties kept as they stand, and give every line its replayed state
+            events = sorted(self.log.read() + added, key=lambda event: event.when)
+            with gc_paused():
+                rows, final = replay_rows(self.scheduler, events)
+            events = [replace(event, state=rows[event.id]) for event in events]
+            self.log.rewrite(events)
+            self._end, self._last_id = self.log.size(), events[-1].id
+            self.states = {card: state for card, state in final.items() if state}
 
     def _new_events(self, incoming: Iterable[ReviewEvent] | ExportDocument) -> list[ReviewEvent]:
         """The incoming events the log does not hold yet, once each, validated. A document is
@@ -702,7 +733,7 @@ class ProgressStore:
         affected_bytes = {card.encode() for card in affected}
         # each new event with the time key of the lines it goes after: those up to the same
         # millisecond (answers in the same millisecond: those already here first, as replayed)
-        pending = [(_floor_key(event), _order_key(event), event) for event in added]
+        pending = [(floor_key(event), _order_key(event), event) for event in added]
         pending.reverse()  # pop() from the end gives the earliest
         previous: float | None = None  # the time of the last line written
         last_id: str | None = None
@@ -767,7 +798,7 @@ class ProgressStore:
                     # lines to look at one by one (or out of order: swap() raises)
                     position = start
                     for line in io.BytesIO(block):
-                        time_key = _epoch_of_line(line)
+                        time_key = epoch_of_line(line)
                         while pending and time_key is not None and pending[-1][1][0] < time_key:
                             put(new_line(pending.pop()[2]))
                         written = swap(line, position)
@@ -876,25 +907,6 @@ def _order(event: ReviewEvent) -> tuple:
 
 def _order_key(event: ReviewEvent) -> tuple[float, str]:
     return (event.when.timestamp(), event.id)
-
-
-def _floor_key(event: ReviewEvent) -> bytes:
-    """The event's time cut to the millisecond, as this program writes times: a line with a
-    time key up to this one is not later than the event."""
-    moment = event.when.astimezone(UTC)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z").encode()
-
-
-def _epoch_of_line(line: bytes) -> float | None:
-    """The time of a line's event, for placing new events before it (None if it has none
-    that can be read; the line is then checked in full)."""
-    found = FAST_LINE.match(line)
-    if found is not None:
-        return _epoch(found.group(AT))
-    try:
-        return _order_key(event_from_dict(json.loads(line), ""))[0]
-    except (ValueError, ProgressError, RecursionError):
-        return None
 
 
 def replay_rows(

@@ -591,9 +591,10 @@ class ReviewLog:
         return events
 
     def absent(self, ids: set[str]) -> set[str]:
-        """Which of `ids` the log does not hold (a light pass; an unreadable log raises). Only
-        those are kept while reading: merging a copy of a long history, that is few."""
-        missing = set(ids)
+        """Which of `ids` the log does not hold (a light pass; an unreadable log raises). The
+        set given is emptied of the others as the log is read and returned, not copied: from a
+        copy of a long history, few are left."""
+        missing = ids
         search = _ID_FIELD.search
         for start, block in self.blocks():
             named = _ID_FIELDS.findall(block)

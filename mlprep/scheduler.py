@@ -7,12 +7,11 @@ per card and review count so that replay stays deterministic.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import math
 import operator
 import random
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 
@@ -34,7 +33,7 @@ NEW, LEARNING, REVIEW, RELEARNING = "new", "learning", "review", "relearning"
 # time, and building today's queue needs only our own CardState)
 _STATE_NAMES = {1: LEARNING, 2: REVIEW, 3: RELEARNING}
 _FSRS_STATES = {name: state for state, name in _STATE_NAMES.items()}
-_REVIEW, _AGAIN = 2, 1  # fsrs.State.Review, fsrs.Rating.Again
+_LEARNING, _REVIEW, _AGAIN = 1, 2, 1  # fsrs.State.Learning, .Review, fsrs.Rating.Again
 
 
 @functools.lru_cache(maxsize=65536)
@@ -195,18 +194,22 @@ def rows_problem(rows: list) -> bool:
     return any(map(operator.gt, first, last)) or any(map(operator.gt, lapses, reps))
 
 
-@contextlib.contextmanager
-def _seeded_fuzz(seed: int) -> Iterator[None]:
-    """Make fsrs' interval fuzz draw from a seeded generator for one review (the generator is
-    only built if fsrs actually fuzzes, which it does for review intervals of 3 days or more)."""
+def _seeded_draw(seed: int) -> float:
+    """fsrs' interval fuzz, drawn from a generator seeded for one review (built only if fsrs
+    actually fuzzes, which it does for review intervals of 3 days or more)."""
+    return random.Random(seed).random()
+
+
+@functools.cache
+def _fsrs_parts() -> tuple:
+    """fsrs' scheduler module (whose `random` a review replaces), its ratings by number and
+    its states by number: looked up once, not at every one of a replay's reviews."""
+    import fsrs
     import fsrs.scheduler
 
-    original = fsrs.scheduler.random
-    fsrs.scheduler.random = lambda: random.Random(seed).random()
-    try:
-        yield
-    finally:
-        fsrs.scheduler.random = original
+    ratings = {int(rating): rating for rating in fsrs.Rating}
+    states = {int(state): state for state in fsrs.State}
+    return fsrs.scheduler, ratings, states
 
 
 def _as_fsrs_card(state: CardState):
@@ -214,7 +217,7 @@ def _as_fsrs_card(state: CardState):
 
     return fsrs.Card(
         card_id=card_number(state.card_id),
-        state=fsrs.State(_FSRS_STATES[state.state]),
+        state=_fsrs_parts()[2][_FSRS_STATES[state.state]],
         step=state.step,
         stability=state.stability,
         difficulty=state.difficulty,
@@ -253,10 +256,54 @@ class Scheduler:
             enable_fuzzing=True,
         )
 
+    @functools.cached_property
+    def _fast(self):
+        """fsrs' review_card as plain arithmetic (fsrsfast), for the fsrs versions it follows;
+        None for any other version (fsrs itself is used then)."""
+        from importlib.metadata import version
+
+        from mlprep.fsrsfast import VERIFIED, FastReview
+
+        return FastReview(self.fsrs) if version("fsrs").startswith(VERIFIED) else None
+
     def review(
         self, previous: CardState | None, card_id: str, grade: int, at: datetime
     ) -> CardState:
         """The state after answering `card_id` with `grade` (1-4) at `at`."""
+        fast = self._fast
+        if fast is None:
+            return self.review_with_fsrs(previous, card_id, grade, at)
+        at = at.astimezone(UTC)
+        if previous is None:
+            reps, lapses, first = 0, 0, at.timestamp()
+            before, step, stability, difficulty, last = _LEARNING, None, None, None, None
+        else:
+            reps, lapses, first = previous.reps, previous.lapses, previous.first_ts
+            before, step = _FSRS_STATES[previous.state], previous.step
+            stability, difficulty = previous.stability, previous.difficulty
+            last = previous.last_review
+        # FSRS fuzzes intervals with random(): seeded per card and review count
+        draw = functools.partial(_seeded_draw, card_number(f"{card_id}#{reps}"))
+        state, step, stability, difficulty, due = fast.review(
+            before, step, stability, difficulty, last, grade, at, draw
+        )
+        return CardState(
+            card_id=card_id,
+            state=_STATE_NAMES[state],
+            due_ts=due.timestamp(),
+            stability=stability,
+            difficulty=difficulty,
+            step=step,
+            last_ts=at.timestamp(),
+            first_ts=first,
+            reps=reps + 1,
+            lapses=lapses + (before == _REVIEW and grade == _AGAIN),
+        )
+
+    def review_with_fsrs(
+        self, previous: CardState | None, card_id: str, grade: int, at: datetime
+    ) -> CardState:
+        """review() through fsrs' own objects (the reference the fast path is checked against)."""
         import fsrs
 
         at = at.astimezone(UTC)
@@ -267,8 +314,14 @@ class Scheduler:
             before = _as_fsrs_card(previous)
             reps, lapses, first = previous.reps, previous.lapses, previous.first_ts
         seed = card_number(f"{card_id}#{reps}")
-        with _seeded_fuzz(seed):
-            after, _ = self.fsrs.review_card(before, fsrs.Rating(grade), review_datetime=at)
+        # FSRS fuzzes intervals with the global random(): seeded per card and review count
+        module, ratings, _ = _fsrs_parts()
+        original = module.random
+        module.random = functools.partial(_seeded_draw, seed)
+        try:
+            after, _ = self.fsrs.review_card(before, ratings[grade], review_datetime=at)
+        finally:
+            module.random = original
         lapsed = before.state == _REVIEW and grade == _AGAIN
         return CardState(
             card_id=card_id,

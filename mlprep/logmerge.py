@@ -1,0 +1,314 @@
+"""A merge's common case in one streaming pass over the review log.
+
+The log is in time order and each answer's line stores the state it produced, so a card that
+receives new answers needs replaying only from its first new answer on, starting from the state
+stored on its last line before that. This pass slots the new events in by time and replays each
+affected card as its lines go by: one read of the log, one write, and no event built for the
+lines it copies (blocks of them are checked lightly: one time and card a line, in time order).
+
+It gives the lines exactly what the general path (replay_rows, then a rewrite) gives them.
+Whatever it is not sure of (an undo on an affected card, a resume point without a usable
+state, a log out of time order) raises Careful before the log is replaced; the merge then
+takes the general path.
+"""
+
+from __future__ import annotations
+
+import bisect
+import io
+import itertools
+import json
+import math
+import operator
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from mlprep.errors import ProgressError
+from mlprep.reviewlog import (
+    AT,
+    CARD,
+    FAST_LINE,
+    GRADE,
+    ID,
+    MODE,
+    NON_SCHEDULING_MODES,
+    STATE,
+    ReviewEvent,
+    ReviewLog,
+    event_from_dict,
+)
+from mlprep.scheduler import CardState, Scheduler, row_problem
+
+# the time and card of each line as this program writes them (a light check of a block: one
+# a line, each time as long as "2026-03-02T09:00:00.000Z", in order)
+_AT_CARD = re.compile(rb'"at":"([^"\n]*)","card":"([^"\\\n]*)",')
+_AT_LENGTH = 24
+_NON_SCHEDULING = frozenset(mode.encode() for mode in NON_SCHEDULING_MODES)
+
+
+class Careful(Exception):
+    """Something the streaming pass does not handle: the merge takes the general path."""
+
+
+class _Card:
+    """An affected card on its way through the log."""
+
+    __slots__ = ("since", "resume", "kept", "replaying", "state")
+
+    def __init__(self, since: datetime) -> None:
+        self.since = since  # its first new answer's time: lines before it keep their states
+        self.resume: tuple[bytes, bytes | tuple | None] | None = None  # last kept (at, state)
+        self.replaying = False
+        self.state: CardState | None = None
+
+
+def epoch(at: bytes) -> float:
+    return datetime.fromisoformat(at.decode()).timestamp()
+
+
+def _row_json(row: tuple) -> bytes:
+    """json.dumps(list(row), separators=(",", ":")), a few times faster for a state row."""
+    parts = []
+    for value in row:
+        kind = type(value)
+        if (kind is float and math.isfinite(value)) or kind is int:
+            parts.append(repr(value))  # (what json writes for these)
+        elif value is None:
+            parts.append("null")
+        elif kind is str and value.isalpha() and value.isascii():
+            parts.append(f'"{value}"')
+        else:
+            return json.dumps(list(row), separators=(",", ":")).encode()
+    return ("[" + ",".join(parts) + "]").encode()
+
+
+class StreamingMerge:
+    """Merge `added` (sorted by time then id; no settings, no undos, none already in the log)
+    into `log`. `write(destination)` streams the new log; afterwards `final` holds each
+    affected card's state (None: no state) and `size`, `last_id` describe the new log."""
+
+    def __init__(self, log: ReviewLog, scheduler: Scheduler, added: list[ReviewEvent]) -> None:
+        if any(event.kind or event.undoes for event in added):
+            raise Careful
+        self.log = log
+        self.scheduler = scheduler
+        self.cards: dict[str, _Card] = {}
+        for event in added:
+            if event.card not in self.cards:
+                self.cards[event.card] = _Card(event.when)  # (added is in time order)
+        self.affected = {card.encode() for card in self.cards}
+        # each new event with the time key of the lines it goes after: those up to the same
+        # millisecond (answers in the same millisecond: those already here first)
+        self.pending = [(floor_key(event), event.when.timestamp(), event) for event in added]
+        self.pending.reverse()  # pop() from the end gives the earliest
+        self.previous: float | None = None  # the time of the last line of the old log so far
+        self.last: bytes | str | None = None  # the last line written (or the last new id)
+        self.size = 0
+        self.last_id: str | None = None
+        self.final: dict[str, CardState | None] = {}
+
+    # -- the replay ---------------------------------------------------------------------------
+    def _step(self, card_id: str, when: datetime, grade: int, mode: str) -> tuple | None:
+        """The row an answer of an affected card stores, replaying from its resume point."""
+        card = self.cards[card_id]
+        if not card.replaying:
+            card.replaying = True
+            if card.resume is not None:
+                card.state = self._resumed(card_id, *card.resume)
+        if mode in NON_SCHEDULING_MODES:
+            return None
+        card.state = self.scheduler.review(card.state, card_id, grade, when)
+        return tuple(card.state.to_row())
+
+    @staticmethod
+    def _resumed(card_id: str, at: bytes, stored: bytes | tuple | None) -> CardState:
+        """The state stored on a card's last line before its first new answer."""
+        if stored is None:
+            raise Careful  # (a format 1 line, a drill answer): only a full replay knows
+        if isinstance(stored, bytes):
+            try:
+                row = json.loads(stored)
+            except (ValueError, RecursionError):
+                raise Careful from None
+            if row_problem(row) or row[5] != epoch(at):
+                raise Careful
+            stored = tuple(row)
+        if not stored:
+            raise Careful
+        return CardState(card_id, *stored)
+
+    def _kept(self, card: _Card, when: datetime) -> bool:
+        return not card.replaying and when < card.since
+
+    def _new(self, event: ReviewEvent) -> bytes:
+        row = self._step(event.card, event.when, event.grade, event.mode)
+        self.last = event.id
+        return (replace(event, state=row).to_json() + "\n").encode()
+
+    def _affected(self, line: bytes, position: int | Callable[[], int]) -> bytes:
+        """A line (with its newline) of an affected card as it goes into the new log."""
+        found = FAST_LINE.match(line)
+        if found is not None:
+            at, raw_card, grade, mode, state = found.group(AT, CARD, GRADE, MODE, STATE)
+            card_id = raw_card.decode()
+            card = self.cards.get(card_id)
+            if card is None:
+                raise Careful  # (a block whose light check misplaced a line)
+            when = datetime.fromisoformat(at.decode())
+            if self._kept(card, when):
+                card.resume = (at, state)
+                return line
+            row = self._step(card_id, when, int(grade), mode.decode())
+            try:
+                stored = None if state is None else tuple(json.loads(state))
+            except (ValueError, RecursionError):
+                raise Careful from None
+            if row == stored:
+                return line
+            if state is not None and row is not None:
+                begin, end = found.span(STATE)
+                return line[:begin] + _row_json(row) + line[end:]
+        if not isinstance(position, int):
+            position = position()
+        event = self.log._parse_line(line, position)
+        if event is None:
+            raise Careful  # (not reached: blank and torn lines are dropped before)
+        card = self.cards.get(event.card)
+        if event.undoes or event.kind or card is None:
+            raise Careful
+        if self._kept(card, event.when):
+            card.resume = (b"", event.state)
+            return (event.to_json() + "\n").encode()
+        row = self._step(event.card, event.when, event.grade, event.mode)
+        return (replace(event, state=row).to_json() + "\n").encode()
+
+    # -- the pass ----------------------------------------------------------------------------
+    def write(self, put: Callable[[bytes], object]) -> None:
+        def out(data: bytes) -> None:
+            put(data)
+            self.size += len(data)
+
+        for start, block in self.log.blocks():
+            found = _AT_CARD.findall(block)
+            ats, cards = zip(*found, strict=True) if found else ((), ())
+            if (
+                len(found) == block.count(b"\n")
+                and block.endswith(b"\n")
+                and set(map(len, ats)) == {_AT_LENGTH}
+                and all(map(operator.le, ats, ats[1:]))
+                and (self.previous is None or epoch(ats[0]) >= self.previous)
+            ):
+                self._block(start, block, ats, cards, out)
+            else:
+                self._lines(start, block, out)
+        while self.pending:
+            out(self._new(self.pending.pop()[2]))
+        self._finish()
+
+    def _block(self, start: int, block: bytes, ats: tuple, cards: tuple, out) -> None:
+        """A block of lines, each with one time and card, in time order."""
+        lines = block.split(b"\n")
+        lines.pop()  # the empty piece after the last newline
+        original = lines[:]
+        hits = list(itertools.compress(range(len(lines)), map(self.affected.__contains__, cards)))
+
+        def position(index: int) -> Callable[[], int]:
+            """Where a line starts (for a message about a line read in full)."""
+            return lambda: start + len(b"\n".join(original[:index])) + (index > 0)
+
+        inserts: list[tuple[int, bytes]] = []
+        hit = 0
+
+        def through(limit: int) -> None:
+            nonlocal hit
+            while hit < len(hits) and hits[hit] < limit:
+                index = hits[hit]
+                lines[index] = self._affected(lines[index] + b"\n", position(index))[:-1]
+                hit += 1
+
+        done = 0
+        while self.pending and self.pending[-1][0] < ats[-1]:
+            index = bisect.bisect_right(ats, self.pending[-1][0], lo=done)
+            through(index)
+            inserts.append((index, self._new(self.pending.pop()[2])))
+            done = index
+        through(len(lines))
+        done = 0
+        for index, data in inserts:
+            if index > done:
+                out(b"\n".join(lines[done:index]) + b"\n")
+                done = index
+            out(data)
+        if done < len(lines):
+            out(b"\n".join(lines[done:]) + b"\n")
+            self.last = lines[-1] + b"\n"
+        self.previous = epoch(ats[-1])
+
+    def _lines(self, start: int, block: bytes, out) -> None:
+        """A block read line by line (odd lines, or out of time order: then Careful)."""
+        position = start
+        for line in io.BytesIO(block):
+            key = epoch_of_line(line)
+            while self.pending and key is not None and self.pending[-1][1] < key:
+                out(self._new(self.pending.pop()[2]))
+            written = self._line(line, position)
+            position += len(line)
+            if written is not None:
+                out(written)
+                self.last = written
+
+    def _line(self, line: bytes, position: int) -> bytes | None:
+        found = FAST_LINE.match(line)
+        if found is not None:
+            self._in_order(epoch(found.group(AT)))
+            if found.group(CARD) in self.affected:
+                return self._affected(line, position)
+            return line
+        event = self.log._parse_line(line, position)
+        if event is None:  # a blank line, or a torn last line: dropped
+            return None
+        self._in_order(event.when.timestamp())
+        if event.card in self.cards:
+            return self._affected(line if line.endswith(b"\n") else line + b"\n", position)
+        return line if line.endswith(b"\n") else line + b"\n"  # (a whole last event)
+
+    def _in_order(self, key: float) -> None:
+        if self.previous is not None and key < self.previous:
+            raise Careful  # a log appended out of time order (a clock set back)
+        self.previous = key
+
+    def _finish(self) -> None:
+        for card_id, card in self.cards.items():
+            self.final[card_id] = card.state
+        if isinstance(self.last, str) or self.last is None:
+            self.last_id = self.last
+            return
+        found = FAST_LINE.match(self.last)
+        if found is not None:
+            self.last_id = found.group(ID).decode()
+        else:
+            try:
+                self.last_id = event_from_dict(json.loads(self.last), "").id
+            except (ValueError, RecursionError, ProgressError):
+                raise Careful from None
+
+
+def floor_key(event: ReviewEvent) -> bytes:
+    """The event's time cut to the millisecond, as this program writes times: a line with a
+    time key up to this one is not later than the event."""
+    moment = event.when.astimezone(UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z").encode()
+
+
+def epoch_of_line(line: bytes) -> float | None:
+    """The time of a line's event, for placing new events before it (None if it has none
+    that can be read; the line is then checked in full)."""
+    found = FAST_LINE.match(line)
+    if found is not None:
+        return epoch(found.group(AT))
+    try:
+        return event_from_dict(json.loads(line), "").when.timestamp()
+    except (ValueError, RecursionError, ProgressError):
+        return None

@@ -1,0 +1,146 @@
+"""The merge's streaming pass gives exactly the files and states the general path gives (read
+the affected cards' events, replay them, rewrite the log), on random interleavings."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from mlprep import reviewlog
+from mlprep.logmerge import Careful
+from mlprep.model import Grade
+from mlprep.progress import ProgressStore, effective
+from mlprep.reviewlog import ReviewEvent, schedules
+from mlprep.scheduler import Scheduler
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+CARDS = [f"k{number}" for number in range(6)]
+
+
+def history(rng: random.Random, directory, count: int, drills: bool) -> None:
+    """Answers on a few cards at random times (some in the same millisecond)."""
+    store = ProgressStore(directory).load()
+    moment = T0
+    for _ in range(count):
+        moment += timedelta(minutes=rng.choice([0, 0, 1, 30, 600, 3000]))
+        mode = "drill" if drills and rng.random() < 0.15 else rng.choice(["review", "quiz"])
+        answer = rng.choice([None, None, "a } { brace", "plain words"])
+        store.record(rng.choice(CARDS), Grade(rng.randint(1, 4)), mode, 5, moment, answer)
+    store.checkpoint()
+
+
+def incoming(rng: random.Random, directory, count: int) -> list[ReviewEvent]:
+    """New answers spread over the log's period: some at the very time of a line there, some
+    with a time finer than a millisecond, on cards with and without answers here."""
+    times = [event.when for event in ProgressStore(directory).events()] or [T0]
+    events = []
+    for _ in range(count):
+        pick = rng.random()
+        if pick < 0.3:
+            moment = rng.choice(times)  # the same millisecond as an answer here
+        elif pick < 0.4:
+            moment = rng.choice(times) + timedelta(microseconds=rng.randint(1, 999))
+        else:
+            moment = T0 + timedelta(minutes=rng.uniform(-60, 60 * 24 * 40))
+        card = rng.choice([*CARDS, "fresh"])
+        events.append(ReviewEvent.new(card, Grade(rng.randint(1, 4)), "review", 5, moment))
+    return events
+
+
+def merged(tmp_path, name, events, streaming: bool, monkeypatch):
+    shutil.copytree(tmp_path / "base", tmp_path / name)
+    with monkeypatch.context() as patch:
+        if not streaming:
+
+            def general(self, added):
+                raise Careful
+
+            patch.setattr(ProgressStore, "_merge_streaming", general)
+        store = ProgressStore(tmp_path / name)
+        store.merge(events)
+    return store
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_streaming_merge_writes_what_a_replay_writes(tmp_path, monkeypatch, seed):
+    rng = random.Random(seed)
+    monkeypatch.setattr(reviewlog, "SCAN_BLOCK", rng.choice([200, 1000, 1 << 20]))
+    history(rng, tmp_path / "base", rng.randint(0, 40), drills=seed % 4 == 0)
+    events = incoming(rng, tmp_path / "base", rng.randint(1, 12))
+    taken = []
+    general = ProgressStore._merge_replaying
+    monkeypatch.setattr(
+        ProgressStore,
+        "_merge_replaying",
+        lambda self, added: taken.append(1) or general(self, added),
+    )
+    fast = merged(tmp_path, "fast", events, True, monkeypatch)
+    if seed % 4:
+        assert not taken  # no drills: the streaming pass took every one of these
+    slow = merged(tmp_path, "slow", events, False, monkeypatch)
+    log = (tmp_path / "fast" / "reviews.jsonl").read_bytes()
+    assert log == (tmp_path / "slow" / "reviews.jsonl").read_bytes()
+    assert fast.states == slow.states
+    assert fast.stale_states() == []
+    answers = [e for e in effective(fast.events()) if schedules(e)]
+    assert fast.states == Scheduler().replay(answers)
+    assert ProgressStore(tmp_path / "fast").load().states == fast.states
+    (tmp_path / "fast" / "state.json").unlink()
+    assert ProgressStore(tmp_path / "fast").load().states == fast.states
+
+
+def test_an_undo_on_an_affected_card_takes_the_general_path(tmp_path, monkeypatch):
+    store = ProgressStore(tmp_path / "base").load()
+    first = store.record("k1", Grade.GOOD, "review", 5, T0)
+    store.record("k1", Grade.GOOD, "review", 5, T0 + timedelta(days=2))
+    store.undo(first, T0 + timedelta(days=3))  # (out of place: its card is replayed)
+    store.record("k2", Grade.HARD, "review", 5, T0 + timedelta(days=4))
+    new = ReviewEvent.new("k1", Grade.EASY, "review", 5, T0 + timedelta(days=1))
+    fast = merged(tmp_path, "fast", [new], True, monkeypatch)
+    slow = merged(tmp_path, "slow", [new], False, monkeypatch)
+    assert (tmp_path / "fast" / "reviews.jsonl").read_bytes() == (
+        tmp_path / "slow" / "reviews.jsonl"
+    ).read_bytes()
+    assert fast.states == slow.states and fast.stale_states() == []
+
+
+def test_a_line_whose_state_a_replay_would_change_is_rewritten(tmp_path, monkeypatch):
+    """Stored states are trusted up to a card's first new answer only: from there on every
+    line gets the state the replay gives, and one that disagrees is found."""
+    store = ProgressStore(tmp_path / "base").load()
+    for day in range(6):
+        store.record("k1", Grade.GOOD, "review", 5, T0 + timedelta(days=day * 3))
+    log = tmp_path / "base" / "reviews.jsonl"
+    lines = log.read_text().splitlines(keepends=True)
+    event = reviewlog.complete_event(lines[4].encode())
+    assert event is not None and event.state is not None
+    damaged = replace(event, state=(*event.state[:2], event.state[2] + 1.0, *event.state[3:]))
+    lines[4] = damaged.to_json() + "\n"
+    log.write_text("".join(lines))
+    assert [e.id for e in ProgressStore(tmp_path / "base").stale_states()] == [event.id]
+    new = ReviewEvent.new("k1", Grade.HARD, "review", 5, T0 + timedelta(days=4))
+    fast = merged(tmp_path, "fast", [new], True, monkeypatch)
+    assert fast.stale_states() == []
+
+
+@pytest.mark.parametrize("damage", ['"state":[}', '"grade":x'])
+def test_a_corrupt_line_of_a_card_with_new_answers_stops_the_merge(tmp_path, damage):
+    from mlprep.errors import ProgressError
+
+    store = ProgressStore(tmp_path).load()
+    for day in range(8):
+        store.record(f"k{day % 2}", Grade.GOOD, "review", 5, T0 + timedelta(days=day))
+    store.checkpoint()  # the snapshot covers the damaged line: only the merge reads it
+    log = tmp_path / "reviews.jsonl"
+    lines = log.read_text().splitlines(keepends=True)
+    lines[5] = lines[5].replace(damage.split(":")[0] + ":", damage, 1)
+    log.write_text("".join(lines))
+    before = log.read_bytes()
+    new = ReviewEvent.new("k1", Grade.HARD, "review", 5, T0 + timedelta(days=2, hours=1))
+    with pytest.raises(ProgressError, match=r"reviews\.jsonl:6: corrupt line"):
+        ProgressStore(tmp_path).merge([new])
+    assert log.read_bytes() == before
