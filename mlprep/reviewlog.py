@@ -536,24 +536,34 @@ class ReviewLog:
     def _scan_block(self, scan: _LastScan, block: bytes, position: int) -> bool:
         """Take a block of lines (starting at byte `position`) into `scan`; False when the
         scan stops there (a torn last line)."""
-        if block.endswith(b"\n") and not any(mode in block for mode in _NON_SCHEDULING_MARKS):
-            found = _LIGHT_LINES.findall(block)
-            if found and len(found) == block.count(b"\n"):
-                ats = list(map(_FIRST, found))
-                if ats[0] >= scan.latest and ats == sorted(ats):
-                    # in time order, also after every earlier line: no card goes back in time
-                    states = list(map(_THIRD, found))
-                    if b"" in states:  # (findall's value for a line without a state)
-                        states = [state or None for state in states]
-                    values = zip(ats, states, _not_undo(len(found)), strict=True)
-                    scan.last.update(zip(map(_SECOND, found), values, strict=True))
-                    scan.latest = ats[-1]
-                    scan.count += len(found)
-                    scan.end = position + len(block)
-                    tail = block[block.rfind(b"\n", 0, -1) + 1 :]
-                    scan.last_id = FAST_LINE.match(tail).group(ID)  # type: ignore[union-attr]
-                    return True
-        return self._scan_lines(scan, block, position)
+        if not block.endswith(b"\n") or any(mode in block for mode in _NON_SCHEDULING_MARKS):
+            return self._scan_lines(scan, block, position)
+        found = _LIGHT_LINES.findall(block)
+        if not found or len(found) != block.count(b"\n"):
+            return self._scan_lines(scan, block, position)
+        # every line is as this program writes it: one answer that reschedules its card
+        ats = list(map(_FIRST, found))
+        last = scan.last
+        if ats[0] >= scan.latest and ats == sorted(ats):
+            # in time order, also after every earlier line: no card goes back in time
+            states = list(map(_THIRD, found))
+            if b"" in states:  # (findall's value for a line without a state)
+                states = [state or None for state in states]
+            values = zip(ats, states, _not_undo(len(found)), strict=True)
+            last.update(zip(map(_SECOND, found), values, strict=True))
+        else:
+            suspect = scan.suspect
+            for at, card, state in found:
+                previous = last.get(card)
+                if previous is not None and previous[0] > at:
+                    suspect.add(card)  # out of time order: only a replay orders it
+                last[card] = (at, state or None, False)
+        scan.latest = max(scan.latest, max(ats))
+        scan.count += len(found)
+        scan.end = position + len(block)
+        tail = block[block.rfind(b"\n", 0, -1) + 1 :]
+        scan.last_id = FAST_LINE.match(tail).group(ID)  # type: ignore[union-attr]
+        return True
 
     def _scan_lines(self, scan: _LastScan, block: bytes, position: int) -> bool:
         """_scan_block, line by line."""

@@ -112,3 +112,76 @@ def test_an_answer_with_control_codes_in_the_log_is_refused(tmp_path):
         handle.write(json.dumps(line, separators=(",", ":"), sort_keys=True) + "\n")
     with pytest.raises(ProgressError, match=r"reviews\.jsonl:2: not a review event \('answer'"):
         log.read()
+
+
+def _mixed_log(path, seed):
+    """A log of many kinds of lines: as this program writes them (in and out of time order,
+    with and without a state), drill answers, undos, a setting, and lines in another layout."""
+    import random
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from mlprep.scheduler import Scheduler
+
+    rng = random.Random(seed)
+    lines = []
+    moment = NOW
+    for number in range(400):
+        step = timedelta(milliseconds=rng.choice([0, 1, 500, 60_000]))
+        back = timedelta(days=1) if rng.random() < 0.2 else timedelta(seconds=90)
+        moment = moment + step if rng.random() > 0.03 else moment - back
+        card = f"c-{rng.randrange(30)}"
+        mode = "drill" if rng.random() < 0.03 else "quiz"
+        answer = ReviewEvent.new(card, Grade(rng.randrange(1, 5)), mode, 10, moment)
+        if rng.random() < 0.8:
+            row = Scheduler().review(None, card, int(answer.grade), moment).to_row()
+            answer = replace(answer, state=tuple(row))
+        kind = rng.random()
+        if kind < 0.03:
+            undo = ReviewEvent.undo(answer, moment)
+            lines.append(replace(undo, state=() if rng.random() < 0.5 else None).to_json())
+        elif kind < 0.04:
+            lines.append(ReviewEvent.setting("plan", {"n": number}, moment).to_json())
+        elif kind < 0.06:  # the same event, keys in another order: read in full
+            lines.append(json.dumps(json.loads(answer.to_json()), sort_keys=False, indent=None))
+        elif kind < 0.07:
+            lines.append("")
+        else:
+            lines.append(answer.to_json())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("block", [64, 700, 1 << 20])
+def test_the_block_scan_finds_what_a_line_by_line_scan_finds(tmp_path, monkeypatch, seed, block):
+    import mlprep.reviewlog as reviewlog
+
+    log = ReviewLog(tmp_path / "p" / "reviews.jsonl")
+    _mixed_log(log.path, seed)
+    reference = reviewlog._LastScan()
+    assert log._scan_lines(reference, log.path.read_bytes(), 0)
+    monkeypatch.setattr(reviewlog, "SCAN_BLOCK", block)
+    scanned = log.scan_last()
+    assert scanned.last == reference.last
+    assert scanned.suspect == reference.suspect
+    assert (scanned.end, scanned.count) == (reference.end, reference.count)
+    assert scanned.last_id == reference.last_id.decode()
+    assert scanned.settings == reference.settings
+    assert scanned.end == log.path.stat().st_size
+
+
+def test_a_block_scan_of_ordered_lines_flags_a_card_sent_back_by_a_later_block(
+    tmp_path, monkeypatch
+):
+    from datetime import timedelta
+
+    import mlprep.reviewlog as reviewlog
+
+    log = ReviewLog(tmp_path / "p" / "reviews.jsonl")
+    later = ReviewEvent.new("c-1", Grade.GOOD, "quiz", 1, NOW + timedelta(days=1))
+    earlier = ReviewEvent.new("c-1", Grade.GOOD, "quiz", 1, NOW)
+    log.path.parent.mkdir(parents=True)
+    log.path.write_text(later.to_json() + "\n" + earlier.to_json() + "\n")
+    monkeypatch.setattr(reviewlog, "SCAN_BLOCK", 16)  # one line a block
+    assert log.scan_last().suspect == {b"c-1"}
