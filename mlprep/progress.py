@@ -152,8 +152,9 @@ class ProgressStore:
         # every stored row decoded at once and checked column by column (one row per card)
         try:
             with gc_paused():
-                rows = json.loads(b"[" + b",".join(item[2] for item in trusted) + b"]")
+                rows = orjson.loads(b"[" + b",".join(item[2] for item in trusted) + b"]")
         except (ValueError, RecursionError):  # a damaged row: that card is read in full
+            # (or one orjson refuses, NaN or a huge number: json reads it, the checks refuse it)
             rows = [_row_or_none(item[2]) for item in trusted]
         checked = not rows_problem(rows)
         for (card, at, _, undo), row in zip(trusted, rows, strict=True):
@@ -336,7 +337,11 @@ class ProgressStore:
         if self.settings:  # the latest plan and parameters, so start-up need not scan the log
             document["settings"] = {k: json.loads(e.to_json()) for k, e in self.settings.items()}
         try:
-            atomic_write(self.snapshot_path, json.dumps(document, separators=(",", ":")).encode())
+            data = orjson.dumps(document)  # compact, like json's; read back alike
+        except (TypeError, ValueError):  # a setting with a number beyond 64 bits, say
+            data = json.dumps(document, separators=(",", ":")).encode()
+        try:
+            atomic_write(self.snapshot_path, data)
         except OSError as error:
             # The log already holds every answer; a stale snapshot only costs start-up time.
             self.warnings.append(f"cannot update {self.snapshot_path}: {error.strerror}")
