@@ -18,7 +18,6 @@ import errno
 import fcntl
 import functools
 import io
-import itertools
 import json
 import operator
 import os
@@ -163,8 +162,7 @@ _LIGHT_LINES = re.compile(
 )
 assert _LIGHT_LINES.groups == 3  # FAST_LINE changed: update the replacements above
 _NON_SCHEDULING_MARKS = tuple(b'"mode":"' + mode + b'"' for mode in _NON_SCHEDULING)
-_FIRST, _SECOND, _THIRD = (operator.itemgetter(i) for i in range(3))
-_not_undo = functools.partial(itertools.repeat, False)
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
 _CARD_FIELD = re.compile(rb'"card"\s*:\s*"([^"\\]*)"')
 _ID_FIELD = re.compile(rb'"id"\s*:\s*"([^"\\]*)"')
 # the card and id fields as this program writes them, for skimming a block of lines at once
@@ -201,13 +199,38 @@ class _LastScan:
     """A scan_last pass so far; `latest` is the latest time key of a scheduling line taken in
     (a block that starts before it may send a card back in time: it is read line by line)."""
 
+    # each card's last line: read line by line, as LastLines keeps it...
     last: dict[bytes, tuple[bytes, bytes | None, bool]] = field(default_factory=dict)
+    # ...or taken from a block, as the block pattern's findall gives it (time, card, state or
+    # b""): no new object per line. A card is in one of the two.
+    rows: dict[bytes, tuple[bytes, bytes, bytes]] = field(default_factory=dict)
     suspect: set[bytes] = field(default_factory=set)
     settings: list[ReviewEvent] = field(default_factory=list)
     end: int = 0
     last_id: bytes | None = None
     count: int = 0
     latest: bytes = b""
+
+    def time_of(self, card: bytes) -> bytes | None:
+        """The time key of the card's last line so far."""
+        previous = self.last.get(card) or self.rows.get(card)
+        return None if previous is None else previous[0]
+
+    def put(self, card: bytes, at: bytes, state: bytes | None, undo: bool) -> None:
+        self.last[card] = (at, state, undo)
+        self.rows.pop(card, None)
+
+    def put_rows(self, cards: list[bytes], found: list[tuple[bytes, bytes, bytes]]) -> None:
+        self.rows.update(zip(cards, found, strict=True))
+        if self.last:
+            for card in self.last.keys() & cards:
+                del self.last[card]
+
+    def last_lines(self) -> dict[bytes, tuple[bytes, bytes | None, bool]]:
+        last = self.last
+        for card, (at, _, state) in self.rows.items():
+            last[card] = (at, state or None, False)
+        return last
 
 
 def schedules(event: ReviewEvent) -> bool:
@@ -520,7 +543,7 @@ class ReviewLog:
         scan = _LastScan()
         with self._open() as handle:
             if handle is None:
-                return LastLines(scan.last, scan.suspect, 0, None, 0)
+                return LastLines({}, scan.suspect, 0, None, 0)
             handle.seek(offset)
             position, rest = offset, b""
             while True:
@@ -536,7 +559,8 @@ class ReviewLog:
             if rest:
                 self._scan_block(scan, rest, position)
         found_id = scan.last_id.decode() if scan.last_id else None
-        return LastLines(scan.last, scan.suspect, scan.end, found_id, scan.count, scan.settings)
+        last = scan.last_lines()
+        return LastLines(last, scan.suspect, scan.end, found_id, scan.count, scan.settings)
 
     def _scan_block(self, scan: _LastScan, block: bytes, position: int) -> bool:
         """Take a block of lines (starting at byte `position`) into `scan`; False when the
@@ -548,21 +572,19 @@ class ReviewLog:
             return self._scan_lines(scan, block, position)
         # every line is as this program writes it: one answer that reschedules its card
         ats = list(map(_FIRST, found))
-        last = scan.last
         if ats[0] >= scan.latest and ats == sorted(ats):
             # in time order, also after every earlier line: no card goes back in time
-            states = list(map(_THIRD, found))
-            if b"" in states:  # (findall's value for a line without a state)
-                states = [state or None for state in states]
-            values = zip(ats, states, _not_undo(len(found)), strict=True)
-            last.update(zip(map(_SECOND, found), values, strict=True))
+            scan.put_rows(list(map(_SECOND, found)), found)
         else:
-            suspect = scan.suspect
-            for at, card, state in found:
-                previous = last.get(card)
-                if previous is not None and previous[0] > at:
+            suspect, rows, last = scan.suspect, scan.rows, scan.last
+            for row in found:
+                at, card, _ = row
+                previous = scan.time_of(card)
+                if previous is not None and previous > at:
                     suspect.add(card)  # out of time order: only a replay orders it
-                last[card] = (at, state or None, False)
+                rows[card] = row
+                if last:
+                    last.pop(card, None)
         scan.latest = max(scan.latest, max(ats))
         scan.count += len(found)
         scan.end = position + len(block)
@@ -572,7 +594,7 @@ class ReviewLog:
 
     def _scan_lines(self, scan: _LastScan, block: bytes, position: int) -> bool:
         """_scan_block, line by line."""
-        last, suspect = scan.last, scan.suspect
+        suspect = scan.suspect
         match = FAST_LINE.match
         end = position
         try:
@@ -585,10 +607,10 @@ class ReviewLog:
                     scan.last_id = last_id
                     if mode in _NON_SCHEDULING:
                         continue  # logged, but changes no schedule
-                    previous = last.get(card)
-                    if previous is not None and previous[0] > at:
+                    previous = scan.time_of(card)
+                    if previous is not None and previous > at:
                         suspect.add(card)  # out of time order: only a replay orders it
-                    last[card] = (at, state, False)
+                    scan.put(card, at, state, False)
                     scan.latest = max(scan.latest, at)
                     continue
                 event = self._parse_line(line, end)
@@ -607,15 +629,15 @@ class ReviewLog:
                     continue
                 card = event.card.encode()
                 key = at_key(event)
-                previous = last.get(card)
+                previous = scan.time_of(card)
                 if (
                     key is None
-                    or (previous is not None and previous[0] > key)
+                    or (previous is not None and key is not None and previous > key)
                     or (event.undoes and event.state is None)
                 ):
                     suspect.add(card)
                 state = None if event.state is None else json.dumps(list(event.state)).encode()
-                last[card] = (key or b"", state, bool(event.undoes))
+                scan.put(card, key or b"", state, bool(event.undoes))
                 if key is not None:  # (a card without one is replayed: it stays suspect)
                     scan.latest = max(scan.latest, key)
             return True
