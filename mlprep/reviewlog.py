@@ -553,23 +553,26 @@ class ReviewLog:
                 data = rest + data
                 cut = data.rfind(b"\n") + 1
                 rest = data[cut:]
-                if cut and not self._scan_block(scan, data[:cut], position):
+                if cut and not self._scan_block(scan, data, cut, position):
                     break
                 position += cut
             if rest:
-                self._scan_block(scan, rest, position)
+                self._scan_block(scan, rest, len(rest), position)
         found_id = scan.last_id.decode() if scan.last_id else None
         last = scan.last_lines()
         return LastLines(last, scan.suspect, scan.end, found_id, scan.count, scan.settings)
 
-    def _scan_block(self, scan: _LastScan, block: bytes, position: int) -> bool:
-        """Take a block of lines (starting at byte `position`) into `scan`; False when the
-        scan stops there (a torn last line)."""
-        if not block.endswith(b"\n") or any(mode in block for mode in _NON_SCHEDULING_MARKS):
-            return self._scan_lines(scan, block, position)
-        found = _LIGHT_LINES.findall(block)
-        if not found or len(found) != block.count(b"\n"):
-            return self._scan_lines(scan, block, position)
+    def _scan_block(self, scan: _LastScan, data: bytes, size: int, position: int) -> bool:
+        """Take a block of lines, the first `size` bytes of `data` (not copied out: a block is
+        large), starting at byte `position` of the log, into `scan`; False when the scan stops
+        there (a torn last line)."""
+        if data[size - 1] != 10 or any(  # (10: a newline)
+            data.find(mode, 0, size) >= 0 for mode in _NON_SCHEDULING_MARKS
+        ):
+            return self._scan_lines(scan, data[:size], position)
+        found = _LIGHT_LINES.findall(data, 0, size)
+        if not found or len(found) != data.count(b"\n", 0, size):
+            return self._scan_lines(scan, data[:size], position)
         # every line is as this program writes it: one answer that reschedules its card
         ats = list(map(_FIRST, found))
         if ats[0] >= scan.latest and ats == sorted(ats):
@@ -587,8 +590,8 @@ class ReviewLog:
                     last.pop(card, None)
         scan.latest = max(scan.latest, max(ats))
         scan.count += len(found)
-        scan.end = position + len(block)
-        tail = block[block.rfind(b"\n", 0, -1) + 1 :]
+        scan.end = position + size
+        tail = data[data.rfind(b"\n", 0, size - 1) + 1 : size]
         scan.last_id = FAST_LINE.match(tail).group(ID)  # type: ignore[union-attr]
         return True
 
