@@ -133,7 +133,8 @@ class ProgressStore:
         stored on its last line. Only cards whose last state cannot be trusted (format 1 lines,
         an undo without a state, events out of time order) are replayed, from their own
         events."""
-        scan = self.log.scan_last()
+        with gc_paused():  # a row tuple per line, none of them garbage in a cycle
+            scan = self.log.scan_last()
         # plan and parameter events (cards "@plan", "@params") are read first: states stored
         # before the latest parameters were computed without them, so those cards are replayed
         self.settings = {}
