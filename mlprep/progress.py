@@ -336,7 +336,7 @@ class ProgressStore:
         if self.settings:  # the latest plan and parameters, so start-up need not scan the log
             document["settings"] = {k: json.loads(e.to_json()) for k, e in self.settings.items()}
         try:
-            atomic_write(self.snapshot_path, json.dumps(document, separators=(",", ":")).encode())
+            atomic_write(self.snapshot_path, _json_bytes(document))
         except OSError as error:
             # The log already holds every answer; a stale snapshot only costs start-up time.
             self.warnings.append(f"cannot update {self.snapshot_path}: {error.strerror}")
@@ -569,7 +569,7 @@ class ProgressStore:
     def _read_totals(self) -> tuple[int, str | None, AnswerTotals] | None:
         try:
             with gc_paused():
-                data = json.loads(self.totals_path.read_bytes())
+                data = orjson.loads(self.totals_path.read_bytes())  # (ValueError if bad)
             offset, last_id = data["log_offset"], data["last_id"]
             quarters, quiz, agreement = data["quarters"], data["quiz"], data["agreement"]
         except (OSError, ValueError, KeyError, TypeError, RecursionError):
@@ -599,7 +599,7 @@ class ProgressStore:
             "agreement": totals.agreement,
         }
         try:
-            atomic_write(self.totals_path, json.dumps(document, separators=(",", ":")).encode())
+            atomic_write(self.totals_path, _json_bytes(document))
         except OSError as error:
             self.warnings.append(f"cannot update {self.totals_path}: {error.strerror}")
 
@@ -899,6 +899,16 @@ class ProgressStore:
 
 class _OutOfOrder(Exception):
     """The log is not in time order, so it cannot be merged in one streaming pass."""
+
+
+def _json_bytes(document: dict) -> bytes:
+    """A snapshot or totals document as compact JSON: orjson writes a large one ten times faster
+    than json (both read back the same values); json for what orjson refuses (an integer over
+    64 bits in a setting, say)."""
+    try:
+        return orjson.dumps(document)
+    except TypeError:
+        return json.dumps(document, separators=(",", ":")).encode()
 
 
 def _order(event: ReviewEvent) -> tuple:

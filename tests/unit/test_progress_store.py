@@ -515,3 +515,17 @@ def test_an_export_file_is_read_in_passes_and_a_change_in_between_is_caught(tmp_
     path.write_text(text.replace(first_id, "f" * len(first_id)))  # same places, other ids
     with pytest.raises(ProgressError, match="changed while it was being read"):
         fresh(tmp_path / "elsewhere").merge(changed)
+
+
+def test_snapshot_and_totals_documents_read_back_as_json_wrote_them():
+    from mlprep.progress import _json_bytes
+
+    document = {
+        "format": 1,
+        "last_id": "é\u2028",
+        "cards": {"a": ["review", 1770655732.138, 0.212, 6.4133, None, 1e-07, 1.5e16, 1, 0]},
+    }
+    assert json.loads(_json_bytes(document)) == document
+    # an integer orjson cannot write: json writes it instead
+    huge = {"settings": {"plan": {"data": {"n": 2**70}}}}
+    assert _json_bytes(huge) == json.dumps(huge, separators=(",", ":")).encode()
