@@ -1164,10 +1164,12 @@ def _export_lines(blocks: Iterator[tuple[int, bytes]], laid_out: LaidOut) -> dic
             and block.count(b"\n{") == count - 1
         ):
             laid_out.ids.extend(map(bytes.decode, ids))
-            lengths = [len(line) + 1 for line in block.split(b"\n")]
-            lengths.pop()
-            laid_out.starts.extend(itertools.accumulate(lengths, initial=position))
-            laid_out.starts.pop()  # where the next line starts: noted with that line
+            # line i starts after the i lines before it and their newlines (worked out in C:
+            # the lengths so far, plus position + i)
+            lengths = map(len, block.split(b"\n"))
+            sums = itertools.accumulate(lengths, initial=0)
+            starts = map(operator.add, sums, itertools.count(position))
+            laid_out.starts.extend(itertools.islice(starts, count))
             continue
         for line in io.BytesIO(block):  # line by line: braces in answers, say
             body = line[:-1]

@@ -599,7 +599,7 @@ class ReviewLog:
         for start, block in self.blocks():
             named = _ID_FIELDS.findall(block)
             if len(named) == block.count(b"\n") and block.endswith(b"\n"):
-                missing.difference_update([event_id.decode() for event_id in named])
+                missing.difference_update(map(bytes.decode, named))
                 continue  # (a light check: one id a line)
             position = start
             for line in io.BytesIO(block):
