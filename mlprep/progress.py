@@ -1074,7 +1074,7 @@ class ExportDocument:
             wanted = (
                 range(len(laid_out))
                 if only is None
-                else [i for i, event_id in enumerate(laid_out.ids) if event_id in only]
+                else itertools.compress(itertools.count(), map(only.__contains__, laid_out.ids))
             )
             for index, line in laid_out.lines(wanted):
                 where = f"{self.source}: event {index + 1}"
