@@ -1155,19 +1155,19 @@ def _export_lines(blocks: Iterator[tuple[int, bytes]], laid_out: LaidOut) -> dic
         lines_end = position + len(block)
         count = block.count(b"\n")
         ids = _EXPORT_ID.findall(block)
+        lines = block.split(b"\n")
+        lines.pop()  # the empty piece after the last newline
         # a light check of every line at once: each starts an object and holds no other
         # (one "{" a line) and one id (a line that is not a whole event fails when it is read)
         if (
             len(ids) == count
-            and block.startswith(b"{")
             and block.count(b"{") == count
-            and block.count(b"\n{") == count - 1
+            and all(map(bytes.startswith, lines, itertools.repeat(b"{")))
         ):
             laid_out.ids.extend(map(bytes.decode, ids))
             # line i starts after the i lines before it and their newlines (worked out in C:
             # the lengths so far, plus position + i)
-            lengths = map(len, block.split(b"\n"))
-            sums = itertools.accumulate(lengths, initial=0)
+            sums = itertools.accumulate(map(len, lines), initial=0)
             starts = map(operator.add, sums, itertools.count(position))
             laid_out.starts.extend(itertools.islice(starts, count))
             continue

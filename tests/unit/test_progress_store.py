@@ -529,3 +529,20 @@ def test_snapshot_and_totals_documents_read_back_as_json_wrote_them():
     # an integer orjson cannot write: json writes it instead
     huge = {"settings": {"plan": {"data": {"n": 2**70}}}}
     assert _json_bytes(huge) == json.dumps(huge, separators=(",", ":")).encode()
+
+
+def test_an_export_line_not_starting_an_object_is_read_as_json_and_braces_line_by_line(tmp_path):
+    from mlprep.progress import read_export_document
+
+    here = fresh(tmp_path / "here")
+    answer_many(here, 3)
+    here.record("b1", Grade.GOOD, "quiz", 5, T0 + timedelta(days=9), answer="{x} and {y}")
+    text = "".join(here.export_chunks(T0))
+    braces = read_export_document(text, "a.json")  # an answer with braces: line by line
+    assert braces.lines and len(braces) == 4
+    assert [event.answer for event in braces.events()][-1] == "{x} and {y}"
+    lines = text.split("\n")
+    lines[2] = " " + lines[2]  # a line that does not start an object: the whole file as JSON
+    indented = read_export_document("\n".join(lines), "b.json")
+    assert not indented.lines and len(indented) == 4
+    assert [e.id for e in indented.events()] == [e.id for e in braces.events()]
