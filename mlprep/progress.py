@@ -474,12 +474,12 @@ class ProgressStore:
         ).encode()
         match = FAST_LINE.match
         for start, block in self.log.blocks():
-            found = self.log.fast_rows(block)
+            found = self.log.fast_count(block)
             if found:  # every line as this program writes it: passed through whole
                 if not block.isascii():
                     block.decode()  # raises for what is not UTF-8
                 yield (b"\n" if self.exported == 0 else b",\n") + block[:-1].replace(b"\n", b",\n")
-                self.exported += len(found)
+                self.exported += found
                 continue
             position = start
             for line in io.BytesIO(block):
