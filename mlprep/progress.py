@@ -461,9 +461,9 @@ class ProgressStore:
     def export_chunks(self, now: datetime) -> Iterator[str]:
         """export_bytes as text."""
         for chunk in self.export_bytes(now):
-            yield chunk.decode()
+            yield str(chunk, "utf-8")
 
-    def export_bytes(self, now: datetime) -> Iterator[bytes]:
+    def export_bytes(self, now: datetime) -> Iterator[bytes | memoryview]:
         """The export document (see export_document), piece by piece in UTF-8, so that a long
         history is never held in memory whole; lines as this program writes them are passed
         through as they are. `exported` counts the events so far."""
@@ -478,7 +478,10 @@ class ProgressStore:
             if found:  # every line as this program writes it: passed through whole
                 if not block.isascii():
                     block.decode()  # raises for what is not UTF-8
-                yield (b"\n" if self.exported == 0 else b",\n") + block[:-1].replace(b"\n", b",\n")
+                yield b"\n" if self.exported == 0 else b",\n"
+                # the block's lines joined by commas, without copying it once more to cut the
+                # last one's
+                yield memoryview(block.replace(b"\n", b",\n"))[:-2]
                 self.exported += found
                 continue
             position = start
