@@ -455,14 +455,19 @@ def tracks_for(cards: Sequence[Card], states: dict[str, CardState], now: datetim
     """Tracks with the decks interleaved (first card of each deck, then the second, ...), so
     that equally good new cards cover every topic evenly."""
     now_ts = now.timestamp()
-    tracks = []
     rank: dict[str, int] = {}
-    order = []
-    for index, card in enumerate(cards):
-        rank[card.deck] = rank.get(card.deck, -1) + 1
-        order.append((rank[card.deck], index, card))
-    for _, _, card in sorted(order, key=lambda item: item[:2]):
-        state = states.get(card.id)
+    ranks = []
+    for card in cards:
+        deck = card.deck
+        ranks.append(rank.get(deck, 0))
+        rank[deck] = ranks[-1] + 1
+    # by rank; a stable sort keeps equal ranks in the cards' order
+    order = sorted(range(len(ranks)), key=ranks.__getitem__)
+    tracks = []
+    state_of = states.get
+    for index in order:
+        card = cards[index]
+        state = state_of(card.id)
         if state is None or state.stability is None:
             tracks.append(Track(card))
         else:

@@ -148,3 +148,45 @@ def test_a_day_that_passes_over_many_cards_too_long_for_what_is_left_still_agree
     expected = reference_day(reference, 0.0, 20.0, 50.0, -0.5)
     assert [c.track.card.id for c in got] == ["c330", "c145", "strong"]
     assert chosen_work(board, got) == chosen_work(reference, expected)
+
+
+def reference_tracks_for(cards, states, now):
+    """tracks_for as it was: a sort of (rank in deck, place) pairs."""
+    now_ts = now.timestamp()
+    tracks = []
+    rank: dict[str, int] = {}
+    order = []
+    for index, card in enumerate(cards):
+        rank[card.deck] = rank.get(card.deck, -1) + 1
+        order.append((rank[card.deck], index, card))
+    for _, _, card in sorted(order, key=lambda item: item[:2]):
+        state = states.get(card.id)
+        if state is None or state.stability is None:
+            tracks.append(Track(card))
+        else:
+            last = (state.last_ts - now_ts) / 86400.0
+            tracks.append(Track(card, state.stability, state.difficulty, last))
+    return tracks
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_tracks_interleave_the_decks_as_the_pair_sort_did(seed):
+    from datetime import UTC, datetime
+
+    from mlprep.plan import tracks_for
+    from mlprep.scheduler import CardState
+
+    rng = random.Random(seed)
+    now = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    decks = [f"d{n}" for n in range(rng.randint(1, 6))]
+    cards = [Card(f"c{n}", "q", "a", deck=rng.choice(decks)) for n in range(rng.randint(0, 300))]
+    states = {}
+    for card in rng.sample(cards, len(cards) // 2):
+        last = now.timestamp() - rng.uniform(0, 1e7)
+        stability = rng.choice([None, rng.uniform(0.1, 300)])
+        states[card.id] = CardState(card.id, "review", last, stability, 5.0, None, last, last, 1, 0)
+    got = tracks_for(cards, states, now)
+    expected = reference_tracks_for(cards, states, now)
+    assert [(t.card.id, t.stability, t.difficulty, t.last) for t in got] == [
+        (t.card.id, t.stability, t.difficulty, t.last) for t in expected
+    ]
