@@ -144,6 +144,9 @@ AT, CARD, GRADE, ID, MODE, STATE, SUGGESTED = range(1, 8)
 # FAST_LINE over a block of lines: the block has as many matches as lines only when each line
 # is one whole match (no match then holds two newlines, and each starts a line)
 _FAST_LINES = re.compile(rb"(?m)^" + FAST_LINE.pattern)
+# the same lines without their groups, for only counting them (about twice as fast: no marks
+# to keep and no tuple for each line)
+_FAST_LINES_COUNTED = re.compile(re.sub(rb"(?<!\\)\((?!\?)", b"(?:", _FAST_LINES.pattern))
 SCAN_BLOCK = 1 << 20  # bytes a pass over the log reads at a time
 _CARD_FIELD = re.compile(rb'"card"\s*:\s*"([^"\\]*)"')
 _ID_FIELD = re.compile(rb'"id"\s*:\s*"([^"\\]*)"')
@@ -558,6 +561,16 @@ class ReviewLog:
             return None
         found = _FAST_LINES.findall(block)
         return found if len(found) == block.count(b"\n") else None
+
+    @staticmethod
+    def fast_count(block: bytes) -> int | None:
+        """How many lines a block of whole lines has when every one is exactly as this
+        program writes it (as fast_rows, without the groups); None when some line needs a
+        closer look."""
+        if not block.endswith(b"\n"):
+            return None
+        count = _FAST_LINES_COUNTED.subn(b"", block)[1]
+        return count if count == block.count(b"\n") else None
 
     def events_of(self, cards: set[str]) -> list[ReviewEvent]:
         """Every event of these cards, fully validated (the rest of the log is only skimmed:

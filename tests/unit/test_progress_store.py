@@ -546,3 +546,24 @@ def test_an_export_line_not_starting_an_object_is_read_as_json_and_braces_line_b
     indented = read_export_document("\n".join(lines), "b.json")
     assert not indented.lines and len(indented) == 4
     assert [e.id for e in indented.events()] == [e.id for e in braces.events()]
+
+
+def test_the_export_in_bytes_is_the_export_text_in_utf8(tmp_path):
+    store = fresh(tmp_path)
+    answer_many(store, 3)
+    store.record("c9", Grade.GOOD, "review", 5, T0 + timedelta(days=3), answer="bayes: p(θ|x)")
+    store.record_setting("plan", {"interview": "2026-04-01", "minutes": 30}, T0)
+    whole = b"".join(store.export_bytes(T0))  # every line passed through
+    assert json.loads(whole) == export_document(store.events(), T0)
+    log = tmp_path / "reviews.jsonl"
+    lines = log.read_bytes().splitlines(keepends=True)
+    # a line written by hand (spaces after the colons): not passed through, written anew
+    lines[1] = json.dumps(json.loads(lines[1])).encode() + b"\n"
+    log.write_bytes(b"".join(lines))
+    again = ProgressStore(tmp_path)
+    data = b"".join(again.export_bytes(T0))
+    assert again.exported == 5
+    assert data.decode() == "".join(ProgressStore(tmp_path).export_chunks(T0))
+    assert "p(θ|x)" in json.loads(data)["events"][3]["answer"]
+    assert b'", "card": "' not in data  # the hand-written line as this program writes it
+    assert json.loads(data) == export_document(ProgressStore(tmp_path).events(), T0)

@@ -112,3 +112,34 @@ def test_an_answer_with_control_codes_in_the_log_is_refused(tmp_path):
         handle.write(json.dumps(line, separators=(",", ":"), sort_keys=True) + "\n")
     with pytest.raises(ProgressError, match=r"reviews\.jsonl:2: not a review event \('answer'"):
         log.read()
+
+
+def test_counting_lines_as_written_agrees_with_reading_their_fields():
+    import random
+
+    rng = random.Random(3)
+    written = [
+        b'{"at":"2026-02-09T15:11:59.575Z","card":"bench-18-c09355","grade":3,"id":"ae0d",'
+        b'"mode":"review","ms":9803,"state":["learning",1.5,2.3,2.1,1,1.5,1.5,1,0],"v":2}\n',
+        b'{"answer":"p(\\u03b8|x) \\"q\\"","at":"2026-02-09T15:12:19.383Z","card":"c-1",'
+        b'"grade":1,"id":"91b4","mode":"drill","ms":12,"suggested":2,"v":2}\n',
+        b'{"answer":["a","b]"],"at":"2026-02-09T15:12:19.383Z","card":"c-2","grade":4,'
+        b'"id":"ff","mode":"review","ms":1,"v":1}\n',
+        b'{"at":"2026-02-09T15:12:19.383Z","card":"c-3","grade":2,"id":"0","mode":"quiz",'
+        b'"ms":0,"state":[],"v":2}\n',
+    ]
+    assert all(ReviewLog.fast_rows(line) for line in written)
+    outcomes = set()
+    for _ in range(400):
+        lines = [rng.choice(written) for _ in range(rng.randint(0, 6))]
+        if lines and rng.random() < 0.7:  # one line changed somewhere: a byte, or a newline
+            number = rng.randrange(len(lines))
+            line = bytearray(lines[number])
+            at = rng.randrange(len(line))
+            line[at : at + 1] = rng.choice([b" ", b"\n", b'"', b"]", b"x", b"", b"\n{"])
+            lines[number] = bytes(line)
+        block = b"".join(lines)
+        rows = ReviewLog.fast_rows(block)
+        assert ReviewLog.fast_count(block) == (None if rows is None else len(rows)), block
+        outcomes.add(rows is None)
+    assert outcomes == {True, False}
