@@ -318,24 +318,31 @@ class Board:
         memory = self.planner.memory
         return (1 + memory.factor * self.np.maximum(0.0, elapsed) / stability) ** memory.decay
 
-    def _review(self, stability, difficulty, elapsed, grade: int):
-        """Memory.review over arrays (`elapsed` an array or a number)."""
+    def _next_difficulty(self, difficulty, grade: int):
         np, w = self.np, self.planner.memory.w
         delta = -(w[6] * (grade - 3))
         damped = difficulty + (10.0 - difficulty) * delta / 9.0
         reverted = w[7] * self.planner.memory._initial_d(4) + (1 - w[7]) * damped
-        next_d = np.minimum(np.maximum(reverted, 1.0), 10.0)
+        return np.minimum(np.maximum(reverted, 1.0), 10.0)
+
+    def _same_day(self, stability, grade: int):
+        """Memory.review's stability for a review on the day of the previous one."""
+        w = self.planner.memory.w
         gain = math.exp(w[17] * (grade - 3 + w[18])) * stability ** -w[19]
         if grade > AGAIN:
-            gain = np.maximum(gain, 1.0)
-        same_day = np.maximum(stability * gain, STABILITY_MIN)
-        r = self._recall(elapsed, stability)
+            gain = self.np.maximum(gain, 1.0)
+        return self.np.maximum(stability * gain, STABILITY_MIN)
+
+    def _review(self, stability, difficulty, elapsed, recall, grade: int):
+        """Memory.review over arrays, `recall` being the tracks' recall after `elapsed`."""
+        np, w = self.np, self.planner.memory.w
+        same_day = self._same_day(stability, grade)
         if grade == AGAIN:
             long_term = (
                 w[11]
                 * difficulty ** -w[12]
                 * ((stability + 1) ** w[13] - 1)
-                * np.exp((1 - r) * w[14])
+                * np.exp((1 - recall) * w[14])
             )
             short = stability / math.exp(w[17] * w[18])
             later = np.maximum(np.minimum(long_term, short), STABILITY_MIN)
@@ -346,41 +353,64 @@ class Board:
                 + math.exp(w[8])
                 * (11 - difficulty)
                 * stability ** -w[9]
-                * (np.exp((1 - r) * w[10]) - 1)
+                * (np.exp((1 - recall) * w[10]) - 1)
             )
             later = np.maximum(grown, STABILITY_MIN)
-        return np.where(np.asarray(elapsed) < 1, same_day, later), next_d
+        return np.where(elapsed < 1, same_day, later), self._next_difficulty(difficulty, grade)
+
+    def _best_first(self, gain, seconds, eligible, budget: float):
+        """The eligible tracks, best gain per second first, equal ones in the tracks' order
+        (as a stable sort of them all gives): the best few chosen by a partition first, the
+        rest sorted only if the day's loop gets to them."""
+        np = self.np
+        key = -(gain[eligible] / seconds[eligible])
+        cheapest = min(self.planner.costs.new, self.planner.costs.review)
+        # the day's loop takes at most budget / cheapest tracks; it passes over some that
+        # do not fit what is left, so the head is twice that, and the rest is there if needed
+        head = 2 * int(max(budget, 0.0) / cheapest) + 64
+        if head >= len(key):
+            yield from eligible[np.argsort(key, kind="stable")].tolist()
+            return
+        bound = key[np.argpartition(key, head)[head]]
+        # everything up to the bound (ties included, in the tracks' order) ...
+        first = np.flatnonzero(key <= bound)
+        yield from eligible[first[np.argsort(key[first], kind="stable")]].tolist()
+        # ... then the rest (NaN compares false, so it stays last, as argsort puts it)
+        rest = np.flatnonzero(~(key <= bound))
+        yield from eligible[rest[np.argsort(key[rest], kind="stable")]].tolist()
 
     def day(self, at: float, interview: float, budget: float, today: float) -> list[Candidate]:
         """Planner.day for every track at once."""
         np, planner, costs = self.np, self.planner, self.planner.costs
+        stability, difficulty = self.stability, self.difficulty
         with np.errstate(all="ignore"):
             elapsed = self._days(at)
-            p = self._recall(elapsed, self.stability)
-            kept = self._review(self.stability, self.difficulty, elapsed, GOOD)
-            lost = self._review(self.stability, self.difficulty, elapsed, AGAIN)
-            relearned = self._review(lost[0], lost[1], LEARNING_STEP_DAYS, GOOD)
+            p = self._recall(elapsed, stability)
+            kept = self._review(stability, difficulty, elapsed, p, GOOD)
+            lost = self._review(stability, difficulty, elapsed, p, AGAIN)
+            # relearning steps are minutes apart: a review on the day of the lapse
+            relearned = (self._same_day(lost[0], GOOD), self._next_difficulty(lost[1], GOOD))
             left = planner.days(interview, at)
             after = p * self._recall(left, kept[0]) + (1 - p) * self._recall(left, relearned[0])
-            gain = after - self._recall(self._days(interview), self.stability)
+            gain = after - self._recall(self._days(interview), stability)
             seconds = costs.review + (1 - p) * costs.relearn
         new_gain = sum(q * planner.memory.recall(left, s) for q, s, _ in planner.learned)
         gain = np.where(self.seen, gain, new_gain)
         seconds = np.where(self.seen, seconds, costs.new)
         eligible = np.flatnonzero(self.last < today)
-        # best gain per second first; equal ones keep the tracks' order (a stable sort)
-        order = eligible[np.argsort(-(gain[eligible] / seconds[eligible]), kind="stable")]
-        gains, costs_of = gain.tolist(), seconds.tolist()
         cheapest = min(costs.new, costs.review)
         chosen, used = [], 0.0
-        for index in order.tolist():
-            if gains[index] < MIN_GAIN or budget - used < cheapest:
+        # best gain per second first; equal ones keep the tracks' order
+        for index in self._best_first(gain, seconds, eligible, budget):
+            gained = float(gain[index])
+            if gained < MIN_GAIN or budget - used < cheapest:
                 break  # (nothing cheaper than `cheapest` is left to fit)
-            if used + costs_of[index] > budget:
+            cost = float(seconds[index])
+            if used + cost > budget:
                 continue  # a cheaper one may still fit
-            used += costs_of[index]
+            used += cost
             track = self.tracks[index]
-            chosen.append(Candidate(track, gains[index], costs_of[index], not self.seen[index]))
+            chosen.append(Candidate(track, gained, cost, not self.seen[index]))
             self._outcomes[index] = (
                 float(p[index]),
                 float(kept[0][index]),
@@ -425,14 +455,19 @@ def tracks_for(cards: Sequence[Card], states: dict[str, CardState], now: datetim
     """Tracks with the decks interleaved (first card of each deck, then the second, ...), so
     that equally good new cards cover every topic evenly."""
     now_ts = now.timestamp()
-    tracks = []
     rank: dict[str, int] = {}
-    order = []
-    for index, card in enumerate(cards):
-        rank[card.deck] = rank.get(card.deck, -1) + 1
-        order.append((rank[card.deck], index, card))
-    for _, _, card in sorted(order, key=lambda item: item[:2]):
-        state = states.get(card.id)
+    ranks = []
+    for card in cards:
+        deck = card.deck
+        ranks.append(rank.get(deck, 0))
+        rank[deck] = ranks[-1] + 1
+    # by rank; a stable sort keeps equal ranks in the cards' order
+    order = sorted(range(len(ranks)), key=ranks.__getitem__)
+    tracks = []
+    state_of = states.get
+    for index in order:
+        card = cards[index]
+        state = state_of(card.id)
         if state is None or state.stability is None:
             tracks.append(Track(card))
         else:

@@ -145,6 +145,9 @@ AT, CARD, GRADE, ID, MODE, STATE, SUGGESTED = range(1, 8)
 # FAST_LINE over a block of lines: the block has as many matches as lines only when each line
 # is one whole match (no match then holds two newlines, and each starts a line)
 _FAST_LINES = re.compile(rb"(?m)^" + FAST_LINE.pattern)
+# the same lines without their groups, for only counting them (about twice as fast: no marks
+# to keep and no tuple for each line)
+_FAST_LINES_COUNTED = re.compile(re.sub(rb"(?<!\\)\((?!\?)", b"(?:", _FAST_LINES.pattern))
 SCAN_BLOCK = 1 << 20  # bytes a pass over the log reads at a time
 # FAST_LINE over a block, capturing only what a rebuild keeps of each line (time, card, state):
 # fewer objects per line than FAST_LINE's seven groups
@@ -677,6 +680,16 @@ class ReviewLog:
         found = _FAST_LINES.findall(block)
         return found if len(found) == block.count(b"\n") else None
 
+    @staticmethod
+    def fast_count(block: bytes) -> int | None:
+        """How many lines a block of whole lines has when every one is exactly as this
+        program writes it (as fast_rows, without the groups); None when some line needs a
+        closer look."""
+        if not block.endswith(b"\n"):
+            return None
+        count = _FAST_LINES_COUNTED.subn(b"", block)[1]
+        return count if count == block.count(b"\n") else None
+
     def events_of(self, cards: set[str]) -> list[ReviewEvent]:
         """Every event of these cards, fully validated (the rest of the log is only skimmed:
         a block whose lines each name one card and none of these is skipped whole)."""
@@ -717,7 +730,7 @@ class ReviewLog:
         for start, block in self.blocks():
             named = _ID_FIELDS.findall(block)
             if len(named) == block.count(b"\n") and block.endswith(b"\n"):
-                missing.difference_update([event_id.decode() for event_id in named])
+                missing.difference_update(map(bytes.decode, named))
                 continue  # (a light check: one id a line)
             position = start
             for line in io.BytesIO(block):

@@ -89,15 +89,15 @@ def export(
 
     app_state = state(ctx)
     store = ProgressStore(app_state.paths.progress_dir)
-    chunks = store.export_chunks(app_state.env.now())  # a long history is streamed
+    now = app_state.env.now()
     if file == "-":
-        for chunk in chunks:
+        for chunk in store.export_chunks(now):  # a long history is streamed
             app_state.env.stdout.write(chunk)
         return
     if Path(file).exists() and not force:
         raise MlprepError(f"{file} already exists; add --force to overwrite it.")
     try:
-        atomic_write_with(Path(file), lambda handle: handle.writelines(c.encode() for c in chunks))
+        atomic_write_with(Path(file), lambda handle: handle.writelines(store.export_bytes(now)))
     except OSError as error:
         raise MlprepError(f"cannot write {file}: {error.strerror}") from None
     app_state.env.stderr.write(f"Exported {store.exported} answers to {printable(file)}.\n")

@@ -63,6 +63,9 @@ def _timed_prompt(prompt: str, left: Callable[[], float]) -> tuple[str, bool]:
     from prompt_toolkit import PromptSession
     from prompt_toolkit.output import ColorDepth
 
+    from mlprep.ui.ptkbindings import share_default_bindings
+
+    share_default_bindings()
     timed_out = False
     session: PromptSession = PromptSession(
         refresh_interval=1.0,

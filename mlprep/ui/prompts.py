@@ -333,6 +333,9 @@ class QuestionaryPrompter:
         import questionary  # heavy (prompt_toolkit): only when a session really starts
 
         from mlprep.ui import render
+        from mlprep.ui.ptkbindings import share_default_bindings
+
+        share_default_bindings()
 
         self.q = questionary
         self.render = render
@@ -543,6 +546,10 @@ def select(message: str, titles: Sequence[str], leave: bool = False, instruction
     `leave`, q and Esc return None. Returns the index picked."""
     import questionary
     from prompt_toolkit.keys import Keys
+
+    from mlprep.ui.ptkbindings import share_default_bindings
+
+    share_default_bindings()
 
     choices = [
         questionary.Choice(title=menu_title(f"{i}) {title}"), value=i - 1)

@@ -18,6 +18,8 @@ from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.output import ColorDepth
 
+from mlprep.ui.ptkbindings import share_default_bindings
+
 KEYWORDS = (
     "SELECT FROM WHERE GROUP BY ORDER HAVING LIMIT JOIN LEFT INNER ON AS AND OR NOT IN IS NULL "
     "DISTINCT COUNT SUM AVG MIN MAX CASE WHEN THEN ELSE END WITH OVER PARTITION DESC ASC "
@@ -76,6 +78,7 @@ class SqlEditor:
     def __init__(self, history: Path | None = None, color: bool | None = None) -> None:
         if color is None:
             color = "NO_COLOR" not in os.environ
+        share_default_bindings()
         self.words: list[str] = []
         lexer = None
         if color:

@@ -515,3 +515,55 @@ def test_an_export_file_is_read_in_passes_and_a_change_in_between_is_caught(tmp_
     path.write_text(text.replace(first_id, "f" * len(first_id)))  # same places, other ids
     with pytest.raises(ProgressError, match="changed while it was being read"):
         fresh(tmp_path / "elsewhere").merge(changed)
+
+
+def test_snapshot_and_totals_documents_read_back_as_json_wrote_them():
+    from mlprep.progress import _json_bytes
+
+    document = {
+        "format": 1,
+        "last_id": "é\u2028",
+        "cards": {"a": ["review", 1770655732.138, 0.212, 6.4133, None, 1e-07, 1.5e16, 1, 0]},
+    }
+    assert json.loads(_json_bytes(document)) == document
+    # an integer orjson cannot write: json writes it instead
+    huge = {"settings": {"plan": {"data": {"n": 2**70}}}}
+    assert _json_bytes(huge) == json.dumps(huge, separators=(",", ":")).encode()
+
+
+def test_an_export_line_not_starting_an_object_is_read_as_json_and_braces_line_by_line(tmp_path):
+    from mlprep.progress import read_export_document
+
+    here = fresh(tmp_path / "here")
+    answer_many(here, 3)
+    here.record("b1", Grade.GOOD, "quiz", 5, T0 + timedelta(days=9), answer="{x} and {y}")
+    text = "".join(here.export_chunks(T0))
+    braces = read_export_document(text, "a.json")  # an answer with braces: line by line
+    assert braces.lines and len(braces) == 4
+    assert [event.answer for event in braces.events()][-1] == "{x} and {y}"
+    lines = text.split("\n")
+    lines[2] = " " + lines[2]  # a line that does not start an object: the whole file as JSON
+    indented = read_export_document("\n".join(lines), "b.json")
+    assert not indented.lines and len(indented) == 4
+    assert [e.id for e in indented.events()] == [e.id for e in braces.events()]
+
+
+def test_the_export_in_bytes_is_the_export_text_in_utf8(tmp_path):
+    store = fresh(tmp_path)
+    answer_many(store, 3)
+    store.record("c9", Grade.GOOD, "review", 5, T0 + timedelta(days=3), answer="bayes: p(θ|x)")
+    store.record_setting("plan", {"interview": "2026-04-01", "minutes": 30}, T0)
+    whole = b"".join(store.export_bytes(T0))  # every line passed through
+    assert json.loads(whole) == export_document(store.events(), T0)
+    log = tmp_path / "reviews.jsonl"
+    lines = log.read_bytes().splitlines(keepends=True)
+    # a line written by hand (spaces after the colons): not passed through, written anew
+    lines[1] = json.dumps(json.loads(lines[1])).encode() + b"\n"
+    log.write_bytes(b"".join(lines))
+    again = ProgressStore(tmp_path)
+    data = b"".join(again.export_bytes(T0))
+    assert again.exported == 5
+    assert data.decode() == "".join(ProgressStore(tmp_path).export_chunks(T0))
+    assert "p(θ|x)" in json.loads(data)["events"][3]["answer"]
+    assert b'", "card": "' not in data  # the hand-written line as this program writes it
+    assert json.loads(data) == export_document(ProgressStore(tmp_path).events(), T0)

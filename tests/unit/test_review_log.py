@@ -185,3 +185,34 @@ def test_a_block_scan_of_ordered_lines_flags_a_card_sent_back_by_a_later_block(
     log.path.write_text(later.to_json() + "\n" + earlier.to_json() + "\n")
     monkeypatch.setattr(reviewlog, "SCAN_BLOCK", 16)  # one line a block
     assert log.scan_last().suspect == {b"c-1"}
+
+
+def test_counting_lines_as_written_agrees_with_reading_their_fields():
+    import random
+
+    rng = random.Random(3)
+    written = [
+        b'{"at":"2026-02-09T15:11:59.575Z","card":"bench-18-c09355","grade":3,"id":"ae0d",'
+        b'"mode":"review","ms":9803,"state":["learning",1.5,2.3,2.1,1,1.5,1.5,1,0],"v":2}\n',
+        b'{"answer":"p(\\u03b8|x) \\"q\\"","at":"2026-02-09T15:12:19.383Z","card":"c-1",'
+        b'"grade":1,"id":"91b4","mode":"drill","ms":12,"suggested":2,"v":2}\n',
+        b'{"answer":["a","b]"],"at":"2026-02-09T15:12:19.383Z","card":"c-2","grade":4,'
+        b'"id":"ff","mode":"review","ms":1,"v":1}\n',
+        b'{"at":"2026-02-09T15:12:19.383Z","card":"c-3","grade":2,"id":"0","mode":"quiz",'
+        b'"ms":0,"state":[],"v":2}\n',
+    ]
+    assert all(ReviewLog.fast_rows(line) for line in written)
+    outcomes = set()
+    for _ in range(400):
+        lines = [rng.choice(written) for _ in range(rng.randint(0, 6))]
+        if lines and rng.random() < 0.7:  # one line changed somewhere: a byte, or a newline
+            number = rng.randrange(len(lines))
+            line = bytearray(lines[number])
+            at = rng.randrange(len(line))
+            line[at : at + 1] = rng.choice([b" ", b"\n", b'"', b"]", b"x", b"", b"\n{"])
+            lines[number] = bytes(line)
+        block = b"".join(lines)
+        rows = ReviewLog.fast_rows(block)
+        assert ReviewLog.fast_count(block) == (None if rows is None else len(rows)), block
+        outcomes.add(rows is None)
+    assert outcomes == {True, False}
