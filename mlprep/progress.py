@@ -40,6 +40,7 @@ from mlprep.reviewlog import (
     ReviewLog,
     at_key,
     event_from_dict,
+    line_blocks,
     locked,
     schedules,
 )
@@ -1209,19 +1210,7 @@ def _export_lines(blocks: Iterator[tuple[int, bytes]], laid_out: LaidOut) -> dic
 
 def _blocks(handle: BinaryIO) -> Iterator[tuple[int, bytes]]:
     """A file's blocks of whole lines with their offsets (the last may lack its newline)."""
-    position, rest = 0, b""
-    while True:
-        data = handle.read(1 << 20)
-        if not data:
-            break
-        data = rest + data
-        cut = data.rfind(b"\n") + 1
-        if cut:
-            yield position, data[:cut]
-            position += cut
-        rest = data[cut:]
-    if rest:
-        yield position, rest
+    return ((position, data[:size]) for position, data, size in line_blocks(handle))
 
 
 def read_export_document(data: bytes | str, source: str) -> ExportDocument:

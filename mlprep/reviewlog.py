@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from mlprep.errors import ProgressError
 from mlprep.model import Grade
@@ -149,6 +150,28 @@ _FAST_LINES = re.compile(rb"(?m)^" + FAST_LINE.pattern)
 # to keep and no tuple for each line)
 _FAST_LINES_COUNTED = re.compile(re.sub(rb"(?<!\\)\((?!\?)", b"(?:", _FAST_LINES.pattern))
 SCAN_BLOCK = 1 << 20  # bytes a pass over the log reads at a time
+
+
+def line_blocks(handle: BinaryIO, position: int = 0) -> Iterator[tuple[int, bytes, int]]:
+    """A file read from its current place (byte `position`) in blocks of about SCAN_BLOCK
+    bytes cut after a newline: (offset, data, size), the block's whole lines being
+    data[:size] (not copied out: a block is large). The last block may be an unfinished line
+    (its size is then len(data))."""
+    rest = b""
+    while True:
+        data = handle.read(SCAN_BLOCK)
+        if not data:
+            break
+        data = rest + data
+        cut = data.rfind(b"\n") + 1
+        rest = data[cut:]
+        if cut:
+            yield position, data, cut
+            position += cut
+    if rest:
+        yield position, rest, len(rest)
+
+
 # FAST_LINE over a block, capturing only what a rebuild keeps of each line (time, card, state):
 # fewer objects per line than FAST_LINE's seven groups
 # Possessive repeats (`*+`) match what the plain ones match here (the character after each
@@ -548,19 +571,9 @@ class ReviewLog:
             if handle is None:
                 return LastLines({}, scan.suspect, 0, None, 0)
             handle.seek(offset)
-            position, rest = offset, b""
-            while True:
-                data = handle.read(SCAN_BLOCK)
-                if not data:
+            for position, data, size in line_blocks(handle, offset):
+                if not self._scan_block(scan, data, size, position):
                     break
-                data = rest + data
-                cut = data.rfind(b"\n") + 1
-                rest = data[cut:]
-                if cut and not self._scan_block(scan, data, cut, position):
-                    break
-                position += cut
-            if rest:
-                self._scan_block(scan, rest, len(rest), position)
         found_id = scan.last_id.decode() if scan.last_id else None
         last = scan.last_lines()
         return LastLines(last, scan.suspect, scan.end, found_id, scan.count, scan.settings)
@@ -656,19 +669,8 @@ class ReviewLog:
         with self._open() as handle:
             if handle is None:
                 return
-            position, rest = 0, b""
-            while True:
-                data = handle.read(SCAN_BLOCK)
-                if not data:
-                    break
-                data = rest + data
-                cut = data.rfind(b"\n") + 1
-                if cut:
-                    yield position, data[:cut]
-                    position += cut
-                rest = data[cut:]
-            if rest:
-                yield position, rest
+            for position, data, size in line_blocks(handle):
+                yield position, data[:size]
 
     @staticmethod
     def fast_rows(block: bytes) -> list[tuple[bytes, ...]] | None:
