@@ -18,6 +18,10 @@ from mlprep.cli.state import Environment
 FIXTURES = Path(__file__).parent / "fixtures"
 collect_ignore = ["fixtures"]  # drill solutions named *_test.py there are data, not tests
 REPO = Path(__file__).resolve().parent.parent
+
+# Hundreds of tests start `python -m mlprep`: with PYTHONDONTWRITEBYTECODE set (as some shells
+# and containers do) each of them would compile mlprep from source again, about 0.1 s a start.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 FIXED_NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 
