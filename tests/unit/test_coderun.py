@@ -3,6 +3,8 @@ hang or a traceback of mlprep; user decks' code cards carry their own tests."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -216,12 +218,15 @@ def test_the_child_gets_the_inputs_but_never_the_expected_outputs(tmp_path, monk
 
 def test_the_child_runs_isolated_in_a_scratch_directory(tmp_path, monkeypatch):
     monkeypatch.setenv("MLPREP_SECRET", "x")
+    # the scratch directory is made in this process's temporary directory (the child's own
+    # environment does not carry TMPDIR, so it could not say where that is)
+    scratch_root = os.path.realpath(tempfile.gettempdir())
     path = tmp_path / "spy.py"
     path.write_text(
         "import os, sys\n"
         "def causal_mask(n):\n"
         "    raise ValueError(repr((sorted(k for k in os.environ if 'MLPREP' in k),"
-        " os.getcwd().startswith(os.path.realpath(__import__('tempfile').gettempdir())),"
+        f" os.getcwd().startswith({scratch_root!r} + os.sep),"
         " sys.flags.isolated)))\n"
     )
     verdict = check_file("coding-causal-mask", path)
