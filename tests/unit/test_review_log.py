@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import UTC, datetime
 
@@ -117,6 +118,13 @@ def test_an_answer_with_control_codes_in_the_log_is_refused(tmp_path):
 def _mixed_log(path, seed):
     """A log of many kinds of lines: as this program writes them (in and out of time order,
     with and without a state), drill answers, undos, a setting, and lines in another layout."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(_mixed_lines(seed))
+
+
+@functools.cache
+def _mixed_lines(seed):
+    """The text of the mixed log of a seed, made once for every block size it is scanned in."""
     import random
     from dataclasses import replace
     from datetime import timedelta
@@ -148,8 +156,7 @@ def _mixed_log(path, seed):
             lines.append("")
         else:
             lines.append(answer.to_json())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n")
+    return "\n".join(lines) + "\n"
 
 
 @pytest.mark.parametrize("seed", range(6))
