@@ -16,8 +16,9 @@ run: $(STAMP)  ## set up and start a quiz on decision trees
 	@# Ctrl-C (exit 130) is how a quiz is left, not a failure of make
 	$(BIN)/mlprep quiz trees || test $$? -eq 130
 
-# One worker per core; a test file stays on one worker, so what its tests share (parsed decks,
-# drills run once for the whole file) is built once.
+# One worker per core and one more (tests/conftest.py: many tests wait on a program); a test
+# file stays on one worker, so what its tests share (parsed decks, drills run once for the
+# whole file) is built once.
 # Compiled bytecode is kept (PYTHONDONTWRITEBYTECODE empty): the tests start mlprep hundreds
 # of times, and compiling it from source each time costs a fifth of their time.
 test: $(STAMP)  ## set up and run the whole test suite

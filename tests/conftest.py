@@ -43,6 +43,18 @@ _temporary_files_in_memory()
 FIXED_NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 
+@pytest.hookimpl(wrapper=True, optionalhook=True)
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto`: one worker more than there are cores. Many tests spend part of their time
+    waiting (for a program's first screen, a session's clock, a child killed at its time
+    limit); a spare worker keeps the cores busy meanwhile. PYTEST_XDIST_AUTO_NUM_WORKERS, when
+    set, still says exactly how many."""
+    count = yield
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return count
+    return count + 1
+
+
 @pytest.fixture(scope="session")
 def parsed_builtin_decks(tmp_path_factory) -> Path:
     """The deck cache of the built-in decks, built once per test run."""
