@@ -1,10 +1,11 @@
-"""The arrow-key menu alone shows options that fit it; longer ones are printed in full above."""
+"""The arrow-key menu alone shows options that fit it; longer ones are printed in full above
+(that short ones are shown once, in the menu, is checked by the keyboard-driven quiz in
+test_quiz_terminal.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.conftest import FIXTURES
 from tests.e2e.test_widths import spawn  # a real terminal that alone says how wide it is
 
 pexpect = pytest.importorskip("pexpect")
@@ -13,19 +14,6 @@ LONG = (
     "Because every split is chosen greedily on the training data, a small change in the rows"
     " can change the first split and with it the whole tree below"
 )
-
-
-def test_short_options_are_shown_once_in_the_menu(mlprep_home):
-    child = spawn(
-        ["quiz", "mini", "-n", "4", "--seed", "5", "--decks", str(FIXTURES / "decks")], mlprep_home
-    )
-    child.expect("Which impurity measure")
-    child.expect("Your answer:")
-    assert "Hinge loss" not in child.before  # not printed above the menu
-    child.expect("Hinge loss")  # in the menu
-    child.sendintr()
-    child.expect(pexpect.EOF)
-    child.close()
 
 
 def test_an_option_the_menu_would_shorten_is_printed_in_full(mlprep_home, tmp_path):

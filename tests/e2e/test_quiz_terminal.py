@@ -51,6 +51,9 @@ def test_a_keyboard_driven_quiz_reaches_the_summary_and_is_recorded(mlprep_home)
     )
     child.expect("Which impurity measure")
     child.expect("Your answer:")
+    # short options are shown once, in the arrow-key menu, not printed above it as well
+    assert "Hinge loss" not in child.before
+    child.expect("Hinge loss")
     child.send(ENTER)  # the first option, "Gini impurity"
     child.expect("Correct")
     child.expect("Select all that apply")
