@@ -33,8 +33,13 @@ def _temporary_files_in_memory() -> None:
     shm = "/dev/shm"
     if "TMPDIR" in os.environ or not os.path.isdir(shm):
         return
-    if not os.access(shm, os.W_OK | os.X_OK) or os.statvfs(shm).f_flag & os.ST_NOEXEC:
+    if not os.access(shm, os.W_OK | os.X_OK):
+        return
+    fs = os.statvfs(shm)
+    if fs.f_flag & os.ST_NOEXEC:
         return  # scripts the tests write (a stand-in mlprep, an editor) must be able to run
+    if fs.f_bavail * fs.f_frsize < 2 * 1024**3:
+        return  # a small one (a container's 64 MB): a run writes a few hundred MB at its peak
     os.environ["TMPDIR"] = shm
     tempfile.tempdir = None  # asked again, gettempdir now reads TMPDIR
 
