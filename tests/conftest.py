@@ -62,12 +62,22 @@ def pytest_xdist_auto_num_workers(config):
 
 @pytest.fixture(scope="session")
 def parsed_builtin_decks(tmp_path_factory) -> Path:
-    """The deck cache of the built-in decks, built once per test run."""
+    """The deck cache of the built-in decks, built once per test run: by the first worker that
+    asks for it, while the others wait (they share the run's directory above their own)."""
+    import fcntl
+
     from mlprep.decks import load_library
     from mlprep.paths import builtin_content_dir
 
-    cache = tmp_path_factory.mktemp("deck-cache")
-    load_library([builtin_content_dir() / "decks"], [], cache)
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    cache = shared / "deck-cache"
+    with open(shared / "deck-cache.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (cache / "decks.pickle").exists():
+            cache.mkdir(exist_ok=True)
+            load_library([builtin_content_dir() / "decks"], [], cache)
     built = cache / "decks.pickle"
     before = built.read_bytes()
     yield built
