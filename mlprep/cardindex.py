@@ -4,12 +4,15 @@ Start-up needs a card's id, kind, tags, difficulty and line to list, select and 
 the question, answer, choices and the rest are needed only for the cards a command shows.
 `CardList` is the deck's card sequence built from the index; its `LazyCard`s read the rest
 of themselves from a `CardSource` (the deck cache file) the first time any of it is used.
+Listing decks needs only how many cards each has: the index itself is read from the source
+the first time a card, or the index, is asked for.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import fields
+from functools import cached_property
 from typing import Any, Protocol, overload
 
 from mlprep.model import Card, CardIndex, CardType
@@ -20,6 +23,10 @@ _TYPES = {card_type.value: card_type for card_type in CardType}  # a kind names 
 
 
 class CardSource(Protocol):
+    def index(self) -> CardIndex:
+        """The deck's card index (as many entries as the deck has cards)."""
+        ...
+
     def card(self, position: int) -> Card:
         """The full card at this position of the deck."""
         ...
@@ -106,14 +113,19 @@ LazyCard.type = property(  # type: ignore[assignment]
 
 
 class CardList(Sequence[Card]):
-    """A cached deck's cards: its index, and a LazyCard per card built when first asked for."""
+    """A cached deck's `count` cards: its index, read from `source` when first needed, and a
+    LazyCard per card built when first asked for."""
 
-    def __init__(self, index: CardIndex, deck: str, source: CardSource) -> None:
-        self.card_index = index
+    def __init__(self, count: int, deck: str, source: CardSource) -> None:
         self.deck = deck
         self.source = source
-        self._cards: list[Card | None] = [None] * len(index.ids)
-        self._missing = len(self._cards)  # positions without their LazyCard yet
+        self._cards: list[Card | None] = [None] * count
+        self._missing = count  # positions without their LazyCard yet
+
+    @cached_property
+    def card_index(self) -> CardIndex:
+        """The deck's index, read once (afterwards a plain attribute of this list)."""
+        return self.source.index()
 
     def __len__(self) -> int:
         return len(self._cards)
@@ -146,11 +158,26 @@ class CardList(Sequence[Card]):
 
     def __iter__(self) -> Iterator[Card]:
         if self._missing:  # every card at once: selecting a whole deck is common
-            self._cards = [
-                self._lazy(i) if card is None else card for i, card in enumerate(self._cards)
-            ]
+            self._cards = self._every_card()
             self._missing = 0
         return iter(self._cards)  # type: ignore[arg-type]
+
+    def _every_card(self) -> list[Card | None]:
+        """A card for each position: _lazy's work in one loop (a review of every card of a
+        large collection builds tens of thousands at start-up)."""
+        ids = self.card_index.ids
+        new, cards = object.__new__, self._cards
+        made: list[Card | None] = []
+        append = made.append
+        for position, card in enumerate(cards):
+            if card is None:
+                card = new(LazyCard)
+                _set_cards(card, self)
+                _set_position(card, position)
+                _set_card(card, None)
+                _set_id(card, ids[position])
+            append(card)
+        return made
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Sequence) and not isinstance(other, str):

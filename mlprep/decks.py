@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import difflib
 import functools
+import marshal
 import os
-import pickle
 import struct
 import zlib
 from collections.abc import Iterable, Sequence
@@ -32,7 +32,7 @@ def deck_files(path: Path) -> list[Path]:
     return [path]
 
 
-CACHE_FORMAT = 4  # bump when the cache file's own layout changes
+CACHE_FORMAT = 5  # bump when the cache file's own layout changes
 # Cards are pickled in runs of this many: reading one card unpickles its run (a fraction of a
 # millisecond), and reading every card (search, export) goes nearly as fast as one pickle would.
 CARDS_PER_RUN = 32
@@ -71,8 +71,9 @@ class _CacheFile:
     """The open cache file cards are read from. A newer cache renamed over it later does not
     disturb this run: the open file stays the one whose index was read."""
 
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, path: Path) -> None:
         self.fd = fd
+        self.path = path
 
     def read(self, start: int, length: int) -> bytes:
         data = os.pread(self.fd, length, start)
@@ -82,22 +83,52 @@ class _CacheFile:
             )
         return data
 
+    def damaged(self, detail: str = "") -> MlprepError:
+        """The error for contents that fail their checks. The file goes (unless another run
+        has replaced it already), so that the next run parses the decks again."""
+        with contextlib.suppress(OSError):
+            if os.path.samestat(os.fstat(self.fd), os.stat(self.path)):
+                os.unlink(self.path)
+        return MlprepError(f"the deck cache is damaged{detail}; run the command again")
+
     def __del__(self) -> None:
         with contextlib.suppress(OSError):
             os.close(self.fd)
 
 
 class _CachedCards:
-    """One deck's cards in the cache file: runs of CARDS_PER_RUN cards, each run a pickled
-    tuple, one after another from `start`, at the offsets `bounds` holds (run i spans
-    bounds[i]..bounds[i + 1]). A run is unpickled once, the first time one of its cards is
-    read."""
+    """One deck in the cache file: its index record (the card index and where each run of
+    cards lies) at `index_at`, and its cards: runs of CARDS_PER_RUN cards, each run a pickled
+    tuple, one after another from `start`, run i spanning bounds[i]..bounds[i + 1] of them.
+    The record is read the first time the deck's cards are used (listing decks needs only
+    their number); a run is unpickled once, the first time one of its cards is read."""
 
-    def __init__(self, file: _CacheFile, start: int, bounds: bytes) -> None:
+    def __init__(self, file: _CacheFile, count: int, index_at: int, start: int) -> None:
         self.file = file
+        self.count = count
+        self.index_at = index_at  # the record lies between here and `start`
         self.start = start
-        self.bounds = bounds
+        self.bounds = b""
         self.runs: dict[int, tuple] = {}
+
+    def index(self) -> CardIndex:
+        record = self.file.read(self.index_at, self.start - self.index_at)
+        try:
+            with gc_paused():
+                index, bounds = marshal.loads(record)
+            card_index = CardIndex(*index)
+        except Exception:  # an accelerator that fails is a bug report, not a crash
+            card_index, bounds = None, b""
+        runs = -(-self.count // CARDS_PER_RUN)
+        if (
+            card_index is None
+            or len(card_index.ids) != self.count
+            or not isinstance(bounds, bytes)
+            or len(bounds) != 8 * (runs + 1)
+        ):
+            raise self.file.damaged()
+        self.bounds = bounds
+        return card_index
 
     def card(self, position: int) -> Card:
         run, place = divmod(position, CARDS_PER_RUN)
@@ -105,33 +136,39 @@ class _CachedCards:
         if cards is None:
             cards = self.runs[run] = self._read_run(run)
         if place >= len(cards):
-            raise MlprepError("the deck cache is damaged; run the command again")
+            raise self.file.damaged()
         return cards[place]
 
     def _read_run(self, run: int) -> tuple:
+        if not self.bounds:
+            self.index()
         begin, end = struct.unpack_from("<QQ", self.bounds, 8 * run)
+        import pickle  # cards are objects; the index and summary are plain data (marshal)
+
         try:
             with gc_paused():
                 cards = pickle.loads(self.file.read(self.start + begin, end - begin))
         except MlprepError:
             raise
         except Exception as error:  # an accelerator that fails is a bug report, not a crash
-            raise MlprepError(
-                f"the deck cache is damaged ({error}); run the command again"
-            ) from None
+            raise self.file.damaged(f" ({error})") from None
         if not isinstance(cards, tuple) or not all(isinstance(card, Card) for card in cards):
-            raise MlprepError("the deck cache is damaged; run the command again")
+            raise self.file.damaged()
         return cards
 
     def raw(self) -> tuple[bytes, bytes]:
         """Every run's bytes, and their bounds, for copying into a new cache file."""
+        if not self.bounds:
+            self.index()
         (end,) = struct.unpack_from("<Q", self.bounds, len(self.bounds) - 8)
         return self.file.read(self.start, end), self.bounds
 
 
 def _cached_deck(key: tuple, entry: tuple, file: _CacheFile, path: Path | None = None) -> Deck:
-    (deck_id, title, description, tags), index, start, bounds = entry
-    cards = CardList(CardIndex(*index), deck_id, _CachedCards(file, start, bounds))
+    (deck_id, title, description, tags), count, index_at, start = entry
+    if type(count) is not int or not 0 <= index_at < start:
+        raise ValueError("not a deck entry")
+    cards = CardList(count, deck_id, _CachedCards(file, count, index_at, start))
     return Deck(
         id=deck_id,
         title=title,
@@ -148,6 +185,8 @@ def _card_bytes(deck: Deck) -> tuple[bytes, bytes]:
     cards = deck.cards
     if isinstance(cards, CardList) and isinstance(cards.source, _CachedCards):
         return cards.source.raw()  # already pickled once: copied as they are
+    import pickle
+
     full = [card.full() if isinstance(card, LazyCard) else card for card in cards]
     pickled = [
         pickle.dumps(tuple(full[i : i + CARDS_PER_RUN]), pickle.HIGHEST_PROTOCOL)
@@ -169,9 +208,12 @@ def _plain_index(deck: Deck, shared: dict) -> tuple:
 class DeckCache:
     """Parsed decks keyed by file identity, so start-up skips YAML parsing.
 
-    The file holds, after a short header, each deck's cards (pickled one by one), then an
-    index: per deck its title, tags and card index (ids, kinds, tags, difficulty, lines), and
-    where its cards lie. Loading reads only the index; a card is read when it is used.
+    The file holds, after a short header, per deck a record of its card index (ids, kinds,
+    tags, difficulty, lines) and where its runs of cards lie, then the cards; at the end a
+    summary: per deck its title, tags, number of cards and where its record lies, and whether
+    the card ids of all its decks are distinct. Loading reads only the summary (listing decks
+    costs the same at 100 cards or 100,000); a deck's record is read when its cards are used,
+    a card when it is used.
 
     The cache is only an accelerator: if it is missing, stale, from another parser or
     unreadable it is rebuilt; entries for files no longer loaded are pruned when it is saved.
@@ -184,13 +226,16 @@ class DeckCache:
         self.file: _CacheFile | None = None
         self.used: set[tuple] = set()
         self.dirty = False
+        # whether no card id occurs in two of the file's decks, and the decks made from it
+        self.ids_distinct = False
+        self._from_file: set[int] = set()
         if self.path is None:
             return
         try:
             fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
         except OSError:
             return
-        self.file = _CacheFile(fd)
+        self.file = _CacheFile(fd, self.path)
         try:
             head = os.pread(fd, len(CACHE_MAGIC) + 8, 0)
             if head[: len(CACHE_MAGIC)] != CACHE_MAGIC:
@@ -198,9 +243,10 @@ class DeckCache:
             (where,) = struct.unpack("<Q", head[len(CACHE_MAGIC) :])
             size = os.fstat(fd).st_size
             with gc_paused():
-                fingerprint, entries = pickle.loads(os.pread(fd, size - where, where))
+                fingerprint, entries, distinct = marshal.loads(os.pread(fd, size - where, where))
             if fingerprint == parser_fingerprint() and isinstance(entries, dict):
                 self.entries = entries
+                self.ids_distinct = distinct is True
         except Exception:  # stale classes, truncation, corruption: it is only an accelerator
             self.entries = {}
 
@@ -213,6 +259,7 @@ class DeckCache:
         if deck is None and key in self.entries and self.file is not None:
             try:
                 deck = _cached_deck(key, self.entries[key], self.file, path)
+                self._from_file.add(id(deck))
             except Exception:  # an entry of the wrong shape: parse the file again
                 deck = None
         if deck is None:
@@ -224,6 +271,12 @@ class DeckCache:
         self.used.add(key)
         _SEEN[key] = deck
         return deck
+
+    def ids_known_distinct(self, decks: Iterable[Deck]) -> bool:
+        """Whether no card id occurs in two of these decks, known without reading their cards'
+        ids: every one came from this cache file, whose decks' ids were all distinct when it
+        was written."""
+        return self.ids_distinct and all(id(deck) in self._from_file for deck in decks)
 
     def put(self, key: tuple, deck: Deck) -> None:
         self.decks[key] = deck
@@ -248,7 +301,7 @@ class DeckCache:
                 self._write(handle)
             os.replace(tmp, self.path)
             written = True
-        except (OSError, MlprepError):
+        except (OSError, MlprepError, ValueError):  # ValueError: a value marshal cannot store
             # a read-only or full cache dir only costs speed; a half-written temp file would
             # take the space the next answer needs, one more on every run
             if tmp is not None:
@@ -274,23 +327,31 @@ class DeckCache:
                 library.decks[slug] = copy
 
     def _write(self, handle: BinaryIO) -> None:
-        """The cards first, deck after deck, then the index that says where they lie (so a
-        deck's pickled cards never have to be held in memory all at once)."""
+        """Deck after deck its index record and its cards, then the summary that says where
+        they lie (so a deck's pickled cards never have to be held in memory all at once)."""
         handle.write(CACHE_MAGIC + bytes(8))
         entries: dict[tuple, tuple] = {}
         shared: dict[tuple, tuple] = {}
+        ids: set[str] = set()
+        count = 0
         for key in sorted(self.used, key=lambda key: key[0]):
             deck = self.decks[key]
             data, bounds = _card_bytes(deck)
+            index = _plain_index(deck, shared)
+            index_at = handle.tell()
+            handle.write(marshal.dumps((index, bounds)))
             entries[key] = (
                 (deck.id, deck.title, deck.description, deck.tags),
-                _plain_index(deck, shared),
+                len(deck.cards),
+                index_at,
                 handle.tell(),
-                bounds,
             )
             handle.write(data)
+            ids.update(index[0])
+            count += len(index[0])
         where = handle.tell()
-        pickle.dump((parser_fingerprint(), entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        distinct = len(ids) == count
+        handle.write(marshal.dumps((parser_fingerprint(), entries, distinct)))
         handle.seek(len(CACHE_MAGIC))
         handle.write(struct.pack("<Q", where))
 
@@ -442,9 +503,15 @@ class Library:
     decks: dict[str, Deck] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
 
-    def add(self, decks: Iterable[Deck]) -> None:
-        """Add decks, refusing any whose slug or card ids clash with what is already here."""
-        card_ids = {card_id: deck for deck in self.decks.values() for card_id in deck.index.ids}
+    def add(self, decks: Iterable[Deck], ids_distinct: bool = False) -> None:
+        """Add decks, refusing any whose slug or card ids clash with what is already here.
+        `ids_distinct`: the caller knows that no card id occurs in two of the decks here and
+        given (the deck cache does), so only slugs are compared."""
+        card_ids = (
+            {}
+            if ids_distinct
+            else {card_id: deck for deck in self.decks.values() for card_id in deck.index.ids}
+        )
         for deck in decks:
             if deck.id in self.decks:
                 other = self.decks[deck.id]
@@ -455,6 +522,9 @@ class Library:
                         f"deck id '{deck.id}' clashes with {where}; skipped (give it another id)",
                     )
                 )
+                continue
+            if ids_distinct:
+                self.decks[deck.id] = deck
                 continue
             index = deck.index
             clash = (
@@ -592,10 +662,12 @@ def load_library(
     cache = DeckCache(cache_dir)
     library = Library()
     builtin = load_files(builtin_dirs, builtin=True, cache=cache, card_ids=False)
-    library.add(builtin.decks)
-    library.warnings.extend(builtin.problems)
     user = load_files(user_dirs, builtin=False, cache=cache, card_ids=False)
-    library.add(user.decks)
+    # no clash of card ids to look for (whose search reads every deck's ids)?
+    distinct = cache.ids_known_distinct([*builtin.decks, *user.decks])
+    library.add(builtin.decks, ids_distinct=distinct)
+    library.warnings.extend(builtin.problems)
+    library.add(user.decks, ids_distinct=distinct)
     library.warnings.extend(user.problems)
     if cache.save():
         cache.read_back(library)
