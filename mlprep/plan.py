@@ -25,6 +25,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from mlprep.errors import UsageError
 from mlprep.memory import AGAIN, GOOD, STABILITY_MIN, Memory
@@ -308,6 +309,51 @@ class Board:
         self.last = np.array([t.last for t in tracks], dtype=float)
         self._outcomes: dict[int, tuple[float, float, float, float, float]] = {}
         self._index = {id(track): index for index, track in enumerate(self.tracks)}
+        # What a day's scores need of each track that depends on its memory alone, not on
+        # the day: worked out once, then again only for the tracks a day's work changes
+        self._fixed: dict[str, Any] = {}
+        self._fixed_interview: float | None = None
+
+    def _memory_terms(self, stability, difficulty) -> dict[str, Any]:
+        """The parts of Memory.review (over arrays, as _review works them out, operation for
+        operation) that depend on a track's stability and difficulty only."""
+        w = self.planner.memory.w
+        again_d = self._next_difficulty(difficulty, AGAIN)
+        return {
+            "same_good": self._same_day(stability, GOOD),
+            "same_again": self._same_day(stability, AGAIN),
+            # _review's long-term factors, grouped as there: left to right
+            "grow": math.exp(w[8]) * (11 - difficulty) * stability ** -w[9],
+            "lapse": w[11] * difficulty ** -w[12] * ((stability + 1) ** w[13] - 1),
+            "short": stability / math.exp(w[17] * w[18]),
+            "good_d": self._next_difficulty(difficulty, GOOD),
+            "again_d": again_d,
+            "relearned_d": self._next_difficulty(again_d, GOOD),
+        }
+
+    def _terms(self, interview: float) -> dict[str, Any]:
+        """_memory_terms of every track, and each one's recall on the day with no more work."""
+        if self._fixed_interview != interview:
+            with self.np.errstate(all="ignore"):
+                self._fixed = self._memory_terms(self.stability, self.difficulty)
+                self._fixed["on_day"] = self._recall(self._days(interview), self.stability)
+            self._fixed_interview = interview
+        return self._fixed
+
+    def _update_terms(self, indexes: list[int]) -> None:
+        """_terms again for the tracks at `indexes`, after their memory changed."""
+        if self._fixed_interview is None or not indexes:
+            return
+        np = self.np
+        at = np.array(indexes, dtype=np.intp)
+        stability = self.stability[at]
+        with np.errstate(all="ignore"):
+            changed = self._memory_terms(stability, self.difficulty[at])
+            origin = self.planner.origin
+            days = math.floor(self._fixed_interview + origin) - np.floor(self.last[at] + origin)
+            changed["on_day"] = self._recall(days, stability)
+        for name, values in changed.items():
+            self._fixed[name][at] = values
 
     def _days(self, later: float):
         """Planner.days from each track's last answer to `later`."""
@@ -381,18 +427,28 @@ class Board:
 
     def day(self, at: float, interview: float, budget: float, today: float) -> list[Candidate]:
         """Planner.day for every track at once."""
-        np, planner, costs = self.np, self.planner, self.planner.costs
-        stability, difficulty = self.stability, self.difficulty
+        np, planner, costs, w = self.np, self.planner, self.planner.costs, self.planner.memory.w
+        stability = self.stability
+        fixed = self._terms(interview)
         with np.errstate(all="ignore"):
             elapsed = self._days(at)
             p = self._recall(elapsed, stability)
-            kept = self._review(stability, difficulty, elapsed, p, GOOD)
-            lost = self._review(stability, difficulty, elapsed, p, AGAIN)
+            same_day = elapsed < 1
+            # _review(GOOD) and _review(AGAIN), with the parts that do not change by the day
+            # worked out beforehand (_memory_terms)
+            grown = stability * (1 + fixed["grow"] * (np.exp((1 - p) * w[10]) - 1))
+            kept = (
+                np.where(same_day, fixed["same_good"], np.maximum(grown, STABILITY_MIN)),
+                fixed["good_d"],
+            )
+            long_term = fixed["lapse"] * np.exp((1 - p) * w[14])
+            later = np.maximum(np.minimum(long_term, fixed["short"]), STABILITY_MIN)
+            lost = np.where(same_day, fixed["same_again"], later)
             # relearning steps are minutes apart: a review on the day of the lapse
-            relearned = (self._same_day(lost[0], GOOD), self._next_difficulty(lost[1], GOOD))
+            relearned = (self._same_day(lost, GOOD), fixed["relearned_d"])
             left = planner.days(interview, at)
             after = p * self._recall(left, kept[0]) + (1 - p) * self._recall(left, relearned[0])
-            gain = after - self._recall(self._days(interview), stability)
+            gain = after - fixed["on_day"]
             seconds = costs.review + (1 - p) * costs.relearn
         new_gain = sum(q * planner.memory.recall(left, s) for q, s, _ in planner.learned)
         gain = np.where(self.seen, gain, new_gain)
@@ -425,6 +481,7 @@ class Board:
         planner = self.planner
         new_stability = sum(q * s for q, s, _ in planner.learned)
         new_difficulty = sum(q * d for q, _, d in planner.learned)
+        changed: list[int] = []
         for candidate in chosen:
             index = self._index[id(candidate.track)]
             if candidate.new:
@@ -441,6 +498,8 @@ class Board:
                 difficulty,
                 at,
             )
+            changed.append(index)
+        self._update_terms(changed)
         self._outcomes.clear()
 
     def on_day(self, interview: float) -> list[float]:
