@@ -198,7 +198,7 @@ def _typical(seconds: list[float]) -> float:
     return statistics.fmean(min(s, cap) for s in seconds)
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a plan over every card of a large collection has a track each
 class Track:
     """One planned card as the planner sees it; times in days from now."""
 
@@ -318,7 +318,6 @@ class Board:
         """The parts of Memory.review (over arrays, as _review works them out, operation for
         operation) that depend on a track's stability and difficulty only."""
         w = self.planner.memory.w
-        again_d = self._next_difficulty(difficulty, AGAIN)
         return {
             "same_good": self._same_day(stability, GOOD),
             "same_again": self._same_day(stability, AGAIN),
@@ -327,8 +326,7 @@ class Board:
             "lapse": w[11] * difficulty ** -w[12] * ((stability + 1) ** w[13] - 1),
             "short": stability / math.exp(w[17] * w[18]),
             "good_d": self._next_difficulty(difficulty, GOOD),
-            "again_d": again_d,
-            "relearned_d": self._next_difficulty(again_d, GOOD),
+            "relearned_d": self._next_difficulty(self._next_difficulty(difficulty, AGAIN), GOOD),
         }
 
     def _terms(self, interview: float) -> dict[str, Any]:
@@ -427,32 +425,73 @@ class Board:
 
     def day(self, at: float, interview: float, budget: float, today: float) -> list[Candidate]:
         """Planner.day for every track at once."""
-        np, planner, costs, w = self.np, self.planner, self.planner.costs, self.planner.memory.w
+        np, planner, costs = self.np, self.planner, self.planner.costs
+        memory, w = planner.memory, planner.memory.w
         stability = self.stability
         fixed = self._terms(interview)
+        # The arithmetic of _recall, _review and _same_day, operation for operation (the same
+        # figures to the last bit), worked in place: a few arrays alive at a time, not twenty
         with np.errstate(all="ignore"):
             elapsed = self._days(at)
-            p = self._recall(elapsed, stability)
             same_day = elapsed < 1
-            # _review(GOOD) and _review(AGAIN), with the parts that do not change by the day
-            # worked out beforehand (_memory_terms)
-            grown = stability * (1 + fixed["grow"] * (np.exp((1 - p) * w[10]) - 1))
-            kept = (
-                np.where(same_day, fixed["same_good"], np.maximum(grown, STABILITY_MIN)),
-                fixed["good_d"],
-            )
-            long_term = fixed["lapse"] * np.exp((1 - p) * w[14])
-            later = np.maximum(np.minimum(long_term, fixed["short"]), STABILITY_MIN)
-            lost = np.where(same_day, fixed["same_again"], later)
+            p = np.maximum(0.0, elapsed)  # p: recall now (_recall)
+            del elapsed
+            p *= memory.factor
+            p /= stability
+            p += 1
+            np.power(p, memory.decay, out=p)
+            # _review(GOOD), with the parts that do not change by the day worked out
+            # beforehand (_memory_terms)
+            kept = 1 - p
+            kept *= w[10]
+            np.exp(kept, out=kept)
+            kept -= 1
+            kept *= fixed["grow"]
+            kept += 1
+            kept *= stability
+            np.maximum(kept, STABILITY_MIN, out=kept)
+            np.copyto(kept, fixed["same_good"], where=same_day)
+            # _review(AGAIN)
+            lost = 1 - p
+            lost *= w[14]
+            np.exp(lost, out=lost)
+            lost *= fixed["lapse"]
+            np.minimum(lost, fixed["short"], out=lost)
+            np.maximum(lost, STABILITY_MIN, out=lost)
+            np.copyto(lost, fixed["same_again"], where=same_day)
+            del same_day
             # relearning steps are minutes apart: a review on the day of the lapse
-            relearned = (self._same_day(lost, GOOD), fixed["relearned_d"])
+            # (_same_day(lost, GOOD))
+            relearned = np.power(lost, -w[19])
+            relearned *= math.exp(w[17] * (GOOD - 3 + w[18]))
+            np.maximum(relearned, 1.0, out=relearned)
+            relearned *= lost
+            np.maximum(relearned, STABILITY_MIN, out=relearned)
+            del lost
+            # recall on the day after the review: remembered, or forgotten and relearned
             left = planner.days(interview, at)
-            after = p * self._recall(left, kept[0]) + (1 - p) * self._recall(left, relearned[0])
-            gain = after - fixed["on_day"]
-            seconds = costs.review + (1 - p) * costs.relearn
-        new_gain = sum(q * planner.memory.recall(left, s) for q, s, _ in planner.learned)
-        gain = np.where(self.seen, gain, new_gain)
-        seconds = np.where(self.seen, seconds, costs.new)
+            scale = memory.factor * np.maximum(0.0, left)
+            gain = scale / kept
+            gain += 1
+            np.power(gain, memory.decay, out=gain)
+            gain *= p
+            otherwise = scale / relearned
+            otherwise += 1
+            np.power(otherwise, memory.decay, out=otherwise)
+            forgotten = 1 - p
+            otherwise *= forgotten
+            del forgotten
+            gain += otherwise
+            del otherwise
+            gain -= fixed["on_day"]
+            seconds = 1 - p
+            seconds *= costs.relearn
+            seconds += costs.review
+        new_gain = sum(q * memory.recall(left, s) for q, s, _ in planner.learned)
+        unseen = ~self.seen
+        np.copyto(gain, new_gain, where=unseen)
+        np.copyto(seconds, costs.new, where=unseen)
+        del unseen
         eligible = np.flatnonzero(self.last < today)
         cheapest = min(costs.new, costs.review)
         chosen, used = [], 0.0
@@ -469,10 +508,10 @@ class Board:
             chosen.append(Candidate(track, gained, cost, not self.seen[index]))
             self._outcomes[index] = (
                 float(p[index]),
-                float(kept[0][index]),
-                float(kept[1][index]),
-                float(relearned[0][index]),
-                float(relearned[1][index]),
+                float(kept[index]),
+                float(fixed["good_d"][index]),
+                float(relearned[index]),
+                float(fixed["relearned_d"][index]),
             )
         return chosen
 
