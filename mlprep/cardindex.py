@@ -10,9 +10,11 @@ the first time a card, or the index, is asked for.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import fields
 from functools import cached_property
+from itertools import repeat
 from typing import Any, Protocol, overload
 
 from mlprep.model import Card, CardIndex, CardType
@@ -163,21 +165,21 @@ class CardList(Sequence[Card]):
         return iter(self._cards)  # type: ignore[arg-type]
 
     def _every_card(self) -> list[Card | None]:
-        """A card for each position: _lazy's work in one loop (a review of every card of a
-        large collection builds tens of thousands at start-up)."""
-        ids = self.card_index.ids
-        new, cards = object.__new__, self._cards
-        made: list[Card | None] = []
-        append = made.append
-        for position, card in enumerate(cards):
-            if card is None:
-                card = new(LazyCard)
-                _set_cards(card, self)
-                _set_position(card, position)
-                _set_card(card, None)
-                _set_id(card, ids[position])
-            append(card)
-        return made
+        """A card for each position (a review of every card of a large collection builds
+        tens of thousands at start-up). When none is built yet, as usual, _lazy's work is
+        done a step at a time over all of them, each step a C-level map (no Python call per
+        card); otherwise one by one."""
+        count = len(self._cards)
+        if self._missing < count:
+            cards = self._cards
+            return [self._lazy(i) if card is None else card for i, card in enumerate(cards)]
+        made = list(map(object.__new__, repeat(LazyCard, count)))
+        drain = deque[object](maxlen=0).extend  # runs a map for its effects, keeping nothing
+        drain(map(_set_cards, made, repeat(self)))
+        drain(map(_set_position, made, range(count)))
+        drain(map(_set_card, made, repeat(None)))
+        drain(map(_set_id, made, self.card_index.ids))
+        return made  # type: ignore[return-value]
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Sequence) and not isinstance(other, str):
