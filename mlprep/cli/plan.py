@@ -186,9 +186,9 @@ def plan_cards(app: AppState, library: Library, current: Plan) -> list[Card]:
     return library.select(present)
 
 
-def planned_review(app: AppState, session: ReviewSession, deck_dirs) -> ReviewSession:
-    """`session` following the interview plan, if one is active: the plan's cards, and each
-    day's queue from the plan (see plan.plan_queue)."""
+def planned_review(app: AppState, session: ReviewSession, library: Library) -> ReviewSession:
+    """`session` following the interview plan, if one is active: the plan's cards (from the
+    library the review loaded), and each day's queue from the plan (see plan.plan_queue)."""
     now = app.env.now()
     with app.progress() as store:
         current = active_plan(store, now)
@@ -197,7 +197,7 @@ def planned_review(app: AppState, session: ReviewSession, deck_dirs) -> ReviewSe
         memory, costs = plan_model(store)
     from mlprep.plan import plan_queue
 
-    cards = plan_cards(app, app.library(deck_dirs), current)
+    cards = plan_cards(app, library, current)
     app.env.stderr.write(f"Following your interview plan: {current.days_left(now)} days left.\n")
 
     def build(cards, states, moment):

@@ -252,3 +252,19 @@ def test_the_outlook_is_as_wide_as_the_console_would_be(monkeypatch, environ, si
     stream = _Stream(tty)
     app = AppState(env=Environment(stdout_=stream))  # type: ignore[arg-type]
     assert console_width(app) == make_console(stream, os.environ).width  # type: ignore[arg-type]
+
+
+def test_a_review_that_follows_the_plan_loads_the_decks_once(cli, mlprep_home):
+    """The plan's cards come from the library the review loaded: a broken deck is reported
+    once, not once per load."""
+    cli("plan", "--interview", "2026-12-09", "--minutes", "1", "mini", *MINI)
+    user = mlprep_home / "decks"
+    user.mkdir(parents=True)
+    (user / "bad.yaml").write_text("id: bad\ntitle: Bad\ncards:\n\t- oops\n")
+    result = cli("review", *MINI, input="")
+    assert result.stderr == (
+        f"warning: {user / 'bad.yaml'}:4: tab used for indentation; indent with spaces "
+        "(deck skipped)\n"
+        "Following your interview plan: 14 days left.\n"
+    )
+    assert result.stdout.startswith("Review: 0 learning, 0 due, 1 new\n")
