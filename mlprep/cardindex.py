@@ -44,9 +44,10 @@ class LazyCard(Card):
     `dataclasses.replace` does) gives a plain Card.
     """
 
-    # the id is a slot of its own, not read from the index on each use: every command that
-    # builds a queue or looks states up reads the id of every card it selected
-    __slots__ = ("_cards", "_position", "_card", "id")
+    # the id and deck are slots of their own, not read from the index on each use: every
+    # command that builds a queue or looks states up reads the id of every card it selected,
+    # and a review or plan that takes turns between decks reads every card's deck
+    __slots__ = ("_cards", "_position", "_card", "id", "deck")
     _cards: CardList
     _position: int
     _card: Card | None
@@ -86,6 +87,7 @@ _set_cards = vars(LazyCard)["_cards"].__set__
 _set_position = vars(LazyCard)["_position"].__set__
 _set_card = vars(LazyCard)["_card"].__set__
 _set_id = vars(LazyCard)["id"].__set__
+_set_deck = vars(LazyCard)["deck"].__set__
 
 
 def _reader(name: str) -> property:
@@ -108,7 +110,6 @@ for _field_name, _column in (
     ("line", "lines"),
 ):
     setattr(LazyCard, _field_name, _index_reader(_column))
-LazyCard.deck = property(lambda self: self._cards.deck, doc="The card's deck.")  # type: ignore[assignment]
 LazyCard.type = property(  # type: ignore[assignment]
     lambda self: _TYPES.get(self.kind, CardType.OPEN), doc="The card's type, from its kind."
 )
@@ -156,6 +157,7 @@ class CardList(Sequence[Card]):
         _set_position(card, position)
         _set_card(card, None)
         _set_id(card, self.card_index.ids[position])
+        _set_deck(card, self.deck)
         return card
 
     def __iter__(self) -> Iterator[Card]:
@@ -179,6 +181,7 @@ class CardList(Sequence[Card]):
         drain(map(_set_position, made, range(count)))
         drain(map(_set_card, made, repeat(None)))
         drain(map(_set_id, made, self.card_index.ids))
+        drain(map(_set_deck, made, repeat(self.deck)))
         return made  # type: ignore[return-value]
 
     def __eq__(self, other: object) -> bool:
