@@ -4,8 +4,9 @@ Start-up needs a card's id, kind, tags, difficulty and line to list, select and 
 the question, answer, choices and the rest are needed only for the cards a command shows.
 `CardList` is the deck's card sequence built from the index; its `LazyCard`s read the rest
 of themselves from a `CardSource` (the deck cache file) the first time any of it is used.
-Listing decks needs only how many cards each has: the index itself is read from the source
-the first time a card, or the index, is asked for.
+Listing decks needs only how many cards each has, and building a review's queue only the
+cards' ids: the ids are read from the source the first time a card is asked for, the rest of
+the index the first time any of it is.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ _TYPES = {card_type.value: card_type for card_type in CardType}  # a kind names 
 
 
 class CardSource(Protocol):
+    def ids(self) -> tuple[str, ...]:
+        """The deck's card ids, in order (CardIndex.ids, read on its own)."""
+        ...
+
     def index(self) -> CardIndex:
         """The deck's card index (as many entries as the deck has cards)."""
         ...
@@ -130,6 +135,13 @@ class CardList(Sequence[Card]):
         """The deck's index, read once (afterwards a plain attribute of this list)."""
         return self.source.index()
 
+    @cached_property
+    def card_ids(self) -> tuple[str, ...]:
+        """The deck's card ids: all that building its cards needs of the index."""
+        if "card_index" in self.__dict__:
+            return self.card_index.ids
+        return self.source.ids()
+
     def __len__(self) -> int:
         return len(self._cards)
 
@@ -156,7 +168,7 @@ class CardList(Sequence[Card]):
         _set_cards(card, self)
         _set_position(card, position)
         _set_card(card, None)
-        _set_id(card, self.card_index.ids[position])
+        _set_id(card, self.card_ids[position])
         _set_deck(card, self.deck)
         return card
 
@@ -180,7 +192,7 @@ class CardList(Sequence[Card]):
         drain(map(_set_cards, made, repeat(self)))
         drain(map(_set_position, made, range(count)))
         drain(map(_set_card, made, repeat(None)))
-        drain(map(_set_id, made, self.card_index.ids))
+        drain(map(_set_id, made, self.card_ids))
         drain(map(_set_deck, made, repeat(self.deck)))
         return made  # type: ignore[return-value]
 

@@ -32,7 +32,7 @@ def deck_files(path: Path) -> list[Path]:
     return [path]
 
 
-CACHE_FORMAT = 5  # bump when the cache file's own layout changes
+CACHE_FORMAT = 6  # bump when the cache file's own layout changes
 # Cards are pickled in runs of this many: reading one card unpickles its run (a fraction of a
 # millisecond), and reading every card (search, export) goes nearly as fast as one pickle would.
 CARDS_PER_RUN = 32
@@ -97,37 +97,59 @@ class _CacheFile:
 
 
 class _CachedCards:
-    """One deck in the cache file: its index record (the card index and where each run of
-    cards lies) at `index_at`, and its cards: runs of CARDS_PER_RUN cards, each run a pickled
-    tuple, one after another from `start`, run i spanning bounds[i]..bounds[i + 1] of them.
-    The record is read the first time the deck's cards are used (listing decks needs only
-    their number); a run is unpickled once, the first time one of its cards is read."""
+    """One deck in the cache file: its index in two records, the card ids and where each run
+    of cards lies at `index_at`, the rest of the index (kinds, difficulties, tags, lines) at
+    `rest_at`; then its cards: runs of CARDS_PER_RUN cards, each run a pickled tuple, one
+    after another from `start`, run i spanning bounds[i]..bounds[i + 1] of them. A record is
+    read the first time it is needed (listing decks needs neither, a review's queue only the
+    ids); a run is unpickled once, the first time one of its cards is read."""
 
-    def __init__(self, file: _CacheFile, count: int, index_at: int, start: int) -> None:
+    def __init__(
+        self, file: _CacheFile, count: int, index_at: int, rest_at: int, start: int
+    ) -> None:
         self.file = file
         self.count = count
-        self.index_at = index_at  # the record lies between here and `start`
+        self.index_at = index_at
+        self.rest_at = rest_at
         self.start = start
         self.bounds = b""
+        self._ids: tuple[str, ...] | None = None
         self.runs: dict[int, tuple] = {}
 
-    def index(self) -> CardIndex:
-        record = self.file.read(self.index_at, self.start - self.index_at)
+    def _record(self, begin: int, end: int) -> object:
+        record = self.file.read(begin, end - begin)
         try:
             with gc_paused():
-                index, bounds = marshal.loads(record)
-            card_index = CardIndex(*index)
+                return marshal.loads(record)
         except Exception:  # an accelerator that fails is a bug report, not a crash
-            card_index, bounds = None, b""
-        runs = -(-self.count // CARDS_PER_RUN)
-        if (
-            card_index is None
-            or len(card_index.ids) != self.count
-            or not isinstance(bounds, bytes)
-            or len(bounds) != 8 * (runs + 1)
-        ):
+            return None
+
+    def ids(self) -> tuple[str, ...]:
+        if self._ids is None:
+            found = self._record(self.index_at, self.rest_at)
+            runs = -(-self.count // CARDS_PER_RUN)
+            if not (
+                isinstance(found, tuple)
+                and len(found) == 2
+                and isinstance(found[0], tuple)
+                and len(found[0]) == self.count
+                and isinstance(found[1], bytes)
+                and len(found[1]) == 8 * (runs + 1)
+            ):
+                raise self.file.damaged()
+            self._ids, self.bounds = found
+        return self._ids
+
+    def index(self) -> CardIndex:
+        ids = self.ids()
+        rest = self._record(self.rest_at, self.start)
+        try:
+            card_index = CardIndex(ids, *rest)  # type: ignore[misc]
+        except TypeError:  # not four columns
+            raise self.file.damaged() from None
+        columns = (card_index.kinds, card_index.difficulties, card_index.tags, card_index.lines)
+        if not all(isinstance(column, tuple) and len(column) == self.count for column in columns):
             raise self.file.damaged()
-        self.bounds = bounds
         return card_index
 
     def card(self, position: int) -> Card:
@@ -141,7 +163,7 @@ class _CachedCards:
 
     def _read_run(self, run: int) -> tuple:
         if not self.bounds:
-            self.index()
+            self.ids()
         begin, end = struct.unpack_from("<QQ", self.bounds, 8 * run)
         import pickle  # cards are objects; the index and summary are plain data (marshal)
 
@@ -159,16 +181,16 @@ class _CachedCards:
     def raw(self) -> tuple[bytes, bytes]:
         """Every run's bytes, and their bounds, for copying into a new cache file."""
         if not self.bounds:
-            self.index()
+            self.ids()
         (end,) = struct.unpack_from("<Q", self.bounds, len(self.bounds) - 8)
         return self.file.read(self.start, end), self.bounds
 
 
 def _cached_deck(key: tuple, entry: tuple, file: _CacheFile, path: Path | None = None) -> Deck:
-    (deck_id, title, description, tags), count, index_at, start = entry
-    if type(count) is not int or not 0 <= index_at < start:
+    (deck_id, title, description, tags), count, index_at, rest_at, start = entry
+    if type(count) is not int or not 0 <= index_at < rest_at < start:
         raise ValueError("not a deck entry")
-    cards = CardList(count, deck_id, _CachedCards(file, count, index_at, start))
+    cards = CardList(count, deck_id, _CachedCards(file, count, index_at, rest_at, start))
     return Deck(
         id=deck_id,
         title=title,
@@ -208,12 +230,12 @@ def _plain_index(deck: Deck, shared: dict) -> tuple:
 class DeckCache:
     """Parsed decks keyed by file identity, so start-up skips YAML parsing.
 
-    The file holds, after a short header, per deck a record of its card index (ids, kinds,
-    tags, difficulty, lines) and where its runs of cards lie, then the cards; at the end a
-    summary: per deck its title, tags, number of cards and where its record lies, and whether
-    the card ids of all its decks are distinct. Loading reads only the summary (listing decks
-    costs the same at 100 cards or 100,000); a deck's record is read when its cards are used,
-    a card when it is used.
+    The file holds, after a short header, per deck two records of its card index (the ids
+    with where its runs of cards lie; the kinds, tags, difficulties and lines), then its
+    cards; at the end a summary: per deck its title, tags, number of cards and where its
+    records lie, and whether the card ids of all its decks are distinct. Loading reads only
+    the summary (listing decks costs the same at 100 cards or 100,000); a deck's ids are read
+    when its cards are used, the rest of its index when that is, a card when it is used.
 
     The cache is only an accelerator: if it is missing, stale, from another parser or
     unreadable it is rebuilt; entries for files no longer loaded are pruned when it is saved.
@@ -339,11 +361,14 @@ class DeckCache:
             data, bounds = _card_bytes(deck)
             index = _plain_index(deck, shared)
             index_at = handle.tell()
-            handle.write(marshal.dumps((index, bounds)))
+            handle.write(marshal.dumps((index[0], bounds)))
+            rest_at = handle.tell()
+            handle.write(marshal.dumps(index[1:]))
             entries[key] = (
                 (deck.id, deck.title, deck.description, deck.tags),
                 len(deck.cards),
                 index_at,
+                rest_at,
                 handle.tell(),
             )
             handle.write(data)
@@ -586,10 +611,10 @@ class Library:
                 raise UsageError(self._unknown_tag(unknown[0], known, list(chosen)))
         cards: list[Card] = []
         for deck in decks:
-            index = deck.index
             if not (wanted or kinds or difficulty is not None):
-                cards += deck.cards
+                cards += deck.cards  # (a cached deck's cards need only its ids)
                 continue
+            index = deck.index
             deck_tagged = bool(wanted & set(deck.tags))
             for position, (card_tags, kind, level) in enumerate(
                 zip(index.tags, index.kinds, index.difficulties, strict=True)

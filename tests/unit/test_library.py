@@ -380,18 +380,20 @@ def deck_text(slug: str, *card_ids: str) -> str:
 
 
 def index_reads(monkeypatch) -> list[str]:
-    """The decks whose index record is read from the cache file from now on."""
+    """The decks whose index (its ids first) is read from the cache file from now on."""
     from mlprep import decks as decks_module
 
     reads: list[str] = []
-    real_index = decks_module._CachedCards.index
+    real_ids = decks_module._CachedCards.ids
 
-    def index(self):
-        card_index = real_index(self)
-        reads.append(card_index.ids[0].split("-")[0])
-        return card_index
+    def ids(self):
+        first = self._ids is None
+        card_ids = real_ids(self)
+        if first:
+            reads.append(card_ids[0].split("-")[0])
+        return card_ids
 
-    monkeypatch.setattr(decks_module._CachedCards, "index", index)
+    monkeypatch.setattr(decks_module._CachedCards, "ids", ids)
     return reads
 
 
@@ -489,3 +491,33 @@ def test_a_cache_in_an_older_layout_is_replaced(tmp_path, monkeypatch):
     assert decks_module.DeckCache(cache).entries  # rewritten in the current layout
     assert load_library([MINI], [], cache).decks["mini"].cards[0].q
     assert len(parsed) == len(list(MINI.glob("*.yaml")))  # and read from there
+
+
+def test_building_every_card_reads_the_ids_but_not_the_rest_of_the_index(tmp_path, monkeypatch):
+    """A review's queue needs every card's id and deck: the kinds, tags, difficulties and lines
+    are read when a card's own are asked for (then for its deck alone)."""
+    from mlprep import decks as decks_module
+
+    user = tmp_path / "user"
+    write(user / "a.yaml", deck_text("a", "a-1", "a-2"))
+    write(user / "b.yaml", deck_text("b", "b-1"))
+    cache = tmp_path / "cache"
+    load_library([MINI], [user], cache)
+    decks_module._SEEN.clear()
+    rest: list[str] = []
+    real_index = decks_module._CachedCards.index
+    monkeypatch.setattr(
+        decks_module._CachedCards,
+        "index",
+        lambda self: rest.append(self.ids()[0].split("-")[0]) or real_index(self),
+    )
+    library = load_library([MINI], [user], cache)
+    cards = library.select()
+    assert [(card.id, card.deck) for card in cards][-3:] == [
+        ("a-1", "a"),
+        ("a-2", "a"),
+        ("b-1", "b"),
+    ]
+    assert rest == []
+    assert cards[-1].kind == "open" and cards[-1].line == 4 and rest == ["b"]
+    assert library.decks["a"].index.lines == (4, 5) and rest == ["b", "a"]
