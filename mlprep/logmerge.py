@@ -44,6 +44,10 @@ from mlprep.scheduler import CardState, Scheduler, row_problem
 # the time and card of each line as this program writes them (a light check of a block: one
 # a line, each time as long as "2026-03-02T09:00:00.000Z", in order)
 _AT_CARD = re.compile(rb'"at":"([^"\n]*)","card":"([^"\\\n]*)",')
+# the same with each line's id, where ids are to be checked (see StreamingMerge)
+_AT_CARD_ID = re.compile(_AT_CARD.pattern + rb'"grade":[1-4],"id":"([^"\\\n]*)"')
+# an id anywhere in a line (any that reviewlog's id skim could take for the line's)
+_ANY_ID = re.compile(rb'"id"\s*:\s*"([^"\\]*)"')
 _AT_LENGTH = 24
 _NON_SCHEDULING = frozenset(mode.encode() for mode in NON_SCHEDULING_MODES)
 
@@ -87,11 +91,21 @@ def _row_json(row: tuple) -> bytes:
 class StreamingMerge:
     """Merge `added` (sorted by time then id; no settings, no undos, none already in the log)
     into `log`. `write(destination)` streams the new log; afterwards `final` holds each
-    affected card's state (None: no state) and `size`, `last_id` describe the new log."""
+    affected card's state (None: no state) and `size`, `last_id` describe the new log.
 
-    def __init__(self, log: ReviewLog, scheduler: Scheduler, added: list[ReviewEvent]) -> None:
+    `unchecked`: ids of `added` not yet checked against the log (see ProgressStore.merge):
+    a line that holds one of them raises Careful."""
+
+    def __init__(
+        self,
+        log: ReviewLog,
+        scheduler: Scheduler,
+        added: list[ReviewEvent],
+        unchecked: set[bytes] = frozenset(),  # type: ignore[assignment]
+    ) -> None:
         if any(event.kind or event.undoes for event in added):
             raise Careful
+        self.unchecked = unchecked
         self.log = log
         self.scheduler = scheduler
         self.cards: dict[str, _Card] = {}
@@ -190,16 +204,22 @@ class StreamingMerge:
             put(data)
             self.size += len(data)
 
+        unchecked = self.unchecked
+        pattern = _AT_CARD_ID if unchecked else _AT_CARD
         for start, block in self.log.blocks():
-            found = _AT_CARD.findall(block)
-            ats, cards = zip(*found, strict=True) if found else ((), ())
+            found = pattern.findall(block)
+            ats, cards, *ids = zip(*found, strict=True) if found else ((), (), ())
+            count = block.count(b"\n")
             if (
-                len(found) == block.count(b"\n")
+                len(found) == count
                 and block.endswith(b"\n")
+                and (not unchecked or block.count(b'"id"') == count)
                 and set(map(len, ats)) == {_AT_LENGTH}
                 and all(map(operator.le, ats, ats[1:]))
                 and (self.previous is None or epoch(ats[0]) >= self.previous)
             ):
+                if unchecked and not unchecked.isdisjoint(ids[0]):
+                    raise Careful  # an id named twice in the export
                 self._block(start, block, ats, cards, out)
             else:
                 self._lines(start, block, out)
@@ -250,6 +270,8 @@ class StreamingMerge:
         """A block read line by line (odd lines, or out of time order: then Careful)."""
         position = start
         for line in io.BytesIO(block):
+            if self.unchecked and not self.unchecked.isdisjoint(_ANY_ID.findall(line)):
+                raise Careful
             key = epoch_of_line(line)
             while self.pending and key is not None and self.pending[-1][1] < key:
                 out(self._new(self.pending.pop()[2]))

@@ -56,7 +56,7 @@ def merged(tmp_path, name, events, streaming: bool, monkeypatch):
     with monkeypatch.context() as patch:
         if not streaming:
 
-            def general(self, added):
+            def general(self, added, *unchecked):
                 raise Careful
 
             patch.setattr(ProgressStore, "_merge_streaming", general)
