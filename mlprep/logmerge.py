@@ -108,8 +108,8 @@ class StreamingMerge:
     into `log`. `write(destination)` streams the new log; afterwards `final` holds each
     affected card's state (None: no state) and `size`, `last_id` describe the new log.
 
-    `unchecked`: ids of `added` not yet checked against the log (see ProgressStore.merge):
-    a line that holds one of them raises Careful."""
+    `unchecked`: ids of `added` not yet checked against the log's first `copied` bytes (see
+    ProgressStore.merge): a line that holds one of them raises Careful."""
 
     def __init__(
         self,
@@ -117,10 +117,12 @@ class StreamingMerge:
         scheduler: Scheduler,
         added: list[ReviewEvent],
         unchecked: set[bytes] = frozenset(),  # type: ignore[assignment]
+        copied: int = 0,
     ) -> None:
         if any(event.kind or event.undoes for event in added):
             raise Careful
         self.unchecked = unchecked
+        self.copied = copied  # where the log's part an export is a copy of ends
         self.log = log
         self.scheduler = scheduler
         self.cards: dict[str, _Card] = {}
@@ -226,27 +228,34 @@ class StreamingMerge:
         for start, block in self.log.blocks():
             found = pattern.findall(block)
             ats, cards, *ids = zip(*found, strict=True) if found else ((), (), ())
-            count = block.count(b"\n")
+            lines = block.split(b"\n")
+            count = len(lines) - 1
             if (
                 len(found) == count
-                and block.endswith(b"\n")
-                and (not unchecked or block.count(b'"id"') == count)
+                and not lines[-1]  # (the block ends with a newline)
                 and set(map(len, ats)) == {_AT_LENGTH}
                 and all(map(operator.le, ats, ats[1:]))
                 and (self.previous is None or epoch(ats[0]) >= self.previous)
+                and (not unchecked or self._ids_taken(start, block, count))
             ):
                 if unchecked and not unchecked.isdisjoint(ids[0]):
                     raise Careful  # an id named twice in the export
-                self._block(start, block, ats, cards, out)
+                self._block(start, lines, ats, cards, out)
             else:
                 self._lines(start, block, out)
         while self.pending:
             out(self._new(self.pending.pop()[2]))
         self._finish()
 
-    def _block(self, start: int, block: bytes, ats: tuple, cards: tuple, out) -> None:
-        """A block of lines, each with one time and card, in time order."""
-        lines = block.split(b"\n")
+    def _ids_taken(self, start: int, block: bytes, count: int) -> bool:
+        """Whether the ids the light check took from a block's lines (one a line) are all
+        that its lines hold. Known for the blocks of the log's part an export is a copy of
+        (exportcopy checked the same blocks: each holds one "id" key a line)."""
+        return start + len(block) <= self.copied or block.count(b'"id"') == count
+
+    def _block(self, start: int, lines: list[bytes], ats: tuple, cards: tuple, out) -> None:
+        """A block of lines (split at its newlines), each with one time and card, in time
+        order."""
         lines.pop()  # the empty piece after the last newline
         original = lines[:]
         hits = list(itertools.compress(range(len(lines)), map(self.affected.__contains__, cards)))

@@ -632,12 +632,12 @@ class ProgressStore:
         bad one stops the merge before anything is written)."""
         with locked(self.log.lock_path):
             self._load_locked()
-            added, unchecked = self._new_events(incoming)
+            added, unchecked, copied = self._new_events(incoming)
             if not added:
                 return 0
             added.sort(key=_order)
             try:
-                self._merge_streaming(added, unchecked)
+                self._merge_streaming(added, unchecked, copied)
             except Careful:
                 if unchecked:  # stopped before it checked every id: check them all here
                     missing = self.log.absent({event.id for event in added})
@@ -657,12 +657,12 @@ class ProgressStore:
         return len(added)
 
     def _merge_streaming(
-        self, added: list[ReviewEvent], unchecked: set[bytes] = frozenset()
+        self, added: list[ReviewEvent], unchecked: set[bytes] = frozenset(), copied: int = 0
     ) -> None:
         """The common case of a merge in one pass over the log (see logmerge); raises Careful,
         with nothing written, where the general path is needed (or where a line of the log
         holds one of the `unchecked` ids)."""
-        merging = StreamingMerge(self.log, self.scheduler, added, unchecked)
+        merging = StreamingMerge(self.log, self.scheduler, added, unchecked, copied)
         totals = self._totals_after_merge(added, [])  # (no undo on an affected card here)
         try:
             with gc_paused():
@@ -714,13 +714,15 @@ class ProgressStore:
 
     def _new_events(
         self, incoming: Iterable[ReviewEvent] | ExportDocument
-    ) -> tuple[list[ReviewEvent], set[bytes]]:
-        """The incoming events the log does not hold yet, once each, validated, and the ids of
-        those not yet checked against the log's first part: the part an export is a byte copy
-        of (see ExportDocument.match), whose lines hold those ids only if the export names an
-        id twice; the merge's pass over the log checks them. A document is released
-        afterwards: it can be large, and the rest of the merge needs only these."""
+    ) -> tuple[list[ReviewEvent], set[bytes], int]:
+        """The incoming events the log does not hold yet, once each, validated; the ids of
+        those not yet checked against the log's first part, and where that part ends: the
+        part an export is a byte copy of (see ExportDocument.match), whose lines hold those
+        ids only if the export names an id twice (the merge's pass over the log checks them).
+        A document is released afterwards: it can be large, and the rest of the merge needs
+        only these."""
         unchecked: set[str] = set()
+        copied = 0
         if isinstance(incoming, ExportDocument):
             copied = incoming.match(self.log.path)
             missing = self.log.absent(incoming.ids(), start=copied)
@@ -740,7 +742,8 @@ class ProgressStore:
             new = self.log.absent({event.id for event in events})
             added = [event for event in events if event.id in new]
         added = list({event.id: event for event in added}.values())
-        return added, {event.id.encode() for event in added if event.id in unchecked}
+        unchecked_ids = {event.id.encode() for event in added if event.id in unchecked}
+        return added, unchecked_ids, copied if unchecked_ids else 0
 
     def _totals_after_merge(
         self, added: list[ReviewEvent], existing: list[ReviewEvent]
