@@ -21,7 +21,7 @@ import json
 import operator
 import re
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import fields
 from datetime import UTC, datetime
 
 import orjson
@@ -89,6 +89,21 @@ def _row_json(row: tuple) -> bytes:
             if "inf" not in body and "nan" not in body:
                 return f'["{head}",{body[1:]}'.encode()
     return json.dumps(list(row), separators=(",", ":")).encode()
+
+
+_FIELD_NAMES = tuple(field.name for field in fields(ReviewEvent))
+_ENCODE = json.JSONEncoder(separators=(",", ":"), sort_keys=True).encode  # (as to_json's)
+
+
+def _line_of(event: ReviewEvent, row: tuple | None) -> bytes:
+    """The log line of `event` storing state `row`: replace(event, state=row).to_json() and a
+    newline, without building the event."""
+    data = {}
+    for name in _FIELD_NAMES:
+        value = row if name == "state" else getattr(event, name)
+        if value is not None:
+            data[name] = value
+    return (_ENCODE(data) + "\n").encode()
 
 
 def _stored_row(state: bytes) -> tuple:
@@ -176,7 +191,7 @@ class StreamingMerge:
     def _new(self, event: ReviewEvent) -> bytes:
         row = self._step(event.card, event.when, event.grade, event.mode)
         self.last = event.id
-        return (replace(event, state=row).to_json() + "\n").encode()
+        return _line_of(event, row)
 
     def _affected(self, line: bytes, position: int | Callable[[], int]) -> bytes:
         """A line (with its newline) of an affected card as it goes into the new log."""
@@ -215,7 +230,7 @@ class StreamingMerge:
             card.resume = (b"", event.state)
             return (event.to_json() + "\n").encode()
         row = self._step(event.card, event.when, event.grade, event.mode)
-        return (replace(event, state=row).to_json() + "\n").encode()
+        return _line_of(event, row)
 
     # -- the pass ----------------------------------------------------------------------------
     def write(self, put: Callable[[bytes], object]) -> None:
