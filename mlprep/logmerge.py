@@ -20,7 +20,7 @@ import itertools
 import json
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import fields
 from datetime import UTC, datetime
 
@@ -131,7 +131,7 @@ class StreamingMerge:
         log: ReviewLog,
         scheduler: Scheduler,
         added: list[ReviewEvent],
-        unchecked: set[bytes] = frozenset(),  # type: ignore[assignment]
+        unchecked: Set[bytes] = frozenset(),
         copied: int = 0,
     ) -> None:
         if any(event.kind or event.undoes for event in added):
@@ -264,8 +264,8 @@ class StreamingMerge:
 
     def _ids_taken(self, start: int, block: bytes, count: int) -> bool:
         """Whether the ids the light check took from a block's lines (one a line) are all
-        that its lines hold. Known for the blocks of the log's part an export is a copy of
-        (exportcopy checked the same blocks: each holds one "id" key a line)."""
+        that its lines hold: as many "id" keys as lines. Known for the blocks of the part of
+        the log an export is a copy of (exportcopy counted them in the very same blocks)."""
         return start + len(block) <= self.copied or block.count(b'"id"') == count
 
     def _block(self, start: int, lines: list[bytes], ats: tuple, cards: tuple, out) -> None:

@@ -15,7 +15,7 @@ import itertools
 import json
 import operator
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -657,7 +657,7 @@ class ProgressStore:
         return len(added)
 
     def _merge_streaming(
-        self, added: list[ReviewEvent], unchecked: set[bytes] = frozenset(), copied: int = 0
+        self, added: list[ReviewEvent], unchecked: Set[bytes] = frozenset(), copied: int = 0
     ) -> None:
         """The common case of a merge in one pass over the log (see logmerge); raises Careful,
         with nothing written, where the general path is needed (or where a line of the log
