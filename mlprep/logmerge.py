@@ -243,11 +243,16 @@ class StreamingMerge:
         for start, block in self.log.blocks():
             found = pattern.findall(block)
             ats, cards, *ids = zip(*found, strict=True) if found else ((), (), ())
-            lines = block.split(b"\n")
-            count = len(lines) - 1
+            # a block with no line to change and no new event to slot in is written as it
+            # is: not cut into lines (most of the log, when few cards have new answers)
+            still = bool(found) and self.affected.isdisjoint(cards)
+            if still and self.pending and self.pending[-1][0] < ats[-1]:
+                still = False
+            lines = None if still else block.split(b"\n")
+            count = block.count(b"\n") if lines is None else len(lines) - 1
             if (
                 len(found) == count
-                and not lines[-1]  # (the block ends with a newline)
+                and (block.endswith(b"\n") if lines is None else not lines[-1])
                 and set(map(len, ats)) == {_AT_LENGTH}
                 and all(map(operator.le, ats, ats[1:]))
                 and (self.previous is None or epoch(ats[0]) >= self.previous)
@@ -255,7 +260,12 @@ class StreamingMerge:
             ):
                 if unchecked and not unchecked.isdisjoint(ids[0]):
                     raise Careful  # an id named twice in the export
-                self._block(start, lines, ats, cards, out)
+                if lines is None:
+                    out(block)
+                    self.last = block[block.rfind(b"\n", 0, -1) + 1 :]
+                    self.previous = epoch(ats[-1])
+                else:
+                    self._block(start, lines, ats, cards, out)
             else:
                 self._lines(start, block, out)
         while self.pending:

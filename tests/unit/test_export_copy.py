@@ -213,3 +213,22 @@ def test_a_line_naming_two_ids_ends_the_copied_part(tmp_path, base, monkeypatch)
     assert text.count('"id":"abc"') == 1
     runs = assert_same_merge(tmp_path, text, monkeypatch)
     assert [run[2] for run in runs] == [40]
+
+
+@pytest.mark.parametrize("block", [300, 1 << 20])
+def test_answers_to_a_card_new_here_leave_the_other_lines_as_they_are(
+    tmp_path, base, monkeypatch, block
+):
+    """Blocks of the log with no line to change and no new answer to slot in are written as
+    they are; the last line's id still ends up in the snapshot."""
+    monkeypatch.setattr(reviewlog, "SCAN_BLOCK", block)
+    early = [T0 + timedelta(hours=2), T0 + timedelta(hours=3, minutes=7)]
+    lines = [ReviewEvent.new("z9", Grade.GOOD, "review", 5, at).to_json() for at in early]
+    text = with_events(exported(base), lines)
+    assert_same_merge(tmp_path, text, monkeypatch)
+    merged = (tmp_path / "fast" / "reviews.jsonl").read_text().splitlines()
+    assert [line for line in merged if '"card":"z9"' not in line] == [
+        line.rstrip("\n") for line in lines_of(base)
+    ]
+    snapshot = json.loads((tmp_path / "fast" / "state.json").read_text())
+    assert snapshot["last_id"] == json.loads(merged[-1])["id"]
