@@ -43,13 +43,14 @@ from mlprep.reviewlog import (
 from mlprep.scheduler import CardState, Scheduler, row_problem
 
 # the time and card of each line as this program writes them (a light check of a block: one
-# a line, each time as long as "2026-03-02T09:00:00.000Z", in order)
-_AT_CARD = re.compile(rb'"at":"([^"\n]*)","card":"([^"\\\n]*)",')
+# a line, each time as long as "2026-03-02T09:00:00.000Z", with no quote in it, in order).
+# `.{24}` and the possessive repeats make the regular-expression engine's work lighter than
+# `[^"\n]*` (the times are checked for quotes afterwards, all at once).
+_AT_CARD = re.compile(rb'"at":"(.{24})","card":"([^"\\\n]*+)",')
 # the same with each line's id, where ids are to be checked (see StreamingMerge)
-_AT_CARD_ID = re.compile(_AT_CARD.pattern + rb'"grade":[1-4],"id":"([^"\\\n]*)"')
+_AT_CARD_ID = re.compile(_AT_CARD.pattern + rb'"grade":[1-4],"id":"([^"\\\n]*+)"')
 # an id anywhere in a line (any that reviewlog's id skim could take for the line's)
 _ANY_ID = re.compile(rb'"id"\s*:\s*"([^"\\]*)"')
-_AT_LENGTH = 24
 _NON_SCHEDULING = frozenset(mode.encode() for mode in NON_SCHEDULING_MODES)
 
 
@@ -71,6 +72,14 @@ class _Card:
 
 def epoch(at: bytes) -> float:
     return datetime.fromisoformat(at.decode()).timestamp()
+
+
+def _time(at: bytes) -> float | None:
+    """epoch(at), or None for what is not a time."""
+    try:
+        return epoch(at)
+    except ValueError:
+        return None
 
 
 _NUMBERS = frozenset({int, float, type(None)})
@@ -253,9 +262,10 @@ class StreamingMerge:
             if (
                 len(found) == count
                 and (block.endswith(b"\n") if lines is None else not lines[-1])
-                and set(map(len, ats)) == {_AT_LENGTH}
+                and b'"' not in b"".join(ats)
                 and all(map(operator.le, ats, ats[1:]))
-                and (self.previous is None or epoch(ats[0]) >= self.previous)
+                and self._follows(ats[0])
+                and (last := _time(ats[-1])) is not None
                 and (not unchecked or self._ids_taken(start, block, count))
             ):
                 if unchecked and not unchecked.isdisjoint(ids[0]):
@@ -263,14 +273,20 @@ class StreamingMerge:
                 if lines is None:
                     out(block)
                     self.last = block[block.rfind(b"\n", 0, -1) + 1 :]
-                    self.previous = epoch(ats[-1])
                 else:
                     self._block(start, lines, ats, cards, out)
+                self.previous = last
             else:
                 self._lines(start, block, out)
         while self.pending:
             out(self._new(self.pending.pop()[2]))
         self._finish()
+
+    def _follows(self, at: bytes) -> bool:
+        """Whether a block whose first time is `at` comes after the lines before it (False
+        for a time that cannot be read: the block is then read line by line)."""
+        moment = _time(at)
+        return moment is not None and (self.previous is None or moment >= self.previous)
 
     def _ids_taken(self, start: int, block: bytes, count: int) -> bool:
         """Whether the ids the light check took from a block's lines (one a line) are all
@@ -315,7 +331,6 @@ class StreamingMerge:
         if done < len(lines):
             out(b"\n".join(lines[done:]) + b"\n")
             self.last = lines[-1] + b"\n"
-        self.previous = epoch(ats[-1])
 
     def _lines(self, start: int, block: bytes, out) -> None:
         """A block read line by line (odd lines, or out of time order: then Careful)."""
