@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import orjson
 
+from mlprep import reviewlog
 from mlprep.errors import ProgressError
 from mlprep.fileio import atomic_copy, atomic_write, atomic_write_with, gc_paused
 from mlprep.logmerge import Careful, StreamingMerge, epoch_of_line, floor_key
@@ -1274,6 +1275,35 @@ def _export_frame(blocks: Iterator[tuple[int, bytes]]) -> tuple[dict, int, int] 
     return (header, start, end) if isinstance(header, dict) else None
 
 
+def _ascii_frame(handle: BinaryIO) -> tuple[dict, int, int] | None:
+    """_export_frame of a file whose every byte is ASCII (then UTF-8 too), found from its
+    first line and its last bytes, the rest only checked to be ASCII, a block at a time into
+    one buffer: several times faster than cutting it into blocks of lines. None where
+    _export_frame must look for itself (anything else, or a byte that is not ASCII)."""
+    block = reviewlog.SCAN_BLOCK  # (the head is the first block's first line, as there)
+    head = handle.readline(block)
+    if not head.startswith(b'{"kind"') or not head.endswith(b'"events": [\n'):
+        return None
+    start = len(head)
+    size = handle.seek(0, io.SEEK_END)
+    closing = b"]}\n" if size - start == 3 else b"\n]}\n"
+    if size - start < len(closing):
+        return None
+    handle.seek(size - len(closing))
+    if handle.read() != closing:
+        return None
+    handle.seek(0)
+    buffer = bytearray(block)
+    while read := handle.readinto(buffer):  # type: ignore[attr-defined]
+        if not (buffer if read == len(buffer) else buffer[:read]).isascii():
+            return None
+    try:
+        header = json.loads(head[:-1] + b"]}")
+    except ValueError:
+        return None
+    return (header, start, size - 3) if isinstance(header, dict) else None
+
+
 def _lay_out_lines(blocks: Iterator[tuple[int, bytes]], laid_out: LaidOut, end: int) -> bool:
     """Note each event line's place and id in `laid_out`, from the blocks of a framed
     document's event lines (those before byte `end`); False if some line is not one event
@@ -1354,7 +1384,10 @@ def read_export_file(path: Path, source: str) -> ExportDocument:
     from mlprep.limits import MAX_PROGRESS_IMPORT_BYTES
 
     with open_regular(path, MAX_PROGRESS_IMPORT_BYTES) as handle:
-        frame = _export_frame(_blocks(handle))
+        frame = _ascii_frame(handle)
+        if frame is None:  # (or not all ASCII: checked line by line, for UTF-8)
+            handle.seek(0)
+            frame = _export_frame(_blocks(handle))
     if frame is not None:
         header, start, end = frame
         document = _export_document(header, LaidOut(path=path), source)

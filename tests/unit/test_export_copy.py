@@ -232,3 +232,36 @@ def test_answers_to_a_card_new_here_leave_the_other_lines_as_they_are(
     ]
     snapshot = json.loads((tmp_path / "fast" / "state.json").read_text())
     assert snapshot["last_id"] == json.loads(merged[-1])["id"]
+
+
+def frames(text: bytes) -> tuple:
+    import io
+
+    from mlprep.progress import _ascii_frame, _blocks, _export_frame
+
+    return _ascii_frame(io.BytesIO(text)), _export_frame(_blocks(io.BytesIO(text)))
+
+
+def test_the_frame_of_an_ascii_file_is_found_from_its_ends(base):
+    text = exported(base).encode()
+    head = text[: text.index(b"\n") + 1]
+    for document in [
+        text,
+        head + b"]}\n",  # no events
+        text.replace(b'"kind"', b'"kind" ', 1),  # another header line: found as before
+        text[:-4] + b"\n]}\n",
+    ]:
+        quick, careful = frames(document)
+        assert quick == careful and quick is not None
+    for document in [
+        text + b"\n",  # something after the closing line
+        text[:-1],  # no newline after it
+        text.replace(b"\n]}\n", b"]}\n"),  # the last event line not ended
+        b"\xef\xbb\xbf" + text,  # a byte-order mark before the header
+        head + b"]}",
+        head,
+        text.replace(b"a } { brace", "é } { brace".encode()),  # not ASCII: checked by lines
+    ]:
+        quick, careful = frames(document)
+        assert quick is None
+        assert careful is None or b"\xc3" in document
