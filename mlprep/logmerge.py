@@ -47,8 +47,10 @@ from mlprep.scheduler import CardState, Scheduler, row_problem
 # `.{24}` and the possessive repeats make the regular-expression engine's work lighter than
 # `[^"\n]*` (the times are checked for quotes afterwards, all at once).
 _AT_CARD = re.compile(rb'"at":"(.{24})","card":"([^"\\\n]*+)",')
-# the same with each line's id, where ids are to be checked (see StreamingMerge)
-_AT_CARD_ID = re.compile(_AT_CARD.pattern + rb'"grade":[1-4],"id":"([^"\\\n]*+)"')
+# the same with each line's id, where ids are to be checked (see StreamingMerge): 32 of
+# any characters, as long as this program's ids (the block is read line by line where one
+# is not: the ids taken are checked for quotes and backslashes, all at once)
+_AT_CARD_ID = re.compile(_AT_CARD.pattern + rb'"grade":[1-4],"id":"(.{32})"')
 # an id anywhere in a line (any that reviewlog's id skim could take for the line's)
 _ANY_ID = re.compile(rb'"id"\s*:\s*"([^"\\]*)"')
 _NON_SCHEDULING = frozenset(mode.encode() for mode in NON_SCHEDULING_MODES)
@@ -266,10 +268,10 @@ class StreamingMerge:
                 and all(map(operator.le, ats, ats[1:]))
                 and self._follows(ats[0])
                 and (last := _time(ats[-1])) is not None
-                and (not unchecked or self._ids_taken(start, block, count))
+                and (not unchecked or self._ids_taken(start, block, count, ids[0]))
             ):
                 if unchecked and not unchecked.isdisjoint(ids[0]):
-                    raise Careful  # an id named twice in the export
+                    raise Careful  # an id named twice in the export (see __init__)
                 if lines is None:
                     out(block)
                     self.last = block[block.rfind(b"\n", 0, -1) + 1 :]
@@ -288,10 +290,14 @@ class StreamingMerge:
         moment = _time(at)
         return moment is not None and (self.previous is None or moment >= self.previous)
 
-    def _ids_taken(self, start: int, block: bytes, count: int) -> bool:
-        """Whether the ids the light check took from a block's lines (one a line) are all
-        that its lines hold: as many "id" keys as lines. Known for the blocks of the part of
-        the log an export is a copy of (exportcopy counted them in the very same blocks)."""
+    def _ids_taken(self, start: int, block: bytes, count: int, ids: tuple) -> bool:
+        """Whether the ids the light check took from a block's lines (one a line) are whole
+        and all that its lines hold: no quote or backslash in them, as many "id" keys as
+        lines (known for the blocks of the part of the log an export is a copy of:
+        exportcopy counted them in the very same blocks)."""
+        taken = b"".join(ids)
+        if b'"' in taken or b"\\" in taken:
+            return False
         return start + len(block) <= self.copied or block.count(b'"id"') == count
 
     def _block(self, start: int, lines: list[bytes], ats: tuple, cards: tuple, out) -> None:
