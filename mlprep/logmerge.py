@@ -4,7 +4,10 @@ The log is in time order and each answer's line stores the state it produced, so
 receives new answers needs replaying only from its first new answer on, starting from the state
 stored on its last line before that. This pass slots the new events in by time and replays each
 affected card as its lines go by: one read of the log, one write, and no event built for the
-lines it copies (blocks of them are checked lightly: one time and card a line, in time order).
+lines it copies (blocks of them are checked lightly: one time and card a line, in time order;
+a block with nothing to change is written whole). Where the merge has not yet looked for the
+new events' ids in the part of the log an export copies (see exportcopy), the same light look
+takes each line's id, and a line holding one of them raises Careful.
 
 It gives the lines exactly what the general path (replay_rows, then a rewrite) gives them.
 Whatever it is not sure of (an undo on an affected card, a resume point without a usable

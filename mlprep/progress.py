@@ -1124,8 +1124,9 @@ class ExportDocument:
 
         try:
             log = open(log_path, "rb")  # noqa: SIM115  (closed below)
-        except OSError:
-            return self._lay_out(start, 0)  # (the merge says what is wrong with the log)
+        except OSError:  # (no log yet; or the merge says what is wrong with it)
+            self._lay_out(start, 0)
+            return 0
         with log, self._reading(path) as export:
             export_at, log_at, count = shared_lines(export, start, end, log)
         return log_at if self._lay_out(export_at, count) else 0
