@@ -280,3 +280,14 @@ def test_the_frame_of_an_ascii_file_is_found_from_its_ends(base):
         quick, careful = frames(document)
         assert quick is None
         assert careful is None or b"\xc3" in document
+
+
+def test_an_export_merged_where_there_is_no_log_yet(tmp_path, base):
+    text = with_events(exported(base), new_lines(3, spaced=False))
+    (tmp_path / "x.json").write_text(text)
+    document = read_export_file(tmp_path / "x.json", "x.json")
+    assert document.match(tmp_path / "nowhere" / "reviews.jsonl") == 0
+    assert len(document) == 43
+    here = ProgressStore(tmp_path / "here")
+    assert here.merge(read_export_file(tmp_path / "x.json", "x.json")) == 43
+    assert len(here.events()) == 43
