@@ -35,7 +35,7 @@ def shared_lines(export: BinaryIO, start: int, end: int, log: BinaryIO) -> tuple
         if (
             lines
             and length <= end - export_at
-            and export.read(length) == (theirs if length == len(theirs) else theirs[:length])
+            and _starts(theirs, export.read(length), length)
             and data.count(_ID_KEY, 0, size) == lines
         ):
             export_at, log_at, count = export_at + length, log_at + size, count + lines
@@ -52,3 +52,9 @@ def shared_lines(export: BinaryIO, start: int, end: int, log: BinaryIO) -> tuple
                 return export_at, log_at, count
             export_at, log_at, count = export_at + len(copy), log_at + len(line), count + 1
     return export_at, log_at, count
+
+
+def _starts(theirs: bytes, mine: bytes, length: int) -> bool:
+    """Whether `mine`, `length` bytes long, begins `theirs` (compared in place: no copy of
+    theirs cut to length)."""
+    return len(mine) == length and theirs.startswith(mine)
