@@ -291,3 +291,11 @@ def test_an_export_merged_where_there_is_no_log_yet(tmp_path, base):
     here = ProgressStore(tmp_path / "here")
     assert here.merge(read_export_file(tmp_path / "x.json", "x.json")) == 43
     assert len(here.events()) == 43
+
+
+def test_an_export_of_this_very_log_adds_nothing(tmp_path, base, monkeypatch):
+    """Its last event line has no comma: the copy still runs to its end."""
+    added, fast = merge(tmp_path, "fast", exported(base), True, monkeypatch)
+    assert added == 0
+    assert [run[2] for run in fast["runs"]] == [40]
+    assert fast["files"]["reviews.jsonl"] == (base / "reviews.jsonl").read_bytes()
