@@ -29,13 +29,13 @@ def shared_lines(export: BinaryIO, start: int, end: int, log: BinaryIO) -> tuple
     log.seek(0)
     for _, data, size in line_blocks(log):
         # the log's lines as an export writes them (a one-byte pattern: the fast replace)
-        theirs = data.replace(b"\n", b",\n")
-        lines = len(theirs) - len(data)
+        exported = data.replace(b"\n", b",\n")
+        lines = len(exported) - len(data)
         length = size + lines
         if (
             lines
             and length <= end - export_at
-            and _starts(theirs, export.read(length), length)
+            and _begins(exported, export.read(length), length)
             and data.count(_ID_KEY, 0, size) == lines
         ):
             export_at, log_at, count = export_at + length, log_at + size, count + lines
@@ -54,7 +54,7 @@ def shared_lines(export: BinaryIO, start: int, end: int, log: BinaryIO) -> tuple
     return export_at, log_at, count
 
 
-def _starts(theirs: bytes, mine: bytes, length: int) -> bool:
-    """Whether `mine`, `length` bytes long, begins `theirs` (compared in place: no copy of
-    theirs cut to length)."""
-    return len(mine) == length and theirs.startswith(mine)
+def _begins(exported: bytes, read: bytes, length: int) -> bool:
+    """Whether `read` is `length` bytes long and begins `exported` (compared in place, not
+    as a copy of `exported` cut to that length)."""
+    return len(read) == length and exported.startswith(read)
