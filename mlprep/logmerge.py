@@ -23,13 +23,15 @@ import itertools
 import json
 import operator
 import re
-from collections.abc import Callable, Set
+from collections.abc import Callable, Sequence, Set
 from dataclasses import fields
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 import orjson
 
 from mlprep.errors import ProgressError
+from mlprep.lookahead import MIN_BYTES, Looks
 from mlprep.reviewlog import (
     AT,
     CARD,
@@ -130,6 +132,34 @@ def _stored_row(state: bytes) -> tuple:
             return tuple(json.loads(state))
         except (ValueError, TypeError, RecursionError):
             raise Careful from None
+
+
+class _Look(NamedTuple):
+    """What the light look at a block of lines found (see StreamingMerge._look)."""
+
+    times: bytes  # every line's time, one after another (_AT_SIZE bytes each)
+    hits: list[int]  # the lines of affected cards
+    twice: bool  # a line holds one of the ids not yet checked
+    first: float  # the first and last lines' times (epoch seconds)
+    last: float
+
+
+_AT_SIZE = 24  # bytes of a time as this program writes it: "2026-03-02T09:00:00.000Z"
+
+
+class _Times(Sequence):
+    """The times of a block's lines as a sequence (for bisect), cut from them when asked."""
+
+    def __init__(self, joined: bytes) -> None:
+        self.joined = joined
+
+    def __len__(self) -> int:
+        return len(self.joined) // _AT_SIZE
+
+    def __getitem__(self, index):
+        if index < 0:
+            index += len(self)
+        return self.joined[index * _AT_SIZE : (index + 1) * _AT_SIZE]
 
 
 class StreamingMerge:
@@ -252,46 +282,53 @@ class StreamingMerge:
             put(data)
             self.size += len(data)
 
-        unchecked = self.unchecked
-        pattern = _AT_CARD_ID if unchecked else _AT_CARD
-        for start, block in self.log.blocks():
-            found = pattern.findall(block)
-            ats, cards, *ids = zip(*found, strict=True) if found else ((), (), ())
-            # a block with no line to change and no new event to slot in is written as it
-            # is: not cut into lines (most of the log, when few cards have new answers)
-            still = bool(found) and self.affected.isdisjoint(cards)
-            if still and self.pending and self.pending[-1][0] < ats[-1]:
-                still = False
-            lines = None if still else block.split(b"\n")
-            count = block.count(b"\n") if lines is None else len(lines) - 1
-            if (
-                len(found) == count
-                and (block.endswith(b"\n") if lines is None else not lines[-1])
-                and b'"' not in b"".join(ats)
-                and all(map(operator.le, ats, ats[1:]))
-                and self._follows(ats[0])
-                and (last := _time(ats[-1])) is not None
-                and (not unchecked or self._ids_taken(start, block, count, ids[0]))
-            ):
-                if unchecked and not unchecked.isdisjoint(ids[0]):
-                    raise Careful  # an id named twice in the export (see __init__)
-                if lines is None:
-                    out(block)
-                    self.last = block[block.rfind(b"\n", 0, -1) + 1 :]
+        ahead = self.log.size() >= MIN_BYTES
+        with Looks(self.log.path, self._look, ahead) as looks:
+            for start, block in self.log.blocks():
+                look = looks.get(start, block)
+                if look is not None and (self.previous is None or look.first >= self.previous):
+                    if look.twice:
+                        raise Careful  # an id named twice in the export (see __init__)
+                    times = _Times(look.times)
+                    # a block with no line to change and no new event to slot in is written
+                    # as it is (most of the log, when few cards have new answers)
+                    if look.hits or self.pending and self.pending[-1][0] < times[-1]:
+                        self._block(start, block.split(b"\n"), times, look.hits, out)
+                    else:
+                        out(block)
+                        self.last = block[block.rfind(b"\n", 0, -1) + 1 :]
+                    self.previous = look.last
                 else:
-                    self._block(start, lines, ats, cards, out)
-                self.previous = last
-            else:
-                self._lines(start, block, out)
+                    self._lines(start, block, out)
         while self.pending:
             out(self._new(self.pending.pop()[2]))
         self._finish()
 
-    def _follows(self, at: bytes) -> bool:
-        """Whether a block whose first time is `at` comes after the lines before it (False
-        for a time that cannot be read: the block is then read line by line)."""
-        moment = _time(at)
-        return moment is not None and (self.previous is None or moment >= self.previous)
+    def _look(self, start: int, block: bytes) -> _Look | None:
+        """The light look at a block: None unless each line has one time, card (and id, where
+        ids are checked) as this program writes them, in time order among themselves. Uses
+        nothing the pass changes (it may be taken ahead, in another process: lookahead)."""
+        unchecked = self.unchecked
+        found = (_AT_CARD_ID if unchecked else _AT_CARD).findall(block)
+        if not found:
+            return None
+        ats, cards, *ids = zip(*found, strict=True)
+        count = block.count(b"\n")
+        times = b"".join(ats)
+        if (
+            len(found) != count
+            or not block.endswith(b"\n")
+            or b'"' in times
+            or not all(map(operator.le, ats, ats[1:]))
+            or (unchecked and not self._ids_taken(start, block, count, ids[0]))
+        ):
+            return None
+        first, last = _time(ats[0]), _time(ats[-1])
+        if first is None or last is None:
+            return None
+        hits = list(itertools.compress(range(count), map(self.affected.__contains__, cards)))
+        twice = bool(unchecked) and not unchecked.isdisjoint(ids[0])
+        return _Look(times, hits, twice, first, last)
 
     def _ids_taken(self, start: int, block: bytes, count: int, ids: tuple) -> bool:
         """Whether the ids the light check took from a block's lines (one a line) are whole
@@ -303,12 +340,11 @@ class StreamingMerge:
             return False
         return start + len(block) <= self.copied or block.count(b'"id"') == count
 
-    def _block(self, start: int, lines: list[bytes], ats: tuple, cards: tuple, out) -> None:
+    def _block(self, start: int, lines: list[bytes], ats: Sequence, hits: list, out) -> None:
         """A block of lines (split at its newlines), each with one time and card, in time
-        order."""
+        order; `hits`: the lines of affected cards."""
         lines.pop()  # the empty piece after the last newline
         original = lines[:]
-        hits = list(itertools.compress(range(len(lines)), map(self.affected.__contains__, cards)))
 
         def position(index: int) -> Callable[[], int]:
             """Where a line starts (for a message about a line read in full)."""
