@@ -17,6 +17,7 @@ takes the general path.
 
 from __future__ import annotations
 
+import array
 import bisect
 import io
 import itertools
@@ -142,6 +143,7 @@ class _Look(NamedTuple):
     twice: bool  # a line holds one of the ids not yet checked
     first: float  # the first and last lines' times (epoch seconds)
     last: float
+    ends: Sequence[int] | None  # one past each line's newline (taken ahead only; else None)
 
 
 _AT_SIZE = 24  # bytes of a time as this program writes it: "2026-03-02T09:00:00.000Z"
@@ -160,6 +162,15 @@ class _Times(Sequence):
         if index < 0:
             index += len(self)
         return self.joined[index * _AT_SIZE : (index + 1) * _AT_SIZE]
+
+
+_PLACE = operator.itemgetter(0, 1)
+
+
+def _line_ends(block: bytes) -> array.array:
+    """One past each line's newline, for a block of whole lines."""
+    lengths = map(len, block.split(b"\n")[:-1])
+    return array.array("q", itertools.accumulate(map(operator.add, lengths, itertools.repeat(1))))
 
 
 class StreamingMerge:
@@ -293,7 +304,7 @@ class StreamingMerge:
                     # a block with no line to change and no new event to slot in is written
                     # as it is (most of the log, when few cards have new answers)
                     if look.hits or self.pending and self.pending[-1][0] < times[-1]:
-                        self._block(start, block.split(b"\n"), times, look.hits, out)
+                        self._block(start, block, times, look.hits, look.ends, out)
                     else:
                         out(block)
                         self.last = block[block.rfind(b"\n", 0, -1) + 1 :]
@@ -304,7 +315,7 @@ class StreamingMerge:
             out(self._new(self.pending.pop()[2]))
         self._finish()
 
-    def _look(self, start: int, block: bytes) -> _Look | None:
+    def _look(self, start: int, block: bytes, ahead: bool = False) -> _Look | None:
         """The light look at a block: None unless each line has one time, card (and id, where
         ids are checked) as this program writes them, in time order among themselves. Uses
         nothing the pass changes (it may be taken ahead, in another process: lookahead)."""
@@ -328,7 +339,9 @@ class StreamingMerge:
             return None
         hits = list(itertools.compress(range(count), map(self.affected.__contains__, cards)))
         twice = bool(unchecked) and not unchecked.isdisjoint(ids[0])
-        return _Look(times, hits, twice, first, last)
+        # (the lines' ends cost a split: worth it only in the process that looks ahead)
+        ends = _line_ends(block) if ahead else None
+        return _Look(times, hits, twice, first, last, ends)
 
     def _ids_taken(self, start: int, block: bytes, count: int, ids: tuple) -> bool:
         """Whether the ids the light check took from a block's lines (one a line) are whole
@@ -340,42 +353,60 @@ class StreamingMerge:
             return False
         return start + len(block) <= self.copied or block.count(b'"id"') == count
 
-    def _block(self, start: int, lines: list[bytes], ats: Sequence, hits: list, out) -> None:
-        """A block of lines (split at its newlines), each with one time and card, in time
-        order; `hits`: the lines of affected cards."""
-        lines.pop()  # the empty piece after the last newline
-        original = lines[:]
+    def _block(
+        self, start: int, block: bytes, ats: Sequence, hits: list, ends: Sequence | None, out
+    ) -> None:
+        """A block of lines, each with one time and card, in time order; `hits`: the lines of
+        affected cards; `ends`: where each line ends (one past its newline), if known. It is
+        written as one piece: the slices of it between the lines that change, those lines
+        and the new events."""
+        if ends is None:
+            ends = _line_ends(block)
+
+        def begins(index: int) -> int:
+            return ends[index - 1] if index else 0
 
         def position(index: int) -> Callable[[], int]:
             """Where a line starts (for a message about a line read in full)."""
-            return lambda: start + len(b"\n".join(original[:index])) + (index > 0)
+            return lambda: start + begins(index)
 
-        inserts: list[tuple[int, bytes]] = []
+        changes: list[tuple[int, int, bytes]] = []  # (line, 0: goes before it / 1: is it, data)
         hit = 0
 
         def through(limit: int) -> None:
             nonlocal hit
             while hit < len(hits) and hits[hit] < limit:
                 index = hits[hit]
-                lines[index] = self._affected(lines[index] + b"\n", position(index))[:-1]
+                line = block[begins(index) : ends[index]]
+                written = self._affected(line, position(index))
+                if written is not line:
+                    changes.append((index, 1, written))
                 hit += 1
 
         done = 0
         while self.pending and self.pending[-1][0] < ats[-1]:
             index = bisect.bisect_right(ats, self.pending[-1][0], lo=done)
             through(index)
-            inserts.append((index, self._new(self.pending.pop()[2])))
+            changes.append((index, 0, self._new(self.pending.pop()[2])))
             done = index
-        through(len(lines))
-        done = 0
-        for index, data in inserts:
-            if index > done:
-                out(b"\n".join(lines[done:index]) + b"\n")
-                done = index
-            out(data)
-        if done < len(lines):
-            out(b"\n".join(lines[done:]) + b"\n")
-            self.last = lines[-1] + b"\n"
+        through(len(ends))
+        changes.sort(key=_PLACE)  # (stable: new events at one place keep their order)
+        pieces: list[bytes | memoryview] = []
+        view = memoryview(block)
+        copied = 0  # where the block is copied up to
+        for index, kind, data in changes:
+            begin = begins(index)
+            if begin > copied:
+                pieces.append(view[copied:begin])
+            pieces.append(data)
+            copied = ends[index] if kind else begin
+        last = len(ends) - 1
+        if copied < len(block):
+            pieces.append(view[copied:])
+            self.last = block[begins(last) :]
+        elif changes[-1][:2] == (last, 1):
+            self.last = changes[-1][2]  # (else a new event is last: _new noted it)
+        out(b"".join(pieces))
 
     def _lines(self, start: int, block: bytes, out) -> None:
         """A block read line by line (odd lines, or out of time order: then Careful)."""

@@ -24,10 +24,11 @@ MIN_BYTES = 8 << 20  # a smaller file is looked at faster than a process starts
 
 
 class Looks:
-    """`look(start, block)` for each block of whole lines of `path` (as line_blocks cuts
-    them), taken ahead by a child process when that pays; `get` gives the look at a block."""
+    """`look(start, block, ahead)` for each block of whole lines of `path` (as line_blocks
+    cuts them), taken ahead by a child process when that pays (`ahead` tells the function
+    which process it runs in); `get` gives the look at a block."""
 
-    def __init__(self, path: Path, look: Callable[[int, bytes], Any], ahead: bool) -> None:
+    def __init__(self, path: Path, look: Callable[[int, bytes, bool], Any], ahead: bool) -> None:
         self.path = path
         self.look = look
         self.ahead = ahead and hasattr(os, "fork")
@@ -55,7 +56,8 @@ class Looks:
             with open(write_end, "wb") as pipe, open(self.path, "rb") as handle:
                 for position, data, size in line_blocks(handle):
                     block = data if size == len(data) else data[:size]
-                    pickle.dump((position, self.look(position, block)), pipe, protocol=5)
+                    look = self.look(position, block, True)
+                    pickle.dump((position, look), pipe, protocol=5)
                 status = 0
         except BaseException:  # noqa: BLE001  (the parent looks for itself: stop quietly)
             pass
@@ -72,7 +74,7 @@ class Looks:
             except (EOFError, pickle.UnpicklingError, ValueError, OSError):
                 pass
             self._stop()  # (it stopped, or saw other blocks: no look of it is used again)
-        return self.look(start, block)
+        return self.look(start, block, False)
 
     def _stop(self) -> None:
         if self.reader is not None:
