@@ -323,7 +323,11 @@ def _fast_event(line: bytes, found: re.Match) -> ReviewEvent | None:
         return None
     state = data.get("state")
     if state is not None:
-        if row_problem(state) or state[5] != datetime.fromisoformat(at.decode()).timestamp():
+        try:  # the pattern checks the time's shape only: month 13 passes it
+            stamp = datetime.fromisoformat(at.decode()).timestamp()
+        except ValueError:
+            return None
+        if row_problem(state) or state[5] != stamp:
             return None
         data["state"] = tuple(state)
     return ReviewEvent(**data)
