@@ -323,16 +323,16 @@ def test_a_merge_replays_only_the_cards_with_new_answers(tmp_path, monkeypatch):
     mine = answer_many(there, 5, T0, "b")
     incoming = read_export(json.dumps(export_document(there.events(), T0)), "x.json")
     replayed = []
-    review = Scheduler.review
+    review = Scheduler.review_row  # (what review() and every replay go through)
     monkeypatch.setattr(
         Scheduler,
-        "review",
+        "review_row",
         lambda self, prev, card, *a: replayed.append(card) or review(self, prev, card, *a),
     )
     target = ProgressStore(tmp_path / "here")
     assert target.merge([e for e in incoming if e.card.startswith("a")]) == 6
     assert set(replayed) == {f"a{i}" for i in range(5)}  # the five cards that got answers
-    monkeypatch.setattr(Scheduler, "review", review)
+    monkeypatch.setattr(Scheduler, "review_row", review)
     assert target.merge(incoming) == len(mine)
     assert target.stale_states() == []
     merged = target.events()
@@ -495,8 +495,9 @@ def test_passes_over_the_log_agree_whatever_its_blocks(tmp_path, monkeypatch, bl
     assert cold.stale_states() == []
 
 
-def test_an_export_file_is_read_in_passes_and_a_change_in_between_is_caught(tmp_path):
+def test_an_export_file_is_read_in_passes_and_a_change_in_between_is_caught(tmp_path, monkeypatch):
     from mlprep.progress import read_export_file
+    from mlprep.reviewlog import ReviewLog
 
     there = fresh(tmp_path / "there")
     answer_many(there, 5)
@@ -512,7 +513,14 @@ def test_an_export_file_is_read_in_passes_and_a_change_in_between_is_caught(tmp_
     changed = read_export_file(path, "there.json")
     text = path.read_text()
     first_id = there.events()[0].id
-    path.write_text(text.replace(first_id, "f" * len(first_id)))  # same places, other ids
+    absent = ReviewLog.absent
+
+    def change_then_absent(self, ids, *args, **kwargs):
+        # between laying out the lines (ids and places) and reading those to add
+        path.write_text(text.replace(first_id, "f" * len(first_id)))  # same places, other ids
+        return absent(self, ids, *args, **kwargs)
+
+    monkeypatch.setattr(ReviewLog, "absent", change_then_absent)
     with pytest.raises(ProgressError, match="changed while it was being read"):
         fresh(tmp_path / "elsewhere").merge(changed)
 
@@ -567,3 +575,67 @@ def test_the_export_in_bytes_is_the_export_text_in_utf8(tmp_path):
     assert "p(θ|x)" in json.loads(data)["events"][3]["answer"]
     assert b'", "card": "' not in data  # the hand-written line as this program writes it
     assert json.loads(data) == export_document(ProgressStore(tmp_path).events(), T0)
+
+
+def marked(path, mark):
+    return ProgressStore(path / "progress", checked_mark=mark).load()
+
+
+def counting_row_checks(monkeypatch) -> list[int]:
+    """How many rows each full check of a snapshot's rows looked at, from now on."""
+    import mlprep.progress as progress_module
+
+    calls: list[int] = []
+    real = progress_module.rows_problem
+    monkeypatch.setattr(
+        progress_module, "rows_problem", lambda rows: calls.append(len(rows)) or real(rows)
+    )
+    return calls
+
+
+def test_a_snapshot_this_program_wrote_is_not_checked_again(tmp_path, monkeypatch):
+    mark = tmp_path / "cache" / "snapshot.checked"
+    store = marked(tmp_path, mark)
+    answer_many(store, 12)
+    store.checkpoint()  # writes the snapshot and its mark
+    good = dict(store.states)
+    checks = counting_row_checks(monkeypatch)
+    assert marked(tmp_path, mark).states == good
+    assert checks == []  # the same bytes: their rows passed when they were written
+    assert ProgressStore(tmp_path / "progress").load().states == good
+    assert checks == [5]  # a store without a mark checks every time
+
+
+def test_a_snapshot_changed_after_its_mark_is_checked_in_full(tmp_path, monkeypatch):
+    mark = tmp_path / "cache" / "snapshot.checked"
+    store = marked(tmp_path, mark)
+    answer_many(store, 12)
+    store.checkpoint()
+    good = dict(store.states)
+    snapshot = tmp_path / "progress" / "state.json"
+    data = json.loads(snapshot.read_text())
+    row = data["cards"]["c1"]
+    row[7], row[8] = 1, 2  # more lapses than reviews: a row no writer of ours makes
+    damaged = json.dumps(data, separators=(",", ":"))
+    snapshot.write_text(damaged)
+    checks = counting_row_checks(monkeypatch)
+    reloaded = marked(tmp_path, mark)
+    assert checks[:1] == [5] and reloaded.states == good  # checked, refused, rebuilt
+    assert reloaded.warnings == [f"{snapshot}: unreadable; rebuilt from the review log"]
+    done = len(checks)
+    assert marked(tmp_path, mark).states == good and len(checks) == done  # the rebuilt: marked
+
+
+def test_a_mark_from_another_version_is_not_trusted(tmp_path, monkeypatch):
+    import mlprep.progress as progress_module
+
+    mark = tmp_path / "cache" / "snapshot.checked"
+    store = marked(tmp_path, mark)
+    answer_many(store, 12)
+    store.checkpoint()
+    monkeypatch.setattr(progress_module, "__version__", "99.0")
+    checks = counting_row_checks(monkeypatch)
+    marked(tmp_path, mark)
+    assert checks == [5]  # checked in full (its checks may differ from this version's)
+    marked(tmp_path, mark)
+    assert checks == [5]  # and marked for this version

@@ -175,3 +175,4 @@ def test_states_from_rows_builds_the_same_states_as_the_constructor():
     assert built == {card: CardState(card, *row) for card, row in rows.items()}
     assert [state.to_row() for state in built.values()] == list(rows.values())
     assert built["b"].step == 1 and built["a"].lapses == 2
+    assert states_from_rows({}) == {}  # a snapshot of no studied card
