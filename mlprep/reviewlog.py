@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from mlprep.errors import ProgressError
 from mlprep.model import Grade
@@ -150,6 +150,9 @@ _FAST_LINES = re.compile(rb"(?m)^" + FAST_LINE.pattern)
 # to keep and no tuple for each line)
 _FAST_LINES_COUNTED = re.compile(re.sub(rb"(?<!\\)\((?!\?)", b"(?:", _FAST_LINES.pattern))
 SCAN_BLOCK = 1 << 20  # bytes a pass over the log reads at a time
+# bytes of log from which a cold scan is split between two processes (below it, a fork and
+# sending a half's result back cost more than the half saves)
+PARALLEL_SCAN = 8 << 20
 
 
 def line_blocks(handle: BinaryIO, position: int = 0) -> Iterator[tuple[int, bytes, int]]:
@@ -170,6 +173,19 @@ def line_blocks(handle: BinaryIO, position: int = 0) -> Iterator[tuple[int, byte
             position += cut
     if rest:
         yield position, rest, len(rest)
+
+
+class _Bounded:
+    """The first `size` bytes of a file from its current place, for line_blocks."""
+
+    def __init__(self, handle: BinaryIO, size: int) -> None:
+        self.handle = handle
+        self.left = size
+
+    def read(self, size: int) -> bytes:
+        data = self.handle.read(min(size, self.left))
+        self.left -= len(data)
+        return data
 
 
 # FAST_LINE over a block, capturing only what a rebuild keeps of each line (time, card, state):
@@ -219,11 +235,24 @@ class LastLines:
     count: int
     settings: list[ReviewEvent] = field(default_factory=list)  # plan and parameter events
 
+    def followed_by(self, later: LastLines) -> LastLines:
+        """These lines and then `later` ones (of the rest of the log), when no card goes back
+        in time from one to the other."""
+        self.last.update(later.last)
+        return LastLines(
+            self.last,
+            self.suspect | later.suspect,
+            later.end,
+            later.last_id or self.last_id,
+            self.count + later.count,
+            self.settings + later.settings,
+        )
+
 
 @dataclass
 class _LastScan:
     """A scan_last pass so far; `latest` is the latest time key of a scheduling line taken in
-    (a block that starts before it may send a card back in time: it is read line by line)."""
+    (a block that starts before it may send a card back in time: it is taken row by row)."""
 
     # each card's last line: read line by line, as LastLines keeps it...
     last: dict[bytes, tuple[bytes, bytes | None, bool]] = field(default_factory=dict)
@@ -236,6 +265,8 @@ class _LastScan:
     last_id: bytes | None = None
     count: int = 0
     latest: bytes = b""
+    earliest: bytes = b"\xff"  # ...and the earliest (b"\xff": none yet)
+    stopped: bool = False  # at a torn last line
 
     def time_of(self, card: bytes) -> bytes | None:
         """The time key of the card's last line so far."""
@@ -257,6 +288,12 @@ class _LastScan:
         for card, (at, _, state) in self.rows.items():
             last[card] = (at, state or None, False)
         return last
+
+    def finish(self) -> LastLines:
+        found = self.last_id.decode() if self.last_id else None
+        return LastLines(
+            self.last_lines(), self.suspect, self.end, found, self.count, self.settings
+        )
 
 
 def schedules(event: ReviewEvent) -> bool:
@@ -565,18 +602,78 @@ class ReviewLog:
 
         The log is read in blocks of whole lines. A block whose every line is as this program
         writes it, in time order, with no drill answer, is taken in with one regular-expression
-        pass and C-level dict updates (no Python step per line); any other block line by line."""
-        scan = _LastScan()
+        pass and C-level dict updates (no Python step per line); any other block line by line.
+        A long log is read in two halves at once, the second by a forked child process (see
+        _scan_halves)."""
+        split = None
+        if self.size() - offset >= PARALLEL_SCAN:
+            split = self._split_point(offset)
+        if split is not None:
+            return self._scan_halves(offset, split)
+        return self._scan_into(_LastScan(), offset).finish()
+
+    def _scan_into(self, scan: _LastScan, offset: int, stop: int | None = None) -> _LastScan:
+        """`scan` carried on over the log's lines from byte `offset` (a line start) to byte
+        `stop` (another, or the end)."""
         with self._open() as handle:
             if handle is None:
-                return LastLines({}, scan.suspect, 0, None, 0)
+                return scan
             handle.seek(offset)
-            for position, data, size in line_blocks(handle, offset):
+            reader = handle if stop is None else cast(BinaryIO, _Bounded(handle, stop - offset))
+            for position, data, size in line_blocks(reader, offset):
                 if not self._scan_block(scan, data, size, position):
+                    scan.stopped = True
                     break
-        found_id = scan.last_id.decode() if scan.last_id else None
-        last = scan.last_lines()
-        return LastLines(last, scan.suspect, scan.end, found_id, scan.count, scan.settings)
+        return scan
+
+    def _split_point(self, offset: int) -> int | None:
+        """Where the log's second half starts: the first line start after its middle byte
+        (None when the log has no line start there, or nothing after it)."""
+        size = self.size()
+        middle = offset + (size - offset) // 2
+        with self._open() as handle:
+            if handle is None:
+                return None
+            handle.seek(middle)
+            newline = handle.read(1 << 16).find(b"\n")
+        split = middle + newline + 1
+        return split if newline >= 0 and split < size else None
+
+    def _scan_halves(self, offset: int, split: int) -> LastLines:
+        """scan_last with the lines from byte `split` on (a line start) scanned by a forked
+        child while this process scans those before it; the same result as one pass.
+
+        Each half's last line of each card is taken, the second half's winning. A card whose
+        time goes back across the split would be suspect in one pass; no card can when the
+        second half's earliest time is not before the first half's latest. When it is, or
+        the child fails, the second half is scanned here, carrying on from the first. The first
+        bad line in file order is the one reported: the child's error is raised only once the
+        first half has been read without one."""
+        from mlprep import forkwork
+
+        def second_half() -> tuple[LastLines, bytes, list[str]]:
+            warned = len(self.warnings)
+            scan = self._scan_into(_LastScan(end=split), split)
+            return scan.finish(), scan.earliest, self.warnings[warned:]
+
+        child = forkwork.start(second_half, expected=(ProgressError,))
+        if child is None:
+            return self._scan_into(_LastScan(), offset).finish()
+        try:
+            first = self._scan_into(_LastScan(), offset, split)
+            second = None if first.stopped else child.result()
+        except forkwork.Failed:
+            second = None
+        finally:
+            child.close()
+        if second is not None and second[1] >= first.latest:
+            later, _, warnings = second
+            self.warnings.extend(warnings)
+            return first.finish().followed_by(later)
+        # the child failed, or a card may go back in time across the split
+        if not first.stopped:
+            self._scan_into(first, split)
+        return first.finish()
 
     def _scan_block(self, scan: _LastScan, data: bytes, size: int, position: int) -> bool:
         """Take a block of lines, the first `size` bytes of `data` (not copied out: a block is
@@ -605,6 +702,7 @@ class ReviewLog:
                 if last:
                     last.pop(card, None)
         scan.latest = max(scan.latest, max(ats))
+        scan.earliest = min(scan.earliest, min(ats))
         scan.count += len(found)
         scan.end = position + size
         tail = data[data.rfind(b"\n", 0, size - 1) + 1 : size]
@@ -631,6 +729,7 @@ class ReviewLog:
                         suspect.add(card)  # out of time order: only a replay orders it
                     scan.put(card, at, state, False)
                     scan.latest = max(scan.latest, at)
+                    scan.earliest = min(scan.earliest, at)
                     continue
                 event = self._parse_line(line, end)
                 if event is None:
@@ -659,6 +758,7 @@ class ReviewLog:
                 scan.put(card, key or b"", state, bool(event.undoes))
                 if key is not None:  # (a card without one is replayed: it stays suspect)
                     scan.latest = max(scan.latest, key)
+                    scan.earliest = min(scan.earliest, key)
             return True
         finally:
             scan.end = end
