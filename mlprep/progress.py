@@ -16,7 +16,7 @@ import json
 import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -54,6 +54,9 @@ SNAPSHOT_FORMAT = 2  # 1: {card: {field: value}} with ISO times; 2: {card: [row]
 TOTALS_FORMAT = 2  # 2 added the grader agreement counts
 EXPORT_KIND = "mlprep-progress"
 EXPORT_FORMAT = 1
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
+# a CardState as the snapshot stores it (CardState.to_row, as a tuple: made in C)
+_SNAPSHOT_ROW = operator.attrgetter(*(f.name for f in fields(CardState) if f.name != "card_id"))
 
 
 class ProgressStore:
@@ -136,36 +139,58 @@ class ProgressStore:
         events."""
         with gc_paused():  # a row tuple per line, none of them garbage in a cycle
             scan = self.log.scan_last()
-        # plan and parameter events (cards "@plan", "@params") are read first: states stored
-        # before the latest parameters were computed without them, so those cards are replayed
-        self.settings = {}
-        self._use_settings(scan.settings)
-        params = self.settings.get("params")
-        since = at_key(params) if params is not None else None
-        states: dict[str, CardState] = {}
-        replay: set[str] = set()
-        trusted: list[tuple[str, bytes, bytes, bool]] = []
-        for raw_card, (at, stored, undo) in scan.last.items():
-            card = raw_card.decode()
-            if raw_card in scan.suspect or stored is None or (since is not None and at < since):
-                replay.add(card)
-            elif not (undo and stored == b"[]"):  # else the undo made the card new again
-                trusted.append((card, at, stored, undo))
-        # every stored row decoded at once and checked column by column (one row per card)
-        try:
-            with gc_paused():
-                rows = orjson.loads(b"[" + b",".join(item[2] for item in trusted) + b"]")
-        except (ValueError, RecursionError):  # a damaged row: that card is read in full
-            # (or one orjson refuses, NaN or a huge number: json reads it, the checks refuse it)
-            rows = [_row_or_none(item[2]) for item in trusted]
-        checked = not rows_problem(rows)
-        for (card, at, _, undo), row in zip(trusted, rows, strict=True):
-            if (not checked and row_problem(row)) or (not undo and row[5] != _epoch(at)):
-                replay.add(card)
-            else:
-                states[card] = CardState(card, *row)
-        self.states, self._end, self._last_id = states, scan.end, scan.last_id
+            # plan and parameter events (cards "@plan", "@params") are read first: states
+            # stored before the latest parameters were computed without them, so those cards
+            # are replayed
+            self.settings = {}
+            self._use_settings(scan.settings)
+            params = self.settings.get("params")
+            since = at_key(params) if params is not None else None
+            self.states, self._end, self._last_id = {}, scan.end, scan.last_id
+            replay = self._take_stored_states(scan.last, scan.suspect, since)
         self._replay_cards(replay)
+
+    def _take_stored_states(
+        self,
+        last: dict[bytes, tuple[bytes, bytes | None, bool]],
+        suspect: set[bytes],
+        since: bytes | None,
+    ) -> set[str]:
+        """Into `states`: each card's state as stored on its last line (see LastLines.last)
+        where it can be trusted; the cards to replay instead. Built column by column with
+        built-ins and comprehensions: one row per studied card, tens of thousands."""
+        doubtful = {
+            card
+            for card, (at, stored, undo) in last.items()
+            if stored is None or undo or (since is not None and at < since)
+        }
+        doubtful.update(suspect)
+        # the usual card: its last line an answer that stores the state it produced
+        cards = [card for card in last if card not in doubtful]
+        lines = list(map(last.__getitem__, cards))
+        stored = list(map(_SECOND, lines))
+        undone: list[bytes] = []
+        replay = set()
+        for card in doubtful:  # (few)
+            at, row, undo = last[card]
+            if card in suspect or row is None or (since is not None and at < since):
+                replay.add(card.decode())
+            elif row != b"[]":  # else the undo made the card new again
+                undone.append(card)
+        # every stored row decoded at once and checked column by column
+        rows = _decoded_rows(stored + [last[card][1] for card in undone])
+        bad = rows_problem(rows)
+        checked = [not bad or not row_problem(row) for row in rows]
+        # an answer's stored state was written at its time (an undo's goes back further)
+        times = list(map(_epoch, map(_FIRST, lines)))
+        ids = list(map(bytes.decode, cards + undone))
+        keep = [ok and row[5] == at for ok, row, at in zip(checked, rows, times, strict=False)]
+        keep += checked[len(cards) :]
+        self.states = states_from_rows(
+            {card: row for card, row, ok in zip(ids, rows, keep, strict=True) if ok}
+        )
+        replay.update(card for card, ok in zip(ids, keep, strict=True) if not ok)
+        return replay
 
     def _replay_cards(self, cards: set[str]) -> None:
         """Recompute these cards' states from their own events (in time order, undo applied)."""
@@ -330,11 +355,12 @@ class ProgressStore:
 
     def _write_snapshot(self) -> None:
         self._snapshot_end = self._end
+        states = self.states
         document = {
             "format": SNAPSHOT_FORMAT,
             "log_offset": self._end,
             "last_id": self._last_id,
-            "cards": {cid: state.to_row() for cid, state in sorted(self.states.items())},
+            "cards": {card: _SNAPSHOT_ROW(states[card]) for card in sorted(states)},
         }
         if self.settings:  # the latest plan and parameters, so start-up need not scan the log
             document["settings"] = {k: json.loads(e.to_json()) for k, e in self.settings.items()}
@@ -995,6 +1021,15 @@ def _resume_point(
         return [], None
     row = kept[-1].state
     return kept, (CardState(kept[-1].card, *row) if row else None)
+
+
+def _decoded_rows(stored: list[bytes]) -> list:
+    """Stored state rows (JSON bytes) decoded at once; a row that does not decode is None."""
+    try:
+        return orjson.loads(b"[" + b",".join(stored) + b"]")
+    except (ValueError, RecursionError):  # a damaged row: that card is read in full
+        # (or one orjson refuses, NaN or a huge number: json reads it, the checks refuse it)
+        return [_row_or_none(item) for item in stored]
 
 
 def _row_or_none(stored: bytes) -> object:

@@ -277,6 +277,41 @@ def test_a_cold_start_takes_the_stored_states_without_replaying(tmp_path, monkey
     assert fresh(tmp_path).states == expected
 
 
+def test_a_cold_start_takes_or_replays_each_kind_of_last_line(tmp_path, monkeypatch):
+    """A card's last line may be an undo back to new (it stores []), an undo back to an
+    earlier state (stored), or an answer whose stored state was written at another time (not
+    taken: the card's lines are read in full, and that one is named)."""
+    store = fresh(tmp_path)
+    answer_many(store, 20)
+    first = store.record("n1", Grade.GOOD, "review", 5, T0 + timedelta(days=9))
+    store.undo(first, T0 + timedelta(days=9, minutes=1))  # n1: new again
+    store.record("b1", Grade.GOOD, "review", 5, T0 + timedelta(days=9))
+    second = store.record("b1", Grade.EASY, "review", 5, T0 + timedelta(days=10))
+    store.undo(second, T0 + timedelta(days=10, minutes=1))  # b1: back to its first answer
+    expected = dict(store.states)
+    assert "n1" not in expected and expected["b1"].reps == 1
+    (tmp_path / "state.json").unlink()
+    replayed = []
+    replay_cards = ProgressStore._replay_cards
+    monkeypatch.setattr(
+        ProgressStore,
+        "_replay_cards",
+        lambda self, cards: replayed.append(cards) or replay_cards(self, cards),
+    )
+    assert fresh(tmp_path).states == expected
+    assert replayed == [set()]  # every state as stored
+    log = tmp_path / "reviews.jsonl"
+    lines = log.read_text().splitlines(keepends=True)
+    data = json.loads(lines[19])  # c4's last answer
+    assert data["card"] == "c4"
+    data["state"][5] += 60.0  # its last review a minute later than the line says
+    lines[19] = json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n"
+    log.write_text("".join(lines))
+    (tmp_path / "state.json").unlink()
+    with pytest.raises(ProgressError, match=r"reviews\.jsonl:20: .*'state' is not the state af"):
+        fresh(tmp_path)
+
+
 def test_a_damaged_state_on_a_cards_last_line_is_named_on_a_cold_start(tmp_path):
     store = fresh(tmp_path)
     answer_many(store, 10)
