@@ -153,6 +153,8 @@ SCAN_BLOCK = 1 << 20  # bytes a pass over the log reads at a time
 # bytes of log from which a cold scan is split between two processes (below it, a fork and
 # sending a half's result back cost more than the half saves)
 PARALLEL_SCAN = 8 << 20
+# the part of the log the child scans: a little under half, as it also sends its result back
+CHILD_SHARE = 0.45
 
 
 def line_blocks(handle: BinaryIO, position: int = 0) -> Iterator[tuple[int, bytes, int]]:
@@ -627,10 +629,10 @@ class ReviewLog:
         return scan
 
     def _split_point(self, offset: int) -> int | None:
-        """Where the log's second half starts: the first line start after its middle byte
-        (None when the log has no line start there, or nothing after it)."""
+        """Where the log's second half starts: the first line start after CHILD_SHARE of its
+        bytes (None when the log has no line start there, or nothing after it)."""
         size = self.size()
-        middle = offset + (size - offset) // 2
+        middle = offset + int((size - offset) * (1 - CHILD_SHARE))
         with self._open() as handle:
             if handle is None:
                 return None
