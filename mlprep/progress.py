@@ -110,8 +110,7 @@ class ProgressStore:
             if self._apply_tail() or version < SNAPSHOT_FORMAT:
                 self._write_snapshot()
             return
-        self._rebuild()
-        self._write_snapshot()
+        self._write_snapshot(self._rebuild())
 
     def _remove_stale_temp_files(self) -> None:
         """Temp files of the log and snapshot are only written under the lock we hold, so any
@@ -132,11 +131,12 @@ class ProgressStore:
             ) from None
         self._catch_up()
 
-    def _rebuild(self) -> None:
+    def _rebuild(self) -> dict[str, Sequence]:
         """Card states from the whole log in one light pass: each card's state is the one
         stored on its last line. Only cards whose last state cannot be trusted (format 1 lines,
         an undo without a state, events out of time order) are replayed, from their own
-        events."""
+        events. Returns every state as a snapshot row (for _write_snapshot: most are the rows
+        as read)."""
         with gc_paused():  # a row tuple per line, none of them garbage in a cycle
             scan = self.log.scan_last()
             # plan and parameter events (cards "@plan", "@params") are read first: states
@@ -147,18 +147,26 @@ class ProgressStore:
             params = self.settings.get("params")
             since = at_key(params) if params is not None else None
             self.states, self._end, self._last_id = {}, scan.end, scan.last_id
-            replay = self._take_stored_states(scan.last, scan.suspect, since)
+            rows = self._take_stored_states(scan.last, scan.suspect, since)
+        replay = {card for card, row in rows.items() if row is None}
         self._replay_cards(replay)
+        for card in replay:
+            if card in self.states:
+                rows[card] = _SNAPSHOT_ROW(self.states[card])
+            else:
+                del rows[card]
+        return rows  # type: ignore[return-value]  # (no None is left)
 
     def _take_stored_states(
         self,
         last: dict[bytes, tuple[bytes, bytes | None, bool]],
         suspect: set[bytes],
         since: bytes | None,
-    ) -> set[str]:
+    ) -> dict[str, Sequence | None]:
         """Into `states`: each card's state as stored on its last line (see LastLines.last)
-        where it can be trusted; the cards to replay instead. Built column by column with
-        built-ins and comprehensions: one row per studied card, tens of thousands."""
+        where it can be trusted. Returns those rows, and None for each card to replay instead.
+        Built column by column with built-ins and comprehensions: one row per studied card,
+        tens of thousands."""
         doubtful = {
             card
             for card, (at, stored, undo) in last.items()
@@ -170,11 +178,11 @@ class ProgressStore:
         lines = list(map(last.__getitem__, cards))
         stored = list(map(_SECOND, lines))
         undone: list[bytes] = []
-        replay = set()
+        replay: dict[str, Sequence | None] = {}
         for card in doubtful:  # (few)
             at, row, undo = last[card]
             if card in suspect or row is None or (since is not None and at < since):
-                replay.add(card.decode())
+                replay[card.decode()] = None
             elif row != b"[]":  # else the undo made the card new again
                 undone.append(card)
         # every stored row decoded at once and checked column by column
@@ -186,11 +194,10 @@ class ProgressStore:
         ids = list(map(bytes.decode, cards + undone))
         keep = [ok and row[5] == at for ok, row, at in zip(checked, rows, times, strict=False)]
         keep += checked[len(cards) :]
-        self.states = states_from_rows(
-            {card: row for card, row, ok in zip(ids, rows, keep, strict=True) if ok}
-        )
-        replay.update(card for card, ok in zip(ids, keep, strict=True) if not ok)
-        return replay
+        taken = {card: row for card, row, ok in zip(ids, rows, keep, strict=True) if ok}
+        self.states = states_from_rows(taken)
+        replay.update((card, None) for card, ok in zip(ids, keep, strict=True) if not ok)
+        return taken | replay
 
     def _replay_cards(self, cards: set[str]) -> None:
         """Recompute these cards' states from their own events (in time order, undo applied)."""
@@ -353,14 +360,20 @@ class ProgressStore:
         # events are short (their fields are bounded), so the last one lies in these bytes
         return f'"id":"{last_id}"'.encode() in head.rstrip(b"\n").rsplit(b"\n", 1)[-1]
 
-    def _write_snapshot(self) -> None:
+    def _write_snapshot(self, rows: dict[str, Sequence] | None = None) -> None:
+        """The snapshot of `states`, whose rows (CardState.to_row) are given when known."""
         self._snapshot_end = self._end
         states = self.states
+        cards: dict[str, Sequence]
+        if rows is None:
+            cards = {card: _SNAPSHOT_ROW(states[card]) for card in sorted(states)}
+        else:
+            cards = {card: rows[card] for card in sorted(rows)}
         document = {
             "format": SNAPSHOT_FORMAT,
             "log_offset": self._end,
             "last_id": self._last_id,
-            "cards": {card: _SNAPSHOT_ROW(states[card]) for card in sorted(states)},
+            "cards": cards,
         }
         if self.settings:  # the latest plan and parameters, so start-up need not scan the log
             document["settings"] = {k: json.loads(e.to_json()) for k, e in self.settings.items()}

@@ -312,6 +312,22 @@ def test_a_cold_start_takes_or_replays_each_kind_of_last_line(tmp_path, monkeypa
         fresh(tmp_path)
 
 
+def test_a_cold_starts_snapshot_holds_its_states(tmp_path):
+    """The rows a cold start writes (most as read from the log, replayed cards' from their
+    new states) are those its states give."""
+    store = fresh(tmp_path)
+    answer_many(store, 20)
+    store.record("c2", Grade.GOOD, "quiz", 1, T0 - timedelta(days=3))  # c2 replayed
+    first = store.record("n1", Grade.GOOD, "review", 5, T0 + timedelta(days=9))
+    store.undo(first, T0 + timedelta(days=9, minutes=1))  # n1: new again
+    (tmp_path / "state.json").unlink()
+    cold = fresh(tmp_path)
+    written = json.loads((tmp_path / "state.json").read_bytes())
+    assert sorted(written["cards"]) == sorted(cold.states) == [f"c{n}" for n in range(5)]
+    cold._write_snapshot()
+    assert json.loads((tmp_path / "state.json").read_bytes()) == written
+
+
 def test_a_damaged_state_on_a_cards_last_line_is_named_on_a_cold_start(tmp_path):
     store = fresh(tmp_path)
     answer_many(store, 10)
