@@ -23,7 +23,7 @@ import operator
 import os
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Set
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -300,6 +300,11 @@ class _LastScan:
         if self.last:
             for card in self.last.keys() & set(map(_SECOND, found)):
                 del self.last[card]
+
+    def forget(self, cards: Set[bytes]) -> None:
+        """Drop these cards' last lines (where later ones are known)."""
+        self.rows = {card: self.rows[card] for card in self.rows.keys() - cards}
+        self.last = {card: self.last[card] for card in self.last.keys() - cards}
 
     def last_lines(self) -> dict[bytes, tuple[bytes, bytes | None, bool]]:
         last = self.last
@@ -693,6 +698,7 @@ class ReviewLog:
         if second is not None and second[1] >= first.latest:
             later, _, warnings = second
             self.warnings.extend(warnings)
+            first.forget(later.last.keys())  # (their last lines are in the later half)
             return first.finish().followed_by(later)
         # the child failed, or a card may go back in time across the split
         if not first.stopped:
