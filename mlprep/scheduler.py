@@ -8,7 +8,6 @@ per card and review count so that replay stays deterministic.
 from __future__ import annotations
 
 import functools
-import itertools
 import math
 import operator
 import random
@@ -430,43 +429,34 @@ def build_queue(
     today = start_of_day(now).timestamp()
     tonight = end_of_day(now).timestamp()
     horizon = (now + LEARN_AHEAD).timestamp()
-    # (comprehensions and built-ins over every card: a start-up cost at tens of thousands)
-    seen = states.values()
-    new_today = sum(map(today.__le__, map(_FIRST_SEEN, seen)))
-    reviews_today = sum(1 for state in seen if state.last_ts >= today and state.first_ts < today)
-    found = list(map(states.get, map(_ID, cards)))
-    soon = max(horizon, tonight)
-    due = [
-        (state, card)
-        for state, card in zip(found, cards, strict=True)
-        if state is not None and state.due_ts <= soon
-    ]
-    learning = [
-        (state.due_ts, card.id, card)
-        for state, card in due
-        if state.state in _LEARNING_STATES and state.due_ts <= horizon
-    ]
-    reviews = [
-        (state.due_ts, card.id, card)
-        for state, card in due
-        if state.state not in _LEARNING_STATES and state.due_ts < tonight
-    ]
-    learning.sort(key=_DUE_AND_ID)
-    reviews.sort(key=_DUE_AND_ID)
+    learning: list[tuple[float, str, Card]] = []
+    reviews: list[tuple[float, str, Card]] = []
+    new: list[Card] = []
+    new_today = reviews_today = 0
+    for seen in states.values():
+        if seen.first_ts >= today:
+            new_today += 1
+        elif seen.last_ts >= today:
+            reviews_today += 1
+    state_of = states.get
+    for card in cards:
+        state = state_of(card.id)
+        if state is None:
+            new.append(card)
+        elif state.state in (LEARNING, RELEARNING):
+            if state.due_ts <= horizon:
+                learning.append((state.due_ts, card.id, card))
+        elif state.due_ts < tonight:
+            reviews.append((state.due_ts, card.id, card))
+    learning.sort(key=lambda item: item[:2])
+    reviews.sort(key=lambda item: item[:2])
     review_room = max(0, limits.reviews_per_day - reviews_today)
     new_room = max(0, limits.new_per_day - new_today)
-    new = (card for state, card in zip(found, cards, strict=True) if state is None)
     return DueQueue(
         learning=tuple(item[2] for item in learning),
         reviews=tuple(item[2] for item in reviews[:review_room]),
-        new=tuple(itertools.islice(new, new_room)),
+        new=tuple(new[:new_room]),
     )
-
-
-_FIRST_SEEN = operator.attrgetter("first_ts")
-_ID = operator.attrgetter("id")
-_DUE_AND_ID = operator.itemgetter(0, 1)
-_LEARNING_STATES = frozenset({LEARNING, RELEARNING})
 
 
 def next_due(
