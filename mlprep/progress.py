@@ -54,7 +54,7 @@ SNAPSHOT_FORMAT = 2  # 1: {card: {field: value}} with ISO times; 2: {card: [row]
 TOTALS_FORMAT = 2  # 2 added the grader agreement counts
 EXPORT_KIND = "mlprep-progress"
 EXPORT_FORMAT = 1
-_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
+_SECOND = operator.itemgetter(1)
 # a CardState as the snapshot stores it (CardState.to_row, as a tuple: made in C)
 _SNAPSHOT_ROW = operator.attrgetter(*(f.name for f in fields(CardState) if f.name != "card_id"))
 
@@ -190,9 +190,12 @@ class ProgressStore:
         bad = rows_problem(rows)
         checked = [not bad or not row_problem(row) for row in rows]
         # an answer's stored state was written at its time (an undo's goes back further)
-        times = list(map(_epoch, map(_FIRST, lines)))
+        moment = datetime.fromisoformat  # (as _epoch, written out: one call a card fewer)
+        keep = [
+            ok and row[5] == moment(line[0].decode()).timestamp()
+            for ok, row, line in zip(checked, rows, lines, strict=False)
+        ]
         ids = list(map(bytes.decode, cards + undone))
-        keep = [ok and row[5] == at for ok, row, at in zip(checked, rows, times, strict=False)]
         keep += checked[len(cards) :]
         taken = {card: row for card, row, ok in zip(ids, rows, keep, strict=True) if ok}
         self.states = states_from_rows(taken)
