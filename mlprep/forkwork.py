@@ -1,14 +1,14 @@
 """One piece of work done in a forked child process while this process does another.
 
-The machines mlprep runs on have at least two cores, and a cold start spends most of its time
+Most machines mlprep runs on have two cores or more, and a cold start spends most of its time
 in one pass over a long log that splits cleanly in two. A forked child shares this process's
 memory as it was at the fork (nothing is pickled on the way there) and sends back only its
 result, pickled through a pipe.
 
 Where fork is missing (Windows) or fails, `start` returns None and the caller does the work
-itself; a child that dies or fails in an unexpected way gives `Failed`, so the caller can do
-the work again itself. An exception the work raises on purpose (a ProgressError naming a bad
-line, say) comes back as that exception.
+itself, as it should where no core is free (see spare_core). A child that dies or fails in an
+unexpected way gives `Failed`, so the caller can do the work again itself. An exception the
+work raises on purpose (a ProgressError naming a bad line, say) comes back as that exception.
 """
 
 from __future__ import annotations
@@ -61,6 +61,21 @@ class Forked(Generic[T]):
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(self.pid, 0)
             self.pid = 0
+
+
+def spare_core() -> bool:
+    """Is a core free for a child now? At least two usable, and the last minute's load
+    average not keeping (nearly) all of them busy: on a busy machine a child only competes
+    with this process, which also pays for receiving its result."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # (not on every system)
+        cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        load = 0.0
+    return cores >= 2 and load < cores - 0.25
 
 
 def start(

@@ -634,8 +634,10 @@ class ReviewLog:
         pass and C-level dict updates (no Python step per line); any other block line by line.
         A long log is read in two halves at once, the second by a forked child process (see
         _scan_halves)."""
+        from mlprep import forkwork
+
         split = None
-        if self.size() - offset >= PARALLEL_SCAN:
+        if self.size() - offset >= PARALLEL_SCAN and forkwork.spare_core():
             split = self._split_point(offset)
         if split is not None:
             return self._scan_halves(offset, split)

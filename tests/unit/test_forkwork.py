@@ -66,3 +66,13 @@ def test_closing_stops_a_child_still_at_work(monkeypatch):
 def test_without_fork_the_caller_works_alone(monkeypatch):
     monkeypatch.delattr(os, "fork")
     assert forkwork.start(lambda: 1) is None
+
+
+@pytest.mark.parametrize(
+    ("cores", "load", "spare"),
+    [(1, 0.0, False), (2, 0.3, True), (2, 1.6, True), (2, 1.8, False), (2, 5.0, False)],
+)
+def test_a_core_is_spare_with_two_and_a_load_leaving_one_free(monkeypatch, cores, load, spare):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, 0.0, 0.0))
+    assert forkwork.spare_core() is spare

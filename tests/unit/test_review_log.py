@@ -293,8 +293,11 @@ def test_a_split_scan_whose_child_dies_scans_the_second_half_itself(tmp_path, mo
     _same_scan(log._scan_halves(0, _line_starts(log.path)[100]), reference)
 
 
-def test_a_long_log_is_scanned_in_two_halves(tmp_path, monkeypatch):
+def test_a_long_log_is_scanned_in_two_halves_where_a_core_is_free(tmp_path, monkeypatch):
     import mlprep.reviewlog as reviewlog
+    from mlprep import forkwork
+
+    monkeypatch.setattr(forkwork, "spare_core", lambda: True)
 
     log = ReviewLog(tmp_path / "p" / "reviews.jsonl")
     _mixed_log(log.path, 2, ordered=True)
@@ -312,6 +315,9 @@ def test_a_long_log_is_scanned_in_two_halves(tmp_path, monkeypatch):
     _same_scan(log.scan_last(), reference)
     middle = int(log.path.stat().st_size * (1 - reviewlog.CHILD_SHARE))
     assert halves == [(0, log.path.read_bytes().index(b"\n", middle) + 1)]
+    monkeypatch.setattr(forkwork, "spare_core", lambda: False)  # a busy machine: one pass
+    _same_scan(log.scan_last(), reference)
+    assert len(halves) == 1
 
 
 def test_a_block_scan_of_ordered_lines_flags_a_card_sent_back_by_a_later_block(
