@@ -652,6 +652,30 @@ def test_a_damaged_review_log_is_named_and_left_as_it_is(log, code, message, mlp
     assert (progress / "reviews.jsonl").read_text(encoding="utf-8") == log
 
 
+@pytest.mark.parametrize(("log", "code", "message"), HOSTILE_LOGS)
+def test_a_damaged_line_in_the_half_a_child_reads_is_named_alike(
+    log, code, message, mlprep_home, monkeypatch
+):
+    """A long log is read in two halves at once (the later by a forked child): the damage in
+    the child's half is reported as one pass reports it, with its line number."""
+    from mlprep import forkwork, reviewlog
+
+    monkeypatch.setattr(reviewlog, "PARALLEL_SCAN", 0)
+    monkeypatch.setattr(forkwork, "spare_core", lambda: True)
+    forked = []
+    start = forkwork.start
+    monkeypatch.setattr(forkwork, "start", lambda *a, **k: forked.append(1) or start(*a, **k))
+    before = 3000  # good lines first: the split lands among them
+    lines = [LOG_LINE.replace(GOOD_EVENT["id"], f"{n:032x}") for n in range(before)]
+    whole = "".join(lines) + log
+    progress = progress_dir_with(mlprep_home, whole)
+    moved = re.sub(r"jsonl:(\d+)", lambda m: f"jsonl:{int(m.group(1)) + before}", message)
+    result = run("stats")
+    assert_clean(result, code, moved)
+    assert forked == [1]
+    assert (progress / "reviews.jsonl").read_text(encoding="utf-8") == whole
+
+
 @pytest.mark.parametrize("snapshot", HOSTILE_SNAPSHOTS)
 def test_a_damaged_snapshot_is_rebuilt_from_the_log(snapshot, mlprep_home):
     progress = progress_dir_with(mlprep_home, LOG_LINE, snapshot)
