@@ -675,10 +675,12 @@ def test_a_damaged_line_in_the_half_a_child_reads_is_named_alike(
     start = forkwork.start
     monkeypatch.setattr(forkwork, "start", lambda *a, **k: forked.append(1) or start(*a, **k))
     first = datetime.fromisoformat(GOOD_EVENT["at"])
+    row = Scheduler().review(None, GOOD_EVENT["card"], 3, first).to_row()
     lines = []
     for number in range(6000):  # the damage at line 4001: after the split, before the tail
         at = first + timedelta(seconds=number)  # a card read at start-up (its last answer)
-        state = Scheduler().review(None, GOOD_EVENT["card"], 3, at).to_row()
+        moment = at.timestamp()  # its first answer, each time: the state of one at `at`
+        state = [row[0], moment + 600, *row[2:5], moment, moment, *row[7:]]
         stamp = at.isoformat(timespec="milliseconds").replace("+00:00", "Z")
         line = GOOD_EVENT | {"at": stamp, "id": f"{number:032x}", "state": state, "v": 2}
         lines.append(json.dumps(line, separators=(",", ":"), sort_keys=True) + "\n")
