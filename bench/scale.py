@@ -11,7 +11,9 @@ slows every command alike. Asserts nothing.
 "first card" is `mlprep review --plain` until the first card is printed: warm (snapshot and
 deck cache in place), cold (no snapshot: after a merge, an import or a lost file) and first run
 (no snapshot and no deck cache either). "merge" merges an export holding 1% new answers that
-interleave with the log's; "plan" shows an interview plan 30 days away over every card;
+interleave with the log's over its whole period (the hard case: logs of a class), "new ones all
+recent" as many answers from the last three days (two machines of one user since they last
+synced); "plan" shows an interview plan 30 days away over every card;
 "answer" is recording one answer (append, fsync, state), in process.
 """
 
@@ -76,15 +78,17 @@ def make_collection(home: Path, cards: int, reviews: int) -> None:
     )
 
 
-def merge_file(home: Path, path: Path, count: int) -> None:
+def merge_file(home: Path, path: Path, count: int, days: float = 300) -> None:
     """Another machine's export: this log plus `count` answers of its own, spread over the
-    log's period (so that they interleave with the answers already here)."""
+    last `days` of the log's period (so that they interleave with the answers already here:
+    over the whole period, a class's logs; over the last few days, two machines of one user
+    since they last synced)."""
     rng = random.Random(7)
     cards = sorted({json.loads(line)["card"] for line in _sample_lines(home, 2000)})
     now = datetime.now(UTC)
     events = []
     for _ in range(count):
-        moment = now - timedelta(seconds=rng.uniform(0, 300 * 86400))
+        moment = now - timedelta(seconds=rng.uniform(0, days * 86400))
         events.append(
             {
                 "at": moment.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
@@ -133,6 +137,8 @@ def bench_size(label: str, base: Path, runs: int, anki_python: str | None) -> No
     scratch = base / f"scratch-{label}"
     merge_json = base / f"merge-{label}.json"
     merge_file(home, merge_json, reviews // 100)
+    recent_json = base / f"merge-recent-{label}.json"
+    merge_file(home, recent_json, reviews // 100, days=3)
     hello = base / "hello.py"
     hello.write_text(HELLO)
     anki_dir = base / f"anki-{label}"
@@ -151,10 +157,10 @@ def bench_size(label: str, base: Path, runs: int, anki_python: str | None) -> No
         day = (datetime.now(UTC) + timedelta(days=30)).date().isoformat()
         run([*MLPREP, "plan", "--interview", day], bench_env(str(plan_home)))
 
-    def merge() -> tuple[float, float]:
+    def merge(export: Path) -> tuple[float, float]:
         shutil.rmtree(scratch, ignore_errors=True)
         shutil.copytree(home, scratch, ignore=shutil.ignore_patterns("cache"))
-        return run([*MLPREP, "progress", "merge", str(merge_json)], bench_env(str(scratch)))
+        return run([*MLPREP, "progress", "merge", str(export)], bench_env(str(scratch)))
 
     def cold() -> tuple[float, float]:
         (progress / "state.json").unlink(missing_ok=True)
@@ -171,7 +177,8 @@ def bench_size(label: str, base: Path, runs: int, anki_python: str | None) -> No
         "progress export": lambda: run(
             [*MLPREP, "progress", "export", str(base / "export.json"), "--force"], env
         ),
-        "progress merge (1% new)": merge,
+        "progress merge (1% new)": lambda: merge(merge_json),
+        "  new ones all recent": lambda: merge(recent_json),
         "plan": lambda: run([*MLPREP, "plan"], bench_env(str(plan_home))),
     }
     if anki_python:

@@ -4,12 +4,18 @@ Start-up needs a card's id, kind, tags, difficulty and line to list, select and 
 the question, answer, choices and the rest are needed only for the cards a command shows.
 `CardList` is the deck's card sequence built from the index; its `LazyCard`s read the rest
 of themselves from a `CardSource` (the deck cache file) the first time any of it is used.
+Listing decks needs only how many cards each has, and building a review's queue only the
+cards' ids: the ids are read from the source the first time a card is asked for, the rest of
+the index the first time any of it is.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import fields
+from functools import cached_property
+from itertools import repeat
 from typing import Any, Protocol, overload
 
 from mlprep.model import Card, CardIndex, CardType
@@ -20,6 +26,14 @@ _TYPES = {card_type.value: card_type for card_type in CardType}  # a kind names 
 
 
 class CardSource(Protocol):
+    def ids(self) -> tuple[str, ...]:
+        """The deck's card ids, in order (CardIndex.ids, read on its own)."""
+        ...
+
+    def index(self) -> CardIndex:
+        """The deck's card index (as many entries as the deck has cards)."""
+        ...
+
     def card(self, position: int) -> Card:
         """The full card at this position of the deck."""
         ...
@@ -35,9 +49,10 @@ class LazyCard(Card):
     `dataclasses.replace` does) gives a plain Card.
     """
 
-    # the id is a slot of its own, not read from the index on each use: every command that
-    # builds a queue or looks states up reads the id of every card it selected
-    __slots__ = ("_cards", "_position", "_card", "id")
+    # the id and deck are slots of their own, not read from the index on each use: every
+    # command that builds a queue or looks states up reads the id of every card it selected,
+    # and a review or plan that takes turns between decks reads every card's deck
+    __slots__ = ("_cards", "_position", "_card", "id", "deck")
     _cards: CardList
     _position: int
     _card: Card | None
@@ -77,6 +92,7 @@ _set_cards = vars(LazyCard)["_cards"].__set__
 _set_position = vars(LazyCard)["_position"].__set__
 _set_card = vars(LazyCard)["_card"].__set__
 _set_id = vars(LazyCard)["id"].__set__
+_set_deck = vars(LazyCard)["deck"].__set__
 
 
 def _reader(name: str) -> property:
@@ -99,21 +115,32 @@ for _field_name, _column in (
     ("line", "lines"),
 ):
     setattr(LazyCard, _field_name, _index_reader(_column))
-LazyCard.deck = property(lambda self: self._cards.deck, doc="The card's deck.")  # type: ignore[assignment]
 LazyCard.type = property(  # type: ignore[assignment]
     lambda self: _TYPES.get(self.kind, CardType.OPEN), doc="The card's type, from its kind."
 )
 
 
 class CardList(Sequence[Card]):
-    """A cached deck's cards: its index, and a LazyCard per card built when first asked for."""
+    """A cached deck's `count` cards: its index, read from `source` when first needed, and a
+    LazyCard per card built when first asked for."""
 
-    def __init__(self, index: CardIndex, deck: str, source: CardSource) -> None:
-        self.card_index = index
+    def __init__(self, count: int, deck: str, source: CardSource) -> None:
         self.deck = deck
         self.source = source
-        self._cards: list[Card | None] = [None] * len(index.ids)
-        self._missing = len(self._cards)  # positions without their LazyCard yet
+        self._cards: list[Card | None] = [None] * count
+        self._missing = count  # positions without their LazyCard yet
+
+    @cached_property
+    def card_index(self) -> CardIndex:
+        """The deck's index, read once (afterwards a plain attribute of this list)."""
+        return self.source.index()
+
+    @cached_property
+    def card_ids(self) -> tuple[str, ...]:
+        """The deck's card ids: all that building its cards needs of the index."""
+        if "card_index" in self.__dict__:
+            return self.card_index.ids
+        return self.source.ids()
 
     def __len__(self) -> int:
         return len(self._cards)
@@ -141,16 +168,33 @@ class CardList(Sequence[Card]):
         _set_cards(card, self)
         _set_position(card, position)
         _set_card(card, None)
-        _set_id(card, self.card_index.ids[position])
+        _set_id(card, self.card_ids[position])
+        _set_deck(card, self.deck)
         return card
 
     def __iter__(self) -> Iterator[Card]:
         if self._missing:  # every card at once: selecting a whole deck is common
-            self._cards = [
-                self._lazy(i) if card is None else card for i, card in enumerate(self._cards)
-            ]
+            self._cards = self._every_card()
             self._missing = 0
         return iter(self._cards)  # type: ignore[arg-type]
+
+    def _every_card(self) -> list[Card | None]:
+        """A card for each position (a review of every card of a large collection builds
+        tens of thousands at start-up). When none is built yet, as usual, _lazy's work is
+        done a step at a time over all of them, each step a C-level map (no Python call per
+        card); otherwise one by one."""
+        count = len(self._cards)
+        if self._missing < count:
+            cards = self._cards
+            return [self._lazy(i) if card is None else card for i, card in enumerate(cards)]
+        made = list(map(object.__new__, repeat(LazyCard, count)))
+        drain = deque[object](maxlen=0).extend  # runs a map for its effects, keeping nothing
+        drain(map(_set_cards, made, repeat(self)))
+        drain(map(_set_position, made, range(count)))
+        drain(map(_set_card, made, repeat(None)))
+        drain(map(_set_id, made, self.card_ids))
+        drain(map(_set_deck, made, repeat(self.deck)))
+        return made  # type: ignore[return-value]
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Sequence) and not isinstance(other, str):

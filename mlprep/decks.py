@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import difflib
 import functools
+import marshal
 import os
-import pickle
 import struct
 import zlib
 from collections.abc import Iterable, Sequence
@@ -32,7 +32,7 @@ def deck_files(path: Path) -> list[Path]:
     return [path]
 
 
-CACHE_FORMAT = 4  # bump when the cache file's own layout changes
+CACHE_FORMAT = 6  # bump when the cache file's own layout changes
 # Cards are pickled in runs of this many: reading one card unpickles its run (a fraction of a
 # millisecond), and reading every card (search, export) goes nearly as fast as one pickle would.
 CARDS_PER_RUN = 32
@@ -71,8 +71,9 @@ class _CacheFile:
     """The open cache file cards are read from. A newer cache renamed over it later does not
     disturb this run: the open file stays the one whose index was read."""
 
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, path: Path) -> None:
         self.fd = fd
+        self.path = path
 
     def read(self, start: int, length: int) -> bytes:
         data = os.pread(self.fd, length, start)
@@ -82,22 +83,74 @@ class _CacheFile:
             )
         return data
 
+    def damaged(self, detail: str = "") -> MlprepError:
+        """The error for contents that fail their checks. The file goes (unless another run
+        has replaced it already), so that the next run parses the decks again."""
+        with contextlib.suppress(OSError):
+            if os.path.samestat(os.fstat(self.fd), os.stat(self.path)):
+                os.unlink(self.path)
+        return MlprepError(f"the deck cache is damaged{detail}; run the command again")
+
     def __del__(self) -> None:
         with contextlib.suppress(OSError):
             os.close(self.fd)
 
 
 class _CachedCards:
-    """One deck's cards in the cache file: runs of CARDS_PER_RUN cards, each run a pickled
-    tuple, one after another from `start`, at the offsets `bounds` holds (run i spans
-    bounds[i]..bounds[i + 1]). A run is unpickled once, the first time one of its cards is
-    read."""
+    """One deck in the cache file: its index in two records, the card ids and where each run
+    of cards lies at `index_at`, the rest of the index (kinds, difficulties, tags, lines) at
+    `rest_at`; then its cards: runs of CARDS_PER_RUN cards, each run a pickled tuple, one
+    after another from `start`, run i spanning bounds[i]..bounds[i + 1] of them. A record is
+    read the first time it is needed (listing decks needs neither, a review's queue only the
+    ids); a run is unpickled once, the first time one of its cards is read."""
 
-    def __init__(self, file: _CacheFile, start: int, bounds: bytes) -> None:
+    def __init__(
+        self, file: _CacheFile, count: int, index_at: int, rest_at: int, start: int
+    ) -> None:
         self.file = file
+        self.count = count
+        self.index_at = index_at
+        self.rest_at = rest_at
         self.start = start
-        self.bounds = bounds
+        self.bounds = b""
+        self._ids: tuple[str, ...] | None = None
         self.runs: dict[int, tuple] = {}
+
+    def _record(self, begin: int, end: int) -> object:
+        record = self.file.read(begin, end - begin)
+        try:
+            with gc_paused():
+                return marshal.loads(record)
+        except Exception:  # an accelerator that fails is a bug report, not a crash
+            return None
+
+    def ids(self) -> tuple[str, ...]:
+        if self._ids is None:
+            found = self._record(self.index_at, self.rest_at)
+            runs = -(-self.count // CARDS_PER_RUN)
+            if not (
+                isinstance(found, tuple)
+                and len(found) == 2
+                and isinstance(found[0], tuple)
+                and len(found[0]) == self.count
+                and isinstance(found[1], bytes)
+                and len(found[1]) == 8 * (runs + 1)
+            ):
+                raise self.file.damaged()
+            self._ids, self.bounds = found
+        return self._ids
+
+    def index(self) -> CardIndex:
+        ids = self.ids()
+        rest = self._record(self.rest_at, self.start)
+        try:
+            card_index = CardIndex(ids, *rest)  # type: ignore[misc]
+        except TypeError:  # not four columns
+            raise self.file.damaged() from None
+        columns = (card_index.kinds, card_index.difficulties, card_index.tags, card_index.lines)
+        if not all(isinstance(column, tuple) and len(column) == self.count for column in columns):
+            raise self.file.damaged()
+        return card_index
 
     def card(self, position: int) -> Card:
         run, place = divmod(position, CARDS_PER_RUN)
@@ -105,33 +158,39 @@ class _CachedCards:
         if cards is None:
             cards = self.runs[run] = self._read_run(run)
         if place >= len(cards):
-            raise MlprepError("the deck cache is damaged; run the command again")
+            raise self.file.damaged()
         return cards[place]
 
     def _read_run(self, run: int) -> tuple:
+        if not self.bounds:
+            self.ids()
         begin, end = struct.unpack_from("<QQ", self.bounds, 8 * run)
+        import pickle  # cards are objects; the index and summary are plain data (marshal)
+
         try:
             with gc_paused():
                 cards = pickle.loads(self.file.read(self.start + begin, end - begin))
         except MlprepError:
             raise
         except Exception as error:  # an accelerator that fails is a bug report, not a crash
-            raise MlprepError(
-                f"the deck cache is damaged ({error}); run the command again"
-            ) from None
+            raise self.file.damaged(f" ({error})") from None
         if not isinstance(cards, tuple) or not all(isinstance(card, Card) for card in cards):
-            raise MlprepError("the deck cache is damaged; run the command again")
+            raise self.file.damaged()
         return cards
 
     def raw(self) -> tuple[bytes, bytes]:
         """Every run's bytes, and their bounds, for copying into a new cache file."""
+        if not self.bounds:
+            self.ids()
         (end,) = struct.unpack_from("<Q", self.bounds, len(self.bounds) - 8)
         return self.file.read(self.start, end), self.bounds
 
 
 def _cached_deck(key: tuple, entry: tuple, file: _CacheFile, path: Path | None = None) -> Deck:
-    (deck_id, title, description, tags), index, start, bounds = entry
-    cards = CardList(CardIndex(*index), deck_id, _CachedCards(file, start, bounds))
+    (deck_id, title, description, tags), count, index_at, rest_at, start = entry
+    if type(count) is not int or not 0 <= index_at < rest_at < start:
+        raise ValueError("not a deck entry")
+    cards = CardList(count, deck_id, _CachedCards(file, count, index_at, rest_at, start))
     return Deck(
         id=deck_id,
         title=title,
@@ -148,6 +207,8 @@ def _card_bytes(deck: Deck) -> tuple[bytes, bytes]:
     cards = deck.cards
     if isinstance(cards, CardList) and isinstance(cards.source, _CachedCards):
         return cards.source.raw()  # already pickled once: copied as they are
+    import pickle
+
     full = [card.full() if isinstance(card, LazyCard) else card for card in cards]
     pickled = [
         pickle.dumps(tuple(full[i : i + CARDS_PER_RUN]), pickle.HIGHEST_PROTOCOL)
@@ -169,9 +230,12 @@ def _plain_index(deck: Deck, shared: dict) -> tuple:
 class DeckCache:
     """Parsed decks keyed by file identity, so start-up skips YAML parsing.
 
-    The file holds, after a short header, each deck's cards (pickled one by one), then an
-    index: per deck its title, tags and card index (ids, kinds, tags, difficulty, lines), and
-    where its cards lie. Loading reads only the index; a card is read when it is used.
+    The file holds, after a short header, per deck two records of its card index (the ids
+    with where its runs of cards lie; the kinds, tags, difficulties and lines), then its
+    cards; at the end a summary: per deck its title, tags, number of cards and where its
+    records lie, and whether the card ids of all its decks are distinct. Loading reads only
+    the summary (listing decks costs the same at 100 cards or 100,000); a deck's ids are read
+    when its cards are used, the rest of its index when that is, a card when it is used.
 
     The cache is only an accelerator: if it is missing, stale, from another parser or
     unreadable it is rebuilt; entries for files no longer loaded are pruned when it is saved.
@@ -184,13 +248,16 @@ class DeckCache:
         self.file: _CacheFile | None = None
         self.used: set[tuple] = set()
         self.dirty = False
+        # whether no card id occurs in two of the file's decks, and the decks made from it
+        self.ids_distinct = False
+        self._from_file: set[int] = set()
         if self.path is None:
             return
         try:
             fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
         except OSError:
             return
-        self.file = _CacheFile(fd)
+        self.file = _CacheFile(fd, self.path)
         try:
             head = os.pread(fd, len(CACHE_MAGIC) + 8, 0)
             if head[: len(CACHE_MAGIC)] != CACHE_MAGIC:
@@ -198,9 +265,10 @@ class DeckCache:
             (where,) = struct.unpack("<Q", head[len(CACHE_MAGIC) :])
             size = os.fstat(fd).st_size
             with gc_paused():
-                fingerprint, entries = pickle.loads(os.pread(fd, size - where, where))
+                fingerprint, entries, distinct = marshal.loads(os.pread(fd, size - where, where))
             if fingerprint == parser_fingerprint() and isinstance(entries, dict):
                 self.entries = entries
+                self.ids_distinct = distinct is True
         except Exception:  # stale classes, truncation, corruption: it is only an accelerator
             self.entries = {}
 
@@ -213,6 +281,7 @@ class DeckCache:
         if deck is None and key in self.entries and self.file is not None:
             try:
                 deck = _cached_deck(key, self.entries[key], self.file, path)
+                self._from_file.add(id(deck))
             except Exception:  # an entry of the wrong shape: parse the file again
                 deck = None
         if deck is None:
@@ -224,6 +293,12 @@ class DeckCache:
         self.used.add(key)
         _SEEN[key] = deck
         return deck
+
+    def ids_known_distinct(self, decks: Iterable[Deck]) -> bool:
+        """Whether no card id occurs in two of these decks, known without reading their cards'
+        ids: every one came from this cache file, whose decks' ids were all distinct when it
+        was written."""
+        return self.ids_distinct and all(id(deck) in self._from_file for deck in decks)
 
     def put(self, key: tuple, deck: Deck) -> None:
         self.decks[key] = deck
@@ -248,7 +323,7 @@ class DeckCache:
                 self._write(handle)
             os.replace(tmp, self.path)
             written = True
-        except (OSError, MlprepError):
+        except (OSError, MlprepError, ValueError):  # ValueError: a value marshal cannot store
             # a read-only or full cache dir only costs speed; a half-written temp file would
             # take the space the next answer needs, one more on every run
             if tmp is not None:
@@ -274,23 +349,34 @@ class DeckCache:
                 library.decks[slug] = copy
 
     def _write(self, handle: BinaryIO) -> None:
-        """The cards first, deck after deck, then the index that says where they lie (so a
-        deck's pickled cards never have to be held in memory all at once)."""
+        """Deck after deck its index record and its cards, then the summary that says where
+        they lie (so a deck's pickled cards never have to be held in memory all at once)."""
         handle.write(CACHE_MAGIC + bytes(8))
         entries: dict[tuple, tuple] = {}
         shared: dict[tuple, tuple] = {}
+        ids: set[str] = set()
+        count = 0
         for key in sorted(self.used, key=lambda key: key[0]):
             deck = self.decks[key]
             data, bounds = _card_bytes(deck)
+            index = _plain_index(deck, shared)
+            index_at = handle.tell()
+            handle.write(marshal.dumps((index[0], bounds)))
+            rest_at = handle.tell()
+            handle.write(marshal.dumps(index[1:]))
             entries[key] = (
                 (deck.id, deck.title, deck.description, deck.tags),
-                _plain_index(deck, shared),
+                len(deck.cards),
+                index_at,
+                rest_at,
                 handle.tell(),
-                bounds,
             )
             handle.write(data)
+            ids.update(index[0])
+            count += len(index[0])
         where = handle.tell()
-        pickle.dump((parser_fingerprint(), entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        distinct = len(ids) == count
+        handle.write(marshal.dumps((parser_fingerprint(), entries, distinct)))
         handle.seek(len(CACHE_MAGIC))
         handle.write(struct.pack("<Q", where))
 
@@ -442,9 +528,15 @@ class Library:
     decks: dict[str, Deck] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
 
-    def add(self, decks: Iterable[Deck]) -> None:
-        """Add decks, refusing any whose slug or card ids clash with what is already here."""
-        card_ids = {card_id: deck for deck in self.decks.values() for card_id in deck.index.ids}
+    def add(self, decks: Iterable[Deck], ids_distinct: bool = False) -> None:
+        """Add decks, refusing any whose slug or card ids clash with what is already here.
+        `ids_distinct`: the caller knows that no card id occurs in two of the decks here and
+        given (the deck cache does), so only slugs are compared."""
+        card_ids = (
+            {}
+            if ids_distinct
+            else {card_id: deck for deck in self.decks.values() for card_id in deck.index.ids}
+        )
         for deck in decks:
             if deck.id in self.decks:
                 other = self.decks[deck.id]
@@ -455,6 +547,9 @@ class Library:
                         f"deck id '{deck.id}' clashes with {where}; skipped (give it another id)",
                     )
                 )
+                continue
+            if ids_distinct:
+                self.decks[deck.id] = deck
                 continue
             index = deck.index
             clash = (
@@ -516,10 +611,10 @@ class Library:
                 raise UsageError(self._unknown_tag(unknown[0], known, list(chosen)))
         cards: list[Card] = []
         for deck in decks:
-            index = deck.index
             if not (wanted or kinds or difficulty is not None):
-                cards += deck.cards
+                cards += deck.cards  # (a cached deck's cards need only its ids)
                 continue
+            index = deck.index
             deck_tagged = bool(wanted & set(deck.tags))
             for position, (card_tags, kind, level) in enumerate(
                 zip(index.tags, index.kinds, index.difficulties, strict=True)
@@ -592,10 +687,12 @@ def load_library(
     cache = DeckCache(cache_dir)
     library = Library()
     builtin = load_files(builtin_dirs, builtin=True, cache=cache, card_ids=False)
-    library.add(builtin.decks)
-    library.warnings.extend(builtin.problems)
     user = load_files(user_dirs, builtin=False, cache=cache, card_ids=False)
-    library.add(user.decks)
+    # no clash of card ids to look for (whose search reads every deck's ids)?
+    distinct = cache.ids_known_distinct([*builtin.decks, *user.decks])
+    library.add(builtin.decks, ids_distinct=distinct)
+    library.warnings.extend(builtin.problems)
+    library.add(user.decks, ids_distinct=distinct)
     library.warnings.extend(user.problems)
     if cache.save():
         cache.read_back(library)

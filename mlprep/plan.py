@@ -25,6 +25,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from mlprep.errors import UsageError
 from mlprep.memory import AGAIN, GOOD, STABILITY_MIN, Memory
@@ -197,7 +198,7 @@ def _typical(seconds: list[float]) -> float:
     return statistics.fmean(min(s, cap) for s in seconds)
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a plan over every card of a large collection has a track each
 class Track:
     """One planned card as the planner sees it; times in days from now."""
 
@@ -308,6 +309,49 @@ class Board:
         self.last = np.array([t.last for t in tracks], dtype=float)
         self._outcomes: dict[int, tuple[float, float, float, float, float]] = {}
         self._index = {id(track): index for index, track in enumerate(self.tracks)}
+        # What a day's scores need of each track that depends on its memory alone, not on
+        # the day: worked out once, then again only for the tracks a day's work changes
+        self._fixed: dict[str, Any] = {}
+        self._fixed_interview: float | None = None
+
+    def _memory_terms(self, stability, difficulty) -> dict[str, Any]:
+        """The parts of Memory.review (over arrays, as _review works them out, operation for
+        operation) that depend on a track's stability and difficulty only."""
+        w = self.planner.memory.w
+        return {
+            "same_good": self._same_day(stability, GOOD),
+            "same_again": self._same_day(stability, AGAIN),
+            # _review's long-term factors, grouped as there: left to right
+            "grow": math.exp(w[8]) * (11 - difficulty) * stability ** -w[9],
+            "lapse": w[11] * difficulty ** -w[12] * ((stability + 1) ** w[13] - 1),
+            "short": stability / math.exp(w[17] * w[18]),
+            "good_d": self._next_difficulty(difficulty, GOOD),
+            "relearned_d": self._next_difficulty(self._next_difficulty(difficulty, AGAIN), GOOD),
+        }
+
+    def _terms(self, interview: float) -> dict[str, Any]:
+        """_memory_terms of every track, and each one's recall on the day with no more work."""
+        if self._fixed_interview != interview:
+            with self.np.errstate(all="ignore"):
+                self._fixed = self._memory_terms(self.stability, self.difficulty)
+                self._fixed["on_day"] = self._recall(self._days(interview), self.stability)
+            self._fixed_interview = interview
+        return self._fixed
+
+    def _update_terms(self, indexes: list[int]) -> None:
+        """_terms again for the tracks at `indexes`, after their memory changed."""
+        if self._fixed_interview is None or not indexes:
+            return
+        np = self.np
+        at = np.array(indexes, dtype=np.intp)
+        stability = self.stability[at]
+        with np.errstate(all="ignore"):
+            changed = self._memory_terms(stability, self.difficulty[at])
+            origin = self.planner.origin
+            days = math.floor(self._fixed_interview + origin) - np.floor(self.last[at] + origin)
+            changed["on_day"] = self._recall(days, stability)
+        for name, values in changed.items():
+            self._fixed[name][at] = values
 
     def _days(self, later: float):
         """Planner.days from each track's last answer to `later`."""
@@ -382,21 +426,72 @@ class Board:
     def day(self, at: float, interview: float, budget: float, today: float) -> list[Candidate]:
         """Planner.day for every track at once."""
         np, planner, costs = self.np, self.planner, self.planner.costs
-        stability, difficulty = self.stability, self.difficulty
+        memory, w = planner.memory, planner.memory.w
+        stability = self.stability
+        fixed = self._terms(interview)
+        # The arithmetic of _recall, _review and _same_day, operation for operation (the same
+        # figures to the last bit), worked in place: a few arrays alive at a time, not twenty
         with np.errstate(all="ignore"):
             elapsed = self._days(at)
-            p = self._recall(elapsed, stability)
-            kept = self._review(stability, difficulty, elapsed, p, GOOD)
-            lost = self._review(stability, difficulty, elapsed, p, AGAIN)
+            same_day = elapsed < 1
+            p = np.maximum(0.0, elapsed)  # p: recall now (_recall)
+            del elapsed
+            p *= memory.factor
+            p /= stability
+            p += 1
+            np.power(p, memory.decay, out=p)
+            # _review(GOOD), with the parts that do not change by the day worked out
+            # beforehand (_memory_terms)
+            kept = 1 - p
+            kept *= w[10]
+            np.exp(kept, out=kept)
+            kept -= 1
+            kept *= fixed["grow"]
+            kept += 1
+            kept *= stability
+            np.maximum(kept, STABILITY_MIN, out=kept)
+            np.copyto(kept, fixed["same_good"], where=same_day)
+            # _review(AGAIN)
+            lost = 1 - p
+            lost *= w[14]
+            np.exp(lost, out=lost)
+            lost *= fixed["lapse"]
+            np.minimum(lost, fixed["short"], out=lost)
+            np.maximum(lost, STABILITY_MIN, out=lost)
+            np.copyto(lost, fixed["same_again"], where=same_day)
+            del same_day
             # relearning steps are minutes apart: a review on the day of the lapse
-            relearned = (self._same_day(lost[0], GOOD), self._next_difficulty(lost[1], GOOD))
+            # (_same_day(lost, GOOD))
+            relearned = np.power(lost, -w[19])
+            relearned *= math.exp(w[17] * (GOOD - 3 + w[18]))
+            np.maximum(relearned, 1.0, out=relearned)
+            relearned *= lost
+            np.maximum(relearned, STABILITY_MIN, out=relearned)
+            del lost
+            # recall on the day after the review: remembered, or forgotten and relearned
             left = planner.days(interview, at)
-            after = p * self._recall(left, kept[0]) + (1 - p) * self._recall(left, relearned[0])
-            gain = after - self._recall(self._days(interview), stability)
-            seconds = costs.review + (1 - p) * costs.relearn
-        new_gain = sum(q * planner.memory.recall(left, s) for q, s, _ in planner.learned)
-        gain = np.where(self.seen, gain, new_gain)
-        seconds = np.where(self.seen, seconds, costs.new)
+            scale = memory.factor * np.maximum(0.0, left)
+            gain = scale / kept
+            gain += 1
+            np.power(gain, memory.decay, out=gain)
+            gain *= p
+            otherwise = scale / relearned
+            otherwise += 1
+            np.power(otherwise, memory.decay, out=otherwise)
+            forgotten = 1 - p
+            otherwise *= forgotten
+            del forgotten
+            gain += otherwise
+            del otherwise
+            gain -= fixed["on_day"]
+            seconds = 1 - p
+            seconds *= costs.relearn
+            seconds += costs.review
+        new_gain = sum(q * memory.recall(left, s) for q, s, _ in planner.learned)
+        unseen = ~self.seen
+        np.copyto(gain, new_gain, where=unseen)
+        np.copyto(seconds, costs.new, where=unseen)
+        del unseen
         eligible = np.flatnonzero(self.last < today)
         cheapest = min(costs.new, costs.review)
         chosen, used = [], 0.0
@@ -413,10 +508,10 @@ class Board:
             chosen.append(Candidate(track, gained, cost, not self.seen[index]))
             self._outcomes[index] = (
                 float(p[index]),
-                float(kept[0][index]),
-                float(kept[1][index]),
-                float(relearned[0][index]),
-                float(relearned[1][index]),
+                float(kept[index]),
+                float(fixed["good_d"][index]),
+                float(relearned[index]),
+                float(fixed["relearned_d"][index]),
             )
         return chosen
 
@@ -425,6 +520,7 @@ class Board:
         planner = self.planner
         new_stability = sum(q * s for q, s, _ in planner.learned)
         new_difficulty = sum(q * d for q, _, d in planner.learned)
+        changed: list[int] = []
         for candidate in chosen:
             index = self._index[id(candidate.track)]
             if candidate.new:
@@ -441,6 +537,8 @@ class Board:
                 difficulty,
                 at,
             )
+            changed.append(index)
+        self._update_terms(changed)
         self._outcomes.clear()
 
     def on_day(self, interview: float) -> list[float]:

@@ -15,6 +15,7 @@ import itertools
 import json
 import operator
 import re
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import fields, replace
 from datetime import datetime
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import orjson
 
+from mlprep import __version__
 from mlprep.errors import ProgressError
 from mlprep.fileio import atomic_copy, atomic_write, atomic_write_with, gc_paused
 from mlprep.logmerge import Careful, StreamingMerge, epoch_of_line, floor_key
@@ -65,8 +67,12 @@ class ProgressStore:
         directory: Path,
         scheduler: Scheduler | None = None,
         notify: Callable[[str], None] | None = None,
+        checked_mark: Path | None = None,
     ) -> None:
         self.directory = directory
+        # where the mark of the last snapshot known to pass every check is kept (see
+        # _snapshot_mark); None: every load checks the snapshot's rows in full
+        self.checked_mark = checked_mark
         self.notify = notify or (lambda message: None)  # for long work, e.g. a full rebuild
         self.log = ReviewLog(directory / "reviews.jsonl")
         self.snapshot_path = directory / "state.json"
@@ -291,6 +297,8 @@ class ProgressStore:
             ) from None
         except OSError as error:
             raise ProgressError(f"cannot read {self.snapshot_path}: {error.strerror}") from None
+        mark = self._snapshot_mark(raw)
+        checked = mark is not None and self._read_mark() == mark
         try:
             with gc_paused():
                 data = orjson.loads(raw)  # read at every start: twice as fast as json's
@@ -302,7 +310,7 @@ class ProgressStore:
                 f"{self.snapshot_path}: written by a newer mlprep (format {version}); upgrade "
                 "mlprep. The file was left untouched."
             )
-        loaded = self._snapshot_contents(data, version) if type(version) is int else None
+        loaded = self._snapshot_contents(data, version, checked) if type(version) is int else None
         if loaded is None:
             self.warnings.append(f"{self.snapshot_path}: unreadable; rebuilt from the review log")
             return None
@@ -320,13 +328,39 @@ class ProgressStore:
             self.warnings.append(f"{self.snapshot_path}: unreadable; rebuilt from the review log")
             return None
         self._use_settings(())
+        if mark is not None and not checked and version == SNAPSHOT_FORMAT:
+            self._write_mark(mark)
         return offset, states, version, last_id
+
+    def _snapshot_mark(self, data: bytes) -> str | None:
+        """What identifies a snapshot's bytes: its format, this mlprep's version, its length and
+        CRC-32. The same bytes pass the same checks, so a snapshot this program wrote or checked
+        once need not have its rows checked again at every start (a third of reading it); any
+        other bytes (an edit, damage, another version's file) are checked in full."""
+        if self.checked_mark is None:
+            return None
+        return f"{SNAPSHOT_FORMAT} {__version__} {len(data)} {zlib.crc32(data):08x}\n"
+
+    def _read_mark(self) -> str | None:
+        assert self.checked_mark is not None
+        try:
+            return self.checked_mark.read_text()
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def _write_mark(self, mark: str) -> None:
+        """Keep `mark` (only an accelerator: a mark lost or torn means a full check)."""
+        assert self.checked_mark is not None
+        with contextlib.suppress(OSError):
+            self.checked_mark.parent.mkdir(parents=True, exist_ok=True)
+            self.checked_mark.write_text(mark)
 
     @staticmethod
     def _snapshot_contents(
-        data: dict, version: int
+        data: dict, version: int, checked: bool = False
     ) -> tuple[int, dict[str, CardState], str | None] | None:
-        """Offset, states and last id of a snapshot whose every part passes its checks."""
+        """Offset, states and last id of a snapshot whose every part passes its checks (its
+        rows' checks skipped when the same bytes were `checked` before)."""
         offset, last_id, cards = data.get("log_offset"), data.get("last_id"), data.get("cards")
         if type(offset) is not int or offset < 0 or not isinstance(cards, dict):
             return None
@@ -336,7 +370,7 @@ class ProgressStore:
         try:
             with gc_paused():
                 if upgrade is None:  # the current format: checked column by column
-                    if rows_problem(list(cards.values())):
+                    if not checked and rows_problem(list(cards.values())):
                         return None
                     return offset, states_from_rows(cards), last_id
                 states = {}
@@ -380,11 +414,16 @@ class ProgressStore:
         }
         if self.settings:  # the latest plan and parameters, so start-up need not scan the log
             document["settings"] = {k: json.loads(e.to_json()) for k, e in self.settings.items()}
+        data = _json_bytes(document)
         try:
-            atomic_write(self.snapshot_path, _json_bytes(document))
+            atomic_write(self.snapshot_path, data)
         except OSError as error:
             # The log already holds every answer; a stale snapshot only costs start-up time.
             self.warnings.append(f"cannot update {self.snapshot_path}: {error.strerror}")
+            return
+        mark = self._snapshot_mark(data)  # rows written from checked states
+        if mark is not None:
+            self._write_mark(mark)
 
     # -- recording ------------------------------------------------------------------------
     def record(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated
 
@@ -118,8 +119,50 @@ def _show(
     if as_json:
         app.env.stdout.write(json.dumps(view.to_json(), indent=2) + "\n")
         return
-    width = app.console().width
-    app.env.stdout.write("\n".join(outlook_lines(view, width)) + "\n")
+    app.env.stdout.write("\n".join(outlook_lines(view, console_width(app))) + "\n")
+
+
+def console_width(app: AppState) -> int:
+    """The width the output's rich console (ui.render.make_console) has, measured as rich
+    measures it, without importing rich (which would take a tenth of the command's time):
+    COLUMNS (with LINES: whatever the terminal), 80 on a dumb terminal, else the first of
+    stdin, stdout and stderr that is a terminal; 80 columns at most."""
+    environ = os.environ  # rich reads the process's environment
+
+    def number(name: str) -> int | None:
+        text = environ.get(name)
+        return int(text) if text is not None and text.isascii() and text.isdigit() else None
+
+    columns = number("COLUMNS")
+    if columns is not None and number("LINES") is not None:
+        return min(80, columns)
+    if environ.get("TERM", "").lower() in ("dumb", "unknown") and _is_terminal(app):
+        return 80
+    if columns is not None:
+        return min(80, columns)
+    width = None
+    for descriptor in (0, 1, 2):
+        try:
+            width = os.get_terminal_size(descriptor).columns
+        except (AttributeError, ValueError, OSError):  # not a terminal
+            continue
+        break
+    return min(80, width or 80)
+
+
+def _is_terminal(app: AppState) -> bool:
+    """rich's Console.is_terminal for the output stream."""
+    environ = os.environ
+    compatible = environ.get("TTY_COMPATIBLE", "")
+    if compatible in ("0", "1"):
+        return compatible == "1"
+    force = environ.get("FORCE_COLOR")
+    if force is not None:
+        return force != ""
+    try:
+        return bool(app.env.stdout.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 def plan_model(store: ProgressStore):
@@ -143,9 +186,9 @@ def plan_cards(app: AppState, library: Library, current: Plan) -> list[Card]:
     return library.select(present)
 
 
-def planned_review(app: AppState, session: ReviewSession, deck_dirs) -> ReviewSession:
-    """`session` following the interview plan, if one is active: the plan's cards, and each
-    day's queue from the plan (see plan.plan_queue)."""
+def planned_review(app: AppState, session: ReviewSession, library: Library) -> ReviewSession:
+    """`session` following the interview plan, if one is active: the plan's cards (from the
+    library the review loaded), and each day's queue from the plan (see plan.plan_queue)."""
     now = app.env.now()
     with app.progress() as store:
         current = active_plan(store, now)
@@ -154,7 +197,7 @@ def planned_review(app: AppState, session: ReviewSession, deck_dirs) -> ReviewSe
         memory, costs = plan_model(store)
     from mlprep.plan import plan_queue
 
-    cards = plan_cards(app, app.library(deck_dirs), current)
+    cards = plan_cards(app, library, current)
     app.env.stderr.write(f"Following your interview plan: {current.days_left(now)} days left.\n")
 
     def build(cards, states, moment):

@@ -191,7 +191,11 @@ class AppState:
         if store is None:
             # one store per command: a second block (review checks for a plan, then runs)
             # only takes in what was logged since, instead of loading everything again
-            store = self._store = ProgressStore(self.paths.progress_dir, notify=self.say_progress)
+            store = self._store = ProgressStore(
+                self.paths.progress_dir,
+                notify=self.say_progress,
+                checked_mark=self.paths.cache_dir / "snapshot.checked",
+            )
         store.checkpoint()  # loads the first time; afterwards takes in new answers
         try:
             yield store

@@ -39,12 +39,13 @@ def review(
     from mlprep.sessions.review import ReviewSession
 
     app = state(ctx)
-    cards = app.library(deck_dirs or ()).select(decks or (), tag or ())
+    library = app.library(deck_dirs or ())
+    cards = library.select(decks or (), tag or ())
     session = ReviewSession(cards, Limits(new, max_reviews), seed)
     if not decks and not tag:
         from mlprep.cli.plan import planned_review
 
-        session = planned_review(app, session, deck_dirs or ())
+        session = planned_review(app, session, library)
     # option order varies from run to run, repeatably in tests (the clock is fixed there)
     order_seed = seed if seed is not None else int(app.env.now().timestamp())
     finish(run_session(app, session, plain, order_seed, trust_deck=trust_deck))

@@ -190,3 +190,81 @@ def test_when_the_days_work_is_done_review_says_so(cli):
     assert review(11, "") == (
         "Today's planned work is done; come back tomorrow (13 days left after today).\n"
     )
+
+
+class _Stream:
+    def __init__(self, tty: bool) -> None:
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("tty", [False, True])
+@pytest.mark.parametrize("sizes", [(), (0,), (0, 1, 2), (1,), (2,), "zero"])
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {},
+        {"COLUMNS": "50"},
+        {"COLUMNS": "120"},
+        {"COLUMNS": "0"},
+        {"COLUMNS": "abc"},
+        {"COLUMNS": "50", "LINES": "20"},
+        {"COLUMNS": "0", "LINES": "20"},
+        {"LINES": "20"},
+        {"TERM": "dumb"},
+        {"TERM": "Unknown", "COLUMNS": "50"},
+        {"TERM": "dumb", "COLUMNS": "50", "LINES": "20"},
+        {"TERM": "dumb", "FORCE_COLOR": "1"},
+        {"TERM": "dumb", "FORCE_COLOR": ""},
+        {"TERM": "dumb", "TTY_COMPATIBLE": "1"},
+        {"TERM": "dumb", "TTY_COMPATIBLE": "0"},
+    ],
+)
+def test_the_outlook_is_as_wide_as_the_console_would_be(monkeypatch, environ, sizes, tty):
+    """The plan measures its width without rich, exactly as rich's console would."""
+    import os
+
+    from mlprep.cli.plan import console_width
+    from mlprep.cli.state import AppState, Environment
+    from mlprep.ui.render import make_console
+
+    for name in ("COLUMNS", "LINES", "TERM", "FORCE_COLOR", "TTY_COMPATIBLE", "JPY_PARENT_PID"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+
+    def terminal_size(descriptor: int) -> os.terminal_size:
+        if sizes == "zero":
+            return os.terminal_size((0, 0))  # as some pseudo-terminals report
+        if descriptor not in sizes:
+            raise OSError("not a terminal")
+        return os.terminal_size((30 + 20 * descriptor, 24))
+
+    monkeypatch.setattr(os, "get_terminal_size", terminal_size)
+    stream = _Stream(tty)
+    app = AppState(env=Environment(stdout_=stream))  # type: ignore[arg-type]
+    assert console_width(app) == make_console(stream, os.environ).width  # type: ignore[arg-type]
+
+
+def test_a_review_that_follows_the_plan_loads_the_decks_once(cli, mlprep_home):
+    """The plan's cards come from the library the review loaded: a broken deck is reported
+    once, not once per load."""
+    cli("plan", "--interview", "2026-12-09", "--minutes", "1", "mini", *MINI)
+    user = mlprep_home / "decks"
+    user.mkdir(parents=True)
+    (user / "bad.yaml").write_text("id: bad\ntitle: Bad\ncards:\n\t- oops\n")
+    result = cli("review", *MINI, input="")
+    assert result.stderr == (
+        f"warning: {user / 'bad.yaml'}:4: tab used for indentation; indent with spaces "
+        "(deck skipped)\n"
+        "Following your interview plan: 14 days left.\n"
+    )
+    assert result.stdout.startswith("Review: 0 learning, 0 due, 1 new\n")

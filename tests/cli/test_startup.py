@@ -111,3 +111,28 @@ def test_a_warm_review_shows_its_first_card_before_importing_what_answering_need
     modules = json.loads(done.stderr.rsplit("MODULES=", 1)[1])
     deferred = ("fsrs", "mlprep.kinds", "mlprep.grader", "mlprep.stats", "yaml", *HEAVY, "rich")
     assert [m for m in modules if m.split(".")[0] in deferred or m.startswith(deferred)] == []
+
+
+def test_showing_a_plan_measures_the_terminal_without_rich(mlprep_home):
+    """`mlprep plan` prints plain lines: importing rich only to ask the width cost a tenth of
+    the command's time."""
+    import datetime
+
+    from tests.conftest import FIXTURES
+
+    mini = ["--decks", str(FIXTURES / "decks")]
+    day = (datetime.date.today() + datetime.timedelta(days=20)).isoformat()
+    subprocess.run(
+        [sys.executable, "-m", "mlprep", "plan", "--interview", day, "mini", *mini],
+        capture_output=True,
+        check=True,
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(["plan", *mini])],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "Predicted share recalled on the day" in done.stdout
+    modules = json.loads(done.stderr.rsplit("MODULES=", 1)[1])
+    assert [m for m in modules if m.split(".")[0] == "rich"] == []

@@ -127,13 +127,29 @@ def test_the_cache_forgets_decks_that_are_gone(tmp_path):
 
 def test_a_full_disk_leaves_no_cache_temp_file(tmp_path, monkeypatch):
     import errno
-    import pickle
 
-    def full_disk(obj, handle, protocol=None):
-        handle.write(b"x" * 1000)
-        raise OSError(errno.ENOSPC, "No space left on device")
+    real_fdopen = os.fdopen
 
-    monkeypatch.setattr(pickle, "dump", full_disk)
+    class FullDisk:
+        """A file on a disk that fills up after the first 1000 bytes."""
+
+        def __init__(self, handle):
+            self.handle = handle
+
+        def write(self, data):
+            self.handle.write(data[:1000])
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def __getattr__(self, name):
+            return getattr(self.handle, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc_info):
+            self.handle.close()
+
+    monkeypatch.setattr(os, "fdopen", lambda fd, mode: FullDisk(real_fdopen(fd, mode)))
     cache = tmp_path / "cache"
     assert "mini" in load_library([MINI], [], cache).decks
     assert list(cache.iterdir()) == []
@@ -356,3 +372,152 @@ def test_a_cache_cut_short_under_a_running_command_is_one_clear_error(tmp_path):
         _ = library.select(["mini"])[0].q
     decks_module._SEEN.clear()
     assert load_library([MINI], [], cache).decks["mini"].cards[0].q  # the next run rebuilds
+
+
+def deck_text(slug: str, *card_ids: str) -> str:
+    cards = "".join(f"  - {{id: {card_id}, q: q {card_id}, a: a}}\n" for card_id in card_ids)
+    return f"id: {slug}\ntitle: {slug.upper()}\ncards:\n{cards}"
+
+
+def index_reads(monkeypatch) -> list[str]:
+    """The decks whose index (its ids first) is read from the cache file from now on."""
+    from mlprep import decks as decks_module
+
+    reads: list[str] = []
+    real_ids = decks_module._CachedCards.ids
+
+    def ids(self):
+        first = self._ids is None
+        card_ids = real_ids(self)
+        if first:
+            reads.append(card_ids[0].split("-")[0])
+        return card_ids
+
+    monkeypatch.setattr(decks_module._CachedCards, "ids", ids)
+    return reads
+
+
+def test_listing_decks_from_the_cache_reads_no_card_index(tmp_path, monkeypatch):
+    from mlprep import decks as decks_module
+
+    user = tmp_path / "user"
+    write(user / "a.yaml", deck_text("a", "a-1", "a-2", "a-3"))
+    write(user / "b.yaml", deck_text("b", "b-1"))
+    cache = tmp_path / "cache"
+    load_library([MINI], [user], cache)
+    decks_module._SEEN.clear()  # as a new process would start
+    reads = index_reads(monkeypatch)
+    library = load_library([MINI], [user], cache)
+    assert {slug: len(deck.cards) for slug, deck in library.decks.items()} == {
+        "mini": 4,
+        "a": 3,
+        "b": 1,
+    }
+    assert reads == []  # slugs, titles and counts come from the cache's summary
+    assert [card.id for card in library.decks["b"].cards] == ["b-1"] and reads == ["b"]
+
+
+def test_a_card_id_clash_is_found_whichever_run_wrote_the_cache(tmp_path, monkeypatch):
+    from mlprep import decks as decks_module
+
+    user = tmp_path / "user"
+    write(user / "a.yaml", deck_text("a", "a-1", "a-2"))
+    later = write(user / "b.yaml", deck_text("b", "b-1"))
+    cache = tmp_path / "cache"
+    assert not load_library([MINI], [user], cache).warnings
+    clash = "card id also used in deck 'a'; deck skipped"
+    later.write_text(deck_text("b", "b-1", "a-2"))  # now reuses a card id of deck a
+    for _ in range(2):  # parsed, then from the cache the first run wrote
+        decks_module._SEEN.clear()
+        library = load_library([MINI], [user], cache)
+        assert [p.message for p in library.warnings] == [clash]
+        assert sorted(library.decks) == ["a", "mini"]
+    later.write_text(deck_text("b", "b-1", "b-2"))  # the clash mended
+    for _ in range(2):
+        decks_module._SEEN.clear()
+        library = load_library([MINI], [user], cache)
+        assert not library.warnings and sorted(library.decks) == ["a", "b", "mini"]
+    decks_module._SEEN.clear()
+    reads = index_reads(monkeypatch)
+    load_library([MINI], [user], cache)
+    assert reads == []  # the cache knows its decks' ids are distinct: none was read
+
+
+def test_a_damaged_deck_record_is_one_clear_error_and_the_next_run_rebuilds(tmp_path):
+    from mlprep import decks as decks_module
+    from mlprep.errors import MlprepError
+
+    cache = tmp_path / "cache"
+    load_library([MINI], [], cache)
+    decks_module._SEEN.clear()
+    library = load_library([MINI], [], cache)
+    cards = library.decks["mini"].cards
+    assert isinstance(cards, decks_module.CardList)
+    source = cards.source
+    assert isinstance(source, decks_module._CachedCards)
+    with open(cache / "decks.pickle", "r+b") as handle:  # what no writer of ours leaves
+        handle.seek(source.index_at)
+        handle.write(b"\xff" * (source.start - source.index_at))
+    with pytest.raises(MlprepError, match="deck cache is damaged; run the command again"):
+        library.select(["mini"])
+    assert not (cache / "decks.pickle").exists()
+    decks_module._SEEN.clear()
+    assert load_library([MINI], [], cache).decks["mini"].cards[0].q  # parsed again
+    assert (cache / "decks.pickle").exists()
+
+
+def test_a_cache_in_an_older_layout_is_replaced(tmp_path, monkeypatch):
+    import pickle
+    import struct
+
+    from mlprep import decks as decks_module
+    from mlprep import schema
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    # format 4: the magic, where the trailer lies, and a pickled (fingerprint, entries)
+    trailer = pickle.dumps(("4/32/2/model.py:1:0/schema.py:1:0", {}))
+    header = decks_module.CACHE_MAGIC + struct.pack("<Q", len(decks_module.CACHE_MAGIC) + 8)
+    (cache / "decks.pickle").write_bytes(header + trailer)
+    decks_module._SEEN.clear()
+    parsed = []
+    real_parse = schema.parse_deck_ids
+    monkeypatch.setattr(
+        schema, "parse_deck_ids", lambda *a, **k: parsed.append(a) or real_parse(*a, **k)
+    )
+    assert load_library([MINI], [], cache).decks["mini"].cards[0].q
+    assert len(parsed) == len(list(MINI.glob("*.yaml")))  # parsed: the old file was no use
+    decks_module._SEEN.clear()
+    assert decks_module.DeckCache(cache).entries  # rewritten in the current layout
+    assert load_library([MINI], [], cache).decks["mini"].cards[0].q
+    assert len(parsed) == len(list(MINI.glob("*.yaml")))  # and read from there
+
+
+def test_building_every_card_reads_the_ids_but_not_the_rest_of_the_index(tmp_path, monkeypatch):
+    """A review's queue needs every card's id and deck: the kinds, tags, difficulties and lines
+    are read when a card's own are asked for (then for its deck alone)."""
+    from mlprep import decks as decks_module
+
+    user = tmp_path / "user"
+    write(user / "a.yaml", deck_text("a", "a-1", "a-2"))
+    write(user / "b.yaml", deck_text("b", "b-1"))
+    cache = tmp_path / "cache"
+    load_library([MINI], [user], cache)
+    decks_module._SEEN.clear()
+    rest: list[str] = []
+    real_index = decks_module._CachedCards.index
+    monkeypatch.setattr(
+        decks_module._CachedCards,
+        "index",
+        lambda self: rest.append(self.ids()[0].split("-")[0]) or real_index(self),
+    )
+    library = load_library([MINI], [user], cache)
+    cards = library.select()
+    assert [(card.id, card.deck) for card in cards][-3:] == [
+        ("a-1", "a"),
+        ("a-2", "a"),
+        ("b-1", "b"),
+    ]
+    assert rest == []
+    assert cards[-1].kind == "open" and cards[-1].line == 4 and rest == ["b"]
+    assert library.decks["a"].index.lines == (4, 5) and rest == ["b", "a"]

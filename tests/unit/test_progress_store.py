@@ -620,3 +620,67 @@ def test_the_export_in_bytes_is_the_export_text_in_utf8(tmp_path):
     assert "p(θ|x)" in json.loads(data)["events"][3]["answer"]
     assert b'", "card": "' not in data  # the hand-written line as this program writes it
     assert json.loads(data) == export_document(ProgressStore(tmp_path).events(), T0)
+
+
+def marked(path, mark):
+    return ProgressStore(path / "progress", checked_mark=mark).load()
+
+
+def counting_row_checks(monkeypatch) -> list[int]:
+    """How many rows each full check of a snapshot's rows looked at, from now on."""
+    import mlprep.progress as progress_module
+
+    calls: list[int] = []
+    real = progress_module.rows_problem
+    monkeypatch.setattr(
+        progress_module, "rows_problem", lambda rows: calls.append(len(rows)) or real(rows)
+    )
+    return calls
+
+
+def test_a_snapshot_this_program_wrote_is_not_checked_again(tmp_path, monkeypatch):
+    mark = tmp_path / "cache" / "snapshot.checked"
+    store = marked(tmp_path, mark)
+    answer_many(store, 12)
+    store.checkpoint()  # writes the snapshot and its mark
+    good = dict(store.states)
+    checks = counting_row_checks(monkeypatch)
+    assert marked(tmp_path, mark).states == good
+    assert checks == []  # the same bytes: their rows passed when they were written
+    assert ProgressStore(tmp_path / "progress").load().states == good
+    assert checks == [5]  # a store without a mark checks every time
+
+
+def test_a_snapshot_changed_after_its_mark_is_checked_in_full(tmp_path, monkeypatch):
+    mark = tmp_path / "cache" / "snapshot.checked"
+    store = marked(tmp_path, mark)
+    answer_many(store, 12)
+    store.checkpoint()
+    good = dict(store.states)
+    snapshot = tmp_path / "progress" / "state.json"
+    data = json.loads(snapshot.read_text())
+    row = data["cards"]["c1"]
+    row[7], row[8] = 1, 2  # more lapses than reviews: a row no writer of ours makes
+    damaged = json.dumps(data, separators=(",", ":"))
+    snapshot.write_text(damaged)
+    checks = counting_row_checks(monkeypatch)
+    reloaded = marked(tmp_path, mark)
+    assert checks[:1] == [5] and reloaded.states == good  # checked, refused, rebuilt
+    assert reloaded.warnings == [f"{snapshot}: unreadable; rebuilt from the review log"]
+    done = len(checks)
+    assert marked(tmp_path, mark).states == good and len(checks) == done  # the rebuilt: marked
+
+
+def test_a_mark_from_another_version_is_not_trusted(tmp_path, monkeypatch):
+    import mlprep.progress as progress_module
+
+    mark = tmp_path / "cache" / "snapshot.checked"
+    store = marked(tmp_path, mark)
+    answer_many(store, 12)
+    store.checkpoint()
+    monkeypatch.setattr(progress_module, "__version__", "99.0")
+    checks = counting_row_checks(monkeypatch)
+    marked(tmp_path, mark)
+    assert checks == [5]  # checked in full (its checks may differ from this version's)
+    marked(tmp_path, mark)
+    assert checks == [5]  # and marked for this version

@@ -175,10 +175,11 @@ def test_states_from_rows_builds_the_same_states_as_the_constructor():
     assert built == {card: CardState(card, *row) for card, row in rows.items()}
     assert [state.to_row() for state in built.values()] == list(rows.values())
     assert built["b"].step == 1 and built["a"].lapses == 2
+    assert states_from_rows({}) == {}  # a snapshot of no studied card
 
 
 def _queue_one_card_at_a_time(cards, states, now, limits):
-    """build_queue as a plain loop over the cards (what its comprehensions must agree with)."""
+    """build_queue as a plain loop over the cards, written out (what it must agree with)."""
     from mlprep.scheduler import LEARN_AHEAD, end_of_day, start_of_day
 
     today, tonight = start_of_day(now).timestamp(), end_of_day(now).timestamp()
