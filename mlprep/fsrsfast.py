@@ -34,6 +34,15 @@ class FastReview:
         self.fuzzing = scheduler.enable_fuzzing
         self.decay = scheduler._DECAY
         self.factor = scheduler._FACTOR
+        # parts of the formulas below that depend on the settings alone, worked out once by
+        # the very same operations (the same numbers, to the last bit, as at every review)
+        w = self.w
+        self._easy_d = self._initial_d(EASY, clamp=False)
+        self._mean_reversion = w[7] * self._easy_d
+        self._kept_d = 1 - w[7]
+        self._interval_scale = (self.retention ** (1 / self.decay)) - 1
+        self._again_short = _E ** (w[17] * w[18])
+        self._e_w8 = _E ** (w[8])
 
     def review(
         self,
@@ -139,7 +148,7 @@ class FastReview:
         return self._clamp_d(difficulty) if clamp else difficulty
 
     def _next_interval(self, stability: float) -> int:
-        interval = (stability / self.factor) * ((self.retention ** (1 / self.decay)) - 1)
+        interval = (stability / self.factor) * self._interval_scale
         return min(max(round(interval), 1), self.maximum)
 
     def _short_term(self, stability: float, rating: int) -> float:
@@ -150,11 +159,10 @@ class FastReview:
         return self._clamp_s(stability * increase)
 
     def _next_d(self, difficulty: float, rating: int) -> float:
-        w = self.w
-        arg_1 = self._initial_d(EASY, clamp=False)
-        delta = -(w[6] * (rating - 3))
+        # fsrs: arg_1 = initial_d(EASY, unclamped); w[7] * arg_1 + (1 - w[7]) * arg_2
+        delta = -(self.w[6] * (rating - 3))
         arg_2 = difficulty + (10.0 - difficulty) * delta / 9.0
-        return self._clamp_d(w[7] * arg_1 + (1 - w[7]) * arg_2)
+        return self._clamp_d(self._mean_reversion + self._kept_d * arg_2)
 
     def _next_s(self, difficulty: float, stability: float, r: float, rating: int) -> float:
         w = self.w
@@ -165,14 +173,14 @@ class FastReview:
                 * (((stability + 1) ** (w[13])) - 1)
                 * (_E ** ((1 - r) * w[14]))
             )
-            short_term = stability / (_E ** (w[17] * w[18]))
+            short_term = stability / self._again_short  # (_E ** (w[17] * w[18]))
             stability = min(long_term, short_term)
         elif rating in (HARD, GOOD, EASY):
             hard_penalty = w[15] if rating == HARD else 1
             easy_bonus = w[16] if rating == EASY else 1
             stability = stability * (
                 1
-                + (_E ** (w[8]))
+                + self._e_w8  # (_E ** (w[8]))
                 * (11 - difficulty)
                 * (stability ** -w[9])
                 * ((_E ** ((1 - r) * w[10])) - 1)
@@ -187,9 +195,15 @@ class FastReview:
         days = interval.days
         if days < 2.5:
             return interval
-        delta = 1.0
-        for start, end, factor in _FUZZ_RANGES:
-            delta += factor * max(min(float(days), end) - start, 0.0)
+        # fsrs adds factor * max(min(days, end) - start, 0.0) for each of _FUZZ_RANGES, in
+        # order, to 1.0 (the last range's end is infinite: min gives days)
+        length = float(days)
+        delta = (
+            1.0
+            + 0.15 * max(min(length, 7.0) - 2.5, 0.0)
+            + 0.1 * max(min(length, 20.0) - 7.0, 0.0)
+            + 0.05 * max(length - 20.0, 0.0)
+        )
         low = round(days - delta)
         high = round(days + delta)
         low = max(2, low)

@@ -4,7 +4,10 @@ The log is in time order and each answer's line stores the state it produced, so
 receives new answers needs replaying only from its first new answer on, starting from the state
 stored on its last line before that. This pass slots the new events in by time and replays each
 affected card as its lines go by: one read of the log, one write, and no event built for the
-lines it copies (blocks of them are checked lightly: one time and card a line, in time order).
+lines it copies (blocks of them are checked lightly: one time and card a line, in time order;
+a block with nothing to change is written whole). Where the merge has not yet looked for the
+new events' ids in the part of the log an export copies (see exportcopy), the same light look
+takes each line's id, and a line holding one of them raises Careful.
 
 It gives the lines exactly what the general path (replay_rows, then a rewrite) gives them.
 Whatever it is not sure of (an undo on an affected card, a resume point without a usable
@@ -14,18 +17,22 @@ takes the general path.
 
 from __future__ import annotations
 
+import array
 import bisect
 import io
 import itertools
 import json
-import math
 import operator
 import re
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Sequence, Set
+from dataclasses import fields
 from datetime import UTC, datetime
+from typing import NamedTuple
+
+import orjson
 
 from mlprep.errors import ProgressError
+from mlprep.lookahead import MIN_BYTES, Looks
 from mlprep.reviewlog import (
     AT,
     CARD,
@@ -42,9 +49,16 @@ from mlprep.reviewlog import (
 from mlprep.scheduler import CardState, Scheduler, row_problem
 
 # the time and card of each line as this program writes them (a light check of a block: one
-# a line, each time as long as "2026-03-02T09:00:00.000Z", in order)
-_AT_CARD = re.compile(rb'"at":"([^"\n]*)","card":"([^"\\\n]*)",')
-_AT_LENGTH = 24
+# a line, each time as long as "2026-03-02T09:00:00.000Z", with no quote in it, in order).
+# `.{24}` and the possessive repeats make the regular-expression engine's work lighter than
+# `[^"\n]*` (the times are checked for quotes afterwards, all at once).
+_AT_CARD = re.compile(rb'"at":"(.{24})","card":"([^"\\\n]*+)",')
+# the same with each line's id, where ids are to be checked (see StreamingMerge): 32 of
+# any characters, as long as this program's ids (the block is read line by line where one
+# is not: the ids taken are checked for quotes and backslashes, all at once)
+_AT_CARD_ID = re.compile(_AT_CARD.pattern + rb'"grade":[1-4],"id":"(.{32})"')
+# an id anywhere in a line (any that reviewlog's id skim could take for the line's)
+_ANY_ID = re.compile(rb'"id"\s*:\s*"([^"\\]*)"')
 _NON_SCHEDULING = frozenset(mode.encode() for mode in NON_SCHEDULING_MODES)
 
 
@@ -61,37 +75,124 @@ class _Card:
         self.since = since  # its first new answer's time: lines before it keep their states
         self.resume: tuple[bytes, bytes | tuple | None] | None = None  # last kept (at, state)
         self.replaying = False
-        self.state: CardState | None = None
+        self.state: tuple | None = None  # its state row (CardState.to_row, as a tuple)
 
 
 def epoch(at: bytes) -> float:
     return datetime.fromisoformat(at.decode()).timestamp()
 
 
+def _time(at: bytes) -> float | None:
+    """epoch(at), or None for what is not a time."""
+    try:
+        return epoch(at)
+    except ValueError:
+        return None
+
+
+_NUMBERS = frozenset({int, float, type(None)})
+
+
 def _row_json(row: tuple) -> bytes:
-    """json.dumps(list(row), separators=(",", ":")), a few times faster for a state row."""
-    parts = []
-    for value in row:
-        kind = type(value)
-        if (kind is float and math.isfinite(value)) or kind is int:
-            parts.append(repr(value))  # (what json writes for these)
-        elif value is None:
-            parts.append("null")
-        elif kind is str and value.isalpha() and value.isascii():
-            parts.append(f'"{value}"')
-        else:
-            return json.dumps(list(row), separators=(",", ":")).encode()
-    return ("[" + ",".join(parts) + "]").encode()
+    """json.dumps(list(row), separators=(",", ":")), a few times faster for a state row: a
+    name, then numbers and nulls. repr writes each number as json does (json uses repr), a
+    list's repr puts ", " between them and writes null as None; infinities and NaN (which
+    json writes otherwise) show as inf and nan."""
+    head = row[0]
+    if type(head) is str and head.isascii() and head.isalpha() and len(row) > 1:
+        numbers = row[1:]
+        if set(map(type, numbers)) <= _NUMBERS:
+            body = repr(list(numbers)).replace(", ", ",").replace("None", "null")
+            if "inf" not in body and "nan" not in body:
+                return f'["{head}",{body[1:]}'.encode()
+    return json.dumps(list(row), separators=(",", ":")).encode()
+
+
+_FIELD_NAMES = tuple(field.name for field in fields(ReviewEvent))
+_ENCODE = json.JSONEncoder(separators=(",", ":"), sort_keys=True).encode  # (as to_json's)
+
+
+def _line_of(event: ReviewEvent, row: tuple | None) -> bytes:
+    """The log line of `event` storing state `row`: replace(event, state=row).to_json() and a
+    newline, without building the event."""
+    data = {}
+    for name in _FIELD_NAMES:
+        value = row if name == "state" else getattr(event, name)
+        if value is not None:
+            data[name] = value
+    return (_ENCODE(data) + "\n").encode()
+
+
+def _stored_row(state: bytes) -> tuple:
+    """A line's state row as json reads it (orjson first: several times faster, and the
+    same numbers; json for what orjson refuses); Careful if it is not JSON."""
+    try:
+        return tuple(orjson.loads(state))
+    except (ValueError, TypeError):
+        try:
+            return tuple(json.loads(state))
+        except (ValueError, TypeError, RecursionError):
+            raise Careful from None
+
+
+class _Look(NamedTuple):
+    """What the light look at a block of lines found (see StreamingMerge._look)."""
+
+    times: bytes  # every line's time, one after another (_AT_SIZE bytes each)
+    hits: list[int]  # the lines of affected cards
+    twice: bool  # a line holds one of the ids not yet checked
+    first: float  # the first and last lines' times (epoch seconds)
+    last: float
+    ends: Sequence[int] | None  # one past each line's newline (taken ahead only; else None)
+
+
+_AT_SIZE = 24  # bytes of a time as this program writes it: "2026-03-02T09:00:00.000Z"
+
+
+class _Times(Sequence):
+    """The times of a block's lines as a sequence (for bisect), cut from them when asked."""
+
+    def __init__(self, joined: bytes) -> None:
+        self.joined = joined
+
+    def __len__(self) -> int:
+        return len(self.joined) // _AT_SIZE
+
+    def __getitem__(self, index):
+        if index < 0:
+            index += len(self)
+        return self.joined[index * _AT_SIZE : (index + 1) * _AT_SIZE]
+
+
+_PLACE = operator.itemgetter(0, 1)
+
+
+def _line_ends(block: bytes) -> array.array:
+    """One past each line's newline, for a block of whole lines."""
+    lengths = map(len, block.split(b"\n")[:-1])
+    return array.array("q", itertools.accumulate(map(operator.add, lengths, itertools.repeat(1))))
 
 
 class StreamingMerge:
     """Merge `added` (sorted by time then id; no settings, no undos, none already in the log)
     into `log`. `write(destination)` streams the new log; afterwards `final` holds each
-    affected card's state (None: no state) and `size`, `last_id` describe the new log."""
+    affected card's state (None: no state) and `size`, `last_id` describe the new log.
 
-    def __init__(self, log: ReviewLog, scheduler: Scheduler, added: list[ReviewEvent]) -> None:
+    `unchecked`: ids of `added` not yet checked against the log's first `copied` bytes (see
+    ProgressStore.merge): a line that holds one of them raises Careful."""
+
+    def __init__(
+        self,
+        log: ReviewLog,
+        scheduler: Scheduler,
+        added: list[ReviewEvent],
+        unchecked: Set[bytes] = frozenset(),
+        copied: int = 0,
+    ) -> None:
         if any(event.kind or event.undoes for event in added):
             raise Careful
+        self.unchecked = unchecked
+        self.copied = copied  # where the log's part an export is a copy of ends
         self.log = log
         self.scheduler = scheduler
         self.cards: dict[str, _Card] = {}
@@ -119,11 +220,11 @@ class StreamingMerge:
                 card.state = self._resumed(card_id, *card.resume)
         if mode in NON_SCHEDULING_MODES:
             return None
-        card.state = self.scheduler.review(card.state, card_id, grade, when)
-        return tuple(card.state.to_row())
+        card.state = self.scheduler.review_row(card.state, card_id, grade, when)
+        return card.state
 
     @staticmethod
-    def _resumed(card_id: str, at: bytes, stored: bytes | tuple | None) -> CardState:
+    def _resumed(card_id: str, at: bytes, stored: bytes | tuple | None) -> tuple:
         """The state stored on a card's last line before its first new answer."""
         if stored is None:
             raise Careful  # (a format 1 line, a drill answer): only a full replay knows
@@ -137,7 +238,7 @@ class StreamingMerge:
             stored = tuple(row)
         if not stored:
             raise Careful
-        return CardState(card_id, *stored)
+        return tuple(stored)
 
     def _kept(self, card: _Card, when: datetime) -> bool:
         return not card.replaying and when < card.since
@@ -145,7 +246,7 @@ class StreamingMerge:
     def _new(self, event: ReviewEvent) -> bytes:
         row = self._step(event.card, event.when, event.grade, event.mode)
         self.last = event.id
-        return (replace(event, state=row).to_json() + "\n").encode()
+        return _line_of(event, row)
 
     def _affected(self, line: bytes, position: int | Callable[[], int]) -> bytes:
         """A line (with its newline) of an affected card as it goes into the new log."""
@@ -161,15 +262,17 @@ class StreamingMerge:
                 card.resume = (at, state)
                 return line
             row = self._step(card_id, when, int(grade), mode.decode())
-            try:
-                stored = None if state is None else tuple(json.loads(state))
-            except (ValueError, RecursionError):
-                raise Careful from None
-            if row == stored:
-                return line
-            if state is not None and row is not None:
+            if state is None:
+                if row is None:
+                    return line
+            elif row is not None:
+                text = _row_json(row)
+                if text == state or _stored_row(state) == row:
+                    return line  # (the same state, written alike or not)
                 begin, end = found.span(STATE)
-                return line[:begin] + _row_json(row) + line[end:]
+                return line[:begin] + text + line[end:]
+            else:
+                _stored_row(state)  # (a line whose state is not JSON: Careful)
         if not isinstance(position, int):
             position = position()
         event = self.log._parse_line(line, position)
@@ -182,7 +285,7 @@ class StreamingMerge:
             card.resume = (b"", event.state)
             return (event.to_json() + "\n").encode()
         row = self._step(event.card, event.when, event.grade, event.mode)
-        return (replace(event, state=row).to_json() + "\n").encode()
+        return _line_of(event, row)
 
     # -- the pass ----------------------------------------------------------------------------
     def write(self, put: Callable[[bytes], object]) -> None:
@@ -190,66 +293,127 @@ class StreamingMerge:
             put(data)
             self.size += len(data)
 
-        for start, block in self.log.blocks():
-            found = _AT_CARD.findall(block)
-            ats, cards = zip(*found, strict=True) if found else ((), ())
-            if (
-                len(found) == block.count(b"\n")
-                and block.endswith(b"\n")
-                and set(map(len, ats)) == {_AT_LENGTH}
-                and all(map(operator.le, ats, ats[1:]))
-                and (self.previous is None or epoch(ats[0]) >= self.previous)
-            ):
-                self._block(start, block, ats, cards, out)
-            else:
-                self._lines(start, block, out)
+        ahead = self.log.size() >= MIN_BYTES
+        with Looks(self.log.path, self._look, ahead) as looks:
+            for start, block in self.log.blocks():
+                look = looks.get(start, block)
+                if look is not None and (self.previous is None or look.first >= self.previous):
+                    if look.twice:
+                        raise Careful  # an id named twice in the export (see __init__)
+                    times = _Times(look.times)
+                    # a block with no line to change and no new event to slot in is written
+                    # as it is (most of the log, when few cards have new answers)
+                    if look.hits or self.pending and self.pending[-1][0] < times[-1]:
+                        self._block(start, block, times, look.hits, look.ends, out)
+                    else:
+                        out(block)
+                        self.last = block[block.rfind(b"\n", 0, -1) + 1 :]
+                    self.previous = look.last
+                else:
+                    self._lines(start, block, out)
         while self.pending:
             out(self._new(self.pending.pop()[2]))
         self._finish()
 
-    def _block(self, start: int, block: bytes, ats: tuple, cards: tuple, out) -> None:
-        """A block of lines, each with one time and card, in time order."""
-        lines = block.split(b"\n")
-        lines.pop()  # the empty piece after the last newline
-        original = lines[:]
-        hits = list(itertools.compress(range(len(lines)), map(self.affected.__contains__, cards)))
+    def _look(self, start: int, block: bytes, ahead: bool = False) -> _Look | None:
+        """The light look at a block: None unless each line has one time, card (and id, where
+        ids are checked) as this program writes them, in time order among themselves. Uses
+        nothing the pass changes (it may be taken ahead, in another process: lookahead)."""
+        unchecked = self.unchecked
+        found = (_AT_CARD_ID if unchecked else _AT_CARD).findall(block)
+        if not found:
+            return None
+        ats, cards, *ids = zip(*found, strict=True)
+        count = block.count(b"\n")
+        times = b"".join(ats)
+        if (
+            len(found) != count
+            or not block.endswith(b"\n")
+            or b'"' in times
+            or not all(map(operator.le, ats, ats[1:]))
+            or (unchecked and not self._ids_taken(start, block, count, ids[0]))
+        ):
+            return None
+        first, last = _time(ats[0]), _time(ats[-1])
+        if first is None or last is None:
+            return None
+        hits = list(itertools.compress(range(count), map(self.affected.__contains__, cards)))
+        twice = bool(unchecked) and not unchecked.isdisjoint(ids[0])
+        # (the lines' ends cost a split: worth it only in the process that looks ahead)
+        ends = _line_ends(block) if ahead else None
+        return _Look(times, hits, twice, first, last, ends)
+
+    def _ids_taken(self, start: int, block: bytes, count: int, ids: tuple) -> bool:
+        """Whether the ids the light check took from a block's lines (one a line) are whole
+        and all that its lines hold: no quote or backslash in them, as many "id" keys as
+        lines (known for the blocks of the part of the log an export is a copy of:
+        exportcopy counted them in the very same blocks)."""
+        taken = b"".join(ids)
+        if b'"' in taken or b"\\" in taken:
+            return False
+        return start + len(block) <= self.copied or block.count(b'"id"') == count
+
+    def _block(
+        self, start: int, block: bytes, ats: Sequence, hits: list, ends: Sequence | None, out
+    ) -> None:
+        """A block of lines, each with one time and card, in time order; `hits`: the lines of
+        affected cards; `ends`: where each line ends (one past its newline), if known. It is
+        written as one piece: the slices of it between the lines that change, those lines
+        and the new events."""
+        if ends is None:
+            ends = _line_ends(block)
+
+        def begins(index: int) -> int:
+            return ends[index - 1] if index else 0
 
         def position(index: int) -> Callable[[], int]:
             """Where a line starts (for a message about a line read in full)."""
-            return lambda: start + len(b"\n".join(original[:index])) + (index > 0)
+            return lambda: start + begins(index)
 
-        inserts: list[tuple[int, bytes]] = []
+        changes: list[tuple[int, int, bytes]] = []  # (line, 0: goes before it / 1: is it, data)
         hit = 0
 
         def through(limit: int) -> None:
             nonlocal hit
             while hit < len(hits) and hits[hit] < limit:
                 index = hits[hit]
-                lines[index] = self._affected(lines[index] + b"\n", position(index))[:-1]
+                line = block[begins(index) : ends[index]]
+                written = self._affected(line, position(index))
+                if written is not line:
+                    changes.append((index, 1, written))
                 hit += 1
 
         done = 0
         while self.pending and self.pending[-1][0] < ats[-1]:
             index = bisect.bisect_right(ats, self.pending[-1][0], lo=done)
             through(index)
-            inserts.append((index, self._new(self.pending.pop()[2])))
+            changes.append((index, 0, self._new(self.pending.pop()[2])))
             done = index
-        through(len(lines))
-        done = 0
-        for index, data in inserts:
-            if index > done:
-                out(b"\n".join(lines[done:index]) + b"\n")
-                done = index
-            out(data)
-        if done < len(lines):
-            out(b"\n".join(lines[done:]) + b"\n")
-            self.last = lines[-1] + b"\n"
-        self.previous = epoch(ats[-1])
+        through(len(ends))
+        changes.sort(key=_PLACE)  # (stable: new events at one place keep their order)
+        pieces: list[bytes | memoryview] = []
+        view = memoryview(block)
+        copied = 0  # where the block is copied up to
+        for index, kind, data in changes:
+            begin = begins(index)
+            if begin > copied:
+                pieces.append(view[copied:begin])
+            pieces.append(data)
+            copied = ends[index] if kind else begin
+        last = len(ends) - 1
+        if copied < len(block):
+            pieces.append(view[copied:])
+            self.last = block[begins(last) :]
+        elif changes[-1][:2] == (last, 1):
+            self.last = changes[-1][2]  # (else a new event is last: _new noted it)
+        out(b"".join(pieces))
 
     def _lines(self, start: int, block: bytes, out) -> None:
         """A block read line by line (odd lines, or out of time order: then Careful)."""
         position = start
         for line in io.BytesIO(block):
+            if self.unchecked and not self.unchecked.isdisjoint(_ANY_ID.findall(line)):
+                raise Careful
             key = epoch_of_line(line)
             while self.pending and key is not None and self.pending[-1][1] < key:
                 out(self._new(self.pending.pop()[2]))
@@ -281,7 +445,8 @@ class StreamingMerge:
 
     def _finish(self) -> None:
         for card_id, card in self.cards.items():
-            self.final[card_id] = card.state
+            row = card.state
+            self.final[card_id] = None if row is None else CardState(card_id, *row)
         if isinstance(self.last, str) or self.last is None:
             self.last_id = self.last
             return

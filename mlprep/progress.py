@@ -16,7 +16,7 @@ import json
 import operator
 import re
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from dataclasses import fields, replace
 from datetime import datetime
 from pathlib import Path
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import orjson
 
-from mlprep import __version__
+from mlprep import __version__, reviewlog
 from mlprep.errors import ProgressError
 from mlprep.fileio import atomic_copy, atomic_write, atomic_write_with, gc_paused
 from mlprep.logmerge import Careful, StreamingMerge, epoch_of_line, floor_key
@@ -713,24 +713,37 @@ class ProgressStore:
         bad one stops the merge before anything is written)."""
         with locked(self.log.lock_path):
             self._load_locked()
-            added = self._new_events(incoming)
+            added, unchecked, copied = self._new_events(incoming)
             if not added:
                 return 0
             added.sort(key=_order)
             try:
-                self._merge_streaming(added)
+                self._merge_streaming(added, unchecked, copied)
             except Careful:
-                self._merge_replaying(added)
+                if unchecked:  # stopped before it checked every id: check them all here
+                    missing = self.log.absent({event.id for event in added})
+                    added = [event for event in added if event.id in missing]
+                    if not added:
+                        return 0
+                    try:
+                        self._merge_streaming(added)
+                    except Careful:
+                        self._merge_replaying(added)
+                else:
+                    self._merge_replaying(added)
             if any(event.kind for event in added):  # a plan or parameters from elsewhere
                 self._rebuild()
             self._write_snapshot()
         self._collect_warnings()
         return len(added)
 
-    def _merge_streaming(self, added: list[ReviewEvent]) -> None:
+    def _merge_streaming(
+        self, added: list[ReviewEvent], unchecked: Set[bytes] = frozenset(), copied: int = 0
+    ) -> None:
         """The common case of a merge in one pass over the log (see logmerge); raises Careful,
-        with nothing written, where the general path is needed."""
-        merging = StreamingMerge(self.log, self.scheduler, added)
+        with nothing written, where the general path is needed (or where a line of the log
+        holds one of the `unchecked` ids)."""
+        merging = StreamingMerge(self.log, self.scheduler, added, unchecked, copied)
         totals = self._totals_after_merge(added, [])  # (no undo on an affected card here)
         try:
             with gc_paused():
@@ -780,17 +793,38 @@ class ProgressStore:
             self._end, self._last_id = self.log.size(), events[-1].id
             self.states = {card: state for card, state in final.items() if state}
 
-    def _new_events(self, incoming: Iterable[ReviewEvent] | ExportDocument) -> list[ReviewEvent]:
-        """The incoming events the log does not hold yet, once each, validated. A document is
-        released afterwards: it can be large, and the rest of the merge needs only these."""
+    def _new_events(
+        self, incoming: Iterable[ReviewEvent] | ExportDocument
+    ) -> tuple[list[ReviewEvent], set[bytes], int]:
+        """The incoming events the log does not hold yet, once each, validated; the ids of
+        those not yet checked against the log's first part, and where that part ends: the
+        part an export is a byte copy of (see ExportDocument.match), whose lines hold those
+        ids only if the export names an id twice (the merge's pass over the log checks them).
+        A document is released afterwards: it can be large, and the rest of the merge needs
+        only these."""
+        unchecked: set[str] = set()
+        copied = 0
         if isinstance(incoming, ExportDocument):
-            added = incoming.events(only=self.log.absent(incoming.ids()))
+            copied = incoming.match(self.log.path)
+            missing = self.log.absent(incoming.ids(), start=copied)
+            try:
+                added = incoming.events(only=missing)
+            except ProgressError:
+                if not copied:
+                    raise
+                # a bad event may be one the copied part holds (then it is not read at all)
+                added = incoming.events(only=self.log.absent(missing, end=copied))
+                copied = 0
+            if copied:
+                unchecked = missing
             incoming.release()
         else:
             events = list(incoming)
             new = self.log.absent({event.id for event in events})
             added = [event for event in events if event.id in new]
-        return list({event.id: event for event in added}.values())
+        added = list({event.id: event for event in added}.values())
+        unchecked_ids = {event.id.encode() for event in added if event.id in unchecked}
+        return added, unchecked_ids, copied if unchecked_ids else 0
 
     def _totals_after_merge(
         self, added: list[ReviewEvent], existing: list[ReviewEvent]
@@ -1146,13 +1180,15 @@ class ExportDocument:
     `items` are event mappings, or, for a document laid out as `export_chunks` writes it (one
     event per line), a LaidOut: the document's bytes with each event line's place and id.
     Only the lines of events to add are then parsed, and no copy of each line is kept, which
-    keeps a merge of another machine's long history light."""
+    keeps a merge of another machine's long history light. A file's event lines are laid out
+    when first needed: a merge first skips the run of them that is a copy of its own log."""
 
     def __init__(self, items: list | LaidOut, source: str, lines: bool = False) -> None:
         self.items = items
         self.source = source
         self.lines = lines
         self.count = len(items)
+        self.pending: tuple[int, int] | None = None  # a file's event lines not yet laid out
 
     def __len__(self) -> int:
         return self.count
@@ -1164,7 +1200,65 @@ class ExportDocument:
     def _id(self, item) -> str | None:
         return item.get("id") if isinstance(item, dict) and type(item.get("id")) is str else None
 
+    def match(self, log_path: Path) -> int:
+        """Lay out the event lines, skipping those at the start that are a byte copy of the
+        log's first lines (see exportcopy): returns where that copy ends in the log (0: no
+        copy). The skipped events are in the log and are counted, never read again."""
+        if self.pending is None or not isinstance(self.items, LaidOut):
+            return 0
+        start, end = self.pending
+        path = self.items.path
+        assert path is not None
+        from mlprep.exportcopy import shared_lines
+
+        try:
+            log = open(log_path, "rb")  # noqa: SIM115  (closed below)
+        except OSError:  # (no log yet; or the merge says what is wrong with it)
+            self._lay_out(start, 0)
+            return 0
+        with log, self._reading(path) as export:
+            export_at, log_at, count = shared_lines(export, start, end, log)
+        return log_at if self._lay_out(export_at, count) else 0
+
+    def _reading(self, path: Path) -> BinaryIO:
+        from mlprep.fileio import open_regular
+        from mlprep.limits import MAX_PROGRESS_IMPORT_BYTES
+
+        try:
+            return open_regular(path, MAX_PROGRESS_IMPORT_BYTES)
+        except OSError as error:
+            raise ProgressError(f"cannot read {self.source}: {error.strerror or error}") from None
+
+    def _lay_out(self, position: int, before: int) -> bool:
+        """Note the place and id of each event line from byte `position` on (`before` event
+        lines come before it). A document that turns out not to be laid out one event a line
+        is read whole as JSON instead (returns False)."""
+        assert self.pending is not None and isinstance(self.items, LaidOut)
+        laid_out, end = self.items, self.pending[1]
+        self.pending = None
+        laid_out.first = before
+        with self._reading(laid_out.path) as handle:  # type: ignore[arg-type]
+            handle.seek(position)
+            ok = _lay_out_lines(_blocks(handle, position), laid_out, end)
+        if ok:
+            self.count = before + len(laid_out)
+            return True
+        from mlprep.fileio import read_regular
+        from mlprep.limits import MAX_PROGRESS_IMPORT_BYTES
+
+        try:
+            data = read_regular(laid_out.path, MAX_PROGRESS_IMPORT_BYTES)  # type: ignore[arg-type]
+            data.decode("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or error
+            raise ProgressError(f"cannot read {self.source}: {reason}") from None
+        whole = read_export_document(data.removeprefix(b"\xef\xbb\xbf"), self.source)
+        self.items, self.lines, self.count = whole.items, whole.lines, whole.count
+        return False
+
     def ids(self) -> set[str]:
+        if self.pending is not None:
+            self._lay_out(self.pending[0], 0)
         if isinstance(self.items, LaidOut):
             return set(self.items.ids)
         return {event_id for event_id in map(self._id, self.items) if event_id is not None}
@@ -1172,6 +1266,8 @@ class ExportDocument:
     def events(self, only: set[str] | None = None) -> list[ReviewEvent]:
         """Every event (or those whose id is in `only`), validated; ProgressError names the
         first bad one."""
+        if self.pending is not None:
+            self._lay_out(self.pending[0], 0)
         events = []
         if isinstance(self.items, LaidOut):
             laid_out = self.items
@@ -1181,7 +1277,7 @@ class ExportDocument:
                 else itertools.compress(itertools.count(), map(only.__contains__, laid_out.ids))
             )
             for index, line in laid_out.lines(wanted):
-                where = f"{self.source}: event {index + 1}"
+                where = f"{self.source}: event {laid_out.first + index + 1}"
                 try:
                     item = json.loads(line.removesuffix(b","))
                 except (ValueError, RecursionError):
@@ -1207,6 +1303,7 @@ class LaidOut:
     def __init__(self, data: bytes | None = None, path: Path | None = None) -> None:
         self.data = data
         self.path = path
+        self.first = 0  # event lines before those laid out (a copy of the log: skipped)
         # each event line's start, then one past the last one's newline: line i ends just
         # before starts[i + 1] - 1
         self.starts = array.array("q")
@@ -1233,13 +1330,14 @@ class LaidOut:
 _EXPORT_ID = re.compile(rb'"id": ?"([^"\\\n]*)"')
 
 
-def _export_lines(blocks: Iterator[tuple[int, bytes]], laid_out: LaidOut) -> dict | None:
-    """The header of a document laid out as export_chunks writes it, given its blocks of
-    whole lines (each with the offset it starts at), with each event line's place and id
-    noted in `laid_out`; None for any other document (then it is read as any JSON)."""
+def _export_frame(blocks: Iterator[tuple[int, bytes]]) -> tuple[dict, int, int] | None:
+    """The header of a document framed as export_chunks writes it (a header line ending in
+    the opening of "events", event lines, a closing line), given its blocks of whole lines
+    (each with the offset it starts at), and where its event lines start and end; None for
+    any other document (then it is read as any JSON). Every block is checked to be UTF-8."""
     head: bytes | None = None
     closed = False
-    lines_end = 0  # one past the last event line's newline
+    start = end = 0
     for position, block in blocks:
         if closed:
             return None  # something after the closing line
@@ -1248,6 +1346,7 @@ def _export_lines(blocks: Iterator[tuple[int, bytes]], laid_out: LaidOut) -> dic
             head, block, position = block[:cut], block[cut:], position + cut
             if not head.startswith(b'{"kind"') or not head.endswith(b'"events": [\n'):
                 return None
+            start = end = position
         if block.endswith(b"\n]}\n") or block == b"]}\n":
             block, closed = block[:-3], True
         if not block:
@@ -1256,7 +1355,53 @@ def _export_lines(blocks: Iterator[tuple[int, bytes]], laid_out: LaidOut) -> dic
             return None
         if not block.isascii():
             block.decode("utf-8")  # what is not UTF-8 is not read (UnicodeDecodeError)
-        lines_end = position + len(block)
+        end = position + len(block)
+    if head is None or not closed:
+        return None
+    try:
+        header = json.loads(head[:-1] + b"]}")
+    except ValueError:
+        return None
+    return (header, start, end) if isinstance(header, dict) else None
+
+
+def _ascii_frame(handle: BinaryIO) -> tuple[dict, int, int] | None:
+    """_export_frame of a file whose every byte is ASCII (then UTF-8 too), found from its
+    first line and its last bytes, the rest only checked to be ASCII, a block at a time into
+    one buffer: several times faster than cutting it into blocks of lines. None where
+    _export_frame must look for itself (anything else, or a byte that is not ASCII)."""
+    block = reviewlog.SCAN_BLOCK  # (the head is the first block's first line, as there)
+    head = handle.readline(block)
+    if not head.startswith(b'{"kind"') or not head.endswith(b'"events": [\n'):
+        return None
+    start = len(head)
+    size = handle.seek(0, io.SEEK_END)
+    closing = b"]}\n" if size - start == 3 else b"\n]}\n"
+    if size - start < len(closing):
+        return None
+    handle.seek(size - len(closing))
+    if handle.read() != closing:
+        return None
+    handle.seek(0)
+    buffer = bytearray(block)
+    while read := handle.readinto(buffer):  # type: ignore[attr-defined]
+        if not (buffer if read == len(buffer) else buffer[:read]).isascii():
+            return None
+    try:
+        header = json.loads(head[:-1] + b"]}")
+    except ValueError:
+        return None
+    return (header, start, size - 3) if isinstance(header, dict) else None
+
+
+def _lay_out_lines(blocks: Iterator[tuple[int, bytes]], laid_out: LaidOut, end: int) -> bool:
+    """Note each event line's place and id in `laid_out`, from the blocks of a framed
+    document's event lines (those before byte `end`); False if some line is not one event
+    as export_chunks writes it."""
+    for position, whole in blocks:
+        if position >= end:
+            break
+        block = whole[: end - position]
         count = block.count(b"\n")
         ids = _EXPORT_ID.findall(block)
         lines = block.split(b"\n")
@@ -1284,23 +1429,18 @@ def _export_lines(blocks: Iterator[tuple[int, bytes]], laid_out: LaidOut) -> dic
                 and found is not None
                 and body.count(b'"id":') == 1
             ):
-                return None
+                return False
             laid_out.ids.append(found.group(1).decode())
             laid_out.starts.append(position)
             position += len(line)
-    if head is None or not closed:
-        return None
-    laid_out.starts.append(lines_end)
-    try:
-        header = json.loads(head[:-1] + b"]}")
-    except ValueError:
-        return None
-    return header if isinstance(header, dict) else None
+    laid_out.starts.append(end)
+    return True
 
 
-def _blocks(handle: BinaryIO) -> Iterator[tuple[int, bytes]]:
-    """A file's blocks of whole lines with their offsets (the last may lack its newline)."""
-    return ((position, data[:size]) for position, data, size in line_blocks(handle))
+def _blocks(handle: BinaryIO, position: int = 0) -> Iterator[tuple[int, bytes]]:
+    """A file's blocks of whole lines from its current place (byte `position`), with their
+    offsets (the last may lack its newline)."""
+    return ((at, data[:size]) for at, data, size in line_blocks(handle, position))
 
 
 def read_export_document(data: bytes | str, source: str) -> ExportDocument:
@@ -1308,9 +1448,13 @@ def read_export_document(data: bytes | str, source: str) -> ExportDocument:
     if isinstance(data, str):
         data = data.encode("utf-8", "surrogatepass")
     laid_out = LaidOut(data)
-    header = _export_lines(_blocks(io.BytesIO(data)), laid_out)
-    if header is not None:
-        return _export_document(header, laid_out, source)
+    frame = _export_frame(_blocks(io.BytesIO(data)))
+    if frame is not None:
+        header, start, end = frame
+        reader = io.BytesIO(data)
+        reader.seek(start)
+        if _lay_out_lines(_blocks(reader, start), laid_out, end):
+            return _export_document(header, laid_out, source)
     try:
         header = json.loads(data)
     except ValueError as error:
@@ -1322,17 +1466,23 @@ def read_export_document(data: bytes | str, source: str) -> ExportDocument:
 
 def read_export_file(path: Path, source: str) -> ExportDocument:
     """read_export_document of a file, which a document laid out one event a line (as
-    export_chunks writes it) is read from in passes instead of held in memory. OSError and
-    UnicodeDecodeError when the file cannot be read (not a regular file, over the size limit,
-    not UTF-8)."""
+    export_chunks writes it) is read from in passes instead of held in memory: here only its
+    frame (header, closing line, UTF-8 throughout), its event lines when a merge or a caller
+    first needs them. OSError and UnicodeDecodeError when the file cannot be read (not a
+    regular file, over the size limit, not UTF-8)."""
     from mlprep.fileio import open_regular, read_regular
     from mlprep.limits import MAX_PROGRESS_IMPORT_BYTES
 
-    laid_out = LaidOut(path=path)
     with open_regular(path, MAX_PROGRESS_IMPORT_BYTES) as handle:
-        header = _export_lines(_blocks(handle), laid_out)
-    if header is not None:
-        return _export_document(header, laid_out, source)
+        frame = _ascii_frame(handle)
+        if frame is None:  # (or not all ASCII: checked line by line, for UTF-8)
+            handle.seek(0)
+            frame = _export_frame(_blocks(handle))
+    if frame is not None:
+        header, start, end = frame
+        document = _export_document(header, LaidOut(path=path), source)
+        document.pending = (start, end)
+        return document
     data = read_regular(path, MAX_PROGRESS_IMPORT_BYTES)
     if not data.isascii():
         data.decode("utf-8")

@@ -389,7 +389,11 @@ def _fast_event(line: bytes, found: re.Match) -> ReviewEvent | None:
         return None
     state = data.get("state")
     if state is not None:
-        if row_problem(state) or state[5] != datetime.fromisoformat(at.decode()).timestamp():
+        try:  # the pattern checks the time's shape only: month 13 passes it
+            stamp = datetime.fromisoformat(at.decode()).timestamp()
+        except ValueError:
+            return None
+        if row_problem(state) or state[5] != stamp:
             return None
         data["state"] = tuple(state)
     return ReviewEvent(**data)
@@ -856,26 +860,33 @@ class ReviewLog:
                 position += len(line)
         return events
 
-    def absent(self, ids: set[str]) -> set[str]:
-        """Which of `ids` the log does not hold (a light pass; an unreadable log raises). The
-        set given is emptied of the others as the log is read and returned, not copied: from a
-        copy of a long history, few are left."""
+    def absent(self, ids: set[str], start: int = 0, end: int | None = None) -> set[str]:
+        """Which of `ids` the log does not hold (a light pass; an unreadable log raises), or,
+        given `start` and `end` (offsets where lines start), which of them its lines between
+        those offsets do not hold. The set given is emptied of the others as the log is read
+        and returned, not copied: from a copy of a long history, few are left."""
         missing = ids
         search = _ID_FIELD.search
-        for start, block in self.blocks():
-            named = _ID_FIELDS.findall(block)
-            if len(named) == block.count(b"\n") and block.endswith(b"\n"):
-                missing.difference_update(map(bytes.decode, named))
-                continue  # (a light check: one id a line)
-            position = start
-            for line in io.BytesIO(block):
-                found = search(line)
-                if found is None:
-                    if line.strip():
-                        self._parse_line(line, position)  # raises on a corrupt line
-                else:
-                    missing.discard(found.group(1).decode())
-                position += len(line)
+        with self._open() as handle:
+            if handle is None:
+                return missing
+            handle.seek(start)
+            for position, data, size in line_blocks(handle, start):
+                if end is not None and position >= end:
+                    break
+                block = data[: size if end is None else min(size, end - position)]
+                named = _ID_FIELDS.findall(block)
+                if len(named) == block.count(b"\n") and block.endswith(b"\n"):
+                    missing.difference_update(map(bytes.decode, named))
+                    continue  # (a light check: one id a line)
+                for line in io.BytesIO(block):
+                    found = search(line)
+                    if found is None:
+                        if line.strip():
+                            self._parse_line(line, position)  # raises on a corrupt line
+                    else:
+                        missing.discard(found.group(1).decode())
+                    position += len(line)
         return missing
 
     @contextlib.contextmanager

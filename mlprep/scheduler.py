@@ -178,10 +178,16 @@ def rows_problem(rows: list) -> bool:
     return any(map(operator.gt, first, last)) or any(map(operator.gt, lapses, reps))
 
 
+# random.Random's C base: given an integer it seeds the same way (random.Random.seed hands an
+# integer on unchanged), without the Python-level __init__ and seed of the subclass
+_Generator = random.Random.__mro__[1]
+
+
 def _seeded_draw(seed: int) -> float:
     """fsrs' interval fuzz, drawn from a generator seeded for one review (built only if fsrs
-    actually fuzzes, which it does for review intervals of 3 days or more)."""
-    return random.Random(seed).random()
+    actually fuzzes, which it does for review intervals of 3 days or more): the number
+    random.Random(seed).random() gives."""
+    return _Generator(seed).random()
 
 
 @functools.cache
@@ -254,34 +260,56 @@ class Scheduler:
         self, previous: CardState | None, card_id: str, grade: int, at: datetime
     ) -> CardState:
         """The state after answering `card_id` with `grade` (1-4) at `at`."""
+        if self._fast is None:
+            return self.review_with_fsrs(previous, card_id, grade, at)
+        row = None
+        if previous is not None:
+            row = (
+                previous.state,
+                previous.due_ts,
+                previous.stability,
+                previous.difficulty,
+                previous.step,
+                previous.last_ts,
+                previous.first_ts,
+                previous.reps,
+                previous.lapses,
+            )
+        return CardState(card_id, *self.review_row(row, card_id, grade, at))
+
+    def review_row(self, previous: tuple | None, card_id: str, grade: int, at: datetime) -> tuple:
+        """review() on a state row (CardState.to_row as a tuple) to a state row, without
+        building the states (a merge replays thousands of answers)."""
         fast = self._fast
         if fast is None:
-            return self.review_with_fsrs(previous, card_id, grade, at)
+            before_state = None if previous is None else CardState(card_id, *previous)
+            return tuple(self.review_with_fsrs(before_state, card_id, grade, at).to_row())
         at = at.astimezone(UTC)
         if previous is None:
             reps, lapses, first = 0, 0, at.timestamp()
             before, step, stability, difficulty, last = _LEARNING, None, None, None, None
         else:
-            reps, lapses, first = previous.reps, previous.lapses, previous.first_ts
-            before, step = _FSRS_STATES[previous.state], previous.step
-            stability, difficulty = previous.stability, previous.difficulty
-            last = previous.last_review
-        # FSRS fuzzes intervals with random(): seeded per card and review count
-        draw = functools.partial(_seeded_draw, card_number(f"{card_id}#{reps}"))
+            name, _, stability, difficulty, step, last_ts, first, reps, lapses = previous
+            before = _FSRS_STATES[name]
+            last = datetime.fromtimestamp(last_ts, UTC)  # (as CardState.last_review)
+
+        def draw() -> float:
+            # FSRS fuzzes intervals with random(): seeded per card and review count
+            return _seeded_draw(card_number(f"{card_id}#{reps}"))
+
         state, step, stability, difficulty, due = fast.review(
             before, step, stability, difficulty, last, grade, at, draw
         )
-        return CardState(
-            card_id=card_id,
-            state=_STATE_NAMES[state],
-            due_ts=due.timestamp(),
-            stability=stability,
-            difficulty=difficulty,
-            step=step,
-            last_ts=at.timestamp(),
-            first_ts=first,
-            reps=reps + 1,
-            lapses=lapses + (before == _REVIEW and grade == _AGAIN),
+        return (
+            _STATE_NAMES[state],
+            due.timestamp(),
+            stability,
+            difficulty,
+            step,
+            at.timestamp(),
+            first,
+            reps + 1,
+            lapses + (before == _REVIEW and grade == _AGAIN),
         )
 
     def review_with_fsrs(

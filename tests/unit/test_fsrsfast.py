@@ -3,6 +3,7 @@ the gaps between answers and the fitted parameters."""
 
 from __future__ import annotations
 
+import functools
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -58,3 +59,28 @@ def test_the_fast_review_gives_fsrs_states(parameters):
             checked += 1
             moment += rng.choice(GAPS) * rng.uniform(0.5, 1.5)
     assert checked > 1000
+
+
+def test_the_fuzz_range_is_fsrs_own_for_every_interval(monkeypatch):
+    """fsrsfast writes fsrs' loop over its fuzz ranges out in full: the same bounds for every
+    interval up to the maximum, at both ends of the draw and between."""
+    import fsrs.scheduler
+
+    scheduler = Scheduler()
+    fast = scheduler._fast
+    days = [*range(0, 400), *range(400, scheduler.fsrs.maximum_interval + 2, 7)]
+    for number in (0.0, 0.4999, 0.999999):
+        draw = functools.partial(float, number)
+        monkeypatch.setattr(fsrs.scheduler, "random", draw)
+        for day in days:
+            interval = timedelta(days=day)
+            expected = scheduler.fsrs._get_fuzzed_interval(interval=interval)
+            assert fast._fuzzed(interval, draw) == expected, day
+
+
+def test_a_fuzz_draw_is_what_a_new_generator_gives():
+    from mlprep.scheduler import _seeded_draw
+
+    rng = random.Random(4)
+    for seed in [0, 1, 2**32, 2**56 - 1, *(rng.getrandbits(56) for _ in range(300))]:
+        assert _seeded_draw(seed) == random.Random(seed).random()

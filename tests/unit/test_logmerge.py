@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from mlprep import reviewlog
+from mlprep import logmerge, reviewlog
 from mlprep.logmerge import Careful
 from mlprep.model import Grade
 from mlprep.progress import ProgressStore, effective
@@ -56,7 +56,7 @@ def merged(tmp_path, name, events, streaming: bool, monkeypatch):
     with monkeypatch.context() as patch:
         if not streaming:
 
-            def general(self, added):
+            def general(self, added, *unchecked):
                 raise Careful
 
             patch.setattr(ProgressStore, "_merge_streaming", general)
@@ -69,6 +69,8 @@ def merged(tmp_path, name, events, streaming: bool, monkeypatch):
 def test_the_streaming_merge_writes_what_a_replay_writes(tmp_path, monkeypatch, seed):
     rng = random.Random(seed)
     monkeypatch.setattr(reviewlog, "SCAN_BLOCK", rng.choice([200, 1000, 1 << 20]))
+    # every other seed with the looks at blocks taken ahead by a second process (lookahead)
+    monkeypatch.setattr(logmerge, "MIN_BYTES", 0 if seed % 2 else 1 << 62)
     history(rng, tmp_path / "base", rng.randint(0, 40), drills=seed % 4 == 0)
     events = incoming(rng, tmp_path / "base", rng.randint(1, 12))
     taken = []
@@ -142,5 +144,28 @@ def test_a_corrupt_line_of_a_card_with_new_answers_stops_the_merge(tmp_path, dam
     before = log.read_bytes()
     new = ReviewEvent.new("k1", Grade.HARD, "review", 5, T0 + timedelta(days=2, hours=1))
     with pytest.raises(ProgressError, match=r"reviews\.jsonl:6: corrupt line"):
+        ProgressStore(tmp_path).merge([new])
+    assert log.read_bytes() == before
+
+
+@pytest.mark.parametrize("bad", ['.00"Z', ".000+0"])
+def test_a_line_whose_time_cannot_be_read_stops_the_merge(tmp_path, bad):
+    """A time that is not one as this program writes it (a quote in it, an offset) is not
+    taken on a light look, even in the middle of a block in time order: the line is read in
+    full and named."""
+    from mlprep.errors import ProgressError
+
+    store = ProgressStore(tmp_path).load()
+    for day in range(12):
+        store.record(f"k{day % 2}", Grade.GOOD, "review", 5, T0 + timedelta(days=day))
+    store.checkpoint()  # the snapshot covers the damaged line: only the merge reads it
+    log = tmp_path / "reviews.jsonl"
+    lines = log.read_text().splitlines(keepends=True)
+    lines[5] = lines[5].replace('.000Z"', bad + '"', 1)
+    log.write_text("".join(lines))
+    before = log.read_bytes()
+    # (an answer to the other card: that line would be copied as it is on a light look)
+    new = ReviewEvent.new("k0", Grade.HARD, "review", 5, T0 + timedelta(days=1, hours=1))
+    with pytest.raises(ProgressError, match=r"reviews\.jsonl:6: "):
         ProgressStore(tmp_path).merge([new])
     assert log.read_bytes() == before

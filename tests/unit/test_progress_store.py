@@ -374,16 +374,16 @@ def test_a_merge_replays_only_the_cards_with_new_answers(tmp_path, monkeypatch):
     mine = answer_many(there, 5, T0, "b")
     incoming = read_export(json.dumps(export_document(there.events(), T0)), "x.json")
     replayed = []
-    review = Scheduler.review
+    review = Scheduler.review_row  # (what review() and every replay go through)
     monkeypatch.setattr(
         Scheduler,
-        "review",
+        "review_row",
         lambda self, prev, card, *a: replayed.append(card) or review(self, prev, card, *a),
     )
     target = ProgressStore(tmp_path / "here")
     assert target.merge([e for e in incoming if e.card.startswith("a")]) == 6
     assert set(replayed) == {f"a{i}" for i in range(5)}  # the five cards that got answers
-    monkeypatch.setattr(Scheduler, "review", review)
+    monkeypatch.setattr(Scheduler, "review_row", review)
     assert target.merge(incoming) == len(mine)
     assert target.stale_states() == []
     merged = target.events()
@@ -548,8 +548,9 @@ def test_passes_over_the_log_agree_whatever_its_blocks(tmp_path, monkeypatch, bl
     assert cold.stale_states() == []
 
 
-def test_an_export_file_is_read_in_passes_and_a_change_in_between_is_caught(tmp_path):
+def test_an_export_file_is_read_in_passes_and_a_change_in_between_is_caught(tmp_path, monkeypatch):
     from mlprep.progress import read_export_file
+    from mlprep.reviewlog import ReviewLog
 
     there = fresh(tmp_path / "there")
     answer_many(there, 5)
@@ -565,7 +566,14 @@ def test_an_export_file_is_read_in_passes_and_a_change_in_between_is_caught(tmp_
     changed = read_export_file(path, "there.json")
     text = path.read_text()
     first_id = there.events()[0].id
-    path.write_text(text.replace(first_id, "f" * len(first_id)))  # same places, other ids
+    absent = ReviewLog.absent
+
+    def change_then_absent(self, ids, *args, **kwargs):
+        # between laying out the lines (ids and places) and reading those to add
+        path.write_text(text.replace(first_id, "f" * len(first_id)))  # same places, other ids
+        return absent(self, ids, *args, **kwargs)
+
+    monkeypatch.setattr(ReviewLog, "absent", change_then_absent)
     with pytest.raises(ProgressError, match="changed while it was being read"):
         fresh(tmp_path / "elsewhere").merge(changed)
 

@@ -1,0 +1,89 @@
+"""A look at each block of a file, taken ahead in a second process.
+
+A merge's pass over the review log first takes a light look at each block (one pattern search
+for every line's time, card and id, then checks on them) and then rewrites it. The looks need
+nothing from the rewriting, so on a machine with a second core a child process forked for the
+pass reads the file on its own and sends each block's look through a pipe: the pass finds it
+ready and only rewrites. Where fork is missing, the file is small, or the child stops or
+disagrees about where a block starts, the pass takes the look itself: the same function either
+way, so the result never depends on which process took it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from mlprep.reviewlog import line_blocks
+
+MIN_BYTES = 8 << 20  # a smaller file is looked at faster than a process starts
+
+
+class Looks:
+    """`look(start, block, ahead)` for each block of whole lines of `path` (as line_blocks
+    cuts them), taken ahead by a child process when that pays (`ahead` tells the function
+    which process it runs in); `get` gives the look at a block."""
+
+    def __init__(self, path: Path, look: Callable[[int, bytes, bool], Any], ahead: bool) -> None:
+        self.path = path
+        self.look = look
+        self.ahead = ahead and hasattr(os, "fork")
+        self.reader: Any = None
+        self.pid = 0
+
+    def __enter__(self) -> Looks:
+        if not self.ahead:
+            return self
+        try:
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+        except OSError:
+            return self  # (no process to spare: the pass looks for itself)
+        if pid == 0:  # the child: never returns
+            os.close(read_end)
+            self._send(write_end)
+        os.close(write_end)
+        self.pid, self.reader = pid, open(read_end, "rb")  # noqa: SIM115  (closed on exit)
+        return self
+
+    def _send(self, write_end: int) -> None:
+        status = 1
+        try:
+            with open(write_end, "wb") as pipe, open(self.path, "rb") as handle:
+                for position, data, size in line_blocks(handle):
+                    block = data if size == len(data) else data[:size]
+                    look = self.look(position, block, True)
+                    pickle.dump((position, look), pipe, protocol=5)
+                status = 0
+        except BaseException:  # noqa: BLE001  (the parent looks for itself: stop quietly)
+            pass
+        finally:
+            os._exit(status)
+
+    def get(self, start: int, block: bytes) -> Any:
+        """The look at the block starting at byte `start`."""
+        if self.reader is not None:
+            try:
+                position, look = pickle.load(self.reader)
+                if position == start:
+                    return look
+            except (EOFError, pickle.UnpicklingError, ValueError, OSError):
+                pass
+            self._stop()  # (it stopped, or saw other blocks: no look of it is used again)
+        return self.look(start, block, False)
+
+    def _stop(self) -> None:
+        if self.reader is not None:
+            self.reader.close()  # (a child still writing gets a broken pipe and ends)
+            self.reader = None
+        if self.pid:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, 0)
+            self.pid = 0
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop()
