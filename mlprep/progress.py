@@ -197,10 +197,16 @@ class ProgressStore:
         checked = [not bad or not row_problem(row) for row in rows]
         # an answer's stored state was written at its time (an undo's goes back further)
         moment = datetime.fromisoformat  # (as _epoch, written out: one call a card fewer)
-        keep = [
-            ok and row[5] == moment(line[0].decode()).timestamp()
-            for ok, row, line in zip(checked, rows, lines, strict=False)
-        ]
+        try:
+            keep = [
+                ok and row[5] == moment(line[0].decode()).timestamp()
+                for ok, row, line in zip(checked, rows, lines, strict=False)
+            ]
+        except ValueError:  # a time of the right shape but no date (month 13): read in full
+            keep = [
+                ok and row[5] == _epoch_or_none(line[0])
+                for ok, row, line in zip(checked, rows, lines, strict=False)
+            ]
         ids = list(map(bytes.decode, cards + undone))
         keep += checked[len(cards) :]
         taken = {card: row for card, row, ok in zip(ids, rows, keep, strict=True) if ok}
@@ -647,7 +653,11 @@ class ProgressStore:
                     totals.agree(card.decode(), grade == suggested)
                 hour = hours.get(at[:13])
                 if hour is None:
-                    hour = hours[at[:13]] = round(_epoch(at[:13] + b":00:00Z") * 1000)
+                    try:
+                        hour = hours[at[:13]] = round(_epoch(at[:13] + b":00:00Z") * 1000)
+                    except ValueError:  # a time's shape, no date (month 13): named in full
+                        self.log._parse_line(line, position - len(line))
+                        continue
                 name = card.decode()
                 minute = int(at[14:16])
                 quarter = (hour // 60000 + minute) // 15
@@ -1130,6 +1140,14 @@ def _row_or_none(stored: bytes) -> object:
 
 def _epoch(at: bytes) -> float:
     return datetime.fromisoformat(at.decode()).timestamp()
+
+
+def _epoch_or_none(at: bytes) -> float | None:
+    """_epoch, or None for a time of the right shape that names no date (month 13, say)."""
+    try:
+        return _epoch(at)
+    except ValueError:
+        return None
 
 
 def _state_from_v1(card_id: str, fields: dict) -> CardState:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -326,6 +327,29 @@ def test_a_cold_starts_snapshot_holds_its_states(tmp_path):
     assert sorted(written["cards"]) == sorted(cold.states) == [f"c{n}" for n in range(5)]
     cold._write_snapshot()
     assert json.loads((tmp_path / "state.json").read_bytes()) == written
+
+
+def test_an_impossible_date_on_a_cards_last_line_is_named_on_a_cold_start(tmp_path):
+    store = fresh(tmp_path)
+    answer_many(store, 10)
+    log = tmp_path / "reviews.jsonl"
+    lines = log.read_text().splitlines(keepends=True)
+    lines[9] = re.sub(r'"at":"2026-\d\d', '"at":"2026-13', lines[9])  # the shape of a date
+    log.write_text("".join(lines))
+    (tmp_path / "state.json").unlink()
+    with pytest.raises(ProgressError, match=r"reviews\.jsonl:10: "):
+        fresh(tmp_path)
+
+
+def test_an_impossible_date_in_the_log_is_named_when_stats_are_counted(tmp_path):
+    store = fresh(tmp_path)
+    answer_many(store, 10)
+    log = tmp_path / "reviews.jsonl"
+    lines = log.read_text().splitlines(keepends=True)
+    lines[4] = re.sub(r'"at":"2026-\d\d', '"at":"2026-13', lines[4])  # (the same length)
+    log.write_text("".join(lines))
+    with pytest.raises(ProgressError, match=r"reviews\.jsonl:5: "):
+        ProgressStore(tmp_path).answer_totals()
 
 
 def test_a_damaged_state_on_a_cards_last_line_is_named_on_a_cold_start(tmp_path):
