@@ -27,7 +27,6 @@ import orjson
 from mlprep import __version__, reviewlog
 from mlprep.errors import ProgressError
 from mlprep.fileio import atomic_copy, atomic_write, atomic_write_with, gc_paused
-from mlprep.logmerge import Careful, StreamingMerge, epoch_of_line, floor_key
 from mlprep.model import Grade
 from mlprep.reviewlog import (
     AT,
@@ -721,6 +720,8 @@ class ProgressStore:
         of it is worked out before the log is replaced, so a failure leaves the files as they
         were. Of an ExportDocument, only the events not already here are validated (and any
         bad one stops the merge before anything is written)."""
+        from mlprep.logmerge import Careful  # (only a merge needs the merging code)
+
         with locked(self.log.lock_path):
             self._load_locked()
             added, unchecked, copied = self._new_events(incoming)
@@ -753,6 +754,8 @@ class ProgressStore:
         """The common case of a merge in one pass over the log (see logmerge); raises Careful,
         with nothing written, where the general path is needed (or where a line of the log
         holds one of the `unchecked` ids)."""
+        from mlprep.logmerge import StreamingMerge
+
         merging = StreamingMerge(self.log, self.scheduler, added, unchecked, copied)
         totals = self._totals_after_merge(added, [])  # (no undo on an affected card here)
         try:
@@ -869,6 +872,8 @@ class ProgressStore:
 
         A block of lines all as this program writes them is handled with one regular-
         expression pass and slices; other lines one by one."""
+        from mlprep.logmerge import epoch_of_line, floor_key
+
         affected_bytes = {card.encode() for card in affected}
         # each new event with the time key of the lines it goes after: those up to the same
         # millisecond (answers in the same millisecond: those already here first, as replayed)

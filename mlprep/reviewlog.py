@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import BinaryIO, cast
 
 from mlprep.errors import ProgressError
+from mlprep.lazypattern import lazy_compile
 from mlprep.model import Grade
 
 LOG_FORMAT_VERSION = 2  # 2 added the optional `answer`, `suggested`, `state`,
@@ -135,20 +136,23 @@ _FIELD_NAMES = tuple(field.name for field in fields(ReviewEvent))
 # One line exactly as this program writes it (sorted keys, no spaces, a millisecond UTC time),
 # with nothing to doubt: the light path of a rebuild reads such lines without building events.
 # Any other line goes through json and full validation.
-FAST_LINE = re.compile(
+FAST_LINE_SOURCE = (
     rb'\{(?:"answer":(?:"(?:[^"\\]|\\.)*"|-?[0-9.eE+-]{1,40}|\[(?:[^\]"]|"(?:[^"\\]|\\.)*")*\]),)?'
     rb'"at":"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)","card":"([a-z0-9-]{1,200})",'
     rb'"grade":([1-4]),"id":"([0-9a-f]{1,64})","mode":"([a-z_]{1,20})","ms":\d{1,15}'
     rb'(?:,"state":(\[[^\]]*\]))?(?:,"suggested":([1-4]))?,"v":[12]\}\n'
 )
+FAST_LINE = lazy_compile(FAST_LINE_SOURCE)
 # groups of a FAST_LINE match
 AT, CARD, GRADE, ID, MODE, STATE, SUGGESTED = range(1, 8)
 # FAST_LINE over a block of lines: the block has as many matches as lines only when each line
 # is one whole match (no match then holds two newlines, and each starts a line)
-_FAST_LINES = re.compile(rb"(?m)^" + FAST_LINE.pattern)
+_FAST_LINES = lazy_compile(rb"(?m)^" + FAST_LINE_SOURCE)
 # the same lines without their groups, for only counting them (about twice as fast: no marks
 # to keep and no tuple for each line)
-_FAST_LINES_COUNTED = re.compile(re.sub(rb"(?<!\\)\((?!\?)", b"(?:", _FAST_LINES.pattern))
+_FAST_LINES_COUNTED = lazy_compile(
+    lambda: re.sub(rb"(?<!\\)\((?!\?)", b"(?:", rb"(?m)^" + FAST_LINE_SOURCE)
+)
 SCAN_BLOCK = 1 << 20  # bytes a pass over the log reads at a time
 # bytes of log from which a cold scan is split between two processes (below it, a fork and
 # sending a half's result back cost more than the half saves)
@@ -197,33 +201,28 @@ class _Bounded:
 # Lines of modes that change no schedule (drill answers) do not match. Possessive repeats
 # (`*+`) match what the plain ones match here (the character after each cannot be one it
 # repeats), without keeping places to backtrack to: a tenth faster.
-_LIGHT_LINES = re.compile(
-    rb"(?m)^"
-    + FAST_LINE.pattern.replace(
-        rb'"at":"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)"',
-        rb'("at":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"',
-    )
-    .replace(rb'"grade":([1-4])', rb'"grade":[1-4]')
-    .replace(rb'"id":"([0-9a-f]{1,64})"', rb'"id":"[0-9a-f]{1,64}+"')
-    .replace(
-        rb'"mode":"([a-z_]{1,20})"',
-        rb'"mode":"(?!(?:' + b"|".join(sorted(_NON_SCHEDULING)) + rb')")[a-z_]{1,20}+"',
-    )
-    .replace(rb'"suggested":([1-4])', rb'"suggested":[1-4]')
-    .replace(rb'"ms":\d{1,15}', rb'"ms":\d{1,15}+')
-    .replace(rb"{1,200})", rb"{1,200}+)")
-    .replace(rb"(\[[^\]]*\])", rb"\[[^\]]*+\]")
-    .replace(rb',"v":[12]\}', rb',"v":[12])\}')
+_LIGHT_LINES_SOURCE = rb"(?m)^" + FAST_LINE_SOURCE.replace(
+    rb'"at":"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)"',
+    rb'("at":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"',
+).replace(rb'"grade":([1-4])', rb'"grade":[1-4]').replace(
+    rb'"id":"([0-9a-f]{1,64})"', rb'"id":"[0-9a-f]{1,64}+"'
+).replace(
+    rb'"mode":"([a-z_]{1,20})"',
+    rb'"mode":"(?!(?:' + b"|".join(sorted(_NON_SCHEDULING)) + rb')")[a-z_]{1,20}+"',
+).replace(rb'"suggested":([1-4])', rb'"suggested":[1-4]').replace(
+    rb'"ms":\d{1,15}', rb'"ms":\d{1,15}+'
+).replace(rb"{1,200})", rb"{1,200}+)").replace(rb"(\[[^\]]*\])", rb"\[[^\]]*+\]").replace(
+    rb',"v":[12]\}', rb',"v":[12])\}'
 )
-assert _LIGHT_LINES.groups == 2  # FAST_LINE changed: update the replacements above
+_LIGHT_LINES = lazy_compile(_LIGHT_LINES_SOURCE)  # (a test checks its two groups)
 _AT_OF_LINE = slice(6, 30)  # the time in such a line (after `"at":"`)
 _STATE_OF_LINE = b',"state":'
 _FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
-_CARD_FIELD = re.compile(rb'"card"\s*:\s*"([^"\\]*)"')
-_ID_FIELD = re.compile(rb'"id"\s*:\s*"([^"\\]*)"')
+_CARD_FIELD = lazy_compile(rb'"card"\s*:\s*"([^"\\]*)"')
+_ID_FIELD = lazy_compile(rb'"id"\s*:\s*"([^"\\]*)"')
 # the card and id fields as this program writes them, for skimming a block of lines at once
-_CARD_FIELDS = re.compile(rb'"card":"([^"\\\n]*)"')
-_ID_FIELDS = re.compile(rb'"id":"([^"\\\n]*)"')
+_CARD_FIELDS = lazy_compile(rb'"card":"([^"\\\n]*)"')
+_ID_FIELDS = lazy_compile(rb'"id":"([^"\\\n]*)"')
 
 
 def at_key(event: ReviewEvent) -> bytes | None:
