@@ -17,7 +17,7 @@ import operator
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence, Set
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -27,7 +27,6 @@ import orjson
 from mlprep import __version__, reviewlog
 from mlprep.errors import ProgressError
 from mlprep.fileio import atomic_copy, atomic_write, atomic_write_with, gc_paused
-from mlprep.logmerge import Careful, StreamingMerge, epoch_of_line, floor_key
 from mlprep.model import Grade
 from mlprep.reviewlog import (
     AT,
@@ -56,6 +55,9 @@ SNAPSHOT_FORMAT = 2  # 1: {card: {field: value}} with ISO times; 2: {card: [row]
 TOTALS_FORMAT = 2  # 2 added the grader agreement counts
 EXPORT_KIND = "mlprep-progress"
 EXPORT_FORMAT = 1
+_SECOND = operator.itemgetter(1)
+# a CardState as the snapshot stores it (CardState.to_row, as a tuple: made in C)
+_SNAPSHOT_ROW = operator.attrgetter(*(f.name for f in fields(CardState) if f.name != "card_id"))
 
 
 class ProgressStore:
@@ -113,8 +115,7 @@ class ProgressStore:
             if self._apply_tail() or version < SNAPSHOT_FORMAT:
                 self._write_snapshot()
             return
-        self._rebuild()
-        self._write_snapshot()
+        self._write_snapshot(self._rebuild())
 
     def _remove_stale_temp_files(self) -> None:
         """Temp files of the log and snapshot are only written under the lock we hold, so any
@@ -135,43 +136,82 @@ class ProgressStore:
             ) from None
         self._catch_up()
 
-    def _rebuild(self) -> None:
+    def _rebuild(self) -> dict[str, Sequence]:
         """Card states from the whole log in one light pass: each card's state is the one
         stored on its last line. Only cards whose last state cannot be trusted (format 1 lines,
         an undo without a state, events out of time order) are replayed, from their own
-        events."""
+        events. Returns every state as a snapshot row (for _write_snapshot: most are the rows
+        as read)."""
         with gc_paused():  # a row tuple per line, none of them garbage in a cycle
             scan = self.log.scan_last()
-        # plan and parameter events (cards "@plan", "@params") are read first: states stored
-        # before the latest parameters were computed without them, so those cards are replayed
-        self.settings = {}
-        self._use_settings(scan.settings)
-        params = self.settings.get("params")
-        since = at_key(params) if params is not None else None
-        states: dict[str, CardState] = {}
-        replay: set[str] = set()
-        trusted: list[tuple[str, bytes, bytes, bool]] = []
-        for raw_card, (at, stored, undo) in scan.last.items():
-            card = raw_card.decode()
-            if raw_card in scan.suspect or stored is None or (since is not None and at < since):
-                replay.add(card)
-            elif not (undo and stored == b"[]"):  # else the undo made the card new again
-                trusted.append((card, at, stored, undo))
-        # every stored row decoded at once and checked column by column (one row per card)
-        try:
-            with gc_paused():
-                rows = orjson.loads(b"[" + b",".join(item[2] for item in trusted) + b"]")
-        except (ValueError, RecursionError):  # a damaged row: that card is read in full
-            # (or one orjson refuses, NaN or a huge number: json reads it, the checks refuse it)
-            rows = [_row_or_none(item[2]) for item in trusted]
-        checked = not rows_problem(rows)
-        for (card, at, _, undo), row in zip(trusted, rows, strict=True):
-            if (not checked and row_problem(row)) or (not undo and row[5] != _epoch(at)):
-                replay.add(card)
-            else:
-                states[card] = CardState(card, *row)
-        self.states, self._end, self._last_id = states, scan.end, scan.last_id
+            # plan and parameter events (cards "@plan", "@params") are read first: states
+            # stored before the latest parameters were computed without them, so those cards
+            # are replayed
+            self.settings = {}
+            self._use_settings(scan.settings)
+            params = self.settings.get("params")
+            since = at_key(params) if params is not None else None
+            self.states, self._end, self._last_id = {}, scan.end, scan.last_id
+            rows = self._take_stored_states(scan.last, scan.suspect, since)
+        replay = {card for card, row in rows.items() if row is None}
         self._replay_cards(replay)
+        for card in replay:
+            if card in self.states:
+                rows[card] = _SNAPSHOT_ROW(self.states[card])
+            else:
+                del rows[card]
+        return rows  # type: ignore[return-value]  # (no None is left)
+
+    def _take_stored_states(
+        self,
+        last: dict[bytes, tuple[bytes, bytes | None, bool]],
+        suspect: set[bytes],
+        since: bytes | None,
+    ) -> dict[str, Sequence | None]:
+        """Into `states`: each card's state as stored on its last line (see LastLines.last)
+        where it can be trusted. Returns those rows, and None for each card to replay instead.
+        Built column by column with built-ins and comprehensions: one row per studied card,
+        tens of thousands."""
+        doubtful = {
+            card
+            for card, (at, stored, undo) in last.items()
+            if stored is None or undo or (since is not None and at < since)
+        }
+        doubtful.update(suspect)
+        # the usual card: its last line an answer that stores the state it produced
+        cards = [card for card in last if card not in doubtful]
+        lines = list(map(last.__getitem__, cards))
+        stored = list(map(_SECOND, lines))
+        undone: list[bytes] = []
+        replay: dict[str, Sequence | None] = {}
+        for card in doubtful:  # (few)
+            at, row, undo = last[card]
+            if card in suspect or row is None or (since is not None and at < since):
+                replay[card.decode()] = None
+            elif row != b"[]":  # else the undo made the card new again
+                undone.append(card)
+        # every stored row decoded at once and checked column by column
+        rows = _decoded_rows(stored + [last[card][1] for card in undone])
+        bad = rows_problem(rows)
+        checked = [not bad or not row_problem(row) for row in rows]
+        # an answer's stored state was written at its time (an undo's goes back further)
+        moment = datetime.fromisoformat  # (as _epoch, written out: one call a card fewer)
+        try:
+            keep = [
+                ok and row[5] == moment(line[0].decode()).timestamp()
+                for ok, row, line in zip(checked, rows, lines, strict=False)
+            ]
+        except ValueError:  # a time of the right shape but no date (month 13): read in full
+            keep = [
+                ok and row[5] == _epoch_or_none(line[0])
+                for ok, row, line in zip(checked, rows, lines, strict=False)
+            ]
+        ids = list(map(bytes.decode, cards + undone))
+        keep += checked[len(cards) :]
+        taken = {card: row for card, row, ok in zip(ids, rows, keep, strict=True) if ok}
+        self.states = states_from_rows(taken)
+        replay.update((card, None) for card, ok in zip(ids, keep, strict=True) if not ok)
+        return taken | replay
 
     def _replay_cards(self, cards: set[str]) -> None:
         """Recompute these cards' states from their own events (in time order, undo applied)."""
@@ -362,13 +402,20 @@ class ProgressStore:
         # events are short (their fields are bounded), so the last one lies in these bytes
         return f'"id":"{last_id}"'.encode() in head.rstrip(b"\n").rsplit(b"\n", 1)[-1]
 
-    def _write_snapshot(self) -> None:
+    def _write_snapshot(self, rows: dict[str, Sequence] | None = None) -> None:
+        """The snapshot of `states`, whose rows (CardState.to_row) are given when known."""
         self._snapshot_end = self._end
+        states = self.states
+        cards: dict[str, Sequence]
+        if rows is None:
+            cards = {card: _SNAPSHOT_ROW(states[card]) for card in sorted(states)}
+        else:
+            cards = {card: rows[card] for card in sorted(rows)}
         document = {
             "format": SNAPSHOT_FORMAT,
             "log_offset": self._end,
             "last_id": self._last_id,
-            "cards": {cid: state.to_row() for cid, state in sorted(self.states.items())},
+            "cards": cards,
         }
         if self.settings:  # the latest plan and parameters, so start-up need not scan the log
             document["settings"] = {k: json.loads(e.to_json()) for k, e in self.settings.items()}
@@ -605,7 +652,11 @@ class ProgressStore:
                     totals.agree(card.decode(), grade == suggested)
                 hour = hours.get(at[:13])
                 if hour is None:
-                    hour = hours[at[:13]] = round(_epoch(at[:13] + b":00:00Z") * 1000)
+                    try:
+                        hour = hours[at[:13]] = round(_epoch(at[:13] + b":00:00Z") * 1000)
+                    except ValueError:  # a time's shape, no date (month 13): named in full
+                        self.log._parse_line(line, position - len(line))
+                        continue
                 name = card.decode()
                 minute = int(at[14:16])
                 quarter = (hour // 60000 + minute) // 15
@@ -669,6 +720,8 @@ class ProgressStore:
         of it is worked out before the log is replaced, so a failure leaves the files as they
         were. Of an ExportDocument, only the events not already here are validated (and any
         bad one stops the merge before anything is written)."""
+        from mlprep.logmerge import Careful  # (only a merge needs the merging code)
+
         with locked(self.log.lock_path):
             self._load_locked()
             added, unchecked, copied = self._new_events(incoming)
@@ -701,6 +754,8 @@ class ProgressStore:
         """The common case of a merge in one pass over the log (see logmerge); raises Careful,
         with nothing written, where the general path is needed (or where a line of the log
         holds one of the `unchecked` ids)."""
+        from mlprep.logmerge import StreamingMerge
+
         merging = StreamingMerge(self.log, self.scheduler, added, unchecked, copied)
         totals = self._totals_after_merge(added, [])  # (no undo on an affected card here)
         try:
@@ -817,6 +872,8 @@ class ProgressStore:
 
         A block of lines all as this program writes them is handled with one regular-
         expression pass and slices; other lines one by one."""
+        from mlprep.logmerge import epoch_of_line, floor_key
+
         affected_bytes = {card.encode() for card in affected}
         # each new event with the time key of the lines it goes after: those up to the same
         # millisecond (answers in the same millisecond: those already here first, as replayed)
@@ -1070,6 +1127,15 @@ def _resume_point(
     return kept, (CardState(kept[-1].card, *row) if row else None)
 
 
+def _decoded_rows(stored: list[bytes]) -> list:
+    """Stored state rows (JSON bytes) decoded at once; a row that does not decode is None."""
+    try:
+        return orjson.loads(b"[" + b",".join(stored) + b"]")
+    except (ValueError, RecursionError):  # a damaged row: that card is read in full
+        # (or one orjson refuses, NaN or a huge number: json reads it, the checks refuse it)
+        return [_row_or_none(item) for item in stored]
+
+
 def _row_or_none(stored: bytes) -> object:
     try:
         return json.loads(stored)
@@ -1079,6 +1145,14 @@ def _row_or_none(stored: bytes) -> object:
 
 def _epoch(at: bytes) -> float:
     return datetime.fromisoformat(at.decode()).timestamp()
+
+
+def _epoch_or_none(at: bytes) -> float | None:
+    """_epoch, or None for a time of the right shape that names no date (month 13, say)."""
+    try:
+        return _epoch(at)
+    except ValueError:
+        return None
 
 
 def _state_from_v1(card_id: str, fields: dict) -> CardState:

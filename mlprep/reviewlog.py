@@ -23,13 +23,14 @@ import operator
 import os
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Set
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from mlprep.errors import ProgressError
+from mlprep.lazypattern import lazy_compile
 from mlprep.model import Grade
 
 LOG_FORMAT_VERSION = 2  # 2 added the optional `answer`, `suggested`, `state`,
@@ -135,21 +136,29 @@ _FIELD_NAMES = tuple(field.name for field in fields(ReviewEvent))
 # One line exactly as this program writes it (sorted keys, no spaces, a millisecond UTC time),
 # with nothing to doubt: the light path of a rebuild reads such lines without building events.
 # Any other line goes through json and full validation.
-FAST_LINE = re.compile(
+FAST_LINE_SOURCE = (
     rb'\{(?:"answer":(?:"(?:[^"\\]|\\.)*"|-?[0-9.eE+-]{1,40}|\[(?:[^\]"]|"(?:[^"\\]|\\.)*")*\]),)?'
     rb'"at":"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)","card":"([a-z0-9-]{1,200})",'
     rb'"grade":([1-4]),"id":"([0-9a-f]{1,64})","mode":"([a-z_]{1,20})","ms":\d{1,15}'
     rb'(?:,"state":(\[[^\]]*\]))?(?:,"suggested":([1-4]))?,"v":[12]\}\n'
 )
+FAST_LINE = lazy_compile(FAST_LINE_SOURCE)
 # groups of a FAST_LINE match
 AT, CARD, GRADE, ID, MODE, STATE, SUGGESTED = range(1, 8)
 # FAST_LINE over a block of lines: the block has as many matches as lines only when each line
 # is one whole match (no match then holds two newlines, and each starts a line)
-_FAST_LINES = re.compile(rb"(?m)^" + FAST_LINE.pattern)
+_FAST_LINES = lazy_compile(rb"(?m)^" + FAST_LINE_SOURCE)
 # the same lines without their groups, for only counting them (about twice as fast: no marks
 # to keep and no tuple for each line)
-_FAST_LINES_COUNTED = re.compile(re.sub(rb"(?<!\\)\((?!\?)", b"(?:", _FAST_LINES.pattern))
+_FAST_LINES_COUNTED = lazy_compile(
+    lambda: re.sub(rb"(?<!\\)\((?!\?)", b"(?:", rb"(?m)^" + FAST_LINE_SOURCE)
+)
 SCAN_BLOCK = 1 << 20  # bytes a pass over the log reads at a time
+# bytes of log from which a cold scan is split between two processes (below it, a fork and
+# sending a half's result back cost more than the half saves)
+PARALLEL_SCAN = 8 << 20
+# the part of the log the child scans: a little under half, as it also sends its result back
+CHILD_SHARE = 0.45
 
 
 def line_blocks(handle: BinaryIO, position: int = 0) -> Iterator[tuple[int, bytes, int]]:
@@ -172,28 +181,48 @@ def line_blocks(handle: BinaryIO, position: int = 0) -> Iterator[tuple[int, byte
         yield position, rest, len(rest)
 
 
-# FAST_LINE over a block, capturing only what a rebuild keeps of each line (time, card, state):
-# fewer objects per line than FAST_LINE's seven groups
-# Possessive repeats (`*+`) match what the plain ones match here (the character after each
-# cannot be one it repeats), without keeping places to backtrack to: a tenth faster.
-_LIGHT_LINES = re.compile(
-    rb"(?m)^"
-    + FAST_LINE.pattern.replace(rb'"grade":([1-4])', rb'"grade":[1-4]')
-    .replace(rb'"id":"([0-9a-f]{1,64})"', rb'"id":"[0-9a-f]{1,64}+"')
-    .replace(rb'"mode":"([a-z_]{1,20})"', rb'"mode":"[a-z_]{1,20}+"')
-    .replace(rb'"suggested":([1-4])', rb'"suggested":[1-4]')
-    .replace(rb'"ms":\d{1,15}', rb'"ms":\d{1,15}+')
-    .replace(rb"{1,200})", rb"{1,200}+)")
-    .replace(rb"(\[[^\]]*\])", rb"(\[[^\]]*+\])")
+class _Bounded:
+    """The first `size` bytes of a file from its current place, for line_blocks."""
+
+    def __init__(self, handle: BinaryIO, size: int) -> None:
+        self.handle = handle
+        self.left = size
+
+    def read(self, size: int) -> bytes:
+        data = self.handle.read(min(size, self.left))
+        self.left -= len(data)
+        return data
+
+
+# FAST_LINE over a block, capturing of each line only what a rebuild keeps, in two objects: the
+# line from its time on (`"at":"<time>","card":...,"v":2`, a fixed-width time at the same place
+# in each, so that such lines sort by time) and its card. Fewer objects per line than
+# FAST_LINE's seven groups, and one to free where a later line of the card replaces it.
+# Lines of modes that change no schedule (drill answers) do not match. Possessive repeats
+# (`*+`) match what the plain ones match here (the character after each cannot be one it
+# repeats), without keeping places to backtrack to: a tenth faster.
+_LIGHT_LINES_SOURCE = rb"(?m)^" + FAST_LINE_SOURCE.replace(
+    rb'"at":"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)"',
+    rb'("at":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"',
+).replace(rb'"grade":([1-4])', rb'"grade":[1-4]').replace(
+    rb'"id":"([0-9a-f]{1,64})"', rb'"id":"[0-9a-f]{1,64}+"'
+).replace(
+    rb'"mode":"([a-z_]{1,20})"',
+    rb'"mode":"(?!(?:' + b"|".join(sorted(_NON_SCHEDULING)) + rb')")[a-z_]{1,20}+"',
+).replace(rb'"suggested":([1-4])', rb'"suggested":[1-4]').replace(
+    rb'"ms":\d{1,15}', rb'"ms":\d{1,15}+'
+).replace(rb"{1,200})", rb"{1,200}+)").replace(rb"(\[[^\]]*\])", rb"\[[^\]]*+\]").replace(
+    rb',"v":[12]\}', rb',"v":[12])\}'
 )
-assert _LIGHT_LINES.groups == 3  # FAST_LINE changed: update the replacements above
-_NON_SCHEDULING_MARKS = tuple(b'"mode":"' + mode + b'"' for mode in _NON_SCHEDULING)
+_LIGHT_LINES = lazy_compile(_LIGHT_LINES_SOURCE)  # (a test checks its two groups)
+_AT_OF_LINE = slice(6, 30)  # the time in such a line (after `"at":"`)
+_STATE_OF_LINE = b',"state":'
 _FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
-_CARD_FIELD = re.compile(rb'"card"\s*:\s*"([^"\\]*)"')
-_ID_FIELD = re.compile(rb'"id"\s*:\s*"([^"\\]*)"')
+_CARD_FIELD = lazy_compile(rb'"card"\s*:\s*"([^"\\]*)"')
+_ID_FIELD = lazy_compile(rb'"id"\s*:\s*"([^"\\]*)"')
 # the card and id fields as this program writes them, for skimming a block of lines at once
-_CARD_FIELDS = re.compile(rb'"card":"([^"\\\n]*)"')
-_ID_FIELDS = re.compile(rb'"id":"([^"\\\n]*)"')
+_CARD_FIELDS = lazy_compile(rb'"card":"([^"\\\n]*)"')
+_ID_FIELDS = lazy_compile(rb'"id":"([^"\\\n]*)"')
 
 
 def at_key(event: ReviewEvent) -> bytes | None:
@@ -219,44 +248,80 @@ class LastLines:
     count: int
     settings: list[ReviewEvent] = field(default_factory=list)  # plan and parameter events
 
+    def followed_by(self, later: LastLines) -> LastLines:
+        """These lines and then `later` ones (of the rest of the log), when no card goes back
+        in time from one to the other."""
+        self.last.update(later.last)
+        return LastLines(
+            self.last,
+            self.suspect | later.suspect,
+            later.end,
+            later.last_id or self.last_id,
+            self.count + later.count,
+            self.settings + later.settings,
+        )
+
 
 @dataclass
 class _LastScan:
     """A scan_last pass so far; `latest` is the latest time key of a scheduling line taken in
-    (a block that starts before it may send a card back in time: it is read line by line)."""
+    (a block that starts before it may send a card back in time: it is taken row by row)."""
 
     # each card's last line: read line by line, as LastLines keeps it...
     last: dict[bytes, tuple[bytes, bytes | None, bool]] = field(default_factory=dict)
-    # ...or taken from a block, as the block pattern's findall gives it (time, card, state or
-    # b""): no new object per line. A card is in one of the two.
-    rows: dict[bytes, tuple[bytes, bytes, bytes]] = field(default_factory=dict)
+    # ...or taken from a block: the line from its time on, as _LIGHT_LINES captures it (no
+    # new object per line). A card is in one of the two.
+    rows: dict[bytes, bytes] = field(default_factory=dict)
     suspect: set[bytes] = field(default_factory=set)
     settings: list[ReviewEvent] = field(default_factory=list)
     end: int = 0
     last_id: bytes | None = None
     count: int = 0
     latest: bytes = b""
+    earliest: bytes = b"\xff"  # ...and the earliest (b"\xff": none yet)
+    stopped: bool = False  # at a torn last line
 
     def time_of(self, card: bytes) -> bytes | None:
         """The time key of the card's last line so far."""
-        previous = self.last.get(card) or self.rows.get(card)
-        return None if previous is None else previous[0]
+        previous = self.last.get(card)
+        if previous is not None:
+            return previous[0]
+        line = self.rows.get(card)
+        return None if line is None else line[_AT_OF_LINE]
 
     def put(self, card: bytes, at: bytes, state: bytes | None, undo: bool) -> None:
         self.last[card] = (at, state, undo)
         self.rows.pop(card, None)
 
-    def put_rows(self, cards: list[bytes], found: list[tuple[bytes, bytes, bytes]]) -> None:
-        self.rows.update(zip(cards, found, strict=True))
+    def put_rows(self, lines: list[bytes], found: list[tuple[bytes, bytes]]) -> None:
+        """Each card's line of a block whose lines are in time order, the later winning."""
+        self.rows.update(zip(map(_SECOND, found), lines, strict=True))
         if self.last:
-            for card in self.last.keys() & cards:
+            for card in self.last.keys() & set(map(_SECOND, found)):
                 del self.last[card]
+
+    def forget(self, cards: Set[bytes]) -> None:
+        """Drop these cards' last lines (where later ones are known)."""
+        self.rows = {card: self.rows[card] for card in self.rows.keys() - cards}
+        self.last = {card: self.last[card] for card in self.last.keys() - cards}
 
     def last_lines(self) -> dict[bytes, tuple[bytes, bytes | None, bool]]:
         last = self.last
-        for card, (at, _, state) in self.rows.items():
-            last[card] = (at, state or None, False)
+        for card, line in self.rows.items():
+            start = line.find(_STATE_OF_LINE)
+            if start < 0:
+                last[card] = (line[_AT_OF_LINE], None, False)
+            else:
+                start += len(_STATE_OF_LINE)
+                state = line[start : line.index(b"]", start) + 1]
+                last[card] = (line[_AT_OF_LINE], state, False)
         return last
+
+    def finish(self) -> LastLines:
+        found = self.last_id.decode() if self.last_id else None
+        return LastLines(
+            self.last_lines(), self.suspect, self.end, found, self.count, self.settings
+        )
 
 
 def schedules(event: ReviewEvent) -> bool:
@@ -569,46 +634,111 @@ class ReviewLog:
 
         The log is read in blocks of whole lines. A block whose every line is as this program
         writes it, in time order, with no drill answer, is taken in with one regular-expression
-        pass and C-level dict updates (no Python step per line); any other block line by line."""
-        scan = _LastScan()
+        pass and C-level dict updates (no Python step per line); any other block line by line.
+        A long log is read in two halves at once, the second by a forked child process (see
+        _scan_halves)."""
+        from mlprep import forkwork
+
+        split = None
+        if self.size() - offset >= PARALLEL_SCAN and forkwork.spare_core():
+            split = self._split_point(offset)
+        if split is not None:
+            return self._scan_halves(offset, split)
+        return self._scan_into(_LastScan(), offset).finish()
+
+    def _scan_into(self, scan: _LastScan, offset: int, stop: int | None = None) -> _LastScan:
+        """`scan` carried on over the log's lines from byte `offset` (a line start) to byte
+        `stop` (another, or the end)."""
         with self._open() as handle:
             if handle is None:
-                return LastLines({}, scan.suspect, 0, None, 0)
+                return scan
             handle.seek(offset)
-            for position, data, size in line_blocks(handle, offset):
+            reader = handle if stop is None else cast(BinaryIO, _Bounded(handle, stop - offset))
+            for position, data, size in line_blocks(reader, offset):
                 if not self._scan_block(scan, data, size, position):
+                    scan.stopped = True
                     break
-        found_id = scan.last_id.decode() if scan.last_id else None
-        last = scan.last_lines()
-        return LastLines(last, scan.suspect, scan.end, found_id, scan.count, scan.settings)
+        return scan
+
+    def _split_point(self, offset: int) -> int | None:
+        """Where the log's second half starts: the first line start after CHILD_SHARE of its
+        bytes (None when the log has no line start there, or nothing after it)."""
+        size = self.size()
+        middle = offset + int((size - offset) * (1 - CHILD_SHARE))
+        with self._open() as handle:
+            if handle is None:
+                return None
+            handle.seek(middle)
+            newline = handle.read(1 << 16).find(b"\n")
+        split = middle + newline + 1
+        return split if newline >= 0 and split < size else None
+
+    def _scan_halves(self, offset: int, split: int) -> LastLines:
+        """scan_last with the lines from byte `split` on (a line start) scanned by a forked
+        child while this process scans those before it; the same result as one pass.
+
+        Each half's last line of each card is taken, the second half's winning. A card whose
+        time goes back across the split would be suspect in one pass; no card can when the
+        second half's earliest time is not before the first half's latest. When it is, or
+        the child fails, the second half is scanned here, carrying on from the first. The first
+        bad line in file order is the one reported: the child's error is raised only once the
+        first half has been read without one."""
+        from mlprep import forkwork
+
+        def second_half() -> tuple[LastLines, bytes, list[str]]:
+            warned = len(self.warnings)
+            scan = self._scan_into(_LastScan(end=split), split)
+            return scan.finish(), scan.earliest, self.warnings[warned:]
+
+        child = forkwork.start(second_half, expected=(ProgressError,))
+        if child is None:
+            return self._scan_into(_LastScan(), offset).finish()
+        try:
+            first = self._scan_into(_LastScan(), offset, split)
+            second = None if first.stopped else child.result()
+        except forkwork.Failed:
+            second = None
+        finally:
+            child.close()
+        if second is not None and second[1] >= first.latest:
+            later, _, warnings = second
+            self.warnings.extend(warnings)
+            first.forget(later.last.keys())  # (their last lines are in the later half)
+            return first.finish().followed_by(later)
+        # the child failed, or a card may go back in time across the split
+        if not first.stopped:
+            self._scan_into(first, split)
+        return first.finish()
 
     def _scan_block(self, scan: _LastScan, data: bytes, size: int, position: int) -> bool:
         """Take a block of lines, the first `size` bytes of `data` (not copied out: a block is
         large), starting at byte `position` of the log, into `scan`; False when the scan stops
         there (a torn last line)."""
-        if data[size - 1] != 10 or any(  # (10: a newline)
-            data.find(mode, 0, size) >= 0 for mode in _NON_SCHEDULING_MARKS
-        ):
+        if data[size - 1] != 10:  # (10: a newline)
             return self._scan_lines(scan, data[:size], position)
         found = _LIGHT_LINES.findall(data, 0, size)
         if not found or len(found) != data.count(b"\n", 0, size):
             return self._scan_lines(scan, data[:size], position)
         # every line is as this program writes it: one answer that reschedules its card
-        ats = list(map(_FIRST, found))
-        if ats[0] >= scan.latest and ats == sorted(ats):
+        lines = list(map(_FIRST, found))
+        # lines in order sort by time (equal times may not: then they are taken one by one)
+        if lines[0][_AT_OF_LINE] >= scan.latest and lines == sorted(lines):
             # in time order, also after every earlier line: no card goes back in time
-            scan.put_rows(list(map(_SECOND, found)), found)
+            scan.put_rows(lines, found)
+            first, final = lines[0][_AT_OF_LINE], lines[-1][_AT_OF_LINE]
         else:
             suspect, rows, last = scan.suspect, scan.rows, scan.last
-            for row in found:
-                at, card, _ = row
+            for line, card in found:
+                at = line[_AT_OF_LINE]
                 previous = scan.time_of(card)
                 if previous is not None and previous > at:
                     suspect.add(card)  # out of time order: only a replay orders it
-                rows[card] = row
+                rows[card] = line
                 if last:
                     last.pop(card, None)
-        scan.latest = max(scan.latest, max(ats))
+            first, final = min(lines)[_AT_OF_LINE], max(lines)[_AT_OF_LINE]
+        scan.latest = max(scan.latest, final)
+        scan.earliest = min(scan.earliest, first)
         scan.count += len(found)
         scan.end = position + size
         tail = data[data.rfind(b"\n", 0, size - 1) + 1 : size]
@@ -635,6 +765,7 @@ class ReviewLog:
                         suspect.add(card)  # out of time order: only a replay orders it
                     scan.put(card, at, state, False)
                     scan.latest = max(scan.latest, at)
+                    scan.earliest = min(scan.earliest, at)
                     continue
                 event = self._parse_line(line, end)
                 if event is None:
@@ -663,6 +794,7 @@ class ReviewLog:
                 scan.put(card, key or b"", state, bool(event.undoes))
                 if key is not None:  # (a card without one is replayed: it stays suspect)
                     scan.latest = max(scan.latest, key)
+                    scan.earliest = min(scan.earliest, key)
             return True
         finally:
             scan.end = end

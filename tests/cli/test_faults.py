@@ -589,6 +589,7 @@ def test_a_progress_export_with_a_byte_order_mark_merges(tmp_path):
 # --- the review log and the snapshot, damaged on disk ---------------------------------------------
 
 LOG_LINE = json.dumps(GOOD_EVENT, separators=(",", ":")) + "\n"
+NEWER_LINE = json.dumps(GOOD_EVENT | {"v": 99}, separators=(",", ":"))
 HOSTILE_LOGS = [
     pytest.param(LOG_LINE + "not json\n", 1, "reviews.jsonl:2: corrupt line", id="garbage"),
     pytest.param(LOG_LINE + "\x00" * 100 + "\n", 1, "reviews.jsonl:2: corrupt line", id="nul"),
@@ -650,6 +651,47 @@ def test_a_damaged_review_log_is_named_and_left_as_it_is(log, code, message, mlp
     result = run("stats")
     assert_clean(result, code, message)
     assert (progress / "reviews.jsonl").read_text(encoding="utf-8") == log
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [("not json", "corrupt line in the review log"), (NEWER_LINE, "written by a newer mlprep")],
+    ids=["garbage", "newer"],
+)
+def test_a_damaged_line_in_the_half_a_child_reads_is_named_alike(
+    damage, message, mlprep_home, monkeypatch
+):
+    """A long log is read in two halves at once, the later by a forked child: damage in the
+    child's half stops a cold start as one pass stops it, naming the line (the lines are as
+    mlprep writes them, each with its state: nothing else reads them again)."""
+    from datetime import datetime, timedelta
+
+    from mlprep import forkwork, reviewlog
+    from mlprep.scheduler import Scheduler
+
+    monkeypatch.setattr(reviewlog, "PARALLEL_SCAN", 0)
+    monkeypatch.setattr(forkwork, "spare_core", lambda: True)
+    forked = []
+    start = forkwork.start
+    monkeypatch.setattr(forkwork, "start", lambda *a, **k: forked.append(1) or start(*a, **k))
+    first = datetime.fromisoformat(GOOD_EVENT["at"])
+    row = Scheduler().review(None, GOOD_EVENT["card"], 3, first).to_row()
+    lines = []
+    for number in range(6000):  # the damage at line 4001: after the split, before the tail
+        at = first + timedelta(seconds=number)  # a card read at start-up (its last answer)
+        moment = at.timestamp()  # its first answer, each time: the state of one at `at`
+        state = [row[0], moment + 600, *row[2:5], moment, moment, *row[7:]]
+        stamp = at.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        line = GOOD_EVENT | {"at": stamp, "id": f"{number:032x}", "state": state, "v": 2}
+        lines.append(json.dumps(line, separators=(",", ":"), sort_keys=True) + "\n")
+    lines[4000] = damage + "\n"
+    whole = "".join(lines)
+    progress = progress_dir_with(mlprep_home, whole)
+    assert len(whole) - len("".join(lines[:4001])) > 256 * 1024  # (recent answers: not read)
+    result = run("review", "--plain")
+    assert_clean(result, 1, f"reviews.jsonl:4001: {message}")
+    assert forked == [1]
+    assert (progress / "reviews.jsonl").read_text(encoding="utf-8") == whole
 
 
 @pytest.mark.parametrize("snapshot", HOSTILE_SNAPSHOTS)

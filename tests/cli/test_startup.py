@@ -100,7 +100,7 @@ main()
 def test_a_warm_review_shows_its_first_card_before_importing_what_answering_needs(mlprep_home):
     """Up to the first card, a review reads the snapshot and the deck cache only: the
     scheduler's FSRS, the card kinds, the grader, the stats and the full-screen UI are
-    imported once there is an answer to grade."""
+    imported once there is an answer to grade; the merging code only by a merge."""
     from tests.conftest import FIXTURES
 
     args = ["review", "mini", "--plain", "--decks", str(FIXTURES / "decks")]
@@ -110,6 +110,7 @@ def test_a_warm_review_shows_its_first_card_before_importing_what_answering_need
     assert "[1/" in done.stdout
     modules = json.loads(done.stderr.rsplit("MODULES=", 1)[1])
     deferred = ("fsrs", "mlprep.kinds", "mlprep.grader", "mlprep.stats", "yaml", *HEAVY, "rich")
+    deferred += ("mlprep.logmerge", "mlprep.lookahead")
     assert [m for m in modules if m.split(".")[0] in deferred or m.startswith(deferred)] == []
 
 

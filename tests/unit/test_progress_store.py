@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -277,6 +278,82 @@ def test_a_cold_start_takes_the_stored_states_without_replaying(tmp_path, monkey
     assert fresh(tmp_path).states == expected
 
 
+def test_a_cold_start_takes_or_replays_each_kind_of_last_line(tmp_path, monkeypatch):
+    """A card's last line may be an undo back to new (it stores []), an undo back to an
+    earlier state (stored), or an answer whose stored state was written at another time (not
+    taken: the card's lines are read in full, and that one is named)."""
+    store = fresh(tmp_path)
+    answer_many(store, 20)
+    first = store.record("n1", Grade.GOOD, "review", 5, T0 + timedelta(days=9))
+    store.undo(first, T0 + timedelta(days=9, minutes=1))  # n1: new again
+    store.record("b1", Grade.GOOD, "review", 5, T0 + timedelta(days=9))
+    second = store.record("b1", Grade.EASY, "review", 5, T0 + timedelta(days=10))
+    store.undo(second, T0 + timedelta(days=10, minutes=1))  # b1: back to its first answer
+    expected = dict(store.states)
+    assert "n1" not in expected and expected["b1"].reps == 1
+    (tmp_path / "state.json").unlink()
+    replayed = []
+    replay_cards = ProgressStore._replay_cards
+    monkeypatch.setattr(
+        ProgressStore,
+        "_replay_cards",
+        lambda self, cards: replayed.append(cards) or replay_cards(self, cards),
+    )
+    assert fresh(tmp_path).states == expected
+    assert replayed == [set()]  # every state as stored
+    log = tmp_path / "reviews.jsonl"
+    lines = log.read_text().splitlines(keepends=True)
+    data = json.loads(lines[19])  # c4's last answer
+    assert data["card"] == "c4"
+    data["state"][5] += 60.0  # its last review a minute later than the line says
+    lines[19] = json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n"
+    log.write_text("".join(lines))
+    (tmp_path / "state.json").unlink()
+    with pytest.raises(ProgressError, match=r"reviews\.jsonl:20: .*'state' is not the state af"):
+        fresh(tmp_path)
+
+
+def test_a_cold_starts_snapshot_holds_its_states(tmp_path):
+    """The rows a cold start writes (most as read from the log, replayed cards' from their
+    new states) are those its states give."""
+    store = fresh(tmp_path)
+    answer_many(store, 20)
+    store.record("c2", Grade.GOOD, "quiz", 1, T0 - timedelta(days=3))  # c2 replayed
+    first = store.record("n1", Grade.GOOD, "review", 5, T0 + timedelta(days=9))
+    store.undo(first, T0 + timedelta(days=9, minutes=1))  # n1: new again
+    (tmp_path / "state.json").unlink()
+    cold = fresh(tmp_path)
+    written = json.loads((tmp_path / "state.json").read_bytes())
+    assert sorted(written["cards"]) == sorted(cold.states) == [f"c{n}" for n in range(5)]
+    cold._write_snapshot()
+    assert json.loads((tmp_path / "state.json").read_bytes()) == written
+
+
+def test_an_impossible_date_on_a_cards_last_line_is_named_on_a_cold_start(tmp_path):
+    store = fresh(tmp_path)
+    answer_many(store, 10)
+    log = tmp_path / "reviews.jsonl"
+    lines = log.read_text().splitlines(keepends=True)
+    lines[9] = re.sub(r'"at":"2026-\d\d', '"at":"2026-13', lines[9])  # the shape of a date
+    log.write_text("".join(lines))
+    (tmp_path / "state.json").unlink()
+    with pytest.raises(ProgressError, match=r"reviews\.jsonl:10: "):
+        fresh(tmp_path)
+
+
+def test_an_impossible_date_in_the_log_is_named_when_stats_are_counted(tmp_path):
+    store = fresh(tmp_path)
+    answer_many(store, 10)
+    store.checkpoint()  # the snapshot holds every line: only the count reads them again
+    log = tmp_path / "reviews.jsonl"
+    lines = log.read_text().splitlines(keepends=True)
+    lines[4] = re.sub(r'"at":"2026-\d\d', '"at":"2026-13', lines[4])  # (the same length)
+    log.write_text("".join(lines))
+    (tmp_path / "totals.json").unlink(missing_ok=True)  # counted from the whole log
+    with pytest.raises(ProgressError, match=r"reviews\.jsonl:5: "):
+        ProgressStore(tmp_path).answer_totals()
+
+
 def test_a_damaged_state_on_a_cards_last_line_is_named_on_a_cold_start(tmp_path):
     store = fresh(tmp_path)
     answer_many(store, 10)
@@ -481,6 +558,8 @@ def test_passes_over_the_log_agree_whatever_its_blocks(tmp_path, monkeypatch, bl
 
     def run(name: str, size: int):
         monkeypatch.setattr(reviewlog, "SCAN_BLOCK", size)
+        # small blocks: the cold start's scan split between two processes too
+        monkeypatch.setattr(reviewlog, "PARALLEL_SCAN", 0 if size < 1 << 20 else 1 << 40)
         shutil.copytree(tmp_path / "base", tmp_path / name)
         store = ProgressStore(tmp_path / name)
         store.merge(read_export_document(document, "there.json"))

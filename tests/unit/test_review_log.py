@@ -115,16 +115,18 @@ def test_an_answer_with_control_codes_in_the_log_is_refused(tmp_path):
         log.read()
 
 
-def _mixed_log(path, seed):
-    """A log of many kinds of lines: as this program writes them (in and out of time order,
-    with and without a state), drill answers, undos, a setting, and lines in another layout."""
+def _mixed_log(path, seed, ordered=False):
+    """A log of many kinds of lines: as this program writes them (in and out of time order
+    unless `ordered`, with and without a state), drill answers, undos, a setting, and lines
+    in another layout."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(_mixed_lines(seed))
+    path.write_text(_mixed_lines(seed, ordered))
 
 
 @functools.cache
-def _mixed_lines(seed):
-    """The text of the mixed log of a seed, made once for every block size it is scanned in."""
+def _mixed_lines(seed, ordered):
+    """The text of the mixed log of a seed, made once for every block size and split it is
+    scanned with."""
     import random
     from dataclasses import replace
     from datetime import timedelta
@@ -137,7 +139,7 @@ def _mixed_lines(seed):
     for number in range(400):
         step = timedelta(milliseconds=rng.choice([0, 1, 500, 60_000]))
         back = timedelta(days=1) if rng.random() < 0.2 else timedelta(seconds=90)
-        moment = moment + step if rng.random() > 0.03 else moment - back
+        moment = moment + step if ordered or rng.random() > 0.03 else moment - back
         card = f"c-{rng.randrange(30)}"
         mode = "drill" if rng.random() < 0.03 else "quiz"
         answer = ReviewEvent.new(card, Grade(rng.randrange(1, 5)), mode, 10, moment)
@@ -176,6 +178,154 @@ def test_the_block_scan_finds_what_a_line_by_line_scan_finds(tmp_path, monkeypat
     assert scanned.last_id == reference.last_id.decode()
     assert scanned.settings == reference.settings
     assert scanned.end == log.path.stat().st_size
+
+
+def _line_starts(path):
+    data = path.read_bytes()
+    return [number + 1 for number, byte in enumerate(data[:-1]) if byte == ord("\n")]
+
+
+def _same_scan(scanned, reference):
+    assert scanned.last == reference.last
+    assert scanned.suspect == reference.suspect
+    assert (scanned.end, scanned.count) == (reference.end, reference.count)
+    assert scanned.last_id == reference.last_id.decode()
+    assert scanned.settings == reference.settings
+
+
+@pytest.mark.parametrize("ordered", [True, False])
+@pytest.mark.parametrize("seed", range(3))
+def test_a_scan_split_between_two_processes_finds_what_one_pass_finds(
+    tmp_path, monkeypatch, seed, ordered
+):
+    """Wherever the split lands (on an undo, a drill answer, a setting, a blank line, a line
+    in another layout, a card's first or last line), the two halves give one pass's result:
+    taking the child's half when no card can go back in time across the split (an ordered
+    log), scanning the second half here when one may."""
+    import mlprep.reviewlog as reviewlog
+
+    log = ReviewLog(tmp_path / "p" / "reviews.jsonl")
+    _mixed_log(log.path, seed, ordered)
+    reference = reviewlog._LastScan()
+    assert log._scan_lines(reference, log.path.read_bytes(), 0)
+    monkeypatch.setattr(reviewlog, "SCAN_BLOCK", 700)
+    here = []  # the second half scanned by this process: the child's result was not taken
+    scan_into = ReviewLog._scan_into
+
+    def watched(self, scan, offset, stop=None):
+        if offset and stop is None:
+            here.append(offset)
+        return scan_into(self, scan, offset, stop)
+
+    monkeypatch.setattr(ReviewLog, "_scan_into", watched)
+    splits = _line_starts(log.path)[seed::23]
+    for split in splits:
+        _same_scan(log._scan_halves(0, split), reference)
+    if ordered:
+        assert here == []
+
+
+def test_a_card_sent_back_in_time_across_the_split_is_suspect(tmp_path):
+    from datetime import timedelta
+
+    log = ReviewLog(tmp_path / "p" / "reviews.jsonl")
+    later = ReviewEvent.new("c-1", Grade.GOOD, "quiz", 1, NOW + timedelta(days=1))
+    others = [ReviewEvent.new(f"c-{n}", Grade.GOOD, "quiz", 1, NOW) for n in range(2, 5)]
+    earlier = ReviewEvent.new("c-1", Grade.GOOD, "quiz", 1, NOW)
+    log.path.parent.mkdir(parents=True)
+    log.path.write_text("".join(e.to_json() + "\n" for e in [later, *others, earlier]))
+    split = _line_starts(log.path)[2]
+    scanned = log._scan_halves(0, split)
+    assert scanned.suspect == {b"c-1"}
+    assert scanned.last[b"c-1"][0] == b"2026-01-02T03:04:05.678Z"
+
+
+def _numbered_log(path, lines=40):
+    from datetime import timedelta
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    events = [
+        ReviewEvent.new(f"c-{n % 7}", Grade.GOOD, "quiz", 1, NOW + timedelta(minutes=n))
+        for n in range(lines)
+    ]
+    path.write_text("".join(e.to_json() + "\n" for e in events))
+
+
+@pytest.mark.parametrize(
+    ("bad", "split", "named"),
+    [
+        ([30], 20, 31),  # in the child's half only
+        ([5, 30], 20, 6),  # in both: the first in file order
+        ([20], 20, 21),  # the child's first line
+        ([19], 20, 20),  # this process's last line
+    ],
+)
+def test_a_bad_line_in_either_half_stops_the_split_scan_naming_it(tmp_path, bad, split, named):
+    log = ReviewLog(tmp_path / "p" / "reviews.jsonl")
+    _numbered_log(log.path)
+    lines = log.path.read_text().splitlines(keepends=True)
+    for number in bad:
+        lines[number] = lines[number][:30] + "\n"
+    log.path.write_text("".join(lines))
+    before = log.path.read_bytes()
+    with pytest.raises(ProgressError, match=rf"reviews\.jsonl:{named}: corrupt line"):
+        log._scan_halves(0, _line_starts(log.path)[split - 1])
+    assert log.path.read_bytes() == before
+
+
+def test_a_torn_last_line_in_the_childs_half_is_skipped_with_a_warning(tmp_path):
+    log = ReviewLog(tmp_path / "p" / "reviews.jsonl")
+    _numbered_log(log.path)
+    whole = log.path.stat().st_size
+    with open(log.path, "a") as handle:
+        handle.write('{"at":"2026-01-0')
+    scanned = log._scan_halves(0, _line_starts(log.path)[19])
+    assert (scanned.end, scanned.count) == (whole, 40)
+    assert log.warnings == [
+        f"{log.path}:41: ignored an unfinished last line (left by an interrupted write)"
+    ]
+
+
+def test_a_split_scan_whose_child_dies_scans_the_second_half_itself(tmp_path, monkeypatch):
+    import os
+
+    import mlprep.reviewlog as reviewlog
+    from mlprep import forkwork
+
+    log = ReviewLog(tmp_path / "p" / "reviews.jsonl")
+    _mixed_log(log.path, 1, ordered=True)
+    reference = reviewlog._LastScan()
+    assert log._scan_lines(reference, log.path.read_bytes(), 0)
+    start = forkwork.start
+    monkeypatch.setattr(forkwork, "start", lambda work, expected: start(lambda: os._exit(3)))
+    _same_scan(log._scan_halves(0, _line_starts(log.path)[100]), reference)
+
+
+def test_a_long_log_is_scanned_in_two_halves_where_a_core_is_free(tmp_path, monkeypatch):
+    import mlprep.reviewlog as reviewlog
+    from mlprep import forkwork
+
+    monkeypatch.setattr(forkwork, "spare_core", lambda: True)
+
+    log = ReviewLog(tmp_path / "p" / "reviews.jsonl")
+    _mixed_log(log.path, 2, ordered=True)
+    reference = reviewlog._LastScan()
+    assert log._scan_lines(reference, log.path.read_bytes(), 0)
+    halves = []
+    scan_halves = ReviewLog._scan_halves
+    monkeypatch.setattr(
+        ReviewLog, "_scan_halves", lambda self, *a: halves.append(a) or scan_halves(self, *a)
+    )
+    monkeypatch.setattr(reviewlog, "PARALLEL_SCAN", log.path.stat().st_size + 1)
+    _same_scan(log.scan_last(), reference)
+    assert halves == []
+    monkeypatch.setattr(reviewlog, "PARALLEL_SCAN", log.path.stat().st_size)
+    _same_scan(log.scan_last(), reference)
+    middle = int(log.path.stat().st_size * (1 - reviewlog.CHILD_SHARE))
+    assert halves == [(0, log.path.read_bytes().index(b"\n", middle) + 1)]
+    monkeypatch.setattr(forkwork, "spare_core", lambda: False)  # a busy machine: one pass
+    _same_scan(log.scan_last(), reference)
+    assert len(halves) == 1
 
 
 def test_a_block_scan_of_ordered_lines_flags_a_card_sent_back_by_a_later_block(

@@ -176,3 +176,53 @@ def test_states_from_rows_builds_the_same_states_as_the_constructor():
     assert [state.to_row() for state in built.values()] == list(rows.values())
     assert built["b"].step == 1 and built["a"].lapses == 2
     assert states_from_rows({}) == {}  # a snapshot of no studied card
+
+
+def _queue_one_card_at_a_time(cards, states, now, limits):
+    """build_queue as a plain loop over the cards, written out (what it must agree with)."""
+    from mlprep.scheduler import LEARN_AHEAD, end_of_day, start_of_day
+
+    today, tonight = start_of_day(now).timestamp(), end_of_day(now).timestamp()
+    horizon = (now + LEARN_AHEAD).timestamp()
+    new_today = sum(1 for s in states.values() if s.first_ts >= today)
+    reviews_today = sum(1 for s in states.values() if s.first_ts < today <= s.last_ts)
+    learning, reviews, new = [], [], []
+    for card in cards:
+        state = states.get(card.id)
+        if state is None:
+            new.append(card)
+        elif state.state in ("learning", "relearning"):
+            if state.due_ts <= horizon:
+                learning.append((state.due_ts, card.id, card))
+        elif state.due_ts < tonight:
+            reviews.append((state.due_ts, card.id, card))
+    learning.sort(key=lambda item: item[:2])
+    reviews.sort(key=lambda item: item[:2])
+    return (
+        [item[2] for item in learning],
+        [item[2] for item in reviews][: max(0, limits.reviews_per_day - reviews_today)],
+        new[: max(0, limits.new_per_day - new_today)],
+    )
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_queue_agrees_with_one_card_at_a_time(seed):
+    """Learning cards due within the learn-ahead window (also past midnight), reviews due by
+    tonight, answers given today against the limits, and new cards in the order given."""
+    rng = random.Random(seed)
+    scheduler = Scheduler()
+    now = datetime(2026, 3, 1, 23, 50, tzinfo=UTC).astimezone() + timedelta(days=seed)
+    ids = [f"c{n}" for n in range(300)]
+    states = {}
+    for card in rng.sample(ids, 200):
+        at = now - timedelta(minutes=rng.choice([1, 5, 30, 600, 3000, 20000]))
+        state = None
+        for _ in range(rng.randrange(1, 4)):
+            state = scheduler.review(state, card, rng.randrange(1, 5), at)
+            at += timedelta(minutes=rng.choice([0, 2, 11]))
+        states[card] = state
+    limits = Limits(new_per_day=rng.randrange(180, 260), reviews_per_day=rng.randrange(5, 60))
+    queue = build_queue(cards(*ids), states, now, limits)
+    expected = _queue_one_card_at_a_time(cards(*ids), states, now, limits)
+    assert (list(queue.learning), list(queue.reviews), list(queue.new)) == expected
+    assert queue.learning and queue.reviews and queue.new  # (each kind is there)

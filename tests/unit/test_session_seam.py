@@ -150,3 +150,16 @@ def test_each_way_a_session_stops_has_its_exit_code(stopped, code):
         assert raised.value.exit_code == code
     else:
         finish(result)  # returns: exit status 0
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 3, 17, 64, 65, 1000])
+def test_a_decks_shuffle_is_randoms_shuffle(size):
+    from mlprep.sessions.review import _shuffle
+
+    for seed in range(3):
+        ours, theirs = list(range(size)), list(range(size))
+        mine, reference = random.Random(seed), random.Random(seed)
+        _shuffle(mine, ours)
+        reference.shuffle(theirs)
+        assert ours == theirs
+        assert mine.random() == reference.random()  # as many draws taken

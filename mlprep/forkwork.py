@@ -1,0 +1,111 @@
+"""One piece of work done in a forked child process while this process does another.
+
+Most machines mlprep runs on have two cores or more, and a cold start spends most of its time
+in one pass over a long log that splits cleanly in two. A forked child shares this process's
+memory as it was at the fork (nothing is pickled on the way there) and sends back only its
+result, pickled through a pipe.
+
+Where fork is missing (Windows) or fails, `start` returns None and the caller does the work
+itself, as it should where no core is free (see spare_core). A child that dies or fails in an
+unexpected way gives `Failed`, so the caller can do the work again itself. An exception the
+work raises on purpose (a ProgressError naming a bad line, say) comes back as that exception.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Failed(Exception):
+    """The child gave no result (it died, or its result could not be sent)."""
+
+
+class Forked(Generic[T]):
+    """A child process working on `work()`; `result()` waits for its value."""
+
+    def __init__(self, pid: int, reader: int) -> None:
+        self.pid = pid
+        self.reader = reader
+
+    def result(self) -> T:
+        """The work's value, or the exception it raised (re-raised here), or Failed."""
+        try:
+            with os.fdopen(self.reader, "rb") as pipe:
+                data = pipe.read()
+            self.reader = -1
+            try:
+                ok, value = pickle.loads(data)
+            except Exception:  # a child killed mid-write leaves a cut-off pickle
+                raise Failed("the child process stopped before sending its result") from None
+        finally:
+            self.close()
+        if not ok:
+            raise value
+        return value
+
+    def close(self) -> None:
+        """Stop the child if it still runs (the caller gave up on it) and reap it."""
+        if self.reader >= 0:
+            os.close(self.reader)
+            self.reader = -1
+        if self.pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, 0)
+            self.pid = 0
+
+
+def spare_core() -> bool:
+    """Is a core free for a child now? At least two usable, and the last minute's load
+    average not keeping (nearly) all of them busy: on a busy machine a child only competes
+    with this process, which also pays for receiving its result."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # (not on every system)
+        cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        load = 0.0
+    return cores >= 2 and load < cores - 0.25
+
+
+def start(
+    work: Callable[[], T], expected: tuple[type[BaseException], ...] = ()
+) -> Forked[T] | None:
+    """`work` running in a forked child; None where this system cannot fork. Exceptions of
+    the `expected` types come back from `result()` as they were raised; any other makes it
+    raise Failed."""
+    if not hasattr(os, "fork"):
+        return None
+    reader, writer = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:  # e.g. out of processes or memory: the caller works alone
+        os.close(reader)
+        os.close(writer)
+        return None
+    if pid == 0:  # the child: work, send, and leave without running any exit handler
+        status = 1
+        try:
+            os.close(reader)
+            try:
+                outcome: tuple[bool, object] = (True, work())
+            except expected as error:
+                outcome = (False, error)
+            data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(writer, "wb") as pipe:
+                pipe.write(data)
+            status = 0
+        finally:
+            os._exit(status)  # (BaseException too: a child never returns to the caller)
+    os.close(writer)
+    return Forked(pid, reader)

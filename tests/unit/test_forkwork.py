@@ -1,0 +1,78 @@
+"""Work done in a forked child: its value, its expected errors, and a child that fails."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from mlprep import forkwork
+from mlprep.errors import ProgressError
+
+
+def test_the_childs_value_comes_back_and_the_child_is_reaped():
+    parent = os.getpid()
+    child = forkwork.start(lambda: (os.getpid(), {b"card": (b"at", None, False)}))
+    assert child is not None
+    pid = child.pid
+    worker, value = child.result()
+    assert worker == pid != parent
+    assert value == {b"card": (b"at", None, False)}
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # already reaped
+
+
+def test_an_expected_error_is_raised_here_as_the_child_raised_it():
+    def work():
+        raise ProgressError("reviews.jsonl:7: corrupt line")
+
+    child = forkwork.start(work, expected=(ProgressError,))
+    assert child is not None
+    with pytest.raises(ProgressError, match=r"^reviews\.jsonl:7: corrupt line$"):
+        child.result()
+
+
+@pytest.mark.parametrize(
+    "work",
+    [lambda: os._exit(3), lambda: 1 / 0, lambda: lambda: None],  # dies; fails; unpicklable
+    ids=["dies", "unexpected error", "unpicklable value"],
+)
+def test_a_child_that_gives_no_result_fails(work):
+    child = forkwork.start(work, expected=(ProgressError,))
+    assert child is not None
+    with pytest.raises(forkwork.Failed):
+        child.result()
+
+
+def test_closing_stops_a_child_still_at_work(monkeypatch):
+    import signal
+
+    statuses = []
+    waitpid = os.waitpid
+
+    def watched(pid, options):
+        statuses.append(waitpid(pid, options)[1])
+        return pid, statuses[-1]
+
+    child = forkwork.start(lambda: time.sleep(30))
+    assert child is not None
+    monkeypatch.setattr(os, "waitpid", watched)
+    child.close()
+    assert len(statuses) == 1 and os.WIFSIGNALED(statuses[0])
+    assert os.WTERMSIG(statuses[0]) == signal.SIGKILL
+
+
+def test_without_fork_the_caller_works_alone(monkeypatch):
+    monkeypatch.delattr(os, "fork")
+    assert forkwork.start(lambda: 1) is None
+
+
+@pytest.mark.parametrize(
+    ("cores", "load", "spare"),
+    [(1, 0.0, False), (2, 0.3, True), (2, 1.6, True), (2, 1.8, False), (2, 5.0, False)],
+)
+def test_a_core_is_spare_with_two_and_a_load_leaving_one_free(monkeypatch, cores, load, spare):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, 0.0, 0.0))
+    assert forkwork.spare_core() is spare
