@@ -17,7 +17,9 @@ def read_key(stream: TextIO) -> str:
     fd = stream.fileno()
     saved = termios.tcgetattr(fd)
     try:
-        tty.setcbreak(fd)
+        # TCSANOW: setcbreak's default (TCSAFLUSH) throws away keys typed before the switch,
+        # e.g. a grade pressed while the card was still being drawn
+        tty.setcbreak(fd, termios.TCSANOW)
         data = os.read(fd, 1)
         if data == b"\x1b":  # swallow the rest of an arrow or function key sequence
             while select.select([fd], [], [], 0.02)[0]:
