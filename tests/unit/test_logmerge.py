@@ -129,23 +129,36 @@ def test_a_line_whose_state_a_replay_would_change_is_rewritten(tmp_path, monkeyp
     assert fast.stale_states() == []
 
 
-@pytest.mark.parametrize("damage", ['"state":[}', '"grade":x'])
-def test_a_corrupt_line_of_a_card_with_new_answers_stops_the_merge(tmp_path, damage):
+def merge_into_damaged_log(tmp_path, days: int, damage, new: ReviewEvent, error: str) -> None:
+    """Answers to k0 and k1 on alternate days, line 6 damaged by `damage` (a function of the
+    line) after the snapshot took it in: merging `new` must stop with `error` and leave the log
+    as it was."""
     from mlprep.errors import ProgressError
 
     store = ProgressStore(tmp_path).load()
-    for day in range(8):
+    for day in range(days):
         store.record(f"k{day % 2}", Grade.GOOD, "review", 5, T0 + timedelta(days=day))
     store.checkpoint()  # the snapshot covers the damaged line: only the merge reads it
     log = tmp_path / "reviews.jsonl"
     lines = log.read_text().splitlines(keepends=True)
-    lines[5] = lines[5].replace(damage.split(":")[0] + ":", damage, 1)
+    lines[5] = damage(lines[5])
     log.write_text("".join(lines))
     before = log.read_bytes()
-    new = ReviewEvent.new("k1", Grade.HARD, "review", 5, T0 + timedelta(days=2, hours=1))
-    with pytest.raises(ProgressError, match=r"reviews\.jsonl:6: corrupt line"):
+    with pytest.raises(ProgressError, match=error):
         ProgressStore(tmp_path).merge([new])
     assert log.read_bytes() == before
+
+
+@pytest.mark.parametrize("damage", ['"state":[}', '"grade":x'])
+def test_a_corrupt_line_of_a_card_with_new_answers_stops_the_merge(tmp_path, damage):
+    new = ReviewEvent.new("k1", Grade.HARD, "review", 5, T0 + timedelta(days=2, hours=1))
+    merge_into_damaged_log(
+        tmp_path,
+        8,
+        lambda line: line.replace(damage.split(":")[0] + ":", damage, 1),
+        new,
+        r"reviews\.jsonl:6: corrupt line",
+    )
 
 
 @pytest.mark.parametrize("bad", ['.00"Z', ".000+0"])
@@ -153,19 +166,12 @@ def test_a_line_whose_time_cannot_be_read_stops_the_merge(tmp_path, bad):
     """A time that is not one as this program writes it (a quote in it, an offset) is not
     taken on a light look, even in the middle of a block in time order: the line is read in
     full and named."""
-    from mlprep.errors import ProgressError
-
-    store = ProgressStore(tmp_path).load()
-    for day in range(12):
-        store.record(f"k{day % 2}", Grade.GOOD, "review", 5, T0 + timedelta(days=day))
-    store.checkpoint()  # the snapshot covers the damaged line: only the merge reads it
-    log = tmp_path / "reviews.jsonl"
-    lines = log.read_text().splitlines(keepends=True)
-    lines[5] = lines[5].replace('.000Z"', bad + '"', 1)
-    log.write_text("".join(lines))
-    before = log.read_bytes()
     # (an answer to the other card: that line would be copied as it is on a light look)
     new = ReviewEvent.new("k0", Grade.HARD, "review", 5, T0 + timedelta(days=1, hours=1))
-    with pytest.raises(ProgressError, match=r"reviews\.jsonl:6: "):
-        ProgressStore(tmp_path).merge([new])
-    assert log.read_bytes() == before
+    merge_into_damaged_log(
+        tmp_path,
+        12,
+        lambda line: line.replace('.000Z"', bad + '"', 1),
+        new,
+        r"reviews\.jsonl:6: ",
+    )

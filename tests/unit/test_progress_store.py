@@ -329,15 +329,24 @@ def test_a_cold_starts_snapshot_holds_its_states(tmp_path):
     assert json.loads((tmp_path / "state.json").read_bytes()) == written
 
 
-def test_an_impossible_date_on_a_cards_last_line_is_named_on_a_cold_start(tmp_path):
+@pytest.mark.parametrize(
+    ("damage", "error"),
+    [
+        # a date of the right shape that is no date
+        (lambda line: re.sub(r'"at":"2026-\d\d', '"at":"2026-13', line), ""),
+        (lambda line: line.replace('"state":["', '"state":[}"'), "corrupt line"),
+    ],
+    ids=["impossible date", "damaged state"],
+)
+def test_a_damaged_last_line_of_a_card_is_named_on_a_cold_start(tmp_path, damage, error):
     store = fresh(tmp_path)
     answer_many(store, 10)
     log = tmp_path / "reviews.jsonl"
     lines = log.read_text().splitlines(keepends=True)
-    lines[9] = re.sub(r'"at":"2026-\d\d', '"at":"2026-13', lines[9])  # the shape of a date
+    lines[9] = damage(lines[9])
     log.write_text("".join(lines))
     (tmp_path / "state.json").unlink()
-    with pytest.raises(ProgressError, match=r"reviews\.jsonl:10: "):
+    with pytest.raises(ProgressError, match=r"reviews\.jsonl:10: " + error):
         fresh(tmp_path)
 
 
@@ -352,18 +361,6 @@ def test_an_impossible_date_in_the_log_is_named_when_stats_are_counted(tmp_path)
     (tmp_path / "totals.json").unlink(missing_ok=True)  # counted from the whole log
     with pytest.raises(ProgressError, match=r"reviews\.jsonl:5: "):
         ProgressStore(tmp_path).answer_totals()
-
-
-def test_a_damaged_state_on_a_cards_last_line_is_named_on_a_cold_start(tmp_path):
-    store = fresh(tmp_path)
-    answer_many(store, 10)
-    log = tmp_path / "reviews.jsonl"
-    lines = log.read_text().splitlines(keepends=True)
-    lines[9] = lines[9].replace('"state":["', '"state":[}"')
-    log.write_text("".join(lines))
-    (tmp_path / "state.json").unlink()
-    with pytest.raises(ProgressError, match=r"reviews\.jsonl:10: corrupt line"):
-        fresh(tmp_path)
 
 
 def test_a_format_1_log_still_loads(tmp_path):

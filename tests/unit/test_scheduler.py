@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,7 +19,9 @@ from mlprep.scheduler import (
     Scheduler,
     build_queue,
     card_number,
+    end_of_day,
     next_due,
+    start_of_day,
     states_from_rows,
 )
 
@@ -178,35 +180,36 @@ def test_states_from_rows_builds_the_same_states_as_the_constructor():
     assert states_from_rows({}) == {}  # a snapshot of no studied card
 
 
-def _queue_one_card_at_a_time(cards, states, now, limits):
-    """build_queue as a plain loop over the cards, written out (what it must agree with)."""
+def _queue_by_definition(cards, states, now, limits):
+    """What build_queue must give, each part filtered and sorted on its own from the
+    definition (not the single pass build_queue makes)."""
     from mlprep.scheduler import LEARN_AHEAD, end_of_day, start_of_day
 
     today, tonight = start_of_day(now).timestamp(), end_of_day(now).timestamp()
     horizon = (now + LEARN_AHEAD).timestamp()
-    new_today = sum(1 for s in states.values() if s.first_ts >= today)
-    reviews_today = sum(1 for s in states.values() if s.first_ts < today <= s.last_ts)
-    learning, reviews, new = [], [], []
-    for card in cards:
-        state = states.get(card.id)
-        if state is None:
-            new.append(card)
-        elif state.state in ("learning", "relearning"):
-            if state.due_ts <= horizon:
-                learning.append((state.due_ts, card.id, card))
-        elif state.due_ts < tonight:
-            reviews.append((state.due_ts, card.id, card))
-    learning.sort(key=lambda item: item[:2])
-    reviews.sort(key=lambda item: item[:2])
+    answered_today = [s for s in states.values() if s.last_ts >= today]
+    first_seen_today = sum(1 for s in answered_today if s.first_ts >= today)
+    reviewed_today = len(answered_today) - first_seen_today
+
+    def due(card):
+        return (states[card.id].due_ts, card.id)
+
+    studied = [card for card in cards if card.id in states]
+    learning = [c for c in studied if states[c.id].state in ("learning", "relearning")]
+    reviews = [c for c in studied if c not in learning]
     return (
-        [item[2] for item in learning],
-        [item[2] for item in reviews][: max(0, limits.reviews_per_day - reviews_today)],
-        new[: max(0, limits.new_per_day - new_today)],
+        sorted((c for c in learning if states[c.id].due_ts <= horizon), key=due),
+        sorted((c for c in reviews if states[c.id].due_ts < tonight), key=due)[
+            : max(0, limits.reviews_per_day - reviewed_today)
+        ],
+        [card for card in cards if card.id not in states][
+            : max(0, limits.new_per_day - first_seen_today)
+        ],
     )
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_the_queue_agrees_with_one_card_at_a_time(seed):
+def test_the_queue_agrees_with_its_definition(seed):
     """Learning cards due within the learn-ahead window (also past midnight), reviews due by
     tonight, answers given today against the limits, and new cards in the order given."""
     rng = random.Random(seed)
@@ -215,14 +218,32 @@ def test_the_queue_agrees_with_one_card_at_a_time(seed):
     ids = [f"c{n}" for n in range(300)]
     states = {}
     for card in rng.sample(ids, 200):
-        at = now - timedelta(minutes=rng.choice([1, 5, 30, 600, 3000, 20000]))
+        # answers minutes to weeks ago: some cards first seen today, some seen before and
+        # again today (the day's limits count both)
+        ago = rng.sample([1, 5, 30, 600, 3000, 20000, 40000, 80000], rng.randrange(1, 4))
         state = None
-        for _ in range(rng.randrange(1, 4)):
+        for minutes in sorted(ago, reverse=True):
+            at = now - timedelta(minutes=minutes)
             state = scheduler.review(state, card, rng.randrange(1, 5), at)
-            at += timedelta(minutes=rng.choice([0, 2, 11]))
         states[card] = state
-    limits = Limits(new_per_day=rng.randrange(180, 260), reviews_per_day=rng.randrange(5, 60))
+    # some due times moved to either side of the edges: the learn-ahead window, tonight
+    tonight = end_of_day(now).timestamp()
+    for card, state in list(states.items()):
+        if rng.random() < 0.3 and state.state in (LEARNING, RELEARNING):
+            due = now + timedelta(minutes=rng.choice([5, 19, 21, 90]))
+            states[card] = replace(state, due_ts=due.timestamp())
+        elif rng.random() < 0.3:
+            states[card] = replace(state, due_ts=tonight + rng.choice([-600, -1, 1, 3600]))
+    # room left today for some of the new cards, and for a few of the due reviews (odd seeds)
+    # or all of them (even seeds)
+    today = start_of_day(now).timestamp()
+    seen_today = sum(1 for s in states.values() if s.first_ts >= today)
+    reviewed_today = sum(1 for s in states.values() if s.first_ts < today <= s.last_ts)
+    limits = Limits(
+        new_per_day=seen_today + rng.randrange(1, 60),
+        reviews_per_day=reviewed_today + (rng.randrange(1, 4) if seed % 2 else 10_000),
+    )
     queue = build_queue(cards(*ids), states, now, limits)
-    expected = _queue_one_card_at_a_time(cards(*ids), states, now, limits)
+    expected = _queue_by_definition(cards(*ids), states, now, limits)
     assert (list(queue.learning), list(queue.reviews), list(queue.new)) == expected
     assert queue.learning and queue.reviews and queue.new  # (each kind is there)
