@@ -11,7 +11,6 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from mlprep.coderun import check_many
 from mlprep.decks import load_files
 from mlprep.drills import DRILL_IDS
 from mlprep.drills import reference as ref
@@ -19,6 +18,7 @@ from mlprep.drills.cases import SUITES, seed_for
 from mlprep.model import CardType
 from mlprep.paths import builtin_content_dir
 from tests.drills.solutions import BAD, GOOD
+from tests.drills.timed import check_many
 
 DECK = next(
     deck
@@ -48,7 +48,9 @@ def test_every_drill_has_a_correct_alternative_and_two_buggy_ones():
 @pytest.fixture(scope="module")
 def measured(tmp_path_factory):
     """Every drill checked once, with the deck's answer, the independent correct versions and
-    the buggy ones: two child processes (one per core), each taking half of the drills."""
+    the buggy ones: two child processes (one per core), each taking half of the drills. The
+    timed case runs on a short budget (tests/drills/timed.py): a Python loop is still rejected
+    as too slow, without spinning a core for the drill's full 2.5 s."""
     root = tmp_path_factory.mktemp("solutions")
     kinds = {}
     batch = []
