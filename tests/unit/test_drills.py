@@ -4,6 +4,7 @@ references agree with scikit-learn where the deck says "matches scikit-learn".""
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -15,27 +16,31 @@ from mlprep.decks import load_files
 from mlprep.drills import DRILL_IDS
 from mlprep.drills import reference as ref
 from mlprep.drills.cases import SUITES, seed_for
-from mlprep.model import CardType
+from mlprep.model import Card, CardType
 from mlprep.paths import builtin_content_dir
 from tests.drills.solutions import BAD, GOOD
 from tests.drills.timed import check_many
 
-DECK = next(
-    deck
-    for deck in load_files([builtin_content_dir() / "decks" / "coding.yaml"], builtin=True).decks
-)
-CODE_CARDS = {card.id: card for card in DECK.cards if card.type is CardType.CODE}
+
+@functools.cache
+def code_cards() -> dict[str, Card]:
+    """The coding deck's drills, parsed when first asked for (not by every worker that
+    collects this module)."""
+    (deck,) = load_files([builtin_content_dir() / "decks" / "coding.yaml"], builtin=True).decks
+    return {card.id: card for card in deck.cards if card.type is CardType.CODE}
+
+
 FENCE = re.compile(r"```python\n(.*?)```", re.S)
 
 
 def answer_code(card_id: str) -> str:
-    return "import numpy as np\n\n" + FENCE.search(CODE_CARDS[card_id].a).group(1)
+    return "import numpy as np\n\n" + FENCE.search(code_cards()[card_id].a).group(1)
 
 
 def test_the_deck_the_suites_and_the_id_list_agree():
-    assert set(CODE_CARDS) == set(SUITES) == DRILL_IDS
+    assert set(code_cards()) == set(SUITES) == DRILL_IDS
     assert len(DRILL_IDS) == 40
-    for card_id, card in CODE_CARDS.items():
+    for card_id, card in code_cards().items():
         assert card.function == SUITES[card_id].function, card_id
         assert FENCE.search(card.a), f"{card_id}: the answer has no python block"
 

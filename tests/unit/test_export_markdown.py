@@ -27,7 +27,7 @@ from mlprep.export.markdown import (
     markdown_files,
 )
 from mlprep.model import Deck
-from mlprep.paths import builtin_content_dir
+from tests.builtin import builtin_report
 from tests.conftest import FIXTURES
 
 GOLDEN = FIXTURES / "golden"
@@ -203,7 +203,7 @@ def test_practice_sheet_has_no_answers(demo):
 
 
 def test_every_builtin_deck_exports_to_well_formed_markdown():
-    decks = load_files([builtin_content_dir() / "decks"], builtin=True).decks
+    decks = builtin_report().decks  # parsed once per test process (tests/builtin.py)
     tokens = parse(guide_markdown(decks))
     cards = [card for deck in decks for card in deck.cards]
     assert len(headings(tokens, "h3")) == len(cards)
