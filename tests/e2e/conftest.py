@@ -29,3 +29,18 @@ def exit_status_is_kept(monkeypatch):
         close(self, force)
 
     monkeypatch.setattr(pexpect.spawn, "close", close_after_exit)
+
+
+@pytest.fixture(autouse=True)
+def keys_sent_without_a_pause(monkeypatch):
+    """pexpect sleeps 50 ms before every send, for programs that flush their input when they
+    ask for a password. Every key here is sent after the screen that asks for it was seen (or
+    on purpose ahead of it: typed-ahead keys must be kept), so the pause only made the e2e
+    tests wait, about 20 s in all."""
+    init = pexpect.spawn.__init__
+
+    def init_without_pause(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        self.delaybeforesend = None
+
+    monkeypatch.setattr(pexpect.spawn, "__init__", init_without_pause)
