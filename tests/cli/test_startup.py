@@ -137,3 +137,25 @@ def test_showing_a_plan_measures_the_terminal_without_rich(mlprep_home):
     assert "Predicted share recalled on the day" in done.stdout
     modules = json.loads(done.stderr.rsplit("MODULES=", 1)[1])
     assert [m for m in modules if m.split(".")[0] == "rich"] == []
+
+
+def test_a_warm_review_of_open_cards_never_creates_the_card_parts(mlprep_home, tmp_path):
+    """Choices, expected numbers, rubrics, keypoints and misconceptions are classes of their
+    own, created the first time a card holding one is read: a review whose cards hold none
+    shows its first card without them (and old deck caches, which pickled them under
+    mlprep.model, still load: see test_card_parts)."""
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "plain.yaml").write_text(
+        "format: 2\nid: plain\ntitle: Plain\ncards:\n"
+        "  - id: plain-one\n    q: What is bagging?\n    a: Averaging bootstrapped models.\n"
+        "  - id: plain-two\n    q: What is boosting?\n    a: Fitting models to residuals.\n"
+    )
+    args = ["review", "plain", "--plain", "--decks", str(decks)]
+    command = [sys.executable, "-c", FIRST_CARD_PROBE, json.dumps(args)]
+    subprocess.run(command, capture_output=True, text=True, check=True, input="")  # warms up
+    done = subprocess.run(command, capture_output=True, text=True, check=True, input="")
+    assert "[1/" in done.stdout
+    modules = json.loads(done.stderr.rsplit("MODULES=", 1)[1])
+    assert "mlprep.model" in modules
+    assert "mlprep.cardparts" not in modules
