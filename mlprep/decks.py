@@ -117,7 +117,7 @@ class _CachedCards:
         self.start = start
         self.bounds = b""
         self._ids: tuple[str, ...] | None = None
-        self.runs: dict[int, tuple] = {}
+        self.runs: dict[int, list[tuple | Card]] = {}  # each row replaced by its card once read
 
     def _record(self, begin: int, end: int) -> object:
         record = self.file.read(begin, end - begin)
@@ -162,12 +162,16 @@ class _CachedCards:
             cards = self.runs[run] = self._read_run(run)
         if place >= len(cards):
             raise self.file.damaged()
-        try:
-            return row_card(cards[place])
+        item = cards[place]
+        if isinstance(item, Card):
+            return item
+        try:  # built once, and kept in its row's place
+            card = cards[place] = row_card(item)
         except (TypeError, ValueError, KeyError):  # a row of the wrong shape
             raise self.file.damaged() from None
+        return card
 
-    def _read_run(self, run: int) -> tuple:
+    def _read_run(self, run: int) -> list:
         if not self.bounds:
             self.ids()
         begin, end = struct.unpack_from("<QQ", self.bounds, 8 * run)
@@ -180,7 +184,7 @@ class _CachedCards:
             raise self.file.damaged(f" ({error})") from None
         if not isinstance(cards, tuple):
             raise self.file.damaged()
-        return cards
+        return list(cards)
 
     def raw(self) -> tuple[bytes, bytes]:
         """Every run's bytes, and their bounds, for copying into a new cache file."""
