@@ -16,6 +16,7 @@ from stat import S_ISREG
 from typing import BinaryIO
 
 from mlprep.cardindex import CardList, LazyCard
+from mlprep.cardrows import card_row, row_card
 from mlprep.errors import MlprepError, UsageError
 from mlprep.fileio import gc_paused, read_regular
 from mlprep.limits import MAX_DECK_BYTES
@@ -32,9 +33,9 @@ def deck_files(path: Path) -> list[Path]:
     return [path]
 
 
-CACHE_FORMAT = 6  # bump when the cache file's own layout changes
-# Cards are pickled in runs of this many: reading one card unpickles its run (a fraction of a
-# millisecond), and reading every card (search, export) goes nearly as fast as one pickle would.
+CACHE_FORMAT = 7  # bump when the cache file's own layout changes (7: cards as marshalled rows)
+# Cards are stored in runs of this many: reading one card loads its run (a fraction of a
+# millisecond), and reading every card (search, export) goes nearly as fast as one load would.
 CARDS_PER_RUN = 32
 CACHE_MAGIC = b"mlprep-decks\n"
 
@@ -51,7 +52,8 @@ def parser_fingerprint() -> str:
     # (the cache is only an accelerator), and zlib is loaded already where hashlib is not
     parts = [f"{CACHE_FORMAT}/{CARDS_PER_RUN}/{DECK_FORMAT_VERSION}"]
     here = os.path.dirname(os.path.abspath(__file__))
-    for name in ("model.py", "schema.py"):  # what the cached cards and index are made by
+    # what the cached cards and index are made by
+    for name in ("model.py", "cardparts.py", "cardrows.py", "schema.py"):
         try:
             with open(os.path.join(here, name), "rb") as handle:
                 source = handle.read()
@@ -99,10 +101,11 @@ class _CacheFile:
 class _CachedCards:
     """One deck in the cache file: its index in two records, the card ids and where each run
     of cards lies at `index_at`, the rest of the index (kinds, difficulties, tags, lines) at
-    `rest_at`; then its cards: runs of CARDS_PER_RUN cards, each run a pickled tuple, one
-    after another from `start`, run i spanning bounds[i]..bounds[i + 1] of them. A record is
+    `rest_at`; then its cards: runs of CARDS_PER_RUN cards, each run a marshalled tuple of
+    card rows (mlprep.cardrows), one after another from `start`, run i spanning
+    bounds[i]..bounds[i + 1] of them. A record is
     read the first time it is needed (listing decks needs neither, a review's queue only the
-    ids); a run is unpickled once, the first time one of its cards is read."""
+    ids); a run is loaded once, the first time one of its cards is read."""
 
     def __init__(
         self, file: _CacheFile, count: int, index_at: int, rest_at: int, start: int
@@ -114,7 +117,7 @@ class _CachedCards:
         self.start = start
         self.bounds = b""
         self._ids: tuple[str, ...] | None = None
-        self.runs: dict[int, tuple] = {}
+        self.runs: dict[int, list[tuple | Card]] = {}  # each row replaced by its card once read
 
     def _record(self, begin: int, end: int) -> object:
         record = self.file.read(begin, end - begin)
@@ -159,24 +162,29 @@ class _CachedCards:
             cards = self.runs[run] = self._read_run(run)
         if place >= len(cards):
             raise self.file.damaged()
-        return cards[place]
+        item = cards[place]
+        if isinstance(item, Card):
+            return item
+        try:  # built once, and kept in its row's place
+            card = cards[place] = row_card(item)
+        except (TypeError, ValueError, KeyError):  # a row of the wrong shape
+            raise self.file.damaged() from None
+        return card
 
-    def _read_run(self, run: int) -> tuple:
+    def _read_run(self, run: int) -> list:
         if not self.bounds:
             self.ids()
         begin, end = struct.unpack_from("<QQ", self.bounds, 8 * run)
-        import pickle  # cards are objects; the index and summary are plain data (marshal)
-
         try:
             with gc_paused():
-                cards = pickle.loads(self.file.read(self.start + begin, end - begin))
+                cards = marshal.loads(self.file.read(self.start + begin, end - begin))
         except MlprepError:
             raise
         except Exception as error:  # an accelerator that fails is a bug report, not a crash
             raise self.file.damaged(f" ({error})") from None
-        if not isinstance(cards, tuple) or not all(isinstance(card, Card) for card in cards):
+        if not isinstance(cards, tuple):
             raise self.file.damaged()
-        return cards
+        return list(cards)
 
     def raw(self) -> tuple[bytes, bytes]:
         """Every run's bytes, and their bounds, for copying into a new cache file."""
@@ -203,21 +211,20 @@ def _cached_deck(key: tuple, entry: tuple, file: _CacheFile, path: Path | None =
 
 
 def _card_bytes(deck: Deck) -> tuple[bytes, bytes]:
-    """A deck's cards as the cache stores them: the pickled runs of cards, and their bounds."""
+    """A deck's cards as the cache stores them: the marshalled runs of card rows, and their
+    bounds."""
     cards = deck.cards
     if isinstance(cards, CardList) and isinstance(cards.source, _CachedCards):
-        return cards.source.raw()  # already pickled once: copied as they are
-    import pickle
-
-    full = [card.full() if isinstance(card, LazyCard) else card for card in cards]
-    pickled = [
-        pickle.dumps(tuple(full[i : i + CARDS_PER_RUN]), pickle.HIGHEST_PROTOCOL)
-        for i in range(0, len(full), CARDS_PER_RUN)
+        return cards.source.raw()  # already stored once: copied as they are
+    rows = [card_row(card.full() if isinstance(card, LazyCard) else card) for card in cards]
+    runs = [
+        marshal.dumps(tuple(rows[i : i + CARDS_PER_RUN]))
+        for i in range(0, len(rows), CARDS_PER_RUN)
     ]
     bounds = [0]
-    for data in pickled:
+    for data in runs:
         bounds.append(bounds[-1] + len(data))
-    return b"".join(pickled), struct.pack(f"<{len(bounds)}Q", *bounds)
+    return b"".join(runs), struct.pack(f"<{len(bounds)}Q", *bounds)
 
 
 def _plain_index(deck: Deck, shared: dict) -> tuple:
@@ -350,7 +357,7 @@ class DeckCache:
 
     def _write(self, handle: BinaryIO) -> None:
         """Deck after deck its index record and its cards, then the summary that says where
-        they lie (so a deck's pickled cards never have to be held in memory all at once)."""
+        they lie (so a deck's stored cards never have to be held in memory all at once)."""
         handle.write(CACHE_MAGIC + bytes(8))
         entries: dict[tuple, tuple] = {}
         shared: dict[tuple, tuple] = {}

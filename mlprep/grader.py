@@ -26,7 +26,8 @@ import snowballstemmer
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import extract as fuzzy_extract
 
-from mlprep.model import Card, Grade, Keypoint, Misconception
+from mlprep.cardparts import Keypoint, Misconception
+from mlprep.model import Card, Grade
 
 MAX_CHARS = 10_000  # an answer longer than this is graded on its beginning (no pause on 100 KB)
 WINDOW_SLACK = 2  # a phrase of k content words may spread over k + 2 content words

@@ -7,6 +7,14 @@ from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mlprep.cardparts import Choice as Choice
+    from mlprep.cardparts import Expect as Expect
+    from mlprep.cardparts import Keypoint as Keypoint
+    from mlprep.cardparts import Misconception as Misconception
+    from mlprep.cardparts import Rubric as Rubric
 
 DECK_FORMAT_VERSION = 2  # 2 added choice 'why', 'keypoints' and 'misconceptions'
 
@@ -30,52 +38,19 @@ class Grade(IntEnum):
         return self.name.capitalize()
 
 
-@dataclass(frozen=True)
-class Choice:
-    """One option of a choice card; `why` is shown when the user picks it."""
-
-    text: str
-    correct: bool = False
-    why: str = ""  # why this option is right or wrong, shown when the user picks it
+# What a card may hold beyond its text lives in mlprep.cardparts, imported the first time one
+# is used: creating five dataclasses costs a warm review's start-up about 3 ms, and its first
+# card often holds none of them. The names stay importable from here (and objects pickled
+# with them under this module's name still load).
+_CARD_PARTS = frozenset({"Choice", "Expect", "Keypoint", "Misconception", "Rubric"})
 
 
-@dataclass(frozen=True)
-class Keypoint:
-    """One claim a full answer makes, with the short phrases that show it is made.
+def __getattr__(name: str) -> Any:
+    if name in _CARD_PARTS:
+        from mlprep import cardparts
 
-    A phrase is a few content words; `a|b` gives alternatives for one word position.
-    """
-
-    point: str
-    match: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Misconception:
-    """A wrong claim candidates really make, the phrases that state it, and its correction."""
-
-    claim: str
-    match: tuple[str, ...]
-    correction: str
-
-
-@dataclass(frozen=True)
-class Expect:
-    """A numeric answer: right when |given - value| <= tolerance (plus rounding slack)."""
-
-    value: float
-    tolerance: float = 0.0
-
-    def accepts(self, given: float) -> bool:
-        return abs(given - self.value) <= self.tolerance + 1e-9
-
-
-@dataclass(frozen=True)
-class Rubric:
-    """What a strong and a weak answer to an open card say."""
-
-    strong: tuple[str, ...] = ()
-    weak: tuple[str, ...] = ()
+        return getattr(cardparts, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)

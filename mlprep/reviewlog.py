@@ -63,6 +63,8 @@ def clean_answer(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)  # slots: a full replay holds every event in memory
 class ReviewEvent:
+    """One line of the review log: an answer, an undo, or a non-answer event (`kind`)."""
+
     id: str
     card: str
     grade: int

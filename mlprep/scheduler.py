@@ -415,12 +415,16 @@ def _local_midnight(day) -> datetime:
 
 @dataclass(frozen=True)
 class Limits:
+    """How many new cards and reviews a day's queue may hold."""
+
     new_per_day: int = 20
     reviews_per_day: int = 200
 
 
 @dataclass(frozen=True)
 class DueQueue:
+    """A day's queue in its three parts, each in the order it is asked."""
+
     learning: tuple[Card, ...]
     reviews: tuple[Card, ...]
     new: tuple[Card, ...]

@@ -13,20 +13,10 @@ from typing import Any
 
 import yaml
 
+from mlprep.cardparts import Choice, Expect, Keypoint, Misconception, Rubric
 from mlprep.drills import DRILL_IDS
 from mlprep.limits import MAX_DECK_CARDS
-from mlprep.model import (
-    DECK_FORMAT_VERSION,
-    Card,
-    CardType,
-    Choice,
-    Deck,
-    Expect,
-    Keypoint,
-    Misconception,
-    Problem,
-    Rubric,
-)
+from mlprep.model import DECK_FORMAT_VERSION, Card, CardType, Deck, Problem
 from mlprep.textsafe import BIDI, BIDI_CONTROLS
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -38,7 +38,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mlprep.model import Card, Choice, Grade
+from mlprep.cardparts import Choice
+from mlprep.model import Card, Grade
 
 if TYPE_CHECKING:
     from mlprep.sessions.ports import AskPrompter

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mlprep.cardparts import Choice
 from mlprep.kinds import Kind, KindContext, Outcome, Verdict
-from mlprep.model import Card, Choice, Grade
+from mlprep.model import Card, Grade
 
 if TYPE_CHECKING:
     from mlprep.sessions.ports import AskPrompter

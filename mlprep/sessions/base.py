@@ -41,6 +41,9 @@ class Stop(StrEnum):
 
 @dataclass
 class SessionResult:
+    """What any session gives back: how many cards it planned, how long it ran, why it
+    stopped (None: it reached its end)."""
+
     planned: int = 0
     seconds: float = 0.0
     stopped: Stop | None = None
@@ -107,6 +110,8 @@ class Session(Protocol):
 # -- one card, asked and graded ------------------------------------------------------------
 @dataclass(frozen=True)
 class CardResult:
+    """One card asked and graded: the answer, its grade and the state it gave the card."""
+
     card: Card
     grade: Grade
     correct: bool | None  # None: self-graded

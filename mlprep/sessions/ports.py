@@ -23,9 +23,10 @@ from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
-from mlprep.model import Card, Choice, Grade
+from mlprep.model import Card, Grade
 
 if TYPE_CHECKING:
+    from mlprep.cardparts import Choice
     from mlprep.reviewlog import ReviewEvent
     from mlprep.scheduler import CardState
     from mlprep.sqlsandbox import Comparison, QueryResult

@@ -40,6 +40,8 @@ from mlprep.sessions.ports import Prompter, Recorder
 
 @dataclass
 class ReviewResult(SessionResult):
+    """A review's answers and when its next card falls due."""
+
     results: list[CardResult] = field(default_factory=list)
     next_due: str = ""  # when the next card falls due, as a sentence
 
@@ -167,6 +169,8 @@ QueueBuilder = Callable[[Sequence[Card], dict[str, CardState], datetime], DueQue
 
 @dataclass
 class ReviewSession:
+    """A spaced-repetition review of `cards`: the day's queue, asked in turn."""
+
     cards: Sequence[Card]
     limits: Limits = field(default_factory=Limits)
     seed: int | None = None  # orders new cards; default: the day, so a day's review repeats

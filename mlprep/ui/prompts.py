@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO, cast
 
 from mlprep.grading import parse_number, parse_option_numbers
-from mlprep.model import Card, Choice, Grade
+from mlprep.model import Card, Grade
 from mlprep.sessions.ports import FlashAction, Prompter
 from mlprep.textsafe import clean_input, printable
 from mlprep.ui.text import (
@@ -29,6 +29,7 @@ from mlprep.ui.text import (
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from mlprep.cardparts import Choice
     from mlprep.sqlsandbox import Comparison, QueryResult
 
 __all__ = ["FlashAction", "PlainPrompter", "Prompter", "QuestionaryPrompter", "ask_menu"]

@@ -110,7 +110,7 @@ def test_a_warm_review_shows_its_first_card_before_importing_what_answering_need
     assert "[1/" in done.stdout
     modules = json.loads(done.stderr.rsplit("MODULES=", 1)[1])
     deferred = ("fsrs", "mlprep.kinds", "mlprep.grader", "mlprep.stats", "yaml", *HEAVY, "rich")
-    deferred += ("mlprep.logmerge", "mlprep.lookahead")
+    deferred += ("mlprep.logmerge", "mlprep.lookahead", "pickle")  # cards are marshalled rows
     assert [m for m in modules if m.split(".")[0] in deferred or m.startswith(deferred)] == []
 
 
@@ -137,3 +137,24 @@ def test_showing_a_plan_measures_the_terminal_without_rich(mlprep_home):
     assert "Predicted share recalled on the day" in done.stdout
     modules = json.loads(done.stderr.rsplit("MODULES=", 1)[1])
     assert [m for m in modules if m.split(".")[0] == "rich"] == []
+
+
+def test_a_warm_review_of_open_cards_never_creates_the_card_parts(mlprep_home, tmp_path):
+    """Choices, expected numbers, rubrics, keypoints and misconceptions are classes of their
+    own, created the first time a card holding one is read: a review whose cards hold none
+    shows its first card without them."""
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "plain.yaml").write_text(
+        "format: 2\nid: plain\ntitle: Plain\ncards:\n"
+        "  - id: plain-one\n    q: What is bagging?\n    a: Averaging bootstrapped models.\n"
+        "  - id: plain-two\n    q: What is boosting?\n    a: Fitting models to residuals.\n"
+    )
+    args = ["review", "plain", "--plain", "--decks", str(decks)]
+    command = [sys.executable, "-c", FIRST_CARD_PROBE, json.dumps(args)]
+    subprocess.run(command, capture_output=True, text=True, check=True, input="")  # warms up
+    done = subprocess.run(command, capture_output=True, text=True, check=True, input="")
+    assert "[1/" in done.stdout
+    modules = json.loads(done.stderr.rsplit("MODULES=", 1)[1])
+    assert "mlprep.model" in modules
+    assert "mlprep.cardparts" not in modules

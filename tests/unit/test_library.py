@@ -521,3 +521,45 @@ def test_building_every_card_reads_the_ids_but_not_the_rest_of_the_index(tmp_pat
     assert rest == []
     assert cards[-1].kind == "open" and cards[-1].line == 4 and rest == ["b"]
     assert library.decks["a"].index.lines == (4, 5) and rest == ["b", "a"]
+
+
+def test_a_cached_card_row_of_the_wrong_shape_is_one_clear_error(tmp_path):
+    """The cache stores cards as marshalled rows of plain values (mlprep.cardrows); a row
+    that is not a card's is reported as a damaged cache, not a crash, and the next run
+    parses the decks again."""
+    import marshal
+    import struct
+
+    from mlprep import decks as decks_module
+    from mlprep.errors import MlprepError
+
+    cache = tmp_path / "cache"
+    load_library([MINI], [], cache)
+    decks_module._SEEN.clear()
+    cards = load_library([MINI], [], cache).decks["mini"].cards
+    assert isinstance(cards, decks_module.CardList)
+    source = cards.source
+    assert isinstance(source, decks_module._CachedCards)
+    source.ids()
+    begin, end = struct.unpack_from("<QQ", source.bounds, 0)
+    wrong = marshal.dumps((("mini-single", "a question without the rest"),) * len(cards))
+    assert len(wrong) <= end - begin  # (marshal reads one value and ignores what follows)
+    with open(cache / "decks.pickle", "r+b") as handle:
+        handle.seek(source.start + begin)
+        handle.write(wrong)
+    with pytest.raises(MlprepError, match="deck cache is damaged; run the command again"):
+        _ = cards[0].q
+    assert not (cache / "decks.pickle").exists()
+    decks_module._SEEN.clear()
+    assert load_library([MINI], [], cache).decks["mini"].cards[0].q  # parsed again
+
+
+def test_a_cached_card_read_twice_is_one_object(tmp_path):
+    from mlprep import decks as decks_module
+
+    cache = tmp_path / "cache"
+    load_library([MINI], [], cache)
+    decks_module._SEEN.clear()
+    cards = load_library([MINI], [], cache).decks["mini"].cards
+    assert isinstance(cards, decks_module.CardList)
+    assert cards.source.card(1) is cards.source.card(1)
