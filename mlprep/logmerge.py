@@ -44,6 +44,8 @@ from mlprep.reviewlog import (
     STATE,
     ReviewEvent,
     ReviewLog,
+    epoch_of_key,
+    epoch_of_key_or_none,
     event_from_dict,
 )
 from mlprep.scheduler import CardState, Scheduler, row_problem
@@ -76,18 +78,6 @@ class _Card:
         self.resume: tuple[bytes, bytes | tuple | None] | None = None  # last kept (at, state)
         self.replaying = False
         self.state: tuple | None = None  # its state row (CardState.to_row, as a tuple)
-
-
-def epoch(at: bytes) -> float:
-    return datetime.fromisoformat(at.decode()).timestamp()
-
-
-def _time(at: bytes) -> float | None:
-    """epoch(at), or None for what is not a time."""
-    try:
-        return epoch(at)
-    except ValueError:
-        return None
 
 
 _NUMBERS = frozenset({int, float, type(None)})
@@ -233,7 +223,7 @@ class StreamingMerge:
                 row = json.loads(stored)
             except (ValueError, RecursionError):
                 raise Careful from None
-            if row_problem(row) or row[5] != epoch(at):
+            if row_problem(row) or row[5] != epoch_of_key(at):
                 raise Careful
             stored = tuple(row)
         if not stored:
@@ -334,7 +324,7 @@ class StreamingMerge:
             or (unchecked and not self._ids_taken(start, block, count, ids[0]))
         ):
             return None
-        first, last = _time(ats[0]), _time(ats[-1])
+        first, last = epoch_of_key_or_none(ats[0]), epoch_of_key_or_none(ats[-1])
         if first is None or last is None:
             return None
         hits = list(itertools.compress(range(count), map(self.affected.__contains__, cards)))
@@ -426,7 +416,7 @@ class StreamingMerge:
     def _line(self, line: bytes, position: int) -> bytes | None:
         found = FAST_LINE.match(line)
         if found is not None:
-            self._in_order(epoch(found.group(AT)))
+            self._in_order(epoch_of_key(found.group(AT)))
             if found.group(CARD) in self.affected:
                 return self._affected(line, position)
             return line
@@ -472,7 +462,7 @@ def epoch_of_line(line: bytes) -> float | None:
     that can be read; the line is then checked in full)."""
     found = FAST_LINE.match(line)
     if found is not None:
-        return epoch(found.group(AT))
+        return epoch_of_key(found.group(AT))
     try:
         return event_from_dict(json.loads(line), "").when.timestamp()
     except (ValueError, RecursionError, ProgressError):

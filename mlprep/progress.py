@@ -40,6 +40,8 @@ from mlprep.reviewlog import (
     ReviewEvent,
     ReviewLog,
     at_key,
+    epoch_of_key,
+    epoch_of_key_or_none,
     event_from_dict,
     line_blocks,
     locked,
@@ -195,7 +197,7 @@ class ProgressStore:
         bad = rows_problem(rows)
         checked = [not bad or not row_problem(row) for row in rows]
         # an answer's stored state was written at its time (an undo's goes back further)
-        moment = datetime.fromisoformat  # (as _epoch, written out: one call a card fewer)
+        moment = datetime.fromisoformat  # (as epoch_of_key, written out: one call a card fewer)
         try:
             keep = [
                 ok and row[5] == moment(line[0].decode()).timestamp()
@@ -203,7 +205,7 @@ class ProgressStore:
             ]
         except ValueError:  # a time of the right shape but no date (month 13): read in full
             keep = [
-                ok and row[5] == _epoch_or_none(line[0])
+                ok and row[5] == epoch_of_key_or_none(line[0])
                 for ok, row, line in zip(checked, rows, lines, strict=False)
             ]
         ids = list(map(bytes.decode, cards + undone))
@@ -653,7 +655,7 @@ class ProgressStore:
                 hour = hours.get(at[:13])
                 if hour is None:
                     try:
-                        hour = hours[at[:13]] = round(_epoch(at[:13] + b":00:00Z") * 1000)
+                        hour = hours[at[:13]] = round(epoch_of_key(at[:13] + b":00:00Z") * 1000)
                     except ValueError:  # a time's shape, no date (month 13): named in full
                         self.log._parse_line(line, position - len(line))
                         continue
@@ -901,7 +903,7 @@ class ProgressStore:
                 and rows.get(found.group(ID).decode()) is not None
             ):
                 at, raw_id = found.group(AT, ID)
-                key, event = (_epoch(at), raw_id.decode()), None
+                key, event = (epoch_of_key(at), raw_id.decode()), None
                 if found.group(CARD) in affected_bytes and raw_id in stale:  # the new state
                     row = rows[key[1]] or ()  # not None: checked above
                     state = json.dumps(list(row), separators=(",", ":"))
@@ -937,7 +939,7 @@ class ProgressStore:
                     not ats
                     or not all(map(operator.le, ats, ats[1:]))
                     or previous is not None
-                    and _epoch(ats[0]) < previous
+                    and epoch_of_key(ats[0]) < previous
                 ):
                     # lines to look at one by one (or out of order: swap() raises)
                     position = start
@@ -965,7 +967,7 @@ class ProgressStore:
                         done = index
                     put(new_line(pending.pop()[2]))
                 put(b"\n".join(lines[done:]) + b"\n")
-                previous = _epoch(ats[-1])
+                previous = epoch_of_key(ats[-1])
                 last_id = found[-1][ID - 1].decode()
             while pending:
                 put(new_line(pending.pop()[2]))
@@ -1140,18 +1142,6 @@ def _row_or_none(stored: bytes) -> object:
     try:
         return json.loads(stored)
     except (ValueError, RecursionError):
-        return None
-
-
-def _epoch(at: bytes) -> float:
-    return datetime.fromisoformat(at.decode()).timestamp()
-
-
-def _epoch_or_none(at: bytes) -> float | None:
-    """_epoch, or None for a time of the right shape that names no date (month 13, say)."""
-    try:
-        return _epoch(at)
-    except ValueError:
         return None
 
 

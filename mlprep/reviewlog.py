@@ -227,6 +227,20 @@ _CARD_FIELDS = lazy_compile(rb'"card":"([^"\\\n]*)"')
 _ID_FIELDS = lazy_compile(rb'"id":"([^"\\\n]*)"')
 
 
+def epoch_of_key(at: bytes) -> float:
+    """The UTC epoch seconds of a time key (a time as this program writes it)."""
+    return datetime.fromisoformat(at.decode()).timestamp()
+
+
+def epoch_of_key_or_none(at: bytes) -> float | None:
+    """epoch_of_key, or None for a key of the right shape that names no date (the patterns
+    check a time's shape only: month 13 passes them)."""
+    try:
+        return epoch_of_key(at)
+    except ValueError:
+        return None
+
+
 def at_key(event: ReviewEvent) -> bytes | None:
     """The event's time as this program writes it (sortable as bytes), or None if that form
     would lose precision."""
@@ -390,11 +404,8 @@ def _fast_event(line: bytes, found: re.Match) -> ReviewEvent | None:
         return None
     state = data.get("state")
     if state is not None:
-        try:  # the pattern checks the time's shape only: month 13 passes it
-            stamp = datetime.fromisoformat(at.decode()).timestamp()
-        except ValueError:
-            return None
-        if row_problem(state) or state[5] != stamp:
+        stamp = epoch_of_key_or_none(at)
+        if stamp is None or row_problem(state) or state[5] != stamp:
             return None
         data["state"] = tuple(state)
     return ReviewEvent(**data)
