@@ -66,22 +66,16 @@ class FastReview:
             if stability is None or difficulty is None:
                 stability = self._clamp_s(self.w[rating - 1])
                 difficulty = self._initial_d(rating, clamp=True)
-            elif days_since is not None and days_since < 1:
-                stability = self._short_term(stability, rating)
-                difficulty = self._next_d(difficulty, rating)
             else:
-                r = self._recall(last_review, stability, at)
-                stability = self._next_s(difficulty, stability, r, rating)
-                difficulty = self._next_d(difficulty, rating)
+                stability, difficulty = self._memory(
+                    stability, difficulty, days_since, last_review, at, rating
+                )
             state, step, interval = self._steps(self.learning, state, step, stability, rating)
         elif state == REVIEW:
             assert stability is not None and difficulty is not None
-            if days_since is not None and days_since < 1:
-                stability = self._short_term(stability, rating)
-            else:
-                r = self._recall(last_review, stability, at)
-                stability = self._next_s(difficulty, stability, r, rating)
-            difficulty = self._next_d(difficulty, rating)
+            stability, difficulty = self._memory(
+                stability, difficulty, days_since, last_review, at, rating
+            )
             if rating == AGAIN:
                 if len(self.relearning) == 0:
                     interval = timedelta(days=self._next_interval(stability))
@@ -92,19 +86,34 @@ class FastReview:
                 interval = timedelta(days=self._next_interval(stability))
         elif state == RELEARNING:
             assert stability is not None and difficulty is not None and step is not None
-            if days_since is not None and days_since < 1:
-                stability = self._short_term(stability, rating)
-                difficulty = self._next_d(difficulty, rating)
-            else:
-                r = self._recall(last_review, stability, at)
-                stability = self._next_s(difficulty, stability, r, rating)
-                difficulty = self._next_d(difficulty, rating)
+            stability, difficulty = self._memory(
+                stability, difficulty, days_since, last_review, at, rating
+            )
             state, step, interval = self._steps(self.relearning, state, step, stability, rating)
         else:
             raise ValueError(f"Unknown card state: {state}")
         if self.fuzzing and state == REVIEW:
             interval = self._fuzzed(interval, draw)
         return state, step, stability, difficulty, at + interval
+
+    def _memory(
+        self,
+        stability: float,
+        difficulty: float,
+        days_since: int | None,
+        last_review: datetime | None,
+        at: datetime,
+        rating: int,
+    ) -> tuple[float, float]:
+        """Stability and difficulty after a rating of a card already seen: the same-day
+        update within a day of the last review, otherwise the one from recall (the new
+        stability from the old difficulty in both)."""
+        if days_since is not None and days_since < 1:
+            stability = self._short_term(stability, rating)
+        else:
+            r = self._recall(last_review, stability, at)
+            stability = self._next_s(difficulty, stability, r, rating)
+        return stability, self._next_d(difficulty, rating)
 
     def _steps(
         self, steps: tuple, state: int, step: int, stability: float, rating: int
