@@ -18,7 +18,7 @@ import os
 import pickle
 import signal
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import BinaryIO, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -56,10 +56,7 @@ class Forked(Generic[T]):
             os.close(self.reader)
             self.reader = -1
         if self.pid:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(self.pid, 0)
+            reap(self.pid, kill=True)
             self.pid = 0
 
 
@@ -84,28 +81,50 @@ def start(
     """`work` running in a forked child; None where this system cannot fork. Exceptions of
     the `expected` types come back from `result()` as they were raised; any other makes it
     raise Failed."""
+
+    def send(pipe: BinaryIO) -> None:
+        try:
+            outcome: tuple[bool, object] = (True, work())
+        except expected as error:
+            outcome = (False, error)
+        pipe.write(pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))
+
+    child = fork_writer(send)
+    return None if child is None else Forked(*child)
+
+
+def fork_writer(write: Callable[[BinaryIO], object]) -> tuple[int, int] | None:
+    """A forked child that runs `write` on the write end of a pipe and leaves without running
+    any exit handler (status 0 if `write` returned, 1 if it raised: the reader then sees the
+    output stop short). Returns the child's pid and the pipe's read end, or None where this
+    system cannot fork or a fork fails (e.g. out of processes or memory: the caller works
+    alone)."""
     if not hasattr(os, "fork"):
         return None
     reader, writer = os.pipe()
     try:
         pid = os.fork()
-    except OSError:  # e.g. out of processes or memory: the caller works alone
+    except OSError:
         os.close(reader)
         os.close(writer)
         return None
-    if pid == 0:  # the child: work, send, and leave without running any exit handler
+    if pid == 0:  # the child
         status = 1
         try:
             os.close(reader)
-            try:
-                outcome: tuple[bool, object] = (True, work())
-            except expected as error:
-                outcome = (False, error)
-            data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(writer, "wb") as pipe:
-                pipe.write(data)
+                write(pipe)
             status = 0
         finally:
             os._exit(status)  # (BaseException too: a child never returns to the caller)
     os.close(writer)
-    return Forked(pid, reader)
+    return pid, reader
+
+
+def reap(pid: int, kill: bool) -> None:
+    """Wait for a child of fork_writer to end, stopping it first if `kill`."""
+    if kill:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)

@@ -11,13 +11,13 @@ way, so the result never depends on which process took it.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import pickle
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+from mlprep.forkwork import fork_writer, reap
 from mlprep.reviewlog import line_blocks
 
 MIN_BYTES = 8 << 20  # a smaller file is looked at faster than a process starts
@@ -36,33 +36,20 @@ class Looks:
         self.pid = 0
 
     def __enter__(self) -> Looks:
-        if not self.ahead:
-            return self
-        try:
-            read_end, write_end = os.pipe()
-            pid = os.fork()
-        except OSError:
-            return self  # (no process to spare: the pass looks for itself)
-        if pid == 0:  # the child: never returns
-            os.close(read_end)
-            self._send(write_end)
-        os.close(write_end)
-        self.pid, self.reader = pid, open(read_end, "rb")  # noqa: SIM115  (closed on exit)
+        child = fork_writer(self._send) if self.ahead else None
+        if child is not None:  # (else no process to spare: the pass looks for itself)
+            self.pid, read_end = child
+            self.reader = open(read_end, "rb")  # noqa: SIM115  (closed on exit)
         return self
 
-    def _send(self, write_end: int) -> None:
-        status = 1
-        try:
-            with open(write_end, "wb") as pipe, open(self.path, "rb") as handle:
-                for position, data, size in line_blocks(handle):
-                    block = data if size == len(data) else data[:size]
-                    look = self.look(position, block, True)
-                    pickle.dump((position, look), pipe, protocol=5)
-                status = 0
-        except BaseException:  # noqa: BLE001  (the parent looks for itself: stop quietly)
-            pass
-        finally:
-            os._exit(status)
+    def _send(self, pipe: BinaryIO) -> None:
+        """The child's work: each block's look, in order (a failure ends the output short:
+        the parent then looks for itself)."""
+        with open(self.path, "rb") as handle:
+            for position, data, size in line_blocks(handle):
+                block = data if size == len(data) else data[:size]
+                look = self.look(position, block, True)
+                pickle.dump((position, look), pipe, protocol=5)
 
     def get(self, start: int, block: bytes) -> Any:
         """The look at the block starting at byte `start`."""
@@ -81,8 +68,7 @@ class Looks:
             self.reader.close()  # (a child still writing gets a broken pipe and ends)
             self.reader = None
         if self.pid:
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(self.pid, 0)
+            reap(self.pid, kill=False)  # (closing the pipe ended it, or it has finished)
             self.pid = 0
 
     def __exit__(self, *exc: object) -> None:
