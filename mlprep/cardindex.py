@@ -11,6 +11,7 @@ the index the first time any of it is.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import fields
@@ -212,3 +213,79 @@ class CardList(Sequence[Card]):
             tuple,
             (tuple(card.full() if isinstance(card, LazyCard) else card for card in self),),
         )
+
+
+class Selection(Sequence[Card]):
+    """Cards chosen from decks, deck after deck: each part a deck's cards and the positions
+    chosen in them (None: all of them). It is the sequence of those cards; `indexed()` tells
+    a review what its queue needs (each part's deck and card ids) without building a card,
+    and `card_at` builds only the cards the queue holds."""
+
+    def __init__(self, parts: Sequence[tuple[Sequence[Card], Sequence[int] | None]]) -> None:
+        self.parts = list(parts)
+        self._starts: list[int] = []
+        start = 0
+        for cards, positions in self.parts:
+            self._starts.append(start)
+            start += len(cards) if positions is None else len(positions)
+        self._length = start
+
+    @cached_property
+    def _cards(self) -> list[Card]:
+        cards: list[Card] = []
+        for part, positions in self.parts:
+            if positions is None:
+                cards += part  # (a cached deck's cards need only its ids)
+            else:
+                cards += map(part.__getitem__, positions)
+        return cards
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, position: int) -> Card: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> Sequence[Card]: ...
+
+    def __getitem__(self, position: int | slice) -> Card | Sequence[Card]:
+        return self._cards[position]
+
+    def __iter__(self) -> Iterator[Card]:
+        return iter(self._cards)
+
+    def indexed(self) -> tuple[list[tuple[str, int]], list[str]] | None:
+        """Each part's deck and number of cards, and every card's id in order: known from
+        the cached decks' indexes alone. None when a part is not a cached deck's CardList
+        (its cards are at hand anyway)."""
+        runs: list[tuple[str, int]] = []
+        ids: list[str] = []
+        for cards, positions in self.parts:
+            if not isinstance(cards, CardList):
+                return None
+            if positions is None:
+                ids += cards.card_ids
+                runs.append((cards.deck, len(cards)))
+            else:
+                ids += map(cards.card_ids.__getitem__, positions)
+                runs.append((cards.deck, len(positions)))
+        return runs, ids
+
+    def card_at(self, position: int) -> Card:
+        """The card at this position, built (if it is a cached deck's) without the others."""
+        part = bisect_right(self._starts, position) - 1
+        cards, positions = self.parts[part]
+        place = position - self._starts[part]
+        return cards[place if positions is None else positions[place]]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"Selection({len(self)} cards of {len(self.parts)} decks)"

@@ -62,6 +62,15 @@ _SECOND = operator.itemgetter(1)
 _SNAPSHOT_ROW = operator.attrgetter(*(f.name for f in fields(CardState) if f.name != "card_id"))
 
 
+class SnapshotRows:
+    """A snapshot's checked rows (card id -> CardState.to_row), not yet built into states."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: dict[str, list]) -> None:
+        self.rows = rows
+
+
 class ProgressStore:
     def __init__(
         self,
@@ -83,7 +92,10 @@ class ProgressStore:
         self.exported = 0
         self.backup_dir = directory / "backups"
         self.scheduler = scheduler or Scheduler()
-        self.states: dict[str, CardState] = {}
+        self._states: dict[str, CardState] = {}
+        # the snapshot's rows (CardState.to_row, checked), until `states` is first used: a
+        # review's first card needs only its queue, which is built from the rows themselves
+        self._rows: dict[str, list] | None = None
         # the latest non-answer event of each kind ("plan", "params"): see ReviewEvent.setting
         self.settings: dict[str, ReviewEvent] = {}
         self.warnings: list[str] = []
@@ -91,6 +103,25 @@ class ProgressStore:
         self._before: dict[str, tuple[CardState | None, CardState | None]] = {}
         self._end = 0  # the log offset `states` reflects...
         self._last_id: str | None = None  # ...and the id of the event just before it
+
+    @property
+    def states(self) -> dict[str, CardState]:
+        """Card id -> state of every studied card; the snapshot's rows become CardStates the
+        first time this is used (start-up builds none of them)."""
+        if self._rows is not None:
+            with gc_paused():  # thousands of objects, none of them in a cycle
+                self._states = states_from_rows(self._rows)
+            self._rows = None
+        return self._states
+
+    @states.setter
+    def states(self, states: dict[str, CardState]) -> None:
+        self._states, self._rows = states, None
+
+    def state_rows(self) -> dict[str, list] | None:
+        """The snapshot's rows (card id -> CardState.to_row), while `states` has not been built
+        from them yet; None afterwards. For reading only."""
+        return self._rows
 
     # -- loading --------------------------------------------------------------------------
     def load(self) -> ProgressStore:
@@ -112,7 +143,11 @@ class ProgressStore:
         snapshot = self._read_snapshot()
         if snapshot is not None:
             offset, states, version, last_id = snapshot
-            self.states, self._end, self._last_id = states, offset, last_id
+            self._end, self._last_id = offset, last_id
+            if isinstance(states, SnapshotRows):
+                self._states, self._rows = {}, states.rows
+            else:
+                self.states = states
             self._snapshot_end = offset
             if self._apply_tail() or version < SNAPSHOT_FORMAT:
                 self._write_snapshot()
@@ -291,9 +326,12 @@ class ProgressStore:
         else:  # the log was rewritten (merge, import, reset)
             self._load_locked()
 
-    def _read_snapshot(self) -> tuple[int, dict[str, CardState], int, str | None] | None:
-        """The snapshot's offset, states, format and last event id; None (with a warning) when
-        it is missing or fails any check, so that it is rebuilt from the log."""
+    def _read_snapshot(
+        self,
+    ) -> tuple[int, dict[str, CardState] | SnapshotRows, int, str | None] | None:
+        """The snapshot's offset, states (as its checked rows, in the current format), format
+        and last event id; None (with a warning) when it is missing or fails any check, so
+        that it is rebuilt from the log."""
         try:
             raw = self.snapshot_path.read_bytes()
         except FileNotFoundError:
@@ -365,9 +403,10 @@ class ProgressStore:
     @staticmethod
     def _snapshot_contents(
         data: dict, version: int, checked: bool = False
-    ) -> tuple[int, dict[str, CardState], str | None] | None:
+    ) -> tuple[int, dict[str, CardState] | SnapshotRows, str | None] | None:
         """Offset, states and last id of a snapshot whose every part passes its checks (its
-        rows' checks skipped when the same bytes were `checked` before)."""
+        rows' checks skipped when the same bytes were `checked` before); in the current
+        format the states are its rows, checked and not yet built."""
         offset, last_id, cards = data.get("log_offset"), data.get("last_id"), data.get("cards")
         if type(offset) is not int or offset < 0 or not isinstance(cards, dict):
             return None
@@ -379,7 +418,7 @@ class ProgressStore:
                 if upgrade is None:  # the current format: checked column by column
                     if not checked and rows_problem(list(cards.values())):
                         return None
-                    return offset, states_from_rows(cards), last_id
+                    return offset, SnapshotRows(cards), last_id
                 states = {}
                 for card_id, row in cards.items():
                     state = upgrade(card_id, row)

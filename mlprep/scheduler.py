@@ -12,7 +12,7 @@ import math
 import operator
 import random
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from itertools import repeat
@@ -473,6 +473,49 @@ def build_queue(
         reviews=tuple(item[2] for item in reviews[:review_room]),
         new=tuple(new[:new_room]),
     )
+
+
+def queue_positions(
+    ids: Sequence[str], rows: Mapping[str, Sequence], now: datetime, limits: Limits = Limits()
+) -> tuple[list[int], list[int], list[int]]:
+    """build_queue for cards known by their ids, from stored state rows (CardState.to_row)
+    instead of CardStates: the positions in `ids` of the learning cards, the due reviews and
+    the new cards, each part in build_queue's order. A review's start builds its queue this
+    way from the snapshot's rows, building neither a state nor a card it does not ask."""
+    today = start_of_day(now).timestamp()
+    tonight = end_of_day(now).timestamp()
+    horizon = (now + LEARN_AHEAD).timestamp()
+    # today's answers over every studied card, as build_queue counts them: of the cards
+    # answered today, those first answered today (row[6]: first_ts, row[5]: last_ts)
+    first_today = [row[6] >= today for row in rows.values() if row[6] >= today or row[5] >= today]
+    new_today = sum(first_today)
+    reviews_today = len(first_today) - new_today
+    learning: list[tuple[float, str, int]] = []
+    reviews: list[tuple[float, str, int]] = []
+    new: list[int] = []
+    new_room = max(0, limits.new_per_day - new_today)
+    row_of = rows.get
+    for position, card_id in enumerate(ids):
+        row = row_of(card_id)
+        if row is None:
+            if len(new) < new_room:
+                new.append(position)
+        elif row[0] in (LEARNING, RELEARNING):
+            if row[1] <= horizon:
+                learning.append((row[1], card_id, position))
+        elif row[1] < tonight:
+            reviews.append((row[1], card_id, position))
+    learning.sort(key=_DUE_AND_ID)
+    reviews.sort(key=_DUE_AND_ID)
+    review_room = max(0, limits.reviews_per_day - reviews_today)
+    return (
+        [item[2] for item in learning],
+        [item[2] for item in reviews[:review_room]],
+        new,
+    )
+
+
+_DUE_AND_ID = itemgetter(0, 1)
 
 
 def next_due(

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from mlprep.model import Card, Grade
 
@@ -148,3 +148,12 @@ class ProgressView(Protocol):
 
     def events(self) -> list[ReviewEvent]:
         """Every event of the review log, oldest first."""
+
+
+@runtime_checkable
+class StateRowSource(Protocol):
+    """Progress that can also give its states as the snapshot's rows (a ProgressView of a
+    store that has not built them yet): a review builds its first queue from them."""
+
+    def state_rows(self) -> Mapping[str, Sequence] | None:
+        """Card id -> CardState.to_row of every studied card; None when not at hand."""

@@ -3,7 +3,7 @@ as it is given, with what the user answered; the new card state comes back."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
 from mlprep.model import Card, Grade
@@ -78,6 +78,9 @@ class StoreView:
     @property
     def states(self) -> Mapping[str, CardState]:
         return self.store.states
+
+    def state_rows(self) -> Mapping[str, Sequence] | None:
+        return self.store.state_rows()
 
     def retrievability(self, state: CardState, now: datetime) -> float:
         return self.store.scheduler.retrievability(state, now)
