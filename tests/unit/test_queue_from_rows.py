@@ -1,0 +1,208 @@
+"""A warm review's queue from the snapshot's rows and the cached decks' card ids is the queue
+build_queue gives from CardStates and cards: same cards, same order, same limits."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from mlprep.cardindex import CardList, LazyCard, Selection
+from mlprep.decks import Library
+from mlprep.errors import UsageError
+from mlprep.model import Card, CardIndex, Deck
+from mlprep.progress import ProgressStore
+from mlprep.scheduler import (
+    LEARNING,
+    RELEARNING,
+    Limits,
+    Scheduler,
+    build_queue,
+    end_of_day,
+    queue_positions,
+    start_of_day,
+    states_from_rows,
+)
+from mlprep.sessions.base import SessionContext
+from mlprep.sessions.recording import StoreView
+from mlprep.sessions.review import ReviewSession, interleave_decks, queue_from_rows
+from tests.fakes import MemoryRecorder, ScriptedPrompter
+
+
+class ListSource:
+    """A CardSource over cards in memory (as the deck cache file is one on disk), counting
+    the cards it is asked for."""
+
+    def __init__(self, cards: list[Card]) -> None:
+        self.cards = cards
+        self.read: list[int] = []
+
+    def ids(self):
+        return tuple(card.id for card in self.cards)
+
+    def index(self):
+        return CardIndex.of(self.cards)
+
+    def card(self, position):
+        self.read.append(position)
+        return self.cards[position]
+
+
+def board(seed: int):
+    """Decks of random sizes (one empty, names not in sorted order) as cached decks, and the
+    states of a random share of their cards: answered minutes to weeks ago, some today, some
+    due just either side of the learn-ahead window and of midnight. With a `now` that moves
+    around midnight from seed to seed."""
+    rng = random.Random(seed)
+    now = datetime(2026, 3, 1, 23, 50, tzinfo=UTC).astimezone() + timedelta(
+        days=seed, minutes=rng.choice([0, 15, 45, 600])
+    )
+    names = rng.sample(["trees", "ensembles", "nn", "sql", "stats", "bayes"], rng.randrange(2, 7))
+    decks = []
+    for name in names:
+        size = 0 if name == names[-1] and seed % 3 == 0 else rng.randrange(1, 60)
+        cards = [
+            Card(id=f"{name}-{n}", q="q", a="a", deck=name, tags=(rng.choice("xyz"),))
+            for n in range(size)
+        ]
+        decks.append(Deck(id=name, title=name, cards=CardList(size, name, ListSource(cards))))
+    scheduler = Scheduler()
+    states = {}
+    every_id = [f"{deck.id}-{n}" for deck in decks for n in range(len(deck.cards))]
+    # a few states of cards no deck holds any more: they count towards today's limits
+    every_id += [f"gone-{n}" for n in range(5)]
+    for card in rng.sample(every_id, int(len(every_id) * rng.random())):
+        ago = rng.sample([1, 5, 30, 600, 3000, 20000, 40000, 80000], rng.randrange(1, 4))
+        state = None
+        for minutes in sorted(ago, reverse=True):
+            state = scheduler.review(
+                state, card, rng.randrange(1, 5), now - timedelta(minutes=minutes)
+            )
+        states[card] = state
+    tonight = end_of_day(now).timestamp()
+    for card, state in list(states.items()):
+        if rng.random() < 0.3 and state.state in (LEARNING, RELEARNING):
+            due = now + timedelta(minutes=rng.choice([5, 19, 20, 21, 90]))
+            states[card] = replace(state, due_ts=due.timestamp())
+        elif rng.random() < 0.3:
+            states[card] = replace(state, due_ts=tonight + rng.choice([-600, -1, 0, 1, 3600]))
+    today = start_of_day(now).timestamp()
+    seen_today = sum(1 for s in states.values() if s.first_ts >= today)
+    reviewed_today = sum(1 for s in states.values() if s.first_ts < today <= s.last_ts)
+    limits = Limits(
+        new_per_day=max(0, seen_today + rng.randrange(-2, 40)),
+        reviews_per_day=max(0, reviewed_today + rng.choice([-1, 0, 2, 10_000])),
+    )
+    rows = {card: state.to_row() for card, state in states.items()}
+    library = Library()
+    library.add(decks)
+    return library, rows, now, limits, rng
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_queue_from_rows_is_build_queues_queue(seed):
+    library, rows, now, limits, rng = board(seed)
+    wanted = rng.choice([(), ("x",), ("x", "y")])  # whole decks, or some cards of each
+    names = rng.sample(sorted(library.decks), rng.randrange(0, len(library.decks)))
+    try:
+        selection = library.selection(names, wanted)
+    except UsageError:  # nothing matches (an empty deck, a tag no card has): every card
+        names, wanted = [], ()
+        selection = library.selection()
+    cards = library.select(names, wanted)
+    assert list(selection) == cards
+    order_seed = rng.randrange(1000)
+    expected = build_queue(
+        interleave_decks(cards, random.Random(order_seed)), states_from_rows(rows), now, limits
+    )
+    queue = queue_from_rows(selection, rows, order_seed, now, limits)
+    assert queue == expected
+    # the very cards the selection holds, not copies
+    held = {id(card) for card in selection}
+    assert all(id(card) in held for card in queue.cards)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_queue_positions_agrees_with_build_queue_in_any_order(seed):
+    library, rows, now, limits, rng = board(seed)
+    cards = library.select()
+    rng.shuffle(cards)
+    ids = [card.id for card in cards]
+    learning, reviews, new = queue_positions(ids, rows, now, limits)
+    expected = build_queue(cards, states_from_rows(rows), now, limits)
+    assert [cards[i] for i in learning] == list(expected.learning)
+    assert [cards[i] for i in reviews] == list(expected.reviews)
+    assert [cards[i] for i in new] == list(expected.new)
+
+
+def test_the_queue_reads_only_the_cards_it_holds():
+    library, rows, now, limits, _ = board(1)
+    selection = library.selection()
+    queue = queue_from_rows(selection, rows, 7, now, limits)
+    read = sum(len(deck.cards.source.read) for deck in library.decks.values())
+    assert read == 0  # ids only: no card's text was read
+    built = sum(card is not None for deck in library.decks.values() for card in deck.cards._cards)
+    assert built == len(queue)
+
+
+def test_a_selection_of_parsed_decks_leaves_the_queue_to_build_queue():
+    cards = tuple(Card(id=f"p-{n}", q="q", a="a", deck="p") for n in range(3))
+    selection = Selection([(cards, None)])
+    assert selection.indexed() is None
+    assert queue_from_rows(selection, {}, 1, datetime.now(UTC), Limits()) is None
+    assert list(selection) == list(cards) and selection[1] is cards[1] and len(selection) == 3
+
+
+def test_a_selection_is_the_sequence_of_its_cards():
+    library, _, _, _, _ = board(2)
+    selection = library.selection(tags=("x",))
+    cards = library.select(tags=("x",))
+    assert len(selection) == len(cards) and selection == cards
+    assert [selection.card_at(i) for i in range(len(selection))] == cards
+    assert all(isinstance(card, LazyCard) for card in selection)
+
+
+def test_a_loaded_store_builds_its_states_from_the_snapshot_rows_when_first_used(tmp_path):
+    scheduler = Scheduler()
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    store = ProgressStore(tmp_path)
+    store.load()
+    for n in range(5):
+        store.record(f"c{n}", 3, "review", 1000, at + timedelta(minutes=n))
+    store.checkpoint()
+    expected = dict(store.states)
+    loaded = ProgressStore(tmp_path, scheduler).load()
+    rows = loaded.state_rows()
+    assert rows == {card: state.to_row() for card, state in expected.items()}
+    assert loaded.states == expected  # built now, the same states
+    assert loaded.state_rows() is None  # (rows are not kept beside the states)
+    # an answer after a load takes the card's state from the snapshot
+    again = ProgressStore(tmp_path).load()
+    again.record("c1", 1, "review", 1000, at + timedelta(days=3))
+    assert again.states["c1"].reps == 2 and again.states["c0"] == expected["c0"]
+
+
+def test_a_review_shows_the_same_first_card_from_rows_as_from_states(tmp_path):
+    """Through the session: the store's rows (a warm start) and its built states (after an
+    answer) give the same counts and the same first card."""
+    library, rows, now, limits, _ = board(5)
+    store = ProgressStore(tmp_path).load()
+    store.states = states_from_rows(rows)
+    store.checkpoint()  # written as a snapshot...
+    warm = ProgressStore(tmp_path).load()
+    assert warm.state_rows() is not None  # ...and read back as rows
+
+    def first_card(progress):
+        prompter = ScriptedPrompter()  # no answers: the session stops at its first card
+        context = SessionContext(now=lambda: now, progress=StoreView(progress))
+        ReviewSession(library.selection(), limits, seed=3).run(prompter, MemoryRecorder(), context)
+        return prompter.shown
+
+    from_rows = first_card(warm)
+    built = ProgressStore(tmp_path).load()
+    built.states  # noqa: B018  # (built before the session starts)
+    assert built.state_rows() is None
+    assert from_rows == first_card(built)
+    assert from_rows  # (something was shown)
