@@ -8,6 +8,7 @@ per card and review count so that replay stays deterministic.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import operator
 import random
@@ -478,10 +479,12 @@ def build_queue(
 def queue_positions(
     ids: Sequence[str], rows: Mapping[str, Sequence], now: datetime, limits: Limits = Limits()
 ) -> tuple[list[int], list[int], list[int]]:
-    """build_queue for cards known by their ids, from stored state rows (CardState.to_row)
-    instead of CardStates: the positions in `ids` of the learning cards, the due reviews and
-    the new cards, each part in build_queue's order. A review's start builds its queue this
-    way from the snapshot's rows, building neither a state nor a card it does not ask."""
+    """build_queue for cards known by their (distinct) ids, from stored state rows
+    (CardState.to_row) instead of CardStates: the positions in `ids` of the learning cards,
+    the due reviews and the new cards, each part in build_queue's order. A review's start
+    builds its queue this way from the snapshot's rows, building neither a state nor a card
+    it does not ask; each part is found with comprehensions and built-ins (a row per studied
+    card, tens of thousands) rather than a loop over the cards."""
     today = start_of_day(now).timestamp()
     tonight = end_of_day(now).timestamp()
     horizon = (now + LEARN_AHEAD).timestamp()
@@ -490,32 +493,32 @@ def queue_positions(
     first_today = [row[6] >= today for row in rows.values() if row[6] >= today or row[5] >= today]
     new_today = sum(first_today)
     reviews_today = len(first_today) - new_today
-    learning: list[tuple[float, str, int]] = []
-    reviews: list[tuple[float, str, int]] = []
-    new: list[int] = []
-    new_room = max(0, limits.new_per_day - new_today)
-    row_of = rows.get
-    for position, card_id in enumerate(ids):
-        row = row_of(card_id)
-        if row is None:
-            if len(new) < new_room:
-                new.append(position)
-        elif row[0] in (LEARNING, RELEARNING):
-            if row[1] <= horizon:
-                learning.append((row[1], card_id, position))
-        elif row[1] < tonight:
-            reviews.append((row[1], card_id, position))
-    learning.sort(key=_DUE_AND_ID)
-    reviews.sort(key=_DUE_AND_ID)
+    position = dict(zip(ids, range(len(ids)), strict=True))
+    # the studied cards due by either edge, by due time and id (row[0]: state, row[1]: due)
+    edge = max(horizon, tonight)
+    due = sorted((row[1], card_id, row[0]) for card_id, row in rows.items() if row[1] <= edge)
+    learning = [
+        card_id
+        for when, card_id, state in due
+        if state in _IN_STEPS and when <= horizon and card_id in position
+    ]
+    reviews = [
+        card_id
+        for when, card_id, state in due
+        if state not in _IN_STEPS and when < tonight and card_id in position
+    ]
     review_room = max(0, limits.reviews_per_day - reviews_today)
+    new_room = max(0, limits.new_per_day - new_today)
+    # the first new cards in the order given: a scan that stops once the day's are found
+    new = itertools.islice(itertools.filterfalse(rows.__contains__, ids), new_room)
     return (
-        [item[2] for item in learning],
-        [item[2] for item in reviews[:review_room]],
-        new,
+        list(map(position.__getitem__, learning)),
+        list(map(position.__getitem__, reviews[:review_room])),
+        list(map(position.__getitem__, new)),
     )
 
 
-_DUE_AND_ID = itemgetter(0, 1)
+_IN_STEPS = frozenset((LEARNING, RELEARNING))
 
 
 def next_due(
