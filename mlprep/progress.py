@@ -14,6 +14,7 @@ import io
 import itertools
 import json
 import operator
+import os
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence, Set
@@ -157,10 +158,21 @@ class ProgressStore:
     def _remove_stale_temp_files(self) -> None:
         """Temp files of the log and snapshot are only written under the lock we hold, so any
         still here were left by a process killed mid-write (e.g. during a merge)."""
-        for name in (self.log.path.name, self.snapshot_path.name, self.totals_path.name):
-            for leftover in self.directory.glob(f".{name}.*.tmp"):
+        # (.<name>.*.tmp, matched by hand: one listing, no glob patterns compiled at start-up)
+        prefixes = tuple(
+            f".{name}."
+            for name in (self.log.path.name, self.snapshot_path.name, self.totals_path.name)
+        )
+        try:
+            entries = os.listdir(self.directory)
+        except OSError:  # no progress yet (or unreadable: the load itself says so)
+            return
+        for entry in entries:
+            if entry.endswith(".tmp") and any(
+                entry.startswith(prefix) and len(entry) >= len(prefix) + 4 for prefix in prefixes
+            ):
                 with contextlib.suppress(OSError):
-                    leftover.unlink()
+                    (self.directory / entry).unlink()
 
     def _prepare_append(self) -> None:
         """Under the lock, before appending: end the log with a newline, take in what other

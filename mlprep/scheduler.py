@@ -477,11 +477,17 @@ def build_queue(
 
 
 def queue_positions(
-    ids: Sequence[str], rows: Mapping[str, Sequence], now: datetime, limits: Limits = Limits()
+    ids: Sequence[str],
+    rows: Mapping[str, Sequence],
+    now: datetime,
+    limits: Limits = Limits(),
+    order: Iterable[int] | None = None,
 ) -> tuple[list[int], list[int], list[int]]:
-    """build_queue for cards known by their (distinct) ids, from stored state rows
-    (CardState.to_row) instead of CardStates: the positions in `ids` of the learning cards,
-    the due reviews and the new cards, each part in build_queue's order. A review's start
+    """build_queue for cards known by their (distinct) ids, taken in `order` (positions in
+    `ids`; default: as they are), from stored state rows (CardState.to_row) instead of
+    CardStates: the positions in `ids` of the learning cards, the due reviews and the new
+    cards, each part in build_queue's order (only new cards depend on `order`, and only as
+    far as the day's are found). A review's start
     builds its queue this way from the snapshot's rows, building neither a state nor a card
     it does not ask; each part is found with comprehensions and built-ins (a row per studied
     card, tens of thousands) rather than a loop over the cards."""
@@ -510,7 +516,8 @@ def queue_positions(
     review_room = max(0, limits.reviews_per_day - reviews_today)
     new_room = max(0, limits.new_per_day - new_today)
     # the first new cards in the order given: a scan that stops once the day's are found
-    new = itertools.islice(itertools.filterfalse(rows.__contains__, ids), new_room)
+    in_order = ids if order is None else map(ids.__getitem__, order)
+    new = itertools.islice(itertools.filterfalse(rows.__contains__, in_order), new_room)
     return (
         list(map(position.__getitem__, learning)),
         list(map(position.__getitem__, reviews[:review_room])),

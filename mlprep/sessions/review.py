@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import operator
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import cast
@@ -83,10 +83,11 @@ def interleave_decks(cards: Sequence[Card], rng: random.Random) -> list[Card]:
     return [card for round_ in rounds for card in round_ if card is not None]
 
 
-def interleave_positions(runs: Sequence[tuple[str, int]], rng: random.Random) -> list[int]:
+def interleave_positions(runs: Sequence[tuple[str, int]], rng: random.Random) -> Iterator[int]:
     """interleave_decks on cards known only by position: `runs` gives each run of cards'
-    deck and length, the runs laid end to end; returns every position once, in the order
-    interleave_decks gives those cards (the same draws of `rng`)."""
+    deck and length, the runs laid end to end; gives every position once, in the order
+    interleave_decks gives those cards (the same draws of `rng`, all drawn at once), as they
+    are asked for (a review reads only as far as its new cards)."""
     by_deck: dict[str, list[int]] = {}
     start = 0
     for deck, count in runs:
@@ -97,7 +98,7 @@ def interleave_positions(runs: Sequence[tuple[str, int]], rng: random.Random) ->
     order = sorted(by_deck)
     rng.shuffle(order)
     rounds = itertools.zip_longest(*(by_deck[deck] for deck in order))
-    return [position for round_ in rounds for position in round_ if position is not None]
+    return (position for round_ in rounds for position in round_ if position is not None)
 
 
 _DECK = operator.attrgetter("deck")
@@ -194,9 +195,9 @@ def queue_from_rows(
     if indexed is None:
         return None
     runs, ids = indexed
-    ordered = interleave_positions(runs, random.Random(seed))
-    parts = queue_positions(list(map(ids.__getitem__, ordered)), rows, now, limits)
-    learning, reviews, new = ([cards.card_at(ordered[i]) for i in part] for part in parts)
+    order = interleave_positions(runs, random.Random(seed))
+    parts = queue_positions(ids, rows, now, limits, order)
+    learning, reviews, new = ([cards.card_at(i) for i in part] for part in parts)
     return DueQueue(tuple(learning), tuple(reviews), tuple(new))
 
 

@@ -27,7 +27,12 @@ from mlprep.scheduler import (
 )
 from mlprep.sessions.base import SessionContext
 from mlprep.sessions.recording import StoreView
-from mlprep.sessions.review import ReviewSession, interleave_decks, queue_from_rows
+from mlprep.sessions.review import (
+    ReviewSession,
+    interleave_decks,
+    interleave_positions,
+    queue_from_rows,
+)
 from tests.fakes import MemoryRecorder, ScriptedPrompter
 
 
@@ -206,3 +211,29 @@ def test_a_review_shows_the_same_first_card_from_rows_as_from_states(tmp_path):
     assert built.state_rows() is None
     assert from_rows == first_card(built)
     assert from_rows  # (something was shown)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_positions_interleave_as_the_cards_do(seed):
+    library, _, _, _, rng = board(seed)
+    selection = library.selection()
+    runs, _ = selection.indexed()
+    order = list(interleave_positions(runs, random.Random(seed)))
+    assert [selection.card_at(i) for i in order] == interleave_decks(
+        list(selection), random.Random(seed)
+    )
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_queue_positions_takes_new_cards_in_the_order_given(seed):
+    library, rows, now, limits, rng = board(seed)
+    cards = library.select()
+    order = list(range(len(cards)))
+    rng.shuffle(order)
+    parts = queue_positions([card.id for card in cards], rows, now, limits, iter(order))
+    expected = build_queue([cards[i] for i in order], states_from_rows(rows), now, limits)
+    assert tuple(tuple(cards[i] for i in part) for part in parts) == (
+        expected.learning,
+        expected.reviews,
+        expected.new,
+    )
