@@ -13,6 +13,7 @@ import contextlib
 import io
 import itertools
 import json
+import marshal
 import operator
 import os
 import re
@@ -48,7 +49,17 @@ from mlprep.reviewlog import (
     locked,
     schedules,
 )
-from mlprep.scheduler import CardState, Scheduler, row_problem, rows_problem, states_from_rows
+from mlprep.scheduler import (
+    LEARNING,
+    RELEARNING,
+    REVIEW,
+    CardState,
+    Scheduler,
+    StateColumns,
+    row_problem,
+    rows_problem,
+    states_from_rows,
+)
 
 if TYPE_CHECKING:  # stats is imported only where totals are read: start-up time
     from mlprep.stats import AnswerTotals
@@ -59,17 +70,46 @@ TOTALS_FORMAT = 2  # 2 added the grader agreement counts
 EXPORT_KIND = "mlprep-progress"
 EXPORT_FORMAT = 1
 _SECOND = operator.itemgetter(1)
+_FIRST = operator.itemgetter(0)
+_COLUMN = {i: operator.itemgetter(i) for i in (1, 5, 6)}  # a row's due, last and first times
 # a CardState as the snapshot stores it (CardState.to_row, as a tuple: made in C)
 _SNAPSHOT_ROW = operator.attrgetter(*(f.name for f in fields(CardState) if f.name != "card_id"))
 
 
 class SnapshotRows:
-    """A snapshot's checked rows (card id -> CardState.to_row), not yet built into states."""
+    """A snapshot's checked states, not yet built into CardStates: its rows (card id ->
+    CardState.to_row), or its bytes still to decode (bytes whose rows passed every check
+    when they were marked), with the states' columns when the snapshot's index gave them."""
 
-    __slots__ = ("rows",)
+    __slots__ = ("rows", "data", "columns")
 
-    def __init__(self, rows: dict[str, list]) -> None:
-        self.rows = rows
+    def __init__(
+        self,
+        rows: dict[str, list] | None = None,
+        data: bytes = b"",
+        columns: StateColumns | None = None,
+    ) -> None:
+        self.rows, self.data, self.columns = rows, data, columns
+
+    def decoded_rows(self) -> dict[str, list]:
+        if self.rows is None:
+            with gc_paused():
+                self.rows = orjson.loads(self.data)["cards"]
+            self.data = b""
+        return self.rows
+
+    def state_columns(self) -> StateColumns:
+        if self.columns is None:
+            self.columns = StateColumns.of_rows(self.decoded_rows())
+        return self.columns
+
+
+# The snapshot's index (beside its mark): what a warm start needs of the snapshot it marks,
+# kept so that the snapshot itself is decoded only once its states are used. Marshalled:
+# (tag, mark, log offset, last id, settings as JSON, card ids, state names, and due, last and
+# first review times as arrays of doubles).
+_INDEX_TAG = "mlprep snapshot index 1"
+_STATE_NAMES = {name: name for name in (LEARNING, REVIEW, RELEARNING)}  # one object a name
 
 
 class ProgressStore:
@@ -94,9 +134,9 @@ class ProgressStore:
         self.backup_dir = directory / "backups"
         self.scheduler = scheduler or Scheduler()
         self._states: dict[str, CardState] = {}
-        # the snapshot's rows (CardState.to_row, checked), until `states` is first used: a
-        # review's first card needs only its queue, which is built from the rows themselves
-        self._rows: dict[str, list] | None = None
+        # the snapshot's checked states until `states` is first used: a review's first card
+        # needs only its queue, which is built from their columns
+        self._pending: SnapshotRows | None = None
         # the latest non-answer event of each kind ("plan", "params"): see ReviewEvent.setting
         self.settings: dict[str, ReviewEvent] = {}
         self.warnings: list[str] = []
@@ -109,20 +149,21 @@ class ProgressStore:
     def states(self) -> dict[str, CardState]:
         """Card id -> state of every studied card; the snapshot's rows become CardStates the
         first time this is used (start-up builds none of them)."""
-        if self._rows is not None:
+        if self._pending is not None:
+            rows = self._pending.decoded_rows()
             with gc_paused():  # thousands of objects, none of them in a cycle
-                self._states = states_from_rows(self._rows)
-            self._rows = None
+                self._states = states_from_rows(rows)
+            self._pending = None
         return self._states
 
     @states.setter
     def states(self, states: dict[str, CardState]) -> None:
-        self._states, self._rows = states, None
+        self._states, self._pending = states, None
 
-    def state_rows(self) -> dict[str, list] | None:
-        """The snapshot's rows (card id -> CardState.to_row), while `states` has not been built
-        from them yet; None afterwards. For reading only."""
-        return self._rows
+    def state_columns(self) -> StateColumns | None:
+        """The snapshot's states column by column, while `states` has not been built from
+        them yet; None afterwards."""
+        return None if self._pending is None else self._pending.state_columns()
 
     # -- loading --------------------------------------------------------------------------
     def load(self) -> ProgressStore:
@@ -146,7 +187,7 @@ class ProgressStore:
             offset, states, version, last_id = snapshot
             self._end, self._last_id = offset, last_id
             if isinstance(states, SnapshotRows):
-                self._states, self._rows = {}, states.rows
+                self._states, self._pending = {}, states
             else:
                 self.states = states
             self._snapshot_end = offset
@@ -355,7 +396,11 @@ class ProgressStore:
         except OSError as error:
             raise ProgressError(f"cannot read {self.snapshot_path}: {error.strerror}") from None
         mark = self._snapshot_mark(raw)
-        checked = mark is not None and self._read_mark() == mark
+        index = self._read_index() if mark is not None else None
+        checked = index is not None and index[1] == mark
+        if checked:  # bytes read and checked before: their index has what a start needs
+            assert index is not None
+            return self._indexed_snapshot(raw, index)
         try:
             with gc_paused():
                 data = orjson.loads(raw)  # read at every start: twice as fast as json's
@@ -385,9 +430,32 @@ class ProgressStore:
             self.warnings.append(f"{self.snapshot_path}: unreadable; rebuilt from the review log")
             return None
         self._use_settings(())
-        if mark is not None and not checked and version == SNAPSHOT_FORMAT:
-            self._write_mark(mark)
+        if mark is not None and version == SNAPSHOT_FORMAT:
+            self._write_index(mark, data)
         return offset, states, version, last_id
+
+    def _indexed_snapshot(
+        self, raw: bytes, index: tuple
+    ) -> tuple[int, SnapshotRows, int, str | None] | None:
+        """_read_snapshot's answer for bytes whose index matches: the offset, last id and
+        settings from the index, the states' columns from it too, and the rows left in `raw`
+        until the states are used."""
+        _, _, offset, last_id, settings, ids, names, dues, lasts, firsts = index
+        if not self._log_matches(offset, last_id):
+            return None  # the log was rewritten (merge, import, reset) or replaced
+        try:
+            self.settings = {
+                kind: event_from_dict(item, str(self.snapshot_path))
+                for kind, item in orjson.loads(settings).items()
+                if kind == item.get("kind")
+            }
+        except (ProgressError, AttributeError, TypeError, ValueError):
+            self.warnings.append(f"{self.snapshot_path}: unreadable; rebuilt from the review log")
+            return None
+        self._use_settings(())
+        times = (array.array("d", column) for column in (dues, lasts, firsts))
+        columns = StateColumns(ids, names, *times)
+        return offset, SnapshotRows(data=raw, columns=columns), SNAPSHOT_FORMAT, last_id
 
     def _snapshot_mark(self, data: bytes) -> str | None:
         """What identifies a snapshot's bytes: its format, this mlprep's version, its length and
@@ -398,19 +466,46 @@ class ProgressStore:
             return None
         return f"{SNAPSHOT_FORMAT} {__version__} {len(data)} {zlib.crc32(data):08x}\n"
 
-    def _read_mark(self) -> str | None:
+    def _read_index(self) -> tuple | None:
+        """The snapshot index kept beside the mark (see _INDEX_TAG), if whole."""
         assert self.checked_mark is not None
         try:
-            return self.checked_mark.read_text()
-        except (OSError, UnicodeDecodeError):
+            with gc_paused():
+                index = marshal.loads(self.checked_mark.read_bytes())
+        except Exception:  # lost, torn or from another program: only an accelerator
             return None
+        if not (isinstance(index, tuple) and len(index) == 10 and index[0] == _INDEX_TAG):
+            return None
+        ids, names, dues, lasts, firsts = index[5:]
+        count = len(ids) if isinstance(ids, tuple) and isinstance(names, tuple) else -1
+        if count != len(names) or any(
+            not isinstance(column, bytes) or len(column) != 8 * count
+            for column in (dues, lasts, firsts)
+        ):
+            return None
+        return index
 
-    def _write_mark(self, mark: str) -> None:
-        """Keep `mark` (only an accelerator: a mark lost or torn means a full check)."""
+    def _write_index(self, mark: str, document: dict) -> None:
+        """Keep `mark` with the index of the snapshot `document` it marks (only an
+        accelerator: an index lost or torn means a full check)."""
         assert self.checked_mark is not None
+        rows = document["cards"].values()
+        try:
+            index = (
+                _INDEX_TAG,
+                mark,
+                document["log_offset"],
+                document["last_id"],
+                orjson.dumps(document.get("settings", {})),
+                tuple(document["cards"]),
+                tuple(map(_STATE_NAMES.__getitem__, map(_FIRST, rows))),
+                *(array.array("d", map(_COLUMN[i], rows)).tobytes() for i in (1, 5, 6)),
+            )
+        except (KeyError, TypeError, ValueError, OverflowError):  # not rows we can index
+            return
         with contextlib.suppress(OSError):
             self.checked_mark.parent.mkdir(parents=True, exist_ok=True)
-            self.checked_mark.write_text(mark)
+            self.checked_mark.write_bytes(marshal.dumps(index))
 
     @staticmethod
     def _snapshot_contents(
@@ -481,7 +576,7 @@ class ProgressStore:
             return
         mark = self._snapshot_mark(data)  # rows written from checked states
         if mark is not None:
-            self._write_mark(mark)
+            self._write_index(mark, document)
 
     # -- recording ------------------------------------------------------------------------
     def record(

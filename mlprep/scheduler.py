@@ -13,7 +13,7 @@ import math
 import operator
 import random
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from itertools import repeat
@@ -476,33 +476,76 @@ def build_queue(
     )
 
 
+class StateColumns:
+    """What a day's queue needs of every studied card's state, column by column: card ids,
+    state names, due, last and first review times (epoch seconds), and the ids as a
+    container. From a snapshot's rows, or kept beside the snapshot (see ProgressStore) so
+    that a warm start need not decode the snapshot at all."""
+
+    __slots__ = ("card_ids", "states", "dues", "lasts", "firsts", "_studied")
+
+    def __init__(
+        self,
+        card_ids: Sequence[str],
+        states: Sequence[str],
+        dues: Sequence[float],
+        lasts: Sequence[float],
+        firsts: Sequence[float],
+        studied: Container[str] | None = None,
+    ) -> None:
+        self.card_ids, self.states, self.dues = card_ids, states, dues
+        self.lasts, self.firsts = lasts, firsts
+        self._studied = studied
+
+    @classmethod
+    def of_rows(cls, rows: Mapping[str, Sequence]) -> StateColumns:
+        """The columns of rows (CardState.to_row by card id)."""
+        if not rows:
+            return cls((), (), (), (), (), rows)
+        state, due, _, _, _, last, first, _, _ = zip(*rows.values(), strict=True)
+        return cls(tuple(rows), state, due, last, first, rows)
+
+    @property
+    def studied(self) -> Container[str]:
+        if self._studied is None:
+            self._studied = frozenset(self.card_ids)
+        return self._studied
+
+
 def queue_positions(
     ids: Sequence[str],
-    rows: Mapping[str, Sequence],
+    columns: StateColumns,
     now: datetime,
     limits: Limits = Limits(),
     order: Iterable[int] | None = None,
 ) -> tuple[list[int], list[int], list[int]]:
     """build_queue for cards known by their (distinct) ids, taken in `order` (positions in
-    `ids`; default: as they are), from stored state rows (CardState.to_row) instead of
-    CardStates: the positions in `ids` of the learning cards, the due reviews and the new
-    cards, each part in build_queue's order (only new cards depend on `order`, and only as
-    far as the day's are found). A review's start
-    builds its queue this way from the snapshot's rows, building neither a state nor a card
-    it does not ask; each part is found with comprehensions and built-ins (a row per studied
-    card, tens of thousands) rather than a loop over the cards."""
+    `ids`; default: as they are), from the states' columns instead of CardStates: the
+    positions in `ids` of the learning cards, the due reviews and the new cards, each part
+    in build_queue's order (only new cards depend on `order`, and only as far as the day's
+    are found). A review's start builds its queue this way, building neither a state nor a
+    card it does not ask; each part is found with comprehensions and built-ins over the
+    columns (a value per studied card, tens of thousands) rather than a loop over cards."""
     today = start_of_day(now).timestamp()
     tonight = end_of_day(now).timestamp()
     horizon = (now + LEARN_AHEAD).timestamp()
     # today's answers over every studied card, as build_queue counts them: of the cards
-    # answered today, those first answered today (row[6]: first_ts, row[5]: last_ts)
-    first_today = [row[6] >= today for row in rows.values() if row[6] >= today or row[5] >= today]
+    # answered today, those first answered today
+    first_today = [
+        first >= today
+        for first, last in zip(columns.firsts, columns.lasts, strict=True)
+        if first >= today or last >= today
+    ]
     new_today = sum(first_today)
     reviews_today = len(first_today) - new_today
     position = dict(zip(ids, range(len(ids)), strict=True))
-    # the studied cards due by either edge, by due time and id (row[0]: state, row[1]: due)
+    # the studied cards due by either edge, by due time and id
     edge = max(horizon, tonight)
-    due = sorted((row[1], card_id, row[0]) for card_id, row in rows.items() if row[1] <= edge)
+    due = sorted(
+        (when, card_id, state)
+        for when, card_id, state in zip(columns.dues, columns.card_ids, columns.states, strict=True)
+        if when <= edge
+    )
     learning = [
         card_id
         for when, card_id, state in due
@@ -517,7 +560,8 @@ def queue_positions(
     new_room = max(0, limits.new_per_day - new_today)
     # the first new cards in the order given: a scan that stops once the day's are found
     in_order = ids if order is None else map(ids.__getitem__, order)
-    new = itertools.islice(itertools.filterfalse(rows.__contains__, in_order), new_room)
+    studied = columns.studied.__contains__
+    new = itertools.islice(itertools.filterfalse(studied, in_order), new_room)
     return (
         list(map(position.__getitem__, learning)),
         list(map(position.__getitem__, reviews[:review_room])),

@@ -28,7 +28,7 @@ from mlprep.model import Card, Grade
 if TYPE_CHECKING:
     from mlprep.cardparts import Choice
     from mlprep.reviewlog import ReviewEvent
-    from mlprep.scheduler import CardState
+    from mlprep.scheduler import CardState, StateColumns
     from mlprep.sqlsandbox import Comparison, QueryResult
 
 
@@ -151,9 +151,9 @@ class ProgressView(Protocol):
 
 
 @runtime_checkable
-class StateRowSource(Protocol):
-    """Progress that can also give its states as the snapshot's rows (a ProgressView of a
-    store that has not built them yet): a review builds its first queue from them."""
+class StateColumnSource(Protocol):
+    """Progress that can also give its states as columns (a ProgressView of a store that has
+    not built its states yet): a review builds its first queue from them."""
 
-    def state_rows(self) -> Mapping[str, Sequence] | None:
-        """Card id -> CardState.to_row of every studied card; None when not at hand."""
+    def state_columns(self) -> StateColumns | None:
+        """The studied cards' states, column by column; None when not at hand."""

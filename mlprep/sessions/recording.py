@@ -3,13 +3,13 @@ as it is given, with what the user answered; the new card state comes back."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from mlprep.model import Card, Grade
 from mlprep.progress import ProgressStore
 from mlprep.reviewlog import NON_SCHEDULING_MODES, ReviewEvent
-from mlprep.scheduler import CardState
+from mlprep.scheduler import CardState, StateColumns
 
 
 class ProgressRecorder:
@@ -79,8 +79,8 @@ class StoreView:
     def states(self) -> Mapping[str, CardState]:
         return self.store.states
 
-    def state_rows(self) -> Mapping[str, Sequence] | None:
-        return self.store.state_rows()
+    def state_columns(self) -> StateColumns | None:
+        return self.store.state_columns()
 
     def retrievability(self, state: CardState, now: datetime) -> float:
         return self.store.scheduler.retrievability(state, now)

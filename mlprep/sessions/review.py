@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import operator
 import random
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import cast
@@ -24,6 +24,7 @@ from mlprep.scheduler import (
     CardState,
     DueQueue,
     Limits,
+    StateColumns,
     build_queue,
     next_due,
     queue_positions,
@@ -37,7 +38,7 @@ from mlprep.sessions.base import (
     grade_counts,
     until_stopped,
 )
-from mlprep.sessions.ports import ProgressView, Prompter, Recorder, StateRowSource
+from mlprep.sessions.ports import ProgressView, Prompter, Recorder, StateColumnSource
 
 
 @dataclass
@@ -184,19 +185,19 @@ def _next_card(pending: list[Card], again: list[tuple[float, Card]], now: float)
     return pending.pop(0)
 
 
-def queue_from_rows(
-    cards: Selection, rows: Mapping[str, Sequence], seed: int, now: datetime, limits: Limits
+def queue_from_columns(
+    cards: Selection, columns: StateColumns, seed: int, now: datetime, limits: Limits
 ) -> DueQueue | None:
     """build_queue(interleave_decks(cards, Random(seed)), states, now, limits) from the cached
-    decks' card ids and the states' rows (CardState.to_row), building only the queued cards:
-    a warm start at 10,000 cards builds neither a card nor a state it does not ask. None when
-    a deck of `cards` is not a cached one (its cards are at hand anyway)."""
+    decks' card ids and the states' columns, building only the queued cards: a warm start at
+    10,000 cards builds neither a card nor a state it does not ask. None when a deck of
+    `cards` is not a cached one (its cards are at hand anyway)."""
     indexed = cards.indexed()
     if indexed is None:
         return None
     runs, ids = indexed
     order = interleave_positions(runs, random.Random(seed))
-    parts = queue_positions(ids, rows, now, limits, order)
+    parts = queue_positions(ids, columns, now, limits, order)
     learning, reviews, new = ([cards.card_at(i) for i in part] for part in parts)
     return DueQueue(tuple(learning), tuple(reviews), tuple(new))
 
@@ -232,15 +233,14 @@ class ReviewSession:
         return result
 
     def _queue(self, progress: ProgressView, seed: int, now: datetime) -> DueQueue:
-        """Today's queue: the builder's, or FSRS's due cards within the limits (built from the
-        states' rows, when the store has not built its states yet)."""
+        """Today's queue: the builder's, or FSRS's due cards within the limits (from the states'
+        columns, when the store has not built its states yet)."""
         if self.queue_builder is None and isinstance(self.cards, Selection):
-            rows = progress.state_rows() if isinstance(progress, StateRowSource) else None
-            queue = (
-                None if rows is None else queue_from_rows(self.cards, rows, seed, now, self.limits)
-            )
-            if queue is not None:
-                return queue
+            columns = progress.state_columns() if isinstance(progress, StateColumnSource) else None
+            if columns is not None:
+                queue = queue_from_columns(self.cards, columns, seed, now, self.limits)
+                if queue is not None:
+                    return queue
         ordered = interleave_decks(self.cards, random.Random(seed))
         states = cast(dict, progress.states)
         if self.queue_builder is not None:

@@ -3,6 +3,8 @@ build_queue gives from CardStates and cards: same cards, same order, same limits
 
 from __future__ import annotations
 
+import array
+import marshal
 import random
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -19,6 +21,7 @@ from mlprep.scheduler import (
     RELEARNING,
     Limits,
     Scheduler,
+    StateColumns,
     build_queue,
     end_of_day,
     queue_positions,
@@ -31,7 +34,7 @@ from mlprep.sessions.review import (
     ReviewSession,
     interleave_decks,
     interleave_positions,
-    queue_from_rows,
+    queue_from_columns,
 )
 from tests.fakes import MemoryRecorder, ScriptedPrompter
 
@@ -107,7 +110,7 @@ def board(seed: int):
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_the_queue_from_rows_is_build_queues_queue(seed):
+def test_the_queue_from_columns_is_build_queues_queue(seed):
     library, rows, now, limits, rng = board(seed)
     wanted = rng.choice([(), ("x",), ("x", "y")])  # whole decks, or some cards of each
     names = rng.sample(sorted(library.decks), rng.randrange(0, len(library.decks)))
@@ -122,7 +125,7 @@ def test_the_queue_from_rows_is_build_queues_queue(seed):
     expected = build_queue(
         interleave_decks(cards, random.Random(order_seed)), states_from_rows(rows), now, limits
     )
-    queue = queue_from_rows(selection, rows, order_seed, now, limits)
+    queue = queue_from_columns(selection, StateColumns.of_rows(rows), order_seed, now, limits)
     assert queue == expected
     # the very cards the selection holds, not copies
     held = {id(card) for card in selection}
@@ -135,7 +138,7 @@ def test_queue_positions_agrees_with_build_queue_in_any_order(seed):
     cards = library.select()
     rng.shuffle(cards)
     ids = [card.id for card in cards]
-    learning, reviews, new = queue_positions(ids, rows, now, limits)
+    learning, reviews, new = queue_positions(ids, StateColumns.of_rows(rows), now, limits)
     expected = build_queue(cards, states_from_rows(rows), now, limits)
     assert [cards[i] for i in learning] == list(expected.learning)
     assert [cards[i] for i in reviews] == list(expected.reviews)
@@ -145,7 +148,7 @@ def test_queue_positions_agrees_with_build_queue_in_any_order(seed):
 def test_the_queue_reads_only_the_cards_it_holds():
     library, rows, now, limits, _ = board(1)
     selection = library.selection()
-    queue = queue_from_rows(selection, rows, 7, now, limits)
+    queue = queue_from_columns(selection, StateColumns.of_rows(rows), 7, now, limits)
     read = sum(len(deck.cards.source.read) for deck in library.decks.values())
     assert read == 0  # ids only: no card's text was read
     built = sum(card is not None for deck in library.decks.values() for card in deck.cards._cards)
@@ -156,7 +159,10 @@ def test_a_selection_of_parsed_decks_leaves_the_queue_to_build_queue():
     cards = tuple(Card(id=f"p-{n}", q="q", a="a", deck="p") for n in range(3))
     selection = Selection([(cards, None)])
     assert selection.indexed() is None
-    assert queue_from_rows(selection, {}, 1, datetime.now(UTC), Limits()) is None
+    assert (
+        queue_from_columns(selection, StateColumns.of_rows({}), 1, datetime.now(UTC), Limits())
+        is None
+    )
     assert list(selection) == list(cards) and selection[1] is cards[1] and len(selection) == 3
 
 
@@ -169,35 +175,76 @@ def test_a_selection_is_the_sequence_of_its_cards():
     assert all(isinstance(card, LazyCard) for card in selection)
 
 
-def test_a_loaded_store_builds_its_states_from_the_snapshot_rows_when_first_used(tmp_path):
-    scheduler = Scheduler()
+def columns_as_lists(columns):
+    return [
+        list(column)
+        for column in (
+            columns.card_ids,
+            columns.states,
+            columns.dues,
+            columns.lasts,
+            columns.firsts,
+        )
+    ]
+
+
+@pytest.mark.parametrize("indexed", [False, True])
+def test_a_loaded_store_builds_its_states_from_the_snapshot_when_first_used(tmp_path, indexed):
+    """Without a mark, from the rows it checked; with one (a snapshot this program wrote),
+    from the snapshot's index, decoding the snapshot only when the states are used."""
     at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-    store = ProgressStore(tmp_path)
-    store.load()
+    mark = tmp_path / "cache" / "snapshot.checked" if indexed else None
+    store = ProgressStore(tmp_path / "progress", checked_mark=mark).load()
     for n in range(5):
-        store.record(f"c{n}", 3, "review", 1000, at + timedelta(minutes=n))
+        store.record(f"c{n}", 1 + n % 4, "review", 1000, at + timedelta(minutes=n))
+    store.record_setting("plan", {"interview": "2026-04-01", "minutes": 30}, at)
     store.checkpoint()
     expected = dict(store.states)
-    loaded = ProgressStore(tmp_path, scheduler).load()
-    rows = loaded.state_rows()
-    assert rows == {card: state.to_row() for card, state in expected.items()}
+    loaded = ProgressStore(tmp_path / "progress", checked_mark=mark).load()
+    columns = loaded.state_columns()
+    rows = {card: state.to_row() for card, state in sorted(expected.items())}
+    assert columns_as_lists(columns) == columns_as_lists(StateColumns.of_rows(rows))
+    assert all(card in columns.studied for card in expected) and "c9" not in columns.studied
+    assert loaded.setting("plan") == {"interview": "2026-04-01", "minutes": 30}
     assert loaded.states == expected  # built now, the same states
-    assert loaded.state_rows() is None  # (rows are not kept beside the states)
+    assert loaded.state_columns() is None  # (nothing is kept beside the states)
     # an answer after a load takes the card's state from the snapshot
-    again = ProgressStore(tmp_path).load()
+    again = ProgressStore(tmp_path / "progress", checked_mark=mark).load()
     again.record("c1", 1, "review", 1000, at + timedelta(days=3))
     assert again.states["c1"].reps == 2 and again.states["c0"] == expected["c0"]
 
 
-def test_a_review_shows_the_same_first_card_from_rows_as_from_states(tmp_path):
-    """Through the session: the store's rows (a warm start) and its built states (after an
-    answer) give the same counts and the same first card."""
+def test_a_torn_or_foreign_index_means_a_full_check(tmp_path, monkeypatch):
+    import mlprep.progress as progress_module
+
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    mark = tmp_path / "cache" / "snapshot.checked"
+    store = ProgressStore(tmp_path / "progress", checked_mark=mark).load()
+    store.record("c1", 3, "review", 1000, at)
+    store.checkpoint()
+    expected = dict(store.states)
+    whole = mark.read_bytes()
+    checks = []
+    real = progress_module.rows_problem
+    monkeypatch.setattr(
+        progress_module, "rows_problem", lambda rows: checks.append(1) or real(rows)
+    )
+    for damaged in (whole[: len(whole) // 2], b"2 0.1.0 100 0badf00d\n", b""):
+        mark.write_bytes(damaged)
+        loaded = ProgressStore(tmp_path / "progress", checked_mark=mark).load()
+        assert loaded.states == expected and loaded.warnings == []
+    assert len(checks) == 3  # each checked in full (and indexed again)
+    assert marshal.loads(mark.read_bytes()) == marshal.loads(whole)  # the same index
+
+
+def test_a_review_shows_the_same_first_card_from_columns_as_from_states(tmp_path):
+    """Through the session: the store's columns (a warm start, from the snapshot's index or
+    its rows) and its built states (after an answer) give the same counts and first card."""
     library, rows, now, limits, _ = board(5)
-    store = ProgressStore(tmp_path).load()
+    mark = tmp_path / "cache" / "snapshot.checked"
+    store = ProgressStore(tmp_path / "progress").load()
     store.states = states_from_rows(rows)
     store.checkpoint()  # written as a snapshot...
-    warm = ProgressStore(tmp_path).load()
-    assert warm.state_rows() is not None  # ...and read back as rows
 
     def first_card(progress):
         prompter = ScriptedPrompter()  # no answers: the session stops at its first card
@@ -205,11 +252,14 @@ def test_a_review_shows_the_same_first_card_from_rows_as_from_states(tmp_path):
         ReviewSession(library.selection(), limits, seed=3).run(prompter, MemoryRecorder(), context)
         return prompter.shown
 
-    from_rows = first_card(warm)
-    built = ProgressStore(tmp_path).load()
+    from_rows = first_card(ProgressStore(tmp_path / "progress", checked_mark=mark).load())
+    indexed = ProgressStore(tmp_path / "progress", checked_mark=mark).load()  # (marked now)
+    assert isinstance(indexed.state_columns().dues, array.array)  # ...read from its index
+    from_index = first_card(indexed)
+    built = ProgressStore(tmp_path / "progress").load()
     built.states  # noqa: B018  # (built before the session starts)
-    assert built.state_rows() is None
-    assert from_rows == first_card(built)
+    assert built.state_columns() is None
+    assert from_rows == from_index == first_card(built)
     assert from_rows  # (something was shown)
 
 
@@ -230,7 +280,8 @@ def test_queue_positions_takes_new_cards_in_the_order_given(seed):
     cards = library.select()
     order = list(range(len(cards)))
     rng.shuffle(order)
-    parts = queue_positions([card.id for card in cards], rows, now, limits, iter(order))
+    columns = StateColumns.of_rows(rows)
+    parts = queue_positions([card.id for card in cards], columns, now, limits, iter(order))
     expected = build_queue([cards[i] for i in order], states_from_rows(rows), now, limits)
     assert tuple(tuple(cards[i] for i in part) for part in parts) == (
         expected.learning,
