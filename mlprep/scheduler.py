@@ -39,6 +39,12 @@ _FSRS_STATES = {name: state for state, name in _STATE_NAMES.items()}
 _LEARNING, _REVIEW, _AGAIN = 1, 2, 1  # fsrs.State.Learning, .Review, fsrs.Rating.Again
 
 
+def _us_of_timestamp(seconds: float) -> int:
+    """The microseconds since the epoch of datetime.fromtimestamp(seconds, UTC) (which rounds
+    to the microsecond its own way)."""
+    return (datetime.fromtimestamp(seconds, UTC) - _EPOCH) // _MICROSECOND
+
+
 @functools.lru_cache(maxsize=65536)
 def card_number(card_id: str) -> int:
     """A stable positive integer for a card id (fsrs wants integer ids)."""
@@ -280,18 +286,23 @@ class Scheduler:
     def review_row(self, previous: tuple | None, card_id: str, grade: int, at: datetime) -> tuple:
         """review() on a state row (CardState.to_row as a tuple) to a state row, without
         building the states (a merge replays thousands of answers)."""
-        fast = self._fast
-        if fast is None:
+        if self._fast is None:
             before_state = None if previous is None else CardState(card_id, *previous)
             return tuple(self.review_with_fsrs(before_state, card_id, grade, at).to_row())
-        at = at.astimezone(UTC)
+        return self.review_row_us(previous, card_id, grade, (at - _EPOCH) // _MICROSECOND)
+
+    def review_row_us(self, previous: tuple | None, card_id: str, grade: int, at: int) -> tuple:
+        """review_row at `at` microseconds since the epoch (a merge reads times as numbers)."""
+        fast = self._fast
+        if fast is None:
+            return self.review_row(previous, card_id, grade, _EPOCH + at * _MICROSECOND)
         if previous is None:
-            reps, lapses, first = 0, 0, at.timestamp()
+            reps, lapses, first = 0, 0, at / 1_000_000
             before, step, stability, difficulty, last = _LEARNING, None, None, None, None
         else:
             name, _, stability, difficulty, step, last_ts, first, reps, lapses = previous
             before = _FSRS_STATES[name]
-            last = datetime.fromtimestamp(last_ts, UTC)  # (as CardState.last_review)
+            last = _us_of_timestamp(last_ts)  # (as CardState.last_review)
 
         def draw() -> float:
             # FSRS fuzzes intervals with random(): seeded per card and review count
@@ -302,11 +313,11 @@ class Scheduler:
         )
         return (
             _STATE_NAMES[state],
-            due.timestamp(),
+            due / 1_000_000,  # (what datetime.timestamp() gives: the exact quotient, rounded)
             stability,
             difficulty,
             step,
-            at.timestamp(),
+            at / 1_000_000,
             first,
             reps + 1,
             lapses + (before == _REVIEW and grade == _AGAIN),
