@@ -22,11 +22,12 @@ import bisect
 import io
 import itertools
 import json
+import math
 import operator
 import re
 from collections.abc import Callable, Sequence, Set
 from dataclasses import fields
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 import orjson
@@ -71,31 +72,56 @@ class Careful(Exception):
 class _Card:
     """An affected card on its way through the log."""
 
-    __slots__ = ("since", "resume", "kept", "replaying", "state")
+    __slots__ = ("id", "since", "resume", "replaying", "state")
 
-    def __init__(self, since: datetime) -> None:
-        self.since = since  # its first new answer's time: lines before it keep their states
+    def __init__(self, card_id: str, since: int) -> None:
+        self.id = card_id
+        self.since = since  # its first new answer's time (microseconds since the epoch):
+        # lines before it keep their states
         self.resume: tuple[bytes, bytes | tuple | None] | None = None  # last kept (at, state)
         self.replaying = False
         self.state: tuple | None = None  # its state row (CardState.to_row, as a tuple)
 
 
 _NUMBERS = frozenset({int, float, type(None)})
+_FLOAT_OR_NONE = frozenset({float, type(None)})
+_INT_OR_NONE = frozenset({int, type(None)})
 
 
 def _row_json(row: tuple) -> bytes:
     """json.dumps(list(row), separators=(",", ":")), a few times faster for a state row: a
-    name, then numbers and nulls. repr writes each number as json does (json uses repr), a
-    list's repr puts ", " between them and writes null as None; infinities and NaN (which
-    json writes otherwise) show as inf and nan."""
+    name, then numbers and nulls. repr writes each number as json does (json uses repr)."""
+    if len(row) == 9:  # the usual row, in one format string
+        name, due, stability, difficulty, step, last, first, reps, lapses = row
+        if (
+            type(name) is str
+            and type(due) is type(last) is type(first) is float
+            and type(stability) in _FLOAT_OR_NONE
+            and type(difficulty) in _FLOAT_OR_NONE
+            and type(step) in _INT_OR_NONE
+            and type(reps) is type(lapses) is int
+            and name.isascii()
+            and name.isalpha()
+            # (json writes infinities and NaN otherwise than repr)
+            and math.isfinite(due + last + first + (stability or 0.0) + (difficulty or 0.0))
+        ):
+            return (
+                f'["{name}",{due!r},{_or_null(stability)},{_or_null(difficulty)},'
+                f"{_or_null(step)},{last!r},{first!r},{reps},{lapses}]"
+            ).encode()
     head = row[0]
     if type(head) is str and head.isascii() and head.isalpha() and len(row) > 1:
+        # a list's repr puts ", " between numbers and writes null as None
         numbers = row[1:]
         if set(map(type, numbers)) <= _NUMBERS:
             body = repr(list(numbers)).replace(", ", ",").replace("None", "null")
             if "inf" not in body and "nan" not in body:
                 return f'["{head}",{body[1:]}'.encode()
     return json.dumps(list(row), separators=(",", ":")).encode()
+
+
+def _or_null(value: float | int | None) -> str:
+    return "null" if value is None else repr(value)
 
 
 _FIELD_NAMES = tuple(field.name for field in fields(ReviewEvent))
@@ -185,11 +211,12 @@ class StreamingMerge:
         self.copied = copied  # where the log's part an export is a copy of ends
         self.log = log
         self.scheduler = scheduler
-        self.cards: dict[str, _Card] = {}
+        self.cards: dict[bytes, _Card] = {}  # by id, as the log's lines hold it
         for event in added:
-            if event.card not in self.cards:
-                self.cards[event.card] = _Card(event.when)  # (added is in time order)
-        self.affected = {card.encode() for card in self.cards}
+            key = event.card.encode()
+            if key not in self.cards:
+                self.cards[key] = _Card(event.card, _micros(event.when))  # (added: time order)
+        self.affected = self.cards.keys()
         # each new event with the time key of the lines it goes after: those up to the same
         # millisecond (answers in the same millisecond: those already here first)
         self.pending = [(floor_key(event), event.when.timestamp(), event) for event in added]
@@ -201,40 +228,36 @@ class StreamingMerge:
         self.final: dict[str, CardState | None] = {}
 
     # -- the replay ---------------------------------------------------------------------------
-    def _step(self, card_id: str, when: datetime, grade: int, mode: str) -> tuple | None:
-        """The row an answer of an affected card stores, replaying from its resume point."""
-        card = self.cards[card_id]
+    def _step(self, card: _Card, when: int, grade: int, scheduling: bool) -> tuple | None:
+        """The row an answer of an affected card stores (None: an answer that does not
+        schedule), replaying from its resume point; `when` in microseconds."""
         if not card.replaying:
             card.replaying = True
             if card.resume is not None:
-                card.state = self._resumed(card_id, *card.resume)
-        if mode in NON_SCHEDULING_MODES:
+                card.state = self._resumed(*card.resume)
+        if not scheduling:
             return None
-        card.state = self.scheduler.review_row(card.state, card_id, grade, when)
+        card.state = self.scheduler.review_row_us(card.state, card.id, grade, when)
         return card.state
 
     @staticmethod
-    def _resumed(card_id: str, at: bytes, stored: bytes | tuple | None) -> tuple:
+    def _resumed(at: bytes, stored: bytes | tuple | None) -> tuple:
         """The state stored on a card's last line before its first new answer."""
         if stored is None:
             raise Careful  # (a format 1 line, a drill answer): only a full replay knows
         if isinstance(stored, bytes):
-            try:
-                row = json.loads(stored)
-            except (ValueError, RecursionError):
-                raise Careful from None
+            row = _stored_row(stored)
             if row_problem(row) or row[5] != epoch_of_key(at):
                 raise Careful
-            stored = tuple(row)
+            stored = row
         if not stored:
             raise Careful
         return tuple(stored)
 
-    def _kept(self, card: _Card, when: datetime) -> bool:
-        return not card.replaying and when < card.since
-
     def _new(self, event: ReviewEvent) -> bytes:
-        row = self._step(event.card, event.when, event.grade, event.mode)
+        card = self.cards[event.card.encode()]
+        scheduling = event.mode not in NON_SCHEDULING_MODES
+        row = self._step(card, _micros(event.when), event.grade, scheduling)
         self.last = event.id
         return _line_of(event, row)
 
@@ -243,15 +266,14 @@ class StreamingMerge:
         found = FAST_LINE.match(line)
         if found is not None:
             at, raw_card, grade, mode, state = found.group(AT, CARD, GRADE, MODE, STATE)
-            card_id = raw_card.decode()
-            card = self.cards.get(card_id)
+            card = self.cards.get(raw_card)
             if card is None:
                 raise Careful  # (a block whose light check misplaced a line)
-            when = datetime.fromisoformat(at.decode())
-            if self._kept(card, when):
+            when = _micros_of_key(at)
+            if not card.replaying and when < card.since:
                 card.resume = (at, state)
                 return line
-            row = self._step(card_id, when, int(grade), mode.decode())
+            row = self._step(card, when, int(grade), mode not in _NON_SCHEDULING)
             if state is None:
                 if row is None:
                     return line
@@ -268,13 +290,14 @@ class StreamingMerge:
         event = self.log._parse_line(line, position)
         if event is None:
             raise Careful  # (not reached: blank and torn lines are dropped before)
-        card = self.cards.get(event.card)
+        card = self.cards.get(event.card.encode())
         if event.undoes or event.kind or card is None:
             raise Careful
-        if self._kept(card, event.when):
+        when = _micros(event.when)
+        if not card.replaying and when < card.since:
             card.resume = (b"", event.state)
             return (event.to_json() + "\n").encode()
-        row = self._step(event.card, event.when, event.grade, event.mode)
+        row = self._step(card, when, event.grade, event.mode not in NON_SCHEDULING_MODES)
         return _line_of(event, row)
 
     # -- the pass ----------------------------------------------------------------------------
@@ -424,7 +447,7 @@ class StreamingMerge:
         if event is None:  # a blank line, or a torn last line: dropped
             return None
         self._in_order(event.when.timestamp())
-        if event.card in self.cards:
+        if event.card.encode() in self.cards:
             return self._affected(line if line.endswith(b"\n") else line + b"\n", position)
         return line if line.endswith(b"\n") else line + b"\n"  # (a whole last event)
 
@@ -434,9 +457,9 @@ class StreamingMerge:
         self.previous = key
 
     def _finish(self) -> None:
-        for card_id, card in self.cards.items():
+        for card in self.cards.values():
             row = card.state
-            self.final[card_id] = None if row is None else CardState(card_id, *row)
+            self.final[card.id] = None if row is None else CardState(card.id, *row)
         if isinstance(self.last, str) or self.last is None:
             self.last_id = self.last
             return
@@ -448,6 +471,20 @@ class StreamingMerge:
                 self.last_id = event_from_dict(json.loads(self.last), "").id
             except (ValueError, RecursionError, ProgressError):
                 raise Careful from None
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _micros(moment: datetime) -> int:
+    """A time as whole microseconds since the epoch (what the replay works in)."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def _micros_of_key(at: bytes) -> int:
+    """_micros of a time key (a time as this program writes it)."""
+    return (datetime.fromisoformat(at.decode()) - _EPOCH) // _MICROSECOND
 
 
 def floor_key(event: ReviewEvent) -> bytes:

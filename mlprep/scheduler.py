@@ -17,6 +17,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from itertools import repeat
 from operator import itemgetter
+from pathlib import Path
 
 from mlprep.memory import DEFAULT_PARAMETERS
 from mlprep.model import Card
@@ -37,6 +38,22 @@ NEW, LEARNING, REVIEW, RELEARNING = "new", "learning", "review", "relearning"
 _STATE_NAMES = {1: LEARNING, 2: REVIEW, 3: RELEARNING}
 _FSRS_STATES = {name: state for state, name in _STATE_NAMES.items()}
 _LEARNING, _REVIEW, _AGAIN = 1, 2, 1  # fsrs.State.Learning, .Review, fsrs.Rating.Again
+
+
+@functools.cache
+def _fsrs_version() -> str:
+    """The installed fsrs' version: from its metadata folder beside the package where there is
+    exactly one (importlib.metadata, which searches every installed distribution, costs a
+    merge or a first answer tens of milliseconds), else from importlib.metadata."""
+    import fsrs
+
+    package = Path(fsrs.__file__).parent
+    found = list(package.parent.glob("fsrs-*.dist-info"))
+    if len(found) == 1 and (found[0] / "METADATA").is_file():
+        return found[0].name.removeprefix("fsrs-").removesuffix(".dist-info")
+    from importlib.metadata import version
+
+    return version("fsrs")
 
 
 def _us_of_timestamp(seconds: float) -> int:
@@ -256,11 +273,9 @@ class Scheduler:
     def _fast(self):
         """fsrs' review_card as plain arithmetic (fsrsfast), for the fsrs versions it follows;
         None for any other version (fsrs itself is used then)."""
-        from importlib.metadata import version
-
         from mlprep.fsrsfast import VERIFIED, FastReview
 
-        return FastReview(self.fsrs) if version("fsrs").startswith(VERIFIED) else None
+        return FastReview(self.fsrs) if _fsrs_version().startswith(VERIFIED) else None
 
     def review(
         self, previous: CardState | None, card_id: str, grade: int, at: datetime

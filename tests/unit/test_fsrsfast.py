@@ -85,3 +85,11 @@ def test_a_fuzz_draw_is_what_a_new_generator_gives():
     rng = random.Random(4)
     for seed in [0, 1, 2**32, 2**56 - 1, *(rng.getrandbits(56) for _ in range(300))]:
         assert _seeded_draw(seed) == random.Random(seed).random()
+
+
+def test_the_fsrs_version_read_beside_the_package_is_the_installed_one():
+    from importlib.metadata import version
+
+    from mlprep.scheduler import _fsrs_version
+
+    assert _fsrs_version() == version("fsrs")
