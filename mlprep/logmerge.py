@@ -17,8 +17,8 @@ takes the general path.
 
 from __future__ import annotations
 
-import array
 import bisect
+import functools
 import io
 import itertools
 import json
@@ -155,11 +155,11 @@ class _Look(NamedTuple):
     """What the light look at a block of lines found (see StreamingMerge._look)."""
 
     times: bytes  # every line's time, one after another (_AT_SIZE bytes each)
-    hits: list[int]  # the lines of affected cards
+    hits: list[int]  # the lines of affected cards (their numbers in the block)...
+    hit_cards: list[bytes]  # ...and their cards
     twice: bool  # a line holds one of the ids not yet checked
     first: float  # the first and last lines' times (epoch seconds)
     last: float
-    ends: Sequence[int] | None  # one past each line's newline (taken ahead only; else None)
 
 
 _AT_SIZE = 24  # bytes of a time as this program writes it: "2026-03-02T09:00:00.000Z"
@@ -178,15 +178,6 @@ class _Times(Sequence):
         if index < 0:
             index += len(self)
         return self.joined[index * _AT_SIZE : (index + 1) * _AT_SIZE]
-
-
-_PLACE = operator.itemgetter(0, 1)
-
-
-def _line_ends(block: bytes) -> array.array:
-    """One past each line's newline, for a block of whole lines."""
-    lengths = map(len, block.split(b"\n")[:-1])
-    return array.array("q", itertools.accumulate(map(operator.add, lengths, itertools.repeat(1))))
 
 
 class StreamingMerge:
@@ -317,7 +308,7 @@ class StreamingMerge:
                     # a block with no line to change and no new event to slot in is written
                     # as it is (most of the log, when few cards have new answers)
                     if look.hits or self.pending and self.pending[-1][0] < times[-1]:
-                        self._block(start, block, times, look.hits, look.ends, out)
+                        self._block(start, block, times, look.hits, look.hit_cards, out)
                     else:
                         out(block)
                         self.last = block[block.rfind(b"\n", 0, -1) + 1 :]
@@ -328,7 +319,7 @@ class StreamingMerge:
             out(self._new(self.pending.pop()[2]))
         self._finish()
 
-    def _look(self, start: int, block: bytes, ahead: bool = False) -> _Look | None:
+    def _look(self, start: int, block: bytes) -> _Look | None:
         """The light look at a block: None unless each line has one time, card (and id, where
         ids are checked) as this program writes them, in time order among themselves. Uses
         nothing the pass changes (it may be taken ahead, in another process: lookahead)."""
@@ -352,9 +343,7 @@ class StreamingMerge:
             return None
         hits = list(itertools.compress(range(count), map(self.affected.__contains__, cards)))
         twice = bool(unchecked) and not unchecked.isdisjoint(ids[0])
-        # (the lines' ends cost a split: worth it only in the process that looks ahead)
-        ends = _line_ends(block) if ahead else None
-        return _Look(times, hits, twice, first, last, ends)
+        return _Look(times, hits, [cards[index] for index in hits], twice, first, last)
 
     def _ids_taken(self, start: int, block: bytes, count: int, ids: tuple) -> bool:
         """Whether the ids the light check took from a block's lines (one a line) are whole
@@ -367,58 +356,58 @@ class StreamingMerge:
         return start + len(block) <= self.copied or block.count(b'"id"') == count
 
     def _block(
-        self, start: int, block: bytes, ats: Sequence, hits: list, ends: Sequence | None, out
+        self, start: int, block: bytes, ats: Sequence, hits: list, hit_cards: list, out
     ) -> None:
         """A block of lines, each with one time and card, in time order; `hits`: the lines of
-        affected cards; `ends`: where each line ends (one past its newline), if known. It is
-        written as one piece: the slices of it between the lines that change, those lines
-        and the new events."""
-        if ends is None:
-            ends = _line_ends(block)
+        affected cards (their numbers), `hit_cards` their cards. It is written as one piece:
+        the slices of it between the lines that change, those lines and the new events.
 
-        def begins(index: int) -> int:
-            return ends[index - 1] if index else 0
-
-        def position(index: int) -> Callable[[], int]:
-            """Where a line starts (for a message about a line read in full)."""
-            return lambda: start + begins(index)
-
-        changes: list[tuple[int, int, bytes]] = []  # (line, 0: goes before it / 1: is it, data)
+        A line is found by its time (and card) from where the last one found ends: as the
+        light look vouched, each line holds them once, in this form, in time order; a new
+        event goes before the first line with a later time."""
+        changes: list[tuple[int, int, bytes]] = []  # (begin, end, data): bytes replaced
+        after = 0  # where the last line found ends
         hit = 0
 
+        def line_of(needle: bytes) -> tuple[int, int]:
+            found = block.find(needle, after)
+            if found < 0:
+                raise Careful  # (not reached: the look found the line)
+            return block.rfind(b"\n", 0, found) + 1, block.index(b"\n", found) + 1
+
         def through(limit: int) -> None:
-            nonlocal hit
+            nonlocal hit, after
             while hit < len(hits) and hits[hit] < limit:
-                index = hits[hit]
-                line = block[begins(index) : ends[index]]
-                written = self._affected(line, position(index))
+                needle = b'"at":"' + ats[hits[hit]] + b'","card":"' + hit_cards[hit] + b'",'
+                begin, after = line_of(needle)
+                line = block[begin:after]
+                written = self._affected(line, functools.partial(operator.add, start, begin))
                 if written is not line:
-                    changes.append((index, 1, written))
+                    changes.append((begin, after, written))
                 hit += 1
 
         done = 0
         while self.pending and self.pending[-1][0] < ats[-1]:
             index = bisect.bisect_right(ats, self.pending[-1][0], lo=done)
             through(index)
-            changes.append((index, 0, self._new(self.pending.pop()[2])))
+            # (the lines before it have earlier times: the first line with its time is it)
+            begin = line_of(b'"at":"' + ats[index] + b'"')[0] if index else 0
+            changes.append((begin, begin, self._new(self.pending.pop()[2])))
             done = index
-        through(len(ends))
-        changes.sort(key=_PLACE)  # (stable: new events at one place keep their order)
+        through(len(ats))
         pieces: list[bytes | memoryview] = []
         view = memoryview(block)
         copied = 0  # where the block is copied up to
-        for index, kind, data in changes:
-            begin = begins(index)
+        for begin, end, data in changes:
             if begin > copied:
                 pieces.append(view[copied:begin])
             pieces.append(data)
-            copied = ends[index] if kind else begin
-        last = len(ends) - 1
+            copied = end
         if copied < len(block):
             pieces.append(view[copied:])
-            self.last = block[begins(last) :]
-        elif changes[-1][:2] == (last, 1):
-            self.last = changes[-1][2]  # (else a new event is last: _new noted it)
+            self.last = block[block.rfind(b"\n", 0, -1) + 1 :]
+        else:
+            self.last = changes[-1][2]  # (its last line, changed)
         out(b"".join(pieces))
 
     def _lines(self, start: int, block: bytes, out) -> None:
