@@ -24,11 +24,10 @@ MIN_BYTES = 8 << 20  # a smaller file is looked at faster than a process starts
 
 
 class Looks:
-    """`look(start, block, ahead)` for each block of whole lines of `path` (as line_blocks
-    cuts them), taken ahead by a child process when that pays (`ahead` tells the function
-    which process it runs in); `get` gives the look at a block."""
+    """`look(start, block)` for each block of whole lines of `path` (as line_blocks cuts
+    them), taken ahead by a child process when that pays; `get` gives the look at a block."""
 
-    def __init__(self, path: Path, look: Callable[[int, bytes, bool], Any], ahead: bool) -> None:
+    def __init__(self, path: Path, look: Callable[[int, bytes], Any], ahead: bool) -> None:
         self.path = path
         self.look = look
         self.ahead = ahead and hasattr(os, "fork")
@@ -48,7 +47,7 @@ class Looks:
         with open(self.path, "rb") as handle:
             for position, data, size in line_blocks(handle):
                 block = data if size == len(data) else data[:size]
-                look = self.look(position, block, True)
+                look = self.look(position, block)
                 pickle.dump((position, look), pipe, protocol=5)
 
     def get(self, start: int, block: bytes) -> Any:
@@ -61,7 +60,7 @@ class Looks:
             except (EOFError, pickle.UnpicklingError, ValueError, OSError):
                 pass
             self._stop()  # (it stopped, or saw other blocks: no look of it is used again)
-        return self.look(start, block, False)
+        return self.look(start, block)
 
     def _stop(self) -> None:
         if self.reader is not None:

@@ -63,11 +63,11 @@ def test_a_look_ahead_that_stops_midway_is_taken_over(tmp_path, base, monkeypatc
     look = StreamingMerge._look
     calls = []
 
-    def stopping(self, start, block, ahead=False):
+    def stopping(self, start, block):
         calls.append(start)
         if os.getpid() != parent and len(calls) == 3:
             raise RuntimeError("the second process stops")
-        return look(self, start, block, ahead)
+        return look(self, start, block)
 
     monkeypatch.setattr(StreamingMerge, "_look", stopping)
     ahead = merged(tmp_path, "ahead", True, monkeypatch)
