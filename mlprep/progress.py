@@ -503,9 +503,17 @@ class ProgressStore:
             )
         except (KeyError, TypeError, ValueError, OverflowError):  # not rows we can index
             return
-        with contextlib.suppress(OSError):
-            self.checked_mark.parent.mkdir(parents=True, exist_ok=True)
-            self.checked_mark.write_bytes(marshal.dumps(index))
+        # written whole and renamed into place: two sessions writing it at once leave one
+        # index or the other, never a mix (no fsync: losing it only costs a full check)
+        path = self.checked_mark
+        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temp.write_bytes(marshal.dumps(index))
+            os.replace(temp, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                temp.unlink()
 
     @staticmethod
     def _snapshot_contents(
