@@ -395,7 +395,8 @@ class StreamingMerge:
         """The light look at a block: None unless each line has one time, card (and id, where
         ids are checked) as this program writes them, in time order among themselves. Uses
         nothing the pass changes (it may be taken ahead, in another process: lookahead)."""
-        unchecked = self.unchecked
+        # (the lines from `copied` on were looked for the new ids in before the pass)
+        unchecked = self.unchecked if start < self.copied else frozenset()
         found = (_AT_CARD_ID if unchecked else _AT_CARD).findall(block)
         if not found:
             return None
