@@ -33,7 +33,7 @@ from typing import NamedTuple
 import orjson
 
 from mlprep.errors import ProgressError
-from mlprep.lookahead import MIN_BYTES, Looks
+from mlprep.lookahead import MIN_BYTES, Alongside, Lost
 from mlprep.reviewlog import (
     AT,
     CARD,
@@ -72,7 +72,7 @@ class Careful(Exception):
 class _Card:
     """An affected card on its way through the log."""
 
-    __slots__ = ("id", "since", "resume", "replaying", "state")
+    __slots__ = ("id", "since", "resume", "replaying", "state", "side")
 
     def __init__(self, card_id: str, since: int) -> None:
         self.id = card_id
@@ -81,6 +81,7 @@ class _Card:
         self.resume: tuple[bytes, bytes | tuple | None] | None = None  # last kept (at, state)
         self.replaying = False
         self.state: tuple | None = None  # its state row (CardState.to_row, as a tuple)
+        self.side = 0  # which process replays it, when two share the work
 
 
 _NUMBERS = frozenset({int, float, type(None)})
@@ -210,10 +211,22 @@ class StreamingMerge:
         self.affected = self.cards.keys()
         # each new event with the time key of the lines it goes after: those up to the same
         # millisecond (answers in the same millisecond: those already here first)
-        self.pending = [(floor_key(event), event.when.timestamp(), event) for event in added]
+        # (and its place among them: where both processes slot new events in at one place,
+        # their order)
+        self.pending = [
+            (floor_key(event), event.when.timestamp(), number, event)
+            for number, event in enumerate(added)
+        ]
         self.pending.reverse()  # pop() from the end gives the earliest
+        # which cards this process replays: all of them (None), or, with a child sharing the
+        # work (see write), those of one side (0 here, 1 there): every third card is the
+        # child's, which also takes the looks at the blocks
+        self.side: int | None = None
+        for number, card in enumerate(self.cards.values()):
+            card.side = int(number % 3 == 2)
+        self.own: Set[bytes] = self.affected  # the cards this process replays
         self.previous: float | None = None  # the time of the last line of the old log so far
-        self.last: bytes | str | None = None  # the last line written (or the last new id)
+        self.last: bytes | None = None  # the last line written
         self.size = 0
         self.last_id: str | None = None
         self.final: dict[str, CardState | None] = {}
@@ -245,11 +258,18 @@ class StreamingMerge:
             raise Careful
         return tuple(stored)
 
+    def _mine(self, card: bytes) -> bool:
+        """Whether this process replays the card (an affected one)."""
+        return card in self.own
+
+    def _take_side(self, side: int) -> None:
+        self.side = side
+        self.own = {key for key, card in self.cards.items() if card.side == side}
+
     def _new(self, event: ReviewEvent) -> bytes:
         card = self.cards[event.card.encode()]
         scheduling = event.mode not in NON_SCHEDULING_MODES
         row = self._step(card, _micros(event.when), event.grade, scheduling)
-        self.last = event.id
         return _line_of(event, row)
 
     def _affected(self, line: bytes, position: int | Callable[[], int]) -> bytes:
@@ -293,37 +313,90 @@ class StreamingMerge:
 
     # -- the pass ----------------------------------------------------------------------------
     def write(self, put: Callable[[bytes], object]) -> None:
-        def out(data: bytes) -> None:
-            put(data)
-            self.size += len(data)
+        """Stream the new log to `put`.
 
-        ahead = self.log.size() >= MIN_BYTES
-        with Looks(self.log.path, self._look, ahead) as looks:
+        On a large log a forked child goes through the blocks alongside (see lookahead): it
+        takes each block's light look and replays the cards of one side, this process those
+        of the other, both going through the blocks in the same way, and this one writes what
+        both changed. A child that is lost midway leaves its cards unreplayed: Careful."""
+
+        def out(data: bytes) -> None:
+            if data:
+                put(data)
+                self.size += len(data)
+                self.last = data[data.rfind(b"\n", 0, -1) + 1 :]
+
+        alongside = Alongside(
+            self.log.path,
+            self._their_block,
+            self._their_ending,
+            self.log.size() >= MIN_BYTES and len(self.cards) > 2,
+            expected=(Careful, ProgressError),
+        )
+        self.scheduler.prepare()  # (once, not in each process)
+        with alongside:
+            if alongside.running:
+                self._take_side(0)
             for start, block in self.log.blocks():
-                look = looks.get(start, block)
-                if look is not None and (self.previous is None or look.first >= self.previous):
-                    if look.twice:
-                        raise Careful  # an id named twice in the export (see __init__)
-                    times = _Times(look.times)
-                    # a block with no line to change and no new event to slot in is written
-                    # as it is (most of the log, when few cards have new answers)
-                    if look.hits or self.pending and self.pending[-1][0] < times[-1]:
-                        self._block(start, block, times, look.hits, look.hit_cards, out)
-                    else:
-                        out(block)
-                        self.last = block[block.rfind(b"\n", 0, -1) + 1 :]
-                    self.previous = look.last
+                if alongside.running:
+                    look, theirs = self._theirs(alongside.get, start)
+                    changes = self._changes(start, block, look)
+                    changes = sorted(changes + theirs) if theirs else changes
                 else:
-                    self._lines(start, block, out)
-        while self.pending:
-            out(self._new(self.pending.pop()[2]))
+                    changes = self._changes(start, block, self._look(start, block))
+                out(_changed(block, changes))
+            tail = self._tail()
+            if alongside.running:
+                their_tail, their_final = self._theirs(alongside.finish)
+                tail = sorted(tail + their_tail)
+                self.final.update(their_final)
+            for _, line in tail:
+                out(line)
         self._finish()
+
+    @staticmethod
+    def _theirs(receive: Callable[..., tuple], *where: int) -> tuple:
+        try:
+            return receive(*where)
+        except Lost:
+            raise Careful from None  # (its cards' replays cannot be taken over midway)
+
+    def _their_block(self, start: int, block: bytes) -> tuple[_Look | None, list[_Change]]:
+        """The child's work on a block: its look and the changes of side 1's cards."""
+        if self.side != 1:
+            self._take_side(1)
+        look = self._look(start, block)
+        return look, self._changes(start, block, look)
+
+    def _their_ending(self) -> tuple[list[tuple[int, bytes]], dict[str, CardState | None]]:
+        """The child's last result: side 1's new events after the last line, and the states
+        its cards end with."""
+        self._take_side(1)  # (also where the log has no block at all)
+        tail = self._tail()
+        self._finish_states()
+        return tail, self.final
+
+    def _changes(self, start: int, block: bytes, look: _Look | None) -> list[_Change]:
+        """What changes in a block (sorted), given its light look."""
+        if look is not None and (self.previous is None or look.first >= self.previous):
+            if look.twice:
+                raise Careful  # an id named twice in the export (see __init__)
+            times = _Times(look.times)
+            changes = []
+            # a block with no line to change and no new event to slot in is written as it
+            # is (most of the log, when few cards have new answers)
+            if look.hits or self.pending and self.pending[-1][0] < times[-1]:
+                changes = self._block(start, block, times, look.hits, look.hit_cards)
+            self.previous = look.last
+            return changes
+        return self._lines(start, block)
 
     def _look(self, start: int, block: bytes) -> _Look | None:
         """The light look at a block: None unless each line has one time, card (and id, where
         ids are checked) as this program writes them, in time order among themselves. Uses
         nothing the pass changes (it may be taken ahead, in another process: lookahead)."""
-        unchecked = self.unchecked
+        # (the lines from `copied` on were looked for the new ids in before the pass)
+        unchecked = self.unchecked if start < self.copied else frozenset()
         found = (_AT_CARD_ID if unchecked else _AT_CARD).findall(block)
         if not found:
             return None
@@ -356,16 +429,15 @@ class StreamingMerge:
         return start + len(block) <= self.copied or block.count(b'"id"') == count
 
     def _block(
-        self, start: int, block: bytes, ats: Sequence, hits: list, hit_cards: list, out
-    ) -> None:
-        """A block of lines, each with one time and card, in time order; `hits`: the lines of
-        affected cards (their numbers), `hit_cards` their cards. It is written as one piece:
-        the slices of it between the lines that change, those lines and the new events.
+        self, start: int, block: bytes, ats: Sequence, hits: list, hit_cards: list
+    ) -> list[_Change]:
+        """The changes of a block of lines, each with one time and card, in time order;
+        `hits`: the lines of affected cards (their numbers), `hit_cards` their cards.
 
         A line is found by its time (and card) from where the last one found ends: as the
         light look vouched, each line holds them once, in this form, in time order; a new
         event goes before the first line with a later time."""
-        changes: list[tuple[int, int, bytes]] = []  # (begin, end, data): bytes replaced
+        changes: list[_Change] = []
         after = 0  # where the last line found ends
         hit = 0
 
@@ -378,66 +450,69 @@ class StreamingMerge:
         def through(limit: int) -> None:
             nonlocal hit, after
             while hit < len(hits) and hits[hit] < limit:
-                needle = b'"at":"' + ats[hits[hit]] + b'","card":"' + hit_cards[hit] + b'",'
-                begin, after = line_of(needle)
+                card = hit_cards[hit]
+                hit += 1
+                if not self._mine(card):
+                    continue
+                time = ats[hits[hit - 1]]
+                begin, after = line_of(b'"at":"' + time + b'","card":"' + card + b'",')
                 line = block[begin:after]
                 written = self._affected(line, functools.partial(operator.add, start, begin))
                 if written is not line:
-                    changes.append((begin, after, written))
-                hit += 1
+                    changes.append((begin, after, _LINE, written))
 
         done = 0
         while self.pending and self.pending[-1][0] < ats[-1]:
             index = bisect.bisect_right(ats, self.pending[-1][0], lo=done)
             through(index)
-            # (the lines before it have earlier times: the first line with its time is it)
-            begin = line_of(b'"at":"' + ats[index] + b'"')[0] if index else 0
-            changes.append((begin, begin, self._new(self.pending.pop()[2])))
+            _, _, number, event = self.pending.pop()
+            if self._mine(event.card.encode()):
+                # (the lines before it have earlier times: the first line with its time is it)
+                begin = line_of(b'"at":"' + ats[index] + b'"')[0] if index else 0
+                changes.append((begin, begin, number, self._new(event)))
             done = index
         through(len(ats))
-        pieces: list[bytes | memoryview] = []
-        view = memoryview(block)
-        copied = 0  # where the block is copied up to
-        for begin, end, data in changes:
-            if begin > copied:
-                pieces.append(view[copied:begin])
-            pieces.append(data)
-            copied = end
-        if copied < len(block):
-            pieces.append(view[copied:])
-            self.last = block[block.rfind(b"\n", 0, -1) + 1 :]
-        else:
-            self.last = changes[-1][2]  # (its last line, changed)
-        out(b"".join(pieces))
+        return changes
 
-    def _lines(self, start: int, block: bytes, out) -> None:
-        """A block read line by line (odd lines, or out of time order: then Careful)."""
-        position = start
+    def _lines(self, start: int, block: bytes) -> list[_Change]:
+        """The changes of a block read line by line (odd lines; out of time order: Careful)."""
+        changes: list[_Change] = []
+        position = 0
         for line in io.BytesIO(block):
             if self.unchecked and not self.unchecked.isdisjoint(_ANY_ID.findall(line)):
                 raise Careful
             key = epoch_of_line(line)
             while self.pending and key is not None and self.pending[-1][1] < key:
-                out(self._new(self.pending.pop()[2]))
-            written = self._line(line, position)
+                _, _, number, event = self.pending.pop()
+                if self._mine(event.card.encode()):
+                    changes.append((position, position, number, self._new(event)))
+            written = self._line(line, start + position)
+            if written is not line:
+                changes.append((position, position + len(line), _LINE, written or b""))
             position += len(line)
-            if written is not None:
-                out(written)
-                self.last = written
+        return changes
 
     def _line(self, line: bytes, position: int) -> bytes | None:
+        """A line as it goes into the new log (None: dropped). Where two processes share the
+        work, each changes only its own cards' lines, and the one of side 0 the others."""
         found = FAST_LINE.match(line)
         if found is not None:
             self._in_order(epoch_of_key(found.group(AT)))
-            if found.group(CARD) in self.affected:
+            card = found.group(CARD)
+            if card in self.affected and self._mine(card):
                 return self._affected(line, position)
             return line
         event = self.log._parse_line(line, position)
         if event is None:  # a blank line, or a torn last line: dropped
-            return None
+            return None if not self.side else line
         self._in_order(event.when.timestamp())
-        if event.card.encode() in self.cards:
+        card = event.card.encode()
+        if card in self.affected:
+            if not self._mine(card):
+                return line
             return self._affected(line if line.endswith(b"\n") else line + b"\n", position)
+        if self.side:
+            return line
         return line if line.endswith(b"\n") else line + b"\n"  # (a whole last event)
 
     def _in_order(self, key: float) -> None:
@@ -445,12 +520,24 @@ class StreamingMerge:
             raise Careful  # a log appended out of time order (a clock set back)
         self.previous = key
 
-    def _finish(self) -> None:
+    def _tail(self) -> list[tuple[int, bytes]]:
+        """This process's new events after the log's last line, with their places."""
+        tail = []
+        while self.pending:
+            _, _, number, event = self.pending.pop()
+            if self._mine(event.card.encode()):
+                tail.append((number, self._new(event)))
+        return tail
+
+    def _finish_states(self) -> None:
         for card in self.cards.values():
-            row = card.state
-            self.final[card.id] = None if row is None else CardState(card.id, *row)
-        if isinstance(self.last, str) or self.last is None:
-            self.last_id = self.last
+            if self.side is None or card.side == self.side:
+                row = card.state
+                self.final[card.id] = None if row is None else CardState(card.id, *row)
+
+    def _finish(self) -> None:
+        self._finish_states()
+        if self.last is None:
             return
         found = FAST_LINE.match(self.last)
         if found is not None:
@@ -460,6 +547,30 @@ class StreamingMerge:
                 self.last_id = event_from_dict(json.loads(self.last), "").id
             except (ValueError, RecursionError, ProgressError):
                 raise Careful from None
+
+
+# a change of a block: (where it begins, where it ends, its place, the bytes that replace the
+# block's from begin to end). A new event is inserted (end == begin; its place among the new
+# events); a line is replaced (or dropped: no bytes) whole. Sorted, they are in file order.
+_Change = tuple[int, int, int, bytes]
+_LINE = -1  # the place of a replaced line (it sorts after new events inserted before it)
+
+
+def _changed(block: bytes, changes: list[_Change]) -> bytes:
+    """The block with its changes made (sorted, none overlapping)."""
+    if not changes:
+        return block
+    pieces: list[bytes | memoryview] = []
+    view = memoryview(block)
+    copied = 0  # where the block is copied up to
+    for begin, end, _, data in changes:
+        if begin > copied:
+            pieces.append(view[copied:begin])
+        pieces.append(data)
+        copied = end
+    if copied < len(block):
+        pieces.append(view[copied:])
+    return b"".join(pieces)
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

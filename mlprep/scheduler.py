@@ -278,6 +278,10 @@ class Scheduler:
 
         return FastReview(self.fsrs) if _fsrs_version().startswith(VERIFIED) else None
 
+    def prepare(self) -> None:
+        """Set up what reviews need (fsrs and its arithmetic) now rather than at the first."""
+        _ = self._fast
+
     def review(
         self, previous: CardState | None, card_id: str, grade: int, at: datetime
     ) -> CardState:
