@@ -568,7 +568,6 @@ def queue_positions(
     ]
     new_today = sum(first_today)
     reviews_today = len(first_today) - new_today
-    position = dict(zip(ids, range(len(ids)), strict=True))
     # the studied cards due by either edge, by due time and id
     edge = max(horizon, tonight)
     due = sorted(
@@ -576,27 +575,32 @@ def queue_positions(
         for when, card_id, state in zip(columns.dues, columns.card_ids, columns.states, strict=True)
         if when <= edge
     )
+    # where those of them in `ids` are (found at C speed: the due are few, `ids` are many)
+    wanted = {card_id for _, card_id, _ in due}
+    found = list(itertools.compress(range(len(ids)), map(wanted.__contains__, ids)))
+    position = dict(zip(map(ids.__getitem__, found), found, strict=True))
     learning = [
-        card_id
+        position[card_id]
         for when, card_id, state in due
         if state in _IN_STEPS and when <= horizon and card_id in position
     ]
     reviews = [
-        card_id
+        position[card_id]
         for when, card_id, state in due
         if state not in _IN_STEPS and when < tonight and card_id in position
     ]
     review_room = max(0, limits.reviews_per_day - reviews_today)
     new_room = max(0, limits.new_per_day - new_today)
     # the first new cards in the order given: a scan that stops once the day's are found
-    in_order = ids if order is None else map(ids.__getitem__, order)
-    studied = columns.studied.__contains__
-    new = itertools.islice(itertools.filterfalse(studied, in_order), new_room)
-    return (
-        list(map(position.__getitem__, learning)),
-        list(map(position.__getitem__, reviews[:review_room])),
-        list(map(position.__getitem__, new)),
-    )
+    new: list[int] = []
+    if new_room:
+        studied = columns.studied
+        for place in range(len(ids)) if order is None else order:
+            if ids[place] not in studied:
+                new.append(place)
+                if len(new) == new_room:
+                    break
+    return learning, reviews[:review_room], new
 
 
 _IN_STEPS = frozenset((LEARNING, RELEARNING))
