@@ -570,11 +570,12 @@ def queue_positions(
     reviews_today = len(first_today) - new_today
     # the studied cards due by either edge, by due time and id
     edge = max(horizon, tonight)
-    due = sorted(
+    due = [
         (when, card_id, state)
         for when, card_id, state in zip(columns.dues, columns.card_ids, columns.states, strict=True)
         if when <= edge
-    )
+    ]
+    due.sort()
     # where those of them in `ids` are (found at C speed: the due are few, `ids` are many)
     wanted = {card_id for _, card_id, _ in due}
     found = list(itertools.compress(range(len(ids)), map(wanted.__contains__, ids)))
