@@ -16,7 +16,8 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import fields
 from functools import cached_property
-from itertools import repeat
+from itertools import compress, repeat
+from operator import is_
 from typing import Any, Protocol, overload
 
 from mlprep.model import Card, CardIndex, CardType
@@ -173,6 +174,26 @@ class CardList(Sequence[Card]):
         _set_deck(card, self.deck)
         return card
 
+    def cards_at(self, places: Sequence[int]) -> list[Card]:
+        """The cards at these (non-negative) positions; those not built yet are built all at
+        once, a step at a time over all of them as in _every_card (a review's queue can hold
+        thousands)."""
+        cards = self._cards
+        missing = list(
+            dict.fromkeys(compress(places, map(is_, map(cards.__getitem__, places), repeat(None))))
+        )
+        if missing:
+            made = list(map(object.__new__, repeat(LazyCard, len(missing))))
+            drain = deque[object](maxlen=0).extend  # runs a map for its effects
+            drain(map(_set_cards, made, repeat(self)))
+            drain(map(_set_position, made, missing))
+            drain(map(_set_card, made, repeat(None)))
+            drain(map(_set_id, made, map(self.card_ids.__getitem__, missing)))
+            drain(map(_set_deck, made, repeat(self.deck)))
+            drain(map(cards.__setitem__, missing, made))
+            self._missing -= len(missing)
+        return list(map(cards.__getitem__, places))  # type: ignore[arg-type]
+
     def __iter__(self) -> Iterator[Card]:
         if self._missing:  # every card at once: selecting a whole deck is common
             self._cards = self._every_card()
@@ -271,6 +292,24 @@ class Selection(Sequence[Card]):
                 ids += map(cards.card_ids.__getitem__, positions)
                 runs.append((cards.deck, len(positions)))
         return runs, ids
+
+    def cards_at(self, positions: Sequence[int]) -> list[Card]:
+        """card_at for many positions: each deck's cards built together (CardList.cards_at)."""
+        starts = self._starts
+        by_part: dict[int, list[int]] = {}
+        for position in positions:
+            by_part.setdefault(bisect_right(starts, position) - 1, []).append(position)
+        found: dict[int, Card] = {}
+        for part, wanted in by_part.items():
+            cards, chosen = self.parts[part]
+            places = [position - starts[part] for position in wanted]
+            if chosen is not None:
+                places = [chosen[place] for place in places]
+            if isinstance(cards, CardList):
+                found.update(zip(wanted, cards.cards_at(places), strict=True))
+            else:
+                found.update(zip(wanted, map(cards.__getitem__, places), strict=True))
+        return list(map(found.__getitem__, positions))
 
     def card_at(self, position: int) -> Card:
         """The card at this position, built (if it is a cached deck's) without the others."""

@@ -197,9 +197,14 @@ def queue_from_columns(
         return None
     runs, ids = indexed
     order = interleave_positions(runs, random.Random(seed))
-    parts = queue_positions(ids, columns, now, limits, order)
-    learning, reviews, new = ([cards.card_at(i) for i in part] for part in parts)
-    return DueQueue(tuple(learning), tuple(reviews), tuple(new))
+    learning, reviews, new = queue_positions(ids, columns, now, limits, order)
+    queued = cards.cards_at([*learning, *reviews, *new])
+    after_learning, after_reviews = len(learning), len(learning) + len(reviews)
+    return DueQueue(
+        tuple(queued[:after_learning]),
+        tuple(queued[after_learning:after_reviews]),
+        tuple(queued[after_reviews:]),
+    )
 
 
 QueueBuilder = Callable[[Sequence[Card], dict[str, CardState], datetime], DueQueue]

@@ -288,3 +288,35 @@ def test_queue_positions_takes_new_cards_in_the_order_given(seed):
         expected.reviews,
         expected.new,
     )
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_cards_at_builds_the_cards_card_at_gives(seed):
+    library, _, _, _, rng = board(seed)
+    whole = library.selection()
+    tagged = library.selection(tags=("x",))
+    for selection in (whole, tagged):
+        positions = rng.sample(range(len(selection)), len(selection) // 2)
+        some = selection.card_at(positions[0]) if positions else None  # one built already
+        built = selection.cards_at(positions)
+        assert built == [selection.card_at(p) for p in positions]
+        assert all(a is b for a, b in zip(built, map(selection.card_at, positions), strict=True))
+        assert some is None or built[0] is some
+        assert built == [list(selection)[p] for p in positions]
+    plain = tuple(Card(id=f"p-{n}", q="q", a="a", deck="p") for n in range(4))
+    mixed = Selection([(plain, [3, 1]), (plain, None)])
+    assert mixed.cards_at([5, 0, 1]) == [plain[3], plain[3], plain[1]]
+
+
+def test_a_card_list_builds_only_the_cards_asked_for():
+    cards = [Card(id=f"d-{n}", q="q", a="a", deck="d") for n in range(10)]
+    source = ListSource(cards)
+    card_list = CardList(10, "d", source)
+    first = card_list[7]
+    got = card_list.cards_at([7, 2, 9, 2])
+    assert source.read == []  # built from the ids alone
+    assert [card.id for card in got] == ["d-7", "d-2", "d-9", "d-2"] and got[0] is first
+    assert got[1] is got[3] is card_list[2]
+    assert sum(card is not None for card in card_list._cards) == 3 and card_list._missing == 7
+    assert got == [cards[7], cards[2], cards[9], cards[2]]
+    assert list(card_list) == cards and card_list._missing == 0
