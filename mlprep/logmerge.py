@@ -312,8 +312,9 @@ class StreamingMerge:
         return _line_of(event, row)
 
     # -- the pass ----------------------------------------------------------------------------
-    def write(self, put: Callable[[bytes], object]) -> None:
-        """Stream the new log to `put`.
+    def write(self, put: Callable[[bytes], object], meanwhile: Callable[[], object]) -> None:
+        """Stream the new log to `put`, calling `meanwhile` where this process would otherwise
+        wait for the child (or first, where there is none).
 
         On a large log a forked child goes through the blocks alongside (see lookahead): it
         takes each block's light look and replays the cards of one side, this process those
@@ -337,6 +338,7 @@ class StreamingMerge:
         with alongside:
             if alongside.running:
                 self._take_side(0)
+            meanwhile()
             for start, block in self.log.blocks():
                 if alongside.running:
                     look, theirs = self._theirs(alongside.get, start)

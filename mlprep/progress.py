@@ -913,17 +913,23 @@ class ProgressStore:
         from mlprep.logmerge import StreamingMerge
 
         merging = StreamingMerge(self.log, self.scheduler, added, unchecked, copied)
-        totals = self._totals_after_merge(added, [])  # (no undo on an affected card here)
+        counted: list[AnswerTotals | None] = []  # (no undo on an affected card here)
         try:
             with gc_paused():
-                atomic_write_with(self.log.path, lambda handle: merging.write(handle.write))
+                atomic_write_with(
+                    self.log.path,
+                    lambda handle: merging.write(
+                        handle.write,
+                        meanwhile=lambda: counted.append(self._totals_after_merge(added, [])),
+                    ),
+                )
         except OSError as error:
             raise ProgressError(
                 f"cannot write {self.log.path}: {error.strerror or error}; it was left as it was"
             ) from None
         self._end, self._last_id = merging.size, merging.last_id
-        if totals is not None:  # stats need not recount the merged log
-            self._write_totals(totals)
+        if counted[0] is not None:  # stats need not recount the merged log
+            self._write_totals(counted[0])
         for card, state in merging.final.items():
             if state is None:
                 self.states.pop(card, None)
