@@ -1,5 +1,6 @@
-"""A warm review's queue from the snapshot's rows and the cached decks' card ids is the queue
-build_queue gives from CardStates and cards: same cards, same order, same limits."""
+"""A warm review's queue from the states' columns (the snapshot's index or rows) and the cached
+decks' card ids is the queue build_queue gives from CardStates and cards: same cards, same
+order, same limits; and the store keeps its snapshot undecoded until its states are used."""
 
 from __future__ import annotations
 
