@@ -7,7 +7,9 @@ affected card as its lines go by: one read of the log, one write, and no event b
 lines it copies (blocks of them are checked lightly: one time and card a line, in time order;
 a block with nothing to change is written whole). Where the merge has not yet looked for the
 new events' ids in the part of the log an export copies (see exportcopy), the same light look
-takes each line's id, and a line holding one of them raises Careful.
+takes each line's id, and a line holding one of them raises Careful. On a large log a second
+process shares the pass (see StreamingMerge.write): it takes the looks and replays a third of
+the affected cards.
 
 It gives the lines exactly what the general path (replay_rows, then a rewrite) gives them.
 Whatever it is not sure of (an undo on an affected card, a resume point without a usable
