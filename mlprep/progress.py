@@ -912,7 +912,10 @@ class ProgressStore:
         holds one of the `unchecked` ids)."""
         from mlprep.logmerge import StreamingMerge
 
-        merging = StreamingMerge(self.log, self.scheduler, added, unchecked, copied)
+        answered = {
+            card: self.states[card].reps for card in {e.card for e in added} & self.states.keys()
+        }
+        merging = StreamingMerge(self.log, self.scheduler, added, unchecked, copied, answered)
         counted: list[AnswerTotals | None] = []  # (no undo on an affected card here)
         try:
             with gc_paused():
