@@ -1,0 +1,252 @@
+"""A merge's pass shared with a second process (logmerge.StreamingMerge.write with a child
+from lookahead) writes the very bytes and states the general path writes (and the pass alone),
+on logs with the lines a block is read line by line for, with any split of the cards between
+the processes, and leaves no process behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from mlprep import logmerge, reviewlog
+from mlprep.logmerge import Careful, StreamingMerge
+from mlprep.model import Grade
+from mlprep.progress import ProgressStore
+from mlprep.reviewlog import ReviewEvent
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+CARDS = [f"k{number}" for number in range(8)]
+
+
+def record_history(directory, rng: random.Random, count: int, drills: bool = False) -> None:
+    store = ProgressStore(directory).load()
+    moment = T0
+    for _ in range(count):
+        moment += timedelta(minutes=rng.choice([0, 0, 1, 30, 600, 3000]))
+        mode = "drill" if drills and rng.random() < 0.2 else rng.choice(["review", "quiz"])
+        answer = rng.choice([None, "a } { brace", 'q "at":"x"'])
+        store.record(rng.choice(CARDS), Grade(rng.randint(1, 4)), mode, 5, moment, answer)
+    store.checkpoint()
+
+
+def new_events(directory, rng: random.Random, count: int, cards=None) -> list[ReviewEvent]:
+    times = [event.when for event in ProgressStore(directory).events()] or [T0]
+    events = []
+    for _ in range(count):
+        pick = rng.random()
+        if pick < 0.3:
+            moment = rng.choice(times)
+        elif pick < 0.4:
+            moment = rng.choice(times) + timedelta(microseconds=rng.randint(1, 999))
+        else:
+            moment = T0 + timedelta(minutes=rng.uniform(-60, 60 * 24 * 40))
+        card = rng.choice(cards or [*CARDS, "fresh"])
+        events.append(ReviewEvent.new(card, Grade(rng.randint(1, 4)), "review", 5, moment))
+    return events
+
+
+def no_process_left() -> None:
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+class Run:
+    """One merge of `events` into a copy of `base`: by the general path, by the pass alone,
+    or by the pass shared with a second process (with the cards of `split` replayed there)."""
+
+    def __init__(self, tmp_path, monkeypatch, base) -> None:
+        self.tmp_path = tmp_path
+        self.monkeypatch = monkeypatch
+        self.base = base
+
+    def merge(self, name: str, events, how: str, split=None):
+        directory = self.tmp_path / name
+        shutil.copytree(self.base, directory)
+        taken: list = []
+        with self.monkeypatch.context() as patch:
+            if how == "general":
+
+                def general(self, added, *unchecked):
+                    raise Careful
+
+                patch.setattr(ProgressStore, "_merge_streaming", general)
+            replaying = ProgressStore._merge_replaying
+            patch.setattr(
+                ProgressStore,
+                "_merge_replaying",
+                lambda self, added: taken.append(1) or replaying(self, added),
+            )
+            patch.setattr(logmerge, "MIN_BYTES", 0 if how == "shared" else 1 << 62)
+            if split is not None:
+                share = StreamingMerge._share
+
+                def forced(self, size):
+                    share(self, size)
+                    for card in self.cards.values():
+                        card.side = int(split(card.id))
+
+                patch.setattr(StreamingMerge, "_share", forced)
+            store = ProgressStore(directory)
+            store.merge(events)
+        no_process_left()
+        return store, (directory / "reviews.jsonl").read_bytes(), bool(taken)
+
+    def check(self, events, split=None, streamed: bool = True) -> None:
+        """All three ways give the same log and states; `streamed`: the pass (alone and
+        shared) took the merge without the general path."""
+        slow, slow_log, _ = self.merge("general", events, "general")
+        alone, alone_log, alone_general = self.merge("alone", events, "alone")
+        shared, shared_log, shared_general = self.merge("shared", events, "shared", split)
+        assert shared_log == slow_log
+        assert alone_log == slow_log
+        assert shared.states == slow.states == alone.states
+        assert [w.replace("/shared/", "/") for w in shared.warnings] == [
+            w.replace("/alone/", "/") for w in alone.warnings
+        ]
+        if streamed:
+            assert not alone_general and not shared_general
+        for name in ("general", "alone", "shared"):
+            shutil.rmtree(self.tmp_path / name)
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    monkeypatch.setattr(reviewlog, "SCAN_BLOCK", 400)
+    return Run(tmp_path, monkeypatch, tmp_path / "base")
+
+
+SPLITS = {
+    "alternate": lambda card: card[-1:] in "13579",
+    "all-child": lambda card: True,
+    "none-child": lambda card: False,
+}
+
+
+@pytest.mark.parametrize("split", sorted(SPLITS))
+@pytest.mark.parametrize("seed", range(6))
+def test_random_shared(run, seed, split):
+    rng = random.Random(seed)
+    record_history(run.base, rng, 60, drills=False)
+    events = new_events(run.base, rng, 10)
+    run.check(events, SPLITS[split])
+
+
+def spaced(line: str) -> str:
+    """The same event as another program may write it (spaces after separators)."""
+    return json.dumps(json.loads(line), sort_keys=True) + "\n"
+
+
+def format_one(line: str) -> str:
+    data = json.loads(line)
+    data.pop("state", None)
+    data["v"] = 1
+    return json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n"
+
+
+def odd_log(run, rng: random.Random, odd_cards: set[str], ending: str) -> None:
+    """A history with odd lines on `odd_cards`: lines spaced out, format 1 lines, blank
+    lines, settings events, drill answers, and an `ending` (torn, no newline, or none)."""
+    store = ProgressStore(run.base).load()
+    moment = T0
+    for number in range(70):
+        moment += timedelta(minutes=rng.choice([0, 1, 30, 600]))
+        card = rng.choice(CARDS)
+        mode = "drill" if card in odd_cards and rng.random() < 0.3 else "review"
+        answered = store.record(card, Grade(rng.randint(1, 4)), mode, 5, moment)
+        if number % 17 == 5:
+            store.record_setting("plan", {"minutes": number}, moment)
+        if card in odd_cards and number % 11 == 3:
+            store.undo(answered, moment + timedelta(seconds=1))
+            moment += timedelta(seconds=1)
+    store.checkpoint()
+    log = run.base / "reviews.jsonl"
+    lines = log.read_text().splitlines(keepends=True)
+    out = []
+    for line in lines:
+        card = json.loads(line)["card"]
+        if card in odd_cards and rng.random() < 0.3:
+            line = rng.choice([spaced, format_one])(line)
+        out.append(line)
+        if rng.random() < 0.05:
+            out.append(rng.choice(["\n", "   \n"]))
+    text = "".join(out)
+    if ending == "torn":
+        text += '{"at":"2026-'
+    elif ending == "no newline":
+        text = text[:-1]
+    log.write_text(text)
+
+
+@pytest.mark.parametrize("ending", ["torn", "no newline", "whole"])
+@pytest.mark.parametrize("seed", range(8))
+def test_odd_lines(run, seed, ending):
+    rng = random.Random(seed)
+    odd = {"k6", "k7"}  # lines only of unaffected cards
+    odd_log(run, rng, odd, ending)
+    events = new_events(run.base, rng, 10, cards=["k0", "k1", "k2", "k3", "fresh"])
+    run.check(events, SPLITS["alternate"])
+    run.check(events, SPLITS["all-child"])
+
+
+@pytest.mark.parametrize("ending", ["torn", "no newline", "whole"])
+@pytest.mark.parametrize("seed", range(8))
+def test_odd_lines_affected(run, seed, ending):
+    rng = random.Random(seed)
+    odd = {"k0", "k1"}
+    odd_log(run, rng, odd, ending)
+    events = new_events(run.base, rng, 10, cards=["k0", "k1", "k2", "k3", "fresh"])
+    run.check(events, SPLITS["alternate"], streamed=False)
+    run.check(events, SPLITS["all-child"], streamed=False)
+
+
+def setting_naming_a_later_time(run, between: bool) -> list[ReviewEvent]:
+    """k0's answer, then a setting whose data holds `"at":"<k2's time>"`, then (`between`)
+    k1's answer, then k2's; new answers to k1 (`between`) and k3 just before k2's line."""
+    run.monkeypatch.setattr(reviewlog, "SCAN_BLOCK", 1 << 20)  # (all in one block)
+    store = ProgressStore(run.base).load()
+    later = T0 + timedelta(hours=3)
+    key = later.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    store.record("k0", Grade.GOOD, "review", 5, T0)
+    store.record_setting("params", {"at": key}, T0 + timedelta(hours=1))
+    if between:
+        store.record("k1", Grade.GOOD, "review", 5, T0 + timedelta(hours=2))
+    store.record("k2", Grade.GOOD, "review", 5, later)
+    store.checkpoint()
+    events = [
+        ReviewEvent.new("k3", Grade.EASY, "review", 5, T0 + timedelta(minutes=170)),
+        ReviewEvent.new("k0", Grade.GOOD, "review", 5, T0 + timedelta(hours=5)),
+        ReviewEvent.new("k2", Grade.GOOD, "review", 5, T0 + timedelta(hours=6)),
+    ]
+    if between:
+        events.insert(0, ReviewEvent.new("k1", Grade.HARD, "review", 5, later - timedelta(1)))
+    return sorted(events, key=lambda event: (event.when, event.id))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="StreamingMerge._block (logmerge.py:491) finds the line a new answer goes before "
+    'by searching `"at":"<its time>"` from the end of the last line this process found; with '
+    "the cards split, the parent never found k1's line (the child's), so the search stops in "
+    "the setting line's data and k3's answer is written before that earlier line",
+)
+def test_a_setting_naming_a_later_time_does_not_move_a_new_answer(run):
+    """A new answer goes before the first line with a later time, whichever process
+    replayed the lines before it (here the child, k1's)."""
+    events = setting_naming_a_later_time(run, between=True)
+    run.check(events, lambda card: card == "k1")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the same search in StreamingMerge._block (logmerge.py:491) in one process: no "
+    "affected card's line between k0's and k2's, so it starts after k0's line and stops in "
+    "the setting's data",
+)
+def test_a_setting_naming_a_later_time_does_not_move_a_new_answer_alone(run):
+    events = setting_naming_a_later_time(run, between=False)
+    run.check(events, lambda card: False)
