@@ -102,6 +102,7 @@ class Run:
         slow, slow_log, _ = self.merge("general", events, "general")
         alone, alone_log, alone_general = self.merge("alone", events, "alone")
         shared, shared_log, shared_general = self.merge("shared", events, "shared", split)
+        assert slow.stale_states() == []  # (the general path's states are the replay's)
         assert shared_log == slow_log
         assert alone_log == slow_log
         assert shared.states == slow.states == alone.states
@@ -250,3 +251,29 @@ def test_a_setting_naming_a_later_time_does_not_move_a_new_answer(run):
 def test_a_setting_naming_a_later_time_does_not_move_a_new_answer_alone(run):
     events = setting_naming_a_later_time(run, between=False)
     run.check(events, lambda card: False)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="ReviewLog.events_of (reviewlog.py:851-858), which the general path reads the "
+    'affected cards\' events with, takes a block\'s `"card":"` fields as one a line when '
+    "their count equals the lines': a spaced line (none) before a setting whose data names "
+    "a card (two) makes it read k0's second answer as the setting's, so the general path "
+    "replays k0 without it (the streaming pass is right)",
+)
+def test_the_general_path_reads_every_answer_of_a_card_in_a_block_of_odd_lines(run):
+    run.monkeypatch.setattr(reviewlog, "SCAN_BLOCK", 1 << 20)
+    store = ProgressStore(run.base).load()
+    store.record("k0", Grade.GOOD, "review", 5, T0)
+    store.record("k6", Grade.GOOD, "review", 5, T0 + timedelta(hours=1))
+    store.record("k0", Grade.AGAIN, "review", 5, T0 + timedelta(hours=2))
+    store.record_setting("plan", {"card": "k5", "minutes": 30}, T0 + timedelta(hours=3))
+    store.checkpoint()
+    log = run.base / "reviews.jsonl"
+    lines = log.read_text().splitlines(keepends=True)
+    lines[1] = spaced(lines[1])  # (as another program writes it)
+    log.write_text("".join(lines))
+    events = [
+        ReviewEvent.new(c, Grade.GOOD, "review", 5, T0 + timedelta(days=1)) for c in CARDS[:3]
+    ]
+    run.check(events, SPLITS["alternate"])
