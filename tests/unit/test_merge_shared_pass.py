@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import shutil
 from datetime import UTC, datetime, timedelta
 
@@ -16,7 +17,7 @@ import pytest
 from mlprep import logmerge, reviewlog
 from mlprep.logmerge import Careful, StreamingMerge
 from mlprep.model import Grade
-from mlprep.progress import ProgressStore
+from mlprep.progress import ExportDocument, ProgressStore, read_export_file
 from mlprep.reviewlog import ReviewEvent
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -91,8 +92,16 @@ class Run:
                         card.side = int(split(card.id))
 
                 patch.setattr(StreamingMerge, "_share", forced)
+            if how == "general":
+
+                def whole(self, log_path):  # (every event line read by id)
+                    if self.pending is not None:
+                        self._lay_out(self.pending[0], 0)
+                    return 0
+
+                patch.setattr(ExportDocument, "match", whole)
             store = ProgressStore(directory)
-            store.merge(events)
+            store.merge(events(directory) if callable(events) else events)
         no_process_left()
         return store, (directory / "reviews.jsonl").read_bytes(), bool(taken)
 
@@ -149,19 +158,23 @@ def format_one(line: str) -> str:
     return json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n"
 
 
-def odd_log(run, rng: random.Random, odd_cards: set[str], ending: str) -> None:
+def odd_log(
+    run, rng: random.Random, odd_cards: set[str], ending: str, replayable: bool = False
+) -> None:
     """A history with odd lines on `odd_cards`: lines spaced out, format 1 lines, blank
-    lines, settings events, drill answers, and an `ending` (torn, no newline, or none)."""
+    lines, settings events, drill answers, undos, and an `ending` (torn, no newline, or
+    none); `replayable`: only lines the streaming pass replays (spaced, blank, settings)."""
     store = ProgressStore(run.base).load()
     moment = T0
     for number in range(70):
         moment += timedelta(minutes=rng.choice([0, 1, 30, 600]))
         card = rng.choice(CARDS)
-        mode = "drill" if card in odd_cards and rng.random() < 0.3 else "review"
+        drill = card in odd_cards and rng.random() < 0.3 and not replayable
+        mode = "drill" if drill else "review"
         answered = store.record(card, Grade(rng.randint(1, 4)), mode, 5, moment)
         if number % 17 == 5:
             store.record_setting("plan", {"minutes": number}, moment)
-        if card in odd_cards and number % 11 == 3:
+        if card in odd_cards and number % 11 == 3 and not replayable:
             store.undo(answered, moment + timedelta(seconds=1))
             moment += timedelta(seconds=1)
     store.checkpoint()
@@ -171,7 +184,7 @@ def odd_log(run, rng: random.Random, odd_cards: set[str], ending: str) -> None:
     for line in lines:
         card = json.loads(line)["card"]
         if card in odd_cards and rng.random() < 0.3:
-            line = rng.choice([spaced, format_one])(line)
+            line = spaced(line) if replayable else rng.choice([spaced, format_one])(line)
         out.append(line)
         if rng.random() < 0.05:
             out.append(rng.choice(["\n", "   \n"]))
@@ -277,3 +290,153 @@ def test_the_general_path_reads_every_answer_of_a_card_in_a_block_of_odd_lines(r
         ReviewEvent.new(c, Grade.GOOD, "review", 5, T0 + timedelta(days=1)) for c in CARDS[:3]
     ]
     run.check(events, SPLITS["alternate"])
+
+
+@pytest.mark.parametrize("ending", ["torn", "no newline", "whole"])
+@pytest.mark.parametrize("seed", range(6))
+def test_odd_lines_of_affected_cards_replayed_by_either_process(run, seed, ending):
+    """Lines of affected cards read in full (spaced out), blank lines and settings among
+    them: each process replays its own cards' lines, and the parent alone drops the blank
+    and torn lines and ends a last line."""
+    rng = random.Random(seed)
+    odd_log(run, rng, {"k0", "k1", "k2"}, ending, replayable=True)
+    events = new_events(run.base, rng, 10, cards=["k0", "k1", "k2", "k3", "fresh"])
+    run.check(events, SPLITS["alternate"])
+    run.check(events, lambda card: card in ("k0", "k2"))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_drill_answers_with_a_second_process(run, seed):
+    """Drill answers store no state and change none: the replay passes over them."""
+    rng = random.Random(seed)
+    record_history(run.base, rng, 50, drills=True)
+    events = new_events(run.base, rng, 8)
+    run.check(events, SPLITS["alternate"], streamed=False)
+
+
+@pytest.mark.parametrize("child", ["k0", "k1"])
+def test_a_drill_answer_after_a_new_answer_is_replayed_over(run, child):
+    store = ProgressStore(run.base).load()
+    for hours, card, mode in [
+        (0, "k0", "review"),
+        (0, "k1", "drill"),
+        (2, "k0", "drill"),
+        (2, "k1", "review"),
+        (3, "k0", "review"),
+        (3, "k2", "review"),
+        (4, "k1", "drill"),
+    ]:
+        store.record(card, Grade.HARD, mode, 5, T0 + timedelta(hours=hours))
+    store.checkpoint()
+    events = [
+        ReviewEvent.new("k0", Grade.EASY, "review", 5, T0 + timedelta(hours=1)),
+        ReviewEvent.new("k1", Grade.AGAIN, "review", 5, T0 + timedelta(hours=3)),
+        ReviewEvent.new("k2", Grade.GOOD, "review", 5, T0 + timedelta(hours=4)),
+        ReviewEvent.new("k1", Grade.GOOD, "drill", 5, T0 + timedelta(hours=4)),
+    ]
+    run.check(sorted(events, key=lambda e: (e.when, e.id)), lambda card: card == child)
+
+
+@pytest.mark.parametrize("spaced_line", [False, True])
+@pytest.mark.parametrize("block", [300, 1 << 20])
+def test_new_answers_of_both_sides_in_one_millisecond(run, spaced_line, block):
+    """New answers of the two sides' cards at one place (the same millisecond as lines
+    here, and after the last line) keep their order (time, then id) in the merged log,
+    whether the block is looked at lightly or read line by line."""
+    run.monkeypatch.setattr(reviewlog, "SCAN_BLOCK", block)
+    store = ProgressStore(run.base).load()
+    for number in range(12):
+        store.record(CARDS[number % 4], Grade.GOOD, "review", 5, T0 + timedelta(hours=number // 3))
+    store.checkpoint()
+    if spaced_line:
+        log = run.base / "reviews.jsonl"
+        lines = log.read_text().splitlines(keepends=True)
+        lines[4] = spaced(lines[4])
+        log.write_text("".join(lines))
+    same = [T0 + timedelta(hours=1), T0 + timedelta(hours=1, microseconds=300)]
+    events = [
+        ReviewEvent.new(CARDS[number % 5], Grade(number % 4 + 1), "review", 5, moment)
+        for number in range(10)
+        for moment in [same[number % 2], T0 + timedelta(hours=9)]
+    ]
+    run.check(events, SPLITS["alternate"])
+
+
+def exported_with(directory, extra: list[str]):
+    """An export document of the log in `directory` with these event lines added."""
+    text = "".join(ProgressStore(directory).export_chunks(T0)).removesuffix("\n]}\n")
+    text += "".join(",\n" + line for line in extra) + "\n]}\n"
+
+    def document(into):
+        path = into.parent / f"{into.name}.json"
+        path.write_text(text)
+        return read_export_file(path, "x.json")
+
+    return document
+
+
+@pytest.mark.parametrize("twin_at", [2, 30])
+def test_an_export_naming_a_copied_id_again_with_a_second_process(run, twin_at):
+    """An export of this log with new answers, one of them an event whose id a copied line
+    holds (in the first blocks or later ones): found by whichever look holds it, and the
+    event is not added twice."""
+    rng = random.Random(5)
+    record_history(run.base, rng, 40)
+    lines = (run.base / "reviews.jsonl").read_text().splitlines()
+    early = json.loads(lines[twin_at])
+    twin = early | {"grade": early["grade"] % 4 + 1, "at": "2026-03-05T10:00:00.000Z"}
+    twin.pop("state")
+    extra = [event.to_json() for event in new_events(run.base, rng, 6)]
+    run.check(exported_with(run.base, [*extra, json.dumps(twin)]), SPLITS["alternate"])
+    run.check(exported_with(run.base, extra), SPLITS["alternate"])
+
+
+def test_an_export_merged_where_the_log_is_empty_with_a_second_process(run):
+    run.base.mkdir()
+    events = [
+        ReviewEvent.new(card, Grade.GOOD, "review", 5, T0 + timedelta(hours=number))
+        for number, card in enumerate(CARDS)
+    ]
+    run.check(events, SPLITS["alternate"])
+    (run.base / "reviews.jsonl").write_text("")
+    run.check(events, SPLITS["alternate"])
+    (run.base / "reviews.jsonl").write_text("\n\n")
+    run.check(events, SPLITS["alternate"])
+
+
+@pytest.mark.parametrize("shared", [False, True])
+@pytest.mark.parametrize(
+    "line, damage",
+    [(14, '"at":"2026-03-02T11:00:00.00"Z"'), (16, '"grade":x'), (11, '"grade":x')],
+)
+def test_a_corrupt_line_stops_a_merge_a_second_process_shares(run, shared, line, damage):
+    """A line that cannot be read (a time on any line, read line by line; a grade on a
+    line of a card replayed from before it, by whichever process replays it) stops the
+    merge with its file and line, as the pass alone does, the log left as it was."""
+    from mlprep.errors import ProgressError
+
+    store = ProgressStore(run.base).load()
+    for number in range(30):
+        store.record(CARDS[number % 5], Grade.GOOD, "review", 5, T0 + timedelta(hours=number))
+    store.checkpoint()
+    log = run.base / "reviews.jsonl"
+    lines = log.read_text().splitlines(keepends=True)
+    field = damage.split(":")[0]
+    lines[line] = re.sub(field + r':("[^"]*"|\d)', lambda _: damage, lines[line], count=1)
+    log.write_text("".join(lines))
+    before = log.read_bytes()
+    events = [
+        ReviewEvent.new(card, Grade.HARD, "review", 5, T0 + timedelta(hours=7, minutes=30))
+        for card in CARDS[:3]
+    ]
+    run.monkeypatch.setattr(logmerge, "MIN_BYTES", 0 if shared else 1 << 62)
+
+    def k1_there(self, size):  # (k1's lines replayed by the second process)
+        for card in self.cards.values():
+            card.side = int(card.id == "k1")
+
+    run.monkeypatch.setattr(StreamingMerge, "_share", k1_there)
+    with pytest.raises(ProgressError, match=rf"reviews\.jsonl:{line + 1}: "):
+        ProgressStore(run.base).merge(events)
+    assert log.read_bytes() == before
+    no_process_left()
