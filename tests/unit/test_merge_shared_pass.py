@@ -440,3 +440,42 @@ def test_a_corrupt_line_stops_a_merge_a_second_process_shares(run, shared, line,
         ProgressStore(run.base).merge(events)
     assert log.read_bytes() == before
     no_process_left()
+
+
+@pytest.mark.parametrize("where", ["_changes", "_tail", "meanwhile"])
+def test_an_interrupted_merge_leaves_no_process_and_the_log_as_it_was(run, where):
+    """Ctrl-C in this process midway through the pass (or while it counts the totals): the
+    child is stopped and waited for, and nothing is written."""
+    parent = os.getpid()
+    rng = random.Random(3)
+    record_history(run.base, rng, 60)
+    log = run.base / "reviews.jsonl"
+    before = log.read_bytes()
+    events = new_events(run.base, rng, 8, cards=CARDS[:4])
+    ProgressStore(run.base).load()
+    files = sorted(path.name for path in run.base.iterdir())
+    calls = []
+
+    def interrupting(original):
+        def method(self, *args):
+            calls.append(1)
+            if os.getpid() == parent and (len(calls) >= 3 or where != "_changes"):
+                raise KeyboardInterrupt
+            return original(self, *args)
+
+        return method
+
+    if where == "meanwhile":
+        run.monkeypatch.setattr(
+            ProgressStore, "_totals_after_merge", interrupting(ProgressStore._totals_after_merge)
+        )
+    else:
+        original = getattr(StreamingMerge, where)
+        run.monkeypatch.setattr(StreamingMerge, where, interrupting(original))
+    run.monkeypatch.setattr(logmerge, "MIN_BYTES", 0)
+    with pytest.raises(KeyboardInterrupt):
+        ProgressStore(run.base).merge(events)
+    assert calls
+    no_process_left()
+    assert log.read_bytes() == before
+    assert sorted(path.name for path in run.base.iterdir()) == files
