@@ -131,6 +131,7 @@ def run(tmp_path, monkeypatch):
 
 
 SPLITS = {
+    "by cost": None,  # (StreamingMerge._share as it is)
     "alternate": lambda card: card[-1:] in "13579",
     "all-child": lambda card: True,
     "none-child": lambda card: False,
@@ -188,6 +189,9 @@ def odd_log(
         out.append(line)
         if rng.random() < 0.05:
             out.append(rng.choice(["\n", "   \n"]))
+    if ending != "whole":
+        while not out[-1].strip():  # (the ending on an event's line)
+            out.pop()
     text = "".join(out)
     if ending == "torn":
         text += '{"at":"2026-'
@@ -479,3 +483,88 @@ def test_an_interrupted_merge_leaves_no_process_and_the_log_as_it_was(run, where
     no_process_left()
     assert log.read_bytes() == before
     assert sorted(path.name for path in run.base.iterdir()) == files
+
+
+@pytest.mark.parametrize("when", ["first block", "ending"])
+@pytest.mark.parametrize("how", ["exits", "killed", "raises"])
+def test_a_second_process_that_dies_leaves_the_merge_to_the_general_path(run, when, how):
+    """A child that dies before its first result or after its last block's (at its ending)
+    is lost: this process cannot take its cards over, the general path writes the log."""
+    import signal
+
+    rng = random.Random(11)
+    record_history(run.base, rng, 40)
+    events = new_events(run.base, rng, 8, cards=CARDS[:5])
+    name = "_their_block" if when == "first block" else "_their_ending"
+
+    def dying(self, *args):
+        if how == "exits":
+            os._exit(3)
+        if how == "killed":
+            os.kill(os.getpid(), signal.SIGKILL)
+        raise MemoryError
+
+    run.monkeypatch.setattr(StreamingMerge, name, dying)  # (only the child calls it)
+    slow, slow_log, _ = run.merge("general", events, "general")
+    shared, shared_log, general_taken = run.merge("shared", events, "shared", SPLITS["alternate"])
+    assert general_taken
+    assert shared_log == slow_log and shared.states == slow.states
+
+
+def streamed(path, events, shared: bool, split, monkeypatch) -> tuple[bytes, dict]:
+    """StreamingMerge.write itself over the log at `path` (as it is: no store repairs its
+    last line first), alone or shared with a child replaying the cards `split` picks."""
+    from mlprep.reviewlog import ReviewLog
+    from mlprep.scheduler import Scheduler
+
+    with monkeypatch.context() as patch:
+        patch.setattr(logmerge, "MIN_BYTES", 0 if shared else 1 << 62)
+
+        def forced(self, size):
+            for card in self.cards.values():
+                card.side = int(split(card.id))
+
+        patch.setattr(StreamingMerge, "_share", forced)
+        merging = StreamingMerge(ReviewLog(path), Scheduler(), sorted(events, key=_order))
+        pieces: list[bytes] = []
+        merging.write(pieces.append, meanwhile=lambda: None)
+    no_process_left()
+    return b"".join(pieces), {"final": merging.final, "last": merging.last_id}
+
+
+def _order(event: ReviewEvent) -> tuple:
+    return (event.when, event.id)
+
+
+@pytest.mark.parametrize("last_card", ["k0", "k1", "k5"])
+@pytest.mark.parametrize("ending", ["no newline", "spaced, no newline", "torn", "blank"])
+def test_a_last_line_as_a_crash_left_it_with_a_second_process(run, last_card, ending):
+    """The last line as the pass meets it where nothing repaired it: a whole event without
+    its newline (of a card either process replays, or of none) gets one, once; a torn line
+    or a blank one is dropped, once; new answers after it follow it."""
+    store = ProgressStore(run.base).load()
+    for number in range(20):
+        card = CARDS[number % 3] if number < 19 else last_card
+        store.record(card, Grade.GOOD, "review", 5, T0 + timedelta(hours=number))
+    log = run.base / "reviews.jsonl"
+    text = log.read_text()
+    if ending == "spaced, no newline":
+        lines = text.splitlines(keepends=True)
+        text = "".join(lines[:-1]) + spaced(lines[-1])
+    if ending == "torn":
+        text += '{"at":"2026-03-09T'
+    elif ending == "blank":
+        text += "  \n"
+    else:
+        text = text[:-1]
+    log.write_text(text)
+    events = [
+        ReviewEvent.new(card, Grade.HARD, "review", 5, T0 + timedelta(hours=hours))
+        for card, hours in [("k0", 3.5), ("k1", 10.5), ("k2", 30), ("k6", 30), ("k1", 31)]
+    ]
+    for split in [lambda card: card in ("k1", "k6"), lambda card: card in ("k0", "k2")]:
+        alone = streamed(log, events, False, split, run.monkeypatch)
+        shared = streamed(log, events, True, split, run.monkeypatch)
+        assert shared == alone
+        assert shared[0].endswith(b"\n") and b"\n\n" not in shared[0]
+        assert shared[0].count(b"\n") == 20 + len(events)  # (each event once)
