@@ -568,3 +568,29 @@ def test_a_last_line_as_a_crash_left_it_with_a_second_process(run, last_card, en
         assert shared == alone
         assert shared[0].endswith(b"\n") and b"\n\n" not in shared[0]
         assert shared[0].count(b"\n") == 20 + len(events)  # (each event once)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="StreamingMerge._affected (logmerge.py:286-312) replays a line without a state "
+    "(format 1, as this program wrote it) after the card's first new answer twice: "
+    "_step gives a row, the `state is None` branch (289) falls through to the full read, "
+    "which calls _step again (312), so that line and every later one of the card store "
+    "one answer too many (reps +1), in one process and in two",
+)
+@pytest.mark.parametrize("shared", [False, True])
+def test_a_format_one_line_after_a_new_answer_is_replayed_once(run, shared):
+    store = ProgressStore(run.base).load()
+    for hours, card in [(0, "k0"), (0, "k1"), (2, "k0"), (3, "k2"), (4, "k0"), (5, "k0")]:
+        store.record(card, Grade.GOOD, "review", 5, T0 + timedelta(hours=hours))
+    store.checkpoint()
+    log = run.base / "reviews.jsonl"
+    lines = log.read_text().splitlines(keepends=True)
+    assert '"card":"k0"' in lines[4]
+    lines[4] = format_one(lines[4])  # k0's answer at 4h, as format 1 stored it
+    log.write_text("".join(lines))
+    events = [
+        ReviewEvent.new(card, Grade.HARD, "review", 5, T0 + timedelta(hours=1, minutes=n))
+        for n, card in enumerate(CARDS[:3])
+    ]
+    run.check(events, SPLITS["alternate"] if shared else lambda card: False)
