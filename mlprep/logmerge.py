@@ -475,6 +475,18 @@ class StreamingMerge:
                 raise Careful  # (not reached: the look found the line)
             return block.rfind(b"\n", 0, found) + 1, block.index(b"\n", found) + 1
 
+        def line_start(index: int) -> int:
+            """Where the block's line `index` starts: the first line with its time (those
+            before it have earlier times), found as a line this program writes (its time
+            named elsewhere, as in a setting's data, is not taken for it: Careful)."""
+            if not index:
+                return 0
+            begin = line_of(b'"at":"' + ats[index] + b'"')[0]
+            found = FAST_LINE.match(block, begin)
+            if found is None or found.group(AT) != ats[index]:
+                raise Careful
+            return begin
+
         def through(limit: int) -> None:
             nonlocal hit, after
             while hit < len(hits) and hits[hit] < limit:
@@ -495,8 +507,7 @@ class StreamingMerge:
             through(index)
             _, _, number, event = self.pending.pop()
             if self._mine(event.card.encode()):
-                # (the lines before it have earlier times: the first line with its time is it)
-                begin = line_of(b'"at":"' + ats[index] + b'"')[0] if index else 0
+                begin = line_start(index)
                 changes.append((begin, begin, number, self._new(event)))
             done = index
         through(len(ats))

@@ -245,39 +245,19 @@ def setting_naming_a_later_time(run, between: bool) -> list[ReviewEvent]:
     return sorted(events, key=lambda event: (event.when, event.id))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="StreamingMerge._block (logmerge.py:491) finds the line a new answer goes before "
-    'by searching `"at":"<its time>"` from the end of the last line this process found; with '
-    "the cards split, the parent never found k1's line (the child's), so the search stops in "
-    "the setting line's data and k3's answer is written before that earlier line",
-)
 def test_a_setting_naming_a_later_time_does_not_move_a_new_answer(run):
     """A new answer goes before the first line with a later time, whichever process
-    replayed the lines before it (here the child, k1's)."""
+    replayed the lines before it (here the child, k1's): a time named in a setting's data is
+    not taken for that line's (the pass leaves such a block to the general path)."""
     events = setting_naming_a_later_time(run, between=True)
-    run.check(events, lambda card: card == "k1")
+    run.check(events, lambda card: card == "k1", streamed=False)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the same search in StreamingMerge._block (logmerge.py:491) in one process: no "
-    "affected card's line between k0's and k2's, so it starts after k0's line and stops in "
-    "the setting's data",
-)
 def test_a_setting_naming_a_later_time_does_not_move_a_new_answer_alone(run):
     events = setting_naming_a_later_time(run, between=False)
-    run.check(events, lambda card: False)
+    run.check(events, lambda card: False, streamed=False)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ReviewLog.events_of (reviewlog.py:851-858), which the general path reads the "
-    'affected cards\' events with, takes a block\'s `"card":"` fields as one a line when '
-    "their count equals the lines': a spaced line (none) before a setting whose data names "
-    "a card (two) makes it read k0's second answer as the setting's, so the general path "
-    "replays k0 without it (the streaming pass is right)",
-)
 def test_the_general_path_reads_every_answer_of_a_card_in_a_block_of_odd_lines(run):
     run.monkeypatch.setattr(reviewlog, "SCAN_BLOCK", 1 << 20)
     store = ProgressStore(run.base).load()
@@ -570,14 +550,6 @@ def test_a_last_line_as_a_crash_left_it_with_a_second_process(run, last_card, en
         assert shared[0].count(b"\n") == 20 + len(events)  # (each event once)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="StreamingMerge._affected (logmerge.py:286-312) replays a line without a state "
-    "(format 1, as this program wrote it) after the card's first new answer twice: "
-    "_step gives a row, the `state is None` branch (289) falls through to the full read, "
-    "which calls _step again (312), so that line and every later one of the card store "
-    "one answer too many (reps +1), in one process and in two",
-)
 @pytest.mark.parametrize("shared", [False, True])
 def test_a_format_one_line_after_a_new_answer_is_replayed_once(run, shared):
     store = ProgressStore(run.base).load()
