@@ -18,7 +18,7 @@ import operator
 import os
 import re
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import fields, replace
 from datetime import datetime
 from pathlib import Path
@@ -74,6 +74,7 @@ _FIRST = operator.itemgetter(0)
 _COLUMN = {i: operator.itemgetter(i) for i in (1, 5, 6)}  # a row's due, last and first times
 # a CardState as the snapshot stores it (CardState.to_row, as a tuple: made in C)
 _SNAPSHOT_ROW = operator.attrgetter(*(f.name for f in fields(CardState) if f.name != "card_id"))
+_REPS = [f.name for f in fields(CardState) if f.name != "card_id"].index("reps")  # in a row
 
 
 class SnapshotRows:
@@ -560,12 +561,14 @@ class ProgressStore:
         # events are short (their fields are bounded), so the last one lies in these bytes
         return f'"id":"{last_id}"'.encode() in head.rstrip(b"\n").rsplit(b"\n", 1)[-1]
 
-    def _write_snapshot(self, rows: dict[str, Sequence] | None = None) -> None:
+    def _write_snapshot(self, rows: Mapping[str, Sequence] | None = None) -> None:
         """The snapshot of `states`, whose rows (CardState.to_row) are given when known."""
         self._snapshot_end = self._end
-        states = self.states
+        if rows is None and self._pending is not None:
+            rows = self._pending.decoded_rows()  # (the states, not built yet)
         cards: dict[str, Sequence]
         if rows is None:
+            states = self.states
             cards = {card: _SNAPSHOT_ROW(states[card]) for card in sorted(states)}
         else:
             cards = {card: rows[card] for card in sorted(rows)}
@@ -914,9 +917,7 @@ class ProgressStore:
         holds one of the `unchecked` ids)."""
         from mlprep.logmerge import StreamingMerge
 
-        answered = {
-            card: self.states[card].reps for card in {e.card for e in added} & self.states.keys()
-        }
+        answered = self._answer_counts({event.card for event in added})
         merging = StreamingMerge(self.log, self.scheduler, added, unchecked, copied, answered)
         counted: list[AnswerTotals | None] = []  # (no undo on an affected card here)
         try:
@@ -935,7 +936,29 @@ class ProgressStore:
         self._end, self._last_id = merging.size, merging.last_id
         if counted[0] is not None:  # stats need not recount the merged log
             self._write_totals(counted[0])
-        for card, state in merging.final.items():
+        self._put_states(merging.final)
+
+    def _answer_counts(self, cards: set[str]) -> dict[str, int]:
+        """How many answers each of these cards has had (those studied), from the snapshot's
+        rows where the states are not built yet."""
+        if self._pending is not None:
+            rows = self._pending.decoded_rows()
+            return {card: rows[card][_REPS] for card in cards & rows.keys()}
+        return {card: self.states[card].reps for card in cards & self.states.keys()}
+
+    def _put_states(self, states: dict[str, CardState | None]) -> None:
+        """Set these cards' states (None: none), in the snapshot's rows where the states are
+        not built yet (a merge need not build every card's state to change a few)."""
+        if self._pending is not None:
+            rows = self._pending.decoded_rows()
+            for card, state in states.items():
+                if state is None:
+                    rows.pop(card, None)
+                else:
+                    rows[card] = list(_SNAPSHOT_ROW(state))
+            self._pending.columns = None  # (they no longer describe the rows)
+            return
+        for card, state in states.items():
             if state is None:
                 self.states.pop(card, None)
             else:
