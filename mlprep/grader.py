@@ -566,7 +566,12 @@ def _phrase_slot(
     )
 
 
-@functools.lru_cache(maxsize=4096)
+# Room for every phrase of the built-in decks (about 7,000) and then some: a smaller cache
+# dropped the oldest ones and compiled them again on a pass over the whole bank.
+PHRASE_CACHE = 16_384
+
+
+@functools.lru_cache(maxsize=PHRASE_CACHE)
 def _compile_phrase(text: str) -> _Phrase:
     slots: list[frozenset[str]] = []
     spellings: list[frozenset[str]] = []
@@ -611,7 +616,7 @@ def _phrase_tokens(text: str) -> list[str]:
     ]
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=PHRASE_CACHE)
 def _phrase_variants(text: str) -> tuple[_Phrase, ...]:
     """A phrase and, for two words written apart, the same words written together: the phrase
     "mini batch" also finds "minibatches"."""
