@@ -60,6 +60,35 @@ def pytest_xdist_auto_num_workers(config):
     return count + 1
 
 
+# The files that take longest, longest first. With `--dist loadfile` a file runs on one worker,
+# and the workers take files in collection order (`make test` passes --no-loadscope-reorder,
+# or xdist would order them by their number of tests): these go out first, so the run ends on
+# short files that fill the workers evenly, not on one long file that leaves two of them idle.
+# Seconds each on a quiet machine; a file that grows belongs here.
+LONGEST_FILES = (
+    "tests/unit/test_content.py",  # every reference answer graded (about 3 s)
+    "tests/e2e/test_widths.py",  # 16 programs in a terminal
+    "tests/unit/test_drills.py",  # every drill run, scikit-learn imported
+    "tests/e2e/test_sessions_terminal.py",
+    "tests/cli/test_faults.py",
+    "tests/cli/test_startup.py",
+    "tests/unit/test_independent_drills.py",
+    "tests/unit/test_coderun.py",  # an endless loop stopped after 2 s
+    "tests/e2e/test_mock_clock.py",  # a session clock running out
+    "tests/cli/test_code_command.py",
+    "tests/cli/test_progress_hostile.py",
+    "tests/unit/test_review_log.py",
+    "tests/e2e/test_progress_faults.py",
+    "tests/unit/test_export_markdown.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    rank = {path: index for index, path in enumerate(LONGEST_FILES)}
+    # a stable sort: every other file, and the tests within a file, keep their order
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
+
+
 @pytest.fixture(scope="session")
 def parsed_builtin_decks(tmp_path_factory) -> Path:
     """The deck cache of the built-in decks, built once per test run: by the first worker that
