@@ -60,14 +60,17 @@ def pytest_xdist_auto_num_workers(config):
     return count + 1
 
 
-# The files that take longest, longest first. With `--dist loadfile` a file runs on one worker,
-# and the workers take files in collection order (`make test` passes --no-loadscope-reorder,
-# or xdist would order them by their number of tests): these go out first, so the run ends on
-# short files that fill the workers evenly, not on one long file that leaves two of them idle.
-# Seconds each on a quiet machine; a file that grows belongs here.
+# The files that take longest, about longest first. With `--dist loadfile` a file runs on one
+# worker, and the workers take files in collection order (`make test` passes
+# --no-loadscope-reorder, or xdist would order them by their number of tests): these go out
+# first, so the run ends on short files that fill the workers evenly, not on one long file
+# that leaves the other workers idle. A file that grows to seconds belongs here.
 LONGEST_FILES = (
     "tests/unit/test_content.py",  # every reference answer graded (about 3 s)
     "tests/e2e/test_widths.py",  # 16 programs in a terminal
+    # a hundred split scans, each a fork of the worker: a fork costs what the process holds,
+    # so these run first, before other files' parsed decks and imports fill the worker
+    "tests/unit/test_review_log.py",
     "tests/unit/test_drills.py",  # every drill run, scikit-learn imported
     "tests/e2e/test_sessions_terminal.py",
     "tests/cli/test_faults.py",
@@ -77,7 +80,6 @@ LONGEST_FILES = (
     "tests/e2e/test_mock_clock.py",  # a session clock running out
     "tests/cli/test_code_command.py",
     "tests/cli/test_progress_hostile.py",
-    "tests/unit/test_review_log.py",
     "tests/e2e/test_progress_faults.py",
     "tests/unit/test_export_markdown.py",
 )
