@@ -1,16 +1,19 @@
 """fsrs' Scheduler.review_card as plain arithmetic, for replays of many answers.
 
 The same operations in the same order as fsrs (version VERIFIED; tests check it against fsrs
-review by review, fuzz included), on plain numbers and datetimes instead of fsrs objects: a
+review by review, fuzz included), on plain numbers instead of fsrs objects and datetimes: a
 merge or an import replays thousands of answers, and building fsrs' objects for each took most
 of the time. Any other fsrs version is used through fsrs itself (see Scheduler.review).
+
+Times are whole microseconds since the epoch (what a datetime holds, without building one):
+fsrs' datetime arithmetic on them is integer arithmetic, to the microsecond.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 VERIFIED = "6.3."  # the fsrs versions this follows (their review_card was read line by line)
 LEARNING, REVIEW, RELEARNING = 1, 2, 3  # fsrs.State values
@@ -19,6 +22,11 @@ _E = math.e  # fsrs writes math.e ** x, which can differ from math.exp(x) in the
 _STABILITY_MIN = 0.001
 _MIN_DIFFICULTY, _MAX_DIFFICULTY = 1.0, 10.0
 _FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, math.inf, 0.05))
+DAY_US = 86_400_000_000  # a day in microseconds
+
+
+def _us(interval: timedelta) -> int:
+    return interval // timedelta(microseconds=1)
 
 
 class FastReview:
@@ -28,8 +36,8 @@ class FastReview:
     def __init__(self, scheduler) -> None:
         self.w = tuple(scheduler.parameters)
         self.retention = scheduler.desired_retention
-        self.learning = tuple(scheduler.learning_steps)
-        self.relearning = tuple(scheduler.relearning_steps)
+        self.learning = _Steps(scheduler.learning_steps)
+        self.relearning = _Steps(scheduler.relearning_steps)
         self.maximum = scheduler.maximum_interval
         self.fuzzing = scheduler.enable_fuzzing
         self.decay = scheduler._DECAY
@@ -50,17 +58,18 @@ class FastReview:
         step: int | None,
         stability: float | None,
         difficulty: float | None,
-        last_review: datetime | None,
+        last_review: int | None,
         rating: int,
-        at: datetime,
+        at: int,
         draw: Callable[[], float],
-    ) -> tuple[int, int | None, float, float, datetime]:
+    ) -> tuple[int, int | None, float, float, int]:
         """The card's state, step, stability, difficulty and due after `rating` at `at`
-        (`draw` gives fsrs' random() for the fuzz)."""
+        (times in microseconds; `draw` gives fsrs' random() for the fuzz)."""
         if state == LEARNING and step is None:
             step = 0  # (as fsrs.Card does)
-        days_since = (at - last_review).days if last_review else None
-        interval: timedelta
+        # (timedelta.days: whole days, rounded down)
+        days_since = (at - last_review) // DAY_US if last_review is not None else None
+        interval: int  # microseconds
         if state == LEARNING:
             assert step is not None
             if stability is None or difficulty is None:
@@ -78,12 +87,12 @@ class FastReview:
             )
             if rating == AGAIN:
                 if len(self.relearning) == 0:
-                    interval = timedelta(days=self._next_interval(stability))
+                    interval = self._next_interval(stability) * DAY_US
                 else:
                     state, step = RELEARNING, 0
                     interval = self.relearning[step]
             else:
-                interval = timedelta(days=self._next_interval(stability))
+                interval = self._next_interval(stability) * DAY_US
         elif state == RELEARNING:
             assert stability is not None and difficulty is not None and step is not None
             stability, difficulty = self._memory(
@@ -101,8 +110,8 @@ class FastReview:
         stability: float,
         difficulty: float,
         days_since: int | None,
-        last_review: datetime | None,
-        at: datetime,
+        last_review: int | None,
+        at: int,
         rating: int,
     ) -> tuple[float, float]:
         """Stability and difficulty after a rating of a card already seen: the same-day
@@ -116,31 +125,29 @@ class FastReview:
         return stability, self._next_d(difficulty, rating)
 
     def _steps(
-        self, steps: tuple, state: int, step: int, stability: float, rating: int
-    ) -> tuple[int, int | None, timedelta]:
-        """A learning or relearning card's next state, step and interval."""
+        self, steps: _Steps, state: int, step: int, stability: float, rating: int
+    ) -> tuple[int, int | None, int]:
+        """A learning or relearning card's next state, step and interval (microseconds)."""
         if len(steps) == 0 or (step >= len(steps) and rating in (HARD, GOOD, EASY)):
-            return REVIEW, None, timedelta(days=self._next_interval(stability))
+            return REVIEW, None, self._next_interval(stability) * DAY_US
         if rating == AGAIN:
             return state, 0, steps[0]
         if rating == HARD:
-            if step == 0 and len(steps) == 1:
-                return state, step, steps[0] * 1.5
-            if step == 0 and len(steps) >= 2:
-                return state, step, (steps[0] + steps[1]) / 2.0
+            if step == 0:
+                return state, step, steps.hard_first
             return state, step, steps[step]
         if rating == GOOD:
             if step + 1 == len(steps):
-                return REVIEW, None, timedelta(days=self._next_interval(stability))
+                return REVIEW, None, self._next_interval(stability) * DAY_US
             return state, step + 1, steps[step + 1]
         if rating == EASY:
-            return REVIEW, None, timedelta(days=self._next_interval(stability))
+            return REVIEW, None, self._next_interval(stability) * DAY_US
         raise ValueError(f"Unknown rating: {rating}")
 
-    def _recall(self, last_review: datetime | None, stability: float, at: datetime) -> float:
+    def _recall(self, last_review: int | None, stability: float, at: int) -> float:
         if last_review is None or stability is None:
             return 0
-        elapsed_days = max(0, (at - last_review).days)
+        elapsed_days = max(0, (at - last_review) // DAY_US)
         return (1 + self.factor * elapsed_days / stability) ** self.decay
 
     @staticmethod
@@ -200,8 +207,8 @@ class FastReview:
             raise ValueError(f"Unknown rating: {rating}")
         return self._clamp_s(stability)
 
-    def _fuzzed(self, interval: timedelta, draw: Callable[[], float]) -> timedelta:
-        days = interval.days
+    def _fuzzed(self, interval: int, draw: Callable[[], float]) -> int:
+        days = interval // DAY_US
         if days < 2.5:
             return interval
         # fsrs adds factor * max(min(days, end) - start, 0.0) for each of _FUZZ_RANGES, in
@@ -219,4 +226,20 @@ class FastReview:
         high = min(high, self.maximum)
         low = min(low, high)
         fuzzed = (draw() * (high - low + 1)) + low
-        return timedelta(days=min(round(fuzzed), self.maximum))
+        return min(round(fuzzed), self.maximum) * DAY_US
+
+
+class _Steps(tuple):
+    """Learning or relearning steps in microseconds, with the step a Hard at the first step
+    waits (fsrs: the first step times 1.5 if it is the only one, else the mean of the first
+    two; worked out once, in timedelta arithmetic as fsrs does it)."""
+
+    hard_first: int
+
+    def __new__(cls, steps) -> _Steps:
+        made = super().__new__(cls, map(_us, steps))
+        if len(steps) == 1:
+            made.hard_first = _us(steps[0] * 1.5)
+        elif len(steps) >= 2:
+            made.hard_first = _us((steps[0] + steps[1]) / 2.0)
+        return made

@@ -17,22 +17,23 @@ takes the general path.
 
 from __future__ import annotations
 
-import array
 import bisect
+import functools
 import io
 import itertools
 import json
+import math
 import operator
 import re
 from collections.abc import Callable, Sequence, Set
 from dataclasses import fields
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 import orjson
 
 from mlprep.errors import ProgressError
-from mlprep.lookahead import MIN_BYTES, Looks
+from mlprep.lookahead import MIN_BYTES, Alongside, Lost
 from mlprep.reviewlog import (
     AT,
     CARD,
@@ -71,31 +72,57 @@ class Careful(Exception):
 class _Card:
     """An affected card on its way through the log."""
 
-    __slots__ = ("since", "resume", "kept", "replaying", "state")
+    __slots__ = ("id", "since", "resume", "replaying", "state", "side")
 
-    def __init__(self, since: datetime) -> None:
-        self.since = since  # its first new answer's time: lines before it keep their states
+    def __init__(self, card_id: str, since: int) -> None:
+        self.id = card_id
+        self.since = since  # its first new answer's time (microseconds since the epoch):
+        # lines before it keep their states
         self.resume: tuple[bytes, bytes | tuple | None] | None = None  # last kept (at, state)
         self.replaying = False
         self.state: tuple | None = None  # its state row (CardState.to_row, as a tuple)
+        self.side = 0  # which process replays it, when two share the work
 
 
 _NUMBERS = frozenset({int, float, type(None)})
+_FLOAT_OR_NONE = frozenset({float, type(None)})
+_INT_OR_NONE = frozenset({int, type(None)})
 
 
 def _row_json(row: tuple) -> bytes:
     """json.dumps(list(row), separators=(",", ":")), a few times faster for a state row: a
-    name, then numbers and nulls. repr writes each number as json does (json uses repr), a
-    list's repr puts ", " between them and writes null as None; infinities and NaN (which
-    json writes otherwise) show as inf and nan."""
+    name, then numbers and nulls. repr writes each number as json does (json uses repr)."""
+    if len(row) == 9:  # the usual row, in one format string
+        name, due, stability, difficulty, step, last, first, reps, lapses = row
+        if (
+            type(name) is str
+            and type(due) is type(last) is type(first) is float
+            and type(stability) in _FLOAT_OR_NONE
+            and type(difficulty) in _FLOAT_OR_NONE
+            and type(step) in _INT_OR_NONE
+            and type(reps) is type(lapses) is int
+            and name.isascii()
+            and name.isalpha()
+            # (json writes infinities and NaN otherwise than repr)
+            and math.isfinite(due + last + first + (stability or 0.0) + (difficulty or 0.0))
+        ):
+            return (
+                f'["{name}",{due!r},{_or_null(stability)},{_or_null(difficulty)},'
+                f"{_or_null(step)},{last!r},{first!r},{reps},{lapses}]"
+            ).encode()
     head = row[0]
     if type(head) is str and head.isascii() and head.isalpha() and len(row) > 1:
+        # a list's repr puts ", " between numbers and writes null as None
         numbers = row[1:]
         if set(map(type, numbers)) <= _NUMBERS:
             body = repr(list(numbers)).replace(", ", ",").replace("None", "null")
             if "inf" not in body and "nan" not in body:
                 return f'["{head}",{body[1:]}'.encode()
     return json.dumps(list(row), separators=(",", ":")).encode()
+
+
+def _or_null(value: float | int | None) -> str:
+    return "null" if value is None else repr(value)
 
 
 _FIELD_NAMES = tuple(field.name for field in fields(ReviewEvent))
@@ -129,11 +156,11 @@ class _Look(NamedTuple):
     """What the light look at a block of lines found (see StreamingMerge._look)."""
 
     times: bytes  # every line's time, one after another (_AT_SIZE bytes each)
-    hits: list[int]  # the lines of affected cards
+    hits: list[int]  # the lines of affected cards (their numbers in the block)...
+    hit_cards: list[bytes]  # ...and their cards
     twice: bool  # a line holds one of the ids not yet checked
     first: float  # the first and last lines' times (epoch seconds)
     last: float
-    ends: Sequence[int] | None  # one past each line's newline (taken ahead only; else None)
 
 
 _AT_SIZE = 24  # bytes of a time as this program writes it: "2026-03-02T09:00:00.000Z"
@@ -152,15 +179,6 @@ class _Times(Sequence):
         if index < 0:
             index += len(self)
         return self.joined[index * _AT_SIZE : (index + 1) * _AT_SIZE]
-
-
-_PLACE = operator.itemgetter(0, 1)
-
-
-def _line_ends(block: bytes) -> array.array:
-    """One past each line's newline, for a block of whole lines."""
-    lengths = map(len, block.split(b"\n")[:-1])
-    return array.array("q", itertools.accumulate(map(operator.add, lengths, itertools.repeat(1))))
 
 
 class StreamingMerge:
@@ -185,57 +203,73 @@ class StreamingMerge:
         self.copied = copied  # where the log's part an export is a copy of ends
         self.log = log
         self.scheduler = scheduler
-        self.cards: dict[str, _Card] = {}
+        self.cards: dict[bytes, _Card] = {}  # by id, as the log's lines hold it
         for event in added:
-            if event.card not in self.cards:
-                self.cards[event.card] = _Card(event.when)  # (added is in time order)
-        self.affected = {card.encode() for card in self.cards}
+            key = event.card.encode()
+            if key not in self.cards:
+                self.cards[key] = _Card(event.card, _micros(event.when))  # (added: time order)
+        self.affected = self.cards.keys()
         # each new event with the time key of the lines it goes after: those up to the same
         # millisecond (answers in the same millisecond: those already here first)
-        self.pending = [(floor_key(event), event.when.timestamp(), event) for event in added]
+        # (and its place among them: where both processes slot new events in at one place,
+        # their order)
+        self.pending = [
+            (floor_key(event), event.when.timestamp(), number, event)
+            for number, event in enumerate(added)
+        ]
         self.pending.reverse()  # pop() from the end gives the earliest
+        # which cards this process replays: all of them (None), or, with a child sharing the
+        # work (see write), those of one side (0 here, 1 there): every third card is the
+        # child's, which also takes the looks at the blocks
+        self.side: int | None = None
+        for number, card in enumerate(self.cards.values()):
+            card.side = int(number % 3 == 2)
+        self.own: Set[bytes] = self.affected  # the cards this process replays
         self.previous: float | None = None  # the time of the last line of the old log so far
-        self.last: bytes | str | None = None  # the last line written (or the last new id)
+        self.last: bytes | None = None  # the last line written
         self.size = 0
         self.last_id: str | None = None
         self.final: dict[str, CardState | None] = {}
 
     # -- the replay ---------------------------------------------------------------------------
-    def _step(self, card_id: str, when: datetime, grade: int, mode: str) -> tuple | None:
-        """The row an answer of an affected card stores, replaying from its resume point."""
-        card = self.cards[card_id]
+    def _step(self, card: _Card, when: int, grade: int, scheduling: bool) -> tuple | None:
+        """The row an answer of an affected card stores (None: an answer that does not
+        schedule), replaying from its resume point; `when` in microseconds."""
         if not card.replaying:
             card.replaying = True
             if card.resume is not None:
-                card.state = self._resumed(card_id, *card.resume)
-        if mode in NON_SCHEDULING_MODES:
+                card.state = self._resumed(*card.resume)
+        if not scheduling:
             return None
-        card.state = self.scheduler.review_row(card.state, card_id, grade, when)
+        card.state = self.scheduler.review_row_us(card.state, card.id, grade, when)
         return card.state
 
     @staticmethod
-    def _resumed(card_id: str, at: bytes, stored: bytes | tuple | None) -> tuple:
+    def _resumed(at: bytes, stored: bytes | tuple | None) -> tuple:
         """The state stored on a card's last line before its first new answer."""
         if stored is None:
             raise Careful  # (a format 1 line, a drill answer): only a full replay knows
         if isinstance(stored, bytes):
-            try:
-                row = json.loads(stored)
-            except (ValueError, RecursionError):
-                raise Careful from None
+            row = _stored_row(stored)
             if row_problem(row) or row[5] != epoch_of_key(at):
                 raise Careful
-            stored = tuple(row)
+            stored = row
         if not stored:
             raise Careful
         return tuple(stored)
 
-    def _kept(self, card: _Card, when: datetime) -> bool:
-        return not card.replaying and when < card.since
+    def _mine(self, card: bytes) -> bool:
+        """Whether this process replays the card (an affected one)."""
+        return card in self.own
+
+    def _take_side(self, side: int) -> None:
+        self.side = side
+        self.own = {key for key, card in self.cards.items() if card.side == side}
 
     def _new(self, event: ReviewEvent) -> bytes:
-        row = self._step(event.card, event.when, event.grade, event.mode)
-        self.last = event.id
+        card = self.cards[event.card.encode()]
+        scheduling = event.mode not in NON_SCHEDULING_MODES
+        row = self._step(card, _micros(event.when), event.grade, scheduling)
         return _line_of(event, row)
 
     def _affected(self, line: bytes, position: int | Callable[[], int]) -> bytes:
@@ -243,15 +277,14 @@ class StreamingMerge:
         found = FAST_LINE.match(line)
         if found is not None:
             at, raw_card, grade, mode, state = found.group(AT, CARD, GRADE, MODE, STATE)
-            card_id = raw_card.decode()
-            card = self.cards.get(card_id)
+            card = self.cards.get(raw_card)
             if card is None:
                 raise Careful  # (a block whose light check misplaced a line)
-            when = datetime.fromisoformat(at.decode())
-            if self._kept(card, when):
+            when = _micros_of_key(at)
+            if not card.replaying and when < card.since:
                 card.resume = (at, state)
                 return line
-            row = self._step(card_id, when, int(grade), mode.decode())
+            row = self._step(card, when, int(grade), mode not in _NON_SCHEDULING)
             if state is None:
                 if row is None:
                     return line
@@ -268,48 +301,102 @@ class StreamingMerge:
         event = self.log._parse_line(line, position)
         if event is None:
             raise Careful  # (not reached: blank and torn lines are dropped before)
-        card = self.cards.get(event.card)
+        card = self.cards.get(event.card.encode())
         if event.undoes or event.kind or card is None:
             raise Careful
-        if self._kept(card, event.when):
+        when = _micros(event.when)
+        if not card.replaying and when < card.since:
             card.resume = (b"", event.state)
             return (event.to_json() + "\n").encode()
-        row = self._step(event.card, event.when, event.grade, event.mode)
+        row = self._step(card, when, event.grade, event.mode not in NON_SCHEDULING_MODES)
         return _line_of(event, row)
 
     # -- the pass ----------------------------------------------------------------------------
     def write(self, put: Callable[[bytes], object]) -> None:
-        def out(data: bytes) -> None:
-            put(data)
-            self.size += len(data)
+        """Stream the new log to `put`.
 
-        ahead = self.log.size() >= MIN_BYTES
-        with Looks(self.log.path, self._look, ahead) as looks:
+        On a large log a forked child goes through the blocks alongside (see lookahead): it
+        takes each block's light look and replays the cards of one side, this process those
+        of the other, both going through the blocks in the same way, and this one writes what
+        both changed. A child that is lost midway leaves its cards unreplayed: Careful."""
+
+        def out(data: bytes) -> None:
+            if data:
+                put(data)
+                self.size += len(data)
+                self.last = data[data.rfind(b"\n", 0, -1) + 1 :]
+
+        alongside = Alongside(
+            self.log.path,
+            self._their_block,
+            self._their_ending,
+            self.log.size() >= MIN_BYTES and len(self.cards) > 2,
+            expected=(Careful, ProgressError),
+        )
+        self.scheduler.prepare()  # (once, not in each process)
+        with alongside:
+            if alongside.running:
+                self._take_side(0)
             for start, block in self.log.blocks():
-                look = looks.get(start, block)
-                if look is not None and (self.previous is None or look.first >= self.previous):
-                    if look.twice:
-                        raise Careful  # an id named twice in the export (see __init__)
-                    times = _Times(look.times)
-                    # a block with no line to change and no new event to slot in is written
-                    # as it is (most of the log, when few cards have new answers)
-                    if look.hits or self.pending and self.pending[-1][0] < times[-1]:
-                        self._block(start, block, times, look.hits, look.ends, out)
-                    else:
-                        out(block)
-                        self.last = block[block.rfind(b"\n", 0, -1) + 1 :]
-                    self.previous = look.last
+                if alongside.running:
+                    look, theirs = self._theirs(alongside.get, start)
+                    changes = self._changes(start, block, look)
+                    changes = sorted(changes + theirs) if theirs else changes
                 else:
-                    self._lines(start, block, out)
-        while self.pending:
-            out(self._new(self.pending.pop()[2]))
+                    changes = self._changes(start, block, self._look(start, block))
+                out(_changed(block, changes))
+            tail = self._tail()
+            if alongside.running:
+                their_tail, their_final = self._theirs(alongside.finish)
+                tail = sorted(tail + their_tail)
+                self.final.update(their_final)
+            for _, line in tail:
+                out(line)
         self._finish()
 
-    def _look(self, start: int, block: bytes, ahead: bool = False) -> _Look | None:
+    @staticmethod
+    def _theirs(receive: Callable[..., tuple], *where: int) -> tuple:
+        try:
+            return receive(*where)
+        except Lost:
+            raise Careful from None  # (its cards' replays cannot be taken over midway)
+
+    def _their_block(self, start: int, block: bytes) -> tuple[_Look | None, list[_Change]]:
+        """The child's work on a block: its look and the changes of side 1's cards."""
+        if self.side != 1:
+            self._take_side(1)
+        look = self._look(start, block)
+        return look, self._changes(start, block, look)
+
+    def _their_ending(self) -> tuple[list[tuple[int, bytes]], dict[str, CardState | None]]:
+        """The child's last result: side 1's new events after the last line, and the states
+        its cards end with."""
+        self._take_side(1)  # (also where the log has no block at all)
+        tail = self._tail()
+        self._finish_states()
+        return tail, self.final
+
+    def _changes(self, start: int, block: bytes, look: _Look | None) -> list[_Change]:
+        """What changes in a block (sorted), given its light look."""
+        if look is not None and (self.previous is None or look.first >= self.previous):
+            if look.twice:
+                raise Careful  # an id named twice in the export (see __init__)
+            times = _Times(look.times)
+            changes = []
+            # a block with no line to change and no new event to slot in is written as it
+            # is (most of the log, when few cards have new answers)
+            if look.hits or self.pending and self.pending[-1][0] < times[-1]:
+                changes = self._block(start, block, times, look.hits, look.hit_cards)
+            self.previous = look.last
+            return changes
+        return self._lines(start, block)
+
+    def _look(self, start: int, block: bytes) -> _Look | None:
         """The light look at a block: None unless each line has one time, card (and id, where
         ids are checked) as this program writes them, in time order among themselves. Uses
         nothing the pass changes (it may be taken ahead, in another process: lookahead)."""
-        unchecked = self.unchecked
+        # (the lines from `copied` on were looked for the new ids in before the pass)
+        unchecked = self.unchecked if start < self.copied else frozenset()
         found = (_AT_CARD_ID if unchecked else _AT_CARD).findall(block)
         if not found:
             return None
@@ -329,9 +416,7 @@ class StreamingMerge:
             return None
         hits = list(itertools.compress(range(count), map(self.affected.__contains__, cards)))
         twice = bool(unchecked) and not unchecked.isdisjoint(ids[0])
-        # (the lines' ends cost a split: worth it only in the process that looks ahead)
-        ends = _line_ends(block) if ahead else None
-        return _Look(times, hits, twice, first, last, ends)
+        return _Look(times, hits, [cards[index] for index in hits], twice, first, last)
 
     def _ids_taken(self, start: int, block: bytes, count: int, ids: tuple) -> bool:
         """Whether the ids the light check took from a block's lines (one a line) are whole
@@ -344,88 +429,90 @@ class StreamingMerge:
         return start + len(block) <= self.copied or block.count(b'"id"') == count
 
     def _block(
-        self, start: int, block: bytes, ats: Sequence, hits: list, ends: Sequence | None, out
-    ) -> None:
-        """A block of lines, each with one time and card, in time order; `hits`: the lines of
-        affected cards; `ends`: where each line ends (one past its newline), if known. It is
-        written as one piece: the slices of it between the lines that change, those lines
-        and the new events."""
-        if ends is None:
-            ends = _line_ends(block)
+        self, start: int, block: bytes, ats: Sequence, hits: list, hit_cards: list
+    ) -> list[_Change]:
+        """The changes of a block of lines, each with one time and card, in time order;
+        `hits`: the lines of affected cards (their numbers), `hit_cards` their cards.
 
-        def begins(index: int) -> int:
-            return ends[index - 1] if index else 0
-
-        def position(index: int) -> Callable[[], int]:
-            """Where a line starts (for a message about a line read in full)."""
-            return lambda: start + begins(index)
-
-        changes: list[tuple[int, int, bytes]] = []  # (line, 0: goes before it / 1: is it, data)
+        A line is found by its time (and card) from where the last one found ends: as the
+        light look vouched, each line holds them once, in this form, in time order; a new
+        event goes before the first line with a later time."""
+        changes: list[_Change] = []
+        after = 0  # where the last line found ends
         hit = 0
 
+        def line_of(needle: bytes) -> tuple[int, int]:
+            found = block.find(needle, after)
+            if found < 0:
+                raise Careful  # (not reached: the look found the line)
+            return block.rfind(b"\n", 0, found) + 1, block.index(b"\n", found) + 1
+
         def through(limit: int) -> None:
-            nonlocal hit
+            nonlocal hit, after
             while hit < len(hits) and hits[hit] < limit:
-                index = hits[hit]
-                line = block[begins(index) : ends[index]]
-                written = self._affected(line, position(index))
-                if written is not line:
-                    changes.append((index, 1, written))
+                card = hit_cards[hit]
                 hit += 1
+                if not self._mine(card):
+                    continue
+                time = ats[hits[hit - 1]]
+                begin, after = line_of(b'"at":"' + time + b'","card":"' + card + b'",')
+                line = block[begin:after]
+                written = self._affected(line, functools.partial(operator.add, start, begin))
+                if written is not line:
+                    changes.append((begin, after, _LINE, written))
 
         done = 0
         while self.pending and self.pending[-1][0] < ats[-1]:
             index = bisect.bisect_right(ats, self.pending[-1][0], lo=done)
             through(index)
-            changes.append((index, 0, self._new(self.pending.pop()[2])))
+            _, _, number, event = self.pending.pop()
+            if self._mine(event.card.encode()):
+                # (the lines before it have earlier times: the first line with its time is it)
+                begin = line_of(b'"at":"' + ats[index] + b'"')[0] if index else 0
+                changes.append((begin, begin, number, self._new(event)))
             done = index
-        through(len(ends))
-        changes.sort(key=_PLACE)  # (stable: new events at one place keep their order)
-        pieces: list[bytes | memoryview] = []
-        view = memoryview(block)
-        copied = 0  # where the block is copied up to
-        for index, kind, data in changes:
-            begin = begins(index)
-            if begin > copied:
-                pieces.append(view[copied:begin])
-            pieces.append(data)
-            copied = ends[index] if kind else begin
-        last = len(ends) - 1
-        if copied < len(block):
-            pieces.append(view[copied:])
-            self.last = block[begins(last) :]
-        elif changes[-1][:2] == (last, 1):
-            self.last = changes[-1][2]  # (else a new event is last: _new noted it)
-        out(b"".join(pieces))
+        through(len(ats))
+        return changes
 
-    def _lines(self, start: int, block: bytes, out) -> None:
-        """A block read line by line (odd lines, or out of time order: then Careful)."""
-        position = start
+    def _lines(self, start: int, block: bytes) -> list[_Change]:
+        """The changes of a block read line by line (odd lines; out of time order: Careful)."""
+        changes: list[_Change] = []
+        position = 0
         for line in io.BytesIO(block):
             if self.unchecked and not self.unchecked.isdisjoint(_ANY_ID.findall(line)):
                 raise Careful
             key = epoch_of_line(line)
             while self.pending and key is not None and self.pending[-1][1] < key:
-                out(self._new(self.pending.pop()[2]))
-            written = self._line(line, position)
+                _, _, number, event = self.pending.pop()
+                if self._mine(event.card.encode()):
+                    changes.append((position, position, number, self._new(event)))
+            written = self._line(line, start + position)
+            if written is not line:
+                changes.append((position, position + len(line), _LINE, written or b""))
             position += len(line)
-            if written is not None:
-                out(written)
-                self.last = written
+        return changes
 
     def _line(self, line: bytes, position: int) -> bytes | None:
+        """A line as it goes into the new log (None: dropped). Where two processes share the
+        work, each changes only its own cards' lines, and the one of side 0 the others."""
         found = FAST_LINE.match(line)
         if found is not None:
             self._in_order(epoch_of_key(found.group(AT)))
-            if found.group(CARD) in self.affected:
+            card = found.group(CARD)
+            if card in self.affected and self._mine(card):
                 return self._affected(line, position)
             return line
         event = self.log._parse_line(line, position)
         if event is None:  # a blank line, or a torn last line: dropped
-            return None
+            return None if not self.side else line
         self._in_order(event.when.timestamp())
-        if event.card in self.cards:
+        card = event.card.encode()
+        if card in self.affected:
+            if not self._mine(card):
+                return line
             return self._affected(line if line.endswith(b"\n") else line + b"\n", position)
+        if self.side:
+            return line
         return line if line.endswith(b"\n") else line + b"\n"  # (a whole last event)
 
     def _in_order(self, key: float) -> None:
@@ -433,12 +520,24 @@ class StreamingMerge:
             raise Careful  # a log appended out of time order (a clock set back)
         self.previous = key
 
+    def _tail(self) -> list[tuple[int, bytes]]:
+        """This process's new events after the log's last line, with their places."""
+        tail = []
+        while self.pending:
+            _, _, number, event = self.pending.pop()
+            if self._mine(event.card.encode()):
+                tail.append((number, self._new(event)))
+        return tail
+
+    def _finish_states(self) -> None:
+        for card in self.cards.values():
+            if self.side is None or card.side == self.side:
+                row = card.state
+                self.final[card.id] = None if row is None else CardState(card.id, *row)
+
     def _finish(self) -> None:
-        for card_id, card in self.cards.items():
-            row = card.state
-            self.final[card_id] = None if row is None else CardState(card_id, *row)
-        if isinstance(self.last, str) or self.last is None:
-            self.last_id = self.last
+        self._finish_states()
+        if self.last is None:
             return
         found = FAST_LINE.match(self.last)
         if found is not None:
@@ -448,6 +547,44 @@ class StreamingMerge:
                 self.last_id = event_from_dict(json.loads(self.last), "").id
             except (ValueError, RecursionError, ProgressError):
                 raise Careful from None
+
+
+# a change of a block: (where it begins, where it ends, its place, the bytes that replace the
+# block's from begin to end). A new event is inserted (end == begin; its place among the new
+# events); a line is replaced (or dropped: no bytes) whole. Sorted, they are in file order.
+_Change = tuple[int, int, int, bytes]
+_LINE = -1  # the place of a replaced line (it sorts after new events inserted before it)
+
+
+def _changed(block: bytes, changes: list[_Change]) -> bytes:
+    """The block with its changes made (sorted, none overlapping)."""
+    if not changes:
+        return block
+    pieces: list[bytes | memoryview] = []
+    view = memoryview(block)
+    copied = 0  # where the block is copied up to
+    for begin, end, _, data in changes:
+        if begin > copied:
+            pieces.append(view[copied:begin])
+        pieces.append(data)
+        copied = end
+    if copied < len(block):
+        pieces.append(view[copied:])
+    return b"".join(pieces)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _micros(moment: datetime) -> int:
+    """A time as whole microseconds since the epoch (what the replay works in)."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def _micros_of_key(at: bytes) -> int:
+    """_micros of a time key (a time as this program writes it)."""
+    return (datetime.fromisoformat(at.decode()) - _EPOCH) // _MICROSECOND
 
 
 def floor_key(event: ReviewEvent) -> bytes:

@@ -1,74 +1,123 @@
-"""A look at each block of a file, taken ahead in a second process.
+"""A second process that goes through a file's blocks alongside this one.
 
-A merge's pass over the review log first takes a light look at each block (one pattern search
-for every line's time, card and id, then checks on them) and then rewrites it. The looks need
-nothing from the rewriting, so on a machine with a second core a child process forked for the
-pass reads the file on its own and sends each block's look through a pipe: the pass finds it
-ready and only rewrites. Where fork is missing, the file is small, or the child stops or
-disagrees about where a block starts, the pass takes the look itself: the same function either
-way, so the result never depends on which process took it.
+A merge's pass over the review log takes a light look at each block (one pattern search for
+every line's time, card and id, then checks on them), replays the affected cards' answers and
+rewrites the block. On a machine that can fork, a child forked for the pass reads the file on
+its own and does part of that work for each block (its look, and the replays of half of the
+cards), sending the results through a pipe in block order, then a last result once the file
+is done; the pass finds each block's results ready and only does its own part and the writing.
+
+The child's work is a function of the blocks and of what both processes knew when it was
+forked, so it gives what this process would have. Where fork is missing or the file is small,
+there is no child. A child that stops, fails or disagrees about where a block starts is Lost:
+its part of the work cannot be taken over midway, so the caller takes another way.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from mlprep.forkwork import fork_writer, reap
 from mlprep.reviewlog import line_blocks
 
-MIN_BYTES = 8 << 20  # a smaller file is looked at faster than a process starts
+MIN_BYTES = 8 << 20  # a smaller file is gone through faster than a process starts
 
 
-class Looks:
-    """`look(start, block, ahead)` for each block of whole lines of `path` (as line_blocks
-    cuts them), taken ahead by a child process when that pays (`ahead` tells the function
-    which process it runs in); `get` gives the look at a block."""
+class Lost(Exception):
+    """The child stopped or went its own way: its results cannot be had."""
 
-    def __init__(self, path: Path, look: Callable[[int, bytes, bool], Any], ahead: bool) -> None:
+
+class _Stopped:
+    """What a child sends when its work raised one of the expected exceptions."""
+
+
+class Alongside:
+    """A child running `work(start, block)` for each block of whole lines of `path` (as
+    line_blocks cuts them) and then `ending()`, when `wanted` and the system can fork; `running`
+    tells whether there is one. `get(start)` gives its result for the block starting at byte
+    `start`, `finish()` the ending's; both raise Lost if the child cannot give it (an exception
+    of `expected` types in the child is sent as such, and also raises Lost)."""
+
+    def __init__(
+        self,
+        path: Path,
+        work: Callable[[int, bytes], Any],
+        ending: Callable[[], Any],
+        wanted: bool,
+        expected: tuple[type[BaseException], ...] = (),
+    ) -> None:
         self.path = path
-        self.look = look
-        self.ahead = ahead and hasattr(os, "fork")
+        self.work = work
+        self.ending = ending
+        self.wanted = wanted and hasattr(os, "fork")
+        self.expected = expected
         self.reader: Any = None
         self.pid = 0
+        self.done = False  # the ending was received: the child has nothing left to do
 
-    def __enter__(self) -> Looks:
-        child = fork_writer(self._send) if self.ahead else None
-        if child is not None:  # (else no process to spare: the pass looks for itself)
+    @property
+    def running(self) -> bool:
+        return self.reader is not None
+
+    def __enter__(self) -> Alongside:
+        child = fork_writer(self._send) if self.wanted else None
+        if child is not None:  # (else no child: the caller works alone)
             self.pid, read_end = child
             self.reader = open(read_end, "rb")  # noqa: SIM115  (closed on exit)
         return self
 
     def _send(self, pipe: BinaryIO) -> None:
-        """The child's work: each block's look, in order (a failure ends the output short:
-        the parent then looks for itself)."""
-        with open(self.path, "rb") as handle:
-            for position, data, size in line_blocks(handle):
-                block = data if size == len(data) else data[:size]
-                look = self.look(position, block, True)
-                pickle.dump((position, look), pipe, protocol=5)
+        """The child's work: each block's result in order, then the ending's (an expected
+        exception ends the output with _Stopped; any other, short: both mean Lost)."""
+        try:
+            for position, block in self._blocks():
+                pickle.dump((position, self.work(position, block)), pipe, protocol=5)
+            pickle.dump((None, self.ending()), pipe, protocol=5)
+        except self.expected:
+            pickle.dump((None, _Stopped()), pipe, protocol=5)
 
-    def get(self, start: int, block: bytes) -> Any:
-        """The look at the block starting at byte `start`."""
-        if self.reader is not None:
-            try:
-                position, look = pickle.load(self.reader)
-                if position == start:
-                    return look
-            except (EOFError, pickle.UnpicklingError, ValueError, OSError):
-                pass
-            self._stop()  # (it stopped, or saw other blocks: no look of it is used again)
-        return self.look(start, block, False)
+    def _blocks(self) -> Iterator[tuple[int, bytes]]:
+        """The file's blocks (none if there is no file, as for the reader of ReviewLog.blocks)."""
+        try:
+            handle = open(self.path, "rb")  # noqa: SIM115  (closed below)
+        except FileNotFoundError:
+            return
+        with handle:
+            for position, data, size in line_blocks(handle):
+                yield position, data if size == len(data) else data[:size]
+
+    def _next(self, start: int | None) -> Any:
+        if self.reader is None:
+            raise Lost
+        try:
+            position, result = pickle.load(self.reader)
+        except (EOFError, pickle.UnpicklingError, ValueError, OSError):
+            position, result = -1, None
+        if position != start or isinstance(result, _Stopped):
+            self._stop()  # (it stopped, or saw other blocks: nothing more of it is used)
+            raise Lost
+        return result
+
+    def get(self, start: int) -> Any:
+        """The child's result for the block starting at byte `start`."""
+        return self._next(start)
+
+    def finish(self) -> Any:
+        """The child's ending, once every block's result was taken."""
+        ending = self._next(None)
+        self.done = True
+        return ending
 
     def _stop(self) -> None:
         if self.reader is not None:
-            self.reader.close()  # (a child still writing gets a broken pipe and ends)
+            self.reader.close()
             self.reader = None
         if self.pid:
-            reap(self.pid, kill=False)  # (closing the pipe ended it, or it has finished)
+            reap(self.pid, kill=not self.done)  # (its work is of no use any more)
             self.pid = 0
 
     def __exit__(self, *exc: object) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from itertools import repeat
 from operator import itemgetter
+from pathlib import Path
 
 from mlprep.memory import DEFAULT_PARAMETERS
 from mlprep.model import Card
@@ -37,6 +38,28 @@ NEW, LEARNING, REVIEW, RELEARNING = "new", "learning", "review", "relearning"
 _STATE_NAMES = {1: LEARNING, 2: REVIEW, 3: RELEARNING}
 _FSRS_STATES = {name: state for state, name in _STATE_NAMES.items()}
 _LEARNING, _REVIEW, _AGAIN = 1, 2, 1  # fsrs.State.Learning, .Review, fsrs.Rating.Again
+
+
+@functools.cache
+def _fsrs_version() -> str:
+    """The installed fsrs' version: from its metadata folder beside the package where there is
+    exactly one (importlib.metadata, which searches every installed distribution, costs a
+    merge or a first answer tens of milliseconds), else from importlib.metadata."""
+    import fsrs
+
+    package = Path(fsrs.__file__).parent
+    found = list(package.parent.glob("fsrs-*.dist-info"))
+    if len(found) == 1 and (found[0] / "METADATA").is_file():
+        return found[0].name.removeprefix("fsrs-").removesuffix(".dist-info")
+    from importlib.metadata import version
+
+    return version("fsrs")
+
+
+def _us_of_timestamp(seconds: float) -> int:
+    """The microseconds since the epoch of datetime.fromtimestamp(seconds, UTC) (which rounds
+    to the microsecond its own way)."""
+    return (datetime.fromtimestamp(seconds, UTC) - _EPOCH) // _MICROSECOND
 
 
 @functools.lru_cache(maxsize=65536)
@@ -250,11 +273,13 @@ class Scheduler:
     def _fast(self):
         """fsrs' review_card as plain arithmetic (fsrsfast), for the fsrs versions it follows;
         None for any other version (fsrs itself is used then)."""
-        from importlib.metadata import version
-
         from mlprep.fsrsfast import VERIFIED, FastReview
 
-        return FastReview(self.fsrs) if version("fsrs").startswith(VERIFIED) else None
+        return FastReview(self.fsrs) if _fsrs_version().startswith(VERIFIED) else None
+
+    def prepare(self) -> None:
+        """Set up what reviews need (fsrs and its arithmetic) now rather than at the first."""
+        _ = self._fast
 
     def review(
         self, previous: CardState | None, card_id: str, grade: int, at: datetime
@@ -280,18 +305,23 @@ class Scheduler:
     def review_row(self, previous: tuple | None, card_id: str, grade: int, at: datetime) -> tuple:
         """review() on a state row (CardState.to_row as a tuple) to a state row, without
         building the states (a merge replays thousands of answers)."""
-        fast = self._fast
-        if fast is None:
+        if self._fast is None:
             before_state = None if previous is None else CardState(card_id, *previous)
             return tuple(self.review_with_fsrs(before_state, card_id, grade, at).to_row())
-        at = at.astimezone(UTC)
+        return self.review_row_us(previous, card_id, grade, (at - _EPOCH) // _MICROSECOND)
+
+    def review_row_us(self, previous: tuple | None, card_id: str, grade: int, at: int) -> tuple:
+        """review_row at `at` microseconds since the epoch (a merge reads times as numbers)."""
+        fast = self._fast
+        if fast is None:
+            return self.review_row(previous, card_id, grade, _EPOCH + at * _MICROSECOND)
         if previous is None:
-            reps, lapses, first = 0, 0, at.timestamp()
+            reps, lapses, first = 0, 0, at / 1_000_000
             before, step, stability, difficulty, last = _LEARNING, None, None, None, None
         else:
             name, _, stability, difficulty, step, last_ts, first, reps, lapses = previous
             before = _FSRS_STATES[name]
-            last = datetime.fromtimestamp(last_ts, UTC)  # (as CardState.last_review)
+            last = _us_of_timestamp(last_ts)  # (as CardState.last_review)
 
         def draw() -> float:
             # FSRS fuzzes intervals with random(): seeded per card and review count
@@ -302,11 +332,11 @@ class Scheduler:
         )
         return (
             _STATE_NAMES[state],
-            due.timestamp(),
+            due / 1_000_000,  # (what datetime.timestamp() gives: the exact quotient, rounded)
             stability,
             difficulty,
             step,
-            at.timestamp(),
+            at / 1_000_000,
             first,
             reps + 1,
             lapses + (before == _REVIEW and grade == _AGAIN),

@@ -75,7 +75,8 @@ def test_the_fuzz_range_is_fsrs_own_for_every_interval(monkeypatch):
         for day in days:
             interval = timedelta(days=day)
             expected = scheduler.fsrs._get_fuzzed_interval(interval=interval)
-            assert fast._fuzzed(interval, draw) == expected, day
+            fuzzed = fast._fuzzed(interval // timedelta(microseconds=1), draw)
+            assert fuzzed == expected // timedelta(microseconds=1), day
 
 
 def test_a_fuzz_draw_is_what_a_new_generator_gives():
@@ -84,3 +85,11 @@ def test_a_fuzz_draw_is_what_a_new_generator_gives():
     rng = random.Random(4)
     for seed in [0, 1, 2**32, 2**56 - 1, *(rng.getrandbits(56) for _ in range(300))]:
         assert _seeded_draw(seed) == random.Random(seed).random()
+
+
+def test_the_fsrs_version_read_beside_the_package_is_the_installed_one():
+    from importlib.metadata import version
+
+    from mlprep.scheduler import _fsrs_version
+
+    assert _fsrs_version() == version("fsrs")

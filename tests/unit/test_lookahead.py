@@ -1,6 +1,6 @@
-"""The merge's looks at blocks of the log taken ahead in a second process give the files the
-pass gives when it looks for itself, also when that process stops midway or cuts the blocks
-otherwise, and it is always waited for."""
+"""A second process that shares a merge's pass (the looks at the log's blocks and the replays
+of half of the cards) gives the files the pass gives alone; when it stops midway or cuts the
+blocks otherwise, the general path gives them; and it is always waited for."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from mlprep.logmerge import StreamingMerge
 from mlprep.model import Grade
 from mlprep.progress import ProgressStore
 from mlprep.reviewlog import ReviewEvent
+from mlprep.scheduler import Scheduler
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -46,47 +47,75 @@ def merged(tmp_path, name: str, ahead: bool, monkeypatch) -> bytes:
     return (tmp_path / name / "reviews.jsonl").read_bytes()
 
 
-def test_looks_taken_ahead_give_the_same_log(tmp_path, base, monkeypatch):
-    sent = []
-    send = lookahead.Looks._send
+def general_path_taken(monkeypatch) -> list:
+    taken: list = []
+    general = ProgressStore._merge_replaying
     monkeypatch.setattr(
-        lookahead.Looks, "_send", lambda self, end: sent.append(1) or send(self, end)
+        ProgressStore,
+        "_merge_replaying",
+        lambda self, added: taken.append(1) or general(self, added),
     )
-    assert merged(tmp_path, "ahead", True, monkeypatch) == merged(
-        tmp_path, "itself", False, monkeypatch
-    )
-    assert not sent  # (only the child sends: this process never did)
+    return taken
 
 
-def test_a_look_ahead_that_stops_midway_is_taken_over(tmp_path, base, monkeypatch):
+def test_a_second_process_sharing_the_work_gives_the_same_log(tmp_path, base, monkeypatch):
+    replayed_here = []
+    review = Scheduler.review_row_us
+    monkeypatch.setattr(
+        Scheduler,
+        "review_row_us",
+        lambda self, row, card, *a: replayed_here.append(card) or review(self, row, card, *a),
+    )
+    taken = general_path_taken(monkeypatch)
+    ahead = merged(tmp_path, "ahead", True, monkeypatch)
+    assert not taken
+    here = set(replayed_here)
+    replayed_here.clear()
+    assert ahead == merged(tmp_path, "itself", False, monkeypatch)
+    # (the child replayed the other cards: this process saw only its own)
+    assert here and here < set(replayed_here) == {event.card for event in NEW}
+
+
+def test_a_second_process_that_stops_midway_leaves_the_merge_to_the_general_path(
+    tmp_path, base, monkeypatch
+):
     parent = os.getpid()
     look = StreamingMerge._look
     calls = []
 
-    def stopping(self, start, block, ahead=False):
+    def stopping(self, start, block):
         calls.append(start)
         if os.getpid() != parent and len(calls) == 3:
             raise RuntimeError("the second process stops")
-        return look(self, start, block, ahead)
+        return look(self, start, block)
 
     monkeypatch.setattr(StreamingMerge, "_look", stopping)
+    taken = general_path_taken(monkeypatch)
     ahead = merged(tmp_path, "ahead", True, monkeypatch)
-    assert calls  # the blocks after the third were looked at here
+    assert taken  # (its cards' replays cannot be taken over midway)
     assert ahead == merged(tmp_path, "itself", False, monkeypatch)
 
 
-def test_a_look_ahead_at_other_blocks_is_not_used(tmp_path, base, monkeypatch):
+def test_a_second_process_that_cuts_other_blocks_is_not_used(tmp_path, base, monkeypatch):
     cut = lookahead.line_blocks
     monkeypatch.setattr(lookahead, "line_blocks", lambda handle: cut(handle, 7))  # other starts
-    used = []
-    get = lookahead.Looks.get
-    monkeypatch.setattr(
-        lookahead.Looks,
-        "get",
-        lambda self, start, block: used.append(self.reader) or get(self, start, block),
-    )
+    taken = general_path_taken(monkeypatch)
     ahead = merged(tmp_path, "ahead", True, monkeypatch)
-    assert used[0] is not None and used[-1] is None  # (read from the child once, then not)
+    assert taken
+    assert ahead == merged(tmp_path, "itself", False, monkeypatch)
+
+
+def test_a_card_the_second_process_cannot_replay_stops_the_streaming_merge(
+    tmp_path, base, monkeypatch
+):
+    """An undo of an affected card is seen by whichever process replays that card."""
+    store = ProgressStore(tmp_path / "base").load()
+    # k0: the third affected card, which the second process replays
+    answer = store.record("k0", Grade.GOOD, "review", 5, T0 + timedelta(days=20))
+    store.undo(answer, T0 + timedelta(days=20, hours=1))
+    taken = general_path_taken(monkeypatch)
+    ahead = merged(tmp_path, "ahead", True, monkeypatch)
+    assert taken
     assert ahead == merged(tmp_path, "itself", False, monkeypatch)
 
 

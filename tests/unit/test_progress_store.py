@@ -397,16 +397,16 @@ def test_a_merge_replays_only_the_cards_with_new_answers(tmp_path, monkeypatch):
     mine = answer_many(there, 5, T0, "b")
     incoming = read_export(json.dumps(export_document(there.events(), T0)), "x.json")
     replayed = []
-    review = Scheduler.review_row  # (what review() and every replay go through)
+    review = Scheduler.review_row_us  # (what review() and every replay go through)
     monkeypatch.setattr(
         Scheduler,
-        "review_row",
+        "review_row_us",
         lambda self, prev, card, *a: replayed.append(card) or review(self, prev, card, *a),
     )
     target = ProgressStore(tmp_path / "here")
     assert target.merge([e for e in incoming if e.card.startswith("a")]) == 6
     assert set(replayed) == {f"a{i}" for i in range(5)}  # the five cards that got answers
-    monkeypatch.setattr(Scheduler, "review_row", review)
+    monkeypatch.setattr(Scheduler, "review_row_us", review)
     assert target.merge(incoming) == len(mine)
     assert target.stale_states() == []
     merged = target.events()
