@@ -6,6 +6,7 @@ import itertools
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -91,30 +92,57 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
 
 
-@pytest.fixture(scope="session")
-def parsed_builtin_decks(tmp_path_factory) -> Path:
-    """The deck cache of the built-in decks, built once per test run: by the first worker that
-    asks for it, while the others wait (they share the run's directory above their own)."""
+_SHARED: list[Path] = []  # the run's directory above every worker's own, once known
+
+
+def _shared_deck_cache(shared: Path, name: str, user_dirs: Sequence[Path] = ()) -> Path:
+    """The deck cache of the built-in decks and `user_dirs`, built once per test run: by the
+    first worker that asks for it, while the others wait."""
     import fcntl
 
     from mlprep.decks import load_library
     from mlprep.paths import builtin_content_dir
 
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent
-    cache = shared / "deck-cache"
-    with open(shared / "deck-cache.lock", "w") as lock:
+    cache = shared / name
+    with open(shared / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (cache / "decks.pickle").exists():
             cache.mkdir(exist_ok=True)
-            load_library([builtin_content_dir() / "decks"], [], cache)
-    built = cache / "decks.pickle"
+            load_library([builtin_content_dir() / "decks"], list(user_dirs), cache)
+    return cache / "decks.pickle"
+
+
+@pytest.fixture(scope="session")
+def parsed_builtin_decks(tmp_path_factory) -> Path:
+    """The deck cache of the built-in decks, built once per test run (the workers share the
+    run's directory above their own)."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    _SHARED[:] = [shared]
+    built = _shared_deck_cache(shared, "deck-cache")
     before = built.read_bytes()
     yield built
     # every home links to this one file (see mlprep_home): a test that wrote into its home's
     # cache in place instead of replacing it would have changed it for every later test
     assert built.read_bytes() == before, "a test wrote into the shared deck cache in place"
+
+
+def warm_deck_cache(home: Path, args: Sequence[str]) -> None:
+    """Before a program is started in a terminal on fixture decks (`--decks` or `--deck-dir`
+    under tests/fixtures): a deck cache in its home that holds them too, as a second run finds
+    it, so each program does not import the YAML parser, parse the decks and save a cache
+    first (a fifth of its start). Programs on other decks start as they would."""
+    dirs = [
+        Path(args[i + 1]) for i, arg in enumerate(args[:-1]) if arg in ("--decks", "--deck-dir")
+    ]
+    if not dirs or not _SHARED or not all(d.is_relative_to(FIXTURES) for d in dirs):
+        return
+    name = "deck-cache-" + "-".join(d.relative_to(FIXTURES).as_posix() for d in dirs)
+    built = _shared_deck_cache(_SHARED[0], name.replace("/", "_"), dirs)
+    target = home / "cache" / built.name
+    target.unlink(missing_ok=True)
+    os.link(built, target)  # (the app replaces its cache file, never writes into it)
 
 
 @pytest.fixture(autouse=True)
