@@ -92,7 +92,8 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
 
 
-_SHARED: list[Path] = []  # the run's directory above every worker's own, once known
+# the run's directory above every worker's own, and the built-in decks' cache in it, once known
+_SHARED: list[Path] = []
 
 
 def _shared_deck_cache(shared: Path, name: str, user_dirs: Sequence[Path] = ()) -> Path:
@@ -119,8 +120,8 @@ def parsed_builtin_decks(tmp_path_factory) -> Path:
     shared = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         shared = shared.parent
-    _SHARED[:] = [shared]
     built = _shared_deck_cache(shared, "deck-cache")
+    _SHARED[:] = [shared, built]
     before = built.read_bytes()
     yield built
     # every home links to this one file (see mlprep_home): a test that wrote into its home's
@@ -129,19 +130,25 @@ def parsed_builtin_decks(tmp_path_factory) -> Path:
 
 
 def warm_deck_cache(home: Path, args: Sequence[str]) -> None:
-    """Before a program is started in a terminal on fixture decks (`--decks` or `--deck-dir`
-    under tests/fixtures): a deck cache in its home that holds them too, as a second run finds
-    it, so each program does not import the YAML parser, parse the decks and save a cache
-    first (a fifth of its start). Programs on other decks start as they would."""
+    """Before a command on fixture decks (`--decks` or `--deck-dir` under tests/fixtures): a
+    deck cache in its home that holds them too, as a second run finds it, so the command does
+    not parse the decks (a program: import the YAML parser too) and save a cache first. Only
+    in a home whose cache is still the one every test starts with: a cache the test made or
+    damaged stays as it is; and commands on other decks run as they would."""
     dirs = [
         Path(args[i + 1]) for i, arg in enumerate(args[:-1]) if arg in ("--decks", "--deck-dir")
     ]
     if not dirs or not _SHARED or not all(d.is_relative_to(FIXTURES) for d in dirs):
         return
+    target = home / "cache" / _SHARED[1].name
+    try:
+        if not os.path.samefile(target, _SHARED[1]):
+            return
+    except OSError:
+        return
     name = "deck-cache-" + "-".join(d.relative_to(FIXTURES).as_posix() for d in dirs)
     built = _shared_deck_cache(_SHARED[0], name.replace("/", "_"), dirs)
-    target = home / "cache" / built.name
-    target.unlink(missing_ok=True)
+    target.unlink()
     os.link(built, target)  # (the app replaces its cache file, never writes into it)
 
 
@@ -197,10 +204,11 @@ def fake_clock(step: float = 1.0):
 
 
 @pytest.fixture
-def cli():
+def cli(mlprep_home):
     """Run mlprep in-process: cli(args, input) -> Result with separate stdout and stderr."""
 
     def run(*args: str, input: str | None = None) -> Result:
+        warm_deck_cache(mlprep_home, args)
         runner = CliRunner()
         env = Environment(clock=fake_clock(), now=lambda: FIXED_NOW)
         result = runner.invoke(app, list(args), input=input, obj=env, catch_exceptions=False)
