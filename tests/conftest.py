@@ -113,6 +113,30 @@ def _shared_deck_cache(shared: Path, name: str, user_dirs: Sequence[Path] = ()) 
     return cache / "decks.pickle"
 
 
+_building: list = []
+
+
+def pytest_sessionstart(session):
+    """With parallel workers, the process that starts them builds the built-in decks' cache
+    while they start and collect (about a second each), so none of them waits for it at its
+    first test. (A worker that finds no cache, or a run without workers, builds it itself.)"""
+    if not getattr(session.config.option, "numprocesses", None) or os.environ.get(
+        "PYTEST_XDIST_WORKER"
+    ):
+        return
+    import threading
+
+    shared = session.config._tmp_path_factory.getbasetemp()  # the workers' parent dir
+    build = threading.Thread(target=_shared_deck_cache, args=(shared, "deck-cache"))
+    build.start()
+    _building.append(build)
+
+
+def pytest_sessionfinish(session):
+    for build in _building:
+        build.join()
+
+
 @pytest.fixture(scope="session")
 def parsed_builtin_decks(tmp_path_factory) -> Path:
     """The deck cache of the built-in decks, built once per test run (the workers share the
