@@ -11,11 +11,13 @@ the index the first time any of it is.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import fields
 from functools import cached_property
-from itertools import repeat
+from itertools import compress, repeat
+from operator import is_
 from typing import Any, Protocol, overload
 
 from mlprep.model import Card, CardIndex, CardType
@@ -172,6 +174,26 @@ class CardList(Sequence[Card]):
         _set_deck(card, self.deck)
         return card
 
+    def cards_at(self, places: Sequence[int]) -> list[Card]:
+        """The cards at these (non-negative) positions; those not built yet are built all at
+        once, a step at a time over all of them as in _every_card (a review's queue can hold
+        thousands)."""
+        cards = self._cards
+        missing = list(
+            dict.fromkeys(compress(places, map(is_, map(cards.__getitem__, places), repeat(None))))
+        )
+        if missing:
+            made = list(map(object.__new__, repeat(LazyCard, len(missing))))
+            drain = deque[object](maxlen=0).extend  # runs a map for its effects
+            drain(map(_set_cards, made, repeat(self)))
+            drain(map(_set_position, made, missing))
+            drain(map(_set_card, made, repeat(None)))
+            drain(map(_set_id, made, map(self.card_ids.__getitem__, missing)))
+            drain(map(_set_deck, made, repeat(self.deck)))
+            drain(map(cards.__setitem__, missing, made))
+            self._missing -= len(missing)
+        return list(map(cards.__getitem__, places))  # type: ignore[arg-type]
+
     def __iter__(self) -> Iterator[Card]:
         if self._missing:  # every card at once: selecting a whole deck is common
             self._cards = self._every_card()
@@ -212,3 +234,97 @@ class CardList(Sequence[Card]):
             tuple,
             (tuple(card.full() if isinstance(card, LazyCard) else card for card in self),),
         )
+
+
+class Selection(Sequence[Card]):
+    """Cards chosen from decks, deck after deck: each part a deck's cards and the positions
+    chosen in them (None: all of them). It is the sequence of those cards; `indexed()` tells
+    a review what its queue needs (each part's deck and card ids) without building a card,
+    and `card_at` builds only the cards the queue holds."""
+
+    def __init__(self, parts: Sequence[tuple[Sequence[Card], Sequence[int] | None]]) -> None:
+        self.parts = list(parts)
+        self._starts: list[int] = []
+        start = 0
+        for cards, positions in self.parts:
+            self._starts.append(start)
+            start += len(cards) if positions is None else len(positions)
+        self._length = start
+
+    @cached_property
+    def _cards(self) -> list[Card]:
+        cards: list[Card] = []
+        for part, positions in self.parts:
+            if positions is None:
+                cards += part  # (a cached deck's cards need only its ids)
+            else:
+                cards += map(part.__getitem__, positions)
+        return cards
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, position: int) -> Card: ...
+
+    @overload
+    def __getitem__(self, position: slice) -> Sequence[Card]: ...
+
+    def __getitem__(self, position: int | slice) -> Card | Sequence[Card]:
+        return self._cards[position]
+
+    def __iter__(self) -> Iterator[Card]:
+        return iter(self._cards)
+
+    def indexed(self) -> tuple[list[tuple[str, int]], list[str]] | None:
+        """Each part's deck and number of cards, and every card's id in order: known from
+        the cached decks' indexes alone. None when a part is not a cached deck's CardList
+        (its cards are at hand anyway)."""
+        runs: list[tuple[str, int]] = []
+        ids: list[str] = []
+        for cards, positions in self.parts:
+            if not isinstance(cards, CardList):
+                return None
+            if positions is None:
+                ids += cards.card_ids
+                runs.append((cards.deck, len(cards)))
+            else:
+                ids += map(cards.card_ids.__getitem__, positions)
+                runs.append((cards.deck, len(positions)))
+        return runs, ids
+
+    def cards_at(self, positions: Sequence[int]) -> list[Card]:
+        """card_at for many positions: each deck's cards built together (CardList.cards_at)."""
+        starts = self._starts
+        by_part: dict[int, list[int]] = {}
+        for position in positions:
+            by_part.setdefault(bisect_right(starts, position) - 1, []).append(position)
+        found: dict[int, Card] = {}
+        for part, wanted in by_part.items():
+            cards, chosen = self.parts[part]
+            places = [position - starts[part] for position in wanted]
+            if chosen is not None:
+                places = [chosen[place] for place in places]
+            if isinstance(cards, CardList):
+                found.update(zip(wanted, cards.cards_at(places), strict=True))
+            else:
+                found.update(zip(wanted, map(cards.__getitem__, places), strict=True))
+        return list(map(found.__getitem__, positions))
+
+    def card_at(self, position: int) -> Card:
+        """The card at this position, built (if it is a cached deck's) without the others."""
+        part = bisect_right(self._starts, position) - 1
+        cards, positions = self.parts[part]
+        place = position - self._starts[part]
+        return cards[place if positions is None else positions[place]]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"Selection({len(self)} cards of {len(self.parts)} decks)"

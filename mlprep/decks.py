@@ -15,7 +15,7 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import BinaryIO
 
-from mlprep.cardindex import CardList, LazyCard
+from mlprep.cardindex import CardList, LazyCard, Selection
 from mlprep.cardrows import card_row, row_card
 from mlprep.errors import MlprepError, UsageError
 from mlprep.fileio import gc_paused, read_regular
@@ -607,7 +607,19 @@ class Library:
     ) -> list[Card]:
         """Cards of the named decks (all decks if none), filtered by tag (a card's own or its
         deck's), kind (`Card.kind`: single, multi, number, open, sql) and difficulty. Every
-        command selects through here, so the same options pick the same cards."""
+        command selects through here (or `selection`), so the same options pick the same
+        cards."""
+        return list(self.selection(names, tags, kinds, difficulty))
+
+    def selection(
+        self,
+        names: Sequence[str] = (),
+        tags: Sequence[str] = (),
+        kinds: Sequence[str] = (),
+        difficulty: int | None = None,
+    ) -> Selection:
+        """`select`'s cards as a Selection: deck by deck, each card built when first used (a
+        review's queue needs only their ids)."""
         chosen = {deck.id: deck for deck in map(self.deck, names)}  # one entry per deck
         decks = list(chosen.values()) or list(self.decks.values())
         wanted = {t.lower() for t in tags}
@@ -616,13 +628,15 @@ class Library:
             unknown = sorted(wanted - known)
             if unknown:
                 raise UsageError(self._unknown_tag(unknown[0], known, list(chosen)))
-        cards: list[Card] = []
+        parts: list[tuple[Sequence[Card], list[int] | None]] = []
         for deck in decks:
             if not (wanted or kinds or difficulty is not None):
-                cards += deck.cards  # (a cached deck's cards need only its ids)
+                if deck.cards:
+                    parts.append((deck.cards, None))
                 continue
             index = deck.index
             deck_tagged = bool(wanted & set(deck.tags))
+            positions = []
             for position, (card_tags, kind, level) in enumerate(
                 zip(index.tags, index.kinds, index.difficulties, strict=True)
             ):
@@ -632,10 +646,12 @@ class Library:
                     continue
                 if difficulty is not None and level != difficulty:
                     continue
-                cards.append(deck.cards[position])
-        if not cards:
+                positions.append(position)
+            if positions:
+                parts.append((deck.cards, positions))
+        if not parts:
             raise UsageError("No cards match that selection.")
-        return cards
+        return Selection(parts)
 
     def _unknown_tag(self, tag: str, known: set[str], chosen: list[str]) -> str:
         """Where a tag missing from the chosen decks lives instead, or the nearest known tag."""

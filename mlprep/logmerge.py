@@ -7,7 +7,9 @@ affected card as its lines go by: one read of the log, one write, and no event b
 lines it copies (blocks of them are checked lightly: one time and card a line, in time order;
 a block with nothing to change is written whole). Where the merge has not yet looked for the
 new events' ids in the part of the log an export copies (see exportcopy), the same light look
-takes each line's id, and a line holding one of them raises Careful.
+takes each line's id, and a line holding one of them raises Careful. On a large log a second
+process shares the pass (see StreamingMerge.write): it takes the looks and replays a third of
+the affected cards.
 
 It gives the lines exactly what the general path (replay_rows, then a rewrite) gives them.
 Whatever it is not sure of (an undo on an affected card, a resume point without a usable
@@ -25,7 +27,7 @@ import json
 import math
 import operator
 import re
-from collections.abc import Callable, Sequence, Set
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
@@ -196,11 +198,13 @@ class StreamingMerge:
         added: list[ReviewEvent],
         unchecked: Set[bytes] = frozenset(),
         copied: int = 0,
+        answered: Mapping[str, int] | None = None,
     ) -> None:
         if any(event.kind or event.undoes for event in added):
             raise Careful
         self.unchecked = unchecked
         self.copied = copied  # where the log's part an export is a copy of ends
+        self.answered = answered or {}  # how many answers the log holds of each card, about
         self.log = log
         self.scheduler = scheduler
         self.cards: dict[bytes, _Card] = {}  # by id, as the log's lines hold it
@@ -219,11 +223,8 @@ class StreamingMerge:
         ]
         self.pending.reverse()  # pop() from the end gives the earliest
         # which cards this process replays: all of them (None), or, with a child sharing the
-        # work (see write), those of one side (0 here, 1 there): every third card is the
-        # child's, which also takes the looks at the blocks
+        # work (see write), those of one side (0 here, 1 there; see _share)
         self.side: int | None = None
-        for number, card in enumerate(self.cards.values()):
-            card.side = int(number % 3 == 2)
         self.own: Set[bytes] = self.affected  # the cards this process replays
         self.previous: float | None = None  # the time of the last line of the old log so far
         self.last: bytes | None = None  # the last line written
@@ -312,8 +313,9 @@ class StreamingMerge:
         return _line_of(event, row)
 
     # -- the pass ----------------------------------------------------------------------------
-    def write(self, put: Callable[[bytes], object]) -> None:
-        """Stream the new log to `put`.
+    def write(self, put: Callable[[bytes], object], meanwhile: Callable[[], object]) -> None:
+        """Stream the new log to `put`, calling `meanwhile` where this process would otherwise
+        wait for the child (or first, where there is none).
 
         On a large log a forked child goes through the blocks alongside (see lookahead): it
         takes each block's light look and replays the cards of one side, this process those
@@ -326,17 +328,20 @@ class StreamingMerge:
                 self.size += len(data)
                 self.last = data[data.rfind(b"\n", 0, -1) + 1 :]
 
+        size = self.log.size()
         alongside = Alongside(
             self.log.path,
             self._their_block,
             self._their_ending,
-            self.log.size() >= MIN_BYTES and len(self.cards) > 2,
+            size >= MIN_BYTES and len(self.cards) > 2,
             expected=(Careful, ProgressError),
         )
         self.scheduler.prepare()  # (once, not in each process)
+        self._share(size)
         with alongside:
             if alongside.running:
                 self._take_side(0)
+            meanwhile()
             for start, block in self.log.blocks():
                 if alongside.running:
                     look, theirs = self._theirs(alongside.get, start)
@@ -353,6 +358,21 @@ class StreamingMerge:
             for _, line in tail:
                 out(line)
         self._finish()
+
+    def _share(self, size: int) -> None:
+        """Choose the cards the child replays (side 1) so that its part of the pass, the looks
+        at the blocks included, takes about as long as this process's part, the writing
+        included, block after block: cards are given to it in turn, in the order of their first
+        new answers, while its share of their lines is below its due."""
+        lines = [self.answered.get(card.id, 0) + 1 for card in self.cards.values()]
+        work = sum(lines) * _LINE_SECONDS
+        looks, writing = size * _LOOK_SECONDS, size * _WRITE_SECONDS
+        due = min(max((work + writing - looks) / (2 * work), 0.0), 0.5)
+        theirs = total = 0
+        for card, count in zip(self.cards.values(), lines, strict=True):
+            card.side = int(theirs < due * (total + count))
+            theirs += count * card.side
+            total += count
 
     @staticmethod
     def _theirs(receive: Callable[..., tuple], *where: int) -> tuple:
@@ -548,6 +568,14 @@ class StreamingMerge:
             except (ValueError, RecursionError, ProgressError):
                 raise Careful from None
 
+
+# what a merge's pass costs, for sharing it between two processes (see StreamingMerge._share;
+# measured on a 2-core machine, only their ratios matter): each byte of log looked at, each
+# byte written, and each answer of an affected card (a line found, replayed from its first
+# new answer on, rewritten)
+_LOOK_SECONDS = 4e-9
+_WRITE_SECONDS = 1.3e-9
+_LINE_SECONDS = 28e-6
 
 # a change of a block: (where it begins, where it ends, its place, the bytes that replace the
 # block's from begin to end). A new event is inserted (end == begin; its place among the new

@@ -25,6 +25,7 @@ from mlprep.forkwork import fork_writer, reap
 from mlprep.reviewlog import line_blocks
 
 MIN_BYTES = 8 << 20  # a smaller file is gone through faster than a process starts
+PIPE_BYTES = 1 << 20  # the most an unprivileged process may ask of Linux by default
 
 
 class Lost(Exception):
@@ -67,6 +68,7 @@ class Alongside:
         child = fork_writer(self._send) if self.wanted else None
         if child is not None:  # (else no child: the caller works alone)
             self.pid, read_end = child
+            _widen(read_end)
             self.reader = open(read_end, "rb")  # noqa: SIM115  (closed on exit)
         return self
 
@@ -122,3 +124,14 @@ class Alongside:
 
     def __exit__(self, *exc: object) -> None:
         self._stop()
+
+
+def _widen(pipe: int) -> None:
+    """Let the pipe hold a few blocks' results (Linux: 64 KiB by default, less than one), so
+    that the child can work ahead of a block that costs this process more."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):
+        pass  # (elsewhere, or beyond the system's limit: the pipe as it is)

@@ -13,7 +13,9 @@ import contextlib
 import io
 import itertools
 import json
+import marshal
 import operator
+import os
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence, Set
@@ -47,7 +49,17 @@ from mlprep.reviewlog import (
     locked,
     schedules,
 )
-from mlprep.scheduler import CardState, Scheduler, row_problem, rows_problem, states_from_rows
+from mlprep.scheduler import (
+    LEARNING,
+    RELEARNING,
+    REVIEW,
+    CardState,
+    Scheduler,
+    StateColumns,
+    row_problem,
+    rows_problem,
+    states_from_rows,
+)
 
 if TYPE_CHECKING:  # stats is imported only where totals are read: start-up time
     from mlprep.stats import AnswerTotals
@@ -58,8 +70,46 @@ TOTALS_FORMAT = 2  # 2 added the grader agreement counts
 EXPORT_KIND = "mlprep-progress"
 EXPORT_FORMAT = 1
 _SECOND = operator.itemgetter(1)
+_FIRST = operator.itemgetter(0)
+_COLUMN = {i: operator.itemgetter(i) for i in (1, 5, 6)}  # a row's due, last and first times
 # a CardState as the snapshot stores it (CardState.to_row, as a tuple: made in C)
 _SNAPSHOT_ROW = operator.attrgetter(*(f.name for f in fields(CardState) if f.name != "card_id"))
+
+
+class SnapshotRows:
+    """A snapshot's checked states, not yet built into CardStates: its rows (card id ->
+    CardState.to_row), or its bytes still to decode (bytes whose rows passed every check
+    when they were marked), with the states' columns when the snapshot's index gave them."""
+
+    __slots__ = ("rows", "data", "columns")
+
+    def __init__(
+        self,
+        rows: dict[str, list] | None = None,
+        data: bytes = b"",
+        columns: StateColumns | None = None,
+    ) -> None:
+        self.rows, self.data, self.columns = rows, data, columns
+
+    def decoded_rows(self) -> dict[str, list]:
+        if self.rows is None:
+            with gc_paused():
+                self.rows = orjson.loads(self.data)["cards"]
+            self.data = b""
+        return self.rows
+
+    def state_columns(self) -> StateColumns:
+        if self.columns is None:
+            self.columns = StateColumns.of_rows(self.decoded_rows())
+        return self.columns
+
+
+# The snapshot's index (beside its mark): what a warm start needs of the snapshot it marks,
+# kept so that the snapshot itself is decoded only once its states are used. Marshalled:
+# (tag, mark, log offset, last id, settings as JSON, card ids, state names, and due, last and
+# first review times as arrays of doubles).
+_INDEX_TAG = "mlprep snapshot index 1"
+_STATE_NAMES = {name: name for name in (LEARNING, REVIEW, RELEARNING)}  # one object a name
 
 
 class ProgressStore:
@@ -83,7 +133,10 @@ class ProgressStore:
         self.exported = 0
         self.backup_dir = directory / "backups"
         self.scheduler = scheduler or Scheduler()
-        self.states: dict[str, CardState] = {}
+        self._states: dict[str, CardState] = {}
+        # the snapshot's checked states until `states` is first used: a review's first card
+        # needs only its queue, which is built from their columns
+        self._pending: SnapshotRows | None = None
         # the latest non-answer event of each kind ("plan", "params"): see ReviewEvent.setting
         self.settings: dict[str, ReviewEvent] = {}
         self.warnings: list[str] = []
@@ -91,6 +144,26 @@ class ProgressStore:
         self._before: dict[str, tuple[CardState | None, CardState | None]] = {}
         self._end = 0  # the log offset `states` reflects...
         self._last_id: str | None = None  # ...and the id of the event just before it
+
+    @property
+    def states(self) -> dict[str, CardState]:
+        """Card id -> state of every studied card; the snapshot's rows become CardStates the
+        first time this is used (start-up builds none of them)."""
+        if self._pending is not None:
+            rows = self._pending.decoded_rows()
+            with gc_paused():  # thousands of objects, none of them in a cycle
+                self._states = states_from_rows(rows)
+            self._pending = None
+        return self._states
+
+    @states.setter
+    def states(self, states: dict[str, CardState]) -> None:
+        self._states, self._pending = states, None
+
+    def state_columns(self) -> StateColumns | None:
+        """The snapshot's states column by column, while `states` has not been built from
+        them yet; None afterwards."""
+        return None if self._pending is None else self._pending.state_columns()
 
     # -- loading --------------------------------------------------------------------------
     def load(self) -> ProgressStore:
@@ -112,7 +185,11 @@ class ProgressStore:
         snapshot = self._read_snapshot()
         if snapshot is not None:
             offset, states, version, last_id = snapshot
-            self.states, self._end, self._last_id = states, offset, last_id
+            self._end, self._last_id = offset, last_id
+            if isinstance(states, SnapshotRows):
+                self._states, self._pending = {}, states
+            else:
+                self.states = states
             self._snapshot_end = offset
             if self._apply_tail() or version < SNAPSHOT_FORMAT:
                 self._write_snapshot()
@@ -122,10 +199,21 @@ class ProgressStore:
     def _remove_stale_temp_files(self) -> None:
         """Temp files of the log and snapshot are only written under the lock we hold, so any
         still here were left by a process killed mid-write (e.g. during a merge)."""
-        for name in (self.log.path.name, self.snapshot_path.name, self.totals_path.name):
-            for leftover in self.directory.glob(f".{name}.*.tmp"):
+        # (.<name>.*.tmp, matched by hand: one listing, no glob patterns compiled at start-up)
+        prefixes = tuple(
+            f".{name}."
+            for name in (self.log.path.name, self.snapshot_path.name, self.totals_path.name)
+        )
+        try:
+            entries = os.listdir(self.directory)
+        except OSError:  # no progress yet (or unreadable: the load itself says so)
+            return
+        for entry in entries:
+            if entry.endswith(".tmp") and any(
+                entry.startswith(prefix) and len(entry) >= len(prefix) + 4 for prefix in prefixes
+            ):
                 with contextlib.suppress(OSError):
-                    leftover.unlink()
+                    (self.directory / entry).unlink()
 
     def _prepare_append(self) -> None:
         """Under the lock, before appending: end the log with a newline, take in what other
@@ -291,9 +379,12 @@ class ProgressStore:
         else:  # the log was rewritten (merge, import, reset)
             self._load_locked()
 
-    def _read_snapshot(self) -> tuple[int, dict[str, CardState], int, str | None] | None:
-        """The snapshot's offset, states, format and last event id; None (with a warning) when
-        it is missing or fails any check, so that it is rebuilt from the log."""
+    def _read_snapshot(
+        self,
+    ) -> tuple[int, dict[str, CardState] | SnapshotRows, int, str | None] | None:
+        """The snapshot's offset, states (as its checked rows, in the current format), format
+        and last event id; None (with a warning) when it is missing or fails any check, so
+        that it is rebuilt from the log."""
         try:
             raw = self.snapshot_path.read_bytes()
         except FileNotFoundError:
@@ -305,7 +396,11 @@ class ProgressStore:
         except OSError as error:
             raise ProgressError(f"cannot read {self.snapshot_path}: {error.strerror}") from None
         mark = self._snapshot_mark(raw)
-        checked = mark is not None and self._read_mark() == mark
+        index = self._read_index() if mark is not None else None
+        checked = index is not None and index[1] == mark
+        if checked:  # bytes read and checked before: their index has what a start needs
+            assert index is not None
+            return self._indexed_snapshot(raw, index)
         try:
             with gc_paused():
                 data = orjson.loads(raw)  # read at every start: twice as fast as json's
@@ -335,9 +430,32 @@ class ProgressStore:
             self.warnings.append(f"{self.snapshot_path}: unreadable; rebuilt from the review log")
             return None
         self._use_settings(())
-        if mark is not None and not checked and version == SNAPSHOT_FORMAT:
-            self._write_mark(mark)
+        if mark is not None and version == SNAPSHOT_FORMAT:
+            self._write_index(mark, data)
         return offset, states, version, last_id
+
+    def _indexed_snapshot(
+        self, raw: bytes, index: tuple
+    ) -> tuple[int, SnapshotRows, int, str | None] | None:
+        """_read_snapshot's answer for bytes whose index matches: the offset, last id and
+        settings from the index, the states' columns from it too, and the rows left in `raw`
+        until the states are used."""
+        _, _, offset, last_id, settings, ids, names, dues, lasts, firsts = index
+        if not self._log_matches(offset, last_id):
+            return None  # the log was rewritten (merge, import, reset) or replaced
+        try:
+            self.settings = {
+                kind: event_from_dict(item, str(self.snapshot_path))
+                for kind, item in orjson.loads(settings).items()
+                if kind == item.get("kind")
+            }
+        except (ProgressError, AttributeError, TypeError, ValueError):
+            self.warnings.append(f"{self.snapshot_path}: unreadable; rebuilt from the review log")
+            return None
+        self._use_settings(())
+        times = (array.array("d", column) for column in (dues, lasts, firsts))
+        columns = StateColumns(ids, names, *times)
+        return offset, SnapshotRows(data=raw, columns=columns), SNAPSHOT_FORMAT, last_id
 
     def _snapshot_mark(self, data: bytes) -> str | None:
         """What identifies a snapshot's bytes: its format, this mlprep's version, its length and
@@ -348,26 +466,62 @@ class ProgressStore:
             return None
         return f"{SNAPSHOT_FORMAT} {__version__} {len(data)} {zlib.crc32(data):08x}\n"
 
-    def _read_mark(self) -> str | None:
+    def _read_index(self) -> tuple | None:
+        """The snapshot index kept beside the mark (see _INDEX_TAG), if whole."""
         assert self.checked_mark is not None
         try:
-            return self.checked_mark.read_text()
-        except (OSError, UnicodeDecodeError):
+            with gc_paused():
+                index = marshal.loads(self.checked_mark.read_bytes())
+        except Exception:  # lost, torn or from another program: only an accelerator
             return None
+        if not (isinstance(index, tuple) and len(index) == 10 and index[0] == _INDEX_TAG):
+            return None
+        ids, names, dues, lasts, firsts = index[5:]
+        count = len(ids) if isinstance(ids, tuple) and isinstance(names, tuple) else -1
+        if count != len(names) or any(
+            not isinstance(column, bytes) or len(column) != 8 * count
+            for column in (dues, lasts, firsts)
+        ):
+            return None
+        return index
 
-    def _write_mark(self, mark: str) -> None:
-        """Keep `mark` (only an accelerator: a mark lost or torn means a full check)."""
+    def _write_index(self, mark: str, document: dict) -> None:
+        """Keep `mark` with the index of the snapshot `document` it marks (only an
+        accelerator: an index lost or torn means a full check)."""
         assert self.checked_mark is not None
-        with contextlib.suppress(OSError):
-            self.checked_mark.parent.mkdir(parents=True, exist_ok=True)
-            self.checked_mark.write_text(mark)
+        rows = document["cards"].values()
+        try:
+            index = (
+                _INDEX_TAG,
+                mark,
+                document["log_offset"],
+                document["last_id"],
+                orjson.dumps(document.get("settings", {})),
+                tuple(document["cards"]),
+                tuple(map(_STATE_NAMES.__getitem__, map(_FIRST, rows))),
+                *(array.array("d", map(_COLUMN[i], rows)).tobytes() for i in (1, 5, 6)),
+            )
+        except (KeyError, TypeError, ValueError, OverflowError):  # not rows we can index
+            return
+        # written whole and renamed into place: two sessions writing it at once leave one
+        # index or the other, never a mix (no fsync: losing it only costs a full check)
+        path = self.checked_mark
+        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temp.write_bytes(marshal.dumps(index))
+            os.replace(temp, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                temp.unlink()
 
     @staticmethod
     def _snapshot_contents(
         data: dict, version: int, checked: bool = False
-    ) -> tuple[int, dict[str, CardState], str | None] | None:
+    ) -> tuple[int, dict[str, CardState] | SnapshotRows, str | None] | None:
         """Offset, states and last id of a snapshot whose every part passes its checks (its
-        rows' checks skipped when the same bytes were `checked` before)."""
+        rows' checks skipped when the same bytes were `checked` before); in the current
+        format the states are its rows, checked and not yet built."""
         offset, last_id, cards = data.get("log_offset"), data.get("last_id"), data.get("cards")
         if type(offset) is not int or offset < 0 or not isinstance(cards, dict):
             return None
@@ -379,7 +533,7 @@ class ProgressStore:
                 if upgrade is None:  # the current format: checked column by column
                     if not checked and rows_problem(list(cards.values())):
                         return None
-                    return offset, states_from_rows(cards), last_id
+                    return offset, SnapshotRows(cards), last_id
                 states = {}
                 for card_id, row in cards.items():
                     state = upgrade(card_id, row)
@@ -430,7 +584,7 @@ class ProgressStore:
             return
         mark = self._snapshot_mark(data)  # rows written from checked states
         if mark is not None:
-            self._write_mark(mark)
+            self._write_index(mark, document)
 
     # -- recording ------------------------------------------------------------------------
     def record(
@@ -758,18 +912,27 @@ class ProgressStore:
         holds one of the `unchecked` ids)."""
         from mlprep.logmerge import StreamingMerge
 
-        merging = StreamingMerge(self.log, self.scheduler, added, unchecked, copied)
-        totals = self._totals_after_merge(added, [])  # (no undo on an affected card here)
+        answered = {
+            card: self.states[card].reps for card in {e.card for e in added} & self.states.keys()
+        }
+        merging = StreamingMerge(self.log, self.scheduler, added, unchecked, copied, answered)
+        counted: list[AnswerTotals | None] = []  # (no undo on an affected card here)
         try:
             with gc_paused():
-                atomic_write_with(self.log.path, lambda handle: merging.write(handle.write))
+                atomic_write_with(
+                    self.log.path,
+                    lambda handle: merging.write(
+                        handle.write,
+                        meanwhile=lambda: counted.append(self._totals_after_merge(added, [])),
+                    ),
+                )
         except OSError as error:
             raise ProgressError(
                 f"cannot write {self.log.path}: {error.strerror or error}; it was left as it was"
             ) from None
         self._end, self._last_id = merging.size, merging.last_id
-        if totals is not None:  # stats need not recount the merged log
-            self._write_totals(totals)
+        if counted[0] is not None:  # stats need not recount the merged log
+            self._write_totals(counted[0])
         for card, state in merging.final.items():
             if state is None:
                 self.states.pop(card, None)

@@ -8,11 +8,12 @@ per card and review count so that replay stays deterministic.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import operator
 import random
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from itertools import repeat
@@ -503,6 +504,107 @@ def build_queue(
         reviews=tuple(item[2] for item in reviews[:review_room]),
         new=tuple(new[:new_room]),
     )
+
+
+class StateColumns:
+    """What a day's queue needs of every studied card's state, column by column: card ids,
+    state names, due, last and first review times (epoch seconds), and the ids as a
+    container. From a snapshot's rows, or kept beside the snapshot (see ProgressStore) so
+    that a warm start need not decode the snapshot at all."""
+
+    __slots__ = ("card_ids", "states", "dues", "lasts", "firsts", "_studied")
+
+    def __init__(
+        self,
+        card_ids: Sequence[str],
+        states: Sequence[str],
+        dues: Sequence[float],
+        lasts: Sequence[float],
+        firsts: Sequence[float],
+        studied: Container[str] | None = None,
+    ) -> None:
+        self.card_ids, self.states, self.dues = card_ids, states, dues
+        self.lasts, self.firsts = lasts, firsts
+        self._studied = studied
+
+    @classmethod
+    def of_rows(cls, rows: Mapping[str, Sequence]) -> StateColumns:
+        """The columns of rows (CardState.to_row by card id)."""
+        if not rows:
+            return cls((), (), (), (), (), rows)
+        state, due, _, _, _, last, first, _, _ = zip(*rows.values(), strict=True)
+        return cls(tuple(rows), state, due, last, first, rows)
+
+    @property
+    def studied(self) -> Container[str]:
+        if self._studied is None:
+            self._studied = frozenset(self.card_ids)
+        return self._studied
+
+
+def queue_positions(
+    ids: Sequence[str],
+    columns: StateColumns,
+    now: datetime,
+    limits: Limits = Limits(),
+    order: Iterable[int] | None = None,
+) -> tuple[list[int], list[int], list[int]]:
+    """build_queue for cards known by their (distinct) ids, taken in `order` (positions in
+    `ids`; default: as they are), from the states' columns instead of CardStates: the
+    positions in `ids` of the learning cards, the due reviews and the new cards, each part
+    in build_queue's order (only new cards depend on `order`, and only as far as the day's
+    are found). A review's start builds its queue this way, building neither a state nor a
+    card it does not ask; each part is found with comprehensions and built-ins over the
+    columns (a value per studied card, tens of thousands) rather than a loop over cards."""
+    today = start_of_day(now).timestamp()
+    tonight = end_of_day(now).timestamp()
+    horizon = (now + LEARN_AHEAD).timestamp()
+    # today's answers over every studied card, as build_queue counts them: of the cards
+    # answered today, those first answered today
+    first_today = [
+        first >= today
+        for first, last in zip(columns.firsts, columns.lasts, strict=True)
+        if first >= today or last >= today
+    ]
+    new_today = sum(first_today)
+    reviews_today = len(first_today) - new_today
+    # the studied cards due by either edge, by due time and id
+    edge = max(horizon, tonight)
+    due = [
+        (when, card_id, state)
+        for when, card_id, state in zip(columns.dues, columns.card_ids, columns.states, strict=True)
+        if when <= edge
+    ]
+    due.sort()
+    # where those of them in `ids` are (found at C speed: the due are few, `ids` are many)
+    wanted = {card_id for _, card_id, _ in due}
+    found = list(itertools.compress(range(len(ids)), map(wanted.__contains__, ids)))
+    position = dict(zip(map(ids.__getitem__, found), found, strict=True))
+    learning = [
+        position[card_id]
+        for when, card_id, state in due
+        if state in _IN_STEPS and when <= horizon and card_id in position
+    ]
+    reviews = [
+        position[card_id]
+        for when, card_id, state in due
+        if state not in _IN_STEPS and when < tonight and card_id in position
+    ]
+    review_room = max(0, limits.reviews_per_day - reviews_today)
+    new_room = max(0, limits.new_per_day - new_today)
+    # the first new cards in the order given: a scan that stops once the day's are found
+    new: list[int] = []
+    if new_room:
+        studied = columns.studied
+        for place in range(len(ids)) if order is None else order:
+            if ids[place] not in studied:
+                new.append(place)
+                if len(new) == new_room:
+                    break
+    return learning, reviews[:review_room], new
+
+
+_IN_STEPS = frozenset((LEARNING, RELEARNING))
 
 
 def next_due(

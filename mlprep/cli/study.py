@@ -40,7 +40,8 @@ def review(
 
     app = state(ctx)
     library = app.library(deck_dirs or ())
-    cards = library.select(decks or (), tag or ())
+    # deck by deck, each card built when first used: the queue needs only their ids
+    cards = library.selection(decks or (), tag or ())
     session = ReviewSession(cards, Limits(new, max_reviews), seed)
     if not decks and not tag:
         from mlprep.cli.plan import planned_review

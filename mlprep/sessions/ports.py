@@ -21,14 +21,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from mlprep.model import Card, Grade
 
 if TYPE_CHECKING:
     from mlprep.cardparts import Choice
     from mlprep.reviewlog import ReviewEvent
-    from mlprep.scheduler import CardState
+    from mlprep.scheduler import CardState, StateColumns
     from mlprep.sqlsandbox import Comparison, QueryResult
 
 
@@ -148,3 +148,12 @@ class ProgressView(Protocol):
 
     def events(self) -> list[ReviewEvent]:
         """Every event of the review log, oldest first."""
+
+
+@runtime_checkable
+class StateColumnSource(Protocol):
+    """Progress that can also give its states as columns (a ProgressView of a store that has
+    not built its states yet): a review builds its first queue from them."""
+
+    def state_columns(self) -> StateColumns | None:
+        """The studied cards' states, column by column; None when not at hand."""

@@ -9,7 +9,7 @@ from datetime import datetime
 from mlprep.model import Card, Grade
 from mlprep.progress import ProgressStore
 from mlprep.reviewlog import NON_SCHEDULING_MODES, ReviewEvent
-from mlprep.scheduler import CardState
+from mlprep.scheduler import CardState, StateColumns
 
 
 class ProgressRecorder:
@@ -78,6 +78,9 @@ class StoreView:
     @property
     def states(self) -> Mapping[str, CardState]:
         return self.store.states
+
+    def state_columns(self) -> StateColumns | None:
+        return self.store.state_columns()
 
     def retrievability(self, state: CardState, now: datetime) -> float:
         return self.store.scheduler.retrievability(state, now)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import itertools
 import operator
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import cast
 
+from mlprep.cardindex import Selection
 from mlprep.model import Card, Grade
 from mlprep.scheduler import (
     LEARNING,
@@ -23,8 +24,10 @@ from mlprep.scheduler import (
     CardState,
     DueQueue,
     Limits,
+    StateColumns,
     build_queue,
     next_due,
+    queue_positions,
 )
 from mlprep.sessions.base import (
     CardResult,
@@ -35,7 +38,7 @@ from mlprep.sessions.base import (
     grade_counts,
     until_stopped,
 )
-from mlprep.sessions.ports import Prompter, Recorder
+from mlprep.sessions.ports import ProgressView, Prompter, Recorder, StateColumnSource
 
 
 @dataclass
@@ -79,6 +82,24 @@ def interleave_decks(cards: Sequence[Card], rng: random.Random) -> list[Card]:
     # has run out of cards)
     rounds = itertools.zip_longest(*(by_deck[deck] for deck in order))
     return [card for round_ in rounds for card in round_ if card is not None]
+
+
+def interleave_positions(runs: Sequence[tuple[str, int]], rng: random.Random) -> Iterator[int]:
+    """interleave_decks on cards known only by position: `runs` gives each run of cards'
+    deck and length, the runs laid end to end; gives every position once, in the order
+    interleave_decks gives those cards (the same draws of `rng`, all drawn at once), as they
+    are asked for (a review reads only as far as its new cards)."""
+    by_deck: dict[str, list[int]] = {}
+    start = 0
+    for deck, count in runs:
+        by_deck.setdefault(deck, []).extend(range(start, start + count))
+        start += count
+    for deck_positions in by_deck.values():
+        _shuffle(rng, deck_positions)
+    order = sorted(by_deck)
+    rng.shuffle(order)
+    rounds = itertools.zip_longest(*(by_deck[deck] for deck in order))
+    return (position for round_ in rounds for position in round_ if position is not None)
 
 
 _DECK = operator.attrgetter("deck")
@@ -164,6 +185,28 @@ def _next_card(pending: list[Card], again: list[tuple[float, Card]], now: float)
     return pending.pop(0)
 
 
+def queue_from_columns(
+    cards: Selection, columns: StateColumns, seed: int, now: datetime, limits: Limits
+) -> DueQueue | None:
+    """build_queue(interleave_decks(cards, Random(seed)), states, now, limits) from the cached
+    decks' card ids and the states' columns, building only the queued cards: a warm start at
+    10,000 cards builds neither a card nor a state it does not ask. None when a deck of
+    `cards` is not a cached one (its cards are at hand anyway)."""
+    indexed = cards.indexed()
+    if indexed is None:
+        return None
+    runs, ids = indexed
+    order = interleave_positions(runs, random.Random(seed))
+    learning, reviews, new = queue_positions(ids, columns, now, limits, order)
+    queued = cards.cards_at([*learning, *reviews, *new])
+    after_learning, after_reviews = len(learning), len(learning) + len(reviews)
+    return DueQueue(
+        tuple(queued[:after_learning]),
+        tuple(queued[after_learning:after_reviews]),
+        tuple(queued[after_reviews:]),
+    )
+
+
 QueueBuilder = Callable[[Sequence[Card], dict[str, CardState], datetime], DueQueue]
 
 
@@ -183,12 +226,7 @@ class ReviewSession:
     def run(self, prompter: Prompter, recorder: Recorder, context: SessionContext) -> ReviewResult:
         now = context.now()
         seed = self.seed if self.seed is not None else now.astimezone().date().toordinal()
-        ordered = interleave_decks(self.cards, random.Random(seed))
-        states = cast(dict, context.progress.states)
-        if self.queue_builder is not None:
-            queue = self.queue_builder(ordered, states, now)
-        else:
-            queue = build_queue(ordered, states, now, self.limits)
+        queue = self._queue(context.progress, seed, now)
         if not queue:
             prompter.notice(
                 self.done_notice or "Nothing is due. " + next_due_text(self.cards, context)
@@ -198,3 +236,18 @@ class ReviewSession:
         result = run_review(queue, prompter, recorder, context)
         result.next_due = next_due_text(self.cards, context)
         return result
+
+    def _queue(self, progress: ProgressView, seed: int, now: datetime) -> DueQueue:
+        """Today's queue: the builder's, or FSRS's due cards within the limits (from the states'
+        columns, when the store has not built its states yet)."""
+        if self.queue_builder is None and isinstance(self.cards, Selection):
+            columns = progress.state_columns() if isinstance(progress, StateColumnSource) else None
+            if columns is not None:
+                queue = queue_from_columns(self.cards, columns, seed, now, self.limits)
+                if queue is not None:
+                    return queue
+        ordered = interleave_decks(self.cards, random.Random(seed))
+        states = cast(dict, progress.states)
+        if self.queue_builder is not None:
+            return self.queue_builder(ordered, states, now)
+        return build_queue(ordered, states, now, self.limits)

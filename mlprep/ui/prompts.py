@@ -13,7 +13,6 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO, cast
 
-from mlprep.grading import parse_number, parse_option_numbers
 from mlprep.model import Card, Grade
 from mlprep.sessions.ports import FlashAction, Prompter
 from mlprep.textsafe import clean_input, printable
@@ -216,6 +215,8 @@ class PlainPrompter:
             if several
             else f"Answer (1-{count}): "
         )
+        from mlprep.grading import parse_option_numbers  # (its patterns: once a card asks)
+
         while True:
             try:
                 return parse_option_numbers(self.read(prompt), count, several)
@@ -223,6 +224,8 @@ class PlainPrompter:
                 self.say(f"  Please {reason}.")
 
     def ask_number(self) -> float:
+        from mlprep.grading import parse_number  # (its patterns: once a card asks)
+
         while True:
             try:
                 return parse_number(self.read("Answer (a number): "))
@@ -380,6 +383,8 @@ class QuestionaryPrompter:
         return [index]
 
     def ask_number(self) -> float:
+        from mlprep.grading import parse_number  # (its patterns: once a card asks)
+
         def valid(text: str) -> bool | str:
             try:
                 parse_number(text)

@@ -109,7 +109,8 @@ def test_a_warm_review_shows_its_first_card_before_importing_what_answering_need
     done = subprocess.run(command, capture_output=True, text=True, check=True, input="")
     assert "[1/" in done.stdout
     modules = json.loads(done.stderr.rsplit("MODULES=", 1)[1])
-    deferred = ("fsrs", "mlprep.kinds", "mlprep.grader", "mlprep.stats", "yaml", *HEAVY, "rich")
+    deferred = ("fsrs", "mlprep.kinds", "mlprep.grader", "mlprep.grading", "mlprep.stats", "yaml")
+    deferred += (*HEAVY, "rich")
     deferred += ("mlprep.logmerge", "mlprep.lookahead", "pickle")  # cards are marshalled rows
     assert [m for m in modules if m.split(".")[0] in deferred or m.startswith(deferred)] == []
 
@@ -158,3 +159,67 @@ def test_a_warm_review_of_open_cards_never_creates_the_card_parts(mlprep_home, t
     modules = json.loads(done.stderr.rsplit("MODULES=", 1)[1])
     assert "mlprep.model" in modules
     assert "mlprep.cardparts" not in modules
+
+
+BUILT_PROBE = """
+import json, os, sys
+sys.argv = ["mlprep", *json.loads(sys.argv[1])]
+import mlprep.cardindex, mlprep.progress
+from mlprep.ui.prompts import PlainPrompter
+built, lists = [], []
+states_from_rows = mlprep.progress.states_from_rows
+
+def counting(rows):
+    built.append(len(rows))
+    return states_from_rows(rows)
+
+mlprep.progress.states_from_rows = counting
+init = mlprep.cardindex.CardList.__init__
+
+def kept(self, *args):
+    init(self, *args)
+    lists.append(self)
+
+mlprep.cardindex.CardList.__init__ = kept
+show = PlainPrompter.show_question
+
+def show_and_stop(self, *args):
+    show(self, *args)
+    cards = sum(len(cards) - cards._missing for cards in lists)
+    print("\\nBUILT=" + json.dumps([built, cards]), file=sys.stderr, flush=True)
+    os._exit(0)
+
+PlainPrompter.show_question = show_and_stop
+from mlprep.cli.app import main
+main()
+"""
+
+
+def test_a_warm_review_builds_only_the_cards_and_states_it_asks_before_its_first_card(
+    mlprep_home, tmp_path
+):
+    """With the snapshot and the deck cache in place, the queue comes from the snapshot's
+    rows and the decks' card ids: no card state is built, and a card only if it is queued."""
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    cards = "".join(
+        f"  - id: many-{n}\n    q: Question {n}?\n    a: Answer {n}.\n" for n in range(30)
+    )
+    (decks / "many.yaml").write_text(f"format: 2\nid: many\ntitle: Many\ncards:\n{cards}")
+    args = ["review", "many", "--plain", "--new", "2", "--decks", str(decks)]
+    # one card answered Good: back in 10 minutes, within the learn-ahead window
+    answered = subprocess.run(
+        [sys.executable, "-m", "mlprep", *args], capture_output=True, text=True, input="\n3\n"
+    )
+    assert "Reviewed 1 card" in answered.stdout
+    done = subprocess.run(
+        [sys.executable, "-c", BUILT_PROBE, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        check=True,
+        input="",
+    )
+    assert "Review: 1 learning, 0 due, 1 new" in done.stdout  # (one new card was answered)
+    states_built, cards_built = json.loads(done.stderr.rsplit("BUILT=", 1)[1])
+    assert states_built == []
+    assert cards_built == 2  # of 30 (the built-in decks were not selected)

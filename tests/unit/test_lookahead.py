@@ -127,3 +127,27 @@ def test_a_merge_that_stops_waits_for_its_second_process(tmp_path, base, monkeyp
     assert merged(tmp_path, "ahead", True, monkeypatch) == merged(
         tmp_path, "itself", False, monkeypatch
     )
+
+
+def test_the_work_is_shared_by_its_cost(tmp_path):
+    """The child takes the looks at every block; it replays cards only where this process's
+    part would otherwise take longer, and then cards spread over the whole log, not its
+    first ones."""
+    store = ProgressStore(tmp_path).load()
+    added = [
+        ReviewEvent.new(f"c{n}", Grade.GOOD, "review", 5, T0 + timedelta(minutes=n))
+        for n in range(300)
+    ]
+    answered = {f"c{n}": 9 for n in range(300)}  # 3,000 lines of affected cards
+
+    def sides(size: int) -> list[int]:
+        merging = StreamingMerge(store.log, Scheduler(), added, answered=answered)
+        merging._share(size)
+        return [card.side for card in merging.cards.values()]
+
+    assert sum(sides(1 << 30)) == 0  # a large log, few answers: the looks are its part
+    shared = sides(1 << 20)  # a small log: about half of the cards
+    assert 120 <= sum(shared) <= 150
+    assert 40 <= sum(shared[:100]) <= 60 and 40 <= sum(shared[-100:]) <= 60
+    middle = sides(10 << 20)  # in between: fewer
+    assert 0 < sum(middle) < sum(shared)
