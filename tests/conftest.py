@@ -126,7 +126,8 @@ def pytest_sessionstart(session):
         return
     import threading
 
-    shared = session.config._tmp_path_factory.getbasetemp()  # the workers' parent dir
+    # the directory the workers' own go in (xdist gives each worker this base + its name)
+    shared = session.config._tmp_path_factory.getbasetemp()
     build = threading.Thread(target=_shared_deck_cache, args=(shared, "deck-cache"))
     build.start()
     _building.append(build)
@@ -173,7 +174,10 @@ def warm_deck_cache(home: Path, args: Sequence[str]) -> None:
     name = "deck-cache-" + "-".join(d.relative_to(FIXTURES).as_posix() for d in dirs)
     built = _shared_deck_cache(_SHARED[0], name.replace("/", "_"), dirs)
     target.unlink()
-    os.link(built, target)  # (the app replaces its cache file, never writes into it)
+    try:
+        os.link(built, target)  # (the app replaces its cache file, never writes into it)
+    except OSError:  # a file system without hard links
+        shutil.copy(built, target)
 
 
 @pytest.fixture(autouse=True)
