@@ -276,32 +276,34 @@ class StreamingMerge:
     def _affected(self, line: bytes, position: int | Callable[[], int]) -> bytes:
         """A line (with its newline) of an affected card as it goes into the new log."""
         found = FAST_LINE.match(line)
-        if found is not None:
-            at, raw_card, grade, mode, state = found.group(AT, CARD, GRADE, MODE, STATE)
-            card = self.cards.get(raw_card)
-            if card is None:
-                raise Careful  # (a block whose light check misplaced a line)
-            when = _micros_of_key(at)
-            if not card.replaying and when < card.since:
-                card.resume = (at, state)
-                return line
-            row = self._step(card, when, int(grade), mode not in _NON_SCHEDULING)
-            if state is None:
-                if row is None:
-                    return line
-            elif row is not None:
-                text = _row_json(row)
-                if text == state or _stored_row(state) == row:
-                    return line  # (the same state, written alike or not)
-                begin, end = found.span(STATE)
-                return line[:begin] + text + line[end:]
-            else:
-                _stored_row(state)  # (a line whose state is not JSON: Careful)
-        if not isinstance(position, int):
-            position = position()
-        event = self.log._parse_line(line, position)
-        if event is None:
-            raise Careful  # (not reached: blank and torn lines are dropped before)
+        if found is None:
+            return self._affected_in_full(line, position)
+        at, raw_card, grade, mode, state = found.group(AT, CARD, GRADE, MODE, STATE)
+        card = self.cards.get(raw_card)
+        if card is None:
+            raise Careful  # (a block whose light check misplaced a line)
+        when = _micros_of_key(at)
+        if not card.replaying and when < card.since:
+            card.resume = (at, state)
+            return line
+        row = self._step(card, when, int(grade), mode not in _NON_SCHEDULING)
+        if state is not None and row is not None:
+            text = _row_json(row)
+            if text == state or _stored_row(state) == row:
+                return line  # (the same state, written alike or not)
+            begin, end = found.span(STATE)
+            return line[:begin] + text + line[end:]
+        if state is None and row is None:
+            return line
+        if state is not None:
+            _stored_row(state)  # (a line whose state is not JSON: Careful)
+        # a line without a state that now gets one (as format 1 wrote it), or the other way
+        # round: written again from its event, with the row just replayed
+        return _line_of(self._event_of(line, position), row)
+
+    def _affected_in_full(self, line: bytes, position: int | Callable[[], int]) -> bytes:
+        """_affected of a line not exactly as this program writes it: read in full."""
+        event = self._event_of(line, position)
         card = self.cards.get(event.card.encode())
         if event.undoes or event.kind or card is None:
             raise Careful
@@ -311,6 +313,12 @@ class StreamingMerge:
             return (event.to_json() + "\n").encode()
         row = self._step(card, when, event.grade, event.mode not in NON_SCHEDULING_MODES)
         return _line_of(event, row)
+
+    def _event_of(self, line: bytes, position: int | Callable[[], int]) -> ReviewEvent:
+        event = self.log._parse_line(line, position if isinstance(position, int) else position())
+        if event is None:
+            raise Careful  # (not reached: blank and torn lines are dropped before)
+        return event
 
     # -- the pass ----------------------------------------------------------------------------
     def write(self, put: Callable[[bytes], object], meanwhile: Callable[[], object]) -> None:
@@ -467,6 +475,18 @@ class StreamingMerge:
                 raise Careful  # (not reached: the look found the line)
             return block.rfind(b"\n", 0, found) + 1, block.index(b"\n", found) + 1
 
+        def line_start(index: int) -> int:
+            """Where the block's line `index` starts: the first line with its time (those
+            before it have earlier times), found as a line this program writes (its time
+            named elsewhere, as in a setting's data, is not taken for it: Careful)."""
+            if not index:
+                return 0
+            begin = line_of(b'"at":"' + ats[index] + b'"')[0]
+            found = FAST_LINE.match(block, begin)
+            if found is None or found.group(AT) != ats[index]:
+                raise Careful
+            return begin
+
         def through(limit: int) -> None:
             nonlocal hit, after
             while hit < len(hits) and hits[hit] < limit:
@@ -487,8 +507,7 @@ class StreamingMerge:
             through(index)
             _, _, number, event = self.pending.pop()
             if self._mine(event.card.encode()):
-                # (the lines before it have earlier times: the first line with its time is it)
-                begin = line_of(b'"at":"' + ats[index] + b'"')[0] if index else 0
+                begin = line_start(index)
                 changes.append((begin, begin, number, self._new(event)))
             done = index
         through(len(ats))

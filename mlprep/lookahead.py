@@ -68,8 +68,13 @@ class Alongside:
         child = fork_writer(self._send) if self.wanted else None
         if child is not None:  # (else no child: the caller works alone)
             self.pid, read_end = child
-            _widen(read_end)
-            self.reader = open(read_end, "rb")  # noqa: SIM115  (closed on exit)
+            try:
+                _widen(read_end)
+                self.reader = open(read_end, "rb")  # noqa: SIM115  (closed on exit)
+            except BaseException:  # (Ctrl-C, say: __exit__ is not called for __enter__)
+                os.close(read_end)
+                self._stop()
+                raise
         return self
 
     def _send(self, pipe: BinaryIO) -> None:

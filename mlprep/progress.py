@@ -174,7 +174,9 @@ class ProgressStore:
         return self
 
     def _collect_warnings(self) -> None:
-        self.warnings.extend(self.log.warnings)
+        # (a command may read the log more than once, a merge up to four times: each thing
+        # it noticed is said once)
+        self.warnings.extend(w for w in dict.fromkeys(self.log.warnings) if w not in self.warnings)
         self.log.warnings.clear()
 
     def _load_locked(self) -> None:

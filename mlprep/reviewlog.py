@@ -849,7 +849,10 @@ class ReviewLog:
         search = _CARD_FIELD.search
         for start, block in self.blocks():
             named = _CARD_FIELDS.findall(block)
-            aligned = len(named) == block.count(b"\n") and block.endswith(b"\n")
+            # one card field a line, each the line's own: one object a line (a setting's
+            # data may name a card too, and a spaced line none)
+            count = block.count(b"\n")
+            aligned = len(named) == count and block.count(b"{") == count and block.endswith(b"\n")
             if aligned and wanted.isdisjoint(named):
                 continue
             position = start

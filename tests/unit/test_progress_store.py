@@ -13,6 +13,7 @@ import pytest
 from mlprep.errors import ProgressError
 from mlprep.model import Grade
 from mlprep.progress import ProgressStore, effective, export_document, read_export
+from mlprep.reviewlog import ReviewEvent
 from mlprep.scheduler import Scheduler
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -715,3 +716,18 @@ def test_a_mark_from_another_version_is_not_trusted(tmp_path, monkeypatch):
     assert checks == [5]  # checked in full (its checks may differ from this version's)
     marked(tmp_path, mark)
     assert checks == [5]  # and marked for this version
+
+
+def test_a_merge_says_each_thing_it_noticed_once(tmp_path):
+    """A merge reads the log several times (its state, the ids it holds, the pass): an
+    unfinished last line is reported once, not at each reading."""
+    store = fresh(tmp_path)
+    for number in range(4):
+        store.record(f"c{number}", Grade.GOOD, "review", 1, T0 + timedelta(hours=number))
+    with open(tmp_path / "reviews.jsonl", "a") as log:
+        log.write('{"at":"2026-03-03T09:00:00.000Z","card":"c1"')  # (a crash mid-write)
+    new = [ReviewEvent.new("c1", Grade.HARD, "review", 1, T0 + timedelta(minutes=30))]
+    target = ProgressStore(tmp_path)
+    assert target.merge(new) == 1
+    unfinished = [w for w in target.warnings if "unfinished last line" in w]
+    assert len(unfinished) == 1, target.warnings
