@@ -67,11 +67,13 @@ def pytest_xdist_auto_num_workers(config):
 # first, so the run ends on short files that fill the workers evenly, not on one long file
 # that leaves the other workers idle. A file that grows to seconds belongs here.
 LONGEST_FILES = (
+    # Each of these forks the worker a hundred times (merges sharing their pass with a second
+    # process, split scans of the log), and a fork costs what the process holds: they run
+    # first, on fresh workers, before other files' parsed decks and imports fill them.
+    "tests/unit/test_merge_shared_pass.py",
+    "tests/unit/test_review_log.py",
     "tests/unit/test_content.py",  # every reference answer graded (about 3 s)
     "tests/e2e/test_widths.py",  # 16 programs in a terminal
-    # a hundred split scans, each a fork of the worker: a fork costs what the process holds,
-    # so these run first, before other files' parsed decks and imports fill the worker
-    "tests/unit/test_review_log.py",
     "tests/unit/test_drills.py",  # every drill run, scikit-learn imported
     "tests/e2e/test_sessions_terminal.py",
     "tests/cli/test_faults.py",
