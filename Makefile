@@ -18,11 +18,12 @@ run: $(STAMP)  ## set up and start a quiz on decision trees
 
 # One worker per core and one more (tests/conftest.py: many tests wait on a program); a test
 # file stays on one worker, so what its tests share (parsed decks, drills run once for the
-# whole file) is built once.
+# whole file) is built once. The files go out longest first (tests/conftest.py), not
+# reordered by their number of tests.
 # Compiled bytecode is kept (PYTHONDONTWRITEBYTECODE empty): the tests start mlprep hundreds
 # of times, and compiling it from source each time costs a fifth of their time.
 test: $(STAMP)  ## set up and run the whole test suite
-	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n auto --dist loadfile
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder
 
 lint: $(STAMP)  ## ruff check, format check and mypy
 	$(BIN)/ruff check mlprep tests bench

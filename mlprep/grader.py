@@ -443,14 +443,17 @@ def _expansions_by_first() -> dict[str, list[tuple[tuple[str, ...], str]]]:
     return index
 
 
-def _words(text: str, literal: bool = False) -> list[_Word]:
+def _words(
+    text: str, literal: bool = False, lexed: list[tuple[str, str]] | None = None
+) -> list[_Word]:
     """The content words of a text with their canonical forms, negation and sentence; with
-    `literal`, every word as written (for phrases made only of function words)."""
+    `literal`, every word as written (for phrases made only of function words). `lexed` is
+    `_lex(text)` where the caller has it already."""
     words: list[_Word] = []
     joined = ""
     before: list[str] = []
     last_sentence = 0
-    for word, negated, sentence in _mark_negation(_lex(text)):
+    for word, negated, sentence in _mark_negation(_lex(text) if lexed is None else lexed):
         if sentence != last_sentence:
             before, last_sentence = [], sentence
         if word.startswith("\x00"):
@@ -536,7 +539,8 @@ def _phrase_slot(
     stops: set[str] = set()
     negator = False
     for alt in alternatives.split("|"):
-        words = [w for kind, w in _lex(alt) if kind == "w"]
+        lexed = _lex(alt)
+        words = [w for kind, w in lexed if kind == "w"]
         if not words:
             continue
         if all(w in NEGATORS for w in words) or (len(words) == 2 and words[1] == "not"):
@@ -552,7 +556,7 @@ def _phrase_slot(
         if len(content) > 1:  # mini-batch: the word written together
             forms.add(_stem("".join(content)))
             continue
-        for word in _words(alt):
+        for word in _words(alt, lexed=lexed):
             # An abbreviation stands for itself here (the answer's written-out form answers to
             # it); its expansion's words would let "fn" match any "false".
             forms.update({_stem(word.surface)} if word.surface in ABBREVIATIONS else word.forms)
@@ -566,7 +570,12 @@ def _phrase_slot(
     )
 
 
-@functools.lru_cache(maxsize=4096)
+# Room for every phrase of the built-in decks (about 7,000) and then some: a smaller cache
+# dropped the oldest ones and compiled them again on a pass over the whole bank.
+PHRASE_CACHE = 16_384
+
+
+@functools.lru_cache(maxsize=PHRASE_CACHE)
 def _compile_phrase(text: str) -> _Phrase:
     slots: list[frozenset[str]] = []
     spellings: list[frozenset[str]] = []
@@ -583,6 +592,8 @@ def _compile_phrase(text: str) -> _Phrase:
     # a written-out abbreviation in a phrase is one slot: "principal component analysis" = "pca"
     singles = [next(iter(s)) if len(s) == 1 else None for s in slots]
     for stems, short in _expansions().items():
+        if stems[0] not in singles:  # (most phrases hold no abbreviation's first word)
+            continue
         n = len(stems)
         for i in range(len(slots) - n + 1):
             if tuple(singles[i : i + n]) == stems:
@@ -611,7 +622,7 @@ def _phrase_tokens(text: str) -> list[str]:
     ]
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=PHRASE_CACHE)
 def _phrase_variants(text: str) -> tuple[_Phrase, ...]:
     """A phrase and, for two words written apart, the same words written together: the phrase
     "mini batch" also finds "minibatches"."""

@@ -6,6 +6,7 @@ import itertools
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -60,30 +61,125 @@ def pytest_xdist_auto_num_workers(config):
     return count + 1
 
 
-@pytest.fixture(scope="session")
-def parsed_builtin_decks(tmp_path_factory) -> Path:
-    """The deck cache of the built-in decks, built once per test run: by the first worker that
-    asks for it, while the others wait (they share the run's directory above their own)."""
+# The files that take longest, about longest first. With `--dist loadfile` a file runs on one
+# worker, and the workers take files in collection order (`make test` passes
+# --no-loadscope-reorder, or xdist would order them by their number of tests): these go out
+# first, so the run ends on short files that fill the workers evenly, not on one long file
+# that leaves the other workers idle. A file that grows to seconds belongs here.
+LONGEST_FILES = (
+    # Each of these forks the worker a hundred times (merges sharing their pass with a second
+    # process, split scans of the log), and a fork costs what the process holds: they run
+    # first, on fresh workers, before other files' parsed decks and imports fill them.
+    "tests/unit/test_merge_shared_pass.py",
+    "tests/unit/test_review_log.py",
+    "tests/unit/test_content.py",  # every reference answer graded (about 3 s)
+    "tests/e2e/test_widths.py",  # 16 programs in a terminal
+    "tests/unit/test_drills.py",  # every drill run, scikit-learn imported
+    "tests/e2e/test_sessions_terminal.py",
+    "tests/cli/test_faults.py",
+    "tests/cli/test_startup.py",
+    "tests/unit/test_independent_drills.py",
+    "tests/unit/test_coderun.py",  # an endless loop stopped after 2 s
+    "tests/e2e/test_mock_clock.py",  # a session clock running out
+    "tests/cli/test_code_command.py",
+    "tests/cli/test_progress_hostile.py",
+    "tests/e2e/test_progress_faults.py",
+    "tests/unit/test_export_markdown.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    rank = {path: index for index, path in enumerate(LONGEST_FILES)}
+    # a stable sort: every other file, and the tests within a file, keep their order
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
+
+
+# the run's directory above every worker's own, and the built-in decks' cache in it, once known
+_SHARED: list[Path] = []
+
+
+def _shared_deck_cache(shared: Path, name: str, user_dirs: Sequence[Path] = ()) -> Path:
+    """The deck cache of the built-in decks and `user_dirs`, built once per test run: by the
+    first worker that asks for it, while the others wait."""
     import fcntl
 
     from mlprep.decks import load_library
     from mlprep.paths import builtin_content_dir
 
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent
-    cache = shared / "deck-cache"
-    with open(shared / "deck-cache.lock", "w") as lock:
+    cache = shared / name
+    with open(shared / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (cache / "decks.pickle").exists():
             cache.mkdir(exist_ok=True)
-            load_library([builtin_content_dir() / "decks"], [], cache)
-    built = cache / "decks.pickle"
+            load_library([builtin_content_dir() / "decks"], list(user_dirs), cache)
+    return cache / "decks.pickle"
+
+
+_building: list = []
+
+
+def pytest_sessionstart(session):
+    """With parallel workers, the process that starts them builds the built-in decks' cache
+    while they start and collect (about a second each), so none of them waits for it at its
+    first test. (A worker that finds no cache, or a run without workers, builds it itself.)"""
+    if not getattr(session.config.option, "numprocesses", None) or os.environ.get(
+        "PYTEST_XDIST_WORKER"
+    ):
+        return
+    import threading
+
+    # the directory the workers' own go in (xdist gives each worker this base + its name)
+    shared = session.config._tmp_path_factory.getbasetemp()
+    build = threading.Thread(target=_shared_deck_cache, args=(shared, "deck-cache"))
+    build.start()
+    _building.append(build)
+
+
+def pytest_sessionfinish(session):
+    for build in _building:
+        build.join()
+
+
+@pytest.fixture(scope="session")
+def parsed_builtin_decks(tmp_path_factory) -> Path:
+    """The deck cache of the built-in decks, built once per test run (the workers share the
+    run's directory above their own)."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    built = _shared_deck_cache(shared, "deck-cache")
+    _SHARED[:] = [shared, built]
     before = built.read_bytes()
     yield built
     # every home links to this one file (see mlprep_home): a test that wrote into its home's
     # cache in place instead of replacing it would have changed it for every later test
     assert built.read_bytes() == before, "a test wrote into the shared deck cache in place"
+
+
+def warm_deck_cache(home: Path, args: Sequence[str]) -> None:
+    """Before a command on fixture decks (`--decks` or `--deck-dir` under tests/fixtures): a
+    deck cache in its home that holds them too, as a second run finds it, so the command does
+    not parse the decks (a program: import the YAML parser too) and save a cache first. Only
+    in a home whose cache is still the one every test starts with: a cache the test made or
+    damaged stays as it is; and commands on other decks run as they would."""
+    dirs = [
+        Path(args[i + 1]) for i, arg in enumerate(args[:-1]) if arg in ("--decks", "--deck-dir")
+    ]
+    if not dirs or not _SHARED or not all(d.is_relative_to(FIXTURES) for d in dirs):
+        return
+    target = home / "cache" / _SHARED[1].name
+    try:
+        if not os.path.samefile(target, _SHARED[1]):
+            return
+    except OSError:
+        return
+    name = "deck-cache-" + "-".join(d.relative_to(FIXTURES).as_posix() for d in dirs)
+    built = _shared_deck_cache(_SHARED[0], name.replace("/", "_"), dirs)
+    target.unlink()
+    try:
+        os.link(built, target)  # (the app replaces its cache file, never writes into it)
+    except OSError:  # a file system without hard links
+        shutil.copy(built, target)
 
 
 @pytest.fixture(autouse=True)
@@ -138,10 +234,11 @@ def fake_clock(step: float = 1.0):
 
 
 @pytest.fixture
-def cli():
+def cli(mlprep_home):
     """Run mlprep in-process: cli(args, input) -> Result with separate stdout and stderr."""
 
     def run(*args: str, input: str | None = None) -> Result:
+        warm_deck_cache(mlprep_home, args)
         runner = CliRunner()
         env = Environment(clock=fake_clock(), now=lambda: FIXED_NOW)
         result = runner.invoke(app, list(args), input=input, obj=env, catch_exceptions=False)

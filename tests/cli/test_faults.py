@@ -13,6 +13,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -563,11 +564,29 @@ HOSTILE_EXPORTS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def quizzed_progress(tmp_path_factory, parsed_builtin_decks):
+    """The progress dir of one answered quiz question, made once for the module."""
+    home = tmp_path_factory.mktemp("quizzed") / "home"
+    (home / "cache").mkdir(parents=True)
+    os.link(parsed_builtin_decks, home / "cache" / parsed_builtin_decks.name)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MLPREP_HOME", str(home))
+        patch.delenv("MLPREP_DECKS", raising=False)
+        patch.setenv("COLUMNS", "80")
+        result = run("quiz", "trees", "-n", "1", "--seed", "1", input="1\n3\n")
+        assert result.exit_code == 0, result.output
+    return home / "progress"
+
+
 @pytest.mark.parametrize(("text", "message"), HOSTILE_EXPORTS)
 @pytest.mark.parametrize("command", ["merge", "import"])
-def test_hostile_progress_exports_change_nothing(text, message, command, tmp_path, mlprep_home):
-    run("quiz", "trees", "-n", "1", "--seed", "1", input="1\n3\n")
+def test_hostile_progress_exports_change_nothing(
+    text, message, command, tmp_path, mlprep_home, quizzed_progress
+):
+    shutil.copytree(quizzed_progress, mlprep_home / "progress")  # one answer recorded
     before = tree_digest(mlprep_home / "progress")
+    assert before
     source = tmp_path / "in.json"
     source.write_text(text)
     args = ["progress", command, str(source)] + (["--yes"] if command == "import" else [])

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 
 import pytest
+from typer.testing import CliRunner
 
-from tests.conftest import FIXTURES
+from mlprep.cli.app import app
+from mlprep.cli.state import Environment
+from tests.conftest import FIXED_NOW, FIXTURES, fake_clock
 
 MINI = ("--decks", str(FIXTURES / "decks"))
 GOOD = {
@@ -31,14 +36,34 @@ def progress_files(home):
     return {p.name: p.read_bytes() for p in sorted(progress.iterdir()) if p.is_file()}
 
 
-@pytest.fixture
-def studied(cli, mlprep_home, tmp_path):
-    """A data dir with two answers recorded."""
-    source = tmp_path / "seed.json"
+@pytest.fixture(scope="module")
+def studied_home(tmp_path_factory, parsed_builtin_decks):
+    """A data dir with two answers recorded (merged from an export, then read by `stats`, which
+    saved the snapshot and a deck cache with the fixture decks), made once for the module."""
+    home = tmp_path_factory.mktemp("studied") / "home"
+    (home / "cache").mkdir(parents=True)
+    os.link(parsed_builtin_decks, home / "cache" / parsed_builtin_decks.name)
+    source = home.parent / "seed.json"
     second = {**GOOD, "id": "b" * 32, "card": "mini-single", "at": "2026-11-21T09:00:00.000Z"}
     source.write_text(export_with(GOOD, second))
-    assert cli("progress", "merge", str(source)).exit_code == 0
-    assert cli("stats", *MINI).exit_code == 0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MLPREP_HOME", str(home))
+        patch.delenv("MLPREP_DECKS", raising=False)
+        patch.setenv("COLUMNS", "80")
+        for args in (("progress", "merge", str(source)), ("stats", *MINI)):
+            environment = Environment(clock=fake_clock(), now=lambda: FIXED_NOW)
+            result = CliRunner().invoke(app, list(args), obj=environment, catch_exceptions=False)
+            assert result.exit_code == 0, result.stderr
+    return home
+
+
+@pytest.fixture
+def studied(mlprep_home, studied_home):
+    """This test's own copy of that data dir."""
+    shutil.copytree(studied_home / "progress", mlprep_home / "progress")
+    cache = mlprep_home / "cache" / "decks.pickle"
+    cache.unlink()  # the deck cache `stats` saved; the app replaces it, never writes into it
+    os.link(studied_home / "cache" / "decks.pickle", cache)
     return mlprep_home
 
 

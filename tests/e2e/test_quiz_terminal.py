@@ -11,7 +11,7 @@ import pytest
 
 pexpect = pytest.importorskip("pexpect")
 
-from tests.conftest import FIXTURES  # noqa: E402
+from tests.conftest import FIXTURES, warm_deck_cache  # noqa: E402
 
 DOWN, ENTER, SPACE = "\x1b[B", "\r", " "
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -28,6 +28,7 @@ def spawn(args, home, columns=80, rows=30, **extra_env):
     env.pop("NO_COLOR", None)
     env.update(extra_env)
     env["PROMPT_TOOLKIT_NO_CPR"] = "1"  # a pty answers no cursor-position requests
+    warm_deck_cache(home, args)
     child = pexpect.spawn(
         sys.executable,
         ["-m", "mlprep", *args],

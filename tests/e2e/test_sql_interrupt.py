@@ -9,7 +9,7 @@ import pytest
 
 pexpect = pytest.importorskip("pexpect")
 
-from tests.conftest import FIXTURES  # noqa: E402
+from tests.conftest import FIXTURES, warm_deck_cache  # noqa: E402
 
 ENDLESS = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n;"
 
@@ -18,6 +18,7 @@ def test_ctrl_c_stops_an_endless_query_and_the_session(mlprep_home):
     env = dict(os.environ, MLPREP_HOME=str(mlprep_home), TERM="xterm", COLUMNS="80")
     env.update(NO_COLOR="1", PROMPT_TOOLKIT_NO_CPR="1")
     args = ["sql", "--decks", str(FIXTURES / "sqldecks"), "--tag", "fixture-sql", "-n", "1"]
+    warm_deck_cache(mlprep_home, args)
     child = pexpect.spawn(
         sys.executable,
         ["-m", "mlprep", *args, "--time-limit", "60"],

@@ -10,7 +10,7 @@ import sys
 import pexpect
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, warm_deck_cache
 
 ENTER, SPACE, DOWN = "\r", " ", "\x1b[B"
 MINI = ["--decks", str(FIXTURES / "decks")]
@@ -25,6 +25,7 @@ def spawn(args, home, columns=80):
     for name in ("COLUMNS", "LINES", "NO_COLOR"):  # the terminal alone says how wide it is
         env.pop(name, None)
     env["PROMPT_TOOLKIT_NO_CPR"] = "1"
+    warm_deck_cache(home, args)
     return pexpect.spawn(
         sys.executable,
         ["-m", "mlprep", *args],

@@ -134,6 +134,7 @@ def _mixed_lines(seed, ordered):
     from mlprep.scheduler import Scheduler
 
     rng = random.Random(seed)
+    scheduler = Scheduler()  # one for every line: a new one looks up the fsrs version again
     lines = []
     moment = NOW
     for number in range(400):
@@ -144,7 +145,7 @@ def _mixed_lines(seed, ordered):
         mode = "drill" if rng.random() < 0.03 else "quiz"
         answer = ReviewEvent.new(card, Grade(rng.randrange(1, 5)), mode, 10, moment)
         if rng.random() < 0.8:
-            row = Scheduler().review(None, card, int(answer.grade), moment).to_row()
+            row = scheduler.review(None, card, int(answer.grade), moment).to_row()
             answer = replace(answer, state=tuple(row))
         kind = rng.random()
         if kind < 0.03:
