@@ -122,7 +122,20 @@ LazyCard.type = property(  # type: ignore[assignment]
 )
 
 
-class CardList(Sequence[Card]):
+class _CardSequence(Sequence[Card]):
+    """A sequence of cards equal to any other sequence of the same cards (a list or tuple of
+    them too), and hashed as their tuple."""
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+
+class CardList(_CardSequence):
     """A cached deck's `count` cards: its index, read from `source` when first needed, and a
     LazyCard per card built when first asked for."""
 
@@ -218,14 +231,6 @@ class CardList(Sequence[Card]):
         drain(map(_set_deck, made, repeat(self.deck)))
         return made  # type: ignore[return-value]
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence) and not isinstance(other, str):
-            return tuple(self) == tuple(other)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(tuple(self))
-
     def __repr__(self) -> str:
         return f"CardList({len(self)} cards of {self.deck!r})"
 
@@ -236,7 +241,7 @@ class CardList(Sequence[Card]):
         )
 
 
-class Selection(Sequence[Card]):
+class Selection(_CardSequence):
     """Cards chosen from decks, deck after deck: each part a deck's cards and the positions
     chosen in them (None: all of them). It is the sequence of those cards; `indexed()` tells
     a review what its queue needs (each part's deck and card ids) without building a card,
@@ -317,14 +322,6 @@ class Selection(Sequence[Card]):
         cards, positions = self.parts[part]
         place = position - self._starts[part]
         return cards[place if positions is None else positions[place]]
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence) and not isinstance(other, str):
-            return tuple(self) == tuple(other)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(tuple(self))
 
     def __repr__(self) -> str:
         return f"Selection({len(self)} cards of {len(self.parts)} decks)"
