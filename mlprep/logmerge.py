@@ -20,7 +20,6 @@ takes the general path.
 from __future__ import annotations
 
 import bisect
-import functools
 import io
 import itertools
 import json
@@ -273,7 +272,7 @@ class StreamingMerge:
         row = self._step(card, _micros(event.when), event.grade, scheduling)
         return _line_of(event, row)
 
-    def _affected(self, line: bytes, position: int | Callable[[], int]) -> bytes:
+    def _affected(self, line: bytes, position: int) -> bytes:
         """A line (with its newline) of an affected card as it goes into the new log."""
         found = FAST_LINE.match(line)
         if found is None:
@@ -301,7 +300,7 @@ class StreamingMerge:
         # round: written again from its event, with the row just replayed
         return _line_of(self._event_of(line, position), row)
 
-    def _affected_in_full(self, line: bytes, position: int | Callable[[], int]) -> bytes:
+    def _affected_in_full(self, line: bytes, position: int) -> bytes:
         """_affected of a line not exactly as this program writes it: read in full."""
         event = self._event_of(line, position)
         card = self.cards.get(event.card.encode())
@@ -314,8 +313,8 @@ class StreamingMerge:
         row = self._step(card, when, event.grade, event.mode not in NON_SCHEDULING_MODES)
         return _line_of(event, row)
 
-    def _event_of(self, line: bytes, position: int | Callable[[], int]) -> ReviewEvent:
-        event = self.log._parse_line(line, position if isinstance(position, int) else position())
+    def _event_of(self, line: bytes, position: int) -> ReviewEvent:
+        event = self.log._parse_line(line, position)
         if event is None:
             raise Careful  # (not reached: blank and torn lines are dropped before)
         return event
@@ -457,7 +456,7 @@ class StreamingMerge:
         return start + len(block) <= self.copied or block.count(b'"id"') == count
 
     def _block(
-        self, start: int, block: bytes, ats: Sequence, hits: list, hit_cards: list
+        self, start: int, block: bytes, ats: _Times, hits: list, hit_cards: list
     ) -> list[_Change]:
         """The changes of a block of lines, each with one time and card, in time order;
         `hits`: the lines of affected cards (their numbers), `hit_cards` their cards.
@@ -487,17 +486,19 @@ class StreamingMerge:
                 raise Careful
             return begin
 
+        own, times = self.own, ats.joined
+
         def through(limit: int) -> None:
             nonlocal hit, after
             while hit < len(hits) and hits[hit] < limit:
-                card = hit_cards[hit]
+                card, index = hit_cards[hit], hits[hit]
                 hit += 1
-                if not self._mine(card):
-                    continue
-                time = ats[hits[hit - 1]]
+                if card not in own:
+                    continue  # (the other process's)
+                time = times[index * _AT_SIZE : (index + 1) * _AT_SIZE]
                 begin, after = line_of(b'"at":"' + time + b'","card":"' + card + b'",')
                 line = block[begin:after]
-                written = self._affected(line, functools.partial(operator.add, start, begin))
+                written = self._affected(line, start + begin)
                 if written is not line:
                     changes.append((begin, after, _LINE, written))
 
