@@ -100,7 +100,10 @@ def export(
         atomic_write_with(Path(file), lambda handle: handle.writelines(store.export_bytes(now)))
     except OSError as error:
         raise MlprepError(f"cannot write {file}: {error.strerror}") from None
-    app_state.env.stderr.write(f"Exported {store.exported} answers to {printable(file)}.\n")
+    count = store.exported
+    app_state.env.stderr.write(
+        f"Exported {count} answer{'s' * (count != 1)} to {printable(file)}.\n"
+    )
 
 
 @app.command("merge")

@@ -273,3 +273,9 @@ def test_a_deck_with_many_problems_is_one_warning_line(cli, mlprep_home):
         f"warning: {bad}:4: card 'bad-a': 'a' is missing or empty (deck skipped) "
         f"(+1 more: mlprep validate {bad})\n"
     )
+
+
+def test_an_export_of_one_answer_says_answer(cli, tmp_path):
+    cli("review", "mini", "--new", "1", *MINI, input="\n3\n")
+    backup = tmp_path / "one.json"
+    assert cli("progress", "export", str(backup)).stderr == f"Exported 1 answer to {backup}.\n"
