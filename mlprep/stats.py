@@ -9,7 +9,7 @@ import itertools
 import math
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -126,20 +126,44 @@ class LocalDays:
 
     def __call__(self, epoch_seconds: float) -> date:
         seconds = math.floor(epoch_seconds)
-        utc_day = seconds // 86400
+        offset = self._offset(seconds // 86400)
+        if offset is None:
+            return local_day_of(seconds)
+        return self._date((seconds + offset) // 86400)
+
+    def _offset(self, utc_day: int) -> int | None:
         try:
-            offset = self._offsets[utc_day]
+            return self._offsets[utc_day]
         except KeyError:
             start = time.localtime(utc_day * 86400).tm_gmtoff
             end = time.localtime(utc_day * 86400 + 86399).tm_gmtoff
             offset = self._offsets[utc_day] = start if start == end else None
-        if offset is None:
-            return local_day_of(seconds)
-        number = (seconds + offset) // 86400
+            return offset
+
+    def _date(self, number: int) -> date:
         day = self._dates.get(number)
         if day is None:
             day = self._dates[number] = date.fromordinal(number + _EPOCH_ORDINAL)
         return day
+
+    def per_day(self, per_quarter: Mapping[int, int]) -> Counter[date]:
+        """Counts per quarter hour (epoch seconds // QUARTER) summed per local day: what
+        calling this for each quarter gives, in one loop of arithmetic (a long history has
+        tens of thousands of quarter hours with answers)."""
+        by_number: Counter[int] = Counter()
+        by_day: Counter[date] = Counter()
+        offsets = self._offsets
+        for quarter, count in per_quarter.items():
+            seconds = quarter * QUARTER
+            utc_day = seconds // 86400
+            offset = offsets[utc_day] if utc_day in offsets else self._offset(utc_day)
+            if offset is None:
+                by_day[local_day_of(seconds)] += count
+            else:
+                by_number[(seconds + offset) // 86400] += count
+        for number, count in by_number.items():
+            by_day[self._date(number)] += count
+        return by_day
 
 
 QUARTER = 900  # seconds: every time zone's offset is a multiple of a quarter hour
@@ -321,10 +345,8 @@ def build_report(
     per_quarter = Counter(
         itertools.chain.from_iterable(totals.quarters.get(cid, ()) for cid in wanted)
     )
-    per_day: Counter = Counter()
-    for quarter, count in per_quarter.items():
-        # a quarter hour lies within one local day: every zone's offset is whole quarters
-        per_day[day_of(quarter * QUARTER)] += count
+    # (a quarter hour lies within one local day: every zone's offset is whole quarters)
+    per_day = day_of.per_day(per_quarter)
     first = today - timedelta(weeks=CALENDAR_WEEKS) + timedelta(days=1)
     calendar = [
         ((first + timedelta(days=i)).isoformat(), per_day.get(first + timedelta(days=i), 0))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -269,6 +270,12 @@ def test_local_day_of_an_epoch_time_is_the_local_day_of_that_moment(zone, monkey
             assert local_day_of(moment) == expected
             assert many(moment) == expected
             assert many(moment + 899.5) == local_day(datetime.fromtimestamp(moment + 899.5, UTC))
+        # the same days for counts per quarter hour, summed per day at once
+        quarters = {int(start) // 900 + q: q % 7 + 1 for q in range(0, 40 * 96, 5)}
+        expected_days: Counter = Counter()
+        for quarter, count in quarters.items():
+            expected_days[local_day(datetime.fromtimestamp(quarter * 900, UTC))] += count
+        assert LocalDays().per_day(quarters) == expected_days
     finally:
         monkeypatch.undo()
         time.tzset()
