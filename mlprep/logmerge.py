@@ -197,13 +197,15 @@ class StreamingMerge:
         added: list[ReviewEvent],
         unchecked: Set[bytes] = frozenset(),
         copied: int = 0,
-        answered: Mapping[str, int] | None = None,
+        answered: Mapping[str, tuple[int, float, float]] | None = None,
     ) -> None:
         if any(event.kind or event.undoes for event in added):
             raise Careful
         self.unchecked = unchecked
         self.copied = copied  # where the log's part an export is a copy of ends
-        self.answered = answered or {}  # how many answers the log holds of each card, about
+        # of each studied card, how many answers the log holds, the first's and the last's
+        # times (epoch seconds): how much of the pass it costs, about
+        self.answered = answered or {}
         self.log = log
         self.scheduler = scheduler
         self.cards: dict[bytes, _Card] = {}  # by id, as the log's lines hold it
@@ -371,15 +373,24 @@ class StreamingMerge:
         at the blocks included, takes about as long as this process's part, the writing
         included, block after block: cards are given to it in turn, in the order of their first
         new answers, while its share of their lines is below its due."""
-        lines = [self.answered.get(card.id, 0) + 1 for card in self.cards.values()]
-        work = sum(lines) * _LINE_SECONDS
+        lines = [self._cost(card) for card in self.cards.values()]
+        work = sum(lines)
         looks, writing = size * _LOOK_SECONDS, size * _WRITE_SECONDS
         due = min(max((work + writing - looks) / (2 * work), 0.0), 0.5)
-        theirs = total = 0
-        for card, count in zip(self.cards.values(), lines, strict=True):
-            card.side = int(theirs < due * (total + count))
-            theirs += count * card.side
-            total += count
+        theirs = total = 0.0
+        for card, cost in zip(self.cards.values(), lines, strict=True):
+            card.side = int(theirs < due * (total + cost))
+            theirs += cost * card.side
+            total += cost
+
+    def _cost(self, card: _Card) -> float:
+        """What a card's lines cost the pass, about: those after its first new answer are
+        replayed (as many as its answers spread evenly between its first and its last, and
+        the new one), the others only looked at."""
+        answers, first, last = self.answered.get(card.id, (0, 0.0, 0.0))
+        since = card.since / 1e6
+        later = 0.0 if last < since else answers * min(1.0, (last - since) / max(last - first, 1.0))
+        return (answers - later) * _KEPT_SECONDS + (later + 1) * _REPLAYED_SECONDS
 
     @staticmethod
     def _theirs(receive: Callable[..., tuple], *where: int) -> tuple:
@@ -591,11 +602,12 @@ class StreamingMerge:
 
 # what a merge's pass costs, for sharing it between two processes (see StreamingMerge._share;
 # measured on a 2-core machine, only their ratios matter): each byte of log looked at, each
-# byte written, and each answer of an affected card (a line found, replayed from its first
-# new answer on, rewritten)
+# byte written, and each line of an affected card found and kept as it is (before its first
+# new answer) or replayed and rewritten (from it on)
 _LOOK_SECONDS = 4e-9
 _WRITE_SECONDS = 1.3e-9
-_LINE_SECONDS = 28e-6
+_KEPT_SECONDS = 10e-6
+_REPLAYED_SECONDS = 40e-6
 
 # a change of a block: (where it begins, where it ends, its place, the bytes that replace the
 # block's from begin to end). A new event is inserted (end == begin; its place among the new

@@ -74,7 +74,8 @@ _FIRST = operator.itemgetter(0)
 _COLUMN = {i: operator.itemgetter(i) for i in (1, 5, 6)}  # a row's due, last and first times
 # a CardState as the snapshot stores it (CardState.to_row, as a tuple: made in C)
 _SNAPSHOT_ROW = operator.attrgetter(*(f.name for f in fields(CardState) if f.name != "card_id"))
-_REPS = [f.name for f in fields(CardState) if f.name != "card_id"].index("reps")  # in a row
+_ROW_FIELDS = [f.name for f in fields(CardState) if f.name != "card_id"]  # a row's, in order
+_REPS, _FIRST_TS, _LAST_TS = map(_ROW_FIELDS.index, ("reps", "first_ts", "last_ts"))
 
 
 class SnapshotRows:
@@ -938,13 +939,20 @@ class ProgressStore:
             self._write_totals(counted[0])
         self._put_states(merging.final)
 
-    def _answer_counts(self, cards: set[str]) -> dict[str, int]:
-        """How many answers each of these cards has had (those studied), from the snapshot's
-        rows where the states are not built yet."""
+    def _answer_counts(self, cards: set[str]) -> dict[str, tuple[int, float, float]]:
+        """How many answers each of these cards has had (those studied), and the first's and
+        the last's times, from the snapshot's rows where the states are not built yet."""
         if self._pending is not None:
             rows = self._pending.decoded_rows()
-            return {card: rows[card][_REPS] for card in cards & rows.keys()}
-        return {card: self.states[card].reps for card in cards & self.states.keys()}
+            return {
+                card: (rows[card][_REPS], rows[card][_FIRST_TS], rows[card][_LAST_TS])
+                for card in cards & rows.keys()
+            }
+        states = self.states
+        return {
+            card: (states[card].reps, states[card].first_ts, states[card].last_ts)
+            for card in cards & states.keys()
+        }
 
     def _put_states(self, states: dict[str, CardState | None]) -> None:
         """Set these cards' states (None: none), in the snapshot's rows where the states are

@@ -138,7 +138,10 @@ def test_the_work_is_shared_by_its_cost(tmp_path):
         ReviewEvent.new(f"c{n}", Grade.GOOD, "review", 5, T0 + timedelta(minutes=n))
         for n in range(300)
     ]
-    answered = {f"c{n}": 9 for n in range(300)}  # 3,000 lines of affected cards
+    # 3,000 lines of affected cards, answered over the day before and the day after the
+    # new answers (about half of them replayed)
+    first, last = (T0 - timedelta(days=1)).timestamp(), (T0 + timedelta(days=1)).timestamp()
+    answered = {f"c{n}": (9, first, last) for n in range(300)}
 
     def sides(size: int) -> list[int]:
         merging = StreamingMerge(store.log, Scheduler(), added, answered=answered)
