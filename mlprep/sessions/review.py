@@ -130,8 +130,15 @@ def queue_counts(queue: DueQueue, always_learning: bool = False) -> str:
 
 def next_due_text(cards: Sequence[Card], context: SessionContext) -> str:
     now = context.now()
-    upcoming = next_due(cards, cast(dict, context.progress.states), now)
+    states = cast(dict, context.progress.states)
+    upcoming = next_due(cards, states, now)
     if upcoming is None:
+        if states and not any(card.id in states for card in cards):
+            # (others are scheduled: these are all new, and today's new cards are used up)
+            return (
+                "None of these cards is scheduled yet, and no new ones are left for today "
+                "(`--new` sets how many)."
+            )
         return "No cards are scheduled yet: answer some with `mlprep review` or `mlprep quiz`."
     due, count = upcoming
     return f"Next card due {when(due, now)} ({count} due by the end of that day)."

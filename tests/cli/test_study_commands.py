@@ -279,3 +279,13 @@ def test_an_export_of_one_answer_says_answer(cli, tmp_path):
     cli("review", "mini", "--new", "1", *MINI, input="\n3\n")
     backup = tmp_path / "one.json"
     assert cli("progress", "export", str(backup)).stderr == f"Exported 1 answer to {backup}.\n"
+
+
+def test_review_of_a_deck_with_nothing_scheduled_says_why_when_others_are(cli):
+    cli("review", "mini", "--new", "1", *MINI, input="\n3\n")
+    result = cli("review", "trees", "--new", "0", *MINI)
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "Nothing is due. None of these cards is scheduled yet, and no new ones are left\n"
+        "for today (`--new` sets how many).\n"
+    )
