@@ -8,8 +8,8 @@ lines it copies (blocks of them are checked lightly: one time and card a line, i
 a block with nothing to change is written whole). Where the merge has not yet looked for the
 new events' ids in the part of the log an export copies (see exportcopy), the same light look
 takes each line's id, and a line holding one of them raises Careful. On a large log a second
-process shares the pass (see StreamingMerge.write): it takes the looks and replays a third of
-the affected cards.
+process shares the pass (see StreamingMerge.write): it takes the looks and replays as many of
+the affected cards as keeps the two processes' parts about equal.
 
 It gives the lines exactly what the general path (replay_rows, then a rewrite) gives them.
 Whatever it is not sure of (an undo on an affected card, a resume point without a usable
@@ -28,7 +28,7 @@ import operator
 import re
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import fields
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import NamedTuple
 
 import orjson
@@ -50,7 +50,7 @@ from mlprep.reviewlog import (
     epoch_of_key_or_none,
     event_from_dict,
 )
-from mlprep.scheduler import CardState, Scheduler, row_problem
+from mlprep.scheduler import CardState, Scheduler, micros, row_problem
 
 # the time and card of each line as this program writes them (a light check of a block: one
 # a line, each time as long as "2026-03-02T09:00:00.000Z", with no quote in it, in order).
@@ -212,7 +212,7 @@ class StreamingMerge:
         for event in added:
             key = event.card.encode()
             if key not in self.cards:
-                self.cards[key] = _Card(event.card, _micros(event.when))  # (added: time order)
+                self.cards[key] = _Card(event.card, micros(event.when))  # (added: time order)
         self.affected = self.cards.keys()
         # each new event with the time key of the lines it goes after: those up to the same
         # millisecond (answers in the same millisecond: those already here first)
@@ -271,7 +271,7 @@ class StreamingMerge:
     def _new(self, event: ReviewEvent) -> bytes:
         card = self.cards[event.card.encode()]
         scheduling = event.mode not in NON_SCHEDULING_MODES
-        row = self._step(card, _micros(event.when), event.grade, scheduling)
+        row = self._step(card, micros(event.when), event.grade, scheduling)
         return _line_of(event, row)
 
     def _affected(self, line: bytes, position: int) -> bytes:
@@ -308,7 +308,7 @@ class StreamingMerge:
         card = self.cards.get(event.card.encode())
         if event.undoes or event.kind or card is None:
             raise Careful
-        when = _micros(event.when)
+        when = micros(event.when)
         if not card.replaying and when < card.since:
             card.resume = (b"", event.state)
             return (event.to_json() + "\n").encode()
@@ -549,8 +549,7 @@ class StreamingMerge:
         found = FAST_LINE.match(line)
         if found is not None:
             self._in_order(epoch_of_key(found.group(AT)))
-            card = found.group(CARD)
-            if card in self.affected and self._mine(card):
+            if self._mine(found.group(CARD)):  # (its own cards are affected ones)
                 return self._affected(line, position)
             return line
         event = self.log._parse_line(line, position)
@@ -633,18 +632,9 @@ def _changed(block: bytes, changes: list[_Change]) -> bytes:
     return b"".join(pieces)
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
-
-
-def _micros(moment: datetime) -> int:
-    """A time as whole microseconds since the epoch (what the replay works in)."""
-    return (moment - _EPOCH) // _MICROSECOND
-
-
 def _micros_of_key(at: bytes) -> int:
-    """_micros of a time key (a time as this program writes it)."""
-    return (datetime.fromisoformat(at.decode()) - _EPOCH) // _MICROSECOND
+    """micros of a time key (a time as this program writes it)."""
+    return micros(datetime.fromisoformat(at.decode()))
 
 
 def floor_key(event: ReviewEvent) -> bytes:

@@ -57,10 +57,16 @@ def _fsrs_version() -> str:
     return version("fsrs")
 
 
+def micros(moment: datetime) -> int:
+    """A time as whole microseconds since the epoch (what a replay works in: fsrs' datetime
+    arithmetic on them is integer arithmetic)."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
 def _us_of_timestamp(seconds: float) -> int:
     """The microseconds since the epoch of datetime.fromtimestamp(seconds, UTC) (which rounds
     to the microsecond its own way)."""
-    return (datetime.fromtimestamp(seconds, UTC) - _EPOCH) // _MICROSECOND
+    return micros(datetime.fromtimestamp(seconds, UTC))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -309,7 +315,7 @@ class Scheduler:
         if self._fast is None:
             before_state = None if previous is None else CardState(card_id, *previous)
             return tuple(self.review_with_fsrs(before_state, card_id, grade, at).to_row())
-        return self.review_row_us(previous, card_id, grade, (at - _EPOCH) // _MICROSECOND)
+        return self.review_row_us(previous, card_id, grade, micros(at))
 
     def review_row_us(self, previous: tuple | None, card_id: str, grade: int, at: int) -> tuple:
         """review_row at `at` microseconds since the epoch (a merge reads times as numbers)."""
@@ -392,7 +398,7 @@ class Scheduler:
         """retrievability() of many cards at once, card id -> recall, leaving out cards never
         reviewed: the same arithmetic on whole microseconds (as datetime counts them), without
         building a datetime per card (stats asks this for every studied card)."""
-        now_us = (now - _EPOCH) // _MICROSECOND
+        now_us = micros(now)
         factor, decay, modf = self._factor, self._decay, math.modf
         result = {}
         for state in states:
