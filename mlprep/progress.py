@@ -987,12 +987,7 @@ class ProgressStore:
             self._end, self._last_id = self._write_merged(added, affected, rows, stale)
             if totals is not None:  # stats need not recount the merged log
                 self._write_totals(totals)
-            for card in affected:
-                state = final.get(card)
-                if state is None:
-                    self.states.pop(card, None)
-                else:
-                    self.states[card] = state
+            self._put_states({card: final.get(card) for card in affected})
         except _OutOfOrder:
             # a log appended out of time order (a clock set back): sort it whole, in time
             # order with ties kept as they stand, and give every line its replayed state
