@@ -339,7 +339,7 @@ class StreamingMerge:
 
         size = self.log.size()
         alongside = Alongside(
-            self.log.path,
+            self.log.blocks,
             self._their_block,
             self._their_ending,
             size >= MIN_BYTES and len(self.cards) > 2,

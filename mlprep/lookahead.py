@@ -3,7 +3,7 @@
 A merge's pass over the review log takes a light look at each block (one pattern search for
 every line's time, card and id, then checks on them), replays the affected cards' answers and
 rewrites the block. On a machine that can fork, a child forked for the pass reads the file on
-its own and does part of that work for each block (its look, and the replays of half of the
+its own and does part of that work for each block (its look, and the replays of some of the
 cards), sending the results through a pipe in block order, then a last result once the file
 is done; the pass finds each block's results ready and only does its own part and the writing.
 
@@ -17,12 +17,10 @@ from __future__ import annotations
 
 import os
 import pickle
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterable
 from typing import Any, BinaryIO
 
 from mlprep.forkwork import fork_writer, reap
-from mlprep.reviewlog import line_blocks
 
 MIN_BYTES = 8 << 20  # a smaller file is gone through faster than a process starts
 PIPE_BYTES = 1 << 20  # the most an unprivileged process may ask of Linux by default
@@ -37,21 +35,22 @@ class _Stopped:
 
 
 class Alongside:
-    """A child running `work(start, block)` for each block of whole lines of `path` (as
-    line_blocks cuts them) and then `ending()`, when `wanted` and the system can fork; `running`
-    tells whether there is one. `get(start)` gives its result for the block starting at byte
-    `start`, `finish()` the ending's; both raise Lost if the child cannot give it (an exception
-    of `expected` types in the child is sent as such, and also raises Lost)."""
+    """A child running `work(start, block)` for each of the `blocks()` of a file (whole lines,
+    each with the offset it starts at) and then `ending()`, when `wanted` and the system can
+    fork; `running` tells whether there is one. `get(start)` gives its result for the block
+    starting at byte `start`, `finish()` the ending's; both raise Lost if the child cannot
+    give it (an exception of `expected` types in the child is sent as such, and also raises
+    Lost)."""
 
     def __init__(
         self,
-        path: Path,
+        blocks: Callable[[], Iterable[tuple[int, bytes]]],
         work: Callable[[int, bytes], Any],
         ending: Callable[[], Any],
         wanted: bool,
         expected: tuple[type[BaseException], ...] = (),
     ) -> None:
-        self.path = path
+        self.blocks = blocks
         self.work = work
         self.ending = ending
         self.wanted = wanted and hasattr(os, "fork")
@@ -81,21 +80,11 @@ class Alongside:
         """The child's work: each block's result in order, then the ending's (an expected
         exception ends the output with _Stopped; any other, short: both mean Lost)."""
         try:
-            for position, block in self._blocks():
+            for position, block in self.blocks():
                 pickle.dump((position, self.work(position, block)), pipe, protocol=5)
             pickle.dump((None, self.ending()), pipe, protocol=5)
         except self.expected:
             pickle.dump((None, _Stopped()), pipe, protocol=5)
-
-    def _blocks(self) -> Iterator[tuple[int, bytes]]:
-        """The file's blocks (none if there is no file, as for the reader of ReviewLog.blocks)."""
-        try:
-            handle = open(self.path, "rb")  # noqa: SIM115  (closed below)
-        except FileNotFoundError:
-            return
-        with handle:
-            for position, data, size in line_blocks(handle):
-                yield position, data if size == len(data) else data[:size]
 
     def _next(self, start: int | None) -> Any:
         if self.reader is None:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from mlprep import logmerge, lookahead, reviewlog
+from mlprep import logmerge, reviewlog
 from mlprep.logmerge import StreamingMerge
 from mlprep.model import Grade
 from mlprep.progress import ProgressStore
@@ -97,8 +97,17 @@ def test_a_second_process_that_stops_midway_leaves_the_merge_to_the_general_path
 
 
 def test_a_second_process_that_cuts_other_blocks_is_not_used(tmp_path, base, monkeypatch):
-    cut = lookahead.line_blocks
-    monkeypatch.setattr(lookahead, "line_blocks", lambda handle: cut(handle, 7))  # other starts
+    parent, blocks = os.getpid(), reviewlog.ReviewLog.blocks
+
+    def other_starts(log):
+        if os.getpid() == parent:
+            yield from blocks(log)
+            return
+        with open(log.path, "rb") as handle:  # (the child: blocks that start elsewhere)
+            for position, data, size in reviewlog.line_blocks(handle, 7):
+                yield position, data[:size]
+
+    monkeypatch.setattr(reviewlog.ReviewLog, "blocks", other_starts)
     taken = general_path_taken(monkeypatch)
     ahead = merged(tmp_path, "ahead", True, monkeypatch)
     assert taken
