@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import sys
 
 import pytest
 
 pexpect = pytest.importorskip("pexpect")
 
 from tests.conftest import FIXTURES, warm_deck_cache  # noqa: E402
+from tests.forkserver import spawn_mlprep  # noqa: E402
 
 CURSOR_MOVES = ("\x1b[?25l", "\x1b[A", "\x1b[K", "\x1b[6n")  # hide cursor, up, erase, position
 
@@ -18,10 +18,9 @@ def test_a_dumb_terminal_gets_plain_prompts_without_cursor_codes(mlprep_home):
     env = dict(os.environ, MLPREP_HOME=str(mlprep_home), TERM="dumb", COLUMNS="80", LINES="30")
     args = ["quiz", "mini", "-n", "1", "--seed", "5", "--decks", str(FIXTURES / "decks")]
     warm_deck_cache(mlprep_home, args)
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "mlprep", *args],
-        env=env,
+    child = spawn_mlprep(
+        args,
+        env,
         encoding="utf-8",
         timeout=20,
         dimensions=(30, 80),

@@ -9,6 +9,8 @@ import sys
 import pexpect
 import pytest
 
+from tests.forkserver import spawn_mlprep
+
 
 def long_missing_file(tmp_path):
     deep = tmp_path / ("a-rather-long-directory-name-" * 3) / "and-another-level-below-it"
@@ -21,10 +23,9 @@ def test_an_error_wraps_to_the_terminal(tmp_path, columns):
     env = dict(os.environ, MLPREP_HOME=str(tmp_path / "home"), TERM="xterm-256color")
     for name in ("COLUMNS", "LINES"):
         env.pop(name, None)
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "mlprep", "import", str(missing), "--deck", "sheet"],
-        env=env,
+    child = spawn_mlprep(
+        ["import", str(missing), "--deck", "sheet"],
+        env,
         encoding="utf-8",
         timeout=20,
         dimensions=(30, columns),

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import sys
 
 import pytest
 
 pexpect = pytest.importorskip("pexpect")
 
 from tests.conftest import FIXTURES, warm_deck_cache  # noqa: E402
+from tests.forkserver import spawn_mlprep  # noqa: E402
 
 DOWN, ENTER, SPACE = "\x1b[B", "\r", " "
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -29,10 +29,9 @@ def spawn(args, home, columns=80, rows=30, **extra_env):
     env.update(extra_env)
     env["PROMPT_TOOLKIT_NO_CPR"] = "1"  # a pty answers no cursor-position requests
     warm_deck_cache(home, args)
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "mlprep", *args],
-        env=env,
+    child = spawn_mlprep(
+        args,
+        env,
         encoding="utf-8",
         timeout=20,
         dimensions=(rows, columns),

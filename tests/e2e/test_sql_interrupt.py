@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import sys
 
 import pytest
 
 pexpect = pytest.importorskip("pexpect")
 
 from tests.conftest import FIXTURES, warm_deck_cache  # noqa: E402
+from tests.forkserver import spawn_mlprep  # noqa: E402
 
 ENDLESS = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n;"
 
@@ -19,10 +19,9 @@ def test_ctrl_c_stops_an_endless_query_and_the_session(mlprep_home):
     env.update(NO_COLOR="1", PROMPT_TOOLKIT_NO_CPR="1")
     args = ["sql", "--decks", str(FIXTURES / "sqldecks"), "--tag", "fixture-sql", "-n", "1"]
     warm_deck_cache(mlprep_home, args)
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "mlprep", *args, "--time-limit", "60"],
-        env=env,
+    child = spawn_mlprep(
+        [*args, "--time-limit", "60"],
+        env,
         encoding="utf-8",
         timeout=20,  # far below the 60 s limit: only Ctrl-C can end the query in time
         dimensions=(30, 80),

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 
 import pexpect
 import pytest
 
 from tests.conftest import FIXTURES, warm_deck_cache
+from tests.forkserver import spawn_mlprep
 
 ENTER, SPACE, DOWN = "\r", " ", "\x1b[B"
 MINI = ["--decks", str(FIXTURES / "decks")]
@@ -26,10 +26,9 @@ def spawn(args, home, columns=80):
         env.pop(name, None)
     env["PROMPT_TOOLKIT_NO_CPR"] = "1"
     warm_deck_cache(home, args)
-    return pexpect.spawn(
-        sys.executable,
-        ["-m", "mlprep", *args],
-        env=env,
+    return spawn_mlprep(
+        args,
+        env,
         encoding="utf-8",
         timeout=20,
         dimensions=(30, columns),
