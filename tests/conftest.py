@@ -116,21 +116,30 @@ def _shared_deck_cache(shared: Path, name: str, user_dirs: Sequence[Path] = ()) 
 
 
 _building: list = []
+_server: list = []
 
 
 def pytest_sessionstart(session):
     """With parallel workers, the process that starts them builds the built-in decks' cache
     while they start and collect (about a second each), so none of them waits for it at its
-    first test. (A worker that finds no cache, or a run without workers, builds it itself.)"""
-    if not getattr(session.config.option, "numprocesses", None) or os.environ.get(
-        "PYTEST_XDIST_WORKER"
-    ):
+    first test. (A worker that finds no cache, or a run without workers, builds it itself.)
+    It also starts the run's server of mlprep programs for the terminal tests
+    (tests/forkserver.py), which each worker finds in the run's directory above its own."""
+    from tests import forkserver
+
+    base = session.config._tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        forkserver.use(base.parent / "forkserver")
+        return
+    workers = getattr(session.config.option, "numprocesses", None)
+    _server.append(forkserver.Server(base / "forkserver", detach=not workers))
+    forkserver.use(base / "forkserver")
+    if not workers:
         return
     import threading
 
     # the directory the workers' own go in (xdist gives each worker this base + its name)
-    shared = session.config._tmp_path_factory.getbasetemp()
-    build = threading.Thread(target=_shared_deck_cache, args=(shared, "deck-cache"))
+    build = threading.Thread(target=_shared_deck_cache, args=(base, "deck-cache"))
     build.start()
     _building.append(build)
 
@@ -138,6 +147,8 @@ def pytest_sessionstart(session):
 def pytest_sessionfinish(session):
     for build in _building:
         build.join()
+    for server in _server:
+        server.stop()
 
 
 @pytest.fixture(scope="session")

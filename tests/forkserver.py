@@ -24,10 +24,11 @@ Python themselves. MLPREP_TEST_EXEC=1 makes every program here a real `python -m
 from __future__ import annotations
 
 import atexit
+import functools
+import json
 import os
 import subprocess
 import sys
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -176,53 +177,63 @@ os._exit(code)
 """
 
 
-class _Server:
-    def __init__(self) -> None:
-        self.directory = tempfile.mkdtemp(prefix="mlprep-forkserver-")
-        self.socket = os.path.join(self.directory, "socket")
-        self.environment = dict(os.environ)
+class Server:
+    """The server of one test run, in `directory`: started by the process that starts the
+    test workers (so that it is no worker's child: some tests check that a worker has no child
+    process left), or detached from a run without workers."""
+
+    def __init__(self, directory: Path, detach: bool) -> None:
+        directory.mkdir(exist_ok=True)
+        (directory / "environment.json").write_text(json.dumps(dict(os.environ)))
         # stdin stays open while this process lives: the server ends when it reads EOF there
         self.process = subprocess.Popen(
-            [sys.executable, __file__, self.socket],
+            [
+                sys.executable,
+                __file__,
+                str(directory / "socket"),
+                *(["--detach"] if detach else []),
+            ],
             stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             cwd=Path(__file__).resolve().parent.parent,
         )
-        self.ready = False
-        atexit.register(self.stop)
-
-    def wait_ready(self) -> bool:
-        if not self.ready and self.process.poll() is None:
-            self.ready = self.process.stdout.readline() == b"ready\n"
-        return self.ready
+        if detach:
+            self.process.wait()  # the server itself runs on, in a child it left behind
 
     def stop(self) -> None:
         self.process.stdin.close()
         self.process.wait()
-        try:
-            os.unlink(self.socket)
-            os.rmdir(self.directory)
-        except OSError:
-            pass
 
 
-_servers: list[_Server] = []
+_directory: list[Path] = []  # where this run's server is
+
+
+def use(directory: Path) -> None:
+    """Start programs through the server in `directory` (once it is listening there)."""
+    _directory[:] = [directory]
+
+
+@functools.cache
+def _environment(directory: Path) -> dict[str, str]:
+    return json.loads((directory / "environment.json").read_text())
 
 
 def mlprep_command(args: Sequence[str], env: Mapping[str, str]) -> tuple[str, list[str]]:
     """(program, arguments) that start `python -m mlprep *args` with the environment `env`:
-    through this worker's server where that runs the program as a real start would."""
+    through the run's server where that runs the program as a real start would."""
     real = (sys.executable, ["-m", "mlprep", *args])
-    if os.environ.get("MLPREP_TEST_EXEC") or os.name != "posix":
+    if os.environ.get("MLPREP_TEST_EXEC") or os.name != "posix" or not _directory:
         return real
-    if not _servers or _servers[0].process.poll() is not None:
-        _servers[:] = [_Server()]
-    server = _servers[0]
-    same = all(env.get(name) == server.environment.get(name) for name in _watched(env, server))
-    if not same or not server.wait_ready():
+    socket = _directory[0] / "socket"
+    if not socket.exists():  # (the server renames it into place once it listens)
         return real
-    return sys.executable, ["-I", "-S", "-c", LAUNCHER, server.socket, *args]
+    started_with = _environment(_directory[0])
+    watched = set(ENVIRONMENT_READ_AT_IMPORT)
+    watched |= {name for name in (*env, *started_with) if name.startswith("PYTHON")}
+    if any(env.get(name) != started_with.get(name) for name in watched):
+        return real
+    return sys.executable, ["-I", "-S", "-c", LAUNCHER, str(socket), *args]
 
 
 def spawn_mlprep(args: Sequence[str], env: Mapping[str, str], **options):
@@ -233,16 +244,10 @@ def spawn_mlprep(args: Sequence[str], env: Mapping[str, str], **options):
     return pexpect.spawn(program, arguments, env=dict(env), **options)
 
 
-def _watched(env: Mapping[str, str], server: _Server) -> set[str]:
-    names = set(ENVIRONMENT_READ_AT_IMPORT)
-    names |= {name for name in (*env, *server.environment) if name.startswith("PYTHON")}
-    return names
-
-
 # ---- the server --------------------------------------------------------------------------
 
 
-def _serve(path: str) -> None:
+def _serve(path: str, detach: bool) -> None:
     import importlib
     import marshal
     import select
@@ -255,16 +260,17 @@ def _serve(path: str) -> None:
         except ImportError:
             pass
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(path)
+    listener.bind(path + ".new")
     listener.listen(16)
+    if detach and os.fork() != 0:
+        os._exit(0)  # the server runs on in this child, no child of the test process
+    os.rename(path + ".new", path)
     wake_read, wake_write = os.pipe()
     os.set_blocking(wake_write, False)
     signal.set_wakeup_fd(wake_write)
     signal.signal(signal.SIGCHLD, lambda signum, frame: None)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C for pytest ends it through pytest
     waiting: dict[int, socket.socket] = {}
-    sys.stdout.write("ready\n")
-    sys.stdout.flush()
     while True:
         readable, _, _ = select.select([listener, wake_read, 0], [], [])
         if 0 in readable and not os.read(0, 4096):
@@ -424,4 +430,4 @@ def _finish(threading) -> bool:
 
 
 if __name__ == "__main__":
-    _serve(sys.argv[1])
+    _serve(sys.argv[1], "--detach" in sys.argv[2:])
