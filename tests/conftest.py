@@ -125,15 +125,22 @@ def pytest_sessionstart(session):
     first test. (A worker that finds no cache, or a run without workers, builds it itself.)
     It also starts the run's server of mlprep programs for the terminal tests
     (tests/forkserver.py), which each worker finds in the run's directory above its own."""
+    from mlprep.coderun import _child_env
     from tests import forkserver
 
     base = session.config._tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    for profile in forkserver.PRELOAD:
+        forkserver.use(shared / f"{profile}-server", profile)
     if os.environ.get("PYTEST_XDIST_WORKER"):
-        forkserver.use(base.parent / "forkserver")
         return
     workers = getattr(session.config.option, "numprocesses", None)
-    _server.append(forkserver.Server(base / "forkserver", detach=not workers))
-    forkserver.use(base / "forkserver")
+    _server.append(forkserver.Server(base / "mlprep-server", "mlprep", detach=not workers))
+    # a drill's harness runs with the environment coderun gives it, as `python -I`
+    harness = forkserver.Server(
+        base / "harness-server", "harness", not workers, _child_env(), isolated=True
+    )
+    _server.append(harness)
     if not workers:
         return
     import threading

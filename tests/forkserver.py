@@ -1,41 +1,47 @@
-"""Start `python -m mlprep` for the terminal tests without paying for Python's start-up each time.
+"""Start Python programs for the tests without paying for Python's start-up each time.
 
 A program in a terminal imports the interactive stack (prompt_toolkit, questionary, rich, typer:
-about 0.3 s of CPU) before it draws anything, and the terminal tests start about sixty of them.
-Each test worker keeps one server process that has imported that stack (and no mlprep module:
-what mlprep does at import, and everything that reads the environment, the working directory or
-the terminal, happens in each program as it does in a real start). A test starts a small
-launcher in its terminal instead of Python with mlprep; the launcher hands the server its
-terminal (the file descriptors, over a Unix socket), its arguments, environment and working
-directory, and the server forks a child that runs mlprep's `main` there:
+about 0.3 s of CPU) before it draws anything, and the terminal tests start about sixty of them;
+a drill's harness imports numpy before it runs a line of the drill. The test run keeps one
+server process per kind of program (a profile: "mlprep", "harness") that has imported those
+modules (and no mlprep module: what mlprep does at import, and everything that reads the
+environment, the working directory or the terminal, happens in each program as it does in a
+real start). A test starts a small launcher instead of Python with the program; the launcher
+hands the server its standard streams (the file descriptors, over a Unix socket), its command
+line, environment and working directory, and the server forks a child that runs the module or
+script there, in a session of its own:
 
-- the terminal is the program's controlling terminal, in its own session, so Ctrl-C typed into
-  it reaches the program as SIGINT and a resized window as SIGWINCH, straight from the kernel;
+- a terminal is the program's controlling terminal, so Ctrl-C typed into it reaches the
+  program as SIGINT and a resized window as SIGWINCH, straight from the kernel;
 - the launcher waits for the program and ends the way it ended (the same exit status, or killed
   by the same signal), so the test sees what it would see of the real program; signals sent to
-  the launcher are passed on to the program.
+  the launcher are passed on to the program, and a launcher killed outright (SIGKILL) has the
+  server kill the program's process group.
 
 What a start-up itself does (which modules a command imports, how long it takes, the packaged
-entry point) is tested with real processes (tests/cli/test_startup.py and others), and so is
-everything about a process being killed or two processes writing at once: those tests start
-Python themselves. MLPREP_TEST_EXEC=1 makes every program here a real `python -m mlprep` too.
+entry point, how a harness is isolated and limited) is tested with real processes
+(tests/cli/test_startup.py, tests/unit/test_coderun.py and others), and so is everything about
+a process being killed or two processes writing at once: those tests start Python themselves.
+MLPREP_TEST_EXEC=1 starts every program for real.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import json
 import os
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+import types
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 # What the interactive programs import besides mlprep. None of these reads the environment at
 # import except as ENVIRONMENT_READ_AT_IMPORT lists; typer's help and error screens
 # (typer.rich_utils) read more of it, so they are left for each program to import.
-PRELOAD = (
+PRELOAD_MLPREP = (
     "asyncio",
     "concurrent.futures",
     "ctypes",
@@ -110,6 +116,21 @@ PRELOAD = (
     "yaml",
 )
 
+# What a drill's harness (mlprep/drills/harness.py, `python -I`) imports, numpy above all.
+PRELOAD_HARNESS = (
+    "copy",
+    "inspect",
+    "json",
+    "resource",
+    "signal",
+    "struct",
+    "time",
+    "traceback",
+    "warnings",
+    "numpy",
+)
+PRELOAD = {"mlprep": PRELOAD_MLPREP, "harness": PRELOAD_HARNESS}
+
 # Variables the preloaded modules (or Python's own start-up) read once: a program whose
 # environment differs from the server's in one of these is started for real instead.
 ENVIRONMENT_READ_AT_IMPORT = (
@@ -128,15 +149,14 @@ ENVIRONMENT_READ_AT_IMPORT = (
 # not start it, and the launcher starts the program itself), then its wait status.
 LAUNCHER = r"""
 import _signal as signal, _socket, fcntl, marshal, os, sys, termios
-path, args = sys.argv[1], sys.argv[2:]
-real = [sys.executable, "-m", "mlprep", *args]
+path, real = sys.argv[1], sys.argv[2:]
 tty = os.isatty(0)
 try:
     conn = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     conn.connect(path)
 except OSError:
-    os.execv(sys.executable, real)
-request = marshal.dumps((args, dict(os.environ), os.getcwd(), tty))
+    os.execv(real[0], real)
+request = marshal.dumps((real, dict(os.environ), os.getcwd(), tty))
 if tty:
     # give the terminal up, for the program to make it its own (a session leader that lets
     # its terminal go is sent SIGHUP, which is not for this one)
@@ -159,7 +179,7 @@ pid = int.from_bytes(receive(4), "little", signed=True)
 if pid <= 0:
     if tty:
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-    os.execv(sys.executable, real)
+    os.execv(real[0], real)
 def pass_on(signum, frame):
     try:
         os.kill(pid, signum)
@@ -178,25 +198,33 @@ os._exit(code)
 
 
 class Server:
-    """The server of one test run, in `directory`: started by the process that starts the
-    test workers (so that it is no worker's child: some tests check that a worker has no child
-    process left), or detached from a run without workers."""
+    """One server of a test run, in `directory`, with the modules of `profile` imported and
+    the environment `env` (the current one by default): started by the process that starts
+    the test workers (so that it is no worker's child: some tests check that a worker has no
+    child process left), or detached from a run without workers. `isolated`: run as `python
+    -I`, for programs started that way."""
 
-    def __init__(self, directory: Path, detach: bool) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        profile: str,
+        detach: bool,
+        env: Mapping[str, str] | None = None,
+        isolated: bool = False,
+    ) -> None:
+        env = dict(os.environ if env is None else env)
         directory.mkdir(exist_ok=True)
-        (directory / "environment.json").write_text(json.dumps(dict(os.environ)))
+        (directory / "environment.json").write_text(json.dumps(env))
+        command = [sys.executable, *(["-I"] if isolated else []), __file__]
+        command += [str(directory / "socket"), profile] + (["--detach"] if detach else [])
         # stdin stays open while this process lives: the server ends when it reads EOF there
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                __file__,
-                str(directory / "socket"),
-                *(["--detach"] if detach else []),
-            ],
+            command,
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             cwd=Path(__file__).resolve().parent.parent,
+            env=env,
         )
         if detach:
             self.process.wait()  # the server itself runs on, in a child it left behind
@@ -206,12 +234,12 @@ class Server:
         self.process.wait()
 
 
-_directory: list[Path] = []  # where this run's server is
+_directories: dict[str, Path] = {}  # where this run's servers are, by profile
 
 
-def use(directory: Path) -> None:
-    """Start programs through the server in `directory` (once it is listening there)."""
-    _directory[:] = [directory]
+def use(directory: Path, profile: str) -> None:
+    """Start programs of `profile` through the server in `directory` (once it listens)."""
+    _directories[profile] = directory
 
 
 @functools.cache
@@ -219,21 +247,33 @@ def _environment(directory: Path) -> dict[str, str]:
     return json.loads((directory / "environment.json").read_text())
 
 
-def mlprep_command(args: Sequence[str], env: Mapping[str, str]) -> tuple[str, list[str]]:
-    """(program, arguments) that start `python -m mlprep *args` with the environment `env`:
-    through the run's server where that runs the program as a real start would."""
-    real = (sys.executable, ["-m", "mlprep", *args])
-    if os.environ.get("MLPREP_TEST_EXEC") or os.name != "posix" or not _directory:
-        return real
-    socket = _directory[0] / "socket"
+def command(profile: str, argv: Sequence[str], env: Mapping[str, str]) -> list[str]:
+    """The command that runs `argv` (a Python program) with the environment `env`: through
+    the run's server of `profile` where that runs the program as `argv` would, else `argv`."""
+    argv = list(argv)
+    if "-c" in argv:
+        return argv  # (the server runs modules and scripts)
+    directory = _directories.get(profile)
+    if os.environ.get("MLPREP_TEST_EXEC") or os.name != "posix" or directory is None:
+        return argv
+    socket = directory / "socket"
     if not socket.exists():  # (the server renames it into place once it listens)
-        return real
-    started_with = _environment(_directory[0])
-    watched = set(ENVIRONMENT_READ_AT_IMPORT)
-    watched |= {name for name in (*env, *started_with) if name.startswith("PYTHON")}
-    if any(env.get(name) != started_with.get(name) for name in watched):
-        return real
-    return sys.executable, ["-I", "-S", "-c", LAUNCHER, str(socket), *args]
+        return argv
+    started_with = _environment(directory)
+    if profile == "mlprep":
+        watched = set(ENVIRONMENT_READ_AT_IMPORT)
+        watched |= {name for name in (*env, *started_with) if name.startswith("PYTHON")}
+        if any(env.get(name) != started_with.get(name) for name in watched):
+            return argv
+    elif dict(env) != started_with:
+        return argv
+    return [sys.executable, "-I", "-S", "-c", LAUNCHER, str(socket), *argv]
+
+
+def mlprep_command(args: Sequence[str], env: Mapping[str, str]) -> tuple[str, list[str]]:
+    """(program, arguments) that start `python -m mlprep *args` with the environment `env`."""
+    program, *arguments = command("mlprep", [sys.executable, "-m", "mlprep", *args], env)
+    return program, arguments
 
 
 def spawn_mlprep(args: Sequence[str], env: Mapping[str, str], **options):
@@ -244,17 +284,38 @@ def spawn_mlprep(args: Sequence[str], env: Mapping[str, str], **options):
     return pexpect.spawn(program, arguments, env=dict(env), **options)
 
 
+@contextlib.contextmanager
+def drills_through_server() -> Iterator[None]:
+    """Within: mlprep.coderun starts a drill's harness through the run's server, which has
+    numpy imported (a harness started for real spends most of its time importing it)."""
+    import pytest
+
+    from mlprep import coderun
+
+    real = subprocess.Popen
+
+    def popen(args, **options):
+        if list(args) == [sys.executable, "-I", str(coderun.HARNESS)]:
+            args = command("harness", args, options.get("env") or os.environ)
+        return real(args, **options)
+
+    with_server = types.SimpleNamespace(**{**vars(subprocess), "Popen": popen})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(coderun, "subprocess", with_server)
+        yield
+
+
 # ---- the server --------------------------------------------------------------------------
 
 
-def _serve(path: str, detach: bool) -> None:
+def _serve(path: str, profile: str, detach: bool) -> None:
     import importlib
     import marshal
     import select
     import signal
     import socket
 
-    for name in PRELOAD:
+    for name in PRELOAD[profile]:
         try:
             importlib.import_module(name)
         except ImportError:
@@ -270,17 +331,19 @@ def _serve(path: str, detach: bool) -> None:
     signal.set_wakeup_fd(wake_write)
     signal.signal(signal.SIGCHLD, lambda signum, frame: None)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C for pytest ends it through pytest
-    waiting: dict[int, socket.socket] = {}
+    waiting: dict[int, socket.socket] = {}  # running programs, by pid: their launchers
+    running = 0
     while True:
-        readable, _, _ = select.select([listener, wake_read, 0], [], [])
+        readable, _, _ = select.select([listener, wake_read, 0, *waiting.values()], [], [])
         if 0 in readable and not os.read(0, 4096):
-            return  # the test worker is gone
+            return  # the test run is over
         if wake_read in readable:
             os.read(wake_read, 4096)
-        while waiting:
+        while running:
             pid, status = os.waitpid(-1, os.WNOHANG)
             if pid == 0:
                 break
+            running -= 1
             conn = waiting.pop(pid, None)
             if conn is not None:
                 try:
@@ -288,6 +351,16 @@ def _serve(path: str, detach: bool) -> None:
                 except OSError:
                     pass
                 conn.close()
+        for pid, conn in list(waiting.items()):
+            if conn in readable and not conn.recv(1):
+                # the launcher was killed (SIGKILL cannot be passed on): so is its program,
+                # with everything it started
+                try:
+                    os.killpg(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+                conn.close()
+                del waiting[pid]
         if listener in readable:
             conn, _ = listener.accept()
             try:
@@ -299,9 +372,12 @@ def _serve(path: str, detach: bool) -> None:
             if pid == 0:
                 listener.close()
                 conn.close()
+                for other in waiting.values():
+                    other.close()
                 os.close(wake_read)
                 os.close(wake_write)
                 _run_program(request, fds)  # never returns
+            running += 1
             for fd in fds:
                 os.close(fd)
             try:
@@ -330,8 +406,8 @@ def _receive(conn, marshal):
 
 
 def _run_program(request, fds) -> None:
-    """In the forked child: become the program the launcher would have started, run mlprep's
-    main, and end the way `python -m mlprep` ends."""
+    """In the forked child: become the program the launcher would have started (`python
+    [-I] -m module ...` or `python [-I] script ...`), run it, and end the way Python ends."""
     import io
     import locale
     import runpy
@@ -340,15 +416,15 @@ def _run_program(request, fds) -> None:
 
     code = 1
     try:
-        args, env, cwd, tty = request
+        argv, env, cwd, tty = request
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        os.setsid()  # its own process group, which the server kills if the launcher is killed
         if tty:
             import fcntl
             import termios
 
-            os.setsid()
             fcntl.ioctl(fds[0], termios.TIOCSCTTY, 0)
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
@@ -376,24 +452,37 @@ def _run_program(request, fds) -> None:
         sys.stdin = sys.__stdin__ = stream(0, "r", errors, False)
         sys.stdout = sys.__stdout__ = stream(1, "w", errors, os.isatty(1))
         sys.stderr = sys.__stderr__ = stream(2, "w", "backslashreplace", True)
-        sys.argv = ["-m", *args]
-        sys.path[0] = cwd
-        code = _main(runpy)
+        options = 1
+        while argv[options] in ("-I", "-S", "-E", "-s"):
+            options += 1
+        if argv[options] == "-m":
+            module = argv[options + 1]
+            sys.argv = ["-m", *argv[options + 2 :]]
+            if not sys.flags.safe_path:
+                sys.path.insert(0, cwd)
+            code = _main(lambda: runpy.run_module(module, run_name="__main__", alter_sys=True))
+        else:
+            script = argv[options]
+            sys.argv = [script, *argv[options + 1 :]]
+            if not sys.flags.safe_path:
+                sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
+            code = _main(lambda: runpy.run_path(script, run_name="__main__"))
     finally:
         os._exit(code)
 
 
-def _main(runpy) -> int:
+def _main(run) -> int:
     import signal
     import threading
     import traceback
 
     try:
-        runpy.run_module("mlprep", run_name="__main__", alter_sys=True)
+        run()
         code = 0
     except SystemExit as exit:
         code = _exit_code(exit.code)
     except KeyboardInterrupt:
+        traceback.print_exc()
         _finish(threading)
         # as Python ends on a KeyboardInterrupt nobody caught: killed by SIGINT
         signal.signal(signal.SIGINT, signal.SIG_DFL)
@@ -430,4 +519,6 @@ def _finish(threading) -> bool:
 
 
 if __name__ == "__main__":
-    _serve(sys.argv[1], "--detach" in sys.argv[2:])
+    if not sys.flags.safe_path:
+        del sys.path[0]  # this file's directory, which a program would not have
+    _serve(sys.argv[1], sys.argv[2], "--detach" in sys.argv[3:])

@@ -9,6 +9,8 @@ import sys
 
 import pytest
 
+from tests.forkserver import drills_through_server
+
 SOFTMAX = (
     "import numpy as np\n\n"
     "def softmax(x, axis=-1):\n"
@@ -20,6 +22,14 @@ UNSTABLE = (
     "def softmax(x, axis=-1):\n"
     "    return np.exp(x) / np.exp(x).sum(axis=axis, keepdims=True)\n"
 )
+
+
+@pytest.fixture(scope="module", autouse=True)
+def harness_from_a_server():
+    """The drills run through the test run's server of harnesses (tests/forkserver.py): what
+    is tested here is the command, not how a harness process starts (test_coderun)."""
+    with drills_through_server():
+        yield
 
 
 @pytest.fixture
