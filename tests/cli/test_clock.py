@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from mlprep.cli.app import app
 from mlprep.cli.state import Environment
+from tests import forkserver
 from tests.conftest import FIXTURES
 
 MINI = ["--decks", str(FIXTURES / "decks")]
@@ -57,6 +58,12 @@ def test_the_real_program_reads_it(mlprep_home):
 
     env = dict(os.environ, MLPREP_NOW="2020-01-01T08:00:00+00:00", TZ="UTC")
     command = [sys.executable, "-m", "mlprep", "plan", "--interview", "2020-01-10", "--json"]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        forkserver.command("mlprep", command, env),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["days_left"] == 9  # in 2020, not today

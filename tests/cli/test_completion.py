@@ -9,6 +9,8 @@ import sys
 
 import pytest
 
+from tests.forkserver import command
+
 
 def complete(words: str, mlprep_home) -> list[str]:
     env = dict(
@@ -19,7 +21,11 @@ def complete(words: str, mlprep_home) -> list[str]:
         COMP_CWORD=str(len(words.split()) - (0 if words.endswith(" ") else 1)),
     )
     done = subprocess.run(
-        [sys.executable, "-m", "mlprep"], env=env, capture_output=True, text=True, check=True
+        command("mlprep", [sys.executable, "-m", "mlprep"], env),
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return done.stdout.split()
 

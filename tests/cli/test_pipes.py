@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+from tests.forkserver import command
+
 
 def test_a_closed_pipe_stops_quietly(mlprep_home):
     env = dict(os.environ, MLPREP_HOME=str(mlprep_home))
@@ -24,14 +26,21 @@ def test_a_closed_pipe_stops_quietly(mlprep_home):
 def test_piped_stats_and_quiz_have_no_terminal_codes(mlprep_home):
     env = dict(os.environ, MLPREP_HOME=str(mlprep_home))
     quiz = subprocess.run(
-        [sys.executable, "-m", "mlprep", "quiz", "trees", "-n", "2", "--seed", "1"],
+        command(
+            "mlprep",
+            [sys.executable, "-m", "mlprep", "quiz", "trees", "-n", "2", "--seed", "1"],
+            env,
+        ),
         input="1\n\n3\n",
         env=env,
         capture_output=True,
         text=True,
     )
     stats = subprocess.run(
-        [sys.executable, "-m", "mlprep", "stats", "trees"], env=env, capture_output=True, text=True
+        command("mlprep", [sys.executable, "-m", "mlprep", "stats", "trees"], env),
+        env=env,
+        capture_output=True,
+        text=True,
     )
     for output in (quiz.stdout, stats.stdout):
         assert "\x1b[" not in output

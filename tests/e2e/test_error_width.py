@@ -9,7 +9,7 @@ import sys
 import pexpect
 import pytest
 
-from tests.forkserver import spawn_mlprep
+from tests.forkserver import command, spawn_mlprep
 
 
 def long_missing_file(tmp_path):
@@ -44,7 +44,11 @@ def test_a_piped_error_stays_one_line(tmp_path):
     missing = long_missing_file(tmp_path)
     env = dict(os.environ, MLPREP_HOME=str(tmp_path / "home"))
     result = subprocess.run(
-        [sys.executable, "-m", "mlprep", "import", str(missing), "--deck", "sheet"],
+        command(
+            "mlprep",
+            [sys.executable, "-m", "mlprep", "import", str(missing), "--deck", "sheet"],
+            env,
+        ),
         capture_output=True,
         text=True,
         env=env,
