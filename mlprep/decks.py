@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import difflib
 import functools
-import itertools
 import marshal
 import os
 import struct
@@ -451,73 +450,111 @@ def load_files(
 ) -> LoadReport:
     """Parse deck files; a file with any problem yields no deck, only its problems. With
     `card_ids`, the report lists every card id read (validate's cross-file checks need them;
-    loading a library checks its decks' ids itself). With a cache, files it misses may be
-    parsed on a second core (see parseahead)."""
+    loading a library checks its decks' ids itself)."""
     report = LoadReport()
-    listed = [(root, deck_files(root) if root.exists() else None) for root in paths]
-    ahead: ParsedAhead | None = None
-    try:
-        for number, (root, files) in enumerate(listed):
-            if files is None:
-                report.problems.append(Problem(str(root), "no such file or directory"))
+    listed: list[Path | Problem] = []  # the files, and the paths that are missing, in order
+    for root in paths:
+        if root.exists():
+            listed.extend(deck_files(root))
+        else:
+            listed.append(Problem(str(root), "no such file or directory"))
+    loader = _Loader([path for path in listed if isinstance(path, Path)], builtin, cache)
+    with loader:
+        for path in listed:
+            if isinstance(path, Problem):
+                report.problems.append(path)
                 continue
-            for place, path in enumerate(files):
-                parsed = None
-                try:
-                    stat = path.stat()
-                    key = file_identity(path, stat, builtin)
-                    if not S_ISREG(stat.st_mode):
-                        deck = None  # a FIFO or device is refused by read_regular below
-                    elif cache:
-                        deck = cache.get(key, path)
-                        if deck is None and ahead is None:  # the first file to parse
-                            rest = files[place + 1 :], listed[number + 1 :]
-                            ahead = _parse_ahead(*rest, builtin, cache)
-                        parsed = None if deck is not None or ahead is None else ahead.take(key)
-                    else:
-                        deck = _SEEN.get(key)
-                    if deck is None and parsed is None:
-                        text = read_regular(path, MAX_DECK_BYTES).decode("utf-8")
-                except (OSError, UnicodeDecodeError) as error:
-                    reason = getattr(error, "strerror", None) or str(error)
-                    report.problems.append(Problem(str(path), f"cannot read deck: {reason}"))
-                    continue
-                if deck is None:
-                    if parsed is None:
-                        deck, problems, ids = _parsed(text, path, builtin)
-                    else:
-                        deck, problems, ids = parsed
-                    report.problems.extend(problems)
-                    if deck is None:
-                        if card_ids:
-                            report.card_ids.extend(
-                                (str(path), card_id, line) for card_id, line in ids
-                            )
-                        continue
-                    if cache:
-                        cache.put(key, deck)
-                    else:
-                        _SEEN[key] = deck
-                report.decks.append(deck)
-                if not card_ids:
-                    continue
-                where = str(path)
+            deck, problems, ids = loader.next()
+            report.problems.extend(problems)
+            if deck is None:
+                if card_ids:
+                    report.card_ids.extend((str(path), card_id, line) for card_id, line in ids)
+                continue
+            report.decks.append(deck)
+            if card_ids:
                 index = deck.index
                 report.card_ids.extend(
-                    (where, card_id, line)
+                    (str(path), card_id, line)
                     for card_id, line in zip(index.ids, index.lines, strict=True)
                 )
-    finally:
-        if ahead is not None:
-            ahead.close()
     return report
 
 
-def _parsed(
-    text: str, path: Path, builtin: bool
-) -> tuple[Deck | None, list[Problem], list[tuple[str, int]]]:
-    """A deck file's text parsed: its deck (None if it has any problem), its problems, and
-    its card ids with their lines."""
+# a deck file loaded: its deck (None if it has any problem), its problems, and its card ids
+# with their lines (of a file with a deck, read from the deck's index when asked)
+_Loaded = tuple[Deck | None, list[Problem], list[tuple[str, int]]]
+
+
+class _Loader:
+    """Deck files loaded in turn (`next`): from the cache where it holds them, else parsed.
+    From the first file the cache misses on, the later files it misses too may be parsed
+    ahead on a second core (see parseahead); leaving the `with` stops that work."""
+
+    def __init__(self, files: list[Path], builtin: bool, cache: DeckCache | None) -> None:
+        self.files = files
+        self.builtin = builtin
+        self.cache = cache
+        self.place = 0  # the next file's
+        self.ahead: ParsedAhead | None = None
+
+    def __enter__(self) -> _Loader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.ahead is not None:
+            self.ahead.close()
+
+    def next(self) -> _Loaded:
+        path = self.files[self.place]
+        self.place += 1
+        parsed = None
+        try:
+            stat = path.stat()
+            key = file_identity(path, stat, self.builtin)
+            if S_ISREG(stat.st_mode):  # (a FIFO or device is refused by read_regular below)
+                deck = self.cache.get(key, path) if self.cache else _SEEN.get(key)
+                if deck is not None:
+                    return deck, [], []
+                parsed = self._parsed_ahead(key)
+            if parsed is None:
+                text = read_regular(path, MAX_DECK_BYTES).decode("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
+            return None, [Problem(str(path), f"cannot read deck: {reason}")], []
+        if parsed is None:
+            parsed = _parsed(text, path, self.builtin)
+        deck = parsed[0]
+        if deck is not None:
+            if self.cache:
+                self.cache.put(key, deck)
+            else:
+                _SEEN[key] = deck
+        return parsed
+
+    def _parsed_ahead(self, key: tuple) -> _Loaded | None:
+        """What a second process made of the file with this identity (None: parse it here).
+        At the first file to parse, the later files the cache misses too go to that process,
+        where it pays."""
+        if self.cache is None:
+            return None
+        if self.ahead is None:
+            from mlprep.parseahead import ParsedAhead
+
+            later = []
+            for path in self.files[self.place :]:
+                try:
+                    stat = path.stat()
+                except OSError:
+                    continue
+                found = file_identity(path, stat, self.builtin)
+                if S_ISREG(stat.st_mode) and not self.cache.has(found):
+                    later.append((found, path, stat.st_size, self.builtin))
+            self.ahead = ParsedAhead(later)
+        return self.ahead.take(key)
+
+
+def _parsed(text: str, path: Path, builtin: bool) -> _Loaded:
+    """A deck file's text parsed."""
     from mlprep.schema import parse_deck_ids  # YAML is only needed on a cache miss
 
     # the cyclic GC would walk every card parsed so far, over and over, while parsing makes
@@ -525,26 +562,6 @@ def _parsed(
     with gc_paused():
         deck, problems, ids = parse_deck_ids(text, str(path), builtin=builtin)
     return (None if deck is None else _with_path(deck, path)), problems, ids
-
-
-def _parse_ahead(
-    rest: list[Path], later: list[tuple[Path, list[Path] | None]], builtin: bool, cache: DeckCache
-) -> ParsedAhead:
-    """The files after the first one to parse (the rest of its directory's, then those of
-    `later` directories) that the cache misses too, parsed ahead by a second process where
-    that pays."""
-    from mlprep.parseahead import ParsedAhead
-
-    files = []
-    for path in itertools.chain(rest, *(found or () for _, found in later)):
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
-        key = file_identity(path, stat, builtin)
-        if S_ISREG(stat.st_mode) and not cache.has(key):
-            files.append((key, path, stat.st_size, builtin))
-    return ParsedAhead(files)
 
 
 def _with_path(deck: Deck, path: Path) -> Deck:
