@@ -73,18 +73,21 @@ LONGEST_FILES = (
     "tests/unit/test_merge_shared_pass.py",
     "tests/unit/test_review_log.py",
     "tests/unit/test_content.py",  # every reference answer graded (about 3 s)
-    "tests/e2e/test_widths.py",  # 16 programs in a terminal
     "tests/unit/test_drills.py",  # every drill run, scikit-learn imported
-    "tests/e2e/test_sessions_terminal.py",
+    "tests/cli/test_startup.py",  # real start-ups, measured
     "tests/cli/test_faults.py",
-    "tests/cli/test_startup.py",
+    "tests/e2e/test_widths.py",  # 19 programs in a terminal
+    "tests/e2e/test_sessions_terminal.py",
     "tests/unit/test_independent_drills.py",
     "tests/unit/test_coderun.py",  # an endless loop stopped after 2 s
+    "tests/unit/test_progress_properties.py",
+    "tests/e2e/test_progress_faults.py",
     "tests/e2e/test_mock_clock.py",  # a session clock running out
+    "tests/unit/test_export_markdown.py",
+    "tests/cli/test_plan_command.py",
+    "tests/unit/test_sqlsandbox.py",
     "tests/cli/test_code_command.py",
     "tests/cli/test_progress_hostile.py",
-    "tests/e2e/test_progress_faults.py",
-    "tests/unit/test_export_markdown.py",
 )
 
 
