@@ -491,7 +491,7 @@ def _main(run) -> int:
     except BaseException:
         traceback.print_exc()
         code = 1
-    if not _finish(threading) and code == 0:
+    if not _finish(threading):
         code = 120  # as Python does when it cannot flush standard output at exit
     return code
 
