@@ -137,3 +137,30 @@ def test_a_small_first_run_parses_in_one_process(user_decks, monkeypatch):
         assert 0 < taken <= parseahead.CHILD_SHARE * sum(size for _, _, size, _ in files)
     finally:
         ahead.close()
+
+
+def test_a_long_parse_is_announced_once_before_it_starts(user_decks, tmp_path, monkeypatch):
+    heard: list[str] = []
+    monkeypatch.setattr(decks, "_SEEN", {})
+    size = sum(path.stat().st_size for path in user_decks.iterdir())
+    monkeypatch.setattr(decks, "LONG_PARSE_BYTES", size)  # (the user decks reach it exactly)
+    load_library([MINI], [user_decks], tmp_path / "cache", notify=heard.append)
+    assert heard == [
+        f"Reading 12 deck files ({size / (1 << 20):.0f} MB) into the deck cache (once)..."
+    ]
+    heard.clear()
+    monkeypatch.setattr(decks, "_SEEN", {})
+    load_library([MINI], [user_decks], tmp_path / "cache", notify=heard.append)
+    assert heard == []  # (the three broken files are parsed again: under the bar)
+
+
+def test_the_announcement_goes_to_stderr_before_the_command_runs(user_decks, monkeypatch, cli):
+    monkeypatch.setattr(decks, "_SEEN", {})
+    monkeypatch.setattr(decks, "LONG_PARSE_BYTES", 1)
+    result = cli("decks", "--decks", str(user_decks))
+    assert result.exit_code == 0
+    assert (
+        result.stderr.splitlines()[0]
+        == "Reading 12 deck files (0 MB) into the deck cache (once)..."
+    )
+    assert "Reading" not in result.stdout
