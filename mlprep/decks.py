@@ -495,8 +495,8 @@ _Loaded = tuple[Deck | None, list[Problem], list[tuple[str, int]]]
 
 class _Loader:
     """Deck files loaded in turn (`next`): from the cache where it holds them, else parsed.
-    From the first file the cache misses on, the later files it misses too may be parsed
-    ahead on a second core (see parseahead); leaving the `with` stops that work."""
+    From the first file to parse on, the later files to parse may be parsed ahead on a second
+    core (see parseahead); leaving the `with` stops that work."""
 
     def __init__(
         self,
@@ -550,11 +550,10 @@ class _Loader:
         """What a second process made of the file with this identity (`size` bytes; None:
         parse it here). At the first file to parse, the later files the cache misses too go
         to that process, where it pays (and a long parse is announced)."""
-        if self.cache is None:
-            return None
         if self.ahead is None:
             from mlprep.parseahead import ParsedAhead
 
+            known = self.cache.has if self.cache else _SEEN.__contains__
             later = []
             for path in self.files[self.place :]:
                 try:
@@ -562,13 +561,14 @@ class _Loader:
                 except OSError:
                     continue
                 found = file_identity(path, stat, self.builtin)
-                if S_ISREG(stat.st_mode) and not self.cache.has(found):
+                if S_ISREG(stat.st_mode) and not known(found):
                     later.append((found, path, stat.st_size, self.builtin))
             total = size + sum(entry[2] for entry in later)
             if total >= LONG_PARSE_BYTES and self.notify is not None:
+                cached = " into the deck cache (once)" if self.cache else ""
                 self.notify(
-                    f"Reading {len(later) + 1:,} deck files ({total / (1 << 20):.0f} MB) "
-                    "into the deck cache (once)..."
+                    f"Reading {len(later) + 1:,} deck files ({total / (1 << 20):.0f} MB)"
+                    f"{cached}..."
                 )
             self.ahead = ParsedAhead(later)
         return self.ahead.take(key)

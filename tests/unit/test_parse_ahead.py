@@ -164,3 +164,30 @@ def test_the_announcement_goes_to_stderr_before_the_command_runs(user_decks, mon
         == "Reading 12 deck files (0 MB) into the deck cache (once)..."
     )
     assert "Reading" not in result.stdout
+
+
+def test_checking_files_without_a_cache_reports_the_same_with_a_second_process(
+    user_decks, monkeypatch
+):
+    """validate's load: no cache, every card id reported (broken files' too)."""
+    from mlprep.decks import load_files
+
+    def report(share: bool):
+        monkeypatch.setattr(forkwork, "spare_core", lambda: share)
+        monkeypatch.setattr(parseahead, "MIN_BYTES", 0)
+        monkeypatch.setattr(decks, "_SEEN", {})
+        loaded = load_files([MINI, user_decks], builtin=False)
+        cards = [
+            [tuple(getattr(c, f.name) for f in fields(Card)) for c in d.cards] for d in loaded.decks
+        ]
+        return [str(p) for p in loaded.problems], loaded.card_ids, cards
+
+    alone = report(False)
+    assert report(True) == alone
+    held = [
+        deck
+        for deck in decks._SEEN.values()
+        if isinstance(getattr(getattr(deck.cards, "source", None), "file", None), HeldRecords)
+    ]
+    assert held  # (the second process parsed some of them)
+    assert any("d10.yaml" in path for path, _, _ in alone[1])  # (a broken file's ids)
