@@ -65,6 +65,8 @@ if TYPE_CHECKING:  # stats is imported only where totals are read: start-up time
     from mlprep.stats import AnswerTotals
 
 LONG_REPLAY = 5000  # answers; rebuilding more than this takes long enough to say so
+# a log a merge takes about a second or more to go through (it says so before it starts)
+LONG_MERGE_BYTES = 64 << 20
 SNAPSHOT_FORMAT = 2  # 1: {card: {field: value}} with ISO times; 2: {card: [row]} with epoch times
 TOTALS_FORMAT = 2  # 2 added the grader agreement counts
 EXPORT_KIND = "mlprep-progress"
@@ -851,6 +853,13 @@ class ProgressStore:
                 return None
         if any(len(row) != 2 for row in agreement.values()):
             return None
+        # numbers no answer gives (a time past the year 9999 stopped stats): recounted
+        if not (
+            _within(quarters, 0, _LAST_QUARTER)
+            and _within(quiz, -_LAST_MS, _LAST_MS)
+            and all(0 <= agreed <= answered for answered, agreed in agreement.values())
+        ):
+            return None
         from mlprep.stats import AnswerTotals
 
         return offset, last_id, AnswerTotals(quarters, quiz, agreement)
@@ -890,6 +899,11 @@ class ProgressStore:
             if not added:
                 return 0
             added.sort(key=_order)
+            if self._end >= LONG_MERGE_BYTES:
+                self.notify(
+                    f"Merging {len(added):,} new answers into {self._end / (1 << 20):.0f} MB "
+                    "of history..."
+                )
             try:
                 self._merge_streaming(added, unchecked, copied)
             except Careful:
@@ -1576,6 +1590,21 @@ def _export_frame(blocks: Iterator[tuple[int, bytes]]) -> tuple[dict, int, int] 
     except ValueError:
         return None
     return (header, start, end) if isinstance(header, dict) else None
+
+
+# the last quarter hour and millisecond of the year 9999 (the last a datetime holds)
+_LAST_MS = 253_402_300_799_999
+_LAST_QUARTER = _LAST_MS // 900_000
+
+
+def _within(table: dict[str, list[int]], low: int, high: int) -> bool:
+    """Whether every number in the table's lists lies in low..high."""
+    if not table:
+        return True
+    return (
+        min(map(min, filter(None, table.values())), default=low) >= low
+        and max(map(max, filter(None, table.values())), default=high) <= high
+    )
 
 
 def _ascii_frame(handle: BinaryIO) -> tuple[dict, int, int] | None:
