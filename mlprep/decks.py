@@ -567,8 +567,7 @@ class _Loader:
             if total >= LONG_PARSE_BYTES and self.notify is not None:
                 cached = " into the deck cache (once)" if self.cache else ""
                 self.notify(
-                    f"Reading {len(later) + 1:,} deck files ({total / (1 << 20):.0f} MB)"
-                    f"{cached}..."
+                    f"Reading {len(later) + 1:,} deck files ({total / (1 << 20):.0f} MB){cached}..."
                 )
             self.ahead = ParsedAhead(later)
         return self.ahead.take(key)
