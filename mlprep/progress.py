@@ -1197,6 +1197,8 @@ class ProgressStore:
     def replace_all(self, events: list[ReviewEvent], now: datetime) -> Path | None:
         """Make `events` the whole history (import); the old log is backed up first. The
         states stored with the events are recomputed, not trusted."""
+        if len(events) >= LONG_REPLAY:
+            self.notify(f"Importing {len(events):,} answers: each one is checked and replayed...")
         events = sorted({event.id: event for event in events}.values(), key=_order)
         self.settings = {}
         self._use_settings(event for event in events if event.kind)
