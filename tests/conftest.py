@@ -80,10 +80,10 @@ LONGEST_FILES = (
     "tests/e2e/test_sessions_terminal.py",
     "tests/unit/test_independent_drills.py",
     "tests/unit/test_coderun.py",  # an endless loop stopped after 2 s
+    "tests/e2e/test_mock_clock.py",  # a session clock running out (waiting, mostly)
+    "tests/unit/test_export_markdown.py",
     "tests/unit/test_progress_properties.py",
     "tests/e2e/test_progress_faults.py",
-    "tests/e2e/test_mock_clock.py",  # a session clock running out
-    "tests/unit/test_export_markdown.py",
     "tests/cli/test_plan_command.py",
     "tests/unit/test_sqlsandbox.py",
     "tests/cli/test_code_command.py",
