@@ -259,18 +259,18 @@ def _deck_stats(
     ids: Sequence[str],
     known: list[CardState],
     totals: AnswerTotals,
-    now: datetime,
+    tonight: float,
+    since: float,
     recall_of: dict[str, float],
 ) -> DeckStats:
     """A deck's row from its card ids and the states of its studied cards (in deck order),
-    counted column by column with built-ins (a deck can hold thousands of cards)."""
-    tonight = end_of_day(now).timestamp()
+    counted column by column with built-ins (a deck can hold thousands of cards): due before
+    `tonight`, quiz answers since `since` (epoch seconds, epoch milliseconds)."""
     names = list(map(_STATE, known))
     learning = names.count(LEARNING) + names.count(RELEARNING)
     # (stability or 0) >= 21: None and 0.0 fall out, as they would fail the comparison
     mastered = sum(map(ge, filter(None, map(_STABILITY, known)), repeat(MASTERED_STABILITY_DAYS)))
     recalls = [recall for recall in map(recall_of.get, ids) if recall is not None]
-    since = (now - timedelta(days=ACCURACY_DAYS)).timestamp() * 1000
     answers = itertools.chain.from_iterable(map(totals.quiz.get, ids, repeat(())))
     recent = [answer for answer in answers if abs(answer) >= since]
     right = sum(map(gt, recent, repeat(0)))
@@ -407,8 +407,10 @@ def build_report(
     recall_of = scheduler.retrievabilities(
         [state for state in known if state.state not in _LEARNING_NAMES], now
     )
+    tonight = end_of_day(now).timestamp()
+    since = (now - timedelta(days=ACCURACY_DAYS)).timestamp() * 1000
     rows = [
-        _deck_stats(deck, ids, list(filter(None, got)), totals, now, recall_of)
+        _deck_stats(deck, ids, list(filter(None, got)), totals, tonight, since, recall_of)
         for deck, ids, got in zip(decks, ids_of, got_of, strict=True)
     ]
     today = local_day(now)
