@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from mlprep.cardindex import CardList, LazyCard, Selection
 from mlprep.cardrows import card_row, row_card
@@ -21,6 +21,9 @@ from mlprep.errors import MlprepError, UsageError
 from mlprep.fileio import gc_paused, read_regular
 from mlprep.limits import MAX_DECK_BYTES
 from mlprep.model import DECK_FORMAT_VERSION, Card, CardIndex, Deck, LoadReport, Problem
+
+if TYPE_CHECKING:
+    from mlprep.parseahead import ParsedAhead
 
 DECK_SUFFIXES = (".yaml", ".yml")
 CACHE_NAME = "decks.pickle"
@@ -98,6 +101,22 @@ class _CacheFile:
             os.close(self.fd)
 
 
+class HeldRecords:
+    """A deck's records held in memory, laid out and read as in the cache file: a deck parsed
+    in another process comes back this way (see parseahead), its cards read when used."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def read(self, start: int, length: int) -> bytes:
+        if start < 0 or start + length > len(self.data):
+            raise self.damaged()
+        return self.data[start : start + length]
+
+    def damaged(self, detail: str = "") -> MlprepError:
+        return MlprepError(f"a deck parsed alongside came back damaged{detail}; run it again")
+
+
 class _CachedCards:
     """One deck in the cache file: its index in two records, the card ids and where each run
     of cards lies at `index_at`, the rest of the index (kinds, difficulties, tags, lines) at
@@ -108,7 +127,12 @@ class _CachedCards:
     ids); a run is loaded once, the first time one of its cards is read."""
 
     def __init__(
-        self, file: _CacheFile, count: int, index_at: int, rest_at: int, start: int
+        self,
+        file: _CacheFile | HeldRecords,
+        count: int,
+        index_at: int,
+        rest_at: int,
+        start: int,
     ) -> None:
         self.file = file
         self.count = count
@@ -194,7 +218,10 @@ class _CachedCards:
         return self.file.read(self.start, end), self.bounds
 
 
-def _cached_deck(key: tuple, entry: tuple, file: _CacheFile, path: Path | None = None) -> Deck:
+def cached_deck(
+    key: tuple, entry: tuple, file: _CacheFile | HeldRecords, path: Path | None = None
+) -> Deck:
+    """The deck of a cache entry, its cards read from `file` when used."""
     (deck_id, title, description, tags), count, index_at, rest_at, start = entry
     if type(count) is not int or not 0 <= index_at < rest_at < start:
         raise ValueError("not a deck entry")
@@ -232,6 +259,32 @@ def _plain_index(deck: Deck, shared: dict) -> tuple:
     index = deck.index
     tags = tuple(shared.setdefault(t, t) for t in index.tags)
     return (index.ids, index.kinds, index.difficulties, tags, index.lines)
+
+
+def deck_record(
+    deck: Deck, shared: dict | None = None
+) -> tuple[tuple[bytes, ...], tuple, tuple[str, ...]]:
+    """A deck as the cache file stores it: its bytes in pieces (its two index records, then its
+    cards), its summary entry, with the records' places counted from the first of those
+    bytes, and its card ids. `shared`: tag tuples already stored (equal ones are stored once)."""
+    data, bounds = _card_bytes(deck)
+    index = _plain_index(deck, {} if shared is None else shared)
+    ids = marshal.dumps((index[0], bounds))
+    rest = marshal.dumps(index[1:])
+    entry = (
+        (deck.id, deck.title, deck.description, deck.tags),
+        len(deck.cards),
+        0,
+        len(ids),
+        len(ids) + len(rest),
+    )
+    return (ids, rest, data), entry, index[0]
+
+
+def _moved(entry: tuple, offset: int) -> tuple:
+    """A summary entry whose records lie `offset` bytes further on."""
+    head, count, index_at, rest_at, start = entry
+    return head, count, index_at + offset, rest_at + offset, start + offset
 
 
 class DeckCache:
@@ -282,12 +335,16 @@ class DeckCache:
     def keys(self) -> set[tuple]:
         return set(self.entries) | set(self.decks)
 
+    def has(self, key: tuple) -> bool:
+        """Whether `get` would find the file with this identity without parsing it."""
+        return key in self.decks or key in self.entries or key in _SEEN
+
     def get(self, key: tuple, path: Path | None = None) -> Deck | None:
         """The deck of the file with this identity (whose path is `path`), if cached."""
         deck = self.decks.get(key)
         if deck is None and key in self.entries and self.file is not None:
             try:
-                deck = _cached_deck(key, self.entries[key], self.file, path)
+                deck = cached_deck(key, self.entries[key], self.file, path)
                 self._from_file.add(id(deck))
             except Exception:  # an entry of the wrong shape: parse the file again
                 deck = None
@@ -364,23 +421,12 @@ class DeckCache:
         ids: set[str] = set()
         count = 0
         for key in sorted(self.used, key=lambda key: key[0]):
-            deck = self.decks[key]
-            data, bounds = _card_bytes(deck)
-            index = _plain_index(deck, shared)
-            index_at = handle.tell()
-            handle.write(marshal.dumps((index[0], bounds)))
-            rest_at = handle.tell()
-            handle.write(marshal.dumps(index[1:]))
-            entries[key] = (
-                (deck.id, deck.title, deck.description, deck.tags),
-                len(deck.cards),
-                index_at,
-                rest_at,
-                handle.tell(),
-            )
-            handle.write(data)
-            ids.update(index[0])
-            count += len(index[0])
+            pieces, entry, card_ids = deck_record(self.decks[key], shared)
+            entries[key] = _moved(entry, handle.tell())
+            for piece in pieces:
+                handle.write(piece)
+            ids.update(card_ids)
+            count += len(card_ids)
         where = handle.tell()
         distinct = len(ids) == count
         handle.write(marshal.dumps((parser_fingerprint(), entries, distinct)))
@@ -406,52 +452,116 @@ def load_files(
     `card_ids`, the report lists every card id read (validate's cross-file checks need them;
     loading a library checks its decks' ids itself)."""
     report = LoadReport()
+    listed: list[Path | Problem] = []  # the files, and the paths that are missing, in order
     for root in paths:
-        if not root.exists():
-            report.problems.append(Problem(str(root), "no such file or directory"))
-            continue
-        for path in deck_files(root):
-            try:
-                stat = path.stat()
-                key = file_identity(path, stat, builtin)
-                if not S_ISREG(stat.st_mode):
-                    deck = None  # a FIFO or device is refused by read_regular below
-                elif cache:
-                    deck = cache.get(key, path)
-                else:
-                    deck = _SEEN.get(key)
-                if deck is None:
-                    text = read_regular(path, MAX_DECK_BYTES).decode("utf-8")
-            except (OSError, UnicodeDecodeError) as error:
-                reason = getattr(error, "strerror", None) or str(error)
-                report.problems.append(Problem(str(path), f"cannot read deck: {reason}"))
+        if root.exists():
+            listed.extend(deck_files(root))
+        else:
+            listed.append(Problem(str(root), "no such file or directory"))
+    loader = _Loader([path for path in listed if isinstance(path, Path)], builtin, cache)
+    with loader:
+        for path in listed:
+            if isinstance(path, Problem):
+                report.problems.append(path)
                 continue
+            deck, problems, ids = loader.next()
+            report.problems.extend(problems)
             if deck is None:
-                from mlprep.schema import parse_deck_ids  # YAML is only needed on a cache miss
-
-                # the cyclic GC would walk every card parsed so far, over and over, while
-                # parsing makes nothing cyclic: pausing it takes a third off a cold start
-                with gc_paused():
-                    deck, problems, ids = parse_deck_ids(text, str(path), builtin=builtin)
-                report.problems.extend(problems)
-                if deck is None:
-                    if card_ids:
-                        report.card_ids.extend((str(path), card_id, line) for card_id, line in ids)
-                    continue
-                deck = _with_path(deck, path)
-                if cache:
-                    cache.put(key, deck)
-                else:
-                    _SEEN[key] = deck
-            report.decks.append(deck)
-            if not card_ids:
+                if card_ids:
+                    report.card_ids.extend((str(path), card_id, line) for card_id, line in ids)
                 continue
-            where = str(path)
-            index = deck.index
-            report.card_ids.extend(
-                (where, card_id, line) for card_id, line in zip(index.ids, index.lines, strict=True)
-            )
+            report.decks.append(deck)
+            if card_ids:
+                index = deck.index
+                report.card_ids.extend(
+                    (str(path), card_id, line)
+                    for card_id, line in zip(index.ids, index.lines, strict=True)
+                )
     return report
+
+
+# a deck file loaded: its deck (None if it has any problem), its problems, and its card ids
+# with their lines (of a file with a deck, read from the deck's index when asked)
+_Loaded = tuple[Deck | None, list[Problem], list[tuple[str, int]]]
+
+
+class _Loader:
+    """Deck files loaded in turn (`next`): from the cache where it holds them, else parsed.
+    From the first file the cache misses on, the later files it misses too may be parsed
+    ahead on a second core (see parseahead); leaving the `with` stops that work."""
+
+    def __init__(self, files: list[Path], builtin: bool, cache: DeckCache | None) -> None:
+        self.files = files
+        self.builtin = builtin
+        self.cache = cache
+        self.place = 0  # the next file's
+        self.ahead: ParsedAhead | None = None
+
+    def __enter__(self) -> _Loader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.ahead is not None:
+            self.ahead.close()
+
+    def next(self) -> _Loaded:
+        path = self.files[self.place]
+        self.place += 1
+        parsed = None
+        try:
+            stat = path.stat()
+            key = file_identity(path, stat, self.builtin)
+            if S_ISREG(stat.st_mode):  # (a FIFO or device is refused by read_regular below)
+                deck = self.cache.get(key, path) if self.cache else _SEEN.get(key)
+                if deck is not None:
+                    return deck, [], []
+                parsed = self._parsed_ahead(key)
+            if parsed is None:
+                text = read_regular(path, MAX_DECK_BYTES).decode("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or str(error)
+            return None, [Problem(str(path), f"cannot read deck: {reason}")], []
+        if parsed is None:
+            parsed = _parsed(text, path, self.builtin)
+        deck = parsed[0]
+        if deck is not None:
+            if self.cache:
+                self.cache.put(key, deck)
+            else:
+                _SEEN[key] = deck
+        return parsed
+
+    def _parsed_ahead(self, key: tuple) -> _Loaded | None:
+        """What a second process made of the file with this identity (None: parse it here).
+        At the first file to parse, the later files the cache misses too go to that process,
+        where it pays."""
+        if self.cache is None:
+            return None
+        if self.ahead is None:
+            from mlprep.parseahead import ParsedAhead
+
+            later = []
+            for path in self.files[self.place :]:
+                try:
+                    stat = path.stat()
+                except OSError:
+                    continue
+                found = file_identity(path, stat, self.builtin)
+                if S_ISREG(stat.st_mode) and not self.cache.has(found):
+                    later.append((found, path, stat.st_size, self.builtin))
+            self.ahead = ParsedAhead(later)
+        return self.ahead.take(key)
+
+
+def _parsed(text: str, path: Path, builtin: bool) -> _Loaded:
+    """A deck file's text parsed."""
+    from mlprep.schema import parse_deck_ids  # YAML is only needed on a cache miss
+
+    # the cyclic GC would walk every card parsed so far, over and over, while parsing makes
+    # nothing cyclic: pausing it takes a third off a cold start
+    with gc_paused():
+        deck, problems, ids = parse_deck_ids(text, str(path), builtin=builtin)
+    return (None if deck is None else _with_path(deck, path)), problems, ids
 
 
 def _with_path(deck: Deck, path: Path) -> Deck:

@@ -46,7 +46,6 @@ from mlprep.reviewlog import (
     STATE,
     ReviewEvent,
     ReviewLog,
-    epoch_of_key,
     epoch_of_key_or_none,
     event_from_dict,
 )
@@ -253,7 +252,7 @@ class StreamingMerge:
             raise Careful  # (a format 1 line, a drill answer): only a full replay knows
         if isinstance(stored, bytes):
             row = _stored_row(stored)
-            if row_problem(row) or row[5] != epoch_of_key(at):
+            if row_problem(row) or row[5] != _epoch_of_key(at):
                 raise Careful
             stored = row
         if not stored:
@@ -548,7 +547,7 @@ class StreamingMerge:
         work, each changes only its own cards' lines, and the one of side 0 the others."""
         found = FAST_LINE.match(line)
         if found is not None:
-            self._in_order(epoch_of_key(found.group(AT)))
+            self._in_order(_epoch_of_key(found.group(AT)))
             if self._mine(found.group(CARD)):  # (its own cards are affected ones)
                 return self._affected(line, position)
             return line
@@ -633,8 +632,20 @@ def _changed(block: bytes, changes: list[_Change]) -> bytes:
 
 
 def _micros_of_key(at: bytes) -> int:
-    """micros of a time key (a time as this program writes it)."""
-    return micros(datetime.fromisoformat(at.decode()))
+    """micros of a time key (a time as this program writes it); Careful for one of that shape
+    that names no date (month 13: the general path names its line)."""
+    try:
+        return micros(datetime.fromisoformat(at.decode()))
+    except ValueError:
+        raise Careful from None
+
+
+def _epoch_of_key(at: bytes) -> float:
+    """epoch_of_key, Careful where _micros_of_key is."""
+    found = epoch_of_key_or_none(at)
+    if found is None:
+        raise Careful
+    return found
 
 
 def floor_key(event: ReviewEvent) -> bytes:
@@ -649,7 +660,7 @@ def epoch_of_line(line: bytes) -> float | None:
     that can be read; the line is then checked in full)."""
     found = FAST_LINE.match(line)
     if found is not None:
-        return epoch_of_key(found.group(AT))
+        return epoch_of_key_or_none(found.group(AT))
     try:
         return event_from_dict(json.loads(line), "").when.timestamp()
     except (ValueError, RecursionError, ProgressError):

@@ -1101,14 +1101,20 @@ class ProgressStore:
             `previous` and `last_id`, and writes new events that go before it."""
             nonlocal previous, last_id
             found = FAST_LINE.match(line)
-            if found is not None and (
-                found.group(CARD) not in affected_bytes
-                or found.group(ID) not in stale
-                or found.group(STATE) is not None
-                and rows.get(found.group(ID).decode()) is not None
+            # (a time of the right shape naming no date: the line is read in full, and named)
+            when = None if found is None else epoch_of_key_or_none(found.group(AT))
+            if (
+                found is not None
+                and when is not None
+                and (
+                    found.group(CARD) not in affected_bytes
+                    or found.group(ID) not in stale
+                    or found.group(STATE) is not None
+                    and rows.get(found.group(ID).decode()) is not None
+                )
             ):
-                at, raw_id = found.group(AT, ID)
-                key, event = (epoch_of_key(at), raw_id.decode()), None
+                raw_id = found.group(ID)
+                key, event = (when, raw_id.decode()), None
                 if found.group(CARD) in affected_bytes and raw_id in stale:  # the new state
                     row = rows[key[1]] or ()  # not None: checked above
                     state = json.dumps(list(row), separators=(",", ":"))
@@ -1140,11 +1146,14 @@ class ProgressStore:
             for start, block in self.log.blocks():
                 found = self.log.fast_rows(block)
                 ats = [row[AT - 1] for row in found] if found else []
+                first = epoch_of_key_or_none(ats[0]) if ats else None
+                last = epoch_of_key_or_none(ats[-1]) if ats else None
                 if (
-                    not ats
+                    first is None
+                    or last is None
                     or not all(map(operator.le, ats, ats[1:]))
                     or previous is not None
-                    and epoch_of_key(ats[0]) < previous
+                    and first < previous
                 ):
                     # lines to look at one by one (or out of order: swap() raises)
                     position = start
@@ -1172,7 +1181,7 @@ class ProgressStore:
                         done = index
                     put(new_line(pending.pop()[2]))
                 put(b"\n".join(lines[done:]) + b"\n")
-                previous = epoch_of_key(ats[-1])
+                previous = last
                 last_id = found[-1][ID - 1].decode()
             while pending:
                 put(new_line(pending.pop()[2]))

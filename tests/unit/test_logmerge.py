@@ -4,6 +4,7 @@ the affected cards' events, replay them, rewrite the log), on random interleavin
 from __future__ import annotations
 
 import random
+import re
 import shutil
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -174,4 +175,41 @@ def test_a_line_whose_time_cannot_be_read_stops_the_merge(tmp_path, bad):
         lambda line: line.replace('.000Z"', bad + '"', 1),
         new,
         r"reviews\.jsonl:6: ",
+    )
+
+
+# a time of the right shape that names no date, sorting after the later lines (the light look
+# finds the block out of order) or still in order (the look takes it, the replay reads it)
+_MONTH_13 = (r'"at":"(\d{4})-\d\d', r'"at":"\1-13')
+_HOUR_24 = (r"T\d\d:", "T24:")
+
+
+@pytest.mark.parametrize(
+    ("damage", "card", "day"),
+    [
+        (_MONTH_13, "k1", 2),
+        (_MONTH_13, "k1", 8),
+        (_MONTH_13, "k0", 2),
+        (_HOUR_24, "k1", 2),
+        (_HOUR_24, "k1", 8),
+    ],
+    ids=[
+        "month 13, replayed",
+        "month 13, resumed from",
+        "month 13, another card's",
+        "hour 24, replayed",
+        "hour 24, resumed from",
+    ],
+)
+def test_a_line_naming_no_date_stops_the_merge_with_its_place(tmp_path, damage, card, day):
+    """A line with a time that names no date, which the merge replays, resumes from or has
+    to read to place the new answer: the merge stops naming the line, not with "unexpected
+    ValueError". (An in-order line the merge copies unread is named by the next full read.)"""
+    new = ReviewEvent.new(card, Grade.HARD, "review", 5, T0 + timedelta(days=day, hours=1))
+    merge_into_damaged_log(
+        tmp_path,
+        12,
+        lambda line: re.sub(*damage, line, count=1),
+        new,
+        r"reviews\.jsonl:6: not a review event \('at' is not a time",
     )

@@ -335,9 +335,11 @@ def test_a_cold_starts_snapshot_holds_its_states(tmp_path):
     [
         # a date of the right shape that is no date
         (lambda line: re.sub(r'"at":"2026-\d\d', '"at":"2026-13', line), ""),
+        (lambda line: re.sub(r"T\d\d:", "T24:", line, count=1), ""),
+        (lambda line: re.sub(r"(T\d\d):\d\d", r"\1:75", line, count=1), ""),
         (lambda line: line.replace('"state":["', '"state":[}"'), "corrupt line"),
     ],
-    ids=["impossible date", "damaged state"],
+    ids=["impossible date", "hour 24", "minute 75", "damaged state"],
 )
 def test_a_damaged_last_line_of_a_card_is_named_on_a_cold_start(tmp_path, damage, error):
     store = fresh(tmp_path)
@@ -351,13 +353,20 @@ def test_a_damaged_last_line_of_a_card_is_named_on_a_cold_start(tmp_path, damage
         fresh(tmp_path)
 
 
-def test_an_impossible_date_in_the_log_is_named_when_stats_are_counted(tmp_path):
+@pytest.mark.parametrize(
+    ("pattern", "replacement"),
+    [(r'"at":"2026-\d\d', '"at":"2026-13'), (r"T\d\d:", "T24:"), (r"(T\d\d):\d\d", r"\1:75")],
+    ids=["month 13", "hour 24", "minute 75"],
+)
+def test_an_impossible_date_in_the_log_is_named_when_stats_are_counted(
+    tmp_path, pattern, replacement
+):
     store = fresh(tmp_path)
     answer_many(store, 10)
     store.checkpoint()  # the snapshot holds every line: only the count reads them again
     log = tmp_path / "reviews.jsonl"
     lines = log.read_text().splitlines(keepends=True)
-    lines[4] = re.sub(r'"at":"2026-\d\d', '"at":"2026-13', lines[4])  # (the same length)
+    lines[4] = re.sub(pattern, replacement, lines[4], count=1)  # (the same length)
     log.write_text("".join(lines))
     (tmp_path / "totals.json").unlink(missing_ok=True)  # counted from the whole log
     with pytest.raises(ProgressError, match=r"reviews\.jsonl:5: "):

@@ -1,0 +1,139 @@
+"""A load with no deck cache parses the later deck files in a second process: the library, its
+warnings and the cache it saves are what one process alone gives."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import fields
+from pathlib import Path
+
+import pytest
+
+from mlprep import decks, forkwork, parseahead
+from mlprep.decks import HeldRecords, load_library
+from mlprep.model import Card
+from tests.conftest import FIXTURES
+
+MINI = FIXTURES / "decks"
+
+
+def deck_text(number: int, cards: int = 40) -> str:
+    lines = [f"id: gen{number}", f"title: Generated {number}", "tags: [generated]", "cards:"]
+    for card in range(cards):
+        lines += [
+            f"  - id: gen{number}-{card}",
+            f"    q: Question {card} of deck {number}, about bias and variance?",
+            "    a: |",
+            f"      An answer over two lines, number {card}:",
+            "      more bias, less variance.",
+            f"    difficulty: {card % 3 + 1}",
+            f"    tags: [t{card % 4}]",
+        ]
+        if card % 5 == 0:
+            lines += [
+                "    choices:",
+                "      - text: More bias",
+                "        correct: true",
+                "      - text: More variance",
+            ]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def user_decks(tmp_path) -> Path:
+    """Twelve decks, some of them broken in different ways, the broken ones late and early."""
+    user = tmp_path / "user"
+    user.mkdir()
+    for number in range(12):
+        (user / f"d{number:02}.yaml").write_text(deck_text(number))
+    # a card without an answer (a problem at its line), early and late in the order
+    (user / "d01.yaml").write_text(deck_text(1).replace("    a: |\n", "    x: |\n", 1))
+    (user / "d10.yaml").write_text(deck_text(10).replace("    a: |\n", "    x: |\n", 1))
+    (user / "d11.yaml").write_bytes(b"id: bad\ntitle: \xff\xfe\ncards: []\n")  # not UTF-8
+    # a card id that another deck uses too (the library reports the clash)
+    (user / "d09.yaml").write_text(deck_text(9).replace("id: gen9-3\n", "id: gen2-3\n", 1))
+    return user
+
+
+def described(library) -> tuple:
+    """Everything a command could read of the library: each deck and every field of every
+    card, in order, and the warnings."""
+    decks = []
+    for slug, deck in library.decks.items():
+        cards = [tuple(getattr(card, f.name) for f in fields(Card)) for card in deck.cards]
+        decks.append((slug, deck.id, deck.title, deck.description, deck.tags, deck.path, cards))
+    return decks, [str(problem) for problem in library.warnings]
+
+
+def load(user: Path, cache: Path | None, monkeypatch, share: bool):
+    monkeypatch.setattr(forkwork, "spare_core", lambda: share)
+    monkeypatch.setattr(parseahead, "MIN_BYTES", 0)
+    started = []
+    real_start = forkwork.start
+
+    def start(work, expected=()):
+        started.append(True)
+        return real_start(work, expected)
+
+    monkeypatch.setattr(forkwork, "start", start)
+    monkeypatch.setattr(decks, "_SEEN", {})  # (decks this process parsed before: none)
+    library = load_library([MINI], [user], cache)
+    return library, bool(started)
+
+
+def test_a_second_process_parses_the_later_files_to_the_same_library(
+    user_decks, tmp_path, monkeypatch
+):
+    alone, forked = load(user_decks, None, monkeypatch, share=False)
+    assert not forked
+    shared, forked = load(user_decks, None, monkeypatch, share=True)
+    assert forked
+    # the later decks came from the child, as records (no cache to read them back from)
+    held = [
+        slug
+        for slug, deck in shared.decks.items()
+        if isinstance(getattr(getattr(deck.cards, "source", None), "file", None), HeldRecords)
+    ]
+    assert held and "gen0" not in held and "gen8" in held
+    assert described(shared) == described(alone)
+    warnings = described(shared)[1]
+    assert any("d10.yaml:" in warning for warning in warnings)  # a child's file's problem
+    assert any("d11.yaml: cannot read deck" in warning for warning in warnings)
+
+
+def test_the_cache_saved_after_a_shared_parse_serves_the_same_library(
+    user_decks, tmp_path, monkeypatch
+):
+    load(user_decks, tmp_path / "shared", monkeypatch, share=True)
+    load(user_decks, tmp_path / "alone", monkeypatch, share=False)
+    for cache in ("shared", "alone"):
+        assert (tmp_path / cache / "decks.pickle").exists()
+    # (the broken files are parsed again: only decks are cached)
+    from_shared, _ = load(user_decks, tmp_path / "shared", monkeypatch, share=True)
+    from_alone, _ = load(user_decks, tmp_path / "alone", monkeypatch, share=False)
+    assert described(from_shared) == described(from_alone)
+
+
+def test_a_child_that_dies_leaves_its_files_to_this_process(user_decks, monkeypatch):
+    alone, _ = load(user_decks, None, monkeypatch, share=False)
+    monkeypatch.setattr(parseahead, "_parse", lambda files: os._exit(3))
+    shared, forked = load(user_decks, None, monkeypatch, share=True)
+    assert forked
+    assert described(shared) == described(alone)
+
+
+def test_a_small_first_run_parses_in_one_process(user_decks, monkeypatch):
+    monkeypatch.setattr(forkwork, "spare_core", lambda: True)
+    files = [((str(path),), path, path.stat().st_size, False) for path in user_decks.iterdir()]
+    assert parseahead.ParsedAhead(files).child is None  # (the default minimum: 256 KiB)
+    monkeypatch.setattr(parseahead, "MIN_BYTES", 0)
+    ahead = parseahead.ParsedAhead(files)
+    try:
+        assert ahead.child is not None
+        # the child takes the last files, a little under half of the bytes
+        names = sorted(path.name for path in ahead.theirs.values())
+        assert names == sorted(path.name for _, path, _, _ in files[-len(names) :])
+        taken = sum(size for key, _, size, _ in files if key in ahead.theirs)
+        assert 0 < taken <= parseahead.CHILD_SHARE * sum(size for _, _, size, _ in files)
+    finally:
+        ahead.close()
