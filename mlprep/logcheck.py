@@ -4,7 +4,8 @@ them (ReviewLog.fast_count), so that an export need not check them again.
 An export passes such a block through as it is; checking its lines with the pattern takes
 most of an export's time, and a log only grows at its end. Each block is known by where it
 starts, its length and its CRC-32 (and its number of lines): a block changed in any way, or
-cut at another place, is checked again. Only an accelerator, kept in the cache dir: lost,
+cut at another place, is checked again, and so is every block after a change to the pattern.
+Only an accelerator, kept in the cache dir: lost,
 torn or from another program, every block is checked.
 """
 
@@ -16,7 +17,11 @@ import os
 import zlib
 from pathlib import Path
 
-_TAG = "mlprep checked log blocks 1"
+from mlprep.reviewlog import FAST_LINE_SOURCE
+
+# the record's format and the pattern its blocks were checked with: a record made with
+# another pattern (another version of mlprep) is not used
+_TAG = f"mlprep checked log blocks 1 {zlib.crc32(FAST_LINE_SOURCE):08x}"
 
 
 def _pair(item: object) -> bool:

@@ -90,3 +90,19 @@ def test_a_lost_or_damaged_record_only_costs_the_check(tmp_path, small_blocks, d
     record.write_bytes(damage)
     assert export(tmp_path, record) == export(tmp_path, None)
     assert export(tmp_path, record) == export(tmp_path, None)
+
+
+def test_a_record_made_with_another_pattern_is_not_used(tmp_path, small_blocks, checks):
+    from mlprep import logcheck
+
+    answered(tmp_path, 30)
+    record = tmp_path / "log.checked"
+    export(tmp_path, record)
+    checks.clear()
+    export(tmp_path, record)
+    assert checks == []
+    stored = record.read_bytes()
+    assert logcheck._TAG.encode() in stored
+    record.write_bytes(stored.replace(logcheck._TAG.encode()[-8:], b"00000000"))
+    export(tmp_path, record)
+    assert checks  # checked again with this version's pattern
