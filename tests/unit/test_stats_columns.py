@@ -44,6 +44,7 @@ from mlprep.stats import (
     grader_agreement,
     in_learning,
     local_day,
+    local_day_of,
     missed_while_learning,
     streak,
 )
@@ -87,6 +88,14 @@ def reference_deck_stats(deck, states, totals, now, recall_of) -> DeckStats:
     )
 
 
+def reference_per_day(per_quarter) -> Counter:
+    """LocalDays.per_day as first written: quarter by quarter, each through local_day_of."""
+    by_day: Counter = Counter()
+    for quarter, count in per_quarter.items():
+        by_day[local_day_of(quarter * 900)] += count
+    return by_day
+
+
 def reference_report(decks, states, totals, now, scheduler) -> StatsReport:
     """build_report as it was first written: card by card."""
     wanted = {card.id: deck for deck in decks for card in deck.cards}
@@ -105,7 +114,7 @@ def reference_report(decks, states, totals, now, scheduler) -> StatsReport:
     per_quarter = Counter(
         itertools.chain.from_iterable(totals.quarters.get(cid, ()) for cid in wanted)
     )
-    per_day = day_of.per_day(per_quarter)
+    per_day = reference_per_day(per_quarter)
     first = today - timedelta(weeks=CALENDAR_WEEKS) + timedelta(days=1)
     calendar = [
         ((first + timedelta(days=i)).isoformat(), per_day.get(first + timedelta(days=i), 0))
@@ -222,10 +231,14 @@ def collection(seed: int):
 
 @pytest.fixture(params=["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata"])
 def zone(request):
+    yield from in_zone(request.param)
+
+
+def in_zone(name: str):
     before = os.environ.get("TZ")
-    os.environ["TZ"] = request.param
+    os.environ["TZ"] = name
     time.tzset()
-    yield request.param
+    yield name
     if before is None:
         del os.environ["TZ"]
     else:
@@ -267,3 +280,29 @@ def test_grader_agreement_counts_each_decks_cards():
             expected.append((deck.id, graded, sum(row[1] for row in rows if row)))
     found = [(a.deck, a.graded, a.agreed) for a in grader_agreement(decks, totals)]
     assert found == expected and found
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "UTC",
+        "Europe/Berlin",  # summer time, changed at 01:00 UTC
+        "America/Santiago",  # changes at local midnight
+        "Australia/Lord_Howe",  # half an hour of summer time
+        "Asia/Kathmandu",  # +05:45
+        "Africa/Monrovia",  # -00:44:30 until 1972: not whole quarter hours
+        "Pacific/Apia",  # skipped a whole day in 2011
+    ],
+)
+def test_answers_per_local_day_are_counted_as_quarter_by_quarter(name):
+    for _ in in_zone(name):
+        rng = random.Random(name)
+        for start in ("1971-06-01", "2011-12-20", "2026-03-20", "2026-10-20"):
+            base = int(datetime.fromisoformat(start + "T00:00:00+00:00").timestamp()) // 900
+            per_quarter = Counter(base + rng.randrange(0, 96 * 20) for _ in range(3000))
+            assert LocalDays().per_day(per_quarter) == reference_per_day(per_quarter)
+            # a few quarter hours only, and a spread too wide to lay out
+            sparse = Counter({base: 2, base + 95: 1, base + 96 * 400: 5})
+            assert LocalDays().per_day(sparse) == reference_per_day(sparse)
+            wide = Counter({base: 1, base + 96 * 366 * 30: 3})
+            assert LocalDays().per_day(wide) == reference_per_day(wide)
