@@ -865,6 +865,13 @@ class ProgressStore:
                 return None
         if any(len(row) != 2 for row in agreement.values()):
             return None
+        # numbers no answer gives (a time past the year 9999 stopped stats): recounted
+        if not (
+            _within(quarters, 0, _LAST_QUARTER)
+            and _within(quiz, -_LAST_MS, _LAST_MS)
+            and all(0 <= agreed <= answered for answered, agreed in agreement.values())
+        ):
+            return None
         from mlprep.stats import AnswerTotals
 
         return offset, last_id, AnswerTotals(quarters, quiz, agreement)
@@ -1590,6 +1597,21 @@ def _export_frame(blocks: Iterator[tuple[int, bytes]]) -> tuple[dict, int, int] 
     except ValueError:
         return None
     return (header, start, end) if isinstance(header, dict) else None
+
+
+# the last quarter hour and millisecond of the year 9999 (the last a datetime holds)
+_LAST_MS = 253_402_300_799_999
+_LAST_QUARTER = _LAST_MS // 900_000
+
+
+def _within(table: dict[str, list[int]], low: int, high: int) -> bool:
+    """Whether every number in the table's lists lies in low..high."""
+    if not table:
+        return True
+    return (
+        min(map(min, filter(None, table.values())), default=low) >= low
+        and max(map(max, filter(None, table.values())), default=high) <= high
+    )
 
 
 def _ascii_frame(handle: BinaryIO) -> tuple[dict, int, int] | None:

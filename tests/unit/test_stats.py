@@ -183,6 +183,39 @@ def test_stored_totals_match_the_events_and_follow_the_log(tmp_path, monkeypatch
     assert totals_as_sets(ProgressStore(tmp_path).answer_totals()) == expected()
 
 
+@pytest.mark.parametrize(
+    ("table", "damage"),
+    [
+        ("quarters", 10**13),  # a time some hundred million years on (stats stopped on it)
+        ("quarters", -1),
+        ("quiz", 10**16),
+        ("agreement", None),  # more answers graded as suggested than suggested
+    ],
+    ids=["quarter far on", "quarter before 1970", "quiz time far on", "agreement"],
+)
+def test_stored_totals_holding_numbers_no_answer_gives_are_recounted(tmp_path, table, damage):
+    import json
+
+    from mlprep.stats import AnswerTotals
+
+    store = ProgressStore(tmp_path).load()
+    for number in range(6):
+        store.record(
+            "mini-1", Grade.GOOD, "quiz", 1, NOW - timedelta(days=number), suggested=Grade.GOOD
+        )
+    store.answer_totals()
+    path = tmp_path / "totals.json"
+    stored = json.loads(path.read_text())
+    if damage is None:
+        stored["agreement"]["mini-1"] = [1, 2]
+    else:
+        stored[table]["mini-1"][2] = damage
+    path.write_text(json.dumps(stored))
+    expected = totals_as_sets(AnswerTotals.from_events(effective(store.events())))
+    assert totals_as_sets(ProgressStore(tmp_path).load().answer_totals()) == expected
+    assert json.loads(path.read_text()) != stored  # (written again, as counted)
+
+
 def test_a_merge_counts_its_new_answers_into_the_stored_totals(tmp_path, monkeypatch):
     import json
 
