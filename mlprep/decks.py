@@ -9,7 +9,7 @@ import marshal
 import os
 import struct
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
@@ -36,6 +36,9 @@ def deck_files(path: Path) -> list[Path]:
     return [path]
 
 
+# Deck text that takes about a second or more to parse (on two cores): a run that has it to
+# parse says so first, instead of showing nothing meanwhile.
+LONG_PARSE_BYTES = 4 << 20
 CACHE_FORMAT = 7  # bump when the cache file's own layout changes (7: cards as marshalled rows)
 # Cards are stored in runs of this many: reading one card loads its run (a fraction of a
 # millisecond), and reading every card (search, export) goes nearly as fast as one load would.
@@ -446,11 +449,16 @@ class DeckCache:
 
 
 def load_files(
-    paths: Iterable[Path], builtin: bool, cache: DeckCache | None = None, card_ids: bool = True
+    paths: Iterable[Path],
+    builtin: bool,
+    cache: DeckCache | None = None,
+    card_ids: bool = True,
+    notify: Callable[[str], None] | None = None,
 ) -> LoadReport:
     """Parse deck files; a file with any problem yields no deck, only its problems. With
     `card_ids`, the report lists every card id read (validate's cross-file checks need them;
-    loading a library checks its decks' ids itself)."""
+    loading a library checks its decks' ids itself). `notify` hears of long parsing before it
+    starts."""
     report = LoadReport()
     listed: list[Path | Problem] = []  # the files, and the paths that are missing, in order
     for root in paths:
@@ -458,7 +466,7 @@ def load_files(
             listed.extend(deck_files(root))
         else:
             listed.append(Problem(str(root), "no such file or directory"))
-    loader = _Loader([path for path in listed if isinstance(path, Path)], builtin, cache)
+    loader = _Loader([path for path in listed if isinstance(path, Path)], builtin, cache, notify)
     with loader:
         for path in listed:
             if isinstance(path, Problem):
@@ -487,13 +495,20 @@ _Loaded = tuple[Deck | None, list[Problem], list[tuple[str, int]]]
 
 class _Loader:
     """Deck files loaded in turn (`next`): from the cache where it holds them, else parsed.
-    From the first file the cache misses on, the later files it misses too may be parsed
-    ahead on a second core (see parseahead); leaving the `with` stops that work."""
+    From the first file to parse on, the later files to parse may be parsed ahead on a second
+    core (see parseahead); leaving the `with` stops that work."""
 
-    def __init__(self, files: list[Path], builtin: bool, cache: DeckCache | None) -> None:
+    def __init__(
+        self,
+        files: list[Path],
+        builtin: bool,
+        cache: DeckCache | None,
+        notify: Callable[[str], None] | None = None,
+    ) -> None:
         self.files = files
         self.builtin = builtin
         self.cache = cache
+        self.notify = notify
         self.place = 0  # the next file's
         self.ahead: ParsedAhead | None = None
 
@@ -515,7 +530,7 @@ class _Loader:
                 deck = self.cache.get(key, path) if self.cache else _SEEN.get(key)
                 if deck is not None:
                     return deck, [], []
-                parsed = self._parsed_ahead(key)
+                parsed = self._parsed_ahead(key, stat.st_size)
             if parsed is None:
                 text = read_regular(path, MAX_DECK_BYTES).decode("utf-8")
         except (OSError, UnicodeDecodeError) as error:
@@ -531,15 +546,14 @@ class _Loader:
                 _SEEN[key] = deck
         return parsed
 
-    def _parsed_ahead(self, key: tuple) -> _Loaded | None:
-        """What a second process made of the file with this identity (None: parse it here).
-        At the first file to parse, the later files the cache misses too go to that process,
-        where it pays."""
-        if self.cache is None:
-            return None
+    def _parsed_ahead(self, key: tuple, size: int) -> _Loaded | None:
+        """What a second process made of the file with this identity (`size` bytes; None:
+        parse it here). At the first file to parse, the later files the cache misses too go
+        to that process, where it pays (and a long parse is announced)."""
         if self.ahead is None:
             from mlprep.parseahead import ParsedAhead
 
+            known = self.cache.has if self.cache else _SEEN.__contains__
             later = []
             for path in self.files[self.place :]:
                 try:
@@ -547,8 +561,14 @@ class _Loader:
                 except OSError:
                     continue
                 found = file_identity(path, stat, self.builtin)
-                if S_ISREG(stat.st_mode) and not self.cache.has(found):
+                if S_ISREG(stat.st_mode) and not known(found):
                     later.append((found, path, stat.st_size, self.builtin))
+            total = size + sum(entry[2] for entry in later)
+            if total >= LONG_PARSE_BYTES and self.notify is not None:
+                cached = " into the deck cache (once)" if self.cache else ""
+                self.notify(
+                    f"Reading {len(later) + 1:,} deck files ({total / (1 << 20):.0f} MB){cached}..."
+                )
             self.ahead = ParsedAhead(later)
         return self.ahead.take(key)
 
@@ -813,14 +833,18 @@ def _fold(text: str) -> str:
 
 
 def load_library(
-    builtin_dirs: Sequence[Path], user_dirs: Sequence[Path], cache_dir: Path | None = None
+    builtin_dirs: Sequence[Path],
+    user_dirs: Sequence[Path],
+    cache_dir: Path | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> Library:
     """Built-in decks first, then user decks. Broken user decks become warnings and are skipped;
-    a missing default user dir is simply empty."""
+    a missing default user dir is simply empty. `notify` hears of long parsing before it
+    starts."""
     cache = DeckCache(cache_dir)
     library = Library()
-    builtin = load_files(builtin_dirs, builtin=True, cache=cache, card_ids=False)
-    user = load_files(user_dirs, builtin=False, cache=cache, card_ids=False)
+    builtin = load_files(builtin_dirs, builtin=True, cache=cache, card_ids=False, notify=notify)
+    user = load_files(user_dirs, builtin=False, cache=cache, card_ids=False, notify=notify)
     # no clash of card ids to look for (whose search reads every deck's ids)?
     distinct = cache.ids_known_distinct([*builtin.decks, *user.decks])
     library.add(builtin.decks, ids_distinct=distinct)

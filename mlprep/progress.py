@@ -65,6 +65,8 @@ if TYPE_CHECKING:  # stats is imported only where totals are read: start-up time
     from mlprep.stats import AnswerTotals
 
 LONG_REPLAY = 5000  # answers; rebuilding more than this takes long enough to say so
+# a log a merge takes about a second or more to go through (it says so before it starts)
+LONG_MERGE_BYTES = 64 << 20
 SNAPSHOT_FORMAT = 2  # 1: {card: {field: value}} with ISO times; 2: {card: [row]} with epoch times
 TOTALS_FORMAT = 2  # 2 added the grader agreement counts
 EXPORT_KIND = "mlprep-progress"
@@ -911,6 +913,11 @@ class ProgressStore:
             if not added:
                 return 0
             added.sort(key=_order)
+            if self._end >= LONG_MERGE_BYTES:
+                self.notify(
+                    f"Merging {len(added):,} new answers into {self._end / (1 << 20):.0f} MB "
+                    "of history..."
+                )
             try:
                 self._merge_streaming(added, unchecked, copied)
             except Careful:
@@ -1204,6 +1211,8 @@ class ProgressStore:
     def replace_all(self, events: list[ReviewEvent], now: datetime) -> Path | None:
         """Make `events` the whole history (import); the old log is backed up first. The
         states stored with the events are recomputed, not trusted."""
+        if len(events) >= LONG_REPLAY:
+            self.notify(f"Importing {len(events):,} answers: each one is checked and replayed...")
         events = sorted({event.id: event for event in events}.values(), key=_order)
         self.settings = {}
         self._use_settings(event for event in events if event.kind)

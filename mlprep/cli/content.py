@@ -190,7 +190,7 @@ def validate(
         if app.paths.user_decks_dir.is_dir():
             paths.append(app.paths.user_decks_dir)
         paths += env_deck_dirs(app.env.environ)
-    report = load_files(paths, builtin=False)
+    report = load_files(paths, builtin=False, notify=app.say_progress)
     # the built-in decks load first, so a deck that reuses their ids would be skipped later
     checked = {Path(p).resolve() for p, _, _ in report.card_ids}
     others = [f for f in deck_files(builtin_dir) if f.resolve() not in checked]

@@ -105,7 +105,7 @@ def export(
         raise MlprepError(f"cannot write {file}: {error.strerror}") from None
     count = store.exported
     app_state.env.stderr.write(
-        f"Exported {count} answer{'s' * (count != 1)} to {printable(file)}.\n"
+        f"Exported {count:,} answer{'s' * (count != 1)} to {printable(file)}.\n"
     )
 
 
@@ -130,10 +130,11 @@ def merge(ctx: typer.Context, file: FileArg) -> None:
         except (OSError, UnicodeDecodeError) as error:
             reason = getattr(error, "strerror", None) or error
             raise MlprepError(f"cannot read {file}: {reason}") from None
-    added = ProgressStore(app_state.paths.progress_dir).merge(incoming)
+    store = ProgressStore(app_state.paths.progress_dir, notify=app_state.say_progress)
+    added = store.merge(incoming)
     app_state.env.stdout.write(
-        f"Merged {added} new answer{'s' * (added != 1)} from {file} "
-        f"({len(incoming) - added} already present).\n"
+        f"Merged {added:,} new answer{'s' * (added != 1)} from {file} "
+        f"({len(incoming) - added:,} already present).\n"
     )
 
 
@@ -151,13 +152,13 @@ def import_(ctx: typer.Context, file: FileArg, yes: Yes = False) -> None:
 
     app_state = state(ctx)
     incoming = read_export(_read_source(file), file)
-    store = ProgressStore(app_state.paths.progress_dir)
+    store = ProgressStore(app_state.paths.progress_dir, notify=app_state.say_progress)
     if store.log.size():
         _confirm(app_state, "Replace all your progress with this file?", yes)
     backup = store.replace_all(incoming, app_state.env.now())
     note = f" (previous log backed up to {backup})" if backup else ""
     app_state.env.stdout.write(
-        f"Imported {len(incoming)} answers from {printable(file)}{printable(note)}.\n"
+        f"Imported {len(incoming):,} answers from {printable(file)}{printable(note)}.\n"
     )
 
 

@@ -170,7 +170,12 @@ class AppState:
         if self.paths.user_decks_dir.is_dir():
             user_dirs.append(self.paths.user_decks_dir)
         user_dirs += env_deck_dirs(self.env.environ) + list(deck_dirs)
-        library = load_library([builtin_content_dir() / "decks"], user_dirs, self.paths.cache_dir)
+        library = load_library(
+            [builtin_content_dir() / "decks"],
+            user_dirs,
+            self.paths.cache_dir,
+            notify=self.say_progress,
+        )
         by_file: dict[str, list] = {}
         for problem in library.warnings:
             by_file.setdefault(problem.path, []).append(problem)

@@ -97,6 +97,23 @@ def test_export_merge_import_reset(cli, mlprep_home, tmp_path):
     assert imported.stdout.startswith("Imported 2 answers from - (previous log backed up to ")
 
 
+def test_a_long_merge_or_import_says_so_on_stderr_first(cli, mlprep_home, tmp_path, monkeypatch):
+    from mlprep import progress
+
+    cli("quiz", "mini", "-n", "2", "--seed", "5", *MINI, input="1\n1 2\n")
+    backup = tmp_path / "backup.json"
+    cli("progress", "export", str(backup))
+    cli("progress", "reset", "mini", "--yes", *MINI)
+    monkeypatch.setattr(progress, "LONG_MERGE_BYTES", 0)  # (an empty log is long enough)
+    merged = cli("progress", "merge", str(backup))
+    assert merged.stderr == "Merging 2 new answers into 0 MB of history...\n"
+    assert merged.stdout.startswith("Merged 2 new answers")
+    monkeypatch.setattr(progress, "LONG_REPLAY", 2)
+    imported = cli("progress", "import", str(backup), "--yes")
+    assert imported.stderr == "Importing 2 answers: each one is checked and replayed...\n"
+    assert imported.stdout.startswith("Imported 2 answers")
+
+
 def test_progress_errors_are_one_line_with_exit_1(cli, mlprep_home, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("{}")

@@ -213,3 +213,24 @@ def test_a_line_naming_no_date_stops_the_merge_with_its_place(tmp_path, damage, 
         new,
         r"reviews\.jsonl:6: not a review event \('at' is not a time",
     )
+
+
+def test_a_merge_into_a_long_history_says_so_before_it_starts(tmp_path, monkeypatch):
+    from mlprep import progress
+
+    heard: list[str] = []
+    store = ProgressStore(tmp_path, notify=heard.append).load()
+    for day in range(4):
+        store.record("k0", Grade.GOOD, "review", 5, T0 + timedelta(days=day))
+    size = (tmp_path / "reviews.jsonl").stat().st_size
+    monkeypatch.setattr(progress, "LONG_MERGE_BYTES", size)
+    new = [
+        ReviewEvent.new("k1", Grade.GOOD, "review", 5, T0 + timedelta(days=1, hours=n))
+        for n in (1, 2)
+    ]
+    assert store.merge(new) == 2
+    assert heard == [f"Merging 2 new answers into {size / (1 << 20):.0f} MB of history..."]
+    monkeypatch.setattr(progress, "LONG_MERGE_BYTES", size * 2)  # (now longer: still under)
+    heard.clear()
+    assert store.merge([ReviewEvent.new("k1", Grade.EASY, "review", 5, T0)]) == 1
+    assert heard == []

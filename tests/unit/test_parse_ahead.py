@@ -137,3 +137,57 @@ def test_a_small_first_run_parses_in_one_process(user_decks, monkeypatch):
         assert 0 < taken <= parseahead.CHILD_SHARE * sum(size for _, _, size, _ in files)
     finally:
         ahead.close()
+
+
+def test_a_long_parse_is_announced_once_before_it_starts(user_decks, tmp_path, monkeypatch):
+    heard: list[str] = []
+    monkeypatch.setattr(decks, "_SEEN", {})
+    size = sum(path.stat().st_size for path in user_decks.iterdir())
+    monkeypatch.setattr(decks, "LONG_PARSE_BYTES", size)  # (the user decks reach it exactly)
+    load_library([MINI], [user_decks], tmp_path / "cache", notify=heard.append)
+    assert heard == [
+        f"Reading 12 deck files ({size / (1 << 20):.0f} MB) into the deck cache (once)..."
+    ]
+    heard.clear()
+    monkeypatch.setattr(decks, "_SEEN", {})
+    load_library([MINI], [user_decks], tmp_path / "cache", notify=heard.append)
+    assert heard == []  # (the three broken files are parsed again: under the bar)
+
+
+def test_the_announcement_goes_to_stderr_before_the_command_runs(user_decks, monkeypatch, cli):
+    monkeypatch.setattr(decks, "_SEEN", {})
+    monkeypatch.setattr(decks, "LONG_PARSE_BYTES", 1)
+    result = cli("decks", "--decks", str(user_decks))
+    assert result.exit_code == 0
+    assert (
+        result.stderr.splitlines()[0]
+        == "Reading 12 deck files (0 MB) into the deck cache (once)..."
+    )
+    assert "Reading" not in result.stdout
+
+
+def test_checking_files_without_a_cache_reports_the_same_with_a_second_process(
+    user_decks, monkeypatch
+):
+    """validate's load: no cache, every card id reported (broken files' too)."""
+    from mlprep.decks import load_files
+
+    def report(share: bool):
+        monkeypatch.setattr(forkwork, "spare_core", lambda: share)
+        monkeypatch.setattr(parseahead, "MIN_BYTES", 0)
+        monkeypatch.setattr(decks, "_SEEN", {})
+        loaded = load_files([MINI, user_decks], builtin=False)
+        cards = [
+            [tuple(getattr(c, f.name) for f in fields(Card)) for c in d.cards] for d in loaded.decks
+        ]
+        return [str(p) for p in loaded.problems], loaded.card_ids, cards
+
+    alone = report(False)
+    assert report(True) == alone
+    held = [
+        deck
+        for deck in decks._SEEN.values()
+        if isinstance(getattr(getattr(deck.cards, "source", None), "file", None), HeldRecords)
+    ]
+    assert held  # (the second process parsed some of them)
+    assert any("d10.yaml" in path for path, _, _ in alone[1])  # (a broken file's ids)
