@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mlprep.cardindex import CardList
-from mlprep.model import Card, Deck
+from mlprep.model import Card, CardIndex, Deck
 from mlprep.scheduler import (
     LEARNING,
     MASTERED_STABILITY_DAYS,
@@ -48,7 +48,22 @@ from mlprep.stats import (
     missed_while_learning,
     streak,
 )
-from tests.unit.test_queue_from_columns import ListSource
+
+
+class ListSource:
+    """A CardSource over cards in memory, as the deck cache file is one on disk."""
+
+    def __init__(self, cards: list[Card]) -> None:
+        self.cards = cards
+
+    def ids(self):
+        return tuple(card.id for card in self.cards)
+
+    def index(self):
+        return CardIndex.of(self.cards)
+
+    def card(self, position):
+        return self.cards[position]
 
 
 def reference_deck_stats(deck, states, totals, now, recall_of) -> DeckStats:
