@@ -325,3 +325,10 @@ class Selection(_CardSequence):
 
     def __repr__(self) -> str:
         return f"Selection({len(self)} cards of {len(self.parts)} decks)"
+
+
+def card_ids(cards: Sequence[Card]) -> Sequence[str]:
+    """The ids of a deck's cards, in order, without building a cached deck's cards."""
+    if isinstance(cards, CardList):
+        return cards.card_ids
+    return [card.id for card in cards]

@@ -711,15 +711,22 @@ class ProgressStore:
                 self._write_snapshot()
         self._collect_warnings()
 
-    def export_chunks(self, now: datetime) -> Iterator[str]:
+    def export_chunks(self, now: datetime, checked: Path | None = None) -> Iterator[str]:
         """export_bytes as text."""
-        for chunk in self.export_bytes(now):
+        for chunk in self.export_bytes(now, checked):
             yield str(chunk, "utf-8")
 
-    def export_bytes(self, now: datetime) -> Iterator[bytes | memoryview]:
+    def export_bytes(
+        self, now: datetime, checked: Path | None = None
+    ) -> Iterator[bytes | memoryview]:
         """The export document (see export_document), piece by piece in UTF-8, so that a long
         history is never held in memory whole; lines as this program writes them are passed
-        through as they are. `exported` counts the events so far."""
+        through as they are. `exported` counts the events so far. With `checked` (a file in
+        the cache dir), blocks of the log found to hold only such lines by an earlier export
+        are not checked again (see logcheck)."""
+        from mlprep.logcheck import CheckedBlocks
+
+        known = CheckedBlocks(checked) if checked is not None else None
         self.exported = 0
         yield (
             f'{{"kind": "{EXPORT_KIND}", "format": {EXPORT_FORMAT}, '
@@ -727,10 +734,15 @@ class ProgressStore:
         ).encode()
         match = FAST_LINE.match
         for start, block in self.log.blocks():
-            found = self.log.fast_count(block)
+            found, crc = known.lines(start, block) if known is not None else (None, 0)
+            if found is None:
+                found = self.log.fast_count(block)
+                if found:
+                    if not block.isascii():
+                        block.decode()  # raises for what is not UTF-8
+                    if known is not None:
+                        known.add(start, block, crc, found)
             if found:  # every line as this program writes it: passed through whole
-                if not block.isascii():
-                    block.decode()  # raises for what is not UTF-8
                 yield b"\n" if self.exported == 0 else b",\n"
                 # the block's lines joined by commas, without copying it once more to cut the
                 # last one's
@@ -752,6 +764,8 @@ class ProgressStore:
                 position += len(line)
                 yield (b"\n" if self.exported == 0 else b",\n") + data
                 self.exported += 1
+        if known is not None:
+            known.save()
         yield b"\n]}\n"
 
     # -- totals for stats -----------------------------------------------------------------

@@ -12,8 +12,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import compress, repeat
+from operator import attrgetter, ge, gt, is_not, itemgetter, lt
 from typing import Any
 
+from mlprep.cardindex import card_ids
 from mlprep.model import Deck
 from mlprep.scheduler import (
     LEARNING,
@@ -148,8 +151,50 @@ class LocalDays:
 
     def per_day(self, per_quarter: Mapping[int, int]) -> Counter[date]:
         """Counts per quarter hour (epoch seconds // QUARTER) summed per local day: what
-        calling this for each quarter gives, in one loop of arithmetic (a long history has
-        tens of thousands of quarter hours with answers)."""
+        calling this for each quarter gives (a long history has tens of thousands of quarter
+        hours with answers). A UTC day with one offset of whole quarter hours is cut at its
+        local midnight and each part summed at once, from the counts laid out quarter by
+        quarter; any other day is taken quarter by quarter."""
+        if not per_quarter or min(per_quarter.values()) <= 0:
+            return self._per_day_loop(per_quarter)
+        first, last = min(per_quarter), max(per_quarter)
+        if last - first > _DENSE_QUARTERS:
+            return self._per_day_loop(per_quarter)
+        counts = list(map(per_quarter.get, range(first, last + 1), repeat(0)))
+        by_number: Counter[int] = Counter()
+        by_day: Counter[date] = Counter()
+        per_utc_day = 86400 // QUARTER
+        for utc_day in range(first // per_utc_day, last // per_utc_day + 1):
+            start = max(utc_day * per_utc_day, first)
+            end = min((utc_day + 1) * per_utc_day, last + 1)
+            day = counts[start - first : end - first]
+            if not any(day):
+                continue
+            offset = self._offsets[utc_day] if utc_day in self._offsets else self._offset(utc_day)
+            if offset is None or offset % QUARTER:
+                for quarter, count in zip(range(start, end), day, strict=True):
+                    if count:
+                        seconds = quarter * QUARTER
+                        if offset is None:
+                            by_day[local_day_of(seconds)] += count
+                        else:
+                            by_number[(seconds + offset) // 86400] += count
+                continue
+            shift = offset // QUARTER  # local day number of a quarter: (quarter + shift) // 96
+            midnight = utc_day * per_utc_day + (-(utc_day * per_utc_day + shift)) % per_utc_day
+            number = (midnight + shift) // per_utc_day  # the local day from midnight on
+            cut = min(max(midnight - start, 0), len(day))
+            before, after = sum(day[:cut]), sum(day[cut:])
+            if before:
+                by_number[number - 1] += before
+            if after:
+                by_number[number] += after
+        for number, count in by_number.items():
+            by_day[self._date(number)] += count
+        return by_day
+
+    def _per_day_loop(self, per_quarter: Mapping[int, int]) -> Counter[date]:
+        """per_day, quarter by quarter."""
         by_number: Counter[int] = Counter()
         by_day: Counter[date] = Counter()
         offsets = self._offsets
@@ -167,6 +212,9 @@ class LocalDays:
 
 
 QUARTER = 900  # seconds: every time zone's offset is a multiple of a quarter hour
+# at most this many quarter hours between the first and last answer are laid out one by one
+# (twenty years: a few megabytes); a wider spread (a damaged time) is taken quarter by quarter
+_DENSE_QUARTERS = 96 * 366 * 20
 
 
 @dataclass
@@ -243,46 +291,47 @@ def epoch_ms(moment: datetime) -> int:
     return round(moment.timestamp() * 1000)
 
 
+_STATE = attrgetter("state")
+_DUE = attrgetter("due_ts")
+_STABILITY = attrgetter("stability")
+_LAPSES = attrgetter("lapses")
+_LEARNING_NAMES = frozenset((LEARNING, RELEARNING))
+_MARGIN = 57_600  # seconds: no time zone is ever 16 hours or more from UTC
+
+
 def _deck_stats(
     deck: Deck,
-    states: dict[str, CardState],
+    ids: Sequence[str],
+    known: list[CardState],
     totals: AnswerTotals,
-    now: datetime,
+    tonight: float,
+    since: float,
     recall_of: dict[str, float],
 ) -> DeckStats:
-    tonight = end_of_day(now).timestamp()
-    counts: Counter[str] = Counter()
-    recalls = []
-    quiz = [0, 0]  # right, answered
-    since = (now - timedelta(days=ACCURACY_DAYS)).timestamp() * 1000
-    for card in deck.cards:
-        state = states.get(card.id)
-        if state is None:
-            counts["new"] += 1
-        else:
-            kind = "learning" if state.state in (LEARNING, RELEARNING) else "review"
-            counts[kind] += 1
-            counts["mastered"] += (state.stability or 0) >= MASTERED_STABILITY_DAYS
-            counts["due"] += state.due_ts < tonight
-            if card.id in recall_of:
-                recalls.append(recall_of[card.id])
-        for answer in totals.quiz.get(card.id, ()):
-            if abs(answer) >= since:
-                quiz[1] += 1
-                quiz[0] += answer > 0
+    """A deck's row from its card ids and the states of its studied cards (in deck order),
+    counted column by column with built-ins (a deck can hold thousands of cards): due before
+    `tonight`, quiz answers since `since` (epoch seconds, epoch milliseconds)."""
+    names = list(map(_STATE, known))
+    learning = names.count(LEARNING) + names.count(RELEARNING)
+    # (stability or 0) >= 21: None and 0.0 fall out, as they would fail the comparison
+    mastered = sum(map(ge, filter(None, map(_STABILITY, known)), repeat(MASTERED_STABILITY_DAYS)))
+    recalls = [recall for recall in map(recall_of.get, ids) if recall is not None]
+    answers = itertools.chain.from_iterable(map(totals.quiz.get, ids, repeat(())))
+    recent = [answer for answer in answers if abs(answer) >= since]
+    right = sum(map(gt, recent, repeat(0)))
     return DeckStats(
         deck=deck.id,
         title=deck.title,
-        cards=len(deck.cards),
-        new=counts["new"],
-        learning=counts["learning"],
-        review=counts["review"],
-        mastered=counts["mastered"],
-        due_today=counts["due"],
+        cards=len(ids),
+        new=len(ids) - len(known),
+        learning=learning,
+        review=len(known) - learning,
+        mastered=mastered,
+        due_today=sum(map(lt, map(_DUE, known), repeat(tonight))),
         recall=_mean(recalls),
-        quiz_accuracy=quiz[0] / quiz[1] if quiz[1] else None,
-        quiz_right=quiz[0],
-        quiz_answers=quiz[1],
+        quiz_accuracy=right / len(recent) if recent else None,
+        quiz_right=right,
+        quiz_answers=len(recent),
     )
 
 
@@ -316,6 +365,71 @@ def streak(days_with_answers: set[date], today: date) -> int:
     return count
 
 
+def _forecast(dues: list[float], today: date, day_of: LocalDays) -> list[tuple[str, int]]:
+    """Cards due on each of the next FORECAST_DAYS days, those due earlier counted today.
+    Only a time near the window needs its local day worked out: one more than 16 hours
+    before today's UTC date ends is on today's local date or earlier in every time zone, and
+    one 16 hours past the window's last UTC day is after it."""
+    number = today.toordinal() - _EPOCH_ORDINAL
+    low = (number + 1) * 86400 - _MARGIN
+    high = (number + FORECAST_DAYS) * 86400 + _MARGIN
+    counts: Counter[date] = Counter({today: sum(map(lt, dues, repeat(low)))})
+    counts.update(max(today, day_of(due)) for due in dues if low <= due < high)
+    return [
+        ((today + timedelta(days=i)).isoformat(), counts.get(today + timedelta(days=i), 0))
+        for i in range(FORECAST_DAYS)
+    ]
+
+
+def _weakest(
+    studied: list[str],
+    known: list[CardState],
+    missed: set[str],
+    recall_of: dict[str, float],
+) -> list[tuple[int, bool, float, str]]:
+    """The WEAKEST weak cards' sort keys: lapses first, then cards missed while learning,
+    then the lowest predicted recall. When WEAKEST cards have a lapse, no card with fewer
+    lapses than the WEAKEST-th most can be among them: only those are looked at."""
+    lapses = list(map(_LAPSES, known))
+    cut = sorted(lapses)[-WEAKEST] if len(lapses) >= WEAKEST else 0
+    if cut > 0:
+        chosen = [i for i, count in enumerate(lapses) if count >= cut]
+    else:
+        chosen = [
+            i
+            for i, cid in enumerate(studied)
+            if lapses[i] or cid in missed or recall_of.get(cid, 1.0) < WEAK_RECALL
+        ]
+    return sorted(
+        (-lapses[i], studied[i] not in missed, recall_of.get(studied[i], 0.0), studied[i])
+        for i in chosen
+    )[:WEAKEST]
+
+
+def _tag_cards(
+    decks: Sequence[Deck], ids_of: list[Sequence[str]], known_of: list[list]
+) -> dict[str, list[str]]:
+    """Each tag's studied cards, deck after deck in card order. Neighbouring cards mostly
+    carry the same tags: a run of them is added at once."""
+    tag_cards: dict[str, list[str]] = defaultdict(list)
+    for deck, ids, got in zip(decks, ids_of, known_of, strict=True):
+        if not any(map(is_not, got, repeat(None))):
+            continue  # (its index is not even read)
+        studied = compress(zip(deck.index.tags, ids, strict=True), map(is_not, got, repeat(None)))
+        for tags, run in itertools.groupby(studied, key=itemgetter(0)):
+            cards = list(map(itemgetter(1), run))
+            if len(set(tags)) < len(tags):  # a tag twice: the card is listed twice in a row
+                for tag in tags:
+                    tag_cards[tag]
+                for card in cards:
+                    for tag in tags:
+                        tag_cards[tag].append(card)
+                continue
+            for tag in tags:
+                tag_cards[tag] += cards
+    return tag_cards
+
+
 def build_report(
     decks: Sequence[Deck],
     states: dict[str, CardState],
@@ -324,27 +438,31 @@ def build_report(
     scheduler: Scheduler | None = None,
 ) -> StatsReport:
     """Figures for `decks`; `answers` are the answer totals, or the effective review events
-    (undo already applied)."""
+    (undo already applied). Worked out from the decks' card ids and index (no card is
+    built) and over columns of the states, with built-ins where a step is per card."""
     scheduler = scheduler or Scheduler()
     totals = answers if isinstance(answers, AnswerTotals) else AnswerTotals.from_events(answers)
-    wanted = {card.id: deck for deck in decks for card in deck.cards}
-    studied = [cid for cid in wanted if cid in states]
+    ids_of = [card_ids(deck.cards) for deck in decks]
+    got_of = [list(map(states.get, ids)) for ids in ids_of]
+    wanted = dict.fromkeys(itertools.chain.from_iterable(ids_of))
+    studied = list(filter(states.__contains__, wanted))
+    known = list(map(states.__getitem__, studied))
     # Predicted recall is the forgetting curve of a learnt card; a card on its (re)learning
     # steps was just seen (the curve says 100%) but is not learnt, so it has no figure.
     recall_of = scheduler.retrievabilities(
-        (states[cid] for cid in studied if not in_learning(states[cid])), now
+        [state for state in known if state.state not in _LEARNING_NAMES], now
     )
-    rows = [_deck_stats(deck, states, totals, now, recall_of) for deck in decks]
+    tonight = end_of_day(now).timestamp()
+    since = (now - timedelta(days=ACCURACY_DAYS)).timestamp() * 1000
+    rows = [
+        _deck_stats(deck, ids, list(filter(None, got)), totals, tonight, since, recall_of)
+        for deck, ids, got in zip(decks, ids_of, got_of, strict=True)
+    ]
     today = local_day(now)
     day_of = LocalDays()
-    due_days = Counter(max(today, day_of(states[cid].due_ts)) for cid in studied)
-    forecast = [
-        ((today + timedelta(days=i)).isoformat(), due_days.get(today + timedelta(days=i), 0))
-        for i in range(FORECAST_DAYS)
-    ]
-    per_quarter = Counter(
-        itertools.chain.from_iterable(totals.quarters.get(cid, ()) for cid in wanted)
-    )
+    forecast = _forecast(list(map(_DUE, known)), today, day_of)
+    quarters = totals.quarters
+    per_quarter = Counter(itertools.chain.from_iterable(map(quarters.get, wanted, repeat(()))))
     # (a quarter hour lies within one local day: every zone's offset is whole quarters)
     per_day = day_of.per_day(per_quarter)
     first = today - timedelta(weeks=CALENDAR_WEEKS) + timedelta(days=1)
@@ -352,45 +470,38 @@ def build_report(
         ((first + timedelta(days=i)).isoformat(), per_day.get(first + timedelta(days=i), 0))
         for i in range((today - first).days + 1)
     ]
-
-    def is_weak(cid: str) -> bool:
-        state = states[cid]
-        return bool(
-            state.lapses or missed_while_learning(state) or recall_of.get(cid, 1.0) < WEAK_RECALL
-        )
-
-    # lapses first, then cards missed while learning, then the lowest predicted recall
-    weakest = sorted(
-        (
-            -states[cid].lapses,
-            not missed_while_learning(states[cid]),
-            recall_of.get(cid, 0.0),
-            cid,
-        )
-        for cid in studied
-        if is_weak(cid)
-    )[:WEAKEST]
+    missed = {
+        cid
+        for cid, state in zip(studied, known, strict=True)
+        if state.state == LEARNING and missed_while_learning(state)
+    }
+    weakest = _weakest(studied, known, missed, recall_of)
+    deck_of = {}  # the deck of each of the weakest cards, and its place there
     named = {cid for *_, cid in weakest}  # only these cards' text is read
-    question = {card.id: card.q for deck in decks for card in deck.cards if card.id in named}
+    for deck, ids in zip(decks, ids_of, strict=True):
+        for place, cid in enumerate(ids):
+            if cid in named:
+                deck_of[cid] = (deck, place)
     weak = [
-        WeakCard(cid, wanted[cid].id, -lapses, recall_of.get(cid), question[cid], states[cid].state)
+        WeakCard(
+            cid,
+            deck_of[cid][0].id,
+            -lapses,
+            recall_of.get(cid),
+            deck_of[cid][0].cards[deck_of[cid][1]].q,
+            states[cid].state,
+        )
         for lapses, _, _, cid in weakest
     ]
-    tag_cards: dict[str, list[str]] = defaultdict(list)
-    for deck in decks:
-        for card in deck.cards:
-            if card.id in states:
-                for tag in card.tags:
-                    tag_cards[tag].append(card.id)
     tags = [
         WeakTag(
             tag,
             len(ids),
-            sum(states[i].lapses for i in ids),
-            _mean([recall_of[i] for i in ids if i in recall_of]),
-            sum(missed_while_learning(states[i]) for i in ids),
+            sum(map(_LAPSES, map(states.__getitem__, ids))),
+            _mean([recall for recall in map(recall_of.get, ids) if recall is not None]),
+            sum(map(missed.__contains__, ids)),
         )
-        for tag, ids in tag_cards.items()
+        for tag, ids in _tag_cards(decks, ids_of, got_of).items()
     ]
     weak_tags = sorted(
         (
@@ -419,8 +530,7 @@ def grader_agreement(decks: Sequence[Deck], totals: AnswerTotals) -> list[Agreem
     rows = []
     for deck in decks:
         graded = agreed = 0
-        for card in deck.cards:
-            count = totals.agreement.get(card.id)
+        for count in map(totals.agreement.get, card_ids(deck.cards)):
             if count:
                 graded += count[0]
                 agreed += count[1]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from mlprep.cli.common import DeckDirs, DeckSlugs, state
+from mlprep.cli.terminal import console_width
 from mlprep.errors import UsageError
 
 if TYPE_CHECKING:
@@ -120,49 +120,6 @@ def _show(
         app.env.stdout.write(json.dumps(view.to_json(), indent=2) + "\n")
         return
     app.env.stdout.write("\n".join(outlook_lines(view, console_width(app))) + "\n")
-
-
-def console_width(app: AppState) -> int:
-    """The width the output's rich console (ui.render.make_console) has, measured as rich
-    measures it, without importing rich (which would take a tenth of the command's time):
-    COLUMNS (with LINES: whatever the terminal), 80 on a dumb terminal, else the first of
-    stdin, stdout and stderr that is a terminal; 80 columns at most."""
-    environ = os.environ  # rich reads the process's environment
-
-    def number(name: str) -> int | None:
-        text = environ.get(name)
-        return int(text) if text is not None and text.isascii() and text.isdigit() else None
-
-    columns = number("COLUMNS")
-    if columns is not None and number("LINES") is not None:
-        return min(80, columns)
-    if environ.get("TERM", "").lower() in ("dumb", "unknown") and _is_terminal(app):
-        return 80
-    if columns is not None:
-        return min(80, columns)
-    width = None
-    for descriptor in (0, 1, 2):
-        try:
-            width = os.get_terminal_size(descriptor).columns
-        except (AttributeError, ValueError, OSError):  # not a terminal
-            continue
-        break
-    return min(80, width or 80)
-
-
-def _is_terminal(app: AppState) -> bool:
-    """rich's Console.is_terminal for the output stream."""
-    environ = os.environ
-    compatible = environ.get("TTY_COMPATIBLE", "")
-    if compatible in ("0", "1"):
-        return compatible == "1"
-    force = environ.get("FORCE_COLOR")
-    if force is not None:
-        return force != ""
-    try:
-        return bool(app.env.stdout.isatty())
-    except (AttributeError, ValueError):
-        return False
 
 
 def plan_model(store: ProgressStore):

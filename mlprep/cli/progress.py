@@ -90,14 +90,17 @@ def export(
     app_state = state(ctx)
     store = ProgressStore(app_state.paths.progress_dir)
     now = app_state.env.now()
+    checked = app_state.paths.cache_dir / "log.checked"  # blocks an earlier export checked
     if file == "-":
-        for chunk in store.export_chunks(now):  # a long history is streamed
+        for chunk in store.export_chunks(now, checked):  # a long history is streamed
             app_state.env.stdout.write(chunk)
         return
     if Path(file).exists() and not force:
         raise MlprepError(f"{file} already exists; add --force to overwrite it.")
     try:
-        atomic_write_with(Path(file), lambda handle: handle.writelines(store.export_bytes(now)))
+        atomic_write_with(
+            Path(file), lambda handle: handle.writelines(store.export_bytes(now, checked))
+        )
     except OSError as error:
         raise MlprepError(f"cannot write {file}: {error.strerror}") from None
     count = store.exported

@@ -6,6 +6,11 @@ from typing import Annotated
 import typer
 
 from mlprep.cli.common import DeckDirs, DeckSlugs, state
+from mlprep.cli.terminal import console_width, prints_styles
+
+NO_PROGRESS = (
+    "No progress yet.\nStart with `mlprep review` for today's cards, or `mlprep quiz trees`."
+)
 
 
 def stats(
@@ -44,12 +49,17 @@ def stats(
     if as_json:
         app.env.stdout.write(json.dumps(report.to_json(), indent=2) + "\n")
         return
+    if not prints_styles(app):  # plain text: laid out here, rich is not even loaded
+        from mlprep.ui.stats_text import stats_lines, wrapped
+
+        width = console_width(app)
+        lines = stats_lines(report, width) if report.has_progress else wrapped(NO_PROGRESS, width)
+        if lines is not None:
+            app.env.stdout.write("".join(line + "\n" for line in lines))
+            return
     console = app.console()
     if not report.has_progress:
-        console.print(
-            "No progress yet.\nStart with `mlprep review` for today's cards, "
-            "or `mlprep quiz trees`."
-        )
+        console.print(NO_PROGRESS)
         return
     from mlprep.ui.render import stats_view
 

@@ -13,6 +13,17 @@ from rich.table import Table
 from rich.text import Text
 
 from mlprep.model import Card
+from mlprep.ui.stats_text import (  # (HEAT_LEVELS and heat_level are the heatmap's, for tests)
+    HEAT_LEVELS,  # noqa: F401
+    STATS_COLUMNS,
+    _percent,
+    _weak_tag,
+    calendar_runs,
+    forecast_runs,
+    heat_level,  # noqa: F401
+    kept_columns,
+    stats_cells,
+)
 
 
 class _Console(Console):
@@ -196,47 +207,33 @@ def search_table(cards: Sequence[Card]) -> Table:
 
 
 # -- stats -----------------------------------------------------------------------------------
-HEAT_LEVELS = (" ", "·", "░", "▒", "▓", "█")  # distinct shapes, so readable without colour
-HEAT_STYLES = ("", "green4", "green4", "green3", "green1", "bright_green")
-BAR_EIGHTHS = " ▁▂▃▄▅▆▇█"
+# (the figures' text is laid out in ui.stats_text, which rich does not load; here it gets its
+# styles)
 
 
-def _percent(value: float | None) -> str:
-    return "-" if value is None else f"{100 * value:.0f}%"
+def forecast_chart(forecast: list[tuple[str, int]], height: int = 5, width: int = 80) -> Text:
+    """A vertical bar chart, two columns per day (one, and fewer days, when narrow),
+    eighth-blocks for the tops."""
+    return _styled(forecast_runs(forecast, height, width))
 
 
-STATS_COLUMNS = ("deck", "cards", "new", "learn", "review", "mastered", "due", "recall", "quiz")
-# what a narrow terminal keeps, most telling first
-STATS_PRIORITY = ("deck", "due", "recall", "new", "learn", "review", "quiz", "cards", "mastered")
+def calendar_heatmap(calendar: list[tuple[str, int]]) -> Text:
+    """Weeks left to right, Monday to Sunday top to bottom."""
+    return _styled(calendar_runs(calendar))
+
+
+def _styled(runs: Sequence[tuple[str, str]]) -> Text:
+    text = Text()
+    for part, style in runs:
+        text.append(part, style or None)
+    return text
 
 
 def stats_table(report, width: int = 80) -> Table:
     """Per-deck figures; a narrow terminal drops the least telling columns, not wraps."""
     rows = [*report.decks, report.total]
-    cells = {
-        name: [
-            [
-                row.deck,
-                str(row.cards),
-                str(row.new),
-                str(row.learning),
-                str(row.review),
-                str(row.mastered),
-                str(row.due_today),
-                _percent(row.recall),
-                _percent(row.quiz_accuracy),
-            ][i]
-            for row in rows
-        ]
-        for i, name in enumerate(STATS_COLUMNS)
-    }
-    needed = {name: max(len(name), *map(len, cells[name])) for name in STATS_COLUMNS}
-    kept: list[str] = []
-    used = -2
-    for name in STATS_PRIORITY:
-        if used + 2 + needed[name] <= width:
-            kept.append(name)
-            used += 2 + needed[name]
+    cells = stats_cells(report)
+    kept = kept_columns(cells, width)
     table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
     shown = [name for name in STATS_COLUMNS if name in kept]
     for name in shown:
@@ -251,70 +248,6 @@ def stats_table(report, width: int = 80) -> Table:
             ]
         )
     return table
-
-
-def forecast_chart(forecast: list[tuple[str, int]], height: int = 5, width: int = 80) -> Text:
-    """A vertical bar chart, two columns per day (one, and fewer days, when narrow),
-    eighth-blocks for the tops."""
-    peak = max((n for _, n in forecast), default=0)
-    text = Text()
-    label_width = len(str(peak))
-    room = width - label_width - 2
-    bar = 2 if room >= 2 * len(forecast) else 1
-    forecast = forecast[: max(7, room // bar)]
-    for row in range(height, 0, -1):
-        label = str(peak) if row == height else ""
-        text.append(f"{label:>{label_width}} │")
-        for _, count in forecast:
-            filled = 0 if not peak else count * height * 8 / peak
-            level = max(0, min(8, round(filled - (row - 1) * 8)))
-            if count and row == 1 and level == 0:
-                level = 1  # any due card shows
-            text.append(BAR_EIGHTHS[level] * bar, style="cyan")
-        text.append("\n")
-    span = bar * len(forecast)
-    text.append(" " * label_width + " └" + "─" * span + "\n")
-    text.append(
-        " " * (label_width + 2) + "today" + f"{'+' + str(len(forecast) - 1) + 'd':>{span - 5}}"
-    )
-    return text
-
-
-def heat_level(count: int, peak: int) -> int:
-    """0 for no answers, else 1 to the darkest level in equal slices of the busiest day's
-    count; the busiest day itself is always the darkest."""
-    if count <= 0:
-        return 0
-    shades = len(HEAT_LEVELS) - 1
-    return 1 + min(shades - 1, (count * shades - 1) // max(1, peak))
-
-
-def calendar_heatmap(calendar: list[tuple[str, int]]) -> Text:
-    """Weeks left to right, Monday to Sunday top to bottom."""
-    from datetime import date
-
-    days = [(date.fromisoformat(d), n) for d, n in calendar]
-    peak = max((n for _, n in days), default=0)
-    first_monday = days[0][0].toordinal() - days[0][0].weekday()
-    weeks = (days[-1][0].toordinal() - first_monday) // 7 + 1
-    grid: list[list[int | None]] = [[None] * weeks for _ in range(7)]
-    for day, count in days:
-        grid[day.weekday()][(day.toordinal() - first_monday) // 7] = count
-    text = Text()
-    for weekday, name in enumerate(("Mon", "", "Wed", "", "Fri", "", "Sun")):
-        text.append(f"{name:<4}")
-        for cell in grid[weekday]:
-            if cell is None:
-                text.append(" ")
-                continue
-            level = heat_level(cell, peak)
-            text.append(HEAT_LEVELS[level], style=HEAT_STYLES[level])
-        text.append("\n")
-    text.append("    less ")
-    for level in range(1, len(HEAT_LEVELS)):
-        text.append(HEAT_LEVELS[level], style=HEAT_STYLES[level])
-    text.append(f" more (most in a day: {peak})")
-    return text
 
 
 def weak_table(report, width: int = 80) -> RenderableType:
@@ -355,15 +288,6 @@ def _stacked_weak(report, width: int) -> Group:
         question.truncate(width, overflow="ellipsis")
         lines.append(question)
     return Group(*lines)
-
-
-def _weak_tag(tag) -> str:
-    figures = [f"{tag.lapses} lapses"]
-    if tag.missed:
-        figures.append(f"{tag.missed} missed while learning")
-    if tag.recall is not None:
-        figures.append(_percent(tag.recall))
-    return f"{tag.tag} ({', '.join(figures)})"
 
 
 def stats_view(report, width: int = 80) -> Group:

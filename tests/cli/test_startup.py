@@ -223,3 +223,27 @@ def test_a_warm_review_builds_only_the_cards_and_states_it_asks_before_its_first
     states_built, cards_built = json.loads(done.stderr.rsplit("BUILT=", 1)[1])
     assert states_built == []
     assert cards_built == 2  # of 30 (the built-in decks were not selected)
+
+
+def test_stats_to_a_pipe_is_laid_out_without_rich(mlprep_home):
+    """`mlprep stats` to a pipe prints the plain text rich would (ui.stats_text): loading
+    rich and rendering its tables took a third of the command's time."""
+    from tests.conftest import FIXTURES
+
+    mini = ["--decks", str(FIXTURES / "decks")]
+    subprocess.run(
+        [sys.executable, "-m", "mlprep", "quiz", "mini", "-n", "1", "--plain", *mini],
+        input="1\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(["stats", *mini])],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "Current streak: 1 day" in done.stdout
+    modules = json.loads(done.stderr.rsplit("MODULES=", 1)[1])
+    assert [m for m in modules if m.split(".")[0] == "rich"] == []

@@ -53,3 +53,20 @@ def test_stats_after_a_quiz(cli):
         "weakest_tags",
         "agreement",
     }
+
+
+def test_stats_in_colour_is_the_plain_text_with_styles(cli, monkeypatch):
+    # a pipe gets the text laid out without rich; a terminal (FORCE_COLOR: rich takes the
+    # output for one) gets rich's rendering: the same characters, with styles
+    import re
+
+    cli("quiz", "mini", "-n", "2", "--seed", "5", *MINI, input="1\n2\n")
+    for columns in ("80", "44", "23"):
+        monkeypatch.setenv("COLUMNS", columns)
+        monkeypatch.delenv("FORCE_COLOR", raising=False)
+        plain = cli("stats", "mini", *MINI).stdout
+        monkeypatch.setenv("FORCE_COLOR", "1")
+        styled = cli("stats", "mini", *MINI).stdout
+        assert "\x1b[" in styled and "\x1b[" not in plain
+        assert re.sub(r"\x1b\[[0-9;]*m", "", styled) == plain
+        assert max(map(len, plain.splitlines())) <= int(columns)
