@@ -232,7 +232,21 @@ def test_stats_to_a_pipe_is_laid_out_without_rich(mlprep_home):
 
     mini = ["--decks", str(FIXTURES / "decks")]
     subprocess.run(
-        [sys.executable, "-m", "mlprep", "quiz", "mini", "-n", "1", "--plain", *mini],
+        # the seed picks the single-choice card, which "1" answers (an open card would wait for
+        # a grade, and record nothing)
+        [
+            sys.executable,
+            "-m",
+            "mlprep",
+            "quiz",
+            "mini",
+            "-n",
+            "1",
+            "--seed",
+            "5",
+            "--plain",
+            *mini,
+        ],
         input="1\n",
         capture_output=True,
         text=True,
