@@ -231,22 +231,11 @@ def test_stats_to_a_pipe_is_laid_out_without_rich(mlprep_home):
     from tests.conftest import FIXTURES
 
     mini = ["--decks", str(FIXTURES / "decks")]
+    # the seed picks the single-choice card, which "1" answers (an open card would wait for a
+    # grade, and record nothing)
+    quiz = ["quiz", "mini", "-n", "1", "--seed", "5", "--plain", *mini]
     subprocess.run(
-        # the seed picks the single-choice card, which "1" answers (an open card would wait for
-        # a grade, and record nothing)
-        [
-            sys.executable,
-            "-m",
-            "mlprep",
-            "quiz",
-            "mini",
-            "-n",
-            "1",
-            "--seed",
-            "5",
-            "--plain",
-            *mini,
-        ],
+        [sys.executable, "-m", "mlprep", *quiz],
         input="1\n",
         capture_output=True,
         text=True,
