@@ -358,3 +358,23 @@ def test_a_huge_answer_is_graded_on_its_beginning():
     assert grade_answer(BAGGING, answer).points[0].covered
     late = "filler words here. " * 10_000 + "bagging lowers variance."
     assert not grade_answer(BAGGING, late).points[0].covered
+
+
+def test_the_stemmer_in_use_stems_as_the_snowball_reference_does():
+    """Grading stems with whichever Snowball English stemmer snowballstemmer gives (the
+    compiled one when installed): it must give the pure-Python reference's stems, for every
+    word of the built-in decks' answers and keypoints and for words written together."""
+    import re
+
+    import snowballstemmer
+    from snowballstemmer.english_stemmer import EnglishStemmer
+
+    from mlprep.paths import builtin_content_dir
+
+    text = " ".join(
+        path.read_text().lower() for path in (builtin_content_dir() / "decks").glob("*.yaml")
+    )
+    words = sorted(set(re.findall(r"[a-z]{2,}", text)))
+    words += [a + b for a, b in zip(words[::6], words[7::6], strict=False)]  # (as compounds are)
+    in_use, reference = snowballstemmer.stemmer("english"), EnglishStemmer()
+    assert [in_use.stemWord(w) for w in words] == [reference.stemWord(w) for w in words]
