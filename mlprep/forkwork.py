@@ -61,18 +61,36 @@ class Forked(Generic[T]):
 
 
 def spare_core() -> bool:
-    """Is a core free for a child now? At least two usable, and the last minute's load
-    average not keeping (nearly) all of them busy: on a busy machine a child only competes
-    with this process, which also pays for receiving its result."""
+    """Is a core free for a child now? At least two usable, and fewer processes running at this
+    moment than there are cores (this one among them: one is left idle), where the system
+    tells (Linux); elsewhere the last minute's load average not keeping (nearly) all of them
+    busy. The count of this moment rather than the average: an average still counts the work
+    of the minute before (an install, the command just run) on cores idle now. On a busy
+    machine a child only competes with this process, which also pays for its result."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # (not on every system)
         cores = os.cpu_count() or 1
+    if cores < 2:
+        return False
+    running = _running_now()
+    if running is not None:
+        return running < cores
     try:
         load = os.getloadavg()[0]
     except (AttributeError, OSError):
         load = 0.0
-    return cores >= 2 and load < cores - 0.25
+    return load < cores - 0.25
+
+
+def _running_now() -> int | None:
+    """How many processes (threads) are running or ready to run at this moment, this one
+    among them: the fourth field of /proc/loadavg ("running/total"). None where unknown."""
+    try:
+        with open("/proc/loadavg", "rb") as handle:
+            return int(handle.read().split()[3].split(b"/")[0])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def start(

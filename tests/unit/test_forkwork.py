@@ -73,6 +73,30 @@ def test_without_fork_the_caller_works_alone(monkeypatch):
     [(1, 0.0, False), (2, 0.3, True), (2, 1.6, True), (2, 1.8, False), (2, 5.0, False)],
 )
 def test_a_core_is_spare_with_two_and_a_load_leaving_one_free(monkeypatch, cores, load, spare):
+    """Where the processes running now are unknown (not Linux): the last minute's load."""
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
     monkeypatch.setattr(os, "getloadavg", lambda: (load, 0.0, 0.0))
+    monkeypatch.setattr(forkwork, "_running_now", lambda: None)
     assert forkwork.spare_core() is spare
+
+
+@pytest.mark.parametrize(
+    ("cores", "running", "spare"),
+    [(1, 1, False), (2, 1, True), (2, 2, False), (4, 3, True), (4, 4, False)],
+)
+def test_a_core_is_spare_when_fewer_run_now_than_there_are_cores(
+    monkeypatch, cores, running, spare
+):
+    """What runs at this moment decides, not the minute's average (a busy minute just
+    ended, the cores idle now)."""
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (9.0, 9.0, 9.0))
+    monkeypatch.setattr(forkwork, "_running_now", lambda: running)
+    assert forkwork.spare_core() is spare
+
+
+def test_the_processes_running_now_are_read_where_linux_tells():
+    if not os.path.exists("/proc/loadavg"):
+        pytest.skip("no /proc/loadavg here")
+    running = forkwork._running_now()
+    assert running is not None and running >= 1  # (this process, at the least)
