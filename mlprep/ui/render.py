@@ -23,6 +23,7 @@ from mlprep.ui.stats_text import (  # (HEAT_LEVELS and heat_level are the heatma
     heat_level,  # noqa: F401
     kept_columns,
     stats_cells,
+    weak_layout,
 )
 
 
@@ -253,16 +254,7 @@ def stats_table(report, width: int = 80) -> Table:
 def weak_table(report, width: int = 80) -> RenderableType:
     """The weakest cards as a table, or, when that leaves the question too little room, each
     on two lines: id and figures, then the question."""
-    rows = [
-        (weak.card, str(weak.lapses), weak.state if weak.recall is None else _percent(weak.recall))
-        for weak in report.weakest_cards
-    ]
-    card_w, lapses_w, recall_w = (
-        max(len(name), *(len(row[i]) for row in rows))
-        for i, name in enumerate(("card", "lapses", "recall"))
-    )
-    # the figures keep their width; the question takes what is left, cut with an ellipsis
-    question_w = min(36, width - card_w - lapses_w - recall_w - 6)
+    rows, (card_w, lapses_w, recall_w, question_w) = weak_layout(report, width)
     if question_w < 16:
         return _stacked_weak(report, width)
     table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)

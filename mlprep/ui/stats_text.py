@@ -230,21 +230,26 @@ def _stats_table(report, width: int) -> list[str]:
     return _table(columns, rows)
 
 
-def _weak_lines(report, width: int) -> list[str]:
-    """ui.render.weak_table's lines (or _stacked_weak's, when narrow)."""
+def weak_layout(report, width: int) -> tuple[list[tuple[str, str, str]], tuple[int, ...]]:
+    """The weakest-cards table's rows (card, lapses, recall) and the widths of its card,
+    lapses, recall and question columns: the figures keep their width, the question takes
+    what is left (the table is stacked, two lines a card, below 16)."""
     rows = [
-        (
-            _single_cells(weak.card),
-            str(weak.lapses),
-            weak.state if weak.recall is None else _percent(weak.recall),
-        )
+        (weak.card, str(weak.lapses), weak.state if weak.recall is None else _percent(weak.recall))
         for weak in report.weakest_cards
     ]
     card_w, lapses_w, recall_w = (
         max(len(name), *(len(row[i]) for row in rows))
         for i, name in enumerate(("card", "lapses", "recall"))
     )
-    question_w = min(36, width - card_w - lapses_w - recall_w - 6)
+    return rows, (card_w, lapses_w, recall_w, min(36, width - card_w - lapses_w - recall_w - 6))
+
+
+def _weak_lines(report, width: int) -> list[str]:
+    """ui.render.weak_table's lines (or _stacked_weak's, when narrow)."""
+    rows, (card_w, lapses_w, recall_w, question_w) = weak_layout(report, width)
+    for card, _, _ in rows:
+        _single_cells(card)
     if question_w < 16:
         lines = []
         for (card, _, recall), weak in zip(rows, report.weakest_cards, strict=True):
