@@ -430,6 +430,19 @@ def _tag_cards(
     return tag_cards
 
 
+def weakest_tags(tags: Iterable[WeakTag]) -> list[WeakTag]:
+    """The WEAKEST tags with lapses, misses while learning or recall under WEAK_RECALL: most
+    lapses first, then most misses, then lowest recall."""
+    return sorted(
+        (
+            t
+            for t in tags
+            if t.lapses or t.missed or (t.recall is not None and t.recall < WEAK_RECALL)
+        ),
+        key=lambda t: (-t.lapses, -t.missed, 1.0 if t.recall is None else t.recall, t.tag),
+    )[:WEAKEST]
+
+
 def build_report(
     decks: Sequence[Deck],
     states: dict[str, CardState],
@@ -503,14 +516,7 @@ def build_report(
         )
         for tag, ids in _tag_cards(decks, ids_of, got_of).items()
     ]
-    weak_tags = sorted(
-        (
-            t
-            for t in tags
-            if t.lapses or t.missed or (t.recall is not None and t.recall < WEAK_RECALL)
-        ),
-        key=lambda t: (-t.lapses, -t.missed, 1.0 if t.recall is None else t.recall, t.tag),
-    )[:WEAKEST]
+    weak_tags = weakest_tags(tags)
     return StatsReport(
         format=STATS_FORMAT,
         generated_at=now.isoformat(),

@@ -35,19 +35,24 @@ print("\\nMODULES=" + json.dumps(sorted(sys.modules)), file=sys.stderr)
     [["--help"], ["--version"], ["decks"], ["decks", "--json"], ["code", "--help"], ["validate"]],
 )
 def test_fast_commands_do_not_import_the_interactive_stack(args, mlprep_home):
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(args)], capture_output=True, text=True, check=True
-    )
-    modules = json.loads(done.stderr.rsplit("MODULES=", 1)[1])
-    loaded = [m for m in modules if m.split(".")[0] in HEAVY or m in HEAVY]
+    loaded = [m for m in loaded_modules(args) if m.split(".")[0] in HEAVY or m in HEAVY]
     assert loaded == []
 
 
-def loaded_modules(args: list[str]) -> list[str]:
+def probed(args: list[str]) -> tuple[str, list[str]]:
+    """What `mlprep ARGS` printed (no input), and the modules it had imported by its end."""
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(args)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", PROBE, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        check=True,
+        input="",
     )
-    return json.loads(done.stderr.rsplit("MODULES=", 1)[1])
+    return done.stdout, json.loads(done.stderr.rsplit("MODULES=", 1)[1])
+
+
+def loaded_modules(args: list[str]) -> list[str]:
+    return probed(args)[1]
 
 
 @pytest.mark.parametrize("args", [["decks"], ["tags"], ["--version"]])
@@ -66,16 +71,8 @@ def test_a_review_without_sql_cards_or_a_plan_imports_neither_sqlite_nor_the_pla
 ):
     from tests.conftest import FIXTURES
 
-    args = ["review", "mini", "--plain", "--decks", str(FIXTURES / "decks")]
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(args)],
-        capture_output=True,
-        text=True,
-        check=True,
-        input="",
-    )
-    assert "[1/" in done.stdout  # a card was asked
-    modules = json.loads(done.stderr.rsplit("MODULES=", 1)[1])
+    output, modules = probed(["review", "mini", "--plain", "--decks", str(FIXTURES / "decks")])
+    assert "[1/" in output  # a card was asked
     assert [m for m in modules if m.startswith(("sqlite3", "mlprep.sqlsandbox"))] == []
     assert "mlprep.plan" not in modules
 
@@ -129,14 +126,8 @@ def test_showing_a_plan_measures_the_terminal_without_rich(mlprep_home):
         capture_output=True,
         check=True,
     )
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(["plan", *mini])],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert "Predicted share recalled on the day" in done.stdout
-    modules = json.loads(done.stderr.rsplit("MODULES=", 1)[1])
+    output, modules = probed(["plan", *mini])
+    assert "Predicted share recalled on the day" in output
     assert [m for m in modules if m.split(".")[0] == "rich"] == []
 
 
@@ -241,12 +232,6 @@ def test_stats_to_a_pipe_is_laid_out_without_rich(mlprep_home):
         text=True,
         check=True,
     )
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(["stats", *mini])],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert "Current streak: 1 day" in done.stdout
-    modules = json.loads(done.stderr.rsplit("MODULES=", 1)[1])
+    output, modules = probed(["stats", *mini])
+    assert "Current streak: 1 day" in output
     assert [m for m in modules if m.split(".")[0] == "rich"] == []

@@ -47,6 +47,7 @@ from mlprep.stats import (
     local_day_of,
     missed_while_learning,
     streak,
+    weakest_tags,
 )
 
 
@@ -174,14 +175,7 @@ def reference_report(decks, states, totals, now, scheduler) -> StatsReport:
         )
         for tag, ids in tag_cards.items()
     ]
-    weak_tags = sorted(
-        (
-            t
-            for t in tags
-            if t.lapses or t.missed or (t.recall is not None and t.recall < WEAK_RECALL)
-        ),
-        key=lambda t: (-t.lapses, -t.missed, 1.0 if t.recall is None else t.recall, t.tag),
-    )[:WEAKEST]
+    weak_tags = weakest_tags(tags)  # (which tags, in which order: the same rule)
     return StatsReport(
         format=STATS_FORMAT,
         generated_at=now.isoformat(),
