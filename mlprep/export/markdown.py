@@ -34,15 +34,17 @@ _FENCE = re.compile(r"^(`{3,}|~{3,})(.*)$")
 def _code_spans(text: str, markdown: bool) -> Iterator[tuple[str, bool]]:
     """Split text into (piece, is_code_span), pairing backtick strings as CommonMark does. In
     Markdown a backslash escapes the next character; in plain text it is just a character."""
+    special = _ESCAPE_OR_TICKS if markdown else _TICKS
     i = plain_from = 0
-    while i < len(text):
-        if text[i] == "\\" and markdown:
+    while True:
+        found = special.search(text, i)  # (the characters between are plain: skipped at once)
+        if found is None:
+            break
+        i = found.start()
+        if text[i] == "\\":
             i += 2
             continue
-        if text[i] != "`":
-            i += 1
-            continue
-        run = len(text) - i - len(text[i:].lstrip("`"))
+        run = found.end() - i
         end = _closing_backticks(text, i + run, run)
         if end is None:
             i += run
@@ -55,11 +57,15 @@ def _code_spans(text: str, markdown: bool) -> Iterator[tuple[str, bool]]:
         yield text[plain_from:], False
 
 
+_TICKS = re.compile("`+")
+_ESCAPE_OR_TICKS = re.compile(r"\\|`+")  # a backslash (escaping what follows) or backticks
+
+
 def _closing_backticks(text: str, start: int, run: int) -> int | None:
     """The end of the first string of exactly `run` backticks from `start`, if any."""
-    for match in re.finditer(r"`+", text[start:]):
-        if len(match.group()) == run:
-            return start + match.end()
+    for match in _TICKS.finditer(text, start):
+        if match.end() - match.start() == run:
+            return match.end()
     return None
 
 
