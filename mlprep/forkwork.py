@@ -61,12 +61,13 @@ class Forked(Generic[T]):
 
 
 def spare_core() -> bool:
-    """Is a core free for a child now? At least two usable, and fewer processes running at this
-    moment than there are cores (this one among them: one is left idle), where the system
-    tells (Linux); elsewhere the last minute's load average not keeping (nearly) all of them
-    busy. The count of this moment rather than the average: an average still counts the work
-    of the minute before (an install, the command just run) on cores idle now. On a busy
-    machine a child only competes with this process, which also pays for its result."""
+    """Is a core free for a child now? At least two usable, and either fewer processes running
+    at this moment than there are cores (this one among them: one is left idle; Linux tells)
+    or the last minute's load average not keeping (nearly) all of them busy. Either is enough:
+    the average still counts the work of the minute before (an install, the command just run)
+    on cores idle now, and the count of this moment catches another program at one instant
+    of its work (a terminal drawing). On a busy machine, by both, a child only competes with
+    this process, which also pays for its result."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # (not on every system)
@@ -74,8 +75,8 @@ def spare_core() -> bool:
     if cores < 2:
         return False
     running = _running_now()
-    if running is not None:
-        return running < cores
+    if running is not None and running < cores:
+        return True
     try:
         load = os.getloadavg()[0]
     except (AttributeError, OSError):

@@ -81,16 +81,21 @@ def test_a_core_is_spare_with_two_and_a_load_leaving_one_free(monkeypatch, cores
 
 
 @pytest.mark.parametrize(
-    ("cores", "running", "spare"),
-    [(1, 1, False), (2, 1, True), (2, 2, False), (4, 3, True), (4, 4, False)],
+    ("cores", "running", "load", "spare"),
+    [
+        (1, 1, 0.0, False),
+        (2, 1, 9.0, True),  # a busy minute just ended: the cores are idle now
+        (2, 2, 0.5, True),  # another program at one instant: the minute was quiet
+        (2, 2, 1.8, False),
+        (4, 3, 9.0, True),
+        (4, 4, 3.8, False),
+    ],
 )
-def test_a_core_is_spare_when_fewer_run_now_than_there_are_cores(
-    monkeypatch, cores, running, spare
+def test_a_core_is_spare_when_fewer_run_now_than_there_are_cores_or_the_minute_was_quiet(
+    monkeypatch, cores, running, load, spare
 ):
-    """What runs at this moment decides, not the minute's average (a busy minute just
-    ended, the cores idle now)."""
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
-    monkeypatch.setattr(os, "getloadavg", lambda: (9.0, 9.0, 9.0))
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, 0.0, 0.0))
     monkeypatch.setattr(forkwork, "_running_now", lambda: running)
     assert forkwork.spare_core() is spare
 
