@@ -16,6 +16,7 @@ from mlprep.model import Card
 from mlprep.ui.stats_text import (  # (HEAT_LEVELS and heat_level are the heatmap's, for tests)
     HEAT_LEVELS,  # noqa: F401
     STATS_COLUMNS,
+    Unsupported,
     _percent,
     _weak_tag,
     calendar_runs,
@@ -23,6 +24,7 @@ from mlprep.ui.stats_text import (  # (HEAT_LEVELS and heat_level are the heatma
     heat_level,  # noqa: F401
     kept_columns,
     stats_cells,
+    stats_table_lines,
     weak_layout,
 )
 
@@ -230,8 +232,27 @@ def _styled(runs: Sequence[tuple[str, str]]) -> Text:
     return text
 
 
-def stats_table(report, width: int = 80) -> Table:
-    """Per-deck figures; a narrow terminal drops the least telling columns, not wraps."""
+def stats_table(report, width: int = 80) -> RenderableType:
+    """Per-deck figures; a narrow terminal drops the least telling columns, not wraps. As lines
+    of text laid out by ui.stats_text where that reproduces the table (a table of a few
+    thousand cells took rich most of `stats`' time in a terminal), else as a rich Table."""
+    try:
+        header, *lines = stats_table_lines(report, width)
+    except Unsupported:
+        return deck_table(report, width)
+    text = Text(no_wrap=True)
+    text.append(header, style="bold")
+    for line in lines[:-1]:
+        text.append("\n" + line)
+    name = report.total.deck  # (the total's name in bold, as the table's last row has it)
+    text.append("\n")
+    text.append(lines[-1][: len(name)], style="bold")
+    text.append(lines[-1][len(name) :])
+    return text
+
+
+def deck_table(report, width: int = 80) -> Table:
+    """stats_table as a rich Table."""
     rows = [*report.decks, report.total]
     cells = stats_cells(report)
     kept = kept_columns(cells, width)

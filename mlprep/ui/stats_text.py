@@ -147,13 +147,13 @@ def _weak_tag(tag) -> str:
     return f"{tag.tag} ({', '.join(figures)})"
 
 
-class _Unsupported(Exception):
+class Unsupported(Exception):
     """Something rich lays out in a way this module does not reproduce."""
 
 
 def _single_cells(text: str) -> str:
     if _SINGLE_CELLS.fullmatch(text) is None:
-        raise _Unsupported
+        raise Unsupported
     return text
 
 
@@ -214,13 +214,13 @@ def _table(columns: list[tuple[str, str, int]], rows: list[list[str]]) -> list[s
     return lines
 
 
-def _stats_table(report, width: int) -> list[str]:
+def stats_table_lines(report, width: int) -> list[str]:
     """ui.render.stats_table's lines."""
     cells = stats_cells(report)
     _single_cells("".join(cells["deck"]))
     kept = kept_columns(cells, width)
     if "deck" not in kept:
-        raise _Unsupported
+        raise Unsupported
     columns = [
         (name, "left" if name == "deck" else "right", max(len(name), *map(len, cells[name])))
         for name in STATS_COLUMNS
@@ -262,7 +262,7 @@ def _weak_lines(report, width: int) -> list[str]:
         return lines
     questions = [weak.question for weak in report.weakest_cards]
     if any(_SINGLE_CELLS.fullmatch(q) is None or "\t" in q for q in questions):
-        raise _Unsupported
+        raise Unsupported
     question_size = min(question_w, max(len("question"), *map(len, questions)))
     columns = [
         ("card", "left", card_w),
@@ -281,7 +281,7 @@ def stats_lines(report, width: int = 80) -> list[str] | None:
     """ui.render.stats_view(report, width) as rich prints it without styles, or None where
     this does not reproduce rich exactly."""
     try:
-        lines = [*_stats_table(report, width), ""]
+        lines = [*stats_table_lines(report, width), ""]
         chart = _plain(forecast_runs(report.forecast, width=width))
         days = chart.rsplit("+", 1)[-1].rstrip("d")
         lines += wrapped(f"Due in the next {int(days) + 1} days", width)
@@ -301,6 +301,6 @@ def stats_lines(report, width: int = 80) -> list[str] | None:
             for a in report.agreement:
                 line = f"  {a.deck:<16} {a.agreed:>4}/{a.graded:<4} {_percent(a.share)}"
                 lines += wrapped(line, width)
-    except _Unsupported:
+    except Unsupported:
         return None
     return lines

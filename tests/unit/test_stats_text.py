@@ -141,3 +141,36 @@ def test_wrapped_text_is_what_rich_prints(width):
     ]:
         expected = rich_plain(Text(text), width)
         assert "".join(line + "\n" for line in wrapped(text, width)) == expected, text
+
+
+def styled_cells(renderable, width: int) -> tuple[str, set[tuple[int, int]]]:
+    """What a terminal shows of a renderable: its text, and where a visible character is bold."""
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=width, force_terminal=True, color_system=None)
+    lines = console.render_lines(renderable, console.options.update(width=width), pad=False)
+    text, bold = [], set()
+    for number, line in enumerate(lines):
+        column = 0
+        for segment in line:
+            for character in segment.text:
+                if not character.isspace() and segment.style and segment.style.bold:
+                    bold.add((number, column))
+                column += 1
+        text.append("".join(segment.text for segment in line).rstrip())
+    return "\n".join(text), bold
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_deck_table_as_lines_looks_as_the_rich_table_in_a_terminal(seed):
+    """The per-deck table is printed to a terminal as laid-out lines (rich's table of a few
+    thousand cells was most of `stats`' time there): the same text, the same bold header
+    and total, at every eleventh width."""
+    from mlprep.ui.render import deck_table, stats_table
+
+    view = report(seed)
+    for width in range(80 - seed, 9, -11):
+        lines = stats_table(view, width)
+        if isinstance(lines, type(deck_table(view, width))):
+            continue  # (where the lines cannot reproduce it, the table itself is printed)
+        assert styled_cells(lines, width) == styled_cells(deck_table(view, width), width), width
