@@ -7,9 +7,11 @@ Both raise KeyboardInterrupt on Ctrl-C and EOFError at the end of input.
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import textwrap
+import types
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO, cast
 
@@ -334,19 +336,24 @@ class QuestionaryPrompter:
     """Arrow-key prompts (questionary) and rich panels, for interactive terminals."""
 
     def __init__(self, console: Console, stdin: TextIO) -> None:
-        import questionary  # heavy (prompt_toolkit): only when a session really starts
-
         from mlprep.ui import render
-        from mlprep.ui.ptkbindings import share_default_bindings
 
-        share_default_bindings()
-
-        self.q = questionary
         self.render = render
         self.console = console
         self.stdin = stdin
         writer = cast(TextIO, _ConsoleWriter(console))
         self.lines = PlainPrompter(stdin, writer, echo=False)  # follows the terminal's width
+
+    @functools.cached_property
+    def q(self) -> types.ModuleType:
+        """questionary, imported at the first prompt, not before the first card is drawn: its
+        prompt_toolkit is most of a session's start-up, and the card can be read meanwhile."""
+        import questionary
+
+        from mlprep.ui.ptkbindings import share_default_bindings
+
+        share_default_bindings()
+        return questionary
 
     def notice(self, message: str) -> None:
         self.console.print(message, markup=False, highlight=False)
