@@ -204,6 +204,21 @@ def warm_deck_cache(home: Path, args: Sequence[str]) -> None:
 
 
 @pytest.fixture(autouse=True)
+def no_second_core_unless_asked(request, monkeypatch):
+    """Code run inside a test worker takes no second core for its speed-ups (a forked child
+    reading half a long log, parsing half the decks) unless the test asks for one: forking a
+    worker of a few hundred MB costs more than the child saves on a test's small files, and
+    whether a core is free depends on what the other workers do at that moment. The results
+    are the same either way; the tests of those speed-ups set forkwork.spare_core themselves,
+    and test_forkwork tests it."""
+    if request.node.path.name == "test_forkwork.py":
+        return
+    from mlprep import forkwork
+
+    monkeypatch.setattr(forkwork, "spare_core", lambda: False)
+
+
+@pytest.fixture(autouse=True)
 def mlprep_home(tmp_path, monkeypatch, parsed_builtin_decks) -> Path:
     home = tmp_path / "home"
     # A warm deck cache, so a command does not parse every built-in deck in every test. A hard
