@@ -39,16 +39,17 @@ def test_fast_commands_do_not_import_the_interactive_stack(args, mlprep_home):
     assert loaded == []
 
 
-def probed(args: list[str]) -> tuple[str, list[str]]:
-    """What `mlprep ARGS` printed (no input), and the modules it had imported by its end."""
+def probed(args: list[str], probe: str = PROBE, marker: str = "MODULES=") -> tuple[str, list]:
+    """What `mlprep ARGS` printed (no input), and what `probe` reported after `marker` on
+    stderr by its end (PROBE: the modules it had imported)."""
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(args)],
+        [sys.executable, "-c", probe, json.dumps(args)],
         capture_output=True,
         text=True,
         check=True,
         input="",
     )
-    return done.stdout, json.loads(done.stderr.rsplit("MODULES=", 1)[1])
+    return done.stdout, json.loads(done.stderr.rsplit(marker, 1)[1])
 
 
 def loaded_modules(args: list[str]) -> list[str]:
@@ -203,15 +204,8 @@ def test_a_warm_review_builds_only_the_cards_and_states_it_asks_before_its_first
         [sys.executable, "-m", "mlprep", *args], capture_output=True, text=True, input="\n3\n"
     )
     assert "Reviewed 1 card" in answered.stdout
-    done = subprocess.run(
-        [sys.executable, "-c", BUILT_PROBE, json.dumps(args)],
-        capture_output=True,
-        text=True,
-        check=True,
-        input="",
-    )
-    assert "Review: 1 learning, 0 due, 1 new" in done.stdout  # (one new card was answered)
-    states_built, cards_built = json.loads(done.stderr.rsplit("BUILT=", 1)[1])
+    output, (states_built, cards_built) = probed(args, BUILT_PROBE, "BUILT=")
+    assert "Review: 1 learning, 0 due, 1 new" in output  # (one new card was answered)
     assert states_built == []
     assert cards_built == 2  # of 30 (the built-in decks were not selected)
 
