@@ -532,12 +532,12 @@ class _Loader:
                     return deck, [], []
                 parsed = self._parsed_ahead(key, stat.st_size)
             if parsed is None:
-                text = read_regular(path, MAX_DECK_BYTES).decode("utf-8")
+                text = deck_text(path)
         except (OSError, UnicodeDecodeError) as error:
             reason = getattr(error, "strerror", None) or str(error)
             return None, [Problem(str(path), f"cannot read deck: {reason}")], []
         if parsed is None:
-            parsed = _parsed(text, path, self.builtin)
+            parsed = parsed_deck(text, path, self.builtin)
         deck = parsed[0]
         if deck is not None:
             if self.cache:
@@ -573,8 +573,13 @@ class _Loader:
         return self.ahead.take(key)
 
 
-def _parsed(text: str, path: Path, builtin: bool) -> _Loaded:
-    """A deck file's text parsed."""
+def deck_text(path: Path) -> str:
+    """A deck file's text (OSError, UnicodeDecodeError: it cannot be read as a deck)."""
+    return read_regular(path, MAX_DECK_BYTES).decode("utf-8")
+
+
+def parsed_deck(text: str, path: Path, builtin: bool) -> _Loaded:
+    """A deck file's text parsed (the same in a process that parses files ahead: parseahead)."""
     from mlprep.schema import parse_deck_ids  # YAML is only needed on a cache miss
 
     # the cyclic GC would walk every card parsed so far, over and over, while parsing makes

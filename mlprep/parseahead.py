@@ -18,9 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from mlprep import forkwork
-from mlprep.decks import HeldRecords, cached_deck, deck_record
-from mlprep.fileio import gc_paused, read_regular
-from mlprep.limits import MAX_DECK_BYTES
+from mlprep.decks import HeldRecords, cached_deck, deck_record, deck_text, parsed_deck
 from mlprep.model import Deck, Problem
 
 # Less YAML than this parses in about the time a fork and sending its result back take.
@@ -91,17 +89,14 @@ class ParsedAhead:
 
 def _parse(files: Sequence[tuple[tuple, Path, int, bool]]) -> dict[tuple, _Parsed]:
     """The child's work: each file parsed as decks.load_files parses it."""
-    from mlprep.schema import parse_deck_ids
-
     results: dict[tuple, _Parsed] = {}
     for key, path, _, builtin in files:
         try:
-            text = read_regular(path, MAX_DECK_BYTES).decode("utf-8")
+            text = deck_text(path)
         except (OSError, UnicodeDecodeError):
             results[key] = None  # (this process reads it again and says what is wrong)
             continue
-        with gc_paused():
-            deck, problems, ids = parse_deck_ids(text, str(path), builtin=builtin)
+        deck, problems, ids = parsed_deck(text, path, builtin)
         record = None
         if deck is not None:
             pieces, entry, _ = deck_record(deck)
