@@ -344,16 +344,11 @@ class QuestionaryPrompter:
         writer = cast(TextIO, _ConsoleWriter(console))
         self.lines = PlainPrompter(stdin, writer, echo=False)  # follows the terminal's width
 
-    @functools.cached_property
+    @property
     def q(self) -> types.ModuleType:
         """questionary, imported at the first prompt, not before the first card is drawn: its
         prompt_toolkit is most of a session's start-up, and the card can be read meanwhile."""
-        import questionary
-
-        from mlprep.ui.ptkbindings import share_default_bindings
-
-        share_default_bindings()
-        return questionary
+        return _questionary()
 
     def notice(self, message: str) -> None:
         self.console.print(message, markup=False, highlight=False)
@@ -554,16 +549,24 @@ def menu_title(text: str) -> str | list[tuple[str, str]]:
     return [token for token in tokens if token[1]]
 
 
-def select(message: str, titles: Sequence[str], leave: bool = False, instruction: str = ""):
-    """An arrow-key menu whose entries are numbered: a number key 1-9 picks at once. With
-    `leave`, q and Esc return None. Returns the index picked."""
+@functools.cache
+def _questionary() -> types.ModuleType:
+    """questionary (heavy: prompt_toolkit), imported when a prompt is first asked, with
+    prompt_toolkit's default key bindings shared by every prompt from then on."""
     import questionary
-    from prompt_toolkit.keys import Keys
 
     from mlprep.ui.ptkbindings import share_default_bindings
 
     share_default_bindings()
+    return questionary
 
+
+def select(message: str, titles: Sequence[str], leave: bool = False, instruction: str = ""):
+    """An arrow-key menu whose entries are numbered: a number key 1-9 picks at once. With
+    `leave`, q and Esc return None. Returns the index picked."""
+    from prompt_toolkit.keys import Keys
+
+    questionary = _questionary()
     choices = [
         questionary.Choice(title=menu_title(f"{i}) {title}"), value=i - 1)
         for i, title in enumerate(titles, start=1)
@@ -579,10 +582,10 @@ def select(message: str, titles: Sequence[str], leave: bool = False, instruction
         return handler
 
     for number in range(1, min(9, len(titles)) + 1):
-        bindings.add(str(number), eager=True)(pick(number - 1))  # type: ignore[attr-defined]
+        bindings.add(str(number), eager=True)(pick(number - 1))
     if leave:
         for key in ("q", Keys.Escape):
-            bindings.add(key, eager=True)(pick(-1))  # type: ignore[attr-defined]
+            bindings.add(key, eager=True)(pick(-1))
     index = question.unsafe_ask()
     return None if index is None or index < 0 else index
 
