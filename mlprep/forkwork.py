@@ -140,6 +140,45 @@ def fork_writer(write: Callable[[BinaryIO], object]) -> tuple[int, int] | None:
     return pid, reader
 
 
+def in_background(work: Callable[[], bool]) -> int | None:
+    """`work` in a forked child this process goes on without waiting for: the child's pid
+    (see finished), or None where this system cannot fork or a fork fails (the caller then
+    does the work itself). The child lets go of the terminal: its standard streams go to
+    /dev/null (a pipe or a terminal this process writes to is not kept open by it) and Ctrl-C
+    is left to this process (the work is short and leaves nothing half-done behind it). It
+    exits with status 0 if `work()` returned True, 1 otherwise."""
+    if not hasattr(os, "fork"):
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid == 0:  # the child
+        status = 1
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            nowhere = os.open(os.devnull, os.O_RDWR)
+            for stream in (0, 1, 2):
+                os.dup2(nowhere, stream)
+            status = 0 if work() else 1
+        finally:
+            os._exit(status)  # (BaseException too: a child never returns to the caller)
+    return pid
+
+
+def finished(pid: int, wait: bool = False) -> bool | None:
+    """Whether a child of in_background did its work (True) or not (False), reaping it; None
+    while it is still working (unless `wait`). A child that is no longer there to reap (it
+    was reaped elsewhere) counts as done."""
+    try:
+        done, status = os.waitpid(pid, 0 if wait else os.WNOHANG)
+    except ChildProcessError:
+        return True
+    if not done:
+        return None
+    return os.waitstatus_to_exitcode(status) == 0
+
+
 def reap(pid: int, kill: bool) -> None:
     """Wait for a child of fork_writer to end, stopping it first if `kill`."""
     if kill:

@@ -67,6 +67,9 @@ if TYPE_CHECKING:  # stats is imported only where totals are read: start-up time
 LONG_REPLAY = 5000  # answers; rebuilding more than this takes long enough to say so
 # a log a merge takes about a second or more to go through (it says so before it starts)
 LONG_MERGE_BYTES = 64 << 20
+# cards in a rebuilt snapshot from which a start writes it in the background (when a core is
+# free): below this, writing it takes about as long as forking a child to write it
+BACKGROUND_SNAPSHOT_ROWS = 5000
 SNAPSHOT_FORMAT = 2  # 1: {card: {field: value}} with ISO times; 2: {card: [row]} with epoch times
 TOTALS_FORMAT = 2  # 2 added the grader agreement counts
 EXPORT_KIND = "mlprep-progress"
@@ -134,6 +137,7 @@ class ProgressStore:
         self.totals_path = directory / "totals.json"
         self._loaded = False
         self._snapshot_end = -1  # the log offset the snapshot on disk was written at
+        self._writer: int | None = None  # a child writing the snapshot (_write_snapshot_soon)
         self.exported = 0
         self.backup_dir = directory / "backups"
         self.scheduler = scheduler or Scheduler()
@@ -173,7 +177,7 @@ class ProgressStore:
     def load(self) -> ProgressStore:
         """Bring `states` up to date with the log, and the snapshot up to date with both."""
         with locked(self.log.lock_path):
-            self._load_locked()
+            self._load_locked(background=True)
         self._collect_warnings()
         return self
 
@@ -183,7 +187,10 @@ class ProgressStore:
         self.warnings.extend(w for w in dict.fromkeys(self.log.warnings) if w not in self.warnings)
         self.log.warnings.clear()
 
-    def _load_locked(self) -> None:
+    def _load_locked(self, background: bool = False) -> None:
+        """(`background`: a snapshot rebuilt from the log may be written by a child process
+        while this one goes on: see _write_snapshot_soon; only where nothing else is written
+        under this hold of the lock.)"""
         self._loaded = True
         with contextlib.suppress(OSError):  # a read-only data dir still loads
             self._remove_stale_temp_files()
@@ -200,7 +207,9 @@ class ProgressStore:
             if self._apply_tail() or version < SNAPSHOT_FORMAT:
                 self._write_snapshot()
             return
-        self._write_snapshot(self._rebuild())
+        rows = self._rebuild()
+        if not background or not self._write_snapshot_soon(rows):
+            self._write_snapshot(rows)
 
     def _remove_stale_temp_files(self) -> None:
         """Temp files of the log and snapshot are only written under the lock we hold, so any
@@ -224,6 +233,7 @@ class ProgressStore:
     def _prepare_append(self) -> None:
         """Under the lock, before appending: end the log with a newline, take in what other
         sessions saved."""
+        self._reap_writer(wait=True)  # (holding the lock: a snapshot writer is done with it)
         try:
             self.log.repair_tail()
         except OSError as error:
@@ -250,6 +260,12 @@ class ProgressStore:
             self.states, self._end, self._last_id = {}, scan.end, scan.last_id
             rows = self._take_stored_states(scan.last, scan.suspect, since)
         replay = {card for card, row in rows.items() if row is None}
+        if not replay:
+            # the states are built from these rows on first use (a start's first card needs
+            # only the queue, which their columns give)
+            self._pending = SnapshotRows(rows=rows)  # type: ignore[arg-type]  # (no None)
+            return rows  # type: ignore[return-value]
+        self.states = states_from_rows({k: v for k, v in rows.items() if v is not None})
         self._replay_cards(replay)
         for card in replay:
             if card in self.states:
@@ -264,8 +280,8 @@ class ProgressStore:
         suspect: set[bytes],
         since: bytes | None,
     ) -> dict[str, Sequence | None]:
-        """Into `states`: each card's state as stored on its last line (see LastLines.last)
-        where it can be trusted. Returns those rows, and None for each card to replay instead.
+        """Each card's state as stored on its last line (see LastLines.last) where it can be
+        trusted, as a snapshot row; None for each card to replay instead.
         Built column by column with built-ins and comprehensions: one row per studied card,
         tens of thousands."""
         doubtful = {
@@ -305,7 +321,6 @@ class ProgressStore:
         ids = list(map(bytes.decode, cards + undone))
         keep += checked[len(cards) :]
         taken = {card: row for card, row, ok in zip(ids, rows, keep, strict=True) if ok}
-        self.states = states_from_rows(taken)
         replay.update((card, None) for card, ok in zip(ids, keep, strict=True) if not ok)
         return taken | replay
 
@@ -594,6 +609,44 @@ class ProgressStore:
         if mark is not None:
             self._write_index(mark, document)
 
+    def _write_snapshot_soon(self, rows: Mapping[str, Sequence]) -> bool:
+        """_write_snapshot(rows) in a forked child, where a core is free and the snapshot is
+        large: a start that had to rebuild it shows its first card while it is written (a
+        tenth of a second at 50,000 cards). False where it was not started (the caller writes
+        it). Called under the log's lock, which the child inherits (an flock belongs to the
+        open file the child shares) and keeps until it has written the snapshot: until then no
+        process changes the log or the snapshot, and this one waits for it at its next write.
+        A child that could not write it leaves it to the next checkpoint here (which says why)."""
+        from mlprep import forkwork
+
+        if len(rows) < BACKGROUND_SNAPSHOT_ROWS or not forkwork.spare_core():
+            return False
+
+        def write() -> bool:
+            warned = len(self.warnings)
+            self._write_snapshot(rows)
+            return len(self.warnings) == warned
+
+        pid = forkwork.in_background(write)
+        if pid is None:
+            return False
+        self._writer = pid
+        self._snapshot_end = self._end  # (being written)
+        return True
+
+    def _reap_writer(self, wait: bool = False) -> None:
+        """Take in how the snapshot's writer in the background ended, if it has: one that
+        could not write it leaves the snapshot to be written here."""
+        if self._writer is None:
+            return
+        from mlprep import forkwork
+
+        done = forkwork.finished(self._writer, wait)
+        if done is not None:
+            self._writer = None
+            if not done:
+                self._snapshot_end = -1
+
     # -- recording ------------------------------------------------------------------------
     def record(
         self,
@@ -704,6 +757,12 @@ class ProgressStore:
         (not even reading the snapshot again) when it is current."""
         if not self._loaded:
             self.load()
+            return
+        self._reap_writer()
+        if self._end == self._snapshot_end and self.log.size() == self._end:
+            # nothing new (seen without the lock, which a snapshot being written in the
+            # background holds: see _write_snapshot_soon)
+            self._collect_warnings()
             return
         with locked(self.log.lock_path):
             self._catch_up()

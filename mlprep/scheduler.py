@@ -124,7 +124,7 @@ class CardState:
         return cls(card_id, *row)
 
 
-def states_from_rows(rows: dict[str, list]) -> dict[str, CardState]:
+def states_from_rows(rows: Mapping[str, Sequence]) -> dict[str, CardState]:
     """card id -> CardState from checked snapshot rows (see rows_problem): the same objects as
     CardState(card_id, *row), built a field at a time over all of them, each field set through
     its slot by a C-level map (a snapshot holds one row per studied card, read at every start:

@@ -105,3 +105,36 @@ def test_the_processes_running_now_are_read_where_linux_tells():
         pytest.skip("no /proc/loadavg here")
     running = forkwork._running_now()
     assert running is not None and running >= 1  # (this process, at the least)
+
+
+def test_work_in_the_background_says_how_it_went_and_leaves_the_output_alone(capfd):
+    def work(result):
+        def run():
+            os.write(1, b"from the child\n")
+            os.write(2, b"to stderr\n")
+            return result
+
+        return run
+
+    done = forkwork.in_background(work(True))
+    failed = forkwork.in_background(work(False))
+    assert done is not None and failed is not None
+    assert forkwork.finished(done, wait=True) is True
+    assert forkwork.finished(failed, wait=True) is False
+    assert capfd.readouterr() == ("", "")  # (the child's streams go nowhere)
+    assert forkwork.finished(done) is True  # (already reaped)
+
+
+def test_work_in_the_background_is_not_waited_for():
+    reader, writer = os.pipe()
+
+    def work():
+        return os.read(reader, 1) == b"x"  # until the parent says so
+
+    pid = forkwork.in_background(work)
+    assert pid is not None
+    assert forkwork.finished(pid) is None  # still working
+    os.write(writer, b"x")
+    assert forkwork.finished(pid, wait=True) is True
+    os.close(reader)
+    os.close(writer)

@@ -301,7 +301,7 @@ def test_a_cold_start_takes_or_replays_each_kind_of_last_line(tmp_path, monkeypa
         lambda self, cards: replayed.append(cards) or replay_cards(self, cards),
     )
     assert fresh(tmp_path).states == expected
-    assert replayed == [set()]  # every state as stored
+    assert not any(replayed)  # every state as stored: no card replayed
     log = tmp_path / "reviews.jsonl"
     lines = log.read_text().splitlines(keepends=True)
     data = json.loads(lines[19])  # c4's last answer
