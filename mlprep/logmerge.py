@@ -72,13 +72,16 @@ class Careful(Exception):
 class _Card:
     """An affected card on its way through the log."""
 
-    __slots__ = ("id", "since", "resume", "replaying", "state", "side")
+    __slots__ = ("id", "since", "resume", "replaying", "state", "side", "unread_before")
 
     def __init__(self, card_id: str, since: int) -> None:
         self.id = card_id
         self.since = since  # its first new answer's time (microseconds since the epoch):
         # lines before it keep their states
         self.resume: tuple[bytes, bytes | tuple | None] | None = None  # last kept (at, state)
+        # the time key before which its lines are passed by unread (b"": none are; see
+        # StreamingMerge._unread_before)
+        self.unread_before = b""
         self.replaying = False
         self.state: tuple | None = None  # its state row (CardState.to_row, as a tuple)
         self.side = 0  # which process replays it, when two share the work
@@ -213,6 +216,7 @@ class StreamingMerge:
             if key not in self.cards:
                 self.cards[key] = _Card(event.card, micros(event.when))  # (added: time order)
         self.affected = self.cards.keys()
+        self._unread_before()
         # each new event with the time key of the lines it goes after: those up to the same
         # millisecond (answers in the same millisecond: those already here first)
         # (and its place among them: where both processes slot new events in at one place,
@@ -232,6 +236,25 @@ class StreamingMerge:
         self.last_id: str | None = None
         self.final: dict[str, CardState | None] = {}
 
+    def _unread_before(self) -> None:
+        """Of a card whose last answer (as the snapshot has it) comes before its first new
+        one, only the last line is needed: it resumes from there, and its earlier lines are
+        kept as they are. Those more than a second before that answer (the snapshot holds its
+        time as a float) are passed by unread (a new answer on a card last seen months ago
+        needs nothing of its dozens of older lines). If its last line is not found after all
+        (a snapshot that does not describe this log), the card has nothing to resume from:
+        Careful (see _step)."""
+        for card in self.cards.values():
+            answers, _, last = self.answered.get(card.id, (0, 0.0, 0.0))
+            if answers and last * 1e6 < card.since:
+                try:
+                    moment = datetime.fromtimestamp(math.floor(last) - 1, UTC)
+                except (OverflowError, OSError, ValueError):
+                    continue  # (every line is read)
+                card.unread_before = moment.isoformat(timespec="milliseconds").encode()[:23]
+                card.unread_before += b"Z"
+        self.unread = {key: card.unread_before for key, card in self.cards.items()}
+
     # -- the replay ---------------------------------------------------------------------------
     def _step(self, card: _Card, when: int, grade: int, scheduling: bool) -> tuple | None:
         """The row an answer of an affected card stores (None: an answer that does not
@@ -240,6 +263,8 @@ class StreamingMerge:
             card.replaying = True
             if card.resume is not None:
                 card.state = self._resumed(*card.resume)
+            elif card.unread_before:
+                raise Careful  # (its last line was not where the snapshot said)
         if not scheduling:
             return None
         card.state = self.scheduler.review_row_us(card.state, card.id, grade, when)
@@ -389,7 +414,8 @@ class StreamingMerge:
         answers, first, last = self.answered.get(card.id, (0, 0.0, 0.0))
         since = card.since / 1e6
         later = 0.0 if last < since else answers * min(1.0, (last - since) / max(last - first, 1.0))
-        return (answers - later) * _KEPT_SECONDS + (later + 1) * _REPLAYED_SECONDS
+        kept = 1 if card.unread_before else answers - later  # (the others passed by unread)
+        return kept * _KEPT_SECONDS + (later + 1) * _REPLAYED_SECONDS
 
     @staticmethod
     def _theirs(receive: Callable[..., tuple], *where: int) -> tuple:
@@ -497,6 +523,7 @@ class StreamingMerge:
             return begin
 
         own, times = self.own, ats.joined
+        unread = self.unread
 
         def through(limit: int) -> None:
             nonlocal hit, after
@@ -506,6 +533,8 @@ class StreamingMerge:
                 if card not in own:
                     continue  # (the other process's)
                 time = times[index * _AT_SIZE : (index + 1) * _AT_SIZE]
+                if time < unread.get(card, b""):
+                    continue  # a line kept as it is, before the one the card resumes from
                 begin, after = line_of(b'"at":"' + time + b'","card":"' + card + b'",')
                 line = block[begin:after]
                 written = self._affected(line, start + begin)

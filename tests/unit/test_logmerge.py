@@ -3,6 +3,7 @@ the affected cards' events, replay them, rewrite the log), on random interleavin
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import shutil
@@ -234,3 +235,62 @@ def test_a_merge_into_a_long_history_says_so_before_it_starts(tmp_path, monkeypa
     heard.clear()
     assert store.merge([ReviewEvent.new("k1", Grade.EASY, "review", 5, T0)]) == 1
     assert heard == []
+
+
+def long_gap_history(directory) -> None:
+    """k1 answered on six days, long before the answers merged in below; k0 every day."""
+    store = ProgressStore(directory).load()
+    for day in range(30):
+        if day < 6:
+            store.record("k1", Grade.GOOD, "review", 5, T0 + timedelta(days=day, hours=1))
+        store.record("k0", Grade.HARD, "review", 5, T0 + timedelta(days=day, hours=2))
+    store.checkpoint()
+
+
+def test_a_card_last_answered_before_its_new_answer_resumes_from_its_last_line_alone(
+    tmp_path, monkeypatch
+):
+    """Its older lines are kept unread (a new answer on a card last seen months ago needs only
+    the state on its last line), and the log is what the general path writes."""
+    long_gap_history(tmp_path / "base")
+    new = ReviewEvent.new("k1", Grade.EASY, "review", 5, T0 + timedelta(days=40))
+    read = []
+    affected = logmerge.StreamingMerge._affected
+    monkeypatch.setattr(
+        logmerge.StreamingMerge,
+        "_affected",
+        lambda self, line, position: read.append(line) or affected(self, line, position),
+    )
+    fast = merged(tmp_path, "fast", [new], True, monkeypatch)
+    assert [line[7:31] for line in read] == [b"2026-03-07T10:00:00.000Z"]  # its day-5 line
+    slow = merged(tmp_path, "slow", [new], False, monkeypatch)
+    assert (tmp_path / "fast" / "reviews.jsonl").read_bytes() == (
+        tmp_path / "slow" / "reviews.jsonl"
+    ).read_bytes()
+    assert fast.states == slow.states and fast.states["k1"].reps == 7
+
+
+def test_a_snapshot_that_puts_a_cards_last_answer_later_than_the_log_does_is_not_followed(
+    tmp_path, monkeypatch
+):
+    """Where the snapshot's time of a card's last answer is later than its last line's, the
+    line it would resume from is never found: the general path takes the merge."""
+    long_gap_history(tmp_path / "base")
+    snapshot = tmp_path / "base" / "state.json"
+    document = json.loads(snapshot.read_text())
+    document["cards"]["k1"][5] += 10 * 86400.0  # its last answer ten days later
+    snapshot.write_text(json.dumps(document))
+    new = ReviewEvent.new("k1", Grade.EASY, "review", 5, T0 + timedelta(days=40))
+    taken = []
+    general = ProgressStore._merge_replaying
+    monkeypatch.setattr(
+        ProgressStore,
+        "_merge_replaying",
+        lambda self, added: taken.append(1) or general(self, added),
+    )
+    merged(tmp_path, "fast", [new], True, monkeypatch)
+    assert taken == [1]
+    merged(tmp_path, "slow", [new], False, monkeypatch)
+    assert (tmp_path / "fast" / "reviews.jsonl").read_bytes() == (
+        tmp_path / "slow" / "reviews.jsonl"
+    ).read_bytes()
