@@ -60,6 +60,7 @@ CODE_ONLY_KEYS = ("signature", "tests")
 _SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, when present
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 _STR_TAG = "tag:yaml.org,2002:str"
+_MAP_TAG, _SEQ_TAG = _PLAIN_TAGS
 _COLLECTIONS = (yaml.MappingNode, yaml.SequenceNode)
 # first characters of a plain scalar that could be read as something other than text
 _TYPED_STARTS = frozenset(yaml.SafeLoader.yaml_implicit_resolvers)
@@ -78,12 +79,21 @@ class _Loader(_SafeLoader):
     a third of the time to parse a large deck). Resolves exactly as the safe loader does."""
 
     def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
-        if kind is yaml.ScalarNode and implicit[0] and value and not self.yaml_path_resolvers:
-            first = value[0]
-            if first not in _TYPED_STARTS:
+        if self.yaml_path_resolvers:  # (none are added: the safe loader's own way, then)
+            return super().resolve(kind, value, implicit)
+        if kind is yaml.ScalarNode:
+            if not implicit[0]:  # quoted (or tagged '!'): text
                 return _STR_TAG
-            if first in _WORD_STARTS:
-                return _WORDS.get(value, _STR_TAG)
+            if value:
+                first = value[0]
+                if first not in _TYPED_STARTS:
+                    return _STR_TAG
+                if first in _WORD_STARTS:
+                    return _WORDS.get(value, _STR_TAG)
+        elif kind is yaml.MappingNode:
+            return _MAP_TAG
+        elif kind is yaml.SequenceNode:
+            return _SEQ_TAG
         return super().resolve(kind, value, implicit)
 
 

@@ -333,3 +333,25 @@ def test_deck_scalars_read_as_the_safe_loader_reads_them(scalar):
         return
     got = yaml.load(text, Loader=_Loader)  # noqa: S506 (a safe loader)
     assert got == expected and type(got["value"]) is type(expected["value"])
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        'a: "yes"\nb: \'12\'\nc: "~"\nd: ""\n',  # quoted: text whatever it reads like
+        "a: ! 12\nb: ! yes\nc: !!int '7'\nd: !!str 3\n",  # tagged
+        "a:\nb: ~\nc: []\nd: {}\n",  # empty, null, empty collections
+        "- [1, two, 'three', {four: 4}]\n- - nested\n  - 2026-11-25\n",  # sequences
+        "a: |\n  12\nb: >\n  yes\nc:\n  d: {e: [f, 1.5]}\n",  # block scalars, nesting
+    ],
+)
+def test_deck_documents_read_as_the_safe_loader_reads_them(document):
+    import yaml
+
+    from mlprep.schema import _Loader
+
+    safe = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    expected = yaml.load(document, Loader=safe)  # noqa: S506 (a safe loader)
+    got = yaml.load(document, Loader=_Loader)  # noqa: S506 (a safe loader)
+    assert got == expected
+    assert repr(got) == repr(expected)  # (the same types: 1 is not True, "12" is not 12)
