@@ -919,17 +919,13 @@ class ProgressStore:
             return None
         if not isinstance(last_id, str | None) or offset > self._end:
             return None
-        for table in (quarters, quiz, agreement):  # checked with built-ins: it can be large
-            if not isinstance(table, dict) or not set(map(type, table.values())) <= {list}:
-                return None
-            if not set(map(type, itertools.chain.from_iterable(table.values()))) <= {int}:
-                return None
-        if any(len(row) != 2 for row in agreement.values()):
-            return None
-        # numbers no answer gives (a time past the year 9999 stopped stats): recounted
+        # lists of whole numbers, and none that no answer gives (a time past the year 9999
+        # stopped stats): else recounted
         if not (
-            _within(quarters, 0, _LAST_QUARTER)
-            and _within(quiz, -_LAST_MS, _LAST_MS)
+            _int_lists(quarters, 0, _LAST_QUARTER)
+            and _int_lists(quiz, -_LAST_MS, _LAST_MS)
+            and _int_lists(agreement)
+            and all(len(row) == 2 for row in agreement.values())
             and all(0 <= agreed <= answered for answered, agreed in agreement.values())
         ):
             return None
@@ -1672,14 +1668,18 @@ _LAST_MS = 253_402_300_799_999
 _LAST_QUARTER = _LAST_MS // 900_000
 
 
-def _within(table: dict[str, list[int]], low: int, high: int) -> bool:
-    """Whether every number in the table's lists lies in low..high."""
-    if not table:
+def _int_lists(table: object, low: int | None = None, high: int | None = None) -> bool:
+    """Whether `table` maps keys to lists of integers (not true/false), all within low..high
+    where given. Checked with built-ins over the numbers laid end to end: a table of stored
+    totals holds hundreds of thousands."""
+    if not isinstance(table, dict) or not set(map(type, table.values())) <= {list}:
+        return False
+    numbers = list(itertools.chain.from_iterable(table.values()))
+    if not set(map(type, numbers)) <= {int}:
+        return False
+    if not numbers or low is None or high is None:
         return True
-    return (
-        min(map(min, filter(None, table.values())), default=low) >= low
-        and max(map(max, filter(None, table.values())), default=high) <= high
-    )
+    return min(numbers) >= low and max(numbers) <= high
 
 
 def _ascii_frame(handle: BinaryIO) -> tuple[dict, int, int] | None:

@@ -190,8 +190,19 @@ def test_stored_totals_match_the_events_and_follow_the_log(tmp_path, monkeypatch
         ("quarters", -1),
         ("quiz", 10**16),
         ("agreement", None),  # more answers graded as suggested than suggested
+        ("quarters", 2.5),  # not a whole number
+        ("quiz", True),  # true/false, not a number
+        ("quarters", "12"),  # text
     ],
-    ids=["quarter far on", "quarter before 1970", "quiz time far on", "agreement"],
+    ids=[
+        "quarter far on",
+        "quarter before 1970",
+        "quiz time far on",
+        "agreement",
+        "a fraction",
+        "true",
+        "text",
+    ],
 )
 def test_stored_totals_holding_numbers_no_answer_gives_are_recounted(tmp_path, table, damage):
     import json
