@@ -67,6 +67,18 @@ def merged(tmp_path, name, events, streaming: bool, monkeypatch):
     return store
 
 
+def general_merges(monkeypatch) -> list[int]:
+    """A list that gets an item each time a merge takes the general path."""
+    taken: list[int] = []
+    general = ProgressStore._merge_replaying
+    monkeypatch.setattr(
+        ProgressStore,
+        "_merge_replaying",
+        lambda self, added: taken.append(1) or general(self, added),
+    )
+    return taken
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_the_streaming_merge_writes_what_a_replay_writes(tmp_path, monkeypatch, seed):
     rng = random.Random(seed)
@@ -75,13 +87,7 @@ def test_the_streaming_merge_writes_what_a_replay_writes(tmp_path, monkeypatch, 
     monkeypatch.setattr(logmerge, "MIN_BYTES", 0 if seed % 2 else 1 << 62)
     history(rng, tmp_path / "base", rng.randint(0, 40), drills=seed % 4 == 0)
     events = incoming(rng, tmp_path / "base", rng.randint(1, 12))
-    taken = []
-    general = ProgressStore._merge_replaying
-    monkeypatch.setattr(
-        ProgressStore,
-        "_merge_replaying",
-        lambda self, added: taken.append(1) or general(self, added),
-    )
+    taken = general_merges(monkeypatch)
     fast = merged(tmp_path, "fast", events, True, monkeypatch)
     if seed % 4:
         assert not taken  # no drills: the streaming pass took every one of these
@@ -281,13 +287,7 @@ def test_a_snapshot_that_puts_a_cards_last_answer_later_than_the_log_does_is_not
     document["cards"]["k1"][5] += 10 * 86400.0  # its last answer ten days later
     snapshot.write_text(json.dumps(document))
     new = ReviewEvent.new("k1", Grade.EASY, "review", 5, T0 + timedelta(days=40))
-    taken = []
-    general = ProgressStore._merge_replaying
-    monkeypatch.setattr(
-        ProgressStore,
-        "_merge_replaying",
-        lambda self, added: taken.append(1) or general(self, added),
-    )
+    taken = general_merges(monkeypatch)
     merged(tmp_path, "fast", [new], True, monkeypatch)
     assert taken == [1]
     merged(tmp_path, "slow", [new], False, monkeypatch)
