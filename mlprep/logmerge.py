@@ -48,6 +48,7 @@ from mlprep.reviewlog import (
     ReviewLog,
     epoch_of_key_or_none,
     event_from_dict,
+    time_text,
 )
 from mlprep.scheduler import CardState, Scheduler, micros, row_problem
 
@@ -251,8 +252,9 @@ class StreamingMerge:
                     moment = datetime.fromtimestamp(math.floor(last) - 1, UTC)
                 except (OverflowError, OSError, ValueError):
                     continue  # (every line is read)
-                card.unread_before = moment.isoformat(timespec="milliseconds").encode()[:23]
-                card.unread_before += b"Z"
+                card.unread_before = time_text(moment).encode()
+        # (the same, by the cards' ids as the log holds them: looked up for every line of an
+        # affected card in the pass)
         self.unread = {key: card.unread_before for key, card in self.cards.items()}
 
     # -- the replay ---------------------------------------------------------------------------
@@ -533,7 +535,7 @@ class StreamingMerge:
                 if card not in own:
                     continue  # (the other process's)
                 time = times[index * _AT_SIZE : (index + 1) * _AT_SIZE]
-                if time < unread.get(card, b""):
+                if time < unread[card]:
                     continue  # a line kept as it is, before the one the card resumes from
                 begin, after = line_of(b'"at":"' + time + b'","card":"' + card + b'",')
                 line = block[begin:after]
@@ -680,8 +682,7 @@ def _epoch_of_key(at: bytes) -> float:
 def floor_key(event: ReviewEvent) -> bytes:
     """The event's time cut to the millisecond, as this program writes times: a line with a
     time key up to this one is not later than the event."""
-    moment = event.when.astimezone(UTC)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z").encode()
+    return time_text(event.when).encode()
 
 
 def epoch_of_line(line: bytes) -> float | None:

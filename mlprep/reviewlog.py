@@ -98,7 +98,7 @@ class ReviewEvent:
             grade=int(grade),
             mode=mode,
             ms=max(0, int(ms)),
-            at=at.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            at=time_text(at),
             answer=None if answer is None else clean_answer(answer),
             suggested=None if suggested is None else int(suggested),
         )
@@ -246,13 +246,19 @@ def epoch_of_key_or_none(at: bytes) -> float | None:
         return None
 
 
+def time_text(moment: datetime) -> str:
+    """A moment as this program writes times ("2026-03-02T09:00:00.000Z": UTC, cut to the
+    millisecond; fixed width, so such times sort as text and as bytes)."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def at_key(event: ReviewEvent) -> bytes | None:
     """The event's time as this program writes it (sortable as bytes), or None if that form
     would lose precision."""
     moment = event.when.astimezone(UTC)
     if moment.microsecond % 1000:
         return None
-    return (moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")).encode()
+    return time_text(moment).encode()
 
 
 @dataclass
