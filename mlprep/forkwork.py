@@ -121,22 +121,18 @@ def fork_writer(write: Callable[[BinaryIO], object]) -> tuple[int, int] | None:
     if not hasattr(os, "fork"):
         return None
     reader, writer = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:
+
+    def child() -> bool:
         os.close(reader)
-        os.close(writer)
-        return None
-    if pid == 0:  # the child
-        status = 1
-        try:
-            os.close(reader)
-            with os.fdopen(writer, "wb") as pipe:
-                write(pipe)
-            status = 0
-        finally:
-            os._exit(status)  # (BaseException too: a child never returns to the caller)
+        with os.fdopen(writer, "wb") as pipe:
+            write(pipe)
+        return True
+
+    pid = _forked(child)
     os.close(writer)
+    if pid is None:
+        os.close(reader)
+        return None
     return pid, reader
 
 
@@ -147,20 +143,31 @@ def in_background(work: Callable[[], bool]) -> int | None:
     /dev/null (a pipe or a terminal this process writes to is not kept open by it) and Ctrl-C
     is left to this process (the work is short and leaves nothing half-done behind it). It
     exits with status 0 if `work()` returned True, 1 otherwise."""
+
+    def child() -> bool:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        nowhere = os.open(os.devnull, os.O_RDWR)
+        for stream in (0, 1, 2):
+            os.dup2(nowhere, stream)
+        return work()
+
+    return _forked(child)
+
+
+def _forked(child: Callable[[], bool]) -> int | None:
+    """fork(), the child running `child()` and then leaving without running any exit handler
+    (status 0 if it returned True, 1 if it returned False or raised). The child's pid here;
+    None where this system cannot fork or the fork fails (out of processes or memory)."""
     if not hasattr(os, "fork"):
         return None
     try:
         pid = os.fork()
     except OSError:
         return None
-    if pid == 0:  # the child
+    if pid == 0:
         status = 1
         try:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-            nowhere = os.open(os.devnull, os.O_RDWR)
-            for stream in (0, 1, 2):
-                os.dup2(nowhere, stream)
-            status = 0 if work() else 1
+            status = 0 if child() else 1
         finally:
             os._exit(status)  # (BaseException too: a child never returns to the caller)
     return pid
