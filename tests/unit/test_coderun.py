@@ -13,12 +13,13 @@ import pytest
 from mlprep.coderun import Limits, UntrustedDeck, check_card, check_file, same
 from mlprep.decks import load_files
 from mlprep.sessions.coding import stub_source
+from tests.forkserver import drills_through_server
 
 # (name, source, the verdict's error) for code that cannot be graded case by case
 BROKEN = {
     "infinite loop": (
         "def softmax(x, axis=-1):\n    while True:\n        pass\n",
-        "did not finish within 2 s on softmax(x=array([1., 2., 3.])) "
+        "did not finish within 0.5 s on softmax(x=array([1., 2., 3.])) "
         "(an infinite loop, or far too slow)",
     ),
     "huge allocation": (
@@ -70,6 +71,18 @@ BROKEN = {
 }
 
 
+# What the harness limits in a process of its own (memory, output, processes): these run in a
+# harness started for real. The rest are verdicts on what the code itself does, the same from
+# a harness the test run's server forks with numpy already imported (tests/forkserver.py).
+LIMITED = {"huge allocation", "megabytes of printing", "fork", "subprocess"}
+
+
+@pytest.fixture
+def harness_from_a_server():
+    with drills_through_server():
+        yield
+
+
 @pytest.fixture(scope="module")
 def broken_verdicts(tmp_path_factory):
     root = tmp_path_factory.mktemp("broken")
@@ -78,13 +91,17 @@ def broken_verdicts(tmp_path_factory):
         name, (source, _) = item
         path = root / f"{name.replace(' ', '_')}.py"
         path.write_text(source)
-        # the endless loop spins a core until the limit: the shortest limit that still lets
-        # the child start on a busy machine; the rest get room to finish
-        seconds = 2 if name == "infinite loop" else 4
+        # the endless loop spins a core until the limit: a harness from the server starts
+        # in milliseconds, so half a second is room enough; the rest get room to finish
+        seconds = 0.5 if name == "infinite loop" else 4
         return name, check_file("coding-softmax", path, Limits(seconds=seconds))
 
+    verdicts = {}
+    with drills_through_server(), ThreadPoolExecutor(max_workers=2) as pool:
+        verdicts.update(pool.map(run, [i for i in BROKEN.items() if i[0] not in LIMITED]))
     with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(pool.map(run, BROKEN.items()))
+        verdicts.update(pool.map(run, [i for i in BROKEN.items() if i[0] in LIMITED]))
+    return verdicts
 
 
 @pytest.mark.parametrize("name", BROKEN)
@@ -106,6 +123,7 @@ def test_a_verdict_as_json_has_the_documented_shape(broken_verdicts):
     }
 
 
+@pytest.mark.usefixtures("harness_from_a_server")
 def test_an_exception_fails_its_case_with_the_input_and_the_line(tmp_path):
     path = tmp_path / "raises.py"
     path.write_text("def softmax(x, axis=-1):\n    return x.shape[5]\n")
@@ -117,6 +135,7 @@ def test_an_exception_fails_its_case_with_the_input_and_the_line(tmp_path):
     assert first.got == "raised IndexError at line 2: tuple index out of range"
 
 
+@pytest.mark.usefixtures("harness_from_a_server")
 def test_the_stub_is_not_implemented_yet_and_shows_the_question(tmp_path):
     deck = load_files([Path("content/decks/coding.yaml")], builtin=True).decks[0]
     card = next(c for c in deck.cards if c.id == "coding-iou")
@@ -158,6 +177,7 @@ def user_card(tmp_path):
     return report.decks[0].cards[0]
 
 
+@pytest.mark.usefixtures("harness_from_a_server")
 def test_a_user_deck_code_card_runs_its_own_tests_only_when_trusted(tmp_path, user_card):
     right = tmp_path / "right.py"
     right.write_text("def clip01(x):\n    return x.clip(0, 1)\n")
@@ -194,6 +214,7 @@ def test_generic_comparison_for_deck_tests():
     assert same("abc", "abd") == "value differs"
 
 
+@pytest.mark.usefixtures("harness_from_a_server")
 def test_the_child_gets_the_inputs_but_never_the_expected_outputs(tmp_path, monkeypatch):
     import mlprep.coderun as coderun
     from mlprep.drills.harness import decode
@@ -233,6 +254,7 @@ def test_the_child_runs_isolated_in_a_scratch_directory(tmp_path, monkeypatch):
     assert verdict.failures[0].got == "raised ValueError at line 3: ([], True, 1)"
 
 
+@pytest.mark.usefixtures("harness_from_a_server")
 def test_terminal_codes_from_the_code_are_shown_as_escapes(tmp_path):
     from mlprep.coderun import verdict_lines
 
