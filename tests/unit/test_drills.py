@@ -20,6 +20,7 @@ from mlprep.model import Card, CardType
 from mlprep.paths import builtin_content_dir
 from tests.drills.solutions import BAD, GOOD
 from tests.drills.timed import check_many
+from tests.forkserver import drills_through_server
 
 
 @functools.cache
@@ -79,7 +80,9 @@ def measured(tmp_path_factory):
             for (card_id, _), v in zip(part, verdicts, strict=True)
         ]
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    # the harnesses come from the test run's server, with numpy imported (tests/forkserver.py):
+    # what is measured here is the drills, not how a harness starts (test_coderun)
+    with drills_through_server(), ThreadPoolExecutor(max_workers=2) as pool:
         halves = list(pool.map(run, [batch[0::2], batch[1::2]]))
     return {card_id: (kinds[card_id], v, t) for half in halves for card_id, v, t in half}
 

@@ -19,6 +19,7 @@ pytest.importorskip("numpy")
 
 from mlprep import coderun  # noqa: E402
 from tests.drills.timed import check_many  # noqa: E402
+from tests.forkserver import drills_through_server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1] / "fixtures" / "independent_drills"
 
@@ -65,12 +66,15 @@ def verdicts() -> dict[tuple[str, str], coderun.Verdict]:
         limits = replace(coderun.Limits(), seconds=1.0)
         return {key: check_many([(card, [ROOT / card / f"{stem}.py"])], limits)[0][0]}
 
+    results: dict[tuple[str, str], coderun.Verdict] = {}
+    # the halves' harnesses come from the test run's server, with numpy imported
+    # (tests/forkserver.py); the slow ones are stopped in harnesses started for real
+    with drills_through_server(), ThreadPoolExecutor(max_workers=2) as pool:
+        for part in pool.map(run, halves):
+            results.update(part)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = [pool.submit(run, half) for half in halves]
-        futures += [pool.submit(run_slow, key) for key in sorted(SLOW)]
-        results: dict[tuple[str, str], coderun.Verdict] = {}
-        for future in futures:
-            results.update(future.result())
+        for part in pool.map(run_slow, sorted(SLOW)):
+            results.update(part)
     return results
 
 
