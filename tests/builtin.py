@@ -1,10 +1,12 @@
-"""The built-in decks as the tests share them: parsed once per test process, and each card's
-reference answer graded once (grading every card takes seconds, and several modules check
-what the grader makes of the reference answers)."""
+"""The built-in decks as the tests share them: parsed once per test run, and each card's
+reference answer graded once per test process (grading every card takes seconds, and several
+modules check what the grader makes of the reference answers)."""
 
 from __future__ import annotations
 
 import functools
+import os
+import pickle
 
 from mlprep.decks import LoadReport, load_files
 from mlprep.grader import Grading, grade_answer
@@ -12,9 +14,34 @@ from mlprep.model import Card
 from mlprep.paths import builtin_content_dir
 
 
+def _parse() -> LoadReport:
+    return load_files([builtin_content_dir() / "decks"], builtin=True)
+
+
 @functools.cache
 def builtin_report() -> LoadReport:
-    return load_files([builtin_content_dir() / "decks"], builtin=True)
+    """The report of parsing every built-in deck. Within a test run the first process that
+    asks parses the decks and saves the report in the run's directory above every worker's
+    own (tests/conftest.py); the other workers read it there instead of parsing the whole bank
+    again (about half a second each)."""
+    import fcntl
+
+    from tests.conftest import run_directory
+
+    shared = run_directory()
+    if shared is None:
+        return _parse()
+    saved = shared / "builtin-report.pickle"
+    with open(shared / "builtin-report.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if saved.exists():
+            with open(saved, "rb") as file:
+                return pickle.load(file)
+        report = _parse()
+        partial = saved.with_suffix(".partial")
+        partial.write_bytes(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(partial, saved)
+        return report
 
 
 @functools.cache

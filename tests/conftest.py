@@ -177,6 +177,12 @@ def parsed_builtin_decks(tmp_path_factory) -> Path:
     assert built.read_bytes() == before, "a test wrote into the shared deck cache in place"
 
 
+def run_directory() -> Path | None:
+    """The test run's directory above every worker's own (where what the whole run shares is
+    kept), once the first test has started; None before."""
+    return _SHARED[0] if _SHARED else None
+
+
 def warm_deck_cache(home: Path, args: Sequence[str]) -> None:
     """Before a command on fixture decks (`--decks` or `--deck-dir` under tests/fixtures): a
     deck cache in its home that holds them too, as a second run finds it, so the command does

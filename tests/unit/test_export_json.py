@@ -9,12 +9,11 @@ import pytest
 import yaml
 
 from mlprep import __version__
-from mlprep.decks import load_files
 from mlprep.errors import UsageError
 from mlprep.export import ExportFormat, build
 from mlprep.export.jsonexport import JSON_FORMAT, json_bytes, json_document
-from mlprep.paths import builtin_content_dir
 from mlprep.schema import parse_deck
+from tests.builtin import builtin_report
 
 CARD_KEYS = [
     "id",
@@ -108,7 +107,7 @@ def as_deck_yaml(deck: dict) -> str:
 @pytest.mark.parametrize("builtin", [False, True])
 def test_every_card_round_trips(decks, builtin):
     if builtin:
-        decks = load_files([builtin_content_dir() / "decks"], builtin=True).decks
+        decks = builtin_report().decks  # parsed once per test process (tests/builtin.py)
     for original, exported in zip(decks, json_document(decks)["decks"], strict=True):
         parsed, problems = parse_deck(as_deck_yaml(exported), "roundtrip.yaml")
         assert problems == []
