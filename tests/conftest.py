@@ -79,7 +79,7 @@ LONGEST_FILES = (
     "tests/e2e/test_widths.py",  # 19 programs in a terminal
     "tests/e2e/test_sessions_terminal.py",
     "tests/unit/test_independent_drills.py",
-    "tests/unit/test_coderun.py",  # an endless loop stopped after 2 s
+    "tests/unit/test_coderun.py",  # harnesses started for real, stopped at their limits
     "tests/e2e/test_mock_clock.py",  # a session clock running out (waiting, mostly)
     "tests/unit/test_export_markdown.py",
     "tests/unit/test_progress_properties.py",
