@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import termios
+import time
 
 import pytest
 
@@ -30,7 +32,16 @@ def test_ctrl_c_stops_an_endless_query_and_the_session(mlprep_home):
     child.send(ENDLESS + "\r")
     child.expect_exact("FROM n;")  # the editor drew it
     child.expect_exact("\x1b[?2004l")  # and is handing the terminal back: the query runs
-    for _ in range(20):  # a Ctrl-C that lands before the editor has let go is ignored
+    # A Ctrl-C that lands before the query runs is lost (one before the editor has let go of
+    # the terminal is a key it ignores): the first one goes once the terminal sends signals
+    # again (its settings, as pexpect's waitnoecho reads them) and a moment more, when the
+    # query has started, so that it ends the endless query instead of one a second later
+    give_up = time.monotonic() + 10
+    while not termios.tcgetattr(child.child_fd)[3] & termios.ISIG:
+        assert time.monotonic() < give_up, "the editor never gave the terminal back"
+        time.sleep(0.005)
+    time.sleep(0.1)
+    for _ in range(20):  # (again a second later, should it have been lost all the same)
         child.sendintr()
         if child.expect(["interrupted", pexpect.TIMEOUT], timeout=1) == 0:
             break
