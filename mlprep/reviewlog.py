@@ -274,6 +274,10 @@ class LastLines:
     last_id: str | None
     count: int
     settings: list[ReviewEvent] = field(default_factory=list)  # plan and parameter events
+    # where scan_last was given a digest: what it made of the last lines of a part of the log
+    # read by a child, and those lines' cards (no longer in `last`)
+    digested: list = field(default_factory=list)
+    done: frozenset[bytes] = frozenset()
 
     def followed_by(self, later: LastLines) -> LastLines:
         """These lines and then `later` ones (of the rest of the log), when no card goes back
@@ -286,7 +290,13 @@ class LastLines:
             later.last_id or self.last_id,
             self.count + later.count,
             self.settings + later.settings,
+            self.digested + later.digested,
+            self.done | later.done,
         )
+
+    def digested_by(self, digest: Callable[[LastLines], object]) -> LastLines:
+        """These lines with their cards' last lines replaced by what `digest` makes of them."""
+        return replace(self, last={}, digested=[digest(self)], done=frozenset(self.last))
 
 
 @dataclass
@@ -651,10 +661,16 @@ class ReviewLog:
         ProgressError naming the file and line."""
         return EventStream(self, offset)
 
-    def scan_last(self, offset: int = 0) -> LastLines:
+    def scan_last(
+        self, offset: int = 0, digest: Callable[[LastLines], object] | None = None
+    ) -> LastLines:
         """One light pass: each card's last line, read without building events where a line is
         exactly as this program writes it. Any other line is validated in full (and a bad one
         raises ProgressError naming file:line); a torn last line is skipped with a warning.
+
+        `digest`, if given, is what the caller will make of the last lines: a child reading
+        part of the log applies it to that part's lines and sends back only its result (in
+        `digested`, those cards in `done` instead of `last`), so that the work is shared too.
 
         The log is read in blocks of whole lines. A block whose every line is as this program
         writes it, in time order, with no drill answer, is taken in with one regular-expression
@@ -667,7 +683,7 @@ class ReviewLog:
         if self.size() - offset >= PARALLEL_SCAN and forkwork.spare_core():
             split = self._split_point(offset)
         if split is not None:
-            return self._scan_halves(offset, split)
+            return self._scan_halves(offset, split, digest)
         return self._scan_into(_LastScan(), offset).finish()
 
     def _scan_into(self, scan: _LastScan, offset: int, stop: int | None = None) -> _LastScan:
@@ -697,7 +713,9 @@ class ReviewLog:
         split = middle + newline + 1
         return split if newline >= 0 and split < size else None
 
-    def _scan_halves(self, offset: int, split: int) -> LastLines:
+    def _scan_halves(
+        self, offset: int, split: int, digest: Callable[[LastLines], object] | None = None
+    ) -> LastLines:
         """scan_last with the lines from byte `split` on (a line start) scanned by a forked
         child while this process scans those before it; the same result as one pass.
 
@@ -712,7 +730,10 @@ class ReviewLog:
         def second_half() -> tuple[LastLines, bytes, list[str]]:
             warned = len(self.warnings)
             scan = self._scan_into(_LastScan(end=split), split)
-            return scan.finish(), scan.earliest, self.warnings[warned:]
+            lines = scan.finish()
+            if digest is not None:
+                lines = lines.digested_by(digest)
+            return lines, scan.earliest, self.warnings[warned:]
 
         child = forkwork.start(second_half, expected=(ProgressError,))
         if child is None:
@@ -727,7 +748,7 @@ class ReviewLog:
         if second is not None and second[1] >= first.latest:
             later, _, warnings = second
             self.warnings.extend(warnings)
-            first.forget(later.last.keys())  # (their last lines are in the later half)
+            first.forget(later.last.keys() | later.done)  # (their last lines are later)
             return first.finish().followed_by(later)
         # the child failed, or a card may go back in time across the split
         if not first.stopped:
