@@ -18,6 +18,7 @@ import errno
 import fcntl
 import functools
 import io
+import itertools
 import json
 import operator
 import os
@@ -224,6 +225,8 @@ _LIGHT_LINES_SOURCE = rb"(?m)^" + FAST_LINE_SOURCE.replace(
 _LIGHT_LINES = lazy_compile(_LIGHT_LINES_SOURCE)  # (a test checks its two groups)
 _AT_OF_LINE = slice(6, 30)  # the time in such a line (after `"at":"`)
 _STATE_OF_LINE = b',"state":'
+_STATES_OF_LINES = lazy_compile(rb',"state":(\[[^\]]*+\])')
+_AT_OF_LINE_ITEM = operator.itemgetter(_AT_OF_LINE)
 _FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
 _CARD_FIELD = lazy_compile(rb'"card"\s*:\s*"([^"\\]*)"')
 _ID_FIELD = lazy_compile(rb'"id"\s*:\s*"([^"\\]*)"')
@@ -344,6 +347,15 @@ class _LastScan:
 
     def last_lines(self) -> dict[bytes, tuple[bytes, bytes | None, bool]]:
         last = self.last
+        lines = list(self.rows.values())
+        # the usual case, each line storing a state: every state found in one pass over the
+        # lines laid end to end (a line holds one at most, and it ends in that line: the
+        # lines are _LIGHT_LINES' captures)
+        states = _STATES_OF_LINES.findall(b"\n".join(lines))
+        if len(states) == len(lines):
+            times = map(_AT_OF_LINE_ITEM, lines)
+            last.update(zip(self.rows, zip(times, states, itertools.repeat(False)), strict=True))
+            return last
         for card, line in self.rows.items():
             start = line.find(_STATE_OF_LINE)
             if start < 0:

@@ -182,6 +182,36 @@ def test_the_block_scan_finds_what_a_line_by_line_scan_finds(tmp_path, monkeypat
     assert scanned.end == log.path.stat().st_size
 
 
+@pytest.mark.parametrize("stateless", [None, 0, 67, 79])
+def test_the_states_of_a_blocks_lines_are_taken_as_line_by_line(tmp_path, monkeypatch, stateless):
+    """Cards' last lines that all store a state have them taken in one pass over the lines; a
+    last line without one (that of c-2, or of c-1: the log's last) sends them line by line:
+    either way, as read line by line."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    import mlprep.reviewlog as reviewlog
+    from mlprep.scheduler import Scheduler
+
+    scheduler, lines = Scheduler(), []
+    for number in range(80):
+        moment = NOW + timedelta(minutes=number)
+        answer = ReviewEvent.new(f"c-{number % 13}", Grade(number % 4 + 1), "quiz", 5, moment)
+        if number != stateless:
+            row = scheduler.review(None, answer.card, int(answer.grade), moment).to_row()
+            answer = replace(answer, state=tuple(row))
+        lines.append(answer.to_json() + "\n")
+    log = ReviewLog(tmp_path / "p" / "reviews.jsonl")
+    log.path.parent.mkdir(parents=True)
+    log.path.write_text("".join(lines))
+    reference = reviewlog._LastScan()
+    assert log._scan_lines(reference, log.path.read_bytes(), 0)
+    scan = reviewlog._LastScan()
+    assert log._scan_block(scan, log.path.read_bytes(), log.path.stat().st_size, 0)
+    assert scan.rows and not scan.last  # (taken as a block)
+    assert scan.finish().last == reference.last
+
+
 def _line_starts(path):
     data = path.read_bytes()
     return [number + 1 for number, byte in enumerate(data[:-1]) if byte == ord("\n")]
