@@ -165,8 +165,9 @@ SCAN_BLOCK = 1 << 20  # bytes a pass over the log reads at a time
 # bytes of log from which a cold scan is split between two processes (below it, a fork and
 # sending a half's result back cost more than the half saves)
 PARALLEL_SCAN = 8 << 20
-# the part of the log the child scans: a little under half, as it also sends its result back
-CHILD_SHARE = 0.45
+# the part of the log the child scans: less than half, as it also takes its cards' stored
+# states (given a digest: see scan_last) and sends them back
+CHILD_SHARE = 0.40
 
 
 def line_blocks(handle: BinaryIO, position: int = 0) -> Iterator[tuple[int, bytes, int]]:
