@@ -60,6 +60,7 @@ from mlprep.scheduler import (
     rows_problem,
     states_from_rows,
 )
+from mlprep.storedrows import StoredRows
 
 if TYPE_CHECKING:  # stats is imported only where totals are read: start-up time
     from mlprep.stats import AnswerTotals
@@ -249,80 +250,32 @@ class ProgressStore:
         events. Returns every state as a snapshot row (for _write_snapshot: most are the rows
         as read)."""
         with gc_paused():  # a row tuple per line, none of them garbage in a cycle
-            scan = self.log.scan_last()
+            scan = self.log.scan_last(digest=StoredRows.of)
             # plan and parameter events (cards "@plan", "@params") are read first: states
             # stored before the latest parameters were computed without them, so those cards
             # are replayed
             self.settings = {}
             self._use_settings(scan.settings)
             params = self.settings.get("params")
-            since = at_key(params) if params is not None else None
             self.states, self._end, self._last_id = {}, scan.end, scan.last_id
-            rows = self._take_stored_states(scan.last, scan.suspect, since)
-        replay = {card for card, row in rows.items() if row is None}
-        if not replay:
+            stored = StoredRows()
+            for part in [StoredRows.of(scan), *scan.digested]:
+                if params is not None:
+                    part.replay_before(at_key(params))
+                stored = stored.joined(part)
+            stored.distrust(scan.suspect)  # (out of time order, maybe across the parts)
+        rows: dict[str, Sequence] = stored.rows  # type: ignore[assignment]  # (lists)
+        if not stored.replay:
             # the states are built from these rows on first use (a start's first card needs
             # only the queue, which their columns give)
-            self._pending = SnapshotRows(rows=rows)  # type: ignore[arg-type]  # (no None)
-            return rows  # type: ignore[return-value]
-        self.states = states_from_rows({k: v for k, v in rows.items() if v is not None})
-        self._replay_cards(replay)
-        for card in replay:
+            self._pending = SnapshotRows(rows=stored.rows)
+            return rows
+        self.states = states_from_rows(rows)
+        self._replay_cards(stored.replay)
+        for card in stored.replay:
             if card in self.states:
                 rows[card] = _SNAPSHOT_ROW(self.states[card])
-            else:
-                del rows[card]
-        return rows  # type: ignore[return-value]  # (no None is left)
-
-    def _take_stored_states(
-        self,
-        last: dict[bytes, tuple[bytes, bytes | None, bool]],
-        suspect: set[bytes],
-        since: bytes | None,
-    ) -> dict[str, Sequence | None]:
-        """Each card's state as stored on its last line (see LastLines.last) where it can be
-        trusted, as a snapshot row; None for each card to replay instead.
-        Built column by column with built-ins and comprehensions: one row per studied card,
-        tens of thousands."""
-        doubtful = {
-            card
-            for card, (at, stored, undo) in last.items()
-            if stored is None or undo or (since is not None and at < since)
-        }
-        doubtful.update(suspect)
-        # the usual card: its last line an answer that stores the state it produced
-        cards = [card for card in last if card not in doubtful]
-        lines = list(map(last.__getitem__, cards))
-        stored = list(map(_SECOND, lines))
-        undone: list[bytes] = []
-        replay: dict[str, Sequence | None] = {}
-        for card in doubtful:  # (few)
-            at, row, undo = last[card]
-            if card in suspect or row is None or (since is not None and at < since):
-                replay[card.decode()] = None
-            elif row != b"[]":  # else the undo made the card new again
-                undone.append(card)
-        # every stored row decoded at once and checked column by column
-        rows = _decoded_rows(stored + [last[card][1] for card in undone])
-        bad = rows_problem(rows)
-        checked = [not bad or not row_problem(row) for row in rows]
-        # an answer's stored state was written at its time (an undo's goes back further)
-        moment = datetime.fromisoformat  # (as epoch_of_key, written out: one call a card fewer)
-        try:
-            keep = [
-                ok and row[5] == moment(line[0].decode()).timestamp()
-                for ok, row, line in zip(checked, rows, lines, strict=False)
-            ]
-        except ValueError:  # a time of the right shape but no date (month 13): read in full
-            keep = [
-                ok and row[5] == epoch_of_key_or_none(line[0])
-                for ok, row, line in zip(checked, rows, lines, strict=False)
-            ]
-        ids = list(map(bytes.decode, cards + undone))
-        keep += checked[len(cards) :]
-        taken = {card: row for card, row, ok in zip(ids, rows, keep, strict=True) if ok}
-        replay.update((card, None) for card, ok in zip(ids, keep, strict=True) if not ok)
-        return taken | replay
+        return rows
 
     def _replay_cards(self, cards: set[str]) -> None:
         """Recompute these cards' states from their own events (in time order, undo applied)."""
@@ -1412,22 +1365,6 @@ def _resume_point(
         return [], None
     row = kept[-1].state
     return kept, (CardState(kept[-1].card, *row) if row else None)
-
-
-def _decoded_rows(stored: list[bytes]) -> list:
-    """Stored state rows (JSON bytes) decoded at once; a row that does not decode is None."""
-    try:
-        return orjson.loads(b"[" + b",".join(stored) + b"]")
-    except (ValueError, RecursionError):  # a damaged row: that card is read in full
-        # (or one orjson refuses, NaN or a huge number: json reads it, the checks refuse it)
-        return [_row_or_none(item) for item in stored]
-
-
-def _row_or_none(stored: bytes) -> object:
-    try:
-        return json.loads(stored)
-    except (ValueError, RecursionError):
-        return None
 
 
 def _state_from_v1(card_id: str, fields: dict) -> CardState:

@@ -18,6 +18,7 @@ import errno
 import fcntl
 import functools
 import io
+import itertools
 import json
 import operator
 import os
@@ -164,8 +165,9 @@ SCAN_BLOCK = 1 << 20  # bytes a pass over the log reads at a time
 # bytes of log from which a cold scan is split between two processes (below it, a fork and
 # sending a half's result back cost more than the half saves)
 PARALLEL_SCAN = 8 << 20
-# the part of the log the child scans: a little under half, as it also sends its result back
-CHILD_SHARE = 0.45
+# the part of the log the child scans: less than half, as it also takes its cards' stored
+# states (given a digest: see scan_last) and sends them back
+CHILD_SHARE = 0.40
 
 
 def line_blocks(handle: BinaryIO, position: int = 0) -> Iterator[tuple[int, bytes, int]]:
@@ -224,6 +226,8 @@ _LIGHT_LINES_SOURCE = rb"(?m)^" + FAST_LINE_SOURCE.replace(
 _LIGHT_LINES = lazy_compile(_LIGHT_LINES_SOURCE)  # (a test checks its two groups)
 _AT_OF_LINE = slice(6, 30)  # the time in such a line (after `"at":"`)
 _STATE_OF_LINE = b',"state":'
+_STATES_OF_LINES = lazy_compile(rb',"state":(\[[^\]]*+\])')
+_AT_OF_LINE_ITEM = operator.itemgetter(_AT_OF_LINE)
 _FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
 _CARD_FIELD = lazy_compile(rb'"card"\s*:\s*"([^"\\]*)"')
 _ID_FIELD = lazy_compile(rb'"id"\s*:\s*"([^"\\]*)"')
@@ -274,6 +278,10 @@ class LastLines:
     last_id: str | None
     count: int
     settings: list[ReviewEvent] = field(default_factory=list)  # plan and parameter events
+    # where scan_last was given a digest: what it made of the last lines of a part of the log
+    # read by a child, and those lines' cards (no longer in `last`)
+    digested: list = field(default_factory=list)
+    done: frozenset[bytes] = frozenset()
 
     def followed_by(self, later: LastLines) -> LastLines:
         """These lines and then `later` ones (of the rest of the log), when no card goes back
@@ -286,7 +294,13 @@ class LastLines:
             later.last_id or self.last_id,
             self.count + later.count,
             self.settings + later.settings,
+            self.digested + later.digested,
+            self.done | later.done,
         )
+
+    def digested_by(self, digest: Callable[[LastLines], object]) -> LastLines:
+        """These lines with their cards' last lines replaced by what `digest` makes of them."""
+        return replace(self, last={}, digested=[digest(self)], done=frozenset(self.last))
 
 
 @dataclass
@@ -334,6 +348,15 @@ class _LastScan:
 
     def last_lines(self) -> dict[bytes, tuple[bytes, bytes | None, bool]]:
         last = self.last
+        lines = list(self.rows.values())
+        # the usual case, each line storing a state: every state found in one pass over the
+        # lines laid end to end (a line holds one at most, and it ends in that line: the
+        # lines are _LIGHT_LINES' captures)
+        states = _STATES_OF_LINES.findall(b"\n".join(lines))
+        if len(states) == len(lines):
+            times = map(_AT_OF_LINE_ITEM, lines)
+            last.update(zip(self.rows, zip(times, states, itertools.repeat(False)), strict=True))
+            return last
         for card, line in self.rows.items():
             start = line.find(_STATE_OF_LINE)
             if start < 0:
@@ -651,10 +674,16 @@ class ReviewLog:
         ProgressError naming the file and line."""
         return EventStream(self, offset)
 
-    def scan_last(self, offset: int = 0) -> LastLines:
+    def scan_last(
+        self, offset: int = 0, digest: Callable[[LastLines], object] | None = None
+    ) -> LastLines:
         """One light pass: each card's last line, read without building events where a line is
         exactly as this program writes it. Any other line is validated in full (and a bad one
         raises ProgressError naming file:line); a torn last line is skipped with a warning.
+
+        `digest`, if given, is what the caller will make of the last lines: a child reading
+        part of the log applies it to that part's lines and sends back only its result (in
+        `digested`, those cards in `done` instead of `last`), so that the work is shared too.
 
         The log is read in blocks of whole lines. A block whose every line is as this program
         writes it, in time order, with no drill answer, is taken in with one regular-expression
@@ -667,7 +696,7 @@ class ReviewLog:
         if self.size() - offset >= PARALLEL_SCAN and forkwork.spare_core():
             split = self._split_point(offset)
         if split is not None:
-            return self._scan_halves(offset, split)
+            return self._scan_halves(offset, split, digest)
         return self._scan_into(_LastScan(), offset).finish()
 
     def _scan_into(self, scan: _LastScan, offset: int, stop: int | None = None) -> _LastScan:
@@ -697,7 +726,9 @@ class ReviewLog:
         split = middle + newline + 1
         return split if newline >= 0 and split < size else None
 
-    def _scan_halves(self, offset: int, split: int) -> LastLines:
+    def _scan_halves(
+        self, offset: int, split: int, digest: Callable[[LastLines], object] | None = None
+    ) -> LastLines:
         """scan_last with the lines from byte `split` on (a line start) scanned by a forked
         child while this process scans those before it; the same result as one pass.
 
@@ -712,7 +743,10 @@ class ReviewLog:
         def second_half() -> tuple[LastLines, bytes, list[str]]:
             warned = len(self.warnings)
             scan = self._scan_into(_LastScan(end=split), split)
-            return scan.finish(), scan.earliest, self.warnings[warned:]
+            lines = scan.finish()
+            if digest is not None:
+                lines = lines.digested_by(digest)
+            return lines, scan.earliest, self.warnings[warned:]
 
         child = forkwork.start(second_half, expected=(ProgressError,))
         if child is None:
@@ -727,7 +761,7 @@ class ReviewLog:
         if second is not None and second[1] >= first.latest:
             later, _, warnings = second
             self.warnings.extend(warnings)
-            first.forget(later.last.keys())  # (their last lines are in the later half)
+            first.forget(later.last.keys() | later.done)  # (their last lines are later)
             return first.finish().followed_by(later)
         # the child failed, or a card may go back in time across the split
         if not first.stopped:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from datetime import UTC, datetime
 
 import pytest
@@ -181,6 +182,36 @@ def test_the_block_scan_finds_what_a_line_by_line_scan_finds(tmp_path, monkeypat
     assert scanned.end == log.path.stat().st_size
 
 
+@pytest.mark.parametrize("stateless", [None, 0, 67, 79])
+def test_the_states_of_a_blocks_lines_are_taken_as_line_by_line(tmp_path, monkeypatch, stateless):
+    """Cards' last lines that all store a state have them taken in one pass over the lines; a
+    last line without one (that of c-2, or of c-1: the log's last) sends them line by line:
+    either way, as read line by line."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    import mlprep.reviewlog as reviewlog
+    from mlprep.scheduler import Scheduler
+
+    scheduler, lines = Scheduler(), []
+    for number in range(80):
+        moment = NOW + timedelta(minutes=number)
+        answer = ReviewEvent.new(f"c-{number % 13}", Grade(number % 4 + 1), "quiz", 5, moment)
+        if number != stateless:
+            row = scheduler.review(None, answer.card, int(answer.grade), moment).to_row()
+            answer = replace(answer, state=tuple(row))
+        lines.append(answer.to_json() + "\n")
+    log = ReviewLog(tmp_path / "p" / "reviews.jsonl")
+    log.path.parent.mkdir(parents=True)
+    log.path.write_text("".join(lines))
+    reference = reviewlog._LastScan()
+    assert log._scan_lines(reference, log.path.read_bytes(), 0)
+    scan = reviewlog._LastScan()
+    assert log._scan_block(scan, log.path.read_bytes(), log.path.stat().st_size, 0)
+    assert scan.rows and not scan.last  # (taken as a block)
+    assert scan.finish().last == reference.last
+
+
 def _line_starts(path):
     data = path.read_bytes()
     return [number + 1 for number, byte in enumerate(data[:-1]) if byte == ord("\n")]
@@ -224,6 +255,36 @@ def test_a_scan_split_between_two_processes_finds_what_one_pass_finds(
         _same_scan(log._scan_halves(0, split), reference)
     if ordered:
         assert here == []
+
+
+@pytest.mark.parametrize("ordered", [True, False])
+def test_a_split_scan_with_a_digest_sends_back_the_digest_of_the_childs_lines(
+    tmp_path, monkeypatch, ordered
+):
+    """With a digest, the child's half comes back as the digest of its cards' last lines, those
+    cards no longer among this process's (or, where the second half is read here after all,
+    as lines): together, one pass's lines."""
+    import mlprep.reviewlog as reviewlog
+
+    log = ReviewLog(tmp_path / "p" / "reviews.jsonl")
+    _mixed_log(log.path, 4, ordered)
+    reference = reviewlog._LastScan()
+    assert log._scan_lines(reference, log.path.read_bytes(), 0)
+    monkeypatch.setattr(reviewlog, "SCAN_BLOCK", 700)
+    digests = 0
+    for split in _line_starts(log.path)[::29]:
+        scanned = log._scan_halves(0, split, lambda lines: (dict(lines.last), os.getpid()))
+        together = dict(scanned.last)
+        for digest, pid in scanned.digested:
+            assert pid != os.getpid()  # (taken where the lines were read)
+            assert together.keys().isdisjoint(digest) and set(digest) == scanned.done
+            together.update(digest)
+            digests += 1
+        assert together == reference.last
+        assert scanned.suspect == reference.suspect
+        assert (scanned.end, scanned.count) == (reference.end, reference.count)
+        assert scanned.settings == reference.settings
+    assert digests or not ordered
 
 
 def test_a_card_sent_back_in_time_across_the_split_is_suspect(tmp_path):
@@ -315,7 +376,7 @@ def test_a_long_log_is_scanned_in_two_halves_where_a_core_is_free(tmp_path, monk
     halves = []
     scan_halves = ReviewLog._scan_halves
     monkeypatch.setattr(
-        ReviewLog, "_scan_halves", lambda self, *a: halves.append(a) or scan_halves(self, *a)
+        ReviewLog, "_scan_halves", lambda self, *a: halves.append(a[:2]) or scan_halves(self, *a)
     )
     monkeypatch.setattr(reviewlog, "PARALLEL_SCAN", log.path.stat().st_size + 1)
     _same_scan(log.scan_last(), reference)
