@@ -41,7 +41,6 @@ from mlprep.reviewlog import (
     SUGGESTED,
     ReviewEvent,
     ReviewLog,
-    at_key,
     epoch_of_key,
     epoch_of_key_or_none,
     event_from_dict,
@@ -243,7 +242,7 @@ class ProgressStore:
             ) from None
         self._catch_up()
 
-    def _rebuild(self) -> dict[str, Sequence]:
+    def _rebuild(self) -> Mapping[str, Sequence]:
         """Card states from the whole log in one light pass: each card's state is the one
         stored on its last line. Only cards whose last state cannot be trusted (format 1 lines,
         an undo without a state, events out of time order) are replayed, from their own
@@ -260,18 +259,18 @@ class ProgressStore:
             self.states, self._end, self._last_id = {}, scan.end, scan.last_id
             stored = StoredRows()
             for part in [StoredRows.of(scan), *scan.digested]:
-                if params is not None:
-                    part.replay_before(at_key(params))
                 stored = stored.joined(part)
+            if params is not None:
+                stored.replay_before(params.when)
             stored.distrust(scan.suspect)  # (out of time order, maybe across the parts)
-        rows: dict[str, Sequence] = stored.rows  # type: ignore[assignment]  # (lists)
         if not stored.replay:
             # the states are built from these rows on first use (a start's first card needs
             # only the queue, which their columns give)
             self._pending = SnapshotRows(rows=stored.rows)
-            return rows
-        self.states = states_from_rows(rows)
+            return stored.rows
+        self.states = states_from_rows(stored.rows)
         self._replay_cards(stored.replay)
+        rows: dict[str, Sequence] = {**stored.rows}
         for card in stored.replay:
             if card in self.states:
                 rows[card] = _SNAPSHOT_ROW(self.states[card])

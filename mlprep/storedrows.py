@@ -16,11 +16,11 @@ import marshal
 import operator
 from collections.abc import Set
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import orjson
 
-from mlprep.reviewlog import LastLines, epoch_of_key_or_none
+from mlprep.reviewlog import LastLines, epoch_of_key_or_none, time_text
 from mlprep.scheduler import row_problem, rows_problem
 
 _FIRST, _SECOND, _SIXTH = operator.itemgetter(0), operator.itemgetter(1), operator.itemgetter(5)
@@ -29,12 +29,12 @@ _FIRST, _SECOND, _SIXTH = operator.itemgetter(0), operator.itemgetter(1), operat
 @dataclass
 class StoredRows:
     """Trusted state rows (as a snapshot holds them) by card id; the cards whose state only a
-    replay gives; the time key of the line each row was stored on, in the rows' order, joined
-    by newlines (only a change of parameters asks for them)."""
+    replay gives; the time key of the line each row was stored on, in the rows' order (only a
+    change of parameters asks for them)."""
 
     rows: dict[str, list] = field(default_factory=dict)
     replay: set[str] = field(default_factory=set)
-    times: bytes = b""
+    times: list[bytes] = field(default_factory=list)
 
     @classmethod
     def of(cls, lines: LastLines) -> StoredRows:
@@ -65,33 +65,39 @@ class StoredRows:
         return cls(
             dict(itertools.compress(zip(ids, rows, strict=True), keep)),
             replay,
-            b"\n".join(itertools.compress(times, keep)),
+            list(itertools.compress(times, keep)),
         )
 
-    def replay_before(self, since: bytes) -> None:
-        """Send the cards whose last line comes before time key `since` (the latest parameters:
-        states stored before were computed without them) to replay."""
-        times = self.times.split(b"\n") if self.times else []
-        earlier = [card for card, at in zip(self.rows, times, strict=True) if at < since]
-        for card in earlier:
-            del self.rows[card]
-        self.replay.update(earlier)
-        self.times = b"\n".join(at for at in times if at >= since)
+    def replay_before(self, moment: datetime) -> None:
+        """Send the cards whose last line comes before `moment` (the latest parameters: states
+        stored before them were computed without them) to replay."""
+        since = _key_from(moment)
+        earlier = [card for card, at in zip(self.rows, self.times, strict=True) if at < since]
+        self._to_replay(earlier)
 
     def joined(self, other: StoredRows) -> StoredRows:
         """These rows and `other`'s (of other cards)."""
         return StoredRows(
-            self.rows | other.rows,
-            self.replay | other.replay,
-            b"\n".join(part for part in (self.times, other.times) if part),
+            self.rows | other.rows, self.replay | other.replay, self.times + other.times
         )
 
     def distrust(self, cards: Set[bytes]) -> None:
-        """Send these cards (as the log holds their ids) to replay, where they have rows."""
-        for card in map(bytes.decode, cards):
-            if self.rows.pop(card, None) is not None:
-                self.replay.add(card)
-        self.times = b""  # (no longer in the rows' order: asked for before this only)
+        """Send these cards (as the log holds their ids) to replay, whatever their rows say: a
+        card whose answers go back in time is ordered only by a replay (one whose last line
+        is an undo back to new, too, has its other answers)."""
+        self._to_replay(list(map(bytes.decode, cards)))
+
+    def _to_replay(self, cards: list[str]) -> None:
+        self.replay.update(cards)
+        if not self.rows.keys() & set(cards):
+            return
+        kept = [
+            (card, at)
+            for card, at in zip(self.rows, self.times, strict=True)
+            if card not in self.replay
+        ]
+        self.rows = {card: self.rows[card] for card, _ in kept}
+        self.times = [at for _, at in kept]
 
     def __reduce__(self) -> tuple:
         # sent back by a child (see the module's doc): marshal writes and reads rows of
@@ -101,6 +107,17 @@ class StoredRows:
 
 def _unmarshalled(data: bytes) -> StoredRows:
     return StoredRows(*marshal.loads(data))
+
+
+def _key_from(moment: datetime) -> bytes:
+    """The time key of the first millisecond not before `moment`: a line's time comes before
+    `moment` exactly when its key sorts below this one (a time finer than a millisecond, as a
+    setting read in full may have, is rounded up, not cut)."""
+    moment = moment.astimezone(UTC)
+    finer = moment.microsecond % 1000
+    if finer:
+        moment += timedelta(microseconds=1000 - finer)
+    return time_text(moment).encode()
 
 
 def _trusted(rows: list, times: list[bytes], answers: int) -> list[bool]:
@@ -116,7 +133,7 @@ def _trusted(rows: list, times: list[bytes], answers: int) -> list[bool]:
     epochs: list[float | None]
     try:  # (as epoch_of_key, written out at C speed: one call a card fewer)
         epochs = list(map(datetime.timestamp, moments))
-    except ValueError:  # a time of the right shape but no date (month 13): row by row
+    except ValueError:  # a time of the right shape but no such day (February 30): row by row
         epochs = list(map(epoch_of_key_or_none, times[:answers]))
     return list(map(operator.eq, map(_SIXTH, rows[:answers]), epochs)) + [True] * (
         len(rows) - answers

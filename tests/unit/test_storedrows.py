@@ -23,25 +23,35 @@ FITTED += [0.5, 2.0, 0.5, 0.1, 0.07, 0.2]
 
 def _history(directory, seed: int, params_at: int | None) -> list[str]:
     """A log of 12 cards' answers in time order, with undos (back to a state, and back to new),
-    drill answers, a plan and (at answer `params_at`) new parameters; returns its lines."""
+    drill answers, a plan and (at answer `params_at`) new parameters, after which c-9 to c-11
+    are no longer answered (their stored states are then older than the parameters); returns
+    its lines."""
     rng = random.Random(seed)
     store = ProgressStore(directory).load()
     moment = T0
+    cards = 12
     for number in range(90):
         moment += timedelta(hours=rng.choice([1, 5, 30]))
         if number == params_at:
             store.record_setting("params", {"parameters": FITTED}, moment)
+            cards = 9
             continue
         if number == 7:
             store.record_setting("plan", {"interview": "2026-09-01"}, moment)
             continue
-        card = f"c-{rng.randrange(12)}"
+        card = f"c-{rng.randrange(cards)}"
         mode = "drill" if rng.random() < 0.05 else "review"
         event = store.record(card, Grade(rng.randrange(1, 5)), mode, 900, moment)
         if rng.random() < 0.06:
             store.undo(event, moment + timedelta(seconds=1))
     store.checkpoint()
     return (directory / "reviews.jsonl").read_text().splitlines(keepends=True)
+
+
+def _replayed(directory, parameters=None) -> dict:
+    """The states a replay of the log's answers gives: what a rebuild must give."""
+    events = effective(ReviewLog(directory / "reviews.jsonl").read())
+    return Scheduler(parameters=parameters).replay([e for e in events if schedules(e)])
 
 
 def _split_load(directory, monkeypatch, split: int) -> tuple[ProgressStore, bool]:
@@ -75,27 +85,80 @@ def _line_starts(lines: list[str]) -> list[int]:
 @pytest.mark.parametrize("params_at", [None, 20, 70])
 def test_a_split_rebuild_takes_the_states_one_pass_takes(tmp_path, monkeypatch, params_at):
     """Wherever the split lands (before or after the new parameters, on an undo, a drill answer,
-    a setting), the states are one pass's and a replay's; the child's part is taken there."""
+    a setting), the states are one pass's and a replay's; the child's part is taken there.
+    The cards last answered before the parameters are replayed with them, from either part."""
     lines = _history(tmp_path, 4, params_at)
     one_pass = ProgressStore(tmp_path)
     (tmp_path / "state.json").unlink()
     one_pass.load()
-    events = effective(ReviewLog(tmp_path / "reviews.jsonl").read())
-    scheduler = Scheduler(parameters=FITTED if params_at is not None else None)
-    assert one_pass.states == scheduler.replay([e for e in events if schedules(e)])
+    expected = _replayed(tmp_path, FITTED if params_at is not None else None)
+    assert one_pass.states == expected
+    if params_at is not None:  # (a stored state computed without the parameters differs)
+        stored = Scheduler().replay(
+            [e for e in effective(one_pass.log.read()) if schedules(e) and e.card == "c-10"]
+        )
+        assert stored["c-10"] != expected["c-10"]
     taken = 0
     for split in _line_starts(lines)[::3]:
         store, digested = _split_load(tmp_path, monkeypatch, split)
-        assert store.states == one_pass.states, split
+        assert store.states == expected, split
         taken += digested
     assert taken >= len(lines) // 3 - 1  # (an ordered log: every split but at most one)
 
 
+def test_parameters_set_between_two_milliseconds_cut_after_the_last_answer_before_them(
+    tmp_path,
+):
+    """A parameters event whose time is finer than a millisecond (read in full) still sends
+    the cards answered before it to replay, one answered in the same millisecond just before
+    it too, and no other."""
+    store = ProgressStore(tmp_path).load()
+    store.record("c-1", Grade.GOOD, "review", 900, T0)
+    store.record("c-3", Grade.GOOD, "review", 900, T0 + timedelta(days=1))
+    event = store.record_setting("params", {"parameters": FITTED}, T0 + timedelta(days=1))
+    store.record("c-2", Grade.GOOD, "review", 900, T0 + timedelta(days=2))
+    store.checkpoint()
+    path = tmp_path / "reviews.jsonl"
+    line = json.dumps(json.loads(event.to_json()) | {"at": "2026-03-03T09:00:00.000123Z"})
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([lines[0], lines[1], line, lines[3]]) + "\n")
+    (tmp_path / "state.json").unlink()
+    again = ProgressStore(tmp_path).load()
+    assert again.states == _replayed(tmp_path, FITTED)
+    for card, line in (("c-1", lines[0]), ("c-3", lines[1])):  # (stored without them)
+        assert again.states[card].to_row() != json.loads(line)["state"]
+    assert again.states["c-2"].to_row() == json.loads(lines[3])["state"]  # (taken as stored)
+
+
+def test_a_child_whose_digest_fails_leaves_its_part_to_this_process(tmp_path, monkeypatch):
+    import os
+
+    lines = _history(tmp_path, 2, None)
+    parent = os.getpid()
+    of = StoredRows.of
+
+    def failing(lines):
+        if os.getpid() != parent:
+            raise RuntimeError("a digest that fails in the child")
+        return of(lines)
+
+    monkeypatch.setattr(StoredRows, "of", failing)
+    store, digested = _split_load(tmp_path, monkeypatch, _line_starts(lines)[40])
+    assert not digested and store.states == _replayed(tmp_path)
+
+
+@pytest.mark.parametrize("ending", ["answer", "undo back to new"])
 def test_a_card_sent_back_in_time_in_the_first_part_is_replayed_though_the_child_took_it(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, ending
 ):
     """A card whose answers go back in time in the log's first part, and whose last line is
-    in the child's part: its stored state is not taken (only a replay orders its answers)."""
+    in the child's part (an answer, or an undo of the answer sent back storing no state):
+    its stored state is not taken, and it is not taken for new: only a replay orders its
+    answers."""
+    from dataclasses import replace
+
+    from mlprep.reviewlog import ReviewEvent
+
     store = ProgressStore(tmp_path).load()
     store.record("c-1", Grade.GOOD, "review", 900, T0 + timedelta(days=3))
     for day in range(6):
@@ -103,26 +166,28 @@ def test_a_card_sent_back_in_time_in_the_first_part_is_replayed_though_the_child
     store.checkpoint()
     path = tmp_path / "reviews.jsonl"
     lines = path.read_text().splitlines(keepends=True)
-    # an answer of c-1 before its first one, then c-1's last answer in the later part, its
-    # state computed without the answer sent back (as another machine appending it would)
+    # an answer of c-1 before its first one, then c-1's last line in the later part: an
+    # answer whose state was computed without the one sent back (as another machine
+    # appending it would), or an undo of the one sent back
     scheduler = store.scheduler
-    sent_back = json.loads(lines[0])
-    sent_back.update(at="2026-03-02T09:00:00.000Z", id="f" * 32, grade=1)
-    sent_back["state"] = scheduler.review(None, "c-1", 1, T0).to_row()
+    sent_back = ReviewEvent.new("c-1", Grade.AGAIN, "review", 900, T0)
+    sent_back = replace(sent_back, state=tuple(scheduler.review(None, "c-1", 1, T0).to_row()))
     last_at = datetime(2026, 3, 12, 9, tzinfo=UTC)
-    later = dict(sent_back, id="e" * 32, at="2026-03-12T09:00:00.000Z", grade=3)
-    later["state"] = scheduler.review(store.states["c-1"], "c-1", 3, last_at).to_row()
-    text = lines[:2] + [json.dumps(sent_back, separators=(",", ":")) + "\n"] + lines[2:]
-    text += [json.dumps(later, separators=(",", ":"), sort_keys=True) + "\n"]
+    if ending == "answer":
+        later = ReviewEvent.new("c-1", Grade.GOOD, "review", 900, last_at)
+        row = scheduler.review(store.states["c-1"], "c-1", 3, last_at).to_row()
+        later = replace(later, state=tuple(row))
+    else:
+        later = replace(ReviewEvent.undo(sent_back, last_at), state=())
+    text = lines[:2] + [sent_back.to_json() + "\n"] + lines[2:] + [later.to_json() + "\n"]
     path.write_text("".join(text))
     split = sum(len(line.encode()) for line in text[:4])
     split_store, digested = _split_load(tmp_path, monkeypatch, split)
     assert digested
-    (tmp_path / "state.json").unlink()
-    events = effective(ReviewLog(path).read())
-    replayed = Scheduler().replay([e for e in events if schedules(e)])
-    assert split_store.states == replayed
-    assert replayed["c-1"].to_row() != later["state"]  # (trusting it would be wrong)
+    replayed = _replayed(tmp_path)
+    assert split_store.states == replayed and "c-1" in replayed
+    if ending == "answer":
+        assert replayed["c-1"].to_row() != list(later.state)  # (trusting it would be wrong)
 
 
 def test_stored_rows_are_kept_only_where_they_can_be_trusted():
@@ -150,21 +215,25 @@ def test_stored_rows_are_kept_only_where_they_can_be_trusted():
         b"new-again": (at, b"[]", True),
         b"no-state": (at, None, False),
         b"suspect": (at, row, False),
-        b"month-13": (b"2026-13-01T09:00:00.000Z", row, False),
+        b"no-such-day": (b"2026-02-30T09:00:00.000Z", row, False),
     }
     lines = reviewlog.LastLines(last, {b"suspect"}, 0, None, len(last))
     stored = StoredRows.of(lines)
     assert stored.rows == {"ok": good, "undone": good}
-    assert stored.replay == {"late", "torn", "negative", "no-state", "suspect", "month-13"}
-    assert stored.times == at + b"\n" + b"2026-03-05T09:00:00.000Z"
+    assert stored.replay == {"late", "torn", "negative", "no-state", "suspect", "no-such-day"}
+    assert stored.times == [at, b"2026-03-05T09:00:00.000Z"]
     # the same where every row passes the checks (then checked column by column)
-    fine = {card: last[card] for card in (b"ok", b"late", b"undone", b"new-again")}
-    alike = StoredRows.of(reviewlog.LastLines(fine, set(), 0, None, len(fine)))
-    assert (alike.rows, alike.replay) == ({"ok": good, "undone": good}, {"late"})
-    stored.replay_before(b"2026-03-02T00:00:00.000Z")
+    fine = [b"ok", b"late", b"undone", b"new-again", b"no-such-day"]
+    alike = StoredRows.of(reviewlog.LastLines({c: last[c] for c in fine}, set(), 0, None, 5))
+    assert (alike.rows, alike.replay) == ({"ok": good, "undone": good}, {"late", "no-such-day"})
+    stored.replay_before(datetime(2026, 3, 2, tzinfo=UTC))
     assert stored.rows == {"undone": good} and "ok" in stored.replay
+    assert stored.times == [b"2026-03-05T09:00:00.000Z"]
     back = StoredRows.of(lines)
-    assert back.joined(StoredRows({"x": good}, set(), at)).times.count(b"\n") == 2
+    joined = back.joined(StoredRows({"x": good}, set(), [at]))
+    joined.distrust({b"ok", b"new-again"})  # (an undo back to new: replayed all the same)
+    assert joined.rows == {"undone": good, "x": good} and {"ok", "new-again"} <= joined.replay
+    assert joined.times == [b"2026-03-05T09:00:00.000Z", at]
     import pickle
 
     again = pickle.loads(pickle.dumps(back))
