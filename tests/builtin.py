@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import os
 import pickle
+from pathlib import Path
 
 from mlprep.decks import LoadReport, load_files
 from mlprep.grader import Grading, grade_answer
@@ -20,17 +21,21 @@ def _parse() -> LoadReport:
 
 @functools.cache
 def builtin_report() -> LoadReport:
-    """The report of parsing every built-in deck. Within a test run the first process that
-    asks parses the decks and saves the report in the run's directory above every worker's
-    own (tests/conftest.py); the other workers read it there instead of parsing the whole bank
-    again (about half a second each)."""
-    import fcntl
-
+    """The report of parsing every built-in deck, once per test run where the run has a
+    directory above every worker's own (tests/conftest.py): the other workers read it there
+    instead of parsing the whole bank again (about half a second each)."""
     from tests.conftest import run_directory
 
     shared = run_directory()
-    if shared is None:
-        return _parse()
+    return _parse() if shared is None else report_in(shared)
+
+
+def report_in(shared: Path) -> LoadReport:
+    """The report saved in the run's directory `shared`: parsed and saved by the first
+    process that asks (the one that starts the workers, when there are workers), read by the
+    others."""
+    import fcntl
+
     saved = shared / "builtin-report.pickle"
     with open(shared / "builtin-report.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

@@ -6,7 +6,7 @@ import itertools
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -101,9 +101,12 @@ def pytest_collection_modifyitems(items):
 _SHARED: list[Path] = []
 
 
-def _shared_deck_cache(shared: Path, name: str, user_dirs: Sequence[Path] = ()) -> Path:
+def _shared_deck_cache(
+    shared: Path, name: str, user_dirs: Sequence[Path] = (), first: Callable[[], object] = list
+) -> Path:
     """The deck cache of the built-in decks and `user_dirs`, built once per test run: by the
-    first worker that asks for it, while the others wait."""
+    first worker that asks for it, while the others wait (and `first` is called before, while
+    they wait)."""
     import fcntl
 
     from mlprep.decks import load_library
@@ -112,10 +115,20 @@ def _shared_deck_cache(shared: Path, name: str, user_dirs: Sequence[Path] = ()) 
     cache = shared / name
     with open(shared / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        first()
         if not (cache / "decks.pickle").exists():
             cache.mkdir(exist_ok=True)
             load_library([builtin_content_dir() / "decks"], list(user_dirs), cache)
     return cache / "decks.pickle"
+
+
+def _shared_decks(shared: Path) -> None:
+    """The built-in decks parsed once for the whole run: the report of that parse, which some
+    tests read (tests/builtin.py), then the deck cache every test's home links to, made from
+    the decks the parse gave (a process keeps the decks it parsed), not from a second parse."""
+    from tests.builtin import report_in
+
+    _shared_deck_cache(shared, "deck-cache", first=lambda: report_in(shared))
 
 
 _building: list = []
@@ -149,7 +162,7 @@ def pytest_sessionstart(session):
     import threading
 
     # the directory the workers' own go in (xdist gives each worker this base + its name)
-    build = threading.Thread(target=_shared_deck_cache, args=(base, "deck-cache"))
+    build = threading.Thread(target=_shared_decks, args=(base,))
     build.start()
     _building.append(build)
 
