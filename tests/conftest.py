@@ -222,19 +222,21 @@ def warm_deck_cache(home: Path, args: Sequence[str]) -> None:
         shutil.copy(built, target)
 
 
-@pytest.fixture(autouse=True)
-def no_second_core_unless_asked(request, monkeypatch):
+@pytest.fixture(scope="session", autouse=True)
+def no_second_core_unless_asked():
     """Code run inside a test worker takes no second core for its speed-ups (a forked child
     reading half a long log, parsing half the decks) unless the test asks for one: forking a
     worker of a few hundred MB costs more than the child saves on a test's small files, and
     whether a core is free depends on what the other workers do at that moment. The results
-    are the same either way; the tests of those speed-ups set forkwork.spare_core themselves,
-    and test_forkwork tests it."""
-    if request.node.path.name == "test_forkwork.py":
-        return
+    are the same either way; the tests of those speed-ups set forkwork.spare_core themselves
+    (their monkeypatch puts this back), and test_forkwork puts the real one back to test it.
+    Once for the session: a fixture per test is a fixture's cost per test."""
     from mlprep import forkwork
 
-    monkeypatch.setattr(forkwork, "spare_core", lambda: False)
+    real = forkwork.spare_core
+    forkwork.spare_core = lambda: False
+    yield
+    forkwork.spare_core = real
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,15 @@ import pytest
 from mlprep import forkwork
 from mlprep.errors import ProgressError
 
+# the real test of a free core (the run puts a stand-in in its place once its tests start:
+# tests/conftest.py), taken as this module is imported, before that
+REAL_SPARE_CORE = forkwork.spare_core
+
+
+@pytest.fixture(autouse=True)
+def real_spare_core(monkeypatch):
+    monkeypatch.setattr(forkwork, "spare_core", REAL_SPARE_CORE)
+
 
 def test_the_childs_value_comes_back_and_the_child_is_reaped():
     parent = os.getpid()
