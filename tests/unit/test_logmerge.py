@@ -18,6 +18,7 @@ from mlprep.model import Grade
 from mlprep.progress import ProgressStore, effective
 from mlprep.reviewlog import ReviewEvent, schedules
 from mlprep.scheduler import Scheduler
+from tests.mergepaths import general_merges
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 CARDS = [f"k{number}" for number in range(6)]
@@ -65,18 +66,6 @@ def merged(tmp_path, name, events, streaming: bool, monkeypatch):
         store = ProgressStore(tmp_path / name)
         store.merge(events)
     return store
-
-
-def general_merges(monkeypatch) -> list[int]:
-    """A list that gets an item each time a merge takes the general path."""
-    taken: list[int] = []
-    general = ProgressStore._merge_replaying
-    monkeypatch.setattr(
-        ProgressStore,
-        "_merge_replaying",
-        lambda self, added: taken.append(1) or general(self, added),
-    )
-    return taken
 
 
 @pytest.mark.parametrize("seed", range(40))

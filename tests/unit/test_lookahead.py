@@ -16,6 +16,7 @@ from mlprep.model import Grade
 from mlprep.progress import ProgressStore
 from mlprep.reviewlog import ReviewEvent
 from mlprep.scheduler import Scheduler
+from tests.mergepaths import general_merges
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -47,17 +48,6 @@ def merged(tmp_path, name: str, ahead: bool, monkeypatch) -> bytes:
     return (tmp_path / name / "reviews.jsonl").read_bytes()
 
 
-def general_path_taken(monkeypatch) -> list:
-    taken: list = []
-    general = ProgressStore._merge_replaying
-    monkeypatch.setattr(
-        ProgressStore,
-        "_merge_replaying",
-        lambda self, added: taken.append(1) or general(self, added),
-    )
-    return taken
-
-
 def test_a_second_process_sharing_the_work_gives_the_same_log(tmp_path, base, monkeypatch):
     replayed_here = []
     review = Scheduler.review_row_us
@@ -66,7 +56,7 @@ def test_a_second_process_sharing_the_work_gives_the_same_log(tmp_path, base, mo
         "review_row_us",
         lambda self, row, card, *a: replayed_here.append(card) or review(self, row, card, *a),
     )
-    taken = general_path_taken(monkeypatch)
+    taken = general_merges(monkeypatch)
     ahead = merged(tmp_path, "ahead", True, monkeypatch)
     assert not taken
     here = set(replayed_here)
@@ -90,7 +80,7 @@ def test_a_second_process_that_stops_midway_leaves_the_merge_to_the_general_path
         return look(self, start, block)
 
     monkeypatch.setattr(StreamingMerge, "_look", stopping)
-    taken = general_path_taken(monkeypatch)
+    taken = general_merges(monkeypatch)
     ahead = merged(tmp_path, "ahead", True, monkeypatch)
     assert taken  # (its cards' replays cannot be taken over midway)
     assert ahead == merged(tmp_path, "itself", False, monkeypatch)
@@ -108,7 +98,7 @@ def test_a_second_process_that_cuts_other_blocks_is_not_used(tmp_path, base, mon
                 yield position, data[:size]
 
     monkeypatch.setattr(reviewlog.ReviewLog, "blocks", other_starts)
-    taken = general_path_taken(monkeypatch)
+    taken = general_merges(monkeypatch)
     ahead = merged(tmp_path, "ahead", True, monkeypatch)
     assert taken
     assert ahead == merged(tmp_path, "itself", False, monkeypatch)
@@ -122,7 +112,7 @@ def test_a_card_the_second_process_cannot_replay_stops_the_streaming_merge(
     # k0: the third affected card, which the second process replays
     answer = store.record("k0", Grade.GOOD, "review", 5, T0 + timedelta(days=20))
     store.undo(answer, T0 + timedelta(days=20, hours=1))
-    taken = general_path_taken(monkeypatch)
+    taken = general_merges(monkeypatch)
     ahead = merged(tmp_path, "ahead", True, monkeypatch)
     assert taken
     assert ahead == merged(tmp_path, "itself", False, monkeypatch)

@@ -19,6 +19,7 @@ from mlprep.logmerge import Careful, StreamingMerge
 from mlprep.model import Grade
 from mlprep.progress import ExportDocument, ProgressStore, read_export_file
 from mlprep.reviewlog import ReviewEvent
+from tests.mergepaths import general_merges
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 CARDS = [f"k{number}" for number in range(8)]
@@ -68,7 +69,6 @@ class Run:
     def merge(self, name: str, events, how: str, split=None):
         directory = self.tmp_path / name
         shutil.copytree(self.base, directory)
-        taken: list = []
         with self.monkeypatch.context() as patch:
             if how == "general":
 
@@ -76,12 +76,7 @@ class Run:
                     raise Careful
 
                 patch.setattr(ProgressStore, "_merge_streaming", general)
-            replaying = ProgressStore._merge_replaying
-            patch.setattr(
-                ProgressStore,
-                "_merge_replaying",
-                lambda self, added: taken.append(1) or replaying(self, added),
-            )
+            taken = general_merges(patch)
             patch.setattr(logmerge, "MIN_BYTES", 0 if how == "shared" else 1 << 62)
             if split is not None:
                 share = StreamingMerge._share
