@@ -10,6 +10,7 @@ from __future__ import annotations
 import array
 import bisect
 import contextlib
+import functools
 import io
 import itertools
 import json
@@ -257,9 +258,8 @@ class ProgressStore:
             self._use_settings(scan.settings)
             params = self.settings.get("params")
             self.states, self._end, self._last_id = {}, scan.end, scan.last_id
-            stored = StoredRows()
-            for part in [StoredRows.of(scan), *scan.digested]:
-                stored = stored.joined(part)
+            # this process's cards joined with those a child took (see scan_last's digest)
+            stored = functools.reduce(StoredRows.joined, scan.digested, StoredRows.of(scan))
             if params is not None:
                 stored.replay_before(params.when)
             stored.distrust(scan.suspect)  # (out of time order, maybe across the parts)
