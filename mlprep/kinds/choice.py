@@ -25,12 +25,23 @@ def option_feedback(shown: tuple[Choice, ...], picked: set[int]) -> tuple[str, .
             continue
         verdict = "right" if choice.correct else "wrong"
         why = f" {choice.why}" if choice.why else ""
-        lines.append(f"You picked {i + 1}) {choice.text} - {verdict}.{why}")
+        lines.append(f"You picked {i + 1}) {_clause(choice.text)} - {verdict}.{why}")
     several = sum(c.correct for c in shown) > 1
     for i, choice in enumerate(shown):
         if several and choice.correct and i not in picked:
-            lines.append(f"You missed {i + 1}) {choice.text}.")
+            text = choice.text.rstrip()
+            ending = "" if text.endswith((".", "?", "!")) else "."  # (not "rules..")
+            lines.append(f"You missed {i + 1}) {text}{ending}")
     return tuple(lines)
+
+
+def _clause(text: str) -> str:
+    """An option's text inside a sentence of feedback: without its own closing full stop
+    (not "over-read. - right."); an ellipsis, ? and ! stay."""
+    text = text.rstrip()
+    if text.endswith(".") and not text.endswith(".."):
+        return text[:-1]
+    return text
 
 
 class SingleChoiceKind(Kind):

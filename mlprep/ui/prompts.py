@@ -55,9 +55,8 @@ BACK_GRADES = "1 Again · 2 Hard · 3 Good · 4 Easy"
 BACK_ACTIONS = " · s skip · u undo · q quit"
 
 
-def _answer_key(card: Card, shown: Sequence[Choice]) -> str:
-    if shown:
-        return "; ".join(f"{i}) {c.text}" for i, c in enumerate(shown, start=1) if c.correct)
+def _answer_key(card: Card) -> str:
+    """A number card's answer (a choice card's right options are listed under the verdict)."""
     assert card.expect is not None
     tolerance = f" (within {card.expect.tolerance:g})" if card.expect.tolerance else ""
     return f"{card.expect.value:g}{tolerance}"
@@ -132,7 +131,7 @@ class PlainPrompter:
             self.say("Not quite. The answer:" if len(right) == 1 else "Not quite. The answers:")
             self.say(*numbered_subset(right, self.width))
         else:
-            self.say(f"Not quite. The answer: {_answer_key(card, shown)}")
+            self.say(f"Not quite. The answer: {_answer_key(card)}")
         for line in feedback:
             self.say(*wrap(line, self.width - 2, "  "))
         self.say(*wrap(card.a, self.width, "  "))
@@ -372,14 +371,22 @@ class QuestionaryPrompter:
             for i, text in enumerate(options, start=1)
         ]
         if several:
+            message = "Select all that apply:"
             question = self.q.checkbox(
-                "Select all that apply:",
+                message,
                 choices=choices,
                 instruction="(1-9 or space marks, Enter submits)",
                 validate=lambda chosen: bool(chosen) or "Mark at least one option.",
+                erase_when_done=True,
             )
             _number_keys_toggle(question, len(choices))
-            return sorted(question.unsafe_ask())
+            picked = sorted(question.unsafe_ask())
+            if len(picked) == 1:
+                _answered(message, f"{picked[0] + 1}) {options[picked[0]]}")
+            else:
+                numbers = [str(index + 1) for index in picked]
+                _answered(message, ", ".join(numbers[:-1]) + " and " + numbers[-1])
+            return picked
         index = select("Your answer:", [shorten(text, width - 4) for text in options])
         assert index is not None
         return [index]
@@ -418,8 +425,14 @@ class QuestionaryPrompter:
     def show_verdict(
         self, card: Card, correct: bool, shown: Sequence[Choice], feedback: Sequence[str] = ()
     ) -> None:
-        key = None if correct else _answer_key(card, shown)
-        self.console.print(self.render.verdict(correct, key))
+        if correct or not shown:
+            key = None if correct else _answer_key(card)
+            self.console.print(self.render.verdict(correct, key))
+        else:  # the right options, numbered as shown, one under another
+            right = [(i, c.text) for i, c in enumerate(shown, start=1) if c.correct]
+            label = "The answer:" if len(right) == 1 else "The answers:"
+            self.console.print(self.render.verdict(False, None, label))
+            self.console.print(self.render.numbered_options(right))
         for line in feedback:
             self.console.print(self.render.feedback(line))
         self.console.print(self.render.answer_body(card))
@@ -571,7 +584,10 @@ def select(message: str, titles: Sequence[str], leave: bool = False, instruction
         questionary.Choice(title=menu_title(f"{i}) {title}"), value=i - 1)
         for i, title in enumerate(titles, start=1)
     ]
-    question = questionary.select(message, choices=choices, instruction=instruction or None)
+    # (erased when done: _answered leaves a line of the question and the answer instead)
+    question = questionary.select(
+        message, choices=choices, instruction=instruction or None, erase_when_done=True
+    )
     bindings = question.application.key_bindings
     assert bindings is not None
 
@@ -587,7 +603,24 @@ def select(message: str, titles: Sequence[str], leave: bool = False, instruction
         for key in ("q", Keys.Escape):
             bindings.add(key, eager=True)(pick(-1))
     index = question.unsafe_ask()
-    return None if index is None or index < 0 else index
+    if index is None or index < 0:
+        return None
+    _answered(message, f"{index + 1}) {titles[index]}")
+    return index
+
+
+def _answered(message: str, answer: str) -> None:
+    """The line a menu leaves once answered: its question and the answer, cut to the
+    terminal's width. (questionary's own line repeats the option's menu title after the
+    question: wider than the terminal by the question's length.)"""
+    from prompt_toolkit import print_formatted_text
+    from prompt_toolkit.formatted_text import FormattedText
+    from questionary.constants import DEFAULT_STYLE
+
+    room = shutil.get_terminal_size((80, 24)).columns - len(f"? {message} ") - 1
+    line = [("class:qmark", "?"), ("class:question", f" {message} ")]
+    line.append(("class:answer", shorten(answer, max(room, 10))))
+    print_formatted_text(FormattedText(line), style=DEFAULT_STYLE)
 
 
 def ask_menu(message: str, options: list[str], back: str | None = None) -> str | None:

@@ -96,10 +96,10 @@ def hint(text: str) -> Text:
     return Text(text, style="dim")
 
 
-def verdict(correct: bool, key: str | None) -> Text:
+def verdict(correct: bool, key: str | None, label: str = "Answer:") -> Text:
     if correct:
         return Text("✔ Correct", style="bold green")
-    return Text.assemble(("✘ Not quite. ", "bold red"), ("Answer: ", "bold"), key or "")
+    return Text.assemble(("✘ Not quite. ", "bold red"), (label, "bold"), f" {key}" if key else "")
 
 
 def answer_body(card: Card) -> RenderableType:
@@ -142,6 +142,11 @@ def option_list(options: Sequence[str], marked: Sequence[bool] = ()) -> Table:
             for n, (text, right) in enumerate(zip(options, marked, strict=True), start=1)
         ]
     )
+
+
+def numbered_options(options: Sequence[tuple[int, str]]) -> Table:
+    """Some of the options, each with its number as shown (a hanging indent)."""
+    return _hanging([(f"{n})", text) for n, text in options])
 
 
 def plain(text: str) -> Text:

@@ -73,6 +73,33 @@ def test_a_quiz_fits(mlprep_home, columns):
     assert widest("".join(seen)) <= columns
 
 
+@pytest.mark.parametrize(("columns", "marks", "echo"), [(80, "2", "2) "), (40, "12", "1 and 2")])
+def test_an_answered_menu_leaves_one_line_that_fits(mlprep_home, columns, marks, echo):
+    """Once a choice is picked, the menu gives way to one line: the question and the answer,
+    cut to the terminal's width (options that are long sentences)."""
+    long = ["--decks", str(FIXTURES / "longdecks")]
+    child = spawn(["quiz", "long", "-n", "2", "--seed", "1", *long], mlprep_home, columns)
+    seen = []
+    for _ in range(2):
+        # (each menu as it opens, with its instruction: not the line it leaves once answered)
+        style = r"(?:\x1b\[[0-9;]*m)*"
+        menus = [rf"Your answer: {style}\(Use", rf"Select all that apply: {style}\(1-9"]
+        asked = child.expect(menus)
+        seen.append(child.before + child.after)
+        child.send(ENTER if asked == 0 else marks + ENTER)
+    seen.append(finish(child))
+    assert widest("".join(seen)) <= columns
+    lines = screen_lines("".join(seen))
+    assert any(re.fullmatch(r"\? Your answer: 1\) .{10,}\.\.\.", line) for line in lines)
+    assert any(line.startswith("? Select all that apply: " + echo) for line in lines)
+    # a wrong answer lists the right options, numbered as shown, one under another
+    plural = lines.index("✘ Not quite. The answers:")
+    assert lines[plural + 1].startswith("1) Resampling")
+    assert any(line.startswith("3) A depth-3") for line in lines[plural + 2 : plural + 9])
+    single = lines.index("✘ Not quite. The answer:")
+    assert lines[single + 1].startswith("2) A small change")
+
+
 @pytest.mark.parametrize("columns", [100, 60, 40])
 def test_flash_fits(mlprep_home, columns):
     child = spawn(["flash", "mini", "-n", "1", "--seed", "5", *MINI], mlprep_home, columns)

@@ -91,6 +91,21 @@ def test_option_feedback_names_wrong_picks_missed_options_and_why():
     assert option_feedback(shown, {0, 2}) == ("You picked 1) A - right. A is right because.",)
 
 
+def test_option_feedback_reads_as_sentences_when_the_options_are_sentences():
+    shown = (
+        Choice("Trees can be read as rules.", True),
+        Choice("Splits are chosen greedily...", True),
+        Choice("Is depth a regularizer?", True),
+        Choice("Leaves are always pure.", False, "Not with a depth limit."),
+    )
+    assert option_feedback(shown, {3}) == (
+        "You picked 4) Leaves are always pure - wrong. Not with a depth limit.",
+        "You missed 1) Trees can be read as rules.",
+        "You missed 2) Splits are chosen greedily...",
+        "You missed 3) Is depth a regularizer?",
+    )
+
+
 @pytest.mark.parametrize(
     ("delta", "short", "long"),
     [
