@@ -523,10 +523,7 @@ class _ConsoleWriter:
 
 def _number_keys_toggle(question, count: int) -> None:
     """Number keys 1-9 mark or unmark that option of a checkbox (and point at it)."""
-    from questionary.prompts.common import InquirerControl
-
-    controls = question.application.layout.find_all_controls()
-    control = next((c for c in controls if isinstance(c, InquirerControl)), None)
+    control = _inquirer_control(question)
     if control is None:  # another questionary layout: arrows and space still work
         return
 
@@ -574,9 +571,18 @@ def _questionary() -> types.ModuleType:
     return questionary
 
 
-def select(message: str, titles: Sequence[str], leave: bool = False, instruction: str = ""):
-    """An arrow-key menu whose entries are numbered: a number key 1-9 picks at once. With
-    `leave`, q and Esc return None. Returns the index picked."""
+def select(
+    message: str,
+    titles: Sequence[str],
+    leave: bool = False,
+    instruction: str = "",
+    back: str | None = None,
+):
+    """An arrow-key menu whose entries are numbered. Typing an entry's number picks it: at
+    once where no longer number begins with it (any of 1-9 in a menu of nine), else the
+    pointer moves to it and Enter (or a further digit: 3 then 1 is 31) picks. With `leave`,
+    q and Esc return None, and so does `back`, a last entry shown as "q) back". Returns the
+    index picked."""
     from prompt_toolkit.keys import Keys
 
     questionary = _questionary()
@@ -584,29 +590,73 @@ def select(message: str, titles: Sequence[str], leave: bool = False, instruction
         questionary.Choice(title=menu_title(f"{i}) {title}"), value=i - 1)
         for i, title in enumerate(titles, start=1)
     ]
+    if back is not None:
+        choices.append(questionary.Choice(title=f"q) {back}", value=-1))
     # (erased when done: _answered leaves a line of the question and the answer instead)
     question = questionary.select(
         message, choices=choices, instruction=instruction or None, erase_when_done=True
     )
     bindings = question.application.key_bindings
     assert bindings is not None
+    control = _inquirer_control(question)
+    typing = _TypedNumber(len(titles))
 
-    def pick(index: int):
+    def typed(digit: str):
         def handler(event) -> None:
-            event.app.exit(result=index)
+            if control is not None and control.pointed_at != typing.pointed_at:
+                typing.clear()  # the arrows moved the pointer since: a new number
+            number, whole = typing.add(digit)
+            if whole:
+                event.app.exit(result=number - 1)
+            elif number and control is not None:
+                control.pointed_at = typing.pointed_at = number - 1
 
         return handler
 
-    for number in range(1, min(9, len(titles)) + 1):
-        bindings.add(str(number), eager=True)(pick(number - 1))
+    for digit in "0123456789":
+        bindings.add(digit, eager=True)(typed(digit))
     if leave:
         for key in ("q", Keys.Escape):
-            bindings.add(key, eager=True)(pick(-1))
+            bindings.add(key, eager=True)(lambda event: event.app.exit(result=-1))
     index = question.unsafe_ask()
     if index is None or index < 0:
         return None
     _answered(message, f"{index + 1}) {titles[index]}")
     return index
+
+
+class _TypedNumber:
+    """The digits typed in a menu of `count` numbered entries, read as the number of one."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.digits = ""
+        self.pointed_at: int | None = None  # where the digits put the pointer
+
+    def clear(self) -> None:
+        self.digits = ""
+        self.pointed_at = None
+
+    def add(self, digit: str) -> tuple[int, bool]:
+        """The entry's number the digits now name (0: none), and whether it is whole: no
+        entry's number is longer and begins with it. A digit that continues no entry's
+        number begins a new one."""
+        for digits in (self.digits + digit, digit):
+            if not digits.startswith("0") and int(digits) <= self.count:
+                self.digits = digits
+                number = int(digits)
+                return number, number * 10 > self.count
+        self.clear()
+        return 0, False
+
+
+def _inquirer_control(question):
+    """The questionary control that holds a menu's choices and its pointer (None for
+    another layout: number keys then pick only whole numbers)."""
+    from questionary.prompts.common import InquirerControl
+
+    controls = question.application.layout.find_all_controls()
+    return next((c for c in controls if isinstance(c, InquirerControl)), None)
 
 
 def _answered(message: str, answer: str) -> None:
@@ -624,11 +674,11 @@ def _answered(message: str, answer: str) -> None:
 
 
 def ask_menu(message: str, options: list[str], back: str | None = None) -> str | None:
-    """A menu (terminals only): number keys 1-9 pick, q/Esc leave. Returns the chosen label,
-    or None when the user leaves (q, Esc, or the `back` entry)."""
-    labels = list(options) + ([back] if back else [])
-    hint = "(1-9 or arrows and Enter; q or Esc leaves)"
-    index = select(message, labels, leave=True, instruction=hint)
-    if index is None or labels[index] == back:
-        return None
-    return labels[index]
+    """A menu (terminals only): an entry's number picks it, q/Esc leave. Returns the chosen
+    label, or None when the user leaves (q, Esc, or the `back` entry)."""
+    if len(options) <= 9:
+        hint = f"(1-{len(options)} or arrows and Enter; q or Esc leaves)"
+    else:
+        hint = "(type a number, or arrows and Enter; q or Esc leaves)"
+    index = select(message, options, leave=True, instruction=hint, back=back)
+    return None if index is None else options[index]

@@ -6,7 +6,7 @@ import json
 
 import pexpect
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, REPO
 from tests.e2e.test_quiz_terminal import DOWN, ENTER, spawn
 
 MINI = ["--decks", str(FIXTURES / "decks")]
@@ -75,6 +75,27 @@ def test_the_home_menu_shows_the_due_count_and_runs_a_mode(mlprep_home):
     child.send("\x1b")  # Esc leaves the submenu, back home
     child.expect("What would you like to do\\?")
     child.send("q")  # q quits the home menu
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_a_deck_past_the_ninth_is_picked_by_typing_its_number(mlprep_home):
+    child = spawn([], mlprep_home)
+    child.expect("What would you like to do\\?")
+    child.expect("q\\) Quit")  # the way out is its own key, not a tenth number
+    child.send("2")  # Quiz a deck
+    child.expect("Which deck\\?")
+    child.expect("type a number, or arrows")
+    # (the menu is longer than the terminal: trees, the 30th, is below its last line)
+    decks = sorted(path.stem for path in (REPO / "content" / "decks").glob("*.yaml"))
+    number = str(decks.index("trees") + 1)
+    assert len(number) == 2
+    child.send(number)  # its first digit alone only points, as other numbers begin with it
+    child.expect("Quiz: trees - ")
+    child.send("\x03")
+    child.expect("What would you like to do\\?")
+    child.send("q")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
