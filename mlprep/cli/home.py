@@ -87,6 +87,7 @@ def pick_deck(app: AppState) -> str | None:
     from mlprep.ui.prompts import ask_menu
 
     decks = sorted(app.library().decks.values(), key=lambda d: d.id)
-    labels = {f"{d.id:<14} {d.title} ({len(d.cards)})": d.id for d in decks}
+    width = min(max((len(d.id) for d in decks), default=0), 20)  # (a long id pushes its own line)
+    labels = {f"{d.id:<{width}}  {d.title} ({len(d.cards)})": d.id for d in decks}
     choice = ask_menu("Which deck?", list(labels), back=BACK)
     return None if choice is None else labels[choice]

@@ -586,12 +586,13 @@ def select(
     from prompt_toolkit.keys import Keys
 
     questionary = _questionary()
+    digits = len(str(len(titles)))  # (numbers right-aligned: " 9)" above "10)")
     choices = [
-        questionary.Choice(title=menu_title(f"{i}) {title}"), value=i - 1)
+        questionary.Choice(title=menu_title(f"{i:>{digits}}) {title}"), value=i - 1)
         for i, title in enumerate(titles, start=1)
     ]
     if back is not None:
-        choices.append(questionary.Choice(title=f"q) {back}", value=-1))
+        choices.append(questionary.Choice(title=f"{'q':>{digits}}) {back}", value=-1))
     # (erased when done: _answered leaves a line of the question and the answer instead)
     question = questionary.select(
         message, choices=choices, instruction=instruction or None, erase_when_done=True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pexpect
 
@@ -87,6 +88,14 @@ def test_a_deck_past_the_ninth_is_picked_by_typing_its_number(mlprep_home):
     child.send("2")  # Quiz a deck
     child.expect("Which deck\\?")
     child.expect("type a number, or arrows")
+    child.expect(r"14\) \S+ +\S")
+    # the numbers are right-aligned and the decks' ids padded (to the longest, interpretability,
+    # the 13th): the deck titles start in one column
+    drawn = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before + child.after).splitlines()
+    entries = [found for line in drawn if (found := re.search(r"(\d+)\) \S+ +", line))]
+    assert {int(found.group(1)) for found in entries} >= set(range(1, 15))
+    assert len({found.end(1) for found in entries}) == 1  # the numbers' last digits
+    assert len({found.end() for found in entries}) == 1  # the titles
     # (the menu is longer than the terminal: trees, the 30th, is below its last line)
     decks = sorted(path.stem for path in (REPO / "content" / "decks").glob("*.yaml"))
     number = str(decks.index("trees") + 1)
