@@ -3,6 +3,8 @@ to a width. Kept apart from both so that listing decks imports neither."""
 
 from __future__ import annotations
 
+import unicodedata
+
 from mlprep.model import Grade
 
 GRADE_LABELS = tuple(grade.label for grade in Grade)
@@ -17,6 +19,39 @@ def duration(seconds: float) -> str:
     return f"{minutes}m{seconds:02d}s"
 
 
+def in_words(items: list[str]) -> str:
+    """Items as a sentence lists them: "1", "1 and 3", "1, 3 and 4"."""
+    return " and ".join(filter(None, (", ".join(items[:-1]), items[-1]))) if items else ""
+
+
 def shorten(text: str, width: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: max(0, width - 3)].rstrip() + "..."
+    """`text` on one line (runs of whitespace made one space), cut to `width` terminal
+    columns with "..." where it is longer (see fit)."""
+    return fit(" ".join(text.split()), width)
+
+
+def fit(line: str, width: int) -> str:
+    """A line as it is where it takes at most `width` terminal columns, else cut to them
+    with "..." (East Asian wide characters take two columns)."""
+    if line.isascii():  # (one column a character: the common case, at C speed)
+        return line if len(line) <= width else line[: max(0, width - 3)].rstrip() + "..."
+    if columns(line) <= width:
+        return line
+    kept, used = [], 0
+    for character in line:
+        used += _columns_of(character)
+        if used > width - 3:
+            break
+        kept.append(character)
+    return "".join(kept).rstrip() + "..."
+
+
+def columns(text: str) -> int:
+    """How many terminal columns `text` takes (wide characters two, combining marks none)."""
+    return len(text) if text.isascii() else sum(map(_columns_of, text))
+
+
+def _columns_of(character: str) -> int:
+    if unicodedata.combining(character):
+        return 0
+    return 2 if unicodedata.east_asian_width(character) in "WF" else 1

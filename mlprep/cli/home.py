@@ -1,6 +1,6 @@
 """`mlprep` with no command, in a terminal: a home menu that loops until Quit (q or Esc).
 
-Number keys 1-9 pick an entry; every submenu has Back."""
+Typing an entry's number picks it; every submenu has Back (q)."""
 
 from __future__ import annotations
 

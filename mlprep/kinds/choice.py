@@ -8,15 +8,16 @@ from typing import TYPE_CHECKING
 from mlprep.cardparts import Choice
 from mlprep.kinds import Kind, KindContext, Outcome, Verdict
 from mlprep.model import Card, Grade
+from mlprep.textfit import in_words
 
 if TYPE_CHECKING:
     from mlprep.sessions.ports import AskPrompter
 
 
 def option_feedback(shown: tuple[Choice, ...], picked: set[int]) -> tuple[str, ...]:
-    """One line per picked option (right or wrong, and its why), then the missed right ones
-    (when several are right; with one, the verdict names it). After a right answer only picks
-    with a why are mentioned. Numbers as shown."""
+    """One line per picked option (right or wrong, and its why), then the numbers of the
+    missed right ones (when several are right; the verdict lists the right options). After a
+    right answer only picks with a why are mentioned. Numbers as shown."""
     correct = {i for i, c in enumerate(shown) if c.correct} == picked
     lines = []
     for i in sorted(picked):
@@ -27,11 +28,9 @@ def option_feedback(shown: tuple[Choice, ...], picked: set[int]) -> tuple[str, .
         why = f" {choice.why}" if choice.why else ""
         lines.append(f"You picked {i + 1}) {_clause(choice.text)} - {verdict}.{why}")
     several = sum(c.correct for c in shown) > 1
-    for i, choice in enumerate(shown):
-        if several and choice.correct and i not in picked:
-            text = choice.text.rstrip()
-            ending = "" if text.endswith((".", "?", "!")) else "."  # (not "rules..")
-            lines.append(f"You missed {i + 1}) {text}{ending}")
+    missed = [str(i + 1) for i, c in enumerate(shown) if several and c.correct and i not in picked]
+    if missed:  # (by number: the verdict lists the right options right above)
+        lines.append(f"You missed {in_words(missed)}.")
     return tuple(lines)
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TextIO, cast
 
 from mlprep.model import Card, Grade
 from mlprep.sessions.ports import FlashAction, Prompter
+from mlprep.textfit import columns, fit, in_words
 from mlprep.textsafe import clean_input, printable
 from mlprep.ui.text import (
     GRADE_LABELS,
@@ -375,7 +376,11 @@ class QuestionaryPrompter:
             question = self.q.checkbox(
                 message,
                 choices=choices,
-                instruction="(1-9 or space marks, Enter submits)",
+                instruction=(
+                    f"(1-{len(options)} or space marks, Enter submits)"
+                    if len(options) <= 9
+                    else "(number or space marks, Enter submits)"
+                ),
                 validate=lambda chosen: bool(chosen) or "Mark at least one option.",
                 erase_when_done=True,
             )
@@ -384,8 +389,7 @@ class QuestionaryPrompter:
             if len(picked) == 1:
                 _answered(message, f"{picked[0] + 1}) {options[picked[0]]}")
             else:
-                numbers = [str(index + 1) for index in picked]
-                _answered(message, ", ".join(numbers[:-1]) + " and " + numbers[-1])
+                _answered(message, in_words([str(index + 1) for index in picked]))
             return picked
         index = select("Your answer:", [shorten(text, width - 4) for text in options])
         assert index is not None
@@ -522,24 +526,34 @@ class _ConsoleWriter:
 
 
 def _number_keys_toggle(question, count: int) -> None:
-    """Number keys 1-9 mark or unmark that option of a checkbox (and point at it)."""
+    """Typing an option's number marks or unmarks it (and points at it): at once where no
+    longer number begins with it, as a menu's number picks (see select); else it points at
+    it, and a further digit or space decides."""
     control = _inquirer_control(question)
     if control is None:  # another questionary layout: arrows and space still work
         return
+    typing = _TypedNumber(count)
 
-    def toggle(index: int):
+    def typed(digit: str):
         def handler(event) -> None:
-            control.pointed_at = index
-            value = control.choices[index].value
-            if value in control.selected_options:
-                control.selected_options.remove(value)
-            else:
-                control.selected_options.append(value)
+            if control.pointed_at != typing.pointed_at:
+                typing.clear()  # the arrows moved the pointer since: a new number
+            number, whole = typing.add(digit)
+            if not number:
+                return
+            control.pointed_at = typing.pointed_at = number - 1
+            if whole:
+                value = control.choices[number - 1].value
+                if value in control.selected_options:
+                    control.selected_options.remove(value)
+                else:
+                    control.selected_options.append(value)
+                typing.clear()
 
         return handler
 
-    for number in range(1, min(9, count) + 1):
-        question.application.key_bindings.add(str(number), eager=True)(toggle(number - 1))
+    for digit in "0123456789":
+        question.application.key_bindings.add(digit, eager=True)(typed(digit))
 
 
 _INLINE_CODE = re.compile(r"`([^`\n]+)`")
@@ -639,16 +653,22 @@ class _TypedNumber:
         self.pointed_at = None
 
     def add(self, digit: str) -> tuple[int, bool]:
-        """The entry's number the digits now name (0: none), and whether it is whole: no
-        entry's number is longer and begins with it. A digit that continues no entry's
-        number begins a new one."""
-        for digits in (self.digits + digit, digit):
-            if not digits.startswith("0") and int(digits) <= self.count:
-                self.digits = digits
-                number = int(digits)
-                return number, number * 10 > self.count
+        """The entry's number the digits now name (0: none), and whether to take it at once:
+        it is whole (no entry's number is longer and begins with it) and was typed from its
+        first digit. A digit that continues no entry's number begins a new one, which is
+        only pointed at: a slip (3 then 5 of 31 entries) must not start entry 5."""
+        digits = self.digits + digit
+        if self._names_one(digits):
+            self.digits = digits
+            return int(digits), int(digits) * 10 > self.count
+        if self._names_one(digit):
+            self.digits = digit
+            return int(digit), False
         self.clear()
         return 0, False
+
+    def _names_one(self, digits: str) -> bool:
+        return not digits.startswith("0") and int(digits) <= self.count
 
 
 def _inquirer_control(question):
@@ -668,18 +688,51 @@ def _answered(message: str, answer: str) -> None:
     from prompt_toolkit.formatted_text import FormattedText
     from questionary.constants import DEFAULT_STYLE
 
-    room = shutil.get_terminal_size((80, 24)).columns - len(f"? {message} ") - 1
+    room = shutil.get_terminal_size((80, 24)).columns - columns(f"? {message} ") - 1
     line = [("class:qmark", "?"), ("class:question", f" {message} ")]
-    line.append(("class:answer", shorten(answer, max(room, 10))))
+    line += _cut(_answer_tokens(answer), max(room, 4))
     print_formatted_text(FormattedText(line), style=DEFAULT_STYLE)
+
+
+def _answer_tokens(answer: str) -> list[tuple[str, str]]:
+    """An answered line's answer as styled text: its `inline code` as the menu shows it."""
+    title = menu_title(" ".join(answer.split()))
+    if isinstance(title, str):
+        return [("class:answer", title)]
+    return [("class:answer " + style if style else "class:answer", text) for style, text in title]
+
+
+def _cut(tokens: list[tuple[str, str]], room: int) -> list[tuple[str, str]]:
+    """Styled text cut to `room` columns, with "..." where it is longer."""
+    if sum(columns(text) for _, text in tokens) <= room:
+        return tokens
+    cut: list[tuple[str, str]] = []
+    left = room - 3
+    for style, text in tokens:
+        kept = ""
+        for character in text:
+            if columns(character) > left:
+                break
+            kept += character
+            left -= columns(character)
+        cut.append((style, kept))
+        if kept != text:
+            break
+    cut[-1] = (cut[-1][0], cut[-1][1].rstrip())
+    return [*cut, ("class:answer", "...")]
 
 
 def ask_menu(message: str, options: list[str], back: str | None = None) -> str | None:
     """A menu (terminals only): an entry's number picks it, q/Esc leave. Returns the chosen
     label, or None when the user leaves (q, Esc, or the `back` entry)."""
-    if len(options) <= 9:
+    if not options:
+        hint = "(q or Esc leaves)"
+    elif len(options) <= 9:
         hint = f"(1-{len(options)} or arrows and Enter; q or Esc leaves)"
-    else:
-        hint = "(type a number, or arrows and Enter; q or Esc leaves)"
-    index = select(message, options, leave=True, instruction=hint, back=back)
+    else:  # (as short: it follows the question on one line)
+        hint = "(number or arrows and Enter; q or Esc leaves)"
+    # each entry on one line (prompt_toolkit would cut it at the edge without a sign)
+    room = shutil.get_terminal_size((80, 24)).columns - len(str(len(options))) - 6
+    titles = [fit(option, max(room, 10)) for option in options]
+    index = select(message, titles, leave=True, instruction=hint, back=back)
     return None if index is None else options[index]

@@ -38,7 +38,7 @@ MUST_SHOW = {
     ("flash", "sql"): ["Tables:", "Reference solution:", "Its result:", "40"],
     ("flash", "open"): ["Reference answer:"],
     ("quiz", "single"): ["Mean squared error - wrong. MSE is CART's criterion for"],
-    ("quiz", "multi"): ["Accuracy of the parent node - wrong. Accuracy is a", "You missed 3)"],
+    ("quiz", "multi"): ["Accuracy of the parent node - wrong. Accuracy is a", "You missed 3."],
     ("quiz", "number"): ["Correct.", "Comes back in 10 minutes."],
     ("quiz", "open"): ["How well did you know it? 1 Again 1m · 2 Hard 6m · 3 Good 10m"],
     ("quiz", "sql"): ["Tables:", "CREATE TABLE users (", "Correct! Your result:"],

@@ -87,7 +87,7 @@ def test_a_deck_past_the_ninth_is_picked_by_typing_its_number(mlprep_home):
     child.expect("q\\) Quit")  # the way out is its own key, not a tenth number
     child.send("2")  # Quiz a deck
     child.expect("Which deck\\?")
-    child.expect("type a number, or arrows")
+    child.expect("number or arrows and Enter")
     child.expect(r"14\) \S+ +\S")
     # the numbers are right-aligned and the decks' ids padded (to the longest, interpretability,
     # the 13th): the deck titles start in one column

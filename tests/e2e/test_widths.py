@@ -73,7 +73,10 @@ def test_a_quiz_fits(mlprep_home, columns):
     assert widest("".join(seen)) <= columns
 
 
-@pytest.mark.parametrize(("columns", "marks", "echo"), [(80, "2", "2) "), (40, "12", "1 and 2")])
+@pytest.mark.parametrize(
+    ("columns", "marks", "echo"),
+    [(80, "2", "2) "), (40, "12", "1 and 2"), (60, "123", "1, 2 and 3")],
+)
 def test_an_answered_menu_leaves_one_line_that_fits(mlprep_home, columns, marks, echo):
     """Once a choice is picked, the menu gives way to one line: the question and the answer,
     cut to the terminal's width (options that are long sentences)."""
@@ -83,7 +86,7 @@ def test_an_answered_menu_leaves_one_line_that_fits(mlprep_home, columns, marks,
     for _ in range(2):
         # (each menu as it opens, with its instruction: not the line it leaves once answered)
         style = r"(?:\x1b\[[0-9;]*m)*"
-        menus = [rf"Your answer: {style}\(Use", rf"Select all that apply: {style}\(1-9"]
+        menus = [rf"Your answer: {style}\(Use", rf"Select all that apply: {style}\(1-3"]
         asked = child.expect(menus)
         seen.append(child.before + child.after)
         child.send(ENTER if asked == 0 else marks + ENTER)
@@ -92,12 +95,14 @@ def test_an_answered_menu_leaves_one_line_that_fits(mlprep_home, columns, marks,
     lines = screen_lines("".join(seen))
     assert any(re.fullmatch(r"\? Your answer: 1\) .{10,}\.\.\.", line) for line in lines)
     assert any(line.startswith("? Select all that apply: " + echo) for line in lines)
+    # questionary's own answered line ("[2) ...]", "done (2 selections)") is not left too
+    assert not any(re.match(r"\? Select all that apply: (\[|done)", line) for line in lines)
+    single = lines.index("✘ Not quite. The answer:")
+    assert lines[single + 1].startswith("2) A small change")
     # a wrong answer lists the right options, numbered as shown, one under another
     plural = lines.index("✘ Not quite. The answers:")
     assert lines[plural + 1].startswith("1) Resampling")
     assert any(line.startswith("3) A depth-3") for line in lines[plural + 2 : plural + 9])
-    single = lines.index("✘ Not quite. The answer:")
-    assert lines[single + 1].startswith("2) A small change")
 
 
 @pytest.mark.parametrize("columns", [100, 60, 40])
@@ -144,9 +149,19 @@ def test_mock_fits(mlprep_home, columns):
 def test_the_home_menu_fits(mlprep_home, columns):
     child = spawn([], mlprep_home, columns)
     child.expect("Quit")
+    child.send("2")  # the deck picker: an entry too long for the terminal ends in "..."
+    child.expect(r"12\) [^\r]*\r")
+    decks = screen_lines(child.before + child.after)
+    child.send("q")
+    child.expect("Quit")
     child.send("q")
     out = child.before + finish(child)
     assert widest(out) <= columns
+    entries = [line for line in decks if re.match(r" *»? +\d+\) ", line)]
+    assert len(entries) >= 9 and max(map(len, entries)) < columns
+    cut = [line for line in entries if line.endswith("...")]
+    assert (columns < 80) == bool(cut)  # (at 100, every deck's line fits whole)
+    assert all(re.search(r"\(\d+\)$", line) for line in entries if line not in cut)
 
 
 def test_shrinking_the_terminal_mid_quiz_draws_the_next_card_at_the_new_width(mlprep_home):

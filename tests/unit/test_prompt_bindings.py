@@ -3,6 +3,7 @@ still answer keys as before, and the copy really is shared."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -10,6 +11,7 @@ from prompt_toolkit.application import Application, create_app_session
 from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
+from mlprep.textfit import columns, shorten
 from mlprep.ui import prompts
 from mlprep.ui.ptkbindings import share_default_bindings
 
@@ -17,7 +19,12 @@ from mlprep.ui.ptkbindings import share_default_bindings
 @pytest.fixture
 def keys() -> Iterator[PipeInput]:
     with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        # a prompt still waiting after the keys sent ran out would wait forever: the closed
+        # input ends it with EOFError, a failure of that test
+        watchdog = threading.Timer(20, pipe.close)
+        watchdog.start()
         yield pipe
+        watchdog.cancel()
 
 
 def test_applications_share_one_copy_of_the_default_bindings() -> None:
@@ -48,14 +55,26 @@ def test_a_long_menu_takes_numbers_of_two_digits(keys: PipeInput) -> None:
     assert prompts.select("Deck:", decks) == 2
     keys.send_text("4")  # nothing begins with 4 but 4 itself
     assert prompts.select("Deck:", decks) == 3
-    keys.send_text("35")  # no 35: the 5 begins a new number
+    keys.send_text("35\r")  # no 35: the 5 begins a new number, only pointed at (a slip)
     assert prompts.select("Deck:", decks) == 4
+    keys.send_text("3" + "9" + "1\r")  # no 39: 9 is pointed at, and 91 is no number either
+    assert prompts.select("Deck:", decks) == 0
     keys.send_text("07")  # no entry's number begins with 0
     assert prompts.select("Deck:", decks) == 6
     keys.send_text("1" + down + down + "6")  # the arrows moved on from 1: 6, not 16
     assert prompts.select("Deck:", decks) == 5
     keys.send_text("1" + down + down + "\r")  # from where 1 put the pointer
     assert prompts.select("Deck:", decks) == 2
+
+
+def test_a_menu_of_ten_takes_1_as_a_beginning_and_10_whole(keys: PipeInput) -> None:
+    ten = [f"entry {number}" for number in range(1, 11)]
+    keys.send_text("10")
+    assert prompts.select("Pick:", ten) == 9
+    keys.send_text("1\r")  # 1 begins 10 too: it points, Enter picks
+    assert prompts.select("Pick:", ten) == 0
+    keys.send_text("2")  # nothing else begins with 2
+    assert prompts.select("Pick:", ten) == 1
 
 
 def test_the_back_entry_of_a_menu_is_left_by_q_and_is_no_number(keys: PipeInput) -> None:
@@ -76,3 +95,42 @@ def test_text_prompts_in_a_row_keep_line_editing(keys: PipeInput) -> None:
     assert questionary.text("Answer:").unsafe_ask() == "hello"
     keys.send_text("abc\x7f\x7fx\r")  # two backspaces
     assert questionary.text("Answer:").unsafe_ask() == "ax"
+
+
+def test_text_is_cut_to_terminal_columns_wide_characters_counting_two() -> None:
+    assert shorten("a short line", 20) == "a short line"
+    assert shorten("a  line\nwith   spaces", 40) == "a line with spaces"
+    assert shorten("abcdefghij", 8) == "abcde..."
+    wide = "機械学習のモデルは訓練データの小さな変化で大きく変わる"  # 27 characters, 54 columns
+    assert columns(wide) == 54
+    cut = shorten(wide, 20)
+    assert cut.endswith("...") and columns(cut) <= 20 and columns(cut) >= 19
+    assert columns("e\u0301") == 1  # a combining accent takes no column
+
+
+def test_an_answered_line_keeps_inline_code_and_fits_its_room() -> None:
+    answer = "2) Use `df.groupby(...)` then `merge` the result back onto the events table"
+    tokens = prompts._answer_tokens(answer)
+    assert ("class:answer bold fg:ansicyan", "df.groupby(...)") in tokens
+    assert "`" not in "".join(text for _, text in tokens)
+    for room in (12, 20, 30, 80):
+        cut = prompts._cut(tokens, room)
+        assert sum(columns(text) for _, text in cut) <= room
+    assert prompts._cut(tokens, 80) == tokens
+    cut = prompts._cut(tokens, 30)
+    assert "".join(text for _, text in cut) == "2) Use df.groupby(...) then..."
+    wide = prompts._cut(prompts._answer_tokens("1) 機械学習のモデルは訓練データで変わる"), 16)
+    assert sum(columns(text) for _, text in wide) <= 16
+
+
+def test_a_checkbox_of_more_than_nine_takes_numbers_of_two_digits(keys: PipeInput) -> None:
+    import questionary
+
+    share_default_bindings()
+    options = [questionary.Choice(f"option {n}", value=n - 1) for n in range(1, 12)]
+    question = questionary.checkbox("Mark:", choices=options)
+    prompts._number_keys_toggle(question, len(options))
+    # 11 marks 11; 1 then space marks 1 (1 begins 10 and 11 too: it points); 5 marks 5;
+    # 5 again unmarks it; 3 then 9 (no 39) points at 9, and space marks it
+    keys.send_text("11" + "1 " + "5" + "5" + "39 " + "\r")
+    assert sorted(question.unsafe_ask()) == [0, 8, 10]

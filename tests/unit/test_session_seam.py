@@ -86,12 +86,14 @@ def test_option_feedback_names_wrong_picks_missed_options_and_why():
     assert option_feedback(shown, {0, 1}) == (
         "You picked 1) A - right. A is right because.",
         "You picked 2) B - wrong. B confuses bias with variance.",
-        "You missed 3) C.",
+        "You missed 3.",
     )
     assert option_feedback(shown, {0, 2}) == ("You picked 1) A - right. A is right because.",)
 
 
 def test_option_feedback_reads_as_sentences_when_the_options_are_sentences():
+    """A picked option's own full stop is not doubled; the missed ones are named by number
+    (the verdict lists the right options in full just above)."""
     shown = (
         Choice("Trees can be read as rules.", True),
         Choice("Splits are chosen greedily...", True),
@@ -100,9 +102,11 @@ def test_option_feedback_reads_as_sentences_when_the_options_are_sentences():
     )
     assert option_feedback(shown, {3}) == (
         "You picked 4) Leaves are always pure - wrong. Not with a depth limit.",
-        "You missed 1) Trees can be read as rules.",
-        "You missed 2) Splits are chosen greedily...",
-        "You missed 3) Is depth a regularizer?",
+        "You missed 1, 2 and 3.",
+    )
+    assert option_feedback(shown, {0, 1, 3})[-1] == "You missed 3."
+    assert (
+        option_feedback(shown[1:], {0})[0] == "You picked 1) Splits are chosen greedily... - right."
     )
 
 
