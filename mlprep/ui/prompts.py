@@ -635,6 +635,8 @@ def select(
             bindings.add(key, eager=True)(lambda event: event.app.exit(result=-1))
     index = question.unsafe_ask()
     if index is None or index < 0:
+        if back is not None:  # (the way out is in the history too, as any other answer)
+            _answered(message, f"q) {back}")
         return None
     _answered(message, f"{index + 1}) {titles[index]}")
     return index

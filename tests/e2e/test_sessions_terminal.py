@@ -73,9 +73,11 @@ def test_the_home_menu_shows_the_due_count_and_runs_a_mode(mlprep_home):
     child.send("2")  # Quiz a deck -> the deck menu, then Back
     child.expect("Which deck\\?")
     child.expect("1\\) ")
-    child.send("\x1b")  # Esc leaves the submenu, back home
+    child.send("\x1b")  # Esc leaves the submenu, back home; the history says so
+    child.expect(r"Which deck\? (\x1b\[[0-9;]*m)*q\) Back")
     child.expect("What would you like to do\\?")
     child.send("q")  # q quits the home menu
+    child.expect(r"What would you like to do\? (\x1b\[[0-9;]*m)*q\) Quit")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
