@@ -931,7 +931,9 @@ def grade_answer(card: Card, answer: str) -> Grading:
     return Grading(card.id, score, suggest(score, bool(hits)), points, hits)
 
 
-def _hanging(text: str, width: int, first: str, rest: str = "      ") -> list[str]:
+def _hanging(text: str, width: int | None, first: str, rest: str = "      ") -> list[str]:
+    if width is None:
+        return [first + text]
     wrapped = textwrap.wrap(
         text,
         width=max(20, width),
@@ -942,9 +944,10 @@ def _hanging(text: str, width: int, first: str, rest: str = "      ") -> list[st
     return wrapped or [first.rstrip()]
 
 
-def checklist_lines(grading: Grading, width: int = 80) -> list[str]:
+def checklist_lines(grading: Grading, width: int | None = 80) -> list[str]:
     """The grading as plain text lines: each keypoint made (with the words that made it) or
-    missed, then any misconception with its correction."""
+    missed, then any misconception with its correction; wrapped to `width`, or (None) one
+    line each, for a display to wrap to its own width."""
     lines = [f"Score {grading.score:.2f}, suggested grade: {grading.suggested.label}"]
     for check in grading.points:
         lines += _hanging(check.point, width, "  [x] " if check.covered else "  [ ] ")

@@ -16,8 +16,6 @@ from mlprep.model import Card
 if TYPE_CHECKING:
     from mlprep.sessions.ports import AskPrompter
 
-CHECKLIST_WIDTH = 78  # the prompters print feedback lines as they are, within 80 columns
-
 
 class KeypointsKind(OpenKind):
     label = "open, checked against keypoints"
@@ -33,5 +31,6 @@ class KeypointsKind(OpenKind):
         from mlprep.grader import checklist_lines, grade_answer
 
         grading = grade_answer(card, answer)
-        lines = ["Your answer against the keypoints:", *checklist_lines(grading, CHECKLIST_WIDTH)]
+        # (one line a point: the prompters wrap them to the terminal, hanging under the box)
+        lines = ["Your answer against the keypoints:", *checklist_lines(grading, None)]
         return Outcome(answer, Verdict(None, suggested=grading.suggested, feedback=tuple(lines)))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import re
 import shutil
-import textwrap
 import types
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO, cast
@@ -21,6 +20,7 @@ from mlprep.textfit import columns, fit, in_words
 from mlprep.textsafe import clean_input, printable
 from mlprep.ui.text import (
     GRADE_LABELS,
+    hanging,
     numbered,
     numbered_subset,
     shorten,
@@ -94,17 +94,18 @@ class PlainPrompter:
         self.stdout.flush()
 
     def notice(self, message: str) -> None:
-        """A message as it is; a single line longer than the width is wrapped."""
+        """A message as it is; a single line longer than the width is wrapped (an indented or
+        checklist line hanging under its text)."""
         while message.startswith("\n"):  # blank lines before a message, then the message wrapped
             self.say("")
             message = message[1:]
-        if len(message) <= self.width or "\n" in message or message.startswith(" "):
+        if "\n" in message:
             self.say(message)
         else:
-            lines = textwrap.wrap(
-                message, self.width, break_on_hyphens=False, break_long_words=False
-            )
-            self.say(*lines)
+            self.say(*hanging(message, self.width))
+
+    def _hang(self, line: str) -> list[str]:
+        return hanging(line, self.width)
 
     def show_question(self, card: Card, position: int, total: int) -> None:
         level = f", difficulty {card.difficulty}" if card.difficulty else ""
@@ -144,10 +145,12 @@ class PlainPrompter:
         if card.explain:
             self.say("Why:", *wrap(card.explain, self.width, "  "))
         if card.rubric:
-            if card.rubric.strong:
-                self.say("A strong answer has:", *(f"  + {item}" for item in card.rubric.strong))
-            if card.rubric.weak:
-                self.say("A weak answer has:", *(f"  - {item}" for item in card.rubric.weak))
+            for title, sign, items in (
+                ("A strong answer has:", "+", card.rubric.strong),
+                ("A weak answer has:", "-", card.rubric.weak),
+            ):
+                if items:
+                    self.say(title, *(line for i in items for line in self._hang(f"  {sign} {i}")))
 
     def show_schema(self, schema: str) -> None:
         if schema:
@@ -351,7 +354,11 @@ class QuestionaryPrompter:
         return _questionary()
 
     def notice(self, message: str) -> None:
-        self.console.print(message, markup=False, highlight=False)
+        # a long line wrapped here, hanging under its text (rich would start each further
+        # line at the left edge)
+        lines = hanging(message, self.console.width) if "\n" not in message else [message]
+        for line in lines:
+            self.console.print(line, markup=False, highlight=False)
 
     def show_question(self, card: Card, position: int, total: int) -> None:
         self.console.print()

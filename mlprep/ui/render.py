@@ -109,10 +109,10 @@ def answer_body(card: Card) -> RenderableType:
     if card.rubric:
         if card.rubric.strong:
             parts.append(Text("A strong answer has", style="bold green"))
-            parts.extend(Text(f"  + {item}") for item in card.rubric.strong)
+            parts.append(_hanging([("  +", item) for item in card.rubric.strong]))
         if card.rubric.weak:
             parts.append(Text("A weak answer has", style="bold red"))
-            parts.extend(Text(f"  - {item}") for item in card.rubric.weak)
+            parts.append(_hanging([("  -", item) for item in card.rubric.weak]))
     return Group(*parts)
 
 

@@ -50,6 +50,28 @@ def _paragraphs(text: str) -> list[tuple[str, bool]]:
     return blocks
 
 
+# what a feedback or list line begins with, that its wrapped lines hang under: its indent and
+# a checkbox ("[x] ", "[ ] ", "[!] ") or bullet ("+ ", "- ")
+_HANGER = re.compile(r" *(?:\[[ x!]\] |[-+] )?")
+
+
+def hanging(line: str, width: int) -> list[str]:
+    """One line of feedback wrapped to `width` (not mid-word), its further lines hanging
+    under its text: "  [x] a long point" goes on as "      point"."""
+    if len(line) <= width:
+        return [line]
+    found = _HANGER.match(line)  # (it matches any line, if only with "")
+    head = found.group() if found else ""
+    return textwrap.wrap(
+        line[len(head) :],
+        width=max(20, width),
+        initial_indent=head,
+        subsequent_indent=" " * len(head),
+        break_on_hyphens=False,
+        break_long_words=False,
+    ) or [line]
+
+
 def wrap(text: str, width: int, indent: str = "") -> list[str]:
     """Wrap Markdown-ish text to `width`, keeping code, tables and blank lines as they are."""
     lines: list[str] = []

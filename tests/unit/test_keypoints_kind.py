@@ -78,3 +78,68 @@ def test_in_a_mock_interview_the_answer_is_taken_for_later():
     outcome = kind_of(CARD).attempt(CARD, prompter, KindContext(collect_only=True))
     assert prompter.later == [True] and prompter.shown == []  # nothing shown yet
     assert outcome.verdict.suggested is Grade.HARD
+
+
+LONG_POINT = Card(
+    id="k-catboost",
+    q="What does CatBoost's ordered boosting address?",
+    a="Target leakage from using a row's own label.",
+    keypoints=(
+        Keypoint(
+            "Target statistics and gradients computed on the same rows use each row's own "
+            "label: target leakage and prediction shift",
+            ("target leakage",),
+        ),
+    ),
+)
+
+
+def test_the_checklist_is_wrapped_by_the_terminal_it_is_shown_in_hanging_under_each_point():
+    """The kind gives one line a point; each prompter wraps it to its own width, the further
+    lines under the point's text, never mid-word."""
+    import io
+
+    from rich.console import Console
+
+    from mlprep.ui.prompts import PlainPrompter, QuestionaryPrompter
+
+    answer = "the leakage: target leakage from each row's own label"
+    outcome = kind_of(LONG_POINT).attempt(LONG_POINT, Typed(answer), KindContext())
+    point = next(line for line in outcome.verdict.feedback if line.startswith("  [x] "))
+    assert point.endswith("target leakage and prediction shift")  # one line, as given
+    for width in (40, 60):
+        plain = io.StringIO()
+        PlainPrompter(io.StringIO(), plain, echo=False, width=width).notice(point)
+        rich = io.StringIO()
+        console = Console(file=rich, width=width, color_system=None)
+        QuestionaryPrompter(console, io.StringIO()).notice(point)
+        for shown in (plain.getvalue(), rich.getvalue()):
+            lines = shown.splitlines()
+            assert len(lines) > 1 and all(len(line) <= width for line in lines)
+            assert lines[0].startswith("  [x] Target statistics")
+            assert all(line.startswith("      ") and line[6] != " " for line in lines[1:])
+            assert " ".join(line.strip() for line in lines) == point.strip()
+
+
+def test_a_rubric_is_wrapped_to_the_terminal_hanging_under_each_item():
+    import io
+
+    from rich.console import Console
+
+    from mlprep.cardparts import Rubric
+    from mlprep.ui.prompts import PlainPrompter, QuestionaryPrompter
+
+    item = "Names the link between regularisation strength and the bias-variance trade-off"
+    card = Card(id="r", q="q", a="a", rubric=Rubric(strong=(item,), weak=("Only a slogan",)))
+    plain = io.StringIO()
+    PlainPrompter(io.StringIO(), plain, echo=False, width=40).show_answer(card)
+    rich = io.StringIO()
+    QuestionaryPrompter(Console(file=rich, width=40, color_system=None), io.StringIO()).show_answer(
+        card
+    )
+    for shown in (plain.getvalue(), rich.getvalue()):
+        lines = [line.strip("│ ").rstrip() for line in shown.splitlines()]
+        start = next(i for i, line in enumerate(lines) if line.startswith("+ Names"))
+        rest = lines[start + 1 : next(i for i, line in enumerate(lines) if "weak" in line)]
+        assert rest and " ".join([lines[start][2:], *rest]) == item  # whole words, in order
+        assert all(len(line) <= 40 for line in shown.splitlines())
