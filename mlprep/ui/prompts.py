@@ -348,6 +348,12 @@ class QuestionaryPrompter:
         self.lines = PlainPrompter(stdin, writer, echo=False)  # follows the terminal's width
 
     @property
+    def width(self) -> int:
+        """The terminal's width as it is now, at most 80 (as the plain prompter's): what a
+        session's summary rows are cut to."""
+        return min(80, self.console.width)
+
+    @property
     def q(self) -> types.ModuleType:
         """questionary, imported at the first prompt, not before the first card is drawn: its
         prompt_toolkit is most of a session's start-up, and the card can be read meanwhile."""
