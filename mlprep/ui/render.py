@@ -165,7 +165,8 @@ def feedback(text: str) -> Text:
 def code_block(title: str, code: str) -> RenderableType:
     from rich.syntax import Syntax
 
-    return Group(Text(title, style="bold"), Syntax(code, "sql", theme="ansi_dark"))
+    # (wrapped, not cropped: a solution cut at the edge could not be read or copied whole)
+    return Group(Text(title, style="bold"), Syntax(code, "sql", theme="ansi_dark", word_wrap=True))
 
 
 def card_detail(card: Card) -> RenderableType:
@@ -192,7 +193,8 @@ def card_detail(card: Card) -> RenderableType:
     if card.solution:
         from rich.syntax import Syntax
 
-        parts += [Text("Solution", style="bold"), Syntax(card.solution.strip(), "sql")]
+        solution = Syntax(card.solution.strip(), "sql", word_wrap=True)
+        parts += [Text("Solution", style="bold"), solution]
     if card.followups:
         parts.append(Text("Follow-ups", style="bold"))
         parts.append(_hanging([("  •", item) for item in card.followups]))

@@ -119,27 +119,3 @@ def test_the_checklist_is_wrapped_by_the_terminal_it_is_shown_in_hanging_under_e
             assert lines[0].startswith("  [x] Target statistics")
             assert all(line.startswith("      ") and line[6] != " " for line in lines[1:])
             assert " ".join(line.strip() for line in lines) == point.strip()
-
-
-def test_a_rubric_is_wrapped_to_the_terminal_hanging_under_each_item():
-    import io
-
-    from rich.console import Console
-
-    from mlprep.cardparts import Rubric
-    from mlprep.ui.prompts import PlainPrompter, QuestionaryPrompter
-
-    item = "Names the link between regularisation strength and the bias-variance trade-off"
-    card = Card(id="r", q="q", a="a", rubric=Rubric(strong=(item,), weak=("Only a slogan",)))
-    plain = io.StringIO()
-    PlainPrompter(io.StringIO(), plain, echo=False, width=40).show_answer(card)
-    rich = io.StringIO()
-    QuestionaryPrompter(Console(file=rich, width=40, color_system=None), io.StringIO()).show_answer(
-        card
-    )
-    for shown in (plain.getvalue(), rich.getvalue()):
-        lines = [line.strip("│ ").rstrip() for line in shown.splitlines()]
-        start = next(i for i, line in enumerate(lines) if line.startswith("+ Names"))
-        rest = lines[start + 1 : next(i for i, line in enumerate(lines) if "weak" in line)]
-        assert rest and " ".join([lines[start][2:], *rest]) == item  # whole words, in order
-        assert all(len(line) <= 40 for line in shown.splitlines())

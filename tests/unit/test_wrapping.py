@@ -1,0 +1,44 @@
+"""What a session shows is wrapped to the terminal it is shown in, whole words kept."""
+
+from __future__ import annotations
+
+from mlprep.model import Card
+
+
+def test_a_rubric_is_wrapped_to_the_terminal_hanging_under_each_item():
+    import io
+
+    from rich.console import Console
+
+    from mlprep.cardparts import Rubric
+    from mlprep.ui.prompts import PlainPrompter, QuestionaryPrompter
+
+    item = "Names the link between regularisation strength and the bias-variance trade-off"
+    card = Card(id="r", q="q", a="a", rubric=Rubric(strong=(item,), weak=("Only a slogan",)))
+    plain = io.StringIO()
+    PlainPrompter(io.StringIO(), plain, echo=False, width=40).show_answer(card)
+    rich = io.StringIO()
+    QuestionaryPrompter(Console(file=rich, width=40, color_system=None), io.StringIO()).show_answer(
+        card
+    )
+    for shown in (plain.getvalue(), rich.getvalue()):
+        lines = [line.strip("│ ").rstrip() for line in shown.splitlines()]
+        start = next(i for i, line in enumerate(lines) if line.startswith("+ Names"))
+        rest = lines[start + 1 : next(i for i, line in enumerate(lines) if "weak" in line)]
+        assert rest and " ".join([lines[start][2:], *rest]) == item  # whole words, in order
+        assert all(len(line) <= 40 for line in shown.splitlines())
+
+
+def test_a_long_sql_line_is_wrapped_whole_not_cut_at_the_edge():
+    import io
+
+    from rich.console import Console
+
+    from mlprep.ui import render
+
+    sql = "SELECT u.id FROM users u JOIN orders o ON o.user_id = u.id AND o.ts < date(u.signup);"
+    shown = io.StringIO()
+    Console(file=shown, width=40, color_system=None).print(render.code_block("Solution:", sql))
+    lines = shown.getvalue().splitlines()
+    assert lines[0] == "Solution:" and all(len(line) <= 40 for line in lines)
+    assert " ".join(line.strip() for line in lines[1:]) == sql
