@@ -21,7 +21,7 @@ def parse_number(text: str) -> float:
     Raises ValueError with a short reason."""
     cleaned = text.strip().replace("_", "")
     if not cleaned:
-        raise ValueError("type a number, e.g. 0.25")
+        raise ValueError("nothing typed; for example 0.25")
     if "," in cleaned:
         # 1,000 is a thousands separator; 0,54 is a decimal comma and would silently mean 54
         if not _THOUSANDS.match(cleaned.lstrip("+-").rstrip("%").strip()):

@@ -84,7 +84,7 @@ def export(
       mlprep progress export backup.json
       mlprep progress export - > backup.json
     """
-    from mlprep.fileio import atomic_write_with
+    from mlprep.fileio import atomic_write_with, refuse_non_regular
     from mlprep.progress import ProgressStore
 
     app_state = state(ctx)
@@ -95,6 +95,10 @@ def export(
         for chunk in store.export_chunks(now, checked):  # a long history is streamed
             app_state.env.stdout.write(chunk)
         return
+    try:  # (said first: --force would not help, only a regular file is ever replaced)
+        refuse_non_regular(Path(file))
+    except OSError as error:
+        raise MlprepError(f"cannot write {file}: {error.strerror}") from None
     if Path(file).exists() and not force:
         raise MlprepError(f"{file} already exists; add --force to overwrite it.")
     try:
@@ -132,8 +136,9 @@ def merge(ctx: typer.Context, file: FileArg) -> None:
             raise MlprepError(f"cannot read {file}: {reason}") from None
     store = ProgressStore(app_state.paths.progress_dir, notify=app_state.say_progress)
     added = store.merge(incoming)
+    source = "standard input" if file == "-" else file
     app_state.env.stdout.write(
-        f"Merged {added:,} new answer{'s' * (added != 1)} from {file} "
+        f"Merged {added:,} new answer{'s' * (added != 1)} from {printable(source)} "
         f"({len(incoming) - added:,} already present).\n"
     )
 
@@ -158,7 +163,8 @@ def import_(ctx: typer.Context, file: FileArg, yes: Yes = False) -> None:
     backup = store.replace_all(incoming, app_state.env.now())
     note = f" (previous log backed up to {backup})" if backup else ""
     app_state.env.stdout.write(
-        f"Imported {len(incoming):,} answers from {printable(file)}{printable(note)}.\n"
+        f"Imported {len(incoming):,} answers from "
+        f"{'standard input' if file == '-' else printable(file)}{printable(note)}.\n"
     )
 
 

@@ -77,9 +77,14 @@ def build(
 
 def write(files: Sequence[ExportFile], force: bool = False) -> None:
     """Write each file atomically. Without `force`, refuse (writing nothing) if any exists."""
-    from mlprep.fileio import atomic_write
+    from mlprep.fileio import atomic_write, refuse_non_regular
 
     paths = [f.path for f in files if f.path is not None]
+    for path in paths:  # (said first: --force would not help, only regular files are replaced)
+        try:
+            refuse_non_regular(path)
+        except OSError as error:
+            raise MlprepError(f"cannot write {path}: {error.strerror}") from None
     existing = [path for path in paths if path.exists()]
     if existing and not force:
         more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""

@@ -49,7 +49,7 @@ class QuizResult(SessionResult):
         if self.stopped:
             lines.append(
                 f"Stopped ({self.stopped}) after {answered} of {self.planned} cards; "
-                "your answers are saved."
+                "your graded answers are saved."
             )
         lines.append(
             f"Answered {answered} card{'s' * (answered != 1)} in {duration(self.seconds)}."

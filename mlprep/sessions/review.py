@@ -57,7 +57,7 @@ class ReviewResult(SessionResult):
         answered = len(self.results)
         lines = [""]
         if self.stopped:
-            lines.append(f"Stopped ({self.stopped}); your answers are saved.")
+            lines.append(f"Stopped ({self.stopped}); your graded answers are saved.")
         grades = grade_counts([r.grade for r in self.results])
         lines.append(
             f"Reviewed {answered} card{'s' * (answered != 1)} in {duration(self.seconds)}: "

@@ -495,7 +495,7 @@ class QuestionaryPrompter:
         self.console.print(self.render.question_panel(card, position, total))
 
     def flash_key(self, can_undo: bool) -> FlashAction:
-        self.console.print(self.render.hint(FRONT_HINT))
+        self.console.print(self.render.hint(FRONT_HINT, self.console.width))
         while True:
             key = self._read_key()
             if key in ("enter", "space"):
@@ -507,7 +507,8 @@ class QuestionaryPrompter:
                 return action
 
     def flash_grade(self, can_undo: bool, preview: str = "") -> Grade | FlashAction:
-        self.console.print(self.render.hint((preview or BACK_GRADES) + BACK_ACTIONS))
+        keys = (preview or BACK_GRADES) + BACK_ACTIONS
+        self.console.print(self.render.hint(keys, self.console.width))
         while True:
             action = FLASH_KEYS.get(self._read_key())
             if action is FlashAction.UNDO and not can_undo:

@@ -92,8 +92,18 @@ def question_panel(card: Card, position: int, total: int) -> Panel:
     )
 
 
-def hint(text: str) -> Text:
-    return Text(text, style="dim")
+def hint(text: str, width: int | None = None) -> Text:
+    """A dim line of keys and what they do; wider than `width`, it breaks between its
+    " · " parts, never inside one ("u undo" stays together)."""
+    if width is None or len(text) <= width:
+        return Text(text, style="dim")
+    lines: list[str] = []
+    for part in text.split(" · "):
+        if lines and len(lines[-1]) + 3 + len(part) <= width:
+            lines[-1] += " · " + part
+        else:
+            lines.append(part)
+    return Text("\n".join(lines), style="dim")
 
 
 def verdict(correct: bool, key: str | None, label: str = "Answer:") -> Text:

@@ -509,6 +509,19 @@ def test_force_never_replaces_a_file_that_is_not_regular(tmp_path, kind, args, n
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
+@pytest.mark.parametrize(
+    "args",
+    [["export", "trees", "--format", "json", "-o"], ["progress", "export"]],
+    ids=["deck export", "progress export"],
+)
+def test_a_directory_in_the_way_is_named_as_such_without_asking_for_force(tmp_path, args):
+    path = not_regular(tmp_path, "directory", "out.json")
+    result = run(*args, str(path))
+    assert_clean(result, 1, f"Error: cannot write {path}: ")
+    assert "a directory, not a regular file" in result.stderr
+    assert "--force" not in result.stderr  # (it would not help)
+
+
 # --- progress exports to merge or import --------------------------------------------------------
 
 GOOD_EVENT = {

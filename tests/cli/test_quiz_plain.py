@@ -49,7 +49,8 @@ def test_the_same_seed_gives_the_same_session(cli):
 def test_end_of_input_keeps_what_was_answered(cli, mlprep_home):
     result = cli("quiz", "mini", "-n", "4", "--seed", "5", *MINI, input="1\n")
     assert result.exit_code == 0
-    assert "Stopped (end of input) after 1 of 4 cards; your answers are saved." in result.stdout
+    stopped = "Stopped (end of input) after 1 of 4 cards; your graded answers are saved."
+    assert stopped in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
     assert [e["card"] for e in read_log(mlprep_home)] == ["mini-single"]
 

@@ -93,8 +93,12 @@ def test_export_merge_import_reset(cli, mlprep_home, tmp_path):
     assert cli("progress", "merge", str(backup)).stdout.startswith("Merged 2 new answers")
     assert len(log_lines(mlprep_home)) == 2
 
+    merged = cli("progress", "merge", "-", input=backup.read_text())
+    assert merged.stdout == "Merged 0 new answers from standard input (2 already present).\n"
     imported = cli("progress", "import", "-", "--yes", input=backup.read_text())
-    assert imported.stdout.startswith("Imported 2 answers from - (previous log backed up to ")
+    assert imported.stdout.startswith(
+        "Imported 2 answers from standard input (previous log backed up to "
+    )
 
 
 def test_a_long_merge_or_import_says_so_on_stderr_first(cli, mlprep_home, tmp_path, monkeypatch):
@@ -203,7 +207,7 @@ Which impurity measure does CART use by default for classification?
   3) Mean squared error
 Answer (1-3): 
 
-Stopped (end of input); your answers are saved.
+Stopped (end of input); your graded answers are saved.
 Reviewed 3 cards in 0m08s: 1 Again, 0 Hard, 2 Good, 0 Easy.
 Next card due in 1 minute (2 due by the end of that day).
 """

@@ -26,7 +26,7 @@ def test_numbers_as_people_type_them(typed, value):
 @pytest.mark.parametrize(
     ("typed", "reason"),
     [
-        ("", "type a number"),
+        ("", "nothing typed; for example 0.25"),
         ("abc", "'abc' is not a number"),
         ("1/0", "division by zero"),
         ("1/x", "'1/x' is not a number"),

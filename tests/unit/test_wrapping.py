@@ -42,3 +42,14 @@ def test_a_long_sql_line_is_wrapped_whole_not_cut_at_the_edge():
     lines = shown.getvalue().splitlines()
     assert lines[0] == "Solution:" and all(len(line) <= 40 for line in lines)
     assert " ".join(line.strip() for line in lines[1:]) == sql
+
+
+def test_a_line_of_keys_breaks_between_its_parts_never_inside_one():
+    from mlprep.ui import render
+
+    keys = "1 Again 1m · 2 Hard 6m · 3 Good 10m · 4 Easy 9d · s skip · u undo · q quit"
+    assert render.hint(keys, 80).plain == keys
+    for width in (40, 60):
+        lines = render.hint(keys, width).plain.splitlines()
+        assert len(lines) == 2 and all(len(line) <= width for line in lines)
+        assert " · ".join(lines) == keys  # whole parts on each line
