@@ -67,7 +67,7 @@ class MockResult(SessionResult):
         answered = len(self.answers)
         lines = [
             "",
-            f"Mock interview: {answered} of {self.planned} questions in "
+            f"Mock interview: {answered} of {self.planned} question{'s' * (self.planned != 1)} in "
             f"{duration(self.seconds)} ({self.end_label}).",
         ]
         return lines + scorecard_lines(self)

@@ -56,7 +56,8 @@ class SqlResult(SessionResult):
         later = sum(o.grade is Grade.HARD for o in outcomes)
         revealed = sum(o.grade is Grade.AGAIN for o in outcomes)
         skipped = sum(o.grade is None for o in outcomes)
-        lines.append(f"{len(outcomes)} of {self.planned} questions in {duration(self.seconds)}:")
+        questions = f"question{'s' * (self.planned != 1)}"
+        lines.append(f"{len(outcomes)} of {self.planned} {questions} in {duration(self.seconds)}:")
         lines.append(
             f"{first} right first time, {later} right after a retry, {revealed} revealed, "
             f"{skipped} skipped."

@@ -151,7 +151,7 @@ def mock_markdown(result) -> str:
     """The transcript as Markdown: each question, the answer given, the reference, the grade."""
     out = [f"# Mock interview, {result.started_at[:16].replace('T', ' ')} UTC", ""]
     out.append(
-        f"{len(result.answers)} of {result.planned} questions, "
+        f"{len(result.answers)} of {result.planned} question{'s' * (result.planned != 1)}, "
         f"{duration(result.seconds)} of {result.minutes:g} minutes ({result.end_label})."
     )
     out.append("")
