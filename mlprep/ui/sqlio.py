@@ -14,9 +14,10 @@ if TYPE_CHECKING:
     from mlprep.sqlsandbox import SampleDatabase
     from mlprep.ui.sqledit import SqlEditor
 
+# (two paragraphs, each wrapped to the terminal as a whole)
 HELP = (
-    "End a query with ; or an empty line. Only results with the",
-    "answer's columns count as tries; .run QUERY never counts.",
+    "End a query with ; or an empty line. Only results with the answer's columns count as "
+    "tries; .run QUERY never counts.",
     "Commands: .tables .schema [TABLE] .hint .answer .skip .quit",
 )
 

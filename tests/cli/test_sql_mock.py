@@ -149,8 +149,8 @@ CREATE TABLE users (
   signup_date TEXT NOT NULL
 );
 
-End a query with ; or an empty line. Only results with the
-answer's columns count as tries; .run QUERY never counts.
+End a query with ; or an empty line. Only results with the answer's columns
+count as tries; .run QUERY never counts.
 Commands: .tables .schema [TABLE] .hint .answer .skip .quit
 sql> DELETE FROM users;
 Error: DELETE is not allowed: practice queries only read the data (SELECT or
@@ -185,8 +185,8 @@ CREATE TABLE users (
   signup_date TEXT NOT NULL
 );
 
-End a query with ; or an empty line. Only results with the
-answer's columns count as tries; .run QUERY never counts.
+End a query with ; or an empty line. Only results with the answer's columns
+count as tries; .run QUERY never counts.
 Commands: .tables .schema [TABLE] .hint .answer .skip .quit
 sql> select nosuch from users;
 Error: no such column: nosuch. Not counted as a try.

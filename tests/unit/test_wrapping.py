@@ -53,3 +53,18 @@ def test_a_line_of_keys_breaks_between_its_parts_never_inside_one():
         lines = render.hint(keys, width).plain.splitlines()
         assert len(lines) == 2 and all(len(line) <= width for line in lines)
         assert " · ".join(lines) == keys  # whole parts on each line
+
+
+def test_the_sql_help_is_wrapped_as_paragraphs_filling_each_line():
+    import io
+
+    from mlprep.ui.sqlio import SqlLinePrompter
+
+    shown = io.StringIO()
+    card = Card(id="sql-x", q="Which users?", a="a", db="shop", solution="SELECT 1;")
+    SqlLinePrompter(io.StringIO(), shown, echo=False, width=50).show_sql_question(card, 1, 1, "")
+    lines = shown.getvalue().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("End a query"))
+    help_lines = lines[start : next(i for i, line in enumerate(lines) if line.startswith("Comm"))]
+    assert len(help_lines) == 3 and all(len(line) <= 50 for line in help_lines)
+    assert all(len(line) >= 40 for line in help_lines[:-1])  # no ragged half lines
