@@ -141,7 +141,9 @@ def next_due_text(cards: Sequence[Card], context: SessionContext) -> str:
             )
         return "No cards are scheduled yet: answer some with `mlprep review` or `mlprep quiz`."
     due, count = upcoming
-    return f"Next card due {when(due, now)} ({count} due by the end of that day)."
+    days = (due.astimezone().date() - now.astimezone().date()).days
+    day = {0: "today", 1: "tomorrow"}.get(days, "that day")
+    return f"Next card due {when(due, now)} ({count} due by the end of {day})."
 
 
 def when(moment: datetime, now: datetime) -> str:

@@ -209,7 +209,7 @@ Answer (1-3):
 
 Stopped (end of input); your graded answers are saved.
 Reviewed 3 cards in 0m08s: 1 Again, 0 Hard, 2 Good, 0 Easy.
-Next card due in 1 minute (2 due by the end of that day).
+Next card due in 1 minute (2 due by the end of today).
 """
 
 FLASH = """\

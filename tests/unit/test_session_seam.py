@@ -182,3 +182,27 @@ def test_a_decks_shuffle_is_randoms_shuffle(size):
         reference.shuffle(theirs)
         assert ours == theirs
         assert mine.random() == reference.random()  # as many draws taken
+
+
+@pytest.mark.parametrize(
+    ("later", "says"),
+    [
+        (timedelta(minutes=10), "in 10 minutes (1 due by the end of today)."),
+        (timedelta(days=1), "tomorrow (1 due by the end of tomorrow)."),
+        (timedelta(days=3), "(1 due by the end of that day)."),
+    ],
+)
+def test_the_next_due_card_names_its_day(later, says):
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    from mlprep.scheduler import CardState
+    from mlprep.sessions.base import SessionContext
+    from mlprep.sessions.review import next_due_text
+
+    # local noon: ten minutes on is the same local day, a day on the next, in any time zone
+    now = datetime(2026, 11, 25, 12, 0).astimezone()
+    due = (now + later).timestamp()
+    state = CardState("c", "review", due, 3.0, 5.0, None, now.timestamp(), now.timestamp(), 1, 0)
+    context = SessionContext(now=lambda: now, progress=SimpleNamespace(states={"c": state}))
+    assert next_due_text([Card(id="c", q="q", a="a")], context).endswith(says)
