@@ -546,16 +546,11 @@ def _number_keys_toggle(question, count: int) -> None:
     control = _inquirer_control(question)
     if control is None:  # another questionary layout: arrows and space still work
         return
-    typing = _TypedNumber(count)
+    typing = _TypedNumber(count, control)
 
     def typed(digit: str):
         def handler(event) -> None:
-            if control.pointed_at != typing.pointed_at:
-                typing.clear()  # the arrows moved the pointer since: a new number
             number, whole = typing.add(digit)
-            if not number:
-                return
-            control.pointed_at = typing.pointed_at = number - 1
             if whole:
                 value = control.choices[number - 1].value
                 if value in control.selected_options:
@@ -627,18 +622,13 @@ def select(
     )
     bindings = question.application.key_bindings
     assert bindings is not None
-    control = _inquirer_control(question)
-    typing = _TypedNumber(len(titles))
+    typing = _TypedNumber(len(titles), _inquirer_control(question))
 
     def typed(digit: str):
         def handler(event) -> None:
-            if control is not None and control.pointed_at != typing.pointed_at:
-                typing.clear()  # the arrows moved the pointer since: a new number
             number, whole = typing.add(digit)
             if whole:
                 event.app.exit(result=number - 1)
-            elif number and control is not None:
-                control.pointed_at = typing.pointed_at = number - 1
 
         return handler
 
@@ -657,10 +647,12 @@ def select(
 
 
 class _TypedNumber:
-    """The digits typed in a menu of `count` numbered entries, read as the number of one."""
+    """The digits typed in a menu of `count` numbered entries, read as the number of one;
+    the menu's pointer (its questionary `control`, if found) goes to the entry they name."""
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, control) -> None:
         self.count = count
+        self.control = control
         self.digits = ""
         self.pointed_at: int | None = None  # where the digits put the pointer
 
@@ -673,15 +665,21 @@ class _TypedNumber:
         it is whole (no entry's number is longer and begins with it) and was typed from its
         first digit. A digit that continues no entry's number begins a new one, which is
         only pointed at: a slip (3 then 5 of 31 entries) must not start entry 5."""
+        if self.control is not None and self.control.pointed_at != self.pointed_at:
+            self.clear()  # the arrows moved the pointer since: a new number
         digits = self.digits + digit
         if self._names_one(digits):
             self.digits = digits
-            return int(digits), int(digits) * 10 > self.count
-        if self._names_one(digit):
+            number, whole = int(digits), int(digits) * 10 > self.count
+        elif self._names_one(digit):
             self.digits = digit
-            return int(digit), False
-        self.clear()
-        return 0, False
+            number, whole = int(digit), False
+        else:
+            self.clear()
+            return 0, False
+        if self.control is not None:
+            self.control.pointed_at = self.pointed_at = number - 1
+        return number, whole
 
     def _names_one(self, digits: str) -> bool:
         return not digits.startswith("0") and int(digits) <= self.count
