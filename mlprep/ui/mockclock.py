@@ -44,6 +44,16 @@ class MockClockPrompter(PlainPrompter):
             flush_input(self.stdin)
         super().show_transcript_item(card, answer, position, total)
 
+    def ask_again(self, reason: str) -> None:
+        """Once the time is up, an answer that cannot be taken (nothing typed, or half an
+        option's number) ends the question, without a "Please ..." for a prompt that will
+        not come again."""
+        from mlprep.sessions.mock import TimeUp
+
+        if self.deadline is not None and not self.grading and self.deadline <= self.clock():
+            raise TimeUp
+        super().ask_again(reason)
+
     def read(self, prompt: str) -> str:
         if self.deadline is None or self.grading:
             return super().read(prompt)

@@ -226,7 +226,7 @@ class PlainPrompter:
             try:
                 return parse_option_numbers(self.read(prompt), count, several)
             except ValueError as reason:
-                self.say(f"  Please {reason}.")
+                self.ask_again(f"  Please {reason}.")
 
     def ask_number(self) -> float:
         from mlprep.grading import parse_number  # (its patterns: once a card asks)
@@ -235,7 +235,11 @@ class PlainPrompter:
             try:
                 return parse_number(self.read("Answer (a number): "))
             except ValueError as reason:
-                self.say(f"  Please enter a number ({reason}).")
+                self.ask_again(f"  Please enter a number ({reason}).")
+
+    def ask_again(self, reason: str) -> None:
+        """Say why an answer was not taken, before it is asked again."""
+        self.say(reason)
 
     def ask_open(self, later: bool = False) -> str:
         if later:

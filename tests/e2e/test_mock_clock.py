@@ -40,6 +40,22 @@ def test_the_answer_being_typed_when_time_runs_out_is_kept(mlprep_home):
     )
 
 
+def test_time_running_out_at_an_options_prompt_asks_nothing_again(mlprep_home):
+    """No option that can be taken typed when the time runs out: the interview ends there,
+    with no "Please choose ..." for a prompt that will not come again."""
+    child = spawn([*MOCK, "--seed", "1", "--minutes", "0.05"], mlprep_home)
+    child.expect("Select all that apply")
+    child.send("9")  # no option 9 (a 1 here would be kept as the answer)
+    child.expect("Time is up.")
+    assert "Please" not in child.before
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "Please" not in child.before
+    assert "Mock interview: 0 of 2 questions" in child.before
+    log = mlprep_home / "progress" / "reviews.jsonl"
+    assert not log.exists() or events(mlprep_home) == []  # nothing answered, nothing kept
+
+
 def test_ctrl_c_grades_the_answers_given_and_a_second_one_leaves(mlprep_home):
     child = spawn([*MOCK, "--seed", "1", "--minutes", "5"], mlprep_home)
     child.expect("Select all that apply")
