@@ -393,10 +393,12 @@ class QuestionaryPrompter:
             question = self.q.checkbox(
                 message,
                 choices=choices,
-                instruction=(
+                instruction=_fitting_hint(
+                    message,
                     f"(1-{len(options)} or space marks, Enter submits)"
                     if len(options) <= 9
-                    else "(number or space marks, Enter submits)"
+                    else "(number or space marks, Enter submits)",
+                    "(space marks, Enter submits)",
                 ),
                 validate=lambda chosen: bool(chosen) or "Mark at least one option.",
                 erase_when_done=True,
@@ -740,17 +742,28 @@ def _cut(tokens: list[tuple[str, str]], room: int) -> list[tuple[str, str]]:
     return [*cut, ("class:answer", "...")]
 
 
+def _fitting_hint(message: str, *hints: str) -> str:
+    """The first of `hints` that fits on the question's line, or none (" ": questionary would
+    show its own): a hint wider than the terminal would break mid-word."""
+    columns = shutil.get_terminal_size((80, 24)).columns
+    return next((hint for hint in hints if len(f"? {message} {hint}") < columns), " ")
+
+
 def ask_menu(message: str, options: list[str], back: str | None = None) -> str | None:
     """A menu (terminals only): an entry's number picks it, q/Esc leave. Returns the chosen
     label, or None when the user leaves (q, Esc, or the `back` entry)."""
+    columns = shutil.get_terminal_size((80, 24)).columns
     if not options:
         hint = "(q or Esc leaves)"
     elif len(options) <= 9:
         hint = f"(1-{len(options)} or arrows and Enter; q or Esc leaves)"
-    else:  # (as short: it follows the question on one line)
+    else:
         hint = "(number or arrows and Enter; q or Esc leaves)"
+    # the hint follows the question on its line: where that is wider than the terminal (it
+    # would break mid-word), the part about leaving, or nothing
+    hint = _fitting_hint(message, hint, "(q or Esc leaves)")
     # each entry on one line (prompt_toolkit would cut it at the edge without a sign)
-    room = shutil.get_terminal_size((80, 24)).columns - len(str(len(options))) - 6
+    room = columns - len(str(len(options))) - 6
     titles = [fit(option, max(room, 10)) for option in options]
     index = select(message, titles, leave=True, instruction=hint, back=back)
     return None if index is None else options[index]

@@ -84,10 +84,9 @@ def test_an_answered_menu_leaves_one_line_that_fits(mlprep_home, columns, marks,
     child = spawn(["quiz", "long", "-n", "2", "--seed", "1", *long], mlprep_home, columns)
     seen = []
     for _ in range(2):
-        # (each menu as it opens, with its instruction: not the line it leaves once answered)
+        # (each menu as it opens, at its pointer: not the line it leaves once answered)
         style = r"(?:\x1b\[[0-9;]*m)*"
-        menus = [rf"Your answer: {style}\(Use", rf"Select all that apply: {style}\(1-3"]
-        asked = child.expect(menus)
+        asked = child.expect([rf"» {style}1\) ", rf"» {style}○ {style}1\) "])
         seen.append(child.before + child.after)
         child.send(ENTER if asked == 0 else marks + ENTER)
     seen.append(finish(child))
@@ -97,6 +96,9 @@ def test_an_answered_menu_leaves_one_line_that_fits(mlprep_home, columns, marks,
     assert any(line.startswith("? Select all that apply: " + echo) for line in lines)
     # questionary's own answered line ("[2) ...]", "done (2 selections)") is not left too
     assert not any(re.match(r"\? Select all that apply: (\[|done)", line) for line in lines)
+    # the hint after the question is whole, shorter or left out where it would not fit
+    hints = [line for line in lines if re.fullmatch(r"\? Select all that apply: *(\(.*)?", line)]
+    assert hints and all(line.endswith((")", ":")) for line in hints)
     single = lines.index("✘ Not quite. The answer:")
     assert lines[single + 1].startswith("2) A small change")
     # the summary has one row a card, its question cut to the terminal
@@ -154,12 +156,21 @@ def test_the_home_menu_fits(mlprep_home, columns):
     child.expect("Quit")
     child.send("2")  # the deck picker: an entry too long for the terminal ends in "..."
     child.expect(r"12\) [^\r]*\r")
-    decks = screen_lines(child.before + child.after)
+    drawn = child.before + child.after
+    decks = screen_lines(drawn)
     child.send("q")
     child.expect("Quit")
     child.send("q")
     out = child.before + finish(child)
     assert widest(out) <= columns
+    # each question's line holds its hint whole, a shorter one, or none: never half of one
+    asked = [
+        line
+        for line in screen_lines(drawn + out)
+        if re.match(r"\? (What would you like to do|Which deck)\?", line)
+        and not re.search(r"\? (\d+|q)\) ", line)  # (not an answered line)
+    ]
+    assert len(asked) >= 2 and all(line.endswith((")", "?")) for line in asked)
     entries = [line for line in decks if re.match(r" *»? +\d+\) ", line)]
     assert len(entries) >= 9 and max(map(len, entries)) < columns
     cut = [line for line in entries if line.endswith("...")]
