@@ -44,15 +44,17 @@ class MockClockPrompter(PlainPrompter):
             flush_input(self.stdin)
         super().show_transcript_item(card, answer, position, total)
 
-    def ask_again(self, reason: str) -> None:
-        """Once the time is up, an answer that cannot be taken (nothing typed, or half an
-        option's number) ends the question, without a "Please ..." for a prompt that will
-        not come again."""
+    def ask_again(self, request: str, typed: str) -> None:
+        """Once the time is up, an answer that cannot be taken (nothing typed, or no option's
+        number) ends the question, without a "Please ..." for a prompt that will not come
+        again; what was typed is named as not taken."""
         from mlprep.sessions.mock import TimeUp
 
         if self.deadline is not None and not self.grading and self.deadline <= self.clock():
+            if typed.strip():
+                self.notice(f"  Not taken as an answer: {typed.strip()}")
             raise TimeUp
-        super().ask_again(reason)
+        super().ask_again(request, typed)
 
     def read(self, prompt: str) -> str:
         if self.deadline is None or self.grading:

@@ -20,6 +20,7 @@ from mlprep.textfit import columns, fit, in_words
 from mlprep.textsafe import clean_input, printable
 from mlprep.ui.text import (
     GRADE_LABELS,
+    break_between,
     hanging,
     numbered,
     numbered_subset,
@@ -223,23 +224,25 @@ class PlainPrompter:
         from mlprep.grading import parse_option_numbers  # (its patterns: once a card asks)
 
         while True:
+            typed = self.read(prompt)
             try:
-                return parse_option_numbers(self.read(prompt), count, several)
+                return parse_option_numbers(typed, count, several)
             except ValueError as reason:
-                self.ask_again(f"  Please {reason}.")
+                self.ask_again(f"  Please {reason}.", typed)
 
     def ask_number(self) -> float:
         from mlprep.grading import parse_number  # (its patterns: once a card asks)
 
         while True:
+            typed = self.read("Answer (a number): ")
             try:
-                return parse_number(self.read("Answer (a number): "))
+                return parse_number(typed)
             except ValueError as reason:
-                self.ask_again(f"  Please enter a number ({reason}).")
+                self.ask_again(f"  Please enter a number ({reason}).", typed)
 
-    def ask_again(self, reason: str) -> None:
-        """Say why an answer was not taken, before it is asked again."""
-        self.say(reason)
+    def ask_again(self, request: str, typed: str) -> None:
+        """Say why the answer `typed` was not taken, before it is asked again."""
+        self.notice(request)
 
     def ask_open(self, later: bool = False) -> str:
         if later:
@@ -263,10 +266,10 @@ class PlainPrompter:
 
     def ask_grade(self, preview: str = "", suggested: Grade | None = None) -> Grade:
         if preview:
-            self.say(f"How well did you know it? {preview}")
+            self.say(*break_between(f"How well did you know it? {preview}", self.width))
         else:
             options = "  ".join(f"{i}) {label}" for i, label in enumerate(GRADE_LABELS, start=1))
-            self.say(f"How well did you know it? {options}")
+            self.say(*break_between(f"How well did you know it? {options}", self.width, "  "))
         if suggested is not None:
             self.say(f"Suggested: {int(suggested)} {suggested.label} (Enter takes it)")
         while True:
@@ -276,7 +279,7 @@ class PlainPrompter:
             grade = _grade_from(text)
             if grade is not None:
                 return grade
-            self.say("  Please enter 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).")
+            self.notice("  Please enter 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).")
 
     def flash_front(self, card: Card, position: int, total: int) -> None:
         self.say("", f"[{position}/{total}] {card.id} ({card.deck})", *wrap(card.q, self.width))
@@ -365,7 +368,10 @@ class QuestionaryPrompter:
 
     def notice(self, message: str) -> None:
         # a long line wrapped here, hanging under its text (rich would start each further
-        # line at the left edge)
+        # line at the left edge); blank lines before it as they are
+        while message.startswith("\n"):
+            self.console.print()
+            message = message[1:]
         lines = hanging(message, self.console.width) if "\n" not in message else [message]
         for line in lines:
             self.console.print(line, markup=False, highlight=False)
@@ -482,7 +488,8 @@ class QuestionaryPrompter:
         default = suggested or Grade.GOOD
         # "Grade:" rather than a question, so that the intervals fit one 80-column line
         text = preview or "1 Again · 2 Hard · 3 Good · 4 Easy"
-        self.console.print(self.render.hint(f"Grade: {text} (Enter: {default.label})"))
+        keys = f"Grade: {text} (Enter: {default.label})"
+        self.console.print(self.render.hint(keys, self.console.width))
         while True:
             key = self._read_key()
             if key == "enter":

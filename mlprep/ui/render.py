@@ -27,6 +27,7 @@ from mlprep.ui.stats_text import (  # (HEAT_LEVELS and heat_level are the heatma
     stats_table_lines,
     weak_layout,
 )
+from mlprep.ui.text import break_between
 
 
 class _Console(Console):
@@ -95,15 +96,9 @@ def question_panel(card: Card, position: int, total: int) -> Panel:
 def hint(text: str, width: int | None = None) -> Text:
     """A dim line of keys and what they do; wider than `width`, it breaks between its
     " · " parts, never inside one ("u undo" stays together)."""
-    if width is None or len(text) <= width:
+    if width is None:
         return Text(text, style="dim")
-    lines: list[str] = []
-    for part in text.split(" · "):
-        if lines and len(lines[-1]) + 3 + len(part) <= width:
-            lines[-1] += " · " + part
-        else:
-            lines.append(part)
-    return Text("\n".join(lines), style="dim")
+    return Text("\n".join(break_between(text, width)), style="dim")
 
 
 def verdict(correct: bool, key: str | None, label: str = "Answer:") -> Text:

@@ -7,6 +7,7 @@ import textwrap
 from collections.abc import Iterable
 
 from mlprep.textfit import GRADE_LABELS as GRADE_LABELS
+from mlprep.textfit import columns
 from mlprep.textfit import duration as duration
 from mlprep.textfit import shorten as shorten
 from mlprep.textsafe import printable
@@ -56,20 +57,58 @@ _HANGER = re.compile(r" *(?:\[[ x!]\] |[-+] )?")
 
 
 def hanging(line: str, width: int) -> list[str]:
-    """One line of feedback wrapped to `width` (not mid-word), its further lines hanging
-    under its text: "  [x] a long point" goes on as "      point"."""
-    if len(line) <= width:
+    """One line of feedback wrapped to `width` terminal columns (wide characters count two),
+    its further lines hanging under its text: "  [x] a long point" goes on as "      point".
+    Words break between words; one longer than a line (a URL) is cut to fit it."""
+    if columns(line) <= width:
         return [line]
     found = _HANGER.match(line)  # (it matches any line, if only with "")
     head = found.group() if found else ""
-    return textwrap.wrap(
-        line[len(head) :],
-        width=max(20, width),
-        initial_indent=head,
-        subsequent_indent=" " * len(head),
-        break_on_hyphens=False,
-        break_long_words=False,
-    ) or [line]
+    room = max(10, width - len(head))
+    lines: list[str] = []
+    current = ""
+    for word in line[len(head) :].split():
+        while columns(word) > room:  # (a word longer than a line: cut to fill the line)
+            if current:
+                lines.append(current)
+                current = ""
+            cut = _fill(word, room)
+            lines.append(cut)
+            word = word[len(cut) :]
+        if not current:
+            current = word
+        elif columns(current) + 1 + columns(word) <= room:
+            current += " " + word
+        else:
+            lines.append(current)
+            current = word
+    if current:
+        lines.append(current)
+    return [(head if i == 0 else " " * len(head)) + text for i, text in enumerate(lines)] or [line]
+
+
+def _fill(word: str, room: int) -> str:
+    """The longest start of `word` that takes at most `room` columns."""
+    taken = ""
+    for character in word:
+        if columns(taken + character) > room:
+            break
+        taken += character
+    return taken or word[:1]
+
+
+def break_between(text: str, width: int, separator: str = " · ") -> list[str]:
+    """A line of parts (keys and what they do: "1 Again · 2 Hard · ...") in lines of at most
+    `width` columns, broken between its parts, never inside one ("u undo" stays together)."""
+    if columns(text) <= width:
+        return [text]
+    lines: list[str] = []
+    for part in text.split(separator):
+        if lines and columns(lines[-1]) + len(separator) + columns(part) <= width:
+            lines[-1] += separator + part
+        else:
+            lines.append(part)
+    return lines
 
 
 def wrap(text: str, width: int, indent: str = "") -> list[str]:

@@ -46,6 +46,7 @@ def test_time_running_out_at_an_options_prompt_asks_nothing_again(mlprep_home):
     child = spawn([*MOCK, "--seed", "1", "--minutes", "0.05"], mlprep_home)
     child.expect("Select all that apply")
     child.send("9")  # no option 9 (a 1 here would be kept as the answer)
+    child.expect("Not taken as an answer: 9")  # said once, not asked again
     child.expect("Time is up.")
     assert "Please" not in child.before
     child.expect(pexpect.EOF)

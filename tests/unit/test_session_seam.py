@@ -190,6 +190,7 @@ def test_a_decks_shuffle_is_randoms_shuffle(size):
         (timedelta(minutes=10), "in 10 minutes (1 due by the end of today)."),
         (timedelta(days=1), "tomorrow (1 due by the end of tomorrow)."),
         (timedelta(days=3), "(1 due by the end of that day)."),
+        (timedelta(hours=12, minutes=10), "(1 due by the end of tomorrow)."),  # 00:10 local
     ],
 )
 def test_the_next_due_card_names_its_day(later, says):

@@ -22,10 +22,12 @@ def test_a_rubric_is_wrapped_to_the_terminal_hanging_under_each_item():
         card
     )
     for shown in (plain.getvalue(), rich.getvalue()):
-        lines = [line.strip("│ ").rstrip() for line in shown.splitlines()]
-        start = next(i for i, line in enumerate(lines) if line.startswith("+ Names"))
+        lines = [line.strip("│").rstrip() for line in shown.splitlines()]
+        start = next(i for i, line in enumerate(lines) if line.strip().startswith("+ Names"))
         rest = lines[start + 1 : next(i for i, line in enumerate(lines) if "weak" in line)]
-        assert rest and " ".join([lines[start][2:], *rest]) == item  # whole words, in order
+        text_at = lines[start].index("Names")  # further lines start under the item's text
+        assert rest and all(len(line) - len(line.lstrip()) == text_at for line in rest)
+        assert " ".join(line.strip() for line in [lines[start][text_at:], *rest]) == item
         assert all(len(line) <= 40 for line in shown.splitlines())
 
 
@@ -68,3 +70,52 @@ def test_the_sql_help_is_wrapped_as_paragraphs_filling_each_line():
     help_lines = lines[start : next(i for i, line in enumerate(lines) if line.startswith("Comm"))]
     assert len(help_lines) == 3 and all(len(line) <= 50 for line in help_lines)
     assert all(len(line) >= 40 for line in help_lines[:-1])  # no ragged half lines
+
+
+def test_a_feedback_line_hangs_under_its_text_whatever_it_holds():
+    from mlprep.textfit import columns
+    from mlprep.ui.text import hanging
+
+    point = "  [x] " + "word " * 12 + "end"
+    assert hanging(point, len(point)) == [point]  # exactly the width: as it is
+    lines = hanging(point, 30)
+    assert all(len(line) <= 30 for line in lines) and len(lines) > 1
+    assert all(line.startswith("      ") and line[6] != " " for line in lines[1:])
+    assert " ".join(line.strip() for line in lines) == point.strip()
+    # a word longer than a line (a URL) is cut to fill lines, still hanging
+    url = "  [ ] see https://example.org/" + "a" * 60
+    lines = hanging(url, 40)
+    assert all(len(line) <= 40 for line in lines)
+    assert all(line.startswith("      ") for line in lines[1:])
+    assert "".join(line.strip() for line in lines[1:]) == url.split()[-1]
+    # wide characters take two columns each
+    wide = "  [x] " + "機械学習のモデルは訓練データの小さな変化で大きく変わる" * 2
+    lines = hanging(wide, 40)
+    assert all(columns(line) <= 40 for line in lines) and len(lines) > 2
+    assert all(line.startswith("      ") for line in lines[1:])
+
+
+def test_prompts_keys_and_reasons_fit_a_narrow_terminal():
+    import io
+
+    from rich.console import Console
+
+    from mlprep.model import Grade
+    from mlprep.ui.prompts import PlainPrompter, QuestionaryPrompter
+
+    intervals = "1 Again 1m · 2 Hard 6m · 3 Good 10m · 4 Easy 7d"
+    shown = io.StringIO()
+    plain = PlainPrompter(io.StringIO("3\n\n0.5\n"), shown, echo=True, width=40)
+    assert plain.ask_grade(intervals) is Grade.GOOD
+    assert plain.ask_number() == 0.5  # after an empty answer, asked again
+    lines = shown.getvalue().splitlines()
+    assert all(len(line) <= 40 for line in lines)
+    grade_lines = lines[: lines.index(next(line for line in lines if "Grade (1-4)" in line))]
+    assert " · ".join(grade_lines) == f"How well did you know it? {intervals}"
+    please = [line for line in lines if "Please" in line]
+    assert please and please[0].startswith("  Please enter a number")
+    rich = io.StringIO()
+    prompter = QuestionaryPrompter(Console(file=rich, width=40, color_system=None), io.StringIO())
+    prompter.notice("\n" + "  [x] " + "word " * 12)  # a blank line first, then hanging lines
+    out = rich.getvalue().splitlines()
+    assert out[0] == "" and out[1].startswith("  [x] word") and out[2].startswith("      word")
