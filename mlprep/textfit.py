@@ -19,6 +19,13 @@ def duration(seconds: float) -> str:
     return f"{minutes}m{seconds:02d}s"
 
 
+def clock_text(seconds: float) -> str:
+    """Time left as a countdown shows it, "4:57", rounded up: never "0:00" while time is
+    left, and the same in every place that shows it."""
+    minutes, rest = divmod(max(0, int(seconds + 0.999)), 60)
+    return f"{minutes}:{rest:02d}"
+
+
 def in_words(items: list[str]) -> str:
     """Items as a sentence lists them: "1", "1 and 3", "1, 3 and 4"."""
     return " and ".join(filter(None, (", ".join(items[:-1]), items[-1]))) if items else ""

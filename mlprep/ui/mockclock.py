@@ -14,13 +14,9 @@ from collections.abc import Callable
 from typing import TextIO
 
 from mlprep.model import Card
+from mlprep.textfit import clock_text
 from mlprep.ui.keys import flush_input
 from mlprep.ui.prompts import PlainPrompter
-
-
-def clock_text(seconds: float) -> str:
-    minutes, rest = divmod(max(0, int(seconds + 0.999)), 60)  # never "0:00" while time is left
-    return f"{minutes}:{rest:02d}"
 
 
 class MockClockPrompter(PlainPrompter):

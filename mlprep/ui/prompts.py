@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TextIO, cast
 
 from mlprep.model import Card, Grade
 from mlprep.sessions.ports import FlashAction, Prompter
-from mlprep.textfit import columns, fit, in_words
+from mlprep.textfit import clock_text, columns, fit, in_words
 from mlprep.textsafe import clean_input, printable
 from mlprep.ui.text import (
     GRADE_LABELS,
@@ -315,8 +315,7 @@ class PlainPrompter:
     def show_mock_question(
         self, card: Card, position: int, total: int, seconds_left: float
     ) -> None:
-        minutes, seconds = divmod(max(0, int(seconds_left)), 60)
-        self.say("", f"Question {position}/{total} ({minutes}:{seconds:02d} left)")
+        self.say("", f"Question {position}/{total} ({clock_text(seconds_left)} left)")
         self.say(*wrap(card.q, self.width))
 
     def show_transcript_item(self, card: Card, answer: str, position: int, total: int) -> None:

@@ -207,3 +207,18 @@ def test_the_next_due_card_names_its_day(later, says):
     state = CardState("c", "review", due, 3.0, 5.0, None, now.timestamp(), now.timestamp(), 1, 0)
     context = SessionContext(now=lambda: now, progress=SimpleNamespace(states={"c": state}))
     assert next_due_text([Card(id="c", q="q", a="a")], context).endswith(says)
+
+
+def test_the_mock_question_header_and_its_countdown_show_the_same_time_left():
+    import io
+
+    from mlprep.textfit import clock_text
+    from mlprep.ui.prompts import PlainPrompter
+
+    shown = io.StringIO()
+    PlainPrompter(io.StringIO(), shown, echo=False).show_mock_question(
+        Card(id="c", q="Why?", a="a"), 2, 3, 11.4
+    )
+    assert "Question 2/3 (0:12 left)" in shown.getvalue()
+    assert clock_text(11.4) == "0:12"  # the countdown before each answer
+    assert (clock_text(0.2), clock_text(0), clock_text(300)) == ("0:01", "0:00", "5:00")
