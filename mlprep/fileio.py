@@ -41,7 +41,9 @@ def atomic_write_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
     exception from `write` leaves the original file untouched and no temp file.
 
     Only a regular file is ever replaced: renaming over a device node, a named pipe or a
-    directory would turn /dev/null or a pipe someone reads into a plain file."""
+    directory would turn /dev/null or a pipe someone reads into a plain file. A symbolic
+    link is written through, as a shell's `>` does: its target is replaced, the link kept."""
+    path = Path(os.path.realpath(path))
     refuse_non_regular(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     import tempfile  # not at start-up: it imports random
@@ -64,6 +66,7 @@ def atomic_write_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
 def atomic_copy(source: Path, target: Path) -> None:
     """Copy `source` to `target` the way atomic_write writes: `target` appears complete or not
     at all. A copy that fails (a full disk) leaves nothing that looks like a good backup."""
+    target = Path(os.path.realpath(target))
     refuse_non_regular(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     import tempfile

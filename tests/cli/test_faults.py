@@ -522,6 +522,21 @@ def test_a_directory_in_the_way_is_named_as_such_without_asking_for_force(tmp_pa
     assert "--force" not in result.stderr  # (it would not help)
 
 
+@pytest.mark.parametrize("dangling", [False, True], ids=["to a file", "dangling"])
+def test_an_export_through_a_symbolic_link_writes_its_target_and_keeps_the_link(tmp_path, dangling):
+    target = tmp_path / "kept" / "progress.json"
+    target.parent.mkdir()
+    if not dangling:
+        target.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    result = run("progress", "export", "--force", str(link))
+    assert result.exit_code == 0, result.stderr
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert json.loads(target.read_text())["kind"] == "mlprep-progress"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["progress.json"]  # no temp left
+
+
 # --- progress exports to merge or import --------------------------------------------------------
 
 GOOD_EVENT = {
