@@ -22,6 +22,7 @@ from mlprep.ui.text import (
     GRADE_LABELS,
     break_between,
     hanging,
+    inline_parts,
     numbered,
     numbered_subset,
     shorten,
@@ -577,21 +578,18 @@ def _number_keys_toggle(question, count: int) -> None:
         question.application.key_bindings.add(digit, eager=True)(typed(digit))
 
 
-_INLINE_CODE = re.compile(r"`([^`\n]+)`")
+# prompt_toolkit's styles for inline_parts' kinds
+_MENU_STYLES = {"code": "bold fg:ansicyan", "bold": "bold", "italic": "italic", "": ""}
 
 
 def menu_title(text: str) -> str | list[tuple[str, str]]:
-    """A menu entry whose `inline code` shows as code (prompt_toolkit formatted text, never
-    parsed as markup); plain text stays a plain string."""
-    if not _INLINE_CODE.search(text):
+    """A menu entry whose `inline code` shows as code and whose emphasis shows as bold or
+    italic (prompt_toolkit formatted text, never parsed as markup); plain text stays a
+    plain string."""
+    parts = inline_parts(text)
+    if all(kind == "" for kind, _ in parts):
         return text
-    tokens: list[tuple[str, str]] = []
-    at = 0
-    for match in _INLINE_CODE.finditer(text):
-        tokens += [("", text[at : match.start()]), ("bold fg:ansicyan", match.group(1))]
-        at = match.end()
-    tokens.append(("", text[at:]))
-    return [token for token in tokens if token[1]]
+    return [(_MENU_STYLES[kind], part) for kind, part in parts]
 
 
 @functools.cache

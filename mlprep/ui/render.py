@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping, Sequence
 from typing import TextIO
 
@@ -27,7 +26,7 @@ from mlprep.ui.stats_text import (  # (HEAT_LEVELS and heat_level are the heatma
     stats_table_lines,
     weak_layout,
 )
-from mlprep.ui.text import break_between
+from mlprep.ui.text import break_between, inline_parts
 
 
 class _Console(Console):
@@ -59,20 +58,17 @@ def make_console(
     )
 
 
-_INLINE_CODE = re.compile(r"`([^`\n]+)`")
 CODE_STYLE = "bold cyan"
+_INLINE_STYLES = {"code": CODE_STYLE, "bold": "bold", "italic": "italic", "": ""}
 
 
 def with_code(text: str, style: str = "") -> Text:
-    """Deck text as Text whose `inline code` spans show as code (no backticks); nothing else
-    in it is read as markup."""
+    """Deck text as Text whose `inline code` spans show as code (no backticks) and whose
+    **strong** and *emphasis* show as bold and italic (no stars); nothing else in it is read
+    as markup."""
     result = Text(style=style)
-    at = 0
-    for match in _INLINE_CODE.finditer(text):
-        result.append(text[at : match.start()])
-        result.append(match.group(1), style=CODE_STYLE)
-        at = match.end()
-    result.append(text[at:])
+    for kind, part in inline_parts(text):
+        result.append(part, style=_INLINE_STYLES[kind] or None)
     return result
 
 
@@ -160,7 +156,7 @@ def plain(text: str) -> Text:
 
 def feedback(text: str) -> Text:
     """A feedback line after an answer, its verdict words coloured (the words are ours)."""
-    line = Text(text)
+    line = with_code(text)  # (an option's or a why's code and emphasis, as elsewhere)
     line.highlight_words(["- wrong."], "bold red")
     line.highlight_words(["- right."], "bold green")
     line.highlight_words(["You missed"], "bold yellow")

@@ -13,6 +13,44 @@ from mlprep.textfit import shorten as shorten
 from mlprep.textsafe import printable
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_INLINE_CODE = re.compile(r"`([^`\n]+)`")
+# Markdown emphasis in deck text, **strong** and *emphasis*, each around words: not the stars
+# of "2 * 3", "p*", "x*y*z" or "count(*) ... COUNT(*)" (emphasis begins with a letter or digit
+# and ends with one or with . ! ? %)
+_EMPHASIS = re.compile(
+    r"\*\*(?=\S)(.+?)(?<=\S)\*\*|(?<![\w*])\*(?=\w)([^*]+?)(?<=[\w.!?%])\*(?![\w*])"
+)
+
+
+def inline_parts(text: str) -> list[tuple[str, str]]:
+    """Deck text as (kind, text) parts: "code" for `inline code` (without its backticks),
+    "bold" and "italic" for **strong** and *emphasis* (without their stars), "" for the rest.
+    Nothing else is read as markup; nothing inside code is read at all."""
+    parts: list[tuple[str, str]] = []
+    at = 0
+    for match in _INLINE_CODE.finditer(text):
+        parts += _emphasis_parts(text[at : match.start()])
+        parts.append(("code", match.group(1)))
+        at = match.end()
+    parts += _emphasis_parts(text[at:])
+    return [part for part in parts if part[1]]
+
+
+def _emphasis_parts(text: str) -> list[tuple[str, str]]:
+    parts: list[tuple[str, str]] = []
+    at = 0
+    for match in _EMPHASIS.finditer(text):
+        parts.append(("", text[at : match.start()]))
+        strong, emphasis = match.groups()
+        parts.append(("bold", strong) if strong is not None else ("italic", emphasis))
+        at = match.end()
+    parts.append(("", text[at:]))
+    return parts
+
+
+def unmarked(text: str) -> str:
+    """Deck text for plain output: emphasis without its stars, `inline code` as written."""
+    return "".join(f"`{text}`" if kind == "code" else text for kind, text in inline_parts(text))
 
 
 def _paragraphs(text: str) -> list[tuple[str, bool]]:
@@ -118,6 +156,7 @@ def wrap(text: str, width: int, indent: str = "") -> list[str]:
         if not wrappable:
             lines.append(indent + block if block else "")
             continue
+        block = unmarked(block)  # (prose: its emphasis without stars)
         item = _LIST_ITEM.match(block)
         hanging = " " * (len(item.group(0)) if item else 0)
         lines.extend(

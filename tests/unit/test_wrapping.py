@@ -119,3 +119,32 @@ def test_prompts_keys_and_reasons_fit_a_narrow_terminal():
     prompter.notice("\n" + "  [x] " + "word " * 12)  # a blank line first, then hanging lines
     out = rich.getvalue().splitlines()
     assert out[0] == "" and out[1].startswith("  [x] word") and out[2].startswith("      word")
+
+
+def test_deck_emphasis_shows_as_such_and_stars_elsewhere_stay_as_written():
+    from mlprep.ui import render
+    from mlprep.ui.prompts import menu_title
+    from mlprep.ui.text import inline_parts, unmarked, wrap
+
+    text = "**One-hot** is *sparse*: `a*b*c` and 2 * 3, p* and x*y*z, count(*) and COUNT(*)."
+    assert inline_parts(text)[:4] == [
+        ("bold", "One-hot"),
+        ("", " is "),
+        ("italic", "sparse"),
+        ("", ": "),
+    ]
+    plain = "One-hot is sparse: `a*b*c` and 2 * 3, p* and x*y*z, count(*) and COUNT(*)."
+    assert unmarked(text) == plain
+    assert wrap(text, 200) == [plain]  # plain output: the stars of emphasis dropped
+    rich = render.with_code(text)
+    assert rich.plain == plain.replace("`", "")
+    styles = {rich.plain[span.start : span.end]: str(span.style) for span in rich.spans}
+    assert styles == {"One-hot": "bold", "sparse": "italic", "a*b*c": render.CODE_STYLE}
+    assert menu_title("Use `df.groupby` *then* merge") == [
+        ("", "Use "),
+        ("bold fg:ansicyan", "df.groupby"),
+        ("", " "),
+        ("italic", "then"),
+        ("", " merge"),
+    ]
+    assert menu_title("2 * 3 and p*") == "2 * 3 and p*"
