@@ -40,17 +40,21 @@ def shorten(text: str, width: int) -> str:
 def fit(line: str, width: int) -> str:
     """A line as it is where it takes at most `width` terminal columns, else cut to them
     with "..." (East Asian wide characters take two columns)."""
-    if line.isascii():  # (one column a character: the common case, at C speed)
-        return line if len(line) <= width else line[: max(0, width - 3)].rstrip() + "..."
     if columns(line) <= width:
         return line
-    kept, used = [], 0
-    for character in line:
+    return within(line, width - 3).rstrip() + "..."
+
+
+def within(text: str, room: int) -> str:
+    """The longest start of `text` that takes at most `room` terminal columns."""
+    if text.isascii():  # (one column a character: the common case, at C speed)
+        return text[: max(0, room)]
+    used = 0
+    for index, character in enumerate(text):
         used += _columns_of(character)
-        if used > width - 3:
-            break
-        kept.append(character)
-    return "".join(kept).rstrip() + "..."
+        if used > room:
+            return text[:index]
+    return text
 
 
 def columns(text: str) -> int:

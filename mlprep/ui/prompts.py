@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TextIO, cast
 
 from mlprep.model import Card, Grade
 from mlprep.sessions.ports import FlashAction, Prompter
-from mlprep.textfit import clock_text, columns, fit, in_words
+from mlprep.textfit import clock_text, columns, fit, in_words, within
 from mlprep.textsafe import clean_input, printable
 from mlprep.ui.text import (
     GRADE_LABELS,
@@ -106,9 +106,6 @@ class PlainPrompter:
         else:
             self.say(*hanging(message, self.width))
 
-    def _hang(self, line: str) -> list[str]:
-        return hanging(line, self.width)
-
     def show_question(self, card: Card, position: int, total: int) -> None:
         level = f", difficulty {card.difficulty}" if card.difficulty else ""
         self.say("", f"[{position}/{total}] {card.id} ({card.deck}{level})")
@@ -151,8 +148,9 @@ class PlainPrompter:
                 ("A strong answer has:", "+", card.rubric.strong),
                 ("A weak answer has:", "-", card.rubric.weak),
             ):
-                if items:
-                    self.say(title, *(line for i in items for line in self._hang(f"  {sign} {i}")))
+                lines = [line for item in items for line in hanging(f"  {sign} {item}", self.width)]
+                if lines:
+                    self.say(title, *lines)
 
     def show_schema(self, schema: str) -> None:
         if schema:
@@ -733,13 +731,9 @@ def _cut(tokens: list[tuple[str, str]], room: int) -> list[tuple[str, str]]:
     cut: list[tuple[str, str]] = []
     left = room - 3
     for style, text in tokens:
-        kept = ""
-        for character in text:
-            if columns(character) > left:
-                break
-            kept += character
-            left -= columns(character)
+        kept = within(text, left)
         cut.append((style, kept))
+        left -= columns(kept)
         if kept != text:
             break
     cut[-1] = (cut[-1][0], cut[-1][1].rstrip())
@@ -749,14 +743,13 @@ def _cut(tokens: list[tuple[str, str]], room: int) -> list[tuple[str, str]]:
 def _fitting_hint(message: str, *hints: str) -> str:
     """The first of `hints` that fits on the question's line, or none (" ": questionary would
     show its own): a hint wider than the terminal would break mid-word."""
-    columns = shutil.get_terminal_size((80, 24)).columns
-    return next((hint for hint in hints if len(f"? {message} {hint}") < columns), " ")
+    width = shutil.get_terminal_size((80, 24)).columns
+    return next((hint for hint in hints if columns(f"? {message} {hint}") < width), " ")
 
 
 def ask_menu(message: str, options: list[str], back: str | None = None) -> str | None:
     """A menu (terminals only): an entry's number picks it, q/Esc leave. Returns the chosen
     label, or None when the user leaves (q, Esc, or the `back` entry)."""
-    columns = shutil.get_terminal_size((80, 24)).columns
     if not options:
         hint = "(q or Esc leaves)"
     elif len(options) <= 9:
@@ -767,7 +760,7 @@ def ask_menu(message: str, options: list[str], back: str | None = None) -> str |
     # would break mid-word), the part about leaving, or nothing
     hint = _fitting_hint(message, hint, "(q or Esc leaves)")
     # each entry on one line (prompt_toolkit would cut it at the edge without a sign)
-    room = columns - len(str(len(options))) - 6
+    room = shutil.get_terminal_size((80, 24)).columns - len(str(len(options))) - 6
     titles = [fit(option, max(room, 10)) for option in options]
     index = select(message, titles, leave=True, instruction=hint, back=back)
     return None if index is None else options[index]

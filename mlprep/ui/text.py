@@ -7,7 +7,7 @@ import textwrap
 from collections.abc import Iterable
 
 from mlprep.textfit import GRADE_LABELS as GRADE_LABELS
-from mlprep.textfit import columns
+from mlprep.textfit import columns, within
 from mlprep.textfit import duration as duration
 from mlprep.textfit import shorten as shorten
 from mlprep.textsafe import printable
@@ -110,7 +110,7 @@ def hanging(line: str, width: int) -> list[str]:
             if current:
                 lines.append(current)
                 current = ""
-            cut = _fill(word, room)
+            cut = within(word, room) or word[:1]
             lines.append(cut)
             word = word[len(cut) :]
         if not current:
@@ -123,16 +123,6 @@ def hanging(line: str, width: int) -> list[str]:
     if current:
         lines.append(current)
     return [(head if i == 0 else " " * len(head)) + text for i, text in enumerate(lines)] or [line]
-
-
-def _fill(word: str, room: int) -> str:
-    """The longest start of `word` that takes at most `room` columns."""
-    taken = ""
-    for character in word:
-        if columns(taken + character) > room:
-            break
-        taken += character
-    return taken or word[:1]
 
 
 def break_between(text: str, width: int, separator: str = " · ") -> list[str]:
