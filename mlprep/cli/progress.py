@@ -21,6 +21,11 @@ FileArg = Annotated[str, typer.Argument(metavar="FILE", help="A file, or - for s
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 
 
+def _named(file: str) -> str:
+    """A FILE argument as a message names it ("-": standard input)."""
+    return "standard input" if file == "-" else printable(file)
+
+
 def _read_source(name: str) -> bytes:
     """The file's bytes (UTF-8 checked, a byte order mark from an editor dropped): kept as
     bytes, since an export of a long history is large and read only in part."""
@@ -136,9 +141,8 @@ def merge(ctx: typer.Context, file: FileArg) -> None:
             raise MlprepError(f"cannot read {file}: {reason}") from None
     store = ProgressStore(app_state.paths.progress_dir, notify=app_state.say_progress)
     added = store.merge(incoming)
-    source = "standard input" if file == "-" else file
     app_state.env.stdout.write(
-        f"Merged {added:,} new answer{'s' * (added != 1)} from {printable(source)} "
+        f"Merged {added:,} new answer{'s' * (added != 1)} from {_named(file)} "
         f"({len(incoming) - added:,} already present).\n"
     )
 
@@ -163,8 +167,7 @@ def import_(ctx: typer.Context, file: FileArg, yes: Yes = False) -> None:
     backup = store.replace_all(incoming, app_state.env.now())
     note = f" (previous log backed up to {backup})" if backup else ""
     app_state.env.stdout.write(
-        f"Imported {len(incoming):,} answers from "
-        f"{'standard input' if file == '-' else printable(file)}{printable(note)}.\n"
+        f"Imported {len(incoming):,} answers from {_named(file)}{printable(note)}.\n"
     )
 
 
