@@ -19,7 +19,7 @@ import re
 import textwrap
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import snowballstemmer
@@ -271,6 +271,7 @@ _COMPARISONS = (
     (re.compile(r"(?<![<=])<(?![-=<>])"), " below "),
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CLAUSE_BREAK = re.compile(r"[.,;:!?()|]")  # (a quote reaches back to a negation across none)
 
 # --------------------------------------------------------------------------------------------
 # Normalising words
@@ -334,42 +335,58 @@ class _Word:
     negated: bool = False
     sentence: int = 0
     before: frozenset[str] = frozenset()  # the common words just before it ("my" of "my part")
+    # where the answer has it (the characters of the token it came from) and, if a negation
+    # covers it, where that negation's word is (None: not known; see _lex)
+    span: tuple[int, int] | None = None
+    cue: tuple[int, int] | None = None
 
 
-def _lex(text: str) -> list[tuple[str, str]]:
+def _lex(text: str, spans: list[tuple[int, int]] | None = None) -> list[tuple[str, str]]:
     """(kind, text) pairs: 'w' a word (contractions opened, hyphens split), 'p' punctuation,
-    'j' a hyphenated whole word that comes before its parts."""
-    text = _CONTROL.sub(" ", text[:MAX_CHARS]).translate(FORMULA)
+    'j' a hyphenated whole word that comes before its parts.
+
+    Given `spans`, where reading the text moved no character (no formula sign, Greek letter or
+    comparison written out as words, no character folded), each pair's place in `text` is
+    appended to it: the characters of the token it came from ("doesn't" for "does" and "not").
+    Otherwise `spans` stays empty."""
+    typed = text[:MAX_CHARS]
+    text = _CONTROL.sub(" ", typed).translate(FORMULA)
     if "<" in text or ">" in text:
         for pattern, words in _COMPARISONS:
             text = pattern.sub(words, text)
     text = unicodedata.normalize("NFKC", text).lower()
     text = text.translate(GREEK)
+    placed = (
+        spans is not None and len(text) == len(typed) and text == _CONTROL.sub(" ", typed).lower()
+    )
     out: list[tuple[str, str]] = []
-    for raw in _TOKEN.findall(text):
-        if raw[0] == "|":
-            out.append(("p", "." if raw.endswith("\n") else ","))
-            continue
-        if raw.strip() in ("-", "–", "—") or set(raw.strip()) <= set("-–—"):
-            out.append(("p", ","))
-            continue
-        if raw in ".,;:!?()":
-            out.append(("p", raw))
-            continue
-        if raw in SHORT_FORMS:
-            out.extend(("w", part) for part in SHORT_FORMS[raw].split())
-            continue
-        if any(c in raw for c in "/&-"):  # l1/l2, a/b, mini-batch: separate words
-            parts = [w for part in re.split(r"[/&-]", raw) for w in _split_word(part)]
-            if "-" in raw and any(w in STOPWORDS for w in parts):
-                # in-experiment, out-of-fold: the whole word too, or "in-" would be lost
-                out.append(("j", "".join(parts)))
-            out.extend(("w", w) for w in parts)
-            continue
-        if raw in ("i", "ii") and out and out[-1] == ("w", "type"):
-            raw = "1" if raw == "i" else "2"  # type I / type II errors
-        out.extend(("w", w) for w in _split_word(raw))
+    for token in _TOKEN.finditer(text):
+        pairs = _lex_token(token.group(), out[-1] if out else None)
+        out += pairs
+        if placed:
+            assert spans is not None
+            spans += [token.span()] * len(pairs)
     return out
+
+
+def _lex_token(raw: str, previous: tuple[str, str] | None) -> list[tuple[str, str]]:
+    """The (kind, text) pairs of one token (`previous`: the pair just before it)."""
+    if raw[0] == "|":
+        return [("p", "." if raw.endswith("\n") else ",")]
+    if raw.strip() in ("-", "–", "—") or set(raw.strip()) <= set("-–—"):
+        return [("p", ",")]
+    if raw in ".,;:!?()":
+        return [("p", raw)]
+    if raw in SHORT_FORMS:
+        return [("w", part) for part in SHORT_FORMS[raw].split()]
+    if any(c in raw for c in "/&-"):  # l1/l2, a/b, mini-batch: separate words
+        parts = [w for part in re.split(r"[/&-]", raw) for w in _split_word(part)]
+        # in-experiment, out-of-fold: the whole word too, or "in-" would be lost
+        whole = [("j", "".join(parts))] if "-" in raw and any(w in STOPWORDS for w in parts) else []
+        return whole + [("w", w) for w in parts]
+    if raw in ("i", "ii") and previous == ("w", "type"):
+        raw = "1" if raw == "i" else "2"  # type I / type II errors
+    return [("w", w) for w in _split_word(raw)]
 
 
 def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int]]:
@@ -448,19 +465,35 @@ def _words(
 ) -> list[_Word]:
     """The content words of a text with their canonical forms, negation and sentence; with
     `literal`, every word as written (for phrases made only of function words). `lexed` is
-    `_lex(text)` where the caller has it already."""
+    `_lex(text)` where the caller has it already; otherwise each word also gets its place in
+    the text where it is known (see _lex)."""
+    spans: list[tuple[int, int]] = []
+    if lexed is None:
+        lexed = _lex(text, spans)
+    # the place of each word _mark_negation gives (one for each pair but punctuation)
+    places = (
+        [span for (kind, _), span in zip(lexed, spans, strict=True) if kind != "p"] if spans else []
+    )
     words: list[_Word] = []
     joined = ""
     before: list[str] = []
     last_sentence = 0
-    for word, negated, sentence in _mark_negation(_lex(text) if lexed is None else lexed):
+    cue: tuple[int, int] | None = None  # the place of the last word that negates
+    previous, previous_span = "", None
+    for number, (word, negated, sentence) in enumerate(_mark_negation(lexed)):
+        span = places[number] if places else None
         if sentence != last_sentence:
-            before, last_sentence = [], sentence
+            before, last_sentence, cue = [], sentence, None
+        if word in NEGATORS:
+            cue = span
+        elif (previous, word) in NEGATING_PAIRS:
+            cue = previous_span  # ("rather than": from "rather")
+        previous, previous_span = word, span
         if word.startswith("\x00"):
             joined = word[1:]
             continue
         if literal:
-            words.append(_Word(word, {word}, negated, sentence))
+            words.append(_Word(word, {word}, negated, sentence, span=span, cue=cue))
             continue
         # "non" stays a word (non-linear = nonlinear) though it negates what follows
         if word in STOPWORDS:
@@ -474,7 +507,7 @@ def _words(
             joined = ""
         if word in ABBREVIATIONS:
             forms.update(_stem(w) for w in ABBREVIATIONS[word].split() if w not in STOPWORDS)
-        words.append(_Word(word, forms, negated, sentence, frozenset(before)))
+        words.append(_Word(word, forms, negated, sentence, frozenset(before), span, cue))
         before = []
     _add_compounds(words)
     return words
@@ -795,8 +828,25 @@ class _Answer:
         negated = any(self.words[p].negated for p in positions)
         return negated == phrase.negative
 
-    def surface(self, positions: Iterable[int]) -> str:
-        return " ".join(self.words[p].surface for p in positions)
+    def quote(self, positions: Sequence[int]) -> str:
+        """What the answer says from the first of these words to the last, as typed, from the
+        word that negates them where one does ("not change the bias" for "change" and
+        "bias"); where their places are not known, the words themselves ("change bias")."""
+        words = [self.words[p] for p in positions]
+        spans = [w.span for w in words]
+        if not words or None in spans:
+            return " ".join(w.surface for w in words)
+        start, end = min(s[0] for s in spans if s), max(s[1] for s in spans if s)
+        for word in words:
+            # the negation's own word, if it stands just before, in the same clause
+            cue = word.cue if word.negated else None
+            if (
+                cue is not None
+                and cue[0] < start
+                and not _CLAUSE_BREAK.search(self.text, cue[1], start)
+            ):
+                start = cue[0]
+        return " ".join(self.text[start:end].split())
 
 
 # --------------------------------------------------------------------------------------------
@@ -875,7 +925,7 @@ def _check_point(
         new = any(not (view.words[p].forms & question) for p in positions)
         credit = 1.0 if new or phrase.negative else RESTATED_CREDIT
         if best is None or credit > best.credit:
-            best = PointCheck(keypoint.point, credit >= 1.0, view.surface(positions), credit)
+            best = PointCheck(keypoint.point, credit >= 1.0, view.quote(positions), credit)
     return best or PointCheck(keypoint.point, False), found
 
 
@@ -889,7 +939,7 @@ def _check_misconception(
         _, positions, view = result
         if view is answer and _outweighed(positions, made):
             continue
-        return MisconceptionHit(item.claim, item.correction, view.surface(positions))
+        return MisconceptionHit(item.claim, item.correction, view.quote(positions))
     return None
 
 

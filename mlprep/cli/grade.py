@@ -29,9 +29,9 @@ def grade(
 ) -> None:
     """Check a typed answer against a card's keypoints.
 
-    Reads the answer from standard input. Prints which keypoints the answer makes (and
-    the words that made them), which it misses, any misconception it states, a score from
-    0 to 1 and the suggested grade. Offline: nothing leaves your machine.
+    Reads the answer from standard input. Prints which keypoints the answer makes (quoting
+    the words of yours that made them), which it misses, any misconception it states, a
+    score from 0 to 1 and the suggested grade. Offline: nothing leaves your machine.
 
     \b
     Examples:

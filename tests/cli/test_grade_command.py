@@ -18,8 +18,8 @@ def test_grade_json_has_the_documented_shape(cli):
         "score": 0.667,
         "suggested": "hard",
         "covered": [
-            {"point": "Bagging mainly reduces variance", "matched": "lowers variance"},
-            {"point": "Bias stays roughly unchanged", "matched": "change bias"},
+            {"point": "Bagging mainly reduces variance", "matched": "lowers the variance"},
+            {"point": "Bias stays roughly unchanged", "matched": "not change the bias"},
         ],
         "missed": [{"point": "The gain depends on how correlated the trees are"}],
         "misconceptions": [],
@@ -101,7 +101,7 @@ def test_quiz_checks_a_typed_answer_and_preselects_the_suggestion(cli):
         "  [ ] Bias stays roughly unchanged\n"
         "  [ ] The gain depends on how correlated the trees are\n"
         "  [!] Misconception: Bagging reduces bias\n"
-        '      you said: "reduces bias"\n'
+        '      you said: "reduces the bias"\n'
         "      Averaging trees of the same bias keeps that bias; boosting attacks bias.\n"
         "How well did you know it? 1 Again 1m · 2 Hard 6m · 3 Good 10m · 4 Easy 8d\n"
         "Suggested: 1 Again (Enter takes it)\n"

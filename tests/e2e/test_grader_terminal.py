@@ -28,7 +28,7 @@ def test_a_typed_answer_shows_the_checklist_and_enter_accepts_the_suggestion(mlp
     child.expect("Reference answer")
     child.expect("Score 0.67, suggested grade: Hard")
     child.expect("\\[x\\] Bagging mainly reduces variance")
-    child.expect('you said: "lowers variance"')
+    child.expect('you said: "lowers the variance"')
     child.expect("\\[ \\] The gain depends on how correlated the trees are")
     child.expect("\\(Enter: Hard\\)")
     child.send(ENTER)

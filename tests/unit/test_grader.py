@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from mlprep.grader import MAX_CHARS, can_grade, grade_answer
+from mlprep.grader import MAX_CHARS, _Answer, can_grade, grade_answer
 from mlprep.model import Card, Grade, Keypoint, Misconception
 
 BAGGING = Card(
@@ -279,9 +279,9 @@ def test_a_complete_answer_is_good():
     assert grading.suggested is Grade.GOOD
     assert grading.score == 1.0
     assert [p.matched for p in grading.covered] == [
-        "lowers variance",
-        "bias same",
-        "trees correlated",
+        "lowers the variance",
+        "bias stays the same",
+        "trees are less correlated",
     ]
 
 
@@ -290,6 +290,40 @@ def test_missing_points_are_hard():
     assert grading.suggested is Grade.HARD
     assert [p.point for p in grading.missed] == ["The gain depends on tree correlation"]
     assert grading.score == pytest.approx(2 / 3)
+
+
+# -- what "you said" quotes -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "quoted"),
+    [
+        # the answer's own words from the first matched word to the last, as typed
+        ("Averaging LOWERS the\r\nvariance a lot", "LOWERS the variance"),
+        # with the word that negates them, a contraction whole
+        ("it does not change the bias", "not change the bias"),
+        ("It doesn't change the bias at all", "doesn't change the bias"),
+        ("it doesnt change the bias", "doesnt change the bias"),
+        # where reading the answer moved its characters (a formula sign written out as
+        # words), the matched words themselves
+        ("σ² aside, it does not change the bias", "change bias"),
+    ],
+)
+def test_a_point_quotes_the_answer_as_it_was_typed(answer, quoted):
+    assert [p.matched for p in grade_answer(BAGGING, answer).covered] == [quoted]
+
+
+def test_a_quote_reaches_back_to_a_negation_only_within_its_clause():
+    # "changes" is negated by the "no" after it, not by the "Not" two commas before
+    answer = _Answer("Not sure, bias changes, no.")
+    where = {word.surface: number for number, word in enumerate(answer.words)}
+    assert answer.words[where["changes"]].negated
+    assert answer.quote([where["bias"], where["changes"]]) == "bias changes"
+
+
+def test_a_misconception_quotes_the_answer_as_typed():
+    grading = grade_answer(BAGGING, "Bagging also reduces the bias, I think")
+    assert [m.matched for m in grading.misconceptions] == ["reduces the bias"]
 
 
 def test_a_stated_misconception_is_again_with_its_correction():

@@ -56,9 +56,9 @@ def test_a_typed_answer_is_checked_and_a_grade_suggested():
         "Your answer against the keypoints:",
         "Score 1.00, suggested grade: Good",
         "  [x] Bagging mainly reduces variance",
-        '      you said: "lowers variance"',
+        '      you said: "lowers the variance"',
         "  [x] Bias stays about the same",
-        '      you said: "bias same"',
+        '      you said: "bias stays the same"',
     ]
 
 
