@@ -24,6 +24,7 @@ from mlprep.ui.stats_text import (  # (HEAT_LEVELS and heat_level are the heatma
     kept_columns,
     stats_cells,
     stats_table_lines,
+    weak_head,
     weak_layout,
 )
 from mlprep.ui.text import break_between, inline_parts
@@ -300,11 +301,11 @@ def _stacked_weak(report, width: int) -> Group:
     lines: list[RenderableType] = []
     for weak in report.weakest_cards:
         recall = weak.state if weak.recall is None else _percent(weak.recall)
-        figures = f"  {weak.lapses} lapses, {recall}"
-        card = weak.card
-        if len(card) + len(figures) > width:
-            card = card[: max(1, width - len(figures) - 1)] + "…"
-        lines.append(Text(card) + Text(figures, style="dim"))
+        card, figures, apart = weak_head(weak.card, weak.lapses, recall, width)
+        if apart:
+            lines += [Text(card), Text(figures, style="dim")]
+        else:
+            lines.append(Text(card) + Text(figures, style="dim"))
         question = Text("  " + " ".join(weak.question.split()))
         question.truncate(width, overflow="ellipsis")
         lines.append(question)

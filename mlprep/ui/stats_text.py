@@ -245,6 +245,16 @@ def weak_layout(report, width: int) -> tuple[list[tuple[str, str, str]], tuple[i
     return rows, (card_w, lapses_w, recall_w, min(36, width - card_w - lapses_w - recall_w - 6))
 
 
+def weak_head(card: str, lapses: int, recall: str, width: int) -> tuple[str, str, bool]:
+    """A stacked weak card's id and figures ("  2 lapses, 41%"), and whether the figures go on
+    a line of their own: beside the id where both fit, else below it, so that the id stays
+    whole (it is what `mlprep show` takes) unless it is longer than a line by itself."""
+    figures = f"  {lapses} lapses, {recall}"
+    if len(card) + len(figures) <= width:
+        return card, figures, False
+    return _ellipsis(card, width), _ellipsis(figures, width), True
+
+
 def _weak_lines(report, width: int) -> list[str]:
     """ui.render.weak_table's lines (or _stacked_weak's, when narrow)."""
     rows, (card_w, lapses_w, recall_w, question_w) = weak_layout(report, width)
@@ -253,10 +263,8 @@ def _weak_lines(report, width: int) -> list[str]:
     if question_w < 16:
         lines = []
         for (card, _, recall), weak in zip(rows, report.weakest_cards, strict=True):
-            figures = f"  {weak.lapses} lapses, {recall}"
-            if len(card) + len(figures) > width:
-                card = card[: max(1, width - len(figures) - 1)] + "…"
-            lines += wrapped(card + figures, width)
+            card, figures, apart = weak_head(card, weak.lapses, recall, width)
+            lines += [card, figures] if apart else [card + figures]
             question = _single_cells("  " + " ".join(weak.question.split()))
             lines.append(_ellipsis(question, width))
         return lines

@@ -43,3 +43,38 @@ def test_decks_fit_and_keep_the_end_of_long_paths(cli, width, tmp_path):
     assert result.exit_code == 0
     assert too_long(result.stdout, width) == []
     assert "my-decks/mini.yaml" in result.stdout
+
+
+def test_a_weak_card_id_too_long_to_share_its_line_keeps_it_whole(cli, monkeypatch, tmp_path):
+    # `mlprep show` takes the id: in a narrow terminal the figures move below it instead of
+    # cutting it
+    long_id = "mini-single-choice-on-the-default-impurity"  # 42 columns
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    text = (FIXTURES / "decks" / "mini.yaml").read_text()
+    (decks / "mini.yaml").write_text(text.replace("id: mini-single\n", f"id: {long_id}\n"))
+    both_wrong = "2\n3\n"
+    quiz = cli(
+        "quiz",
+        "mini",
+        "--tag",
+        "impurity",
+        "-n",
+        "2",
+        "--seed",
+        "5",
+        "--decks",
+        str(decks),
+        input=both_wrong,
+    )
+    assert quiz.exit_code == 0
+    monkeypatch.setenv("COLUMNS", "45")
+    lines = cli("stats", "--decks", str(decks)).stdout.splitlines()
+    at = lines.index(long_id)
+    assert lines[at + 1] == "  0 lapses, learning"
+    assert lines[at + 2].startswith("  Which impurity measure") and len(lines[at + 2]) <= 45
+    monkeypatch.setenv("COLUMNS", "80")
+    assert any(
+        line.startswith(long_id + " ")
+        for line in cli("stats", "--decks", str(decks)).stdout.splitlines()
+    )
