@@ -846,7 +846,8 @@ class _Answer:
                 and not _CLAUSE_BREAK.search(self.text, cue[1], start)
             ):
                 start = cue[0]
-        return " ".join(self.text[start:end].split())
+        # (without control characters: the answer's own are not sent back to the terminal)
+        return " ".join(_CONTROL.sub(" ", self.text[start:end]).split())
 
 
 # --------------------------------------------------------------------------------------------

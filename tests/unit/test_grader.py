@@ -304,6 +304,8 @@ def test_missing_points_are_hard():
         ("it does not change the bias", "not change the bias"),
         ("It doesn't change the bias at all", "doesn't change the bias"),
         ("it doesnt change the bias", "doesnt change the bias"),
+        # control characters typed in between are not repeated to the terminal
+        ("it does not change\x1b[2J the bias", "not change [2J the bias"),
         # where reading the answer moved its characters (a formula sign written out as
         # words), the matched words themselves
         ("σ² aside, it does not change the bias", "change bias"),
