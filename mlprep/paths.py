@@ -54,6 +54,14 @@ def builtin_content_dir() -> Path:
     return packaged if packaged.is_dir() else here.parent / "content"
 
 
+def deck_guide_path() -> Path:
+    """How to write a deck (docs/deck-format.md): inside the package when installed, in the
+    repository's docs/ in a source checkout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "docs" / "deck-format.md"
+    return packaged if packaged.is_file() else here.parent / "docs" / "deck-format.md"
+
+
 def env_deck_dirs(env: Mapping[str, str] | None = None) -> list[Path]:
     env = os.environ if env is None else env
     value = env.get("MLPREP_DECKS", "")

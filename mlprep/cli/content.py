@@ -9,7 +9,7 @@ import typer
 from mlprep.cli import completion as complete
 from mlprep.cli.common import DeckDirs, state
 from mlprep.cli.completion import SHELLS
-from mlprep.errors import ExitCode
+from mlprep.errors import ExitCode, MlprepError
 from mlprep.textsafe import printable
 
 
@@ -17,14 +17,24 @@ def decks(
     ctx: typer.Context,
     deck_dirs: DeckDirs = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    guide: Annotated[
+        bool, typer.Option("--guide", help="Print how to write a deck of your own, and exit.")
+    ] = False,
 ) -> None:
     """List the decks you can study.
 
+    Your own decks go in the data directory's decks/ folder (`mlprep progress path` shows
+    where) or in any directory given with --decks; `--guide` says how to write one.
+
     \b
-    Example:
+    Examples:
       mlprep decks
+      mlprep decks --guide | less
     """
     app = state(ctx)
+    if guide:
+        _print_guide(app)
+        return
     library = app.library(deck_dirs or ())
     rows = sorted(library.decks.values(), key=lambda d: (not d.builtin, d.id))
     if as_json:
@@ -50,6 +60,24 @@ def decks(
     footer = f"{len(rows)} decks, {total} cards. Try: mlprep quiz trees"
     lines = [*decks_lines(rows, width), *(wrap(footer, width) if len(footer) > width else [footer])]
     app.env.stdout.write("\n".join(lines) + "\n")
+
+
+def _print_guide(app) -> None:
+    """The deck-writing guide: as Markdown in a terminal, as its text in a pipe."""
+    from mlprep.paths import deck_guide_path
+
+    path = deck_guide_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise MlprepError(f"cannot read {path}: {error.strerror}") from None
+    console = app.console()
+    if not console.is_terminal:
+        app.env.stdout.write(text)
+        return
+    from rich.markdown import Markdown
+
+    console.print(Markdown(text))
 
 
 def tags(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from mlprep import __version__
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, REPO
 
 MINI = ["--decks", str(FIXTURES / "decks")]
 
@@ -39,6 +39,14 @@ def test_decks_table_fits_80_columns(cli):
     assert result.stdout.splitlines()[0].split() == ["deck", "title", "cards", "source"]
     assert all(len(line) <= 80 for line in result.stdout.splitlines())
     assert "\x1b[" not in result.stdout
+
+
+def test_decks_guide_prints_how_to_write_a_deck(cli):
+    # in a pipe, the guide's own text, to read with a pager or keep
+    result = cli("decks", "--guide")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == (REPO / "docs" / "deck-format.md").read_text(encoding="utf-8")
+    assert "mlprep decks --guide" in cli("--help").stdout
 
 
 def test_show_prints_everything_about_a_card(cli):

@@ -1,4 +1,4 @@
-"""The wheel carries every built-in deck inside the package."""
+"""The wheel carries every built-in deck, and the guide to writing one, inside the package."""
 
 from __future__ import annotations
 
@@ -33,5 +33,6 @@ def test_the_wheel_contains_the_package_and_every_deck(tmp_path):
     for sql in (REPO / "content" / "sql").glob("*.sql"):
         assert f"mlprep/content/sql/{sql.name}" in names
     assert "mlprep/cli/app.py" in names
+    assert "mlprep/docs/deck-format.md" in names  # (mlprep decks --guide)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "mlprep = mlprep.cli.app:main" in zipfile.ZipFile(wheel).read(entry_points).decode()

@@ -205,3 +205,15 @@ def test_review_fits(mlprep_home, columns):
     out = before + finish(child)
     assert "mini-single" in out and "Correct" in out
     assert widest(out) <= columns
+
+
+@pytest.mark.parametrize("columns", [80, 40])
+def test_the_deck_guide_is_shown_as_markdown_that_fits(mlprep_home, columns):
+    child = spawn(["decks", "--guide"], mlprep_home, columns)
+    output = finish(child)
+    assert child.exitstatus == 0
+    lines = screen_lines(output)
+    # rendered: headings and code fences are not shown as the file's marks
+    assert any("Deck format, version 2" in line for line in lines)
+    assert not any(line.startswith(("# ", "```")) for line in lines)
+    assert widest(output) <= columns
