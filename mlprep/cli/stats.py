@@ -55,7 +55,8 @@ def stats(
         width = console_width(app)
         lines = stats_lines(report, width) if report.has_progress else wrapped(NO_PROGRESS, width)
         if lines is not None:
-            app.env.stdout.write("".join(line + "\n" for line in lines))
+            # (rich pads the lines it lays out; text for a file or a pipe has no padding)
+            app.env.stdout.write("".join(line.rstrip() + "\n" for line in lines))
             return
     console = app.console()
     if not report.has_progress:

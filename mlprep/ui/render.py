@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from typing import TextIO
 
@@ -42,6 +43,15 @@ class _Console(Console):
     @size.setter
     def size(self, new_size: tuple[int, int]) -> None:
         Console.size.fset(self, new_size)  # type: ignore[attr-defined]
+
+    def _render_buffer(self, buffer) -> str:
+        """What rich writes, without the spaces it pads lines with when the output is not a
+        terminal (a table or a code block padded to 80 columns, in a file or a pipe)."""
+        text = super()._render_buffer(buffer)
+        return text if self.is_terminal else _PADDING.sub("", text)
+
+
+_PADDING = re.compile(r"[ \t]+$", re.MULTILINE)
 
 
 def make_console(

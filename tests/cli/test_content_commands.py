@@ -191,3 +191,13 @@ def test_show_labels_the_answer_and_each_why_and_renders_inline_code(cli, tmp_pa
         "      Why: That is what .count() gives.",
     ]
     assert lines[6:8] == ["Answer", "A Series of group sizes."]
+
+
+def test_piped_tables_and_code_have_no_padding_at_line_ends(cli):
+    # rich pads a table or a code block to the console's width; a file or a pipe gets the
+    # text without it
+    for args in (("search", "bias"), ("show", "coding-softmax"), ("show", "trees-gini-max")):
+        result = cli(*args)
+        assert result.exit_code == 0
+        assert len(result.stdout.splitlines()) > 5
+        assert [line for line in result.stdout.splitlines() if line != line.rstrip()] == []
