@@ -809,10 +809,10 @@ class Library:
                     counts[tag] = counts.get(tag, 0) + 1
         return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
-    def search(self, text: str, limit: int = 20) -> list[Card]:
-        """Cards matching every word of `text`, best first: question hits outrank tag (and
-        deck) hits, which outrank answer hits. Hyphens are ignored: non-parametric finds
-        nonparametric."""
+    def search(self, text: str, limit: int | None = 20) -> list[Card]:
+        """Cards matching every word of `text`, best first (the first `limit`; None: all):
+        question hits outrank tag (and deck) hits, which outrank answer hits. Hyphens are
+        ignored: non-parametric finds nonparametric."""
         words = [_fold(w) for w in text.split() if _fold(w)]
         scored = []
         for deck in self.decks.values():

@@ -178,12 +178,14 @@ def search(
     """
     from mlprep.ui.render import search_table
 
-    cards = state(ctx).library(deck_dirs or ()).search(text, limit)
+    found = state(ctx).library(deck_dirs or ()).search(text, None)
     console = state(ctx).console()
-    if not cards:
+    if not found:
         console.print(f"No cards match '{printable(text)}'.")
         return
-    console.print(search_table(cards))
+    console.print(search_table(found[:limit]))
+    if len(found) > limit:
+        console.print(f"{limit} of {len(found)} matches; -n {len(found)} shows them all.")
 
 
 def validate(
