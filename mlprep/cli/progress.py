@@ -97,6 +97,10 @@ def export(
     now = app_state.env.now()
     checked = app_state.paths.cache_dir / "log.checked"  # blocks an earlier export checked
     if file == "-":
+        # a stream cannot be taken back: a damaged line stops the export before any of it is
+        # written (the second pass skips the blocks the first found whole; see logcheck)
+        for _ in store.export_bytes(now, checked):
+            pass
         for chunk in store.export_chunks(now, checked):  # a long history is streamed
             app_state.env.stdout.write(chunk)
         return

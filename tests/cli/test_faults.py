@@ -700,6 +700,14 @@ def test_a_damaged_review_log_is_named_and_left_as_it_is(log, code, message, mlp
     assert (progress / "reviews.jsonl").read_text(encoding="utf-8") == log
 
 
+def test_an_export_to_standard_output_writes_nothing_when_a_line_is_damaged(mlprep_home):
+    # a stream cannot be taken back: half a document would look like a backup and not be one
+    progress_dir_with(mlprep_home, LOG_LINE * 3 + "not json\n" + LOG_LINE)
+    result = run("progress", "export", "-")
+    assert_clean(result, 1, "reviews.jsonl:4: corrupt line")
+    assert result.stdout == ""
+
+
 @pytest.mark.parametrize(
     ("damage", "message"),
     [("not json", "corrupt line in the review log"), (NEWER_LINE, "written by a newer mlprep")],
