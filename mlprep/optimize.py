@@ -13,10 +13,11 @@ from __future__ import annotations
 import csv
 import math
 import multiprocessing
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from mlprep.errors import ContentError, MlprepError
 from mlprep.memory import AGAIN, DEFAULT_PARAMETERS, PARAMETER_COUNT, Memory
@@ -325,6 +326,30 @@ class BadRevlog(ContentError):
         self.problems = problems
 
 
+# review_time as the fsrs projects write it, milliseconds since the epoch (UTC), from 1970 to
+# 2200 like every time mlprep keeps
+_EPOCH_MS_DIGITS = re.compile(r"\d{1,13}")
+_LAST_MS = 7_258_118_400_000  # 2200-01-01
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _review_time(text: str) -> datetime | str:
+    """A review_time: whole milliseconds since the epoch, or an ISO time with a zone; else
+    what is wrong with it."""
+    if _EPOCH_MS_DIGITS.fullmatch(text):
+        milliseconds = int(text)
+        if milliseconds >= _LAST_MS:
+            return f"review_time is after 2200: {text[:40]!r}"
+        return _EPOCH + timedelta(milliseconds=milliseconds)
+    try:
+        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return f"review_time is neither milliseconds since 1970 nor an ISO time: {text[:40]!r}"
+    if at.utcoffset() is None:
+        return f"review_time has no time zone: {text[:40]!r}"
+    return at
+
+
 def _row(row: list[str], index: dict[str, int], latest: dict[str, datetime]):
     if len(row) < len(index) or max(index.values()) >= len(row):
         return f"expected {len(CSV_COLUMNS)} columns, found {len(row)}", None
@@ -336,12 +361,9 @@ def _row(row: list[str], index: dict[str, int], latest: dict[str, datetime]):
         return "empty card_id", None
     if rating not in ("1", "2", "3", "4"):
         return f"review_rating must be 1-4, not {rating[:20]!r}", None
-    try:
-        at = datetime.fromisoformat(moment.replace("Z", "+00:00"))
-    except ValueError:
-        return f"review_time is not an ISO time: {moment[:40]!r}", None
-    if at.utcoffset() is None:
-        return f"review_time has no time zone: {moment[:40]!r}", None
+    at = _review_time(moment)
+    if isinstance(at, str):
+        return at, None
     if not duration.isdigit():
         return f"review_duration must be whole milliseconds, not {duration[:20]!r}", None
     previous = latest.get(card)

@@ -10,6 +10,8 @@ import typer
 
 from mlprep.cli.common import state
 
+SHOWN_PROBLEMS = 10  # bad lines of a --revlog file named one by one; the rest are counted
+
 if TYPE_CHECKING:
     from mlprep.optimize import Fit
 
@@ -63,8 +65,12 @@ def optimize(
         try:
             reviews = read_revlog(str(revlog), text)
         except MlprepError as error:
-            for problem in getattr(error, "problems", ()):
+            problems = getattr(error, "problems", [])
+            # (a file in another layout is wrong on every line: the first few say how)
+            for problem in problems[:SHOWN_PROBLEMS]:
                 app.env.stderr.write(problem + "\n")
+            if len(problems) > SHOWN_PROBLEMS:
+                app.env.stderr.write(f"... and {len(problems) - SHOWN_PROBLEMS} more.\n")
             raise
     with app.progress() as store:
         if reviews is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
 
@@ -72,10 +73,41 @@ def test_a_bad_revlog_reports_every_line_and_applies_nothing(cli, mlprep_home, t
     assert result.exit_code == 3
     assert result.stderr == (
         f"{bad}:3: review_rating must be 1-4, not '0'\n"
-        f"{bad}:4: review_time is not an ISO time: 'x'\n"
+        f"{bad}:4: review_time is neither milliseconds since 1970 nor an ISO time: 'x'\n"
         f"Error: 2 bad lines in {bad}; nothing was applied.\n"
     )
     assert log_lines(mlprep_home) == []
+
+
+def test_a_revlog_as_the_fsrs_projects_write_it_fits_the_same(cli, revlog, tmp_path):
+    # their layout: times in milliseconds since the epoch, a review_state column, other order
+    fsrs_layout = tmp_path / "fsrs.csv"
+    rows = []
+    for line in revlog.read_text().splitlines()[1:]:
+        card, rating, moment, duration = line.split(",")
+        ms = int(datetime.fromisoformat(moment).timestamp() * 1000)
+        rows.append(f"{card},{ms},{rating},1,{duration}\n")
+    header = "card_id,review_time,review_rating,review_state,review_duration\n"
+    fsrs_layout.write_text(header + "".join(rows))
+    theirs = json.loads(cli("optimize", "--revlog", str(fsrs_layout), "--json").stdout)
+    ours = json.loads(cli("optimize", "--revlog", str(revlog), "--json").stdout)
+    assert theirs["parameters"] == ours["parameters"]
+
+
+def test_a_file_in_another_layout_names_its_first_bad_lines_and_counts_the_rest(
+    cli, mlprep_home, tmp_path
+):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "".join(f"c{i},3,yesterday,1\n" for i in range(15)))
+    result = cli("optimize", "--revlog", str(bad))
+    assert result.exit_code == 3
+    lines = result.stderr.splitlines()
+    assert len(lines) == 12
+    assert (
+        lines[0]
+        == f"{bad}:2: review_time is neither milliseconds since 1970 nor an ISO time: 'yesterday'"
+    )
+    assert lines[-2:] == ["... and 5 more.", f"Error: 15 bad lines in {bad}; nothing was applied."]
 
 
 def test_apply_needs_a_revlog(cli):

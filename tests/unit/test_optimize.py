@@ -126,10 +126,20 @@ def test_every_bad_line_is_reported_by_number():
         "r.csv:3: review_rating must be 1-4, not '5'",
         "r.csv:4: review_time has no time zone: '2026-01-06T09:00:00'",
         "r.csv:5: out of order: card a was already reviewed later (2026-01-05T09:00:00+00:00)",
-        "r.csv:6: review_time is not an ISO time: 'yesterday'",
+        "r.csv:6: review_time is neither milliseconds since 1970 nor an ISO time: 'yesterday'",
         "r.csv:7: review_duration must be whole milliseconds, not '1.5'",
         "r.csv:8: expected 4 columns, found 2",
     ]
+
+
+def test_review_times_in_milliseconds_are_read_exactly():
+    text = HEADER + "a,3,1714091302123,1200\nb,3,0,1\nc,3,7258118400000,1\n"
+    with pytest.raises(ContentError) as error:
+        read_revlog("r.csv", text)
+    assert error.value.problems == ["r.csv:4: review_time is after 2200: '7258118400000'"]
+    first, second = read_revlog("r.csv", text.rsplit("c,", 1)[0])
+    assert first.at == datetime(2024, 4, 26, 0, 28, 22, 123000, tzinfo=UTC)
+    assert second.at == datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def test_missing_columns_are_named():
