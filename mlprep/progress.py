@@ -30,6 +30,7 @@ import orjson
 from mlprep import __version__, reviewlog
 from mlprep.errors import ProgressError
 from mlprep.fileio import atomic_copy, atomic_write, atomic_write_with, gc_paused
+from mlprep.memory import DEFAULT_SOURCE
 from mlprep.model import Grade
 from mlprep.reviewlog import (
     AT,
@@ -673,7 +674,7 @@ class ProgressStore:
     def _parameters(self) -> list[float] | None:
         """The latest fitted parameters, if usable (else the defaults, with a warning)."""
         data = self.setting("params")
-        if not data:
+        if not data or data.get("source") == DEFAULT_SOURCE:  # (none, or optimize --reset)
             return None
         from mlprep.optimize import usable
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mlprep.cli.common import state
+from mlprep.memory import DEFAULT_SOURCE
 
 SHOWN_PROBLEMS = 10  # bad lines of a --revlog file named one by one; the rest are counted
 
@@ -31,6 +32,10 @@ def optimize(
         bool,
         typer.Option("--apply", help="With --revlog: use the fitted parameters if better."),
     ] = False,
+    reset: Annotated[
+        bool,
+        typer.Option("--reset", help="Go back to FSRS's default parameters (undoes an apply)."),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Fit FSRS to your own review history.
@@ -45,12 +50,16 @@ def optimize(
       mlprep optimize
       mlprep optimize --revlog revlog.csv --json
       mlprep optimize --revlog revlog.csv --apply
+      mlprep optimize --reset
     """
     from mlprep.errors import MlprepError
     from mlprep.optimize import NotEnoughHistory, Review, fit, read_revlog
     from mlprep.progress import effective
 
     app = state(ctx)
+    if reset:
+        _reset(app, as_json, fitting=revlog is not None or apply)
+        return
     if apply and revlog is None:
         from mlprep.errors import UsageError
 
@@ -99,6 +108,27 @@ def optimize(
         app.env.stdout.write(json.dumps({**result.to_json(), "applied": applied}, indent=2) + "\n")
         return
     app.env.stdout.write("\n".join(report_lines(result, applied, revlog is not None)) + "\n")
+
+
+def _reset(app, as_json: bool, fitting: bool) -> None:
+    """Schedule with FSRS's default parameters again: a parameters event saying so goes into
+    the log (it merges like any other) and every card is rescheduled."""
+    from mlprep.errors import UsageError
+
+    if fitting:
+        raise UsageError("--reset goes alone (it fits nothing)")
+    with app.progress() as store:
+        current = store.setting("params")
+        changed = bool(current) and current.get("source") != DEFAULT_SOURCE
+        if changed:
+            data = {"parameters": None, "source": DEFAULT_SOURCE}
+            store.record_setting("params", data, app.env.now())
+    if as_json:
+        app.env.stdout.write(json.dumps({"reset": changed}, indent=2) + "\n")
+    elif changed:
+        app.env.stdout.write("Back to FSRS's default parameters: every card is rescheduled.\n")
+    else:
+        app.env.stdout.write("Already on FSRS's default parameters: nothing was changed.\n")
 
 
 def _score_line(label: str, score) -> str:

@@ -66,6 +66,32 @@ def test_apply_puts_the_parameters_in_the_log_and_the_scheduler_uses_them(cli, m
     assert again["current_parameters"] == data["parameters"]
 
 
+def test_reset_goes_back_to_the_default_parameters(cli, mlprep_home, revlog):
+    from mlprep.progress import ProgressStore
+
+    assert cli("optimize", "--reset").stdout == (
+        "Already on FSRS's default parameters: nothing was changed.\n"
+    )
+    assert log_lines(mlprep_home) == []
+    assert json.loads(cli("optimize", "--revlog", str(revlog), "--apply", "--json").stdout)[
+        "applied"
+    ]
+    result = cli("optimize", "--reset")
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "Back to FSRS's default parameters: every card is rescheduled.\n",
+    )
+    reset = log_lines(mlprep_home)[-1]
+    assert (reset["kind"], reset["data"]) == ("params", {"parameters": None, "source": "default"})
+    store = ProgressStore(mlprep_home / "progress")
+    assert store.scheduler.parameters is None
+    assert cli("stats").stderr == ""  # (no "unusable parameters" warning: a reset is not one)
+    assert json.loads(cli("optimize", "--reset", "--json").stdout) == {"reset": False}
+    assert len(log_lines(mlprep_home)) == 2
+    result = cli("optimize", "--reset", "--apply")
+    assert (result.exit_code, result.stderr) == (2, "Error: --reset goes alone (it fits nothing)\n")
+
+
 def test_a_bad_revlog_reports_every_line_and_applies_nothing(cli, mlprep_home, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + "a,3,2026-01-05T09:00:00Z,1\na,0,2026-01-06T09:00:00Z,1\nb,3,x,1\n")
