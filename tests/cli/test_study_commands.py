@@ -101,6 +101,29 @@ def test_export_merge_import_reset(cli, mlprep_home, tmp_path):
     )
 
 
+def test_a_merge_says_when_answers_are_for_cards_in_none_of_your_decks(cli, tmp_path):
+    # answers to a deck this machine does not have (mini is loaded only with --decks) are
+    # kept, but stats and review pass over them: the merge says so
+    cli("quiz", "mini", "-n", "2", "--seed", "5", *MINI, input="1\n1 2\n")
+    cli("quiz", "trees", "-n", "1", "--seed", "5", input="1\n")
+    backup = tmp_path / "backup.json"
+    cli("progress", "export", str(backup))
+    cli("progress", "reset", "--yes")
+    merged = cli("progress", "merge", str(backup))
+    assert merged.stdout.splitlines() == [
+        f"Merged 3 new answers from {backup} (0 already present).",
+        "2 of the cards answered are in none of your decks: their answers are kept and count "
+        "once a deck with those cards is here.",
+    ]
+    cli("progress", "reset", "--yes")
+    trees_only = tmp_path / "trees.json"
+    document = json.loads(backup.read_text())
+    document["events"] = [e for e in document["events"] if e["card"].startswith("trees-")]
+    trees_only.write_text(json.dumps(document))
+    merged = cli("progress", "merge", str(trees_only))
+    assert merged.stdout == f"Merged 1 new answer from {trees_only} (0 already present).\n"
+
+
 def test_a_long_merge_or_import_says_so_on_stderr_first(cli, mlprep_home, tmp_path, monkeypatch):
     from mlprep import progress
 
