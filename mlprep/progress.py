@@ -1254,6 +1254,15 @@ class ProgressStore:
             self._load_locked()
         return removed, backup
 
+    def answered(self, card_ids: set[str] | None) -> bool:
+        """Whether the log holds an answer to any of `card_ids` (to any card if None): what
+        reset would forget (read until the first one)."""
+        with locked(self.log.lock_path):
+            return any(
+                not event.kind and (card_ids is None or event.card in card_ids)
+                for event in self.log.stream(0)
+            )
+
     def stale_states(self) -> list[ReviewEvent]:
         """The events whose stored state differs from what a replay of the whole log gives
         (events storing none, and answers later undone, are not counted). Empty for a healthy

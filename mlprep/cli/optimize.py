@@ -93,7 +93,7 @@ def optimize(
                     json.dumps({"applied": False, "reason": refusal.message}, indent=2) + "\n"
                 )
             else:
-                app.env.stdout.write(f"Not fitted: {refusal.message}\n")
+                app.tell(f"Not fitted: {refusal.message}")
             return
         applied = result.better and (revlog is None or apply)
         if applied:
@@ -107,7 +107,7 @@ def optimize(
     if as_json:
         app.env.stdout.write(json.dumps({**result.to_json(), "applied": applied}, indent=2) + "\n")
         return
-    app.env.stdout.write("\n".join(report_lines(result, applied, revlog is not None)) + "\n")
+    app.tell(*report_lines(result, applied, revlog is not None))
 
 
 def _reset(app, as_json: bool, fitting: bool) -> None:
@@ -126,9 +126,9 @@ def _reset(app, as_json: bool, fitting: bool) -> None:
     if as_json:
         app.env.stdout.write(json.dumps({"reset": changed}, indent=2) + "\n")
     elif changed:
-        app.env.stdout.write("Back to FSRS's default parameters: every card is rescheduled.\n")
+        app.tell("Back to FSRS's default parameters: every card is rescheduled.")
     else:
-        app.env.stdout.write("Already on FSRS's default parameters: nothing was changed.\n")
+        app.tell("Already on FSRS's default parameters: nothing was changed.")
 
 
 def _score_line(label: str, score) -> str:

@@ -89,15 +89,13 @@ def plan(
             if as_json:
                 app.env.stdout.write(json.dumps({"plan": None, "ended": when}) + "\n")
             else:
-                app.env.stdout.write(ended + "\n")
+                app.tell(ended)
             return
         if current is None:
             if as_json:
                 app.env.stdout.write(json.dumps({"plan": None}) + "\n")
             else:
-                app.env.stdout.write(
-                    "No interview planned. Set one: mlprep plan --interview YYYY-MM-DD\n"
-                )
+                app.tell("No interview planned. Set one: mlprep plan --interview YYYY-MM-DD")
             return
         library = app.library(deck_dirs or ())
         _show(app, store, current, plan_cards(app, library, current), now, as_json)

@@ -145,9 +145,9 @@ def merge(ctx: typer.Context, file: FileArg) -> None:
             raise MlprepError(f"cannot read {file}: {reason}") from None
     store = ProgressStore(app_state.paths.progress_dir, notify=app_state.say_progress)
     added = store.merge(incoming)
-    app_state.env.stdout.write(
+    app_state.tell(
         f"Merged {added:,} new answer{'s' * (added != 1)} from {_named(file)} "
-        f"({len(incoming) - added:,} already present).\n"
+        f"({len(incoming) - added:,} already present)."
     )
     if added:
         library = app_state.library(())
@@ -155,9 +155,9 @@ def merge(ctx: typer.Context, file: FileArg) -> None:
         unknown = len(store.merged_cards - known)
         if unknown:  # (answers that stats and review pass over until their deck is here)
             cards = f"{unknown:,} of the cards answered {'is' if unknown == 1 else 'are'}"
-            app_state.env.stdout.write(
+            app_state.tell(
                 f"{cards} in none of your decks: their answers are kept and count once a deck "
-                "with those cards is here.\n"
+                "with those cards is here."
             )
 
 
@@ -180,9 +180,7 @@ def import_(ctx: typer.Context, file: FileArg, yes: Yes = False) -> None:
         _confirm(app_state, "Replace all your progress with this file?", yes)
     backup = store.replace_all(incoming, app_state.env.now())
     note = f" (previous log backed up to {backup})" if backup else ""
-    app_state.env.stdout.write(
-        f"Imported {len(incoming):,} answers from {_named(file)}{printable(note)}.\n"
-    )
+    app_state.tell(f"Imported {len(incoming):,} answers from {_named(file)}{printable(note)}.")
 
 
 @app.command("reset")
@@ -213,13 +211,13 @@ def reset(
         chosen = app_state.library(deck_dirs or ()).deck(deck)
         card_ids = {card.id for card in chosen.cards}
         scope = f"your progress on '{chosen.id}'"
-    _confirm(app_state, f"Forget {scope}? A backup is kept.", yes)
-    removed, backup = ProgressStore(app_state.paths.progress_dir).reset(
-        card_ids, app_state.env.now()
-    )
-    if not removed:
-        app_state.env.stdout.write("Nothing to reset.\n")
+    store = ProgressStore(app_state.paths.progress_dir)
+    if not store.answered(card_ids):  # (said before asking to confirm a reset of nothing)
+        app_state.tell("Nothing to reset.")
         return
-    app_state.env.stdout.write(
-        f"Removed {removed} answer{'s' * (removed != 1)}; backup: {backup}\n"
-    )
+    _confirm(app_state, f"Forget {scope}? A backup is kept.", yes)
+    removed, backup = store.reset(card_ids, app_state.env.now())
+    if not removed:
+        app_state.tell("Nothing to reset.")
+        return
+    app_state.tell(f"Removed {removed} answer{'s' * (removed != 1)}; backup: {backup}")

@@ -157,6 +157,18 @@ class AppState:
         self.env.stderr.write(printable(message) + "\n")
         self.env.stderr.flush()
 
+    def tell(self, *paragraphs: str) -> None:
+        """Plain lines on stdout, each paragraph wrapped to the output's width (80 columns at
+        most, a narrower terminal's own; a path or a command is not broken inside)."""
+        import textwrap
+
+        from mlprep.cli.terminal import console_width
+
+        width = console_width(self)
+        for paragraph in paragraphs:
+            lines = textwrap.wrap(paragraph, width, break_long_words=False, break_on_hyphens=False)
+            self.env.stdout.write("\n".join(lines or [""]) + "\n")
+
     def warn(self, message: str) -> None:
         self.env.stderr.write(f"warning: {printable(message)}\n")
         self.env.stderr.flush()

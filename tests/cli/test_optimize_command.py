@@ -33,8 +33,8 @@ def test_a_short_history_is_refused_politely(cli, mlprep_home):
     result = cli("optimize")
     assert (result.exit_code, result.stdout) == (
         0,
-        "Not fitted: 0 reviews so far; fitting needs at least 400 (keep reviewing, then try "
-        "again). Your parameters are unchanged.\n",
+        "Not fitted: 0 reviews so far; fitting needs at least 400 (keep reviewing, then\n"
+        "try again). Your parameters are unchanged.\n",
     )
     assert json.loads(cli("optimize", "--json").stdout)["applied"] is False
     assert log_lines(mlprep_home) == []
@@ -44,9 +44,9 @@ def test_a_revlog_is_fitted_and_reported_without_changing_anything(cli, mlprep_h
     result = cli("optimize", "--revlog", str(revlog))
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("Fitted FSRS to 2,")
-    assert lines[2] == "On the newest reviews     log loss  calibration error"
-    assert lines[3].startswith("parameters in use") and lines[4].startswith("fitted parameters")
+    assert lines[0].startswith("Fitted FSRS to 2,") and lines[2] == ""  # (two lines, wrapped)
+    assert lines[3] == "On the newest reviews     log loss  calibration error"
+    assert lines[4].startswith("parameters in use") and lines[5].startswith("fitted parameters")
     assert lines[-1] == "Better. Nothing was changed: add --apply to use these parameters."
     data = json.loads(cli("optimize", "--revlog", str(revlog), "--json").stdout)
     assert len(data["parameters"]) == 21 and data["better"] is True and data["applied"] is False

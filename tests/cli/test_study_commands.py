@@ -77,7 +77,10 @@ def test_export_merge_import_reset(cli, mlprep_home, tmp_path):
     assert cli("progress", "export", str(backup)).stderr == f"Exported 2 answers to {backup}.\n"
 
     merged = cli("progress", "merge", str(backup))
-    assert merged.stdout == f"Merged 0 new answers from {backup} (2 already present).\n"
+    # (wrapped to 80 columns: the path may take a line of its own)
+    assert " ".join(merged.stdout.split()) == (
+        f"Merged 0 new answers from {backup} (2 already present)."
+    )
 
     refused = cli("progress", "reset")
     assert refused.exit_code == 2
@@ -88,7 +91,7 @@ def test_export_merge_import_reset(cli, mlprep_home, tmp_path):
     assert len(log_lines(mlprep_home)) == 2
 
     reset = cli("progress", "reset", "mini", "--yes", *MINI)
-    assert reset.stdout.startswith("Removed 2 answers; backup: ")
+    assert " ".join(reset.stdout.split()).startswith("Removed 2 answers; backup: ")
     assert (mlprep_home / "progress" / "reviews.jsonl").read_text() == ""
     assert cli("progress", "merge", str(backup)).stdout.startswith("Merged 2 new answers")
     assert len(log_lines(mlprep_home)) == 2
@@ -96,7 +99,7 @@ def test_export_merge_import_reset(cli, mlprep_home, tmp_path):
     merged = cli("progress", "merge", "-", input=backup.read_text())
     assert merged.stdout == "Merged 0 new answers from standard input (2 already present).\n"
     imported = cli("progress", "import", "-", "--yes", input=backup.read_text())
-    assert imported.stdout.startswith(
+    assert " ".join(imported.stdout.split()).startswith(
         "Imported 2 answers from standard input (previous log backed up to "
     )
 
@@ -110,18 +113,42 @@ def test_a_merge_says_when_answers_are_for_cards_in_none_of_your_decks(cli, tmp_
     cli("progress", "export", str(backup))
     cli("progress", "reset", "--yes")
     merged = cli("progress", "merge", str(backup))
-    assert merged.stdout.splitlines() == [
-        f"Merged 3 new answers from {backup} (0 already present).",
-        "2 of the cards answered are in none of your decks: their answers are kept and count "
-        "once a deck with those cards is here.",
-    ]
+    assert merged.stdout.endswith(
+        "\n2 of the cards answered are in none of your decks: their answers are kept and\n"
+        "count once a deck with those cards is here.\n"
+    )
+    assert " ".join(merged.stdout.split()).startswith(
+        f"Merged 3 new answers from {backup} (0 already present). 2 of"
+    )
     cli("progress", "reset", "--yes")
     trees_only = tmp_path / "trees.json"
     document = json.loads(backup.read_text())
     document["events"] = [e for e in document["events"] if e["card"].startswith("trees-")]
     trees_only.write_text(json.dumps(document))
     merged = cli("progress", "merge", str(trees_only))
-    assert merged.stdout == f"Merged 1 new answer from {trees_only} (0 already present).\n"
+    assert " ".join(merged.stdout.split()) == (
+        f"Merged 1 new answer from {trees_only} (0 already present)."
+    )
+
+
+def test_a_reset_of_nothing_says_so_without_asking(cli, mlprep_home):
+    cli("quiz", "mini", "-n", "1", "--seed", "5", *MINI, input="1\n")
+    # (not a terminal, no --yes: a reset that would forget something asks, and is refused)
+    assert cli("progress", "reset", "trees").stdout == "Nothing to reset.\n"
+    assert cli("progress", "reset", "mini", *MINI).exit_code == 2
+    assert len(log_lines(mlprep_home)) == 1
+
+
+def test_messages_are_wrapped_to_a_narrow_terminal(cli, monkeypatch, tmp_path):
+    cli("quiz", "mini", "-n", "2", "--seed", "5", *MINI, input="1\n1 2\n")
+    backup = tmp_path / "b.json"
+    cli("progress", "export", str(backup))
+    monkeypatch.setenv("COLUMNS", "40")
+    merged = cli("progress", "merge", str(backup)).stdout
+    assert all(len(line) <= 40 or "/" in line for line in merged.splitlines())
+    assert " ".join(merged.split()) == f"Merged 0 new answers from {backup} (2 already present)."
+    refused = cli("optimize").stdout
+    assert max(map(len, refused.splitlines())) <= 40
 
 
 def test_a_long_merge_or_import_says_so_on_stderr_first(cli, mlprep_home, tmp_path, monkeypatch):
