@@ -26,6 +26,9 @@ class ExportFormat(StrEnum):
     JSON = "json"
 
 
+# a Markdown export to a name ending so is one combined guide; to any other, a directory
+SINGLE_GUIDE_SUFFIXES = (".md", ".markdown", ".txt")
+
 DEFAULT_OUTPUT = {
     ExportFormat.MD: "mlprep-guide",  # a directory: one file per deck and an index
     ExportFormat.ANKI: "mlprep.apkg",
@@ -69,9 +72,16 @@ def build(
         return [ExportFile(None if to_stdout else Path(target), json_bytes(decks, on_deck))]
     from mlprep.export.markdown import guide_markdown, markdown_files
 
-    if to_stdout or target.lower().endswith(".md"):
+    suffix = Path(target).suffix.lower()
+    if to_stdout or suffix in SINGLE_GUIDE_SUFFIXES:
         text = guide_markdown(decks, no_answers, on_deck)
         return [ExportFile(None if to_stdout else Path(target), text.encode())]
+    if suffix and not Path(target).is_dir():
+        # (a name like a file's, made into a directory of pages, surprised people)
+        raise UsageError(
+            f"-o {target}: a Markdown export is one file (.md, .markdown or .txt) or a "
+            "directory of pages; for JSON or Anki, give --format json or --format anki."
+        )
     return markdown_files(decks, Path(target), no_answers, on_deck)
 
 

@@ -67,6 +67,19 @@ def test_markdown_to_one_file_or_standard_output(cli, workdir):
     assert sorted(p.name for p in workdir.iterdir()) == ["guide.md"]
 
 
+def test_a_markdown_export_to_a_file_like_name_is_a_file_or_refused(cli, workdir):
+    result = cli("export", "mini", "--format", "md", "-o", "guide.txt", *DECKS)
+    assert result.exit_code == 0
+    assert (workdir / "guide.txt").is_file()
+    result = cli("export", "mini", "--format", "md", "-o", "trees.json", *DECKS)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Error: -o trees.json: a Markdown export is one file (.md, .markdown or .txt) or a "
+        "directory of pages; for JSON or Anki, give --format json or --format anki.\n"
+    )
+    assert sorted(p.name for p in workdir.iterdir()) == ["guide.txt"]
+
+
 def test_json_and_anki_defaults(cli, workdir):
     result = cli("export", "mini", "--format", "json", *DECKS)
     assert (result.exit_code, result.stderr) == (0, "Exported 1 deck (4 cards) to mlprep.json.\n")
