@@ -53,10 +53,11 @@ def _confirm(app_state, question: str, yes: bool) -> None:
     if not app_state.env.is_terminal():
         raise UsageError(f"{question} Add --yes to confirm when not in a terminal.")
     try:
-        agreed = typer.confirm(question, default=False)
-    except typer.Abort:  # Ctrl-C or end of input at the prompt
-        raise KeyboardInterrupt from None
-    if not agreed:
+        answer = input(f"{question} [y/N]: ")
+    except EOFError:  # Ctrl-D: no answer, so the default, no (Ctrl-C interrupts as anywhere)
+        app_state.env.stdout.write("\n")
+        answer = ""
+    if answer.strip().lower() not in ("y", "yes"):
         app_state.env.stdout.write("Nothing changed.\n")
         raise typer.Exit(0)
 
