@@ -113,7 +113,8 @@ def tags(
     from mlprep.ui.text import tags_lines
 
     width = min(80, shutil.get_terminal_size((80, 24)).columns)  # asked now: follows resizes
-    lines = [*tags_lines(counts, width), f"{len(counts)} tags."]
+    total = f"{len(counts)} tag{'s' * (len(counts) != 1)}."
+    lines = [*tags_lines(counts, width), *([total] if counts else [])]
     app.env.stdout.write("\n".join(lines) + "\n")
 
 

@@ -17,6 +17,14 @@ def test_tags_lists_each_tag_with_its_card_count(cli):
     assert result.stdout == "testing  4   impurity 3   numeric  1   variance 1\n4 tags.\n"
 
 
+def test_a_deck_without_tags_says_so_once(cli, tmp_path):
+    (tmp_path / "bare.yaml").write_text(
+        "id: bare\ntitle: Bare\ncards:\n  - id: bare-1\n    q: A question?\n    a: An answer.\n"
+    )
+    result = cli("tags", "bare", "--decks", str(tmp_path))
+    assert (result.exit_code, result.stdout) == (0, "No tags.\n")
+
+
 def test_tags_fill_fewer_columns_in_a_narrow_terminal(cli, monkeypatch):
     monkeypatch.setenv("COLUMNS", "26")
     result = cli("tags", "mini", *MINI)
