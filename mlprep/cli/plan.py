@@ -153,6 +153,12 @@ def planned_review(app: AppState, session: ReviewSession, library: Library) -> R
     from mlprep.plan import plan_queue
 
     cards = plan_cards(app, library, current)
+    if current.decks and not cards:  # every planned deck is gone: the plan has nothing to give
+        app.warn(
+            "none of the plan's decks is loaded, so review goes on as usual; "
+            "`mlprep plan --clear` ends the plan"
+        )
+        return session
     app.env.stderr.write(f"Following your interview plan: {current.days_left(now)} days left.\n")
 
     def build(cards, states, moment):

@@ -172,6 +172,18 @@ def test_a_planned_deck_that_is_gone_is_skipped_with_a_warning(cli):
     assert "0 cards planned: 0 seen, 0 unseen." in result.stdout
 
 
+def test_a_plan_whose_every_deck_is_gone_leaves_review_as_usual(cli):
+    cli("plan", "--interview", "2026-12-09", "--minutes", "1", "mini", *MINI)
+    result = cli("review", input="")  # without --decks the fixture deck is gone
+    assert result.stderr == (
+        "warning: the plan's deck 'mini' is not loaded; planning without it\n"
+        "warning: none of the plan's decks is loaded, so review goes on as usual; "
+        "`mlprep plan --clear` ends the plan\n"
+    )
+    assert result.stdout.startswith("Review: 0 learning, 0 due, ")
+    assert "planned work is done" not in result.stdout
+
+
 def test_when_the_days_work_is_done_review_says_so(cli):
     from datetime import UTC, datetime
 
