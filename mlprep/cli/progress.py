@@ -17,7 +17,17 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-FileArg = Annotated[str, typer.Argument(metavar="FILE", help="A file, or - for standard I/O.")]
+
+def _a_path(value: str) -> str:
+    if not value.strip():  # ("" would be read as the current directory)
+        raise typer.BadParameter("is empty; give a file's path, or - for standard I/O")
+    return value
+
+
+FileArg = Annotated[
+    str,
+    typer.Argument(metavar="FILE", help="A file, or - for standard I/O.", callback=_a_path),
+]
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 
 

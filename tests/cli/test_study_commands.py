@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.conftest import FIXTURES
 
 MINI = ["--decks", str(FIXTURES / "decks")]
@@ -128,6 +130,15 @@ def test_a_merge_says_when_answers_are_for_cards_in_none_of_your_decks(cli, tmp_
     merged = cli("progress", "merge", str(trees_only))
     assert " ".join(merged.stdout.split()) == (
         f"Merged 1 new answer from {trees_only} (0 already present)."
+    )
+
+
+@pytest.mark.parametrize("command", ["export", "merge", "import"])
+def test_an_empty_file_argument_is_a_usage_error(cli, command):
+    result = cli("progress", command, "")
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "Error: Invalid value for 'FILE': is empty; give a file's path, or - for standard I/O\n"
     )
 
 
