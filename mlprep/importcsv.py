@@ -9,16 +9,18 @@ the whole file is good, and only after the YAML produced has passed the deck par
 from __future__ import annotations
 
 import csv
+import html
 import io
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
 import yaml
 
-from mlprep.limits import MAX_CSV_FIELD
+from mlprep.errors import ContentError
+from mlprep.limits import MAX_CSV_FIELD, MAX_DECK_BYTES
 from mlprep.model import DECK_FORMAT_VERSION, Deck, Problem
 from mlprep.schema import parse_deck
 
@@ -46,6 +48,8 @@ class Row:
     q: str
     a: str
     tags: tuple[str, ...] = ()
+    cells: tuple[str, ...] = ()  # the row as read (what a header row is reported as)
+    source_tags: tuple[str, ...] = ()  # the tags as written, before they became deck tags
 
 
 def read_header(lines: list[str]) -> Header:
@@ -89,58 +93,123 @@ def sniff_separator(lines: list[str], path: str) -> str:
     return max(("\t", ",", ";"), key=score)  # max keeps the first of equals: tab, then comma
 
 
-class _TextOfHtml(HTMLParser):
-    BLOCKS = {"div", "p", "li", "tr", "pre", "ul", "ol", "table", "blockquote", "h1", "h2", "h3"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag in ("script", "style"):
-            self.hidden += 1
-        elif tag == "br":
-            self.parts.append("\n")
-        elif tag in self.BLOCKS:
-            self.block_break()
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
-            self.hidden = max(0, self.hidden - 1)
-        elif tag in self.BLOCKS:
-            self.block_break()
-
-    def block_break(self) -> None:
-        """A block starts on a new line: one newline between `</div><div>`, not two."""
-        if self.parts and not self.parts[-1].endswith("\n"):
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.parts.append(data)
+# The HTML elements a note field may hold (what Anki's editor and pasted web pages produce).
+# Only these are read as tags: `List<T>`, `Map<K, V>` or `a < b > c` in a field is text.
+_BLOCK_TAGS = {
+    *("address", "article", "aside", "blockquote", "center", "dd", "details", "div", "dl"),
+    *("dt", "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header"),
+    *("hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody"),
+    *("td", "tfoot", "th", "thead", "tr", "ul", "caption"),
+}
+_INLINE_TAGS = {
+    *("a", "abbr", "b", "big", "cite", "code", "col", "colgroup", "del", "dfn", "em", "font"),
+    *("i", "img", "ins", "kbd", "label", "mark", "s", "samp", "small", "source", "span"),
+    *("strike", "strong", "sub", "sup", "tt", "u", "var", "wbr", "audio", "video", "anki-mathjax"),
+}
+_HIDDEN_TAGS = ("script", "style")  # their content is dropped too
+_KNOWN_TAGS = _BLOCK_TAGS | _INLINE_TAGS | {"br", *_HIDDEN_TAGS}
+_TAG = re.compile(
+    r"<!--.*?(?:-->|$)"  # a comment (an unclosed one runs to the end of the field)
+    r"|<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s[^<>]*)?)/?>",
+    re.DOTALL,
+)
 
 
 def html_to_text(text: str) -> str:
     """Anki field HTML -> plain text: <br> and blocks become newlines, entities are decoded
-    (&nbsp; to a space), other tags (images, formatting) are dropped."""
-    parser = _TextOfHtml()
-    parser.feed(text)
-    parser.close()
-    plain = "".join(parser.parts).replace("\xa0", " ")
+    (&nbsp; to a space), other HTML tags (images, formatting) are dropped. Only the tags of
+    HTML are tags: `List<T>`, `Map<K, V>` or `a < b > c` stay as they are written."""
+    parts: list[str] = []
+    at = 0
+    hidden: str | None = None  # inside <script> or <style>: until its end tag
+
+    def block_break() -> None:
+        """A block starts on a new line: one newline between `</div><div>`, not two."""
+        if parts and not parts[-1].endswith("\n"):
+            parts.append("\n")
+
+    for match in _TAG.finditer(text):
+        closing, name, _ = match.groups()
+        comment = name is None
+        name = (name or "").lower()
+        if not comment and name not in _KNOWN_TAGS:
+            continue  # not a tag: text
+        if hidden is None and match.start() > at:
+            parts.append(html.unescape(text[at : match.start()]))
+        at = match.end()
+        if comment:
+            continue
+        if hidden is not None:
+            hidden = None if closing and name == hidden else hidden
+        elif name in _HIDDEN_TAGS and not closing:
+            hidden = name
+        elif name == "br":
+            parts.append("\n")
+        elif name in _BLOCK_TAGS:
+            block_break()
+    if hidden is None:
+        parts.append(html.unescape(text[at:]))
+    plain = "".join(parts).replace("\xa0", " ")
     plain = "\n".join(line.rstrip() for line in plain.splitlines())
     return re.sub(r"\n{3,}", "\n\n", plain).strip()
 
 
+# `c++` and `c#` are not `c`: their marks become letters (cpp, csharp, fsharp)
+_PLUS_PLUS = re.compile(r"(?<=[A-Za-z])\+\+(?!\+)")
+_SHARP = re.compile(r"(?<=[A-Za-z])#(?![A-Za-z0-9])")
+
+
 def slug_tag(tag: str) -> str:
-    """An Anki tag (`ML::Trees`, `to_review`) as a deck tag slug (`ml-trees`, `to-review`)."""
-    ascii_text = unicodedata.normalize("NFKD", tag).encode("ascii", "ignore").decode()
+    """An Anki tag (`ML::Trees`, `to_review`, `c++`, `#nlp`) as a deck tag slug (`ml-trees`,
+    `to-review`, `cpp`, `nlp`): lower-case ASCII letters and digits joined by `-`, as the deck
+    format allows; "" for a tag with none of those (`日本`)."""
+    word = _SHARP.sub("sharp", _PLUS_PLUS.sub("pp", tag.lstrip("#")))
+    ascii_text = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def _row(fields: list[str], line: int, header: Header, html: bool) -> Row | str:
+# A line that starts a Markdown block of its own: a hard break before it would show as a "\"
+_OWN_BLOCK = re.compile(r"\s*(?:[-*+]\s|\d+[.)]\s|#{1,6}(?:\s|$)|>|\||```|~~~|[-=_*]{3,}\s*$)")
+_FENCE = re.compile(r"\s*(?:```|~~~)")
+
+
+def hard_breaks(text: str) -> str:
+    """Text whose line breaks stay line breaks when it is read as Markdown (answers are): a
+    `\\` at the end of each line that goes on in the same paragraph (CommonMark's visible hard
+    line break). A single newline in Markdown is a space; blank lines, list items, headings,
+    quotes, tables and code (fenced or indented) keep their own meaning and are left alone."""
+    if "\n" not in text:
+        return text
+    lines = text.split("\n")
+    fenced = False
+    for index, line in enumerate(lines[:-1]):
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        following = lines[index + 1]
+        if (
+            fenced
+            or not line.strip()
+            or not following.strip()
+            or line.endswith("\\")  # a hard break already (or an escaped backslash)
+            or line.startswith(("    ", "\t"))
+            or following.startswith(("    ", "\t"))
+            or re.match(r"\s*(?:#{1,6}(?:\s|$)|\|)", line)  # a heading or table row: one line
+            or _OWN_BLOCK.match(following)
+        ):
+            continue
+        lines[index] = line + "\\"
+    return "\n".join(lines)
+
+
+def _lines_trimmed(text: str) -> str:
+    """No spaces at line ends: invisible, and in Markdown two of them are a line break."""
+    return "\n".join(line.rstrip() for line in text.strip().split("\n"))
+
+
+def _row(fields: list[str], line: int, header: Header, html: bool, check_utf8: bool) -> Row | str:
     """One record as a Row, or what is wrong with it."""
-    if any("\udc80" <= char <= "\udcff" for value in fields for char in value):
+    if check_utf8 and any(_NOT_UTF8.search(value) for value in fields):
         return "not UTF-8 text; save the file as UTF-8"  # bytes kept by surrogateescape
     tags_at = header.tags_column
     values = [v for i, v in enumerate(fields) if i not in header.skip_columns and i != tags_at]
@@ -152,18 +221,74 @@ def _row(fields: list[str], line: int, header: Header, html: bool) -> Row | str:
     if any(value.strip() for value in extra):
         return f"too many columns ({len(fields)}); {_EXPECTED}"
     q, a = (values + ["", ""])[:2]
-    q, a = (html_to_text(q), html_to_text(a)) if html else (q.strip(), a.strip())
+    q, a = (html_to_text(q), html_to_text(a)) if html else (_lines_trimmed(q), _lines_trimmed(a))
     missing = [name for name, value in (("question", q), ("answer", a)) if not value]
     if missing:
         hint = " (only one column: is the separator right?)" if len(fields) == 1 else ""
         return f"missing {' and '.join(missing)}{hint}"
-    tags = tuple(dict.fromkeys(t for t in map(slug_tag, tags_text.split()) if t))
-    return Row(line, q, a, tags)
+    source_tags = tuple(dict.fromkeys(tags_text.split()))
+    tags = tuple(dict.fromkeys(t for t in map(slug_tag, source_tags) if t))
+    return Row(line, q, hard_breaks(a), tags, _cells(fields), source_tags)
 
 
-def read_rows(data: bytes, path: str) -> tuple[list[Row], list[Problem]]:
-    """The good rows of a file and a problem for each bad one (line = where the row starts)."""
-    text = data.decode("utf-8-sig", errors="surrogateescape")
+def _cells(fields: list[str]) -> tuple[str, ...]:
+    cells = [" ".join(value.split()) for value in fields]
+    while cells and not cells[-1]:
+        cells.pop()
+    return tuple(cells)
+
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # the bytes that were not UTF-8 (surrogateescape)
+# the start of a JSON document: an object, or an array of objects, arrays or strings
+_JSON_START = re.compile(r'\s*(?:\{\s*(?:"|\}|$)|\[\s*(?:[{\["\]]|$))')
+
+
+def decode(data: bytes, path: str) -> tuple[str, list[Problem]]:
+    """The text of a file: UTF-8 (with or without a byte order mark), or UTF-16 or UTF-32 with
+    one (Excel's "Unicode Text"). Bytes that are not UTF-8 are kept as surrogates, so that
+    each row holding them is reported at its line."""
+    for bom, codec in (
+        (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), []
+            except UnicodeDecodeError as error:
+                name = codec.upper()
+                reason = f"not {name} text after its byte order mark (byte {error.start + 1:,})"
+                return "", [Problem(path, f"{reason}; save the file as UTF-8")]
+    sample = data[:4096]
+    if sample.count(0) > len(sample) // 4:  # every other byte 0: English in UTF-16
+        return "", [Problem(path, "UTF-16 text without a byte order mark; save the file as UTF-8")]
+    return data.decode("utf-8-sig", errors="surrogateescape"), []
+
+
+def looks_like_json(text: str) -> bool:
+    """A JSON document (an export of some other tool, or of mlprep), or the start of one laid
+    out as JSON is: `{` or `[` alone on the first line."""
+    if not _JSON_START.match(text):
+        return False
+    try:
+        json.loads(text)
+    except ValueError:
+        return text.lstrip().split("\n", 1)[0].strip() in ("{", "[", "[{")
+    return True
+
+
+def read_rows(
+    data: bytes, path: str, header_row: bool | None = None
+) -> tuple[list[Row], list[Problem]]:
+    """The good rows of a file and a problem for each bad one (line = where the row starts).
+    With `header_row` True the first record is the header row: rows[0], not checked."""
+    text, problems = decode(data, path)
+    if problems:
+        return [], problems
+    if looks_like_json(text):
+        return [], [Problem(path, f"this is JSON, not CSV or TSV; {_EXPECTED} on each line")]
+    check_utf8 = _NOT_UTF8.search(text) is not None
     lines = list(io.StringIO(text, newline=""))
     header = read_header(lines)
     body = lines[header.lines :]
@@ -171,7 +296,6 @@ def read_rows(data: bytes, path: str) -> tuple[list[Row], list[Problem]]:
     html = header.html if header.html is not None else bool(_HTML_HINT.search(text))
     reader = csv.reader(body, delimiter=separator, strict=True)  # an open quote is an error
     rows: list[Row] = []
-    problems: list[Problem] = []
     while True:
         line = header.lines + reader.line_num + 1
         try:
@@ -187,12 +311,21 @@ def read_rows(data: bytes, path: str) -> tuple[list[Row], list[Problem]]:
             elif "expected after" in reason:
                 reason = f"text after the closing quote of a cell ({reason})"
             problems.append(Problem(path, f"cannot read this row: {reason}", line))
+            if header_row:  # the header row it was (reported): the next rows are cards
+                header_row = False
             continue
         # a multi-line cell in a Windows (CRLF) file keeps its CRs: one newline, as in decks
         fields = [value.replace("\r\n", "\n").replace("\r", "\n") for value in fields]
         if not any(value.strip() for value in fields):
             continue  # a blank line
-        row = _row(fields, line, header, html)
+        if header_row:
+            header_row = False
+            cells = (html_to_text(v) if html else v for v in fields)
+            first = _cells(list(cells))
+            names = first + ("", "")
+            rows.append(Row(line, names[0], names[1], cells=first))
+            continue
+        row = _row(fields, line, header, html, check_utf8)
         if isinstance(row, str):
             problems.append(Problem(path, row, line))
         else:
@@ -225,6 +358,11 @@ def split_header(rows: list[Row], guess: bool = True) -> tuple[Row | None, list[
     return None, rows
 
 
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
 class _Dumper(yaml.SafeDumper):
     """Safe YAML in the style of the built-in decks: indented lists, multi-line text as `|`."""
 
@@ -232,15 +370,32 @@ class _Dumper(yaml.SafeDumper):
         return super().increase_indent(flow, False)
 
 
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
 _Dumper.add_representer(str, _represent_str)
 
 
-def deck_yaml(slug: str, title: str, rows: list[Row], source: str) -> str:
+# libyaml's emitter, about thirty times faster than PyYAML's own (which took seconds for a
+# file near the size limit); it writes lists unindented, so each card is dumped on its own
+# and indented under `cards:` (deck_yaml checks the result reads back the same)
+class _FastDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    pass
+
+
+_FastDumper.add_representer(str, _represent_str)
+
+
+def _dump(value: object, dumper: type = _FastDumper) -> str:
+    return yaml.dump(value, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+def _indented(text: str, first: str, rest: str) -> str:
+    lines = text.splitlines(keepends=True)
+    return "".join(
+        (first if i == 0 else rest) + line if line.strip("\n") else line
+        for i, line in enumerate(lines)
+    )
+
+
+def _document(slug: str, title: str, rows: list[Row], source: str) -> dict[str, object]:
     width = max(3, len(str(len(rows))))  # ids stay sortable; the same file gives the same ids
     cards = []
     for number, row in enumerate(rows, start=1):
@@ -248,14 +403,27 @@ def deck_yaml(slug: str, title: str, rows: list[Row], source: str) -> str:
         if row.tags:
             card["tags"] = list(row.tags)
         cards.append(card)
-    document = {
+    return {
         "format": DECK_FORMAT_VERSION,
         "id": slug,
         "title": title,
         "description": f"Imported from {source}.",
         "cards": cards,
     }
-    return yaml.dump(document, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+def deck_yaml(slug: str, title: str, rows: list[Row], source: str, fast: bool = True) -> str:
+    document = _document(slug, title, rows, source)
+    if not fast:
+        return _dump(document, _Dumper)
+    cards = document.pop("cards")
+    parts = [_dump(document), "cards:\n"]
+    for card in cards:  # type: ignore[attr-defined]
+        tags = card.pop("tags", None)
+        parts.append(_indented(_dump(card), "  - ", "    "))
+        if tags:
+            parts.append("    tags:\n" + _indented(_dump(tags), "      ", "      "))
+    return "".join(parts)
 
 
 def default_title(path: str, slug: str) -> str:
@@ -263,23 +431,122 @@ def default_title(path: str, slug: str) -> str:
     return words[:1].upper() + words[1:]
 
 
+@dataclass
+class Conversion:
+    """What an import makes of a file: the deck and its YAML (None and "" when there are
+    problems), the header row skipped (and whether that was a guess), and notes on what was
+    changed on the way (tags renamed or dropped, questions asked twice)."""
+
+    deck: Deck | None
+    text: str
+    problems: list[Problem]
+    header: Row | None = None
+    header_guessed: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
 def convert(
-    data: bytes, path: str, slug: str, title: str | None, target: str
-) -> tuple[Deck | None, str, list[Problem], Row | None]:
-    """(deck, YAML text, problems, header row skipped) for a file's bytes; the deck is None
-    when there are problems. `target` is where the YAML will live (named in any parser problem)."""
-    rows, problems = read_rows(data, path)
-    # Anki's export names its columns in `#` lines and has no header row: no guessing there
+    data: bytes,
+    path: str,
+    slug: str,
+    title: str | None,
+    target: str,
+    header_row: bool | None = None,
+) -> Conversion:
+    """A file's bytes as a deck. `target` is where the YAML will live (named in any parser
+    problem). `header_row`: True, the first row is a header; False, it is a card; None, guess
+    (never in an Anki export, which names its columns in `#` lines). A deck larger than a deck
+    file may be raises ContentError: it would be written and then refused by every command."""
+    rows, problems = read_rows(data, path, header_row=header_row)
     anki = data.removeprefix(b"\xef\xbb\xbf").startswith(b"#")
-    header, rows = split_header(rows, guess=not anki)
+    if header_row is None:
+        header, rows = split_header(rows, guess=not anki)
+        guessed = header is not None and not _named(header)
+    else:
+        header, rows = (rows[0], rows[1:]) if header_row and rows else (None, rows)
+        guessed = False
     if problems:
-        return None, "", problems, header
+        return Conversion(None, "", problems, header, guessed)
     if not rows:
-        return None, "", [Problem(path, f"no cards found; {_EXPECTED} on each line")], header
+        problem = Problem(path, f"no cards found; {_EXPECTED} on each line")
+        return Conversion(None, "", [problem], header, guessed)
     source = " ".join(Path(path).name.split())
-    text = deck_yaml(slug, title or default_title(path, slug), rows, source)
+    title = title or default_title(path, slug)
+    text = deck_yaml(slug, title, rows, source)
+    size = len(text.encode("utf-8"))
+    if size > MAX_DECK_BYTES:
+        raise ContentError(
+            f"{path}: the deck made from it would be {size / 1e6:.2f} MB, over the"
+            f" {MAX_DECK_BYTES / 1e6:g} MB limit of a deck file; split the file and import"
+            " each part as its own deck. Nothing was imported."
+        )
     deck, problems = parse_deck(text, target)
-    return deck, text, [_at_row(problem, rows, path) for problem in problems], header
+    if deck is not None and not problems and not _same(deck, rows):
+        text = deck_yaml(slug, title, rows, source, fast=False)  # (never seen: a safety net)
+        deck, problems = parse_deck(text, target)
+    problems = [_at_row(problem, rows, path) for problem in problems]
+    return Conversion(deck, text, problems, header, guessed, notes(rows))
+
+
+def _named(header: Row) -> bool:
+    """Whether a header row says question and answer in so many words (not a guess)."""
+    return header.q.lower() in _HEADER_ROW[0] and header.a.lower() in _HEADER_ROW[1]
+
+
+def _same(deck: Deck, rows: list[Row]) -> bool:
+    return [(card.q, card.a, tuple(card.tags)) for card in deck.cards] == [
+        (row.q, row.a, row.tags) for row in rows
+    ]
+
+
+_LISTED = 10  # names or lines a note lists before "and N more"
+
+
+def _listing(items: list[str]) -> str:
+    shown = ", ".join(items[:_LISTED])
+    return shown + (f" and {len(items) - _LISTED} more" if len(items) > _LISTED else "")
+
+
+def notes(rows: list[Row]) -> list[str]:
+    """One line for tags changed to fit the deck format, one for tags dropped, one for
+    questions that repeat an earlier one: what the import did that the file did not say."""
+    renamed: dict[str, str] = {}
+    dropped: dict[str, None] = {}
+    for row in rows:
+        for tag in row.source_tags:
+            slug = slug_tag(tag)
+            if not slug:
+                dropped[tag] = None
+            elif slug != tag:
+                renamed[tag] = slug
+    lines = []
+    if renamed:
+        count = len(renamed)
+        lines.append(
+            f"Renamed {count} tag{'s' * (count != 1)} (deck tags are lower-case a-z, 0-9 and"
+            f" '-'): {_listing([f'{old} -> {new}' for old, new in renamed.items()])}"
+        )
+    if dropped:
+        count = len(dropped)
+        lines.append(
+            f"Dropped {count} tag{'s' * (count != 1)} with no a-z or 0-9 in it to keep:"
+            f" {_listing(list(dropped))}"
+        )
+    first_seen: dict[str, int] = {}
+    repeats: list[str] = []
+    for row in rows:
+        key = " ".join(row.q.split()).casefold()
+        if key in first_seen:
+            repeats.append(f"line {row.line} repeats line {first_seen[key]}")
+        else:
+            first_seen[key] = row.line
+    if repeats:
+        count = len(repeats)
+        lines.append(
+            f"{count} question{'s' * (count != 1)} asked before, each imported as a card of"
+            f" its own: {_listing(repeats)}"
+        )
+    return lines
 
 
 _FIELD_NAMES = {"'q'": "the question", "'a'": "the answer", "'tags'": "a tag"}

@@ -1,6 +1,5 @@
 """`mlprep import`: a CSV or TSV of questions and answers becomes one of your decks."""
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -9,11 +8,15 @@ from mlprep.cli.common import state
 from mlprep.errors import ContentError, MlprepError, UsageError
 from mlprep.textsafe import printable
 
+MAX_SLUG = 64  # a deck id is a file name (SLUG.yaml) and the start of every card id
+SHOWN_PROBLEMS = 10  # bad rows listed before "... and N more"
+LONG_IMPORT_BYTES = 1_000_000  # a file this large takes long enough to say so first
+
 
 def import_deck(
     ctx: typer.Context,
     file: Annotated[
-        Path,
+        str,
         typer.Argument(
             metavar="FILE", help="A .csv or .tsv file, or an Anki plain-text export (.txt)."
         ),
@@ -29,14 +32,23 @@ def import_deck(
     force: Annotated[
         bool, typer.Option("--force", help="Replace your own deck of the same id.")
     ] = False,
+    header_row: Annotated[
+        bool | None,
+        typer.Option(
+            "--header/--no-header",
+            help="The first row is column names, not a card (--header), or is a card"
+            " (--no-header). Default: guessed, and said when a row is skipped.",
+        ),
+    ] = None,
 ) -> None:
     """Make a deck from a CSV or TSV of questions and answers.
 
     Each row is a question, an answer and optional space-separated tags. The
     separator is detected; Anki's "Notes in Plain Text" export (with its #
     header lines and HTML) works as it is. Cards get the ids SLUG-001, SLUG-002,
-    ... in file order. Bad rows are all reported as FILE:LINE and nothing is
-    written until every row is good (exit 3).
+    ... in file order. Bad rows are reported as FILE:LINE (the first ten) and
+    nothing is written until every row is good (exit 3). Line breaks in an
+    answer are kept (written as Markdown line breaks, a \\ at the line's end).
 
     \b
     Examples:
@@ -50,7 +62,13 @@ def import_deck(
 
     slug = deck.strip()
     if not SLUG.match(slug):
-        raise UsageError(f"deck id '{deck}' must be lower-case letters, digits and '-'.")
+        raise UsageError(f"deck id '{printable(deck)}' must be lower-case letters, digits and '-'.")
+    if len(slug) > MAX_SLUG:
+        raise UsageError(f"deck id is {len(slug)} characters long; at most {MAX_SLUG}.")
+    if title is not None:
+        title = check_title(title)
+    if not file:
+        raise UsageError("FILE is empty; give the path of a CSV or TSV file.")
     app = state(ctx)
     library = app.library()
     target = app.paths.user_decks_dir / f"{slug}.yaml"
@@ -65,12 +83,18 @@ def import_deck(
         data = read_regular(file, MAX_CSV_BYTES)
     except OSError as error:
         raise MlprepError(f"cannot read {file}: {error.strerror or error}") from None
+    if len(data) >= LONG_IMPORT_BYTES:
+        app.say_progress(f"Importing {file} ({len(data) / 1e6:.1f} MB)...")
 
-    new_deck, text, problems, header = convert(data, str(file), slug, title, str(target))
-    if problems or new_deck is None:
-        for problem in problems:
+    result = convert(data, file, slug, title, str(target), header_row)
+    new_deck = result.deck
+    if result.problems or new_deck is None:
+        for problem in result.problems[:SHOWN_PROBLEMS]:
             app.env.stderr.write(f"{printable(str(problem))}\n")
-        count = len(problems)
+        count = len(result.problems)
+        if count > SHOWN_PROBLEMS:
+            more = count - SHOWN_PROBLEMS
+            app.env.stderr.write(f"... and {more} more problem{'s' * (more != 1)}\n")
         raise ContentError(f"{count} problem{'s' * (count != 1)} in {file}; nothing was imported.")
     used = {c.id: d.id for d in library.decks.values() if d.id != slug for c in d.cards}
     clash = next((card.id for card in new_deck.cards if card.id in used), None)
@@ -79,14 +103,36 @@ def import_deck(
             f"card id '{clash}' is used by deck '{used[clash]}'; choose another --deck."
         )
     try:
-        atomic_write(target, text.encode())
+        atomic_write(target, result.text.encode())
     except OSError as error:
         raise MlprepError(f"cannot write {target}: {error.strerror or error}") from None
     cards = len(new_deck.cards)
-    if header:
-        names = printable(f"{header.q}, {header.a}")
-        app.env.stdout.write(f"Skipped line {header.line}, a header row ({names}).\n")
-    app.env.stdout.write(
+    out = app.env.stdout
+    if result.header:
+        names = printable(", ".join(result.header.cells))
+        guess = "; if it is a card, import again with --no-header" * result.header_guessed
+        out.write(f"Skipped line {result.header.line}, a header row ({names}){guess}.\n")
+    for note in result.notes:
+        out.write(f"{printable(note)}\n")
+    out.write(
         f"Imported {cards} card{'s' * (cards != 1)} into deck '{slug}' ({target}).\n"
         f"Start with: mlprep quiz {slug}\n"
     )
+
+
+def check_title(title: str) -> str:
+    """The --title value, or a usage error naming the option (not the file)."""
+    from mlprep.textsafe import BIDI
+
+    if not title.strip():
+        raise UsageError("--title is empty; leave it out to take the title from FILE.")
+    bad = next((char for char in title if ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F), None)
+    if bad is not None:
+        raise UsageError(f"--title contains a control character (U+{ord(bad):04X}).")
+    if any("\ud800" <= char <= "\udfff" for char in title):
+        raise UsageError("--title is not valid text in the terminal's encoding.")
+    found = BIDI.search(title)
+    if found:
+        code = ord(found.group())
+        raise UsageError(f"--title contains a bidirectional override (U+{code:04X}).")
+    return title.strip()

@@ -53,6 +53,10 @@ def unmarked(text: str) -> str:
     return "".join(f"`{text}`" if kind == "code" else text for kind, text in inline_parts(text))
 
 
+# a line ending in an odd number of backslashes: Markdown's visible hard line break
+_HARD_BREAK = re.compile(r"(?<!\\)(?:\\\\)*\\[ \t]*$")
+
+
 def _paragraphs(text: str) -> list[tuple[str, bool]]:
     """Split Markdown into (block, wrappable) pieces: prose paragraphs and list items are
     joined into one line each; code fences, indented code and tables are kept verbatim."""
@@ -85,6 +89,9 @@ def _paragraphs(text: str) -> list[tuple[str, bool]]:
             current[0] = raw.rstrip()
         else:
             current.append(raw)
+        if _HARD_BREAK.search(current[-1] if current else ""):  # a Markdown line break
+            current[-1] = current[-1].rstrip()[:-1].rstrip()
+            flush()
     flush()
     return blocks
 

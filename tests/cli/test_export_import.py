@@ -175,7 +175,9 @@ def test_import_a_csv(cli, tmp_path, mlprep_home):
     target = user_deck(mlprep_home, "my-cards")
     assert result.exit_code == 0
     assert result.stdout == (
-        "Skipped line 1, a header row (question, answer).\n"
+        "Skipped line 1, a header row (question, answer, tags).\n"
+        "Renamed 1 tag (deck tags are lower-case a-z, 0-9 and '-'):"
+        " Basics::Arithmetic -> basics-arithmetic\n"
         f"Imported 3 cards into deck 'my-cards' ({target}).\nStart with: mlprep quiz my-cards\n"
     )
     assert target.read_text(encoding="utf-8") == (
@@ -193,7 +195,7 @@ def test_import_a_csv(cli, tmp_path, mlprep_home):
         "  - id: my-cards-002\n"
         "    q: Bias, or variance?\n"
         "    a: |-\n"
-        "      High variance:\n"
+        "      High variance:\\\n"
         "      the model overfits.\n"
         "  - id: my-cards-003\n"
         "    q: Why scale features?\n"
@@ -215,8 +217,9 @@ def test_import_skips_a_header_row_of_any_names(cli, tmp_path, mlprep_home, head
     )
     result = cli("import", str(source), "--deck", "karten")
     assert result.exit_code == 0, result.stderr
-    names = ", ".join(header.split(";")[:2])
-    assert result.stdout.splitlines()[0] == f"Skipped line 1, a header row ({names})."
+    names = ", ".join(header.split(";"))
+    guessed = "; if it is a card, import again with --no-header" * (header != "Q;A")
+    assert result.stdout.splitlines()[0] == f"Skipped line 1, a header row ({names}){guessed}."
     text = user_deck(mlprep_home, "karten").read_text(encoding="utf-8")
     assert "karten-002" in text and "karten-003" not in text
     assert "Frage" not in text and "Term" not in text
@@ -258,7 +261,7 @@ def test_import_an_anki_plain_text_export(cli, tmp_path, mlprep_home):
         "  - id: anki-ml-001\n"
         "    q: What is overfitting?\n"
         "    a: |-\n"
-        "      Fitting noise:\n"
+        "      Fitting noise:\\\n"
         "      low train error, high test error.\n"
         "    tags:\n"
         "      - ml-basics\n"
@@ -266,7 +269,7 @@ def test_import_an_anki_plain_text_export(cli, tmp_path, mlprep_home):
         "  - id: anki-ml-002\n"
         "    q: Is 1 < 2?\n"
         "    a: |-\n"
-        "      Yes.\n"
+        "      Yes.\\\n"
         "      Always.\n"
     )
 
