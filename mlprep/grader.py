@@ -198,6 +198,15 @@ SHORT_FORMS = {
     "feats": "features",
     "obs": "observations",
     "vs": "versus",
+    "eps": "epsilon",
+    "pt": "point",
+    "pts": "points",
+    "pred": "prediction",
+    "preds": "predictions",
+    "deps": "dependencies",
+    "logreg": "logistic regression",
+    "hparams": "hyperparameters",
+    "hyperparams": "hyperparameters",
 }
 # Words that say the same thing in these answers; each group answers to its first member.
 # Kept small and unambiguous: a deck's `a|b` alternatives carry anything card-specific.

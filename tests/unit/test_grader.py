@@ -64,6 +64,11 @@ def made(answer: str, *phrases: str, q: str = "Explain it.") -> bool:
         ("area under the ROC curve", "auc"),
         ("a false positive is a type I error", "false positive type 1"),
         ("β > 1 favours recall", "beta 1 recall"),  # Greek letters by name
+        ("z = mu + sigma * eps", "sigma epsilon"),  # short forms people type
+        ("a border pt is within eps of a core pt", "border point within epsilon"),
+        ("the model's preds are never served", "predictions never served"),
+        ("a logreg on a few features", "logistic regression"),
+        ("tune the hparams on a validation set", "tune hyperparameters"),
     ],
 )
 def test_normalisation_makes_the_same_claim_match(answer, phrase):
