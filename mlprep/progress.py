@@ -141,7 +141,6 @@ class ProgressStore:
         self._snapshot_end = -1  # the log offset the snapshot on disk was written at
         self._writer: int | None = None  # a child writing the snapshot (_write_snapshot_soon)
         self.exported = 0
-        self.merged_cards: set[str] = set()  # the cards the last merge's new answers are for
         self.backup_dir = directory / "backups"
         self.scheduler = scheduler or Scheduler()
         self._states: dict[str, CardState] = {}
@@ -919,7 +918,6 @@ class ProgressStore:
         with locked(self.log.lock_path):
             self._load_locked()
             added, unchecked, copied = self._new_events(incoming)
-            self.merged_cards = {event.card for event in added if not event.kind}
             if not added:
                 return 0
             added.sort(key=_order)

@@ -160,16 +160,6 @@ def merge(ctx: typer.Context, file: FileArg) -> None:
         f"Merged {added:,} new answer{'s' * (added != 1)} from {_named(file)} "
         f"({len(incoming) - added:,} already present)."
     )
-    if added:
-        library = app_state.library(())
-        known = {card for deck in library.decks.values() for card in deck.index.ids}
-        unknown = len(store.merged_cards - known)
-        if unknown:  # (answers that stats and review pass over until their deck is here)
-            cards = f"{unknown:,} of the cards answered {'is' if unknown == 1 else 'are'}"
-            app_state.tell(
-                f"{cards} in none of your decks: their answers are kept and count once a deck "
-                "with those cards is here."
-            )
 
 
 @app.command("import")

@@ -13,6 +13,19 @@ NO_PROGRESS = (
 )
 
 
+def no_progress(elsewhere: int) -> str:
+    """What stats says without progress on the decks shown; `elsewhere`: how many cards were
+    answered that are in none of the decks loaded."""
+    if not elsewhere:
+        return NO_PROGRESS
+    cards = f"{elsewhere:,} card{'s' * (elsewhere != 1)}"
+    return (
+        f"No progress yet on the decks here: the {cards} you have answered "
+        f"{'is' if elsewhere == 1 else 'are'} in none of them (answers merged from a machine "
+        "with other decks are kept, and count once those decks are here)."
+    )
+
+
 def stats(
     ctx: typer.Context,
     decks: DeckSlugs = None,
@@ -46,6 +59,9 @@ def stats(
         totals = store.answer_totals()
         report = build_report(chosen, store.states, totals, app.env.now(), store.scheduler)
         report.agreement = grader_agreement(chosen, totals)
+        # answers to cards of no deck here (merged from a machine with other decks) are kept
+        # but count nowhere: a "No progress yet" says why
+        elsewhere = 0 if decks or report.has_progress else len(store.states)
     if as_json:
         app.env.stdout.write(json.dumps(report.to_json(), indent=2) + "\n")
         return
@@ -53,14 +69,18 @@ def stats(
         from mlprep.ui.stats_text import stats_lines, wrapped
 
         width = console_width(app)
-        lines = stats_lines(report, width) if report.has_progress else wrapped(NO_PROGRESS, width)
+        lines = (
+            stats_lines(report, width)
+            if report.has_progress
+            else wrapped(no_progress(elsewhere), width)
+        )
         if lines is not None:
             # (rich pads the lines it lays out; text for a file or a pipe has no padding)
             app.env.stdout.write("".join(line.rstrip() + "\n" for line in lines))
             return
     console = app.console()
     if not report.has_progress:
-        console.print(NO_PROGRESS)
+        console.print(no_progress(elsewhere))
         return
     from mlprep.ui.render import stats_view
 

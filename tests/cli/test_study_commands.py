@@ -106,31 +106,23 @@ def test_export_merge_import_reset(cli, mlprep_home, tmp_path):
     )
 
 
-def test_a_merge_says_when_answers_are_for_cards_in_none_of_your_decks(cli, tmp_path):
+def test_stats_says_why_answers_merged_for_other_decks_show_nowhere(cli, tmp_path):
     # answers to a deck this machine does not have (mini is loaded only with --decks) are
-    # kept, but stats and review pass over them: the merge says so
+    # kept, but count in no deck here: "No progress yet" says why
     cli("quiz", "mini", "-n", "2", "--seed", "5", *MINI, input="1\n1 2\n")
-    cli("quiz", "trees", "-n", "1", "--seed", "5", input="1\n")
     backup = tmp_path / "backup.json"
     cli("progress", "export", str(backup))
     cli("progress", "reset", "--yes")
-    merged = cli("progress", "merge", str(backup))
-    assert merged.stdout.endswith(
-        "\n2 of the cards answered are in none of your decks: their answers are kept and\n"
-        "count once a deck with those cards is here.\n"
+    assert " ".join(cli("progress", "merge", str(backup)).stdout.split()) == (
+        f"Merged 2 new answers from {backup} (0 already present)."
     )
-    assert " ".join(merged.stdout.split()).startswith(
-        f"Merged 3 new answers from {backup} (0 already present). 2 of"
+    assert cli("stats").stdout == (
+        "No progress yet on the decks here: the 2 cards you have answered are in none of\n"
+        "them (answers merged from a machine with other decks are kept, and count once\n"
+        "those decks are here).\n"
     )
-    cli("progress", "reset", "--yes")
-    trees_only = tmp_path / "trees.json"
-    document = json.loads(backup.read_text())
-    document["events"] = [e for e in document["events"] if e["card"].startswith("trees-")]
-    trees_only.write_text(json.dumps(document))
-    merged = cli("progress", "merge", str(trees_only))
-    assert " ".join(merged.stdout.split()) == (
-        f"Merged 1 new answer from {trees_only} (0 already present)."
-    )
+    assert cli("stats", *MINI).stdout.startswith("deck ")  # with the deck, they count
+    assert cli("stats", "trees").stdout.startswith("No progress yet.\n")  # (a deck asked for)
 
 
 @pytest.mark.parametrize("command", ["export", "merge", "import"])
