@@ -30,6 +30,11 @@ def reset(mlprep_home, key: str):
     )
     child.expect_exact("Forget all your progress? A backup is kept. [y/N]: ")
     child.send(key)
+    if key == "\x03" and child.expect([pexpect.EOF, pexpect.TIMEOUT], timeout=3) == 1:
+        # a SIGINT that lands after the prompt is written and before input() reads is only
+        # noted, and the read waits (Python's own race, invisible to a person): a second
+        # Ctrl-C interrupts it
+        child.send(key)
     child.expect(pexpect.EOF)
     child.close()
     return child
