@@ -28,6 +28,7 @@ from rapidfuzz.process import extract as fuzzy_extract
 
 from mlprep.cardparts import Keypoint, Misconception
 from mlprep.model import Card, Grade
+from mlprep.textsafe import BIDI_CONTROLS
 
 MAX_CHARS = 10_000  # an answer longer than this is graded on its beginning (no pause on 100 KB)
 WINDOW_SLACK = 2  # a phrase of k content words may spread over k + 2 content words
@@ -280,6 +281,7 @@ _COMPARISONS = (
     (re.compile(r"(?<![<=])<(?![-=<>])"), " below "),
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_UNSHOWN = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]")  # (see quote)
 _CLAUSE_BREAK = re.compile(r"[.,;:!?()|]")  # (a quote reaches back to a negation across none)
 
 # --------------------------------------------------------------------------------------------
@@ -855,8 +857,9 @@ class _Answer:
                 and not _CLAUSE_BREAK.search(self.text, cue[1], start)
             ):
                 start = cue[0]
-        # (without control characters: the answer's own are not sent back to the terminal)
-        return " ".join(_CONTROL.sub(" ", self.text[start:end]).split())
+        # (without control or bidirectional-override characters: the answer's own are not
+        # sent back to the terminal)
+        return " ".join(_UNSHOWN.sub(" ", self.text[start:end]).split())
 
 
 # --------------------------------------------------------------------------------------------

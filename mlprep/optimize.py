@@ -328,8 +328,10 @@ class BadRevlog(ContentError):
 
 # review_time as the fsrs projects write it, milliseconds since the epoch (UTC), from 1970 to
 # 2200 like every time mlprep keeps
-_EPOCH_MS_DIGITS = re.compile(r"\d{1,13}")
+_EPOCH_MS_DIGITS = re.compile(r"[0-9]{1,13}")
 _LAST_MS = 7_258_118_400_000  # 2200-01-01
+# before 2001 as milliseconds, but 2001 or later as seconds: a time written in seconds
+_SECONDS_LIKE = range(978_307_200, 7_258_118_400)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -340,6 +342,11 @@ def _review_time(text: str) -> datetime | str:
         milliseconds = int(text)
         if milliseconds >= _LAST_MS:
             return f"review_time is after 2200: {text[:40]!r}"
+        if milliseconds in _SECONDS_LIKE:
+            return (
+                f"review_time looks like seconds since 1970: {text[:40]!r}; "
+                "the FSRS layout has milliseconds"
+            )
         return _EPOCH + timedelta(milliseconds=milliseconds)
     try:
         at = datetime.fromisoformat(text.replace("Z", "+00:00"))

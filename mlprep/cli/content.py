@@ -185,8 +185,10 @@ def search(
         console.print(f"No cards match '{printable(text)}'.")
         return
     console.print(search_table(found[:limit]))
-    if len(found) > limit:
-        console.print(f"{limit} of {len(found)} matches; -n {len(found)} shows them all.")
+    if len(found) > limit:  # (on stderr: the cards alone go down a pipe)
+        state(ctx).env.stderr.write(
+            f"{limit} of {len(found)} matches; -n {len(found)} shows them all.\n"
+        )
 
 
 def validate(

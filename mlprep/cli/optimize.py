@@ -107,7 +107,11 @@ def optimize(
     if as_json:
         app.env.stdout.write(json.dumps({**result.to_json(), "applied": applied}, indent=2) + "\n")
         return
-    app.tell(*report_lines(result, applied, revlog is not None))
+    # (the table's rows as they are; the sentences around it wrapped)
+    first, *table, last = report_lines(result, applied, revlog is not None)
+    app.tell(first)
+    app.env.stdout.write("".join(row + "\n" for row in table))
+    app.tell(last)
 
 
 def _reset(app, as_json: bool, fitting: bool) -> None:

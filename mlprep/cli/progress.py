@@ -158,7 +158,8 @@ def merge(ctx: typer.Context, file: FileArg) -> None:
     added = store.merge(incoming)
     app_state.tell(
         f"Merged {added:,} new answer{'s' * (added != 1)} from {_named(file)} "
-        f"({len(incoming) - added:,} already present)."
+        f"({len(incoming) - added:,} already present).",
+        whole=(_named(file),),
     )
 
 
@@ -181,7 +182,10 @@ def import_(ctx: typer.Context, file: FileArg, yes: Yes = False) -> None:
         _confirm(app_state, "Replace all your progress with this file?", yes)
     backup = store.replace_all(incoming, app_state.env.now())
     note = f" (previous log backed up to {backup})" if backup else ""
-    app_state.tell(f"Imported {len(incoming):,} answers from {_named(file)}{printable(note)}.")
+    app_state.tell(
+        f"Imported {len(incoming):,} answers from {_named(file)}{printable(note)}.",
+        whole=(_named(file), printable(str(backup))),
+    )
 
 
 @app.command("reset")
@@ -221,4 +225,7 @@ def reset(
     if not removed:
         app_state.tell("Nothing to reset.")
         return
-    app_state.tell(f"Removed {removed} answer{'s' * (removed != 1)}; backup: {backup}")
+    app_state.tell(
+        f"Removed {removed} answer{'s' * (removed != 1)}; backup: {printable(backup)}",
+        whole=(printable(backup),),
+    )

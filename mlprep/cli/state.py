@@ -20,6 +20,8 @@ from mlprep.errors import OutputError, UsageError
 from mlprep.paths import Paths, builtin_content_dir, env_deck_dirs, resolve_paths
 from mlprep.textsafe import printable
 
+_UNBROKEN_SPACE = "\ue000"  # (a private-use character: see AppState.tell)
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -157,17 +159,21 @@ class AppState:
         self.env.stderr.write(printable(message) + "\n")
         self.env.stderr.flush()
 
-    def tell(self, *paragraphs: str) -> None:
+    def tell(self, *paragraphs: str, whole: Sequence[str] = ()) -> None:
         """Plain lines on stdout, each paragraph wrapped to the output's width (80 columns at
-        most, a narrower terminal's own; a path or a command is not broken inside)."""
+        most, a narrower terminal's own). The texts in `whole` (paths, commands) are never
+        broken, spaces in them included; a word longer than a line is left whole."""
         import textwrap
 
         from mlprep.cli.terminal import console_width
 
         width = console_width(self)
         for paragraph in paragraphs:
+            for text in whole:  # (a character no one types holds the spaces of a path)
+                paragraph = paragraph.replace(text, text.replace(" ", _UNBROKEN_SPACE))
             lines = textwrap.wrap(paragraph, width, break_long_words=False, break_on_hyphens=False)
-            self.env.stdout.write("\n".join(lines or [""]) + "\n")
+            text = "\n".join(lines or [""]).replace(_UNBROKEN_SPACE, " ")
+            self.env.stdout.write(text + "\n")
 
     def warn(self, message: str) -> None:
         self.env.stderr.write(f"warning: {printable(message)}\n")

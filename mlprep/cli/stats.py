@@ -21,8 +21,9 @@ def no_progress(elsewhere: int) -> str:
     cards = f"{elsewhere:,} card{'s' * (elsewhere != 1)}"
     return (
         f"No progress yet on the decks here: the {cards} you have answered "
-        f"{'is' if elsewhere == 1 else 'are'} in none of them (answers merged from a machine "
-        "with other decks are kept, and count once those decks are here)."
+        f"{'is' if elsewhere == 1 else 'are'} in none of them (decks loaded before with "
+        "--decks or MLPREP_DECKS, or answers merged from a machine with other decks: they "
+        "count again once those decks are here)."
     )
 
 

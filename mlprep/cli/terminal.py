@@ -19,7 +19,9 @@ def console_width(app: AppState) -> int:
 
     def number(name: str) -> int | None:
         text = environ.get(name)
-        return int(text) if text is not None and text.isascii() and text.isdigit() else None
+        if text is None or not text.isascii() or not text.isdigit() or int(text) < 1:
+            return None  # (COLUMNS=0 is no width: the console takes 80, see ui.render)
+        return int(text)
 
     columns = number("COLUMNS")
     if columns is not None and number("LINES") is not None:

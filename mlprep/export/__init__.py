@@ -7,6 +7,7 @@ the format modules, which load only when that format is asked for.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -28,6 +29,7 @@ class ExportFormat(StrEnum):
 
 # a Markdown export to a name ending so is one combined guide; to any other, a directory
 SINGLE_GUIDE_SUFFIXES = (".md", ".markdown", ".txt")
+OTHER_FORMAT_SUFFIXES = {".json": "JSON", ".apkg": "Anki"}  # (-o trees.json with --format md)
 
 DEFAULT_OUTPUT = {
     ExportFormat.MD: "mlprep-guide",  # a directory: one file per deck and an index
@@ -72,15 +74,17 @@ def build(
         return [ExportFile(None if to_stdout else Path(target), json_bytes(decks, on_deck))]
     from mlprep.export.markdown import guide_markdown, markdown_files
 
-    suffix = Path(target).suffix.lower()
+    directory = target.endswith(("/", os.sep)) or Path(target).is_dir()
+    suffix = "" if directory else Path(target).suffix.lower()
     if to_stdout or suffix in SINGLE_GUIDE_SUFFIXES:
         text = guide_markdown(decks, no_answers, on_deck)
         return [ExportFile(None if to_stdout else Path(target), text.encode())]
-    if suffix and not Path(target).is_dir():
-        # (a name like a file's, made into a directory of pages, surprised people)
+    if suffix in OTHER_FORMAT_SUFFIXES:
+        # (made into a directory of pages, such a name surprised people)
         raise UsageError(
             f"-o {target}: a Markdown export is one file (.md, .markdown or .txt) or a "
-            "directory of pages; for JSON or Anki, give --format json or --format anki."
+            f"directory of pages; for {OTHER_FORMAT_SUFFIXES[suffix]}, give --format "
+            f"{OTHER_FORMAT_SUFFIXES[suffix].lower()}."
         )
     return markdown_files(decks, Path(target), no_answers, on_deck)
 

@@ -38,7 +38,8 @@ class _Console(Console):
     @property
     def size(self) -> ConsoleDimensions:
         size = Console.size.fget(self)  # type: ignore[attr-defined]
-        return ConsoleDimensions(min(80, size.width), size.height)
+        # (COLUMNS=0 is no width at all: rich would lay everything out in none)
+        return ConsoleDimensions(min(80, size.width) if size.width > 0 else 80, size.height)
 
     @size.setter
     def size(self, new_size: tuple[int, int]) -> None:

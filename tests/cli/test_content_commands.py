@@ -83,12 +83,12 @@ def test_search_says_when_it_shows_only_some_matches(cli):
     def ids(lines: list[str]) -> list[str]:  # (a question's further lines start with spaces)
         return [line.split()[0] for line in lines[1:] if line[:1].strip()]
 
-    everything = cli("search", "impurity", "-n", "1000").stdout.splitlines()
-    matches = ids(everything)
-    assert len(matches) > 3 and "matches" not in everything[-1]
-    shown = cli("search", "impurity", "-n", "2").stdout.splitlines()
-    assert ids(shown[:-1]) == matches[:2]
-    assert shown[-1] == f"2 of {len(matches)} matches; -n {len(matches)} shows them all."
+    everything = cli("search", "impurity", "-n", "1000")
+    matches = ids(everything.stdout.splitlines())
+    assert len(matches) > 3 and everything.stderr == ""
+    shown = cli("search", "impurity", "-n", "2")
+    assert ids(shown.stdout.splitlines()) == matches[:2]
+    assert shown.stderr == f"2 of {len(matches)} matches; -n {len(matches)} shows them all.\n"
 
 
 def test_validate_clean_and_broken(cli, tmp_path):

@@ -75,9 +75,14 @@ def test_a_markdown_export_to_a_file_like_name_is_a_file_or_refused(cli, workdir
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == (
         "Error: -o trees.json: a Markdown export is one file (.md, .markdown or .txt) or a "
-        "directory of pages; for JSON or Anki, give --format json or --format anki.\n"
+        "directory of pages; for JSON, give --format json.\n"
     )
     assert sorted(p.name for p in workdir.iterdir()) == ["guide.txt"]
+    # a directory however it is named: with a dot in it, or said by a / at the end
+    for name in ("notes-v1.2", "pages.md/"):
+        result = cli("export", "mini", "--format", "md", "-o", name, *DECKS)
+        assert result.exit_code == 0, result.stderr
+        assert (workdir / name / "mini.md").is_file()
 
 
 def test_json_and_anki_defaults(cli, workdir):

@@ -54,6 +54,15 @@ def test_a_revlog_is_fitted_and_reported_without_changing_anything(cli, mlprep_h
     assert log_lines(mlprep_home) == []
 
 
+def test_the_report_wraps_its_sentences_and_keeps_its_table_rows(cli, revlog, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "40")
+    lines = cli("optimize", "--revlog", str(revlog)).stdout.splitlines()
+    table = lines.index("On the newest reviews     log loss  calibration error")
+    assert lines[table + 1].startswith("parameters in use ") and lines[table + 1].count(".") == 2
+    sentences = lines[:table] + lines[table + 3 :]
+    assert max(map(len, sentences)) <= 40 and len(sentences) > 4
+
+
 def test_apply_puts_the_parameters_in_the_log_and_the_scheduler_uses_them(cli, mlprep_home, revlog):
     result = cli("optimize", "--revlog", str(revlog), "--apply", "--json")
     data = json.loads(result.stdout)

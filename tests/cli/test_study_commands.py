@@ -118,8 +118,8 @@ def test_stats_says_why_answers_merged_for_other_decks_show_nowhere(cli, tmp_pat
     )
     assert cli("stats").stdout == (
         "No progress yet on the decks here: the 2 cards you have answered are in none of\n"
-        "them (answers merged from a machine with other decks are kept, and count once\n"
-        "those decks are here).\n"
+        "them (decks loaded before with --decks or MLPREP_DECKS, or answers merged from a\n"
+        "machine with other decks: they count again once those decks are here).\n"
     )
     assert cli("stats", *MINI).stdout.startswith("deck ")  # with the deck, they count
     assert cli("stats", "trees").stdout.startswith("No progress yet.\n")  # (a deck asked for)
@@ -152,6 +152,16 @@ def test_messages_are_wrapped_to_a_narrow_terminal(cli, monkeypatch, tmp_path):
     assert " ".join(merged.split()) == f"Merged 0 new answers from {backup} (2 already present)."
     refused = cli("optimize").stdout
     assert max(map(len, refused.splitlines())) <= 40
+    # a path is never broken, spaces in it included (a macOS data dir has one)
+    spaced = tmp_path / "My Backups" / "b.json"
+    spaced.parent.mkdir()
+    spaced.write_bytes(backup.read_bytes())
+    merged = cli("progress", "merge", str(spaced)).stdout.splitlines()
+    assert merged == ["Merged 0 new answers from", str(spaced), "(2 already present)."]
+    monkeypatch.setenv("COLUMNS", "0")  # (no width at all: 80 columns)
+    assert (
+        cli("plan").stdout == "No interview planned. Set one: mlprep plan --interview YYYY-MM-DD\n"
+    )
 
 
 def test_a_long_merge_or_import_says_so_on_stderr_first(cli, mlprep_home, tmp_path, monkeypatch):

@@ -311,6 +311,7 @@ def test_missing_points_are_hard():
         ("it doesnt change the bias", "doesnt change the bias"),
         # control characters typed in between are not repeated to the terminal
         ("it does not change\x1b[2J the bias", "not change [2J the bias"),
+        ("it does not change\u202e the bias", "not change the bias"),  # (nor a bidi override)
         # where reading the answer moved its characters (a formula sign written out as
         # words), the matched words themselves
         ("σ² aside, it does not change the bias", "change bias"),

@@ -133,10 +133,14 @@ def test_every_bad_line_is_reported_by_number():
 
 
 def test_review_times_in_milliseconds_are_read_exactly():
-    text = HEADER + "a,3,1714091302123,1200\nb,3,0,1\nc,3,7258118400000,1\n"
+    text = HEADER + "a,3,1714091302123,1200\nb,3,0,1\nc,3,7258118400000,1\nd,3,1714091302,1\n"
     with pytest.raises(ContentError) as error:
         read_revlog("r.csv", text)
-    assert error.value.problems == ["r.csv:4: review_time is after 2200: '7258118400000'"]
+    assert error.value.problems == [
+        "r.csv:4: review_time is after 2200: '7258118400000'",
+        "r.csv:5: review_time looks like seconds since 1970: '1714091302'; the FSRS layout has "
+        "milliseconds",
+    ]
     first, second = read_revlog("r.csv", text.rsplit("c,", 1)[0])
     assert first.at == datetime(2024, 4, 26, 0, 28, 22, 123000, tzinfo=UTC)
     assert second.at == datetime(1970, 1, 1, tzinfo=UTC)
