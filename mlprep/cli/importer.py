@@ -9,7 +9,6 @@ from mlprep.errors import ContentError, MlprepError, UsageError
 from mlprep.textsafe import printable
 
 MAX_SLUG = 64  # a deck id is a file name (SLUG.yaml) and the start of every card id
-SHOWN_PROBLEMS = 10  # bad rows listed before "... and N more"
 LONG_IMPORT_BYTES = 1_000_000  # a file this large takes long enough to say so first
 
 
@@ -89,12 +88,8 @@ def import_deck(
     result = convert(data, file, slug, title, str(target), header_row)
     new_deck = result.deck
     if result.problems or new_deck is None:
-        for problem in result.problems[:SHOWN_PROBLEMS]:
-            app.env.stderr.write(f"{printable(str(problem))}\n")
+        app.list_problems(result.problems)
         count = len(result.problems)
-        if count > SHOWN_PROBLEMS:
-            more = count - SHOWN_PROBLEMS
-            app.env.stderr.write(f"... and {more} more problem{'s' * (more != 1)}\n")
         raise ContentError(f"{count} problem{'s' * (count != 1)} in {file}; nothing was imported.")
     used = {c.id: d.id for d in library.decks.values() if d.id != slug for c in d.cards}
     clash = next((card.id for card in new_deck.cards if card.id in used), None)

@@ -11,8 +11,6 @@ import typer
 from mlprep.cli.common import state
 from mlprep.memory import DEFAULT_SOURCE
 
-SHOWN_PROBLEMS = 10  # bad lines of a --revlog file named one by one; the rest are counted
-
 if TYPE_CHECKING:
     from mlprep.optimize import Fit
 
@@ -74,12 +72,7 @@ def optimize(
         try:
             reviews = read_revlog(str(revlog), text)
         except MlprepError as error:
-            problems = getattr(error, "problems", [])
-            # (a file in another layout is wrong on every line: the first few say how)
-            for problem in problems[:SHOWN_PROBLEMS]:
-                app.env.stderr.write(problem + "\n")
-            if len(problems) > SHOWN_PROBLEMS:
-                app.env.stderr.write(f"... and {len(problems) - SHOWN_PROBLEMS} more.\n")
+            app.list_problems(getattr(error, "problems", []))
             raise
     with app.progress() as store:
         if reviews is None:

@@ -20,6 +20,7 @@ from mlprep.errors import OutputError, UsageError
 from mlprep.paths import Paths, builtin_content_dir, env_deck_dirs, resolve_paths
 from mlprep.textsafe import printable
 
+SHOWN_PROBLEMS = 10  # problems of a file named one by one (AppState.list_problems)
 _UNBROKEN_SPACE = "\ue000"  # (a private-use character: see AppState.tell)
 
 if TYPE_CHECKING:
@@ -174,6 +175,15 @@ class AppState:
             lines = textwrap.wrap(paragraph, width, break_long_words=False, break_on_hyphens=False)
             text = "\n".join(lines or [""]).replace(_UNBROKEN_SPACE, " ")
             self.env.stdout.write(text + "\n")
+
+    def list_problems(self, problems: Sequence[object]) -> None:
+        """A file's problems on stderr, one a line: the first SHOWN_PROBLEMS, then how many
+        more (a file in another layout is wrong on every line: the first few say how)."""
+        for problem in problems[:SHOWN_PROBLEMS]:
+            self.env.stderr.write(printable(str(problem)) + "\n")
+        more = len(problems) - SHOWN_PROBLEMS
+        if more > 0:
+            self.env.stderr.write(f"... and {more} more problem{'s' * (more != 1)}\n")
 
     def warn(self, message: str) -> None:
         self.env.stderr.write(f"warning: {printable(message)}\n")

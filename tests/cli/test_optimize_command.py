@@ -142,7 +142,10 @@ def test_a_file_in_another_layout_names_its_first_bad_lines_and_counts_the_rest(
         lines[0]
         == f"{bad}:2: review_time is neither milliseconds since 1970 nor an ISO time: 'yesterday'"
     )
-    assert lines[-2:] == ["... and 5 more.", f"Error: 15 bad lines in {bad}; nothing was applied."]
+    assert lines[-2:] == [
+        "... and 5 more problems",
+        f"Error: 15 bad lines in {bad}; nothing was applied.",
+    ]
 
 
 def test_apply_needs_a_revlog(cli):
