@@ -74,8 +74,8 @@ def build(
         return [ExportFile(None if to_stdout else Path(target), json_bytes(decks, on_deck))]
     from mlprep.export.markdown import guide_markdown, markdown_files
 
-    directory = target.endswith(("/", os.sep)) or Path(target).is_dir()
-    suffix = "" if directory else Path(target).suffix.lower()
+    # (a / at the end says a directory; otherwise the name's suffix says what it is)
+    suffix = "" if target.endswith(("/", os.sep)) else Path(target).suffix.lower()
     if to_stdout or suffix in SINGLE_GUIDE_SUFFIXES:
         text = guide_markdown(decks, no_answers, on_deck)
         return [ExportFile(None if to_stdout else Path(target), text.encode())]
