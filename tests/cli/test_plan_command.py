@@ -218,8 +218,11 @@ class _Stream:
         pass
 
 
-@pytest.mark.parametrize("tty", [False, True])
-@pytest.mark.parametrize("sizes", [(), (0,), (0, 1, 2), (1,), (2,), "zero"])
+# which standard streams are terminals (0, 1, 2: each 30 + 20 x its number wide), or "zero":
+# all of them, reporting a size of 0 x 0
+TERMINAL_SIZES = [(), (0,), (0, 1, 2), (1,), (2,), "zero"]
+
+
 @pytest.mark.parametrize(
     "environ",
     [
@@ -240,8 +243,10 @@ class _Stream:
         {"TERM": "dumb", "TTY_COMPATIBLE": "0"},
     ],
 )
-def test_the_outlook_is_as_wide_as_the_console_would_be(monkeypatch, environ, sizes, tty):
-    """The plan measures its width without rich, exactly as rich's console would."""
+def test_the_outlook_is_as_wide_as_the_console_would_be(monkeypatch, environ):
+    """The plan measures its width without rich, exactly as rich's console would: in each
+    environment, whichever streams are terminals, and whether its output is one. (Every
+    combination in one test: a test each cost far more than the measuring.)"""
     import os
 
     from mlprep.cli.plan import console_width
@@ -252,6 +257,7 @@ def test_the_outlook_is_as_wide_as_the_console_would_be(monkeypatch, environ, si
         monkeypatch.delenv(name, raising=False)
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
+    sizes: tuple[int, ...] | str = ()
 
     def terminal_size(descriptor: int) -> os.terminal_size:
         if sizes == "zero":
@@ -261,9 +267,16 @@ def test_the_outlook_is_as_wide_as_the_console_would_be(monkeypatch, environ, si
         return os.terminal_size((30 + 20 * descriptor, 24))
 
     monkeypatch.setattr(os, "get_terminal_size", terminal_size)
-    stream = _Stream(tty)
-    app = AppState(env=Environment(stdout_=stream))  # type: ignore[arg-type]
-    assert console_width(app) == make_console(stream, os.environ).width  # type: ignore[arg-type]
+    unlike = []
+    for sizes in TERMINAL_SIZES:
+        for tty in (False, True):
+            stream = _Stream(tty)
+            app = AppState(env=Environment(stdout_=stream))  # type: ignore[arg-type]
+            ours = console_width(app)
+            rich = make_console(stream, os.environ).width  # type: ignore[arg-type]
+            if ours != rich:
+                unlike.append((sizes, tty, ours, rich))
+    assert unlike == []  # (terminals, output a terminal, our width, rich's)
 
 
 def test_a_review_that_follows_the_plan_loads_the_decks_once(cli, mlprep_home):

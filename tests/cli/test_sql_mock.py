@@ -24,7 +24,7 @@ def test_sql_session_refusals_timeouts_order_and_grades(cli, mlprep_home):
         "select nosuch from users;\n"
         ".answer\n"
     )
-    result = cli("sql", *SQL, "--time-limit", "0.3", input=queries)
+    result = cli("sql", *SQL, "--time-limit", "0.1", input=queries)
     assert result.exit_code == 0
     assert result.stdout == SQL_SESSION
     assert [(e["card"], e["grade"], e["mode"]) for e in log_lines(mlprep_home)] == [
@@ -156,7 +156,7 @@ sql> DELETE FROM users;
 Error: DELETE is not allowed: practice queries only read the data (SELECT or
 WITH ... SELECT). Not counted as a try.
 sql> WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM r) SELECT count(*) FROM r;
-Error: query stopped after 0.3 s (time limit); is there a recursive CTE without
+Error: query stopped after 0.1 s (time limit); is there a recursive CTE without
 an end? Not counted as a try.
 sql> select id from (select id from users order by id limit 3)
 ...> order by id desc;

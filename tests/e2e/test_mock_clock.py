@@ -19,7 +19,7 @@ def events(home):
 
 
 def test_the_answer_being_typed_when_time_runs_out_is_kept(mlprep_home):
-    child = spawn([*MOCK, "--seed", "3", "--minutes", "0.05"], mlprep_home)
+    child = spawn([*MOCK, "--seed", "3", "--minutes", "0.02"], mlprep_home)
     child.expect("Why are single deep trees unstable?")
     child.expect("\\[0:0\\d\\] Your answer")  # the countdown before the answer
     child.send("small changes in the data chan")
@@ -43,7 +43,7 @@ def test_the_answer_being_typed_when_time_runs_out_is_kept(mlprep_home):
 def test_time_running_out_at_an_options_prompt_asks_nothing_again(mlprep_home):
     """No option that can be taken typed when the time runs out: the interview ends there,
     with no "Please choose ..." for a prompt that will not come again."""
-    child = spawn([*MOCK, "--seed", "1", "--minutes", "0.05"], mlprep_home)
+    child = spawn([*MOCK, "--seed", "1", "--minutes", "0.02"], mlprep_home)
     child.expect("Select all that apply")
     child.send("9")  # no option 9 (a 1 here would be kept as the answer)
     child.expect("Not taken as an answer: 9")  # said once, not asked again

@@ -142,9 +142,9 @@ def test_a_runaway_or_refused_query_is_a_try_with_its_reason(library):
         "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM r) SELECT count(*) FROM r;"
     )
     prompter = ScriptedPrompter(runaway, "DROP TABLE users;", "SELECT COUNT(*) FROM users;")
-    outcome = kind_of(card).attempt(card, prompter, KindContext(sql_time_limit=0.2))
+    outcome = kind_of(card).attempt(card, prompter, KindContext(sql_time_limit=0.05))
     notices = [line for line in prompter.shown if isinstance(line, str)]
-    assert notices[0].startswith("Error: query stopped after 0.2 s (time limit)")
+    assert notices[0].startswith("Error: query stopped after 0.05 s (time limit)")
     assert notices[0].endswith(" 2 more tries (empty to give up).")
     assert notices[1].startswith("Error: DROP is not allowed")
     assert notices[1].endswith(" 1 more try (empty to give up).")
