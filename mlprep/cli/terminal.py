@@ -19,11 +19,11 @@ def console_width(app: AppState) -> int:
 
     def number(name: str) -> int | None:
         text = environ.get(name)
-        if text is None or not text.isascii() or not text.isdigit() or int(text) < 1:
-            return None  # (COLUMNS=0 is no width: the console takes 80, see ui.render)
-        return int(text)
+        return int(text) if text is not None and text.isascii() and text.isdigit() else None
 
     columns = number("COLUMNS")
+    if columns == 0:
+        return 80  # no width at all: the console takes 80 (see ui.render)
     if columns is not None and number("LINES") is not None:
         return min(80, columns)
     if environ.get("TERM", "").lower() in ("dumb", "unknown") and is_terminal(app):
