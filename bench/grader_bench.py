@@ -10,6 +10,7 @@ bench/grader_devset.yaml holds, for open cards of every deck, a complete, a part
 Goals: ordering >= 85%, agreement >= 75%, wrong->Good <= 10%, off-topic->Good <= 5%,
 p95 <= 20 ms. Prints numbers; asserts nothing. `-v` lists every disagreement.
 
+`--heldout2` scores bench/grader_heldout2.yaml, a second such set by another hand (40 cards).
 `--heldout` scores bench/grader_heldout.yaml instead: the same figures on answers written
 without sight of the cards' keypoints, so keypoint phrases tuned on the development set cannot
 flatter it.
@@ -41,8 +42,14 @@ INTENDED = {
 
 def main() -> None:
     verbose = "-v" in sys.argv
-    heldout = "--heldout" in sys.argv
-    name = "grader_heldout.yaml" if heldout else "grader_devset.yaml"
+    heldout = "--heldout" in sys.argv or "--heldout2" in sys.argv
+    name = (
+        "grader_heldout2.yaml"
+        if "--heldout2" in sys.argv
+        else "grader_heldout.yaml"
+        if heldout
+        else "grader_devset.yaml"
+    )
     report = load_files([ROOT / "content" / "decks"], builtin=True)
     cards = {card.id: card for deck in report.decks for card in deck.cards}
     devset = yaml.safe_load((ROOT / "bench" / name).read_text())["answers"]
