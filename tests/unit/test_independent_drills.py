@@ -60,20 +60,21 @@ def verdicts() -> dict[tuple[str, str], coderun.Verdict]:
 
     def run_slow(key: tuple[str, str]) -> dict[tuple[str, str], coderun.Verdict]:
         card, stem = key
-        # each of these spins a core until it is stopped: the timed case on its short budget
-        # (tests/drills/timed.py), and an overall limit of half a second for the (n, m, d)
-        # temporary, a C loop that only the limit stops; the verdict only has to reject them.
-        # A harness from the server starts in milliseconds (one started for real spends a
-        # fifth of a second importing numpy), so half a second still reaches the slow case
+        # each of these spins a core until it is stopped, in a harness started for real: at
+        # an overall limit of half a second (the time that harness spends importing numpy
+        # counts in it, instead of coming on top of the spinning), which also stops the (n,
+        # m, d) temporary, a C loop that only the limit stops; the verdict only has to reject
+        # them
         limits = replace(coderun.Limits(), seconds=0.5)
         return {key: check_many([(card, [ROOT / card / f"{stem}.py"])], limits)[0][0]}
 
     results: dict[tuple[str, str], coderun.Verdict] = {}
-    # the harnesses come from the test run's server, with numpy imported (tests/forkserver.py):
-    # how a harness started for real is stopped at its limits is test_coderun's
+    # the halves' harnesses come from the test run's server, with numpy imported
+    # (tests/forkserver.py); the slow ones are stopped in harnesses started for real
     with drills_through_server(), ThreadPoolExecutor(max_workers=2) as pool:
         for part in pool.map(run, halves):
             results.update(part)
+    with ThreadPoolExecutor(max_workers=2) as pool:
         for part in pool.map(run_slow, sorted(SLOW)):
             results.update(part)
     return results

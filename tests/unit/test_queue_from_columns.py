@@ -110,8 +110,23 @@ def board(seed: int):
     return library, rows, now, limits, rng
 
 
-@pytest.mark.parametrize("seed", range(40))
-def test_the_queue_from_columns_is_build_queues_queue(seed):
+def failing_seeds(check, seeds) -> list[tuple[int, str]]:
+    """The seeds whose `check` fails, with its message: every seed in one test (a test each
+    cost more than the check)."""
+    failing = []
+    for seed in seeds:
+        try:
+            check(seed)
+        except AssertionError as error:
+            failing.append((seed, str(error)[:500]))
+    return failing
+
+
+def test_the_queue_from_columns_is_build_queues_queue():
+    assert failing_seeds(queue_from_columns_is_build_queues_queue, range(40)) == []
+
+
+def queue_from_columns_is_build_queues_queue(seed):
     library, rows, now, limits, rng = board(seed)
     wanted = rng.choice([(), ("x",), ("x", "y")])  # whole decks, or some cards of each
     names = rng.sample(sorted(library.decks), rng.randrange(0, len(library.decks)))
@@ -133,8 +148,11 @@ def test_the_queue_from_columns_is_build_queues_queue(seed):
     assert all(id(card) in held for card in queue.cards)
 
 
-@pytest.mark.parametrize("seed", range(20))
-def test_queue_positions_agrees_with_build_queue_in_any_order(seed):
+def test_queue_positions_agrees_with_build_queue_in_any_order():
+    assert failing_seeds(queue_positions_agrees_with_build_queue, range(20)) == []
+
+
+def queue_positions_agrees_with_build_queue(seed):
     library, rows, now, limits, rng = board(seed)
     cards = library.select()
     rng.shuffle(cards)
