@@ -20,7 +20,7 @@ import textwrap
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import snowballstemmer
 from rapidfuzz.distance import OSA
@@ -350,6 +350,9 @@ class _Word:
     # covers it, where that negation's word is (None: not known; see _lex)
     span: tuple[int, int] | None = None
     cue: tuple[int, int] | None = None
+    # a form it answers to only together with its neighbours (an abbreviation written out, a
+    # word written apart): the first and last of those words (by number), for a quote
+    reach: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def _lex(text: str, spans: list[tuple[int, int]] | None = None) -> list[tuple[str, str]]:
@@ -547,12 +550,15 @@ def _add_compounds(words: list[_Word]) -> None:
             span = _spelled_out(primary, i, stems)
             if span:
                 for w in words[i:span]:
-                    w.forms.add(short)
+                    if short not in w.forms:
+                        w.forms.add(short)
+                        w.reach[short] = (i, span - 1)
                 break
         if i + 1 < len(words) and words[i].sentence == words[i + 1].sentence:
             joined = words[i].surface + words[i + 1].surface
-            if len(joined) <= 20:
+            if len(joined) <= 20 and _stem(joined) not in words[i].forms:
                 words[i].forms.add(_stem(joined))
+                words[i].reach[_stem(joined)] = (i, i + 1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -839,7 +845,7 @@ class _Answer:
         negated = any(self.words[p].negated for p in positions)
         return negated == phrase.negative
 
-    def quote(self, positions: Sequence[int]) -> str:
+    def quote(self, positions: Sequence[int], phrase: _Phrase | None = None) -> str:
         """What the answer says from the first of these words to the last, as typed, from the
         word that negates them where one does ("not change the bias" for "change" and
         "bias"); where their places are not known, the words themselves ("change bias")."""
@@ -848,6 +854,14 @@ class _Answer:
         if not words or None in spans:
             return " ".join(w.surface for w in words)
         start, end = min(s[0] for s in spans if s), max(s[1] for s in spans if s)
+        for (
+            word
+        ) in words:  # (a form made of several words: all of them, "area under the ROC curve")
+            for form, (first, last) in word.reach.items():
+                if phrase is not None and any(form in slot for slot in phrase.slots):
+                    ends = (self.words[first].span, self.words[last].span)
+                    if ends[0] is not None and ends[1] is not None:
+                        start, end = min(start, ends[0][0]), max(end, ends[1][1])
         for word in words:
             # the negation's own word, if it stands just before, in the same clause
             cue = word.cue if word.negated else None
@@ -938,7 +952,7 @@ def _check_point(
         new = any(not (view.words[p].forms & question) for p in positions)
         credit = 1.0 if new or phrase.negative else RESTATED_CREDIT
         if best is None or credit > best.credit:
-            best = PointCheck(keypoint.point, credit >= 1.0, view.quote(positions), credit)
+            best = PointCheck(keypoint.point, credit >= 1.0, view.quote(positions, phrase), credit)
     return best or PointCheck(keypoint.point, False), found
 
 
@@ -949,10 +963,10 @@ def _check_misconception(
         result = answer.find(text)
         if result is None:
             continue
-        _, positions, view = result
+        phrase, positions, view = result
         if view is answer and _outweighed(positions, made):
             continue
-        return MisconceptionHit(item.claim, item.correction, view.quote(positions))
+        return MisconceptionHit(item.claim, item.correction, view.quote(positions, phrase))
     return None
 
 

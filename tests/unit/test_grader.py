@@ -321,6 +321,21 @@ def test_a_point_quotes_the_answer_as_it_was_typed(answer, quoted):
     assert [p.matched for p in grade_answer(BAGGING, answer).covered] == [quoted]
 
 
+@pytest.mark.parametrize(
+    ("answer", "phrase", "quoted"),
+    [
+        # a form made of several words is quoted whole
+        ("we report the area under the ROC curve here", "auc", "area under the ROC curve"),
+        ("train with mini batches of 32", "minibatch", "mini batches"),
+        # and a word that is the form itself, alone
+        ("we report AUC here", "auc", "AUC"),
+        ("train with minibatches", "mini batch", "minibatches"),
+    ],
+)
+def test_a_quote_takes_every_word_of_a_form_written_in_several(answer, phrase, quoted):
+    assert grade_answer(card(phrase), answer).points[0].matched == quoted
+
+
 def test_a_quote_reaches_back_to_a_negation_only_within_its_clause():
     # "changes" is negated by the "no" after it, not by the "Not" two commas before
     answer = _Answer("Not sure, bias changes, no.")
