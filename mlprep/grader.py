@@ -15,6 +15,7 @@ commands import only when they grade an answer.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import textwrap
 import unicodedata
@@ -374,33 +375,36 @@ def _lex(text: str, spans: list[tuple[int, int]] | None = None) -> list[tuple[st
         spans is not None and len(text) == len(typed) and text == _CONTROL.sub(" ", typed).lower()
     )
     out: list[tuple[str, str]] = []
-    for token in _TOKEN.finditer(text):
-        pairs = _lex_token(token.group(), out[-1] if out else None)
-        out += pairs
-        if placed:
+    # each token with its place when places are wanted (findall is quicker without)
+    tokens = (
+        ((found.group(), found.span()) for found in _TOKEN.finditer(text))
+        if placed
+        else zip(_TOKEN.findall(text), itertools.repeat(None))
+    )
+    for raw, where in tokens:
+        before = len(out)
+        if raw[0] == "|":
+            out.append(("p", "." if raw.endswith("\n") else ","))
+        elif raw.strip() in ("-", "–", "—") or set(raw.strip()) <= set("-–—"):
+            out.append(("p", ","))
+        elif raw in ".,;:!?()":
+            out.append(("p", raw))
+        elif raw in SHORT_FORMS:
+            out.extend(("w", part) for part in SHORT_FORMS[raw].split())
+        elif any(c in raw for c in "/&-"):  # l1/l2, a/b, mini-batch: separate words
+            parts = [w for part in re.split(r"[/&-]", raw) for w in _split_word(part)]
+            if "-" in raw and any(w in STOPWORDS for w in parts):
+                # in-experiment, out-of-fold: the whole word too, or "in-" would be lost
+                out.append(("j", "".join(parts)))
+            out.extend(("w", w) for w in parts)
+        else:
+            if raw in ("i", "ii") and out and out[-1] == ("w", "type"):
+                raw = "1" if raw == "i" else "2"  # type I / type II errors
+            out.extend(("w", w) for w in _split_word(raw))
+        if where is not None:
             assert spans is not None
-            spans += [token.span()] * len(pairs)
+            spans += [where] * (len(out) - before)
     return out
-
-
-def _lex_token(raw: str, previous: tuple[str, str] | None) -> list[tuple[str, str]]:
-    """The (kind, text) pairs of one token (`previous`: the pair just before it)."""
-    if raw[0] == "|":
-        return [("p", "." if raw.endswith("\n") else ",")]
-    if raw.strip() in ("-", "–", "—") or set(raw.strip()) <= set("-–—"):
-        return [("p", ",")]
-    if raw in ".,;:!?()":
-        return [("p", raw)]
-    if raw in SHORT_FORMS:
-        return [("w", part) for part in SHORT_FORMS[raw].split()]
-    if any(c in raw for c in "/&-"):  # l1/l2, a/b, mini-batch: separate words
-        parts = [w for part in re.split(r"[/&-]", raw) for w in _split_word(part)]
-        # in-experiment, out-of-fold: the whole word too, or "in-" would be lost
-        whole = [("j", "".join(parts))] if "-" in raw and any(w in STOPWORDS for w in parts) else []
-        return whole + [("w", w) for w in parts]
-    if raw in ("i", "ii") and previous == ("w", "type"):
-        raw = "1" if raw == "i" else "2"  # type I / type II errors
-    return [("w", w) for w in _split_word(raw)]
 
 
 def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int]]:
