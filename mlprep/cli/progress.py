@@ -184,7 +184,7 @@ def import_(ctx: typer.Context, file: FileArg, yes: Yes = False) -> None:
     note = f" (previous log backed up to {backup})" if backup else ""
     app_state.tell(
         f"Imported {len(incoming):,} answers from {_named(file)}{printable(note)}.",
-        whole=(_named(file), printable(str(backup))),
+        whole=(_named(file), *([printable(str(backup))] if backup else [])),
     )
 
 
