@@ -29,7 +29,7 @@ from rapidfuzz.process import extract as fuzzy_extract
 
 from mlprep.cardparts import Keypoint, Misconception
 from mlprep.model import Card, Grade
-from mlprep.textsafe import BIDI_CONTROLS
+from mlprep.textsafe import CONTROL, UNSHOWABLE
 
 MAX_CHARS = 10_000  # an answer longer than this is graded on its beginning (no pause on 100 KB)
 WINDOW_SLACK = 2  # a phrase of k content words may spread over k + 2 content words
@@ -281,8 +281,6 @@ _COMPARISONS = (
     (re.compile(r"(?<![-=<>])>(?![=>])"), " above "),
     (re.compile(r"(?<![<=])<(?![-=<>])"), " below "),
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_UNSHOWN = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]")  # (see quote)
 _CLAUSE_BREAK = re.compile(r"[.,;:!?()|]")  # (a quote reaches back to a negation across none)
 
 # --------------------------------------------------------------------------------------------
@@ -365,14 +363,14 @@ def _lex(text: str, spans: list[tuple[int, int]] | None = None) -> list[tuple[st
     appended to it: the characters of the token it came from ("doesn't" for "does" and "not").
     Otherwise `spans` stays empty."""
     typed = text[:MAX_CHARS]
-    text = _CONTROL.sub(" ", typed).translate(FORMULA)
+    text = CONTROL.sub(" ", typed).translate(FORMULA)
     if "<" in text or ">" in text:
         for pattern, words in _COMPARISONS:
             text = pattern.sub(words, text)
     text = unicodedata.normalize("NFKC", text).lower()
     text = text.translate(GREEK)
     placed = (
-        spans is not None and len(text) == len(typed) and text == _CONTROL.sub(" ", typed).lower()
+        spans is not None and len(text) == len(typed) and text == CONTROL.sub(" ", typed).lower()
     )
     out: list[tuple[str, str]] = []
     # each token with its place when places are wanted (findall is quicker without)
@@ -560,9 +558,10 @@ def _add_compounds(words: list[_Word]) -> None:
                 break
         if i + 1 < len(words) and words[i].sentence == words[i + 1].sentence:
             joined = words[i].surface + words[i + 1].surface
-            if len(joined) <= 20 and _stem(joined) not in words[i].forms:
-                words[i].forms.add(_stem(joined))
-                words[i].reach[_stem(joined)] = (i, i + 1)
+            form = _stem(joined) if len(joined) <= 20 else None
+            if form is not None and form not in words[i].forms:
+                words[i].forms.add(form)
+                words[i].reach[form] = (i, i + 1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -858,9 +857,8 @@ class _Answer:
         if not words or None in spans:
             return " ".join(w.surface for w in words)
         start, end = min(s[0] for s in spans if s), max(s[1] for s in spans if s)
-        for (
-            word
-        ) in words:  # (a form made of several words: all of them, "area under the ROC curve")
+        # a form made of several words is quoted whole ("area under the ROC curve" for AUC)
+        for word in words:
             for form, (first, last) in word.reach.items():
                 if phrase is not None and any(form in slot for slot in phrase.slots):
                     ends = (self.words[first].span, self.words[last].span)
@@ -877,7 +875,7 @@ class _Answer:
                 start = cue[0]
         # (without control or bidirectional-override characters: the answer's own are not
         # sent back to the terminal)
-        return " ".join(_UNSHOWN.sub(" ", self.text[start:end]).split())
+        return " ".join(UNSHOWABLE.sub(" ", self.text[start:end]).split())
 
 
 # --------------------------------------------------------------------------------------------

@@ -17,13 +17,11 @@ from mlprep.cardparts import Choice, Expect, Keypoint, Misconception, Rubric
 from mlprep.drills import DRILL_IDS
 from mlprep.limits import MAX_DECK_CARDS
 from mlprep.model import DECK_FORMAT_VERSION, Card, CardType, Deck, Problem
-from mlprep.textsafe import BIDI, BIDI_CONTROLS
+from mlprep.textsafe import BIDI, CONTROL, UNSHOWABLE
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Terminal control characters (escape sequences can retitle or clear a terminal); tab and
 # newline are ordinary text.
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_UNSHOWABLE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]")  # either of the two
 
 DECK_KEYS = ("format", "id", "title", "description", "tags", "cards")
 CARD_KEYS = (
@@ -253,7 +251,7 @@ class _Checker:
         return value
 
     def check_control(self, value: str, key: str, line: int, card: str | None) -> None:
-        if _UNSHOWABLE.search(value) is None:  # the usual case, in one search
+        if UNSHOWABLE.search(value) is None:  # the usual case, in one search
             return
         found = CONTROL.search(value)
         if found:

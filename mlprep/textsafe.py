@@ -21,6 +21,8 @@ _SURROGATES = "\ud800-\udfff"
 _UNSAFE_LINE = re.compile(f"[\t\n{_CONTROL}{BIDI_CONTROLS}{_SURROGATES}]")
 _UNSAFE_TEXT = re.compile(f"[{_CONTROL}{BIDI_CONTROLS}{_SURROGATES}]")
 BIDI = re.compile(f"[{BIDI_CONTROLS}]")
+CONTROL = re.compile(f"[{_CONTROL}]")  # (tab and newline are not: callers decide about those)
+UNSHOWABLE = re.compile(f"[{_CONTROL}{BIDI_CONTROLS}]")  # either of the two
 
 
 def _escape(match: re.Match[str]) -> str:
