@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-# fsrs' FSRS-6 defaults (21 parameters); fsrs-rs uses the same layout and values
 # the "source" of a parameters event that goes back to DEFAULT_PARAMETERS (`optimize --reset`)
 DEFAULT_SOURCE = "default"
+# fsrs' FSRS-6 defaults (21 parameters); fsrs-rs uses the same layout and values
 DEFAULT_PARAMETERS: tuple[float, ...] = (
     0.212,
     1.2931,

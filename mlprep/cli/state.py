@@ -170,11 +170,10 @@ class AppState:
 
         width = console_width(self)
         for paragraph in paragraphs:
-            for text in whole:  # (a character no one types holds the spaces of a path)
-                paragraph = paragraph.replace(text, text.replace(" ", _UNBROKEN_SPACE))
+            for kept in whole:  # (a character no one types holds the spaces of a path)
+                paragraph = paragraph.replace(kept, kept.replace(" ", _UNBROKEN_SPACE))
             lines = textwrap.wrap(paragraph, width, break_long_words=False, break_on_hyphens=False)
-            text = "\n".join(lines or [""]).replace(_UNBROKEN_SPACE, " ")
-            self.env.stdout.write(text + "\n")
+            self.env.stdout.write("\n".join(lines or [""]).replace(_UNBROKEN_SPACE, " ") + "\n")
 
     def list_problems(self, problems: Sequence[object]) -> None:
         """A file's problems on stderr, one a line: the first SHOWN_PROBLEMS, then how many

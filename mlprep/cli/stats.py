@@ -60,8 +60,8 @@ def stats(
         totals = store.answer_totals()
         report = build_report(chosen, store.states, totals, app.env.now(), store.scheduler)
         report.agreement = grader_agreement(chosen, totals)
-        # answers to cards of no deck here (merged from a machine with other decks) are kept
-        # but count nowhere: a "No progress yet" says why
+        # answers to cards of no deck loaded here are kept but count nowhere: a "No progress
+        # yet" says why
         elsewhere = 0 if decks or report.has_progress else len(store.states)
     if as_json:
         app.env.stdout.write(json.dumps(report.to_json(), indent=2) + "\n")
