@@ -143,12 +143,10 @@ def mock(
     ] = 20.0,
     decks: Annotated[
         list[str] | None,
-        typer.Option(
-            "--decks",
-            "-d",
-            metavar="DECK",
+        typer.Argument(
+            metavar="[DECK]...",
+            help="Deck slugs (default: every deck but sql).",
             show_default=False,
-            help="Only these decks (repeatable; default: every deck but sql).",
             autocompletion=completion.deck_names,
         ),
     ] = None,
@@ -159,14 +157,14 @@ def mock(
         Path | None,
         typer.Option("--export", metavar="FILE.md", help="Also write the transcript here."),
     ] = None,
-    deck_dirs: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--deck-dir",
-            metavar="DIR",
-            show_default=False,
-            help="Also load decks from DIR (repeatable).",
-        ),
+    deck_dirs: DeckDirs = None,
+    # the earlier spellings, kept working for scripts: -d/--deck DECK for the deck arguments,
+    # --deck-dir DIR for --decks DIR (as every other command takes it)
+    picked: Annotated[
+        list[str] | None, typer.Option("-d", "--deck", hidden=True, show_default=False)
+    ] = None,
+    more_dirs: Annotated[
+        list[Path] | None, typer.Option("--deck-dir", hidden=True, show_default=False)
     ] = None,
 ) -> None:
     """Sit a timed mock interview, then grade your answers.
@@ -179,7 +177,7 @@ def mock(
     \b
     Examples:
       mlprep mock
-      mlprep mock --minutes 10 -n 5 -d trees -d ensembles --export mock.md
+      mlprep mock trees ensembles --minutes 10 -n 5 --export mock.md
     """
     from mlprep.cli.session import finish, run_session
     from mlprep.fileio import atomic_write
@@ -190,7 +188,8 @@ def mock(
 
     app = state(ctx)
     env = app.env
-    library = app.library(deck_dirs or ())
+    library = app.library([*(deck_dirs or ()), *(more_dirs or ())])
+    decks = [*(decks or ()), *(picked or ())]
     cards = library.select(decks or [d for d in library.decks if d != "sql"], tag or ())
     if export and export.exists():
         raise UsageError(f"{export} already exists; choose another file for --export.")

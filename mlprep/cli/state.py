@@ -203,6 +203,13 @@ class AppState:
             self.paths.cache_dir,
             notify=self.say_progress,
         )
+        for given in deck_dirs:
+            # `--decks trees` meant as "the trees deck" (as `mlprep mock --decks` once took it)
+            if str(given) in library.decks and not given.exists():
+                raise UsageError(
+                    f"--decks takes a directory of decks, and there is no {given}; to pick "
+                    f"the deck '{given}', give its name without --decks."
+                )
         by_file: dict[str, list] = {}
         for problem in library.warnings:
             by_file.setdefault(problem.path, []).append(problem)

@@ -225,8 +225,7 @@ class MockSession:
         if not questions:
             raise UsageError("No interview questions match that selection.")
         count = len(questions)
-        prompter.notice(
-            f"Mock interview: {count} question{'s' * (count != 1)}, {self.minutes:g} minutes."
-        )
+        minutes = f"{self.minutes:g} minute{'s' * (self.minutes != 1)}"
+        prompter.notice(f"Mock interview: {count} question{'s' * (count != 1)}, {minutes}.")
         prompter.notice("Answer as you would aloud; the reference answers come at the end.")
         return run_mock(questions, prompter, recorder, self.minutes, context, self.alarm)

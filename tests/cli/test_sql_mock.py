@@ -7,7 +7,7 @@ import json
 from tests.conftest import FIXTURES
 
 SQL = ["--decks", str(FIXTURES / "sqldecks"), "--tag", "fixture-sql", "--seed", "1"]
-MOCK = ["--deck-dir", str(FIXTURES / "decks"), "-d", "mini", "-n", "4", "--seed", "1"]
+MOCK = ["mini", "--decks", str(FIXTURES / "decks"), "-n", "4", "--seed", "1"]
 
 
 def log_lines(home):
@@ -263,6 +263,38 @@ Mock interview: 4 of 4 questions in 0m13s (finished).
 topic  questions  good+  mean grade
 mini           4      3         2.8
 """
+
+
+def test_mock_takes_decks_as_every_command_does_and_its_earlier_spellings(cli):
+    """`mlprep mock DECK... --decks DIR` as quiz takes them; `-d DECK` and `--deck-dir DIR`,
+    the earlier spellings, still work; a minute is one minute."""
+    now = cli("mock", *MOCK, "-n", "1", "--minutes", "1", input="")
+    earlier = ["--deck-dir", str(FIXTURES / "decks"), "-d", "mini", "-n", "1", "--seed", "1"]
+    before = cli("mock", *earlier, "--minutes", "1", input="")
+    assert now.exit_code == before.exit_code == 0
+    # the same interview (but for where each is saved)
+    assert now.stdout.splitlines()[:-1] == before.stdout.splitlines()[:-1]
+    assert now.stdout.splitlines()[:5] == [
+        "Mock interview: 1 question, 1 minute.",
+        "Answer as you would aloud; the reference answers come at the end.",
+        "",
+        "Question 1/1 (0:59 left)",
+        "Which of these are impurity measures?",
+    ]
+
+
+def test_a_deck_given_as_a_deck_directory_is_a_usage_error_that_says_how(cli):
+    for command in ("mock", "quiz", "stats"):
+        result = cli(command, "--decks", "trees", input="")
+        assert (result.exit_code, result.stdout) == (2, ""), command
+        assert result.stderr == (
+            "Error: --decks takes a directory of decks, and there is no trees; to pick the "
+            "deck 'trees', give its name without --decks.\n"
+        )
+    # a directory that is missing and names no deck is still skipped with a warning
+    result = cli("stats", "--decks", "no-such-dir")
+    assert result.exit_code == 0
+    assert result.stderr.startswith("warning: no-such-dir: no such file or directory")
 
 
 def test_sql_and_quiz_select_the_same_way(cli):
