@@ -11,7 +11,8 @@
 --   assignments(user_id, experiment, variant, assigned_at)  the 'checkout_v2' test:
 --       'control' or 'treatment', assigned at the user's first event after May 15
 --   ab_daily(day, variant, exposed, converted, revenue)  the full 'checkout_v2' test at scale:
---       per day and variant, users exposed, users who bought, and their revenue (June 3-16)
+--       per day and variant, users first exposed that day (each user counted on one day only),
+--       how many of them bought, and their revenue (June 3-16)
 --   feature_snapshots(user_id, as_of, sessions_7d, spend_30d)  features computed each Monday
 --   labels(user_id, label_date, churned)               churn labels on some later dates
 CREATE TABLE users (
