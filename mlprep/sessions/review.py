@@ -133,6 +133,11 @@ def next_due_text(cards: Sequence[Card], context: SessionContext) -> str:
     states = cast(dict, context.progress.states)
     upcoming = next_due(cards, states, now)
     if upcoming is None:
+        now_ts = now.timestamp()
+        overdue = sum(1 for card in cards if card.id in states and states[card.id].due_ts <= now_ts)
+        if overdue:  # due, yet not in today's queue: today's reviews are used up
+            cards_are = "card is" if overdue == 1 else "cards are"
+            return f"{overdue} {cards_are} due beyond today's limit (`--max-reviews` sets it)."
         if states and not any(card.id in states for card in cards):
             # (others are scheduled: these are all new, and today's new cards are used up)
             return (
@@ -243,7 +248,15 @@ class ReviewSession:
             return ReviewResult()
         prompter.notice(f"Review: {queue_counts(queue, always_learning=True)}")
         result = run_review(queue, prompter, recorder, context)
-        result.next_due = next_due_text(self.cards, context)
+        left = None
+        if result.stopped and self.queue_builder is None:
+            # stopped part way: what today's queue still holds, in the words of its first line
+            # (the next card due after now would skip the cards already due)
+            left = self._queue(context.progress, seed, context.now())
+        if left:
+            result.next_due = f"Still to do today: {queue_counts(left)} (`mlprep review` goes on)."
+        else:
+            result.next_due = next_due_text(self.cards, context)
         return result
 
     def _queue(self, progress: ProgressView, seed: int, now: datetime) -> DueQueue:

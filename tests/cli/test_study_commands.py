@@ -272,7 +272,7 @@ Answer (1-3):
 
 Stopped (end of input); your graded answers are saved.
 Reviewed 3 cards in 0m08s: 1 Again, 0 Hard, 2 Good, 0 Easy.
-Next card due in 1 minute (2 due by the end of today).
+Still to do today: 2 learning, 0 due, 0 new (`mlprep review` goes on).
 """
 
 FLASH = """\
@@ -372,4 +372,30 @@ def test_review_of_a_deck_with_nothing_scheduled_says_why_when_others_are(cli):
     assert result.stdout == (
         "Nothing is due. None of these cards is scheduled yet, and no new ones are left\n"
         "for today (`--new` sets how many).\n"
+    )
+
+
+def test_a_stopped_review_says_what_is_left_today_not_the_next_card_after_it(mlprep_home):
+    """Cards already due when a review stops are what is left: the next card due after now
+    (or "no cards are scheduled", when every scheduled card is overdue) would skip them."""
+    import os
+
+    from typer.testing import CliRunner
+
+    from mlprep.cli.app import app
+    from mlprep.cli.state import Environment
+
+    def review(now: str, typed: str):
+        environ = dict(os.environ, MLPREP_NOW=now, TZ="UTC")
+        args = ["review", "mini", "--new", "2", "--seed", "5", *MINI]
+        return CliRunner().invoke(app, args, input=typed, obj=Environment(environ=environ))
+
+    # both cards answered wrong: learning, due again within minutes
+    assert review("2026-11-25T09:00:00+00:00", "3\n1\n").exit_code == 0
+    # a day later both are overdue; the review stops at its first card
+    later = review("2026-11-26T09:00:00+00:00", "")
+    assert later.exit_code == 0
+    assert later.stdout.splitlines()[0] == "Review: 2 learning, 0 due, 2 new"
+    assert later.stdout.splitlines()[-1] == (
+        "Still to do today: 2 learning, 0 due, 2 new (`mlprep review` goes on)."
     )

@@ -222,3 +222,30 @@ def test_the_mock_question_header_and_its_countdown_show_the_same_time_left():
     assert "Question 2/3 (0:12 left)" in shown.getvalue()
     assert clock_text(11.4) == "0:12"  # the countdown before each answer
     assert (clock_text(0.2), clock_text(0), clock_text(300)) == ("0:01", "0:00", "5:00")
+
+
+def test_cards_due_beyond_the_days_limit_are_not_called_unscheduled():
+    """An empty queue with cards already due (today's reviews used up) says so, not "no cards
+    are scheduled yet"."""
+    from datetime import datetime, timedelta
+    from types import SimpleNamespace
+
+    from mlprep.scheduler import CardState
+    from mlprep.sessions.base import SessionContext
+    from mlprep.sessions.review import next_due_text
+
+    now = datetime(2026, 11, 25, 12, 0).astimezone()
+    due = (now - timedelta(days=2)).timestamp()
+    seen = (now - timedelta(days=9)).timestamp()
+    states = {
+        card: CardState(card, "review", due, 3.0, 5.0, None, seen, seen, 1, 0)
+        for card in ("c", "d")
+    }
+    context = SessionContext(now=lambda: now, progress=SimpleNamespace(states=states))
+    cards = [Card(id="c", q="q", a="a"), Card(id="d", q="q", a="a")]
+    assert next_due_text(cards, context) == (
+        "2 cards are due beyond today's limit (`--max-reviews` sets it)."
+    )
+    assert next_due_text(cards[:1], context) == (
+        "1 card is due beyond today's limit (`--max-reviews` sets it)."
+    )
