@@ -16,7 +16,10 @@ def drill(
             "--weakest",
             min=1,
             metavar="N",
-            help="The N weakest cards: lowest predicted recall, then most lapses (default 10).",
+            help=(
+                "The N weakest cards, as `mlprep stats` ranks them: most lapses, then missed "
+                "while learning, then lowest predicted recall (default 10)."
+            ),
         ),
     ] = None,
     wrong_since: Annotated[

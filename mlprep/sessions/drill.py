@@ -1,6 +1,7 @@
-"""Drill: ask the weakest cards (lowest predicted recall, then most lapses) or the ones
-answered wrong recently, as a quiz. Answers are logged (mode `drill`) and shown in a card's
-history, but no schedule changes: a drill is extra practice, not a review."""
+"""Drill: ask the weakest cards (ranked as stats ranks them: most lapses, then answered wrong
+while first learning, then lowest predicted recall) or the ones answered wrong recently, as a
+quiz. Answers are logged (mode `drill`) and shown in a card's history, but no schedule
+changes: a drill is extra practice, not a review."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from mlprep.model import Card, Grade
 from mlprep.sessions.base import SessionContext
 from mlprep.sessions.ports import ProgressView, Prompter, Recorder
 from mlprep.sessions.quiz import QuizResult, run_quiz
+from mlprep.stats import missed_while_learning
 
 DEFAULT_COUNT = 10
 
@@ -37,7 +39,8 @@ def pick_drill(
     weakest: int | None = None,
     wrong_days: float | None = None,
 ) -> list[Card]:
-    """Studied cards, weakest first (lowest predicted recall, then most lapses); with
+    """Studied cards, weakest first, as stats lists its weakest cards (most lapses, then
+    answered wrong while first learning, then lowest predicted recall); with
     `wrong_days`, only those answered wrong in that many days. At most `weakest` (default
     10, or every recently wrong card)."""
     states = progress.states
@@ -48,8 +51,9 @@ def pick_drill(
     ranked = sorted(
         pool,
         key=lambda c: (
-            round(progress.retrievability(states[c.id], now), 6),
             -states[c.id].lapses,
+            not missed_while_learning(states[c.id]),
+            round(progress.retrievability(states[c.id], now), 6),
             c.id,
         ),
     )

@@ -1,0 +1,53 @@
+"""Which cards `mlprep drill` asks: the weakest first, ranked as `mlprep stats` ranks them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from types import SimpleNamespace
+
+from mlprep.model import Card
+from mlprep.scheduler import CardState, Scheduler
+from mlprep.sessions.drill import pick_drill
+
+NOW = datetime(2026, 11, 25, 12, 0).astimezone()
+
+
+def _state(card: str, state: str, stability: float, step, days_ago: float, reps: int, lapses: int):
+    last = (NOW - timedelta(days=days_ago)).timestamp()
+    return CardState(card, state, NOW.timestamp(), stability, 5.0, step, last, last, reps, lapses)
+
+
+def _progress(*states: CardState):
+    scheduler = Scheduler()
+    return SimpleNamespace(
+        states={state.card_id: state for state in states},
+        retrievability=scheduler.retrievability,
+    )
+
+
+def test_a_card_missed_today_comes_before_one_answered_right_today():
+    """Answered today, both cards' predicted recall is 1.0: the one answered wrong while
+    first learning it is the weaker (it came after the right one in id order before)."""
+    progress = _progress(
+        _state("a-right", "learning", 2.3, 1, 0, 1, 0),
+        _state("b-wrong", "learning", 0.2, 0, 0, 1, 0),
+    )
+    cards = [Card(id="a-right", q="q", a="a"), Card(id="b-wrong", q="q", a="a")]
+    assert [c.id for c in pick_drill(cards, progress, NOW)] == ["b-wrong", "a-right"]
+
+
+def test_lapses_then_missed_while_learning_then_lowest_recall():
+    progress = _progress(
+        _state("forgotten", "review", 3.0, None, 30, 4, 0),  # low recall, no lapse
+        _state("fresh", "review", 40.0, None, 1, 3, 0),  # high recall
+        _state("lapsed", "relearning", 5.0, 0, 1, 6, 2),
+        _state("missed", "learning", 0.2, 0, 0, 1, 0),
+    )
+    cards = [Card(id=i, q="q", a="a") for i in ("fresh", "forgotten", "missed", "lapsed")]
+    assert [c.id for c in pick_drill(cards, progress, NOW)] == [
+        "lapsed",
+        "missed",
+        "forgotten",
+        "fresh",
+    ]
+    assert [c.id for c in pick_drill(cards, progress, NOW, weakest=2)] == ["lapsed", "missed"]
