@@ -647,19 +647,27 @@ def shared_id_problems(report: LoadReport, reference: LoadReport | None = None) 
     return problems
 
 
-def solution_problems(decks: Sequence[Deck]) -> list[Problem]:
+def solution_problems(decks: Sequence[Deck], broken: Sequence[str] = ()) -> list[Problem]:
     """Every SQL card's reference solution is run in the sandbox: a card whose solution fails
-    could never be answered right."""
+    could never be answered right. `broken` files (which gave no deck) have the solutions of
+    their cards that read well run too, so that one run reports every problem."""
     from mlprep.model import CardType
+    from mlprep.schema import readable_cards
     from mlprep.sqlsandbox import solution_problem
 
+    in_files = [(str(deck.path), deck.cards) for deck in decks]
+    for path in broken:
+        try:
+            in_files.append((path, readable_cards(deck_text(Path(path)), path)))
+        except (OSError, ValueError, MlprepError):
+            continue  # (its problem is reported already)
     problems = []
-    for deck in decks:
-        for card in deck.cards:
+    for path, cards in in_files:
+        for card in cards:
             if card.type is CardType.SQL:
                 reason = solution_problem(card)
                 if reason:
-                    problems.append(Problem(str(deck.path), reason, card.line, card.id))
+                    problems.append(Problem(path, reason, card.line, card.id))
     return problems
 
 

@@ -131,6 +131,7 @@ class _Checker:
         self.path = path
         self.problems: list[Problem] = []
         self.card_ids: list[tuple[str, int]] = []  # every card id as written, with its line
+        self.cards: list[Card] = []  # every card that reads well, in a deck with problems too
         self.seen: set[int] = set()  # ids of composed collection nodes
         # lines whose value could not be read at all: a second complaint there is only an echo
         self.unreadable: set[int] = set()
@@ -363,6 +364,7 @@ class _Checker:
                 self.card_ids.append((raw_id, node.line))
                 if card is not None:
                     cards.append(card)
+        self.cards = cards
         if self.problems:
             return None
         return Deck(
@@ -737,6 +739,20 @@ def parse_deck_ids(
     deck = checker.deck(checker.unwrap(node), builtin)
     problems = sorted(checker.problems, key=lambda p: p.line or 0)
     return deck, problems, checker.card_ids
+
+
+def readable_cards(text: str, path: str) -> list[Card]:
+    """The cards of a deck file that read well on their own, even where the file has problems
+    (validate runs their SQL solutions too, so that one run reports every problem)."""
+    checker = _Checker(path)
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return []
+    if node is None:
+        return []
+    checker.deck(checker.unwrap(node), False)
+    return checker.cards
 
 
 def _raw_card_id(node: _Located) -> str | None:

@@ -228,8 +228,12 @@ def validate(
     checked = {Path(p).resolve() for p, _, _ in report.card_ids}
     others = [f for f in deck_files(builtin_dir) if f.resolve() not in checked]
     reference = load_files(others, builtin=True) if others else None
+    loaded = {str(deck.path) for deck in report.decks}
+    broken = sorted({p.path for p in report.problems} - loaded)
     problems = (
-        report.problems + shared_id_problems(report, reference) + solution_problems(report.decks)
+        report.problems
+        + shared_id_problems(report, reference)
+        + solution_problems(report.decks, broken)
     )
     problems.sort(key=lambda p: (p.path, p.line or 0))
     out = app.env.stdout

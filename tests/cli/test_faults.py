@@ -377,6 +377,20 @@ def test_validate_runs_every_sql_solution(tmp_path):
     ]
 
 
+def test_validate_runs_the_sql_solutions_of_a_file_with_other_problems_too(tmp_path):
+    """One run reports every problem: a deck with an unknown key in one card still has the
+    solutions of its other cards run (they were checked only once that key was removed)."""
+    path = tmp_path / "badsql.yaml"
+    path.write_text(BROKEN_SOLUTIONS.rstrip("\n") + "\n    colour: blue\n")
+    result = run("validate", str(path))
+    assert_clean(result, 3, "3 problems in 1 file.")
+    assert [line.split("': ")[0] for line in result.stdout.splitlines()[:3]] == [
+        f"{path}:4: card 'bad-syntax",
+        f"{path}:11: card 'bad-db",
+        f"{path}:25: card 'fine",
+    ]
+
+
 def test_an_endless_solution_is_stopped_and_named():
     from mlprep.model import Card, CardType
     from mlprep.sqlsandbox import solution_problem
