@@ -159,10 +159,21 @@ def show(
         app.env.stdout.write("\n" + "\n".join(lines) + "\n")
 
 
+def _some_words(value: str) -> str:
+    if not value.strip():  # (every card has every word of nothing)
+        raise typer.BadParameter("is empty; give the words to search for")
+    return value
+
+
 def search(
     ctx: typer.Context,
     text: Annotated[
-        str, typer.Argument(metavar="TEXT", help="Words that must all appear (case-insensitive).")
+        str,
+        typer.Argument(
+            metavar="TEXT",
+            help="Words that must all appear (case-insensitive).",
+            callback=_some_words,
+        ),
     ],
     deck_dirs: DeckDirs = None,
     limit: Annotated[

@@ -79,6 +79,15 @@ def test_search_finds_by_question_answer_and_tag(cli):
     assert result.stdout == "No cards match 'no-such-word-anywhere'.\n"
 
 
+def test_search_for_no_words_is_a_usage_error(cli):
+    for nothing in ("", "  "):
+        result = cli("search", nothing, *MINI)
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr.endswith(
+            "Error: Invalid value for 'TEXT': is empty; give the words to search for\n"
+        )
+
+
 def test_search_says_when_it_shows_only_some_matches(cli):
     def ids(lines: list[str]) -> list[str]:  # (a question's further lines start with spaces)
         return [line.split()[0] for line in lines[1:] if line[:1].strip()]
