@@ -33,6 +33,13 @@ def editor_command(environ: Mapping[str, str]) -> list[str] | None:
     return None
 
 
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # (a closed or fake stream)
+        return False
+
+
 class LineCodePrompter:
     """Drills with plain prompts: works the same in a terminal, a pipe and a test."""
 
@@ -99,8 +106,24 @@ class LineCodePrompter:
         self.say(*verdict_lines(verdict, self.width))
 
     def next_step(self) -> str:
+        prompt = "[r]etry, [a]nswer (recorded as Again), [n]ext, [q]uit: "
+        if _is_terminal(self.stdin):  # one key press, as the keys' labels say
+            from mlprep.ui.keys import read_key
+
+            while True:
+                self.stdout.write(prompt)
+                self.stdout.flush()
+                try:
+                    key = read_key(self.stdin)
+                except EOFError:
+                    self.say("")
+                    raise
+                if key in STEPS:
+                    self.say(key)
+                    return STEPS[key]
+                self.say("", "  Please press r, a, n or q.")
         while True:
-            text = self.read("[r]etry, [a]nswer (recorded as Again), [n]ext, [q]uit: ")
+            text = self.read(prompt)
             key = text.strip().lower()[:1]
             if key in STEPS:
                 return STEPS[key]

@@ -41,3 +41,27 @@ def test_a_drill_edited_in_vim_is_tested_and_recorded(mlprep_home, tmp_path, mon
         for line in (mlprep_home / "progress" / "reviews.jsonl").read_text().splitlines()
     ]
     assert [(e["card"], e["grade"], e["mode"]) for e in events] == [("coding-one-hot", 3, "code")]
+
+
+@pytest.mark.skipif(shutil.which("vim") is None, reason="needs vim")
+def test_after_a_failed_run_one_key_picks_the_next_step(mlprep_home, tmp_path, monkeypatch):
+    """In a terminal the step after a failed run is one key press, as its labels say: "a"
+    alone shows the reference answer and records Again (no Enter needed)."""
+    wrong = tmp_path / "wrong.py"
+    wrong.write_text(SOLUTION.replace("np.eye(num_classes)[y]", "np.eye(num_classes)[y] * 2"))
+    monkeypatch.setenv("EDITOR", "vim -u NONE -N")
+    monkeypatch.delenv("VISUAL", raising=False)
+    child = spawn(["code", "coding-one-hot"], mlprep_home)
+    child.expect("raise NotImplementedError")
+    child.send(f"\x1b:%d\r:0r {wrong}\r:wq\r")
+    child.expect(r"\[q\]uit: ")
+    child.send("x")
+    child.expect("Please press r, a, n or q.")
+    child.expect(r"\[q\]uit: ")
+    child.send("a")
+    child.expect("Reference answer:")
+    child.expect("Recorded: Again.")
+    child.expect("1 drill: 1 Again.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
