@@ -423,8 +423,10 @@ class Board:
         rest = np.flatnonzero(~(key <= bound))
         yield from eligible[rest[np.argsort(key[rest], kind="stable")]].tolist()
 
-    def day(self, at: float, interview: float, budget: float, today: float) -> list[Candidate]:
-        """Planner.day for every track at once."""
+    def day(
+        self, at: float, interview: float, budget: float, today: float, skip: Sequence[int] = ()
+    ) -> list[Candidate]:
+        """Planner.day for every track at once (but the tracks at the `skip` indexes)."""
         np, planner, costs = self.np, self.planner, self.planner.costs
         memory, w = planner.memory, planner.memory.w
         stability = self.stability
@@ -493,6 +495,8 @@ class Board:
         np.copyto(seconds, costs.new, where=unseen)
         del unseen
         eligible = np.flatnonzero(self.last < today)
+        if len(skip):
+            eligible = np.setdiff1d(eligible, skip)
         cheapest = min(costs.new, costs.review)
         chosen, used = [], 0.0
         # best gain per second first; equal ones keep the tracks' order
@@ -620,6 +624,21 @@ def plan_today(
     """The learning cards due now, and the day's chosen work, best gain per second first."""
     from mlprep.scheduler import start_of_day
 
+    learning = learning_now(cards, states, now)
+    budget = plan.minutes * 60 - spent_today(cards, states, now, costs)
+    budget -= len(learning) * costs.review
+    today = (start_of_day(now).timestamp() - now.timestamp()) / DAY
+    interview = (plan.moment().timestamp() - now.timestamp()) / DAY
+    planner = Planner(memory, costs, day_origin(now))
+    in_steps = {card.id for card in learning}
+    tracks = [t for t in tracks_for(cards, states, now) if t.card.id not in in_steps]
+    chosen = planner.day(tracks, 0.0, interview, budget, today)
+    return learning, chosen
+
+
+def learning_now(cards: Sequence[Card], states: dict[str, CardState], now: datetime) -> list[Card]:
+    """The cards in their learning steps due now (or within LEARN_AHEAD), soonest first: a
+    day's review asks them before the plan's work, and their time comes out of its budget."""
     horizon = (now + LEARN_AHEAD).timestamp()
     learning = sorted(
         (
@@ -631,15 +650,7 @@ def plan_today(
         ),
         key=lambda item: item[:2],
     )
-    budget = plan.minutes * 60 - spent_today(cards, states, now, costs)
-    budget -= len(learning) * costs.review
-    today = (start_of_day(now).timestamp() - now.timestamp()) / DAY
-    interview = (plan.moment().timestamp() - now.timestamp()) / DAY
-    planner = Planner(memory, costs, day_origin(now))
-    in_steps = {item[1] for item in learning}
-    tracks = [t for t in tracks_for(cards, states, now) if t.card.id not in in_steps]
-    chosen = planner.day(tracks, 0.0, interview, budget, today)
-    return [item[2] for item in learning], chosen
+    return [item[2] for item in learning]
 
 
 @dataclass(frozen=True)
@@ -743,19 +754,26 @@ def outlook(
     seen = [track.stability is not None for track in tracks]
     today_start = (start_of_day(now).timestamp() - now.timestamp()) / DAY
     local_today = now.astimezone().date()
+    # today's learning cards come first and take their time from today's budget, as in
+    # plan_today (what a review with the plan asks)
+    learning = learning_now(cards, states, now)
+    in_steps = {card.id for card in learning}
+    stepping = [index for index, track in enumerate(tracks) if track.card.id in in_steps]
     for offset in range(days_left):
         at = float(offset)
         budget = plan.minutes * 60.0
+        steps = 0
         if offset == 0:
-            budget -= spent_today(cards, states, now, costs)
-        chosen = board.day(at, interview, budget, today_start + offset)
+            steps = len(learning)
+            budget -= spent_today(cards, states, now, costs) + steps * costs.review
+        chosen = board.day(at, interview, budget, today_start + offset, stepping if steps else ())
         board.apply(chosen, at)
         result.load.append(
             DayLoad(
                 local_today + timedelta(days=offset),
-                sum(c.seconds for c in chosen) / 60,
+                (sum(c.seconds for c in chosen) + steps * costs.review) / 60,
                 sum(c.new for c in chosen),
-                sum(not c.new for c in chosen),
+                sum(not c.new for c in chosen) + steps,
             )
         )
     after = board.on_day(interview)

@@ -146,6 +146,27 @@ def test_the_outlook_predicts_recall_now_and_if_followed():
     assert 0 < data["recalled_now"] < 0.02 < 0.8 < data["recalled_if_followed"] <= 1
 
 
+def test_todays_load_counts_the_learning_cards_a_review_asks_first():
+    """The outlook's today is what a review with the plan asks (plan_today): the cards in
+    their learning steps first, their time out of the day's budget, then the chosen work."""
+    from mlprep.plan import plan_today
+
+    plan = Plan(date(2026, 12, 9), 10)  # 600 s a day
+    deck = cards("a", 30)
+    # answered yesterday, still in their learning steps and overdue (not answered today)
+    last = (NOW - timedelta(days=1)).timestamp()
+    states = {
+        f"a-{n}": CardState(f"a-{n}", "learning", last + 600, 0.5, 5.0, 0, last, last, 1, 0)
+        for n in range(6)
+    }
+    learning, chosen = plan_today(plan, deck, states, NOW, Memory(), COSTS)
+    assert [card.id for card in learning] == [f"a-{n}" for n in range(6)]
+    today = outlook(plan, deck, states, NOW, Memory(), COSTS).load[0]
+    assert (today.new, today.reviews) == (sum(c.new for c in chosen), 6)
+    assert today.new == 8  # (600 s - 6 x 20 s) / 60 s a new card
+    assert today.minutes == pytest.approx((6 * 20 + 8 * 60) / 60)
+
+
 def test_answer_costs_come_from_the_users_own_times():
     def event(card, ms, grade=3, hours=0.0):
         when = NOW + timedelta(hours=hours)
