@@ -20,6 +20,7 @@ from mlprep.cardindex import card_ids
 from mlprep.model import Deck
 from mlprep.scheduler import (
     LEARNING,
+    LEARNING_STEPS,
     MASTERED_STABILITY_DAYS,
     RELEARNING,
     CardState,
@@ -277,10 +278,22 @@ def in_learning(state: CardState) -> bool:
     return state.state in (LEARNING, RELEARNING)
 
 
+# Again sends a learning card back to the first step, due after that step; Hard keeps it on
+# the first step but due later, halfway to the second step. A wait under the midpoint of the
+# two is Again's (the times are floats: not compared for equality).
+_AGAIN_WAIT = (3 * LEARNING_STEPS[0] + LEARNING_STEPS[1]).total_seconds() / 4
+
+
 def missed_while_learning(state: CardState) -> bool:
     """A card still on its first learning steps whose last answer sent it back to the first
-    step: answered wrong before it was ever learnt, so it has no lapse to show for it."""
-    return state.state == LEARNING and not state.step and state.reps > 0
+    step: answered wrong (Again, not Hard) before it was ever learnt, so it has no lapse to
+    show for it."""
+    return (
+        state.state == LEARNING
+        and not state.step
+        and state.reps > 0
+        and state.due_ts - state.last_ts < _AGAIN_WAIT
+    )
 
 
 def _mean(values: Sequence[float]) -> float | None:

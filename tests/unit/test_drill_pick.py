@@ -51,3 +51,23 @@ def test_lapses_then_missed_while_learning_then_lowest_recall():
         "fresh",
     ]
     assert [c.id for c in pick_drill(cards, progress, NOW, weakest=2)] == ["lapsed", "missed"]
+
+
+def test_a_hard_grade_while_learning_is_not_a_miss():
+    """Again and Hard both leave a new card on its first learning step; only Again is a
+    miss (stats' "missed while learning", and the drill's order)."""
+    from datetime import UTC
+
+    from mlprep.model import Grade
+    from mlprep.stats import missed_while_learning
+
+    scheduler = Scheduler()
+    at = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+    again = scheduler.review(None, "c", Grade.AGAIN, at)
+    hard = scheduler.review(None, "c", Grade.HARD, at)
+    good = scheduler.review(None, "c", Grade.GOOD, at)
+    good_then_again = scheduler.review(good, "c", Grade.AGAIN, at)
+    assert (again.step, hard.step) == (0, 0)
+    assert missed_while_learning(again) and missed_while_learning(good_then_again)
+    assert not missed_while_learning(hard)
+    assert not missed_while_learning(scheduler.review(None, "c", Grade.GOOD, at))
