@@ -556,8 +556,18 @@ def _add_compounds(words: list[_Word]) -> None:
                         w.forms.add(short)
                         w.reach[short] = (i, span - 1)
                 break
-        if i + 1 < len(words) and words[i].sentence == words[i + 1].sentence:
-            joined = words[i].surface + words[i + 1].surface
+        after = words[i + 1] if i + 1 < len(words) else None
+        # not across a negation ("usage is not success" is no "usagesuccess"), but for the
+        # "non" that begins a word written apart (non linear -> nonlinear)
+        if (
+            after is not None
+            and words[i].sentence == after.sentence
+            and (
+                (words[i].negated == after.negated and words[i].cue == after.cue)
+                or words[i].surface == "non"
+            )
+        ):
+            joined = words[i].surface + after.surface
             form = _stem(joined) if len(joined) <= 20 else None
             if form is not None and form not in words[i].forms:
                 words[i].forms.add(form)

@@ -435,3 +435,14 @@ def test_the_stemmer_in_use_stems_as_the_snowball_reference_does():
     words += [a + b for a, b in zip(words[::6], words[7::6], strict=False)]  # (as compounds are)
     in_use, reference = snowballstemmer.stemmer("english"), EnglishStemmer()
     assert [in_use.stemWord(w) for w in words] == [reference.stemWord(w) for w in words]
+
+
+def test_two_words_are_not_read_as_one_across_a_negation():
+    """Words written apart answer to the word written together (mini batch -> minibatch), but
+    not where a negation falls between them: "KL is not symmetric" is no "klsymmetric"."""
+    assert made("KL is symmetric.", "kl symmetric")
+    assert not made("KL is not symmetric.", "kl symmetric")
+    assert not made("Usage is not success.", "usage success")
+    assert made("We trained with a mini batch of 32.", "minibatch")
+    assert made("It learns a non linear boundary.", "nonlinear boundary")
+    assert made("It learns a non-linear boundary.", "nonlinear boundary")
