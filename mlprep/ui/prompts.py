@@ -432,7 +432,12 @@ class QuestionaryPrompter:
 
     def ask_open(self, later: bool = False) -> str:
         hint = "Enter when done" if later else "Enter to reveal"
-        return self.q.text(f"Your answer ({hint}):").unsafe_ask()
+        message = f"Your answer ({hint}):"
+        # (erased when done: the terminal wrapped it mid-word; _answered_text leaves it
+        # wrapped between words instead)
+        answer = self.q.text(message, erase_when_done=True).unsafe_ask()
+        _answered_text(message, answer)
+        return answer
 
     def ask_line(self, prompt: str) -> str:
         return self.q.text(prompt.rstrip()).unsafe_ask()
@@ -714,6 +719,28 @@ def _answered(message: str, answer: str) -> None:
     line = [("class:qmark", "?"), ("class:question", f" {message} ")]
     line += _cut(_answer_tokens(answer), max(room, 4))
     print_formatted_text(FormattedText(line), style=DEFAULT_STYLE)
+
+
+def _answered_text(message: str, answer: str) -> None:
+    """The lines a typed answer leaves: its question and the whole answer, wrapped between
+    words to the terminal's width, the further lines indented under the question."""
+    from prompt_toolkit import print_formatted_text
+    from prompt_toolkit.formatted_text import FormattedText
+    from questionary.constants import DEFAULT_STYLE
+
+    from mlprep.ui.text import hanging
+
+    width = max(20, shutil.get_terminal_size((80, 24)).columns - 1)
+    lines = hanging("  " + " ".join(f"{message} {printable(answer)}".split()), width)
+    first = lines[0][2:]
+    tokens: list[tuple[str, str]] = [("class:qmark", "?")]
+    if first.startswith(message):
+        tokens += [("class:question", f" {message}"), ("class:answer", first[len(message) :])]
+    else:  # (a terminal narrower than the question)
+        tokens.append(("class:answer", f" {first}"))
+    for line in lines[1:]:
+        tokens += [("", "\n"), ("class:answer", line)]
+    print_formatted_text(FormattedText(tokens), style=DEFAULT_STYLE)
 
 
 def _answer_tokens(answer: str) -> list[tuple[str, str]]:

@@ -259,7 +259,7 @@ def test_the_home_menu_opens_a_coding_drill(mlprep_home, monkeypatch):
     child.expect("\\[1/\\d+\\] coding-")
     child.expect("Not implemented yet")
     child.expect("\\[q\\]uit: ")
-    child.send("q\r")
+    child.send("q")  # one key, as its label says
     child.expect("What would you like to do\\?")
     child.send("q")
     child.expect(pexpect.EOF)

@@ -217,3 +217,27 @@ def test_the_deck_guide_is_shown_as_markdown_that_fits(mlprep_home, columns):
     assert any("Deck format, version 2" in line for line in lines)
     assert not any(line.startswith(("# ", "```")) for line in lines)
     assert widest(output) <= columns
+
+
+@pytest.mark.parametrize("columns", [80, 40])
+def test_a_typed_answer_stays_on_screen_wrapped_between_words(mlprep_home, columns):
+    """Once typed, an open answer is shown whole, wrapped between words under its question
+    (the terminal had wrapped it mid-word as it was typed)."""
+    words = "greedy splits near the root depend on tiny impurity differences so small changes"
+    answer = f"{words} in the training data can change the first split and everything below it"
+    child = spawn(["quiz", "mini", "-n", "4", "--seed", "1", *MINI], mlprep_home, columns)
+    child.expect("Your answer \\(Enter to reveal\\):")
+    child.send(answer + ENTER)
+    child.expect("Reference answer")
+    shown = screen_lines(child.before)
+    child.sendcontrol("c")
+    finish(child)
+    start = max(i for i, line in enumerate(shown) if line.startswith("? Your answer (Enter"))
+    lines = [shown[start]]
+    for line in shown[start + 1 :]:  # (its further lines are indented under it)
+        if not line.startswith("  "):
+            break
+        lines.append(line)
+    assert len(lines) > 1 and all(len(line) <= columns - 1 for line in lines)
+    # every word whole, in order: the lines joined are the question and the answer
+    assert " ".join(line.strip() for line in lines) == f"? Your answer (Enter to reveal): {answer}"
