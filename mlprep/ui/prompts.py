@@ -495,11 +495,14 @@ class QuestionaryPrompter:
         self.console.print(self.render.hint(keys, self.console.width))
         while True:
             key = self._read_key()
-            if key == "enter":
-                return default
-            grade = FLASH_KEYS.get(key)
+            grade = default if key == "enter" else FLASH_KEYS.get(key)
             if isinstance(grade, Grade):
+                self._graded(grade)
                 return grade
+
+    def _graded(self, grade: Grade) -> None:
+        """The grade a key picked, left on screen (the key itself is not echoed)."""
+        self.console.print(self.render.hint(f"Graded {grade.label}.", self.console.width))
 
     def _read_key(self) -> str:
         from mlprep.ui.keys import read_key
@@ -529,6 +532,8 @@ class QuestionaryPrompter:
             action = FLASH_KEYS.get(self._read_key())
             if action is FlashAction.UNDO and not can_undo:
                 continue
+            if isinstance(action, Grade):
+                self._graded(action)
             if action is not None and action is not FlashAction.REVEAL:
                 return action
 

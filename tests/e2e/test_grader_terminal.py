@@ -32,6 +32,7 @@ def test_a_typed_answer_shows_the_checklist_and_enter_accepts_the_suggestion(mlp
     child.expect("\\[ \\] The gain depends on how correlated the trees are")
     child.expect("\\(Enter: Hard\\)")
     child.send(ENTER)
+    child.expect("Graded Hard\\.")
     child.expect("Answered 2 cards")
     child.expect(pexpect_eof())
     lines = (mlprep_home / "progress" / "reviews.jsonl").read_text().splitlines()

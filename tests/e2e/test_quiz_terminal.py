@@ -66,6 +66,7 @@ def test_a_keyboard_driven_quiz_reaches_the_summary_and_is_recorded(mlprep_home)
     child.expect("Reference answer")
     child.expect("Grade: 1 Again 1m · 2 Hard 6m · 3 Good 10m · 4 Easy \\d+d \\(Enter: Good\\)")
     child.send("4")  # one key: Easy
+    child.expect("Graded Easy\\.")  # (the key is not echoed: the grade it picked is shown)
     child.expect("Your answer \\(a number\\):")
     child.send("0.4" + ENTER)
     child.expect("Not quite")
