@@ -436,7 +436,7 @@ def _child_env() -> dict[str, str]:
     return env
 
 
-def _spawn(payload: bytes, seconds: float) -> tuple[str, bytes]:
+def _spawn(payload: bytes, seconds: float) -> tuple[str, bytes | memoryview]:
     """Run the harness; ("ok", reply bytes) or (one-line reason, b"")."""
     with tempfile.TemporaryDirectory(prefix="mlprep-drill-") as workdir:
         try:
@@ -483,9 +483,10 @@ def _case_label(suite: Any, case: Any, index: int) -> str:
     return f"test case {index + 1}"
 
 
-def _frames(out: bytes) -> tuple[int | None, bytes | None]:
+def _frames(out: bytes | memoryview) -> tuple[int | None, memoryview | None]:
     """The child's stream: b"S" + case index before each call, b"R" + the reply at the end.
-    Gives (the last case started, the reply or None)."""
+    Gives (the last case started, the reply or None: a view of `out`, which may hold a
+    drill's large results)."""
     started = None
     offset = 0
     while offset < len(out):
@@ -494,7 +495,7 @@ def _frames(out: bytes) -> tuple[int | None, bytes | None]:
             started = int.from_bytes(out[offset + 1 : offset + 5], "little")
             offset += 5
         elif tag == b"R":
-            return started, out[offset + 1 :]
+            return started, memoryview(out)[offset + 1 :]
         else:
             break
     return started, None

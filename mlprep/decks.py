@@ -627,7 +627,9 @@ def shared_id_problems(report: LoadReport, reference: LoadReport | None = None) 
         owner = {str(deck.path): deck.id for deck in reference.decks}
         builtin_slugs = set(owner.values())
         for path, card_id, _line in reference.card_ids:
-            builtin_ids.setdefault(card_id, owner.get(path, Path(path).stem))
+            if card_id not in builtin_ids:  # (the first file to hold an id names it)
+                deck_id = owner.get(path)
+                builtin_ids[card_id] = Path(path).stem if deck_id is None else deck_id
     problems = []
     for deck in report.decks:
         if deck.id in builtin_slugs:

@@ -344,11 +344,18 @@ def _serve(path: str, profile: str, detach: bool) -> None:
     import signal
     import socket
 
+    # mlprep from this checkout, the code the tests import: the interpreter may have another
+    # copy on its path (a shared environment's editable install of another checkout), which
+    # a program started here must not run. The entry goes again before any program runs:
+    # their own modules come through the package's path, as in a program started here.
+    checkout = str(Path(__file__).resolve().parent.parent)
+    sys.path.insert(0, checkout)
     for name in PRELOAD[profile]:
         try:
             importlib.import_module(name)
         except ImportError:
             pass
+    sys.path.remove(checkout)
     import gc
 
     # What the server imported lives as long as every child: set it aside from the collector,

@@ -24,7 +24,7 @@ _SAFE_KINDS = "biufc"
 
 
 def encode(value: object) -> bytes:
-    blobs: list[bytes] = []
+    blobs: list[Any] = []  # each array's bytes (a view of its memory: joined once, below)
 
     def walk(item: object) -> object:
         np = sys.modules.get("numpy")
@@ -54,7 +54,7 @@ def encode(value: object) -> bytes:
             if isinstance(item, np.ndarray):
                 if item.dtype.kind in _SAFE_KINDS:
                     array = np.ascontiguousarray(item)
-                    blobs.append(array.tobytes())
+                    blobs.append(memoryview(array.reshape(-1).view(np.uint8)))
                     return {
                         "__nd__": array.dtype.str,
                         "shape": list(array.shape),
@@ -97,14 +97,15 @@ class Opaque:
         return self.text
 
 
-def decode(data: bytes) -> Any:
+def decode(data: bytes | memoryview) -> Any:
     import numpy as np
 
+    data = memoryview(data)  # (its slices are views: an array's bytes are copied once)
     header_len, count = struct.unpack_from("<QQ", data, 0)
     offset = 16
-    header = json.loads(data[offset : offset + header_len])
+    header = json.loads(bytes(data[offset : offset + header_len]))
     offset += header_len
-    blobs: list[bytes] = []
+    blobs: list[memoryview] = []
     for _ in range(count):
         (size,) = struct.unpack_from("<Q", data, offset)
         offset += 8
@@ -540,7 +541,8 @@ def main() -> None:
         unsendable = {"status": "unsendable", "message": f"{type(error).__name__}: {error}"}
         payload = encode({"jobs": [unsendable for _ in replies]})
     with os.fdopen(result_fd, "wb") as out:
-        out.write(b"R" + payload)
+        out.write(b"R")
+        out.write(payload)
     os._exit(0)
 
 
