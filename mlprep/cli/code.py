@@ -27,8 +27,9 @@ app = typer.Typer(
     cls=_DefaultToPractice,
     help="Coding drills: write the function, mlprep runs and grades it.",
     rich_markup_mode=None,
-    epilog="Without a command, `mlprep code [CARD_ID | DECK]...` is `mlprep code practice`. "
-    "Examples: mlprep code coding-softmax; mlprep code check coding-nms nms.py --json",
+    # (\b: the examples keep their lines; rewrapped, a card id broke at its hyphen)
+    epilog="Without a command, `mlprep code [CARD_ID | DECK]...` is `mlprep code practice`.\n\n"
+    "\b\nExamples:\n  mlprep code coding-softmax\n  mlprep code check coding-nms nms.py --json",
 )
 
 
