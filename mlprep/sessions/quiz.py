@@ -18,6 +18,7 @@ from mlprep.sessions.base import (
     until_stopped,
 )
 from mlprep.sessions.ports import Prompter, Recorder
+from mlprep.textfit import columns, within
 
 __all__ = ["CardResult", "QuizResult", "QuizSession", "run_quiz"]
 
@@ -68,10 +69,11 @@ class QuizResult(SessionResult):
             graded = ", ".join(f"{n} {label}" for label, n in counts.items())
             parts.append(f"self-graded: {graded}")
         lines.append("Score: " + "; ".join(parts) + ".")
-        # narrow terminals: ids give way first, then the question
+        # narrow terminals: ids give way first (to their ends, which tell the cards of a deck
+        # apart: "...-small-n-compute"), then the question
         id_width = min(36, max(8, self.width // 3), max(len(r.card.id) for r in self.results))
         for r in self.results:
-            head = f"  {result_label(r):<6} {shorten(r.card.id, id_width):<{id_width}}  "
+            head = f"  {result_label(r):<6} {_id_end(r.card.id, id_width):<{id_width}}  "
             lines.append(head + shorten(r.card.q, self.width - len(head)))
         revisit = self.revisit
         if revisit:
@@ -112,3 +114,10 @@ class QuizSession:
         count = len(self.cards)
         prompter.notice(f"Quiz: {names} - {count} card{'s' * (count != 1)}")
         return run_quiz(self.cards, prompter, recorder, context)
+
+
+def _id_end(card_id: str, width: int) -> str:
+    """A card id cut to `width` columns from its start, "..." in place of what is cut."""
+    if columns(card_id) <= width:
+        return card_id
+    return "..." + within(card_id[::-1], width - 3)[::-1]

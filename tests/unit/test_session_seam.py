@@ -249,3 +249,22 @@ def test_cards_due_beyond_the_days_limit_are_not_called_unscheduled():
     assert next_due_text(cards[:1], context) == (
         "1 card is due beyond today's limit (`--max-reviews` sets it)."
     )
+
+
+def test_a_narrow_quiz_summary_keeps_the_ends_of_its_card_ids():
+    """At 40 columns ids give way first, to their ends: cards of one deck share its prefix,
+    and rows cut to "ensembles-..." could not be told apart."""
+    from mlprep.model import Grade
+    from mlprep.sessions.base import CardResult
+    from mlprep.sessions.quiz import QuizResult
+
+    ids = ["ensembles-bootstrap-small-n", "ensembles-bagging-variance", "ensembles-gbm-shrinkage"]
+    results = [
+        CardResult(
+            Card(id=i, q="A question long enough to be cut?", a="a"), Grade.AGAIN, False, "", 1
+        )
+        for i in ids
+    ]
+    rows = QuizResult(planned=3, results=results, width=40).summary()[3:6]
+    assert [row.split()[1] for row in rows] == ["...ap-small-n", "...g-variance", "...-shrinkage"]
+    assert all(len(row) <= 40 for row in rows)
