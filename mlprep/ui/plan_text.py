@@ -38,10 +38,12 @@ def outlook_lines(view: Outlook, width: int = 80) -> list[str]:
         *textwrap.wrap("Predicted share recalled on the day:", width),
     ]
     rows = [(d.deck, d.cards, d.seen, d.now, d.followed) for d in view.decks]
+    room = max(4, width - 34)  # for the deck column
     if len(rows) > 1:
-        rows.append(("all decks", view.cards, view.seen, view.now, view.followed))
+        total = "all decks" if room >= len("all decks") else "all"
+        rows.append((total, view.cards, view.seen, view.now, view.followed))
     name_width = max(4, *(len(row[0]) for row in rows)) if rows else 4
-    name_width = min(name_width, max(4, width - 34))
+    name_width = min(name_width, room)
     lines.append(f"{'deck':<{name_width}}  cards   seen    now  if followed")
     for name, cards, seen, now, followed in rows:
         shown = name if len(name) <= name_width else name[: name_width - 1] + "~"

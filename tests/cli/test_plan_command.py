@@ -130,6 +130,8 @@ def test_the_outlook_fits_a_narrow_terminal(cli, monkeypatch):
     lines = cli("plan").stdout.splitlines()
     assert len(lines) > 30
     assert max(map(len, lines)) <= 40
+    # the row of every deck together is named in a word that fits ("all d~" before)
+    assert any(line.startswith("all  ") for line in lines)
 
 
 def test_on_the_interview_day_the_plan_ends(cli, mlprep_home):
