@@ -17,7 +17,7 @@ BACK = "Back"
 
 def review_label(app: AppState) -> tuple[int, str]:
     """Today's review size and its menu entry, in the words the review's first line uses
-    ("Review: 7 due, 20 new"; with the countdown when an interview is planned)."""
+    ("Review: 7 due, 20 new"; "Review (interview in 9 days): 7 due, 20 new" with a plan)."""
     from mlprep.cli.plan import active_plan, plan_cards, plan_model
     from mlprep.plan import plan_queue
     from mlprep.scheduler import build_queue
@@ -34,7 +34,8 @@ def review_label(app: AppState) -> tuple[int, str]:
         queue = plan_queue(current, cards, store.states, now, *plan_model(store))
         days = current.days_left(now)
         left = "1 day" if days == 1 else f"{days} days"
-        return len(queue), f"Review: {queue_counts(queue)}; interview in {left}"
+        # (the countdown first: a narrow terminal cuts the end of an entry)
+        return len(queue), f"Review (interview in {left}): {queue_counts(queue)}"
 
 
 def home(ctx: typer.Context) -> None:

@@ -163,7 +163,7 @@ def test_the_home_menu_counts_down(cli, mlprep_home):
     review = cli("review", input="")
     assert review.stdout.startswith("Review: 0 learning, 0 due, 20 new\n")
     cli("plan", "--interview", "2026-12-09", "--minutes", "1")
-    assert review_label(app) == (1, "Review: 0 due, 1 new; interview in 14 days")
+    assert review_label(app) == (1, "Review (interview in 14 days): 0 due, 1 new")
 
 
 def test_a_planned_deck_that_is_gone_is_skipped_with_a_warning(cli):
