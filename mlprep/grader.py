@@ -56,6 +56,8 @@ NEGATORS = frozenset(
 # two-word negations; the second word opens the scope
 NEGATING_PAIRS = {("rather", "than"), ("instead", "of"), ("fail", "to"), ("fails", "to")}
 NEGATION_EXCEPTIONS = {("not", "only"), ("not", "just"), ("not", "merely"), ("or", "not")}
+# a clause word that a negation reaches through: "rather than X", "not because of X"
+_NEGATION_GOES_ON = {("rather", "than"), ("not", "because")}
 CLAUSE_ENDS = frozenset(
     """but however although though whereas while whilst yet and or so because since unless
     instead""".split()
@@ -432,7 +434,7 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int]]:
             scope = 0  # "not only": no negation after all
             if marked and marked[-1][0] == previous:
                 marked[-1] = (previous, False, sentence)
-        elif text in CLAUSE_ENDS and not (previous == "rather" and text == "than"):
+        elif text in CLAUSE_ENDS and (previous, text) not in _NEGATION_GOES_ON:
             scope = 0
         if (previous, text) in NEGATING_PAIRS:
             scope = NEGATION_SCOPE + 1

@@ -446,3 +446,11 @@ def test_two_words_are_not_read_as_one_across_a_negation():
     assert made("We trained with a mini batch of 32.", "minibatch")
     assert made("It learns a non linear boundary.", "nonlinear boundary")
     assert made("It learns a non-linear boundary.", "nonlinear boundary")
+
+
+def test_not_because_negates_the_reason_it_gives():
+    """ "because" ends a negation's clause ("not stable because it overfits": the overfitting
+    is claimed), but "not because X" denies X."""
+    assert made("The drop is because of overfitting.", "overfitting")
+    assert not made("The drop is not because of overfitting.", "overfitting")
+    assert made("It is not stable because it overfits.", "overfits")
