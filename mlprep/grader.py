@@ -414,6 +414,9 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int]]:
     content_scope = NEGATION_SCOPE  # content words a negation may still reach
     sentence = 0
     previous = ""
+    # "Unlike X, which Y, ...": Y is said of X, not of what the sentence is about. 1: after
+    # "unlike", 2: after the comma that ends its phrase, 3: in the "which" clause after it
+    compared = 0
     for kind, text in [*lexed, ("p", ".")]:  # a final stop closes the last clause
         if kind == "j":  # a hyphenated whole word rides along with its parts
             marked.append(("\x00" + text, False, sentence))
@@ -428,8 +431,13 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int]]:
                 sentence += 1
             if text in SENTENCE_ENDS or text in ",:()":
                 scope = 0
+            compared = 2 if compared == 1 and text == "," else 0
             previous = ""
             continue
+        if compared == 2:
+            compared = 0
+            if text in ("which", "who", "whose", "where"):
+                scope, content_scope, compared = NEGATION_SCOPE + 1, NEGATION_SCOPE, 3
         if (previous, text) in NEGATION_EXCEPTIONS:
             scope = 0  # "not only": no negation after all
             if marked and marked[-1][0] == previous:
@@ -449,6 +457,7 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int]]:
             scope = 2  # non linear: the next word only
         elif text == "unlike":
             scope = 3  # "unlike accuracy it is smooth": only the thing compared with
+            compared = 1
         elif text == "without":
             # a preposition: it negates its noun phrase, not the clause after it
             # ("without much data freeze the backbone"), so it reaches two content words

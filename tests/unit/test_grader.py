@@ -454,3 +454,27 @@ def test_not_because_negates_the_reason_it_gives():
     assert made("The drop is because of overfitting.", "overfitting")
     assert not made("The drop is not because of overfitting.", "overfitting")
     assert made("It is not stable because it overfits.", "overfits")
+
+
+def test_what_unlike_x_which_says_is_said_of_x():
+    """ "Unlike boosting, which trains sequentially, bagging ...": the "which" clause is said
+    of boosting, so the claim that bagging trains sequentially is not made."""
+    card = Card(
+        id="t-contrast",
+        q="What is bagging?",
+        a="",
+        keypoints=(Keypoint("Parallel on bootstrap samples", ("parallel bootstrap",)),),
+        misconceptions=(
+            Misconception("Bagging trains sequentially", ("bagging sequential",), "No."),
+        ),
+    )
+
+    def claims(answer: str) -> list[str]:
+        return [m.claim for m in grade_answer(card, answer).misconceptions]
+
+    contrast = "Unlike boosting, which trains sequentially, bagging fits in parallel on bootstrap"
+    assert claims(contrast + " samples.") == []
+    wrong = ["Bagging trains sequentially"]
+    assert claims("Bagging trains sequentially, unlike boosting.") == wrong
+    # the clause is the compared thing's only up to its end
+    assert claims("Unlike boosting, which is slow, bagging is sequential.") == wrong
