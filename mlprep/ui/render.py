@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -87,7 +88,20 @@ def with_code(text: str, style: str = "") -> Text:
 def markdown(text: str) -> RenderableType:
     from rich.markdown import Markdown  # heavy: only when an answer is shown
 
-    return Markdown(text, code_theme="ansi_dark", hyperlinks=False)
+    rendered = Markdown("", code_theme="ansi_dark", hyperlinks=False)
+    rendered.markup, rendered.parsed = text, _markdown_parser().parse(text)
+    return rendered
+
+
+@functools.cache
+def _markdown_parser():
+    """rich's Markdown parser, but for what deck text is not: HTML ("<eos>", "List<int>" and
+    "<pad>" are text, which rich drops as tags) and images (rich moves them to the front of
+    the line; their Markdown is shown as a link instead)."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark", {"html": False})
+    return parser.enable("strikethrough").enable("table").disable("image")
 
 
 def question_panel(card: Card, position: int, total: int) -> Panel:

@@ -73,3 +73,27 @@ def test_renderables_take_deck_text_as_text_even_on_a_markup_console():
     assert text.count("[bold]this[/]") == 3  # detail, search row, question panel
     assert "[link=https://example.com]that[/link]" in text
     assert text.count("[bold]literal[/]") == 2 and "Exactly [red]this text[/red]" in text
+
+
+def test_answers_keep_text_that_looks_like_html_and_images_in_place():
+    """`<eos>`, `<pad>` and `List<int>` in an answer are text, not tags to drop; an image
+    is not moved to the front of its line (rich's Markdown did both)."""
+    import io
+
+    from rich.console import Console
+
+    from mlprep.model import Card
+    from mlprep.ui.render import answer_panel, card_detail
+
+    answer = (
+        "Sequences end with <eos> and pad with <pad>; a `List<int>` holds the ids and "
+        "<script>x</script> stays. See ![the diagram](http://example.com/d.png) here."
+    )
+    card = Card(id="c", q="How?", a=answer, explain="Unknown words map to <unk>.")
+    for view in (card_detail(card), answer_panel(card)):
+        out = io.StringIO()
+        Console(file=out, width=200, color_system=None).print(view)
+        text = " ".join(out.getvalue().replace("│", " ").split())
+        assert "end with <eos> and pad with <pad>; a List<int> holds" in text
+        assert "<script>x</script> stays. See !the diagram" in text
+        assert "Unknown words map to <unk>." in text
