@@ -631,11 +631,17 @@ def shared_id_problems(report: LoadReport, reference: LoadReport | None = None) 
                 deck_id = owner.get(path)
                 builtin_ids[card_id] = Path(path).stem if deck_id is None else deck_id
     problems = []
+    first_with: dict[str, str] = {}  # deck id -> the first file that has it
     for deck in report.decks:
         if deck.id in builtin_slugs:
             problems.append(
                 Problem(str(deck.path), f"deck id '{deck.id}' is a built-in deck's; pick another")
             )
+        elif first_with.setdefault(deck.id, str(deck.path)) != str(deck.path):
+            # (loaded together, the later file would be skipped)
+            first = first_with[deck.id]
+            message = f"deck id '{deck.id}' clashes with the deck in {first}; give it another id"
+            problems.append(Problem(str(deck.path), message))
     for path, card_id, line in report.card_ids:
         if card_id in builtin_ids:
             message = f"card id also used in built-in deck '{builtin_ids[card_id]}'"

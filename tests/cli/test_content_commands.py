@@ -117,6 +117,21 @@ def test_validate_clean_and_broken(cli, tmp_path):
     ]
 
 
+def test_validate_finds_two_files_with_one_deck_id(cli, tmp_path):
+    """Loaded together, the later of two decks with one id is skipped: validate says so."""
+    for name, card in (("a", "same-a"), ("b", "same-b")):
+        (tmp_path / f"{name}.yaml").write_text(
+            f"id: same\ntitle: {name}\ncards:\n  - {{id: {card}, q: x, a: y}}\n"
+        )
+    result = cli("validate", str(tmp_path))
+    assert result.exit_code == 3
+    assert result.stdout.splitlines() == [
+        f"{tmp_path / 'b.yaml'}: deck id 'same' clashes with the deck in {tmp_path / 'a.yaml'};"
+        " give it another id",
+        "1 problem in 1 file.",
+    ]
+
+
 def test_validate_finds_a_duplicate_whose_first_copy_is_broken(cli, tmp_path):
     path = tmp_path / "a.yaml"
     path.write_text(
