@@ -82,6 +82,8 @@ NUMBER_WORDS = {
         fourteen fifteen sixteen seventeen eighteen nineteen twenty""".split()
     )
 } | {"thirty": "30", "fifty": "50", "hundred": "100", "thousand": "1000", "million": "1e6"}
+# "pad with zeros", "weights zeroed out": the word's other forms are the number too
+NUMBER_WORDS |= {"zeros": "0", "zeroes": "0", "zeroed": "0", "zeroing": "0"}
 ORDINALS = {"first": "1st", "second": "2nd", "third": "3rd"}
 BRITISH = {
     "grey": "gray",

@@ -478,3 +478,8 @@ def test_what_unlike_x_which_says_is_said_of_x():
     assert claims("Bagging trains sequentially, unlike boosting.") == wrong
     # the clause is the compared thing's only up to its end
     assert claims("Unlike boosting, which is slow, bagging is sequential.") == wrong
+
+
+@pytest.mark.parametrize("said", ["pad with zeros", "pads with zeroes", "zeroed padding"])
+def test_the_forms_of_zero_are_the_number(said):
+    assert made(f"We {said}.", "zero padding") and made(f"We {said}.", "0 padding")
