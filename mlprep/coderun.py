@@ -83,7 +83,9 @@ class Verdict:
     @property
     def summary(self) -> str:
         if self.passed:
-            return f"Passed: all {self.tests} tests."
+            return (
+                "Passed: its one test." if self.tests == 1 else f"Passed: all {self.tests} tests."
+            )
         if self.not_implemented:
             return f"{(self.error or '')[:1].upper()}{(self.error or '')[1:]}."
         if self.error:

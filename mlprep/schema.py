@@ -106,6 +106,12 @@ class _Located:
         self.duplicates: list[tuple[str, int, int]] = []  # (key, line, first line)
 
 
+# a number in scientific notation without a dot (1e-3), which YAML 1.1 reads as text
+_SCIENTIFIC = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+\Z")
+# YAML 1.1 reads a bare yes, no, on, off, true or false as true/false
+_BOOL_HINT = " (YAML reads a bare yes, no, on, off, true or false so: put the text in quotes)"
+
+
 def _describe(value: Any) -> str:
     if value is None:
         return "empty"
@@ -243,7 +249,10 @@ class _Checker:
         value = located.value
         if not isinstance(value, str):
             if isinstance(value, bool) or not isinstance(value, int | float):
-                self.problem(located.line, f"'{key}' must be text, not {_describe(value)}", card)
+                hint = _BOOL_HINT if isinstance(value, bool) else ""
+                self.problem(
+                    located.line, f"'{key}' must be text, not {_describe(value)}{hint}", card
+                )
                 return ""
             value = str(value)
         if required and not value.strip():
@@ -291,11 +300,8 @@ class _Checker:
                     card,
                 )
             elif not isinstance(item.value, str) or not item.value.strip():
-                self.problem(
-                    item.line,
-                    f"'{key}' items must be non-empty text, not {_describe(item.value)}",
-                    card,
-                )
+                got = "blank text" if isinstance(item.value, str) else _describe(item.value)
+                self.problem(item.line, f"'{key}' items must be non-empty text, not {got}", card)
             elif slug and not SLUG.match(item.value):
                 self.problem(
                     item.line, f"tag '{item.value}' must be lower-case words joined by '-'", card
@@ -585,6 +591,9 @@ class _Checker:
             item = located.value.get(key)
             if item is None:
                 continue
+            if isinstance(item.value, str) and _SCIENTIFIC.match(item.value.strip()):
+                # YAML 1.1 reads 1e-3 (no dot in it) as text; it is a number all the same
+                item = _Located(float(item.value), item.line)
             if isinstance(item.value, bool) or not isinstance(item.value, int | float):
                 self.problem(
                     item.line, f"expect {key} must be a number, not {_describe(item.value)}", label
@@ -650,8 +659,8 @@ class _Checker:
         if items and not KEYPOINTS_MIN <= len(items) <= KEYPOINTS_MAX:
             self.problem(
                 fields["keypoints"].line,
-                f"'keypoints' lists {len(items)} claims; a full answer makes "
-                f"{KEYPOINTS_MIN}-{KEYPOINTS_MAX}",
+                f"'keypoints' lists {len(items)} claim{'s' * (len(items) != 1)}; a full answer "
+                f"makes {KEYPOINTS_MIN}-{KEYPOINTS_MAX}",
                 label,
             )
         keypoints = []

@@ -57,7 +57,10 @@ def decks(
 
     total = sum(len(deck.cards) for deck in rows)
     width = min(80, shutil.get_terminal_size((80, 24)).columns)  # asked now: follows resizes
-    footer = f"{len(rows)} decks, {total} cards. Try: mlprep quiz trees"
+    footer = (
+        f"{len(rows)} deck{'s' * (len(rows) != 1)}, {total} card{'s' * (total != 1)}."
+        " Try: mlprep quiz trees"
+    )
     lines = [*decks_lines(rows, width), *(wrap(footer, width) if len(footer) > width else [footer])]
     app.env.stdout.write("\n".join(lines) + "\n")
 
@@ -259,7 +262,9 @@ def validate(
         )
         raise typer.Exit(int(ExitCode.INVALID_CONTENT))
     decks = len(report.decks)
-    out.write(f"OK: {decks} deck{'s' * (decks != 1)}, {cards} cards, no problems.\n")
+    out.write(
+        f"OK: {decks} deck{'s' * (decks != 1)}, {cards} card{'s' * (cards != 1)}, no problems.\n"
+    )
 
 
 def completion_script(

@@ -32,7 +32,8 @@ class FlashResult(SessionResult):
             lines.append(f"Stopped ({self.stopped}); your grades are saved.")
         graded = len(self.graded)
         lines.append(
-            f"Graded {graded} of {self.planned} cards in {duration(self.seconds)}: "
+            f"Graded {graded} of {self.planned} card{'s' * (self.planned != 1)} in "
+            f"{duration(self.seconds)}: "
             f"{grade_counts(list(self.graded.values()))}."
         )
         if self.skipped:

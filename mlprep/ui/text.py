@@ -289,7 +289,7 @@ def _stacked_decks(rows, width: int) -> list[str]:
     """Slug, card count and source on one line, the title indented under it."""
     lines = []
     for slug, title, count, source in rows:
-        head = f"{shorten(slug, width - 12)}  {count} cards"
+        head = f"{shorten(slug, width - 12)}  {count} card{'s' * (count != 1)}"
         rest = width - len(head) - 2
         lines.append(head + (f"  {keep_end(source, rest)}" if rest >= 12 else ""))
         if rest < 12:

@@ -257,7 +257,7 @@ BROKEN_KEYPOINTS = [
     (
         "one keypoint is too few",
         "    keypoints:\n      - {point: p, match: [a b]}\n",
-        ["d.yaml:7: card 'd-a': 'keypoints' lists 1 claims; a full answer makes 2-6"],
+        ["d.yaml:7: card 'd-a': 'keypoints' lists 1 claim; a full answer makes 2-6"],
     ),
     (
         "keypoint without match, a bare string, an unknown key",
@@ -364,3 +364,23 @@ def test_deck_documents_read_as_the_safe_loader_reads_them(document):
     got = yaml.load(document, Loader=_Loader)  # noqa: S506 (a safe loader)
     assert got == expected
     assert repr(got) == repr(expected)  # (the same types: 1 is not True, "12" is not 12)
+
+
+def test_a_number_in_scientific_notation_without_a_dot_is_a_number():
+    """YAML 1.1 reads 1e-3 (no dot) as text; deck authors write it as a number."""
+    deck, found = parse_deck(
+        HEAD + "  - id: d-a\n    q: x\n    a: y\n    expect: {value: 1e-3, tolerance: 5E-5}\n",
+        "d.yaml",
+    )
+    assert found == []
+    assert (deck.cards[0].expect.value, deck.cards[0].expect.tolerance) == (0.001, 5e-05)
+    assert problems(HEAD + "  - id: d-a\n    q: x\n    a: y\n    expect: {value: e-3}\n") == [
+        "d.yaml:7: card 'd-a': expect value must be a number, not text"
+    ]
+
+
+def test_text_that_yaml_read_as_true_or_false_says_to_quote_it():
+    assert problems(HEAD + "  - id: d-a\n    q: Is it?\n    a: No\n") == [
+        "d.yaml:6: card 'd-a': 'a' must be text, not true/false (YAML reads a bare yes, no, on,"
+        " off, true or false so: put the text in quotes)"
+    ]
