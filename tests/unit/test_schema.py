@@ -196,6 +196,14 @@ def test_the_documented_example_is_valid():
     deck, found = parse_deck(example, "example.yaml")
     assert found == []
     assert len(deck.cards) == 4
+    # copied as written beside the built-in decks, none of its ids is theirs (it would be
+    # skipped)
+    from mlprep.decks import load_files
+    from mlprep.paths import builtin_content_dir
+
+    builtin = load_files([builtin_content_dir() / "decks"], builtin=True).decks
+    assert deck.id not in {d.id for d in builtin}
+    assert not {c.id for c in deck.cards} & {c for d in builtin for c in d.index.ids}
     keypoints = doc.split("## Keypoints and misconceptions", 1)[1]
     card = keypoints.split("```yaml\n", 1)[1].split("```", 1)[0]
     deck, found = parse_deck("format: 2\n" + HEAD + card, "example.yaml")
