@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 import re
 
-_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d*)?$")
+# (a first group of 0 is no thousands: 0,001 is a decimal comma)
+_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(,\d{3})+(\.\d*)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
@@ -19,7 +20,7 @@ def parse_number(text: str) -> float:
     """A number as people type it: 0.5, .5, -3, 1e-3, 1/3, 50% (= 0.5), 1,000.
 
     Raises ValueError with a short reason."""
-    cleaned = text.strip().replace("_", "")
+    cleaned = text.strip().replace("_", "").replace("\u2212", "-")  # (the minus sign too)
     if not cleaned:
         raise ValueError("nothing typed; for example 0.25")
     if "," in cleaned:

@@ -16,7 +16,9 @@ from mlprep.model import Expect
         ("1/4", 0.25),
         ("50%", 0.5),
         ("1,000", 1000.0),
+        ("12,345.5", 12345.5),
         (" 7 ", 7.0),
+        ("\u22121.5", -1.5),  # the minus sign, as some keyboards and pastes give it
     ],
 )
 def test_numbers_as_people_type_them(typed, value):
@@ -31,6 +33,7 @@ def test_numbers_as_people_type_them(typed, value):
         ("1/0", "division by zero"),
         ("1/x", "'1/x' is not a number"),
         ("0,54", "use a dot for decimals"),
+        ("0,001", "use a dot for decimals"),  # (no thousands start with 0: not 1)
         ("1e400", "too large"),
     ],
 )
