@@ -417,12 +417,23 @@ def solution_problem(
     card: Card, directory: Path | None = None, time_limit: float = 2.0
 ) -> str | None:
     """Why a `type: sql` card's reference solution cannot serve as the expected result (it
-    fails, names an unknown database, or runs past the time limit), or None when it runs."""
+    fails, names an unknown database, runs past the time limit, returns more rows than are
+    compared, or leaves the order of an `ordered` result undefined), or None when it serves."""
     try:
-        SampleDatabase.named(card.db, directory).run(card.solution, time_limit=time_limit)
+        result = SampleDatabase.named(card.db, directory).run(card.solution, time_limit=time_limit)
     except MlprepError as error:
         return f"the solution does not run: {error.message}"
+    if result.truncated:
+        return (
+            f"the solution returns more than {len(result.rows):,} rows, and answers are "
+            "compared on that many at most; narrow the question"
+        )
+    if card.ordered and not _ORDER_BY.search(card.solution):
+        return "'ordered: true', but the solution has no ORDER BY: its row order is not defined"
     return None
+
+
+_ORDER_BY = re.compile(r"\border\s+by\b", re.IGNORECASE)
 
 
 # --- comparing results ------------------------------------------------------------------------

@@ -830,3 +830,27 @@ def test_a_deck_path_with_escapes_is_listed_printably(tmp_path):
     (decks / "ok.yaml").write_text(deck())
     result = run("decks", "--decks", str(decks))
     assert_clean(result, 0, "dir\\x1b[2J/ok.yaml")
+
+
+def test_validate_refuses_solutions_that_cannot_serve_as_the_reference(tmp_path):
+    """A solution whose rows are cut at the comparison's limit, or an 'ordered' one with no
+    ORDER BY (its order is the database's whim), could mark a right answer wrong."""
+    path = tmp_path / "sqlx.yaml"
+    path.write_text(
+        "id: sqlx\ntitle: X\ncards:\n"
+        "  - id: sqlx-many\n    type: sql\n    db: shop\n    q: Q?\n    a: A.\n"
+        "    solution: WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n"
+        " WHERE x < 2000) SELECT x FROM n\n"
+        "  - id: sqlx-unordered\n    type: sql\n    db: shop\n    q: Q?\n    a: A.\n"
+        "    solution: SELECT id FROM users\n    ordered: true\n"
+        "  - id: sqlx-fine\n    type: sql\n    db: shop\n    q: Q?\n    a: A.\n"
+        "    solution: SELECT id FROM users ORDER BY id\n    ordered: true\n"
+    )
+    result = run("validate", str(path))
+    assert_clean(result, 3, "2 problems in 1 file.")
+    assert result.stdout.splitlines()[:2] == [
+        f"{path}:4: card 'sqlx-many': the solution returns more than 1,000 rows, and answers"
+        " are compared on that many at most; narrow the question",
+        f"{path}:10: card 'sqlx-unordered': 'ordered: true', but the solution has no ORDER BY:"
+        " its row order is not defined",
+    ]
