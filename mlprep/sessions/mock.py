@@ -176,9 +176,15 @@ def run_mock(
     except EOFError:
         result.stopped = Stop.END_OF_INPUT
     result.seconds = clock() - started
-    if result.stopped is Stop.END_OF_INPUT or not result.answers:
+    if not result.answers:
         return result
-    prompter.notice("\nTranscript: compare each answer with the reference and grade yourself.")
+    # input that has ended grades nothing more, but what a kind grades itself (options,
+    # numbers, queries) is graded all the same, as when the interview is ended early
+    input_ended = result.stopped is Stop.END_OF_INPUT
+    if input_ended:
+        prompter.notice("\nTranscript: the input has ended, so answers you grade stay ungraded.")
+    else:
+        prompter.notice("\nTranscript: compare each answer with the reference and grade yourself.")
     try:
         for position, item in enumerate(result.answers, start=1):
             prompter.show_transcript_item(item.card, item.answer, position, len(result.answers))
@@ -188,6 +194,9 @@ def run_mock(
             if verdict.grade is not None:
                 kind.feedback(item.card, prompter, item.outcome)
                 item.grade = verdict.grade
+            elif input_ended:
+                kind.reveal(item.card, prompter, item.outcome)
+                continue
             else:
                 kind.reveal(item.card, prompter, item.outcome)
                 preview = grade_preview(recorder, item.card, context.now())

@@ -303,3 +303,15 @@ def test_sql_and_quiz_select_the_same_way(cli):
     assert sql.exit_code == 0 and "[1/1] sql-" in sql.stdout
     quiz = cli("quiz", "sql", "--tag", "sql", "-n", "1", "--seed", "1", input="")
     assert quiz.exit_code == 0 and "[1/1] sql-" in quiz.stdout
+
+
+def test_a_mock_whose_input_ends_still_grades_what_grades_itself(cli, mlprep_home):
+    """Input ending mid-interview ends it as Ctrl-C does: options and numbers answered so far
+    get their verdict and are recorded; nothing is asked, so no open answer is graded."""
+    result = cli("mock", *MOCK, "--minutes", "5", input="1 3\n2\n")
+    assert result.exit_code == 0
+    assert "Transcript: the input has ended, so answers you grade stay ungraded." in result.stdout
+    assert [(e["card"], e["grade"], e["mode"]) for e in log_lines(mlprep_home)] == [
+        ("mini-multi", 3, "mock"),
+        ("mini-number", 1, "mock"),
+    ]
