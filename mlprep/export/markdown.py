@@ -81,9 +81,18 @@ def inline(text: str) -> str:
 def _literal_tags(line: str) -> str:
     pieces = _code_spans(line, markdown=True)
     return "".join(
-        piece if code else _safe_links(_TAG_OPEN.sub(lambda m: m.group(1) or "\\<", piece))
+        piece
+        if code
+        else _safe_links(
+            _IMAGE.sub("[image: ", _TAG_OPEN.sub(lambda m: m.group(1) or "\\<", piece))
+        )
         for piece, code in pieces
     )
+
+
+# An image in deck Markdown ("![alt](dest)", "![alt][ref]"): made a link to it, as the Anki
+# export does, so that opening the guide fetches nothing from a host the deck names
+_IMAGE = re.compile(r"(?<!\\)!\[(?=[^\]]*\])")
 
 
 # Link destinations in deck text: `[text](dest)`, `[text](<dest>)` and `[label]: dest`.

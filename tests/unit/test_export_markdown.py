@@ -286,3 +286,13 @@ def test_unsafe_link_targets_are_neutralised(text, expected):
     from mlprep.export.markdown import block
 
     assert block(text) == expected
+
+
+def test_images_become_links_so_opening_the_guide_fetches_nothing():
+    from mlprep.export.markdown import block
+
+    text = "A ![diagram](http://example.com/d.png) and ![ref one][r], not `![code](x)`."
+    assert block(text) == (
+        "A [image: diagram](http://example.com/d.png) and [image: ref one][r], not `![code](x)`."
+    )
+    assert block("an escaped \\![mark](x)") == "an escaped \\![mark](x)"
