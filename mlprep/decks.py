@@ -533,8 +533,10 @@ class _Loader:
                 parsed = self._parsed_ahead(key, stat.st_size)
             if parsed is None:
                 text = deck_text(path)
-        except (OSError, UnicodeDecodeError) as error:
-            reason = getattr(error, "strerror", None) or str(error)
+        except UnicodeDecodeError as error:
+            return None, [_not_utf8(path, error)], []
+        except OSError as error:
+            reason = error.strerror or str(error)
             return None, [Problem(str(path), f"cannot read deck: {reason}")], []
         if parsed is None:
             parsed = parsed_deck(text, path, self.builtin)
@@ -571,6 +573,14 @@ class _Loader:
                 )
             self.ahead = ParsedAhead(later)
         return self.ahead.take(key)
+
+
+def _not_utf8(path: Path, error: UnicodeDecodeError) -> Problem:
+    """Where a deck file stops being UTF-8: its line and the byte."""
+    data = error.object if isinstance(error.object, bytes) else b""
+    line = data.count(b"\n", 0, error.start) + 1
+    byte = data[error.start : error.start + 1].hex() or "?"
+    return Problem(str(path), f"not UTF-8 text (byte 0x{byte}); save the file as UTF-8", line)
 
 
 def deck_text(path: Path) -> str:

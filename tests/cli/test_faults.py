@@ -854,3 +854,10 @@ def test_validate_refuses_solutions_that_cannot_serve_as_the_reference(tmp_path)
         f"{path}:10: card 'sqlx-unordered': 'ordered: true', but the solution has no ORDER BY:"
         " its row order is not defined",
     ]
+
+
+def test_a_deck_that_is_not_utf8_is_named_with_its_line(tmp_path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(b"id: l\ntitle: L\ncards:\n  - id: l-1\n    q: caf\xe9?\n    a: A.\n")
+    result = run("validate", str(path))
+    assert_clean(result, 3, f"{path}:5: not UTF-8 text (byte 0xe9); save the file as UTF-8")

@@ -98,7 +98,7 @@ def test_a_second_process_parses_the_later_files_to_the_same_library(
     assert described(shared) == described(alone)
     warnings = described(shared)[1]
     assert any("d10.yaml:" in warning for warning in warnings)  # a child's file's problem
-    assert any("d11.yaml: cannot read deck" in warning for warning in warnings)
+    assert any("d11.yaml:2: not UTF-8 text (byte 0xff)" in warning for warning in warnings)
 
 
 def test_the_cache_saved_after_a_shared_parse_serves_the_same_library(
