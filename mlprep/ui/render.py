@@ -153,7 +153,7 @@ def _hanging(rows: Sequence[tuple[str, str | Text]]) -> Table:
     """Label and text side by side, the text wrapping under itself (a hanging indent)."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
-    grid.add_column()
+    grid.add_column(overflow="fold")  # (a word wider than the column goes on, not cut with …)
     for label, text in rows:
         grid.add_row(Text(label), with_code(text) if isinstance(text, str) else text)
     return grid

@@ -156,18 +156,33 @@ def wrap(text: str, width: int, indent: str = "") -> list[str]:
         block = unmarked(block)  # (prose: its emphasis without stars)
         item = _LIST_ITEM.match(block)
         hanging = " " * (len(item.group(0)) if item else 0)
-        lines.extend(
-            textwrap.wrap(
-                block.strip() if not item else block,
-                width=max(20, width),
-                initial_indent=indent,
-                subsequent_indent=indent + hanging,
-                break_on_hyphens=False,
-                break_long_words=False,
-            )
-            or [indent]
+        wrapped = textwrap.wrap(
+            block.strip() if not item else block,
+            width=max(20, width),
+            initial_indent=indent,
+            subsequent_indent=indent + hanging,
+            break_on_hyphens=False,
+            break_long_words=False,
         )
+        for line in wrapped or [indent]:
+            lines.extend(_folded(line, max(20, width), indent + hanging))
     return lines
+
+
+def _folded(line: str, width: int, indent: str) -> list[str]:
+    """A line wider than `width` terminal columns folded to it: a word with no space to break
+    at (a URL, Chinese or Japanese text, whose characters take two columns each) goes on under
+    `indent`."""
+    if columns(line) <= width:
+        return [line]
+    pieces = []
+    while columns(line) > width:
+        cut = within(line, width)
+        if len(cut) <= len(indent):  # (no room for a character after the indent)
+            break
+        pieces.append(cut)
+        line = indent + line[len(cut) :]
+    return [*pieces, line]
 
 
 def numbered(options: Iterable[str], width: int) -> list[str]:

@@ -148,3 +148,30 @@ def test_deck_emphasis_shows_as_such_and_stars_elsewhere_stay_as_written():
         ("", " merge"),
     ]
     assert menu_title("2 * 3 and p*") == "2 * 3 and p*"
+
+
+WIDE = "勾配降下法は損失関数の勾配の逆方向にパラメータを少しずつ更新して最小値を探す最適化手法です"
+URL = "https://example.com/a/very/long/path/with/no/spaces/in/it/at/all/and/on/and/on/forever"
+
+
+def test_options_with_no_space_to_break_at_are_folded_to_the_width_whole():
+    """Chinese or Japanese text (two columns a character) and URLs have no space to break
+    at: plain options fold them to the width, and the rich option list folds them too (it
+    cut them with "…", and the menu shows each option cut)."""
+    import io
+
+    from rich.console import Console
+
+    from mlprep.textfit import columns
+    from mlprep.ui.render import option_list
+    from mlprep.ui.text import numbered
+
+    for width in (80, 40):
+        lines = numbered([WIDE, URL], width)
+        assert all(columns(line) <= width for line in lines)
+        assert "".join(line.strip() for line in lines) == f"1) {WIDE}2) {URL}"
+        out = io.StringIO()
+        Console(file=out, width=width, color_system=None).print(option_list([WIDE, URL]))
+        shown = out.getvalue().splitlines()
+        assert all(columns(line.rstrip()) <= width for line in shown)
+        assert "".join(line.strip() for line in shown) == f"1) {WIDE}2) {URL}"
