@@ -1,5 +1,6 @@
 """`mlprep import`: a CSV or TSV of questions and answers becomes one of your decks."""
 
+import errno
 from typing import Annotated
 
 import typer
@@ -81,7 +82,9 @@ def import_deck(
     try:
         data = read_regular(file, MAX_CSV_BYTES)
     except OSError as error:
-        raise MlprepError(f"cannot read {file}: {error.strerror or error}") from None
+        # (a file over the limit is bad input, as a bad row is: exit 3; the others, exit 1)
+        kind = ContentError if error.errno == errno.EFBIG else MlprepError
+        raise kind(f"cannot read {file}: {error.strerror or error}") from None
     if len(data) >= LONG_IMPORT_BYTES:
         app.say_progress(f"Importing {file} ({len(data) / 1e6:.1f} MB)...")
 

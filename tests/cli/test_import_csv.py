@@ -422,3 +422,14 @@ def test_a_long_list_of_problems_is_cut_at_ten(cli, tmp_path):
         "... and 68 more problems",
         f"Error: 78 problems in {source}; nothing was imported.",
     ]
+
+
+def test_a_csv_over_the_input_limit_is_bad_input_exit_3(cli, tmp_path, mlprep_home):
+    """A file over the limit is refused as a bad row is (exit 3); nothing is written."""
+    source = tmp_path / "huge.csv"
+    with open(source, "wb") as handle:
+        handle.truncate(5_000_000)  # (sparse: instant)
+    result = cli("import", str(source), "--deck", "huge")
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr == f"Error: cannot read {source}: larger than the 4 MB limit\n"
+    assert not user_deck(mlprep_home, "huge").exists()
