@@ -232,12 +232,14 @@ def validate(
 
     app = state(ctx)
     builtin_dir = builtin_content_dir() / "decks"
+    given = list(paths or ())  # (only these are named for holding no deck)
     if not paths:
         paths = [builtin_dir]
         if app.paths.user_decks_dir.is_dir():
             paths.append(app.paths.user_decks_dir)
         paths += env_deck_dirs(app.env.environ)
     report = load_files(paths, builtin=False, notify=app.say_progress)
+    report.problems += _unloaded_names(given)
     # the built-in decks load first, so a deck that reuses their ids would be skipped later
     checked = {Path(p).resolve() for p, _, _ in report.card_ids}
     others = [f for f in deck_files(builtin_dir) if f.resolve() not in checked]
@@ -265,6 +267,27 @@ def validate(
     out.write(
         f"OK: {decks} deck{'s' * (decks != 1)}, {cards} card{'s' * (cards != 1)}, no problems.\n"
     )
+
+
+def _unloaded_names(paths: list[Path]) -> list:
+    """What validate is named that no command would load: a directory with no deck file in
+    it, and files named *.YAML or *.Yml (decks are *.yaml and *.yml, in lower case)."""
+    from mlprep.decks import DECK_SUFFIXES, deck_files
+    from mlprep.model import Problem
+
+    problems = []
+    for path in paths:
+        named = [path]
+        if path.is_dir():
+            if not deck_files(path):
+                problems.append(Problem(str(path), "no deck files (*.yaml or *.yml) in it"))
+            named = [p for p in path.rglob("*") if p.is_file()]
+        for file in named:
+            suffix = file.suffix
+            if suffix.lower() in DECK_SUFFIXES and suffix not in DECK_SUFFIXES:
+                reason = f"named {suffix}: decks are loaded only from *.yaml and *.yml files"
+                problems.append(Problem(str(file), reason))
+    return problems
 
 
 def completion_script(

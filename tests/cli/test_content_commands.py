@@ -237,3 +237,24 @@ def test_piped_tables_and_code_have_no_padding_at_line_ends(cli):
         assert result.exit_code == 0
         assert len(result.stdout.splitlines()) > 5
         assert [line for line in result.stdout.splitlines() if line != line.rstrip()] == []
+
+
+def test_validate_names_what_no_command_would_load(cli, tmp_path, mlprep_home):
+    """A directory given with no deck in it, and a deck named *.YAML (decks are *.yaml and
+    *.yml): validate passed them ("OK: 0 decks"), and no command ever loads them. An empty
+    deck directory of one's own is no problem when nothing is named."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    upper = tmp_path / "upper"
+    upper.mkdir()
+    (upper / "Mine.YAML").write_text("id: mine\ntitle: M\ncards:\n  - {id: mine-1, q: x, a: y}\n")
+    result = cli("validate", str(empty), str(upper))
+    assert result.exit_code == 3
+    assert result.stdout.splitlines() == [
+        f"{empty}: no deck files (*.yaml or *.yml) in it",
+        f"{upper}: no deck files (*.yaml or *.yml) in it",
+        f"{upper / 'Mine.YAML'}: named .YAML: decks are loaded only from *.yaml and *.yml files",
+        "3 problems in 3 files.",
+    ]
+    (mlprep_home / "decks").mkdir(exist_ok=True)
+    assert cli("validate").exit_code == 0
