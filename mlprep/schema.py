@@ -482,6 +482,7 @@ class _Checker:
         """A code card's signature must be `name(params)`; its Python must at least parse."""
         import ast
 
+        function = signature.split("(", 1)[0].strip()
         if signature:
             try:
                 tree = ast.parse(f"def {signature.strip()}:\n    pass\n")
@@ -493,7 +494,7 @@ class _Checker:
                     f"signature must look like 'name(a, b=1)', not {signature!r}",
                     label,
                 )
-        function = signature.split("(", 1)[0].strip()
+                function = ""  # (no name to look for in the solution: said once, here)
         for key, source, must_define in (
             ("solution", solution, function),
             ("tests", tests, "cases"),

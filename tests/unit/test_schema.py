@@ -392,3 +392,16 @@ def test_text_that_yaml_read_as_true_or_false_says_to_quote_it():
         "d.yaml:6: card 'd-a': 'a' must be text, not true/false (YAML reads a bare yes, no, on,"
         " off, true or false so: put the text in quotes)"
     ]
+
+
+def test_a_bad_signature_is_one_problem_not_two():
+    """A signature that does not parse is named once: the solution is not then said to lack
+    a function named after its first characters ("a function import os; f()")."""
+    card = (
+        "  - id: d-a\n    type: code\n    signature: 'import os; f()'\n    q: x\n    a: y\n"
+        "    solution: |\n      def f():\n          return 1\n"
+        "    tests: |\n      def cases(rng):\n          return [()]\n"
+    )
+    assert problems(HEAD + card) == [
+        "d.yaml:6: card 'd-a': signature must look like 'name(a, b=1)', not 'import os; f()'"
+    ]
