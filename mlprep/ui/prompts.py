@@ -414,7 +414,13 @@ class QuestionaryPrompter:
             else:
                 _answered(message, in_words([str(index + 1) for index in picked]))
             return picked
-        index = select("Your answer:", [shorten(text, width - 4) for text in options])
+        # an answer is graded and scheduled: a number only points, and Enter takes it (a picked
+        # number's habitual Enter answered the next question before it was read)
+        hint = _fitting_hint(
+            "Your answer:", f"(1-{len(options)} or arrows, then Enter)", "(then Enter)"
+        )
+        titles = [shorten(text, width - 4) for text in options]
+        index = select("Your answer:", titles, instruction=hint, confirm=True)
         assert index is not None
         return [index]
 
@@ -618,12 +624,13 @@ def select(
     leave: bool = False,
     instruction: str = "",
     back: str | None = None,
+    confirm: bool = False,
 ):
     """An arrow-key menu whose entries are numbered. Typing an entry's number picks it: at
     once where no longer number begins with it (any of 1-9 in a menu of nine), else the
-    pointer moves to it and Enter (or a further digit: 3 then 1 is 31) picks. With `leave`,
-    q and Esc return None, and so does `back`, a last entry shown as "q) back". Returns the
-    index picked."""
+    pointer moves to it and Enter (or a further digit: 3 then 1 is 31) picks; with `confirm`,
+    a number only ever moves the pointer, and Enter picks. With `leave`, q and Esc return
+    None, and so does `back`, a last entry shown as "q) back". Returns the index picked."""
     from prompt_toolkit.keys import Keys
 
     questionary = _questionary()
@@ -645,7 +652,7 @@ def select(
     def typed(digit: str):
         def handler(event) -> None:
             number, whole = typing.add(digit)
-            if whole:
+            if whole and not confirm:
                 event.app.exit(result=number - 1)
 
         return handler

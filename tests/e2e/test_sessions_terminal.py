@@ -239,8 +239,9 @@ def test_number_keys_mark_options_and_pick_one(mlprep_home):
     child.close()
     # seed 1 shows: 1) Mean squared error 2) Hinge loss 3) Gini impurity
     child = spawn(["quiz", "kinds", "--tag", "kind-single", *kinds], mlprep_home)
-    child.expect("Your answer:")
-    child.send("3")  # picks at once, no Enter
+    child.expect("Your answer: (?:\x1b\\[[0-9;]*m)*\\(1-3 or arrows, then Enter\\)")
+    child.send("3")  # points at 3; Enter takes it
+    child.send(ENTER)
     child.expect("Correct")
     child.expect(pexpect.EOF)
     child.close()

@@ -77,6 +77,16 @@ def test_a_menu_of_ten_takes_1_as_a_beginning_and_10_whole(keys: PipeInput) -> N
     assert prompts.select("Pick:", ten) == 1
 
 
+def test_an_answer_menu_takes_a_number_only_with_enter(keys: PipeInput) -> None:
+    """An answer is graded: its number points, Enter takes it. Picked at once, the Enter
+    typed after it out of habit answered the next question before it was read."""
+    keys.send_text("3\r1\r")
+    assert prompts.select("Your answer:", ["a", "b", "c"], confirm=True) == 2
+    assert prompts.select("Your answer:", ["a", "b", "c"], confirm=True) == 0
+    keys.send_text("2\x1b[B\r")  # the arrows go on from where the number pointed
+    assert prompts.select("Your answer:", ["a", "b", "c"], confirm=True) == 2
+
+
 def test_the_back_entry_of_a_menu_is_left_by_q_and_is_no_number(keys: PipeInput) -> None:
     nine = [f"mode {number}" for number in range(1, 10)]
     keys.send_text("\x1b[B" * 9 + "\r")  # Enter on the last entry, "q) Quit"
