@@ -26,6 +26,7 @@ from mlprep.scheduler import (
     Limits,
     StateColumns,
     build_queue,
+    end_of_day,
     next_due,
     queue_positions,
 )
@@ -128,16 +129,34 @@ def queue_counts(queue: DueQueue, always_learning: bool = False) -> str:
     return f"{learning}{len(queue.reviews)} due, {len(queue.new)} new"
 
 
-def next_due_text(cards: Sequence[Card], context: SessionContext) -> str:
+_NOTHING_MORE = "Nothing more today:"
+
+
+def next_due_text(cards: Sequence[Card], context: SessionContext, limited: bool = True) -> str:
+    """When the next card is due, once today's queue is done or empty ("Next card due tomorrow
+    (7 due by the end of tomorrow)."), or why nothing more is asked today. `limited`: the
+    queue was FSRS's within the day's limits (not an interview plan's choice)."""
     now = context.now()
     states = cast(dict, context.progress.states)
+    # reviews due today that today's queue left out: its limit is used up
+    tonight = end_of_day(now).timestamp()
+    held = 0
+    if limited:
+        held = sum(
+            1
+            for card in cards
+            if (state := states.get(card.id)) is not None
+            and state.state not in (LEARNING, RELEARNING)
+            and state.due_ts < tonight
+        )
+    if held:
+        cards_are = "card is" if held == 1 else "cards are"
+        return (
+            f"{_NOTHING_MORE} {held} {cards_are} due beyond today's limit of reviews "
+            "(`--max-reviews` sets it)."
+        )
     upcoming = next_due(cards, states, now)
     if upcoming is None:
-        now_ts = now.timestamp()
-        overdue = sum(1 for card in cards if card.id in states and states[card.id].due_ts <= now_ts)
-        if overdue:  # due, yet not in today's queue: today's reviews are used up
-            cards_are = "card is" if overdue == 1 else "cards are"
-            return f"{overdue} {cards_are} due beyond today's limit (`--max-reviews` sets it)."
         if states and not any(card.id in states for card in cards):
             # (others are scheduled: these are all new, and today's new cards are used up)
             return (
@@ -148,7 +167,12 @@ def next_due_text(cards: Sequence[Card], context: SessionContext) -> str:
     due, count = upcoming
     days = (due.astimezone().date() - now.astimezone().date()).days
     day = {0: "today", 1: "tomorrow"}.get(days, "that day")
-    return f"Next card due {when(due, now)} ({count} due by the end of {day})."
+    moment = when(due, now)
+    by_then = f"{count} due by the end of {day}"
+    # ("in 9 days (Sat 03 Apr)" has its parenthesis already)
+    return f"Next card due {moment}" + (
+        f"; {by_then}." if moment.endswith(")") else f" ({by_then})."
+    )
 
 
 def when(moment: datetime, now: datetime) -> str:
@@ -242,9 +266,10 @@ class ReviewSession:
         seed = self.seed if self.seed is not None else now.astimezone().date().toordinal()
         queue = self._queue(context.progress, seed, now)
         if not queue:
-            prompter.notice(
-                self.done_notice or "Nothing is due. " + next_due_text(self.cards, context)
-            )
+            later = next_due_text(self.cards, context, self.queue_builder is None)
+            if not later.startswith(_NOTHING_MORE):
+                later = "Nothing is due. " + later
+            prompter.notice(self.done_notice or later)
             return ReviewResult()
         prompter.notice(f"Review: {queue_counts(queue, always_learning=True)}")
         result = run_review(queue, prompter, recorder, context)
@@ -256,7 +281,7 @@ class ReviewSession:
         if left:
             result.next_due = f"Still to do today: {queue_counts(left)} (`mlprep review` goes on)."
         else:
-            result.next_due = next_due_text(self.cards, context)
+            result.next_due = next_due_text(self.cards, context, self.queue_builder is None)
         return result
 
     def _queue(self, progress: ProgressView, seed: int, now: datetime) -> DueQueue:

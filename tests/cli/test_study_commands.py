@@ -399,3 +399,34 @@ def test_a_stopped_review_says_what_is_left_today_not_the_next_card_after_it(mlp
     assert later.stdout.splitlines()[-1] == (
         "Still to do today: 2 learning, 0 due, 2 new (`mlprep review` goes on)."
     )
+
+
+def test_reviews_held_back_by_the_days_limit_are_named_not_called_nothing_due(mlprep_home):
+    """With --max-reviews used up, review said "Nothing is due" and named a card due days
+    later, while stats counted the due cards."""
+    import os
+
+    from typer.testing import CliRunner
+
+    from mlprep.cli.app import app
+    from mlprep.cli.state import Environment
+
+    def run(now: str, *args: str, typed: str = ""):
+        environ = dict(os.environ, MLPREP_NOW=now, TZ="UTC")
+        return CliRunner().invoke(
+            app, [*args, *MINI], input=typed, obj=Environment(environ=environ)
+        )
+
+    # four cards learnt at once (Easy), all due again within a month
+    assert (
+        run("2026-11-25T09:00:00+00:00", "flash", "mini", "--plain", typed="\n4\n" * 4).exit_code
+        == 0
+    )
+    later = "2026-12-30T09:00:00+00:00"
+    first = run(later, "review", "mini", "--new", "0", "--max-reviews", "1", typed="1\n3\n")
+    assert first.stdout.startswith("Review: 0 learning, 1 due, 0 new")
+    again = run(later, "review", "mini", "--new", "0", "--max-reviews", "1")
+    assert again.stdout == (
+        "Nothing more today: 3 cards are due beyond today's limit of reviews\n"
+        "(`--max-reviews` sets it).\n"
+    )

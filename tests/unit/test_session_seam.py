@@ -189,7 +189,7 @@ def test_a_decks_shuffle_is_randoms_shuffle(size):
     [
         (timedelta(minutes=10), "in 10 minutes (1 due by the end of today)."),
         (timedelta(days=1), "tomorrow (1 due by the end of tomorrow)."),
-        (timedelta(days=3), "(1 due by the end of that day)."),
+        (timedelta(days=3), "; 1 due by the end of that day."),  # after "(Sat 28 Nov)"
         (timedelta(hours=12, minutes=10), "(1 due by the end of tomorrow)."),  # 00:10 local
     ],
 )
@@ -204,7 +204,7 @@ def test_the_next_due_card_names_its_day(later, says):
     # local noon: ten minutes on is the same local day, a day on the next, in any time zone
     now = datetime(2026, 11, 25, 12, 0).astimezone()
     due = (now + later).timestamp()
-    state = CardState("c", "review", due, 3.0, 5.0, None, now.timestamp(), now.timestamp(), 1, 0)
+    state = CardState("c", "learning", due, 3.0, 5.0, None, now.timestamp(), now.timestamp(), 1, 0)
     context = SessionContext(now=lambda: now, progress=SimpleNamespace(states={"c": state}))
     assert next_due_text([Card(id="c", q="q", a="a")], context).endswith(says)
 
@@ -244,11 +244,15 @@ def test_cards_due_beyond_the_days_limit_are_not_called_unscheduled():
     context = SessionContext(now=lambda: now, progress=SimpleNamespace(states=states))
     cards = [Card(id="c", q="q", a="a"), Card(id="d", q="q", a="a")]
     assert next_due_text(cards, context) == (
-        "2 cards are due beyond today's limit (`--max-reviews` sets it)."
+        "Nothing more today: 2 cards are due beyond today's limit of reviews (`--max-reviews`"
+        " sets it)."
     )
     assert next_due_text(cards[:1], context) == (
-        "1 card is due beyond today's limit (`--max-reviews` sets it)."
+        "Nothing more today: 1 card is due beyond today's limit of reviews (`--max-reviews`"
+        " sets it)."
     )
+    # an interview plan's queue chooses among due cards: none is held by a limit
+    assert next_due_text(cards, context, limited=False).startswith("No cards are scheduled")
 
 
 def test_a_narrow_quiz_summary_keeps_the_ends_of_its_card_ids():
