@@ -472,3 +472,24 @@ def test_every_built_in_keypoint_phrase_compiles_to_words():
     assert empty == []
     for card in graded:  # and every one of them grades its own reference answer
         assert reference_grading(card).score >= 0.0
+
+
+# A line of prose that Markdown would read as the start of a block: a quote, a heading, a
+# list item. Inside an `inline code` span wrapped across lines it breaks the card's answer.
+_BLOCK_START = re.compile(r"^\s*(?:>|#{1,6}\s|[-+*]\s|\d+[.)]\s)")
+
+
+def test_no_inline_code_wraps_onto_a_line_markdown_reads_as_a_block():
+    """`p.ts\n> s.ts` in an answer became a quote, with its backticks inside out."""
+    broken = []
+    for card in bank_cards():
+        for field, text in (("a", card.a), ("explain", card.explain)):
+            open_code = False
+            for line in text.splitlines():
+                if not line.strip() or line.lstrip().startswith("```"):
+                    open_code = False  # (a paragraph or a fence ends any span)
+                    continue
+                if open_code and _BLOCK_START.match(line):
+                    broken.append((card.id, field, line.strip()[:40]))
+                open_code ^= line.count("`") % 2 == 1
+    assert broken == []
