@@ -514,7 +514,8 @@ def build_report(
             deck_of[cid][0].id,
             -lapses,
             recall_of.get(cid),
-            deck_of[cid][0].cards[deck_of[cid][1]].q,
+            # (on one line: a question's line breaks broke the table's row)
+            " ".join(deck_of[cid][0].cards[deck_of[cid][1]].q.split()),
             states[cid].state,
         )
         for lapses, _, _, cid in weakest

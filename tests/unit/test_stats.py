@@ -323,3 +323,24 @@ def test_local_day_of_an_epoch_time_is_the_local_day_of_that_moment(zone, monkey
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_a_weak_card_whose_question_has_a_line_break_keeps_one_row(tmp_path):
+    """A question written on two lines ("512×512\\ninput") broke the table's row in three."""
+    from dataclasses import replace
+
+    (deck,) = MINI
+    cards = tuple(
+        replace(card, q="Why are single\ndeep trees\n\nunstable?")
+        if card.id == "mini-open"
+        else card
+        for card in deck.cards
+    )
+    decks = [replace(deck, cards=cards)]
+    store = ProgressStore(tmp_path).load()
+    store.record("mini-open", Grade.AGAIN, "review", 1, NOW - timedelta(minutes=1))
+    report = build_report(decks, store.states, effective(store.events()), NOW, store.scheduler)
+    assert report.weakest_cards[0].question == "Why are single deep trees unstable?"
+    text = render_text(stats_view(report))
+    (row,) = [line for line in text.splitlines() if line.startswith("mini-open")]
+    assert row.endswith("Why are single deep trees unstable?")
