@@ -158,7 +158,7 @@ def show(
         from mlprep.ui.text import history_lines
 
         events = card_history(ProgressStore(app.paths.progress_dir).events(), card.id)
-        lines = history_lines(card.id, events)
+        lines = history_lines(card.id, events, app.console().width)
         app.env.stdout.write("\n" + "\n".join(lines) + "\n")
 
 

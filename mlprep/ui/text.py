@@ -334,14 +334,14 @@ def history_lines(card_id: str, events, width: int = 80) -> list[str]:
     from mlprep.model import Grade
 
     if not events:
-        return [f"No answers to {card_id} yet."]
+        return wrap(f"No answers to {card_id} yet.", width)
     count = len(events)
-    lines = [f"History of {card_id}: {count} answer{'s' * (count != 1)}"]
+    lines = wrap(f"History of {card_id}: {count} answer{'s' * (count != 1)}", width)
     for event in events:
         when = event.when.astimezone().strftime("%Y-%m-%d %H:%M")
         grade = Grade(event.grade).label
         suggested = f" (suggested {Grade(event.suggested).label})" if event.suggested else ""
-        lines.append(f"{when}  {event.mode:<7} {grade}{suggested}")
+        lines += wrap(f"{when}  {event.mode:<7} {grade}{suggested}", width, "")
         if event.answer:
             for paragraph in event.answer.splitlines() or [""]:
                 lines.extend(wrap(paragraph, width - 4, "    ") or ["    "])

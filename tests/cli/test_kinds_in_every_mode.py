@@ -119,6 +119,16 @@ def test_a_drill_changes_no_schedule(cli, mlprep_home, monkeypatch):
     )
 
 
+def test_a_cards_history_is_wrapped_to_a_narrow_terminal(cli, monkeypatch):
+    long = "a long typed answer that cannot fit in a narrow terminal on one line"
+    cli(*command("quiz", "open"), input=long + "\n2\n")
+    monkeypatch.setenv("COLUMNS", "40")
+    shown = cli("show", "kinds-open", "--history", *DECKS).stdout
+    history = shown[shown.index("History of") :].splitlines()
+    assert all(len(line) <= 40 for line in history)
+    assert " ".join(line.strip() for line in history[2:]) == long
+
+
 def test_drill_with_nothing_studied_says_so(cli):
     result = cli("drill", "kinds", *DECKS, input="")
     assert (result.exit_code, result.stdout) == (
