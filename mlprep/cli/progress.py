@@ -147,7 +147,8 @@ def merge(ctx: typer.Context, file: FileArg) -> None:
 
     app_state = state(ctx)
     if file == "-":
-        incoming = read_export_document(_read_source(file), file)  # checked as it is merged
+        # (checked as it is merged; its errors name it as the messages do)
+        incoming = read_export_document(_read_source(file), _named(file))
     else:
         try:  # a long history is read in parts, not held in memory
             incoming = read_export_file(Path(file), file)
@@ -176,7 +177,7 @@ def import_(ctx: typer.Context, file: FileArg, yes: Yes = False) -> None:
     from mlprep.progress import ProgressStore, read_export
 
     app_state = state(ctx)
-    incoming = read_export(_read_source(file), file)
+    incoming = read_export(_read_source(file), _named(file))
     store = ProgressStore(app_state.paths.progress_dir, notify=app_state.say_progress)
     if store.log.size():
         _confirm(app_state, "Replace all your progress with this file?", yes)

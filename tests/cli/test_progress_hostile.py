@@ -140,3 +140,10 @@ def test_a_damaged_snapshot_of_any_shape_is_rebuilt(cli, studied, damage):
     assert result.exit_code == 0
     assert result.stderr == f"warning: {snapshot}: unreadable; rebuilt from the review log\n"
     assert json.loads(snapshot.read_text()) == good
+
+
+def test_standard_input_is_named_so_in_errors_too(cli):
+    for command in (["progress", "merge", "-"], ["progress", "import", "-", "--yes"]):
+        result = cli(*command, input="garbage\n")
+        assert result.exit_code == 1
+        assert result.stderr.startswith("Error: standard input: not a progress export"), command
