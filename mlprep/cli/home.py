@@ -68,8 +68,10 @@ def home(ctx: typer.Context) -> None:
         }
         try:
             choice = ask_menu("What would you like to do?", list(options), back="Quit")
-        except (KeyboardInterrupt, EOFError):
+        except KeyboardInterrupt:
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except EOFError:  # Ctrl-D: the end of the input, as Quit
+            return
         if choice is None:
             return
         try:
@@ -79,6 +81,8 @@ def home(ctx: typer.Context) -> None:
                 raise
         except KeyboardInterrupt:
             app.env.stderr.write("\nInterrupted.\n")
+        except EOFError:  # (Ctrl-D at the deck picker: no more input, as Quit)
+            return
         except MlprepError as error:  # say what went wrong and stay in the menu
             echo_error(app, error.message)
 

@@ -408,6 +408,7 @@ class QuestionaryPrompter:
                 erase_when_done=True,
             )
             _number_keys_toggle(question, len(choices))
+            _end_of_input_on_ctrl_d(question)
             picked = sorted(question.unsafe_ask())
             if len(picked) == 1:
                 _answered(message, f"{picked[0] + 1}) {options[picked[0]]}")
@@ -566,6 +567,18 @@ class _ConsoleWriter:
         self.console.file.flush()
 
 
+def _end_of_input_on_ctrl_d(question) -> None:
+    """Ctrl-D at a menu ends the input, as it does at a text prompt (a session stops as at
+    the end of piped input); menus ignored it."""
+    bindings = question.application.key_bindings
+    if bindings is None:
+        return
+
+    @bindings.add("c-d", eager=True)
+    def _(event) -> None:
+        event.app.exit(exception=EOFError())
+
+
 def _number_keys_toggle(question, count: int) -> None:
     """Typing an option's number marks or unmarks it (and points at it): at once where no
     longer number begins with it, as a menu's number picks (see select); else it points at
@@ -659,6 +672,7 @@ def select(
 
     for digit in "0123456789":
         bindings.add(digit, eager=True)(typed(digit))
+    _end_of_input_on_ctrl_d(question)
     if leave:
         for key in ("q", Keys.Escape):
             bindings.add(key, eager=True)(lambda event: event.app.exit(result=-1))

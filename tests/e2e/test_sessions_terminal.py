@@ -267,3 +267,15 @@ def test_the_home_menu_opens_a_coding_drill(mlprep_home, monkeypatch):
     child.close()
     assert child.exitstatus == 0
     assert not (mlprep_home / "progress" / "reviews.jsonl").exists()
+
+
+def test_ctrl_d_at_the_home_menu_and_the_deck_picker_quits_quietly(mlprep_home):
+    """Ctrl-D ends the input at a menu as at a text prompt: it was ignored at answers, and at
+    the home menu it exited as an interruption (130)."""
+    for keys in ("\x04", "2\x04"):  # the home menu; Quiz a deck, then the deck picker
+        child = spawn([], mlprep_home)
+        child.expect("What would you like to do\\?")
+        child.send(keys)
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0, keys

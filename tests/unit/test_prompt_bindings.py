@@ -144,3 +144,12 @@ def test_a_checkbox_of_more_than_nine_takes_numbers_of_two_digits(keys: PipeInpu
     # 5 again unmarks it; 3 then 9 (no 39) points at 9, and space marks it
     keys.send_text("11" + "1 " + "5" + "5" + "39 " + "\r")
     assert sorted(question.unsafe_ask()) == [0, 8, 10]
+
+
+def test_ctrl_d_at_a_menu_ends_the_input_as_at_a_text_prompt(keys: PipeInput) -> None:
+    keys.send_text("\x04")
+    with pytest.raises(EOFError):
+        prompts.select("Your answer:", ["a", "b"], confirm=True)
+    keys.send_text("\x04")
+    with pytest.raises(EOFError):
+        prompts.select("Mode:", ["a", "b"], leave=True, back="Quit")
