@@ -140,7 +140,9 @@ class ProgressStore:
         self._loaded = False
         self._snapshot_end = -1  # the log offset the snapshot on disk was written at
         self._writer: int | None = None  # a child writing the snapshot (_write_snapshot_soon)
-        self.exported = 0
+        self.exported = 0  # events an export wrote
+        self.exported_settings = 0  # of them, plans and parameters (not answers)
+        self.merged_settings = 0  # plans and parameters among the events a merge added
         self.backup_dir = directory / "backups"
         self.scheduler = scheduler or Scheduler()
         self._states: dict[str, CardState] = {}
@@ -739,7 +741,7 @@ class ProgressStore:
         from mlprep.logcheck import CheckedBlocks
 
         known = CheckedBlocks(checked) if checked is not None else None
-        self.exported = 0
+        self.exported = self.exported_settings = 0
         yield (
             f'{{"kind": "{EXPORT_KIND}", "format": {EXPORT_FORMAT}, '
             f'"exported_at": {json.dumps(now.isoformat())}, "events": ['
@@ -773,6 +775,7 @@ class ProgressStore:
                         position += len(line)
                         continue
                     data = event.to_json().encode()
+                    self.exported_settings += bool(event.kind)
                 position += len(line)
                 yield (b"\n" if self.exported == 0 else b",\n") + data
                 self.exported += 1
@@ -940,7 +943,8 @@ class ProgressStore:
                         self._merge_replaying(added)
                 else:
                     self._merge_replaying(added)
-            if any(event.kind for event in added):  # a plan or parameters from elsewhere
+            self.merged_settings = sum(1 for event in added if event.kind)
+            if self.merged_settings:  # a plan or parameters from elsewhere
                 self._rebuild()
             self._write_snapshot()
         self._collect_warnings()

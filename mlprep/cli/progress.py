@@ -31,6 +31,13 @@ FileArg = Annotated[
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 
 
+def _settings(count: int) -> str:
+    """The plans and parameter changes among events moved, after their answers."""
+    if not count:
+        return ""
+    return f" and {count} plan or parameter change{'s' * (count != 1)}"
+
+
 def _named(file: str) -> str:
     """A FILE argument as a message names it ("-": standard input)."""
     return "standard input" if file == "-" else printable(file)
@@ -127,9 +134,10 @@ def export(
         )
     except OSError as error:
         raise MlprepError(f"cannot write {file}: {error.strerror}") from None
-    count = store.exported
+    count = store.exported - store.exported_settings
     app_state.env.stderr.write(
-        f"Exported {count:,} answer{'s' * (count != 1)} to {printable(file)}.\n"
+        f"Exported {count:,} answer{'s' * (count != 1)}{_settings(store.exported_settings)}"
+        f" to {printable(file)}.\n"
     )
 
 
@@ -157,9 +165,10 @@ def merge(ctx: typer.Context, file: FileArg) -> None:
             raise MlprepError(f"cannot read {file}: {reason}") from None
     store = ProgressStore(app_state.paths.progress_dir, notify=app_state.say_progress)
     added = store.merge(incoming)
+    answers = added - store.merged_settings
     app_state.tell(
-        f"Merged {added:,} new answer{'s' * (added != 1)} from {_named(file)} "
-        f"({len(incoming) - added:,} already present).",
+        f"Merged {answers:,} new answer{'s' * (answers != 1)}{_settings(store.merged_settings)}"
+        f" from {_named(file)} ({len(incoming) - added:,} already present).",
         whole=(_named(file),),
     )
 
@@ -183,8 +192,11 @@ def import_(ctx: typer.Context, file: FileArg, yes: Yes = False) -> None:
         _confirm(app_state, "Replace all your progress with this file?", yes)
     backup = store.replace_all(incoming, app_state.env.now())
     note = f" (previous log backed up to {backup})" if backup else ""
+    settings = sum(1 for event in incoming if event.kind)
+    answers = len(incoming) - settings
     app_state.tell(
-        f"Imported {len(incoming):,} answers from {_named(file)}{printable(note)}.",
+        f"Imported {answers:,} answer{'s' * (answers != 1)}{_settings(settings)} from "
+        f"{_named(file)}{printable(note)}.",
         whole=(_named(file), *([printable(str(backup))] if backup else [])),
     )
 

@@ -295,3 +295,20 @@ def test_a_review_that_follows_the_plan_loads_the_decks_once(cli, mlprep_home):
         "Following your interview plan: 14 days left.\n"
     )
     assert result.stdout.startswith("Review: 0 learning, 0 due, 1 new\n")
+
+
+def test_moving_progress_counts_a_plan_apart_from_the_answers(cli, mlprep_home, tmp_path):
+    """An export, merge or import with a plan in it said "2 answers" for an answer and a
+    plan."""
+    cli("plan", "--interview", "2026-12-09", "mini", *MINI)
+    cli("quiz", "mini", "-n", "1", "--seed", "1", *MINI, input="1\n2\n")
+    export = tmp_path / "mine.json"
+    result = cli("progress", "export", str(export))
+    assert result.stderr == f"Exported 1 answer and 1 plan or parameter change to {export}.\n"
+    log = mlprep_home / "progress" / "reviews.jsonl"
+    log.unlink()
+    merged = cli("progress", "merge", str(export)).stdout
+    assert merged.startswith("Merged 1 new answer and 1 plan or parameter change from")
+    log.unlink()
+    imported = cli("progress", "import", str(export), "--yes").stdout
+    assert imported.startswith("Imported 1 answer and 1 plan or parameter change from")
