@@ -31,8 +31,9 @@ from mlprep import grader
 from mlprep.model import Card
 from tests.builtin import builtin_report
 
-# Flagged by "cross" and read by hand: a per-word reading the author meant, e.g. "conditional
-# distribution directly", "retrain often free", "interactions become training data".
+# Flagged by "cross" (or "abbreviation") and read by hand: a per-word reading the author meant,
+# e.g. "conditional distribution directly", "retrain often free", "interactions become training
+# data".
 REVIEWED = frozenset(
     {
         "conditional probability|distribution directly",
@@ -60,6 +61,9 @@ REVIEWED = frozenset(
         "retrain often|always safe|free",
         "interactions become|next training data",
         "small|growing share|percentage|fraction|slice|portion traffic|users",
+        # flagged by "abbreviation" by chance: lr is the learning rate, not "large rate"
+        "small|tiny large lr|rate",
+        "pick|choose|take lowest|minimum loss lr|rate",
     }
 )
 
@@ -127,6 +131,7 @@ def misuse(phrase: str, pairs: frozenset[tuple[str, str]]) -> list[str]:
                         if whole != part and whole == joined:
                             apart = f"{other} {part}" if before else f"{part} {other}"
                             found.append(f"join: {whole!r} is also written {apart!r}")
+        found += _abbreviated(positions, i)
         lowered = [a.lower() for a in alternatives]  # (non-linear|nonlinear is one word twice)
         repeated = {a for a in lowered if lowered.count(a) > 1}
         found += [f"repeat: {a!r} twice in one position" for a in sorted(repeated)]
@@ -150,6 +155,27 @@ def misuse(phrase: str, pairs: frozenset[tuple[str, str]]) -> list[str]:
                     f"{'|'.join(right_only)} with the word after"
                 )
     return sorted(set(found))
+
+
+def _abbreviated(positions: list[list[str]], i: int) -> list[str]:
+    """An abbreviation offered in place of the last (or first) word of its own expansion:
+    "sample ratio mismatch|srm" reads "sample ratio srm", so "SRM" alone never matches."""
+    found = []
+    for short in positions[i]:
+        for word in positions[i]:
+            if word == short or not short.isalpha() or len(short) < 2:
+                continue
+            words = [alts[0] for alts in positions]
+            words[i] = word
+            for start in range(len(words)):
+                for end in range(start + 2, len(words) + 1):
+                    if i not in (start, end - 1):
+                        continue
+                    initials = "".join(w[:1] for w in words[start:end]).lower()
+                    if initials == short.lower():
+                        spelled = " ".join(words[start:end])
+                        found.append(f"abbreviation: {short!r} in place of {word!r} of {spelled!r}")
+    return found
 
 
 def compiled(phrase: str) -> str:
@@ -196,6 +222,9 @@ def test_no_match_phrase_uses_bar_between_whole_phrases() -> None:
         "ale plots|accumulated local",
         "minimizes|minimise empirical risk|average loss",
         "line search|newton step",
+        "sample ratio mismatch|srm",
+        "small learning rate|lr",
+        "ucb|upper confidence bound",
     ],
 )
 def test_misuse_is_found(phrase: str) -> None:
