@@ -52,7 +52,9 @@ def _bindings() -> KeyBindings:
             event.app.exit(result=(line, "\n".join(rest).strip("\n")))
         elif not buffer.text.strip():
             event.app.exit(result=("", ""))
-        elif buffer.text.rstrip().endswith(";") or (
+        elif line.endswith(";") or (
+            # (the line the cursor is on: Enter inside a recalled query adds a line; running
+            # it whole, because its last line ends with ";", cost a try)
             not line and document.cursor_position_row == document.line_count - 1
         ):
             buffer.text = buffer.text.rstrip()

@@ -153,3 +153,18 @@ def test_ctrl_d_at_a_menu_ends_the_input_as_at_a_text_prompt(keys: PipeInput) ->
     keys.send_text("\x04")
     with pytest.raises(EOFError):
         prompts.select("Mode:", ["a", "b"], leave=True, back="Quit")
+
+
+def test_the_sql_editor_runs_a_query_only_from_a_line_ending_with_a_semicolon(
+    keys: PipeInput,
+) -> None:
+    """Enter on a line with no ";" adds a line, though the query's last line ends with one:
+    run whole, a recalled query edited on its first line cost a try."""
+    from mlprep.ui.sqledit import SqlEditor
+
+    editor = SqlEditor(color=False)
+    keys.send_text("SELECT id\rFROM users;\r")
+    assert editor.read() == ("SELECT id\nFROM users;", "")
+    up, end, last = "\x1b[A", "\x1b[F", "\x1b[1;5F"  # (Ctrl-End: the end of the text)
+    keys.send_text(up + end + "\r" + "  , name" + last + "\r")
+    assert editor.read("SELECT id\nFROM users;") == ("SELECT id\n  , name\nFROM users;", "")
