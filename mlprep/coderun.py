@@ -682,23 +682,38 @@ def verdict_lines(verdict: Verdict, width: int = 80) -> list[str]:
     if verdict.passed or verdict.error or not verdict.failures:
         if verdict.printed and not verdict.passed:
             lines.append("Your code printed:")
-            lines += _block(verdict.printed.rstrip()[:500], "  ")
+            lines += _block(verdict.printed.rstrip()[:500], "  ", width)
     else:
         failure = verdict.failures[0]
         lines.append("The smallest failing case:")
-        lines += _block(failure.case, "  ")
-        lines += _labelled("expected", failure.expected)
-        lines += _labelled("got", failure.got)
+        lines += _block(failure.case, "  ", width)
+        lines += _labelled("expected", failure.expected, width)
+        lines += _labelled("got", failure.got, width)
         if failure.reason != "raised":
-            lines += _labelled("why", failure.reason)
+            lines += _labelled("why", failure.reason, width)
     return [printable(line) for line in lines]
 
 
-def _block(text: str, indent: str) -> list[str]:
-    return [indent + line for line in text.splitlines()] or [indent]
+def _block(text: str, indent: str, width: int = 0) -> list[str]:
+    rows = [indent + line for line in text.splitlines()] or [indent]
+    return [part for row in rows for part in _fold(row, width, indent)]
 
 
-def _labelled(label: str, text: str) -> list[str]:
+def _labelled(label: str, text: str, width: int = 0) -> list[str]:
     head = f"  {label}:".ljust(12)
     rows = text.splitlines() or [""]
-    return [head + rows[0]] + [" " * 12 + row for row in rows[1:]]
+    rows = [head + rows[0]] + [" " * 12 + row for row in rows[1:]]
+    return [part for row in rows for part in _fold(row, width, " " * 12)]
+
+
+def _fold(row: str, width: int, indent: str) -> list[str]:
+    """A row wider than `width` (0: any width) folded under `indent`: a long message or
+    value, which has no place to break, goes on rather than past the terminal's edge."""
+    from mlprep.textfit import columns, within
+
+    parts = []
+    while width and columns(row) > width and len(within(row, width)) > len(indent):
+        cut = within(row, width)
+        parts.append(cut)
+        row = indent + row[len(cut) :]
+    return [*parts, row]

@@ -82,9 +82,10 @@ class LineCodePrompter:
 
     def show_drill(self, card: Card, path: Path, position: int, total: int) -> None:
         level = f", difficulty {card.difficulty}" if card.difficulty else ""
-        self.say("", f"[{position}/{total}] {card.id} ({card.deck}{level})")
+        self.say("", *wrap(f"[{position}/{total}] {card.id} ({card.deck}{level})", self.width))
         self.say(*wrap(card.q, self.width))
-        self.say(f"Write: def {card.signature.strip()}", f"File:  {printable(path)}")
+        self.say(*wrap(f"Write: def {card.signature.strip()}", self.width))
+        self.say(f"File:  {printable(path)}")  # (whole, to copy: a path is one word)
 
     def edit(self, path: Path) -> None:
         command = editor_command(self.environ) if self.open_editor else None
@@ -107,6 +108,8 @@ class LineCodePrompter:
 
     def next_step(self) -> str:
         prompt = "[r]etry, [a]nswer (recorded as Again), [n]ext, [q]uit: "
+        if len(prompt) >= self.width:  # (a narrow terminal broke it inside a key's label)
+            prompt = "[r]etry [a]nswer [n]ext [q]uit: "
         if _is_terminal(self.stdin):  # one key press, as the keys' labels say
             from mlprep.ui.keys import read_key
 

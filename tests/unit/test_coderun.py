@@ -274,3 +274,37 @@ def test_terminal_codes_from_the_code_are_shown_as_escapes(tmp_path):
     path.write_text("def causal_mask(n):\n    raise ValueError('\\x1b[2J\\u202e')\n")
     lines = verdict_lines(check_file("coding-causal-mask", path))
     assert "  got:      raised ValueError at line 2: \\x1b[2J\\u202e" in lines
+
+
+def test_a_verdict_fits_a_narrow_terminal_whole():
+    """A long message or value has no place to break: it is folded to the width, whole,
+    rather than run past the terminal's edge."""
+    from mlprep.coderun import Failure, Verdict, verdict_lines
+
+    got = "ValueError: operands could not be broadcast together with shapes (3,4) (4,3)"
+    failure = Failure(
+        case="softmax(np.array([[1.0, 2.0, 3.0, 4.0]] * 3))",
+        expected="[[...]]",
+        got=got,
+        reason="raised",
+    )
+    verdict = Verdict("coding-softmax", False, 5, [failure], failed_count=1)
+    lines = verdict_lines(verdict, 40)
+    assert all(len(line) <= 40 for line in lines)
+    shown = "".join("".join(line.split()) for line in lines)
+    assert shown.endswith("got:" + "".join(got.split()))
+
+
+def test_the_step_keys_fit_a_narrow_terminal():
+    import io
+
+    from mlprep.ui.codeio import LineCodePrompter
+
+    for width, prompt in (
+        (80, "[r]etry, [a]nswer (recorded as Again), [n]ext, [q]uit: "),
+        (40, "[r]etry [a]nswer [n]ext [q]uit: "),
+    ):
+        out = io.StringIO()
+        prompter = LineCodePrompter(io.StringIO("n\n"), out, {}, width=width)
+        assert prompter.next_step() == "next"
+        assert out.getvalue() == prompt
