@@ -296,6 +296,18 @@ def _snapshot(value: object) -> object:
     return copy.deepcopy(value)
 
 
+class _StandardLibraryAndNumpy:
+    """What the user's code may import: the standard library and numpy, as on any machine
+    mlprep runs on. Whatever else the environment has (scikit-learn, scipy) is no part of a
+    drill: its one-liner is no answer. (A guard against mistakes, as the limits are.)"""
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        top = name.partition(".")[0]
+        if top != "numpy" and top not in sys.stdlib_module_names:
+            raise ModuleNotFoundError(f"No module named {top!r}", name=top)
+        return None  # (found the usual way)
+
+
 def _run(message: dict, out: int) -> dict:
     """One file against the cases: a reply with every case's result, or a verdict on the
     whole file (syntax, missing function, sys.exit, ...). `out` is the reply's descriptor."""
@@ -331,6 +343,7 @@ def _run(message: dict, out: int) -> dict:
             "line": error.lineno,
         }
     namespace: dict = {"__name__": "drill", "__file__": path}
+    sys.meta_path.insert(0, _StandardLibraryAndNumpy())
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", RuntimeWarning)

@@ -49,6 +49,12 @@ BROKEN = {
         "import torch\ndef softmax(x, axis=-1):\n    return x\n",
         "cannot import torch: drills have the standard library and numpy",
     ),
+    # installed where the tests run, but no part of a drill: its one-liner is no answer
+    "installed library": (
+        "from scipy.special import softmax as sp\ndef softmax(x, axis=-1):\n"
+        "    return sp(x, axis=axis)\n",
+        "cannot import scipy: drills have the standard library and numpy",
+    ),
     "megabytes of printing": (
         "def softmax(x, axis=-1):\n    while True:\n        print('x' * 1000)\n",
         "printed more than 1,000,000 characters; remove the prints in loops",
