@@ -160,7 +160,7 @@ class PlainPrompter:
         self.say(title, *("  " + line for line in code.splitlines()))
 
     def show_rows(self, title: str, result: QueryResult) -> None:
-        self.say(title, *table_lines(result.columns, result.rows))
+        self.say(*wrap(title, self.width), *table_lines(result.columns, result.rows))
 
     def show_mismatch(
         self, expected: QueryResult, actual: QueryResult, comparison: Comparison

@@ -38,8 +38,19 @@ class SqlLinePrompter(PlainPrompter):
             "", *wrap(f"[{position}/{total}] {card.id} (database {card.db}{level})", self.width)
         )
         self.say(*wrap(card.q, self.width))
-        if schema:
-            self.say("", *schema.splitlines())
+        if schema:  # (a long column line goes on indented under itself, as SQL may)
+            lines = [
+                part
+                for line in schema.splitlines()
+                for part in textwrap.wrap(
+                    line.strip(),
+                    self.width,
+                    initial_indent=" " * (len(line) - len(line.lstrip())),
+                    subsequent_indent=" " * (len(line) - len(line.lstrip()) + 2),
+                )
+                or [""]
+            ]
+            self.say("", *lines)
         self.say("")
         for line in HELP:
             self.say(*wrap(line, self.width))

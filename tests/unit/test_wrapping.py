@@ -175,3 +175,24 @@ def test_options_with_no_space_to_break_at_are_folded_to_the_width_whole():
         shown = out.getvalue().splitlines()
         assert all(columns(line.rstrip()) <= width for line in shown)
         assert "".join(line.strip() for line in shown) == f"1) {WIDE}2) {URL}"
+
+
+def test_sql_practice_wraps_its_schema_and_result_titles_to_a_narrow_terminal():
+    import io
+
+    from mlprep.model import CardType
+    from mlprep.sqlsandbox import QueryResult
+    from mlprep.ui.sqlio import SqlLinePrompter
+
+    out = io.StringIO()
+    prompter = SqlLinePrompter(io.StringIO(), out, echo=False, width=40)
+    card = Card(id="sql-x", q="Q?", a="A.", type=CardType.SQL, db="shop")
+    schema = "CREATE TABLE orders (\n  user_id INTEGER NOT NULL REFERENCES users(id),\n  x REAL\n);"
+    prompter.show_sql_question(card, 1, 1, schema)
+    prompter.show_rows(
+        "Your result (not checked: the answer has 1 column):", QueryResult(("a",), ((1,),))
+    )
+    lines = out.getvalue().splitlines()
+    assert all(len(line) <= 40 for line in lines)
+    assert "  user_id INTEGER NOT NULL REFERENCES" in lines and "    users(id)," in lines
+    assert "Your result (not checked: the answer has" in lines
