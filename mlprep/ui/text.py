@@ -6,6 +6,7 @@ import re
 import textwrap
 from collections.abc import Iterable
 
+from mlprep.model import CardType
 from mlprep.textfit import GRADE_LABELS as GRADE_LABELS
 from mlprep.textfit import columns, within
 from mlprep.textfit import duration as duration
@@ -240,27 +241,30 @@ def side_by_side(left: list[str], right: list[str], width: int = 80, gap: int = 
 def mock_markdown(result) -> str:
     """The transcript as Markdown: each question, the answer given, the reference, the grade."""
     out = [f"# Mock interview, {result.started_at[:16].replace('T', ' ')} UTC", ""]
+    minutes = f"{result.minutes:g} minute{'s' * (result.minutes != 1)}"
     out.append(
         f"{len(result.answers)} of {result.planned} question{'s' * (result.planned != 1)}, "
-        f"{duration(result.seconds)} of {result.minutes:g} minutes ({result.end_label})."
+        f"{duration(result.seconds)} of {minutes} ({result.end_label})."
     )
     out.append("")
     for number, item in enumerate(result.answers, start=1):
         grade = item.grade.label if item.grade else "not graded"
         out += [
-            f"## {number}. {item.card.q.strip()}",
+            f"## {number}. {' '.join(item.card.q.split())}",  # (a heading is one line)
             "",
-            f"*{item.card.deck} · {item.card.id} · self-grade: {grade}*",
+            f"*{item.card.deck} · {item.card.id} · grade: {grade}*",
             "",
             "**Your answer**",
             "",
-            item.answer.strip() or "*(no answer)*",
+            _as_typed(item.answer.strip()) or "*(no answer)*",
             "",
             "**Reference answer**",
             "",
             item.card.a.strip(),
             "",
         ]
+        if item.card.solution and item.card.type is CardType.SQL:
+            out += ["**Reference query**", "", "```sql", item.card.solution.strip(), "```", ""]
     out += [
         "## Scorecard",
         "",
@@ -270,6 +274,17 @@ def mock_markdown(result) -> str:
     for deck, asked, good, mean in result.scorecard():
         out.append(f"| {deck} | {asked} | {good} | {mean:.1f} |")
     return "\n".join(out) + "\n"
+
+
+# what Markdown would read as markup in a typed answer ("SELECT *", "x_1 * x_2", "<tag>")
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]<>#|~])")
+
+
+def _as_typed(answer: str) -> str:
+    """A typed answer shown as typed in Markdown: its punctuation escaped, its lines kept
+    (a query of several lines ran into one paragraph)."""
+    lines = [_MARKDOWN_PUNCTUATION.sub(r"\\\1", line) for line in answer.splitlines()]
+    return "\\\n".join(lines)
 
 
 def keep_end(text: str, width: int) -> str:

@@ -196,3 +196,36 @@ def test_sql_practice_wraps_its_schema_and_result_titles_to_a_narrow_terminal():
     assert all(len(line) <= 40 for line in lines)
     assert "  user_id INTEGER NOT NULL REFERENCES" in lines and "    users(id)," in lines
     assert "Your result (not checked: the answer has" in lines
+
+
+def test_a_mock_transcript_shows_answers_as_typed_and_headings_on_one_line():
+    from types import SimpleNamespace
+
+    from mlprep.model import CardType, Grade
+    from mlprep.ui.text import mock_markdown
+
+    card = Card(
+        id="sql-x",
+        q="Which users\nbought twice?",
+        a="Group by user.",
+        type=CardType.SQL,
+        db="shop",
+        solution="SELECT user_id\nFROM orders;",
+        deck="sql",
+    )
+    answer = SimpleNamespace(card=card, grade=Grade.AGAIN, answer="SELECT *\nFROM orders_2;")
+    result = SimpleNamespace(
+        started_at="2026-12-07T09:00:00",
+        answers=[answer],
+        planned=1,
+        seconds=30.0,
+        minutes=1,
+        end_label="finished",
+        scorecard=lambda: [("sql", 1, 0, 1.0)],
+    )
+    text = mock_markdown(result)
+    assert "1 of 1 question, 0m30s of 1 minute (finished)." in text
+    assert "## 1. Which users bought twice?\n" in text
+    assert "*sql · sql-x · grade: Again*" in text
+    assert "**Your answer**\n\nSELECT \\*\\\nFROM orders\\_2;\n" in text
+    assert "**Reference query**\n\n```sql\nSELECT user_id\nFROM orders;\n```\n" in text
