@@ -108,7 +108,8 @@ def question_panel(card: Card, position: int, total: int) -> Panel:
     level = f" · difficulty {card.difficulty}" if card.difficulty else ""
     title = Text(f"{position}/{total} · {card.deck}{level}")
     body = with_code(card.q, style="bold")
-    if card.is_multi and "apply" not in card.q.lower():
+    # (by its kind: an SQL card's options are for flash and mock, while quiz asks a query)
+    if card.kind == "multi" and "apply" not in card.q.lower():
         body.append("\n(select all that apply)", style="dim")
     return Panel(
         body, title=title, title_align="left", subtitle=Text(card.id), subtitle_align="right"

@@ -97,3 +97,21 @@ def test_answers_keep_text_that_looks_like_html_and_images_in_place():
         assert "end with <eos> and pad with <pad>; a List<int> holds" in text
         assert "<script>x</script> stays. See !the diagram" in text
         assert "Unknown words map to <unk>." in text
+
+
+def test_only_a_card_asking_for_options_says_select_all_that_apply():
+    import io
+
+    from rich.console import Console
+
+    from mlprep.model import Card, CardType, Choice
+    from mlprep.ui.render import question_panel
+
+    choices = (Choice("a", True), Choice("b", True), Choice("c", False))
+    shown = {}
+    for kind in (CardType.OPEN, CardType.SQL):
+        card = Card(id="c", q="Which users?", a="A.", type=kind, choices=choices, db="shop")
+        out = io.StringIO()
+        Console(file=out, width=80, color_system=None).print(question_panel(card, 1, 1))
+        shown[kind] = "(select all that apply)" in out.getvalue()
+    assert shown == {CardType.OPEN: True, CardType.SQL: False}
