@@ -160,7 +160,8 @@ class PlainPrompter:
         self.say(title, *("  " + line for line in code.splitlines()))
 
     def show_rows(self, title: str, result: QueryResult) -> None:
-        self.say(*wrap(title, self.width), *table_lines(result.columns, result.rows))
+        lines = table_lines(result.columns, result.rows, truncated=result.truncated)
+        self.say(*wrap(title, self.width), *lines)
 
     def show_mismatch(
         self, expected: QueryResult, actual: QueryResult, comparison: Comparison

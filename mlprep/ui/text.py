@@ -213,15 +213,20 @@ def cell(value) -> str:
     return printable(str(value))  # a query can return escape sequences: show them as text
 
 
-def table_lines(columns, rows, limit: int = 8, max_cell: int = 18) -> list[str]:
-    """A small plain-text table: a header, a rule, at most `limit` rows, then '(N more)'."""
+def table_lines(
+    columns, rows, limit: int = 8, max_cell: int = 18, truncated: bool = False
+) -> list[str]:
+    """A small plain-text table: a header, a rule, at most `limit` rows, then '(N more)'.
+    `truncated`: the rows are the first a query gave, not all of them."""
     shown = [[shorten(cell(v), max_cell) for v in row] for row in rows[:limit]]
     header = [shorten(printable(str(c)), max_cell) for c in columns]
     widths = [max([len(header[i])] + [len(r[i]) for r in shown]) for i in range(len(header))]
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in shown]
-    if len(rows) > limit:
+    if truncated:  # (not "992 more rows" for a query that never ends)
+        lines.append(f"(the first {len(rows):,} rows were kept: the result has more)")
+    elif len(rows) > limit:
         lines.append(f"({len(rows) - limit} more row{'s' * (len(rows) - limit != 1)})")
     if not rows:
         lines.append("(no rows)")

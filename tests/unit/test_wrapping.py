@@ -229,3 +229,14 @@ def test_a_mock_transcript_shows_answers_as_typed_and_headings_on_one_line():
     assert "*sql · sql-x · grade: Again*" in text
     assert "**Your answer**\n\nSELECT \\*\\\nFROM orders\\_2;\n" in text
     assert "**Reference query**\n\n```sql\nSELECT user_id\nFROM orders;\n```\n" in text
+
+
+def test_a_result_cut_at_the_row_limit_says_so():
+    """A query that never ends showed "(992 more rows)", as if its result were complete."""
+    from mlprep.ui.text import table_lines
+
+    rows = tuple((n,) for n in range(1000))
+    assert table_lines(("x",), rows)[-1] == "(992 more rows)"
+    assert table_lines(("x",), rows, truncated=True)[-1] == (
+        "(the first 1,000 rows were kept: the result has more)"
+    )
