@@ -6,6 +6,7 @@ the user is told the file's path and presses Enter when they have saved it.
 
 from __future__ import annotations
 
+import re
 import shlex
 import shutil
 import subprocess
@@ -31,6 +32,10 @@ def editor_command(environ: Mapping[str, str]) -> list[str] | None:
             except ValueError:
                 return [value]
     return None
+
+
+_FENCE = re.compile(r"\s*(```|~~~)")
+_MISTAKES = re.compile(r"^\s*(?:classic )?mistakes:\s*", re.IGNORECASE)
 
 
 def _is_terminal(stream: TextIO) -> bool:
@@ -133,6 +138,9 @@ class LineCodePrompter:
             self.say("  Please type r, a, n or q.")
 
     def show_answer(self, card: Card) -> None:
-        self.say("Reference answer:", *wrap(card.a, self.width, "  "))
+        # (a code block's fence lines are Markdown, not the code: left out of plain text)
+        answer = [line for line in wrap(card.a, self.width, "  ") if not _FENCE.match(line)]
+        self.say("Reference answer:", *answer)
         if card.explain:
-            self.say("Classic mistakes:", *wrap(card.explain, self.width, "  "))
+            # the deck's text names its mistakes itself ("Mistakes: ..."): not twice
+            self.say("Mistakes to avoid:", *wrap(_MISTAKES.sub("", card.explain), self.width, "  "))

@@ -159,7 +159,9 @@ def test_session_retry_then_pass_is_hard_and_reveal_is_again(cli, files, mlprep_
     assert result.stdout.splitlines()[-2:] == ["Recorded: Hard.", "1 drill: 1 Hard."]
     monkeypatch.setenv("EDITOR", editor_copying(files / "bad.py"))
     result = cli("code", "coding-softmax", input="a\n")
-    assert "Reference answer:" in result.stdout and "Classic mistakes:" in result.stdout
+    assert "Reference answer:" in result.stdout and "Mistakes to avoid:" in result.stdout
+    # the reference shows the code, not its Markdown fences; the mistakes are named once
+    assert "```" not in result.stdout and "Classic mistakes:" not in result.stdout
     assert result.stdout.splitlines()[-2:] == ["Recorded: Again.", "1 drill: 1 Again."]
     assert [e["grade"] for e in log_lines(mlprep_home)] == [2, 1]
 
