@@ -182,8 +182,16 @@ def summary_lines(result: CodeResult) -> list[str]:
     done = [r for r in result.results if r.grade is not None]
     if not result.planned:
         return ["No coding drill is due. Name one, e.g. mlprep code coding-softmax."]
+    # ("" first: a stop may come in the middle of a prompt's line, after its "^C")
+    stopped = [""] if result.stopped and result.stopped is not Stop.QUIT else []
+    if result.stopped:
+        left = result.planned - len(done)
+        stopped.append(
+            f"Stopped ({result.stopped}) with {left} of {result.planned} "
+            f"drill{'s' * (result.planned != 1)} not done; your graded drills are saved."
+        )
     if not result.results:
-        return ["No drills done."]
+        return [*stopped, "No drills done."]
     parts = [
         f"{result.count(g)} {g.label}"
         for g in (Grade.GOOD, Grade.HARD, Grade.AGAIN)
@@ -193,4 +201,4 @@ def summary_lines(result: CodeResult) -> list[str]:
     if skipped:
         parts.append(f"{skipped} skipped")
     noun = "drill" if len(result.results) == 1 else "drills"
-    return [f"{len(result.results)} {noun}: {', '.join(parts)}."]
+    return [*stopped, f"{len(result.results)} {noun}: {', '.join(parts)}."]

@@ -314,3 +314,13 @@ def test_check_json_says_why_when_the_values_do_not(cli, tmp_path):
     )
     assert first["expected"] == first["got"].split("  (")[0] == "array([0., 0., 3.])"
     assert first["got"].endswith("  (modified its input dout in place)")
+
+
+def test_quitting_a_drill_session_says_so(cli, files, monkeypatch):
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", editor_copying(files / "bad.py"))
+    result = cli("code", "coding-softmax", "coding-sigmoid", input="q\n")
+    assert result.stdout.splitlines()[-2:] == [
+        "Stopped (quit) with 2 of 2 drills not done; your graded drills are saved.",
+        "1 drill: 1 skipped.",
+    ]
