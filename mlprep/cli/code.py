@@ -112,7 +112,7 @@ def _pick(library, targets: list[str], states, now, count: int) -> list:
                 raise UsageError(f"No coding drill or deck '{target}'.") from None
     for card in named:
         if card.type is not CardType.CODE:
-            raise UsageError(f"Card '{card.id}' is not a coding drill (type: code).")
+            raise UsageError(_not_a_drill(card))
     if named and not decks:
         return named
     pool = [c for c in library.select(decks) if c.type is CardType.CODE]
@@ -178,7 +178,7 @@ def check(
     env = app_state.env
     card = app_state.library(deck_dirs or ()).card(card_id)
     if card.type is not CardType.CODE:
-        raise UsageError(f"Card '{card_id}' is not a coding drill (type: code).")
+        raise UsageError(_not_a_drill(card))
     if not file.is_file():
         problem = "not a regular file" if file.exists() else "no such file"
         raise UsageError(f"{file}: {problem}.")
@@ -197,3 +197,8 @@ def check(
     env.stdout.flush()
     if not verdict.passed:
         raise typer.Exit(int(ExitCode.ERROR))
+
+
+def _not_a_drill(card) -> str:
+    """(Drills are the cards of `type: code`; this one's kind says what it is.)"""
+    return f"Card '{card.id}' is not a coding drill; it is a card of kind {card.kind}."

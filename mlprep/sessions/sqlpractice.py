@@ -133,7 +133,9 @@ def _explored(columns: int, asked: bool) -> str:
 def first_sentence(text: str) -> str:
     """The approach without the numbers that follow it: the answer's first sentence."""
     match = re.match(r"(.+?[.;:])(\s|$)", " ".join(text.split()))
-    return match.group(1) if match else text
+    if not match:
+        return text
+    return match.group(1)[:-1] + "."  # (a sentence, though it went on after ";" or ":")
 
 
 class _Quit(Exception):

@@ -324,3 +324,23 @@ def test_quitting_a_drill_session_says_so(cli, files, monkeypatch):
         "Stopped (quit) with 2 of 2 drills not done; your graded drills are saved.",
         "1 drill: 1 skipped.",
     ]
+
+
+def test_a_card_that_is_no_drill_is_named_with_its_kind(cli, tmp_path):
+    path = tmp_path / "x.py"
+    path.write_text("def f():\n    return 1\n")
+    result = cli("code", "check", "sql-distinct-buyers", str(path))
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "Error: Card 'sql-distinct-buyers' is not a coding drill; it is a card of kind sql.\n"
+    )
+
+
+def test_a_hint_is_a_sentence_though_the_answer_goes_on_after_a_colon():
+    from mlprep.sessions.sqlpractice import first_sentence
+
+    answer = "Filter to `status = 'completed'` and count `DISTINCT user_id`: the answer is 29."
+    assert (
+        first_sentence(answer) == "Filter to `status = 'completed'` and count `DISTINCT user_id`."
+    )
+    assert first_sentence("ORDER BY id, then LIMIT 3. More.") == "ORDER BY id, then LIMIT 3."
