@@ -71,7 +71,8 @@ class QuizResult(SessionResult):
         lines.append("Score: " + "; ".join(parts) + ".")
         # narrow terminals: ids give way first (to their ends, which tell the cards of a deck
         # apart: "...-small-n-compute"), then the question
-        id_width = min(36, max(8, self.width // 3), max(len(r.card.id) for r in self.results))
+        # (whole at 80 columns up to 36 characters: an id is what `mlprep show` takes)
+        id_width = min(36, max(8, self.width // 2 - 4), max(len(r.card.id) for r in self.results))
         for r in self.results:
             head = f"  {result_label(r):<6} {_id_end(r.card.id, id_width):<{id_width}}  "
             lines.append(head + shorten(r.card.q, self.width - len(head)))

@@ -270,5 +270,12 @@ def test_a_narrow_quiz_summary_keeps_the_ends_of_its_card_ids():
         for i in ids
     ]
     rows = QuizResult(planned=3, results=results, width=40).summary()[3:6]
-    assert [row.split()[1] for row in rows] == ["...ap-small-n", "...g-variance", "...-shrinkage"]
+    assert [row.split()[1] for row in rows] == [
+        "...strap-small-n",
+        "...ging-variance",
+        "...gbm-shrinkage",
+    ]
     assert all(len(row) <= 40 for row in rows)
+    # at 80 columns an id up to 36 characters is whole, to give to `mlprep show`
+    rows = QuizResult(planned=3, results=results, width=80).summary()[3:6]
+    assert [row.split()[1] for row in rows] == ids
