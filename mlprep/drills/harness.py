@@ -299,11 +299,25 @@ def _snapshot(value: object) -> object:
 class _StandardLibraryAndNumpy:
     """What the user's code may import: the standard library and numpy, as on any machine
     mlprep runs on. Whatever else the environment has (scikit-learn, scipy) is no part of a
-    drill: its one-liner is no answer. (A guard against mistakes, as the limits are.)"""
+    drill: its one-liner is no answer. A module is told by where it is installed, not by its
+    name (the standard library's own private modules are on no list). (A guard against
+    mistakes, as the limits are.)"""
+
+    def __init__(self) -> None:
+        import sysconfig
+
+        paths = sysconfig.get_paths()
+        self.installed = tuple({paths["purelib"], paths["platlib"]})
 
     def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        from importlib.machinery import PathFinder
+
         top = name.partition(".")[0]
-        if top != "numpy" and top not in sys.stdlib_module_names:
+        if top == "numpy" or "." in name:  # (a submodule: its package was let in, or not)
+            return None
+        spec = PathFinder.find_spec(name, path)  # type: ignore[arg-type]
+        origin = (spec.origin or "") if spec is not None else ""
+        if origin.startswith(self.installed):
             raise ModuleNotFoundError(f"No module named {top!r}", name=top)
         return None  # (found the usual way)
 

@@ -314,3 +314,22 @@ def test_the_step_keys_fit_a_narrow_terminal():
         prompter = LineCodePrompter(io.StringIO("n\n"), out, {}, width=width)
         assert prompter.next_step() == "next"
         assert out.getvalue() == prompt
+
+
+def test_the_standard_library_and_numpy_are_all_there_to_import(tmp_path):
+    """What a drill may import is told by where it is installed: numpy's submodules and the
+    standard library's private modules are on no list of names (numpy.testing and zoneinfo
+    need one), yet are no library someone else wrote."""
+    path = tmp_path / "softmax.py"
+    path.write_text(
+        "import numpy as np\nimport numpy.testing\nimport zoneinfo\n"
+        "def softmax(x, axis=-1):\n"
+        "    zoneinfo.ZoneInfo('Europe/Paris')\n"
+        "    numpy.testing.assert_equal(1, 1)\n"
+        "    z = x - np.max(x, axis=axis, keepdims=True)\n"
+        "    e = np.exp(z)\n"
+        "    return e / np.sum(e, axis=axis, keepdims=True)\n"
+    )
+    with drills_through_server():
+        verdict = check_file("coding-softmax", path)
+    assert verdict.passed, verdict.summary
