@@ -428,12 +428,26 @@ def solution_problem(
             f"the solution returns more than {len(result.rows):,} rows, and answers are "
             "compared on that many at most; narrow the question"
         )
-    if card.ordered and not _ORDER_BY.search(card.solution):
+    if card.ordered and not _ORDER_BY.search(_outermost(card.solution)):
         return "'ordered: true', but the solution has no ORDER BY: its row order is not defined"
     return None
 
 
 _ORDER_BY = re.compile(r"\border\s+by\b", re.IGNORECASE)
+# comments and quoted text, which no ORDER BY in them makes an order
+_NOT_SQL = re.compile(r"--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"", re.DOTALL)
+_PARENTHESES = re.compile(r"\([^()]*\)")
+
+
+def _outermost(sql: str) -> str:
+    """The query's own clauses: without comments, quoted text and whatever is in parentheses
+    (an ORDER BY in a window, a subquery or a CTE orders nothing of the result)."""
+    text = _NOT_SQL.sub(" ", sql)
+    while True:
+        inner = _PARENTHESES.sub(" ", text)
+        if inner == text:
+            return text
+        text = inner
 
 
 # --- comparing results ------------------------------------------------------------------------

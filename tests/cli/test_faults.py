@@ -845,15 +845,20 @@ def test_validate_refuses_solutions_that_cannot_serve_as_the_reference(tmp_path)
         "    solution: SELECT id FROM users\n    ordered: true\n"
         "  - id: sqlx-fine\n    type: sql\n    db: shop\n    q: Q?\n    a: A.\n"
         "    solution: SELECT id FROM users ORDER BY id\n    ordered: true\n"
+        "  - id: sqlx-window\n    type: sql\n    db: shop\n    q: Q?\n    a: A.\n"
+        "    solution: SELECT id, ROW_NUMBER() OVER (ORDER BY id) FROM users -- order by n\n"
+        "    ordered: true\n"
     )
     result = run("validate", str(path))
-    assert_clean(result, 3, "2 problems in 1 file.")
+    assert_clean(result, 3, "3 problems in 1 file.")
     assert result.stdout.splitlines()[:2] == [
         f"{path}:4: card 'sqlx-many': the solution returns more than 1,000 rows, and answers"
         " are compared on that many at most; narrow the question",
         f"{path}:10: card 'sqlx-unordered': 'ordered: true', but the solution has no ORDER BY:"
         " its row order is not defined",
     ]
+    # an ORDER BY in a window (or a comment, a subquery) orders nothing of the result
+    assert result.stdout.splitlines()[2].startswith(f"{path}:24: card 'sqlx-window': 'ordered")
 
 
 def test_a_deck_that_is_not_utf8_is_named_with_its_line(tmp_path):
