@@ -239,13 +239,15 @@ def validate(
             paths.append(app.paths.user_decks_dir)
         paths += env_deck_dirs(app.env.environ)
     report = load_files(paths, builtin=False, notify=app.say_progress)
-    report.problems += _unloaded_names(given)
+    unloaded = _unloaded_names(given)
+    report.problems += unloaded
     # the built-in decks load first, so a deck that reuses their ids would be skipped later
     checked = {Path(p).resolve() for p, _, _ in report.card_ids}
     others = [f for f in deck_files(builtin_dir) if f.resolve() not in checked]
     reference = load_files(others, builtin=True) if others else None
     loaded = {str(deck.path) for deck in report.decks}
-    broken = sorted({p.path for p in report.problems} - loaded)
+    # (a file no command loads is named for that alone: its SQL is not run)
+    broken = sorted({p.path for p in report.problems} - loaded - {p.path for p in unloaded})
     problems = (
         report.problems
         + shared_id_problems(report, reference)

@@ -118,7 +118,7 @@ class QuizSession:
 
 
 def _id_end(card_id: str, width: int) -> str:
-    """A card id cut to `width` columns from its start, "..." in place of what is cut."""
+    """A card id in `width` columns, its end kept and "..." in place of its start."""
     if columns(card_id) <= width:
         return card_id
     return "..." + within(card_id[::-1], width - 3)[::-1]

@@ -153,7 +153,7 @@ def next_due_text(cards: Sequence[Card], context: SessionContext, limited: bool 
         cards_are = "card is" if held == 1 else "cards are"
         return (
             f"{_NOTHING_MORE} {held} {cards_are} due beyond today's limit of reviews "
-            "(`--max-reviews` sets it)."
+            "(`mlprep review --max-reviews N` sets it)."
         )
     upcoming = next_due(cards, states, now)
     if upcoming is None:

@@ -247,7 +247,10 @@ def test_validate_names_what_no_command_would_load(cli, tmp_path, mlprep_home):
     empty.mkdir()
     upper = tmp_path / "upper"
     upper.mkdir()
-    (upper / "Mine.YAML").write_text("id: mine\ntitle: M\ncards:\n  - {id: mine-1, q: x, a: y}\n")
+    (upper / "Mine.YAML").write_text(  # (its broken SQL is not run: no command loads it)
+        "id: mine\ntitle: M\ncards:\n  - {id: mine-1, q: x, a: y}\n"
+        "  - {id: mine-2, type: sql, db: shop, q: x, a: y, solution: SELECT nothing FROM nowhere}\n"
+    )
     result = cli("validate", str(empty), str(upper))
     assert result.exit_code == 3
     assert result.stdout.splitlines() == [

@@ -427,6 +427,6 @@ def test_reviews_held_back_by_the_days_limit_are_named_not_called_nothing_due(ml
     assert first.stdout.startswith("Review: 0 learning, 1 due, 0 new")
     again = run(later, "review", "mini", "--new", "0", "--max-reviews", "1")
     assert again.stdout == (
-        "Nothing more today: 3 cards are due beyond today's limit of reviews\n"
-        "(`--max-reviews` sets it).\n"
+        "Nothing more today: 3 cards are due beyond today's limit of reviews (`mlprep\n"
+        "review --max-reviews N` sets it).\n"
     )

@@ -244,12 +244,12 @@ def test_cards_due_beyond_the_days_limit_are_not_called_unscheduled():
     context = SessionContext(now=lambda: now, progress=SimpleNamespace(states=states))
     cards = [Card(id="c", q="q", a="a"), Card(id="d", q="q", a="a")]
     assert next_due_text(cards, context) == (
-        "Nothing more today: 2 cards are due beyond today's limit of reviews (`--max-reviews`"
-        " sets it)."
+        "Nothing more today: 2 cards are due beyond today's limit of reviews (`mlprep review"
+        " --max-reviews N` sets it)."
     )
     assert next_due_text(cards[:1], context) == (
-        "Nothing more today: 1 card is due beyond today's limit of reviews (`--max-reviews`"
-        " sets it)."
+        "Nothing more today: 1 card is due beyond today's limit of reviews (`mlprep review"
+        " --max-reviews N` sets it)."
     )
     # an interview plan's queue chooses among due cards: none is held by a limit
     assert next_due_text(cards, context, limited=False).startswith("No cards are scheduled")
