@@ -281,14 +281,20 @@ def mock_markdown(result) -> str:
     return "\n".join(out) + "\n"
 
 
-# what Markdown would read as markup in a typed answer ("SELECT *", "x_1 * x_2", "<tag>")
-_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]<>#|~])")
+# ASCII punctuation, any of which Markdown may read as markup in a typed answer ("SELECT *",
+# "x_1", "<tag>", a line "+ b" or "1. a" or "---"); a backslash makes each one literal
+_MARKDOWN_PUNCTUATION = re.compile(r"""([!-/:-@\[-`{-~])""")
 
 
 def _as_typed(answer: str) -> str:
-    """A typed answer shown as typed in Markdown: its punctuation escaped, its lines kept
-    (a query of several lines ran into one paragraph)."""
-    lines = [_MARKDOWN_PUNCTUATION.sub(r"\\\1", line) for line in answer.splitlines()]
+    """A typed answer shown as typed in Markdown: every punctuation mark escaped, each line's
+    indent kept as no-break spaces (four spaces would start code), its lines kept apart by
+    hard breaks (a query of several lines ran into one paragraph)."""
+    lines = []
+    for line in answer.splitlines():
+        text = line.lstrip(" ")
+        indent = "&nbsp;" * (len(line) - len(text))
+        lines.append(indent + _MARKDOWN_PUNCTUATION.sub(r"\\\1", text))
     return "\\\n".join(lines)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from mlprep.model import Card
 
 
@@ -213,7 +215,7 @@ def test_a_mock_transcript_shows_answers_as_typed_and_headings_on_one_line():
         solution="SELECT user_id\nFROM orders;",
         deck="sql",
     )
-    answer = SimpleNamespace(card=card, grade=Grade.AGAIN, answer="SELECT *\nFROM orders_2;")
+    answer = SimpleNamespace(card=card, grade=Grade.AGAIN, answer="SELECT *\n  FROM orders_2;")
     result = SimpleNamespace(
         started_at="2026-12-07T09:00:00",
         answers=[answer],
@@ -227,7 +229,11 @@ def test_a_mock_transcript_shows_answers_as_typed_and_headings_on_one_line():
     assert "1 of 1 question, 0m30s of 1 minute (finished)." in text
     assert "## 1. Which users bought twice?\n" in text
     assert "*sql · sql-x · grade: Again*" in text
-    assert "**Your answer**\n\nSELECT \\*\\\nFROM orders\\_2;\n" in text
+    assert "**Your answer**\n\nSELECT \\*\\\n&nbsp;&nbsp;FROM orders\\_2\\;\n" in text
+    from markdown_it import MarkdownIt
+
+    rendered = MarkdownIt("commonmark").render(text)
+    assert "<p>SELECT *<br />\n\u00a0\u00a0FROM orders_2;</p>" in rendered
     assert "**Reference query**\n\n```sql\nSELECT user_id\nFROM orders;\n```\n" in text
 
 
@@ -240,3 +246,20 @@ def test_a_result_cut_at_the_row_limit_says_so():
     assert table_lines(("x",), rows, truncated=True)[-1] == (
         "(the first 1,000 rows were kept: the result has more)"
     )
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["SELECT a\n  + b AS c\nFROM t;", "SELECT *\nFROM t\n---", "- item\n1. two", "    indented"],
+)
+def test_a_typed_answer_makes_no_markdown_structure(typed):
+    """Lines that begin like a list item, a rule or code are shown as typed, in one paragraph
+    with its line breaks."""
+    from markdown_it import MarkdownIt
+
+    from mlprep.ui.text import _as_typed
+
+    html = MarkdownIt("commonmark").render(_as_typed(typed))
+    assert html.startswith("<p>") and html.count("<p>") == 1
+    shown = html[3:-5].replace("<br />\n", "\n").replace("\u00a0", " ").replace("&gt;", ">")
+    assert shown == typed
