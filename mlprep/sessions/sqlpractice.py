@@ -27,6 +27,7 @@ class SqlPrompter(Protocol):
     def show_sql_question(self, card: Card, position: int, total: int, schema: str) -> None: ...
     def read_query(self) -> str: ...
     def notice(self, message: str) -> None: ...
+    def show_schema(self, schema: str) -> None: ...
     def show_rows(self, title: str, result: QueryResult) -> None: ...
     def show_mismatch(
         self, expected: QueryResult, actual: QueryResult, comparison: Comparison
@@ -94,7 +95,8 @@ def practise_card(
         if command == ".schema":
             parts = query.split()
             try:
-                prompter.notice(database.schema(parts[1] if len(parts) > 1 else None))
+                # (as statements, not a paragraph of prose)
+                prompter.show_schema(database.schema(parts[1] if len(parts) > 1 else None))
             except SqlError as error:
                 prompter.notice(f"Error: {error.message}")
             continue

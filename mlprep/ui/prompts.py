@@ -25,6 +25,7 @@ from mlprep.ui.text import (
     inline_parts,
     numbered,
     numbered_subset,
+    schema_lines,
     shorten,
     table_lines,
     wrap,
@@ -154,7 +155,7 @@ class PlainPrompter:
 
     def show_schema(self, schema: str) -> None:
         if schema:
-            self.say("Tables:", *schema.splitlines())
+            self.say("Tables:", *schema_lines(schema, self.width))
 
     def show_code(self, title: str, code: str) -> None:
         self.say(title, *("  " + line for line in code.splitlines()))
@@ -254,7 +255,7 @@ class PlainPrompter:
 
     def ask_query(self) -> str:
         """Lines until one ends with ';' (an empty first line gives up)."""
-        self.say("Type a query ending with ; (an empty line gives up).")
+        self.say(*wrap("Type a query ending with ; (an empty line gives up).", self.width))
         lines: list[str] = []
         while True:
             line = self.read("sql> " if not lines else "...> ")

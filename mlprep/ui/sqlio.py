@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from mlprep.model import Card
 from mlprep.ui.prompts import PlainPrompter
-from mlprep.ui.text import wrap
+from mlprep.ui.text import schema_lines, wrap
 
 if TYPE_CHECKING:
     from mlprep.sqlsandbox import SampleDatabase
@@ -38,19 +38,8 @@ class SqlLinePrompter(PlainPrompter):
             "", *wrap(f"[{position}/{total}] {card.id} (database {card.db}{level})", self.width)
         )
         self.say(*wrap(card.q, self.width))
-        if schema:  # (a long column line goes on indented under itself, as SQL may)
-            lines = [
-                part
-                for line in schema.splitlines()
-                for part in textwrap.wrap(
-                    line.strip(),
-                    self.width,
-                    initial_indent=" " * (len(line) - len(line.lstrip())),
-                    subsequent_indent=" " * (len(line) - len(line.lstrip()) + 2),
-                )
-                or [""]
-            ]
-            self.say("", *lines)
+        if schema:
+            self.say("", *schema_lines(schema, self.width))
         self.say("")
         for line in HELP:
             self.say(*wrap(line, self.width))

@@ -213,6 +213,18 @@ def cell(value) -> str:
     return printable(str(value))  # a query can return escape sequences: show them as text
 
 
+def schema_lines(schema: str, width: int) -> list[str]:
+    """CREATE TABLE statements in `width` columns: a long column line goes on indented under
+    itself, as SQL may; its own lines and indents are kept (no reflowing into prose)."""
+    lines = []
+    for line in schema.splitlines():
+        indent = " " * (len(line) - len(line.lstrip()))
+        lines += textwrap.wrap(
+            line.strip(), max(20, width), initial_indent=indent, subsequent_indent=indent + "  "
+        ) or [""]
+    return lines
+
+
 def table_lines(
     columns, rows, limit: int = 8, max_cell: int = 18, truncated: bool = False
 ) -> list[str]:

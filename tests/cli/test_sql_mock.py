@@ -315,3 +315,24 @@ def test_a_mock_whose_input_ends_still_grades_what_grades_itself(cli, mlprep_hom
         ("mini-multi", 3, "mock"),
         ("mini-number", 1, "mock"),
     ]
+
+
+def test_an_sql_card_fits_a_narrow_terminal_in_quiz_and_practice(cli, tmp_path, monkeypatch):
+    """The schema's long column lines go on indented under themselves in quiz (as they did
+    only in `mlprep sql`), and `.schema` shows statements, not a paragraph."""
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "narrow.yaml").write_text(
+        "id: narrow\ntitle: N\ncards:\n  - id: narrow-1\n    type: sql\n    db: shop\n"
+        "    q: How many orders?\n    a: COUNT(*).\n    solution: SELECT COUNT(*) FROM orders;\n"
+        "    tags: [narrow]\n"
+    )
+    monkeypatch.setenv("COLUMNS", "40")
+    quiz = cli("quiz", "narrow", "--plain", "--decks", str(decks), input="\n")
+    practice = cli(
+        "sql", "--tag", "narrow", "--plain", "--decks", str(decks), input=".schema orders\n.quit\n"
+    )
+    for result in (quiz, practice):
+        lines = result.stdout.splitlines()
+        assert all(len(line) <= 40 for line in lines), [x for x in lines if len(x) > 40]
+        assert "  user_id INTEGER NOT NULL REFERENCES" in lines and "    users(id)," in lines
