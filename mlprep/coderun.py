@@ -707,13 +707,7 @@ def _labelled(label: str, text: str, width: int = 0) -> list[str]:
 
 
 def _fold(row: str, width: int, indent: str) -> list[str]:
-    """A row wider than `width` (0: any width) folded under `indent`: a long message or
-    value, which has no place to break, goes on rather than past the terminal's edge."""
-    from mlprep.textfit import columns, within
+    """A long message or value has no place to break: folded to `width` (0: any width)."""
+    from mlprep.textfit import folded
 
-    parts = []
-    while width and columns(row) > width and len(within(row, width)) > len(indent):
-        cut = within(row, width)
-        parts.append(cut)
-        row = indent + row[len(cut) :]
-    return [*parts, row]
+    return folded(row, width, indent) if width else [row]

@@ -66,3 +66,17 @@ def _columns_of(character: str) -> int:
     if unicodedata.combining(character):
         return 0
     return 2 if unicodedata.east_asian_width(character) in "WF" else 1
+
+
+def folded(line: str, width: int, indent: str = "") -> list[str]:
+    """A line wider than `width` terminal columns folded to it: what has no space to break at
+    (a URL, a value, Chinese or Japanese text, whose characters take two columns each) goes on
+    under `indent`."""
+    pieces = []
+    while columns(line) > width:
+        cut = within(line, width)
+        if len(cut) <= len(indent):  # (no room for a character after the indent)
+            break
+        pieces.append(cut)
+        line = indent + line[len(cut) :]
+    return [*pieces, line]

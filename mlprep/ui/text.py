@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from mlprep.model import CardType
 from mlprep.textfit import GRADE_LABELS as GRADE_LABELS
-from mlprep.textfit import columns, within
+from mlprep.textfit import columns, folded, within
 from mlprep.textfit import duration as duration
 from mlprep.textfit import shorten as shorten
 from mlprep.textsafe import printable
@@ -166,24 +166,8 @@ def wrap(text: str, width: int, indent: str = "") -> list[str]:
             break_long_words=False,
         )
         for line in wrapped or [indent]:
-            lines.extend(_folded(line, max(20, width), indent + hanging))
+            lines.extend(folded(line, max(20, width), indent + hanging))
     return lines
-
-
-def _folded(line: str, width: int, indent: str) -> list[str]:
-    """A line wider than `width` terminal columns folded to it: a word with no space to break
-    at (a URL, Chinese or Japanese text, whose characters take two columns each) goes on under
-    `indent`."""
-    if columns(line) <= width:
-        return [line]
-    pieces = []
-    while columns(line) > width:
-        cut = within(line, width)
-        if len(cut) <= len(indent):  # (no room for a character after the indent)
-            break
-        pieces.append(cut)
-        line = indent + line[len(cut) :]
-    return [*pieces, line]
 
 
 def numbered(options: Iterable[str], width: int) -> list[str]:
