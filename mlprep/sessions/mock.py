@@ -165,6 +165,8 @@ def run_mock(
                 )
                 if answered >= deadline:
                     raise TimeUp  # time ran out during this answer; what was typed is kept
+                if getattr(prompter, "ended_early", False):
+                    raise KeyboardInterrupt  # Ctrl-C during this answer; what was typed is kept
     except TimeUp:
         result.stopped = Stop.TIME_UP
         prompter.notice("\nTime is up.")

@@ -27,6 +27,9 @@ class MockClockPrompter(PlainPrompter):
         self.clock = clock
         self.deadline: float | None = None
         self.grading = False  # the transcript: answers are typed without the clock
+        # Ctrl-C pressed with an answer half typed: it is taken, then the interview ends (as
+        # when time runs out; run_mock reads this after each answer)
+        self.ended_early = False
 
     def show_mock_question(
         self, card: Card, position: int, total: int, seconds_left: float
@@ -50,6 +53,9 @@ class MockClockPrompter(PlainPrompter):
             if typed.strip():
                 self.notice(f"  Not taken as an answer: {typed.strip()}")
             raise TimeUp
+        if self.ended_early:  # (what was typed is no answer: the interview ends here)
+            self.notice(f"  Not taken as an answer: {typed.strip()}")
+            raise KeyboardInterrupt
         super().ask_again(request, typed)
 
     def read(self, prompt: str) -> str:
@@ -60,23 +66,37 @@ class MockClockPrompter(PlainPrompter):
         deadline = self.deadline
         if deadline - self.clock() <= 0:
             raise TimeUp
-        text, timed_out = _timed_prompt(prompt, lambda: deadline - self.clock())
+        text, timed_out, interrupted = _timed_prompt(prompt, lambda: deadline - self.clock())
         if timed_out:
             flush_input(self.stdin)
+        if interrupted:
+            if not text.strip():
+                raise KeyboardInterrupt
+            self.ended_early = True
         return text
 
 
-def _timed_prompt(prompt: str, left: Callable[[], float]) -> tuple[str, bool]:
-    """A prompt that starts with the time left; (text, True) when time ran out."""
+def _timed_prompt(prompt: str, left: Callable[[], float]) -> tuple[str, bool, bool]:
+    """A prompt that starts with the time left: (text, time ran out, Ctrl-C was pressed)."""
     from prompt_toolkit import PromptSession
+    from prompt_toolkit.key_binding import KeyBindings
     from prompt_toolkit.output import ColorDepth
 
     from mlprep.ui.ptkbindings import share_default_bindings
 
     share_default_bindings()
-    timed_out = False
+    timed_out = interrupted = False
+    keys = KeyBindings()
+
+    @keys.add("c-c")
+    def _(event) -> None:  # the text typed so far goes with the Ctrl-C
+        nonlocal interrupted
+        interrupted = True
+        event.app.exit(result=event.current_buffer.text)
+
     session: PromptSession = PromptSession(
         refresh_interval=1.0,
+        key_bindings=keys,
         color_depth=ColorDepth.MONOCHROME if "NO_COLOR" in os.environ else None,
     )
 
@@ -90,4 +110,4 @@ def _timed_prompt(prompt: str, left: Callable[[], float]) -> tuple[str, bool]:
         session.app.create_background_task(ring())
 
     text = session.prompt(lambda: f"[{clock_text(left())}] {prompt}", pre_run=start)
-    return text, timed_out
+    return text, timed_out, interrupted

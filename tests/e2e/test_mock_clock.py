@@ -70,3 +70,25 @@ def test_ctrl_c_grades_the_answers_given_and_a_second_one_leaves(mlprep_home):
     child.close()
     assert child.exitstatus == 0
     assert [(e["card"], e["grade"]) for e in events(mlprep_home)] == [("mini-multi", 3)]
+
+
+def test_ctrl_c_keeps_the_answer_being_typed_as_time_running_out_does(mlprep_home):
+    child = spawn([*MOCK, "--seed", "3", "--minutes", "5"], mlprep_home)
+    child.expect("Why are single deep trees unstable?")
+    child.expect("\\] Your answer")
+    child.send("small changes in the data chan")
+    child.sendcontrol("c")
+    child.expect("Interview ended early")
+    child.expect("Your answer:")
+    child.expect("small changes in the data chan")
+    child.expect("Grade")
+    child.send("2\r")
+    child.expect("Mock interview: 1 of 2 questions")
+    child.expect(pexpect.EOF)
+    child.close()
+    [event] = events(mlprep_home)
+    assert (event["card"], event["grade"], event["answer"]) == (
+        "mini-open",
+        2,
+        "small changes in the data chan",
+    )
