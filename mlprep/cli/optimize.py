@@ -53,6 +53,7 @@ def optimize(
     from mlprep.errors import MlprepError
     from mlprep.optimize import NotEnoughHistory, Review, fit, read_revlog
     from mlprep.progress import effective
+    from mlprep.reviewlog import NON_SCHEDULING_MODES
 
     app = state(ctx)
     if reset:
@@ -76,7 +77,12 @@ def optimize(
             raise
     with app.progress() as store:
         if reviews is None:
-            reviews = [Review(e.card, e.grade, e.when, e.ms) for e in effective(store.events())]
+            # the answers that schedule (a drill's change no schedule, so they fit nothing)
+            reviews = [
+                Review(e.card, e.grade, e.when, e.ms)
+                for e in effective(store.events())
+                if e.mode not in NON_SCHEDULING_MODES
+            ]
         current = store.scheduler.parameters
         try:
             result = fit(reviews, current, progress=app.say_progress)

@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 
 from bench.learner import review_history
+from tests.conftest import FIXTURES
 from tests.unit.test_optimize import SHARP
 
 HEADER = "card_id,review_rating,review_time,review_duration\n"
@@ -38,6 +39,16 @@ def test_a_short_history_is_refused_politely(cli, mlprep_home):
     )
     assert json.loads(cli("optimize", "--json").stdout)["applied"] is False
     assert log_lines(mlprep_home) == []
+
+
+def test_drill_answers_are_not_reviews_to_fit(cli, mlprep_home):
+    """A drill changes no schedule: its answers are neither counted nor fitted."""
+    mini = ["--decks", str(FIXTURES / "decks")]
+    cli("flash", "mini", "--plain", *mini, input="\n1\n" * 2)
+    cli("drill", "mini", "--plain", *mini, input="1\n1\n2\n")
+    assert {e["mode"] for e in log_lines(mlprep_home)} == {"flash", "drill"}
+    result = cli("optimize")
+    assert result.stdout.startswith("Not fitted: 2 reviews so far;")
 
 
 def test_a_revlog_is_fitted_and_reported_without_changing_anything(cli, mlprep_home, revlog):
