@@ -34,7 +34,8 @@ def script(shell: str) -> str:
     enable()
     complete = shell_completion.get_completion_class(shell)
     assert complete is not None
-    return complete(get_command(app), {}, "mlprep", COMPLETE_VAR).source()
+    # (no blank first line: zsh reads "#compdef mlprep" from the first line of the file)
+    return complete(get_command(app), {}, "mlprep", COMPLETE_VAR).source().lstrip("\n")
 
 
 def _library():

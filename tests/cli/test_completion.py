@@ -50,6 +50,8 @@ def test_completion_prints_a_script_for_each_shell(cli, shell):
     result = cli("completion", shell)
     assert result.exit_code == 0
     assert "_MLPREP_COMPLETE" in result.stdout
+    if shell == "zsh":  # zsh's compinit reads "#compdef" from a file's first line only
+        assert result.stdout.startswith("#compdef mlprep\n")
 
 
 def test_an_unknown_shell_is_a_usage_error(cli):
