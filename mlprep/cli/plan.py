@@ -66,7 +66,7 @@ def plan(
         day = parse_interview(interview, now)
         daily = check_minutes(30 if minutes is None else minutes)
         library = app.library(deck_dirs or ())  # after the checks: loading decks takes a while
-        chosen = tuple(library.deck(name).id for name in decks or ())
+        chosen = tuple(dict.fromkeys(library.deck(name).id for name in decks or ()))
         new_plan = Plan(day, daily, chosen)
         with app.progress() as store:
             store.record_setting("plan", new_plan.to_data(), now)

@@ -52,7 +52,7 @@ def stats(
     app = state(ctx)
     library = app.library(deck_dirs or ())
     chosen = (
-        [library.deck(name) for name in decks]
+        [library.deck(name) for name in dict.fromkeys(decks)]  # (a deck named twice: once)
         if decks
         else sorted(library.decks.values(), key=lambda d: d.id)
     )

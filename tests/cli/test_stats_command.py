@@ -72,3 +72,8 @@ def test_stats_in_colour_is_the_plain_text_with_styles(cli, monkeypatch):
         unstyled = re.sub(r"\x1b\[[0-9;]*m", "", styled)
         assert "".join(line.rstrip() + "\n" for line in unstyled.splitlines()) == plain
         assert max(map(len, plain.splitlines())) <= int(columns)
+
+
+def test_a_deck_named_twice_counts_once(cli):
+    once = cli("stats", "trees", "--json").stdout
+    assert cli("stats", "trees", "trees", "--json").stdout == once
