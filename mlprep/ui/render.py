@@ -28,6 +28,7 @@ from mlprep.ui.stats_text import (  # (HEAT_LEVELS and heat_level are the heatma
     stats_table_lines,
     weak_head,
     weak_layout,
+    weak_title,
 )
 from mlprep.ui.text import break_between, inline_parts
 
@@ -354,7 +355,7 @@ def stats_view(report, width: int = 80) -> Group:
         parts += [
             Text(),
             Text(
-                "Weakest cards" + (" (lapses, then predicted recall)" if width >= 48 else ""),
+                weak_title(width),
                 style="bold",
             ),
             weak_table(report, width),

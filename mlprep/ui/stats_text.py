@@ -139,7 +139,7 @@ def _plain(runs: list[tuple[str, str]]) -> str:
 
 
 def _weak_tag(tag) -> str:
-    figures = [f"{tag.lapses} lapses"]
+    figures = [f"{tag.lapses} lapse{'s' * (tag.lapses != 1)}"]
     if tag.missed:
         figures.append(f"{tag.missed} missed while learning")
     if tag.recall is not None:
@@ -245,11 +245,17 @@ def weak_layout(report, width: int) -> tuple[list[tuple[str, str, str]], tuple[i
     return rows, (card_w, lapses_w, recall_w, min(36, width - card_w - lapses_w - recall_w - 6))
 
 
+def weak_title(width: int) -> str:
+    """The weakest cards' heading, with how they are ranked where it fits."""
+    ranked = " (lapses, then missed while learning, then recall)"
+    return "Weakest cards" + (ranked if width >= len("Weakest cards") + len(ranked) else "")
+
+
 def weak_head(card: str, lapses: int, recall: str, width: int) -> tuple[str, str, bool]:
     """A stacked weak card's id and figures ("  2 lapses, 41%"), and whether the figures go on
     a line of their own: beside the id where both fit, else below it, so that the id stays
     whole (it is what `mlprep show` takes) unless it is longer than a line by itself."""
-    figures = f"  {lapses} lapses, {recall}"
+    figures = f"  {lapses} lapse{'s' * (lapses != 1)}, {recall}"
     if len(card) + len(figures) <= width:
         return card, figures, False
     return _ellipsis(card, width), _ellipsis(figures, width), True
@@ -299,8 +305,7 @@ def stats_lines(report, width: int = 80) -> list[str] | None:
         days = "day" if report.streak == 1 else "days"
         lines += ["", *wrapped(f"Current streak: {report.streak} {days}", width)]
         if report.weakest_cards:
-            title = "Weakest cards" + (" (lapses, then predicted recall)" if width >= 48 else "")
-            lines += ["", *wrapped(title, width), *_weak_lines(report, width)]
+            lines += ["", *wrapped(weak_title(width), width), *_weak_lines(report, width)]
         if report.weakest_tags:
             tags = ", ".join(_weak_tag(t) for t in report.weakest_tags)
             lines += ["", *wrapped("Weakest tags: " + tags, width)]

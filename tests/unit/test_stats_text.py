@@ -177,3 +177,12 @@ def test_the_deck_table_as_lines_looks_as_the_rich_table_in_a_terminal(seed):
         if isinstance(lines, type(deck_table(view, width))):
             continue  # (where the lines cannot reproduce it, the table itself is printed)
         assert styled_cells(lines, width) == styled_cells(deck_table(view, width), width), width
+
+
+def test_a_lapse_is_one_lapse_and_the_heading_says_the_ranking():
+    from mlprep.ui.stats_text import weak_head, weak_title
+
+    assert weak_head("c", 1, "41%", 80)[1] == "  1 lapse, 41%"
+    assert weak_head("c", 2, "41%", 80)[1] == "  2 lapses, 41%"
+    assert weak_title(80) == "Weakest cards (lapses, then missed while learning, then recall)"
+    assert weak_title(40) == "Weakest cards"
