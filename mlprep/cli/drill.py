@@ -4,7 +4,16 @@ from typing import Annotated
 
 import typer
 
-from mlprep.cli.common import DeckDirs, DeckSlugs, Plain, Seed, Tags, TrustDeck, state
+from mlprep.cli.common import (
+    DeckDirs,
+    DeckSlugs,
+    Plain,
+    Seed,
+    Tags,
+    TrustDeck,
+    between,
+    state,
+)
 
 
 def drill(
@@ -26,8 +35,8 @@ def drill(
         float | None,
         typer.Option(
             "--wrong-since",
-            min=0,
             metavar="DAYS",
+            callback=between(0, 36500, "days"),  # (inf or nan would be no limit at all)
             help="Only cards answered wrong (Again) in the last DAYS days.",
         ),
     ] = None,

@@ -65,8 +65,11 @@ def optimize(
         raise UsageError("--apply goes with --revlog (your own history is applied when better)")
     reviews = None
     if revlog is not None:
-        try:
-            text = revlog.read_text(encoding="utf-8-sig")
+        from mlprep.fileio import read_regular
+        from mlprep.limits import MAX_PROGRESS_IMPORT_BYTES
+
+        try:  # (a regular file within the limit, as every other input: not /dev/zero or a pipe)
+            text = read_regular(revlog, MAX_PROGRESS_IMPORT_BYTES).decode("utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
             reason = getattr(error, "strerror", None) or "not UTF-8 text"
             raise MlprepError(f"cannot read {revlog}: {reason}") from None

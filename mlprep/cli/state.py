@@ -45,6 +45,8 @@ def parse_now(text: str) -> datetime:
             f"{NOW_VARIABLE}={text[:40]!r} is not an ISO date-time with a time zone "
             "(e.g. 2026-11-25T09:00:00+00:00)"
         )
+    if not 1970 < moment.year < 2200:  # (the years an answer's time may be in: see reviewlog)
+        raise UsageError(f"{NOW_VARIABLE}={text[:40]!r} is not between 1971 and 2199")
     return moment.astimezone(UTC)
 
 

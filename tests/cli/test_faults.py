@@ -216,6 +216,20 @@ def test_progress_merge_reads_only_regular_files(tmp_path, kind, message, mlprep
     assert not (mlprep_home / "progress").exists()
 
 
+@pytest.mark.parametrize(("kind", "message"), SPECIAL)
+def test_optimize_reads_only_regular_revlogs_within_limits(tmp_path, kind, message):
+    """(/dev/zero filled memory; a named pipe waited forever.)"""
+    path = special_file(tmp_path, kind)
+    result = run("optimize", "--revlog", str(path))
+    assert_clean(result, 1, f"Error: cannot read {path}: {message}")
+
+
+@pytest.mark.parametrize("days", ["1e9", "inf", "nan", "-1"])
+def test_wrong_since_is_a_number_of_days_in_range(days):
+    result = run("drill", "--wrong-since", days)
+    assert_clean(result, 2, "is not between 0 and 36500 days.")
+
+
 def test_deck_over_the_card_limit(tmp_path):
     from mlprep.limits import MAX_DECK_CARDS
 
