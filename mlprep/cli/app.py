@@ -1,6 +1,7 @@
 """The `mlprep` command: global options and the command table."""
 
 import difflib
+import io
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -182,11 +183,42 @@ def _check_clock(app_state: AppState) -> None:
             raise typer.Exit(int(error.exit_code)) from None
 
 
+def _usable_standard_streams() -> None:
+    """Standard streams a command can always use: a closed input reads as ended (a session
+    stops as at the end of piped input), a closed output fails as a full disk does (one line,
+    exit 1), and a terminal that cannot show a character (an ASCII locale) shows "?" for it
+    instead of stopping the command."""
+    import io
+    import os
+
+    if sys.stdin is None:
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - for the whole run
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            setattr(sys, name, _Closed())
+        elif isinstance(stream, io.TextIOWrapper) and stream.encoding.lower() not in (
+            "utf-8",
+            "utf8",
+        ):
+            stream.reconfigure(errors="replace")
+
+
+class _Closed(io.TextIOBase):
+    """A standard output that was closed before the program started: every write fails."""
+
+    def write(self, text: str) -> int:
+        import errno
+
+        raise OSError(errno.EBADF, "it is closed")
+
+
 def main() -> None:
     """The program: every command runs inside GuardedGroup's error boundary, so an error is
     one line and an exit code wherever it is raised."""
     if completion.asked():  # the shell wants completions: only then are its classes loaded
         completion.enable()
+    _usable_standard_streams()
     try:
         app(prog_name="mlprep")
     except OSError as error:  # commands report their own; this is help or usage text

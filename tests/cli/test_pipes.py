@@ -51,3 +51,45 @@ def test_piped_stats_and_quiz_have_no_terminal_codes(mlprep_home):
         )
     assert "Answered 2 cards" in quiz.stdout
     assert stats.stdout.startswith("deck ")
+
+
+def test_closed_standard_streams_end_input_or_fail_in_one_line(mlprep_home):
+    """A closed input reads as ended; a closed output is one line and exit 1, as a full disk
+    (both failed with an AttributeError). Real processes: the streams are closed at start."""
+    env = dict(os.environ, MLPREP_HOME=str(mlprep_home))
+    program = f"{sys.executable} -m mlprep"
+    quiz = subprocess.run(
+        f"{program} quiz trees -n 1 <&-", shell=True, env=env, capture_output=True, text=True
+    )
+    assert quiz.returncode == 0 and "Stopped (end of input)" in quiz.stdout
+    decks = subprocess.run(
+        f"{program} decks >&-", shell=True, env=env, capture_output=True, text=True
+    )
+    assert (decks.returncode, decks.stderr) == (
+        1,
+        "Error: cannot write to standard output: it is closed\n",
+    )
+
+
+def test_a_terminal_that_cannot_show_a_character_gets_a_question_mark(mlprep_home):
+    """In an ASCII locale, "·" and the stats chart's blocks stopped quiz and stats with a
+    UnicodeEncodeError (an open answer typed but not graded was lost)."""
+    env = dict(
+        os.environ,
+        MLPREP_HOME=str(mlprep_home),
+        LC_ALL="C",
+        PYTHONUTF8="0",
+        PYTHONCOERCECLOCALE="0",
+    )
+    env.pop("PYTHONIOENCODING", None)
+    program = [sys.executable, "-m", "mlprep"]
+    quiz = subprocess.run(
+        [*program, "quiz", "trees", "-n", "2", "--seed", "1"],
+        input=b"1\n\n3\n",
+        env=env,
+        capture_output=True,
+    )
+    assert quiz.returncode == 0, quiz.stderr
+    assert b"Answered 2 cards" in quiz.stdout
+    stats = subprocess.run([*program, "stats"], env=env, capture_output=True)
+    assert stats.returncode == 0, stats.stderr
