@@ -109,7 +109,8 @@ class PlainPrompter:
 
     def show_question(self, card: Card, position: int, total: int) -> None:
         level = f", difficulty {card.difficulty}" if card.difficulty else ""
-        self.say("", f"[{position}/{total}] {card.id} ({card.deck}{level})")
+        # (wrapped: an id is one word, and a long one with its deck passed 80 columns)
+        self.say("", *wrap(f"[{position}/{total}] {card.id} ({card.deck}{level})", self.width))
         self.say(*wrap(card.q, self.width))
 
     def show_options(self, options: Sequence[str], marked: Sequence[bool] = ()) -> None:
@@ -283,7 +284,8 @@ class PlainPrompter:
             self.notice("  Please enter 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).")
 
     def flash_front(self, card: Card, position: int, total: int) -> None:
-        self.say("", f"[{position}/{total}] {card.id} ({card.deck})", *wrap(card.q, self.width))
+        head = wrap(f"[{position}/{total}] {card.id} ({card.deck})", self.width)
+        self.say("", *head, *wrap(card.q, self.width))
 
     def flash_key(self, can_undo: bool) -> FlashAction:
         while True:
@@ -320,7 +322,8 @@ class PlainPrompter:
         self.say(*wrap(card.q, self.width))
 
     def show_transcript_item(self, card: Card, answer: str, position: int, total: int) -> None:
-        self.say("", f"[{position}/{total}] {card.id} ({card.deck})", *wrap(card.q, self.width))
+        head = wrap(f"[{position}/{total}] {card.id} ({card.deck})", self.width)
+        self.say("", *head, *wrap(card.q, self.width))
         self.say("Your answer:", *wrap(answer or "(no answer)", self.width, "  "))
 
 

@@ -176,3 +176,30 @@ def test_revisit_before_any_quiz_says_so(cli):
         2,
         "Error: No quiz to revisit yet; run mlprep quiz first.\n",
     )
+
+
+def test_a_long_card_id_and_deck_keep_the_header_within_80_columns():
+    """[3/36] interpretability-shap-interventional-vs-observational (interpretability,
+    difficulty 3) took 91 columns."""
+    import io
+
+    from mlprep.model import Card
+    from mlprep.ui.prompts import PlainPrompter
+
+    card = Card(
+        id="interpretability-shap-interventional-vs-observational",
+        q="Q?",
+        a="A.",
+        deck="interpretability",
+        difficulty=3,
+    )
+    out = io.StringIO()
+    prompter = PlainPrompter(io.StringIO(), out, echo=False, width=80)
+    prompter.show_question(card, 3, 36)
+    prompter.flash_front(card, 3, 36)
+    lines = out.getvalue().splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert lines[1:3] == [
+        "[3/36] interpretability-shap-interventional-vs-observational (interpretability,",
+        "difficulty 3)",
+    ]
