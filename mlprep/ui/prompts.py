@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TextIO, cast
 
 from mlprep.model import Card, Grade
 from mlprep.sessions.ports import FlashAction, Prompter
-from mlprep.textfit import clock_text, columns, fit, in_words, within
+from mlprep.textfit import clock_text, columns, fit, folded, in_words, within
 from mlprep.textsafe import clean_input, printable
 from mlprep.ui.text import (
     GRADE_LABELS,
@@ -159,7 +159,12 @@ class PlainPrompter:
             self.say("Tables:", *schema_lines(schema, self.width))
 
     def show_code(self, title: str, code: str) -> None:
-        self.say(title, *("  " + line for line in code.splitlines()))
+        # (a line wider than the terminal goes on under itself rather than past the edge)
+        width = self.width
+        self.say(
+            title,
+            *(row for line in code.splitlines() for row in folded(f"  {line}", width, "    ")),
+        )
 
     def show_rows(self, title: str, result: QueryResult) -> None:
         lines = table_lines(result.columns, result.rows, truncated=result.truncated)

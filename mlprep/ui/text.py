@@ -148,11 +148,12 @@ def break_between(text: str, width: int, separator: str = " · ") -> list[str]:
 
 
 def wrap(text: str, width: int, indent: str = "") -> list[str]:
-    """Wrap Markdown-ish text to `width`, keeping code, tables and blank lines as they are."""
+    """Wrap Markdown-ish text to `width`, keeping code, tables and blank lines as they are
+    (but for a line wider than `width`: folded to it, so that nothing runs past the edge)."""
     lines: list[str] = []
     for block, wrappable in _paragraphs(text):
         if not wrappable:
-            lines.append(indent + block if block else "")
+            lines.extend(folded(indent + block, max(20, width), indent + "  ") if block else [""])
             continue
         block = unmarked(block)  # (prose: its emphasis without stars)
         item = _LIST_ITEM.match(block)

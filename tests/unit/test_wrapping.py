@@ -263,3 +263,23 @@ def test_a_typed_answer_makes_no_markdown_structure(typed):
     assert html.startswith("<p>") and html.count("<p>") == 1
     shown = html[3:-5].replace("<br />\n", "\n").replace("\u00a0", " ").replace("&gt;", ">")
     assert shown == typed
+
+
+def test_code_and_table_lines_wider_than_the_terminal_are_folded():
+    """Code and tables keep their lines, but one wider than the terminal goes on under itself
+    (an answer's SQL and tables passed 80 columns in plain output, up to 131)."""
+    import io
+
+    from mlprep.textfit import columns
+    from mlprep.ui.prompts import PlainPrompter
+    from mlprep.ui.text import wrap
+
+    sql = "SELECT ROUND(2 * ((c - (c + t) / 2.0) * (c - (c + t) / 2.0)) / ((c + t) / 2.0), 2) AS x"
+    table = "| metric | " + " | ".join(f"column {n}" for n in range(12)) + " |"
+    text = f"Compute it:\n\n```sql\n{sql}\n```\n\n{table}\n"
+    lines = wrap(text, 60)
+    assert all(columns(line) <= 60 for line in lines)
+    assert "".join(line.strip() for line in lines).replace(" ", "").find(sql.replace(" ", "")) >= 0
+    out = io.StringIO()
+    PlainPrompter(io.StringIO(), out, echo=False, width=60).show_code("Solution", sql)
+    assert all(columns(line) <= 60 for line in out.getvalue().splitlines())
