@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
+from mlprep.cli import completion
 from mlprep.cli.common import DeckDirs, TrustDeck, state
 from mlprep.errors import ExitCode, UsageError
 
@@ -41,6 +42,7 @@ def practice(
         typer.Argument(
             metavar="[CARD_ID | DECK]...",
             help="Drills or decks (default: the coding drills that are due, then new ones).",
+            autocompletion=completion.drills_and_decks,
             show_default=False,
         ),
     ] = None,
@@ -148,7 +150,12 @@ def _isatty(stream) -> bool:
 @app.command("check")
 def check(
     ctx: typer.Context,
-    card_id: Annotated[str, typer.Argument(metavar="CARD_ID", help="The drill's card id.")],
+    card_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="CARD_ID", help="The drill's card id.", autocompletion=completion.drill_ids
+        ),
+    ],
     file: Annotated[Path, typer.Argument(metavar="FILE.py", help="Your solution.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the verdict as JSON.")] = False,
     record: Annotated[

@@ -65,3 +65,17 @@ def card_ids(incomplete: str) -> list[str]:
         return sorted(i for i in ids if i.startswith(incomplete))
     except Exception:
         return []
+
+
+def drill_ids(incomplete: str) -> list[str]:
+    """The coding drills' card ids (`mlprep code`, `code check`)."""
+    try:
+        library = _library()
+        ids = (c.id for deck in library.decks.values() for c in deck.cards if c.kind == "code")
+        return sorted(i for i in ids if i.startswith(incomplete))
+    except Exception:
+        return []
+
+
+def drills_and_decks(incomplete: str) -> list[str]:
+    return drill_ids(incomplete) + deck_names(incomplete)

@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from mlprep.cli import completion
 from mlprep.cli.common import DeckDirs, state
 from mlprep.errors import UsageError
 
@@ -21,7 +22,14 @@ def _read_answer(stream) -> str:
 
 def grade(
     ctx: typer.Context,
-    card_id: Annotated[str, typer.Argument(metavar="CARD_ID", help="An open card with keypoints.")],
+    card_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="CARD_ID",
+            help="An open card with keypoints.",
+            autocompletion=completion.card_ids,
+        ),
+    ],
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON instead of a checklist.")
     ] = False,

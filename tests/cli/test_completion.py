@@ -38,6 +38,9 @@ def complete(words: str, mlprep_home) -> list[str]:
         ("mlprep quiz tre", ["trees"]),
         ("mlprep quiz trees --tag boo", ["boosting", "bootstrap"]),
         ("mlprep show trees-gini-m", ["trees-gini-max"]),
+        ("mlprep grade ensembles-bagging-d", ["ensembles-bagging-definition"]),
+        ("mlprep code coding-softm", ["coding-softmax"]),
+        ("mlprep code check coding-nm", ["coding-nms"]),
         ("mlprep completion f", ["fish"]),
     ],
 )
