@@ -210,6 +210,9 @@ def mock(
 
         flush_input(env.stdin)  # keys typed in the last moments never reach the shell
     assert isinstance(result, MockResult)
+    if not result.answers:  # (an interview with no answer is no history to keep)
+        finish(result)
+        return
     saved = save_mock(result, app.paths.data_dir / "mock")
     shown = str(saved)
     if env.is_terminal():  # on screen the end of a long path; in pipes the whole of it

@@ -336,3 +336,10 @@ def test_an_sql_card_fits_a_narrow_terminal_in_quiz_and_practice(cli, tmp_path, 
         lines = result.stdout.splitlines()
         assert all(len(line) <= 40 for line in lines), [x for x in lines if len(x) > 40]
         assert "  user_id INTEGER NOT NULL REFERENCES" in lines and "    users(id)," in lines
+
+
+def test_a_mock_with_no_answer_keeps_no_history_file(cli, mlprep_home):
+    result = cli("mock", *MOCK, input="")
+    assert result.exit_code == 0
+    assert "Saved to" not in result.stdout
+    assert not (mlprep_home / "mock").exists() or not list((mlprep_home / "mock").iterdir())
