@@ -182,6 +182,7 @@ def mock(
     from mlprep.cli.session import finish, run_session
     from mlprep.fileio import atomic_write
     from mlprep.history import save_mock
+    from mlprep.sessions.base import Stop
     from mlprep.sessions.mock import MockResult, MockSession
     from mlprep.ui.prompts import PlainPrompter
     from mlprep.ui.text import mock_markdown
@@ -210,8 +211,8 @@ def mock(
 
         flush_input(env.stdin)  # keys typed in the last moments never reach the shell
     assert isinstance(result, MockResult)
-    if not result.answers:  # (an interview with no answer is no history to keep)
-        finish(result)
+    if not result.answers and result.stopped is not Stop.TIME_UP:
+        finish(result)  # (left before any answer: no interview to keep; a time-up is one)
         return
     saved = save_mock(result, app.paths.data_dir / "mock")
     shown = str(saved)
