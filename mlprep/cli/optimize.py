@@ -71,8 +71,15 @@ def optimize(
         try:  # (a regular file within the limit, as every other input: not /dev/zero or a pipe)
             text = read_regular(revlog, MAX_PROGRESS_IMPORT_BYTES).decode("utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
+            import errno
+
+            from mlprep.errors import ContentError
+
             reason = getattr(error, "strerror", None) or "not UTF-8 text"
-            raise MlprepError(f"cannot read {revlog}: {reason}") from None
+            # (a file over the limit is bad content, as a bad row is: exit 3, as for import)
+            too_big = isinstance(error, OSError) and error.errno == errno.EFBIG
+            kind = ContentError if too_big else MlprepError
+            raise kind(f"cannot read {revlog}: {reason}") from None
         try:
             reviews = read_revlog(str(revlog), text)
         except MlprepError as error:
