@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pexpect
+import pytest
 
 from tests.conftest import FIXTURES
 from tests.e2e.test_quiz_terminal import spawn
@@ -18,12 +19,20 @@ def events(home):
     return [json.loads(line) for line in lines]
 
 
-def test_the_answer_being_typed_when_time_runs_out_is_kept(mlprep_home):
-    child = spawn([*MOCK, "--seed", "3", "--minutes", "0.02"], mlprep_home)
+@pytest.mark.parametrize(
+    ("minutes", "cut", "notice"),
+    [("0.02", None, "Time is up."), ("5", "c", "Interview ended early")],
+    ids=["time runs out", "ctrl-c"],
+)
+def test_the_answer_being_typed_when_the_interview_ends_is_kept(mlprep_home, minutes, cut, notice):
+    """Time running out or Ctrl-C mid-answer: what was typed is the answer, graded as usual."""
+    child = spawn([*MOCK, "--seed", "3", "--minutes", minutes], mlprep_home)
     child.expect("Why are single deep trees unstable?")
-    child.expect("\\[0:0\\d\\] Your answer")  # the countdown before the answer
+    child.expect("\\[\\d:\\d\\d\\] Your answer")  # the countdown before the answer
     child.send("small changes in the data chan")
-    child.expect("Time is up.")
+    if cut:
+        child.sendcontrol(cut)
+    child.expect(notice)
     child.expect("Your answer:")
     child.expect("small changes in the data chan")
     child.expect("Grade")
@@ -70,25 +79,3 @@ def test_ctrl_c_grades_the_answers_given_and_a_second_one_leaves(mlprep_home):
     child.close()
     assert child.exitstatus == 0
     assert [(e["card"], e["grade"]) for e in events(mlprep_home)] == [("mini-multi", 3)]
-
-
-def test_ctrl_c_keeps_the_answer_being_typed_as_time_running_out_does(mlprep_home):
-    child = spawn([*MOCK, "--seed", "3", "--minutes", "5"], mlprep_home)
-    child.expect("Why are single deep trees unstable?")
-    child.expect("\\] Your answer")
-    child.send("small changes in the data chan")
-    child.sendcontrol("c")
-    child.expect("Interview ended early")
-    child.expect("Your answer:")
-    child.expect("small changes in the data chan")
-    child.expect("Grade")
-    child.send("2\r")
-    child.expect("Mock interview: 1 of 2 questions")
-    child.expect(pexpect.EOF)
-    child.close()
-    [event] = events(mlprep_home)
-    assert (event["card"], event["grade"], event["answer"]) == (
-        "mini-open",
-        2,
-        "small changes in the data chan",
-    )
