@@ -1,5 +1,5 @@
 """File helpers: crash-safe writes (a reader sees the old file or the new one, never half of
-either) and fast loading of large derived files."""
+either), fast loading of large derived files, and whether a standard stream is a terminal."""
 
 from __future__ import annotations
 
@@ -164,3 +164,12 @@ def open_regular(path: Path | str, limit: int) -> BinaryIO:
 
 def _too_big(path: Path | str, limit: int) -> OSError:
     return OSError(errno.EFBIG, f"larger than the {size_text(limit)} limit", str(path))
+
+
+def is_terminal(stream: object) -> bool:
+    """Whether a stream is a terminal: not a pipe or a file, nor a stream closed or replaced
+    (a test's), whose isatty fails or is missing."""
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError, OSError):
+        return False

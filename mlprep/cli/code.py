@@ -12,6 +12,7 @@ from typer.core import TyperGroup
 from mlprep.cli import completion
 from mlprep.cli.common import DeckDirs, TrustDeck, state
 from mlprep.errors import ExitCode, UsageError
+from mlprep.fileio import is_terminal
 
 
 class _DefaultToPractice(TyperGroup):
@@ -86,7 +87,7 @@ def practice(
         lambda card, path: check_card(card, path, trusted=trust_deck),
         app_state.paths.data_dir / "code",
     )
-    prompter = LineCodePrompter(env.stdin, env.stdout, env.environ, echo=not _isatty(env.stdin))
+    prompter = LineCodePrompter(env.stdin, env.stdout, env.environ, echo=not is_terminal(env.stdin))
     # the study runner's steps, with a prompter that opens the editor
     with app_state.progress() as store:
         recorder = ProgressRecorder(store, session.mode, env.now)
@@ -138,13 +139,6 @@ def _refuse_untrusted(cards, trust_deck: bool) -> None:
                 f"card '{card.id}' comes from a deck that is not built in; its tests are code. "
                 "Run it with --trust-deck if you trust that deck."
             )
-
-
-def _isatty(stream) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 @app.command("check")

@@ -16,6 +16,7 @@ from typer.core import TyperGroup
 from mlprep.cli import completion
 from mlprep.cli.state import AppState, Environment
 from mlprep.errors import ExitCode, MlprepError, OutputError
+from mlprep.fileio import is_terminal
 
 DeckDirs = Annotated[
     list[Path] | None,
@@ -85,17 +86,10 @@ def echo_error(app_state: AppState, message: str) -> None:
 
     stderr = app_state.env.stderr
     text = f"Error: {printable(message)}"
-    if _is_terminal(stderr):  # a log or a pipe keeps one line per error, for grep
+    if is_terminal(stderr):  # a log or a pipe keeps one line per error, for grep
         text = wrap_for_terminal(text)
     stderr.write(text + "\n")
     stderr.flush()
-
-
-def _is_terminal(stream: Any) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError, OSError):
-        return False
 
 
 def wrap_for_terminal(text: str) -> str:

@@ -8,6 +8,7 @@ from mlprep.cli import completion
 from mlprep.cli.common import DeckDirs, state
 from mlprep.errors import UsageError
 from mlprep.export import STDOUT, ExportFormat
+from mlprep.fileio import is_terminal
 from mlprep.textsafe import printable
 
 
@@ -67,7 +68,7 @@ def export(
     else:  # each deck once, in the order named
         chosen = list({deck.id: deck for deck in map(library.deck, decks or ())}.values())
     err = app.env.stderr
-    progress = len(chosen) > 1 and _isatty(err)
+    progress = len(chosen) > 1 and is_terminal(err)
 
     def on_deck(deck) -> None:
         if progress:
@@ -91,10 +92,3 @@ def export(
 
 def _cards(count: int) -> str:
     return f"{count} card{'s' * (count != 1)}"
-
-
-def _isatty(stream) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False

@@ -8,6 +8,7 @@ import typer
 from mlprep.cli import completion
 from mlprep.cli.common import DeckDirs, Plain, Seed, Tags, between, state
 from mlprep.errors import MlprepError, UsageError
+from mlprep.fileio import is_terminal
 
 if TYPE_CHECKING:
     from mlprep.cli.state import AppState
@@ -67,7 +68,7 @@ def sql(
         editor = SqlEditor(history=app.paths.data_dir / "sql_history")
         prompter = SqlEditorPrompter(editor, env.stdin, env.stdout, echo=False)
     else:
-        prompter = SqlLinePrompter(env.stdin, env.stdout, echo=not _isatty(env.stdin))
+        prompter = SqlLinePrompter(env.stdin, env.stdout, echo=not is_terminal(env.stdin))
     result = run_session(app, SqlSession(cards), prompter=prompter, sql_time_limit=time_limit)
     finish(result)
 
@@ -96,13 +97,6 @@ def _runnable(app: "AppState", library: "Library", cards: "list[Card]", count: i
 def _fit_path(path: str, width: int) -> str:
     """A path as it is when it fits, else its end (the file name matters most), never wrapped."""
     return path if len(path) <= width else "..." + path[len(path) - max(width - 3, 20) :]
-
-
-def _isatty(stream) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 def _alarm(seconds: float):
@@ -202,7 +196,7 @@ def mock(
         prompter = MockClockPrompter(env.stdin, env.stdout)
         session = MockSession(cards, minutes, count)
     else:
-        prompter = PlainPrompter(env.stdin, env.stdout, echo=not _isatty(env.stdin))
+        prompter = PlainPrompter(env.stdin, env.stdout, echo=not is_terminal(env.stdin))
         session = MockSession(cards, minutes, count, _alarm)
     try:
         result = run_session(app, session, seed=seed, prompter=prompter)

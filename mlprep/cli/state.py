@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from mlprep.errors import OutputError, UsageError
+from mlprep.fileio import is_terminal
 from mlprep.paths import Paths, builtin_content_dir, env_deck_dirs, resolve_paths
 from mlprep.textsafe import printable
 
@@ -258,13 +259,6 @@ class AppState:
         from mlprep.ui.prompts import PlainPrompter, QuestionaryPrompter
 
         if plain or not self.env.can_draw():
-            echo = not _isatty(self.env.stdin)
+            echo = not is_terminal(self.env.stdin)
             return PlainPrompter(self.env.stdin, self.env.stdout, echo=echo)
         return QuestionaryPrompter(self.console(), self.env.stdin)
-
-
-def _isatty(stream: TextIO) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from mlprep.coderun import Verdict, verdict_lines
+from mlprep.fileio import is_terminal
 from mlprep.model import Card
 from mlprep.textsafe import printable
 from mlprep.ui.text import wrap
@@ -36,13 +37,6 @@ def editor_command(environ: Mapping[str, str]) -> list[str] | None:
 
 _FENCE = re.compile(r"\s*(```|~~~)")
 _MISTAKES = re.compile(r"^\s*(?:classic )?mistakes:\s*", re.IGNORECASE)
-
-
-def _is_terminal(stream: TextIO) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):  # (a closed or fake stream)
-        return False
 
 
 class LineCodePrompter:
@@ -115,7 +109,7 @@ class LineCodePrompter:
         prompt = "[r]etry, [a]nswer (recorded as Again), [n]ext, [q]uit: "
         if len(prompt) >= self.width:  # (a narrow terminal broke it inside a key's label)
             prompt = "[r]etry [a]nswer [n]ext [q]uit: "
-        if _is_terminal(self.stdin):  # one key press, as the keys' labels say
+        if is_terminal(self.stdin):  # one key press, as the keys' labels say
             from mlprep.ui.keys import read_key
 
             while True:
