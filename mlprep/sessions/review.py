@@ -129,13 +129,12 @@ def queue_counts(queue: DueQueue, always_learning: bool = False) -> str:
     return f"{learning}{len(queue.reviews)} due, {len(queue.new)} new"
 
 
-_NOTHING_MORE = "Nothing more today:"
-
-
-def next_due_text(cards: Sequence[Card], context: SessionContext, limited: bool = True) -> str:
-    """When the next card is due, once today's queue is done or empty ("Next card due tomorrow
-    (7 due by the end of tomorrow)."), or why nothing more is asked today. `limited`: the
-    queue was FSRS's within the day's limits (not an interview plan's choice)."""
+def next_due_text(
+    cards: Sequence[Card], context: SessionContext, limited: bool = True, empty: bool = False
+) -> str:
+    """When the next card is due, once today's queue is done or `empty` ("Nothing is due. Next
+    card due tomorrow (7 due by the end of tomorrow)."), or why nothing more is asked today.
+    `limited`: the queue was FSRS's within the day's limits (not an interview plan's choice)."""
     now = context.now()
     states = cast(dict, context.progress.states)
     # reviews due today that today's queue left out: its limit is used up
@@ -152,9 +151,14 @@ def next_due_text(cards: Sequence[Card], context: SessionContext, limited: bool 
     if held:
         cards_are = "card is" if held == 1 else "cards are"
         return (
-            f"{_NOTHING_MORE} {held} {cards_are} due beyond today's limit of reviews "
+            f"Nothing more today: {held} {cards_are} due beyond today's limit of reviews "
             "(`mlprep review --max-reviews N` sets it)."
         )
+    return ("Nothing is due. " if empty else "") + _next_card_due(cards, states, now)
+
+
+def _next_card_due(cards: Sequence[Card], states: dict, now: datetime) -> str:
+    """When the next of `cards` falls due after now, and how many that day."""
     upcoming = next_due(cards, states, now)
     if upcoming is None:
         if states and not any(card.id in states for card in cards):
@@ -266,10 +270,10 @@ class ReviewSession:
         seed = self.seed if self.seed is not None else now.astimezone().date().toordinal()
         queue = self._queue(context.progress, seed, now)
         if not queue:
-            later = next_due_text(self.cards, context, self.queue_builder is None)
-            if not later.startswith(_NOTHING_MORE):
-                later = "Nothing is due. " + later
-            prompter.notice(self.done_notice or later)
+            prompter.notice(
+                self.done_notice
+                or next_due_text(self.cards, context, self.queue_builder is None, empty=True)
+            )
             return ReviewResult()
         prompter.notice(f"Review: {queue_counts(queue, always_learning=True)}")
         result = run_review(queue, prompter, recorder, context)
