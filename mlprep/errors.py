@@ -40,3 +40,12 @@ class ProgressError(MlprepError):
 
 class OutputError(MlprepError):
     """Standard output cannot be written: a full disk, /dev/full, a failing device."""
+
+
+def unreadable_input(name: object, error: OSError) -> MlprepError:
+    """An input file that cannot be read, as one line: over its size limit it is bad content,
+    as a bad row is (exit 3); anything else (missing, a directory, a pipe) exit 1."""
+    import errno
+
+    kind = ContentError if error.errno == errno.EFBIG else MlprepError
+    return kind(f"cannot read {name}: {error.strerror or error}")

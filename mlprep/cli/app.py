@@ -188,7 +188,6 @@ def _usable_standard_streams() -> None:
     stops as at the end of piped input), a closed output fails as a full disk does (one line,
     exit 1), and a terminal that cannot show a character (an ASCII locale) shows "?" for it
     instead of stopping the command."""
-    import io
     import os
 
     if sys.stdin is None:

@@ -1,12 +1,11 @@
 """`mlprep import`: a CSV or TSV of questions and answers becomes one of your decks."""
 
-import errno
 from typing import Annotated
 
 import typer
 
 from mlprep.cli.common import state
-from mlprep.errors import ContentError, MlprepError, UsageError
+from mlprep.errors import ContentError, MlprepError, UsageError, unreadable_input
 from mlprep.textsafe import printable
 
 MAX_SLUG = 64  # a deck id is a file name (SLUG.yaml) and the start of every card id
@@ -82,9 +81,7 @@ def import_deck(
     try:
         data = read_regular(file, MAX_CSV_BYTES)
     except OSError as error:
-        # (a file over the limit is bad input, as a bad row is: exit 3; the others, exit 1)
-        kind = ContentError if error.errno == errno.EFBIG else MlprepError
-        raise kind(f"cannot read {file}: {error.strerror or error}") from None
+        raise unreadable_input(file, error) from None
     if len(data) >= LONG_IMPORT_BYTES:
         app.say_progress(f"Importing {file} ({len(data) / 1e6:.1f} MB)...")
 

@@ -65,21 +65,16 @@ def optimize(
         raise UsageError("--apply goes with --revlog (your own history is applied when better)")
     reviews = None
     if revlog is not None:
+        from mlprep.errors import unreadable_input
         from mlprep.fileio import read_regular
         from mlprep.limits import MAX_PROGRESS_IMPORT_BYTES
 
         try:  # (a regular file within the limit, as every other input: not /dev/zero or a pipe)
             text = read_regular(revlog, MAX_PROGRESS_IMPORT_BYTES).decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
-            import errno
-
-            from mlprep.errors import ContentError
-
-            reason = getattr(error, "strerror", None) or "not UTF-8 text"
-            # (a file over the limit is bad content, as a bad row is: exit 3, as for import)
-            too_big = isinstance(error, OSError) and error.errno == errno.EFBIG
-            kind = ContentError if too_big else MlprepError
-            raise kind(f"cannot read {revlog}: {reason}") from None
+        except OSError as error:
+            raise unreadable_input(revlog, error) from None
+        except UnicodeDecodeError:
+            raise MlprepError(f"cannot read {revlog}: not UTF-8 text") from None
         try:
             reviews = read_revlog(str(revlog), text)
         except MlprepError as error:
