@@ -73,3 +73,51 @@ def test_atomic_write_refuses_to_replace_a_named_pipe(tmp_path):
         atomic_write(tmp_path / "pipe", b"x")
     assert "named pipe, not a regular file" in caught.value.strerror
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == ["pipe"]
+
+
+def test_a_long_write_hands_its_pages_to_the_disk_as_it_goes(tmp_path, monkeypatch):
+    """atomic_write_with asks for each few megabytes to be written out while the rest is
+    still being produced (the fsync at the end then waits for the last part only), and
+    the file is written whole all the same."""
+    from mlprep import fileio
+
+    advised: list[tuple[int, int, int]] = []
+
+    def advise(fd: int, offset: int, length: int, advice: int) -> None:
+        # the pages are handed over only once they are in the file
+        assert os.fstat(fd).st_size >= offset + length
+        advised.append((offset, length, advice))
+
+    monkeypatch.setattr(os, "posix_fadvise", advise, raising=False)
+    monkeypatch.setattr(os, "POSIX_FADV_DONTNEED", 4, raising=False)
+    chunk = bytes(range(256)) * 4096  # 1 MiB
+    target = tmp_path / "log"
+
+    def write(handle) -> None:
+        for number in range(10):
+            handle.write(chunk[number:] + chunk[:number])
+
+    fileio.atomic_write_with(target, write)
+    step = fileio._WRITEBACK_BYTES
+    assert advised == [(0, step, 4), (step, step, 4)]
+    assert target.read_bytes() == b"".join(chunk[n:] + chunk[:n] for n in range(10))
+
+
+def test_a_refused_writeback_hint_only_stops_the_hints(tmp_path, monkeypatch):
+    from mlprep import fileio
+
+    calls = []
+
+    def advise(*args) -> None:
+        calls.append(args)
+        raise OSError(errno.EINVAL, "not supported here")
+
+    monkeypatch.setattr(os, "posix_fadvise", advise, raising=False)
+    monkeypatch.setattr(os, "POSIX_FADV_DONTNEED", 4, raising=False)
+    data = b"x" * (3 * fileio._WRITEBACK_BYTES)
+    target = tmp_path / "log"
+    fileio.atomic_write_with(
+        target, lambda handle: [handle.write(data[i : i + 4096]) for i in range(0, len(data), 4096)]
+    )
+    assert len(calls) == 1
+    assert target.read_bytes() == data
