@@ -167,7 +167,9 @@ class PlainPrompter:
         )
 
     def show_rows(self, title: str, result: QueryResult) -> None:
-        lines = table_lines(result.columns, result.rows, truncated=result.truncated)
+        lines = table_lines(
+            result.columns, result.rows, truncated=result.truncated, width=self.width
+        )
         self.say(*wrap(title, self.width), *lines)
 
     def show_mismatch(
@@ -190,7 +192,12 @@ class PlainPrompter:
                     f"{_rows(len(comparison.extra))} of yours should not be there, e.g.:",
                     self.width,
                 ),
-                *("  " + line for line in table_lines(actual.columns, comparison.extra, limit=3)),
+                *(
+                    "  " + line
+                    for line in table_lines(
+                        actual.columns, comparison.extra, limit=3, width=self.width - 2
+                    )
+                ),
             )
         if comparison.missing:
             missing = f"{_rows(len(comparison.missing))} of the answer missing from yours."

@@ -211,22 +211,75 @@ def schema_lines(schema: str, width: int) -> list[str]:
 
 
 def table_lines(
-    columns, rows, limit: int = 8, max_cell: int = 18, truncated: bool = False
+    columns_,
+    rows,
+    limit: int = 8,
+    max_cell: int = 18,
+    truncated: bool = False,
+    width: int | None = None,
 ) -> list[str]:
     """A small plain-text table: a header, a rule, at most `limit` rows, then '(N more)'.
-    `truncated`: the rows are the first a query gave, not all of them."""
-    shown = [[shorten(cell(v), max_cell) for v in row] for row in rows[:limit]]
-    header = [shorten(printable(str(c)), max_cell) for c in columns]
-    widths = [max([len(header[i])] + [len(r[i]) for r in shown]) for i in range(len(header))]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in shown]
+    `truncated`: the rows are the first a query gave, not all of them. Within `width`
+    terminal columns where given: its cells are cut shorter (down to _NARROWEST_CELL) and,
+    where even that is too wide, each row is shown as a record, a line a column (as psql's
+    expanded display does)."""
+    names = [printable(str(name)) for name in columns_]
+    values = [[cell(value) for value in row] for row in rows[:limit]]
+    lines = _grid(names, values, max_cell)
+    narrowest = min(max_cell, _NARROWEST_CELL)
+    for size in range(max_cell - 1, narrowest - 1, -1):
+        if width is None or len(lines[1]) <= width:
+            break
+        lines = _grid(names, values, size)
+    if width is not None and len(lines[1]) > width:
+        lines = _records(names, values, width)
     if truncated:  # (not "992 more rows" for a query that never ends)
         lines.append(f"(the first {len(rows):,} rows were kept: the result has more)")
     elif len(rows) > limit:
         lines.append(f"({len(rows) - limit} more row{'s' * (len(rows) - limit != 1)})")
     if not rows:
         lines.append("(no rows)")
+    return lines
+
+
+_NARROWEST_CELL = 8  # a table's cells are cut to no fewer columns than this to fit
+
+
+def _grid(names: list[str], values: list[list[str]], size: int) -> list[str]:
+    """A header, a rule and the rows, each cell cut to `size` columns (the rule, not cut
+    short at its end, is the widest line)."""
+    header = [shorten(name, size) for name in names]
+    shown = [[shorten(value, size) for value in row] for row in values]
+    widths = [
+        max([columns(header[i])] + [columns(row[i]) for row in shown]) for i in range(len(header))
+    ]
+    rule = "  ".join("-" * w for w in widths)
+    return [_row_line(header, widths), rule, *(_row_line(row, widths) for row in shown)]
+
+
+def _row_line(cells: list[str], widths: list[int]) -> str:
+    # (padded by terminal columns: a Chinese or Japanese value takes two a character)
+    padded = (
+        text + " " * (width - columns(text)) for text, width in zip(cells, widths, strict=True)
+    )
+    return "  ".join(padded).rstrip()
+
+
+def _records(names: list[str], values: list[list[str]], width: int) -> list[str]:
+    """The rows of a table too wide for `width` columns, one record each: a line a column,
+    its name then its value (cut to the line)."""
+    label = min(max(map(columns, names), default=0), max(width // 3, _NARROWEST_CELL))
+    room = max(width - label - 4, _NARROWEST_CELL)
+    shown = [shorten(name, label) for name in names]
+    if not values:
+        return wrap("Columns: " + ", ".join(names), width)
+    lines = []
+    for number, row in enumerate(values, start=1):
+        lines.append(f"row {number}:")
+        for name, value in zip(shown, row, strict=True):
+            lines.append(
+                f"  {name}{' ' * (label - columns(name))}  {shorten(value, room)}".rstrip()
+            )
     return lines
 
 

@@ -283,3 +283,66 @@ def test_code_and_table_lines_wider_than_the_terminal_are_folded():
     out = io.StringIO()
     PlainPrompter(io.StringIO(), out, echo=False, width=60).show_code("Solution", sql)
     assert all(columns(line) <= 60 for line in out.getvalue().splitlines())
+
+
+def test_a_query_result_wider_than_the_terminal_cuts_its_cells_to_fit():
+    """A result of many columns ran past the terminal's edge; its cells are now cut shorter
+    until it fits."""
+    from mlprep.ui.text import table_lines
+
+    columns_ = ("user_id", "country", "signup_date", "plan", "last_login", "spend")
+    rows = [(17, "Germany", "2024-01-05", "enterprise annual", "2024-06-30 10:11:12", 120.5)]
+    wide = table_lines(columns_, rows)
+    assert max(map(len, wide)) == 75  # (no width given: every cell up to 18 columns)
+    # the widest cells that fit: cut to 10 columns
+    assert table_lines(columns_, rows, width=60) == [
+        "user_id  country  signup_...  plan        last_login  spend",
+        "-------  -------  ----------  ----------  ----------  -----",
+        "17       Germany  2024-01-05  enterpr...  2024-06...  120.5",
+    ]
+
+
+def test_a_result_too_wide_even_with_short_cells_is_shown_a_row_at_a_time():
+    from mlprep.ui.text import table_lines
+
+    columns_ = [f"metric_{n}" for n in range(8)]
+    rows = [tuple(range(8)), tuple(f"value {n}" for n in range(8))]
+    assert table_lines(columns_, rows, width=40, limit=1) == [
+        "row 1:",
+        *(f"  metric_{n}  {n}" for n in range(8)),
+        "(1 more row)",
+    ]
+    assert table_lines(columns_, [], width=40) == [
+        "Columns: metric_0, metric_1, metric_2,",
+        "metric_3, metric_4, metric_5, metric_6,",
+        "metric_7",
+        "(no rows)",
+    ]
+
+
+def test_table_cells_are_padded_by_terminal_columns():
+    """A Chinese or Japanese value takes two columns a character: padded by its length, the
+    columns after it went out of line."""
+    from mlprep.ui.text import table_lines
+
+    lines = table_lines(("city", "n"), [("東京", 1), ("Paris", 2)])
+    assert lines == ["city   n", "-----  -", "東京   1", "Paris  2"]
+
+
+def test_a_sql_result_and_mismatch_fit_a_narrow_terminal():
+    import io
+
+    from mlprep.sqlsandbox import Comparison, QueryResult
+    from mlprep.textfit import columns
+    from mlprep.ui.prompts import PlainPrompter
+
+    result = QueryResult(
+        columns=tuple(f"a_rather_long_column_{n}" for n in range(7)),
+        rows=(tuple(f"a long value number {n}" for n in range(7)),) * 3,
+    )
+    out = io.StringIO()
+    prompter = PlainPrompter(io.StringIO(), out, echo=False, width=50)
+    prompter.show_rows("Your result:", result)
+    prompter.show_mismatch(result, result, Comparison(False, extra=list(result.rows)))
+    assert "row 1:" in out.getvalue()
+    assert all(columns(line) <= 50 for line in out.getvalue().splitlines())
