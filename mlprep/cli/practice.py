@@ -62,7 +62,7 @@ def sql(
     cards = _runnable(app, library, sample(pool, None, seed), count)
     env = app.env
     prompter: SqlLinePrompter
-    if env.is_terminal() and not plain:
+    if env.can_draw() and not plain:  # (an editor draws: not on TERM=dumb)
         from mlprep.ui.sqledit import SqlEditor
 
         editor = SqlEditor(history=app.paths.data_dir / "sql_history")
@@ -189,7 +189,7 @@ def mock(
     if export and export.exists():
         raise UsageError(f"{export} already exists; choose another file for --export.")
     prompter: PlainPrompter
-    if env.is_terminal():
+    if env.can_draw():  # (the clock is drawn: not on TERM=dumb, which gets plain lines)
         from mlprep.ui.mockclock import MockClockPrompter
 
         # the prompter shows the clock and ends an answer when time runs out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 
 import pytest
@@ -25,13 +26,40 @@ def test_a_dumb_terminal_gets_plain_prompts_without_cursor_codes(mlprep_home):
         timeout=20,
         dimensions=(30, 80),
     )
+    child.logfile_read = seen = io.StringIO()
     child.expect("Which impurity measure")
     child.expect(r"1\) Gini impurity")  # numbered options: the plain prompter
     child.expect(r"Answer \(1-3\):")
     child.sendline("1")
     child.expect("Correct")
     child.expect(pexpect.EOF)
-    seen = child.before
     child.close()
     assert child.exitstatus == 0
-    assert not any(code in seen for code in CURSOR_MOVES)
+    assert not any(code in seen.getvalue() for code in CURSOR_MOVES)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["sql", "-n", "1", "--seed", "3"], ["mock", "trees", "-n", "1", "--seed", "3"]],
+    ids=["sql", "mock"],
+)
+def test_the_sql_editor_and_the_mock_clock_give_way_to_plain_lines(mlprep_home, args):
+    """Both draw with prompt_toolkit, which wrote cursor codes to a terminal that cannot
+    read them; on TERM=dumb they are plain line prompts, as every other mode's are."""
+    env = dict(os.environ, MLPREP_HOME=str(mlprep_home), TERM="dumb", COLUMNS="80", LINES="30")
+    warm_deck_cache(mlprep_home, args)
+    child = spawn_mlprep(args, env, encoding="utf-8", timeout=20, dimensions=(30, 80))
+    child.logfile_read = seen = io.StringIO()  # (all of it, not only what the last expect passed)
+    if args[0] == "sql":
+        child.expect("sql> ")
+        child.sendline(".quit")
+        child.expect("your results are saved")
+    else:
+        child.expect("Mock interview")
+        child.expect(r"Answer \(1-4\): ")  # (the question this seed asks first)
+        child.sendline("2")
+        child.expect(r"[Gg]rade")
+        child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "\x1b" not in seen.getvalue()
