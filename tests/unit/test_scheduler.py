@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mlprep.model import Card
 from mlprep.scheduler import (
@@ -247,3 +249,34 @@ def test_the_queue_agrees_with_its_definition(seed):
     expected = _queue_by_definition(cards(*ids), states, now, limits)
     assert (list(queue.learning), list(queue.reviews), list(queue.new)) == expected
     assert queue.learning and queue.reviews and queue.new  # (each kind is there)
+
+
+def _microseconds_of_datetime(seconds: float) -> int:
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    return (datetime.fromtimestamp(seconds, UTC) - epoch) // timedelta(microseconds=1)
+
+
+_HALVES = st.integers(0, 253_402_300_798).map(lambda whole: whole + 0.5e-6)
+
+
+@given(st.floats(0, 253_402_300_799.9, allow_nan=False) | _HALVES)
+@settings(max_examples=3000, deadline=None)
+def test_a_stored_time_becomes_the_microseconds_its_datetime_has(seconds):
+    """A replay reads each stored time as datetime.fromtimestamp would, rounding the fraction
+    to the microsecond half to even (worked out without the datetime: it is done for every
+    replayed answer); past the year 9999 it fails as the datetime does."""
+    from mlprep.scheduler import _us_of_timestamp
+
+    assert _us_of_timestamp(seconds) == _microseconds_of_datetime(seconds)
+
+
+def test_ties_and_times_past_the_last_datetime_are_read_as_datetime_reads_them():
+    from mlprep.scheduler import _us_of_timestamp, micros
+
+    for seconds in (0.0, 0.5e-6, 1.5e-6, 2.5e-6, 0.9999995, 1_771_983_202.392, -1.5):
+        assert _us_of_timestamp(seconds) == _microseconds_of_datetime(seconds)
+    for seconds in (253_402_300_800.0, float("nan"), float("inf")):
+        with pytest.raises((ValueError, OverflowError)):
+            _us_of_timestamp(seconds)
+    moment = datetime(2026, 2, 25, 1, 23, 22, 392_001, tzinfo=UTC)
+    assert micros(moment) == 1_771_982_602_392_001
