@@ -283,3 +283,36 @@ def test_a_snapshot_that_puts_a_cards_last_answer_later_than_the_log_does_is_not
     assert (tmp_path / "fast" / "reviews.jsonl").read_bytes() == (
         tmp_path / "slow" / "reviews.jsonl"
     ).read_bytes()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_rewritten_state_is_written_as_json_writes_it(seed):
+    """The pass writes each replayed state with orjson where that gives json's bytes; a
+    number in exponent form (which the two write differently), a NaN or an infinity goes
+    the slow way. Any row: what json.dumps writes."""
+    rng = random.Random(seed)
+
+    def number():
+        return rng.choice(
+            [
+                rng.uniform(0, 40_000),
+                rng.uniform(1e9, 2e9),
+                10.0 ** rng.randint(-9, 18) * rng.random(),
+                rng.choice([0.0, -0.0, 1e-5, 1e16, 1e-4, float("nan"), float("inf")]),
+            ]
+        )
+
+    for _ in range(3000):
+        row = (
+            rng.choice(["learning", "review", "relearning", "Zeta", "new"]),
+            number(),
+            rng.choice([None, number()]),
+            rng.choice([None, number()]),
+            rng.choice([None, 0, 1, 2]),
+            number(),
+            number(),
+            rng.randint(0, 10**6),
+            rng.choice([0, 3, True]),
+        )
+        expected = json.dumps(list(row), separators=(",", ":")).encode()
+        assert logmerge._row_json(row) == expected, row
