@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 import re
 import textwrap
 import unicodedata
@@ -63,6 +64,13 @@ CLAUSE_ENDS = frozenset(
     instead""".split()
 )
 SENTENCE_ENDS = frozenset(".;!?")
+# A misconception is a claim made within one clause: "BatchNorm normalises over the batch,
+# while LayerNorm normalises over features" says nothing of BatchNorm and features. A clause
+# ends before one of these words where a comma (or a dash) comes before it...
+CONTRASTS = frozenset("but whereas while whilst although though however yet unlike".split())
+# ...and at the first comma of a sentence that opens with one of these ("Whereas X does A,
+# Y does B")
+OPENING_CONTRASTS = frozenset("whereas while whilst although though unlike".split())
 CONTRACTIONS = {
     "can't": "can not",
     "cannot": "can not",
@@ -356,6 +364,7 @@ class _Word:
     # a form it answers to only together with its neighbours (an abbreviation written out, a
     # word written apart): the first and last of those words (by number), for a quote
     reach: dict[str, tuple[int, int]] = field(default_factory=dict)
+    clause: int = 0  # its clause's number (see CONTRASTS): a misconception is made in one
 
 
 def _lex(text: str, spans: list[tuple[int, int]] | None = None) -> list[tuple[str, str]]:
@@ -409,28 +418,37 @@ def _lex(text: str, spans: list[tuple[int, int]] | None = None) -> list[tuple[st
     return out
 
 
-def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int]]:
-    """Each word with whether a negation covers it and its sentence number."""
-    marked: list[tuple[str, bool, int]] = []
+def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int, int]]:
+    """Each word with whether a negation covers it, its sentence number and its clause number
+    (see CONTRASTS)."""
+    marked: list[tuple[str, bool, int, int]] = []
     scope = 0
     content_scope = NEGATION_SCOPE  # content words a negation may still reach
-    sentence = 0
+    sentence = clause = 0
+    opened = False  # the sentence opened with a contrast: its first comma ends a clause
+    at_start = True  # no word of this sentence yet
+    after_comma = False
     previous = ""
     # "Unlike X, which Y, ...": Y is said of X, not of what the sentence is about. 1: after
     # "unlike", 2: after the comma that ends its phrase, 3: in the "which" clause after it
     compared = 0
     for kind, text in [*lexed, ("p", ".")]:  # a final stop closes the last clause
         if kind == "j":  # a hyphenated whole word rides along with its parts
-            marked.append(("\x00" + text, False, sentence))
+            marked.append(("\x00" + text, False, sentence, clause))
             continue
         if kind == "p":
             if previous in ("not", "no") and len(marked) >= 2:
                 # "Probably not." / "Bias, no.": a negation that ends its clause negates
                 # the word before it
-                word, _, where = marked[-2]
-                marked[-2] = (word, True, where)
+                word, _, where, part = marked[-2]
+                marked[-2] = (word, True, where, part)
             if text in SENTENCE_ENDS:
                 sentence += 1
+                clause += 1
+                opened, at_start = False, True
+            after_comma = text == ","
+            if after_comma and opened:
+                clause, opened = clause + 1, False
             if text in SENTENCE_ENDS or text in ",:()":
                 scope = 0
             compared = 2 if compared == 1 and text == "," else 0
@@ -440,15 +458,20 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int]]:
             compared = 0
             if text in ("which", "who", "whose", "where"):
                 scope, content_scope, compared = NEGATION_SCOPE + 1, NEGATION_SCOPE, 3
+        if after_comma and text in CONTRASTS:
+            clause += 1
+        elif at_start and text in OPENING_CONTRASTS:
+            opened = True
+        at_start = after_comma = False
         if (previous, text) in NEGATION_EXCEPTIONS:
             scope = 0  # "not only": no negation after all
             if marked and marked[-1][0] == previous:
-                marked[-1] = (previous, False, sentence)
+                marked[-1] = (previous, False, sentence, clause)
         elif text in CLAUSE_ENDS and (previous, text) not in _NEGATION_GOES_ON:
             scope = 0
         if (previous, text) in NEGATING_PAIRS:
             scope = NEGATION_SCOPE + 1
-        marked.append((text, scope > 0, sentence))
+        marked.append((text, scope > 0, sentence, clause))
         if scope > 0 and text not in STOPWORDS:
             content_scope -= 1
             if content_scope == 0:
@@ -509,7 +532,7 @@ def _words(
     last_sentence = 0
     cue: tuple[int, int] | None = None  # the place of the last word that negates
     previous, previous_span = "", None
-    for number, (word, negated, sentence) in enumerate(_mark_negation(lexed)):
+    for number, (word, negated, sentence, clause) in enumerate(_mark_negation(lexed)):
         span = places[number] if places else None
         if sentence != last_sentence:
             before, last_sentence, cue = [], sentence, None
@@ -522,7 +545,7 @@ def _words(
             joined = word[1:]
             continue
         if literal:
-            words.append(_Word(word, {word}, negated, sentence, span=span, cue=cue))
+            words.append(_Word(word, {word}, negated, sentence, span=span, cue=cue, clause=clause))
             continue
         # "non" stays a word (non-linear = nonlinear) though it negates what follows
         if word in STOPWORDS:
@@ -536,7 +559,9 @@ def _words(
             joined = ""
         if word in ABBREVIATIONS:
             forms.update(_stem(w) for w in ABBREVIATIONS[word].split() if w not in STOPWORDS)
-        words.append(_Word(word, forms, negated, sentence, frozenset(before), span, cue))
+        words.append(
+            _Word(word, forms, negated, sentence, frozenset(before), span, cue, clause=clause)
+        )
         before = []
     _add_compounds(words)
     return words
@@ -788,12 +813,15 @@ class _Answer:
             self._fuzzy[key] = found
         return self._fuzzy[key]
 
-    def find(self, text: str) -> tuple[_Phrase, list[int], _Answer] | None:
+    def find(
+        self, text: str, one_clause: bool = False
+    ) -> tuple[_Phrase, list[int], _Answer] | None:
         """The phrase (or its written-together variant), the positions that make it, and the
-        view of the answer they index (the literal view for a phrase of function words)."""
+        view of the answer they index (the literal view for a phrase of function words);
+        with `one_clause`, all in one clause (a claim), not only in one sentence."""
         for phrase in _phrase_variants(text):
             view = self.literal_view() if phrase.literal else self
-            positions = view.find_phrase(phrase)
+            positions = view.find_phrase(phrase, one_clause)
             if positions is not None:
                 return phrase, positions, view
         return None
@@ -803,7 +831,7 @@ class _Answer:
             self._literal = _Answer(self.text, literal=True)
         return self._literal
 
-    def find_phrase(self, phrase: _Phrase) -> list[int] | None:
+    def find_phrase(self, phrase: _Phrase, one_clause: bool = False) -> list[int] | None:
         """The answer positions that make the phrase, or None."""
         if not phrase.slots or not self.words:
             return None
@@ -824,15 +852,16 @@ class _Answer:
             ]
             if not all(window):
                 continue
-            chosen = self._pick(window, phrase)
+            chosen = self._pick(window, phrase, one_clause)
             if chosen is not None:
                 return chosen
         return None
 
-    def _pick(self, window: list[list[int]], phrase: _Phrase) -> list[int] | None:
+    def _pick(self, window: list[list[int]], phrase: _Phrase, one_clause: bool) -> list[int] | None:
         """One distinct answer word per phrase word ("one by one" needs two "one"s), all in
-        one sentence, not negated unless the phrase is; slots with fewer candidates choose
-        first, and a choice that leads nowhere is taken back (phrases are a few words)."""
+        one sentence (or clause), not negated unless the phrase is; slots with fewer candidates
+        choose first, and a choice that leads nowhere is taken back (phrases are a few words)."""
+        unit = operator.attrgetter("clause" if one_clause else "sentence")
         order = sorted(range(len(window)), key=lambda s: len(window[s]))
         used: list[int] = []
         tries = [0]
@@ -845,7 +874,7 @@ class _Answer:
                 tries[0] += 1
                 if tries[0] > 2000 or pos in used:
                     continue
-                if used and self.words[pos].sentence != self.words[used[0]].sentence:
+                if used and unit(self.words[pos]) != unit(self.words[used[0]]):
                     continue
                 used.append(pos)
                 found = extend(k + 1)
@@ -985,7 +1014,7 @@ def _check_misconception(
     answer: _Answer, item: Misconception, made: Sequence[list[int]]
 ) -> MisconceptionHit | None:
     for text in item.match:
-        result = answer.find(text)
+        result = answer.find(text, one_clause=True)
         if result is None:
             continue
         phrase, positions, view = result

@@ -483,3 +483,43 @@ def test_what_unlike_x_which_says_is_said_of_x():
 @pytest.mark.parametrize("said", ["pad with zeros", "pads with zeroes", "zeroed padding"])
 def test_the_forms_of_zero_are_the_number(said):
     assert made(f"We {said}.", "zero padding") and made(f"We {said}.", "0 padding")
+
+
+def test_a_misconception_is_a_claim_made_within_one_clause():
+    """ "BatchNorm normalises over the batch, while LayerNorm normalises over features" says
+    nothing of BatchNorm and features: a contrast after a comma, or the first comma of a
+    sentence that opens with one, ends a clause, and a misconception's words must all be in
+    one (a keypoint's may still span the sentence)."""
+    card = Card(
+        id="t-norms",
+        q="What do the two normalisation layers do?",
+        a="",
+        keypoints=(Keypoint("BatchNorm over the batch", ("batchnorm batch",)),),
+        misconceptions=(
+            Misconception(
+                "BatchNorm normalises over features", ("batchnorm features",), "Over the batch."
+            ),
+        ),
+    )
+
+    def claims(answer: str) -> list[str]:
+        return [m.claim for m in grade_answer(card, answer).misconceptions]
+
+    wrong = ["BatchNorm normalises over features"]
+    for contrast in (
+        "BatchNorm normalises over the batch, while LayerNorm normalises over features.",
+        "BatchNorm uses the batch, but LayerNorm uses the features.",
+        "BatchNorm uses the batch - whereas LayerNorm uses the features.",
+        "Whereas BatchNorm uses the batch, LayerNorm uses the features.",
+        "While BatchNorm uses the batch statistics, LayerNorm uses the features.",
+    ):
+        assert claims(contrast) == [], contrast
+    for claim in (
+        "BatchNorm normalises over the features.",
+        "LayerNorm uses the batch, while BatchNorm uses the features.",
+        "While training, BatchNorm normalises over features.",  # (no contrast: one clause)
+    ):
+        assert claims(claim) == wrong, claim
+    # a keypoint is still made across the clauses of its sentence
+    answer = "BatchNorm normalises each feature, while the batch gives the statistics."
+    assert grade_answer(card, answer).points[0].covered
