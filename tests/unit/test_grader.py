@@ -486,18 +486,18 @@ def test_the_forms_of_zero_are_the_number(said):
 
 
 def test_a_misconception_is_a_claim_made_within_one_clause():
-    """ "BatchNorm normalises over the batch, while LayerNorm normalises over features" says
-    nothing of BatchNorm and features: a contrast after a comma, or the first comma of a
+    """ "word2vec predicts context words, while GloVe factorises counts" says nothing of GloVe
+    predicting context words: a contrast after a comma (or a dash), or the first comma of a
     sentence that opens with one, ends a clause, and a misconception's words must all be in
     one (a keypoint's may still span the sentence)."""
     card = Card(
-        id="t-norms",
-        q="What do the two normalisation layers do?",
+        id="t-glove",
+        q="What does each embedding method optimise?",
         a="",
-        keypoints=(Keypoint("BatchNorm over the batch", ("batchnorm batch",)),),
+        keypoints=(Keypoint("GloVe fits co-occurrence counts", ("glove counts",)),),
         misconceptions=(
             Misconception(
-                "BatchNorm normalises over features", ("batchnorm features",), "Over the batch."
+                "GloVe predicts context words", ("glove predicts|predict context",), "It fits."
             ),
         ),
     )
@@ -505,21 +505,19 @@ def test_a_misconception_is_a_claim_made_within_one_clause():
     def claims(answer: str) -> list[str]:
         return [m.claim for m in grade_answer(card, answer).misconceptions]
 
-    wrong = ["BatchNorm normalises over features"]
+    wrong = ["GloVe predicts context words"]
     for contrast in (
-        "BatchNorm normalises over the batch, while LayerNorm normalises over features.",
-        "BatchNorm uses the batch, but LayerNorm uses the features.",
-        "BatchNorm uses the batch - whereas LayerNorm uses the features.",
-        "Whereas BatchNorm uses the batch, LayerNorm uses the features.",
-        "While BatchNorm uses the batch statistics, LayerNorm uses the features.",
+        "Word2vec predicts context words, while GloVe factorises counts.",
+        "Word2vec predicts the context, but GloVe fits counts.",
+        "Word2vec predicts context words - whereas GloVe fits counts.",
+        "Whereas word2vec predicts context words, GloVe fits counts.",
     ):
         assert claims(contrast) == [], contrast
     for claim in (
-        "BatchNorm normalises over the features.",
-        "LayerNorm uses the batch, while BatchNorm uses the features.",
-        "While training, BatchNorm normalises over features.",  # (no contrast: one clause)
+        "GloVe predicts context words.",
+        "Word2vec fits counts, while GloVe predicts context words.",
+        "While training, GloVe predicts the context words.",  # (no contrast: one clause)
     ):
         assert claims(claim) == wrong, claim
     # a keypoint is still made across the clauses of its sentence
-    answer = "BatchNorm normalises each feature, while the batch gives the statistics."
-    assert grade_answer(card, answer).points[0].covered
+    assert grade_answer(card, "GloVe is fast, but its counts take a pass.").points[0].covered
