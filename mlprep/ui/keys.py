@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import select
+import sys
 import termios
 import tty
 from typing import TextIO
@@ -17,6 +18,24 @@ def read_key(stream: TextIO) -> str:
     whole foreground process group, and a program that started mlprep (`make run`) would stop
     with an error of its own. Ctrl-D or a closed input raises EOFError."""
     fd = stream.fileno()
+    data = _typed_ahead(fd)
+    if data is None:
+        data = _read_raw(fd)
+    if data == b"\x03":
+        raise KeyboardInterrupt
+    if not data or data == b"\x04":
+        raise EOFError
+    if data in (b"\r", b"\n"):
+        return "enter"
+    if data == b" ":
+        return "space"
+    if data.startswith(b"\x1b"):
+        return "escape"
+    return data.decode(errors="ignore").lower()
+
+
+def _read_raw(fd: int) -> bytes:
+    """The bytes of one key press from the terminal itself."""
     saved = termios.tcgetattr(fd)
     try:
         # TCSANOW: setcbreak's default (TCSAFLUSH) throws away keys typed before the switch,
@@ -31,17 +50,35 @@ def read_key(stream: TextIO) -> str:
                 data += os.read(fd, 8)
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
-    if data == b"\x03":
-        raise KeyboardInterrupt
-    if not data or data == b"\x04":
-        raise EOFError
-    if data in (b"\r", b"\n"):
-        return "enter"
-    if data == b" ":
-        return "space"
-    if data.startswith(b"\x1b"):
-        return "escape"
-    return data.decode(errors="ignore").lower()
+    return data
+
+
+class _Terminal:
+    """Names the terminal's input as prompt_toolkit's own Vt100Input does, for its store of
+    keys typed ahead (see _typed_ahead)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def typeahead_hash(self) -> str:
+        return f"fd-{self.fd}"
+
+
+def _typed_ahead(fd: int) -> bytes | None:
+    """The first key that a prompt_toolkit prompt read from this terminal but did not use,
+    if any: it reads what is there in one go, and keeps what comes after its Enter for the
+    next prompt_toolkit prompt. A grade typed at once after an answer ("x", Enter, "4") was
+    thus not read by the grade prompt, which reads the terminal itself, but went to the next
+    question's menu. The other keys stay where they were, in order."""
+    module = sys.modules.get("prompt_toolkit.input.typeahead")
+    if module is None:  # (no prompt_toolkit prompt ran: nothing is kept)
+        return None
+    terminal = _Terminal(fd)
+    pending = module.get_typeahead(terminal)
+    if not pending:
+        return None
+    module.store_typeahead(terminal, pending[1:])
+    return pending[0].data.encode(errors="ignore")
 
 
 def flush_input(stream: TextIO) -> None:
@@ -50,5 +87,8 @@ def flush_input(stream: TextIO) -> None:
     try:
         if stream.isatty():
             termios.tcflush(stream.fileno(), termios.TCIFLUSH)
+            module = sys.modules.get("prompt_toolkit.input.typeahead")
+            if module is not None:  # (and those a prompt_toolkit prompt read and kept)
+                module.clear_typeahead(_Terminal(stream.fileno()))
     except (OSError, ValueError, AttributeError, termios.error):
         pass

@@ -141,3 +141,21 @@ def test_ctrl_c_in_the_terminal_keeps_answers_and_exits_130(mlprep_home):
     assert "Traceback" not in output
     assert child.exitstatus == 130
     assert [e["card"] for e in events(mlprep_home)] == ["mini-single"]
+
+
+def test_a_grade_typed_at_once_after_an_open_answer_grades_it(mlprep_home):
+    """The answer's prompt (prompt_toolkit) reads what is typed in one go and keeps the keys
+    after its Enter for the next prompt_toolkit prompt; the grade prompt reads single keys
+    from the terminal. A grade typed at once after the answer ("x", Enter, "4") waited there
+    unseen, and then answered the next question's menu."""
+    child = spawn(["quiz", "mini", "--seed", "1", "--decks", str(FIXTURES / "decks")], mlprep_home)
+    child.expect("1/4 · mini")
+    child.expect("Your answer")
+    child.send("greedy splits" + ENTER + "4")
+    child.expect("Graded Easy.")
+    child.expect("2/4 · mini")
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    lines = (mlprep_home / "progress" / "reviews.jsonl").read_text().splitlines()
+    assert [json.loads(line)["grade"] for line in lines] == [4]  # the next one unanswered
