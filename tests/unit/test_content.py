@@ -218,6 +218,20 @@ def test_numeric_cards_state_their_number_in_the_answer():
     assert silent == []
 
 
+def test_numeric_cards_needing_more_than_two_decimals_say_so():
+    """A card whose value, rounded to 2 decimals, is outside its tolerance asks for the
+    precision it grades: "0.33" for a gain ratio of 1/3 was marked wrong, the question never
+    having said that 3 decimals were wanted (a fifth of the numeric cards did this)."""
+    unsaid = [
+        card.id
+        for card in bank_cards()
+        if card.expect
+        and abs(round(card.expect.value, 2) - card.expect.value) > card.expect.tolerance + 1e-9
+        and not re.search(r"decimal|significant figure", card.q)
+    ]
+    assert unsaid == []
+
+
 # Decks where the choice cards are 40-55%: enough auto-graded cards, most still said aloud.
 BALANCED_CHOICE_DECKS = ["generative", "vision", "interpretability", "behavioral"]
 
