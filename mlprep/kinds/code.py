@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from mlprep.sessions.ports import AskPrompter
 
 
+# what shows the answer at the drill's prompt ("a", as the prompt says, or the word)
+_ANSWER_WORDS = frozenset({"a", "answer"})
+
+
 class CodeKind(Kind):
     name = "code"
     label = "coding drill"
@@ -42,8 +46,12 @@ class CodeKind(Kind):
         while True:
             typed = prompter.ask_line(
                 "Edit the file, save it; Enter runs the tests, a shows the answer: "
-            )
-            if typed.strip().lower().startswith("a"):
+            ).strip()
+            if typed and typed.lower() not in _ANSWER_WORDS:
+                # (anything else ran the tests: "s" to skip, say, looked like it did nothing)
+                prompter.notice("Enter runs the tests; a shows the answer (recorded as Again).")
+                continue
+            if typed:
                 feedback = ("Answer shown: recorded as Again.",)
                 return Outcome(
                     _journal(path),

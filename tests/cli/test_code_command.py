@@ -344,3 +344,15 @@ def test_a_hint_is_a_sentence_though_the_answer_goes_on_after_a_colon():
         first_sentence(answer) == "Filter to `status = 'completed'` and count `DISTINCT user_id`."
     )
     assert first_sentence("ORDER BY id, then LIMIT 3. More.") == "ORDER BY id, then LIMIT 3."
+
+
+def test_other_input_at_a_drill_says_what_the_keys_do_and_runs_nothing(cli, mlprep_home):
+    """Anything typed ran the tests: "s" (to skip, as in flash and sql) seemed to do nothing
+    but run them again."""
+    result = cli("quiz", "coding", "--tag", "encoding", input="s\n\na\n")
+    out = result.stdout
+    hint = "Enter runs the tests; a shows the answer (recorded as Again)."
+    assert out.count(hint) == 1
+    assert out.index(hint) < out.index("Not implemented yet: one_hot still raises")
+    assert out.count("Not implemented yet: one_hot") == 1  # only Enter ran them
+    assert [e["grade"] for e in log_lines(mlprep_home)] == [1]
