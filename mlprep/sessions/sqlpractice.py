@@ -85,6 +85,7 @@ def practise_card(
             return None, attempts, last
         if command == ".answer":
             prompter.show_solution(card)
+            prompter.show_rows("Its result:", expected)  # (as flash, mock and review show it)
             return Grade.AGAIN, attempts, last
         if command == ".hint":
             prompter.notice("Hint: " + first_sentence(card.a))

@@ -62,7 +62,9 @@ def test_exploring_is_free_and_a_mismatch_keeps_the_answer_hidden(cli, mlprep_ho
         "  41\n"
         "1 row of the answer missing from yours.\n"
     ) in out
-    assert "40\n" not in out  # the expected count is never shown
+    revealed = out.index("Reference solution:")
+    assert "40\n" not in out[:revealed]  # the expected count is not shown before .answer...
+    assert "Its result:\nCOUNT(*)\n--------\n40\n" in out[revealed:]  # ...and is after it
     assert [(e["card"], e["grade"]) for e in log_lines(mlprep_home)] == [
         ("sqlmini-first-users", 3),  # right at the first try: exploring cost nothing
         ("sqlmini-count-users", 1),
@@ -194,6 +196,10 @@ sql> .answer
 Reference solution:
   SELECT COUNT(*) FROM users;
   COUNT(*) over the users table.
+Its result:
+COUNT(*)
+--------
+40
 
 2 of 2 questions in 0m05s:
 0 right first time, 1 right after a retry, 1 revealed, 0 skipped.
