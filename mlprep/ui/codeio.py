@@ -70,7 +70,11 @@ class LineCodePrompter:
     def read(self, prompt: str) -> str:
         self.stdout.write(prompt)
         self.stdout.flush()
-        line = self.stdin.readline()
+        try:
+            line = self.stdin.readline()
+        except KeyboardInterrupt:
+            self.say("")  # (as at the end of input)
+            raise
         if not line:
             self.say("")
             raise EOFError
@@ -117,8 +121,8 @@ class LineCodePrompter:
                 self.stdout.flush()
                 try:
                     key = read_key(self.stdin)
-                except EOFError:
-                    self.say("")
+                except (EOFError, KeyboardInterrupt):
+                    self.say("")  # (the summary that follows starts on a line of its own)
                     raise
                 if key in STEPS:
                     self.say(key)
