@@ -167,8 +167,10 @@ class PlainPrompter:
         )
 
     def show_rows(self, title: str, result: QueryResult) -> None:
+        # (cells as wide as the terminal allows, to 40 columns: "COUNT(DISTINCT user_id)"
+        # was cut at 18 with room to spare)
         lines = table_lines(
-            result.columns, result.rows, truncated=result.truncated, width=self.width
+            result.columns, result.rows, truncated=result.truncated, width=self.width, max_cell=40
         )
         self.say(*wrap(title, self.width), *lines)
 

@@ -346,3 +346,18 @@ def test_a_sql_result_and_mismatch_fit_a_narrow_terminal():
     prompter.show_mismatch(result, result, Comparison(False, extra=list(result.rows)))
     assert "row 1:" in out.getvalue()
     assert all(columns(line) <= 50 for line in out.getvalue().splitlines())
+
+
+def test_a_result_column_keeps_its_whole_name_where_the_terminal_has_room():
+    import io
+
+    from mlprep.sqlsandbox import QueryResult
+    from mlprep.ui.prompts import PlainPrompter
+
+    result = QueryResult(columns=("country", "COUNT(DISTINCT user_id)"), rows=(("DE", 3),))
+    out = io.StringIO()
+    PlainPrompter(io.StringIO(), out, echo=False, width=80).show_rows("Your result:", result)
+    assert out.getvalue().splitlines()[1:3] == [
+        "country  COUNT(DISTINCT user_id)",
+        "-------  -----------------------",
+    ]
