@@ -291,6 +291,7 @@ class PlainPrompter:
         while True:
             text = self.read("Grade (1-4): ").strip()
             if not text and suggested is not None:
+                self.say(f"Graded {suggested.label}.")  # (Enter alone shows no grade)
                 return suggested
             grade = _grade_from(text)
             if grade is not None:

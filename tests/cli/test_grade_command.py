@@ -106,6 +106,7 @@ def test_quiz_checks_a_typed_answer_and_preselects_the_suggestion(cli):
         "How well did you know it? 1 Again 1m · 2 Hard 6m · 3 Good 10m · 4 Easy 8d\n"
         "Suggested: 1 Again (Enter takes it)\n"
         "Grade (1-4): \n"
+        "Graded Again.\n"  # (Enter alone: the grade it took is said)
     ) in out
     assert "  Again  graded-bagging" in out
 
