@@ -52,7 +52,12 @@ def grade(
 
     if not can_grade(card):
         raise UsageError(f"Card '{card.id}' has no keypoints to grade against.")
-    grading = grade_answer(card, _read_answer(app.env.stdin))
+    answer = _read_answer(app.env.stdin)
+    grading = grade_answer(card, answer)
+    if not answer.strip() and not as_json:  # (a script's empty answer is graded, quietly)
+        app.warn(
+            f"the answer was empty (give it on standard input: echo ... | mlprep grade {card.id})"
+        )
     if as_json:
         app.env.stdout.write(json.dumps(grading.to_dict(), indent=2, ensure_ascii=False) + "\n")
         return

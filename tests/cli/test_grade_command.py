@@ -65,6 +65,18 @@ def test_grade_reads_binary_and_empty_input(cli):
         assert json.loads(result.stdout)["suggested"] == "again"
 
 
+def test_grade_says_when_the_answer_was_empty(cli):
+    """A checklist of nothing made, suggesting Again, with no word that no answer came."""
+    result = cli("grade", "graded-bagging", *GRADED, input="  \n")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "warning: the answer was empty (give it on standard input: "
+        "echo ... | mlprep grade graded-bagging)\n"
+    )
+    assert "suggested grade: Again" in result.stdout
+    assert cli("grade", "graded-bagging", *GRADED, input="bagging").stderr == ""
+
+
 def test_grade_an_unknown_card_is_a_usage_error(cli):
     result = cli("grade", "graded-nope", *GRADED, input="x")
     assert (result.exit_code, result.stdout) == (2, "")
