@@ -185,11 +185,14 @@ def summary_lines(result: CodeResult) -> list[str]:
     # ("" first: a stop may come in the middle of a prompt's line, after its "^C")
     stopped = [""] if result.stopped and result.stopped is not Stop.QUIT else []
     if result.stopped:
-        left = result.planned - len(done)
-        stopped.append(
-            f"Stopped ({result.stopped}) with {left} of {result.planned} "
-            f"drill{'s' * (result.planned != 1)} not done; your graded drills are saved."
+        # (the drills never shown: the one stopped at is counted below, with its outcome)
+        left = result.planned - len(result.results)
+        unreached = (
+            f" with {left} of {result.planned} drill{'s' * (result.planned != 1)} not reached"
+            if left
+            else ""
         )
+        stopped.append(f"Stopped ({result.stopped}){unreached}; your graded drills are saved.")
     if not result.results:
         return [*stopped, "No drills done."]
     parts = [
@@ -197,7 +200,11 @@ def summary_lines(result: CodeResult) -> list[str]:
         for g in (Grade.GOOD, Grade.HARD, Grade.AGAIN)
         if result.count(g)
     ]
-    skipped = len(result.results) - len(done)
+    # left ungraded: after a failed run (tried), or before any run of the user's code
+    failed = sum(1 for r in result.results if r.grade is None and r.attempts)
+    skipped = len(result.results) - len(done) - failed
+    if failed:
+        parts.append(f"{failed} failed (not recorded)")
     if skipped:
         parts.append(f"{skipped} skipped")
     noun = "drill" if len(result.results) == 1 else "drills"

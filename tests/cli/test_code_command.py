@@ -321,8 +321,8 @@ def test_quitting_a_drill_session_says_so(cli, files, monkeypatch):
     monkeypatch.setenv("EDITOR", editor_copying(files / "bad.py"))
     result = cli("code", "coding-softmax", "coding-sigmoid", input="q\n")
     assert result.stdout.splitlines()[-2:] == [
-        "Stopped (quit) with 2 of 2 drills not done; your graded drills are saved.",
-        "1 drill: 1 skipped.",
+        "Stopped (quit) with 1 of 2 drills not reached; your graded drills are saved.",
+        "1 drill: 1 failed (not recorded).",
     ]
 
 

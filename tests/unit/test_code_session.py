@@ -77,6 +77,8 @@ def test_grades(tmp_path):
     assert run(tmp_path, [False, True], ["retry"])[1] == [Grade.HARD]
     assert run(tmp_path, [False], ["reveal"])[1] == [Grade.AGAIN]
     result, recorded = run(tmp_path, [False], ["next"])
+    assert recorded == [] and summary_lines(result) == ["1 drill: 1 failed (not recorded)."]
+    result, recorded = run(tmp_path, [None], ["next"])  # the stub as it was: no try
     assert recorded == [] and summary_lines(result) == ["1 drill: 1 skipped."]
     result, recorded = run(tmp_path, [False], ["quit"])
     assert recorded == [] and result.stopped == "quit"
