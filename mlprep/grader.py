@@ -51,8 +51,11 @@ STOPWORDS = frozenset(
     why how each every any some all both either etc eg ie like kind sort thing things way
     something whatever whichever lot lots bit well""".split()
 )
+# (with the hedges that all but deny what follows: "accuracy alone is rarely enough" warns, it
+# does not claim that accuracy is enough)
 NEGATORS = frozenset(
-    {"not", "no", "never", "without", "nor", "neither", "none", "nothing", "non", "unlike"}
+    """not no never without nor neither none nothing non unlike rarely seldom hardly barely
+    scarcely""".split()
 )
 # two-word negations; the second word opens the scope
 NEGATING_PAIRS = {("rather", "than"), ("instead", "of"), ("fail", "to"), ("fails", "to")}

@@ -521,3 +521,11 @@ def test_a_misconception_is_a_claim_made_within_one_clause():
         assert claims(claim) == wrong, claim
     # a keypoint is still made across the clauses of its sentence
     assert grade_answer(card, "GloVe is fast, but its counts take a pass.").points[0].covered
+
+
+@pytest.mark.parametrize("hedge", ["rarely", "seldom", "hardly", "barely", "scarcely"])
+def test_a_hedge_that_all_but_denies_a_claim_negates_it(hedge):
+    """ "Accuracy alone is rarely enough" is a warning, not the claim that accuracy is
+    enough: read as a negation, it makes a negated phrase and not the plain one."""
+    assert not made(f"Accuracy alone is {hedge} enough.", "accuracy enough")
+    assert made(f"Accuracy alone is {hedge} enough.", "accuracy not enough")
