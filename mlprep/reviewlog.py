@@ -578,8 +578,16 @@ class ReviewLog:
 
     def append_locked(self, events: list[ReviewEvent]) -> int:
         """Append whole lines, fsynced, for a caller holding the lock (after repair_tail).
-        Returns the log's size afterwards; raises ProgressError and leaves no partial line."""
-        data = "".join(event.to_json() + "\n" for event in events).encode()
+        Returns the log's size afterwards; raises ProgressError and leaves no partial line.
+        A line this log's reader would refuse is not written: it would stop every later
+        command at that line (a card id longer than the reader takes, a plan naming many
+        decks)."""
+        lines = [event.to_json() for event in events]
+        for line in lines:
+            problem = _field_problem(json.loads(line))
+            if problem:
+                raise ProgressError(f"not saved: it could not be read back ({problem})")
+        data = "".join(line + "\n" for line in lines).encode()
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
             start = os.fstat(fd).st_size

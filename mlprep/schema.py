@@ -58,6 +58,9 @@ CODE_ONLY_KEYS = ("signature", "tests")
 _SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, when present
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 _STR_TAG = "tag:yaml.org,2002:str"
+# the longest card or deck id: the review log keeps ids of up to 200 characters, and a log
+# line it could not read back would stop every command
+MAX_ID_CHARS = 200
 _MAP_TAG, _SEQ_TAG = _PLAIN_TAGS
 _COLLECTIONS = (yaml.MappingNode, yaml.SequenceNode)
 # first characters of a plain scalar that could be read as something other than text
@@ -338,6 +341,8 @@ class _Checker:
             self.problem(
                 top["id"].line, f"deck id '{deck_id}' must be lower-case letters, digits and '-'"
             )
+        elif deck_id and len(deck_id) > MAX_ID_CHARS:
+            self.problem(top["id"].line, f"deck id is longer than {MAX_ID_CHARS} characters")
         title = self.text(top, "title", root.line, None, required=True)
         description = self.text(top, "description", root.line, None)
         tags = self.text_list(top, "tags", None, slug=True)
@@ -391,11 +396,18 @@ class _Checker:
         card_id = raw_id.value if raw_id and isinstance(raw_id.value, str) else None
         label = card_id or f"#{index}"
         before = len(self.problems)
-        if card_id is None:
+        if card_id is None and raw_id is not None:  # (id: 12345 is a number, not missing)
+            self.problem(
+                raw_id.line, "'id' must be text: lower-case letters, digits and '-'", label
+            )
+        elif card_id is None:
             self.problem(node.line, "'id' is missing (every card needs a unique id)", label)
         elif not SLUG.match(card_id):
             assert raw_id is not None  # card_id came from it
             self.problem(raw_id.line, "id must be lower-case letters, digits and '-'", label)
+        elif len(card_id) > MAX_ID_CHARS:
+            assert raw_id is not None
+            self.problem(raw_id.line, f"id is longer than {MAX_ID_CHARS} characters", label)
         self.check_keys(node, CARD_KEYS, label)
         q = self.text(fields, "q", node.line, label, required=True)
         a = self.text(fields, "a", node.line, label, required=True)

@@ -68,6 +68,7 @@ def plan(
         library = app.library(deck_dirs or ())  # after the checks: loading decks takes a while
         chosen = tuple(dict.fromkeys(library.deck(name).id for name in decks or ()))
         new_plan = Plan(day, daily, chosen)
+        _check_size(new_plan.to_data())
         with app.progress() as store:
             store.record_setting("plan", new_plan.to_data(), now)
             if not as_json:
@@ -182,3 +183,16 @@ def active_plan(store: ProgressStore, now: datetime) -> Plan | None:
 
     current = Plan.from_data(data)
     return current if current is not None and current.active(now) else None
+
+
+def _check_size(data: dict) -> None:
+    """A plan is one event of the review log, whose data the log reads back only up to a
+    size: naming dozens of decks with long ids went past it (and no command could read the
+    log any more)."""
+    from mlprep.reviewlog import MAX_DATA_CHARS
+
+    if len(json.dumps(data)) > MAX_DATA_CHARS:
+        raise UsageError(
+            f"a plan can name decks whose ids take up to about {MAX_DATA_CHARS:,} characters "
+            f"in all; these take more: name fewer decks, or none to plan every deck"
+        )

@@ -312,3 +312,26 @@ def test_moving_progress_counts_a_plan_apart_from_the_answers(cli, mlprep_home, 
     log.unlink()
     imported = cli("progress", "import", str(export), "--yes").stdout
     assert imported.startswith("Imported 1 answer and 1 plan or parameter change from")
+
+
+def test_a_plan_naming_more_deck_ids_than_the_log_keeps_is_refused(cli, mlprep_home, tmp_path):
+    """Eighty decks with 60-character ids made a plan the review log could not read back:
+    "Plan set.", then every command stopped at that line."""
+    decks = tmp_path / "many"
+    decks.mkdir()
+    names = [f"my-{n:02d}-" + "x" * 54 for n in range(80)]
+    for name in names:
+        (decks / f"{name}.yaml").write_text(
+            f"id: {name}\ntitle: t\ncards:\n  - id: {name}-1\n    q: q?\n    a: a\n"
+        )
+    result = cli("plan", "--interview", "2026-12-09", *names, "--decks", str(decks))
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: a plan can name decks whose ids take up to about 4,096 characters in all; "
+        "these take more: name fewer decks, or none to plan every deck\n"
+    )
+    assert not (mlprep_home / "progress" / "reviews.jsonl").exists()
+    assert (
+        cli("plan", "--interview", "2026-12-09", *names[:40], "--decks", str(decks)).exit_code == 0
+    )
+    assert cli("stats", "--decks", str(decks)).exit_code == 0

@@ -435,3 +435,20 @@ def test_counting_lines_as_written_agrees_with_reading_their_fields():
         assert ReviewLog.fast_count(block) == (None if rows is None else len(rows)), block
         outcomes.add(rows is None)
     assert outcomes == {True, False}
+
+
+def test_an_event_the_reader_would_refuse_is_never_written(tmp_path):
+    """Whatever asks (a deck's over-long card id, a plan naming many decks), a line that
+    would stop every later read at it is refused, and the log stays as it was."""
+    from mlprep.progress import ProgressStore
+
+    store = ProgressStore(tmp_path).load()
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    store.record("fine-card", Grade.GOOD, "review", 1000, at)
+    before = store.log.path.read_bytes()
+    with pytest.raises(ProgressError, match=r"could not be read back \('card' must be text"):
+        store.record("x" * 201, Grade.GOOD, "review", 1000, at)
+    with pytest.raises(ProgressError, match=r"could not be read back \('data' must be"):
+        store.record_setting("plan", {"decks": ["d" * 5000]}, at)
+    assert store.log.path.read_bytes() == before
+    assert [event.card for event in ProgressStore(tmp_path).load().events()] == ["fine-card"]

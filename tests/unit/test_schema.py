@@ -405,3 +405,15 @@ def test_a_bad_signature_is_one_problem_not_two():
     assert problems(HEAD + card) == [
         "d.yaml:6: card 'd-a': signature must look like 'name(a, b=1)', not 'import os; f()'"
     ]
+
+
+def test_ids_longer_than_the_review_log_keeps_or_not_text_are_named():
+    """A 300-character card id passed validate, and its first answer made a log line that
+    stopped every command; "id: 12345" was reported as missing."""
+    long_id = "my-t5-" + "a" * 300
+    text = f"id: my-t5\ntitle: t5\ncards:\n  - id: {long_id}\n    q: q?\n    a: x\n"
+    assert problems(text) == [f"d.yaml:4: card '{long_id}': id is longer than 200 characters"]
+    text = "id: my-t5\ntitle: t5\ncards:\n  - id: 12345\n    q: q?\n    a: x\n"
+    assert problems(text) == [
+        "d.yaml:4: card #1: 'id' must be text: lower-case letters, digits and '-'"
+    ]
