@@ -61,16 +61,9 @@ class Plan:
     @classmethod
     def from_data(cls, data: dict | None) -> Plan | None:
         """The plan a log event holds; None for a cleared (or unreadable) plan."""
-        if not data or data.get("cleared"):
+        if not data or data.get("cleared") or plan_problem(data) is not None:
             return None
-        try:
-            minutes = data["minutes"]
-            decks = data.get("decks", [])
-            if not isinstance(minutes, int) or not all(isinstance(d, str) for d in decks):
-                return None
-            return cls(date.fromisoformat(data["interview"]), minutes, tuple(decks))
-        except (KeyError, TypeError, ValueError):
-            return None
+        return cls(date.fromisoformat(data["interview"]), data["minutes"], tuple(data["decks"]))
 
     def moment(self) -> datetime:
         """The interview morning, in UTC."""
@@ -87,6 +80,29 @@ class Plan:
 
 
 CLEARED = {"cleared": True}
+
+
+def plan_problem(data: dict, set_at: datetime | None = None) -> str | None:
+    """What makes a plan event's data unusable, if anything: what `mlprep plan` would not
+    have set (a merge refuses such a plan, which would otherwise replace the user's own;
+    read back, it counts as no plan). `set_at`: when it was set, for its date's range."""
+    if data.get("cleared"):
+        return None
+    minutes, decks, interview = data.get("minutes"), data.get("decks", []), data.get("interview")
+    if type(minutes) is not int or not 1 <= minutes <= MAX_MINUTES:
+        return f"'minutes' must be 1 to {MAX_MINUTES}"
+    if not isinstance(decks, list) or not all(isinstance(d, str) and d for d in decks):
+        return "'decks' must be a list of deck ids"
+    try:
+        day = date.fromisoformat(interview) if isinstance(interview, str) else None
+    except ValueError:
+        day = None
+    if day is None:
+        return "'interview' must be a date, YYYY-MM-DD"
+    # (a day either side: the plan was set in local time, its event is dated in UTC)
+    if set_at is not None and not -1 <= (day - set_at.date()).days <= MAX_DAYS + 1:
+        return "'interview' must be within two years after the plan was set"
+    return None
 
 
 def parse_interview(text: str, now: datetime) -> date:

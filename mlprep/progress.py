@@ -680,7 +680,8 @@ class ProgressStore:
             return None
         from mlprep.optimize import usable
 
-        if not usable(data.get("parameters"), check_ranges=False):
+        # (ranges too: out-of-range parameters, merged from elsewhere, stopped every command)
+        if not usable(data.get("parameters")):
             self.warnings.append("the latest fitted parameters are unusable; using the defaults")
             return None
         return data["parameters"]
@@ -923,6 +924,7 @@ class ProgressStore:
             added, unchecked, copied = self._new_events(incoming)
             if not added:
                 return 0
+            _check_settings(added, incoming.source if isinstance(incoming, ExportDocument) else "")
             added.sort(key=_order)
             if self._end >= LONG_MERGE_BYTES:
                 self.notify(
@@ -1774,3 +1776,25 @@ def _export_document(header: object, lines: LaidOut | None, source: str) -> Expo
 def read_export(text: bytes | str, source: str) -> list[ReviewEvent]:
     """Every event of an export document, validated; a clear error for anything else."""
     return read_export_document(text, source).events()
+
+
+def _check_settings(events: list[ReviewEvent], source: str) -> None:
+    """Refuse, before anything is written, a merged plan or parameters event that this
+    program would not have made: the latest of each kind wins, so such a plan would replace
+    the user's own, and out-of-range parameters stopped every command."""
+    from mlprep.optimize import usable
+    from mlprep.plan import plan_problem
+
+    for event in events:
+        problem = None
+        if event.kind == "plan":
+            problem = plan_problem(event.data or {}, event.when)
+        elif event.kind == "params" and (event.data or {}).get("source") != DEFAULT_SOURCE:
+            if not usable((event.data or {}).get("parameters")):
+                problem = "its parameters are not 21 numbers within FSRS's ranges"
+        if problem:
+            where = f"{source}: " if source else ""
+            raise ProgressError(
+                f"{where}the {event.kind} event {event.id} cannot be used ({problem}); "
+                "nothing was merged"
+            )

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mlprep import logmerge, reviewlog
+from mlprep.errors import ProgressError
 from mlprep.logmerge import Careful
 from mlprep.model import Grade
 from mlprep.progress import ProgressStore, effective
@@ -316,3 +317,43 @@ def test_a_rewritten_state_is_written_as_json_writes_it(seed):
         )
         expected = json.dumps(list(row), separators=(",", ":")).encode()
         assert logmerge._row_json(row) == expected, row
+
+
+def _setting(kind: str, data: dict, at: datetime) -> ReviewEvent:
+    return ReviewEvent.setting(kind, data, at)
+
+
+@pytest.mark.parametrize(
+    ("kind", "data", "problem"),
+    [
+        ("params", {"parameters": [0.0] * 21}, "not 21 numbers within FSRS's ranges"),
+        ("plan", {"interview": "2026-04-01", "minutes": -3, "decks": []}, "'minutes' must be"),
+        ("plan", {"interview": "2026-04-01", "minutes": 30, "decks": "trees"}, "'decks' must"),
+        ("plan", {"interview": "2127-01-10", "minutes": 30, "decks": []}, "within two years"),
+        ("plan", {"interview": "soon", "minutes": 30, "decks": []}, "must be a date"),
+    ],
+)
+def test_a_merged_setting_this_program_would_not_make_is_refused_before_writing(
+    tmp_path, kind, data, problem
+):
+    """Out-of-range parameters were written and then stopped every command (optimize --reset
+    included); a plan with minutes -3, a string of decks or a date a century away replaced
+    the user's own plan."""
+    store = ProgressStore(tmp_path).load()
+    store.record("c1", Grade.GOOD, "review", 1000, T0)
+    before = store.log.path.read_bytes()
+    bad = _setting(kind, data, T0 + timedelta(days=1))
+    fine = ReviewEvent.new("c2", Grade.GOOD, "review", 1000, T0 + timedelta(hours=1))
+    with pytest.raises(ProgressError, match=re.escape(problem)) as raised:
+        store.merge([fine, bad])
+    assert "nothing was merged" in str(raised.value)
+    assert store.log.path.read_bytes() == before
+
+
+def test_out_of_range_parameters_already_in_the_log_fall_back_to_the_defaults(tmp_path):
+    store = ProgressStore(tmp_path).load()
+    store.log.append(_setting("params", {"parameters": [0.0] * 21}, T0))
+    store.log.append(ReviewEvent.new("c1", Grade.GOOD, "review", 1000, T0 + timedelta(hours=1)))
+    loaded = ProgressStore(tmp_path).load()
+    assert "the latest fitted parameters are unusable; using the defaults" in loaded.warnings
+    assert loaded.states["c1"].reps == 1
