@@ -81,6 +81,9 @@ def export(
         app.env.stdout.flush()
         where = "standard output"
     else:
+        for file in files:
+            assert file.path is not None  # files written to disk have paths
+            app.refuse_own_file(file.path)
         write(files, force)
         first = files[0].path
         assert first is not None  # files written to disk have paths

@@ -122,6 +122,7 @@ def export(
         for chunk in store.export_chunks(now, checked):  # a long history is streamed
             app_state.env.stdout.write(chunk)
         return
+    app_state.refuse_own_file(Path(file))
     try:  # (said first: --force would not help, only a regular file is ever replaced)
         refuse_non_regular(Path(file))
     except OSError as error:

@@ -187,6 +187,18 @@ class AppState:
         if more > 0:
             self.env.stderr.write(f"... and {more} more problem{'s' * (more != 1)}\n")
 
+    def refuse_own_file(self, target: Path) -> None:
+        """A usage error for an output file that is one of mlprep's own (the review log, the
+        snapshot and totals, backups, the cache): an export given one with --force replaced
+        the whole history with a zip or a Markdown file."""
+        where = Path(os.path.realpath(target))
+        for own in (self.paths.progress_dir, self.paths.cache_dir):
+            if where.is_relative_to(os.path.realpath(own)):
+                raise UsageError(
+                    f"{printable(str(target))} is among mlprep's own files ({printable(str(own))});"
+                    " write the export somewhere else"
+                )
+
     def warn(self, message: str) -> None:
         self.env.stderr.write(f"warning: {printable(message)}\n")
         self.env.stderr.flush()

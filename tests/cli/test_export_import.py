@@ -423,3 +423,40 @@ def test_an_anki_export_has_no_guessed_header_row(cli, tmp_path, mlprep_home):
     assert result.exit_code == 0, result.stderr
     assert "Skipped" not in result.stdout
     assert "q: Katze" in user_deck(mlprep_home, "anki").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "mini", "--format", "anki", "-o", "{log}", "--force"],
+        ["export", "mini", "--format", "md", "-o", "{cache}/guide.md", "--force"],
+        ["progress", "export", "{log}", "--force"],
+    ],
+    ids=["anki over the log", "into the cache", "progress over the log"],
+)
+def test_an_export_onto_mlpreps_own_files_is_refused(cli, mlprep_home, args):
+    """With --force, an Anki export replaced the review log with a zip file: the whole
+    history lost."""
+    cli(
+        "quiz",
+        "mini",
+        "--plain",
+        "-n",
+        "1",
+        "--seed",
+        "5",
+        "--decks",
+        str(FIXTURES / "decks"),
+        input="1\n",
+    )
+    log = mlprep_home / "progress" / "reviews.jsonl"
+    before = log.read_bytes()
+    cache = mlprep_home / "cache"
+    filled = [a.format(log=log, cache=cache) for a in args]
+    result = (
+        cli(*filled, "--decks", str(FIXTURES / "decks")) if args[0] == "export" else cli(*filled)
+    )
+    assert result.exit_code == 2
+    assert "is among mlprep's own files" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert log.read_bytes() == before
