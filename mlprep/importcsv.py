@@ -11,9 +11,11 @@ from __future__ import annotations
 import csv
 import html
 import io
+import itertools
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -395,11 +397,12 @@ def _indented(text: str, first: str, rest: str) -> str:
     )
 
 
-def _document(slug: str, title: str, rows: list[Row], source: str) -> dict[str, object]:
-    width = max(3, len(str(len(rows))))  # ids stay sortable; the same file gives the same ids
+def _document(
+    slug: str, title: str, rows: list[Row], source: str, earlier: Earlier = None
+) -> dict[str, object]:
     cards = []
-    for number, row in enumerate(rows, start=1):
-        card: dict[str, object] = {"id": f"{slug}-{number:0{width}d}", "q": row.q, "a": row.a}
+    for card_id, row in zip(_card_ids(slug, rows, earlier), rows, strict=True):
+        card: dict[str, object] = {"id": card_id, "q": row.q, "a": row.a}
         if row.tags:
             card["tags"] = list(row.tags)
         cards.append(card)
@@ -412,8 +415,38 @@ def _document(slug: str, title: str, rows: list[Row], source: str) -> dict[str, 
     }
 
 
-def deck_yaml(slug: str, title: str, rows: list[Row], source: str, fast: bool = True) -> str:
-    document = _document(slug, title, rows, source)
+# the cards of the deck an import replaces, as (id, question) pairs (see _card_ids)
+Earlier = Sequence[tuple[str, str]] | None
+
+
+def _card_ids(slug: str, rows: list[Row], earlier: Earlier = None) -> list[str]:
+    """Each row's card id. A first import numbers the rows (the same file gives the same
+    ids). One that replaces an earlier import of the deck keeps each earlier question's id,
+    and numbers the new questions with ids the earlier deck never used: progress belongs to
+    an id, and numbered afresh, a row added at the top moved every answer to the question
+    below it."""
+    width = max(3, len(str(len(rows))))  # (ids stay sortable)
+    if not earlier:
+        return [f"{slug}-{number:0{width}d}" for number in range(1, len(rows) + 1)]
+    kept: dict[str, str] = {}
+    for old_id, question in earlier:
+        kept.setdefault(question, old_id)
+    used = {old_id for old_id, _ in earlier}
+    fresh = (f"{slug}-{n:0{width}d}" for n in itertools.count(1))
+    ids = []
+    for row in rows:
+        card_id = kept.pop(row.q, None)  # (a question asked twice keeps it once)
+        if card_id is None:
+            card_id = next(new for new in fresh if new not in used)
+        used.add(card_id)
+        ids.append(card_id)
+    return ids
+
+
+def deck_yaml(
+    slug: str, title: str, rows: list[Row], source: str, fast: bool = True, earlier: Earlier = None
+) -> str:
+    document = _document(slug, title, rows, source, earlier)
     if not fast:
         return _dump(document, _Dumper)
     cards = document.pop("cards")
@@ -452,11 +485,13 @@ def convert(
     title: str | None,
     target: str,
     header_row: bool | None = None,
+    earlier: Earlier = None,
 ) -> Conversion:
     """A file's bytes as a deck. `target` is where the YAML will live (named in any parser
     problem). `header_row`: True, the first row is a header; False, it is a card; None, guess
     (never in an Anki export, which names its columns in `#` lines). A deck larger than a deck
-    file may be raises ContentError: it would be written and then refused by every command."""
+    file may be raises ContentError: it would be written and then refused by every command.
+    `earlier`: the cards of the deck this import replaces, whose ids it keeps (_card_ids)."""
     rows, problems = read_rows(data, path, header_row=header_row)
     anki = data.removeprefix(b"\xef\xbb\xbf").startswith(b"#")
     if header_row is None:
@@ -472,7 +507,7 @@ def convert(
         return Conversion(None, "", [problem], header, guessed)
     source = " ".join(Path(path).name.split())
     title = title or default_title(path, slug)
-    text = deck_yaml(slug, title, rows, source)
+    text = deck_yaml(slug, title, rows, source, earlier=earlier)
     size = len(text.encode("utf-8"))
     if size > MAX_DECK_BYTES:
         raise ContentError(
@@ -482,7 +517,7 @@ def convert(
         )
     deck, problems = parse_deck(text, target)
     if deck is not None and not problems and not _same(deck, rows):
-        text = deck_yaml(slug, title, rows, source, fast=False)  # (never seen: a safety net)
+        text = deck_yaml(slug, title, rows, source, fast=False, earlier=earlier)  # (a safety net)
         deck, problems = parse_deck(text, target)
     problems = [_at_row(problem, rows, path) for problem in problems]
     return Conversion(deck, text, problems, header, guessed, notes(rows))

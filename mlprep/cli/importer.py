@@ -76,8 +76,23 @@ def import_deck(
         raise UsageError(f"'{slug}' is a built-in deck; choose another --deck.")
     if existing and existing.path and existing.path.resolve() != target.resolve():
         raise UsageError(f"deck '{slug}' already exists in {existing.path}; choose another --deck.")
-    if target.exists() and not force:
-        raise UsageError(f"you already have a deck '{slug}' ({target}); add --force to replace it.")
+    if target.exists():
+        # (only an earlier import of this deck is replaced: the file may hold a deck of
+        # another id, written by hand, which --force replaced without a word)
+        occupant = next(
+            (d for d in library.decks.values() if d.path and d.path.resolve() == target.resolve()),
+            None,
+        )
+        if occupant is None or occupant.id != slug:
+            held = f"your deck '{occupant.id}'" if occupant else "a file that is not a deck"
+            raise UsageError(
+                f"{target} holds {held}, not deck '{slug}'; choose another --deck "
+                "(nothing was replaced)."
+            )
+        if not force:
+            raise UsageError(
+                f"you already have a deck '{slug}' ({target}); add --force to replace it."
+            )
     try:
         data = read_regular(file, MAX_CSV_BYTES)
     except OSError as error:
@@ -85,7 +100,8 @@ def import_deck(
     if len(data) >= LONG_IMPORT_BYTES:
         app.say_progress(f"Importing {file} ({len(data) / 1e6:.1f} MB)...")
 
-    result = convert(data, file, slug, title, str(target), header_row)
+    earlier = [(card.id, card.q) for card in existing.cards] if existing else None
+    result = convert(data, file, slug, title, str(target), header_row, earlier)
     new_deck = result.deck
     if result.problems or new_deck is None:
         app.list_problems(result.problems)
@@ -109,6 +125,12 @@ def import_deck(
         out.write(f"Skipped line {result.header.line}, a header row ({names}){guess}.\n")
     for note in result.notes:
         out.write(f"{printable(note)}\n")
+    if earlier:
+        kept = len({card.id for card in new_deck.cards} & {card_id for card_id, _ in earlier})
+        out.write(
+            f"Kept the ids, and so your progress, of {kept} question{'s' * (kept != 1)} "
+            f"already in '{slug}'.\n"
+        )
     out.write(
         f"Imported {cards} card{'s' * (cards != 1)} into deck '{slug}' ({target}).\n"
         f"Start with: mlprep quiz {slug}\n"

@@ -7,6 +7,7 @@ import json
 import zipfile
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from mlprep.cli.app import app
@@ -349,6 +350,47 @@ def test_slug_clashes(cli, tmp_path, mlprep_home, monkeypatch):
         f"Error: deck 'mini' already exists in {FIXTURES / 'decks' / 'mini.yaml'}; "
         "choose another --deck.\n",
     )
+
+
+def test_importing_a_deck_again_keeps_each_questions_id_and_so_its_progress(
+    cli, tmp_path, mlprep_home
+):
+    """Ids were row numbers: a row added at the top of the file moved every answer onto the
+    question below it. An earlier question keeps its id; a new one gets an id the deck never
+    had (not that of a question since removed, whose progress would come with it)."""
+    source = tmp_path / "cards.csv"
+    source.write_text("What is AUC?,Area under ROC\nWhat is F1?,Harmonic mean\nWhat is MSE?,MSE\n")
+    assert cli("import", str(source), "--deck", "mine").exit_code == 0
+    source.write_text("What is R2?,Explained\nWhat is F1?,Harmonic mean\nWhat is AUC?,Area\n")
+    result = cli("import", str(source), "--deck", "mine", "--force")
+    assert result.stdout.startswith(
+        "Kept the ids, and so your progress, of 2 questions already in 'mine'.\n"
+    )
+    cards = yaml.safe_load(user_deck(mlprep_home, "mine").read_text())["cards"]
+    assert [(card["id"], card["q"]) for card in cards] == [
+        ("mine-004", "What is R2?"),  # (not mine-003: "What is MSE?" had it)
+        ("mine-002", "What is F1?"),
+        ("mine-001", "What is AUC?"),
+    ]
+
+
+def test_an_import_never_replaces_a_deck_of_another_id_in_its_file(cli, tmp_path, mlprep_home):
+    """decks/good.yaml held the hand-written deck 'my-good': "you already have a deck 'good'",
+    and --force replaced it with the CSV, no copy kept."""
+    decks = mlprep_home / "decks"
+    decks.mkdir(parents=True, exist_ok=True)
+    mine = decks / "good.yaml"
+    mine.write_text("id: my-good\ntitle: Good\ncards:\n  - {id: my-good-1, q: q?, a: a}\n")
+    before = mine.read_text()
+    source = tmp_path / "cards.csv"
+    source.write_text("Q?,A.\n")
+    result = cli("import", str(source), "--deck", "good", "--force")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: {mine} holds your deck 'my-good', not deck 'good'; choose another --deck "
+        "(nothing was replaced).\n",
+    )
+    assert mine.read_text() == before
 
 
 def test_generated_card_ids_must_be_free(cli, tmp_path, monkeypatch):
