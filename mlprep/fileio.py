@@ -140,7 +140,8 @@ def gc_paused():
             gc.enable()
 
 
-def _kind(mode: int) -> str:
+def kind_of(mode: int) -> str:
+    """What a file that is not a regular one is, in words ("a named pipe")."""
     kinds = (
         (stat.S_ISDIR, "a directory"),
         (stat.S_ISFIFO, "a named pipe"),
@@ -160,7 +161,7 @@ def refuse_non_regular(path: Path) -> None:
     except OSError:
         return  # unreadable metadata: the write itself will say what is wrong
     if not stat.S_ISREG(info.st_mode):
-        reason = f"{_kind(info.st_mode)}, not a regular file; only regular files are replaced"
+        reason = f"{kind_of(info.st_mode)}, not a regular file; only regular files are replaced"
         raise OSError(errno.EEXIST, reason, str(path))
 
 
@@ -192,7 +193,7 @@ def open_regular(path: Path | str, limit: int) -> BinaryIO:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise OSError(errno.EINVAL, f"{_kind(info.st_mode)}, not a regular file", str(path))
+            raise OSError(errno.EINVAL, f"{kind_of(info.st_mode)}, not a regular file", str(path))
         if info.st_size > limit:
             raise _too_big(path, limit)
         return os.fdopen(os.dup(fd), "rb")

@@ -18,6 +18,7 @@ import marshal
 import operator
 import os
 import re
+import stat
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import fields, replace
@@ -196,6 +197,7 @@ class ProgressStore:
         while this one goes on: see _write_snapshot_soon; only where nothing else is written
         under this hold of the lock.)"""
         self._loaded = True
+        self._check_kinds()
         with contextlib.suppress(OSError):  # a read-only data dir still loads
             self._remove_stale_temp_files()
             self.log.repair_tail(truncate=False)
@@ -354,6 +356,26 @@ class ProgressStore:
             self._apply_tail()
         else:  # the log was rewritten (merge, import, reset)
             self._load_locked()
+
+    def _check_kinds(self) -> None:
+        """Each progress file, where there is one, is a regular file: with /dev/zero linked
+        in place of state.json mlprep read on to 13 GB, and a named pipe there never
+        answered."""
+        from mlprep.fileio import kind_of
+
+        for path in (self.log.path, self.snapshot_path, self.totals_path):
+            try:
+                mode = os.stat(path).st_mode
+            except FileNotFoundError:
+                continue
+            except OSError as error:
+                raise ProgressError(f"cannot read {path}: {error.strerror}") from None
+            # (a directory is named where each file is read, as what it is not)
+            if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+                raise ProgressError(
+                    f"{path} is {kind_of(mode)}, not a regular file; move it away "
+                    "(mlprep keeps its progress in regular files)"
+                )
 
     def _read_snapshot(
         self,

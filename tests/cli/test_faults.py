@@ -880,3 +880,39 @@ def test_a_deck_that_is_not_utf8_is_named_with_its_line(tmp_path):
     path.write_bytes(b"id: l\ntitle: L\ncards:\n  - id: l-1\n    q: caf\xe9?\n    a: A.\n")
     result = run("validate", str(path))
     assert_clean(result, 3, f"{path}:5: not UTF-8 text (byte 0xe9); save the file as UTF-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "kind"),
+    [
+        ("state.json", "fifo", "a named pipe"),
+        ("totals.json", "fifo", "a named pipe"),
+        ("reviews.jsonl", "fifo", "a named pipe"),
+        ("state.json", "/dev/null", "a character device"),
+    ],
+)
+def test_a_progress_file_that_is_not_a_regular_file_is_named_at_once(mlprep_home, name, make, kind):
+    """/dev/zero linked in place of state.json made mlprep read on to 13 GB; a named pipe
+    there waited for ever."""
+    progress = mlprep_home / "progress"
+    progress.mkdir(parents=True, exist_ok=True)
+    if name != "reviews.jsonl":
+        (progress / "reviews.jsonl").write_text("")
+    target = progress / name
+    if make == "fifo":
+        os.mkfifo(target)
+    else:
+        target.symlink_to(make)
+    done = subprocess.run(
+        [sys.executable, "-m", "mlprep", "stats"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, MLPREP_HOME=str(mlprep_home)),
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"Error: {target} is {kind}, not a regular file; move it away "
+        "(mlprep keeps its progress in regular files)\n"
+    )

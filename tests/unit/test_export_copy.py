@@ -221,7 +221,8 @@ def test_a_line_naming_two_ids_ends_the_copied_part(tmp_path, base, monkeypatch)
     """Which id of such a line counts is up to the reader: the export is read as it always
     was from that line on (here: as JSON, since that line is not one id a line)."""
     store = ProgressStore(base).load()
-    store.record_setting("plan", {"id": "abc", "days": 3}, T0 + timedelta(days=20))
+    plan = {"interview": "2026-04-01", "minutes": 30, "decks": [], "id": "abc"}
+    store.record_setting("plan", plan, T0 + timedelta(days=20))
     store.checkpoint()
     store.answer_totals()
     text = with_events(exported(base), new_lines(3))

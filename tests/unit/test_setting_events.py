@@ -28,7 +28,9 @@ def answer_many(store, count, start=T0):
 def test_a_plan_event_is_kept_and_survives_the_snapshot(tmp_path):
     store = ProgressStore(tmp_path).load()
     answers = answer_many(store, 6)
-    store.record_setting("plan", {"interview": "2026-04-01"}, T0 + timedelta(days=7))
+    store.record_setting(
+        "plan", {"interview": "2026-04-01", "minutes": 30, "decks": []}, T0 + timedelta(days=7)
+    )
     states = dict(store.states)
     line = json.loads((tmp_path / "reviews.jsonl").read_text().splitlines()[-1])
     assert {k: line[k] for k in ("card", "grade", "kind", "mode", "ms", "data", "v")} == {
@@ -37,25 +39,33 @@ def test_a_plan_event_is_kept_and_survives_the_snapshot(tmp_path):
         "kind": "plan",
         "mode": "plan",
         "ms": 0,
-        "data": {"interview": "2026-04-01"},
+        "data": {"interview": "2026-04-01", "minutes": 30, "decks": []},
         "v": 2,
     }
     again = ProgressStore(tmp_path).load()  # from the snapshot
-    assert again.setting("plan") == {"interview": "2026-04-01"}
+    assert again.setting("plan") == {"interview": "2026-04-01", "minutes": 30, "decks": []}
     assert again.states == states == Scheduler().replay(answers)
     (tmp_path / "state.json").unlink()  # from the log alone
-    assert ProgressStore(tmp_path).load().setting("plan") == {"interview": "2026-04-01"}
+    assert ProgressStore(tmp_path).load().setting("plan") == {
+        "interview": "2026-04-01",
+        "minutes": 30,
+        "decks": [],
+    }
     assert effective(again.events()) == answers
 
 
 def test_the_latest_plan_wins_whatever_order_merges_leave(tmp_path):
     store = ProgressStore(tmp_path).load()
-    later = store.record_setting("plan", {"interview": "2026-05-01"}, T0 + timedelta(days=2))
-    earlier = store.record_setting("plan", {"interview": "2026-04-01"}, T0 + timedelta(days=1))
+    later = store.record_setting(
+        "plan", {"interview": "2026-05-01", "minutes": 30, "decks": []}, T0 + timedelta(days=2)
+    )
+    earlier = store.record_setting(
+        "plan", {"interview": "2026-04-01", "minutes": 30, "decks": []}, T0 + timedelta(days=1)
+    )
     assert store.setting("plan") == later.data
     other = ProgressStore(tmp_path / "other").load()
     other.merge([earlier, later])
-    assert other.setting("plan") == {"interview": "2026-05-01"}
+    assert other.setting("plan") == {"interview": "2026-05-01", "minutes": 30, "decks": []}
 
 
 def test_parameters_replay_every_card_with_them(tmp_path):
@@ -90,10 +100,16 @@ def test_bad_setting_events_are_named(tmp_path, extra, problem):
 def test_resetting_progress_keeps_the_plan(tmp_path):
     store = ProgressStore(tmp_path).load()
     answer_many(store, 4)
-    store.record_setting("plan", {"interview": "2026-04-01"}, T0 + timedelta(days=7))
+    store.record_setting(
+        "plan", {"interview": "2026-04-01", "minutes": 30, "decks": []}, T0 + timedelta(days=7)
+    )
     removed, _ = store.reset(None, T0 + timedelta(days=8))
     assert removed == 4 and store.states == {}
-    assert ProgressStore(tmp_path).load().setting("plan") == {"interview": "2026-04-01"}
+    assert ProgressStore(tmp_path).load().setting("plan") == {
+        "interview": "2026-04-01",
+        "minutes": 30,
+        "decks": [],
+    }
 
 
 def test_recent_reads_whole_events_from_the_end_of_the_log(tmp_path):
@@ -119,6 +135,8 @@ def test_a_rebuild_from_the_log_alone_replays_what_new_parameters_changed(tmp_pa
 def test_settings_events_are_not_counted_as_answers(tmp_path):
     store = ProgressStore(tmp_path).load()
     answer_many(store, 3)
-    store.record_setting("plan", {"interview": "2026-04-01"}, T0 + timedelta(days=7))
+    store.record_setting(
+        "plan", {"interview": "2026-04-01", "minutes": 30, "decks": []}, T0 + timedelta(days=7)
+    )
     totals = store.answer_totals()
     assert sorted(totals.quarters) == ["c0", "c1", "c2"]
