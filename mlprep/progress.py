@@ -135,6 +135,7 @@ class ProgressStore:
         # _snapshot_mark); None: every load checks the snapshot's rows in full
         self.checked_mark = checked_mark
         self.notify = notify or (lambda message: None)  # for long work, e.g. a full rebuild
+        self._told_waiting = False
         self.log = ReviewLog(directory / "reviews.jsonl")
         self.snapshot_path = directory / "state.json"
         self.totals_path = directory / "totals.json"
@@ -181,7 +182,7 @@ class ProgressStore:
     # -- loading --------------------------------------------------------------------------
     def load(self) -> ProgressStore:
         """Bring `states` up to date with the log, and the snapshot up to date with both."""
-        with locked(self.log.lock_path):
+        with self._lock():
             self._load_locked(background=True)
         self._collect_warnings()
         return self
@@ -356,6 +357,15 @@ class ProgressStore:
             self._apply_tail()
         else:  # the log was rewritten (merge, import, reset)
             self._load_locked()
+
+    def _lock(self) -> contextlib.AbstractContextManager[None]:
+        """The log's lock; said once, when another mlprep holds it, that this one waits."""
+        return locked(self.log.lock_path, waiting=self._say_waiting)
+
+    def _say_waiting(self) -> None:
+        if not self._told_waiting:
+            self._told_waiting = True
+            self.notify("Waiting for another mlprep to finish with your progress...")
 
     def _check_kinds(self) -> None:
         """Each progress file, where there is one, is a regular file: with /dev/zero linked
@@ -642,7 +652,7 @@ class ProgressStore:
         (`reviewlog.NON_SCHEDULING_MODES`, e.g. drill) is logged, stores no state and leaves
         the card's state as it was."""
         event = ReviewEvent.new(card_id, grade, mode, ms, at, answer=answer, suggested=suggested)
-        with locked(self.log.lock_path):
+        with self._lock():
             self._prepare_append()
             previous = self.states.get(card_id)
             if not schedules(event):
@@ -668,7 +678,7 @@ class ProgressStore:
     def record_setting(self, kind: str, data: dict, at: datetime) -> ReviewEvent:
         """Append a plan or parameters event; new parameters recompute every card's state."""
         event = ReviewEvent.setting(kind, data, at)
-        with locked(self.log.lock_path):
+        with self._lock():
             self._prepare_append()
             self._end = self.log.append_locked([event])
             self._last_id = event.id
@@ -711,7 +721,7 @@ class ProgressStore:
     def undo(self, event: ReviewEvent, at: datetime) -> None:
         """Cancel a recorded answer: an undo event goes into the log, the state goes back."""
         before, produced = self._before.pop(event.id, (None, None))
-        with locked(self.log.lock_path):
+        with self._lock():
             self._prepare_append()
             current = self.states.get(event.card)
             if not schedules(event):  # a drill answer changed nothing: neither does its undo
@@ -742,7 +752,7 @@ class ProgressStore:
             # background holds: see _write_snapshot_soon)
             self._collect_warnings()
             return
-        with locked(self.log.lock_path):
+        with self._lock():
             self._catch_up()
             if self._end != self._snapshot_end:
                 self._write_snapshot()
@@ -811,7 +821,7 @@ class ProgressStore:
         """What `stats` needs from the whole history (see AnswerTotals). Kept in totals.json,
         derived like the snapshot: brought up to date with the log's tail, recounted in one
         light pass when missing, damaged or when the log was rewritten."""
-        with locked(self.log.lock_path):
+        with self._lock():
             if not self._loaded:
                 self._load_locked()
             stored = self._read_totals()
@@ -928,7 +938,7 @@ class ProgressStore:
 
     # -- whole-log operations -------------------------------------------------------------
     def events(self) -> list[ReviewEvent]:
-        with locked(self.log.lock_path):
+        with self._lock():
             return self.log.read()
 
     def merge(self, incoming: Iterable[ReviewEvent] | ExportDocument) -> int:
@@ -941,7 +951,7 @@ class ProgressStore:
         bad one stops the merge before anything is written)."""
         from mlprep.logmerge import Careful  # (only a merge needs the merging code)
 
-        with locked(self.log.lock_path):
+        with self._lock():
             self._load_locked()
             added, unchecked, copied = self._new_events(incoming)
             if not added:
@@ -1255,7 +1265,7 @@ class ProgressStore:
         with gc_paused():
             rows, final = replay_rows(self.scheduler, events)
         events = [replace(event, state=rows[event.id]) for event in events]
-        with locked(self.log.lock_path):
+        with self._lock():
             backup = self._backup(now)
             self.log.rewrite(events)
             self.states = {card: state for card, state in final.items() if state is not None}
@@ -1266,7 +1276,7 @@ class ProgressStore:
     def reset(self, card_ids: set[str] | None, now: datetime) -> tuple[int, Path | None]:
         """Forget the history of `card_ids` (all cards if None), after a backup.
         Returns (events removed, backup path)."""
-        with locked(self.log.lock_path):
+        with self._lock():
             current = self.log.read()
             # the plan and fitted parameters are settings, not progress: they stay
             kept = [
@@ -1283,7 +1293,7 @@ class ProgressStore:
     def answered(self, card_ids: set[str] | None) -> bool:
         """Whether the log holds an answer to any of `card_ids` (to any card if None): what
         reset would forget (read until the first one)."""
-        with locked(self.log.lock_path):
+        with self._lock():
             return any(
                 not event.kind and (card_ids is None or event.card in card_ids)
                 for event in self.log.stream(0)
@@ -1293,7 +1303,7 @@ class ProgressStore:
         """The events whose stored state differs from what a replay of the whole log gives
         (events storing none, and answers later undone, are not counted). Empty for a healthy
         log."""
-        with locked(self.log.lock_path):
+        with self._lock():
             events = self.log.read()
         rows, _ = replay_rows(self.scheduler, events)
         return [

@@ -538,8 +538,10 @@ def _field_problem(data: dict) -> str | None:
 
 
 @contextlib.contextmanager
-def locked(lock_path: Path) -> Iterator[None]:
-    """An exclusive advisory lock shared by every mlprep process using this data dir."""
+def locked(lock_path: Path, waiting: Callable[[], object] | None = None) -> Iterator[None]:
+    """An exclusive advisory lock shared by every mlprep process using this data dir;
+    `waiting` is called first if another process holds it (a merge or an import holds it for
+    seconds: a blank screen meanwhile looked like a hang)."""
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -548,7 +550,12 @@ def locked(lock_path: Path) -> Iterator[None]:
             f"cannot use the progress dir {lock_path.parent}: {error.strerror or error}"
         ) from None
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is not None:
+                waiting()
+            fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)  # closing releases the lock

@@ -916,3 +916,28 @@ def test_a_progress_file_that_is_not_a_regular_file_is_named_at_once(mlprep_home
         f"Error: {target} is {kind}, not a regular file; move it away "
         "(mlprep keeps its progress in regular files)\n"
     )
+
+
+def test_waiting_for_another_mlprep_says_so(mlprep_home):
+    """A merge or an import holds the log's lock for seconds; meanwhile another command
+    showed nothing at all, as if it hung."""
+    import fcntl
+    import threading
+
+    progress = mlprep_home / "progress"
+    progress.mkdir(parents=True, exist_ok=True)
+    (progress / "reviews.jsonl").write_text("")
+    holder = os.open(progress / "reviews.lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    threading.Timer(1.0, os.close, [holder]).start()  # (closing releases it)
+    done = subprocess.run(
+        [sys.executable, "-m", "mlprep", "stats"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, MLPREP_HOME=str(mlprep_home)),
+        timeout=60,
+    )
+    assert done.returncode == 0
+    assert done.stderr == "Waiting for another mlprep to finish with your progress...\n"
+    assert done.stdout.startswith("No progress yet.")  # (then it went on)
