@@ -1,5 +1,6 @@
 """`mlprep review` and `mlprep flash`: the spaced-repetition loop."""
 
+from dataclasses import replace
 from typing import Annotated
 
 import typer
@@ -27,7 +28,7 @@ def review(
     Learning cards come first, then due reviews, then up to --new new cards drawn from every
     selected deck in turn. Choice, numeric and SQL cards are graded at once; open cards you
     grade yourself. With an interview plan (mlprep plan) and no deck or tag given, the plan
-    picks the day's cards instead.
+    picks the day's cards instead (--new and --max-reviews, when given, cap its day).
 
     \b
     Examples:
@@ -47,6 +48,9 @@ def review(
         from mlprep.cli.plan import planned_review
 
         session = planned_review(app, session, library)
+        if session.queue_builder is not None and _given(ctx, "new", "max_reviews"):
+            # (the plan's day otherwise: the limits' defaults are FSRS's, not the plan's)
+            session = replace(session, builder_limits=Limits(new, max_reviews))
     # option order varies from run to run, repeatably in tests (the clock is fixed there)
     order_seed = seed if seed is not None else int(app.env.now().timestamp())
     finish(run_session(app, session, plain, order_seed, trust_deck=trust_deck))
@@ -78,3 +82,11 @@ def flash(
     app = state(ctx)
     cards = sample(app.library(deck_dirs or ()).select(decks or (), tag or ()), count, seed)
     finish(run_session(app, FlashSession(cards), plain, seed))
+
+
+def _given(ctx: typer.Context, *names: str) -> bool:
+    """Whether any of these options was typed on the command line (not left at its default:
+    click's ParameterSource, by name, as Typer's own copy of click has it)."""
+    return any(
+        getattr(ctx.get_parameter_source(name), "name", None) == "COMMANDLINE" for name in names
+    )

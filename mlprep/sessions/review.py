@@ -264,6 +264,8 @@ class ReviewSession:
     # builds the day's queue instead of FSRS's due dates (an interview plan: plan.plan_queue)
     queue_builder: QueueBuilder | None = None
     done_notice: str = ""  # what to say when the builder has nothing for today
+    # limits the user gave that also cap a builder's day (--new, --max-reviews with a plan)
+    builder_limits: Limits | None = None
 
     def run(self, prompter: Prompter, recorder: Recorder, context: SessionContext) -> ReviewResult:
         now = context.now()
@@ -300,5 +302,10 @@ class ReviewSession:
         ordered = interleave_decks(self.cards, random.Random(seed))
         states = cast(dict, progress.states)
         if self.queue_builder is not None:
-            return self.queue_builder(ordered, states, now)
+            queue = self.queue_builder(ordered, states, now)
+            cap = self.builder_limits
+            if cap is None:
+                return queue
+            reviews, new = queue.reviews[: cap.reviews_per_day], queue.new[: cap.new_per_day]
+            return DueQueue(queue.learning, reviews, new)
         return build_queue(ordered, states, now, self.limits)

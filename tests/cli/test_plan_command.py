@@ -335,3 +335,13 @@ def test_a_plan_naming_more_deck_ids_than_the_log_keeps_is_refused(cli, mlprep_h
         cli("plan", "--interview", "2026-12-09", *names[:40], "--decks", str(decks)).exit_code == 0
     )
     assert cli("stats", "--decks", str(decks)).exit_code == 0
+
+
+def test_new_and_max_reviews_given_cap_the_plans_day(cli):
+    """With a plan they were ignored without a word: --new 2 introduced every planned card."""
+    cli("plan", "--interview", "2026-12-09", "--minutes", "60", "mini", *MINI)
+    planned = cli("review", *MINI, input="")
+    assert planned.stdout.startswith("Review: 0 learning, 0 due, 4 new\n")
+    capped = cli("review", "--new", "2", *MINI, input="")
+    assert capped.stderr == "Following your interview plan: 14 days left.\n"
+    assert capped.stdout.startswith("Review: 0 learning, 0 due, 2 new\n")
