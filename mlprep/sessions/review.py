@@ -280,9 +280,10 @@ class ReviewSession:
         prompter.notice(f"Review: {queue_counts(queue, always_learning=True)}")
         result = run_review(queue, prompter, recorder, context)
         left = None
-        if result.stopped and self.queue_builder is None:
+        if result.stopped:
             # stopped part way: what today's queue still holds, in the words of its first line
-            # (the next card due after now would skip the cards already due)
+            # (the next card due after now would skip the cards already due; with a plan, the
+            # plan's day, not FSRS's next due card)
             left = self._queue(context.progress, seed, context.now())
         if left:
             result.next_due = f"Still to do today: {queue_counts(left)} (`mlprep review` goes on)."

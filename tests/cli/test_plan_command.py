@@ -345,3 +345,13 @@ def test_new_and_max_reviews_given_cap_the_plans_day(cli):
     capped = cli("review", "--new", "2", *MINI, input="")
     assert capped.stderr == "Following your interview plan: 14 days left.\n"
     assert capped.stdout.startswith("Review: 0 learning, 0 due, 2 new\n")
+
+
+def test_a_review_stopped_part_way_says_what_the_plans_day_still_holds(cli):
+    """It said when FSRS would next show a card ("in 19 days", after the interview) while the
+    plan had 40 cards left for the day."""
+    cli("plan", "--interview", "2026-12-09", "--minutes", "60", "mini", *MINI)
+    result = cli("review", *MINI, input="")
+    assert result.stdout.rstrip("\n").endswith(
+        "Still to do today: 0 due, 4 new (`mlprep review` goes on)."
+    )
