@@ -160,12 +160,12 @@ def planned_review(app: AppState, session: ReviewSession, library: Library) -> R
             "`mlprep plan --clear` ends the plan"
         )
         return session
-    app.env.stderr.write(f"Following your interview plan: {current.days_left(now)} days left.\n")
+    days = current.days_left(now)
+    app.env.stderr.write(f"Following your interview plan: {days} day{'s' * (days != 1)} left.\n")
 
     def build(cards, states, moment):
         return plan_queue(current, cards, states, moment, memory, costs)
 
-    days = current.days_left(now)
     done = (
         "Today's planned work is done; come back tomorrow "
         f"({days - 1} day{'s' * (days != 2)} left after today)."

@@ -29,7 +29,11 @@ def outlook_lines(view: Outlook, width: int = 80) -> list[str]:
     when = plan.interview.strftime("%a %d %b %Y")
     days = "1 day" if view.days_left == 1 else f"{view.days_left} days"
     lines = [
-        *textwrap.wrap(f"Interview on {when}: {days} left, {plan.minutes} minutes a day.", width),
+        *textwrap.wrap(
+            f"Interview on {when}: {days} left, {plan.minutes} minute"
+            f"{'s' * (plan.minutes != 1)} a day.",
+            width,
+        ),
         *textwrap.wrap(
             f"{view.cards} cards planned: {view.seen} seen, {view.cards - view.seen} unseen.",
             width,

@@ -355,3 +355,9 @@ def test_a_review_stopped_part_way_says_what_the_plans_day_still_holds(cli):
     assert result.stdout.rstrip("\n").endswith(
         "Still to do today: 0 due, 4 new (`mlprep review` goes on)."
     )
+
+
+def test_one_day_and_one_minute_are_singular(cli):
+    result = cli("plan", "--interview", "2026-11-26", "--minutes", "1", "mini", *MINI)
+    assert "Interview on Thu 26 Nov 2026: 1 day left, 1 minute a day.\n" in result.stdout
+    assert cli("review", *MINI, input="").stderr == "Following your interview plan: 1 day left.\n"
