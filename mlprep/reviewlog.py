@@ -542,13 +542,15 @@ def locked(lock_path: Path, waiting: Callable[[], object] | None = None) -> Iter
     """An exclusive advisory lock shared by every mlprep process using this data dir;
     `waiting` is called first if another process holds it (a merge or an import holds it for
     seconds: a blank screen meanwhile looked like a hang)."""
+    fd: int | None
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as error:
-        raise ProgressError(
-            f"cannot use the progress dir {lock_path.parent}: {error.strerror or error}"
-        ) from None
+        fd = _read_only_lock(lock_path, error)
+    if fd is None:  # a read-only data dir without a lock file: nothing can write there
+        yield
+        return
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -559,6 +561,25 @@ def locked(lock_path: Path, waiting: Callable[[], object] | None = None) -> Iter
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def _read_only_lock(lock_path: Path, error: OSError) -> int | None:
+    """In a data dir that cannot be written (a read-only mount, a backup), the lock file
+    opened for reading, which flock takes as well (None where there is none: then no process
+    can write the log either); a ProgressError for anything else. Reading the progress
+    (stats, plan, export) refused at once; anything that writes still says what failed."""
+    if error.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
+        raise ProgressError(
+            f"cannot use the progress dir {lock_path.parent}: {error.strerror or error}"
+        ) from None
+    try:
+        return os.open(lock_path, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    except OSError:
+        raise ProgressError(
+            f"cannot use the progress dir {lock_path.parent}: {error.strerror or error}"
+        ) from None
 
 
 class ReviewLog:

@@ -941,3 +941,30 @@ def test_waiting_for_another_mlprep_says_so(mlprep_home):
     assert done.returncode == 0
     assert done.stderr == "Waiting for another mlprep to finish with your progress...\n"
     assert done.stdout.startswith("No progress yet.")  # (then it went on)
+
+
+def test_a_read_only_data_dir_still_shows_progress(cli, mlprep_home, monkeypatch):
+    """On a read-only mount even stats and plan refused ("cannot use the progress dir"):
+    taking the lock opened its file for writing. Reading needs no writing; an answer still
+    says it cannot be saved."""
+    mini = ["--decks", str(FIXTURES / "decks")]
+    cli("quiz", "mini", "--plain", "-n", "1", "--seed", "5", *mini, input="1\n")
+    progress = mlprep_home / "progress"
+    real_open = os.open
+
+    def read_only(path, flags, *args, **kwargs):
+        writing = flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND)
+        if writing and str(path).startswith(str(mlprep_home)):
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", read_only)
+    stats = cli("stats", *mini)
+    assert stats.exit_code == 0
+    assert "mini" in stats.stdout
+    assert cli("plan", *mini).stdout.startswith("No interview planned.")
+    answer = cli("quiz", "mini", "--plain", "-n", "1", "--seed", "5", *mini, input="1\n")
+    assert answer.exit_code == 1
+    assert answer.stderr.endswith(
+        f"Error: cannot save your answer to {progress / 'reviews.jsonl'}: Read-only file system\n"
+    )
