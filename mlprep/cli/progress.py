@@ -8,7 +8,7 @@ import typer
 
 from mlprep.cli import completion
 from mlprep.cli.common import DeckDirs, state
-from mlprep.errors import MlprepError, UsageError
+from mlprep.errors import MlprepError, ProgressError, UsageError
 from mlprep.textsafe import printable
 
 app = typer.Typer(
@@ -187,7 +187,13 @@ def import_(ctx: typer.Context, file: FileArg, yes: Yes = False) -> None:
     from mlprep.progress import ProgressStore, read_export
 
     app_state = state(ctx)
-    incoming = read_export(_read_source(file), _named(file))
+    data = _read_source(file)
+    try:
+        incoming = read_export(data, _named(file))
+    except ProgressError as error:
+        # a review log as mlprep keeps it (a backup that reset or import made) is restored
+        # the same way; anything else is named by the export's error
+        incoming = _log_events(data, _named(file), error)
     store = ProgressStore(app_state.paths.progress_dir, notify=app_state.say_progress)
     if store.log.size():
         _confirm(app_state, "Replace all your progress with this file?", yes)
@@ -243,3 +249,30 @@ def reset(
         f"Removed {removed} answer{'s' * (removed != 1)}; backup: {printable(backup)}",
         whole=(printable(backup),),
     )
+
+
+def _log_events(data: bytes, name: str, not_export: ProgressError) -> list:
+    """The events of a review log (one JSON event a line, as progress/reviews.jsonl and its
+    backups hold them), each checked as the log's reader checks it; `not_export` (why it is
+    not an export) where the data is not such a log either."""
+    import json
+
+    from mlprep.reviewlog import event_from_dict
+
+    lines = data.decode("utf-8", errors="replace").splitlines()
+    first = next((line for line in lines if line.strip()), "")
+    try:
+        looks_like_log = isinstance(json.loads(first), dict) and '"card"' in first
+    except ValueError:
+        looks_like_log = False
+    if not looks_like_log:
+        raise not_export
+    events = []
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            try:
+                item = json.loads(line)
+            except ValueError:
+                raise ProgressError(f"{name}:{number}: not a review event (not JSON)") from None
+            events.append(event_from_dict(item, f"{name}:{number}"))
+    return events

@@ -502,3 +502,29 @@ def test_an_export_onto_mlpreps_own_files_is_refused(cli, mlprep_home, args):
     assert "is among mlprep's own files" in result.stderr
     assert result.stderr.count("\n") == 1
     assert log.read_bytes() == before
+
+
+def test_a_backup_of_the_log_is_restored_by_import(cli, mlprep_home):
+    """Backups made by reset and import are the log itself (one event a line), which import
+    refused as "not a progress export": no command restored one."""
+    mini = ["--decks", str(FIXTURES / "decks")]
+    cli("quiz", "mini", "--plain", "-n", "1", "--seed", "5", *mini, input="1\n")
+    log = mlprep_home / "progress" / "reviews.jsonl"
+    before = log.read_text()
+    assert cli("progress", "reset", "--yes").exit_code == 0
+    (backup,) = (mlprep_home / "progress" / "backups").iterdir()
+    result = cli("progress", "import", str(backup), "--yes")
+    assert result.exit_code == 0
+    assert result.stdout.startswith(
+        f"Imported 1 answer from\n{backup}"
+    )  # (a long path: its own line)
+    assert [json.loads(line)["id"] for line in log.read_text().splitlines()] == [
+        json.loads(line)["id"] for line in before.splitlines()
+    ]
+    damaged = backup.with_name("damaged.jsonl")
+    damaged.write_text(before + "{not json\n")
+    result = cli("progress", "import", str(damaged), "--yes")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"Error: {damaged}:2: not a review event (not JSON)\n",
+    )
