@@ -70,6 +70,9 @@ if TYPE_CHECKING:  # stats is imported only where totals are read: start-up time
 LONG_REPLAY = 5000  # answers; rebuilding more than this takes long enough to say so
 # a log a merge takes about a second or more to go through (it says so before it starts)
 LONG_MERGE_BYTES = 64 << 20
+# so many new answers take seconds to check and replay, whatever the size of the log (a
+# merge of 388,000 new answers into a short log said nothing for 25 s)
+LONG_MERGE_EVENTS = 20_000
 # cards in a rebuilt snapshot from which a start writes it in the background (when a core is
 # free): below this, writing it takes about as long as forking a child to write it
 BACKGROUND_SNAPSHOT_ROWS = 5000
@@ -958,11 +961,13 @@ class ProgressStore:
                 return 0
             _check_settings(added, incoming.source if isinstance(incoming, ExportDocument) else "")
             added.sort(key=_order)
-            if self._end >= LONG_MERGE_BYTES:
-                self.notify(
-                    f"Merging {len(added):,} new answers into {self._end / (1 << 20):.0f} MB "
-                    "of history..."
+            if self._end >= LONG_MERGE_BYTES or len(added) >= LONG_MERGE_EVENTS:
+                into = (
+                    f" into {self._end / (1 << 20):.0f} MB of history"
+                    if self._end >= 1 << 20
+                    else ""
                 )
+                self.notify(f"Merging {len(added):,} new answers{into}...")
             try:
                 self._merge_streaming(added, unchecked, copied)
             except Careful:

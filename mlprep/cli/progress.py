@@ -188,6 +188,10 @@ def import_(ctx: typer.Context, file: FileArg, yes: Yes = False) -> None:
 
     app_state = state(ctx)
     data = _read_source(file)
+    if len(data) >= LONG_READ_BYTES:  # (checking every answer takes seconds: said first)
+        app_state.say_progress(
+            f"Reading {len(data) / 1e6:.0f} MB of answers from {_named(file)}..."
+        )
     try:
         incoming = read_export(data, _named(file))
     except ProgressError as error:
@@ -249,6 +253,9 @@ def reset(
         f"Removed {removed} answer{'s' * (removed != 1)}; backup: {printable(backup)}",
         whole=(printable(backup),),
     )
+
+
+LONG_READ_BYTES = 16_000_000  # an import of this many bytes takes seconds before it can count
 
 
 def _log_events(data: bytes, name: str, not_export: ProgressError) -> list:

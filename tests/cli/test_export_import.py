@@ -528,3 +528,16 @@ def test_a_backup_of_the_log_is_restored_by_import(cli, mlprep_home):
         1,
         f"Error: {damaged}:2: not a review event (not JSON)\n",
     )
+
+
+def test_importing_a_long_history_says_so_before_it_reads_it(cli, mlprep_home, monkeypatch):
+    """Checking 388,000 answers took 10 s before the first word ("Importing ...")."""
+    from mlprep.cli import progress as progress_cli
+
+    mini = ["--decks", str(FIXTURES / "decks")]
+    cli("quiz", "mini", "--plain", "-n", "1", "--seed", "5", *mini, input="1\n")
+    export = mlprep_home / "x.json"
+    assert cli("progress", "export", str(export)).exit_code == 0
+    monkeypatch.setattr(progress_cli, "LONG_READ_BYTES", export.stat().st_size)
+    result = cli("progress", "import", str(export), "--yes")
+    assert result.stderr.startswith(f"Reading 0 MB of answers from {export}...\n")

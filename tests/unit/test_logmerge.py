@@ -226,11 +226,29 @@ def test_a_merge_into_a_long_history_says_so_before_it_starts(tmp_path, monkeypa
         for n in (1, 2)
     ]
     assert store.merge(new) == 2
-    assert heard == [f"Merging 2 new answers into {size / (1 << 20):.0f} MB of history..."]
+    assert heard == ["Merging 2 new answers..."]  # (a log under 1 MB: its size not said)
     monkeypatch.setattr(progress, "LONG_MERGE_BYTES", size * 2)  # (now longer: still under)
     heard.clear()
     assert store.merge([ReviewEvent.new("k1", Grade.EASY, "review", 5, T0)]) == 1
     assert heard == []
+
+
+def test_a_merge_of_many_new_answers_says_so_before_it_starts(tmp_path, monkeypatch):
+    """388,000 new answers merged into a short log took 25 s without a word."""
+    from mlprep import progress
+
+    heard: list[str] = []
+    store = ProgressStore(tmp_path, notify=heard.append).load()
+    store.record("k0", Grade.GOOD, "review", 5, T0)
+    monkeypatch.setattr(progress, "LONG_MERGE_EVENTS", 3)
+    new = [ReviewEvent.new("k1", Grade.GOOD, "review", 5, T0 + timedelta(hours=n)) for n in (1, 2)]
+    assert store.merge(new) == 2
+    assert heard == []
+    new = [
+        ReviewEvent.new("k2", Grade.GOOD, "review", 5, T0 + timedelta(hours=n)) for n in (1, 2, 3)
+    ]
+    assert store.merge(new) == 3
+    assert heard == ["Merging 3 new answers..."]
 
 
 def long_gap_history(directory) -> None:
