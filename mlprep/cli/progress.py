@@ -269,9 +269,11 @@ def _log_events(data: bytes, name: str, not_export: ProgressError) -> list:
     lines = data.decode("utf-8", errors="replace").splitlines()
     first = next((line for line in lines if line.strip()), "")
     try:
-        looks_like_log = isinstance(json.loads(first), dict) and '"card"' in first
-    except ValueError:
-        looks_like_log = False
+        head = json.loads(first)
+    except (ValueError, RecursionError):
+        head = None
+    # (one event a line, not an export written on one line, whose own error stands)
+    looks_like_log = isinstance(head, dict) and "card" in head and "events" not in head
     if not looks_like_log:
         raise not_export
     events = []
@@ -279,7 +281,7 @@ def _log_events(data: bytes, name: str, not_export: ProgressError) -> list:
         if line.strip():
             try:
                 item = json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise ProgressError(f"{name}:{number}: not a review event (not JSON)") from None
             events.append(event_from_dict(item, f"{name}:{number}"))
     return events
