@@ -929,7 +929,7 @@ def test_waiting_for_another_mlprep_says_so(mlprep_home):
     (progress / "reviews.jsonl").write_text("")
     holder = os.open(progress / "reviews.lock", os.O_RDWR | os.O_CREAT)
     fcntl.flock(holder, fcntl.LOCK_EX)
-    threading.Timer(1.0, os.close, [holder]).start()  # (closing releases it)
+    threading.Timer(0.3, os.close, [holder]).start()  # (closing releases it)
     done = subprocess.run(
         [sys.executable, "-m", "mlprep", "stats"],
         stdin=subprocess.DEVNULL,
