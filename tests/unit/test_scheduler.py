@@ -260,7 +260,7 @@ _HALVES = st.integers(0, 253_402_300_798).map(lambda whole: whole + 0.5e-6)
 
 
 @given(st.floats(0, 253_402_300_799.9, allow_nan=False) | _HALVES)
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=300, deadline=None)
 def test_a_stored_time_becomes_the_microseconds_its_datetime_has(seconds):
     """A replay reads each stored time as datetime.fromtimestamp would, rounding the fraction
     to the microsecond half to even (worked out without the datetime: it is done for every
