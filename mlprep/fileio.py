@@ -11,7 +11,7 @@ import shutil
 import stat
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import BinaryIO
 
 
 def fsync_dir(directory: Path) -> None:
@@ -52,7 +52,7 @@ def atomic_write_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; give the file normal permissions
         with os.fdopen(fd, "wb") as handle:
-            write(cast(BinaryIO, _EarlyWriteback(handle)))
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -61,44 +61,6 @@ def atomic_write_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
             os.unlink(tmp)
         raise
     fsync_dir(path.parent)
-
-
-# how much a long write holds in memory before the disk is asked to start writing it out
-_WRITEBACK_BYTES = 4 << 20
-
-
-class _EarlyWriteback:
-    """A file being written in full before an fsync, whose pages the disk starts writing out
-    every few megabytes: the fsync at the end then waits for the last few only, not for the
-    whole file (a merge rewrites a long log: its fsync took a tenth of the merge). Linux
-    starts the writing-out of dirty pages on POSIX_FADV_DONTNEED (and keeps them cached until
-    they are written); elsewhere this is a plain file."""
-
-    def __init__(self, handle: BinaryIO) -> None:
-        self._handle = handle
-        self._written = 0
-        self._started = 0  # where the pages not yet handed to the disk begin
-        self._advise = getattr(os, "posix_fadvise", None)
-
-    def write(self, data: bytes) -> int:
-        count = self._handle.write(data)
-        self._written += len(data)
-        if self._advise is not None and self._written - self._started >= _WRITEBACK_BYTES:
-            self._handle.flush()
-            try:
-                self._advise(
-                    self._handle.fileno(),
-                    self._started,
-                    self._written - self._started,
-                    os.POSIX_FADV_DONTNEED,
-                )
-            except OSError:
-                self._advise = None  # (only an accelerator)
-            self._started = self._written
-        return count
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._handle, name)
 
 
 def atomic_copy(source: Path, target: Path) -> None:
