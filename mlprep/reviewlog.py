@@ -487,9 +487,13 @@ def _short_text(value: object, limit: int) -> bool:
     return isinstance(value, str) and 0 < len(value) <= limit
 
 
+# the longest id, card id and mode a log line may hold
+_TEXT_LIMITS = {"id": 64, "card": 200, "mode": 20}
+
+
 def _field_problem(data: dict) -> str | None:
     """What is wrong with an event's fields, if anything (they come from files and imports)."""
-    for key, limit in (("id", 64), ("card", 200), ("mode", 20)):
+    for key, limit in _TEXT_LIMITS.items():
         if not _short_text(data[key], limit):
             return f"'{key}' must be text of 1-{limit} characters"
     undoes = data.get("undoes")
@@ -611,10 +615,13 @@ class ReviewLog:
         command at that line (a card id longer than the reader takes, a plan naming many
         decks)."""
         lines = [event.to_json() for event in events]
-        for line in lines:
-            problem = _field_problem(json.loads(line))
-            if problem:
-                raise ProgressError(f"not saved: it could not be read back ({problem})")
+        for event, line in zip(events, lines, strict=True):
+            # (what a caller passes in, checked as the reader checks it: the rest of a line
+            # this program works out itself; a full check costs a recording a sixth more)
+            if _TEXT_LIMITS["card"] < len(event.card) or event.data is not None:
+                problem = _field_problem(json.loads(line))
+                if problem:
+                    raise ProgressError(f"not saved: it could not be read back ({problem})")
         data = "".join(line + "\n" for line in lines).encode()
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
