@@ -36,7 +36,8 @@ def resolve_paths(
     env = os.environ if env is None else env
     chosen = data_dir or env.get("MLPREP_HOME")
     if chosen:
-        root = Path(chosen).expanduser()
+        # (absolute: a relative MLPREP_HOME made progress depend on the working directory)
+        root = Path(os.path.abspath(Path(chosen).expanduser()))
         return Paths(data_dir=root, cache_dir=root / "cache")
     import platformdirs
 

@@ -293,6 +293,7 @@ def _unloaded_names(paths: list[Path]) -> list:
 
 
 def completion_script(
+    ctx: typer.Context,
     shell: Annotated[
         str,
         typer.Argument(
@@ -318,4 +319,5 @@ def completion_script(
 
     if shell not in SHELLS:
         raise UsageError(f"No completion for '{shell}'; choose bash, zsh or fish.")
-    typer.echo(script(shell))
+    # (through the app's stdout, whose write errors are one line, as every command's are)
+    state(ctx).env.stdout.write(script(shell) + "\n")

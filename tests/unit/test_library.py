@@ -563,3 +563,13 @@ def test_a_cached_card_read_twice_is_one_object(tmp_path):
     cards = load_library([MINI], [], cache).decks["mini"].cards
     assert isinstance(cards, decks_module.CardList)
     assert cards.source.card(1) is cards.source.card(1)
+
+
+def test_a_relative_data_dir_is_made_absolute(tmp_path, monkeypatch):
+    """MLPREP_HOME=data made the progress depend on the directory mlprep was started in."""
+    from mlprep.paths import resolve_paths
+
+    monkeypatch.chdir(tmp_path)
+    paths = resolve_paths(env={"MLPREP_HOME": "data"})
+    assert paths.data_dir == tmp_path / "data"
+    assert paths.progress_dir.is_absolute() and paths.cache_dir == tmp_path / "data" / "cache"
