@@ -728,6 +728,9 @@ def _finite(value: float) -> bool:
 def _yaml_problem(path: str, text: str, error: yaml.YAMLError) -> Problem:
     mark = getattr(error, "problem_mark", None)
     line = mark.line + 1 if mark else None
+    position = getattr(error, "position", None)  # (a reader's error: a character it refuses)
+    if line is None and isinstance(position, int) and 0 <= position <= len(text):
+        line = text.count("\n", 0, position) + 1
     reason = getattr(error, "problem", None) or str(error).splitlines()[0]
     if mark is not None:
         source_line = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""

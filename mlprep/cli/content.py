@@ -1,5 +1,6 @@
 """Commands that look at the question bank: decks, tags, show, search, validate."""
 
+import os
 import shutil
 from pathlib import Path
 from typing import Annotated
@@ -232,6 +233,8 @@ def validate(
 
     app = state(ctx)
     builtin_dir = builtin_content_dir() / "decks"
+    # each file once, however often it is named (twice, it counted as two decks)
+    paths = list({os.path.realpath(path): path for path in paths or ()}.values()) or None
     given = list(paths or ())  # (only these are named for holding no deck)
     if not paths:
         paths = [builtin_dir]

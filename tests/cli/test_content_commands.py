@@ -261,3 +261,9 @@ def test_validate_names_what_no_command_would_load(cli, tmp_path, mlprep_home):
     ]
     (mlprep_home / "decks").mkdir(exist_ok=True)
     assert cli("validate").exit_code == 0
+
+
+def test_validate_checks_a_file_named_twice_once(cli):
+    mini = FIXTURES / "decks" / "mini.yaml"
+    result = cli("validate", str(mini), str(mini.parent / ".." / "decks" / "mini.yaml"))
+    assert (result.exit_code, result.stdout) == (0, "OK: 1 deck, 4 cards, no problems.\n")

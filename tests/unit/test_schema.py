@@ -417,3 +417,11 @@ def test_ids_longer_than_the_review_log_keeps_or_not_text_are_named():
     assert problems(text) == [
         "d.yaml:4: card #1: 'id' must be text: lower-case letters, digits and '-'"
     ]
+
+
+def test_a_character_yaml_refuses_is_named_with_its_line():
+    """A raw ESC byte was "invalid YAML" with no line to look at."""
+    text = 'id: d\ntitle: T\ncards:\n  - id: d-1\n    q: "bad \x1b here"\n    a: a\n'
+    assert problems(text) == [
+        "d.yaml:5: invalid YAML: unacceptable character #x001b: control characters are not allowed"
+    ]
