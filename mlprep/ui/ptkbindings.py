@@ -35,5 +35,36 @@ def share_default_bindings() -> None:
     for module_name, names in tables.items():
         module = importlib.import_module(module_name)
         for name in names:
-            setattr(module, name, functools.cache(getattr(module, name)))
+            load = getattr(module, name)
+            if name == "load_key_bindings":
+                load = _with_pasted_codes_ignored(load)
+            setattr(module, name, functools.cache(load))
     _shared = True
+
+
+def _with_pasted_codes_ignored(load):
+    """The default bindings, and one that drops a "mouse event" prompt_toolkit cannot read.
+    Its input parser takes a colour code in pasted text ("\x1b[31m", from a terminal without
+    bracketed paste) for a mouse report; its mouse handler then failed to read it: a
+    traceback, "Press ENTER to continue", the rest of the paste lost. mlprep's prompts turn
+    no mouse reporting on, so a real report never comes; one that can be read goes on to
+    prompt_toolkit's handler all the same."""
+
+    def loaded():
+        from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+        from prompt_toolkit.keys import Keys
+
+        defaults = load()
+        guard = KeyBindings()
+
+        @guard.add(Keys.Vt100MouseEvent)
+        def _(event) -> None:
+            data = event.data[2:].lstrip("<")
+            if len(data[:-1].split(";")) == 3:  # a report it can read: handled as it was
+                for binding in defaults.get_bindings_for_keys((Keys.Vt100MouseEvent,)):
+                    binding.handler(event)
+                    return
+
+        return merge_key_bindings([defaults, guard])
+
+    return loaded

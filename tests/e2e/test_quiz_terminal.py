@@ -159,3 +159,25 @@ def test_a_grade_typed_at_once_after_an_open_answer_grades_it(mlprep_home):
     child.close()
     lines = (mlprep_home / "progress" / "reviews.jsonl").read_text().splitlines()
     assert [json.loads(line)["grade"] for line in lines] == [4]  # the next one unanswered
+
+
+def test_a_colour_code_in_pasted_text_is_dropped_not_a_traceback(mlprep_home):
+    """A terminal without bracketed paste passes "\x1b[31m" on as typed; prompt_toolkit took
+    it for a mouse report it then could not read: a traceback, "Press ENTER to continue",
+    the rest of the paste lost."""
+    import io
+
+    child = spawn(["quiz", "mini", "--seed", "1", "--decks", str(FIXTURES / "decks")], mlprep_home)
+    child.logfile_read = seen = io.StringIO()
+    child.expect("Your answer")
+    child.send("greedy \x1b[31msplits\x1b[0m change" + ENTER)
+    child.expect("Grade:")
+    child.send("3")
+    child.expect("Graded Good.")
+    child.expect("2/4 · mini")  # (recorded: the next card is shown)
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "Unhandled exception" not in seen.getvalue()
+    lines = (mlprep_home / "progress" / "reviews.jsonl").read_text().splitlines()
+    assert [json.loads(line)["answer"] for line in lines] == ["greedy splits change"]
