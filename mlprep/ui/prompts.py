@@ -11,7 +11,7 @@ import functools
 import re
 import shutil
 import types
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO, cast
 
 from mlprep.model import Card, Grade
@@ -269,16 +269,8 @@ class PlainPrompter:
         return self.read(prompt)
 
     def ask_query(self) -> str:
-        """Lines until one ends with ';' (an empty first line gives up)."""
-        self.say(*wrap("Type a query ending with ; (an empty line gives up).", self.width))
-        lines: list[str] = []
-        while True:
-            line = self.read("sql> " if not lines else "...> ")
-            if not lines and not line.strip():
-                return ""
-            lines.append(line)
-            if line.rstrip().endswith(";"):
-                return "\n".join(lines)
+        self.say(*wrap(QUERY_HINT, self.width))
+        return read_query(lambda first: self.read("sql> " if first else "...> "))
 
     def ask_grade(self, preview: str = "", suggested: Grade | None = None) -> Grade:
         if preview:
@@ -470,16 +462,8 @@ class QuestionaryPrompter:
         return self.q.text(prompt.rstrip()).unsafe_ask()
 
     def ask_query(self) -> str:
-        """Lines until one ends with ';' (an empty first line gives up)."""
-        self.console.print(self.render.hint("Type a query ending with ; (an empty line gives up)."))
-        lines: list[str] = []
-        while True:
-            line = self.q.text("sql>" if not lines else "...>").unsafe_ask()
-            if not lines and not line.strip():
-                return ""
-            lines.append(line)
-            if line.rstrip().endswith(";"):
-                return "\n".join(lines)
+        self.console.print(self.render.hint(QUERY_HINT))
+        return read_query(lambda first: self.q.text("sql>" if first else "...>").unsafe_ask())
 
     def show_verdict(
         self, card: Card, correct: bool, shown: Sequence[Choice], feedback: Sequence[str] = ()
@@ -837,3 +821,20 @@ def ask_menu(message: str, options: list[str], back: str | None = None) -> str |
     titles = [fit(option, max(room, 10)) for option in options]
     index = select(message, titles, leave=True, instruction=hint, back=back)
     return None if index is None else options[index]
+
+
+QUERY_HINT = "End a query with ; or an empty line (an empty first line gives up)."
+
+
+def read_query(ask: Callable[[bool], str]) -> str:
+    """A query's lines, read with `ask(first line?)`, until one ends with ';' or an empty
+    line ends the query begun, as `mlprep sql` reads them (an empty line there ran the query,
+    and here only added a line); "" when the first line is empty (the user gives up)."""
+    lines: list[str] = []
+    while True:
+        line = ask(not lines)
+        if not line.strip():
+            return "\n".join(lines)
+        lines.append(line)
+        if line.rstrip().endswith(";"):
+            return "\n".join(lines)

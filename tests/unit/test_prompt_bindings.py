@@ -168,3 +168,20 @@ def test_the_sql_editor_runs_a_query_only_from_a_line_ending_with_a_semicolon(
     up, end, last = "\x1b[A", "\x1b[F", "\x1b[1;5F"  # (Ctrl-End: the end of the text)
     keys.send_text(up + end + "\r" + "  , name" + last + "\r")
     assert editor.read("SELECT id\nFROM users;") == ("SELECT id\n  , name\nFROM users;", "")
+
+
+def test_a_query_ends_at_a_semicolon_or_at_an_empty_line_after_it():
+    """As `mlprep sql` reads one: in quiz, review and mock an empty line after a half-typed
+    query only added a line."""
+    from mlprep.ui.prompts import read_query
+
+    def reading(*lines: str):
+        given = iter(lines)
+        return lambda first: next(given)
+
+    assert read_query(reading("SELECT 1", "FROM t", "")) == "SELECT 1\nFROM t"
+    assert read_query(reading("SELECT 1", "FROM t;", "never read")) == "SELECT 1\nFROM t;"
+    assert read_query(reading("   ", "never read")) == ""  # (an empty first line gives up)
+    firsts: list[bool] = []
+    read_query(lambda first: firsts.append(first) or ("x;" if len(firsts) == 2 else "y"))
+    assert firsts == [True, False]
