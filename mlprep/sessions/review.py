@@ -60,10 +60,13 @@ class ReviewResult(SessionResult):
         if self.stopped:
             lines.append(f"Stopped ({self.stopped}); your graded answers are saved.")
         grades = grade_counts([r.grade for r in self.results])
-        lines.append(
-            f"Reviewed {answered} card{'s' * (answered != 1)} in {duration(self.seconds)}: "
-            f"{grades}."
-        )
+        cards = len({r.card.id for r in self.results})
+        # (a card seen again in its learning steps is one card answered twice: "Reviewed 4
+        # cards" for one card seen four times read as four cards)
+        what = f"{cards} card{'s' * (cards != 1)}"
+        if answered != cards:
+            what += f" ({answered} answers)"
+        lines.append(f"Reviewed {what} in {duration(self.seconds)}: {grades}.")
         if self.next_due:
             lines.append(self.next_due)
         return lines

@@ -271,7 +271,7 @@ Which impurity measure does CART use by default for classification?
 Answer (1-3): 
 
 Stopped (end of input); your graded answers are saved.
-Reviewed 3 cards in 0m08s: 1 Again, 0 Hard, 2 Good, 0 Easy.
+Reviewed 2 cards (3 answers) in 0m08s: 1 Again, 0 Hard, 2 Good, 0 Easy.
 Still to do today: 2 learning, 0 due, 0 new (`mlprep review` goes on).
 """
 
