@@ -58,6 +58,17 @@ GROUPS: dict[str, tuple[str, str]] = {
 }
 
 
+# what a command of another tool's name is called here (no close spelling finds these)
+ELSEWHERE = {
+    "history": "mlprep show CARD --history",
+    "learn": "mlprep review",
+    "study": "mlprep review",
+    "due": "mlprep review",
+    "test": "mlprep quiz DECK",
+    "list": "mlprep decks",
+}
+
+
 class LazyCommands(GuardedGroup):
     """The top-level group: builds a command from its module the first time it is asked for."""
 
@@ -76,7 +87,10 @@ class LazyCommands(GuardedGroup):
             return super().resolve_command(ctx, args)
         except ClickUsageError as error:
             close = difflib.get_close_matches(args[0], self.list_commands(ctx)) if args else []
-            if close and "Did you mean" not in error.message:
+            elsewhere = ELSEWHERE.get(args[0]) if args else None
+            if elsewhere and "Did you mean" not in error.message:
+                error.message = f"{error.message.rstrip('.')}. Did you mean `{elsewhere}`?"
+            elif close and "Did you mean" not in error.message:
                 suggestions = ", ".join(f"{name!r}" for name in close)
                 error.message = f"{error.message.rstrip('.')}. Did you mean {suggestions}?"
             raise

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from mlprep import __version__
 from tests.conftest import FIXTURES, REPO
 
@@ -267,3 +269,20 @@ def test_validate_checks_a_file_named_twice_once(cli):
     mini = FIXTURES / "decks" / "mini.yaml"
     result = cli("validate", str(mini), str(mini.parent / ".." / "decks" / "mini.yaml"))
     assert (result.exit_code, result.stdout) == (0, "OK: 1 deck, 4 cards, no problems.\n")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("history", "`mlprep show CARD --history`"),
+        ("study", "`mlprep review`"),
+        ("statz", "'stats'"),
+    ],
+)
+def test_an_unknown_command_points_to_the_one_meant(cli, typed, meant):
+    """`mlprep history` was "No such command" with nothing more (it is `show --history`)."""
+    result = cli(typed)
+    assert result.exit_code == 2
+    assert (
+        result.stderr.splitlines()[-1] == f"Error: No such command '{typed}'. Did you mean {meant}?"
+    )
