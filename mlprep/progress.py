@@ -1262,6 +1262,7 @@ class ProgressStore:
     def replace_all(self, events: list[ReviewEvent], now: datetime) -> Path | None:
         """Make `events` the whole history (import); the old log is backed up first. The
         states stored with the events are recomputed, not trusted."""
+        _check_settings(events, "", done="imported")  # (as a merge checks them)
         if len(events) >= LONG_REPLAY:
             self.notify(f"Importing {len(events):,} answers: each one is checked and replayed...")
         events = sorted({event.id: event for event in events}.values(), key=_order)
@@ -1815,7 +1816,7 @@ def read_export(text: bytes | str, source: str) -> list[ReviewEvent]:
     return read_export_document(text, source).events()
 
 
-def _check_settings(events: list[ReviewEvent], source: str) -> None:
+def _check_settings(events: list[ReviewEvent], source: str, done: str = "merged") -> None:
     """Refuse, before anything is written, a merged plan or parameters event that this
     program would not have made: the latest of each kind wins, so such a plan would replace
     the user's own, and out-of-range parameters stopped every command."""
@@ -1833,5 +1834,5 @@ def _check_settings(events: list[ReviewEvent], source: str) -> None:
             where = f"{source}: " if source else ""
             raise ProgressError(
                 f"{where}the {event.kind} event {event.id} cannot be used ({problem}); "
-                "nothing was merged"
+                f"nothing was {done}"
             )

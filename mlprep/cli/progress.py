@@ -203,8 +203,9 @@ def import_(ctx: typer.Context, file: FileArg, yes: Yes = False) -> None:
         _confirm(app_state, "Replace all your progress with this file?", yes)
     backup = store.replace_all(incoming, app_state.env.now())
     note = f" (previous log backed up to {backup})" if backup else ""
-    settings = sum(1 for event in incoming if event.kind)
-    answers = len(incoming) - settings
+    unique = {event.id: event for event in incoming}.values()  # (an id twice is one event)
+    settings = sum(1 for event in unique if event.kind)
+    answers = len(unique) - settings
     app_state.tell(
         f"Imported {answers:,} answer{'s' * (answers != 1)}{_settings(settings)} from "
         f"{_named(file)}{printable(note)}.",

@@ -541,3 +541,28 @@ def test_importing_a_long_history_says_so_before_it_reads_it(cli, mlprep_home, m
     monkeypatch.setattr(progress_cli, "LONG_READ_BYTES", export.stat().st_size)
     result = cli("progress", "import", str(export), "--yes")
     assert result.stderr.startswith(f"Reading 0 MB of answers from {export}...\n")
+
+
+def test_an_import_refuses_a_bad_setting_and_counts_each_answer_once(cli, mlprep_home):
+    """A merge refused a plan mlprep would not write; an import took it. An answer named
+    twice was counted twice ("Imported 962 answers", 961 written)."""
+    mini = ["--decks", str(FIXTURES / "decks")]
+    cli("quiz", "mini", "--plain", "-n", "1", "--seed", "5", *mini, input="1\n")
+    export = mlprep_home / "x.json"
+    cli("progress", "export", str(export))
+    document = json.loads(export.read_text())
+    document["events"].append(document["events"][0])  # the same answer again
+    export.write_text(json.dumps(document))
+    result = cli("progress", "import", str(export), "--yes")
+    assert result.stdout.startswith("Imported 1 answer from")
+    bad = dict(document["events"][0], id="f" * 32, card="@plan", kind="plan", mode="plan")
+    bad.update(grade=0, data={"interview": "2026-12-20", "minutes": -3, "decks": []})
+    bad.pop("state", None)
+    document["events"].append(bad)
+    export.write_text(json.dumps(document))
+    log = mlprep_home / "progress" / "reviews.jsonl"
+    before = log.read_bytes()
+    result = cli("progress", "import", str(export), "--yes")
+    assert result.exit_code == 1
+    assert result.stderr.endswith("('minutes' must be 1 to 600); nothing was imported\n")
+    assert log.read_bytes() == before
