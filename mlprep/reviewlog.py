@@ -567,6 +567,21 @@ def locked(lock_path: Path, waiting: Callable[[], object] | None = None) -> Iter
         os.close(fd)  # closing releases the lock
 
 
+def _saved(events: list[ReviewEvent]) -> str:
+    """What a failed append did not save, in words ("your plan" rather than "your answer"
+    when a plan was being set on a full disk)."""
+    kinds = {event.kind for event in events if event.kind}
+    if kinds and all(event.kind for event in events):
+        return "your " + " and ".join(sorted(PLAIN_KINDS.get(kind, kind) for kind in kinds))
+    if events and all(event.undoes for event in events):
+        return "the undo"
+    return "your answer" if len(events) == 1 else "your answers"
+
+
+# settings as a message names them
+PLAIN_KINDS = {"plan": "plan", "params": "fitted parameters"}
+
+
 def _read_only_lock(lock_path: Path, error: OSError) -> int | None:
     """In a data dir that cannot be written (a read-only mount, a backup), the lock file
     opened for reading, which flock takes as well (None where there is none: then no process
@@ -605,7 +620,7 @@ class ReviewLog:
                 return self.append_locked(events)
         except OSError as error:
             raise ProgressError(
-                f"cannot save your answer to {self.path}: {error.strerror or error}"
+                f"cannot save {_saved(events)} to {self.path}: {error.strerror or error}"
             ) from None
 
     def append_locked(self, events: list[ReviewEvent]) -> int:
@@ -639,7 +654,7 @@ class ReviewLog:
                 os.close(fd)
         except OSError as error:
             raise ProgressError(
-                f"cannot save your answer to {self.path}: {error.strerror or error}"
+                f"cannot save {_saved(events)} to {self.path}: {error.strerror or error}"
             ) from None
         return start + len(data)
 

@@ -452,3 +452,23 @@ def test_an_event_the_reader_would_refuse_is_never_written(tmp_path):
         store.record_setting("plan", {"decks": ["d" * 5000]}, at)
     assert store.log.path.read_bytes() == before
     assert [event.card for event in ProgressStore(tmp_path).load().events()] == ["fine-card"]
+
+
+def test_a_failed_append_names_what_was_not_saved(tmp_path, monkeypatch):
+    """On a full disk, setting a plan said "cannot save your answer"."""
+    import errno
+
+    from mlprep.progress import ProgressStore
+
+    store = ProgressStore(tmp_path).load()
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+    def full(fd, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    plan = {"interview": "2026-04-01", "minutes": 30, "decks": []}
+    with pytest.raises(ProgressError, match=r"^cannot save your plan to .*: No space left"):
+        store.record_setting("plan", plan, at)
+    with pytest.raises(ProgressError, match=r"^cannot save your answer to .*: No space left"):
+        store.record("c1", Grade.GOOD, "review", 1000, at)
