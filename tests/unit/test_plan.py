@@ -13,6 +13,7 @@ from mlprep.errors import UsageError
 from mlprep.memory import Memory
 from mlprep.model import Card
 from mlprep.plan import (
+    PRIOR_ANSWERS,
     Costs,
     Plan,
     Planner,
@@ -180,16 +181,40 @@ def test_answer_costs_come_from_the_users_own_times():
     events += [event(f"c{n}", 12000, hours=96.2) for n in range(12)]  # relearning steps
     events.append(event("c1", 3_600_000, hours=200))  # a break: capped at 4x the median
     costs = costs_from_events(events)
-    review = (12 * 20 + 4 * 20) / 13
+    default = Costs()
+
+    def toward(measured, usual, count):  # (each measure shrunk toward the usual: PRIOR_ANSWERS)
+        return (count * measured + PRIOR_ANSWERS * usual) / (count + PRIOR_ANSWERS)
+
+    review = toward((12 * 20 + 4 * 20) / 13, default.review, 13)
     # 3 of 12 first answers were Again, 9 Good; 15 learning steps at 12 s on the first day;
     # a forgotten review takes 30 s instead of a review's time, and one 12 s relearning step
     assert costs == Costs(
-        new=30 + 12 * 15 / 12,
+        new=pytest.approx(toward(30 + 12 * 15 / 12, default.new, 12)),
         review=pytest.approx(review),
-        relearn=pytest.approx(30 - review + 12),
-        first_grades=(0.25, 0, 0.75, 0),
+        relearn=pytest.approx(toward(30 - review + 12, default.relearn * review / 15, 12)),
+        first_grades=pytest.approx(
+            tuple(
+                toward(measured, usual, 12)
+                for measured, usual in zip((0.25, 0, 0.75, 0), default.first_grades, strict=True)
+            )
+        ),
     )
     assert costs_from_events(events[:5]) == Costs()  # too few: defaults
+
+
+def test_a_few_quick_answers_move_the_costs_only_a_little():
+    """Eighteen answers of 3-7 s (or scripted ones at 0 s) made a plan of 378 new cards a
+    day; with hundreds of answers the user's own times count most."""
+
+    def event(card, ms, hours=0.0):
+        when = NOW + timedelta(hours=hours)
+        return SimpleNamespace(card=card, ms=ms, grade=3, when=when, kind=None, undoes=None)
+
+    few = [event(f"c{n}", 0) for n in range(12)] + [event("c0", 0, 48) for _ in range(6)]
+    assert costs_from_events(few).new > 0.75 * Costs().new
+    many = [event(f"c{n}", 5000) for n in range(1000)]
+    assert costs_from_events(many).new < 0.2 * Costs().new
 
 
 def test_with_two_days_left_and_no_time_to_consolidate_unseen_cards_are_still_introduced(utc):
