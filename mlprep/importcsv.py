@@ -15,7 +15,7 @@ import itertools
 import json
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -398,10 +398,15 @@ def _indented(text: str, first: str, rest: str) -> str:
 
 
 def _document(
-    slug: str, title: str, rows: list[Row], source: str, earlier: Earlier = None
+    slug: str,
+    title: str,
+    rows: list[Row],
+    source: str,
+    earlier: Earlier = None,
+    reserved: Set[str] = frozenset(),
 ) -> dict[str, object]:
     cards = []
-    for card_id, row in zip(_card_ids(slug, rows, earlier), rows, strict=True):
+    for card_id, row in zip(_card_ids(slug, rows, earlier, reserved), rows, strict=True):
         card: dict[str, object] = {"id": card_id, "q": row.q, "a": row.a}
         if row.tags:
             card["tags"] = list(row.tags)
@@ -419,7 +424,14 @@ def _document(
 Earlier = Sequence[tuple[str, str]] | None
 
 
-def _card_ids(slug: str, rows: list[Row], earlier: Earlier = None) -> list[str]:
+def _question_key(question: str) -> str:
+    """A question as re-imports match it: case and runs of spaces aside."""
+    return " ".join(question.split()).casefold()
+
+
+def _card_ids(
+    slug: str, rows: list[Row], earlier: Earlier = None, reserved: Set[str] = frozenset()
+) -> list[str]:
     """Each row's card id. A first import numbers the rows (the same file gives the same
     ids). One that replaces an earlier import of the deck keeps each earlier question's id,
     and numbers the new questions with ids the earlier deck never used: progress belongs to
@@ -430,12 +442,12 @@ def _card_ids(slug: str, rows: list[Row], earlier: Earlier = None) -> list[str]:
         return [f"{slug}-{number:0{width}d}" for number in range(1, len(rows) + 1)]
     kept: dict[str, str] = {}
     for old_id, question in earlier:
-        kept.setdefault(question, old_id)
-    used = {old_id for old_id, _ in earlier}
+        kept.setdefault(_question_key(question), old_id)
+    used = {old_id for old_id, _ in earlier} | set(reserved)
     fresh = (f"{slug}-{n:0{width}d}" for n in itertools.count(1))
     ids = []
     for row in rows:
-        card_id = kept.pop(row.q, None)  # (a question asked twice keeps it once)
+        card_id = kept.pop(_question_key(row.q), None)  # (a question asked twice keeps it once)
         if card_id is None:
             card_id = next(new for new in fresh if new not in used)
         used.add(card_id)
@@ -444,9 +456,15 @@ def _card_ids(slug: str, rows: list[Row], earlier: Earlier = None) -> list[str]:
 
 
 def deck_yaml(
-    slug: str, title: str, rows: list[Row], source: str, fast: bool = True, earlier: Earlier = None
+    slug: str,
+    title: str,
+    rows: list[Row],
+    source: str,
+    fast: bool = True,
+    earlier: Earlier = None,
+    reserved: Set[str] = frozenset(),
 ) -> str:
-    document = _document(slug, title, rows, source, earlier)
+    document = _document(slug, title, rows, source, earlier, reserved)
     if not fast:
         return _dump(document, _Dumper)
     cards = document.pop("cards")
@@ -486,12 +504,14 @@ def convert(
     target: str,
     header_row: bool | None = None,
     earlier: Earlier = None,
+    reserved: Set[str] = frozenset(),
 ) -> Conversion:
     """A file's bytes as a deck. `target` is where the YAML will live (named in any parser
     problem). `header_row`: True, the first row is a header; False, it is a card; None, guess
     (never in an Anki export, which names its columns in `#` lines). A deck larger than a deck
     file may be raises ContentError: it would be written and then refused by every command.
-    `earlier`: the cards of the deck this import replaces, whose ids it keeps (_card_ids)."""
+    `earlier`: the cards of the deck this import replaces, whose ids it keeps; `reserved`:
+    ids never given to a new question (_card_ids)."""
     rows, problems = read_rows(data, path, header_row=header_row)
     anki = data.removeprefix(b"\xef\xbb\xbf").startswith(b"#")
     if header_row is None:
@@ -507,7 +527,7 @@ def convert(
         return Conversion(None, "", [problem], header, guessed)
     source = " ".join(Path(path).name.split())
     title = title or default_title(path, slug)
-    text = deck_yaml(slug, title, rows, source, earlier=earlier)
+    text = deck_yaml(slug, title, rows, source, earlier=earlier, reserved=reserved)
     size = len(text.encode("utf-8"))
     if size > MAX_DECK_BYTES:
         raise ContentError(
@@ -517,7 +537,7 @@ def convert(
         )
     deck, problems = parse_deck(text, target)
     if deck is not None and not problems and not _same(deck, rows):
-        text = deck_yaml(slug, title, rows, source, fast=False, earlier=earlier)  # (a safety net)
+        text = deck_yaml(slug, title, rows, source, False, earlier, reserved)  # (a safety net)
         deck, problems = parse_deck(text, target)
     problems = [_at_row(problem, rows, path) for problem in problems]
     return Conversion(deck, text, problems, header, guessed, notes(rows))

@@ -101,7 +101,9 @@ def import_deck(
         app.say_progress(f"Importing {file} ({len(data) / 1e6:.1f} MB)...")
 
     earlier = [(card.id, card.q) for card in existing.cards] if existing else None
-    result = convert(data, file, slug, title, str(target), header_row, earlier)
+    with app.progress() as store:  # (ids with answers in the log: never a new question's)
+        reserved = {card for card in store.states if card.startswith(f"{slug}-")}
+    result = convert(data, file, slug, title, str(target), header_row, earlier, reserved)
     new_deck = result.deck
     if result.problems or new_deck is None:
         app.list_problems(result.problems)

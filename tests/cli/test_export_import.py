@@ -566,3 +566,22 @@ def test_an_import_refuses_a_bad_setting_and_counts_each_answer_once(cli, mlprep
     assert result.exit_code == 1
     assert result.stderr.endswith("('minutes' must be 1 to 600); nothing was imported\n")
     assert log.read_bytes() == before
+
+
+def test_a_new_question_never_takes_the_id_of_one_with_answers(cli, tmp_path, mlprep_home):
+    """An import that dropped a question freed its id; the next import gave it to a new
+    question, which took over the old one's history. A question whose case or spacing
+    changed kept no id at all."""
+    source = tmp_path / "cards.csv"
+    source.write_text("What is alpha?,A\nWhat is beta?,B\n")
+    cli("import", str(source), "--deck", "mine")
+    cli("quiz", "mine", "--plain", "-n", "2", "--seed", "2", input="x\n1\ny\n1\n")
+    source.write_text("What is alpha?,A\n")
+    cli("import", str(source), "--deck", "mine", "--force")
+    source.write_text("what is  ALPHA?,A\nWhat is gamma?,G\n")
+    cli("import", str(source), "--deck", "mine", "--force")
+    cards = yaml.safe_load(user_deck(mlprep_home, "mine").read_text())["cards"]
+    assert [(card["id"], card["q"]) for card in cards] == [
+        ("mine-001", "what is  ALPHA?"),
+        ("mine-003", "What is gamma?"),  # (not mine-002: "What is beta?" has answers)
+    ]
