@@ -7,6 +7,7 @@ import difflib
 import functools
 import marshal
 import os
+import stat
 import struct
 import zlib
 from collections.abc import Callable, Iterable, Sequence
@@ -317,8 +318,12 @@ class DeckCache:
         if self.path is None:
             return
         try:
-            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            # (O_NONBLOCK: a named pipe put there must not wait for a writer)
+            fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
         except OSError:
+            return
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # not a cache this program wrote: none
+            os.close(fd)
             return
         self.file = _CacheFile(fd, self.path)
         try:

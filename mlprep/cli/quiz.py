@@ -75,8 +75,11 @@ def _save_revisit(path: Path, ids: list[str]) -> None:
 
 
 def _revisit_cards(path: Path, library: Library) -> list[Card]:
+    from mlprep.fileio import read_regular
+
     try:
-        ids = json.loads(path.read_text())["cards"]
+        # (a regular file of sane size: a named pipe there waited for ever)
+        ids = json.loads(read_regular(path, 16 << 20))["cards"]
     except FileNotFoundError:
         raise UsageError("No quiz to revisit yet; run mlprep quiz first.") from None
     except (OSError, ValueError, KeyError, TypeError):

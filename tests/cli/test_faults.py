@@ -966,3 +966,27 @@ def test_a_read_only_data_dir_still_shows_progress(cli, mlprep_home, monkeypatch
     assert answer.stderr.endswith(
         f"Error: cannot save your answer to {progress / 'reviews.jsonl'}: Read-only file system\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("where", "args", "code"),
+    [("cache/decks.pickle", ["decks"], 0), ("revisit.json", ["quiz", "--revisit"], 2)],
+)
+def test_a_named_pipe_in_place_of_a_cache_or_revisit_file_waits_for_nothing(
+    mlprep_home, where, args, code
+):
+    """A named pipe as the deck cache or the revisit list hung every command (or the quiz)."""
+    target = mlprep_home / where
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)  # (the warm deck cache the tests share)
+    os.mkfifo(target)
+    done = subprocess.run(
+        [sys.executable, "-m", "mlprep", *args],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, MLPREP_HOME=str(mlprep_home)),
+        timeout=60,
+    )
+    assert done.returncode == code, done.stderr
+    assert "unexpected" not in done.stderr
