@@ -36,8 +36,14 @@ def resolve_paths(
     env = os.environ if env is None else env
     chosen = data_dir or env.get("MLPREP_HOME")
     if chosen:
+        try:
+            home = Path(chosen).expanduser()
+        except RuntimeError:  # ~nouser: no such user
+            from mlprep.errors import UsageError
+
+            raise UsageError(f"{chosen}: no home directory to find for it") from None
         # (absolute: a relative MLPREP_HOME made progress depend on the working directory)
-        root = Path(os.path.abspath(Path(chosen).expanduser()))
+        root = Path(os.path.abspath(home))
         return Paths(data_dir=root, cache_dir=root / "cache")
     import platformdirs
 

@@ -91,7 +91,11 @@ def plan_problem(data: dict, set_at: datetime | None = None) -> str | None:
     minutes, decks, interview = data.get("minutes"), data.get("decks", []), data.get("interview")
     if type(minutes) is not int or not 1 <= minutes <= MAX_MINUTES:
         return f"'minutes' must be 1 to {MAX_MINUTES}"
-    if not isinstance(decks, list) or not all(isinstance(d, str) and d for d in decks):
+    from mlprep.schema import MAX_ID_CHARS, SLUG
+
+    if not isinstance(decks, list) or not all(
+        isinstance(d, str) and SLUG.match(d) and len(d) <= MAX_ID_CHARS for d in decks
+    ):
         return "'decks' must be a list of deck ids"
     try:
         day = date.fromisoformat(interview) if isinstance(interview, str) else None

@@ -188,11 +188,12 @@ class AppState:
             self.env.stderr.write(f"... and {more} more problem{'s' * (more != 1)}\n")
 
     def refuse_own_file(self, target: Path) -> None:
-        """A usage error for an output file that is one of mlprep's own (the review log, the
-        snapshot and totals, backups, the cache): an export given one with --force replaced
-        the whole history with a zip or a Markdown file."""
+        """A usage error for an output file among mlprep's own (its data dir: the review log,
+        snapshot, totals, backups, revisit list, saved interviews and drills; its cache): an
+        export given one with --force replaced the whole history with a zip file."""
         where = Path(os.path.realpath(target))
-        for own in (self.paths.progress_dir, self.paths.cache_dir):
+        # (the whole data dir: the revisit list, saved interviews and drills live there too)
+        for own in (self.paths.data_dir, self.paths.cache_dir):
             if where.is_relative_to(os.path.realpath(own)):
                 raise UsageError(
                     f"{printable(str(target))} is among mlprep's own files ({printable(str(own))});"

@@ -473,8 +473,9 @@ def test_an_anki_export_has_no_guessed_header_row(cli, tmp_path, mlprep_home):
         ["export", "mini", "--format", "anki", "-o", "{log}", "--force"],
         ["export", "mini", "--format", "md", "-o", "{cache}/guide.md", "--force"],
         ["progress", "export", "{log}", "--force"],
+        ["export", "mini", "--format", "json", "-o", "{home}/revisit.json", "--force"],
     ],
-    ids=["anki over the log", "into the cache", "progress over the log"],
+    ids=["anki over the log", "into the cache", "progress over the log", "over the revisit list"],
 )
 def test_an_export_onto_mlpreps_own_files_is_refused(cli, mlprep_home, args):
     """With --force, an Anki export replaced the review log with a zip file: the whole
@@ -494,7 +495,7 @@ def test_an_export_onto_mlpreps_own_files_is_refused(cli, mlprep_home, args):
     log = mlprep_home / "progress" / "reviews.jsonl"
     before = log.read_bytes()
     cache = mlprep_home / "cache"
-    filled = [a.format(log=log, cache=cache) for a in args]
+    filled = [a.format(log=log, cache=cache, home=mlprep_home) for a in args]
     result = (
         cli(*filled, "--decks", str(FIXTURES / "decks")) if args[0] == "export" else cli(*filled)
     )
@@ -530,25 +531,27 @@ def test_a_backup_of_the_log_is_restored_by_import(cli, mlprep_home):
     )
 
 
-def test_importing_a_long_history_says_so_before_it_reads_it(cli, mlprep_home, monkeypatch):
+def test_importing_a_long_history_says_so_before_it_reads_it(
+    cli, mlprep_home, monkeypatch, tmp_path
+):
     """Checking 388,000 answers took 10 s before the first word ("Importing ...")."""
     from mlprep.cli import progress as progress_cli
 
     mini = ["--decks", str(FIXTURES / "decks")]
     cli("quiz", "mini", "--plain", "-n", "1", "--seed", "5", *mini, input="1\n")
-    export = mlprep_home / "x.json"
+    export = tmp_path / "x.json"  # (not in the data dir: an export is refused there)
     assert cli("progress", "export", str(export)).exit_code == 0
     monkeypatch.setattr(progress_cli, "LONG_READ_BYTES", export.stat().st_size)
     result = cli("progress", "import", str(export), "--yes")
     assert result.stderr.startswith(f"Reading 0 MB of answers from {export}...\n")
 
 
-def test_an_import_refuses_a_bad_setting_and_counts_each_answer_once(cli, mlprep_home):
+def test_an_import_refuses_a_bad_setting_and_counts_each_answer_once(cli, mlprep_home, tmp_path):
     """A merge refused a plan mlprep would not write; an import took it. An answer named
     twice was counted twice ("Imported 962 answers", 961 written)."""
     mini = ["--decks", str(FIXTURES / "decks")]
     cli("quiz", "mini", "--plain", "-n", "1", "--seed", "5", *mini, input="1\n")
-    export = mlprep_home / "x.json"
+    export = tmp_path / "x.json"  # (not in the data dir: an export is refused there)
     cli("progress", "export", str(export))
     document = json.loads(export.read_text())
     document["events"].append(document["events"][0])  # the same answer again

@@ -573,3 +573,12 @@ def test_a_relative_data_dir_is_made_absolute(tmp_path, monkeypatch):
     paths = resolve_paths(env={"MLPREP_HOME": "data"})
     assert paths.data_dir == tmp_path / "data"
     assert paths.progress_dir.is_absolute() and paths.cache_dir == tmp_path / "data" / "cache"
+
+
+def test_a_data_dir_under_an_unknown_users_home_is_a_usage_error():
+    """MLPREP_HOME=~nouser/x was "unexpected RuntimeError: Could not determine home"."""
+    from mlprep.errors import UsageError
+    from mlprep.paths import resolve_paths
+
+    with pytest.raises(UsageError, match=r"^~no-such-user-here/x: no home directory"):
+        resolve_paths(env={"MLPREP_HOME": "~no-such-user-here/x"})

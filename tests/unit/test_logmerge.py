@@ -349,6 +349,7 @@ def _setting(kind: str, data: dict, at: datetime) -> ReviewEvent:
         ("plan", {"interview": "2026-04-01", "minutes": 30, "decks": "trees"}, "'decks' must"),
         ("plan", {"interview": "2127-01-10", "minutes": 30, "decks": []}, "within two years"),
         ("plan", {"interview": "soon", "minutes": 30, "decks": []}, "must be a date"),
+        ("plan", {"interview": "2026-04-01", "minutes": 30, "decks": ["Not A Slug!"]}, "'decks'"),
     ],
 )
 def test_a_merged_setting_this_program_would_not_make_is_refused_before_writing(
