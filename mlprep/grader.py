@@ -69,11 +69,16 @@ CLAUSE_ENDS = frozenset(
 SENTENCE_ENDS = frozenset(".;!?")
 # A misconception is a claim made within one clause: "BatchNorm normalises over the batch,
 # while LayerNorm normalises over features" says nothing of BatchNorm and features. A clause
-# ends before one of these words where a comma (or a dash) comes before it...
+# ends before one of these words where a comma (or a dash) comes before it (but not before
+# "while also", which adds rather than contrasts)...
 CONTRASTS = frozenset("but whereas while whilst although though however yet unlike".split())
-# ...and at the first comma of a sentence that opens with one of these ("Whereas X does A,
-# Y does B")
-OPENING_CONTRASTS = frozenset("whereas while whilst although though unlike".split())
+# ...before these wherever they stand ("boosting reduces bias but bagging lowers variance")...
+BARE_CONTRASTS = frozenset({"but", "whereas"})
+# ...and at the first comma of a sentence that opens with one of these, or has one as its
+# second word ("Whereas X does A, Y does B"; "In contrast to X, ..."; "Compared with X, ...")
+OPENING_CONTRASTS = frozenset(
+    "whereas while whilst although though unlike contrast compared".split()
+)
 CONTRACTIONS = {
     "can't": "can not",
     "cannot": "can not",
@@ -435,7 +440,9 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int, i
     # "Unlike X, which Y, ...": Y is said of X, not of what the sentence is about. 1: after
     # "unlike", 2: after the comma that ends its phrase, 3: in the "which" clause after it
     compared = 0
-    for kind, text in [*lexed, ("p", ".")]:  # a final stop closes the last clause
+    tokens = [*lexed, ("p", ".")]  # a final stop closes the last clause
+    words_in = 0  # words of this sentence so far
+    for index, (kind, text) in enumerate(tokens):
         if kind == "j":  # a hyphenated whole word rides along with its parts
             marked.append(("\x00" + text, False, sentence, clause))
             continue
@@ -448,7 +455,7 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int, i
             if text in SENTENCE_ENDS:
                 sentence += 1
                 clause += 1
-                opened, at_start = False, True
+                opened, at_start, words_in = False, True, 0
             after_comma = text == ","
             if after_comma and opened:
                 clause, opened = clause + 1, False
@@ -461,11 +468,15 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int, i
             compared = 0
             if text in ("which", "who", "whose", "where"):
                 scope, content_scope, compared = NEGATION_SCOPE + 1, NEGATION_SCOPE, 3
-        if after_comma and text in CONTRASTS:
+        following = tokens[index + 1][1] if index + 1 < len(tokens) else ""
+        if (after_comma and text in CONTRASTS and following != "also") or (
+            text in BARE_CONTRASTS and not at_start
+        ):
             clause += 1
-        elif at_start and text in OPENING_CONTRASTS:
+        elif words_in < 2 and text in OPENING_CONTRASTS:
             opened = True
         at_start = after_comma = False
+        words_in += 1
         if (previous, text) in NEGATION_EXCEPTIONS:
             scope = 0  # "not only": no negation after all
             if marked and marked[-1][0] == previous:

@@ -511,12 +511,16 @@ def test_a_misconception_is_a_claim_made_within_one_clause():
         "Word2vec predicts the context, but GloVe fits counts.",
         "Word2vec predicts context words - whereas GloVe fits counts.",
         "Whereas word2vec predicts context words, GloVe fits counts.",
+        "Word2vec predicts context words but GloVe fits counts.",  # ("but": no comma needed)
+        "In contrast to word2vec that predicts context words, GloVe fits counts.",
+        "Compared with word2vec predicting context words, GloVe fits counts.",
     ):
         assert claims(contrast) == [], contrast
     for claim in (
         "GloVe predicts context words.",
         "Word2vec fits counts, while GloVe predicts context words.",
         "While training, GloVe predicts the context words.",  # (no contrast: one clause)
+        "GloVe predicts, while also counting, context words.",  # ("while also" adds)
     ):
         assert claims(claim) == wrong, claim
     # a keypoint is still made across the clauses of its sentence
