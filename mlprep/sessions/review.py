@@ -289,7 +289,7 @@ class ReviewSession:
             # plan's day, not FSRS's next due card)
             left = self._queue(context.progress, seed, context.now())
         if left:
-            result.next_due = f"Still to do today: {queue_counts(left)} (`mlprep review` goes on)."
+            result.next_due = f"Still to do today: {queue_counts(left, always_learning=True)} (`mlprep review` goes on)."
         else:
             result.next_due = next_due_text(self.cards, context, self.queue_builder is None)
         return result

@@ -353,7 +353,7 @@ def test_a_review_stopped_part_way_says_what_the_plans_day_still_holds(cli):
     cli("plan", "--interview", "2026-12-09", "--minutes", "60", "mini", *MINI)
     result = cli("review", *MINI, input="")
     assert result.stdout.rstrip("\n").endswith(
-        "Still to do today: 0 due, 4 new (`mlprep review` goes on)."
+        "Still to do today: 0 learning, 0 due, 4 new (`mlprep review` goes on)."
     )
 
 
