@@ -12,7 +12,7 @@ import itertools
 import operator
 import random
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import cast
 
@@ -275,10 +275,19 @@ class ReviewSession:
         seed = self.seed if self.seed is not None else now.astimezone().date().toordinal()
         queue = self._queue(context.progress, seed, now)
         if not queue:
-            prompter.notice(
-                self.done_notice
-                or next_due_text(self.cards, context, self.queue_builder is None, empty=True)
-            )
+            whole = None
+            if self.builder_limits is not None:  # (the limits given may be what left nothing)
+                whole = replace(self, builder_limits=None)._queue(context.progress, seed, now)
+            if whole:
+                prompter.notice(
+                    "Nothing within --new and --max-reviews; today's plan still holds "
+                    f"{queue_counts(whole, always_learning=True)}."
+                )
+            else:
+                prompter.notice(
+                    self.done_notice
+                    or next_due_text(self.cards, context, self.queue_builder is None, empty=True)
+                )
             return ReviewResult()
         prompter.notice(f"Review: {queue_counts(queue, always_learning=True)}")
         result = run_review(queue, prompter, recorder, context)
@@ -289,7 +298,8 @@ class ReviewSession:
             # plan's day, not FSRS's next due card)
             left = self._queue(context.progress, seed, context.now())
         if left:
-            result.next_due = f"Still to do today: {queue_counts(left, always_learning=True)} (`mlprep review` goes on)."
+            counts = queue_counts(left, always_learning=True)
+            result.next_due = f"Still to do today: {counts} (`mlprep review` goes on)."
         else:
             result.next_due = next_due_text(self.cards, context, self.queue_builder is None)
         return result

@@ -361,3 +361,13 @@ def test_one_day_and_one_minute_are_singular(cli):
     result = cli("plan", "--interview", "2026-11-26", "--minutes", "1", "mini", *MINI)
     assert "Interview on Thu 26 Nov 2026: 1 day left, 1 minute a day.\n" in result.stdout
     assert cli("review", *MINI, input="").stderr == "Following your interview plan: 1 day left.\n"
+
+
+def test_limits_that_leave_nothing_of_the_plans_day_say_so(cli):
+    """`review --new 0` under a plan said the day's planned work was done, 40 cards left."""
+    cli("plan", "--interview", "2026-12-09", "--minutes", "60", "mini", *MINI)
+    result = cli("review", "--new", "0", *MINI, input="")
+    assert result.stdout == (
+        "Nothing within --new and --max-reviews; today's plan still holds 0 learning, 0\n"
+        "due, 4 new.\n"
+    )
