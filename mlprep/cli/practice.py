@@ -164,7 +164,8 @@ def mock(
     """Sit a timed mock interview, then grade your answers.
 
     Questions are mixed across topics and weighted toward your weak cards (low predicted
-    recall, lapses). Answers stay hidden until the end; then each is shown beside the
+    recall, lapses, cards you missed); up to a third of them are weak cards, where you have
+    any. Answers stay hidden until the end; then each is shown beside the
     reference answer for you to grade, and a scorecard per topic follows. The interview is
     saved to your history; time running out ends it cleanly.
 

@@ -87,10 +87,13 @@ def scorecard_lines(result: MockResult) -> list[str]:
 
 def weakness(state: CardState | None, progress: ProgressView, now: datetime) -> float:
     """How much a card deserves a place: unseen cards 1.5; studied cards 1 plus up to 2 for
-    low predicted recall plus 1 per lapse."""
+    low predicted recall, 1 per lapse and up to 3 for FSRS's difficulty (1 to 10: a card
+    missed while still being learned has no lapse and, just answered, high recall, and came
+    up less often than an unseen one; its difficulty shows the miss)."""
     if state is None:
         return 1.5
-    return 1.0 + 2.0 * (1.0 - progress.retrievability(state, now)) + state.lapses
+    hard = (state.difficulty - 1.0) / 3.0 if state.difficulty is not None else 0.0
+    return 1.0 + 2.0 * (1.0 - progress.retrievability(state, now)) + state.lapses + hard
 
 
 def pick_questions(
@@ -101,19 +104,22 @@ def pick_questions(
     rng: random.Random,
 ) -> list[Card]:
     """A weighted sample without replacement (Efraimidis-Spirakis keys), then interleaved by
-    deck so that consecutive questions change topic. Every kind of card may be asked: its
-    kind takes the answer (options, a number, a query) and grades it in the transcript."""
+    deck so that consecutive questions change topic. Up to a third of the questions (at
+    least one) go to weak cards (studied, weaker than an unseen card) where there are any:
+    weights alone gave them a card's share among thousands unseen, and early on they almost
+    never came up. Every kind of card may be asked: its kind takes the answer (options, a
+    number, a query) and grades it in the transcript."""
     states = progress.states
     # a coding drill is written in an editor, not answered aloud
     cards = [c for c in cards if c.type is not CardType.CODE]
-    keyed = sorted(
-        (
-            (rng.random() ** (1.0 / weakness(states.get(c.id), progress, now)), c.id, c)
-            for c in cards
-        ),
-        reverse=True,
-    )
-    chosen = [card for _, _, card in keyed[:count]]
+    weights = {c.id: weakness(states.get(c.id), progress, now) for c in cards}
+    keyed = sorted(((rng.random() ** (1.0 / weights[c.id]), c.id, c) for c in cards), reverse=True)
+    unseen = weakness(None, progress, now)
+    weak = [item for item in keyed if item[1] in states and weights[item[1]] > unseen]
+    reserved = weak[: max(1, count // 3)] if count else []
+    taken = {card_id for _, card_id, _ in reserved}
+    rest = [item for item in keyed if item[1] not in taken]
+    chosen = [card for _, _, card in [*reserved, *rest][:count]]
     by_deck: dict[str, list[Card]] = defaultdict(list)
     for card in chosen:
         by_deck[card.deck].append(card)
