@@ -123,7 +123,11 @@ def _pick(library, targets: list[str], states, now, count: int) -> list:
         raise UsageError(
             f"Deck '{decks[0]}' has no coding drills." if decks else "No coding drills."
         )
-    queue = build_queue(pool, states, now, Limits(count, count)).cards[:count]
+    # the session's size, not a daily allowance: new drills were refused once 20 cards of any
+    # deck had been new today ("No coding drill is due" with every drill still new)
+    drills = {card.id: states[card.id] for card in pool if card.id in states}
+    unlimited = Limits(len(pool), len(pool))
+    queue = build_queue(pool, drills, now, unlimited).cards[:count]
     return named + [c for c in queue if c not in named]
 
 

@@ -356,3 +356,24 @@ def test_other_input_at_a_drill_says_what_the_keys_do_and_runs_nothing(cli, mlpr
     assert out.index(hint) < out.index("Not implemented yet: one_hot still raises")
     assert out.count("Not implemented yet: one_hot") == 1  # only Enter ran them
     assert [e["grade"] for e in log_lines(mlprep_home)] == [1]
+
+
+def test_new_drills_are_offered_after_a_days_new_cards_of_other_decks(
+    cli, mlprep_home, monkeypatch
+):
+    """Once 20 cards of any deck had been new today, `mlprep code` said no drill was due,
+    every drill still new."""
+    from datetime import timedelta
+
+    from mlprep.model import Grade
+    from mlprep.progress import ProgressStore
+    from tests.conftest import FIXED_NOW
+
+    store = ProgressStore(mlprep_home / "progress").load()
+    for n in range(25):
+        store.record(f"trees-x{n}", Grade.GOOD, "review", 1000, FIXED_NOW - timedelta(minutes=n))
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    result = cli("code", input="q\n")
+    assert "No coding drill is due" not in result.stdout
+    assert "[1/" in result.stdout
