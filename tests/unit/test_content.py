@@ -232,6 +232,13 @@ def test_numeric_cards_needing_more_than_two_decimals_say_so():
     assert unsaid == []
 
 
+def test_questions_hold_no_line_breaks():
+    """Thirty questions written as `q: |` kept their source lines: a question box and `show`
+    broke them mid-sentence ("... said: \"We noticed the / ranking model was / stale ...").
+    A question is one paragraph: `q: >-` folds its lines."""
+    assert [card.id for card in bank_cards() if "\n" in card.q] == []
+
+
 # Decks where the choice cards are 40-55%: enough auto-graded cards, most still said aloud.
 BALANCED_CHOICE_DECKS = ["generative", "vision", "interpretability", "behavioral"]
 
