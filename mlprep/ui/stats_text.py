@@ -139,12 +139,13 @@ def _plain(runs: list[tuple[str, str]]) -> str:
 
 
 def _weak_tag(tag) -> str:
-    figures = [f"{tag.lapses} lapse{'s' * (tag.lapses != 1)}"]
+    # (no "0 lapses": early on every tag said it, ten times a line)
+    figures = [f"{tag.lapses} lapse{'s' * (tag.lapses != 1)}"] if tag.lapses else []
     if tag.missed:
         figures.append(f"{tag.missed} missed while learning")
     if tag.recall is not None:
         figures.append(_percent(tag.recall))
-    return f"{tag.tag} ({', '.join(figures)})"
+    return f"{tag.tag} ({', '.join(figures)})" if figures else tag.tag
 
 
 class Unsupported(Exception):

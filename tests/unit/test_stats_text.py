@@ -186,3 +186,16 @@ def test_a_lapse_is_one_lapse_and_the_heading_says_the_ranking():
     assert weak_head("c", 2, "41%", 80)[1] == "  2 lapses, 41%"
     assert weak_title(80) == "Weakest cards (lapses, then missed while learning, then recall)"
     assert weak_title(40) == "Weakest cards"
+
+
+def test_a_weak_tag_without_lapses_does_not_say_0_lapses():
+    """Early on every tag said "0 lapses", ten times a line."""
+    from types import SimpleNamespace
+
+    from mlprep.ui.stats_text import _weak_tag
+
+    tag = SimpleNamespace(tag="gini", lapses=0, missed=1, recall=None)
+    assert _weak_tag(tag) == "gini (1 missed while learning)"
+    assert _weak_tag(SimpleNamespace(tag="trees", lapses=2, missed=0, recall=0.5)) == (
+        "trees (2 lapses, 50%)"
+    )
