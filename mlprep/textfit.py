@@ -80,3 +80,11 @@ def folded(line: str, width: int, indent: str = "") -> list[str]:
         pieces.append(cut)
         line = indent + line[len(cut) :]
     return [*pieces, line]
+
+
+def time_allowed(minutes: float) -> str:
+    """'20 minutes', '1 minute', '30 seconds' (not '0.5 minutes')."""
+    if minutes < 1:
+        seconds = max(1, round(minutes * 60))
+        return f"{seconds} second{'s' * (seconds != 1)}"
+    return f"{minutes:g} minute{'s' * (minutes != 1)}"

@@ -24,6 +24,7 @@ from mlprep.sessions.base import (
     grade_preview,
 )
 from mlprep.sessions.ports import ProgressView, Prompter, Recorder
+from mlprep.textfit import time_allowed
 
 
 class TimeUp(Exception):
@@ -242,7 +243,8 @@ class MockSession:
         if not questions:
             raise UsageError("No interview questions match that selection.")
         count = len(questions)
-        minutes = f"{self.minutes:g} minute{'s' * (self.minutes != 1)}"
-        prompter.notice(f"Mock interview: {count} question{'s' * (count != 1)}, {minutes}.")
+        prompter.notice(
+            f"Mock interview: {count} question{'s' * (count != 1)}, {time_allowed(self.minutes)}."
+        )
         prompter.notice("Answer as you would aloud; the reference answers come at the end.")
         return run_mock(questions, prompter, recorder, self.minutes, context, self.alarm)

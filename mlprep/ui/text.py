@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from mlprep.model import CardType
 from mlprep.textfit import GRADE_LABELS as GRADE_LABELS
-from mlprep.textfit import columns, folded, within
+from mlprep.textfit import columns, folded, time_allowed, within
 from mlprep.textfit import duration as duration
 from mlprep.textfit import shorten as shorten
 from mlprep.textsafe import printable
@@ -296,7 +296,7 @@ def side_by_side(left: list[str], right: list[str], width: int = 80, gap: int = 
 def mock_markdown(result) -> str:
     """The transcript as Markdown: each question, the answer given, the reference, the grade."""
     out = [f"# Mock interview, {result.started_at[:16].replace('T', ' ')} UTC", ""]
-    minutes = f"{result.minutes:g} minute{'s' * (result.minutes != 1)}"
+    minutes = time_allowed(result.minutes)
     out.append(
         f"{len(result.answers)} of {result.planned} question{'s' * (result.planned != 1)}, "
         f"{duration(result.seconds)} of {minutes} ({result.end_label})."

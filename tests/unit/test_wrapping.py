@@ -361,3 +361,14 @@ def test_a_result_column_keeps_its_whole_name_where_the_terminal_has_room():
         "country  COUNT(DISTINCT user_id)",
         "-------  -----------------------",
     ]
+
+
+def test_a_mock_under_a_minute_says_its_seconds():
+    from mlprep.textfit import time_allowed
+
+    assert [time_allowed(m) for m in (0.5, 1, 20, 2.5)] == [
+        "30 seconds",
+        "1 minute",
+        "20 minutes",
+        "2.5 minutes",
+    ]
