@@ -194,34 +194,47 @@ def run_mock(
         prompter.notice("\nTranscript: the input has ended, so answers you grade stay ungraded.")
     else:
         prompter.notice("\nTranscript: compare each answer with the reference and grade yourself.")
-    try:
-        for position, item in enumerate(result.answers, start=1):
+    asking = not input_ended  # (Ctrl-D at a grade: the rest is not asked, still recorded)
+    interrupted = False  # (Ctrl-C: nothing more shown; what a kind graded is still recorded)
+    for position, item in enumerate(result.answers, start=1):
+        kind = kind_of(item.card)
+        assert item.outcome is not None
+        verdict = item.outcome.verdict
+        if interrupted:
+            if verdict.grade is not None:
+                item.grade = verdict.grade
+                _record(recorder, item, verdict)
+            continue
+        try:
             prompter.show_transcript_item(item.card, item.answer, position, len(result.answers))
-            kind = kind_of(item.card)
-            assert item.outcome is not None
-            verdict = item.outcome.verdict
             if verdict.grade is not None:
                 kind.feedback(item.card, prompter, item.outcome)
                 item.grade = verdict.grade
-            elif input_ended:
+            elif not asking:
                 kind.reveal(item.card, prompter, item.outcome)
                 continue
             else:
                 kind.reveal(item.card, prompter, item.outcome)
                 preview = grade_preview(recorder, item.card, context.now())
                 item.grade = prompter.ask_grade(preview, verdict.suggested)
-            recorder.record(
-                item.card,
-                item.grade,
-                round(item.seconds * 1000),
-                item.answer,
-                suggested=verdict.suggested,
-            )
-    except KeyboardInterrupt:
-        result.stopped = Stop.INTERRUPTED  # grades given so far are saved; the rest ungraded
-    except EOFError:
-        pass
+        except EOFError:
+            asking = False  # this answer and the other self-graded ones stay ungraded
+            continue
+        except KeyboardInterrupt:
+            result.stopped = Stop.INTERRUPTED  # grades given so far are saved
+            interrupted = True
+            if verdict.grade is not None:  # (an options or number answer: graded all the same)
+                item.grade = verdict.grade
+                _record(recorder, item, verdict)
+            continue
+        _record(recorder, item, verdict)
     return result
+
+
+def _record(recorder: Recorder, item, verdict) -> None:
+    recorder.record(
+        item.card, item.grade, round(item.seconds * 1000), item.answer, suggested=verdict.suggested
+    )
 
 
 @dataclass

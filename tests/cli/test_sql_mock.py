@@ -349,3 +349,19 @@ def test_a_mock_with_no_answer_keeps_no_history_file(cli, mlprep_home):
     assert result.exit_code == 0
     assert "Saved to" not in result.stdout
     assert not (mlprep_home / "mock").exists() or not list((mlprep_home / "mock").iterdir())
+
+
+def test_input_ending_at_a_grade_still_records_what_later_answers_graded_themselves(
+    cli, mlprep_home
+):
+    """Ctrl-D (or the end of input) at the first self-grade of the transcript left the
+    answers after it ungraded, a right choice answer among them."""
+    answers = "1 3\n0.5\nsplits are greedy\n1\n"  # (the input ends at the open card's grade)
+    mini = ["--decks", str(FIXTURES / "decks")]
+    result = cli("mock", "mini", *mini, "-n", "4", "--seed", "1", input=answers)
+    assert result.exit_code == 0
+    assert [(e["card"], e["grade"]) for e in log_lines(mlprep_home)] == [
+        ("mini-multi", 3),
+        ("mini-number", 3),
+        ("mini-single", 3),  # (after the open card left ungraded)
+    ]
