@@ -113,9 +113,11 @@ def drill_one(
     check: Check,
     recorder: Recorder,
     clock: Callable[[], float] = time.monotonic,
+    tries: list[int] | None = None,
 ) -> tuple[Grade | None, int, bool]:
     """One drill until it passes, is revealed, skipped or the user quits:
-    (grade recorded or None, attempts, quit)."""
+    (grade recorded or None, attempts, quit). `tries` holds the attempts so far as they are
+    made (a stop by Ctrl-C or Ctrl-D leaves the return value unmade)."""
     started = clock()
     attempts = 0
     while True:
@@ -123,6 +125,8 @@ def drill_one(
         verdict = check(card, path)
         if not verdict.not_implemented:
             attempts += 1  # an untouched stub is not an attempt
+            if tries is not None:
+                tries.append(attempts)
         prompter.show_verdict(verdict)
         if verdict.passed:
             grade = grade_for(attempts)
@@ -152,7 +156,15 @@ def run_code_session(
         for position, card in enumerate(cards, start=1):
             path = ensure_stub(card, stub_dir)
             prompter.show_drill(card, path, position, len(cards))
-            grade, attempts, quit_ = drill_one(card, path, prompter, check, recorder, clock)
+            tries: list[int] = []
+            try:
+                grade, attempts, quit_ = drill_one(
+                    card, path, prompter, check, recorder, clock, tries
+                )
+            except (KeyboardInterrupt, EOFError):
+                # (stopped in the middle of it: counted as failed if it was tried)
+                result.results.append(DrillResult(card, None, tries[-1] if tries else 0))
+                raise
             result.results.append(DrillResult(card, grade, attempts))
             if quit_:
                 result.stopped = Stop.QUIT
