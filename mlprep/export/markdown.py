@@ -197,6 +197,9 @@ def link(text: str, anchor: str) -> str:
 # -- cards and decks ---------------------------------------------------------------------------
 def card_lines(card: Card, no_answers: bool = False) -> list[str]:
     lines = [f"### {inline(card.q)}", "", _card_meta(card), ""]
+    tables = _tables(card)
+    if tables:  # (a practice sheet's SQL question cannot be answered without them)
+        lines += ["**Tables**", "", fence(tables, "sql"), ""]
     if card.choices:
         if no_answers and card.is_multi and "apply" not in card.q.lower():
             lines += ["Select all that apply.", ""]
@@ -221,6 +224,21 @@ def card_lines(card: Card, no_answers: bool = False) -> list[str]:
     if not no_answers:
         lines += _items("References", card.refs)
     return lines
+
+
+def _tables(card: Card) -> str:
+    """The CREATE statements a SQL card's question needs, as a session shows them ("" for
+    another card, or a database that is not there)."""
+    if card.type is not CardType.SQL or not card.db:
+        return ""
+    from mlprep.errors import MlprepError
+    from mlprep.kinds.sql import schema_text
+    from mlprep.sqlsandbox import SampleDatabase
+
+    try:
+        return schema_text(card, SampleDatabase.named(card.db))
+    except MlprepError:
+        return ""
 
 
 def _card_meta(card: Card) -> str:

@@ -180,7 +180,7 @@ def test_fences_are_balanced_and_tables_kept(demo):
     text = deck_markdown(demo)
     tokens = parse(text)
     fences = [t for t in tokens if t.type == "fence"]
-    assert [f.info for f in fences] == ["python", "", "sql"]
+    assert [f.info for f in fences] == ["python", "", "sql", "sql"]  # (a SQL card's tables)
     assert fences[0].content == "import numpy as np\n\nnp.dot([1, 2], [3, 4])  # 11\n"
     assert len(re.findall(r"(?m)^```", text)) % 2 == 0
     assert sum(t.type == "table_open" for t in tokens) == 1
@@ -197,8 +197,15 @@ def test_choices_are_task_list_items(mini):
 
 def test_practice_sheet_has_no_answers(demo):
     text = deck_markdown(demo, no_answers=True)
-    for hidden in ["**Answer**", "**Explanation**", "**Expected:**", "```sql", "strong answer"]:
+    for hidden in [
+        "**Answer**",
+        "**Explanation**",
+        "**Expected:**",
+        "**Solution**",
+        "strong answer",
+    ]:
         assert hidden not in text
+    assert "**Tables**" in text  # (the SQL question's tables: it cannot be answered without)
     assert "What does elastic net combine?" in text  # follow-ups are questions too
 
 
