@@ -88,7 +88,12 @@ class DrillSession:
                 "Try `mlprep quiz` or `mlprep review` first."
             )
             return DrillResult()
-        prompter.notice(f"Drill: {len(chosen)} weak card{'s' * (len(chosen) != 1)}")
+        count = f"{len(chosen)} card{'s' * (len(chosen) != 1)}"
+        if self.wrong_days is not None:  # (not all of them weak: answered wrong lately)
+            since = f"{self.wrong_days:g} day{'s' * (self.wrong_days != 1)}"
+            prompter.notice(f"Drill: {count} answered wrong in the last {since}")
+        else:
+            prompter.notice(f"Drill: {len(chosen)} weak card{'s' * (len(chosen) != 1)}")
         quiz = run_quiz(chosen, prompter, recorder, context)
         result = DrillResult(planned=quiz.planned, seconds=quiz.seconds, stopped=quiz.stopped)
         result.results = quiz.results
