@@ -690,7 +690,7 @@ def verdict_lines(verdict: Verdict, width: int = 80) -> list[str]:
         lines += _labelled("expected", failure.expected, width)
         lines += _labelled("got", failure.got, width)
         if failure.reason != "raised":
-            lines += _labelled("why", failure.reason, width)
+            lines += _labelled("why", failure.reason, width, prose=True)
     return [printable(line) for line in lines]
 
 
@@ -699,9 +699,17 @@ def _block(text: str, indent: str, width: int = 0) -> list[str]:
     return [part for row in rows for part in _fold(row, width, indent)]
 
 
-def _labelled(label: str, text: str, width: int = 0) -> list[str]:
+def _labelled(label: str, text: str, width: int = 0, prose: bool = False) -> list[str]:
+    """A labelled value, folded where it is too long; `prose` (a reason in words) is wrapped
+    between words instead ("overflow encountered in e / xp" was folded mid-word)."""
     head = f"  {label}:".ljust(12)
     rows = text.splitlines() or [""]
+    if prose and width:
+        wrapped = textwrap.wrap(
+            " ".join(rows), width, initial_indent=head, subsequent_indent=" " * 12
+        )
+        if wrapped:
+            return [part for row in wrapped for part in _fold(row, width, " " * 12)]
     rows = [head + rows[0]] + [" " * 12 + row for row in rows[1:]]
     return [part for row in rows for part in _fold(row, width, " " * 12)]
 

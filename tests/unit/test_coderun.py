@@ -333,3 +333,18 @@ def test_the_standard_library_and_numpy_are_all_there_to_import(tmp_path):
     with drills_through_server():
         verdict = check_file("coding-softmax", path)
     assert verdict.passed, verdict.summary
+
+
+def test_a_failures_reason_is_wrapped_between_words():
+    """At 60 columns "overflow encountered in exp" was folded as "... in e" / "xp"."""
+    from mlprep.coderun import Failure, Verdict, verdict_lines
+
+    reason = "RuntimeWarning: overflow encountered in exp for the large inputs of the test"
+    failure = Failure(case="softmax(x=array([1000.]))", expected="1.0", got="nan", reason=reason)
+    verdict = Verdict("coding-softmax", False, 3, failures=[failure], failed_count=1)
+    lines = verdict_lines(verdict, 40)
+    assert lines[lines.index("  got:      nan") + 1 :] == [
+        "  why:      RuntimeWarning: overflow",
+        "            encountered in exp for the",
+        "            large inputs of the test",
+    ]
