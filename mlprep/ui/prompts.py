@@ -429,9 +429,9 @@ class QuestionaryPrompter:
             return picked
         # an answer is graded and scheduled: a number only points, and Enter takes it (a picked
         # number's habitual Enter answered the next question before it was read)
-        hint = _fitting_hint(
-            "Your answer:", f"(1-{len(options)} or arrows, then Enter)", "(then Enter)"
-        )
+        # (narrow: still how to choose, not only "(then Enter)")
+        short = f"(1-{len(options)}, arrows; Enter)" if len(options) <= 9 else "(arrows; Enter)"
+        hint = _fitting_hint("Your answer:", f"(1-{len(options)} or arrows, then Enter)", short)
         titles = [shorten(text, width - 4) for text in options]
         index = select("Your answer:", titles, instruction=hint, confirm=True)
         assert index is not None

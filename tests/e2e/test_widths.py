@@ -64,6 +64,8 @@ def test_a_quiz_fits(mlprep_home, columns):
     seen = []
     child.expect("Your answer:")
     seen.append(child.before)
+    # the hint says how to choose at every width (at 40 it was cut to "(then Enter)")
+    child.expect(r"\(1-3 or arrows, then Enter\)" if columns > 40 else r"\(1-3, arrows; Enter\)")
     child.send(ENTER)
     child.expect("Select all that apply")
     seen.append(child.before)
