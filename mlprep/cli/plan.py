@@ -78,11 +78,16 @@ def plan(
     with app.progress() as store:
         current = Plan.from_data(store.setting("plan"))
         if clear:
-            if current is None:
+            if current is not None:
+                store.record_setting("plan", CLEARED, now)
+            if as_json:  # (a script asked for JSON: what is planned now, and whether it changed)
+                app.env.stdout.write(
+                    json.dumps({"plan": None, "cleared": current is not None}) + "\n"
+                )
+            elif current is None:
                 app.env.stdout.write("No plan to clear.\n")
-                return
-            store.record_setting("plan", CLEARED, now)
-            app.env.stdout.write("Plan cleared: review schedules as usual again.\n")
+            else:
+                app.env.stdout.write("Plan cleared: review schedules as usual again.\n")
             return
         if current is not None and not current.active(now):
             when = current.interview.isoformat()

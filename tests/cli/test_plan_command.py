@@ -371,3 +371,17 @@ def test_limits_that_leave_nothing_of_the_plans_day_say_so(cli):
         "Nothing within --new and --max-reviews; today's plan still holds 0 learning, 0\n"
         "due, 4 new.\n"
     )
+
+
+def test_clear_with_json_prints_json(cli):
+    """`plan --json --clear` printed a sentence."""
+    assert json.loads(cli("plan", "--clear", "--json", *MINI).stdout) == {
+        "plan": None,
+        "cleared": False,
+    }
+    cli("plan", "--interview", "2026-12-09", "mini", *MINI)
+    assert json.loads(cli("plan", "--clear", "--json", *MINI).stdout) == {
+        "plan": None,
+        "cleared": True,
+    }
+    assert json.loads(cli("plan", "--json", *MINI).stdout) == {"plan": None}
