@@ -167,12 +167,19 @@ def fit(
     reviews: Sequence[Review],
     current: Sequence[float] | None = None,
     progress: Callable[[str], None] | None = None,
+    source: str | None = None,
 ) -> Fit:
-    """Fit on the oldest 70% of `reviews`, score both parameter sets on the newest 30%."""
+    """Fit on the oldest 70% of `reviews`, score both parameter sets on the newest 30%.
+    `source`: the file they come from (else they are the user's own, "so far")."""
     current = tuple(current) if current is not None else DEFAULT_PARAMETERS
     started = time.monotonic()
     tick = Ticker(progress, started, f"Fitting FSRS to {len(reviews):,} reviews...")
     if len(reviews) < MIN_REVIEWS:
+        if source is not None:  # (another tool's history: "keep reviewing" is not the way)
+            raise NotEnoughHistory(
+                f"{source} holds {len(reviews):,} reviews; fitting needs at least "
+                f"{MIN_REVIEWS}. Your parameters are unchanged."
+            )
         raise NotEnoughHistory(
             f"{len(reviews):,} reviews so far; fitting needs at least {MIN_REVIEWS} "
             "(keep reviewing, then try again). Your parameters are unchanged."

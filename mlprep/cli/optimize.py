@@ -90,7 +90,10 @@ def optimize(
             ]
         current = store.scheduler.parameters
         try:
-            result = fit(reviews, current, progress=app.say_progress)
+            from mlprep.textsafe import printable
+
+            source = None if revlog is None else printable(str(revlog))
+            result = fit(reviews, current, progress=app.say_progress, source=source)
         except NotEnoughHistory as refusal:
             if as_json:
                 app.env.stdout.write(

@@ -179,3 +179,13 @@ def test_your_own_history_is_fitted_and_applied_when_better(cli, mlprep_home):
     )
     assert log_lines(mlprep_home)[-1]["data"]["source"] == "history"
     assert cli("optimize", "--json").stdout.count('"applied": false') == 1  # no better again
+
+
+def test_a_short_revlog_is_named_not_told_to_keep_reviewing(cli, revlog, tmp_path):
+    """Another tool's history of 2 reviews said "2 reviews so far ... keep reviewing"."""
+    short = tmp_path / "short.csv"
+    short.write_text("".join(revlog.read_text().splitlines(keepends=True)[:3]))
+    result = cli("optimize", "--revlog", str(short))
+    said = " ".join(result.stdout.split())  # (a long path goes on a line of its own)
+    assert said.startswith(f"Not fitted: {short} holds 2 reviews; fitting needs at least 400.")
+    assert "keep reviewing" not in said
