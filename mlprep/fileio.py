@@ -36,9 +36,16 @@ def atomic_write(path: Path, data: bytes) -> None:
     atomic_write_with(path, lambda handle: handle.write(data))
 
 
-def atomic_write_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
+def atomic_write_with(
+    path: Path,
+    write: Callable[[BinaryIO], object],
+    while_syncing: Callable[[], object] | None = None,
+) -> None:
     """atomic_write for content too large to hold at once: `write(handle)` streams it. Any
-    exception from `write` leaves the original file untouched and no temp file.
+    exception from `write` (or `while_syncing`) leaves the original file untouched and no
+    temp file. `while_syncing()` runs in this thread while another waits for the new file
+    to reach the disk (tens of milliseconds for a long log, in which this process would
+    otherwise only wait); the original is still in place while it runs.
 
     Only a regular file is ever replaced: renaming over a device node, a named pipe or a
     directory would turn /dev/null or a pipe someone reads into a plain file. A symbolic
@@ -54,13 +61,39 @@ def atomic_write_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
         with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()
-            os.fsync(handle.fileno())
+            if while_syncing is None:
+                os.fsync(handle.fileno())
+            else:
+                _sync_while(handle.fileno(), while_syncing)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
     fsync_dir(path.parent)
+
+
+def _sync_while(fd: int, work: Callable[[], object]) -> None:
+    """os.fsync(fd) in a thread (it lets go of the interpreter while the disk works) while
+    `work()` runs here; the first error of either is raised, once both are done."""
+    import threading
+
+    failed: list[OSError] = []
+
+    def sync() -> None:
+        try:
+            os.fsync(fd)
+        except OSError as error:
+            failed.append(error)
+
+    syncing = threading.Thread(target=sync, name="fsync")
+    syncing.start()
+    try:
+        work()
+    finally:
+        syncing.join()
+    if failed:
+        raise failed[0]
 
 
 def atomic_copy(source: Path, target: Path) -> None:

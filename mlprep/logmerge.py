@@ -351,9 +351,8 @@ class StreamingMerge:
         return event
 
     # -- the pass ----------------------------------------------------------------------------
-    def write(self, put: Callable[[bytes], object], meanwhile: Callable[[], object]) -> None:
-        """Stream the new log to `put`, calling `meanwhile` where this process would otherwise
-        wait for the child (or first, where there is none).
+    def write(self, put: Callable[[bytes], object]) -> None:
+        """Stream the new log to `put`.
 
         On a large log a forked child goes through the blocks alongside (see lookahead): it
         takes each block's light look and replays the cards of one side, this process those
@@ -379,7 +378,6 @@ class StreamingMerge:
         with alongside:
             if alongside.running:
                 self._take_side(0)
-            meanwhile()
             for start, block in self.log.blocks():
                 if alongside.running:
                     look, theirs = self._theirs(alongside.get, start)

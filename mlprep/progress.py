@@ -1004,10 +1004,9 @@ class ProgressStore:
             with gc_paused():
                 atomic_write_with(
                     self.log.path,
-                    lambda handle: merging.write(
-                        handle.write,
-                        meanwhile=lambda: counted.append(self._totals_after_merge(added, [])),
-                    ),
+                    lambda handle: merging.write(handle.write),
+                    # (the old log is still in place: the totals are checked against it)
+                    while_syncing=lambda: counted.append(self._totals_after_merge(added, [])),
                 )
         except OSError as error:
             raise ProgressError(
@@ -1527,7 +1526,10 @@ class ExportDocument:
         laid_out.first = before
         with self._reading(laid_out.path) as handle:  # type: ignore[arg-type]
             handle.seek(position)
-            ok = _lay_out_lines(_blocks(handle, position), laid_out, end)
+            try:
+                ok = _lay_out_lines(_blocks(handle, position), laid_out, end)
+            except UnicodeDecodeError as error:
+                raise ProgressError(f"cannot read {self.source}: {error}") from None
         if ok:
             self.count = before + len(laid_out)
             return True
@@ -1672,11 +1674,11 @@ def _int_lists(table: object, low: int | None = None, high: int | None = None) -
     return min(numbers) >= low and max(numbers) <= high
 
 
-def _ascii_frame(handle: BinaryIO) -> tuple[dict, int, int] | None:
-    """_export_frame of a file whose every byte is ASCII (then UTF-8 too), found from its
-    first line and its last bytes, the rest only checked to be ASCII, a block at a time into
-    one buffer: several times faster than cutting it into blocks of lines. None where
-    _export_frame must look for itself (anything else, or a byte that is not ASCII)."""
+def _file_frame(handle: BinaryIO) -> tuple[dict, int, int] | None:
+    """_export_frame of a file, found from its first line and its last bytes alone: its event
+    lines are checked to be UTF-8 when they are laid out (see _lay_out_lines), which a merge
+    does only after the run of them that is a byte copy of its own log. None where
+    _export_frame must look for itself (any other shape)."""
     block = reviewlog.SCAN_BLOCK  # (the head is the first block's first line, as there)
     head = handle.readline(block)
     if not head.startswith(b'{"kind"') or not head.endswith(b'"events": [\n'):
@@ -1689,11 +1691,6 @@ def _ascii_frame(handle: BinaryIO) -> tuple[dict, int, int] | None:
     handle.seek(size - len(closing))
     if handle.read() != closing:
         return None
-    handle.seek(0)
-    buffer = bytearray(block)
-    while read := handle.readinto(buffer):  # type: ignore[attr-defined]
-        if not (buffer if read == len(buffer) else buffer[:read]).isascii():
-            return None
     try:
         header = json.loads(head[:-1] + b"]}")
     except ValueError:
@@ -1704,11 +1701,13 @@ def _ascii_frame(handle: BinaryIO) -> tuple[dict, int, int] | None:
 def _lay_out_lines(blocks: Iterator[tuple[int, bytes]], laid_out: LaidOut, end: int) -> bool:
     """Note each event line's place and id in `laid_out`, from the blocks of a framed
     document's event lines (those before byte `end`); False if some line is not one event
-    as export_chunks writes it."""
+    as export_chunks writes it. UnicodeDecodeError for lines that are not UTF-8."""
     for position, whole in blocks:
         if position >= end:
             break
         block = whole[: end - position]
+        if not block.isascii():
+            block.decode("utf-8")  # what is not UTF-8 is not read
         count = block.count(b"\n")
         ids = _EXPORT_ID.findall(block)
         lines = block.split(b"\n")
@@ -1774,15 +1773,16 @@ def read_export_document(data: bytes | str, source: str) -> ExportDocument:
 def read_export_file(path: Path, source: str) -> ExportDocument:
     """read_export_document of a file, which a document laid out one event a line (as
     export_chunks writes it) is read from in passes instead of held in memory: here only its
-    frame (header, closing line, UTF-8 throughout), its event lines when a merge or a caller
-    first needs them. OSError and UnicodeDecodeError when the file cannot be read (not a
-    regular file, over the size limit, not UTF-8)."""
+    frame (header and closing line), its event lines when a merge or a caller first needs
+    them (a merge skips those that are a byte copy of its log; the others are checked to be
+    UTF-8 then: ProgressError). OSError and UnicodeDecodeError when the file cannot be read
+    (not a regular file, over the size limit, not UTF-8 where it is read whole)."""
     from mlprep.fileio import open_regular, read_regular
     from mlprep.limits import MAX_PROGRESS_IMPORT_BYTES
 
     with open_regular(path, MAX_PROGRESS_IMPORT_BYTES) as handle:
-        frame = _ascii_frame(handle)
-        if frame is None:  # (or not all ASCII: checked line by line, for UTF-8)
+        frame = _file_frame(handle)
+        if frame is None:  # (another shape: checked line by line, for UTF-8 too)
             handle.seek(0)
             frame = _export_frame(_blocks(handle))
     if frame is not None:
@@ -1820,10 +1820,13 @@ def _check_settings(events: list[ReviewEvent], source: str, done: str = "merged"
     """Refuse, before anything is written, a merged plan or parameters event that this
     program would not have made: the latest of each kind wins, so such a plan would replace
     the user's own, and out-of-range parameters stopped every command."""
+    settings = [event for event in events if event.kind]
+    if not settings:
+        return  # (answers only: the checks' modules are not even imported)
     from mlprep.optimize import usable
     from mlprep.plan import plan_problem
 
-    for event in events:
+    for event in settings:
         problem = None
         if event.kind == "plan":
             problem = plan_problem(event.data or {}, event.when)

@@ -93,6 +93,27 @@ def test_a_bad_event_from_outside_changes_nothing(cli, studied, tmp_path, change
         assert cli(*command_args, input="").exit_code == 0
 
 
+@pytest.mark.parametrize("command", ["merge", "import"])
+def test_an_exported_line_that_is_not_utf8_changes_nothing(cli, studied, tmp_path, command):
+    """An export as `progress export` lays it out, this log's lines first, then a line with
+    a byte that is not UTF-8 (the frame is found from the file's ends; the lines a merge
+    reads are checked when it reads them)."""
+    exported = tmp_path / "mine.json"
+    assert cli("progress", "export", str(exported)).exit_code == 0
+    text = exported.read_bytes()
+    line = json.dumps({**GOOD, "id": "c" * 32, "answer": "caf\u00e9"}).encode()
+    closing = text.rindex(b"\n]}\n")
+    broken = tmp_path / "broken.json"
+    broken.write_bytes(text[:closing] + b",\n" + line.replace(b"\\u00e9", b"\xe9") + b"\n]}\n")
+    before = progress_files(studied)
+    args = ("progress", command, str(broken)) + (("--yes",) if command == "import" else ())
+    result = cli(*args)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: cannot read {broken}: 'utf-8' codec can't decode")
+    assert result.stderr.count("\n") == 1
+    assert progress_files(studied) == before
+
+
 def test_deeply_nested_json_is_a_clear_error(cli, studied, tmp_path):
     before = progress_files(studied)
     deep = tmp_path / "deep.json"

@@ -229,3 +229,26 @@ def test_stats_to_a_pipe_is_laid_out_without_rich(mlprep_home):
     output, modules = probed(["stats", *mini])
     assert "Current streak: 1 day" in output
     assert [m for m in modules if m.split(".")[0] == "rich"] == []
+
+
+def test_a_merge_of_answers_imports_neither_the_planner_nor_the_optimizer(mlprep_home, tmp_path):
+    """The checks of a merged plan or FSRS parameters live in those modules: a merge that
+    brings only answers does not import them (about 15 ms of a merge's start)."""
+    event = {
+        "at": "2026-03-02T09:00:00.000Z",
+        "card": "mini-001",
+        "grade": 3,
+        "id": "0" * 31 + "1",
+        "mode": "review",
+        "ms": 1000,
+        "v": 1,
+    }
+    export = tmp_path / "other.json"
+    export.write_text(
+        '{"kind": "mlprep-progress", "format": 1, "exported_at": "", "events": [\n'
+        + json.dumps(event)
+        + "\n]}\n"
+    )
+    output, modules = probed(["progress", "merge", str(export)])
+    assert output.startswith("Merged 1 new answer")
+    assert [m for m in modules if m in ("mlprep.plan", "mlprep.optimize")] == []

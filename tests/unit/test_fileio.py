@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from mlprep.errors import ProgressError
-from mlprep.fileio import atomic_copy, atomic_write, read_regular
+from mlprep.fileio import atomic_copy, atomic_write, atomic_write_with, read_regular
 from mlprep.model import Grade
 from mlprep.progress import ProgressStore
 
@@ -73,3 +73,34 @@ def test_atomic_write_refuses_to_replace_a_named_pipe(tmp_path):
         atomic_write(tmp_path / "pipe", b"x")
     assert "named pipe, not a regular file" in caught.value.strerror
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == ["pipe"]
+
+
+def test_work_while_syncing_sees_the_old_file_and_a_failed_sync_keeps_it(tmp_path, monkeypatch):
+    """atomic_write_with(while_syncing=...): the work runs while the new file goes to disk,
+    with the old one still in place; a sync that fails, or work that fails, leaves the old
+    file and no temp file."""
+    (tmp_path / "data").mkdir()
+    target = tmp_path / "data" / "log"
+    target.write_bytes(b"old")
+    seen = []
+    atomic_write_with(
+        target, lambda handle: handle.write(b"new"), lambda: seen.append(target.read_bytes())
+    )
+    assert seen == [b"old"] and target.read_bytes() == b"new"
+
+    def no_space(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "fsync", no_space)
+        with pytest.raises(OSError, match="No space"):
+            atomic_write_with(target, lambda handle: handle.write(b"newer"), lambda: None)
+    assert target.read_bytes() == b"new"
+
+    def failing() -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write_with(target, lambda handle: handle.write(b"newest"), failing)
+    assert target.read_bytes() == b"new"
+    assert [path.name for path in target.parent.iterdir()] == ["log"]

@@ -427,10 +427,10 @@ def test_a_corrupt_line_stops_a_merge_a_second_process_shares(run, shared, line,
     no_process_left()
 
 
-@pytest.mark.parametrize("where", ["_changes", "_tail", "meanwhile"])
+@pytest.mark.parametrize("where", ["_changes", "_tail", "totals"])
 def test_an_interrupted_merge_leaves_no_process_and_the_log_as_it_was(run, where):
-    """Ctrl-C in this process midway through the pass (or while it counts the totals): the
-    child is stopped and waited for, and nothing is written."""
+    """Ctrl-C in this process midway through the pass (or while it counts the totals as the
+    new log goes to disk): the child is stopped and waited for, and nothing is written."""
     parent = os.getpid()
     rng = random.Random(3)
     record_history(run.base, rng, 60)
@@ -450,7 +450,7 @@ def test_an_interrupted_merge_leaves_no_process_and_the_log_as_it_was(run, where
 
         return method
 
-    if where == "meanwhile":
+    if where == "totals":
         run.monkeypatch.setattr(
             ProgressStore, "_totals_after_merge", interrupting(ProgressStore._totals_after_merge)
         )
@@ -508,7 +508,7 @@ def streamed(path, events, shared: bool, split, monkeypatch) -> tuple[bytes, dic
         patch.setattr(StreamingMerge, "_share", forced)
         merging = StreamingMerge(ReviewLog(path), Scheduler(), sorted(events, key=_order))
         pieces: list[bytes] = []
-        merging.write(pieces.append, meanwhile=lambda: None)
+        merging.write(pieces.append)
     no_process_left()
     return b"".join(pieces), {"final": merging.final, "last": merging.last_id}
 
