@@ -17,6 +17,7 @@ from mlprep.progress import ProgressStore
 from mlprep.reviewlog import ReviewEvent
 from mlprep.scheduler import Scheduler
 from tests.mergepaths import general_merges
+from tests.processes import children_at_start, no_process_left  # noqa: F401  (autouse)
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -43,8 +44,7 @@ def merged(tmp_path, name: str, ahead: bool, monkeypatch) -> bytes:
     with monkeypatch.context() as patch:
         patch.setattr(logmerge, "MIN_BYTES", 0 if ahead else 1 << 62)
         ProgressStore(tmp_path / name).merge(NEW)
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # no process left behind
+    no_process_left()
     return (tmp_path / name / "reviews.jsonl").read_bytes()
 
 

@@ -20,6 +20,7 @@ from mlprep.model import Grade
 from mlprep.progress import ExportDocument, ProgressStore, read_export_file
 from mlprep.reviewlog import ReviewEvent
 from tests.mergepaths import general_merges
+from tests.processes import children_at_start, no_process_left  # noqa: F401  (autouse)
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 CARDS = [f"k{number}" for number in range(8)]
@@ -50,11 +51,6 @@ def new_events(directory, rng: random.Random, count: int, cards=None) -> list[Re
         card = rng.choice(cards or [*CARDS, "fresh"])
         events.append(ReviewEvent.new(card, Grade(rng.randint(1, 4)), "review", 5, moment))
     return events
-
-
-def no_process_left() -> None:
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)
 
 
 class Run:
