@@ -255,6 +255,42 @@ SYNONYMS = (
     ("train", "fit"),
 )
 HARDWARE = frozenset({"gpu", "cpu", "tpu"})
+# Words one edit or two apart that are both terms of their own: neither is read as a typo of
+# the other ("theta times a covariate" says nothing of a covariance).
+CONFUSABLE = (
+    ("covariate", "covariance"),
+    ("covariate", "covariant"),
+    ("interval", "internal"),
+    ("logit", "login"),
+    ("logit", "logic"),
+    ("latent", "latest"),
+    ("layer", "later"),
+    ("drift", "draft"),
+    ("context", "content"),
+    ("correlation", "correction"),
+    ("correlated", "corrected"),
+    ("generative", "generalize"),
+    ("prediction", "predictor"),
+    ("production", "projection"),
+    ("percentage", "percentile"),
+    ("sample", "simple"),
+    ("token", "taken"),
+    ("biased", "based"),
+    ("retained", "retrained"),
+    ("stable", "stale"),
+    ("score", "store"),
+    ("scores", "stores"),
+    ("steps", "stops"),
+    ("stage", "state"),
+    ("explanation", "exploration"),
+    ("transaction", "translation"),
+    ("constraint", "constant"),
+    ("decay", "delay"),
+    ("decode", "decide"),
+    ("shape", "share"),
+)
+# a word Snowball would fold into another term's stem: "covariance" is not a covariate
+STEM_OF = {"covariance": "covarianc", "covariances": "covarianc"}
 
 # a table row's end ("|" then a line break) ends a sentence; a cell border is like a comma
 # a dash between spaces ("it does not shrink - same padding keeps it") ends a clause like a comma
@@ -338,7 +374,8 @@ def _stem(word: str) -> str:
     """The canonical form a word is compared by."""
     if word[:1].isdigit():
         return word
-    stem = _stemmer().stemWord(_spell(word))
+    spelled = _spell(word)
+    stem = STEM_OF.get(spelled) or _stemmer().stemWord(spelled)
     return _SYNONYM_OF.get(stem, stem)
 
 
@@ -776,6 +813,20 @@ def _phrase_variants(text: str) -> tuple[_Phrase, ...]:
 # Matching
 
 
+@functools.cache
+def _confusable_forms() -> frozenset[frozenset[str]]:
+    """CONFUSABLE's pairs as spelled and as stemmed (typos are measured to both)."""
+    pairs = set()
+    for left, right in CONFUSABLE:
+        pairs.add(frozenset({_spell(left), _spell(right)}))
+        pairs.add(frozenset({_stem(left), _stem(right)}))
+    return frozenset(pairs)
+
+
+def _confusable(word: str, other: str) -> bool:
+    return frozenset({word, other}) in _confusable_forms()
+
+
 class _Answer:
     """An answer prepared once for every phrase of a card."""
 
@@ -821,6 +872,8 @@ class _Answer:
                 # A typo keeps the first letter: a prefix (in-, de-, un-) changes the meaning.
                 # Two edits only in long words that start alike: minimize is not maximize.
                 if other[0] != word[0] or (distance > 1 and other[:3] != word[:3]):
+                    continue
+                if _confusable(word, other):
                     continue
                 if not swaps or sorted(other) == sorted(word):
                     found.extend(index[other])

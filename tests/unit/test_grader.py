@@ -266,10 +266,21 @@ def test_small_typos_are_tolerated(answer):
         ("we maximise the margin", "minimize margin"),  # an antonym is not a typo
         ("it increases variance", "decrease variance"),
         ("the bass is low", "bias low"),  # short words are not fuzzy
+        ("subtract theta times a covariate", "theta covariance"),  # another term, not a typo
+        ("the covariance is large", "covariate large"),
+        ("split the internal nodes", "interval nodes"),
+        ("the latest representation", "latent representation"),
+        ("the loss plateaus later", "layer loss"),
     ],
 )
 def test_a_different_word_is_not_a_typo(answer, phrase):
     assert not made(answer, phrase)
+
+
+def test_a_covariance_is_no_covariate():
+    # (a covariate is a feature: the stem "covari" must not make a covariance one too)
+    assert made("adjust for a pre-period feature", "covariate adjustment|adjust")
+    assert not made("divide by the covariance", "feature divide")
 
 
 # -- misconceptions and grades --------------------------------------------------------------
