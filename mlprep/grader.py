@@ -289,6 +289,20 @@ CONFUSABLE = (
     ("decode", "decide"),
     ("shape", "share"),
 )
+# A sentence that names a claim in order to reject it states no misconception: "A common
+# mistake is to read it as ...", "It is wrong to say ...", "... is a mistake", "It is a myth that
+# ...". Words that do so anywhere in a sentence:
+REJECTING = frozenset(
+    """misconception misconceptions myth myths fallacy fallacies mistakenly wrongly
+    erroneously""".split()
+)
+# ...a mistake named as one ("a mistake", "is a mistake", "a common mistake")...
+MISTAKES = frozenset({"mistake", "mistakes"})
+MISTAKE_OPENERS = frozenset({"a", "is", "are", "it", "that", "this"})
+MISTAKE_KINDS = frozenset({"common", "classic", "typical", "frequent", "usual", "big"})
+# ...and a verdict on what is said ("it is wrong to", "that is incorrect")
+VERDICTS = frozenset({"wrong", "incorrect", "untrue", "mistaken", "misleading"})
+VERDICT_SUBJECTS = frozenset({"it", "that", "this"})
 # a word Snowball would fold into another term's stem: "covariance" is not a covariate
 STEM_OF = {"covariance": "covarianc", "covariances": "covarianc"}
 
@@ -827,6 +841,21 @@ def _confusable(word: str, other: str) -> bool:
     return frozenset({word, other}) in _confusable_forms()
 
 
+def _rejecting_sentences(words: list[_Word]) -> frozenset[int]:
+    """The sentences that name a claim in order to reject it (see REJECTING)."""
+    found = set()
+    for i, word in enumerate(words):
+        surface = word.surface
+        earlier = words[i - 1].surface if i and words[i - 1].sentence == word.sentence else ""
+        if (
+            surface in REJECTING
+            or (surface in MISTAKES and (word.before & MISTAKE_OPENERS or earlier in MISTAKE_KINDS))
+            or (surface in VERDICTS and word.before & VERDICT_SUBJECTS)
+        ):
+            found.add(word.sentence)
+    return frozenset(found)
+
+
 class _Answer:
     """An answer prepared once for every phrase of a card."""
 
@@ -845,6 +874,7 @@ class _Answer:
         # stems too: a typo in an inflected word ("redcues") is close to the stem ("reduc")
         self.stems = [f for f in self.positions if len(f) >= 5 and f.isalpha()]
         self._fuzzy: dict[str, list[int]] = {}
+        self.rejecting = _rejecting_sentences(self.words)
 
     def where(self, forms: frozenset[str], spellings: frozenset[str]) -> set[int]:
         """Positions that answer to a slot: same canonical form, or a small typo of a word."""
@@ -1087,6 +1117,8 @@ def _check_misconception(
         phrase, positions, view = result
         if view is answer and _outweighed(positions, made):
             continue
+        if view.words[positions[0]].sentence in answer.rejecting:
+            continue  # named to be rejected ("a common mistake is to ...")
         return MisconceptionHit(item.claim, item.correction, view.quote(positions, phrase))
     return None
 

@@ -375,6 +375,33 @@ def test_a_negated_misconception_is_not_flagged():
     assert grading.suggested is Grade.HARD
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "A common mistake is to say that bagging reduces bias.",
+        "It is wrong to say bagging reduces bias.",
+        "Saying that bagging reduces bias is a mistake.",
+        "It is a myth that bagging reduces bias.",
+        "A frequent misconception: bagging reduces bias.",
+    ],
+)
+def test_a_misconception_named_to_be_rejected_is_not_flagged(answer):
+    assert not grade_answer(BAGGING, answer).misconceptions
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Bagging reduces bias.",
+        # a mistake that is not one being named: the claim is still made
+        "Each model learns from the mistakes of the previous one, and bagging reduces bias.",
+        "When the model is confidently wrong, bagging reduces bias.",
+    ],
+)
+def test_a_mistake_word_alone_does_not_hide_a_misconception(answer):
+    assert grade_answer(BAGGING, answer).misconceptions
+
+
 def test_words_that_belong_to_tighter_claims_state_no_misconception():
     grading = grade_answer(BAGGING, "it lowers variance and bias stays the same")
     assert grading.misconceptions == ()
