@@ -69,16 +69,25 @@ def _columns_of(character: str) -> int:
 
 
 def folded(line: str, width: int, indent: str = "") -> list[str]:
-    """A line wider than `width` terminal columns folded to it: what has no space to break at
-    (a URL, a value, Chinese or Japanese text, whose characters take two columns each) goes on
-    under `indent`."""
+    """A line wider than `width` terminal columns folded to it, going on under `indent`: at
+    its last space that fits (a line of code or a table row broken between words, not inside
+    one: "ORDER BY", not "OR" / "DER BY"), or where it has none to break at (a URL, a value,
+    Chinese or Japanese text, whose characters take two columns each) at the width itself."""
     pieces = []
     while columns(line) > width:
         cut = within(line, width)
         if len(cut) <= len(indent):  # (no room for a character after the indent)
             break
-        pieces.append(cut)
-        line = indent + line[len(cut) :]
+        # (the line's own indentation is no place to break, nor what would leave only the
+        # indent on the next line)
+        lead = max(len(cut) - len(cut.lstrip(" ")), len(indent))
+        space = line.rfind(" ", lead + 1, len(cut) + 1)
+        if space > lead:
+            pieces.append(line[:space].rstrip(" "))
+            line = indent + line[space:].lstrip(" ")
+        else:
+            pieces.append(cut)
+            line = indent + line[len(cut) :]
     return [*pieces, line]
 
 

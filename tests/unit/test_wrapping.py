@@ -372,3 +372,30 @@ def test_a_mock_under_a_minute_says_its_seconds():
         "20 minutes",
         "2.5 minutes",
     ]
+
+
+def test_a_line_of_code_wider_than_the_terminal_breaks_between_words():
+    """Folded code goes on under itself at a space, not inside a word ("PARTITION BY user_id
+    OR" / "DER BY ts" at 80 columns in plain output: many built-in SQL solutions are wider);
+    what has no space to break at is still cut at the width."""
+    import io
+
+    from mlprep.textfit import columns, folded
+    from mlprep.ui.prompts import PlainPrompter
+    from tests.builtin import builtin_report
+
+    sql = "  SUM(starts) OVER (PARTITION BY user_id ORDER BY ts, event_id ROWS UNBOUNDED PRECEDING)"
+    rows = folded(sql, 40, "    ")
+    assert rows == [
+        "  SUM(starts) OVER (PARTITION BY user_id",
+        "    ORDER BY ts, event_id ROWS UNBOUNDED",
+        "    PRECEDING)",
+    ]
+    url = "  https://example.com/" + "x" * 40
+    assert [columns(row) for row in folded(url, 30, "    ")] == [30, 30, 10]
+    for card in [c for deck in builtin_report().decks for c in deck.cards if c.solution]:
+        out = io.StringIO()
+        PlainPrompter(io.StringIO(), out, echo=False, width=80).show_code("Solution", card.solution)
+        shown = out.getvalue().splitlines()[1:]
+        assert all(columns(line) <= 80 for line in shown), card.id
+        assert " ".join(line.strip() for line in shown).split() == card.solution.split(), card.id
