@@ -22,7 +22,7 @@ import stat
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import fields, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -679,10 +679,18 @@ class ProgressStore:
         return event
 
     def record_setting(self, kind: str, data: dict, at: datetime) -> ReviewEvent:
-        """Append a plan or parameters event; new parameters recompute every card's state."""
-        event = ReviewEvent.setting(kind, data, at)
+        """Append a plan or parameters event; new parameters recompute every card's state.
+
+        The latest event of a kind is in force. Where the one in force is dated at or after
+        `at` (set on a machine whose clock was ahead, and merged here), this one is dated a
+        millisecond after it instead: the user's latest choice takes effect, here and on every
+        machine it is merged into (at equal times which wins would depend on the order)."""
         with self._lock():
             self._prepare_append()
+            current = self.settings.get(kind)
+            if current is not None and current.when >= at:
+                at = current.when + timedelta(milliseconds=1)
+            event = ReviewEvent.setting(kind, data, at)
             self._end = self.log.append_locked([event])
             self._last_id = event.id
             parameters = self.scheduler.parameters

@@ -55,13 +55,17 @@ def test_a_plan_event_is_kept_and_survives_the_snapshot(tmp_path):
 
 
 def test_the_latest_plan_wins_whatever_order_merges_leave(tmp_path):
-    store = ProgressStore(tmp_path).load()
-    later = store.record_setting(
+    from mlprep.reviewlog import ReviewEvent
+
+    later = ReviewEvent.setting(
         "plan", {"interview": "2026-05-01", "minutes": 30, "decks": []}, T0 + timedelta(days=2)
     )
-    earlier = store.record_setting(
+    earlier = ReviewEvent.setting(
         "plan", {"interview": "2026-04-01", "minutes": 30, "decks": []}, T0 + timedelta(days=1)
     )
+    # a log appended out of time order (a clock set back between the two)
+    tmp_path.joinpath("reviews.jsonl").write_text(later.to_json() + "\n" + earlier.to_json() + "\n")
+    store = ProgressStore(tmp_path).load()
     assert store.setting("plan") == later.data
     other = ProgressStore(tmp_path / "other").load()
     other.merge([earlier, later])
@@ -140,3 +144,20 @@ def test_settings_events_are_not_counted_as_answers(tmp_path):
     )
     totals = store.answer_totals()
     assert sorted(totals.quarters) == ["c0", "c1", "c2"]
+
+
+def test_a_setting_made_while_a_later_dated_one_is_in_force_takes_effect(tmp_path):
+    """A plan set on a machine whose clock was ahead (merged here) stayed in force over a plan
+    cleared or set here afterwards ("Plan cleared", and the plan went on): the new event is
+    dated just after it, here and wherever it is merged."""
+    ahead = ProgressStore(tmp_path / "ahead").load()
+    ahead.record_setting("plan", {"interview": "2026-04-01", "minutes": 30}, T0 + timedelta(days=1))
+    store = ProgressStore(tmp_path / "here").load()
+    store.merge(ahead.events())
+    store.record_setting("plan", {"cleared": True}, T0)
+    assert store.setting("plan") == {"cleared": True}
+    assert ProgressStore(tmp_path / "here").load().setting("plan") == {"cleared": True}
+    ahead.merge(store.events())
+    assert ProgressStore(tmp_path / "ahead").load().setting("plan") == {"cleared": True}
+    later = [event.when for event in store.events() if event.kind]
+    assert later[1] - later[0] == timedelta(milliseconds=1)
