@@ -155,7 +155,6 @@ def planned_review(app: AppState, session: ReviewSession, library: Library) -> R
         current = active_plan(store, now)
         if current is None:
             return session
-        memory, costs = plan_model(store)
     from mlprep.plan import plan_queue
 
     cards = plan_cards(app, library, current)
@@ -169,6 +168,9 @@ def planned_review(app: AppState, session: ReviewSession, library: Library) -> R
     app.env.stderr.write(f"Following your interview plan: {days} day{'s' * (days != 1)} left.\n")
 
     def build(cards, states, moment):
+        # the answer times as they are at this moment: what a stopped review says is still to
+        # do today is what the next review finds (its own answers change the costs)
+        memory, costs = plan_model(store)
         return plan_queue(current, cards, states, moment, memory, costs)
 
     done = (

@@ -385,3 +385,14 @@ def test_clear_with_json_prints_json(cli):
         "cleared": True,
     }
     assert json.loads(cli("plan", "--json", *MINI).stdout) == {"plan": None}
+
+
+def test_what_a_stopped_planned_review_says_is_left_is_what_the_next_one_finds(cli):
+    """The plan's day depends on how long answers take, and a review's own answers change
+    that: the summary said "0 new" left and the next review, the same second, gave new cards
+    (its costs were those from before the review)."""
+    assert cli("plan", "--interview", "2026-12-09", "trees").exit_code == 0
+    stopped = cli("review", input="3\n" * 100)
+    left = stopped.stdout.rsplit("Still to do today: ", 1)[1].split(" (`mlprep review`")[0]
+    again = cli("review", input="")
+    assert again.stdout.startswith(f"Review: {left}\n")
