@@ -736,6 +736,16 @@ def _yaml_problem(path: str, text: str, error: yaml.YAMLError) -> Problem:
         source_line = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
         if "\t" in source_line[: len(source_line) - len(source_line.lstrip())] or "'\\t'" in reason:
             return Problem(path, "tab used for indentation; indent with spaces", line)
+    context, start = getattr(error, "context", None), getattr(error, "context_mark", None)
+    if mark is not None and context and start is not None:
+        # what was being read when the problem was found ("while scanning a quoted scalar"):
+        # where the file ends before it is closed, its own line is where to look
+        thing = context.removeprefix("while scanning ").removeprefix("while parsing ")
+        if mark.index >= len(text.rstrip()):
+            reason = f"{thing} that starts here is never closed ({reason})"
+            line = start.line + 1
+        elif start.line != mark.line:
+            reason = f"{reason} (in {thing} that starts at line {start.line + 1})"
     return Problem(path, f"invalid YAML: {reason}", line)
 
 

@@ -27,7 +27,18 @@ BROKEN = [
     (
         "bad indentation",
         HEAD + "  - id: d-a\n   q: x\n",
-        ["d.yaml:5: invalid YAML: did not find expected '-' indicator"],
+        [
+            "d.yaml:5: invalid YAML: did not find expected '-' indicator"
+            " (in a block collection that starts at line 4)"
+        ],
+    ),
+    (
+        "a quote never closed",
+        HEAD + '  - id: d-a\n    q: "unterminated\n    a: x\n    explain: y\n',
+        [
+            "d.yaml:5: invalid YAML: a quoted scalar that starts here is never closed"
+            " (found unexpected end of stream)"
+        ],
     ),
     (
         "duplicate key in a card",
