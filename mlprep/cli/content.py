@@ -201,9 +201,7 @@ def search(
         return
     console.print(search_table(found[:limit]))
     if len(found) > limit:  # (on stderr: the cards alone go down a pipe)
-        state(ctx).env.stderr.write(
-            f"{limit} of {len(found)} matches; -n {len(found)} shows them all.\n"
-        )
+        state(ctx).note(f"{limit} of {len(found)} matches; -n {len(found)} shows them all.")
 
 
 def validate(

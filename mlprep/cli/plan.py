@@ -165,7 +165,7 @@ def planned_review(app: AppState, session: ReviewSession, library: Library) -> R
         )
         return session
     days = current.days_left(now)
-    app.env.stderr.write(f"Following your interview plan: {days} day{'s' * (days != 1)} left.\n")
+    app.note(f"Following your interview plan: {days} day{'s' * (days != 1)} left.")
 
     def build(cards, states, moment):
         # the answer times as they are at this moment: what a stopped review says is still to

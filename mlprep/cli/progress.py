@@ -136,9 +136,9 @@ def export(
     except OSError as error:
         raise MlprepError(f"cannot write {file}: {error.strerror}") from None
     count = store.exported - store.exported_settings
-    app_state.env.stderr.write(
+    app_state.note(
         f"Exported {count:,} answer{'s' * (count != 1)}{_settings(store.exported_settings)}"
-        f" to {printable(file)}.\n"
+        f" to {file}."
     )
 
 

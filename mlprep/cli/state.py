@@ -160,7 +160,22 @@ class AppState:
         return resolve_paths(self.data_dir, self.env.environ)
 
     def say_progress(self, message: str) -> None:
-        self.env.stderr.write(printable(message) + "\n")
+        self.note(message)
+
+    def note(self, message: str) -> None:
+        """A line for the user on stderr (so that a pipe gets the results alone): wrapped to
+        the terminal's width when stderr is one ("8 days le" / "ft." at 40 columns), one line
+        in a pipe or a log, as it was."""
+        text = printable(message)
+        if is_terminal(self.env.stderr):
+            import textwrap
+
+            from mlprep.cli.terminal import console_width
+
+            width = console_width(self)
+            lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+            text = "\n".join(lines) or text
+        self.env.stderr.write(text + "\n")
         self.env.stderr.flush()
 
     def tell(self, *paragraphs: str, whole: Sequence[str] = ()) -> None:
@@ -201,8 +216,7 @@ class AppState:
                 )
 
     def warn(self, message: str) -> None:
-        self.env.stderr.write(f"warning: {printable(message)}\n")
-        self.env.stderr.flush()
+        self.note(f"warning: {message}")
 
     def library(self, deck_dirs: Sequence[Path] = ()) -> Library:
         """Built-in decks, then the user deck dir, MLPREP_DECKS and --decks; broken user decks

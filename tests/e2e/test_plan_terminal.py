@@ -23,3 +23,17 @@ def test_the_home_menu_counts_down_to_the_interview(mlprep_home, monkeypatch):
         child.expect(pexpect.EOF)
         child.close()
         assert child.exitstatus == 0
+
+
+def test_a_notice_on_stderr_is_wrapped_to_a_narrow_terminal(mlprep_home, monkeypatch):
+    """A notice written to a narrow terminal breaks between words (at 40 columns it read
+    "Following your interview plan: 9 days le" / "ft.")."""
+    monkeypatch.setenv("MLPREP_NOW", "2030-06-01T10:00:00+00:00")
+    monkeypatch.setenv("TZ", "UTC")
+    setter = spawn(["plan", "--interview", "2030-06-10", "--minutes", "3", "trees"], mlprep_home)
+    setter.expect(pexpect.EOF)
+    child = spawn(["review"], mlprep_home, columns=30)
+    child.expect("Following your interview plan:\r\n9 days left\\.\r\n")
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
