@@ -1,6 +1,7 @@
 """`mlprep stats`: progress at a glance."""
 
 import json
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
@@ -13,9 +14,17 @@ NO_PROGRESS = (
 )
 
 
-def no_progress(elsewhere: int) -> str:
-    """What stats says without progress on the decks shown; `elsewhere`: how many cards were
-    answered that are in none of the decks loaded."""
+def no_progress(elsewhere: int, decks: Sequence[str] = ()) -> str:
+    """What stats says without progress on the decks shown (`decks`: those named); `elsewhere`:
+    how many cards were answered that are in none of the decks loaded."""
+    if decks:  # (not "quiz trees" for `stats vision`)
+        from mlprep.textfit import in_words
+
+        named, plural = " ".join(decks), "s" * (len(decks) > 1)
+        return (
+            f"No progress yet on the {in_words(list(decks))} deck{plural}.\n"
+            f"Start with `mlprep quiz {named}`."
+        )
     if not elsewhere:
         return NO_PROGRESS
     cards = f"{elsewhere:,} card{'s' * (elsewhere != 1)}"
@@ -56,6 +65,7 @@ def stats(
         if decks
         else sorted(library.decks.values(), key=lambda d: d.id)
     )
+    chosen_ids = [deck.id for deck in chosen] if decks else []
     with app.progress() as store:
         totals = store.answer_totals()
         report = build_report(chosen, store.states, totals, app.env.now(), store.scheduler)
@@ -73,7 +83,7 @@ def stats(
         lines = (
             stats_lines(report, width)
             if report.has_progress
-            else wrapped(no_progress(elsewhere), width)
+            else wrapped(no_progress(elsewhere, chosen_ids), width)
         )
         if lines is not None:
             # (rich pads the lines it lays out; text for a file or a pipe has no padding)
@@ -81,7 +91,7 @@ def stats(
             return
     console = app.console()
     if not report.has_progress:
-        console.print(no_progress(elsewhere))
+        console.print(no_progress(elsewhere, chosen_ids))
         return
     from mlprep.ui.render import stats_view
 

@@ -8,10 +8,19 @@ MINI = ["--decks", str(FIXTURES / "decks")]
 
 
 def test_no_progress_says_how_to_start(cli):
-    result = cli("stats", "mini", *MINI)
+    result = cli("stats", *MINI)
     assert result.exit_code == 0
     assert result.stdout == (
         "No progress yet.\nStart with `mlprep review` for today's cards, or `mlprep quiz trees`.\n"
+    )
+    # with decks named, how to start on those (it said `mlprep quiz trees` for `stats mini`)
+    cli("quiz", "trees", "-n", "1", "--seed", "1", input="1\n")
+    assert cli("stats", "mini", *MINI).stdout == (
+        "No progress yet on the mini deck.\nStart with `mlprep quiz mini`.\n"
+    )
+    assert cli("stats", "mini", "ensembles", *MINI).stdout == (
+        "No progress yet on the mini and ensembles decks.\n"
+        "Start with `mlprep quiz mini ensembles`.\n"
     )
 
 

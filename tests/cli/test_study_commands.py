@@ -122,7 +122,7 @@ def test_stats_says_why_answers_merged_for_other_decks_show_nowhere(cli, tmp_pat
         "machine with other decks: they count again once those decks are here).\n"
     )
     assert cli("stats", *MINI).stdout.startswith("deck ")  # with the deck, they count
-    assert cli("stats", "trees").stdout.startswith("No progress yet.\n")  # (a deck asked for)
+    assert cli("stats", "trees").stdout.startswith("No progress yet on the trees deck.\n")
 
 
 @pytest.mark.parametrize("command", ["export", "merge", "import"])
