@@ -60,7 +60,8 @@ class SingleChoiceKind(Kind):
             Grade.GOOD if correct else Grade.AGAIN,
             feedback=option_feedback(tuple(shown), picked),
         )
-        journal = "; ".join(shown[i].text for i in sorted(picked))
+        # the options picked, one after another ("split.; Each tree" read as a typo)
+        journal = "; ".join(_clause(shown[i].text) for i in sorted(picked))
         return Outcome(journal, verdict, tuple(shown))
 
     def reveal(self, card: Card, prompter: AskPrompter, outcome: Outcome | None = None) -> None:

@@ -110,6 +110,36 @@ def test_option_feedback_reads_as_sentences_when_the_options_are_sentences():
     )
 
 
+def test_the_options_picked_are_kept_one_after_another_as_a_phrase():
+    """What a select-all answer keeps (the mock's transcript and export show it): the
+    options picked, without their own full stops ("split.; Each tree")."""
+    import random
+
+    from mlprep.kinds import KindContext, kind_of
+    from mlprep.model import Card
+
+    card = Card(
+        id="m",
+        q="Which hold?",
+        a="1 and 2.",
+        choices=(
+            Choice("Trees can be read as rules.", True),
+            Choice("Splits are chosen greedily...", True),
+            Choice("Leaves are always pure", False),
+        ),
+    )
+
+    class Picking:
+        def choose(self, options, several=False):
+            return [options.index(text) for text in options if not text.startswith("Leaves")]
+
+    outcome = kind_of(card).attempt(card, Picking(), KindContext(rng=random.Random(1)))
+    assert sorted(outcome.journal.split("; ")) == [
+        "Splits are chosen greedily...",
+        "Trees can be read as rules",
+    ]
+
+
 @pytest.mark.parametrize(
     ("delta", "short", "long"),
     [
