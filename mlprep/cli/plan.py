@@ -42,15 +42,18 @@ def plan(
 ) -> None:
     """Plan for an interview date; review then aims at that day.
 
-    With --interview, sets the plan (the decks given, or every deck). Without it, shows the
-    plan: days left, cards planned, seen and unseen, the predicted share recalled on the
-    day per deck (now, and if the plan is followed) and the daily load until then. Until the
-    day, `mlprep review` picks each day's work to recall the most on the day within the
-    minutes; afterwards normal scheduling resumes.
+    With --interview, sets the plan (the decks given, or every deck). With a plan in force,
+    --interview, --minutes or decks change what they name and keep the rest (to plan every
+    deck again, --clear it first). Otherwise shows the plan: days left, cards planned, seen
+    and unseen, the predicted share recalled on the day per deck (now, and if the plan is
+    followed) and the daily load until then. Until the day, `mlprep review` picks each
+    day's work to recall the most on the day within the minutes; afterwards normal
+    scheduling resumes.
 
     \b
     Examples:
       mlprep plan --interview 2026-12-18 --minutes 45 trees ensembles
+      mlprep plan --minutes 60
       mlprep plan
       mlprep plan --clear
     """
@@ -60,14 +63,18 @@ def plan(
     now = app.env.now()
     if clear and (interview or minutes is not None or decks):
         raise UsageError("--clear takes no date, minutes or decks")
-    if interview is None and (minutes is not None or decks):
-        raise UsageError("give --interview YYYY-MM-DD to set a plan")
-    if interview is not None:
-        day = parse_interview(interview, now)
-        daily = check_minutes(30 if minutes is None else minutes)
+    if interview is not None or minutes is not None or decks:
+        day = parse_interview(interview, now) if interview is not None else None
+        daily = check_minutes(minutes) if minutes is not None else None
+        with app.progress() as store:
+            current = active_plan(store, now)  # (what is not given is kept from it)
+        if current is None:
+            if day is None:
+                raise UsageError("give --interview YYYY-MM-DD to set a plan")
+            current = Plan(day, 30)  # (a new plan: 30 minutes a day, every deck)
         library = app.library(deck_dirs or ())  # after the checks: loading decks takes a while
         chosen = tuple(dict.fromkeys(library.deck(name).id for name in decks or ()))
-        new_plan = Plan(day, daily, chosen)
+        new_plan = Plan(day or current.interview, daily or current.minutes, chosen or current.decks)
         _check_size(new_plan.to_data())
         with app.progress() as store:
             store.record_setting("plan", new_plan.to_data(), now)

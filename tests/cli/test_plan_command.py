@@ -396,3 +396,30 @@ def test_what_a_stopped_planned_review_says_is_left_is_what_the_next_one_finds(c
     left = stopped.stdout.rsplit("Still to do today: ", 1)[1].split(" (`mlprep review`")[0]
     again = cli("review", input="")
     assert again.stdout.startswith(f"Review: {left}\n")
+
+
+def test_changing_a_plan_in_force_keeps_what_is_not_given(cli, mlprep_home):
+    """A new date silently dropped the plan's decks (164 cards became 1,421) and its minutes,
+    and --minutes alone was refused: each option given changes only itself."""
+    cli("plan", "--interview", "2026-12-09", "--minutes", "45", "mini", *MINI)
+    assert cli("plan", "--interview", "2026-12-05", *MINI).exit_code == 0
+    assert log_lines(mlprep_home)[-1]["data"] == {
+        "interview": "2026-12-05",
+        "minutes": 45,
+        "decks": ["mini"],
+    }
+    assert cli("plan", "--minutes", "20", *MINI).exit_code == 0
+    assert log_lines(mlprep_home)[-1]["data"]["minutes"] == 20
+    assert cli("plan", "trees", "mini", *MINI).exit_code == 0
+    assert log_lines(mlprep_home)[-1]["data"] == {
+        "interview": "2026-12-05",
+        "minutes": 20,
+        "decks": ["trees", "mini"],
+    }
+    cli("plan", "--clear")
+    assert cli("plan", "--interview", "2026-12-09").exit_code == 0  # (a new plan: every deck)
+    assert log_lines(mlprep_home)[-1]["data"] == {
+        "interview": "2026-12-09",
+        "minutes": 30,
+        "decks": [],
+    }
