@@ -288,6 +288,12 @@ CONFUSABLE = (
     ("decay", "delay"),
     ("decode", "decide"),
     ("shape", "share"),
+    # a library's class is not the distribution it is named after ("use a Gaussian" fits no
+    # GaussianNB)
+    ("gaussian", "gaussiannb"),
+    ("categorical", "categoricalnb"),
+    ("multinomial", "multinomialnb"),
+    ("bernoulli", "bernoullinb"),
 )
 # A sentence that names a claim in order to reject it states no misconception: "A common
 # mistake is to read it as ...", "It is wrong to say ...", "... is a mistake", "It is a myth that

@@ -271,6 +271,7 @@ def test_small_typos_are_tolerated(answer):
         ("split the internal nodes", "interval nodes"),
         ("the latest representation", "latent representation"),
         ("the loss plateaus later", "layer loss"),
+        ("I would use a Gaussian", "gaussiannb|categoricalnb"),  # a distribution, not a class
     ],
 )
 def test_a_different_word_is_not_a_typo(answer, phrase):
