@@ -45,6 +45,16 @@ def fit(line: str, width: int) -> str:
     return within(line, width - 3).rstrip() + "..."
 
 
+def fit_keeping_count(line: str, width: int) -> str:
+    """`fit`, except that a count ending the line (" (28)") stays where the rest is cut:
+    a menu entry cut to "Naive Bayes; generati..." loses what tells it from the others."""
+    head, space, count = line.rpartition(" (")
+    if not space or not count[:-1].isdigit() or not count.endswith(")") or columns(line) <= width:
+        return fit(line, width)
+    tail = f" ({count}"
+    return fit(head, width - len(tail)) + tail if width - len(tail) >= 4 else fit(line, width)
+
+
 def within(text: str, room: int) -> str:
     """The longest start of `text` that takes at most `room` terminal columns."""
     if text.isascii():  # (one column a character: the common case, at C speed)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TextIO, cast
 
 from mlprep.model import Card, Grade
 from mlprep.sessions.ports import FlashAction, Prompter
-from mlprep.textfit import clock_text, columns, fit, folded, in_words, within
+from mlprep.textfit import clock_text, columns, fit_keeping_count, folded, in_words, within
 from mlprep.textsafe import clean_input, printable
 from mlprep.ui.text import (
     GRADE_LABELS,
@@ -816,9 +816,10 @@ def ask_menu(message: str, options: list[str], back: str | None = None) -> str |
     # the hint follows the question on its line: where that is wider than the terminal (it
     # would break mid-word), the part about leaving, or nothing
     hint = _fitting_hint(message, hint, "(q or Esc leaves)")
-    # each entry on one line (prompt_toolkit would cut it at the edge without a sign)
+    # each entry on one line (prompt_toolkit would cut it at the edge without a sign), its
+    # count kept where its title is cut
     room = shutil.get_terminal_size((80, 24)).columns - len(str(len(options))) - 6
-    titles = [fit(option, max(room, 10)) for option in options]
+    titles = [fit_keeping_count(option, max(room, 10)) for option in options]
     index = select(message, titles, leave=True, instruction=hint, back=back)
     return None if index is None else options[index]
 
