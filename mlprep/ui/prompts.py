@@ -415,6 +415,7 @@ class QuestionaryPrompter:
                     if len(options) <= 9
                     else "(number or space marks, Enter submits)",
                     "(space marks, Enter submits)",
+                    "(Space, Enter)",  # (40 columns: still which keys)
                 ),
                 validate=lambda chosen: bool(chosen) or "Mark at least one option.",
                 erase_when_done=True,

@@ -69,6 +69,9 @@ def test_a_quiz_fits(mlprep_home, columns):
     child.send(ENTER)
     child.expect("Select all that apply")
     seen.append(child.before)
+    # and which keys mark and submit (at 40 there was no hint at all)
+    hint = {100: "1-3 or space marks, Enter submits", 60: "space marks, Enter submits"}
+    child.expect(re.escape(f"({hint.get(columns, 'Space, Enter')})"))
     child.send(SPACE + DOWN + SPACE + ENTER)
     seen.append(finish(child))
     assert "Correct" in seen[-1]
