@@ -254,6 +254,11 @@ class MockSession:
     def run(self, prompter: Prompter, recorder: Recorder, context: SessionContext) -> MockResult:
         questions = self.pick(context)
         if not questions:
+            if self.cards and all(card.type is CardType.CODE for card in self.cards):
+                raise UsageError(
+                    "A mock interview asks no coding drills (they are written in an editor): "
+                    "practise them with `mlprep code`."
+                )
             raise UsageError("No interview questions match that selection.")
         count = len(questions)
         prompter.notice(

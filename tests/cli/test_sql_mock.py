@@ -271,6 +271,16 @@ mini           4      3         2.8
 """
 
 
+def test_a_mock_of_coding_drills_alone_says_where_they_are_practised(cli):
+    result = cli("mock", "coding", input="")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: A mock interview asks no coding drills (they are written in an editor): "
+        "practise them with `mlprep code`.\n",
+    )
+    assert cli("mock", "coding", "trees", "-n", "1", input="").exit_code == 0
+
+
 def test_mock_takes_decks_as_every_command_does_and_its_earlier_spellings(cli):
     """`mlprep mock DECK... --decks DIR` as quiz takes them; `-d DECK` and `--deck-dir DIR`,
     the earlier spellings, still work; a minute is one minute."""
