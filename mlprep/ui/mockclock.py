@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import time
 from collections.abc import Callable
 from typing import TextIO
 
 from mlprep.model import Card
-from mlprep.textfit import clock_text
+from mlprep.textfit import clock_text, columns
 from mlprep.ui.keys import flush_input
 from mlprep.ui.prompts import PlainPrompter
+from mlprep.ui.text import hanging
 
 
 class MockClockPrompter(PlainPrompter):
@@ -67,6 +69,7 @@ class MockClockPrompter(PlainPrompter):
         if deadline - self.clock() <= 0:
             raise TimeUp
         text, timed_out, interrupted = _timed_prompt(prompt, lambda: deadline - self.clock())
+        self._answered(f"[{clock_text(max(0.0, deadline - self.clock()))}] {prompt}", text)
         if timed_out:
             flush_input(self.stdin)
         if interrupted:
@@ -74,6 +77,18 @@ class MockClockPrompter(PlainPrompter):
                 raise KeyboardInterrupt
             self.ended_early = True
         return text
+
+    def _answered(self, prompt: str, text: str) -> None:
+        """The answer as it stays on screen, wrapped between words with its further lines
+        indented (the terminal broke the typed line mid-word; the prompt erases it)."""
+        width = max(20, shutil.get_terminal_size((80, 24)).columns - 1)
+        lines = hanging("  " + " ".join(f"{prompt}{text}".split()), width)
+        lines[0] = lines[0][2:]
+        # a prompt that fits is not broken: it goes on a line of its own
+        if not lines[0].startswith(prompt.strip()) and columns(prompt.rstrip()) <= width:
+            answer = " ".join(text.split())
+            lines = [prompt.rstrip(), *(hanging("  " + answer, width) if answer else ())]
+        self.say(*lines)
 
 
 def _timed_prompt(prompt: str, left: Callable[[], float]) -> tuple[str, bool, bool]:
@@ -97,6 +112,7 @@ def _timed_prompt(prompt: str, left: Callable[[], float]) -> tuple[str, bool, bo
     session: PromptSession = PromptSession(
         refresh_interval=1.0,
         key_bindings=keys,
+        erase_when_done=True,  # (the answer is shown again, wrapped between words)
         color_depth=ColorDepth.MONOCHROME if "NO_COLOR" in os.environ else None,
     )
 

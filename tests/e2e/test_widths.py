@@ -155,6 +155,29 @@ def test_mock_fits(mlprep_home, columns):
     assert widest(out) <= columns
 
 
+def test_a_mock_answer_stays_on_screen_wrapped_between_words(mlprep_home):
+    """The terminal broke a long typed answer mid-word; once taken, it is shown again wrapped
+    between words, its further lines indented."""
+    mock = ["mock", "--decks", str(FIXTURES / "decks"), "mini", "-n", "2", "--seed", "3"]
+    child = spawn(mock, mlprep_home, 40)
+    child.expect("Why are single deep trees unstable")
+    answer = "small changes in the training data change the chosen splits near the root"
+    child.send(answer + ENTER)
+    child.expect("Question 2/2")
+    lines = screen_lines(child.before)
+    child.close(force=True)
+    start = max(i for i, line in enumerate(lines) if "Your answer (Enter when done):" in line)
+    shown = [lines[start]]
+    for line in lines[start + 1 :]:
+        if not line.startswith("  "):
+            break
+        shown.append(line)
+    assert re.fullmatch(r"\[\d+:\d\d\] Your answer \(Enter when done\):( \w+)*", shown[0])
+    assert len(shown) >= 3 and max(map(len, shown)) < 40
+    typed = " ".join(shown).split("done):", 1)[1]
+    assert " ".join(typed.split()) == answer
+
+
 @pytest.mark.parametrize("columns", [100, 60, 40])
 def test_the_home_menu_fits(mlprep_home, columns):
     child = spawn([], mlprep_home, columns)
