@@ -191,11 +191,32 @@ def feedback(text: str) -> Text:
     return line
 
 
-def code_block(title: str, code: str) -> RenderableType:
-    from rich.syntax import Syntax
+class _FoldedSql:
+    """SQL highlighted, each line too wide for the terminal folded between words and going
+    on indented under its own start (rich's word wrap went on at the left edge, where a
+    continued line read as a new clause). Wrapped, not cropped: a solution cut at the edge
+    could not be read or copied whole."""
 
-    # (wrapped, not cropped: a solution cut at the edge could not be read or copied whole)
-    return Group(Text(title, style="bold"), Syntax(code, "sql", theme="ansi_dark", word_wrap=True))
+    def __init__(self, code: str, theme: str | None = None) -> None:
+        self.code = code
+        self.theme = theme
+
+    def __rich_console__(self, console, options):
+        from rich.syntax import Syntax
+
+        from mlprep.textfit import folded
+
+        width = max(20, options.max_width)
+        lines = []
+        for line in self.code.splitlines():
+            lead = " " * (len(line) - len(line.lstrip(" ")))
+            lines += folded(line, width, indent=lead + "    ")
+        theme = {"theme": self.theme} if self.theme else {}
+        yield Syntax("\n".join(lines), "sql", word_wrap=False, **theme)
+
+
+def code_block(title: str, code: str) -> RenderableType:
+    return Group(Text(title, style="bold"), _FoldedSql(code, theme="ansi_dark"))
 
 
 def card_detail(card: Card) -> RenderableType:
@@ -220,10 +241,7 @@ def card_detail(card: Card) -> RenderableType:
         parts.append(Text(f"Expected: {card.expect.value:g}{tolerance}"))
     parts += [Text("Answer", style="bold"), answer_body(card)]
     if card.solution:
-        from rich.syntax import Syntax
-
-        solution = Syntax(card.solution.strip(), "sql", word_wrap=True)
-        parts += [Text("Solution", style="bold"), solution]
+        parts += [Text("Solution", style="bold"), _FoldedSql(card.solution.strip())]
     if card.followups:
         parts.append(Text("Follow-ups", style="bold"))
         parts.append(_hanging([("  •", item) for item in card.followups]))

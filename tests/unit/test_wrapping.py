@@ -48,6 +48,36 @@ def test_a_long_sql_line_is_wrapped_whole_not_cut_at_the_edge():
     assert " ".join(line.strip() for line in lines[1:]) == sql
 
 
+def test_a_wrapped_sql_line_goes_on_indented_under_its_own_start():
+    """A folded line goes on indented under where it starts (at the left edge it read as a
+    new clause), in the reference solution of a session and in `mlprep show` alike."""
+    import io
+
+    from rich.console import Console
+
+    from mlprep.model import Card
+    from mlprep.ui import render
+
+    sql = (
+        "SELECT day,\n"
+        "       ROUND(AVG(n) OVER (ORDER BY day ROWS BETWEEN 2 PRECEDING AND CURRENT ROW), 2)\n"
+        "FROM daily;"
+    )
+    card = Card(id="sql-x", deck="sql", q="Moving average?", a="A window.", solution=sql)
+    for shown in (render.code_block("Solution:", sql), render.card_detail(card)):
+        out = io.StringIO()
+        Console(file=out, width=50, color_system=None).print(shown)
+        lines = [line.rstrip() for line in out.getvalue().splitlines()]
+        start = lines.index("SELECT day,")
+        assert lines[start : start + 4] == [
+            "SELECT day,",
+            "       ROUND(AVG(n) OVER (ORDER BY day ROWS",
+            "           BETWEEN 2 PRECEDING AND CURRENT ROW),",
+            "           2)",
+        ]
+        assert lines[start + 4] == "FROM daily;"
+
+
 def test_a_line_of_keys_breaks_between_its_parts_never_inside_one():
     from mlprep.ui import render
 
