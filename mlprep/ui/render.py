@@ -202,7 +202,7 @@ class _FoldedSql:
         self.theme = theme
 
     def __rich_console__(self, console, options):
-        from rich.syntax import Syntax
+        from rich.syntax import DEFAULT_THEME, Syntax
 
         from mlprep.textfit import folded
 
@@ -211,8 +211,8 @@ class _FoldedSql:
         for line in self.code.splitlines():
             lead = " " * (len(line) - len(line.lstrip(" ")))
             lines += folded(line, width, indent=lead + "    ")
-        theme = {"theme": self.theme} if self.theme else {}
-        yield Syntax("\n".join(lines), "sql", word_wrap=False, **theme)
+        theme = self.theme or DEFAULT_THEME
+        yield Syntax("\n".join(lines), "sql", theme=theme, word_wrap=False)
 
 
 def code_block(title: str, code: str) -> RenderableType:
