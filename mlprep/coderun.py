@@ -54,7 +54,9 @@ class Failure:
         """The documented shape: case, expected, got. Where the values alone do not show what
         is wrong (an input modified in place, a dtype, the time), `got` ends with the reason."""
         got = self.got
-        if self.reason not in ("raised", "values differ", "value differs"):
+        if self.reason != "raised" and not self.reason.startswith(
+            ("values differ", "value differs")
+        ):
             got = f"{got}  ({self.reason})"
         return {"case": self.case, "expected": self.expected, "got": got}
 

@@ -49,6 +49,50 @@ def _kind_name(kind: str) -> str:
     )
 
 
+def how_values_differ(expected, got, atol: float = ATOL) -> str:
+    """'values differ', followed, where one simple relation holds between the output and the
+    expected values, by which: the opposite sign, one factor (a missing 1/n, n - 1 for n), one
+    offset, the transpose, else how many values differ and where the first is. What a
+    candidate needs to find the mistake, without showing the reference."""
+    e = np.asarray(expected, dtype=float)
+    g = np.asarray(got, dtype=float)
+    scalar = e.ndim == 0
+    head = "value differs" if scalar else "values differ"
+    if e.shape != g.shape or not (np.all(np.isfinite(e)) and np.all(np.isfinite(g))):
+        return head
+
+    def matches(candidate) -> bool:
+        return bool(np.allclose(g, candidate, rtol=RTOL, atol=atol))
+
+    each = "it is" if scalar else "each is"
+    if np.any(np.abs(e) > atol) and matches(-e):
+        return f"{head}: {'it has' if scalar else 'each has'} the opposite sign"
+    big = np.abs(e) > max(atol, 1e-12)
+    if np.any(big):
+        factor = float(np.median(g[big] / e[big]))
+        if factor != 0 and matches(factor * e):
+            return f"{head}: {each} {_factor(factor)} the expected"
+    if not scalar:
+        offset = float(np.median(g - e))
+        if matches(e + offset):
+            return f"{head}: {each} off by the same {offset:+.4g}"
+        if e.ndim == 2 and e.shape[0] == e.shape[1] and matches(e.T):
+            return f"{head}: the output is the transpose of the expected"
+        wrong = ~np.isclose(g, e, rtol=RTOL, atol=atol)
+        first = tuple(int(i) for i in np.argwhere(wrong)[0])
+        where = first[0] if len(first) == 1 else first
+        return f"{head} at {int(wrong.sum())} of {e.size} positions, the first at index {where}"
+    return head
+
+
+def _factor(factor: float) -> str:
+    """'3 times', '1/4 of', '0.9 times'."""
+    inverse = 1 / factor
+    if abs(factor) < 1 and abs(inverse - round(inverse)) < 1e-6 * abs(inverse):
+        return f"1/{round(inverse)} of"
+    return f"{factor:.4g} times"
+
+
 def array(kind: str = "f", atol: float = ATOL, dtype: str | None = None) -> Compare:
     """An array of the expected shape; `kind` is the dtype family it must have ('f' float,
     'i' integer, 'b' boolean), `dtype` the exact dtype where the drill states one."""
@@ -69,10 +113,10 @@ def array(kind: str = "f", atol: float = ATOL, dtype: str | None = None) -> Comp
             if not np.all(np.isfinite(got)) and np.all(np.isfinite(expected)):
                 return "contains NaN or inf"
             if not np.allclose(got, expected, rtol=RTOL, atol=atol):
-                return "values differ"
+                return how_values_differ(expected, got, atol)
             return None
         if not np.array_equal(got, expected):
-            return "values differ"
+            return how_values_differ(expected, got, 0.0)
         return None
 
     return compare
@@ -89,7 +133,7 @@ def number(atol: float = ATOL) -> Compare:
         if not np.isfinite(got):
             return f"returned {got}"
         if not np.isclose(float(got), float(expected), rtol=RTOL, atol=atol):
-            return "value differs"
+            return how_values_differ(float(expected), float(got), atol)
         return None
 
     return compare
