@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from mlprep.inline import without_marks
 from mlprep.model import Card
 from mlprep.sessions.base import (
     CardResult,
@@ -75,7 +76,7 @@ class QuizResult(SessionResult):
         id_width = min(36, max(8, self.width // 2 - 4), max(len(r.card.id) for r in self.results))
         for r in self.results:
             head = f"  {result_label(r):<6} {_id_end(r.card.id, id_width):<{id_width}}  "
-            lines.append(head + shorten(r.card.q, self.width - len(head)))
+            lines.append(head + shorten(without_marks(r.card.q), self.width - len(head)))
         revisit = self.revisit
         if revisit:
             lines.append(f"Revisit ({len(revisit)}): " + ", ".join(card.id for card in revisit))

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from mlprep.inline import without_marks
 from mlprep.kinds.sql import SOLUTION_TIME_LIMIT, error_line, schema_text
 from mlprep.model import Card, Grade
 from mlprep.sessions.base import SessionContext, SessionResult, Stop, duration, until_stopped
@@ -88,7 +89,7 @@ def practise_card(
             prompter.show_rows("Its result:", expected)  # (as flash, mock and review show it)
             return Grade.AGAIN, attempts, last
         if command == ".hint":
-            prompter.notice("Hint: " + first_sentence(card.a))
+            prompter.notice("Hint: " + without_marks(first_sentence(card.a)))
             continue
         if command == ".tables":
             prompter.notice("Tables: " + ", ".join(database.tables()))

@@ -35,7 +35,6 @@ def editor_command(environ: Mapping[str, str]) -> list[str] | None:
     return None
 
 
-_FENCE = re.compile(r"\s*(```|~~~)")
 _MISTAKES = re.compile(r"^\s*(?:classic )?mistakes:\s*", re.IGNORECASE)
 
 
@@ -86,7 +85,7 @@ class LineCodePrompter:
     def show_drill(self, card: Card, path: Path, position: int, total: int) -> None:
         level = f", difficulty {card.difficulty}" if card.difficulty else ""
         self.say("", *wrap(f"[{position}/{total}] {card.id} ({card.deck}{level})", self.width))
-        self.say(*wrap(card.q, self.width))
+        self.say(*wrap(card.q, self.width, deck=True))
         self.say(*wrap(f"Write: def {card.signature.strip()}", self.width))
         self.say(f"File:  {printable(path)}")  # (whole, to copy: a path is one word)
 
@@ -136,9 +135,10 @@ class LineCodePrompter:
             self.say("  Please type r, a, n or q.")
 
     def show_answer(self, card: Card) -> None:
-        # (a code block's fence lines are Markdown, not the code: left out of plain text)
-        answer = [line for line in wrap(card.a, self.width, "  ") if not _FENCE.match(line)]
-        self.say("Reference answer:", *answer)
+        self.say("Reference answer:", *wrap(card.a, self.width, "  ", deck=True))
         if card.explain:
             # the deck's text names its mistakes itself ("Mistakes: ..."): not twice
-            self.say("Mistakes to avoid:", *wrap(_MISTAKES.sub("", card.explain), self.width, "  "))
+            self.say(
+                "Mistakes to avoid:",
+                *wrap(_MISTAKES.sub("", card.explain), self.width, "  ", deck=True),
+            )

@@ -14,6 +14,7 @@ import types
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO, cast
 
+from mlprep.inline import without_marks
 from mlprep.model import Card, Grade
 from mlprep.sessions.ports import FlashAction, Prompter
 from mlprep.textfit import clock_text, columns, fit_keeping_count, folded, in_words, within
@@ -111,7 +112,7 @@ class PlainPrompter:
         level = f", difficulty {card.difficulty}" if card.difficulty else ""
         # (wrapped: an id is one word, and a long one with its deck passed 80 columns)
         self.say("", *wrap(f"[{position}/{total}] {card.id} ({card.deck}{level})", self.width))
-        self.say(*wrap(card.q, self.width))
+        self.say(*wrap(card.q, self.width, deck=True))
 
     def show_options(self, options: Sequence[str], marked: Sequence[bool] = ()) -> None:
         if not marked:
@@ -136,21 +137,25 @@ class PlainPrompter:
         else:
             self.say(f"Not quite. The answer: {_answer_key(card)}")
         for line in feedback:
-            self.say(*wrap(line, self.width - 2, "  "))
-        self.say(*wrap(card.a, self.width, "  "))
+            self.say(*wrap(line, self.width - 2, "  ", deck=True))
+        self.say(*wrap(card.a, self.width, "  ", deck=True))
         if card.explain:
-            self.say(*wrap(card.explain, self.width, "  "))
+            self.say(*wrap(card.explain, self.width, "  ", deck=True))
 
     def show_answer(self, card: Card) -> None:
-        self.say("Reference answer:", *wrap(card.a, self.width, "  "))
+        self.say("Reference answer:", *wrap(card.a, self.width, "  ", deck=True))
         if card.explain:
-            self.say("Why:", *wrap(card.explain, self.width, "  "))
+            self.say("Why:", *wrap(card.explain, self.width, "  ", deck=True))
         if card.rubric:
             for title, sign, items in (
                 ("A strong answer has:", "+", card.rubric.strong),
                 ("A weak answer has:", "-", card.rubric.weak),
             ):
-                lines = [line for item in items for line in hanging(f"  {sign} {item}", self.width)]
+                lines = [
+                    line
+                    for item in items
+                    for line in hanging(f"  {sign} {without_marks(item)}", self.width)
+                ]
                 if lines:
                     self.say(title, *lines)
 
@@ -292,7 +297,7 @@ class PlainPrompter:
 
     def flash_front(self, card: Card, position: int, total: int) -> None:
         head = wrap(f"[{position}/{total}] {card.id} ({card.deck})", self.width)
-        self.say("", *head, *wrap(card.q, self.width))
+        self.say("", *head, *wrap(card.q, self.width, deck=True))
 
     def flash_key(self, can_undo: bool) -> FlashAction:
         while True:
@@ -326,12 +331,12 @@ class PlainPrompter:
         self, card: Card, position: int, total: int, seconds_left: float
     ) -> None:
         self.say("", f"Question {position}/{total} ({clock_text(seconds_left)} left)")
-        self.say(*wrap(card.q, self.width))
+        self.say(*wrap(card.q, self.width, deck=True))
 
     def show_transcript_item(self, card: Card, answer: str, position: int, total: int) -> None:
         head = wrap(f"[{position}/{total}] {card.id} ({card.deck})", self.width)
-        self.say("", *head, *wrap(card.q, self.width))
-        self.say("Your answer:", *wrap(answer or "(no answer)", self.width, "  "))
+        self.say("", *head, *wrap(card.q, self.width, deck=True))
+        self.say("Your answer:", *wrap(answer or "(no answer)", self.width, "  ", deck=True))
 
 
 def _rows(n: int) -> str:

@@ -37,7 +37,7 @@ class SqlLinePrompter(PlainPrompter):
         self.say(
             "", *wrap(f"[{position}/{total}] {card.id} (database {card.db}{level})", self.width)
         )
-        self.say(*wrap(card.q, self.width))
+        self.say(*wrap(card.q, self.width, deck=True))
         if schema:
             self.say("", *schema_lines(schema, self.width))
         self.say("")
@@ -76,9 +76,9 @@ class SqlLinePrompter(PlainPrompter):
                     or [""]
                 )
             )
-        self.say(*wrap(card.a, self.width, "  "))
+        self.say(*wrap(card.a, self.width, "  ", deck=True))
         if card.explain:
-            self.say(*wrap(card.explain, self.width, "  "))
+            self.say(*wrap(card.explain, self.width, "  ", deck=True))
 
 
 class SqlEditorPrompter(SqlLinePrompter):

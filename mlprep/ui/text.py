@@ -6,6 +6,7 @@ import re
 import textwrap
 from collections.abc import Iterable
 
+from mlprep.inline import inline_parts as inline_parts
 from mlprep.model import CardType
 from mlprep.textfit import GRADE_LABELS as GRADE_LABELS
 from mlprep.textfit import columns, folded, time_allowed, within
@@ -14,44 +15,14 @@ from mlprep.textfit import shorten as shorten
 from mlprep.textsafe import printable
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
-_INLINE_CODE = re.compile(r"`([^`\n]+)`")
-# Markdown emphasis in deck text, **strong** and *emphasis*, each around words: not the stars
-# of "2 * 3", "p*", "x*y*z" or "count(*) ... COUNT(*)" (emphasis begins with a letter or digit
-# and ends with one or with . ! ? %)
-_EMPHASIS = re.compile(
-    r"\*\*(?=\S)(.+?)(?<=\S)\*\*|(?<![\w*])\*(?=\w)([^*]+?)(?<=[\w.!?%])\*(?![\w*])"
-)
 
 
-def inline_parts(text: str) -> list[tuple[str, str]]:
-    """Deck text as (kind, text) parts: "code" for `inline code` (without its backticks),
-    "bold" and "italic" for **strong** and *emphasis* (without their stars), "" for the rest.
-    Nothing else is read as markup; nothing inside code is read at all."""
-    parts: list[tuple[str, str]] = []
-    at = 0
-    for match in _INLINE_CODE.finditer(text):
-        parts += _emphasis_parts(text[at : match.start()])
-        parts.append(("code", match.group(1)))
-        at = match.end()
-    parts += _emphasis_parts(text[at:])
-    return [part for part in parts if part[1]]
-
-
-def _emphasis_parts(text: str) -> list[tuple[str, str]]:
-    parts: list[tuple[str, str]] = []
-    at = 0
-    for match in _EMPHASIS.finditer(text):
-        parts.append(("", text[at : match.start()]))
-        strong, emphasis = match.groups()
-        parts.append(("bold", strong) if strong is not None else ("italic", emphasis))
-        at = match.end()
-    parts.append(("", text[at:]))
-    return parts
-
-
-def unmarked(text: str) -> str:
-    """Deck text for plain output: emphasis without its stars, `inline code` as written."""
-    return "".join(f"`{text}`" if kind == "code" else text for kind, text in inline_parts(text))
+def unmarked(text: str, code_marks: bool = True) -> str:
+    """Text for plain output: emphasis without its stars, `inline code` as written (a
+    message's `mlprep review`), or without its backticks (deck text: as rich shows it)."""
+    return "".join(
+        f"`{text}`" if kind == "code" and code_marks else text for kind, text in inline_parts(text)
+    )
 
 
 # a line ending in an odd number of backslashes: Markdown's visible hard line break
@@ -147,15 +118,20 @@ def break_between(text: str, width: int, separator: str = " · ") -> list[str]:
     return lines
 
 
-def wrap(text: str, width: int, indent: str = "") -> list[str]:
+def wrap(text: str, width: int, indent: str = "", deck: bool = False) -> list[str]:
     """Wrap Markdown-ish text to `width`, keeping code, tables and blank lines as they are
-    (but for a line wider than `width`: folded to it, so that nothing runs past the edge)."""
+    (but for a line wider than `width`: folded to it, so that nothing runs past the edge).
+    `deck`: deck text, whose `inline code` shows without its backticks and a code block
+    without its fence lines, as in a question's box (a message keeps backticks around a
+    command)."""
     lines: list[str] = []
     for block, wrappable in _paragraphs(text):
+        if deck and not wrappable and block.lstrip().startswith(("```", "~~~")):
+            continue  # (Markdown's, not the code's)
         if not wrappable:
             lines.extend(folded(indent + block, max(20, width), indent + "  ") if block else [""])
             continue
-        block = unmarked(block)  # (prose: its emphasis without stars)
+        block = unmarked(block, code_marks=not deck)  # (prose: its emphasis without stars)
         item = _LIST_ITEM.match(block)
         hanging = " " * (len(item.group(0)) if item else 0)
         wrapped = textwrap.wrap(
@@ -181,7 +157,7 @@ def numbered_subset(options: Iterable[tuple[int, str | object]], width: int) -> 
     for number, option in options:
         text = str(getattr(option, "text", option))
         label = f"  {number}) "
-        body = wrap(text, width - len(label)) or [""]
+        body = wrap(text, width - len(label), deck=True) or [""]
         lines.append(label + body[0])
         lines.extend(" " * len(label) + rest for rest in body[1:])
     return lines
@@ -420,5 +396,5 @@ def history_lines(card_id: str, events, width: int = 80) -> list[str]:
         lines += wrap(f"{when}  {event.mode:<7} {grade}{suggested}", width, "")
         if event.answer:
             for paragraph in event.answer.splitlines() or [""]:
-                lines.extend(wrap(paragraph, width - 4, "    ") or ["    "])
+                lines.extend(wrap(paragraph, width - 4, "    ", deck=True) or ["    "])
     return lines

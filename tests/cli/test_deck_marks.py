@@ -1,0 +1,82 @@
+"""Deck text's Markdown marks in plain sessions (mock, sql, code, piped quiz): `inline code`
+shows without its backticks and a code block without its fence lines, as in a question's box
+and `mlprep show`; messages keep backticks around a command."""
+
+from __future__ import annotations
+
+import pytest
+
+DECK = """\
+id: marks
+title: Marked-up cards
+description: Cards whose text uses inline code and a code block.
+cards:
+  - id: marks-open
+    q: What does `np.var` divide by, and how do you get the unbiased estimate?
+    a: |
+      By n. Pass `ddof=1` for n - 1:
+
+      ```python
+      np.var(x, ddof=1)
+      ```
+    explain: A common claim is that `np.var` matches `pandas.Series.var`; it does not.
+    tags: [marks]
+
+  - id: marks-choice
+    q: Which `DecisionTreeClassifier` settings stop growth early?
+    choices:
+      - {text: "`max_depth`", correct: true, why: "`max_depth` caps the depth."}
+      - {text: "`ccp_alpha`", why: "`ccp_alpha` prunes a grown tree."}
+      - {text: "`min_samples_leaf`", correct: true}
+    a: "`max_depth` and `min_samples_leaf`."
+    tags: [marks]
+
+  - id: marks-sql
+    type: sql
+    db: shop
+    q: How many users are there? Return one `COUNT(*)` column.
+    a: Use `COUNT(*)` over the users table. Nothing else is needed.
+    solution: SELECT COUNT(*) FROM users;
+    tags: [marks]
+"""
+
+
+@pytest.fixture
+def decks(tmp_path):
+    (tmp_path / "marks.yaml").write_text(DECK)
+    return ["--decks", str(tmp_path)]
+
+
+def test_a_piped_quiz_shows_deck_text_and_its_summary_without_marks(cli, decks):
+    # (in this order: the choice card, the SQL card, the open card)
+    typed = "3\nSELECT COUNT(*) FROM users;\n\n3\n"
+    out = cli("quiz", "marks", *decks, "--seed", "1", input=typed).stdout
+    assert "Answered 3 cards" in out
+    assert "What does np.var divide by" in out
+    assert "ccp_alpha" in out and "Pass ddof=1 for n - 1:" in out
+    assert "  np.var(x, ddof=1)" in out.splitlines()  # the code block, without its fences
+    assert "`" not in out
+
+
+def test_a_mock_transcript_shows_options_and_answers_without_marks(cli, decks):
+    typed = "1 3\nSELECT COUNT(*) FROM users;\nBy n; ddof=1 gives n - 1.\n3\n"
+    out = cli("mock", "marks", *decks, "-n", "3", "--seed", "1", input=typed).stdout
+    assert "You picked 3) ccp_alpha - wrong. ccp_alpha prunes a grown tree." in out
+    assert "Your answer:\n  min_samples_leaf; ccp_alpha" in out and "np.var" in out
+    assert "`" not in out.split("Saved to")[0]
+
+
+def test_an_sql_hint_and_answer_show_without_marks(cli, decks):
+    out = cli("sql", *decks, "--tag", "marks", input=".hint\n.answer\n").stdout
+    assert "Hint: Use COUNT(*) over the users table." in out
+    assert "`" not in out
+
+
+def test_a_message_keeps_the_backticks_around_a_command():
+    from mlprep.ui.text import wrap
+
+    assert wrap("Run `mlprep review` next.", 80) == ["Run `mlprep review` next."]
+    assert wrap("Use `df.groupby` first.", 80, deck=True) == ["Use df.groupby first."]
+    fenced = "Like this:\n\n```python\nx = 1\n```\n"
+    assert wrap(fenced, 80, "  ", deck=True) == ["  Like this:", "", "  x = 1"]
+    assert "  ```python" in wrap(fenced, 80, "  ")
