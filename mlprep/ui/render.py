@@ -87,11 +87,25 @@ def with_code(text: str, style: str = "") -> Text:
 
 
 def markdown(text: str) -> RenderableType:
-    from rich.markdown import Markdown  # heavy: only when an answer is shown
-
-    rendered = Markdown("", code_theme="ansi_dark", hyperlinks=False)
+    rendered = _markdown_class()("", code_theme="ansi_dark", hyperlinks=False)
     rendered.markup, rendered.parsed = text, _markdown_parser().parse(text)
     return rendered
+
+
+@functools.cache
+def _markdown_class():
+    """rich's Markdown, its code blocks folded as _FoldedCode folds them (and without the
+    padding that showed as a stray space before each line)."""
+    from rich.markdown import CodeBlock, Markdown  # heavy: only when an answer is shown
+
+    class FoldedCodeBlock(CodeBlock):
+        def __rich_console__(self, console, options):
+            yield _FoldedCode(str(self.text).rstrip(), self.lexer_name, self.theme)
+
+    class DeckMarkdown(Markdown):
+        elements = {**Markdown.elements, "fence": FoldedCodeBlock, "code_block": FoldedCodeBlock}
+
+    return DeckMarkdown
 
 
 @functools.cache
@@ -191,14 +205,15 @@ def feedback(text: str) -> Text:
     return line
 
 
-class _FoldedSql:
-    """SQL highlighted, each line too wide for the terminal folded between words and going
+class _FoldedCode:
+    """Code highlighted, each line too wide for the terminal folded between words and going
     on indented under its own start (rich's word wrap went on at the left edge, where a
-    continued line read as a new clause). Wrapped, not cropped: a solution cut at the edge
-    could not be read or copied whole."""
+    continued line read as a new statement or clause). Wrapped, not cropped: a solution cut
+    at the edge could not be read or copied whole."""
 
-    def __init__(self, code: str, theme: str | None = None) -> None:
+    def __init__(self, code: str, lexer: str = "sql", theme: str | None = None) -> None:
         self.code = code
+        self.lexer = lexer
         self.theme = theme
 
     def __rich_console__(self, console, options):
@@ -212,11 +227,11 @@ class _FoldedSql:
             lead = " " * (len(line) - len(line.lstrip(" ")))
             lines += folded(line, width, indent=lead + "    ")
         theme = self.theme or DEFAULT_THEME
-        yield Syntax("\n".join(lines), "sql", theme=theme, word_wrap=False)
+        yield Syntax("\n".join(lines), self.lexer, theme=theme, word_wrap=False)
 
 
 def code_block(title: str, code: str) -> RenderableType:
-    return Group(Text(title, style="bold"), _FoldedSql(code, theme="ansi_dark"))
+    return Group(Text(title, style="bold"), _FoldedCode(code, theme="ansi_dark"))
 
 
 def card_detail(card: Card) -> RenderableType:
@@ -241,7 +256,7 @@ def card_detail(card: Card) -> RenderableType:
         parts.append(Text(f"Expected: {card.expect.value:g}{tolerance}"))
     parts += [Text("Answer", style="bold"), answer_body(card)]
     if card.solution:
-        parts += [Text("Solution", style="bold"), _FoldedSql(card.solution.strip())]
+        parts += [Text("Solution", style="bold"), _FoldedCode(card.solution.strip())]
     if card.followups:
         parts.append(Text("Follow-ups", style="bold"))
         parts.append(_hanging([("  •", item) for item in card.followups]))

@@ -129,7 +129,11 @@ def wrap(text: str, width: int, indent: str = "", deck: bool = False) -> list[st
         if deck and not wrappable and block.lstrip().startswith(("```", "~~~")):
             continue  # (Markdown's, not the code's)
         if not wrappable:
-            lines.extend(folded(indent + block, max(20, width), indent + "  ") if block else [""])
+            # (a folded line of code goes on under its own start, further in)
+            lead = " " * (len(block) - len(block.lstrip(" ")))
+            lines.extend(
+                folded(indent + block, max(20, width), indent + lead + "    ") if block else [""]
+            )
             continue
         block = unmarked(block, code_marks=not deck)  # (prose: its emphasis without stars)
         item = _LIST_ITEM.match(block)

@@ -429,3 +429,36 @@ def test_a_line_of_code_wider_than_the_terminal_breaks_between_words():
         shown = out.getvalue().splitlines()[1:]
         assert all(columns(line) <= 80 for line in shown), card.id
         assert " ".join(line.strip() for line in shown).split() == card.solution.split(), card.id
+
+
+def test_a_folded_line_of_code_in_an_answer_goes_on_under_its_own_start():
+    """Python in an answer's code block, in a box (rich's Markdown) and in plain text alike:
+    a line too wide goes on further in than where it starts, never at the left edge."""
+    import io
+
+    from rich.console import Console
+
+    from mlprep.ui import render
+    from mlprep.ui.text import wrap
+
+    answer = (
+        "Like this:\n\n```python\ndef pca(X, k):\n"
+        "    signs = np.sign(comps[np.arange(k), np.abs(comps).argmax(axis=1)])\n"
+        "    return comps * signs[:, None]\n```\n"
+    )
+    out = io.StringIO()
+    Console(file=out, width=50, color_system=None).print(render.markdown(answer))
+    shown = [line.rstrip() for line in out.getvalue().splitlines()]
+    start = shown.index("def pca(X, k):")  # (no padding before it)
+    assert shown[start + 1 : start + 4] == [
+        "    signs = np.sign(comps[np.arange(k),",
+        "        np.abs(comps).argmax(axis=1)])",
+        "    return comps * signs[:, None]",
+    ]
+    plain = wrap(answer, 50, "  ", deck=True)
+    start = plain.index("  def pca(X, k):")
+    assert plain[start + 1 : start + 4] == [
+        "      signs = np.sign(comps[np.arange(k),",
+        "          np.abs(comps).argmax(axis=1)])",
+        "      return comps * signs[:, None]",
+    ]
