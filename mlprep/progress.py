@@ -147,7 +147,9 @@ class ProgressStore:
         self._writer: int | None = None  # a child writing the snapshot (_write_snapshot_soon)
         self.exported = 0  # events an export wrote
         self.exported_settings = 0  # of them, plans and parameters (not answers)
+        self.exported_undos = 0  # of them, undos (an undone grade is an answer and an undo)
         self.merged_settings = 0  # plans and parameters among the events a merge added
+        self.merged_undos = 0  # and undos
         self.backup_dir = directory / "backups"
         self.scheduler = scheduler or Scheduler()
         self._states: dict[str, CardState] = {}
@@ -785,7 +787,7 @@ class ProgressStore:
         from mlprep.logcheck import CheckedBlocks
 
         known = CheckedBlocks(checked) if checked is not None else None
-        self.exported = self.exported_settings = 0
+        self.exported = self.exported_settings = self.exported_undos = 0
         yield (
             f'{{"kind": "{EXPORT_KIND}", "format": {EXPORT_FORMAT}, '
             f'"exported_at": {json.dumps(now.isoformat())}, "events": ['
@@ -820,6 +822,7 @@ class ProgressStore:
                         continue
                     data = event.to_json().encode()
                     self.exported_settings += bool(event.kind)
+                    self.exported_undos += bool(event.undoes)
                 position += len(line)
                 yield (b"\n" if self.exported == 0 else b",\n") + data
                 self.exported += 1
@@ -991,6 +994,7 @@ class ProgressStore:
                 else:
                     self._merge_replaying(added)
             self.merged_settings = sum(1 for event in added if event.kind)
+            self.merged_undos = sum(1 for event in added if event.undoes)
             if self.merged_settings:  # a plan or parameters from elsewhere
                 self._rebuild()
             self._write_snapshot()

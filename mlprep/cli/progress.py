@@ -9,6 +9,7 @@ import typer
 from mlprep.cli import completion
 from mlprep.cli.common import DeckDirs, state
 from mlprep.errors import MlprepError, ProgressError, UsageError
+from mlprep.textfit import in_words
 from mlprep.textsafe import printable
 
 app = typer.Typer(
@@ -31,11 +32,15 @@ FileArg = Annotated[
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 
 
-def _settings(count: int) -> str:
-    """The plans and parameter changes among events moved, after their answers."""
-    if not count:
-        return ""
-    return f" and {count} plan or parameter change{'s' * (count != 1)}"
+def _events(answers: int, undos: int, settings: int, new: str = "") -> str:
+    """What events moved: "2 answers", "1 new answer, 1 undo and 1 plan or parameter
+    change" (an undone grade is an answer and an undo, not two answers)."""
+    parts = [f"{answers:,} {new}answer{'s' * (answers != 1)}"]
+    if undos:
+        parts.append(f"{undos:,} undo{'s' * (undos != 1)}")
+    if settings:
+        parts.append(f"{settings:,} plan or parameter change{'s' * (settings != 1)}")
+    return in_words(parts)
 
 
 def _named(file: str) -> str:
@@ -135,11 +140,9 @@ def export(
         )
     except OSError as error:
         raise MlprepError(f"cannot write {file}: {error.strerror}") from None
-    count = store.exported - store.exported_settings
-    app_state.note(
-        f"Exported {count:,} answer{'s' * (count != 1)}{_settings(store.exported_settings)}"
-        f" to {file}."
-    )
+    answers = store.exported - store.exported_settings - store.exported_undos
+    moved = _events(answers, store.exported_undos, store.exported_settings)
+    app_state.note(f"Exported {moved} to {file}.")
 
 
 @app.command("merge")
@@ -166,10 +169,10 @@ def merge(ctx: typer.Context, file: FileArg) -> None:
             raise MlprepError(f"cannot read {file}: {reason}") from None
     store = ProgressStore(app_state.paths.progress_dir, notify=app_state.say_progress)
     added = store.merge(incoming)
-    answers = added - store.merged_settings
+    answers = added - store.merged_settings - store.merged_undos
+    moved = _events(answers, store.merged_undos, store.merged_settings, new="new ")
     app_state.tell(
-        f"Merged {answers:,} new answer{'s' * (answers != 1)}{_settings(store.merged_settings)}"
-        f" from {_named(file)} ({len(incoming) - added:,} already present).",
+        f"Merged {moved} from {_named(file)} ({len(incoming) - added:,} already present).",
         whole=(_named(file),),
     )
 
@@ -205,9 +208,9 @@ def import_(ctx: typer.Context, file: FileArg, yes: Yes = False) -> None:
     note = f" (previous log backed up to {backup})" if backup else ""
     unique = {event.id: event for event in incoming}.values()  # (an id twice is one event)
     settings = sum(1 for event in unique if event.kind)
-    answers = len(unique) - settings
+    undos = sum(1 for event in unique if event.undoes)
     app_state.tell(
-        f"Imported {answers:,} answer{'s' * (answers != 1)}{_settings(settings)} from "
+        f"Imported {_events(len(unique) - settings - undos, undos, settings)} from "
         f"{_named(file)}{printable(note)}.",
         whole=(_named(file), *([printable(str(backup))] if backup else [])),
     )

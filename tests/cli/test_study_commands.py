@@ -60,6 +60,23 @@ def test_flash_reveal_grade_skip_undo_quit(cli, mlprep_home):
     assert snapshot["cards"]["mini-single"][7] == 1  # reps: the undone grade does not count
 
 
+def test_moving_progress_counts_an_undo_apart_from_the_answers(cli, mlprep_home, tmp_path):
+    """A grade and its undo were "2 answers" to export, merge and import."""
+    cli("flash", "mini", "--seed", "5", "--plain", *MINI, input="\n3\nu\nq\n")
+    export = tmp_path / "mine.json"
+    result = cli("progress", "export", str(export))
+    assert result.stderr == f"Exported 1 answer and 1 undo to {export}.\n"
+    log = mlprep_home / "progress" / "reviews.jsonl"
+    log.unlink()
+    merged = cli("progress", "merge", str(export)).stdout
+    assert " ".join(merged.split()) == (
+        f"Merged 1 new answer and 1 undo from {export} (0 already present)."
+    )
+    log.unlink()
+    imported = cli("progress", "import", str(export), "--yes").stdout
+    assert imported.startswith("Imported 1 answer and 1 undo from")
+
+
 def test_progress_path(cli, mlprep_home):
     result = cli("progress", "path")
     assert result.stdout == (
