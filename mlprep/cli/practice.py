@@ -211,9 +211,12 @@ def mock(
         return
     saved = save_mock(result, app.paths.data_dir / "mock")
     shown = str(saved)
-    if env.is_terminal():  # on screen the end of a long path; in pipes the whole of it
-        shown = _fit_path(shown, prompter.width - len("Saved to "))
-    prompter.say(f"Saved to {shown}")
+    if not env.is_terminal() or len(f"Saved to {shown}") <= prompter.width:
+        prompter.say(f"Saved to {shown}")
+    elif len(shown) <= prompter.width:  # whole on a line of its own, to copy
+        prompter.say("Saved to", shown)
+    else:  # on screen the end of a long path (the file name matters most); in pipes all
+        prompter.say(f"Saved to {_fit_path(shown, prompter.width - len('Saved to '))}")
     if export:
         try:
             atomic_write(export, mock_markdown(result).encode())

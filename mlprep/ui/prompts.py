@@ -821,7 +821,7 @@ def ask_menu(message: str, options: list[str], back: str | None = None) -> str |
         hint = "(number or arrows and Enter; q or Esc leaves)"
     # the hint follows the question on its line: where that is wider than the terminal (it
     # would break mid-word), the part about leaving, or nothing
-    hint = _fitting_hint(message, hint, "(q or Esc leaves)")
+    hint = _fitting_hint(message, hint, "(q or Esc leaves)", "(q leaves)")
     # each entry on one line (prompt_toolkit would cut it at the edge without a sign), its
     # count kept where its title is cut
     room = shutil.get_terminal_size((80, 24)).columns - len(str(len(options))) - 6

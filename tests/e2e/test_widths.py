@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
 import pexpect
 import pytest
@@ -155,6 +156,26 @@ def test_mock_fits(mlprep_home, columns):
     assert widest(out) <= columns
 
 
+def test_where_a_mock_is_saved_is_shown_whole_where_it_fits_a_line(tmp_path_factory):
+    """At 50 columns "Saved to .../mock/2026...json" could not be copied: a path that fits a
+    line of its own goes there, whole."""
+    import shutil
+    import tempfile
+
+    home = Path(tempfile.mkdtemp(prefix="m", dir="/tmp"))
+    try:
+        mock = ["mock", "--decks", str(FIXTURES / "decks"), "mini", "-n", "1", "--seed", "1"]
+        child = spawn(mock, home, 50)
+        child.expect("Select all that apply")
+        child.send("1 3" + ENTER)
+        lines = screen_lines(finish(child))
+        saved = next(home.glob("mock/*.json"))
+        assert len(f"Saved to {saved}") > 50 >= len(str(saved))
+        assert lines[lines.index("Saved to") + 1] == str(saved)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
 def test_a_mock_answer_stays_on_screen_wrapped_between_words(mlprep_home):
     """The terminal broke a long typed answer mid-word; once taken, it is shown again wrapped
     between words, its further lines indented."""
@@ -199,6 +220,8 @@ def test_the_home_menu_fits(mlprep_home, columns):
         and not re.search(r"\? (\d+|q)\) ", line)  # (not an answered line)
     ]
     assert len(asked) >= 2 and all(line.endswith((")", "?")) for line in asked)
+    # and at every width how to leave (at 40 the home menu said nothing)
+    assert all("q " in line for line in asked)
     entries = [line for line in decks if re.match(r" *»? +\d+\) ", line)]
     assert len(entries) >= 9 and max(map(len, entries)) < columns
     cut = [line for line in entries if re.search(r"\.\.\. \(\d+\)$", line)]
