@@ -82,6 +82,9 @@ class SqlKind(Kind):
                 problem = comparison.column_problem or "the rows differ from the reference"
                 return Outcome(query, _wrong((f"Result: {problem}.",)), attempts=attempts)
             prompter.show_mismatch(expected, actual, comparison)
+            left = tries - attempts
+            if left:  # (as after an error: a wrong result used a try too)
+                prompter.notice(f"{left} more tr{'y' if left == 1 else 'ies'} (empty to give up).")
         if not query:
             return Outcome(query, _wrong(("No query given.",)))
         tries_text = f"{attempts} tr{'y' if attempts == 1 else 'ies'}"

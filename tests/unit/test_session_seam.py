@@ -182,6 +182,27 @@ def test_a_runaway_or_refused_query_is_a_try_with_its_reason(library):
     assert (outcome.verdict.correct, outcome.verdict.grade, outcome.attempts) == (True, 2, 3)
 
 
+def test_a_wrong_result_says_how_many_tries_are_left(library):
+    """A wrong result used a try as an error does, but only the third one said so ("Not
+    solved in 3 tries")."""
+    from mlprep.kinds import KindContext
+    from tests.fakes import ScriptedPrompter
+
+    card = library.card("sqlmini-count-users")
+    wrong = "SELECT COUNT(*) - 1 FROM users;"
+    prompter = ScriptedPrompter(wrong, wrong, wrong)
+    outcome = kind_of(card).attempt(card, prompter, KindContext())
+    notices = [line for line in prompter.shown if isinstance(line, str)]
+    assert notices == [
+        "mismatch",
+        "2 more tries (empty to give up).",
+        "mismatch",
+        "1 more try (empty to give up).",
+        "mismatch",
+    ]
+    assert outcome.verdict.feedback == ("Not solved in 3 tries.",)
+
+
 @pytest.mark.parametrize(
     ("stopped", "code"),
     [(None, None), ("quit", 0), ("end of input", 0), ("time up", 0), ("interrupted", 130)],
