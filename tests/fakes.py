@@ -34,6 +34,8 @@ class ScriptedPrompter:
     choice, a float for a number, text for an open answer or a query, a Grade for a self-grade,
     or an exception to raise. What is shown is kept in `shown`."""
 
+    width = 80
+
     def __init__(self, *script):
         self.script = list(script)
         self.shown: list = []

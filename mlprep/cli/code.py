@@ -191,7 +191,11 @@ def check(
     if as_json:
         env.stdout.write(json.dumps(verdict.as_json(), indent=2) + "\n")
     else:
-        for line in verdict_lines(verdict):
+        import shutil
+
+        # (the terminal's width, to 80: a failing case's values hang under their label)
+        width = max(20, min(80, shutil.get_terminal_size((80, 24)).columns))
+        for line in verdict_lines(verdict, width):
             env.stdout.write(line + "\n")
     if record and not verdict.not_implemented:
         grade = Grade.GOOD if verdict.passed else Grade.AGAIN

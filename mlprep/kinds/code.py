@@ -74,7 +74,7 @@ class CodeKind(Kind):
                 return Outcome(_journal(path), Verdict(None), attempts=attempts)
             if not verdict.not_implemented:
                 attempts += 1  # an untouched stub is not an attempt
-            for line in verdict_lines(verdict):
+            for line in verdict_lines(verdict, prompter.width):
                 prompter.notice(line)
             if verdict.passed:
                 return Outcome(

@@ -42,6 +42,12 @@ class FlashAction(Enum):
 class AskPrompter(Protocol):
     """What a card kind needs to ask a card, give feedback and reveal the reference."""
 
+    @property
+    def width(self) -> int:
+        """The columns a line may take now (at most 80): what a kind lays out lines of its
+        own to (a drill's failing case, whose values hang under their label)."""
+        ...
+
     def notice(self, message: str) -> None: ...
 
     def show_options(self, options: Sequence[str], marked: Sequence[bool] = ()) -> None:

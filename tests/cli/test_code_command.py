@@ -234,6 +234,25 @@ def test_review_shows_the_drill_and_its_file_and_enter_runs_the_tests(cli, mlpre
     assert log_lines(mlprep_home)[0]["answer"] == ONE_HOT  # the file, as the journal
 
 
+def test_a_failing_case_in_a_review_hangs_under_its_labels_as_in_mlprep_code(
+    cli, mlprep_home, files, monkeypatch
+):
+    """In review, quiz and drill a failing case was laid out at 80 columns, then rewrapped:
+    at 50 its values went on at the left edge ("  -2.4076..."), not under "expected:"."""
+    monkeypatch.setenv("COLUMNS", "50")
+    wrong = ONE_HOT.replace("np.eye(num_classes)[y]", "np.eye(num_classes + 9)[y] * 1.0")
+    solution = mlprep_home / "code" / "coding-one-hot.py"
+    solution.parent.mkdir(parents=True)
+    solution.write_text(wrong)
+    (files / "wrong.py").write_text(wrong)
+    checked = cli("code", "check", "coding-one-hot", str(files / "wrong.py")).stdout
+    reviewed = cli("review", "coding", "--tag", "encoding", "--new", "1", input="\na\n").stdout
+    case = checked[checked.index("The smallest failing case:") :].splitlines()
+    assert max(map(len, case)) <= 50 and len(case) > 4
+    assert all(line.startswith("  ") for line in case[1:])
+    assert "\n".join(case) in reviewed
+
+
 def test_quiz_code_card_reveal_is_again_and_a_failing_run_is_shown(cli, mlprep_home):
     result = cli("quiz", "coding", "--tag", "encoding", input="\na\n")
     out = result.stdout
