@@ -75,14 +75,23 @@ class QuizResult(SessionResult):
         # (whole at 80 columns up to 36 characters: an id is what `mlprep show` takes)
         id_width = min(36, max(8, self.width // 2 - 4), max(len(r.card.id) for r in self.results))
         for r in self.results:
+            question = without_marks(r.card.q)
+            if self.width < NARROW:  # (a line each: a row left a few letters of both)
+                lines.append(f"  {result_label(r):<6} {_id_end(r.card.id, self.width - 9)}")
+                lines.append(" " * 9 + shorten(question, self.width - 9))
+                continue
             head = f"  {result_label(r):<6} {_id_end(r.card.id, id_width):<{id_width}}  "
-            lines.append(head + shorten(without_marks(r.card.q), self.width - len(head)))
+            lines.append(head + shorten(question, self.width - len(head)))
         revisit = self.revisit
         if revisit:
             lines.append(f"Revisit ({len(revisit)}): " + ", ".join(card.id for card in revisit))
         else:
             lines.append("Nothing to revisit. Well done.")
         return lines
+
+
+# narrower than this, a summary gives each card's id and question a line each
+NARROW = 60
 
 
 def result_label(result: CardResult) -> str:

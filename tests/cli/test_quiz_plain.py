@@ -39,6 +39,21 @@ def test_a_whole_plain_session_is_exact_and_recorded(cli, mlprep_home):
     assert len({e["id"] for e in events}) == 4
 
 
+def test_a_narrow_summary_gives_a_cards_id_and_question_a_line_each(cli, monkeypatch):
+    """At 40 columns a row left "...issing-values  You pass a..." of each card."""
+    monkeypatch.setenv("COLUMNS", "40")
+    answers = "2\n1 2\nGreedy splits\n5\n3\nabc\n1/2\n"
+    out = cli("quiz", "mini", "-n", "4", "--seed", "5", *MINI, input=answers).stdout
+    rows = out[out.index("  wrong  ") :].splitlines()
+    assert rows[:4] == [
+        "  wrong  mini-single",
+        "         Which impurity measure does...",
+        "  right  mini-multi",
+        "         Which of these are impurity...",
+    ]
+    assert max(map(len, rows)) <= 40
+
+
 def test_the_same_seed_gives_the_same_session(cli):
     first = cli("quiz", "mini", "--seed", "9", *MINI, input="")
     second = cli("quiz", "mini", "--seed", "9", *MINI, input="")
