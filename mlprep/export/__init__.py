@@ -29,7 +29,14 @@ class ExportFormat(StrEnum):
 
 # a Markdown export to a name ending so is one combined guide; to any other, a directory
 SINGLE_GUIDE_SUFFIXES = (".md", ".markdown", ".txt")
-OTHER_FORMAT_SUFFIXES = {".json": "JSON", ".apkg": "Anki"}  # (-o trees.json with --format md)
+# the format each known name ending is written in: -o with another format's ending is refused
+# (-o trees.json with --format md; -o guide.md with --format anki); other names are accepted
+FORMAT_OF_SUFFIX = {
+    **dict.fromkeys(SINGLE_GUIDE_SUFFIXES, "md"),
+    ".apkg": "anki",
+    ".json": "json",
+}
+FORMAT_NAME = {"md": "Markdown", "anki": "Anki", "json": "JSON"}
 
 DEFAULT_OUTPUT = {
     ExportFormat.MD: "mlprep-guide",  # a directory: one file per deck and an index
@@ -62,6 +69,8 @@ def build(
             "carry the answers."
         )
     to_stdout = target == STDOUT
+    if not to_stdout:
+        _refuse_another_formats_name(target, fmt)
     if fmt is ExportFormat.ANKI:
         if to_stdout:
             raise UsageError("an Anki package is a binary file; name it with -o, e.g. -o deck.apkg")
@@ -79,14 +88,27 @@ def build(
     if to_stdout or suffix in SINGLE_GUIDE_SUFFIXES:
         text = guide_markdown(decks, no_answers, on_deck)
         return [ExportFile(None if to_stdout else Path(target), text.encode())]
-    if suffix in OTHER_FORMAT_SUFFIXES:
-        # (made into a directory of pages, such a name surprised people)
-        raise UsageError(
-            f"-o {target}: a Markdown export is one file (.md, .markdown or .txt) or a "
-            f"directory of pages; for {OTHER_FORMAT_SUFFIXES[suffix]}, give --format "
-            f"{OTHER_FORMAT_SUFFIXES[suffix].lower()}."
-        )
     return markdown_files(decks, Path(target), no_answers, on_deck)
+
+
+def _refuse_another_formats_name(target: str, fmt: ExportFormat) -> None:
+    """A UsageError if `target` ends as another format's file does: .md, .markdown, .txt,
+    .apkg, .json (in any case). A name without one of these endings is accepted."""
+    # (an APKG named guide.md, or a directory of pages named trees.json, surprised people)
+    if fmt is ExportFormat.MD and target.endswith(("/", os.sep)):
+        return  # a directory of pages, however it is named
+    # (Anki and JSON write one file; a / at the end does not change the name it gets)
+    suffix = Path(target).suffix.lower()
+    other = FORMAT_OF_SUFFIX.get(suffix, fmt.value)
+    if other == fmt.value:
+        return
+    what = {
+        ExportFormat.MD: "a Markdown export is one file (.md, .markdown or .txt) or a "
+        "directory of pages",
+        ExportFormat.ANKI: "an Anki export is one .apkg file",
+        ExportFormat.JSON: "a JSON export is one .json file",
+    }[fmt]
+    raise UsageError(f"-o {target}: {what}; for {FORMAT_NAME[other]}, give --format {other}.")
 
 
 def write(files: Sequence[ExportFile], force: bool = False) -> None:

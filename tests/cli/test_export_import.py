@@ -86,6 +86,42 @@ def test_a_markdown_export_to_a_file_like_name_is_a_file_or_refused(cli, workdir
         assert (workdir / name / "mini.md").is_file()
 
 
+@pytest.mark.parametrize(
+    ("fmt", "name", "message"),
+    [
+        ("anki", "guide.md", "an Anki export is one .apkg file; for Markdown, give --format md."),
+        ("anki", "x.md/", "an Anki export is one .apkg file; for Markdown, give --format md."),
+        ("anki", "deck.JSON", "an Anki export is one .apkg file; for JSON, give --format json."),
+        ("json", "my.apkg", "a JSON export is one .json file; for Anki, give --format anki."),
+        ("json", "notes.txt", "a JSON export is one .json file; for Markdown, give --format md."),
+        ("json", "g.markdown", "a JSON export is one .json file; for Markdown, give --format md."),
+        (
+            "md",
+            "deck.apkg",
+            "a Markdown export is one file (.md, .markdown or .txt) or a directory of pages; "
+            "for Anki, give --format anki.",
+        ),
+    ],
+)
+def test_a_name_of_another_formats_file_is_refused(cli, workdir, fmt, name, message):
+    (workdir / "my.apkg").write_bytes(b"an Anki package\n")  # kept, even with --force
+    result = cli("export", "mini", "--format", fmt, "-o", name, "--force", *DECKS)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2,
+        "",
+        f"Error: -o {name}: {message}\n",
+    )
+    assert sorted(p.name for p in workdir.iterdir()) == ["my.apkg"]
+    assert (workdir / "my.apkg").read_bytes() == b"an Anki package\n"
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("anki", "mini-deck"), ("json", "export.v2")])
+def test_a_name_without_a_known_ending_is_written_in_the_format_asked(cli, workdir, fmt, name):
+    result = cli("export", "mini", "--format", fmt, "-o", name, *DECKS)
+    assert (result.exit_code, result.stderr) == (0, f"Exported 1 deck (4 cards) to {name}.\n")
+    assert (workdir / name).is_file()
+
+
 def test_json_and_anki_defaults(cli, workdir):
     result = cli("export", "mini", "--format", "json", *DECKS)
     assert (result.exit_code, result.stderr) == (0, "Exported 1 deck (4 cards) to mlprep.json.\n")
