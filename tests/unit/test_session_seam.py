@@ -313,20 +313,28 @@ def test_a_narrow_quiz_summary_keeps_the_ends_of_its_card_ids():
     from mlprep.sessions.base import CardResult
     from mlprep.sessions.quiz import QuizResult
 
-    ids = ["ensembles-bootstrap-small-n", "ensembles-bagging-variance", "ensembles-gbm-shrinkage"]
+    ids = [
+        "ensembles-bootstrap-small-n-compute",
+        "ensembles-bagging-variance-of-the-mean",
+        "ensembles-gbm-shrinkage",
+    ]
     results = [
         CardResult(
             Card(id=i, q="A question long enough to be cut?", a="a"), Grade.AGAIN, False, "", 1
         )
         for i in ids
     ]
-    rows = QuizResult(planned=3, results=results, width=40).summary()[3:6]
-    assert [row.split()[1] for row in rows] == [
-        "...strap-small-n",
-        "...ging-variance",
-        "...gbm-shrinkage",
+    # (under 60 columns, a card's id and question have a line each)
+    rows = QuizResult(planned=3, results=results, width=40).summary()[3:9]
+    assert [row.split()[1] for row in rows[0::2]] == [
+        "...es-bootstrap-small-n-compute",
+        "...bagging-variance-of-the-mean",
+        "ensembles-gbm-shrinkage",
     ]
+    assert rows[1] == "         A question long enough to be..."
     assert all(len(row) <= 40 for row in rows)
+    rows = QuizResult(planned=3, results=results[2:], width=60).summary()[3:4]
+    assert rows == ["  wrong  ensembles-gbm-shrinkage  A question long enough to be cut?"]
     # at 80 columns an id up to 36 characters is whole, to give to `mlprep show`
     rows = QuizResult(planned=3, results=results, width=80).summary()[3:6]
-    assert [row.split()[1] for row in rows] == ids
+    assert [row.split()[1] for row in rows] == ids  # (none over 36)
