@@ -28,9 +28,9 @@ class FlashResult(SessionResult):
 
     def summary(self) -> list[str]:
         lines = [""]
-        if self.stopped:
-            lines.append(f"Stopped ({self.stopped}); your grades are saved.")
         graded = len(self.graded)
+        if self.stopped:  # ("saved" only where something was: none said it too)
+            lines.append(f"Stopped ({self.stopped}){'; your grades are saved' * bool(graded)}.")
         lines.append(
             f"Graded {graded} of {self.planned} card{'s' * (self.planned != 1)} in "
             f"{duration(self.seconds)}: "

@@ -49,9 +49,10 @@ class QuizResult(SessionResult):
         answered = len(self.results)
         lines = [""]
         if self.stopped:
+            # ("saved" only where something was: none said it too)
+            saved = "; your graded answers are saved" * bool(answered)
             lines.append(
-                f"Stopped ({self.stopped}) after {answered} of {self.planned} cards; "
-                "your graded answers are saved."
+                f"Stopped ({self.stopped}) after {answered} of {self.planned} cards{saved}."
             )
         lines.append(
             f"Answered {answered} card{'s' * (answered != 1)} in {duration(self.seconds)}."

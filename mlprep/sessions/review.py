@@ -57,8 +57,9 @@ class ReviewResult(SessionResult):
             return []  # nothing was due; the session said so
         answered = len(self.results)
         lines = [""]
-        if self.stopped:
-            lines.append(f"Stopped ({self.stopped}); your graded answers are saved.")
+        if self.stopped:  # ("saved" only where something was: none said it too)
+            saved = "; your graded answers are saved" * bool(answered)
+            lines.append(f"Stopped ({self.stopped}){saved}.")
         grades = grade_counts([r.grade for r in self.results])
         cards = len({r.card.id for r in self.results})
         # (a card seen again in its learning steps is one card answered twice: "Reviewed 4

@@ -52,8 +52,9 @@ class SqlResult(SessionResult):
     def summary(self) -> list[str]:
         outcomes = self.outcomes
         lines = [""]
-        if self.stopped:
-            lines.append(f"Stopped ({self.stopped}); your results are saved.")
+        if self.stopped:  # ("saved" only where something was: none said it too)
+            saved = any(o.grade is not None for o in outcomes)
+            lines.append(f"Stopped ({self.stopped}){'; your results are saved' * saved}.")
         first = sum(o.grade is Grade.GOOD for o in outcomes)
         later = sum(o.grade is Grade.HARD for o in outcomes)
         revealed = sum(o.grade is Grade.AGAIN for o in outcomes)

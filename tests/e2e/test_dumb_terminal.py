@@ -53,7 +53,7 @@ def test_the_sql_editor_and_the_mock_clock_give_way_to_plain_lines(mlprep_home, 
     if args[0] == "sql":
         child.expect("sql> ")
         child.sendline(".quit")
-        child.expect("your results are saved")
+        child.expect(r"Stopped \(quit\)\.")
     else:
         child.expect("Mock interview")
         child.expect(r"Answer \(1-4\): ")  # (the question this seed asks first)

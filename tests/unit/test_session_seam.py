@@ -315,7 +315,7 @@ def test_a_narrow_quiz_summary_keeps_the_ends_of_its_card_ids():
 
     ids = [
         "ensembles-bootstrap-small-n-compute",
-        "ensembles-bagging-variance-of-the-mean",
+        "ensembles-bagging-variance-of-means",
         "ensembles-gbm-shrinkage",
     ]
     results = [
@@ -328,13 +328,36 @@ def test_a_narrow_quiz_summary_keeps_the_ends_of_its_card_ids():
     rows = QuizResult(planned=3, results=results, width=40).summary()[3:9]
     assert [row.split()[1] for row in rows[0::2]] == [
         "...es-bootstrap-small-n-compute",
-        "...bagging-variance-of-the-mean",
+        "...es-bagging-variance-of-means",
         "ensembles-gbm-shrinkage",
     ]
     assert rows[1] == "         A question long enough to be..."
     assert all(len(row) <= 40 for row in rows)
-    rows = QuizResult(planned=3, results=results[2:], width=60).summary()[3:4]
+    rows = QuizResult(planned=3, results=results[2:], width=70).summary()[3:4]
     assert rows == ["  wrong  ensembles-gbm-shrinkage  A question long enough to be cut?"]
     # at 80 columns an id up to 36 characters is whole, to give to `mlprep show`
     rows = QuizResult(planned=3, results=results, width=80).summary()[3:6]
     assert [row.split()[1] for row in rows] == ids  # (none over 36)
+
+
+def test_a_session_stopped_before_any_answer_says_nothing_is_saved():
+    """ "your graded answers are saved" was said when there were none."""
+    from mlprep.model import Grade
+    from mlprep.sessions.base import CardResult, Stop
+    from mlprep.sessions.flash import FlashResult
+    from mlprep.sessions.quiz import QuizResult
+    from mlprep.sessions.review import ReviewResult
+
+    stop = Stop("interrupted")
+    assert QuizResult(planned=2, stopped=stop).summary()[1] == (
+        "Stopped (interrupted) after 0 of 2 cards."
+    )
+    assert ReviewResult(planned=2, stopped=stop).summary()[1] == "Stopped (interrupted)."
+    assert FlashResult(planned=2, stopped=stop).summary()[1] == "Stopped (interrupted)."
+    answered = [CardResult(Card(id="c", q="q?", a="a"), Grade.GOOD, None, "", 1)]
+    assert QuizResult(planned=2, stopped=stop, results=answered).summary()[1] == (
+        "Stopped (interrupted) after 1 of 2 cards; your graded answers are saved."
+    )
+    assert ReviewResult(planned=2, stopped=stop, results=answered).summary()[1] == (
+        "Stopped (interrupted); your graded answers are saved."
+    )
