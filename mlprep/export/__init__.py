@@ -49,6 +49,9 @@ DEFAULT_OUTPUT = {
 class ExportFile:
     path: Path | None  # None: standard output
     data: bytes
+    # True for the pages of a Markdown guide: their directory is made if it is missing (the
+    # directory that holds it must exist). Any other file's directory must exist already.
+    new_dir: bool = False
 
 
 def build(
@@ -129,9 +132,28 @@ def write(files: Sequence[ExportFile], force: bool = False) -> None:
         if parent.exists() and not parent.is_dir():
             raise MlprepError(f"{parent} is a file, not a directory.")
     for file in files:
+        _refuse_a_missing_directory(file)
+    for file in files:
         if file.path is None:
             continue
         try:
             atomic_write(file.path, file.data)
         except OSError as error:
             raise MlprepError(f"cannot write {file.path}: {error.strerror or error}") from None
+
+
+def _refuse_a_missing_directory(file: ExportFile) -> None:
+    """An MlprepError naming the directory `file` would go into if it does not exist: a typo
+    in -o made a stray tree of directories. A Markdown guide's own directory is the one
+    exception (it is made), but not the directories above it."""
+    if file.path is None:
+        return
+    # (as written, then where a symbolic link leads: the write goes to the link's target)
+    for path in (file.path, Path(os.path.realpath(file.path))):
+        directory = path.parent.parent if file.new_dir else path.parent
+        if directory.is_dir():
+            continue
+        what = f"{path.parent}{os.sep}" if file.new_dir else str(path)
+        if directory.exists():
+            raise MlprepError(f"cannot write {what}: {directory} is a file, not a directory.")
+        raise MlprepError(f"cannot write {what}: no such directory {directory}")

@@ -337,10 +337,10 @@ def markdown_files(
     """A guide directory: `<slug>.md` per deck plus an index README.md."""
     files = []
     for deck in decks:
-        files.append(
-            ExportFile(directory / f"{deck.id}.md", deck_markdown(deck, no_answers).encode())
-        )
+        page = deck_markdown(deck, no_answers).encode()
+        files.append(ExportFile(directory / f"{deck.id}.md", page, new_dir=True))
         if on_deck:
             on_deck(deck)
-    files.append(ExportFile(directory / INDEX_NAME, index_markdown(decks, no_answers).encode()))
+    index = index_markdown(decks, no_answers).encode()
+    files.append(ExportFile(directory / INDEX_NAME, index, new_dir=True))
     return files

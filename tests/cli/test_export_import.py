@@ -198,6 +198,45 @@ def test_an_unwritable_target_is_a_clear_error(cli, workdir):
     assert (result.exit_code, result.stderr) == (1, "Error: taken is a file, not a directory.\n")
 
 
+@pytest.mark.parametrize(
+    ("fmt", "name", "what"),
+    [
+        ("json", "typo/dir/x.json", "typo/dir/x.json"),
+        ("anki", "typo/dir/x.apkg", "typo/dir/x.apkg"),
+        ("md", "typo/dir/guide.md", "typo/dir/guide.md"),
+        # a guide's own directory is made, not the ones above it
+        ("md", "typo/dir/guide", "typo/dir/guide/"),
+        ("md", "typo/dir/guide/", "typo/dir/guide/"),
+    ],
+)
+def test_a_missing_directory_is_named_and_not_made(cli, workdir, fmt, name, what):
+    result = cli("export", "mini", "--format", fmt, "-o", name, *DECKS)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "",
+        f"Error: cannot write {what}: no such directory typo/dir\n",
+    )
+    assert list(workdir.iterdir()) == []
+
+
+def test_a_symbolic_link_into_a_missing_directory_makes_no_directory(cli, workdir, tmp_path):
+    (workdir / "link.json").symlink_to(tmp_path / "gone" / "x.json")
+    result = cli("export", "mini", "--format", "json", "-o", "link.json", *DECKS)
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"Error: cannot write {tmp_path / 'gone' / 'x.json'}: no such directory "
+        f"{tmp_path / 'gone'}\n",
+    )
+    assert not (tmp_path / "gone").exists()
+
+
+def test_a_guide_directory_is_made_in_an_existing_one(cli, workdir):
+    (workdir / "out").mkdir()
+    result = cli("export", "mini", "--format", "md", "-o", "out/guide", *DECKS)
+    assert (result.exit_code, result.stderr) == (0, "Exported 1 deck (4 cards) to out/guide/.\n")
+    assert sorted(p.name for p in (workdir / "out" / "guide").iterdir()) == ["README.md", "mini.md"]
+
+
 # -- import ------------------------------------------------------------------------------------
 def user_deck(home, slug: str):
     return home / "decks" / f"{slug}.yaml"
