@@ -40,6 +40,7 @@ from mlprep.reviewlog import (
     GRADE,
     ID,
     MODE,
+    PLAIN_KINDS,
     STATE,
     SUGGESTED,
     ReviewEvent,
@@ -242,15 +243,29 @@ class ProgressStore:
                 with contextlib.suppress(OSError):
                     (self.directory / entry).unlink()
 
-    def _prepare_append(self) -> None:
-        """Under the lock, before appending: end the log with a newline, take in what other
-        sessions saved."""
+    def check_writable(self) -> None:
+        """Raise ProgressError where the log is there but cannot be written (a read-only
+        mount, its permissions): said before a session's first question, not after its
+        first answer. (No log yet: the first answer makes the directory and says so.)"""
+        try:
+            # (O_NONBLOCK: a FIFO in its place would wait for a reader)
+            os.close(os.open(self.log.path, os.O_WRONLY | os.O_APPEND | os.O_NONBLOCK))
+        except FileNotFoundError:
+            return
+        except OSError as error:
+            raise ProgressError(
+                f"cannot save your answers to {self.log.path}: {error.strerror or error}"
+            ) from None
+
+    def _prepare_append(self, what: str = "your answer") -> None:
+        """Under the lock, before appending `what` ("your plan": what a failure names): end
+        the log with a newline, take in what other sessions saved."""
         self._reap_writer(wait=True)  # (holding the lock: a snapshot writer is done with it)
         try:
             self.log.repair_tail()
         except OSError as error:
             raise ProgressError(
-                f"cannot save your answer to {self.log.path}: {error.strerror or error}"
+                f"cannot save {what} to {self.log.path}: {error.strerror or error}"
             ) from None
         self._catch_up()
 
@@ -688,7 +703,7 @@ class ProgressStore:
         millisecond after it instead: the user's latest choice takes effect, here and on every
         machine it is merged into (at equal times which wins would depend on the order)."""
         with self._lock():
-            self._prepare_append()
+            self._prepare_append("your " + PLAIN_KINDS.get(kind, kind))
             current = self.settings.get(kind)
             if current is not None and current.when >= at:
                 at = current.when + timedelta(milliseconds=1)
@@ -735,7 +750,7 @@ class ProgressStore:
         """Cancel a recorded answer: an undo event goes into the log, the state goes back."""
         before, produced = self._before.pop(event.id, (None, None))
         with self._lock():
-            self._prepare_append()
+            self._prepare_append("the undo")
             current = self.states.get(event.card)
             if not schedules(event):  # a drill answer changed nothing: neither does its undo
                 before = produced = current

@@ -29,6 +29,7 @@ def run_session(
     from mlprep.sessions.recording import ProgressRecorder, StoreView
 
     with app.progress() as store:
+        store.check_writable()
         prompter = prompter or app.prompter(plain)
         recorder = ProgressRecorder(store, session.mode, app.env.now)
         context = SessionContext(

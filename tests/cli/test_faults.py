@@ -961,10 +961,16 @@ def test_a_read_only_data_dir_still_shows_progress(cli, mlprep_home, monkeypatch
     assert stats.exit_code == 0
     assert "mini" in stats.stdout
     assert cli("plan", *mini).stdout.startswith("No interview planned.")
+    # a session says so before its first question, not after the first answer
     answer = cli("quiz", "mini", "--plain", "-n", "1", "--seed", "5", *mini, input="1\n")
-    assert answer.exit_code == 1
+    assert (answer.exit_code, answer.stdout) == (1, "")
     assert answer.stderr.endswith(
-        f"Error: cannot save your answer to {progress / 'reviews.jsonl'}: Read-only file system\n"
+        f"Error: cannot save your answers to {progress / 'reviews.jsonl'}: Read-only file system\n"
+    )
+    plan = cli("plan", "--interview", "2026-12-20", *mini)
+    assert (plan.exit_code, plan.stderr) == (
+        1,
+        f"Error: cannot save your plan to {progress / 'reviews.jsonl'}: Read-only file system\n",
     )
 
 

@@ -472,3 +472,14 @@ def test_a_failed_append_names_what_was_not_saved(tmp_path, monkeypatch):
         store.record_setting("plan", plan, at)
     with pytest.raises(ProgressError, match=r"^cannot save your answer to .*: No space left"):
         store.record("c1", Grade.GOOD, "review", 1000, at)
+    # and where the log's last line cannot be ended first (a read-only log)
+    monkeypatch.undo()
+
+    def read_only():
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(store.log, "repair_tail", read_only)
+    with pytest.raises(ProgressError, match=r"^cannot save your plan to .*: Read-only"):
+        store.record_setting("plan", plan, at)
+    with pytest.raises(ProgressError, match=r"^cannot save your answer to .*: Read-only"):
+        store.record("c1", Grade.GOOD, "review", 1000, at)
