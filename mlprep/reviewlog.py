@@ -518,7 +518,7 @@ def _field_problem(data: dict) -> str | None:
     if isinstance(grade, bool) or grade not in ((0,) if undoes or kind else (1, 2, 3, 4)):
         return "bad grade"
     if isinstance(ms, bool) or not isinstance(ms, int) or ms < 0:
-        return "'ms' must be a whole number"
+        return "'ms' must be a whole number of milliseconds, 0 or more"
     try:
         moment = datetime.fromisoformat(str(data["at"]).replace("Z", "+00:00"))
     except ValueError:

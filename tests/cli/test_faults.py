@@ -602,6 +602,11 @@ HOSTILE_EXPORTS = [
     ),
     pytest.param(export_text(event(ms=float("nan"))), "'ms' must be a whole number", id="nan"),
     pytest.param(
+        export_text(event(ms=-5)),
+        "'ms' must be a whole number of milliseconds, 0 or more",  # (-5 is a whole number)
+        id="negative-ms",
+    ),
+    pytest.param(
         json.dumps({"kind": "mlprep-progress", "format": 1, "events": {}}),
         "'events' must be a list",
         id="events-map",
