@@ -531,7 +531,9 @@ class QuestionaryPrompter:
         self.console.print(self.render.question_panel(card, position, total))
 
     def flash_key(self, can_undo: bool) -> FlashAction:
-        self.console.print(self.render.hint(FRONT_HINT, self.console.width))
+        # (u is not offered where there is nothing to undo: it would do nothing)
+        hint = FRONT_HINT if can_undo else FRONT_HINT.replace(" · u: undo last grade", "")
+        self.console.print(self.render.hint(hint, self.console.width))
         while True:
             key = self._read_key()
             if key in ("enter", "space"):
@@ -543,7 +545,8 @@ class QuestionaryPrompter:
                 return action
 
     def flash_grade(self, can_undo: bool, preview: str = "") -> Grade | FlashAction:
-        keys = (preview or BACK_GRADES) + BACK_ACTIONS
+        actions = BACK_ACTIONS if can_undo else BACK_ACTIONS.replace(" · u undo", "")
+        keys = (preview or BACK_GRADES) + actions
         self.console.print(self.render.hint(keys, self.console.width))
         while True:
             action = FLASH_KEYS.get(self._read_key())
