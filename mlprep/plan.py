@@ -682,6 +682,12 @@ def learning_now(cards: Sequence[Card], states: dict[str, CardState], now: datet
     return [item[2] for item in learning]
 
 
+def unloaded_text(decks: Sequence[str]) -> str:
+    """What review and `mlprep plan` say of a plan none of whose `decks` is loaded."""
+    named = ", ".join(decks[:3]) + (f" and {len(decks) - 3} more" if len(decks) > 3 else "")
+    return f"none of the plan's decks ({named}) is loaded, so review goes on as usual"
+
+
 @dataclass(frozen=True)
 class DayLoad:
     day: date
@@ -707,6 +713,13 @@ class Outlook:
     days_left: int
     decks: list[DeckOutlook] = field(default_factory=list)
     load: list[DayLoad] = field(default_factory=list)
+    missing: tuple[str, ...] = ()  # the plan's decks that are not loaded here
+
+    @property
+    def unloaded(self) -> bool:
+        """None of the plan's decks is loaded: review goes on as usual (a deck removed since
+        the plan was set, or a plan merged from a machine with other decks)."""
+        return bool(self.plan.decks) and set(self.plan.decks) <= set(self.missing)
 
     @property
     def cards(self) -> int:
@@ -725,13 +738,24 @@ class Outlook:
         return sum(d.followed for d in self.decks)
 
     def to_json(self) -> dict:
-        def share(value: float, cards: int) -> float:
-            return round(value / cards, 4) if cards else 0.0
+        def share(value: float, cards: int) -> float | None:
+            # (no cards: no share, and 0.0 would read as "nothing will be recalled")
+            return round(value / cards, 4) if cards else None
 
+        note = None
+        if self.unloaded:
+            note = (
+                f"{unloaded_text(self.plan.decks)}: no card is planned, so no recall is predicted"
+            )
+        elif not self.cards:
+            note = "no card is planned, so no recall is predicted"
         return {
             "interview": self.plan.interview.isoformat(),
             "minutes_per_day": self.plan.minutes,
             "decks_chosen": list(self.plan.decks),
+            "decks_missing": list(self.missing),
+            "review_follows_plan": not self.unloaded,
+            "note": note,
             "days_left": self.days_left,
             "cards": self.cards,
             "seen": self.seen,
@@ -771,40 +795,13 @@ def outlook(
 ) -> Outlook:
     """Days left, cards seen, predicted recall on the day now and if the plan is followed
     (a projection with expected outcomes), and each day's predicted load."""
-    from mlprep.scheduler import start_of_day
-
-    days_left = max(0, plan.days_left(now))
-    result = Outlook(plan, days_left)
+    result = Outlook(plan, max(0, plan.days_left(now)))
     interview = (plan.moment().timestamp() - now.timestamp()) / DAY
-    planner = Planner(memory, costs, day_origin(now))
     tracks = tracks_for(cards, states, now)
-    board = Board(planner, tracks)
+    board = Board(Planner(memory, costs, day_origin(now)), tracks)
     before = board.on_day(interview)
     seen = [track.stability is not None for track in tracks]
-    today_start = (start_of_day(now).timestamp() - now.timestamp()) / DAY
-    local_today = now.astimezone().date()
-    # today's learning cards come first and take their time from today's budget, as in
-    # plan_today (what a review with the plan asks)
-    learning = learning_now(cards, states, now)
-    in_steps = {card.id for card in learning}
-    stepping = [index for index, track in enumerate(tracks) if track.card.id in in_steps]
-    for offset in range(days_left):
-        at = float(offset)
-        budget = plan.minutes * 60.0
-        steps = 0
-        if offset == 0:
-            steps = len(learning)
-            budget -= spent_today(cards, states, now, costs) + steps * costs.review
-        chosen = board.day(at, interview, budget, today_start + offset, stepping if steps else ())
-        board.apply(chosen, at)
-        result.load.append(
-            DayLoad(
-                local_today + timedelta(days=offset),
-                (sum(c.seconds for c in chosen) + steps * costs.review) / 60,
-                sum(c.new for c in chosen),
-                sum(not c.new for c in chosen) + steps,
-            )
-        )
+    result.load = _project(plan, board, cards, states, now, costs, result.days_left)
     after = board.on_day(interview)
     by_deck: dict[str, list[int]] = {}
     for index, track in enumerate(tracks):
@@ -820,3 +817,61 @@ def outlook(
             )
         )
     return result
+
+
+def daily_load(
+    plan: Plan,
+    cards: Sequence[Card],
+    states: dict[str, CardState],
+    now: datetime,
+    memory: Memory,
+    costs: Costs,
+    days: int,
+) -> list[DayLoad]:
+    """The outlook's load of the first `days` days (fewer when the interview comes first),
+    the same figures without projecting the days after (a review's closing line tells
+    tomorrow's: two days, not every day to the interview)."""
+    board = Board(Planner(memory, costs, day_origin(now)), tracks_for(cards, states, now))
+    return _project(plan, board, cards, states, now, costs, min(days, plan.days_left(now)))
+
+
+def _project(
+    plan: Plan,
+    board: Board,
+    cards: Sequence[Card],
+    states: dict[str, CardState],
+    now: datetime,
+    costs: Costs,
+    days: int,
+) -> list[DayLoad]:
+    """Each of the next `days` days' chosen work applied to `board` with its expected
+    outcomes, and that day's load."""
+    from mlprep.scheduler import start_of_day
+
+    interview = (plan.moment().timestamp() - now.timestamp()) / DAY
+    today_start = (start_of_day(now).timestamp() - now.timestamp()) / DAY
+    local_today = now.astimezone().date()
+    # today's learning cards come first and take their time from today's budget, as in
+    # plan_today (what a review with the plan asks)
+    learning = learning_now(cards, states, now)
+    in_steps = {card.id for card in learning}
+    stepping = [index for index, track in enumerate(board.tracks) if track.card.id in in_steps]
+    loads = []
+    for offset in range(max(0, days)):
+        at = float(offset)
+        budget = plan.minutes * 60.0
+        steps = 0
+        if offset == 0:
+            steps = len(learning)
+            budget -= spent_today(cards, states, now, costs) + steps * costs.review
+        chosen = board.day(at, interview, budget, today_start + offset, stepping if steps else ())
+        board.apply(chosen, at)
+        loads.append(
+            DayLoad(
+                local_today + timedelta(days=offset),
+                (sum(c.seconds for c in chosen) + steps * costs.review) / 60,
+                sum(c.new for c in chosen),
+                sum(not c.new for c in chosen) + steps,
+            )
+        )
+    return loads

@@ -27,10 +27,11 @@ def review_label(app: AppState) -> tuple[int, str]:
     now = app.env.now()
     with app.progress() as store:
         current = active_plan(store, now)
-        if current is None:
+        # (a plan none of whose decks is loaded leaves review as usual: no countdown)
+        cards = plan_cards(app, library, current) if current is not None else None
+        if current is None or cards is None:
             queue = build_queue(library.all_cards(), store.states, now)
             return len(queue), f"Review: {queue_counts(queue)}"
-        cards = plan_cards(app, library, current)
         queue = plan_queue(current, cards, store.states, now, *plan_model(store))
         days = current.days_left(now)
         left = "1 day" if days == 1 else f"{days} days"

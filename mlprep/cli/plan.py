@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from mlprep.cli.state import AppState
     from mlprep.decks import Library
     from mlprep.model import Card
-    from mlprep.plan import Plan
+    from mlprep.plan import DayLoad, Plan
     from mlprep.progress import ProgressStore
     from mlprep.sessions.review import ReviewSession
 
@@ -78,9 +78,16 @@ def plan(
         _check_size(new_plan.to_data())
         with app.progress() as store:
             store.record_setting("plan", new_plan.to_data(), now)
+            # (the decks kept from the plan in force may be gone: planned without, or none)
+            cards = plan_cards(app, library, new_plan)
             if not as_json:
-                app.env.stdout.write("Plan set. `mlprep review` now works toward the day.\n\n")
-            _show(app, store, new_plan, library.select(new_plan.decks), now, as_json)
+                set_line = (
+                    "Plan set."
+                    if cards is None
+                    else "Plan set. `mlprep review` now works toward the day."
+                )
+                app.env.stdout.write(f"{set_line}\n\n")
+            _show(app, store, new_plan, cards, now, as_json)
         return
     with app.progress() as store:
         current = Plan.from_data(store.setting("plan"))
@@ -118,13 +125,30 @@ def _show(
     app: AppState,
     store: ProgressStore,
     current: Plan,
-    cards: list[Card],
+    cards: list[Card] | None,
     now: datetime,
     as_json: bool,
 ) -> None:
-    from mlprep.plan import outlook
-    from mlprep.ui.plan_text import outlook_lines
+    """The outlook; for a plan none of whose decks is loaded (`cards` None), what review
+    says of it: it goes on as usual (an outlook of no cards read as a plan in force)."""
+    from mlprep.plan import Outlook, outlook, unloaded_text
+    from mlprep.ui.plan_text import interview_line, outlook_lines
 
+    if cards is None:
+        view = Outlook(current, current.days_left(now), missing=current.decks)
+        if as_json:
+            app.env.stdout.write(json.dumps(view.to_json(), indent=2) + "\n")
+            return
+        text = unloaded_text(current.decks)
+        other, clear = "mlprep plan DECK...", "mlprep plan --clear"
+        app.tell(
+            interview_line(view),
+            f"{text[0].upper()}{text[1:]}.",
+            f"To plan decks that are loaded: {other} (the date and minutes stay).",
+            f"To end the plan: {clear}",
+            whole=[other, clear],
+        )
+        return
     memory, costs = plan_model(store)
     view = outlook(current, cards, store.states, now, memory, costs)
     if as_json:
@@ -142,15 +166,17 @@ def plan_model(store: ProgressStore):
     return Memory(store.scheduler.parameters), costs_from_events(store.log.recent())
 
 
-def plan_cards(app: AppState, library: Library, current: Plan) -> list[Card]:
+def plan_cards(app: AppState, library: Library, current: Plan) -> list[Card] | None:
     """The plan's cards; a planned deck that is no longer there is skipped with a warning
-    (a user deck may have been removed since the plan was set)."""
+    (a user deck may have been removed since the plan was set, or a plan merged from another
+    machine names decks this one lacks). None when none of its decks is loaded: then review
+    goes on as usual, and each caller says so in its own place (unloaded_text)."""
     present = [deck for deck in current.decks if deck in library.decks]
+    if current.decks and not present:
+        return None
     for deck in current.decks:
         if deck not in library.decks:
             app.warn(f"the plan's deck '{deck}' is not loaded; planning without it")
-    if current.decks and not present:
-        return []
     return library.select(present)
 
 
@@ -162,14 +188,11 @@ def planned_review(app: AppState, session: ReviewSession, library: Library) -> R
         current = active_plan(store, now)
         if current is None:
             return session
-    from mlprep.plan import plan_queue
+    from mlprep.plan import daily_load, plan_queue, unloaded_text
 
     cards = plan_cards(app, library, current)
-    if current.decks and not cards:  # every planned deck is gone: the plan has nothing to give
-        app.warn(
-            "none of the plan's decks is loaded, so review goes on as usual; "
-            "`mlprep plan --clear` ends the plan"
-        )
+    if cards is None:  # every planned deck is gone: the plan has nothing to give
+        app.warn(f"{unloaded_text(current.decks)}; `mlprep plan --clear` ends the plan")
         return session
     days = current.days_left(now)
     app.note(f"Following your interview plan: {days} day{'s' * (days != 1)} left.")
@@ -180,13 +203,38 @@ def planned_review(app: AppState, session: ReviewSession, library: Library) -> R
         memory, costs = plan_model(store)
         return plan_queue(current, cards, states, moment, memory, costs)
 
+    def tomorrow(cards, states, moment):
+        # the plan's load for tomorrow as `mlprep plan` shows it at this moment, not FSRS's
+        # due count: the plan, not the due dates, makes tomorrow's review
+        if current.days_left(moment) <= 1:
+            return "Tomorrow is the interview: the plan ends and review schedules as usual."
+        memory, costs = plan_model(store)
+        load = daily_load(current, cards, states, moment, memory, costs, 2)[1]
+        return tomorrow_text(load)
+
     done = (
         "Today's planned work is done; come back tomorrow "
         f"({days - 1} day{'s' * (days != 2)} left after today)."
         if days > 1
         else "Today's planned work is done. Good luck tomorrow!"
     )
-    return replace(session, cards=cards, queue_builder=build, done_notice=done)
+    return replace(session, cards=cards, queue_builder=build, done_notice=done, tomorrow=tomorrow)
+
+
+def tomorrow_text(load: DayLoad) -> str:
+    """'Tomorrow your plan asks 49 reviews and 2 new cards (about 12 minutes).'"""
+    if not load.new and not load.reviews:
+        return "Tomorrow your plan asks nothing (`mlprep plan` shows the days after)."
+    parts = []
+    if load.reviews:
+        parts.append(f"{load.reviews} review{'s' * (load.reviews != 1)}")
+    if load.new:
+        parts.append(f"{load.new} new card{'s' * (load.new != 1)}")
+    minutes = max(1, round(load.minutes))  # (as `mlprep plan` rounds them; at least one)
+    return (
+        f"Tomorrow your plan asks {' and '.join(parts)} "
+        f"(about {minutes} minute{'s' * (minutes != 1)})."
+    )
 
 
 def active_plan(store: ProgressStore, now: datetime) -> Plan | None:

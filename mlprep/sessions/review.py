@@ -254,6 +254,7 @@ def queue_from_columns(
 
 
 QueueBuilder = Callable[[Sequence[Card], dict[str, CardState], datetime], DueQueue]
+TomorrowText = Callable[[Sequence[Card], dict[str, CardState], datetime], str]
 
 
 @dataclass
@@ -270,6 +271,9 @@ class ReviewSession:
     done_notice: str = ""  # what to say when the builder has nothing for today
     # limits the user gave that also cap a builder's day (--new, --max-reviews with a plan)
     builder_limits: Limits | None = None
+    # what the builder gives tomorrow, as the closing line once today's work is done (an
+    # interview plan: its load for tomorrow; FSRS's next due card is not what it will ask)
+    tomorrow: TomorrowText | None = None
 
     def run(self, prompter: Prompter, recorder: Recorder, context: SessionContext) -> ReviewResult:
         now = context.now()
@@ -293,14 +297,18 @@ class ReviewSession:
         prompter.notice(f"Review: {queue_counts(queue, always_learning=True)}")
         result = run_review(queue, prompter, recorder, context)
         left = None
-        if result.stopped:
+        if result.stopped or self.queue_builder is not None:
             # stopped part way: what today's queue still holds, in the words of its first line
             # (the next card due after now would skip the cards already due; with a plan, the
-            # plan's day, not FSRS's next due card)
+            # plan's day, not FSRS's next due card). A plan's day is asked again even when
+            # the review ran out: its answers re-time the day's work, which may now hold more
             left = self._queue(context.progress, seed, context.now())
         if left:
             counts = queue_counts(left, always_learning=True)
             result.next_due = f"Still to do today: {counts} (`mlprep review` goes on)."
+        elif self.tomorrow is not None:
+            states = cast(dict, context.progress.states)
+            result.next_due = self.tomorrow(self.cards, states, context.now())
         else:
             result.next_due = next_due_text(self.cards, context, self.queue_builder is None)
         return result

@@ -23,17 +23,20 @@ def share_text(value: float, cards: int) -> str:
     return f"{shown}%"
 
 
-def outlook_lines(view: Outlook, width: int = 80) -> list[str]:
-    width = max(40, min(width, 80))
+def interview_line(view: Outlook) -> str:
+    """'Interview on Wed 09 Dec 2026: 14 days left, 30 minutes a day.'"""
     plan = view.plan
     when = plan.interview.strftime("%a %d %b %Y")
     days = "1 day" if view.days_left == 1 else f"{view.days_left} days"
+    return (
+        f"Interview on {when}: {days} left, {plan.minutes} minute{'s' * (plan.minutes != 1)} a day."
+    )
+
+
+def outlook_lines(view: Outlook, width: int = 80) -> list[str]:
+    width = max(40, min(width, 80))
     lines = [
-        *textwrap.wrap(
-            f"Interview on {when}: {days} left, {plan.minutes} minute"
-            f"{'s' * (plan.minutes != 1)} a day.",
-            width,
-        ),
+        *textwrap.wrap(interview_line(view), width),
         *textwrap.wrap(
             f"{view.cards} cards planned: {view.seen} seen, {view.cards - view.seen} unseen.",
             width,

@@ -167,23 +167,142 @@ def test_the_home_menu_counts_down(cli, mlprep_home):
 
 
 def test_a_planned_deck_that_is_gone_is_skipped_with_a_warning(cli):
-    cli("plan", "--interview", "2026-12-09", "--minutes", "1", "mini", *MINI)
+    cli("plan", "--interview", "2026-12-09", "--minutes", "1", "mini", "trees", *MINI)
     result = cli("plan")  # without --decks the fixture deck is not loaded
     assert result.exit_code == 0
     assert result.stderr == "warning: the plan's deck 'mini' is not loaded; planning without it\n"
-    assert "0 cards planned: 0 seen, 0 unseen." in result.stdout
+    assert "42 cards planned: 0 seen, 42 unseen." in result.stdout
+    assert result.stdout.rstrip("\n").endswith(
+        "Review follows the plan: mlprep review. End it: mlprep plan --clear"
+    )
 
 
 def test_a_plan_whose_every_deck_is_gone_leaves_review_as_usual(cli):
     cli("plan", "--interview", "2026-12-09", "--minutes", "1", "mini", *MINI)
     result = cli("review", input="")  # without --decks the fixture deck is gone
     assert result.stderr == (
-        "warning: the plan's deck 'mini' is not loaded; planning without it\n"
-        "warning: none of the plan's decks is loaded, so review goes on as usual; "
+        "warning: none of the plan's decks (mini) is loaded, so review goes on as usual; "
         "`mlprep plan --clear` ends the plan\n"
     )
     assert result.stdout.startswith("Review: 0 learning, 0 due, ")
     assert "planned work is done" not in result.stdout
+
+
+UNLOADED = """\
+Interview on Wed 09 Dec 2026: 14 days left, 1 minute a day.
+None of the plan's decks (mini) is loaded, so review goes on as usual.
+To plan decks that are loaded: mlprep plan DECK... (the date and minutes stay).
+To end the plan: mlprep plan --clear
+"""
+
+
+def test_plan_says_as_review_does_that_a_plan_of_no_loaded_deck_is_not_followed(cli):
+    """A plan whose every deck was gone showed as in force ("0 cards planned", a row of
+    "0 new 0 rev" a day, "Review follows the plan") while review warned that it went on as
+    usual; --json said 0% would be recalled of no cards; changing the minutes recorded the
+    plan, then stopped at "No deck 'mini'" (exit 2)."""
+    cli("plan", "--interview", "2026-12-09", "--minutes", "1", "mini", *MINI)
+    result = cli("plan")  # without --decks the fixture deck is gone
+    assert (result.exit_code, result.stdout, result.stderr) == (0, UNLOADED, "")
+    data = json.loads(cli("plan", "--json").stdout)
+    assert data == {
+        "interview": "2026-12-09",
+        "minutes_per_day": 1,
+        "decks_chosen": ["mini"],
+        "decks_missing": ["mini"],
+        "review_follows_plan": False,
+        "note": "none of the plan's decks (mini) is loaded, so review goes on as usual: "
+        "no card is planned, so no recall is predicted",
+        "days_left": 14,
+        "cards": 0,
+        "seen": 0,
+        "unseen": 0,
+        "recalled_now": None,
+        "recalled_if_followed": None,
+        "decks": [],
+        "daily_load": [],
+    }
+    changed = cli("plan", "--minutes", "2")
+    assert (changed.exit_code, changed.stderr) == (0, "")
+    assert changed.stdout == "Plan set.\n\n" + UNLOADED.replace("1 minute", "2 minutes")
+    followed = json.loads(cli("plan", "--json", *MINI).stdout)  # the deck is back
+    assert followed["review_follows_plan"] is True and followed["decks_missing"] == []
+    assert followed["note"] is None and followed["recalled_now"] == 0.0
+
+
+def test_the_home_menu_has_no_countdown_for_a_plan_of_no_loaded_deck(cli, mlprep_home):
+    from mlprep.cli.home import review_label
+    from mlprep.cli.state import AppState, Environment
+    from tests.conftest import FIXED_NOW
+
+    cli("plan", "--interview", "2026-12-09", "--minutes", "1", "mini", *MINI)
+    app = AppState(env=Environment(now=lambda: FIXED_NOW))
+    assert review_label(app) == (20, "Review: 0 due, 20 new")  # as the review it starts
+
+
+def _open_deck(tmp_path, count: int) -> list[str]:
+    """A deck of `count` open cards (answered in plain mode by Enter, then a grade)."""
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    cards = "".join(f"  - id: o-{n}\n    q: Fact {n}?\n    a: Fact {n}.\n" for n in range(count))
+    (decks / "open.yaml").write_text(f"id: open\ntitle: Open\ncards:\n{cards}")
+    return ["--decks", str(decks)]
+
+
+def test_a_planned_reviews_last_line_tells_what_the_plan_asks_tomorrow(cli, tmp_path):
+    """It told FSRS's next due card ("Next card due tomorrow (27 due by the end of
+    tomorrow)") while the plan, which makes tomorrow's review, had 49 reviews for it."""
+    from datetime import UTC, datetime
+
+    from typer.testing import CliRunner
+
+    from mlprep.cli.app import app
+    from mlprep.cli.state import Environment
+    from tests.conftest import fake_clock
+
+    own = _open_deck(tmp_path, 12)
+    cli("plan", "--interview", "2026-12-02", "--minutes", "4", "open", *own)
+    today = cli("review", *own, input="\n3\n" * 40)
+    assert today.stdout.startswith("Review: 0 learning, 0 due, 5 new\n")
+    last = today.stdout.rstrip("\n").rsplit("\n", 1)[1]
+    assert last == "Tomorrow your plan asks 5 new cards (about 4 minutes)."
+    # as `mlprep plan` shows tomorrow, and as tomorrow's review asks
+    tomorrow = json.loads(cli("plan", "--json", *own).stdout)["daily_load"][1]
+    assert (tomorrow["day"], tomorrow["new"], tomorrow["reviews"]) == ("2026-11-26", 5, 0)
+    env = Environment(clock=fake_clock(), now=lambda: datetime(2026, 11, 26, 9, tzinfo=UTC))
+    next_day = CliRunner().invoke(app, ["review", *own], input="", obj=env)
+    assert next_day.stdout.startswith("Review: 0 learning, 0 due, 5 new\n")
+    # a deck named on the command line is reviewed as usual, and its last line is FSRS's
+    usual = cli("review", "open", "--new", "0", *own, input="")
+    assert usual.stdout.startswith("Nothing is due. Next card due in 2 days")
+
+
+def test_a_planned_review_the_day_before_the_interview_says_the_plan_ends(cli, tmp_path):
+    own = _open_deck(tmp_path, 3)
+    cli("plan", "--interview", "2026-11-26", "--minutes", "4", "open", *own)
+    result = cli("review", *own, input="\n3\n" * 20)
+    assert result.stdout.rstrip("\n").endswith(
+        "Tomorrow is the interview: the plan ends and review schedules as usual."
+    )
+
+
+def test_what_the_plan_asks_tomorrow_is_counted_in_words():
+    from datetime import date
+
+    from mlprep.cli.plan import tomorrow_text
+    from mlprep.plan import DayLoad
+
+    def text(minutes: float, new: int, reviews: int) -> str:
+        return tomorrow_text(DayLoad(date(2026, 11, 26), minutes, new, reviews))
+
+    assert text(0.2, 0, 1) == "Tomorrow your plan asks 1 review (about 1 minute)."
+    assert (
+        text(12.4, 2, 49)
+        == "Tomorrow your plan asks 49 reviews and 2 new cards (about 12 minutes)."
+    )
+    assert (
+        text(0.0, 0, 0) == "Tomorrow your plan asks nothing (`mlprep plan` shows the days after)."
+    )
 
 
 def test_when_the_days_work_is_done_review_says_so(cli):

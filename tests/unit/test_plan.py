@@ -145,6 +145,27 @@ def test_the_outlook_predicts_recall_now_and_if_followed():
     assert data["days_left"] == 14 and data["unseen"] == 49 and data["cards"] == 50
     assert data["daily_load"][0] == {"day": "2026-11-25", "minutes": 10.0, "new": 10, "reviews": 0}
     assert 0 < data["recalled_now"] < 0.02 < 0.8 < data["recalled_if_followed"] <= 1
+    assert data["review_follows_plan"] is True and data["note"] is None
+
+
+def test_no_cards_have_no_recall_share_in_json():
+    """0.0 read as "nothing will be recalled" of a plan with nothing to recall."""
+    data = outlook(Plan(date(2026, 12, 9), 10), [], {}, NOW, Memory(), COSTS).to_json()
+    assert data["recalled_now"] is None and data["recalled_if_followed"] is None
+    assert data["note"] == "no card is planned, so no recall is predicted"
+
+
+def test_the_first_days_load_is_the_outlooks_without_projecting_every_day():
+    from mlprep.plan import daily_load
+
+    plan = Plan(date(2026, 12, 9), 10)
+    deck = cards("a", 30) + cards("b", 20)
+    states = {"a-0": seen("a-0", 2, 3.0)}
+    whole = outlook(plan, deck, states, NOW, Memory(), COSTS).load
+    assert daily_load(plan, deck, states, NOW, Memory(), COSTS, 2) == whole[:2]
+    assert daily_load(Plan(date(2026, 11, 26), 10), deck, states, NOW, Memory(), COSTS, 2) == [
+        outlook(Plan(date(2026, 11, 26), 10), deck, states, NOW, Memory(), COSTS).load[0]
+    ]  # (the interview comes first)
 
 
 def test_todays_load_counts_the_learning_cards_a_review_asks_first():
