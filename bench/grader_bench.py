@@ -11,6 +11,8 @@ Goals: ordering >= 85%, agreement >= 75%, wrong->Good <= 10%, off-topic->Good <=
 p95 <= 20 ms. Prints numbers; asserts nothing. `-v` lists every disagreement.
 
 `--heldout2` scores bench/grader_heldout2.yaml, a second such set by another hand (40 cards).
+`--heldout3` scores bench/grader_heldout3.yaml, a third (30 cards drawn at random), its answers
+written from the questions alone.
 `--heldout` scores bench/grader_heldout.yaml instead: the same figures on answers written
 without sight of the cards' keypoints, so keypoint phrases tuned on the development set cannot
 flatter it.
@@ -42,14 +44,11 @@ INTENDED = {
 
 def main() -> None:
     verbose = "-v" in sys.argv
-    heldout = "--heldout" in sys.argv or "--heldout2" in sys.argv
-    name = (
-        "grader_heldout2.yaml"
-        if "--heldout2" in sys.argv
-        else "grader_heldout.yaml"
-        if heldout
-        else "grader_devset.yaml"
-    )
+    sets = {"--heldout": "grader_heldout.yaml", "--heldout2": "grader_heldout2.yaml"}
+    sets["--heldout3"] = "grader_heldout3.yaml"
+    chosen = [flag for flag in sets if flag in sys.argv]
+    heldout = bool(chosen)
+    name = sets[chosen[-1]] if chosen else "grader_devset.yaml"
     report = load_files([ROOT / "content" / "decks"], builtin=True)
     cards = {card.id: card for deck in report.decks for card in deck.cards}
     devset = yaml.safe_load((ROOT / "bench" / name).read_text())["answers"]
