@@ -253,6 +253,7 @@ SYNONYMS = (
     ("perfect", "ideal"),
     ("recal", "sensit"),
     ("train", "fit"),
+    ("leak", "leakag", "leaki"),  # (Snowball keeps "leakage" apart from "leak")
 )
 HARDWARE = frozenset({"gpu", "cpu", "tpu"})
 # Words one edit or two apart that are both terms of their own: neither is read as a typo of
@@ -357,6 +358,9 @@ _COMPARISONS = (
     (re.compile(r"(?<![-=<>])>(?![=>])"), " above "),
     (re.compile(r"(?<![<=])<(?![-=<>])"), " below "),
 )
+# a power typed as ASCII reads as the superscript does: "D(x)^2" and "x**2" say "squared"
+_POWERS = ((re.compile(r"(?:\^|\*\*)\s*2(?![\d.])"), " squared "),)
+_POWERS += ((re.compile(r"(?:\^|\*\*)\s*3(?![\d.])"), " cubed "),)
 _CLAUSE_BREAK = re.compile(r"[.,;:!?()|]")  # (a quote reaches back to a negation across none)
 
 # --------------------------------------------------------------------------------------------
@@ -444,6 +448,9 @@ def _lex(text: str, spans: list[tuple[int, int]] | None = None) -> list[tuple[st
     text = CONTROL.sub(" ", typed).translate(FORMULA)
     if "<" in text or ">" in text:
         for pattern, words in _COMPARISONS:
+            text = pattern.sub(words, text)
+    if "^" in text or "**" in text:
+        for pattern, words in _POWERS:
             text = pattern.sub(words, text)
     text = unicodedata.normalize("NFKC", text).lower()
     text = text.translate(GREEK)

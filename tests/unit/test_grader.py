@@ -128,6 +128,21 @@ def test_a_squared_word_is_the_word():
     assert made("the error is bias² plus variance", "bias variance")
 
 
+@pytest.mark.parametrize(
+    "answer",
+    ["sample it with probability proportional to D(x)^2", "the distance**2", "D(x)²"],
+)
+def test_a_power_typed_as_ascii_reads_as_the_superscript_does(answer):
+    assert made(answer, "squared distance") or made(answer, "d squared")
+    assert not made("a 2^20 grid and x^2.5", "squared")  # (2^20 and a power 2.5 are not)
+
+
+def test_a_leak_and_leakage_are_one_claim():
+    assert made("it looks like a target leak", "target leakage")
+    assert made("this is leakage", "a leak")
+    assert made("the feature is leaky", "leakage")
+
+
 def test_capital_sigma_reads_as_sum_and_small_sigma_as_sigma():
     assert made("Σ of squared residuals", "sum squared residuals")
     assert made("σ is the standard deviation", "sigma standard deviation")
