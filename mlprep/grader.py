@@ -359,8 +359,10 @@ _COMPARISONS = (
     (re.compile(r"(?<![<=])<(?![-=<>])"), " below "),
 )
 # a power typed as ASCII reads as the superscript does: "D(x)^2" and "x**2" say "squared"
-_POWERS = ((re.compile(r"(?:\^|\*\*)\s*2(?![\d.])"), " squared "),)
-_POWERS += ((re.compile(r"(?:\^|\*\*)\s*3(?![\d.])"), " cubed "),)
+_POWERS = (
+    (re.compile(r"(?:\^|\*\*)\s*2(?![\d.])"), " squared "),
+    (re.compile(r"(?:\^|\*\*)\s*3(?![\d.])"), " cubed "),
+)
 _CLAUSE_BREAK = re.compile(r"[.,;:!?()|]")  # (a quote reaches back to a negation across none)
 
 # --------------------------------------------------------------------------------------------
