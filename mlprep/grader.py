@@ -57,6 +57,12 @@ NEGATORS = frozenset(
     """not no never without nor neither none nothing non unlike rarely seldom hardly barely
     scarcely""".split()
 )
+# what denies the clause before it when it follows a "be": "storing the commit is unnecessary"
+# says not to store it
+AFTER_NEGATORS = frozenset(
+    "unnecessary unneeded needless pointless useless superfluous overkill".split()
+)
+COPULAS = frozenset("is are was were be been".split())
 # two-word negations; the second word opens the scope
 NEGATING_PAIRS = {("rather", "than"), ("instead", "of"), ("fail", "to"), ("fails", "to")}
 NEGATION_EXCEPTIONS = {("not", "only"), ("not", "just"), ("not", "merely"), ("or", "not")}
@@ -508,6 +514,7 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int, i
     compared = 0
     tokens = [*lexed, ("p", ".")]  # a final stop closes the last clause
     words_in = 0  # words of this sentence so far
+    segment = 0  # where in `marked` the words since the last punctuation or clause word begin
     for index, (kind, text) in enumerate(tokens):
         if kind == "j":  # a hyphenated whole word rides along with its parts
             marked.append(("\x00" + text, False, sentence, clause))
@@ -529,6 +536,7 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int, i
                 scope = 0
             compared = 2 if compared == 1 and text == "," else 0
             previous = ""
+            segment = len(marked)
             continue
         if compared == 2:
             compared = 0
@@ -549,6 +557,12 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int, i
                 marked[-1] = (previous, False, sentence, clause)
         elif text in CLAUSE_ENDS and (previous, text) not in _NEGATION_GOES_ON:
             scope = 0
+            if text not in ("and", "or"):  # ("the data version or the commit is unnecessary")
+                segment = len(marked) + 1
+        if text in AFTER_NEGATORS and previous in COPULAS:
+            for at in range(segment, len(marked)):  # what "is unnecessary" is said of
+                word, _, where, part = marked[at]
+                marked[at] = (word, True, where, part)
         if (previous, text) in NEGATING_PAIRS:
             scope = NEGATION_SCOPE + 1
         marked.append((text, scope > 0, sentence, clause))

@@ -208,6 +208,15 @@ def test_a_negated_claim_is_not_made(answer):
     assert not made(answer, "reduce bias")
 
 
+def test_a_claim_called_unnecessary_is_not_made():
+    """ "Storing the commit is unnecessary" says not to store it (a negation after the claim)."""
+    assert not made("storing the code commit is unnecessary", "store code commit")
+    assert not made("the data version or the commit is pointless", "store data version")
+    assert made("storing the code commit is necessary", "store code commit")
+    assert made("a registry is pointless, but storing the commit matters", "store commit")
+    assert made("tuning is useless but we store the code commit", "store code commit")
+
+
 def test_negation_ends_with_its_clause():
     assert made("it does not change bias, but it reduces variance", "reduce variance")
     assert made("the map does not shrink - same padding keeps the size", "keep size")
