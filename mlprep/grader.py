@@ -366,8 +366,8 @@ _COMPARISONS = (
 )
 # a power typed as ASCII reads as the superscript does: "D(x)^2" and "x**2" say "squared"
 _POWERS = (
-    (re.compile(r"(?:\^|\*\*)\s*2(?![\d.])"), " squared "),
-    (re.compile(r"(?:\^|\*\*)\s*3(?![\d.])"), " cubed "),
+    (re.compile(r"(?:\^|\*\*)\s*2(?!\.?\d)"), " squared "),  # (not 2^20, not x^2.5)
+    (re.compile(r"(?:\^|\*\*)\s*3(?!\.?\d)"), " cubed "),
 )
 _CLAUSE_BREAK = re.compile(r"[.,;:!?()|]")  # (a quote reaches back to a negation across none)
 

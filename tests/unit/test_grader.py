@@ -130,7 +130,7 @@ def test_a_squared_word_is_the_word():
 
 @pytest.mark.parametrize(
     "answer",
-    ["sample it with probability proportional to D(x)^2", "the distance**2", "D(x)²"],
+    ["sample it with probability proportional to D(x)^2.", "the distance**2", "D(x)²"],
 )
 def test_a_power_typed_as_ascii_reads_as_the_superscript_does(answer):
     assert made(answer, "squared distance") or made(answer, "d squared")
