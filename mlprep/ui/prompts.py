@@ -685,6 +685,8 @@ def select(
 
     for digit in "0123456789":
         bindings.add(digit, eager=True)(typed(digit))
+    if confirm and typing.control is not None:
+        _refuse_a_stray_enter(bindings, typing)
     _end_of_input_on_ctrl_d(question)
     if leave:
         for key in ("q", Keys.Escape):
@@ -696,6 +698,30 @@ def select(
         return None
     _answered(message, f"{index + 1}) {titles[index]}")
     return index
+
+
+# An Enter this soon after a graded menu appears, before any key moved its pointer, was meant
+# for the question before it: a double-tapped Enter answered the next question unseen.
+STRAY_ENTER_SECONDS = 0.3
+
+
+def _refuse_a_stray_enter(bindings, typing: _TypedNumber) -> None:
+    """Enter takes the pointed entry, as questionary's own binding does, except a stray one
+    (see STRAY_ENTER_SECONDS), which is dropped."""
+    import time
+
+    from prompt_toolkit.keys import Keys
+
+    control = typing.control
+    shown = time.monotonic()
+
+    @bindings.add(Keys.ControlM, eager=True)
+    def enter(event) -> None:
+        untouched = typing.pointed_at is None and control.pointed_at == 0
+        if untouched and time.monotonic() - shown < STRAY_ENTER_SECONDS:
+            return
+        control.is_answered = True
+        event.app.exit(result=control.get_pointed_at().value)
 
 
 class _TypedNumber:

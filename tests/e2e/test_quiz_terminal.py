@@ -54,7 +54,7 @@ def test_a_keyboard_driven_quiz_reaches_the_summary_and_is_recorded(mlprep_home)
     # short options are shown once, in the arrow-key menu, not printed above it as well
     assert "Hinge loss" not in child.before
     child.expect("Hinge loss")
-    child.send(ENTER)  # the first option, "Gini impurity"
+    child.send("1" + ENTER)  # the first option, "Gini impurity"
     child.expect("Correct")
     child.expect("Select all that apply")
     child.send(SPACE)  # Gini impurity
@@ -126,12 +126,29 @@ def test_quiz_trees_answered_whatever_the_cards_are(mlprep_home):
     assert all(e["card"].startswith("trees-") and e["mode"] == "quiz" for e in logged)
 
 
+def test_an_enter_meant_for_the_question_before_does_not_answer_a_menu_unseen(mlprep_home):
+    """A double-tapped Enter answered the next question, a menu, with its first option before
+    it was read; an Enter as it appears, before any key moved the pointer, is dropped."""
+    args = ["quiz", "mini", "-n", "1", "--seed", "5", "--decks", str(FIXTURES / "decks")]
+    child = spawn(args, mlprep_home)
+    child.send(ENTER)  # (typed ahead: it reaches the menu as it opens)
+    child.expect("Your answer:")
+    child.expect("Hinge loss")
+    with pytest.raises(pexpect.TIMEOUT):
+        child.expect("Correct|Not quite", timeout=1)
+    child.send(ENTER)  # a deliberate one, later, takes the entry pointed at
+    child.expect("Correct")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert [e["answer"] for e in events(mlprep_home)] == ["Gini impurity"]
+
+
 def test_ctrl_c_in_the_terminal_keeps_answers_and_exits_130(mlprep_home):
     child = spawn(
         ["quiz", "mini", "-n", "4", "--seed", "5", "--decks", str(FIXTURES / "decks")], mlprep_home
     )
     child.expect("Your answer:")
-    child.send(ENTER)
+    child.send("1" + ENTER)
     child.expect("Select all that apply")
     child.sendintr()
     child.expect("Stopped \\(interrupted\\) after 1 of 4 cards")

@@ -67,7 +67,7 @@ def test_a_quiz_fits(mlprep_home, columns):
     seen.append(child.before)
     # the hint says how to choose at every width (at 40 it was cut to "(then Enter)")
     child.expect(r"\(1-3 or arrows, then Enter\)" if columns > 40 else r"\(1-3, arrows; Enter\)")
-    child.send(ENTER)
+    child.send("1" + ENTER)
     child.expect("Select all that apply")
     seen.append(child.before)
     # and which keys mark and submit (at 40 there was no hint at all)
@@ -94,7 +94,7 @@ def test_an_answered_menu_leaves_one_line_that_fits(mlprep_home, columns, marks,
         style = r"(?:\x1b\[[0-9;]*m)*"
         asked = child.expect([rf"» {style}1\) ", rf"» {style}○ {style}1\) "])
         seen.append(child.before + child.after)
-        child.send(ENTER if asked == 0 else marks + ENTER)
+        child.send("1" + ENTER if asked == 0 else marks + ENTER)
     seen.append(finish(child))
     assert widest("".join(seen)) <= columns
     lines = screen_lines("".join(seen))
@@ -235,7 +235,7 @@ def test_shrinking_the_terminal_mid_quiz_draws_the_next_card_at_the_new_width(ml
     child = spawn(["quiz", "mini", "-n", "2", "--seed", "5", *MINI], mlprep_home, 100)
     child.expect("Your answer:")
     child.setwinsize(30, 50)  # the kernel sends SIGWINCH
-    child.send(ENTER)
+    child.send("1" + ENTER)
     child.expect("Correct")
     child.expect("Select all that apply")
     after = child.before
@@ -251,10 +251,10 @@ def test_review_fits(mlprep_home, columns):
     child = spawn(["review", "mini", "--new", "1", "--seed", "5", *MINI], mlprep_home, columns)
     child.expect("Your answer:")
     before = child.before
-    child.send(ENTER)  # right: the new card comes back within the session (a learning step)
+    child.send("1" + ENTER)  # right: the new card comes back in the session (a learning step)
     child.expect("Your answer:")
     before += child.before
-    child.send(ENTER)
+    child.send("1" + ENTER)
     out = before + finish(child)
     assert "mini-single" in out and "Correct" in out
     assert widest(out) <= columns
