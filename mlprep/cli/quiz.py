@@ -59,7 +59,8 @@ def quiz(
         cards = _revisit_cards(revisit_file, library)
     else:
         cards = sample(library.select(decks or (), tag or (), difficulty=difficulty), count, seed)
-    result = run_session(app, QuizSession(cards), plain, seed, trust_deck=trust_deck)
+    session = QuizSession(cards, keep_unreached=revisit)
+    result = run_session(app, session, plain, seed, trust_deck=trust_deck)
     if isinstance(result, QuizResult) and result.results:
         _save_revisit(revisit_file, [card.id for card in result.revisit])
     finish(result)

@@ -28,6 +28,8 @@ __all__ = ["CardResult", "QuizResult", "QuizSession", "run_quiz"]
 class QuizResult(SessionResult):
     results: list[CardResult] = field(default_factory=list)
     width: int = 80
+    # cards a stopped quiz did not reach that stay to be revisited (see QuizSession)
+    unreached: list[Card] = field(default_factory=list)
 
     @property
     def auto_graded(self) -> list[CardResult]:
@@ -43,7 +45,7 @@ class QuizResult(SessionResult):
 
     @property
     def revisit(self) -> list[Card]:
-        return [r.card for r in self.results if r.needs_revisit]
+        return [r.card for r in self.results if r.needs_revisit] + self.unreached
 
     def summary(self) -> list[str]:
         answered = len(self.results)
@@ -120,12 +122,18 @@ class QuizSession:
     cards: Sequence[Card]
     mode: str = "quiz"
     reschedules: bool = True
+    # a quiz of the cards to revisit: those it does not reach when stopped stay on the list
+    # (stopped after two of six, it said "Nothing to revisit" and the other four were lost)
+    keep_unreached: bool = False
 
     def run(self, prompter: Prompter, recorder: Recorder, context: SessionContext) -> QuizResult:
         names = ", ".join(dict.fromkeys(card.deck for card in self.cards))
         count = len(self.cards)
         prompter.notice(f"Quiz: {names} - {count} card{'s' * (count != 1)}")
-        return run_quiz(self.cards, prompter, recorder, context)
+        result = run_quiz(self.cards, prompter, recorder, context)
+        if self.keep_unreached:
+            result.unreached = list(self.cards[len(result.results) :])
+        return result
 
 
 def _id_end(card_id: str, width: int) -> str:

@@ -173,7 +173,7 @@ Revisit (1): mini-single
 def test_revisit_asks_again_the_cards_the_last_quiz_listed(cli, mlprep_home):
     first = cli("quiz", "mini", "-n", "4", "--seed", "5", *MINI, input="2\n1 2\nabc\n1\n1/2\n")
     assert "Revisit (2): mini-single, mini-open" in first.stdout
-    again = cli("quiz", "--revisit", "--seed", "5", *MINI, input="1\n3\n")
+    again = cli("quiz", "--revisit", "--seed", "5", *MINI, input="1\nabc\n3\n")
     assert again.exit_code == 0
     assert "[1/2] mini-single" in again.stdout
     assert "[2/2] mini-open" in again.stdout
@@ -183,6 +183,16 @@ def test_revisit_asks_again_the_cards_the_last_quiz_listed(cli, mlprep_home):
         2,
         "Error: Nothing to revisit: the last quiz had no wrong or hard answers.\n",
     )
+
+
+def test_a_revisit_stopped_early_keeps_the_cards_it_did_not_reach(cli, mlprep_home):
+    """Stopped after one of two, it said "Nothing to revisit" and the other card was lost."""
+    cli("quiz", "mini", "-n", "4", "--seed", "5", *MINI, input="2\n1 2\nabc\n1\n1/2\n")
+    stopped = cli("quiz", "--revisit", "--seed", "5", *MINI, input="1\n")  # then the input ends
+    assert "Revisit (1): mini-open" in stopped.stdout
+    again = cli("quiz", "--revisit", "--seed", "5", *MINI, input="abc\n3\n")
+    assert "[1/1] mini-open" in again.stdout
+    assert "Nothing to revisit. Well done." in again.stdout
 
 
 def test_revisit_before_any_quiz_says_so(cli):
