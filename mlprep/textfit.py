@@ -101,6 +101,14 @@ def folded(line: str, width: int, indent: str = "") -> list[str]:
     return [*pieces, line]
 
 
+def number_text(value: float) -> str:
+    """A deck's number as typed, whole: "102,764,544" (":g" showed 1.02765e+08, which is
+    itself a wrong answer where no tolerance is allowed), "0.7273", "1e-05"."""
+    if float(value).is_integer() and abs(value) < 1e18:
+        return f"{int(value):,}"
+    return repr(float(value))
+
+
 def time_allowed(minutes: float) -> str:
     """'20 minutes', '1 minute', '30 seconds' (not '0.5 minutes')."""
     if minutes < 1:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from mlprep.kinds import Kind, KindContext, Outcome, Verdict
 from mlprep.model import Card, Grade
+from mlprep.textfit import number_text
 
 if TYPE_CHECKING:
     from mlprep.sessions.ports import AskPrompter
@@ -14,8 +15,8 @@ if TYPE_CHECKING:
 def expected_text(card: Card) -> str:
     """'0.5' or '0.5 (within 0.001)'."""
     assert card.expect is not None
-    tolerance = f" (within {card.expect.tolerance:g})" if card.expect.tolerance else ""
-    return f"{card.expect.value:g}{tolerance}"
+    within = card.expect.tolerance
+    return number_text(card.expect.value) + (f" (within {number_text(within)})" if within else "")
 
 
 class NumberKind(Kind):
@@ -26,7 +27,7 @@ class NumberKind(Kind):
         assert card.expect is not None
         value = prompter.ask_number()
         correct = card.expect.accepts(value)
-        return Outcome(f"{value:g}", Verdict(correct, Grade.GOOD if correct else Grade.AGAIN))
+        return Outcome(number_text(value), Verdict(correct, Grade.GOOD if correct else Grade.AGAIN))
 
     def reveal(self, card: Card, prompter: AskPrompter, outcome: Outcome | None = None) -> None:
         prompter.notice(f"Answer: {expected_text(card)}")

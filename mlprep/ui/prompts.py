@@ -62,9 +62,9 @@ BACK_ACTIONS = " · s skip · u undo · q quit"
 
 def _answer_key(card: Card) -> str:
     """A number card's answer (a choice card's right options are listed under the verdict)."""
-    assert card.expect is not None
-    tolerance = f" (within {card.expect.tolerance:g})" if card.expect.tolerance else ""
-    return f"{card.expect.value:g}{tolerance}"
+    from mlprep.kinds.number import expected_text
+
+    return expected_text(card)
 
 
 def _grade_from(text: str) -> Grade | None:

@@ -252,8 +252,11 @@ def card_detail(card: Card) -> RenderableType:
                 rows.append(("", with_code("Why: " + choice.why, style="dim")))
         parts.append(_hanging(rows))
     if card.expect:
-        tolerance = f" ± {card.expect.tolerance:g}" if card.expect.tolerance else ""
-        parts.append(Text(f"Expected: {card.expect.value:g}{tolerance}"))
+        from mlprep.textfit import number_text
+
+        within = card.expect.tolerance
+        tolerance = f" ± {number_text(within)}" if within else ""
+        parts.append(Text(f"Expected: {number_text(card.expect.value)}{tolerance}"))
     parts += [Text("Answer", style="bold"), answer_body(card)]
     if card.solution:
         parts += [Text("Solution", style="bold"), _FoldedCode(card.solution.strip())]
