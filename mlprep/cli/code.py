@@ -98,6 +98,19 @@ def practice(
     finish(result)
 
 
+def _unknown(library, target: str) -> str:
+    """No drill or deck of that name, with the closest drill or deck where one is close (as
+    every other command suggests one)."""
+    import difflib
+
+    from mlprep.model import CardType
+
+    drills = [card.id for card in library.all_cards() if card.type is CardType.CODE]
+    close = difflib.get_close_matches(target, [*drills, *library.decks], n=1, cutoff=0.6)
+    hint = f" Did you mean '{close[0]}'?" if close else " See `mlprep code --help`."
+    return f"No coding drill or deck '{target}'.{hint}"
+
+
 def _pick(library, targets: list[str], states, now, count: int) -> list:
     """Named cards as given; named decks (or every deck) by the schedule: due drills first,
     then new ones."""
@@ -112,7 +125,7 @@ def _pick(library, targets: list[str], states, now, count: int) -> list:
             try:
                 named.append(library.card(target))
             except UsageError:
-                raise UsageError(f"No coding drill or deck '{target}'.") from None
+                raise UsageError(_unknown(library, target)) from None
     for card in named:
         if card.type is not CardType.CODE:
             raise UsageError(_not_a_drill(card))

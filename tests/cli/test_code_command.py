@@ -315,10 +315,15 @@ def test_code_without_arguments_takes_the_drills_the_schedule_offers(
     result = cli("code", "-n", "1")
     assert "[1/1] coding-softmax (coding, difficulty 1)" in result.stdout
     assert result.stdout.endswith("1 drill: 1 Good.\n")
-    unknown = cli("code", "coding-nope")
+    unknown = cli("code", "zzzz")
     assert (unknown.exit_code, unknown.stderr) == (
         2,
-        "Error: No coding drill or deck 'coding-nope'.\n",
+        "Error: No coding drill or deck 'zzzz'. See `mlprep code --help`.\n",
+    )
+    typo = cli("code", "coding-softmx")  # the closest drill, as other commands suggest one
+    assert (typo.exit_code, typo.stderr) == (
+        2,
+        "Error: No coding drill or deck 'coding-softmx'. Did you mean 'coding-softmax'?\n",
     )
 
 
