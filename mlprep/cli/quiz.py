@@ -16,6 +16,19 @@ if TYPE_CHECKING:
     from mlprep.model import Card
 
 
+_DIFFICULTIES = {"easy": 1, "medium": 2, "hard": 3}
+
+
+def _difficulty(value: str) -> int:
+    """1-3, or its name: "hard" was "not a valid int range"."""
+    number = _DIFFICULTIES.get(value.strip().lower()) or (
+        int(value) if value.strip().isdigit() else 0
+    )
+    if not 1 <= number <= 3:
+        raise typer.BadParameter(f"{value!r} is not 1 (easy), 2 (medium) or 3 (hard).")
+    return number
+
+
 def quiz(
     ctx: typer.Context,
     decks: DeckSlugs = None,
@@ -23,7 +36,12 @@ def quiz(
     tag: Tags = None,
     difficulty: Annotated[
         int | None,
-        typer.Option("--difficulty", min=1, max=3, metavar="1-3", help="Only this difficulty."),
+        typer.Option(
+            "--difficulty",
+            metavar="1-3",
+            parser=_difficulty,
+            help="Only this difficulty: 1 (easy), 2 (medium) or 3 (hard).",
+        ),
     ] = None,
     seed: Seed = None,
     plain: Plain = False,

@@ -99,6 +99,14 @@ def test_tag_and_difficulty_filter_the_cards(cli):
     assert "[1/1] mini-number" in result.stdout
     result = cli("quiz", "mini", "--difficulty", "2", "-n", "9", *MINI, input="")
     assert "Quiz: mini - 2 cards" in result.stdout
+    # a difficulty by its name too ("hard" was "not a valid int range")
+    named = cli("quiz", "mini", "--difficulty", "medium", "-n", "9", *MINI, input="")
+    assert "Quiz: mini - 2 cards" in named.stdout
+    wrong = cli("quiz", "mini", "--difficulty", "5", *MINI)
+    assert wrong.exit_code == 2
+    assert wrong.stderr.endswith(
+        "Error: Invalid value for '--difficulty': '5' is not 1 (easy), 2 (medium) or 3 (hard).\n"
+    )
     result = cli("quiz", "mini", "--tag", "impurty", *MINI)
     assert result.exit_code == 2
     assert result.stderr == "Error: No card has tag 'impurty'. Did you mean 'impurity'?\n"
