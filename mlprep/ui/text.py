@@ -311,20 +311,28 @@ def mock_markdown(result) -> str:
     return "\n".join(out) + "\n"
 
 
-# ASCII punctuation, any of which Markdown may read as markup in a typed answer ("SELECT *",
-# "x_1", "<tag>", a line "+ b" or "1. a" or "---"); a backslash makes each one literal
-_MARKDOWN_PUNCTUATION = re.compile(r"""([!-/:-@\[-`{-~])""")
+# What Markdown may read as markup anywhere in a typed answer ("SELECT *", "x_1", "<tag>",
+# "[a](b)", "`x`", "a | b", "~~", "&amp;")...
+_INLINE_MARKUP = re.compile(r"([\\`*_\[\]<>|~&])")
+# ...and at a line's start ("# a", "+ b", "- c", "= d", "1. e", "2) f"): a backslash makes
+# each literal. Other punctuation stays as typed, to be read in the file itself ("myopic\:
+# a weak split ... below\." escaped every mark).
+_LINE_MARKUP = re.compile(r"^(#|[-+=]|\d+(?=[.)]))")
 
 
 def _as_typed(answer: str) -> str:
-    """A typed answer shown as typed in Markdown: every punctuation mark escaped, each line's
-    indent kept as no-break spaces (four spaces would start code), its lines kept apart by
-    hard breaks (a query of several lines ran into one paragraph)."""
+    """A typed answer shown as typed in Markdown: what could be read as markup escaped, each
+    line's indent kept as no-break spaces (four spaces would start code), its lines kept apart
+    by hard breaks (a query of several lines ran into one paragraph)."""
     lines = []
     for line in answer.splitlines():
-        text = line.lstrip(" ")
-        indent = "&nbsp;" * (len(line) - len(text))
-        lines.append(indent + _MARKDOWN_PUNCTUATION.sub(r"\\\1", text))
+        text = _INLINE_MARKUP.sub(r"\\\1", line.lstrip(" "))
+        match = _LINE_MARKUP.match(text)
+        if match:  # ("1." and "2)": the mark after the digits)
+            end = match.end()
+            text = text[:end] + "\\" + text[end:] if match.group()[0].isdigit() else "\\" + text
+        indent = "&nbsp;" * (len(line) - len(line.lstrip(" ")))
+        lines.append(indent + text)
     return "\\\n".join(lines)
 
 
