@@ -29,7 +29,7 @@ from typing import Any
 
 from mlprep.errors import UsageError
 from mlprep.memory import AGAIN, GOOD, STABILITY_MIN, Memory
-from mlprep.model import Card
+from mlprep.model import Card, CardType
 from mlprep.scheduler import LEARN_AHEAD, LEARNING, RELEARNING, CardState, DueQueue
 
 MAX_MINUTES = 600  # ten hours a day: more is a typo
@@ -146,6 +146,17 @@ class Costs:
 
 MIN_SAMPLES = 10
 LEARNING_DAY = 12 * 3600  # an answer this soon after the card's previous one is a step
+
+# How many typical cards' time a card of a kind takes (the costs above are a typical card's,
+# from the user's answers, most of which are quick): a coding drill is a function written and
+# tested in an editor, an SQL question a query written and run. Costed as one, a plan of every
+# deck gave 57 new cards a day, coding drills among them, to 30 minutes.
+KIND_WEIGHTS = {CardType.CODE: 10.0, CardType.SQL: 3.0}
+
+
+def weight(card: Card) -> float:
+    """How many typical cards' time `card` takes (see KIND_WEIGHTS)."""
+    return KIND_WEIGHTS.get(card.type, 1.0)
 
 
 def costs_from_events(events: Iterable) -> Costs:
@@ -298,9 +309,10 @@ class Planner:
         p, outcomes = self.outcomes(track, at)
         left = self.days(interview, at)
         after = sum(q * self.memory.recall(left, s) for q, s, _ in outcomes)
+        scale = weight(track.card)
         if track.stability is None:
-            return Candidate(track, after, self.costs.new, True)
-        seconds = self.costs.review + (1 - p) * self.costs.relearn
+            return Candidate(track, after, self.costs.new * scale, True)
+        seconds = (self.costs.review + (1 - p) * self.costs.relearn) * scale
         return Candidate(track, after - self.on_day(track, interview), seconds, False)
 
     def day(
@@ -336,6 +348,8 @@ class Board:
         self.stability = np.array([t.stability or 1.0 for t in tracks], dtype=float)
         self.difficulty = np.array([t.difficulty or 5.0 for t in tracks], dtype=float)
         self.last = np.array([t.last for t in tracks], dtype=float)
+        self.weight = np.array([weight(t.card) for t in tracks], dtype=float)
+        self.lightest = float(self.weight.min()) if len(tracks) else 1.0
         self._outcomes: dict[int, tuple[float, float, float, float, float]] = {}
         self._index = {id(track): index for index, track in enumerate(self.tracks)}
         # What a day's scores need of each track that depends on its memory alone, not on
@@ -437,7 +451,7 @@ class Board:
         rest sorted only if the day's loop gets to them."""
         np = self.np
         key = -(gain[eligible] / seconds[eligible])
-        cheapest = min(self.planner.costs.new, self.planner.costs.review)
+        cheapest = min(self.planner.costs.new, self.planner.costs.review) * self.lightest
         # the day's loop takes at most budget / cheapest tracks; it passes over some that
         # do not fit what is left, so the head is twice that, and the rest is there if needed
         head = 2 * int(max(budget, 0.0) / cheapest) + 64
@@ -523,10 +537,11 @@ class Board:
         np.copyto(gain, new_gain, where=unseen)
         np.copyto(seconds, costs.new, where=unseen)
         del unseen
+        seconds *= self.weight
         eligible = np.flatnonzero(self.last < today)
         if len(skip):
             eligible = np.setdiff1d(eligible, skip)
-        cheapest = min(costs.new, costs.review)
+        cheapest = min(costs.new, costs.review) * self.lightest
         chosen, used = [], 0.0
         # best gain per second first; equal ones keep the tracks' order
         for index in self._best_first(gain, seconds, eligible, budget):
@@ -619,7 +634,7 @@ def spent_today(
         state = states.get(card.id)
         if state is None or state.last_ts < today:
             continue
-        seconds += costs.new if state.first_ts >= today else costs.review
+        seconds += (costs.new if state.first_ts >= today else costs.review) * weight(card)
     return seconds
 
 
@@ -655,7 +670,7 @@ def plan_today(
 
     learning = learning_now(cards, states, now)
     budget = plan.minutes * 60 - spent_today(cards, states, now, costs)
-    budget -= len(learning) * costs.review
+    budget -= sum(costs.review * weight(card) for card in learning)
     today = (start_of_day(now).timestamp() - now.timestamp()) / DAY
     interview = (plan.moment().timestamp() - now.timestamp()) / DAY
     planner = Planner(memory, costs, day_origin(now))
@@ -860,16 +875,17 @@ def _project(
     for offset in range(max(0, days)):
         at = float(offset)
         budget = plan.minutes * 60.0
-        steps = 0
+        steps, stepped = 0, 0.0
         if offset == 0:
             steps = len(learning)
-            budget -= spent_today(cards, states, now, costs) + steps * costs.review
+            stepped = sum(costs.review * weight(card) for card in learning)
+            budget -= spent_today(cards, states, now, costs) + stepped
         chosen = board.day(at, interview, budget, today_start + offset, stepping if steps else ())
         board.apply(chosen, at)
         loads.append(
             DayLoad(
                 local_today + timedelta(days=offset),
-                (sum(c.seconds for c in chosen) + steps * costs.review) / 60,
+                (sum(c.seconds for c in chosen) + stepped) / 60,
                 sum(c.new for c in chosen),
                 sum(not c.new for c in chosen) + steps,
             )

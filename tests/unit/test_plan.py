@@ -93,6 +93,22 @@ def test_new_cards_fill_the_minutes_alternating_decks():
     assert queue.reviews == () and queue.learning == ()
 
 
+def test_a_coding_drill_or_an_sql_question_costs_more_than_a_quick_card():
+    """A plan of every deck gave 57 new cards a day to 30 minutes, coding drills costed as a
+    45-second card among them; a drill takes ten cards' time and an SQL question three."""
+    from mlprep.model import CardType
+
+    drills = [replace(c, type=CardType.CODE) for c in cards("code", 5)]
+    queries = [
+        replace(c, type=CardType.SQL, db="shop", solution="SELECT 1;") for c in cards("q", 5)
+    ]
+    plan = Plan(date(2026, 12, 16), 25)  # 1,500 s: five queries at 180 s, then one drill
+    queue = plan_queue(plan, drills + queries, {}, NOW, Memory(), COSTS)
+    assert sorted(c.id for c in queue.new) == ["code-0", "q-0", "q-1", "q-2", "q-3", "q-4"]
+    quick = plan_queue(plan, cards("a", 30), {}, NOW, Memory(), COSTS)
+    assert len(quick.new) == 25  # (60 s each)
+
+
 def test_reviews_go_to_the_biggest_gain_per_minute():
     plan = Plan(date(2026, 12, 3), 1)  # 60 s: three reviews at 20 s, no room for a new card
     deck = cards("a", 5)
