@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TextIO
 
+from rich import box
 from rich.console import Console, ConsoleDimensions, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
@@ -96,14 +97,49 @@ def markdown(text: str) -> RenderableType:
 def _markdown_class():
     """rich's Markdown, its code blocks folded as _FoldedCode folds them (and without the
     padding that showed as a stray space before each line)."""
-    from rich.markdown import CodeBlock, Markdown  # heavy: only when an answer is shown
+    from rich import markdown as md  # heavy: only when an answer is shown
+    from rich.markdown import CodeBlock, Markdown, TableElement
 
     class FoldedCodeBlock(CodeBlock):
         def __rich_console__(self, console, options):
             yield _FoldedCode(str(self.text).rstrip(), self.lexer_name, self.theme)
 
+    class FittingTable(TableElement):
+        first = True  # the first thing in the text: no blank line before it
+
+        @classmethod
+        def create(cls, markdown, token):
+            table = cls()
+            before = markdown.markup.splitlines()[: token.map[0]] if token.map else []
+            table.first = not any(line.strip() for line in before)
+            return table
+
+        def __rich_console__(self, console, options):
+            if not self.first:
+                yield Text("")
+            yield _fitting_table(self, console, options)
+
+    # (a table's parts ask for a line break after them, which rich yields before the table
+    # itself: an empty line at the top of a box whose answer opens with a table)
+    parts = {
+        name: type(kind.__name__, (kind,), {"new_line": False})
+        for name, kind in (
+            ("thead_open", md.TableHeaderElement),
+            ("tbody_open", md.TableBodyElement),
+            ("tr_open", md.TableRowElement),
+            ("td_open", md.TableDataElement),
+            ("th_open", md.TableDataElement),
+        )
+    }
+
     class DeckMarkdown(Markdown):
-        elements = {**Markdown.elements, "fence": FoldedCodeBlock, "code_block": FoldedCodeBlock}
+        elements = {
+            **Markdown.elements,
+            **parts,
+            "fence": FoldedCodeBlock,
+            "code_block": FoldedCodeBlock,
+            "table_open": FittingTable,
+        }
 
     return DeckMarkdown
 
@@ -117,6 +153,48 @@ def _markdown_parser():
 
     parser = MarkdownIt("commonmark", {"html": False})
     return parser.enable("strikethrough").enable("table").disable("image")
+
+
+def _fitting_table(element, console, options) -> RenderableType:
+    """A deck's Markdown table as a table where its every word fits the width, else as one
+    record a row: the first cell, then each other cell under its column's name (in a box at
+    80 columns a five-column table cut "cross-attention" to "cross-attenti..."). No blank
+    edge lines above and below (they showed as two empty lines at the top of a box)."""
+    from rich.cells import cell_len
+
+    heads = [cell.content for cell in element.header.row.cells] if element.header else []
+    rows = (
+        [[cell.content for cell in row.cells] for row in element.body.rows] if element.body else []
+    )
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, collapse_padding=True)
+    for head in heads:
+        table.add_column(head.copy(), header_style="bold")
+    for row in rows:
+        table.add_row(*row)
+    # the narrowest the table can be without cutting a word: each column's longest word, and
+    # two columns between columns
+    columns = [heads, *rows]
+    longest = [
+        max(
+            (cell_len(word) for row in columns if i < len(row) for word in row[i].plain.split()),
+            default=1,
+        )
+        for i in range(len(heads))
+    ]
+    if not heads or sum(longest) + 2 * (len(heads) - 1) <= options.max_width:
+        return table
+    records = Table.grid(padding=(0, 1))
+    records.add_column(style="dim", no_wrap=True)
+    records.add_column(overflow="fold")
+    for number, row in enumerate(rows):
+        if number:
+            records.add_row("", "")
+        first = row[0].copy() if row else Text("")
+        first.stylize("bold")
+        records.add_row(first, "")
+        for head, cell in zip(heads[1:], row[1:], strict=False):
+            records.add_row(f"  {head.plain}:", cell)
+    return records
 
 
 def question_panel(card: Card, position: int, total: int) -> Panel:

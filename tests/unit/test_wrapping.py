@@ -483,3 +483,39 @@ def test_a_folded_line_of_code_in_an_answer_goes_on_under_its_own_start():
         "          np.abs(comps).argmax(axis=1)])",
         "      return comps * signs[:, None]",
     ]
+
+
+def test_a_table_in_an_answer_is_a_table_where_its_words_fit_else_a_record_a_row():
+    """In a box at 80 columns a five-column table cut "cross-attention" to "cross-attenti..."
+    and opened with two empty lines."""
+    import io
+
+    from rich.console import Console
+
+    from mlprep.ui import render
+
+    answer = (
+        "| type | attention | typical use |\n|---|---|---|\n"
+        "| encoder-only | bidirectional | classification, tagging |\n"
+        "| encoder-decoder | causal decoder + cross-attention | translation |\n"
+    )
+
+    def shown(text: str, width: int) -> list[str]:
+        out = io.StringIO()
+        Console(file=out, width=width, color_system=None).print(render.markdown(text))
+        return [line.rstrip() for line in out.getvalue().splitlines()]
+
+    wide = shown(answer, 80)
+    assert wide[0].split() == ["type", "attention", "typical", "use"]  # (no empty line first)
+    assert "…" not in "".join(wide) and any("cross-attention" in line for line in wide)
+    narrow = shown(answer, 44)
+    assert narrow[:4] == [
+        "encoder-only",
+        "  attention:    bidirectional",
+        "  typical use:  classification, tagging",
+        "",
+    ]
+    assert "  attention:    causal decoder +" in narrow and "…" not in "".join(narrow)
+    assert max(map(len, narrow)) <= 44
+    # after a paragraph, an empty line before the table, as before any block
+    assert shown("Like this:\n\n" + answer, 80)[:3] == ["Like this:", "", wide[0]]
