@@ -125,7 +125,17 @@ def wrap(text: str, width: int, indent: str = "", deck: bool = False) -> list[st
     without its fence lines, as in a question's box (a message keeps backticks around a
     command)."""
     lines: list[str] = []
+    in_code = False
+    table: list[str] = []  # a deck's Markdown table's lines, laid out once it ends
     for block, wrappable in _paragraphs(text):
+        if deck and not wrappable and not in_code and block.lstrip().startswith("|"):
+            table.append(block)
+            continue
+        if table:
+            lines += deck_table(table, max(20, width), indent)
+            table = []
+        if not wrappable and block.lstrip().startswith("```"):
+            in_code = not in_code
         if deck and not wrappable and block.lstrip().startswith(("```", "~~~")):
             continue  # (Markdown's, not the code's)
         if not wrappable:
@@ -148,7 +158,64 @@ def wrap(text: str, width: int, indent: str = "", deck: bool = False) -> list[st
         )
         for line in wrapped or [indent]:
             lines.extend(folded(line, max(20, width), indent + hanging))
+    if table:
+        lines += deck_table(table, max(20, width), indent)
     return lines
+
+
+_CELL_BORDER = re.compile(r"(?<!\\)\|")
+
+
+def deck_table(source: list[str], width: int, indent: str = "") -> list[str]:
+    """A deck's Markdown table as plain lines, as its box shows it: its columns aligned under
+    a rule where every cell fits the width, else one record a row (the first cell, then each
+    other one under its column's name); never its pipes and dashes as written."""
+    rows = []
+    for line in source:
+        cells = [cell.strip().replace("\\|", "|") for cell in _CELL_BORDER.split(line.strip())]
+        if cells and not cells[0]:
+            cells = cells[1:]
+        if cells and not cells[-1]:
+            cells = cells[:-1]
+        if cells and all(re.fullmatch(r":?-{2,}:?", cell) for cell in cells):
+            continue  # the rule under the header
+        rows.append([unmarked(cell, code_marks=False) for cell in cells])
+    if not rows:
+        return []
+    count = max(map(len, rows))
+    rows = [row + [""] * (count - len(row)) for row in rows]
+    sizes = [max(columns(row[i]) for row in rows) for i in range(count)]
+    if len(indent) + sum(sizes) + 2 * (count - 1) <= width:
+        head, *body = rows
+        rule = "  ".join("-" * size for size in sizes)
+        return (
+            [indent + _row_line(row, sizes) for row in [head]]
+            + [indent + rule]
+            + [indent + _row_line(row, sizes) for row in body]
+        )
+    head, *body = rows
+    label = max(columns(name) for name in head[1:]) if count > 1 else 0
+    lines: list[str] = []
+    for number, row in enumerate(body):
+        if number:
+            lines.append("")
+        lines.extend(hanging(indent + row[0], width))
+        for name, value in zip(head[1:], row[1:], strict=True):
+            lead = f"{indent}  {name}:{' ' * (label - columns(name))} "
+            lines.extend(_hanging_at(lead, value, width))
+    return lines
+
+
+def _hanging_at(lead: str, text: str, width: int) -> list[str]:
+    """`text` after `lead`, wrapped between words, its further lines under its start."""
+    wrapped = textwrap.wrap(
+        text,
+        width=width,
+        initial_indent=lead,
+        subsequent_indent=" " * len(lead),
+        break_on_hyphens=False,
+    )
+    return wrapped or [lead.rstrip()]
 
 
 def numbered(options: Iterable[str], width: int) -> list[str]:

@@ -519,3 +519,31 @@ def test_a_table_in_an_answer_is_a_table_where_its_words_fit_else_a_record_a_row
     assert max(map(len, narrow)) <= 44
     # after a paragraph, an empty line before the table, as before any block
     assert shown("Like this:\n\n" + answer, 80)[:3] == ["Like this:", "", wide[0]]
+
+
+def test_a_table_in_plain_output_is_laid_out_not_shown_as_markdown():
+    """Plain sessions (mock, sql, code, piped) showed a deck's table as its source: pipes and
+    dashes, cut mid-cell at the edge."""
+    from mlprep.ui.text import wrap
+
+    answer = (
+        "Pick by task:\n\n| task | loss |\n|---|---|\n| regression | MSE |\n"
+        "| multi-label | per-label binary cross-entropy |\n"
+    )
+    assert wrap(answer, 80, "  ", deck=True) == [
+        "  Pick by task:",
+        "",
+        "  task         loss",
+        "  -----------  ------------------------------",
+        "  regression   MSE",
+        "  multi-label  per-label binary cross-entropy",
+    ]
+    assert wrap(answer, 30, "  ", deck=True)[2:] == [
+        "  regression",
+        "    loss: MSE",
+        "",
+        "  multi-label",
+        "    loss: per-label binary",
+        "          cross-entropy",
+    ]
+    assert "  | task | loss |" in wrap(answer, 80, "  ")  # (a message's text is left as it is)
