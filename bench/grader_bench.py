@@ -12,7 +12,7 @@ p95 <= 20 ms. Prints numbers; asserts nothing. `-v` lists every disagreement.
 
 `--heldout2` scores bench/grader_heldout2.yaml, a second such set by another hand (40 cards).
 `--heldout3` scores bench/grader_heldout3.yaml, a third (30 cards drawn at random), its answers
-written from the questions alone.
+written from the questions alone; held out only when first scored (see its header).
 `--heldout` scores bench/grader_heldout.yaml instead: the same figures on answers written
 without sight of the cards' keypoints, so keypoint phrases tuned on the development set cannot
 flatter it.
