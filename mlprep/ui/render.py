@@ -90,7 +90,25 @@ def with_code(text: str, style: str = "") -> Text:
 def markdown(text: str) -> RenderableType:
     rendered = _markdown_class()("", code_theme="ansi_dark", hyperlinks=False)
     rendered.markup, rendered.parsed = text, _markdown_parser().parse(text)
-    return rendered
+    return _Trimmed(rendered)
+
+
+class _Trimmed:
+    """A renderable without the empty lines rich puts before it (a list that opens an answer
+    began its box with an empty line: rich yields a list's line break before the list)."""
+
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console, options):
+        from rich.segment import Segment
+
+        lines = console.render_lines(self.renderable, options, pad=False, new_lines=False)
+        while lines and not "".join(segment.text for segment in lines[0]).strip():
+            lines.pop(0)
+        for line in lines:
+            yield from line
+            yield Segment.line()
 
 
 @functools.cache

@@ -547,3 +547,20 @@ def test_a_table_in_plain_output_is_laid_out_not_shown_as_markdown():
         "          cross-entropy",
     ]
     assert "  | task | loss |" in wrap(answer, 80, "  ")  # (a message's text is left as it is)
+
+
+def test_an_answer_that_opens_with_a_list_has_no_empty_line_first():
+    import io
+
+    from rich.console import Console
+
+    from mlprep.ui import render
+
+    out = io.StringIO()
+    Console(file=out, width=40, color_system=None).print(render.markdown("- one\n- two\n\nThen."))
+    assert [line.rstrip() for line in out.getvalue().splitlines()] == [
+        " • one",
+        " • two",
+        "",
+        "Then.",
+    ]
