@@ -183,6 +183,9 @@ def main_options(
 
             home(ctx)
         else:
+            if env.is_terminal():  # (TERM=dumb: say why there is no menu, then the commands)
+                term = env.environ.get("TERM", "")
+                ctx.obj.note(f"The menu needs a terminal that can move its cursor (TERM={term}).")
             typer.echo(ctx.get_help())
 
 

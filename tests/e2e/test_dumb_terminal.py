@@ -63,3 +63,14 @@ def test_the_sql_editor_and_the_mock_clock_give_way_to_plain_lines(mlprep_home, 
     child.expect(pexpect.EOF)
     child.close()
     assert "\x1b" not in seen.getvalue()
+
+
+def test_mlprep_alone_in_a_dumb_terminal_says_why_it_lists_the_commands(mlprep_home):
+    """It printed the help with no word of the menu it would draw elsewhere."""
+    env = dict(os.environ, MLPREP_HOME=str(mlprep_home), TERM="dumb", COLUMNS="80", LINES="30")
+    child = spawn_mlprep([], env, encoding="utf-8", timeout=20, dimensions=(30, 80))
+    child.expect(r"The menu needs a terminal that can move its cursor \(TERM=dumb\)\.")
+    child.expect("Usage: mlprep")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
