@@ -201,18 +201,21 @@ def _fitting_table(element, console, options) -> RenderableType:
     ]
     if not heads or sum(longest) + 2 * (len(heads) - 1) <= options.max_width:
         return table
-    records = Table.grid(padding=(0, 1))
-    records.add_column(style="dim", no_wrap=True)
-    records.add_column(overflow="fold")
+    # (each row's first cell on a line of its own: in the labels' column it widened it, and
+    # at 40 columns a long one left a value 13 columns)
+    records: list[RenderableType] = []
     for number, row in enumerate(rows):
         if number:
-            records.add_row("", "")
+            records.append(Text(""))
         first = row[0].copy() if row else Text("")
         first.stylize("bold")
-        records.add_row(first, "")
+        cells = Table.grid(padding=(0, 1))
+        cells.add_column(style="dim", no_wrap=True)
+        cells.add_column(overflow="fold")
         for head, cell in zip(heads[1:], row[1:], strict=False):
-            records.add_row(f"  {head.plain}:", cell)
-    return records
+            cells.add_row(f"  {head.plain}:", cell)
+        records += [first, cells]
+    return Group(*records)
 
 
 def question_panel(card: Card, position: int, total: int) -> Panel:

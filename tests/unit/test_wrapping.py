@@ -509,13 +509,15 @@ def test_a_table_in_an_answer_is_a_table_where_its_words_fit_else_a_record_a_row
     assert wide[0].split() == ["type", "attention", "typical", "use"]  # (no empty line first)
     assert "…" not in "".join(wide) and any("cross-attention" in line for line in wide)
     narrow = shown(answer, 44)
+    # (each row's first cell on a line of its own, not widening the labels' column)
     assert narrow[:4] == [
         "encoder-only",
-        "  attention:    bidirectional",
-        "  typical use:  classification, tagging",
+        "  attention:   bidirectional",
+        "  typical use: classification, tagging",
         "",
     ]
-    assert "  attention:    causal decoder +" in narrow and "…" not in "".join(narrow)
+    assert "  attention:   causal decoder +" in narrow
+    assert "…" not in "".join(narrow)
     assert max(map(len, narrow)) <= 44
     # after a paragraph, an empty line before the table, as before any block
     assert shown("Like this:\n\n" + answer, 80)[:3] == ["Like this:", "", wide[0]]
