@@ -449,7 +449,8 @@ def tags_lines(counts: dict[str, int], width: int = 80) -> list[str]:
     if not counts:
         return ["No tags."]
     count_w = max(len(str(n)) for n in counts.values())
-    tag_w = min(max(map(len, counts)), 22, max(8, width - count_w - 1))
+    # (whole names, fewer columns: they are what --tag takes; cut only past the width)
+    tag_w = min(max(map(len, counts)), max(8, width - count_w - 1))
     cell = tag_w + 1 + count_w
     columns = max(1, (width + 3) // (cell + 3))
     items = [f"{shorten(t, tag_w):<{tag_w}} {n:>{count_w}}" for t, n in counts.items()]

@@ -31,6 +31,19 @@ def test_tags_fill_fewer_columns_in_a_narrow_terminal(cli, monkeypatch):
     assert result.stdout == "testing  4   numeric  1\nimpurity 3   variance 1\n4 tags.\n"
 
 
+def test_a_long_tag_is_listed_whole(cli, tmp_path):
+    """Tags over 22 characters were cut ("curse-of-dimensiona..."): the list is what --tag
+    takes."""
+    (tmp_path / "long.yaml").write_text(
+        "id: long\ntitle: Long\ncards:\n  - id: long-1\n    q: A question?\n    a: An answer.\n"
+        "    tags: [curse-of-dimensionality, distributional-hypothesis, knn]\n"
+    )
+    result = cli("tags", "long", "--decks", str(tmp_path))
+    words = result.stdout.split()
+    assert {"curse-of-dimensionality", "distributional-hypothesis"} <= set(words)
+    assert "..." not in result.stdout
+
+
 def test_tags_json(cli):
     data = json.loads(cli("tags", "mini", "--json", *MINI).stdout)
     assert data == [
