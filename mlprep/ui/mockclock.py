@@ -17,7 +17,7 @@ from typing import TextIO
 from mlprep.model import Card
 from mlprep.textfit import clock_text, columns
 from mlprep.ui.keys import flush_input
-from mlprep.ui.prompts import PlainPrompter
+from mlprep.ui.prompts import STRAY_ENTER_SECONDS, PlainPrompter
 from mlprep.ui.text import hanging
 
 
@@ -68,7 +68,12 @@ class MockClockPrompter(PlainPrompter):
         deadline = self.deadline
         if deadline - self.clock() <= 0:
             raise TimeUp
-        text, timed_out, interrupted = _timed_prompt(prompt, lambda: deadline - self.clock())
+        while True:
+            shown = time.monotonic()
+            text, timed_out, interrupted = _timed_prompt(prompt, lambda: deadline - self.clock())
+            stray = time.monotonic() - shown < STRAY_ENTER_SECONDS  # (see prompts)
+            if text.strip() or timed_out or interrupted or not stray:
+                break
         self._answered(f"[{clock_text(max(0.0, deadline - self.clock()))}] {prompt}", text)
         if timed_out:
             flush_input(self.stdin)

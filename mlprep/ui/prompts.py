@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import shutil
+import time
 import types
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO, cast
@@ -460,7 +461,7 @@ class QuestionaryPrompter:
         message = f"Your answer ({hint}):"
         # (erased when done: the terminal wrapped it mid-word; _answered_text leaves it
         # wrapped between words instead)
-        answer = self.q.text(message, erase_when_done=True).unsafe_ask()
+        answer = unhurried(lambda: self.q.text(message, erase_when_done=True).unsafe_ask())
         _answered_text(message, answer)
         return answer
 
@@ -469,7 +470,12 @@ class QuestionaryPrompter:
 
     def ask_query(self) -> str:
         self.console.print(self.render.hint(QUERY_HINT))
-        return read_query(lambda first: self.q.text("sql>" if first else "...>").unsafe_ask())
+
+        def line(first: bool) -> str:
+            ask = self.q.text("sql>" if first else "...>").unsafe_ask
+            return unhurried(ask) if first else ask()  # (an empty first line gives up)
+
+        return read_query(line)
 
     def show_verdict(
         self, card: Card, correct: bool, shown: Sequence[Choice], feedback: Sequence[str] = ()
@@ -510,8 +516,11 @@ class QuestionaryPrompter:
         text = preview or "1 Again · 2 Hard · 3 Good · 4 Easy"
         keys = f"Grade: {text} (Enter: {default.label})"
         self.console.print(self.render.hint(keys, self.console.width))
+        shown = time.monotonic()
         while True:
             key = self._read_key()
+            if key == "enter" and time.monotonic() - shown < STRAY_ENTER_SECONDS:
+                continue  # (typed before the answer it grades was shown)
             grade = default if key == "enter" else FLASH_KEYS.get(key)
             if isinstance(grade, Grade):
                 self._graded(grade)
@@ -534,8 +543,11 @@ class QuestionaryPrompter:
         # (u is not offered where there is nothing to undo: it would do nothing)
         hint = FRONT_HINT if can_undo else FRONT_HINT.replace(" · u: undo last grade", "")
         self.console.print(self.render.hint(hint, self.console.width))
+        shown = time.monotonic()
         while True:
             key = self._read_key()
+            if key in ("enter", "space") and time.monotonic() - shown < STRAY_ENTER_SECONDS:
+                continue  # (meant for the card before: it would show this one's answer unread)
             if key in ("enter", "space"):
                 return FlashAction.REVEAL
             action = FLASH_KEYS.get(key)
@@ -685,7 +697,7 @@ def select(
 
     for digit in "0123456789":
         bindings.add(digit, eager=True)(typed(digit))
-    if confirm and typing.control is not None:
+    if typing.control is not None:
         _refuse_a_stray_enter(bindings, typing)
     _end_of_input_on_ctrl_d(question)
     if leave:
@@ -700,16 +712,26 @@ def select(
     return index
 
 
-# An Enter this soon after a graded menu appears, before any key moved its pointer, was meant
-# for the question before it: a double-tapped Enter answered the next question unseen.
+# An Enter this soon after a prompt appears, before any other key, was meant for the one before
+# it: a double-tapped Enter answered the next question unseen (a menu's first option, an empty
+# answer that revealed an open card, an empty query that gave an SQL card up, a grade).
 STRAY_ENTER_SECONDS = 0.3
+
+
+def unhurried(ask: Callable[[], str]) -> str:
+    """`ask()`'s text, asked again while it is empty and came as the prompt appeared (see
+    STRAY_ENTER_SECONDS)."""
+
+    while True:
+        shown = time.monotonic()
+        text = ask()
+        if text.strip() or time.monotonic() - shown >= STRAY_ENTER_SECONDS:
+            return text
 
 
 def _refuse_a_stray_enter(bindings, typing: _TypedNumber) -> None:
     """Enter takes the pointed entry, as questionary's own binding does, except a stray one
     (see STRAY_ENTER_SECONDS), which is dropped."""
-    import time
-
     from prompt_toolkit.keys import Keys
 
     control = typing.control

@@ -9,7 +9,7 @@ import pytest
 pytest.importorskip("pexpect")
 
 from tests.conftest import FIXTURES  # noqa: E402
-from tests.e2e.test_quiz_terminal import ENTER, spawn  # noqa: E402
+from tests.e2e.test_quiz_terminal import ENTER, deliberately, spawn  # noqa: E402
 
 
 def test_a_typed_answer_shows_the_checklist_and_enter_accepts_the_suggestion(mlprep_home):
@@ -18,7 +18,7 @@ def test_a_typed_answer_shows_the_checklist_and_enter_accepts_the_suggestion(mlp
     child = spawn(args, mlprep_home)
     child.expect("Why are single deep trees unstable")
     child.expect("Your answer \\(Enter to reveal\\):")
-    child.send(ENTER)  # an empty answer: self-graded as before
+    deliberately(child, ENTER)  # an empty answer: self-graded as before
     child.expect("Reference answer")
     child.expect("\\(Enter: Good\\)")
     child.send("3")
@@ -31,7 +31,7 @@ def test_a_typed_answer_shows_the_checklist_and_enter_accepts_the_suggestion(mlp
     child.expect('you said: "lowers the variance"')
     child.expect("\\[ \\] The gain depends on how correlated the trees are")
     child.expect("\\(Enter: Hard\\)")
-    child.send(ENTER)
+    deliberately(child, ENTER)
     child.expect("Graded Hard\\.")
     child.expect("Answered 2 cards")
     child.expect(pexpect_eof())

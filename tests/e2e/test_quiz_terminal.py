@@ -39,6 +39,18 @@ def spawn(args, home, columns=80, rows=30, **extra_env):
     return child
 
 
+def deliberately(child, keys: str) -> None:
+    """`keys` sent as a person would, after a look at the prompt: an Enter (or Space) that
+    comes as a prompt appears is taken for one meant for the prompt before (STRAY_ENTER_SECONDS)
+    and dropped."""
+    import time
+
+    from mlprep.ui.prompts import STRAY_ENTER_SECONDS
+
+    time.sleep(STRAY_ENTER_SECONDS + 0.05)
+    child.send(keys)
+
+
 def events(home):
     lines = (home / "progress" / "reviews.jsonl").read_text().splitlines()
     return [json.loads(line) for line in lines]
@@ -115,7 +127,7 @@ def test_quiz_trees_answered_whatever_the_cards_are(mlprep_home):
             child.expect(
                 "Grade: 1 Again 1m · 2 Hard 6m · 3 Good 10m · 4 Easy \\d+d \\(Enter: Again\\)"
             )
-            child.send(ENTER)
+            deliberately(child, ENTER)
     child.expect("Answered 3 cards")
     child.expect("Revisit|Nothing to revisit")
     child.expect(pexpect.EOF)
@@ -198,3 +210,45 @@ def test_a_colour_code_in_pasted_text_is_dropped_not_a_traceback(mlprep_home):
     assert "Unhandled exception" not in seen.getvalue()
     lines = (mlprep_home / "progress" / "reviews.jsonl").read_text().splitlines()
     assert [json.loads(line)["answer"] for line in lines] == ["greedy splits change"]
+
+
+def test_an_enter_meant_for_the_card_before_reveals_and_grades_nothing(mlprep_home):
+    """A double-tapped Enter revealed the next open card unread and then took the default
+    grade; one that comes as the SQL prompt opens gave the card up ("No query given")."""
+    args = ["quiz", "mini", "--tag", "variance", "--decks", str(FIXTURES / "decks")]
+    child = spawn(args, mlprep_home)
+    child.send(ENTER)  # (typed ahead: it reaches the answer prompt as it opens)
+    child.expect("Your answer \\(Enter to reveal\\):")
+    with pytest.raises(pexpect.TIMEOUT):
+        child.expect("Reference answer", timeout=1)
+    child.send("it overfits" + ENTER + ENTER)  # the second Enter comes with the grade prompt
+    child.expect("\\(Enter: (\\w+)\\)")
+    with pytest.raises(pexpect.TIMEOUT):
+        child.expect("Graded", timeout=1)
+    deliberately(child, "3")
+    child.expect("Graded Good\\.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert [(e["card"], e["grade"]) for e in events(mlprep_home)] == [("mini-open", 3)]
+
+    sql = ["quiz", "--decks", str(FIXTURES / "sqldecks"), "sqlmini", "-n", "1", "--seed", "1"]
+    child = spawn(sql, mlprep_home)
+    child.send(ENTER)
+    child.expect("sql>")
+    with pytest.raises(pexpect.TIMEOUT):
+        child.expect("No query given", timeout=1)
+    deliberately(child, ENTER)  # a deliberate empty query still gives up
+    child.expect("No query given")
+    child.expect(pexpect.EOF)
+    child.close()
+
+
+def test_the_home_menu_drops_an_enter_meant_for_the_prompt_before(mlprep_home):
+    child = spawn([], mlprep_home)
+    child.send(ENTER)
+    child.expect("What would you like to do\\?")
+    with pytest.raises(pexpect.TIMEOUT):
+        child.expect("Review: \\d+ learning", timeout=1)
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()

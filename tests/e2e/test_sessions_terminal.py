@@ -8,7 +8,7 @@ import re
 import pexpect
 
 from tests.conftest import FIXTURES, REPO
-from tests.e2e.test_quiz_terminal import DOWN, ENTER, spawn
+from tests.e2e.test_quiz_terminal import DOWN, ENTER, deliberately, spawn
 
 MINI = ["--decks", str(FIXTURES / "decks")]
 MOCK = ["mock", "--deck-dir", str(FIXTURES / "decks"), "-d", "mini", "-n", "2", "--seed", "1"]
@@ -28,7 +28,7 @@ def test_flashcards_reveal_grade_undo_quit(mlprep_home):
     child.expect("3\\) Hinge loss")
     # nothing to undo yet: u is not offered (it did nothing)
     child.expect("Enter: show answer · s: skip · q: quit")
-    child.send(ENTER)
+    deliberately(child, ENTER)
     child.expect("✔ 1\\) Gini impurity")
     child.expect("Reference answer")
     # the grade keys say when each grade brings the card back
@@ -40,7 +40,7 @@ def test_flashcards_reveal_grade_undo_quit(mlprep_home):
     child.expect("Undid the grade of mini-single.")
     child.expect("1/4 · mini")
     child.expect("Enter: show answer")
-    child.send(" ")  # space reveals too
+    deliberately(child, " ")  # space reveals too
     child.expect("Reference answer")
     child.expect("4 Easy")
     child.send("4")
@@ -207,7 +207,7 @@ def test_review_meets_a_sql_card_runs_the_query_and_grades_it(mlprep_home):
     child.expect("Comes back in")
     child.expect("How many users are there")
     child.expect("sql>")
-    child.send(ENTER)  # an empty query gives up: the solution and its result are shown
+    deliberately(child, ENTER)  # an empty query gives up: the solution and its result are shown
     child.expect("No query given.")
     child.expect("Reference solution:")
     child.expect("Its result:")

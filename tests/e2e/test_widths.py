@@ -11,6 +11,7 @@ import pexpect
 import pytest
 
 from tests.conftest import FIXTURES, warm_deck_cache
+from tests.e2e.test_quiz_terminal import deliberately
 from tests.forkserver import spawn_mlprep
 
 ENTER, SPACE, DOWN = "\r", " ", "\x1b[B"
@@ -123,7 +124,7 @@ def test_flash_fits(mlprep_home, columns):
     child = spawn(["flash", "mini", "-n", "1", "--seed", "5", *MINI], mlprep_home, columns)
     child.expect("show answer")
     before = child.before
-    child.send(ENTER)
+    deliberately(child, ENTER)
     child.expect("Easy")
     before += child.before
     child.send("3")
