@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-import textwrap
 from typing import TYPE_CHECKING
 
 from mlprep.model import Card
+from mlprep.textfit import folded
 from mlprep.ui.prompts import PlainPrompter
 from mlprep.ui.text import schema_lines, wrap
 
@@ -69,16 +69,14 @@ class SqlLinePrompter(PlainPrompter):
 
     def show_solution(self, card: Card) -> None:
         self.say("Reference solution:")
-        for line in card.solution.strip().splitlines():  # SQL may break at any space
-            self.say(
-                *(
-                    textwrap.wrap(line, self.width, initial_indent="  ", subsequent_indent="    ")
-                    or [""]
-                )
-            )
-        self.say(*wrap(card.a, self.width, "  ", deck=True))
+        for line in card.solution.strip().splitlines():
+            # folded between words, going on under the line's own start and further in (it
+            # went on left of it: "day) AS grp" under "julianday(day) - ...")
+            lead = " " * (len(line) - len(line.lstrip(" ")))
+            self.say(*folded(f"  {line}", self.width, f"  {lead}    "))
+        self.say("Answer:", *wrap(card.a, self.width, "  ", deck=True))
         if card.explain:
-            self.say(*wrap(card.explain, self.width, "  ", deck=True))
+            self.say("Why:", *wrap(card.explain, self.width, "  ", deck=True))
 
 
 class SqlEditorPrompter(SqlLinePrompter):

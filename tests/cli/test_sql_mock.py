@@ -195,6 +195,7 @@ Error: no such column: nosuch. Not counted as a try.
 sql> .answer
 Reference solution:
   SELECT COUNT(*) FROM users;
+Answer:
   COUNT(*) over the users table.
 Its result:
 COUNT(*)

@@ -566,3 +566,39 @@ def test_an_answer_that_opens_with_a_list_has_no_empty_line_first():
         "",
         "Then.",
     ]
+
+
+def test_sql_practice_shows_its_answer_folded_under_each_line_with_headings():
+    """`.answer` went on left of a folded line ("day) AS grp" under "julianday(day) - ...")
+    and ran the explanation into the solution."""
+    import io
+
+    from mlprep.model import Card, CardType
+    from mlprep.ui.sqlio import SqlLinePrompter
+
+    card = Card(
+        id="sql-x",
+        q="Streaks?",
+        a="Number the days per user.",
+        explain="Gaps and islands.",
+        type=CardType.SQL,
+        db="shop",
+        solution=(
+            "SELECT user_id,\n"
+            "       julianday(day) - ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY day) AS grp\n"
+            "FROM days;"
+        ),
+    )
+    out = io.StringIO()
+    SqlLinePrompter(io.StringIO(), out, echo=False, width=60).show_solution(card)
+    assert out.getvalue().splitlines() == [
+        "Reference solution:",
+        "  SELECT user_id,",
+        "         julianday(day) - ROW_NUMBER() OVER (PARTITION BY",
+        "             user_id ORDER BY day) AS grp",
+        "  FROM days;",
+        "Answer:",
+        "  Number the days per user.",
+        "Why:",
+        "  Gaps and islands.",
+    ]
