@@ -64,6 +64,11 @@ def _bindings() -> KeyBindings:
 
     @keys.add("c-c")
     def _interrupt(event: KeyPressEvent) -> None:
+        # a query half typed is cleared, as psql and sqlite3 do (it ended the whole session);
+        # at an empty prompt Ctrl-C stops
+        if event.current_buffer.text:
+            event.current_buffer.reset()
+            return
         # a Ctrl-C typed just after Enter reaches the editor while it is closing: ignore it
         # there rather than fail; once the query runs, Ctrl-C interrupts it as usual
         if event.app.is_running and not event.app.is_done:

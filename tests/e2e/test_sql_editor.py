@@ -46,3 +46,25 @@ def test_editing_completion_commands_and_history_across_runs(mlprep_home):
     child.close()
     lines = (mlprep_home / "progress" / "reviews.jsonl").read_text().splitlines()
     assert [json.loads(x)["grade"] for x in lines] == [3, 3]
+
+
+def test_ctrl_c_clears_a_half_typed_query_and_at_an_empty_prompt_stops(mlprep_home):
+    """Ctrl-C half way through a query ended the whole session; psql and sqlite3 clear the
+    line."""
+    child = spawn([*SQL, "--seed", "1"], mlprep_home, NO_COLOR="1")
+    child.expect("sql>")
+    child.send("SELECT * FROM orde")
+    child.expect("orde")
+    child.sendcontrol("c")
+    child.send("SELECT id FROM users ORDER BY id LIMIT 3;\r")  # the line was cleared
+    child.expect("Correct! Your result:")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    child = spawn([*SQL, "--seed", "1"], mlprep_home, NO_COLOR="1")
+    child.expect("sql>")
+    child.sendcontrol("c")  # nothing typed: it stops
+    child.expect("Stopped \\(interrupted\\)")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
