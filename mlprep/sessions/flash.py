@@ -92,4 +92,9 @@ class FlashSession:
     reschedules: bool = True
 
     def run(self, prompter: Prompter, recorder: Recorder, context: SessionContext) -> FlashResult:
+        # (a header as quiz, drill and mock have: which decks, how many cards)
+        names = ", ".join(dict.fromkeys(card.deck for card in self.cards))
+        count = len(self.cards)
+        if count:
+            prompter.notice(f"Flashcards: {names} - {count} card{'s' * (count != 1)}")
         return run_flash(self.cards, prompter, recorder, context)

@@ -293,6 +293,7 @@ Still to do today: 2 learning, 0 due, 0 new (`mlprep review` goes on).
 """
 
 FLASH = """\
+Flashcards: mini - 4 cards
 
 [1/4] mini-single (mini)
 Which impurity measure does CART use by default for classification?
