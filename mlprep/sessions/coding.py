@@ -204,7 +204,8 @@ def summary_lines(result: CodeResult) -> list[str]:
             if left
             else ""
         )
-        stopped.append(f"Stopped ({result.stopped}){unreached}; your graded drills are saved.")
+        saved = "; your graded drills are saved" * bool(done)  # (none graded: not said)
+        stopped.append(f"Stopped ({result.stopped}){unreached}{saved}.")
     if not result.results:
         return [*stopped, "No drills done."]
     parts = [
