@@ -147,7 +147,7 @@ def test_an_enter_meant_for_the_question_before_does_not_answer_a_menu_unseen(ml
     child.expect("Your answer:")
     child.expect("Hinge loss")
     with pytest.raises(pexpect.TIMEOUT):
-        child.expect("Correct|Not quite", timeout=1)
+        child.expect("Correct|Not quite", timeout=0.5)
     child.send(ENTER)  # a deliberate one, later, takes the entry pointed at
     child.expect("Correct")
     child.expect(pexpect.EOF)
@@ -220,11 +220,11 @@ def test_an_enter_meant_for_the_card_before_reveals_and_grades_nothing(mlprep_ho
     child.send(ENTER)  # (typed ahead: it reaches the answer prompt as it opens)
     child.expect("Your answer \\(Enter to reveal\\):")
     with pytest.raises(pexpect.TIMEOUT):
-        child.expect("Reference answer", timeout=1)
+        child.expect("Reference answer", timeout=0.5)
     child.send("it overfits" + ENTER + ENTER)  # the second Enter comes with the grade prompt
     child.expect("\\(Enter: (\\w+)\\)")
     with pytest.raises(pexpect.TIMEOUT):
-        child.expect("Graded", timeout=1)
+        child.expect("Graded", timeout=0.5)
     deliberately(child, "3")
     child.expect("Graded Good\\.")
     child.expect(pexpect.EOF)
@@ -236,7 +236,7 @@ def test_an_enter_meant_for_the_card_before_reveals_and_grades_nothing(mlprep_ho
     child.send(ENTER)
     child.expect("sql>")
     with pytest.raises(pexpect.TIMEOUT):
-        child.expect("No query given", timeout=1)
+        child.expect("No query given", timeout=0.5)
     deliberately(child, ENTER)  # a deliberate empty query still gives up
     child.expect("No query given")
     child.expect(pexpect.EOF)
@@ -248,7 +248,7 @@ def test_the_home_menu_drops_an_enter_meant_for_the_prompt_before(mlprep_home):
     child.send(ENTER)
     child.expect("What would you like to do\\?")
     with pytest.raises(pexpect.TIMEOUT):
-        child.expect("Review: \\d+ learning", timeout=1)
+        child.expect("Review: \\d+ learning", timeout=0.5)
     child.send("q")
     child.expect(pexpect.EOF)
     child.close()
