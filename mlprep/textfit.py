@@ -31,18 +31,24 @@ def in_words(items: list[str]) -> str:
     return " and ".join(filter(None, (", ".join(items[:-1]), items[-1]))) if items else ""
 
 
-def shorten(text: str, width: int) -> str:
+def shorten(text: str, width: int, at_word: bool = False) -> str:
     """`text` on one line (runs of whitespace made one space), cut to `width` terminal
     columns with "..." where it is longer (see fit)."""
-    return fit(" ".join(text.split()), width)
+    return fit(" ".join(text.split()), width, at_word)
 
 
-def fit(line: str, width: int) -> str:
+def fit(line: str, width: int, at_word: bool = False) -> str:
     """A line as it is where it takes at most `width` terminal columns, else cut to them
-    with "..." (East Asian wide characters take two columns)."""
+    with "..." (East Asian wide characters take two columns). `at_word` (prose): cut at a
+    word's end where one is near ("shrinks kept..." rather than "shrinks kept coe...")."""
     if columns(line) <= width:
         return line
-    return within(line, width - 3).rstrip() + "..."
+    kept = within(line, width - 3)
+    if at_word and line[len(kept) : len(kept) + 1].isalnum():
+        space = kept.rfind(" ")
+        if space >= max(1, len(kept) - 12):
+            kept = kept[:space]
+    return kept.rstrip() + "..."
 
 
 def fit_keeping_count(line: str, width: int) -> str:

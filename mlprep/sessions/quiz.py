@@ -81,10 +81,10 @@ class QuizResult(SessionResult):
             question = without_marks(r.card.q)
             if self.width < NARROW:  # (a line each: a row left a few letters of both)
                 lines.append(f"  {result_label(r):<6} {_id_end(r.card.id, self.width - 9)}")
-                lines.append(" " * 9 + shorten(question, self.width - 9))
+                lines.append(" " * 9 + shorten(question, self.width - 9, at_word=True))
                 continue
             head = f"  {result_label(r):<6} {_id_end(r.card.id, id_width):<{id_width}}  "
-            lines.append(head + shorten(question, self.width - len(head)))
+            lines.append(head + shorten(question, self.width - len(head), at_word=True))
         revisit = self.revisit
         if revisit:
             lines.append(f"Revisit ({len(revisit)}): " + ", ".join(card.id for card in revisit))

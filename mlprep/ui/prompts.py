@@ -407,7 +407,7 @@ class QuestionaryPrompter:
         if any(shorten(text, width - 4) != text for text in options):  # "10) " is 4 wide
             self.console.print(self.render.option_list(options))
         choices = [
-            self.q.Choice(title=menu_title(shorten(f"{i}) {text}", width)), value=i - 1)
+            self.q.Choice(title=menu_title(shorten(f"{i}) {text}", width, True)), value=i - 1)
             for i, text in enumerate(options, start=1)
         ]
         if several:
@@ -439,7 +439,7 @@ class QuestionaryPrompter:
         # (narrow: still how to choose, not only "(then Enter)")
         short = f"(1-{len(options)}, arrows; Enter)" if len(options) <= 9 else "(arrows; Enter)"
         hint = _fitting_hint("Your answer:", f"(1-{len(options)} or arrows, then Enter)", short)
-        titles = [shorten(text, width - 4) for text in options]
+        titles = [shorten(text, width - 4, at_word=True) for text in options]
         index = select("Your answer:", titles, instruction=hint, confirm=True)
         assert index is not None
         return [index]

@@ -170,7 +170,7 @@ Comes back in 10 minutes.
 
 Answered 4 cards in 0m09s.
 Score: 2 of 3 right (67%); self-graded: 1 Good.
-  wrong  mini-single  Which impurity measure does CART use by default for cla...
+  wrong  mini-single  Which impurity measure does CART use by default for...
   right  mini-multi   Which of these are impurity measures?
   Good   mini-open    Why are single deep trees unstable?
   right  mini-number  What is the Gini impurity of a 50/50 binary node?

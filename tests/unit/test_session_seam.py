@@ -340,6 +340,22 @@ def test_a_narrow_quiz_summary_keeps_the_ends_of_its_card_ids():
     assert [row.split()[1] for row in rows] == ids  # (none over 36)
 
 
+def test_a_summary_cuts_a_question_at_a_words_end():
+    """A row ended mid-word ("by default for cla..."); an id or a value is cut where it must."""
+    from mlprep.model import Grade
+    from mlprep.sessions.base import CardResult
+    from mlprep.sessions.quiz import QuizResult
+    from mlprep.textfit import fit
+
+    q = "Which impurity measure does CART use by default for classification?"
+    result = CardResult(Card(id="c-1", q=q, a="a"), Grade.AGAIN, False, "", 1)
+    row = QuizResult(planned=1, results=[result], width=60).summary()[3]
+    assert row == "  wrong  c-1  Which impurity measure does CART use by..."
+    assert fit("enterprise annual plan", 19) == "enterprise annua..."  # (a value: as it fits)
+    assert fit("enterprise annual plan", 19, at_word=True) == "enterprise..."
+    assert fit("abcdefghijklmnopqrstuvwxyz", 10, at_word=True) == "abcdefg..."  # (no space)
+
+
 def test_a_session_stopped_before_any_answer_says_nothing_is_saved():
     """ "your graded answers are saved" was said when there were none."""
     from mlprep.model import Grade
