@@ -13,7 +13,7 @@ import operator
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import cast
 
 from mlprep.cardindex import Selection
@@ -37,6 +37,7 @@ from mlprep.sessions.base import (
     answer_card,
     duration,
     grade_counts,
+    long_interval,
     until_stopped,
 )
 from mlprep.sessions.ports import ProgressView, Prompter, Recorder, StateColumnSource
@@ -210,7 +211,12 @@ def run_review(
     shown = 0
     with until_stopped(result):
         while pending or again:
-            card = _next_card(pending, again, context.now().timestamp())
+            now = context.now().timestamp()
+            early = again[0][0] - now if again and not pending else 0.0
+            card = _next_card(pending, again, now)
+            if early > 0:  # ("Comes back in 10 minutes", then it came back at once)
+                wait = long_interval(timedelta(seconds=early))
+                prompter.notice(f"Back early (due in {wait}): nothing else is left to review.")
             shown += 1
             prompter.show_question(card, shown, shown + len(pending) + len(again))
             answered = answer_card(card, prompter, recorder, context)

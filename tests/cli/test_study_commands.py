@@ -267,6 +267,7 @@ Correct.
   Gini impurity and entropy.
   Information gain is a drop in entropy, not an impurity itself.
 Comes back in 10 minutes.
+Back early (due in 10 minutes): nothing else is left to review.
 
 [3/4] mini-single (mini, difficulty 1)
 Which impurity measure does CART use by default for classification?
@@ -279,6 +280,7 @@ Not quite. The answer:
   You picked 3) Hinge loss - wrong.
   Gini impurity.
 Comes back in 1 minute.
+Back early (due in 1 minute): nothing else is left to review.
 
 [4/5] mini-single (mini, difficulty 1)
 Which impurity measure does CART use by default for classification?
