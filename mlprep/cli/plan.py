@@ -11,6 +11,7 @@ import typer
 from mlprep.cli.common import DeckDirs, DeckSlugs, state
 from mlprep.cli.terminal import console_width
 from mlprep.errors import UsageError
+from mlprep.textfit import in_words
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -68,6 +69,7 @@ def plan(
         daily = check_minutes(minutes) if minutes is not None else None
         with app.progress() as store:
             current = active_plan(store, now)  # (what is not given is kept from it)
+        before = current.decks if current is not None else None
         if current is None:
             if day is None:
                 raise UsageError("give --interview YYYY-MM-DD to set a plan")
@@ -86,7 +88,15 @@ def plan(
                     if cards is None
                     else "Plan set. `mlprep review` now works toward the day."
                 )
-                app.env.stdout.write(f"{set_line}\n\n")
+                app.env.stdout.write(f"{set_line}\n")
+                if chosen and before is not None and set(chosen) != set(before):
+                    # (decks given replace the plan's: `plan bayes` to add a deck dropped four)
+                    was = in_words(list(before)) if before else "every deck"
+                    app.tell(
+                        f"Decks: {in_words(list(chosen))} (they were {was}; name every deck "
+                        "to keep)."
+                    )
+                app.env.stdout.write("\n")
             _show(app, store, new_plan, cards, now, as_json)
         return
     with app.progress() as store:

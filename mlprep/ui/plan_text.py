@@ -58,6 +58,20 @@ def outlook_lines(view: Outlook, width: int = 80) -> list[str]:
             f"{shown:<{name_width}}  {cards:>5}  {seen:>5}  {share_text(now, cards):>5}"
             f"  {share_text(followed, cards):>11}"
         )
+    # a deck the days leave untouched, said rather than left to a silent 0% (coding drills,
+    # ten cards' time each, come last in a plan of several decks)
+    idle = [d.deck for d in view.decks if d.cards and not d.seen and d.followed <= 0]
+    if idle and len(view.decks) > 1:
+        named = ", ".join(idle)
+        lines += [
+            "",
+            *textwrap.wrap(
+                f"No time goes to {named} in these minutes: other decks gain more recall a "
+                f"minute. Plan {'it on its own' if len(idle) == 1 else 'them on their own'} "
+                f"(mlprep plan {' '.join(idle)}) or give more minutes.",
+                width,
+            ),
+        ]
     lines += ["", "Daily load if followed (minutes):"]
     peak = max((load.minutes for load in view.load), default=0.0)
     counts = width >= 56

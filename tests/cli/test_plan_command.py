@@ -542,3 +542,15 @@ def test_changing_a_plan_in_force_keeps_what_is_not_given(cli, mlprep_home):
         "minutes": 30,
         "decks": [],
     }
+
+
+def test_decks_given_to_a_plan_in_force_say_which_they_replaced(cli):
+    """`plan bayes` to add a deck silently dropped the plan's four others."""
+    assert cli("plan", "--interview", "2026-12-09", "trees", "knn").exit_code == 0
+    same = cli("plan", "knn", "trees")  # the same decks: nothing to say
+    assert "Decks:" not in same.stdout
+    changed = cli("plan", "bayes")
+    assert changed.stdout.splitlines()[:2] == [
+        "Plan set. `mlprep review` now works toward the day.",
+        "Decks: bayes (they were knn and trees; name every deck to keep).",
+    ]

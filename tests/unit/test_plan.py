@@ -296,3 +296,20 @@ def test_a_predicted_share_never_rounds_to_certainty(recalled, cards, shown):
     from mlprep.ui.plan_text import share_text
 
     assert share_text(recalled, cards) == shown
+
+
+def test_a_deck_the_plan_gives_no_time_is_named_not_left_at_a_silent_zero():
+    """A plan of four decks gave coding drills no minute in 14 days, shown only as 0%."""
+    from mlprep.plan import DeckOutlook, Outlook
+    from mlprep.ui.plan_text import outlook_lines
+
+    view = Outlook(
+        Plan(date(2026, 12, 16), 25, ("coding", "trees")),
+        14,
+        decks=[DeckOutlook("coding", 40, 0, 0.0, 0.0), DeckOutlook("trees", 42, 0, 0.0, 41.0)],
+    )
+    text = " ".join(outlook_lines(view))
+    assert "No time goes to coding in these minutes" in text
+    assert "Plan it on its own (mlprep plan coding) or give more minutes." in text
+    view.decks[0] = DeckOutlook("coding", 40, 0, 0.0, 12.0)
+    assert "No time goes to" not in " ".join(outlook_lines(view))
