@@ -289,6 +289,20 @@ class Result:
     stderr: str
 
 
+def moved_progress(cli, home, tmp_path) -> tuple[str, str, str]:
+    """What an export of the progress in `home`, a merge of it into an empty log and an import
+    of it say, in that order (each message on one line)."""
+    export = tmp_path / "mine.json"
+    exported = cli("progress", "export", str(export)).stderr
+    log = home / "progress" / "reviews.jsonl"
+    log.unlink()
+    merged = cli("progress", "merge", str(export)).stdout
+    log.unlink()
+    imported = cli("progress", "import", str(export), "--yes").stdout
+    exported, merged, imported = (" ".join(text.split()) for text in (exported, merged, imported))
+    return exported, merged, imported
+
+
 def fake_clock(step: float = 1.0):
     """A monotonic clock that advances `step` seconds every time it is read."""
     counter = itertools.count()

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, moved_progress
 
 MINI = ["--decks", str(FIXTURES / "decks")]
 
@@ -421,15 +421,10 @@ def test_moving_progress_counts_a_plan_apart_from_the_answers(cli, mlprep_home, 
     plan."""
     cli("plan", "--interview", "2026-12-09", "mini", *MINI)
     cli("quiz", "mini", "-n", "1", "--seed", "1", *MINI, input="1\n2\n")
+    exported, merged, imported = moved_progress(cli, mlprep_home, tmp_path)
     export = tmp_path / "mine.json"
-    result = cli("progress", "export", str(export))
-    assert result.stderr == f"Exported 1 answer and 1 plan or parameter change to {export}.\n"
-    log = mlprep_home / "progress" / "reviews.jsonl"
-    log.unlink()
-    merged = cli("progress", "merge", str(export)).stdout
+    assert exported == f"Exported 1 answer and 1 plan or parameter change to {export}."
     assert merged.startswith("Merged 1 new answer and 1 plan or parameter change from")
-    log.unlink()
-    imported = cli("progress", "import", str(export), "--yes").stdout
     assert imported.startswith("Imported 1 answer and 1 plan or parameter change from")
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, moved_progress
 
 MINI = ["--decks", str(FIXTURES / "decks")]
 
@@ -63,17 +63,10 @@ def test_flash_reveal_grade_skip_undo_quit(cli, mlprep_home):
 def test_moving_progress_counts_an_undo_apart_from_the_answers(cli, mlprep_home, tmp_path):
     """A grade and its undo were "2 answers" to export, merge and import."""
     cli("flash", "mini", "--seed", "5", "--plain", *MINI, input="\n3\nu\nq\n")
+    exported, merged, imported = moved_progress(cli, mlprep_home, tmp_path)
     export = tmp_path / "mine.json"
-    result = cli("progress", "export", str(export))
-    assert result.stderr == f"Exported 1 answer and 1 undo to {export}.\n"
-    log = mlprep_home / "progress" / "reviews.jsonl"
-    log.unlink()
-    merged = cli("progress", "merge", str(export)).stdout
-    assert " ".join(merged.split()) == (
-        f"Merged 1 new answer and 1 undo from {export} (0 already present)."
-    )
-    log.unlink()
-    imported = cli("progress", "import", str(export), "--yes").stdout
+    assert exported == f"Exported 1 answer and 1 undo to {export}."
+    assert merged == f"Merged 1 new answer and 1 undo from {export} (0 already present)."
     assert imported.startswith("Imported 1 answer and 1 undo from")
 
 
