@@ -197,6 +197,7 @@ def planned_review(app: AppState, session: ReviewSession, library: Library) -> R
     with app.progress() as store:
         current = active_plan(store, now)
         if current is None:
+            _say_if_the_plan_ended_today(app, store, now)
             return session
     from mlprep.plan import daily_load, plan_queue, unloaded_text
 
@@ -245,6 +246,22 @@ def tomorrow_text(load: DayLoad) -> str:
         f"Tomorrow your plan asks {' and '.join(parts)} "
         f"(about {minutes} minute{'s' * (minutes != 1)})."
     )
+
+
+def _say_if_the_plan_ended_today(app: AppState, store: ProgressStore, now: datetime) -> None:
+    """On the interview day, that review is FSRS's again: its backlog and a day's new cards
+    from every deck arrived that morning without a word."""
+    data = store.setting("plan")
+    if not data:
+        return
+    from mlprep.plan import Plan
+
+    ended = Plan.from_data(data)
+    if ended is not None and ended.days_left(now) == 0:
+        app.note(
+            "Interview day: the plan has ended and review schedules as usual "
+            "(`--new 0` leaves new cards for later). Good luck!"
+        )
 
 
 def active_plan(store: ProgressStore, now: datetime) -> Plan | None:

@@ -149,7 +149,14 @@ def test_on_the_interview_day_the_plan_ends(cli, mlprep_home):
         "The plan for the interview on 2026-11-26 has ended: review schedules as usual.\n"
     )
     review = CliRunner().invoke(app, ["review", *MINI], input="", obj=env)
-    assert review.stderr == "" and "Review: 0 learning, 0 due, 20 new" in review.stdout
+    # (that morning FSRS's backlog and a day's new cards came without a word)
+    assert review.stderr == (
+        "Interview day: the plan has ended and review schedules as usual (`--new 0` leaves new "
+        "cards for later). Good luck!\n"
+    )
+    assert "Review: 0 learning, 0 due, 20 new" in review.stdout
+    after = Environment(now=lambda: datetime(2026, 11, 27, 8, 0, tzinfo=UTC))
+    assert CliRunner().invoke(app, ["review", *MINI], input="", obj=after).stderr == ""
 
 
 def test_the_home_menu_counts_down(cli, mlprep_home):
