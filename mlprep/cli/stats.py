@@ -73,6 +73,12 @@ def stats(
         # answers to cards of no deck loaded here are kept but count nowhere: a "No progress
         # yet" says why
         elsewhere = 0 if decks or report.has_progress else len(store.states)
+        from mlprep.cli.plan import active_plan
+
+        planned = active_plan(store, app.env.now()) is not None
+    if planned and not as_json and report.has_progress:
+        # (the due counts below are FSRS's; under a plan review asks the plan's day instead)
+        app.note("An interview plan is in force: review asks what `mlprep plan` shows for today.")
     if as_json:
         app.env.stdout.write(json.dumps(report.to_json(), indent=2) + "\n")
         return

@@ -556,3 +556,16 @@ def test_decks_given_to_a_plan_in_force_say_which_they_replaced(cli):
         "Plan set. `mlprep review` now works toward the day.",
         "Decks: bayes (they were knn and trees; name every deck to keep).",
     ]
+
+
+def test_stats_under_a_plan_says_review_follows_the_plan(cli):
+    """`stats` gave FSRS's due count (62) while the plan and review said 16, with no word of
+    the plan."""
+    cli("quiz", "mini", "-n", "1", "--seed", "1", *MINI, input="1\n2\n")
+    assert cli("stats", *MINI).stderr == ""
+    cli("plan", "--interview", "2026-12-09", "mini", *MINI)
+    result = cli("stats", *MINI)
+    assert result.stderr == (
+        "An interview plan is in force: review asks what `mlprep plan` shows for today.\n"
+    )
+    assert cli("stats", "--json", *MINI).stderr == ""  # (JSON for scripts: no notice)
