@@ -670,7 +670,7 @@ def plan_today(
 
     learning = learning_now(cards, states, now)
     budget = plan.minutes * 60 - spent_today(cards, states, now, costs)
-    budget -= sum(costs.review * weight(card) for card in learning)
+    budget -= steps_seconds(learning, costs)
     today = (start_of_day(now).timestamp() - now.timestamp()) / DAY
     interview = (plan.moment().timestamp() - now.timestamp()) / DAY
     planner = Planner(memory, costs, day_origin(now))
@@ -678,6 +678,12 @@ def plan_today(
     tracks = [t for t in tracks_for(cards, states, now) if t.card.id not in in_steps]
     chosen = planner.day(tracks, 0.0, interview, budget, today)
     return learning, chosen
+
+
+def steps_seconds(learning: Sequence[Card], costs: Costs) -> float:
+    """The seconds the learning cards due now take out of the day's minutes (see
+    learning_now): a step each, at a review's cost for its kind."""
+    return sum(costs.review * weight(card) for card in learning)
 
 
 def learning_now(cards: Sequence[Card], states: dict[str, CardState], now: datetime) -> list[Card]:
@@ -878,7 +884,7 @@ def _project(
         steps, stepped = 0, 0.0
         if offset == 0:
             steps = len(learning)
-            stepped = sum(costs.review * weight(card) for card in learning)
+            stepped = steps_seconds(learning, costs)
             budget -= spent_today(cards, states, now, costs) + stepped
         chosen = board.day(at, interview, budget, today_start + offset, stepping if steps else ())
         board.apply(chosen, at)
