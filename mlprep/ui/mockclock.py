@@ -17,7 +17,7 @@ from typing import TextIO
 from mlprep.model import Card
 from mlprep.textfit import clock_text, columns
 from mlprep.ui.keys import flush_input
-from mlprep.ui.prompts import STRAY_ENTER_SECONDS, PlainPrompter
+from mlprep.ui.prompts import PlainPrompter, too_soon
 from mlprep.ui.text import hanging
 
 
@@ -71,8 +71,7 @@ class MockClockPrompter(PlainPrompter):
         while True:
             shown = time.monotonic()
             text, timed_out, interrupted = _timed_prompt(prompt, lambda: deadline - self.clock())
-            stray = time.monotonic() - shown < STRAY_ENTER_SECONDS  # (see prompts)
-            if text.strip() or timed_out or interrupted or not stray:
+            if text.strip() or timed_out or interrupted or not too_soon(shown):
                 break
         self._answered(f"[{clock_text(max(0.0, deadline - self.clock()))}] {prompt}", text)
         if timed_out:

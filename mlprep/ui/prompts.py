@@ -519,7 +519,7 @@ class QuestionaryPrompter:
         shown = time.monotonic()
         while True:
             key = self._read_key()
-            if key == "enter" and time.monotonic() - shown < STRAY_ENTER_SECONDS:
+            if key == "enter" and too_soon(shown):
                 continue  # (typed before the answer it grades was shown)
             grade = default if key == "enter" else FLASH_KEYS.get(key)
             if isinstance(grade, Grade):
@@ -546,7 +546,7 @@ class QuestionaryPrompter:
         shown = time.monotonic()
         while True:
             key = self._read_key()
-            if key in ("enter", "space") and time.monotonic() - shown < STRAY_ENTER_SECONDS:
+            if key in ("enter", "space") and too_soon(shown):
                 continue  # (meant for the card before: it would show this one's answer unread)
             if key in ("enter", "space"):
                 return FlashAction.REVEAL
@@ -718,14 +718,18 @@ def select(
 STRAY_ENTER_SECONDS = 0.3
 
 
-def unhurried(ask: Callable[[], str]) -> str:
-    """`ask()`'s text, asked again while it is empty and came as the prompt appeared (see
-    STRAY_ENTER_SECONDS)."""
+def too_soon(shown: float) -> bool:
+    """Whether an Enter now, its prompt having appeared at `shown` (time.monotonic), came too
+    soon to be meant for it (see STRAY_ENTER_SECONDS)."""
+    return time.monotonic() - shown < STRAY_ENTER_SECONDS
 
+
+def unhurried(ask: Callable[[], str]) -> str:
+    """`ask()`'s text, asked again while it is empty and came as the prompt appeared."""
     while True:
         shown = time.monotonic()
         text = ask()
-        if text.strip() or time.monotonic() - shown >= STRAY_ENTER_SECONDS:
+        if text.strip() or not too_soon(shown):
             return text
 
 
@@ -740,7 +744,7 @@ def _refuse_a_stray_enter(bindings, typing: _TypedNumber) -> None:
     @bindings.add(Keys.ControlM, eager=True)
     def enter(event) -> None:
         untouched = typing.pointed_at is None and control.pointed_at == 0
-        if untouched and time.monotonic() - shown < STRAY_ENTER_SECONDS:
+        if untouched and too_soon(shown):
             return
         control.is_answered = True
         event.app.exit(result=control.get_pointed_at().value)
