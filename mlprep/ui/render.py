@@ -94,8 +94,9 @@ def markdown(text: str) -> RenderableType:
 
 
 class _Trimmed:
-    """A renderable without the empty lines rich puts before it (a list that opens an answer
-    began its box with an empty line: rich yields a list's line break before the list)."""
+    """A renderable without the empty lines rich puts before it (a list or a table that opens
+    an answer began its box with an empty line: rich yields the line break its parts ask for
+    before the list or table itself)."""
 
     def __init__(self, renderable: RenderableType) -> None:
         self.renderable = renderable
@@ -115,45 +116,19 @@ class _Trimmed:
 def _markdown_class():
     """rich's Markdown, its code blocks folded as _FoldedCode folds them (and without the
     padding that showed as a stray space before each line)."""
-    from rich import markdown as md  # heavy: only when an answer is shown
-    from rich.markdown import CodeBlock, Markdown, TableElement
+    from rich.markdown import CodeBlock, Markdown, TableElement  # heavy: only when shown
 
     class FoldedCodeBlock(CodeBlock):
         def __rich_console__(self, console, options):
             yield _FoldedCode(str(self.text).rstrip(), self.lexer_name, self.theme)
 
     class FittingTable(TableElement):
-        first = True  # the first thing in the text: no blank line before it
-
-        @classmethod
-        def create(cls, markdown, token):
-            table = cls()
-            before = markdown.markup.splitlines()[: token.map[0]] if token.map else []
-            table.first = not any(line.strip() for line in before)
-            return table
-
         def __rich_console__(self, console, options):
-            if not self.first:
-                yield Text("")
             yield _fitting_table(self, console, options)
-
-    # (a table's parts ask for a line break after them, which rich yields before the table
-    # itself: an empty line at the top of a box whose answer opens with a table)
-    parts = {
-        name: type(kind.__name__, (kind,), {"new_line": False})
-        for name, kind in (
-            ("thead_open", md.TableHeaderElement),
-            ("tbody_open", md.TableBodyElement),
-            ("tr_open", md.TableRowElement),
-            ("td_open", md.TableDataElement),
-            ("th_open", md.TableDataElement),
-        )
-    }
 
     class DeckMarkdown(Markdown):
         elements = {
             **Markdown.elements,
-            **parts,
             "fence": FoldedCodeBlock,
             "code_block": FoldedCodeBlock,
             "table_open": FittingTable,
