@@ -18,7 +18,6 @@ import functools
 import itertools
 import operator
 import re
-import textwrap
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
@@ -30,6 +29,7 @@ from rapidfuzz.process import extract as fuzzy_extract
 
 from mlprep.cardparts import Keypoint, Misconception
 from mlprep.model import Card, Grade
+from mlprep.textfit import hang
 from mlprep.textsafe import CONTROL, UNSHOWABLE
 
 MAX_CHARS = 10_000  # an answer longer than this is graded on its beginning (no pause on 100 KB)
@@ -1190,32 +1190,19 @@ def grade_answer(card: Card, answer: str) -> Grading:
     return Grading(card.id, score, suggest(score, bool(hits)), points, hits)
 
 
-def _hanging(text: str, width: int | None, first: str, rest: str = "      ") -> list[str]:
-    if width is None:
-        return [first + text]
-    wrapped = textwrap.wrap(
-        text,
-        width=max(20, width),
-        initial_indent=first,
-        subsequent_indent=rest,
-        break_on_hyphens=False,
-    )
-    return wrapped or [first.rstrip()]
-
-
 def checklist_lines(grading: Grading, width: int | None = 80) -> list[str]:
     """The grading as plain text lines: each keypoint made (with the words that made it) or
     missed, then any misconception with its correction; wrapped to `width`, or (None) one
     line each, for a display to wrap to its own width."""
     lines = [f"Score {grading.score:.2f}, suggested grade: {grading.suggested.label}"]
     for check in grading.points:
-        lines += _hanging(check.point, width, "  [x] " if check.covered else "  [ ] ")
+        lines += hang(check.point, width, "  [x] " if check.covered else "  [ ] ")
         if check.covered:
-            lines += _hanging(f'you said: "{check.matched}"', width, "      ")
+            lines += hang(f'you said: "{check.matched}"', width, "      ")
         elif check.matched:  # made only with the question's own words
-            lines += _hanging(f'only restates the question: "{check.matched}"', width, "      ")
+            lines += hang(f'only restates the question: "{check.matched}"', width, "      ")
     for hit in grading.misconceptions:
-        lines += _hanging(f"Misconception: {hit.claim}", width, "  [!] ")
-        lines += _hanging(f'you said: "{hit.matched}"', width, "      ")
-        lines += _hanging(hit.correction, width, "      ")
+        lines += hang(f"Misconception: {hit.claim}", width, "  [!] ")
+        lines += hang(f'you said: "{hit.matched}"', width, "      ")
+        lines += hang(hit.correction, width, "      ")
     return lines

@@ -115,6 +115,23 @@ def number_text(value: float) -> str:
     return repr(float(value))
 
 
+def hang(text: str, width: int | None, first: str, rest: str = "      ") -> list[str]:
+    """`text` after `first`, wrapped between words to `width` columns (at least 20), its
+    further lines after `rest` ("  [x] a point" going on under "point"); None: one line."""
+    import textwrap
+
+    if width is None:
+        return [first + text]
+    wrapped = textwrap.wrap(
+        text,
+        width=max(20, width),
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_on_hyphens=False,
+    )
+    return wrapped or [first.rstrip()]
+
+
 def time_allowed(minutes: float) -> str:
     """'20 minutes', '1 minute', '30 seconds' (not '0.5 minutes')."""
     if minutes < 1:

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from mlprep.inline import inline_parts as inline_parts
 from mlprep.model import CardType
 from mlprep.textfit import GRADE_LABELS as GRADE_LABELS
-from mlprep.textfit import columns, folded, time_allowed, within
+from mlprep.textfit import columns, folded, hang, time_allowed, within
 from mlprep.textfit import duration as duration
 from mlprep.textfit import shorten as shorten
 from mlprep.textsafe import printable
@@ -185,15 +185,9 @@ def deck_table(source: list[str], width: int, indent: str = "") -> list[str]:
     count = max(map(len, rows))
     rows = [row + [""] * (count - len(row)) for row in rows]
     sizes = [max(columns(row[i]) for row in rows) for i in range(count)]
-    if len(indent) + sum(sizes) + 2 * (count - 1) <= width:
-        head, *body = rows
-        rule = "  ".join("-" * size for size in sizes)
-        return (
-            [indent + _row_line(row, sizes) for row in [head]]
-            + [indent + rule]
-            + [indent + _row_line(row, sizes) for row in body]
-        )
     head, *body = rows
+    if len(indent) + sum(sizes) + 2 * (count - 1) <= width:  # (no cell is cut: size fits all)
+        return [indent + line for line in _grid(head, body, max(sizes))]
     label = max(columns(name) for name in head[1:]) if count > 1 else 0
     lines: list[str] = []
     for number, row in enumerate(body):
@@ -202,20 +196,8 @@ def deck_table(source: list[str], width: int, indent: str = "") -> list[str]:
         lines.extend(hanging(indent + row[0], width))
         for name, value in zip(head[1:], row[1:], strict=True):
             lead = f"{indent}  {name}:{' ' * (label - columns(name))} "
-            lines.extend(_hanging_at(lead, value, width))
+            lines.extend(hang(value, width, lead, " " * len(lead)))
     return lines
-
-
-def _hanging_at(lead: str, text: str, width: int) -> list[str]:
-    """`text` after `lead`, wrapped between words, its further lines under its start."""
-    wrapped = textwrap.wrap(
-        text,
-        width=width,
-        initial_indent=lead,
-        subsequent_indent=" " * len(lead),
-        break_on_hyphens=False,
-    )
-    return wrapped or [lead.rstrip()]
 
 
 def numbered(options: Iterable[str], width: int) -> list[str]:
