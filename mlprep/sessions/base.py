@@ -203,5 +203,11 @@ def long_interval(delta: timedelta) -> str:
 
 
 # -- text shared by the summaries (no terminal codes) ---------------------------------------
+def stopped_line(stopped: Stop, what: str, saved: bool, detail: str = "") -> str:
+    """ "Stopped (quit) after 2 of 5 cards; your graded answers are saved.": `what` is said
+    to be saved only where something was (it was said when nothing was answered)."""
+    return f"Stopped ({stopped}){detail}{f'; your {what} are saved' if saved else ''}."
+
+
 def grade_counts(grades: list[Grade]) -> str:
     return ", ".join(f"{sum(g == grade for g in grades)} {grade.label}" for grade in Grade)

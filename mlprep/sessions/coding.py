@@ -17,7 +17,7 @@ from typing import Protocol
 
 from mlprep.coderun import Verdict
 from mlprep.model import Card, Grade
-from mlprep.sessions.base import SessionContext, SessionResult, Stop, until_stopped
+from mlprep.sessions.base import SessionContext, SessionResult, Stop, stopped_line, until_stopped
 from mlprep.sessions.ports import ProgressView, Recorder
 
 Check = Callable[[Card, Path], Verdict]
@@ -204,8 +204,7 @@ def summary_lines(result: CodeResult) -> list[str]:
             if left
             else ""
         )
-        saved = "; your graded drills are saved" * bool(done)  # (none graded: not said)
-        stopped.append(f"Stopped ({result.stopped}){unreached}{saved}.")
+        stopped.append(stopped_line(result.stopped, "graded drills", bool(done), unreached))
     if not result.results:
         return [*stopped, "No drills done."]
     parts = [

@@ -15,6 +15,7 @@ from mlprep.sessions.base import (
     duration,
     grade_counts,
     grade_preview,
+    stopped_line,
     until_stopped,
 )
 from mlprep.sessions.ports import FlashAction, Prompter, Recorder
@@ -29,8 +30,8 @@ class FlashResult(SessionResult):
     def summary(self) -> list[str]:
         lines = [""]
         graded = len(self.graded)
-        if self.stopped:  # ("saved" only where something was: none said it too)
-            lines.append(f"Stopped ({self.stopped}){'; your grades are saved' * bool(graded)}.")
+        if self.stopped:
+            lines.append(stopped_line(self.stopped, "grades", bool(graded)))
         lines.append(
             f"Graded {graded} of {self.planned} card{'s' * (self.planned != 1)} in "
             f"{duration(self.seconds)}: "

@@ -16,6 +16,7 @@ from mlprep.sessions.base import (
     answer_card,
     duration,
     shorten,
+    stopped_line,
     until_stopped,
 )
 from mlprep.sessions.ports import Prompter, Recorder
@@ -51,11 +52,8 @@ class QuizResult(SessionResult):
         answered = len(self.results)
         lines = [""]
         if self.stopped:
-            # ("saved" only where something was: none said it too)
-            saved = "; your graded answers are saved" * bool(answered)
-            lines.append(
-                f"Stopped ({self.stopped}) after {answered} of {self.planned} cards{saved}."
-            )
+            after = f" after {answered} of {self.planned} cards"
+            lines.append(stopped_line(self.stopped, "graded answers", bool(answered), after))
         lines.append(
             f"Answered {answered} card{'s' * (answered != 1)} in {duration(self.seconds)}."
         )

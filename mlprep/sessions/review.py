@@ -38,6 +38,7 @@ from mlprep.sessions.base import (
     duration,
     grade_counts,
     long_interval,
+    stopped_line,
     until_stopped,
 )
 from mlprep.sessions.ports import ProgressView, Prompter, Recorder, StateColumnSource
@@ -58,9 +59,8 @@ class ReviewResult(SessionResult):
             return []  # nothing was due; the session said so
         answered = len(self.results)
         lines = [""]
-        if self.stopped:  # ("saved" only where something was: none said it too)
-            saved = "; your graded answers are saved" * bool(answered)
-            lines.append(f"Stopped ({self.stopped}){saved}.")
+        if self.stopped:
+            lines.append(stopped_line(self.stopped, "graded answers", bool(answered)))
         grades = grade_counts([r.grade for r in self.results])
         cards = len({r.card.id for r in self.results})
         # (a card seen again in its learning steps is one card answered twice: "Reviewed 4

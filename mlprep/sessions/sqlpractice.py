@@ -17,7 +17,14 @@ from typing import Protocol
 from mlprep.inline import without_marks
 from mlprep.kinds.sql import SOLUTION_TIME_LIMIT, error_line, schema_text
 from mlprep.model import Card, Grade
-from mlprep.sessions.base import SessionContext, SessionResult, Stop, duration, until_stopped
+from mlprep.sessions.base import (
+    SessionContext,
+    SessionResult,
+    Stop,
+    duration,
+    stopped_line,
+    until_stopped,
+)
 from mlprep.sessions.ports import Recorder
 from mlprep.sqlsandbox import Comparison, QueryResult, SampleDatabase, SqlError, compare
 
@@ -52,9 +59,9 @@ class SqlResult(SessionResult):
     def summary(self) -> list[str]:
         outcomes = self.outcomes
         lines = [""]
-        if self.stopped:  # ("saved" only where something was: none said it too)
+        if self.stopped:
             saved = any(o.grade is not None for o in outcomes)
-            lines.append(f"Stopped ({self.stopped}){'; your results are saved' * saved}.")
+            lines.append(stopped_line(self.stopped, "results", saved))
         first = sum(o.grade is Grade.GOOD for o in outcomes)
         later = sum(o.grade is Grade.HARD for o in outcomes)
         revealed = sum(o.grade is Grade.AGAIN for o in outcomes)
