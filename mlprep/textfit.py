@@ -115,6 +115,14 @@ def number_text(value: float) -> str:
     return repr(float(value))
 
 
+def folded_code(line: str, width: int, indent: str = "") -> list[str]:
+    """A line of code after `indent`, folded to `width` columns between words (see folded),
+    going on under its own start and further in: at the left edge, or less indented than it,
+    a continued line read as a new statement or clause."""
+    lead = " " * (len(line) - len(line.lstrip(" ")))
+    return folded(indent + line, width, f"{indent}{lead}    ")
+
+
 def hang(text: str, width: int | None, first: str, rest: str = "      ") -> list[str]:
     """`text` after `first`, wrapped between words to `width` columns (at least 20), its
     further lines after `rest` ("  [x] a point" going on under "point"); None: one line."""

@@ -293,13 +293,10 @@ class _FoldedCode:
     def __rich_console__(self, console, options):
         from rich.syntax import DEFAULT_THEME, Syntax
 
-        from mlprep.textfit import folded
+        from mlprep.textfit import folded_code
 
         width = max(20, options.max_width)
-        lines = []
-        for line in self.code.splitlines():
-            lead = " " * (len(line) - len(line.lstrip(" ")))
-            lines += folded(line, width, indent=lead + "    ")
+        lines = [part for line in self.code.splitlines() for part in folded_code(line, width)]
         theme = self.theme or DEFAULT_THEME
         yield Syntax("\n".join(lines), self.lexer, theme=theme, word_wrap=False)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mlprep.model import Card
-from mlprep.textfit import folded
+from mlprep.textfit import folded_code
 from mlprep.ui.prompts import PlainPrompter
 from mlprep.ui.text import schema_lines, wrap
 
@@ -70,10 +70,7 @@ class SqlLinePrompter(PlainPrompter):
     def show_solution(self, card: Card) -> None:
         self.say("Reference solution:")
         for line in card.solution.strip().splitlines():
-            # folded between words, going on under the line's own start and further in (it
-            # went on left of it: "day) AS grp" under "julianday(day) - ...")
-            lead = " " * (len(line) - len(line.lstrip(" ")))
-            self.say(*folded(f"  {line}", self.width, f"  {lead}    "))
+            self.say(*folded_code(line, self.width, "  "))
         self.say("Answer:", *wrap(card.a, self.width, "  ", deck=True))
         if card.explain:
             self.say("Why:", *wrap(card.explain, self.width, "  ", deck=True))

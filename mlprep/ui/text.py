@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from mlprep.inline import inline_parts as inline_parts
 from mlprep.model import CardType
 from mlprep.textfit import GRADE_LABELS as GRADE_LABELS
-from mlprep.textfit import columns, folded, hang, time_allowed, within
+from mlprep.textfit import columns, folded, folded_code, hang, time_allowed, within
 from mlprep.textfit import duration as duration
 from mlprep.textfit import shorten as shorten
 from mlprep.textsafe import printable
@@ -139,11 +139,7 @@ def wrap(text: str, width: int, indent: str = "", deck: bool = False) -> list[st
         if deck and not wrappable and block.lstrip().startswith(("```", "~~~")):
             continue  # (Markdown's, not the code's)
         if not wrappable:
-            # (a folded line of code goes on under its own start, further in)
-            lead = " " * (len(block) - len(block.lstrip(" ")))
-            lines.extend(
-                folded(indent + block, max(20, width), indent + lead + "    ") if block else [""]
-            )
+            lines.extend(folded_code(block, max(20, width), indent) if block else [""])
             continue
         block = unmarked(block, code_marks=not deck)  # (prose: its emphasis without stars)
         item = _LIST_ITEM.match(block)
