@@ -100,7 +100,7 @@ def plan(
             _show(app, store, new_plan, cards, now, as_json)
         return
     with app.progress() as store:
-        current = Plan.from_data(store.setting("plan"))
+        current = saved_plan(store)
         if clear:
             if current is not None:
                 store.record_setting("plan", CLEARED, now)
@@ -251,12 +251,7 @@ def tomorrow_text(load: DayLoad) -> str:
 def _say_if_the_plan_ended_today(app: AppState, store: ProgressStore, now: datetime) -> None:
     """On the interview day, that review is FSRS's again: its backlog and a day's new cards
     from every deck arrived that morning without a word."""
-    data = store.setting("plan")
-    if not data:
-        return
-    from mlprep.plan import Plan
-
-    ended = Plan.from_data(data)
+    ended = saved_plan(store)
     if ended is not None and ended.days_left(now) == 0:
         app.note(
             "Interview day: the plan has ended and review schedules as usual "
@@ -264,13 +259,18 @@ def _say_if_the_plan_ended_today(app: AppState, store: ProgressStore, now: datet
         )
 
 
-def active_plan(store: ProgressStore, now: datetime) -> Plan | None:
+def saved_plan(store: ProgressStore) -> Plan | None:
+    """The plan the log holds, ended or not (None: none, or cleared)."""
     data = store.setting("plan")
     if not data:  # no plan was ever set: the planner need not even be imported
         return None
     from mlprep.plan import Plan
 
-    current = Plan.from_data(data)
+    return Plan.from_data(data)
+
+
+def active_plan(store: ProgressStore, now: datetime) -> Plan | None:
+    current = saved_plan(store)
     return current if current is not None and current.active(now) else None
 
 
