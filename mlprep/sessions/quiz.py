@@ -52,7 +52,7 @@ class QuizResult(SessionResult):
         answered = len(self.results)
         lines = [""]
         if self.stopped:
-            after = f" after {answered} of {self.planned} cards"
+            after = f" after {answered} of {self.planned} card{'s' * (self.planned != 1)}"
             lines.append(stopped_line(self.stopped, "graded answers", bool(answered), after))
         lines.append(
             f"Answered {answered} card{'s' * (answered != 1)} in {duration(self.seconds)}."

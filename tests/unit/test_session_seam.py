@@ -368,6 +368,9 @@ def test_a_session_stopped_before_any_answer_says_nothing_is_saved():
     assert QuizResult(planned=2, stopped=stop).summary()[1] == (
         "Stopped (interrupted) after 0 of 2 cards."
     )
+    assert QuizResult(planned=1, stopped=stop).summary()[1] == (
+        "Stopped (interrupted) after 0 of 1 card."  # (not "of 1 cards")
+    )
     assert ReviewResult(planned=2, stopped=stop).summary()[1] == "Stopped (interrupted)."
     assert FlashResult(planned=2, stopped=stop).summary()[1] == "Stopped (interrupted)."
     answered = [CardResult(Card(id="c", q="q?", a="a"), Grade.GOOD, None, "", 1)]
