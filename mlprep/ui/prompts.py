@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING, TextIO, cast
 from mlprep.inline import without_marks
 from mlprep.model import Card, Grade
 from mlprep.sessions.ports import FlashAction, Prompter
-from mlprep.textfit import clock_text, columns, fit_keeping_count, folded, in_words, within
+from mlprep.textfit import (
+    clock_text,
+    columns,
+    fit_keeping_count,
+    folded_code,
+    in_words,
+    within,
+)
 from mlprep.textsafe import clean_input, printable
 from mlprep.ui.text import (
     GRADE_LABELS,
@@ -165,11 +172,11 @@ class PlainPrompter:
             self.say("Tables:", *schema_lines(schema, self.width))
 
     def show_code(self, title: str, code: str) -> None:
-        # (a line wider than the terminal goes on under itself rather than past the edge)
+        # (a line wider than the terminal goes on under its own start, further in, rather
+        # than past the edge: as `mlprep sql` shows a solution)
         width = self.width
         self.say(
-            title,
-            *(row for line in code.splitlines() for row in folded(f"  {line}", width, "    ")),
+            title, *(row for line in code.splitlines() for row in folded_code(line, width, "  "))
         )
 
     def show_rows(self, title: str, result: QueryResult) -> None:

@@ -602,3 +602,26 @@ def test_sql_practice_shows_its_answer_folded_under_each_line_with_headings():
         "Why:",
         "  Gaps and islands.",
     ]
+
+
+def test_a_plain_quiz_folds_its_reference_sql_under_each_line_as_sql_practice_does():
+    """A plain quiz's reference query went on at a fixed indent: a folded line of a select
+    list came back left of where it started, read as a new clause."""
+    import io
+
+    from mlprep.ui.prompts import PlainPrompter
+
+    solution = (
+        "SELECT user_id,\n"
+        "       julianday(day) - ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY day) AS grp\n"
+        "FROM days;"
+    )
+    out = io.StringIO()
+    PlainPrompter(io.StringIO(), out, echo=False, width=60).show_code("Solution:", solution)
+    assert out.getvalue().splitlines() == [
+        "Solution:",
+        "  SELECT user_id,",
+        "         julianday(day) - ROW_NUMBER() OVER (PARTITION BY",
+        "             user_id ORDER BY day) AS grp",
+        "  FROM days;",
+    ]
