@@ -8,6 +8,7 @@ expected (4,)"). Tolerances follow the deck's rule: numpy.allclose with rtol 1e-
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,9 @@ from mlprep.drills.harness import SeededRng
 
 RTOL = 1e-6
 ATOL = 1e-9
+# positions a relation between output and expected values is tried on first (see
+# how_values_differ)
+SAMPLED = 4096
 
 Compare = Callable[[Any, Any], "str | None"]
 
@@ -60,26 +64,39 @@ def how_values_differ(expected, got, atol: float = ATOL) -> str:
     head = "value differs" if scalar else "values differ"
     if e.shape != g.shape or not (np.all(np.isfinite(e)) and np.all(np.isfinite(g))):
         return head
+    flat_e, flat_g = e.reshape(-1), g.reshape(-1)
+    # a relation is first tried on a spread of positions: where it fails there, it fails (a
+    # 2000 x 2000 output took a second to describe, each relation tried on all of it)
+    sample = np.arange(0, e.size, e.size // SAMPLED + 1)
 
-    def matches(candidate) -> bool:
-        return bool(np.allclose(g, candidate, rtol=RTOL, atol=atol))
+    def matches(relation: Callable[[Any], Any], transposed: bool = False) -> bool:
+        """Whether the output is relation(expected values) everywhere (of the transpose of
+        the expected values: a square matrix's)."""
+        side = e.shape[0] if transposed else 1
+        # output position (r, c), flat r * side + c, holds the expected (c, r)
+        at = (sample % side) * side + sample // side if transposed else sample
+        if not np.allclose(flat_g[sample], relation(flat_e[at]), rtol=RTOL, atol=atol):
+            return False
+        whole = e.T.reshape(-1) if transposed else flat_e
+        return bool(np.allclose(flat_g, relation(whole), rtol=RTOL, atol=atol))
 
     each = "it is" if scalar else "each is"
-    if np.any(np.abs(e) > atol) and matches(-e):
+    if np.any(np.abs(e) > atol) and matches(operator.neg):
         return f"{head}: {'it has' if scalar else 'each has'} the opposite sign"
     big = np.abs(e) > max(atol, 1e-12)
     if np.any(big):
         factor = float(np.median(g[big] / e[big]))
-        if factor != 0 and matches(factor * e):
+        if factor != 0 and matches(lambda values: factor * values):
             return f"{head}: {each} {_factor(factor)} the expected"
     if not scalar:
         offset = float(np.median(g - e))
-        if matches(e + offset):
+        if matches(lambda values: values + offset):
             return f"{head}: {each} off by the same {offset:+.4g}"
-        if e.ndim == 2 and e.shape[0] == e.shape[1] and matches(e.T):
+        if e.ndim == 2 and e.shape[0] == e.shape[1] and matches(lambda values: values, True):
             return f"{head}: the output is the transpose of the expected"
         wrong = ~np.isclose(g, e, rtol=RTOL, atol=atol)
-        first = tuple(int(i) for i in np.argwhere(wrong)[0])
+        # (argmax finds the first wrong one without listing them all)
+        first = tuple(int(i) for i in np.unravel_index(int(np.argmax(wrong)), wrong.shape))
         where = first[0] if len(first) == 1 else first
         return f"{head} at {int(wrong.sum())} of {e.size} positions, the first at index {where}"
     return head

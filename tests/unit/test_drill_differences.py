@@ -58,3 +58,41 @@ def test_no_relation_is_claimed_where_none_holds():
     )
     assert how_values_differ(np.array([1.0, np.nan]), np.array([2.0, 3.0])) == "values differ"
     assert how_values_differ(0.0, 1.0) == "value differs"
+
+
+@pytest.mark.parametrize(
+    ("got", "why"),
+    [
+        (lambda e: e * 3, "values differ: each is 3 times the expected"),
+        (lambda e: -e, "values differ: each has the opposite sign"),
+        (lambda e: e - 0.5, "values differ: each is off by the same -0.5"),
+        (lambda e: e.T, "values differ: the output is the transpose of the expected"),
+    ],
+)
+def test_a_large_output_is_described_as_a_small_one(got, why):
+    # (a relation is tried on a sample of the positions first: a 2000 x 2000 output took a
+    # second to describe)
+    expected = np.random.default_rng(3).uniform(-10, 10, (300, 300))
+    assert array()(expected, got(expected)) == why
+
+
+def test_a_relation_broken_at_one_position_is_not_claimed_for_a_large_output():
+    # positions 1 and (299, 298) lie between those a relation is first tried on: the whole
+    # output decides
+    expected = np.random.default_rng(4).uniform(1, 10, (300, 300))
+    got = expected * 3
+    got[0, 1] = 0.0
+    assert array()(expected, got) == (
+        "values differ at 90000 of 90000 positions, the first at index (0, 0)"
+    )
+    got = expected.copy()
+    got[299, 298] += 1
+    assert array()(expected, got) == (
+        "values differ at 1 of 90000 positions, the first at index (299, 298)"
+    )
+    symmetric = expected + expected.T
+    got = symmetric.T.copy()
+    got[0, 1] = -1.0
+    assert array()(symmetric, got) == (
+        "values differ at 1 of 90000 positions, the first at index (0, 1)"
+    )
