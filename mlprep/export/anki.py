@@ -25,8 +25,16 @@ import genanki
 from markdown_it import MarkdownIt
 
 from mlprep.export import OnDeck
-from mlprep.export.markdown import block, fence, inline, is_unsafe_url, number
-from mlprep.model import Card, Deck
+from mlprep.export.markdown import (
+    block,
+    fence,
+    inline,
+    is_unsafe_url,
+    misconception_lines,
+    number,
+    sql_tables,
+)
+from mlprep.model import Card, CardType, Deck
 
 # Never change these: Anki recognises the note type by its id, and an import whose fields differ
 # from the note type already in the collection creates a second note type.
@@ -51,9 +59,12 @@ CSS = """\
 .card { font-family: sans-serif; font-size: 18px; text-align: left; max-width: 42em; margin: auto; }
 .deck, .card-id { font-size: 12px; opacity: 0.6; }
 .question { font-weight: bold; }
+.question pre { font-weight: normal; }
 .choices .mark { display: none; }
 .choices.back .mark { display: inline; }
 .choices.back .correct { font-weight: bold; }
+.choices .why { display: none; }
+.choices.back .why { display: block; font-weight: normal; font-size: 0.85em; opacity: 0.85; }
 .explanation { margin-top: 1em; opacity: 0.85; }
 pre { background: rgba(127, 127, 127, 0.15); padding: 0.5em; overflow-x: auto; }
 table { border-collapse: collapse; }
@@ -113,27 +124,52 @@ def note_fields(card: Card, deck: Deck) -> list[str]:
         answer += [_section("A strong answer has", card.rubric.strong)]
         answer += [_section("A weak answer has", card.rubric.weak)]
     if card.solution:
-        answer += [f"**Solution** (the `{card.db}` database)", fence(card.solution, "sql")]
-    explanation = [block(card.explain), _section("Follow-ups", card.followups)]
-    explanation.append(_section("References", card.refs))
-    choices = ""
-    if card.choices:
-        items = []
-        for choice in card.choices:
-            text = _markdown().renderInline(inline(choice.text))
-            if choice.correct:
-                items.append(f'<li class="correct">{text} <span class="mark">✔</span></li>')
-            else:
-                items.append(f"<li>{text}</li>")
-        choices = '<ol class="choices">' + "".join(items) + "</ol>"
+        language = "python" if card.type is CardType.CODE else "sql"
+        answer += ["**Solution**", fence(card.solution, language)]
+    explanation = [block(card.explain), "\n".join(misconception_lines(card))]
+    explanation += [_section("Follow-ups", card.followups), _section("References", card.refs)]
     return [
-        to_html(inline(card.q)),
+        to_html("\n\n".join(_front(card))),
         to_html("\n\n".join(part for part in answer if part)),
         to_html("\n\n".join(part for part in explanation if part)),
-        choices,
+        _choices(card),
         html.escape(card.id),
         html.escape(deck.title),
     ]
+
+
+def _front(card: Card) -> list[str]:
+    """The question with what answering it needs, as a quiz shows it: a SQL card's database
+    and tables, a drill's function, that several choices may be right."""
+    front = [inline(card.q)]
+    if card.type is CardType.SQL and card.db:
+        order = ", row order matters" if card.ordered else ""
+        front.append(inline(f"SQL on the `{card.db}` database{order}."))
+        tables = sql_tables(card)
+        if tables:
+            front.append(fence(tables, "sql"))
+    elif card.type is CardType.CODE and card.signature.strip():
+        front.append(inline(f"Write `{card.signature.strip()}`."))
+    if card.is_multi and "apply" not in card.q.lower():
+        front.append("Select all that apply.")
+    return front
+
+
+def _choices(card: Card) -> str:
+    """The choices as a list, each with why it is right or wrong (shown on the back only)."""
+    if not card.choices:
+        return ""
+    items = []
+    for choice in card.choices:
+        text = _markdown().renderInline(inline(choice.text))
+        if choice.why.strip():
+            why = _markdown().renderInline(inline(f"Why: {choice.why}"))
+            text += f' <div class="why">{why}</div>'
+        if choice.correct:
+            items.append(f'<li class="correct">{text} <span class="mark">✔</span></li>')
+        else:
+            items.append(f"<li>{text}</li>")
+    return '<ol class="choices">' + "".join(items) + "</ol>"
 
 
 @functools.cache

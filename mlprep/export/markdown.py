@@ -197,7 +197,7 @@ def link(text: str, anchor: str) -> str:
 # -- cards and decks ---------------------------------------------------------------------------
 def card_lines(card: Card, no_answers: bool = False) -> list[str]:
     lines = [f"### {inline(card.q)}", "", _card_meta(card), ""]
-    tables = _tables(card)
+    tables = sql_tables(card)
     if tables:  # (a practice sheet's SQL question cannot be answered without them)
         lines += ["**Tables**", "", fence(tables, "sql"), ""]
     if card.choices:
@@ -206,6 +206,9 @@ def card_lines(card: Card, no_answers: bool = False) -> list[str]:
         for choice in card.choices:
             mark = "x" if choice.correct and not no_answers else " "
             lines.append(f"- [{mark}] {inline(choice.text)}")
+            if choice.why.strip() and not no_answers:  # (on a line of its own in the item)
+                lines[-1] += "\\"
+                lines.append(f"  Why: {inline(choice.why)}")
         lines.append("")
     if not no_answers:
         if card.expect:
@@ -214,6 +217,7 @@ def card_lines(card: Card, no_answers: bool = False) -> list[str]:
         lines += ["**Answer**", "", block(card.a), ""]
         if card.explain:
             lines += ["**Explanation**", "", block(card.explain), ""]
+        lines += misconception_lines(card)
         if card.rubric:
             lines += _items("A strong answer has", card.rubric.strong)
             lines += _items("A weak answer has", card.rubric.weak)
@@ -226,7 +230,21 @@ def card_lines(card: Card, no_answers: bool = False) -> list[str]:
     return lines
 
 
-def _tables(card: Card) -> str:
+def misconception_lines(card: Card) -> list[str]:
+    """The wrong claims a card's open answer is checked for, each with its correction (as a
+    quiz tells them to a candidate who makes one)."""
+    if not card.misconceptions:
+        return []
+    lines = ["**Misconceptions**", ""]
+    for item in card.misconceptions:
+        lines += [
+            f"- *Mistaken:* {inline(item.claim)}\\",
+            f"  *In fact:* {inline(item.correction)}",
+        ]
+    return [*lines, ""]
+
+
+def sql_tables(card: Card) -> str:
     """The CREATE statements a SQL card's question needs, as a session shows them ("" for
     another card, or a database that is not there)."""
     if card.type is not CardType.SQL or not card.db:

@@ -80,7 +80,7 @@ def test_fields_and_tags(decks, tmp_path):
     by_id = {card_id: (fields, tags) for card_id, fields, tags in found.values()}
     fields, tags = by_id["mini-multi"]
     question, answer, explanation, choices, card_id, deck = fields
-    assert question == "<p>Which of these are impurity measures?</p>"
+    assert question == "<p>Which of these are impurity measures?</p>\n<p>Select all that apply.</p>"
     assert answer == "<p>Gini impurity and entropy.</p>"
     assert explanation == "<p>Information gain is a drop in entropy, not an impurity itself.</p>"
     assert choices == (
@@ -98,7 +98,7 @@ def test_fields_and_tags(decks, tmp_path):
     assert by_id["mini-number"][0][1].startswith("<p><strong>Expected:</strong> 0.5 ± 0.001</p>")
     table_answer = by_id["exp-table"][0][1]
     assert "<table>" in table_answer and "<li>mentions *sparsity*</li>" in table_answer
-    assert by_id["exp-table"][0][2] == (
+    assert by_id["exp-table"][0][2].endswith(
         "<p><strong>Follow-ups</strong></p>\n<ul>\n<li>What does elastic net combine?</li>\n</ul>"
     )
 
@@ -109,11 +109,18 @@ def test_deck_text_cannot_inject_html(decks, tmp_path):
     question, answer, explanation, choices, _, deck = by_id["exp-markup"]
     assert question == (
         "<p>Is &lt;script&gt;alert(1)&lt;/script&gt; escaped, and do [links](http://x) and "
-        "**bold** stay literal?</p>"
+        "**bold** stay literal?</p>\n<p>Select all that apply.</p>"
     )
     assert answer == "<p>Yes: &lt;b&gt;tags&lt;/b&gt; stay text and the script never runs.</p>"
     assert explanation.startswith("<p>&lt;!-- an unclosed comment")
-    assert "<li>No, it &lt;em&gt;runs&lt;/em&gt;</li>" in choices
+    assert (
+        '<li>No, it &lt;em&gt;runs&lt;/em&gt; <div class="why">Why: Nothing a deck holds runs.'
+        "</div></li>" in choices
+    )
+    assert (
+        '<div class="why">Why: Deck text is plain: &lt;b&gt;tags&lt;/b&gt; and *stars* show as '
+        'typed.</div> <span class="mark">✔</span></li>'
+    ) in choices
     assert "<code>&amp;lt;script&amp;gt;</code>" in choices
     assert deck == "Export demo: *stars*, [brackets] &amp; &lt;tags&gt;"
     for fields in by_id.values():
@@ -165,3 +172,49 @@ def test_javascript_links_are_not_links_in_anki():
     from mlprep.export.anki import to_html
 
     assert "href" not in to_html("[x](javascript:alert(1)) [y](&#106;avascript:alert(1))")
+
+
+def test_the_back_explains_each_choice_and_each_misconception(decks, tmp_path):
+    """Each option's why (the quiz shows it) and each misconception's correction were left out
+    of the package: 644 choice cards lost their explanations."""
+    found = notes(open_package(anki_package(decks), tmp_path))
+    by_id = {card_id: fields for card_id, fields, _ in found.values()}
+    explanation = by_id["exp-table"][2]
+    assert explanation.startswith(
+        "<p><strong>Misconceptions</strong></p>\n<ul>\n<li><em>Mistaken:</em> L2 sets weights to "
+        "*exactly* zero<br />\n<em>In fact:</em> L2 shrinks weights towards zero; L1 sets some to "
+        "zero &lt;exactly&gt;.</li>\n</ul>"
+    )
+    # the why is on both sides in the field, and shown on the back only
+    from mlprep.export.anki import CSS
+
+    assert ".choices .why { display: none; }" in CSS
+    assert ".choices.back .why { display: block;" in CSS
+
+
+def test_a_sql_front_names_its_database_and_tables_and_a_drill_its_function(decks, tmp_path):
+    """A SQL card's front gave only the question: no tables to write the query against; a
+    drill's solution was labelled SQL and named an empty database."""
+    from mlprep.export.anki import note_fields
+    from mlprep.model import Card, CardType
+
+    found = notes(open_package(anki_package(decks), tmp_path))
+    question, answer = next(f for i, f, _ in found.values() if i == "exp-sql")[:2]
+    assert "<p>SQL on the <code>shop</code> database, row order matters.</p>" in question
+    assert '<pre><code class="language-sql">CREATE TABLE orders (' in question
+    assert "<p><strong>Solution</strong></p>" in answer
+
+    drill = Card(
+        id="my-relu",
+        q="Implement relu(x).",
+        a="Clip negatives at zero.",
+        type=CardType.CODE,
+        signature="relu(x)",
+        solution="def relu(x):\n    return np.maximum(x, 0)\n",
+    )
+    question, answer = note_fields(drill, decks[0])[:2]
+    assert question == "<p>Implement relu(x).</p>\n<p>Write <code>relu(x)</code>.</p>"
+    assert answer.endswith(
+        '<p><strong>Solution</strong></p>\n<pre><code class="language-python">def relu(x):\n'
+        "    return np.maximum(x, 0)\n</code></pre>"
+    )
