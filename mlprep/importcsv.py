@@ -171,37 +171,101 @@ def slug_tag(tag: str) -> str:
 
 
 # A line that starts a Markdown block of its own: a hard break before it would show as a "\"
-_OWN_BLOCK = re.compile(r"\s*(?:[-*+]\s|\d+[.)]\s|#{1,6}(?:\s|$)|>|\||```|~~~|[-=_*]{3,}\s*$)")
+_OWN_BLOCK = re.compile(r"\s*(?:[-*+]\s|\d+[.)]\s|#{1,6}(?:\s|$)|>|\||```|~~~|[-_*]{3,}\s*$)")
 _FENCE = re.compile(r"\s*(?:```|~~~)")
+_LIST_ITEM = re.compile(r"\s{0,3}(?:[-*+]|(\d{1,9})[.)])(?:\s|$)")
+# a line under a paragraph line that would make it a heading (setext), not a line of its own
+_UNDERLINE = re.compile(r"\s{0,3}(?:-+|=+)\s*$")
+_INDENTED = ("    ", "\t")
 
 
 def hard_breaks(text: str) -> str:
     """Text whose line breaks stay line breaks when it is read as Markdown (answers are): a
     `\\` at the end of each line that goes on in the same paragraph (CommonMark's visible hard
     line break). A single newline in Markdown is a space; blank lines, list items, headings,
-    quotes, tables and code (fenced or indented) keep their own meaning and are left alone."""
+    quotes, tables and code (fenced or indented) keep their own meaning and are left alone.
+
+    What Markdown would read otherwise than it looks is made to read as it looks: lines
+    indented under a line of text (pasted code: Markdown drops the indentation and joins
+    them) are fenced as code with that text; a number that does not start a list ("2." under
+    a line of text) stays a line of text; dashes or equals signs under a line of text are a
+    line of their own, not the underline of a heading."""
     if "\n" not in text:
         return text
-    lines = text.split("\n")
-    fenced = False
-    for index, line in enumerate(lines[:-1]):
-        if _FENCE.match(line):
-            fenced = not fenced
+    out: list[str] = []
+    for paragraph in _runs(text.split("\n")):
+        out += _paragraph_breaks(paragraph)
+    return "\n".join(out)
+
+
+def _runs(lines: list[str]) -> list[list[str]]:
+    """The lines in runs: each fenced block whole, each blank line alone, and the runs of
+    other lines between them."""
+    runs: list[list[str]] = []
+    current: list[str] = []
+    fence = ""
+    for line in lines:
+        if fence:
+            current.append(line)
+            if line.strip().startswith(fence):
+                runs.append(current)
+                current, fence = [], ""
+        elif _FENCE.match(line):
+            if current:
+                runs.append(current)
+            current, fence = [line], line.strip()[:3]
+        elif not line.strip():
+            if current:
+                runs.append(current)
+            runs.append([line])
+            current = []
+        else:
+            current.append(line)
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _paragraph_breaks(run: list[str]) -> list[str]:
+    """hard_breaks of one run of lines (see _runs)."""
+    first = run[0]
+    if not first.strip() or _FENCE.match(first) or first.startswith(_INDENTED):
+        return run  # a blank line, a fenced block, an indented code block
+    in_list = bool(_LIST_ITEM.match(first))
+    if not in_list and any(line.startswith(_INDENTED) for line in run[1:]):
+        if not any(_LIST_ITEM.match(line) for line in run):  # (a list indents on its own)
+            longest = max((len(ticks) for ticks in re.findall(r"`+", "\n".join(run))), default=0)
+            fence = "`" * max(3, longest + 1)
+            return [fence, *run, fence]
+    lines = list(run)
+    out: list[str] = []
+    for index, line in enumerate(lines):
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        if following is None:
+            out.append(line)
+            break
+        # (a lone "-" under a line of text underlines it: no list item)
+        item = None if _UNDERLINE.match(following) else _LIST_ITEM.match(following)
+        if item and (in_list or item.group(1) in (None, "1")):
+            in_list = True  # a list item of its own (a number other than 1 starts no list)
+            out.append(line)
             continue
-        following = lines[index + 1]
+        paragraph_line = not re.match(r"\s*(?:#{1,6}(?:\s|$)|\||>)", line) and not (
+            _OWN_BLOCK.match(line) and not _LIST_ITEM.match(line)
+        )
+        if paragraph_line and _UNDERLINE.match(following):
+            out += [line, ""]  # (a line of dashes of its own, not a heading's underline)
+            continue
         if (
-            fenced
-            or not line.strip()
-            or not following.strip()
+            not paragraph_line
             or line.endswith("\\")  # a hard break already (or an escaped backslash)
-            or line.startswith(("    ", "\t"))
-            or following.startswith(("    ", "\t"))
-            or re.match(r"\s*(?:#{1,6}(?:\s|$)|\|)", line)  # a heading or table row: one line
-            or _OWN_BLOCK.match(following)
+            or following.startswith(_INDENTED)
+            or (_OWN_BLOCK.match(following) and not item)
         ):
+            out.append(line)
             continue
-        lines[index] = line + "\\"
-    return "\n".join(lines)
+        out.append(line + "\\")
+    return out
 
 
 def _lines_trimmed(text: str) -> str:

@@ -166,6 +166,39 @@ def test_hard_breaks_leave_markdown_blocks_alone():
     assert hard_breaks("| a | b |\n| - | - |") == "| a | b |\n| - | - |"
 
 
+@pytest.mark.parametrize(
+    ("cell", "html"),
+    [
+        # pasted code: Markdown joined the lines and dropped the indentation
+        (
+            "def f(x):\n    return x + 1",
+            "<pre><code>def f(x):\n    return x + 1\n</code></pre>",
+        ),
+        (
+            "Use:\n\tx = `a`\n\tprint(x)",
+            "<pre><code>Use:\n\tx = `a`\n\tprint(x)\n</code></pre>",
+        ),
+        # a number other than 1 starts no list under a line of text
+        (
+            "Top two:\n2. second\n3. third",
+            "<p>Top two:<br />\n2. second<br />\n3. third</p>",
+        ),
+        ("Steps:\n1. a\n2. b", "<p>Steps:</p>\n<ol>\n<li>a</li>\n<li>b</li>\n</ol>"),
+        # dashes under a line of text made it a heading
+        ("Total\n---\n42", "<p>Total</p>\n<hr />\n<p>42</p>"),
+        ("Total\n===\n42", "<p>Total</p>\n<p>===<br />\n42</p>"),
+        ("Total\n-\n42", "<p>Total</p>\n<p>-<br />\n42</p>"),
+        # what Markdown already reads as it looks is left as it was
+        ("- one\n    - nested", "<ul>\n<li>one\n<ul>\n<li>nested</li>\n</ul>\n</li>\n</ul>"),
+        ("text\n\n    code", "<p>text</p>\n<pre><code>code\n</code></pre>"),
+    ],
+)
+def test_a_cell_reads_in_markdown_as_it_looks_in_the_spreadsheet(cell, html):
+    from mlprep.export.anki import to_html
+
+    assert to_html(hard_breaks(cell)) == html
+
+
 def test_plain_text_keeps_markdown_line_breaks_and_joins_soft_ones():
     # built-in answers are wrapped at ~100 columns with single newlines: still one paragraph
     assert wrap("one\ntwo", 80) == ["one two"]
