@@ -604,7 +604,26 @@ def convert(
         text = deck_yaml(slug, title, rows, source, False, earlier, reserved)  # (a safety net)
         deck, problems = parse_deck(text, target)
     problems = [_at_row(problem, rows, path) for problem in problems]
-    return Conversion(deck, text, problems, header, guessed, notes(rows))
+    said = notes(rows)
+    hint = _html_guessed(data, path)
+    if hint:
+        said.insert(
+            0,
+            f"Read the cells as HTML, as in an Anki export (the file holds {hint}): tags were"
+            " dropped and entities decoded. To keep them as text, add the line #html:false at"
+            " the top of the file and import again.",
+        )
+    return Conversion(deck, text, problems, header, guessed, said)
+
+
+def _html_guessed(data: bytes, path: str) -> str:
+    """What made read_rows take a file's cells for HTML ("<br>"), where no header line said
+    so ("" if it did, or if they were not)."""
+    text, problems = decode(data, path)
+    if problems or read_header(list(io.StringIO(text, newline=""))).html is not None:
+        return ""
+    found = _HTML_HINT.search(text)
+    return found.group() if found else ""
 
 
 def _named(header: Row) -> bool:

@@ -466,3 +466,25 @@ def test_a_csv_over_the_input_limit_is_bad_input_exit_3(cli, tmp_path, mlprep_ho
     assert (result.exit_code, result.stdout) == (3, "")
     assert result.stderr == f"Error: cannot read {source}: larger than the 4 MB limit\n"
     assert not user_deck(mlprep_home, "huge").exists()
+
+
+def test_cells_read_as_html_without_a_header_saying_so_are_named_with_the_way_back(
+    cli, tmp_path, mlprep_home
+):
+    """A plain file that happened to hold "<br>" lost text silently: "What does the <div>
+    tag do?" became "What does the" and " tag do?"."""
+    source = tmp_path / "web.csv"
+    source.write_text("What does the <div> tag do?,A generic block container\n")
+    result = cli("import", str(source), "--deck", "web")
+    assert result.exit_code == 0
+    assert result.stdout.startswith(
+        "Read the cells as HTML, as in an Anki export (the file holds <div): tags were dropped"
+        " and entities decoded. To keep them as text, add the line #html:false at the top of the"
+        " file and import again.\n"
+    )
+    source.write_text("#html:false\nWhat does the <div> tag do?,A generic block container\n")
+    result = cli("import", str(source), "--deck", "web2")
+    assert "HTML" not in result.stdout
+    assert cli("show", "web2-001").stdout.startswith("web2-001 · web2\nWhat does the <div> tag")
+    source.write_text("#html:true\nWhat does the <b>div</b> tag do?,A container\n")
+    assert "HTML" not in cli("import", str(source), "--deck", "web3").stdout
