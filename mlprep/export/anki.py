@@ -32,6 +32,7 @@ from mlprep.export.markdown import (
     is_unsafe_url,
     misconception_lines,
     number,
+    question_lines,
     sql_tables,
 )
 from mlprep.model import Card, CardType, Deck
@@ -141,7 +142,7 @@ def note_fields(card: Card, deck: Deck) -> list[str]:
 def _front(card: Card) -> list[str]:
     """The question with what answering it needs, as a quiz shows it: a SQL card's database
     and tables, a drill's function, that several choices may be right."""
-    front = [inline(card.q)]
+    front = ["\\\n".join(question_lines(card.q))]  # (its lines kept, as hard breaks)
     if card.type is CardType.SQL and card.db:
         order = ", row order matters" if card.ordered else ""
         front.append(inline(f"SQL on the `{card.db}` database{order}."))

@@ -78,6 +78,23 @@ def inline(text: str) -> str:
     return _LIST_MARKER.sub(lambda m: m.group()[:-1] + "\\" + m.group()[-1], out, count=1)
 
 
+def question_lines(question: str) -> list[str]:
+    """A question as inline Markdown, a line for each of its lines (an imported question may
+    have several: a snippet of code, a list), the first a heading's: each further line keeps
+    its indentation as no-break spaces (Markdown drops the spaces a line begins with)."""
+    first, *rest = question.strip().split("\n")
+    lines = [inline(first)]
+    for line in rest:
+        indent = len(line) - len(line.lstrip(" "))
+        lines.append("\u00a0" * indent + inline(line))
+    return lines
+
+
+def question_heading(question: str) -> str:
+    """The text of a question's heading: its first line."""
+    return question.strip().split("\n", 1)[0]
+
+
 def _literal_tags(line: str) -> str:
     pieces = _code_spans(line, markdown=True)
     return "".join(
@@ -196,7 +213,11 @@ def link(text: str, anchor: str) -> str:
 
 # -- cards and decks ---------------------------------------------------------------------------
 def card_lines(card: Card, no_answers: bool = False) -> list[str]:
-    lines = [f"### {inline(card.q)}", "", _card_meta(card), ""]
+    heading, *more = question_lines(card.q)
+    lines = [f"### {heading}", ""]
+    if more:  # (a hard break ends each line but the last)
+        lines += ["\\\n".join(more), ""]
+    lines += [_card_meta(card), ""]
     tables = sql_tables(card)
     if tables:  # (a practice sheet's SQL question cannot be answered without them)
         lines += ["**Tables**", "", fence(tables, "sql"), ""]
@@ -303,7 +324,7 @@ def deck_markdown(deck: Deck, no_answers: bool = False) -> str:
     anchors = Anchors()
     anchors.add(deck.title)
     anchors.add(CONTENTS)
-    targets = [anchors.add(card.q) for card in deck.cards]
+    targets = [anchors.add(question_heading(card.q)) for card in deck.cards]
     lines = [f"# {inline(deck.title)}", "", *_deck_intro(deck, no_answers), f"## {CONTENTS}", ""]
     lines += _toc(deck.cards, targets)
     lines.append("")
@@ -320,7 +341,10 @@ def guide_markdown(
     anchors = Anchors()
     anchors.add(title)
     anchors.add(CONTENTS)
-    plan = [(d, anchors.add(d.title), [anchors.add(c.q) for c in d.cards]) for d in decks]
+    plan = [
+        (d, anchors.add(d.title), [anchors.add(question_heading(c.q)) for c in d.cards])
+        for d in decks
+    ]
     cards = sum(len(deck.cards) for deck in decks)
     lines = [f"# {title}", "", f"{plural(len(decks), 'deck')}, {plural(cards, 'card')}.", ""]
     lines += [f"## {CONTENTS}", ""]

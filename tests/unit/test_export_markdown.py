@@ -303,3 +303,18 @@ def test_images_become_links_so_opening_the_guide_fetches_nothing():
         "A [image: diagram](http://example.com/d.png) and [image: ref one][r], not `![code](x)`."
     )
     assert block("an escaped \\![mark](x)") == "an escaped \\![mark](x)"
+
+
+def test_a_question_of_several_lines_keeps_them_and_their_indentation():
+    """An imported question with a snippet in it was flattened to one heading line."""
+    from mlprep.export.anki import note_fields
+    from mlprep.model import Card, Deck
+
+    card = Card(id="mq-001", q="Given:\n    x = [1, 2]\nWhat is len(x)?", a="2")
+    deck = Deck(id="mq", title="Mq", cards=(card,))
+    page = deck_markdown(deck)
+    assert "\n### Given:\n\n\u00a0\u00a0\u00a0\u00a0x = \\[1, 2\\]\\\nWhat is len(x)?\n\n" in page
+    assert "1. [Given: x = \\[1, 2\\] What is len(x)?](#given)\n" in page
+    assert note_fields(card, deck)[0] == (
+        "<p>Given:<br />\n\u00a0\u00a0\u00a0\u00a0x = [1, 2]<br />\nWhat is len(x)?</p>"
+    )
