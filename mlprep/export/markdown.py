@@ -24,8 +24,9 @@ INDEX_NAME = "README.md"
 
 # Characters with inline meaning in CommonMark/GFM (`$` is math and `~` strikethrough on GitHub).
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#!&|~$])")
-# An escape pair, or a `<` that could open a tag, comment or declaration.
-_TAG_OPEN = re.compile(r"(\\.)|<(?=[A-Za-z/!?])")
+# An escape pair, or a `<` that could open a tag, comment or declaration (not one that opens a
+# web or mail autolink, `<https://arxiv.org/abs/1706.03762>`: a link, as in the terminal).
+_TAG_OPEN = re.compile(r"(\\.)|<(?!(?:https?|mailto):[^\s<>\x00-\x1f]*>)(?=[A-Za-z/!?])")
 _LIST_MARKER = re.compile(r"^(\d{1,9}[.)]|[-+])(?= |$)")  # `- x`, `+ x`, `1. x`, `2) x`
 _FENCE = re.compile(r"^(`{3,}|~{3,})(.*)$")
 

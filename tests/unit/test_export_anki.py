@@ -218,3 +218,19 @@ def test_a_sql_front_names_its_database_and_tables_and_a_drill_its_function(deck
         '<p><strong>Solution</strong></p>\n<pre><code class="language-python">def relu(x):\n'
         "    return np.maximum(x, 0)\n</code></pre>"
     )
+
+
+def test_a_web_autolink_in_deck_text_stays_a_link_and_others_stay_text():
+    """`<https://...>` is CommonMark's link, not HTML: it was escaped into literal text."""
+    from mlprep.export.markdown import block
+
+    paper = "See <https://arxiv.org/abs/1706.03762>."
+    assert block(paper) == paper
+    assert to_html(block(paper)) == (
+        '<p>See <a href="https://arxiv.org/abs/1706.03762">https://arxiv.org/abs/1706.03762</a>'
+        ".</p>"
+    )
+    assert to_html(block("<javascript:alert(1)>")) == "<p>&lt;javascript:alert(1)&gt;</p>"
+    assert to_html(block("<b>x</b> <http://a.b/c d>")) == (
+        "<p>&lt;b&gt;x&lt;/b&gt; &lt;http://a.b/c d&gt;</p>"
+    )

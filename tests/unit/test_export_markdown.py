@@ -245,7 +245,7 @@ def test_block_closes_fences_and_keeps_html_literal():
     assert block("````\n```\nstill code") == "````\n```\nstill code\n````"
     assert block("<!-- hidden?\n\n<div>x</div>") == "\\<!-- hidden?\n\n\\<div>x\\</div>"
     assert block("keep `<i>` and \\<j> and <https://x.org>") == (
-        "keep `<i>` and \\<j> and \\<https://x.org>"
+        "keep `<i>` and \\<j> and <https://x.org>"  # (a link, not HTML)
     )
     assert block("```html\n<p>code</p>\n```") == "```html\n<p>code</p>\n```"
     assert block("    <indented code>") == "    <indented code>"
