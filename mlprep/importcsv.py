@@ -375,7 +375,12 @@ def read_rows(
             elif "end of data" in reason:
                 reason = 'a quoted cell is never closed (a " is missing)'
             elif "expected after" in reason:
-                reason = f"text after the closing quote of a cell ({reason})"
+                # (a cell that only begins with a quote: "Attention is all you need" ...)
+                reason = (
+                    "text after the closing quote of a cell; a cell that begins with a quote"
+                    " is read up to the next one: put the whole cell in quotes and double each"
+                    ' quote inside it, as in "a ""quoted"" word"'
+                )
             problems.append(Problem(path, f"cannot read this row: {reason}", line))
             if header_row:  # the header row it was (reported): the next rows are cards
                 header_row = False

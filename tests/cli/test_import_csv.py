@@ -488,3 +488,21 @@ def test_cells_read_as_html_without_a_header_saying_so_are_named_with_the_way_ba
     assert cli("show", "web2-001").stdout.startswith("web2-001 · web2\nWhat does the <div> tag")
     source.write_text("#html:true\nWhat does the <b>div</b> tag do?,A container\n")
     assert "HTML" not in cli("import", str(source), "--deck", "web3").stdout
+
+
+def test_a_cell_that_only_begins_with_a_quote_is_refused_with_how_to_write_it(
+    cli, tmp_path, mlprep_home
+):
+    source = tmp_path / "q.tsv"
+    source.write_text('"Attention is all you need" introduced what?\tThe Transformer\n')
+    result = cli("import", str(source), "--deck", "qtsv")
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"{source}:1: cannot read this row: text after the closing quote of a cell; a cell that"
+        " begins with a quote is read up to the next one: put the whole cell in quotes and"
+        ' double each quote inside it, as in "a ""quoted"" word"\n'
+        f"Error: 1 problem in {source}; nothing was imported.\n"
+    )
+    source.write_text('"""Attention is all you need"" introduced what?"\tThe Transformer\n')
+    assert cli("import", str(source), "--deck", "qtsv").exit_code == 0
+    assert '\n"Attention is all you need" introduced what?\n' in cli("show", "qtsv-001").stdout
