@@ -451,8 +451,10 @@ def history_lines(card_id: str, events, width: int = 80) -> list[str]:
         when = event.when.astimezone().strftime("%Y-%m-%d %H:%M")
         grade = Grade(event.grade).label
         suggested = f" (suggested {Grade(event.suggested).label})" if event.suggested else ""
-        lines += wrap(f"{when}  {event.mode:<7} {grade}{suggested}", width, "")
+        mode = printable(event.mode)  # (a merged log's text: escapes, never controls)
+        lines += wrap(f"{when}  {mode:<7} {grade}{suggested}", width, "")
         if event.answer:
             for paragraph in event.answer.splitlines() or [""]:
-                lines.extend(wrap(paragraph, width - 4, "    ", deck=True) or ["    "])
+                shown = printable(paragraph)  # (a bidi override would reorder the terminal)
+                lines.extend(wrap(shown, width - 4, "    ", deck=True) or ["    "])
     return lines

@@ -136,3 +136,12 @@ def test_drill_with_nothing_studied_says_so(cli):
         "Nothing to drill: no card in that selection was answered yet. Try `mlprep quiz`\n"
         "or `mlprep review` first.\n",
     )
+
+
+def test_a_bidi_override_in_a_recorded_answer_is_shown_as_an_escape(cli):
+    """A typed (or merged) answer holding U+202E reversed the terminal's text after it when
+    the card's history listed it."""
+    cli(*command("quiz", "open"), input="Gini \u202eevil text\n2\n")
+    shown = cli("show", "kinds-open", "--history", *DECKS).stdout
+    assert "\u202e" not in shown
+    assert shown.endswith("    Gini \\u202eevil text\n")
