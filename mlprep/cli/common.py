@@ -137,6 +137,20 @@ def error_boundary(ctx: Any) -> Iterator[None]:
     except KeyboardInterrupt:
         _app_state(ctx).env.stderr.write("\nInterrupted.\n")
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    except OSError as error:
+        # a file or directory the system refused (no permission, a file where a directory
+        # should be): what and where, as other tools say it; a bug's traceback behind --debug
+        app_state = _app_state(ctx)
+        if app_state.debug:
+            traceback.print_exc(file=app_state.env.stderr)
+        if error.filename is None or not error.strerror:
+            echo_error(
+                app_state,
+                f"unexpected {type(error).__name__}: {error} (run with --debug for details)",
+            )
+        else:
+            echo_error(app_state, f"{error.filename}: {error.strerror}")
+        raise typer.Exit(int(ExitCode.ERROR)) from None
     except Exception as error:  # a bug: say so briefly, the traceback is behind --debug
         app_state = _app_state(ctx)
         if app_state.debug:

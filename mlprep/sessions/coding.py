@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from mlprep.coderun import Verdict
+from mlprep.errors import MlprepError
 from mlprep.model import Card, Grade
 from mlprep.sessions.base import SessionContext, SessionResult, Stop, stopped_line, until_stopped
 from mlprep.sessions.ports import ProgressView, Recorder
@@ -95,6 +96,11 @@ def ensure_stub(card: Card, directory: Path) -> Path:
     """`<directory>/<card id>.py`, written from the stub unless the user already has one."""
     path = directory / f"{card.id}.py"
     if not path.exists():
+        if directory.exists() and not directory.is_dir():
+            raise MlprepError(
+                f"{directory} is a file, not a directory: your drill files are kept"
+                " there; move it away"
+            )
         directory.mkdir(parents=True, exist_ok=True)
         from mlprep.fileio import atomic_write
 

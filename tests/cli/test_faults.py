@@ -1001,3 +1001,31 @@ def test_a_named_pipe_in_place_of_a_cache_or_revisit_file_waits_for_nothing(
     )
     assert done.returncode == code, done.stderr
     assert "unexpected" not in done.stderr
+
+
+def test_a_file_the_system_refuses_is_named_in_one_line_not_as_a_bug(
+    cli, mlprep_home, monkeypatch
+):
+    """A log made unreadable (a `sudo mlprep`, a chmod) was "unexpected PermissionError: ...
+    (run with --debug for details)", as if mlprep had a bug."""
+    from mlprep.progress import ProgressStore
+
+    log = mlprep_home / "progress" / "reviews.jsonl"
+
+    def refused(self, *args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", str(log))
+
+    monkeypatch.setattr(ProgressStore, "load", refused)
+    result = cli("stats")
+    assert (result.exit_code, result.stderr) == (1, f"Error: {log}: Permission denied\n")
+
+
+def test_a_file_where_the_drill_directory_goes_is_named(cli, mlprep_home, monkeypatch):
+    (mlprep_home / "code").write_text("not a directory")
+    monkeypatch.setenv("EDITOR", "true")
+    result = cli("code", "coding-softmax", input="")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"Error: {mlprep_home / 'code'} is a file, not a directory: your drill files are kept"
+        " there; move it away\n",
+    )
