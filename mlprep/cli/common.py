@@ -8,9 +8,10 @@ import sys
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
+from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 
 from mlprep.cli import completion
@@ -120,7 +121,9 @@ def error_boundary(ctx: Any) -> Iterator[None]:
     try:
         yield
         _app_state(ctx).env.stdout.flush()  # a full disk shows here, while we can still say so
-    except (typer.Exit, typer.Abort, typer.TyperException):  # click's usage errors among them
+    except ClickUsageError as error:
+        usage_error(error)
+    except (typer.Exit, typer.Abort, typer.TyperException):
         raise
     except MlprepError as error:
         app_state = _app_state(ctx)
@@ -162,6 +165,19 @@ def error_boundary(ctx: Any) -> Iterator[None]:
         raise typer.Exit(int(ExitCode.ERROR)) from None
 
 
+def usage_error(error: ClickUsageError) -> NoReturn:
+    """A usage error (an unknown option, a bad value) as one line, with where help is, and its
+    exit code: not the usage, a hint and the error over four lines."""
+    text = " ".join(error.format_message().split())  # (a list of choices is on lines)
+    if not text.endswith((".", "?", "!")):
+        text += "."
+    where = error.ctx.command_path if error.ctx is not None else "mlprep"
+    if "Did you mean" not in text:  # (a suggestion says enough)
+        text += f" See '{where} -h'."
+    echo_error(_app_state(error.ctx), text)
+    raise typer.Exit(error.exit_code)
+
+
 def _app_state(ctx: Any) -> AppState:
     obj = ctx.find_root().obj
     if isinstance(obj, AppState):
@@ -175,3 +191,9 @@ class GuardedGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         with error_boundary(ctx):
             return super().invoke(ctx)
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:  # (the program's own options are read here, before any command runs)
+            return super().make_context(*args, **kwargs)
+        except ClickUsageError as error:
+            usage_error(error)

@@ -85,8 +85,10 @@ def test_search_for_no_words_is_a_usage_error(cli):
     for nothing in ("", "  "):
         result = cli("search", nothing, *MINI)
         assert (result.exit_code, result.stdout) == (2, "")
-        assert result.stderr.endswith(
-            "Error: Invalid value for 'TEXT': is empty; give the words to search for\n"
+        # one line: what is wrong, and where help is (not the usage over four lines)
+        assert result.stderr == (
+            "Error: Invalid value for 'TEXT': is empty; give the words to search for."
+            " See 'mlprep search -h'.\n"
         )
 
 

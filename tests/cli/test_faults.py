@@ -1003,9 +1003,7 @@ def test_a_named_pipe_in_place_of_a_cache_or_revisit_file_waits_for_nothing(
     assert "unexpected" not in done.stderr
 
 
-def test_a_file_the_system_refuses_is_named_in_one_line_not_as_a_bug(
-    cli, mlprep_home, monkeypatch
-):
+def test_a_file_the_system_refuses_is_named_in_one_line_not_as_a_bug(cli, mlprep_home, monkeypatch):
     """A log made unreadable (a `sudo mlprep`, a chmod) was "unexpected PermissionError: ...
     (run with --debug for details)", as if mlprep had a bug."""
     from mlprep.progress import ProgressStore
@@ -1029,3 +1027,24 @@ def test_a_file_where_the_drill_directory_goes_is_named(cli, mlprep_home, monkey
         f"Error: {mlprep_home / 'code'} is a file, not a directory: your drill files are kept"
         " there; move it away\n",
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["quiz", "-n", "0"],
+            "Invalid value for '-n' / '--count': 0 is not in the range x>=1. See 'mlprep quiz -h'.",
+        ),
+        (
+            ["export", "trees"],
+            "Missing option '--format'. Choose from: md, anki, json. See 'mlprep export -h'.",
+        ),
+        (["--bogus"], "No such option: --bogus. See 'mlprep -h'."),
+        (["progress", "bogus"], "No such command 'bogus'. See 'mlprep progress -h'."),
+    ],
+)
+def test_a_usage_error_is_one_line_with_where_help_is(cli, args, line):
+    """Usage errors took four lines: the usage, a hint, a blank line and the error."""
+    result = cli(*args)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"Error: {line}\n")

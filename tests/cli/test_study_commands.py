@@ -139,8 +139,9 @@ def test_stats_says_why_answers_merged_for_other_decks_show_nowhere(cli, tmp_pat
 def test_an_empty_file_argument_is_a_usage_error(cli, command):
     result = cli("progress", command, "")
     assert result.exit_code == 2
-    assert result.stderr.endswith(
-        "Error: Invalid value for 'FILE': is empty; give a file's path, or - for standard I/O\n"
+    assert result.stderr == (
+        "Error: Invalid value for 'FILE': is empty; give a file's path, or - for standard I/O."
+        f" See 'mlprep progress {command} -h'.\n"
     )
 
 
