@@ -31,9 +31,15 @@ CACHE_NAME = "decks.pickle"
 
 
 def deck_files(path: Path) -> list[Path]:
-    """The deck files at a path: the file itself, or every *.yaml/*.yml below a directory."""
+    """The deck files at a path: the file itself, or every *.yaml/*.yml below a directory.
+    Those that are no regular file (a link whose target is gone, a named pipe) are listed too:
+    reading them says what they are, where skipping them lost a deck without a word."""
     if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.suffix in DECK_SUFFIXES and p.is_file())
+        return sorted(
+            p
+            for p in path.rglob("*")
+            if p.suffix in DECK_SUFFIXES and (p.is_file() or not p.is_dir())
+        )
     return [path]
 
 
@@ -542,6 +548,8 @@ class _Loader:
             return None, [_not_utf8(path, error)], []
         except OSError as error:
             reason = error.strerror or str(error)
+            if path.is_symlink() and not path.exists():  # (a synced folder moved, say)
+                reason = f"it links to {os.readlink(path)}, which is not there"
             return None, [Problem(str(path), f"cannot read deck: {reason}")], []
         if parsed is None:
             parsed = parsed_deck(text, path, self.builtin)

@@ -1048,3 +1048,28 @@ def test_a_usage_error_is_one_line_with_where_help_is(cli, args, line):
     """Usage errors took four lines: the usage, a hint, a blank line and the error."""
     result = cli(*args)
     assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"Error: {line}\n")
+
+
+def test_a_deck_directory_entry_that_cannot_be_read_is_named_not_skipped(tmp_path):
+    """A link whose target had moved (a synced folder) and a named pipe in the deck directory
+    were passed over without a word: the deck was gone, and `validate` called the directory
+    fine."""
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "good.yaml").write_text(
+        "id: good\ntitle: Good\ncards:\n  - id: good-a\n    q: Q?\n    a: A.\n"
+    )
+    (decks / "mine.yaml").symlink_to(tmp_path / "moved" / "mine.yaml")
+    os.mkfifo(decks / "pipe.yml")
+    (decks / "folder.yaml").mkdir()  # (a directory is looked into, not read)
+    result = run("validate", str(decks))
+    assert result.exit_code == 3
+    assert result.stdout == (
+        f"{decks / 'mine.yaml'}: cannot read deck: it links to {tmp_path / 'moved' / 'mine.yaml'},"
+        " which is not there\n"
+        f"{decks / 'pipe.yml'}: cannot read deck: a named pipe, not a regular file\n"
+        "2 problems in 2 files.\n"
+    )
+    listed = run("decks", env={"MLPREP_DECKS": str(decks)})
+    assert listed.exit_code == 0
+    assert f"warning: {decks / 'mine.yaml'}: cannot read deck: it links to" in listed.stderr
