@@ -7,6 +7,7 @@ the format modules, which load only when that format is asked for.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -133,13 +134,29 @@ def write(files: Sequence[ExportFile], force: bool = False) -> None:
             raise MlprepError(f"{parent} is a file, not a directory.")
     for file in files:
         _refuse_a_missing_directory(file)
-    for file in files:
-        if file.path is None:
-            continue
+    # a write that fails (a full disk) takes back what this export made: the files that were
+    # not there and a guide's directory, so that no half guide is left
+    made_dirs = list(dict.fromkeys(p.parent for f, p in _targets(files) if f.new_dir))
+    made_dirs = [directory for directory in made_dirs if not directory.exists()]
+    made: list[Path] = []
+    for file, path in _targets(files):
+        new = not path.exists()
         try:
-            atomic_write(file.path, file.data)
+            atomic_write(path, file.data)
         except OSError as error:
-            raise MlprepError(f"cannot write {file.path}: {error.strerror or error}") from None
+            for done in made:
+                with contextlib.suppress(OSError):
+                    done.unlink()
+            for directory in made_dirs:
+                with contextlib.suppress(OSError):
+                    directory.rmdir()  # (only if empty: never what someone else put there)
+            raise MlprepError(f"cannot write {path}: {error.strerror or error}") from None
+        if new:
+            made.append(path)
+
+
+def _targets(files: Sequence[ExportFile]) -> list[tuple[ExportFile, Path]]:
+    return [(file, file.path) for file in files if file.path is not None]
 
 
 def _refuse_a_missing_directory(file: ExportFile) -> None:

@@ -318,3 +318,38 @@ def test_a_question_of_several_lines_keeps_them_and_their_indentation():
     assert note_fields(card, deck)[0] == (
         "<p>Given:<br />\n\u00a0\u00a0\u00a0\u00a0x = [1, 2]<br />\nWhat is len(x)?</p>"
     )
+
+
+def test_a_guide_that_cannot_be_written_whole_leaves_nothing_behind(tmp_path, monkeypatch):
+    """A full disk left an empty (or half) guide directory after its error."""
+    import errno
+
+    from mlprep import fileio
+    from mlprep.errors import MlprepError
+    from mlprep.export import write
+
+    real = fileio.atomic_write
+    written = []
+
+    def fills_up(path, data):
+        if written:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(path, data)
+        written.append(path)
+
+    monkeypatch.setattr(fileio, "atomic_write", fills_up)
+    decks = load_files(
+        [FIXTURES / "decks" / "mini.yaml", FIXTURES / "export" / "demo.yaml"], builtin=False
+    ).decks
+    guide = tmp_path / "guide"
+    with pytest.raises(MlprepError, match="No space left on device"):
+        write(markdown_files(decks, guide))
+    assert written == [guide / "mini.md"]
+    assert not guide.exists()
+    # a directory that was there keeps what it held; only this export's new files go
+    guide.mkdir()
+    (guide / "notes.txt").write_text("mine")
+    written.clear()
+    with pytest.raises(MlprepError):
+        write(markdown_files(decks, guide))
+    assert sorted(p.name for p in guide.iterdir()) == ["notes.txt"]
