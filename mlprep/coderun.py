@@ -548,7 +548,7 @@ def _file_problem(reply: dict, function: str, limits: Limits) -> str | None:
     if status == "process":
         return "tried to start a process; drills run in one process"
     if status == "unreadable":
-        return f"cannot read the file: {reply.get('message')}"
+        return f"cannot read {reply.get('message')}"
     if status == "crash":
         where = f" at line {reply['where']}" if reply.get("where") else ""
         return f"{reply.get('raised')}{where} {reply.get('when')}: {reply.get('message')}"

@@ -346,8 +346,13 @@ def _run(message: dict, out: int) -> dict:
     try:
         with open(path, encoding="utf-8") as handle:
             source = handle.read()
-    except (OSError, UnicodeDecodeError) as error:
-        return {"status": "unreadable", "message": str(error)}
+    except UnicodeDecodeError as error:
+        byte = error.object[error.start : error.start + 1].hex()
+        where = f"a byte 0x{byte} at position {error.start}"
+        message = f"{path}: not UTF-8 text ({where}); save it as UTF-8"
+        return {"status": "unreadable", "message": message}
+    except OSError as error:
+        return {"status": "unreadable", "message": f"{path}: {error.strerror or error}"}
     try:
         code = compile(source, path, "exec")
     except SyntaxError as error:

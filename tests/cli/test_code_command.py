@@ -401,3 +401,14 @@ def test_new_drills_are_offered_after_a_days_new_cards_of_other_decks(
     result = cli("code", input="q\n")
     assert "No coding drill is due" not in result.stdout
     assert "[1/" in result.stdout
+
+
+def test_a_file_that_is_not_utf8_is_named_in_one_line(cli, tmp_path):
+    """It was "cannot read the file: 'utf-8' codec can't decode byte 0xa2 in position 1:
+    invalid start byte", naming neither the file nor the fix."""
+    source = tmp_path / "b.py"
+    source.write_bytes(b"def softmax(x):\n    return x  # caf\xe9\n")
+    result = cli("code", "check", "coding-softmax", str(source))
+    assert result.exit_code == 1
+    said = f"Error: cannot read {source}: not UTF-8 text (a byte 0xe9 at position 35); save it"
+    assert "".join(result.stdout.split()) == "".join(f"{said} as UTF-8".split())
