@@ -1,5 +1,6 @@
 """`mlprep progress ...`: where progress lives, export, import, merge and reset."""
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -134,6 +135,11 @@ def export(
         raise MlprepError(f"cannot write {file}: {error.strerror}") from None
     if Path(file).exists() and not force:
         raise MlprepError(f"{file} already exists; add --force to overwrite it.")
+    # (a typo in the path made a stray tree of directories, as deck exports once did)
+    directory = Path(os.path.realpath(file)).parent
+    if not directory.is_dir():
+        why = "is a file, not a directory" if directory.exists() else "does not exist"
+        raise MlprepError(f"cannot write {file}: {directory} {why}.")
     try:
         atomic_write_with(
             Path(file), lambda handle: handle.writelines(store.export_bytes(now, checked))

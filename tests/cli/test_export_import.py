@@ -663,3 +663,15 @@ def test_a_new_question_never_takes_the_id_of_one_with_answers(cli, tmp_path, ml
         ("mine-001", "what is  ALPHA?"),
         ("mine-003", "What is gamma?"),  # (not mine-002: "What is beta?" has answers)
     ]
+
+
+def test_a_progress_export_into_a_missing_directory_is_refused(cli, tmp_path, mlprep_home):
+    """A typo in the path made a stray tree of directories and said it exported."""
+    cli("quiz", "mini", "-n", "1", *DECKS, input="1\n")
+    target = tmp_path / "nosuch" / "dir" / "x.json"
+    result = cli("progress", "export", str(target))
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"Error: cannot write {target}: {target.parent} does not exist.\n",
+    )
+    assert not (tmp_path / "nosuch").exists()
