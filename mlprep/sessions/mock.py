@@ -177,6 +177,9 @@ def run_mock(
     except TimeUp:
         result.stopped = Stop.TIME_UP
         prompter.notice("\nTime is up.")
+        settle = getattr(prompter, "after_time_up", None)
+        if settle is not None:  # (a terminal's: the keys still being typed are dropped)
+            settle()
     except KeyboardInterrupt:
         # ending the interview early still grades what was answered; Ctrl-C again leaves
         result.stopped = Stop.QUIT if result.answers else Stop.INTERRUPTED

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import sys
 import termios
+import time
 import tty
 from typing import TextIO
 
@@ -92,3 +94,41 @@ def flush_input(stream: TextIO) -> None:
                 module.clear_typeahead(_Terminal(stream.fileno()))
     except (OSError, ValueError, AttributeError, termios.error):
         pass
+
+
+# After the mock's time runs out, keys still being typed are dropped until the typing stops
+# for this long (a person mid-sentence goes on for a second or so after the clock stops), and
+# for at most the second figure: they went on into the grading prompt, or into the shell.
+QUIET_SECONDS = 0.7
+LONGEST_SECONDS = 3.0
+
+
+def drop_typing(stream: TextIO) -> None:
+    """Read and drop keys until none came for QUIET_SECONDS (at most LONGEST_SECONDS), then
+    drop what is pending (flush_input). Keys are read one by one, not by lines, and not
+    echoed: a sentence typed on is neither shown nor taken."""
+    try:
+        if not stream.isatty():
+            return
+        fd = stream.fileno()
+        before = termios.tcgetattr(fd)
+    except (OSError, ValueError, AttributeError, termios.error):
+        return
+    try:
+        tty.setcbreak(fd)  # (no line editing, no echo)
+        start = last = time.monotonic()
+        while True:
+            now = time.monotonic()
+            wait = min(QUIET_SECONDS - (now - last), LONGEST_SECONDS - (now - start))
+            if wait <= 0:
+                break
+            ready, _, _ = select.select([fd], [], [], wait)
+            if ready:
+                os.read(fd, 4096)
+                last = time.monotonic()
+    except (OSError, ValueError, termios.error):
+        pass
+    finally:
+        with contextlib.suppress(OSError, termios.error):
+            termios.tcsetattr(fd, termios.TCSADRAIN, before)
+    flush_input(stream)

@@ -16,7 +16,7 @@ from typing import TextIO
 
 from mlprep.model import Card
 from mlprep.textfit import clock_text, columns
-from mlprep.ui.keys import flush_input
+from mlprep.ui.keys import drop_typing, flush_input
 from mlprep.ui.prompts import PlainPrompter, too_soon
 from mlprep.ui.text import hanging
 
@@ -44,6 +44,11 @@ class MockClockPrompter(PlainPrompter):
             self.grading = True
             flush_input(self.stdin)
         super().show_transcript_item(card, answer, position, total)
+
+    def after_time_up(self) -> None:
+        """A person typing when the clock stops goes on for a moment: those keys are dropped
+        until the typing stops, so that they reach neither the grading nor the shell."""
+        drop_typing(self.stdin)
 
     def ask_again(self, request: str, typed: str) -> None:
         """Once the time is up, an answer that cannot be taken (nothing typed, or no option's

@@ -79,3 +79,27 @@ def test_ctrl_c_grades_the_answers_given_and_a_second_one_leaves(mlprep_home):
     child.close()
     assert child.exitstatus == 0
     assert [(e["card"], e["grade"]) for e in events(mlprep_home)] == [("mini-multi", 3)]
+
+
+def test_keys_typed_on_after_the_time_is_up_reach_no_prompt(mlprep_home):
+    """A candidate mid-sentence when the clock stops types on for a moment: those keys went
+    into the grading prompt (an Enter took the suggested grade, the sentence was "not a
+    grade"), or, where nothing was left to grade, into the shell."""
+    import time
+
+    child = spawn([*MOCK, "--seed", "3", "--minutes", "0.02"], mlprep_home)
+    child.expect("\\[\\d:\\d\\d\\] Your answer")
+    child.send("small changes in the data")
+    child.expect("Time is up.")
+    for key in " and so 3\r4\r":  # typed on, as a person does, after the clock stopped
+        child.send(key)
+        time.sleep(0.05)
+    child.expect("Grade")
+    assert "Please" not in child.before and "Graded" not in child.before
+    child.send("2\r")
+    child.expect("Mock interview: 1 of 2 questions")
+    child.expect(pexpect.EOF)
+    child.close()
+    [event] = events(mlprep_home)
+    assert (event["card"], event["grade"]) == ("mini-open", 2)
+    assert "and so" not in event["answer"]
