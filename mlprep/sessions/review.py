@@ -204,9 +204,14 @@ def when(moment: datetime, now: datetime) -> str:
 def run_review(
     queue: DueQueue, prompter: Prompter, recorder: Recorder, context: SessionContext
 ) -> ReviewResult:
-    pending: list[Card] = queue.cards
-    again: list[tuple[float, Card]] = []  # cards back in learning, with their due time
-    result = ReviewResult(planned=len(pending))
+    # the learning cards whose step has not ended come back when it does, or once nothing
+    # else is left, like those answered in this review ("Comes back in 10 minutes", then a
+    # review started at once asked it first, before every due and new card)
+    now = context.now().timestamp()
+    steps = list(zip(_due_times(queue.learning, context.progress), queue.learning, strict=True))
+    again = sorted(((due, card) for due, card in steps if due > now), key=lambda pair: pair[0])
+    pending = [card for due, card in steps if due <= now] + [*queue.reviews, *queue.new]
+    result = ReviewResult(planned=len(queue))
     started = context.clock()
     shown = 0
     with until_stopped(result):
@@ -227,6 +232,23 @@ def run_review(
                 again.sort(key=lambda pair: pair[0])
     result.seconds = context.clock() - started
     return result
+
+
+def _due_times(cards: Sequence[Card], progress: ProgressView) -> list[float]:
+    """When each of these studied cards is due (epoch seconds), from the states' columns where
+    the states are not built yet (a review's start builds none)."""
+    columns = progress.state_columns() if isinstance(progress, StateColumnSource) else None
+    if columns is not None:
+        wanted = {card.id for card in cards}
+        dues = {
+            card_id: due
+            for card_id, due in zip(columns.card_ids, columns.dues, strict=True)
+            if card_id in wanted
+        }
+    else:
+        states = progress.states
+        dues = {card.id: states[card.id].due_ts for card in cards if card.id in states}
+    return [dues.get(card.id, 0.0) for card in cards]
 
 
 def _next_card(pending: list[Card], again: list[tuple[float, Card]], now: float) -> Card:

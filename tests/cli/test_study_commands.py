@@ -444,3 +444,12 @@ def test_reviews_held_back_by_the_days_limit_are_named_not_called_nothing_due(ml
         "Nothing more today: 3 cards are due beyond today's limit of reviews (`mlprep\n"
         "review --max-reviews N` sets it).\n"
     )
+
+
+def test_a_card_in_its_learning_step_waits_while_other_cards_are_left(cli):
+    """"Comes back in 10 minutes", and a review started at once asked it first, before every
+    new card (its step cut short: a Good there gave it days at once)."""
+    quiz = cli("quiz", "mini", "-n", "1", "--seed", "5", *MINI, input="1\n")
+    assert "mini-single" in quiz.stdout and "Comes back in 10 minutes." in quiz.stdout
+    result = cli("review", "mini", *MINI, input="")
+    assert result.stdout.startswith("Review: 1 learning, 0 due, 3 new\n\n[1/4] mini-number ")
