@@ -157,7 +157,7 @@ def check_card(
     tests and solution a deck's card carries (code from the deck: only when `trusted`)."""
     if card.type is not CardType.CODE:
         raise UsageError(f"card '{card.id}' is not a coding drill")
-    if not card.tests and card.id in _drill_ids():
+    if _packaged(card):
         return check_file(card.id, path, limits)
     if not trusted:
         raise UntrustedDeck(
@@ -176,6 +176,16 @@ def check_card(
         return verdict
     cases, expected = generated
     return run_cases(card.id, [path], suite, cases, limits, dict(enumerate(expected)))[0]
+
+
+def runs_tests(card: Card, trusted: bool) -> bool:
+    """Whether check_card would run the card's tests (and not refuse a deck's code)."""
+    return _packaged(card) or trusted
+
+
+def _packaged(card: Card) -> bool:
+    """A built-in drill, whose tests come with mlprep (not from a deck)."""
+    return not card.tests and card.id in _drill_ids()
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ class CodeKind(Kind):
         prompter.notice(f"Write: def {card.signature.strip()}")
 
     def attempt(self, card: Card, prompter: AskPrompter, ctx: KindContext) -> Outcome:
-        from mlprep.coderun import UntrustedDeck, check_card, verdict_lines
+        from mlprep.coderun import UntrustedDeck, check_card, runs_tests, verdict_lines
         from mlprep.sessions.coding import ensure_stub, grade_for
         from mlprep.sessions.coding import journal as _journal
 
@@ -45,11 +45,13 @@ class CodeKind(Kind):
         attempts = 0
         while True:
             typed = prompter.ask_line(
-                "Edit the file, save it; Enter runs the tests, a shows the answer: "
+                "Edit the file, save it; Enter runs the tests, a + Enter shows the answer: "
             ).strip()
             if typed and typed.lower() not in _ANSWER_WORDS:
                 # (anything else ran the tests: "s" to skip, say, looked like it did nothing)
-                prompter.notice("Enter runs the tests; a shows the answer (recorded as Again).")
+                prompter.notice(
+                    "Enter runs the tests; a + Enter shows the answer (recorded as Again)."
+                )
                 continue
             if typed:
                 feedback = ("Answer shown: recorded as Again.",)
@@ -58,6 +60,8 @@ class CodeKind(Kind):
                     Verdict(False, Grade.AGAIN, feedback=feedback),
                     attempts=attempts,
                 )
+            if runs_tests(card, ctx.trust_deck):  # (a slow answer takes seconds)
+                prompter.notice("Running the tests...")
             try:
                 verdict = check_card(card, path, trusted=ctx.trust_deck)
             except UntrustedDeck:

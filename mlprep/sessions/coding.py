@@ -128,6 +128,7 @@ def drill_one(
     attempts = 0
     while True:
         prompter.edit(path)
+        prompter.notice("Running the tests...")  # (a slow answer takes seconds)
         verdict = check(card, path)
         if not verdict.not_implemented:
             attempts += 1  # an untouched stub is not an attempt

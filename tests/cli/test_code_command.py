@@ -178,6 +178,7 @@ def test_without_an_editor_the_path_is_shown_and_enter_runs_the_tests(
         "No editor is set ($VISUAL or $EDITOR). Edit the file above in any editor, save\n"
         "it, then come back here.\n"
         "Press Enter to run the tests on coding-sigmoid.py \n"
+        "Running the tests...\n"  # (said first: a slow answer takes seconds)
         "Not implemented yet: sigmoid still raises NotImplementedError.\n"
     ) in result.stdout
     assert result.stdout.endswith("1 drill: 1 skipped.\n")
@@ -224,8 +225,9 @@ def test_review_shows_the_drill_and_its_file_and_enter_runs_the_tests(cli, mlpre
     lines = result.stdout.splitlines()
     start = lines.index(f"  {solution}")  # a long path gets a line of its own
     assert lines[start - 2 : start] == ["Write: def one_hot(y, num_classes)", "File:"]
-    assert lines[start + 1 : start + 3] == [
-        "Edit the file, save it; Enter runs the tests, a shows the answer: ",
+    assert lines[start + 1 : start + 4] == [
+        "Edit the file, save it; Enter runs the tests, a + Enter shows the answer: ",
+        "Running the tests...",  # (said first: a slow answer takes seconds)
         "Passed: all 5 tests.",
     ]
     assert [(e["card"], e["grade"], e["mode"]) for e in log_lines(mlprep_home)] == [
@@ -375,7 +377,7 @@ def test_other_input_at_a_drill_says_what_the_keys_do_and_runs_nothing(cli, mlpr
     but run them again."""
     result = cli("quiz", "coding", "--tag", "encoding", input="s\n\na\n")
     out = result.stdout
-    hint = "Enter runs the tests; a shows the answer (recorded as Again)."
+    hint = "Enter runs the tests; a + Enter shows the answer (recorded as Again)."
     assert out.count(hint) == 1
     assert out.index(hint) < out.index("Not implemented yet: one_hot still raises")
     assert out.count("Not implemented yet: one_hot") == 1  # only Enter ran them
