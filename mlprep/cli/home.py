@@ -11,6 +11,7 @@ import typer
 from mlprep.cli.common import echo_error
 from mlprep.cli.state import AppState
 from mlprep.errors import ExitCode, MlprepError
+from mlprep.fileio import is_terminal
 
 BACK = "Back"
 
@@ -64,8 +65,8 @@ def home(ctx: typer.Context) -> None:
             "SQL practice": lambda: practice.sql(ctx),
             "Coding drills": lambda: code.practice(ctx),
             "Mock interview": lambda: practice.mock(ctx),
-            "Stats": lambda: stats.stats(ctx),
-            "Decks": lambda: content.decks(ctx),
+            "Stats": then_wait(app, lambda: stats.stats(ctx)),
+            "Decks": then_wait(app, lambda: content.decks(ctx)),
         }
         try:
             choice = ask_menu("What would you like to do?", list(options), back="Quit")
@@ -86,6 +87,28 @@ def home(ctx: typer.Context) -> None:
             return
         except MlprepError as error:  # say what went wrong and stay in the menu
             echo_error(app, error.message)
+
+
+def then_wait(app: AppState, show: Callable[[], None]) -> Callable[[], None]:
+    """`show`, then a key press before the menu comes back: drawn at once under a long
+    listing, the menu scrolled the stats' table, forecast and calendar off the screen."""
+
+    def run() -> None:
+        show()
+        if not (is_terminal(app.env.stdin) and is_terminal(app.env.stdout)):
+            return
+        from mlprep.ui.keys import read_key
+
+        app.env.stdout.write("\nPress any key to go back to the menu.")
+        app.env.stdout.flush()
+        try:
+            read_key(app.env.stdin)
+        except EOFError:  # (Ctrl-D: back as well)
+            pass
+        finally:
+            app.env.stdout.write("\n")
+
+    return run
 
 
 def pick_deck(app: AppState) -> str | None:

@@ -6,6 +6,7 @@ import json
 import re
 
 import pexpect
+import pytest
 
 from tests.conftest import FIXTURES, REPO
 from tests.e2e.test_quiz_terminal import DOWN, ENTER, deliberately, spawn
@@ -67,9 +68,20 @@ def test_the_home_menu_shows_the_due_count_and_runs_a_mode(mlprep_home):
     child.send(DOWN * 8)  # Review -> ... -> Decks
     child.send(ENTER)
     child.expect("decks, \\d+ cards")
+    # the listing stays on screen until a key is pressed (the menu scrolled it away)
+    child.expect("Press any key to go back to the menu.")
+    with pytest.raises(pexpect.TIMEOUT):
+        child.expect("What would you like to do\\?", timeout=0.5)
+    child.send("x")
     child.expect("What would you like to do\\?")
     child.send("9")  # a number key picks at once: Decks
     child.expect("decks, \\d+ cards")
+    child.expect("Press any key to go back to the menu.")
+    child.send(ENTER)
+    child.expect("What would you like to do\\?")
+    child.send("8")  # Stats, kept on screen the same way
+    child.expect("Press any key to go back to the menu.")
+    child.send(" ")
     child.expect("What would you like to do\\?")
     child.send("2")  # Quiz a deck -> the deck menu, then Back
     child.expect("Which deck\\?")
