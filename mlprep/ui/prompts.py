@@ -468,7 +468,27 @@ class QuestionaryPrompter:
         message = f"Your answer ({hint}):"
         # (erased when done: the terminal wrapped it mid-word; _answered_text leaves it
         # wrapped between words instead)
-        answer = unhurried(lambda: self.q.text(message, erase_when_done=True).unsafe_ask())
+        from prompt_toolkit.key_binding import KeyBindings
+
+        # Ctrl-C ends the session as ever, but leaves what was typed on screen (the prompt
+        # erased it, and a long answer was lost from sight as well as from the log)
+        typed: list[str] = []
+        keys = KeyBindings()
+
+        @keys.add("c-c")
+        def _(event) -> None:
+            typed.append(event.current_buffer.text)
+            event.app.exit(exception=KeyboardInterrupt())
+
+        try:
+            answer = unhurried(
+                lambda: self.q.text(message, erase_when_done=True, key_bindings=keys).unsafe_ask()
+            )
+        except KeyboardInterrupt:
+            if typed and typed[-1].strip():
+                _answered_text(message, typed[-1])
+                self.console.print(self.render.hint("(not graded: the session was stopped)"))
+            raise
         _answered_text(message, answer)
         return answer
 

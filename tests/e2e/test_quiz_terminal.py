@@ -252,3 +252,21 @@ def test_the_home_menu_drops_an_enter_meant_for_the_prompt_before(mlprep_home):
     child.send("q")
     child.expect(pexpect.EOF)
     child.close()
+
+
+def test_ctrl_c_at_an_open_answer_leaves_what_was_typed_on_screen(mlprep_home):
+    """The prompt erased a half-typed answer as the session stopped: gone from sight as well
+    as from the log."""
+    args = ["quiz", "mini", "--tag", "variance", "--decks", str(FIXTURES / "decks")]
+    child = spawn(args, mlprep_home)
+    child.expect("Your answer \\(Enter to reveal\\):")
+    child.send("small changes in the data")
+    child.expect("the data")
+    child.sendcontrol("c")
+    child.expect("Your answer \\(Enter to reveal\\):(\x1b\\[[0-9;]*m)* small changes in the data")
+    child.expect("\\(not graded: the session was stopped\\)")
+    child.expect("Stopped \\(interrupted\\)")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert not (mlprep_home / "progress" / "reviews.jsonl").exists()
