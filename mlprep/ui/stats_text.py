@@ -144,7 +144,7 @@ def _weak_tag(tag) -> str:
     if tag.missed:
         figures.append(f"{tag.missed} missed while learning")
     if tag.recall is not None:
-        figures.append(_percent(tag.recall))
+        figures.append(f"recall {_percent(tag.recall)}")
     return f"{tag.tag} ({', '.join(figures)})" if figures else tag.tag
 
 

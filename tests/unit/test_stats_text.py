@@ -196,6 +196,7 @@ def test_a_weak_tag_without_lapses_does_not_say_0_lapses():
 
     tag = SimpleNamespace(tag="gini", lapses=0, missed=1, recall=None)
     assert _weak_tag(tag) == "gini (1 missed while learning)"
+    # (a bare "50%" said nothing of what it measured)
     assert _weak_tag(SimpleNamespace(tag="trees", lapses=2, missed=0, recall=0.5)) == (
-        "trees (2 lapses, 50%)"
+        "trees (2 lapses, recall 50%)"
     )
