@@ -349,8 +349,8 @@ def _run(message: dict, out: int) -> dict:
     except UnicodeDecodeError as error:
         byte = error.object[error.start : error.start + 1].hex()
         where = f"a byte 0x{byte} at position {error.start}"
-        message = f"{path}: not UTF-8 text ({where}); save it as UTF-8"
-        return {"status": "unreadable", "message": message}
+        said = f"{path}: not UTF-8 text ({where}); save it as UTF-8"
+        return {"status": "unreadable", "message": said}
     except OSError as error:
         return {"status": "unreadable", "message": f"{path}: {error.strerror or error}"}
     try:

@@ -447,8 +447,8 @@ def test_reviews_held_back_by_the_days_limit_are_named_not_called_nothing_due(ml
 
 
 def test_a_card_in_its_learning_step_waits_while_other_cards_are_left(cli):
-    """"Comes back in 10 minutes", and a review started at once asked it first, before every
-    new card (its step cut short: a Good there gave it days at once)."""
+    """A card said to come back in 10 minutes, and a review started at once asked it first,
+    before every new card (its step cut short: a Good there gave it days at once)."""
     quiz = cli("quiz", "mini", "-n", "1", "--seed", "5", *MINI, input="1\n")
     assert "mini-single" in quiz.stdout and "Comes back in 10 minutes." in quiz.stdout
     result = cli("review", "mini", *MINI, input="")
