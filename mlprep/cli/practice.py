@@ -209,7 +209,14 @@ def mock(
     if not result.answers and result.stopped is not Stop.TIME_UP:
         finish(result)  # (left before any answer: no interview to keep; a time-up is one)
         return
-    saved = save_mock(result, app.paths.data_dir / "mock")
+    record = save_mock(result, app.paths.data_dir / "mock")
+    # beside the record, the transcript to read again (the record holds ids and grades only)
+    saved = record.with_suffix(".md")
+    try:
+        atomic_write(saved, mock_markdown(result).encode())
+    except OSError as error:
+        app.warn(f"cannot write {saved}: {error.strerror}; the interview is kept in {record}")
+        saved = record
     shown = str(saved)
     if not env.is_terminal() or len(f"Saved to {shown}") <= prompter.width:
         prompter.say(f"Saved to {shown}")

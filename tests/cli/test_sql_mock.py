@@ -103,7 +103,12 @@ def test_mock_interview_transcript_history_and_export(cli, mlprep_home, tmp_path
     result = cli("mock", *MOCK, "--minutes", "5", "--export", str(export), input=MOCK_INPUT)
     assert result.exit_code == 0
     (saved,) = (mlprep_home / "mock").glob("*.json")
-    assert result.stdout == MOCK_SESSION + f"Saved to {saved}\nTranscript written to {export}\n"
+    # the transcript to read again is kept beside the record (which holds ids and grades)
+    transcript = saved.with_suffix(".md")
+    assert result.stdout == (
+        MOCK_SESSION + f"Saved to {transcript}\nTranscript written to {export}\n"
+    )
+    assert transcript.read_text() == export.read_text()
     history = json.loads(saved.read_text())
     assert history["format"] == 1 and history["ended"] == "finished"
     # every kind is asked; options and numbers are graded in the transcript, open answers

@@ -172,7 +172,7 @@ def test_where_a_mock_is_saved_is_shown_whole_where_it_fits_a_line(tmp_path_fact
         child.expect("Select all that apply")
         child.send("1 3" + ENTER)
         lines = screen_lines(finish(child))
-        saved = next(home.glob("mock/*.json"))
+        saved = next(home.glob("mock/*.md"))  # (the transcript, beside the record)
         assert len(f"Saved to {saved}") > 50 >= len(str(saved))
         assert lines[lines.index("Saved to") + 1] == str(saved)
     finally:
