@@ -76,7 +76,7 @@ def test_every_kind_works_in_every_mode(cli, mlprep_home, mode, kind):
     result = cli(*command(mode, kind), input=typed)
     assert (result.exit_code, result.stderr) == (0, "")
     out = result.stdout
-    for mock_file in (mlprep_home / "mock").glob("*.json"):  # a path that differs per run
+    for mock_file in (mlprep_home / "mock").glob("*.md"):  # a path that differs per run
         out = out.replace(str(mock_file), "<saved>")
     golden = TRANSCRIPTS / f"{mode}-{kind}.txt"
     if os.environ.get("MLPREP_UPDATE_TRANSCRIPTS"):
