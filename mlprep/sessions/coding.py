@@ -18,7 +18,15 @@ from typing import Protocol
 from mlprep.coderun import Verdict
 from mlprep.errors import MlprepError
 from mlprep.model import Card, Grade
-from mlprep.sessions.base import SessionContext, SessionResult, Stop, stopped_line, until_stopped
+from mlprep.scheduler import CardState
+from mlprep.sessions.base import (
+    SessionContext,
+    SessionResult,
+    Stop,
+    comes_back,
+    stopped_line,
+    until_stopped,
+)
 from mlprep.sessions.ports import ProgressView, Recorder
 
 Check = Callable[[Card, Path], Verdict]
@@ -120,6 +128,7 @@ def drill_one(
     recorder: Recorder,
     clock: Callable[[], float] = time.monotonic,
     tries: list[int] | None = None,
+    now: Callable[[], datetime] | None = None,
 ) -> tuple[Grade | None, int, bool]:
     """One drill until it passes, is revealed, skipped or the user quits:
     (grade recorded or None, attempts, quit). `tries` holds the attempts so far as they are
@@ -137,17 +146,27 @@ def drill_one(
         prompter.show_verdict(verdict)
         if verdict.passed:
             grade = grade_for(attempts)
-            recorder.record(card, grade, int((clock() - started) * 1000), journal(path))
-            prompter.notice(f"Recorded: {grade.label}.")
+            state = recorder.record(card, grade, int((clock() - started) * 1000), journal(path))
+            prompter.notice(_recorded(grade, state, recorder, now))
             return grade, attempts, False
         step = prompter.next_step()
         if step == REVEAL:
-            recorder.record(card, Grade.AGAIN, int((clock() - started) * 1000), journal(path))
+            state = recorder.record(
+                card, Grade.AGAIN, int((clock() - started) * 1000), journal(path)
+            )
             prompter.show_answer(card)
-            prompter.notice(f"Recorded: {Grade.AGAIN.label}.")
+            prompter.notice(_recorded(Grade.AGAIN, state, recorder, now))
             return Grade.AGAIN, attempts, False
         if step in (NEXT, QUIT):
             return None, attempts, step == QUIT
+
+
+def _recorded(
+    grade: Grade, state: CardState | None, recorder: Recorder, now: Callable[[], datetime] | None
+) -> str:
+    """'Recorded: Good. Comes back in 10 minutes.' (when, as quiz and review say it)."""
+    back = comes_back(state, now()) if now is not None and recorder.reschedules else ""
+    return f"Recorded: {grade.label}." + (f" {back}" if back else "")
 
 
 def run_code_session(
@@ -157,6 +176,7 @@ def run_code_session(
     recorder: Recorder,
     stub_dir: Path,
     clock: Callable[[], float] = time.monotonic,
+    now: Callable[[], datetime] | None = None,
 ) -> CodeResult:
     result = CodeResult(planned=len(cards))
     with until_stopped(result):
@@ -166,7 +186,7 @@ def run_code_session(
             tries: list[int] = []
             try:
                 grade, attempts, quit_ = drill_one(
-                    card, path, prompter, check, recorder, clock, tries
+                    card, path, prompter, check, recorder, clock, tries, now
                 )
             except (KeyboardInterrupt, EOFError):
                 # (stopped in the middle of it: counted as failed if it was tried)
@@ -194,7 +214,9 @@ class CodeSession:
         self, prompter: CodePrompter, recorder: Recorder, context: SessionContext
     ) -> CodeResult:
         cards = self.pick(context.progress, context.now())
-        return run_code_session(cards, prompter, self.check, recorder, self.stub_dir, context.clock)
+        return run_code_session(
+            cards, prompter, self.check, recorder, self.stub_dir, context.clock, context.now
+        )
 
 
 def summary_lines(result: CodeResult) -> list[str]:

@@ -21,6 +21,7 @@ from mlprep.sessions.base import (
     SessionContext,
     SessionResult,
     Stop,
+    comes_back,
     duration,
     stopped_line,
     until_stopped,
@@ -171,7 +172,11 @@ def run_sql_practice(
                 asked = clock()
                 grade, attempts, query = practise_card(card, prompter, context.sql_time_limit)
                 if grade is not None:
-                    recorder.record(card, grade, round((clock() - asked) * 1000), query or None)
+                    state = recorder.record(
+                        card, grade, round((clock() - asked) * 1000), query or None
+                    )
+                    if recorder.reschedules and state is not None:  # (as quiz and review say)
+                        prompter.notice(comes_back(state, context.now()))
                 result.outcomes.append(SqlOutcome(card, grade, attempts, query))
         except _Quit:
             result.stopped = Stop.QUIT

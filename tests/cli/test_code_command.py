@@ -134,7 +134,7 @@ def test_session_writes_a_stub_runs_the_tests_and_grades_good(cli, files, mlprep
     assert stub.read_text() == SOFTMAX  # the editor's work is kept
     assert result.stdout.splitlines()[-3:] == [
         "Passed: all 14 tests.",
-        "Recorded: Good.",
+        "Recorded: Good. Comes back in 10 minutes.",  # (as quiz and review say it)
         "1 drill: 1 Good.",
     ]
     assert [(e["card"], e["grade"]) for e in log_lines(mlprep_home)] == [("coding-softmax", 3)]
@@ -156,13 +156,19 @@ def test_session_retry_then_pass_is_hard_and_reveal_is_again(cli, files, mlprep_
     monkeypatch.setenv("EDITOR", f"{shlex.quote(sys.executable)} {shlex.quote(str(switch))}")
     result = cli("code", "coding-softmax", input="r\n")
     assert "Failed 4 of 14 tests." in result.stdout
-    assert result.stdout.splitlines()[-2:] == ["Recorded: Hard.", "1 drill: 1 Hard."]
+    assert result.stdout.splitlines()[-2:] == [
+        "Recorded: Hard. Comes back in 6 minutes.",
+        "1 drill: 1 Hard.",
+    ]
     monkeypatch.setenv("EDITOR", editor_copying(files / "bad.py"))
     result = cli("code", "coding-softmax", input="a\n")
     assert "Reference answer:" in result.stdout and "Mistakes to avoid:" in result.stdout
     # the reference shows the code, not its Markdown fences; the mistakes are named once
     assert "```" not in result.stdout and "Classic mistakes:" not in result.stdout
-    assert result.stdout.splitlines()[-2:] == ["Recorded: Again.", "1 drill: 1 Again."]
+    assert result.stdout.splitlines()[-2:] == [
+        "Recorded: Again. Comes back in 1 minute.",
+        "1 drill: 1 Again.",
+    ]
     assert [e["grade"] for e in log_lines(mlprep_home)] == [2, 1]
 
 

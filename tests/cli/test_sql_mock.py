@@ -180,6 +180,7 @@ id
 1
 2
 3
+Comes back in 6 minutes.
 
 [2/2] sqlmini-count-users (database shop)
 How many users are there? Return one column, the count.
@@ -206,6 +207,7 @@ Its result:
 COUNT(*)
 --------
 40
+Comes back in 1 minute.
 
 2 of 2 questions in 0m05s:
 0 right first time, 1 right after a retry, 1 revealed, 0 skipped.
