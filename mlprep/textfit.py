@@ -45,9 +45,11 @@ def fit(line: str, width: int, at_word: bool = False) -> str:
         return line
     kept = within(line, width - 3)
     if at_word and line[len(kept) : len(kept) + 1].isalnum():
-        space = kept.rfind(" ")
-        if space >= max(1, len(kept) - 12):
-            kept = kept[:space]
+        # a space, or within a hyphenated word its hyphen ("off-training..." rather than
+        # "off-training-s...")
+        cut = max(kept.rfind(" "), kept.rfind("-"))
+        if cut >= max(1, len(kept) - 12):
+            kept = kept[:cut]
     return kept.rstrip() + "..."
 
 

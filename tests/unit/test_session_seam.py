@@ -354,6 +354,12 @@ def test_a_summary_cuts_a_question_at_a_words_end():
     assert fit("enterprise annual plan", 19) == "enterprise annua..."  # (a value: as it fits)
     assert fit("enterprise annual plan", 19, at_word=True) == "enterprise..."
     assert fit("abcdefghijklmnopqrstuvwxyz", 10, at_word=True) == "abcdefg..."  # (no space)
+    # a long hyphenated word is cut at a hyphen, not inside a part
+    option = "Over all target functions, all learners have equal off-training-set error"
+    assert (
+        fit(option, 68, at_word=True)
+        == "Over all target functions, all learners have equal off-training..."
+    )
 
 
 def test_a_session_stopped_before_any_answer_says_nothing_is_saved():
