@@ -21,7 +21,7 @@ import sqlite3
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -461,6 +461,9 @@ class Comparison:
     column_problem: str | None = None  # a different number of columns
     order_problem: str | None = None  # the right rows in the wrong order (ordered=True only)
     size_problem: str | None = None  # one result was cut at max_rows and the other was not
+    # right values under the answer's names for other columns ("new_users" holding the
+    # returning users): values alone matched, the names say the columns are swapped
+    name_problem: str | None = None
 
 
 def _is_number(value: object) -> bool:
@@ -646,13 +649,55 @@ def compare(
     float (two integers must be equal); text and blobs must be equal.
     """
     result = _compare_in_order(expected, actual, ordered, rel_tol, abs_tol)
-    if result.match or result.column_problem:
+    if result.column_problem:
         return result
+    named = _named(expected, actual)
+    identity = tuple(range(len(actual.columns)))
+    if result.match and _keeps_names(named, identity):
+        return result
+    misnamed = identity if result.match else None  # values that match under other names
     for order in _column_orders(expected, actual):
         permuted = _compare_in_order(expected, _columns(actual, order), ordered, rel_tol, abs_tol)
-        if permuted.match:
+        if not permuted.match:
+            continue
+        if _keeps_names(named, order):
             return permuted
+        misnamed = misnamed or order
+    if misnamed is not None:
+        return replace(result, match=False, name_problem=_swapped(expected, actual, misnamed))
     return result
+
+
+def _named(expected: QueryResult, actual: QueryResult) -> dict[int, int]:
+    """The actual columns that bear the name of an expected one (either way, in any case, each
+    name once on each side): actual position -> expected position. Values may stand in for
+    unnamed columns (`COUNT(*)` for `n`), but a column named as the answer names one is that
+    one: it must hold that column's values."""
+    want = [name.lower() for name in expected.columns]
+    got = [name.lower() for name in actual.columns]
+    return {
+        j: want.index(name)
+        for j, name in enumerate(got)
+        if got.count(name) == 1 and want.count(name) == 1
+    }
+
+
+def _keeps_names(named: dict[int, int], order: Sequence[int]) -> bool:
+    """Whether an order of the actual columns (expected position i <- actual order[i]) puts each
+    named column under its own name."""
+    return all(order[i] == j for j, i in named.items())
+
+
+def _swapped(expected: QueryResult, actual: QueryResult, order: Sequence[int]) -> str:
+    """'your new_users holds what returning_users should': the first columns whose name the
+    matching order contradicts (never a value)."""
+    named = _named(expected, actual)
+    said = [  # (in the order of the user's columns)
+        f"your {actual.columns[j]} holds what {expected.columns[i]} should"
+        for j, i in sorted((j, i) for i, j in enumerate(order))
+        if j in named and named[j] != i
+    ]
+    return "; ".join(said[:2]) + (f" (and {len(said) - 2} more)" if len(said) > 2 else "")
 
 
 def _compare_in_order(

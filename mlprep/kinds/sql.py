@@ -79,7 +79,11 @@ class SqlKind(Kind):
                 said = ("Correct: the result matches the reference.",) if ctx.collect_only else ()
                 return Outcome(query, Verdict(True, grade, feedback=said), attempts=attempts)
             if ctx.collect_only:
-                problem = comparison.column_problem or "the rows differ from the reference"
+                problem = (
+                    comparison.column_problem
+                    or comparison.name_problem
+                    or "the rows differ from the reference"
+                )
                 return Outcome(query, _wrong((f"Result: {problem}.",)), attempts=attempts)
             prompter.show_mismatch(expected, actual, comparison)
             left = tries - attempts

@@ -199,8 +199,9 @@ class PlainPrompter:
                 self.width,
             )
         )
-        if comparison.column_problem:
-            self.say(*wrap(f"Columns: {comparison.column_problem}.", self.width))
+        for problem in (comparison.column_problem, comparison.name_problem):
+            if problem:
+                self.say(*wrap(f"Columns: {problem}.", self.width))
         if comparison.extra:
             self.say(
                 *wrap(

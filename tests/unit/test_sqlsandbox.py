@@ -608,3 +608,34 @@ def test_a_time_limit_is_a_timeout_not_an_interruption():
     endless = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT max(i) FROM n"
     with pytest.raises(QueryTimeout):
         SampleDatabase.named("shop").run(endless, time_limit=0.05)
+
+
+def test_right_values_under_swapped_names_are_not_a_match():
+    """Values alone were compared, in any order of the columns: new and returning users the
+    wrong way round, or a manager's salary under the employee's name, were "Correct!"."""
+    expected = QueryResult(
+        ("day", "new_users", "returning_users"), (("06-03", 2, 7), ("06-04", 1, 5))
+    )
+    swapped = QueryResult(
+        ("day", "new_users", "returning_users"), (("06-03", 7, 2), ("06-04", 5, 1))
+    )
+    comparison = compare(expected, swapped, ordered=True)
+    assert not comparison.match
+    assert comparison.name_problem == (
+        "your new_users holds what returning_users should; your returning_users holds what"
+        " new_users should"
+    )
+    # the same values under names of its own, or none, in any order: the values decide
+    for columns in (("d", "n", "r"), ("day", "n_new", "n_back"), ("DAY", "r", "n")):
+        answer = QueryResult(columns, swapped.rows)
+        assert compare(expected, answer, ordered=True).match, columns
+    # named right, in another order: a match
+    reordered = QueryResult(
+        ("returning_users", "day", "new_users"), ((7, "06-03", 2), (5, "06-04", 1))
+    )
+    assert compare(expected, reordered, ordered=True).match
+    # right values in place, but a name that says another column
+    misnamed = QueryResult(("day", "returning_users", "x"), expected.rows)
+    assert compare(expected, misnamed, ordered=True).name_problem == (
+        "your returning_users holds what new_users should"
+    )
