@@ -86,6 +86,7 @@ def practise_card(
     prompter.use_database(database)
     attempts = 0
     last = ""
+    hinted = False
     while True:
         query = prompter.read_query().strip()
         command = query.split()[0].lower() if query.startswith(".") else None
@@ -98,7 +99,8 @@ def practise_card(
             prompter.show_rows("Its result:", expected)  # (as flash, mock and review show it)
             return Grade.AGAIN, attempts, last
         if command == ".hint":
-            prompter.notice("Hint: " + without_marks(first_sentence(card.a)))
+            prompter.notice("Hint: " + without_marks(hint_text(card.a)))
+            hinted = True  # (right after a hint is not right unaided: Hard at best)
             continue
         if command == ".tables":
             prompter.notice("Tables: " + ", ".join(database.tables()))
@@ -132,7 +134,7 @@ def practise_card(
         comparison = compare(expected, actual, ordered=card.ordered)
         if comparison.match:
             prompter.show_rows("Correct! Your result:", actual)
-            return (Grade.GOOD if attempts == 1 else Grade.HARD), attempts, last
+            return (Grade.GOOD if attempts == 1 and not hinted else Grade.HARD), attempts, last
         prompter.show_mismatch(expected, actual, comparison)
 
 
@@ -144,11 +146,27 @@ def _explored(columns: int, asked: bool) -> str:
 
 
 def first_sentence(text: str) -> str:
-    """The approach without the numbers that follow it: the answer's first sentence."""
-    match = re.match(r"(.+?[.;:])(\s|$)", " ".join(text.split()))
-    if not match:
-        return text
-    return match.group(1)[:-1] + "."  # (a sentence, though it went on after ";" or ":")
+    """The approach without the numbers that follow it: the answer's first sentence (ended by
+    ".", ";" or ":" outside parentheses: "(anchor id = 1; step: ...)" goes on)."""
+    line = " ".join(text.split())
+    depth = 0
+    for at, char in enumerate(line):
+        depth += (char == "(") - (char == ")")
+        if char in ".;:" and depth <= 0 and line[at + 1 : at + 2] in ("", " "):
+            return line[:at] + "."  # (a sentence, though it went on after ";" or ":")
+    return line
+
+
+# a result in the answer's words: a bold value ("**4.96**"), a count in parentheses ("(20)")
+_BOLD_VALUE = re.compile(r"\*\*[^*]*\d[^*]*\*\*")
+_COUNT = re.compile(r"\s*\(\s*[\d.,]+\s*\)")
+
+
+def hint_text(answer: str) -> str:
+    """The hint: the answer's first sentence, with the results it states left out (a hint
+    that said "so one SELECT gives 134, 18 and 2" gave the answer away)."""
+    hint = _BOLD_VALUE.sub("…", first_sentence(answer)).replace(" (…)", "")
+    return _COUNT.sub("", hint).replace("….", "…")
 
 
 class _Quit(Exception):

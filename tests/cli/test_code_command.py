@@ -376,6 +376,25 @@ def test_a_hint_is_a_sentence_though_the_answer_goes_on_after_a_colon():
         first_sentence(answer) == "Filter to `status = 'completed'` and count `DISTINCT user_id`."
     )
     assert first_sentence("ORDER BY id, then LIMIT 3. More.") == "ORDER BY id, then LIMIT 3."
+    # (a ";" or ":" inside parentheses does not end it: the hint was cut mid-parenthesis)
+    assert first_sentence("A CTE (anchor id = 1, level 1; step: level + 1), then group. Six.") == (
+        "A CTE (anchor id = 1, level 1; step: level + 1), then group."
+    )
+
+
+def test_a_hint_leaves_out_the_results_the_answer_states():
+    """The hint gave "so one SELECT gives 134, 18 and 2", and the card was right first time."""
+    from mlprep.sessions.sqlpractice import hint_text
+
+    assert hint_text(
+        "Count rows and non-NULLs, so one `SELECT` gives **134, 18 and 2**. More."
+    ) == ("Count rows and non-NULLs, so one `SELECT` gives …")
+    assert hint_text("It is the average among coupon users (**8.89**); to count ...") == (
+        "It is the average among coupon users."
+    )
+    assert hint_text("Count orders with coffee (20), with filters (21) and all (129).") == (
+        "Count orders with coffee, with filters and all."
+    )
 
 
 def test_other_input_at_a_drill_says_what_the_keys_do_and_runs_nothing(cli, mlprep_home):

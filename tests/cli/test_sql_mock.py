@@ -78,7 +78,8 @@ def test_a_command_on_a_continuation_line_keeps_the_query_typed_so_far(cli, mlpr
         "sql> SELECT id FROM users\n...> .hint\nHint: ORDER BY id, then LIMIT 3.\n"
         "...> ORDER BY id LIMIT 3;\nCorrect! Your result:\n"
     ) in out
-    assert [(e["card"], e["grade"]) for e in log_lines(mlprep_home)] == [("sqlmini-first-users", 3)]
+    # (right after a hint: Hard)
+    assert [(e["card"], e["grade"]) for e in log_lines(mlprep_home)] == [("sqlmini-first-users", 2)]
 
 
 def test_sql_commands_and_quit(cli):
@@ -383,3 +384,11 @@ def test_input_ending_at_a_grade_still_records_what_later_answers_graded_themsel
         ("mini-number", 3),
         ("mini-single", 3),  # (after the open card left ungraded)
     ]
+
+
+def test_right_after_a_hint_is_hard_not_good(cli, mlprep_home):
+    """A hint that gives the approach (or, as some did, the values) made a first try "right
+    first time", Good."""
+    result = cli("sql", *SQL, "-n", "1", input=".hint\nSELECT id FROM users ORDER BY id LIMIT 3;\n")
+    assert "Hint: ORDER BY id, then LIMIT 3.\n" in result.stdout
+    assert [(e["card"], e["grade"]) for e in log_lines(mlprep_home)] == [("sqlmini-first-users", 2)]

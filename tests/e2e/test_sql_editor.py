@@ -45,7 +45,7 @@ def test_editing_completion_commands_and_history_across_runs(mlprep_home):
     child.expect(pexpect.EOF)
     child.close()
     lines = (mlprep_home / "progress" / "reviews.jsonl").read_text().splitlines()
-    assert [json.loads(x)["grade"] for x in lines] == [3, 3]
+    assert [json.loads(x)["grade"] for x in lines] == [2, 3]  # (the first after a .hint: Hard)
 
 
 def test_ctrl_c_clears_a_half_typed_query_and_at_an_empty_prompt_stops(mlprep_home):
