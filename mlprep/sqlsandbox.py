@@ -464,6 +464,9 @@ class Comparison:
     # right values under the answer's names for other columns ("new_users" holding the
     # returning users): values alone matched, the names say the columns are swapped
     name_problem: str | None = None
+    # right values of the wrong type ('0' as text where the answer has the number 0): the
+    # rows look alike on screen
+    type_problem: str | None = None
 
 
 def _is_number(value: object) -> bool:
@@ -665,7 +668,55 @@ def compare(
         misnamed = misnamed or order
     if misnamed is not None:
         return replace(result, match=False, name_problem=_swapped(expected, actual, misnamed))
+    retyped = _retyped(expected, actual)
+    if retyped is not None and compare(expected, retyped[0], ordered, rel_tol, abs_tol).match:
+        return replace(result, type_problem=retyped[1])
     return result
+
+
+def _retyped(expected: QueryResult, actual: QueryResult) -> tuple[QueryResult, str] | None:
+    """The actual result with each text column that holds numbers where the expected column
+    holds numbers (in place) read as numbers, and what was read so; None if there is none."""
+    columns = list(zip(*actual.rows, strict=True)) if actual.rows else []
+    wanted = list(zip(*expected.rows, strict=True)) if expected.rows else []
+    if len(columns) != len(wanted):
+        return None
+    changed = []
+    for i, (mine, theirs) in enumerate(zip(columns, wanted, strict=True)):
+        if any(isinstance(v, str) for v in mine) and all(
+            v is None or _is_number(v) for v in theirs
+        ):
+            numbers = [_number_in(v) for v in mine]
+            if any(n is _NOT_A_NUMBER for n in numbers):
+                continue
+            columns[i] = tuple(numbers)
+            changed.append(actual.columns[i])
+    if not changed:
+        return None
+    rows = tuple(zip(*columns, strict=True))
+    said = ", ".join(changed[:3])
+    return (
+        replace(actual, rows=rows),
+        f"your {said} hold{'s' * (len(changed) == 1)} text where the answer has numbers",
+    )
+
+
+_NOT_A_NUMBER = object()
+
+
+def _number_in(value: object) -> object:
+    """A text's number ('12' -> 12, '0.5' -> 0.5), a non-text value as it is, or _NOT_A_NUMBER."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return int(value)
+    except ValueError:
+        pass
+    try:
+        number = float(value)
+    except ValueError:
+        return _NOT_A_NUMBER
+    return number if math.isfinite(number) else _NOT_A_NUMBER
 
 
 def _named(expected: QueryResult, actual: QueryResult) -> dict[int, int]:

@@ -82,6 +82,7 @@ class SqlKind(Kind):
                 problem = (
                     comparison.column_problem
                     or comparison.name_problem
+                    or comparison.type_problem
                     or "the rows differ from the reference"
                 )
                 return Outcome(query, _wrong((f"Result: {problem}.",)), attempts=attempts)

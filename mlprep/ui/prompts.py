@@ -199,7 +199,8 @@ class PlainPrompter:
                 self.width,
             )
         )
-        for problem in (comparison.column_problem, comparison.name_problem):
+        problems = (comparison.column_problem, comparison.name_problem, comparison.type_problem)
+        for problem in problems:
             if problem:
                 self.say(*wrap(f"Columns: {problem}.", self.width))
         if comparison.extra:

@@ -639,3 +639,18 @@ def test_right_values_under_swapped_names_are_not_a_match():
     assert compare(expected, misnamed, ordered=True).name_problem == (
         "your returning_users holds what new_users should"
     )
+
+
+def test_right_values_of_the_wrong_type_say_so():
+    """strftime('%w') gives text: the rows looked exactly like the answer's on screen, and
+    nothing said what was wrong."""
+    expected = QueryResult(("dow", "n_orders"), ((0, 18), (1, 19), (2, 23)))
+    as_text = QueryResult(("dow", "n_orders"), (("0", 18), ("1", 19), ("2", 23)))
+    comparison = compare(expected, as_text, ordered=True)
+    assert not comparison.match
+    assert comparison.type_problem == "your dow holds text where the answer has numbers"
+    # text that is no number, or other values: no such claim
+    wrong = QueryResult(("dow", "n_orders"), (("0", 18), ("1", 19), ("2", 99)))
+    assert compare(expected, wrong, ordered=True).type_problem is None
+    words = QueryResult(("dow", "n_orders"), (("Sun", 18), ("Mon", 19), ("Tue", 23)))
+    assert compare(expected, words, ordered=True).type_problem is None
