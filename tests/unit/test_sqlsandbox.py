@@ -654,3 +654,14 @@ def test_right_values_of_the_wrong_type_say_so():
     assert compare(expected, wrong, ordered=True).type_problem is None
     words = QueryResult(("dow", "n_orders"), (("Sun", 18), ("Mon", 19), ("Tue", 23)))
     assert compare(expected, words, ordered=True).type_problem is None
+
+
+def test_a_float_shows_the_digits_that_tell_it_from_a_rounded_one():
+    """At 6 significant digits an unrounded average (111045.4545...) showed as 111045, the
+    answer's rounded 111045.5 the same: nothing told the user what was wrong."""
+    from mlprep.ui.text import cell
+
+    assert cell(2443200 / 22) == "111054.545455"
+    assert cell(111045.5) == "111045.5"
+    assert cell(0.1 + 0.2) == "0.3"  # (a float's last-bit noise stays hidden)
+    assert cell(1e-7) == "1e-07"
