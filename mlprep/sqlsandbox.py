@@ -428,12 +428,27 @@ def solution_problem(
             f"the solution returns more than {len(result.rows):,} rows, and answers are "
             "compared on that many at most; narrow the question"
         )
-    if card.ordered and not _ORDER_BY.search(_outermost(card.solution)):
+    if card.ordered and not orders_its_rows(card.solution):
         return "'ordered: true', but the solution has no ORDER BY: its row order is not defined"
     return None
 
 
 _ORDER_BY = re.compile(r"\border\s+by\b", re.IGNORECASE)
+
+# what a query whose rows come in the order asked, by chance, is told
+UNORDERED = (
+    "Right rows, in the order asked, but your query has no ORDER BY: without one the order is"
+    " whatever the database happens to give (another run or engine may differ). Add the ORDER"
+    " BY the question asks for."
+)
+
+
+def orders_its_rows(query: str) -> bool:
+    """Whether a query's own clauses (not a window's, a subquery's or a CTE's) hold an ORDER
+    BY: only that defines the order of its result."""
+    return bool(_ORDER_BY.search(_outermost(query)))
+
+
 # comments and quoted text, which no ORDER BY in them makes an order
 _NOT_SQL = re.compile(r"--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"", re.DOTALL)
 _PARENTHESES = re.compile(r"\([^()]*\)")

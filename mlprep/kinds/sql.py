@@ -48,7 +48,13 @@ class SqlKind(Kind):
         prompter.show_schema(schema_text(card, SampleDatabase.named(card.db)))
 
     def attempt(self, card: Card, prompter: AskPrompter, ctx: KindContext) -> Outcome:
-        from mlprep.sqlsandbox import SampleDatabase, SqlError, compare
+        from mlprep.sqlsandbox import (
+            UNORDERED,
+            SampleDatabase,
+            SqlError,
+            compare,
+            orders_its_rows,
+        )
 
         database = SampleDatabase.named(card.db)
         prompter.show_schema(schema_text(card, database))
@@ -72,6 +78,16 @@ class SqlKind(Kind):
                 prompter.notice(error_line(error) + (more if left else ""))
                 continue
             comparison = compare(expected, actual, ordered=card.ordered)
+            if comparison.match and card.ordered and not orders_its_rows(query):
+                if ctx.collect_only:
+                    return Outcome(query, _wrong((UNORDERED,)), attempts=attempts)
+                prompter.notice(UNORDERED)  # (a try: what orders the rows is the question)
+                left = tries - attempts
+                if left:
+                    prompter.notice(
+                        f"{left} more tr{'y' if left == 1 else 'ies'} (empty to give up)."
+                    )
+                continue
             if comparison.match:
                 if not ctx.collect_only:
                     prompter.show_rows("Correct! Your result:", actual)

@@ -27,7 +27,15 @@ from mlprep.sessions.base import (
     until_stopped,
 )
 from mlprep.sessions.ports import Recorder
-from mlprep.sqlsandbox import Comparison, QueryResult, SampleDatabase, SqlError, compare
+from mlprep.sqlsandbox import (
+    UNORDERED,
+    Comparison,
+    QueryResult,
+    SampleDatabase,
+    SqlError,
+    compare,
+    orders_its_rows,
+)
 
 COMMANDS = (".tables", ".schema", ".run", ".hint", ".answer", ".skip", ".quit")
 
@@ -132,6 +140,9 @@ def practise_card(
         attempts += 1
         last = query
         comparison = compare(expected, actual, ordered=card.ordered)
+        if comparison.match and card.ordered and not orders_its_rows(query):
+            prompter.notice(UNORDERED)  # (a try: an interviewer would ask what orders them)
+            continue
         if comparison.match:
             prompter.show_rows("Correct! Your result:", actual)
             return (Grade.GOOD if attempts == 1 and not hinted else Grade.HARD), attempts, last

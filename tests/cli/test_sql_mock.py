@@ -392,3 +392,39 @@ def test_right_after_a_hint_is_hard_not_good(cli, mlprep_home):
     result = cli("sql", *SQL, "-n", "1", input=".hint\nSELECT id FROM users ORDER BY id LIMIT 3;\n")
     assert "Hint: ORDER BY id, then LIMIT 3.\n" in result.stdout
     assert [(e["card"], e["grade"]) for e in log_lines(mlprep_home)] == [("sqlmini-first-users", 2)]
+
+
+def test_rows_in_order_by_chance_are_not_an_answer_to_an_ordered_question(cli, mlprep_home):
+    """A query with no ORDER BY was "Correct!" where SQLite happened to return the rows in the
+    order asked: another run or engine may not, and an interviewer asks what orders them."""
+    queries = (
+        "SELECT id FROM users WHERE id <= 3;\nSELECT id FROM users WHERE id <= 3 ORDER BY id;\n"
+    )
+    out = cli("sql", *SQL, "-n", "1", input=queries).stdout
+    assert (
+        "sql> SELECT id FROM users WHERE id <= 3;\n"
+        "Right rows, in the order asked, but your query has no ORDER BY: without one the\n"
+        "order is whatever the database happens to give (another run or engine may\n"
+        "differ). Add the ORDER BY the question asks for.\n"
+        "sql> SELECT id FROM users WHERE id <= 3 ORDER BY id;\nCorrect! Your result:\n"
+    ) in out
+    assert [(e["card"], e["grade"]) for e in log_lines(mlprep_home)] == [("sqlmini-first-users", 2)]
+
+
+def test_only_the_query_s_own_order_by_orders_its_rows():
+    from mlprep.sqlsandbox import orders_its_rows
+
+    assert orders_its_rows("SELECT id FROM t ORDER BY id")
+    assert orders_its_rows("WITH a AS (SELECT 1) SELECT * FROM a\norder  by 1")
+    assert not orders_its_rows("SELECT id, ROW_NUMBER() OVER (ORDER BY id) FROM t")
+    assert not orders_its_rows("WITH a AS (SELECT id FROM t ORDER BY id) SELECT * FROM a")
+    assert not orders_its_rows("SELECT 'order by' -- ORDER BY id\nFROM t")
+
+
+def test_in_a_quiz_too_rows_in_order_by_chance_cost_a_try(cli, mlprep_home):
+    args = ["quiz", "--decks", str(FIXTURES / "sqldecks"), "sqlmini", "-n", "1", "--seed", "1"]
+    queries = "SELECT id FROM users WHERE id <= 3;\nSELECT id FROM users WHERE id <= 3 ORDER BY id;\n"
+    out = cli(*args, "--plain", input=queries).stdout
+    assert "no ORDER BY: without one the\norder is whatever" in out
+    assert "2 more tries (empty to give up).\n" in out
+    assert [(e["card"], e["grade"]) for e in log_lines(mlprep_home)] == [("sqlmini-first-users", 2)]
