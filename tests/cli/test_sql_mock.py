@@ -423,8 +423,8 @@ def test_only_the_query_s_own_order_by_orders_its_rows():
 
 def test_in_a_quiz_too_rows_in_order_by_chance_cost_a_try(cli, mlprep_home):
     args = ["quiz", "--decks", str(FIXTURES / "sqldecks"), "sqlmini", "-n", "1", "--seed", "1"]
-    queries = "SELECT id FROM users WHERE id <= 3;\nSELECT id FROM users WHERE id <= 3 ORDER BY id;\n"
-    out = cli(*args, "--plain", input=queries).stdout
+    unordered, ordered = "SELECT id FROM users WHERE id <= 3", "ORDER BY id"
+    out = cli(*args, "--plain", input=f"{unordered};\n{unordered} {ordered};\n").stdout
     assert "no ORDER BY: without one the\norder is whatever" in out
     assert "2 more tries (empty to give up).\n" in out
     assert [(e["card"], e["grade"]) for e in log_lines(mlprep_home)] == [("sqlmini-first-users", 2)]
