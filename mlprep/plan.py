@@ -30,6 +30,7 @@ from typing import Any
 from mlprep.errors import UsageError
 from mlprep.memory import AGAIN, GOOD, STABILITY_MIN, Memory
 from mlprep.model import Card, CardType
+from mlprep.reviewlog import NON_SCHEDULING_MODES
 from mlprep.scheduler import LEARN_AHEAD, LEARNING, RELEARNING, CardState, DueQueue
 
 MAX_MINUTES = 600  # ten hours a day: more is a typo
@@ -142,6 +143,9 @@ class Costs:
     review: float = 15.0
     relearn: float = 10.0
     first_grades: tuple[float, float, float, float] = (0.24, 0.094, 0.495, 0.171)
+    # today's forgotten reviews (card id, how many): what they took beyond a review, their
+    # slower answer and relearning steps, is spent time too (see spent_today)
+    lapsed_today: tuple[tuple[str, int], ...] = ()
 
 
 MIN_SAMPLES = 10
@@ -629,13 +633,46 @@ def spent_today(
     from mlprep.scheduler import start_of_day
 
     today = start_of_day(now).timestamp()
+    lapsed = dict(costs.lapsed_today)
     seconds = 0.0
     for card in cards:
         state = states.get(card.id)
         if state is None or state.last_ts < today:
             continue
-        seconds += (costs.new if state.first_ts >= today else costs.review) * weight(card)
+        if state.first_ts >= today:
+            cost = costs.new
+        else:  # (the day was planned with a forgotten review's relearning: so is it spent)
+            cost = costs.review + costs.relearn * lapsed.get(card.id, 0)
+        seconds += cost * weight(card)
     return seconds
+
+
+def lapses_today(events: Iterable, now: datetime) -> tuple[tuple[str, int], ...]:
+    """The reviews forgotten today among `events` (the recent ones, oldest first): answers
+    Again today that are no step (not within LEARNING_DAY of the card's answer before), and
+    not undone. A card's first answer in `events` counts when it is Again and today: a new
+    card's is costed apart (spent_today)."""
+    from mlprep.scheduler import start_of_day
+
+    today = start_of_day(now).timestamp()
+    events = list(events)
+    undone = {event.undoes for event in events if getattr(event, "undoes", None)}
+    previous: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    for event in events:
+        if getattr(event, "kind", None) or getattr(event, "undoes", None):
+            continue
+        if event.id in undone or event.mode in NON_SCHEDULING_MODES:
+            continue
+        moment = event.when.timestamp()
+        last = previous.get(event.card)
+        previous[event.card] = moment
+        if moment < today or event.grade != AGAIN:
+            continue
+        if last is not None and moment - last < LEARNING_DAY:
+            continue  # a learning or relearning step
+        counts[event.card] = counts.get(event.card, 0) + 1
+    return tuple(sorted(counts.items()))
 
 
 def plan_queue(

@@ -33,7 +33,7 @@ def review_label(app: AppState) -> tuple[int, str]:
         if current is None or cards is None:
             queue = build_queue(library.all_cards(), store.states, now)
             return len(queue), f"Review: {queue_counts(queue)}"
-        queue = plan_queue(current, cards, store.states, now, *plan_model(store))
+        queue = plan_queue(current, cards, store.states, now, *plan_model(store, now))
         days = current.days_left(now)
         left = "1 day" if days == 1 else f"{days} days"
         # (the countdown first: a narrow terminal cuts the end of an entry)

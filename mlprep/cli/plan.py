@@ -159,7 +159,7 @@ def _show(
             whole=[other, clear],
         )
         return
-    memory, costs = plan_model(store)
+    memory, costs = plan_model(store, now)
     view = outlook(current, cards, store.states, now, memory, costs)
     if as_json:
         app.env.stdout.write(json.dumps(view.to_json(), indent=2) + "\n")
@@ -167,13 +167,15 @@ def _show(
     app.env.stdout.write("\n".join(outlook_lines(view, console_width(app))) + "\n")
 
 
-def plan_model(store: ProgressStore):
+def plan_model(store: ProgressStore, now: datetime):
     """The memory model and answer costs the plan works with: the scheduler's parameters and
-    the user's recent answer times."""
+    the user's recent answer times (and which reviews were forgotten today, at `now`)."""
     from mlprep.memory import Memory
-    from mlprep.plan import costs_from_events
+    from mlprep.plan import costs_from_events, lapses_today
 
-    return Memory(store.scheduler.parameters), costs_from_events(store.log.recent())
+    recent = store.log.recent()
+    costs = replace(costs_from_events(recent), lapsed_today=lapses_today(recent, now))
+    return Memory(store.scheduler.parameters), costs
 
 
 def plan_cards(app: AppState, library: Library, current: Plan) -> list[Card] | None:
@@ -211,7 +213,7 @@ def planned_review(app: AppState, session: ReviewSession, library: Library) -> R
     def build(cards, states, moment):
         # the answer times as they are at this moment: what a stopped review says is still to
         # do today is what the next review finds (its own answers change the costs)
-        memory, costs = plan_model(store)
+        memory, costs = plan_model(store, moment)
         return plan_queue(current, cards, states, moment, memory, costs)
 
     def tomorrow(cards, states, moment):
@@ -219,7 +221,7 @@ def planned_review(app: AppState, session: ReviewSession, library: Library) -> R
         # due count: the plan, not the due dates, makes tomorrow's review
         if current.days_left(moment) <= 1:
             return "Tomorrow is the interview: the plan ends and review schedules as usual."
-        memory, costs = plan_model(store)
+        memory, costs = plan_model(store, moment)
         load = daily_load(current, cards, states, moment, memory, costs, 2)[1]
         return tomorrow_text(load)
 

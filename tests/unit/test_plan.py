@@ -134,6 +134,48 @@ def test_time_already_spent_today_and_due_learning_steps_come_off_the_minutes():
     assert [c.id for c in queue.new] == ["a-1"]  # 180 - 60 - 20 leaves room for one
 
 
+def test_a_review_forgotten_today_spent_its_relearning_too():
+    """The day was planned with each review's expected relearning, but only a review's time
+    was counted as spent: after the planned 80 reviews, review said "Still to do today: 10
+    due", and the day ran to 39 of its 30 minutes."""
+    from mlprep.plan import lapses_today
+
+    plan = Plan(date(2026, 12, 16), 2)  # 120 s
+    deck = cards("a", 10)
+    reviewed = seen("a-0", 0.05, 0.01, "relearning")
+    reviewed = replace(reviewed, first_ts=(NOW - timedelta(days=9)).timestamp())
+    states = {"a-0": reviewed}  # a review answered today, forgotten: 20 s + 10 s relearning
+
+    def answer(card, hours_ago, grade, mode="review", number=0, undoes=None):
+        return SimpleNamespace(
+            id=f"{card}-{hours_ago}-{number}",
+            card=card,
+            when=NOW - timedelta(hours=hours_ago),
+            grade=grade,
+            mode=mode,
+            kind=None,
+            undoes=undoes,
+        )
+
+    events = [
+        answer("a-0", 24 * 9, 3),  # learnt nine days ago
+        answer("a-0", 1.2, 1),  # forgotten today: a lapse
+        answer("a-0", 1.0, 1),  # within the day: a relearning step, not another lapse
+        answer("a-1", 2.0, 1, mode="drill"),  # a drill schedules nothing
+        answer("a-2", 3.0, 1),  # undone below
+        answer("a-2", 2.9, 1, undoes="a-2-3.0-0"),
+        answer("a-3", 30.0, 1),  # yesterday
+    ]
+    assert lapses_today(events, NOW) == (("a-0", 1),)
+    # 120 s less the review (20 s) and the relearning step due now (20 s): 80 s, a new card
+    # of 75 s fits; less the lapse's relearning as well (10 s): 70 s, it does not
+    costs = replace(COSTS, new=75.0)
+    without = plan_queue(plan, deck, states, NOW, Memory(), costs)
+    assert [c.id for c in without.learning] == ["a-0"] and [c.id for c in without.new] == ["a-1"]
+    lapsed = replace(costs, lapsed_today=lapses_today(events, NOW))
+    assert plan_queue(plan, deck, states, NOW, Memory(), lapsed).new == ()
+
+
 def test_the_last_days_go_to_the_weakest_cards():
     planner = Planner(Memory(), COSTS)
     strong = Track(Card("s", "q", "a"), 40.0, 5.0, -2.0)
