@@ -14,16 +14,17 @@ NO_PROGRESS = (
 )
 
 
-def no_progress(elsewhere: int, decks: Sequence[str] = ()) -> str:
+def no_progress(elsewhere: int, decks: Sequence[str] = (), planned: bool = False) -> str:
     """What stats says without progress on the decks shown (`decks`: those named); `elsewhere`:
-    how many cards were answered that are in none of the decks loaded."""
+    how many cards were answered that are in none of the decks loaded; `planned`: an
+    interview plan is in force (its review is where to start)."""
     if decks:  # (not "quiz trees" for `stats vision`)
         from mlprep.textfit import in_words
 
         named, plural = " ".join(decks), "s" * (len(decks) > 1)
+        start = "mlprep review" if planned else f"mlprep quiz {named}"
         return (
-            f"No progress yet on the {in_words(list(decks))} deck{plural}.\n"
-            f"Start with `mlprep quiz {named}`."
+            f"No progress yet on the {in_words(list(decks))} deck{plural}.\nStart with `{start}`."
         )
     if not elsewhere:
         return NO_PROGRESS
@@ -89,7 +90,7 @@ def stats(
         lines = (
             stats_lines(report, width)
             if report.has_progress
-            else wrapped(no_progress(elsewhere, chosen_ids), width)
+            else wrapped(no_progress(elsewhere, chosen_ids, planned), width)
         )
         if lines is not None:
             # (rich pads the lines it lays out; text for a file or a pipe has no padding)
@@ -97,7 +98,7 @@ def stats(
             return
     console = app.console()
     if not report.has_progress:
-        console.print(no_progress(elsewhere, chosen_ids))
+        console.print(no_progress(elsewhere, chosen_ids, planned))
         return
     from mlprep.ui.render import stats_view
 

@@ -22,6 +22,11 @@ def test_no_progress_says_how_to_start(cli):
         "No progress yet on the mini and ensembles decks.\n"
         "Start with `mlprep quiz mini ensembles`.\n"
     )
+    # under an interview plan, its review is where to start (it said quiz)
+    assert cli("plan", "--interview", "2026-12-09", "mini", *MINI).exit_code == 0
+    assert cli("stats", "mini", *MINI).stdout == (
+        "No progress yet on the mini deck.\nStart with `mlprep review`.\n"
+    )
 
 
 def test_stats_after_a_quiz(cli):
