@@ -73,7 +73,8 @@ def outlook_lines(view: Outlook, width: int = 80) -> list[str]:
             ),
         ]
     lines += ["", "Daily load if followed (minutes):"]
-    peak = max((load.minutes for load in view.load), default=0.0)
+    # a full bar is the day's minutes (scaled to the busiest day, 2 of 5 minutes drew one)
+    peak = max([float(view.plan.minutes), *(load.minutes for load in view.load)])
     counts = width >= 56
     fixed = 11 + 5 + (21 if counts else 0)
     bar_room = max(1, width - fixed)

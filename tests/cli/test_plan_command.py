@@ -37,20 +37,20 @@ deck  cards   seen    now  if followed
 mini      4      0     0%          99%
 
 Daily load if followed (minutes):
-Wed 25 Nov #####################################         2     2 new    0 rev
-Thu 26 Nov ###########################################   2     2 new    1 rev
-Fri 27 Nov #########################                     1     0 new    4 rev
-Sat 28 Nov #########################                     1     0 new    4 rev
-Sun 29 Nov ############                                  1     0 new    2 rev
-Mon 30 Nov ############                                  1     0 new    2 rev
-Tue 01 Dec ############                                  1     0 new    2 rev
+Wed 25 Nov ################################              2     2 new    0 rev
+Thu 26 Nov ######################################        2     2 new    1 rev
+Fri 27 Nov ######################                        1     0 new    4 rev
+Sat 28 Nov ######################                        1     0 new    4 rev
+Sun 29 Nov ###########                                   1     0 new    2 rev
+Mon 30 Nov ###########                                   1     0 new    2 rev
+Tue 01 Dec ###########                                   1     0 new    2 rev
 Wed 02 Dec                                               0     0 new    0 rev
-Thu 03 Dec ############                                  1     0 new    2 rev
-Fri 04 Dec ############                                  1     0 new    2 rev
+Thu 03 Dec ###########                                   1     0 new    2 rev
+Fri 04 Dec ###########                                   1     0 new    2 rev
 Sat 05 Dec                                               0     0 new    0 rev
 Sun 06 Dec                                               0     0 new    0 rev
 Mon 07 Dec                                               0     0 new    0 rev
-Tue 08 Dec ############                                  1     0 new    2 rev
+Tue 08 Dec ###########                                   1     0 new    2 rev
 
 Review follows the plan: mlprep review. End it: mlprep plan --clear
 """
