@@ -35,9 +35,24 @@ def review_label(app: AppState) -> tuple[int, str]:
             return len(queue), f"Review: {queue_counts(queue)}"
         queue = plan_queue(current, cards, store.states, now, *plan_model(store, now))
         days = current.days_left(now)
-        left = "1 day" if days == 1 else f"{days} days"
-        # (the countdown first: a narrow terminal cuts the end of an entry)
-        return len(queue), f"Review (interview in {left}): {queue_counts(queue)}"
+        return len(queue), _planned_entry(days, queue_counts(queue))
+
+
+def _planned_entry(days: int, counts: str) -> str:
+    """ "Review (interview in 9 days): 7 due, 20 new", in fewer words where the menu's width
+    would cut it (at 50 columns the counts were lost: "20 learni..."): the countdown shorter,
+    then left out before any count is."""
+    import shutil
+
+    from mlprep.textfit import columns
+
+    left = "1 day" if days == 1 else f"{days} days"
+    room = shutil.get_terminal_size((80, 24)).columns - 7  # (as ask_menu: "» 1) " and more)
+    for countdown in (f" (interview in {left})", f" ({left} left)", f" ({days}d)", ""):
+        entry = f"Review{countdown}: {counts}"
+        if columns(entry) <= room:
+            return entry
+    return entry
 
 
 def home(ctx: typer.Context) -> None:

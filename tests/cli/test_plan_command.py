@@ -569,3 +569,19 @@ def test_stats_under_a_plan_says_review_follows_the_plan(cli):
         "An interview plan is in force: review asks what `mlprep plan` shows for today.\n"
     )
     assert cli("stats", "--json", *MINI).stderr == ""  # (JSON for scripts: no notice)
+
+
+def test_the_home_menu_entry_keeps_its_counts_in_a_narrow_terminal(monkeypatch):
+    """At 50 columns the entry was cut to "Review (interview in 10 days): 20 learni...": the
+    countdown gives way first."""
+    from mlprep.cli.home import _planned_entry
+
+    counts = "20 learning, 0 due, 19 new"
+    for columns, entry in [
+        (80, "Review (interview in 10 days): 20 learning, 0 due, 19 new"),
+        (60, "Review (10 days left): 20 learning, 0 due, 19 new"),
+        (50, "Review (10d): 20 learning, 0 due, 19 new"),
+        (40, "Review: 20 learning, 0 due, 19 new"),
+    ]:
+        monkeypatch.setenv("COLUMNS", str(columns))
+        assert _planned_entry(10, counts) == entry
