@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sys
 import traceback
 from collections.abc import Iterator
@@ -193,6 +194,10 @@ class GuardedGroup(TyperGroup):
             return super().invoke(ctx)
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        # help as wide as the terminal, to 80 columns (click keeps it at least 50 wide: it
+        # ran past a 30-column terminal); commands' contexts take it from this one
+        columns = shutil.get_terminal_size((80, 24)).columns
+        kwargs.setdefault("terminal_width", max(20, min(columns, 80) - 2))
         try:  # (the program's own options are read here, before any command runs)
             return super().make_context(*args, **kwargs)
         except ClickUsageError as error:

@@ -65,3 +65,13 @@ def test_no_help_breaks_a_word_at_its_hyphen(monkeypatch):
         if ends:
             broken[name] = ends
     assert broken == {}
+
+
+def test_help_is_wrapped_to_a_narrow_terminal(cli, monkeypatch):
+    """Help was laid out at least 50 columns wide (click's floor): at 30 it ran past the edge."""
+    monkeypatch.setenv("COLUMNS", "30")
+    lines = cli("quiz", "--help").stdout.splitlines()
+    prose = lines[: lines.index("Options:")]
+    examples = [line for line in prose if line.lstrip().startswith(("mlprep ", "printf "))]
+    assert all(len(line) <= 30 for line in prose if line not in examples)  # (verbatim)
+    assert "  Quiz yourself on one or" in prose
