@@ -38,6 +38,7 @@ class MockAnswer:
     seconds: float
     grade: Grade | None = None
     outcome: Outcome | None = None
+    cut: bool = False  # time ran out while it was being typed: what was typed is the answer
 
 
 @dataclass
@@ -171,6 +172,7 @@ def run_mock(
                     MockAnswer(card, outcome.journal, answered - asked, None, outcome)
                 )
                 if answered >= deadline:
+                    result.answers[-1].cut = True
                     raise TimeUp  # time ran out during this answer; what was typed is kept
                 if getattr(prompter, "ended_early", False):
                     raise KeyboardInterrupt  # Ctrl-C during this answer; what was typed is kept

@@ -336,7 +336,7 @@ def mock_markdown(result) -> str:
             "",
             f"*{item.card.deck} · {item.card.id} · grade: {grade}*",
             "",
-            "**Your answer**",
+            "**Your answer**" + (" *(time ran out while you typed it)*" if item.cut else ""),
             "",
             _as_typed(item.answer.strip()) or "*(no answer)*",
             "",

@@ -47,6 +47,10 @@ def test_the_answer_being_typed_when_the_interview_ends_is_kept(mlprep_home, min
         2,
         "small changes in the data chan",
     )
+    # the transcript says which answer the clock cut short (and not one ended by Ctrl-C)
+    [transcript] = (mlprep_home / "mock").glob("*.md")
+    said = "**Your answer** *(time ran out while you typed it)*" in transcript.read_text()
+    assert said == (cut is None)
 
 
 def test_time_running_out_at_an_options_prompt_asks_nothing_again(mlprep_home):
