@@ -245,7 +245,9 @@ def test_a_mock_transcript_shows_answers_as_typed_and_headings_on_one_line():
         solution="SELECT user_id\nFROM orders;",
         deck="sql",
     )
-    answer = SimpleNamespace(card=card, grade=Grade.AGAIN, answer="SELECT *\n  FROM orders_2;")
+    answer = SimpleNamespace(
+        card=card, grade=Grade.AGAIN, answer="SELECT *\n  FROM orders_2;", cut=False
+    )
     result = SimpleNamespace(
         started_at="2026-12-07T09:00:00",
         answers=[answer],
