@@ -105,6 +105,12 @@ def _revisit_cards(path: Path, library: Library) -> list[Card]:
         raise UsageError(f"{path} is damaged; run mlprep quiz to write a new one.") from None
     known = {card.id: card for deck in library.decks.values() for card in deck.cards}
     cards = [known[i] for i in ids if isinstance(i, str) and i in known]
+    if not cards and ids:  # (it said the last quiz had nothing wrong)
+        count = f"{len(ids)} card{'s' * (len(ids) != 1)}"
+        raise UsageError(
+            f"None of the {count} to revisit is in the decks loaded (a deck removed since, or "
+            "loaded with --decks then); run mlprep quiz to make a new list."
+        )
     if not cards:
         raise UsageError("Nothing to revisit: the last quiz had no wrong or hard answers.")
     return cards

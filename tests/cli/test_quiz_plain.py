@@ -192,6 +192,14 @@ def test_revisit_asks_again_the_cards_the_last_quiz_listed(cli, mlprep_home):
         2,
         "Error: Nothing to revisit: the last quiz had no wrong or hard answers.\n",
     )
+    # a list of cards none of which is loaded is no quiz without mistakes
+    (mlprep_home / "revisit.json").write_text('{"cards": ["gone-1", "gone-2"]}')
+    gone = cli("quiz", "--revisit", *MINI)
+    assert (gone.exit_code, gone.stderr) == (
+        2,
+        "Error: None of the 2 cards to revisit is in the decks loaded (a deck removed since, or"
+        " loaded with --decks then); run mlprep quiz to make a new list.\n",
+    )
 
 
 def test_a_revisit_stopped_early_keeps_the_cards_it_did_not_reach(cli, mlprep_home):
