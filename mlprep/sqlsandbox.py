@@ -358,9 +358,14 @@ class SampleDatabase:
             if interrupted:  # Ctrl-C inside one of our callbacks
                 raise KeyboardInterrupt from None
             if timed_out:
+                # (a join without its condition ran out of time as often: it pairs every row)
+                why = (
+                    "is there a recursive CTE without an end?"
+                    if re.search(r"\brecursive\b", sql, re.IGNORECASE)
+                    else "is a join missing its condition (every row paired with every row)?"
+                )
                 raise QueryTimeout(
-                    f"query stopped after {float(time_limit)!r} s (time limit);"
-                    " is there a recursive CTE without an end?"
+                    f"query stopped after {float(time_limit)!r} s (time limit); {why}"
                 ) from None
             if str(e) == "interrupted":  # Ctrl-C inside SQLite surfaces as this; honour it
                 raise KeyboardInterrupt from None

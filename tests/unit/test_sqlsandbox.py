@@ -132,6 +132,14 @@ def test_an_endless_query_is_stopped_by_the_time_limit(db):
         "query stopped after 0.05 s (time limit); is there a recursive CTE without an end?"
     )
     assert everyone(db) == PEOPLE  # the next query runs as usual
+    # a join without its condition is told as much, not asked about a recursive CTE
+    crossed = "SELECT count(*) FROM " + ", ".join(f"people p{n}" for n in range(14))
+    with pytest.raises(QueryTimeout) as crossed_out:
+        db.run(crossed, time_limit=0.05)
+    assert crossed_out.value.message == (
+        "query stopped after 0.05 s (time limit); is a join missing its condition (every row"
+        " paired with every row)?"
+    )
 
 
 def test_table_valued_functions_and_read_only_pragmas_work(db):
