@@ -21,6 +21,7 @@ from mlprep.sessions.ports import FlashAction, Prompter
 from mlprep.textfit import (
     clock_text,
     columns,
+    fit,
     fit_keeping_count,
     folded_code,
     in_words,
@@ -355,7 +356,9 @@ def _rows(n: int) -> str:
 
 def _shape(result: QueryResult) -> str:
     more = "+" if result.truncated else ""
-    return f"{_rows(len(result.rows))}{more} ({', '.join(map(str, result.columns))})"
+    # (a name as long as a paragraph, a 5,000-character alias, took sixty lines)
+    names = ", ".join(fit(printable(str(name)), 40) for name in result.columns)
+    return f"{_rows(len(result.rows))}{more} ({names})"
 
 
 def _option_starts(options: Sequence[str], width: int) -> list[int | None]:

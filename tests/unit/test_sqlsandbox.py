@@ -673,3 +673,18 @@ def test_a_float_shows_the_digits_that_tell_it_from_a_rounded_one():
     assert cell(111045.5) == "111045.5"
     assert cell(0.1 + 0.2) == "0.3"  # (a float's last-bit noise stays hidden)
     assert cell(1e-7) == "1e-07"
+
+
+def test_a_very_long_column_name_is_cut_in_the_shape_of_a_result():
+    """A 5,000-character alias was printed whole in "Yours: 1 row (...)": sixty lines."""
+    import io
+
+    from mlprep.ui.prompts import PlainPrompter
+
+    expected = QueryResult(("n",), ((1,),))
+    actual = QueryResult(("x" * 5000,), ((2,),))
+    out = io.StringIO()
+    PlainPrompter(io.StringIO(), out, echo=False, width=80).show_mismatch(
+        expected, actual, compare(expected, actual, ordered=False)
+    )
+    assert out.getvalue().splitlines()[1] == f"Yours: 1 row ({'x' * 37}...); the answer: 1 row (n)."
