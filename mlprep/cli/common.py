@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
+from typer._click.exceptions import NoArgsIsHelpError
 from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 
@@ -123,7 +124,7 @@ def error_boundary(ctx: Any) -> Iterator[None]:
         yield
         _app_state(ctx).env.stdout.flush()  # a full disk shows here, while we can still say so
     except ClickUsageError as error:
-        usage_error(error)
+        usage_error(error, ctx)
     except (typer.Exit, typer.Abort, typer.TyperException):
         raise
     except MlprepError as error:
@@ -166,21 +167,30 @@ def error_boundary(ctx: Any) -> Iterator[None]:
         raise typer.Exit(int(ExitCode.ERROR)) from None
 
 
-def usage_error(error: ClickUsageError) -> NoReturn:
+def usage_error(error: ClickUsageError, outer: Any = None) -> NoReturn:
     """A usage error (an unknown option, a bad value) as one line, with where help is, and its
     exit code: not the usage, a hint and the error over four lines."""
+    if isinstance(error, NoArgsIsHelpError):  # (a group named alone: its help, as ever)
+        raise error
     text = " ".join(error.format_message().split())  # (a list of choices is on lines)
     if not text.endswith((".", "?", "!")):
         text += "."
-    where = error.ctx.command_path if error.ctx is not None else "mlprep"
+    # (an option given without its value comes with no context of its own: the one it was
+    # read in, the group's, names the command being started)
+    context = error.ctx if error.ctx is not None else outer
+    where = "mlprep"
+    if context is not None:
+        where = context.command_path
+        if context is outer and getattr(outer, "invoked_subcommand", None):
+            where += f" {outer.invoked_subcommand}"
     if "Did you mean" not in text:  # (a suggestion says enough)
         text += f" See '{where} -h'."
-    echo_error(_app_state(error.ctx), text)
+    echo_error(_app_state(context), text)
     raise typer.Exit(error.exit_code)
 
 
 def _app_state(ctx: Any) -> AppState:
-    obj = ctx.find_root().obj
+    obj = ctx.find_root().obj if ctx is not None else None
     if isinstance(obj, AppState):
         return obj
     return AppState(env=obj if isinstance(obj, Environment) else Environment())
@@ -201,4 +211,4 @@ class GuardedGroup(TyperGroup):
         try:  # (the program's own options are read here, before any command runs)
             return super().make_context(*args, **kwargs)
         except ClickUsageError as error:
-            usage_error(error)
+            usage_error(error, None)

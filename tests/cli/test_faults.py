@@ -1042,12 +1042,25 @@ def test_a_file_where_the_drill_directory_goes_is_named(cli, mlprep_home, monkey
         ),
         (["--bogus"], "No such option: --bogus. See 'mlprep -h'."),
         (["progress", "bogus"], "No such command 'bogus'. See 'mlprep progress -h'."),
+        # an option without its value has no context of its own (this was a traceback)
+        (["quiz", "trees", "-n"], "Option '-n' requires an argument. See 'mlprep quiz -h'."),
+        (["--data-dir"], "Option '--data-dir' requires an argument. See 'mlprep -h'."),
     ],
 )
 def test_a_usage_error_is_one_line_with_where_help_is(cli, args, line):
     """Usage errors took four lines: the usage, a hint, a blank line and the error."""
     result = cli(*args)
     assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"Error: {line}\n")
+
+
+def test_a_group_named_alone_shows_its_help_not_an_error(cli):
+    """`mlprep progress` printed its whole help flattened into one "Error:" line."""
+    result = cli("progress")
+    assert result.exit_code == 2
+    output = result.stdout + result.stderr
+    assert "Error:" not in output
+    assert "Usage: mlprep progress [OPTIONS] COMMAND [ARGS]...\n" in output
+    assert "\nCommands:\n" in output
 
 
 def test_a_deck_directory_entry_that_cannot_be_read_is_named_not_skipped(tmp_path):
