@@ -205,9 +205,10 @@ class GuardedGroup(TyperGroup):
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:
         # help as wide as the terminal, to 80 columns (click keeps it at least 50 wide: it
-        # ran past a 30-column terminal); commands' contexts take it from this one
+        # ran past a 40-column terminal), and at least 38 (narrower, its option column left
+        # its descriptions a word a line); commands' contexts take it from this one
         columns = shutil.get_terminal_size((80, 24)).columns
-        kwargs.setdefault("terminal_width", max(20, min(columns, 80) - 2))
+        kwargs.setdefault("terminal_width", max(38, min(columns, 80) - 2))
         try:  # (the program's own options are read here, before any command runs)
             return super().make_context(*args, **kwargs)
         except ClickUsageError as error:
