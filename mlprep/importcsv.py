@@ -231,12 +231,15 @@ def _paragraph_breaks(run: list[str]) -> list[str]:
     first = run[0]
     if not first.strip() or _FENCE.match(first) or first.startswith(_INDENTED):
         return run  # a blank line, a fenced block, an indented code block
+    code = _pasted_code(run)
+    if code is not None:  # the line of text and the lines indented under it, as code
+        start, end = code
+        longest = max((len(ticks) for ticks in re.findall(r"`+", "\n".join(run))), default=0)
+        fence = "`" * max(3, longest + 1)
+        before = _paragraph_breaks(run[:start]) if start else []
+        after = _paragraph_breaks(run[end:]) if end < len(run) else []
+        return [*before, fence, *run[start:end], fence, *after]
     in_list = bool(_LIST_ITEM.match(first))
-    if not in_list and any(line.startswith(_INDENTED) for line in run[1:]):
-        if not any(_LIST_ITEM.match(line) for line in run):  # (a list indents on its own)
-            longest = max((len(ticks) for ticks in re.findall(r"`+", "\n".join(run))), default=0)
-            fence = "`" * max(3, longest + 1)
-            return [fence, *run, fence]
     lines = list(run)
     out: list[str] = []
     for index, line in enumerate(lines):
@@ -266,6 +269,24 @@ def _paragraph_breaks(run: list[str]) -> list[str]:
             continue
         out.append(line + "\\")
     return out
+
+
+def _pasted_code(run: list[str]) -> tuple[int, int] | None:
+    """Where lines indented under a line of text begin (that line) and end, in a run that is
+    no list (a list indents its items' lines on its own): Markdown would join them to the
+    text and drop their indentation. None where there are none."""
+    in_list = False
+    for index, line in enumerate(run):
+        if _LIST_ITEM.match(line):
+            in_list = True
+        if index and line.startswith(_INDENTED) and not run[index - 1].startswith(_INDENTED):
+            if in_list:
+                return None
+            end = index
+            while end < len(run) and run[end].startswith(_INDENTED):
+                end += 1
+            return index - 1, end
+    return None
 
 
 def _lines_trimmed(text: str) -> str:

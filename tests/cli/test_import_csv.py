@@ -188,6 +188,17 @@ def test_hard_breaks_leave_markdown_blocks_alone():
         ("Total\n---\n42", "<p>Total</p>\n<hr />\n<p>42</p>"),
         ("Total\n===\n42", "<p>Total</p>\n<p>===<br />\n42</p>"),
         ("Total\n-\n42", "<p>Total</p>\n<p>-<br />\n42</p>"),
+        # code with more after it: the code fenced, the rest as ever
+        (
+            "Run:\n    x = 1\n    y = 2\nThen:\n- a\n- b",
+            "<pre><code>Run:\n    x = 1\n    y = 2\n</code></pre>\n<p>Then:</p>\n<ul>\n<li>a</li>\n"
+            "<li>b</li>\n</ul>",
+        ),
+        (
+            "Say:\nIt prints 3:\n    x[-1] is the last element.\n1. a\n2. b",
+            "<p>Say:</p>\n<pre><code>It prints 3:\n    x[-1] is the last element.\n</code></pre>\n"
+            "<ol>\n<li>a</li>\n<li>b</li>\n</ol>",
+        ),
         # what Markdown already reads as it looks is left as it was
         ("- one\n    - nested", "<ul>\n<li>one\n<ul>\n<li>nested</li>\n</ul>\n</li>\n</ul>"),
         ("text\n\n    code", "<p>text</p>\n<pre><code>code\n</code></pre>"),
