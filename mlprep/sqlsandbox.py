@@ -442,9 +442,9 @@ _ORDER_BY = re.compile(r"\border\s+by\b", re.IGNORECASE)
 
 # what a query whose rows come in the order asked, by chance, is told
 UNORDERED = (
-    "Right rows, in the order asked, but your query has no ORDER BY: without one the order is"
-    " whatever the database happens to give (another run or engine may differ). Add the ORDER"
-    " BY the question asks for."
+    "Order: right rows, in the order asked, but your query has no ORDER BY: without one the"
+    " order is whatever the database happens to give (another run or engine may differ). Add"
+    " the ORDER BY the question asks for."
 )
 
 
@@ -487,6 +487,8 @@ class Comparison:
     # right values of the wrong type ('0' as text where the answer has the number 0): the
     # rows look alike on screen
     type_problem: str | None = None
+    # the right rows in the order asked, from a query with no ORDER BY (see UNORDERED)
+    unordered: bool = False
 
 
 def _is_number(value: object) -> bool:

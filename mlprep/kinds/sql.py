@@ -8,6 +8,7 @@ SQL) counts as a try, with the reason in one line.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from mlprep.kinds import Kind, KindContext, Outcome, Verdict
@@ -81,13 +82,8 @@ class SqlKind(Kind):
             if comparison.match and card.ordered and not orders_its_rows(query):
                 if ctx.collect_only:
                     return Outcome(query, _wrong((UNORDERED,)), attempts=attempts)
-                prompter.notice(UNORDERED)  # (a try: what orders the rows is the question)
-                left = tries - attempts
-                if left:
-                    prompter.notice(
-                        f"{left} more tr{'y' if left == 1 else 'ies'} (empty to give up)."
-                    )
-                continue
+                # (a try, as any wrong result: what orders the rows is the question)
+                comparison = replace(comparison, match=False, unordered=True)
             if comparison.match:
                 if not ctx.collect_only:
                     prompter.show_rows("Correct! Your result:", actual)

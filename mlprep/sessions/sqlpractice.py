@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from mlprep.inline import without_marks
@@ -28,7 +28,6 @@ from mlprep.sessions.base import (
 )
 from mlprep.sessions.ports import Recorder
 from mlprep.sqlsandbox import (
-    UNORDERED,
     Comparison,
     QueryResult,
     SampleDatabase,
@@ -141,7 +140,10 @@ def practise_card(
         last = query
         comparison = compare(expected, actual, ordered=card.ordered)
         if comparison.match and card.ordered and not orders_its_rows(query):
-            prompter.notice(UNORDERED)  # (a try: an interviewer would ask what orders them)
+            # (a try: an interviewer would ask what orders them)
+            prompter.show_mismatch(
+                expected, actual, replace(comparison, match=False, unordered=True)
+            )
             continue
         if comparison.match:
             prompter.show_rows("Correct! Your result:", actual)

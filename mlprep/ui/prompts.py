@@ -227,6 +227,10 @@ class PlainPrompter:
             self.say(f"Order: right rows, wrong order{at}.")
         if comparison.size_problem:
             self.say(*wrap(f"Size: {comparison.size_problem}.", self.width))
+        if comparison.unordered:
+            from mlprep.sqlsandbox import UNORDERED
+
+            self.say(*wrap(UNORDERED, self.width))
 
     # -- input ---------------------------------------------------------------------------
     def read(self, prompt: str) -> str:
