@@ -212,8 +212,8 @@ class PlainPrompter:
                 ),
                 *(
                     "  " + line
-                    for line in table_lines(
-                        actual.columns, comparison.extra, limit=3, width=self.width - 2
+                    for line in table_lines(  # (cells as wide as the result's: show_rows)
+                        actual.columns, comparison.extra, limit=3, width=self.width - 2, max_cell=40
                     )
                 ),
             )

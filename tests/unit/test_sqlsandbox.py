@@ -688,3 +688,20 @@ def test_a_very_long_column_name_is_cut_in_the_shape_of_a_result():
         expected, actual, compare(expected, actual, ordered=False)
     )
     assert out.getvalue().splitlines()[1] == f"Yours: 1 row ({'x' * 37}...); the answer: 1 row (n)."
+
+
+def test_a_wrong_result_s_rows_show_column_names_that_fit_whole():
+    """The rows of a wrong try cut "n_distinct_discounts" to "n_distinct_disc..." where the
+    same result, right, showed it whole."""
+    import io
+
+    from mlprep.ui.prompts import PlainPrompter
+
+    names = ("n_orders", "n_with_discount", "n_distinct_discounts")
+    expected = QueryResult(names, ((134, 18, 2),))
+    actual = QueryResult(names, ((18, 134, 2),))
+    out = io.StringIO()
+    PlainPrompter(io.StringIO(), out, echo=False, width=80).show_mismatch(
+        expected, actual, compare(expected, actual, ordered=False)
+    )
+    assert "  n_orders  n_with_discount  n_distinct_discounts\n" in out.getvalue()
