@@ -364,7 +364,8 @@ _INLINE_MARKUP = re.compile(r"([\\`*_\[\]<>|~&])")
 # ...and at a line's start ("# a", "+ b", "- c", "= d", "1. e", "2) f"): a backslash makes
 # each literal. Other punctuation stays as typed, to be read in the file itself ("myopic\:
 # a weak split ... below\." escaped every mark).
-_LINE_MARKUP = re.compile(r"^(#|[-+=]|\d+(?=[.)]))")
+# (a number starts a list only with ". " or ") " after it: "3.36" is a number, as typed)
+_LINE_MARKUP = re.compile(r"^(#|[-+=]|\d+(?=[.)](?:\s|$)))")
 
 
 def _as_typed(answer: str) -> str:

@@ -291,7 +291,7 @@ def html_unescape(text: str) -> str:
     [
         "SELECT a\n  + b AS c\nFROM t;",
         "SELECT *\nFROM t\n---",
-        "- item\n1. two\n2) three",
+        "- item\n1. two\n2) three\n3.36\n4.",
         "    indented",
         "# not a heading\n= not a rule\n> not a quote",
         "y = a + b*treated + c*post; *d* is [the] effect_1 `x` | t | ~~s~~ <b> &amp; \\n",
@@ -316,6 +316,9 @@ def test_a_typed_answer_keeps_plain_punctuation_as_typed_in_the_file():
 
     typed = "Early stopping is myopic: a weak split (gain 0.1) can hide a good one below."
     assert _as_typed(typed) == typed
+    # a number is no list item: "3.36" was written "3\.36"
+    assert _as_typed("3.36") == "3.36"
+    assert _as_typed("1. first") == "1\\. first"
 
 
 def test_code_and_table_lines_wider_than_the_terminal_are_folded():
