@@ -212,6 +212,8 @@ def run_mock(
             continue
         try:
             prompter.show_transcript_item(item.card, item.answer, position, len(result.answers))
+            if item.cut:  # (as the saved transcript says it)
+                prompter.notice("(time ran out while you typed it)")
             if verdict.grade is not None:
                 kind.feedback(item.card, prompter, item.outcome)
                 item.grade = verdict.grade
