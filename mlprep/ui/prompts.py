@@ -234,6 +234,10 @@ class PlainPrompter:
 
     # -- input ---------------------------------------------------------------------------
     def read(self, prompt: str) -> str:
+        if columns(prompt) > self.width:  # (the terminal broke it mid-word: "by s" / "paces")
+            *before, prompt = wrap(prompt.rstrip(), self.width)
+            self.say(*before)
+            prompt += " "
         self.stdout.write(prompt)
         self.stdout.flush()
         try:

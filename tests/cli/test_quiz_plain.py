@@ -245,3 +245,10 @@ def test_a_long_card_id_and_deck_keep_the_header_within_80_columns():
         "[3/36] interpretability-shap-interventional-vs-observational (interpretability,",
         "difficulty 3)",
     ]
+
+
+def test_a_prompt_wider_than_the_terminal_is_wrapped_between_words(cli, monkeypatch):
+    """At 50 columns the terminal broke "separated by s" / "paces):"."""
+    monkeypatch.setenv("COLUMNS", "50")
+    out = cli("quiz", "mini", "--tag", "impurity", "-n", "1", "--seed", "2", *MINI, input="1\n")
+    assert "Select all that apply (numbers 1-3, separated by\nspaces): 1\n" in out.stdout
