@@ -50,7 +50,8 @@ def fit(line: str, width: int, at_word: bool = False) -> str:
         cut = max(kept.rfind(" "), kept.rfind("-"))
         if cut >= max(1, len(kept) - 12):
             kept = kept[:cut]
-    return kept.rstrip() + "..."
+    # (a cut after a sentence's full stop read '"easy to interpret"....')
+    return kept.rstrip().rstrip(".") + "..."
 
 
 def fit_keeping_count(line: str, width: int) -> str:

@@ -354,6 +354,10 @@ def test_a_summary_cuts_a_question_at_a_words_end():
     assert fit("enterprise annual plan", 19) == "enterprise annua..."  # (a value: as it fits)
     assert fit("enterprise annual plan", 19, at_word=True) == "enterprise..."
     assert fit("abcdefghijklmnopqrstuvwxyz", 10, at_word=True) == "abcdefg..."  # (no space)
+    # a cut just after a full stop gives three dots, not four
+    assert fit('Trees are sold as "easy to interpret". How far?', 41, at_word=True) == (
+        'Trees are sold as "easy to interpret"...'
+    )
     # a long hyphenated word is cut at a hyphen, not inside a part
     option = "Over all target functions, all learners have equal off-training-set error"
     assert (
