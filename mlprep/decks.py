@@ -834,7 +834,8 @@ class Library:
             if elsewhere:
                 return f"tag '{tag}' is in {', '.join(elsewhere)}, not in {', '.join(chosen)}."
         close = difflib.get_close_matches(tag, sorted(known), n=1, cutoff=0.6)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
+        # (without a close one, where the tags are listed)
+        hint = f" Did you mean '{close[0]}'?" if close else " `mlprep tags` lists them."
         return f"No card has tag '{tag}'.{hint}"
 
     def tag_counts(self, names: Sequence[str] = ()) -> dict[str, int]:

@@ -96,7 +96,10 @@ def test_sql_commands_and_quit(cli):
 
 def test_sql_with_no_matching_questions_is_a_usage_error(cli):
     result = cli("sql", "--tag", "zzzz")
-    assert (result.exit_code, result.stderr) == (2, "Error: No card has tag 'zzzz'.\n")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: No card has tag 'zzzz'. `mlprep tags` lists them.\n",
+    )
 
 
 def test_mock_interview_transcript_history_and_export(cli, mlprep_home, tmp_path):
