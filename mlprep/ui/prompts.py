@@ -474,17 +474,23 @@ class QuestionaryPrompter:
                 return f"Please enter a number ({reason})."
             return True
 
-        return parse_number(self.q.text("Your answer (a number):", validate=valid).unsafe_ask())
+        return parse_number(self._answer("Your answer (a number):", validate=valid))
 
     def ask_open(self, later: bool = False) -> str:
         hint = "Enter when done" if later else "Enter to reveal"
         message = f"Your answer ({hint}):"
         # (erased when done: the terminal wrapped it mid-word; _answered_text leaves it
         # wrapped between words instead)
+        answer = unhurried(lambda: self._answer(message, erase=True))
+        _answered_text(message, answer)
+        return answer
+
+    def _answer(self, message: str, erase: bool = False, **options) -> str:
+        """A typed answer. Ctrl-C ends the session as ever, but leaves what was typed on
+        screen, marked not graded (an erased prompt lost a long answer from sight as well as
+        from the log; a number typed stayed, with nothing to say it was not taken)."""
         from prompt_toolkit.key_binding import KeyBindings
 
-        # Ctrl-C ends the session as ever, but leaves what was typed on screen (the prompt
-        # erased it, and a long answer was lost from sight as well as from the log)
         typed: list[str] = []
         keys = KeyBindings()
 
@@ -493,17 +499,15 @@ class QuestionaryPrompter:
             typed.append(event.current_buffer.text)
             event.app.exit(exception=KeyboardInterrupt())
 
+        question = self.q.text(message, erase_when_done=erase, key_bindings=keys, **options)
         try:
-            answer = unhurried(
-                lambda: self.q.text(message, erase_when_done=True, key_bindings=keys).unsafe_ask()
-            )
+            return question.unsafe_ask()
         except KeyboardInterrupt:
             if typed and typed[-1].strip():
-                _answered_text(message, typed[-1])
+                if erase:
+                    _answered_text(message, typed[-1])
                 self.console.print(self.render.hint("(not graded: the session was stopped)"))
             raise
-        _answered_text(message, answer)
-        return answer
 
     def ask_line(self, prompt: str) -> str:
         return self.q.text(prompt.rstrip()).unsafe_ask()

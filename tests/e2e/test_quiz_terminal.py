@@ -270,3 +270,18 @@ def test_ctrl_c_at_an_open_answer_leaves_what_was_typed_on_screen(mlprep_home):
     child.close()
     assert child.exitstatus == 130
     assert not (mlprep_home / "progress" / "reviews.jsonl").exists()
+
+
+def test_ctrl_c_at_a_number_says_it_was_not_graded(mlprep_home):
+    """The number typed stayed on screen, with nothing to say it was not taken."""
+    args = ["quiz", "mini", "--tag", "numeric", "--decks", str(FIXTURES / "decks")]
+    child = spawn(args, mlprep_home)
+    child.expect("Your answer \\(a number\\):")
+    child.send("0.72")
+    child.expect("0.72")
+    child.sendcontrol("c")
+    child.expect("\\(not graded: the session was stopped\\)")
+    child.expect("Stopped \\(interrupted\\)")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
