@@ -149,6 +149,7 @@ class Costs:
 
 
 MIN_SAMPLES = 10
+BRANCHES = 4  # a projected card's outcomes, for its recall on the day (see Board)
 LEARNING_DAY = 12 * 3600  # an answer this soon after the card's previous one is a step
 
 # How many typical cards' time a card of a kind takes (the costs above are a typical card's,
@@ -354,6 +355,16 @@ class Board:
         self.last = np.array([t.last for t in tracks], dtype=float)
         self.weight = np.array([weight(t.card) for t in tracks], dtype=float)
         self.lightest = float(self.weight.min()) if len(tracks) else 1.0
+        # What the projection's outcomes spread each track over, for its recall on the day:
+        # branches with their shares and memories. The arrays above hold their mean, which
+        # chooses each day's work; recall is concave in stability, so the mean's recall
+        # overstated the day's ("if followed" fell from 98% to the 93% reached over two weeks
+        # of following it). A branch for each first grade of a new card (a seen card's
+        # memory is the last); see _branch for a review's
+        self.share = np.zeros((BRANCHES, len(tracks)))
+        self.share[-1] = 1.0
+        self.branch_s = np.tile(self.stability, (BRANCHES, 1))
+        self.branch_d = np.tile(self.difficulty, (BRANCHES, 1))
         self._outcomes: dict[int, tuple[float, float, float, float, float]] = {}
         self._index = {id(track): index for index, track in enumerate(self.tracks)}
         # What a day's scores need of each track that depends on its memory alone, not on
@@ -568,10 +579,13 @@ class Board:
         return chosen
 
     def apply(self, chosen: list[Candidate], at: float) -> None:
-        """Planner.apply to the day's chosen work (on the arrays and the tracks)."""
+        """Planner.apply to the day's chosen work (on the arrays and the tracks), and the
+        work's outcomes to the branches each track's recall on the day is taken over."""
         planner = self.planner
         new_stability = sum(q * s for q, s, _ in planner.learned)
         new_difficulty = sum(q * d for q, _, d in planner.learned)
+        self._branch([self._index[id(c.track)] for c in chosen if not c.new], at)
+        self._learn([self._index[id(c.track)] for c in chosen if c.new])
         changed: list[int] = []
         for candidate in chosen:
             index = self._index[id(candidate.track)]
@@ -593,11 +607,57 @@ class Board:
         self._update_terms(changed)
         self._outcomes.clear()
 
+    def _learn(self, indexes: list[int]) -> None:
+        """New cards learned: a branch for each first grade (see __init__)."""
+        if not indexes:
+            return
+        at = self.np.array(indexes, dtype=self.np.intp)
+        for branch, (share, stability, difficulty) in enumerate(self.planner.learned):
+            self.share[branch, at] = share
+            self.branch_s[branch, at] = stability
+            self.branch_d[branch, at] = difficulty
+
+    def _branch(self, indexes: list[int], at: float) -> None:
+        """Reviews at `at` (before the tracks' last answers move to it): each branch is
+        remembered or forgotten and relearned. The relearned ones make the first branch, the
+        first two remembered the second, the others stay where they are (a branch is the
+        weighted mean of what makes it; a branch of no share keeps a finite placeholder)."""
+        if not indexes:
+            return
+        np = self.np
+        i = np.array(indexes, dtype=np.intp)
+        origin = self.planner.origin
+        elapsed = math.floor(at + origin) - np.floor(self.last[i] + origin)
+        with np.errstate(all="ignore"):
+            stability, difficulty = self.branch_s[:, i], self.branch_d[:, i]
+            p = self._recall(elapsed, stability)
+            kept_s, kept_d = self._review(stability, difficulty, elapsed, p, GOOD)
+            lost_s, lost_d = self._review(stability, difficulty, elapsed, p, AGAIN)
+            relearned_s = self._same_day(lost_s, GOOD)
+            relearned_d = self._next_difficulty(lost_d, GOOD)
+            share = self.share[:, i]
+            still, lost = share * p, share * (1 - p)
+            # the first branch: every relearned one; the second: the first two remembered
+            first = lost.sum(axis=0)
+            second = still[0] + still[1]
+            one, two = np.where(first > 0, first, 1.0), np.where(second > 0, second, 1.0)
+            kept_s[1] = np.where(
+                second > 0, (still[0] * kept_s[0] + still[1] * kept_s[1]) / two, 1.0
+            )
+            kept_d[1] = np.where(
+                second > 0, (still[0] * kept_d[0] + still[1] * kept_d[1]) / two, 5.0
+            )
+            kept_s[0] = np.where(first > 0, (lost * relearned_s).sum(axis=0) / one, 1.0)
+            kept_d[0] = np.where(first > 0, (lost * relearned_d).sum(axis=0) / one, 5.0)
+        still[0], still[1] = first, second
+        self.share[:, i], self.branch_s[:, i], self.branch_d[:, i] = still, kept_s, kept_d
+
     def on_day(self, interview: float) -> list[float]:
-        """Planner.on_day of every track."""
+        """Each track's expected recall on the day: over its branches (see __init__)."""
         np = self.np
         with np.errstate(all="ignore"):
-            recall = self._recall(self._days(interview), self.stability)
+            branches = self._recall(self._days(interview), self.branch_s)
+            recall = np.where(self.share > 0, self.share * branches, 0.0).sum(axis=0)
         return np.where(self.seen, recall, 0.0).tolist()
 
 

@@ -34,7 +34,7 @@ Interview on Wed 09 Dec 2026: 14 days left, 2 minutes a day.
 
 Predicted share recalled on the day:
 deck  cards   seen    now  if followed
-mini      4      0     0%          99%
+mini      4      0     0%          98%
 
 Daily load if followed (minutes):
 Wed 25 Nov ################################              2     2 new    0 rev

@@ -190,3 +190,36 @@ def test_tracks_interleave_the_decks_as_the_pair_sort_did(seed):
     assert [(t.card.id, t.stability, t.difficulty, t.last) for t in got] == [
         (t.card.id, t.stability, t.difficulty, t.last) for t in expected
     ]
+
+
+def _expected_recall(planner: Planner, reviews: list[float], interview: float) -> float:
+    """A new card learned at 0 and reviewed at `reviews`: its recall at `interview` over every
+    outcome (each first grade, then remembered or forgotten and relearned at each review)."""
+    memory = planner.memory
+    branches = [(share, s, d, 0.0) for share, s, d in planner.learned]
+    for at in reviews:
+        after = []
+        for share, s, d, last in branches:
+            p = memory.recall(at - last, s)
+            kept = memory.review(s, d, at - last, GOOD)
+            lost = memory.review(s, d, at - last, AGAIN)
+            relearned = memory.review(*lost, LEARNING_STEP_DAYS, GOOD)
+            after += [(share * p, *kept, at), (share * (1 - p), *relearned, at)]
+        branches = after
+    return sum(share * memory.recall(interview - last, s) for share, s, _, last in branches)
+
+
+@pytest.mark.parametrize("reviews", [[], [5.0], [8.0], [3.0, 8.0], [2.0, 5.0, 10.0]])
+def test_recall_on_the_day_is_expected_over_the_outcomes_not_of_their_mean(reviews):
+    """The projection averaged each card's stability over its outcomes and took the recall of
+    that mean: recall is concave in stability, so "if followed" overstated the day (98% on a
+    plan's first day, 93% reached; a card reviewed once on day 5: 93% for 86%)."""
+    planner = Planner(Memory(), Costs(), origin=0.0)
+    track = Track(Card("c", "q", "a"))
+    board = Board(planner, [track])
+    board.apply([Candidate(track, 0.0, 45.0, True)], 0.0)
+    for at in reviews:
+        board.day(at, 14.0, 1e9, at)
+        board.apply([Candidate(track, 0.0, 15.0, False)], at)
+    expected = _expected_recall(planner, reviews, 14.0)
+    assert board.on_day(14.0)[0] == pytest.approx(expected, abs=0.015)
