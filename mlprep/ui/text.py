@@ -9,7 +9,15 @@ from collections.abc import Iterable
 from mlprep.inline import inline_parts as inline_parts
 from mlprep.model import CardType
 from mlprep.textfit import GRADE_LABELS as GRADE_LABELS
-from mlprep.textfit import columns, folded, folded_code, hang, time_allowed, within
+from mlprep.textfit import (
+    columns,
+    folded,
+    folded_code,
+    hang,
+    number_text,
+    time_allowed,
+    within,
+)
 from mlprep.textfit import duration as duration
 from mlprep.textfit import shorten as shorten
 from mlprep.textsafe import printable
@@ -340,6 +348,7 @@ def mock_markdown(result) -> str:
             "",
             _as_typed(item.answer.strip()) or "*(no answer)*",
             "",
+            *_verdict_lines(item),
             "**Reference answer**",
             "",
             item.card.a.strip(),
@@ -356,6 +365,34 @@ def mock_markdown(result) -> str:
     for deck, asked, good, mean in result.scorecard():
         out.append(f"| {deck} | {asked} | {good} | {mean:.1f} |")
     return "\n".join(out) + "\n"
+
+
+def _verdict_lines(item) -> list[str]:
+    """What the transcript said of an answer, to study from later: the options as shown (the
+    right ones marked), the expected number, the verdict and its feedback (why a pick was
+    wrong; an open answer's checklist), each line as written."""
+    outcome = getattr(item, "outcome", None)
+    if outcome is None:
+        return []
+    lines: list[str] = []
+    if outcome.shown:
+        lines += ["**Options** (✔ right)", ""]
+        lines += [
+            f"{n}. {'✔ ' if c.correct else ''}{_as_typed(c.text)}"
+            for n, c in enumerate(outcome.shown, start=1)
+        ]
+        lines.append("")
+    card = item.card
+    if card.expect is not None:
+        tolerance = card.expect.tolerance
+        plus = f" (within {number_text(tolerance)})" if tolerance else ""
+        lines += [f"**Expected:** {number_text(card.expect.value)}{plus}", ""]
+    verdict = outcome.verdict
+    if verdict.correct is not None:
+        lines += [f"**Verdict:** {'right' if verdict.correct else 'wrong'}", ""]
+    if verdict.feedback:
+        lines += [*(f"- {_as_typed(line.strip())}" for line in verdict.feedback), ""]
+    return lines
 
 
 # What Markdown may read as markup anywhere in a typed answer ("SELECT *", "x_1", "<tag>",

@@ -133,6 +133,12 @@ def test_mock_interview_transcript_history_and_export(cli, mlprep_home, tmp_path
     assert "## 3. Why are single deep trees unstable?" in markdown
     assert "**Your answer**\n\nGreedy splits\n" in markdown
     assert "| mini | 4 | 3 | 2.8 |" in markdown
+    # what the transcript showed, to study from later: the options, the number, the verdict
+    assert (
+        "**Options** (✔ right)\n\n1. ✔ Gini impurity\n2. Accuracy of the parent node\n"
+        "3. ✔ Entropy\n\n**Verdict:** right\n"
+    ) in markdown
+    assert "\n2\n\n**Expected:** 0.5 (within 0.001)\n\n**Verdict:** wrong\n" in markdown
 
 
 MOCK_INPUT = "1 3\n2\nGreedy splits\n1\n4\n"
