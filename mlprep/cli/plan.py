@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from mlprep.cli.state import AppState
     from mlprep.decks import Library
     from mlprep.model import Card
-    from mlprep.plan import DayLoad, Plan
+    from mlprep.plan import DayLoad, Outlook, Plan
     from mlprep.progress import ProgressStore
     from mlprep.sessions.review import ReviewSession
 
@@ -116,10 +116,24 @@ def plan(
         if current is not None and not current.active(now):
             when = current.interview.isoformat()
             ended = f"The plan for the interview on {when} has ended: review schedules as usual."
+            # on the day itself, what the plan worked toward: the share recalled at 09:00
+            ready = _readiness(app, store, current, now, deck_dirs)
             if as_json:
-                app.env.stdout.write(json.dumps({"plan": None, "ended": when}) + "\n")
+                document: dict = {"plan": None, "ended": when}
+                if ready is not None:
+                    document["recalled"] = {
+                        deck.deck: round(deck.now / deck.cards, 4)
+                        for deck in ready.decks
+                        if deck.cards
+                    }
+                app.env.stdout.write(json.dumps(document) + "\n")
             else:
                 app.tell(ended)
+                if ready is not None:
+                    from mlprep.ui.plan_text import readiness_lines
+
+                    lines = readiness_lines(ready, console_width(app))
+                    app.env.stdout.write("\n".join(lines) + "\n")
             return
         if current is None:
             if as_json:
@@ -129,6 +143,21 @@ def plan(
             return
         library = app.library(deck_dirs or ())
         _show(app, store, current, plan_cards(app, library, current), now, as_json)
+
+
+def _readiness(
+    app: AppState, store: ProgressStore, current: Plan, now: datetime, deck_dirs: DeckDirs
+) -> Outlook | None:
+    """The plan's outlook on the interview day itself (its recall "now" is at 09:00 today),
+    or None on a later day or with none of its decks loaded."""
+    if current.days_left(now) != 0:
+        return None
+    from mlprep.plan import outlook
+
+    cards = plan_cards(app, app.library(deck_dirs or ()), current)
+    if not cards:
+        return None
+    return outlook(current, cards, store.states, now, *plan_model(store, now))
 
 
 def _show(

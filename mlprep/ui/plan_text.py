@@ -33,6 +33,21 @@ def interview_line(view: Outlook) -> str:
     )
 
 
+def readiness_lines(view: Outlook, width: int = 80) -> list[str]:
+    """On the interview day: the share of each deck's cards predicted recalled at 09:00."""
+    width = max(40, min(width, 80))
+    rows = [(d.deck, d.cards, d.seen, d.now) for d in view.decks]
+    if len(rows) > 1:
+        rows.append(("all decks", view.cards, view.seen, view.now))
+    name_width = min(max(4, *(len(row[0]) for row in rows)), max(4, width - 22))
+    lines = ["", *textwrap.wrap("Predicted share recalled this morning (09:00):", width)]
+    lines.append(f"{'deck':<{name_width}}  cards   seen  recalled")
+    for name, cards, seen, now in rows:
+        shown = name if len(name) <= name_width else name[: name_width - 1] + "~"
+        lines.append(f"{shown:<{name_width}}  {cards:>5}  {seen:>5}  {share_text(now, cards):>8}")
+    return lines
+
+
 def outlook_lines(view: Outlook, width: int = 80) -> list[str]:
     width = max(40, min(width, 80))
     lines = [

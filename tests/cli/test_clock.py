@@ -75,3 +75,35 @@ def test_the_real_program_reads_it(mlprep_home):
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["days_left"] == 9  # in 2020, not today
+
+
+def test_on_the_interview_day_plan_says_what_it_worked_toward(mlprep_home, monkeypatch):
+    """It said only that the plan had ended: not the recall the plan worked toward."""
+    monkeypatch.setenv("TZ", "UTC")
+    assert (
+        run(["plan", "--interview", "2031-03-10", "mini", *MINI], "2031-03-06T08:00:00Z").exit_code
+        == 0
+    )
+    run(
+        ["quiz", "mini", "-n", "4", "--seed", "5", *MINI],
+        "2031-03-06T08:05:00Z",
+        "1\n1 2\n0.5\nx\n3\n",
+    )
+    day = run(["plan", *MINI], "2031-03-10T07:30:00Z")
+    assert day.exit_code == 0
+    lines = day.stdout.splitlines()
+    assert lines[:4] == [
+        "The plan for the interview on 2031-03-10 has ended: review schedules as usual.",
+        "",
+        "Predicted share recalled this morning (09:00):",
+        "deck  cards   seen  recalled",
+    ]
+    assert lines[4].startswith("mini      4      3") and lines[4].endswith("%")
+    data = json.loads(run(["plan", "--json", *MINI], "2031-03-10T07:30:00Z").stdout)
+    assert data["plan"] is None and data["ended"] == "2031-03-10"
+    assert 0.0 < data["recalled"]["mini"] < 1.0
+    # the day after, the plan is only over
+    after = run(["plan", *MINI], "2031-03-11T07:30:00Z").stdout
+    assert (
+        after == "The plan for the interview on 2031-03-10 has ended: review schedules as usual.\n"
+    )
