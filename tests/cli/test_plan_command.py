@@ -145,8 +145,9 @@ def test_on_the_interview_day_the_plan_ends(cli, mlprep_home):
 
     env = Environment(now=lambda: datetime(2026, 11, 26, 8, 0, tzinfo=UTC))
     result = CliRunner().invoke(app, ["plan"], obj=env)
-    assert result.stdout == (
-        "The plan for the interview on 2026-11-26 has ended: review schedules as usual.\n"
+    assert result.stdout.startswith(
+        "The plan for the interview on 2026-11-26 has ended: review schedules as usual.\n\n"
+        "Predicted share recalled this morning (09:00):\n"
     )
     review = CliRunner().invoke(app, ["review", *MINI], input="", obj=env)
     # (that morning FSRS's backlog and a day's new cards came without a word)
