@@ -184,7 +184,7 @@ def usage_error(error: ClickUsageError, outer: Any = None) -> NoReturn:
         if context is outer and getattr(outer, "invoked_subcommand", None):
             where += f" {outer.invoked_subcommand}"
     if "Did you mean" not in text:  # (a suggestion says enough)
-        text += f" See '{where} -h'."
+        text += f" See `{where} -h`."  # (commands in backticks, as elsewhere)
     echo_error(_app_state(context), text)
     raise typer.Exit(error.exit_code)
 

@@ -88,7 +88,7 @@ def test_search_for_no_words_is_a_usage_error(cli):
         # one line: what is wrong, and where help is (not the usage over four lines)
         assert result.stderr == (
             "Error: Invalid value for 'TEXT': is empty; give the words to search for."
-            " See 'mlprep search -h'.\n"
+            " See `mlprep search -h`.\n"
         )
 
 

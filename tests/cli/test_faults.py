@@ -1034,17 +1034,17 @@ def test_a_file_where_the_drill_directory_goes_is_named(cli, mlprep_home, monkey
     [
         (
             ["quiz", "-n", "0"],
-            "Invalid value for '-n' / '--count': 0 is not in the range x>=1. See 'mlprep quiz -h'.",
+            "Invalid value for '-n' / '--count': 0 is not in the range x>=1. See `mlprep quiz -h`.",
         ),
         (
             ["export", "trees"],
-            "Missing option '--format'. Choose from: md, anki, json. See 'mlprep export -h'.",
+            "Missing option '--format'. Choose from: md, anki, json. See `mlprep export -h`.",
         ),
-        (["--bogus"], "No such option: --bogus. See 'mlprep -h'."),
-        (["progress", "bogus"], "No such command 'bogus'. See 'mlprep progress -h'."),
+        (["--bogus"], "No such option: --bogus. See `mlprep -h`."),
+        (["progress", "bogus"], "No such command 'bogus'. See `mlprep progress -h`."),
         # an option without its value has no context of its own (this was a traceback)
-        (["quiz", "trees", "-n"], "Option '-n' requires an argument. See 'mlprep quiz -h'."),
-        (["--data-dir"], "Option '--data-dir' requires an argument. See 'mlprep -h'."),
+        (["quiz", "trees", "-n"], "Option '-n' requires an argument. See `mlprep quiz -h`."),
+        (["--data-dir"], "Option '--data-dir' requires an argument. See `mlprep -h`."),
     ],
 )
 def test_a_usage_error_is_one_line_with_where_help_is(cli, args, line):

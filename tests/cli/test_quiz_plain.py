@@ -106,7 +106,7 @@ def test_tag_and_difficulty_filter_the_cards(cli):
     assert wrong.exit_code == 2
     assert wrong.stderr == (
         "Error: Invalid value for '--difficulty': '5' is not 1 (easy), 2 (medium) or 3 (hard)."
-        " See 'mlprep quiz -h'.\n"
+        " See `mlprep quiz -h`.\n"
     )
     result = cli("quiz", "mini", "--tag", "impurty", *MINI)
     assert result.exit_code == 2

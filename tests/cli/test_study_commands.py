@@ -141,7 +141,7 @@ def test_an_empty_file_argument_is_a_usage_error(cli, command):
     assert result.exit_code == 2
     assert result.stderr == (
         "Error: Invalid value for 'FILE': is empty; give a file's path, or - for standard I/O."
-        f" See 'mlprep progress {command} -h'.\n"
+        f" See `mlprep progress {command} -h`.\n"
     )
 
 
