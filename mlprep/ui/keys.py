@@ -116,6 +116,11 @@ def drop_typing(stream: TextIO) -> None:
         return
     try:
         tty.setcbreak(fd)  # (no line editing, no echo)
+        # a Ctrl-C among the keys typed on is one of them, dropped: as a signal it ended the
+        # interview before its transcript recorded what was graded
+        mode = termios.tcgetattr(fd)
+        mode[tty.LFLAG] &= ~termios.ISIG
+        termios.tcsetattr(fd, termios.TCSANOW, mode)
         start = last = time.monotonic()
         while True:
             now = time.monotonic()

@@ -97,8 +97,8 @@ def test_keys_typed_on_after_the_time_is_up_reach_no_prompt(mlprep_home):
     child.expect("\\[\\d:\\d\\d\\] Your answer")
     child.send("small changes in the data")
     child.expect("Time is up.")
-    for key in " and so 3\r4\r":  # typed on, as a person does, after the clock stopped
-        child.send(key)
+    for key in " and so 3\r4\r\x03":  # typed on, as a person does, after the clock stopped
+        child.send(key)  # (a Ctrl-C among them is dropped too: it ended the interview)
         time.sleep(0.05)
     child.expect("Grade")
     assert "Please" not in child.before and "Graded" not in child.before
