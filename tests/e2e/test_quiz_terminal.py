@@ -254,34 +254,35 @@ def test_the_home_menu_drops_an_enter_meant_for_the_prompt_before(mlprep_home):
     child.close()
 
 
-def test_ctrl_c_at_an_open_answer_leaves_what_was_typed_on_screen(mlprep_home):
-    """The prompt erased a half-typed answer as the session stopped: gone from sight as well
-    as from the log."""
-    args = ["quiz", "mini", "--tag", "variance", "--decks", str(FIXTURES / "decks")]
+@pytest.mark.parametrize(
+    ("tag", "prompt", "typed", "kept"),
+    [
+        # the prompt erased a half-typed answer: gone from sight as well as from the log
+        (
+            "variance",
+            "Your answer \\(Enter to reveal\\):",
+            "small changes in the data",
+            "Your answer \\(Enter to reveal\\):(\x1b\\[[0-9;]*m)* small changes in the data",
+        ),
+        # the number stayed on screen, with nothing to say it was not taken
+        ("numeric", "Your answer \\(a number\\):", "0.72", None),
+    ],
+    ids=["open", "number"],
+)
+def test_ctrl_c_at_an_answer_leaves_it_on_screen_marked_not_graded(
+    mlprep_home, tag, prompt, typed, kept
+):
+    args = ["quiz", "mini", "--tag", tag, "--decks", str(FIXTURES / "decks")]
     child = spawn(args, mlprep_home)
-    child.expect("Your answer \\(Enter to reveal\\):")
-    child.send("small changes in the data")
-    child.expect("the data")
+    child.expect(prompt)
+    child.send(typed)
+    child.expect(typed[-5:])
     child.sendcontrol("c")
-    child.expect("Your answer \\(Enter to reveal\\):(\x1b\\[[0-9;]*m)* small changes in the data")
+    if kept:
+        child.expect(kept)
     child.expect("\\(not graded: the session was stopped\\)")
     child.expect("Stopped \\(interrupted\\)")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
     assert not (mlprep_home / "progress" / "reviews.jsonl").exists()
-
-
-def test_ctrl_c_at_a_number_says_it_was_not_graded(mlprep_home):
-    """The number typed stayed on screen, with nothing to say it was not taken."""
-    args = ["quiz", "mini", "--tag", "numeric", "--decks", str(FIXTURES / "decks")]
-    child = spawn(args, mlprep_home)
-    child.expect("Your answer \\(a number\\):")
-    child.send("0.72")
-    child.expect("0.72")
-    child.sendcontrol("c")
-    child.expect("\\(not graded: the session was stopped\\)")
-    child.expect("Stopped \\(interrupted\\)")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 130
