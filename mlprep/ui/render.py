@@ -331,6 +331,13 @@ def card_detail(card: Card) -> RenderableType:
     parts += [Text("Answer", style="bold"), answer_body(card)]
     if card.solution:
         parts += [Text("Solution", style="bold"), _FoldedCode(card.solution.strip())]
+    if card.misconceptions:  # (what a typed answer is checked against: worth knowing too)
+        parts.append(Text("Common misconceptions", style="bold"))
+        wrong: list[tuple[str, str | Text]] = []
+        for item in card.misconceptions:
+            wrong.append(("  ✗", with_code(item.claim)))
+            wrong.append(("", with_code("In fact: " + item.correction, style="dim")))
+        parts.append(_hanging(wrong))
     if card.followups:
         parts.append(Text("Follow-ups", style="bold"))
         parts.append(_hanging([("  •", item) for item in card.followups]))

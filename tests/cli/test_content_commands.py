@@ -288,3 +288,13 @@ def test_an_unknown_command_points_to_the_one_meant(cli, typed, meant):
     assert (
         result.stderr.splitlines()[-1] == f"Error: No such command '{typed}'. Did you mean {meant}?"
     )
+
+
+def test_show_lists_a_card_s_misconceptions_with_their_corrections(cli):
+    """What a typed answer is checked against was nowhere to be read but in the deck file."""
+    shown = cli("show", "exp-table", "--decks", str(FIXTURES / "export")).stdout
+    assert (
+        "Common misconceptions\n"
+        "  ✗ L2 sets weights to exactly zero\n"  # (*emphasis* shown as such, as deck text is)
+        "    In fact: L2 shrinks weights towards zero; L1 sets some to zero <exactly>.\n"
+    ) in shown
