@@ -179,14 +179,13 @@ def run_mock(
     except TimeUp:
         result.stopped = Stop.TIME_UP
         prompter.notice("\nTime is up.")
-        settle = getattr(prompter, "after_time_up", None)
-        if settle is not None:  # (a terminal's: the keys still being typed are dropped)
-            settle()
+        _settle(prompter)
     except KeyboardInterrupt:
         # ending the interview early still grades what was answered; Ctrl-C again leaves
         result.stopped = Stop.QUIT if result.answers else Stop.INTERRUPTED
         if result.answers:
             prompter.notice("\nInterview ended early (Ctrl-C again leaves without grading).")
+        _settle(prompter)
     except EOFError:
         result.stopped = Stop.END_OF_INPUT
     result.seconds = clock() - started
@@ -273,3 +272,11 @@ class MockSession:
         )
         prompter.notice("Answer as you would aloud; the reference answers come at the end.")
         return run_mock(questions, prompter, recorder, self.minutes, context, self.alarm)
+
+
+def _settle(prompter: object) -> None:
+    """Once the interview ends mid-answer (time up, Ctrl-C), a terminal's prompter drops the
+    keys still being typed, so that they reach neither the grading nor the shell."""
+    settle = getattr(prompter, "settle_input", None)
+    if settle is not None:
+        settle()

@@ -45,9 +45,10 @@ class MockClockPrompter(PlainPrompter):
             flush_input(self.stdin)
         super().show_transcript_item(card, answer, position, total)
 
-    def after_time_up(self) -> None:
-        """A person typing when the clock stops goes on for a moment: those keys are dropped
-        until the typing stops, so that they reach neither the grading nor the shell."""
+    def settle_input(self) -> None:
+        """A person typing when the interview ends (the clock stops, or their own Ctrl-C)
+        goes on for a moment: those keys are dropped until the typing stops, so that they
+        reach neither the grading nor the shell."""
         drop_typing(self.stdin)
 
     def ask_again(self, request: str, typed: str) -> None:

@@ -109,3 +109,33 @@ def test_keys_typed_on_after_the_time_is_up_reach_no_prompt(mlprep_home):
     [event] = events(mlprep_home)
     assert (event["card"], event["grade"]) == ("mini-open", 2)
     assert "and so" not in event["answer"]
+
+
+def test_keys_typed_on_after_a_ctrl_c_ends_the_interview_reach_no_prompt(mlprep_home):
+    """A Ctrl-C while typing ended the interview, and the words typed after it went into the
+    grade prompt ("Please enter 1 (Again)...") or, with nothing to grade, the shell."""
+    import io
+    import time
+
+    child = spawn([*MOCK, "--seed", "3", "--minutes", "5"], mlprep_home)
+    child.logfile_read = shown = io.StringIO()
+    child.expect("\\[\\d:\\d\\d\\] Your answer")
+    child.send("small changes in the data")
+    child.expect("the data")
+    child.sendcontrol("c")
+    child.expect("Interview ended early")
+    for key in " and so the first split changes 4\r":  # typed on for a second and more
+        child.send(key)
+        time.sleep(0.05)
+    time.sleep(1.0)  # (then a look at the grade prompt)
+    child.send("2\r")
+    child.expect("Mock interview: 1 of 2 questions")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "Please" not in shown.getvalue() and "first split" not in shown.getvalue()
+    [event] = events(mlprep_home)
+    assert (event["card"], event["grade"], event["answer"]) == (
+        "mini-open",
+        2,
+        "small changes in the data",
+    )
