@@ -442,9 +442,10 @@ _ORDER_BY = re.compile(r"\border\s+by\b", re.IGNORECASE)
 
 # what a query whose rows come in the order asked, by chance, is told
 UNORDERED = (
-    "Order: right rows, in the order asked, but your query has no ORDER BY: without one the"
-    " order is whatever the database happens to give (another run or engine may differ). Add"
-    " the ORDER BY the question asks for."
+    "Order: right rows, in the order asked, but your query has no ORDER BY of its own (one in"
+    " a subquery or a window orders nothing of the result): without one the order is whatever"
+    " the database happens to give (another run or engine may differ). Add the ORDER BY the"
+    " question asks for."
 )
 
 

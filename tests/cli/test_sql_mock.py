@@ -414,9 +414,10 @@ def test_rows_in_order_by_chance_are_not_an_answer_to_an_ordered_question(cli, m
         "sql> SELECT id FROM users WHERE id <= 3;\n"
         "Not quite.\n"
         "Yours: 3 rows (id); the answer: 3 rows (id).\n"
-        "Order: right rows, in the order asked, but your query has no ORDER BY: without\n"
-        "one the order is whatever the database happens to give (another run or engine\n"
-        "may differ). Add the ORDER BY the question asks for.\n"
+        "Order: right rows, in the order asked, but your query has no ORDER BY of its own\n"
+        "(one in a subquery or a window orders nothing of the result): without one the\n"
+        "order is whatever the database happens to give (another run or engine may\n"
+        "differ). Add the ORDER BY the question asks for.\n"
         "Try again, or .hint / .answer / .skip.\n"
         "sql> SELECT id FROM users WHERE id <= 3 ORDER BY id;\nCorrect! Your result:\n"
     ) in out
@@ -437,6 +438,6 @@ def test_in_a_quiz_too_rows_in_order_by_chance_cost_a_try(cli, mlprep_home):
     args = ["quiz", "--decks", str(FIXTURES / "sqldecks"), "sqlmini", "-n", "1", "--seed", "1"]
     unordered, ordered = "SELECT id FROM users WHERE id <= 3", "ORDER BY id"
     out = cli(*args, "--plain", input=f"{unordered};\n{unordered} {ordered};\n").stdout
-    assert "no ORDER BY: without\none the order is whatever" in out
+    assert "no ORDER BY of its own\n(one in a subquery" in out
     assert "2 more tries (empty to give up).\n" in out
     assert [(e["card"], e["grade"]) for e in log_lines(mlprep_home)] == [("sqlmini-first-users", 2)]
