@@ -455,6 +455,15 @@ def orders_its_rows(query: str) -> bool:
     return bool(_ORDER_BY.search(_outermost(query)))
 
 
+def judge(expected: QueryResult, actual: QueryResult, ordered: bool, query: str) -> Comparison:
+    """compare, for a user's query: where the order is asked, rows in that order from a query
+    with no ORDER BY of its own are no match either (unordered: see UNORDERED)."""
+    comparison = compare(expected, actual, ordered=ordered)
+    if comparison.match and ordered and not orders_its_rows(query):
+        return replace(comparison, match=False, unordered=True)
+    return comparison
+
+
 # comments and quoted text, which no ORDER BY in them makes an order
 _NOT_SQL = re.compile(r"--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"", re.DOTALL)
 _PARENTHESES = re.compile(r"\([^()]*\)")
@@ -669,10 +678,11 @@ def compare(
 ) -> Comparison:
     """Compare a query's result with the expected one.
 
-    Column names are not compared (aliases differ), only their number, and the columns may come
-    in another order. Rows are compared as a multiset (duplicates count), and also by position
-    when `ordered`. NULL equals NULL; a number equals another within tolerance when either is a
-    float (two integers must be equal); text and blobs must be equal.
+    Columns may come in another order and go by other names (aliases differ), but a column
+    named as an expected one must hold its values (see _named). Rows are compared as a
+    multiset (duplicates count), and also by position when `ordered`. NULL equals NULL; a
+    number equals another within tolerance when either is a float (two integers must be
+    equal); text and blobs must be equal.
     """
     result = _compare_in_order(expected, actual, ordered, rel_tol, abs_tol)
     if result.column_problem:

@@ -8,7 +8,6 @@ SQL) counts as a try, with the reason in one line.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from mlprep.kinds import Kind, KindContext, Outcome, Verdict
@@ -49,13 +48,7 @@ class SqlKind(Kind):
         prompter.show_schema(schema_text(card, SampleDatabase.named(card.db)))
 
     def attempt(self, card: Card, prompter: AskPrompter, ctx: KindContext) -> Outcome:
-        from mlprep.sqlsandbox import (
-            UNORDERED,
-            SampleDatabase,
-            SqlError,
-            compare,
-            orders_its_rows,
-        )
+        from mlprep.sqlsandbox import UNORDERED, SampleDatabase, SqlError, judge
 
         database = SampleDatabase.named(card.db)
         prompter.show_schema(schema_text(card, database))
@@ -78,18 +71,15 @@ class SqlKind(Kind):
                 more = f" {left} more tr{'y' if left == 1 else 'ies'} (empty to give up)."
                 prompter.notice(error_line(error) + (more if left else ""))
                 continue
-            comparison = compare(expected, actual, ordered=card.ordered)
-            if comparison.match and card.ordered and not orders_its_rows(query):
-                if ctx.collect_only:
-                    return Outcome(query, _wrong((UNORDERED,)), attempts=attempts)
-                # (a try, as any wrong result: what orders the rows is the question)
-                comparison = replace(comparison, match=False, unordered=True)
+            comparison = judge(expected, actual, card.ordered, query)
             if comparison.match:
                 if not ctx.collect_only:
                     prompter.show_rows("Correct! Your result:", actual)
                 grade = Grade.GOOD if attempts == 1 else Grade.HARD
                 said = ("Correct: the result matches the reference.",) if ctx.collect_only else ()
                 return Outcome(query, Verdict(True, grade, feedback=said), attempts=attempts)
+            if ctx.collect_only and comparison.unordered:
+                return Outcome(query, _wrong((UNORDERED,)), attempts=attempts)
             if ctx.collect_only:
                 problem = (
                     comparison.column_problem

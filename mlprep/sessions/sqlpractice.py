@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from mlprep.inline import without_marks
@@ -32,8 +32,7 @@ from mlprep.sqlsandbox import (
     QueryResult,
     SampleDatabase,
     SqlError,
-    compare,
-    orders_its_rows,
+    judge,
 )
 
 COMMANDS = (".tables", ".schema", ".run", ".hint", ".answer", ".skip", ".quit")
@@ -138,13 +137,7 @@ def practise_card(
             continue
         attempts += 1
         last = query
-        comparison = compare(expected, actual, ordered=card.ordered)
-        if comparison.match and card.ordered and not orders_its_rows(query):
-            # (a try: an interviewer would ask what orders them)
-            prompter.show_mismatch(
-                expected, actual, replace(comparison, match=False, unordered=True)
-            )
-            continue
+        comparison = judge(expected, actual, card.ordered, query)
         if comparison.match:
             prompter.show_rows("Correct! Your result:", actual)
             return (Grade.GOOD if attempts == 1 and not hinted else Grade.HARD), attempts, last
