@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -172,7 +172,6 @@ def costs_from_events(events: Iterable) -> Costs:
     Steps are far quicker than reviews, so they are costed apart: a new card costs its first
     answer and its share of learning steps, a forgotten review its slower answer and its
     relearning steps. Defaults until there are enough answers of a kind."""
-    previous: dict[str, float] = {}
     relearning: set[str] = set()  # cards whose latest review was forgotten
     first: list[float] = []
     steps: list[float] = []
@@ -180,17 +179,12 @@ def costs_from_events(events: Iterable) -> Costs:
     lapses: list[float] = []
     grades = [0, 0, 0, 0]
     learning_steps = relearning_steps = 0
-    for event in events:
-        if getattr(event, "kind", None) or getattr(event, "undoes", None):
-            continue
+    for event, kind in _answer_kinds(events):
         seconds = min(max(event.ms / 1000, 1.0), 300.0)
-        moment = event.when.timestamp()
-        last = previous.get(event.card)
-        previous[event.card] = moment
-        if last is None:
+        if kind == "first":
             first.append(seconds)
             grades[event.grade - 1] += 1
-        elif moment - last < LEARNING_DAY:
+        elif kind == "step":
             steps.append(seconds)
             if event.card in relearning:
                 relearning_steps += 1
@@ -707,6 +701,23 @@ def spent_today(
     return seconds
 
 
+def _answer_kinds(events: Iterable) -> Iterator[tuple[Any, str]]:
+    """Each answer among `events` (oldest first; settings and undo events left out) with what
+    it is: "first" (its card's first answer in `events`), "step" (within LEARNING_DAY of its
+    card's answer before: a learning or relearning step) or "review"."""
+    previous: dict[str, float] = {}
+    for event in events:
+        if getattr(event, "kind", None) or getattr(event, "undoes", None):
+            continue
+        moment = event.when.timestamp()
+        last = previous.get(event.card)
+        previous[event.card] = moment
+        if last is None:
+            yield event, "first"
+        else:
+            yield event, "step" if moment - last < LEARNING_DAY else "review"
+
+
 def lapses_today(events: Iterable, now: datetime) -> tuple[tuple[str, int], ...]:
     """The reviews forgotten today among `events` (the recent ones, oldest first): answers
     Again today that are no step (not within LEARNING_DAY of the card's answer before), and
@@ -717,21 +728,11 @@ def lapses_today(events: Iterable, now: datetime) -> tuple[tuple[str, int], ...]
     today = start_of_day(now).timestamp()
     events = list(events)
     undone = {event.undoes for event in events if getattr(event, "undoes", None)}
-    previous: dict[str, float] = {}
+    scheduling = (e for e in events if e.id not in undone and e.mode not in NON_SCHEDULING_MODES)
     counts: dict[str, int] = {}
-    for event in events:
-        if getattr(event, "kind", None) or getattr(event, "undoes", None):
-            continue
-        if event.id in undone or event.mode in NON_SCHEDULING_MODES:
-            continue
-        moment = event.when.timestamp()
-        last = previous.get(event.card)
-        previous[event.card] = moment
-        if moment < today or event.grade != AGAIN:
-            continue
-        if last is not None and moment - last < LEARNING_DAY:
-            continue  # a learning or relearning step
-        counts[event.card] = counts.get(event.card, 0) + 1
+    for event, kind in _answer_kinds(scheduling):
+        if kind != "step" and event.grade == AGAIN and event.when.timestamp() >= today:
+            counts[event.card] = counts.get(event.card, 0) + 1
     return tuple(sorted(counts.items()))
 
 
