@@ -9,6 +9,7 @@ import sys
 import termios
 import time
 import tty
+from collections.abc import Iterator
 from typing import TextIO
 
 
@@ -36,8 +37,10 @@ def read_key(stream: TextIO) -> str:
     return data.decode(errors="ignore").lower()
 
 
-def _read_raw(fd: int) -> bytes:
-    """The bytes of one key press from the terminal itself."""
+@contextlib.contextmanager
+def _key_by_key(fd: int) -> Iterator[None]:
+    """The terminal giving keys one by one, unechoed, Ctrl-C among them (a key, not a signal);
+    as it was afterwards."""
     saved = termios.tcgetattr(fd)
     try:
         # TCSANOW: setcbreak's default (TCSAFLUSH) throws away keys typed before the switch,
@@ -46,12 +49,18 @@ def _read_raw(fd: int) -> bytes:
         mode = termios.tcgetattr(fd)
         mode[tty.LFLAG] &= ~termios.ISIG
         termios.tcsetattr(fd, termios.TCSANOW, mode)
+        yield
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
+def _read_raw(fd: int) -> bytes:
+    """The bytes of one key press from the terminal itself."""
+    with _key_by_key(fd):
         data = os.read(fd, 1)
         if data == b"\x1b":  # swallow the rest of an arrow or function key sequence
             while select.select([fd], [], [], 0.02)[0]:
                 data += os.read(fd, 8)
-    finally:
-        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
     return data
 
 
@@ -111,16 +120,11 @@ def drop_typing(stream: TextIO) -> None:
         if not stream.isatty():
             return
         fd = stream.fileno()
-        before = termios.tcgetattr(fd)
-    except (OSError, ValueError, AttributeError, termios.error):
+    except (OSError, ValueError, AttributeError):
         return
-    try:
-        tty.setcbreak(fd)  # (no line editing, no echo)
-        # a Ctrl-C among the keys typed on is one of them, dropped: as a signal it ended the
-        # interview before its transcript recorded what was graded
-        mode = termios.tcgetattr(fd)
-        mode[tty.LFLAG] &= ~termios.ISIG
-        termios.tcsetattr(fd, termios.TCSANOW, mode)
+    # (key by key: a Ctrl-C among the keys typed on is one of them, dropped; as a signal it
+    # ended the interview before its transcript recorded what was graded)
+    with contextlib.suppress(OSError, ValueError, termios.error), _key_by_key(fd):
         start = last = time.monotonic()
         while True:
             now = time.monotonic()
@@ -131,9 +135,4 @@ def drop_typing(stream: TextIO) -> None:
             if ready:
                 os.read(fd, 4096)
                 last = time.monotonic()
-    except (OSError, ValueError, termios.error):
-        pass
-    finally:
-        with contextlib.suppress(OSError, termios.error):
-            termios.tcsetattr(fd, termios.TCSADRAIN, before)
     flush_input(stream)
