@@ -14,7 +14,6 @@ from mlprep.textfit import (
     folded,
     folded_code,
     hang,
-    number_text,
     time_allowed,
     within,
 )
@@ -384,9 +383,9 @@ def _verdict_lines(item) -> list[str]:
         lines.append("")
     card = item.card
     if card.expect is not None:
-        tolerance = card.expect.tolerance
-        plus = f" (within {number_text(tolerance)})" if tolerance else ""
-        lines += [f"**Expected:** {number_text(card.expect.value)}{plus}", ""]
+        from mlprep.kinds.number import expected_text
+
+        lines += [f"**Expected:** {expected_text(card)}", ""]
     verdict = outcome.verdict
     if verdict.correct is not None:
         lines += [f"**Verdict:** {'right' if verdict.correct else 'wrong'}", ""]
