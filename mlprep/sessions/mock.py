@@ -158,6 +158,7 @@ def run_mock(
     started = clock()
     deadline = started + minutes * 60
     collect = context.kind_context(collect_only=True)
+    ended: float | None = None  # when it ended, before any typing on was waited out
     try:
         with alarm(minutes * 60):
             for position, card in enumerate(cards, start=1):
@@ -178,17 +179,19 @@ def run_mock(
                     raise KeyboardInterrupt  # Ctrl-C during this answer; what was typed is kept
     except TimeUp:
         result.stopped = Stop.TIME_UP
+        ended = min(clock(), deadline)  # (an answer ended past it took the time allowed)
         prompter.notice("\nTime is up.")
         _settle(prompter)
     except KeyboardInterrupt:
         # ending the interview early still grades what was answered; Ctrl-C again leaves
         result.stopped = Stop.QUIT if result.answers else Stop.INTERRUPTED
+        ended = clock()
         if result.answers:
             prompter.notice("\nInterview ended early (Ctrl-C again leaves without grading).")
         _settle(prompter)
     except EOFError:
         result.stopped = Stop.END_OF_INPUT
-    result.seconds = clock() - started
+    result.seconds = (clock() if ended is None else ended) - started
     if not result.answers:
         return result
     # input that has ended grades nothing more, but what a kind grades itself (options,

@@ -353,6 +353,8 @@ def mock_markdown(result) -> str:
             item.card.a.strip(),
             "",
         ]
+        if item.card.explain.strip():  # (the screen shows it under the reference too)
+            out += ["**Why**", "", item.card.explain.strip(), ""]
         if item.card.solution and item.card.type is CardType.SQL:
             out += ["**Reference query**", "", "```sql", item.card.solution.strip(), "```", ""]
     out += [
@@ -390,7 +392,35 @@ def _verdict_lines(item) -> list[str]:
     if verdict.correct is not None:
         lines += [f"**Verdict:** {'right' if verdict.correct else 'wrong'}", ""]
     if verdict.feedback:
-        lines += [*(f"- {_as_typed(line.strip())}" for line in verdict.feedback), ""]
+        lines += [*_feedback_markdown(verdict.feedback), ""]
+    return lines
+
+
+# the marks that start a point of a grader's checklist (mlprep.grader.checklist_lines: two
+# spaces, the mark, a space; the point's further lines indented by six), as Markdown items
+_CHECKLIST_MARKS = {"[x]": "- [x] ", "[ ]": "- [ ] ", "[!]": "- **[!]** "}
+
+
+def _feedback_markdown(feedback: tuple[str, ...]) -> list[str]:
+    """A verdict's feedback lines as a Markdown list: a checklist's points as task items (made
+    or missed) and misconceptions, with what the answer said and the correction as items under
+    them; a label (a line ending in a colon) as a bold paragraph; any other line an item."""
+    lines: list[str] = []
+    in_point = False
+    for line in feedback:
+        text = line.strip()
+        indent = len(line) - len(line.lstrip(" "))
+        mark = _CHECKLIST_MARKS.get(text[:3]) if indent == 2 and text[3:4] == " " else None
+        if mark:
+            lines.append(mark + _as_typed(text[4:].strip()))
+            in_point = True
+        elif in_point and indent >= 6:
+            lines.append("  - " + _as_typed(text))
+        elif not indent and text.endswith(":") and not lines:
+            lines += [f"**{_as_typed(text[:-1])}**", ""]
+        else:
+            lines.append("- " + _as_typed(text))
+            in_point = False
     return lines
 
 

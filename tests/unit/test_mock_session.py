@@ -126,3 +126,46 @@ def test_a_weak_card_has_a_place_among_thousands_unseen():
     assert all(picked)
     no_weak = Progress({}, scheduler)
     assert len(pick_questions(cards, no_weak, NOW, 3, random.Random(0))) == 3
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+class SlowTypist(Interviewee):
+    """Answers take `typing` seconds; the keys typed on once it has ended take 3 s to drop."""
+
+    def __init__(self, clock, typing, answers, grades, stop=None):
+        super().__init__(answers, grades)
+        self.clock, self.typing, self.stop = clock, typing, stop
+
+    def ask_open(self, later=False):
+        self.clock.now += self.typing
+        if self.stop:
+            raise self.stop
+        return super().ask_open(later)
+
+    def settle_input(self):
+        self.clock.now += 3.0
+
+
+def test_the_time_taken_is_the_interviews_not_the_wait_for_typing_to_stop():
+    """A 12-second interview said it took 0m14s of 12 seconds: the time kept counting while
+    the keys typed on after its end were dropped, and past the deadline in an answer."""
+    clock = Clock()
+    person = SlowTypist(clock, 20.0, ["past the end"], [Grade.GOOD])
+    context = SessionContext(now=lambda: NOW, clock=clock)
+    result = run_mock([card("a", 1), card("a", 2)], person, MemoryRecorder(), 0.2, context)
+    assert result.stopped == Stop.TIME_UP and result.answers[0].cut
+    assert result.seconds == 12.0
+
+    clock = Clock()
+    person = SlowTypist(clock, 5.0, [], [], stop=KeyboardInterrupt())
+    context = SessionContext(now=lambda: NOW, clock=clock)
+    result = run_mock([card("a", 1)], person, MemoryRecorder(), 0.2, context)
+    assert result.stopped == Stop.INTERRUPTED
+    assert result.seconds == 5.0

@@ -269,6 +269,60 @@ def test_a_mock_transcript_shows_answers_as_typed_and_headings_on_one_line():
     assert "**Reference query**\n\n```sql\nSELECT user_id\nFROM orders;\n```\n" in text
 
 
+def test_a_mock_transcript_keeps_the_checklist_as_a_list_and_the_explanation():
+    """The saved transcript flattened the keypoint checklist into one list (its label and
+    'you said' lines as points, each box escaped) and left out the explanation the screen
+    shows under the reference."""
+    from types import SimpleNamespace
+
+    from mlprep.kinds import KindContext
+    from mlprep.kinds.keypoints import KeypointsKind
+    from mlprep.model import Grade, Keypoint, Misconception
+    from mlprep.ui.text import mock_markdown
+
+    card = Card(
+        id="k-bagging",
+        q="What does bagging reduce?",
+        a="Mainly the variance.",
+        explain="Averaging *independent* errors shrinks them.",
+        keypoints=(
+            Keypoint("Bagging mainly reduces variance", ("reduce|lower variance",)),
+            Keypoint("Bias stays about the same", ("bias same|unchanged",)),
+        ),
+        misconceptions=(Misconception("Bagging reduces bias", ("reduce bias",), "It does not."),),
+        deck="ensembles",
+    )
+    typed = "It reduces bias [a lot]. Variance: lower."
+    prompter = SimpleNamespace(ask_open=lambda later=False: typed)
+    outcome = KeypointsKind().attempt(card, prompter, KindContext(collect_only=True))
+    answer = SimpleNamespace(card=card, grade=Grade.HARD, answer=typed, cut=False, outcome=outcome)
+    result = SimpleNamespace(
+        started_at="2026-12-07T09:00:00",
+        answers=[answer],
+        planned=1,
+        seconds=12.0,
+        minutes=0.2,
+        end_label="time ran out",
+        scorecard=lambda: [("ensembles", 1, 0, 2.0)],
+    )
+    text = mock_markdown(result)
+    score = outcome.verdict.feedback[1]
+    assert score.startswith("Score ")
+    assert (
+        "**Your answer against the keypoints**\n\n"
+        f"- {score}\n"
+        "- [x] Bagging mainly reduces variance\n"
+        '  - you said: "Variance: lower"\n'
+        "- [ ] Bias stays about the same\n"
+        "- **[!]** Misconception: Bagging reduces bias\n"
+        '  - you said: "reduces bias"\n'
+        "  - It does not.\n\n"
+        "**Reference answer**\n\nMainly the variance.\n\n"
+        "**Why**\n\nAveraging *independent* errors shrinks them.\n"
+    ) in text
+    assert "0m12s of 12 seconds (time ran out)." in text
+
+
 def test_a_result_cut_at_the_row_limit_says_so():
     """A query that never ends showed "(992 more rows)", as if its result were complete."""
     from mlprep.ui.text import table_lines
