@@ -57,6 +57,7 @@ class SqlOutcome:
     grade: Grade | None  # None: skipped
     attempts: int
     query: str = ""  # the last query run
+    hinted: bool = False  # a hint was shown before it was answered
 
 
 @dataclass
@@ -70,23 +71,22 @@ class SqlResult(SessionResult):
             saved = any(o.grade is not None for o in outcomes)
             lines.append(stopped_line(self.stopped, "results", saved))
         first = sum(o.grade is Grade.GOOD for o in outcomes)
-        later = sum(o.grade is Grade.HARD for o in outcomes)
+        later = sum(o.grade is Grade.HARD and not o.hinted for o in outcomes)
+        hinted = sum(o.grade is Grade.HARD and o.hinted for o in outcomes)
         revealed = sum(o.grade is Grade.AGAIN for o in outcomes)
         skipped = sum(o.grade is None for o in outcomes)
         questions = f"question{'s' * (self.planned != 1)}"
         lines.append(f"{len(outcomes)} of {self.planned} {questions} in {duration(self.seconds)}:")
         lines.append(
-            f"{first} right first time, {later} right after a retry, {revealed} revealed, "
-            f"{skipped} skipped."
+            f"Right: {first} first time, {later} after a retry, {hinted} with a hint; "
+            f"{revealed} revealed, {skipped} skipped."
         )
         return lines
 
 
-def practise_card(
-    card: Card, prompter: SqlPrompter, time_limit: float
-) -> tuple[Grade | None, int, str]:
-    """One question until it is answered right, revealed, skipped or quit:
-    (grade, attempts, last query run)."""
+def practise_card(card: Card, prompter: SqlPrompter, time_limit: float) -> SqlOutcome:
+    """One question until it is answered right (Hard after a retry or a hint), revealed
+    (Again), skipped (no grade) or quit."""
     database = SampleDatabase.named(card.db)
     expected = database.run(card.solution, time_limit=max(time_limit, SOLUTION_TIME_LIMIT))
     prompter.use_database(database)
@@ -99,11 +99,11 @@ def practise_card(
         if command == ".quit":
             raise _Quit
         if command == ".skip":
-            return None, attempts, last
+            return SqlOutcome(card, None, attempts, last, hinted)
         if command == ".answer":
             prompter.show_solution(card)
             prompter.show_rows("Its result:", expected)  # (as flash, mock and review show it)
-            return Grade.AGAIN, attempts, last
+            return SqlOutcome(card, Grade.AGAIN, attempts, last, hinted)
         if command == ".hint":
             prompter.notice("Hint: " + without_marks(hint_text(card.a)))
             hinted = True  # (right after a hint is not right unaided: Hard at best)
@@ -140,7 +140,8 @@ def practise_card(
         comparison = judge(expected, actual, card.ordered, query)
         if comparison.match:
             prompter.show_rows("Correct! Your result:", actual)
-            return (Grade.GOOD if attempts == 1 and not hinted else Grade.HARD), attempts, last
+            grade = Grade.GOOD if attempts == 1 and not hinted else Grade.HARD
+            return SqlOutcome(card, grade, attempts, last, hinted)
         prompter.show_mismatch(expected, actual, comparison)
 
 
@@ -194,14 +195,14 @@ def run_sql_practice(
                 schema = schema_text(card, SampleDatabase.named(card.db))
                 prompter.show_sql_question(card, position, len(cards), schema)
                 asked = clock()
-                grade, attempts, query = practise_card(card, prompter, context.sql_time_limit)
-                if grade is not None:
+                outcome = practise_card(card, prompter, context.sql_time_limit)
+                if outcome.grade is not None:
                     state = recorder.record(
-                        card, grade, round((clock() - asked) * 1000), query or None
+                        card, outcome.grade, round((clock() - asked) * 1000), outcome.query or None
                     )
                     if recorder.reschedules and state is not None:  # (as quiz and review say)
                         prompter.notice(comes_back(state, context.now()))
-                result.outcomes.append(SqlOutcome(card, grade, attempts, query))
+                result.outcomes.append(outcome)
         except _Quit:
             result.stopped = Stop.QUIT
     result.seconds = clock() - started

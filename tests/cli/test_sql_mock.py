@@ -37,9 +37,18 @@ def test_sql_right_first_time_is_good_and_skip_is_not_graded(cli, mlprep_home):
     result = cli("sql", *SQL, input="SELECT id FROM users ORDER BY id LIMIT 3;\n.skip\n")
     assert result.stdout.endswith(
         "sql> .skip\n\n2 of 2 questions in 0m04s:\n"
-        "1 right first time, 0 right after a retry, 0 revealed, 1 skipped.\n"
+        "Right: 1 first time, 0 after a retry, 0 with a hint; 0 revealed, 1 skipped.\n"
     )
     assert [(e["card"], e["grade"]) for e in log_lines(mlprep_home)] == [("sqlmini-first-users", 3)]
+
+
+def test_right_after_a_hint_is_hard_and_counted_apart_from_a_retry(cli, mlprep_home):
+    result = cli("sql", *SQL, input=".hint\nSELECT id FROM users ORDER BY id LIMIT 3;\n.skip\n")
+    assert result.stdout.endswith(
+        "sql> .skip\n\n2 of 2 questions in 0m04s:\n"
+        "Right: 0 first time, 0 after a retry, 1 with a hint; 0 revealed, 1 skipped.\n"
+    )
+    assert [(e["card"], e["grade"]) for e in log_lines(mlprep_home)] == [("sqlmini-first-users", 2)]
 
 
 def test_exploring_is_free_and_a_mismatch_keeps_the_answer_hidden(cli, mlprep_home):
@@ -220,7 +229,7 @@ COUNT(*)
 Comes back in 1 minute.
 
 2 of 2 questions in 0m05s:
-0 right first time, 1 right after a retry, 1 revealed, 0 skipped.
+Right: 0 first time, 0 after a retry, 1 with a hint; 1 revealed, 0 skipped.
 """
 
 MOCK_SESSION = """\

@@ -150,7 +150,7 @@ def test_one_sql_question_end_to_end(mlprep_home):
     child.expect("sql>")
     child.send("SELECT id FROM users ORDER BY id LIMIT 3;\r")
     child.expect("Correct! Your result:")
-    child.expect("0 right first time, 1 right after a retry")
+    child.expect("Right: 0 first time, 1 after a retry")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
