@@ -172,7 +172,7 @@ def usage_error(error: ClickUsageError, outer: Any = None) -> NoReturn:
     exit code: not the usage, a hint and the error over four lines."""
     if isinstance(error, NoArgsIsHelpError):  # (a group named alone: its help, as ever)
         raise error
-    text = " ".join(error.format_message().split())  # (a list of choices is on lines)
+    text = _in_words(" ".join(error.format_message().split()))  # (choices come on lines)
     if not text.endswith((".", "?", "!")):
         text += "."
     # (an option given without its value comes with no context of its own: the one it was
@@ -187,6 +187,27 @@ def usage_error(error: ClickUsageError, outer: Any = None) -> NoReturn:
         text += f" See `{where} -h`."  # (commands in backticks, as elsewhere)
     echo_error(_app_state(context), text)
     raise typer.Exit(error.exit_code)
+
+
+# click's words for a number out of range or not a number ("0 is not in the range x>=1.",
+# "'abc' is not a valid int range."), and what mlprep says instead (compiled only when an
+# error is shown)
+_RANGE_WORDS = (
+    (r"(\S+) is not in the range x>=(\S+)\.", r"\1 is too small: at least \2."),
+    (r"(\S+) is not in the range x<=(\S+)\.", r"\1 is too large: at most \2."),
+    (r"(\S+) is not in the range (\S+)<=x<=(\S+)\.", r"\1 is not from \2 to \3."),
+    (r"(.+) is not a valid int(?:eger)?(?: range)?\.", r"\1 is not a whole number."),
+    (r"(.+) is not a valid float(?: range)?\.", r"\1 is not a number."),
+)
+
+
+def _in_words(text: str) -> str:
+    import re
+
+    for pattern, words in _RANGE_WORDS:
+        text = re.sub(pattern, words, text)
+    # (a value of thousands of digits made a line of thousands of characters)
+    return re.sub(r"'([^']{30})[^']{4,}'", r"'\1...'", text)
 
 
 def _app_state(ctx: Any) -> AppState:

@@ -304,12 +304,13 @@ BAD_OPTIONS = [
     (["sql", "--time-limit", "inf"], "inf is not between 0.1 and 60 seconds"),
     (["sql", "--time-limit", "-inf"], "-inf is not between"),
     (["sql", "--time-limit", "1e300"], "1e+300 is not between"),
-    (["quiz", "trees", "-n", "9" * 5000], "is not a valid int"),
-    (["quiz", "trees", "-n", "0"], "0 is not in the range x>=1"),
-    (["quiz", "trees", "--seed", "1.5"], "is not a valid int"),
+    (["quiz", "trees", "-n", "9" * 5000], f"'{'9' * 30}...' is not a whole number."),
+    (["quiz", "trees", "-n", "0"], "0 is too small: at least 1."),
+    (["quiz", "trees", "--seed", "1.5"], "'1.5' is not a whole number."),
     (["quiz", "nosuchdeck\x1b[2J"], "No deck 'nosuchdeck\\x1b[2J'"),
     (["show", "card\u202eid"], "No card 'card\\u202eid'"),
-    (["search", "x", "-n", "-3"], "is not in the range x>=1"),
+    (["search", "x", "-n", "-3"], "-3 is too small: at least 1."),
+    (["mock", "--minutes", "abc"], "'abc' is not a number."),
 ]
 
 
@@ -1034,7 +1035,7 @@ def test_a_file_where_the_drill_directory_goes_is_named(cli, mlprep_home, monkey
     [
         (
             ["quiz", "-n", "0"],
-            "Invalid value for '-n' / '--count': 0 is not in the range x>=1. See `mlprep quiz -h`.",
+            "Invalid value for '-n' / '--count': 0 is too small: at least 1. See `mlprep quiz -h`.",
         ),
         (
             ["export", "trees"],
