@@ -170,8 +170,11 @@ def error_boundary(ctx: Any) -> Iterator[None]:
 def usage_error(error: ClickUsageError, outer: Any = None) -> NoReturn:
     """A usage error (an unknown option, a bad value) as one line, with where help is, and its
     exit code: not the usage, a hint and the error over four lines."""
-    if isinstance(error, NoArgsIsHelpError):  # (a group named alone: its help, as ever)
-        raise error
+    if isinstance(error, NoArgsIsHelpError) and error.ctx is not None:
+        # a group named alone (`mlprep progress`) asks what it holds: its help, on standard
+        # output as -h gives it (to read or page), not an error
+        typer.echo(error.ctx.get_help())
+        raise typer.Exit(0)
     text = _in_words(" ".join(error.format_message().split()))  # (choices come on lines)
     if not text.endswith((".", "?", "!")):
         text += "."
