@@ -230,11 +230,26 @@ def test_sql_practice_wraps_its_schema_and_result_titles_to_a_narrow_terminal():
     assert "Your result (not checked: the answer has" in lines
 
 
+def transcript_of(card, typed, grade, seconds, minutes, stopped=None, outcome=None) -> str:
+    """The saved transcript of a one-question mock interview."""
+    from mlprep.sessions.mock import MockAnswer, MockResult
+    from mlprep.ui.text import mock_markdown
+
+    answer = MockAnswer(card, typed, 1.0, grade, outcome)
+    result = MockResult(
+        planned=1,
+        seconds=seconds,
+        stopped=stopped,
+        started_at="2026-12-07T09:00:00",
+        minutes=minutes,
+        answers=[answer],
+    )
+    return mock_markdown(result)
+
+
 def test_a_mock_transcript_shows_answers_as_typed_and_headings_on_one_line():
-    from types import SimpleNamespace
 
     from mlprep.model import CardType, Grade
-    from mlprep.ui.text import mock_markdown
 
     card = Card(
         id="sql-x",
@@ -245,19 +260,7 @@ def test_a_mock_transcript_shows_answers_as_typed_and_headings_on_one_line():
         solution="SELECT user_id\nFROM orders;",
         deck="sql",
     )
-    answer = SimpleNamespace(
-        card=card, grade=Grade.AGAIN, answer="SELECT *\n  FROM orders_2;", cut=False
-    )
-    result = SimpleNamespace(
-        started_at="2026-12-07T09:00:00",
-        answers=[answer],
-        planned=1,
-        seconds=30.0,
-        minutes=1,
-        end_label="finished",
-        scorecard=lambda: [("sql", 1, 0, 1.0)],
-    )
-    text = mock_markdown(result)
+    text = transcript_of(card, "SELECT *\n  FROM orders_2;", Grade.AGAIN, seconds=30.0, minutes=1)
     assert "1 of 1 question, 0m30s of 1 minute (finished)." in text
     assert "## 1. Which users bought twice?\n" in text
     assert "*sql · sql-x · grade: Again*" in text
@@ -278,7 +281,7 @@ def test_a_mock_transcript_keeps_the_checklist_as_a_list_and_the_explanation():
     from mlprep.kinds import KindContext
     from mlprep.kinds.keypoints import KeypointsKind
     from mlprep.model import Grade, Keypoint, Misconception
-    from mlprep.ui.text import mock_markdown
+    from mlprep.sessions.base import Stop
 
     card = Card(
         id="k-bagging",
@@ -295,17 +298,7 @@ def test_a_mock_transcript_keeps_the_checklist_as_a_list_and_the_explanation():
     typed = "It reduces bias [a lot]. Variance: lower."
     prompter = SimpleNamespace(ask_open=lambda later=False: typed)
     outcome = KeypointsKind().attempt(card, prompter, KindContext(collect_only=True))
-    answer = SimpleNamespace(card=card, grade=Grade.HARD, answer=typed, cut=False, outcome=outcome)
-    result = SimpleNamespace(
-        started_at="2026-12-07T09:00:00",
-        answers=[answer],
-        planned=1,
-        seconds=12.0,
-        minutes=0.2,
-        end_label="time ran out",
-        scorecard=lambda: [("ensembles", 1, 0, 2.0)],
-    )
-    text = mock_markdown(result)
+    text = transcript_of(card, typed, Grade.HARD, 12.0, 0.2, Stop.TIME_UP, outcome)
     score = outcome.verdict.feedback[1]
     assert score.startswith("Score ")
     assert (
@@ -320,7 +313,7 @@ def test_a_mock_transcript_keeps_the_checklist_as_a_list_and_the_explanation():
         "**Reference answer**\n\nMainly the variance.\n\n"
         "**Why**\n\nAveraging *independent* errors shrinks them.\n"
     ) in text
-    assert "0m12s of 12 seconds (time ran out)." in text
+    assert "0m12s of 12 seconds (time up)." in text
 
 
 def test_a_result_cut_at_the_row_limit_says_so():
