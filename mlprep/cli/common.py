@@ -194,13 +194,14 @@ def usage_error(error: ClickUsageError, outer: Any = None) -> NoReturn:
 
 # click's words for a number out of range or not a number ("0 is not in the range x>=1.",
 # "'abc' is not a valid int range."), and what mlprep says instead (compiled only when an
-# error is shown)
+# error is shown). Only the words after the value are matched: a value of thousands of
+# characters is not scanned again at every position.
 _RANGE_WORDS = (
-    (r"(\S+) is not in the range x>=(\S+)\.", r"\1 is too small: at least \2."),
-    (r"(\S+) is not in the range x<=(\S+)\.", r"\1 is too large: at most \2."),
-    (r"(\S+) is not in the range (\S+)<=x<=(\S+)\.", r"\1 is not from \2 to \3."),
-    (r"(.+) is not a valid int(?:eger)?(?: range)?\.", r"\1 is not a whole number."),
-    (r"(.+) is not a valid float(?: range)?\.", r"\1 is not a number."),
+    (r" is not in the range x>=(\S+)\.", r" is too small: at least \1."),
+    (r" is not in the range x<=(\S+)\.", r" is too large: at most \1."),
+    (r" is not in the range (\S+)<=x<=(\S+)\.", r" is not from \1 to \2."),
+    (r" is not a valid int(?:eger)?(?: range)?\.", " is not a whole number."),
+    (r" is not a valid float(?: range)?\.", " is not a number."),
 )
 
 
@@ -210,7 +211,7 @@ def _in_words(text: str) -> str:
     for pattern, words in _RANGE_WORDS:
         text = re.sub(pattern, words, text)
     # (a value of thousands of digits made a line of thousands of characters)
-    return re.sub(r"'([^']{30})[^']{4,}'", r"'\1...'", text)
+    return re.sub(r"'([^'\s]{30})[^'\s]{4,}'(?= is not a (?:whole )?number\.)", r"'\1...'", text)
 
 
 def _app_state(ctx: Any) -> AppState:
