@@ -2,7 +2,9 @@
 --   campaigns(id, name, channel, start_date, budget)          one campaign never served an impression
 --   impressions(id, campaign_id, user_id, shown_at, device)   one row per ad shown
 --   clicks(id, impression_id, clicked_at)      most impressions have no click; some clicks are
---                                               duplicate events (same impression clicked twice or resent)
+--                                               duplicate events (same impression clicked twice or resent);
+--                                               a newsletter can be clicked days later, even in April;
+--                                               a few clicked_at values carry milliseconds
 --   conversions(id, impression_id, converted_at, revenue)
 CREATE TABLE campaigns (
   id INTEGER PRIMARY KEY,
@@ -372,6 +374,8 @@ INSERT INTO clicks (id, impression_id, clicked_at) VALUES (62, 255, '2024-03-20 
 INSERT INTO clicks (id, impression_id, clicked_at) VALUES (63, 257, '2024-03-21 02:25:01');
 INSERT INTO clicks (id, impression_id, clicked_at) VALUES (64, 260, '2024-03-21 06:10:41');
 INSERT INTO clicks (id, impression_id, clicked_at) VALUES (65, 264, '2024-03-21 14:54:56');
+INSERT INTO clicks (id, impression_id, clicked_at) VALUES (66, 44, '2024-03-07 23:59:59.412');
+INSERT INTO clicks (id, impression_id, clicked_at) VALUES (67, 82, '2024-04-03 12:40:18');
 INSERT INTO conversions (id, impression_id, converted_at, revenue) VALUES (1, 3, '2024-03-01 06:58:28', 40.00);
 INSERT INTO conversions (id, impression_id, converted_at, revenue) VALUES (2, 16, '2024-03-03 11:22:46', 60.00);
 INSERT INTO conversions (id, impression_id, converted_at, revenue) VALUES (3, 20, '2024-03-03 15:30:42', 25.00);

@@ -341,3 +341,4 @@ INSERT INTO logins (id, user_id, login_at) VALUES (280, 20, '2024-05-04 23:05:05
 INSERT INTO logins (id, user_id, login_at) VALUES (281, 20, '2024-05-05 08:50:05');
 INSERT INTO logins (id, user_id, login_at) VALUES (282, 35, '2024-05-05 09:53:22');
 INSERT INTO logins (id, user_id, login_at) VALUES (283, 31, '2024-05-05 09:57:55');
+INSERT INTO logins (id, user_id, login_at) VALUES (284, 13, '2024-04-09 00:00:00');

@@ -1,4 +1,4 @@
--- hr: a 58-person company.
+-- hr: a 61-person company.
 --   departments(id, name, location)        some departments have no employees yet
 --   employees(id, name, department_id, manager_id, title, hire_date, salary)
 --       manager_id points to employees.id and is NULL for the CEO (id 1) and for one outside advisor;
@@ -33,6 +33,7 @@ INSERT INTO departments (id, name, location) VALUES (5, 'Finance', 'London');
 INSERT INTO departments (id, name, location) VALUES (6, 'People', 'Berlin');
 INSERT INTO departments (id, name, location) VALUES (7, 'Legal', 'London');
 INSERT INTO departments (id, name, location) VALUES (8, 'Research', 'Zurich');
+INSERT INTO departments (id, name, location) VALUES (9, 'Customer Success', 'London');
 INSERT INTO employees (id, name, department_id, manager_id, title, hire_date, salary) VALUES (1, 'Ava Novak', 1, NULL, 'CEO', '2015-01-05', 250000);
 INSERT INTO employees (id, name, department_id, manager_id, title, hire_date, salary) VALUES (2, 'Ben Haddad', 2, 1, 'VP Engineering', '2016-03-01', 190000);
 INSERT INTO employees (id, name, department_id, manager_id, title, hire_date, salary) VALUES (3, 'Chloe Garcia', 3, 1, 'VP Sales', '2016-06-15', 170000);
@@ -91,6 +92,9 @@ INSERT INTO employees (id, name, department_id, manager_id, title, hire_date, sa
 INSERT INTO employees (id, name, department_id, manager_id, title, hire_date, salary) VALUES (56, 'Femi Jensen', NULL, NULL, 'Board Advisor', '2022-01-03', 60000);
 INSERT INTO employees (id, name, department_id, manager_id, title, hire_date, salary) VALUES (57, 'Gita Moreau', 3, 30, 'Sales Associate', '2024-03-04', 52000);
 INSERT INTO employees (id, name, department_id, manager_id, title, hire_date, salary) VALUES (58, 'Hal Silva', 2, 13, 'Junior Engineer', '2024-04-15', 85000);
+INSERT INTO employees (id, name, department_id, manager_id, title, hire_date, salary) VALUES (59, 'Ines Kowalski', NULL, 10, 'Contract Data Engineer', '2024-05-13', 95000);
+INSERT INTO employees (id, name, department_id, manager_id, title, hire_date, salary) VALUES (60, 'Maya Patel', 2, 11, 'Engineer', '2024-05-20', 97000);
+INSERT INTO employees (id, name, department_id, manager_id, title, hire_date, salary) VALUES (61, 'Jon Smith', 6, 6, 'Head of Talent', '2024-06-10', 120000);
 INSERT INTO salary_history (employee_id, effective_date, salary) VALUES (1, '2015-01-05', 216000);
 INSERT INTO salary_history (employee_id, effective_date, salary) VALUES (1, '2022-04-01', 222500);
 INSERT INTO salary_history (employee_id, effective_date, salary) VALUES (1, '2023-04-01', 231500);
@@ -257,6 +261,10 @@ INSERT INTO salary_history (employee_id, effective_date, salary) VALUES (53, '20
 INSERT INTO salary_history (employee_id, effective_date, salary) VALUES (54, '2023-08-01', 95000);
 INSERT INTO salary_history (employee_id, effective_date, salary) VALUES (55, '2023-10-16', 70000);
 INSERT INTO salary_history (employee_id, effective_date, salary) VALUES (56, '2022-01-03', 58500);
+INSERT INTO salary_history (employee_id, effective_date, salary) VALUES (56, '2023-04-01', 66000);
 INSERT INTO salary_history (employee_id, effective_date, salary) VALUES (56, '2024-04-01', 60000);
 INSERT INTO salary_history (employee_id, effective_date, salary) VALUES (57, '2024-03-04', 52000);
 INSERT INTO salary_history (employee_id, effective_date, salary) VALUES (58, '2024-04-15', 85000);
+INSERT INTO salary_history (employee_id, effective_date, salary) VALUES (59, '2024-05-13', 95000);
+INSERT INTO salary_history (employee_id, effective_date, salary) VALUES (60, '2024-05-20', 97000);
+INSERT INTO salary_history (employee_id, effective_date, salary) VALUES (61, '2024-06-10', 120000);

@@ -1,5 +1,6 @@
 -- product: a grocery app's users, event stream, orders, an A/B test and daily features,
--- May 1 - June 25, 2024 (8 weeks; times are UTC text 'YYYY-MM-DD HH:MM:SS').
+-- May 1 - June 25, 2024 (8 weeks; times are UTC text 'YYYY-MM-DD HH:MM:SS'). The event pipeline
+-- was down on June 24: no events were logged that day.
 --   users(user_id, signup_date, country, platform)   signups run May 1 - June 11
 --   events(event_id, user_id, ts, event, product)     event is 'open', 'search', 'view',
 --       'add_to_cart' or 'purchase'; product is set only for 'view' and 'add_to_cart' (NULL
@@ -7,7 +8,8 @@
 --       session is a run of events with gaps of at most 30 minutes (some gaps are exactly
 --       30 minutes)
 --   orders(order_id, user_id, ts, revenue)             one per 'purchase' event, same ts
---   order_lines(order_id, product)                     the products in each order
+--   order_lines(order_id, product)                     the products in each order (the lines of one
+--       order failed to load)
 --   assignments(user_id, experiment, variant, assigned_at)  the 'checkout_v2' test:
 --       'control' or 'treatment', assigned at the user's first event after May 15
 --   ab_daily(day, variant, exposed, converted, revenue)  the full 'checkout_v2' test at scale:
@@ -2277,22 +2279,6 @@ INSERT INTO events VALUES (2147, 54, '2024-06-23 16:23:10', 'add_to_cart', 'coff
 INSERT INTO events VALUES (2148, 54, '2024-06-23 16:24:14', 'view', 'cheese');
 INSERT INTO events VALUES (2149, 54, '2024-06-23 16:26:40', 'search', NULL);
 INSERT INTO events VALUES (2150, 54, '2024-06-23 17:06:40', 'purchase', NULL);
-INSERT INTO events VALUES (2151, 28, '2024-06-24 08:46:25', 'open', NULL);
-INSERT INTO events VALUES (2152, 28, '2024-06-24 08:48:25', 'view', 'butter');
-INSERT INTO events VALUES (2153, 28, '2024-06-24 09:00:51', 'search', NULL);
-INSERT INTO events VALUES (2154, 47, '2024-06-24 09:30:48', 'open', NULL);
-INSERT INTO events VALUES (2155, 47, '2024-06-24 09:35:48', 'search', NULL);
-INSERT INTO events VALUES (2156, 47, '2024-06-24 09:41:26', 'view', 'sauce');
-INSERT INTO events VALUES (2157, 47, '2024-06-24 10:26:26', 'add_to_cart', 'sauce');
-INSERT INTO events VALUES (2158, 28, '2024-06-24 17:12:12', 'open', NULL);
-INSERT INTO events VALUES (2159, 49, '2024-06-24 17:16:00', 'open', NULL);
-INSERT INTO events VALUES (2160, 28, '2024-06-24 17:17:12', 'search', NULL);
-INSERT INTO events VALUES (2161, 49, '2024-06-24 17:21:02', 'search', NULL);
-INSERT INTO events VALUES (2162, 28, '2024-06-24 17:47:12', 'view', 'eggs');
-INSERT INTO events VALUES (2163, 49, '2024-06-24 17:51:02', 'view', 'cheese');
-INSERT INTO events VALUES (2164, 49, '2024-06-24 18:03:51', 'view', 'sauce');
-INSERT INTO events VALUES (2165, 28, '2024-06-24 18:17:12', 'view', 'sauce');
-INSERT INTO events VALUES (2166, 28, '2024-06-24 18:29:12', 'view', 'coffee');
 INSERT INTO events VALUES (2167, 57, '2024-06-25 12:02:16', 'open', NULL);
 INSERT INTO events VALUES (2168, 57, '2024-06-25 12:03:36', 'view', 'coffee');
 INSERT INTO events VALUES (2169, 57, '2024-06-25 12:33:36', 'view', 'sauce');
@@ -2331,6 +2317,13 @@ INSERT INTO events VALUES (2201, 49, '2024-06-25 20:21:02', 'add_to_cart', 'chee
 INSERT INTO events VALUES (2202, 18, '2024-06-25 20:25:52', 'view', 'coffee');
 INSERT INTO events VALUES (2203, 18, '2024-06-25 20:45:52', 'add_to_cart', 'coffee');
 INSERT INTO events VALUES (2204, 18, '2024-06-25 20:48:23', 'search', NULL);
+INSERT INTO events VALUES (2205, 49, '2024-06-25 20:24:02', 'purchase', NULL);
+INSERT INTO events VALUES (2206, 18, '2024-06-25 20:52:23', 'purchase', NULL);
+INSERT INTO events VALUES (2207, 14, '2024-05-26 22:28:51', 'search', NULL);
+INSERT INTO events VALUES (2208, 43, '2024-06-08 07:03:14', 'search', NULL);
+INSERT INTO events VALUES (2209, 26, '2024-05-25 17:33:41', 'add_to_cart', 'milk');
+INSERT INTO events VALUES (2210, 11, '2024-05-08 10:41:35', 'view', 'bread');
+INSERT INTO events VALUES (2211, 60, '2024-06-25 17:00:59', 'view', 'wine');
 INSERT INTO orders VALUES (1, 3, '2024-05-01 22:52:23', 9.0);
 INSERT INTO order_lines VALUES (1, 'coffee');
 INSERT INTO order_lines VALUES (1, 'filters');
@@ -2675,6 +2668,10 @@ INSERT INTO order_lines VALUES (128, 'coffee');
 INSERT INTO orders VALUES (129, 60, '2024-06-25 18:59:54', 8.5);
 INSERT INTO order_lines VALUES (129, 'bread');
 INSERT INTO order_lines VALUES (129, 'butter');
+INSERT INTO orders VALUES (130, 49, '2024-06-25 20:24:02', 14.5);
+INSERT INTO order_lines VALUES (130, 'cheese');
+INSERT INTO order_lines VALUES (130, 'wine');
+INSERT INTO orders VALUES (131, 18, '2024-06-25 20:52:23', 6.0);
 INSERT INTO assignments VALUES (1, 'checkout_v2', 'treatment', '2024-06-08 22:49:19');
 INSERT INTO assignments VALUES (2, 'checkout_v2', 'control', '2024-06-04 11:44:07');
 INSERT INTO assignments VALUES (4, 'checkout_v2', 'control', '2024-06-18 13:23:25');

@@ -1,10 +1,12 @@
--- shop: a small online store, January-June 2024.
+-- shop: a small online store, January-June 2024 (and one order from its pilot in May 2023).
 --   users(id, name, email, country, signup_date)    country is NULL for a few users; some users never ordered
 --   products(id, name, category, price)              some prices tie; some products were never ordered
 --   orders(id, user_id, order_date, status, shipping_fee, discount)
---       status: completed, cancelled, refunded, pending; discount is NULL when no coupon was used;
+--       status: completed, cancelled, refunded, pending; discount is NULL when no coupon was used
+--       (a free-shipping coupon records a discount of 0);
 --       ids have gaps (deleted test orders)
---   order_items(order_id, product_id, quantity, unit_price)   revenue of a line = quantity * unit_price
+--   order_items(order_id, product_id, quantity, unit_price)   revenue of a line = quantity * unit_price;
+--       unit_price is what was paid per unit, and multi-buy prices are not rounded to the cent
 CREATE TABLE users (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL,
@@ -33,7 +35,7 @@ CREATE TABLE order_items (
   unit_price REAL NOT NULL,
   PRIMARY KEY (order_id, product_id)
 );
-INSERT INTO users (id, name, email, country, signup_date) VALUES (1, 'Ava Novak', 'ava1@example.com', 'UK', '2023-10-26');
+INSERT INTO users (id, name, email, country, signup_date) VALUES (1, 'Ava Novak', 'ava1@example.com', 'UK', '2023-05-09');
 INSERT INTO users (id, name, email, country, signup_date) VALUES (2, 'Ben Haddad', 'ben2@example.com', 'IN', '2023-10-27');
 INSERT INTO users (id, name, email, country, signup_date) VALUES (3, 'Chloe Garcia', 'chloe3@example.com', 'US', '2023-11-03');
 INSERT INTO users (id, name, email, country, signup_date) VALUES (4, 'Dan Okafor', 'dan4@example.com', 'IN', '2023-11-14');
@@ -231,6 +233,9 @@ INSERT INTO orders (id, user_id, order_date, status, shipping_fee, discount) VAL
 INSERT INTO orders (id, user_id, order_date, status, shipping_fee, discount) VALUES (139, 28, '2024-06-29', 'pending', 5.00, NULL);
 INSERT INTO orders (id, user_id, order_date, status, shipping_fee, discount) VALUES (140, 23, '2024-06-30', 'pending', 5.00, NULL);
 INSERT INTO orders (id, user_id, order_date, status, shipping_fee, discount) VALUES (141, 23, '2024-06-30', 'pending', 5.00, NULL);
+INSERT INTO orders (id, user_id, order_date, status, shipping_fee, discount) VALUES (142, 22, '2024-06-28', 'cancelled', 5.00, NULL);
+INSERT INTO orders (id, user_id, order_date, status, shipping_fee, discount) VALUES (143, 22, '2024-06-28', 'completed', 0.00, 0.00);
+INSERT INTO orders (id, user_id, order_date, status, shipping_fee, discount) VALUES (144, 1, '2023-05-16', 'completed', 5.00, NULL);
 INSERT INTO order_items (order_id, product_id, quantity, unit_price) VALUES (1, 3, 2, 79.00);
 INSERT INTO order_items (order_id, product_id, quantity, unit_price) VALUES (1, 5, 2, 49.00);
 INSERT INTO order_items (order_id, product_id, quantity, unit_price) VALUES (1, 10, 2, 29.00);
@@ -455,6 +460,7 @@ INSERT INTO order_items (order_id, product_id, quantity, unit_price) VALUES (118
 INSERT INTO order_items (order_id, product_id, quantity, unit_price) VALUES (119, 11, 2, 7.65);
 INSERT INTO order_items (order_id, product_id, quantity, unit_price) VALUES (121, 1, 1, 9.99);
 INSERT INTO order_items (order_id, product_id, quantity, unit_price) VALUES (122, 4, 2, 49.00);
+INSERT INTO order_items (order_id, product_id, quantity, unit_price) VALUES (122, 1, 3, 8.991);
 INSERT INTO order_items (order_id, product_id, quantity, unit_price) VALUES (123, 1, 2, 9.99);
 INSERT INTO order_items (order_id, product_id, quantity, unit_price) VALUES (123, 22, 2, 11.00);
 INSERT INTO order_items (order_id, product_id, quantity, unit_price) VALUES (124, 2, 2, 24.99);
@@ -493,3 +499,10 @@ INSERT INTO order_items (order_id, product_id, quantity, unit_price) VALUES (139
 INSERT INTO order_items (order_id, product_id, quantity, unit_price) VALUES (140, 11, 2, 8.50);
 INSERT INTO order_items (order_id, product_id, quantity, unit_price) VALUES (140, 21, 1, 3.25);
 INSERT INTO order_items (order_id, product_id, quantity, unit_price) VALUES (141, 10, 1, 29.00);
+INSERT INTO order_items (order_id, product_id, quantity, unit_price) VALUES (142, 9, 1, 29.00);
+INSERT INTO order_items (order_id, product_id, quantity, unit_price) VALUES (142, 24, 2, 3.50);
+INSERT INTO order_items (order_id, product_id, quantity, unit_price) VALUES (143, 1, 3, 8.991);
+INSERT INTO order_items (order_id, product_id, quantity, unit_price) VALUES (143, 9, 1, 29.00);
+INSERT INTO order_items (order_id, product_id, quantity, unit_price) VALUES (143, 19, 2, 14.00);
+INSERT INTO order_items (order_id, product_id, quantity, unit_price) VALUES (144, 11, 2, 8.50);
+INSERT INTO order_items (order_id, product_id, quantity, unit_price) VALUES (144, 19, 1, 14.00);
