@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import functools
 import re
+from pathlib import Path
 
 import pytest
+import yaml
 
 from mlprep.decks import LoadReport, deck_files, load_files
 from mlprep.errors import MlprepError
 from mlprep.model import Card, CardType
 from mlprep.paths import builtin_content_dir
-from mlprep.sqlsandbox import SampleDatabase
+from mlprep.sqlsandbox import SampleDatabase, judge
+
+# Classic wrong answers to the built-in SQL cards: card id -> [{mistake, sql}].
+SQL_TRAPS = Path(__file__).resolve().parent.parent / "fixtures" / "sql_traps.yaml"
 
 
 # Read when a test first asks, not by every parallel worker that collects the module: only
@@ -61,6 +66,30 @@ def test_every_solution_runs_and_returns_rows():
         if result.rows == () or result.truncated:
             wrong.append((card.id, f"{len(result.rows)} rows", result.truncated))
     assert wrong == []
+
+
+def test_every_known_wrong_query_is_judged_wrong():
+    """Each wrong query in the fixture must differ from its card's solution on the sample data:
+    if the data holds no row that shows the mistake (a tie, a NULL, a zero, a second year), a
+    candidate who makes it is told "Correct!"."""
+    traps = yaml.safe_load(SQL_TRAPS.read_text(encoding="utf-8"))
+    cards = {card.id: card for card in sql_cards()}
+    assert sorted(set(traps) - set(cards)) == []
+    not_caught = []
+    for card_id, entries in traps.items():
+        card = cards[card_id]
+        db = SampleDatabase.named(card.db)
+        expected = db.run(card.solution)
+        for entry in entries:
+            sql, mistake = entry["sql"], entry["mistake"]
+            try:
+                actual = db.run(sql)
+            except MlprepError as error:
+                not_caught.append(f"{card_id}: {mistake} (does not run: {error.message})")
+                continue
+            if judge(expected, actual, card.ordered, sql).match:
+                not_caught.append(f"{card_id}: {mistake}")
+    assert not_caught == []
 
 
 def test_every_ordered_solution_has_order_by():
