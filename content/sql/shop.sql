@@ -1,4 +1,5 @@
--- shop: a small online store, January-June 2024 (and one order from its pilot in May 2023).
+-- shop: a small online store, January-June 2024 (and one order from its pilot in May 2023, imported
+--   later, so it has the highest order id).
 --   users(id, name, email, country, signup_date)    country is NULL for a few users; some users never ordered
 --   products(id, name, category, price)              some prices tie; some products were never ordered
 --   orders(id, user_id, order_date, status, shipping_fee, discount)
@@ -6,7 +7,8 @@
 --       (a free-shipping coupon records a discount of 0);
 --       ids have gaps (deleted test orders)
 --   order_items(order_id, product_id, quantity, unit_price)   revenue of a line = quantity * unit_price;
---       unit_price is what was paid per unit, and multi-buy prices are not rounded to the cent
+--       unit_price is the price per unit after any discount, rounded to the cent except on the
+--       3-cable multi-buy lines (8.991)
 CREATE TABLE users (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL,
@@ -233,8 +235,8 @@ INSERT INTO orders (id, user_id, order_date, status, shipping_fee, discount) VAL
 INSERT INTO orders (id, user_id, order_date, status, shipping_fee, discount) VALUES (139, 28, '2024-06-29', 'pending', 5.00, NULL);
 INSERT INTO orders (id, user_id, order_date, status, shipping_fee, discount) VALUES (140, 23, '2024-06-30', 'pending', 5.00, NULL);
 INSERT INTO orders (id, user_id, order_date, status, shipping_fee, discount) VALUES (141, 23, '2024-06-30', 'pending', 5.00, NULL);
-INSERT INTO orders (id, user_id, order_date, status, shipping_fee, discount) VALUES (142, 22, '2024-06-28', 'cancelled', 5.00, NULL);
-INSERT INTO orders (id, user_id, order_date, status, shipping_fee, discount) VALUES (143, 22, '2024-06-28', 'completed', 0.00, 0.00);
+INSERT INTO orders (id, user_id, order_date, status, shipping_fee, discount) VALUES (142, 22, '2024-06-30', 'cancelled', 5.00, NULL);
+INSERT INTO orders (id, user_id, order_date, status, shipping_fee, discount) VALUES (143, 22, '2024-06-30', 'completed', 0.00, 0.00);
 INSERT INTO orders (id, user_id, order_date, status, shipping_fee, discount) VALUES (144, 1, '2023-05-16', 'completed', 5.00, NULL);
 INSERT INTO order_items (order_id, product_id, quantity, unit_price) VALUES (1, 3, 2, 79.00);
 INSERT INTO order_items (order_id, product_id, quantity, unit_price) VALUES (1, 5, 2, 49.00);
