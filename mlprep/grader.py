@@ -307,8 +307,15 @@ CONFUSABLE = (
 # ...". Words that do so anywhere in a sentence:
 REJECTING = frozenset(
     """misconception misconceptions myth myths fallacy fallacies mistakenly wrongly
-    erroneously""".split()
+    erroneously naively""".split()
 )
+# ...a claim reported as others' ("some claim that ...", "people often say ...", "it is often
+# assumed that ...", "a common claim is that ..."), not made...
+CLAIMING = frozenset(
+    """claim claims claimed say says said think thinks assume assumes assumed believe
+    believes believed argue argues argued""".split()
+)
+REPORTERS = frozenset({"some", "people", "often", "commonly", "widely", "sometimes"})
 # ...a mistake named as one ("a mistake", "is a mistake", "a common mistake")...
 MISTAKES = frozenset({"mistake", "mistakes"})
 MISTAKE_OPENERS = frozenset({"a", "is", "are", "it", "that", "this"})
@@ -879,6 +886,10 @@ def _rejecting_sentences(words: list[_Word]) -> frozenset[int]:
         if (
             surface in REJECTING
             or (surface in MISTAKES and (word.before & MISTAKE_OPENERS or earlier in MISTAKE_KINDS))
+            or (
+                surface in CLAIMING
+                and (word.before & REPORTERS or earlier in REPORTERS or earlier in MISTAKE_KINDS)
+            )
             or (surface in VERDICTS and word.before & VERDICT_SUBJECTS)
         ):
             found.add(word.sentence)

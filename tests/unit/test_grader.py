@@ -408,6 +408,13 @@ def test_a_negated_misconception_is_not_flagged():
         "Saying that bagging reduces bias is a mistake.",
         "It is a myth that bagging reduces bias.",
         "A frequent misconception: bagging reduces bias.",
+        # a claim reported as others', not made
+        "Some claim that bagging reduces bias, but it does not.",
+        "Some people think bagging reduces bias; it doesn't.",
+        "People often say bagging reduces bias.",
+        "A common claim is that bagging reduces bias.",
+        "It is often assumed that bagging reduces bias.",
+        "Naively you would think bagging reduces bias.",
     ],
 )
 def test_a_misconception_named_to_be_rejected_is_not_flagged(answer):
@@ -421,6 +428,10 @@ def test_a_misconception_named_to_be_rejected_is_not_flagged(answer):
         # a mistake that is not one being named: the claim is still made
         "Each model learns from the mistakes of the previous one, and bagging reduces bias.",
         "When the model is confidently wrong, bagging reduces bias.",
+        # a claim made in one's own name is made
+        "I would say bagging reduces bias.",
+        "We think bagging reduces bias.",
+        "Some models, like bagging, reduce bias.",
     ],
 )
 def test_a_mistake_word_alone_does_not_hide_a_misconception(answer):
