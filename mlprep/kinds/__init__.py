@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlprep.cardparts import Choice
+from mlprep.errors import ContentError
 from mlprep.model import Card, Grade
 
 if TYPE_CHECKING:
@@ -60,6 +61,16 @@ class Verdict:
     grade: Grade | None = None  # the program's grade, when it grades
     suggested: Grade | None = None  # a grader's suggestion for a self-grade
     feedback: tuple[str, ...] = ()  # lines shown with the verdict
+
+
+class UnusableCard(ContentError):
+    """A card that cannot be asked as it stands (a user deck's SQL card whose reference
+    solution does not run): the session skips it and says why, instead of ending there."""
+
+    def __init__(self, card: Card, reason: str) -> None:
+        super().__init__(
+            f"Skipped {card.id}: {reason} (`mlprep validate` names the file and line)."
+        )
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from mlprep.kinds import Kind, KindContext, Outcome, Verdict
+from mlprep.kinds import Kind, KindContext, Outcome, UnusableCard, Verdict
 from mlprep.model import Card, Grade
 
 if TYPE_CHECKING:
@@ -43,16 +43,19 @@ class SqlKind(Kind):
     label = "SQL"
 
     def front(self, card: Card, prompter: AskPrompter) -> None:
-        from mlprep.sqlsandbox import SampleDatabase
-
-        prompter.show_schema(schema_text(card, SampleDatabase.named(card.db)))
+        prompter.show_schema(schema_text(card, _database(card)))
 
     def attempt(self, card: Card, prompter: AskPrompter, ctx: KindContext) -> Outcome:
-        from mlprep.sqlsandbox import UNORDERED, SampleDatabase, SqlError, judge
+        from mlprep.sqlsandbox import UNORDERED, SqlError, judge
 
-        database = SampleDatabase.named(card.db)
+        database = _database(card)
+        try:
+            expected = database.run(card.solution, time_limit=SOLUTION_TIME_LIMIT)
+        except SqlError as error:  # (a user deck's card: the built-in solutions are tested)
+            raise UnusableCard(
+                card, f"its reference solution does not run: {error.message}"
+            ) from None
         prompter.show_schema(schema_text(card, database))
-        expected = database.run(card.solution, time_limit=SOLUTION_TIME_LIMIT)
         tries = 1 if ctx.collect_only else MAX_TRIES
         attempts = 0
         query = ""
@@ -116,6 +119,16 @@ class SqlKind(Kind):
         else:
             prompter.show_rows("Its result:", result)
         prompter.show_answer(card)
+
+
+def _database(card: Card) -> SampleDatabase:
+    """The card's sample database; one it names that does not exist makes it unusable."""
+    from mlprep.sqlsandbox import SampleDatabase, UnknownDatabase
+
+    try:
+        return SampleDatabase.named(card.db)
+    except UnknownDatabase as error:
+        raise UnusableCard(card, error.message) from None
 
 
 def _wrong(feedback: tuple[str, ...]) -> Verdict:

@@ -126,16 +126,21 @@ class CardResult:
 
 def answer_card(
     card: Card, prompter: Prompter, recorder: Recorder, context: SessionContext
-) -> CardResult:
+) -> CardResult | None:
     """Ask a card through its kind; the answer is recorded the moment it is graded (before
     any feedback), timed from the question. Auto-graded answers end with when the card comes
-    back; self-grades show that for each grade on the prompt."""
+    back; self-grades show that for each grade on the prompt. None: the card cannot be asked
+    as it stands (UnusableCard), and the session goes on without it, having said why."""
     # the kinds are imported here, once the first card is on screen (start-up time)
-    from mlprep.kinds import kind_of
+    from mlprep.kinds import UnusableCard, kind_of
 
     kind = kind_of(card)
     asked = context.clock()
-    outcome = kind.attempt(card, prompter, context.kind_context())
+    try:
+        outcome = kind.attempt(card, prompter, context.kind_context())
+    except UnusableCard as unusable:
+        prompter.notice(unusable.message)
+        return None
     verdict = outcome.verdict
     if verdict.grade is not None:
         seconds = context.clock() - asked

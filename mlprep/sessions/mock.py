@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from mlprep.errors import UsageError
-from mlprep.kinds import Outcome, kind_of
+from mlprep.kinds import Outcome, UnusableCard, kind_of
 from mlprep.model import Card, CardType, Grade
 from mlprep.scheduler import CardState
 from mlprep.sessions.base import (
@@ -167,7 +167,11 @@ def run_mock(
                     raise TimeUp
                 prompter.show_mock_question(card, position, len(cards), left)
                 asked = clock()
-                outcome = kind_of(card).attempt(card, prompter, collect)
+                try:
+                    outcome = kind_of(card).attempt(card, prompter, collect)
+                except UnusableCard as unusable:
+                    prompter.notice(unusable.message)
+                    continue
                 answered = clock()
                 result.answers.append(
                     MockAnswer(card, outcome.journal, answered - asked, None, outcome)

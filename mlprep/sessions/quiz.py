@@ -110,7 +110,9 @@ def run_quiz(
     with until_stopped(result):
         for position, card in enumerate(cards, start=1):
             prompter.show_question(card, position, len(cards))
-            result.results.append(answer_card(card, prompter, recorder, context))
+            answered = answer_card(card, prompter, recorder, context)
+            if answered is not None:
+                result.results.append(answered)
     result.seconds = context.clock() - started
     return result
 

@@ -225,6 +225,8 @@ def run_review(
             shown += 1
             prompter.show_question(card, shown, shown + len(pending) + len(again))
             answered = answer_card(card, prompter, recorder, context)
+            if answered is None:
+                continue  # (unusable as it stands: said, and left due)
             result.results.append(answered)
             state = answered.state
             if state is not None and state.state in (LEARNING, RELEARNING):

@@ -1087,3 +1087,52 @@ def test_a_deck_directory_entry_that_cannot_be_read_is_named_not_skipped(tmp_pat
     listed = run("decks", env={"MLPREP_DECKS": str(decks)})
     assert listed.exit_code == 0
     assert f"warning: {decks / 'mine.yaml'}: cannot read deck: it links to" in listed.stderr
+
+
+BROKEN_SQL_DECK = """\
+id: my-sql
+title: My SQL
+cards:
+  - id: my-sql-broken
+    type: sql
+    db: shop
+    q: Which country has the most users?
+    a: Group by country.
+    solution: |
+      SELECT country, COUNT(*) AS n FROM users GROUP BY country ORDER BY n DESC LIMIT 1;
+      SELECT 1
+  - id: my-sql-nowhere
+    type: sql
+    db: elsewhere
+    q: How many users are there?
+    a: COUNT(*).
+    solution: SELECT COUNT(*) FROM users
+  - id: my-sql-users
+    type: sql
+    db: shop
+    q: How many users are there?
+    a: COUNT(*).
+    solution: SELECT COUNT(*) FROM users
+"""
+
+
+@pytest.mark.parametrize("mode", [["quiz", "my-sql"], ["review", "my-sql"], ["mock", "my-sql"]])
+def test_a_user_sql_card_that_cannot_be_asked_is_skipped_and_the_session_goes_on(mlprep_home, mode):
+    """A user deck's SQL card whose reference solution does not run (or whose database does
+    not exist) ended quiz, review and mock at that card ("Error: run one statement at a
+    time"), every time review reached it, and a mock lost the answers already given."""
+    decks = mlprep_home / "decks"
+    decks.mkdir(parents=True, exist_ok=True)
+    (decks / "my-sql.yaml").write_text(BROKEN_SQL_DECK)
+    extra = ["-n", "3", "--seed", "1"] if mode[0] != "review" else []
+    result = run(*mode, *extra, input="SELECT COUNT(*) FROM users;\n")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    output = " ".join(result.stdout.split())
+    assert (
+        "Skipped my-sql-broken: its reference solution does not run: run one statement at a "
+        "time (this text holds 2) (`mlprep validate` names the file and line)."
+    ) in output
+    assert "Skipped my-sql-nowhere: no sample database named 'elsewhere'" in output
+    lines = (mlprep_home / "progress" / "reviews.jsonl").read_text().splitlines()
+    assert [json.loads(line)["card"] for line in lines] == ["my-sql-users"]
