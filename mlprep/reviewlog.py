@@ -483,6 +483,11 @@ def event_from_dict(data: object, where: str | Callable[[], str]) -> ReviewEvent
     return ReviewEvent(**data)
 
 
+def _whole(value: object) -> bool:
+    """An integer as JSON gives one: not a bool, not a float (1.0)."""
+    return type(value) is int
+
+
 def _short_text(value: object, limit: int) -> bool:
     return isinstance(value, str) and 0 < len(value) <= limit
 
@@ -512,11 +517,16 @@ def _field_problem(data: dict) -> str | None:
     ):
         return f"'answer' must be text of at most {ANSWER_LIMIT} characters, no control codes"
     suggested = data.get("suggested")
-    if suggested is not None and (isinstance(suggested, bool) or suggested not in (1, 2, 3, 4)):
+    if suggested is not None and not (_whole(suggested) and suggested in (1, 2, 3, 4)):
         return "'suggested' must be a grade 1-4"
     grade, ms = data["grade"], data["ms"]
-    if isinstance(grade, bool) or grade not in ((0,) if undoes or kind else (1, 2, 3, 4)):
-        return "bad grade"
+    if not (_whole(grade) and grade in ((0,) if undoes or kind else (1, 2, 3, 4))):
+        # (1.0 is no grade: a float indexes nothing, and it stopped a merge with a TypeError)
+        return (
+            "'grade' must be 0 for an undo or a setting"
+            if undoes or kind
+            else ("'grade' must be a whole number 1-4")
+        )
     if isinstance(ms, bool) or not isinstance(ms, int) or ms < 0:
         return "'ms' must be a whole number of milliseconds, 0 or more"
     try:

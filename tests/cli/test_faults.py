@@ -592,7 +592,9 @@ HOSTILE_EXPORTS = [
     pytest.param("{", "not a progress export (invalid JSON", id="invalid-json"),
     pytest.param("[]", "not a progress export (made by `mlprep progress export`)", id="a-list"),
     pytest.param(
-        export_text(event(grade=7)), "event 1: not a review event (bad grade)", id="grade"
+        export_text(event(grade=7)),
+        "event 1: not a review event ('grade' must be a whole number 1-4)",
+        id="grade",
     ),
     pytest.param(export_text(event(grade="x")), "event 1: not a review event", id="grade-text"),
     pytest.param(export_text(event(id="x" * 100_000)), "'id' must be text of 1-64", id="long-id"),

@@ -72,7 +72,10 @@ def studied(mlprep_home, studied_home):
     [
         ({"at": "9999-12-31T23:59:59.999Z"}, "'at' must lie between 1970 and 2200"),
         ({"at": "1969-12-31T23:59:59.999Z"}, "'at' must lie between 1970 and 2200"),
-        ({"grade": 7}, "bad grade"),
+        ({"grade": 7}, "'grade' must be a whole number 1-4"),
+        # (a float grade passed the checks and stopped a merge with a TypeError)
+        ({"grade": 3.0}, "'grade' must be a whole number 1-4"),
+        ({"suggested": 3.0}, "'suggested' must be a grade 1-4"),
         ({"id": "x" * 65}, "'id' must be text of 1-64 characters"),
         ({"v": 2, "state": ["review", 1e300, 1, 1, None, 1, 1, 1, 0]}, "'state': "),
         ({"v": 2, "state": "review"}, "'state': not a card state"),
