@@ -46,9 +46,15 @@ def parse_now(text: str) -> datetime:
             f"{NOW_VARIABLE}={text[:40]!r} is not an ISO date-time with a time zone "
             "(e.g. 2026-11-25T09:00:00+00:00)"
         )
-    if not 1970 < moment.year < 2200:  # (the years an answer's time may be in: see reviewlog)
-        raise UsageError(f"{NOW_VARIABLE}={text[:40]!r} is not between 1971 and 2199")
-    return moment.astimezone(UTC)
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:  # (9999-12-31 at -12:00 is past the last datetime in UTC)
+        moment = None
+    # the years an answer's time may be in (see reviewlog), in UTC as the log keeps them:
+    # 2199-12-31T23:59:59-12:00 is in 2200 there
+    if moment is None or not 1970 < moment.year < 2200:
+        raise UsageError(f"{NOW_VARIABLE}={text[:40]!r} is not between 1971 and 2199 (UTC)")
+    return moment
 
 
 class _Clock:

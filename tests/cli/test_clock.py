@@ -52,12 +52,22 @@ def test_a_bad_value_is_one_line_and_exit_2(bad, mlprep_home):
     assert result.stdout == ""
 
 
-@pytest.mark.parametrize("far", ["9999-12-31T23:59:59+00:00", "2300-01-01T00:00:00Z"])
+@pytest.mark.parametrize(
+    "far",
+    [
+        "9999-12-31T23:59:59+00:00",
+        "2300-01-01T00:00:00Z",
+        # (in 2200 in UTC: its answers were recorded, then refused by every later command)
+        "2199-12-31T23:59:59-12:00",
+        "9999-12-31T23:59:59-12:00",
+        "1971-01-01T00:00:00+14:00",
+    ],
+)
 def test_a_moment_no_answer_may_be_at_is_one_line_and_exit_2(far, mlprep_home):
     """(9999 overflowed in stats; 2300 recorded answers that the app's own merge refused.)"""
     result = run(["stats"], far)
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == f"Error: MLPREP_NOW={far!r} is not between 1971 and 2199\n"
+    assert result.stderr == f"Error: MLPREP_NOW={far!r} is not between 1971 and 2199 (UTC)\n"
 
 
 def test_the_real_program_reads_it(mlprep_home):
