@@ -23,6 +23,7 @@ import json
 import operator
 import os
 import re
+import stat
 import uuid
 from collections.abc import Callable, Iterator, Set
 from dataclasses import dataclass, field, fields, replace
@@ -1019,8 +1020,12 @@ class ReviewLog:
 
     @contextlib.contextmanager
     def _open(self) -> Iterator:
+        """The log open for reading (None: there is none yet); anything but a regular file is
+        refused before a byte is read (a named pipe there made export, reset and a card's
+        history wait for ever)."""
         try:
-            handle = open(self.path, "rb")  # noqa: SIM115  (closed below)
+            # O_NONBLOCK: opening a named pipe must not wait for a writer
+            fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
         except FileNotFoundError:
             yield None
             return
@@ -1028,6 +1033,21 @@ class ReviewLog:
             raise self.not_a_file() from None
         except OSError as error:
             raise ProgressError(f"cannot read {self.path}: {error.strerror}") from None
+        try:
+            mode = os.fstat(fd).st_mode
+            if stat.S_ISDIR(mode):
+                raise self.not_a_file()
+            if not stat.S_ISREG(mode):
+                from mlprep.fileio import kind_of
+
+                raise ProgressError(
+                    f"{self.path} is {kind_of(mode)}, not a regular file; move it away "
+                    "(mlprep keeps its progress in regular files)"
+                )
+            handle = os.fdopen(fd, "rb")
+        except BaseException:
+            os.close(fd)
+            raise
         with handle:
             yield handle
 

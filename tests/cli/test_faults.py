@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -1004,6 +1005,53 @@ def test_a_named_pipe_in_place_of_a_cache_or_revisit_file_waits_for_nothing(
     )
     assert done.returncode == code, done.stderr
     assert "unexpected" not in done.stderr
+
+
+def in_a_process(home: Path, *args: str) -> subprocess.CompletedProcess:
+    """mlprep in a process of its own, which a hang cannot stop: the timeout does."""
+    return subprocess.run(
+        [sys.executable, "-m", "mlprep", *args],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, MLPREP_HOME=str(home)),
+        timeout=60,
+    )
+
+
+def test_a_named_pipe_as_the_review_log_is_named_by_every_command(cli, mlprep_home, tmp_path):
+    """Export (to a file or standard output), reset and a card's history waited for ever on
+    a named pipe in place of the log, where stats named it."""
+    log = mlprep_home / "progress" / "reviews.jsonl"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(log)
+    for args in (
+        ["progress", "export", str(tmp_path / "out.json")],
+        ["progress", "export", "-"],
+        ["progress", "reset", "--yes"],
+        ["show", "trees-gini-max", "--history"],
+    ):
+        done = in_a_process(mlprep_home, *args)
+        assert (done.returncode, done.stderr) == (
+            1,
+            f"Error: {log} is a named pipe, not a regular file; move it away "
+            "(mlprep keeps its progress in regular files)\n",
+        ), args
+    assert stat.S_ISFIFO(log.lstat().st_mode)  # (left where it was)
+
+
+def test_named_pipes_in_place_of_the_cache_marks_wait_for_nothing(cli, mlprep_home):
+    """The snapshot's and the log's check marks are only accelerators (the cache may be
+    deleted), yet a named pipe in place of either made review, stats and export wait for ever."""
+    assert cli("quiz", "trees", "-n", "1", input="1\n").exit_code == 0
+    cache = mlprep_home / "cache"
+    for name in ("snapshot.checked", "log.checked"):
+        (cache / name).unlink(missing_ok=True)
+        os.mkfifo(cache / name)
+    for args in (["stats"], ["progress", "export", "-"], ["review", "--plain"]):
+        done = in_a_process(mlprep_home, *args)
+        assert done.returncode == 0, (args, done.stderr)
+        assert done.stderr == "", args
 
 
 def test_a_file_the_system_refuses_is_named_in_one_line_not_as_a_bug(cli, mlprep_home, monkeypatch):
