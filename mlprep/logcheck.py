@@ -36,9 +36,12 @@ class CheckedBlocks:
         self._changed = False
 
     def _read(self) -> dict[tuple[int, int], tuple[int, int]]:
+        from mlprep.fileio import read_regular
+
         try:
-            stored = marshal.loads(self.path.read_bytes())
-        except Exception:  # missing, torn or not ours: an accelerator only
+            # (a regular file only: a named pipe put there made an export wait for ever)
+            stored = marshal.loads(read_regular(self.path, 1 << 30))
+        except Exception:  # missing, torn, not a file or not ours: an accelerator only
             return {}
         if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == _TAG):
             return {}

@@ -78,6 +78,8 @@ LONG_MERGE_EVENTS = 20_000
 # free): below this, writing it takes about as long as forking a child to write it
 BACKGROUND_SNAPSHOT_ROWS = 5000
 SNAPSHOT_FORMAT = 2  # 1: {card: {field: value}} with ISO times; 2: {card: [row]} with epoch times
+# the largest snapshot index read (see _read_index: about 37 bytes a studied card, 1.8 MB at 50k)
+MARK_LIMIT = 1 << 30
 TOTALS_FORMAT = 2  # 2 added the grader agreement counts
 EXPORT_KIND = "mlprep-progress"
 EXPORT_FORMAT = 1
@@ -497,9 +499,13 @@ class ProgressStore:
     def _read_index(self) -> tuple | None:
         """The snapshot index kept beside the mark (see _INDEX_TAG), if whole."""
         assert self.checked_mark is not None
+        from mlprep.fileio import read_regular
+
         try:
+            # (a regular file only: a named pipe put there made every command wait for ever)
+            data = read_regular(self.checked_mark, MARK_LIMIT)
             with gc_paused():
-                index = marshal.loads(self.checked_mark.read_bytes())
+                index = marshal.loads(data)
         except Exception:  # lost, torn or from another program: only an accelerator
             return None
         if not (isinstance(index, tuple) and len(index) == 10 and index[0] == _INDEX_TAG):
