@@ -9,6 +9,7 @@ highlighted unless NO_COLOR is set.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -33,8 +34,13 @@ def _history(path: Path | None) -> History:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch(exist_ok=True)
+        regular = stat.S_ISREG(path.stat().st_mode)
     except OSError:
         return InMemoryHistory()  # a read-only data dir costs the history, not the session
+    if not regular:
+        # a directory there gave a traceback and a stuck prompt, a named pipe a frozen
+        # terminal: the session goes on without a kept history
+        return InMemoryHistory()
     return FileHistory(str(path))
 
 

@@ -185,3 +185,19 @@ def test_a_query_ends_at_a_semicolon_or_at_an_empty_line_after_it():
     firsts: list[bool] = []
     read_query(lambda first: firsts.append(first) or ("x;" if len(firsts) == 2 else "y"))
     assert firsts == [True, False]
+
+
+@pytest.mark.parametrize("make", ["directory", "named pipe"])
+def test_an_sql_history_that_is_not_a_file_is_not_kept(tmp_path, make) -> None:
+    """A directory as sql_history gave a traceback and a stuck prompt; a named pipe froze the
+    terminal: the session goes on with a history of its own."""
+    import os
+
+    from prompt_toolkit.history import FileHistory, InMemoryHistory
+
+    from mlprep.ui.sqledit import _history
+
+    path = tmp_path / "sql_history"
+    path.mkdir() if make == "directory" else os.mkfifo(path)
+    assert isinstance(_history(path), InMemoryHistory)
+    assert isinstance(_history(tmp_path / "kept"), FileHistory)
