@@ -148,7 +148,12 @@ def error_boundary(ctx: Any) -> Iterator[None]:
         app_state = _app_state(ctx)
         if app_state.debug:
             traceback.print_exc(file=app_state.env.stderr)
-        if error.filename is None or not error.strerror:
+        if error.filename is None and _written_by_echo(error):
+            # (help that click wrote itself, to a full disk: commands write through the
+            # environment's stdout, which names its own errors)
+            echo_error(app_state, f"cannot write to standard output: {error.strerror or error}")
+            silence_stdout()
+        elif error.filename is None or not error.strerror:
             echo_error(
                 app_state,
                 f"unexpected {type(error).__name__}: {error} (run with --debug for details)",
@@ -165,6 +170,17 @@ def error_boundary(ctx: Any) -> Iterator[None]:
             f"unexpected {type(error).__name__}: {error} (run with --debug for details)",
         )
         raise typer.Exit(int(ExitCode.ERROR)) from None
+
+
+def _written_by_echo(error: BaseException) -> bool:
+    """Whether the error came from click's echo (the help text it prints itself)."""
+    trace = error.__traceback__
+    while trace is not None:
+        code = trace.tb_frame.f_code
+        if code.co_name == "echo" and "click" in code.co_filename:
+            return True
+        trace = trace.tb_next
+    return False
 
 
 def usage_error(error: ClickUsageError, outer: Any = None) -> NoReturn:
