@@ -102,7 +102,9 @@ def _revisit_cards(path: Path, library: Library) -> list[Card]:
     except FileNotFoundError:
         raise UsageError("No quiz to revisit yet; run mlprep quiz first.") from None
     except (OSError, ValueError, KeyError, TypeError):
-        raise UsageError(f"{path} is damaged; run mlprep quiz to write a new one.") from None
+        ids = None
+    if not isinstance(ids, list):  # ({"cards": 5} gave "unexpected TypeError")
+        raise UsageError(f"{path} is damaged; run mlprep quiz to write a new one.")
     known = {card.id: card for deck in library.decks.values() for card in deck.cards}
     cards = [known[i] for i in ids if isinstance(i, str) and i in known]
     if not cards and ids:  # (it said the last quiz had nothing wrong)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.conftest import FIXTURES
 
 MINI = ["--decks", str(FIXTURES / "decks")]
@@ -199,6 +201,17 @@ def test_revisit_asks_again_the_cards_the_last_quiz_listed(cli, mlprep_home):
         2,
         "Error: None of the 2 cards to revisit is in the decks loaded (a deck removed since, or"
         " loaded with --decks then); run mlprep quiz to make a new list.\n",
+    )
+
+
+@pytest.mark.parametrize("text", ['{"cards": 5}', '{"cards": "abc"}', "[1]", "{}", "{"])
+def test_a_damaged_revisit_list_is_one_line(cli, mlprep_home, text):
+    """({"cards": 5} was "unexpected TypeError: 'int' object is not iterable".)"""
+    (mlprep_home / "revisit.json").write_text(text)
+    result = cli("quiz", "--revisit", *MINI)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: {mlprep_home / 'revisit.json'} is damaged; run mlprep quiz to write a new one.\n",
     )
 
 
