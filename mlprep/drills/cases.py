@@ -103,10 +103,11 @@ def how_values_differ(expected, got, atol: float = ATOL) -> str:
 
 
 def _factor(factor: float) -> str:
-    """'3 times', '1/4 of', '0.9 times'."""
+    """'3 times', '1/4 of', '-1/4 of', '0.9 times'."""
     inverse = 1 / factor
     if abs(factor) < 1 and abs(inverse - round(inverse)) < 1e-6 * abs(inverse):
-        return f"1/{round(inverse)} of"
+        sign = "-" if inverse < 0 else ""  # (not "1/-4")
+        return f"{sign}1/{abs(round(inverse))} of"
     return f"{factor:.4g} times"
 
 

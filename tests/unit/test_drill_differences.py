@@ -17,6 +17,8 @@ from mlprep.drills.cases import array, how_values_differ, int_list, number
         # a variance divided by n where n - 1 was asked (n = 5)
         (lambda e: e * 0.8, "values differ: each is 0.8 times the expected"),
         (lambda e: e / 4, "values differ: each is 1/4 of the expected"),
+        # (it said "1/-4 of the expected")
+        (lambda e: e / -4, "values differ: each is -1/4 of the expected"),
         # a gradient's sign flipped
         (lambda e: -e, "values differ: each has the opposite sign"),
         (lambda e: e + 1.5, "values differ: each is off by the same +1.5"),
