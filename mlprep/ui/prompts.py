@@ -319,8 +319,10 @@ class PlainPrompter:
         self.say("", *head, *wrap(card.q, self.width, deck=True))
 
     def flash_key(self, can_undo: bool) -> FlashAction:
+        # (u is offered only where there is a grade to undo, as in a terminal)
+        keys = "s skip, u undo, q quit" if can_undo else "s skip, q quit"
         while True:
-            text = self.read("Enter to show the answer (s skip, u undo, q quit): ").strip().lower()
+            text = self.read(f"Enter to show the answer ({keys}): ").strip().lower()
             if not text:
                 return FlashAction.REVEAL
             action = FLASH_KEYS.get(text[:1])
@@ -329,21 +331,24 @@ class PlainPrompter:
             ):
                 assert isinstance(action, FlashAction)
                 return action
-            reason = "there is nothing to undo" if action is FlashAction.UNDO else "unknown key"
-            self.say(f"  Please press Enter, s, u or q ({reason}).")
+            if action is FlashAction.UNDO:
+                self.say("  There is nothing to undo yet.")
+            else:
+                self.say(f"  Please press Enter, s{', u' if can_undo else ''} or q.")
 
     def flash_grade(self, can_undo: bool, preview: str = "") -> Grade | FlashAction:
         if preview:
             self.say(preview)
+        keys = "s skip, u undo, q quit" if can_undo else "s skip, q quit"
         while True:
-            text = self.read("Grade 1 Again, 2 Hard, 3 Good, 4 Easy (s skip, u undo, q quit): ")
+            text = self.read(f"Grade 1 Again, 2 Hard, 3 Good, 4 Easy ({keys}): ")
             action = FLASH_KEYS.get(text.strip().lower()[:1])
             if action is FlashAction.UNDO and not can_undo:
                 self.say("  There is nothing to undo yet.")
             elif action is not None:
                 return action
             else:
-                self.say("  Please enter 1-4, s, u or q.")
+                self.say(f"  Please enter 1-4, s{', u' if can_undo else ''} or q.")
 
     # -- mock interview ------------------------------------------------------------------
     def show_mock_question(

@@ -296,7 +296,7 @@ Which impurity measure does CART use by default for classification?
   1) Gini impurity
   2) Mean squared error
   3) Hinge loss
-Enter to show the answer (s skip, u undo, q quit): 
+Enter to show the answer (s skip, q quit): 
 Options (* marks the right ones):
 * 1) Gini impurity
   2) Mean squared error
@@ -304,7 +304,7 @@ Options (* marks the right ones):
 Reference answer:
   Gini impurity.
 1 Again 1m · 2 Hard 6m · 3 Good 10m · 4 Easy 11d
-Grade 1 Again, 2 Hard, 3 Good, 4 Easy (s skip, u undo, q quit): 3
+Grade 1 Again, 2 Hard, 3 Good, 4 Easy (s skip, q quit): 3
 
 [2/4] mini-multi (mini)
 Which of these are impurity measures?
@@ -323,9 +323,9 @@ Which impurity measure does CART use by default for classification?
   1) Gini impurity
   2) Mean squared error
   3) Hinge loss
-Enter to show the answer (s skip, u undo, q quit): u
-  Please press Enter, s, u or q (there is nothing to undo).
-Enter to show the answer (s skip, u undo, q quit): 
+Enter to show the answer (s skip, q quit): u
+  There is nothing to undo yet.
+Enter to show the answer (s skip, q quit): 
 Options (* marks the right ones):
 * 1) Gini impurity
   2) Mean squared error
@@ -333,7 +333,7 @@ Options (* marks the right ones):
 Reference answer:
   Gini impurity.
 1 Again 1m · 2 Hard 6m · 3 Good 10m · 4 Easy 11d
-Grade 1 Again, 2 Hard, 3 Good, 4 Easy (s skip, u undo, q quit): 4
+Grade 1 Again, 2 Hard, 3 Good, 4 Easy (s skip, q quit): 4
 
 [2/4] mini-multi (mini)
 Which of these are impurity measures?
