@@ -352,6 +352,9 @@ def test_a_deck_the_plan_gives_no_time_is_named_not_left_at_a_silent_zero():
     )
     text = " ".join(outlook_lines(view))
     assert "No time goes to coding in these minutes" in text
-    assert "Plan it on its own (mlprep plan coding) or give more minutes." in text
+    assert (
+        "Give the plan more than 25 minutes a day (mlprep plan --minutes N), or plan it alone: "
+        "mlprep plan coding makes the plan that deck only."
+    ) in text
     view.decks[0] = DeckOutlook("coding", 40, 0, 0.0, 12.0)
     assert "No time goes to" not in " ".join(outlook_lines(view))
