@@ -494,15 +494,30 @@ class QuestionaryPrompter:
         """A typed answer. Ctrl-C ends the session as ever, but leaves what was typed on
         screen, marked not graded (an erased prompt lost a long answer from sight as well as
         from the log; a number typed stayed, with nothing to say it was not taken)."""
+        from prompt_toolkit.filters import Condition
         from prompt_toolkit.key_binding import KeyBindings
 
         typed: list[str] = []
         keys = KeyBindings()
+        shown = time.monotonic()
 
         @keys.add("c-c")
         def _(event) -> None:
             typed.append(event.current_buffer.text)
             event.app.exit(exception=KeyboardInterrupt())
+
+        @Condition
+        def stray() -> bool:
+            from prompt_toolkit.application import get_app
+
+            return too_soon(shown) and not get_app().current_buffer.text.strip()
+
+        # an Enter that comes with nothing typed as the prompt appears was meant for the one
+        # before (a double-tapped Enter): dropped, as menus drop it (a number prompt said
+        # "Please enter a number (nothing typed ...)" to an answer not yet begun)
+        @keys.add("enter", filter=stray, eager=True)
+        def _(event) -> None:
+            pass
 
         question = self.q.text(message, erase_when_done=erase, key_bindings=keys, **options)
         try:

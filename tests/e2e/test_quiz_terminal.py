@@ -243,6 +243,24 @@ def test_an_enter_meant_for_the_card_before_reveals_and_grades_nothing(mlprep_ho
     child.close()
 
 
+def test_an_enter_meant_for_the_card_before_is_no_empty_number(mlprep_home):
+    """At a number prompt a double-tapped Enter said "Please enter a number (nothing typed
+    ...)" before the answer was begun, where other prompts drop it."""
+    args = ["quiz", "mini", "--tag", "numeric", "--decks", str(FIXTURES / "decks")]
+    child = spawn(args, mlprep_home)
+    child.send(ENTER)  # (typed ahead: it reaches the number prompt as it opens)
+    child.expect("Your answer \\(a number\\):")
+    with pytest.raises(pexpect.TIMEOUT):
+        child.expect("Please enter a number", timeout=0.5)
+    deliberately(child, ENTER)  # a deliberate empty answer is still asked for again
+    child.expect("Please enter a number")
+    child.send("0.5" + ENTER)
+    child.expect("Nothing to revisit")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert [(e["card"], e["grade"]) for e in events(mlprep_home)] == [("mini-number", 3)]
+
+
 def test_the_home_menu_drops_an_enter_meant_for_the_prompt_before(mlprep_home):
     child = spawn([], mlprep_home)
     child.send(ENTER)
