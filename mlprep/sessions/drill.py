@@ -13,7 +13,7 @@ from mlprep.model import Card, Grade
 from mlprep.sessions.base import SessionContext
 from mlprep.sessions.ports import ProgressView, Prompter, Recorder
 from mlprep.sessions.quiz import QuizResult, run_quiz
-from mlprep.stats import missed_while_learning
+from mlprep.stats import WEAK_RECALL, missed_while_learning
 
 DEFAULT_COUNT = 10
 
@@ -61,6 +61,25 @@ def pick_drill(
     return ranked if limit is None else ranked[:limit]
 
 
+def _heading(chosen: Sequence[Card], progress: ProgressView, now: datetime) -> str:
+    """'Drill: 3 weak cards', or, where not all of them are weak as stats counts weak cards
+    (a lapse, a miss while first learning, predicted recall under WEAK_RECALL), how many are:
+    a card just graded Easy was drilled as 'Drill: 1 weak card'."""
+    states = progress.states
+    weak = sum(
+        states[card.id].lapses > 0
+        or missed_while_learning(states[card.id])
+        or progress.retrievability(states[card.id], now) < WEAK_RECALL
+        for card in chosen
+    )
+    count = f"{len(chosen)} card{'s' * (len(chosen) != 1)}"
+    if weak == len(chosen):
+        return f"Drill: {len(chosen)} weak card{'s' * (len(chosen) != 1)}"
+    if not weak:
+        return f"Drill: {count} you have answered, weakest first (none is weak yet)"
+    return f"Drill: {count}, weakest first ({weak} weak)"
+
+
 @dataclass
 class DrillResult(QuizResult):
     def summary(self) -> list[str]:
@@ -93,7 +112,7 @@ class DrillSession:
             since = f"{self.wrong_days:g} day{'s' * (self.wrong_days != 1)}"
             prompter.notice(f"Drill: {count} answered wrong in the last {since}")
         else:
-            prompter.notice(f"Drill: {len(chosen)} weak card{'s' * (len(chosen) != 1)}")
+            prompter.notice(_heading(chosen, context.progress, context.now()))
         quiz = run_quiz(chosen, prompter, recorder, context)
         result = DrillResult(planned=quiz.planned, seconds=quiz.seconds, stopped=quiz.stopped)
         result.results = quiz.results

@@ -71,3 +71,22 @@ def test_a_hard_grade_while_learning_is_not_a_miss():
     assert missed_while_learning(again) and missed_while_learning(good_then_again)
     assert not missed_while_learning(hard)
     assert not missed_while_learning(scheduler.review(None, "c", Grade.GOOD, at))
+
+
+def test_the_heading_counts_only_the_weak_cards_as_weak():
+    """A card just graded Easy (recall 1.0, no lapse) was drilled as 'Drill: 1 weak card'."""
+    from mlprep.sessions.drill import _heading
+
+    progress = _progress(
+        _state("lapsed", "relearning", 5.0, 0, 1, 6, 2),
+        _state("forgotten", "review", 3.0, None, 30, 4, 0),  # recall under 90%
+        _state("fresh", "review", 40.0, None, 1, 3, 0),
+    )
+    cards = {c: Card(id=c, q="q", a="a") for c in ("lapsed", "forgotten", "fresh")}
+    assert _heading([cards["lapsed"], cards["forgotten"]], progress, NOW) == "Drill: 2 weak cards"
+    assert _heading(list(cards.values()), progress, NOW) == (
+        "Drill: 3 cards, weakest first (2 weak)"
+    )
+    assert _heading([cards["fresh"]], progress, NOW) == (
+        "Drill: 1 card you have answered, weakest first (none is weak yet)"
+    )
