@@ -189,6 +189,15 @@ def mock(
     cards = library.select(decks or [d for d in library.decks if d != "sql"], tag or ())
     if export and export.exists():
         raise UsageError(f"{export} already exists; choose another file for --export.")
+    if export and not export.parent.is_dir():  # (said before the interview, not after it)
+        # (the directories were made, as root /nonexistent; export -o refuses them)
+        where = export.parent
+        reason = (
+            f"{where} is a file, not a directory"
+            if where.exists()
+            else (f"no such directory {where}")
+        )
+        raise UsageError(f"cannot write {export}: {reason}")
     prompter: PlainPrompter
     if env.can_draw():  # (the clock is drawn: not on TERM=dumb, which gets plain lines)
         from mlprep.ui.mockclock import MockClockPrompter

@@ -162,6 +162,15 @@ def test_mock_refuses_to_overwrite_an_export(cli, tmp_path):
     assert export.read_text() == "keep me"
 
 
+def test_mock_refuses_an_export_into_a_missing_directory_before_it_starts(cli, tmp_path):
+    """It made the directories (as root, /nonexistent), where export -o refuses them."""
+    export = tmp_path / "missing" / "mock.md"
+    result = cli("mock", *MOCK, "--export", str(export), input="")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (f"Error: cannot write {export}: no such directory {export.parent}\n")
+    assert not export.parent.exists()
+
+
 SQL_SESSION = """\
 
 [1/2] sqlmini-first-users (database shop)
