@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from mlprep.coderun import Verdict
-from mlprep.errors import MlprepError
+from mlprep.errors import MlprepError, UsageError
 from mlprep.model import Card, Grade
 from mlprep.scheduler import CardState
 from mlprep.sessions.base import (
@@ -138,13 +138,20 @@ def drill_one(
     while True:
         prompter.edit(path)
         prompter.notice("Running the tests...")  # (a slow answer takes seconds)
-        verdict = check(card, path)
-        if not verdict.not_implemented:
+        try:
+            verdict = check(card, path)
+        except UsageError as error:
+            # the file removed or replaced meanwhile (an editor's rename, a mistake): said,
+            # then the next step is asked as after a failed run (it ended the session)
+            prompter.notice(f"{error.message}; save your function there and try again.")
+            verdict = None
+        if verdict is not None and not verdict.not_implemented:
             attempts += 1  # an untouched stub is not an attempt
             if tries is not None:
                 tries.append(attempts)
-        prompter.show_verdict(verdict)
-        if verdict.passed:
+        if verdict is not None:
+            prompter.show_verdict(verdict)
+        if verdict is not None and verdict.passed:
             grade = grade_for(attempts)
             state = recorder.record(card, grade, int((clock() - started) * 1000), journal(path))
             prompter.notice(_recorded(grade, state, recorder, now))

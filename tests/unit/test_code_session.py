@@ -89,3 +89,39 @@ def test_a_session_with_nothing_due_says_so(tmp_path):
     assert summary_lines(result) == [
         "No coding drill is due. Name one, e.g. mlprep code coding-softmax."
     ]
+
+
+def test_a_drill_file_removed_meanwhile_is_said_and_the_drill_goes_on(tmp_path):
+    """The editor removed the file (or put a directory there): the check's "no such file"
+    ended the whole session with a usage error and no summary."""
+    from mlprep.errors import UsageError
+
+    outcomes = [False, True]
+
+    def check(card, path):
+        if not path.is_file():
+            raise UsageError(f"{path}: no such file")
+        return Verdict(card.id, outcomes.pop(0), 3, failed_count=0)
+
+    class Removing(Script):
+        def edit(self, path):
+            super().edit(path)
+            if len(self.shown) == 2:  # (the first edit: the file goes)
+                path.unlink()
+            else:
+                path.write_text("def f(x):\n    return x\n")
+
+    recorded = []
+
+    class Recorded:
+        def record(self, card, grade, ms, answer=None, suggested=None):
+            recorded.append(grade)
+
+    script = Removing(["retry", "retry"])
+    result = run_code_session([CARD], script, check, Recorded(), tmp_path, clock=lambda: 0.0)
+    assert (
+        "notice",
+        f"{tmp_path / 'coding-x.py'}: no such file; save your function there and try again.",
+    ) in script.shown
+    assert recorded == [Grade.HARD]  # one failed run, then a pass: the missing file is no try
+    assert result.stopped is None
