@@ -160,6 +160,18 @@ def refuse_non_regular(path: Path) -> None:
         raise OSError(errno.EEXIST, reason, str(path))
 
 
+def refusal(path: Path, error: OSError) -> str:
+    """Why the system refused to make or open `path`, in words that say what to move: a
+    file where a directory on the way should be, or a directory where the file should be
+    ("File exists" and "Is a directory" named neither)."""
+    for parent in reversed(path.parents):  # (from the top)
+        if parent.exists() and not parent.is_dir():
+            return f"{parent} is a file, not a directory; move it away"
+    if path.is_dir():
+        return f"{path} is a directory, not a file; move it away"
+    return error.strerror or str(error)
+
+
 def size_text(size: int) -> str:
     if size >= 1_000_000:
         return f"{size / 1_000_000:g} MB"

@@ -38,7 +38,11 @@ def save_mock(result, directory: Path) -> Path:
     try:
         atomic_write(path, (json.dumps(document, indent=1) + "\n").encode())
     except OSError as error:
-        raise ProgressError(f"cannot save the interview to {path}: {error.strerror}") from None
+        from mlprep.fileio import refusal
+
+        raise ProgressError(
+            f"cannot save the interview to {path}: {refusal(path, error)}"
+        ) from None
     return path
 
 

@@ -1362,7 +1362,11 @@ class ProgressStore:
         try:
             atomic_copy(self.log.path, target)  # a failed backup leaves nothing behind
         except OSError as error:
-            raise ProgressError(f"cannot back up {self.log.path}: {error.strerror}") from None
+            from mlprep.fileio import refusal
+
+            raise ProgressError(
+                f"cannot back up {self.log.path}: {refusal(target, error)}"
+            ) from None
         return target
 
 

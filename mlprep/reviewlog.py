@@ -599,8 +599,10 @@ def _read_only_lock(lock_path: Path, error: OSError) -> int | None:
     can write the log either); a ProgressError for anything else. Reading the progress
     (stats, plan, export) refused at once; anything that writes still says what failed."""
     if error.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
+        from mlprep.fileio import refusal
+
         raise ProgressError(
-            f"cannot use the progress dir {lock_path.parent}: {error.strerror or error}"
+            f"cannot use the progress dir {lock_path.parent}: {refusal(lock_path, error)}"
         ) from None
     try:
         return os.open(lock_path, os.O_RDONLY)

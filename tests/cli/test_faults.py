@@ -1191,3 +1191,33 @@ def test_a_user_sql_card_that_cannot_be_asked_is_skipped_and_the_session_goes_on
     assert "Skipped my-sql-nowhere: no sample database named 'elsewhere'" in output
     lines = (mlprep_home / "progress" / "reviews.jsonl").read_text().splitlines()
     assert [json.loads(line)["card"] for line in lines] == ["my-sql-users"]
+
+
+@pytest.mark.parametrize(
+    ("make", "args", "message"),
+    [
+        (
+            "progress/reviews.lock/",
+            ["stats"],
+            "cannot use the progress dir {home}/progress: {home}/progress/reviews.lock is a "
+            "directory, not a file; move it away",
+        ),
+        (
+            "progress/backups",
+            ["progress", "reset", "--yes"],
+            "cannot back up {home}/progress/reviews.jsonl: {home}/progress/backups is a file, "
+            "not a directory; move it away",
+        ),
+    ],
+)
+def test_a_file_or_directory_in_the_way_is_named(cli, mlprep_home, make, args, message):
+    """'Is a directory' and 'File exists' named neither what was in the way nor where."""
+    assert cli("flash", "trees", "-n", "1", input="\n3\n").exit_code == 0  # (an answer)
+    (mlprep_home / "progress" / "reviews.lock").unlink()
+    target = mlprep_home / make
+    target.mkdir() if make.endswith("/") else target.write_text("")
+    result = cli(*args, input="")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: " + message.format(home=mlprep_home) + "\n",
+    )
