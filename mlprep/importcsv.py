@@ -613,8 +613,15 @@ def convert(
     if problems:
         return Conversion(None, "", problems, header, guessed)
     if not rows:
-        problem = Problem(path, f"no cards found; {_EXPECTED} on each line")
-        return Conversion(None, "", [problem], header, guessed)
+        found = f"no cards found; {_EXPECTED} on each line"
+        if header is not None and header_row is None:
+            # (the only row was read as column names, without a word of it)
+            shown = ", ".join(header.cells) if header.cells else header.question
+            found = (
+                f"no cards found: the only row ({shown[:60]}) was read as column names; "
+                "use --no-header if it is a card"
+            )
+        return Conversion(None, "", [Problem(path, found)], header, guessed)
     source = " ".join(Path(path).name.split())
     title = title or default_title(path, slug)
     text = deck_yaml(slug, title, rows, source, earlier=earlier, reserved=reserved)

@@ -517,3 +517,17 @@ def test_a_cell_that_only_begins_with_a_quote_is_refused_with_how_to_write_it(
     source.write_text('"""Attention is all you need"" introduced what?"\tThe Transformer\n')
     assert cli("import", str(source), "--deck", "qtsv").exit_code == 0
     assert '\n"Attention is all you need" introduced what?\n' in cli("show", "qtsv-001").stdout
+
+
+def test_a_lone_row_read_as_column_names_says_so(cli, tmp_path, mlprep_home):
+    """'Q,A' alone was 'no cards found', without a word of the row taken as a header."""
+    lone = tmp_path / "one.csv"
+    lone.write_text("Q,A\n")
+    result = cli("import", str(lone), "--deck", "one")
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr == (
+        f"{lone}: no cards found: the only row (Q, A) was read as column names; use "
+        "--no-header if it is a card\n"
+        f"Error: 1 problem in {lone}; nothing was imported.\n"
+    )
+    assert cli("import", str(lone), "--deck", "one", "--no-header").exit_code == 0
