@@ -616,7 +616,7 @@ def convert(
         found = f"no cards found; {_EXPECTED} on each line"
         if header is not None and header_row is None:
             # (the only row was read as column names, without a word of it)
-            shown = ", ".join(header.cells) if header.cells else header.question
+            shown = ", ".join(header.cells) if header.cells else header.q
             found = (
                 f"no cards found: the only row ({shown[:60]}) was read as column names; "
                 "use --no-header if it is a card"
