@@ -200,6 +200,22 @@ def _check_clock(app_state: AppState) -> None:
             raise typer.Exit(int(error.exit_code)) from None
 
 
+def _ended_by_signals() -> None:
+    """SIGTERM and SIGHUP (a closed terminal window, a `kill`) end mlprep through the code
+    that puts the terminal back, as Ctrl-C does: killed outright, a menu left its cursor hidden
+    and half its lines under the shell's prompt. Answers are saved as they are given, and a
+    forked child leaves by os._exit whatever it raises (forkwork). A second signal kills."""
+    import signal
+
+    def stop(number: int, frame: object) -> None:
+        signal.signal(number, signal.SIG_DFL)
+        raise SystemExit(128 + number)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
+
+
 def _usable_standard_streams() -> None:
     """Standard streams a command can always use: a closed input reads as ended (a session
     stops as at the end of piped input), a closed output fails as a full disk does (one line,
@@ -235,6 +251,7 @@ def main() -> None:
     if completion.asked():  # the shell wants completions: only then are its classes loaded
         completion.enable()
     _usable_standard_streams()
+    _ended_by_signals()
     try:
         app(prog_name="mlprep")
     except OSError as error:  # commands report their own; this is help or usage text

@@ -304,3 +304,40 @@ def test_ctrl_c_at_an_answer_leaves_it_on_screen_marked_not_graded(
     child.close()
     assert child.exitstatus == 130
     assert not (mlprep_home / "progress" / "reviews.jsonl").exists()
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGHUP"])
+def test_a_termination_signal_puts_the_terminal_back(mlprep_home, signal_name):
+    """Killed by SIGTERM or SIGHUP at a menu, mlprep left the cursor hidden and the menu's
+    lines under the shell's prompt: it now leaves as Ctrl-C does, the cursor shown again.
+    (In a process of its own: the signal must reach mlprep itself.)"""
+    import io
+    import signal
+    import sys
+    import time
+
+    env = dict(os.environ, MLPREP_HOME=str(mlprep_home), TERM="xterm-256color")
+    env["PROMPT_TOOLKIT_NO_CPR"] = "1"
+    env.pop("NO_COLOR", None)
+    warm_deck_cache(mlprep_home, [])
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "mlprep"],
+        env=env,
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(30, 80),
+    )
+    seen = io.StringIO()
+    child.logfile_read = seen
+    child.expect("What would you like to do\\?")
+    child.expect("q\\) Quit")
+    time.sleep(0.5)  # (the menu drawn and waiting for a key)
+    number = getattr(signal, signal_name)
+    child.kill(number)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert (child.exitstatus, child.signalstatus) == (128 + number, None)
+    shown = seen.getvalue()
+    assert "\x1b[?25l" in shown  # the menu hid the cursor...
+    assert shown.rindex("\x1b[?25h") > shown.rindex("\x1b[?25l")  # ...and it is shown again
