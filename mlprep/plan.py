@@ -922,6 +922,15 @@ def outlook(
     seen = [track.stability is not None for track in tracks]
     result.load = _project(plan, board, cards, states, now, costs, result.days_left)
     after = board.on_day(interview)
+    if interview < 0:
+        # the interview day after 09:00: a card first answered since was not known then (its
+        # state, a minute old, counted it recalled at 09:00)
+        moment = plan.moment().timestamp()
+        for index, track in enumerate(tracks):
+            state = states.get(track.card.id)
+            if state is not None and state.first_ts > moment:
+                seen[index] = False
+                before[index] = after[index] = 0.0
     by_deck: dict[str, list[int]] = {}
     for index, track in enumerate(tracks):
         by_deck.setdefault(track.card.deck, []).append(index)

@@ -117,3 +117,18 @@ def test_on_the_interview_day_plan_says_what_it_worked_toward(mlprep_home, monke
     assert (
         after == "The plan for the interview on 2031-03-10 has ended: review schedules as usual.\n"
     )
+
+
+def test_on_the_interview_day_cards_first_answered_after_09_are_not_counted(
+    mlprep_home, monkeypatch
+):
+    """After 09:00 on the interview day, a card first answered since counted as recalled at
+    09:00 (its state was a minute old): a deck studied that afternoon showed 100%."""
+    monkeypatch.setenv("TZ", "UTC")
+    planned = run(["plan", "--interview", "2031-03-10", "mini", *MINI], "2031-03-06T08:00:00Z")
+    assert planned.exit_code == 0
+    run(["quiz", "mini", "-n", "4", "--seed", "5", *MINI], "2031-03-10T14:00:00Z", "1\n1 2\n0.5\n")
+    day = run(["plan", *MINI], "2031-03-10T14:30:00Z")
+    assert "mini      4      0        0%" in day.stdout.splitlines()
+    data = json.loads(run(["plan", "--json", *MINI], "2031-03-10T14:30:00Z").stdout)
+    assert data["recalled"] == {"mini": 0.0}
