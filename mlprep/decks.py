@@ -541,7 +541,10 @@ class _Loader:
                 deck = self.cache.get(key, path) if self.cache else _SEEN.get(key)
                 if deck is not None:
                     return deck, [], []
-                parsed = self._parsed_ahead(key, stat.st_size)
+                # (a file over the limit is refused below, unread: not parsed ahead, and no
+                # "Reading ... into the deck cache (once)" at every command for it)
+                if stat.st_size <= MAX_DECK_BYTES:
+                    parsed = self._parsed_ahead(key, stat.st_size)
             if parsed is None:
                 text = deck_text(path)
         except UnicodeDecodeError as error:
@@ -576,7 +579,7 @@ class _Loader:
                 except OSError:
                     continue
                 found = file_identity(path, stat, self.builtin)
-                if S_ISREG(stat.st_mode) and not known(found):
+                if S_ISREG(stat.st_mode) and stat.st_size <= MAX_DECK_BYTES and not known(found):
                     later.append((found, path, stat.st_size, self.builtin))
             total = size + sum(entry[2] for entry in later)
             if total >= LONG_PARSE_BYTES and self.notify is not None:

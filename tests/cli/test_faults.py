@@ -1221,3 +1221,20 @@ def test_a_file_or_directory_in_the_way_is_named(cli, mlprep_home, make, args, m
         1,
         "Error: " + message.format(home=mlprep_home) + "\n",
     )
+
+
+def test_a_deck_file_over_the_limit_is_refused_unread_at_every_command(cli, mlprep_home):
+    """Never cached (it is refused), an over-size deck was parsed ahead at every command,
+    each saying "Reading 1 deck files (4 MB) into the deck cache (once)..."."""
+    from mlprep.decks import LONG_PARSE_BYTES
+
+    decks = mlprep_home / "decks"
+    decks.mkdir(parents=True, exist_ok=True)
+    big = decks / "big.yaml"  # (long enough to be announced, were it parsed)
+    big.write_text("id: big\ntitle: Big\ncards: []\n" + "#" * LONG_PARSE_BYTES + "\n")
+    for _ in range(2):
+        result = in_a_process(mlprep_home, "decks")
+        assert result.returncode == 0
+        assert result.stderr == (
+            f"warning: {big}: cannot read deck: larger than the 4 MB limit (deck skipped)\n"
+        )
