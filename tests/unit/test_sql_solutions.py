@@ -17,6 +17,8 @@ from mlprep.sqlsandbox import SampleDatabase, judge
 
 # Classic wrong answers to the built-in SQL cards: card id -> [{mistake, sql}].
 SQL_TRAPS = Path(__file__).resolve().parent.parent / "fixtures" / "sql_traps.yaml"
+# Right answers in other styles than the solutions, by another hand: card id -> [{style, sql}].
+SQL_ALTERNATIVES = SQL_TRAPS.with_name("sql_alternatives.yaml")
 
 
 # Read when a test first asks, not by every parallel worker that collects the module: only
@@ -90,6 +92,32 @@ def test_every_known_wrong_query_is_judged_wrong():
             if judge(expected, actual, card.ordered, sql).match:
                 not_caught.append(f"{card_id}: {mistake}")
     assert not_caught == []
+
+
+def test_every_right_answer_in_another_style_is_judged_right():
+    """Right answers written from the questions alone (a CTE for a subquery, NOT EXISTS for
+    an anti-join, other aliases and column orders, an ORDER BY nobody asked for) must be told
+    "Correct!": a question that can be read two ways, or a comparison stricter than the
+    question, fails a candidate who answered it."""
+    answers = yaml.safe_load(SQL_ALTERNATIVES.read_text(encoding="utf-8"))
+    cards = {card.id: card for card in sql_cards()}
+    assert sorted(set(cards) - set(answers)) == []  # (every card has them)
+    assert sorted(set(answers) - set(cards)) == []
+    rejected = []
+    for card_id, entries in answers.items():
+        card = cards[card_id]
+        db = SampleDatabase.named(card.db)
+        expected = db.run(card.solution)
+        for entry in entries:
+            sql, style = entry["sql"], entry["style"]
+            try:
+                actual = db.run(sql)
+            except MlprepError as error:
+                rejected.append(f"{card_id}: {style} (does not run: {error.message})")
+                continue
+            if not judge(expected, actual, card.ordered, sql).match:
+                rejected.append(f"{card_id}: {style}")
+    assert rejected == []
 
 
 def test_every_ordered_solution_has_order_by():
