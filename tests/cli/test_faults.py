@@ -1000,14 +1000,7 @@ def test_a_named_pipe_in_place_of_a_cache_or_revisit_file_waits_for_nothing(
     target.parent.mkdir(parents=True, exist_ok=True)
     target.unlink(missing_ok=True)  # (the warm deck cache the tests share)
     os.mkfifo(target)
-    done = subprocess.run(
-        [sys.executable, "-m", "mlprep", *args],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, MLPREP_HOME=str(mlprep_home)),
-        timeout=60,
-    )
+    done = in_a_process(mlprep_home, *args)
     assert done.returncode == code, done.stderr
     assert "unexpected" not in done.stderr
 

@@ -70,28 +70,35 @@ def test_every_solution_runs_and_returns_rows():
     assert wrong == []
 
 
-def test_every_known_wrong_query_is_judged_wrong():
-    """Each wrong query in the fixture must differ from its card's solution on the sample data:
-    if the data holds no row that shows the mistake (a tie, a NULL, a zero, a second year), a
-    candidate who makes it is told "Correct!"."""
-    traps = yaml.safe_load(SQL_TRAPS.read_text(encoding="utf-8"))
+def judged(fixture: Path, label: str) -> list[tuple[str, str, bool | str]]:
+    """Each query of a fixture (card id -> [{label, sql}]) run on its card's database: (card
+    id, its label, whether the judge matched it with the solution's result, or why it does
+    not run)."""
+    queries = yaml.safe_load(fixture.read_text(encoding="utf-8"))
     cards = {card.id: card for card in sql_cards()}
-    assert sorted(set(traps) - set(cards)) == []
-    not_caught = []
-    for card_id, entries in traps.items():
+    assert sorted(set(queries) - set(cards)) == []
+    outcomes: list[tuple[str, str, bool | str]] = []
+    for card_id, entries in queries.items():
         card = cards[card_id]
         db = SampleDatabase.named(card.db)
         expected = db.run(card.solution)
         for entry in entries:
-            sql, mistake = entry["sql"], entry["mistake"]
             try:
-                actual = db.run(sql)
+                actual = db.run(entry["sql"])
             except MlprepError as error:
-                not_caught.append(f"{card_id}: {mistake} (does not run: {error.message})")
+                outcomes.append((card_id, entry[label], f"does not run: {error.message}"))
                 continue
-            if judge(expected, actual, card.ordered, sql).match:
-                not_caught.append(f"{card_id}: {mistake}")
-    assert not_caught == []
+            matched = judge(expected, actual, card.ordered, entry["sql"]).match
+            outcomes.append((card_id, entry[label], matched))
+    return outcomes
+
+
+def test_every_known_wrong_query_is_judged_wrong():
+    """Each wrong query in the fixture must differ from its card's solution on the sample data:
+    if the data holds no row that shows the mistake (a tie, a NULL, a zero, a second year), a
+    candidate who makes it is told "Correct!"."""
+    outcomes = judged(SQL_TRAPS, "mistake")
+    assert [(card, mistake, got) for card, mistake, got in outcomes if got is not False] == []
 
 
 def test_every_right_answer_in_another_style_is_judged_right():
@@ -99,25 +106,9 @@ def test_every_right_answer_in_another_style_is_judged_right():
     an anti-join, other aliases and column orders, an ORDER BY nobody asked for) must be told
     "Correct!": a question that can be read two ways, or a comparison stricter than the
     question, fails a candidate who answered it."""
-    answers = yaml.safe_load(SQL_ALTERNATIVES.read_text(encoding="utf-8"))
-    cards = {card.id: card for card in sql_cards()}
-    assert sorted(set(cards) - set(answers)) == []  # (every card has them)
-    assert sorted(set(answers) - set(cards)) == []
-    rejected = []
-    for card_id, entries in answers.items():
-        card = cards[card_id]
-        db = SampleDatabase.named(card.db)
-        expected = db.run(card.solution)
-        for entry in entries:
-            sql, style = entry["sql"], entry["style"]
-            try:
-                actual = db.run(sql)
-            except MlprepError as error:
-                rejected.append(f"{card_id}: {style} (does not run: {error.message})")
-                continue
-            if not judge(expected, actual, card.ordered, sql).match:
-                rejected.append(f"{card_id}: {style}")
-    assert rejected == []
+    outcomes = judged(SQL_ALTERNATIVES, "style")
+    assert {card for card, _, _ in outcomes} == {card.id for card in sql_cards()}  # every card
+    assert [(card, style, got) for card, style, got in outcomes if got is not True] == []
 
 
 def test_every_ordered_solution_has_order_by():
