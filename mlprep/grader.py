@@ -309,13 +309,18 @@ REJECTING = frozenset(
     """misconception misconceptions myth myths fallacy fallacies mistakenly wrongly
     erroneously naively""".split()
 )
-# ...a claim reported as others' ("some claim that ...", "people often say ...", "it is often
-# assumed that ...", "a common claim is that ..."), not made...
+# ...and a claim reported as others' ("some claim that ...", "people often say ...", "it is
+# often assumed that ...", "a common claim is that ..."), not made: only what follows the
+# reporting verb in its stretch of the sentence (not "Contrary to what some people think, X",
+# nor "X, as people say", nor "I often say X")
 CLAIMING = frozenset(
     """claim claims claimed say says said think thinks assume assumes assumed believe
     believes believed argue argues argued""".split()
 )
-REPORTERS = frozenset({"some", "people", "often", "commonly", "widely", "sometimes"})
+REPORTERS = frozenset({"some", "people", "many", "others"})
+REPORTING_ADVERBS = frozenset({"often", "commonly", "widely", "sometimes"})
+IMPERSONAL = frozenset({"it", "is", "are", "was", "were"})
+FIRST_PERSON = frozenset({"i", "we"})
 # ...a mistake named as one ("a mistake", "is a mistake", "a common mistake")...
 MISTAKES = frozenset({"mistake", "mistakes"})
 MISTAKE_OPENERS = frozenset({"a", "is", "are", "it", "that", "this"})
@@ -886,14 +891,50 @@ def _rejecting_sentences(words: list[_Word]) -> frozenset[int]:
         if (
             surface in REJECTING
             or (surface in MISTAKES and (word.before & MISTAKE_OPENERS or earlier in MISTAKE_KINDS))
-            or (
-                surface in CLAIMING
-                and (word.before & REPORTERS or earlier in REPORTERS or earlier in MISTAKE_KINDS)
-            )
             or (surface in VERDICTS and word.before & VERDICT_SUBJECTS)
         ):
             found.add(word.sentence)
     return frozenset(found)
+
+
+def _reporting_verbs(words: list[_Word]) -> tuple[int, ...]:
+    """The words that report others' claims (see CLAIMING), by number."""
+    found = []
+    for i, word in enumerate(words):
+        if word.surface not in CLAIMING:
+            continue
+        before = words[i - 1] if i and words[i - 1].sentence == word.sentence else None
+        earlier = before.surface if before else ""
+        if (word.before | (before.before if before else frozenset())) & FIRST_PERSON:
+            continue  # "I often say ...": a claim made
+        if (
+            word.before & REPORTERS
+            or earlier in REPORTERS
+            or earlier in MISTAKE_KINDS  # "a common claim is that ..."
+            or (
+                before is not None
+                and earlier in REPORTING_ADVERBS
+                and before.before & (IMPERSONAL | REPORTERS)
+            )
+            or (earlier in REPORTING_ADVERBS and i > 1 and words[i - 2].surface in REPORTERS)
+        ):
+            found.append(i)
+    return tuple(found)
+
+
+def _reported(view: _Answer, first: int) -> bool:
+    """Whether the claim whose first word is `first` follows a reporting verb of its sentence
+    with no comma, semicolon or colon between (see CLAIMING)."""
+    word = view.words[first]
+    for verb in view.reporting:
+        said = view.words[verb]
+        if verb >= first or said.sentence != word.sentence:
+            continue
+        if said.span is None or word.span is None:
+            return True
+        if not any(mark in view.text[said.span[1] : word.span[0]] for mark in ",;:"):
+            return True
+    return False
 
 
 class _Answer:
@@ -915,6 +956,7 @@ class _Answer:
         self.stems = [f for f in self.positions if len(f) >= 5 and f.isalpha()]
         self._fuzzy: dict[str, list[int]] = {}
         self.rejecting = _rejecting_sentences(self.words)
+        self.reporting = _reporting_verbs(self.words)
 
     def where(self, forms: frozenset[str], spellings: frozenset[str]) -> set[int]:
         """Positions that answer to a slot: same canonical form, or a small typo of a word."""
@@ -1159,6 +1201,8 @@ def _check_misconception(
             continue
         if view.words[positions[0]].sentence in answer.rejecting:
             continue  # named to be rejected ("a common mistake is to ...")
+        if _reported(view, positions[0]):
+            continue  # reported as others' ("some people think that ...")
         return MisconceptionHit(item.claim, item.correction, view.quote(positions, phrase))
     return None
 

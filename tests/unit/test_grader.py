@@ -432,6 +432,11 @@ def test_a_misconception_named_to_be_rejected_is_not_flagged(answer):
         "I would say bagging reduces bias.",
         "We think bagging reduces bias.",
         "Some models, like bagging, reduce bias.",
+        # others named, but the claim is the answer's own
+        "I often say that bagging reduces bias.",
+        "Contrary to what some people think, bagging reduces bias.",
+        "Bagging reduces bias, as some people say.",
+        "Some people think it lowers variance, but I think bagging reduces bias.",
     ],
 )
 def test_a_mistake_word_alone_does_not_hide_a_misconception(answer):
