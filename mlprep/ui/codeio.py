@@ -6,11 +6,12 @@ the user is told the file's path and presses Enter when they have saved it.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shlex
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TextIO
 
@@ -93,7 +94,8 @@ class LineCodePrompter:
         command = editor_command(self.environ) if self.open_editor else None
         if command is not None:
             try:
-                subprocess.run([*command, str(path)], check=False)
+                with _signals_left_to_default():
+                    subprocess.run([*command, str(path)], check=False)
                 return
             except OSError as error:
                 self.notice(f"Cannot start the editor {command[0]!r}: {error.strerror}.")
@@ -142,3 +144,23 @@ class LineCodePrompter:
                 "Mistakes to avoid:",
                 *wrap(_MISTAKES.sub("", card.explain), self.width, "  ", deck=True),
             )
+
+
+@contextlib.contextmanager
+def _signals_left_to_default() -> Iterator[None]:
+    """While the editor has the terminal, SIGTERM and SIGHUP end mlprep outright, as before
+    mlprep handled them (see cli.app): raised as an exit here, it made subprocess.run kill the
+    editor, whose alternate screen and raw mode stayed behind; left alone, the editor puts the
+    terminal back as it ends."""
+    import signal
+
+    saved = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            saved[number] = signal.signal(number, signal.SIG_DFL)
+    try:
+        yield
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)

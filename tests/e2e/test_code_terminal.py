@@ -85,3 +85,37 @@ def test_ctrl_c_at_the_next_step_stops_on_a_line_of_its_own(mlprep_home, tmp_pat
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
+
+
+def test_a_termination_signal_while_the_editor_is_open_leaves_the_editor_alone(
+    mlprep_home, tmp_path
+):
+    """SIGTERM to mlprep while the editor had the terminal made mlprep kill the editor on
+    its way out, leaving the editor's screen and raw mode behind; it now ends mlprep alone
+    (as before mlprep handled the signal), and the editor puts the terminal back itself."""
+    import os
+    import signal
+    import sys
+    import time
+
+    started = tmp_path / "editor.pid"
+    editor = tmp_path / "editor.sh"
+    editor.write_text(f"#!/bin/sh\necho $$ > {started}\nexec sleep 30\n")
+    editor.chmod(0o755)
+    env = dict(os.environ, MLPREP_HOME=str(mlprep_home), EDITOR=str(editor), TERM="xterm")
+    child = pexpect.spawn(
+        sys.executable, ["-m", "mlprep", "code", "coding-one-hot"], env=env, timeout=20
+    )
+    for _ in range(200):
+        if started.exists() and started.read_text().strip():
+            break
+        time.sleep(0.05)
+    editor_pid = int(started.read_text())
+    child.kill(signal.SIGTERM)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.signalstatus == signal.SIGTERM  # ended outright, not through an exit
+    try:
+        os.kill(editor_pid, 0)  # the editor is still there, to end as it will
+    finally:
+        os.kill(editor_pid, signal.SIGKILL)
