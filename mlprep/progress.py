@@ -1353,6 +1353,7 @@ class ProgressStore:
     def _backup(self, now: datetime) -> Path | None:
         if not self.log.path.exists():
             return None
+        self._check_kinds()  # (a named pipe as the log made the copy wait for ever)
         stamp = now.strftime("%Y%m%dT%H%M%S")
         target = self.backup_dir / f"reviews-{stamp}.jsonl"
         counter = 1

@@ -1022,11 +1022,14 @@ def test_a_named_pipe_as_the_review_log_is_named_by_every_command(cli, mlprep_ho
     a named pipe in place of the log, where stats named it."""
     log = mlprep_home / "progress" / "reviews.jsonl"
     log.parent.mkdir(parents=True, exist_ok=True)
+    export = tmp_path / "in.json"
+    export.write_text('{"kind": "mlprep-progress", "format": 1, "exported_at": "", "events": []}')
     os.mkfifo(log)
     for args in (
         ["progress", "export", str(tmp_path / "out.json")],
         ["progress", "export", "-"],
         ["progress", "reset", "--yes"],
+        ["progress", "import", str(export), "--yes"],  # (its backup's copy waited)
         ["show", "trees-gini-max", "--history"],
     ):
         done = in_a_process(mlprep_home, *args)
@@ -1164,7 +1167,9 @@ cards:
 """
 
 
-@pytest.mark.parametrize("mode", [["quiz", "my-sql"], ["review", "my-sql"], ["mock", "my-sql"]])
+@pytest.mark.parametrize(
+    "mode", [["quiz", "my-sql"], ["review", "my-sql"], ["mock", "my-sql"], ["flash", "my-sql"]]
+)
 def test_a_user_sql_card_that_cannot_be_asked_is_skipped_and_the_session_goes_on(mlprep_home, mode):
     """A user deck's SQL card whose reference solution does not run (or whose database does
     not exist) ended quiz, review and mock at that card ("Error: run one statement at a
@@ -1173,15 +1178,19 @@ def test_a_user_sql_card_that_cannot_be_asked_is_skipped_and_the_session_goes_on
     decks.mkdir(parents=True, exist_ok=True)
     (decks / "my-sql.yaml").write_text(BROKEN_SQL_DECK)
     extra = ["-n", "3", "--seed", "1"] if mode[0] != "review" else []
-    result = run(*mode, *extra, input="SELECT COUNT(*) FROM users;\n")
+    typed = "\n3\n" if mode[0] == "flash" else "SELECT COUNT(*) FROM users;\n"
+    result = run(*mode, *extra, input=typed)
     assert result.exit_code == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     output = " ".join(result.stdout.split())
+    assert "Skipped my-sql-nowhere: no sample database named 'elsewhere'" in output
+    if mode[0] == "flash":  # (self-graded: a solution that does not run is shown as such)
+        assert "Graded 1 of 3 cards" in output
+        return
     assert (
         "Skipped my-sql-broken: its reference solution does not run: run one statement at a "
         "time (this text holds 2) (`mlprep validate` names the file and line)."
     ) in output
-    assert "Skipped my-sql-nowhere: no sample database named 'elsewhere'" in output
     lines = (mlprep_home / "progress" / "reviews.jsonl").read_text().splitlines()
     assert [json.loads(line)["card"] for line in lines] == ["my-sql-users"]
 
