@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from mlprep.kinds import kind_of
+from mlprep.kinds import UnusableCard, kind_of
 from mlprep.model import Card, Grade
 from mlprep.sessions.base import (
     SessionContext,
@@ -55,7 +55,12 @@ def run_flash(
             kind = kind_of(card)
             shown_at = context.clock()
             prompter.flash_front(card, position + 1, len(cards))
-            kind.front(card, prompter)
+            try:
+                kind.front(card, prompter)
+            except UnusableCard as unusable:  # (a user deck's SQL card without its database)
+                prompter.notice(unusable.message)
+                position += 1
+                continue
             action: Grade | FlashAction = prompter.flash_key(bool(history))
             if action is FlashAction.REVEAL:
                 kind.reveal(card, prompter)
