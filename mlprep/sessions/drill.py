@@ -13,7 +13,7 @@ from mlprep.model import Card, Grade
 from mlprep.sessions.base import SessionContext
 from mlprep.sessions.ports import ProgressView, Prompter, Recorder
 from mlprep.sessions.quiz import QuizResult, run_quiz
-from mlprep.stats import WEAK_RECALL, missed_while_learning
+from mlprep.stats import WEAK_RECALL, in_learning, missed_while_learning
 
 DEFAULT_COUNT = 10
 
@@ -69,7 +69,10 @@ def _heading(chosen: Sequence[Card], progress: ProgressView, now: datetime) -> s
     weak = sum(
         states[card.id].lapses > 0
         or missed_while_learning(states[card.id])
-        or progress.retrievability(states[card.id], now) < WEAK_RECALL
+        or (  # (recall as stats reads it: of cards past their learning steps)
+            not in_learning(states[card.id])
+            and progress.retrievability(states[card.id], now) < WEAK_RECALL
+        )
         for card in chosen
     )
     count = f"{len(chosen)} card{'s' * (len(chosen) != 1)}"

@@ -90,3 +90,15 @@ def test_the_heading_counts_only_the_weak_cards_as_weak():
     assert _heading([cards["fresh"]], progress, NOW) == (
         "Drill: 1 card you have answered, weakest first (none is weak yet)"
     )
+
+
+def test_a_card_in_its_learning_steps_is_weak_only_by_a_lapse_or_a_miss():
+    """Long after a Good while learning, its predicted recall was low and drill called it weak
+    where stats, which reads recall only of cards past their steps, did not."""
+    from mlprep.sessions.drill import _heading
+
+    progress = _progress(_state("stale", "learning", 2.3, 1, 20, 1, 0))
+    card = Card(id="stale", q="q", a="a")
+    assert _heading([card], progress, NOW) == (
+        "Drill: 1 card you have answered, weakest first (none is weak yet)"
+    )
