@@ -84,8 +84,9 @@ def outlook_lines(view: Outlook, width: int = 80) -> list[str]:
                 # (the plan is one: `mlprep plan coding` alone, suggested here, made a plan of
                 # coding only, every other deck dropped without a word)
                 f"No time goes to {named} in these minutes: other decks gain more recall a "
-                f"minute. Give the plan more than {view.plan.minutes} minutes a day (mlprep "
-                f"plan --minutes N), or plan {'it' if len(idle) == 1 else 'them'} "
+                f"minute. Give the plan more than {view.plan.minutes} "
+                f"minute{'s' * (view.plan.minutes != 1)} a day (mlprep plan --minutes N), or "
+                f"plan {'it' if len(idle) == 1 else 'them'} "
                 f"alone: mlprep plan {' '.join(idle)} makes the plan "
                 f"{'that deck' if len(idle) == 1 else 'those decks'} only.",
                 width,

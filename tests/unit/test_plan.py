@@ -356,5 +356,7 @@ def test_a_deck_the_plan_gives_no_time_is_named_not_left_at_a_silent_zero():
         "Give the plan more than 25 minutes a day (mlprep plan --minutes N), or plan it alone: "
         "mlprep plan coding makes the plan that deck only."
     ) in text
+    view.plan = Plan(date(2026, 12, 16), 1, ("coding", "trees"))
+    assert "Give the plan more than 1 minute a day" in " ".join(outlook_lines(view))
     view.decks[0] = DeckOutlook("coding", 40, 0, 0.0, 12.0)
     assert "No time goes to" not in " ".join(outlook_lines(view))
