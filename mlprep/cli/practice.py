@@ -189,6 +189,11 @@ def mock(
     cards = library.select(decks or [d for d in library.decks if d != "sql"], tag or ())
     if export and export.exists():
         raise UsageError(f"{export} already exists; choose another file for --export.")
+    records = app.paths.data_dir / "mock"
+    if records.exists() and not records.is_dir():  # (said before the interview: it was lost)
+        raise MlprepError(
+            f"cannot save interviews in {records}: it is a file, not a directory; move it away"
+        )
     if export and not export.parent.is_dir():  # (said before the interview, not after it)
         # (the directories were made, as root /nonexistent; export -o refuses them)
         where = export.parent
@@ -218,7 +223,7 @@ def mock(
     if not result.answers and result.stopped is not Stop.TIME_UP:
         finish(result)  # (left before any answer: no interview to keep; a time-up is one)
         return
-    record = save_mock(result, app.paths.data_dir / "mock")
+    record = save_mock(result, records)
     # beside the record, the transcript to read again (the record holds ids and grades only)
     saved = record.with_suffix(".md")
     try:

@@ -459,3 +459,15 @@ def test_in_a_quiz_too_rows_in_order_by_chance_cost_a_try(cli, mlprep_home):
     assert "no ORDER BY of its own\n(one in a subquery" in out
     assert "2 more tries (empty to give up).\n" in out
     assert [(e["card"], e["grade"]) for e in log_lines(mlprep_home)] == [("sqlmini-first-users", 2)]
+
+
+def test_mock_refuses_to_start_where_its_record_cannot_be_saved(cli, mlprep_home):
+    """A file in place of the mock directory was said after the whole interview, and the
+    record and transcript were lost."""
+    (mlprep_home / "mock").write_text("")
+    result = cli("mock", *MOCK, input="1 3\n")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"Error: cannot save interviews in {mlprep_home / 'mock'}: it is a file, not a "
+        "directory; move it away\n"
+    )
