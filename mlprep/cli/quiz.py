@@ -101,7 +101,13 @@ def _revisit_cards(path: Path, library: Library) -> list[Card]:
         ids = json.loads(read_regular(path, 16 << 20))["cards"]
     except FileNotFoundError:
         raise UsageError("No quiz to revisit yet; run mlprep quiz first.") from None
-    except (OSError, ValueError, KeyError, TypeError):
+    except OSError:
+        if path.exists() and not path.is_file():
+            # (not "damaged; run mlprep quiz": a quiz can never write it there)
+            what = "a directory" if path.is_dir() else "not a regular file"
+            raise UsageError(f"{path} is {what}; move it away, then run mlprep quiz") from None
+        ids = None
+    except (ValueError, KeyError, TypeError):
         ids = None
     if not isinstance(ids, list):  # ({"cards": 5} gave "unexpected TypeError")
         raise UsageError(f"{path} is damaged; run mlprep quiz to write a new one.")

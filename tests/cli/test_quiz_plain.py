@@ -215,6 +215,17 @@ def test_a_damaged_revisit_list_is_one_line(cli, mlprep_home, text):
     )
 
 
+def test_a_directory_as_the_revisit_list_is_named_not_called_damaged(cli, mlprep_home):
+    """It said "damaged; run mlprep quiz to write a new one", which a quiz never could."""
+    (mlprep_home / "revisit.json").mkdir()
+    result = cli("quiz", "--revisit", *MINI)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: {mlprep_home / 'revisit.json'} is a directory; move it away, then run mlprep "
+        "quiz\n",
+    )
+
+
 def test_a_revisit_stopped_early_keeps_the_cards_it_did_not_reach(cli, mlprep_home):
     """Stopped after one of two, it said "Nothing to revisit" and the other card was lost."""
     cli("quiz", "mini", "-n", "4", "--seed", "5", *MINI, input="2\n1 2\nabc\n1\n1/2\n")
