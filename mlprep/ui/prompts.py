@@ -15,6 +15,7 @@ import types
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO, cast
 
+from mlprep.fileio import is_terminal
 from mlprep.inline import without_marks
 from mlprep.model import Card, Grade
 from mlprep.sessions.ports import FlashAction, Prompter
@@ -274,7 +275,10 @@ class PlainPrompter:
         from mlprep.grading import parse_number  # (its patterns: once a card asks)
 
         while True:
+            shown = time.monotonic()
             typed = self.read("Answer (a number): ")
+            if not typed.strip() and too_soon(shown) and is_terminal(self.stdin):
+                continue  # a double-tapped Enter meant for the prompt before, as in menus
             try:
                 return parse_number(typed)
             except ValueError as reason:

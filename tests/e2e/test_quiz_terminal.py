@@ -195,6 +195,7 @@ def test_a_colour_code_in_pasted_text_is_dropped_not_a_traceback(mlprep_home):
     it for a mouse report it then could not read: a traceback, "Press ENTER to continue",
     the rest of the paste lost."""
     import io
+    import time
 
     child = spawn(["quiz", "mini", "--seed", "1", "--decks", str(FIXTURES / "decks")], mlprep_home)
     child.logfile_read = seen = io.StringIO()
@@ -204,6 +205,7 @@ def test_a_colour_code_in_pasted_text_is_dropped_not_a_traceback(mlprep_home):
     child.send("3")
     child.expect("Graded Good.")
     child.expect("2/4 · mini")  # (recorded: the next card is shown)
+    time.sleep(0.3)  # (a look, as a person takes: a Ctrl-C as a prompt opens can be lost)
     child.sendcontrol("c")
     child.expect(pexpect.EOF)
     child.close()
@@ -256,6 +258,23 @@ def test_an_enter_meant_for_the_card_before_is_no_empty_number(mlprep_home):
     child.expect("Please enter a number")
     child.send("0.5" + ENTER)
     child.expect("Nothing to revisit")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert [(e["card"], e["grade"]) for e in events(mlprep_home)] == [("mini-number", 3)]
+
+
+def test_a_plain_number_prompt_drops_an_enter_meant_for_the_card_before(mlprep_home):
+    """--plain (the mode for screen readers) took a double-tapped Enter as an empty number
+    ("Please enter a number (nothing typed ...)"), where the full-screen prompts drop it."""
+    args = ["quiz", "mini", "--tag", "numeric", "--plain", "--decks", str(FIXTURES / "decks")]
+    child = spawn(args, mlprep_home)
+    child.send(ENTER)  # (typed ahead: it reaches the number prompt as it opens)
+    child.expect("Answer \\(a number\\): ")
+    with pytest.raises(pexpect.TIMEOUT):
+        child.expect("Please enter a number", timeout=0.5)
+    deliberately(child, ENTER)  # a deliberate empty answer is still asked for again
+    child.expect("Please enter a number")
+    child.send("0.5" + ENTER)
     child.expect(pexpect.EOF)
     child.close()
     assert [(e["card"], e["grade"]) for e in events(mlprep_home)] == [("mini-number", 3)]
