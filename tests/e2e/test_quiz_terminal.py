@@ -245,36 +245,25 @@ def test_an_enter_meant_for_the_card_before_reveals_and_grades_nothing(mlprep_ho
     child.close()
 
 
-def test_an_enter_meant_for_the_card_before_is_no_empty_number(mlprep_home):
+@pytest.mark.parametrize(
+    ("mode", "prompt"),
+    [([], "Your answer \\(a number\\):"), (["--plain"], "Answer \\(a number\\): ")],
+    ids=["full-screen", "plain"],
+)
+def test_an_enter_meant_for_the_card_before_is_no_empty_number(mlprep_home, mode, prompt):
     """At a number prompt a double-tapped Enter said "Please enter a number (nothing typed
-    ...)" before the answer was begun, where other prompts drop it."""
-    args = ["quiz", "mini", "--tag", "numeric", "--decks", str(FIXTURES / "decks")]
+    ...)" before the answer was begun, where other prompts drop it; so did --plain, the mode
+    for screen readers, once the full-screen prompt dropped it."""
+    args = ["quiz", "mini", "--tag", "numeric", *mode, "--decks", str(FIXTURES / "decks")]
     child = spawn(args, mlprep_home)
     child.send(ENTER)  # (typed ahead: it reaches the number prompt as it opens)
-    child.expect("Your answer \\(a number\\):")
+    child.expect(prompt)
     with pytest.raises(pexpect.TIMEOUT):
         child.expect("Please enter a number", timeout=0.5)
     deliberately(child, ENTER)  # a deliberate empty answer is still asked for again
     child.expect("Please enter a number")
     child.send("0.5" + ENTER)
     child.expect("Nothing to revisit")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert [(e["card"], e["grade"]) for e in events(mlprep_home)] == [("mini-number", 3)]
-
-
-def test_a_plain_number_prompt_drops_an_enter_meant_for_the_card_before(mlprep_home):
-    """--plain (the mode for screen readers) took a double-tapped Enter as an empty number
-    ("Please enter a number (nothing typed ...)"), where the full-screen prompts drop it."""
-    args = ["quiz", "mini", "--tag", "numeric", "--plain", "--decks", str(FIXTURES / "decks")]
-    child = spawn(args, mlprep_home)
-    child.send(ENTER)  # (typed ahead: it reaches the number prompt as it opens)
-    child.expect("Answer \\(a number\\): ")
-    with pytest.raises(pexpect.TIMEOUT):
-        child.expect("Please enter a number", timeout=0.5)
-    deliberately(child, ENTER)  # a deliberate empty answer is still asked for again
-    child.expect("Please enter a number")
-    child.send("0.5" + ENTER)
     child.expect(pexpect.EOF)
     child.close()
     assert [(e["card"], e["grade"]) for e in events(mlprep_home)] == [("mini-number", 3)]
