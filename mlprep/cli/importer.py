@@ -118,7 +118,10 @@ def import_deck(
     try:
         atomic_write(target, result.text.encode())
     except OSError as error:
-        raise MlprepError(f"cannot write {target}: {error.strerror or error}") from None
+        from mlprep.fileio import refusal
+
+        # ("File exists" named neither the file in place of the decks directory nor a move)
+        raise MlprepError(f"cannot write {target}: {refusal(target, error)}") from None
     cards = len(new_deck.cards)
     out = app.env.stdout
     if result.header:

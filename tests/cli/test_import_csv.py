@@ -531,3 +531,16 @@ def test_a_lone_row_read_as_column_names_says_so(cli, tmp_path, mlprep_home):
         f"Error: 1 problem in {lone}; nothing was imported.\n"
     )
     assert cli("import", str(lone), "--deck", "one", "--no-header").exit_code == 0
+
+
+def test_a_file_in_place_of_the_decks_directory_is_named(cli, tmp_path, mlprep_home):
+    """It said 'cannot write .../decks/one.yaml: File exists'."""
+    (mlprep_home / "decks").write_text("")
+    source = tmp_path / "one.csv"
+    source.write_text("What is bias?,Error from wrong assumptions\n")
+    result = cli("import", str(source), "--deck", "one")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"Error: cannot write {mlprep_home / 'decks' / 'one.yaml'}: {mlprep_home / 'decks'} is "
+        "a file, not a directory; move it away\n",
+    )
