@@ -357,13 +357,16 @@ def mock_markdown(result) -> str:
             out += ["**Why**", "", item.card.explain.strip(), ""]
         if item.card.solution and item.card.type is CardType.SQL:
             out += ["**Reference query**", "", "```sql", item.card.solution.strip(), "```", ""]
+    rows = result.scorecard()
+    if not rows:  # (a table of its header alone read as a broken file)
+        return "\n".join([*out, "No question was answered."]) + "\n"
     out += [
         "## Scorecard",
         "",
         "| topic | questions | good or easy | mean grade |",
         "|---|---:|---:|---:|",
     ]
-    for deck, asked, good, mean in result.scorecard():
+    for deck, asked, good, mean in rows:
         out.append(f"| {deck} | {asked} | {good} | {mean:.1f} |")
     return "\n".join(out) + "\n"
 

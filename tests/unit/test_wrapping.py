@@ -316,6 +316,18 @@ def test_a_mock_transcript_keeps_the_checklist_as_a_list_and_the_explanation():
     assert "0m12s of 12 seconds (time up)." in text
 
 
+def test_a_mock_transcript_with_no_answer_says_so_rather_than_an_empty_table():
+    from mlprep.sessions.mock import MockResult
+    from mlprep.ui.text import mock_markdown
+
+    result = MockResult(planned=3, seconds=12.0, started_at="2026-12-07T09:00:00", minutes=0.2)
+    assert mock_markdown(result) == (
+        "# Mock interview, 2026-12-07 09:00 UTC\n\n"
+        "0 of 3 questions, 0m12s of 12 seconds (finished).\n\n"
+        "No question was answered.\n"
+    )
+
+
 def test_a_result_cut_at_the_row_limit_says_so():
     """A query that never ends showed "(992 more rows)", as if its result were complete."""
     from mlprep.ui.text import table_lines
