@@ -143,7 +143,11 @@ def drill_one(
         except UsageError as error:
             # the file removed or replaced meanwhile (an editor's rename, a mistake): said,
             # then the next step is asked as after a failed run (it ended the session)
-            prompter.notice(f"{error.message}; save your function there and try again.")
+            if path.exists():  # (a directory or a pipe: not "no such file")
+                what = "a directory" if path.is_dir() else "not a regular file"
+                prompter.notice(f"{path} is {what}; move it away and try again.")
+            else:
+                prompter.notice(f"{error.message}; save your function there and try again.")
             verdict = None
         if verdict is not None and not verdict.not_implemented:
             attempts += 1  # an untouched stub is not an attempt

@@ -125,3 +125,32 @@ def test_a_drill_file_removed_meanwhile_is_said_and_the_drill_goes_on(tmp_path):
     ) in script.shown
     assert recorded == [Grade.HARD]  # one failed run, then a pass: the missing file is no try
     assert result.stopped is None
+
+
+def test_a_directory_in_place_of_the_drill_file_is_named(tmp_path):
+    """It said 'no such file; save your function there' of a directory."""
+    from mlprep.errors import UsageError
+
+    def check(card, path):
+        if not path.is_file():
+            raise UsageError(f"{path}: no such file")
+        return Verdict(card.id, True, 3, failed_count=0)
+
+    class Replacing(Script):
+        def edit(self, path):
+            super().edit(path)
+            if len(self.shown) == 2:  # (the first edit: a directory takes the file's place)
+                path.unlink()
+                path.mkdir()
+            else:
+                path.rmdir()
+                path.write_text("def f(x):\n    return x\n")
+
+    class Recorded:
+        def record(self, card, grade, ms, answer=None, suggested=None):
+            return None
+
+    script = Replacing(["retry"])
+    run_code_session([CARD], script, check, Recorded(), tmp_path, clock=lambda: 0.0)
+    where = tmp_path / "coding-x.py"
+    assert ("notice", f"{where} is a directory; move it away and try again.") in script.shown
