@@ -614,11 +614,12 @@ def convert(
         return Conversion(None, "", problems, header, guessed)
     if not rows:
         found = f"no cards found; {_EXPECTED} on each line"
-        if header is not None and header_row is None:
+        if header is not None:
             # (the only row was read as column names, without a word of it)
             shown = ", ".join(header.cells) if header.cells else header.q
+            how = "was read as column names" if header_row is None else "is the --header row"
             found = (
-                f"no cards found: the only row ({shown[:60]}) was read as column names; "
+                f"no cards found: the only row ({shown[:60]}) {how}; "
                 "use --no-header if it is a card"
             )
         return Conversion(None, "", [Problem(path, found)], header, guessed)

@@ -530,6 +530,11 @@ def test_a_lone_row_read_as_column_names_says_so(cli, tmp_path, mlprep_home):
         "--no-header if it is a card\n"
         f"Error: 1 problem in {lone}; nothing was imported.\n"
     )
+    named = cli("import", str(lone), "--deck", "one", "--header")  # (it said no more)
+    assert named.stderr.startswith(
+        f"{lone}: no cards found: the only row (Q, A) is the --header row; use --no-header if "
+        "it is a card\n"
+    )
     assert cli("import", str(lone), "--deck", "one", "--no-header").exit_code == 0
 
 
