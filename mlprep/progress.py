@@ -50,6 +50,7 @@ from mlprep.reviewlog import (
     event_from_dict,
     line_blocks,
     locked,
+    not_a_progress_file,
     schedules,
 )
 from mlprep.scheduler import (
@@ -393,8 +394,6 @@ class ProgressStore:
         """Each progress file, where there is one, is a regular file: with /dev/zero linked
         in place of state.json mlprep read on to 13 GB, and a named pipe there never
         answered."""
-        from mlprep.fileio import kind_of
-
         for path in (self.log.path, self.snapshot_path, self.totals_path):
             try:
                 mode = os.stat(path).st_mode
@@ -404,10 +403,7 @@ class ProgressStore:
                 raise ProgressError(f"cannot read {path}: {error.strerror}") from None
             # (a directory is named where each file is read, as what it is not)
             if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
-                raise ProgressError(
-                    f"{path} is {kind_of(mode)}, not a regular file; move it away "
-                    "(mlprep keeps its progress in regular files)"
-                )
+                raise not_a_progress_file(path, mode)
 
     def _read_snapshot(
         self,

@@ -484,6 +484,16 @@ def event_from_dict(data: object, where: str | Callable[[], str]) -> ReviewEvent
     return ReviewEvent(**data)
 
 
+def not_a_progress_file(path: Path, mode: int) -> ProgressError:
+    """The error for a progress file that is something else (a named pipe, a device)."""
+    from mlprep.fileio import kind_of
+
+    return ProgressError(
+        f"{path} is {kind_of(mode)}, not a regular file; move it away "
+        "(mlprep keeps its progress in regular files)"
+    )
+
+
 def _whole(value: object) -> bool:
     """An integer as JSON gives one: not a bool, not a float (1.0)."""
     return type(value) is int
@@ -1040,12 +1050,7 @@ class ReviewLog:
             if stat.S_ISDIR(mode):
                 raise self.not_a_file()
             if not stat.S_ISREG(mode):
-                from mlprep.fileio import kind_of
-
-                raise ProgressError(
-                    f"{self.path} is {kind_of(mode)}, not a regular file; move it away "
-                    "(mlprep keeps its progress in regular files)"
-                )
+                raise not_a_progress_file(self.path, mode)
             handle = os.fdopen(fd, "rb")
         except BaseException:
             os.close(fd)
