@@ -103,8 +103,10 @@ def _revisit_cards(path: Path, library: Library) -> list[Card]:
         raise UsageError("No quiz to revisit yet; run mlprep quiz first.") from None
     except OSError:
         if path.exists() and not path.is_file():
+            from mlprep.fileio import kind_of
+
             # (not "damaged; run mlprep quiz": a quiz can never write it there)
-            what = "a directory" if path.is_dir() else "not a regular file"
+            what = kind_of(path.stat().st_mode)
             raise UsageError(f"{path} is {what}; move it away, then run mlprep quiz") from None
         ids = None
     except (ValueError, KeyError, TypeError):

@@ -144,7 +144,9 @@ def drill_one(
             # the file removed or replaced meanwhile (an editor's rename, a mistake): said,
             # then the next step is asked as after a failed run (it ended the session)
             if path.exists():  # (a directory or a pipe: not "no such file")
-                what = "a directory" if path.is_dir() else "not a regular file"
+                from mlprep.fileio import kind_of
+
+                what = kind_of(path.stat().st_mode)
                 prompter.notice(f"{path} is {what}; move it away and try again.")
             else:
                 prompter.notice(f"{error.message}; save your function there and try again.")
