@@ -274,11 +274,12 @@ class PlainPrompter:
     def ask_number(self) -> float:
         from mlprep.grading import parse_number  # (its patterns: once a card asks)
 
+        def ask() -> str:
+            return self.read("Answer (a number): ")
+
         while True:
-            shown = time.monotonic()
-            typed = self.read("Answer (a number): ")
-            if not typed.strip() and too_soon(shown) and is_terminal(self.stdin):
-                continue  # a double-tapped Enter meant for the prompt before, as in menus
+            # (in a terminal, a double-tapped Enter meant for the prompt before is dropped)
+            typed = unhurried(ask) if is_terminal(self.stdin) else ask()
             try:
                 return parse_number(typed)
             except ValueError as reason:
@@ -323,8 +324,7 @@ class PlainPrompter:
         self.say("", *head, *wrap(card.q, self.width, deck=True))
 
     def flash_key(self, can_undo: bool) -> FlashAction:
-        # (u is offered only where there is a grade to undo, as in a terminal)
-        keys = "s skip, u undo, q quit" if can_undo else "s skip, q quit"
+        keys = _flash_keys(can_undo)
         while True:
             text = self.read(f"Enter to show the answer ({keys}): ").strip().lower()
             if not text:
@@ -343,7 +343,7 @@ class PlainPrompter:
     def flash_grade(self, can_undo: bool, preview: str = "") -> Grade | FlashAction:
         if preview:
             self.say(preview)
-        keys = "s skip, u undo, q quit" if can_undo else "s skip, q quit"
+        keys = _flash_keys(can_undo)
         while True:
             text = self.read(f"Grade 1 Again, 2 Hard, 3 Good, 4 Easy ({keys}): ")
             action = FLASH_KEYS.get(text.strip().lower()[:1])
@@ -490,7 +490,7 @@ class QuestionaryPrompter:
         message = f"Your answer ({hint}):"
         # (erased when done: the terminal wrapped it mid-word; _answered_text leaves it
         # wrapped between words instead)
-        answer = unhurried(lambda: self._answer(message, erase=True))
+        answer = self._answer(message, erase=True)  # (a stray Enter is dropped there)
         _answered_text(message, answer)
         return answer
 
@@ -784,6 +784,11 @@ def select(
 # it: a double-tapped Enter answered the next question unseen (a menu's first option, an empty
 # answer that revealed an open card, an empty query that gave an SQL card up, a grade).
 STRAY_ENTER_SECONDS = 0.3
+
+
+def _flash_keys(can_undo: bool) -> str:
+    """A plain flash prompt's keys: u only where there is a grade to undo, as in a terminal."""
+    return "s skip, u undo, q quit" if can_undo else "s skip, q quit"
 
 
 def too_soon(shown: float) -> bool:
