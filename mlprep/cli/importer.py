@@ -54,7 +54,7 @@ def import_deck(
       mlprep import flashcards.csv --deck my-cards
       mlprep import anki-notes.txt --deck anki-ml --title "ML from Anki"
     """
-    from mlprep.fileio import atomic_write, read_regular
+    from mlprep.fileio import atomic_write, kind_of, read_regular
     from mlprep.importcsv import convert
     from mlprep.limits import MAX_CSV_BYTES
     from mlprep.schema import SLUG
@@ -84,11 +84,13 @@ def import_deck(
             None,
         )
         if occupant is None or occupant.id != slug:
-            held = f"your deck '{occupant.id}'" if occupant else "a file that is not a deck"
-            raise UsageError(
-                f"{target} holds {held}, not deck '{slug}'; choose another --deck "
-                "(nothing was replaced)."
-            )
+            if occupant:
+                held = f"holds your deck '{occupant.id}', not deck '{slug}'"
+            elif not target.is_file():
+                held = f"is {kind_of(target.stat().st_mode)}"
+            else:
+                held = f"holds a file that is not a deck, not deck '{slug}'"
+            raise UsageError(f"{target} {held}; choose another --deck (nothing was replaced).")
         if not force:
             raise UsageError(
                 f"you already have a deck '{slug}' ({target}); add --force to replace it."

@@ -468,6 +468,20 @@ def test_an_import_never_replaces_a_deck_of_another_id_in_its_file(cli, tmp_path
     assert mine.read_text() == before
 
 
+def test_an_import_names_a_directory_in_place_of_its_deck_file(cli, tmp_path, mlprep_home):
+    """A directory at decks/mine.yaml was "a file that is not a deck"."""
+    in_the_way = mlprep_home / "decks" / "mine.yaml"
+    in_the_way.mkdir(parents=True)
+    source = tmp_path / "cards.csv"
+    source.write_text("Q?,A.\n")
+    result = cli("import", str(source), "--deck", "mine")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: {in_the_way} is a directory; choose another --deck (nothing was replaced).\n",
+    )
+    assert list(in_the_way.iterdir()) == []
+
+
 def test_generated_card_ids_must_be_free(cli, tmp_path, monkeypatch):
     other = tmp_path / "other"
     other.mkdir()
