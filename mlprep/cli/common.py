@@ -226,8 +226,16 @@ def _in_words(text: str) -> str:
 
     for pattern, words in _RANGE_WORDS:
         text = re.sub(pattern, words, text)
+    # digits too many for Python's int() (over 4,300) are a whole number all the same
+    end = text.find("' is not a whole number.")
+    value = text[text.rfind("'", 0, end) + 1 : end]
+    digits = value.removeprefix("-").removeprefix("+")
+    if end > 0 and digits.isdigit() and digits.isascii():
+        size = "small" if value.startswith("-") else "large"
+        text = text.replace("' is not a whole number.", f"' is too {size}.", 1)
     # (a value of thousands of digits made a line of thousands of characters)
-    return re.sub(r"'([^'\s]{30})[^'\s]{4,}'(?= is not a (?:whole )?number\.)", r"'\1...'", text)
+    shown = r"'([^'\s]{30})[^'\s]{4,}'(?= is (?:not a (?:whole )?number|too (?:large|small))\.)"
+    return re.sub(shown, r"'\1...'", text)
 
 
 def _app_state(ctx: Any) -> AppState:
