@@ -1834,7 +1834,10 @@ def _export_document(header: object, lines: LaidOut | None, source: str) -> Expo
     if not isinstance(header, dict) or header.get("kind") != EXPORT_KIND:
         raise ProgressError(f"{source}: not a progress export (made by `mlprep progress export`)")
     version = header.get("format")
-    if not isinstance(version, int) or version > EXPORT_FORMAT:
+    if type(version) is not int:  # (a bool is an int to isinstance)
+        what = "no 'format'" if version is None else "a 'format' that is not a whole number"
+        raise ProgressError(f"{source}: not a progress export ({what})")
+    if version > EXPORT_FORMAT:
         raise ProgressError(
             f"{source}: written by a newer mlprep (export format {version}); upgrade mlprep"
         )

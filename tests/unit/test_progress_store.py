@@ -198,6 +198,11 @@ def test_read_export_rejects_what_is_not_an_export():
         read_export("{", "x.json")
     with pytest.raises(ProgressError, match=r"^x\.json: written by a newer mlprep"):
         read_export('{"kind": "mlprep-progress", "format": 2, "events": []}', "x.json")
+    for header, what in (("", "no 'format'"), ('"format": 1.0, ', "a 'format' that is not")):
+        with pytest.raises(ProgressError, match=rf"^x\.json: not a progress export \({what}"):
+            read_export('{"kind": "mlprep-progress", ' + header + '"events": []}', "x.json")
+    with pytest.raises(ProgressError, match="not a whole number"):
+        read_export('{"kind": "mlprep-progress", "format": true, "events": []}', "x.json")
     with pytest.raises(ProgressError, match=r"^x\.json: event 1: not a review event"):
         read_export('{"kind": "mlprep-progress", "format": 1, "events": [{"v": 1}]}', "x.json")
 
