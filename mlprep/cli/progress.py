@@ -161,7 +161,8 @@ def merge(ctx: typer.Context, file: FileArg) -> None:
     Example:
       mlprep progress merge laptop.json
     """
-    from mlprep.progress import ProgressStore, read_export_document, read_export_file
+    from mlprep.exportdoc import read_export_document, read_export_file
+    from mlprep.progress import ProgressStore
 
     app_state = state(ctx)
     if file == "-":
@@ -193,7 +194,8 @@ def import_(ctx: typer.Context, file: FileArg, yes: Yes = False) -> None:
     Example:
       mlprep progress import backup.json --yes
     """
-    from mlprep.progress import ProgressStore, read_export
+    from mlprep.exportdoc import read_export
+    from mlprep.progress import ProgressStore
 
     app_state = state(ctx)
     data = _read_source(file)

@@ -14,9 +14,10 @@ import pytest
 
 from mlprep import exportcopy, logmerge, reviewlog
 from mlprep.errors import ProgressError
+from mlprep.exportdoc import ExportDocument, export_document, read_export_file
 from mlprep.logmerge import Careful
 from mlprep.model import Grade
-from mlprep.progress import ExportDocument, ProgressStore, export_document, read_export_file
+from mlprep.progress import ProgressStore
 from mlprep.reviewlog import ReviewEvent
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -253,7 +254,7 @@ def test_answers_to_a_card_new_here_leave_the_other_lines_as_they_are(
 def frames(text: bytes) -> tuple:
     import io
 
-    from mlprep.progress import _blocks, _export_frame, _file_frame
+    from mlprep.exportdoc import _blocks, _export_frame, _file_frame
 
     return _file_frame(io.BytesIO(text)), _export_frame(_blocks(io.BytesIO(text)))
 

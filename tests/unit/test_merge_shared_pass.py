@@ -15,9 +15,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mlprep import logmerge, reviewlog
+from mlprep.exportdoc import ExportDocument, read_export_file
 from mlprep.logmerge import Careful, StreamingMerge
 from mlprep.model import Grade
-from mlprep.progress import ExportDocument, ProgressStore, read_export_file
+from mlprep.progress import ProgressStore
 from mlprep.reviewlog import ReviewEvent
 from tests.mergepaths import general_merges
 from tests.processes import children_at_start, no_process_left  # noqa: F401  (autouse)

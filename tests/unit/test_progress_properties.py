@@ -188,7 +188,7 @@ def test_stored_states_always_load_as_a_replay_gives(tmp_path, history):
     shared=st.integers(0, 4),
 )
 def test_a_merge_gives_every_line_the_state_a_replay_gives(tmp_path, mine, theirs, shared):
-    from mlprep.progress import export_document, read_export
+    from mlprep.exportdoc import export_document, read_export
 
     clean(tmp_path)
     here, there = tmp_path / "here", tmp_path / "there"

@@ -11,8 +11,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mlprep.errors import ProgressError
+from mlprep.exportdoc import export_document, read_export
 from mlprep.model import Grade
-from mlprep.progress import ProgressStore, effective, export_document, read_export
+from mlprep.progress import ProgressStore, effective
 from mlprep.reviewlog import ReviewEvent
 from mlprep.scheduler import Scheduler
 
@@ -472,7 +473,7 @@ def test_the_streamed_export_is_the_export_document(tmp_path):
 
 
 def test_a_merge_checks_the_new_events_and_skips_those_already_here(tmp_path):
-    from mlprep.progress import read_export_document
+    from mlprep.exportdoc import read_export_document
 
     store = fresh(tmp_path)
     mine = answer_many(store, 4)
@@ -491,7 +492,7 @@ def test_a_merge_checks_the_new_events_and_skips_those_already_here(tmp_path):
 
 
 def ExportDocumentOf(items):  # noqa: N802  (reads like the class it builds)
-    from mlprep.progress import ExportDocument
+    from mlprep.exportdoc import ExportDocument
 
     return ExportDocument(items, "f")
 
@@ -516,7 +517,7 @@ def test_drill_answers_store_no_state_and_leave_schedules_alone(tmp_path):
 
 
 def test_a_streamed_export_merges_reading_only_its_new_lines(tmp_path):
-    from mlprep.progress import read_export_document
+    from mlprep.exportdoc import read_export_document
 
     here, there = fresh(tmp_path / "here"), fresh(tmp_path / "there")
     answer_many(here, 6)
@@ -551,7 +552,7 @@ def test_passes_over_the_log_agree_whatever_its_blocks(tmp_path, monkeypatch, bl
     import shutil
 
     from mlprep import reviewlog
-    from mlprep.progress import read_export_document
+    from mlprep.exportdoc import read_export_document
 
     base = fresh(tmp_path / "base")
     events = answer_many(base, 24, T0, "a")
@@ -587,7 +588,7 @@ def test_passes_over_the_log_agree_whatever_its_blocks(tmp_path, monkeypatch, bl
 
 
 def test_an_export_file_is_read_in_passes_and_a_change_in_between_is_caught(tmp_path, monkeypatch):
-    from mlprep.progress import read_export_file
+    from mlprep.exportdoc import read_export_file
     from mlprep.reviewlog import ReviewLog
 
     there = fresh(tmp_path / "there")
@@ -631,7 +632,7 @@ def test_snapshot_and_totals_documents_read_back_as_json_wrote_them():
 
 
 def test_an_export_line_not_starting_an_object_is_read_as_json_and_braces_line_by_line(tmp_path):
-    from mlprep.progress import read_export_document
+    from mlprep.exportdoc import read_export_document
 
     here = fresh(tmp_path / "here")
     answer_many(here, 3)

@@ -230,7 +230,7 @@ def test_stored_totals_holding_numbers_no_answer_gives_are_recounted(tmp_path, t
 def test_a_merge_counts_its_new_answers_into_the_stored_totals(tmp_path, monkeypatch):
     import json
 
-    from mlprep.progress import export_document, read_export
+    from mlprep.exportdoc import export_document, read_export
     from mlprep.stats import AnswerTotals
 
     here, there = ProgressStore(tmp_path / "here").load(), ProgressStore(tmp_path / "there").load()
