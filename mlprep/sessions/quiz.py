@@ -31,6 +31,7 @@ class QuizResult(SessionResult):
     width: int = 80
     # cards a stopped quiz did not reach that stay to be revisited (see QuizSession)
     unreached: list[Card] = field(default_factory=list)
+    reached: int = 0  # how many cards were put on screen (the last perhaps not answered)
 
     @property
     def auto_graded(self) -> list[CardResult]:
@@ -46,7 +47,8 @@ class QuizResult(SessionResult):
 
     @property
     def revisit(self) -> list[Card]:
-        return [r.card for r in self.results if r.needs_revisit] + self.unreached
+        cards = [r.card for r in self.results if r.needs_revisit] + self.unreached
+        return list({card.id: card for card in cards}.values())
 
     def summary(self) -> list[str]:
         answered = len(self.results)
@@ -109,6 +111,7 @@ def run_quiz(
     started = context.clock()
     with until_stopped(result):
         for position, card in enumerate(cards, start=1):
+            result.reached = position
             prompter.show_question(card, position, len(cards))
             answered = answer_card(card, prompter, recorder, context)
             if answered is not None:
@@ -131,8 +134,10 @@ class QuizSession:
         count = len(self.cards)
         prompter.notice(f"Quiz: {names} - {count} card{'s' * (count != 1)}")
         result = run_quiz(self.cards, prompter, recorder, context)
-        if self.keep_unreached:
-            result.unreached = list(self.cards[len(result.results) :])
+        if self.keep_unreached and result.stopped:
+            # the card it stopped at and those after it (not one skipped as unusable: the
+            # count of answers fell short of the cards reached by one a skip)
+            result.unreached = list(self.cards[max(result.reached - 1, 0) :])
         return result
 
 

@@ -1197,6 +1197,19 @@ def test_a_user_sql_card_that_cannot_be_asked_is_skipped_and_the_session_goes_on
     assert [json.loads(line)["card"] for line in lines] == ["my-sql-users"]
 
 
+def test_a_revisit_that_skipped_an_unusable_card_keeps_no_card_answered_right(mlprep_home):
+    """A revisit quiz that skipped a card it could not ask (and so had one answer fewer than
+    cards) listed its last card, answered right, to revisit again."""
+    decks = mlprep_home / "decks"
+    decks.mkdir(parents=True, exist_ok=True)
+    (decks / "my-sql.yaml").write_text(BROKEN_SQL_DECK)
+    (mlprep_home / "revisit.json").write_text('{"cards": ["my-sql-nowhere", "my-sql-users"]}')
+    result = run("quiz", "--revisit", input="SELECT COUNT(*) FROM users;\n")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "Nothing to revisit. Well done." in result.stdout
+    assert json.loads((mlprep_home / "revisit.json").read_text()) == {"cards": []}
+
+
 @pytest.mark.parametrize(
     ("make", "args", "message"),
     [
