@@ -88,8 +88,10 @@ def practice(
         app_state.paths.data_dir / "code",
     )
     prompter = LineCodePrompter(env.stdin, env.stdout, env.environ, echo=not is_terminal(env.stdin))
-    # the study runner's steps, with a prompter that opens the editor
+    # the study runner's steps (cli.session), with a prompter that opens the editor (its
+    # own protocol: CodePrompter)
     with app_state.progress() as store:
+        store.check_writable()  # (said before the first drill is written, not after)
         recorder = ProgressRecorder(store, session.mode, env.now)
         context = SessionContext(now=env.now, clock=env.clock, progress=StoreView(store))
         result = session.run(prompter, recorder, context)

@@ -988,6 +988,12 @@ def test_a_read_only_data_dir_still_shows_progress(cli, mlprep_home, monkeypatch
         1,
         f"Error: cannot save your plan to {progress / 'reviews.jsonl'}: Read-only file system\n",
     )
+    # a coding drill too, before the drill is written (it said so only at its first grade)
+    drill = cli("code", "coding-softmax", input="\n")
+    assert (drill.exit_code, drill.stdout) == (1, "")
+    assert drill.stderr.endswith(
+        f"Error: cannot save your answers to {progress / 'reviews.jsonl'}: Read-only file system\n"
+    )
 
 
 @pytest.mark.parametrize(
