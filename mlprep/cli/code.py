@@ -190,8 +190,8 @@ def check(
       mlprep code check coding-nms nms.py --json
     """
     from mlprep.coderun import check_card, verdict_lines
+    from mlprep.drillfile import journal
     from mlprep.model import CardType, Grade
-    from mlprep.sessions.coding import journal
     from mlprep.sessions.recording import ProgressRecorder
 
     app_state = state(ctx)

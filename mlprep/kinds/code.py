@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING
 
-from mlprep.errors import MlprepError
+from mlprep.errors import MlprepError, UsageError
 from mlprep.kinds import Kind, KindContext, Outcome, Verdict
 from mlprep.model import Card, Grade
 from mlprep.textsafe import printable
@@ -31,8 +31,8 @@ class CodeKind(Kind):
 
     def attempt(self, card: Card, prompter: AskPrompter, ctx: KindContext) -> Outcome:
         from mlprep.coderun import UntrustedDeck, check_card, runs_tests, verdict_lines
-        from mlprep.sessions.coding import ensure_stub, grade_for
-        from mlprep.sessions.coding import journal as _journal
+        from mlprep.drillfile import ensure_stub, file_trouble, grade_for
+        from mlprep.drillfile import journal as _journal
 
         if ctx.collect_only or ctx.code_dir is None:
             return Outcome(prompter.ask_open(later=ctx.collect_only), Verdict(None))
@@ -72,6 +72,12 @@ class CodeKind(Kind):
                 ):
                     prompter.notice(line)
                 return Outcome(_journal(path), Verdict(None), attempts=attempts)
+            except UsageError as error:
+                if path.is_file():
+                    raise
+                # the file removed or replaced meanwhile: said, to put right and run again
+                prompter.notice(file_trouble(path, error))
+                continue
             except MlprepError as error:  # numpy missing
                 for line in textwrap.wrap(f"{error.message} Grade yourself this time.", 78):
                     prompter.notice(line)

@@ -7,7 +7,6 @@ never touches a terminal or a process itself.
 
 from __future__ import annotations
 
-import textwrap
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -16,7 +15,8 @@ from pathlib import Path
 from typing import Protocol
 
 from mlprep.coderun import Verdict
-from mlprep.errors import MlprepError, UsageError
+from mlprep.drillfile import ensure_stub, file_trouble, grade_for, journal
+from mlprep.errors import UsageError
 from mlprep.model import Card, Grade
 from mlprep.scheduler import CardState
 from mlprep.sessions.base import (
@@ -31,7 +31,6 @@ from mlprep.sessions.ports import ProgressView, Recorder
 
 Check = Callable[[Card, Path], Verdict]
 Pick = Callable[[ProgressView, datetime], Sequence[Card]]
-JOURNAL_CHARS = 4000  # the review log keeps at most 4096 characters of an answer
 
 RETRY, REVEAL, NEXT, QUIT = "retry", "reveal", "next", "quit"
 
@@ -70,56 +69,6 @@ class CodeResult(SessionResult):
         return summary_lines(self)
 
 
-def journal(path: Path) -> str:
-    """What the review log keeps of a drill's answer: the start of the user's file."""
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")[:JOURNAL_CHARS]
-    except OSError:
-        return ""
-
-
-def stub_source(card: Card) -> str:
-    """The file a drill starts from: the question as comments, numpy imported, the signature
-    and a body that says it is not written yet."""
-    lines = [f"# {card.id}", "#"]
-    for index, paragraph in enumerate(card.q.strip().split("\n\n")):
-        if index:
-            lines.append("#")
-        lines += [f"# {line}" for line in textwrap.wrap(" ".join(paragraph.split()), 76)]
-    lines += [
-        "#",
-        f"# Check it: mlprep code check {card.id} <this file>",
-        "",
-        "import numpy as np",
-        "",
-        "",
-        f"def {card.signature.strip()}:",
-        "    raise NotImplementedError",
-        "",
-    ]
-    return "\n".join(lines)
-
-
-def ensure_stub(card: Card, directory: Path) -> Path:
-    """`<directory>/<card id>.py`, written from the stub unless the user already has one."""
-    path = directory / f"{card.id}.py"
-    if not path.exists():
-        if directory.exists() and not directory.is_dir():
-            raise MlprepError(
-                f"{directory} is a file, not a directory: your drill files are kept"
-                " there; move it away"
-            )
-        directory.mkdir(parents=True, exist_ok=True)
-        from mlprep.fileio import atomic_write
-
-        atomic_write(path, stub_source(card).encode())
-    return path
-
-
-def grade_for(attempts: int) -> Grade:
-    return Grade.GOOD if attempts <= 1 else Grade.HARD
-
-
 def drill_one(
     card: Card,
     path: Path,
@@ -143,13 +92,7 @@ def drill_one(
         except UsageError as error:
             # the file removed or replaced meanwhile (an editor's rename, a mistake): said,
             # then the next step is asked as after a failed run (it ended the session)
-            if path.exists():  # (a directory or a pipe: not "no such file")
-                from mlprep.fileio import kind_of
-
-                what = kind_of(path.stat().st_mode)
-                prompter.notice(f"{path} is {what}; move it away and try again.")
-            else:
-                prompter.notice(f"{error.message}; save your function there and try again.")
+            prompter.notice(file_trouble(path, error))
             verdict = None
         if verdict is not None and not verdict.not_implemented:
             attempts += 1  # an untouched stub is not an attempt

@@ -409,6 +409,19 @@ def test_other_input_at_a_drill_says_what_the_keys_do_and_runs_nothing(cli, mlpr
     assert [e["grade"] for e in log_lines(mlprep_home)] == [1]
 
 
+def test_a_drill_file_replaced_in_a_review_is_named_and_the_tests_can_run_again(cli, mlprep_home):
+    """A directory in place of the drill's file ended the card with "...: no such file Grade
+    yourself this time." (no full stop, and not what it was); `mlprep code` says what is in
+    the way and asks again, and so does a drill met in review."""
+    in_the_way = mlprep_home / "code" / "coding-one-hot.py"
+    in_the_way.mkdir(parents=True)
+    result = cli("review", "coding", "--tag", "encoding", "--new", "1", input="\na\n")
+    said = "".join(result.stdout.split())  # (a long path is cut to the terminal's width)
+    assert f"{in_the_way}isadirectory;moveitawayandtryagain." in said
+    assert "Gradeyourself" not in said
+    assert [(e["card"], e["grade"]) for e in log_lines(mlprep_home)] == [("coding-one-hot", 1)]
+
+
 def test_new_drills_are_offered_after_a_days_new_cards_of_other_decks(
     cli, mlprep_home, monkeypatch
 ):

@@ -4,8 +4,9 @@ revealed Again, skipped nothing; an untouched stub is not an attempt."""
 from __future__ import annotations
 
 from mlprep.coderun import Verdict
+from mlprep.drillfile import stub_source
 from mlprep.model import Card, CardType, Grade
-from mlprep.sessions.coding import run_code_session, stub_source, summary_lines
+from mlprep.sessions.coding import run_code_session, summary_lines
 
 CARD = Card(
     id="coding-x", q="Write f.", a="`f`", deck="coding", type=CardType.CODE, signature="f(x)"

@@ -14,7 +14,7 @@ import pytest
 from mlprep import coderun
 from mlprep.coderun import Limits, UntrustedDeck, check_card, check_file, same
 from mlprep.decks import load_files
-from mlprep.sessions.coding import stub_source
+from mlprep.drillfile import stub_source
 from tests.forkserver import command, drills_through_server
 
 # (name, source, the verdict's error) for code that cannot be graded case by case
