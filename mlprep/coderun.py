@@ -147,7 +147,13 @@ def run_case_set(card_id: str, path: Path, suite: Any, cases: list[Any], limits:
 
 
 class UntrustedDeck(UsageError):
-    pass
+    """A drill whose tests come from a deck (code) that the user has not said to trust."""
+
+    def __init__(self, card: Card) -> None:
+        super().__init__(
+            f"card '{card.id}' comes from a deck that is not built in; its tests are code. "
+            "Run it with --trust-deck if you trust that deck."
+        )
 
 
 def check_card(
@@ -160,10 +166,7 @@ def check_card(
     if _packaged(card):
         return check_file(card.id, path, limits)
     if not trusted:
-        raise UntrustedDeck(
-            f"card '{card.id}' comes from a deck that is not built in; its tests are code. "
-            "Run it with --trust-deck if you trust that deck."
-        )
+        raise UntrustedDeck(card)
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
     require_numpy()

@@ -147,17 +147,11 @@ def _pick(library, targets: list[str], states, now, count: int) -> list:
 
 
 def _refuse_untrusted(cards, trust_deck: bool) -> None:
-    from mlprep.coderun import UntrustedDeck
-    from mlprep.drills import DRILL_IDS
+    from mlprep.coderun import UntrustedDeck, runs_tests
 
-    if trust_deck:
-        return
     for card in cards:
-        if card.tests or card.id not in DRILL_IDS:
-            raise UntrustedDeck(
-                f"card '{card.id}' comes from a deck that is not built in; its tests are code. "
-                "Run it with --trust-deck if you trust that deck."
-            )
+        if not runs_tests(card, trust_deck):
+            raise UntrustedDeck(card)
 
 
 @app.command("check")
