@@ -86,6 +86,7 @@ class Kind:
 
     name = ""  # Card.kind value
     label = ""  # how the README and messages name it
+    in_mock = True  # whether a mock interview asks it (answered aloud, within its time)
 
     def matches(self, card: Card) -> bool:
         return card.kind == self.name

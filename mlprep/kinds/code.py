@@ -25,6 +25,7 @@ _ANSWER_WORDS = frozenset({"a", "answer"})
 class CodeKind(Kind):
     name = "code"
     label = "coding drill"
+    in_mock = False  # written in an editor, not answered aloud
 
     def front(self, card: Card, prompter: AskPrompter) -> None:
         prompter.notice(f"Write: def {card.signature.strip()}")

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from mlprep.errors import UsageError
 from mlprep.kinds import Outcome, UnusableCard, kind_of
-from mlprep.model import Card, CardType, Grade
+from mlprep.model import Card, Grade
 from mlprep.scheduler import CardState
 from mlprep.sessions.base import (
     SessionContext,
@@ -112,8 +112,7 @@ def pick_questions(
     never came up. Every kind of card may be asked: its kind takes the answer (options, a
     number, a query) and grades it in the transcript."""
     states = progress.states
-    # a coding drill is written in an editor, not answered aloud
-    cards = [c for c in cards if c.type is not CardType.CODE]
+    cards = [c for c in cards if kind_of(c).in_mock]
     weights = {c.id: weakness(states.get(c.id), progress, now) for c in cards}
     keyed = sorted(((rng.random() ** (1.0 / weights[c.id]), c.id, c) for c in cards), reverse=True)
     unseen = weakness(None, progress, now)
@@ -267,7 +266,7 @@ class MockSession:
     def run(self, prompter: Prompter, recorder: Recorder, context: SessionContext) -> MockResult:
         questions = self.pick(context)
         if not questions:
-            if self.cards and all(card.type is CardType.CODE for card in self.cards):
+            if self.cards and not any(kind_of(card).in_mock for card in self.cards):
                 raise UsageError(
                     "A mock interview asks no coding drills (they are written in an editor): "
                     "practise them with `mlprep code`."
