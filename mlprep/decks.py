@@ -783,7 +783,7 @@ class Library:
         difficulty: int | None = None,
     ) -> list[Card]:
         """Cards of the named decks (all decks if none), filtered by tag (a card's own or its
-        deck's), kind (`Card.kind`: single, multi, number, open, sql) and difficulty. Every
+        deck's), kind (`Card.kind`: single, multi, number, open, sql, code) and difficulty. Every
         command selects through here (or `selection`), so the same options pick the same
         cards."""
         return list(self.selection(names, tags, kinds, difficulty))

@@ -87,8 +87,8 @@ class Card:
 
     @property
     def kind(self) -> str:
-        """The card's kind by name: sql, number, multi (several right options), single or
-        open. Selection (`Library.select(kinds=...)`) and `mlprep.kinds` key on it."""
+        """The card's kind by name: sql, code, number, multi (several right options), single
+        or open. Selection (`Library.select(kinds=...)`) and `mlprep.kinds` key on it."""
         if self.type is not CardType.OPEN:
             return str(self.type)
         if self.expect is not None:

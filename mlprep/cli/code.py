@@ -105,9 +105,7 @@ def _unknown(library, target: str) -> str:
     every other command suggests one)."""
     import difflib
 
-    from mlprep.model import CardType
-
-    drills = [card.id for card in library.all_cards() if card.type is CardType.CODE]
+    drills = [card.id for card in library.select(kinds=("code",))]
     close = difflib.get_close_matches(target, [*drills, *library.decks], n=1, cutoff=0.6)
     hint = f" Did you mean '{close[0]}'?" if close else " See `mlprep code --help`."
     return f"No coding drill or deck '{target}'.{hint}"
@@ -133,7 +131,7 @@ def _pick(library, targets: list[str], states, now, count: int) -> list:
             raise UsageError(_not_a_drill(card))
     if named and not decks:
         return named
-    pool = [c for c in library.select(decks) if c.type is CardType.CODE]
+    pool = library.select(decks, kinds=("code",))
     if not pool:
         raise UsageError(
             f"Deck '{decks[0]}' has no coding drills." if decks else "No coding drills."
