@@ -621,28 +621,6 @@ def _with_path(deck: Deck, path: Path) -> Deck:
     return replace(deck, path=path)
 
 
-def duplicate_problems(decks: Sequence[Deck]) -> list[Problem]:
-    """Card ids must be unique across every deck (progress is keyed on them)."""
-    seen: dict[str, tuple[Deck, int]] = {}
-    problems = []
-    for deck in decks:
-        index = deck.index
-        for card_id, line in zip(index.ids, index.lines, strict=True):
-            if card_id in seen:
-                first_deck, first_line = seen[card_id]
-                problems.append(
-                    Problem(
-                        str(deck.path),
-                        f"card id also used in {first_deck.path}:{first_line}",
-                        line,
-                        card_id,
-                    )
-                )
-            else:
-                seen[card_id] = (deck, line)
-    return problems
-
-
 def shared_id_problems(report: LoadReport, reference: LoadReport | None = None) -> list[Problem]:
     """Card ids must be unique across files, broken files included, and must not reuse an id or
     deck slug of a reference set (the built-in decks), whose copy would win at load time."""

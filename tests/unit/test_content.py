@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mlprep.decks import Library, duplicate_problems, load_files
+from mlprep.decks import Library, load_files, shared_id_problems
 from mlprep.model import Card, CardType, Deck
 from mlprep.paths import builtin_content_dir
 from tests.builtin import builtin_report, reference_grading
@@ -92,7 +92,7 @@ SEED_SECTIONS = {
 
 def test_every_deck_file_is_valid_and_ids_are_unique_across_decks():
     assert builtin_report().problems == []
-    assert duplicate_problems(builtin_report().decks) == []
+    assert shared_id_problems(builtin_report()) == []
 
 
 # The checks of every deck (or section) go through all of them in one test and list the
@@ -280,7 +280,7 @@ def test_the_behavioral_template_is_a_valid_user_deck_of_placeholders():
     assert report.problems == []
     (deck,) = report.decks
     assert deck.id not in bank_decks()
-    assert duplicate_problems([*builtin_report().decks, deck]) == []
+    assert shared_id_problems(report, builtin_report()) == []
     assert deck.cards and all("[FILL IN" in card.a for card in deck.cards)
 
 
