@@ -418,8 +418,13 @@ class SampleDatabase:
         return self.run(f"SELECT * FROM {quoted} LIMIT {max(int(n), 0)}", max_rows=max(n, 1))
 
 
+# a reference solution's time limit, wherever it runs (validate, sessions): it is trusted
+# content, so it is given room (a user's query has 2 s by default)
+SOLUTION_TIME_LIMIT = 10.0
+
+
 def solution_problem(
-    card: Card, directory: Path | None = None, time_limit: float = 2.0
+    card: Card, directory: Path | None = None, time_limit: float = SOLUTION_TIME_LIMIT
 ) -> str | None:
     """Why a `type: sql` card's reference solution cannot serve as the expected result (it
     fails, names an unknown database, runs past the time limit, returns more rows than are

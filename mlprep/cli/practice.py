@@ -82,7 +82,7 @@ def _runnable(app: "AppState", library: "Library", cards: "list[Card]", count: i
     for card in cards:
         if len(chosen) == count:
             break
-        reason = solution_problem(card, time_limit=10.0)
+        reason = solution_problem(card)
         if reason is None:
             chosen.append(card)
             continue

@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 # mlprep.sqlsandbox (and SQLite) is imported when an SQL card is asked, not by every session
 
 MAX_TRIES = 3
-SOLUTION_TIME_LIMIT = 10.0  # the reference solution is trusted content; give it room
 
 
 def tables_used(card: Card, database: SampleDatabase) -> list[str]:
@@ -46,7 +45,7 @@ class SqlKind(Kind):
         prompter.show_schema(schema_text(card, _database(card)))
 
     def attempt(self, card: Card, prompter: AskPrompter, ctx: KindContext) -> Outcome:
-        from mlprep.sqlsandbox import UNORDERED, SqlError, judge
+        from mlprep.sqlsandbox import SOLUTION_TIME_LIMIT, UNORDERED, SqlError, judge
 
         database = _database(card)
         try:
@@ -107,7 +106,7 @@ class SqlKind(Kind):
             self.reveal(card, prompter, outcome)
 
     def reveal(self, card: Card, prompter: AskPrompter, outcome: Outcome | None = None) -> None:
-        from mlprep.sqlsandbox import SampleDatabase, SqlError
+        from mlprep.sqlsandbox import SOLUTION_TIME_LIMIT, SampleDatabase, SqlError
 
         prompter.show_code("Reference solution:", card.solution.strip())
         try:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from mlprep.inline import without_marks
-from mlprep.kinds.sql import SOLUTION_TIME_LIMIT, error_line, schema_text
+from mlprep.kinds.sql import error_line, schema_text
 from mlprep.model import Card, Grade
 from mlprep.sessions.base import (
     SessionContext,
@@ -28,6 +28,7 @@ from mlprep.sessions.base import (
 )
 from mlprep.sessions.ports import Recorder
 from mlprep.sqlsandbox import (
+    SOLUTION_TIME_LIMIT,
     Comparison,
     QueryResult,
     SampleDatabase,
