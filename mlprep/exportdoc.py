@@ -26,13 +26,20 @@ EXPORT_KIND = "mlprep-progress"
 EXPORT_FORMAT = 1
 
 
+def export_header(now: datetime) -> dict:
+    """What an export says of itself, ahead of its events."""
+    return {"kind": EXPORT_KIND, "format": EXPORT_FORMAT, "exported_at": now.isoformat()}
+
+
+def export_head(now: datetime) -> bytes:
+    """The export document's text up to its first event (ProgressStore.export_bytes streams
+    the rest): the header, then "events": [ on the same line."""
+    return json.dumps(export_header(now))[:-1].encode() + b', "events": ['
+
+
 def export_document(events: Iterable[ReviewEvent], now: datetime) -> dict:
-    return {
-        "kind": EXPORT_KIND,
-        "format": EXPORT_FORMAT,
-        "exported_at": now.isoformat(),
-        "events": [json.loads(event.to_json()) for event in events],
-    }
+    """The export document of `events`, whole, as objects (what export_bytes writes)."""
+    return {**export_header(now), "events": [json.loads(event.to_json()) for event in events]}
 
 
 class ExportDocument:

@@ -29,7 +29,7 @@ import orjson
 
 from mlprep import __version__
 from mlprep.errors import ProgressError
-from mlprep.exportdoc import EXPORT_FORMAT, EXPORT_KIND, ExportDocument
+from mlprep.exportdoc import ExportDocument, export_head
 from mlprep.fileio import atomic_copy, atomic_write, atomic_write_with, gc_paused
 from mlprep.memory import DEFAULT_SOURCE
 from mlprep.model import Grade
@@ -802,10 +802,7 @@ class ProgressStore:
 
         known = CheckedBlocks(checked) if checked is not None else None
         self.exported = self.exported_settings = self.exported_undos = 0
-        yield (
-            f'{{"kind": "{EXPORT_KIND}", "format": {EXPORT_FORMAT}, '
-            f'"exported_at": {json.dumps(now.isoformat())}, "events": ['
-        ).encode()
+        yield export_head(now)
         match = FAST_LINE.match
         for start, block in self.log.blocks():
             found, crc = known.lines(start, block) if known is not None else (None, 0)
