@@ -412,6 +412,15 @@ class SampleDatabase:
         rows = self._template.execute(sql + " ORDER BY rowid", params)
         return "\n\n".join(f"{create};" for (create,) in rows)
 
+    def tables_used(self, card: Card) -> list[str]:
+        """The tables a SQL card's reference solution reads: the ones its user needs to see."""
+        words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", card.solution.lower()))
+        return [table for table in self.tables() if table.lower() in words]
+
+    def schema_for(self, card: Card) -> str:
+        """The CREATE statements of the tables a SQL card's question needs."""
+        return "\n".join(self.schema(table) for table in self.tables_used(card))
+
     def sample_rows(self, table: str, n: int = 5) -> QueryResult:
         """The first n rows of a table."""
         quoted = '"' + self._table_name(table).replace('"', '""') + '"'

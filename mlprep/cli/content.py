@@ -79,9 +79,9 @@ def _print_guide(app) -> None:
     if not console.is_terminal:
         app.env.stdout.write(text)
         return
-    from rich.markdown import Markdown
+    from mlprep.ui.render import guide
 
-    console.print(Markdown(text))
+    console.print(guide(text))
 
 
 def tags(

@@ -105,7 +105,7 @@ def _alarm(seconds: float):
     import contextlib
     import signal
 
-    from mlprep.sessions.mock import TimeUp
+    from mlprep.sessions.ports import TimeUp
 
     @contextlib.contextmanager
     def timer():

@@ -272,11 +272,10 @@ def sql_tables(card: Card) -> str:
     if card.type is not CardType.SQL or not card.db:
         return ""
     from mlprep.errors import MlprepError
-    from mlprep.kinds.sql import schema_text
     from mlprep.sqlsandbox import SampleDatabase
 
     try:
-        return schema_text(card, SampleDatabase.named(card.db))
+        return SampleDatabase.named(card.db).schema_for(card)
     except MlprepError:
         return ""
 

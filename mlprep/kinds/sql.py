@@ -7,7 +7,6 @@ SQL) counts as a try, with the reason in one line.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from mlprep.kinds import Kind, KindContext, Outcome, UnusableCard, Verdict
@@ -22,16 +21,6 @@ if TYPE_CHECKING:
 MAX_TRIES = 3
 
 
-def tables_used(card: Card, database: SampleDatabase) -> list[str]:
-    """The sample tables the reference solution reads: the ones a user needs to see."""
-    words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", card.solution.lower()))
-    return [table for table in database.tables() if table.lower() in words]
-
-
-def schema_text(card: Card, database: SampleDatabase) -> str:
-    return "\n".join(database.schema(t) for t in tables_used(card, database))
-
-
 def error_line(error: SqlError) -> str:
     reason = error.message.rstrip(".")
     return f"Error: {reason}{'' if reason.endswith('?') else '.'}"
@@ -42,7 +31,7 @@ class SqlKind(Kind):
     label = "SQL"
 
     def front(self, card: Card, prompter: AskPrompter) -> None:
-        prompter.show_schema(schema_text(card, _database(card)))
+        prompter.show_schema(_database(card).schema_for(card))
 
     def attempt(self, card: Card, prompter: AskPrompter, ctx: KindContext) -> Outcome:
         from mlprep.sqlsandbox import SOLUTION_TIME_LIMIT, UNORDERED, SqlError, judge
@@ -54,7 +43,7 @@ class SqlKind(Kind):
             raise UnusableCard(
                 card, f"its reference solution does not run: {error.message}"
             ) from None
-        prompter.show_schema(schema_text(card, database))
+        prompter.show_schema(database.schema_for(card))
         tries = 1 if ctx.collect_only else MAX_TRIES
         attempts = 0
         query = ""
@@ -134,4 +123,4 @@ def _wrong(feedback: tuple[str, ...]) -> Verdict:
     return Verdict(False, Grade.AGAIN, feedback=feedback)
 
 
-__all__ = ["SqlKind", "tables_used"]
+__all__ = ["SqlKind"]

@@ -23,12 +23,8 @@ from mlprep.sessions.base import (
     duration,
     grade_preview,
 )
-from mlprep.sessions.ports import ProgressView, Prompter, Recorder
+from mlprep.sessions.ports import ProgressView, Prompter, Recorder, TimeUp
 from mlprep.textfit import time_allowed
-
-
-class TimeUp(Exception):
-    """Raised (from a timer) when the interview's time runs out, even mid-answer."""
 
 
 @dataclass

@@ -32,6 +32,11 @@ if TYPE_CHECKING:
     from mlprep.sqlsandbox import Comparison, QueryResult
 
 
+class TimeUp(Exception):
+    """Raised (from a timer, or by a prompter that sees the deadline passed) when a mock
+    interview's time runs out, even mid-answer."""
+
+
 class FlashAction(Enum):
     REVEAL = "reveal"
     SKIP = "skip"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from mlprep.inline import without_marks
-from mlprep.kinds.sql import error_line, schema_text
+from mlprep.kinds.sql import error_line
 from mlprep.model import Card, Grade
 from mlprep.sessions.base import (
     SessionContext,
@@ -193,7 +193,7 @@ def run_sql_practice(
     with until_stopped(result):
         try:
             for position, card in enumerate(cards, start=1):
-                schema = schema_text(card, SampleDatabase.named(card.db))
+                schema = SampleDatabase.named(card.db).schema_for(card)
                 prompter.show_sql_question(card, position, len(cards), schema)
                 asked = clock()
                 outcome = practise_card(card, prompter, context.sql_time_limit)

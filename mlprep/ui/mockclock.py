@@ -55,7 +55,7 @@ class MockClockPrompter(PlainPrompter):
         """Once the time is up, an answer that cannot be taken (nothing typed, or no option's
         number) ends the question, without a "Please ..." for a prompt that will not come
         again; what was typed is named as not taken."""
-        from mlprep.sessions.mock import TimeUp
+        from mlprep.sessions.ports import TimeUp
 
         if self.deadline is not None and not self.grading and self.deadline <= self.clock():
             if typed.strip():
@@ -69,7 +69,7 @@ class MockClockPrompter(PlainPrompter):
     def read(self, prompt: str) -> str:
         if self.deadline is None or self.grading:
             return super().read(prompt)
-        from mlprep.sessions.mock import TimeUp
+        from mlprep.sessions.ports import TimeUp
 
         deadline = self.deadline
         if deadline - self.clock() <= 0:

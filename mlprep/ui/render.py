@@ -93,6 +93,14 @@ def markdown(text: str) -> RenderableType:
     return _Trimmed(rendered)
 
 
+def guide(text: str) -> RenderableType:
+    """A Markdown document of mlprep's own (the deck-writing guide), rendered whole: unlike a
+    card's text, it is trusted and may use every Markdown feature."""
+    from rich.markdown import Markdown
+
+    return Markdown(text)
+
+
 class _Trimmed:
     """A renderable without the empty lines rich puts before it (a list or a table that opens
     an answer began its box with an empty line: rich yields the line break its parts ask for
