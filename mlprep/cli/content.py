@@ -186,7 +186,8 @@ def search(
 ) -> None:
     """Find cards by words in their question, answer or tags.
 
-    Every word must appear; best matches (question hits) first.
+    Every word must appear, in the question, answer, explanation or tags (a choice card's
+    options are not searched); best matches (question hits) first.
 
     \b
     Example:
