@@ -165,9 +165,9 @@ def mock(
 
     Questions are mixed across topics and weighted toward your weak cards (low predicted
     recall, lapses, cards you missed); up to a third of them are weak cards, where you have
-    any. Answers stay hidden until the end; then each is shown beside the
-    reference answer for you to grade, and a scorecard per topic follows. The interview is
-    saved to your history; time running out ends it cleanly.
+    any. Answers stay hidden until the end; then choice, numeric and SQL answers get their
+    verdict and you grade the rest beside the reference answer, and a scorecard per topic
+    follows. The interview is saved to your history; time running out ends it cleanly.
 
     \b
     Examples:
