@@ -808,9 +808,9 @@ class ProgressStore:
             found, crc = known.lines(start, block) if known is not None else (None, 0)
             if found is None:
                 found = self.log.fast_count(block)
+                if found and not _utf8(block):
+                    found = None  # read line by line, which names the line that is not
                 if found:
-                    if not block.isascii():
-                        block.decode()  # raises for what is not UTF-8
                     if known is not None:
                         known.add(start, block, crc, found)
             if found:  # every line as this program writes it: passed through whole
@@ -822,10 +822,8 @@ class ProgressStore:
                 continue
             position = start
             for line in io.BytesIO(block):
-                if match(line) is not None:
+                if match(line) is not None and _utf8(line):
                     data = line[:-1]
-                    if not data.isascii():
-                        data.decode()  # raises for what is not UTF-8
                 else:
                     event = self.log._parse_line(line, position)
                     if event is None:
@@ -1496,6 +1494,17 @@ def _int_lists(table: object, low: int | None = None, high: int | None = None) -
     if not numbers or low is None or high is None:
         return True
     return min(numbers) >= low and max(numbers) <= high
+
+
+def _utf8(data: bytes) -> bool:
+    """Whether these bytes are UTF-8 text."""
+    if data.isascii():
+        return True
+    try:
+        data.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _check_settings(events: list[ReviewEvent], source: str, done: str = "merged") -> None:

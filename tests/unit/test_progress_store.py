@@ -669,6 +669,18 @@ def test_the_export_in_bytes_is_the_export_text_in_utf8(tmp_path):
     assert json.loads(data) == export_document(ProgressStore(tmp_path).events(), T0)
 
 
+def test_an_export_names_a_line_of_the_log_that_is_not_utf8(tmp_path):
+    store = fresh(tmp_path)
+    for day in range(3):
+        store.record("c1", Grade.GOOD, "quiz", 5, T0 + timedelta(days=day), answer="ok")
+    log = tmp_path / "reviews.jsonl"
+    lines = log.read_bytes().splitlines(keepends=True)
+    lines[1] = lines[1].replace(b'"answer":"ok"', b'"answer":"o\xff"')  # as long as before
+    log.write_bytes(b"".join(lines))
+    with pytest.raises(ProgressError, match=r"reviews\.jsonl:2: corrupt line"):
+        b"".join(ProgressStore(tmp_path).export_bytes(T0))
+
+
 def marked(path, mark):
     return ProgressStore(path / "progress", checked_mark=mark).load()
 
