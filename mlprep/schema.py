@@ -63,6 +63,7 @@ _STR_TAG = "tag:yaml.org,2002:str"
 MAX_ID_CHARS = 200
 _MAP_TAG, _SEQ_TAG = _PLAIN_TAGS
 _COLLECTIONS = (yaml.MappingNode, yaml.SequenceNode)
+_NO_ALIASES = "YAML anchors and aliases (&name, *name) are not supported"
 # first characters of a plain scalar that could be read as something other than text
 _TYPED_STARTS = frozenset(yaml.SafeLoader.yaml_implicit_resolvers)
 # a plain scalar starting with one of these letters is a bool or null only when it is one of
@@ -141,7 +142,7 @@ class _Checker:
         self.problems: list[Problem] = []
         self.card_ids: list[tuple[str, int]] = []  # every card id as written, with its line
         self.cards: list[Card] = []  # every card that reads well, in a deck with problems too
-        self.seen: set[int] = set()  # ids of composed collection nodes
+        self.seen: set[int] = set()  # ids of composed nodes (an alias is one seen again)
         # lines whose value could not be read at all: a second complaint there is only an echo
         self.unreadable: set[int] = set()
         # one constructor per file: a constructor remembers every node it has built, so a
@@ -161,15 +162,13 @@ class _Checker:
     # -- nodes to located values ---------------------------------------------------------
     def unwrap(self, node: yaml.Node) -> _Located:
         line = node.start_mark.line + 1
+        # an alias reuses a node object; expanding them can recurse or explode in size (a
+        # long text's alias on every card made exports gigabytes long)
+        if self.aliased(node):
+            return self.unreadable_value(line, _NO_ALIASES)
         if type(node) is yaml.ScalarNode:
             return self.scalar(node, line)
         if isinstance(node, _COLLECTIONS):
-            # an alias reuses a node object; expanding them can recurse or explode in size
-            if id(node) in self.seen:
-                return self.unreadable_value(
-                    line, "YAML anchors and aliases (&name, *name) are not supported"
-                )
-            self.seen.add(id(node))
             if node.tag not in _PLAIN_TAGS:
                 return self.unreadable_value(line, f"unsupported YAML tag {node.tag}")
         if isinstance(node, yaml.MappingNode):
@@ -178,7 +177,11 @@ class _Checker:
             for key_node, value_node in node.value:
                 key_line = key_node.start_mark.line + 1
                 # text keys and values, nearly all of a deck, without a call each
-                if type(key_node) is yaml.ScalarNode and key_node.tag == _STR_TAG:
+                if (
+                    type(key_node) is yaml.ScalarNode
+                    and key_node.tag == _STR_TAG
+                    and not self.aliased(key_node)
+                ):
                     key = key_node.value
                 else:
                     key = self.unwrap(key_node).value
@@ -195,7 +198,10 @@ class _Checker:
                     duplicates.append((key, key_line, mapping[key].line))
                     continue
                 if type(value_node) is yaml.ScalarNode and value_node.tag == _STR_TAG:
-                    value = _Located(value_node.value, key_line)
+                    if self.aliased(value_node):
+                        value = self.unreadable_value(key_line, _NO_ALIASES)
+                    else:
+                        value = _Located(value_node.value, key_line)
                 else:
                     value = self.unwrap(value_node)
                     value.line = key_line
@@ -206,6 +212,14 @@ class _Checker:
         if isinstance(node, yaml.SequenceNode):
             return _Located([self.unwrap(item) for item in node.value], line)
         return self.scalar(node, line)
+
+    def aliased(self, node: yaml.Node) -> bool:
+        """Whether this node was met before (it is an alias's), noting it if not."""
+        seen = self.seen
+        if id(node) in seen:
+            return True
+        seen.add(id(node))
+        return False
 
     def scalar(self, node: yaml.Node, line: int) -> _Located:
         if node.tag == _STR_TAG:  # text, the common case: the value as written

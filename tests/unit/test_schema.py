@@ -127,6 +127,11 @@ BROKEN = [
         ],
     ),
     (
+        "an alias of a text is refused as one of a mapping is",
+        HEAD + "  - {id: d-a, q: x, a: &long y}\n  - {id: d-b, q: z, a: *long}\n",
+        ["d.yaml:5: YAML anchors and aliases (&name, *name) are not supported"],
+    ),
+    (
         "a newer deck format",
         "format: 3\nid: d\ntitle: T\ncards: []\n",
         ["d.yaml:1: deck format 3 is newer than this mlprep understands (2); upgrade mlprep"],
