@@ -55,9 +55,13 @@ def atomic_write_with(
     path.parent.mkdir(parents=True, exist_ok=True)
     import tempfile  # not at start-up: it imports random
 
+    try:  # a file replaced keeps its permissions (a private log stays private)
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mode = 0o666 & ~_umask()  # mkstemp makes 0600; give a new file normal permissions
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; give the file normal permissions
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()

@@ -67,6 +67,15 @@ def test_read_regular_enforces_the_limit(tmp_path):
     assert caught.value.strerror == "larger than the 10 bytes limit"
 
 
+def test_atomic_write_keeps_the_permissions_of_the_file_it_replaces(tmp_path):
+    private = tmp_path / "reviews.jsonl"
+    private.write_bytes(b"old")
+    private.chmod(0o600)
+    atomic_write(private, b"new")
+    assert private.read_bytes() == b"new"
+    assert private.stat().st_mode & 0o777 == 0o600
+
+
 def test_atomic_write_refuses_to_replace_a_named_pipe(tmp_path):
     os.mkfifo(tmp_path / "pipe")
     with pytest.raises(OSError) as caught:
