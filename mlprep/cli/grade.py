@@ -8,6 +8,7 @@ import typer
 from mlprep.cli import completion
 from mlprep.cli.common import DeckDirs, state
 from mlprep.errors import UsageError
+from mlprep.fileio import is_terminal
 
 MAX_INPUT = 1_000_000  # characters read from stdin; the grader looks at far fewer
 
@@ -52,7 +53,10 @@ def grade(
 
     if not can_grade(card):
         raise UsageError(f"Card '{card.id}' has no keypoints to grade against.")
-    answer = _read_answer(app.env.stdin)
+    stdin = app.env.stdin
+    if is_terminal(stdin):  # (typed at a prompt, not piped: say how to end it)
+        app.note("Type your answer, then press Ctrl-D on a line of its own.")
+    answer = _read_answer(stdin)
     grading = grade_answer(card, answer)
     if not answer.strip() and not as_json:  # (a script's empty answer is graded, quietly)
         app.warn(

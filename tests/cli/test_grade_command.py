@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 from tests.conftest import FIXTURES
@@ -165,3 +166,24 @@ def test_mock_transcript_checks_typed_answers(cli, mlprep_home):
         ("graded-bagging", 2, 2, "mock"),
         ("graded-self", 2, None, "mock"),
     ]
+
+
+class _TypedAnswer(io.StringIO):
+    """An answer typed at the terminal rather than piped in."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_grade_says_how_to_end_an_answer_typed_at_a_terminal(mlprep_home):
+    """Typed at a prompt, `mlprep grade` said nothing and seemed to hang."""
+    from typer.testing import CliRunner
+
+    from mlprep.cli.app import app
+    from mlprep.cli.state import Environment
+
+    env = Environment(stdin_=_TypedAnswer("reduces variance\n"))
+    result = CliRunner().invoke(app, ["grade", "graded-bagging", *GRADED], obj=env)
+    assert result.exit_code == 0
+    assert result.stderr == "Type your answer, then press Ctrl-D on a line of its own.\n"
+    assert "[x] Bagging mainly reduces variance" in result.stdout
