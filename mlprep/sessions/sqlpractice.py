@@ -123,6 +123,9 @@ def practise_card(card: Card, prompter: SqlPrompter, time_limit: float) -> SqlOu
         exploring = command == ".run"
         if exploring:
             query = query[len(".run") :].strip()
+            if not query:
+                prompter.notice("Give .run the query to run: .run SELECT ...")
+                continue
         elif command is not None:
             prompter.notice(f"Unknown command {command}; try {', '.join(COMMANDS)}.")
             continue

@@ -103,6 +103,12 @@ def test_sql_commands_and_quit(cli):
     assert result.exit_code == 0
 
 
+def test_run_with_no_query_says_what_it_needs(cli):
+    """.run alone printed nothing at all."""
+    out = cli("sql", *SQL, input=".run\n.quit\n").stdout
+    assert "sql> .run\nGive .run the query to run: .run SELECT ...\nsql> .quit\n" in out
+
+
 def test_sql_with_no_matching_questions_is_a_usage_error(cli):
     result = cli("sql", "--tag", "zzzz")
     assert (result.exit_code, result.stderr) == (
