@@ -204,9 +204,14 @@ class StreamingMerge:
         unchecked: Set[bytes] = frozenset(),
         copied: int = 0,
         answered: Mapping[str, tuple[int, float, float]] | None = None,
+        settled: bytes = b"",
     ) -> None:
         if any(event.kind or event.undoes for event in added):
             raise Careful
+        # the time key from which stored states were computed with the parameters in force
+        # (see storedrows.key_from; b"": the defaults all along): one stored before it is no
+        # resume point
+        self.settled = settled
         self.unchecked = unchecked
         self.copied = copied  # where the log's part an export is a copy of ends
         # of each studied card, how many answers the log holds, the first's and the last's
@@ -267,6 +272,8 @@ class StreamingMerge:
         if not card.replaying:
             card.replaying = True
             if card.resume is not None:
+                if card.resume[0] < self.settled:
+                    raise Careful  # (computed without the parameters: a full replay of it)
                 card.state = self._resumed(*card.resume)
             elif card.unread_before:
                 raise Careful  # (its last line was not where the snapshot said)

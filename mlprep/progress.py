@@ -988,20 +988,25 @@ class ProgressStore:
                     else ""
                 )
                 self.notify(f"Merging {len(added):,} new answers{into}...")
-            try:
-                self._merge_streaming(added, unchecked, copied)
-            except Careful:
-                if unchecked:  # stopped before it checked every id: check them all here
-                    missing = self.log.absent({event.id for event in added})
-                    added = [event for event in added if event.id in missing]
-                    if not added:
-                        return 0
-                    try:
-                        self._merge_streaming(added)
-                    except Careful:
+            if any(event.kind == "params" for event in added):
+                # parameters from elsewhere may change the ones in force, which a replay uses
+                # from every card's first answer: every card is replayed
+                self._merge_replaying_all(added)
+            else:
+                try:
+                    self._merge_streaming(added, unchecked, copied)
+                except Careful:
+                    if unchecked:  # stopped before it checked every id: check them all here
+                        missing = self.log.absent({event.id for event in added})
+                        added = [event for event in added if event.id in missing]
+                        if not added:
+                            return 0
+                        try:
+                            self._merge_streaming(added)
+                        except Careful:
+                            self._merge_replaying(added)
+                    else:
                         self._merge_replaying(added)
-                else:
-                    self._merge_replaying(added)
             self.merged_settings = sum(1 for event in added if event.kind)
             self.merged_undos = sum(1 for event in added if event.undoes)
             if self.merged_settings:  # a plan or parameters from elsewhere
@@ -1017,9 +1022,19 @@ class ProgressStore:
         with nothing written, where the general path is needed (or where a line of the log
         holds one of the `unchecked` ids)."""
         from mlprep.logmerge import StreamingMerge
+        from mlprep.storedrows import key_from
 
         answered = self._answer_counts({event.card for event in added})
-        merging = StreamingMerge(self.log, self.scheduler, added, unchecked, copied, answered)
+        settled = self._settled()
+        merging = StreamingMerge(
+            self.log,
+            self.scheduler,
+            added,
+            unchecked,
+            copied,
+            answered,
+            key_from(settled) if settled is not None else b"",
+        )
         counted: list[AnswerTotals | None] = []  # (no undo on an affected card here)
         try:
             with gc_paused():
@@ -1077,7 +1092,7 @@ class ProgressStore:
         affected = {event.card for event in added}
         with gc_paused():
             existing = self.log.events_of(affected)
-            rows, final = replay_rows(self.scheduler, existing, added)
+            rows, final = replay_rows(self.scheduler, existing, added, self._settled())
         added = [replace(e, state=rows[e.id]) for e in added]
         totals = self._totals_after_merge(added, existing)
         try:
@@ -1088,15 +1103,27 @@ class ProgressStore:
                 self._write_totals(totals)
             self._put_states({card: final.get(card) for card in affected})
         except _OutOfOrder:
-            # a log appended out of time order (a clock set back): sort it whole, in time
-            # order with ties kept as they stand, and give every line its replayed state
-            events = sorted(self.log.read() + added, key=lambda event: event.when)
-            with gc_paused():
-                rows, final = replay_rows(self.scheduler, events)
-            events = [replace(event, state=rows[event.id]) for event in events]
-            self.log.rewrite(events)
-            self._end, self._last_id = self.log.size(), events[-1].id
-            self.states = {card: state for card, state in final.items() if state}
+            # a log appended out of time order (a clock set back): sort it whole
+            self._merge_replaying_all(added)
+
+    def _merge_replaying_all(self, added: list[ReviewEvent]) -> None:
+        """The log and `added` sorted whole, in time order with ties kept as they stand, and
+        every line given its state from a replay with the parameters in force after the
+        merge (as an import of them gives)."""
+        events = sorted(self.log.read() + added, key=lambda event: event.when)
+        self._use_settings(event for event in added if event.kind)
+        with gc_paused():
+            rows, final = replay_rows(self.scheduler, events)
+        events = [replace(event, state=rows[event.id]) for event in events]
+        self.log.rewrite(events)
+        self._end, self._last_id = self.log.size(), events[-1].id
+        self.states = {card: state for card, state in final.items() if state}
+
+    def _settled(self) -> datetime | None:
+        """When the parameters in force were set (None: the defaults, all along): states
+        stored before then were computed without them."""
+        params = self.settings.get("params")
+        return params.when if params is not None else None
 
     def _new_events(
         self, incoming: Iterable[ReviewEvent] | ExportDocument
@@ -1385,14 +1412,15 @@ def replay_rows(
     scheduler: Scheduler,
     events: Iterable[ReviewEvent],
     added: Sequence[ReviewEvent] = (),
+    settled: datetime | None = None,
 ) -> tuple[dict[str, tuple | None], dict[str, CardState | None]]:
     """Replay each card's events in time order (see Scheduler.replay). Returns the state row
     every event should store (an undo stores the state it goes back to, () for none; an undone
     answer stores nothing) and each card's final state.
 
     `events` are in log order; `added` are events new to the log (a merge). A card's events
-    before its first added one keep their stored states when that is safe (see _resume_point),
-    and its replay starts from there."""
+    before its first added one keep their stored states when that is safe (see _resume_point;
+    `settled`: when the parameters in force were set), and its replay starts from there."""
     by_card: dict[str, list[ReviewEvent]] = {}
     for event in events:
         by_card.setdefault(event.card, []).append(event)
@@ -1403,7 +1431,7 @@ def replay_rows(
     final: dict[str, CardState | None] = {}
     for card in by_card.keys() | new_by_card.keys():
         existing, new = by_card.get(card, []), new_by_card.get(card, [])
-        kept, state = _resume_point(existing, new)
+        kept, state = _resume_point(existing, new, settled)
         for event in kept:
             rows[event.id] = event.state
         kept_ids = {event.id for event in kept}
@@ -1423,11 +1451,13 @@ def replay_rows(
 
 
 def _resume_point(
-    existing: list[ReviewEvent], new: list[ReviewEvent]
+    existing: list[ReviewEvent], new: list[ReviewEvent], settled: datetime | None = None
 ) -> tuple[list[ReviewEvent], CardState | None]:
     """The events of a card that come before its first new one and can keep their stored
     states, and the state after them: none, unless the card's events are in time order in the
-    log, the last of them stores a state, and no later undo cancels one of them."""
+    log, the last of them stores a state computed with the parameters in force (it comes at
+    or after `settled`, when they were set: a full replay uses them from the first answer),
+    and no later undo cancels one of them."""
     if not new or not existing:
         return [], None
     since = min(event.when for event in new)
@@ -1438,6 +1468,8 @@ def _resume_point(
     kept = [event for event in existing if event.when < since]
     if not kept or kept[-1].state is None:
         return [], None
+    if settled is not None and kept[-1].when < settled:
+        return [], None  # stored before the parameters in force: computed without them
     ids = {event.id for event in kept}
     if any(event.undoes in ids for event in existing[len(kept) :] + new):
         return [], None

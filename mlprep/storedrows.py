@@ -71,7 +71,7 @@ class StoredRows:
     def replay_before(self, moment: datetime) -> None:
         """Send the cards whose last line comes before `moment` (the latest parameters: states
         stored before them were computed without them) to replay."""
-        since = _key_from(moment)
+        since = key_from(moment)
         earlier = [card for card, at in zip(self.rows, self.times, strict=True) if at < since]
         self._to_replay(earlier)
 
@@ -109,7 +109,7 @@ def _unmarshalled(data: bytes) -> StoredRows:
     return StoredRows(*marshal.loads(data))
 
 
-def _key_from(moment: datetime) -> bytes:
+def key_from(moment: datetime) -> bytes:
     """The time key of the first millisecond not before `moment`: a line's time comes before
     `moment` exactly when its key sorts below this one (a time finer than a millisecond, as a
     setting read in full may have, is rounded up, not cut)."""

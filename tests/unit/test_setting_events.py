@@ -161,3 +161,37 @@ def test_a_setting_made_while_a_later_dated_one_is_in_force_takes_effect(tmp_pat
     assert ProgressStore(tmp_path / "ahead").load().setting("plan") == {"cleared": True}
     later = [event.when for event in store.events() if event.kind]
     assert later[1] - later[0] == timedelta(milliseconds=1)
+
+
+@pytest.mark.parametrize("how", ["fitted here", "merged before", "merged together"])
+def test_a_merge_gives_the_states_an_import_of_the_same_history_gives(tmp_path, how):
+    """Answers merged after fitted parameters resumed a card from the state stored on its last
+    line before them, which was computed without those parameters (a replay, as an import
+    makes, uses them from the card's first answer): the states, and the lines they were
+    written to, then differed from an import's of the very same history."""
+    from mlprep.reviewlog import ReviewEvent
+
+    here = ProgressStore(tmp_path / "here").load()
+    for day in range(3):
+        here.record("c1", Grade.GOOD, "review", 900, T0 + timedelta(days=day))
+    fitted = {"parameters": FITTED, "source": "history"}
+    params = ReviewEvent.setting("params", fitted, T0 + timedelta(days=10))
+    there = ProgressStore(tmp_path / "there").load()
+    later = [
+        there.record("c1", Grade.GOOD, "review", 900, T0 + timedelta(days=12 + day))
+        for day in range(2)
+    ]
+    if how == "fitted here":  # (as optimize records them: the lines keep their states)
+        here.record_setting("params", fitted, params.when)
+        here.merge(later)
+    elif how == "merged before":
+        here.merge([params])
+        here.merge(later)
+    else:
+        here.merge([params, *later])
+    imported = ProgressStore(tmp_path / "imported").load()
+    imported.replace_all(here.events(), T0 + timedelta(days=20))
+    assert here.states == imported.states
+    assert here.states == Scheduler(FITTED).replay(effective(here.events()))
+    (tmp_path / "here" / "state.json").unlink()  # rebuilt from the lines' stored states
+    assert ProgressStore(tmp_path / "here").load().states == imported.states
