@@ -499,22 +499,29 @@ class DueQueue:
         return len(self.learning) + len(self.reviews) + len(self.new)
 
 
-def build_queue(
-    cards: Sequence[Card], states: dict[str, CardState], now: datetime, limits: Limits = Limits()
-) -> DueQueue:
-    """What is due now among `cards`, within today's limits."""
+def done_today(states: Mapping[str, CardState], now: datetime) -> tuple[int, int]:
+    """How many cards were new today (first answered since the review day began) and how many
+    others were reviewed today: what today's limits have already allowed."""
     today = start_of_day(now).timestamp()
-    tonight = end_of_day(now).timestamp()
-    horizon = (now + LEARN_AHEAD).timestamp()
-    learning: list[tuple[float, str, Card]] = []
-    reviews: list[tuple[float, str, Card]] = []
-    new: list[Card] = []
     new_today = reviews_today = 0
     for seen in states.values():
         if seen.first_ts >= today:
             new_today += 1
         elif seen.last_ts >= today:
             reviews_today += 1
+    return new_today, reviews_today
+
+
+def build_queue(
+    cards: Sequence[Card], states: dict[str, CardState], now: datetime, limits: Limits = Limits()
+) -> DueQueue:
+    """What is due now among `cards`, within today's limits."""
+    tonight = end_of_day(now).timestamp()
+    horizon = (now + LEARN_AHEAD).timestamp()
+    learning: list[tuple[float, str, Card]] = []
+    reviews: list[tuple[float, str, Card]] = []
+    new: list[Card] = []
+    new_today, reviews_today = done_today(states, now)
     state_of = states.get
     for card in cards:
         state = state_of(card.id)

@@ -26,6 +26,7 @@ from mlprep.scheduler import (
     Limits,
     StateColumns,
     build_queue,
+    done_today,
     end_of_day,
     next_due,
     queue_positions,
@@ -359,6 +360,9 @@ class ReviewSession:
             cap = self.builder_limits
             if cap is None:
                 return queue
-            reviews, new = queue.reviews[: cap.reviews_per_day], queue.new[: cap.new_per_day]
+            # the caps are the day's, as without a plan: what today has had counts against them
+            new_today, reviews_today = done_today(states, now)
+            reviews = queue.reviews[: max(0, cap.reviews_per_day - reviews_today)]
+            new = queue.new[: max(0, cap.new_per_day - new_today)]
             return DueQueue(queue.learning, reviews, new)
         return build_queue(ordered, states, now, self.limits)

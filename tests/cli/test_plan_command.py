@@ -469,6 +469,17 @@ def test_new_and_max_reviews_given_cap_the_plans_day(cli):
     assert capped.stdout.startswith("Review: 0 learning, 0 due, 2 new\n")
 
 
+def test_new_given_with_a_plan_caps_the_day_not_each_run(cli):
+    """Each run took --new 2 afresh under a plan (four new cards in two runs of --new 2), where
+    without a plan the cap is the day's."""
+    cli("plan", "--interview", "2026-12-09", "--minutes", "60", "mini", *MINI)
+    first = cli("review", "--new", "2", "--plain", *MINI, input="1\n1\n1\n1\n1\n1\n1\n1\n")
+    assert first.stdout.startswith("Review: 0 learning, 0 due, 2 new\n")
+    assert "Reviewed 2 cards" in first.stdout
+    again = cli("review", "--new", "2", *MINI, input="")
+    assert again.stdout.startswith("Review: 2 learning, 0 due, 0 new\n")  # (those two again)
+
+
 def test_a_review_stopped_part_way_says_what_the_plans_day_still_holds(cli):
     """It said when FSRS would next show a card ("in 19 days", after the interview) while the
     plan had 40 cards left for the day."""
