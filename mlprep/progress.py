@@ -48,6 +48,7 @@ from mlprep.reviewlog import (
     epoch_of_key,
     epoch_of_key_or_none,
     event_from_dict,
+    impossible_day,
     locked,
     not_a_progress_file,
     schedules,
@@ -808,7 +809,7 @@ class ProgressStore:
             found, crc = known.lines(start, block) if known is not None else (None, 0)
             if found is None:
                 found = self.log.fast_count(block)
-                if found and not _utf8(block):
+                if found and (not _utf8(block) or impossible_day(block)):
                     found = None  # read line by line, which names the line that is not
                 if found:
                     if known is not None:
@@ -822,7 +823,7 @@ class ProgressStore:
                 continue
             position = start
             for line in io.BytesIO(block):
-                if match(line) is not None and _utf8(line):
+                if match(line) is not None and _utf8(line) and not impossible_day(line):
                     data = line[:-1]
                 else:
                     event = self.log._parse_line(line, position)
@@ -837,6 +838,7 @@ class ProgressStore:
                 self.exported += 1
         if known is not None:
             known.save()
+        self._collect_warnings()  # (an unfinished last line, left out: said, as stats says it)
         yield b"\n]}\n"
 
     # -- totals for stats -----------------------------------------------------------------

@@ -13,6 +13,7 @@ history. The log stays the source of truth: a replay of the answers gives the sa
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import errno
 import fcntl
@@ -146,7 +147,7 @@ _TIME_SHAPE = (
     rb"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z"
 )
 FAST_LINE_SOURCE = (
-    rb'\{(?:"answer":(?:"(?:[^"\\]|\\.)*"|-?[0-9.eE+-]{1,40}|\[(?:[^\]"]|"(?:[^"\\]|\\.)*")*\]),)?'
+    rb'\{(?:"answer":"(?:[^"\\]|\\.)*",)?'
     rb'"at":"(' + _TIME_SHAPE + rb')","card":"([a-z0-9-]{1,200})",'
     rb'"grade":([1-4]),"id":"([0-9a-f]{1,64})","mode":"([a-z_]{1,20})","ms":\d{1,15}'
     rb'(?:,"state":(\[[^\]]*\]))?(?:,"suggested":([1-4]))?,"v":[12]\}\n'
@@ -235,6 +236,21 @@ _ID_FIELD = lazy_compile(rb'"id"\s*:\s*"([^"\\]*)"')
 # the card and id fields as this program writes them, for skimming a block of lines at once
 _CARD_FIELDS = lazy_compile(rb'"card":"([^"\\\n]*)"')
 _ID_FIELDS = lazy_compile(rb'"id":"([^"\\\n]*)"')
+
+
+# a time whose day its month may lack (the pattern's days go to 31 in every month)
+_LATE_DAYS = lazy_compile(rb'"at":"(\d{4})-(?:02-(?:29|3[01])|(?:0[469]|11)-31)T')
+
+
+def impossible_day(lines: bytes) -> bool:
+    """Whether some line of `lines` is dated a day its month lacks (February 30th, April 31st,
+    February 29th of a common year), which the lines' pattern lets pass. Only such dates are
+    looked at: a block of lines holds few or none."""
+    for found in _LATE_DAYS.finditer(lines):
+        year, day = int(found.group(1)), found.group(0)[-3:-1]
+        if day != b"29" or not calendar.isleap(year):
+            return True
+    return False
 
 
 def epoch_of_key(at: bytes) -> float:
@@ -438,9 +454,11 @@ def _fast_event(line: bytes, found: re.Match) -> ReviewEvent | None:
     ):
         return None
     state = data.get("state")
+    stamp = epoch_of_key_or_none(at)  # (the pattern checks the shape only: February 31st)
+    if stamp is None:
+        return None
     if state is not None:
-        stamp = epoch_of_key_or_none(at)
-        if stamp is None or row_problem(state) or state[5] != stamp:
+        if row_problem(state) or state[5] != stamp:
             return None
         data["state"] = tuple(state)
     return ReviewEvent(**data)

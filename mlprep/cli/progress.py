@@ -127,6 +127,7 @@ def export(
             pass
         for chunk in store.export_chunks(now, checked):  # a long history is streamed
             app_state.env.stdout.write(chunk)
+        _warn(app_state, store)
         return
     app_state.refuse_own_file(Path(file))
     try:  # (said first: --force would not help, only a regular file is ever replaced)
@@ -148,7 +149,15 @@ def export(
         raise MlprepError(f"cannot write {file}: {error.strerror}") from None
     answers = store.exported - store.exported_settings - store.exported_undos
     moved = _events(answers, store.exported_undos, store.exported_settings)
+    _warn(app_state, store)
     app_state.note(f"Exported {moved} to {file}.")
+
+
+def _warn(app_state, store) -> None:
+    """What reading the log noticed and left out (an unfinished last line), said once."""
+    for warning in dict.fromkeys(store.warnings):
+        app_state.warn(warning)
+    store.warnings.clear()
 
 
 @app.command("merge")

@@ -744,6 +744,45 @@ def test_a_damaged_review_log_is_named_and_left_as_it_is(log, code, message, mlp
     assert (progress / "reviews.jsonl").read_text(encoding="utf-8") == log
 
 
+LINE_2 = (
+    '{"at":"2026-11-20T09:01:00.000Z","card":"trees-gini-max","grade":3,'
+    '"id":"0a1b2c3d4e5f60718293a4b5c6d7e8f9","mode":"quiz","ms":1,"v":2}\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"answer":123,' + LINE_2[1:], "reviews.jsonl:2: not a review event ('answer' must be"),
+        ('{"answer":[1],' + LINE_2[1:], "reviews.jsonl:2: not a review event ('answer' must be"),
+        (LINE_2.replace("2026-11-20", "2026-02-31"), "reviews.jsonl:2: not a review event ('at'"),
+    ],
+    ids=["number-answer", "list-answer", "february-31st"],
+)
+@pytest.mark.parametrize("command", [["stats"], ["progress", "export", "-"]])
+def test_a_line_that_merge_refuses_is_refused_by_every_command(line, message, command, mlprep_home):
+    """A line of the right shape with a number for its answer, or dated February 31st, was
+    passed through by export (and the number by stats and quiz): merge and import then refused
+    the backup it made, and the commands disagreed about one log."""
+    progress = progress_dir_with(mlprep_home, LOG_LINE + line + LOG_LINE.replace("f1b", "f2b"))
+    log = (progress / "reviews.jsonl").read_text()
+    result = run(*command)
+    assert_clean(result, 1, message)
+    assert result.stdout == ""
+    assert (progress / "reviews.jsonl").read_text() == log
+
+
+def test_an_export_says_it_left_out_an_unfinished_last_line(mlprep_home, tmp_path):
+    """Stats and quiz said so; export dropped it without a word."""
+    progress_dir_with(mlprep_home, LOG_LINE + LINE_2[:40])
+    result = run("progress", "export", str(tmp_path / "x.json"))
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"warning: {mlprep_home / 'progress' / 'reviews.jsonl'}:2: ignored an unfinished last "
+        f"line (left by an interrupted write)\nExported 1 answer to {tmp_path / 'x.json'}.\n"
+    )
+
+
 def test_an_export_to_standard_output_writes_nothing_when_a_line_is_damaged(mlprep_home):
     # a stream cannot be taken back: half a document would look like a backup and not be one
     progress_dir_with(mlprep_home, LOG_LINE * 3 + "not json\n" + LOG_LINE)

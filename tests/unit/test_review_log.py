@@ -415,7 +415,7 @@ def test_counting_lines_as_written_agrees_with_reading_their_fields():
         b'"mode":"review","ms":9803,"state":["learning",1.5,2.3,2.1,1,1.5,1.5,1,0],"v":2}\n',
         b'{"answer":"p(\\u03b8|x) \\"q\\"","at":"2026-02-09T15:12:19.383Z","card":"c-1",'
         b'"grade":1,"id":"91b4","mode":"drill","ms":12,"suggested":2,"v":2}\n',
-        b'{"answer":["a","b]"],"at":"2026-02-09T15:12:19.383Z","card":"c-2","grade":4,'
+        b'{"answer":"a, b]","at":"2026-02-09T15:12:19.383Z","card":"c-2","grade":4,'
         b'"id":"ff","mode":"review","ms":1,"v":1}\n',
         b'{"at":"2026-02-09T15:12:19.383Z","card":"c-3","grade":2,"id":"0","mode":"quiz",'
         b'"ms":0,"state":[],"v":2}\n',
