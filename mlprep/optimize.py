@@ -175,13 +175,14 @@ def fit(
     started = time.monotonic()
     tick = Ticker(progress, started, f"Fitting FSRS to {len(reviews):,} reviews...")
     if len(reviews) < MIN_REVIEWS:
+        counted = f"{len(reviews):,} review{'s' * (len(reviews) != 1)}"
         if source is not None:  # (another tool's history: "keep reviewing" is not the way)
             raise NotEnoughHistory(
-                f"{source} holds {len(reviews):,} reviews; fitting needs at least "
+                f"{source} holds {counted}; fitting needs at least "
                 f"{MIN_REVIEWS}. Your parameters are unchanged."
             )
         raise NotEnoughHistory(
-            f"{len(reviews):,} reviews so far; fitting needs at least {MIN_REVIEWS} "
+            f"{counted} so far; fitting needs at least {MIN_REVIEWS} "
             "(keep reviewing, then try again). Your parameters are unchanged."
         )
     ordered = sorted(review.at for review in reviews)

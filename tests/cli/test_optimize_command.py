@@ -189,3 +189,6 @@ def test_a_short_revlog_is_named_not_told_to_keep_reviewing(cli, revlog, tmp_pat
     said = " ".join(result.stdout.split())  # (a long path goes on a line of its own)
     assert said.startswith(f"Not fitted: {short} holds 2 reviews; fitting needs at least 400.")
     assert "keep reviewing" not in said
+    short.write_text("".join(revlog.read_text().splitlines(keepends=True)[:2]))
+    one = " ".join(cli("optimize", "--revlog", str(short)).stdout.split())
+    assert one.startswith(f"Not fitted: {short} holds 1 review; fitting needs at least 400.")
