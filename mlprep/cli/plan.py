@@ -221,6 +221,18 @@ def plan_cards(app: AppState, library: Library, current: Plan) -> list[Card] | N
     return library.select(present)
 
 
+def say_the_plan_is_set_aside(app: AppState) -> None:
+    """A review of named decks or tags under an active plan: said, as it schedules by FSRS,
+    not by the plan (whose cards and day are the planned decks')."""
+    with app.progress() as store:
+        if active_plan(store, app.env.now()) is None:
+            return
+    app.note(
+        "Reviewing as FSRS schedules, not by your interview plan (plain `mlprep review` "
+        "follows it)."
+    )
+
+
 def planned_review(app: AppState, session: ReviewSession, library: Library) -> ReviewSession:
     """`session` following the interview plan, if one is active: the plan's cards (from the
     library the review loaded), and each day's queue from the plan (see plan.plan_queue)."""

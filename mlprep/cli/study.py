@@ -51,6 +51,10 @@ def review(
         if session.queue_builder is not None and _given(ctx, "new", "max_reviews"):
             # (the plan's day otherwise: the limits' defaults are FSRS's, not the plan's)
             session = replace(session, builder_limits=Limits(new, max_reviews))
+    else:
+        from mlprep.cli.plan import say_the_plan_is_set_aside
+
+        say_the_plan_is_set_aside(app)
     # option order varies from run to run, repeatably in tests (the clock is fixed there)
     order_seed = seed if seed is not None else int(app.env.now().timestamp())
     finish(run_session(app, session, plain, order_seed, trust_deck=trust_deck))

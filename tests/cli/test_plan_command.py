@@ -118,9 +118,14 @@ def test_review_follows_the_plan(cli):
 
 
 def test_review_of_a_chosen_deck_schedules_as_usual(cli):
+    """...and says so: with nothing said, a review of a deck the plan covers looked like the
+    plan's (README said the plan picks the day's cards)."""
     cli("plan", "--interview", "2026-12-09", "--minutes", "1", "mini", *MINI)
     result = cli("review", "mini", *MINI, input="")
-    assert result.stderr == ""
+    assert result.stderr == (
+        "Reviewing as FSRS schedules, not by your interview plan (plain `mlprep review` "
+        "follows it).\n"
+    )
     assert result.stdout.startswith("Review: 0 learning, 0 due, 4 new\n")
 
 
