@@ -970,6 +970,8 @@ def read_query(ask: Callable[[bool], str]) -> str:
         line = ask(not lines)
         if not line.strip():
             return "\n".join(lines)
+        if not lines and line.lstrip().startswith("."):
+            return line  # a dot command, whole on its line, as `mlprep sql` takes one
         lines.append(line)
         if line.rstrip().endswith(";"):
             return "\n".join(lines)

@@ -467,6 +467,17 @@ def test_in_a_quiz_too_rows_in_order_by_chance_cost_a_try(cli, mlprep_home):
     assert [(e["card"], e["grade"]) for e in log_lines(mlprep_home)] == [("sqlmini-first-users", 2)]
 
 
+def test_a_command_of_mlprep_sql_in_a_quiz_is_named_and_costs_no_try(cli, mlprep_home):
+    """`.tables` at a quiz's SQL card was read on into the next line and run as SQL: a syntax
+    error that cost one of the three tries."""
+    args = ["quiz", "--decks", str(FIXTURES / "sqldecks"), "sqlmini", "-n", "1", "--seed", "1"]
+    right = "SELECT id FROM users WHERE id <= 3 ORDER BY id;"
+    out = " ".join(cli(*args, "--plain", input=f".tables\n{right}\n").stdout.split())
+    assert "Commands such as .tables work in `mlprep sql`; here, type a query" in out
+    assert "syntax error" not in out and "more tries" not in out
+    assert [(e["card"], e["grade"]) for e in log_lines(mlprep_home)] == [("sqlmini-first-users", 3)]
+
+
 def test_mock_refuses_to_start_where_its_record_cannot_be_saved(cli, mlprep_home):
     """A file in place of the mock directory was said after the whole interview, and the
     record and transcript were lost."""
