@@ -805,6 +805,9 @@ class Library:
             if positions:
                 parts.append((deck.cards, positions))
         if not parts:
+            if kinds and wanted:  # (the tag is known, on cards of other kinds: say which)
+                tagged = " or ".join(f"'{tag}'" for tag in sorted(wanted))
+                raise UsageError(f"No {' or '.join(kinds)} card has tag {tagged}.")
             raise UsageError("No cards match that selection.")
         return Selection(parts)
 

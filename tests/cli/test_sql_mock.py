@@ -361,6 +361,9 @@ def test_sql_and_quiz_select_the_same_way(cli):
     assert sql.exit_code == 0 and "[1/1] sql-" in sql.stdout
     quiz = cli("quiz", "sql", "--tag", "sql", "-n", "1", "--seed", "1", input="")
     assert quiz.exit_code == 0 and "[1/1] sql-" in quiz.stdout
+    # a tag only other kinds of card carry is named as such ("No cards match that selection")
+    other = cli("sql", "--tag", "boosting", input="")
+    assert (other.exit_code, other.stderr) == (2, "Error: No sql card has tag 'boosting'.\n")
 
 
 def test_a_mock_whose_input_ends_still_grades_what_grades_itself(cli, mlprep_home):
