@@ -442,7 +442,8 @@ def weak_table(report, width: int = 80) -> RenderableType:
     table.add_column("recall", justify="right", no_wrap=True, min_width=recall_w)
     table.add_column("question", no_wrap=True, overflow="ellipsis", max_width=question_w)
     for (card, lapses, recall), weak in zip(rows, report.weakest_cards, strict=True):
-        table.add_row(Text(card), lapses, recall, Text(weak.question))
+        # (inline code as the quiz panel shows it, without its backticks)
+        table.add_row(Text(card), lapses, recall, with_code(weak.question))
     return table
 
 
@@ -455,7 +456,7 @@ def _stacked_weak(report, width: int) -> Group:
             lines += [Text(card), Text(figures, style="dim")]
         else:
             lines.append(Text(card) + Text(figures, style="dim"))
-        question = Text("  " + " ".join(weak.question.split()))
+        question = Text("  ") + with_code(" ".join(weak.question.split()))
         question.truncate(width, overflow="ellipsis")
         lines.append(question)
     return Group(*lines)

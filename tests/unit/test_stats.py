@@ -103,6 +103,22 @@ def test_right_after_a_first_again_recall_is_not_100_percent(tmp_path):
     assert line.split()[:3] == ["mini-open", "0", "learning"]
 
 
+def test_a_weak_cards_inline_code_shows_as_the_quiz_shows_it(tmp_path):
+    """The weakest cards' questions kept their backticks ("Implement `cross_entropy_grad(..."),
+    which the quiz's panel shows as code."""
+    from dataclasses import replace
+
+    store = ProgressStore(tmp_path).load()
+    store.record("mini-open", Grade.AGAIN, "review", 1, NOW - timedelta(minutes=1))
+    report = build_report(MINI, store.states, effective(store.events()), NOW, store.scheduler)
+    coded = replace(report.weakest_cards[0], question="Implement `softmax(x)` and *why*?")
+    report = replace(report, weakest_cards=[coded])
+    for width in (80, 40):  # (a table, and each card on two lines)
+        text = render_text(stats_view(report, width))
+        assert "Implement softmax(x) and why?" in " ".join(text.split())
+        assert "`" not in text
+
+
 def test_the_busiest_day_takes_the_darkest_heat_level():
     assert heat_level(0, 9) == 0
     assert heat_level(1, 9) == 1
