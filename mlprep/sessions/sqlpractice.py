@@ -136,6 +136,11 @@ def practise_card(card: Card, prompter: SqlPrompter, time_limit: float) -> SqlOu
         except SqlError as error:
             prompter.notice(f"{error_line(error)} Not counted as a try.")
             continue
+        except KeyboardInterrupt:
+            # Ctrl-C while a query runs stops the query, as psql's does; at the prompt, it
+            # still ends the session
+            prompter.notice("Query stopped (Ctrl-C). Not counted as a try.")
+            continue
         if exploring or len(actual.columns) != len(expected.columns):
             prompter.show_rows(_explored(len(expected.columns), exploring), actual)
             continue

@@ -33,6 +33,27 @@ def test_sql_session_refusals_timeouts_order_and_grades(cli, mlprep_home):
     ]
 
 
+def test_ctrl_c_while_a_query_runs_stops_the_query_not_the_session(cli, mlprep_home, monkeypatch):
+    """It ended the whole session (exit 130), where psql, which the editor's keys follow,
+    stops the query and stays."""
+    from mlprep.sqlsandbox import SampleDatabase
+
+    real = SampleDatabase.run
+
+    def run(self, query, *args, **kwargs):
+        if "RECURSIVE" in query:
+            raise KeyboardInterrupt  # (as the sandbox raises it for a Ctrl-C mid-query)
+        return real(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(SampleDatabase, "run", run)
+    endless = "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM r) SELECT 1;\n"
+    right = "SELECT id FROM users ORDER BY id LIMIT 3;\n"
+    result = cli("sql", *SQL, "-n", "1", input=endless + right)
+    assert result.exit_code == 0
+    assert "Query stopped (Ctrl-C). Not counted as a try." in result.stdout
+    assert [(e["card"], e["grade"]) for e in log_lines(mlprep_home)] == [("sqlmini-first-users", 3)]
+
+
 def test_sql_right_first_time_is_good_and_skip_is_not_graded(cli, mlprep_home):
     result = cli("sql", *SQL, input="SELECT id FROM users ORDER BY id LIMIT 3;\n.skip\n")
     assert result.stdout.endswith(
