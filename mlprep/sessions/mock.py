@@ -196,7 +196,11 @@ def run_mock(
     # input that has ended grades nothing more, but what a kind grades itself (options,
     # numbers, queries) is graded all the same, as when the interview is ended early
     input_ended = result.stopped is Stop.END_OF_INPUT
-    if input_ended:
+    # (each answer's outcome is set as it is given)
+    yours = any(item.outcome.verdict.grade is None for item in result.answers if item.outcome)
+    if not yours:  # options, numbers and queries only: each is graded already
+        prompter.notice("\nTranscript: each answer with its verdict and the reference.")
+    elif input_ended:
         prompter.notice("\nTranscript: the input has ended, so answers you grade stay ungraded.")
     else:
         prompter.notice("\nTranscript: compare each answer with the reference and grade yourself.")

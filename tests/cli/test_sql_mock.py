@@ -392,7 +392,13 @@ def test_a_mock_whose_input_ends_still_grades_what_grades_itself(cli, mlprep_hom
     get their verdict and are recorded; nothing is asked, so no open answer is graded."""
     result = cli("mock", *MOCK, "--minutes", "5", input="1 3\n2\n")
     assert result.exit_code == 0
-    assert "Transcript: the input has ended, so answers you grade stay ungraded." in result.stdout
+    # (the two answers given grade themselves: there is nothing to grade, nor to leave so;
+    # with a third, an open one, there is)
+    other = ["--data-dir", str(mlprep_home / "other")]  # (the same questions, unanswered)
+    typed = cli(*other, "mock", *MOCK, "--minutes", "5", input="1 3\n2\nGreedy splits\n").stdout
+    assert "Transcript: the input has ended, so answers you grade stay ungraded." in typed
+    assert "Transcript: each answer with its verdict and the reference." in result.stdout
+    assert "grade" not in result.stdout.split("Transcript:")[1].split("\n")[0]
     assert [(e["card"], e["grade"], e["mode"]) for e in log_lines(mlprep_home)] == [
         ("mini-multi", 3, "mock"),
         ("mini-number", 1, "mock"),
