@@ -3,7 +3,7 @@
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,6 +12,10 @@ from mlprep.cli.common import DeckDirs, state
 from mlprep.errors import MlprepError, ProgressError, UsageError
 from mlprep.textfit import in_words
 from mlprep.textsafe import printable
+
+if TYPE_CHECKING:
+    from mlprep.exportdoc import ExportDocument
+    from mlprep.reviewlog import ReviewEvent
 
 app = typer.Typer(
     help="Look after your progress: where it is, export, import, merge, reset.",
@@ -174,15 +178,23 @@ def merge(ctx: typer.Context, file: FileArg) -> None:
     from mlprep.progress import ProgressStore
 
     app_state = state(ctx)
-    if file == "-":
-        # (checked as it is merged; its errors name it as the messages do)
-        incoming = read_export_document(_read_source(file), _named(file))
-    else:
-        try:  # a long history is read in parts, not held in memory
-            incoming = read_export_file(Path(file), file)
-        except (OSError, UnicodeDecodeError) as error:
-            reason = getattr(error, "strerror", None) or error
-            raise MlprepError(f"cannot read {file}: {reason}") from None
+    incoming: ExportDocument | list[ReviewEvent]
+    data = _read_source(file) if file == "-" else None
+    try:
+        if data is not None:
+            # (checked as it is merged; its errors name it as the messages do)
+            incoming = read_export_document(data, _named(file))
+        else:
+            try:  # a long history is read in parts, not held in memory
+                incoming = read_export_file(Path(file), file)
+            except (OSError, UnicodeDecodeError) as error:
+                reason = getattr(error, "strerror", None) or error
+                raise MlprepError(f"cannot read {file}: {reason}") from None
+    except ProgressError as error:
+        # a review log as mlprep keeps it (a backup that reset or import made) merges as an
+        # export of it would, as import takes one; anything else is named by the export's error
+        data = _read_source(file) if data is None else data
+        incoming = _log_events(data, _named(file), error)
     store = ProgressStore(app_state.paths.progress_dir, notify=app_state.say_progress)
     added = store.merge(incoming)
     answers = added - store.merged_settings - store.merged_undos

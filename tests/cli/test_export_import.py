@@ -620,6 +620,25 @@ def test_a_backup_of_the_log_is_restored_by_import(cli, mlprep_home):
     )
 
 
+def test_a_backup_of_the_log_is_merged_as_its_export_would_be(cli, mlprep_home):
+    """Merge said "not a progress export (invalid JSON: Extra data: line 2 column 1)" of a
+    backup that reset made, which import restores."""
+    mini = ["--decks", str(FIXTURES / "decks")]
+    cli("quiz", "mini", "--plain", "-n", "2", "--seed", "5", *mini, input="1\n1 2\n")
+    log = mlprep_home / "progress" / "reviews.jsonl"
+    before = [json.loads(line)["id"] for line in log.read_text().splitlines()]
+    assert cli("progress", "reset", "--yes").exit_code == 0
+    (backup,) = (mlprep_home / "progress" / "backups").iterdir()
+    result = cli("progress", "merge", str(backup))
+    assert result.exit_code == 0
+    assert " ".join(result.stdout.split()) == (
+        f"Merged 2 new answers from {backup} (0 already present)."
+    )
+    assert sorted(json.loads(line)["id"] for line in log.read_text().splitlines()) == sorted(before)
+    again = cli("progress", "merge", "-", input=backup.read_text())  # (from a pipe too)
+    assert again.stdout == "Merged 0 new answers from standard input (2 already present).\n"
+
+
 def test_importing_a_long_history_says_so_before_it_reads_it(
     cli, mlprep_home, monkeypatch, tmp_path
 ):
