@@ -43,7 +43,7 @@ from mlprep.decks import load_library  # noqa: E402
 from mlprep.memory import AGAIN, DEFAULT_PARAMETERS, Memory  # noqa: E402
 from mlprep.optimize import Review, by_card, fit, predictions, score  # noqa: E402
 from mlprep.paths import builtin_content_dir  # noqa: E402
-from mlprep.plan import Plan, costs_from_events, plan_queue, tracks_for  # noqa: E402
+from mlprep.plan import Plan, costs_from_events, plan_queue, tracks_for, weight  # noqa: E402
 from mlprep.scheduler import (  # noqa: E402
     LEARNING,
     RELEARNING,
@@ -75,9 +75,11 @@ class Event:
         self.kind = self.undoes = None
 
 
-def session(cards_in_order, budget, moment, learner, scheduler, states, log) -> float:
+def session(cards_in_order, budget, moment, learner, scheduler, states, log, weights) -> float:
     """Answer cards in order until `budget` seconds are used; learning steps come back when due
-    (or early when nothing else is left), as in `mlprep review`."""
+    (or early when nothing else is left), as in `mlprep review`. An answer takes its kind's
+    time (`weights`: a coding drill ten typical cards', an SQL question three, as the plan
+    expects them to: mlprep.plan.KIND_WEIGHTS), whichever schedule asks it."""
     pending = list(cards_in_order)
     again: list[tuple[float, str]] = []
     used = 0.0
@@ -92,6 +94,7 @@ def session(cards_in_order, budget, moment, learner, scheduler, states, log) -> 
         at = moment + timedelta(seconds=used)
         grade = learner.answer(card, (at - START).total_seconds() / 86400)
         spent = seconds(learner.rng, "lapse" if kind == "review" and grade == AGAIN else kind)
+        spent *= weights[card]
         used += spent
         log.append(Event(card, grade, int(spent * 1000), at))
         states[card] = scheduler.review(states.get(card), card, grade, at)
@@ -113,6 +116,7 @@ def run(name, cards, true_parameters, model_parameters, seed) -> float:
     states: dict = {}
     log: list[Event] = []
     ordered = interleaved(cards)
+    weights = {card.id: weight(card) for card in cards}
     plan = Plan(INTERVIEW.date(), MINUTES)
     for day in range(DAYS):
         moment = START + timedelta(days=day, hours=SESSION_HOUR)
@@ -129,7 +133,7 @@ def run(name, cards, true_parameters, model_parameters, seed) -> float:
             big = Limits(new_per_day=len(cards), reviews_per_day=len(cards))
             queue = build_queue(ordered, states, moment, big)
         order = [card.id for card in queue.cards]  # in the order `mlprep review` asks them
-        used = session(order, budget, moment, learner, scheduler, states, log)
+        used = session(order, budget, moment, learner, scheduler, states, log, weights)
         if budget == MINUTES * 60 and used >= budget:  # a full day's minutes
             USED.setdefault(name, []).append(used)
     days = (INTERVIEW - START).total_seconds() / 86400
