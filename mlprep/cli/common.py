@@ -231,10 +231,11 @@ def _in_words(text: str) -> str:
     value = text[text.rfind("'", 0, end) + 1 : end]
     digits = value.removeprefix("-").removeprefix("+")
     if end > 0 and digits.isdigit() and digits.isascii():
-        size = "small" if value.startswith("-") else "large"
-        text = text.replace("' is not a whole number.", f"' is too {size}.", 1)
+        # (sys.get_int_max_str_digits(): 4,300 unless set otherwise)
+        said = "' has more digits than a number may have (4,300)."
+        text = text.replace("' is not a whole number.", said, 1)
     # (a value of thousands of digits made a line of thousands of characters)
-    shown = r"'([^'\s]{30})[^'\s]{4,}'(?= is (?:not a (?:whole )?number|too (?:large|small))\.)"
+    shown = r"'([^'\s]{30})[^'\s]{4,}'(?= (?:is not a (?:whole )?number|has more digits)\b)"
     return re.sub(shown, r"'\1...'", text)
 
 

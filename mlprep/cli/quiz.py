@@ -21,11 +21,14 @@ _DIFFICULTIES = {"easy": 1, "medium": 2, "hard": 3}
 
 def _difficulty(value: str) -> int:
     """1-3, or its name: "hard" was "not a valid int range"."""
-    number = _DIFFICULTIES.get(value.strip().lower()) or (
-        int(value) if value.strip().isdigit() else 0
+    text = value.strip()
+    # (a number of thousands of digits is more than int() reads: no number of 1-3 anyway)
+    number = _DIFFICULTIES.get(text.lower()) or (
+        int(text) if text.isdigit() and len(text) < 9 else 0
     )
     if not 1 <= number <= 3:
-        raise typer.BadParameter(f"{value!r} is not 1 (easy), 2 (medium) or 3 (hard).")
+        shown = value if len(value) <= 30 else value[:30] + "..."
+        raise typer.BadParameter(f"{shown!r} is not 1 (easy), 2 (medium) or 3 (hard).")
     return number
 
 
