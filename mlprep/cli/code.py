@@ -131,7 +131,10 @@ def _pick(library, targets: list[str], states, now, count: int) -> list:
             raise UsageError(_not_a_drill(card))
     if named and not decks:
         return named
-    pool = library.select(decks, kinds=("code",))
+    try:
+        pool = library.select(decks, kinds=("code",))
+    except UsageError:  # (none in those decks: said below, naming the deck)
+        pool = []
     if not pool:
         raise UsageError(
             f"Deck '{decks[0]}' has no coding drills." if decks else "No coding drills."

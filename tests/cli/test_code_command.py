@@ -368,6 +368,11 @@ def test_a_card_that_is_no_drill_is_named_with_its_kind(cli, tmp_path):
     )
 
 
+def test_a_deck_without_drills_is_named(cli):
+    result = cli("code", "trees", input="")
+    assert (result.exit_code, result.stderr) == (2, "Error: Deck 'trees' has no coding drills.\n")
+
+
 def test_a_hint_is_a_sentence_though_the_answer_goes_on_after_a_colon():
     from mlprep.sessions.sqlpractice import first_sentence
 
