@@ -993,6 +993,11 @@ class ProgressStore:
             if any(event.kind == "params" for event in added):
                 # parameters from elsewhere may change the ones in force, which a replay uses
                 # from every card's first answer: every card is replayed
+                if unchecked:  # (the ids the streaming pass would have looked for)
+                    missing = self.log.absent({event.id for event in added})
+                    added = [event for event in added if event.id in missing]
+                    if not added:
+                        return 0
                 self._merge_replaying_all(added)
             else:
                 try:

@@ -187,6 +187,25 @@ def test_an_id_named_twice_is_not_added_twice(tmp_path, base, monkeypatch, short
     assert merged.count(f'"id":"{early["id"]}"') == 1
 
 
+def test_an_id_named_twice_is_not_added_twice_with_parameters_merged_too(tmp_path, base):
+    """A merge bringing fitted parameters replays every card, and went straight there: the
+    ids of the export's new lines not yet looked for in its copied part (the streaming pass
+    looks for them) were never looked for, and an event the log held was added again."""
+    early = json.loads(lines_of(base)[3])
+    twin = early | {"at": "2026-03-05T10:00:00.000Z"}
+    twin.pop("state")
+    fitted = [0.4, 1.0, 3.0, 12.0, 6.0, 0.6, 2.5, 0.01, 1.7, 0.2, 0.9, 1.6, 0.07, 0.3, 1.5]
+    fitted += [0.5, 2.0, 0.5, 0.1, 0.07, 0.2]
+    data = {"parameters": fitted, "source": "history"}
+    params = ReviewEvent.setting("params", data, T0 + timedelta(hours=100)).to_json()
+    path = tmp_path / "x.json"
+    path.write_text(with_events(exported(base), [json.dumps(twin), params]))
+    store = ProgressStore(base)
+    assert store.merge(read_export_file(path, "x.json")) == 1  # (the parameters alone)
+    ids = [json.loads(line)["id"] for line in lines_of(base)]
+    assert len(ids) == len(set(ids)) == 41
+
+
 def test_a_bad_event_with_an_id_already_here_is_not_read(tmp_path, base, monkeypatch):
     early = json.loads(lines_of(base)[7])
     bad = early | {"grade": 9}  # invalid, but its id is in the log: skipped, as ever
