@@ -33,7 +33,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "decks": ("content", "decks", "List the decks you can study."),
     "tags": ("content", "tags", "List the tags for --tag, with how many cards carry each."),
     "show": ("content", "show", "Show one card with its answer."),
-    "search": ("content", "search", "Find cards by words in their question, answer or tags."),
+    "search": (
+        "content",
+        "search",
+        "Find cards by words: question, answer, explanation, tags.",
+    ),
     "validate": ("content", "validate", "Check deck files for problems."),
     "grade": ("grade", "grade", "Check a typed answer against a card's keypoints."),
     "export": ("export", "export", "Export decks to Markdown, Anki or JSON."),

@@ -184,7 +184,7 @@ def search(
         int, typer.Option("-n", "--limit", min=1, metavar="N", help="Show at most N.")
     ] = 20,
 ) -> None:
-    """Find cards by words in their question, answer or tags.
+    """Find cards by words: question, answer, explanation, tags.
 
     Every word must appear, in the question, answer, explanation or tags (a choice card's
     options are not searched); best matches (question hits) first.
