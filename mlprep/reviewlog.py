@@ -472,6 +472,17 @@ def complete_event(line: bytes) -> ReviewEvent | None:
         return None
 
 
+def torn(line: bytes) -> bool:
+    """Whether a last line without its newline was cut short by an interrupted write: it is
+    not whole JSON. One that is (a line edited by hand, its newline left out) is damaged like
+    any other line, not dropped as unfinished."""
+    try:
+        json.loads(line)
+    except (ValueError, RecursionError):
+        return True
+    return False
+
+
 def event_from_dict(data: object, where: str | Callable[[], str]) -> ReviewEvent:
     """A validated event; `where` (or a function giving it) locates the data in messages."""
     if callable(where):
@@ -718,9 +729,12 @@ class ReviewLog:
                     return
                 start = self._last_line_start(handle, size)
                 handle.seek(start)
-                if complete_event(handle.read(size - start)) is not None:
+                tail = handle.read(size - start)
+                if complete_event(tail) is not None:
                     handle.seek(size)
                     handle.write(b"\n")
+                elif not torn(tail):  # whole but not an event: named, left as it is
+                    event_from_dict(json.loads(tail), functools.partial(self._where_byte, start))
                 elif truncate:
                     handle.truncate(start)
                     self.warnings.append(
@@ -1081,12 +1095,15 @@ class ReviewLog:
         line or a torn last line (with a warning); ProgressError for anything else."""
         if not line.endswith(b"\n"):
             event = complete_event(line)
-            if event is None and line.strip():
+            if event is not None or not line.strip():
+                return event
+            if torn(line):
                 self.warnings.append(
                     f"{self._where_byte(position)}: ignored an unfinished last line "
                     "(left by an interrupted write)"
                 )
-            return event
+                return None
+            # (whole JSON that is no event: validated below, which names what is wrong)
         if not line.strip():
             return None
         found = FAST_LINE.match(line)

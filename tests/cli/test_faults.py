@@ -687,6 +687,12 @@ HOSTILE_LOGS = [
     pytest.param(LOG_LINE + "\x00" * 100 + "\n", 1, "reviews.jsonl:2: corrupt line", id="nul"),
     pytest.param(LOG_LINE.replace('"v":1', '"v":99'), 1, "newer mlprep", id="newer"),
     pytest.param(LOG_LINE[:40], 0, "ignored an unfinished last line", id="unfinished"),
+    pytest.param(  # (whole, but no event: damaged, not unfinished; it was dropped)
+        LOG_LINE + LOG_LINE.replace('"grade":3', '"grade":7').replace("f1b", "f2b").rstrip(),
+        1,
+        "reviews.jsonl:2: not a review event ('grade' must be",
+        id="whole-last-line-without-newline",
+    ),
     pytest.param(
         LOG_LINE.replace('"ms":1', '"ms":' + "9" * 5000),
         1,
@@ -782,6 +788,16 @@ def test_an_export_says_it_left_out_an_unfinished_last_line(mlprep_home, tmp_pat
         f"warning: {mlprep_home / 'progress' / 'reviews.jsonl'}:2: ignored an unfinished last "
         f"line (left by an interrupted write)\nExported 1 answer to {tmp_path / 'x.json'}.\n"
     )
+
+
+def test_an_answer_never_drops_a_whole_last_line_that_is_no_event(mlprep_home):
+    """A last line edited by hand (a grade of 7, its newline left out, as editors leave it)
+    was called unfinished and cut off at the next answer, no copy kept."""
+    damaged = LOG_LINE.replace('"grade":3', '"grade":7').replace("f1b", "f2b").rstrip()
+    progress = progress_dir_with(mlprep_home, LOG_LINE + damaged)
+    result = run("quiz", "trees", "-n", "1", "--seed", "1", "--plain", input="1\n")
+    assert_clean(result, 1, "reviews.jsonl:2: not a review event ('grade' must be")
+    assert (progress / "reviews.jsonl").read_text() == LOG_LINE + damaged
 
 
 def test_an_export_to_standard_output_writes_nothing_when_a_line_is_damaged(mlprep_home):
