@@ -194,7 +194,7 @@ def merge(ctx: typer.Context, file: FileArg) -> None:
         # a review log as mlprep keeps it (a backup that reset or import made) merges as an
         # export of it would, as import takes one; anything else is named by the export's error
         data = _read_source(file) if data is None else data
-        incoming = _log_events(data, _named(file), error)
+        incoming = _log_events(data, _named(file), error, app_state.warn)
     store = ProgressStore(app_state.paths.progress_dir, notify=app_state.say_progress)
     added = store.merge(incoming)
     answers = added - store.merged_settings - store.merged_undos
@@ -229,7 +229,7 @@ def import_(ctx: typer.Context, file: FileArg, yes: Yes = False) -> None:
     except ProgressError as error:
         # a review log as mlprep keeps it (a backup that reset or import made) is restored
         # the same way; anything else is named by the export's error
-        incoming = _log_events(data, _named(file), error)
+        incoming = _log_events(data, _named(file), error, app_state.warn)
     store = ProgressStore(app_state.paths.progress_dir, notify=app_state.say_progress)
     if store.log.size():
         _confirm(app_state, "Replace all your progress with this file?", yes)
@@ -291,15 +291,27 @@ def reset(
 LONG_READ_BYTES = 16_000_000  # an import of this many bytes takes seconds before it can count
 
 
-def _log_events(data: bytes, name: str, not_export: ProgressError) -> list:
+def _log_events(data: bytes, name: str, not_export: ProgressError, warn) -> list:
     """The events of a review log (one JSON event a line, as progress/reviews.jsonl and its
-    backups hold them), each checked as the log's reader checks it; `not_export` (why it is
+    backups hold them), each checked as the log's reader checks it, an unfinished last line
+    left out with a warning (`warn`) as the log's reader leaves it; `not_export` (why it is
     not an export) where the data is not such a log either."""
     import json
 
-    from mlprep.reviewlog import event_from_dict
+    from mlprep.reviewlog import event_from_dict, torn
 
-    lines = data.decode("utf-8", errors="replace").splitlines()
+    # (lines end at "\n" alone, as the log's reader reads them: str.splitlines also broke
+    # them at characters such as U+2028, which JSON text may hold)
+    pieces = data.split(b"\n")
+    last = pieces.pop()  # (what follows the last newline: b"" when there is none)
+    if last.strip() and torn(last):
+        warn(
+            f"{name}:{len(pieces) + 1}: ignored an unfinished last line (left by an "
+            "interrupted write)"
+        )
+    elif last:
+        pieces.append(last)
+    lines = [piece.decode("utf-8", errors="replace") for piece in pieces]
     first = next((line for line in lines if line.strip()), "")
     try:
         head = json.loads(first)

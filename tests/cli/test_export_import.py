@@ -639,6 +639,30 @@ def test_a_backup_of_the_log_is_merged_as_its_export_would_be(cli, mlprep_home):
     assert again.stdout == "Merged 0 new answers from standard input (2 already present).\n"
 
 
+def test_a_backup_with_an_unfinished_last_line_is_restored_without_it(cli, mlprep_home):
+    """A backup of a log that ended in an interrupted write (as reset keeps it) was refused
+    by import and merge ("...:3: not a review event (not JSON)"), which the log's reader
+    passes with a warning; a line whose answer held a raw U+2028 (valid JSON) was cut in two
+    there."""
+    mini = ["--decks", str(FIXTURES / "decks")]
+    cli("quiz", "mini", "--plain", "-n", "2", "--seed", "5", *mini, input="1\n1 2\n")
+    log = mlprep_home / "progress" / "reviews.jsonl"
+    first, second = log.read_text().splitlines(keepends=True)
+    event = json.loads(first) | {"answer": "one\u2028two"}
+    backup = mlprep_home / "backup.jsonl"
+    backup.write_text(json.dumps(event, ensure_ascii=False) + "\n" + second + second[:40])
+    for command in (["merge", str(backup)], ["import", str(backup), "--yes"]):
+        result = cli("progress", *command)
+        assert result.exit_code == 0, result.stderr
+        assert result.stderr == (
+            f"warning: {backup}:3: ignored an unfinished last line (left by an interrupted write)\n"
+        )
+    answers = [json.loads(line).get("answer") for line in log.read_text().splitlines()]
+    assert sorted(answers, key=str) == sorted(
+        [json.loads(second).get("answer"), "one\u2028two"], key=str
+    )
+
+
 def test_importing_a_long_history_says_so_before_it_reads_it(
     cli, mlprep_home, monkeypatch, tmp_path
 ):
