@@ -51,12 +51,6 @@ class SqlKind(Kind):
             typed = prompter.ask_query().strip()
             if not typed:
                 break  # gave up
-            if typed.startswith("."):  # (one of `mlprep sql`'s commands: costs no try)
-                prompter.notice(
-                    "Commands such as .tables work in `mlprep sql`; here, type a query (the "
-                    "tables it needs are shown above)."
-                )
-                continue
             query = typed
             attempts += 1
             try:

@@ -299,7 +299,7 @@ class PlainPrompter:
 
     def ask_query(self) -> str:
         self.say(*wrap(QUERY_HINT, self.width))
-        return read_query(lambda first: self.read("sql> " if first else "...> "))
+        return read_query(lambda first: self.read("sql> " if first else "...> "), self.notice)
 
     def ask_grade(self, preview: str = "", suggested: Grade | None = None) -> Grade:
         if preview:
@@ -543,7 +543,7 @@ class QuestionaryPrompter:
             ask = self.q.text("sql>" if first else "...>").unsafe_ask
             return unhurried(ask) if first else ask()  # (an empty first line gives up)
 
-        return read_query(line)
+        return read_query(line, self.notice)
 
     def show_verdict(
         self, card: Card, correct: bool, shown: Sequence[Choice], feedback: Sequence[str] = ()
@@ -961,17 +961,28 @@ def ask_menu(message: str, options: list[str], back: str | None = None) -> str |
 QUERY_HINT = "End a query with ; or an empty line (an empty first line gives up)."
 
 
-def read_query(ask: Callable[[bool], str]) -> str:
+# what a line that starts with "." gets at a card's SQL prompt
+COMMANDS_ELSEWHERE = (
+    "Commands such as .tables work in `mlprep sql`; here, type a query (the tables it needs "
+    "are shown above)."
+)
+
+
+def read_query(ask: Callable[[bool], str], say: Callable[[str], None]) -> str:
     """A query's lines, read with `ask(first line?)`, until one ends with ';' or an empty
     line ends the query begun, as `mlprep sql` reads them (an empty line there ran the query,
-    and here only added a line); "" when the first line is empty (the user gives up)."""
+    and here only added a line); "" when the first line is empty (the user gives up). A line
+    that starts with "." is one of `mlprep sql`'s commands, as it reads them: not a line of
+    the query; `say` tells where they work, and the query typed so far goes on (run as SQL,
+    it was a syntax error that cost a try)."""
     lines: list[str] = []
     while True:
         line = ask(not lines)
         if not line.strip():
             return "\n".join(lines)
-        if not lines and line.lstrip().startswith("."):
-            return line  # a dot command, whole on its line, as `mlprep sql` takes one
+        if line.lstrip().startswith("."):
+            say(COMMANDS_ELSEWHERE)
+            continue
         lines.append(line)
         if line.rstrip().endswith(";"):
             return "\n".join(lines)

@@ -505,7 +505,14 @@ def test_a_command_of_mlprep_sql_in_a_quiz_is_named_and_costs_no_try(cli, mlprep
     out = " ".join(cli(*args, "--plain", input=f".tables\n{right}\n").stdout.split())
     assert "Commands such as .tables work in `mlprep sql`; here, type a query" in out
     assert "syntax error" not in out and "more tries" not in out
-    assert [(e["card"], e["grade"]) for e in log_lines(mlprep_home)] == [("sqlmini-first-users", 3)]
+    # below a query begun, too: the command is no line of it, and the query goes on
+    begun = "SELECT id\n.schema users\nFROM users WHERE id <= 3 ORDER BY id;\n"
+    out = " ".join(cli(*args, "--plain", input=begun).stdout.split())
+    assert "Commands such as .tables work in `mlprep sql`" in out and "syntax error" not in out
+    assert [(e["card"], e["grade"]) for e in log_lines(mlprep_home)] == [
+        ("sqlmini-first-users", 3),
+        ("sqlmini-first-users", 3),
+    ]
 
 
 def test_mock_refuses_to_start_where_its_record_cannot_be_saved(cli, mlprep_home):
