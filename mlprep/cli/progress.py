@@ -304,12 +304,8 @@ def _log_events(data: bytes, name: str, not_export: ProgressError, warn) -> list
     # them at characters such as U+2028, which JSON text may hold)
     pieces = data.split(b"\n")
     last = pieces.pop()  # (what follows the last newline: b"" when there is none)
-    if last.strip() and torn(last):
-        warn(
-            f"{name}:{len(pieces) + 1}: ignored an unfinished last line (left by an "
-            "interrupted write)"
-        )
-    elif last:
+    unfinished = bool(pieces) and bool(last.strip()) and torn(last)
+    if last and not unfinished:
         pieces.append(last)
     lines = [piece.decode("utf-8", errors="replace") for piece in pieces]
     first = next((line for line in lines if line.strip()), "")
@@ -321,6 +317,9 @@ def _log_events(data: bytes, name: str, not_export: ProgressError, warn) -> list
     looks_like_log = isinstance(head, dict) and "card" in head and "events" not in head
     if not looks_like_log:
         raise not_export
+    if unfinished:
+        where = f"{name}:{len(pieces) + 1}"
+        warn(f"{where}: ignored an unfinished last line (left by an interrupted write)")
     events = []
     for number, line in enumerate(lines, start=1):
         if line.strip():

@@ -173,18 +173,26 @@ def test_the_sql_editor_runs_a_query_only_from_a_line_ending_with_a_semicolon(
 def test_a_query_ends_at_a_semicolon_or_at_an_empty_line_after_it():
     """As `mlprep sql` reads one: in quiz, review and mock an empty line after a half-typed
     query only added a line."""
-    from mlprep.ui.prompts import read_query
+    from mlprep.ui.prompts import COMMANDS_ELSEWHERE, read_query
 
     def reading(*lines: str):
         given = iter(lines)
         return lambda first: next(given)
 
-    assert read_query(reading("SELECT 1", "FROM t", "")) == "SELECT 1\nFROM t"
-    assert read_query(reading("SELECT 1", "FROM t;", "never read")) == "SELECT 1\nFROM t;"
-    assert read_query(reading("   ", "never read")) == ""  # (an empty first line gives up)
+    said: list[str] = []
+    assert read_query(reading("SELECT 1", "FROM t", ""), said.append) == "SELECT 1\nFROM t"
+    assert read_query(reading("SELECT 1", "FROM t;", "x"), said.append) == "SELECT 1\nFROM t;"
+    assert read_query(reading("   ", "never read"), said.append) == ""  # (gives up)
     firsts: list[bool] = []
-    read_query(lambda first: firsts.append(first) or ("x;" if len(firsts) == 2 else "y"))
+    read_query(
+        lambda first: firsts.append(first) or ("x;" if len(firsts) == 2 else "y"), said.append
+    )
     assert firsts == [True, False]
+    assert said == []
+    # a command of `mlprep sql` is said to work there, and is no line of the query
+    query = read_query(reading(".tables", "SELECT 1", " .schema t", "FROM t;"), said.append)
+    assert query == "SELECT 1\nFROM t;"
+    assert said == [COMMANDS_ELSEWHERE] * 2
 
 
 @pytest.mark.parametrize("make", ["directory", "named pipe"])
