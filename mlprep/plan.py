@@ -128,7 +128,8 @@ def parse_interview(text: str, now: datetime) -> date:
 
 def check_minutes(minutes: int) -> int:
     if not 1 <= minutes <= MAX_MINUTES:
-        raise UsageError(f"--minutes {minutes}: give 1 to {MAX_MINUTES} minutes a day")
+        shown = str(minutes) if abs(minutes) < 10**12 else f"{str(minutes)[:12]}..."
+        raise UsageError(f"--minutes {shown}: give 1 to {MAX_MINUTES} minutes a day")
     return minutes
 
 

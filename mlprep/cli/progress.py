@@ -169,6 +169,7 @@ def merge(ctx: typer.Context, file: FileArg) -> None:
     """Add the answers of an export from another machine to yours.
 
     Answers already present are skipped, so merging the same file twice changes nothing.
+    FILE may also be a review log itself (a backup from progress/backups/).
 
     \b
     Example:

@@ -313,6 +313,7 @@ BAD_OPTIONS = [
     (["quiz", "trees", "-n", "9" * 5000], f"'{'9' * 30}...' has more digits than a number may"),
     (["quiz", "trees", "--seed", "-" + "9" * 5000], f"'-{'9' * 29}...' has more digits than a"),
     (["quiz", "trees", "--difficulty", "9" * 5000], f"'{'9' * 30}...' is not 1 (easy), 2 (medium)"),
+    (["plan", "--minutes", "1" + "0" * 4299], f"--minutes 1{'0' * 11}...: give 1 to"),
     (["quiz", "trees", "-n", "9" * 4999 + "x"], f"'{'9' * 30}...' is not a whole number."),
     (["quiz", "trees", "-n", "0"], "0 is too small: at least 1."),
     (["quiz", "trees", "--seed", "1.5"], "'1.5' is not a whole number."),
