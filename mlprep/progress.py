@@ -45,10 +45,10 @@ from mlprep.reviewlog import (
     SUGGESTED,
     ReviewEvent,
     ReviewLog,
+    doubtful,
     epoch_of_key,
     epoch_of_key_or_none,
     event_from_dict,
-    impossible_day,
     locked,
     not_a_progress_file,
     schedules,
@@ -809,7 +809,7 @@ class ProgressStore:
             found, crc = known.lines(start, block) if known is not None else (None, 0)
             if found is None:
                 found = self.log.fast_count(block)
-                if found and (not _utf8(block) or impossible_day(block)):
+                if found and (not _utf8(block) or doubtful(block)):
                     found = None  # read line by line, which names the line that is not
                 if found:
                     if known is not None:
@@ -823,13 +823,15 @@ class ProgressStore:
                 continue
             position = start
             for line in io.BytesIO(block):
-                if match(line) is not None and _utf8(line) and not impossible_day(line):
+                if match(line) is not None and _utf8(line) and not doubtful(line):
                     data = line[:-1]
                 else:
                     event = self.log._parse_line(line, position)
                     if event is None:
                         position += len(line)
                         continue
+                    if event.kind:  # (a setting import and merge would refuse: named here)
+                        _check_settings([event], self.log._where_byte(position), "exported")
                     data = event.to_json().encode()
                     self.exported_settings += bool(event.kind)
                     self.exported_undos += bool(event.undoes)

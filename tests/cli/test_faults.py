@@ -780,6 +780,32 @@ def test_a_line_that_merge_refuses_is_refused_by_every_command(line, message, co
     assert (progress / "reviews.jsonl").read_text() == log
 
 
+PARAMS_LINE = (
+    '{"card":"@params","data":{"parameters":[1,2],"source":"history"},"grade":0,'
+    '"id":"0c1b2c3d4e5f60718293a4b5c6d7e8f9","kind":"params","mode":"params","ms":0,'
+    '"at":"2026-11-20T09:02:00.000Z","v":2}\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (LINE_2.replace("2026-11-20", "2300-11-20"), "reviews.jsonl:2: not a review event ('at'"),
+        ('{"answer":"a\\u0001b",' + LINE_2[1:], "reviews.jsonl:2: not a review event ('answer'"),
+        ('{"answer":"' + "x" * 4097 + '",' + LINE_2[1:], "reviews.jsonl:2: not a review event"),
+        (PARAMS_LINE, "reviews.jsonl:2: the params event 0c1b2c3d4e5f60718293a4b5c6d7e8f9 cannot"),
+    ],
+    ids=["year-2300", "control-code", "too-long", "unusable-parameters"],
+)
+def test_an_export_refuses_what_import_would(line, message, mlprep_home, tmp_path):
+    """Each of these passed the lines' pattern, so export wrote them, and import and merge
+    then refused the backup it had made."""
+    progress_dir_with(mlprep_home, LOG_LINE + line + LOG_LINE.replace("f1b", "f2b"))
+    result = run("progress", "export", str(tmp_path / "backup.json"))
+    assert_clean(result, 1, message)
+    assert not (tmp_path / "backup.json").exists()
+
+
 def test_an_export_says_it_left_out_an_unfinished_last_line(mlprep_home, tmp_path):
     """Stats and quiz said so; export dropped it without a word."""
     progress_dir_with(mlprep_home, LOG_LINE + LINE_2[:40])
