@@ -324,6 +324,10 @@ def read_export_document(data: bytes | str, source: str) -> ExportDocument:
         reader.seek(start)
         if _lay_out_lines(_blocks(reader, start), laid_out, end):
             return _export_document(header, laid_out, source)
+    if not data.strip():
+        raise ProgressError(
+            f"{source}: empty, not a progress export (made by `mlprep progress export`)"
+        )
     try:
         header = json.loads(data)
     except ValueError as error:

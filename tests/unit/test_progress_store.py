@@ -197,6 +197,9 @@ def test_reset_one_deck_keeps_a_backup(tmp_path):
 def test_read_export_rejects_what_is_not_an_export():
     with pytest.raises(ProgressError, match=r"^x\.json: not a progress export \(invalid JSON"):
         read_export("{", "x.json")
+    for empty in ("", " \n"):  # (it said "invalid JSON: Expecting value: line 1 column 1")
+        with pytest.raises(ProgressError, match=r"^x\.json: empty, not a progress export"):
+            read_export(empty, "x.json")
     with pytest.raises(ProgressError, match=r"^x\.json: written by a newer mlprep"):
         read_export('{"kind": "mlprep-progress", "format": 2, "events": []}', "x.json")
     for header, what in (("", "no 'format'"), ('"format": 1.0, ', "a 'format' that is not")):
