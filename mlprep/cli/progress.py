@@ -2,6 +2,7 @@
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -292,7 +293,9 @@ def reset(
 LONG_READ_BYTES = 16_000_000  # an import of this many bytes takes seconds before it can count
 
 
-def _log_events(data: bytes, name: str, not_export: ProgressError, warn) -> list:
+def _log_events(
+    data: bytes, name: str, not_export: ProgressError, warn: Callable[[str], None]
+) -> list:
     """The events of a review log (one JSON event a line, as progress/reviews.jsonl and its
     backups hold them), each checked as the log's reader checks it, an unfinished last line
     left out with a warning (`warn`) as the log's reader leaves it; `not_export` (why it is
