@@ -817,6 +817,22 @@ def test_an_export_says_it_left_out_an_unfinished_last_line(mlprep_home, tmp_pat
     )
 
 
+@pytest.mark.parametrize("command", [["stats"], ["review", "trees", "--plain"]])
+def test_a_line_that_is_not_utf8_is_named_by_every_command(command, mlprep_home):
+    """stats and review took it in without a word (its shape is all they looked at), where
+    export and merge stopped at it."""
+    for seed in ("1", "2"):  # (lines as this program writes them: each with its state)
+        run("quiz", "trees", "-n", "1", "--seed", seed, "--plain", input="1\n")
+    log = mlprep_home / "progress" / "reviews.jsonl"
+    first, second = log.read_bytes().splitlines(keepends=True)
+    start = second.index(b'"answer":"') + len(b'"answer":"')
+    log.write_bytes(first + second[:start] + b"\xff" + second[start + 1 :])  # (as long)
+    for derived in ("state.json", "totals.json"):  # (read from the log, as a cold start)
+        (log.parent / derived).unlink(missing_ok=True)
+    result = run(*command, input="")
+    assert_clean(result, 1, "reviews.jsonl:2: corrupt line in the review log")
+
+
 def test_an_answer_never_drops_a_whole_last_line_that_is_no_event(mlprep_home):
     """A last line edited by hand (a grade of 7, its newline left out, as editors leave it)
     was called unfinished and cut off at the next answer, no copy kept."""
