@@ -52,6 +52,7 @@ from mlprep.reviewlog import (
     locked,
     not_a_progress_file,
     schedules,
+    utf8_text,
 )
 from mlprep.scheduler import (
     LEARNING,
@@ -809,7 +810,7 @@ class ProgressStore:
             found, crc = known.lines(start, block) if known is not None else (None, 0)
             if found is None:
                 found = self.log.fast_count(block)
-                if found and (not _utf8(block) or doubtful(block)):
+                if found and (not utf8_text(block) or doubtful(block)):
                     found = None  # read line by line, which names the line that is not
                 if found:
                     if known is not None:
@@ -823,7 +824,7 @@ class ProgressStore:
                 continue
             position = start
             for line in io.BytesIO(block):
-                if match(line) is not None and _utf8(line) and not doubtful(line):
+                if match(line) is not None and utf8_text(line) and not doubtful(line):
                     data = line[:-1]
                 else:
                     event = self.log._parse_line(line, position)
@@ -1535,17 +1536,6 @@ def _int_lists(table: object, low: int | None = None, high: int | None = None) -
     if not numbers or low is None or high is None:
         return True
     return min(numbers) >= low and max(numbers) <= high
-
-
-def _utf8(data: bytes) -> bool:
-    """Whether these bytes are UTF-8 text."""
-    if data.isascii():
-        return True
-    try:
-        data.decode()
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _check_settings(events: list[ReviewEvent], source: str, done: str = "merged") -> None:

@@ -243,13 +243,13 @@ _ID_FIELDS = lazy_compile(rb'"id":"([^"\\\n]*)"')
 _LATE_DAYS = lazy_compile(rb'"at":"(\d{4})-(?:02-(?:29|3[01])|(?:0[469]|11)-31)T')
 
 
-def _text(data: bytes, size: int) -> bool:
-    """Whether the first `size` bytes of `data` are UTF-8 text (lines that are not are read
-    in full, which names them: the patterns look at their shape only)."""
+def utf8_text(data: bytes, size: int | None = None) -> bool:
+    """Whether `data` (its first `size` bytes, if given) is UTF-8 text: lines that are not
+    are read in full, which names them (the patterns look at their shape only)."""
     if data.isascii():
         return True
     try:
-        codecs.utf_8_decode(data[:size], "strict", True)
+        codecs.utf_8_decode(data if size is None else data[:size], "strict", True)
     except UnicodeDecodeError:
         return False
     return True
@@ -919,7 +919,7 @@ class ReviewLog:
         """Take a block of lines, the first `size` bytes of `data` (not copied out: a block is
         large), starting at byte `position` of the log, into `scan`; False when the scan stops
         there (a torn last line)."""
-        if data[size - 1] != 10 or not _text(data, size):  # (10: a newline)
+        if data[size - 1] != 10 or not utf8_text(data, size):  # (10: a newline)
             return self._scan_lines(scan, data[:size], position)
         found = _LIGHT_LINES.findall(data, 0, size)
         if not found or len(found) != data.count(b"\n", 0, size):
@@ -958,7 +958,7 @@ class ReviewLog:
         try:
             for line in io.BytesIO(block):
                 found = match(line)
-                if found is not None and _text(line, len(line)):
+                if found is not None and utf8_text(line):
                     at, card, _, last_id, mode, state, _ = found.groups()
                     end += len(line)
                     scan.count += 1
