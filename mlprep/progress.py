@@ -997,8 +997,7 @@ class ProgressStore:
                 # parameters from elsewhere may change the ones in force, which a replay uses
                 # from every card's first answer: every card is replayed
                 if unchecked:  # (the ids the streaming pass would have looked for)
-                    missing = self.log.absent({event.id for event in added})
-                    added = [event for event in added if event.id in missing]
+                    added = self._still_absent(added)
                     if not added:
                         return 0
                 self._merge_replaying_all(added)
@@ -1007,8 +1006,7 @@ class ProgressStore:
                     self._merge_streaming(added, unchecked, copied)
                 except Careful:
                     if unchecked:  # stopped before it checked every id: check them all here
-                        missing = self.log.absent({event.id for event in added})
-                        added = [event for event in added if event.id in missing]
+                        added = self._still_absent(added)
                         if not added:
                             return 0
                         try:
@@ -1024,6 +1022,12 @@ class ProgressStore:
             self._write_snapshot()
         self._collect_warnings()
         return len(added)
+
+    def _still_absent(self, added: list[ReviewEvent]) -> list[ReviewEvent]:
+        """`added` without the events the log holds after all (their ids not yet looked for
+        in the part of the log an export is a copy of: see _new_events)."""
+        missing = self.log.absent({event.id for event in added})
+        return [event for event in added if event.id in missing]
 
     def _merge_streaming(
         self, added: list[ReviewEvent], unchecked: Set[bytes] = frozenset(), copied: int = 0
