@@ -993,7 +993,8 @@ class ProgressStore:
                     else ""
                 )
                 self.notify(f"Merging {len(added):,} new answers{into}...")
-            if any(event.kind == "params" for event in added):
+            replays_all = any(event.kind == "params" for event in added)
+            if replays_all:
                 # parameters from elsewhere may change the ones in force, which a replay uses
                 # from every card's first answer: every card is replayed
                 if unchecked:  # (the ids the streaming pass would have looked for)
@@ -1017,7 +1018,8 @@ class ProgressStore:
                         self._merge_replaying(added)
             self.merged_settings = sum(1 for event in added if event.kind)
             self.merged_undos = sum(1 for event in added if event.undoes)
-            if self.merged_settings:  # a plan or parameters from elsewhere
+            if self.merged_settings and not replays_all:  # a plan from elsewhere (a full
+                # replay took the merged settings in already)
                 self._rebuild()
             self._write_snapshot()
         self._collect_warnings()
