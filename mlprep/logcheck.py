@@ -20,8 +20,8 @@ from pathlib import Path
 from mlprep.reviewlog import FAST_LINE_SOURCE
 
 # the record's format and the pattern its blocks were checked with: a record made with
-# another pattern (another version of mlprep) is not used
-_TAG = f"mlprep checked log blocks 1 {zlib.crc32(FAST_LINE_SOURCE):08x}"
+# another pattern or other checks (another version of mlprep) is not used
+_TAG = f"mlprep checked log blocks 2 {zlib.crc32(FAST_LINE_SOURCE):08x}"
 
 
 def _pair(item: object) -> bool:

@@ -65,7 +65,7 @@ from mlprep.scheduler import (
     rows_problem,
     states_from_rows,
 )
-from mlprep.storedrows import StoredRows
+from mlprep.storedrows import StoredRows, states_doubtful
 
 if TYPE_CHECKING:  # stats is imported only where totals are read: start-up time
     from mlprep.stats import AnswerTotals
@@ -810,7 +810,7 @@ class ProgressStore:
             found, crc = known.lines(start, block) if known is not None else (None, 0)
             if found is None:
                 found = self.log.fast_count(block)
-                if found and (not utf8_text(block) or doubtful(block)):
+                if found and (not utf8_text(block) or doubtful(block) or states_doubtful(block)):
                     found = None  # read line by line, which names the line that is not
                 if found:
                     if known is not None:
@@ -824,7 +824,12 @@ class ProgressStore:
                 continue
             position = start
             for line in io.BytesIO(block):
-                if match(line) is not None and utf8_text(line) and not doubtful(line):
+                if (
+                    match(line) is not None
+                    and utf8_text(line)
+                    and not doubtful(line)
+                    and not states_doubtful(line)
+                ):
                     data = line[:-1]
                 else:
                     event = self.log._parse_line(line, position)

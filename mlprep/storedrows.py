@@ -14,6 +14,7 @@ import itertools
 import json
 import marshal
 import operator
+import re
 from collections.abc import Set
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -118,6 +119,33 @@ def key_from(moment: datetime) -> bytes:
     if finer:
         moment += timedelta(microseconds=1000 - finer)
     return time_text(moment).encode()
+
+
+# in lines as this program writes them: each line's time (the first "at" of a line: an
+# answer before it has its quotes escaped), its stored state (the only list in a line), and
+# the two together, for lines of which only some store a state (older ones did not)
+_ATS = re.compile(rb'"at":"(.{24})"')
+_STATES = re.compile(rb',"state":(\[[^\]\n]*+\])')
+_AT_AND_STATE = re.compile(rb'(?m)^\{[^\n]*?"at":"(.{24})",[^\n]*?,"state":(\[[^\]\n]*+\])')
+
+
+def states_doubtful(lines: bytes) -> bool:
+    """Whether the stored state on some line of `lines` (lines the log's pattern takes: no
+    undo among them) may fail the checks an import makes of it: damaged, or not the state at
+    its line's time. A rebuild takes only each card's last state and checks it; an export
+    passes every line on, and a backup that import refuses is no backup."""
+    states = _STATES.findall(lines)
+    if not states:
+        return False
+    times = _ATS.findall(lines)
+    if len(times) != len(states):  # (two quick looks pair up only when every line has both)
+        found = _AT_AND_STATE.findall(lines)
+        times, states = list(map(_FIRST, found)), list(map(_SECOND, found))
+    try:
+        rows = orjson.loads(b"[" + b",".join(states) + b"]")
+    except orjson.JSONDecodeError:  # (read line by line, which names the line)
+        return True
+    return not all(_trusted(rows, times, len(rows)))
 
 
 def _trusted(rows: list, times: list[bytes], answers: int) -> list[bool]:

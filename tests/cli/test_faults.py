@@ -780,6 +780,14 @@ def test_a_line_that_merge_refuses_is_refused_by_every_command(line, message, co
     assert (progress / "reviews.jsonl").read_text() == log
 
 
+T2 = 1795165260.0  # LINE_2's time
+
+
+def with_state(line: str, state: str) -> str:
+    """The line with a stored state (any state: the line's pattern takes any list)."""
+    return line.replace(',"v":2', f',"state":{state},"v":2')
+
+
 PARAMS_LINE = (
     '{"card":"@params","data":{"parameters":[1,2],"source":"history"},"grade":0,'
     '"id":"0c1b2c3d4e5f60718293a4b5c6d7e8f9","kind":"params","mode":"params","ms":0,'
@@ -794,12 +802,33 @@ PARAMS_LINE = (
         ('{"answer":"a\\u0001b",' + LINE_2[1:], "reviews.jsonl:2: not a review event ('answer'"),
         ('{"answer":"' + "x" * 4097 + '",' + LINE_2[1:], "reviews.jsonl:2: not a review event"),
         (PARAMS_LINE, "reviews.jsonl:2: the params event 0c1b2c3d4e5f60718293a4b5c6d7e8f9 cannot"),
+        (
+            with_state(LINE_2, f'["review",{T2 + 86400},-5.0,5.0,null,{T2},{T2},1,0]'),
+            "reviews.jsonl:2: not a review event ('state': stability or difficulty out of range)",
+        ),
+        (
+            with_state(LINE_2, f'["review",{T2 + 86400},2.0,5.0,null,{T2 - 60},{T2 - 60},1,0]'),
+            "reviews.jsonl:2: not a review event ('state' is not the state after this event)",
+        ),
+        (
+            with_state(LINE_2, f'["review",{T2 + 86400},2.0,5.0,null,{T2},{T2}]'),
+            "reviews.jsonl:2: not a review event ('state': not a card state)",
+        ),
     ],
-    ids=["year-2300", "control-code", "too-long", "unusable-parameters"],
+    ids=[
+        "year-2300",
+        "control-code",
+        "too-long",
+        "unusable-parameters",
+        "damaged-state",
+        "state-of-another-time",
+        "short-state",
+    ],
 )
 def test_an_export_refuses_what_import_would(line, message, mlprep_home, tmp_path):
     """Each of these passed the lines' pattern, so export wrote them, and import and merge
-    then refused the backup it had made."""
+    then refused the backup it had made (a damaged state on a card's later-answered line is
+    never used by stats or review, which take each card's last state)."""
     progress_dir_with(mlprep_home, LOG_LINE + line + LOG_LINE.replace("f1b", "f2b"))
     result = run("progress", "export", str(tmp_path / "backup.json"))
     assert_clean(result, 1, message)

@@ -14,7 +14,7 @@ from mlprep.model import Grade
 from mlprep.progress import ProgressStore, effective
 from mlprep.reviewlog import ReviewLog, schedules
 from mlprep.scheduler import Scheduler
-from mlprep.storedrows import StoredRows
+from mlprep.storedrows import StoredRows, states_doubtful
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 FITTED = [0.4, 1.0, 3.0, 12.0, 6.0, 0.6, 2.5, 0.01, 1.7, 0.2, 0.9, 1.6, 0.07, 0.3, 1.5]
@@ -250,3 +250,38 @@ def test_stored_rows_are_kept_only_where_they_can_be_trusted():
 
     again = pickle.loads(pickle.dumps(back))
     assert (again.rows, again.replay, again.times) == (back.rows, back.replay, back.times)
+
+
+def _answered(directory, count: int) -> list[bytes]:
+    """Lines of `count` answers as this program writes them, each with its state."""
+    store = ProgressStore(directory).load()
+    for number in range(count):
+        store.record(f"c-{number % 3}", Grade(3), "review", 900, T0 + timedelta(hours=number))
+    return (directory / "reviews.jsonl").read_bytes().splitlines(keepends=True)
+
+
+@pytest.mark.parametrize("with_older_lines", [False, True])
+def test_a_damaged_or_misplaced_stored_state_on_any_line_is_doubted(tmp_path, with_older_lines):
+    """What export looks for before passing lines on whole (import checks every line's state;
+    a rebuild only each card's last). Lines of an older format store no state."""
+    lines = _answered(tmp_path, 6)
+    if with_older_lines:
+        lines[2:2] = [
+            reviewlog.ReviewEvent(**{**json.loads(lines[1]), "id": "e" * 32, "state": None, "v": 1})
+            .to_json()
+            .encode()
+            + b"\n"
+        ]
+    assert not states_doubtful(b"".join(lines))
+    for place in range(len(lines)):
+        data = json.loads(lines[place])
+        if "state" not in data:
+            continue
+        for state in (
+            [*data["state"][:2], -5.0, *data["state"][3:]],  # stability out of range
+            [*data["state"][:5], data["state"][5] - 60, *data["state"][6:]],  # another time
+            data["state"][:8],
+        ):
+            changed = json.dumps({**data, "state": state}, separators=(",", ":")).encode()
+            broken = lines[:place] + [changed + b"\n"] + lines[place + 1 :]
+            assert states_doubtful(b"".join(broken)), (place, state)
