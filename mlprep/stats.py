@@ -394,6 +394,13 @@ def _forecast(dues: list[float], today: date, day_of: LocalDays) -> list[tuple[s
     ]
 
 
+def is_weak(lapses: int, missed: bool, recall: float | None) -> bool:
+    """A weak spot, as stats lists them and drill counts them: a lapse, a miss while first
+    learning, or a predicted recall under WEAK_RECALL (`recall`: None for a card still in its
+    learning steps, whose recall says little yet)."""
+    return lapses > 0 or missed or (recall is not None and recall < WEAK_RECALL)
+
+
 def _weakest(
     studied: list[str],
     known: list[CardState],
@@ -411,7 +418,7 @@ def _weakest(
         chosen = [
             i
             for i, cid in enumerate(studied)
-            if lapses[i] or cid in missed or recall_of.get(cid, 1.0) < WEAK_RECALL
+            if is_weak(lapses[i], cid in missed, recall_of.get(cid))
         ]
     return sorted(
         (-lapses[i], studied[i] not in missed, recall_of.get(studied[i], 0.0), studied[i])
@@ -447,11 +454,7 @@ def weakest_tags(tags: Iterable[WeakTag]) -> list[WeakTag]:
     """The WEAKEST tags with lapses, misses while learning or recall under WEAK_RECALL: most
     lapses first, then most misses, then lowest recall."""
     return sorted(
-        (
-            t
-            for t in tags
-            if t.lapses or t.missed or (t.recall is not None and t.recall < WEAK_RECALL)
-        ),
+        (t for t in tags if is_weak(t.lapses, t.missed > 0, t.recall)),
         key=lambda t: (-t.lapses, -t.missed, 1.0 if t.recall is None else t.recall, t.tag),
     )[:WEAKEST]
 

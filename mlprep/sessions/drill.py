@@ -13,7 +13,7 @@ from mlprep.model import Card, Grade
 from mlprep.sessions.base import SessionContext
 from mlprep.sessions.ports import ProgressView, Prompter, Recorder
 from mlprep.sessions.quiz import QuizResult, run_quiz
-from mlprep.stats import WEAK_RECALL, in_learning, missed_while_learning
+from mlprep.stats import in_learning, is_weak, missed_while_learning
 
 DEFAULT_COUNT = 10
 
@@ -63,18 +63,15 @@ def pick_drill(
 
 def _heading(chosen: Sequence[Card], progress: ProgressView, now: datetime) -> str:
     """'Drill: 3 weak cards', or, where not all of them are weak as stats counts weak cards
-    (a lapse, a miss while first learning, predicted recall under WEAK_RECALL), how many are:
-    a card just graded Easy was drilled as 'Drill: 1 weak card'."""
+    (stats.is_weak), how many are: a card just graded Easy was drilled as 'Drill: 1 weak
+    card'."""
     states = progress.states
-    weak = sum(
-        states[card.id].lapses > 0
-        or missed_while_learning(states[card.id])
-        or (  # (recall as stats reads it: of cards past their learning steps)
-            not in_learning(states[card.id])
-            and progress.retrievability(states[card.id], now) < WEAK_RECALL
-        )
-        for card in chosen
-    )
+    weak = 0
+    for card in chosen:
+        state = states[card.id]
+        # (recall as stats reads it: of cards past their learning steps)
+        recall = None if in_learning(state) else progress.retrievability(state, now)
+        weak += is_weak(state.lapses, missed_while_learning(state), recall)
     count = f"{len(chosen)} card{'s' * (len(chosen) != 1)}"
     if weak == len(chosen):
         return f"Drill: {len(chosen)} weak card{'s' * (len(chosen) != 1)}"
