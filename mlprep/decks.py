@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from mlprep.cardindex import CardList, LazyCard, Selection
 from mlprep.cardrows import card_row, row_card
 from mlprep.errors import MlprepError, UsageError
-from mlprep.fileio import gc_paused, read_regular
+from mlprep.fileio import gc_paused, not_utf8_at, read_regular
 from mlprep.limits import MAX_DECK_BYTES
 from mlprep.model import DECK_FORMAT_VERSION, Card, CardIndex, Deck, LoadReport, Problem
 
@@ -594,8 +594,7 @@ class _Loader:
 def _not_utf8(path: Path, error: UnicodeDecodeError) -> Problem:
     """Where a deck file stops being UTF-8: its line and the byte."""
     data = error.object if isinstance(error.object, bytes) else b""
-    line = data.count(b"\n", 0, error.start) + 1
-    byte = data[error.start : error.start + 1].hex() or "?"
+    line, byte = not_utf8_at(data, error.start)
     return Problem(str(path), f"not UTF-8 text (byte 0x{byte}); save the file as UTF-8", line)
 
 

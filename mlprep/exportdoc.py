@@ -20,6 +20,7 @@ from typing import BinaryIO
 
 from mlprep import reviewlog
 from mlprep.errors import ProgressError
+from mlprep.fileio import not_utf8_at, not_utf8_text
 from mlprep.reviewlog import ReviewEvent, event_from_dict, line_blocks
 
 EXPORT_KIND = "mlprep-progress"
@@ -110,8 +111,8 @@ class ExportDocument:
             handle.seek(position)
             try:
                 ok = _lay_out_lines(_blocks(handle, position), laid_out, end)
-            except UnicodeDecodeError as error:
-                raise ProgressError(f"cannot read {self.source}: {error}") from None
+            except UnicodeDecodeError:
+                raise not_utf8_error(laid_out.path, self.source) from None  # type: ignore[arg-type]
         if ok:
             self.count = before + len(laid_out)
             return True
@@ -121,9 +122,11 @@ class ExportDocument:
         try:
             data = read_regular(laid_out.path, MAX_PROGRESS_IMPORT_BYTES)  # type: ignore[arg-type]
             data.decode("utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            reason = getattr(error, "strerror", None) or error
-            raise ProgressError(f"cannot read {self.source}: {reason}") from None
+        except UnicodeDecodeError as error:
+            where = not_utf8_at(data, error.start)
+            raise ProgressError(not_utf8_text(self.source, *where)) from None
+        except OSError as error:
+            raise ProgressError(f"cannot read {self.source}: {error.strerror or error}") from None
         whole = read_export_document(data.removeprefix(b"\xef\xbb\xbf"), self.source)
         self.items, self.lines, self.count = whole.items, whole.lines, whole.count
         return False
@@ -310,6 +313,22 @@ def _blocks(handle: BinaryIO, position: int = 0) -> Iterator[tuple[int, bytes]]:
     """A file's blocks of whole lines from its current place (byte `position`), with their
     offsets (the last may lack its newline)."""
     return ((at, data[:size]) for at, data, size in line_blocks(handle, position))
+
+
+def not_utf8_error(path: Path, source: str) -> ProgressError:
+    """The error for an export file found not to be UTF-8 text in a part of it: the line and
+    byte where it stops being UTF-8, looked for in the whole file."""
+    from mlprep.fileio import first_not_utf8, open_regular
+    from mlprep.limits import MAX_PROGRESS_IMPORT_BYTES
+
+    try:
+        with open_regular(path, MAX_PROGRESS_IMPORT_BYTES) as handle:
+            where = first_not_utf8(handle)
+    except OSError as error:
+        return ProgressError(f"cannot read {source}: {error.strerror or error}")
+    if where is None:  # (changed since it was read)
+        return ProgressError(f"cannot read {source}: not UTF-8 text")
+    return ProgressError(not_utf8_text(source, *where))
 
 
 def read_export_document(data: bytes | str, source: str) -> ExportDocument:

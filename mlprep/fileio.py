@@ -216,6 +216,37 @@ def _too_big(path: Path | str, limit: int) -> OSError:
     return OSError(errno.EFBIG, f"larger than the {size_text(limit)} limit", str(path))
 
 
+def not_utf8_at(data: bytes, start: int) -> tuple[int, str]:
+    """The line (1-based) of byte `start` of `data`, where its text stops being UTF-8, and
+    that byte in hex."""
+    return data.count(b"\n", 0, start) + 1, data[start : start + 1].hex() or "?"
+
+
+def not_utf8_text(name: str, line: int, byte: str) -> str:
+    """The message for a file whose text stops being UTF-8 at `byte` on `line`."""
+    return f"{name}:{line}: not UTF-8 text (byte 0x{byte}); save the file as UTF-8"
+
+
+def first_not_utf8(handle: BinaryIO) -> tuple[int, str] | None:
+    """Where a file (read from its current place) stops being UTF-8 text, as not_utf8_at
+    gives it; None if it is UTF-8 throughout. Read in blocks cut after a newline: no UTF-8
+    character spans one, so each block decodes on its own."""
+    line, rest = 1, b""
+    while True:
+        data = handle.read(1 << 20)
+        whole = rest + data
+        cut = whole.rfind(b"\n") + 1 if data else len(whole)
+        block, rest = whole[:cut], whole[cut:]
+        try:
+            block.decode("utf-8")
+        except UnicodeDecodeError as error:
+            at, byte = not_utf8_at(block, error.start)
+            return line + at - 1, byte
+        line += block.count(b"\n")
+        if not data:
+            return None
+
+
 def is_terminal(stream: object) -> bool:
     """Whether a stream is a terminal: not a pipe or a file, nor a stream closed or replaced
     (a test's), whose isatty fails or is missing."""

@@ -69,9 +69,12 @@ def _read_source(name: str) -> bytes:
             data = read_regular(name, MAX_PROGRESS_IMPORT_BYTES)
         if not data.isascii():
             data.decode("utf-8")  # raises for what is not UTF-8
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or error
-        raise MlprepError(f"cannot read {name}: {reason}") from None
+    except UnicodeDecodeError as error:
+        from mlprep.fileio import not_utf8_at, not_utf8_text
+
+        raise MlprepError(not_utf8_text(_named(name), *not_utf8_at(data, error.start))) from None
+    except OSError as error:
+        raise MlprepError(f"cannot read {name}: {error.strerror or error}") from None
     return data.removeprefix(b"\xef\xbb\xbf")
 
 
@@ -176,7 +179,7 @@ def merge(ctx: typer.Context, file: FileArg) -> None:
     Example:
       mlprep progress merge laptop.json
     """
-    from mlprep.exportdoc import read_export_document, read_export_file
+    from mlprep.exportdoc import not_utf8_error, read_export_document, read_export_file
     from mlprep.progress import ProgressStore
 
     app_state = state(ctx)
@@ -189,9 +192,10 @@ def merge(ctx: typer.Context, file: FileArg) -> None:
         else:
             try:  # a long history is read in parts, not held in memory
                 incoming = read_export_file(Path(file), file)
-            except (OSError, UnicodeDecodeError) as error:
-                reason = getattr(error, "strerror", None) or error
-                raise MlprepError(f"cannot read {file}: {reason}") from None
+            except UnicodeDecodeError:  # (in a part: where, from the file as a whole)
+                raise not_utf8_error(Path(file), file) from None
+            except OSError as error:
+                raise MlprepError(f"cannot read {file}: {error.strerror or error}") from None
     except ProgressError as error:
         # a review log as mlprep keeps it (a backup that reset or import made) merges as an
         # export of it would, as import takes one; anything else is named by the export's error

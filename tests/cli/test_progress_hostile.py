@@ -111,9 +111,68 @@ def test_an_exported_line_that_is_not_utf8_changes_nothing(cli, studied, tmp_pat
     before = progress_files(studied)
     args = ("progress", command, str(broken)) + (("--yes",) if command == "import" else ())
     result = cli(*args)
-    assert result.exit_code == 1
-    assert result.stderr.startswith(f"Error: cannot read {broken}: 'utf-8' codec can't decode")
-    assert result.stderr.count("\n") == 1
+    line = text[:closing].count(b"\n") + 2
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"Error: {broken}:{line}: not UTF-8 text (byte 0xe9); save the file as UTF-8\n",
+    )
+    assert progress_files(studied) == before
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "one line",  # (read whole)
+        "indented",  # (read whole)
+        "framed, one event over several lines",  # (laid out, then found not to be: read whole)
+    ],
+)
+@pytest.mark.parametrize("command", ["merge", "import"])
+def test_an_export_of_another_shape_that_is_not_utf8_is_named_by_its_line(
+    cli, studied, tmp_path, command, shape
+):
+    event = {**GOOD, "id": "c" * 32, "answer": "caf\u00e9"}
+    if shape == "one line":
+        text, line = export_with(event), 1
+    elif shape == "indented":
+        text = json.dumps({"kind": "mlprep-progress", "format": 1, "events": [event]}, indent=1)
+        line = text[: text.index("caf")].count("\n") + 1
+    else:
+        head = '{"kind": "mlprep-progress", "format": 1, "events": [\n'
+        text = head + json.dumps(event, indent=1) + "\n]}\n"
+        line = text[: text.index("caf")].count("\n") + 1
+    broken = tmp_path / "broken.json"
+    broken.write_bytes(text.encode().replace(b"\\u00e9", b"\xe9"))
+    before = progress_files(studied)
+    args = ("progress", command, str(broken)) + (("--yes",) if command == "import" else ())
+    result = cli(*args)
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"Error: {broken}:{line}: not UTF-8 text (byte 0xe9); save the file as UTF-8\n",
+    )
+    assert progress_files(studied) == before
+
+
+@pytest.mark.parametrize("source", ["file", "standard input"])
+@pytest.mark.parametrize("command", ["merge", "import"])
+def test_a_backup_log_line_that_is_not_utf8_is_named_by_its_line(
+    cli, studied, tmp_path, command, source
+):
+    """It was "cannot read FILE: 'utf-8' codec can't decode byte 0xff in position 1234: invalid
+    start byte", which leaves the reader to find byte 1234."""
+    log = (studied / "progress" / "reviews.jsonl").read_bytes()
+    line = json.dumps({**GOOD, "id": "c" * 32, "answer": "caf\u00e9"}).encode()
+    broken = tmp_path / "reviews.jsonl"
+    broken.write_bytes(log + line.replace(b"\\u00e9", b"\xe9\xff") + b"\n")
+    before = progress_files(studied)
+    name = str(broken) if source == "file" else "-"
+    args = ("progress", command, name) + (("--yes",) if command == "import" else ())
+    result = cli(*args, input=broken.read_bytes() if source != "file" else None)
+    named = broken if source == "file" else "standard input"
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"Error: {named}:3: not UTF-8 text (byte 0xe9); save the file as UTF-8\n",
+    )
     assert progress_files(studied) == before
 
 
