@@ -17,6 +17,7 @@ import bisect
 import itertools
 import math
 import re
+import signal
 import sqlite3
 import time
 from collections import defaultdict
@@ -111,6 +112,35 @@ def _noting_interrupts(
             return refusal
 
     return guarded
+
+
+class _CtrlCNoted:
+    """While a statement runs, a Ctrl-C (SIGINT) is noted in `interrupted` before the handler
+    in place raises it, wherever it lands: in a callback before its guard (_noting_interrupts)
+    could catch it, sqlite3 swallowed it and the statement failed as refused ("not authorized")."""
+
+    def __init__(self, interrupted: list[bool]) -> None:
+        self.interrupted = interrupted
+        self.previous: Any = None
+
+    def __enter__(self) -> None:
+        previous = signal.getsignal(signal.SIGINT)
+        if not callable(previous):  # (ignored, or the system's default: nothing is raised)
+            return
+
+        def noted(signum: int, frame: Any) -> None:
+            self.interrupted.append(True)
+            previous(signum, frame)
+
+        try:
+            signal.signal(signal.SIGINT, noted)
+        except ValueError:  # not the main thread, which alone receives signals
+            return
+        self.previous = previous
+
+    def __exit__(self, *exc: object) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
 
 
 def _authorizer(refusals: list[str]) -> Callable[..., int]:
@@ -341,19 +371,9 @@ class SampleDatabase:
 
         conn.set_progress_handler(_noting_interrupts(over_time, interrupted, 1), _PROGRESS_STEPS)
         try:
-            cursor = conn.execute(statements[0])
-            rows, held = [], 0
-            for row in cursor:  # one row at a time, so a budget can stop a huge result early
-                held += _size(row)
-                if held > MAX_SQL_RESULT_BYTES:
-                    mb = MAX_SQL_RESULT_BYTES // 1_000_000
-                    raise SqlError(
-                        f"the result is larger than {mb} MB; select fewer or smaller values"
-                    )
-                rows.append(row)
-                if len(rows) > max_rows:
-                    break
-            columns = tuple(d[0] for d in cursor.description or ())
+            with _CtrlCNoted(interrupted):
+                cursor = conn.execute(statements[0])
+                rows, columns = self._rows(cursor, max_rows)
         except sqlite3.Error as e:
             if interrupted:  # Ctrl-C inside one of our callbacks
                 raise KeyboardInterrupt from None
@@ -385,6 +405,22 @@ class SampleDatabase:
         finally:
             conn.close()
         return QueryResult(columns, tuple(rows[:max_rows]), truncated=len(rows) > max_rows)
+
+    @staticmethod
+    def _rows(cursor: sqlite3.Cursor, max_rows: int) -> tuple[list, tuple[str, ...]]:
+        """Up to max_rows + 1 rows of a running statement (one more tells that there are
+        more), read one at a time, so that a budget can stop a huge result early; and its
+        column names."""
+        rows, held = [], 0
+        for row in cursor:
+            held += _size(row)
+            if held > MAX_SQL_RESULT_BYTES:
+                mb = MAX_SQL_RESULT_BYTES // 1_000_000
+                raise SqlError(f"the result is larger than {mb} MB; select fewer or smaller values")
+            rows.append(row)
+            if len(rows) > max_rows:
+                break
+        return rows, tuple(d[0] for d in cursor.description or ())
 
     # --- inspection, for a practice UI: trusted SQL on the template ---------------------------
 
