@@ -26,6 +26,8 @@ class NumberKind(Kind):
     def attempt(self, card: Card, prompter: AskPrompter, ctx: KindContext) -> Outcome:
         assert card.expect is not None
         value = prompter.ask_number()
+        if value is None:  # not known ("?", as the journal keeps it): wrong, the answer shown
+            return Outcome("?", Verdict(False, Grade.AGAIN))
         correct = card.expect.accepts(value)
         return Outcome(number_text(value), Verdict(correct, Grade.GOOD if correct else Grade.AGAIN))
 

@@ -62,7 +62,8 @@ class AskPrompter(Protocol):
         """Show the options, return zero-based indexes of the chosen ones (one unless
         `several`)."""
 
-    def ask_number(self) -> float: ...
+    def ask_number(self) -> float | None:
+        """A number typed; None when the user asks to see the answer instead."""
 
     def ask_open(self, later: bool = False) -> str:
         """A free-text answer; empty is allowed. `later`: the reference comes at the end (mock

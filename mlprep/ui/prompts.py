@@ -65,6 +65,8 @@ FLASH_KEYS: dict[str, Grade | FlashAction] = {
     "u": FlashAction.UNDO,
     "q": FlashAction.QUIT,
 }
+# typed for a number: the user does not know it and wants to see the answer
+GIVE_UP = "?"
 FRONT_HINT = "Enter: show answer · s: skip · u: undo last grade · q: quit"
 BACK_GRADES = "1 Again · 2 Hard · 3 Good · 4 Easy"
 BACK_ACTIONS = " · s skip · u undo · q quit"
@@ -271,15 +273,17 @@ class PlainPrompter:
             except ValueError as reason:
                 self.ask_again(f"  Please {reason}.", typed)
 
-    def ask_number(self) -> float:
+    def ask_number(self) -> float | None:
         from mlprep.grading import parse_number  # (its patterns: once a card asks)
 
         def ask() -> str:
-            return self.read("Answer (a number): ")
+            return self.read(f"Answer (a number, {GIVE_UP} to see it): ")
 
         while True:
             # (in a terminal, a double-tapped Enter meant for the prompt before is dropped)
             typed = unhurried(ask) if is_terminal(self.stdin) else ask()
+            if typed.strip() == GIVE_UP:
+                return None
             try:
                 return parse_number(typed)
             except ValueError as reason:
@@ -473,17 +477,27 @@ class QuestionaryPrompter:
         assert index is not None
         return [index]
 
-    def ask_number(self) -> float:
+    def ask_number(self) -> float | None:
         from mlprep.grading import parse_number  # (its patterns: once a card asks)
 
         def valid(text: str) -> bool | str:
+            if text.strip() == GIVE_UP:
+                return True
             try:
                 parse_number(text)
             except ValueError as reason:
-                return f"Please enter a number ({reason})."
+                # (on the bottom line, which does not wrap: the longest that fits)
+                width = shutil.get_terminal_size((80, 24)).columns
+                said = (
+                    f"Please enter a number ({reason}), or {GIVE_UP} to see the answer.",
+                    f"A number, please ({reason}).",
+                    f"A number, or {GIVE_UP} to see the answer.",
+                )
+                return next((text for text in said if columns(text) < width), said[-1])
             return True
 
-        return parse_number(self._answer("Your answer (a number):", validate=valid))
+        typed = self._answer(f"Your answer (a number, {GIVE_UP} to see it):", validate=valid)
+        return None if typed.strip() == GIVE_UP else parse_number(typed)
 
     def ask_open(self, later: bool = False) -> str:
         hint = "Enter when done" if later else "Enter to reveal"

@@ -164,9 +164,9 @@ Grade (1-4): 3
 
 [4/4] mini-number (mini, difficulty 1)
 What is the Gini impurity of a 50/50 binary node?
-Answer (a number): abc
+Answer (a number, ? to see it): abc
   Please enter a number ('abc' is not a number).
-Answer (a number): 1/2
+Answer (a number, ? to see it): 1/2
 Correct.
   0.5: 1 - (0.25 + 0.25).
 Comes back in 10 minutes.
@@ -179,6 +179,20 @@ Score: 2 of 3 right (67%); self-graded: 1 Good.
   right  mini-number  What is the Gini impurity of a 50/50 binary node?
 Revisit (1): mini-single
 """
+
+
+def test_a_number_not_known_is_given_up_with_a_question_mark(cli, mlprep_home):
+    """A number prompt took only numbers: one who did not know had to guess a wrong one."""
+    result = cli("quiz", "mini", "--tag", "numeric", *MINI, input=" ? \n")
+    assert result.exit_code == 0
+    assert (
+        "Answer (a number, ? to see it):  ? \n"
+        "Not quite. The answer: 0.5 (within 0.001)\n"
+        "  0.5: 1 - (0.25 + 0.25).\n"
+    ) in result.stdout
+    assert "wrong  mini-number" in result.stdout
+    (line,) = (mlprep_home / "progress" / "reviews.jsonl").read_text().splitlines()
+    assert (json.loads(line)["grade"], json.loads(line)["answer"]) == (1, "?")
 
 
 def test_revisit_asks_again_the_cards_the_last_quiz_listed(cli, mlprep_home):

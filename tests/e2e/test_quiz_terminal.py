@@ -79,7 +79,7 @@ def test_a_keyboard_driven_quiz_reaches_the_summary_and_is_recorded(mlprep_home)
     child.expect("Grade: 1 Again 1m · 2 Hard 6m · 3 Good 10m · 4 Easy \\d+d \\(Enter: Good\\)")
     child.send("4")  # one key: Easy
     child.expect("Graded Easy\\.")  # (the key is not echoed: the grade it picked is shown)
-    child.expect("Your answer \\(a number\\):")
+    child.expect("Your answer \\(a number, \\? to see it\\):")
     child.send("0.4" + ENTER)
     child.expect("Not quite")
     child.expect("Revisit \\(1\\): mini-number")
@@ -91,6 +91,24 @@ def test_a_keyboard_driven_quiz_reaches_the_summary_and_is_recorded(mlprep_home)
         ("mini-multi", 3),
         ("mini-open", 4),
         ("mini-number", 1),
+    ]
+
+
+def test_a_question_mark_at_a_number_shows_the_answer(mlprep_home):
+    """Only a number was taken there: one who did not know it had to guess a wrong one."""
+    child = spawn(
+        ["quiz", "mini", "--tag", "numeric", "--decks", str(FIXTURES / "decks")], mlprep_home
+    )
+    child.expect("Your answer \\(a number, \\? to see it\\):")
+    child.send("?" + ENTER)
+    child.expect("Not quite")
+    child.expect("0\\.5")
+    child.expect("Score: 0 of 1 right")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert [(e["card"], e["grade"], e["answer"]) for e in events(mlprep_home)] == [
+        ("mini-number", 1, "?")
     ]
 
 
@@ -106,7 +124,7 @@ def test_quiz_trees_answered_whatever_the_cards_are(mlprep_home):
             [
                 "Select all that apply",  # checkbox (its panel says so too)
                 "Your answer:",  # single choice
-                "Your answer \\(a number\\):",
+                "Your answer \\(a number, \\? to see it\\):",
                 "Your answer \\(Enter to reveal\\):",
             ]
         )
@@ -247,7 +265,10 @@ def test_an_enter_meant_for_the_card_before_reveals_and_grades_nothing(mlprep_ho
 
 @pytest.mark.parametrize(
     ("mode", "prompt"),
-    [([], "Your answer \\(a number\\):"), (["--plain"], "Answer \\(a number\\): ")],
+    [
+        ([], "Your answer \\(a number, \\? to see it\\):"),
+        (["--plain"], "Answer \\(a number, \\? to see it\\): "),
+    ],
     ids=["full-screen", "plain"],
 )
 def test_an_enter_meant_for_the_card_before_is_no_empty_number(mlprep_home, mode, prompt):
@@ -258,10 +279,11 @@ def test_an_enter_meant_for_the_card_before_is_no_empty_number(mlprep_home, mode
     child = spawn(args, mlprep_home)
     child.send(ENTER)  # (typed ahead: it reaches the number prompt as it opens)
     child.expect(prompt)
+    refusal = "Please enter a number|A number, please"  # (the longest that fits its line)
     with pytest.raises(pexpect.TIMEOUT):
-        child.expect("Please enter a number", timeout=0.5)
+        child.expect(refusal, timeout=0.5)
     deliberately(child, ENTER)  # a deliberate empty answer is still asked for again
-    child.expect("Please enter a number")
+    child.expect(refusal)
     child.send("0.5" + ENTER)
     child.expect("Nothing to revisit")
     child.expect(pexpect.EOF)
@@ -291,7 +313,7 @@ def test_the_home_menu_drops_an_enter_meant_for_the_prompt_before(mlprep_home):
             "Your answer \\(Enter to reveal\\):(\x1b\\[[0-9;]*m)* small changes in the data",
         ),
         # the number stayed on screen, with nothing to say it was not taken
-        ("numeric", "Your answer \\(a number\\):", "0.72", None),
+        ("numeric", "Your answer \\(a number, \\? to see it\\):", "0.72", None),
     ],
     ids=["open", "number"],
 )
