@@ -75,16 +75,11 @@ CLAUSE_ENDS = frozenset(
 SENTENCE_ENDS = frozenset(".;!?")
 # A misconception is a claim made within one clause: "BatchNorm normalises over the batch,
 # while LayerNorm normalises over features" says nothing of BatchNorm and features. A clause
-# ends before one of these words where a comma (or a dash) comes before it (but not before
-# "while also", which adds rather than contrasts)...
-CONTRASTS = frozenset("but whereas while whilst although though however yet unlike".split())
-# ...before these wherever they stand ("boosting reduces bias but bagging lowers variance")...
+# ends at a comma (or a dash: "small k gives high variance, large k is smoother" says nothing
+# of large k and variance; a misconception costs a whole grade, so a claim split by a comma is
+# let go) and before these words wherever they stand ("boosting reduces bias but bagging
+# lowers variance").
 BARE_CONTRASTS = frozenset({"but", "whereas"})
-# ...and at the first comma of a sentence that opens with one of these, or has one as its
-# second word ("Whereas X does A, Y does B"; "In contrast to X, ..."; "Compared with X, ...")
-OPENING_CONTRASTS = frozenset(
-    "whereas while whilst although though unlike contrast compared".split()
-)
 CONTRACTIONS = {
     "can't": "can not",
     "cannot": "can not",
@@ -235,6 +230,21 @@ SHORT_FORMS = {
     "logreg": "logistic regression",
     "hparams": "hyperparameters",
     "hyperparams": "hyperparameters",
+    "hyperparam": "hyperparameter",
+    "grad": "gradient",
+    "grads": "gradients",
+    "thresh": "threshold",
+    "dupe": "duplicate",
+    "dupes": "duplicates",
+    "diff": "difference",
+    "diffs": "differences",
+    "coef": "coefficient",
+    "coefs": "coefficients",
+    "ppl": "people",
+    "bc": "because",
+    "thru": "through",
+    "tho": "though",
+    "w/out": "without",
 }
 # Words that say the same thing in these answers; each group answers to its first member.
 # Kept small and unambiguous: a deck's `a|b` alternatives carry anything card-specific.
@@ -260,6 +270,7 @@ SYNONYMS = (
     ("recal", "sensit"),
     ("train", "fit"),
     ("leak", "leakag", "leaki"),  # (Snowball keeps "leakage" apart from "leak")
+    ("percent", "percentag"),
 )
 HARDWARE = frozenset({"gpu", "cpu", "tpu"})
 # Words one edit or two apart that are both terms of their own: neither is read as a typo of
@@ -329,7 +340,7 @@ MISTAKE_KINDS = frozenset({"common", "classic", "typical", "frequent", "usual", 
 VERDICTS = frozenset({"wrong", "incorrect", "untrue", "mistaken", "misleading"})
 VERDICT_SUBJECTS = frozenset({"it", "that", "this"})
 # a word Snowball would fold into another term's stem: "covariance" is not a covariate
-STEM_OF = {"covariance": "covarianc", "covariances": "covarianc"}
+STEM_OF = {"covariance": "covarianc", "covariances": "covarianc", "goes": "go"}
 
 # a table row's end ("|" then a line break) ends a sentence; a cell border is like a comma
 # a dash between spaces ("it does not shrink - same padding keeps it") ends a clause like a comma
@@ -366,11 +377,20 @@ FORMULA = str.maketrans(
         "³": " cubed ",
         "≥": " at least ",
         "≤": " at most ",
+        # notes-style signs: an arrow ("change → new root split") joins two clauses as "so"
+        # does (a negation before it does not reach past it), "&" is "and", "5%" five percent
+        "→": " so ",
+        "⇒": " so ",
+        "&": " and ",
+        "%": " percent ",
+        "~": " about ",
+        "≈": " about ",
     }
 )
-# ">= 1" says what "at least 1" says and "beta > 1" what "beta above 1" says; arrows
-# (->, <-, =>, <=>) and shifts (<<, >>) are left alone
+# ">= 1" says what "at least 1" says and "beta > 1" what "beta above 1" says; an arrow
+# (->, =>) is "so", as → is; <-, <=> and shifts (<<, >>) are left alone
 _COMPARISONS = (
+    (re.compile(r"(?<![<=-])(?:-+|=+)>(?![>=])"), " so "),
     (re.compile(r"(?<![-=<>])>=(?![=>])"), " at least "),
     (re.compile(r"(?<![-=<>])<=(?![=>])"), " at most "),
     (re.compile(r"(?<![-=<>])>(?![=>])"), " above "),
@@ -381,6 +401,7 @@ _POWERS = (
     (re.compile(r"(?:\^|\*\*)\s*2(?!\.?\d)"), " squared "),  # (not 2^20, not x^2.5)
     (re.compile(r"(?:\^|\*\*)\s*3(?!\.?\d)"), " cubed "),
 )
+_WITH = re.compile(r"\bw/(?![^\W_])")
 _CLAUSE_BREAK = re.compile(r"[.,;:!?()|]")  # (a quote reaches back to a negation across none)
 
 # --------------------------------------------------------------------------------------------
@@ -453,7 +474,7 @@ class _Word:
     # a form it answers to only together with its neighbours (an abbreviation written out, a
     # word written apart): the first and last of those words (by number), for a quote
     reach: dict[str, tuple[int, int]] = field(default_factory=dict)
-    clause: int = 0  # its clause's number (see CONTRASTS): a misconception is made in one
+    clause: int = 0  # its clause's number (see BARE_CONTRASTS): a misconception is made in one
 
 
 def _lex(text: str, spans: list[tuple[int, int]] | None = None) -> list[tuple[str, str]]:
@@ -474,6 +495,8 @@ def _lex(text: str, spans: list[tuple[int, int]] | None = None) -> list[tuple[st
             text = pattern.sub(words, text)
     text = unicodedata.normalize("NFKC", text).lower()
     text = text.translate(GREEK)
+    if "w/" in text:
+        text = _WITH.sub("with", text)  # "drop boxes w/ IoU above" ("w/o" is a short form)
     placed = (
         spans is not None and len(text) == len(typed) and text == CONTROL.sub(" ", typed).lower()
     )
@@ -495,7 +518,12 @@ def _lex(text: str, spans: list[tuple[int, int]] | None = None) -> list[tuple[st
         elif raw in SHORT_FORMS:
             out.extend(("w", part) for part in SHORT_FORMS[raw].split())
         elif any(c in raw for c in "/&-"):  # l1/l2, a/b, mini-batch: separate words
-            parts = [w for part in re.split(r"[/&-]", raw) for w in _split_word(part)]
+            parts = [
+                short
+                for part in re.split(r"[/&-]", raw)
+                for w in _split_word(part)
+                for short in SHORT_FORMS.get(w, w).split()  # (cov/var)
+            ]
             if "-" in raw and any(w in STOPWORDS for w in parts):
                 # in-experiment, out-of-fold: the whole word too, or "in-" would be lost
                 out.append(("j", "".join(parts)))
@@ -512,22 +540,19 @@ def _lex(text: str, spans: list[tuple[int, int]] | None = None) -> list[tuple[st
 
 def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int, int]]:
     """Each word with whether a negation covers it, its sentence number and its clause number
-    (see CONTRASTS)."""
+    (see BARE_CONTRASTS)."""
     marked: list[tuple[str, bool, int, int]] = []
     scope = 0
     content_scope = NEGATION_SCOPE  # content words a negation may still reach
     sentence = clause = 0
-    opened = False  # the sentence opened with a contrast: its first comma ends a clause
     at_start = True  # no word of this sentence yet
-    after_comma = False
     previous = ""
     # "Unlike X, which Y, ...": Y is said of X, not of what the sentence is about. 1: after
     # "unlike", 2: after the comma that ends its phrase, 3: in the "which" clause after it
     compared = 0
     tokens = [*lexed, ("p", ".")]  # a final stop closes the last clause
-    words_in = 0  # words of this sentence so far
     segment = 0  # where in `marked` the words since the last punctuation or clause word begin
-    for index, (kind, text) in enumerate(tokens):
+    for kind, text in tokens:
         if kind == "j":  # a hyphenated whole word rides along with its parts
             marked.append(("\x00" + text, False, sentence, clause))
             continue
@@ -539,11 +564,9 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int, i
                 marked[-2] = (word, True, where, part)
             if text in SENTENCE_ENDS:
                 sentence += 1
+                at_start = True
+            if text in SENTENCE_ENDS or text == ",":
                 clause += 1
-                opened, at_start, words_in = False, True, 0
-            after_comma = text == ","
-            if after_comma and opened:
-                clause, opened = clause + 1, False
             if text in SENTENCE_ENDS or text in ",:()":
                 scope = 0
             compared = 2 if compared == 1 and text == "," else 0
@@ -554,15 +577,9 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int, i
             compared = 0
             if text in ("which", "who", "whose", "where"):
                 scope, content_scope, compared = NEGATION_SCOPE + 1, NEGATION_SCOPE, 3
-        following = tokens[index + 1][1] if index + 1 < len(tokens) else ""
-        if (after_comma and text in CONTRASTS and following != "also") or (
-            text in BARE_CONTRASTS and not at_start
-        ):
+        if text in BARE_CONTRASTS and not at_start:
             clause += 1
-        elif words_in < 2 and text in OPENING_CONTRASTS:
-            opened = True
-        at_start = after_comma = False
-        words_in += 1
+        at_start = False
         if (previous, text) in NEGATION_EXCEPTIONS:
             scope = 0  # "not only": no negation after all
             if marked and marked[-1][0] == previous:
