@@ -63,10 +63,12 @@ class MockResult(SessionResult):
 
     def summary(self) -> list[str]:
         answered = len(self.answers)
+        # (the saved transcript's "quit": ended with Ctrl-C, the answers then graded)
+        said = "ended early" if self.stopped is Stop.QUIT else self.end_label
         lines = [
             "",
             f"Mock interview: {answered} of {self.planned} question{'s' * (self.planned != 1)} in "
-            f"{duration(self.seconds)} ({self.end_label}).",
+            f"{duration(self.seconds)} ({said}).",
         ]
         return lines + scorecard_lines(self)
 

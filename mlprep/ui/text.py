@@ -460,11 +460,18 @@ def keep_end(text: str, width: int) -> str:
 
 def decks_lines(decks, width: int = 80) -> list[str]:
     """The deck list as aligned plain text (no rich: `mlprep decks` must start fast); in a
-    terminal too narrow for the four columns, each deck takes two lines."""
-    rows = [
-        (d.id, d.title, str(len(d.cards)), "built-in" if d.builtin else printable(str(d.path)))
-        for d in decks
-    ]
+    terminal too narrow for the four columns, each deck takes two lines. One's own decks say
+    "yours", and the folders they are in follow the table (a path in the column took the
+    titles' room: every title was cut)."""
+    rows = [(d.id, d.title, str(len(d.cards)), "built-in" if d.builtin else "yours") for d in decks]
+    folders = list(dict.fromkeys(str(d.path.parent) for d in decks if not d.builtin and d.path))
+    if folders:
+        said = "Yours are in " + ", ".join(map(printable, folders)) + "."
+        return _deck_table(rows, width) + (wrap(said, width) if len(said) > width else [said])
+    return _deck_table(rows, width)
+
+
+def _deck_table(rows: list[tuple[str, str, str, str]], width: int) -> list[str]:
     header = ("deck", "title", "cards", "source")
     slug_w = max(len(header[0]), *(len(r[0]) for r in rows)) if rows else len(header[0])
     count_w = max(len(header[2]), *(len(r[2]) for r in rows)) if rows else len(header[2])
@@ -485,7 +492,7 @@ def _stacked_decks(rows, width: int) -> list[str]:
     """Slug, card count and source on one line, the title indented under it."""
     lines = []
     for slug, title, count, source in rows:
-        head = f"{shorten(slug, width - 12)}  {count} card{'s' * (count != 1)}"
+        head = f"{shorten(slug, width - 12)}  {count} card{'s' * (count != '1')}"
         rest = width - len(head) - 2
         lines.append(head + (f"  {keep_end(source, rest)}" if rest >= 12 else ""))
         if rest < 12:

@@ -35,14 +35,28 @@ def test_quiz_summary_and_stats_fit(cli, width):
     )
 
 
-def test_decks_fit_and_keep_the_end_of_long_paths(cli, width, tmp_path):
+def test_decks_fit_and_name_the_folder_of_ones_own_whole(cli, width, tmp_path):
+    """A deck file's path in the source column took the titles' room (every title was cut,
+    at any width) and was itself cut to its end; the folder is now named below the table,
+    broken across lines where it must be, never shortened."""
     deep = tmp_path / ("a-rather-long-folder-name" * 3) / "my-decks"
     deep.mkdir(parents=True)
     (deep / "mini.yaml").write_text((FIXTURES / "decks" / "mini.yaml").read_text())
     result = cli("decks", "--decks", str(deep))
     assert result.exit_code == 0
     assert too_long(result.stdout, width) == []
-    assert "my-decks/mini.yaml" in result.stdout
+    assert str(deep) in "".join(result.stdout.splitlines())
+
+
+def test_a_deck_of_ones_own_leaves_every_title_whole_at_80_columns(cli, monkeypatch, tmp_path):
+    monkeypatch.setenv("COLUMNS", "80")
+    deep = tmp_path / ("a-rather-long-folder-name" * 3) / "my-decks"
+    deep.mkdir(parents=True)
+    (deep / "mini.yaml").write_text((FIXTURES / "decks" / "mini.yaml").read_text())
+    result = cli("decks", "--decks", str(deep))
+    assert too_long(result.stdout, 80) == []
+    for title in ("Bagging, random forests, boosting, stacking", "A tiny test deck"):
+        assert f"  {title}  " in result.stdout
 
 
 def test_a_weak_card_id_too_long_to_share_its_line_keeps_it_whole(cli, monkeypatch, tmp_path):
@@ -78,3 +92,12 @@ def test_a_weak_card_id_too_long_to_share_its_line_keeps_it_whole(cli, monkeypat
         line.startswith(long_id + " ")
         for line in cli("stats", "--decks", str(decks)).stdout.splitlines()
     )
+
+
+def test_a_deck_of_one_card_says_card_when_stacked(cli, monkeypatch, tmp_path):
+    monkeypatch.setenv("COLUMNS", "40")
+    (tmp_path / "one.yaml").write_text(
+        "id: one\ntitle: One card\ncards:\n  - id: one-q\n    q: Q?\n    a: A.\n"
+    )
+    result = cli("decks", "--decks", str(tmp_path))
+    assert "\none  1 card  yours\n" in result.stdout  # (it said "1 cards")

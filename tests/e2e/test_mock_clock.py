@@ -80,7 +80,7 @@ def test_ctrl_c_grades_the_answers_given_and_a_second_one_leaves(mlprep_home):
     child.sendintr()
     child.expect("Interview ended early")
     child.expect("Correct.")  # the choice card is graded in the transcript
-    child.expect("Mock interview: 1 of 2 questions .*\\(quit\\)")
+    child.expect("Mock interview: 1 of 2 questions .*\\(ended early\\)")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
