@@ -1010,14 +1010,15 @@ class _Answer:
         return self._fuzzy[key]
 
     def find(
-        self, text: str, one_clause: bool = False
+        self, text: str, one_clause: bool = False, spent: frozenset[int] = frozenset()
     ) -> tuple[_Phrase, list[int], _Answer] | None:
         """The phrase (or its written-together variant), the positions that make it, and the
         view of the answer they index (the literal view for a phrase of function words);
-        with `one_clause`, all in one clause (a claim), not only in one sentence."""
+        with `one_clause`, all in one clause (a claim), not only in one sentence; none of the
+        `spent` positions (of this view) used."""
         for phrase in _phrase_variants(text):
             view = self.literal_view() if phrase.literal else self
-            positions = view.find_phrase(phrase, one_clause)
+            positions = view.find_phrase(phrase, one_clause, spent if view is self else frozenset())
             if positions is not None:
                 return phrase, positions, view
         return None
@@ -1027,13 +1028,15 @@ class _Answer:
             self._literal = _Answer(self.text, literal=True)
         return self._literal
 
-    def find_phrase(self, phrase: _Phrase, one_clause: bool = False) -> list[int] | None:
-        """The answer positions that make the phrase, or None."""
+    def find_phrase(
+        self, phrase: _Phrase, one_clause: bool = False, spent: frozenset[int] = frozenset()
+    ) -> list[int] | None:
+        """The answer positions that make the phrase (none of them `spent`), or None."""
         if not phrase.slots or not self.words:
             return None
         hits_by_slot: list[list[int]] = []
         for forms, spellings in zip(phrase.slots, phrase.spellings, strict=True):
-            hits = self.where(forms, spellings)
+            hits = self.where(forms, spellings) - spent
             if not hits:
                 return None
             hits_by_slot.append(sorted(hits))
@@ -1187,13 +1190,17 @@ def _question_forms(question: str) -> frozenset[str]:
 
 
 def _check_point(
-    answer: _Answer, keypoint: Keypoint, question: frozenset[str]
+    answer: _Answer,
+    keypoint: Keypoint,
+    question: frozenset[str],
+    spent: frozenset[int] = frozenset(),
 ) -> tuple[PointCheck, list[list[int]]]:
-    """A keypoint's verdict, and every phrase match found (for weighing misconceptions)."""
+    """A keypoint's verdict, and every phrase match found (for weighing misconceptions); the
+    `spent` words (which state a misconception) make no keypoint."""
     best: PointCheck | None = None
     found: list[list[int]] = []
     for text in keypoint.match:
-        result = answer.find(text)
+        result = answer.find(text, spent=spent)
         if result is None:
             continue
         phrase, positions, view = result
@@ -1208,7 +1215,9 @@ def _check_point(
 
 def _check_misconception(
     answer: _Answer, item: Misconception, made: Sequence[list[int]]
-) -> MisconceptionHit | None:
+) -> tuple[MisconceptionHit, list[int]] | None:
+    """The misconception if the answer states it, with the words of the answer that do (none
+    where they index its literal view)."""
     for text in item.match:
         result = answer.find(text, one_clause=True)
         if result is None:
@@ -1220,7 +1229,8 @@ def _check_misconception(
             continue  # named to be rejected ("a common mistake is to ...")
         if _reported(view, positions[0]):
             continue  # reported as others' ("some people think that ...")
-        return MisconceptionHit(item.claim, item.correction, view.quote(positions, phrase))
+        hit = MisconceptionHit(item.claim, item.correction, view.quote(positions, phrase))
+        return hit, positions if view is answer else []
     return None
 
 
@@ -1251,11 +1261,16 @@ def grade_answer(card: Card, answer: str) -> Grading:
     checked = [_check_point(prepared, k, question) for k in card.keypoints]
     points = tuple(check for check, _ in checked)
     made = [positions for _, found in checked for positions in found]
-    hits = tuple(
-        hit
+    stated = [
+        found
         for m in card.misconceptions
-        if (hit := _check_misconception(prepared, m, made)) is not None
-    )
+        if (found := _check_misconception(prepared, m, made)) is not None
+    ]
+    hits = tuple(hit for hit, _ in stated)
+    spent = frozenset(position for _, positions in stated for position in positions)
+    if spent:  # words that state a misconception make no keypoint ("reduces bias and variance"
+        # does not say that bagging leaves bias unchanged)
+        points = tuple(_check_point(prepared, k, question, spent)[0] for k in card.keypoints)
     score = sum(p.credit for p in points) / len(points) if points else 0.0
     if hits:
         score /= 2  # a stated misconception outweighs the points around it

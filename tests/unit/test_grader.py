@@ -411,7 +411,10 @@ def test_a_stated_misconception_is_again_with_its_correction():
     assert [(m.claim, m.matched, m.correction) for m in grading.misconceptions] == [
         ("Bagging reduces bias", "reduces bias", "It does not.")
     ]
-    assert grading.score == pytest.approx((2 / 3) / 2)
+    # "reduces", which states the misconception, makes no keypoint: with the real card's
+    # keypoint ("reduces variance and leaves bias unchanged") it was credited as proof of it
+    assert [point.covered for point in grading.points] == [False, False, True]
+    assert grading.score == pytest.approx((1 / 3) / 2)
 
 
 def test_a_negated_misconception_is_not_flagged():

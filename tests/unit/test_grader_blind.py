@@ -47,8 +47,8 @@ def figures() -> dict[str, int]:
     ("figure", "bound"),
     [
         ("fair", 140),  # of 172 (135 before notes-style answers were read and commas split claims)
-        ("false credit", 55),
-        ("missed", 62),  # (71 before)
+        ("false credit", 51),  # (55 before words stating a misconception stopped making keypoints)
+        ("missed", 63),  # (71 before)
         ("wrong not Again", 8),  # of 43 wrong answers
         ("false flag", 1),  # (4 before)
     ],
