@@ -152,14 +152,23 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _directory(value: str | None) -> str | None:
+    """--data-dir's value: an empty one named the working directory, unasked (an empty
+    MLPREP_HOME counts as unset)."""
+    if value is not None and not value.strip():
+        raise typer.BadParameter("give a directory; an empty value names none.")
+    return value
+
+
 @app.callback(invoke_without_command=True)
 def main_options(
     ctx: typer.Context,
     data_dir: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--data-dir",
             metavar="DIR",
+            callback=_directory,
             help="Keep progress and user decks in DIR (default: $MLPREP_HOME, else the "
             "platform's user data dir).",
         ),
@@ -179,7 +188,7 @@ def main_options(
       mlprep search "bias"       find cards
     """
     env = ctx.obj if isinstance(ctx.obj, Environment) else Environment()
-    ctx.obj = AppState(env=env, data_dir=data_dir, debug=debug)
+    ctx.obj = AppState(env=env, data_dir=None if data_dir is None else Path(data_dir), debug=debug)
     _check_clock(ctx.obj)
     if ctx.invoked_subcommand is None:
         if env.can_draw():

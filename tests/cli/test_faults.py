@@ -1234,6 +1234,12 @@ def test_a_file_where_the_drill_directory_goes_is_named(cli, mlprep_home, monkey
         # an option without its value has no context of its own (this was a traceback)
         (["quiz", "trees", "-n"], "Option '-n' requires an argument. See `mlprep quiz -h`."),
         (["--data-dir"], "Option '--data-dir' requires an argument. See `mlprep -h`."),
+        # (an empty one named the working directory: progress/ and cache/ were made there)
+        (
+            ["--data-dir", "", "stats"],
+            "Invalid value for '--data-dir': give a directory; an empty value names none. "
+            "See `mlprep -h`.",
+        ),
     ],
 )
 def test_a_usage_error_is_one_line_with_where_help_is(cli, args, line):
