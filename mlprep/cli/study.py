@@ -43,7 +43,8 @@ def review(
     library = app.library(deck_dirs or ())
     # deck by deck, each card built when first used: the queue needs only their ids
     cards = library.selection(decks or (), tag or ())
-    session = ReviewSession(cards, Limits(new, max_reviews), seed)
+    again = _same_review(ctx, decks or [], tag or [], deck_dirs or [], new, max_reviews)
+    session = ReviewSession(cards, Limits(new, max_reviews), seed, again=again)
     if not decks and not tag:
         from mlprep.cli.plan import planned_review
 
@@ -58,6 +59,22 @@ def review(
     # option order varies from run to run, repeatably in tests (the clock is fixed there)
     order_seed = seed if seed is not None else int(app.env.now().timestamp())
     finish(run_session(app, session, plain, order_seed, trust_deck=trust_deck))
+
+
+def _same_review(ctx, decks, tags, deck_dirs, new: int, max_reviews: int) -> str:
+    """The command that reviews the same selection within the same limits, as the closing
+    line suggests it (a bare `mlprep review` went on with every deck, 18 new cards where
+    `review trees --new 3` had 1 left)."""
+    import shlex
+
+    words = ["mlprep", "review", *decks]
+    words += [part for name in tags for part in ("--tag", name)]
+    words += [part for folder in deck_dirs for part in ("--decks", str(folder))]
+    if _given(ctx, "new"):
+        words += ["--new", str(new)]
+    if _given(ctx, "max_reviews"):
+        words += ["--max-reviews", str(max_reviews)]
+    return shlex.join(words)
 
 
 def flash(

@@ -305,6 +305,8 @@ class ReviewSession:
     # what the builder gives tomorrow, as the closing line once today's work is done (an
     # interview plan: its load for tomorrow; FSRS's next due card is not what it will ask)
     tomorrow: TomorrowText | None = None
+    # the command that goes on with today's queue: this one's decks, tags and limits
+    again: str = "mlprep review"
 
     def run(self, prompter: Prompter, recorder: Recorder, context: SessionContext) -> ReviewResult:
         now = context.now()
@@ -336,7 +338,7 @@ class ReviewSession:
             left = self._queue(context.progress, seed, context.now())
         if left:
             counts = queue_counts(left, always_learning=True)
-            result.next_due = f"Still to do today: {counts} (`mlprep review` goes on)."
+            result.next_due = f"Still to do today: {counts} (`{self.again}` goes on)."
         elif self.tomorrow is not None:
             states = cast(dict, context.progress.states)
             result.next_due = self.tomorrow(self.cards, states, context.now())

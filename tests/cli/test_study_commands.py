@@ -15,8 +15,10 @@ def log_lines(home):
     return [json.loads(x) for x in (home / "progress" / "reviews.jsonl").read_text().splitlines()]
 
 
-def test_review_asks_new_cards_and_brings_learning_cards_back(cli, mlprep_home):
-    result = cli("review", "mini", "--new", "2", "--seed", "5", *MINI, input="1\n1 2\n3\n")
+def test_review_asks_new_cards_and_brings_learning_cards_back(cli, mlprep_home, monkeypatch):
+    monkeypatch.chdir(FIXTURES)  # (--decks as typed: the closing line repeats it)
+    args = ("review", "mini", "--new", "2", "--seed", "5", "--decks", "decks")
+    result = cli(*args, input="1\n1 2\n3\n")
     assert result.exit_code == 0
     assert result.stdout == REVIEW
     assert [(e["card"], e["grade"], e["mode"]) for e in log_lines(mlprep_home)] == [
@@ -285,7 +287,8 @@ Answer (1-3):
 
 Stopped (end of input); your graded answers are saved.
 Reviewed 2 cards (3 answers) in 0m08s: 1 Again, 0 Hard, 2 Good, 0 Easy.
-Still to do today: 2 learning, 0 due, 0 new (`mlprep review` goes on).
+Still to do today: 2 learning, 0 due, 0 new (`mlprep review mini --decks decks
+--new 2` goes on).
 """
 
 FLASH = """\
@@ -389,7 +392,9 @@ def test_review_of_a_deck_with_nothing_scheduled_says_why_when_others_are(cli):
     )
 
 
-def test_a_stopped_review_says_what_is_left_today_not_the_next_card_after_it(mlprep_home):
+def test_a_stopped_review_says_what_is_left_today_not_the_next_card_after_it(
+    mlprep_home, monkeypatch
+):
     """Cards already due when a review stops are what is left: the next card due after now
     (or "no cards are scheduled", when every scheduled card is overdue) would skip them."""
     import os
@@ -399,9 +404,11 @@ def test_a_stopped_review_says_what_is_left_today_not_the_next_card_after_it(mlp
     from mlprep.cli.app import app
     from mlprep.cli.state import Environment
 
+    monkeypatch.chdir(FIXTURES)  # (--decks as typed: the closing line repeats it)
+
     def review(now: str, typed: str):
         environ = dict(os.environ, MLPREP_NOW=now, TZ="UTC")
-        args = ["review", "mini", "--new", "2", "--seed", "5", *MINI]
+        args = ["review", "mini", "--new", "2", "--seed", "5", "--decks", "decks"]
         return CliRunner().invoke(app, args, input=typed, obj=Environment(environ=environ))
 
     # both cards answered wrong: learning, due again within minutes
@@ -410,9 +417,10 @@ def test_a_stopped_review_says_what_is_left_today_not_the_next_card_after_it(mlp
     later = review("2026-11-26T09:00:00+00:00", "")
     assert later.exit_code == 0
     assert later.stdout.splitlines()[0] == "Review: 2 learning, 0 due, 2 new"
-    assert later.stdout.splitlines()[-1] == (
-        "Still to do today: 2 learning, 0 due, 2 new (`mlprep review` goes on)."
-    )
+    assert later.stdout.splitlines()[-2:] == [
+        "Still to do today: 2 learning, 0 due, 2 new (`mlprep review mini --decks decks",
+        "--new 2` goes on).",
+    ]
 
 
 def test_reviews_held_back_by_the_days_limit_are_named_not_called_nothing_due(mlprep_home):
