@@ -146,7 +146,7 @@ def answer_card(
         seconds = context.clock() - asked
         state = recorder.record(card, verdict.grade, round(seconds * 1000), outcome.journal)
         kind.feedback(card, prompter, outcome)
-        line = comes_back(state, context.now()) if recorder.reschedules else ""
+        line = comes_back(state) if recorder.reschedules else ""
         if line:
             prompter.notice(line)
         return CardResult(card, verdict.grade, verdict.correct, outcome.journal, seconds, state)
@@ -185,10 +185,13 @@ def grade_preview(recorder: Recorder, card: Card, now: datetime) -> str:
     )
 
 
-def comes_back(state: CardState | None, now: datetime) -> str:
+def comes_back(state: CardState | None) -> str:
+    """'Comes back in 10 minutes.': counted from the answer, as the grade's label counted it
+    (from the time it was said, 5.5 minutes read as 6 on the label and as 5 after a drill's
+    tests had run)."""
     if state is None:
         return ""
-    return f"Comes back in {long_interval(state.due - now)}."
+    return f"Comes back in {long_interval(state.due - state.last_review)}."
 
 
 def long_interval(delta: timedelta) -> str:

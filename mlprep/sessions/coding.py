@@ -77,7 +77,6 @@ def drill_one(
     recorder: Recorder,
     clock: Callable[[], float] = time.monotonic,
     tries: list[int] | None = None,
-    now: Callable[[], datetime] | None = None,
 ) -> tuple[Grade | None, int, bool]:
     """One drill until it passes, is revealed, skipped or the user quits:
     (grade recorded or None, attempts, quit). `tries` holds the attempts so far as they are
@@ -103,7 +102,7 @@ def drill_one(
         if verdict is not None and verdict.passed:
             grade = grade_for(attempts)
             state = recorder.record(card, grade, int((clock() - started) * 1000), journal(path))
-            prompter.notice(_recorded(grade, state, recorder, now))
+            prompter.notice(_recorded(grade, state, recorder))
             return grade, attempts, False
         step = prompter.next_step()
         if step == REVEAL:
@@ -111,17 +110,15 @@ def drill_one(
                 card, Grade.AGAIN, int((clock() - started) * 1000), journal(path)
             )
             prompter.show_answer(card)
-            prompter.notice(_recorded(Grade.AGAIN, state, recorder, now))
+            prompter.notice(_recorded(Grade.AGAIN, state, recorder))
             return Grade.AGAIN, attempts, False
         if step in (NEXT, QUIT):
             return None, attempts, step == QUIT
 
 
-def _recorded(
-    grade: Grade, state: CardState | None, recorder: Recorder, now: Callable[[], datetime] | None
-) -> str:
+def _recorded(grade: Grade, state: CardState | None, recorder: Recorder) -> str:
     """'Recorded: Good. Comes back in 10 minutes.' (when, as quiz and review say it)."""
-    back = comes_back(state, now()) if now is not None and recorder.reschedules else ""
+    back = comes_back(state) if recorder.reschedules else ""
     return f"Recorded: {grade.label}." + (f" {back}" if back else "")
 
 
@@ -132,7 +129,6 @@ def run_code_session(
     recorder: Recorder,
     stub_dir: Path,
     clock: Callable[[], float] = time.monotonic,
-    now: Callable[[], datetime] | None = None,
 ) -> CodeResult:
     result = CodeResult(planned=len(cards))
     with until_stopped(result):
@@ -142,7 +138,7 @@ def run_code_session(
             tries: list[int] = []
             try:
                 grade, attempts, quit_ = drill_one(
-                    card, path, prompter, check, recorder, clock, tries, now
+                    card, path, prompter, check, recorder, clock, tries
                 )
             except (KeyboardInterrupt, EOFError):
                 # (stopped in the middle of it: counted as failed if it was tried)
@@ -170,9 +166,7 @@ class CodeSession:
         self, prompter: CodePrompter, recorder: Recorder, context: SessionContext
     ) -> CodeResult:
         cards = self.pick(context.progress, context.now())
-        return run_code_session(
-            cards, prompter, self.check, recorder, self.stub_dir, context.clock, context.now
-        )
+        return run_code_session(cards, prompter, self.check, recorder, self.stub_dir, context.clock)
 
 
 def summary_lines(result: CodeResult) -> list[str]:

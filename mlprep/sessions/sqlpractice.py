@@ -210,7 +210,7 @@ def run_sql_practice(
                         card, outcome.grade, round((clock() - asked) * 1000), outcome.query or None
                     )
                     if recorder.reschedules and state is not None:  # (as quiz and review say)
-                        prompter.notice(comes_back(state, context.now()))
+                        prompter.notice(comes_back(state))
                 result.outcomes.append(outcome)
         except _Quit:
             result.stopped = Stop.QUIT

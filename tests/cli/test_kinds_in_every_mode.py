@@ -18,7 +18,8 @@ from tests.conftest import FIXTURES
 
 KINDS = ("single", "multi", "number", "open", "sql")
 MODES = ("quiz", "review", "flash", "mock", "drill")
-DECKS = ["--decks", str(FIXTURES / "kinds")]
+# (relative, from the fixtures: a review's closing line repeats --decks as typed)
+DECKS = ["--decks", "kinds"]
 TRANSCRIPTS = FIXTURES / "transcripts"
 
 # What a user types to each kind when asked (a wrong pick for choices, to see feedback).
@@ -60,6 +61,11 @@ def command(mode: str, kind: str) -> list[str]:
     if mode == "drill":
         return ["drill", "kinds", *tag, "--seed", "1", *DECKS]
     return [mode, "kinds", *tag, "--seed", "1", "--plain", *DECKS]
+
+
+@pytest.fixture(autouse=True)
+def in_the_fixtures(monkeypatch):
+    monkeypatch.chdir(FIXTURES)
 
 
 def events(home):

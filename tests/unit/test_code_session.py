@@ -54,6 +54,8 @@ def run(tmp_path, outcomes, steps):
     recorded = []
 
     class Recorded:
+        reschedules = False
+
         def record(self, card, grade, ms, answer=None, suggested=None):
             recorded.append(grade)
 
@@ -115,6 +117,8 @@ def test_a_drill_file_removed_meanwhile_is_said_and_the_drill_goes_on(tmp_path):
     recorded = []
 
     class Recorded:
+        reschedules = False
+
         def record(self, card, grade, ms, answer=None, suggested=None):
             recorded.append(grade)
 
@@ -148,6 +152,8 @@ def test_a_directory_in_place_of_the_drill_file_is_named(tmp_path):
                 path.write_text("def f(x):\n    return x\n")
 
     class Recorded:
+        reschedules = False
+
         def record(self, card, grade, ms, answer=None, suggested=None):
             return None
 

@@ -14,7 +14,7 @@ from mlprep.decks import Library, load_files
 from mlprep.kinds import kind_of
 from mlprep.kinds.choice import option_feedback
 from mlprep.model import Card, Choice
-from mlprep.sessions.base import long_interval, short_interval
+from mlprep.sessions.base import comes_back, long_interval, short_interval
 from mlprep.sessions.review import interleave_decks
 from tests.conftest import FIXTURES
 
@@ -390,3 +390,15 @@ def test_a_session_stopped_before_any_answer_says_nothing_is_saved():
     assert ReviewResult(planned=2, stopped=stop, results=answered).summary()[1] == (
         "Stopped (interrupted); your graded answers are saved."
     )
+
+
+def test_when_a_card_comes_back_is_counted_from_its_answer():
+    """As its grade's label counted it: a Hard's 5.5 minutes read "6m" on the label and, said
+    after a drill's tests had run, "Comes back in 5 minutes"."""
+    from mlprep.scheduler import CardState
+
+    answered = 1_790_000_000.0
+    state = CardState("c", "learning", answered + 330, 1.0, 5.0, 0, answered, answered, 1, 0)
+    assert short_interval(timedelta(seconds=330)) == "6m"
+    assert comes_back(state) == "Comes back in 6 minutes."
+    assert comes_back(None) == ""
