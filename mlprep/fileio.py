@@ -11,7 +11,7 @@ import shutil
 import stat
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
 
 def fsync_dir(directory: Path) -> None:
@@ -254,3 +254,12 @@ def is_terminal(stream: object) -> bool:
         return bool(stream.isatty())  # type: ignore[attr-defined]
     except (AttributeError, ValueError, OSError):
         return False
+
+
+def back_to_line_start(stream: TextIO) -> None:
+    """After a Ctrl-C where nothing was reading, a terminal shows the "^C" it echoed and the
+    cursor after it: the next line written would start there, two columns in (and wrap past
+    the width). Back to the line's start, the line written covers it."""
+    if is_terminal(stream):
+        stream.write("\r")
+        stream.flush()

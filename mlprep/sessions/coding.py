@@ -49,6 +49,9 @@ class CodePrompter(Protocol):
     def show_answer(self, card: Card) -> None: ...
 
     def notice(self, message: str) -> None: ...
+    def after_ctrl_c(self) -> None:
+        """A Ctrl-C came where nothing was reading (the tests running): the next line starts
+        clean (a terminal echoed "^C" there)."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,9 @@ def drill_one(
         prompter.notice("Running the tests...")  # (a slow answer takes seconds)
         try:
             verdict = check(card, path)
+        except KeyboardInterrupt:
+            prompter.after_ctrl_c()
+            raise
         except UsageError as error:
             # the file removed or replaced meanwhile (an editor's rename, a mistake): said,
             # then the next step is asked as after a failed run (it ended the session)

@@ -50,6 +50,9 @@ class SqlPrompter(Protocol):
     ) -> None: ...
     def show_solution(self, card: Card) -> None: ...
     def use_database(self, database: SampleDatabase) -> None: ...
+    def after_ctrl_c(self) -> None:
+        """A Ctrl-C came where nothing was reading (a query running): the next line starts
+        clean (a terminal echoed "^C" there)."""
 
 
 @dataclass
@@ -139,6 +142,7 @@ def practise_card(card: Card, prompter: SqlPrompter, time_limit: float) -> SqlOu
         except KeyboardInterrupt:
             # Ctrl-C while a query runs stops the query, as psql's does; at the prompt, it
             # still ends the session
+            prompter.after_ctrl_c()
             prompter.notice("Query stopped (Ctrl-C). Not counted as a try.")
             continue
         if exploring or len(actual.columns) != len(expected.columns):

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from mlprep.coderun import Verdict, verdict_lines
-from mlprep.fileio import is_terminal
+from mlprep.fileio import back_to_line_start, is_terminal
 from mlprep.model import Card
 from mlprep.textsafe import printable
 from mlprep.ui.text import wrap
@@ -66,6 +66,9 @@ class LineCodePrompter:
 
     def notice(self, message: str) -> None:
         self.say(*wrap(message, self.width))
+
+    def after_ctrl_c(self) -> None:
+        back_to_line_start(self.stdout)
 
     def read(self, prompt: str) -> str:
         self.stdout.write(prompt)

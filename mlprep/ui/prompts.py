@@ -15,7 +15,7 @@ import types
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO, cast
 
-from mlprep.fileio import is_terminal
+from mlprep.fileio import back_to_line_start, is_terminal
 from mlprep.inline import without_marks
 from mlprep.model import Card, Grade
 from mlprep.sessions.ports import FlashAction, Prompter
@@ -108,6 +108,9 @@ class PlainPrompter:
         for line in lines:  # lines quote decks, query results and SQLite's errors: no escapes
             self.stdout.write(printable(line, multiline=True) + "\n")
         self.stdout.flush()
+
+    def after_ctrl_c(self) -> None:
+        back_to_line_start(self.stdout)
 
     def notice(self, message: str) -> None:
         """A message as it is; a single line longer than the width is wrapped (an indented or

@@ -16,7 +16,8 @@ from tests.forkserver import spawn_mlprep  # noqa: E402
 ENDLESS = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n;"
 
 
-def test_ctrl_c_stops_an_endless_query_and_the_session(mlprep_home):
+def running_endless_query(mlprep_home):
+    """`mlprep sql` in a terminal with the endless query running: the child."""
     env = dict(os.environ, MLPREP_HOME=str(mlprep_home), TERM="xterm", COLUMNS="80")
     env.update(NO_COLOR="1", PROMPT_TOOLKIT_NO_CPR="1")
     args = ["sql", "--decks", str(FIXTURES / "sqldecks"), "--tag", "fixture-sql", "-n", "1"]
@@ -41,6 +42,11 @@ def test_ctrl_c_stops_an_endless_query_and_the_session(mlprep_home):
         assert time.monotonic() < give_up, "the editor never gave the terminal back"
         time.sleep(0.005)
     time.sleep(0.1)
+    return child
+
+
+def test_ctrl_c_stops_an_endless_query_and_the_session(mlprep_home):
+    child = running_endless_query(mlprep_home)
     for _ in range(20):  # (again a second later, should it have been lost all the same)
         child.sendintr()
         if child.expect(["interrupted", pexpect.TIMEOUT], timeout=1) == 0:
@@ -50,3 +56,17 @@ def test_ctrl_c_stops_an_endless_query_and_the_session(mlprep_home):
     child.close()
     assert "Traceback" not in output
     assert child.exitstatus == 130
+
+
+def test_what_follows_a_ctrl_c_during_a_query_starts_at_the_lines_start(mlprep_home):
+    """The terminal echoes "^C" where the cursor is: the message began after it, two columns
+    in, and at 40 columns wrapped as "Not counted as / a / try."."""
+    child = running_endless_query(mlprep_home)
+    for _ in range(20):
+        child.sendintr()
+        if child.expect(["Query stopped", pexpect.TIMEOUT], timeout=1) == 0:
+            break
+    assert (child.before or "").endswith("\r")  # (after the echoed ^C, if any)
+    child.sendintr()  # (at the prompt: the session ends)
+    child.expect(pexpect.EOF)
+    child.close()
