@@ -835,7 +835,7 @@ class Library:
     def search(self, text: str, limit: int | None = 20) -> list[Card]:
         """Cards matching every word of `text`, best first (the first `limit`; None: all):
         question hits outrank tag (and deck) hits, which outrank answer hits. Hyphens are
-        ignored: non-parametric finds nonparametric."""
+        ignored (non-parametric finds nonparametric), and so are accents."""
         words = [_fold(w) for w in text.split() if _fold(w)]
         scored = []
         for deck in self.decks.values():
@@ -857,7 +857,15 @@ class Library:
 
 
 def _fold(text: str) -> str:
-    return text.lower().replace("-", "")
+    """Text as search compares it: lower case, without hyphens or accents (résumé finds
+    resume, naive finds naïve)."""
+    text = text.lower().replace("-", "")
+    if text.isascii():
+        return text
+    import unicodedata
+
+    spread = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in spread if not unicodedata.combining(c))
 
 
 def load_library(

@@ -232,6 +232,21 @@ def test_a_colour_code_in_pasted_text_is_dropped_not_a_traceback(mlprep_home):
     assert [json.loads(line)["answer"] for line in lines] == ["greedy splits change"]
 
 
+def test_a_pasted_answer_of_several_lines_is_shown_as_text(mlprep_home):
+    """Pasted (bracketed paste keeps its line breaks), it was shown back as "one\\ntwo"."""
+    args = ["quiz", "mini", "--tag", "variance", "--decks", str(FIXTURES / "decks")]
+    child = spawn(args, mlprep_home)
+    child.expect("Your answer \\(Enter to reveal\\):")
+    child.send("\x1b[200~greedy splits\nchange a lot\x1b[201~" + ENTER)
+    child.expect("Reference answer")
+    assert "\\n" not in child.before
+    assert "greedy splits change a lot" in child.before
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert not (mlprep_home / "progress" / "reviews.jsonl").exists()  # (not graded: not kept)
+
+
 def test_an_enter_meant_for_the_card_before_reveals_and_grades_nothing(mlprep_home):
     """A double-tapped Enter revealed the next open card unread and then took the default
     grade; one that comes as the SQL prompt opens gave the card up ("No query given")."""
