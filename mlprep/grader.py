@@ -75,11 +75,29 @@ CLAUSE_ENDS = frozenset(
 SENTENCE_ENDS = frozenset(".;!?")
 # A misconception is a claim made within one clause: "BatchNorm normalises over the batch,
 # while LayerNorm normalises over features" says nothing of BatchNorm and features. A clause
-# ends at a comma (or a dash: "small k gives high variance, large k is smoother" says nothing
-# of large k and variance; a misconception costs a whole grade, so a claim split by a comma is
-# let go) and before these words wherever they stand ("boosting reduces bias but bagging
-# lowers variance").
+# ends before one of these words where a comma (or a dash) comes before it (but not before
+# "while also", which adds rather than contrasts)...
+CONTRASTS = frozenset("but whereas while whilst although though however yet unlike".split())
+# ...or these ("keeps the top box, and removes those whose IoU is above the threshold" says
+# nothing of the top box's IoU)...
+COMMA_CLAUSES = frozenset("and so then which thus hence".split())
+# ...or where what follows the comma, up to the next, holds a verb of its own ("small k gives
+# high variance, large k is smoother" says nothing of large k and variance), but not where it
+# goes on with a list ("reduces variance, bias and overfitting" says it reduces bias). Verbs
+# are an open class: these are the common ones such clauses turn on.
+CLAUSE_VERBS = frozenset(
+    """is are was were be been being has have had does do did can could will would shall
+    should may might must gives give gave makes make made means mean tends tend leads lead
+    becomes become gets get stays stay remains remain needs need uses use works work helps
+    help keeps keep adds add takes take goes go comes come""".split()
+)
+# ...before these wherever they stand ("boosting reduces bias but bagging lowers variance")...
 BARE_CONTRASTS = frozenset({"but", "whereas"})
+# ...and at the first comma of a sentence that opens with one of these, or has one as its
+# second word ("Whereas X does A, Y does B"; "In contrast to X, ..."; "Compared with X, ...")
+OPENING_CONTRASTS = frozenset(
+    "whereas while whilst although though unlike contrast compared".split()
+)
 CONTRACTIONS = {
     "can't": "can not",
     "cannot": "can not",
@@ -240,7 +258,6 @@ SHORT_FORMS = {
     "diffs": "differences",
     "coef": "coefficient",
     "coefs": "coefficients",
-    "ppl": "people",
     "bc": "because",
     "thru": "through",
     "tho": "though",
@@ -344,7 +361,10 @@ STEM_OF = {"covariance": "covarianc", "covariances": "covarianc", "goes": "go"}
 
 # a table row's end ("|" then a line break) ends a sentence; a cell border is like a comma
 # a dash between spaces ("it does not shrink - same padding keeps it") ends a clause like a comma
-_TOKEN = re.compile(r"[^\W_]+(?:['’./&-][^\W_]+)*|\|[ \t]*\n|[.,;:!?()|]|\s[-–—]+\s|[–—]")
+_TOKEN = re.compile(
+    r"\bw/(?![^\W_])|(?<![<=-])(?:-+|=+)>(?![>=])|[^\W_]+(?:['’./&-][^\W_]+)*|\|[ \t]*\n"
+    r"|[.,;:!?()|%&~≈→⇒]|\s[-–—]+\s|[–—]"
+)
 # Greek letters as people type them in words: β > 1 is "beta > 1"
 GREEK = str.maketrans(
     {
@@ -377,20 +397,16 @@ FORMULA = str.maketrans(
         "³": " cubed ",
         "≥": " at least ",
         "≤": " at most ",
-        # notes-style signs: an arrow ("change → new root split") joins two clauses as "so"
-        # does (a negation before it does not reach past it), "&" is "and", "5%" five percent
-        "→": " so ",
-        "⇒": " so ",
-        "&": " and ",
-        "%": " percent ",
-        "~": " about ",
-        "≈": " about ",
     }
 )
-# ">= 1" says what "at least 1" says and "beta > 1" what "beta above 1" says; an arrow
-# (->, =>) is "so", as → is; <-, <=> and shifts (<<, >>) are left alone
+# Notes-style signs, read as words where they stand (each keeps its place in the answer, for
+# quoting it): an arrow ("change → new root split") joins two clauses as "so" does (a negation
+# before it does not reach past it), "&" is "and", "5%" five percent, "w/" with.
+SIGNS = {"→": "so", "⇒": "so", "&": "and", "%": "percent", "~": "about", "≈": "about", "w/": "with"}
+_ARROW = re.compile(r"(?:-+|=+)>")
+# ">= 1" says what "at least 1" says and "beta > 1" what "beta above 1" says; arrows
+# (->, <-, =>, <=>) and shifts (<<, >>) are left alone (-> and => are read as SIGNS)
 _COMPARISONS = (
-    (re.compile(r"(?<![<=-])(?:-+|=+)>(?![>=])"), " so "),
     (re.compile(r"(?<![-=<>])>=(?![=>])"), " at least "),
     (re.compile(r"(?<![-=<>])<=(?![=>])"), " at most "),
     (re.compile(r"(?<![-=<>])>(?![=>])"), " above "),
@@ -401,7 +417,6 @@ _POWERS = (
     (re.compile(r"(?:\^|\*\*)\s*2(?!\.?\d)"), " squared "),  # (not 2^20, not x^2.5)
     (re.compile(r"(?:\^|\*\*)\s*3(?!\.?\d)"), " cubed "),
 )
-_WITH = re.compile(r"\bw/(?![^\W_])")
 _CLAUSE_BREAK = re.compile(r"[.,;:!?()|]")  # (a quote reaches back to a negation across none)
 
 # --------------------------------------------------------------------------------------------
@@ -495,8 +510,6 @@ def _lex(text: str, spans: list[tuple[int, int]] | None = None) -> list[tuple[st
             text = pattern.sub(words, text)
     text = unicodedata.normalize("NFKC", text).lower()
     text = text.translate(GREEK)
-    if "w/" in text:
-        text = _WITH.sub("with", text)  # "drop boxes w/ IoU above" ("w/o" is a short form)
     placed = (
         spans is not None and len(text) == len(typed) and text == CONTROL.sub(" ", typed).lower()
     )
@@ -515,6 +528,8 @@ def _lex(text: str, spans: list[tuple[int, int]] | None = None) -> list[tuple[st
             out.append(("p", ","))
         elif raw in ".,;:!?()":
             out.append(("p", raw))
+        elif raw in SIGNS or _ARROW.fullmatch(raw):
+            out.append(("w", SIGNS.get(raw, "so")))
         elif raw in SHORT_FORMS:
             out.extend(("w", part) for part in SHORT_FORMS[raw].split())
         elif any(c in raw for c in "/&-"):  # l1/l2, a/b, mini-batch: separate words
@@ -545,14 +560,17 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int, i
     scope = 0
     content_scope = NEGATION_SCOPE  # content words a negation may still reach
     sentence = clause = 0
+    opened = False  # the sentence opened with a contrast: its first comma ends a clause
     at_start = True  # no word of this sentence yet
+    after_comma = False
     previous = ""
     # "Unlike X, which Y, ...": Y is said of X, not of what the sentence is about. 1: after
     # "unlike", 2: after the comma that ends its phrase, 3: in the "which" clause after it
     compared = 0
     tokens = [*lexed, ("p", ".")]  # a final stop closes the last clause
+    words_in = 0  # words of this sentence so far
     segment = 0  # where in `marked` the words since the last punctuation or clause word begin
-    for kind, text in tokens:
+    for index, (kind, text) in enumerate(tokens):
         if kind == "j":  # a hyphenated whole word rides along with its parts
             marked.append(("\x00" + text, False, sentence, clause))
             continue
@@ -564,9 +582,12 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int, i
                 marked[-2] = (word, True, where, part)
             if text in SENTENCE_ENDS:
                 sentence += 1
-                at_start = True
-            if text in SENTENCE_ENDS or text == ",":
                 clause += 1
+                opened, at_start, words_in = False, True, 0
+            # (not the comma of a number: "1,000 samples are plenty" is one clause)
+            after_comma = text == "," and not _thousands(previous, tokens, index + 1)
+            if after_comma and (opened or _verb_follows(tokens, index + 1)):
+                clause, opened = clause + 1, False
             if text in SENTENCE_ENDS or text in ",:()":
                 scope = 0
             compared = 2 if compared == 1 and text == "," else 0
@@ -577,9 +598,15 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int, i
             compared = 0
             if text in ("which", "who", "whose", "where"):
                 scope, content_scope, compared = NEGATION_SCOPE + 1, NEGATION_SCOPE, 3
-        if text in BARE_CONTRASTS and not at_start:
+        following = tokens[index + 1][1] if index + 1 < len(tokens) else ""
+        if (
+            after_comma and ((text in CONTRASTS and following != "also") or text in COMMA_CLAUSES)
+        ) or (text in BARE_CONTRASTS and not at_start):
             clause += 1
-        at_start = False
+        elif words_in < 2 and text in OPENING_CONTRASTS:
+            opened = True
+        at_start = after_comma = False
+        words_in += 1
         if (previous, text) in NEGATION_EXCEPTIONS:
             scope = 0  # "not only": no negation after all
             if marked and marked[-1][0] == previous:
@@ -615,6 +642,25 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int, i
         scope = max(0, scope - 1)
         previous = text
     return marked
+
+
+def _thousands(before: str, tokens: list[tuple[str, str]], start: int) -> bool:
+    """Whether a comma after the word `before` separates a number's thousands (1,000)."""
+    if not before.isdigit() or start >= len(tokens):
+        return False
+    kind, text = tokens[start]
+    return kind == "w" and len(text) == 3 and text.isdigit()
+
+
+def _verb_follows(tokens: list[tuple[str, str]], start: int) -> bool:
+    """Whether the words from `start` up to the next punctuation hold a verb of their own
+    (CLAUSE_VERBS): a clause of its own, not a list going on."""
+    for kind, text in itertools.islice(tokens, start, None):
+        if kind == "p":
+            return False
+        if text in CLAUSE_VERBS:
+            return True
+    return False
 
 
 @functools.cache

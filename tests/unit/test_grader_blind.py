@@ -50,7 +50,7 @@ def figures() -> dict[str, int]:
         ("false credit", 51),  # (55 before words stating a misconception stopped making keypoints)
         ("missed", 63),  # (71 before)
         ("wrong not Again", 8),  # of 43 wrong answers
-        ("false flag", 1),  # (4 before)
+        ("false flag", 2),  # (4 before a comma followed by a verb of its own ended a claim)
     ],
 )
 def test_the_grader_does_no_worse_on_answers_written_blind(figures, figure, bound):
