@@ -1,6 +1,7 @@
 """`mlprep review` and `mlprep flash`: the spaced-repetition loop."""
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -43,7 +44,7 @@ def review(
     library = app.library(deck_dirs or ())
     # deck by deck, each card built when first used: the queue needs only their ids
     cards = library.selection(decks or (), tag or ())
-    again = _same_review(ctx, decks or [], tag or [], deck_dirs or [], new, max_reviews)
+    again = _same_review(ctx, decks or [], tag or [], deck_dirs or [], (new, max_reviews))
     session = ReviewSession(cards, Limits(new, max_reviews), seed, again=again)
     if not decks and not tag:
         from mlprep.cli.plan import planned_review
@@ -61,19 +62,32 @@ def review(
     finish(run_session(app, session, plain, order_seed, trust_deck=trust_deck))
 
 
-def _same_review(ctx, decks, tags, deck_dirs, new: int, max_reviews: int) -> str:
-    """The command that reviews the same selection within the same limits, as the closing
-    line suggests it (a bare `mlprep review` went on with every deck, 18 new cards where
-    `review trees --new 3` had 1 left)."""
+def _same_review(
+    ctx: typer.Context,
+    decks: list[str],
+    tags: list[str],
+    deck_dirs: list[Path],
+    limits: tuple[int, int],
+) -> str:
+    """The command that reviews the same selection within the same limits, with the same
+    data dir and trust, as the closing line suggests it (a bare `mlprep review` went on with
+    every deck, 18 new cards where `review trees --new 3` had 1 left)."""
     import shlex
 
-    words = ["mlprep", "review", *decks]
+    app = state(ctx)
+    words = ["mlprep"]
+    if app.data_dir is not None:
+        words += ["--data-dir", str(app.data_dir)]
+    words += ["review", *decks]
     words += [part for name in tags for part in ("--tag", name)]
     words += [part for folder in deck_dirs for part in ("--decks", str(folder))]
+    new, max_reviews = limits
     if _given(ctx, "new"):
         words += ["--new", str(new)]
     if _given(ctx, "max_reviews"):
         words += ["--max-reviews", str(max_reviews)]
+    if ctx.params.get("trust_deck"):
+        words.append("--trust-deck")
     return shlex.join(words)
 
 

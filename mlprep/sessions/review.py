@@ -338,7 +338,10 @@ class ReviewSession:
             left = self._queue(context.progress, seed, context.now())
         if left:
             counts = queue_counts(left, always_learning=True)
-            result.next_due = f"Still to do today: {counts} (`{self.again}` goes on)."
+            if self.again == "mlprep review":
+                result.next_due = f"Still to do today: {counts} (`mlprep review` goes on)."
+            else:  # (a line of its own: wrapped, a copied command took a line break along)
+                result.next_due = f"Still to do today: {counts}; this goes on:\n  {self.again}"
         elif self.tomorrow is not None:
             states = cast(dict, context.progress.states)
             result.next_due = self.tomorrow(self.cards, states, context.now())

@@ -490,8 +490,9 @@ def test_a_review_stopped_part_way_says_what_the_plans_day_still_holds(cli):
     plan had 40 cards left for the day."""
     cli("plan", "--interview", "2026-12-09", "--minutes", "60", "mini", *MINI)
     result = cli("review", *MINI, input="")
-    assert " ".join(result.stdout.split()).endswith(
-        f"Still to do today: 0 learning, 0 due, 4 new (`mlprep review --decks {MINI[1]}` goes on)."
+    assert result.stdout.endswith(
+        f"Still to do today: 0 learning, 0 due, 4 new; this goes on:\n"
+        f"  mlprep review --decks {MINI[1]}\n"
     )
 
 

@@ -287,8 +287,8 @@ Answer (1-3):
 
 Stopped (end of input); your graded answers are saved.
 Reviewed 2 cards (3 answers) in 0m08s: 1 Again, 0 Hard, 2 Good, 0 Easy.
-Still to do today: 2 learning, 0 due, 0 new (`mlprep review mini --decks decks
---new 2` goes on).
+Still to do today: 2 learning, 0 due, 0 new; this goes on:
+  mlprep review mini --decks decks --new 2
 """
 
 FLASH = """\
@@ -418,8 +418,8 @@ def test_a_stopped_review_says_what_is_left_today_not_the_next_card_after_it(
     assert later.exit_code == 0
     assert later.stdout.splitlines()[0] == "Review: 2 learning, 0 due, 2 new"
     assert later.stdout.splitlines()[-2:] == [
-        "Still to do today: 2 learning, 0 due, 2 new (`mlprep review mini --decks decks",
-        "--new 2` goes on).",
+        "Still to do today: 2 learning, 0 due, 2 new; this goes on:",
+        "  mlprep review mini --decks decks --new 2",  # (a line of its own, to copy whole)
     ]
 
 
@@ -461,3 +461,15 @@ def test_a_card_in_its_learning_step_waits_while_other_cards_are_left(cli):
     assert "mini-single" in quiz.stdout and "Comes back in 10 minutes." in quiz.stdout
     result = cli("review", "mini", *MINI, input="")
     assert result.stdout.startswith("Review: 1 learning, 0 due, 3 new\n\n[1/4] mini-number ")
+
+
+def test_the_command_that_goes_on_keeps_the_data_dir_and_trust(cli, tmp_path, monkeypatch):
+    """Without them, the command suggested reviewed another data dir's progress."""
+    monkeypatch.chdir(FIXTURES)
+    home = tmp_path / "elsewhere"
+    args = ("--data-dir", str(home), "review", "mini", "--decks", "decks", "--trust-deck")
+    result = cli(*args, input="")
+    assert result.stdout.splitlines()[-1] == (
+        f"  mlprep --data-dir {home} review mini --decks decks --trust-deck"
+    )
+    assert (home / "progress").is_dir()
