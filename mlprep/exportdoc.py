@@ -112,7 +112,8 @@ class ExportDocument:
             try:
                 ok = _lay_out_lines(_blocks(handle, position), laid_out, end)
             except UnicodeDecodeError:
-                raise not_utf8_error(laid_out.path, self.source) from None  # type: ignore[arg-type]
+                message = not_utf8_message(laid_out.path, self.source)  # type: ignore[arg-type]
+                raise ProgressError(message) from None
         if ok:
             self.count = before + len(laid_out)
             return True
@@ -315,8 +316,8 @@ def _blocks(handle: BinaryIO, position: int = 0) -> Iterator[tuple[int, bytes]]:
     return ((at, data[:size]) for at, data, size in line_blocks(handle, position))
 
 
-def not_utf8_error(path: Path, source: str) -> ProgressError:
-    """The error for an export file found not to be UTF-8 text in a part of it: the line and
+def not_utf8_message(path: Path, source: str) -> str:
+    """What to say of an export file found not to be UTF-8 text in a part of it: the line and
     byte where it stops being UTF-8, looked for in the whole file."""
     from mlprep.fileio import first_not_utf8, open_regular
     from mlprep.limits import MAX_PROGRESS_IMPORT_BYTES
@@ -325,10 +326,10 @@ def not_utf8_error(path: Path, source: str) -> ProgressError:
         with open_regular(path, MAX_PROGRESS_IMPORT_BYTES) as handle:
             where = first_not_utf8(handle)
     except OSError as error:
-        return ProgressError(f"cannot read {source}: {error.strerror or error}")
+        return f"cannot read {source}: {error.strerror or error}"
     if where is None:  # (changed since it was read)
-        return ProgressError(f"cannot read {source}: not UTF-8 text")
-    return ProgressError(not_utf8_text(source, *where))
+        return f"cannot read {source}: not UTF-8 text"
+    return not_utf8_text(source, *where)
 
 
 def read_export_document(data: bytes | str, source: str) -> ExportDocument:

@@ -229,22 +229,23 @@ def not_utf8_text(name: str, line: int, byte: str) -> str:
 
 def first_not_utf8(handle: BinaryIO) -> tuple[int, str] | None:
     """Where a file (read from its current place) stops being UTF-8 text, as not_utf8_at
-    gives it; None if it is UTF-8 throughout. Read in blocks cut after a newline: no UTF-8
-    character spans one, so each block decodes on its own."""
-    line, rest = 1, b""
+    gives it; None if it is UTF-8 throughout. Read in blocks through one decoder: what it holds
+    back of a character cut by a block's end (a few bytes, none of them a line break) comes
+    before the next block in the error's bytes, so lines are counted block by block."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
     while True:
         data = handle.read(1 << 20)
-        whole = rest + data
-        cut = whole.rfind(b"\n") + 1 if data else len(whole)
-        block, rest = whole[:cut], whole[cut:]
         try:
-            block.decode("utf-8")
+            decoder.decode(data, final=not data)
         except UnicodeDecodeError as error:
-            at, byte = not_utf8_at(block, error.start)
+            at, byte = not_utf8_at(error.object, error.start)
             return line + at - 1, byte
-        line += block.count(b"\n")
         if not data:
             return None
+        line += data.count(b"\n")
 
 
 def is_terminal(stream: object) -> bool:

@@ -179,7 +179,7 @@ def merge(ctx: typer.Context, file: FileArg) -> None:
     Example:
       mlprep progress merge laptop.json
     """
-    from mlprep.exportdoc import not_utf8_error, read_export_document, read_export_file
+    from mlprep.exportdoc import not_utf8_message, read_export_document, read_export_file
     from mlprep.progress import ProgressStore
 
     app_state = state(ctx)
@@ -192,8 +192,9 @@ def merge(ctx: typer.Context, file: FileArg) -> None:
         else:
             try:  # a long history is read in parts, not held in memory
                 incoming = read_export_file(Path(file), file)
-            except UnicodeDecodeError:  # (in a part: where, from the file as a whole)
-                raise not_utf8_error(Path(file), file) from None
+            except UnicodeDecodeError:  # (in a part: where, from the file as a whole; not a
+                # ProgressError, which would have it read again as a log)
+                raise MlprepError(not_utf8_message(Path(file), file)) from None
             except OSError as error:
                 raise MlprepError(f"cannot read {file}: {error.strerror or error}") from None
     except ProgressError as error:

@@ -113,3 +113,21 @@ def test_work_while_syncing_sees_the_old_file_and_a_failed_sync_keeps_it(tmp_pat
         atomic_write_with(target, lambda handle: handle.write(b"newest"), failing)
     assert target.read_bytes() == b"new"
     assert [path.name for path in target.parent.iterdir()] == ["log"]
+
+
+@pytest.mark.parametrize(
+    ("data", "where"),
+    [
+        (b"ok\n" * 5 + b"\xff", (6, "ff")),
+        # a character cut by the first block's end is whole, and lines go on being counted
+        (b"a" * ((1 << 20) - 1) + "é".encode() + b"\nx\ny\xffz\n", (3, "ff")),
+        (b"fine\n" + "é".encode(), None),
+        (b"cut " + "é".encode()[:1], (1, "c3")),  # (the file ends inside a character)
+    ],
+)
+def test_where_a_file_stops_being_utf8_is_found_by_line(data, where):
+    import io
+
+    from mlprep.fileio import first_not_utf8
+
+    assert first_not_utf8(io.BytesIO(data)) == where
