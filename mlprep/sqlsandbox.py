@@ -117,13 +117,15 @@ def _noting_interrupts(
 class _CtrlCNoted:
     """While a statement runs, a Ctrl-C (SIGINT) is noted in `interrupted` before the handler
     in place raises it, wherever it lands: in a callback before its guard (_noting_interrupts)
-    could catch it, sqlite3 swallowed it and the statement failed as refused ("not authorized")."""
+    could catch it, sqlite3 swallowed it and the statement failed as refused ("not authorized").
+    `install`, then `restore` in a `finally` (one Ctrl-C landing just after the handler is
+    installed would leave a `with`'s exit unrun)."""
 
     def __init__(self, interrupted: list[bool]) -> None:
         self.interrupted = interrupted
         self.previous: Any = None
 
-    def __enter__(self) -> None:
+    def install(self) -> None:
         previous = signal.getsignal(signal.SIGINT)
         if not callable(previous):  # (ignored, or the system's default: nothing is raised)
             return
@@ -132,15 +134,16 @@ class _CtrlCNoted:
             self.interrupted.append(True)
             previous(signum, frame)
 
+        self.previous = previous  # (first: restore puts it back whatever comes next)
         try:
             signal.signal(signal.SIGINT, noted)
         except ValueError:  # not the main thread, which alone receives signals
-            return
-        self.previous = previous
+            self.previous = None
 
-    def __exit__(self, *exc: object) -> None:
+    def restore(self) -> None:
         if self.previous is not None:
             signal.signal(signal.SIGINT, self.previous)
+            self.previous = None
 
 
 def _authorizer(refusals: list[str]) -> Callable[..., int]:
@@ -370,10 +373,14 @@ class SampleDatabase:
             return timed_out
 
         conn.set_progress_handler(_noting_interrupts(over_time, interrupted, 1), _PROGRESS_STEPS)
+        ctrl_c = _CtrlCNoted(interrupted)
         try:
-            with _CtrlCNoted(interrupted):
+            try:
+                ctrl_c.install()
                 cursor = conn.execute(statements[0])
                 rows, columns = self._rows(cursor, max_rows)
+            finally:
+                ctrl_c.restore()
         except sqlite3.Error as e:
             if interrupted:  # Ctrl-C inside one of our callbacks
                 raise KeyboardInterrupt from None
