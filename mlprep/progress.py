@@ -824,13 +824,11 @@ class ProgressStore:
                 continue
             position = start
             for line in io.BytesIO(block):
-                if (
-                    match(line) is not None
-                    and utf8_text(line)
-                    and not doubtful(line)
-                    and not states_doubtful(line)
-                ):
+                fine = match(line) is not None and utf8_text(line) and not doubtful(line)
+                if fine and not states_doubtful(line):
                     data = line[:-1]
+                elif fine:  # (its stored state is damaged: the rest is what an import takes)
+                    data = self._without_state(line, position)
                 else:
                     event = self.log._parse_line(line, position)
                     if event is None:
@@ -848,6 +846,20 @@ class ProgressStore:
             known.save()
         self._collect_warnings()  # (an unfinished last line, left out: said, as stats says it)
         yield b"\n]}\n"
+
+    def _without_state(self, line: bytes, position: int) -> bytes:
+        """An answer's line whose stored state fails its checks, as an export writes it: the
+        answer without that state (derived, as import and merge work it out again from the
+        answers), said in a warning; the rest of the line validated in full."""
+        where = self.log._where_byte(position)
+        data = json.loads(line)
+        del data["state"]
+        event = event_from_dict(data, where)
+        self.log.warnings.append(
+            f"{where}: its stored state is damaged; exported without it (an import works it "
+            "out again)"
+        )
+        return event.to_json().encode()
 
     # -- totals for stats -----------------------------------------------------------------
     def answer_totals(self) -> AnswerTotals:

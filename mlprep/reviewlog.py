@@ -229,7 +229,10 @@ _LIGHT_LINES_SOURCE = rb"(?m)^" + FAST_LINE_SOURCE.replace(
 _LIGHT_LINES = lazy_compile(_LIGHT_LINES_SOURCE)  # (a test checks its two groups)
 _AT_OF_LINE = slice(6, 30)  # the time in such a line (after `"at":"`)
 _STATE_OF_LINE = b',"state":'
-_STATES_OF_LINES = lazy_compile(rb',"state":(\[[^\]]*+\])')
+# each stored state, and each time, in lines as this program writes them (a line's first
+# "at": an answer before it has its quotes escaped)
+STATES_OF_LINES = lazy_compile(rb',"state":(\[[^\]]*+\])')
+TIMES_OF_LINES = lazy_compile(rb'"at":"(.{24})"')
 _AT_OF_LINE_ITEM = operator.itemgetter(_AT_OF_LINE)
 _FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
 _CARD_FIELD = lazy_compile(rb'"card"\s*:\s*"([^"\\]*)"')
@@ -403,7 +406,7 @@ class _LastScan:
         # the usual case, each line storing a state: every state found in one pass over the
         # lines laid end to end (a line holds one at most, and it ends in that line: the
         # lines are _LIGHT_LINES' captures)
-        states = _STATES_OF_LINES.findall(b"\n".join(lines))
+        states = STATES_OF_LINES.findall(b"\n".join(lines))
         if len(states) == len(lines):
             times = map(_AT_OF_LINE_ITEM, lines)
             last.update(zip(self.rows, zip(times, states, itertools.repeat(False)), strict=True))

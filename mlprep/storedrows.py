@@ -21,7 +21,13 @@ from datetime import UTC, datetime, timedelta
 
 import orjson
 
-from mlprep.reviewlog import LastLines, epoch_of_key_or_none, time_text
+from mlprep.reviewlog import (
+    STATES_OF_LINES,
+    TIMES_OF_LINES,
+    LastLines,
+    epoch_of_key_or_none,
+    time_text,
+)
 from mlprep.scheduler import row_problem, rows_problem
 
 _FIRST, _SECOND, _SIXTH = operator.itemgetter(0), operator.itemgetter(1), operator.itemgetter(5)
@@ -121,11 +127,8 @@ def key_from(moment: datetime) -> bytes:
     return time_text(moment).encode()
 
 
-# in lines as this program writes them: each line's time (the first "at" of a line: an
-# answer before it has its quotes escaped), its stored state (the only list in a line), and
-# the two together, for lines of which only some store a state (older ones did not)
-_ATS = re.compile(rb'"at":"(.{24})"')
-_STATES = re.compile(rb',"state":(\[[^\]\n]*+\])')
+# each line's time and stored state together, for lines of which only some store a state
+# (older ones did not)
 _AT_AND_STATE = re.compile(rb'(?m)^\{[^\n]*?"at":"(.{24})",[^\n]*?,"state":(\[[^\]\n]*+\])')
 
 
@@ -134,10 +137,10 @@ def states_doubtful(lines: bytes) -> bool:
     undo among them) may fail the checks an import makes of it: damaged, or not the state at
     its line's time. A rebuild takes only each card's last state and checks it; an export
     passes every line on, and a backup that import refuses is no backup."""
-    states = _STATES.findall(lines)
+    states = STATES_OF_LINES.findall(lines)
     if not states:
         return False
-    times = _ATS.findall(lines)
+    times = TIMES_OF_LINES.findall(lines)
     if len(times) != len(states):  # (two quick looks pair up only when every line has both)
         found = _AT_AND_STATE.findall(lines)
         times, states = list(map(_FIRST, found)), list(map(_SECOND, found))
