@@ -61,7 +61,7 @@ class ScriptedPrompter:
         wanted = self.next()
         return [options.index(text) for text in wanted]
 
-    def ask_number(self):
+    def ask_number(self, later=False):
         return self.next()
 
     def ask_open(self, later=False):

@@ -25,7 +25,7 @@ class NumberKind(Kind):
 
     def attempt(self, card: Card, prompter: AskPrompter, ctx: KindContext) -> Outcome:
         assert card.expect is not None
-        value = prompter.ask_number()
+        value = prompter.ask_number(later=ctx.collect_only)
         if value is None:  # not known ("?", as the journal keeps it): wrong, the answer shown
             return Outcome("?", Verdict(False, Grade.AGAIN))
         correct = card.expect.accepts(value)

@@ -62,8 +62,9 @@ class AskPrompter(Protocol):
         """Show the options, return zero-based indexes of the chosen ones (one unless
         `several`)."""
 
-    def ask_number(self) -> float | None:
-        """A number typed; None when the user asks to see the answer instead."""
+    def ask_number(self, later: bool = False) -> float | None:
+        """A number typed; None when the user does not know it (the answer is shown then, or
+        at the end with `later`: a mock interview)."""
 
     def ask_open(self, later: bool = False) -> str:
         """A free-text answer; empty is allowed. `later`: the reference comes at the end (mock

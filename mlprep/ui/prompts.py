@@ -67,6 +67,13 @@ FLASH_KEYS: dict[str, Grade | FlashAction] = {
 }
 # typed for a number: the user does not know it and wants to see the answer
 GIVE_UP = "?"
+
+
+def _give_up_hint(later: bool) -> str:
+    """What typing GIVE_UP does: the answer comes at once, or at the end (a mock)."""
+    return f"{GIVE_UP} to skip" if later else f"{GIVE_UP} to see it"
+
+
 FRONT_HINT = "Enter: show answer · s: skip · u: undo last grade · q: quit"
 BACK_GRADES = "1 Again · 2 Hard · 3 Good · 4 Easy"
 BACK_ACTIONS = " · s skip · u undo · q quit"
@@ -276,11 +283,11 @@ class PlainPrompter:
             except ValueError as reason:
                 self.ask_again(f"  Please {reason}.", typed)
 
-    def ask_number(self) -> float | None:
+    def ask_number(self, later: bool = False) -> float | None:
         from mlprep.grading import parse_number  # (its patterns: once a card asks)
 
         def ask() -> str:
-            return self.read(f"Answer (a number, {GIVE_UP} to see it): ")
+            return self.read(f"Answer (a number, {_give_up_hint(later)}): ")
 
         while True:
             # (in a terminal, a double-tapped Enter meant for the prompt before is dropped)
@@ -480,7 +487,7 @@ class QuestionaryPrompter:
         assert index is not None
         return [index]
 
-    def ask_number(self) -> float | None:
+    def ask_number(self, later: bool = False) -> float | None:
         from mlprep.grading import parse_number  # (its patterns: once a card asks)
 
         def valid(text: str) -> bool | str:
@@ -492,14 +499,14 @@ class QuestionaryPrompter:
                 # (on the bottom line, which does not wrap: the longest that fits)
                 width = shutil.get_terminal_size((80, 24)).columns
                 said = (
-                    f"Please enter a number ({reason}), or {GIVE_UP} to see the answer.",
+                    f"Please enter a number ({reason}), or {_give_up_hint(later)}.",
                     f"A number, please ({reason}).",
-                    f"A number, or {GIVE_UP} to see the answer.",
+                    f"A number, or {_give_up_hint(later)}.",
                 )
-                return next((text for text in said if columns(text) < width), said[-1])
+                return next((line for line in said if columns(line) < width), said[-1])
             return True
 
-        typed = self._answer(f"Your answer (a number, {GIVE_UP} to see it):", validate=valid)
+        typed = self._answer(f"Your answer (a number, {_give_up_hint(later)}):", validate=valid)
         return None if typed.strip() == GIVE_UP else parse_number(typed)
 
     def ask_open(self, later: bool = False) -> str:

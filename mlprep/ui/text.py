@@ -472,32 +472,25 @@ def decks_lines(decks, width: int = 80) -> list[str]:
 
 
 def _deck_table(rows: list[tuple[str, str, str, str]], width: int) -> list[str]:
-    header = ("deck", "title", "cards", "source")
+    header = ("deck", "title", "cards", "source")  # (a source is "built-in" or "yours")
     slug_w = max(len(header[0]), *(len(r[0]) for r in rows)) if rows else len(header[0])
     count_w = max(len(header[2]), *(len(r[2]) for r in rows)) if rows else len(header[2])
-    source_w = min(24, max(len(header[3]), *(len(r[3]) for r in rows))) if rows else 8
+    source_w = max(len(header[3]), *(len(r[3]) for r in rows)) if rows else len(header[3])
     title_w = width - slug_w - count_w - source_w - 6
     if title_w < 16:
         return _stacked_decks(rows, width)
-    lines = []
-    for slug, title, count, source in [header, *rows]:
-        lines.append(
-            f"{slug:<{slug_w}}  {shorten(title, title_w):<{title_w}}  {count:>{count_w}}  "
-            f"{keep_end(source, source_w)}".rstrip()
-        )
-    return lines
+    return [
+        f"{slug:<{slug_w}}  {shorten(title, title_w):<{title_w}}  {count:>{count_w}}  {source}"
+        for slug, title, count, source in [header, *rows]
+    ]
 
 
 def _stacked_decks(rows, width: int) -> list[str]:
     """Slug, card count and source on one line, the title indented under it."""
     lines = []
     for slug, title, count, source in rows:
-        head = f"{shorten(slug, width - 12)}  {count} card{'s' * (count != '1')}"
-        rest = width - len(head) - 2
-        lines.append(head + (f"  {keep_end(source, rest)}" if rest >= 12 else ""))
-        if rest < 12:
-            lines.append("  " + keep_end(source, width - 2))
-        lines.append("  " + shorten(title, width - 2))
+        head = f"{shorten(slug, width - 20)}  {count} card{'s' * (count != '1')}  {source}"
+        lines += [head, "  " + shorten(title, width - 2)]
     return lines
 
 

@@ -281,7 +281,7 @@ Select all that apply (numbers 1-3, separated by spaces): 1 3
 
 Question 2/4 (4:56 left)
 What is the Gini impurity of a 50/50 binary node?
-Answer (a number, ? to see it): 2
+Answer (a number, ? to skip): 2
 
 Question 3/4 (4:53 left)
 Why are single deep trees unstable?

@@ -166,7 +166,7 @@ def test_a_two_question_mock_interview(mlprep_home, tmp_path):
     child.expect("Select all that apply")
     child.send("1 2\r")
     child.expect("Question 2/2")
-    child.expect("Answer \\(a number, \\? to see it\\)")
+    child.expect("Answer \\(a number, \\? to skip\\)")
     child.send("1/2\r")
     child.expect("Transcript")
     child.expect("Not quite. The answers:")  # options are graded in the transcript

@@ -36,6 +36,9 @@ class Script:
     def notice(self, message):
         self.shown.append(("notice", message))
 
+    def after_ctrl_c(self):
+        self.shown.append(("after ctrl-c",))
+
 
 def verdicts(*outcomes):
     """A checker returning these outcomes in turn: True pass, False fail, None stub."""
@@ -161,3 +164,21 @@ def test_a_directory_in_place_of_the_drill_file_is_named(tmp_path):
     run_code_session([CARD], script, check, Recorded(), tmp_path, clock=lambda: 0.0)
     where = tmp_path / "coding-x.py"
     assert ("notice", f"{where} is a directory; move it away and try again.") in script.shown
+
+
+def test_a_ctrl_c_while_the_tests_run_stops_the_session_on_a_clean_line(tmp_path):
+    """The terminal echoed "^C" where the cursor was: the summary began two columns in."""
+
+    def interrupted(card, path):
+        raise KeyboardInterrupt
+
+    class Recorded:
+        reschedules = False
+
+        def record(self, card, grade, ms, answer=None, suggested=None):
+            raise AssertionError("nothing is recorded")
+
+    script = Script([])
+    result = run_code_session([CARD], script, interrupted, Recorded(), tmp_path)
+    assert script.shown[-1] == ("after ctrl-c",)
+    assert str(result.stopped) == "interrupted"
