@@ -765,9 +765,10 @@ def _add_compounds(words: list[_Word]) -> None:
                 break
         after = words[i + 1] if i + 1 < len(words) else None
         # not across a negation ("usage is not success" is no "usagesuccess"), but for the
-        # "non" that begins a word written apart (non linear -> nonlinear)
+        # "non" that begins a word written apart (non linear -> nonlinear), nor a clause's end
         if (
             after is not None
+            and words[i].clause == after.clause  # (nor across a comma: "words, GloVe")
             and words[i].sentence == after.sentence
             and (
                 (words[i].negated == after.negated and words[i].cue == after.cue)

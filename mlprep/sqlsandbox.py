@@ -226,10 +226,12 @@ def _bounded_printf(refusals: list[str]) -> Callable[..., str | None]:
                     size = int(part) if len(part) < 12 else MAX_SQL_VALUE_BYTES + 1
                 else:
                     size = 0
-                if size > MAX_SQL_VALUE_BYTES:
+                # (a width of the limit itself makes a string SQLite's limit refuses: the
+                # call gave NULL without a word)
+                if size >= MAX_SQL_VALUE_BYTES:
                     refusals.append(
                         f"printf() width or precision {size} is over the limit"
-                        f" ({MAX_SQL_VALUE_BYTES} characters)"
+                        f" ({MAX_SQL_VALUE_BYTES - 1} characters)"
                     )
                     raise ValueError(refusals[-1])
             position += 1

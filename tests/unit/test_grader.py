@@ -663,3 +663,21 @@ def test_a_hedge_that_all_but_denies_a_claim_negates_it(hedge):
     enough: read as a negation, it makes a negated phrase and not the plain one."""
     assert not made(f"Accuracy alone is {hedge} enough.", "accuracy enough")
     assert made(f"Accuracy alone is {hedge} enough.", "accuracy not enough")
+
+
+def test_words_written_apart_are_not_joined_across_a_clauses_end():
+    """ "context words, GloVe" read as the one word "wordsglove": a phrase ending "... words
+    glove" then spanned the comma that ends the contrast's clause (the README's own example
+    was flagged)."""
+    card = Card(
+        id="t-glove-2",
+        q="What does GloVe optimise?",
+        a="",
+        keypoints=(Keypoint("It fits counts", ("fits counts",)),),
+        misconceptions=(
+            Misconception("GloVe predicts context", ("predicts context words glove",), "No."),
+        ),
+    )
+    answer = "Whereas word2vec predicts context words, GloVe fits counts."
+    assert grade_answer(card, answer).misconceptions == ()
+    assert grade_answer(card, "It predicts context words glove-style.").misconceptions != ()

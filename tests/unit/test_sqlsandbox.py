@@ -273,15 +273,20 @@ def test_huge_values_are_refused_before_they_fill_memory(db):
         # one printf call would loop 2^31 times inside SQLite, out of reach of the time limit
         (
             "SELECT printf('%.*c', 2147483647, 'x')",
-            "printf() width or precision 2147483647 is over the limit (100000 characters)",
+            "printf() width or precision 2147483647 is over the limit (99999 characters)",
         ),
         (
             "SELECT format('%2147483647d', 1)",
-            "printf() width or precision 2147483647 is over the limit (100000 characters)",
+            "printf() width or precision 2147483647 is over the limit (99999 characters)",
         ),
         (
             "SELECT printf('%d %.*c', 1, '99999999', 'x')",
-            "printf() width or precision 99999999 is over the limit (100000 characters)",
+            "printf() width or precision 99999999 is over the limit (99999 characters)",
+        ),
+        # (the limit itself gave NULL without a word)
+        (
+            "SELECT printf('%100000d', 1)",
+            "printf() width or precision 100000 is over the limit (99999 characters)",
         ),
         (
             "SELECT " + ", ".join(["zeroblob(99999)"] * 1999) + " FROM (SELECT 1)",
@@ -304,6 +309,7 @@ def test_huge_values_are_refused_before_they_fill_memory(db):
         "printf-star",
         "format-width",
         "printf-text-star",
+        "printf-the-limit",
         "columns",
         "result",
         "distinct",
