@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from mlprep.cardindex import CardList, LazyCard, Selection
 from mlprep.cardrows import card_row, row_card
 from mlprep.errors import MlprepError, UsageError
-from mlprep.fileio import gc_paused, not_utf8_at, read_regular
+from mlprep.fileio import gc_paused, not_utf8_at, not_utf8_problem, read_regular
 from mlprep.limits import MAX_DECK_BYTES
 from mlprep.model import DECK_FORMAT_VERSION, Card, CardIndex, Deck, LoadReport, Problem
 
@@ -595,7 +595,7 @@ def _not_utf8(path: Path, error: UnicodeDecodeError) -> Problem:
     """Where a deck file stops being UTF-8: its line and the byte."""
     data = error.object if isinstance(error.object, bytes) else b""
     line, byte = not_utf8_at(data, error.start)
-    return Problem(str(path), f"not UTF-8 text (byte 0x{byte}); save the file as UTF-8", line)
+    return Problem(str(path), not_utf8_problem(byte), line)
 
 
 def deck_text(path: Path) -> str:

@@ -222,9 +222,14 @@ def not_utf8_at(data: bytes, start: int) -> tuple[int, str]:
     return data.count(b"\n", 0, start) + 1, data[start : start + 1].hex() or "?"
 
 
+def not_utf8_problem(byte: str) -> str:
+    """What is wrong with a file whose text stops being UTF-8 at `byte`."""
+    return f"not UTF-8 text (byte 0x{byte}); save the file as UTF-8"
+
+
 def not_utf8_text(name: str, line: int, byte: str) -> str:
     """The message for a file whose text stops being UTF-8 at `byte` on `line`."""
-    return f"{name}:{line}: not UTF-8 text (byte 0x{byte}); save the file as UTF-8"
+    return f"{name}:{line}: {not_utf8_problem(byte)}"
 
 
 def first_not_utf8(handle: BinaryIO) -> tuple[int, str] | None:
