@@ -98,8 +98,15 @@ class LineCodePrompter:
         if command is not None:
             try:
                 with _signals_left_to_default():
-                    subprocess.run([*command, str(path)], check=False)
-                return
+                    done = subprocess.run([*command, str(path)], check=False)
+                if done.returncode == 0:
+                    return
+                # (the tests ran at once on a file it may never have opened)
+                self.notice(
+                    f"The editor {command[0]!r} stopped with an error (status "
+                    f"{done.returncode}). Edit the file above in any editor, save it, then "
+                    "come back here."
+                )
             except OSError as error:
                 self.notice(f"Cannot start the editor {command[0]!r}: {error.strerror}.")
         elif self.open_editor and not self.warned_no_editor:

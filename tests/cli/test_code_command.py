@@ -191,6 +191,20 @@ def test_without_an_editor_the_path_is_shown_and_enter_runs_the_tests(
     assert log_lines(mlprep_home) == []
 
 
+def test_an_editor_that_fails_is_said_and_enter_runs_the_tests(cli, mlprep_home, monkeypatch):
+    """The tests ran at once after the editor failed ("EDITOR='sleep 30'" printed sleep's
+    error), on a stub it had never opened."""
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", "false")
+    result = cli("code", "coding-sigmoid", input="\nn\n")
+    assert (
+        "The editor 'false' stopped with an error (status 1). Edit the file above in any\n"
+        "editor, save it, then come back here.\n"
+        "Press Enter to run the tests on coding-sigmoid.py \n"
+        "Running the tests...\n"
+    ) in result.stdout
+
+
 def test_user_deck_code_cards_need_trust(cli, tmp_path, files):
     from tests.unit.test_coderun import USER_DECK
 
