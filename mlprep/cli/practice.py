@@ -152,6 +152,7 @@ def mock(
         typer.Option("--export", metavar="FILE.md", help="Also write the transcript here."),
     ] = None,
     deck_dirs: DeckDirs = None,
+    plain: Plain = False,
     # the earlier spellings, kept working for scripts: -d/--deck DECK for the deck arguments,
     # --deck-dir DIR for --decks DIR (as every other command takes it)
     picked: Annotated[
@@ -204,7 +205,7 @@ def mock(
         )
         raise UsageError(f"cannot write {export}: {reason}")
     prompter: PlainPrompter
-    if env.can_draw():  # (the clock is drawn: not on TERM=dumb, which gets plain lines)
+    if env.can_draw() and not plain:  # (the clock is drawn: not on TERM=dumb, nor --plain)
         from mlprep.ui.mockclock import MockClockPrompter
 
         # the prompter shows the clock and ends an answer when time runs out

@@ -51,8 +51,14 @@ def review(
 
         session = planned_review(app, session, library)
         if session.queue_builder is not None and _given(ctx, "new", "max_reviews"):
-            # (the plan's day otherwise: the limits' defaults are FSRS's, not the plan's)
-            session = replace(session, builder_limits=Limits(new, max_reviews))
+            # only what was given caps the plan's day: the other's default is FSRS's, not the
+            # plan's (--max-reviews alone held the plan's 23 new cards to --new's 20, less today's)
+            unbounded = 1 << 30
+            given = Limits(
+                new if _given(ctx, "new") else unbounded,
+                max_reviews if _given(ctx, "max_reviews") else unbounded,
+            )
+            session = replace(session, builder_limits=given)
     else:
         from mlprep.cli.plan import say_the_plan_is_set_aside
 

@@ -474,6 +474,14 @@ def test_new_and_max_reviews_given_cap_the_plans_day(cli):
     assert capped.stdout.startswith("Review: 0 learning, 0 due, 2 new\n")
 
 
+def test_only_the_limit_given_caps_the_plans_day(cli):
+    """--max-reviews alone also held the plan's new cards to --new's default of 20."""
+    assert cli("plan", "--interview", "2026-11-27", "--minutes", "600", "trees").exit_code == 0
+    planned = cli("review", input="").stdout.splitlines()[0]
+    assert int(planned.rsplit(", ", 1)[1].split()[0]) > 20, planned  # (more new than 20)
+    assert cli("review", "--max-reviews", "500", input="").stdout.splitlines()[0] == planned
+
+
 def test_new_given_with_a_plan_caps_the_day_not_each_run(cli):
     """Each run took --new 2 afresh under a plan (four new cards in two runs of --new 2), where
     without a plan the cap is the day's."""

@@ -525,3 +525,10 @@ def test_mock_refuses_to_start_where_its_record_cannot_be_saved(cli, mlprep_home
         f"Error: cannot save interviews in {mlprep_home / 'mock'}: it is a file, not a "
         "directory; move it away\n"
     )
+
+
+def test_mock_takes_plain_as_the_other_sessions_do(cli):
+    """`mock --plain` was "No such option: --plain" (quiz, review and sql take it)."""
+    plain = cli("mock", *MOCK, "--minutes", "5", "--plain", input=MOCK_INPUT)
+    assert plain.exit_code == 0, plain.stderr
+    assert plain.stdout.startswith(MOCK_SESSION)  # (as without it, here where nothing is drawn)
