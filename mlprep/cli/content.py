@@ -54,7 +54,7 @@ def decks(
         ]
         app.env.stdout.write(json.dumps(data, indent=2) + "\n")
         return
-    from mlprep.ui.text import decks_lines, wrap
+    from mlprep.ui.text import decks_lines, hanging
 
     total = sum(len(deck.cards) for deck in rows)
     width = min(80, shutil.get_terminal_size((80, 24)).columns)  # asked now: follows resizes
@@ -62,7 +62,7 @@ def decks(
         f"{len(rows)} deck{'s' * (len(rows) != 1)}, {total} card{'s' * (total != 1)}."
         " Try: mlprep quiz trees"
     )
-    lines = [*decks_lines(rows, width), *(wrap(footer, width) if len(footer) > width else [footer])]
+    lines = [*decks_lines(rows, width), *hanging(footer, width)]
     app.env.stdout.write("\n".join(lines) + "\n")
 
 

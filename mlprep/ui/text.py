@@ -453,11 +453,6 @@ def _as_typed(answer: str) -> str:
     return "\\\n".join(lines)
 
 
-def keep_end(text: str, width: int) -> str:
-    """`text` in `width` columns, its end kept (a path's file name matters most)."""
-    return text if len(text) <= width else "..." + text[len(text) - max(1, width - 3) :]
-
-
 def decks_lines(decks, width: int = 80) -> list[str]:
     """The deck list as aligned plain text (no rich: `mlprep decks` must start fast); in a
     terminal too narrow for the four columns, each deck takes two lines. One's own decks say
@@ -466,8 +461,9 @@ def decks_lines(decks, width: int = 80) -> list[str]:
     rows = [(d.id, d.title, str(len(d.cards)), "built-in" if d.builtin else "yours") for d in decks]
     folders = list(dict.fromkeys(str(d.path.parent) for d in decks if not d.builtin and d.path))
     if folders:
+        # (one plain line, wrapped: as Markdown, a folder named *x* lost its stars)
         said = "Yours are in " + ", ".join(map(printable, folders)) + "."
-        return _deck_table(rows, width) + (wrap(said, width) if len(said) > width else [said])
+        return _deck_table(rows, width) + hanging(said, width)
     return _deck_table(rows, width)
 
 

@@ -38,8 +38,9 @@ def test_quiz_summary_and_stats_fit(cli, width):
 def test_decks_fit_and_name_the_folder_of_ones_own_whole(cli, width, tmp_path):
     """A deck file's path in the source column took the titles' room (every title was cut,
     at any width) and was itself cut to its end; the folder is now named below the table,
-    broken across lines where it must be, never shortened."""
-    deep = tmp_path / ("a-rather-long-folder-name" * 3) / "my-decks"
+    broken across lines where it must be, never shortened, and as it is named (read as
+    Markdown, a folder named *my* lost its stars)."""
+    deep = tmp_path / ("a-rather-long-folder-name" * 3) / "*my*-decks"
     deep.mkdir(parents=True)
     (deep / "mini.yaml").write_text((FIXTURES / "decks" / "mini.yaml").read_text())
     result = cli("decks", "--decks", str(deep))
