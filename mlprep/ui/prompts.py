@@ -920,9 +920,7 @@ def _answered_text(message: str, answer: str) -> None:
 
     width = max(20, shutil.get_terminal_size((80, 24)).columns - 1)
     # (the answer's line breaks, a pasted answer's, read as spaces: they were shown as "\n")
-    lines = hanging(
-        "  " + " ".join(f"{message} {printable(' '.join(answer.split()))}".split()), width
-    )
+    lines = hanging("  " + printable(" ".join(f"{message} {answer}".split())), width)
     first = lines[0][2:]
     tokens: list[tuple[str, str]] = [("class:qmark", "?")]
     if first.startswith(message):
