@@ -37,6 +37,22 @@ def made(answer: str, *phrases: str, q: str = "Explain it.") -> bool:
     return grade_answer(card(*phrases, q=q), answer).points[0].covered
 
 
+def claim_card(q: str, point: str, claim: str, claim_match: str) -> Card:
+    """A card with one keypoint (`point`, also its phrase) and one misconception: for how
+    claims are read."""
+    return Card(
+        id="t-claim",
+        q=q,
+        a="",
+        keypoints=(Keypoint(point, (point,)),),
+        misconceptions=(Misconception(claim, (claim_match,), "No."),),
+    )
+
+
+def claims(card: Card, answer: str) -> list[str]:
+    return [m.claim for m in grade_answer(card, answer).misconceptions]
+
+
 # -- normalisation --------------------------------------------------------------------------
 
 
@@ -583,25 +599,19 @@ def test_not_because_negates_the_reason_it_gives():
 def test_what_unlike_x_which_says_is_said_of_x():
     """ "Unlike boosting, which trains sequentially, bagging ...": the "which" clause is said
     of boosting, so the claim that bagging trains sequentially is not made."""
-    card = Card(
-        id="t-contrast",
-        q="What is bagging?",
-        a="",
-        keypoints=(Keypoint("Parallel on bootstrap samples", ("parallel bootstrap",)),),
-        misconceptions=(
-            Misconception("Bagging trains sequentially", ("bagging sequential",), "No."),
-        ),
+    card = claim_card(
+        "What is bagging?",
+        "parallel bootstrap",
+        "Bagging trains sequentially",
+        "bagging sequential",
     )
 
-    def claims(answer: str) -> list[str]:
-        return [m.claim for m in grade_answer(card, answer).misconceptions]
-
     contrast = "Unlike boosting, which trains sequentially, bagging fits in parallel on bootstrap"
-    assert claims(contrast + " samples.") == []
+    assert claims(card, contrast + " samples.") == []
     wrong = ["Bagging trains sequentially"]
-    assert claims("Bagging trains sequentially, unlike boosting.") == wrong
+    assert claims(card, "Bagging trains sequentially, unlike boosting.") == wrong
     # the clause is the compared thing's only up to its end
-    assert claims("Unlike boosting, which is slow, bagging is sequential.") == wrong
+    assert claims(card, "Unlike boosting, which is slow, bagging is sequential.") == wrong
 
 
 @pytest.mark.parametrize("said", ["pad with zeros", "pads with zeroes", "zeroed padding"])
@@ -615,20 +625,12 @@ def test_a_misconception_is_a_claim_made_within_one_clause():
     what follows a comma with a verb of its own, or the first comma of a sentence that opens
     with a contrast, ends a clause, and a misconception's words must all be in one (a
     keypoint's may still span the sentence); a list going on after a comma does not."""
-    card = Card(
-        id="t-glove",
-        q="What does each embedding method optimise?",
-        a="",
-        keypoints=(Keypoint("GloVe fits co-occurrence counts", ("glove counts",)),),
-        misconceptions=(
-            Misconception(
-                "GloVe predicts context words", ("glove predicts|predict context",), "It fits."
-            ),
-        ),
+    card = claim_card(
+        "What does each embedding method optimise?",
+        "glove counts",
+        "GloVe predicts context words",
+        "glove predicts|predict context",
     )
-
-    def claims(answer: str) -> list[str]:
-        return [m.claim for m in grade_answer(card, answer).misconceptions]
 
     wrong = ["GloVe predicts context words"]
     for contrast in (
@@ -643,7 +645,7 @@ def test_a_misconception_is_a_claim_made_within_one_clause():
         "GloVe counts, word2vec is predicting context.",
         "GloVe fits counts, and word2vec predicts context.",
     ):
-        assert claims(contrast) == [], contrast
+        assert claims(card, contrast) == [], contrast
     for claim in (
         "GloVe predicts context words.",
         "Word2vec fits counts, while GloVe predicts context words.",
@@ -652,7 +654,7 @@ def test_a_misconception_is_a_claim_made_within_one_clause():
         "GloVe predicts counts, context and co-occurrences.",  # (a list goes on)
         "GloVe predicts 1,000 context words that are rare.",  # (a number's comma)
     ):
-        assert claims(claim) == wrong, claim
+        assert claims(card, claim) == wrong, claim
     # a keypoint is still made across the clauses of its sentence
     assert grade_answer(card, "GloVe is fast, but its counts take a pass.").points[0].covered
 
@@ -669,15 +671,11 @@ def test_words_written_apart_are_not_joined_across_a_clauses_end():
     """ "context words, GloVe" read as the one word "wordsglove": a phrase ending "... words
     glove" then spanned the comma that ends the contrast's clause (the README's own example
     was flagged)."""
-    card = Card(
-        id="t-glove-2",
-        q="What does GloVe optimise?",
-        a="",
-        keypoints=(Keypoint("It fits counts", ("fits counts",)),),
-        misconceptions=(
-            Misconception("GloVe predicts context", ("predicts context words glove",), "No."),
-        ),
+    card = claim_card(
+        "What does GloVe optimise?",
+        "fits counts",
+        "GloVe predicts context",
+        "predicts context words glove",
     )
-    answer = "Whereas word2vec predicts context words, GloVe fits counts."
-    assert grade_answer(card, answer).misconceptions == ()
-    assert grade_answer(card, "It predicts context words glove-style.").misconceptions != ()
+    assert claims(card, "Whereas word2vec predicts context words, GloVe fits counts.") == []
+    assert claims(card, "It predicts context words glove-style.") == ["GloVe predicts context"]
