@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from mlprep.days import DAY_STARTS_HOUR, review_day, start_of_day
 from mlprep.errors import UsageError
 from mlprep.memory import AGAIN, GOOD, STABILITY_MIN, Memory
 from mlprep.model import Card, CardType
@@ -39,7 +40,7 @@ INTERVIEW_HOUR = 9  # recall is predicted for 09:00 on the interview day, local 
 LEARNING_STEP_DAYS = 10 / 1440  # the 10-minute learning step that consolidates a new card
 # FSRS counts time in whole days between review days, which start at 04:00 (as the
 # optimizer fits them: optimize.day_of): a card answered at 18:00 is one day old at 09:00
-DAY_STARTS = 4 / 24
+DAY_STARTS = DAY_STARTS_HOUR / 24
 DAY = 86400.0
 # A review must add this much to the card's chance of being recalled on the day: reviewing
 # cards that are safe anyway would spend the user's minutes for nothing
@@ -72,8 +73,9 @@ class Plan:
         return local.astimezone(UTC)
 
     def days_left(self, now: datetime) -> int:
-        """Study days before the interview day, today included."""
-        return (self.interview - now.astimezone().date()).days
+        """Study days before the interview day, today included (review days: at 01:00 on the
+        interview's date the evening before is still going on)."""
+        return (self.interview - review_day(now)).days
 
     def active(self, now: datetime) -> bool:
         """Until the interview day; from then on normal scheduling resumes."""
@@ -116,7 +118,7 @@ def parse_interview(text: str, now: datetime) -> date:
         day = date.fromisoformat(text.strip())
     except ValueError:
         raise UsageError(f"--interview {text!r}: not a date; use YYYY-MM-DD") from None
-    today = now.astimezone().date()
+    today = review_day(now)
     if day <= today:
         raise UsageError(
             f"--interview {day.isoformat()}: the date must be after today ({today.isoformat()})"
@@ -685,8 +687,6 @@ def spent_today(
     cards: Sequence[Card], states: dict[str, CardState], now: datetime, costs: Costs
 ) -> float:
     """Seconds of the day's minutes already used, estimated from what was answered today."""
-    from mlprep.scheduler import start_of_day
-
     today = start_of_day(now).timestamp()
     lapsed = dict(costs.lapsed_today)
     seconds = 0.0
@@ -724,8 +724,6 @@ def lapses_today(events: Iterable, now: datetime) -> tuple[tuple[str, int], ...]
     Again today that are no step (not within LEARNING_DAY of the card's answer before), and
     not undone. A card's first answer in `events` counts when it is Again and today: a new
     card's is costed apart (spent_today)."""
-    from mlprep.scheduler import start_of_day
-
     today = start_of_day(now).timestamp()
     events = list(events)
     undone = {event.undoes for event in events if getattr(event, "undoes", None)}
@@ -765,8 +763,6 @@ def plan_today(
     costs: Costs,
 ) -> tuple[list[Card], list[Candidate]]:
     """The learning cards due now, and the day's chosen work, best gain per second first."""
-    from mlprep.scheduler import start_of_day
-
     learning = learning_now(cards, states, now)
     budget = plan.minutes * 60 - spent_today(cards, states, now, costs)
     budget -= steps_seconds(learning, costs)
@@ -975,11 +971,9 @@ def _project(
 ) -> list[DayLoad]:
     """Each of the next `days` days' chosen work applied to `board` with its expected
     outcomes, and that day's load."""
-    from mlprep.scheduler import start_of_day
-
     interview = (plan.moment().timestamp() - now.timestamp()) / DAY
     today_start = (start_of_day(now).timestamp() - now.timestamp()) / DAY
-    local_today = now.astimezone().date()
+    today = review_day(now)
     # today's learning cards come first and take their time from today's budget, as in
     # plan_today (what a review with the plan asks)
     learning = learning_now(cards, states, now)
@@ -998,7 +992,7 @@ def _project(
         board.apply(chosen, at)
         loads.append(
             DayLoad(
-                local_today + timedelta(days=offset),
+                today + timedelta(days=offset),
                 (sum(c.seconds for c in chosen) + stepped) / 60,
                 sum(c.new for c in chosen),
                 sum(not c.new for c in chosen) + steps,

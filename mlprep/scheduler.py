@@ -20,6 +20,7 @@ from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
 
+from mlprep.days import end_of_day, start_of_day
 from mlprep.memory import DEFAULT_PARAMETERS
 from mlprep.model import Card
 
@@ -456,22 +457,6 @@ class Scheduler:
                 states.get(event.card), event.card, event.grade, event.when
             )
         return states
-
-
-def end_of_day(now: datetime) -> datetime:
-    """The next local midnight, in UTC: review cards due any time today count as due now."""
-    tomorrow = now.astimezone().date() + timedelta(days=1)
-    return _local_midnight(tomorrow)
-
-
-def start_of_day(now: datetime) -> datetime:
-    return _local_midnight(now.astimezone().date())
-
-
-def _local_midnight(day) -> datetime:
-    """Midnight starting `day` in local time, in UTC (combine, then localise: a fixed offset
-    taken from another moment would be an hour off on daylight-saving change days)."""
-    return datetime.combine(day, datetime.min.time()).astimezone().astimezone(UTC)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from operator import attrgetter, ge, gt, is_not, itemgetter, lt
 from typing import Any
 
 from mlprep.cardindex import card_ids
+from mlprep.days import DAY_STARTS_SECONDS, review_day, review_day_of
 from mlprep.model import Deck
 from mlprep.scheduler import (
     LEARNING,
@@ -105,34 +106,25 @@ class StatsReport:
         return asdict(self)
 
 
-def local_day(moment: datetime) -> date:
-    return moment.astimezone().date()
-
-
-def local_day_of(epoch_seconds: float) -> date:
-    """local_day of a UTC epoch time, without building a datetime."""
-    local = time.localtime(math.floor(epoch_seconds))
-    return date(local.tm_year, local.tm_mon, local.tm_mday)
-
-
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
-class LocalDays:
-    """local_day_of for many times (stats asks it for every studied card and every quarter
+class ReviewDays:
+    """review_day_of for many times (stats asks it for every studied card and every quarter
     hour with answers): the local zone's offset is looked up once per UTC day and used for
     every time in that day, unless the offset changes within the day (then each time is
-    looked up)."""
+    looked up). The offsets kept are the zone's less the hour review days start at: a time
+    plus its offset, in whole days, is then its review day's number."""
 
     def __init__(self) -> None:
         self._offsets: dict[int, int | None] = {}  # UTC day number -> offset, None if it changes
-        self._dates: dict[int, date] = {}  # local day number -> date
+        self._dates: dict[int, date] = {}  # review day number -> date
 
     def __call__(self, epoch_seconds: float) -> date:
         seconds = math.floor(epoch_seconds)
         offset = self._offset(seconds // 86400)
         if offset is None:
-            return local_day_of(seconds)
+            return review_day_of(seconds)
         return self._date((seconds + offset) // 86400)
 
     def _offset(self, utc_day: int) -> int | None:
@@ -141,7 +133,7 @@ class LocalDays:
         except KeyError:
             start = time.localtime(utc_day * 86400).tm_gmtoff
             end = time.localtime(utc_day * 86400 + 86399).tm_gmtoff
-            offset = self._offsets[utc_day] = start if start == end else None
+            offset = self._offsets[utc_day] = start - DAY_STARTS_SECONDS if start == end else None
             return offset
 
     def _date(self, number: int) -> date:
@@ -151,10 +143,10 @@ class LocalDays:
         return day
 
     def per_day(self, per_quarter: Mapping[int, int]) -> Counter[date]:
-        """Counts per quarter hour (epoch seconds // QUARTER) summed per local day: what
+        """Counts per quarter hour (epoch seconds // QUARTER) summed per review day: what
         calling this for each quarter gives (a long history has tens of thousands of quarter
-        hours with answers). A UTC day with one offset of whole quarter hours is cut at its
-        local midnight and each part summed at once, from the counts laid out quarter by
+        hours with answers). A UTC day with one offset of whole quarter hours is cut where its
+        review day starts and each part summed at once, from the counts laid out quarter by
         quarter; any other day is taken quarter by quarter."""
         if not per_quarter or min(per_quarter.values()) <= 0:
             return self._per_day_loop(per_quarter)
@@ -177,14 +169,15 @@ class LocalDays:
                     if count:
                         seconds = quarter * QUARTER
                         if offset is None:
-                            by_day[local_day_of(seconds)] += count
+                            by_day[review_day_of(seconds)] += count
                         else:
                             by_number[(seconds + offset) // 86400] += count
                 continue
-            shift = offset // QUARTER  # local day number of a quarter: (quarter + shift) // 96
-            midnight = utc_day * per_utc_day + (-(utc_day * per_utc_day + shift)) % per_utc_day
-            number = (midnight + shift) // per_utc_day  # the local day from midnight on
-            cut = min(max(midnight - start, 0), len(day))
+            shift = offset // QUARTER  # review day number of a quarter: (quarter + shift) // 96
+            # the quarter a review day starts at (04:00 local) in this UTC day, and its number
+            starts = utc_day * per_utc_day + (-(utc_day * per_utc_day + shift)) % per_utc_day
+            number = (starts + shift) // per_utc_day
+            cut = min(max(starts - start, 0), len(day))
             before, after = sum(day[:cut]), sum(day[cut:])
             if before:
                 by_number[number - 1] += before
@@ -204,7 +197,7 @@ class LocalDays:
             utc_day = seconds // 86400
             offset = offsets[utc_day] if utc_day in offsets else self._offset(utc_day)
             if offset is None:
-                by_day[local_day_of(seconds)] += count
+                by_day[review_day_of(seconds)] += count
             else:
                 by_number[(seconds + offset) // 86400] += count
         for number, count in by_number.items():
@@ -309,7 +302,10 @@ _DUE = attrgetter("due_ts")
 _STABILITY = attrgetter("stability")
 _LAPSES = attrgetter("lapses")
 _LEARNING_NAMES = frozenset((LEARNING, RELEARNING))
-_MARGIN = 57_600  # seconds: no time zone is ever 16 hours or more from UTC
+# seconds: a time's review day is its UTC time moved by its zone's offset less the 4 hours
+# days start at, which is never 16 hours or more back (no zone is more than 12 hours behind
+# UTC) nor ahead (none is more than 14 hours ahead)
+_MARGIN = 57_600
 
 
 def _deck_stats(
@@ -378,10 +374,10 @@ def streak(days_with_answers: set[date], today: date) -> int:
     return count
 
 
-def _forecast(dues: list[float], today: date, day_of: LocalDays) -> list[tuple[str, int]]:
+def _forecast(dues: list[float], today: date, day_of: ReviewDays) -> list[tuple[str, int]]:
     """Cards due on each of the next FORECAST_DAYS days, those due earlier counted today.
-    Only a time near the window needs its local day worked out: one more than 16 hours
-    before today's UTC date ends is on today's local date or earlier in every time zone, and
+    Only a time near the window needs its review day worked out: one more than 16 hours
+    before today's UTC date ends is on today's review day or earlier in every time zone, and
     one 16 hours past the window's last UTC day is after it."""
     number = today.toordinal() - _EPOCH_ORDINAL
     low = (number + 1) * 86400 - _MARGIN
@@ -487,12 +483,12 @@ def build_report(
         _deck_stats(deck, ids, list(filter(None, got)), totals, tonight, since, recall_of)
         for deck, ids, got in zip(decks, ids_of, got_of, strict=True)
     ]
-    today = local_day(now)
-    day_of = LocalDays()
+    today = review_day(now)
+    day_of = ReviewDays()
     forecast = _forecast(list(map(_DUE, known)), today, day_of)
     quarters = totals.quarters
     per_quarter = Counter(itertools.chain.from_iterable(map(quarters.get, wanted, repeat(()))))
-    # (a quarter hour lies within one local day: every zone's offset is whole quarters)
+    # (a quarter hour lies within one review day: every zone's offset is whole quarters)
     per_day = day_of.per_day(per_quarter)
     first = today - timedelta(weeks=CALENDAR_WEEKS) + timedelta(days=1)
     calendar = [

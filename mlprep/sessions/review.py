@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import cast
 
 from mlprep.cardindex import Selection
+from mlprep.days import end_of_day, review_day
 from mlprep.model import Card, Grade
 from mlprep.scheduler import (
     LEARNING,
@@ -27,7 +28,6 @@ from mlprep.scheduler import (
     StateColumns,
     build_queue,
     done_today,
-    end_of_day,
     next_due,
     queue_positions,
 )
@@ -175,7 +175,7 @@ def _next_card_due(cards: Sequence[Card], states: dict, now: datetime) -> str:
             )
         return "No cards are scheduled yet: answer some with `mlprep review` or `mlprep quiz`."
     due, count = upcoming
-    days = (due.astimezone().date() - now.astimezone().date()).days
+    days = (review_day(due) - review_day(now)).days
     day = {0: "today", 1: "tomorrow"}.get(days, "that day")
     moment = when(due, now)
     by_then = f"{count} due by the end of {day}"
@@ -186,14 +186,15 @@ def _next_card_due(cards: Sequence[Card], states: dict, now: datetime) -> str:
 
 
 def when(moment: datetime, now: datetime) -> str:
-    """'now', 'in 10 minutes', 'in 3 hours', 'tomorrow', 'in 12 days' (local calendar days)."""
+    """'now', 'in 10 minutes', 'in 3 hours', 'tomorrow', 'in 12 days' (review days: from
+    04:00 local time, as the queue counts them)."""
     seconds = (moment - now).total_seconds()
     if seconds < 30:
         return "now"
     if seconds < 3600:
         minutes = max(1, round(seconds / 60))
         return f"in {minutes} minute{'s' * (minutes != 1)}"
-    days = (moment.astimezone().date() - now.astimezone().date()).days
+    days = (review_day(moment) - review_day(now)).days
     if days == 0:
         hours = round(seconds / 3600)
         return f"in {hours} hour{'s' * (hours != 1)}"
@@ -310,7 +311,7 @@ class ReviewSession:
 
     def run(self, prompter: Prompter, recorder: Recorder, context: SessionContext) -> ReviewResult:
         now = context.now()
-        seed = self.seed if self.seed is not None else now.astimezone().date().toordinal()
+        seed = self.seed if self.seed is not None else review_day(now).toordinal()
         queue = self._queue(context.progress, seed, now)
         if not queue:
             whole = None

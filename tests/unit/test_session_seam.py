@@ -241,7 +241,9 @@ def test_a_decks_shuffle_is_randoms_shuffle(size):
         (timedelta(minutes=10), "in 10 minutes (1 due by the end of today)."),
         (timedelta(days=1), "tomorrow (1 due by the end of tomorrow)."),
         (timedelta(days=3), "; 1 due by the end of that day."),  # after "(Sat 28 Nov)"
-        (timedelta(hours=12, minutes=10), "(1 due by the end of tomorrow)."),  # 00:10 local
+        # 00:10 local is still today's review day (days start at 04:00), 04:10 is tomorrow's
+        (timedelta(hours=12, minutes=10), "(1 due by the end of today)."),
+        (timedelta(hours=16, minutes=10), "(1 due by the end of tomorrow)."),
     ],
 )
 def test_the_next_due_card_names_its_day(later, says):

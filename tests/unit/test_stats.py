@@ -312,30 +312,31 @@ def test_grader_agreement_per_deck():
 
 
 @pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata"])
-def test_local_day_of_an_epoch_time_is_the_local_day_of_that_moment(zone, monkeypatch):
-    """The fast form stats uses gives the local day the datetime form gives, around midnights
-    and daylight-saving changes (Lord Howe shifts by half an hour)."""
+def test_review_day_of_an_epoch_time_is_the_review_day_of_that_moment(zone, monkeypatch):
+    """The fast form stats uses gives the review day the datetime form gives, around the
+    hours days start at and daylight-saving changes (Lord Howe shifts by half an hour)."""
     import time
 
-    from mlprep.stats import LocalDays, local_day, local_day_of
+    from mlprep.days import review_day, review_day_of
+    from mlprep.stats import ReviewDays
 
     monkeypatch.setenv("TZ", zone)
     time.tzset()
     try:
         start = datetime(2026, 3, 25, tzinfo=UTC).timestamp()
-        many = LocalDays()
+        many = ReviewDays()
         for quarter in range(0, 40 * 96):  # every quarter hour of 40 days
             moment = start + quarter * 900
-            expected = local_day(datetime.fromtimestamp(moment, UTC))
-            assert local_day_of(moment) == expected
+            expected = review_day(datetime.fromtimestamp(moment, UTC))
+            assert review_day_of(moment) == expected
             assert many(moment) == expected
-            assert many(moment + 899.5) == local_day(datetime.fromtimestamp(moment + 899.5, UTC))
+            assert many(moment + 899.5) == review_day(datetime.fromtimestamp(moment + 899.5, UTC))
         # the same days for counts per quarter hour, summed per day at once
         quarters = {int(start) // 900 + q: q % 7 + 1 for q in range(0, 40 * 96, 5)}
         expected_days: Counter = Counter()
         for quarter, count in quarters.items():
-            expected_days[local_day(datetime.fromtimestamp(quarter * 900, UTC))] += count
-        assert LocalDays().per_day(quarters) == expected_days
+            expected_days[review_day(datetime.fromtimestamp(quarter * 900, UTC))] += count
+        assert ReviewDays().per_day(quarters) == expected_days
     finally:
         monkeypatch.undo()
         time.tzset()

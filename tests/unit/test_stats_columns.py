@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mlprep.cardindex import CardList
+from mlprep.days import review_day, review_day_of
 from mlprep.model import Card, CardIndex, Deck
 from mlprep.scheduler import (
     LEARNING,
@@ -34,7 +35,7 @@ from mlprep.stats import (
     WEAKEST,
     AnswerTotals,
     DeckStats,
-    LocalDays,
+    ReviewDays,
     StatsReport,
     WeakCard,
     WeakTag,
@@ -43,8 +44,6 @@ from mlprep.stats import (
     build_report,
     grader_agreement,
     in_learning,
-    local_day,
-    local_day_of,
     missed_while_learning,
     streak,
     weakest_tags,
@@ -105,10 +104,10 @@ def reference_deck_stats(deck, states, totals, now, recall_of) -> DeckStats:
 
 
 def reference_per_day(per_quarter) -> Counter:
-    """LocalDays.per_day as first written: quarter by quarter, each through local_day_of."""
+    """ReviewDays.per_day as first written: quarter by quarter, each through review_day_of."""
     by_day: Counter = Counter()
     for quarter, count in per_quarter.items():
-        by_day[local_day_of(quarter * 900)] += count
+        by_day[review_day_of(quarter * 900)] += count
     return by_day
 
 
@@ -120,8 +119,8 @@ def reference_report(decks, states, totals, now, scheduler) -> StatsReport:
         (states[cid] for cid in studied if not in_learning(states[cid])), now
     )
     rows = [reference_deck_stats(deck, states, totals, now, recall_of) for deck in decks]
-    today = local_day(now)
-    day_of = LocalDays()
+    today = review_day(now)
+    day_of = ReviewDays()
     due_days = Counter(max(today, day_of(states[cid].due_ts)) for cid in studied)
     forecast = [
         ((today + timedelta(days=i)).isoformat(), due_days.get(today + timedelta(days=i), 0))
@@ -309,9 +308,9 @@ def test_answers_per_local_day_are_counted_as_quarter_by_quarter(name):
         for start in ("1971-06-01", "2011-12-20", "2026-03-20", "2026-10-20"):
             base = int(datetime.fromisoformat(start + "T00:00:00+00:00").timestamp()) // 900
             per_quarter = Counter(base + rng.randrange(0, 96 * 20) for _ in range(3000))
-            assert LocalDays().per_day(per_quarter) == reference_per_day(per_quarter)
+            assert ReviewDays().per_day(per_quarter) == reference_per_day(per_quarter)
             # a few quarter hours only, and a spread too wide to lay out
             sparse = Counter({base: 2, base + 95: 1, base + 96 * 400: 5})
-            assert LocalDays().per_day(sparse) == reference_per_day(sparse)
+            assert ReviewDays().per_day(sparse) == reference_per_day(sparse)
             wide = Counter({base: 1, base + 96 * 366 * 30: 3})
-            assert LocalDays().per_day(wide) == reference_per_day(wide)
+            assert ReviewDays().per_day(wide) == reference_per_day(wide)
