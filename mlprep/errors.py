@@ -42,10 +42,15 @@ class OutputError(MlprepError):
     """Standard output cannot be written: a full disk, /dev/full, a failing device."""
 
 
+def cannot_read(name: object, error: OSError) -> str:
+    """What to say of a file that cannot be read, in one line."""
+    return f"cannot read {name}: {error.strerror or error}"
+
+
 def unreadable_input(name: object, error: OSError) -> MlprepError:
     """An input file that cannot be read, as one line: over its size limit it is bad content,
     as a bad row is (exit 3); anything else (missing, a directory, a pipe) exit 1."""
     import errno
 
     kind = ContentError if error.errno == errno.EFBIG else MlprepError
-    return kind(f"cannot read {name}: {error.strerror or error}")
+    return kind(cannot_read(name, error))

@@ -13,13 +13,13 @@ import itertools
 import json
 import operator
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
 from mlprep import reviewlog
-from mlprep.errors import ProgressError
+from mlprep.errors import ProgressError, cannot_read
 from mlprep.fileio import not_utf8_at, not_utf8_text
 from mlprep.reviewlog import ReviewEvent, event_from_dict, line_blocks
 
@@ -97,7 +97,7 @@ class ExportDocument:
         try:
             return open_regular(path, MAX_PROGRESS_IMPORT_BYTES)
         except OSError as error:
-            raise ProgressError(f"cannot read {self.source}: {error.strerror or error}") from None
+            raise ProgressError(cannot_read(self.source, error)) from None
 
     def _lay_out(self, position: int, before: int) -> bool:
         """Note the place and id of each event line from byte `position` on (`before` event
@@ -127,7 +127,7 @@ class ExportDocument:
             where = not_utf8_at(data, error.start)
             raise ProgressError(not_utf8_text(self.source, *where)) from None
         except OSError as error:
-            raise ProgressError(f"cannot read {self.source}: {error.strerror or error}") from None
+            raise ProgressError(cannot_read(self.source, error)) from None
         whole = read_export_document(data.removeprefix(b"\xef\xbb\xbf"), self.source)
         self.items, self.lines, self.count = whole.items, whole.lines, whole.count
         return False
@@ -326,7 +326,7 @@ def not_utf8_message(path: Path, source: str) -> str:
         with open_regular(path, MAX_PROGRESS_IMPORT_BYTES) as handle:
             where = first_not_utf8(handle)
     except OSError as error:
-        return f"cannot read {source}: {error.strerror or error}"
+        return cannot_read(source, error)
     if where is None:  # (changed since it was read)
         return f"cannot read {source}: not UTF-8 text"
     return not_utf8_text(source, *where)
@@ -404,3 +404,41 @@ def _export_document(header: object, lines: LaidOut | None, source: str) -> Expo
 def read_export(text: bytes | str, source: str) -> list[ReviewEvent]:
     """Every event of an export document, validated; a clear error for anything else."""
     return read_export_document(text, source).events()
+
+
+def read_log_lines(
+    data: bytes, name: str, not_export: ProgressError, warn: Callable[[str], None]
+) -> list[ReviewEvent]:
+    """The events of a review log (one JSON event a line, as progress/reviews.jsonl and its
+    backups hold them), each checked as the log's reader checks it, an unfinished last line
+    left out with a warning (`warn`) as the log's reader leaves it; `not_export` (why it is
+    not an export) where the data is not such a log either."""
+    # (lines end at "\n" alone, as the log's reader reads them: str.splitlines also broke
+    # them at characters such as U+2028, which JSON text may hold)
+    pieces = data.split(b"\n")
+    last = pieces.pop()  # (what follows the last newline: b"" when there is none)
+    unfinished = bool(pieces) and bool(last.strip()) and reviewlog.torn(last)
+    if last and not unfinished:
+        pieces.append(last)
+    lines = [piece.decode("utf-8", errors="replace") for piece in pieces]
+    first = next((line for line in lines if line.strip()), "")
+    try:
+        head = json.loads(first)
+    except (ValueError, RecursionError):
+        head = None
+    # (one event a line, not an export written on one line, whose own error stands)
+    looks_like_log = isinstance(head, dict) and "card" in head and "events" not in head
+    if not looks_like_log:
+        raise not_export
+    if unfinished:
+        where = f"{name}:{len(pieces) + 1}"
+        warn(f"{where}: ignored an unfinished last line (left by an interrupted write)")
+    events = []
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            try:
+                item = json.loads(line)
+            except (ValueError, RecursionError):
+                raise ProgressError(f"{name}:{number}: not a review event (not JSON)") from None
+            events.append(event_from_dict(item, f"{name}:{number}"))
+    return events

@@ -352,7 +352,7 @@ class StreamingMerge:
         return _line_of(event, row)
 
     def _event_of(self, line: bytes, position: int) -> ReviewEvent:
-        event = self.log._parse_line(line, position)
+        event = self.log.parse_line(line, position)
         if event is None:
             raise Careful  # (not reached: blank and torn lines are dropped before)
         return event
@@ -590,7 +590,7 @@ class StreamingMerge:
             if self._mine(found.group(CARD)):  # (its own cards are affected ones)
                 return self._affected(line, position)
             return line
-        event = self.log._parse_line(line, position)
+        event = self.log.parse_line(line, position)
         if event is None:  # a blank line, or a torn last line: dropped
             return None if not self.side else line
         self._in_order(event.when.timestamp())

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import orjson
 
 from mlprep import __version__
-from mlprep.errors import ProgressError
+from mlprep.errors import ProgressError, cannot_read
 from mlprep.exportdoc import ExportDocument, export_head
 from mlprep.fileio import atomic_copy, atomic_write, atomic_write_with, gc_paused
 from mlprep.memory import DEFAULT_SOURCE
@@ -399,7 +399,7 @@ class ProgressStore:
             except FileNotFoundError:
                 continue
             except OSError as error:
-                raise ProgressError(f"cannot read {path}: {error.strerror}") from None
+                raise ProgressError(cannot_read(path, error)) from None
             # (a directory is named where each file is read, as what it is not)
             if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
                 raise not_a_progress_file(path, mode)
@@ -419,7 +419,7 @@ class ProgressStore:
                 f"{self.snapshot_path} is a directory, not a snapshot; move it away"
             ) from None
         except OSError as error:
-            raise ProgressError(f"cannot read {self.snapshot_path}: {error.strerror}") from None
+            raise ProgressError(cannot_read(self.snapshot_path, error)) from None
         mark = self._snapshot_mark(raw)
         index = self._read_index() if mark is not None else None
         checked = index is not None and index[1] == mark
@@ -830,12 +830,12 @@ class ProgressStore:
                 elif fine:  # (its stored state is damaged: the rest is what an import takes)
                     data = self._without_state(line, position)
                 else:
-                    event = self.log._parse_line(line, position)
+                    event = self.log.parse_line(line, position)
                     if event is None:
                         position += len(line)
                         continue
                     if event.kind:  # (a setting import and merge would refuse: named here)
-                        _check_settings([event], self.log._where_byte(position), "exported")
+                        _check_settings([event], self.log.where_byte(position), "exported")
                     data = event.to_json().encode()
                     self.exported_settings += bool(event.kind)
                     self.exported_undos += bool(event.undoes)
@@ -851,7 +851,7 @@ class ProgressStore:
         """An answer's line whose stored state fails its checks, as an export writes it: the
         answer without that state (derived, as import and merge work it out again from the
         answers), said in a warning; the rest of the line validated in full."""
-        where = self.log._where_byte(position)
+        where = self.log.where_byte(position)
         data = json.loads(line)
         del data["state"]
         event = event_from_dict(data, where)
@@ -910,7 +910,7 @@ class ProgressStore:
                 found = match(line)
                 position += len(line)
                 if found is None:
-                    event = self.log._parse_line(line, position - len(line))
+                    event = self.log.parse_line(line, position - len(line))
                     if event is None or event.kind:
                         continue
                     if event.undoes:
@@ -926,7 +926,7 @@ class ProgressStore:
                     try:
                         hour = hours[at[:13]] = round(epoch_of_key(at[:13] + b":00:00Z") * 1000)
                     except ValueError:  # a time's shape, no date (month 13): named in full
-                        self.log._parse_line(line, position - len(line))
+                        self.log.parse_line(line, position - len(line))
                         continue
                 name = card.decode()
                 minute = int(at[14:16])
@@ -1266,7 +1266,7 @@ class ProgressStore:
                     begin, end = found.span(STATE)
                     line = line[:begin] + state.encode() + line[end:]
             else:
-                event = self.log._parse_line(line, position)
+                event = self.log.parse_line(line, position)
                 if event is None:  # a blank line, or a torn last line: dropped
                     return None
                 key = _order_key(event)

@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, cast
 
-from mlprep.errors import ProgressError
+from mlprep.errors import ProgressError, cannot_read
 from mlprep.lazypattern import lazy_compile
 from mlprep.model import Grade
 
@@ -457,7 +457,7 @@ class EventStream:
                 return
             handle.seek(self.offset)
             for line in handle:
-                event = log._parse_line(line, self.end)
+                event = log.parse_line(line, self.end)
                 if event is None:
                     if line.endswith(b"\n"):  # a blank line
                         self.end += len(line)
@@ -756,7 +756,7 @@ class ReviewLog:
         except FileNotFoundError:
             return
         except OSError as error:
-            raise ProgressError(f"cannot read {self.path}: {error.strerror}") from None
+            raise ProgressError(cannot_read(self.path, error)) from None
         if size == 0:
             return
         try:
@@ -771,7 +771,7 @@ class ReviewLog:
                     handle.seek(size)
                     handle.write(b"\n")
                 elif not torn(tail):  # whole but not an event: named, left as it is
-                    event_from_dict(json.loads(tail), functools.partial(self._where_byte, start))
+                    event_from_dict(json.loads(tail), functools.partial(self.where_byte, start))
                 elif truncate:
                     handle.truncate(start)
                     self.warnings.append(
@@ -975,7 +975,7 @@ class ReviewLog:
                     scan.latest = max(scan.latest, at)
                     scan.earliest = min(scan.earliest, at)
                     continue
-                event = self._parse_line(line, end)
+                event = self.parse_line(line, end)
                 if event is None:
                     if not line.strip() and line.endswith(b"\n"):
                         end += len(line)
@@ -1062,7 +1062,7 @@ class ReviewLog:
                         or (found is None and bool(line.strip()))
                     )
                 if hit:
-                    event = self._parse_line(line, position)
+                    event = self.parse_line(line, position)
                     if event is None:
                         return events
                     if event.card in cards:
@@ -1093,7 +1093,7 @@ class ReviewLog:
                     found = search(line)
                     if found is None:
                         if line.strip():
-                            self._parse_line(line, position)  # raises on a corrupt line
+                            self.parse_line(line, position)  # raises on a corrupt line
                     else:
                         missing.discard(found.group(1).decode())
                     position += len(line)
@@ -1113,7 +1113,7 @@ class ReviewLog:
         except IsADirectoryError:
             raise self.not_a_file() from None
         except OSError as error:
-            raise ProgressError(f"cannot read {self.path}: {error.strerror}") from None
+            raise ProgressError(cannot_read(self.path, error)) from None
         try:
             mode = os.fstat(fd).st_mode
             if stat.S_ISDIR(mode):
@@ -1127,7 +1127,7 @@ class ReviewLog:
         with handle:
             yield handle
 
-    def _parse_line(self, line: bytes, position: int) -> ReviewEvent | None:
+    def parse_line(self, line: bytes, position: int) -> ReviewEvent | None:
         """A fully validated event from one line starting at byte `position`; None for a blank
         line or a torn last line (with a warning); ProgressError for anything else."""
         if not line.endswith(b"\n"):
@@ -1136,7 +1136,7 @@ class ReviewLog:
                 return event
             if torn(line):
                 self.warnings.append(
-                    f"{self._where_byte(position)}: ignored an unfinished last line "
+                    f"{self.where_byte(position)}: ignored an unfinished last line "
                     "(left by an interrupted write)"
                 )
                 return None
@@ -1148,7 +1148,7 @@ class ReviewLog:
             event = _fast_event(line, found)
             if event is not None:
                 return event
-        where = functools.partial(self._where_byte, position)
+        where = functools.partial(self.where_byte, position)
         try:
             data = json.loads(line)
         except (ValueError, RecursionError):
@@ -1158,7 +1158,7 @@ class ReviewLog:
             ) from None
         return event_from_dict(data, where)
 
-    def _where_byte(self, position: int) -> str:
+    def where_byte(self, position: int) -> str:
         """file:line for the line starting at byte `position` (counted on the error path)."""
         with open(self.path, "rb") as handle:
             before = handle.read(position).count(b"\n")

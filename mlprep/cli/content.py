@@ -10,7 +10,7 @@ import typer
 from mlprep.cli import completion as complete
 from mlprep.cli.common import DeckDirs, state
 from mlprep.cli.completion import SHELLS
-from mlprep.errors import ExitCode, MlprepError
+from mlprep.errors import ExitCode, MlprepError, cannot_read
 from mlprep.textsafe import printable
 
 
@@ -74,7 +74,7 @@ def _print_guide(app) -> None:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise MlprepError(f"cannot read {path}: {error.strerror}") from None
+        raise MlprepError(cannot_read(path, error)) from None
     console = app.console()
     if not console.is_terminal:
         app.env.stdout.write(text)

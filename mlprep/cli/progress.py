@@ -2,7 +2,6 @@
 
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,7 +9,7 @@ import typer
 
 from mlprep.cli import completion
 from mlprep.cli.common import DeckDirs, state
-from mlprep.errors import MlprepError, ProgressError, UsageError
+from mlprep.errors import MlprepError, ProgressError, UsageError, cannot_read
 from mlprep.textfit import in_words
 from mlprep.textsafe import printable
 
@@ -74,7 +73,7 @@ def _read_source(name: str) -> bytes:
 
         raise MlprepError(not_utf8_text(_named(name), *not_utf8_at(data, error.start))) from None
     except OSError as error:
-        raise MlprepError(f"cannot read {name}: {error.strerror or error}") from None
+        raise MlprepError(cannot_read(name, error)) from None
     return data.removeprefix(b"\xef\xbb\xbf")
 
 
@@ -179,7 +178,12 @@ def merge(ctx: typer.Context, file: FileArg) -> None:
     Example:
       mlprep progress merge laptop.json
     """
-    from mlprep.exportdoc import not_utf8_message, read_export_document, read_export_file
+    from mlprep.exportdoc import (
+        not_utf8_message,
+        read_export_document,
+        read_export_file,
+        read_log_lines,
+    )
     from mlprep.progress import ProgressStore
 
     app_state = state(ctx)
@@ -196,12 +200,12 @@ def merge(ctx: typer.Context, file: FileArg) -> None:
                 # ProgressError, which would have it read again as a log)
                 raise MlprepError(not_utf8_message(Path(file), file)) from None
             except OSError as error:
-                raise MlprepError(f"cannot read {file}: {error.strerror or error}") from None
+                raise MlprepError(cannot_read(file, error)) from None
     except ProgressError as error:
         # a review log as mlprep keeps it (a backup that reset or import made) merges as an
         # export of it would, as import takes one; anything else is named by the export's error
         data = _read_source(file) if data is None else data
-        incoming = _log_events(data, _named(file), error, app_state.warn)
+        incoming = read_log_lines(data, _named(file), error, app_state.warn)
     store = ProgressStore(app_state.paths.progress_dir, notify=app_state.say_progress)
     added = store.merge(incoming)
     answers = added - store.merged_settings - store.merged_undos
@@ -222,7 +226,7 @@ def import_(ctx: typer.Context, file: FileArg, yes: Yes = False) -> None:
     Example:
       mlprep progress import backup.json --yes
     """
-    from mlprep.exportdoc import read_export
+    from mlprep.exportdoc import read_export, read_log_lines
     from mlprep.progress import ProgressStore
 
     app_state = state(ctx)
@@ -236,7 +240,7 @@ def import_(ctx: typer.Context, file: FileArg, yes: Yes = False) -> None:
     except ProgressError as error:
         # a review log as mlprep keeps it (a backup that reset or import made) is restored
         # the same way; anything else is named by the export's error
-        incoming = _log_events(data, _named(file), error, app_state.warn)
+        incoming = read_log_lines(data, _named(file), error, app_state.warn)
     store = ProgressStore(app_state.paths.progress_dir, notify=app_state.say_progress)
     if store.log.size():
         _confirm(app_state, "Replace all your progress with this file?", yes)
@@ -296,45 +300,3 @@ def reset(
 
 
 LONG_READ_BYTES = 16_000_000  # an import of this many bytes takes seconds before it can count
-
-
-def _log_events(
-    data: bytes, name: str, not_export: ProgressError, warn: Callable[[str], None]
-) -> list:
-    """The events of a review log (one JSON event a line, as progress/reviews.jsonl and its
-    backups hold them), each checked as the log's reader checks it, an unfinished last line
-    left out with a warning (`warn`) as the log's reader leaves it; `not_export` (why it is
-    not an export) where the data is not such a log either."""
-    import json
-
-    from mlprep.reviewlog import event_from_dict, torn
-
-    # (lines end at "\n" alone, as the log's reader reads them: str.splitlines also broke
-    # them at characters such as U+2028, which JSON text may hold)
-    pieces = data.split(b"\n")
-    last = pieces.pop()  # (what follows the last newline: b"" when there is none)
-    unfinished = bool(pieces) and bool(last.strip()) and torn(last)
-    if last and not unfinished:
-        pieces.append(last)
-    lines = [piece.decode("utf-8", errors="replace") for piece in pieces]
-    first = next((line for line in lines if line.strip()), "")
-    try:
-        head = json.loads(first)
-    except (ValueError, RecursionError):
-        head = None
-    # (one event a line, not an export written on one line, whose own error stands)
-    looks_like_log = isinstance(head, dict) and "card" in head and "events" not in head
-    if not looks_like_log:
-        raise not_export
-    if unfinished:
-        where = f"{name}:{len(pieces) + 1}"
-        warn(f"{where}: ignored an unfinished last line (left by an interrupted write)")
-    events = []
-    for number, line in enumerate(lines, start=1):
-        if line.strip():
-            try:
-                item = json.loads(line)
-            except (ValueError, RecursionError):
-                raise ProgressError(f"{name}:{number}: not a review event (not JSON)") from None
-            events.append(event_from_dict(item, f"{name}:{number}"))
-    return events
