@@ -806,6 +806,7 @@ class ProgressStore:
         self.exported = self.exported_settings = self.exported_undos = 0
         yield export_head(now)
         match = FAST_LINE.match
+        lines_before = 0  # the log's lines before the block (to name a line by its number)
         for start, block in self.log.blocks():
             found, crc = known.lines(start, block) if known is not None else (None, 0)
             if found is None:
@@ -821,14 +822,15 @@ class ProgressStore:
                 # last one's
                 yield memoryview(block.replace(b"\n", b",\n"))[:-2]
                 self.exported += found
+                lines_before += found
                 continue
             position = start
-            for line in io.BytesIO(block):
+            for number, line in enumerate(io.BytesIO(block), start=lines_before + 1):
                 fine = match(line) is not None and utf8_text(line) and not doubtful(line)
                 if fine and not states_doubtful(line):
                     data = line[:-1]
                 elif fine:  # (its stored state is damaged: the rest is what an import takes)
-                    data = self._without_state(line, position)
+                    data = self._without_state(line, f"{self.log.path}:{number}")
                 else:
                     event = self.log.parse_line(line, position)
                     if event is None:
@@ -842,16 +844,17 @@ class ProgressStore:
                 position += len(line)
                 yield (b"\n" if self.exported == 0 else b",\n") + data
                 self.exported += 1
+            lines_before += block.count(b"\n")
         if known is not None:
             known.save()
         self._collect_warnings()  # (an unfinished last line, left out: said, as stats says it)
         yield b"\n]}\n"
 
-    def _without_state(self, line: bytes, position: int) -> bytes:
-        """An answer's line whose stored state fails its checks, as an export writes it: the
-        answer without that state (derived, as import and merge work it out again from the
-        answers), said in a warning; the rest of the line validated in full."""
-        where = self.log.where_byte(position)
+    def _without_state(self, line: bytes, where: str) -> bytes:
+        """An answer's line (at `where`, file:line) whose stored state fails its checks, as an
+        export writes it: the answer without that state (derived, as import and merge work it
+        out again from the answers), said in a warning; the rest of the line validated in
+        full."""
         data = json.loads(line)
         del data["state"]
         event = event_from_dict(data, where)

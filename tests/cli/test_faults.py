@@ -844,6 +844,25 @@ def test_an_export_leaves_out_a_damaged_stored_state_and_says_so(state, mlprep_h
     assert_clean(again, 0, "Imported 3 answers")
 
 
+@pytest.mark.parametrize("damaged", [(9900,), (2, 9900)], ids=["second-block", "both-blocks"])
+def test_a_damaged_state_past_the_first_block_is_named_by_its_line(damaged, mlprep_home, tmp_path):
+    """The log is read in blocks of about a megabyte: a line is named by the lines counted in
+    the blocks before its own (which were counted again from the file's start for each)."""
+    state = f'["review",{T2 + 86400},-5.0,5.0,null,{T2},{T2},1,0]'
+    lines = [LINE_2.replace("0a1b2c3d4e5f60718293a4b5c6d7e8f9", f"{n:032x}") for n in range(10_000)]
+    for number in damaged:
+        lines[number - 1] = with_state(lines[number - 1], state)
+    assert len("".join(lines[:9000])) > 1 << 20  # (line 9900 is in the second block)
+    progress_dir_with(mlprep_home, "".join(lines))
+    result = run("progress", "export", str(tmp_path / "backup.json"))
+    assert_clean(result, 0, "Exported 10,000 answers")
+    where = mlprep_home / "progress" / "reviews.jsonl"
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert [line.split(": its stored state")[0] for line in warnings] == [
+        f"warning: {where}:{number}" for number in damaged
+    ]
+
+
 def test_an_export_says_it_left_out_an_unfinished_last_line(mlprep_home, tmp_path):
     """Stats and quiz said so; export dropped it without a word."""
     progress_dir_with(mlprep_home, LOG_LINE + LINE_2[:40])
