@@ -183,7 +183,10 @@ class PlainPrompter:
 
     def show_schema(self, schema: str) -> None:
         if schema:
-            self.say("Tables:", *schema_lines(schema, self.width))
+            # (SQLite keeps each statement's leading keywords upper case: "CREATE TABLE")
+            tables = sum(line.startswith("CREATE TABLE ") for line in schema.splitlines())
+            heading = "Table:" if tables == 1 else "Tables:"
+            self.say(heading, *schema_lines(schema, self.width))
 
     def show_code(self, title: str, code: str) -> None:
         # (a line wider than the terminal goes on under its own start, further in, rather

@@ -124,6 +124,16 @@ def test_sql_commands_and_quit(cli):
     assert result.exit_code == 0
 
 
+def test_schema_of_one_table_is_headed_table_and_of_all_tables(cli):
+    """`.schema TABLE` headed its one table "Tables:"."""
+    out = cli("sql", *SQL, input=".schema products\n.schema\n.quit\n").stdout
+    assert (
+        "sql> .schema products\nTable:\nCREATE TABLE products (\n  id INTEGER PRIMARY KEY,\n"
+        "  name TEXT NOT NULL,\n  category TEXT NOT NULL,\n  price REAL NOT NULL\n);\n"
+        "sql> .schema\nTables:\nCREATE TABLE users (\n"
+    ) in out
+
+
 def test_run_with_no_query_says_what_it_needs(cli):
     """.run alone printed nothing at all."""
     out = cli("sql", *SQL, input=".run\n.quit\n").stdout
