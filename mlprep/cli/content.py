@@ -10,6 +10,7 @@ import typer
 from mlprep.cli import completion as complete
 from mlprep.cli.common import DeckDirs, state
 from mlprep.cli.completion import SHELLS
+from mlprep.cli.terminal import prints_styles
 from mlprep.errors import ExitCode, MlprepError, cannot_read
 from mlprep.textsafe import printable
 
@@ -152,7 +153,8 @@ def show(
 
     app = state(ctx)
     card = app.library(deck_dirs or ()).card(card_id)
-    app.console().print(card_detail(card))
+    # (unstyled, a pipe's or a file's text keeps its backticks: the one sign of inline code)
+    app.console().print(card_detail(card, marks=not prints_styles(app)))
     if history:
         from mlprep.history import card_history
         from mlprep.progress import ProgressStore

@@ -77,19 +77,29 @@ CODE_STYLE = "bold cyan"
 _INLINE_STYLES = {"code": CODE_STYLE, "bold": "bold", "italic": "italic", "": ""}
 
 
-def with_code(text: str, style: str = "") -> Text:
+def with_code(text: str, style: str = "", marks: bool = False) -> Text:
     """Deck text as Text whose `inline code` spans show as code (no backticks) and whose
     **strong** and *emphasis* show as bold and italic (no stars); nothing else in it is read
-    as markup."""
+    as markup. `marks`: for output that shows no styles (a pipe, a file), where the backticks
+    are all that tells code from prose: inline code keeps them."""
     result = Text(style=style)
     for kind, part in inline_parts(text):
-        result.append(part, style=_INLINE_STYLES[kind] or None)
+        shown = f"`{part}`" if marks and kind == "code" else part
+        result.append(shown, style=_INLINE_STYLES[kind] or None)
     return result
 
 
-def markdown(text: str) -> RenderableType:
+def markdown(text: str, marks: bool = False) -> RenderableType:
+    """Deck Markdown; `marks`: its inline code keeps its backticks (as with_code's)."""
     rendered = _markdown_class()("", code_theme="ansi_dark", hyperlinks=False)
     rendered.markup, rendered.parsed = text, _markdown_parser().parse(text)
+    if marks:
+        for block in rendered.parsed:
+            for token in block.children or ():
+                if token.type == "code_inline":
+                    # (a space apart from a backtick of its own, as Markdown writes it)
+                    pad = " " if token.content[:1] == "`" or token.content[-1:] == "`" else ""
+                    token.content = f"{token.markup}{pad}{token.content}{pad}{token.markup}"
     return _Trimmed(rendered)
 
 
@@ -227,17 +237,17 @@ def verdict(correct: bool, key: str | None, label: str = "Answer:") -> Text:
     return Text.assemble(("✘ Not quite. ", "bold red"), (label, "bold"), f" {key}" if key else "")
 
 
-def answer_body(card: Card) -> RenderableType:
-    parts: list[RenderableType] = [markdown(card.a)]
+def answer_body(card: Card, marks: bool = False) -> RenderableType:
+    parts: list[RenderableType] = [markdown(card.a, marks)]
     if card.explain:
-        parts += [Text("Why", style="bold"), markdown(card.explain)]
+        parts += [Text("Why", style="bold"), markdown(card.explain, marks)]
     if card.rubric:
         if card.rubric.strong:
             parts.append(Text("A strong answer has", style="bold green"))
-            parts.append(_hanging([("  +", item) for item in card.rubric.strong]))
+            parts.append(_hanging([("  +", item) for item in card.rubric.strong], marks))
         if card.rubric.weak:
             parts.append(Text("A weak answer has", style="bold red"))
-            parts.append(_hanging([("  -", item) for item in card.rubric.weak]))
+            parts.append(_hanging([("  -", item) for item in card.rubric.weak], marks))
     return Group(*parts)
 
 
@@ -247,13 +257,13 @@ def answer_panel(card: Card) -> Panel:
     )
 
 
-def _hanging(rows: Sequence[tuple[str, str | Text]]) -> Table:
+def _hanging(rows: Sequence[tuple[str, str | Text]], marks: bool = False) -> Table:
     """Label and text side by side, the text wrapping under itself (a hanging indent)."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(no_wrap=True)
     grid.add_column(overflow="fold")  # (a word wider than the column goes on, not cut with …)
     for label, text in rows:
-        grid.add_row(Text(label), with_code(text) if isinstance(text, str) else text)
+        grid.add_row(Text(label), with_code(text, marks=marks) if isinstance(text, str) else text)
     return grid
 
 
@@ -313,42 +323,43 @@ def code_block(title: str, code: str) -> RenderableType:
     return Group(Text(title, style="bold"), _FoldedCode(code, theme="ansi_dark"))
 
 
-def card_detail(card: Card) -> RenderableType:
-    """Everything about one card, for `mlprep show`."""
+def card_detail(card: Card, marks: bool = False) -> RenderableType:
+    """Everything about one card, for `mlprep show`; `marks`: for output that shows no
+    styles, its inline code keeps its backticks (see with_code)."""
     parts: list[RenderableType] = [
         Text(
             f"{card.id} · {card.deck}"
             + (f" · difficulty {card.difficulty}" if card.difficulty else ""),
             style="dim",
         ),
-        with_code(card.q, style="bold"),
+        with_code(card.q, style="bold", marks=marks),
     ]
     if card.choices:
         rows: list[tuple[str, str | Text]] = []
         for n, choice in enumerate(card.choices, start=1):
             rows.append((f" {'✔' if choice.correct else ' '} {n})", choice.text))
             if choice.why:
-                rows.append(("", with_code("Why: " + choice.why, style="dim")))
-        parts.append(_hanging(rows))
+                rows.append(("", with_code("Why: " + choice.why, style="dim", marks=marks)))
+        parts.append(_hanging(rows, marks))
     if card.expect:
         from mlprep.textfit import number_text
 
         within = card.expect.tolerance
         tolerance = f" ± {number_text(within)}" if within else ""
         parts.append(Text(f"Expected: {number_text(card.expect.value)}{tolerance}"))
-    parts += [Text("Answer", style="bold"), answer_body(card)]
+    parts += [Text("Answer", style="bold"), answer_body(card, marks)]
     if card.solution:
         parts += [Text("Solution", style="bold"), _FoldedCode(card.solution.strip())]
     if card.misconceptions:  # (what a typed answer is checked against: worth knowing too)
         parts.append(Text("Common misconceptions", style="bold"))
         wrong: list[tuple[str, str | Text]] = []
         for item in card.misconceptions:
-            wrong.append(("  ✗", with_code(item.claim)))
-            wrong.append(("", with_code("In fact: " + item.correction, style="dim")))
-        parts.append(_hanging(wrong))
+            wrong.append(("  ✗", with_code(item.claim, marks=marks)))
+            wrong.append(("", with_code("In fact: " + item.correction, style="dim", marks=marks)))
+        parts.append(_hanging(wrong, marks))
     if card.followups:
         parts.append(Text("Follow-ups", style="bold"))
-        parts.append(_hanging([("  •", item) for item in card.followups]))
+        parts.append(_hanging([("  •", item) for item in card.followups], marks))
     meta = []
     if card.tags:
         meta.append("tags: " + ", ".join(card.tags))

@@ -207,7 +207,7 @@ def test_no_command_prints_help(cli):
     assert result.stdout.startswith("Usage: mlprep [OPTIONS] COMMAND [ARGS]...")
 
 
-def test_show_labels_the_answer_and_each_why_and_renders_inline_code(cli, tmp_path):
+def test_show_labels_the_answer_and_each_why_and_keeps_inline_code_piped(cli, tmp_path):
     (tmp_path / "code.yaml").write_text(
         "format: 2\nid: code\ntitle: Code\ncards:\n"
         "  - id: code-1\n"
@@ -223,12 +223,12 @@ def test_show_labels_the_answer_and_each_why_and_renders_inline_code(cli, tmp_pa
     result = cli("show", "code-1", "--decks", str(tmp_path))
     assert result.exit_code == 0
     lines = [line.rstrip() for line in result.stdout.splitlines()]
-    assert lines[1] == "What does df.groupby('k').size() return?"
+    assert lines[1] == "What does `df.groupby('k').size()` return?"
     assert lines[2:6] == [
-        " ✔ 1) A Series of counts per key",
+        " ✔ 1) A `Series` of counts per key",
         "      Why: One number per group, [bold]indexed[/bold] by key.",
         "   2) A DataFrame",
-        "      Why: That is what .count() gives.",
+        "      Why: That is what `.count()` gives.",
     ]
     assert lines[6:8] == ["Answer", "A Series of group sizes."]
 

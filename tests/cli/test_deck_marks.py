@@ -1,6 +1,7 @@
 """Deck text's Markdown marks in plain sessions (mock, sql, code, piped quiz): `inline code`
-shows without its backticks and a code block without its fence lines, as in a question's box
-and `mlprep show`; messages keep backticks around a command."""
+shows without its backticks and a code block without its fence lines, as in a question's box;
+messages keep backticks around a command. `mlprep show` styles inline code in a terminal and
+keeps its backticks where nothing is styled (a pipe, a file)."""
 
 from __future__ import annotations
 
@@ -69,6 +70,34 @@ def test_a_mock_transcript_shows_options_and_answers_without_marks(cli, decks):
 def test_an_sql_hint_and_answer_show_without_marks(cli, decks):
     out = cli("sql", *decks, "--tag", "marks", input=".hint\n.answer\n").stdout
     assert "Hint: Use COUNT(*) over the users table." in out
+    assert "`" not in out
+
+
+def test_show_piped_keeps_the_backticks_of_inline_code(cli, decks):
+    """Piped, `max_depth` printed as max_depth: nothing told the code from the prose."""
+    choice = cli("show", "marks-choice", *decks).stdout
+    assert choice == (
+        "marks-choice · marks\n"
+        "Which `DecisionTreeClassifier` settings stop growth early?\n"
+        " ✔ 1) `max_depth`\n"
+        "      Why: `max_depth` caps the depth.\n"
+        "   2) `ccp_alpha`\n"
+        "      Why: `ccp_alpha` prunes a grown tree.\n"
+        " ✔ 3) `min_samples_leaf`\n"
+        "Answer\n"
+        "`max_depth` and `min_samples_leaf`.\n"
+        "tags: marks\n"
+    )
+    out = cli("show", "marks-open", *decks).stdout
+    assert "By n. Pass `ddof=1` for n - 1:\n" in out
+    assert "A common claim is that `np.var` matches `pandas.Series.var`; it does not.\n" in out
+
+
+def test_show_in_colour_styles_inline_code_instead(cli, decks, monkeypatch):
+    monkeypatch.setenv("FORCE_COLOR", "1")  # (rich styles the output as a terminal's)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    out = cli("show", "marks-choice", *decks).stdout
+    assert " 1) \x1b[1;36mmax_depth\x1b[0m" in out
     assert "`" not in out
 
 
