@@ -252,7 +252,12 @@ class AppState:
         for path, problems in by_file.items():
             first = str(problems[0])
             skipped = "" if "skipped" in first else " (deck skipped)"
-            more = f" (+{len(problems) - 1} more: mlprep validate {path})"
+            # (loading checks what loading needs; validate also runs SQL solutions and
+            # compares card ids across decks, so it may find more than these)
+            more = (
+                f" (+{len(problems) - 1} more found while loading; "
+                f"`mlprep validate {path}` checks everything)"
+            )
             self.warn(f"{first}{skipped}{more if len(problems) > 1 else ''}")
         return library
 

@@ -372,8 +372,27 @@ def test_a_deck_with_many_problems_is_one_warning_line(cli, mlprep_home):
     result = cli("decks", "--json")
     assert result.stderr == (
         f"warning: {bad}:4: card 'bad-a': 'a' is missing or empty (deck skipped) "
-        f"(+1 more: mlprep validate {bad})\n"
+        f"(+1 more found while loading; `mlprep validate {bad}` checks everything)\n"
     )
+
+
+def test_a_broken_decks_warning_says_its_count_is_what_loading_found(cli, mlprep_home):
+    """The warning said "+1 more" and validate found 3 more: loading neither runs SQL
+    solutions nor looks for card ids a skipped deck shares with other decks."""
+    user = mlprep_home / "decks"
+    user.mkdir(parents=True)
+    bad = user / "bad.yaml"
+    bad.write_text(
+        "id: bad\ntitle: Bad\ncards:\n  - {id: bad-a, q: x}\n  - {id: bad-b, a: y}\n"
+        "  - {id: trees-gini-max, q: x, a: y}\n"
+        "  - {id: bad-sql, type: sql, db: shop, q: x, a: y, solution: SELECT nosuch FROM users}\n"
+    )
+    result = cli("decks", "--json")
+    assert result.stderr == (
+        f"warning: {bad}:4: card 'bad-a': 'a' is missing or empty (deck skipped) "
+        f"(+1 more found while loading; `mlprep validate {bad}` checks everything)\n"
+    )
+    assert cli("validate", str(bad)).stdout.endswith("4 problems in 1 file.\n")
 
 
 def test_an_export_of_one_answer_says_answer(cli, tmp_path):
