@@ -682,6 +682,23 @@ def solution_problems(decks: Sequence[Deck], broken: Sequence[str] = ()) -> list
     return problems
 
 
+def closest_id(typed: str, ids: Sequence[str]) -> str | None:
+    """The card id among `ids` closest to a mistyped one, if any is close. A card's id starts
+    with its deck's ("coding-dropout"), and a deck prefix in common says nothing of which
+    card was meant ("coding-nope" is not close to "coding-entropy"): where the typed id's
+    prefix is a deck's, only the rest of the ids is compared."""
+    prefix, dash, rest = typed.partition("-")
+    if not dash and any(card_id.startswith(typed + "-") for card_id in ids):
+        return None  # a deck's id: no one card of it is closer than the others
+    if dash and rest:
+        tails = [card_id[len(prefix) + 1 :] for card_id in ids if card_id.startswith(prefix + "-")]
+        if tails:
+            close = difflib.get_close_matches(rest, tails, n=1, cutoff=0.6)
+            return f"{prefix}-{close[0]}" if close else None
+    close = difflib.get_close_matches(typed, ids, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 @dataclass
 class Library:
     """Every deck available to this run, by slug, and what went wrong loading the rest."""
@@ -745,8 +762,8 @@ class Library:
             if card_id in deck.index.ids:
                 return deck.cards[deck.index.ids.index(card_id)]
         ids = [i for deck in self.decks.values() for i in deck.index.ids]
-        close = difflib.get_close_matches(card_id, ids, n=1, cutoff=0.6)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
+        close = closest_id(card_id, ids)
+        hint = f" Did you mean '{close}'?" if close else ""
         raise UsageError(f"No card '{card_id}'.{hint}")
 
     def all_cards(self) -> list[Card]:

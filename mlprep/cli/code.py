@@ -105,9 +105,12 @@ def _unknown(library, target: str) -> str:
     every other command suggests one)."""
     import difflib
 
+    from mlprep.decks import closest_id
+
     drills = [card.id for card in library.select(kinds=("code",))]
-    close = difflib.get_close_matches(target, [*drills, *library.decks], n=1, cutoff=0.6)
-    hint = f" Did you mean '{close[0]}'?" if close else " See `mlprep code --help`."
+    deck = difflib.get_close_matches(target, list(library.decks), n=1, cutoff=0.6)
+    close = closest_id(target, drills) or (deck[0] if deck else None)
+    hint = f" Did you mean '{close}'?" if close else " See `mlprep code --help`."
     return f"No coding drill or deck '{target}'.{hint}"
 
 

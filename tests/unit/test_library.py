@@ -45,6 +45,13 @@ def test_unknown_names_suggest_the_closest():
         library.deck("zzz")
     with pytest.raises(UsageError, match=r"^No card 'mini-singel'\. Did you mean 'mini-single'\?$"):
         library.card("mini-singel")
+    # the deck's prefix in common makes no card close: only the rest of the id is compared
+    with pytest.raises(UsageError, match=r"^No card 'mini-curve'\.$"):
+        library.card("mini-curve")
+    with pytest.raises(UsageError, match=r"^No card 'mnii-single'\. Did you mean 'mini-single'\?$"):
+        library.card("mnii-single")
+    with pytest.raises(UsageError, match=r"^No card 'mini'\.$"):  # (a deck: no card is closer)
+        library.card("mini")
 
 
 def test_search_ranks_question_hits_first():
