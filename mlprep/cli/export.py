@@ -59,8 +59,10 @@ def export(
     """
     from mlprep.export import build, write
 
-    if bool(decks) == all_decks:
-        raise UsageError("name the decks to export, or give --all (not both).")
+    if decks and all_decks:
+        raise UsageError("name the decks to export or give --all, not both.")
+    if not decks and not all_decks:
+        raise UsageError("name the decks to export, or give --all for every deck.")
     app = state(ctx)
     library = app.library(deck_dirs or ())
     if all_decks:

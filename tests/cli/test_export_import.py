@@ -147,8 +147,8 @@ def test_all_exports_every_deck(cli, workdir):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ([], "Error: name the decks to export, or give --all (not both).\n"),
-        (["mini", "--all"], "Error: name the decks to export, or give --all (not both).\n"),
+        ([], "Error: name the decks to export, or give --all for every deck.\n"),
+        (["mini", "--all"], "Error: name the decks to export or give --all, not both.\n"),
         (["minii"], "Error: No deck 'minii'. Did you mean 'mini'?\n"),
         (
             ["mini", "--no-answers", "--format", "anki"],
