@@ -32,26 +32,31 @@ def review_label(app: AppState) -> tuple[int, str]:
         cards = plan_cards(app, library, current) if current is not None else None
         if current is None or cards is None:
             queue = build_queue(library.all_cards(), store.states, now)
-            return len(queue), f"Review: {queue_counts(queue)}"
+            return len(queue), _review_entry(None, queue_counts(queue), len(queue))
         queue = plan_queue(current, cards, store.states, now, *plan_model(store, now))
         days = current.days_left(now)
-        return len(queue), _planned_entry(days, queue_counts(queue))
+        return len(queue), _review_entry(days, queue_counts(queue), len(queue))
 
 
-def _planned_entry(days: int, counts: str) -> str:
-    """ "Review (interview in 9 days): 7 due, 20 new", in fewer words where the menu's width
-    would cut it (at 50 columns the counts were lost: "20 learni..."): the countdown shorter,
-    then left out before any count is."""
+def _review_entry(days: int | None, counts: str, total: int) -> str:
+    """ "Review (interview in 9 days): 7 due, 20 new" (`days`: the plan's, None without one),
+    in fewer words where the menu's width would cut it (at 50 columns the counts were lost:
+    "20 learni..."): the countdown shorter, then left out; where the counts still do not fit,
+    the cards in all ("Review (9d): 27 cards") rather than a count cut short."""
     import shutil
 
     from mlprep.textfit import columns
 
-    left = "1 day" if days == 1 else f"{days} days"
+    countdowns = [""]
+    if days is not None:
+        left = "1 day" if days == 1 else f"{days} days"
+        countdowns = [f" (interview in {left})", f" ({left} left)", f" ({days}d)", ""]
     room = shutil.get_terminal_size((80, 24)).columns - 7  # (as ask_menu: "» 1) " and more)
-    for countdown in (f" (interview in {left})", f" ({left} left)", f" ({days}d)", ""):
-        entry = f"Review{countdown}: {counts}"
-        if columns(entry) <= room:
-            return entry
+    for summary in (counts, f"{total} card{'s' * (total != 1)}"):
+        for countdown in countdowns:
+            entry = f"Review{countdown}: {summary}"
+            if columns(entry) <= room:
+                return entry
     return entry
 
 

@@ -599,15 +599,18 @@ def test_stats_under_a_plan_says_review_follows_the_plan(cli):
 
 def test_the_home_menu_entry_keeps_its_counts_in_a_narrow_terminal(monkeypatch):
     """At 50 columns the entry was cut to "Review (interview in 10 days): 20 learni...": the
-    countdown gives way first."""
-    from mlprep.cli.home import _planned_entry
+    countdown gives way first; where the counts still do not fit (at 40 columns "Review: 66
+    learning, 17 due, 7..."), the entry gives the cards in all."""
+    from mlprep.cli.home import _review_entry
 
     counts = "20 learning, 0 due, 19 new"
-    for columns, entry in [
-        (80, "Review (interview in 10 days): 20 learning, 0 due, 19 new"),
-        (60, "Review (10 days left): 20 learning, 0 due, 19 new"),
-        (50, "Review (10d): 20 learning, 0 due, 19 new"),
-        (40, "Review: 20 learning, 0 due, 19 new"),
+    for columns, planned, unplanned in [
+        (80, "Review (interview in 10 days): 20 learning, 0 due, 19 new", f"Review: {counts}"),
+        (60, "Review (10 days left): 20 learning, 0 due, 19 new", f"Review: {counts}"),
+        (50, "Review (10d): 20 learning, 0 due, 19 new", f"Review: {counts}"),
+        (40, "Review (10 days left): 39 cards", "Review: 39 cards"),
+        (30, "Review (10d): 39 cards", "Review: 39 cards"),
     ]:
         monkeypatch.setenv("COLUMNS", str(columns))
-        assert _planned_entry(10, counts) == entry
+        assert _review_entry(10, counts, 39) == planned
+        assert _review_entry(None, counts, 39) == unplanned
