@@ -35,7 +35,8 @@ def review_day_of(epoch_seconds: float) -> date:
 
 def day_start(day: date) -> datetime:
     """When review day `day` starts, in UTC (combine, then localise: a fixed offset taken from
-    another moment would be an hour off on daylight-saving change days)."""
+    another moment would be an hour off on daylight-saving change days). A date a zone skipped
+    whole (Samoa's 2011-12-30 when it crossed the date line) has no 04:00: its day is empty."""
     return datetime.combine(day, _STARTS).astimezone().astimezone(UTC)
 
 

@@ -85,6 +85,20 @@ class Fit:
         }
 
 
+def reviews_of(events: Iterable) -> list[Review]:
+    """The answers that schedule among a review log's `events` (undone ones left out before):
+    a drill's change no schedule, so they fit nothing. In local time, where their review days
+    start at 04:00 (the log keeps UTC; read as UTC, an evening's answers in California fell
+    on two days)."""
+    from mlprep.reviewlog import NON_SCHEDULING_MODES
+
+    return [
+        Review(e.card, e.grade, e.when.astimezone(), e.ms)
+        for e in events
+        if e.mode not in NON_SCHEDULING_MODES
+    ]
+
+
 def day_of(moment: datetime) -> date:
     """The review's calendar day where it was given (days start at 04:00, as in Anki)."""
     return datetime.fromtimestamp(moment.timestamp() - 4 * 3600, moment.tzinfo).date()

@@ -77,6 +77,11 @@ class Plan:
         interview's date the evening before is still going on)."""
         return (self.interview - review_day(now)).days
 
+    def is_interview_date(self, now: datetime) -> bool:
+        """Whether the local calendar says it is the interview's date (from midnight; its
+        review day, and the plan's end, begin at 04:00)."""
+        return now.astimezone().date() == self.interview
+
     def active(self, now: datetime) -> bool:
         """Until the interview day; from then on normal scheduling resumes."""
         return self.days_left(now) > 0
@@ -120,8 +125,12 @@ def parse_interview(text: str, now: datetime) -> date:
         raise UsageError(f"--interview {text!r}: not a date; use YYYY-MM-DD") from None
     today = review_day(now)
     if day <= today:
+        # (between midnight and 04:00 today is still yesterday's review day: said, as the
+        # calendar says otherwise)
+        late = "; days start at 04:00" if today != now.astimezone().date() else ""
         raise UsageError(
-            f"--interview {day.isoformat()}: the date must be after today ({today.isoformat()})"
+            f"--interview {day.isoformat()}: the date must be after today "
+            f"({today.isoformat()}{late})"
         )
     if (day - today).days > MAX_DAYS:
         raise UsageError(f"--interview {day.isoformat()}: more than two years away")

@@ -303,9 +303,9 @@ _STABILITY = attrgetter("stability")
 _LAPSES = attrgetter("lapses")
 _LEARNING_NAMES = frozenset((LEARNING, RELEARNING))
 # seconds: a time's review day is its UTC time moved by its zone's offset less the 4 hours
-# days start at, which is never 16 hours or more back (no zone is more than 12 hours behind
-# UTC) nor ahead (none is more than 14 hours ahead)
-_MARGIN = 57_600
+# days start at: at most 16 hours back (no zone is more than 12 hours behind UTC; exactly 16
+# there, which _forecast's bounds allow) and 10 ahead (none is more than 14 hours ahead)
+_MARGIN = 12 * 3600 + DAY_STARTS_SECONDS
 
 
 def _deck_stats(

@@ -34,12 +34,13 @@ def review_label(app: AppState) -> tuple[int, str]:
             queue = build_queue(library.all_cards(), store.states, now)
             return len(queue), _review_entry(None, queue_counts(queue), len(queue))
         queue = plan_queue(current, cards, store.states, now, *plan_model(store, now))
-        days = current.days_left(now)
+        days = 0 if current.is_interview_date(now) else current.days_left(now)
         return len(queue), _review_entry(days, queue_counts(queue), len(queue))
 
 
 def _review_entry(days: int | None, counts: str, total: int) -> str:
-    """ "Review (interview in 9 days): 7 due, 20 new" (`days`: the plan's, None without one),
+    """ "Review (interview in 9 days): 7 due, 20 new" (`days`: the plan's days left, 0 on the
+    interview's date before the plan ends at 04:00, None without a plan),
     in fewer words where the menu's width would cut it (at 50 columns the counts were lost:
     "20 learni..."): the countdown shorter, then left out; where the counts still do not fit,
     the cards in all ("Review (9d): 27 cards") rather than a count cut short."""
@@ -48,7 +49,9 @@ def _review_entry(days: int | None, counts: str, total: int) -> str:
     from mlprep.textfit import columns
 
     countdowns = [""]
-    if days is not None:
+    if days == 0:  # (the plan's last day, between midnight and 04:00 on the interview's date)
+        countdowns = [" (interview today)", " (today)", ""]
+    elif days is not None:
         left = "1 day" if days == 1 else f"{days} days"
         countdowns = [f" (interview in {left})", f" ({left} left)", f" ({days}d)", ""]
     room = shutil.get_terminal_size((80, 24)).columns - 7  # (as ask_menu: "» 1) " and more)

@@ -51,9 +51,8 @@ def optimize(
       mlprep optimize --reset
     """
     from mlprep.errors import MlprepError
-    from mlprep.optimize import NotEnoughHistory, Review, fit, read_revlog
+    from mlprep.optimize import NotEnoughHistory, fit, read_revlog, reviews_of
     from mlprep.progress import effective
-    from mlprep.reviewlog import NON_SCHEDULING_MODES
 
     app = state(ctx)
     if reset:
@@ -82,12 +81,7 @@ def optimize(
             raise
     with app.progress() as store:
         if reviews is None:
-            # the answers that schedule (a drill's change no schedule, so they fit nothing)
-            reviews = [
-                Review(e.card, e.grade, e.when, e.ms)
-                for e in effective(store.events())
-                if e.mode not in NON_SCHEDULING_MODES
-            ]
+            reviews = reviews_of(effective(store.events()))
         current = store.scheduler.parameters
         try:
             from mlprep.textsafe import printable

@@ -150,8 +150,8 @@ def _readiness(
 ) -> Outlook | None:
     """The plan's outlook on the interview day itself (its recall "now" is at 09:00 today),
     or None on a later day or with none of its decks loaded."""
-    if current.days_left(now) != 0:
-        return None
+    if current.days_left(now) != 0 or not current.is_interview_date(now):
+        return None  # (after midnight the next day, "this morning" would be the day after)
     from mlprep.plan import outlook
 
     cards = plan_cards(app, app.library(deck_dirs or ()), current)
@@ -261,16 +261,19 @@ def planned_review(app: AppState, session: ReviewSession, library: Library) -> R
         # the plan's load for tomorrow as `mlprep plan` shows it at this moment, not FSRS's
         # due count: the plan, not the due dates, makes tomorrow's review
         if current.days_left(moment) <= 1:
-            return "Tomorrow is the interview: the plan ends and review schedules as usual."
+            # (between midnight and 04:00 the plan's last day is still going on)
+            when = "This morning" if current.is_interview_date(moment) else "Tomorrow"
+            return f"{when} is the interview: the plan ends and review schedules as usual."
         memory, costs = plan_model(store, moment)
         load = daily_load(current, cards, states, moment, memory, costs, 2)[1]
         return tomorrow_text(load)
 
+    morning = "this morning" if current.is_interview_date(now) else "tomorrow"
     done = (
         "Today's planned work is done; come back tomorrow "
         f"({days - 1} day{'s' * (days != 2)} left after today)."
         if days > 1
-        else "Today's planned work is done. Good luck tomorrow!"
+        else f"Today's planned work is done. Good luck {morning}!"
     )
     return replace(session, cards=cards, queue_builder=build, done_notice=done, tomorrow=tomorrow)
 
@@ -295,7 +298,7 @@ def _say_if_the_plan_ended_today(app: AppState, store: ProgressStore, now: datet
     """On the interview day, that review is FSRS's again: its backlog and a day's new cards
     from every deck arrived that morning without a word."""
     ended = saved_plan(store)
-    if ended is not None and ended.days_left(now) == 0:
+    if ended is not None and ended.days_left(now) == 0 and ended.is_interview_date(now):
         app.note(
             "Interview day: the plan has ended and review schedules as usual "
             "(`--new 0` leaves new cards for later). Good luck!"

@@ -200,7 +200,7 @@ def when(moment: datetime, now: datetime) -> str:
         return f"in {hours} hour{'s' * (hours != 1)}"
     if days == 1:
         return "tomorrow"
-    return f"in {days} days ({moment.astimezone():%a %d %b})"
+    return f"in {days} days ({review_day(moment):%a %d %b})"
 
 
 def run_review(

@@ -614,3 +614,6 @@ def test_the_home_menu_entry_keeps_its_counts_in_a_narrow_terminal(monkeypatch):
         monkeypatch.setenv("COLUMNS", str(columns))
         assert _review_entry(10, counts, 39) == planned
         assert _review_entry(None, counts, 39) == unplanned
+    # between midnight and 04:00 on the interview's date (the plan's last day still going on)
+    monkeypatch.setenv("COLUMNS", "80")
+    assert _review_entry(0, counts, 39) == f"Review (interview today): {counts}"

@@ -68,3 +68,43 @@ def test_a_plan_still_has_its_last_day_at_one_in_the_morning_of_the_interview():
     assert "Following your interview plan: 1 day left." in review.stderr
     morning = at("2026-11-27T05:00:00", "review", *DECKS)
     assert "Interview day: the plan has ended" in morning.stderr
+
+
+def test_the_plans_minutes_spent_before_midnight_are_spent_after_it():
+    plan = ["--minutes", "2", "mini", *DECKS]
+    assert at("2026-11-25T10:00:00", "plan", "--interview", "2026-11-29", *plan).exit_code == 0
+    evening = json.loads(at("2026-11-25T22:00:00", "plan", "--json", *DECKS).stdout)
+    assert evening["daily_load"][0] == {"day": "2026-11-25", "minutes": 1.5, "new": 2, "reviews": 0}
+    assert at("2026-11-25T23:00:00", "review", *DECKS, typed="3\n1\n").exit_code == 0
+    # the two new cards taken: what is left of the day is their learning steps
+    night = json.loads(at("2026-11-26T00:30:00", "plan", "--json", *DECKS).stdout)
+    assert night["daily_load"][0] == {"day": "2026-11-25", "minutes": 0.5, "new": 0, "reviews": 2}
+
+
+def test_new_cards_come_in_the_same_order_all_day_past_midnight():
+    review = ["review", "mini", "--new", "4", *DECKS]
+    first = [
+        at(now, *review).stdout.splitlines()[2]
+        for now in ("2026-11-25T23:30:00", "2026-11-26T00:30:00")
+    ]
+    assert first[0].startswith("[1/4] mini-") and first[1] == first[0]
+
+
+def test_between_midnight_and_four_on_the_interview_date_the_interview_is_this_morning():
+    plan = ["--minutes", "2", "mini", *DECKS]
+    assert at("2026-11-25T10:00:00", "plan", "--interview", "2026-11-27", *plan).exit_code == 0
+    # every planned card learnt (Easy): the plan's last day has nothing left to ask
+    assert (
+        at("2026-11-26T23:00:00", "flash", "mini", "--plain", *DECKS, typed="\n4\n" * 4).exit_code
+        == 0
+    )
+    evening = at("2026-11-26T23:30:00", "review", *DECKS)
+    assert evening.stdout == "Today's planned work is done. Good luck tomorrow!\n"
+    night = at("2026-11-27T01:30:00", "review", *DECKS)
+    assert night.stdout == "Today's planned work is done. Good luck this morning!\n"
+    too_soon = at("2026-11-27T01:30:00", "plan", "--interview", "2026-11-26", *DECKS)
+    assert too_soon.exit_code == 2
+    assert too_soon.stderr == (
+        "Error: --interview 2026-11-26: the date must be after today (2026-11-26; days start "
+        "at 04:00)\n"
+    )

@@ -24,7 +24,14 @@ def local(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute).astimezone().astimezone(UTC)
 
 
-ZONES = ["UTC", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Kiritimati"]
+ZONES = [
+    "UTC",
+    "America/New_York",
+    "Asia/Kolkata",
+    "Australia/Lord_Howe",
+    "Pacific/Kiritimati",  # UTC+14
+    "Etc/GMT+12",  # UTC-12
+]
 
 
 @pytest.mark.parametrize("zone", ZONES, indirect=True)
@@ -43,10 +50,17 @@ def test_a_review_day_runs_from_four_to_four_local_time(zone):
     assert start_of_day(morning) == end_of_day(evening)
 
 
-@pytest.mark.parametrize("zone", ["America/New_York", "Europe/Paris"], indirect=True)
+# the dates the clocks change on in 2026 (Helsinki's change at 04:00 local, where days start)
+CHANGES = {
+    "America/New_York": (date(2026, 3, 8), date(2026, 11, 1)),
+    "Europe/Paris": (date(2026, 3, 29), date(2026, 10, 25)),
+    "Europe/Helsinki": (date(2026, 3, 29), date(2026, 10, 25)),
+}
+
+
+@pytest.mark.parametrize("zone", list(CHANGES), indirect=True)
 def test_a_daylight_saving_change_makes_the_day_an_hour_shorter_or_longer(zone):
-    spring = {"America/New_York": date(2026, 3, 8), "Europe/Paris": date(2026, 3, 29)}[zone]
-    autumn = {"America/New_York": date(2026, 11, 1), "Europe/Paris": date(2026, 10, 25)}[zone]
+    spring, autumn = CHANGES[zone]
     # the clocks change in the small hours: the review day before the change holds it
     for day, hours in ((spring - timedelta(days=1), 23), (autumn - timedelta(days=1), 25)):
         noon = local(day, 12)

@@ -199,3 +199,30 @@ def test_the_fsrs_package_also_predicts_the_newest_reviews_better_with_the_fit(
     after = fsrs_score(sharp_history, result.fitted, split)
     assert before.reviews == after.reviews > 300
     assert after.log_loss < before.log_loss
+
+
+def test_the_users_own_answers_are_fitted_on_local_review_days(monkeypatch):
+    """The log keeps UTC: read as UTC, answers at 19:00 and 21:00 in California (03:00 and
+    05:00 UTC the next morning) fell on two days, 04:00 UTC being where a day started."""
+    import time
+
+    from mlprep.model import Grade
+    from mlprep.optimize import by_card, reviews_of
+    from mlprep.reviewlog import ReviewEvent
+
+    monkeypatch.setenv("TZ", "America/Los_Angeles")
+    time.tzset()
+    try:
+        evening = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)  # 19:00 on the 25th, local
+        events = [
+            ReviewEvent.new("c", Grade.GOOD, "review", 5000, evening),
+            ReviewEvent.new("c", Grade.GOOD, "review", 5000, evening + timedelta(hours=2)),
+            ReviewEvent.new("c", Grade.GOOD, "drill", 5000, evening + timedelta(hours=3)),
+        ]
+        reviews = reviews_of(events)
+        assert len(reviews) == 2  # (a drill's answer schedules nothing)
+        (first, second) = by_card(reviews)["c"]
+        assert first[1] == second[1]  # one day
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -242,8 +242,13 @@ def test_a_decks_shuffle_is_randoms_shuffle(size):
         (timedelta(days=1), "tomorrow (1 due by the end of tomorrow)."),
         (timedelta(days=3), "; 1 due by the end of that day."),  # after "(Sat 28 Nov)"
         # 00:10 local is still today's review day (days start at 04:00), 04:10 is tomorrow's
-        (timedelta(hours=12, minutes=10), "(1 due by the end of today)."),
-        (timedelta(hours=16, minutes=10), "(1 due by the end of tomorrow)."),
+        (timedelta(hours=12, minutes=10), "Next card due in 12 hours (1 due by the end of today)."),
+        (timedelta(hours=16, minutes=10), "Next card due tomorrow (1 due by the end of tomorrow)."),
+        # 02:00 on Sat 28 Nov: in Friday's review day, named by it
+        (
+            timedelta(days=2, hours=14),
+            "Next card due in 2 days (Fri 27 Nov); 1 due by the end of that day.",
+        ),
     ],
 )
 def test_the_next_due_card_names_its_day(later, says):

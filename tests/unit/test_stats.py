@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -361,3 +361,34 @@ def test_a_weak_card_whose_question_has_a_line_break_keeps_one_row(tmp_path):
     text = render_text(stats_view(report))
     (row,) = [line for line in text.splitlines() if line.startswith("mini-open")]
     assert row.endswith("Why are single deep trees unstable?")
+
+
+@pytest.mark.parametrize("zone", ["Etc/GMT+12", "Pacific/Kiritimati", "Europe/Helsinki"])
+def test_the_forecast_counts_each_card_on_its_review_day_in_zones_far_from_utc(zone, monkeypatch):
+    """_forecast works out the review day only of times near its window: at UTC-12 a review
+    day starts 16 hours after its UTC date does, at UTC+14 10 hours before it (Helsinki
+    changes its clocks at 04:00, where review days start)."""
+    import time
+
+    from mlprep.days import review_day
+    from mlprep.stats import FORECAST_DAYS, ReviewDays, _forecast
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        for now in (
+            datetime(2026, 3, 28, 23, 30, tzinfo=UTC),
+            datetime(2026, 10, 24, 13, tzinfo=UTC),
+        ):
+            today = review_day(now)
+            dues = [now.timestamp() + quarter * 900 - 86400 for quarter in range(96 * 33)]
+            expected: Counter = Counter()
+            for due in dues:
+                expected[max(today, review_day(datetime.fromtimestamp(due, UTC)))] += 1
+            window = [(today + timedelta(days=n)).isoformat() for n in range(FORECAST_DAYS)]
+            assert _forecast(dues, today, ReviewDays()) == [
+                (day, expected[date.fromisoformat(day)]) for day in window
+            ]
+    finally:
+        monkeypatch.undo()
+        time.tzset()
