@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from mlprep.days import DAY_STARTS_SECONDS
 from mlprep.errors import ContentError, MlprepError
 from mlprep.memory import AGAIN, DEFAULT_PARAMETERS, PARAMETER_COUNT, Memory
 
@@ -100,8 +101,9 @@ def reviews_of(events: Iterable) -> list[Review]:
 
 
 def day_of(moment: datetime) -> date:
-    """The review's calendar day where it was given (days start at 04:00, as in Anki)."""
-    return datetime.fromtimestamp(moment.timestamp() - 4 * 3600, moment.tzinfo).date()
+    """The review's day where it was given (days start at 04:00, as in Anki and days.py: the
+    same day as review_day for a moment in local time)."""
+    return datetime.fromtimestamp(moment.timestamp() - DAY_STARTS_SECONDS, moment.tzinfo).date()
 
 
 # One card's history: (epoch seconds, day number, rating) per review, in time order

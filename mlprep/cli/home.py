@@ -39,11 +39,11 @@ def review_label(app: AppState) -> tuple[int, str]:
 
 
 def _review_entry(days: int | None, counts: str, total: int) -> str:
-    """ "Review (interview in 9 days): 7 due, 20 new" (`days`: the plan's days left, 0 on the
-    interview's date before the plan ends at 04:00, None without a plan),
-    in fewer words where the menu's width would cut it (at 50 columns the counts were lost:
-    "20 learni..."): the countdown shorter, then left out; where the counts still do not fit,
-    the cards in all ("Review (9d): 27 cards") rather than a count cut short."""
+    """ "Review (interview in 9 days): 7 due, 20 new", in fewer words where the menu's width
+    would cut it (at 50 columns the counts were lost: "20 learni..."): the countdown shorter,
+    then left out; where the counts still do not fit, the cards in all ("Review (9d): 27
+    cards") rather than a count cut short. `days`: the plan's days left, 0 on the interview's
+    date before the plan ends at 04:00, None without a plan."""
     import shutil
 
     from mlprep.textfit import columns
