@@ -176,6 +176,22 @@ def weight(card: Card) -> float:
     return KIND_WEIGHTS.get(card.type, 1.0)
 
 
+def answer_seconds(seconds: float) -> float:
+    """An answer's time as the plan counts it: at least a second, at most five minutes (a
+    long pause is a break, not work)."""
+    return min(max(seconds, 1.0), 300.0)
+
+
+def seconds_answered_today(events: Iterable, now: datetime) -> float:
+    """The time of today's answers among `events` (the recent ones), as the plan counts it."""
+    today = start_of_day(now)
+    return sum(
+        answer_seconds(event.ms / 1000)
+        for event in events
+        if not getattr(event, "kind", None) and event.when >= today
+    )
+
+
 def costs_from_events(events: Iterable) -> Costs:
     """The user's own habits from their answers (`events`, oldest first). Each answer is a
     first answer, a step (within 12 hours of the card's previous answer: learning steps
@@ -192,7 +208,7 @@ def costs_from_events(events: Iterable) -> Costs:
     grades = [0, 0, 0, 0]
     learning_steps = relearning_steps = 0
     for event, kind in _answer_kinds(events):
-        seconds = min(max(event.ms / 1000, 1.0), 300.0)
+        seconds = answer_seconds(event.ms / 1000)
         if kind == "first":
             first.append(seconds)
             grades[event.grade - 1] += 1

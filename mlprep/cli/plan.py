@@ -275,7 +275,17 @@ def planned_review(app: AppState, session: ReviewSession, library: Library) -> R
         if days > 1
         else f"Today's planned work is done. Good luck {morning}!"
     )
-    return replace(session, cards=cards, queue_builder=build, done_notice=done, tomorrow=tomorrow)
+    from mlprep.plan import seconds_answered_today
+
+    budget = (current.minutes, seconds_answered_today(store.log.recent(), now))
+    return replace(
+        session,
+        cards=cards,
+        queue_builder=build,
+        done_notice=done,
+        tomorrow=tomorrow,
+        day_budget=budget,
+    )
 
 
 def tomorrow_text(load: DayLoad) -> str:

@@ -204,8 +204,16 @@ def when(moment: datetime, now: datetime) -> str:
 
 
 def run_review(
-    queue: DueQueue, prompter: Prompter, recorder: Recorder, context: SessionContext
+    queue: DueQueue,
+    prompter: Prompter,
+    recorder: Recorder,
+    context: SessionContext,
+    budget: tuple[int, float] | None = None,
 ) -> ReviewResult:
+    """Ask the queue. `budget`: an interview plan's minutes a day and the seconds of answers
+    already given today; once today's answers take them up, that is said (once), with cards
+    still to come: the plan chose the day's work by usual answer times, and a slower day
+    would otherwise run on past its minutes without a word."""
     # the learning cards whose step has not ended come back when it does, or once nothing
     # else is left, like those answered in this review ("Comes back in 10 minutes", then a
     # review started at once asked it first, before every due and new card)
@@ -216,6 +224,14 @@ def run_review(
     result = ReviewResult(planned=len(queue))
     started = context.clock()
     shown = 0
+    used = budget[1] if budget is not None else 0.0
+    told = budget is None
+    if budget is not None:
+        from mlprep.plan import answer_seconds  # (a review without a plan needs no planner)
+
+        if used >= budget[0] * 60:  # (by earlier answers today)
+            told = True
+            prompter.notice(_minutes_used(budget[0], used))
     with until_stopped(result):
         while pending or again:
             now = context.now().timestamp()
@@ -234,8 +250,23 @@ def run_review(
             if state is not None and state.state in (LEARNING, RELEARNING):
                 again.append((state.due_ts, card))
                 again.sort(key=lambda pair: pair[0])
+            if not told and budget is not None:
+                used += answer_seconds(answered.seconds)
+                if used >= budget[0] * 60 and (pending or again):
+                    told = True
+                    prompter.notice(_minutes_used(budget[0], used))
     result.seconds = context.clock() - started
     return result
+
+
+def _minutes_used(minutes: int, used: float) -> str:
+    """ "Today's 30 planned minutes are used up: your answers today took 32 minutes. ..." """
+    took = max(1, round(used / 60))
+    planned = f"{minutes} planned minutes are" if minutes != 1 else "1 planned minute is"
+    return (
+        f"Today's {planned} used up: your answers today took {took} minute"
+        f"{'s' * (took != 1)}. You can stop here; tomorrow's plan picks up what is left."
+    )
 
 
 def _due_times(cards: Sequence[Card], progress: ProgressView) -> list[float]:
@@ -308,6 +339,9 @@ class ReviewSession:
     tomorrow: TomorrowText | None = None
     # the command that goes on with today's queue: this one's decks, tags and limits
     again: str = "mlprep review"
+    # an interview plan's minutes a day, and the seconds of answers given today before this
+    # review: said once when today's answers take them up (see run_review)
+    day_budget: tuple[int, float] | None = None
 
     def run(self, prompter: Prompter, recorder: Recorder, context: SessionContext) -> ReviewResult:
         now = context.now()
@@ -329,7 +363,7 @@ class ReviewSession:
                 )
             return ReviewResult()
         prompter.notice(f"Review: {queue_counts(queue, always_learning=True)}")
-        result = run_review(queue, prompter, recorder, context)
+        result = run_review(queue, prompter, recorder, context, self.day_budget)
         left = None
         if result.stopped or self.queue_builder is not None:
             # stopped part way: what today's queue still holds, in the words of its first line

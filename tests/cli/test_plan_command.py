@@ -617,3 +617,39 @@ def test_the_home_menu_entry_keeps_its_counts_in_a_narrow_terminal(monkeypatch):
     # between midnight and 04:00 on the interview's date (the plan's last day still going on)
     monkeypatch.setenv("COLUMNS", "80")
     assert _review_entry(0, counts, 39) == f"Review (interview today): {counts}"
+
+
+def test_a_planned_review_says_once_when_the_days_minutes_are_used_up(cli, tmp_path):
+    """The plan picks the day's work by usual answer times; a slower day ran on past its
+    minutes without a word. Measured by the answers' own times (here 40 s each)."""
+    from typer.testing import CliRunner
+
+    from mlprep.cli.app import app
+    from mlprep.cli.state import Environment
+    from tests.conftest import FIXED_NOW, fake_clock
+
+    own = _open_deck(tmp_path, 12)
+    cli("plan", "--interview", "2026-12-02", "--minutes", "2", "open", *own)
+
+    def slow_review(typed: str) -> list[str]:
+        env = Environment(clock=fake_clock(40), now=lambda: FIXED_NOW)
+        result = CliRunner().invoke(app, ["review", *own], input=typed, obj=env)
+        assert result.exit_code == 0
+        return result.stdout.splitlines()
+
+    used_up = (
+        "Today's 2 planned minutes are used up: your answers today took 2 minutes. You can "
+        "stop here; tomorrow's plan picks up what is left."
+    )
+    lines = slow_review("\n3\n" * 3)
+    said = [n for n, line in enumerate(lines) if line.startswith("Today's 2 planned")]
+    assert len(said) == 1
+    # after the third answer (120 s), before the fourth card
+    assert " ".join(lines[said[0] : said[0] + 2]) == used_up
+    before = [line for line in lines[: said[0]] if line.startswith("[")]
+    after = [line for line in lines[said[0] :] if line.startswith("[")]
+    assert (len(before), after) == (3, ["[4/4] o-1 (open)"])
+    # a review later that day says it before its first card
+    again = slow_review("")
+    assert again[0] == "Review: 1 learning, 0 due, 0 new"
+    assert " ".join(again[1:3]) == used_up
