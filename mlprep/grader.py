@@ -653,14 +653,55 @@ def _thousands(before: str, tokens: list[tuple[str, str]], start: int) -> bool:
 
 
 def _verb_follows(tokens: list[tuple[str, str]], start: int) -> bool:
-    """Whether the words from `start` up to the next punctuation hold a verb of their own
-    (CLAUSE_VERBS): a clause of its own, not a list going on."""
+    """Whether the words from `start` up to the next punctuation hold a verb of their own: a
+    clause of its own, not a list going on. A verb of CLAUSE_VERBS anywhere; or, after the
+    words that say what does it, an action verb with words after it ("L2 shrinks smoothly,
+    L1 sets coefficients to zero"), where a verb that is also a plural noun must be followed
+    by neither a conjunction nor a preposition ("sample weights and class weights", "the
+    weights of the model" go on a list)."""
+    words = []
     for kind, text in itertools.islice(tokens, start, None):
         if kind == "p":
-            return False
-        if text in CLAUSE_VERBS:
+            break
+        if kind == "w":
+            words.append(text)
+    if any(word in CLAUSE_VERBS for word in words):
+        return True
+    for word, after in itertools.islice(itertools.pairwise(words), 1, None):
+        if word in ACTION_VERBS and after not in _LIST_GOES_ON:
+            return True
+        if word in NOUN_LIKE_VERBS and after not in _LIST_GOES_ON and after not in _PREPOSITIONS:
             return True
     return False
+
+
+# verbs that are not also nouns: after a comma and a subject, a clause of its own
+ACTION_VERBS = frozenset(
+    """serves serve shrinks shrink depends depend relies rely compresses compress minimises
+    minimizes minimise minimize maximises maximizes maximise maximize reduces reduce
+    increases decreases lowers raises ignores ignore assumes assume requires require produces
+    produce generates generate captures capture computes compute learns learn converges
+    converge overfits overfit underfits underfit penalises penalizes penalise penalize
+    favours favors favour favor normalises normalizes normalise normalize optimises optimizes
+    optimise optimize encodes encode decodes decode selects select predicts predict reweights
+    reweight upweights upweight downweights downweight builds build searches treats treat
+    sees see looks look corrects combines combine assigns assign removes remove prevents
+    prevent allows allow lets avoids avoid fails fail breaks includes include excludes
+    exclude contains contain represents represent describes describe explains explain finds
+    find catches catch detects detect improves improve hurts grows grow slows replaces
+    replace affects affect opens blocks""".split()
+)
+# verbs that are also plural nouns ("logs", "weights"): a clause only when what follows is
+# neither a conjunction nor a preposition ("a canary limits the blast radius")
+NOUN_LIKE_VERBS = frozenset(
+    """logs weights measures limits sets fits draws draw samples tests updates maps runs
+    outputs returns splits tracks costs changes checks counts votes averages scales estimates
+    controls routes stores flags matches stops starts ends holds covers drops trains""".split()
+)
+_LIST_GOES_ON = frozenset({"and", "or", "nor"})
+_PREPOSITIONS = frozenset(
+    "of in for on at from with to by per than into over under across between within".split()
+)
 
 
 @functools.cache

@@ -667,6 +667,33 @@ def test_a_hedge_that_all_but_denies_a_claim_negates_it(hedge):
     assert made(f"Accuracy alone is {hedge} enough.", "accuracy not enough")
 
 
+def test_a_comma_before_a_subject_and_any_verb_ends_a_claim():
+    """ "A canary serves real users, shadow mode only logs predictions" is right, and was
+    flagged as "a shadow deployment serves users": after a comma, a subject and a verb of its
+    own (not only "is", "has" and the like) make a clause. A verb that is also a plural noun
+    ("logs") counts only where what follows it goes on neither as a list nor as "of"."""
+    card = claim_card(
+        "How do a canary and a shadow deployment differ?",
+        "canary serves users",
+        "A shadow deployment serves users",
+        "shadow serves|serve users|traffic",
+    )
+    for right in (
+        "A canary serves real users, shadow mode only logs predictions.",
+        "A canary serves users, shadow mode logs the traffic.",
+        "A canary serves users, shadow mode depends on a copy of the traffic.",
+    ):
+        assert claims(card, right) == [], right
+    for wrong in (
+        "Shadow serves real users.",
+        "A canary logs predictions, shadow serves users.",
+        "Canary: logs, shadow serves users.",
+        "It serves traffic, the logs and shadow users.",  # (a list goes on)
+        "A canary serves traffic, the logs of shadow users.",  # ("logs of": a noun)
+    ):
+        assert claims(card, wrong) == ["A shadow deployment serves users"], wrong
+
+
 def test_words_written_apart_are_not_joined_across_a_clauses_end():
     """ "context words, GloVe" read as the one word "wordsglove": a phrase ending "... words
     glove" then spanned the comma that ends the contrast's clause (the README's own example

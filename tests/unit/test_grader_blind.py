@@ -49,10 +49,14 @@ def figures() -> dict[str, int]:
         ("fair", 141),  # of 172 (135 before notes-style answers were read and commas split claims)
         # (55 before words stating a misconception stopped making keypoints, 51 before one-word
         # match phrases such as "threshold" or "latency" stopped making keypoints on their own)
-        ("false credit", 48),
+        ("false credit", 46),  # (48 before the swapped-subject misconceptions)
         ("missed", 63),  # (71 before)
-        ("wrong not Again", 8),  # of 43 wrong answers
-        ("false flag", 2),  # (4 before a comma followed by a verb of its own ended a claim)
+        # of 43 wrong answers (8 before misconceptions for answers that swap two related
+        # things, such as a shadow deployment described as a canary)
+        ("wrong not Again", 4),
+        # (4 before a comma followed by a verb of its own ended a claim, 2 before any verb
+        # after a subject did)
+        ("false flag", 1),
     ],
 )
 def test_the_grader_does_no_worse_on_answers_written_blind(figures, figure, bound):
