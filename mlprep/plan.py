@@ -182,13 +182,19 @@ def answer_seconds(seconds: float) -> float:
     return min(max(seconds, 1.0), 300.0)
 
 
-def seconds_answered_today(events: Iterable, now: datetime) -> float:
-    """The time of today's answers among `events` (the recent ones), as the plan counts it."""
+def seconds_answered_today(events: Iterable, now: datetime, cards: Sequence[Card]) -> float:
+    """The time of today's answers to the plan's `cards` among `events` (the recent ones), as
+    the plan counts it: answers that schedule, as spent_today counts them (a quiz of another
+    deck or a drill is not the plan's work)."""
     today = start_of_day(now)
+    planned = {card.id for card in cards}
     return sum(
         answer_seconds(event.ms / 1000)
         for event in events
-        if not getattr(event, "kind", None) and event.when >= today
+        if not getattr(event, "kind", None)
+        and event.when >= today
+        and event.card in planned
+        and event.mode not in NON_SCHEDULING_MODES
     )
 
 

@@ -242,7 +242,7 @@ def planned_review(app: AppState, session: ReviewSession, library: Library) -> R
         if current is None:
             _say_if_the_plan_ended_today(app, store, now)
             return session
-    from mlprep.plan import daily_load, plan_queue, unloaded_text
+    from mlprep.plan import daily_load, plan_queue, seconds_answered_today, unloaded_text
 
     cards = plan_cards(app, library, current)
     if cards is None:  # every planned deck is gone: the plan has nothing to give
@@ -275,9 +275,14 @@ def planned_review(app: AppState, session: ReviewSession, library: Library) -> R
         if days > 1
         else f"Today's planned work is done. Good luck {morning}!"
     )
-    from mlprep.plan import seconds_answered_today
+    from mlprep.sessions.review import DayBudget
 
-    budget = (current.minutes, seconds_answered_today(store.log.recent(), now))
+    # what the day's minutes are said to be used up for: tomorrow's plan, or on its last day
+    # the interview
+    after = "tomorrow's plan picks up what is left." if days > 1 else f"the interview is {morning}."
+    budget = DayBudget(
+        current.minutes, seconds_answered_today(store.log.recent(), now, cards), after
+    )
     return replace(
         session,
         cards=cards,

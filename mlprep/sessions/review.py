@@ -14,7 +14,7 @@ import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import cast
+from typing import NamedTuple, cast
 
 from mlprep.cardindex import Selection
 from mlprep.days import end_of_day, review_day
@@ -208,12 +208,12 @@ def run_review(
     prompter: Prompter,
     recorder: Recorder,
     context: SessionContext,
-    budget: tuple[int, float] | None = None,
+    budget: DayBudget | None = None,
 ) -> ReviewResult:
-    """Ask the queue. `budget`: an interview plan's minutes a day and the seconds of answers
-    already given today; once today's answers take them up, that is said (once), with cards
-    still to come: the plan chose the day's work by usual answer times, and a slower day
-    would otherwise run on past its minutes without a word."""
+    """Ask the queue. `budget`: an interview plan's day; once today's answers take up its
+    minutes, that is said (once), with cards still to come: the plan chose the day's work by
+    usual answer times, and a slower day would otherwise run on past its minutes without a
+    word."""
     # the learning cards whose step has not ended come back when it does, or once nothing
     # else is left, like those answered in this review ("Comes back in 10 minutes", then a
     # review started at once asked it first, before every due and new card)
@@ -224,14 +224,14 @@ def run_review(
     result = ReviewResult(planned=len(queue))
     started = context.clock()
     shown = 0
-    used = budget[1] if budget is not None else 0.0
+    used = budget.used if budget is not None else 0.0
     told = budget is None
     if budget is not None:
         from mlprep.plan import answer_seconds  # (a review without a plan needs no planner)
 
-        if used >= budget[0] * 60:  # (by earlier answers today)
+        if used >= budget.minutes * 60:  # (by earlier answers today)
             told = True
-            prompter.notice(_minutes_used(budget[0], used))
+            prompter.notice(budget.used_up(used))
     with until_stopped(result):
         while pending or again:
             now = context.now().timestamp()
@@ -252,21 +252,29 @@ def run_review(
                 again.sort(key=lambda pair: pair[0])
             if not told and budget is not None:
                 used += answer_seconds(answered.seconds)
-                if used >= budget[0] * 60 and (pending or again):
+                if used >= budget.minutes * 60 and (pending or again):
                     told = True
-                    prompter.notice(_minutes_used(budget[0], used))
+                    prompter.notice(budget.used_up(used))
     result.seconds = context.clock() - started
     return result
 
 
-def _minutes_used(minutes: int, used: float) -> str:
-    """ "Today's 30 planned minutes are used up: your answers today took 32 minutes. ..." """
-    took = max(1, round(used / 60))
-    planned = f"{minutes} planned minutes are" if minutes != 1 else "1 planned minute is"
-    return (
-        f"Today's {planned} used up: your answers today took {took} minute"
-        f"{'s' * (took != 1)}. You can stop here; tomorrow's plan picks up what is left."
-    )
+class DayBudget(NamedTuple):
+    """An interview plan's day, for a review: its minutes, the seconds of answers to its cards
+    already given today, and what follows the day (said when the minutes are used up)."""
+
+    minutes: int
+    used: float
+    after: str  # "tomorrow's plan picks up what is left."
+
+    def used_up(self, used: float) -> str:
+        """ "Today's 30 planned minutes are used up: your answers today took 32 minutes. ..." """
+        took = max(1, round(used / 60))
+        planned = f"{self.minutes} planned minute{'s are' if self.minutes != 1 else ' is'}"
+        return (
+            f"Today's {planned} used up: your answers today took {took} minute"
+            f"{'s' * (took != 1)}. You can stop here; {self.after}"
+        )
 
 
 def _due_times(cards: Sequence[Card], progress: ProgressView) -> list[float]:
@@ -341,7 +349,7 @@ class ReviewSession:
     again: str = "mlprep review"
     # an interview plan's minutes a day, and the seconds of answers given today before this
     # review: said once when today's answers take them up (see run_review)
-    day_budget: tuple[int, float] | None = None
+    day_budget: DayBudget | None = None
 
     def run(self, prompter: Prompter, recorder: Recorder, context: SessionContext) -> ReviewResult:
         now = context.now()

@@ -631,11 +631,17 @@ def test_a_planned_review_says_once_when_the_days_minutes_are_used_up(cli, tmp_p
     own = _open_deck(tmp_path, 12)
     cli("plan", "--interview", "2026-12-02", "--minutes", "2", "open", *own)
 
-    def slow_review(typed: str) -> list[str]:
+    def slow(*args: str, typed: str = "") -> list[str]:
         env = Environment(clock=fake_clock(40), now=lambda: FIXED_NOW)
-        result = CliRunner().invoke(app, ["review", *own], input=typed, obj=env)
+        result = CliRunner().invoke(app, [*args, *own], input=typed, obj=env)
         assert result.exit_code == 0
         return result.stdout.splitlines()
+
+    def slow_review(typed: str) -> list[str]:
+        return slow("review", typed=typed)
+
+    # minutes spent on other work today are not the plan's (a quiz of a deck it leaves out)
+    assert slow("quiz", "trees", "-n", "3", "--seed", "1", typed="1\n" * 9)[-1]
 
     used_up = (
         "Today's 2 planned minutes are used up: your answers today took 2 minutes. You can "
@@ -653,3 +659,22 @@ def test_a_planned_review_says_once_when_the_days_minutes_are_used_up(cli, tmp_p
     again = slow_review("")
     assert again[0] == "Review: 1 learning, 0 due, 0 new"
     assert " ".join(again[1:3]) == used_up
+
+
+def test_on_the_plans_last_day_the_used_up_minutes_point_to_the_interview(cli, tmp_path):
+    """There is no plan tomorrow: it said "tomorrow's plan picks up what is left"."""
+    from typer.testing import CliRunner
+
+    from mlprep.cli.app import app
+    from mlprep.cli.state import Environment
+    from tests.conftest import FIXED_NOW, fake_clock
+
+    own = _open_deck(tmp_path, 12)
+    cli("plan", "--interview", "2026-11-26", "--minutes", "1", "open", *own)
+    env = Environment(clock=fake_clock(40), now=lambda: FIXED_NOW)
+    result = CliRunner().invoke(app, ["review", *own], input="\n3\n\n1\n", obj=env)
+    said = " ".join(result.stdout.split())
+    assert (
+        "Today's 1 planned minute is used up: your answers today took 1 minute. You can stop "
+        "here; the interview is tomorrow."
+    ) in said
