@@ -179,6 +179,10 @@ def _next_card_due(cards: Sequence[Card], states: dict, now: datetime) -> str:
     day = {0: "today", 1: "tomorrow"}.get(days, "that day")
     moment = when(due, now)
     by_then = f"{count} due by the end of {day}"
+    if days == 1 and moment.startswith("in ") and moment.endswith(("minutes", "minute")):
+        # (late at night: minutes away, yet tomorrow's; "1 due by the end of tomorrow" alone
+        # read as a day away)
+        by_then += ", whose day starts at 04:00"
     # ("in 9 days (Sat 03 Apr)" has its parenthesis already)
     return f"Next card due {moment}" + (
         f"; {by_then}." if moment.endswith(")") else f" ({by_then})."

@@ -267,6 +267,25 @@ def test_the_next_due_card_names_its_day(later, says):
     assert next_due_text([Card(id="c", q="q", a="a")], context).endswith(says)
 
 
+def test_a_card_minutes_away_in_tomorrows_day_says_when_that_day_starts():
+    """At 03:50 a card due at 04:10 is minutes away and yet tomorrow's: "1 due by the end of
+    tomorrow" alone read as a day away."""
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    from mlprep.scheduler import CardState
+    from mlprep.sessions.base import SessionContext
+    from mlprep.sessions.review import next_due_text
+
+    now = datetime(2026, 11, 26, 3, 50).astimezone()
+    due = (now + timedelta(minutes=20)).timestamp()
+    state = CardState("c", "learning", due, 3.0, 5.0, None, now.timestamp(), now.timestamp(), 1, 0)
+    context = SessionContext(now=lambda: now, progress=SimpleNamespace(states={"c": state}))
+    assert next_due_text([Card(id="c", q="q", a="a")], context) == (
+        "Next card due in 20 minutes (1 due by the end of tomorrow, whose day starts at 04:00)."
+    )
+
+
 def test_the_mock_question_header_and_its_countdown_show_the_same_time_left():
     import io
 
