@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 
 DAY_STARTS_HOUR = 4  # local time
 DAY_STARTS_SECONDS = DAY_STARTS_HOUR * 3600
+DAY_STARTS_TEXT = f"{DAY_STARTS_HOUR:02d}:00"  # as messages name it
 _ONE_DAY = timedelta(days=1)
 _SHIFT = timedelta(hours=DAY_STARTS_HOUR)
 _STARTS = datetime.min.time().replace(hour=DAY_STARTS_HOUR)  # the local time a day starts at

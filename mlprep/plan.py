@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from mlprep.days import DAY_STARTS_HOUR, review_day, start_of_day
+from mlprep.days import DAY_STARTS_HOUR, DAY_STARTS_TEXT, review_day, start_of_day
 from mlprep.errors import UsageError
 from mlprep.memory import AGAIN, GOOD, STABILITY_MIN, Memory
 from mlprep.model import Card, CardType
@@ -127,7 +127,7 @@ def parse_interview(text: str, now: datetime) -> date:
     if day <= today:
         # (between midnight and 04:00 today is still yesterday's review day: said, as the
         # calendar says otherwise)
-        late = "; days start at 04:00" if today != now.astimezone().date() else ""
+        late = f"; days start at {DAY_STARTS_TEXT}" if today != now.astimezone().date() else ""
         raise UsageError(
             f"--interview {day.isoformat()}: the date must be after today "
             f"({today.isoformat()}{late})"

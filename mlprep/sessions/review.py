@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import NamedTuple, cast
 
 from mlprep.cardindex import Selection
-from mlprep.days import end_of_day, review_day
+from mlprep.days import DAY_STARTS_TEXT, end_of_day, review_day
 from mlprep.model import Card, Grade
 from mlprep.scheduler import (
     LEARNING,
@@ -182,7 +182,7 @@ def _next_card_due(cards: Sequence[Card], states: dict, now: datetime) -> str:
     if days == 1 and moment.startswith("in ") and moment.endswith(("minutes", "minute")):
         # (late at night: minutes away, yet tomorrow's; "1 due by the end of tomorrow" alone
         # read as a day away)
-        by_then += ", whose day starts at 04:00"
+        by_then += f", whose day starts at {DAY_STARTS_TEXT}"
     # ("in 9 days (Sat 03 Apr)" has its parenthesis already)
     return f"Next card due {moment}" + (
         f"; {by_then}." if moment.endswith(")") else f" ({by_then})."
