@@ -363,7 +363,7 @@ STEM_OF = {"covariance": "covarianc", "covariances": "covarianc", "goes": "go"}
 # a dash between spaces ("it does not shrink - same padding keeps it") ends a clause like a comma
 _TOKEN = re.compile(
     r"\bw/(?![^\W_])|(?<![<=-])(?:-+|=+)>(?![>=])|[^\W_]+(?:['’./&-][^\W_]+)*|\|[ \t]*\n"
-    r"|[.,;:!?()|%&~≈→⇒]|\s[-–—]+\s|[–—]"
+    r"|[.,;:!?()|%&~≈→⇒]|\s[-–—]+\s|[–—]|(?<![!<>=])=(?![=>])"
 )
 # Greek letters as people type them in words: β > 1 is "beta > 1"
 GREEK = str.maketrans(
@@ -402,7 +402,16 @@ FORMULA = str.maketrans(
 # Notes-style signs, read as words where they stand (each keeps its place in the answer, for
 # quoting it): an arrow ("change → new root split") joins two clauses as "so" does (a negation
 # before it does not reach past it), "&" is "and", "5%" five percent, "w/" with.
-SIGNS = {"→": "so", "⇒": "so", "&": "and", "%": "percent", "~": "about", "≈": "about", "w/": "with"}
+SIGNS = {
+    "→": "so",
+    "⇒": "so",
+    "&": "and",
+    "%": "percent",
+    "~": "about",
+    "≈": "about",
+    "w/": "with",
+    "=": "is",  # ("bagging = parallel, boosting = sequential": two claims, as "is" makes them)
+}
 _ARROW = re.compile(r"(?:-+|=+)>")
 # ">= 1" says what "at least 1" says and "beta > 1" what "beta above 1" says; arrows
 # (->, <-, =>, <=>) and shifts (<<, >>) are left alone (-> and => are read as SIGNS)
@@ -660,12 +669,18 @@ def _verb_follows(tokens: list[tuple[str, str]], start: int) -> bool:
     by neither a conjunction nor a preposition ("sample weights and class weights", "the
     weights of the model" go on a list)."""
     words = []
+    ending = ""
     for kind, text in itertools.islice(tokens, start, None):
         if kind == "p":
+            ending = text
             break
         if kind == "w":
             words.append(text)
     if any(word in CLAUSE_VERBS for word in words):
+        return True
+    if words and ending == ":":  # a label and what is said of it ("L1: sparse, L2: smooth")
+        return True
+    if "so" in words[1:]:  # an arrow after a subject ("bagging -> parallel, boosting -> ...")
         return True
     for word, after in itertools.islice(itertools.pairwise(words), 1, None):
         if word in ACTION_VERBS and after not in _LIST_GOES_ON:

@@ -694,6 +694,32 @@ def test_a_comma_before_a_subject_and_any_verb_ends_a_claim():
         assert claims(card, wrong) == ["A shadow deployment serves users"], wrong
 
 
+def test_notes_that_pair_each_thing_with_its_property_make_one_claim_each():
+    """ "bagging = parallel, boosting = sequential" is right, and was flagged as "bagging is
+    sequential": a comma before a label and its "=", ":" or arrow ends a claim, as a verb
+    does."""
+    card = claim_card(
+        "How do bagging and boosting train their members?",
+        "bagging parallel",
+        "Bagging trains sequentially",
+        "bagging sequential|sequentially",
+    )
+    for right in (
+        "bagging = parallel, boosting = sequential",
+        "bagging: parallel, boosting: sequential",
+        "bagging -> parallel, boosting -> sequential",
+        "boosting = sequential, bagging = parallel",
+    ):
+        assert claims(card, right) == [], right
+    for wrong in (
+        "bagging = sequential",
+        "bagging: sequential, boosting: parallel",
+        "boosting = parallel, bagging = sequential",
+        "bagging is parallel, or rather sequential",  # (no label after the comma)
+    ):
+        assert claims(card, wrong) == ["Bagging trains sequentially"], wrong
+
+
 def test_words_written_apart_are_not_joined_across_a_clauses_end():
     """ "context words, GloVe" read as the one word "wordsglove": a phrase ending "... words
     glove" then spanned the comma that ends the contrast's clause (the README's own example
