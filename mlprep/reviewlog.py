@@ -697,6 +697,8 @@ class ReviewLog:
         self.path = path
         self.lock_path = path.with_suffix(".lock")
         self.warnings: list[str] = []
+        # recent()'s last answer, with the file's identity, size and time it was read at
+        self._recent: tuple[tuple[int, int, int, int], list[ReviewEvent]] | None = None
 
     def append(self, event: ReviewEvent) -> None:
         self.append_many([event])
@@ -1175,16 +1177,25 @@ class ReviewLog:
 
     def recent(self, max_bytes: int = 256 * 1024) -> list[ReviewEvent]:
         """The events in the last `max_bytes` of the log (whole lines only): enough recent
-        answers to measure answer times without reading a long history."""
-        size = self.size()
-        start = max(0, size - max_bytes)
-        if start == 0:
-            return self.read()
-        with open(self.path, "rb") as handle:
-            handle.seek(start)
-            handle.readline()  # the rest of a line cut in two
-            start = handle.tell()
-        return self.read_from(start)[0]
+        answers to measure answer times without reading a long history. Read again only once
+        the log has changed (a planned review asks at its start for its queue and for the
+        day's minutes, and again for tomorrow's load after its last answer)."""
+        try:
+            found = self.path.stat()
+        except FileNotFoundError:
+            return []
+        key = (found.st_ino, found.st_size, found.st_mtime_ns, max_bytes)
+        if self._recent is not None and self._recent[0] == key:
+            return list(self._recent[1])
+        start = max(0, found.st_size - max_bytes)
+        if start:
+            with open(self.path, "rb") as handle:
+                handle.seek(start)
+                handle.readline()  # the rest of a line cut in two
+                start = handle.tell()
+        events = self.read_from(start)[0]
+        self._recent = (key, events)
+        return list(events)
 
     def rewrite(self, events: list[ReviewEvent]) -> None:
         """Replace the whole log atomically (merge, import, reset). Call under the lock."""

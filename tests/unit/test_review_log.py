@@ -483,3 +483,21 @@ def test_a_failed_append_names_what_was_not_saved(tmp_path, monkeypatch):
         store.record_setting("plan", plan, at)
     with pytest.raises(ProgressError, match=r"^cannot save your answer to .*: Read-only"):
         store.record("c1", Grade.GOOD, "review", 1000, at)
+
+
+def test_recent_answers_are_read_again_only_once_the_log_changed(tmp_path, monkeypatch):
+    """A planned review asks for them at its start twice (its queue, the day's minutes)."""
+    log = ReviewLog(tmp_path / "reviews.jsonl")
+    at = datetime(2026, 11, 25, 9, tzinfo=UTC)
+    log.append(ReviewEvent.new("c1", Grade.GOOD, "review", 5, at))
+    reads = []
+    read_from = ReviewLog.read_from
+    monkeypatch.setattr(
+        ReviewLog, "read_from", lambda self, offset: reads.append(offset) or read_from(self, offset)
+    )
+    first = log.recent()
+    first.clear()  # (a caller's list: the next answer is whole)
+    assert [event.card for event in log.recent()] == ["c1"] and len(reads) == 1
+    log.append(ReviewEvent.new("c2", Grade.GOOD, "review", 5, at))
+    assert [event.card for event in log.recent()] == ["c1", "c2"] and len(reads) == 2
+    assert ReviewLog(tmp_path / "none.jsonl").recent() == []
