@@ -826,18 +826,19 @@ class ProgressStore:
                 continue
             position = start
             for number, line in enumerate(io.BytesIO(block), start=lines_before + 1):
+                where = f"{self.log.path}:{number}"
                 fine = match(line) is not None and utf8_text(line) and not doubtful(line)
                 if fine and not states_doubtful(line):
                     data = line[:-1]
                 elif fine:  # (its stored state is damaged: the rest is what an import takes)
-                    data = self._without_state(line, f"{self.log.path}:{number}")
+                    data = self._without_state(line, where)
                 else:
                     event = self.log.parse_line(line, position)
                     if event is None:
                         position += len(line)
                         continue
                     if event.kind:  # (a setting import and merge would refuse: named here)
-                        _check_settings([event], self.log.where_byte(position), "exported")
+                        _check_settings([event], where, "exported")
                     data = event.to_json().encode()
                     self.exported_settings += bool(event.kind)
                     self.exported_undos += bool(event.undoes)
