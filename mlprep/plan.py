@@ -82,6 +82,11 @@ class Plan:
         review day, and the plan's end, begin at 04:00)."""
         return now.astimezone().date() == self.interview
 
+    def ended_today(self, now: datetime) -> bool:
+        """Whether it is the interview's date and its review day: the plan has just ended
+        (from 04:00; the evening after, past midnight, it is the next date)."""
+        return self.days_left(now) == 0 and self.is_interview_date(now)
+
     def active(self, now: datetime) -> bool:
         """Until the interview day; from then on normal scheduling resumes."""
         return self.days_left(now) > 0

@@ -150,7 +150,7 @@ def _readiness(
 ) -> Outlook | None:
     """The plan's outlook on the interview day itself (its recall "now" is at 09:00 today),
     or None on a later day or with none of its decks loaded."""
-    if current.days_left(now) != 0 or not current.is_interview_date(now):
+    if not current.ended_today(now):
         return None  # (after midnight the next day, "this morning" would be the day after)
     from mlprep.plan import outlook
 
@@ -313,7 +313,7 @@ def _say_if_the_plan_ended_today(app: AppState, store: ProgressStore, now: datet
     """On the interview day, that review is FSRS's again: its backlog and a day's new cards
     from every deck arrived that morning without a word."""
     ended = saved_plan(store)
-    if ended is not None and ended.days_left(now) == 0 and ended.is_interview_date(now):
+    if ended is not None and ended.ended_today(now):
         app.note(
             "Interview day: the plan has ended and review schedules as usual "
             "(`--new 0` leaves new cards for later). Good luck!"
