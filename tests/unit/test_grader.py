@@ -3,6 +3,8 @@ misconceptions and bad input (the built-in keypoints: test_content.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from mlprep.grader import MAX_CHARS, _Answer, can_grade, grade_answer
@@ -51,6 +53,15 @@ def claim_card(q: str, point: str, claim: str, claim_match: str) -> Card:
 
 def claims(card: Card, answer: str) -> list[str]:
     return [m.claim for m in grade_answer(card, answer).misconceptions]
+
+
+def assert_claims(card: Card, right: Sequence[str], wrong: Sequence[str]) -> None:
+    """Each `right` answer makes no claim, each `wrong` one the card's (one) misconception."""
+    claim = [card.misconceptions[0].claim]
+    for answer in right:
+        assert claims(card, answer) == [], answer
+    for answer in wrong:
+        assert claims(card, answer) == claim, answer
 
 
 # -- normalisation --------------------------------------------------------------------------
@@ -631,9 +642,7 @@ def test_a_misconception_is_a_claim_made_within_one_clause():
         "GloVe predicts context words",
         "glove predicts|predict context",
     )
-
-    wrong = ["GloVe predicts context words"]
-    for contrast in (
+    right = (
         "Word2vec predicts context words, while GloVe factorises counts.",
         "Word2vec predicts the context, but GloVe fits counts.",
         "Word2vec predicts context words - whereas GloVe fits counts.",
@@ -644,17 +653,16 @@ def test_a_misconception_is_a_claim_made_within_one_clause():
         # (a clause of its own after the comma: a correct answer was graded Again for it)
         "GloVe counts, word2vec is predicting context.",
         "GloVe fits counts, and word2vec predicts context.",
-    ):
-        assert claims(card, contrast) == [], contrast
-    for claim in (
+    )
+    wrong = (
         "GloVe predicts context words.",
         "Word2vec fits counts, while GloVe predicts context words.",
         "While training, GloVe predicts the context words.",  # (no contrast: one clause)
         "GloVe predicts, while also counting, context words.",  # ("while also" adds)
         "GloVe predicts counts, context and co-occurrences.",  # (a list goes on)
         "GloVe predicts 1,000 context words that are rare.",  # (a number's comma)
-    ):
-        assert claims(card, claim) == wrong, claim
+    )
+    assert_claims(card, right, wrong)
     # a keypoint is still made across the clauses of its sentence
     assert grade_answer(card, "GloVe is fast, but its counts take a pass.").points[0].covered
 
@@ -678,20 +686,19 @@ def test_a_comma_before_a_subject_and_any_verb_ends_a_claim():
         "A shadow deployment serves users",
         "shadow serves|serve users|traffic",
     )
-    for right in (
+    right = (
         "A canary serves real users, shadow mode only logs predictions.",
         "A canary serves users, shadow mode logs the traffic.",
         "A canary serves users, shadow mode depends on a copy of the traffic.",
-    ):
-        assert claims(card, right) == [], right
-    for wrong in (
+    )
+    wrong = (
         "Shadow serves real users.",
         "A canary logs predictions, shadow serves users.",
         "Canary: logs, shadow serves users.",
         "It serves traffic, the logs and shadow users.",  # (a list goes on)
         "A canary serves traffic, the logs of shadow users.",  # ("logs of": a noun)
-    ):
-        assert claims(card, wrong) == ["A shadow deployment serves users"], wrong
+    )
+    assert_claims(card, right, wrong)
 
 
 def test_notes_that_pair_each_thing_with_its_property_make_one_claim_each():
@@ -704,20 +711,19 @@ def test_notes_that_pair_each_thing_with_its_property_make_one_claim_each():
         "Bagging trains sequentially",
         "bagging sequential|sequentially",
     )
-    for right in (
+    right = (
         "bagging = parallel, boosting = sequential",
         "bagging: parallel, boosting: sequential",
         "bagging -> parallel, boosting -> sequential",
         "boosting = sequential, bagging = parallel",
-    ):
-        assert claims(card, right) == [], right
-    for wrong in (
+    )
+    wrong = (
         "bagging = sequential",
         "bagging: sequential, boosting: parallel",
         "boosting = parallel, bagging = sequential",
         "bagging is parallel, or rather sequential",  # (no label after the comma)
-    ):
-        assert claims(card, wrong) == ["Bagging trains sequentially"], wrong
+    )
+    assert_claims(card, right, wrong)
 
 
 def test_words_written_apart_are_not_joined_across_a_clauses_end():
