@@ -9,7 +9,7 @@ import shutil
 import pexpect
 import pytest
 
-from tests.e2e.test_quiz_terminal import spawn
+from tests.e2e.test_quiz_terminal import exit_status, spawn
 
 SOLUTION = """\
 import numpy as np
@@ -32,9 +32,7 @@ def test_a_drill_edited_in_vim_is_tested_and_recorded(mlprep_home, tmp_path, mon
     child.expect("Passed: all 5 tests.")
     child.expect("Recorded: Good.")
     child.expect("1 drill: 1 Good.")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_status(child) == 0
     assert (mlprep_home / "code" / "coding-one-hot.py").read_text().strip() == SOLUTION.strip()
     events = [
         json.loads(line)
@@ -62,9 +60,7 @@ def test_after_a_failed_run_one_key_picks_the_next_step(mlprep_home, tmp_path, m
     child.expect("Reference answer:")
     child.expect("Recorded: Again.")
     child.expect("1 drill: 1 Again.")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_status(child) == 0
 
 
 def test_ctrl_c_at_the_next_step_stops_on_a_line_of_its_own(mlprep_home, tmp_path, monkeypatch):
@@ -82,9 +78,7 @@ def test_ctrl_c_at_the_next_step_stops_on_a_line_of_its_own(mlprep_home, tmp_pat
     child.expect("\r\nStopped \\(interrupted\\)\\.")
     # (the drill stopped at was tried and failed: not "not reached", not "No drills done")
     child.expect("1 drill: 1 failed \\(not recorded\\).")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 130
+    assert exit_status(child) == 130
 
 
 def test_a_termination_signal_while_the_editor_is_open_leaves_the_editor_alone(

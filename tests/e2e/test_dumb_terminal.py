@@ -10,6 +10,7 @@ import pytest
 pexpect = pytest.importorskip("pexpect")
 
 from tests.conftest import FIXTURES, warm_deck_cache  # noqa: E402
+from tests.e2e.test_quiz_terminal import exit_status  # noqa: E402
 from tests.forkserver import spawn_mlprep  # noqa: E402
 
 CURSOR_MOVES = ("\x1b[?25l", "\x1b[A", "\x1b[K", "\x1b[6n")  # hide cursor, up, erase, position
@@ -32,9 +33,7 @@ def test_a_dumb_terminal_gets_plain_prompts_without_cursor_codes(mlprep_home):
     child.expect(r"Answer \(1-3\):")
     child.sendline("1")
     child.expect("Correct")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_status(child) == 0
     assert not any(code in seen.getvalue() for code in CURSOR_MOVES)
 
 
@@ -71,6 +70,4 @@ def test_mlprep_alone_in_a_dumb_terminal_says_why_it_lists_the_commands(mlprep_h
     child = spawn_mlprep([], env, encoding="utf-8", timeout=20, dimensions=(30, 80))
     child.expect(r"The menu needs a terminal that can move its cursor \(TERM=dumb\)\.")
     child.expect("Usage: mlprep")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_status(child) == 0

@@ -9,7 +9,7 @@ import pexpect
 import pytest
 
 from tests.conftest import FIXTURES
-from tests.e2e.test_quiz_terminal import spawn
+from tests.e2e.test_quiz_terminal import exit_status, spawn
 
 MOCK = ["mock", "--deck-dir", str(FIXTURES / "decks"), "-d", "mini", "-n", "2"]
 
@@ -40,9 +40,7 @@ def test_the_answer_being_typed_when_the_interview_ends_is_kept(mlprep_home, min
     child.expect("Grade")
     child.send("2\r")
     child.expect("Mock interview: 1 of 2 questions")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_status(child) == 0
     [event] = events(mlprep_home)
     assert (event["card"], event["grade"], event["answer"]) == (
         "mini-open",
@@ -81,9 +79,7 @@ def test_ctrl_c_grades_the_answers_given_and_a_second_one_leaves(mlprep_home):
     child.expect("Interview ended early")
     child.expect("Correct.")  # the choice card is graded in the transcript
     child.expect("Mock interview: 1 of 2 questions .*\\(ended early\\)")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_status(child) == 0
     assert [(e["card"], e["grade"]) for e in events(mlprep_home)] == [("mini-multi", 3)]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pexpect
 
-from tests.e2e.test_quiz_terminal import spawn
+from tests.e2e.test_quiz_terminal import exit_status, spawn
 
 
 def test_the_home_menu_counts_down_to_the_interview(mlprep_home, monkeypatch):
@@ -19,9 +19,7 @@ def test_the_home_menu_counts_down_to_the_interview(mlprep_home, monkeypatch):
         child.expect("What would you like to do\\?")
         child.expect(f"Review \\({countdown}\\): 0 due, 4 new")  # 180 s at 45 s a new card
         child.send("q")  # leaves the menu
-        child.expect(pexpect.EOF)
-        child.close()
-        assert child.exitstatus == 0
+        assert exit_status(child) == 0
 
 
 def test_a_notice_on_stderr_is_wrapped_to_a_narrow_terminal(mlprep_home, monkeypatch):

@@ -39,6 +39,13 @@ def spawn(args, home, columns=80, rows=30, **extra_env):
     return child
 
 
+def exit_status(child) -> int | None:
+    """The program's exit status, once it has ended (its terminal closed) and been reaped."""
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.exitstatus
+
+
 def deliberately(child, keys: str) -> None:
     """`keys` sent as a person would, after a look at the prompt: an Enter (or Space) that
     comes as a prompt appears is taken for one meant for the prompt before (STRAY_ENTER_SECONDS)
@@ -83,9 +90,7 @@ def test_a_keyboard_driven_quiz_reaches_the_summary_and_is_recorded(mlprep_home)
     child.send("0.4" + ENTER)
     child.expect("Not quite")
     child.expect("Revisit \\(1\\): mini-number")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_status(child) == 0
     assert [(e["card"], e["grade"]) for e in events(mlprep_home)] == [
         ("mini-single", 3),
         ("mini-multi", 3),
@@ -104,9 +109,7 @@ def test_a_question_mark_at_a_number_shows_the_answer(mlprep_home):
     child.expect("Not quite")
     child.expect("0\\.5")
     child.expect("Score: 0 of 1 right")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_status(child) == 0
     assert [(e["card"], e["grade"], e["answer"]) for e in events(mlprep_home)] == [
         ("mini-number", 1, "?")
     ]
@@ -148,9 +151,7 @@ def test_quiz_trees_answered_whatever_the_cards_are(mlprep_home):
             deliberately(child, ENTER)
     child.expect("Answered 3 cards")
     child.expect("Revisit|Nothing to revisit")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_status(child) == 0
     logged = events(mlprep_home)
     assert len(logged) == 3
     assert all(e["card"].startswith("trees-") and e["mode"] == "quiz" for e in logged)
@@ -345,9 +346,7 @@ def test_ctrl_c_at_an_answer_leaves_it_on_screen_marked_not_graded(
         child.expect(kept)
     child.expect("\\(not graded: the session was stopped\\)")
     child.expect("Stopped \\(interrupted\\)")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 130
+    assert exit_status(child) == 130
     assert not (mlprep_home / "progress" / "reviews.jsonl").exists()
 
 

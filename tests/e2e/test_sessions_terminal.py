@@ -9,7 +9,7 @@ import pexpect
 import pytest
 
 from tests.conftest import FIXTURES, REPO
-from tests.e2e.test_quiz_terminal import DOWN, ENTER, deliberately, spawn
+from tests.e2e.test_quiz_terminal import DOWN, ENTER, deliberately, exit_status, spawn
 
 MINI = ["--decks", str(FIXTURES / "decks")]
 MOCK = ["mock", "--deck-dir", str(FIXTURES / "decks"), "-d", "mini", "-n", "2", "--seed", "1"]
@@ -50,9 +50,7 @@ def test_flashcards_reveal_grade_undo_quit(mlprep_home):
     child.send("q")
     child.expect("Stopped \\(quit\\); your grades are saved.")
     child.expect("Graded 1 of 4 cards")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_status(child) == 0
     assert [(e["card"], e["grade"], e["mode"]) for e in events(mlprep_home)] == [
         ("mini-single", 3, "flash"),
         ("mini-single", 0, "undo"),
@@ -91,9 +89,7 @@ def test_the_home_menu_shows_the_due_count_and_runs_a_mode(mlprep_home):
     child.expect("What would you like to do\\?")
     child.send("q")  # q quits the home menu
     child.expect(r"What would you like to do\? (\x1b\[[0-9;]*m)*q\) Quit")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_status(child) == 0
 
 
 def test_a_deck_past_the_ninth_is_picked_by_typing_its_number(mlprep_home):
@@ -120,9 +116,7 @@ def test_a_deck_past_the_ninth_is_picked_by_typing_its_number(mlprep_home):
     child.send("\x03")
     child.expect("What would you like to do\\?")
     child.send("q")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_status(child) == 0
 
 
 def test_one_sql_question_end_to_end(mlprep_home):
@@ -151,9 +145,7 @@ def test_one_sql_question_end_to_end(mlprep_home):
     child.send("SELECT id FROM users ORDER BY id LIMIT 3;\r")
     child.expect("Correct! Your result:")
     child.expect("Right: 0 first time, 1 after a retry")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_status(child) == 0
     assert [(e["card"], e["grade"], e["mode"]) for e in events(mlprep_home)] == [
         ("sqlmini-first-users", 2, "sql")
     ]
@@ -173,9 +165,7 @@ def test_a_two_question_mock_interview(mlprep_home, tmp_path):
     child.expect("You picked 2\\) Accuracy of the parent node - wrong.")
     child.expect("Correct.")
     child.expect("mini           2      1         2.0")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_status(child) == 0
     assert "Accuracy of the parent node" in export.read_text()
     assert [(e["card"], e["grade"]) for e in events(mlprep_home)] == [
         ("mini-multi", 1),
@@ -189,9 +179,7 @@ def test_time_running_out_ends_the_interview_cleanly(mlprep_home):
     child.send("I am still typ")  # mid-answer when the 1.2 s run out
     child.expect("Time is up.")
     child.expect("0 of 2 questions")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_status(child) == 0
     history = list((mlprep_home / "mock").glob("*.json"))
     assert len(history) == 1
     assert json.loads(history[0].read_text())["ended"] == "time up"
@@ -230,9 +218,7 @@ def test_review_meets_a_sql_card_runs_the_query_and_grades_it(mlprep_home):
     child.expect("sql>")
     child.send("\x03")
     child.expect("Stopped \\(interrupted\\)")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 130
+    assert exit_status(child) == 130
     assert [(e["card"], e["grade"], e["mode"], e["answer"]) for e in events(mlprep_home)] == [
         ("sqlmini-first-users", 2, "review", "SELECT id FROM users ORDER BY id LIMIT 3;"),
         ("sqlmini-count-users", 1, "review", ""),
@@ -276,9 +262,7 @@ def test_the_home_menu_opens_a_coding_drill(mlprep_home, monkeypatch):
     child.send("q")  # one key, as its label says
     child.expect("What would you like to do\\?")
     child.send("q")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_status(child) == 0
     assert not (mlprep_home / "progress" / "reviews.jsonl").exists()
 
 

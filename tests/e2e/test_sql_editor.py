@@ -8,7 +8,7 @@ import json
 import pexpect
 
 from tests.conftest import FIXTURES
-from tests.e2e.test_quiz_terminal import spawn
+from tests.e2e.test_quiz_terminal import exit_status, spawn
 
 SQL = ["sql", "--decks", str(FIXTURES / "sqldecks"), "--tag", "fixture-sql", "-n", "1"]
 UP = "\x1b[A"
@@ -29,9 +29,7 @@ def test_editing_completion_commands_and_history_across_runs(mlprep_home):
     child.send("ORDER BY id LIMIT 3;\r")
     # the verdict starts on its own line, with only terminal codes before it
     child.expect(f"LIMIT 3;({CODE}|\r)*\n({CODE})*Correct! Your result:")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_status(child) == 0
     history = (mlprep_home / "sql_history").read_text()
     assert "+SELECT id FROM users WHERE signup_date IS NOT NULL\n+ORDER BY id LIMIT 3;" in history
     assert ".hint" not in history  # commands are not queries
@@ -58,13 +56,9 @@ def test_ctrl_c_clears_a_half_typed_query_and_at_an_empty_prompt_stops(mlprep_ho
     child.sendcontrol("c")
     child.send("SELECT id FROM users ORDER BY id LIMIT 3;\r")  # the line was cleared
     child.expect("Correct! Your result:")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
+    assert exit_status(child) == 0
     child = spawn([*SQL, "--seed", "1"], mlprep_home, NO_COLOR="1")
     child.expect("sql>")
     child.sendcontrol("c")  # nothing typed: it stops
     child.expect("Stopped \\(interrupted\\)")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 130
+    assert exit_status(child) == 130
