@@ -402,6 +402,40 @@ def test_missing_points_are_hard():
     assert grading.score == pytest.approx(2 / 3)
 
 
+POINT_WORDS = ("walrus", "cactus", "violin", "lantern", "meadow", "harbour")
+
+
+def points_card(count: int) -> Card:
+    """A card with `count` keypoints, each made by one word of POINT_WORDS."""
+    return Card(
+        id="t-points",
+        q="Explain it.",
+        a="",
+        keypoints=tuple(Keypoint(word, (word,)) for word in POINT_WORDS[:count]),
+    )
+
+
+@pytest.mark.parametrize(
+    ("made", "of", "grade"),
+    [
+        (5, 5, Grade.GOOD),
+        (4, 5, Grade.GOOD),  # "most" of the keypoints: one short is still Good
+        (5, 6, Grade.GOOD),
+        (3, 4, Grade.HARD),  # (room for a wrong claim no misconception names)
+        (2, 3, Grade.HARD),
+        (1, 2, Grade.HARD),
+        (1, 3, Grade.HARD),
+        (1, 4, Grade.AGAIN),  # too little to count as recalled
+        (0, 2, Grade.AGAIN),
+    ],
+)
+def test_the_suggested_grade_follows_the_share_of_keypoints_made(made, of, grade):
+    answer = " and ".join(POINT_WORDS[:made])
+    grading = grade_answer(points_card(of), answer)
+    assert len(grading.covered) == made
+    assert grading.suggested is grade
+
+
 # -- what "you said" quotes -------------------------------------------------------------------
 
 

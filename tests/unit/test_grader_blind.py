@@ -4,7 +4,8 @@ informal notes, each judged afterwards by a reviewer). Floors, not targets: a ch
 grader or to these cards' phrases that makes its verdicts worse on them fails here, and the
 figures printed on failure say where. The phrases were not tuned to these answers. The same
 for 80 answers to 16 cards that contrast two things (blind_swaps.json), right, partial and
-with the two things swapped."""
+with the two things swapped; and for 100 answers an interviewer graded before seeing the
+grader's (blind_interviewer.json)."""
 
 from __future__ import annotations
 
@@ -90,7 +91,7 @@ def swap_figures() -> dict[str, int]:
     ("figure", "bound"),
     [
         ("right flagged", 0),  # of 48 right answers (1 before a phrase lost "all" as a word)
-        ("right Good", 24),  # of 48
+        ("right Good", 26),  # of 48 (24 while Good asked for every keypoint)
         ("swaps caught", 11),  # of 16: flagged and graded Again
     ],
 )
@@ -101,3 +102,37 @@ def test_answers_that_swap_two_things_are_caught_and_right_ones_are_not(
         assert swap_figures[figure] <= bound, swap_figures
     else:
         assert swap_figures[figure] >= bound, swap_figures
+
+
+@pytest.fixture(scope="module")
+def interviewer_figures() -> dict[str, int]:
+    """On an interviewer's answers to 25 cards written from the questions alone, each graded
+    by the interviewer beforehand (tests/fixtures/grader/blind_interviewer.json). Easy counts
+    as Good: the grader reads what was said, not how quickly it came."""
+    data = json.loads((FIXTURES / "grader" / "blind_interviewer.json").read_text())
+    cards = {card.id: card for deck in builtin_report().decks for card in deck.cards}
+    counts = dict.fromkeys(("as graded", "right flagged", "wrong Good"), 0)
+    for item in data["answers"]:
+        grading = grade_answer(cards[item["card"]], item["answer"])
+        suggested = GRADES[grading.suggested.label.lower()]
+        counts["as graded"] += suggested == min(GRADES[item["expected"].lower()], GRADES["good"])
+        if item["kind"] == "wrong":
+            counts["wrong Good"] += suggested >= GRADES["good"]
+        else:
+            counts["right flagged"] += bool(grading.misconceptions)
+    return counts
+
+
+@pytest.mark.parametrize(
+    ("figure", "bound"),
+    [
+        ("as graded", 49),  # of 100 (44 while Good asked for every keypoint)
+        ("right flagged", 1),  # of 75 strong, terse and partial answers
+        ("wrong Good", 3),  # of 25 answers with a confident wrong claim
+    ],
+)
+def test_the_grader_grades_as_an_interviewer_did(interviewer_figures, figure, bound):
+    if figure == "as graded":
+        assert interviewer_figures[figure] >= bound, interviewer_figures
+    else:
+        assert interviewer_figures[figure] <= bound, interviewer_figures
