@@ -588,6 +588,10 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int, i
     tokens = [*lexed, ("p", ".")]  # a final stop closes the last clause
     words_in = 0  # words of this sentence so far
     segment = 0  # where in `marked` the words since the last punctuation or clause word begin
+    # a negation just after a comma ("adjust for confounders, not for mediators or colliders")
+    # sets a list of things against what came before: it reaches on through "or"/"and" to the
+    # list's next thing (but not to a verb: "..., not bias and lowers variance")
+    listed = False
     for index, (kind, text) in enumerate(tokens):
         if kind == "j":  # a hyphenated whole word rides along with its parts
             marked.append(("\x00" + text, False, sentence, clause))
@@ -608,6 +612,7 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int, i
                 clause, opened = clause + 1, False
             if text in SENTENCE_ENDS or text in ",:()":
                 scope = 0
+                listed = False
             compared = 2 if compared == 1 and text == "," else 0
             previous = ""
             segment = len(marked)
@@ -623,6 +628,7 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int, i
             clause += 1
         elif words_in < 2 and text in OPENING_CONTRASTS:
             opened = True
+        comma_before = after_comma
         at_start = after_comma = False
         words_in += 1
         if (previous, text) in NEGATION_EXCEPTIONS:
@@ -630,7 +636,8 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int, i
             if marked and marked[-1][0] == previous:
                 marked[-1] = (previous, False, sentence, clause)
         elif text in CLAUSE_ENDS and (previous, text) not in _NEGATION_GOES_ON:
-            scope = 0
+            if not (listed and scope > 0 and text in ("and", "or") and _noun_follows(following)):
+                scope = 0
             if text not in ("and", "or"):  # ("the data version or the commit is unnecessary")
                 segment = len(marked) + 1
         if text in AFTER_NEGATORS and previous in COPULAS:
@@ -657,9 +664,16 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int, i
             scope, content_scope = NEGATION_SCOPE + 1, WITHOUT_SCOPE
         elif text in NEGATORS and (previous, text) not in NEGATION_EXCEPTIONS:
             scope = NEGATION_SCOPE + 1
+            listed = comma_before
         scope = max(0, scope - 1)
         previous = text
     return marked
+
+
+def _noun_follows(word: str) -> bool:
+    """Whether `word`, after an "or"/"and", goes on a list of things rather than saying what
+    something does: no verb this module knows of."""
+    return word not in CLAUSE_VERBS and word not in ACTION_VERBS and word not in NOUN_LIKE_VERBS
 
 
 def _thousands(before: str, tokens: list[tuple[str, str]], start: int) -> bool:

@@ -297,6 +297,18 @@ def test_a_closing_bracket_ends_a_negation():
     assert not made("report AP50 (boxes need not be exact)", "boxes exact")
 
 
+def test_a_negation_after_a_comma_reaches_the_whole_list_it_sets_apart():
+    answer = "adjust for confounders, not for mediators or colliders"
+    assert made(answer, "adjust confounders")
+    assert not made(answer, "adjust colliders")
+    assert not made(answer, "adjust mediators")
+    assert not made("it lowers variance, not bias and correlation", "lowers correlation")
+    # a verb after "and" says something of its own
+    assert made("bagging leaves bias, not variance and lowers correlation", "lowers correlation")
+    # without the comma "and" ends the negation, as before
+    assert made("it does not reduce bias and reduces variance", "reduces variance")
+
+
 def test_without_negates_its_noun_phrase_not_the_clause_after_it():
     assert made("without much data freeze the backbone", "freeze backbone")
     assert not made("without much data freeze the backbone", "much data")

@@ -49,11 +49,11 @@ def figures() -> dict[str, int]:
 @pytest.mark.parametrize(
     ("figure", "bound"),
     [
-        ("fair", 141),  # of 172 (135 before notes-style answers were read and commas split claims)
+        ("fair", 142),  # of 172 (135 before notes-style answers were read and commas split claims)
         # (55 before words stating a misconception stopped making keypoints, 51 before one-word
         # match phrases such as "threshold" or "latency" stopped making keypoints on their own)
         ("false credit", 46),  # (48 before the swapped-subject misconceptions)
-        ("missed", 63),  # (71 before)
+        ("missed", 62),  # (71 before)
         # of 43 wrong answers (8 before misconceptions for answers that swap two related
         # things, such as a shadow deployment described as a canary)
         ("wrong not Again", 4),
@@ -126,8 +126,10 @@ def interviewer_figures() -> dict[str, int]:
 @pytest.mark.parametrize(
     ("figure", "bound"),
     [
-        ("as graded", 49),  # of 100 (44 while Good asked for every keypoint)
-        ("right flagged", 1),  # of 75 strong, terse and partial answers
+        ("as graded", 51),  # of 100 (44 while Good asked for every keypoint)
+        # of 75 strong, terse and partial answers (1 before a negation after a comma reached
+        # on through "or": "adjust for confounders, not for mediators or colliders")
+        ("right flagged", 0),
         ("wrong Good", 3),  # of 25 answers with a confident wrong claim
     ],
 )
