@@ -62,6 +62,8 @@ _STR_TAG = "tag:yaml.org,2002:str"
 # line it could not read back would stop every command
 MAX_ID_CHARS = 200
 _MAP_TAG, _SEQ_TAG = _PLAIN_TAGS
+# the tags of unquoted values that a text field takes as written (not true/false or null)
+_WRITTEN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("int", "float", "timestamp"))
 _COLLECTIONS = (yaml.MappingNode, yaml.SequenceNode)
 _NO_ALIASES = "YAML anchors and aliases (&name, *name) are not supported"
 # first characters of a plain scalar that could be read as something other than text
@@ -102,12 +104,20 @@ class _Loader(_SafeLoader):
 class _Located:
     """A composed value with the line it starts on (1-based)."""
 
-    __slots__ = ("value", "line", "duplicates")
+    __slots__ = ("value", "line", "duplicates", "written")
 
     def __init__(self, value: Any, line: int) -> None:
         self.value = value
         self.line = line
         self.duplicates: list[tuple[str, int, int]] = []  # (key, line, first line)
+        # an unquoted number or date as the file spells it (see _Checker.scalar)
+        self.written: str | None = None
+
+    def as_text(self) -> str | None:
+        """The value where it is text, or an unquoted number or date as written; else None."""
+        if isinstance(self.value, str):
+            return self.value
+        return self.written
 
 
 # a number in scientific notation without a dot (1e-3), which YAML 1.1 reads as text
@@ -228,7 +238,12 @@ class _Checker:
         if node.tag == _STR_TAG:  # text, the common case: the value as written
             return _Located(node.value, line)
         try:
-            return _Located(self.scalars.construct_object(node), line)
+            located = _Located(self.scalars.construct_object(node), line)
+            # YAML 1.1 reads unquoted "3:1" as 181, "010" as 8, "0x1F" as 31, "3.10" as 3.1
+            # and "2024-06-01" as a date: where text is asked for, the text as written
+            if node.tag in _WRITTEN_TAGS and not node.style:  # (plain: None or "")
+                located.written = node.value
+            return located
         except yaml.constructor.ConstructorError:
             return self.unreadable_value(line, f"unsupported YAML tag {node.tag}")
         except ValueError:  # Python refuses to convert integers of thousands of digits
@@ -266,15 +281,13 @@ class _Checker:
                 where = located.line if located else line
                 self.problem(where, f"'{key}' is missing or empty", card)
             return ""
-        value = located.value
-        if not isinstance(value, str):
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                hint = _BOOL_HINT if isinstance(value, bool) else ""
-                self.problem(
-                    located.line, f"'{key}' must be text, not {_describe(value)}{hint}", card
-                )
-                return ""
-            value = str(value)
+        value = located.as_text()
+        if value is None:
+            hint = _BOOL_HINT if isinstance(located.value, bool) else ""
+            self.problem(
+                located.line, f"'{key}' must be text, not {_describe(located.value)}{hint}", card
+            )
+            return ""
         if required and not value.strip():
             self.problem(located.line, f"'{key}' is missing or empty", card)
         self.check_control(value, key, located.line, card)
@@ -313,22 +326,23 @@ class _Checker:
             return ()
         items: list[str] = []
         for item in located.value:
+            text = item.as_text()
             if item.value is None:
                 self.problem(
                     item.line,
                     f"'{key}' has an empty item (YAML reads a bare null or ~ as nothing; quote it)",
                     card,
                 )
-            elif not isinstance(item.value, str) or not item.value.strip():
-                got = "blank text" if isinstance(item.value, str) else _describe(item.value)
+            elif text is None or not text.strip():
+                got = "blank text" if text is not None else _describe(item.value)
                 self.problem(item.line, f"'{key}' items must be non-empty text, not {got}", card)
-            elif slug and not SLUG.match(item.value):
+            elif slug and not SLUG.match(text):
                 self.problem(
-                    item.line, f"tag '{item.value}' must be lower-case words joined by '-'", card
+                    item.line, f"tag '{text}' must be lower-case words joined by '-'", card
                 )
             else:
-                self.check_control(item.value, key, item.line, card)
-                items.append(item.value)
+                self.check_control(text, key, item.line, card)
+                items.append(text)
         return tuple(items)
 
     # -- the deck --------------------------------------------------------------------------
@@ -410,7 +424,7 @@ class _Checker:
             return None
         fields = node.value
         raw_id = fields.get("id")
-        card_id = raw_id.value if raw_id and isinstance(raw_id.value, str) else None
+        card_id = raw_id.as_text() if raw_id else None
         label = card_id or f"#{index}"
         before = len(self.problems)
         if card_id is None and raw_id is not None:  # (id: 12345 is a number, not missing)
@@ -811,4 +825,4 @@ def _raw_card_id(node: _Located) -> str | None:
     if not isinstance(node.value, dict):
         return None
     raw = node.value.get("id")
-    return raw.value if raw is not None and isinstance(raw.value, str) and raw.value else None
+    return (raw.as_text() or None) if raw is not None else None

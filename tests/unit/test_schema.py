@@ -429,9 +429,32 @@ def test_ids_longer_than_the_review_log_keeps_or_not_text_are_named():
     long_id = "my-t5-" + "a" * 300
     text = f"id: my-t5\ntitle: t5\ncards:\n  - id: {long_id}\n    q: q?\n    a: x\n"
     assert problems(text) == [f"d.yaml:4: card '{long_id}': id is longer than 200 characters"]
-    text = "id: my-t5\ntitle: t5\ncards:\n  - id: 12345\n    q: q?\n    a: x\n"
+    text = "id: my-t5\ntitle: t5\ncards:\n  - id: [12345]\n    q: q?\n    a: x\n"
     assert problems(text) == [
         "d.yaml:4: card #1: 'id' must be text: lower-case letters, digits and '-'"
+    ]
+
+
+def test_unquoted_numbers_and_dates_in_text_are_kept_as_written():
+    """YAML 1.1 reads "3:1" as 181, "010" as 8, "0x1f" as 31, "3.10" as 3.1 and "2024-06-01"
+    as a date: a deck showed "181" for the odds 3:1 and listed deck "0x1f" as "31"."""
+    text = (
+        "id: 0x1f\ntitle: 2024-06-01\ntags: [2024]\ncards:\n"
+        "  - {id: 12345, q: 3.10, a: 3:1, tags: [010]}\n"
+        "  - id: 2024-06-02\n    q: Which odds are even?\n    a: 12:30:00\n"
+        "    choices: [{text: 1:1, correct: true}, {text: .5}]\n"
+    )
+    deck, found = parse_deck(text, "d.yaml")
+    assert found == []
+    assert (deck.id, deck.title, deck.tags) == ("0x1f", "2024-06-01", ("2024",))
+    first, second = deck.cards
+    assert (first.id, first.q, first.a, first.tags) == ("12345", "3.10", "3:1", ("010",))
+    assert (second.id, second.a) == ("2024-06-02", "12:30:00")
+    assert [choice.text for choice in second.choices] == ["1:1", ".5"]
+    # what is not text in any spelling is still named
+    assert problems(HEAD + "  - id: 1.5\n    q: x\n    a: ~\n") == [
+        "d.yaml:4: card '1.5': id must be lower-case letters, digits and '-'",
+        "d.yaml:6: card '1.5': 'a' is missing or empty",
     ]
 
 
