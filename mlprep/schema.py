@@ -241,7 +241,8 @@ class _Checker:
             located = _Located(self.scalars.construct_object(node), line)
             # YAML 1.1 reads unquoted "3:1" as 181, "010" as 8, "0x1F" as 31, "3.10" as 3.1
             # and "2024-06-01" as a date: where text is asked for, the text as written
-            if node.tag in _WRITTEN_TAGS and not node.style:  # (plain: None or "")
+            plain = isinstance(node, yaml.ScalarNode) and not node.style  # (None or "")
+            if node.tag in _WRITTEN_TAGS and plain:
                 located.written = node.value
             return located
         except yaml.constructor.ConstructorError:
