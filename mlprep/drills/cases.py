@@ -401,6 +401,11 @@ def _best_split_cases(rng):
             note="repeated x at the best split",
         )
     )
+    # gains equal but for rounding (1/6 at t = 0.5 and t = 2.5, computed 5e-17 apart): a
+    # strict ">" without the 1e-12 of the contract keeps the later t
+    cases.append(
+        Case((np.array([3.0, 0.0, 2.0, 1.0]), np.array([1, 0, 0, 1])), note="tie up to rounding")
+    )
     return cases
 
 

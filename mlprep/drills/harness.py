@@ -53,7 +53,9 @@ def encode(value: object) -> bytes:
                 return {"__scalar__": walk(np.asarray(item))}
             if isinstance(item, np.ndarray):
                 if item.dtype.kind in _SAFE_KINDS:
-                    array = np.ascontiguousarray(item)
+                    # (not np.ascontiguousarray: it makes a 0-d array, as a numpy number
+                    # is sent, one of shape (1,), and np.float32(0.5) came back as an array)
+                    array = item if item.flags.c_contiguous else np.array(item, order="C")
                     blobs.append(memoryview(array.reshape(-1).view(np.uint8)))
                     return {
                         "__nd__": array.dtype.str,
