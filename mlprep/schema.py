@@ -7,6 +7,7 @@ keeps the line it came from and duplicate keys can be caught, which plain ``safe
 from __future__ import annotations
 
 import difflib
+import html
 import math
 import re
 from typing import Any
@@ -295,13 +296,17 @@ class _Checker:
         return value
 
     def check_control(self, value: str, key: str, line: int, card: str | None) -> None:
+        written = ""
         if UNSHOWABLE.search(value) is None:  # the usual case, in one search
-            return
+            # ...but Markdown turns "&#x202e;" into the character itself when it is shown
+            if "&#" not in value or UNSHOWABLE.search(value := html.unescape(value)) is None:
+                return
+            written = " written as a character reference (&#...;)"
         found = CONTROL.search(value)
         if found:
             self.problem(
                 line,
-                f"'{key}' contains a control character (U+{ord(found.group()):04X});"
+                f"'{key}' contains a control character (U+{ord(found.group()):04X}){written};"
                 " decks are shown as plain text",
                 card,
             )
@@ -309,8 +314,8 @@ class _Checker:
         if found:  # these can make the text shown differ from the text stored ("Trojan Source")
             self.problem(
                 line,
-                f"'{key}' contains a bidirectional override (U+{ord(found.group()):04X});"
-                " remove it (right-to-left text needs none)",
+                f"'{key}' contains a bidirectional override (U+{ord(found.group()):04X})"
+                f"{written}; remove it (right-to-left text needs none)",
                 card,
             )
 

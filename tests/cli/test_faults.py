@@ -129,6 +129,13 @@ HOSTILE_DECKS = [
     pytest.param(
         deck('    explain: "a\\u2066b"\n'), 7, "bidirectional override (U+2066)", id="bidi-isolate"
     ),
+    # (Markdown shows "&#x202e;" as the character itself)
+    pytest.param(
+        deck("    explain: run &#x202e;txt.exe\n"),
+        7,
+        "bidirectional override (U+202E) written as a character reference",
+        id="bidi-as-reference",
+    ),
 ]
 
 
