@@ -366,6 +366,12 @@ class _Checker:
         if version is not None:
             if isinstance(version.value, bool) or not isinstance(version.value, int):
                 self.problem(version.line, "'format' must be a whole number")
+            elif version.value < 1:
+                self.problem(
+                    version.line,
+                    f"'format' must be a deck format from 1 to {DECK_FORMAT_VERSION}, "
+                    f"not {version.value}",
+                )
             elif version.value > DECK_FORMAT_VERSION:
                 self.problem(
                     version.line,

@@ -137,6 +137,11 @@ BROKEN = [
         ["d.yaml:1: deck format 3 is newer than this mlprep understands (2); upgrade mlprep"],
     ),
     (
+        "a deck format below the first",
+        "format: 0\n" + HEAD + "  - {id: d-a, q: x, a: y}\n",
+        ["d.yaml:1: 'format' must be a deck format from 1 to 2, not 0"],
+    ),
+    (
         "no cards",
         "id: d\ntitle: T\n",
         ["d.yaml:1: 'cards' must be a non-empty list of cards"],
