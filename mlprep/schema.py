@@ -78,14 +78,17 @@ _WORDS = dict.fromkeys(
 ) | dict.fromkeys(["~", "null", "Null", "NULL"], "tag:yaml.org,2002:null")
 
 
-class _Loader(_SafeLoader):
-    """The safe loader, quicker on text: a plain scalar that cannot be a number, date or merge
-    key is resolved without trying every pattern (most of a deck is text, and trying them was
-    a third of the time to parse a large deck). Resolves exactly as the safe loader does."""
+class _QuickResolve:
+    """The safe loader's resolving, quicker on text: a plain scalar that cannot be a number,
+    date or merge key is resolved without trying every pattern (most of a deck is text, and
+    trying them was a third of the time to parse a large deck). Resolves exactly as the safe
+    loader does."""
+
+    yaml_path_resolvers: dict
 
     def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
         if self.yaml_path_resolvers:  # (none are added: the safe loader's own way, then)
-            return super().resolve(kind, value, implicit)
+            return super().resolve(kind, value, implicit)  # type: ignore[misc]
         if kind is yaml.ScalarNode:
             if not implicit[0]:  # quoted (or tagged '!'): text
                 return _STR_TAG
@@ -99,7 +102,31 @@ class _Loader(_SafeLoader):
             return _MAP_TAG
         elif kind is yaml.SequenceNode:
             return _SEQ_TAG
-        return super().resolve(kind, value, implicit)
+        return super().resolve(kind, value, implicit)  # type: ignore[misc]
+
+
+class _Loader(_QuickResolve, _SafeLoader):
+    """The safe loader (libyaml's, when present) with _QuickResolve."""
+
+
+class _PythonLoader(_QuickResolve, yaml.SafeLoader):
+    """PyYAML's own safe loader, for what libyaml refuses though YAML allows it (a tab at the
+    start of a line of a literal block: "a: |" then a line of tab-separated columns)."""
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The file's node tree; YAMLError where neither loader reads it (libyaml's error, which
+    is the one a broken file is named by)."""
+    try:
+        return yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        if _SafeLoader is yaml.SafeLoader:  # (without libyaml: that was PyYAML's own)
+            raise
+        try:
+            return yaml.compose(text, Loader=_PythonLoader)
+        except (yaml.YAMLError, RecursionError):  # (PyYAML's recurses where libyaml stops)
+            pass
+        raise
 
 
 class _Located:
@@ -805,7 +832,7 @@ def parse_deck_ids(
     problems (validate checks ids across files, broken ones included)."""
     checker = _Checker(path, anchors="&" in text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = _compose(text)
     except yaml.YAMLError as error:
         return None, [_yaml_problem(path, text, error)], []
     if node is None:
@@ -824,7 +851,7 @@ def readable_cards(text: str, path: str) -> list[Card]:
     (validate runs their SQL solutions too, so that one run reports every problem)."""
     checker = _Checker(path, anchors="&" in text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = _compose(text)
     except yaml.YAMLError:
         return []
     if node is None:

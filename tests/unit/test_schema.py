@@ -469,3 +469,16 @@ def test_a_character_yaml_refuses_is_named_with_its_line():
     assert problems(text) == [
         "d.yaml:5: invalid YAML: unacceptable character #x001b: control characters are not allowed"
     ]
+
+
+def test_a_literal_block_may_start_a_line_with_a_tab():
+    """YAML allows a tab after a block's indentation (libyaml refuses it where it starts the
+    block's first line, and the deck was named as indented with tabs)."""
+    card = "  - id: d-a\n    q: x\n    a: |\n      \tcol1\tcol2\n      name\tvalue\n"
+    deck, found = parse_deck(HEAD + card, "d.yaml")
+    assert found == []
+    assert deck.cards[0].a == "\tcol1\tcol2\nname\tvalue\n"
+    # a tab that indents is still named, by libyaml's error
+    assert problems(HEAD + "  - id: d-a\n    q: x\n\ta: y\n") == [
+        "d.yaml:6: tab used for indentation; indent with spaces"
+    ]
