@@ -21,6 +21,8 @@ from mlprep.model import DECK_FORMAT_VERSION, Card, CardType, Deck, Problem
 from mlprep.textsafe import BIDI, CONTROL, UNSHOWABLE
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# SLUG in words ("--all" and "a--b" are letters, digits and dashes, and still no slug)
+SLUG_RULE = "lower-case letters and digits, in words joined by one '-' (my-deck-2)"
 # Terminal control characters (escape sequences can retitle or clear a terminal); tab and
 # newline are ordinary text.
 
@@ -408,9 +410,7 @@ class _Checker:
                 return None
         deck_id = self.text(top, "id", root.line, None, required=True)
         if deck_id and not SLUG.match(deck_id):
-            self.problem(
-                top["id"].line, f"deck id '{deck_id}' must be lower-case letters, digits and '-'"
-            )
+            self.problem(top["id"].line, f"deck id '{deck_id}' must be {SLUG_RULE}")
         elif deck_id and len(deck_id) > MAX_ID_CHARS:
             self.problem(top["id"].line, f"deck id is longer than {MAX_ID_CHARS} characters")
         title = self.text(top, "title", root.line, None, required=True)
@@ -467,14 +467,12 @@ class _Checker:
         label = card_id or f"#{index}"
         before = len(self.problems)
         if card_id is None and raw_id is not None:  # (id: 12345 is a number, not missing)
-            self.problem(
-                raw_id.line, "'id' must be text: lower-case letters, digits and '-'", label
-            )
+            self.problem(raw_id.line, f"'id' must be text: {SLUG_RULE}", label)
         elif card_id is None:
             self.problem(node.line, "'id' is missing (every card needs a unique id)", label)
         elif not SLUG.match(card_id):
             assert raw_id is not None  # card_id came from it
-            self.problem(raw_id.line, "id must be lower-case letters, digits and '-'", label)
+            self.problem(raw_id.line, f"id must be {SLUG_RULE}", label)
         elif len(card_id) > MAX_ID_CHARS:
             assert raw_id is not None
             self.problem(raw_id.line, f"id is longer than {MAX_ID_CHARS} characters", label)

@@ -57,11 +57,11 @@ def import_deck(
     from mlprep.fileio import atomic_write, kind_of, read_regular
     from mlprep.importcsv import convert
     from mlprep.limits import MAX_CSV_BYTES
-    from mlprep.schema import SLUG
+    from mlprep.schema import SLUG, SLUG_RULE
 
     slug = deck.strip()
     if not SLUG.match(slug):
-        raise UsageError(f"deck id '{printable(deck)}' must be lower-case letters, digits and '-'.")
+        raise UsageError(f"deck id '{printable(deck)}' must be {SLUG_RULE}.")
     if len(slug) > MAX_SLUG:
         raise UsageError(f"deck id is {len(slug)} characters long; at most {MAX_SLUG}.")
     if title is not None:

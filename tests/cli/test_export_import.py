@@ -401,7 +401,8 @@ def test_slug_clashes(cli, tmp_path, mlprep_home, monkeypatch):
     result = cli("import", str(source), "--deck", "Not A Slug")
     assert (result.exit_code, result.stderr) == (
         2,
-        "Error: deck id 'Not A Slug' must be lower-case letters, digits and '-'.\n",
+        "Error: deck id 'Not A Slug' must be lower-case letters and digits, in words joined by "
+        "one '-' (my-deck-2).\n",
     )
 
     assert cli("import", str(source), "--deck", "mine").exit_code == 0

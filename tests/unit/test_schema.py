@@ -168,7 +168,8 @@ def test_every_problem_is_reported_at_once():
     )
     assert problems(text) == [
         "d.yaml:4: card 'd-a': 'a' is missing or empty",
-        "d.yaml:5: card 'D_B': id must be lower-case letters, digits and '-'",
+        "d.yaml:5: card 'D_B': id must be lower-case letters and digits, in words joined by one "
+        "'-' (my-deck-2)",
         "d.yaml:6: card 'd-c': unknown key 'x' (known: id, q, a, explain, choices, expect, "
         "type, db, solution, ordered, rubric, difficulty, tags, refs, followups, keypoints, "
         "misconceptions, signature, tests)",
@@ -436,7 +437,8 @@ def test_ids_longer_than_the_review_log_keeps_or_not_text_are_named():
     assert problems(text) == [f"d.yaml:4: card '{long_id}': id is longer than 200 characters"]
     text = "id: my-t5\ntitle: t5\ncards:\n  - id: [12345]\n    q: q?\n    a: x\n"
     assert problems(text) == [
-        "d.yaml:4: card #1: 'id' must be text: lower-case letters, digits and '-'"
+        "d.yaml:4: card #1: 'id' must be text: lower-case letters and digits, in words joined by "
+        "one '-' (my-deck-2)"
     ]
 
 
@@ -458,7 +460,8 @@ def test_unquoted_numbers_and_dates_in_text_are_kept_as_written():
     assert [choice.text for choice in second.choices] == ["1:1", ".5"]
     # what is not text in any spelling is still named
     assert problems(HEAD + "  - id: 1.5\n    q: x\n    a: ~\n") == [
-        "d.yaml:4: card '1.5': id must be lower-case letters, digits and '-'",
+        "d.yaml:4: card '1.5': id must be lower-case letters and digits, in words joined by one "
+        "'-' (my-deck-2)",
         "d.yaml:6: card '1.5': 'a' is missing or empty",
     ]
 
