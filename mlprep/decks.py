@@ -645,8 +645,12 @@ def shared_id_problems(report: LoadReport, reference: LoadReport | None = None) 
             first = first_with[deck.id]
             message = f"deck id '{deck.id}' clashes with the deck in {first}; give it another id"
             problems.append(Problem(str(deck.path), message))
+    deck_ids = builtin_slugs | {deck.id for deck in report.decks}
     for path, card_id, line in report.card_ids:
-        if card_id in builtin_ids:
+        if card_id in deck_ids:
+            # (`mlprep code ID`, `mlprep drill ID` take a deck or a card: the deck would win)
+            message = f"card id '{card_id}' is also a deck's id; give the card another"
+        elif card_id in builtin_ids:
             message = f"card id also used in built-in deck '{builtin_ids[card_id]}'"
         elif card_id in seen and seen[card_id][0] != path:
             first_path, first_line = seen[card_id]

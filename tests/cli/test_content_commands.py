@@ -165,6 +165,21 @@ def test_validate_fails_a_deck_that_reuses_a_builtin_id(cli, tmp_path):
     ]
 
 
+def test_validate_fails_a_card_whose_id_is_a_decks(cli, tmp_path):
+    """`mlprep code coding` took the built-in deck, and the card 'coding' could not be named."""
+    path = tmp_path / "mine.yaml"
+    path.write_text(
+        "id: mine\ntitle: Mine\ncards:\n  - {id: coding, q: x, a: y}\n  - {id: mine, q: x, a: y}\n"
+    )
+    result = cli("validate", str(path))
+    assert result.exit_code == 3
+    assert result.stdout.splitlines() == [
+        f"{path}:4: card 'coding': card id 'coding' is also a deck's id; give the card another",
+        f"{path}:5: card 'mine': card id 'mine' is also a deck's id; give the card another",
+        "2 problems in 1 file.",
+    ]
+
+
 def test_validate_reports_ids_shared_across_decks(cli, tmp_path):
     (tmp_path / "a.yaml").write_text("id: a\ntitle: A\ncards:\n  - {id: a-1, q: x, a: y}\n")
     (tmp_path / "b.yaml").write_text("id: b\ntitle: B\ncards:\n  - {id: a-1, q: z, a: y}\n")
