@@ -475,10 +475,13 @@ def _deck_table(rows: list[tuple[str, str, str, str]], width: int) -> list[str]:
     title_w = width - slug_w - count_w - source_w - 6
     if title_w < 16:
         return _stacked_decks(rows, width)
-    return [
-        f"{slug:<{slug_w}}  {shorten(title, title_w):<{title_w}}  {count:>{count_w}}  {source}"
-        for slug, title, count, source in [header, *rows]
-    ]
+    lines = []
+    for slug, title, count, source in [header, *rows]:
+        title = shorten(title, title_w)
+        # (padded by the columns it takes: "日本語 🚀" is 9 characters wide in 6)
+        title += " " * (title_w - columns(title))
+        lines.append(f"{slug:<{slug_w}}  {title}  {count:>{count_w}}  {source}")
+    return lines
 
 
 def _stacked_decks(rows, width: int) -> list[str]:

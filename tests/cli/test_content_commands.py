@@ -43,6 +43,20 @@ def test_decks_table_fits_80_columns(cli):
     assert "\x1b[" not in result.stdout
 
 
+def test_decks_table_lines_up_titles_of_wide_characters(cli, tmp_path):
+    from mlprep.textfit import columns
+
+    (tmp_path / "wide.yaml").write_text(
+        'id: wide\ntitle: "Ünïcödé deck 🚀 日本語"\ncards:\n  - {id: wide-1, q: x, a: y}\n',
+        encoding="utf-8",
+    )
+    result = cli("decks", "--decks", str(tmp_path))
+    table = [line for line in result.stdout.splitlines() if line.endswith(("built-in", "yours"))]
+    # every row's card count ends in the same column (then comes the source)
+    assert len({columns(line.rsplit("  ", 1)[0]) for line in table}) == 1
+    assert [line for line in table if line.startswith("wide ")] != []
+
+
 def test_decks_guide_prints_how_to_write_a_deck(cli):
     # in a pipe, the guide's own text, to read with a pager or keep
     result = cli("decks", "--guide")
