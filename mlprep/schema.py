@@ -477,7 +477,8 @@ class _Checker:
             assert raw_id is not None
             self.problem(raw_id.line, f"id is longer than {MAX_ID_CHARS} characters", label)
         self.check_keys(node, CARD_KEYS, label)
-        q = self.text(fields, "q", node.line, label, required=True)
+        # (a question written as a block, "q: >", ends with a line break: shown, an empty line)
+        q = self.text(fields, "q", node.line, label, required=True).rstrip("\n")
         a = self.text(fields, "a", node.line, label, required=True)
         explain = self.text(fields, "explain", node.line, label)
         card_type = self.card_type(fields, label)

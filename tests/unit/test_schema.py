@@ -485,3 +485,10 @@ def test_a_literal_block_may_start_a_line_with_a_tab():
     assert problems(HEAD + "  - id: d-a\n    q: x\n\ta: y\n") == [
         "d.yaml:6: tab used for indentation; indent with spaces"
     ]
+
+
+def test_a_question_written_as_a_block_keeps_no_final_line_break():
+    card = "  - id: d-a\n    q: >\n      A folded\n      question?\n    a: |\n      kept\n"
+    deck, found = parse_deck(HEAD + card, "d.yaml")
+    assert found == []
+    assert (deck.cards[0].q, deck.cards[0].a) == ("A folded question?", "kept\n")
