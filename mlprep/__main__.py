@@ -1,3 +1,3 @@
-from mlprep.cli.app import main
+from mlprep.cli.launch import main
 
 main()

@@ -35,4 +35,4 @@ def test_the_wheel_contains_the_package_and_every_deck(tmp_path):
     assert "mlprep/cli/app.py" in names
     assert "mlprep/docs/deck-format.md" in names  # (mlprep decks --guide)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "mlprep = mlprep.cli.app:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "mlprep = mlprep.cli.launch:main" in zipfile.ZipFile(wheel).read(entry_points).decode()

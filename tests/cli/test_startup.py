@@ -252,3 +252,26 @@ def test_a_merge_of_answers_imports_neither_the_planner_nor_the_optimizer(mlprep
     output, modules = probed(["progress", "merge", str(export)])
     assert output.startswith("Merged 1 new answer")
     assert [m for m in modules if m in ("mlprep.plan", "mlprep.optimize")] == []
+
+
+# a Ctrl-C that comes while the command line is still being imported (typer is the first
+# thing it imports): the process gets KeyboardInterrupt there
+INTERRUPTED_AT_IMPORT = """
+import builtins, sys
+real = builtins.__import__
+def interrupted(name, *args, **kwargs):
+    if name == "typer":
+        raise KeyboardInterrupt
+    return real(name, *args, **kwargs)
+builtins.__import__ = interrupted
+sys.argv = ["mlprep", "stats"]
+from mlprep.cli.launch import main
+main()
+"""
+
+
+def test_ctrl_c_while_the_program_loads_is_one_line_and_exit_130(mlprep_home):
+    done = subprocess.run(
+        [sys.executable, "-c", INTERRUPTED_AT_IMPORT], capture_output=True, text=True
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", "\nInterrupted.\n")
