@@ -49,6 +49,9 @@ TRUNCATED = " [...truncated]"
 NON_SCHEDULING_MODES = frozenset({"drill"})
 _NON_SCHEDULING = frozenset(mode.encode() for mode in NON_SCHEDULING_MODES)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # keeps tab and newline
+# a CSI sequence (arrows, Home, Delete, colours: ESC [ parameters final) or an SS3 one (ESC O
+# and a letter: arrows in application mode)
+_ESCAPE_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|O[@-~])")
 # Events that are not answers carry a `kind` and their payload in `data`: the interview plan
 # and fitted scheduler parameters live in the log too, so they merge across machines like
 # answers do. Such an event has card "@<kind>", grade 0, mode <kind>, ms 0.
@@ -57,9 +60,13 @@ MAX_DATA_CHARS = 4096
 
 
 def clean_answer(text: str) -> str:
-    """An answer as the log keeps it: control characters (terminal escapes, NUL) removed,
-    newlines kept, at most ANSWER_LIMIT characters (a longer one ends with TRUNCATED)."""
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """An answer as the log keeps it: terminal escape sequences (an arrow key read raw is
+    "\x1b[D") and control characters (NUL) removed, newlines kept, at most ANSWER_LIMIT
+    characters (a longer one ends with TRUNCATED)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x1b" in text:  # (removing only the ESC left "[D" in the answer)
+        text = _ESCAPE_SEQUENCE.sub("", text)
+    text = _CONTROL.sub("", text)
     if len(text) > ANSWER_LIMIT:
         text = text[: ANSWER_LIMIT - len(TRUNCATED)] + TRUNCATED
     return text

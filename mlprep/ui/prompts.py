@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import shutil
+import sys
 import time
 import types
 from collections.abc import Callable, Sequence
@@ -93,6 +94,21 @@ def _grade_from(text: str) -> Grade | None:
     if text.capitalize() in GRADE_LABELS:
         return Grade(GRADE_LABELS.index(text.capitalize()) + 1)
     return None
+
+
+def _line_editing(stdin: TextIO) -> bool:
+    """Whether plain prompts read lines through GNU readline (loaded here, once): when they
+    read the process's own terminal and write to it (as input() does), where readline can be
+    had."""
+    if stdin is not sys.stdin:
+        return False
+    try:
+        if not (stdin.isatty() and sys.stdout.isatty()):
+            return False
+        import readline  # noqa: F401  (input() edits lines once it is loaded)
+    except (ImportError, OSError, ValueError):  # (no readline; a closed stream)
+        return False
+    return True
 
 
 class PlainPrompter:
@@ -254,10 +270,8 @@ class PlainPrompter:
             *before, prompt = wrap(prompt.rstrip(), self.width)
             self.say(*before)
             prompt += " "
-        self.stdout.write(prompt)
-        self.stdout.flush()
         try:
-            line = self.stdin.readline()
+            line = self._read_line(prompt)
         except UnicodeDecodeError:  # a strict decoder met bytes that are not UTF-8
             line = "\ufffd\n"
         if not line:
@@ -268,6 +282,19 @@ class PlainPrompter:
             self.stdout.write(printable(answer) + "\n")
             self.stdout.flush()
         return answer
+
+    def _read_line(self, prompt: str) -> str:
+        """A line typed after `prompt`, with its newline ("" at the end of input). In a
+        terminal the line can be edited (arrows, Home/End, history), as a screen reader's user
+        expects: an arrow key read raw wrote "^[[D" into the answer."""
+        if _line_editing(self.stdin):
+            try:
+                return input(prompt) + "\n"
+            except EOFError:
+                return ""
+        self.stdout.write(prompt)
+        self.stdout.flush()
+        return self.stdin.readline()
 
     def choose(self, options: Sequence[str], several: bool) -> list[int]:
         self.say(*numbered(options, self.width))

@@ -385,3 +385,18 @@ def test_a_termination_signal_puts_the_terminal_back(mlprep_home, signal_name):
     shown = seen.getvalue()
     assert "\x1b[?25l" in shown  # the menu hid the cursor...
     assert shown.rindex("\x1b[?25h") > shown.rindex("\x1b[?25l")  # ...and it is shown again
+
+
+def test_a_plain_prompt_in_a_terminal_edits_its_line(mlprep_home):
+    """--plain (for screen readers) read the terminal raw: Left wrote "^[[D" into the answer."""
+    args = ["quiz", "mini", "-n", "1", "--seed", "5", "--plain", "--decks", str(FIXTURES / "decks")]
+    child = spawn(args, mlprep_home)
+    child.expect("Answer \\(1-3\\): ")
+    deliberately(child, "abc" + "\x1b[D\x1b[D" + "X" + ENTER)
+    child.expect("'aXbc' is not an option")
+    child.expect("Answer \\(1-3\\): ")
+    child.send("\x1b[A")  # Up: the line typed before, to edit again
+    child.send("\x15" + "1" + ENTER)  # Ctrl-U clears it
+    child.expect("Correct")
+    assert exit_status(child) == 0
+    assert [e["answer"] for e in events(mlprep_home)] == ["Gini impurity"]

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from mlprep.model import Card, Grade
 from mlprep.progress import ProgressStore
 from mlprep.reviewlog import ANSWER_LIMIT, TRUNCATED, clean_answer
@@ -25,7 +27,7 @@ def test_a_megabyte_answer_with_control_characters_is_stored_truncated_and_clean
     store.record("c1", Grade.GOOD, "quiz", 10, T0, answer=typed)
     (event,) = log_of(tmp_path)
     assert len(event["answer"]) == ANSWER_LIMIT
-    assert event["answer"].startswith("[31mred[0m and a bell\nsecond line\t")
+    assert event["answer"].startswith("red and a bell\nsecond line\t")
     assert event["answer"].endswith(TRUNCATED)
     assert "\x1b" not in event["answer"] and "\x00" not in event["answer"]
     # and it reads back (the log's own checks accept what was written)
@@ -34,6 +36,20 @@ def test_a_megabyte_answer_with_control_characters_is_stored_truncated_and_clean
 
 def test_clean_answer_keeps_short_text_as_typed():
     assert clean_answer("Gini; entropy\nline two") == "Gini; entropy\nline two"
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("abc\x1b[D\x1b[DX", "abcX"),  # arrow keys read raw (a terminal without line editing)
+        ("cross\x1b[1;5C entropy", "cross entropy"),  # Ctrl+Right
+        ("x\x1bOAy", "xy"),  # an arrow in application mode
+        ("\x1b[31mred\x1b[0m", "red"),
+        ("a lone \x1b escape", "a lone  escape"),
+    ],
+)
+def test_clean_answer_drops_whole_escape_sequences(typed, kept):
+    assert clean_answer(typed) == kept
 
 
 def test_a_format_1_log_loads_and_merges_with_format_2_events(tmp_path):
