@@ -103,12 +103,15 @@ def how_values_differ(expected, got, atol: float = ATOL) -> str:
 
 
 def _factor(factor: float) -> str:
-    """'3 times', '1/4 of', '-1/4 of', '0.9 times'."""
+    """'3 times', '1/4 of', '-1/4 of', '0.9 times', '1.00004196 times'."""
     inverse = 1 / factor
     if abs(factor) < 1 and abs(inverse - round(inverse)) < 1e-6 * abs(inverse):
         sign = "-" if inverse < 0 else ""  # (not "1/-4")
         return f"{sign}1/{abs(round(inverse))} of"
-    return f"{factor:.4g} times"
+    shown = f"{factor:.4g}"
+    if shown == "1":  # (a small error: "each is 1 times the expected" said nothing)
+        shown = f"{factor:.9g}"
+    return f"{shown} times"
 
 
 def array(kind: str = "f", atol: float = ATOL, dtype: str | None = None) -> Compare:

@@ -23,6 +23,8 @@ from mlprep.drills.cases import array, how_values_differ, int_list, number
         (lambda e: -e, "values differ: each has the opposite sign"),
         (lambda e: e + 1.5, "values differ: each is off by the same +1.5"),
         (lambda e: e.T, "values differ: the output is the transpose of the expected"),
+        # a small error in every value (an off-by-one step count): "each is 1 times" before
+        (lambda e: e * 1.000042, "values differ: each is 1.000042 times the expected"),
     ],
 )
 def test_one_relation_between_output_and_expected_is_named(got, why):
@@ -69,6 +71,8 @@ def test_no_relation_is_claimed_where_none_holds():
         (lambda e: -e, "values differ: each has the opposite sign"),
         (lambda e: e - 0.5, "values differ: each is off by the same -0.5"),
         (lambda e: e.T, "values differ: the output is the transpose of the expected"),
+        # a small error in every value (an off-by-one step count): "each is 1 times" before
+        (lambda e: e * 1.000042, "values differ: each is 1.000042 times the expected"),
     ],
 )
 def test_a_large_output_is_described_as_a_small_one(got, why):
