@@ -584,6 +584,25 @@ def _expected(suite: Any, case: Any) -> Any:
     return suite.reference(*args, **copy.deepcopy(case.kwargs))
 
 
+def _draws_after_reference(suite: Any, case: Any) -> list[float] | None:
+    """Each random generator's next number once the reference has run the case (None: the
+    case passes none, or the suite has no reference here)."""
+    import copy
+
+    import numpy as np
+
+    from mlprep.drills.harness import SeededRng
+
+    reference = getattr(suite, "reference", None)
+    if reference is None or not any(isinstance(a, SeededRng) for a in case.args):
+        return None
+    rngs = [np.random.default_rng(a.seed) for a in case.args if isinstance(a, SeededRng)]
+    fresh = iter(rngs)
+    args = [next(fresh) if isinstance(a, SeededRng) else copy.deepcopy(a) for a in case.args]
+    reference(*args, **copy.deepcopy(case.kwargs))
+    return [float(rng.random()) for rng in rngs]
+
+
 def _grade(suite: Any, case: Any, result: Any, expected: Any) -> Failure | None:
     from mlprep.drills.harness import Opaque
 
@@ -631,6 +650,13 @@ def _grade(suite: Any, case: Any, result: Any, expected: Any) -> Failure | None:
         reason = suite.check(got)
     if reason is None and result.get("modified"):
         reason = f"modified its input {', '.join(result['modified'])} in place"
+    if reason is None and result.get("next_draws") is not None:
+        wanted = _draws_after_reference(suite, case)
+        if wanted is not None and wanted != result["next_draws"]:
+            reason = (
+                "drew from the random generator more or fewer times than the drill asks"
+                " (its next number after the call differs)"
+            )
     if reason is None and case.max_seconds is not None and result["seconds"] > case.max_seconds:
         reason = (
             f"took {result['seconds']:.1f} s; must finish within {case.max_seconds:g} s"

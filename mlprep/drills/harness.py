@@ -453,7 +453,14 @@ def _run(message: dict, out: int) -> dict:
             for i, (b, a) in enumerate(zip(before, after, strict=True))
             if not _same(b, a)
         ]
-        results.append({"value": value, "seconds": elapsed, "modified": modified})
+        reply = {"value": value, "seconds": elapsed, "modified": modified}
+        # each random generator's next number after the call: whether the code drew from it
+        # as often as the drill asks ("exactly one call rng.random(x.shape)"), which its
+        # outputs alone may not show (with p = 0 dropout's mask is all ones either way)
+        draws = [float(a.random()) for a in after if isinstance(a, np.random.Generator)]
+        if draws:
+            reply["next_draws"] = draws
+        results.append(reply)
     return {"status": "ran", "results": results, "printed": "".join(writer.kept)[:2000]}
 
 
