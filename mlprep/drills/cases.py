@@ -503,6 +503,9 @@ def _cosine_cases(rng):
     B[0] = 0
     cases.append(Case((A, B), note="zero rows"))
     cases.append(Case((np.zeros((2, 3)), np.zeros((1, 3))), note="all rows zero"))
+    # rows of small norm are as alike as any (an epsilon added to the norms made 1 into 0.67)
+    small = (np.array([[1e-4, 0.0], [0.0, 3e-5]]), np.array([[2e-4, 0.0], [1e-5, 1e-5]]))
+    cases.append(Case(small, note="rows of small norm"))
     return cases
 
 
