@@ -177,6 +177,9 @@ def int_list() -> Compare:
     return compare
 
 
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth")
+
+
 def pair(*parts: Compare) -> Compare:
     def compare(expected, got):
         if not isinstance(got, tuple | list) or len(got) != len(parts):
@@ -184,8 +187,8 @@ def pair(*parts: Compare) -> Compare:
             return f"returned {what}, expected a tuple of {len(parts)}"
         for index, (part, e, g) in enumerate(zip(parts, expected, got, strict=True)):
             reason = part(e, g)
-            if reason:
-                return f"item {index + 1} of the tuple: {reason}"
+            if reason:  # (named as Python counts it too: "item 1" was read as [1])
+                return f"the tuple's {_ORDINALS[index]} item, [{index}]: {reason}"
         return None
 
     return compare

@@ -102,3 +102,14 @@ def test_a_relation_broken_at_one_position_is_not_claimed_for_a_large_output():
     assert array()(symmetric, got) == (
         "values differ at 1 of 90000 positions, the first at index (0, 1)"
     )
+
+
+def test_a_tuple_item_that_differs_is_named_as_python_counts_it():
+    from mlprep.drills.cases import pair
+
+    compare = pair(array(), array(), array())
+    expected = (np.ones(3), np.zeros(3), np.arange(3.0))
+    got = (np.ones(3), np.zeros(3) - 2.0, np.arange(3.0))
+    assert compare(expected, got) == (
+        "the tuple's second item, [1]: values differ: each is off by the same -2"
+    )
