@@ -183,6 +183,14 @@ def _written_by_echo(error: BaseException) -> bool:
     return False
 
 
+# the options of the program itself, given before any command, and how they are given
+_PROGRAM_OPTIONS = {
+    "--debug": "mlprep --debug {command} ...",
+    "--data-dir": "mlprep --data-dir DIR {command} ...",
+    "--version": "mlprep --version",
+}
+
+
 def usage_error(error: ClickUsageError, outer: Any = None) -> NoReturn:
     """A usage error (an unknown option, a bad value) as one line, with where help is, and its
     exit code: not the usage, a hint and the error over four lines."""
@@ -202,7 +210,12 @@ def usage_error(error: ClickUsageError, outer: Any = None) -> NoReturn:
         where = context.command_path
         if context is outer and getattr(outer, "invoked_subcommand", None):
             where += f" {outer.invoked_subcommand}"
-    if "Did you mean" not in text:  # (a suggestion says enough)
+    option = getattr(error, "option_name", None)  # (an option the command does not know)
+    if option in _PROGRAM_OPTIONS and where != "mlprep":
+        # `mlprep quiz trees --debug`: the program's own options go before the command
+        given = _PROGRAM_OPTIONS[option].format(command=where.removeprefix("mlprep "))
+        text += f" {option} is mlprep's own, before any command: `{given}`."
+    elif "Did you mean" not in text:  # (a suggestion says enough)
         text += f" See `{where} -h`."  # (commands in backticks, as elsewhere)
     echo_error(_app_state(context), text)
     raise typer.Exit(error.exit_code)

@@ -1265,6 +1265,17 @@ def test_a_file_where_the_drill_directory_goes_is_named(cli, mlprep_home, monkey
             "Missing option '--format'. Choose from: md, anki, json. See `mlprep export -h`.",
         ),
         (["--bogus"], "No such option: --bogus. See `mlprep -h`."),
+        # the program's own options after a command: where they go
+        (
+            ["quiz", "trees", "--debug"],
+            "No such option: --debug. --debug is mlprep's own, before any command: "
+            "`mlprep --debug quiz ...`.",
+        ),
+        (
+            ["progress", "export", "x.json", "--data-dir", "d"],
+            "No such option: --data-dir. --data-dir is mlprep's own, before any command: "
+            "`mlprep --data-dir DIR progress export ...`.",
+        ),
         (["progress", "bogus"], "No such command 'bogus'. See `mlprep progress -h`."),
         # an option without its value has no context of its own (this was a traceback)
         (["quiz", "trees", "-n"], "Option '-n' requires an argument. See `mlprep quiz -h`."),
