@@ -221,6 +221,10 @@ ABBREVIATIONS = {
     "qps": "queries per second",
     "ctr": "click through rate",
     "wcss": "within cluster sum squares",
+    "ce": "cross entropy",
+    "bce": "binary cross entropy",
+    "nll": "negative log likelihood",
+    "vi": "variational inference",
 }
 # informal short forms that stand for one word
 SHORT_FORMS = {

@@ -81,6 +81,9 @@ def assert_claims(card: Card, right: Sequence[str], wrong: Sequence[str]) -> Non
         ("assumes no hidden confounding & positivity", "positivity"),  # (& is "and"...)
         ("it never practised that → errors snowball", "errors snowball"),  # (→ is "so")
         ("it never practised that -> errors snowball", "errors snowball"),
+        ("distill w/ soft targets + hard-label CE", "cross entropy hard labels"),
+        ("minimise the NLL", "negative log likelihood"),
+        ("reverse KL is the one VI uses", "variational inference reverse"),
     ],
 )
 def test_notes_style_answers_are_read(answer, phrase):
