@@ -20,7 +20,7 @@ import operator
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import snowballstemmer
@@ -532,13 +532,19 @@ def _lex(text: str, spans: list[tuple[int, int]] | None = None) -> list[tuple[st
             text = pattern.sub(words, text)
     text = unicodedata.normalize("NFKC", text).lower()
     text = text.translate(GREEK)
-    placed = (
-        spans is not None and len(text) == len(typed) and text == CONTROL.sub(" ", typed).lower()
-    )
+    origins = None  # where each character of `text` came from in `typed`, when it moved
+    if spans is not None:
+        # (a text that reading moved no character of: its own places, the usual case)
+        placed = len(text) == len(typed) and text == CONTROL.sub(" ", typed).lower()
+        if not placed:
+            origins = _origins(typed, text)
+            placed = origins is not None
+    else:
+        placed = False
     out: list[tuple[str, str]] = []
     # each token with its place when places are wanted (findall is quicker without)
     tokens = (
-        ((found.group(), found.span()) for found in _TOKEN.finditer(text))
+        ((found.group(), _placed(found.span(), origins)) for found in _TOKEN.finditer(text))
         if placed
         else zip(_TOKEN.findall(text), itertools.repeat(None))
     )
@@ -573,6 +579,66 @@ def _lex(text: str, spans: list[tuple[int, int]] | None = None) -> list[tuple[st
             assert spans is not None
             spans += [where] * (len(out) - before)
     return out
+
+
+def _origins(typed: str, text: str) -> list[tuple[int, int]] | None:
+    """For each character of `text` (`typed` as _lex reads it: "p^2" as "p squared", "β" as
+    "beta"), the characters of `typed` it came from, so that a quote shows what was typed (a
+    word written out for a sign comes from the sign: "squared" from "^2"). The same steps as
+    _lex's, each keeping track of where every character came from; None where they do not
+    end in `text` (a letter and its accent composed into one character)."""
+    origins = [(i, i + 1) for i in range(len(typed))]
+    pieces = CONTROL.sub(" ", typed)
+    pieces, origins = _traced_chars(pieces, origins, lambda c: c.translate(FORMULA))
+    for patterns, signs in ((_COMPARISONS, "<>"), (_POWERS, "^*")):
+        if any(sign in pieces for sign in signs):
+            for pattern, words in patterns:
+                pieces, origins = _traced_sub(pattern, words, pieces, origins)
+    pieces, origins = _traced_chars(
+        pieces, origins, lambda c: unicodedata.normalize("NFKC", c).lower().translate(GREEK)
+    )
+    return origins if pieces == text else None
+
+
+def _traced_chars(
+    text: str, origins: list[tuple[int, int]], change: Callable[[str], str]
+) -> tuple[str, list[tuple[int, int]]]:
+    """`text` with each character changed by `change`, and where each new one came from."""
+    out: list[str] = []
+    placed: list[tuple[int, int]] = []
+    for character, origin in zip(text, origins, strict=True):
+        new = change(character)
+        out.append(new)
+        placed += [origin] * len(new)
+    return "".join(out), placed
+
+
+def _traced_sub(
+    pattern: re.Pattern[str], words: str, text: str, origins: list[tuple[int, int]]
+) -> tuple[str, list[tuple[int, int]]]:
+    """pattern.sub(words, text), and where each character of the result came from (the words
+    from the characters they replace)."""
+    out: list[str] = []
+    placed: list[tuple[int, int]] = []
+    done = 0
+    for found in pattern.finditer(text):
+        start, end = found.span()
+        out.append(text[done:start])
+        placed += origins[done:start]
+        out.append(words)
+        placed += [(origins[start][0], origins[end - 1][1])] * len(words)
+        done = end
+    out.append(text[done:])
+    placed += origins[done:]
+    return "".join(out), placed
+
+
+def _placed(span: tuple[int, int], origins: list[tuple[int, int]] | None) -> tuple[int, int]:
+    """A token's place in the typed answer, from its place in the text as read."""
+    if origins is None:
+        return span
+    start, end = span
+    return origins[start][0], max(origins[start][0], origins[end - 1][1])
 
 
 def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int, int]]:
