@@ -745,6 +745,8 @@ def _number_keys_toggle(question, count: int) -> None:
                 else:
                     control.selected_options.append(value)
                 typing.clear()
+                if control.selected_options:  # ("Mark at least one option." said no longer
+                    control.error_message = None  # holds: as space clears it by validating)
 
         return handler
 

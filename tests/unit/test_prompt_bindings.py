@@ -146,6 +146,29 @@ def test_a_checkbox_of_more_than_nine_takes_numbers_of_two_digits(keys: PipeInpu
     assert sorted(question.unsafe_ask()) == [0, 8, 10]
 
 
+def test_a_number_that_marks_an_option_clears_the_call_to_mark_one(keys: PipeInput) -> None:
+    """Enter with nothing marked says "Mark at least one option."; marking one by its number
+    left the message on screen (space, which validates again, cleared it)."""
+    import questionary
+
+    share_default_bindings()
+    options = [questionary.Choice(f"option {n}", value=n - 1) for n in range(1, 4)]
+    question = questionary.checkbox(
+        "Mark:", choices=options, validate=lambda chosen: bool(chosen) or "Mark one."
+    )
+    prompts._number_keys_toggle(question, len(options))
+    control = prompts._inquirer_control(question)
+    shown: list[bool] = []  # whether the message is shown, when "?" is pressed
+
+    @question.application.key_bindings.add("?", eager=True)
+    def look(event) -> None:
+        shown.append(control.error_message is not None)
+
+    keys.send_text("\r" + "?" + "2" + "?" + "\r")
+    assert question.unsafe_ask() == [1]
+    assert shown == [True, False]
+
+
 def test_ctrl_d_at_a_menu_ends_the_input_as_at_a_text_prompt(keys: PipeInput) -> None:
     keys.send_text("\x04")
     with pytest.raises(EOFError):
