@@ -37,6 +37,8 @@ from mlprep.sqlsandbox import (
 )
 
 COMMANDS = (".tables", ".schema", ".run", ".hint", ".answer", ".skip", ".quit")
+# what people type to leave other shells (psql's \q, a Python prompt's exit)
+_LEAVING_WORDS = frozenset({"q", "quit", "exit", "\\q", "exit()", "quit()", ":q"})
 
 
 class SqlPrompter(Protocol):
@@ -133,6 +135,10 @@ def practise_card(card: Card, prompter: SqlPrompter, time_limit: float) -> SqlOu
             prompter.notice(f"Unknown command {command}; try {', '.join(COMMANDS)}.")
             continue
         if not query:
+            continue
+        if query.rstrip(";").strip().lower() in _LEAVING_WORDS:
+            # ("quit" was SQLite's "near "quit": syntax error", with no word of .quit)
+            prompter.notice("To leave, type .quit (or press Ctrl-D).")
             continue
         try:
             actual = database.run(query, time_limit=time_limit)

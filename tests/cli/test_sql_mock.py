@@ -124,6 +124,14 @@ def test_sql_commands_and_quit(cli):
     assert result.exit_code == 0
 
 
+def test_what_leaves_other_shells_says_how_to_leave_this_one(cli):
+    """ "quit" was SQLite's 'near "quit": syntax error', with no word of .quit."""
+    result = cli("sql", *SQL, input="quit\n\n\\q\n\nexit;\n.quit\n")
+    assert result.stdout.count("To leave, type .quit (or press Ctrl-D).\n") == 3
+    assert "syntax error" not in result.stdout
+    assert "Stopped (quit).\n" in result.stdout and result.exit_code == 0
+
+
 def test_schema_of_one_table_is_headed_table_and_of_all_tables(cli):
     """`.schema TABLE` headed its one table "Tables:"."""
     out = cli("sql", *SQL, input=".schema products\n.schema\n.quit\n").stdout
