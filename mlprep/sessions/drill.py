@@ -109,7 +109,8 @@ class DrillSession:
             return DrillResult()
         count = f"{len(chosen)} card{'s' * (len(chosen) != 1)}"
         if self.wrong_days is not None:  # (not all of them weak: answered wrong lately)
-            since = f"{self.wrong_days:g} day{'s' * (self.wrong_days != 1)}"
+            days = self.wrong_days
+            since = "day" if days == 1 else f"{days:g} day{'s' * (days != 1)}"  # ("last 1 day")
             prompter.notice(f"Drill: {count} answered wrong in the last {since}")
         else:
             prompter.notice(_heading(chosen, context.progress, context.now()))

@@ -107,7 +107,7 @@ def test_a_drill_changes_no_schedule(cli, mlprep_home, monkeypatch):
     state_file = mlprep_home / "progress" / "state.json"
     before = json.loads(state_file.read_text())["cards"]
     result = cli("drill", "kinds", "--wrong-since", "1", *DECKS, input="0.5\n")
-    assert "Drill: 1 card answered wrong in the last 1 day" in result.stdout
+    assert "Drill: 1 card answered wrong in the last day\n" in result.stdout
     assert "Comes back" not in result.stdout  # nothing is rescheduled, so nothing is said
     assert json.loads(state_file.read_text())["cards"] == before
     assert [(e["mode"], e["grade"], e.get("answer")) for e in events(mlprep_home)] == [
