@@ -866,6 +866,9 @@ class Outlook:
     decks: list[DeckOutlook] = field(default_factory=list)
     load: list[DayLoad] = field(default_factory=list)
     missing: tuple[str, ...] = ()  # the plan's decks that are not loaded here
+    # shown between midnight and the day's start: today is still yesterday's review day, whose
+    # date the load's first row carries (said, or it reads as a day gone by)
+    small_hours: bool = False
 
     @property
     def unloaded(self) -> bool:
@@ -948,6 +951,7 @@ def outlook(
     """Days left, cards seen, predicted recall on the day now and if the plan is followed
     (a projection with expected outcomes), and each day's predicted load."""
     result = Outlook(plan, max(0, plan.days_left(now)))
+    result.small_hours = review_day(now) != now.astimezone().date()
     interview = (plan.moment().timestamp() - now.timestamp()) / DAY
     tracks = tracks_for(cards, states, now)
     board = Board(Planner(memory, costs, day_origin(now)), tracks)

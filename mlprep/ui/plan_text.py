@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from mlprep.days import DAY_STARTS_TEXT
 from mlprep.plan import Outlook
 
 BAR = "#"
@@ -92,7 +93,13 @@ def outlook_lines(view: Outlook, width: int = 80) -> list[str]:
                 width,
             ),
         ]
-    lines += ["", "Daily load if followed (minutes):"]
+    heading = "Daily load if followed (minutes):"
+    if view.small_hours and view.load:  # (at 01:00 on Tuesday the first row is Monday's)
+        first = view.load[0].day.strftime("%a %d %b")
+        heading = (
+            f"Daily load if followed (minutes; {first} runs to {DAY_STARTS_TEXT} this morning):"
+        )
+    lines += ["", *textwrap.wrap(heading, width)]
     # a full bar is the day's minutes (scaled to the busiest day, 2 of 5 minutes drew one)
     peak = max([float(view.plan.minutes), *(load.minutes for load in view.load)])
     counts = width >= 56

@@ -70,6 +70,19 @@ def test_a_plan_still_has_its_last_day_at_one_in_the_morning_of_the_interview():
     assert "Interview day: the plan has ended" in morning.stderr
 
 
+def test_the_plans_load_says_whose_day_its_first_row_is_in_the_small_hours():
+    """At 01:00 on Thursday the first row is Wednesday's, with no word of why."""
+    plan = ["--minutes", "2", "mini", *DECKS]
+    assert at("2026-11-25T10:00:00", "plan", "--interview", "2026-11-29", *plan).exit_code == 0
+    heading = "Daily load if followed (minutes"
+    night = at("2026-11-26T01:00:00", "plan", *DECKS).stdout.splitlines()
+    shown = night[night.index(next(line for line in night if line.startswith(heading))) :]
+    assert shown[0] == "Daily load if followed (minutes; Wed 25 Nov runs to 04:00 this morning):"
+    assert shown[1].startswith("Wed 25 Nov ")
+    evening = at("2026-11-25T22:00:00", "plan", *DECKS).stdout
+    assert "Daily load if followed (minutes):\nWed 25 Nov " in evening
+
+
 def test_the_plans_minutes_spent_before_midnight_are_spent_after_it():
     plan = ["--minutes", "2", "mini", *DECKS]
     assert at("2026-11-25T10:00:00", "plan", "--interview", "2026-11-29", *plan).exit_code == 0
