@@ -288,13 +288,17 @@ def plain(text: str) -> Text:
     return Text(text)
 
 
-def feedback(text: str) -> Text:
-    """A feedback line after an answer, its verdict words coloured (the words are ours)."""
+def feedback(text: str) -> RenderableType:
+    """A feedback line after an answer, its verdict words coloured (the words are ours),
+    indented as plain prompts indent it: wrapped, it goes on under its text, not at the edge
+    where it read as the start of the next line."""
+    from rich.padding import Padding
+
     line = with_code(text)  # (an option's or a why's code and emphasis, as elsewhere)
     line.highlight_words(["- wrong."], "bold red")
     line.highlight_words(["- right."], "bold green")
     line.highlight_words(["You missed"], "bold yellow")
-    return line
+    return Padding(line, (0, 0, 0, 2))
 
 
 class _FoldedCode:

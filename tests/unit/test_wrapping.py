@@ -104,6 +104,34 @@ def test_the_sql_help_is_wrapped_as_paragraphs_filling_each_line():
     assert all(len(line) >= 40 for line in help_lines[:-1])  # no ragged half lines
 
 
+def test_an_options_feedback_is_indented_alike_in_plain_and_full_screen_prompts():
+    """Full-screen, "You picked 2) ... - right. <why>" went on at the left edge, where its
+    further lines read as new ones; plain prompts indent it."""
+    import io
+
+    from rich.console import Console
+
+    from mlprep.cardparts import Choice
+    from mlprep.ui.prompts import PlainPrompter, QuestionaryPrompter
+
+    card = Card(id="c", q="q", a="The answer.", choices=(Choice("A", True), Choice("B")))
+    why = "You picked 1) A - right. " + "A is right because of a reason that goes on " * 3
+    plain = io.StringIO()
+    PlainPrompter(io.StringIO(), plain, echo=False, width=40).show_verdict(
+        card, True, card.choices, (why,)
+    )
+    rich = io.StringIO()
+    QuestionaryPrompter(
+        Console(file=rich, width=40, color_system=None), io.StringIO()
+    ).show_verdict(card, True, card.choices, (why,))
+    for shown in (plain.getvalue(), rich.getvalue()):
+        lines = shown.splitlines()
+        start = next(i for i, line in enumerate(lines) if "You picked" in line)
+        said = lines[start : next(i for i, line in enumerate(lines) if "The answer." in line)]
+        assert len(said) > 2 and all(line.startswith("  ") for line in said), shown
+        assert " ".join(line.strip() for line in said) == why.strip()
+
+
 def test_a_feedback_line_hangs_under_its_text_whatever_it_holds():
     from mlprep.textfit import columns
     from mlprep.ui.text import hanging
