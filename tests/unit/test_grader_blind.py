@@ -13,25 +13,32 @@ import json
 
 import pytest
 
-from mlprep.grader import grade_answer
+from mlprep.grader import Grading, grade_answer
 from tests.builtin import builtin_report
 from tests.conftest import FIXTURES
 
 GRADES = {"again": 0, "hard": 1, "good": 2, "easy": 3}
 
 
+def graded(name: str) -> list[tuple[dict, Grading, int]]:
+    """Each answer of tests/fixtures/grader/NAME with its grading and suggested grade (as
+    GRADES numbers it)."""
+    answers = json.loads((FIXTURES / "grader" / name).read_text())["answers"]
+    cards = {card.id: card for deck in builtin_report().decks for card in deck.cards}
+    out = []
+    for item in answers:
+        grading = grade_answer(cards[item["card"]], item["answer"])
+        out.append((item, grading, GRADES[grading.suggested.label.lower()]))
+    return out
+
+
 @pytest.fixture(scope="module")
 def figures() -> dict[str, int]:
-    answers = json.loads((FIXTURES / "grader" / "blind_answers.json").read_text())["answers"]
-    cards = {card.id: card for deck in builtin_report().decks for card in deck.cards}
     counts = dict.fromkeys(("fair", "false credit", "missed", "wrong not Again", "false flag"), 0)
-    for item in answers:
-        card = cards[item["card"]]
-        grading = grade_answer(card, item["answer"])
-        points = [keypoint.point for keypoint in card.keypoints]
+    for item, grading, suggested in graded("blind_answers.json"):
+        points = [check.point for check in grading.points]  # (the card's, in its order)
         credited = {points.index(check.point) + 1 for check in grading.covered}
         fair = set(item["makes"])
-        suggested = GRADES[grading.suggested.label.lower()]
         wrong = item["kind"] == "wrong"
         false_credit = len(credited - fair)
         counts["false credit"] += false_credit
@@ -73,12 +80,8 @@ def test_the_grader_does_no_worse_on_answers_written_blind(figures, figure, boun
 def swap_figures() -> dict[str, int]:
     """On answers to cards that contrast two things (tests/fixtures/grader/blind_swaps.json),
     each card answered right three ways, partly, and with the two things swapped."""
-    data = json.loads((FIXTURES / "grader" / "blind_swaps.json").read_text())
-    cards = {card.id: card for deck in builtin_report().decks for card in deck.cards}
     counts = dict.fromkeys(("right flagged", "right Good", "swaps caught"), 0)
-    for item in data["answers"]:
-        grading = grade_answer(cards[item["card"]], item["answer"])
-        suggested = GRADES[grading.suggested.label.lower()]
+    for item, grading, suggested in graded("blind_swaps.json"):
         if item["kind"].startswith("right"):
             counts["right flagged"] += bool(grading.misconceptions)
             counts["right Good"] += suggested >= GRADES["good"]
@@ -109,12 +112,8 @@ def interviewer_figures() -> dict[str, int]:
     """On an interviewer's answers to 25 cards written from the questions alone, each graded
     by the interviewer beforehand (tests/fixtures/grader/blind_interviewer.json). Easy counts
     as Good: the grader reads what was said, not how quickly it came."""
-    data = json.loads((FIXTURES / "grader" / "blind_interviewer.json").read_text())
-    cards = {card.id: card for deck in builtin_report().decks for card in deck.cards}
     counts = dict.fromkeys(("as graded", "right flagged", "wrong Good"), 0)
-    for item in data["answers"]:
-        grading = grade_answer(cards[item["card"]], item["answer"])
-        suggested = GRADES[grading.suggested.label.lower()]
+    for item, grading, suggested in graded("blind_interviewer.json"):
         counts["as graded"] += suggested == min(GRADES[item["expected"].lower()], GRADES["good"])
         if item["kind"] == "wrong":
             counts["wrong Good"] += suggested >= GRADES["good"]
