@@ -202,7 +202,7 @@ def search(
     if not found:
         console.print(f"No cards match '{printable(text)}'.")
         return
-    console.print(search_table(found[:limit]))
+    console.print(search_table(found[:limit], console.width))
     if len(found) > limit:  # (on stderr: the cards alone go down a pipe)
         state(ctx).note(f"{limit} of {len(found)} matches; -n {len(found)} shows them all.")
 

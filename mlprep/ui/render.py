@@ -373,7 +373,24 @@ def card_detail(card: Card, marks: bool = False) -> RenderableType:
     return Group(*parts)
 
 
-def search_table(cards: Sequence[Card]) -> Table:
+SEARCH_QUESTION_MIN = 30  # columns a question needs beside the ids, else it goes under its id
+
+
+def search_table(cards: Sequence[Card], width: int = 80) -> RenderableType:
+    """Each card's id and question, side by side; in a terminal too narrow for both, each
+    question under its id (at 40 columns beside a 30-character id, a question took 11
+    columns and a dozen lines)."""
+    longest = max((len(card.id) for card in cards), default=0)
+    if width - longest - 1 < SEARCH_QUESTION_MIN:
+        from rich.padding import Padding
+
+        return Group(
+            *(
+                part
+                for card in cards
+                for part in (Text(card.id), Padding(Text(card.q), (0, 0, 0, 2)))
+            )
+        )
     table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
     table.add_column("card", no_wrap=True)
     table.add_column("question")

@@ -95,6 +95,17 @@ def test_search_finds_by_question_answer_and_tag(cli):
     assert result.stdout == "No cards match 'no-such-word-anywhere'.\n"
 
 
+def test_search_in_a_narrow_terminal_puts_each_question_under_its_id(cli, monkeypatch):
+    """At 40 columns a question beside a 30-character id took 11 columns and a dozen lines."""
+    monkeypatch.setenv("COLUMNS", "40")
+    lines = cli("search", "gini impurity", "-n", "3").stdout.splitlines()
+    ids = [line for line in lines if not line.startswith(" ")]
+    assert len(ids) == 3 and all(" " not in line for line in ids)  # (ids alone, no header)
+    questions = [line for line in lines if line.startswith("  ")]
+    assert questions and all(len(line) <= 40 for line in lines)
+    assert len(lines) <= 3 + 3 * 4  # (each question on a few full lines)
+
+
 def test_search_for_no_words_is_a_usage_error(cli):
     for nothing in ("", "  "):
         result = cli("search", nothing, *MINI)
