@@ -225,6 +225,20 @@ ABBREVIATIONS = {
     "bce": "binary cross entropy",
     "nll": "negative log likelihood",
     "vi": "variational inference",
+    "iou": "intersection over union",
+    "nms": "non maximum suppression",
+    "gan": "generative adversarial network",
+    "vae": "variational autoencoder",
+    "vit": "vision transformer",
+    "lora": "low rank adaptation",
+    "rlhf": "reinforcement learning from human feedback",
+    "sft": "supervised fine tuning",
+    "ffn": "feed forward network",
+    "mha": "multi head attention",
+    "srm": "sample ratio mismatch",
+    "mde": "minimum detectable effect",
+    "rdd": "regression discontinuity design",
+    "ood": "out of distribution",
 }
 # informal short forms that stand for one word
 SHORT_FORMS = {

@@ -84,6 +84,8 @@ def assert_claims(card: Card, right: Sequence[str], wrong: Sequence[str]) -> Non
         ("distill w/ soft targets + hard-label CE", "cross entropy hard labels"),
         ("minimise the NLL", "negative log likelihood"),
         ("reverse KL is the one VI uses", "variational inference reverse"),
+        ("drop boxes whose intersection over union is high", "iou high"),
+        ("check for an SRM before reading the lift", "sample ratio mismatch"),
     ],
 )
 def test_notes_style_answers_are_read(answer, phrase):
