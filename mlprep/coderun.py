@@ -571,36 +571,35 @@ def _file_problem(reply: dict, function: str, limits: Limits) -> str | None:
 
 
 def _expected(suite: Any, case: Any) -> Any:
+    return _reference_run(suite, case)[0]
+
+
+def _reference_run(suite: Any, case: Any) -> tuple[Any, list[float]]:
+    """The reference's value for a case, and each random generator's next number after it
+    (the case's SeededRng built afresh as numpy generators)."""
     import copy
 
     import numpy as np
 
     from mlprep.drills.harness import SeededRng
 
-    args = [
-        np.random.default_rng(a.seed) if isinstance(a, SeededRng) else copy.deepcopy(a)
-        for a in case.args
-    ]
-    return suite.reference(*args, **copy.deepcopy(case.kwargs))
+    args, rngs = [], []
+    for arg in case.args:
+        if isinstance(arg, SeededRng):
+            rngs.append(np.random.default_rng(arg.seed))
+            args.append(rngs[-1])
+        else:
+            args.append(copy.deepcopy(arg))
+    value = suite.reference(*args, **copy.deepcopy(case.kwargs))
+    return value, [float(rng.random()) for rng in rngs]
 
 
 def _draws_after_reference(suite: Any, case: Any) -> list[float] | None:
-    """Each random generator's next number once the reference has run the case (None: the
-    case passes none, or the suite has no reference here)."""
-    import copy
-
-    import numpy as np
-
-    from mlprep.drills.harness import SeededRng
-
-    reference = getattr(suite, "reference", None)
-    if reference is None or not any(isinstance(a, SeededRng) for a in case.args):
+    """_reference_run's next numbers (None: the suite has no reference here, as a user deck's
+    code card has not)."""
+    if getattr(suite, "reference", None) is None:
         return None
-    rngs = [np.random.default_rng(a.seed) for a in case.args if isinstance(a, SeededRng)]
-    fresh = iter(rngs)
-    args = [next(fresh) if isinstance(a, SeededRng) else copy.deepcopy(a) for a in case.args]
-    reference(*args, **copy.deepcopy(case.kwargs))
-    return [float(rng.random()) for rng in rngs]
+    return _reference_run(suite, case)[1]
 
 
 def _grade(suite: Any, case: Any, result: Any, expected: Any) -> Failure | None:
