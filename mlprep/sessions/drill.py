@@ -110,7 +110,7 @@ class DrillSession:
         count = f"{len(chosen)} card{'s' * (len(chosen) != 1)}"
         if self.wrong_days is not None:  # (not all of them weak: answered wrong lately)
             days = self.wrong_days
-            since = "day" if days == 1 else f"{days:g} day{'s' * (days != 1)}"  # ("last 1 day")
+            since = "day" if days == 1 else f"{days:g} days"  # (not "the last 1 day")
             prompter.notice(f"Drill: {count} answered wrong in the last {since}")
         else:
             prompter.notice(_heading(chosen, context.progress, context.now()))

@@ -10,6 +10,7 @@ from typing import TextIO
 
 from rich import box
 from rich.console import Console, ConsoleDimensions, Group, RenderableType
+from rich.padding import Padding  # (loaded with rich.panel anyway)
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -292,8 +293,6 @@ def feedback(text: str) -> RenderableType:
     """A feedback line after an answer, its verdict words coloured (the words are ours),
     indented as plain prompts indent it: wrapped, it goes on under its text, not at the edge
     where it read as the start of the next line."""
-    from rich.padding import Padding
-
     line = with_code(text)  # (an option's or a why's code and emphasis, as elsewhere)
     line.highlight_words(["- wrong."], "bold red")
     line.highlight_words(["- right."], "bold green")
@@ -382,8 +381,6 @@ def search_table(cards: Sequence[Card], width: int = 80) -> RenderableType:
     columns and a dozen lines)."""
     longest = max((len(card.id) for card in cards), default=0)
     if width - longest - 1 < SEARCH_QUESTION_MIN:
-        from rich.padding import Padding
-
         return Group(
             *(
                 part
