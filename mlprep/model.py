@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
@@ -17,6 +18,15 @@ if TYPE_CHECKING:
     from mlprep.cardparts import Rubric as Rubric
 
 DECK_FORMAT_VERSION = 2  # 2 added choice 'why', 'keypoints' and 'misconceptions'
+
+# what a deck, card, tag or database id is (here, not with the deck parser: a plan or an
+# import checks ids without loading YAML)
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# SLUG in words ("--all" and "a--b" are letters, digits and dashes, and still no slug)
+SLUG_RULE = "lower-case letters and digits, in words joined by one '-' (my-deck-2)"
+# the longest card or deck id: the review log keeps ids of up to 200 characters, and a log
+# line it could not read back would stop every command
+MAX_ID_CHARS = 200
 
 
 class CardType(StrEnum):

@@ -30,7 +30,7 @@ from typing import Any
 from mlprep.days import DAY_STARTS_HOUR, DAY_STARTS_TEXT, review_day, start_of_day
 from mlprep.errors import UsageError
 from mlprep.memory import AGAIN, GOOD, STABILITY_MIN, Memory
-from mlprep.model import Card, CardType
+from mlprep.model import MAX_ID_CHARS, SLUG, Card, CardType
 from mlprep.reviewlog import NON_SCHEDULING_MODES
 from mlprep.scheduler import LEARN_AHEAD, LEARNING, RELEARNING, CardState, DueQueue
 
@@ -104,8 +104,6 @@ def plan_problem(data: dict, set_at: datetime | None = None) -> str | None:
     minutes, decks, interview = data.get("minutes"), data.get("decks", []), data.get("interview")
     if type(minutes) is not int or not 1 <= minutes <= MAX_MINUTES:
         return f"'minutes' must be 1 to {MAX_MINUTES}"
-    from mlprep.schema import MAX_ID_CHARS, SLUG
-
     if not isinstance(decks, list) or not all(
         isinstance(d, str) and SLUG.match(d) and len(d) <= MAX_ID_CHARS for d in decks
     ):

@@ -17,12 +17,18 @@ import yaml
 from mlprep.cardparts import Choice, Expect, Keypoint, Misconception, Rubric
 from mlprep.drills import DRILL_IDS
 from mlprep.limits import MAX_DECK_CARDS
-from mlprep.model import DECK_FORMAT_VERSION, Card, CardType, Deck, Problem
+from mlprep.model import (
+    DECK_FORMAT_VERSION,
+    MAX_ID_CHARS,
+    SLUG,
+    SLUG_RULE,
+    Card,
+    CardType,
+    Deck,
+    Problem,
+)
 from mlprep.textsafe import BIDI, CONTROL, UNSHOWABLE
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# SLUG in words ("--all" and "a--b" are letters, digits and dashes, and still no slug)
-SLUG_RULE = "lower-case letters and digits, in words joined by one '-' (my-deck-2)"
 # Terminal control characters (escape sequences can retitle or clear a terminal); tab and
 # newline are ordinary text.
 
@@ -61,9 +67,6 @@ CODE_ONLY_KEYS = ("signature", "tests")
 _SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, when present
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 _STR_TAG = "tag:yaml.org,2002:str"
-# the longest card or deck id: the review log keeps ids of up to 200 characters, and a log
-# line it could not read back would stop every command
-MAX_ID_CHARS = 200
 _MAP_TAG, _SEQ_TAG = _PLAIN_TAGS
 # the tags of unquoted values that a text field takes as written (not true/false or null)
 _WRITTEN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("int", "float", "timestamp"))

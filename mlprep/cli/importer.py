@@ -57,7 +57,7 @@ def import_deck(
     from mlprep.fileio import atomic_write, kind_of, read_regular
     from mlprep.importcsv import convert
     from mlprep.limits import MAX_CSV_BYTES
-    from mlprep.schema import SLUG, SLUG_RULE
+    from mlprep.model import SLUG, SLUG_RULE
 
     slug = deck.strip()
     if not SLUG.match(slug):

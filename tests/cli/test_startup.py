@@ -113,9 +113,10 @@ def test_a_warm_review_shows_its_first_card_before_importing_what_answering_need
     assert [m for m in modules if m.split(".")[0] in deferred or m.startswith(deferred)] == []
 
 
-def test_showing_a_plan_measures_the_terminal_without_rich(mlprep_home):
+def test_showing_a_plan_measures_the_terminal_without_rich_or_yaml(mlprep_home):
     """`mlprep plan` prints plain lines: importing rich only to ask the width cost a tenth of
-    the command's time."""
+    the command's time. Checking the saved plan's deck ids needs no deck parser (importing
+    YAML for them cost another tenth)."""
     import datetime
 
     from tests.conftest import FIXTURES
@@ -129,7 +130,8 @@ def test_showing_a_plan_measures_the_terminal_without_rich(mlprep_home):
     )
     output, modules = probed(["plan", *mini])
     assert "Predicted share recalled on the day" in output
-    assert [m for m in modules if m.split(".")[0] == "rich"] == []
+    assert [m for m in modules if m.split(".")[0] in ("rich", "yaml")] == []
+    assert "mlprep.schema" not in modules
 
 
 def test_a_warm_review_of_open_cards_never_creates_the_card_parts(mlprep_home, tmp_path):
