@@ -962,6 +962,14 @@ class _Phrase:
     near: tuple[frozenset[str], ...] = ()
 
 
+# Room for every phrase of the built-in decks (about 7,000) and then some: a smaller cache
+# dropped the oldest ones and compiled them again on a pass over the whole bank.
+PHRASE_CACHE = 16_384
+
+
+# (cached: phrases share most of their words, "gradient" and "variance" in hundreds of them;
+# a pass over the bank compiles 23,000 word positions of 10,000 kinds)
+@functools.lru_cache(maxsize=PHRASE_CACHE)
 def _phrase_slot(
     alternatives: str,
 ) -> tuple[frozenset[str], frozenset[str], bool, frozenset[str]]:
@@ -1002,11 +1010,6 @@ def _phrase_slot(
         negator,
         frozenset(stops) if forms else frozenset(),
     )
-
-
-# Room for every phrase of the built-in decks (about 7,000) and then some: a smaller cache
-# dropped the oldest ones and compiled them again on a pass over the whole bank.
-PHRASE_CACHE = 16_384
 
 
 @functools.lru_cache(maxsize=PHRASE_CACHE)
