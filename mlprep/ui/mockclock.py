@@ -108,8 +108,10 @@ def _timed_prompt(prompt: str, left: Callable[[], float]) -> tuple[str, bool, bo
     from prompt_toolkit.output import ColorDepth
 
     from mlprep.ui.ptkbindings import share_default_bindings
+    from mlprep.ui.ptkcolours import limit_colours
 
     share_default_bindings()
+    limit_colours()
     timed_out = interrupted = False
     keys = KeyBindings()
 

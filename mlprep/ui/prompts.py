@@ -775,8 +775,10 @@ def _questionary() -> types.ModuleType:
     import questionary
 
     from mlprep.ui.ptkbindings import share_default_bindings
+    from mlprep.ui.ptkcolours import limit_colours
 
     share_default_bindings()
+    limit_colours()
     return questionary
 
 

@@ -20,6 +20,7 @@ from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.output import ColorDepth
 
 from mlprep.ui.ptkbindings import share_default_bindings
+from mlprep.ui.ptkcolours import limit_colours
 
 KEYWORDS = (
     "SELECT FROM WHERE GROUP BY ORDER HAVING LIMIT JOIN LEFT INNER ON AS AND OR NOT IN IS NULL "
@@ -92,6 +93,7 @@ class SqlEditor:
         if color is None:
             color = "NO_COLOR" not in os.environ
         share_default_bindings()
+        limit_colours()
         self.words: list[str] = []
         lexer = None
         if color:

@@ -401,3 +401,19 @@ def test_a_plain_prompt_in_a_terminal_edits_its_line(mlprep_home):
     child.expect("Correct")
     assert exit_status(child) == 0
     assert [e["answer"] for e in events(mlprep_home)] == ["Gini impurity"]
+
+
+@pytest.mark.parametrize(("term", "colours"), [("vt100", False), ("xterm-256color", True)])
+def test_a_terminal_without_colours_gets_no_colour_codes(mlprep_home, term, colours):
+    """prompt_toolkit draws 256-colour codes on a terminal it does not know; a VT100 reads the
+    5 of "38;5;67" as blink. A terminal whose terminfo entry has no colours gets none."""
+    args = ["quiz", "mini", "-n", "4", "--seed", "5", "--decks", str(FIXTURES / "decks")]
+    child = spawn(args, mlprep_home, TERM=term)
+    child.expect("Your answer")  # the option menu, drawn by prompt_toolkit
+    drawn = child.before + child.after
+    child.expect("Hinge loss")
+    drawn += child.before
+    assert ("\x1b[0;38;5;" in drawn) is colours
+    assert "\x1b[1m" in drawn or "\x1b[0;1m" in drawn  # bold stays: a VT100 has it
+    child.sendcontrol("c")
+    assert exit_status(child) == 130
