@@ -170,13 +170,17 @@ def run_mock(
                     prompter.notice(unusable.message)
                     continue
                 answered = clock()
-                result.answers.append(
-                    MockAnswer(card, outcome.journal, answered - asked, None, outcome)
-                )
-                if answered >= deadline:
-                    result.answers[-1].cut = True
+                ended_early = getattr(prompter, "ended_early", False)
+                cut = answered >= deadline
+                # an answer the interview ended before anything was typed is no answer (to grade,
+                # it would schedule the card): only what was typed is kept
+                if not ((cut or ended_early) and _blank(outcome.journal)):
+                    result.answers.append(
+                        MockAnswer(card, outcome.journal, answered - asked, None, outcome, cut)
+                    )
+                if cut:
                     raise TimeUp  # time ran out during this answer; what was typed is kept
-                if getattr(prompter, "ended_early", False):
+                if ended_early:
                     raise KeyboardInterrupt  # Ctrl-C during this answer; what was typed is kept
     except TimeUp:
         result.stopped = Stop.TIME_UP
@@ -243,6 +247,12 @@ def run_mock(
             continue
         _record(recorder, item, verdict)
     return result
+
+
+def _blank(answer: object) -> bool:
+    """Whether a typed answer holds nothing (an answer of another kind, such as options, never
+    does)."""
+    return isinstance(answer, str) and not answer.strip()
 
 
 def _record(recorder: Recorder, item, verdict) -> None:

@@ -169,3 +169,40 @@ def test_the_time_taken_is_the_interviews_not_the_wait_for_typing_to_stop():
     result = run_mock([card("a", 1)], person, MemoryRecorder(), 0.2, context)
     assert result.stopped == Stop.INTERRUPTED
     assert result.seconds == 5.0
+
+
+def test_an_answer_the_time_ran_out_on_before_anything_was_typed_is_no_answer():
+    """A blank open answer when time ran out was graded and scheduled in a terminal (the
+    transcript said "(no answer)" and asked for a grade); piped, the same was no answer."""
+    clock = Clock()
+    person = SlowTypist(clock, 20.0, ["   "], [Grade.GOOD])
+    context = SessionContext(now=lambda: NOW, clock=clock)
+    recorder = MemoryRecorder()
+    result = run_mock([card("a", 1), card("a", 2)], person, recorder, 0.2, context)
+    assert result.stopped == Stop.TIME_UP
+    assert result.answers == [] and recorder.recorded == []
+    assert person.grades == [Grade.GOOD]  # (no grade was asked)
+
+
+class CtrlCTypist(Interviewee):
+    """Ends the interview with Ctrl-C during an answer, as the terminal's timed prompt does:
+    the text typed so far comes back and `ended_early` is set."""
+
+    ended_early = False
+
+    def ask_open(self, later=False):
+        answer = super().ask_open(later)
+        self.ended_early = True
+        return answer
+
+
+def test_an_answer_ctrl_c_ended_before_anything_was_typed_is_no_answer():
+    context = SessionContext(now=lambda: NOW, clock=Clock())
+    result = run_mock([card("a", 1)], CtrlCTypist([""], []), MemoryRecorder(), 5, context)
+    assert result.stopped == Stop.INTERRUPTED and result.answers == []
+
+    context = SessionContext(now=lambda: NOW, clock=Clock())
+    person = CtrlCTypist(["half an answer"], [Grade.HARD])
+    result = run_mock([card("a", 1)], person, MemoryRecorder(), 5, context)
+    assert [item.answer for item in result.answers] == ["half an answer"]
+    assert result.stopped == Stop.QUIT
