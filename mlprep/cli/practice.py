@@ -188,8 +188,8 @@ def mock(
     library = app.library([*(deck_dirs or ()), *(more_dirs or ())])
     decks = [*(decks or ()), *(picked or ())]
     cards = library.select(decks or [d for d in library.decks if d != "sql"], tag or ())
-    if export and export.exists():
-        raise UsageError(f"{export} already exists; choose another file for --export.")
+    if export is not None:
+        _check_transcript_file(export)
     records = app.paths.data_dir / "mock"
     if records.exists() and not records.is_dir():  # (said before the interview: it was lost)
         raise MlprepError(
@@ -246,3 +246,22 @@ def mock(
             raise MlprepError(f"cannot write {export}: {error.strerror}") from None
         prompter.say(f"Transcript written to {export}")
     finish(result)
+
+
+# what --export writes: Markdown (the endings `export` takes for one Markdown file)
+TRANSCRIPT_SUFFIXES = (".md", ".markdown", ".txt")
+
+
+def _check_transcript_file(export: Path) -> None:
+    """Refuse, before the interview, an --export the transcript cannot go to as asked."""
+    if str(export) == "-":  # (elsewhere standard output: here the interview itself is there)
+        raise UsageError(
+            "--export -: the interview is on standard output; give a file name (FILE.md)."
+        )
+    if export.suffix.lower() not in TRANSCRIPT_SUFFIXES:
+        raise UsageError(
+            f"--export {export}: the transcript is Markdown, written to a .md, .markdown or "
+            ".txt file."
+        )
+    if export.exists():
+        raise UsageError(f"{export} already exists; choose another file for --export.")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.conftest import FIXTURES
 
 SQL = ["--decks", str(FIXTURES / "sqldecks"), "--tag", "fixture-sql", "--seed", "1"]
@@ -205,6 +207,28 @@ def test_mock_refuses_to_overwrite_an_export(cli, tmp_path):
     assert result.exit_code == 2
     assert result.stderr == f"Error: {export} already exists; choose another file for --export.\n"
     assert export.read_text() == "keep me"
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("-", "the interview is on standard output; give a file name (FILE.md)."),
+        ("mock.json", "the transcript is Markdown, written to a .md, .markdown or .txt file."),
+    ],
+)
+def test_mock_refuses_an_export_it_would_not_write_as_named(
+    cli, tmp_path, monkeypatch, name, reason
+):
+    """`--export -` wrote a file named "-" (elsewhere "-" is standard output), and
+    `--export mock.json` wrote Markdown into it without a word: both are said before the
+    interview starts."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    result = cli("mock", *MOCK, "--export", name, input=MOCK_INPUT)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"Error: --export {name}: {reason}\n"
+    assert list(work.iterdir()) == []
 
 
 def test_mock_refuses_an_export_into_a_missing_directory_before_it_starts(cli, tmp_path):
