@@ -48,8 +48,9 @@ class MockResult(SessionResult):
     def end_label(self) -> str:
         return str(self.stopped) if self.stopped else "finished"
 
-    def scorecard(self) -> list[tuple[str, int, int, float]]:
-        """Per deck: (deck, questions, graded Good or Easy, mean grade 1-4 of graded)."""
+    def scorecard(self) -> list[tuple[str, int, int, float | None]]:
+        """Per deck: (deck, questions, graded Good or Easy, mean grade 1-4 of graded; None
+        where none is graded)."""
         by_deck: dict[str, list[MockAnswer]] = defaultdict(list)
         for answer in self.answers:
             by_deck[answer.card.deck].append(answer)
@@ -57,7 +58,7 @@ class MockResult(SessionResult):
         for deck, answers in sorted(by_deck.items()):
             grades = [a.grade for a in answers if a.grade is not None]
             good = sum(g >= Grade.GOOD for g in grades)
-            mean = sum(grades) / len(grades) if grades else 0.0
+            mean = sum(grades) / len(grades) if grades else None
             rows.append((deck, len(answers), good, mean))
         return rows
 
@@ -80,7 +81,7 @@ def scorecard_lines(result: MockResult) -> list[str]:
     width = max(len("topic"), *(len(deck) for deck, *_ in rows))
     lines = [f"{'topic':<{width}}  questions  good+  mean grade"]
     for deck, asked, good, mean in rows:
-        mean_text = f"{mean:.1f}" if mean else "-"
+        mean_text = "-" if mean is None else f"{mean:.1f}"
         lines.append(f"{deck:<{width}}  {asked:>9}  {good:>5}  {mean_text:>10}")
     return lines
 

@@ -367,7 +367,7 @@ def mock_markdown(result) -> str:
         "|---|---:|---:|---:|",
     ]
     for deck, asked, good, mean in rows:
-        out.append(f"| {deck} | {asked} | {good} | {mean:.1f} |")
+        out.append(f"| {deck} | {asked} | {good} | {'-' if mean is None else f'{mean:.1f}'} |")
     return "\n".join(out) + "\n"
 
 

@@ -206,3 +206,23 @@ def test_an_answer_ctrl_c_ended_before_anything_was_typed_is_no_answer():
     result = run_mock([card("a", 1)], person, MemoryRecorder(), 5, context)
     assert [item.answer for item in result.answers] == ["half an answer"]
     assert result.stopped == Stop.QUIT
+
+
+def test_a_topic_with_no_grade_has_no_mean_in_the_scorecard_or_the_transcript():
+    """An answered but ungraded topic showed "-" on screen and 0.0 in the saved transcript,
+    a mean no grade from 1 to 4 can give."""
+    from mlprep.sessions.mock import MockAnswer, MockResult, scorecard_lines
+    from mlprep.ui.text import mock_markdown
+
+    result = MockResult(planned=2, seconds=30.0, started_at="2026-12-07T09:00:00", minutes=1)
+    result.answers = [
+        MockAnswer(card("a", 1), "graded", 10.0, Grade.GOOD),
+        MockAnswer(card("b", 1), "left ungraded", 10.0),
+    ]
+    assert result.scorecard() == [("a", 1, 1, 3.0), ("b", 1, 0, None)]
+    assert scorecard_lines(result)[1:] == [
+        "a              1      1         3.0",
+        "b              1      0           -",
+    ]
+    markdown = mock_markdown(result)
+    assert "| a | 1 | 1 | 3.0 |\n| b | 1 | 0 | - |\n" in markdown
