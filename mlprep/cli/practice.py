@@ -1,5 +1,6 @@
 """`mlprep sql` (SQL practice on a sandboxed database) and `mlprep mock` (a timed interview)."""
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -195,6 +196,8 @@ def mock(
         raise MlprepError(
             f"cannot save interviews in {records}: it is a file, not a directory; move it away"
         )
+    if records.is_dir() and not os.access(records, os.W_OK | os.X_OK):  # (the same)
+        raise MlprepError(f"cannot save interviews in {records}: permission denied")
     if export and not export.parent.is_dir():  # (said before the interview, not after it)
         # (the directories were made, as root /nonexistent; export -o refuses them)
         where = export.parent

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -574,3 +575,17 @@ def test_mock_takes_plain_as_the_other_sessions_do(cli):
     plain = cli("mock", *MOCK, "--minutes", "5", "--plain", input=MOCK_INPUT)
     assert plain.exit_code == 0, plain.stderr
     assert plain.stdout.startswith(MOCK_SESSION)  # (as without it, here where nothing is drawn)
+
+
+def test_mock_says_its_records_cannot_be_saved_before_the_interview(cli, mlprep_home, monkeypatch):
+    """A mock/ directory the user may not write to was found only when the interview was
+    over: its transcript was lost. (Tests run as root, whom no permission stops: the check's
+    answer is given here.)"""
+    records = mlprep_home / "mock"
+    records.mkdir()
+    access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode: path != records and access(path, mode))
+    result = cli("mock", *MOCK, input=MOCK_INPUT)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"Error: cannot save interviews in {records}: permission denied\n"
+    assert not (mlprep_home / "progress" / "reviews.jsonl").exists()
