@@ -53,10 +53,13 @@ def ensure_stub(card: Card, directory: Path) -> Path:
                 f"{directory} is a file, not a directory: your drill files are kept"
                 " there; move it away"
             )
-        directory.mkdir(parents=True, exist_ok=True)
         from mlprep.fileio import atomic_write
 
-        atomic_write(path, stub_source(card).encode())
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            atomic_write(path, stub_source(card).encode())
+        except OSError as error:  # (named as the drill's file, not the temporary one beside it)
+            raise MlprepError(f"cannot write {path}: {error.strerror or error}") from None
     return path
 
 

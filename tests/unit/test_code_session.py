@@ -182,3 +182,24 @@ def test_a_ctrl_c_while_the_tests_run_stops_the_session_on_a_clean_line(tmp_path
     result = run_code_session([CARD], script, interrupted, Recorded(), tmp_path)
     assert script.shown[-1] == ("after ctrl-c",)
     assert str(result.stopped) == "interrupted"
+
+
+def test_a_drill_file_that_cannot_be_written_is_named_not_the_temporary_file(tmp_path, monkeypatch):
+    """An unwritable code directory was reported as "/…/code/.coding-x.py.q5o02x9y.tmp:
+    Permission denied", the temporary file beside the drill's. (Tests run as root, whom no
+    permission stops: the refusal is the temporary file's creation's.)"""
+    import tempfile
+
+    import pytest
+
+    from mlprep.drillfile import ensure_stub
+    from mlprep.errors import MlprepError
+
+    def refuse(dir, prefix, suffix):
+        raise PermissionError(13, "Permission denied", f"{dir}/{prefix}q5o02x9y{suffix}")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    with pytest.raises(MlprepError) as refused:
+        ensure_stub(CARD, tmp_path / "code")
+    drill = tmp_path / "code" / "coding-x.py"
+    assert refused.value.message == f"cannot write {drill}: Permission denied"
