@@ -6,6 +6,7 @@ Tests replace the Environment (streams, clock, environment variables) instead of
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 import time
@@ -123,6 +124,11 @@ class Environment:
         return self.is_terminal() and term.lower() not in ("dumb", "unknown")
 
 
+# the most characters written to standard output at once (at most 64 KB of UTF-8: a pipe's
+# whole buffer)
+PIECE_CHARS = 1 << 14
+
+
 class _Output:
     """Standard output whose write errors (a full disk, /dev/full, an I/O error) become one
     clear error instead of a crash. A closed pipe stays a BrokenPipeError: it ends quietly."""
@@ -140,7 +146,16 @@ class _Output:
             raise OutputError(f"cannot write to standard output: {reason}") from None
 
     def write(self, text: str) -> int:
-        return self._guard(lambda: self._stream.write(text))  # type: ignore[return-value]
+        if len(text) <= PIECE_CHARS:
+            return self._guard(lambda: self._stream.write(text))  # type: ignore[return-value]
+        # A large text goes out in pieces, each flushed: where the reader of a pipe goes away
+        # during one long write, the system takes part of it and Python drops the rest
+        # without an error (an export to `| head` said it had exported everything). The next
+        # piece then meets the closed pipe.
+        for start in range(0, len(text), PIECE_CHARS):
+            self._guard(functools.partial(self._stream.write, text[start : start + PIECE_CHARS]))
+            self.flush()
+        return len(text)
 
     def writelines(self, lines) -> None:
         self._guard(lambda: self._stream.writelines(lines))

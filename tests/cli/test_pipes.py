@@ -93,3 +93,21 @@ def test_a_terminal_that_cannot_show_a_character_gets_a_question_mark(mlprep_hom
     assert b"Answered 2 cards" in quiz.stdout
     stats = subprocess.run([*program, "stats"], env=env, capture_output=True)
     assert stats.returncode == 0, stats.stderr
+
+
+def test_an_export_whose_reader_goes_away_midway_does_not_say_it_exported(mlprep_home):
+    """A reader that takes a little and goes away (`| head`) cut the export's one long write
+    short, and Python dropped the rest without an error: "Exported 31 decks (1421 cards) to
+    standard output.", exit 0. The rest now meets the closed pipe: quiet, exit 1."""
+    env = dict(os.environ, MLPREP_HOME=str(mlprep_home))
+    export = subprocess.Popen(
+        [sys.executable, "-m", "mlprep", "export", "--all", "--format", "md", "-o", "-"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert export.stdout is not None
+    assert os.read(export.stdout.fileno(), 10).startswith(b"# ")
+    export.stdout.close()
+    _, stderr = export.communicate(timeout=60)
+    assert (export.returncode, stderr) == (1, b"")
