@@ -164,13 +164,22 @@ def refuse_non_regular(path: Path) -> None:
         raise OSError(errno.EEXIST, reason, str(path))
 
 
+def not_a_directory(path: Path) -> str:
+    """ "PATH is a file, not a directory", or what else it is ("a character device")."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return f"{path} is not a directory"
+    return f"{path} is {'a file' if stat.S_ISREG(mode) else kind_of(mode)}, not a directory"
+
+
 def refusal(path: Path, error: OSError) -> str:
     """Why the system refused to make or open `path`, in words that say what to move: a
     file where a directory on the way should be, or a directory where the file should be
     ("File exists" and "Is a directory" named neither)."""
     for parent in reversed(path.parents):  # (from the top)
         if parent.exists() and not parent.is_dir():
-            return f"{parent} is a file, not a directory; move it away"
+            return f"{not_a_directory(parent)}; move it away"
     if path.is_dir():
         return f"{path} is a directory, not a file; move it away"
     return error.strerror or str(error)

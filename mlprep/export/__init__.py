@@ -117,7 +117,7 @@ def _refuse_another_formats_name(target: str, fmt: ExportFormat) -> None:
 
 def write(files: Sequence[ExportFile], force: bool = False) -> None:
     """Write each file atomically. Without `force`, refuse (writing nothing) if any exists."""
-    from mlprep.fileio import atomic_write, refuse_non_regular
+    from mlprep.fileio import atomic_write, not_a_directory, refuse_non_regular
 
     paths = [f.path for f in files if f.path is not None]
     for path in paths:  # (said first: --force would not help, only regular files are replaced)
@@ -131,7 +131,7 @@ def write(files: Sequence[ExportFile], force: bool = False) -> None:
         raise MlprepError(f"{existing[0]} already exists{more}; add --force to overwrite.")
     for parent in dict.fromkeys(path.parent for path in paths):
         if parent.exists() and not parent.is_dir():
-            raise MlprepError(f"{parent} is a file, not a directory.")
+            raise MlprepError(f"{not_a_directory(parent)}.")
     for file in files:
         _refuse_a_missing_directory(file)
     # a write that fails (a full disk) takes back what this export made: the files that were
@@ -172,5 +172,7 @@ def _refuse_a_missing_directory(file: ExportFile) -> None:
             continue
         what = f"{path.parent}{os.sep}" if file.new_dir else str(path)
         if directory.exists():
-            raise MlprepError(f"cannot write {what}: {directory} is a file, not a directory.")
+            from mlprep.fileio import not_a_directory
+
+            raise MlprepError(f"cannot write {what}: {not_a_directory(directory)}.")
         raise MlprepError(f"cannot write {what}: no such directory {directory}")

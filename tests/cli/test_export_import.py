@@ -733,3 +733,12 @@ def test_a_progress_export_into_a_missing_directory_is_refused(cli, tmp_path, ml
         f"Error: cannot write {target}: {target.parent} does not exist.\n",
     )
     assert not (tmp_path / "nosuch").exists()
+
+
+def test_a_device_as_the_guide_directory_is_named_as_one(cli, workdir):
+    """`-o /dev/full` said "/dev/full is a file, not a directory"."""
+    result = cli("export", "mini", "--format", "md", "-o", "/dev/full", *DECKS)
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: /dev/full is a character device, not a directory.\n",
+    )
