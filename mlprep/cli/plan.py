@@ -91,10 +91,17 @@ def plan(
                 app.env.stdout.write(f"{set_line}\n")
                 if chosen and before is not None and set(chosen) != set(before):
                     # (decks given replace the plan's: `plan bayes` to add a deck dropped four)
-                    was = in_words(list(before)) if before else "every deck"
+                    command = ""
+                    if before:
+                        command = f"mlprep plan {' '.join(sorted({*before, *chosen}))}"
+                        how = f"to keep them too, name them all: {command}"
+                        was = in_words(list(before))
+                    else:
+                        how = "to plan every deck again, --clear the plan and set it anew"
+                        was = "every deck"
                     app.tell(
-                        f"Decks: {in_words(list(chosen))} (they were {was}; name every deck "
-                        "to keep)."
+                        f"Decks: {in_words(list(chosen))}, in place of {was} ({how}).",
+                        whole=(command,) if command else (),
                     )
                 app.env.stdout.write("\n")
             _show(app, store, new_plan, cards, now, as_json)

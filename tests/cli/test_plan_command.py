@@ -578,9 +578,10 @@ def test_decks_given_to_a_plan_in_force_say_which_they_replaced(cli):
     same = cli("plan", "knn", "trees")  # the same decks: nothing to say
     assert "Decks:" not in same.stdout
     changed = cli("plan", "bayes")
-    assert changed.stdout.splitlines()[:2] == [
+    assert changed.stdout.splitlines()[:3] == [
         "Plan set. `mlprep review` now works toward the day.",
-        "Decks: bayes (they were knn and trees; name every deck to keep).",
+        "Decks: bayes, in place of knn and trees (to keep them too, name them all:",
+        "mlprep plan bayes knn trees).",
     ]
 
 
