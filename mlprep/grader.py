@@ -74,7 +74,14 @@ AFTER_NEGATORS = frozenset(
 COPULAS = frozenset("is are was were be been".split())
 # two-word negations; the second word opens the scope
 NEGATING_PAIRS = {("rather", "than"), ("instead", "of"), ("fail", "to"), ("fails", "to")}
-NEGATION_EXCEPTIONS = {("not", "only"), ("not", "just"), ("not", "merely"), ("or", "not")}
+# ("no matter how much data you add" adds data: it says "however much", denying nothing)
+NEGATION_EXCEPTIONS = {
+    ("not", "only"),
+    ("not", "just"),
+    ("not", "merely"),
+    ("or", "not"),
+    ("no", "matter"),
+}
 # a clause word that a negation reaches through: "rather than X", "not because of X"
 _NEGATION_GOES_ON = {("rather", "than"), ("not", "because")}
 CLAUSE_ENDS = frozenset(
@@ -581,8 +588,9 @@ def _lex(text: str, spans: list[tuple[int, int]] | None = None) -> list[tuple[st
                 for w in _split_word(part)
                 for short in SHORT_FORMS.get(w, w).split()  # (cov/var)
             ]
-            if "-" in raw and any(w in STOPWORDS for w in parts):
-                # in-experiment, out-of-fold: the whole word too, or "in-" would be lost
+            if "-" in raw and (any(w in STOPWORDS for w in parts) or parts[0] == "no"):
+                # in-experiment, out-of-fold: the whole word too, or "in-" would be lost; and
+                # no-regret, whose "no" denies only its own word (see _mark_negation)
                 out.append(("j", "".join(parts)))
             out.extend(("w", w) for w in parts)
         else:
@@ -676,10 +684,16 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int, i
     # sets a list of things against what came before: it reaches on through "or"/"and" to the
     # list's next thing (but not to a verb: "..., not bias and lowers variance")
     listed = False
+    compound = ""  # the hyphenated whole word whose parts come next (no-regret)
     for index, (kind, text) in enumerate(tokens):
         if kind == "j":  # a hyphenated whole word rides along with its parts
             marked.append(("\x00" + text, False, sentence, clause))
+            compound = text
             continue
+        # the "no" that opens a hyphenated word ("no-regret work") is part of an adjective:
+        # like "non", it denies that word only, not the clause after it
+        no_compound = text == "no" and compound.startswith("no") and kind == "w"
+        compound = ""
         if kind == "p":
             if previous in ("not", "no") and len(marked) >= 2:
                 # "Probably not." / "Bias, no.": a negation that ends its clause negates
@@ -737,14 +751,15 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int, i
                 scope = 0
         if text in NEGATORS:
             content_scope = NEGATION_SCOPE
-        if text == "non":
+        if text == "non" or no_compound:
             scope = 2  # non linear: the next word only
         elif text == "unlike":
             scope = 3  # "unlike accuracy it is smooth": only the thing compared with
             compared = 1
-        elif text == "without":
+        elif text == "without" or (text == "no" and previous == "with"):
             # a preposition: it negates its noun phrase, not the clause after it
-            # ("without much data freeze the backbone"), so it reaches two content words
+            # ("without much data freeze the backbone"), so it reaches two content words;
+            # "with no" is "without" ("with no ties it equals the mean precision")
             scope, content_scope = NEGATION_SCOPE + 1, WITHOUT_SCOPE
         elif text in NEGATORS and (previous, text) not in NEGATION_EXCEPTIONS:
             scope = NEGATION_SCOPE + 1
@@ -1050,13 +1065,22 @@ def _compile_phrase(text: str) -> _Phrase:
 
 def _phrase_tokens(text: str) -> list[str]:
     """A phrase's word positions. An identifier (min_samples_leaf) is its words, as the
-    answer's tokenizer reads it."""
-    return [
+    answer's tokenizer reads it; a "no-" word (no-regret) is its "no" and its word (or the
+    whole word), as an answer's "no-regret" denies its own word (see _mark_negation)."""
+    parts = [
         part
         for token in text.split()
         for part in (token.split("_") if "|" not in token else [token])
         if part
     ]
+    out = []
+    for part in parts:
+        head, dash, rest = part.partition("-")
+        if head == "no" and dash and rest and "|" not in part:
+            out += ["no", f"{rest}|{rest.replace('-', '')}"]
+        else:
+            out.append(part)
+    return out
 
 
 @functools.lru_cache(maxsize=PHRASE_CACHE)

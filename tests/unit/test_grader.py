@@ -792,3 +792,37 @@ def test_words_written_apart_are_not_joined_across_a_clauses_end():
     )
     assert claims(card, "Whereas word2vec predicts context words, GloVe fits counts.") == []
     assert claims(card, "It predicts context words glove-style.") == ["GloVe predicts context"]
+
+
+def test_with_no_negates_its_noun_phrase_as_without_does():
+    """ "With no ties, it equals the mean precision at each positive" claims the mean: "with
+    no" is "without", a preposition whose negation reaches its noun phrase, not the clause
+    after it. What it does negate stays negated."""
+    said = "With no ties it equals the mean of the precision at each positive's rank."
+    assert made(said, "mean precision positive")
+    assert not made(said, "ties")
+    assert made(said, "no ties")
+    assert not made("It does not equal the mean precision at each positive.", "mean precision")
+    assert not made("There is no mean precision at each positive.", "mean precision positive")
+
+
+def test_no_matter_how_is_no_negation():
+    """ "No matter how much data you add, the bias stays" claims that data is added; "needed
+    no matter what" is "needed regardless"."""
+    assert made("No matter how much data you add the bias stays.", "data add")
+    assert made("Work that is needed no matter what was decided.", "needed decided")
+    assert not made("No data is added.", "data add")
+
+
+def test_a_no_compound_negates_only_its_own_word():
+    """ "kept going on no-regret / reversible work": "no-regret" is one adjective, so the
+    "no" does not deny the reversible work after it; a phrase "no-regret" is made by it, as
+    by "no regret", and not by "regret" alone."""
+    said = "I kept going on no-regret / reversible work in the meantime."
+    assert made(said, "reversible work")
+    assert made(said, "no-regret")
+    assert made("There was no regret about that work.", "no-regret")
+    assert not made("I regret the work.", "no-regret")
+    assert made("Add a no-history flag for new customers.", "flag new customers")
+    assert made("Add a no-history flag for new customers.", "no history")
+    assert not made("Use the history flag for new customers.", "no history")
