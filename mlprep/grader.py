@@ -246,6 +246,8 @@ ABBREVIATIONS = {
     "mde": "minimum detectable effect",
     "rdd": "regression discontinuity design",
     "ood": "out of distribution",
+    "pmi": "pointwise mutual information",
+    "sv": "support vector",  # (SVs)
 }
 # informal short forms that stand for one word
 SHORT_FORMS = {
@@ -296,6 +298,12 @@ SHORT_FORMS = {
     "thru": "through",
     "tho": "though",
     "w/out": "without",
+    "wks": "weeks",
+    "hrs": "hours",
+    "yrs": "years",
+    "err": "error",
+    "fwd": "forward",
+    "eigendecomp": "eigendecomposition",
 }
 # Words that say the same thing in these answers; each group answers to its first member.
 # Kept small and unambiguous: a deck's `a|b` alternatives carry anything card-specific.
@@ -322,6 +330,8 @@ SYNONYMS = (
     ("train", "fit"),
     ("leak", "leakag", "leaki"),  # (Snowball keeps "leakage" apart from "leak")
     ("percent", "percentag"),
+    ("freez", "frozen"),  # (Snowball keeps the participle apart)
+    ("holdout", "heldout"),  # (held-out, hold out: written together)
 )
 HARDWARE = frozenset({"gpu", "cpu", "tpu"})
 # Words one edit or two apart that are both terms of their own: neither is read as a typo of

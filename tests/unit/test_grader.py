@@ -826,3 +826,41 @@ def test_a_no_compound_negates_only_its_own_word():
     assert made("Add a no-history flag for new customers.", "flag new customers")
     assert made("Add a no-history flag for new customers.", "no history")
     assert not made("Use the history flag for new customers.", "no history")
+
+
+@pytest.mark.parametrize(
+    ("said", "phrase"),
+    [
+        ("delivered v2 in 6 wks", "delivered weeks"),
+        ("retrained every 2 hrs", "retrained hours"),
+        ("3 yrs building rankers", "years building"),
+        ("err of avg pred = bias + noise", "average prediction error"),
+        ("fwd KL = MLE", "forward kl"),
+        ("eigendecomp the cov", "eigendecomposition covariance"),
+        ("w·c = PMI(w,c) − log k", "pointwise mutual information log k"),
+        ("the dot product is the pointwise mutual information minus log k", "pmi log k"),
+        ("SVs = pts on/outside tube", "outside tube support vectors"),
+        ("freeze W, learn BA", "w frozen"),
+        ("the pretrained weights stay frozen", "freeze pretrained weights"),
+        ("score it on the holdout set", "held-out set"),
+        ("evaluated on held-out users", "holdout users"),
+    ],
+)
+def test_short_forms_abbreviations_and_word_pairs_of_notes(said, phrase):
+    """Notes-style answers abbreviate words (wks, err, fwd, eigendecomp), terms (PMI, SVs)
+    and write one word two ways (frozen/freeze, holdout/held-out)."""
+    assert made(said, phrase)
+
+
+@pytest.mark.parametrize(
+    ("said", "phrase"),
+    [
+        ("the error of the model is small", "forward error"),
+        ("mutual information between features and target", "pmi"),
+        ("a support vector machine with an RBF kernel", "support vectors"),
+        ("do not freeze the weights", "weights frozen"),
+        ("no holdout set was used", "held-out set"),
+    ],
+)
+def test_those_words_make_no_other_claim(said, phrase):
+    assert not made(said, phrase)
