@@ -57,9 +57,12 @@ STOPWORDS = frozenset(
     and or if then than so such also just very really basically actually quite rather pretty
     be is are was were been being am do does did doing done have has had having can could will
     would shall should may might must get gets got getting which what who whom whose when where
-    why how each every any some all both either etc eg ie like kind sort thing things way
+    why how each every any some all both either etc eg ie like kind thing things way
     something whatever whichever lot lots bit well""".split()
 )
+# "sort" is a verb of these answers ("sort the detections by confidence"), and a function
+# word only in the hedge "sort of" (see _words)
+HEDGES = {("sort", "of")}
 # (with the hedges that all but deny what follows: "accuracy alone is rarely enough" warns, it
 # does not claim that accuracy is enough)
 NEGATORS = frozenset(
@@ -889,7 +892,8 @@ def _words(
     last_sentence = 0
     cue: tuple[int, int] | None = None  # the place of the last word that negates
     previous, previous_span = "", None
-    for number, (word, negated, sentence, clause) in enumerate(_mark_negation(lexed)):
+    marked = _mark_negation(lexed)
+    for number, (word, negated, sentence, clause) in enumerate(marked):
         span = places[number] if places else None
         if sentence != last_sentence:
             before, last_sentence, cue = [], sentence, None
@@ -905,7 +909,8 @@ def _words(
             words.append(_Word(word, {word}, negated, sentence, span=span, cue=cue, clause=clause))
             continue
         # "non" stays a word (non-linear = nonlinear) though it negates what follows
-        if word in STOPWORDS:
+        following = marked[number + 1][0] if number + 1 < len(marked) else ""
+        if word in STOPWORDS or (word, following) in HEDGES:
             before.append(word)
             continue
         if word in NEGATORS and word != "non":

@@ -864,3 +864,12 @@ def test_short_forms_abbreviations_and_word_pairs_of_notes(said, phrase):
 )
 def test_those_words_make_no_other_claim(said, phrase):
     assert not made(said, phrase)
+
+
+def test_sort_is_a_verb_except_in_the_hedge_sort_of():
+    """ "sort all detections by confidence" makes "sort ... confidence" as "sorted by
+    confidence" does; only "sort of" is a hedge with no content of its own."""
+    assert made("Sort all detections of the class by conf.", "rank|sort conf|confidence")
+    assert made("Sort the values, then scan the thresholds.", "sort values")
+    assert made("It is sort of a weighted average.", "weighted average")
+    assert not made("It is sort of confident.", "sort confidence")
