@@ -74,6 +74,8 @@ NEGATORS = frozenset(
 AFTER_NEGATORS = frozenset(
     "unnecessary unneeded needless pointless useless superfluous overkill".split()
 )
+# ...and so do these after "is not": "monitoring in production isn't needed"
+NOT_NEEDED = frozenset("needed required necessary essential".split())
 COPULAS = frozenset("is are was were be been".split())
 # two-word negations; the second word opens the scope
 NEGATING_PAIRS = {("rather", "than"), ("instead", "of"), ("fail", "to"), ("fails", "to")}
@@ -405,6 +407,34 @@ VERDICTS = frozenset({"wrong", "incorrect", "untrue", "mistaken", "misleading"})
 VERDICT_SUBJECTS = frozenset({"it", "that", "this"})
 # a word Snowball would fold into another term's stem: "covariance" is not a covariate
 STEM_OF = {"covariance": "covarianc", "covariances": "covarianc", "goes": "go"}
+# irregular past tenses and participles, which the stemmer keeps apart from their verbs: "the
+# prompt hides instructions" and "instructions hidden in the prompt" make the same claim
+IRREGULAR_VERBS = {
+    form: verb
+    for verb, forms in {
+        "hide": "hid hidden",
+        "show": "shown",
+        "choose": "chose chosen",
+        "write": "wrote written",
+        "rewrite": "rewrote rewritten",
+        "break": "broke broken",
+        "know": "knew known",
+        "give": "gave given",
+        "take": "took taken",
+        "drive": "drove driven",
+        "draw": "drew drawn",
+        "see": "saw seen",
+        "throw": "threw thrown",
+        "grow": "grew grown",
+        "fall": "fell fallen",
+        "forget": "forgot forgotten",
+        "speak": "spoke spoken",
+        "prove": "proven",
+        "override": "overrode overridden",
+        "go": "went gone",
+    }.items()
+    for form in forms.split()
+}
 
 # a table row's end ("|" then a line break) ends a sentence; a cell border is like a comma
 # a dash between spaces ("it does not shrink - same padding keeps it") ends a clause like a comma
@@ -511,6 +541,7 @@ def _stem(word: str) -> str:
     if word[:1].isdigit():
         return word
     spelled = _spell(word)
+    spelled = IRREGULAR_VERBS.get(spelled, spelled)
     stem = STEM_OF.get(spelled) or _stemmer().stemWord(spelled)
     return _SYNONYM_OF.get(stem, stem)
 
@@ -751,7 +782,13 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int, i
                 scope = 0
             if text not in ("and", "or"):  # ("the data version or the commit is unnecessary")
                 segment = len(marked) + 1
-        if text in AFTER_NEGATORS and previous in COPULAS:
+        said_not_needed = (
+            text in NOT_NEEDED
+            and previous == "not"
+            and len(marked) >= 2
+            and marked[-2][0] in COPULAS
+        )
+        if (text in AFTER_NEGATORS and previous in COPULAS) or said_not_needed:
             for at in range(segment, len(marked)):  # what "is unnecessary" is said of
                 word, _, where, part = marked[at]
                 marked[at] = (word, True, where, part)

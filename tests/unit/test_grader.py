@@ -291,6 +291,37 @@ def test_a_claim_called_unnecessary_is_not_made():
     assert made("tuning is useless but we store the code commit", "store code commit")
 
 
+def test_a_claim_said_not_to_be_needed_is_not_made():
+    """ "Monitoring in production isn't needed" says not to monitor: it credited monitoring."""
+    assert not made("monitoring in production isn't needed", "monitor production")
+    assert not made("a holdout set is not required here", "holdout set")
+    assert not made("retraining was not necessary after the drift", "retrain drift")
+    assert made("monitoring in production is needed", "monitor production")
+    assert made("it is not needed to retrain, but monitor production", "monitor production")
+
+
+@pytest.mark.parametrize(
+    ("answer", "phrase"),
+    [
+        ("instructions hidden in a retrieved web page", "hide instructions"),
+        ("the rules were written by hand", "write rules"),
+        ("the gradient grew with depth", "gradient increase"),
+        ("the loss fell quickly", "loss decrease"),
+        ("the join broke silently", "break join"),
+        ("the leak is known in advance", "know advance"),
+    ],
+)
+def test_an_irregular_verb_form_makes_its_verbs_phrase(answer, phrase):
+    """The stemmer keeps "hidden" apart from "hide": "instructions hidden in a page" missed a
+    phrase "hide instructions"."""
+    assert made(answer, phrase)
+
+
+def test_an_irregular_verb_form_denied_makes_no_phrase():
+    assert not made("no instructions were hidden", "hide instructions")
+    assert not made("we never chose the threshold", "choose threshold")
+
+
 def test_negation_ends_with_its_clause():
     assert made("it does not change bias, but it reduces variance", "reduce variance")
     assert made("the map does not shrink - same padding keeps the size", "keep size")
