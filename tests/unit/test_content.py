@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from mlprep.decks import Library, load_files, shared_id_problems
+from mlprep.grader import grade_answer
 from mlprep.model import Card, CardType, Deck
 from mlprep.paths import builtin_content_dir
 from tests.builtin import builtin_report, reference_grading
@@ -455,6 +456,28 @@ def test_each_reference_answer_makes_all_keypoints_of_its_card(missed_by_referen
         if points
     }
     assert missed == {}
+
+
+def test_each_keypoint_is_made_by_its_own_wording():
+    """A keypoint typed as the card words it was marked missed on 22 cards ("The point is
+    routed from the root through the split tests down to a leaf": Again), its phrases made
+    only by other wordings. The advice decks' points describe an answer rather than make a
+    claim ("Describes the impact"), as for the reference answers."""
+    missed = [
+        f"{card.id}: {point.point}"
+        for slug in sorted(set(MINIMUMS) - REFERENCE_GAPS)
+        for card in open_cards(bank_decks()[slug])
+        for point, check in zip(
+            card.keypoints,
+            (
+                grade_answer(card, point.point).points[number]
+                for number, point in enumerate(card.keypoints)
+            ),
+            strict=True,
+        )
+        if not check.covered
+    ]
+    assert missed == []
 
 
 def test_the_decks_excused_from_that_still_have_a_gap(missed_by_reference):
