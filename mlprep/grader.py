@@ -1455,6 +1455,12 @@ class Grading:
     def missed(self) -> tuple[PointCheck, ...]:
         return tuple(p for p in self.points if not p.covered)
 
+    @property
+    def nothing_found(self) -> bool:
+        """Whether the answer's words touched no keypoint and no misconception at all (an
+        answer in another language, or in words no phrase foresaw, as well as a wrong one)."""
+        return not self.misconceptions and not any(p.covered or p.matched for p in self.points)
+
     def to_dict(self) -> dict[str, object]:
         return {
             "card": self.card,
@@ -1566,11 +1572,21 @@ def grade_answer(card: Card, answer: str) -> Grading:
     return Grading(card.id, score, suggest(score, bool(hits)), points, hits)
 
 
+# said where an answer's words touch no keypoint: a right answer in another language, or in
+# words no phrase foresaw, scores 0 too, and the checklist alone would call it all missed
+NOTHING_FOUND = (
+    "No keypoint found in these words. The checker reads English wordings: if you said it "
+    "another way, judge by the reference answer."
+)
+
+
 def checklist_lines(grading: Grading, width: int | None = 80) -> list[str]:
     """The grading as plain text lines: each keypoint made (with the words that made it) or
     missed, then any misconception with its correction; wrapped to `width`, or (None) one
     line each, for a display to wrap to its own width."""
     lines = [f"Score {grading.score:.2f}, suggested grade: {grading.suggested.label}"]
+    if grading.nothing_found and grading.points:
+        lines += hang(NOTHING_FOUND, width, "", "")
     for check in grading.points:
         lines += hang(check.point, width, "  [x] " if check.covered else "  [ ] ")
         if check.covered:

@@ -904,3 +904,15 @@ def test_sort_is_a_verb_except_in_the_hedge_sort_of():
     assert made("Sort the values, then scan the thresholds.", "sort values")
     assert made("It is sort of a weighted average.", "weighted average")
     assert not made("It is sort of confident.", "sort confidence")
+
+
+def test_an_answer_whose_words_touch_no_keypoint_is_told_what_the_checker_reads():
+    """A right answer in French scored 0 with every point unticked and no word why."""
+    from mlprep.grader import NOTHING_FOUND, checklist_lines
+
+    french = grade_answer(BAGGING, "Le bagging fait la moyenne de modèles, la variance baisse.")
+    assert checklist_lines(french, None)[1] == NOTHING_FOUND
+    partial = grade_answer(BAGGING, "Bagging mainly reduces variance.")
+    assert NOTHING_FOUND not in checklist_lines(partial, None)
+    wrong = grade_answer(BAGGING, "Bagging reduces bias.")  # (a misconception: that is said)
+    assert NOTHING_FOUND not in checklist_lines(wrong, None)
