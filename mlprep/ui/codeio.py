@@ -91,7 +91,10 @@ class LineCodePrompter:
         self.say("", *wrap(f"[{position}/{total}] {card.id} ({card.deck}{level})", self.width))
         self.say(*wrap(card.q, self.width, deck=True))
         self.say(*wrap(f"Write: def {card.signature.strip()}", self.width))
-        self.say(f"File:  {printable(path)}")  # (whole, to copy: a path is one word)
+        # a path is never broken (whole, to copy: it is one word); one too long for the line
+        # goes on a line of its own, as in a review's code card
+        where = f"File:  {printable(path)}"
+        self.say(where if len(where) <= self.width else f"File:\n  {printable(path)}")
 
     def edit(self, path: Path) -> None:
         command = editor_command(self.environ) if self.open_editor else None
@@ -115,7 +118,8 @@ class LineCodePrompter:
                 "No editor is set ($VISUAL or $EDITOR). Edit the file above in any editor, "
                 "save it, then come back here."
             )
-        self.read(f"Press Enter to run the tests on {path.name} ")
+        prompt = f"Press Enter to run the tests on {path.name} "
+        self.read(prompt if len(prompt) < self.width else "Press Enter to run the tests ")
 
     def show_verdict(self, verdict: Verdict) -> None:
         self.say(*verdict_lines(verdict, self.width))

@@ -179,7 +179,9 @@ def test_without_an_editor_the_path_is_shown_and_enter_runs_the_tests(
     monkeypatch.delenv("EDITOR", raising=False)
     result = cli("code", "coding-sigmoid", input="\nn\n")
     stub = mlprep_home / "code" / "coding-sigmoid.py"
-    assert f"File:  {stub}" in result.stdout
+    # (the path whole, beside "File:" where the line holds both, else on a line of its own)
+    where = f"File:  {stub}" if len(f"File:  {stub}") <= 80 else f"File:\n  {stub}"
+    assert f"\n{where}\n" in result.stdout
     assert (
         "No editor is set ($VISUAL or $EDITOR). Edit the file above in any editor, save\n"
         "it, then come back here.\n"
@@ -189,6 +191,18 @@ def test_without_an_editor_the_path_is_shown_and_enter_runs_the_tests(
     ) in result.stdout
     assert result.stdout.endswith("1 drill: 1 skipped.\n")
     assert log_lines(mlprep_home) == []
+
+
+def test_a_narrow_terminal_gets_the_drill_file_on_a_line_of_its_own(cli, mlprep_home, monkeypatch):
+    """At 40 columns "File:  /…/code/coding-softmax.py" and "Press Enter to run the tests on
+    coding-softmax.py" were cut by the terminal in mid-word."""
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.setenv("COLUMNS", "40")
+    result = cli("code", "coding-sigmoid", input="\nn\n")
+    stub = mlprep_home / "code" / "coding-sigmoid.py"
+    assert f"\nFile:\n  {stub}\n" in result.stdout
+    assert "\nPress Enter to run the tests \nRunning the tests...\n" in result.stdout
 
 
 def test_an_editor_that_fails_is_said_and_enter_runs_the_tests(cli, mlprep_home, monkeypatch):
