@@ -5,7 +5,8 @@ grader or to these cards' phrases that makes its verdicts worse on them fails he
 figures printed on failure say where. The phrases were not tuned to these answers. The same
 for 80 answers to 16 cards that contrast two things (blind_swaps.json), right, partial and
 with the two things swapped; and for 100 answers an interviewer graded before seeing the
-grader's (blind_interviewer.json)."""
+grader's (blind_interviewer.json), and 100 more to 25 other cards by a second interviewer
+(blind_interviewer2.json)."""
 
 from __future__ import annotations
 
@@ -107,19 +108,28 @@ def test_answers_that_swap_two_things_are_caught_and_right_ones_are_not(
         assert swap_figures[figure] >= bound, swap_figures
 
 
-@pytest.fixture(scope="module")
-def interviewer_figures() -> dict[str, int]:
+def interviewer_counts(name: str) -> dict[str, int]:
     """On an interviewer's answers to 25 cards written from the questions alone, each graded
-    by the interviewer beforehand (tests/fixtures/grader/blind_interviewer.json). Easy counts
-    as Good: the grader reads what was said, not how quickly it came."""
+    by the interviewer beforehand (tests/fixtures/grader/NAME). Easy counts as Good: the
+    grader reads what was said, not how quickly it came."""
     counts = dict.fromkeys(("as graded", "right flagged", "wrong Good"), 0)
-    for item, grading, suggested in graded("blind_interviewer.json"):
+    for item, grading, suggested in graded(name):
         counts["as graded"] += suggested == min(GRADES[item["expected"].lower()], GRADES["good"])
         if item["kind"] == "wrong":
             counts["wrong Good"] += suggested >= GRADES["good"]
         else:
             counts["right flagged"] += bool(grading.misconceptions)
     return counts
+
+
+@pytest.fixture(scope="module")
+def interviewer_figures() -> dict[str, int]:
+    return interviewer_counts("blind_interviewer.json")
+
+
+@pytest.fixture(scope="module")
+def second_interviewer_figures() -> dict[str, int]:
+    return interviewer_counts("blind_interviewer2.json")
 
 
 @pytest.mark.parametrize(
@@ -137,3 +147,20 @@ def test_the_grader_grades_as_an_interviewer_did(interviewer_figures, figure, bo
         assert interviewer_figures[figure] >= bound, interviewer_figures
     else:
         assert interviewer_figures[figure] <= bound, interviewer_figures
+
+
+# A second interviewer's set (blind_interviewer2.json, 25 other cards), first scored on
+# 2026-12-08: floors at that day's figures.
+@pytest.mark.parametrize(
+    ("figure", "bound"),
+    [
+        ("as graded", 47),  # of 100
+        ("right flagged", 2),  # of 75 strong, terse and partial answers
+        ("wrong Good", 4),  # of 25 answers with a confident wrong claim
+    ],
+)
+def test_the_grader_grades_as_a_second_interviewer_did(second_interviewer_figures, figure, bound):
+    if figure == "as graded":
+        assert second_interviewer_figures[figure] >= bound, second_interviewer_figures
+    else:
+        assert second_interviewer_figures[figure] <= bound, second_interviewer_figures
