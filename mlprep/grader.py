@@ -66,8 +66,8 @@ HEDGES = {("sort", "of")}
 # (with the hedges that all but deny what follows: "accuracy alone is rarely enough" warns, it
 # does not claim that accuracy is enough)
 NEGATORS = frozenset(
-    """not no never without nor neither none nothing non unlike rarely seldom hardly barely
-    scarcely""".split()
+    """not no never without nor neither none nothing nobody noone non unlike rarely seldom
+    hardly barely scarcely""".split()
 )
 # what denies the clause before it when it follows a "be": "storing the commit is unnecessary"
 # says not to store it
@@ -337,6 +337,8 @@ SYNONYMS = (
     ("percent", "percentag"),
     ("freez", "frozen"),  # (Snowball keeps the participle apart)
     ("holdout", "heldout"),  # (held-out, hold out: written together)
+    ("treat", "treatment"),  # (Snowball keeps these -ment nouns apart from their verbs:
+    ("move", "movement"),  # "treated units" and "the treatment group" are the same thing)
 )
 HARDWARE = frozenset({"gpu", "cpu", "tpu"})
 # Words one edit or two apart that are both terms of their own: neither is read as a typo of

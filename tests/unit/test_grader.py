@@ -916,3 +916,13 @@ def test_an_answer_whose_words_touch_no_keypoint_is_told_what_the_checker_reads(
     assert NOTHING_FOUND not in checklist_lines(partial, None)
     wrong = grade_answer(BAGGING, "Bagging reduces bias.")  # (a misconception: that is said)
     assert NOTHING_FOUND not in checklist_lines(wrong, None)
+
+
+def test_treated_is_treatment_and_nobody_negates():
+    """Snowball keeps "treatment" apart from "treated", and "nobody" negated nothing: "would
+    have moved in parallel if nobody had been treated" missed "parallel without treatment"."""
+    answer = "the groups would have moved in parallel if nobody had been treated"
+    assert made(answer, "parallel without treatment")
+    assert not made("the groups moved in parallel once treated", "parallel without treatment")
+    assert made("the treated units", "treatment units")
+    assert not made("nobody reduces bias this way", "reduce bias")
