@@ -77,6 +77,10 @@ AFTER_NEGATORS = frozenset(
 # ...and so do these after "is not": "monitoring in production isn't needed"
 NOT_NEEDED = frozenset("needed required necessary essential".split())
 COPULAS = frozenset("is are was were be been".split())
+# the verbs a clause that ends in "not" leaves standing for the claim before it ("and Welch's
+# doesn't", "but lasso can't"), and the content words of its subject that it denies
+AUXILIARIES = COPULAS | frozenset("do does did can could will would has have had".split())
+ELIDED_SUBJECT = 3
 # two-word negations; the second word opens the scope
 NEGATING_PAIRS = {("rather", "than"), ("instead", "of"), ("fail", "to"), ("fails", "to")}
 # ("no matter how much data you add" adds data: it says "however much", denying nothing)
@@ -746,6 +750,8 @@ def _mark_negation(lexed: list[tuple[str, str]]) -> list[tuple[str, bool, int, i
                 # the word before it
                 word, _, where, part = marked[-2]
                 marked[-2] = (word, True, where, part)
+                if previous == "not" and word in AUXILIARIES:
+                    _deny_elided(marked, segment, len(marked) - 3)
             if text in SENTENCE_ENDS:
                 sentence += 1
                 clause += 1
@@ -909,6 +915,22 @@ def _expansions_by_first() -> dict[str, list[tuple[tuple[str, ...], str]]]:
     for stems, short in _expansions().items():  # longest first within each list
         index.setdefault(stems[0], []).append((stems, short))
     return index
+
+
+def _deny_elided(marked: list[tuple[str, bool, int, int]], first: int, last: int) -> None:
+    """ "Student's assumes equal variances and Welch's doesn't.": a clause that ends in
+    "does not" leaves its claim unsaid, the one said before it; what it denies it of is its
+    subject, the words back to the clause's start (a punctuation mark, at `first`, or a word
+    that joins clauses; at most ELIDED_SUBJECT content words)."""
+    if last < first:
+        return
+    sentence, content = marked[last][2], 0
+    for at in range(last, first - 1, -1):
+        word, _, where, part = marked[at]
+        if where != sentence or word in CLAUSE_ENDS or content == ELIDED_SUBJECT:
+            return
+        marked[at] = (word, True, where, part)
+        content += word not in STOPWORDS
 
 
 def _words(

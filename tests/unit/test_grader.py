@@ -926,3 +926,21 @@ def test_treated_is_treatment_and_nobody_negates():
     assert not made("the groups moved in parallel once treated", "parallel without treatment")
     assert made("the treated units", "treatment units")
     assert not made("nobody reduces bias this way", "reduce bias")
+
+
+def test_a_clause_ending_in_does_not_denies_the_claim_of_its_subject():
+    """ "Student's t-test assumes equal variances and Welch's test doesn't." was flagged as
+    the claim that Welch's test assumes equal variances."""
+    card = claim_card(
+        "When do you use Welch's t-test?",
+        "unequal variances",
+        "Welch's test assumes equal variances",
+        "welch assumes equal variances",
+    )
+    right = "Student's t-test assumes equal variances and Welch's test doesn't."
+    assert claims(card, right) == []
+    assert claims(card, "Welch's test assumes equal variances, Student's doesn't.") == [
+        card.misconceptions[0].claim
+    ]
+    assert made("Bagging reduces variance, boosting doesn't.", "bagging reduce variance")
+    assert not made("Bagging reduces variance, boosting doesn't.", "boosting reduce variance")

@@ -150,12 +150,13 @@ def test_the_grader_grades_as_an_interviewer_did(interviewer_figures, figure, bo
 
 
 # A second interviewer's set (blind_interviewer2.json, 25 other cards), first scored on
-# 2026-12-08: floors at that day's figures.
+# 2026-12-08 at 47 as graded and 2 right answers flagged; a clause ending in "doesn't" then
+# came to deny its subject's claim, from reading its disagreements (48, 1).
 @pytest.mark.parametrize(
     ("figure", "bound"),
     [
-        ("as graded", 47),  # of 100
-        ("right flagged", 2),  # of 75 strong, terse and partial answers
+        ("as graded", 48),  # of 100
+        ("right flagged", 1),  # of 75 strong, terse and partial answers
         ("wrong Good", 4),  # of 25 answers with a confident wrong claim
     ],
 )
