@@ -10,6 +10,7 @@ grader's (blind_interviewer.json), and 100 more to 25 other cards by a second in
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pytest
@@ -122,46 +123,30 @@ def interviewer_counts(name: str) -> dict[str, int]:
     return counts
 
 
-@pytest.fixture(scope="module")
-def interviewer_figures() -> dict[str, int]:
-    return interviewer_counts("blind_interviewer.json")
-
-
-@pytest.fixture(scope="module")
-def second_interviewer_figures() -> dict[str, int]:
-    return interviewer_counts("blind_interviewer2.json")
+@functools.cache
+def interviewer_figures(name: str) -> dict[str, int]:
+    return interviewer_counts(name)
 
 
 @pytest.mark.parametrize(
-    ("figure", "bound"),
+    ("name", "figure", "bound"),
     [
-        ("as graded", 51),  # of 100 (44 while Good asked for every keypoint)
-        # of 75 strong, terse and partial answers (1 before a negation after a comma reached
-        # on through "or": "adjust for confounders, not for mediators or colliders")
-        ("right flagged", 0),
-        ("wrong Good", 3),  # of 25 answers with a confident wrong claim
+        ("blind_interviewer.json", "as graded", 51),  # of 100 (44 while Good asked for every
+        # keypoint); of 75 strong, terse and partial answers (1 before a negation after a comma
+        # reached on through "or": "adjust for confounders, not for mediators or colliders")
+        ("blind_interviewer.json", "right flagged", 0),
+        ("blind_interviewer.json", "wrong Good", 3),  # of 25 answers with a confident wrong claim
+        # A second interviewer's set (25 other cards), first scored on 2026-12-08 at 47 as
+        # graded and 2 right answers flagged; a clause ending in "doesn't" then came to deny
+        # its subject's claim, from reading its disagreements (48, 1).
+        ("blind_interviewer2.json", "as graded", 48),
+        ("blind_interviewer2.json", "right flagged", 1),
+        ("blind_interviewer2.json", "wrong Good", 4),
     ],
 )
-def test_the_grader_grades_as_an_interviewer_did(interviewer_figures, figure, bound):
+def test_the_grader_grades_as_an_interviewer_did(name, figure, bound):
+    figures = interviewer_figures(name)
     if figure == "as graded":
-        assert interviewer_figures[figure] >= bound, interviewer_figures
+        assert figures[figure] >= bound, figures
     else:
-        assert interviewer_figures[figure] <= bound, interviewer_figures
-
-
-# A second interviewer's set (blind_interviewer2.json, 25 other cards), first scored on
-# 2026-12-08 at 47 as graded and 2 right answers flagged; a clause ending in "doesn't" then
-# came to deny its subject's claim, from reading its disagreements (48, 1).
-@pytest.mark.parametrize(
-    ("figure", "bound"),
-    [
-        ("as graded", 48),  # of 100
-        ("right flagged", 1),  # of 75 strong, terse and partial answers
-        ("wrong Good", 4),  # of 25 answers with a confident wrong claim
-    ],
-)
-def test_the_grader_grades_as_a_second_interviewer_did(second_interviewer_figures, figure, bound):
-    if figure == "as graded":
-        assert second_interviewer_figures[figure] >= bound, second_interviewer_figures
-    else:
-        assert second_interviewer_figures[figure] <= bound, second_interviewer_figures
+        assert figures[figure] <= bound, figures
