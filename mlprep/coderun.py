@@ -310,13 +310,21 @@ def run_cases(
 
 @dataclass
 class Group:
-    """Files checked against one drill's cases; `expected` fills in as the references run."""
+    """Files checked against one drill's cases; `expected` fills in as the references run,
+    and `draws` with each reference's random generators' next numbers after it (a user deck's
+    card, whose expected values come from its own solution run apart, has none)."""
 
     card_id: str
     suite: Any
     cases: list[Any]
     paths: list[Path]
     expected: dict[int, Any] = field(default_factory=dict)
+    draws: dict[int, list[float]] = field(default_factory=dict)
+
+    def reference(self, index: int) -> None:
+        """Run the reference for case `index` unless its expected value is known."""
+        if index not in self.expected:
+            self.expected[index], self.draws[index] = _reference_run(self.suite, self.cases[index])
 
 
 def check_many(
@@ -360,9 +368,8 @@ def run_groups(groups: list[Group], limits: Limits) -> list[list[Verdict]]:
 
     def references() -> None:
         for g in groups:
-            for i, case in enumerate(g.cases):
-                if i not in g.expected:
-                    g.expected[i] = _expected(g.suite, case)
+            for i in range(len(g.cases)):
+                g.reference(i)
 
     # the references run while the child does (numpy releases the GIL in its kernels)
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -400,18 +407,12 @@ def run_groups(groups: list[Group], limits: Limits) -> list[list[Verdict]]:
     replies_left = iter(replies)
     for g, per_group in zip(groups, verdicts, strict=True):
         for verdict in per_group:
-            _judge(verdict, next(replies_left), g.suite, g.cases, limits, g.expected)
+            _judge(verdict, next(replies_left), g, limits)
     return verdicts
 
 
-def _judge(
-    verdict: Verdict,
-    reply: Any,
-    suite: Any,
-    cases: list[Any],
-    limits: Limits,
-    expected: dict[int, Any],
-) -> None:
+def _judge(verdict: Verdict, reply: Any, group: Group, limits: Limits) -> None:
+    suite, cases = group.suite, group.cases
     if not isinstance(reply, dict):
         verdict.error = "the drill process sent back something unreadable"
         return
@@ -427,9 +428,8 @@ def _judge(
         verdict.error = "the drill process sent back something unreadable"
         return
     for index, (case, result) in enumerate(zip(cases, results, strict=True)):
-        if index not in expected:
-            expected[index] = _expected(suite, case)
-        failure = _grade(suite, case, result, expected[index])
+        group.reference(index)
+        failure = _grade(suite, case, result, group.expected[index], group.draws.get(index))
         if failure is not None:
             failures.append(failure)
     if results and all(r.get("raised") == "MemoryError" for r in results):
@@ -570,10 +570,6 @@ def _file_problem(reply: dict, function: str, limits: Limits) -> str | None:
     return "the drill process answered in an unknown way"
 
 
-def _expected(suite: Any, case: Any) -> Any:
-    return _reference_run(suite, case)[0]
-
-
 def _reference_run(suite: Any, case: Any) -> tuple[Any, list[float]]:
     """The reference's value for a case, and each random generator's next number after it
     (the case's SeededRng built afresh as numpy generators)."""
@@ -594,15 +590,9 @@ def _reference_run(suite: Any, case: Any) -> tuple[Any, list[float]]:
     return value, [float(rng.random()) for rng in rngs]
 
 
-def _draws_after_reference(suite: Any, case: Any) -> list[float] | None:
-    """_reference_run's next numbers (None: the suite has no reference here, as a user deck's
-    code card has not)."""
-    if getattr(suite, "reference", None) is None:
-        return None
-    return _reference_run(suite, case)[1]
-
-
-def _grade(suite: Any, case: Any, result: Any, expected: Any) -> Failure | None:
+def _grade(
+    suite: Any, case: Any, result: Any, expected: Any, draws: list[float] | None = None
+) -> Failure | None:
     from mlprep.drills.harness import Opaque
 
     if not isinstance(result, dict):
@@ -649,9 +639,8 @@ def _grade(suite: Any, case: Any, result: Any, expected: Any) -> Failure | None:
         reason = suite.check(got)
     if reason is None and result.get("modified"):
         reason = f"modified its input {', '.join(result['modified'])} in place"
-    if reason is None and result.get("next_draws") is not None:
-        wanted = _draws_after_reference(suite, case)
-        if wanted is not None and wanted != result["next_draws"]:
+    if reason is None and draws is not None and result.get("next_draws") is not None:
+        if draws != result["next_draws"]:
             reason = (
                 "drew from the random generator more or fewer times than the drill asks"
                 " (its next number after the call differs)"
