@@ -10,6 +10,11 @@ from mlprep.model import Grade
 GRADE_LABELS = tuple(grade.label for grade in Grade)
 
 
+def mean_grade_text(mean: float | None) -> str:
+    """A mean grade (1 to 4) as a scorecard shows it: one decimal, "-" where none was given."""
+    return "-" if mean is None else f"{mean:.1f}"
+
+
 def duration(seconds: float) -> str:
     seconds = max(0, round(seconds))
     minutes, seconds = divmod(seconds, 60)

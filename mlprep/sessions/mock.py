@@ -24,7 +24,7 @@ from mlprep.sessions.base import (
     grade_preview,
 )
 from mlprep.sessions.ports import ProgressView, Prompter, Recorder, TimeUp
-from mlprep.textfit import time_allowed
+from mlprep.textfit import mean_grade_text, time_allowed
 
 
 @dataclass
@@ -81,8 +81,7 @@ def scorecard_lines(result: MockResult) -> list[str]:
     width = max(len("topic"), *(len(deck) for deck, *_ in rows))
     lines = [f"{'topic':<{width}}  questions  good+  mean grade"]
     for deck, asked, good, mean in rows:
-        mean_text = "-" if mean is None else f"{mean:.1f}"
-        lines.append(f"{deck:<{width}}  {asked:>9}  {good:>5}  {mean_text:>10}")
+        lines.append(f"{deck:<{width}}  {asked:>9}  {good:>5}  {mean_grade_text(mean):>10}")
     return lines
 
 

@@ -14,6 +14,7 @@ from mlprep.textfit import (
     folded,
     folded_code,
     hang,
+    mean_grade_text,
     time_allowed,
     within,
 )
@@ -367,7 +368,7 @@ def mock_markdown(result) -> str:
         "|---|---:|---:|---:|",
     ]
     for deck, asked, good, mean in rows:
-        out.append(f"| {deck} | {asked} | {good} | {'-' if mean is None else f'{mean:.1f}'} |")
+        out.append(f"| {deck} | {asked} | {good} | {mean_grade_text(mean)} |")
     return "\n".join(out) + "\n"
 
 
