@@ -251,17 +251,16 @@ def mock(
     finish(result)
 
 
-# what --export writes: Markdown (the endings `export` takes for one Markdown file)
-TRANSCRIPT_SUFFIXES = (".md", ".markdown", ".txt")
-
-
 def _check_transcript_file(export: Path) -> None:
-    """Refuse, before the interview, an --export the transcript cannot go to as asked."""
+    """Refuse, before the interview, an --export the transcript cannot go to as asked: it is
+    Markdown, so its name ends as `export` takes for one Markdown file."""
+    from mlprep.export import SINGLE_GUIDE_SUFFIXES
+
     if str(export) == "-":  # (elsewhere standard output: here the interview itself is there)
         raise UsageError(
             "--export -: the interview is on standard output; give a file name (FILE.md)."
         )
-    if export.suffix.lower() not in TRANSCRIPT_SUFFIXES:
+    if export.suffix.lower() not in SINGLE_GUIDE_SUFFIXES:
         raise UsageError(
             f"--export {export}: the transcript is Markdown, written to a .md, .markdown or "
             ".txt file."
